@@ -1,0 +1,1 @@
+"""The Textual interface of voicesgroup: the App, screens, dialogs and widgets."""

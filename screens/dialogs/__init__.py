@@ -1,0 +1,1 @@
+"""Modal dialogs: each one asks one thing and closes with Escape."""

@@ -1,0 +1,42 @@
+"""F1: the keys of the screen underneath, and what this laptop records."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Markdown
+
+WHAT_IS_RECORDED = """\
+**What this laptop records.** For each session: the date, the facilitators, a head count and
+the themes. A member's name is kept only where that member has said yes to that kind of record,
+and they can see, change or withdraw it at any time. Nothing leaves this laptop unless you print
+or export it.
+
+Press **Ctrl+P** for every action by name, **Escape** to close this.
+"""
+
+
+class HelpDialog(ModalScreen[None]):
+    """Help for the screen it was opened over."""
+
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="close-help")]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self._under = under
+
+    def compose(self) -> ComposeResult:
+        rows = ["| Key | What it does |", "|---|---|"]
+        for key, active in sorted(self._under.active_bindings.items()):
+            binding = active.binding
+            if binding.description:
+                shown = self.app.get_key_display(binding)
+                rows.append(f"| `{shown}` | {binding.tooltip or binding.description} |")
+        title = getattr(self._under, "HELP_TITLE", "Help")
+        about = getattr(self._under, "HELP", "")
+        with VerticalScroll(id="help-body", classes="dialog"):
+            yield Markdown(
+                f"## {title}\n\n{about}\n\n" + "\n".join(rows) + "\n\n" + WHAT_IS_RECORDED
+            )

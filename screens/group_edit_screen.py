@@ -1,0 +1,150 @@
+"""Add or change a group: its kind, when and where it meets, its own words for experiences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
+
+from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from voicesgroup.models import VARIANT_LABELS, WEEKDAYS, Group, MeetingPattern, Variant
+from voicesgroup.shipped import default_agreement, shipped_template
+
+OFTEN = [
+    ("Every week", 1),
+    ("Every other week", 2),
+    ("Every three weeks", 3),
+    ("Every four weeks", 4),
+]
+
+
+class GroupEditScreen(Screen[None]):
+    """The form for one group; Ctrl+S saves, Escape goes back without saving."""
+
+    HELP_TITLE = "A group's details"
+    HELP = (
+        "The kind of group sets its session plan, agreement and words; you can change those "
+        "later. Ctrl+S saves; Escape goes back without saving."
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save-group"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, group: Group | None) -> None:
+        super().__init__()
+        self.group = group
+
+    def compose(self) -> ComposeResult:
+        group = self.group
+        pattern = group.pattern if group else MeetingPattern(weekday=1)
+        yield Header()
+        with VerticalScroll(id="form", classes="form"):
+            yield Static(
+                "New group" if group is None else f"Group: {group.name}", classes="section-title"
+            )
+            yield Field("Name", Input(group.name if group else "", id="name"), name="name")
+            yield Field(
+                "Kind of group",
+                Select(
+                    [(label, variant.value) for variant, label in VARIANT_LABELS.items()],
+                    value=(group.variant if group else Variant.HEARING_VOICES).value,
+                    allow_blank=False,
+                    id="variant",
+                ),
+                name="variant",
+            )
+            with Horizontal(classes="row"):
+                yield Field(
+                    "Day",
+                    Select(
+                        [(day, index) for index, day in enumerate(WEEKDAYS)],
+                        value=pattern.weekday,
+                        allow_blank=False,
+                        id="weekday",
+                    ),
+                    name="weekday",
+                )
+                yield Field(
+                    "Starts (HH:MM)", Input(f"{pattern.start:%H:%M}", id="start"), name="start"
+                )
+                yield Field(
+                    "Minutes",
+                    Input(str(pattern.minutes), id="minutes", type="integer"),
+                    name="minutes",
+                )
+            yield Field(
+                "How often",
+                Select(OFTEN, value=pattern.every_weeks, allow_blank=False, id="every_weeks"),
+                name="every_weeks",
+            )
+            yield Field("Venue", Input(group.venue if group else "", id="venue"), name="venue")
+            yield Checkbox(
+                "Ask for a woman facilitator at every session (only if this group wants it)",
+                group.women_facilitator_rule if group else False,
+                id="women_rule",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Back", id="cancel")
+        yield Footer()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_back()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_save(self) -> None:
+        try:
+            group = self._read_form()
+        except ValueError as error:
+            show_validation(self, error, fallback="name")
+            return
+        clear_messages(self)
+        if self.app.attempt(lambda: self.app.store.save_group(group)):
+            self.notify(f"{group.name} saved.")
+            self.dismiss()
+
+    def _read_form(self) -> Group:
+        value = lambda selector: self.query_one(selector).value  # noqa: E731
+        start_text = value("#start").strip()
+        try:
+            start = dt.time.fromisoformat(start_text)
+        except ValueError:
+            raise FieldProblem(
+                "start", f"{start_text!r} is not a time; write it like 18:30"
+            ) from None
+        minutes_text = value("#minutes").strip() or "0"
+        variant = Variant(value("#variant"))
+        pattern = MeetingPattern(
+            weekday=value("#weekday"),
+            start=start,
+            minutes=int(minutes_text),
+            every_weeks=value("#every_weeks"),
+            first_date=self.group.pattern.first_date if self.group else None,
+        )
+        changes = {
+            "name": value("#name"),
+            "variant": variant,
+            "pattern": pattern,
+            "venue": value("#venue").strip(),
+            "women_facilitator_rule": value("#women_rule"),
+        }
+        if self.group is not None:
+            if variant != self.group.variant and self.group.template is None:
+                changes["vocabulary"] = dict(shipped_template(variant).vocabulary)
+            return self.group.with_changes(**changes)
+        today = self.app.today()
+        return Group(
+            **changes,
+            vocabulary=dict(shipped_template(variant).vocabulary),
+            agreements=[default_agreement(variant, today)],
+        )

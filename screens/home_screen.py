@@ -1,0 +1,102 @@
+"""The home screen: each group with its next session and the obvious next step."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from voicesgroup.home import HomeRow, due_items, home_rows
+
+
+class HomeScreen(Screen[None]):
+    """Groups at a glance, and what is due."""
+
+    HELP_TITLE = "Home"
+    HELP = (
+        "Each group with its next meeting and what to do next. Choose a group and press "
+        "Enter to change its details."
+    )
+    BINDINGS = [
+        Binding("enter", "edit_group", "Edit group", id="edit-group", show=False),
+        Binding("n", "new_group", "New group", id="new-group"),
+        Binding("m", "members", "Members", id="members"),
+        Binding("f", "facilitators", "Facilitators", id="facilitators"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[HomeRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Static("Your groups", classes="section-title")
+            table: DataTable[str] = DataTable(id="groups", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Group", "Kind", "Next meeting", "Next step")
+            yield table
+            yield Static("", id="due")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        store = self.app.store
+        today = self.app.today()
+        self._rows = home_rows(store, today)
+        table = self.query_one("#groups", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for row in self._rows:
+            table.add_row(
+                row.name, row.kind, row.next_meeting, row.next_step, key=str(row.group_id)
+            )
+        if not self._rows:
+            table.add_row("No groups yet", "", "", "press n to add one", key="none")
+        table.move_cursor(row=min(keep, max(table.row_count - 1, 0)))
+        items = due_items(store, today)
+        due = self.query_one("#due", Static)
+        due.update("[b]Due[/b]\n" + "\n".join(f"• {item}" for item in items) if items else "")
+        due.display = bool(items)
+
+    def selected_group_id(self) -> UUID | None:
+        table = self.query_one("#groups", DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return None
+        return self._rows[table.cursor_row].group_id
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_group()
+
+    def action_edit_group(self) -> None:
+        from screens.group_edit_screen import GroupEditScreen
+
+        group_id = self.selected_group_id()
+        if group_id is None:
+            self.action_new_group()
+            return
+        self.app.push_screen(GroupEditScreen(self.app.store.group(group_id)))
+
+    def action_new_group(self) -> None:
+        from screens.group_edit_screen import GroupEditScreen
+
+        self.app.push_screen(GroupEditScreen(None))
+
+    def action_members(self) -> None:
+        from screens.members_screen import MembersScreen
+
+        self.app.push_screen(MembersScreen())
+
+    def action_facilitators(self) -> None:
+        from screens.facilitators_screen import FacilitatorsScreen
+
+        self.app.push_screen(FacilitatorsScreen())

@@ -1,0 +1,81 @@
+"""The members known by name, and what each has agreed to."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from voicesgroup.models import Member
+
+
+class MembersScreen(Screen[None]):
+    HELP_TITLE = "Members"
+    HELP = (
+        "Members known by a first or chosen name. What is kept about each of them is only "
+        "what they agreed to; Enter opens a member and their consents."
+    )
+    BINDINGS = [
+        Binding("a", "add", "Add", id="add-member"),
+        Binding("enter", "edit", "Open", id="open-member", show=False),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: list[Member] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="list-screen"):
+            yield Static("Members", classes="section-title")
+            yield Static(
+                "Anyone can come without being listed here; a name is kept only with a yes.",
+                classes="hint",
+            )
+            table: DataTable[str] = DataTable(id="members", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Name", "Joined", "Has agreed to")
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        store = self.app.store
+        self._members = store.members()
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for member in self._members:
+            scopes = sorted(store.current_consents(member.id))
+            agreed = ", ".join(scope.label.lower() for scope in scopes) or "nothing recorded"
+            table.add_row(
+                member.display_name, f"{member.joined_on:%d %b %Y}", agreed, key=str(member.id)
+            )
+        if self._members:
+            table.move_cursor(row=min(max(keep, 0), len(self._members) - 1))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_add(self) -> None:
+        from screens.member_screen import MemberScreen
+
+        self.app.push_screen(MemberScreen(None))
+
+    def action_edit(self) -> None:
+        from screens.member_screen import MemberScreen
+
+        table = self.query_one(DataTable)
+        if self._members and table.cursor_row >= 0:
+            self.app.push_screen(MemberScreen(self._members[table.cursor_row]))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,67 @@
+"""A labelled form row with its validation message in place, and helpers to fill it."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+
+class Field(Vertical):
+    """A label, one input widget, and room for a message about what was typed."""
+
+    DEFAULT_CSS = """
+    Field { height: auto; margin: 0 0 1 0; }
+    Field > Label { color: $text-muted; }
+    Field > .field-message { color: $error; height: auto; }
+    Field > .field-message.-empty { display: none; }
+    """
+
+    def __init__(self, label: str, control: Widget, *, name: str) -> None:
+        super().__init__(id=f"field-{name}")
+        self._label = label
+        self._control = control
+        self.field_name = name
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label)
+        yield self._control
+        yield Static("", classes="field-message -empty")
+
+    def show_message(self, message: str) -> None:
+        """Show a problem with this field (in words, after a '!' so it is not colour alone)."""
+        widget = self.query_one(".field-message", Static)
+        widget.update(f"! {message}" if message else "")
+        widget.set_class(not message, "-empty")
+
+
+class FieldProblem(ValueError):
+    """What was typed into one field cannot be used."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field_name = field_name
+
+
+def show_validation(form: Widget, error: ValueError, fallback: str) -> None:
+    """Put each validation message beside its field; anything unmatched goes to `fallback`."""
+    fields = {field.field_name: field for field in form.query(Field)}
+    for field in fields.values():
+        field.show_message("")
+    if isinstance(error, ValidationError):
+        problems = error.errors()
+    else:
+        where = (error.field_name,) if isinstance(error, FieldProblem) else ()
+        problems = [{"loc": where, "msg": str(error)}]
+    for problem in problems:
+        location = [str(part) for part in problem["loc"]]
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        target = next((fields[part] for part in reversed(location) if part in fields), None)
+        (target or fields[fallback]).show_message(message)
+
+
+def clear_messages(form: Widget) -> None:
+    for field in form.query(Field):
+        field.show_message("")

@@ -1,0 +1,67 @@
+"""Rotating backups beside the data file: `<file>.backups/<UTC time>.json`.
+
+A backup is taken when a file is opened and has been read successfully, so every backup is
+a file that was known to open. It holds the same bytes as the data file (so it is encrypted
+when the data is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from voicesgroup.storage import backup_folder, write_atomically
+
+KEEP_NEWEST = 10
+KEEP_DAYS = 90
+BACKUP_SUFFIX = ".json"
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken_at: dt.datetime
+    size: int
+
+
+def list_backups(data_path: Path) -> list[Backup]:
+    """Backups of `data_path`, newest first."""
+    folder = backup_folder(data_path)
+    found = []
+    for path in folder.glob(f"*{BACKUP_SUFFIX}"):
+        try:
+            taken_at = dt.datetime.strptime(path.stem, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
+            found.append(Backup(path, taken_at, path.stat().st_size))
+        except (ValueError, OSError):
+            continue
+    return sorted(found, key=lambda backup: backup.taken_at, reverse=True)
+
+
+def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) -> Path | None:
+    """Store `blob` as a new backup unless the newest backup holds the same bytes.
+
+    Returns the new backup's path, or None when nothing new was needed.
+    """
+    folder = backup_folder(data_path)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    existing = list_backups(data_path)
+    if existing and existing[0].size == len(blob) and existing[0].path.read_bytes() == blob:
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    path = folder / f"{now:%Y%m%dT%H%M%S%f}Z{BACKUP_SUFFIX}"
+    write_atomically(path, blob)
+    prune_backups(data_path, now)
+    return path
+
+
+def prune_backups(data_path: Path, now: dt.datetime) -> list[Path]:
+    """Drop backups beyond the newest KEEP_NEWEST and older than KEEP_DAYS (the newest stays)."""
+    removed = []
+    for index, backup in enumerate(list_backups(data_path)):
+        too_many = index >= KEEP_NEWEST
+        too_old = index > 0 and now - backup.taken_at > dt.timedelta(days=KEEP_DAYS)
+        if too_many or too_old:
+            backup.path.unlink(missing_ok=True)
+            removed.append(backup.path)
+    return removed

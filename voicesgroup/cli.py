@@ -1,0 +1,208 @@
+"""The `voicesgroup` command: starts the app, or runs one of the non-interactive commands.
+
+Every command has --help; bad input ends with one clear line on stderr and a non-zero exit,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from voicesgroup.errors import VoicesGroupError
+from voicesgroup.paths import DB_ENV, resolve_db_path
+
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CommandError(VoicesGroupError):
+    """A command cannot do what was asked; the message says why."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `voicesgroup` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = getattr(args, "handler", run_app)
+    try:
+        return handler(args)
+    except VoicesGroupError as error:
+        print(f"voicesgroup: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        print(f"voicesgroup: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="voicesgroup",
+        description="A calm terminal app for hearing voices and paranoia & beliefs groups. "
+        "With no command it starts the app.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help=f"the data file to use (default: ${DB_ENV}, else your platform's data folder)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the app on a throw-away copy of the demo data",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="write the demo data set to a new file")
+    demo.set_defaults(handler=cmd_demo)
+
+    check = commands.add_parser("check", help="verify the data file; exits 0 when it is sound")
+    check.set_defaults(handler=cmd_check)
+
+    for kind in ("groups", "members", "facilitators"):
+        lister = commands.add_parser(kind, help=f"list the {kind} stored")
+        lister.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        lister.set_defaults(handler=cmd_list, kind=kind)
+
+    for register in EXTRA_COMMANDS:
+        register(commands)
+    return parser
+
+
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+"""Other modules add their subcommands here (see `commands.py`)."""
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return resolve_db_path(args.db)
+
+
+def open_store(args: argparse.Namespace, *, readonly: bool = False, create: bool = False):  # noqa: ANN201
+    """The store for a command; read-only commands do not take the writer's lock."""
+    from voicesgroup.store import Store
+
+    return Store.open(db_path(args), readonly=readonly, create=create)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Start the TUI on the chosen file, or on a throw-away demo copy with --demo."""
+    if args.demo:
+        folder = Path(tempfile.mkdtemp(prefix="voicesgroup-demo-"))
+        try:
+            from voicesgroup.demo import write_demo_file
+
+            path = folder / "demo.json"
+            write_demo_file(path)
+            return _start_tui(path, demo=True)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return _start_tui(db_path(args), demo=False)
+
+
+def _start_tui(path: Path, demo: bool) -> int:
+    from screens.app import VoicesGroupApp
+
+    app = VoicesGroupApp(db_path=path, demo=demo)
+    app.run()
+    if app.startup_error:
+        print(f"voicesgroup: {app.startup_error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from voicesgroup.demo import write_demo_file
+
+    if not args.db:
+        raise CommandError("say where to write the demo data: voicesgroup --db PATH demo")
+    path = db_path(args)
+    write_demo_file(path)
+    print(f"Demo data written to {path}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from voicesgroup.backups import list_backups
+
+    with open_store(args, readonly=True) as store:
+        problems = store.problems()
+        path = store.path
+    backups = list_backups(path)
+    if backups:
+        print(f"{len(backups)} backup(s); newest {backups[0].taken_at:%Y-%m-%d %H:%M} UTC")
+    else:
+        print("No backups yet (one is taken each time the app opens the file).")
+    if problems:
+        for problem in problems:
+            print(f"problem: {problem}")
+        print(f"{path}: {len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(f"{path}: sound.")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_store(args, readonly=True) as store:
+        if args.kind == "groups":
+            rows = [
+                {
+                    "id": str(group.id),
+                    "name": group.name,
+                    "variant": group.variant.label,
+                    "meets": group.pattern.describe(),
+                    "venue": group.venue,
+                }
+                for group in store.groups()
+            ]
+        elif args.kind == "members":
+            rows = [
+                {
+                    "id": str(member.id),
+                    "name": member.display_name,
+                    "joined": member.joined_on.isoformat(),
+                    "consents": ", ".join(
+                        sorted(scope.value for scope in store.current_consents(member.id))
+                    ),
+                }
+                for member in store.members()
+            ]
+        else:
+            rows = [
+                {
+                    "id": str(person.id),
+                    "name": person.display_name,
+                    "training": person.training.label,
+                    "active": person.active,
+                }
+                for person in store.facilitators()
+            ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print_table(rows, hide=("id",))
+    return 0
+
+
+def print_table(rows: list[dict], hide: Sequence[str] = ()) -> None:
+    """A plain aligned table for a terminal."""
+    if not rows:
+        print("(none)")
+        return
+    columns = [key for key in rows[0] if key not in hide]
+    widths = {key: max(len(key), *(len(str(row[key])) for row in rows)) for key in columns}
+    print("  ".join(key.ljust(widths[key]) for key in columns).rstrip())
+    for row in rows:
+        print("  ".join(str(row[key]).ljust(widths[key]) for key in columns).rstrip())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

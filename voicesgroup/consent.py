@@ -1,0 +1,77 @@
+"""The consent rule, in one place: a named record exists only with matching current consent.
+
+The store calls `require_consent` before it writes a named attendance, a note, a contact detail
+or an attributed strategy. The UI asks `has_consent` to decide what to offer, but never relies
+on that alone: the store refuses regardless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from uuid import UUID
+
+from dateutil.relativedelta import relativedelta
+
+from voicesgroup.errors import ConsentMissing
+from voicesgroup.models import ConsentAction, ConsentEvent, ConsentScope, Member
+
+SCOPE_PHRASES = {
+    ConsentScope.ATTENDANCE_BY_NAME: "to be on the attendance list by name",
+    ConsentScope.PERSONAL_NOTES: "to have notes written with them",
+    ConsentScope.CONTACT_DETAILS: "to have contact details kept",
+    ConsentScope.STRATEGY_ATTRIBUTION: "to have their name beside strategies they share",
+}
+
+
+def latest_events(
+    events: Iterable[ConsentEvent], member_id: UUID
+) -> dict[ConsentScope, ConsentEvent]:
+    """The most recent event per scope for one member."""
+    latest: dict[ConsentScope, ConsentEvent] = {}
+    for event in events:
+        if event.member_id != member_id:
+            continue
+        current = latest.get(event.scope)
+        if current is None or (event.on, event.created_at) >= (current.on, current.created_at):
+            latest[event.scope] = event
+    return latest
+
+
+def current_scopes(events: Iterable[ConsentEvent], member_id: UUID) -> set[ConsentScope]:
+    """The scopes a member has currently consented to."""
+    return {
+        scope
+        for scope, event in latest_events(events, member_id).items()
+        if event.action is ConsentAction.GIVEN
+    }
+
+
+def has_consent(events: Iterable[ConsentEvent], member_id: UUID, scope: ConsentScope) -> bool:
+    return scope in current_scopes(events, member_id)
+
+
+def require_consent(events: Iterable[ConsentEvent], member: Member, scope: ConsentScope) -> None:
+    """Raise `ConsentMissing` unless `member` currently consents to `scope`."""
+    if not has_consent(events, member.id, scope):
+        raise ConsentMissing(
+            f"{member.display_name} has not agreed {SCOPE_PHRASES[scope]}, so this was not saved."
+        )
+
+
+def review_due(
+    events: Iterable[ConsentEvent], member_id: UUID, today: dt.date
+) -> list[ConsentEvent]:
+    """Given consents of one member whose review date has come."""
+    due = []
+    for event in latest_events(events, member_id).values():
+        if event.action is ConsentAction.GIVEN and event.review_after_months:
+            review_on = add_months(event.on.date(), event.review_after_months)
+            if review_on <= today:
+                due.append(event)
+    return due
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved on by whole months, clamped to the month's last day."""
+    return day + relativedelta(months=months)

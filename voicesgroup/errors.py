@@ -1,0 +1,49 @@
+"""Exceptions a person may see; `str(error)` is one clear sentence, fit for a message."""
+
+
+class VoicesGroupError(Exception):
+    """Base of every error the UI and CLI turn into a message rather than a traceback."""
+
+
+class ConsentMissing(VoicesGroupError):
+    """Refused: the member has not given current consent for this kind of record."""
+
+
+class NotFound(VoicesGroupError):
+    """A name or id that matches nothing stored."""
+
+
+class Ambiguous(VoicesGroupError):
+    """A name that matches more than one record; the choices travel with it."""
+
+    def __init__(self, message: str, choices: list) -> None:
+        super().__init__(message)
+        self.choices = choices
+
+
+class StoreError(VoicesGroupError):
+    """The data file cannot be opened, locked or saved."""
+
+
+class DamagedFile(StoreError):
+    """The data file is not a readable voicesgroup file; it is left untouched."""
+
+
+class NewerVersion(StoreError):
+    """The data file was written by a newer voicesgroup; it is left untouched."""
+
+
+class Locked(StoreError):
+    """Another voicesgroup already has this data file open."""
+
+
+class ChangedOnDisk(StoreError):
+    """The file changed under us since it was loaded; we refuse to overwrite it."""
+
+
+class SaveFailed(StoreError):
+    """A save did not reach the disk; the change is still in memory, marked unsaved."""
+
+
+class NameInHandout(VoicesGroupError):
+    """A printout would carry a member's name; nothing was written."""

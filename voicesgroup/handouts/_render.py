@@ -1,0 +1,470 @@
+"""Drawing a checked `Handout` with ReportLab. The only module that imports ReportLab.
+
+Fonts and paragraph styles are made once per process and cached, so the first sheet pays
+for loading ReportLab and reading the font files and later sheets only for drawing.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import reportlab
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from voicesgroup.handouts.layer import Handout, Run
+
+INK = colors.HexColor("#1d1d1b")
+HEADING = colors.HexColor("#1f4d57")
+MUTED = colors.HexColor("#4a5559")
+RULE = colors.HexColor("#9aa7ab")
+SOFT = colors.HexColor("#e9eff1")
+GENTLE_BAR = colors.HexColor("#8fb3bb")
+
+# -- fonts ------------------------------------------------------------------------------------
+
+# Bitstream Vera Sans ships inside ReportLab: Latin-1 and a little more (Ł, Č, Š, Ž, Ğ, Œ),
+# but not ą, ę, ś, ż, ő, ű, Greek or Cyrillic. DejaVu Sans is Vera with the same shapes and
+# far wider coverage (every European Latin letter, Greek, Cyrillic); where the system has it,
+# a document whose text needs it is set in DejaVu instead. Vera is read in about 1 ms a face,
+# DejaVu in about 7, so ordinary sheets stay fast.
+_DEJAVU_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/share/fonts/TTF",
+    "/usr/share/fonts/dejavu-sans-fonts",
+    "/usr/local/share/fonts",
+    "/opt/homebrew/share/fonts",
+    os.path.expanduser("~/Library/Fonts"),
+    os.path.expanduser("~/.local/share/fonts"),
+)
+_FACES = {
+    "vera": ("Bitstream Vera Sans", ("Vera.ttf", "VeraBd.ttf", "VeraIt.ttf")),
+    "dejavu": (
+        "DejaVu Sans",
+        ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FontSet:
+    key: str
+    source: str
+    regular: str
+    bold: str
+    italic: str
+    covered: frozenset[int]
+
+
+def _files(key: str) -> tuple[str, ...] | None:
+    files = _FACES[key][1]
+    if key == "vera":
+        folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+        return tuple(os.path.join(folder, name) for name in files)
+    for folder in _DEJAVU_DIRS:
+        paths = tuple(os.path.join(folder, name) for name in files)
+        if all(os.path.isfile(p) for p in paths):
+            return paths
+    return None
+
+
+@functools.cache
+def font_set(key: str = "vera") -> FontSet | None:
+    """Register one handout font family, once per process; None if it is not installed."""
+    paths = _files(key)
+    if paths is None:
+        return None
+    family = f"Handout{key.capitalize()}"
+    names = (family, f"{family}-Bold", f"{family}-Italic")
+    covered: frozenset[int] | None = None
+    for name, path in zip(names, paths, strict=True):
+        font = TTFont(name, path)
+        pdfmetrics.registerFont(font)
+        glyphs = frozenset(font.face.charToGlyph)
+        covered = glyphs if covered is None else covered & glyphs
+    pdfmetrics.registerFontFamily(
+        family, normal=names[0], bold=names[1], italic=names[2], boldItalic=names[1]
+    )
+    return FontSet(key, _FACES[key][0], *names, covered=covered or frozenset())
+
+
+def fonts_for(texts: Iterable[str]) -> FontSet:
+    """Vera, unless the text has letters only DejaVu covers and DejaVu is installed."""
+    vera = font_set("vera")
+    assert vera is not None  # shipped inside ReportLab
+    wanted = {ord(ch) for text in texts for ch in text if ch > "\x7f"}
+    if wanted <= vera.covered:
+        return vera
+    dejavu = font_set("dejavu")
+    if dejavu is not None and len(wanted - dejavu.covered) < len(wanted - vera.covered):
+        return dejavu
+    return vera
+
+
+# -- styles -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sizes:
+    body: float
+    title: float
+    heading: float
+    item: float
+    table: float
+    footer: float
+    line_gap: float  # between ruled writing lines, in points
+
+
+NORMAL = Sizes(body=12, title=22, heading=15, item=12.5, table=11, footer=9, line_gap=9 * mm)
+LARGE = Sizes(body=16, title=28, heading=20, item=17, table=16, footer=16, line_gap=12 * mm)
+
+
+@functools.cache
+def styles(large_print: bool, font_key: str = "vera") -> dict[str, ParagraphStyle]:
+    f = font_set(font_key)
+    assert f is not None
+    s = LARGE if large_print else NORMAL
+
+    def style(name: str, size: float, **kw) -> ParagraphStyle:
+        kw.setdefault("fontName", f.regular)
+        kw.setdefault("textColor", INK)
+        kw.setdefault("leading", round(size * 1.4, 1))
+        return ParagraphStyle(name, fontSize=size, alignment=TA_LEFT, **kw)
+
+    return {
+        "title": style("title", s.title, fontName=f.bold, textColor=HEADING, spaceAfter=4,
+                       leading=round(s.title * 1.2, 1)),
+        "subtitle": style("subtitle", s.body, textColor=MUTED, spaceAfter=2),
+        "heading": style("heading", s.heading, fontName=f.bold, textColor=HEADING,
+                         spaceBefore=s.heading * 1.1, spaceAfter=s.heading * 0.4,
+                         leading=round(s.heading * 1.25, 1)),
+        "body": style("body", s.body, spaceAfter=s.body * 0.5),
+        "lead": style("lead", s.body, spaceAfter=s.body * 0.6),
+        "item": style("item", s.item, fontName=f.bold, spaceBefore=s.body * 0.5,
+                      spaceAfter=s.body * 0.15),
+        "muted": style("muted", s.body, textColor=MUTED, spaceAfter=s.body * 0.5),
+        "gentle": style("gentle", s.body, fontName=f.italic, textColor=MUTED),
+        "bullet": style("bullet", s.body, leftIndent=s.body * 1.6, bulletIndent=s.body * 0.2,
+                        bulletFontName=f.regular, bulletFontSize=s.body,
+                        spaceAfter=s.body * 0.35),
+        "cell": style("cell", s.table, leading=round(s.table * 1.3, 1)),
+        "cell_head": style("cell_head", s.table, fontName=f.bold, textColor=HEADING,
+                           leading=round(s.table * 1.3, 1)),
+        "label": style("label", s.body, fontName=f.bold, spaceBefore=s.body * 0.6,
+                       spaceAfter=0),
+    }  # fmt: skip
+
+
+# -- text -------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=2048)
+def _printable_char(ch: str, font_key: str) -> str:
+    """`ch`, or its unaccented letter if the font has no glyph for it (ś becomes s)."""
+    covered = font_set(font_key).covered  # type: ignore[union-attr]
+    if ord(ch) in covered or ch in "\n\t ":
+        return ch
+    if unicodedata.category(ch).startswith("C"):
+        return ""
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    if base and all(ord(c) in covered for c in base):
+        return base
+    return ch
+
+
+def printable(text: str, font_key: str = "vera") -> str:
+    if text.isascii():
+        return text
+    return "".join(_printable_char(ch, font_key) for ch in text)
+
+
+def escape(text: str) -> str:
+    """Escape &, < and > for Paragraph markup (xml.sax.saxutils would pull in urllib)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def markup(text: str, font_key: str = "vera") -> str:
+    """Plain user text as safe Paragraph markup: escaped, line breaks kept."""
+    lines = printable(text, font_key).splitlines() or [""]
+    return "<br/>".join(escape(" ".join(line.split())) for line in lines)
+
+
+def runs_markup(runs: tuple[Run, ...], font_key: str = "vera") -> str:
+    parts = []
+    for run in runs:
+        piece = markup(run.text, font_key)
+        if run.italic:
+            piece = f"<i>{piece}</i>"
+        if run.bold:
+            piece = f"<b>{piece}</b>"
+        parts.append(piece)
+    return "".join(parts)
+
+
+# -- flowables --------------------------------------------------------------------------------
+
+
+class RuledLines(Flowable):
+    """Empty ruled lines to write on."""
+
+    def __init__(self, count: int, gap: float) -> None:
+        super().__init__()
+        self.count = count
+        self.gap = gap
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.count * self.gap
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        for i in range(1, self.count + 1):
+            y = self.count * self.gap - i * self.gap + 1
+            canvas.line(0, y, self.width, y)
+        canvas.restoreState()
+
+
+class FooterCanvas(Canvas):
+    """Holds pages back until the end so each footer can say "page 2 of 3"."""
+
+    def __init__(self, *args, footer: str = "", font: str = "", size: float = 9, **kw):
+        super().__init__(*args, **kw)
+        self._footer = footer
+        self._footer_font = font
+        self._footer_size = size
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # ReportLab calls it by this name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._draw_footer(number, total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, number: int, total: int) -> None:
+        width, _ = self._pagesize
+        margin = 18 * mm
+        y = 10 * mm
+        self.saveState()
+        self.setFont(self._footer_font, self._footer_size)
+        self.setFillColor(MUTED)
+        self.drawString(margin, y, self._footer)
+        self.drawRightString(width - margin, y, f"page {number} of {total}")
+        self.restoreState()
+
+
+# -- building ---------------------------------------------------------------------------------
+
+
+def page_size(paper: str, is_landscape: bool) -> tuple[float, float]:
+    size = A4 if paper == "a4" else LETTER
+    return landscape(size) if is_landscape else size
+
+
+def render(handout: Handout) -> bytes:
+    f = fonts_for(handout.texts())
+    st = styles(handout.large_print, f.key)
+    sizes = LARGE if handout.large_print else NORMAL
+    pagesize = page_size(handout.paper, handout.landscape)
+    side = (15 if handout.landscape else 20) * mm
+    top = 15 * mm if handout.landscape else 18 * mm
+    bottom = 14 * mm + sizes.footer * 1.6
+    buffer = io.BytesIO()
+    meta = handout.metadata
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=side,
+        rightMargin=side,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=meta["title"],
+        author=meta["author"],
+        subject=meta["subject"],
+        creator=meta["creator"],
+        producer=meta["producer"],
+        keywords=[],
+        lang=handout.lang,
+        displayDocTitle=True,
+        initialFontName=f.regular,
+        initialFontSize=sizes.body,
+    )
+    frame_width = pagesize[0] - 2 * side
+    frame_height = pagesize[1] - top - bottom
+    story: list[Flowable] = [Paragraph(markup(handout.title, f.key), st["title"])]
+    if handout.subtitle:
+        story.append(Paragraph(markup(handout.subtitle, f.key), st["subtitle"]))
+    story.append(_Rule(frame_width))
+    builder = _Builder(st, sizes, frame_width, frame_height, story, f.key)
+    for block in handout.blocks:
+        story.extend(builder.flowables(block))
+    canvasmaker = functools.partial(
+        FooterCanvas,
+        footer=printable(handout.footer, f.key),
+        font=f.regular,
+        size=sizes.footer,
+    )
+    doc.build(story, canvasmaker=canvasmaker)
+    return buffer.getvalue()
+
+
+class _Rule(Flowable):
+    def __init__(self, width: float) -> None:
+        super().__init__()
+        self.width = width
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, 6 * mm
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(GENTLE_BAR)
+        self.canv.setLineWidth(1.2)
+        self.canv.line(0, 4 * mm, self.width, 4 * mm)
+
+
+@dataclass
+class _Builder:
+    st: dict[str, ParagraphStyle]
+    sizes: Sizes
+    width: float
+    height: float
+    story: list[Flowable]
+    font_key: str
+
+    def markup(self, text: str) -> str:
+        return markup(text, self.font_key)
+
+    def runs(self, runs: tuple[Run, ...]) -> str:
+        return runs_markup(runs, self.font_key)
+
+    def flowables(self, block: tuple) -> list[Flowable]:
+        kind = block[0]
+        return getattr(self, f"_{kind}")(*block[1:])
+
+    def _heading(self, text: str) -> list[Flowable]:
+        return [Paragraph(self.markup(text), self.st["heading"])]
+
+    def _para(self, runs: tuple[Run, ...], style: str) -> list[Flowable]:
+        if style == "gentle":
+            cell = Paragraph(self.runs(runs), self.st["gentle"])
+            table = Table([[cell]], colWidths=[self.width - 4 * mm], hAlign="LEFT")
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("LINEBEFORE", (0, 0), (0, 0), 2.5, GENTLE_BAR),
+                        ("LEFTPADDING", (0, 0), (0, 0), 9),
+                        ("TOPPADDING", (0, 0), (0, 0), 1),
+                        ("BOTTOMPADDING", (0, 0), (0, 0), 3),
+                    ]
+                )
+            )
+            return [Spacer(1, self.sizes.body * 0.2), table, Spacer(1, self.sizes.body * 0.4)]
+        return [Paragraph(self.runs(runs), self.st[style])]
+
+    def _bullets(self, items: tuple, numbered: bool) -> list[Flowable]:
+        out = []
+        for number, runs in enumerate(items, start=1):
+            bullet = f"{number}." if numbered else "•"
+            out.append(Paragraph(self.runs(runs), self.st["bullet"], bulletText=bullet))
+        return out
+
+    def _lines(self, label: str, count: int) -> list[Flowable]:
+        return [
+            KeepTogether(
+                [
+                    Paragraph(self.markup(label), self.st["label"]),
+                    RuledLines(count, self.sizes.line_gap),
+                ]
+            )
+        ]
+
+    def _space(self, amount: float) -> list[Flowable]:
+        return [Spacer(1, amount * mm)]
+
+    def _together(self, blocks: tuple) -> list[Flowable]:
+        inner: list[Flowable] = []
+        for block in blocks:
+            inner.extend(self.flowables(block))
+        return [KeepTogether(inner)]
+
+    def _table(self, header: tuple, rows: tuple, widths: tuple, blank_rows: int) -> list[Flowable]:
+        columns = len(header) or (len(rows[0]) if rows else 1)
+        fractions = widths or (1 / columns,) * columns
+        col_widths = [self.width * w / sum(fractions) for w in fractions]
+        cell, head = self.st["cell"], self.st["cell_head"]
+        data: list[list] = []
+        if header:
+            data.append([Paragraph(self.markup(text), head) for text in header])
+        for row in rows:
+            data.append([Paragraph(self.runs(runs), cell) for runs in row])
+        row_heights = None
+        if blank_rows:
+            data.extend([[""] * columns for _ in range(blank_rows)])
+            row_heights = self._fill_heights(data[: len(data) - blank_rows], col_widths, blank_rows)
+        table = Table(
+            data, colWidths=col_widths, rowHeights=row_heights, repeatRows=1 if header else 0
+        )
+        commands = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+            ("LEFTPADDING", (0, 0), (-1, -1), 6),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ]
+        if header:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), SOFT))
+        if rows and not blank_rows:
+            start = 1 if header else 0
+            for i in range(start + 1, len(data), 2):
+                commands.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#f7f9fa")))
+        table.setStyle(TableStyle(commands))
+        return [Spacer(1, self.sizes.body * 0.4), table]
+
+    def _fill_heights(self, filled: list[list], col_widths: list[float], blank: int) -> list:
+        """Row heights that make `blank` empty rows fill what is left of the first page."""
+        used = 0.0
+        for flowable in self.story:
+            _, h = flowable.wrap(self.width, self.height)
+            used += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        used += self.sizes.body * 0.4  # the spacer before the table
+        heights: list[float | None] = []
+        for row in filled:
+            tallest = max(
+                (p.wrap(w - 12, self.height)[1] for p, w in zip(row, col_widths, strict=True)),
+                default=0,
+            )
+            heights.append(tallest + 11)
+            used += tallest + 11
+        room = self.height - used - 2 * mm
+        each = max(room / blank, 12 * mm)
+        return heights + [each] * blank

@@ -1,0 +1,454 @@
+"""The records voicesgroup keeps, as pydantic models.
+
+What is *not* here matters as much as what is: there are no fields for diagnosis, medication,
+risk or any rating of a member, and a member is known by a display name only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Self
+from uuid import UUID, uuid4
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = 1
+"""Stamped in every data file; bump it together with a migration in `migrations.py`."""
+
+MAX_NAME_LENGTH = 60
+MAX_TEXT_LENGTH = 20_000
+
+
+def now() -> dt.datetime:
+    """The current time, timezone-aware (UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        raise ValueError("a time must carry its timezone")
+    return value
+
+
+def _tidy_name(value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("a name cannot be empty")
+    if len(value) > MAX_NAME_LENGTH:
+        raise ValueError(f"a name can be at most {MAX_NAME_LENGTH} characters")
+    if any(not ch.isprintable() for ch in value):
+        raise ValueError("a name cannot hold control characters")
+    return value
+
+
+AwareDatetime = Annotated[dt.datetime, AfterValidator(_aware)]
+Name = Annotated[str, AfterValidator(_tidy_name)]
+Text = Annotated[str, Field(max_length=MAX_TEXT_LENGTH)]
+
+
+class Record(BaseModel):
+    """Base of every stored record: a UUID, a creation time, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: UUID = Field(default_factory=uuid4)
+    created_at: AwareDatetime = Field(default_factory=now)
+
+    def with_changes(self, **changes: Any) -> Self:
+        """A validated copy with some fields changed (records are immutable)."""
+        return type(self).model_validate({**self.model_dump(), **changes})
+
+
+class Variant(StrEnum):
+    HEARING_VOICES = "hearing_voices"
+    PARANOIA_BELIEFS = "paranoia_beliefs"
+    DROP_IN = "drop_in"
+    CUSTOM = "custom"
+
+    @property
+    def label(self) -> str:
+        return VARIANT_LABELS[self]
+
+
+VARIANT_LABELS = {
+    Variant.HEARING_VOICES: "Hearing voices",
+    Variant.PARANOIA_BELIEFS: "Paranoia & beliefs",
+    Variant.DROP_IN: "Drop-in",
+    Variant.CUSTOM: "Custom",
+}
+
+
+class TrainingStatus(StrEnum):
+    IN_TRAINING = "in_training"
+    TRAINED = "trained"
+    EXPERIENCED = "experienced"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class ConsentScope(StrEnum):
+    ATTENDANCE_BY_NAME = "attendance_by_name"
+    PERSONAL_NOTES = "personal_notes"
+    CONTACT_DETAILS = "contact_details"
+    STRATEGY_ATTRIBUTION = "strategy_attribution"
+
+    @property
+    def label(self) -> str:
+        return CONSENT_SCOPE_LABELS[self]
+
+
+CONSENT_SCOPE_LABELS = {
+    ConsentScope.ATTENDANCE_BY_NAME: "Name on the attendance list",
+    ConsentScope.PERSONAL_NOTES: "Notes written with them",
+    ConsentScope.CONTACT_DETAILS: "Contact details",
+    ConsentScope.STRATEGY_ATTRIBUTION: "Name beside strategies they share",
+}
+
+
+class ConsentAction(StrEnum):
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+
+
+class ConsentMethod(StrEnum):
+    SAID_IN_ROOM = "said_in_room"
+    WRITTEN = "written"
+
+    @property
+    def label(self) -> str:
+        return "said in the room" if self is ConsentMethod.SAID_IN_ROOM else "written"
+
+
+class MeetingPattern(BaseModel):
+    """When a group meets: a weekday, a start time, how long, how often."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weekday: int = Field(ge=0, le=6, description="0 is Monday")
+    start: dt.time = dt.time(18, 30)
+    minutes: int = Field(default=90, ge=15, le=240)
+    every_weeks: int = Field(default=1, ge=1, le=4)
+    first_date: dt.date | None = None
+
+    def describe(self) -> str:
+        day = WEEKDAYS[self.weekday]
+        often = {1: "every", 2: "every other"}.get(self.every_weeks, f"every {self.every_weeks}th")
+        return f"{often} {day}, {self.start:%H:%M}, {self.minutes} min"
+
+    def dates_from(self, start: dt.date, count: int) -> list[dt.date]:
+        """The next `count` meeting dates on or after `start`."""
+        anchor = self.first_date or start
+        day = start + dt.timedelta(days=(self.weekday - start.weekday()) % 7)
+        found: list[dt.date] = []
+        while len(found) < count:
+            weeks_since_anchor = (day - anchor).days // 7
+            if weeks_since_anchor % self.every_weeks == 0:
+                found.append(day)
+            day += dt.timedelta(days=7)
+        return found
+
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+class Agreement(BaseModel):
+    """One version of a group's agreement, with its limits of confidentiality."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1)
+    points: list[Text]
+    confidentiality: list[Text]
+    agreed_on: dt.date
+    review_on: dt.date
+
+
+class Phase(BaseModel):
+    """One part of a session: welcome, a round, grounding…"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    title: Name
+    minutes: int = Field(ge=0, le=240)
+    is_round: bool = False
+    prompts: list[Text] = []
+
+
+class SessionTemplate(BaseModel):
+    """The shape of a session; shipped per variant in data/, copied and changed by a group."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    version: int = Field(ge=1)
+    name: Name
+    vocabulary: dict[str, str] = {}
+    phases: list[Phase]
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(phase.minutes for phase in self.phases)
+
+
+class Group(Record):
+    name: Name
+    variant: Variant
+    pattern: MeetingPattern
+    venue: Annotated[str, Field(max_length=200)] = ""
+    vocabulary: dict[str, str] = {}
+    agreements: list[Agreement] = []
+    template: SessionTemplate | None = None
+    women_facilitator_rule: bool = False
+    archived: bool = False
+
+    @property
+    def agreement(self) -> Agreement | None:
+        """The current (latest) version of the group agreement."""
+        return self.agreements[-1] if self.agreements else None
+
+
+class Member(Record):
+    display_name: Name = Field(description="A first or chosen name, nothing more")
+    joined_on: dt.date = Field(default_factory=lambda: now().date())
+
+
+class DateRange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: dt.date
+    end: dt.date
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.date, info) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError("a date range must end on or after its start")
+        return end
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Facilitator(Record):
+    display_name: Name
+    training: TrainingStatus = TrainingStatus.TRAINED
+    unavailable_weekdays: list[int] = []
+    dates_off: list[DateRange] = []
+    max_per_month: int | None = Field(default=None, ge=0, le=31)
+    prefers: list[UUID] = []
+    avoids: list[UUID] = []
+    is_woman: bool | None = None
+    active: bool = True
+
+    def available_on(self, day: dt.date) -> bool:
+        return day.weekday() not in self.unavailable_weekdays and not any(
+            day in off for off in self.dates_off
+        )
+
+
+class ConsentEvent(Record):
+    """One change of one member's consent for one scope; the history is never rewritten."""
+
+    member_id: UUID
+    scope: ConsentScope
+    action: ConsentAction
+    on: AwareDatetime = Field(default_factory=now)
+    method: ConsentMethod
+    wording_version: str
+    recorded_by: Name
+    review_after_months: int | None = Field(default=None, ge=1, le=60)
+
+
+class RoundMark(StrEnum):
+    NOT_YET = "not_yet"
+    SPOKE = "spoke"
+    PASSED = "passed"
+
+
+class Debrief(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: dict[str, Text] = {}
+    written_at: AwareDatetime = Field(default_factory=now)
+
+
+class SessionStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    ENDED = "ended"
+
+
+class Session(Record):
+    group_id: UUID
+    date: dt.date
+    status: SessionStatus = SessionStatus.IN_PROGRESS
+    template_key: str = ""
+    template_version: int = 1
+    facilitator_ids: list[UUID] = []
+    named_member_ids: list[UUID] = Field(
+        default=[], description="Present members who consented to attendance by name"
+    )
+    anonymous_count: int = Field(default=0, ge=0, le=500)
+    newcomers: int = Field(default=0, ge=0, le=500)
+    themes: list[Annotated[str, Field(max_length=500)]] = []
+    follow_ups: list[Annotated[str, Field(max_length=2000)]] = []
+    current_phase: int = Field(default=0, ge=0)
+    phase_started_at: AwareDatetime | None = None
+    started_at: AwareDatetime | None = None
+    ended_at: AwareDatetime | None = None
+    round_marks: dict[str, RoundMark] = {}
+    debrief: Debrief | None = None
+
+    @property
+    def head_count(self) -> int:
+        """Everyone present: named, anonymous and newcomers."""
+        return len(self.named_member_ids) + self.anonymous_count + self.newcomers
+
+
+class Note(Record):
+    """A note written *with* a member, in their own words, saved only once they agreed to it."""
+
+    member_id: UUID
+    session_id: UUID | None = None
+    member_words: Text
+    what_helped: Text = ""
+    to_remember: Text = ""
+    facilitator_words: Text = ""
+    agreed_by_member: bool
+    restricted: bool = False
+    updated_at: AwareDatetime = Field(default_factory=now)
+
+    @field_validator("agreed_by_member")
+    @classmethod
+    def _must_be_agreed(cls, agreed: bool) -> bool:
+        if not agreed:
+            raise ValueError("a note is saved only when the member has agreed to it")
+        return agreed
+
+
+class ContactDetail(Record):
+    member_id: UUID
+    kind: Annotated[str, Field(max_length=40)]
+    value: Annotated[str, Field(max_length=200)]
+    restricted: bool = False
+
+
+class Moment(StrEnum):
+    IN_THE_MOMENT = "in_the_moment"
+    LONGER_TERM = "longer_term"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class Experience(StrEnum):
+    VOICES = "voices"
+    VISIONS = "visions"
+    BELIEFS = "beliefs"
+    OTHER_SENSES = "other_senses"
+
+    @property
+    def label(self) -> str:
+        return {"beliefs": "beliefs and paranoia"}.get(self.value, self.value.replace("_", " "))
+
+
+STRATEGY_CATEGORIES = {
+    "getting_to_know": "Getting to know the experience",
+    "boundaries": "Boundaries and appointments with voices",
+    "talking_back": "Talking back",
+    "selective_listening": "Selective listening",
+    "not_obeying": "Not obeying",
+    "distraction": "Distraction",
+    "grounding": "Grounding and calming",
+    "physical": "Physical",
+    "social": "Social and connection",
+    "creative": "Creative",
+    "kindness": "Kindness to yourself",
+    "practical": "Practical tricks",
+    "checking_out": "Checking things out",
+    "making_sense": "Making sense and meaning",
+    "medication_choice": "Medication and services as a personal choice",
+    "planning": "Planning for hard times",
+}
+
+
+class CopingStrategy(Record):
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    description: Annotated[str, Field(max_length=2000)] = ""
+    category: str
+    experiences: list[Experience] = [Experience.VOICES]
+    moment: Moment = Moment.IN_THE_MOMENT
+    starter_key: str | None = Field(default=None, description="Set for the shipped starter set")
+    shared_in_group_id: UUID | None = None
+    shared_on: dt.date | None = None
+    caution: Annotated[str, Field(max_length=300)] = ""
+    helped_count: int = Field(default=0, ge=0)
+    helped_by_group: dict[str, int] = {}
+    archived: bool = False
+    attributed_member_id: UUID | None = None
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, category: str) -> str:
+        if category not in STRATEGY_CATEGORIES:
+            raise ValueError(f"unknown category {category!r}")
+        return category
+
+    @property
+    def origin(self) -> str:
+        if self.starter_key:
+            return "starter set"
+        if self.shared_on:
+            return f"shared in a group on {self.shared_on:%d %b %Y}"
+        return "added"
+
+
+class RotaStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class RotaChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: AwareDatetime = Field(default_factory=now)
+    what: Annotated[str, Field(max_length=500)]
+
+
+class RotaAssignment(Record):
+    group_id: UUID
+    date: dt.date
+    lead_id: UUID | None = None
+    co_id: UUID | None = None
+    status: RotaStatus = RotaStatus.DRAFT
+    reason: Annotated[str, Field(max_length=1000)] = ""
+    history: list[RotaChange] = []
+
+    @property
+    def is_open(self) -> bool:
+        return self.lead_id is None or self.co_id is None
+
+
+class SupportContact(Record):
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    how: Annotated[str, Field(max_length=200)]
+    when: Annotated[str, Field(max_length=300)] = ""
+    last_checked: dt.date | None = None
+    local: bool = False
+
+
+class Settings(BaseModel):
+    """Per-organisation settings, stored with the data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organisation: Annotated[str, Field(max_length=120)] = ""
+    notes_months: int = Field(default=12, ge=1, le=120)
+    debriefs_months: int = Field(default=24, ge=1, le=120)
+    named_attendance_months: int = Field(default=24, ge=1, le=120)
+    idle_lock_minutes: int = Field(default=10, ge=1, le=240)

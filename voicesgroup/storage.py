@@ -1,0 +1,229 @@
+"""The one TinyDB Storage that holds voicesgroup data: in memory, saved atomically.
+
+Why our own: TinyDB's JSONStorage rewrites the file in place, so a crash mid-write can leave a
+valid-looking file with records missing, and CachingMiddleware loses everything on an exit
+without close(). Here every write goes to a temporary file in the same folder, is flushed to
+the disk, and only then replaces the data file; the folder is flushed too. Reads never touch
+the disk: the data lives in memory from the moment it is loaded.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from voicesgroup.errors import ChangedOnDisk, DamagedFile, SaveFailed
+
+TEMP_SUFFIX = ".vg-tmp"
+APP_MARK = "voicesgroup"
+META_TABLE = "_meta"
+
+Encoder = Callable[[bytes], bytes]
+
+
+def _identity(blob: bytes) -> bytes:
+    return blob
+
+
+@dataclass(frozen=True)
+class FileSignature:
+    """What we saw of the file when we loaded or last saved it."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileSignature | None:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return None
+        return cls(stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def temp_files_of(path: Path) -> list[Path]:
+    """Temporary files a save of `path` may have left behind if it was killed."""
+    return sorted(path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"))
+
+
+def fsync_folder(folder: Path) -> None:
+    """Flush a folder entry so a rename in it survives a power cut."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, blob: bytes) -> None:
+    """Write `blob` to `path` so that the file is always the old or the new bytes, never half.
+
+    On failure no temporary file is left and `path` is untouched; the OSError propagates.
+    """
+    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        try:
+            view = memoryview(blob)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException:
+        with suppress(OSError):
+            temp.unlink()
+        raise
+    fsync_folder(path.parent)
+
+
+def describe_os_error(error: OSError, path: Path) -> str:
+    """A plain sentence for a failed save."""
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the disk is read-only",
+        errno.EACCES: "this folder cannot be written to",
+        errno.EPERM: "this folder cannot be written to",
+        errno.EIO: "the disk reported an input/output error",
+    }
+    reason = reasons.get(error.errno, error.strerror or str(error))
+    return (
+        f"Could not save to {path}: {reason}. Your changes are kept in memory, unsaved; "
+        "free some space or fix the folder, then save again."
+    )
+
+
+def decode_document(blob: bytes, path: Path) -> dict[str, Any]:
+    """Parse and sanity-check a decoded data file, or raise DamagedFile naming the problem."""
+    if not blob:
+        raise DamagedFile(f"{path} is empty (0 bytes). {restore_hint(path)}")
+    try:
+        data = orjson.loads(blob)
+    except orjson.JSONDecodeError:
+        raise DamagedFile(
+            f"{path} is damaged: it is not complete, readable data. {restore_hint(path)}"
+        ) from None
+    meta = data.get(META_TABLE, {}).get("1") if isinstance(data, dict) else None
+    if not isinstance(meta, dict) or meta.get("app") != APP_MARK:
+        raise DamagedFile(
+            f"{path} is not a voicesgroup data file (it may belong to another program). "
+            "It was left untouched; choose another file with --db."
+        )
+    if not all(isinstance(table, dict) for table in data.values()):
+        raise DamagedFile(f"{path} is damaged: its tables are malformed. {restore_hint(path)}")
+    return data
+
+
+def restore_hint(path: Path) -> str:
+    return (
+        "Nothing was changed. To restore, run `voicesgroup restore BACKUP` with one of the "
+        f"backups in {backup_folder(path)}."
+    )
+
+
+def backup_folder(path: Path) -> Path:
+    return path.with_name(f"{path.name}.backups")
+
+
+class SafeStorage(Storage):
+    """A TinyDB storage that keeps the data in memory and saves it atomically.
+
+    `encode` turns the serialised JSON into the bytes on disk (identity, or encryption).
+    Within `deferred()` writes only mark the data unsaved and one save happens at the end.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        data: dict[str, Any],
+        signature: FileSignature | None,
+        encode: Encoder = _identity,
+        readonly: bool = False,
+    ) -> None:
+        self.path = path
+        self._data = data
+        self._signature = signature
+        self._encode = encode
+        self.readonly = readonly
+        self.unsaved = False
+        self.autosave = True
+        self._defer_depth = 0
+        self._save_lock = threading.Lock()
+        self.saves = 0
+
+    def read(self) -> dict[str, Any]:
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        if self.readonly:
+            raise SaveFailed(f"{self.path} was opened read-only; nothing was changed.")
+        self._data = data
+        self.unsaved = True
+        if self.autosave and not self._defer_depth:
+            self.save()
+
+    def set_encoder(self, encode: Encoder) -> None:
+        """Use another encoding for the next saves (e.g. when a passphrase is set)."""
+        self._encode = encode
+
+    def serialise(self) -> bytes:
+        return self._encode(orjson.dumps(self._data))
+
+    def save(self) -> None:
+        """Write the in-memory data to disk atomically, or raise SaveFailed / ChangedOnDisk."""
+        with self._save_lock:
+            if FileSignature.of(self.path) != self._signature:
+                raise ChangedOnDisk(
+                    f"{self.path} was changed by something else since it was opened, so it was "
+                    "not overwritten. Your changes are kept in memory; close and reopen to see "
+                    "both."
+                )
+            # Serialising holds the GIL, so a save from a worker thread sees one consistent
+            # state even while the UI thread goes on changing the data.
+            self.unsaved = False
+            blob = self.serialise()
+            try:
+                write_atomically(self.path, blob)
+            except OSError as error:
+                self.unsaved = True
+                raise SaveFailed(describe_os_error(error, self.path)) from error
+            self._signature = FileSignature.of(self.path)
+            self.saves += 1
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Group several writes into one save; on an exception, the data is rolled back."""
+        snapshot = orjson.dumps(self._data) if not self._defer_depth else None
+        was_unsaved = self.unsaved
+        self._defer_depth += 1
+        try:
+            yield
+        except BaseException:
+            if snapshot is not None:
+                self._data = orjson.loads(snapshot)
+                self.unsaved = was_unsaved
+            raise
+        finally:
+            self._defer_depth -= 1
+        if not self._defer_depth and self.unsaved and self.autosave:
+            self.save()
+
+    def replace_data(self, data: dict[str, Any]) -> None:
+        """Swap the whole in-memory data (used by rollback in the store)."""
+        self._data = data
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,623 @@
+"""The repository every screen and command goes through.
+
+`Store.open` takes the one-writer lock, loads the data file into memory (refusing a damaged,
+foreign or newer file without touching it), takes a backup and runs migrations. Every write
+goes through the consent rule and is saved atomically; `batch()` makes several writes one save
+that either all happens or, on an error, is rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any, TypeVar
+from uuid import UUID
+
+import orjson
+from filelock import FileLock, Timeout
+from pydantic import BaseModel, ValidationError
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from voicesgroup import consent, migrations
+from voicesgroup.backups import take_backup
+from voicesgroup.errors import (
+    Ambiguous,
+    DamagedFile,
+    Locked,
+    NewerVersion,
+    NotFound,
+    StoreError,
+)
+from voicesgroup.models import (
+    SCHEMA_VERSION,
+    ConsentAction,
+    ConsentEvent,
+    ConsentScope,
+    ContactDetail,
+    CopingStrategy,
+    Facilitator,
+    Group,
+    Member,
+    Note,
+    Record,
+    RotaAssignment,
+    Session,
+    SessionStatus,
+    Settings,
+    SupportContact,
+)
+from voicesgroup.storage import (
+    APP_MARK,
+    META_TABLE,
+    FileSignature,
+    SafeStorage,
+    decode_document,
+    temp_files_of,
+)
+
+RecordT = TypeVar("RecordT", bound=Record)
+
+TABLES: dict[type[Record], str] = {
+    Group: "groups",
+    Member: "members",
+    Facilitator: "facilitators",
+    ConsentEvent: "consent_events",
+    Session: "sessions",
+    Note: "notes",
+    ContactDetail: "contact_details",
+    CopingStrategy: "strategies",
+    RotaAssignment: "rota",
+    SupportContact: "support_contacts",
+}
+SETTINGS_TABLE = "settings"
+
+
+def new_document(seed: Callable[[Store], None] | None = None) -> dict[str, Any]:
+    """The data of an empty voicesgroup file."""
+    data: dict[str, Any] = {META_TABLE: {"1": {"app": APP_MARK, "schema_version": SCHEMA_VERSION}}}
+    for table in TABLES.values():
+        data[table] = {}
+    data[SETTINGS_TABLE] = {"1": Settings().model_dump(mode="json")}
+    return data
+
+
+class Store:
+    """The data of one file, in memory, with typed reads and consent-checked writes."""
+
+    def __init__(self, storage: SafeStorage, lock: FileLock | None) -> None:
+        self._storage = storage
+        self._lock = lock
+        self._db = TinyDB(storage=lambda: storage)  # type: ignore[arg-type]
+        self._models: dict[str, dict[int, Record]] = {}
+        self._doc_ids: dict[str, dict[str, int]] = {}
+        self.backup_taken: Path | None = None
+
+    # -- opening and closing ---------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        seed: bool = True,
+    ) -> Store:
+        """Open (or create) the data file at `path` for this process alone.
+
+        Raises a StoreError subclass with a message for a person: Locked, DamagedFile,
+        NewerVersion, NotFound (when `create` is false and there is no file).
+        """
+        path = Path(path)
+        lock = None if readonly else _take_lock(path)
+        try:
+            store = cls._load(path, lock, create=create, readonly=readonly, seed=seed)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        return store
+
+    @classmethod
+    def _load(
+        cls, path: Path, lock: FileLock | None, *, create: bool, readonly: bool, seed: bool
+    ) -> Store:
+        if not readonly:
+            for stale in temp_files_of(path):
+                with suppress(OSError):
+                    stale.unlink()
+        if not path.exists():
+            if not create or readonly:
+                raise NotFound(f"There is no data file at {path}.")
+            storage = SafeStorage(path, new_document(), signature=None)
+            store = cls(storage, lock)
+            with store.batch():
+                if seed:
+                    store._seed_starter_data()
+                storage.unsaved = True
+            return store
+        try:
+            blob = path.read_bytes()
+        except OSError as error:
+            raise StoreError(f"Could not read {path}: {error.strerror}.") from error
+        data = decode_document(blob, path)
+        version = data[META_TABLE]["1"].get("schema_version")
+        if not isinstance(version, int) or version < 1:
+            raise DamagedFile(f"{path} has no readable schema version; it was left untouched.")
+        if version > SCHEMA_VERSION:
+            raise NewerVersion(
+                f"{path} was written by a newer version of voicesgroup (data version {version}, "
+                f"this one reads up to {SCHEMA_VERSION}). It was left untouched: please update."
+            )
+        signature = FileSignature.of(path)
+        storage = SafeStorage(path, data, signature, readonly=readonly)
+        store = cls(storage, lock)
+        if not readonly:
+            with suppress(OSError):
+                os.chmod(path, 0o600)
+            store.backup_taken = take_backup(path, blob)
+            if version < SCHEMA_VERSION:
+                migrations.migrate(data, version)
+                storage.replace_data(data)
+                storage.write(data)
+        return store
+
+    def _seed_starter_data(self) -> None:
+        from voicesgroup.shipped import starter_strategies, starter_support_contacts
+
+        for strategy in starter_strategies():
+            self._put(strategy)
+        for contact in starter_support_contacts():
+            self._put(contact)
+
+    def close(self) -> None:
+        """Release the lock. Everything is already on disk (or reported unsaved)."""
+        self._db.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        return self._storage.path
+
+    @property
+    def unsaved(self) -> bool:
+        """True when a save failed and the latest changes live only in memory."""
+        return self._storage.unsaved
+
+    @property
+    def storage(self) -> SafeStorage:
+        return self._storage
+
+    def save(self) -> None:
+        """Try again to save what is in memory (after a failed save)."""
+        self._storage.save()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make several changes one atomic save; on an error none of them remain."""
+        try:
+            with self._storage.deferred():
+                yield
+        except BaseException:
+            self._forget_caches()
+            raise
+
+    def _forget_caches(self) -> None:
+        self._models.clear()
+        self._doc_ids.clear()
+        self._db.clear_cache()
+
+    # -- generic record access -------------------------------------------------------------
+
+    def _table(self, model: type[Record]) -> Table:
+        return self._db.table(TABLES[model], cache_size=0)
+
+    def _ids(self, name: str) -> dict[str, int]:
+        ids = self._doc_ids.get(name)
+        if ids is None:
+            raw = self._storage.read().get(name, {})
+            ids = self._doc_ids[name] = {doc["id"]: int(doc_id) for doc_id, doc in raw.items()}
+        return ids
+
+    def _model_of(self, model: type[RecordT], document: Document) -> RecordT:
+        name = TABLES[model]
+        cache = self._models.setdefault(name, {})
+        found = cache.get(document.doc_id)
+        if found is None:
+            found = cache[document.doc_id] = model.model_validate(document)
+        return found  # type: ignore[return-value]
+
+    def _all(self, model: type[RecordT]) -> list[RecordT]:
+        return [self._model_of(model, doc) for doc in self._table(model).all()]
+
+    def _where(self, model: type[RecordT], **equals: Any) -> list[RecordT]:
+        """Records whose stored fields equal the given values (ids compared as strings)."""
+        wanted = {
+            key: str(value) if isinstance(value, UUID) else value for key, value in equals.items()
+        }
+
+        def matches(doc: dict[str, Any]) -> bool:
+            return all(doc.get(key) == value for key, value in wanted.items())
+
+        return [self._model_of(model, doc) for doc in self._table(model).search(matches)]
+
+    def _get(self, model: type[RecordT], record_id: UUID) -> RecordT:
+        doc_id = self._ids(TABLES[model]).get(str(record_id))
+        if doc_id is None:
+            raise NotFound(f"No such {model.__name__.lower()} is stored.")
+        document = self._table(model).get(doc_id=doc_id)
+        assert isinstance(document, Document)
+        return self._model_of(model, document)
+
+    def _put(self, record: Record) -> None:
+        name = TABLES[type(record)]
+        table = self._db.table(name, cache_size=0)
+        document = record.model_dump(mode="json")
+        ids = self._ids(name)
+        doc_id = ids.get(str(record.id))
+        if doc_id is None:
+            doc_id = table.insert(document)
+            ids[str(record.id)] = doc_id
+        else:
+            table.upsert(Document(document, doc_id=doc_id))
+        self._models.setdefault(name, {})[doc_id] = record
+
+    def _delete(self, model: type[Record], record_ids: Iterable[UUID]) -> None:
+        name = TABLES[model]
+        ids = self._ids(name)
+        doc_ids = [ids.pop(str(record_id)) for record_id in record_ids if str(record_id) in ids]
+        if doc_ids:
+            self._table(model).remove(doc_ids=doc_ids)
+            cache = self._models.get(name, {})
+            for doc_id in doc_ids:
+                cache.pop(doc_id, None)
+
+    def count(self, model: type[Record]) -> int:
+        return len(self._storage.read().get(TABLES[model], {}))
+
+    # -- groups, members, facilitators -----------------------------------------------------
+
+    def groups(self, include_archived: bool = False) -> list[Group]:
+        groups = self._all(Group)
+        if not include_archived:
+            groups = [group for group in groups if not group.archived]
+        return sorted(groups, key=lambda group: group.name.casefold())
+
+    def group(self, group_id: UUID) -> Group:
+        return self._get(Group, group_id)
+
+    def save_group(self, group: Group) -> None:
+        self._put(group)
+
+    def members(self) -> list[Member]:
+        return sorted(self._all(Member), key=lambda member: member.display_name.casefold())
+
+    def member(self, member_id: UUID) -> Member:
+        return self._get(Member, member_id)
+
+    def save_member(self, member: Member) -> None:
+        self._put(member)
+
+    def facilitators(self, include_inactive: bool = True) -> list[Facilitator]:
+        found = sorted(self._all(Facilitator), key=lambda person: person.display_name.casefold())
+        return found if include_inactive else [person for person in found if person.active]
+
+    def facilitator(self, facilitator_id: UUID) -> Facilitator:
+        return self._get(Facilitator, facilitator_id)
+
+    def save_facilitator(self, facilitator: Facilitator) -> None:
+        self._put(facilitator)
+
+    def find_group(self, name_or_id: str) -> Group:
+        return _find_one(self.groups(include_archived=True), name_or_id, "group", "name")
+
+    def find_member(self, name_or_id: str) -> Member:
+        return _find_one(self.members(), name_or_id, "member", "display_name")
+
+    def find_facilitator(self, name_or_id: str) -> Facilitator:
+        return _find_one(self.facilitators(), name_or_id, "facilitator", "display_name")
+
+    # -- consent ---------------------------------------------------------------------------
+
+    def consent_events(self, member_id: UUID | None = None) -> list[ConsentEvent]:
+        events = (
+            self._where(ConsentEvent, member_id=member_id) if member_id else self._all(ConsentEvent)
+        )
+        return sorted(events, key=lambda event: (event.on, event.created_at))
+
+    def current_consents(self, member_id: UUID) -> set[ConsentScope]:
+        return consent.current_scopes(self.consent_events(member_id), member_id)
+
+    def has_consent(self, member_id: UUID, scope: ConsentScope) -> bool:
+        return scope in self.current_consents(member_id)
+
+    def require_consent(self, member_id: UUID, scope: ConsentScope) -> None:
+        """The consent rule: raise ConsentMissing unless `member_id` consents to `scope`."""
+        consent.require_consent(self.consent_events(member_id), self.member(member_id), scope)
+
+    def give_consent(self, event: ConsentEvent) -> None:
+        """Record consent given (or renewed) for one scope."""
+        if event.action is not ConsentAction.GIVEN:
+            raise ValueError("use withdraw_consent to record a withdrawal")
+        self.member(event.member_id)
+        self._put(event)
+
+    def withdraw_consent(self, event: ConsentEvent, *, erase: bool) -> None:
+        """Record a withdrawal and deal with what the scope covered, in one atomic save.
+
+        `erase` removes covered records now; otherwise they are kept restricted (shown only in
+        the member's own record). Named attendance always becomes anonymous head counts, and a
+        strategy always loses the member's name, so totals never change.
+        """
+        if event.action is not ConsentAction.WITHDRAWN:
+            raise ValueError("a withdrawal must be recorded as withdrawn")
+        member_id = event.member_id
+        with self.batch():
+            self._put(event)
+            if event.scope is ConsentScope.ATTENDANCE_BY_NAME:
+                self._anonymise_attendance(member_id)
+            elif event.scope is ConsentScope.STRATEGY_ATTRIBUTION:
+                self._remove_attribution(member_id)
+            elif event.scope is ConsentScope.PERSONAL_NOTES:
+                self._erase_or_restrict(Note, member_id, erase)
+            elif event.scope is ConsentScope.CONTACT_DETAILS:
+                self._erase_or_restrict(ContactDetail, member_id, erase)
+
+    def _erase_or_restrict(
+        self, model: type[Note | ContactDetail], member_id: UUID, erase: bool
+    ) -> None:
+        records = self._where(model, member_id=member_id)
+        if erase:
+            self._delete(model, [record.id for record in records])
+        else:
+            for record in records:
+                self._put(record.with_changes(restricted=True))
+
+    def _anonymise_attendance(self, member_id: UUID, before: dt.date | None = None) -> int:
+        changed = 0
+        key = str(member_id)
+        for session in self._all(Session):
+            if key in map(str, session.named_member_ids) and (
+                before is None or session.date < before
+            ):
+                remaining = [mid for mid in session.named_member_ids if mid != member_id]
+                self._put(
+                    session.with_changes(
+                        named_member_ids=remaining,
+                        anonymous_count=session.anonymous_count + 1,
+                        round_marks={k: v for k, v in session.round_marks.items() if k != key},
+                    )
+                )
+                changed += 1
+        return changed
+
+    def _remove_attribution(self, member_id: UUID) -> None:
+        for strategy in self._where(CopingStrategy, attributed_member_id=member_id):
+            self._put(strategy.with_changes(attributed_member_id=None))
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def sessions(self, group_id: UUID | None = None) -> list[Session]:
+        found = self._where(Session, group_id=group_id) if group_id else self._all(Session)
+        return sorted(found, key=lambda session: (session.date, session.created_at), reverse=True)
+
+    def session(self, session_id: UUID) -> Session:
+        return self._get(Session, session_id)
+
+    def sessions_in_progress(self) -> list[Session]:
+        return self._where(Session, status=SessionStatus.IN_PROGRESS.value)
+
+    def save_session(self, session: Session) -> None:
+        """Save a session; every named attendee must consent to attendance by name."""
+        for member_id in session.named_member_ids:
+            self.require_consent(member_id, ConsentScope.ATTENDANCE_BY_NAME)
+        self._put(session)
+
+    # -- notes and contact details ---------------------------------------------------------
+
+    def notes(self, member_id: UUID, include_restricted: bool = False) -> list[Note]:
+        found = self._where(Note, member_id=member_id)
+        if not include_restricted:
+            found = [note for note in found if not note.restricted]
+        return sorted(found, key=lambda note: note.created_at)
+
+    def save_note(self, note: Note) -> None:
+        """Save a note written with a member; refused without consent for personal notes."""
+        self.require_consent(note.member_id, ConsentScope.PERSONAL_NOTES)
+        self._put(note)
+
+    def contact_details(
+        self, member_id: UUID, include_restricted: bool = False
+    ) -> list[ContactDetail]:
+        found = self._where(ContactDetail, member_id=member_id)
+        return found if include_restricted else [item for item in found if not item.restricted]
+
+    def save_contact_detail(self, detail: ContactDetail) -> None:
+        """Save a member's contact detail; refused without consent for contact details."""
+        self.require_consent(detail.member_id, ConsentScope.CONTACT_DETAILS)
+        self._put(detail)
+
+    # -- strategies, contacts, rota, settings ----------------------------------------------
+
+    def strategies(self, include_archived: bool = False) -> list[CopingStrategy]:
+        found = self._all(CopingStrategy)
+        if not include_archived:
+            found = [strategy for strategy in found if not strategy.archived]
+        return sorted(found, key=lambda strategy: strategy.title.casefold())
+
+    def strategy(self, strategy_id: UUID) -> CopingStrategy:
+        return self._get(CopingStrategy, strategy_id)
+
+    def save_strategy(self, strategy: CopingStrategy) -> None:
+        """Save a strategy; a member's name beside it needs their consent to attribution."""
+        if strategy.attributed_member_id is not None:
+            self.require_consent(strategy.attributed_member_id, ConsentScope.STRATEGY_ATTRIBUTION)
+        self._put(strategy)
+
+    def support_contacts(self) -> list[SupportContact]:
+        return sorted(self._all(SupportContact), key=lambda contact: (contact.local, contact.name))
+
+    def save_support_contact(self, contact: SupportContact) -> None:
+        self._put(contact)
+
+    def delete_support_contact(self, contact_id: UUID) -> None:
+        self._delete(SupportContact, [contact_id])
+
+    def rota(self, group_id: UUID | None = None) -> list[RotaAssignment]:
+        found = (
+            self._where(RotaAssignment, group_id=group_id)
+            if group_id
+            else self._all(RotaAssignment)
+        )
+        return sorted(found, key=lambda item: (item.date, str(item.group_id)))
+
+    def save_rota(self, assignments: Iterable[RotaAssignment]) -> None:
+        with self.batch():
+            for assignment in assignments:
+                self._put(assignment)
+
+    def delete_rota(self, assignment_ids: Iterable[UUID]) -> None:
+        self._delete(RotaAssignment, assignment_ids)
+
+    def settings(self) -> Settings:
+        raw = self._storage.read().get(SETTINGS_TABLE, {}).get("1", {})
+        return Settings.model_validate(raw)
+
+    def save_settings(self, settings: Settings) -> None:
+        table = self._db.table(SETTINGS_TABLE, cache_size=0)
+        table.upsert(Document(settings.model_dump(mode="json"), doc_id=1))
+
+    # -- forgetting ------------------------------------------------------------------------
+
+    def forget_member(self, member_id: UUID) -> None:
+        """Erase every personal record of a member, in one atomic save.
+
+        Named attendance becomes anonymous head counts and strategies lose the attribution,
+        so group totals and the library stay as they were.
+        """
+        self.member(member_id)
+        with self.batch():
+            self._anonymise_attendance(member_id)
+            self._remove_attribution(member_id)
+            self._delete(Note, [note.id for note in self._where(Note, member_id=member_id)])
+            self._delete(
+                ContactDetail,
+                [item.id for item in self._where(ContactDetail, member_id=member_id)],
+            )
+            self._delete(
+                ConsentEvent,
+                [event.id for event in self._where(ConsentEvent, member_id=member_id)],
+            )
+            self._delete(Member, [member_id])
+
+    # -- checking --------------------------------------------------------------------------
+
+    def problems(self) -> list[str]:
+        """Everything wrong with the stored data, as sentences; empty when it is sound."""
+        found: list[str] = []
+        data = self._storage.read()
+        for model, name in TABLES.items():
+            for doc_id, raw in data.get(name, {}).items():
+                try:
+                    model.model_validate(raw)
+                except ValidationError as error:
+                    found.append(f"{name} record {doc_id} is malformed: {_first_error(error)}")
+        if found:
+            return found
+        members = {member.id for member in self._all(Member)}
+        groups = {group.id for group in self._all(Group)}
+        facilitators = {person.id for person in self._all(Facilitator)}
+        events = self._all(ConsentEvent)
+        scopes = {member_id: consent.current_scopes(events, member_id) for member_id in members}
+
+        def needs(member_id: UUID, scope: ConsentScope, what: str) -> None:
+            if member_id not in members:
+                found.append(f"{what} refers to a member who is not stored")
+            elif scope not in scopes[member_id]:
+                found.append(f"{what} names a member without consent ({scope.label.lower()})")
+
+        for session in self._all(Session):
+            where = f"session of {session.date}"
+            if session.group_id not in groups:
+                found.append(f"{where} belongs to a group that is not stored")
+            for member_id in session.named_member_ids:
+                needs(member_id, ConsentScope.ATTENDANCE_BY_NAME, where)
+            for person in session.facilitator_ids:
+                if person not in facilitators:
+                    found.append(f"{where} lists a facilitator who is not stored")
+        for note in self._all(Note):
+            if not note.restricted:
+                needs(note.member_id, ConsentScope.PERSONAL_NOTES, "a note")
+        for detail in self._all(ContactDetail):
+            if not detail.restricted:
+                needs(detail.member_id, ConsentScope.CONTACT_DETAILS, "a contact detail")
+        for strategy in self._all(CopingStrategy):
+            if strategy.attributed_member_id:
+                needs(
+                    strategy.attributed_member_id,
+                    ConsentScope.STRATEGY_ATTRIBUTION,
+                    f"strategy {strategy.title!r}",
+                )
+        for event in events:
+            if event.member_id not in members:
+                found.append("a consent record refers to a member who is not stored")
+        return found
+
+    def raw_bytes(self) -> bytes:
+        """The serialised data as it is (or would be) on disk, unencrypted: for tests and export."""
+        return orjson.dumps(self._storage.read())
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+def _take_lock(path: Path) -> FileLock:
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+    lock = FileLock(path.with_name(f"{path.name}.lock"), timeout=0, mode=0o600)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Locked(
+            f"{path} is already open in another voicesgroup window. Only one can make "
+            "changes at a time: close the other one first."
+        ) from None
+    except OSError as error:
+        raise StoreError(f"Could not open {path}: {error.strerror}.") from error
+    return lock
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _find_one(records: list[ModelT], name_or_id: str, kind: str, attribute: str) -> ModelT:
+    """One record by exact id, or by name (case-insensitive); clear errors otherwise."""
+    wanted = name_or_id.strip()
+    for record in records:
+        if str(record.id) == wanted:  # type: ignore[attr-defined]
+            return record
+    matches = [r for r in records if getattr(r, attribute).casefold() == wanted.casefold()]
+    if not matches:
+        raise NotFound(f"No {kind} called {wanted!r}.")
+    if len(matches) > 1:
+        ids = ", ".join(str(record.id) for record in matches)  # type: ignore[attr-defined]
+        raise Ambiguous(
+            f"{len(matches)} {kind}s are called {wanted!r}; say which by id: {ids}.", matches
+        )
+    return matches[0]
