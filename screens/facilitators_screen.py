@@ -13,7 +13,10 @@ from voicesgroup.models import Facilitator
 
 class FacilitatorsScreen(Screen[None]):
     HELP_TITLE = "Facilitators"
-    HELP = "Everyone who facilitates. Someone in training always works beside an experienced facilitator."
+    HELP = (
+        "Everyone who facilitates. Someone in training always works beside an experienced "
+        "facilitator."
+    )
     BINDINGS = [
         Binding("a", "add", "Add", id="add-facilitator"),
         Binding("enter", "edit", "Edit", id="edit-facilitator", show=False),

@@ -12,9 +12,14 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from voicesgroup.errors import VoicesGroupError
+
+if TYPE_CHECKING:
+    from voicesgroup.store import Store
 from voicesgroup.paths import DB_ENV, resolve_db_path
 
 EXIT_PROBLEM = 1
@@ -61,32 +66,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the app on a throw-away copy of the demo data",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    add = partial(add_command, commands)
 
-    demo = commands.add_parser("demo", help="write the demo data set to a new file")
-    demo.set_defaults(handler=cmd_demo)
-
-    check = commands.add_parser("check", help="verify the data file; exits 0 when it is sound")
-    check.set_defaults(handler=cmd_check)
-
+    add("demo", cmd_demo, "write the demo data set to a new file (never overwrites)")
+    add("check", cmd_check, "verify the data file and its backups; exits 0 when sound")
     for kind in ("groups", "members", "facilitators"):
-        lister = commands.add_parser(kind, help=f"list the {kind} stored")
+        lister = add(kind, cmd_list, f"list the {kind} stored")
         lister.add_argument("--json", action="store_true", help="print JSON instead of a table")
-        lister.set_defaults(handler=cmd_list, kind=kind)
-
-    for register in EXTRA_COMMANDS:
-        register(commands)
+        lister.set_defaults(kind=kind)
     return parser
 
 
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
-"""Other modules add their subcommands here (see `commands.py`)."""
+def add_command(
+    commands: argparse._SubParsersAction, name: str, handler: Handler, help_text: str
+) -> argparse.ArgumentParser:
+    """A subcommand that also accepts --db after its name."""
+    command = commands.add_parser(name, help=help_text, description=help_text)
+    command.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS, help="the data file to use"
+    )
+    command.set_defaults(handler=handler)
+    return command
 
 
 def db_path(args: argparse.Namespace) -> Path:
     return resolve_db_path(args.db)
 
 
-def open_store(args: argparse.Namespace, *, readonly: bool = False, create: bool = False):  # noqa: ANN201
+def open_store(args: argparse.Namespace, *, readonly: bool = False, create: bool = False) -> Store:
     """The store for a command; read-only commands do not take the writer's lock."""
     from voicesgroup.store import Store
 

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, Label, Select, Static
 
 from voicesgroup.models import ConsentAction, ConsentEvent, ConsentMethod, ConsentScope, Member
 from voicesgroup.shipped import consent_wording
@@ -20,10 +20,20 @@ REVIEW_CHOICES = [
 ]
 
 
+def labelled(label: str, control: Select, row_id: str | None = None) -> Horizontal:
+    """One line: a label, then its choice."""
+    return Horizontal(
+        Label(f"{label}:", classes="row-label"), control, classes="choice-row", id=row_id
+    )
+
+
 class ConsentDialog(ModalScreen[bool]):
     """Asks which consent, given or withdrawn, how, and who recorded it."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-consent")]
+    BINDINGS = [
+        Binding("ctrl+s", "record", "Record", id="record-consent"),
+        Binding("escape", "cancel", "Cancel", id="cancel-consent"),
+    ]
 
     def __init__(self, member: Member, scope: ConsentScope | None = None) -> None:
         super().__init__()
@@ -35,44 +45,68 @@ class ConsentDialog(ModalScreen[bool]):
         current = self.app.store.current_consents(self.member.id)
         with VerticalScroll(classes="dialog", id="consent-dialog"):
             yield Static(f"Consent: {self.member.display_name}", classes="section-title")
-            yield Select(
-                [(scope.label, scope.value) for scope in ConsentScope],
-                value=self.scope.value,
-                allow_blank=False,
-                id="scope",
+            yield labelled(
+                "Record of",
+                Select(
+                    [(scope.label, scope.value) for scope in ConsentScope],
+                    value=self.scope.value,
+                    allow_blank=False,
+                    id="scope",
+                    compact=True,
+                ),
             )
             yield Static("", id="wording", classes="wording")
-            yield Select(
-                [
-                    ("They said yes", ConsentAction.GIVEN.value),
-                    ("They withdrew", ConsentAction.WITHDRAWN.value),
-                ],
-                value=(
-                    ConsentAction.WITHDRAWN if self.scope in current else ConsentAction.GIVEN
-                ).value,
-                allow_blank=False,
-                id="action",
+            yield labelled(
+                "Answer",
+                Select(
+                    [
+                        ("They said yes", ConsentAction.GIVEN.value),
+                        ("They withdrew", ConsentAction.WITHDRAWN.value),
+                    ],
+                    value=(
+                        ConsentAction.WITHDRAWN if self.scope in current else ConsentAction.GIVEN
+                    ).value,
+                    allow_blank=False,
+                    id="action",
+                    compact=True,
+                ),
             )
-            yield Select(
-                [(method.label.capitalize(), method.value) for method in ConsentMethod],
-                value=ConsentMethod.SAID_IN_ROOM.value,
-                allow_blank=False,
-                id="method",
+            yield labelled(
+                "How",
+                Select(
+                    [(method.label.capitalize(), method.value) for method in ConsentMethod],
+                    value=ConsentMethod.SAID_IN_ROOM.value,
+                    allow_blank=False,
+                    id="method",
+                    compact=True,
+                ),
             )
-            yield Select(facilitators, prompt="Recorded by…", id="recorded_by")
-            yield Select(REVIEW_CHOICES, value=0, allow_blank=False, id="review")
-            yield Select(
-                [
-                    ("Erase what it covered now", "erase"),
-                    ("Keep it restricted: only in their own record, until erased", "restrict"),
-                ],
-                value="erase",
-                allow_blank=False,
-                id="erase",
+            yield labelled(
+                "Recorded by",
+                Select(facilitators, prompt="choose…", id="recorded_by", compact=True),
+            )
+            yield labelled(
+                "Review",
+                Select(REVIEW_CHOICES, value=0, allow_blank=False, id="review", compact=True),
+                row_id="review-row",
+            )
+            yield labelled(
+                "What is kept",
+                Select(
+                    [
+                        ("Erase it now", "erase"),
+                        ("Keep it restricted (only in their own record)", "restrict"),
+                    ],
+                    value="erase",
+                    allow_blank=False,
+                    id="erase",
+                    compact=True,
+                ),
+                row_id="erase-row",
             )
             with Horizontal(classes="buttons"):
-                yield Button("Record", id="record", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button("Record", id="record", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self._show_wording()
@@ -85,8 +119,9 @@ class ConsentDialog(ModalScreen[bool]):
             f"[b]Read this out[/b]\n{wording.wording}\n[dim](wording {wording.version})[/dim]"
         )
         withdrawing = self.query_one("#action", Select).value == ConsentAction.WITHDRAWN.value
-        self.query_one("#erase", Select).display = withdrawing and scope in COVERS_RECORDS
-        self.query_one("#review", Select).display = not withdrawing
+        # Select.Changed can arrive while the dialog is still being put together.
+        self.query("#erase-row").set(display=withdrawing and scope in COVERS_RECORDS)
+        self.query("#review-row").set(display=not withdrawing)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -96,9 +131,9 @@ class ConsentDialog(ModalScreen[bool]):
         self.dismiss(False)
 
     @on(Button.Pressed, "#record")
-    def record(self) -> None:
+    def action_record(self) -> None:
         recorded_by = self.query_one("#recorded_by", Select).value
-        if recorded_by is Select.BLANK:
+        if recorded_by is Select.NULL:
             self.notify("Choose who is recording this.", severity="warning")
             return
         scope = ConsentScope(self.query_one("#scope", Select).value)

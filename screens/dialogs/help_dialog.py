@@ -29,7 +29,7 @@ class HelpDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         rows = ["| Key | What it does |", "|---|---|"]
-        for key, active in sorted(self._under.active_bindings.items()):
+        for _key, active in sorted(self._under.active_bindings.items()):
             binding = active.binding
             if binding.description:
                 shown = self.app.get_key_display(binding)

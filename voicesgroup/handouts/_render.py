@@ -158,12 +158,16 @@ def styles(large_print: bool, font_key: str = "vera") -> dict[str, ParagraphStyl
         "subtitle": style("subtitle", s.body, textColor=MUTED, spaceAfter=2),
         "heading": style("heading", s.heading, fontName=f.bold, textColor=HEADING,
                          spaceBefore=s.heading * 1.1, spaceAfter=s.heading * 0.4,
-                         leading=round(s.heading * 1.25, 1)),
+                         leading=round(s.heading * 1.25, 1), keepWithNext=1),
         "body": style("body", s.body, spaceAfter=s.body * 0.5),
-        "lead": style("lead", s.body, spaceAfter=s.body * 0.6),
-        "item": style("item", s.item, fontName=f.bold, spaceBefore=s.body * 0.5,
-                      spaceAfter=s.body * 0.15),
+        "lead": style("lead", s.body, spaceBefore=s.body * 0.6, spaceAfter=s.body * 0.6),
+        "tight": style("tight", s.body, spaceAfter=s.body * 0.1),
+        "tight_muted": style("tight_muted", s.body, textColor=MUTED, spaceAfter=s.body * 0.1),
+        "item": style("item", s.item, fontName=f.bold, spaceBefore=s.body * 0.6,
+                      spaceAfter=s.body * 0.15, keepWithNext=1),
         "muted": style("muted", s.body, textColor=MUTED, spaceAfter=s.body * 0.5),
+        "footnote": style("footnote", s.body, textColor=MUTED, spaceBefore=s.body * 0.9,
+                          spaceAfter=s.body * 0.5),
         "gentle": style("gentle", s.body, fontName=f.italic, textColor=MUTED),
         "bullet": style("bullet", s.body, leftIndent=s.body * 1.6, bulletIndent=s.body * 0.2,
                         bulletFontName=f.regular, bulletFontSize=s.body,
@@ -171,8 +175,6 @@ def styles(large_print: bool, font_key: str = "vera") -> dict[str, ParagraphStyl
         "cell": style("cell", s.table, leading=round(s.table * 1.3, 1)),
         "cell_head": style("cell_head", s.table, fontName=f.bold, textColor=HEADING,
                            leading=round(s.table * 1.3, 1)),
-        "label": style("label", s.body, fontName=f.bold, spaceBefore=s.body * 0.6,
-                       spaceAfter=0),
     }  # fmt: skip
 
 
@@ -207,7 +209,7 @@ def escape(text: str) -> str:
 def markup(text: str, font_key: str = "vera") -> str:
     """Plain user text as safe Paragraph markup: escaped, line breaks kept."""
     lines = printable(text, font_key).splitlines() or [""]
-    return "<br/>".join(escape(" ".join(line.split())) for line in lines)
+    return "<br/>".join(escape(line) for line in lines)
 
 
 def runs_markup(runs: tuple[Run, ...], font_key: str = "vera") -> str:
@@ -251,8 +253,11 @@ class RuledLines(Flowable):
 class FooterCanvas(Canvas):
     """Holds pages back until the end so each footer can say "page 2 of 3"."""
 
-    def __init__(self, *args, footer: str = "", font: str = "", size: float = 9, **kw):
+    def __init__(
+        self, *args, footer: str = "", font: str = "", size: float = 9, margin: float = 0, **kw
+    ):
         super().__init__(*args, **kw)
+        self._footer_margin = margin
         self._footer = footer
         self._footer_font = font
         self._footer_size = size
@@ -270,15 +275,24 @@ class FooterCanvas(Canvas):
             super().showPage()
         super().save()
 
+    def _fit(self, text: str, room: float) -> str:
+        if self.stringWidth(text) <= room:
+            return text
+        while text and self.stringWidth(text + "…") > room:
+            text = text[:-1]
+        return text.rstrip() + "…"
+
     def _draw_footer(self, number: int, total: int) -> None:
         width, _ = self._pagesize
-        margin = 18 * mm
+        margin = self._footer_margin
         y = 10 * mm
         self.saveState()
         self.setFont(self._footer_font, self._footer_size)
         self.setFillColor(MUTED)
-        self.drawString(margin, y, self._footer)
-        self.drawRightString(width - margin, y, f"page {number} of {total}")
+        page = f"page {number} of {total}"
+        self.drawRightString(width - margin, y, page)
+        room = width - 2 * margin - self.stringWidth(page) - 4 * mm
+        self.drawString(margin, y, self._fit(self._footer, room))
         self.restoreState()
 
 
@@ -318,8 +332,8 @@ def render(handout: Handout) -> bytes:
         initialFontName=f.regular,
         initialFontSize=sizes.body,
     )
-    frame_width = pagesize[0] - 2 * side
-    frame_height = pagesize[1] - top - bottom
+    frame_width = pagesize[0] - 2 * side - 12  # the frame keeps 6 pt padding each side
+    frame_height = pagesize[1] - top - bottom - 12
     story: list[Flowable] = [Paragraph(markup(handout.title, f.key), st["title"])]
     if handout.subtitle:
         story.append(Paragraph(markup(handout.subtitle, f.key), st["subtitle"]))
@@ -332,9 +346,14 @@ def render(handout: Handout) -> bytes:
         footer=printable(handout.footer, f.key),
         font=f.regular,
         size=sizes.footer,
+        margin=side + 6,
     )
     doc.build(story, canvasmaker=canvasmaker)
     return buffer.getvalue()
+
+
+def _longest_word(text: str, font: str, size: float) -> float:
+    return max((pdfmetrics.stringWidth(w, font, size) for w in text.split()), default=0.0)
 
 
 class _Rule(Flowable):
@@ -401,7 +420,7 @@ class _Builder:
         return [
             KeepTogether(
                 [
-                    Paragraph(self.markup(label), self.st["label"]),
+                    Paragraph(self.markup(label), self.st["heading"]),
                     RuledLines(count, self.sizes.line_gap),
                 ]
             )
@@ -419,8 +438,8 @@ class _Builder:
     def _table(self, header: tuple, rows: tuple, widths: tuple, blank_rows: int) -> list[Flowable]:
         columns = len(header) or (len(rows[0]) if rows else 1)
         fractions = widths or (1 / columns,) * columns
-        col_widths = [self.width * w / sum(fractions) for w in fractions]
         cell, head = self.st["cell"], self.st["cell_head"]
+        col_widths = self._column_widths(header, rows, fractions)
         data: list[list] = []
         if header:
             data.append([Paragraph(self.markup(text), head) for text in header])
@@ -448,7 +467,39 @@ class _Builder:
             for i in range(start + 1, len(data), 2):
                 commands.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#f7f9fa")))
         table.setStyle(TableStyle(commands))
-        return [Spacer(1, self.sizes.body * 0.4), table]
+        table.spaceBefore = self.sizes.body * 0.4
+        table.spaceAfter = self.sizes.body * 0.4
+        return [table]
+
+    def _column_widths(self, header: tuple, rows: tuple, fractions: tuple) -> list[float]:
+        """Widths from `fractions`, widened where a column's longest word would not fit
+        (so no word is split in two), taking the room from columns that have some spare."""
+        widths = [self.width * w / sum(fractions) for w in fractions]
+        cell, head = self.st["cell"], self.st["cell_head"]
+        bold_font = self.st["item"].fontName
+        need = [0.0] * len(widths)
+        for i, text in enumerate(header):
+            need[i] = _longest_word(printable(text, self.font_key), head.fontName, head.fontSize)
+        for row in rows:
+            for i, runs in enumerate(row[: len(widths)]):
+                for run in runs:
+                    font = bold_font if run.bold else cell.fontName
+                    word = _longest_word(printable(run.text, self.font_key), font, cell.fontSize)
+                    need[i] = max(need[i], word)
+        need = [n + 13 for n in need]  # 6 pt padding each side, and a little air
+        if sum(need) > self.width:
+            return widths
+        for _ in range(len(widths)):
+            short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+            if short <= 0.01:
+                break
+            spare = [max(0.0, w - n) for n, w in zip(need, widths, strict=True)]
+            total_spare = sum(spare)
+            widths = [
+                max(w, n) - (short * sp / total_spare if total_spare else 0)
+                for n, w, sp in zip(need, widths, spare, strict=True)
+            ]
+        return widths
 
     def _fill_heights(self, filled: list[list], col_widths: list[float], blank: int) -> list:
         """Row heights that make `blank` empty rows fill what is left of the first page."""
@@ -456,7 +507,7 @@ class _Builder:
         for flowable in self.story:
             _, h = flowable.wrap(self.width, self.height)
             used += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-        used += self.sizes.body * 0.4  # the spacer before the table
+        used += self.sizes.body * 0.4  # the table's space before
         heights: list[float | None] = []
         for row in filled:
             tallest = max(

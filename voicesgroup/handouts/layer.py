@@ -23,6 +23,7 @@ from voicesgroup.handouts.names import find_discreet_word, find_name
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[str, ...] = ("a4", "letter")
 DEFAULT_LANG = "en-GB"
+PARA_STYLES = ("body", "lead", "item", "muted", "tight", "tight_muted", "footnote", "gentle")
 PRODUCER = "voicesgroup"
 """Author, creator and producer of every ordinary handout: never a person's name."""
 
@@ -102,8 +103,11 @@ class Handout:
         self._add(("heading", text))
 
     def para(self, *runs: str | Run, style: str = "body") -> None:
-        """A paragraph; `style` is body, lead (a little larger), item (bold title line),
-        muted or gentle (a soft side-barred note)."""
+        """A paragraph in one of `PARA_STYLES`: body; lead (set apart by space); item (a bold
+        title line kept with what follows); muted (grey); tight and tight_muted (lines of
+        one entry, close together); footnote (grey, set apart); gentle (italic, side bar)."""
+        if style not in PARA_STYLES:
+            raise ValueError(f"unknown paragraph style {style!r}")
         self._add(("para", tuple(_run(r) for r in runs), style))
 
     def bullets(self, items: Iterable[str | Sequence[str | Run]], *, numbered: bool = False):

@@ -132,10 +132,11 @@ def strategies_sheet(
             venue = ""
         with h.together():
             h.heading("When and where we meet")
+            meets = _meets(group)
             if discreet:
-                h.para(_meets(group) + ".")
+                h.para(f"{meets}.")
             else:
-                h.para(bold(group.name), f": {_meets(group)[0].lower()}{_meets(group)[1:]}.")
+                h.para(bold(group.name), f": {meets[0].lower()}{meets[1:]}.")
             if venue:
                 h.para("Where: ", venue)
             h.para("You are welcome to come, or not, whenever suits you.", style="muted")
@@ -145,15 +146,15 @@ def strategies_sheet(
         for contact in contacts:
             with h.together():
                 h.para(contact.name, style="item")
-                h.para(contact.how)
+                h.para(contact.how, style="tight")
                 if contact.when:
-                    h.para(contact.when, style="muted")
+                    h.para(contact.when, style="tight_muted")
                 checked = (
                     f"Last checked {long_date(contact.last_checked)}."
                     if contact.last_checked
-                    else "To be checked: this number has not been checked yet."
+                    else "To be checked: these details have not been checked yet."
                 )
-                h.para(checked, style="muted")
+                h.para(checked, style="tight_muted")
     return h.to_pdf()
 
 
@@ -175,7 +176,7 @@ def _agreement_blocks(h: Handout, agreement: Agreement) -> None:
         f"Version {agreement.version}, agreed on {long_date(agreement.agreed_on)}. "
         f"We'll look at it together again by {long_date(agreement.review_on)}, "
         "and anyone can suggest a change before then.",
-        style="muted",
+        style="footnote",
     )
 
 
@@ -329,7 +330,7 @@ def rota_table(
     h.table(
         ["Date", "Group", "Lead", "Co-facilitator", "Status", "Why this pair"],
         [[r.date, r.group, person(r.lead), person(r.co), r.status, r.reason] for r in rows],
-        widths=[0.12, 0.17, 0.14, 0.14, 0.1, 0.33],
+        widths=[0.14, 0.17, 0.14, 0.14, 0.1, 0.31],
     )
     if not rows:
         h.para("Nothing on the rota yet.", style="muted")
@@ -391,6 +392,7 @@ def member_record(
 
     h.heading("What you agreed to")
     latest = latest_events(events, me)
+    agreed = []
     for scope in ConsentScope:
         event = latest.get(scope)
         if event is None:
@@ -399,27 +401,21 @@ def member_record(
             state = f"yes, since {long_date(_local_date(event.on))}"
         else:
             state = f"no, you said stop on {long_date(_local_date(event.on))}"
-        h.bullets([[bold(f"{scope.label}: "), state]])
+        agreed.append([bold(f"{scope.label}: "), state])
+    h.bullets(agreed)
 
     h.heading("Your consent, step by step")
-    if events:
-        h.table(
-            ["Date", "What", "Yes or no", "How", "Wording", "Written down by"],
-            [
-                [
-                    long_date(_local_date(e.on)),
-                    e.scope.label,
-                    "yes" if e.action is ConsentAction.GIVEN else "stopped",
-                    e.method.label,
-                    f"version {e.wording_version}",
-                    e.recorded_by,
-                ]
-                for e in events
-            ],
-            widths=[0.16, 0.22, 0.11, 0.15, 0.13, 0.18],
-        )
-    else:
+    if not events:
         h.para("No consent has been recorded.", style="muted")
+    h.bullets(
+        [
+            bold(f"{long_date(_local_date(e.on))}: "),
+            f"{e.scope.label}, {'yes' if e.action is ConsentAction.GIVEN else 'you said stop'}. "
+            f"{e.method.label.capitalize()}, with wording version {e.wording_version}; "
+            f"written down by {e.recorded_by}.",
+        ]
+        for e in events
+    )
 
     h.heading("Notes written with you")
     if not notes:

@@ -1,0 +1,147 @@
+import time
+
+START = time.perf_counter()  # before any other import: the clock of a cold start
+
+"""One cold start, run as a fresh interpreter by bench_startup.py and bench_store.py.
+
+    python bench/_headless.py floor            # a minimal Textual app with a 50-row DataTable
+    python bench/_headless.py app DB.json      # voicesgroup on DB.json, up to the home screen
+    python bench/_headless.py core DB.json     # no UI: open the store, compute the home rows
+
+Prints one JSON line: seconds from the top of this script to the first paint (`paint`), a few
+marks on the way, whether reportlab was imported by then, and the peak RSS (ru_maxrss) in KiB.
+Not named bench_*.py, so run_all.py does not run it on its own.
+"""
+
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SIZE = (120, 40)
+marks: dict[str, float] = {}
+facts: dict[str, object] = {}
+
+
+def mark(name: str) -> None:
+    marks[name] = time.perf_counter() - START
+
+
+def painted(app) -> None:  # noqa: ANN001
+    mark("paint")
+    facts["reportlab_loaded"] = "reportlab" in sys.modules
+    facts["modules"] = len(sys.modules)
+    facts["screen"] = type(app.screen).__name__
+    facts["maxrss_kib_at_paint"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    app.exit()
+
+
+def run_floor() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    mark("imports")
+
+    class Floor(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("Group", "Kind", "Next meeting", "Next step")
+            for index in range(50):
+                table.add_row(f"Group {index}", "Hearing voices", "Tue 1 Dec, 18:30", "In 3 days")
+            self.call_after_refresh(painted, self)
+
+    Floor().run(headless=True, size=SIZE)
+
+
+def run_app(db: Path) -> None:
+    from screens.app import VoicesGroupApp
+    from voicesgroup.store import Store
+
+    mark("imports")
+    original_open = Store.open.__func__
+
+    def timed_open(cls, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        began = time.perf_counter()
+        store = original_open(cls, *args, **kwargs)
+        marks["store_open_s"] = time.perf_counter() - began
+        return store
+
+    Store.open = classmethod(timed_open)  # type: ignore[method-assign]
+
+    # The app imports the home screen lazily in on_mount; import it here (the same cost, just
+    # earlier) to hook its on_mount: after it has filled the table, wait for the repaint.
+    from screens.home_screen import HomeScreen
+
+    original_mount = HomeScreen.on_mount
+
+    def on_mount(self) -> None:  # noqa: ANN001
+        mark("home_mount")
+        original_mount(self)
+        mark("home_data")
+        self.call_after_refresh(painted, self.app)
+
+    HomeScreen.on_mount = on_mount  # type: ignore[method-assign]
+    app = VoicesGroupApp(db_path=db)
+    app.run(headless=True, size=SIZE)
+    if app.startup_error:
+        raise SystemExit(f"app did not start: {app.startup_error}")
+
+
+def run_core(db: Path) -> None:
+    import datetime as dt
+
+    from voicesgroup.home import due_items, home_rows
+    from voicesgroup.store import Store
+
+    mark("imports")
+    with Store.open(db, create=False) as store:
+        mark("store_open")
+        today = dt.date.today()
+        facts["rows"] = len(home_rows(store, today))
+        facts["due"] = len(due_items(store, today))
+        mark("paint")  # "the home rows are ready": the core's share of the first paint
+        facts["reportlab_loaded"] = "reportlab" in sys.modules
+        facts["maxrss_kib_at_paint"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def main() -> None:
+    mode = sys.argv[1]
+    if mode == "floor":
+        run_floor()
+    elif mode == "app":
+        run_app(Path(sys.argv[2]))
+    elif mode == "core":
+        run_core(Path(sys.argv[2]))
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+    if "paint" not in marks:
+        raise SystemExit("the first paint was never reached")
+    facts["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sys.stdout.write(json.dumps({"marks": marks, **facts}) + "\n")
+    sys.stdout.flush()
+    os._exit(0)  # the figures are out; skip interpreter teardown
+
+
+if __name__ == "__main__":
+    PROFILE = os.environ.get("BENCH_PROFILE")  # a path: write cProfile stats of the run there
+    if PROFILE:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        _exit = os._exit
+
+        def dump_then_exit(code: int) -> None:
+            profiler.disable()
+            profiler.dump_stats(PROFILE)
+            _exit(code)
+
+        os._exit = dump_then_exit  # type: ignore[assignment]
+    main()

@@ -1,0 +1,74 @@
+"""Reading PDFs back in tests: text, font sizes, page images."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+_SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}
+
+
+def pdf_reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def pdf_text(data: bytes) -> str:
+    """All the text of a PDF, page after page, as pypdf extracts it."""
+    reader = pdf_reader(data)
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def _shown(operands: list) -> bool:
+    """Whether a text-showing operator draws anything but spaces."""
+    for operand in operands:
+        if isinstance(operand, list):
+            if _shown(operand):
+                return True
+        elif isinstance(operand, bytes | str):
+            text = operand.decode("latin-1") if isinstance(operand, bytes) else operand
+            if text.strip():
+                return True
+    return False
+
+
+def pdf_font_sizes(data: bytes) -> set[float]:
+    """The sizes (in points) of every font that actually draws visible text.
+
+    Reads the content streams: `Tf` sets the size, `Tm` may scale it, and a size counts
+    only when a text operator (Tj, TJ, ', ") then shows something other than spaces.
+    """
+    reader = pdf_reader(data)
+    sizes: set[float] = set()
+    for page in reader.pages:
+        contents = page.get_contents()
+        if contents is None:
+            continue
+        stream = ContentStream(contents, reader)
+        size, scale = 0.0, 1.0
+        for operands, operator in stream.operations:
+            if operator == b"Tf":
+                size = float(operands[1])
+            elif operator == b"Tm":
+                scale = abs(float(operands[3])) or 1.0
+            elif operator == b"BT":
+                scale = 1.0
+            elif operator in _SHOW_TEXT and _shown(list(operands)):
+                sizes.add(round(size * scale, 2))
+    return sizes
+
+
+def render_png(pdf_path: Path, out_dir: Path, *, dpi: int = 60) -> list[Path]:
+    """Each page of `pdf_path` as a PNG in `out_dir` (skips the test without pdftoppm)."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    prefix = out_dir / Path(pdf_path).stem
+    subprocess.run([tool, "-png", "-r", str(dpi), str(pdf_path), str(prefix)], check=True)
+    return sorted(out_dir.glob(f"{prefix.name}*.png"))

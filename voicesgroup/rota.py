@@ -1,0 +1,1183 @@
+"""Facilitator rotas: plan who leads and who co-facilitates each session, fairly.
+
+Everything here is a pure function of its arguments: no files, no clock, no randomness.
+
+The rules the generator never breaks (the *hard* rules):
+
+- a facilitator is placed only when `active` and `available_on` that day (unavailable
+  weekdays, dates off), and never on a day they already hold a session in `history`;
+- nobody holds two sessions on the same day, across all groups;
+- nobody exceeds `max_per_month` sessions in a calendar month (sessions in `history` in the
+  same month count too);
+- someone in training never leads and is always paired with an experienced lead;
+- where `group.women_facilitator_rule` is set, at least one of the people on the session is a
+  woman (`is_woman is True`), including when only one place could be filled;
+- two people where either `avoids` the other are never paired. *Avoid is hard*: if the only
+  way to fill a place is to pair them, the place stays open and the reason says so.
+
+A session is filled as fully as the hard rules allow (the number of filled places is the
+maximum possible). Within that, as far as possible (the *soft* rules): session counts are
+balanced, the lead role goes to whoever led least recently (history counts), pairs vary
+rather than repeat, and `prefers` is honoured when all else is equal.
+
+**Spread, and who counts for it.** `RotaResult.spread` is the most sessions any *eligible*
+facilitator has minus the fewest (counting those with none). A facilitator is eligible when,
+taking each planned session on its own, there is at least one session they could fill under
+the hard rules: active, available that day, a monthly limit above zero, and a rule-abiding
+partner available that day (or able to take the session alone: not in training, and a woman
+where the group asks for one). People with dates off or monthly limits are eligible and are
+counted; the spread the generator reaches is the smallest possible under the same hard rules
+with every fillable place filled (the tests check this against an exact CP-SAT solver).
+
+**How.** A greedy pass in date order gives each place to the free facilitator with the
+fewest sessions so far (then the least recent session, then name), choosing the partner who
+keeps counts even and pairs varied. Open places are then filled by augmenting paths (someone
+takes the place, handing one of their own sessions on to someone else, and so on, until the
+chain ends with someone who has room). Finally counts are evened out by *improving transfers*:
+while some facilitator with n sessions can pass one session, possibly through a chain of
+hand-overs that keep every hard rule, to someone with at most n - 2, do it. A rota with no
+such transfer is "decreasingly minimal", which (ignoring the pairing rules) minimises the
+largest count and maximises the smallest at once, so its spread is the least possible.
+Roles are chosen last, in date order, and every assignment gets a one-line reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+from uuid import UUID
+
+from voicesgroup.errors import VoicesGroupError
+from voicesgroup.models import (
+    WEEKDAYS,
+    Facilitator,
+    Group,
+    RotaAssignment,
+    RotaStatus,
+    TrainingStatus,
+)
+
+MAX_WEEKS = 156
+"""The longest rota the generator plans in one go (three years)."""
+
+_NO_LIMIT = 10_000
+_REASON_LIMIT = 1000
+
+
+class RotaInputError(VoicesGroupError):
+    """The rota cannot be planned from what was given; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    """One meeting of one group that needs a lead and a co-facilitator."""
+
+    group_id: UUID
+    date: dt.date
+
+
+@dataclass
+class RotaResult:
+    """A draft rota: one assignment per planned session, in date order."""
+
+    assignments: list[RotaAssignment]
+    open_sessions: list[RotaAssignment]
+    spread: int
+    sessions: dict[UUID, int] = field(default_factory=dict)
+    """Sessions per eligible facilitator (those counted for the spread)."""
+    leads: dict[UUID, int] = field(default_factory=dict)
+    """Leads per eligible facilitator."""
+
+
+@dataclass(frozen=True)
+class CoverSuggestion:
+    """Someone who could take over from a facilitator who can no longer come."""
+
+    facilitator_id: UUID
+    name: str
+    role: Literal["lead", "co"]
+    reason: str
+    partner_role_changes: bool = False
+    """True when the remaining facilitator would swap role (e.g. to lead beside a trainee)."""
+
+
+@dataclass(frozen=True)
+class FacilitatorLoad:
+    """One facilitator's figures in a rota review."""
+
+    facilitator_id: UUID
+    name: str
+    planned_leads: int
+    planned_co: int
+    actual: int | None
+    """Sessions actually facilitated; None when no record of actual sessions was given."""
+    last_facilitated: dt.date | None
+    next_due: dt.date | None
+
+    @property
+    def planned(self) -> int:
+        return self.planned_leads + self.planned_co
+
+
+@dataclass(frozen=True)
+class Review:
+    """The coordinator's view of a rota: load per person, gaps, rule breaks, spread."""
+
+    loads: list[FacilitatorLoad]
+    gaps: list[str]
+    rule_breaks: list[str]
+    differences: list[str]
+    """Planned versus actual, one sentence per session that went differently."""
+    spread: int
+
+
+# --------------------------------------------------------------------------------------------
+# Words
+
+
+def _day(day: dt.date, *, year_if_not: int | None = None) -> str:
+    text = f"{day.day} {day:%b}"
+    if year_if_not is not None and day.year != year_if_not:
+        text += f" {day.year}"
+    return text
+
+
+def _span(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return _day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{_day(end)}"
+    if start.year == end.year:
+        return f"{_day(start)}–{_day(end)}"
+    return f"{_day(start)} {start.year}–{_day(end)} {end.year}"
+
+
+def _name(facilitator: Facilitator) -> str:
+    return facilitator.display_name
+
+
+def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
+    return (facilitator.display_name.casefold(), facilitator.display_name, str(facilitator.id))
+
+
+def _group_key(group: Group) -> tuple[str, str, str]:
+    return (group.name.casefold(), group.name, str(group.id))
+
+
+def _clip(reason: str) -> str:
+    return reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 1] + "…"
+
+
+def _is_trainee(facilitator: Facilitator) -> bool:
+    return facilitator.training is TrainingStatus.IN_TRAINING
+
+
+def _is_experienced(facilitator: Facilitator) -> bool:
+    return facilitator.training is TrainingStatus.EXPERIENCED
+
+
+def _avoid(one: Facilitator, other: Facilitator) -> bool:
+    return other.id in one.avoids or one.id in other.avoids
+
+
+def _prefer(one: Facilitator, other: Facilitator) -> bool:
+    return other.id in one.prefers or one.id in other.prefers
+
+
+def pair_allowed(one: Facilitator, other: Facilitator, women_rule: bool) -> bool:
+    """Whether two facilitators may run a session together under the hard rules."""
+    if one.id == other.id:
+        return False
+    if _is_trainee(one) and not _is_experienced(other):
+        return False
+    if _is_trainee(other) and not _is_experienced(one):
+        return False
+    if _avoid(one, other):
+        return False
+    return not (women_rule and one.is_woman is not True and other.is_woman is not True)
+
+
+def alone_allowed(facilitator: Facilitator, women_rule: bool) -> bool:
+    """Whether someone may hold a session with the other place still open (they lead)."""
+    if _is_trainee(facilitator):
+        return False
+    return not (women_rule and facilitator.is_woman is not True)
+
+
+def _away_words(facilitator: Facilitator, day: dt.date) -> str | None:
+    """Why someone is not available on `day`, or None when they are."""
+    if day.weekday() in facilitator.unavailable_weekdays:
+        return f"{_name(facilitator)} not available on {WEEKDAYS[day.weekday()]}s"
+    for off in facilitator.dates_off:
+        if day in off:
+            return f"{_name(facilitator)} away {_span(off.start, off.end)}"
+    return None
+
+
+def _pair_words(person: Facilitator, partner: Facilitator | None, women_rule: bool) -> str:
+    """Why `person` cannot join `partner` (or hold the session alone)."""
+    name = _name(person)
+    if partner is None:
+        if _is_trainee(person):
+            return f"{name} in training and no experienced lead free"
+        return f"{name} not a woman and the group asks for a woman facilitator"
+    if _is_trainee(person) and _is_trainee(partner):
+        return f"{name} in training, as is {_name(partner)}"
+    if _is_trainee(person):
+        return f"{name} in training needs an experienced lead ({_name(partner)} is not)"
+    if _is_trainee(partner):
+        return f"{name} not experienced, and {_name(partner)} is in training"
+    if _avoid(person, partner):
+        return f"{name} not paired with {_name(partner)} (by request)"
+    return f"{name}: the group asks for a woman facilitator"
+
+
+# --------------------------------------------------------------------------------------------
+# Sessions
+
+
+def sessions_for(groups: Sequence[Group], start: dt.date, weeks: int) -> list[PlannedSession]:
+    """Every meeting of every (non-archived) group in the `weeks` weeks from `start`.
+
+    Dates come from each group's `MeetingPattern.dates_from`; a group with a `first_date` in
+    the future has no sessions before it. Sorted by date, then group name.
+    """
+    if weeks <= 0:
+        raise RotaInputError(f"A rota needs at least one week (got {weeks}).")
+    if weeks > MAX_WEEKS:
+        raise RotaInputError(f"A rota can cover at most {MAX_WEEKS} weeks (got {weeks}).")
+    end = start + dt.timedelta(weeks=weeks)
+    found: list[tuple[dt.date, tuple[str, str, str], PlannedSession]] = []
+    for group in groups:
+        if group.archived:
+            continue
+        first = group.pattern.first_date
+        for day in group.pattern.dates_from(start, weeks):
+            if start <= day < end and (first is None or day >= first):
+                found.append((day, _group_key(group), PlannedSession(group.id, day)))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [session for _, _, session in found]
+
+
+# --------------------------------------------------------------------------------------------
+# The planner
+
+
+class _Planner:
+    """Mutable working state for one call of `generate`; facilitators are small integers."""
+
+    def __init__(
+        self,
+        groups: Sequence[Group],
+        facilitators: Sequence[Facilitator],
+        sessions: Sequence[PlannedSession],
+        history: Sequence[RotaAssignment],
+    ) -> None:
+        self.facs = sorted((f for f in facilitators if f.active), key=_sort_key)
+        n = self.n = len(self.facs)
+        self.index = {f.id: i for i, f in enumerate(self.facs)}
+        self.group_by_id = {g.id: g for g in groups}
+        self.sessions = list(sessions)
+
+        dates = sorted({s.date for s in self.sessions})
+        months = sorted({(d.year, d.month) for d in dates})
+        day_of = {d: k for k, d in enumerate(dates)}
+        month_of = {m: k for k, m in enumerate(months)}
+        self.dates = dates
+        self.s_day = [day_of[s.date] for s in self.sessions]
+        self.s_month = [month_of[(s.date.year, s.date.month)] for s in self.sessions]
+        self.s_rule = [
+            1 if self.group_by_id[s.group_id].women_facilitator_rule else 0 for s in self.sessions
+        ]
+        self.by_day: list[list[int]] = [[] for _ in dates]
+        for s, k in enumerate(self.s_day):
+            self.by_day[k].append(s)
+
+        # What history already fixes: days taken elsewhere, places used in a month, last
+        # lead, pairs already run.
+        planned = {(s.group_id, s.date) for s in self.sessions}
+        self.history_busy: list[set[dt.date]] = [set() for _ in range(n)]
+        self.history_month = [[0] * len(months) for _ in range(n)]
+        self.last_led: list[dt.date | None] = [None] * n
+        self.pair_times = [[0] * n for _ in range(n)]
+        first_day = dates[0] if dates else dt.date.max
+        for past in sorted(history, key=lambda a: (a.date, str(a.group_id), str(a.id))):
+            if (past.group_id, past.date) in planned:
+                continue  # being planned again now
+            ids = [self.index.get(past.lead_id), self.index.get(past.co_id)]
+            on = [i for i in ids if i is not None]
+            for i in set(on):
+                self.history_busy[i].add(past.date)
+                month = month_of.get((past.date.year, past.date.month))
+                if month is not None:
+                    self.history_month[i][month] += 1
+            lead = ids[0]
+            if lead is not None and past.date < first_day:
+                self.last_led[lead] = past.date
+            if len(on) == 2 and on[0] != on[1] and past.date < first_day:
+                self.pair_times[on[0]][on[1]] += 1
+                self.pair_times[on[1]][on[0]] += 1
+
+        self.cap_left = [
+            [
+                _NO_LIMIT if f.max_per_month is None else f.max_per_month - self.history_month[i][m]
+                for m in range(len(months))
+            ]
+            for i, f in enumerate(self.facs)
+        ]
+        free_on = [[f.available_on(d) for d in dates] for f in self.facs]
+        self.avail: list[list[int]] = []
+        for s, session in enumerate(self.sessions):
+            day, month = self.s_day[s], self.s_month[s]
+            self.avail.append(
+                [
+                    i
+                    for i in range(n)
+                    if free_on[i][day]
+                    and self.cap_left[i][month] > 0
+                    and session.date not in self.history_busy[i]
+                ]
+            )
+        self.avail_set = [frozenset(a) for a in self.avail]
+
+        self.pair_ok = [
+            [[pair_allowed(a, b, bool(rule)) for b in self.facs] for a in self.facs]
+            for rule in (0, 1)
+        ]
+        self.alone_ok = [[alone_allowed(a, bool(rule)) for a in self.facs] for rule in (0, 1)]
+        self.prefer = [[_prefer(a, b) for b in self.facs] for a in self.facs]
+
+        # Working state.
+        self.slot = [[-1, -1] for _ in self.sessions]
+        self.count = [0] * n
+        self.month_count = [[0] * len(months) for _ in range(n)]
+        self.day_busy: list[dict[int, int]] = [{} for _ in range(n)]
+        self.held: list[set[int]] = [set() for _ in range(n)]
+
+        self.eligible = self._eligible()
+
+    # -- bookkeeping ---------------------------------------------------------------------
+
+    def _set(self, s: int, pos: int, i: int) -> None:
+        self.slot[s][pos] = i
+        self.count[i] += 1
+        self.month_count[i][self.s_month[s]] += 1
+        self.day_busy[i][self.s_day[s]] = s
+        self.held[i].add(s)
+
+    def _unset(self, s: int, pos: int) -> None:
+        i = self.slot[s][pos]
+        self.slot[s][pos] = -1
+        self.count[i] -= 1
+        self.month_count[i][self.s_month[s]] -= 1
+        del self.day_busy[i][self.s_day[s]]
+        self.held[i].discard(s)
+
+    def _session_ok(self, s: int) -> bool:
+        a, b = self.slot[s]
+        rule = self.s_rule[s]
+        if a >= 0 and b >= 0:
+            return self.pair_ok[rule][a][b]
+        if a >= 0:
+            return self.alone_ok[rule][a]
+        if b >= 0:
+            return self.alone_ok[rule][b]
+        return True
+
+    def _eligible(self) -> list[int]:
+        """Facilitators who could fill some planned session, taking each session alone."""
+        found = set()
+        for s, people in enumerate(self.avail):
+            rule = self.s_rule[s]
+            ok = self.pair_ok[rule]
+            for i in people:
+                if i in found:
+                    continue
+                if self.alone_ok[rule][i] or any(ok[i][j] for j in people):
+                    found.add(i)
+        return sorted(found)
+
+    # -- greedy ----------------------------------------------------------------------------
+
+    def greedy(self) -> None:
+        last = [-1] * self.n
+        for day, todays in enumerate(self.by_day):
+            for s in sorted(todays, key=lambda s: (len(self.avail[s]), s)):
+                month = self.s_month[s]
+                free = [
+                    i
+                    for i in self.avail[s]
+                    if day not in self.day_busy[i]
+                    and self.month_count[i][month] < self.cap_left[i][month]
+                ]
+                free.sort(key=lambda i: (self.count[i], last[i], i))
+                ok = self.pair_ok[self.s_rule[s]]
+                chosen: tuple[int, ...] = ()
+                for first in free:
+                    best = None
+                    best_key = None
+                    for other in free:
+                        if other == first or not ok[first][other]:
+                            continue
+                        key = (
+                            self.count[other],
+                            self.pair_times[first][other],
+                            not self.prefer[first][other],
+                            last[other],
+                            other,
+                        )
+                        if best_key is None or key < best_key:
+                            best, best_key = other, key
+                    if best is not None:
+                        chosen = (first, best)
+                        break
+                if not chosen:
+                    alone = self.alone_ok[self.s_rule[s]]
+                    chosen = next(((i,) for i in free if alone[i]), ())
+                for pos, i in enumerate(chosen):
+                    self._set(s, pos, i)
+                    last[i] = day
+                if len(chosen) == 2:
+                    a, b = chosen
+                    self.pair_times[a][b] += 1
+                    self.pair_times[b][a] += 1
+
+    # -- augmenting paths ----------------------------------------------------------------
+
+    def _takers(self, s: int, pos: int) -> Iterator[tuple[int, tuple[int, int] | None]]:
+        """Who could take place `pos` of session `s`, and what they must then give up.
+
+        The second item is None when nothing, (0, s2) when their place in session s2 on the
+        same day, (1, month) when one of their places in that month (they are at the limit).
+        """
+        holder, other = self.slot[s][pos], self.slot[s][1 - pos]
+        rule = self.s_rule[s]
+        day, month = self.s_day[s], self.s_month[s]
+        ok = self.pair_ok[rule][other] if other >= 0 else self.alone_ok[rule]
+        for c in self.avail[s]:
+            if c in (holder, other) or not ok[c]:
+                continue
+            busy = self.day_busy[c].get(day)
+            if busy is not None:
+                yield c, (0, busy)
+            elif self.month_count[c][month] >= self.cap_left[c][month]:
+                yield c, (1, month)
+            else:
+                yield c, None
+
+    def _places_of(self, node: tuple[int, int, int]) -> list[int]:
+        person, kind, value = node
+        if kind == 1:
+            return [value]
+        if kind == 2:
+            return sorted(s for s in self.held[person] if self.s_month[s] == value)
+        return sorted(self.held[person])
+
+    def _paths(
+        self, person: int | None, open_place: tuple[int, int] | None, limit: int | None
+    ) -> Iterator[list[tuple[int, int, int]]]:
+        """Breadth-first chains of hand-overs, each ending with someone taking a place freely.
+
+        Starts either from `person` giving up one place, or from an open place. A chain is a
+        list of (session, position, taker). With `limit`, it must end with someone who has
+        at most `limit` sessions. `self.reached` holds everyone reached with a free hand.
+        """
+        root = (-1, -1, -1)
+        parent: dict[tuple[int, int, int], tuple[tuple[int, int, int], int, int]] = {}
+        queue: deque[tuple[int, int, int]] = deque()
+        if person is not None:
+            start = (person, 0, 0)
+            parent[start] = (root, -1, -1)
+            queue.append(start)
+        self.reached = set()
+
+        def chain(node: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+            steps: list[tuple[int, int, int]] = []
+            while node != root:
+                prev, ps, ppos = parent[node]
+                if ps < 0:
+                    break  # the person the search started from
+                steps.append((ps, ppos, node[0]))
+                node = prev
+            steps.reverse()
+            return steps
+
+        def visit(
+            from_node: tuple[int, int, int], s: int, pos: int
+        ) -> Iterator[list[tuple[int, int, int]]]:
+            for c, need in self._takers(s, pos):
+                if need is None:
+                    if limit is None or self.count[c] <= limit:
+                        yield [*chain(from_node), (s, pos, c)]
+                    node = (c, 0, 0)
+                else:
+                    node = (c, need[0] + 1, need[1])
+                    if (c, 0, 0) in parent:
+                        continue
+                if node not in parent:
+                    parent[node] = (from_node, s, pos)
+                    if need is None:
+                        self.reached.add(c)
+                    queue.append(node)
+
+        if open_place is not None:
+            yield from visit(root, *open_place)
+        while queue:
+            node = queue.popleft()
+            for s in self._places_of(node):
+                pos = 0 if self.slot[s][0] == node[0] else 1
+                yield from visit(node, s, pos)
+
+    def _apply(self, path: list[tuple[int, int, int]]) -> bool:
+        """Carry out a chain of hand-overs if the result keeps every hard rule."""
+        places = [(s, pos) for s, pos, _ in path]
+        if len(set(places)) != len(places):
+            return False
+        before = [self.slot[s][pos] for s, pos in places]
+        for (s, pos), giver in zip(places, before, strict=True):
+            if giver >= 0:
+                self._unset(s, pos)
+        done = 0
+        ok = True
+        for s, pos, taker in path:
+            if self.s_day[s] in self.day_busy[taker]:
+                ok = False
+                break
+            self._set(s, pos, taker)
+            done += 1
+        if ok:
+            ok = all(self._session_ok(s) for s, _ in places) and all(
+                self.month_count[t][self.s_month[s]] <= self.cap_left[t][self.s_month[s]]
+                for s, _, t in path
+            )
+        if ok:
+            return True
+        for s, pos, _ in path[:done]:
+            self._unset(s, pos)
+        for (s, pos), giver in zip(places, before, strict=True):
+            if giver >= 0:
+                self._set(s, pos, giver)
+        return False
+
+    def fill_open(self) -> None:
+        """Fill open places by chains of hand-overs, so as many places as possible are filled."""
+        for s in range(len(self.sessions)):
+            for pos in (0, 1):
+                if self.slot[s][pos] >= 0:
+                    continue
+                if pos == 1 and self.slot[s][0] < 0:
+                    continue  # nobody could take the first place alone
+                for path in self._paths(None, (s, pos), None):
+                    if self._apply(path):
+                        break
+
+    def improve(self) -> None:
+        """Local search: transfers and session rebuilds until neither helps."""
+        self.fill_open()
+        while True:
+            self.balance()
+            if self._settled():
+                return
+            if not self._rebuild_pass():
+                return
+
+    def _settled(self) -> bool:
+        """True when the rota is provably as good as it gets: all filled, spread at most 1."""
+        if any(i < 0 for pair in self.slot for i in pair):
+            return False
+        return self.spread() <= 1
+
+    def balance(self) -> bool:
+        """Even out session counts by improving transfers until none is left."""
+        eligible = self.eligible
+        changed = False
+        if not eligible:
+            return changed
+        while True:
+            low = min(self.count[i] for i in eligible)
+            if max(self.count[i] for i in eligible) - low <= 1:
+                return changed
+            dead: set[int] = set()
+            improved = False
+            for a in sorted(eligible, key=lambda i: (-self.count[i], i)):
+                if self.count[a] - low < 2:
+                    break
+                if a in dead:
+                    continue
+                for path in self._paths(a, None, self.count[a] - 2):
+                    if self._apply(path):
+                        improved = True
+                        break
+                if improved:
+                    break
+                # Anyone `a` reaches can reach no further than `a` does.
+                dead.update(b for b in self.reached if self.count[b] <= self.count[a])
+            if not improved:
+                return changed
+            changed = True
+
+    def _rebuild_pass(self) -> bool:
+        """Try every session with a different pair; keep each change that improves the rota.
+
+        Better means, in order: more places filled, a smaller spread, a smaller sum of squared
+        counts (counts closer together).
+        """
+        changed = False
+        for s in range(len(self.sessions)):
+            if self._rebuild(s):
+                changed = True
+        return changed
+
+    def _rebuild(self, s: int) -> bool:
+        day, month = self.s_day[s], self.s_month[s]
+        rule = self.s_rule[s]
+        current = [i for i in self.slot[s] if i >= 0]
+        count = self.count
+        free = [
+            c
+            for c in self.avail[s]
+            if self.day_busy[c].get(day, s) == s
+            and self.month_count[c][month] - (c in current) < self.cap_left[c][month]
+        ]
+        ok = self.pair_ok[rule]
+        eligible = self.eligible
+        spread = self.spread()
+        best: tuple[int, int, int] | None = None
+        best_people: tuple[int, ...] = ()
+        options: list[tuple[int, ...]] = [
+            (a, b) for k, a in enumerate(free) for b in free[k + 1 :] if ok[a][b]
+        ]
+        if len(current) < 2:
+            options += [(a,) for a in free if self.alone_ok[rule][a]]
+        for people in options:
+            gain = len(people) - len(current)
+            if gain < 0:
+                continue
+            delta: dict[int, int] = {}
+            for i in current:
+                delta[i] = delta.get(i, 0) - 1
+            for i in people:
+                delta[i] = delta.get(i, 0) + 1
+            squares = sum(2 * count[i] * d + d * d for i, d in delta.items() if d)
+            if gain == 0 and squares >= 0:
+                continue
+            counts = [count[i] + delta.get(i, 0) for i in eligible]
+            new_spread = max(counts) - min(counts) if counts else 0
+            score = (-gain, new_spread - spread, squares)
+            if score >= (0, 0, 0):
+                continue
+            if best is None or score < best:
+                best, best_people = score, people
+        if best is None:
+            return False
+        for pos in (0, 1):
+            if self.slot[s][pos] >= 0:
+                self._unset(s, pos)
+        for pos, i in enumerate(best_people):
+            self._set(s, pos, i)
+        return True
+
+    # -- results ---------------------------------------------------------------------------
+
+    def spread(self) -> int:
+        if not self.eligible:
+            return 0
+        counts = [self.count[i] for i in self.eligible]
+        return max(counts) - min(counts)
+
+    def build(self) -> RotaResult:
+        facs = self.facs
+        n = self.n
+        last_led = list(self.last_led)
+        leads = [0] * n
+        so_far = [0] * n
+        pairs = [row[:] for row in self.pair_times]
+        assignments: list[RotaAssignment] = []
+        open_sessions: list[RotaAssignment] = []
+        for day, todays in enumerate(self.by_day):
+            date = self.dates[day]
+            led_today: list[int] = []
+            for s in todays:
+                people = [i for i in self.slot[s] if i >= 0]
+                lead, co = self._roles(people, last_led, leads)
+                reason = self._reason(s, lead, co, last_led, so_far, pairs)
+                assignment = RotaAssignment(
+                    group_id=self.sessions[s].group_id,
+                    date=date,
+                    lead_id=facs[lead].id if lead is not None else None,
+                    co_id=facs[co].id if co is not None else None,
+                    status=RotaStatus.DRAFT,
+                    reason=_clip(reason),
+                )
+                assignments.append(assignment)
+                if assignment.is_open:
+                    open_sessions.append(assignment)
+                if lead is not None:
+                    leads[lead] += 1
+                    led_today.append(lead)
+                if lead is not None and co is not None:
+                    pairs[lead][co] += 1
+                    pairs[co][lead] += 1
+            # Sessions on the same day all see the same "so far".
+            for s in todays:
+                for i in self.slot[s]:
+                    if i >= 0:
+                        so_far[i] += 1
+            for i in led_today:
+                last_led[i] = date
+        return RotaResult(
+            assignments=assignments,
+            open_sessions=open_sessions,
+            spread=self.spread(),
+            sessions={facs[i].id: self.count[i] for i in self.eligible},
+            leads={facs[i].id: leads[i] for i in self.eligible},
+        )
+
+    def _roles(
+        self, people: list[int], last_led: list[dt.date | None], leads: list[int]
+    ) -> tuple[int | None, int | None]:
+        if not people:
+            return None, None
+        if len(people) == 1:
+            return people[0], None
+        a, b = people
+        if _is_trainee(self.facs[a]):
+            return b, a
+        if _is_trainee(self.facs[b]):
+            return a, b
+
+        def key(i: int) -> tuple[dt.date, int, int]:
+            return (last_led[i] or dt.date.min, leads[i], i)
+
+        return (a, b) if key(a) <= key(b) else (b, a)
+
+    def _reason(
+        self,
+        s: int,
+        lead: int | None,
+        co: int | None,
+        last_led: list[dt.date | None],
+        so_far: list[int],
+        pairs: list[list[int]],
+    ) -> str:
+        facs = self.facs
+        date = self.dates[self.s_day[s]]
+        parts: list[str] = []
+        if lead is not None:
+            name = _name(facs[lead])
+            if co is not None and _is_trainee(facs[co]):
+                why = f"experienced partner for {_name(facs[co])}, who is in training"
+            elif last_led[lead] is None:
+                why = "has not led yet"
+            else:
+                why = f"led least recently ({_day(last_led[lead], year_if_not=date.year)})"
+            picked = self._picked_words(s, lead, so_far)
+            parts.append(f"{name} leads: {why}; {picked}")
+        if co is not None:
+            name = _name(facs[co])
+            extras = [self._picked_words(s, co, so_far)]
+            if _is_trainee(facs[co]):
+                extras.append("in training, with an experienced lead")
+            elif lead is not None and not _is_trainee(facs[lead]):
+                extras.append(f"{_name(facs[lead])} led less recently")
+            parts.append(f"{name} co: " + ", ".join(extras))
+        if lead is not None and co is not None:
+            notes = []
+            rule = self.s_rule[s]
+            if rule and (facs[lead].is_woman is True) != (facs[co].is_woman is True):
+                woman = lead if facs[lead].is_woman is True else co
+                notes.append(f"{_name(facs[woman])} meets the group's women facilitator rule")
+            if self.prefer[lead][co]:
+                notes.append("they prefer to work together")
+            if pairs[lead][co] == 0:
+                notes.append("a new pairing")
+            if notes:
+                parts.append("; ".join(notes))
+            return "; ".join(parts)
+        excluded = self._excluded_words(s, lead)
+        if lead is None:
+            return f"Open: {excluded}"
+        return "; ".join([*parts, f"co open: {excluded}"])
+
+    def _picked_words(self, s: int, person: int, so_far: list[int]) -> str:
+        """Why this person is on this session, from the counts before that day."""
+        day, month = self.s_day[s], self.s_month[s]
+        free = [
+            i
+            for i in self.avail[s]
+            if self.day_busy[i].get(day, s) == s
+            and (s in self.held[i] or self.month_count[i][month] < self.cap_left[i][month])
+        ]
+        mine = so_far[person]
+        if len(free) <= 2:
+            return f"one of only {len(free)} free that day ({mine} so far)"
+        if all(mine <= so_far[i] for i in free):
+            return f"fewest sessions so far ({mine})"
+        return f"keeps the totals even ({mine} so far, {self.count[person]} in this rota)"
+
+    def _excluded_words(self, s: int, present: int | None) -> str:
+        """Who could not take the open place of session `s`, and why."""
+        session = self.sessions[s]
+        day, month = self.s_day[s], self.s_month[s]
+        rule = self.s_rule[s]
+        partner = self.facs[present] if present is not None else None
+        words: list[str] = []
+        for i, f in enumerate(self.facs):
+            if i == present:
+                continue
+            away = _away_words(f, session.date)
+            if away:
+                words.append(away)
+            elif f.max_per_month == 0:
+                words.append(f"{_name(f)} takes no sessions (monthly limit 0)")
+            elif session.date in self.history_busy[i] or day in self.day_busy[i]:
+                words.append(f"{_name(f)} already on that day")
+            elif self.month_count[i][month] >= self.cap_left[i][month]:
+                words.append(f"{_name(f)} at monthly limit ({f.max_per_month})")
+            elif partner is not None and not self.pair_ok[rule][present][i]:
+                words.append(_pair_words(f, partner, bool(rule)))
+            elif partner is None and not self.alone_ok[rule][i]:
+                words.append(_pair_words(f, None, bool(rule)))
+            else:
+                words.append(f"{_name(f)} free, but only by breaking a rule elsewhere")
+        if not words:
+            return "nobody else on the list"
+        return "; ".join(words)
+
+
+def generate(
+    groups: Sequence[Group],
+    facilitators: Sequence[Facilitator],
+    start: dt.date,
+    weeks: int,
+    history: Sequence[RotaAssignment] = (),
+) -> RotaResult:
+    """A draft rota for `weeks` weeks from `start`: every hard rule kept, counts balanced.
+
+    Raises `RotaInputError` when there is nothing to plan or nobody to plan it with. See the
+    module docstring for the rules and for how the spread is measured.
+    """
+    if weeks <= 0:
+        raise RotaInputError(f"A rota needs at least one week (got {weeks}).")
+    if not groups:
+        raise RotaInputError("There are no groups to plan a rota for.")
+    if all(g.archived for g in groups):
+        raise RotaInputError("Every group is archived, so there is nothing to plan.")
+    if not any(f.active for f in facilitators):
+        raise RotaInputError(
+            "There are no active facilitators to put on the rota."
+            if facilitators
+            else "There are no facilitators to put on the rota."
+        )
+    sessions = sessions_for(groups, start, weeks)
+    if not sessions:
+        raise RotaInputError(f"No group meets in the {weeks} weeks from {start:%d %b %Y}.")
+    planner = _Planner(groups, facilitators, sessions, history)
+    if not any(planner.avail):
+        first, last = sessions[0].date, sessions[-1].date
+        raise RotaInputError(
+            "Every facilitator is away or unavailable for all the planned sessions "
+            f"({_day(first)} {first.year} to {_day(last)} {last.year})."
+        )
+    planner.greedy()
+    planner.improve()
+    return planner.build()
+
+
+# --------------------------------------------------------------------------------------------
+# Cover
+
+
+def _month_of(day: dt.date) -> tuple[int, int]:
+    return (day.year, day.month)
+
+
+def suggest_cover(
+    assignment: RotaAssignment,
+    leaving_id: UUID,
+    facilitators: Sequence[Facilitator],
+    all_assignments: Sequence[RotaAssignment],
+    groups: Sequence[Group],
+) -> list[CoverSuggestion]:
+    """Who could take over from `leaving_id` on `assignment`, best first.
+
+    Only people who keep every hard rule are suggested: active, available that day, not on
+    another session that day, under their monthly limit, allowed to pair with whoever stays
+    (training, women facilitator rule, avoid). They are ranked by load (fewest sessions in
+    `all_assignments`, then fewest that month), then by who facilitated least recently, then
+    by preference and new pairings, then by name.
+    """
+    if leaving_id not in (assignment.lead_id, assignment.co_id):
+        raise RotaInputError(
+            "That facilitator is not on this session, so there is no one to cover."
+        )
+    group = next((g for g in groups if g.id == assignment.group_id), None)
+    if group is None:
+        raise RotaInputError("The session's group is not in the list of groups.")
+    by_id = {f.id: f for f in facilitators}
+    staying_id = assignment.co_id if leaving_id == assignment.lead_id else assignment.lead_id
+    staying = by_id.get(staying_id) if staying_id is not None else None
+    leaving_role: Literal["lead", "co"] = "lead" if leaving_id == assignment.lead_id else "co"
+    day = assignment.date
+    rule = group.women_facilitator_rule
+
+    others = [a for a in all_assignments if a.id != assignment.id]
+    total: dict[UUID, int] = {}
+    in_month: dict[UUID, int] = {}
+    busy: set[UUID] = set()
+    last: dict[UUID, dt.date] = {}
+    together: dict[UUID, int] = {}
+    for other in others:
+        for person in {other.lead_id, other.co_id} - {None}:
+            total[person] = total.get(person, 0) + 1
+            if _month_of(other.date) == _month_of(day):
+                in_month[person] = in_month.get(person, 0) + 1
+            if other.date == day:
+                busy.add(person)
+            if other.date < day and (person not in last or other.date > last[person]):
+                last[person] = other.date
+        if staying_id is not None and staying_id in (other.lead_id, other.co_id):
+            mate = other.co_id if other.lead_id == staying_id else other.lead_id
+            if mate is not None:
+                together[mate] = together.get(mate, 0) + 1
+
+    ranked: list[tuple[tuple, CoverSuggestion]] = []
+    for f in sorted(facilitators, key=_sort_key):
+        if not f.active or f.id in (leaving_id, staying_id):
+            continue
+        if not f.available_on(day) or f.id in busy:
+            continue
+        month_count = in_month.get(f.id, 0)
+        if f.max_per_month is not None and month_count >= f.max_per_month:
+            continue
+        if staying is None:
+            if not alone_allowed(f, rule):
+                continue
+            role: Literal["lead", "co"] = "lead"
+            swaps = False
+        else:
+            if not pair_allowed(f, staying, rule):
+                continue
+            if _is_trainee(f):
+                role, swaps = "co", leaving_role == "lead"
+            elif _is_trainee(staying):
+                role, swaps = "lead", leaving_role == "co"
+            else:
+                role, swaps = leaving_role, False
+        words = [
+            "free that day",
+            f"{total.get(f.id, 0)} sessions on the rota",
+            (
+                f"{month_count} this month (limit {f.max_per_month})"
+                if f.max_per_month is not None
+                else f"{month_count} this month"
+            ),
+        ]
+        if f.id in last:
+            words.append(f"last on {_day(last[f.id], year_if_not=day.year)}")
+        else:
+            words.append("no other session yet")
+        if staying is not None:
+            if _is_trainee(staying):
+                words.append(f"experienced, so can lead beside {_name(staying)} (in training)")
+            elif _is_trainee(f):
+                words.append(f"in training, with {_name(staying)} as experienced lead")
+            if _prefer(f, staying):
+                words.append(f"prefers working with {_name(staying)}")
+            if together.get(f.id, 0) == 0:
+                words.append(f"a new pairing with {_name(staying)}")
+            if rule and f.is_woman is True and staying.is_woman is not True:
+                words.append("meets the women facilitator rule")
+            if swaps:
+                words.append(
+                    f"{_name(staying)} would {'lead' if role == 'co' else 'co-facilitate'}"
+                )
+        elif rule:
+            words.append("meets the women facilitator rule")
+        preferred = staying is not None and _prefer(f, staying)
+        key = (
+            total.get(f.id, 0),
+            month_count,
+            last.get(f.id, dt.date.min),
+            not preferred,
+            together.get(f.id, 0),
+            _sort_key(f),
+        )
+        reason = f"{_name(f)} could {'lead' if role == 'lead' else 'co-facilitate'}: " + ", ".join(
+            words
+        )
+        ranked.append(
+            (key, CoverSuggestion(f.id, _name(f), role, _clip(reason), partner_role_changes=swaps))
+        )
+    ranked.sort(key=lambda item: item[0])
+    return [suggestion for _, suggestion in ranked]
+
+
+# --------------------------------------------------------------------------------------------
+# Review
+
+
+def review(
+    assignments: Sequence[RotaAssignment],
+    sessions_actual: Mapping[tuple[UUID, dt.date], Sequence[UUID]] | None,
+    facilitators: Sequence[Facilitator],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    group_id: UUID | None = None,
+    *,
+    groups: Sequence[Group] = (),
+    today: dt.date | None = None,
+) -> Review:
+    """The coordinator's review of a rota between `start` and `end` (inclusive, optional).
+
+    Per facilitator: planned leads and co-facilitations, sessions actually facilitated (from
+    `sessions_actual`, keyed by (group id, date), when given), the last date they facilitated
+    and when they are next due. "Last facilitated" is the latest actual session when actuals
+    are given, else the latest planned session before `today`. "Next due" is the first planned
+    session on or after `today`, or, without `today`, the first planned session after the last
+    one they facilitated. Gaps (open places) and rule breaks come as sentences; `groups` lets
+    them name the group and check the women facilitator rule. The spread is planned sessions,
+    most minus fewest, among active facilitators (counting those with none).
+    """
+
+    def wanted(day: dt.date, gid: UUID) -> bool:
+        return (
+            (start is None or day >= start)
+            and (end is None or day <= end)
+            and (group_id is None or gid == group_id)
+        )
+
+    by_id = {f.id: f for f in facilitators}
+    group_by_id = {g.id: g for g in groups}
+
+    def order(a: RotaAssignment) -> tuple:
+        group = group_by_id.get(a.group_id)
+        return (a.date, _group_key(group) if group else ("", "", str(a.group_id)), str(a.id))
+
+    chosen = sorted((a for a in assignments if wanted(a.date, a.group_id)), key=order)
+    actual = (
+        {key: list(ids) for key, ids in sessions_actual.items() if wanted(key[1], key[0])}
+        if sessions_actual is not None
+        else None
+    )
+
+    def where(gid: UUID, day: dt.date) -> str:
+        group = group_by_id.get(gid)
+        label = group.name if group else "the session"
+        return f"{label} on {WEEKDAYS[day.weekday()][:3]} {_day(day)} {day.year}"
+
+    def who(fid: UUID | None) -> str:
+        f = by_id.get(fid) if fid is not None else None
+        return _name(f) if f else "someone not on the facilitator list"
+
+    gaps: list[str] = []
+    breaks: list[str] = []
+    per_day: dict[tuple[UUID, dt.date], list[RotaAssignment]] = {}
+    per_month: dict[tuple[UUID, tuple[int, int]], int] = {}
+    for a in chosen:
+        place = where(a.group_id, a.date)
+        if a.lead_id is None and a.co_id is None:
+            gaps.append(f"{place} has nobody yet.")
+        elif a.lead_id is None:
+            gaps.append(f"{place} has no lead.")
+        elif a.co_id is None:
+            gaps.append(f"{place} has no co-facilitator.")
+        lead = by_id.get(a.lead_id) if a.lead_id else None
+        co = by_id.get(a.co_id) if a.co_id else None
+        for fid in {a.lead_id, a.co_id} - {None}:
+            per_day.setdefault((fid, a.date), []).append(a)
+            key = (fid, _month_of(a.date))
+            per_month[key] = per_month.get(key, 0) + 1
+            f = by_id.get(fid)
+            if f is None:
+                breaks.append(f"{place} has {who(fid)}.")
+                continue
+            if not f.active:
+                breaks.append(f"{_name(f)} is on {place} but is no longer active.")
+            away = _away_words(f, a.date)
+            if away:
+                breaks.append(f"{away}, yet is on {place}.")
+        if lead is not None and _is_trainee(lead):
+            breaks.append(f"{_name(lead)} leads {place} while still in training.")
+        if co is not None and _is_trainee(co) and (lead is None or not _is_experienced(lead)):
+            partner = "without a lead" if lead is None else f"with {_name(lead)}, not experienced"
+            breaks.append(f"{_name(co)}, in training, co-facilitates {place} {partner}.")
+        if lead is not None and co is not None and _avoid(lead, co):
+            breaks.append(f"{_name(lead)} and {_name(co)} are paired on {place} against a request.")
+        group = group_by_id.get(a.group_id)
+        present = [p for p in (lead, co) if p is not None]
+        if (
+            group is not None
+            and group.women_facilitator_rule
+            and present
+            and not any(p.is_woman is True for p in present)
+        ):
+            breaks.append(f"{place} has no woman facilitator, which the group asks for.")
+    for (fid, day), same in sorted(per_day.items(), key=lambda item: (item[0][1], who(item[0][0]))):
+        if len(same) > 1:
+            breaks.append(f"{who(fid)} is on {len(same)} sessions on {_day(day)} {day.year}.")
+    for (fid, (year, month)), n in sorted(per_month.items(), key=lambda i: (i[0][1], who(i[0][0]))):
+        f = by_id.get(fid)
+        if f is not None and f.max_per_month is not None and n > f.max_per_month:
+            label = dt.date(year, month, 1).strftime("%B %Y")
+            breaks.append(
+                f"{_name(f)} has {n} sessions in {label}, over their limit of {f.max_per_month}."
+            )
+
+    differences: list[str] = []
+    if actual is not None:
+        for a in chosen:
+            planned = {a.lead_id, a.co_id} - {None}
+            did = actual.get((a.group_id, a.date))
+            if did is None:
+                continue
+            missing = sorted((who(i) for i in planned - set(did)), key=str.casefold)
+            extra = sorted((who(i) for i in set(did) - planned), key=str.casefold)
+            if missing or extra:
+                text = where(a.group_id, a.date)
+                bits = []
+                if missing:
+                    bits.append(f"{' and '.join(missing)} planned but did not facilitate")
+                if extra:
+                    bits.append(f"{' and '.join(extra)} facilitated instead")
+                differences.append(f"{text}: " + "; ".join(bits) + ".")
+
+    loads: list[FacilitatorLoad] = []
+    for f in sorted(facilitators, key=_sort_key):
+        mine = [a for a in chosen if f.id in (a.lead_id, a.co_id)]
+        planned_leads = sum(1 for a in mine if a.lead_id == f.id)
+        planned_co = len(mine) - planned_leads
+        if not f.active and not mine:
+            continue
+        done_days = (
+            sorted(day for (_, day), ids in actual.items() if f.id in ids)
+            if actual is not None
+            else None
+        )
+        if done_days is not None:
+            last = done_days[-1] if done_days else None
+        elif today is not None:
+            last = max((a.date for a in mine if a.date < today), default=None)
+        else:
+            last = None
+        if today is not None:
+            upcoming = [a.date for a in mine if a.date >= today]
+        else:
+            upcoming = [a.date for a in mine if last is None or a.date > last]
+        loads.append(
+            FacilitatorLoad(
+                facilitator_id=f.id,
+                name=_name(f),
+                planned_leads=planned_leads,
+                planned_co=planned_co,
+                actual=len(done_days) if done_days is not None else None,
+                last_facilitated=last,
+                next_due=min(upcoming, default=None),
+            )
+        )
+    active = [load.planned for load in loads if by_id[load.facilitator_id].active]
+    spread = max(active) - min(active) if active else 0
+    return Review(loads, gaps, breaks, differences, spread)
