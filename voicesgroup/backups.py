@@ -8,10 +8,14 @@ when the data is).
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from voicesgroup.storage import backup_folder, write_atomically
+from voicesgroup.errors import StoreError
+from voicesgroup.storage import TEMP_SUFFIX, backup_folder, os_error_reason, write_atomically
 
 KEEP_NEWEST = 10
 KEEP_DAYS = 90
@@ -41,17 +45,30 @@ def list_backups(data_path: Path) -> list[Backup]:
 def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) -> Path | None:
     """Store `blob` as a new backup unless the newest backup holds the same bytes.
 
-    Returns the new backup's path, or None when nothing new was needed.
+    Returns the new backup's path, or None when nothing new was needed. Call it only while
+    holding the writer's lock: it also clears temporary files a killed backup left behind.
+    Raises StoreError (with a message for a person) when the backup cannot be written.
     """
     folder = backup_folder(data_path)
-    folder.mkdir(mode=0o700, exist_ok=True)
-    existing = list_backups(data_path)
-    if existing and existing[0].size == len(blob) and existing[0].path.read_bytes() == blob:
-        return None
-    now = now or dt.datetime.now(dt.UTC)
-    path = folder / f"{now:%Y%m%dT%H%M%S%f}Z{BACKUP_SUFFIX}"
-    write_atomically(path, blob)
-    prune_backups(data_path, now)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        with suppress(OSError):  # some disks (FAT sticks) have no permissions to set
+            os.chmod(folder, 0o700)
+        for stale in folder.glob(f".*{TEMP_SUFFIX}"):
+            with suppress(OSError):
+                stale.unlink()
+        existing = list_backups(data_path)
+        if existing and existing[0].size == len(blob) and existing[0].path.read_bytes() == blob:
+            return None
+        now = now or dt.datetime.now(dt.UTC)
+        path = folder / f"{now:%Y%m%dT%H%M%S%f}Z{BACKUP_SUFFIX}"
+        write_atomically(path, blob)
+        prune_backups(data_path, now)
+    except OSError as error:
+        raise StoreError(
+            f"Could not take a backup of {data_path} in {folder}: {os_error_reason(error)}. "
+            "Nothing was changed; free some space or fix the folder, then open the file again."
+        ) from error
     return path
 
 
@@ -65,3 +82,24 @@ def prune_backups(data_path: Path, now: dt.datetime) -> list[Path]:
             backup.path.unlink(missing_ok=True)
             removed.append(backup.path)
     return removed
+
+
+def rewrite_backups(
+    data_path: Path, convert: Callable[[bytes], bytes | None], *, erase_unreadable: bool = False
+) -> tuple[int, int]:
+    """Replace each backup by `convert(its bytes)`, atomically, one by one.
+
+    `convert` returns None for a backup it cannot read: it is erased when `erase_unreadable`
+    (so nothing unchecked stays behind), else left as it is. Returns (rewritten, erased).
+    """
+    rewritten = erased = 0
+    for backup in list_backups(data_path):
+        converted = convert(backup.path.read_bytes())
+        if converted is None:
+            if erase_unreadable:
+                backup.path.unlink(missing_ok=True)
+                erased += 1
+            continue
+        write_atomically(backup.path, converted)
+        rewritten += 1
+    return rewritten, erased

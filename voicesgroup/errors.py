@@ -47,3 +47,11 @@ class SaveFailed(StoreError):
 
 class NameInHandout(VoicesGroupError):
     """A printout would carry a member's name; nothing was written."""
+
+
+class PassphraseNeeded(StoreError):
+    """The data file is encrypted; a passphrase (or the recovery key) is needed to open it."""
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase or recovery key given does not open the file; nothing was written."""

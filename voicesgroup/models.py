@@ -302,6 +302,9 @@ class Session(Record):
     ended_at: AwareDatetime | None = None
     round_marks: dict[str, RoundMark] = {}
     debrief: Debrief | None = None
+    round_phase_key: str = Field(default="", description="The round the round marks belong to")
+    round_position: int = Field(default=0, ge=0, description="Whose turn it is in the round")
+    strategy_ids: list[UUID] = Field(default=[], description="Strategies shared in this session")
 
     @property
     def head_count(self) -> int:

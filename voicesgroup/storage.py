@@ -10,6 +10,7 @@ the disk: the data lives in memory from the moment it is loaded.
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -53,7 +54,7 @@ class FileSignature:
 
 def temp_files_of(path: Path) -> list[Path]:
     """Temporary files a save of `path` may have left behind if it was killed."""
-    return sorted(path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"))
+    return sorted(path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_SUFFIX}"))
 
 
 def fsync_folder(folder: Path) -> None:
@@ -89,8 +90,8 @@ def write_atomically(path: Path, blob: bytes) -> None:
     fsync_folder(path.parent)
 
 
-def describe_os_error(error: OSError, path: Path) -> str:
-    """A plain sentence for a failed save."""
+def os_error_reason(error: OSError) -> str:
+    """Why a disk operation failed, in plain words."""
     reasons = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is used up",
@@ -99,10 +100,14 @@ def describe_os_error(error: OSError, path: Path) -> str:
         errno.EPERM: "this folder cannot be written to",
         errno.EIO: "the disk reported an input/output error",
     }
-    reason = reasons.get(error.errno, error.strerror or str(error))
+    return reasons.get(error.errno, error.strerror or str(error))
+
+
+def describe_os_error(error: OSError, path: Path) -> str:
+    """A plain sentence for a failed save."""
     return (
-        f"Could not save to {path}: {reason}. Your changes are kept in memory, unsaved; "
-        "free some space or fix the folder, then save again."
+        f"Could not save to {path}: {os_error_reason(error)}. Your changes are kept in memory, "
+        "unsaved; free some space or fix the folder, then save again."
     )
 
 
@@ -116,15 +121,29 @@ def decode_document(blob: bytes, path: Path) -> dict[str, Any]:
         raise DamagedFile(
             f"{path} is damaged: it is not complete, readable data. {restore_hint(path)}"
         ) from None
-    meta = data.get(META_TABLE, {}).get("1") if isinstance(data, dict) else None
+    meta_table = data.get(META_TABLE) if isinstance(data, dict) else None
+    meta = meta_table.get("1") if isinstance(meta_table, dict) else None
     if not isinstance(meta, dict) or meta.get("app") != APP_MARK:
         raise DamagedFile(
             f"{path} is not a voicesgroup data file (it may belong to another program). "
-            "It was left untouched; choose another file with --db."
+            "It was left untouched; choose another file with --db, or, if it held your "
+            "voicesgroup data, restore it: run `voicesgroup restore BACKUP` with one of the "
+            f"backups in {backup_folder(path)}."
         )
-    if not all(isinstance(table, dict) for table in data.values()):
+    if not all(_is_table(table) for table in data.values()):
         raise DamagedFile(f"{path} is damaged: its tables are malformed. {restore_hint(path)}")
     return data
+
+
+def _is_table(table: Any) -> bool:
+    """A TinyDB table: records (dicts) under decimal document ids."""
+    return isinstance(table, dict) and all(
+        isinstance(doc_id, str)
+        and doc_id.isascii()
+        and doc_id.isdigit()
+        and isinstance(record, dict)
+        for doc_id, record in table.items()
+    )
 
 
 def restore_hint(path: Path) -> str:
@@ -182,8 +201,11 @@ class SafeStorage(Storage):
     def serialise(self) -> bytes:
         return self._encode(orjson.dumps(self._data))
 
-    def save(self) -> None:
-        """Write the in-memory data to disk atomically, or raise SaveFailed / ChangedOnDisk."""
+    def save(self, verify: Callable[[bytes], None] | None = None) -> None:
+        """Write the in-memory data to disk atomically, or raise SaveFailed / ChangedOnDisk.
+
+        `verify`, when given, checks the encoded bytes before they replace the file.
+        """
         with self._save_lock:
             if FileSignature.of(self.path) != self._signature:
                 raise ChangedOnDisk(
@@ -194,27 +216,47 @@ class SafeStorage(Storage):
             # Serialising holds the GIL, so a save from a worker thread sees one consistent
             # state even while the UI thread goes on changing the data.
             self.unsaved = False
-            blob = self.serialise()
+            try:
+                blob = self.serialise()
+                if verify is not None:
+                    verify(blob)
+            except BaseException:
+                self.unsaved = True
+                raise
             try:
                 write_atomically(self.path, blob)
             except OSError as error:
                 self.unsaved = True
+                self._adopt_if_replaced(blob)
                 raise SaveFailed(describe_os_error(error, self.path)) from error
             self._signature = FileSignature.of(self.path)
             self.saves += 1
 
+    def _adopt_if_replaced(self, blob: bytes) -> None:
+        """After a failed save, recognise our own bytes if the rename did happen.
+
+        Flushing the folder comes after the rename; when only that fails the file already holds
+        `blob`, and without this the next save would be refused as a change by someone else.
+        """
+        with suppress(OSError):
+            if self.path.stat().st_size == len(blob) and self.path.read_bytes() == blob:
+                self._signature = FileSignature.of(self.path)
+
     @contextmanager
     def deferred(self) -> Iterator[None]:
-        """Group several writes into one save; on an exception, the data is rolled back."""
-        snapshot = orjson.dumps(self._data) if not self._defer_depth else None
+        """Group several writes into one save; on an exception, the data is rolled back.
+
+        Nested groups roll back too: an error caught inside an outer group leaves none of the
+        inner group's changes behind to be saved with the outer one.
+        """
+        snapshot = orjson.dumps(self._data)
         was_unsaved = self.unsaved
         self._defer_depth += 1
         try:
             yield
         except BaseException:
-            if snapshot is not None:
-                self._data = orjson.loads(snapshot)
-                self.unsaved = was_unsaved
+            self._data = orjson.loads(snapshot)
+            self.unsaved = was_unsaved
             raise
         finally:
             self._defer_depth -= 1

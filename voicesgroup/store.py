@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
@@ -22,15 +25,17 @@ from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from voicesgroup import consent, migrations
-from voicesgroup.backups import take_backup
+from voicesgroup import consent, crypto, migrations
+from voicesgroup.backups import rewrite_backups, take_backup
 from voicesgroup.errors import (
     Ambiguous,
     DamagedFile,
     Locked,
     NewerVersion,
     NotFound,
+    PassphraseNeeded,
     StoreError,
+    WrongPassphrase,
 )
 from voicesgroup.models import (
     SCHEMA_VERSION,
@@ -56,6 +61,7 @@ from voicesgroup.storage import (
     FileSignature,
     SafeStorage,
     decode_document,
+    restore_hint,
     temp_files_of,
 )
 
@@ -95,6 +101,7 @@ class Store:
         self._models: dict[str, dict[int, Record]] = {}
         self._doc_ids: dict[str, dict[str, int]] = {}
         self.backup_taken: Path | None = None
+        self._unlocked: crypto.Unlocked | None = None
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -106,16 +113,22 @@ class Store:
         create: bool = True,
         readonly: bool = False,
         seed: bool = True,
+        passphrase: str | None = None,
+        recovery_key: str | None = None,
     ) -> Store:
         """Open (or create) the data file at `path` for this process alone.
 
         Raises a StoreError subclass with a message for a person: Locked, DamagedFile,
-        NewerVersion, NotFound (when `create` is false and there is no file).
+        NewerVersion, NotFound (when `create` is false and there is no file), PassphraseNeeded
+        or WrongPassphrase for an encrypted file.
         """
         path = Path(path)
         lock = None if readonly else _take_lock(path)
         try:
-            store = cls._load(path, lock, create=create, readonly=readonly, seed=seed)
+            secret = Secret(passphrase, recovery_key)
+            store = cls._load(
+                path, lock, create=create, readonly=readonly, seed=seed, secret=secret
+            )
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -124,7 +137,14 @@ class Store:
 
     @classmethod
     def _load(
-        cls, path: Path, lock: FileLock | None, *, create: bool, readonly: bool, seed: bool
+        cls,
+        path: Path,
+        lock: FileLock | None,
+        *,
+        create: bool,
+        readonly: bool,
+        seed: bool,
+        secret: Secret,
     ) -> Store:
         if not readonly:
             for stale in temp_files_of(path):
@@ -144,7 +164,12 @@ class Store:
             blob = path.read_bytes()
         except OSError as error:
             raise StoreError(f"Could not read {path}: {error.strerror}.") from error
-        data = decode_document(blob, path)
+        unlocked = None
+        if crypto.is_encrypted(blob):
+            plaintext, unlocked = _decrypt(blob, path, secret)
+            data = decode_document(plaintext, path)
+        else:
+            data = decode_document(blob, path)
         version = data[META_TABLE]["1"].get("schema_version")
         if not isinstance(version, int) or version < 1:
             raise DamagedFile(f"{path} has no readable schema version; it was left untouched.")
@@ -156,6 +181,7 @@ class Store:
         signature = FileSignature.of(path)
         storage = SafeStorage(path, data, signature, readonly=readonly)
         store = cls(storage, lock)
+        store._use_key(unlocked)
         if not readonly:
             with suppress(OSError):
                 os.chmod(path, 0o600)
@@ -203,6 +229,60 @@ class Store:
     def save(self) -> None:
         """Try again to save what is in memory (after a failed save)."""
         self._storage.save()
+
+    # -- passphrase protection -------------------------------------------------------------
+
+    @property
+    def encrypted(self) -> bool:
+        return self._unlocked is not None
+
+    def _use_key(self, unlocked: crypto.Unlocked | None) -> None:
+        self._unlocked = unlocked
+        if unlocked is None:
+            self._storage.set_encoder(lambda blob: blob)
+        else:
+            self._storage.set_encoder(lambda blob: crypto.seal(blob, unlocked))
+
+    def set_passphrase(self, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
+        """Encrypt the file and its backups; returns the recovery key, to be shown once."""
+        if self.encrypted:
+            raise StoreError("This file already has a passphrase; change it instead.")
+        unlocked, recovery_key = _crypto_call(crypto.create, passphrase, kdf)
+        self._rewrite_protected(unlocked, lambda old: _seal_backup(old, None, unlocked))
+        return recovery_key
+
+    def change_passphrase(self, new_passphrase: str, kdf: crypto.KdfParams | None = None) -> None:
+        """Re-wrap the data key under a new passphrase, in the file and in every backup."""
+        if self._unlocked is None:
+            raise StoreError("This file has no passphrase yet; set one first.")
+        old = self._unlocked
+        unlocked = _crypto_call(crypto.change_passphrase, old, new_passphrase, kdf)
+        self._rewrite_protected(unlocked, lambda blob: _seal_backup(blob, old, unlocked))
+
+    def remove_passphrase(self) -> None:
+        """Store the file and its backups unencrypted again."""
+        if self._unlocked is None:
+            raise StoreError("This file has no passphrase.")
+        old = self._unlocked
+        self._rewrite_protected(None, lambda blob: _seal_backup(blob, old, None))
+
+    def _rewrite_protected(
+        self, unlocked: crypto.Unlocked | None, convert_backup: Callable[[bytes], bytes | None]
+    ) -> None:
+        """Save under a new key, verified before the old file is replaced; then the backups."""
+        previous = self._unlocked
+        self._use_key(unlocked)
+        try:
+            self._storage.save(verify=self._verify_blob)
+        except BaseException:
+            self._use_key(previous)
+            raise
+        rewrite_backups(self.path, convert_backup)
+
+    def _verify_blob(self, blob: bytes) -> None:
+        plaintext = crypto.open_sealed(blob, self._unlocked) if self._unlocked else blob
+        if orjson.loads(plaintext) != self._storage.read():
+            raise StoreError("The re-encrypted file did not read back the same; nothing changed.")
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -501,26 +581,67 @@ class Store:
 
     # -- forgetting ------------------------------------------------------------------------
 
-    def forget_member(self, member_id: UUID) -> None:
-        """Erase every personal record of a member, in one atomic save.
+    def forget_member(self, member_id: UUID) -> ForgetReport:
+        """Erase every personal record of a member, here and in every backup.
 
         Named attendance becomes anonymous head counts and strategies lose the attribution,
-        so group totals and the library stay as they were.
+        so group totals and the library stay as they were. Each backup is rewritten without
+        the member (one that cannot be read with the current key is erased instead, since it
+        cannot be checked). Free text elsewhere that still mentions the name is reported, not
+        changed: it belongs to other records and people.
         """
-        self.member(member_id)
+        member = self.member(member_id)
         with self.batch():
-            self._anonymise_attendance(member_id)
-            self._remove_attribution(member_id)
-            self._delete(Note, [note.id for note in self._where(Note, member_id=member_id)])
-            self._delete(
-                ContactDetail,
-                [item.id for item in self._where(ContactDetail, member_id=member_id)],
-            )
-            self._delete(
-                ConsentEvent,
-                [event.id for event in self._where(ConsentEvent, member_id=member_id)],
-            )
-            self._delete(Member, [member_id])
+            self._forget_records(member_id)
+        rewritten, erased = rewrite_backups(
+            self.path, partial(self._backup_without, member_id), erase_unreadable=True
+        )
+        return ForgetReport(rewritten, erased, self.mentions_of(member.display_name))
+
+    def _forget_records(self, member_id: UUID) -> None:
+        self._anonymise_attendance(member_id)
+        self._remove_attribution(member_id)
+        self._delete(Note, [note.id for note in self._where(Note, member_id=member_id)])
+        self._delete(
+            ContactDetail, [item.id for item in self._where(ContactDetail, member_id=member_id)]
+        )
+        self._delete(
+            ConsentEvent, [event.id for event in self._where(ConsentEvent, member_id=member_id)]
+        )
+        self._delete(Member, [member_id])
+
+    def _backup_without(self, member_id: UUID, blob: bytes) -> bytes | None:
+        """A backup's bytes with one member forgotten, or None when it cannot be read."""
+        try:
+            plaintext = crypto.open_sealed(blob, self._unlocked) if self._unlocked else blob
+            data = decode_document(plaintext, self.path)
+        except (crypto.CryptoError, StoreError):
+            return None
+        copy = Store(SafeStorage(self.path, data, signature=None), lock=None)
+        copy.storage.autosave = False
+        if str(member_id) in copy._ids(TABLES[Member]):
+            copy._forget_records(member_id)
+        cleaned = orjson.dumps(copy.storage.read())
+        return crypto.seal(cleaned, self._unlocked) if self._unlocked else cleaned
+
+    def mentions_of(self, name: str) -> list[str]:
+        """Where a name still appears as a whole word in stored free text, in plain words."""
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+        found = []
+        for session in self._all(Session):
+            texts = [*session.themes, *session.follow_ups]
+            if session.debrief:
+                texts += session.debrief.answers.values()
+            if any(pattern.search(text) for text in texts):
+                found.append(f"the session of {session.date:%d %b %Y}")
+        for note in self._all(Note):
+            fields = (note.member_words, note.what_helped, note.to_remember, note.facilitator_words)
+            if any(pattern.search(text) for text in fields):
+                found.append(f"a note written on {note.created_at:%d %b %Y}")
+        for strategy in self._all(CopingStrategy):
+            if pattern.search(strategy.title) or pattern.search(strategy.description):
+                found.append(f"the strategy {strategy.title!r}")
+        return found
 
     # -- checking --------------------------------------------------------------------------
 
@@ -578,6 +699,64 @@ class Store:
     def raw_bytes(self) -> bytes:
         """The serialised data as it is (or would be) on disk, unencrypted: for tests and export."""
         return orjson.dumps(self._storage.read())
+
+
+@dataclass(frozen=True)
+class ForgetReport:
+    """What forgetting a member did beyond the data file, and what it left for a person."""
+
+    backups_rewritten: int
+    backups_erased: int
+    mentions: list[str]
+
+
+@dataclass(frozen=True)
+class Secret:
+    """What the person gave to open an encrypted file (never stored, never logged)."""
+
+    passphrase: str | None = None
+    recovery_key: str | None = None
+
+    def __repr__(self) -> str:
+        return "Secret(…)"
+
+
+def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unlocked]:
+    if secret.passphrase is None and secret.recovery_key is None:
+        raise PassphraseNeeded(f"{path} is protected by a passphrase.")
+    try:
+        if secret.recovery_key is not None:
+            return crypto.open_with_recovery_key(blob, secret.recovery_key)
+        return crypto.open_with_passphrase(blob, secret.passphrase or "")
+    except crypto.WrongPassphrase as error:
+        raise WrongPassphrase(f"{error} Nothing was changed.") from None
+    except crypto.NewerFormat:
+        raise NewerVersion(
+            f"{path} was encrypted by a newer version of voicesgroup. It was left untouched: "
+            "please update."
+        ) from None
+    except crypto.CryptoError as error:
+        raise DamagedFile(f"{path}: {error} {restore_hint(path)}") from None
+
+
+def _crypto_call(function: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return function(*args)
+    except crypto.CryptoError as error:
+        raise StoreError(str(error)) from None
+
+
+def _seal_backup(
+    blob: bytes, old: crypto.Unlocked | None, new: crypto.Unlocked | None
+) -> bytes | None:
+    """A backup under the new key, or None when it cannot be read with the current one."""
+    try:
+        plaintext = crypto.open_sealed(blob, old) if old else blob
+    except crypto.CryptoError:
+        return None
+    if crypto.is_encrypted(plaintext):
+        return None
+    return crypto.seal(plaintext, new) if new else plaintext
 
 
 def _first_error(error: ValidationError) -> str:

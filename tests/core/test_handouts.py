@@ -432,6 +432,16 @@ def test_discreet_sheet_has_no_give_away_words_nor_group_name(handouts):
     assert "Samaritans" in everything and "Network" not in everything
     assert "Every Tuesday at 18:30, for 90 minutes." in everything
     assert "Library" not in everything  # the venue names the group: left out
+    assert b"voice" not in data.lower()  # nor in any uncompressed part of the file
+
+
+def test_a_caution_that_already_says_go_gently_is_not_doubled():
+    strategy = CopingStrategy(
+        title="Small steps", category="planning", caution="Go gently and stop if it's too much."
+    )
+    text = text_of(strategies_sheet([strategy], None, []))
+    assert "Go gently and stop if it's too much." in text
+    assert "Go gently: Go gently" not in text
 
 
 def test_discreet_keeps_a_plain_venue():

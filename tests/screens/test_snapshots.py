@@ -41,3 +41,8 @@ def test_help(snap_compare, make_app) -> None:
 
 def test_high_contrast(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), press=["ctrl+t"], terminal_size=(80, 24))
+
+
+def test_home_no_color(snap_compare, make_app, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app(), terminal_size=(80, 24))

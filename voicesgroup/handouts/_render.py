@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import reportlab
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER, landscape
@@ -24,7 +25,6 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -250,6 +250,81 @@ class RuledLines(Flowable):
         canvas.restoreState()
 
 
+class Stack(Flowable):
+    """Flowables kept on one page, like ReportLab's KeepTogether, but each child is laid out
+    once per width rather than again after the decision (half the work for long sheets).
+    Taller than a whole page, it gives its children back to flow freely."""
+
+    def __init__(self, items: list[Flowable], page_height: float) -> None:
+        super().__init__()
+        self._items = items
+        self._page_height = page_height
+        self._laid: tuple[float, float, list[tuple[float, float, float]]] | None = None
+
+    def getSpaceBefore(self) -> float:
+        return self._items[0].getSpaceBefore() if self._items else 0
+
+    def getSpaceAfter(self) -> float:
+        return self._items[-1].getSpaceAfter() if self._items else 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if self._laid is not None and self._laid[0] == avail_width:
+            return avail_width, self._laid[1]
+        layout: list[tuple[float, float, float]] = []
+        height = 0.0
+        last = len(self._items) - 1
+        for i, item in enumerate(self._items):
+            before = item.getSpaceBefore() if i else 0.0
+            _, h = item.wrap(avail_width, self._page_height)
+            after = item.getSpaceAfter() if i < last else 0.0
+            layout.append((before, h, after))
+            height += before + h + after
+        self._laid = (avail_width, height, layout)
+        self.width = avail_width
+        return avail_width, height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        _, height = self.wrap(avail_width, avail_height)
+        if height > self._page_height:
+            return list(self._items)
+        return []  # wait for the next page
+
+    def draw(self) -> None:
+        assert self._laid is not None
+        y = self._laid[1]
+        for item, (before, h, after) in zip(self._items, self._laid[2], strict=True):
+            y -= before + h
+            item.drawOn(self.canv, 0, y)
+            y -= after
+
+
+class SideBar(Flowable):
+    """A paragraph set in from the left with a soft bar beside it: a gentle note."""
+
+    INDENT = 10
+
+    def __init__(self, paragraph: Paragraph, *, space_before: float, space_after: float):
+        super().__init__()
+        self._paragraph = paragraph
+        self.spaceBefore = space_before
+        self.spaceAfter = space_after
+        self._height = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        _, self._height = self._paragraph.wrap(avail_width - self.INDENT - 4, avail_height)
+        self.width = avail_width
+        return avail_width, self._height + 3
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(GENTLE_BAR)
+        canvas.setLineWidth(2.5)
+        canvas.line(1.25, 0, 1.25, self._height + 3)
+        canvas.restoreState()
+        self._paragraph.drawOn(canvas, self.INDENT, 1)
+
+
 class FooterCanvas(Canvas):
     """Holds pages back until the end so each footer can say "page 2 of 3"."""
 
@@ -348,7 +423,12 @@ def render(handout: Handout) -> bytes:
         size=sizes.footer,
         margin=side + 6,
     )
-    doc.build(story, canvasmaker=canvasmaker)
+    use_a85 = rl_config.useA85
+    rl_config.useA85 = 0  # plain compressed streams: smaller files, less work
+    try:
+        doc.build(story, canvasmaker=canvasmaker)
+    finally:
+        rl_config.useA85 = use_a85
     return buffer.getvalue()
 
 
@@ -393,21 +473,11 @@ class _Builder:
         return [Paragraph(self.markup(text), self.st["heading"])]
 
     def _para(self, runs: tuple[Run, ...], style: str) -> list[Flowable]:
+        paragraph = Paragraph(self.runs(runs), self.st[style])
         if style == "gentle":
-            cell = Paragraph(self.runs(runs), self.st["gentle"])
-            table = Table([[cell]], colWidths=[self.width - 4 * mm], hAlign="LEFT")
-            table.setStyle(
-                TableStyle(
-                    [
-                        ("LINEBEFORE", (0, 0), (0, 0), 2.5, GENTLE_BAR),
-                        ("LEFTPADDING", (0, 0), (0, 0), 9),
-                        ("TOPPADDING", (0, 0), (0, 0), 1),
-                        ("BOTTOMPADDING", (0, 0), (0, 0), 3),
-                    ]
-                )
-            )
-            return [Spacer(1, self.sizes.body * 0.2), table, Spacer(1, self.sizes.body * 0.4)]
-        return [Paragraph(self.runs(runs), self.st[style])]
+            return [SideBar(paragraph, space_before=self.sizes.body * 0.2,
+                            space_after=self.sizes.body * 0.6)]  # fmt: skip
+        return [paragraph]
 
     def _bullets(self, items: tuple, numbered: bool) -> list[Flowable]:
         out = []
@@ -417,14 +487,8 @@ class _Builder:
         return out
 
     def _lines(self, label: str, count: int) -> list[Flowable]:
-        return [
-            KeepTogether(
-                [
-                    Paragraph(self.markup(label), self.st["heading"]),
-                    RuledLines(count, self.sizes.line_gap),
-                ]
-            )
-        ]
+        label_para = Paragraph(self.markup(label), self.st["heading"])
+        return [Stack([label_para, RuledLines(count, self.sizes.line_gap)], self.height)]
 
     def _space(self, amount: float) -> list[Flowable]:
         return [Spacer(1, amount * mm)]
@@ -433,7 +497,7 @@ class _Builder:
         inner: list[Flowable] = []
         for block in blocks:
             inner.extend(self.flowables(block))
-        return [KeepTogether(inner)]
+        return [Stack(inner, self.height)]
 
     def _table(self, header: tuple, rows: tuple, widths: tuple, blank_rows: int) -> list[Flowable]:
         columns = len(header) or (len(rows[0]) if rows else 1)

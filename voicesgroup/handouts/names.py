@@ -39,6 +39,9 @@ DISCREET_STEMS = ("voice", "hearing", "paranoi", "psychos", "psychotic", "schizo
 """
 
 
+_ASCII_FOLD = str.maketrans({"`": "'"})
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     lower = ch.casefold()
@@ -53,11 +56,16 @@ def _fold_char(ch: str) -> str:
 
 def fold(text: str) -> str:
     """Text for comparing: case-folded, accents dropped, curly apostrophes made straight."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_FOLD)
     return "".join(_fold_char(ch) for ch in text)
 
 
-def _fold_with_index(text: str) -> tuple[str, list[int]]:
-    """The folded text, and for each folded character the index it came from."""
+def _fold_with_index(text: str) -> tuple[str, list[int] | None]:
+    """The folded text, and for each folded character the index it came from (None when
+    they line up one to one, as for plain ASCII)."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_FOLD), None
     parts: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
@@ -116,7 +124,9 @@ def find_name(
         if match is None:
             continue
         name = patterns[ordered[match.lastindex - 1]]
-        start, end = index[match.start()], index[match.end() - 1] + 1
+        start, end = match.start(), match.end()
+        if index is not None:
+            start, end = index[start], index[end - 1] + 1
         return NameHit(name=name, context=_context(text, start, end))
     return None
 

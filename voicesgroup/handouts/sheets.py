@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from voicesgroup.handouts.layer import Handout, NothingToPrint, Paper, bold, em
-from voicesgroup.handouts.names import find_discreet_word
+from voicesgroup.handouts.layer import Handout, NothingToPrint, Paper, Run, bold, em
+from voicesgroup.handouts.names import find_discreet_word, fold
 
 if TYPE_CHECKING:
     from voicesgroup.models import (
@@ -73,6 +73,13 @@ def _contact_safe(contact: SupportContact, group: Group | None) -> bool:
     return find_discreet_word((contact.name, contact.how, contact.when), phrases) is None
 
 
+def _gently(caution: str) -> tuple[Run, ...]:
+    """A caution, introduced with "Go gently:" unless it already says so."""
+    if fold(caution).lstrip().startswith("go gently"):
+        return (em(caution),)
+    return (em("Go gently: "), em(caution))
+
+
 def strategies_sheet(
     strategies: Sequence[CopingStrategy],
     group: Group | None = None,
@@ -122,7 +129,7 @@ def strategies_sheet(
             if strategy.description:
                 h.para(strategy.description)
             if strategy.caution:
-                h.para(em("Go gently: "), em(strategy.caution), style="gentle")
+                h.para(*_gently(strategy.caution), style="gentle")
     h.write_space("My own ideas", 5 if not large_print else 4)
     h.write_space("What doesn't help me", 4 if not large_print else 3)
 

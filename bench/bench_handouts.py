@@ -1,0 +1,208 @@
+"""How long printing a handout takes.
+
+(a) Whole process: `python -c` that imports the handout layer and writes a one-page sheet,
+    against `python -c "import reportlab.platypus"`, timed in the same run, interleaved.
+    Budget: the sheet process takes at most 1.3 times the bare ReportLab import.
+(b) In a running app (models already loaded, ReportLab not yet): the first sheet, which
+    pays for loading ReportLab and reading the font, then later sheets.
+    Budget: first sheet ≤ 150 ms; later sheets ≤ 10 ms + 2 ms a page.
+
+Run: .venv/bin/python bench/bench_handouts.py [--runs N]
+Bytecode is cached in a private temporary folder (as for an installed app); pass
+--no-bytecode-cache to time this environment as it is when it sets PYTHONDONTWRITEBYTECODE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DIARY = """
+from voicesgroup.handouts import diary_sheet, write_pdf
+write_pdf({path!r}, diary_sheet("voices", title="My voices diary", columns=[
+    "Day and time", "Where I was and what was going on",
+    "What I noticed (only if I want to write it)", "How I felt before and after",
+    "What I tried and what helped"]))
+"""
+BASELINE = "import reportlab.platypus"
+
+IN_PROCESS = r"""
+import datetime as dt, json, statistics, sys, time
+import voicesgroup.models as m
+import voicesgroup.handouts as h
+from voicesgroup.handouts import RotaRow
+assert "reportlab" not in sys.modules
+
+def strategies(n):
+    base = [
+        ("Feet on the floor", "Press your feet into the floor and notice five things "
+         "you can see, four you can hear and three you can touch.", "grounding", ""),
+        ("Hum or sing quietly", "Humming or singing under your breath can make it harder "
+         "for words to break through, and it is easy to do anywhere.", "practical", ""),
+        ("Make an appointment with the voices", "Tell the voices you'll listen to them at "
+         "a set time, and not before. Some people find the voices keep to the deal.",
+         "boundaries", "Takes practice, so don't worry if it doesn't work straight away."),
+        ("Check it out with someone you trust", "When a fear feels certain, ask someone you "
+         "trust how it looks to them, and what they would make of it.", "checking_out",
+         "Pick someone who listens without arguing."),
+        ("Write a letter to a fear", "Put the worry on paper and say what you would like "
+         "to say to it. You need not send it or keep it.", "creative", ""),
+        ("Tea and toast first", "Eat something before a hard appointment; being hungry "
+         "makes everything louder.", "physical", ""),
+    ]
+    return [m.CopingStrategy(title=f"{t} ({i // len(base) + 1})" if n > len(base) else t,
+                             description=d, category=c, caution=w)
+            for i, (t, d, c, w) in enumerate((base * (n // len(base) + 1))[:n])]
+
+agreement = m.Agreement(version=2, agreed_on=dt.date(2025, 3, 4), review_on=dt.date(2025, 9, 2),
+    points=["What is said in the group stays in the group.",
+            "Anyone can pass, at any time, without needing to explain.",
+            "We accept each person's own explanation of their experiences.",
+            "We listen to each other and take turns to speak."],
+    confidentiality=["Facilitators keep what you share private, with only a few exceptions.",
+                     "By default the laptop records only how many people came and themes."])
+template = m.SessionTemplate(key="hv", version=1, name="Hearing voices group", phases=[
+    m.Phase(key=k, title=t, minutes=n, is_round=r, prompts=[f"{t}: a prompt to read out."] * 2)
+    for k, t, n, r in [("welcome", "Welcome", 5, False), ("agreement", "Agreement", 5, False),
+                       ("check_in", "Check-in round", 15, True), ("sharing", "Sharing", 30, False),
+                       ("strategies", "Swapping what helps", 20, False),
+                       ("check_out", "Check-out round", 10, True), ("grounding", "Grounding", 5, False)]])
+group = m.Group(name="Riverside Hearing Voices Group", variant=m.Variant.HEARING_VOICES,
+                pattern=m.MeetingPattern(weekday=1, minutes=90), venue="Riverside Centre, Room 2",
+                agreements=[agreement], template=template)
+contacts = [m.SupportContact(name="Samaritans", how="Phone 116 123", when="Any time",
+                             last_checked=dt.date(2025, 3, 3)),
+            m.SupportContact(name="Shout", how="Text SHOUT to 85258", when="Any time")]
+names = [f"Member{i}" for i in range(40)] + ["Zoë", "José", "Al", "Mary Ann"]
+me = m.Member(display_name="Kit")
+events = [m.ConsentEvent(member_id=me.id, scope=s, action=m.ConsentAction.GIVEN,
+                         method=m.ConsentMethod.WRITTEN, wording_version="1", recorded_by="Priya")
+          for s in m.ConsentScope]
+notes = [m.Note(member_id=me.id, member_words="Walking here helps me settle. " * 4,
+                what_helped="Sitting near the door.", agreed_by_member=True) for _ in range(3)]
+rows = [RotaRow(f"Tue {d} Jan 2025", "Riverside", "Priya", "Dan", "published", "Lead rotates.")
+        for d in range(1, 29)]
+
+short, long_ = strategies(6), strategies(48)
+sheets = {
+    "strategies (6)": lambda: h.strategies_sheet(short, group, contacts, forbidden_names=names),
+    "strategies, discreet, large": lambda: h.strategies_sheet(
+        short, group, contacts, discreet=True, large_print=True, forbidden_names=names),
+    "strategies (48)": lambda: h.strategies_sheet(long_, group, contacts, forbidden_names=names),
+    "agreement": lambda: h.agreement_sheet(group, forbidden_names=names),
+    "diary": lambda: h.diary_sheet("voices", columns=["Day and time", "Where", "What helped"],
+                                   title="My voices diary"),
+    "session plan": lambda: h.session_plan(group, template, forbidden_names=names),
+    "rota (28 rows)": lambda: h.rota_table(rows, title="Rota: January 2025"),
+    "member record": lambda: h.member_record(me, events, notes, [(dt.date(2025, 1, 7), "Riverside")],
+                                             [], [], forbidden_names=names),
+}
+start = time.perf_counter()
+first = sheets["strategies (6)"]()
+first_ms = (time.perf_counter() - start) * 1000
+from pypdf import PdfReader  # noqa: E402  (after the first sheet, not to warm anything up)
+import io  # noqa: E402
+out = {"first_ms": first_ms, "later": {}}
+for name, build in sheets.items():
+    build()
+    times = []
+    for _ in range(RUNS):
+        t = time.perf_counter()
+        data = build()
+        times.append((time.perf_counter() - t) * 1000)
+    out["later"][name] = {"ms": statistics.median(times),
+                          "pages": len(PdfReader(io.BytesIO(data)).pages)}
+print(json.dumps(out))
+"""
+
+
+def _env(cache: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    if cache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = cache
+    return env
+
+
+def _time(code: str, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
+    return time.perf_counter() - start
+
+
+def whole_process(runs: int, env: dict[str, str], folder: Path) -> tuple[float, float]:
+    sheet = DIARY.format(path=str(folder / "diary.pdf"))
+    for _ in range(2):  # warm the disk cache and, if allowed, the bytecode cache
+        _time(BASELINE, env)
+        _time(sheet, env)
+    base, mine = [], []
+    for i in range(runs):
+        pair = [(BASELINE, base), (sheet, mine)]
+        for code, into in pair if i % 2 == 0 else reversed(pair):
+            into.append(_time(code, env))
+    return statistics.median(base) * 1000, statistics.median(mine) * 1000
+
+
+def in_process(runs: int, env: dict[str, str]) -> dict:
+    code = f"RUNS = {runs}\n" + IN_PROCESS
+    _time(code, env)  # warm caches
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    return json.loads(result.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--no-bytecode-cache", action="store_true")
+    args = parser.parse_args()
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = None if args.no_bytecode_cache else str(Path(tmp) / "pycache")
+        env = _env(cache)
+        print(f"bytecode: {'not cached' if cache is None else 'cached in a private folder'}")
+
+        base, sheet = whole_process(args.runs, env, Path(tmp))
+        ratio = sheet / base
+        ok &= ratio <= 1.3
+        print(f"\n(a) whole process, median of {args.runs}")
+        print(f"    python -c 'import reportlab.platypus'     {base:7.1f} ms")
+        print(f"    import handouts + write a one-page sheet  {sheet:7.1f} ms")
+        print(f"    ratio {ratio:.2f}x  (budget 1.30x)  {'ok' if ratio <= 1.3 else 'OVER'}")
+
+        found = in_process(args.runs, env)
+        first = found["first_ms"]
+        ok &= first <= 150
+        print("\n(b) in process, models loaded, ReportLab not yet")
+        print(f"    first sheet (strategies, 6)  {first:7.1f} ms  (budget 150)  "
+              f"{'ok' if first <= 150 else 'OVER'}")  # fmt: skip
+        print(f"    later sheets, median of {args.runs}:")
+        for name, row in found["later"].items():
+            budget = 10 + 2 * row["pages"]
+            fits = row["ms"] <= budget
+            ok &= fits
+            print(
+                f"      {name:<28} {row['ms']:6.1f} ms  {row['pages']:2d} page(s)  "
+                f"{row['ms'] / row['pages']:5.1f} ms/page  budget {budget:4.0f}  "
+                f"{'ok' if fits else 'OVER'}"
+            )
+        short, long_ = found["later"]["strategies (6)"], found["later"]["strategies (48)"]
+        if long_["pages"] > short["pages"]:
+            slope = (long_["ms"] - short["ms"]) / (long_["pages"] - short["pages"])
+            print(f"    each extra page of strategies: {slope:.1f} ms")
+    print("\nall within budget" if ok else "\nSOME OVER BUDGET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

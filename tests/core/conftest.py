@@ -1,0 +1,134 @@
+"""Shared fixtures for the store, storage, consent and CLI tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from voicesgroup.demo import write_demo_file
+from voicesgroup.models import (
+    ConsentAction,
+    ConsentEvent,
+    ConsentMethod,
+    ConsentScope,
+    Group,
+    MeetingPattern,
+    Member,
+    Variant,
+)
+from voicesgroup.store import Store
+
+DEMO_TODAY = dt.date(2025, 3, 11)
+"""The demo data set is dated relative to this day, so every run builds the same people."""
+
+DEMO_MEMBERS = 12
+DEMO_FACILITATORS = 6
+DEMO_GROUPS = 3
+
+
+@dataclass(frozen=True)
+class FileState:
+    """Everything a test needs to say "this file was not touched"."""
+
+    blob: bytes
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileState:
+        stat = path.stat()
+        return cls(path.read_bytes(), stat.st_mtime_ns, stat.st_ino)
+
+
+def listing(folder: Path) -> set[str]:
+    """Every file and folder below `folder`, relative to it."""
+    return {str(path.relative_to(folder)) for path in folder.rglob("*")}
+
+
+def mode_of(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def event(
+    member: Member,
+    scope: ConsentScope,
+    action: ConsentAction = ConsentAction.GIVEN,
+    on: dt.datetime | None = None,
+) -> ConsentEvent:
+    """A consent event as a facilitator would record it."""
+    extra = {"on": on} if on is not None else {}
+    return ConsentEvent(
+        member_id=member.id,
+        scope=scope,
+        action=action,
+        method=ConsentMethod.SAID_IN_ROOM,
+        wording_version="1",
+        recorded_by="Rosa",
+        **extra,
+    )
+
+
+def add_member(store: Store, name: str, *scopes: ConsentScope) -> Member:
+    """Save a member and give them consent for `scopes`."""
+    member = Member(display_name=name)
+    store.save_member(member)
+    for scope in scopes:
+        store.give_consent(event(member, scope))
+    return member
+
+
+def add_group(store: Store, name: str = "Tuesday Voices") -> Group:
+    group = Group(name=name, variant=Variant.HEARING_VOICES, pattern=MeetingPattern(weekday=1))
+    store.save_group(group)
+    return group
+
+
+@pytest.fixture(scope="session")
+def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The bytes of a freshly written demo file (built once per test process)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.json"
+    write_demo_file(path, today=DEMO_TODAY)
+    return path.read_bytes()
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path, demo_bytes: bytes) -> Path:
+    """A demo data file of this test's own, with no backups or lock beside it yet."""
+    path = tmp_path / "voicesgroup.json"
+    path.write_bytes(demo_bytes)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where a new data file goes (nothing there yet)."""
+    return tmp_path / "data" / "voicesgroup.json"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    """A new, empty store (no starter data), open for writing."""
+    opened = Store.open(db_path, seed=False)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo_store(demo_path: Path) -> Iterator[Store]:
+    opened = Store.open(demo_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def no_umask() -> Iterator[None]:
+    """Run with umask 0, so every permission seen was set on purpose, not by the umask."""
+    previous = os.umask(0)
+    yield
+    os.umask(previous)
