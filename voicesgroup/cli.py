@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import shutil
 import sys
@@ -74,7 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
         lister = add(kind, cmd_list, f"list the {kind} stored")
         lister.add_argument("--json", action="store_true", help="print JSON instead of a table")
         lister.set_defaults(kind=kind)
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"voicesgroup.commands.{module}").register(commands)
     return parser
+
+
+COMMAND_MODULES = ["safety"]
+"""Modules in voicesgroup/commands/ whose `register(commands)` adds their subcommands."""
 
 
 def add_command(
@@ -93,11 +100,42 @@ def db_path(args: argparse.Namespace) -> Path:
     return resolve_db_path(args.db)
 
 
+PASSPHRASE_FILE_ENV = "VOICESGROUP_PASSPHRASE_FILE"
+
+
 def open_store(args: argparse.Namespace, *, readonly: bool = False, create: bool = False) -> Store:
-    """The store for a command; read-only commands do not take the writer's lock."""
+    """The store for a command; read-only commands do not take the writer's lock.
+
+    An encrypted file is opened with the passphrase from $VOICESGROUP_PASSPHRASE_FILE, or by
+    asking for it when a person is at the terminal.
+    """
+    from voicesgroup.errors import PassphraseNeeded
     from voicesgroup.store import Store
 
-    return Store.open(db_path(args), readonly=readonly, create=create)
+    path = db_path(args)
+    try:
+        return Store.open(path, readonly=readonly, create=create)
+    except PassphraseNeeded:
+        return Store.open(path, readonly=readonly, passphrase=read_passphrase(path))
+
+
+def read_passphrase(path: Path, prompt: str | None = None) -> str:
+    """The passphrase from $VOICESGROUP_PASSPHRASE_FILE, else asked for without echo."""
+    import getpass
+    import os
+
+    secret_file = os.environ.get(PASSPHRASE_FILE_ENV)
+    if secret_file:
+        try:
+            return Path(secret_file).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as error:
+            raise CommandError(f"cannot read {PASSPHRASE_FILE_ENV}: {error.strerror}") from None
+    if not sys.stdin.isatty():
+        raise CommandError(
+            f"{path} is protected by a passphrase: run this in a terminal, or point "
+            f"{PASSPHRASE_FILE_ENV} at a file that holds it"
+        )
+    return getpass.getpass(prompt or f"Passphrase for {path.name}: ")
 
 
 def run_app(args: argparse.Namespace) -> int:

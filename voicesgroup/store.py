@@ -123,7 +123,7 @@ class Store:
         or WrongPassphrase for an encrypted file.
         """
         path = Path(path)
-        lock = None if readonly else _take_lock(path)
+        lock = None if readonly else take_writer_lock(path)
         try:
             secret = Secret(passphrase, recovery_key)
             store = cls._load(
@@ -164,20 +164,10 @@ class Store:
             blob = path.read_bytes()
         except OSError as error:
             raise StoreError(f"Could not read {path}: {error.strerror}.") from error
-        unlocked = None
-        if crypto.is_encrypted(blob):
-            plaintext, unlocked = _decrypt(blob, path, secret)
-            data = decode_document(plaintext, path)
-        else:
-            data = decode_document(blob, path)
-        version = data[META_TABLE]["1"].get("schema_version")
-        if not isinstance(version, int) or version < 1:
-            raise DamagedFile(f"{path} has no readable schema version; it was left untouched.")
-        if version > SCHEMA_VERSION:
-            raise NewerVersion(
-                f"{path} was written by a newer version of voicesgroup (data version {version}, "
-                f"this one reads up to {SCHEMA_VERSION}). It was left untouched: please update."
-            )
+        data, unlocked = read_document(blob, path, secret)
+        version = data[META_TABLE]["1"]["schema_version"]
+        if version < SCHEMA_VERSION:
+            migrations.migrate(data, version)
         signature = FileSignature.of(path)
         storage = SafeStorage(path, data, signature, readonly=readonly)
         store = cls(storage, lock)
@@ -187,8 +177,6 @@ class Store:
                 os.chmod(path, 0o600)
             store.backup_taken = take_backup(path, blob)
             if version < SCHEMA_VERSION:
-                migrations.migrate(data, version)
-                storage.replace_data(data)
                 storage.write(data)
         return store
 
@@ -721,6 +709,29 @@ class Secret:
         return "Secret(…)"
 
 
+def read_document(
+    blob: bytes, path: Path, secret: Secret
+) -> tuple[dict[str, Any], crypto.Unlocked | None]:
+    """Decrypt (when encrypted), parse and check a data file's bytes, without migrating.
+
+    Raises DamagedFile, NewerVersion, PassphraseNeeded or WrongPassphrase with a message that
+    names `path`.
+    """
+    unlocked = None
+    if crypto.is_encrypted(blob):
+        blob, unlocked = _decrypt(blob, path, secret)
+    data = decode_document(blob, path)
+    version = data[META_TABLE]["1"].get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise DamagedFile(f"{path} has no readable schema version; it was left untouched.")
+    if version > SCHEMA_VERSION:
+        raise NewerVersion(
+            f"{path} was written by a newer version of voicesgroup (data version {version}, "
+            f"this one reads up to {SCHEMA_VERSION}). It was left untouched: please update."
+        )
+    return data, unlocked
+
+
 def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unlocked]:
     if secret.passphrase is None and secret.recovery_key is None:
         raise PassphraseNeeded(f"{path} is protected by a passphrase.")
@@ -765,7 +776,8 @@ def _first_error(error: ValidationError) -> str:
     return f"{where}: {first['msg']}" if where else first["msg"]
 
 
-def _take_lock(path: Path) -> FileLock:
+def take_writer_lock(path: Path) -> FileLock:
+    """The one-writer lock of `path`, on a separate lock file; Locked if someone has it."""
     folder = path.parent
     if not folder.exists():
         folder.mkdir(mode=0o700, parents=True)

@@ -1,0 +1,1 @@
+"""The non-interactive subcommands, one module per area; each module has `register(commands)`."""

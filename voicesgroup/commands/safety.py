@@ -1,0 +1,99 @@
+"""Commands that keep the data safe: passphrase, backup, restore."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from voicesgroup.cli import CommandError, add_command, db_path, open_store, read_passphrase
+
+FORGOTTEN_WARNING = (
+    "A forgotten passphrase cannot be recovered by anyone. Keep the recovery key below on paper, "
+    "somewhere safe away from this laptop: it is shown only now."
+)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    passphrase = add_command(
+        commands, "passphrase", cmd_passphrase, "set, change or remove the passphrase"
+    )
+    passphrase.add_argument("action", choices=["set", "change", "remove"])
+
+    backup = add_command(commands, "backup", cmd_backup, "write a verified copy of the data file")
+    backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
+
+    restore = add_command(
+        commands, "restore", cmd_restore, "replace the data file by a backup, once it checks out"
+    )
+    restore.add_argument("source", metavar="FILE", help="the backup to restore")
+
+
+def _new_passphrase(path: Path) -> str:
+    first = read_passphrase(path, "New passphrase: ")
+    if sys.stdin.isatty():
+        again = read_passphrase(path, "The same again: ")
+        if again != first:
+            raise CommandError("the two passphrases differ; nothing was changed")
+    if len(first) < 8:
+        raise CommandError("a passphrase needs at least 8 characters; nothing was changed")
+    return first
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        if args.action == "set":
+            if store.encrypted:
+                raise CommandError("this file already has a passphrase; use 'passphrase change'")
+            recovery_key = store.set_passphrase(_new_passphrase(store.path))
+            print(FORGOTTEN_WARNING)
+            print(f"\nRecovery key: {recovery_key}\n")
+            print(f"{store.path} and its backups are now encrypted.")
+        elif args.action == "change":
+            if not store.encrypted:
+                raise CommandError("this file has no passphrase yet; use 'passphrase set'")
+            store.change_passphrase(_new_passphrase(store.path))
+            print("Passphrase changed; the recovery key stays the same.")
+        else:
+            if not store.encrypted:
+                raise CommandError("this file has no passphrase")
+            store.remove_passphrase()
+            print(f"{store.path} and its backups are no longer encrypted.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from voicesgroup.crypto import is_encrypted
+    from voicesgroup.storage import write_atomically
+
+    out = Path(args.out).expanduser()
+    if out.exists():
+        raise CommandError(f"{out} already exists; choose a new file name")
+    with open_store(args, readonly=True) as store:
+        problems = store.problems()
+        if problems:
+            raise CommandError(
+                f"the data file has problems, so no backup was written: {problems[0]}"
+            )
+        blob = store.path.read_bytes()
+    write_atomically(out, blob)
+    out.chmod(0o600)
+    kind = "encrypted" if is_encrypted(blob) else "not encrypted"
+    print(f"Backup written to {out} ({kind}).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from voicesgroup.errors import PassphraseNeeded
+    from voicesgroup.restore import restore
+
+    source = Path(args.source).expanduser()
+    target = db_path(args)
+    try:
+        kept = restore(target, source)
+    except PassphraseNeeded:
+        kept = restore(target, source, passphrase=read_passphrase(source))
+    if kept:
+        print(f"The file it replaced was kept as {kept}.")
+    print(f"Restored {target} from {source}.")
+    return 0
