@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from screens.themes import CALM, HIGH_CONTRAST
-from voicesgroup.errors import StoreError, VoicesGroupError
+from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError
 from voicesgroup.store import Store
 
 STYLESHEET = Path(__file__).resolve().parent / "voicesgroup.tcss"
+IDLE_CHECK_SECONDS = 15
 
 
 class VoicesGroupApp(App[None]):
@@ -29,6 +31,7 @@ class VoicesGroupApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
         Binding("ctrl+t", "toggle_contrast", "High contrast", id="contrast", show=False),
+        Binding("ctrl+l", "lock", "Lock now", id="lock", show=False),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
     ]
 
@@ -39,6 +42,7 @@ class VoicesGroupApp(App[None]):
         demo: bool = False,
         store: Store | None = None,
         today: Callable[[], dt.date] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.db_path = db_path
@@ -46,6 +50,9 @@ class VoicesGroupApp(App[None]):
         self.store: Store = store  # type: ignore[assignment]  # set in on_mount when None
         self.startup_error: str | None = None
         self._today = today or dt.date.today
+        self.clock = clock
+        self._last_activity = clock()
+        self.failed_unlocks = 0
         self._save_lock = threading.Lock()
         self.register_theme(CALM)
         self.register_theme(HIGH_CONTRAST)
@@ -56,22 +63,73 @@ class VoicesGroupApp(App[None]):
         return self._today()
 
     def on_mount(self) -> None:
-        if self.store is None:
-            try:
-                self.store = Store.open(self.db_path)
-            except VoicesGroupError as error:
-                self.startup_error = str(error)
-                self.exit()
-                return
+        if self.store is not None:
+            self._begin()
+            return
+        try:
+            self.store = Store.open(self.db_path)
+        except PassphraseNeeded:
+            from screens.unlock_screen import UnlockScreen
+
+            self.push_screen(UnlockScreen(self.db_path), self._unlocked)
+            return
+        except VoicesGroupError as error:
+            self.startup_error = str(error)
+            self.exit()
+            return
+        self._begin()
+
+    def _unlocked(self, store: Store | None) -> None:
+        if store is None:
+            self.exit()
+            return
+        self.store = store
+        self._begin()
+
+    def _begin(self) -> None:
+        from screens.home_screen import HomeScreen
+
         self.store.storage.autosave = False
         if self.demo:
             self.sub_title = "demo data — nothing here is real"
-        from screens.home_screen import HomeScreen
-
         self.push_screen(HomeScreen())
+        self.note_activity()
+        self.set_interval(IDLE_CHECK_SECONDS, self._lock_if_idle)
+        if self.store.created and not self.demo:
+            from screens.dialogs.passphrase_dialog import PassphraseDialog
+
+            self.push_screen(PassphraseDialog(first_run=True))
+
+    # -- idle lock -----------------------------------------------------------------------
+
+    def note_activity(self) -> None:
+        self._last_activity = self.clock()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.note_activity()
+        await super().on_event(event)
+
+    def _lock_if_idle(self) -> None:
+        from screens.dialogs.idle_lock_dialog import IdleLockDialog
+
+        minutes = self.store.settings().idle_lock_minutes
+        idle = self.clock() - self._last_activity
+        if idle >= minutes * 60 and not isinstance(self.screen, IdleLockDialog):
+            self.lock_now()
+
+    def action_lock(self) -> None:
+        """Lock at once (e.g. before leaving the laptop)."""
+        self.lock_now()
+
+    def lock_now(self) -> None:
+        from screens.dialogs.idle_lock_dialog import IdleLockDialog
+
+        if not isinstance(self.screen, IdleLockDialog):
+            self.push_screen(IdleLockDialog())
 
     def on_unmount(self) -> None:
-        if self.store is not None:
+        if self.store is not None and not self.store.closed:
             try:
                 with self._save_lock:
                     if self.store.unsaved:

@@ -9,6 +9,7 @@ that either all happens or, on an error, is rolled back.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -102,6 +103,8 @@ class Store:
         self._doc_ids: dict[str, dict[str, int]] = {}
         self.backup_taken: Path | None = None
         self._unlocked: crypto.Unlocked | None = None
+        self.created = False
+        self.closed = False
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -155,6 +158,7 @@ class Store:
                 raise NotFound(f"There is no data file at {path}.")
             storage = SafeStorage(path, new_document(), signature=None)
             store = cls(storage, lock)
+            store.created = True
             with store.batch():
                 if seed:
                     store._seed_starter_data()
@@ -191,6 +195,7 @@ class Store:
     def close(self) -> None:
         """Release the lock. Everything is already on disk (or reported unsaved)."""
         self._db.close()
+        self.closed = True
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -223,6 +228,16 @@ class Store:
     @property
     def encrypted(self) -> bool:
         return self._unlocked is not None
+
+    def check_passphrase(self, passphrase: str) -> bool:
+        """True when `passphrase` opens this file (used to unlock after the idle lock)."""
+        if self._unlocked is None:
+            return True
+        try:
+            unlocked = crypto.unlock_with_passphrase(self.path.read_bytes(), passphrase)
+        except (crypto.CryptoError, OSError):
+            return False
+        return hmac.compare_digest(unlocked.data_key, self._unlocked.data_key)
 
     def _use_key(self, unlocked: crypto.Unlocked | None) -> None:
         self._unlocked = unlocked

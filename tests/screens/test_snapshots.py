@@ -7,8 +7,12 @@ def test_home(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24))
 
 
-def test_home_empty(snap_compare, make_app) -> None:
+def test_first_run_offers_a_passphrase(snap_compare, make_app) -> None:
     assert snap_compare(make_app(demo=False), terminal_size=(80, 24))
+
+
+def test_home_empty(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(demo=False), press=["escape"], terminal_size=(80, 24))
 
 
 def test_group_form(snap_compare, make_app) -> None:

@@ -1,0 +1,53 @@
+"""After a while without a key, everything is hidden until the passphrase is given again."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class IdleLockDialog(ModalScreen[None]):
+    """Covers the whole screen; closing it returns exactly to where things were."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="quit-locked")]
+
+    def compose(self) -> ComposeResult:
+        encrypted = self.app.store.encrypted
+        with Vertical(id="idle-lock", classes="dialog"):
+            yield Static("Locked while nobody was using it.", classes="section-title")
+            if encrypted:
+                yield Static("Type the passphrase and press Enter to carry on.", classes="hint")
+                yield Input(password=True, id="secret", placeholder="passphrase")
+            else:
+                yield Static(
+                    "Press Enter to carry on. (Set a passphrase in Settings to lock it properly.)",
+                    classes="hint",
+                )
+                yield Input(id="secret", placeholder="press Enter", password=True)
+            yield Static("", id="lock-message")
+
+    @on(Input.Submitted, "#secret")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.input.disabled = True
+        self._check(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _check(self, secret: str) -> None:
+        opened = self.app.store.check_passphrase(secret)
+        self.app.call_from_thread(self._checked, opened)
+
+    def _checked(self, opened: bool) -> None:
+        if opened:
+            self.app.note_activity()
+            self.dismiss()
+            return
+        self.app.failed_unlocks += 1
+        self.query_one("#lock-message", Static).update("! That passphrase does not open this file.")
+        secret = self.query_one("#secret", Input)
+        secret.disabled = False
+        secret.value = ""
+        secret.focus()

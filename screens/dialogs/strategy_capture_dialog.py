@@ -1,0 +1,89 @@
+"""Quick capture of a coping strategy someone shared; anonymous unless they agreed to a name."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Select, Static
+
+from voicesgroup.models import STRATEGY_CATEGORIES, Member
+from voicesgroup.session_runner import StrategyDraft
+
+ANONYMOUS = "anonymous"
+
+
+class StrategyCaptureDialog(ModalScreen[StrategyDraft | None]):
+    """Title, a line about it, a category, and who shared it (only those who agreed)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel-strategy"),
+        Binding("ctrl+s", "keep", "Keep", id="keep-strategy"),
+    ]
+
+    def __init__(self, title: str, attribution_choices: list[Member]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.attribution_choices = attribution_choices
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="strategy-dialog"):
+            yield Static(self.title_text, classes="section-title")
+            yield Input(placeholder="What it is, in a few words", id="strategy-title")
+            yield Input(placeholder="A line about how it works (optional)", id="strategy-about")
+            with Horizontal(classes="choice-row"):
+                yield Static("Kind", classes="row-label")
+                yield Select(
+                    [(label, key) for key, label in STRATEGY_CATEGORIES.items()],
+                    value="practical",
+                    allow_blank=False,
+                    id="strategy-category",
+                )
+            with Horizontal(classes="choice-row", id="attribution-row"):
+                yield Static("Shared by", classes="row-label")
+                yield Select(
+                    [("Nobody named (anonymous)", ANONYMOUS)]
+                    + [(member.display_name, str(member.id)) for member in self.attribution_choices],
+                    value=ANONYMOUS,
+                    allow_blank=False,
+                    id="strategy-by",
+                )
+            yield Static(
+                "A name is offered only for people here who agreed to have it beside what "
+                "they share.",
+                classes="hint",
+            )
+            yield Static("", id="strategy-problem", classes="hint")
+            with Horizontal(classes="buttons"):
+                yield Button("Keep", id="keep", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#attribution-row").display = bool(self.attribution_choices)
+        self.query_one("#strategy-title", Input).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#keep")
+    def action_keep(self) -> None:
+        title = " ".join(self.query_one("#strategy-title", Input).value.split())
+        if not title:
+            self.query_one("#strategy-problem", Static).update("! Give it a few words first.")
+            self.query_one("#strategy-title", Input).focus()
+            return
+        by = self.query_one("#strategy-by", Select).value
+        self.dismiss(
+            StrategyDraft(
+                title=title[:120],
+                description=self.query_one("#strategy-about", Input).value.strip()[:2000],
+                category=str(self.query_one("#strategy-category", Select).value),
+                attributed_member_id=None if by == ANONYMOUS else UUID(str(by)),
+            )
+        )

@@ -1,0 +1,71 @@
+"""Quick capture of one line: a theme or a follow-up, with a gentle warning about names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class TextCaptureDialog(ModalScreen[str | None]):
+    """One line of text; Enter keeps it, Escape drops it.
+
+    When `names_in` finds a member's name the first Enter only warns: change the words, or
+    press Enter again to keep them as they are.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-capture")]
+
+    def __init__(
+        self,
+        title: str,
+        hint: str,
+        names_in: Callable[[str], list[str]],
+        why_no_names: str,
+        placeholder: str = "",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.hint = hint
+        self.names_in = names_in
+        self.why_no_names = why_no_names
+        self.placeholder = placeholder
+        self._warned_for = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="capture-dialog"):
+            yield Static(self.title_text, classes="section-title")
+            yield Static(self.hint, classes="hint")
+            yield Input(placeholder=self.placeholder, id="capture-text", max_length=500)
+            yield Static("", id="capture-warning", classes="capture-warning")
+            yield Static("Enter keeps it · Escape drops it", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#capture-warning", Static).display = False
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def keep(self, event: Input.Submitted) -> None:
+        text = " ".join(event.value.split())
+        warning = self.query_one("#capture-warning", Static)
+        if not text:
+            warning.update("! Write a few words first, or press Escape.")
+            warning.display = True
+            return
+        names = self.names_in(text)
+        if names and self._warned_for != text:
+            self._warned_for = text
+            warning.update(
+                f"! This mentions {', '.join(names)}. {self.why_no_names} "
+                "Change the words, or press Enter again to keep them."
+            )
+            warning.display = True
+            return
+        self.dismiss(text)

@@ -1,0 +1,81 @@
+"""The calm screen that asks for the passphrase before anything is shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Checkbox, Input, Static
+
+from voicesgroup.errors import VoicesGroupError, WrongPassphrase
+from voicesgroup.store import Store
+
+
+class UnlockScreen(Screen[Store]):
+    """Opens an encrypted data file; dismisses with the open store."""
+
+    HELP_TITLE = "Unlock"
+    HELP = (
+        "This data file is protected by a passphrase. If it is forgotten, the coordinator's "
+        "recovery key opens it instead. Nobody else can open it."
+    )
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="quit-unlock")]
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.failed_attempts = 0
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="unlock", classes="dialog"):
+            yield Static("This laptop's group data is locked.", classes="section-title")
+            yield Static("Type the passphrase and press Enter.", id="unlock-hint", classes="hint")
+            yield Input(password=True, id="secret", placeholder="passphrase")
+            yield Checkbox("Use the recovery key instead", id="use-recovery")
+            yield Static("", id="unlock-message")
+
+    @on(Checkbox.Changed, "#use-recovery")
+    def _switch(self, event: Checkbox.Changed) -> None:
+        secret = self.query_one("#secret", Input)
+        secret.password = not event.value
+        secret.placeholder = "recovery key, e.g. ABCD-EFGH-…" if event.value else "passphrase"
+        secret.focus()
+
+    @on(Input.Submitted, "#secret")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if not event.value:
+            return
+        self.query_one("#unlock-message", Static).update("Opening…")
+        event.input.disabled = True
+        self._open(event.value, self.query_one("#use-recovery", Checkbox).value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _open(self, secret: str, is_recovery_key: bool) -> None:
+        # The key derivation takes most of a second on purpose: off the UI thread.
+        try:
+            if is_recovery_key:
+                store = Store.open(self.db_path, recovery_key=secret)
+            else:
+                store = Store.open(self.db_path, passphrase=secret)
+        except WrongPassphrase as error:
+            self.app.call_from_thread(self._refused, str(error))
+        except VoicesGroupError as error:
+            self.app.call_from_thread(self._cannot_open, str(error))
+        else:
+            self.app.call_from_thread(self.dismiss, store)
+
+    def _refused(self, message: str) -> None:
+        self.failed_attempts += 1
+        self.query_one("#unlock-message", Static).update(f"! {message}")
+        secret = self.query_one("#secret", Input)
+        secret.disabled = False
+        secret.value = ""
+        secret.focus()
+
+    def _cannot_open(self, message: str) -> None:
+        self.app.startup_error = message
+        self.app.exit()

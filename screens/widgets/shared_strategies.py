@@ -1,0 +1,34 @@
+"""What helps, as shared today: titles only in the room view, a name only with consent."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from voicesgroup.models import CopingStrategy
+
+
+class SharedStrategies(Static):
+    """The screen sets `strategies`, `names` (for attribution), `room_safe` and `heading`."""
+
+    DEFAULT_CSS = """
+    SharedStrategies { height: auto; }
+    """
+
+    strategies: reactive[tuple[CopingStrategy, ...]] = reactive((), layout=True)
+    names: reactive[dict[str, str]] = reactive(dict, always_update=True)
+    room_safe: reactive[bool] = reactive(False)
+    heading: reactive[str] = reactive("What helps, shared today")
+
+    def render(self) -> Text:
+        text = Text(self.heading, style="bold")
+        if not self.strategies:
+            text.append("\nNothing yet: press w to add one.", style="not bold")
+        for strategy in self.strategies:
+            line = f"\n• {strategy.title}"
+            member = strategy.attributed_member_id
+            if member is not None and not self.room_safe:
+                line += f" (shared by {self.names.get(str(member), 'a member')})"
+            text.append(line, style="not bold")
+        return text

@@ -1,0 +1,91 @@
+"""Passphrase at first run, the unlock screen, and the idle lock returning to the same place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from screens.app import VoicesGroupApp
+from voicesgroup.crypto import KdfParams
+from voicesgroup.store import Store
+
+FAST_KDF = KdfParams(memory_kib=65536, iterations=1, lanes=1)
+TODAY = dt.date(2026, 11, 26)
+
+
+def encrypted_demo(path) -> str:
+    from voicesgroup.demo import write_demo_file
+
+    write_demo_file(path, TODAY)
+    with Store.open(path) as store:
+        store.set_passphrase("a long passphrase", FAST_KDF)
+    return "a long passphrase"
+
+
+async def test_unlock_refuses_a_wrong_passphrase_then_opens(tmp_path) -> None:
+    path = tmp_path / "locked.json"
+    passphrase = encrypted_demo(path)
+    before = path.read_bytes()
+    app = VoicesGroupApp(path, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "UnlockScreen"
+        await pilot.press(*"wrong one", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "does not open" in str(app.screen.query_one("#unlock-message").render())
+        assert path.read_bytes() == before
+        await pilot.press(*passphrase, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+
+
+async def test_idle_lock_hides_everything_and_returns_to_the_same_screen(tmp_path) -> None:
+    path = tmp_path / "locked.json"
+    passphrase = encrypted_demo(path)
+    now = [1000.0]
+    store = Store.open(path, passphrase=passphrase)
+    app = VoicesGroupApp(path, store=store, today=lambda: TODAY, clock=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        now[0] += 11 * 60
+        app._lock_if_idle()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "IdleLockDialog"
+        assert "Aisha" not in "".join(str(w.render()) for w in app.screen.query("Static"))
+        await pilot.press(*"not it", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.failed_unlocks == 1
+        assert type(app.screen).__name__ == "IdleLockDialog"
+        await pilot.press(*passphrase, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MembersScreen"
+
+
+async def test_first_run_passphrase_shows_recovery_key_once(tmp_path, monkeypatch) -> None:
+    from voicesgroup import crypto
+
+    monkeypatch.setattr(crypto, "tune_kdf", lambda *args, **kwargs: FAST_KDF)
+    path = tmp_path / "new.json"
+    app = VoicesGroupApp(path, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PassphraseDialog"
+        await pilot.press(*"short", "enter", *"short", "enter")
+        await pilot.pause()
+        assert "at least 8" in str(app.screen.query_one("#passphrase-message").render())
+        app.screen.query_one("#first").value = "long enough phrase"
+        app.screen.query_one("#again").value = "long enough phrase"
+        app.screen.query_one("#again").focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RecoveryKeyDialog"
+        recovery_key = str(app.screen.query_one("#recovery-key").render())
+        await pilot.press("escape")
+    assert crypto.is_encrypted(path.read_bytes())
+    with Store.open(path, recovery_key=recovery_key) as store:
+        assert store.encrypted
