@@ -48,6 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"voicesgroup: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
         return EXIT_PROBLEM
+    except Exception as error:  # the last line of defence: a message, never a traceback
+        print(
+            f"voicesgroup: something unexpected went wrong ({type(error).__name__}: {error}). "
+            "Nothing more was changed; please report this.",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -445,6 +445,16 @@ class SupportContact(Record):
     local: bool = False
 
 
+class AuditEntry(Record):
+    """One thing done (printed, exported, erased, restored, consent changed, failed unlock)."""
+
+    action: Annotated[str, Field(max_length=60)]
+    detail: Annotated[str, Field(max_length=300)] = ""
+    actor: Annotated[str, Field(max_length=60)] = ""
+    previous_hash: Annotated[str, Field(min_length=64, max_length=64)]
+    hash: Annotated[str, Field(max_length=64)]
+
+
 class Settings(BaseModel):
     """Per-organisation settings, stored with the data."""
 

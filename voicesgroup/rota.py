@@ -64,6 +64,9 @@ MAX_WEEKS = 156
 """The longest rota the generator plans in one go (three years)."""
 
 _NO_LIMIT = 10_000
+_WORK_LIMIT = 400_000
+"""Search steps the improvement phase may take: bounds the time on hard inputs, and, unlike
+a clock, keeps the result the same from one run to the next."""
 _REASON_LIMIT = 1000
 
 
@@ -266,6 +269,10 @@ def sessions_for(groups: Sequence[Group], start: dt.date, weeks: int) -> list[Pl
 # The planner
 
 
+Step = tuple[tuple[int, int, int], ...]
+"""Places changing hands in one move: (session, position, new holder)."""
+
+
 class _Planner:
     """Mutable working state for one call of `generate`; facilitators are small integers."""
 
@@ -358,6 +365,11 @@ class _Planner:
         self.held: list[set[int]] = [set() for _ in range(n)]
 
         self.eligible = self._eligible()
+        self.wide = False
+        self._swap_cache: dict[tuple[int, int, int], Step | None] = {}
+        self.work = 0
+        self.work_limit = _WORK_LIMIT
+        self.reached: set[int] = set()
 
     # -- bookkeeping ---------------------------------------------------------------------
 
@@ -388,16 +400,23 @@ class _Planner:
         return True
 
     def _eligible(self) -> list[int]:
-        """Facilitators who could fill some planned session, taking each session alone."""
+        """Facilitators who could fill some planned session, taking each session alone.
+
+        Also works out each one's capacity: the most sessions they could take at all.
+        """
         found = set()
+        days: list[list[set[int]]] = [[set() for _ in self.cap_left[0]] for _ in self.facs]
         for s, people in enumerate(self.avail):
             rule = self.s_rule[s]
             ok = self.pair_ok[rule]
             for i in people:
-                if i in found:
-                    continue
                 if self.alone_ok[rule][i] or any(ok[i][j] for j in people):
                     found.add(i)
+                    days[i][self.s_month[s]].add(self.s_day[s])
+        self.capacity = [
+            sum(min(len(d), cap) for d, cap in zip(days[i], self.cap_left[i], strict=True))
+            for i in range(self.n)
+        ]
         return sorted(found)
 
     # -- greedy ----------------------------------------------------------------------------
@@ -447,26 +466,74 @@ class _Planner:
 
     # -- augmenting paths ----------------------------------------------------------------
 
-    def _takers(self, s: int, pos: int) -> Iterator[tuple[int, tuple[int, int] | None]]:
-        """Who could take place `pos` of session `s`, and what they must then give up.
+    def _takers(self, s: int, pos: int) -> Iterator[tuple[int, tuple[int, int] | None, Step]]:
+        """Who could take place `pos` of session `s`, what they must then give up, and how.
 
         The second item is None when nothing, (0, s2) when their place in session s2 on the
         same day, (1, month) when one of their places in that month (they are at the limit).
+        The third is the step: the places that change hands, as (session, position, person).
+        In wide mode, someone who cannot work beside the partner may still take the place
+        when the partner swaps sessions with a third person who can (a count-neutral swap).
         """
         holder, other = self.slot[s][pos], self.slot[s][1 - pos]
         rule = self.s_rule[s]
         day, month = self.s_day[s], self.s_month[s]
         ok = self.pair_ok[rule][other] if other >= 0 else self.alone_ok[rule]
         for c in self.avail[s]:
-            if c in (holder, other) or not ok[c]:
+            if c in (holder, other):
                 continue
+            step: Step = ((s, pos, c),)
+            if not ok[c]:
+                if not self.wide or other < 0:
+                    continue
+                swap = self._swap_for(s, pos, c)
+                if swap is None:
+                    continue
+                step = (*swap, (s, pos, c))
             busy = self.day_busy[c].get(day)
             if busy is not None:
-                yield c, (0, busy)
+                yield c, (0, busy), step
             elif self.month_count[c][month] >= self.cap_left[c][month]:
-                yield c, (1, month)
+                yield c, (1, month), step
             else:
-                yield c, None
+                yield c, None, step
+
+    def _swap_for(self, s: int, pos: int, c: int) -> Step | None:
+        """A swap of session `s`'s other person with someone `c` can work beside, or None."""
+        key = (s, pos, c)
+        if key in self._swap_cache:
+            return self._swap_cache[key]
+        found: Step | None = None
+        p, holder = self.slot[s][1 - pos], self.slot[s][pos]
+        day, month = self.s_day[s], self.s_month[s]
+        ok = self.pair_ok[self.s_rule[s]][c]
+        for q in self.avail[s]:
+            if q in (c, p, holder) or not ok[q]:
+                continue
+            if self.day_busy[q].get(day) is not None:
+                continue
+            for s2 in sorted(self.held[q]):
+                pos2 = 0 if self.slot[s2][0] == q else 1
+                mate = self.slot[s2][1 - pos2]
+                day2, month2 = self.s_day[s2], self.s_month[s2]
+                if p not in self.avail_set[s2] or mate == p:
+                    continue
+                rule2 = self.s_rule[s2]
+                if not (self.pair_ok[rule2][p][mate] if mate >= 0 else self.alone_ok[rule2][p]):
+                    continue
+                if self.day_busy[p].get(day2, s) != s:
+                    continue
+                if month2 != month and (
+                    self.month_count[q][month] >= self.cap_left[q][month]
+                    or self.month_count[p][month2] >= self.cap_left[p][month2]
+                ):
+                    continue
+                found = ((s, 1 - pos, q), (s2, pos2, p))
+                break
+            if found:
+                break
+        self._swap_cache[key] = found
+        return found
 
     def _places_of(self, node: tuple[int, int, int]) -> list[int]:
         person, kind, value = node
@@ -482,43 +549,41 @@ class _Planner:
         """Breadth-first chains of hand-overs, each ending with someone taking a place freely.
 
         Starts either from `person` giving up one place, or from an open place. A chain is a
-        list of (session, position, taker). With `limit`, it must end with someone who has
-        at most `limit` sessions. `self.reached` holds everyone reached with a free hand.
+        list of (session, position, new holder). With `limit`, it must end with someone who
+        has at most `limit` sessions. `self.reached` holds everyone reached with a free hand.
         """
         root = (-1, -1, -1)
-        parent: dict[tuple[int, int, int], tuple[tuple[int, int, int], int, int]] = {}
+        parent: dict[tuple[int, int, int], tuple[tuple[int, int, int], Step]] = {}
         queue: deque[tuple[int, int, int]] = deque()
         if person is not None:
             start = (person, 0, 0)
-            parent[start] = (root, -1, -1)
+            parent[start] = (root, ())
             queue.append(start)
         self.reached = set()
 
         def chain(node: tuple[int, int, int]) -> list[tuple[int, int, int]]:
-            steps: list[tuple[int, int, int]] = []
+            steps: list[Step] = []
             while node != root:
-                prev, ps, ppos = parent[node]
-                if ps < 0:
-                    break  # the person the search started from
-                steps.append((ps, ppos, node[0]))
+                prev, step = parent[node]
+                steps.append(step)
                 node = prev
-            steps.reverse()
-            return steps
+            return [place for step in reversed(steps) for place in step]
 
         def visit(
             from_node: tuple[int, int, int], s: int, pos: int
         ) -> Iterator[list[tuple[int, int, int]]]:
-            for c, need in self._takers(s, pos):
+            for c, need, step in self._takers(s, pos):
+                self.work += 1
                 if need is None:
                     if limit is None or self.count[c] <= limit:
-                        yield [*chain(from_node), (s, pos, c)]
+                        yield [*chain(from_node), *step]
                     node = (c, 0, 0)
                 else:
                     node = (c, need[0] + 1, need[1])
                     if (c, 0, 0) in parent:
                         continue
                 if node not in parent:
-                    parent[node] = (from_node, s, pos)
+                    parent[node] = (from_node, step)
                     if need is None:
                         self.reached.add(c)
                     queue.append(node)
@@ -526,6 +591,8 @@ class _Planner:
         if open_place is not None:
             yield from visit(root, *open_place)
         while queue:
+            if self.work > self.work_limit:
+                return
             node = queue.popleft()
             for s in self._places_of(node):
                 pos = 0 if self.slot[s][0] == node[0] else 1
@@ -543,7 +610,7 @@ class _Planner:
         done = 0
         ok = True
         for s, pos, taker in path:
-            if self.s_day[s] in self.day_busy[taker]:
+            if self.s_day[s] in self.day_busy[taker] or taker not in self.avail_set[s]:
                 ok = False
                 break
             self._set(s, pos, taker)
@@ -554,6 +621,7 @@ class _Planner:
                 for s, _, t in path
             )
         if ok:
+            self._swap_cache.clear()
             return True
         for s, pos, _ in path[:done]:
             self._unset(s, pos)
@@ -562,8 +630,9 @@ class _Planner:
                 self._set(s, pos, giver)
         return False
 
-    def fill_open(self) -> None:
+    def fill_open(self) -> bool:
         """Fill open places by chains of hand-overs, so as many places as possible are filled."""
+        changed = False
         for s in range(len(self.sessions)):
             for pos in (0, 1):
                 if self.slot[s][pos] >= 0:
@@ -572,23 +641,55 @@ class _Planner:
                     continue  # nobody could take the first place alone
                 for path in self._paths(None, (s, pos), None):
                     if self._apply(path):
+                        changed = True
                         break
+        return changed
 
     def improve(self) -> None:
-        """Local search: transfers and session rebuilds until neither helps."""
+        """Local search until the rota is provably best, or no move helps any more.
+
+        First plain hand-over chains; if that leaves places open or the spread above its
+        lower bound, chains may also swap a partner out of the way, and sessions may be
+        rebuilt with a new pair, until nothing improves or the step budget is spent.
+        """
         self.fill_open()
-        while True:
-            self.balance()
+        self.balance()
+        if self._settled():
+            return
+        self.wide = True
+        while self.work < self.work_limit:
+            changed = self.fill_open()
+            changed = self.balance() or changed
             if self._settled():
                 return
-            if not self._rebuild_pass():
+            changed = self._rebuild_pass() or changed
+            if not changed:
                 return
 
     def _settled(self) -> bool:
-        """True when the rota is provably as good as it gets: all filled, spread at most 1."""
+        """True when the rota is provably as good as it gets."""
         if any(i < 0 for pair in self.slot for i in pair):
             return False
-        return self.spread() <= 1
+        return self.spread() <= self.spread_bound()
+
+    def spread_bound(self) -> int:
+        """A lower bound on the spread of any rota filling as many places as this one.
+
+        Each eligible person can take at most `capacity` sessions (one a day on days they
+        could be placed, no more than their monthly limit). The fewest anyone has is at most
+        the smallest capacity (and at most the average); the most anyone has is at least the
+        smallest U for which capacities capped at U still add up to the places filled.
+        """
+        eligible = self.eligible
+        if not eligible:
+            return 0
+        total = sum(self.count[i] for i in eligible)
+        capacity = [self.capacity[i] for i in eligible]
+        high = -(-total // len(eligible))
+        while sum(min(c, high) for c in capacity) < total:
+            high += 1
+        low = min(min(capacity), total // len(eligible))
+        return max(high - low, 1 if total % len(eligible) else 0)
 
     def balance(self) -> bool:
         """Even out session counts by improving transfers until none is left."""
@@ -622,14 +723,32 @@ class _Planner:
     def _rebuild_pass(self) -> bool:
         """Try every session with a different pair; keep each change that improves the rota.
 
-        Better means, in order: more places filled, a smaller spread, a smaller sum of squared
-        counts (counts closer together).
+        Better means more places filled, else a better `_shape` of the counts.
         """
         changed = False
         for s in range(len(self.sessions)):
             if self._rebuild(s):
                 changed = True
         return changed
+
+    def _shape(self, delta: dict[int, int] | None = None) -> tuple[int, ...]:
+        """How even the counts are, smaller being better: the spread, then the largest count,
+        the smallest (negated), how many share the largest and the smallest, and the sum of
+        squares. Improving transfers never make it worse, so no move undoes another."""
+        counts = [self.count[i] for i in self.eligible]
+        if delta:
+            counts = [self.count[i] + delta.get(i, 0) for i in self.eligible]
+        if not counts:
+            return (0,)
+        high, low = max(counts), min(counts)
+        return (
+            high - low,
+            high,
+            -low,
+            counts.count(high),
+            counts.count(low),
+            sum(c * c for c in counts),
+        )
 
     def _rebuild(self, s: int) -> bool:
         day, month = self.s_day[s], self.s_month[s]
@@ -644,8 +763,12 @@ class _Planner:
         ]
         ok = self.pair_ok[rule]
         eligible = self.eligible
-        spread = self.spread()
-        best: tuple[int, int, int] | None = None
+        if not eligible:
+            return False
+        high = max(count[i] for i in eligible)
+        low = min(count[i] for i in eligible)
+        shape = self._shape()
+        best: tuple[int, tuple[int, ...]] | None = None
         best_people: tuple[int, ...] = ()
         options: list[tuple[int, ...]] = [
             (a, b) for k, a in enumerate(free) for b in free[k + 1 :] if ok[a][b]
@@ -661,13 +784,17 @@ class _Planner:
                 delta[i] = delta.get(i, 0) - 1
             for i in people:
                 delta[i] = delta.get(i, 0) + 1
-            squares = sum(2 * count[i] * d + d * d for i, d in delta.items() if d)
-            if gain == 0 and squares >= 0:
+            # Cheap filter: an even shape needs a top count to fall, a bottom count to rise,
+            # or the sum of squares to drop.
+            touches_edge = any(
+                (d < 0 and count[i] == high) or (d > 0 and count[i] == low)
+                for i, d in delta.items()
+            )
+            squares = sum(2 * count[i] * d + d * d for i, d in delta.items())
+            if gain == 0 and not touches_edge and squares >= 0:
                 continue
-            counts = [count[i] + delta.get(i, 0) for i in eligible]
-            new_spread = max(counts) - min(counts) if counts else 0
-            score = (-gain, new_spread - spread, squares)
-            if score >= (0, 0, 0):
+            score = (-gain, self._shape(delta))
+            if gain == 0 and score[1] >= shape:
                 continue
             if best is None or score < best:
                 best, best_people = score, people
@@ -678,6 +805,7 @@ class _Planner:
                 self._unset(s, pos)
         for pos, i in enumerate(best_people):
             self._set(s, pos, i)
+        self._swap_cache.clear()
         return True
 
     # -- results ---------------------------------------------------------------------------

@@ -122,6 +122,17 @@ def names_mentioned(text: str, names: Iterable[str]) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class StrategyDraft:
+    """A coping strategy as someone shared it in the room, before it joins the library."""
+
+    title: str
+    description: str = ""
+    category: str = "practical"
+    experiences: tuple[Experience, ...] = ()
+    attributed_member_id: UUID | None = None
+
+
 # -- the clock -----------------------------------------------------------------------------
 
 
@@ -410,28 +421,20 @@ class SessionRunner:
             if self.store.has_consent(member_id, ConsentScope.STRATEGY_ATTRIBUTION)
         ]
 
-    def share_strategy(
-        self,
-        title: str,
-        *,
-        description: str = "",
-        category: str = "practical",
-        experiences: list[Experience] | None = None,
-        attributed_member_id: UUID | None = None,
-    ) -> CopingStrategy:
+    def share_strategy(self, draft: StrategyDraft) -> CopingStrategy:
         """Add a strategy someone shared to the library, and to this session's list.
 
-        It is anonymous unless `attributed_member_id` is given, and the store refuses that
-        without the member's consent to attribution.
+        It is anonymous unless the draft names a member, and the store refuses that without
+        the member's consent to attribution (nothing is saved then).
         """
         strategy = CopingStrategy(
-            title=" ".join(title.split()),
-            description=description.strip(),
-            category=category,
-            experiences=experiences or EXPERIENCES_FOR_VARIANT[self.group.variant],
+            title=" ".join(draft.title.split()),
+            description=draft.description.strip(),
+            category=draft.category,
+            experiences=list(draft.experiences or EXPERIENCES_FOR_VARIANT[self.group.variant]),
             shared_in_group_id=self.group.id,
             shared_on=self.session.date,
-            attributed_member_id=attributed_member_id,
+            attributed_member_id=draft.attributed_member_id,
         )
         updated = self.session.with_changes(strategy_ids=[*self.session.strategy_ids, strategy.id])
         with self.store.batch():

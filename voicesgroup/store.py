@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from voicesgroup import consent, crypto, migrations
+from voicesgroup import audit, consent, crypto, migrations
 from voicesgroup.backups import rewrite_backups, take_backup
 from voicesgroup.errors import (
     Ambiguous,
@@ -40,6 +40,7 @@ from voicesgroup.errors import (
 )
 from voicesgroup.models import (
     SCHEMA_VERSION,
+    AuditEntry,
     ConsentAction,
     ConsentEvent,
     ConsentScope,
@@ -79,6 +80,7 @@ TABLES: dict[type[Record], str] = {
     CopingStrategy: "strategies",
     RotaAssignment: "rota",
     SupportContact: "support_contacts",
+    AuditEntry: "audit",
 }
 SETTINGS_TABLE = "settings"
 
@@ -136,6 +138,16 @@ class Store:
             if lock is not None:
                 lock.release()
             raise
+        return store
+
+    @classmethod
+    def in_memory(
+        cls, data: dict[str, Any], path: Path, unlocked: crypto.Unlocked | None = None
+    ) -> Store:
+        """A store over data already read (e.g. a backup), never saved by itself."""
+        store = cls(SafeStorage(path, data, signature=None), lock=None)
+        store.storage.autosave = False
+        store._use_key(unlocked)
         return store
 
     @classmethod
@@ -252,6 +264,7 @@ class Store:
             raise StoreError("This file already has a passphrase; change it instead.")
         unlocked, recovery_key = _crypto_call(crypto.create, passphrase, kdf)
         self._rewrite_protected(unlocked, lambda old: _seal_backup(old, None, unlocked))
+        self.audit("passphrase set")
         return recovery_key
 
     def change_passphrase(self, new_passphrase: str, kdf: crypto.KdfParams | None = None) -> None:
@@ -261,6 +274,7 @@ class Store:
         old = self._unlocked
         unlocked = _crypto_call(crypto.change_passphrase, old, new_passphrase, kdf)
         self._rewrite_protected(unlocked, lambda blob: _seal_backup(blob, old, unlocked))
+        self.audit("passphrase changed")
 
     def remove_passphrase(self) -> None:
         """Store the file and its backups unencrypted again."""
@@ -268,6 +282,7 @@ class Store:
             raise StoreError("This file has no passphrase.")
         old = self._unlocked
         self._rewrite_protected(None, lambda blob: _seal_backup(blob, old, None))
+        self.audit("passphrase removed")
 
     def _rewrite_protected(
         self, unlocked: crypto.Unlocked | None, convert_backup: Callable[[bytes], bytes | None]
@@ -435,7 +450,9 @@ class Store:
         if event.action is not ConsentAction.GIVEN:
             raise ValueError("use withdraw_consent to record a withdrawal")
         self.member(event.member_id)
-        self._put(event)
+        with self.batch():
+            self._put(event)
+            self.audit("consent given", f"{event.scope.label} ({event.method.label})")
 
     def withdraw_consent(self, event: ConsentEvent, *, erase: bool) -> None:
         """Record a withdrawal and deal with what the scope covered, in one atomic save.
@@ -449,6 +466,8 @@ class Store:
         member_id = event.member_id
         with self.batch():
             self._put(event)
+            kept = "kept restricted" if not erase else "erased"
+            self.audit("consent withdrawn", f"{event.scope.label}; what it covered: {kept}")
             if event.scope is ConsentScope.ATTENDANCE_BY_NAME:
                 self._anonymise_attendance(member_id)
             elif event.scope is ConsentScope.STRATEGY_ATTRIBUTION:
@@ -582,6 +601,17 @@ class Store:
         table = self._db.table(SETTINGS_TABLE, cache_size=0)
         table.upsert(Document(settings.model_dump(mode="json"), doc_id=1))
 
+    # -- the audit log ---------------------------------------------------------------------
+
+    def audit(self, action: str, detail: str = "", actor: str = "") -> None:
+        """Append to the audit log: what was done, never content or a member's name."""
+        entries = self._all(AuditEntry)
+        self._put(audit.next_entry(entries[-1] if entries else None, action, detail, actor))
+
+    def audit_log(self) -> list[AuditEntry]:
+        """The audit log, oldest first."""
+        return self._all(AuditEntry)
+
     # -- forgetting ------------------------------------------------------------------------
 
     def forget_member(self, member_id: UUID) -> ForgetReport:
@@ -598,6 +628,9 @@ class Store:
             self._forget_records(member_id)
         rewritten, erased = rewrite_backups(
             self.path, partial(self._backup_without, member_id), erase_unreadable=True
+        )
+        self.audit(
+            "member forgotten", f"{rewritten} backup(s) rewritten, {erased} unreadable erased"
         )
         return ForgetReport(rewritten, erased, self.mentions_of(member.display_name))
 
@@ -620,8 +653,7 @@ class Store:
             data = decode_document(plaintext, self.path)
         except (crypto.CryptoError, StoreError):
             return None
-        copy = Store(SafeStorage(self.path, data, signature=None), lock=None)
-        copy.storage.autosave = False
+        copy = Store.in_memory(data, self.path)
         if str(member_id) in copy._ids(TABLES[Member]):
             copy._forget_records(member_id)
         cleaned = orjson.dumps(copy.storage.read())
@@ -697,6 +729,7 @@ class Store:
         for event in events:
             if event.member_id not in members:
                 found.append("a consent record refers to a member who is not stored")
+        found += [f"audit log: {problem}" for problem in audit.chain_problems(self.audit_log())]
         return found
 
     def raw_bytes(self) -> bytes:

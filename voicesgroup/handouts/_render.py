@@ -506,9 +506,19 @@ class _Builder:
         col_widths = self._column_widths(header, rows, fractions)
         data: list[list] = []
         if header:
-            data.append([Paragraph(self.markup(text), head) for text in header])
+            data.append(
+                [
+                    self._cell((Run(text),), head, width)
+                    for text, width in zip(header, col_widths, strict=False)
+                ]
+            )
         for row in rows:
-            data.append([Paragraph(self.runs(runs), cell) for runs in row])
+            data.append(
+                [
+                    self._cell(runs, cell, width)
+                    for runs, width in zip(row, col_widths, strict=False)
+                ]
+            )
         row_heights = None
         if blank_rows:
             data.extend([[""] * columns for _ in range(blank_rows)])
@@ -517,6 +527,8 @@ class _Builder:
             data, colWidths=col_widths, rowHeights=row_heights, repeatRows=1 if header else 0
         )
         commands = [
+            ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("GRID", (0, 0), (-1, -1), 0.5, RULE),
             ("LEFTPADDING", (0, 0), (-1, -1), 6),
@@ -526,6 +538,8 @@ class _Builder:
         ]
         if header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), SOFT))
+            commands.append(("FONT", (0, 0), (-1, 0), head.fontName, head.fontSize, head.leading))
+            commands.append(("TEXTCOLOR", (0, 0), (-1, 0), HEADING))
         if rows and not blank_rows:
             start = 1 if header else 0
             for i in range(start + 1, len(data), 2):
@@ -534,6 +548,17 @@ class _Builder:
         table.spaceBefore = self.sizes.body * 0.4
         table.spaceAfter = self.sizes.body * 0.4
         return [table]
+
+    def _cell(self, runs: tuple[Run, ...], style: ParagraphStyle, width: float) -> Flowable | str:
+        """A table cell: plain text that fits on one line is drawn as a string, which is
+        several times cheaper than a Paragraph; anything else becomes a Paragraph."""
+        if all(not (r.bold or r.italic) for r in runs):
+            text = printable("".join(r.text for r in runs), self.font_key)
+            if "\n" not in text and (
+                pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width - 13
+            ):
+                return " ".join(text.split())
+        return Paragraph(self.runs(runs), style)
 
     def _column_widths(self, header: tuple, rows: tuple, fractions: tuple) -> list[float]:
         """Widths from `fractions`, widened where a column's longest word would not fit
@@ -573,9 +598,13 @@ class _Builder:
             used += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
         used += self.sizes.body * 0.4  # the table's space before
         heights: list[float | None] = []
+        line = self.st["cell_head"].leading
         for row in filled:
             tallest = max(
-                (p.wrap(w - 12, self.height)[1] for p, w in zip(row, col_widths, strict=True)),
+                (
+                    line if isinstance(p, str) else p.wrap(w - 12, self.height)[1]
+                    for p, w in zip(row, col_widths, strict=True)
+                ),
                 default=0,
             )
             heights.append(tallest + 11)

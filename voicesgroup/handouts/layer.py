@@ -86,7 +86,7 @@ class Handout:
     discreet: bool = False
     discreet_phrases: Iterable[str] = ()
     blocks: list[Block] = field(default_factory=list)
-    _group: list[Block] | None = field(default=None, repr=False)
+    _group: list[Block] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:
@@ -176,11 +176,13 @@ class Handout:
         """Raise `NameInHandout` (or `DiscreetBreach`) if the text must not be printed."""
         hit = find_name(self.texts(), self.forbidden_names, self.allowed_name)
         if hit is not None:
-            raise NameInHandout(
+            error = NameInHandout(
                 f"The {self.kind} was not made: it contains the name of a member, "
                 f"“{hit.name}” (in “{hit.context}”). A handout never carries another "
                 "member's name; change the wording and try again. Nothing was saved."
             )
+            error.kind, error.name, error.context = self.kind, hit.name, hit.context
+            raise error
         if self.discreet:
             word = find_discreet_word(self.texts(), self.discreet_phrases)
             if word is not None:

@@ -75,7 +75,7 @@ def _fold_with_index(text: str) -> tuple[str, list[int] | None]:
     return "".join(parts), index
 
 
-def _phrase_pattern(name: str) -> str | None:
+def _phrase_pattern(name: str) -> str | None:  # for phrases in discreet sheets
     words = fold(name).split()
     if not words:
         return None
@@ -90,44 +90,81 @@ class NameHit:
     context: str
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _name_key(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A name as folded words, and what separates them (runs of spaces made one)."""
+    folded = fold(name)
+    words = _WORD.findall(folded)
+    return tuple(words), tuple(_gap(gap) for gap in _WORD.split(folded)[1:-1])
+
+
+def _gap(between: str) -> str:
+    return " " if between.isspace() else " ".join(between.split())
+
+
+def _words_at(
+    i: int,
+    words: tuple[str, ...],
+    seps: tuple[str, ...],
+    folded: str,
+    spans: list[tuple[int, int]],
+    tokens: list[str],
+) -> bool:
+    """Whether the name's words, with the same separators, start at token `i`."""
+    if tuple(tokens[i : i + len(words)]) != words:
+        return False
+    return all(
+        _gap(folded[spans[i + j][1] : spans[i + j + 1][0]]) == sep for j, sep in enumerate(seps)
+    )
+
+
 def find_name(
     texts: Iterable[str], forbidden_names: Iterable[str], allowed_name: str | None = None
 ) -> NameHit | None:
     """The first forbidden name found as a whole word in any of `texts`, or None.
 
     Matching ignores case and accents ("zoe" finds "Zoë") and only takes whole words, so
-    "Al" is not found in "all" but is found in "Al's". The `allowed_name` (a member's own
-    record) is blanked out first, so a forbidden "Mary" is not found inside an allowed
-    "Mary Ann"; a forbidden name that folds to the same as the allowed one is skipped.
+    "Al" is not found in "all" but is found in "Al's"; the words of a longer name may be
+    split by any run of spaces or a line break ("Mary\nAnn"). The `allowed_name` (a
+    member's own record) is set aside first, so a forbidden "Mary" is not found inside an
+    allowed "Mary Ann"; a forbidden name the same as the allowed one is skipped.
     """
-    allowed_fold = " ".join(fold(allowed_name).split()) if allowed_name else ""
-    patterns: dict[str, str] = {}
+    allowed = _name_key(allowed_name) if allowed_name else None
+    if allowed is not None and not allowed[0]:
+        allowed = None
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]] = {}
     for name in forbidden_names:
-        pattern = _phrase_pattern(name)
-        if pattern is None or " ".join(fold(name).split()) == allowed_fold:
+        words, seps = _name_key(name)
+        if not words or (allowed is not None and words == allowed[0]):
             continue
-        patterns.setdefault(pattern, name)
-    if not patterns:
+        by_first.setdefault(words[0], []).append((words, seps, name))
+    if not by_first:
         return None
-    ordered = sorted(patterns, key=len, reverse=True)
-    finder = re.compile(r"(?<!\w)(?:" + "|".join(f"({p})" for p in ordered) + r")(?!\w)")
-    allowed_pattern = _phrase_pattern(allowed_name) if allowed_name else None
-    allowed_re = re.compile(rf"(?<!\w){allowed_pattern}(?!\w)") if allowed_pattern else None
 
     for text in texts:
         if not text:
             continue
         folded, index = _fold_with_index(text)
-        if allowed_re is not None:
-            folded = allowed_re.sub(lambda m: " " * len(m.group(0)), folded)
-        match = finder.search(folded)
-        if match is None:
-            continue
-        name = patterns[ordered[match.lastindex - 1]]
-        start, end = match.start(), match.end()
-        if index is not None:
-            start, end = index[start], index[end - 1] + 1
-        return NameHit(name=name, context=_context(text, start, end))
+        spans = [m.span() for m in _WORD.finditer(folded)]
+        tokens = [folded[a:b] for a, b in spans]
+
+        set_aside: set[int] = set()
+        if allowed is not None:
+            first = allowed[0][0]
+            for i, token in enumerate(tokens):
+                if token == first and _words_at(i, *allowed, folded, spans, tokens):
+                    set_aside.update(range(i, i + len(allowed[0])))
+        for i, token in enumerate(tokens):
+            for words, seps, name in by_first.get(token, ()):
+                if _words_at(i, words, seps, folded, spans, tokens) and set_aside.isdisjoint(
+                    range(i, i + len(words))
+                ):
+                    start, end = spans[i][0], spans[i + len(words) - 1][1]
+                    if index is not None:
+                        start, end = index[start], index[end - 1] + 1
+                    return NameHit(name=name, context=_context(text, start, end))
     return None
 
 
