@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from screens.themes import CALM, HIGH_CONTRAST
+from screens.unlock_screen import Opened, UnlockScreen
 from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError
 from voicesgroup.store import Store
 
@@ -30,6 +31,7 @@ class VoicesGroupApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
+        Binding("f2", "settings", "Settings", id="settings"),
         Binding("ctrl+t", "toggle_contrast", "High contrast", id="contrast", show=False),
         Binding("ctrl+l", "lock", "Lock now", id="lock", show=False),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
@@ -69,8 +71,6 @@ class VoicesGroupApp(App[None]):
         try:
             self.store = Store.open(self.db_path)
         except PassphraseNeeded:
-            from screens.unlock_screen import UnlockScreen
-
             self.push_screen(UnlockScreen(self.db_path), self._unlocked)
             return
         except VoicesGroupError as error:
@@ -79,12 +79,18 @@ class VoicesGroupApp(App[None]):
             return
         self._begin()
 
-    def _unlocked(self, store: Store | None) -> None:
-        if store is None:
+    def _unlocked(self, opened: Opened | None) -> None:
+        if opened is None:
             self.exit()
             return
-        self.store = store
+        self.store = opened.store
         self._begin()
+        if opened.failed_attempts:
+            self.record_failed_unlocks(opened.failed_attempts)
+
+    def record_failed_unlocks(self, count: int) -> None:
+        """Failed unlocks are written to the audit log once the file is open again."""
+        self.attempt(lambda: self.store.audit("failed unlock", f"{count} attempt(s) before this"))
 
     def _begin(self) -> None:
         from screens.home_screen import HomeScreen
@@ -170,6 +176,12 @@ class VoicesGroupApp(App[None]):
 
         if not isinstance(self.screen, HelpDialog):
             self.push_screen(HelpDialog(self.screen))
+
+    def action_settings(self) -> None:
+        from screens.settings_screen import SettingsScreen
+
+        if self.store is not None and not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
 
     def action_toggle_contrast(self) -> None:
         self.theme = CALM.name if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name

@@ -26,6 +26,11 @@ class HomeScreen(Screen[None]):
         Binding("n", "new_group", "New group", id="new-group"),
         Binding("m", "members", "Members", id="members"),
         Binding("f", "facilitators", "Facilitators", id="facilitators"),
+        Binding(
+            "s", "session", "Session", id="start-session", tooltip="Start or resume the session"
+        ),
+        Binding("h", "history", "History", id="session-history", show=False),
+        Binding("t", "session_plan", "Session plan", id="session-plan", show=False),
     ]
 
     def __init__(self) -> None:
@@ -44,6 +49,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.refresh_data()
+        self.call_after_refresh(self.offer_resume)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -100,3 +106,50 @@ class HomeScreen(Screen[None]):
         from screens.facilitators_screen import FacilitatorsScreen
 
         self.app.push_screen(FacilitatorsScreen())
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def offer_resume(self) -> None:
+        """If a session was left in progress (the app or laptop stopped), offer to resume it."""
+        from screens.dialogs.resume_session_dialog import ResumeSessionDialog
+        from screens.session_screen import SessionScreen
+        from voicesgroup.session_runner import describe_in_progress, session_in_progress
+
+        session = session_in_progress(self.app.store)
+        if session is None:
+            return
+
+        def resume(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(SessionScreen(session.id))
+
+        self.app.push_screen(
+            ResumeSessionDialog(describe_in_progress(self.app.store, session)), resume
+        )
+
+    def _chosen_group(self) -> UUID | None:
+        group_id = self.selected_group_id()
+        if group_id is None:
+            self.notify("Add a group first (press n).", severity="warning")
+        return group_id
+
+    def action_session(self) -> None:
+        from screens.session_screen import open_session
+
+        group_id = self._chosen_group()
+        if group_id is not None:
+            open_session(self.app, group_id)
+
+    def action_history(self) -> None:
+        from screens.history_screen import HistoryScreen
+
+        group_id = self._chosen_group()
+        if group_id is not None:
+            self.app.push_screen(HistoryScreen(group_id))
+
+    def action_session_plan(self) -> None:
+        from screens.template_edit_screen import TemplateEditScreen
+
+        group_id = self._chosen_group()
+        if group_id is not None:
+            self.app.push_screen(TemplateEditScreen(group_id))

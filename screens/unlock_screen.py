@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
@@ -15,7 +16,15 @@ from voicesgroup.errors import VoicesGroupError, WrongPassphrase
 from voicesgroup.store import Store
 
 
-class UnlockScreen(Screen[Store]):
+@dataclass(frozen=True)
+class Opened:
+    """The unlocked store, and how many tries failed first (for the audit log)."""
+
+    store: Store
+    failed_attempts: int
+
+
+class UnlockScreen(Screen[Opened]):
     """Opens an encrypted data file; dismisses with the open store."""
 
     HELP_TITLE = "Unlock"
@@ -66,7 +75,7 @@ class UnlockScreen(Screen[Store]):
         except VoicesGroupError as error:
             self.app.call_from_thread(self._cannot_open, str(error))
         else:
-            self.app.call_from_thread(self.dismiss, store)
+            self.app.call_from_thread(self.dismiss, Opened(store, self.failed_attempts))
 
     def _refused(self, message: str) -> None:
         self.failed_attempts += 1

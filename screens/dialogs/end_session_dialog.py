@@ -27,7 +27,9 @@ class EndSessionDialog(ModalScreen[bool]):
         with Vertical(classes="dialog", id="end-dialog"):
             yield Static(self.title_text, classes="section-title")
             yield Static(self.summary, id="end-summary")
-            yield Static("Next: the facilitators' debrief (every question optional).", classes="hint")
+            yield Static(
+                "Next: the facilitators' debrief (every question optional).", classes="hint"
+            )
             with Horizontal(classes="buttons"):
                 yield Button("End and debrief", id="end", variant="primary")
                 yield Button("Carry on", id="carry")

@@ -15,6 +15,10 @@ class IdleLockDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="quit-locked")]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 0
+
     def compose(self) -> ComposeResult:
         encrypted = self.app.store.encrypted
         with Vertical(id="idle-lock", classes="dialog"):
@@ -43,8 +47,11 @@ class IdleLockDialog(ModalScreen[None]):
     def _checked(self, opened: bool) -> None:
         if opened:
             self.app.note_activity()
+            if self.failures:
+                self.app.record_failed_unlocks(self.failures)
             self.dismiss()
             return
+        self.failures += 1
         self.app.failed_unlocks += 1
         self.query_one("#lock-message", Static).update("! That passphrase does not open this file.")
         secret = self.query_one("#secret", Input)

@@ -45,6 +45,8 @@ class PassphraseDialog(ModalScreen[bool]):
             yield Static("", id="passphrase-message")
             with Horizontal(classes="buttons"):
                 yield Button("Set passphrase", id="set", variant="primary", compact=True)
+                if self.changing:
+                    yield Button("Remove passphrase", id="remove", compact=True)
                 yield Button("Not now", id="cancel", compact=True)
 
     def action_cancel(self) -> None:
@@ -53,6 +55,11 @@ class PassphraseDialog(ModalScreen[bool]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.dismiss(False)
+
+    @on(Button.Pressed, "#remove")
+    def _remove(self) -> None:
+        self.query_one("#passphrase-message", Static).update("Decrypting…")
+        self._apply(None)
 
     @on(Input.Submitted, "#first")
     def _next(self) -> None:
@@ -74,10 +81,13 @@ class PassphraseDialog(ModalScreen[bool]):
             self._apply(first)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def _apply(self, passphrase: str) -> None:
+    def _apply(self, passphrase: str | None) -> None:
         store = self.app.store
         try:
-            if self.changing:
+            if passphrase is None:
+                store.remove_passphrase()
+                recovery_key = None
+            elif self.changing:
                 store.change_passphrase(passphrase)
                 recovery_key = None
             else:
@@ -92,8 +102,9 @@ class PassphraseDialog(ModalScreen[bool]):
         self.query_one("#set", Button).disabled = False
 
     def _done(self, recovery_key: str | None) -> None:
+        self.app.changed()
         if recovery_key is None:
-            self.notify("Passphrase changed. The recovery key stays the same.")
+            self.notify("Done. The file on disk has been rewritten.")
             self.dismiss(True)
             return
         self.app.push_screen(RecoveryKeyDialog(recovery_key), lambda _: self.dismiss(True))

@@ -55,7 +55,7 @@ class StartSessionDialog(ModalScreen[list[UUID] | None]):
                 yield Static("Lead", classes="row-label")
                 yield Select(
                     options,
-                    value=chosen[0] if chosen else Select.BLANK,
+                    value=chosen[0] if chosen else Select.NULL,
                     prompt="Choose…",
                     id="lead",
                 )
@@ -63,7 +63,7 @@ class StartSessionDialog(ModalScreen[list[UUID] | None]):
                 yield Static("Co-facilitator", classes="row-label")
                 yield Select(
                     [("Nobody else today", NOBODY), *options],
-                    value=chosen[1] if len(chosen) > 1 else Select.BLANK,
+                    value=chosen[1] if len(chosen) > 1 else Select.NULL,
                     prompt="Choose…",
                     id="co",
                 )
@@ -84,10 +84,10 @@ class StartSessionDialog(ModalScreen[list[UUID] | None]):
         lead = self.query_one("#lead", Select).value
         co = self.query_one("#co", Select).value
         problem = self.query_one("#start-problem", Static)
-        if lead is Select.BLANK:
+        if lead is Select.NULL:
             problem.update("! Choose who is leading today.")
             return
-        if co is Select.BLANK:
+        if co is Select.NULL:
             problem.update("! Choose a co-facilitator, or 'Nobody else today'.")
             return
         if co == lead:

@@ -47,7 +47,9 @@ class StrategyCaptureDialog(ModalScreen[StrategyDraft | None]):
                 yield Static("Shared by", classes="row-label")
                 yield Select(
                     [("Nobody named (anonymous)", ANONYMOUS)]
-                    + [(member.display_name, str(member.id)) for member in self.attribution_choices],
+                    + [
+                        (member.display_name, str(member.id)) for member in self.attribution_choices
+                    ],
                     value=ANONYMOUS,
                     allow_blank=False,
                     id="strategy-by",

@@ -38,6 +38,9 @@ async def test_unlock_refuses_a_wrong_passphrase_then_opens(tmp_path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen"
+        await app.workers.wait_for_complete()
+    with Store.open(path, passphrase=passphrase, readonly=True) as store:
+        assert store.audit_log()[-1].action == "failed unlock"
 
 
 async def test_idle_lock_hides_everything_and_returns_to_the_same_screen(tmp_path) -> None:
@@ -89,3 +92,20 @@ async def test_first_run_passphrase_shows_recovery_key_once(tmp_path, monkeypatc
     assert crypto.is_encrypted(path.read_bytes())
     with Store.open(path, recovery_key=recovery_key) as store:
         assert store.encrypted
+
+
+async def test_settings_change_and_validate(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        app.screen.query_one("#idle_lock_minutes").value = "0"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        message = str(app.screen.query_one("#field-idle_lock_minutes .field-message").render())
+        assert "greater than or equal to 1" in message
+        app.screen.query_one("#idle_lock_minutes").value = "5"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+    with Store.open(app.db_path, readonly=True) as store:
+        assert store.settings().idle_lock_minutes == 5

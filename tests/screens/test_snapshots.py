@@ -50,3 +50,7 @@ def test_high_contrast(snap_compare, make_app) -> None:
 def test_home_no_color(snap_compare, make_app, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(make_app(), terminal_size=(80, 24))
+
+
+def test_settings(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(), press=["f2"], terminal_size=(80, 24))

@@ -28,6 +28,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     restore.add_argument("source", metavar="FILE", help="the backup to restore")
 
+    log = add_command(commands, "audit", cmd_audit, "show what was done, and check the log's chain")
+    log.add_argument("--json", action="store_true", help="print JSON instead of lines")
+
 
 def _new_passphrase(path: Path) -> str:
     first = read_passphrase(path, "New passphrase: ")
@@ -97,3 +100,24 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"The file it replaced was kept as {kept}.")
     print(f"Restored {target} from {source}.")
     return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    import json
+
+    from voicesgroup.audit import chain_problems
+
+    with open_store(args, readonly=True) as store:
+        entries = store.audit_log()
+    problems = chain_problems(entries)
+    if args.json:
+        rows = [entry.model_dump(mode="json") for entry in entries]
+        print(json.dumps({"entries": rows, "problems": problems}, ensure_ascii=False, indent=2))
+    else:
+        for entry in entries:
+            line = f"{entry.created_at:%Y-%m-%d %H:%M}  {entry.action}"
+            print(f"{line}: {entry.detail}" if entry.detail else line)
+        print("The log's chain holds." if not problems else "The log has been tampered with:")
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    return 1 if problems else 0

@@ -1,0 +1,128 @@
+"""After the session: the facilitators' debrief, built on Intentional Peer Support.
+
+Every question is optional. Who actually facilitated is recorded here, which is what the
+coordinator's planned-versus-actual review reads.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Select, Static, TextArea
+
+from screens.session_screen import app_clock
+from voicesgroup.session_runner import SessionRunner
+from voicesgroup.shipped import debrief_prompts
+from voicesgroup.templates import vocabulary_for
+
+NOBODY = "nobody"
+
+
+class DebriefScreen(Screen[None]):
+    """The debrief form; Ctrl+S keeps it, Escape leaves without one."""
+
+    HELP_TITLE = "The facilitators' debrief"
+    HELP = (
+        "A few questions for the two of you, about connection, worldview, mutuality and "
+        "moving towards, and about how you are. Answer any, all or none. It is about how "
+        "the group went and how you are, never an assessment of anyone."
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Keep the debrief", id="save-debrief"),
+        Binding("escape", "skip", "Skip", id="skip-debrief"),
+    ]
+
+    def __init__(self, session_id: UUID) -> None:
+        super().__init__()
+        self.session_id = session_id
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store  # type: ignore[attr-defined]
+        self.runner = SessionRunner.resume(store, self.session_id, app_clock(self.app))
+        session = self.runner.session
+        words = vocabulary_for(self.runner.group)
+        self.title = self.runner.group.name
+        answers = session.debrief.answers if session.debrief else {}
+        facilitators = store.facilitators()
+        options = [(person.display_name, str(person.id)) for person in facilitators]
+        present = [str(person) for person in session.facilitator_ids]
+        yield Header()
+        with VerticalScroll(id="debrief", classes="form"):
+            yield Static(
+                f"After the {words.group_noun}, {session.date:%A %d %B}",
+                classes="section-title",
+            )
+            yield Static(
+                f"{session.head_count} in the room · themes: {'; '.join(session.themes) or '—'}",
+                id="debrief-summary",
+            )
+            if session.follow_ups:
+                yield Static(
+                    "To follow up: " + "; ".join(session.follow_ups), id="debrief-follow-ups"
+                )
+            yield Static("Who facilitated today", classes="section-title")
+            with Horizontal(classes="choice-row"):
+                yield Static("Facilitator", classes="row-label")
+                yield Select(
+                    options,
+                    value=present[0] if present else Select.NULL,
+                    prompt="Choose…",
+                    id="facilitator-1",
+                )
+            with Horizontal(classes="choice-row"):
+                yield Static("And", classes="row-label")
+                yield Select(
+                    [("Nobody else", NOBODY), *options],
+                    value=present[1] if len(present) > 1 else NOBODY,
+                    allow_blank=False,
+                    id="facilitator-2",
+                )
+            yield Static("Every question is optional.", classes="hint")
+            for prompt in debrief_prompts():
+                yield Static(prompt.title, classes="section-title")
+                yield Static(prompt.question, classes="hint")
+                yield TextArea(
+                    answers.get(prompt.key, ""),
+                    id=f"answer-{prompt.key}",
+                    classes="debrief-answer",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                )
+            with Horizontal(classes="buttons"):
+                yield Button("Keep the debrief", id="save", variant="primary")
+                yield Button("Skip", id="skip")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#debrief", VerticalScroll).scroll_home(animate=False)
+
+    def chosen_facilitators(self) -> list[UUID]:
+        chosen = []
+        for selector in ("#facilitator-1", "#facilitator-2"):
+            value = self.query_one(selector, Select).value
+            if value is not Select.NULL and value != NOBODY:
+                chosen.append(UUID(str(value)))
+        return chosen
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        answers = {
+            prompt.key: self.query_one(f"#answer-{prompt.key}", TextArea).text
+            for prompt in debrief_prompts()
+        }
+        facilitators = self.chosen_facilitators()
+        if self.app.attempt(  # type: ignore[attr-defined]
+            lambda: self.runner.write_debrief(answers, facilitators or None)
+        ):
+            self.notify("The debrief is kept with the session.", title="Thank you both")
+            self.dismiss()
+
+    @on(Button.Pressed, "#skip")
+    def action_skip(self) -> None:
+        self.notify("The session was ended and kept; no debrief was written.")
+        self.dismiss()

@@ -1,0 +1,119 @@
+"""A group's sessions: date, facilitators, head count, themes; Enter opens one to read it."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from screens.widgets.session_record import SessionRecord
+from voicesgroup.errors import NotFound
+from voicesgroup.session_runner import HistoryRow, history_rows
+from voicesgroup.templates import vocabulary_for
+
+
+class HistoryScreen(Screen[None]):
+    """The list of a group's sessions, newest first, and one of them opened."""
+
+    HELP_TITLE = "Session history"
+    HELP = (
+        "Every session of this group, newest first. Enter opens one to read it; Escape goes "
+        "back to the list, and from the list back home."
+    )
+    BINDINGS = [
+        Binding("enter", "open_session", "Read", id="open-session"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, group_id: UUID) -> None:
+        super().__init__()
+        self.group_id = group_id
+        self._rows: list[HistoryRow] = []
+
+    def compose(self) -> ComposeResult:
+        group = self.app.store.group(self.group_id)  # type: ignore[attr-defined]
+        self.title = group.name
+        yield Header()
+        with Vertical(id="history", classes="list-screen"):
+            yield Static(
+                f"Sessions of the {vocabulary_for(group).group_noun}: {group.name}",
+                classes="section-title",
+                id="history-title",
+            )
+            table: DataTable[str] = DataTable(
+                id="history-table", cursor_type="row", zebra_stripes=True
+            )
+            table.add_columns("Date", "Facilitators", "People", "Themes")
+            yield table
+            with VerticalScroll(id="history-record"):
+                yield SessionRecord(id="session-record")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._rows = history_rows(self.app.store, self.group_id)  # type: ignore[attr-defined]
+        table = self.query_one("#history-table", DataTable)
+        for row in self._rows:
+            date = f"{row.date:%a %d %b %Y}" + (" (now)" if row.in_progress else "")
+            table.add_row(date, row.facilitators, str(row.head_count), row.themes)
+        if not self._rows:
+            table.add_row("No sessions yet", "", "", "")
+        self.query_one("#history-record").display = False
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_session()
+
+    def action_open_session(self) -> None:
+        table = self.query_one("#history-table", DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return
+        row = self._rows[table.cursor_row]
+        store = self.app.store  # type: ignore[attr-defined]
+        session = store.session(row.session_id)
+        record = self.query_one(SessionRecord)
+        record.facilitators = row.facilitators
+        record.members = tuple(_names(store, session.named_member_ids))
+        record.strategies = tuple(_strategies(store, session.strategy_ids))
+        record.plan = (
+            f"{session.template_key or 'shipped plan'}, version {session.template_version}"
+        )
+        record.session = session
+        table.display = False
+        holder = self.query_one("#history-record", VerticalScroll)
+        holder.display = True
+        holder.focus()
+
+    def action_back(self) -> None:
+        holder = self.query_one("#history-record", VerticalScroll)
+        if holder.display:
+            holder.display = False
+            table = self.query_one("#history-table", DataTable)
+            table.display = True
+            table.focus()
+            return
+        self.dismiss()
+
+
+def _names(store, member_ids: list[UUID]) -> list[str]:
+    names = []
+    for member_id in member_ids:
+        try:
+            names.append(store.member(member_id).display_name)
+        except NotFound:
+            continue
+    return names
+
+
+def _strategies(store, strategy_ids: list[UUID]) -> list:
+    found = []
+    for strategy_id in strategy_ids:
+        try:
+            found.append(store.strategy(strategy_id))
+        except NotFound:
+            continue
+    return found

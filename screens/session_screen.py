@@ -1,0 +1,413 @@
+"""The session, in the room: the plan and its timer, who is here, the round, quick capture.
+
+The screen owns the session (through a `SessionRunner`) and pushes what each widget shows down
+to it; widgets report what the facilitator did with messages. Every change is saved as it is
+made, so a session can be resumed exactly where it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from uuid import UUID
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from screens.widgets.agreement_view import AgreementView
+from screens.widgets.attendance_list import AttendanceList
+from screens.widgets.captured_notes import CapturedNotes
+from screens.widgets.phase_list import PhaseList
+from screens.widgets.phase_timer import PhaseTimer
+from screens.widgets.room_count import RoomCount
+from screens.widgets.round_tracker import RoundTracker
+from screens.widgets.shared_strategies import SharedStrategies
+from voicesgroup.models import RoundMark, now
+from voicesgroup.session_runner import (
+    SessionRunner,
+    StrategyDraft,
+    members_by_name_allowed,
+    planned_facilitators,
+    session_in_progress,
+)
+from voicesgroup.templates import vocabulary_for
+
+Clock = Callable[[], dt.datetime]
+
+ROUND_ACTIONS = {"next_person", "previous_person", "mark_spoke", "mark_passed", "mark_not_yet"}
+ROOM_SAFE_ACTIONS = {"next_phase", "previous_phase", "room_view", "share_strategy", "back", "end"}
+
+
+def app_clock(app: App) -> Clock:
+    """The clock sessions run on: the app's `clock` attribute when set (tests freeze it)."""
+    return getattr(app, "clock", None) or now
+
+
+def open_session(app: App, group_id: UUID) -> None:
+    """Resume the group's session in progress, or ask who is facilitating and start one."""
+    from screens.dialogs.start_session_dialog import StartSessionDialog
+    from voicesgroup.templates import vocabulary_for as words_of
+
+    store = app.store  # type: ignore[attr-defined]
+    running = session_in_progress(store, group_id)
+    if running is not None:
+        app.push_screen(SessionScreen(running.id))
+        return
+    group = store.group(group_id)
+    today = app.today()  # type: ignore[attr-defined]
+    planned = planned_facilitators(store, group_id, today)
+
+    def start(chosen: list[UUID] | None) -> None:
+        if not chosen:
+            return
+        started: list[SessionRunner] = []
+        done = app.attempt(  # type: ignore[attr-defined]
+            lambda: started.append(SessionRunner.start(store, group, today, chosen, app_clock(app)))
+        )
+        if done:
+            app.push_screen(SessionScreen(started[0].session.id))
+
+    app.push_screen(
+        StartSessionDialog(
+            f"Start today's {words_of(group).group_noun}: {group.name}",
+            store.facilitators(include_inactive=False),
+            planned,
+            from_rota=bool(planned),
+        ),
+        start,
+    )
+
+
+class SessionScreen(Screen[None]):
+    """One session being run; Escape leaves it in progress, e ends it."""
+
+    HELP_TITLE = "Running a session"
+    HELP = (
+        "The plan is on the left with the current part marked; its prompts and timer on the "
+        "right. Arrow keys move between parts. In a round, s or p marks whoever's turn it is "
+        "and moves on; Space moves on without a mark. Enter marks a member here or not (only "
+        "members who agreed to be listed by name appear); + and − count others, n and N "
+        "newcomers. r turns the screen into the room view: no names, notes or counts. "
+        "Everything is saved as you go."
+    )
+    BINDINGS = [
+        Binding("right", "next_phase", "Next part", id="session-next-part"),
+        Binding("left", "previous_phase", "Previous part", id="session-previous-part"),
+        Binding("space", "next_person", "Next person", id="round-next-person"),
+        Binding("s", "mark_spoke", "Spoke", id="round-spoke"),
+        Binding("p", "mark_passed", "Passed", id="round-passed"),
+        Binding("u", "mark_not_yet", "Not yet", id="round-not-yet", show=False),
+        Binding("b", "previous_person", "Back one person", id="round-back", show=False),
+        Binding("r", "room_view", "Room view", id="room-view"),
+        Binding(
+            "plus,equals_sign", "more_anonymous", "Someone arrived", id="anon-more", show=False
+        ),
+        Binding("minus", "fewer_anonymous", "Someone left", id="anon-fewer", show=False),
+        Binding("n", "more_newcomers", "Newcomer arrived", id="newcomer-more", show=False),
+        Binding("N", "fewer_newcomers", "Newcomer left", id="newcomer-fewer", show=False),
+        Binding("a", "attendance", "Attendance list", id="attendance", show=False),
+        Binding("t", "theme", "Theme", id="capture-theme", show=False),
+        Binding("w", "share_strategy", "What helps", id="capture-strategy", show=False),
+        Binding("f", "follow_up", "Follow-up", id="capture-follow-up", show=False),
+        Binding("c", "facilitators", "Who is facilitating", id="change-facilitators", show=False),
+        Binding("e", "end", "End", id="end-session"),
+        Binding("escape", "back", "Home", id="back", show=False),
+    ]
+
+    room_safe: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, session_id: UUID, clock: Clock | None = None) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self._clock = clock
+        self.runner: SessionRunner | None = None
+
+    # -- building ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self.runner = SessionRunner.resume(
+            self.app.store,  # type: ignore[attr-defined]
+            self.session_id,
+            self._clock or app_clock(self.app),
+        )
+        self.words = vocabulary_for(self.runner.group)
+        self.title = self.runner.group.name
+        yield Header()
+        with Horizontal(id="session"):
+            with Vertical(id="session-side"):
+                yield Static(self.runner.template.name, classes="section-title", id="plan-name")
+                yield PhaseList(id="phase-list")
+                yield RoomCount(id="room-count", classes="private")
+                yield AttendanceList(id="attendance-list", classes="private")
+                yield Static(
+                    "Enter: here or not · +/−: others\nn/N: newcomers",
+                    id="attendance-hint",
+                    classes="hint private",
+                )
+            with VerticalScroll(id="session-main", can_focus=False):
+                yield Static("", id="room-banner", classes="room-only")
+                yield Static("", id="phase-heading", classes="section-title")
+                yield PhaseTimer(id="phase-timer")
+                yield RoundTracker(id="round-tracker", classes="private")
+                yield Static("", id="phase-prompts")
+                yield AgreementView(id="agreement-view")
+                yield SharedStrategies(id="shared-strategies")
+                yield CapturedNotes(id="captured-notes", classes="private")
+                yield Static(
+                    "Note: t theme · w what helps · f follow-up · c facilitators",
+                    id="capture-hint",
+                    classes="hint private",
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        runner = self._runner
+        attendance = self.query_one(AttendanceList)
+        attendance.members = tuple(members_by_name_allowed(runner.store))
+        self.query_one(PhaseList).phases = tuple(runner.template.phases)
+        self.query_one(AgreementView).agreement = runner.group.agreement
+        self.query_one(
+            SharedStrategies
+        ).heading = f"What helps with {self.words.experience_short}, shared today"
+        self.query_one("#room-banner", Static).update(
+            "Room view: names, notes and counts are hidden. Press r to bring them back."
+        )
+        self._show()
+        attendance.focus()
+        self.set_interval(1.0, self._tick)
+
+    @property
+    def _runner(self) -> SessionRunner:
+        assert self.runner is not None, "the runner is made in compose"
+        return self.runner
+
+    # -- pushing state down --------------------------------------------------------------
+
+    def _show(self) -> None:
+        """Push the session's state down to the widgets (each redraws only what changed)."""
+        runner = self._runner
+        session = runner.session
+        template = runner.template
+        index = runner.phase_index
+        phase = runner.phase
+        self.query_one(PhaseList).current = index
+        self.query_one("#phase-heading", Static).update(
+            f"Part {index + 1} of {len(template.phases)} · {phase.title}"
+            + (" · a round" if phase.is_round else "")
+        )
+        self.query_one("#phase-prompts", Static).update(
+            "\n".join(f"“{prompt}”" for prompt in phase.prompts) or " "
+        )
+        self._tick()
+        counts = self.query_one(RoomCount)
+        counts.named = len(session.named_member_ids)
+        counts.anonymous = session.anonymous_count
+        counts.newcomers = session.newcomers
+        self.query_one(AttendanceList).present = frozenset(session.named_member_ids)
+        tracker = self.query_one(RoundTracker)
+        if phase.is_round:
+            tracker.people = tuple(runner.people())
+            tracker.marks = dict(session.round_marks)
+            tracker.position = session.round_position
+        strategies = self.query_one(SharedStrategies)
+        strategies.strategies = tuple(runner.strategies())
+        strategies.names = {str(key): name for key, name in runner.names().items()}
+        strategies.room_safe = self.room_safe
+        notes = self.query_one(CapturedNotes)
+        notes.themes = tuple(session.themes)
+        notes.follow_ups = tuple(session.follow_ups)
+        self._apply_visibility()
+
+    def _apply_visibility(self) -> None:
+        private = not self.room_safe
+        runner = self._runner
+        for widget in self.query(".private"):
+            widget.display = private
+        for widget in self.query(".room-only"):
+            widget.display = not private
+        self.query_one(RoundTracker).display = private and runner.is_round
+        self.query_one(AgreementView).display = runner.is_agreement or self.room_safe
+        self.set_class(self.room_safe, "-room-safe")
+
+    def _tick(self) -> None:
+        self.query_one(PhaseTimer).timing = self._runner.clock_now()
+
+    def watch_room_safe(self) -> None:
+        self._show()
+        self.refresh_bindings()
+        if not self.room_safe:
+            self.query_one(AttendanceList).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.runner is None:
+            return True
+        if self.room_safe and action not in ROOM_SAFE_ACTIONS:
+            return False
+        if action in ROUND_ACTIONS:
+            return self.runner.is_round
+        return True
+
+    def _apply(self, change: Callable[[], object]) -> bool:
+        """Make a change through the runner; a refusal becomes a message, never a crash."""
+        try:
+            done = self.app.attempt(change)  # type: ignore[attr-defined]
+        except ValueError as error:
+            self.notify(str(error), title="Not saved", severity="warning")
+            done = False
+        self._show()
+        return done
+
+    # -- phases --------------------------------------------------------------------------
+
+    def action_next_phase(self) -> None:
+        self._apply(self._runner.next_phase)
+        self.refresh_bindings()
+
+    def action_previous_phase(self) -> None:
+        self._apply(self._runner.previous_phase)
+        self.refresh_bindings()
+
+    # -- the round -----------------------------------------------------------------------
+
+    def action_next_person(self) -> None:
+        self._apply(self._runner.next_person)
+
+    def action_previous_person(self) -> None:
+        self._apply(self._runner.previous_person)
+
+    def action_mark_spoke(self) -> None:
+        self._apply(lambda: self._runner.mark_current(RoundMark.SPOKE))
+
+    def action_mark_passed(self) -> None:
+        self._apply(lambda: self._runner.mark_current(RoundMark.PASSED))
+
+    def action_mark_not_yet(self) -> None:
+        self._apply(lambda: self._runner.mark_current(RoundMark.NOT_YET, move_on=False))
+
+    # -- attendance ----------------------------------------------------------------------
+
+    @on(AttendanceList.MemberToggled)
+    def _member_toggled(self, event: AttendanceList.MemberToggled) -> None:
+        self._apply(lambda: self._runner.toggle_member(event.member_id))
+
+    def action_attendance(self) -> None:
+        self.query_one(AttendanceList).focus()
+
+    def action_more_anonymous(self) -> None:
+        self._apply(lambda: self._runner.change_anonymous(1))
+
+    def action_fewer_anonymous(self) -> None:
+        self._apply(lambda: self._runner.change_anonymous(-1))
+
+    def action_more_newcomers(self) -> None:
+        self._apply(lambda: self._runner.change_newcomers(1))
+
+    def action_fewer_newcomers(self) -> None:
+        self._apply(lambda: self._runner.change_newcomers(-1))
+
+    # -- quick capture -------------------------------------------------------------------
+
+    def action_theme(self) -> None:
+        from screens.dialogs.text_capture_dialog import TextCaptureDialog
+
+        def keep(text: str | None) -> None:
+            if text:
+                self._apply(lambda: self._runner.add_theme(text))
+
+        self.app.push_screen(
+            TextCaptureDialog(
+                "A theme",
+                f"What the group talked about, in a few words: about {self.words.experiences}, "
+                "never about one person.",
+                self._runner.names_in,
+                "Themes are for the whole group, with no names.",
+                placeholder="e.g. Being believed",
+            ),
+            keep,
+        )
+
+    def action_follow_up(self) -> None:
+        from screens.dialogs.text_capture_dialog import TextCaptureDialog
+
+        def keep(text: str | None) -> None:
+            if text:
+                self._apply(lambda: self._runner.add_follow_up(text))
+
+        self.app.push_screen(
+            TextCaptureDialog(
+                "Something to follow up",
+                "For the facilitators: a task, a question for the coordinator, a reminder.",
+                self._runner.names_in,
+                "A follow-up is kept with the session; leave names out unless they agreed.",
+                placeholder="e.g. Book the room for the holidays",
+            ),
+            keep,
+        )
+
+    def action_share_strategy(self) -> None:
+        from screens.dialogs.strategy_capture_dialog import StrategyCaptureDialog
+
+        def keep(draft: StrategyDraft | None) -> None:
+            if draft is not None and self._apply(lambda: self._runner.share_strategy(draft)):
+                self.notify("Added to the strategy library.", title="What helps")
+
+        choices = [] if self.room_safe else self._runner.attribution_choices()
+        self.app.push_screen(
+            StrategyCaptureDialog(
+                f"Something that helps with {self.words.experience_short}", choices
+            ),
+            keep,
+        )
+
+    def action_facilitators(self) -> None:
+        from screens.dialogs.start_session_dialog import StartSessionDialog
+
+        def keep(chosen: list[UUID] | None) -> None:
+            if chosen:
+                self._apply(lambda: self._runner.set_facilitators(chosen))
+
+        self.app.push_screen(
+            StartSessionDialog(
+                "Who is facilitating",
+                self._runner.store.facilitators(include_inactive=False),
+                list(self._runner.session.facilitator_ids),
+                from_rota=False,
+                confirm_label="Keep",
+            ),
+            keep,
+        )
+
+    # -- room view, leaving, ending ------------------------------------------------------
+
+    def action_room_view(self) -> None:
+        self.room_safe = not self.room_safe
+
+    def action_back(self) -> None:
+        self.notify("The session stays in progress: press s on its group to carry on.")
+        self.dismiss()
+
+    def action_end(self) -> None:
+        from screens.debrief_screen import DebriefScreen
+        from screens.dialogs.end_session_dialog import EndSessionDialog
+
+        session = self._runner.session
+
+        def end(confirmed: bool | None) -> None:
+            if confirmed and self._apply(self._runner.end):
+                self.app.switch_screen(DebriefScreen(session.id))
+
+        summary = (
+            f"{session.head_count} in the room · {len(session.themes)} theme(s) · "
+            f"{len(session.strategy_ids)} strategy(ies) shared · "
+            f"{len(session.follow_ups)} follow-up(s)"
+        )
+        if self.room_safe:
+            summary = "The room view is on: the summary is hidden."
+        self.app.push_screen(
+            EndSessionDialog(f"End today's {self.words.group_noun}?", summary), end
+        )

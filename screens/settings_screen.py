@@ -1,0 +1,110 @@
+"""The organisation's settings: the idle lock, how long records are kept, the passphrase."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Static
+
+from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+
+
+class SettingsScreen(Screen[None]):
+    HELP_TITLE = "Settings and safety"
+    HELP = (
+        "How long records are kept, when the screen locks itself, the passphrase, and the log "
+        "of what was done (never what was said). Ctrl+S saves."
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save-settings"),
+        Binding("p", "passphrase", "Passphrase", id="passphrase"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    NUMBERS = {
+        "idle_lock_minutes": "Lock the screen after this many idle minutes",
+        "notes_months": "Keep notes written with members for (months)",
+        "debriefs_months": "Keep facilitators' debriefs for (months)",
+        "named_attendance_months": "Keep names on attendance for (months), then count only",
+    }
+
+    def compose(self) -> ComposeResult:
+        settings = self.app.store.settings()
+        yield Header()
+        with VerticalScroll(classes="form"):
+            yield Static("Settings and safety", classes="section-title")
+            yield Field(
+                "Organisation (printed on handouts)",
+                Input(settings.organisation, id="organisation"),
+                name="organisation",
+            )
+            for name, label in self.NUMBERS.items():
+                yield Field(
+                    label, Input(str(getattr(settings, name)), id=name, type="integer"), name=name
+                )
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Passphrase…", id="passphrase", compact=True)
+            yield Static("", id="protection", classes="hint")
+            yield Static("What was done", classes="section-title")
+            log: DataTable[str] = DataTable(id="audit", cursor_type="none")
+            log.add_columns("When", "What", "Detail")
+            yield log
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        from voicesgroup.audit import chain_problems
+
+        store = self.app.store
+        protection = (
+            "This file is encrypted with a passphrase."
+            if store.encrypted
+            else "This file has no passphrase: anyone with the laptop could read it."
+        )
+        entries = store.audit_log()
+        problems = chain_problems(entries)
+        chain = (
+            "The log's chain holds."
+            if not problems
+            else f"! The log was tampered with: {problems[0]}"
+        )
+        self.query_one("#protection", Static).update(f"{protection}\n{chain}")
+        log = self.query_one("#audit", DataTable)
+        log.clear()
+        for entry in reversed(entries[-200:]):
+            log.add_row(f"{entry.created_at:%d %b %Y %H:%M}", entry.action, entry.detail)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        values: dict[str, object] = {"organisation": self.query_one("#organisation", Input).value}
+        try:
+            for name in self.NUMBERS:
+                text = self.query_one(f"#{name}", Input).value.strip()
+                if not text.isdigit():
+                    raise FieldProblem(name, "write a whole number")
+                values[name] = int(text)
+            settings = self.app.store.settings().model_validate(values)
+        except ValueError as error:
+            show_validation(self, error, fallback="organisation")
+            return
+        clear_messages(self)
+        if self.app.attempt(lambda: self.app.store.save_settings(settings)):
+            self.notify("Settings saved.")
+
+    @on(Button.Pressed, "#passphrase")
+    def action_passphrase(self) -> None:
+        from screens.dialogs.passphrase_dialog import PassphraseDialog
+
+        self.app.push_screen(PassphraseDialog(), lambda _: self.refresh_data())
+
+    def action_back(self) -> None:
+        self.dismiss()
