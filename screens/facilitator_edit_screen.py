@@ -59,8 +59,8 @@ class FacilitatorEditScreen(Screen[None]):
                 "Facilitating at the moment", person.active if person else True, id="active"
             )
             with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Back", id="cancel")
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Back", id="cancel", compact=True)
         yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -84,13 +84,13 @@ class GroupEditScreen(Screen[None]):
             )
             yield Field("Venue", Input(group.venue if group else "", id="venue"), name="venue")
             yield Checkbox(
-                "Ask for a woman facilitator at every session (only if this group wants it)",
+                "A woman facilitator at every session (only if the group asks)",
                 group.women_facilitator_rule if group else False,
                 id="women_rule",
             )
             with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Back", id="cancel")
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Back", id="cancel", compact=True)
         yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

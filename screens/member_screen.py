@@ -55,8 +55,8 @@ class MemberScreen(Screen[None]):
                     name="joined_on",
                 )
             with Horizontal(classes="buttons"):
-                yield Button("Save name", id="save", variant="primary")
-                yield Button("Record consent", id="consent")
+                yield Button("Save name", id="save", variant="primary", compact=True)
+                yield Button("Record consent", id="consent", compact=True)
             yield Static("What they have agreed to", classes="section-title")
             yield Static("", id="consent-state", classes="consent-state")
             yield Static("History", classes="section-title")

@@ -15,6 +15,9 @@ class Field(Vertical):
     DEFAULT_CSS = """
     Field { height: auto; margin: 0 0 1 0; }
     Field > Label { color: $text-muted; }
+    Field > Input.-textual-compact { background: $panel; }
+    Field > Input.-textual-compact:focus { background: $panel-lighten-1; }
+    Field > Select.-textual-compact > SelectCurrent { background: $panel; }
     Field > .field-message { color: $error; height: auto; }
     Field > .field-message.-empty { display: none; }
     """
@@ -24,6 +27,9 @@ class Field(Vertical):
         self._label = label
         self._control = control
         self.field_name = name
+        if hasattr(control, "compact"):
+            # One line per answer keeps a whole form on an 80×24 screen.
+            control.compact = True
 
     def compose(self) -> ComposeResult:
         yield Label(self._label)
