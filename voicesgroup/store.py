@@ -535,6 +535,13 @@ class Store:
             found = [note for note in found if not note.restricted]
         return sorted(found, key=lambda note: note.created_at)
 
+    def all_notes(self) -> list[Note]:
+        """Every note, restricted ones included (for retention and checks)."""
+        return self._all(Note)
+
+    def delete_notes(self, note_ids: Iterable[UUID]) -> None:
+        self._delete(Note, note_ids)
+
     def save_note(self, note: Note) -> None:
         """Save a note written with a member; refused without consent for personal notes."""
         self.require_consent(note.member_id, ConsentScope.PERSONAL_NOTES)

@@ -1,0 +1,93 @@
+"""Members' rights from the command line: their record as data, forgetting, retention."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+
+from voicesgroup.cli import CommandError, add_command, open_store
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    member = add_command(commands, "member", _needs_action, "a member's own record, or forgetting")
+    actions = member.add_subparsers(title="actions", metavar="ACTION")
+
+    export = actions.add_parser("export", help="everything held about a member, as JSON")
+    export.add_argument("--member", required=True, help="the member's name, or id if two share it")
+    export.add_argument("--out", required=True, metavar="FILE")
+    export.set_defaults(handler=cmd_member_export)
+
+    forget = actions.add_parser("forget", help="erase every personal record of a member")
+    forget.add_argument("--member", required=True, help="the member's name, or id if two share it")
+    forget.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    forget.set_defaults(handler=cmd_member_forget)
+
+    retention = add_command(
+        commands, "retention", cmd_retention, "list records past their keeping time"
+    )
+    retention.add_argument("--apply", action="store_true", help="erase / anonymise what is due")
+
+
+def _needs_action(args: argparse.Namespace) -> int:
+    raise CommandError("say what to do: voicesgroup member export|forget --member NAME")
+
+
+def cmd_member_export(args: argparse.Namespace) -> int:
+    from voicesgroup.member_record import member_record
+    from voicesgroup.storage import write_atomically
+
+    out = Path(args.out).expanduser()
+    if out.exists():
+        raise CommandError(f"{out} already exists; choose a new file name")
+    with open_store(args) as store:
+        member = store.find_member(args.member)
+        record = member_record(store, member.id)
+        write_atomically(out, json.dumps(record, ensure_ascii=False, indent=2).encode())
+        out.chmod(0o600)
+        store.audit("member record exported", "as data")
+    print(f"Wrote {member.display_name}'s record to {out}.")
+    return 0
+
+
+def cmd_member_forget(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        member = store.find_member(args.member)
+        if not args.yes:
+            raise CommandError(
+                f"this erases every personal record of {member.display_name} and cannot be "
+                "undone; add --yes to confirm"
+            )
+        report = store.forget_member(member.id)
+    print(
+        f"Forgotten: {member.display_name}. Their attendance is now in the anonymous counts; "
+        f"{report.backups_rewritten} backup(s) were rewritten without them"
+        + (
+            f" and {report.backups_erased} unreadable one(s) erased."
+            if report.backups_erased
+            else "."
+        )
+    )
+    for place in report.mentions:
+        print(f"The name still appears in free text: {place}. Edit it if it refers to them.")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from voicesgroup import retention
+
+    today = dt.date.today()
+    with open_store(args, readonly=not args.apply) as store:
+        due = retention.due(store, today)
+        if not due.anything:
+            print("Nothing is past its keeping time.")
+            return 0
+        for line in due.describe():
+            print(line)
+        if args.apply:
+            retention.apply(store, today)
+            print("Done.")
+        else:
+            print("Run again with --apply to do this.")
+    return 0

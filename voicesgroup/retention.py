@@ -1,0 +1,86 @@
+"""Retention: personal notes, debriefs and named attendance are not kept for ever.
+
+The periods are the organisation's (Settings); defaults are 12 months for notes, 24 for debriefs,
+and names on attendance become plain counts after 24 months. Nothing is done until a person
+confirms: `due` only lists, `apply` acts, in one atomic save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from voicesgroup.consent import add_months
+from voicesgroup.store import Store
+
+
+@dataclass(frozen=True)
+class RetentionDue:
+    """What the retention periods say should go now, counted, never named."""
+
+    notes: int
+    debriefs: int
+    named_sessions: int
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.notes or self.debriefs or self.named_sessions)
+
+    def describe(self) -> list[str]:
+        lines = []
+        if self.notes:
+            lines.append(f"{self.notes} note(s) written with members past their keeping time")
+        if self.debriefs:
+            lines.append(f"{self.debriefs} facilitators' debrief(s) past their keeping time")
+        if self.named_sessions:
+            lines.append(f"{self.named_sessions} session(s) whose names should become counts")
+        return lines
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    notes_before: dt.date
+    debriefs_before: dt.date
+    names_before: dt.date
+
+
+def cutoffs(store: Store, today: dt.date) -> Cutoffs:
+    settings = store.settings()
+    return Cutoffs(
+        notes_before=add_months(today, -settings.notes_months),
+        debriefs_before=add_months(today, -settings.debriefs_months),
+        names_before=add_months(today, -settings.named_attendance_months),
+    )
+
+
+def due(store: Store, today: dt.date) -> RetentionDue:
+    """Count what the retention periods say is due today."""
+    limits = cutoffs(store, today)
+    notes = [note for note in store.all_notes() if note.created_at.date() < limits.notes_before]
+    sessions = store.sessions()
+    debriefs = [s for s in sessions if s.debrief and s.date < limits.debriefs_before]
+    named = [s for s in sessions if s.named_member_ids and s.date < limits.names_before]
+    return RetentionDue(len(notes), len(debriefs), len(named))
+
+
+def apply(store: Store, today: dt.date) -> RetentionDue:
+    """Erase old notes and debriefs and turn old names into counts; returns what was done."""
+    limits = cutoffs(store, today)
+    done = due(store, today)
+    with store.batch():
+        store.delete_notes(
+            [note.id for note in store.all_notes() if note.created_at.date() < limits.notes_before]
+        )
+        for session in store.sessions():
+            changes: dict[str, object] = {}
+            if session.debrief and session.date < limits.debriefs_before:
+                changes["debrief"] = None
+            if session.named_member_ids and session.date < limits.names_before:
+                changes["named_member_ids"] = []
+                changes["anonymous_count"] = session.anonymous_count + len(session.named_member_ids)
+                changes["round_marks"] = {}
+            if changes:
+                store.save_session(session.with_changes(**changes))
+        if done.anything:
+            store.audit("retention applied", "; ".join(done.describe()))
+    return done
