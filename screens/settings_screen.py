@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from voicesgroup import retention
 
 
 class SettingsScreen(Screen[None]):
@@ -48,6 +49,8 @@ class SettingsScreen(Screen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Passphrase…", id="passphrase", compact=True)
+                yield Button("Apply retention…", id="retention", compact=True)
+            yield Static("", id="retention-due", classes="hint")
             yield Static("", id="protection", classes="hint")
             yield Static("What was done", classes="section-title")
             log: DataTable[str] = DataTable(id="audit", cursor_type="none")
@@ -78,6 +81,13 @@ class SettingsScreen(Screen[None]):
             else f"! The log was tampered with: {problems[0]}"
         )
         self.query_one("#protection", Static).update(f"{protection}\n{chain}")
+        due = retention.due(store, self.app.today())
+        self.query_one("#retention-due", Static).update(
+            "Past their keeping time: " + "; ".join(due.describe())
+            if due.anything
+            else "Nothing is past its keeping time."
+        )
+        self.query_one("#retention", Button).disabled = not due.anything
         log = self.query_one("#audit", DataTable)
         log.clear()
         for entry in reversed(entries[-200:]):
@@ -105,6 +115,27 @@ class SettingsScreen(Screen[None]):
         from screens.dialogs.passphrase_dialog import PassphraseDialog
 
         self.app.push_screen(PassphraseDialog(), lambda _: self.refresh_data())
+
+    @on(Button.Pressed, "#retention")
+    def action_apply_retention(self) -> None:
+        from screens.dialogs.confirm_dialog import ConfirmDialog
+
+        due = retention.due(self.app.store, self.app.today())
+        if not due.anything:
+            self.notify("Nothing is past its keeping time.")
+            return
+        question = "This will:\n• " + "\n• ".join(due.describe()) + "\nIt cannot be undone."
+        self.app.push_screen(
+            ConfirmDialog("Apply the retention periods?", question, confirm="Apply"),
+            self._apply_retention,
+        )
+
+    def _apply_retention(self, confirmed: bool | None) -> None:
+        if confirmed and self.app.attempt(
+            lambda: retention.apply(self.app.store, self.app.today())
+        ):
+            self.notify("Retention applied.")
+            self.refresh_data()
 
     def action_back(self) -> None:
         self.dismiss()

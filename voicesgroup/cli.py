@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ["safety", "members"]
+COMMAND_MODULES = ["safety", "members", "printing"]
 """Modules in voicesgroup/commands/ whose `register(commands)` adds their subcommands."""
 
 

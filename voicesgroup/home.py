@@ -60,6 +60,11 @@ def due_items(store: Store, today: dt.date) -> list[str]:
         agreement = group.agreement
         if agreement and agreement.review_on <= today:
             items.append(f"{group.name}: the group agreement is due for review")
+    from voicesgroup import retention
+
+    kept_too_long = retention.due(store, today)
+    if kept_too_long.anything:
+        items.append("Past their keeping time: " + "; ".join(kept_too_long.describe()) + " (F2)")
     unchecked = [contact for contact in store.support_contacts() if contact.last_checked is None]
     if unchecked:
         items.append(f"{len(unchecked)} support contact(s) to check before printing")

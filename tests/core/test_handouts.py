@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.pdf_helpers import pdf_font_sizes, pdf_reader, pdf_text, render_png
 from voicesgroup.errors import NameInHandout
@@ -388,6 +390,18 @@ def test_large_print_has_no_text_under_16_points_footer_included(large_handouts)
     assert max(pdf_font_sizes(large_handouts["strategies"])) > 16  # headings larger
 
 
+def test_organisation_is_in_the_footer_unless_it_gives_a_discreet_sheet_away():
+    group = sample_group("Thursday Circle")
+    plain = text_of(agreement_sheet(group, organisation="Eastside Peer Support"))
+    assert "Eastside Peer Support · Our group agreement" in plain
+    kept = text_of(strategies_sheet([], group, [], discreet=True, organisation="Eastside Peer"))
+    assert "Eastside Peer · Things that help" in kept
+    dropped = strategies_sheet([], group, [], discreet=True, organisation="Leeds Voices Network")
+    assert "Leeds" not in text_of(dropped)
+    with pytest.raises(NameInHandout):
+        rota_table([], title="Rota", organisation="Sam's Place", forbidden_names=["Sam"])
+
+
 def test_footer_has_page_numbers(handouts):
     text = text_of(handouts["member_record"])
     pages = len(pdf_reader(handouts["member_record"]).pages)
@@ -574,6 +588,8 @@ def test_member_record_refuses_another_members_name_in_a_note(tmp_path):
             member_record(me, **record, forbidden_names=[m.display_name for m in members]),
         )
     assert "member's own record" in str(caught.value)
+    assert (caught.value.kind, caught.value.name) == ("member's own record", "José")
+    assert "josé" in caught.value.context
     assert not target.exists() and list(tmp_path.iterdir()) == []
 
 
@@ -653,10 +669,26 @@ def test_member_name_in_group_name_or_title_is_caught():
         ("Maryann came", "Mary Ann", False),
         ("Samaritans helped", "Sam", False),
         ("Zoë’s idea", "Zoë", True),
+        ("Ask O’Neil first", "O'Neil", True),
+        ("Ask ONeil first", "O'Neil", False),
+        ("Mary-Ann came", "Mary Ann", False),
+        ("Al", "Al", True),
+        ("", "Al", False),
     ],
 )
 def test_name_matching_is_whole_word_case_and_accent_insensitive(text, name, found):
     assert (find_name([text], [name]) is not None) is found
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.text(alphabet="abcdeéëłzABZ", min_size=1, max_size=8),
+    before=st.text(alphabet="xyz ,.\n", max_size=12),
+    after=st.text(alphabet="xyz ,.\n", max_size=12),
+)
+def test_a_name_standing_as_a_word_is_always_found_and_never_inside_a_word(name, before, after):
+    assert find_name([f"{before} {name} {after}"], [name]) is not None
+    assert find_name([f"q{name}q"], [name]) is None
 
 
 def test_allowed_name_is_blanked_before_the_check():
@@ -743,3 +775,11 @@ def test_strategies_sheet_flows_onto_more_pages_when_long(tmp_path: Path):
     data = strategies_sheet(many, sample_group(), sample_contacts())
     assert len(pdf_reader(data).pages) >= 3
     assert "page 3 of" in text_of(data)
+
+
+def test_a_member_called_may_does_not_block_the_word_may() -> None:
+    from voicesgroup.handouts.names import find_name
+
+    assert find_name(["This may not suit everyone."], ["May"]) is None
+    assert find_name(["May said it helped."], ["May"]) is not None
+    assert find_name(["told sam about it"], ["Sam"]) is not None

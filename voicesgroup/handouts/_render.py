@@ -150,7 +150,9 @@ def styles(large_print: bool, font_key: str = "vera") -> dict[str, ParagraphStyl
         kw.setdefault("fontName", f.regular)
         kw.setdefault("textColor", INK)
         kw.setdefault("leading", round(size * 1.4, 1))
-        return ParagraphStyle(name, fontSize=size, alignment=TA_LEFT, **kw)
+        return ParagraphStyle(
+            name, fontSize=size, alignment=TA_LEFT, allowWidows=0, allowOrphans=0, **kw
+        )
 
     return {
         "title": style("title", s.title, fontName=f.bold, textColor=HEADING, spaceAfter=4,
@@ -366,7 +368,7 @@ class FooterCanvas(Canvas):
         self.setFillColor(MUTED)
         page = f"page {number} of {total}"
         self.drawRightString(width - margin, y, page)
-        room = width - 2 * margin - self.stringWidth(page) - 4 * mm
+        room = width - 2 * margin - self.stringWidth(page) - 10 * mm
         self.drawString(margin, y, self._fit(self._footer, room))
         self.restoreState()
 

@@ -71,6 +71,7 @@ class Handout:
     members' display names that must not appear anywhere; `allowed_name` is the one member
     whose own record this is. `discreet_phrases` (with `discreet=True`) are phrases, such as
     the group's name, that must not appear either, next to `names.DISCREET_STEMS`.
+    `organisation` (from Settings) is printed in the footer.
     """
 
     kind: str
@@ -85,6 +86,7 @@ class Handout:
     allowed_name: str | None = None
     discreet: bool = False
     discreet_phrases: Iterable[str] = ()
+    organisation: str = ""
     blocks: list[Block] = field(default_factory=list)
     _group: list[Block] | None = field(default=None, init=False, repr=False)
 
@@ -150,7 +152,12 @@ class Handout:
 
     @property
     def footer(self) -> str:
-        return self.title
+        """The title, after the organisation's name when there is one (and, on a discreet
+        handout, only when the name gives nothing away)."""
+        organisation = " ".join(self.organisation.split())
+        if self.discreet and find_discreet_word([organisation], self.discreet_phrases):
+            organisation = ""
+        return f"{organisation} · {self.title}" if organisation else self.title
 
     @property
     def metadata(self) -> dict[str, str]:

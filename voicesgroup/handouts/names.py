@@ -42,6 +42,76 @@ DISCREET_STEMS = ("voice", "hearing", "paranoi", "psychos", "psychotic", "schizo
 _ASCII_FOLD = str.maketrans({"`": "'"})
 
 
+ORDINARY_WORD_NAMES = frozenset(
+    [
+        "will",
+        "may",
+        "hope",
+        "grace",
+        "joy",
+        "faith",
+        "rose",
+        "mark",
+        "bill",
+        "art",
+        "ray",
+        "sky",
+        "summer",
+        "june",
+        "april",
+        "dawn",
+        "amber",
+        "jack",
+        "pat",
+        "sue",
+        "don",
+        "guy",
+        "rob",
+        "nick",
+        "max",
+        "eve",
+        "ash",
+        "robin",
+        "holly",
+        "ivy",
+        "iris",
+        "lily",
+        "daisy",
+        "violet",
+        "sunny",
+        "rich",
+        "frank",
+        "patience",
+        "glen",
+        "dale",
+        "heath",
+        "forest",
+        "river",
+        "reed",
+        "wade",
+        "bob",
+        "jay",
+        "kit",
+        "sage",
+        "honey",
+        "star",
+        "storm",
+        "wren",
+        "lark",
+        "merry",
+        "chance",
+        "drew",
+        "miles",
+        "norman",
+        "penny",
+        "ruby",
+        "pearl",
+        "crystal",
+    ]
+)
+"""First names that are also common words; in lower case they are read as the word."""
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     lower = ch.casefold()
@@ -125,7 +195,8 @@ def find_name(
 ) -> NameHit | None:
     """The first forbidden name found as a whole word in any of `texts`, or None.
 
-    Matching ignores case and accents ("zoe" finds "Zoë") and only takes whole words, so
+    Matching ignores case and accents ("zoe" finds "Zoë") — except that a name which is also
+    an everyday word (Will, May, Hope…) is only found capitalised — and only takes whole words, so
     "Al" is not found in "all" but is found in "Al's"; the words of a longer name may be
     split by any run of spaces or a line break ("Mary\nAnn"). The `allowed_name` (a
     member's own record) is set aside first, so a forbidden "Mary" is not found inside an
@@ -164,6 +235,10 @@ def find_name(
                     start, end = spans[i][0], spans[i + len(words) - 1][1]
                     if index is not None:
                         start, end = index[start], index[end - 1] + 1
+                    if words[0] in ORDINARY_WORD_NAMES and not text[start].isupper():
+                        # "Will" is a member, "will" is a word: a sheet full of "will" and
+                        # "may" must still print. Other names are caught in any case.
+                        continue
                     return NameHit(name=name, context=_context(text, start, end))
     return None
 

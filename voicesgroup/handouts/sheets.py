@@ -89,6 +89,7 @@ def strategies_sheet(
     discreet: bool = False,
     paper: Paper = "a4",
     forbidden_names: Iterable[str] = (),
+    organisation: str = "",
 ) -> bytes:
     """A coping-strategies sheet to take home.
 
@@ -111,6 +112,7 @@ def strategies_sheet(
         else:
             subtitle = "Ideas people have found useful. Take what suits you and leave the rest."
     h = Handout(
+        organisation=organisation,
         kind="coping strategies sheet",
         title=title,
         subtitle=subtitle,
@@ -193,11 +195,13 @@ def agreement_sheet(
     large_print: bool = False,
     paper: Paper = "a4",
     forbidden_names: Iterable[str] = (),
+    organisation: str = "",
 ) -> bytes:
     """The group's current agreement and the limits of confidentiality."""
     agreement = _require_agreement(group)
     variant = _variant_words(group)
     h = Handout(
+        organisation=organisation,
         kind="group agreement",
         title="Our group agreement",
         subtitle=f"{group.name}, {variant}" if variant else group.name,
@@ -222,6 +226,7 @@ def diary_sheet(
     title: str,
     paper: Paper = "a4",
     large_print: bool = False,
+    organisation: str = "",
 ) -> bytes:
     """A blank experience diary: one landscape page, the given column headings, empty rows."""
     if variant not in ("voices", "beliefs"):
@@ -231,6 +236,7 @@ def diary_sheet(
     first = 0.7 if len(columns) > 2 else 1.0
     widths = [first] + [1.0] * (len(columns) - 1)
     h = Handout(
+        organisation=organisation,
         kind="experience diary",
         title=title,
         subtitle="This diary is yours. Write only what you want to; "
@@ -257,11 +263,13 @@ def session_plan(
     paper: Paper = "a4",
     large_print: bool = False,
     forbidden_names: Iterable[str] = (),
+    organisation: str = "",
 ) -> bytes:
     """A facilitators' plan: each phase with its minutes and prompts, the total time, and
     the group agreement to read out."""
     total = template.total_minutes
     h = Handout(
+        organisation=organisation,
         kind="session plan",
         title=f"Session plan: {group.name}",
         subtitle=f"{template.name} (version {template.version}), {total} minutes in all. "
@@ -317,10 +325,12 @@ def rota_table(
     paper: Paper = "a4",
     large_print: bool = False,
     forbidden_names: Iterable[str] = (),
+    organisation: str = "",
 ) -> bytes:
     """The facilitator rota as one clear landscape table. Facilitators' names are expected
     here; `forbidden_names` (members) are still refused."""
     h = Handout(
+        organisation=organisation,
         kind="facilitator rota",
         title=title,
         subtitle=f"{len(rows)} session{'s' if len(rows) != 1 else ''}. "
@@ -362,6 +372,7 @@ def member_record(
     forbidden_names: Iterable[str],
     paper: Paper = "a4",
     large_print: bool = False,
+    organisation: str = "",
 ) -> bytes:
     """Everything held about one member, in plain words, for them to keep.
 
@@ -381,6 +392,7 @@ def member_record(
     contacts = [c for c in contact_details if c.member_id == me]
 
     h = Handout(
+        organisation=organisation,
         kind="member's own record",
         title="What the group holds about you",
         subtitle=f"For {member.display_name}, who joined on {long_date(member.joined_on)}. "
