@@ -91,15 +91,25 @@ def rewrite_backups(
 
     `convert` returns None for a backup it cannot read: it is erased when `erase_unreadable`
     (so nothing unchecked stays behind), else left as it is. Returns (rewritten, erased).
+    Raises StoreError (with a message for a person) when a backup cannot be read or written;
+    the backups done so far stay done, each one whole.
     """
     rewritten = erased = 0
-    for backup in list_backups(data_path):
-        converted = convert(backup.path.read_bytes())
-        if converted is None:
-            if erase_unreadable:
-                backup.path.unlink(missing_ok=True)
-                erased += 1
-            continue
-        write_atomically(backup.path, converted)
-        rewritten += 1
+    folder = backup_folder(data_path)
+    try:
+        for backup in list_backups(data_path):
+            converted = convert(backup.path.read_bytes())
+            if converted is None:
+                if erase_unreadable:
+                    backup.path.unlink(missing_ok=True)
+                    erased += 1
+                continue
+            write_atomically(backup.path, converted)
+            rewritten += 1
+    except OSError as error:
+        raise StoreError(
+            f"Could not rewrite the backups in {folder}: {os_error_reason(error)}. The data file "
+            f"itself was saved, but {rewritten + erased} backup(s) were done and the rest may "
+            "still hold the earlier data. Free some space or fix the folder."
+        ) from error
     return rewritten, erased

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import glob
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -37,19 +38,30 @@ def _identity(blob: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class FileSignature:
-    """What we saw of the file when we loaded or last saved it."""
+    """What we saw of the file when we loaded or last saved it.
+
+    The content digest matters: a file's mtime only moves on with the kernel's clock tick
+    (often 4 ms), so another program rewriting the file with the same size right after our
+    save would otherwise look unchanged, and be overwritten.
+    """
 
     inode: int
     size: int
     mtime_ns: int
+    digest: bytes
 
     @classmethod
-    def of(cls, path: Path) -> FileSignature | None:
+    def of(cls, path: Path, blob: bytes | None = None) -> FileSignature | None:
+        """The file's signature now, or None if there is no file; `blob` is its content when
+        the caller has just written it (saves reading it back)."""
         try:
             stat = path.stat()
+            if blob is None:
+                blob = path.read_bytes()
         except FileNotFoundError:
             return None
-        return cls(stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        digest = hashlib.blake2b(blob, digest_size=16).digest()
+        return cls(stat.st_ino, stat.st_size, stat.st_mtime_ns, digest)
 
 
 def temp_files_of(path: Path) -> list[Path]:
@@ -207,7 +219,12 @@ class SafeStorage(Storage):
         `verify`, when given, checks the encoded bytes before they replace the file.
         """
         with self._save_lock:
-            if FileSignature.of(self.path) != self._signature:
+            try:
+                current = FileSignature.of(self.path)
+            except OSError as error:
+                self.unsaved = True
+                raise SaveFailed(describe_os_error(error, self.path)) from error
+            if current != self._signature:
                 raise ChangedOnDisk(
                     f"{self.path} was changed by something else since it was opened, so it was "
                     "not overwritten. Your changes are kept in memory; close and reopen to see "
@@ -229,7 +246,7 @@ class SafeStorage(Storage):
                 self.unsaved = True
                 self._adopt_if_replaced(blob)
                 raise SaveFailed(describe_os_error(error, self.path)) from error
-            self._signature = FileSignature.of(self.path)
+            self._signature = FileSignature.of(self.path, blob)
             self.saves += 1
 
     def _adopt_if_replaced(self, blob: bytes) -> None:
@@ -240,7 +257,7 @@ class SafeStorage(Storage):
         """
         with suppress(OSError):
             if self.path.stat().st_size == len(blob) and self.path.read_bytes() == blob:
-                self._signature = FileSignature.of(self.path)
+                self._signature = FileSignature.of(self.path, blob)
 
     @contextmanager
     def deferred(self) -> Iterator[None]:

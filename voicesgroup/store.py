@@ -183,8 +183,14 @@ class Store:
         data, unlocked = read_document(blob, path, secret)
         version = data[META_TABLE]["1"]["schema_version"]
         if version < SCHEMA_VERSION:
-            migrations.migrate(data, version)
-        signature = FileSignature.of(path)
+            try:
+                migrations.migrate(data, version)
+            except Exception as error:
+                raise StoreError(
+                    f"{path} is from an older version and could not be brought up to date "
+                    f"({type(error).__name__}). It was left untouched. {restore_hint(path)}"
+                ) from error
+        signature = FileSignature.of(path, blob)
         storage = SafeStorage(path, data, signature, readonly=readonly)
         store = cls(storage, lock)
         store._use_key(unlocked)
@@ -464,6 +470,7 @@ class Store:
         if event.action is not ConsentAction.WITHDRAWN:
             raise ValueError("a withdrawal must be recorded as withdrawn")
         member_id = event.member_id
+        self.member(member_id)
         with self.batch():
             self._put(event)
             kept = "kept restricted" if not erase else "erased"
@@ -693,6 +700,9 @@ class Store:
         data = self._storage.read()
         for model, name in TABLES.items():
             for doc_id, raw in data.get(name, {}).items():
+                if "id" not in raw or "created_at" not in raw:
+                    found.append(f"{name} record {doc_id} has no id or creation time")
+                    continue
                 try:
                     model.model_validate(raw)
                 except ValidationError as error:

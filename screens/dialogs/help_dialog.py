@@ -31,12 +31,11 @@ class HelpDialog(ModalScreen[None]):
         rows = ["| Key | What it does |", "|---|---|"]
         for _key, active in sorted(self._under.active_bindings.items()):
             binding = active.binding
-            if binding.description:
+            # Widget keys (cursor moves, copy) are the same everywhere; list this screen's.
+            if binding.description and binding.id and active.node in (self._under, self.app):
                 shown = self.app.get_key_display(binding)
                 rows.append(f"| `{shown}` | {binding.tooltip or binding.description} |")
         title = getattr(self._under, "HELP_TITLE", "Help")
         about = getattr(self._under, "HELP", "")
         with VerticalScroll(id="help-body", classes="dialog"):
-            yield Markdown(
-                f"## {title}\n\n{about}\n\n" + "\n".join(rows) + "\n\n" + WHAT_IS_RECORDED
-            )
+            yield Markdown(f"## {title}\n\n{about}\n\n{WHAT_IS_RECORDED}\n\n" + "\n".join(rows))
