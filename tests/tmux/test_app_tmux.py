@@ -68,7 +68,7 @@ def demo_file(tmp_path: Path) -> Path:
 def test_home_members_consent_and_quit_in_a_real_terminal(demo_file: Path, tmp_path: Path) -> None:
     terminal = Terminal([str(VOICESGROUP), "--db", str(demo_file)], tmp_path)
     try:
-        home = terminal.wait_for("Your groups")
+        home = terminal.wait_for("Thursday Beliefs")
         assert "Tuesday Voices" in home and "Thursday Beliefs" in home
         assert all(len(line) <= 80 for line in home.splitlines())
         terminal.keys("m")
@@ -95,8 +95,8 @@ def test_home_members_consent_and_quit_in_a_real_terminal(demo_file: Path, tmp_p
 def test_demo_flag_shows_sample_groups_at_once(tmp_path: Path) -> None:
     terminal = Terminal([str(VOICESGROUP), "--demo"], tmp_path)
     try:
-        shown = terminal.wait_for("Your groups")
-        assert "Saturday Drop-in" in shown and "demo data" in shown
+        shown = terminal.wait_for("Saturday Drop-in")
+        assert "demo data" in shown
         terminal.keys("C-q")
     finally:
         terminal.close()
