@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.conftest import OsSpy, listing, mode_of
-from voicesgroup import storage
+from voicesgroup import crypto, storage
 from voicesgroup.backups import (
     KEEP_DAYS,
     KEEP_NEWEST,
@@ -129,7 +129,7 @@ def writer(path, log, count):
     def say(text):
         os.write(fd, (text + "\n").encode())
     try:
-        store = Store.open(Path(path))
+        store = Store.open(Path(path), passphrase=os.environ.get("VG_TEST_PASSPHRASE"))
         say("open")
         for i in range(count):
             with store.batch():
@@ -158,7 +158,7 @@ while True:
     print("reaped", flush=True)
 """
 
-KILL_TRIALS = 120
+KILL_TRIALS = 200
 KILL_SEED = 20_241_126
 
 
@@ -186,13 +186,29 @@ def _read_log(log: Path) -> tuple[list[str], dict[int, str], int]:
     return lines, pending, max(acked, default=-1)
 
 
+PASSPHRASE = "a passphrase for the kill test"
+
+
+def _plaintext(blob: bytes) -> bytes:
+    """The JSON a file holds (decrypted when it is encrypted)."""
+    if crypto.is_encrypted(blob):
+        return crypto.open_with_passphrase(blob, PASSPHRASE)[0]
+    return blob
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
 def test_sigkill_at_random_moments_leaves_exactly_the_old_or_the_new_state(
-    tmp_path: Path, demo_bytes: bytes
+    tmp_path: Path, demo_bytes: bytes, encrypted: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "voicesgroup.json"
     base = _padded_demo(path, demo_bytes)
-    base_digest = hashlib.sha256(base).hexdigest()
+    if encrypted:
+        with Store.open(path) as store:
+            store.set_passphrase(PASSPHRASE, crypto.KdfParams(65536, 1, 1))
+        base = path.read_bytes()
+        monkeypatch.setenv("VG_TEST_PASSPHRASE", PASSPHRASE)
+    base_digest = hashlib.sha256(_plaintext(base)).hexdigest()
     demo_names = {doc["display_name"] for doc in orjson.loads(demo_bytes)["members"].values()}
     log = tmp_path / "acks.log"
     rng = random.Random(KILL_SEED)
@@ -252,7 +268,7 @@ def test_sigkill_at_random_moments_leaves_exactly_the_old_or_the_new_state(
             for leftover in leftovers:
                 leftover.unlink()
 
-            blob = path.read_bytes()
+            blob = _plaintext(path.read_bytes())
             digest = hashlib.sha256(blob).hexdigest()
             before = pending[last_acked] if last_acked >= 0 else base_digest
             after = pending.get(last_acked + 1)
