@@ -30,7 +30,7 @@ def say(message: str) -> None:
     print(f"[dev] {message}", flush=True)
 
 
-def run(*command: str | Path, **kwargs) -> None:  # noqa: ANN003
+def run(*command: str | Path, **kwargs) -> None:
     subprocess.run([str(part) for part in command], check=True, **kwargs)
 
 

@@ -109,7 +109,7 @@ ORDINARY_WORD_NAMES = frozenset(
         "crystal",
     ]
 )
-"""First names that are also common words; in lower case they are read as the word."""
+"""First names that are also common words; written in small letters they are read as the word."""
 
 
 @lru_cache(maxsize=4096)

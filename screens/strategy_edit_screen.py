@@ -1,0 +1,208 @@
+"""Add or change a coping strategy; a member's name beside it only if they agreed to that."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static, TextArea
+
+from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from screens.widgets.tick_marks import show_tick, show_ticks
+from voicesgroup.models import (
+    STRATEGY_CATEGORIES,
+    ConsentScope,
+    CopingStrategy,
+    Experience,
+    Member,
+    Moment,
+)
+
+NOBODY = "nobody"
+
+
+class StrategyEditScreen(Screen[UUID | None]):
+    """The strategy's words, kind, who it is for, when it helps, and an optional caution.
+
+    Dismisses with the saved strategy's id, or None when left without saving.
+    """
+
+    HELP_TITLE = "A coping strategy"
+    HELP = (
+        "Write it in plain words, as people said it. A caution is for anything to go gently "
+        "with. A name is offered under 'Shared by' only for members who said yes to their "
+        "name beside strategies they share. Ctrl+S saves; Escape goes back without saving."
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save-strategy"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, strategy: CopingStrategy | None) -> None:
+        super().__init__()
+        self.strategy = strategy
+
+    def attribution_choices(self) -> list[Member]:
+        """Members who agreed to their name beside strategies they share (and nobody else)."""
+        store = self.app.store
+        return [
+            member
+            for member in store.members()
+            if store.has_consent(member.id, ConsentScope.STRATEGY_ATTRIBUTION)
+        ]
+
+    def compose(self) -> ComposeResult:
+        strategy = self.strategy
+        experiences = strategy.experiences if strategy else [Experience.VOICES]
+        shared_by = [("Nobody named", NOBODY)] + [
+            (member.display_name, str(member.id)) for member in self.attribution_choices()
+        ]
+        current = NOBODY
+        if strategy and strategy.attributed_member_id is not None:
+            current = str(strategy.attributed_member_id)
+            if all(value != current for _, value in shared_by):
+                # Kept so the form shows the truth; saving it is refused without consent.
+                shared_by.append((self._name_of(strategy.attributed_member_id), current))
+        yield Header()
+        with VerticalScroll(classes="form", id="strategy-form"):
+            yield Static(
+                "New strategy" if strategy is None else f"Strategy: {strategy.title}",
+                classes="section-title",
+                id="strategy-form-title",
+            )
+            yield Field(
+                "What it is, in a few words",
+                Input(strategy.title if strategy else "", id="title"),
+                name="title",
+            )
+            yield Field(
+                "How it works (optional)",
+                TextArea(
+                    strategy.description if strategy else "",
+                    id="description",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                ),
+                name="description",
+            )
+            with Horizontal(classes="row"):
+                yield Field(
+                    "Kind",
+                    Select(
+                        [(label, key) for key, label in STRATEGY_CATEGORIES.items()],
+                        value=strategy.category if strategy else "practical",
+                        allow_blank=False,
+                        id="category",
+                    ),
+                    name="category",
+                )
+                yield Field(
+                    "When it helps",
+                    Select(
+                        [(moment.label, moment.value) for moment in Moment],
+                        value=(strategy.moment if strategy else Moment.IN_THE_MOMENT).value,
+                        allow_blank=False,
+                        id="moment",
+                    ),
+                    name="moment",
+                )
+            yield Static("For these experiences", classes="field-label")
+            with Horizontal(id="experiences-row", classes="checkbox-row"):
+                for experience in Experience:
+                    yield Checkbox(
+                        experience.label,
+                        experience in experiences,
+                        compact=True,
+                        id=f"experience-{experience.value}",
+                    )
+            message = Static("", id="experiences-message", classes="field-message-inline")
+            message.display = False
+            yield message
+            with Horizontal(classes="row"):
+                yield Field(
+                    "Go gently with… (optional caution)",
+                    Input(strategy.caution if strategy else "", id="caution"),
+                    name="caution",
+                )
+                yield Field(
+                    "Shared by",
+                    Select(shared_by, value=current, allow_blank=False, id="shared_by"),
+                    name="attributed_member_id",
+                )
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Back", id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        show_ticks(self)
+        self.query_one("#title", Input).focus()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        show_tick(event.checkbox)
+
+    def _name_of(self, member_id: UUID) -> str:
+        try:
+            return self.app.store.member(member_id).display_name
+        except LookupError:
+            return "a member"
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_save() if event.button.id == "save" else self.action_back()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def _experiences(self) -> list[Experience]:
+        return [
+            experience
+            for experience in Experience
+            if self.query_one(f"#experience-{experience.value}", Checkbox).value
+        ]
+
+    def action_save(self) -> None:
+        experiences_message = self.query_one("#experiences-message", Static)
+        experiences_message.update("")
+        experiences_message.display = False
+        shared_by = self.query_one("#shared_by", Select).value
+        changes = {
+            "title": " ".join(self.query_one("#title", Input).value.split()),
+            "description": self.query_one("#description", TextArea).text.strip(),
+            "category": self.query_one("#category", Select).value,
+            "moment": Moment(self.query_one("#moment", Select).value),
+            "experiences": self._experiences(),
+            "caution": self.query_one("#caution", Input).value.strip(),
+            "attributed_member_id": None if shared_by in (NOBODY, Select.BLANK) else shared_by,
+        }
+        try:
+            if not changes["title"]:
+                raise FieldProblem("title", "give it a few words")
+            strategy = (
+                self.strategy.with_changes(**changes)
+                if self.strategy
+                else CopingStrategy(**changes)
+            )
+        except ValueError as error:
+            show_validation(self, error, fallback="title")
+            return
+        if not strategy.experiences:
+            clear_messages(self)
+            experiences_message.update("! tick at least one kind of experience")
+            experiences_message.display = True
+            return
+        clear_messages(self)
+        if not self.app.attempt(lambda: self.app.store.save_strategy(strategy)):
+            # The store refused (shown as a message); say why beside the name too.
+            member_id = strategy.attributed_member_id
+            if member_id is not None and not self.app.store.has_consent(
+                member_id, ConsentScope.STRATEGY_ATTRIBUTION
+            ):
+                self.query_one("#field-attributed_member_id", Field).show_message(
+                    "they have no current yes to their name beside strategies"
+                )
+            return
+        self.notify(f"Saved: {strategy.title}.")
+        self.dismiss(strategy.id)

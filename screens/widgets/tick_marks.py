@@ -1,0 +1,18 @@
+"""Ticks that do not rest on colour alone: a ticked box shows ✓, an unticked one is empty."""
+
+from __future__ import annotations
+
+from textual.widget import Widget
+from textual.widgets import Checkbox
+
+
+def show_tick(box: Checkbox) -> None:
+    """Draw ✓ in `box` when it is ticked and nothing when it is not (readable with NO_COLOR)."""
+    box.BUTTON_INNER = "✓" if box.value else " "
+    box.refresh()
+
+
+def show_ticks(container: Widget) -> None:
+    """`show_tick` for every checkbox inside `container` (call on mount)."""
+    for box in container.query(Checkbox):
+        show_tick(box)
