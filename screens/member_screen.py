@@ -1,9 +1,18 @@
-"""One member: their name, and each kind of consent with its full history."""
+"""One member: their name, what they agreed to, notes written with them, their own record.
+
+Everything a member can ask for starts here: see what is kept (their consents, their notes,
+a printout of it all), change it (a note corrected with them), stop it (a withdrawal) or end
+it (forgetting them). Writing a note is offered only while they agree to notes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from functools import partial
+from pathlib import Path
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -12,34 +21,55 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
 from voicesgroup import consent
-from voicesgroup.models import ConsentAction, ConsentScope, Member
+from voicesgroup.errors import NotFound
+from voicesgroup.models import ConsentAction, ConsentScope, Member, Note
+from voicesgroup.store import ForgetReport
+
+PREVIEW_LENGTH = 56
+
+
+def default_record_path(member: Member) -> str:
+    """Where a member's own record is saved unless the facilitator says otherwise."""
+    slug = re.sub(r"[^\w]+", "-", member.display_name.casefold()).strip("-") or "member"
+    return f"~/{slug}-own-record.pdf"
+
+
+def preview(text: str) -> str:
+    """The start of a note, on one line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PREVIEW_LENGTH else flat[: PREVIEW_LENGTH - 1] + "…"
 
 
 class MemberScreen(Screen[None]):
-    HELP_TITLE = "A member and their consents"
+    HELP_TITLE = "A member, what they agreed to, and what is kept"
     HELP = (
         "What this member has agreed to, and every change, with who recorded it and the wording "
-        "that was read out. Press c to record a yes or a withdrawal."
+        "that was read out. Notes are written with them and read back before they are kept; "
+        "open one to correct it with them. They can have everything kept about them printed, "
+        "and can ask to be forgotten."
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save name", id="save-member"),
+        Binding("ctrl+s", "save", "Save name", id="save-member", show=False),
         Binding("c", "consent", "Consent", id="record-consent"),
+        Binding("n", "write_note", "Write a note", id="write-note"),
+        Binding("o", "open_note", "Open note", id="open-note", show=False),
+        Binding("p", "print_record", "Print their record", id="print-record"),
+        Binding("f", "forget", "Forget", id="forget-member", tooltip="Forget this member"),
         Binding("escape", "back", "Back", id="back"),
     ]
 
     def __init__(self, member: Member | None) -> None:
         super().__init__()
         self.member = member
+        self._notes: list[Note] = []
+
+    # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         member = self.member
         yield Header()
-        with VerticalScroll(classes="form"):
-            yield Static(
-                "New member" if member is None else f"Member: {member.display_name}",
-                classes="section-title",
-                id="member-title",
-            )
+        with VerticalScroll(classes="form", id="member-form"):
+            yield Static(self._title(), classes="section-title", id="member-title")
             with Horizontal(classes="row"):
                 yield Field(
                     "First or chosen name",
@@ -59,6 +89,28 @@ class MemberScreen(Screen[None]):
                 yield Button("Record consent", id="consent", compact=True)
             yield Static("What they have agreed to", classes="section-title")
             yield Static("", id="consent-state", classes="consent-state")
+            yield Static("Notes written with them", classes="section-title")
+            yield Static("", id="notes-why", classes="hint")
+            notes: DataTable[str] = DataTable(id="member-notes", cursor_type="row")
+            notes.add_columns("Written", "In their words")
+            yield notes
+            with Horizontal(classes="buttons"):
+                yield Button("Write a note", id="write-note", compact=True)
+                yield Button("Open note", id="open-note", compact=True)
+            yield Static("Their own record", classes="section-title")
+            yield Static(
+                "Everything kept about them, printed for them to keep: consents, notes "
+                "(restricted ones too), named attendance, strategies, contact details.",
+                classes="hint",
+            )
+            yield Field(
+                "Save the printout as",
+                Input(default_record_path(member) if member else "", id="record-path"),
+                name="record-path",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Print their record", id="print-record", compact=True)
+                yield Button("Forget this member…", id="forget", variant="error", compact=True)
             yield Static("History", classes="section-title")
             history: DataTable[str] = DataTable(id="consent-history", cursor_type="none")
             history.add_columns(
@@ -67,11 +119,26 @@ class MemberScreen(Screen[None]):
             yield history
         yield Footer()
 
+    def _title(self) -> str:
+        member = self.member
+        if member is None:
+            return "New member"
+        return f"Member: {member.display_name} · joined {member.joined_on:%d %b %Y}"
+
     def on_mount(self) -> None:
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
+
+    # -- what the screen shows -------------------------------------------------------------
+
+    @property
+    def may_write_notes(self) -> bool:
+        """Whether the member agrees to notes now (the store checks again when saving)."""
+        return self.member is not None and self.app.store.has_consent(
+            self.member.id, ConsentScope.PERSONAL_NOTES
+        )
 
     def refresh_data(self) -> None:
         state = self.query_one("#consent-state", Static)
@@ -79,8 +146,14 @@ class MemberScreen(Screen[None]):
         history.clear()
         if self.member is None:
             state.update("Save the name first; then you can record what they agree to.")
+            self._show_notes()
+            self.refresh_bindings()
             return
-        self.member = self.app.store.member(self.member.id)
+        try:
+            self.member = self.app.store.member(self.member.id)
+        except NotFound:
+            return  # just forgotten: the screen is closing
+        self.query_one("#member-title", Static).update(self._title())
         events = self.app.store.consent_events(self.member.id)
         latest = consent.latest_events(events, self.member.id)
         lines = []
@@ -102,12 +175,95 @@ class MemberScreen(Screen[None]):
                 event.wording_version,
                 event.recorded_by,
             )
+        self._show_notes()
+        self.refresh_bindings()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_consent()
+    def _show_notes(self) -> None:
+        table = self.query_one("#member-notes", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        member = self.member
+        self._notes = self.app.store.notes(member.id, include_restricted=True) if member else []
+        for note in self._notes:
+            words = (
+                "kept restricted: shown only in their own record"
+                if note.restricted
+                else preview(note.member_words)
+            )
+            table.add_row(f"{note.created_at:%d %b %Y}", words, key=str(note.id))
+        if self._notes:
+            table.move_cursor(row=min(max(keep, 0), len(self._notes) - 1))
+        table.display = bool(self._notes)
+        self.query_one("#notes-why", Static).update(self._notes_sentence())
+        self.query_one("#write-note", Button).disabled = not self.may_write_notes
+        self.query_one("#open-note", Button).disabled = not self._notes
+        for button_id in ("#print-record", "#forget"):
+            self.query_one(button_id, Button).disabled = member is None
+
+    def _notes_sentence(self) -> str:
+        member = self.member
+        if member is None:
+            return "Save the name first."
+        name = member.display_name
+        count = len(self._notes)
+        kept = "No notes are kept." if not count else f"{count} kept."
+        if self.may_write_notes:
+            correcting = (
+                " o opens one to correct it with them."
+                if any(not note.restricted for note in self._notes)
+                else ""
+            )
+            return (
+                f"{kept} n writes a note with {name}: it is read back to them and kept only if "
+                f"they agree.{correcting}"
+            )
+        return (
+            f"{kept} No note can be written: {name} has not said yes to notes written with "
+            "them. Ask them first and record their answer (c)."
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that need a saved member, or their consent, are shown but disabled."""
+        if action == "write_note":
+            return True if self.may_write_notes else None
+        if action == "open_note":
+            return True if self._notes else None
+        if action in ("consent", "print_record", "forget"):
+            return True if self.member is not None else None
+        return True
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#consent")
+    def _consent_pressed(self) -> None:
+        self.action_consent()
+
+    @on(Button.Pressed, "#write-note")
+    def _write_pressed(self) -> None:
+        self.action_write_note()
+
+    @on(Button.Pressed, "#open-note")
+    def _open_pressed(self) -> None:
+        self.action_open_note()
+
+    @on(Button.Pressed, "#print-record")
+    def _print_pressed(self) -> None:
+        self.action_print_record()
+
+    @on(Button.Pressed, "#forget")
+    def _forget_pressed(self) -> None:
+        self.action_forget()
+
+    @on(DataTable.RowSelected, "#member-notes")
+    def _note_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_note()
+
+    # -- actions ---------------------------------------------------------------------------
 
     def action_back(self) -> None:
         self.dismiss()
@@ -128,9 +284,49 @@ class MemberScreen(Screen[None]):
             show_validation(self, error, fallback="display_name")
             return
         clear_messages(self)
+        same_name = [
+            other
+            for other in self.app.store.members()
+            if other.id != member.id
+            and other.display_name.casefold() == member.display_name.casefold()
+        ]
+        if same_name and self.member is None:
+            from screens.dialogs.choose_member_dialog import ChooseMemberDialog
+
+            self.app.push_screen(
+                ChooseMemberDialog(member.display_name, same_name, offer_new=True),
+                partial(self._same_name_answered, member),
+            )
+            return
+        self._keep_member(member)
+        if same_name:
+            self.notify(
+                f"Another member is also called {member.display_name}; the date they joined "
+                "tells them apart.",
+                title="Same name",
+            )
+
+    def _same_name_answered(self, member: Member, choice: str | None) -> None:
+        from screens.dialogs.choose_member_dialog import SOMEONE_NEW
+
+        if choice is None:
+            return
+        if choice == SOMEONE_NEW:
+            self._keep_member(member)
+            return
+        existing = next(m for m in self.app.store.members() if str(m.id) == choice)
+        self.member = existing
+        self.query_one("#display_name", Input).value = existing.display_name
+        self.query_one("#joined_on", Input).value = existing.joined_on.isoformat()
+        self.query_one("#record-path", Input).value = default_record_path(existing)
+        self.refresh_data()
+
+    def _keep_member(self, member: Member) -> None:
+        was_new = self.member is None
         if self.app.attempt(lambda: self.app.store.save_member(member)):
             self.member = member
-            self.query_one("#member-title", Static).update(f"Member: {member.display_name}")
+            if was_new:
+                self.query_one("#record-path", Input).value = default_record_path(member)
             self.notify(f"{member.display_name} saved.")
             self.refresh_data()
 
@@ -141,3 +337,89 @@ class MemberScreen(Screen[None]):
             self.notify("Save the member's name first.", severity="warning")
             return
         self.app.push_screen(ConsentDialog(self.member), lambda _: self.refresh_data())
+
+    def action_write_note(self) -> None:
+        from screens.note_screen import NoteScreen
+
+        if self.member is None:
+            return
+        if not self.may_write_notes:
+            self.notify(self._notes_sentence(), title="No note", severity="warning")
+            return
+        self.app.push_screen(NoteScreen(self.member), lambda _: self.refresh_data())
+
+    def selected_note(self) -> Note | None:
+        table = self.query_one("#member-notes", DataTable)
+        if not self._notes or table.cursor_row < 0:
+            return None
+        return self._notes[min(table.cursor_row, len(self._notes) - 1)]
+
+    def action_open_note(self) -> None:
+        from screens.note_screen import NoteScreen
+
+        note = self.selected_note()
+        if note is None or self.member is None:
+            return
+        name = self.member.display_name
+        if note.restricted:
+            self.notify(
+                f"This note is kept restricted: it is shown only in {name}'s own record "
+                "(p prints it for them).",
+                title="Kept restricted",
+            )
+            return
+        if not self.may_write_notes:
+            self.notify(self._notes_sentence(), title="No change", severity="warning")
+            return
+        self.app.push_screen(NoteScreen(self.member, note), lambda _: self.refresh_data())
+
+    def action_print_record(self) -> None:
+        if self.member is None:
+            return
+        typed = self.query_one("#record-path", Input).value.strip()
+        field = self.query_one("#field-record-path", Field)
+        if not typed:
+            field.show_message("say where to save it, e.g. ~/own-record.pdf")
+            return
+        field.show_message("")
+        path = Path(typed).expanduser()
+        self.notify(f"Printing {self.member.display_name}'s own record…")
+        self._print_record(self.member, path)
+
+    @work(thread=True, exit_on_error=False, group="print-record")
+    def _print_record(self, member: Member, path: Path) -> None:
+        """Draw the PDF and write it, off the UI thread; the outcome comes back as a message."""
+        from voicesgroup.handouts import write_pdf
+        from voicesgroup.printing import member_record_pdf
+
+        app = self.app
+        try:
+            with app._save_lock:  # the audit entry it appends must not meet a save half-way
+                pdf = member_record_pdf(app.store, member)
+            written = write_pdf(path, pdf)
+        except Exception as error:  # any failure is a message for a person, never a crash
+            app.call_from_thread(
+                app.notify, str(error), title="Not printed", severity="error", timeout=10
+            )
+            return
+        app.call_from_thread(self._printed, member, written)
+
+    def _printed(self, member: Member, path: Path) -> None:
+        self.app.changed()
+        self.notify(
+            f"Saved as {path}. It holds everything kept about {member.display_name}: "
+            "give it to them, not to anyone else.",
+            title="Their record is ready",
+            timeout=10,
+        )
+
+    def action_forget(self) -> None:
+        from screens.dialogs.forget_dialog import ForgetDialog
+
+        if self.member is None:
+            return
+        self.app.push_screen(ForgetDialog(self.member), self._forgotten)
+
+    def _forgotten(self, report: ForgetReport | None) -> None:
+        if report is not None:
+            self.dismiss()

@@ -332,6 +332,7 @@ def _demo_notes(store: Store, members: list[Member], today: dt.date) -> None:
     for member in members:
         if member.display_name in words and store.has_consent(member.id, SCOPES.PERSONAL_NOTES):
             own, helped, remember = words[member.display_name]
+            written = dt.datetime.combine(today - dt.timedelta(days=21), dt.time(20), tzinfo=dt.UTC)
             store.save_note(
                 Note(
                     member_id=member.id,
@@ -339,9 +340,8 @@ def _demo_notes(store: Store, members: list[Member], today: dt.date) -> None:
                     what_helped=helped,
                     to_remember=remember,
                     agreed_by_member=True,
-                    created_at=dt.datetime.combine(
-                        today - dt.timedelta(days=21), dt.time(20), tzinfo=dt.UTC
-                    ),
+                    created_at=written,
+                    updated_at=written,
                 )
             )
 

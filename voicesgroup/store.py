@@ -640,6 +640,9 @@ class Store:
         member = self.member(member_id)
         with self.batch():
             self._forget_records(member_id)
+        # The data file goes first, so the backups are never cleaner than the file itself
+        # and a crash in between leaves nothing to undo.
+        self._storage.save()
         rewritten, erased = rewrite_backups(
             self.path, partial(self._backup_without, member_id), erase_unreadable=True
         )

@@ -1,7 +1,14 @@
-"""Record a member's yes, or a withdrawal, for one kind of record — with the wording read out."""
+"""Record a member's yes, or a withdrawal, for one kind of record — with the wording read out.
+
+A withdrawal says, before it is recorded, exactly what it will do to what is kept about this
+member, with their numbers. For notes and contact details it asks a separate question that
+has no default: erase them now, or keep them restricted (shown only in the member's own
+record). Nothing is recorded until that is answered.
+"""
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +18,7 @@ from textual.widgets import Button, Label, Select, Static
 
 from voicesgroup.models import ConsentAction, ConsentEvent, ConsentMethod, ConsentScope, Member
 from voicesgroup.shipped import consent_wording
+from voicesgroup.store import Store
 
 COVERS_RECORDS = {ConsentScope.PERSONAL_NOTES, ConsentScope.CONTACT_DETAILS}
 REVIEW_CHOICES = [
@@ -18,6 +26,75 @@ REVIEW_CHOICES = [
     ("Check again in 6 months", 6),
     ("Check again in 12 months", 12),
 ]
+
+
+ERASE = "erase"
+RESTRICT = "restrict"
+KINDS = {
+    ConsentScope.PERSONAL_NOTES: ("note", "notes"),
+    ConsentScope.CONTACT_DETAILS: ("contact detail", "contact details"),
+}
+
+
+def counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def covered_count(store: Store, member: Member, scope: ConsentScope) -> int:
+    """How many stored records a withdrawal of `scope` would touch for `member`."""
+    if scope is ConsentScope.PERSONAL_NOTES:
+        return len(store.notes(member.id, include_restricted=True))
+    if scope is ConsentScope.CONTACT_DETAILS:
+        return len(store.contact_details(member.id, include_restricted=True))
+    if scope is ConsentScope.ATTENDANCE_BY_NAME:
+        return sum(member.id in session.named_member_ids for session in store.sessions())
+    return sum(
+        strategy.attributed_member_id == member.id
+        for strategy in store.strategies(include_archived=True)
+    )
+
+
+def what_it_will_do(
+    store: Store, member: Member, scope: ConsentScope, action: ConsentAction, keep: str | None
+) -> str:
+    """What recording this answer does to what is kept, in words, with this member's numbers.
+
+    `keep` is ERASE, RESTRICT or None (not chosen yet); it matters only for notes and
+    contact details.
+    """
+    name = member.display_name
+    if action is ConsentAction.GIVEN:
+        return (
+            f"Nothing is written yet: this lets the group keep {scope.label.lower()} for {name} "
+            "from now on. They can take it back whenever they like."
+        )
+    count = covered_count(store, member, scope)
+    if scope is ConsentScope.ATTENDANCE_BY_NAME:
+        if not count:
+            return f"{name} is not named at any session; from now on they are counted, unnamed."
+        return (
+            f"{name}'s name comes off {counted(count, 'session', 'sessions')} now. Each keeps "
+            "its head count, with one more person counted without a name."
+        )
+    if scope is ConsentScope.STRATEGY_ATTRIBUTION:
+        if not count:
+            return f"No strategy has {name}'s name beside it, so nothing changes there."
+        return (
+            f"{name}'s name is taken from beside {counted(count, 'strategy', 'strategies')} "
+            "now. The strategies stay in the library."
+        )
+    one, many = KINDS[scope]
+    if not count:
+        return f"No {many} are kept about {name}, so there is nothing to erase or keep."
+    things = counted(count, one, many)
+    if keep == ERASE:
+        return f"{things} will be erased now. This cannot be undone."
+    if keep == RESTRICT:
+        return (
+            f"{things} will be kept restricted: shown only in {name}'s own record, never used or "
+            "shown anywhere else."
+        )
+    return f"{things} kept about {name}. Ask them: erase now, or keep restricted?"
 
 
 def labelled(label: str, control: Select, row_id: str | None = None) -> Horizontal:
@@ -94,16 +171,16 @@ class ConsentDialog(ModalScreen[bool]):
                 "What is kept",
                 Select(
                     [
-                        ("Erase it now", "erase"),
-                        ("Keep it restricted (only in their own record)", "restrict"),
+                        ("Erase it now", ERASE),
+                        ("Keep it restricted (only in their own record)", RESTRICT),
                     ],
-                    value="erase",
-                    allow_blank=False,
+                    prompt="ask them: erase or keep restricted?",
                     id="erase",
                     compact=True,
                 ),
                 row_id="erase-row",
             )
+            yield Static("", id="withdraw-effect", classes="consent-effect")
             with Horizontal(classes="buttons"):
                 yield Button("Record", id="record", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
@@ -111,17 +188,37 @@ class ConsentDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         self._show_wording()
 
+    def _keep_choice(self) -> str | None:
+        value = self.query_one("#erase", Select).value
+        return None if value is Select.NULL else str(value)
+
+    def needs_keep_choice(self, scope: ConsentScope, action: ConsentAction) -> bool:
+        """A withdrawal of notes or contact details, with some kept, needs erase-or-restrict."""
+        return (
+            action is ConsentAction.WITHDRAWN
+            and scope in COVERS_RECORDS
+            and covered_count(self.app.store, self.member, scope) > 0
+        )
+
     @on(Select.Changed)
     def _show_wording(self) -> None:
         scope = ConsentScope(self.query_one("#scope", Select).value)
+        action = ConsentAction(self.query_one("#action", Select).value)
         wording = consent_wording(scope)
+        withdrawing = action is ConsentAction.WITHDRAWN
+        name = escape(self.member.display_name)
         self.query_one("#wording", Static).update(
-            f"[b]Read this out[/b]\n{wording.wording}\n[dim](wording {wording.version})[/dim]"
+            f"[b]Withdrawing[/b]\nNo reason is needed, and nothing changes about coming to the "
+            f"group. Check with {name} what should happen to what is kept."
+            if withdrawing
+            else f"[b]Read this out[/b]\n{wording.wording}\n[dim](wording {wording.version})[/dim]"
         )
-        withdrawing = self.query_one("#action", Select).value == ConsentAction.WITHDRAWN.value
         # Select.Changed can arrive while the dialog is still being put together.
-        self.query("#erase-row").set(display=withdrawing and scope in COVERS_RECORDS)
+        self.query("#erase-row").set(display=self.needs_keep_choice(scope, action))
         self.query("#review-row").set(display=not withdrawing)
+        effect = what_it_will_do(self.app.store, self.member, scope, action, self._keep_choice())
+        for shown in self.query("#withdraw-effect").results(Static):
+            shown.update(f"[b]What this will do[/b]\n{escape(effect)}")
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -149,10 +246,19 @@ class ConsentDialog(ModalScreen[bool]):
             review_after_months=review or None if action is ConsentAction.GIVEN else None,
         )
         store = self.app.store
+        keep = self._keep_choice()
+        if self.needs_keep_choice(scope, action) and keep is None:
+            self.notify(
+                "Ask them first: erase what it covered now, or keep it restricted?",
+                title="One more answer",
+                severity="warning",
+            )
+            self.query_one("#erase", Select).focus()
+            return
         if action is ConsentAction.GIVEN:
             done = self.app.attempt(lambda: store.give_consent(event))
         else:
-            erase = self.query_one("#erase", Select).value == "erase"
+            erase = keep != RESTRICT
             done = self.app.attempt(lambda: store.withdraw_consent(event, erase=erase))
         if done:
             self.notify(f"Recorded: {scope.label.lower()} — {action.value}.")

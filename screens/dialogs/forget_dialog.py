@@ -1,0 +1,213 @@
+"""Forget a member: what will happen, in words; their name typed to confirm; then what was done.
+
+Forgetting cannot be undone, so the dialog spells out every consequence with the numbers for
+this member, asks for their name to be typed (a slip of a key is not enough), does the work
+off the UI thread (backups are rewritten too), and ends with the store's own report: which
+backups were rewritten or erased, and where free text still carries the name.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from voicesgroup.models import Member
+from voicesgroup.store import ForgetReport, Store
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """'1 note', '3 notes', 'no notes'."""
+    if count == 0:
+        return f"no {many}"
+    return f"{count} {one if count == 1 else many}"
+
+
+def what_forgetting_does(store: Store, member: Member) -> list[str]:
+    """Each consequence of forgetting `member`, with their own numbers, as sentences."""
+    notes = store.notes(member.id, include_restricted=True)
+    details = store.contact_details(member.id, include_restricted=True)
+    events = store.consent_events(member.id)
+    sessions = [s for s in store.sessions() if member.id in s.named_member_ids]
+    strategies = [
+        s for s in store.strategies(include_archived=True) if s.attributed_member_id == member.id
+    ]
+    attendance = (
+        f"Their attendance becomes anonymous counts: {len(sessions)} "
+        f"{'session keeps' if len(sessions) == 1 else 'sessions keep'} the same head count, "
+        "with one more person counted without a name."
+        if sessions
+        else "Their attendance is already only in anonymous counts: no session names them."
+    )
+    attribution = (
+        f"Their name is removed from {counted(len(strategies), 'strategy', 'strategies')}; "
+        "the strategies stay in the library."
+        if strategies
+        else "Their name is beside no strategy, so the library stays as it is."
+    )
+    return [
+        f"Every personal record is erased: {counted(len(notes), 'note', 'notes')}, "
+        f"{counted(len(details), 'contact detail', 'contact details')}, "
+        f"{counted(len(events), 'consent record', 'consent records')} and their name itself.",
+        attendance,
+        attribution,
+        "Every backup of this file is rewritten without them; a backup that cannot be read "
+        "is erased.",
+    ]
+
+
+class ForgetDialog(ModalScreen[ForgetReport | None]):
+    """Confirm, forget, report. Dismisses with the report, or None when nothing was done."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "forget", "Forget for good", id="confirm-forget"),
+        Binding("escape", "close", "Cancel or close", id="close-forget"),
+    ]
+
+    def __init__(self, member: Member) -> None:
+        super().__init__()
+        self.member = member
+        self.report: ForgetReport | None = None
+        self.working = False
+
+    def compose(self) -> ComposeResult:
+        member = self.member
+        name = member.display_name
+        lines = what_forgetting_does(self.app.store, member)  # type: ignore[attr-defined]
+        with VerticalScroll(classes="dialog", id="forget-dialog"):
+            with Vertical(id="forget-confirm"):
+                yield Static(f"Forget {name}?", classes="section-title")
+                yield Static(
+                    f"{name}, who joined on {member.joined_on:%d %b %Y}. "
+                    "This happens straight away:",
+                    id="forget-who",
+                )
+                yield Static("\n".join(f"• {line}" for line in lines), id="forget-effects")
+                yield Static(
+                    "This cannot be undone. If they want a copy of what is kept, print their "
+                    "own record first.",
+                    id="forget-final",
+                )
+                yield Static(f"Type {name} to confirm:", classes="hint")
+                yield Input(placeholder="their name", id="forget-name", compact=True)
+                with Horizontal(classes="buttons"):
+                    yield Button(
+                        f"Forget {name} for good",
+                        id="forget",
+                        variant="error",
+                        compact=True,
+                        disabled=True,
+                    )
+                    yield Button("Cancel", id="cancel", compact=True)
+            with Vertical(id="forget-done"):
+                yield Static(f"{name} has been forgotten", classes="section-title")
+                yield Static("", id="forget-report")
+                with Horizontal(classes="buttons"):
+                    yield Button("Close", id="close", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#forget-done").display = False
+        self.query_one("#forget-name", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "forget":
+            return self.report is None and not self.working
+        return True
+
+    def name_matches(self) -> bool:
+        typed = " ".join(self.query_one("#forget-name", Input).value.split())
+        return typed.casefold() == self.member.display_name.casefold()
+
+    @on(Input.Changed, "#forget-name")
+    def _typed(self) -> None:
+        self.query_one("#forget", Button).disabled = not self.name_matches() or self.working
+
+    @on(Input.Submitted, "#forget-name")
+    @on(Button.Pressed, "#forget")
+    def action_forget(self) -> None:
+        if self.report is not None or self.working:
+            return
+        if not self.name_matches():
+            self.notify(
+                f"Type {self.member.display_name} exactly as shown to confirm; nothing was done.",
+                severity="warning",
+            )
+            return
+        self.working = True
+        self.query_one("#forget", Button).disabled = True
+        self.query_one("#forget-name", Input).disabled = True
+        self.query_one("#cancel", Button).disabled = True
+        self.refresh_bindings()
+        self._forget()
+
+    @work(thread=True, exit_on_error=False, group="forget")
+    def _forget(self) -> None:
+        """Erase here and in every backup, then save, off the UI thread."""
+        app = self.app
+        store = app.store  # type: ignore[attr-defined]
+        try:
+            with app._save_lock:  # type: ignore[attr-defined]  # no save may run half-way
+                report = store.forget_member(self.member.id)
+        except Exception as error:  # a message for a person, never a crash
+            app.call_from_thread(self._failed, str(error))
+            return
+        saved = None
+        try:
+            with app._save_lock:  # type: ignore[attr-defined]
+                store.save()
+        except Exception as error:
+            saved = str(error)
+        app.call_from_thread(self._done, report, saved)
+
+    def _failed(self, message: str) -> None:
+        self.working = False
+        self.query_one("#forget-name", Input).disabled = False
+        self.query_one("#cancel", Button).disabled = False
+        self._typed()
+        self.refresh_bindings()
+        self.notify(f"Forgetting did not finish: {message}", title="Not finished", severity="error")
+
+    def _done(self, report: ForgetReport, save_problem: str | None) -> None:
+        self.working = False
+        self.report = report
+        self.query_one("#forget-report", Static).update(self.describe(report, save_problem))
+        self.query_one("#forget-confirm").display = False
+        self.query_one("#forget-done").display = True
+        self.query_one("#close", Button).focus()
+        self.refresh_bindings()
+
+    def describe(self, report: ForgetReport, save_problem: str | None) -> str:
+        """The report in plain words."""
+        name = self.member.display_name
+        erased = counted(report.backups_erased, "unreadable backup", "unreadable backups")
+        lines = [
+            "• Every personal record was erased; their attendance is now anonymous counts; "
+            "their name is gone from strategies.",
+            f"• Backups: {counted(report.backups_rewritten, 'backup', 'backups')} rewritten "
+            f"without them, {erased} erased.",
+        ]
+        if report.mentions:
+            lines.append(
+                f"• The name {name} still appears in free text in: "
+                + "; ".join(report.mentions)
+                + ". Those words were not changed: look at them with the group and edit them "
+                "by hand if they are about this member."
+            )
+        else:
+            lines.append(f"• The name {name} appears nowhere else in the stored text.")
+        if save_problem:
+            lines.append(
+                f"! The data file is not saved yet: {save_problem} It is tried again with the "
+                "next change and when voicesgroup closes."
+            )
+        return "\n".join(lines)
+
+    @on(Button.Pressed, "#cancel")
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        if self.working:
+            return
+        self.dismiss(self.report)
