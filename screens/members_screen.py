@@ -52,8 +52,9 @@ class MembersScreen(Screen[None]):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
+        consents = store.consents_by_member()
         for member in self._members:
-            scopes = sorted(store.current_consents(member.id))
+            scopes = sorted(consents.get(member.id, set()))
             agreed = ", ".join(scope.label.lower() for scope in scopes) or "nothing recorded"
             table.add_row(
                 member.display_name, f"{member.joined_on:%d %b %Y}", agreed, key=str(member.id)

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voicesgroup.errors import StoreError
-from voicesgroup.storage import TEMP_SUFFIX, backup_folder, os_error_reason, write_atomically
+from voicesgroup.storage import (
+    TEMP_SUFFIX,
+    backup_folder,
+    fsync_folder,
+    os_error_reason,
+    write_atomically,
+)
 
 KEEP_NEWEST = 10
 KEEP_DAYS = 90
@@ -58,11 +64,11 @@ def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) ->
             with suppress(OSError):
                 stale.unlink()
         existing = list_backups(data_path)
-        if existing and existing[0].size == len(blob) and existing[0].path.read_bytes() == blob:
+        if existing and _holds(existing[0], data_path, blob):
             return None
         now = now or dt.datetime.now(dt.UTC)
         path = folder / f"{now:%Y%m%dT%H%M%S%f}Z{BACKUP_SUFFIX}"
-        write_atomically(path, blob)
+        _link_or_copy(data_path, path, blob)
         prune_backups(data_path, now)
     except OSError as error:
         raise StoreError(
@@ -70,6 +76,29 @@ def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) ->
             "Nothing was changed; free some space or fix the folder, then open the file again."
         ) from error
     return path
+
+
+def _holds(backup: Backup, data_path: Path, blob: bytes) -> bool:
+    """Whether `backup` already holds exactly `blob` (the data file's current bytes)."""
+    with suppress(OSError):
+        if os.path.samefile(backup.path, data_path):
+            return True
+    return backup.size == len(blob) and backup.path.read_bytes() == blob
+
+
+def _link_or_copy(data_path: Path, backup_path: Path, blob: bytes) -> None:
+    """A hard link to the data file when the disk allows it, else a copy.
+
+    Saves never change the data file in place (they swap in a new file), so a link keeps
+    exactly the bytes that were opened, without copying megabytes before the first paint.
+    """
+    try:
+        if data_path.stat().st_size != len(blob):
+            raise OSError("the file changed since it was read")
+        os.link(data_path, backup_path)
+        fsync_folder(backup_path.parent)
+    except OSError:
+        write_atomically(backup_path, blob)
 
 
 def prune_backups(data_path: Path, now: dt.datetime) -> list[Path]:

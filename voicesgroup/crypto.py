@@ -36,6 +36,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from voicesgroup.storage import ENCRYPTED_MAGIC
+
 __all__ = [
     "FORMAT_VERSION",
     "MAGIC",
@@ -57,7 +59,7 @@ __all__ = [
     "unlock_with_passphrase",
 ]
 
-MAGIC = b"VOICESGROUP-ENC\n"
+MAGIC = ENCRYPTED_MAGIC
 FORMAT_VERSION = 1
 
 MIN_MEMORY_KIB = 64 * 1024

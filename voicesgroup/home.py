@@ -50,9 +50,9 @@ def home_rows(store: Store, today: dt.date) -> list[HomeRow]:
 def due_items(store: Store, today: dt.date) -> list[str]:
     """Things waiting for a facilitator or the coordinator, as short sentences."""
     items = []
-    events = store.consent_events()
+    events = store.events_by_member()
     for member in store.members():
-        due = consent.review_due(events, member.id, today)
+        due = consent.review_due(events.get(member.id, []), member.id, today)
         if due:
             scopes = ", ".join(event.scope.label.lower() for event in due)
             items.append(f"Check in with {member.display_name} about their consent ({scopes})")

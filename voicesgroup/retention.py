@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from voicesgroup.consent import add_months
+from voicesgroup.models import Note, Session
 from voicesgroup.store import Store
 
 
@@ -54,13 +55,24 @@ def cutoffs(store: Store, today: dt.date) -> Cutoffs:
 
 
 def due(store: Store, today: dt.date) -> RetentionDue:
-    """Count what the retention periods say is due today."""
+    """Count what the retention periods say is due today.
+
+    Counted from the stored documents (ISO dates compare as strings), so the home screen can
+    ask every time it is shown without building thousands of models.
+    """
     limits = cutoffs(store, today)
-    notes = [note for note in store.all_notes() if note.created_at.date() < limits.notes_before]
-    sessions = store.sessions()
-    debriefs = [s for s in sessions if s.debrief and s.date < limits.debriefs_before]
-    named = [s for s in sessions if s.named_member_ids and s.date < limits.names_before]
-    return RetentionDue(len(notes), len(debriefs), len(named))
+    notes_before = limits.notes_before.isoformat()
+    debriefs_before = limits.debriefs_before.isoformat()
+    names_before = limits.names_before.isoformat()
+    return RetentionDue(
+        notes=store.count_raw(Note, lambda doc: doc["created_at"][:10] < notes_before),
+        debriefs=store.count_raw(
+            Session, lambda doc: bool(doc.get("debrief")) and doc["date"] < debriefs_before
+        ),
+        named_sessions=store.count_raw(
+            Session, lambda doc: bool(doc.get("named_member_ids")) and doc["date"] < names_before
+        ),
+    )
 
 
 def apply(store: Store, today: dt.date) -> RetentionDue:

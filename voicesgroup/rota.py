@@ -15,10 +15,11 @@ The rules the generator never breaks (the *hard* rules):
 - two people where either `avoids` the other are never paired. *Avoid is hard*: if the only
   way to fill a place is to pair them, the place stays open and the reason says so.
 
-A session is filled as fully as the hard rules allow (the number of filled places is the
-maximum possible). Within that, as far as possible (the *soft* rules): session counts are
-balanced, the lead role goes to whoever led least recently (history counts), pairs vary
-rather than repeat, and `prefers` is honoured when all else is equal.
+A session is filled as fully as the hard rules allow. Within that, as far as possible (the
+*soft* rules): session counts are balanced, the lead role goes to whoever led least recently
+(history counts), pairs vary rather than repeat, and `prefers` is honoured when all else is
+equal. The result is deterministic: the order of the inputs does not matter, and ties are
+broken by name, then id.
 
 **Spread, and who counts for it.** `RotaResult.spread` is the most sessions any *eligible*
 facilitator has minus the fewest (counting those with none). A facilitator is eligible when,
@@ -26,18 +27,25 @@ taking each planned session on its own, there is at least one session they could
 the hard rules: active, available that day, a monthly limit above zero, and a rule-abiding
 partner available that day (or able to take the session alone: not in training, and a woman
 where the group asks for one). People with dates off or monthly limits are eligible and are
-counted; the spread the generator reaches is the smallest possible under the same hard rules
-with every fillable place filled (the tests check this against an exact CP-SAT solver).
+counted, so "as even as possible" means: the smallest spread any rota keeping the same hard
+rules and filling as many places can have. The tests check the generator reaches exactly that
+optimum, against the CP-SAT solver, on realistic inputs. `RotaResult.spread_bound` is a proven
+lower bound; when it equals the spread, the rota is provably as even as it can be.
 
 **How.** A greedy pass in date order gives each place to the free facilitator with the
 fewest sessions so far (then the least recent session, then name), choosing the partner who
-keeps counts even and pairs varied. Open places are then filled by augmenting paths (someone
+keeps counts even and pairs varied. Open places are then filled by augmenting chains (someone
 takes the place, handing one of their own sessions on to someone else, and so on, until the
-chain ends with someone who has room). Finally counts are evened out by *improving transfers*:
-while some facilitator with n sessions can pass one session, possibly through a chain of
-hand-overs that keep every hard rule, to someone with at most n - 2, do it. A rota with no
-such transfer is "decreasingly minimal", which (ignoring the pairing rules) minimises the
-largest count and maximises the smallest at once, so its spread is the least possible.
+chain ends with someone who has room), and counts are evened out by *improving transfers*:
+while someone with n sessions can pass one, possibly through such a chain, to someone with at
+most n - 2, do it. Without the pairing rules this is exact (the rota is then "decreasingly
+minimal", which minimises the largest count and maximises the smallest at once). The pairing
+rules (trainee with an experienced lead, women facilitator rule, avoid) can need two places
+to change together, so when the spread is still above its lower bound, or places are open,
+a wider search follows: chains may swap a partner between sessions on the way; months with
+open places are re-planned by a bounded exact search; sessions are rebuilt with a new pair,
+also "sideways" followed by transfers. It stops at the lower bound, when nothing improves,
+or after a fixed number of steps (not a clock, so the result never depends on machine speed).
 Roles are chosen last, in date order, and every assignment gets a one-line reason.
 """
 
@@ -67,6 +75,12 @@ _NO_LIMIT = 10_000
 _WORK_LIMIT = 400_000
 """Search steps the improvement phase may take: bounds the time on hard inputs, and, unlike
 a clock, keeps the result the same from one run to the next."""
+_DAY_SEARCH_NODES = 5_000
+"""Nodes the search for one day's most places may visit."""
+_DEEP_TRIES = 4
+"""Sideways session rebuilds tried per session when nothing else improves the rota."""
+_MONTH_SEARCH_NODES = 12_000
+"""Steps (nodes, and sessions looked at for bounds) one month's re-planning may take."""
 _REASON_LIMIT = 1000
 
 
@@ -93,6 +107,13 @@ class RotaResult:
     """Sessions per eligible facilitator (those counted for the spread)."""
     leads: dict[UUID, int] = field(default_factory=dict)
     """Leads per eligible facilitator."""
+    spread_bound: int = 0
+    """No rota filling as many places can have a smaller spread than this."""
+
+    @property
+    def as_even_as_possible(self) -> bool:
+        """True when the spread is proven to be the smallest possible."""
+        return self.spread <= self.spread_bound
 
 
 @dataclass(frozen=True)
@@ -269,6 +290,34 @@ def sessions_for(groups: Sequence[Group], start: dt.date, weeks: int) -> list[Pl
 # The planner
 
 
+def _most_filled(options: list[list[tuple[int, ...]]]) -> int:
+    """The most places one day's sessions can take together (each person once).
+
+    Exact unless the search runs out of steps, when it gives the simple upper bound.
+    """
+    target = sum(len(found[0]) for found in options)
+    best = 0
+    budget = _DAY_SEARCH_NODES
+
+    def search(k: int, taken: frozenset[int], so_far: int) -> bool:
+        nonlocal best, budget
+        budget -= 1
+        if k == len(options):
+            best = max(best, so_far)
+            return best == target
+        for option in options[k]:
+            if budget <= 0:
+                return True
+            if taken.isdisjoint(option) and search(
+                k + 1, taken.union(option), so_far + len(option)
+            ):
+                return True
+        return False
+
+    search(0, frozenset(), 0)
+    return best if budget > 0 else target
+
+
 Step = tuple[tuple[int, int, int], ...]
 """Places changing hands in one move: (session, position, new holder)."""
 
@@ -363,6 +412,8 @@ class _Planner:
         self.month_count = [[0] * len(months) for _ in range(n)]
         self.day_busy: list[dict[int, int]] = [{} for _ in range(n)]
         self.held: list[set[int]] = [set() for _ in range(n)]
+        self.month_version = [0] * len(months)
+        self._month_tried: dict[int, int] = {}
 
         self.eligible = self._eligible()
         self.wide = False
@@ -374,6 +425,7 @@ class _Planner:
     # -- bookkeeping ---------------------------------------------------------------------
 
     def _set(self, s: int, pos: int, i: int) -> None:
+        self.month_version[self.s_month[s]] += 1
         self.slot[s][pos] = i
         self.count[i] += 1
         self.month_count[i][self.s_month[s]] += 1
@@ -381,6 +433,7 @@ class _Planner:
         self.held[i].add(s)
 
     def _unset(self, s: int, pos: int) -> None:
+        self.month_version[self.s_month[s]] += 1
         i = self.slot[s][pos]
         self.slot[s][pos] = -1
         self.count[i] -= 1
@@ -405,7 +458,7 @@ class _Planner:
         Also works out each one's capacity: the most sessions they could take at all.
         """
         found = set()
-        days: list[list[set[int]]] = [[set() for _ in self.cap_left[0]] for _ in self.facs]
+        days: list[list[set[int]]] = [[set() for _ in self.month_version] for _ in self.facs]
         for s, people in enumerate(self.avail):
             rule = self.s_rule[s]
             ok = self.pair_ok[rule]
@@ -466,16 +519,21 @@ class _Planner:
 
     # -- augmenting paths ----------------------------------------------------------------
 
-    def _takers(self, s: int, pos: int) -> Iterator[tuple[int, tuple[int, int] | None, Step]]:
+    def _takers(
+        self, s: int, pos: int, moved: dict[tuple[int, int], int]
+    ) -> Iterator[tuple[int, tuple[int, int] | None, Step]]:
         """Who could take place `pos` of session `s`, what they must then give up, and how.
 
-        The second item is None when nothing, (0, s2) when their place in session s2 on the
-        same day, (1, month) when one of their places in that month (they are at the limit).
-        The third is the step: the places that change hands, as (session, position, person).
-        In wide mode, someone who cannot work beside the partner may still take the place
-        when the partner swaps sessions with a third person who can (a count-neutral swap).
+        `moved` holds the places already changing hands earlier in the chain (place -> new
+        holder), so that partners are judged as they will be. The second item is None when
+        the taker gives up nothing, (0, s2) when their place in session s2 on the same day,
+        (1, month) when one of their places in that month (they are at the limit). The third
+        is the step: the places that change hands, as (session, position, person). In wide
+        mode, someone who cannot work beside the partner may still take the place when the
+        partner swaps sessions with a third person who can (a count-neutral swap).
         """
-        holder, other = self.slot[s][pos], self.slot[s][1 - pos]
+        holder = moved.get((s, pos), self.slot[s][pos])
+        other = moved.get((s, 1 - pos), self.slot[s][1 - pos])
         rule = self.s_rule[s]
         day, month = self.s_day[s], self.s_month[s]
         ok = self.pair_ok[rule][other] if other >= 0 else self.alone_ok[rule]
@@ -486,25 +544,33 @@ class _Planner:
             if not ok[c]:
                 if not self.wide or other < 0:
                     continue
-                swap = self._swap_for(s, pos, c)
+                swap = self._swap_for(s, pos, c, other, moved)
                 if swap is None:
                     continue
                 step = (*swap, (s, pos, c))
             busy = self.day_busy[c].get(day)
-            if busy is not None:
+            if busy is not None and self._holds(c, busy, moved):
                 yield c, (0, busy), step
             elif self.month_count[c][month] >= self.cap_left[c][month]:
                 yield c, (1, month), step
             else:
                 yield c, None, step
 
-    def _swap_for(self, s: int, pos: int, c: int) -> Step | None:
-        """A swap of session `s`'s other person with someone `c` can work beside, or None."""
+    def _holds(self, person: int, s: int, moved: dict[tuple[int, int], int]) -> bool:
+        return (
+            moved.get((s, 0), self.slot[s][0]) == person
+            or moved.get((s, 1), self.slot[s][1]) == person
+        )
+
+    def _swap_for(
+        self, s: int, pos: int, c: int, p: int, moved: dict[tuple[int, int], int]
+    ) -> Step | None:
+        """A swap of session `s`'s other person `p` with someone `c` can work beside."""
         key = (s, pos, c)
-        if key in self._swap_cache:
+        if not moved and key in self._swap_cache:
             return self._swap_cache[key]
         found: Step | None = None
-        p, holder = self.slot[s][1 - pos], self.slot[s][pos]
+        holder = moved.get((s, pos), self.slot[s][pos])
         day, month = self.s_day[s], self.s_month[s]
         ok = self.pair_ok[self.s_rule[s]][c]
         for q in self.avail[s]:
@@ -512,9 +578,14 @@ class _Planner:
                 continue
             if self.day_busy[q].get(day) is not None:
                 continue
+            self.work += len(self.held[q])
             for s2 in sorted(self.held[q]):
+                if s2 == s:
+                    continue
                 pos2 = 0 if self.slot[s2][0] == q else 1
-                mate = self.slot[s2][1 - pos2]
+                if (s2, pos2) in moved:
+                    continue
+                mate = moved.get((s2, 1 - pos2), self.slot[s2][1 - pos2])
                 day2, month2 = self.s_day[s2], self.s_month[s2]
                 if p not in self.avail_set[s2] or mate == p:
                     continue
@@ -532,16 +603,20 @@ class _Planner:
                 break
             if found:
                 break
-        self._swap_cache[key] = found
+        if not moved:
+            self._swap_cache[key] = found
         return found
 
-    def _places_of(self, node: tuple[int, int, int]) -> list[int]:
+    def _places_of(
+        self, node: tuple[int, int, int], moved: dict[tuple[int, int], int]
+    ) -> list[int]:
         person, kind, value = node
         if kind == 1:
             return [value]
+        places = sorted(self.held[person])
         if kind == 2:
-            return sorted(s for s in self.held[person] if self.s_month[s] == value)
-        return sorted(self.held[person])
+            places = [s for s in places if self.s_month[s] == value]
+        return [s for s in places if self._holds(person, s, moved)]
 
     def _paths(
         self, person: int | None, open_place: tuple[int, int] | None, limit: int | None
@@ -570,13 +645,14 @@ class _Planner:
             return [place for step in reversed(steps) for place in step]
 
         def visit(
-            from_node: tuple[int, int, int], s: int, pos: int
+            from_node: tuple[int, int, int], s: int, pos: int, before: list[tuple[int, int, int]]
         ) -> Iterator[list[tuple[int, int, int]]]:
-            for c, need, step in self._takers(s, pos):
+            moved = {(ms, mpos): who for ms, mpos, who in before}
+            for c, need, step in self._takers(s, pos, moved):
                 self.work += 1
                 if need is None:
                     if limit is None or self.count[c] <= limit:
-                        yield [*chain(from_node), *step]
+                        yield [*before, *step]
                     node = (c, 0, 0)
                 else:
                     node = (c, need[0] + 1, need[1])
@@ -589,14 +665,16 @@ class _Planner:
                     queue.append(node)
 
         if open_place is not None:
-            yield from visit(root, *open_place)
+            yield from visit(root, *open_place, [])
         while queue:
             if self.work > self.work_limit:
                 return
             node = queue.popleft()
-            for s in self._places_of(node):
+            before = chain(node)
+            moved = {(ms, mpos): who for ms, mpos, who in before}
+            for s in self._places_of(node, moved):
                 pos = 0 if self.slot[s][0] == node[0] else 1
-                yield from visit(node, s, pos)
+                yield from visit(node, s, pos, before)
 
     def _apply(self, path: list[tuple[int, int, int]]) -> bool:
         """Carry out a chain of hand-overs if the result keeps every hard rule."""
@@ -659,12 +737,146 @@ class _Planner:
         self.wide = True
         while self.work < self.work_limit:
             changed = self.fill_open()
+            changed = self._fill_months() or changed
             changed = self.balance() or changed
             if self._settled():
                 return
             changed = self._rebuild_pass() or changed
             if not changed:
+                changed = self._deep_pass()
+            if not changed:
                 return
+
+    def _fill_months(self) -> bool:
+        """Re-plan each month that has open places, if a search finds more places to fill.
+
+        A bounded depth-first search over that month's sessions (every valid pair, one
+        person alone, or nobody), keeping monthly limits and one session a day. It only
+        replaces the month when it fills strictly more places.
+        """
+        changed = False
+        months = sorted({self.s_month[s] for s, pair in enumerate(self.slot) if -1 in pair})
+        for month in months:
+            if self.work > self.work_limit:
+                break
+            if self._month_tried.get(month) == self.month_version[month]:
+                continue  # searched as it stands, and nothing better was found
+            if self._fill_month(month):
+                changed = True
+            else:
+                self._month_tried[month] = self.month_version[month]
+        return changed
+
+    def _fill_month(self, month: int) -> bool:
+        window = [s for s in range(len(self.sessions)) if self.s_month[s] == month]
+        filled = sum(1 for s in window for i in self.slot[s] if i >= 0)
+        base = list(self.count)
+        for s in window:
+            for i in self.slot[s]:
+                if i >= 0:
+                    base[i] -= 1
+        options: list[list[tuple[int, ...]]] = []
+        for s in window:
+            rule = self.s_rule[s]
+            ok = self.pair_ok[rule]
+            people = self.avail[s]
+            found: list[tuple[int, ...]] = [
+                (a, b) for k, a in enumerate(people) for b in people[k + 1 :] if ok[a][b]
+            ]
+            found += [(a,) for a in people if self.alone_ok[rule][a]]
+            found.sort(key=lambda o: (-len(o), sum(base[i] for i in o), o))
+            found.append(())
+            options.append(found)
+        # Within a day, the session with the fewest ways to fill it goes first.
+        order = sorted(range(len(window)), key=lambda k: (self.s_day[window[k]], len(options[k])))
+        window = [window[k] for k in order]
+        options = [options[k] for k in order]
+        size = len(window)
+        days = [self.s_day[s] for s in window]
+        starts = [k for k in range(size) if k == 0 or days[k] != days[k - 1]]
+        # The most places each day could take on its own, found exactly (days are small).
+        day_max: dict[int, int] = {}
+        for k0 in starts:
+            k1 = k0
+            while k1 < size and days[k1] == days[k0]:
+                k1 += 1
+            day_max[days[k0]] = _most_filled(options[k0:k1])
+        # rest[k]: the most places sessions k… could add. From a day's first session it is
+        # exact per day; inside a day, each remaining session's best on its own.
+        rest = [0] * (size + 1)
+        for k in range(size - 1, -1, -1):
+            nxt = k + 1
+            while nxt < size and days[nxt] == days[k]:
+                nxt += 1
+            if k in starts:
+                rest[k] = day_max[days[k]] + rest[nxt]
+            else:
+                rest[k] = sum(len(options[j][0]) for j in range(k, nxt)) + rest[nxt]
+        if rest[0] <= filled:
+            return False
+        # Days each person could still be placed on, from each day's first session on.
+        avail_days_from: list[list[int]] = [[0] * (size + 1) for _ in range(self.n)]
+        for i in range(self.n):
+            running = 0
+            seen_day = None
+            for k in range(size - 1, -1, -1):
+                if i in self.avail_set[window[k]] and days[k] != seen_day:
+                    running += 1
+                    seen_day = days[k]
+                avail_days_from[i][k] = running
+        used = [0] * self.n
+        busy: set[tuple[int, int]] = set()
+        choice: list[tuple[int, ...]] = [()] * size
+        best: list[tuple[int, ...]] | None = None
+        best_filled = filled
+        budget = _MONTH_SEARCH_NODES
+        start_set = set(starts)
+
+        def people_bound(k: int) -> int:
+            return sum(
+                min(self.cap_left[i][month] - used[i], avail_days_from[i][k]) for i in range(self.n)
+            )
+
+        def search(k: int, so_far: int) -> None:
+            nonlocal best, best_filled, budget
+            budget -= 1
+            if so_far + rest[k] <= best_filled or budget <= 0:
+                return
+            if k == size:
+                best, best_filled = list(choice), so_far
+                return
+            if k in start_set and k > 0:
+                budget -= self.n
+                if so_far + people_bound(k) <= best_filled:
+                    return
+            day = days[k]
+            for option in options[k]:
+                if any((i, day) in busy or used[i] >= self.cap_left[i][month] for i in option):
+                    continue
+                for i in option:
+                    used[i] += 1
+                    busy.add((i, day))
+                choice[k] = option
+                search(k + 1, so_far + len(option))
+                for i in option:
+                    used[i] -= 1
+                    busy.discard((i, day))
+                if so_far + rest[k] <= best_filled or budget <= 0:
+                    return
+
+        search(0, 0)
+        self.work += _MONTH_SEARCH_NODES - budget
+        if best is None:
+            return False
+        for s in window:
+            for pos in (0, 1):
+                if self.slot[s][pos] >= 0:
+                    self._unset(s, pos)
+        for s, option in zip(window, best, strict=True):
+            for pos, i in enumerate(option):
+                self._set(s, pos, i)
+        self._swap_cache.clear()
+        return True
 
     def _settled(self) -> bool:
         """True when the rota is provably as good as it gets."""
@@ -727,6 +939,8 @@ class _Planner:
         """
         changed = False
         for s in range(len(self.sessions)):
+            if self.work > self.work_limit:
+                break
             if self._rebuild(s):
                 changed = True
         return changed
@@ -750,7 +964,14 @@ class _Planner:
             sum(c * c for c in counts),
         )
 
-    def _rebuild(self, s: int) -> bool:
+    def _rebuild(self, s: int, deep: bool = False) -> bool:
+        """Give session `s` the pair that improves the rota most, if any does.
+
+        With `deep`, also try a few pairs that make the counts no better on their own (they
+        take someone off a top count, or give someone on the bottom count a session), each
+        followed by improving transfers from whoever gained, keeping the first combination
+        that ends better than it started.
+        """
         day, month = self.s_day[s], self.s_month[s]
         rule = self.s_rule[s]
         current = [i for i in self.slot[s] if i >= 0]
@@ -770,11 +991,13 @@ class _Planner:
         shape = self._shape()
         best: tuple[int, tuple[int, ...]] | None = None
         best_people: tuple[int, ...] = ()
+        sideways: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
         options: list[tuple[int, ...]] = [
             (a, b) for k, a in enumerate(free) for b in free[k + 1 :] if ok[a][b]
         ]
         if len(current) < 2:
             options += [(a,) for a in free if self.alone_ok[rule][a]]
+        self.work += len(options)
         for people in options:
             gain = len(people) - len(current)
             if gain < 0:
@@ -795,18 +1018,64 @@ class _Planner:
                 continue
             score = (-gain, self._shape(delta))
             if gain == 0 and score[1] >= shape:
+                if deep and touches_edge:
+                    sideways.append((score[1], people))
                 continue
             if best is None or score < best:
                 best, best_people = score, people
-        if best is None:
+        if best is not None:
+            self._set_pair(s, best_people)
+            return True
+        if not deep:
             return False
+        sideways.sort()
+        for _, people in sideways[:_DEEP_TRIES]:
+            before = [tuple(pair) for pair in self.slot]
+            gained = sorted((i for i in people if i not in current), key=lambda i: (-count[i], i))
+            self._set_pair(s, people)
+            for person in gained:
+                for path in self._paths(person, None, count[person] - 2):
+                    if self._apply(path):
+                        break
+            if self._shape() < shape:
+                return True
+            self._restore(before)
+        return False
+
+    def _set_pair(self, s: int, people: tuple[int, ...]) -> None:
         for pos in (0, 1):
             if self.slot[s][pos] >= 0:
                 self._unset(s, pos)
-        for pos, i in enumerate(best_people):
+        for pos, i in enumerate(people):
             self._set(s, pos, i)
         self._swap_cache.clear()
-        return True
+
+    def _restore(self, before: list[tuple[int, ...]]) -> None:
+        changed = [s for s, pair in enumerate(before) if tuple(self.slot[s]) != pair]
+        for s in changed:
+            for pos in (0, 1):
+                if self.slot[s][pos] >= 0:
+                    self._unset(s, pos)
+        for s in changed:
+            for pos, i in enumerate(before[s]):
+                if i >= 0:
+                    self._set(s, pos, i)
+        self._swap_cache.clear()
+
+    def _deep_pass(self) -> bool:
+        """Deep rebuilds of the sessions of everyone on the top count, until one works."""
+        eligible = self.eligible
+        if not eligible:
+            return False
+        high = max(self.count[i] for i in eligible)
+        top = [i for i in eligible if self.count[i] == high]
+        sessions = sorted({s for i in top for s in self.held[i]})
+        for s in sessions:
+            if self.work > self.work_limit:
+                return False
+            if self._rebuild(s, deep=True):
+                return True
+        return False
 
     # -- results ---------------------------------------------------------------------------
 
@@ -862,6 +1131,7 @@ class _Planner:
             spread=self.spread(),
             sessions={facs[i].id: self.count[i] for i in self.eligible},
             leads={facs[i].id: leads[i] for i in self.eligible},
+            spread_bound=self.spread_bound(),
         )
 
     def _roles(

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
+from voicesgroup import consent
 from voicesgroup.errors import NotFound
 from voicesgroup.models import (
+    ConsentEvent,
     ConsentScope,
     CopingStrategy,
     Debrief,
@@ -104,12 +107,38 @@ def present_people(session: Session, names: Mapping[UUID, str]) -> list[PresentP
 
 
 def members_by_name_allowed(store: Store) -> list[Member]:
-    """Members who have said yes to being on the attendance list by name, by name."""
+    """Members who have said yes to being on the attendance list by name, by name.
+
+    Reads every consent record once (not once per member): a big club's list stays quick.
+    """
+    events_of: dict[UUID, list[ConsentEvent]] = defaultdict(list)
+    for event in store.consent_events():
+        events_of[event.member_id].append(event)
     return [
         member
         for member in store.members()
-        if store.has_consent(member.id, ConsentScope.ATTENDANCE_BY_NAME)
+        if consent.has_consent(events_of[member.id], member.id, ConsentScope.ATTENDANCE_BY_NAME)
     ]
+
+
+REGULARS_MONTHS = 12
+
+
+def known_members(
+    store: Store, session: Session, allowed: list[Member], months: int = REGULARS_MONTHS
+) -> list[Member]:
+    """The group's known members for the attendance list: those in `allowed` who were here
+    by name in the group's sessions of the last `months` months, or are here now; by name.
+
+    Anyone else who agreed to be listed is found by name (a short list stays usable in the
+    room, whatever the size of the whole club).
+    """
+    since = session.date - dt.timedelta(days=round(months * 30.4))
+    seen = set(session.named_member_ids)
+    for earlier in store.sessions(session.group_id):
+        if earlier.date >= since:
+            seen.update(earlier.named_member_ids)
+    return [member for member in allowed if member.id in seen]
 
 
 def names_mentioned(text: str, names: Iterable[str]) -> list[str]:
@@ -539,3 +568,16 @@ def session_in_progress(store: Store, group_id: UUID | None = None) -> Session |
     if not found:
         return None
     return max(found, key=lambda session: session.started_at or session.created_at)
+
+
+def describe_in_progress(store: Store, session: Session) -> str:
+    """One sentence saying which session is in progress and where it was (no names)."""
+    group = store.group(session.group_id)
+    template = template_for(group)
+    phase = phase_of(session, template)
+    index = min(session.current_phase, len(template.phases) - 1)
+    started = f" at {session.started_at:%H:%M}" if session.started_at else ""
+    return (
+        f"{group.name}, started{started} on {session.date:%a %d %b}: part {index + 1} of "
+        f"{len(template.phases)} ({phase.title}), {session.head_count} in the room."
+    )

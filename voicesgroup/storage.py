@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import errno
 import glob
-import hashlib
 import os
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -26,6 +26,8 @@ from tinydb.storages import Storage
 from voicesgroup.errors import ChangedOnDisk, DamagedFile, SaveFailed
 
 TEMP_SUFFIX = ".vg-tmp"
+ENCRYPTED_MAGIC = b"VOICESGROUP-ENC\n"
+"""How an encrypted data file begins (see crypto.py); checked without loading the crypto."""
 APP_MARK = "voicesgroup"
 META_TABLE = "_meta"
 
@@ -48,7 +50,7 @@ class FileSignature:
     inode: int
     size: int
     mtime_ns: int
-    digest: bytes
+    checksum: int
 
     @classmethod
     def of(cls, path: Path, blob: bytes | None = None) -> FileSignature | None:
@@ -60,13 +62,18 @@ class FileSignature:
                 blob = path.read_bytes()
         except FileNotFoundError:
             return None
-        digest = hashlib.blake2b(blob, digest_size=16).digest()
-        return cls(stat.st_ino, stat.st_size, stat.st_mtime_ns, digest)
+        # A checksum, not a cryptographic hash: it only has to notice a change, and fast.
+        return cls(stat.st_ino, stat.st_size, stat.st_mtime_ns, zlib.crc32(blob))
 
 
 def temp_files_of(path: Path) -> list[Path]:
     """Temporary files a save of `path` may have left behind if it was killed."""
     return sorted(path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_SUFFIX}"))
+
+
+def looks_encrypted(blob: bytes) -> bool:
+    """True when `blob` is an encrypted voicesgroup file (by its first bytes)."""
+    return blob.startswith(ENCRYPTED_MAGIC)
 
 
 def fsync_folder(folder: Path) -> None:
@@ -192,6 +199,7 @@ class SafeStorage(Storage):
         self.unsaved = False
         self.autosave = True
         self._defer_depth = 0
+        self._after_commit: list[Callable[[], None]] = []
         self._save_lock = threading.Lock()
         self.saves = 0
 
@@ -274,11 +282,24 @@ class SafeStorage(Storage):
         except BaseException:
             self._data = orjson.loads(snapshot)
             self.unsaved = was_unsaved
+            if not self._defer_depth - 1:
+                self._after_commit.clear()
             raise
         finally:
             self._defer_depth -= 1
-        if not self._defer_depth and self.unsaved and self.autosave:
-            self.save()
+        if not self._defer_depth:
+            if self.unsaved and self.autosave:
+                self.save()
+            actions, self._after_commit = self._after_commit, []
+            for action in actions:
+                action()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once the outermost group of writes has succeeded (now, if none)."""
+        if self._defer_depth:
+            self._after_commit.append(action)
+        else:
+            action()
 
     def replace_data(self, data: dict[str, Any]) -> None:
         """Swap the whole in-memory data (used by rollback in the store)."""

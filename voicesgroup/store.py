@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import orjson
@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from voicesgroup import audit, consent, crypto, migrations
+from voicesgroup import audit, consent, migrations
 from voicesgroup.backups import rewrite_backups, take_backup
 from voicesgroup.errors import (
     Ambiguous,
@@ -63,11 +63,23 @@ from voicesgroup.storage import (
     FileSignature,
     SafeStorage,
     decode_document,
+    looks_encrypted,
     restore_hint,
     temp_files_of,
 )
 
+if TYPE_CHECKING:
+    from voicesgroup import crypto
+
 RecordT = TypeVar("RecordT", bound=Record)
+
+
+def _crypto():
+    """The encryption module, imported only when a file is encrypted (it is slow to load)."""
+    from voicesgroup import crypto
+
+    return crypto
+
 
 TABLES: dict[type[Record], str] = {
     Group: "groups",
@@ -252,8 +264,8 @@ class Store:
         if self._unlocked is None:
             return True
         try:
-            unlocked = crypto.unlock_with_passphrase(self.path.read_bytes(), passphrase)
-        except (crypto.CryptoError, OSError):
+            unlocked = _crypto().unlock_with_passphrase(self.path.read_bytes(), passphrase)
+        except (_crypto().CryptoError, OSError):
             return False
         return hmac.compare_digest(unlocked.data_key, self._unlocked.data_key)
 
@@ -262,13 +274,13 @@ class Store:
         if unlocked is None:
             self._storage.set_encoder(lambda blob: blob)
         else:
-            self._storage.set_encoder(lambda blob: crypto.seal(blob, unlocked))
+            self._storage.set_encoder(lambda blob: _crypto().seal(blob, unlocked))
 
     def set_passphrase(self, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
         """Encrypt the file and its backups; returns the recovery key, to be shown once."""
         if self.encrypted:
             raise StoreError("This file already has a passphrase; change it instead.")
-        unlocked, recovery_key = _crypto_call(crypto.create, passphrase, kdf)
+        unlocked, recovery_key = _crypto_call(_crypto().create, passphrase, kdf)
         self._rewrite_protected(unlocked, lambda old: _seal_backup(old, None, unlocked))
         self.audit("passphrase set")
         return recovery_key
@@ -278,7 +290,7 @@ class Store:
         if self._unlocked is None:
             raise StoreError("This file has no passphrase yet; set one first.")
         old = self._unlocked
-        unlocked = _crypto_call(crypto.change_passphrase, old, new_passphrase, kdf)
+        unlocked = _crypto_call(_crypto().change_passphrase, old, new_passphrase, kdf)
         self._rewrite_protected(unlocked, lambda blob: _seal_backup(blob, old, unlocked))
         self.audit("passphrase changed")
 
@@ -304,7 +316,7 @@ class Store:
         rewrite_backups(self.path, convert_backup)
 
     def _verify_blob(self, blob: bytes) -> None:
-        plaintext = crypto.open_sealed(blob, self._unlocked) if self._unlocked else blob
+        plaintext = _crypto().open_sealed(blob, self._unlocked) if self._unlocked else blob
         if orjson.loads(plaintext) != self._storage.read():
             raise StoreError("The re-encrypted file did not read back the same; nothing changed.")
 
@@ -440,6 +452,27 @@ class Store:
             self._where(ConsentEvent, member_id=member_id) if member_id else self._all(ConsentEvent)
         )
         return sorted(events, key=lambda event: (event.on, event.created_at))
+
+    def consents_by_member(self) -> dict[UUID, set[ConsentScope]]:
+        """Every member's current consents, grouping the events once (for lists)."""
+        events_by_member: dict[UUID, list[ConsentEvent]] = {}
+        for event in self._all(ConsentEvent):
+            events_by_member.setdefault(event.member_id, []).append(event)
+        return {
+            member_id: consent.current_scopes(events, member_id)
+            for member_id, events in events_by_member.items()
+        }
+
+    def events_by_member(self) -> dict[UUID, list[ConsentEvent]]:
+        """Consent events grouped by member, oldest first."""
+        grouped: dict[UUID, list[ConsentEvent]] = {}
+        for event in self.consent_events():
+            grouped.setdefault(event.member_id, []).append(event)
+        return grouped
+
+    def count_raw(self, model: type[Record], keep: Callable[[dict[str, Any]], bool]) -> int:
+        """How many stored documents pass `keep`, without building models (for counts)."""
+        return sum(1 for doc in self._storage.read().get(TABLES[model], {}).values() if keep(doc))
 
     def current_consents(self, member_id: UUID) -> set[ConsentScope]:
         return consent.current_scopes(self.consent_events(member_id), member_id)
@@ -638,18 +671,25 @@ class Store:
         changed: it belongs to other records and people.
         """
         member = self.member(member_id)
+        report = ForgetReport(0, 0, [])
         with self.batch():
             self._forget_records(member_id)
+            self._storage.after_commit(partial(self._forget_in_backups, member_id, report))
+        report.mentions.extend(self.mentions_of(member.display_name))
+        return report
+
+    def _forget_in_backups(self, member_id: UUID, report: ForgetReport) -> None:
         # The data file goes first, so the backups are never cleaner than the file itself
         # and a crash in between leaves nothing to undo.
         self._storage.save()
-        rewritten, erased = rewrite_backups(
+        report.backups_rewritten, report.backups_erased = rewrite_backups(
             self.path, partial(self._backup_without, member_id), erase_unreadable=True
         )
         self.audit(
-            "member forgotten", f"{rewritten} backup(s) rewritten, {erased} unreadable erased"
+            "member forgotten",
+            f"{report.backups_rewritten} backup(s) rewritten, "
+            f"{report.backups_erased} unreadable erased",
         )
-        return ForgetReport(rewritten, erased, self.mentions_of(member.display_name))
 
     def _forget_records(self, member_id: UUID) -> None:
         self._anonymise_attendance(member_id)
@@ -666,15 +706,15 @@ class Store:
     def _backup_without(self, member_id: UUID, blob: bytes) -> bytes | None:
         """A backup's bytes with one member forgotten, or None when it cannot be read."""
         try:
-            plaintext = crypto.open_sealed(blob, self._unlocked) if self._unlocked else blob
+            plaintext = _crypto().open_sealed(blob, self._unlocked) if self._unlocked else blob
             data = decode_document(plaintext, self.path)
-        except (crypto.CryptoError, StoreError):
+        except (_crypto().CryptoError, StoreError):
             return None
         copy = Store.in_memory(data, self.path)
         if str(member_id) in copy._ids(TABLES[Member]):
             copy._forget_records(member_id)
         cleaned = orjson.dumps(copy.storage.read())
-        return crypto.seal(cleaned, self._unlocked) if self._unlocked else cleaned
+        return _crypto().seal(cleaned, self._unlocked) if self._unlocked else cleaned
 
     def mentions_of(self, name: str) -> list[str]:
         """Where a name still appears as a whole word in stored free text, in plain words."""
@@ -757,7 +797,7 @@ class Store:
         return orjson.dumps(self._storage.read())
 
 
-@dataclass(frozen=True)
+@dataclass
 class ForgetReport:
     """What forgetting a member did beyond the data file, and what it left for a person."""
 
@@ -786,7 +826,7 @@ def read_document(
     names `path`.
     """
     unlocked = None
-    if crypto.is_encrypted(blob):
+    if looks_encrypted(blob):
         blob, unlocked = _decrypt(blob, path, secret)
     data = decode_document(blob, path)
     version = data[META_TABLE]["1"].get("schema_version")
@@ -805,23 +845,23 @@ def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unl
         raise PassphraseNeeded(f"{path} is protected by a passphrase.")
     try:
         if secret.recovery_key is not None:
-            return crypto.open_with_recovery_key(blob, secret.recovery_key)
-        return crypto.open_with_passphrase(blob, secret.passphrase or "")
-    except crypto.WrongPassphrase as error:
+            return _crypto().open_with_recovery_key(blob, secret.recovery_key)
+        return _crypto().open_with_passphrase(blob, secret.passphrase or "")
+    except _crypto().WrongPassphrase as error:
         raise WrongPassphrase(f"{error} Nothing was changed.") from None
-    except crypto.NewerFormat:
+    except _crypto().NewerFormat:
         raise NewerVersion(
             f"{path} was encrypted by a newer version of voicesgroup. It was left untouched: "
             "please update."
         ) from None
-    except crypto.CryptoError as error:
+    except _crypto().CryptoError as error:
         raise DamagedFile(f"{path}: {error} {restore_hint(path)}") from None
 
 
 def _crypto_call(function: Callable[..., Any], *args: Any) -> Any:
     try:
         return function(*args)
-    except crypto.CryptoError as error:
+    except _crypto().CryptoError as error:
         raise StoreError(str(error)) from None
 
 
@@ -830,12 +870,12 @@ def _seal_backup(
 ) -> bytes | None:
     """A backup under the new key, or None when it cannot be read with the current one."""
     try:
-        plaintext = crypto.open_sealed(blob, old) if old else blob
-    except crypto.CryptoError:
+        plaintext = _crypto().open_sealed(blob, old) if old else blob
+    except _crypto().CryptoError:
         return None
-    if crypto.is_encrypted(plaintext):
+    if looks_encrypted(plaintext):
         return None
-    return crypto.seal(plaintext, new) if new else plaintext
+    return _crypto().seal(plaintext, new) if new else plaintext
 
 
 def _first_error(error: ValidationError) -> str:

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.conftest import OsSpy, listing, mode_of
-from voicesgroup import crypto, storage
+from voicesgroup import backups, crypto, storage
 from voicesgroup.backups import (
     KEEP_DAYS,
     KEEP_NEWEST,
@@ -445,6 +445,12 @@ def test_a_backup_that_cannot_be_written_is_a_clear_store_error(
 ) -> None:
     before = demo_path.read_bytes()
     monkeypatch.setattr(storage, "os", OsSpy(fail="write", error=errno.ENOSPC))
+
+    def no_links(*args: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    # A backup is a hard link where the disk allows it; without links it is a copy.
+    monkeypatch.setattr(backups.os, "link", no_links)
     with pytest.raises(StoreError, match="the disk is full") as caught:
         Store.open(demo_path)
     assert str(demo_path) in str(caught.value)

@@ -1,0 +1,133 @@
+"""`voicesgroup rota …`: plan the facilitator rota, show it, export it as a calendar.
+
+The printed rota is `voicesgroup print rota`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+
+from voicesgroup.cli import CommandError, add_command, open_store, print_table
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `rota generate`, `rota show` and `rota ics`."""
+    rota = add_command(commands, "rota", _needs_action, "plan, show or export the facilitator rota")
+    actions = rota.add_subparsers(title="actions", metavar="ACTION")
+
+    def action(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        parser = actions.add_parser(name, help=help_text, description=help_text)
+        parser.add_argument(
+            "--db", metavar="PATH", default=argparse.SUPPRESS, help="the data file to use"
+        )
+        parser.set_defaults(handler=handler)
+        return parser
+
+    generate = action(
+        "generate",
+        cmd_generate,
+        "plan who leads and co-facilitates; replaces drafts in those weeks, keeps published",
+    )
+    which = generate.add_mutually_exclusive_group(required=True)
+    which.add_argument("--group", metavar="NAME", help="one group, by name (or id)")
+    which.add_argument("--all", action="store_true", help="every group together")
+    generate.add_argument(
+        "--weeks", type=int, required=True, metavar="N", help="how many weeks to plan"
+    )
+    generate.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help="the first day to plan, YYYY-MM-DD (default: today)",
+    )
+    generate.add_argument(
+        "--publish", action="store_true", help="publish the new sessions at once (not drafts)"
+    )
+
+    show = action("show", cmd_show, "the rota: each session with lead, co, status and reason")
+    show.add_argument("--group", metavar="NAME", help="one group (default: all)")
+    show.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    ics = action("ics", cmd_ics, "the published rota as a calendar file (.ics), one event each")
+    ics.add_argument("--facilitator", metavar="NAME", help="only this facilitator's sessions")
+    ics.add_argument("--out", required=True, metavar="FILE.ics", help="where to write it")
+    ics.add_argument("--drafts", action="store_true", help="include draft sessions too")
+
+
+def _needs_action(args: argparse.Namespace) -> int:
+    raise CommandError("say what to do: voicesgroup rota generate|show|ics (see --help)")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Plan the rota and save it; open sessions are listed with the reason."""
+    from voicesgroup.rota_plan import (
+        GenerateRequest,
+        check_weeks,
+        day_words,
+        generate_rota,
+        parse_date,
+        rota_lines,
+    )
+
+    check_weeks(args.weeks)
+    start = parse_date(args.start, "start date") if args.start else dt.date.today()
+    with open_store(args) as store:
+        group_id = store.find_group(args.group).id if args.group else None
+        outcome = generate_rota(
+            store, GenerateRequest(group_id, start, args.weeks), publish=args.publish
+        )
+        names = {line.id: line.group for line in rota_lines(store, group_id)}
+    print(outcome.summary())
+    for item in outcome.open_sessions:
+        print(f"  open: {day_words(item.date)}, {names.get(item.id, '')}: {item.reason}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print the stored rota as a table or JSON."""
+    from voicesgroup.rota_plan import rota_lines
+
+    with open_store(args, readonly=True) as store:
+        group_id = store.find_group(args.group).id if args.group else None
+        lines = rota_lines(store, group_id)
+    if args.json:
+        print(json.dumps([line.as_dict() for line in lines], ensure_ascii=False, indent=2))
+        return 0
+    if not lines:
+        print("No rota yet: plan one with `voicesgroup rota generate`.")
+        return 0
+    print_table(
+        [
+            {
+                "date": f"{line.date:%a %Y-%m-%d}",
+                "group": line.group,
+                "lead": line.lead or "(open)",
+                "co": line.co or "(open)",
+                "status": line.status,
+                "reason": line.reason,
+            }
+            for line in lines
+        ]
+    )
+    return 0
+
+
+def cmd_ics(args: argparse.Namespace) -> int:
+    """Write the rota (or one facilitator's part of it) as an .ics file."""
+    from voicesgroup.rota_plan import calendar_file
+    from voicesgroup.storage import write_atomically
+
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise CommandError(f"{out} is a folder; give a file name ending in .ics")
+    with open_store(args) as store:
+        person = store.find_facilitator(args.facilitator) if args.facilitator else None
+        ics, count = calendar_file(store, person.id if person else None, include_drafts=args.drafts)
+        write_atomically(out, ics)
+        store.audit("exported", "facilitator rota calendar")
+    whose = f" for {person.display_name}" if person else ""
+    print(f"Wrote {count} session{'s' if count != 1 else ''}{whose} to {out}")
+    return 0

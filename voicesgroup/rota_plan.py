@@ -1,0 +1,725 @@
+"""The facilitator rota as the app and the command line use it: glue between the store and
+`voicesgroup.rota` (which plans, suggests cover and reviews, as pure functions).
+
+Here live the rules about *the stored rota*:
+
+- Generating replaces the DRAFT sessions of the chosen groups in the chosen weeks and keeps
+  every PUBLISHED one. Everything that stays on the rota (published sessions, sessions before
+  the start, other groups' drafts) is the planner's history, so nobody is put on two sessions
+  in a day or over their monthly limit because of a session planned earlier.
+- Publishing turns drafts into the rota people rely on. Every change to a session (publishing,
+  a swap, cover, a place left open) appends a line to its history.
+- A change may not add a rule break: it is checked against the hard rules (training pairs,
+  nobody twice a day, availability, monthly limits, requests not to be paired, the women
+  facilitator rule) before and after, and refused with a clear sentence when it would break
+  one that was not already broken.
+
+No Textual here: the UI and the CLI both call these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+from uuid import UUID, uuid5
+
+from voicesgroup import rota
+from voicesgroup.errors import VoicesGroupError
+from voicesgroup.models import (
+    WEEKDAYS,
+    Facilitator,
+    Group,
+    RotaAssignment,
+    RotaChange,
+    RotaStatus,
+    SessionStatus,
+    TrainingStatus,
+)
+from voicesgroup.store import Store
+
+Role = Literal["lead", "co"]
+DEFAULT_WEEKS = 8
+_SET_ASIDE = UUID("5b0c1f5e-7a2d-4c47-9a51-3f4f6f0d2a10")
+"""Namespace for the stand-in group ids of published sessions kept inside a regenerated range
+(see `prepare_generation`)."""
+
+
+class RotaChangeRefused(VoicesGroupError):
+    """A change to the rota would break a hard rule; the message says which, in words."""
+
+
+# --------------------------------------------------------------------------------------------
+# Reading what people type
+
+
+def parse_date(text: str, what: str = "date") -> dt.date:
+    """A date written as YYYY-MM-DD; a clear one-line error for anything else."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise rota.RotaInputError(f"Give a {what}, written as YYYY-MM-DD.")
+    try:
+        return dt.date.fromisoformat(cleaned)
+    except ValueError:
+        raise rota.RotaInputError(
+            f"{cleaned!r} is not a {what} this app can read: write it as YYYY-MM-DD, "
+            "for example 2026-12-01."
+        ) from None
+
+
+def parse_weeks(text: str) -> int:
+    """A number of weeks (1 to the planner's limit); a clear one-line error otherwise."""
+    cleaned = text.strip()
+    try:
+        weeks = int(cleaned)
+    except ValueError:
+        raise rota.RotaInputError(f"{cleaned!r} is not a number of weeks.") from None
+    check_weeks(weeks)
+    return weeks
+
+
+def check_weeks(weeks: int) -> None:
+    """Refuse a number of weeks the planner cannot use, in the planner's own words."""
+    if weeks <= 0:
+        raise rota.RotaInputError(f"A rota needs at least one week (got {weeks}).")
+    if weeks > rota.MAX_WEEKS:
+        raise rota.RotaInputError(f"A rota can cover at most {rota.MAX_WEEKS} weeks (got {weeks}).")
+
+
+def day_words(day: dt.date) -> str:
+    """A date as people say it on a rota: 'Tue 1 Dec 2026'."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def short_day(day: dt.date) -> str:
+    """A date for a narrow column: 'Tue 1 Dec'."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def role_words(role: Role) -> str:
+    return "lead" if role == "lead" else "co-facilitator"
+
+
+def availability_words(person: Facilitator, today: dt.date) -> str:
+    """A facilitator's availability in a few words: 'not Thu; 3 a month at most; away 16 Dec'."""
+    bits: list[str] = []
+    if person.unavailable_weekdays:
+        days = "/".join(WEEKDAYS[d][:3] for d in sorted(person.unavailable_weekdays))
+        bits.append(f"not {days}")
+    if person.max_per_month is not None:
+        bits.append(f"{person.max_per_month} a month at most")
+    coming = sorted((r for r in person.dates_off if r.end >= today), key=lambda r: r.start)
+    if coming:
+        first = coming[0]
+        when = f"{first.start.day} {first.start:%b}"
+        if first.end != first.start:
+            when += f" to {first.end.day} {first.end:%b}"
+        more = f" (+{len(coming) - 1})" if len(coming) > 1 else ""
+        bits.append(f"away {when}{more}")
+    return "; ".join(bits) or "any day"
+
+
+# --------------------------------------------------------------------------------------------
+# Generating
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    """What to plan: one group (or all when `group_id` is None), `weeks` weeks from `start`."""
+
+    group_id: UUID | None
+    start: dt.date
+    weeks: int
+
+    @property
+    def end(self) -> dt.date:
+        """The first day after the planned weeks."""
+        return self.start + dt.timedelta(weeks=self.weeks)
+
+
+@dataclass(frozen=True)
+class PreparedGeneration:
+    """Everything `rota.generate` needs, read from the store, plus what the result replaces."""
+
+    request: GenerateRequest
+    groups: list[Group]
+    facilitators: list[Facilitator]
+    history: list[RotaAssignment]
+    replaced_ids: list[UUID]
+    fixed: frozenset[tuple[UUID, dt.date]]
+    """Sessions in the range that are already published: kept, never planned again."""
+
+    @property
+    def label(self) -> str:
+        """'all groups' or the group's name."""
+        if self.request.group_id is None:
+            return "all groups"
+        return self.groups[0].name
+
+
+@dataclass(frozen=True)
+class GenerateOutcome:
+    """What generating did to the stored rota."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+    added: list[RotaAssignment]
+    open_sessions: list[RotaAssignment]
+    replaced: int
+    kept_published: int
+    spread: int
+    published: bool
+
+    def summary(self) -> str:
+        """One or two sentences for a notification or the terminal."""
+        last = self.end - dt.timedelta(days=1)
+        state = "published" if self.published else "drafts until published"
+        words = (
+            f"Planned {len(self.added)} session{'s' if len(self.added) != 1 else ''} for "
+            f"{self.label}, {day_words(self.start)} to {day_words(last)} ({state})."
+        )
+        if self.kept_published:
+            words += f" Kept {self.kept_published} already published."
+        if self.open_sessions:
+            count = len(self.open_sessions)
+            words += f" {count} still need{'s' if count == 1 else ''} a facilitator."
+        else:
+            words += " Every place is filled."
+        return words + f" Spread {self.spread}."
+
+
+def prepare_generation(store: Store, request: GenerateRequest) -> PreparedGeneration:
+    """Read the groups, facilitators and kept rota for `request` (nothing is changed yet).
+
+    Raises `rota.RotaInputError` (one sentence) for an impossible request.
+    """
+    check_weeks(request.weeks)
+    if request.group_id is None:
+        groups = store.groups()
+        if not groups:
+            raise rota.RotaInputError("There are no groups to plan a rota for.")
+    else:
+        group = store.group(request.group_id)
+        if group.archived:
+            raise rota.RotaInputError(f"{group.name} is archived, so there is nothing to plan.")
+        groups = [group]
+    facilitators = store.facilitators()
+    if not facilitators:
+        raise rota.RotaInputError("There are no facilitators to put on the rota.")
+    chosen = {group.id for group in groups}
+    start, end = request.start, request.end
+
+    replaced: list[RotaAssignment] = []
+    kept: list[RotaAssignment] = []
+    for item in store.rota():
+        in_range = item.group_id in chosen and start <= item.date < end
+        (replaced if in_range and item.status is RotaStatus.DRAFT else kept).append(item)
+
+    planned = {(s.group_id, s.date) for s in rota.sessions_for(groups, start, request.weeks)}
+    fixed = frozenset((a.group_id, a.date) for a in kept if (a.group_id, a.date) in planned)
+    # The planner plans every meeting in the range again and ignores history for those it
+    # plans. A published session there is kept, so its people must count as busy that day:
+    # it goes into history under a stand-in group id, and its planned twin is dropped.
+    history = [
+        item.model_copy(update={"group_id": uuid5(_SET_ASIDE, str(item.group_id))})
+        if (item.group_id, item.date) in fixed
+        else item
+        for item in kept
+    ]
+    return PreparedGeneration(
+        request=request,
+        groups=groups,
+        facilitators=facilitators,
+        history=history,
+        replaced_ids=[item.id for item in replaced],
+        fixed=fixed,
+    )
+
+
+def plan_generation(prepared: PreparedGeneration) -> rota.RotaResult:
+    """Run the planner (pure: safe in a worker thread)."""
+    request = prepared.request
+    return rota.generate(
+        prepared.groups, prepared.facilitators, request.start, request.weeks, prepared.history
+    )
+
+
+def apply_generation(
+    store: Store,
+    prepared: PreparedGeneration,
+    result: rota.RotaResult,
+    *,
+    publish: bool = False,
+) -> GenerateOutcome:
+    """Replace the drafts in range with the new plan (one save), optionally publishing it."""
+    new = [a for a in result.assignments if (a.group_id, a.date) not in prepared.fixed]
+    if publish:
+        new = [_published(a) for a in new]
+    with store.batch():
+        store.delete_rota(prepared.replaced_ids)
+        store.save_rota(new)
+    request = prepared.request
+    return GenerateOutcome(
+        label=prepared.label,
+        start=request.start,
+        end=request.end,
+        added=new,
+        open_sessions=[a for a in new if a.is_open],
+        replaced=len(prepared.replaced_ids),
+        kept_published=len(prepared.fixed),
+        spread=result.spread,
+        published=publish,
+    )
+
+
+def generate_rota(
+    store: Store, request: GenerateRequest, *, publish: bool = False
+) -> GenerateOutcome:
+    """Prepare, plan and apply in one go (the command line's way)."""
+    prepared = prepare_generation(store, request)
+    return apply_generation(store, prepared, plan_generation(prepared), publish=publish)
+
+
+# --------------------------------------------------------------------------------------------
+# Publishing
+
+
+def _published(assignment: RotaAssignment) -> RotaAssignment:
+    return assignment.with_changes(
+        status=RotaStatus.PUBLISHED,
+        history=[*assignment.history, RotaChange(what="Published.")],
+    )
+
+
+def publish(store: Store, assignment_ids: Iterable[UUID]) -> int:
+    """Publish the drafts among `assignment_ids`; returns how many were published."""
+    wanted = set(assignment_ids)
+    drafts = [
+        _published(item)
+        for item in store.rota()
+        if item.id in wanted and item.status is RotaStatus.DRAFT
+    ]
+    if drafts:
+        store.save_rota(drafts)
+    return len(drafts)
+
+
+# --------------------------------------------------------------------------------------------
+# The rota in words
+
+
+@dataclass(frozen=True)
+class RotaLine:
+    """One session of the rota, in words, with the assignment behind it."""
+
+    assignment: RotaAssignment
+    group: str
+    lead: str
+    co: str
+
+    @property
+    def id(self) -> UUID:
+        return self.assignment.id
+
+    @property
+    def date(self) -> dt.date:
+        return self.assignment.date
+
+    @property
+    def status(self) -> str:
+        """'draft' or 'published', with 'open' added while a place is empty."""
+        status = self.assignment.status.value
+        return f"{status}, open" if self.assignment.is_open else status
+
+    @property
+    def is_draft(self) -> bool:
+        return self.assignment.status is RotaStatus.DRAFT
+
+    @property
+    def reason(self) -> str:
+        return self.assignment.reason
+
+    def as_dict(self) -> dict[str, object]:
+        """The line as plain data (for JSON)."""
+        return {
+            "id": str(self.id),
+            "date": self.date.isoformat(),
+            "weekday": WEEKDAYS[self.date.weekday()],
+            "group": self.group,
+            "lead": self.lead or None,
+            "co": self.co or None,
+            "status": self.assignment.status.value,
+            "open": self.assignment.is_open,
+            "reason": self.reason,
+            "history": [
+                {"on": change.on.isoformat(), "what": change.what}
+                for change in self.assignment.history
+            ],
+        }
+
+
+def rota_lines(store: Store, group_id: UUID | None = None) -> list[RotaLine]:
+    """The stored rota (one group's, or all), in date order then group name."""
+    groups = {group.id: group.name for group in store.groups(include_archived=True)}
+    people = {person.id: person.display_name for person in store.facilitators()}
+
+    def name(fid: UUID | None) -> str:
+        return people.get(fid, "someone no longer listed") if fid is not None else ""
+
+    lines = [
+        RotaLine(
+            item, groups.get(item.group_id, "a removed group"), name(item.lead_id), name(item.co_id)
+        )
+        for item in store.rota(group_id)
+    ]
+    lines.sort(key=lambda line: (line.date, line.group.casefold()))
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# Hard rules, for changes
+
+
+def _people_on(assignment: RotaAssignment) -> list[UUID]:
+    return [fid for fid in (assignment.lead_id, assignment.co_id) if fid is not None]
+
+
+def _month_name(day: dt.date) -> str:
+    return f"{day:%B %Y}"
+
+
+def _away(person: Facilitator, day: dt.date) -> str | None:
+    if day.weekday() in person.unavailable_weekdays:
+        return f"{person.display_name} cannot do {WEEKDAYS[day.weekday()]}s."
+    for off in person.dates_off:
+        if day in off:
+            return f"{person.display_name} is away {day_words(off.start)} to {day_words(off.end)}."
+    return None
+
+
+def _pair_problem(lead: Facilitator, co: Facilitator, group: Group) -> str | None:
+    rule = group.women_facilitator_rule
+    if rota.pair_allowed(lead, co, rule):
+        return None
+    for person, partner in ((lead, co), (co, lead)):
+        if (
+            person.training is TrainingStatus.IN_TRAINING
+            and partner.training is not TrainingStatus.EXPERIENCED
+        ):
+            return (
+                f"{person.display_name} is in training and needs an experienced partner; "
+                f"{partner.display_name} is {partner.training.label}."
+            )
+    if co.id in lead.avoids or lead.id in co.avoids:
+        return f"{lead.display_name} and {co.display_name} asked not to be paired."
+    if rule:
+        return (
+            f"{group.name} asks for a woman facilitator, and neither {lead.display_name} "
+            f"nor {co.display_name} is down as one."
+        )
+    return f"{lead.display_name} and {co.display_name} cannot be paired."
+
+
+def rule_problems(
+    assignment: RotaAssignment,
+    others: Sequence[RotaAssignment],
+    people: Mapping[UUID, Facilitator],
+    groups: Mapping[UUID, Group],
+) -> list[str]:
+    """Every hard rule `assignment` breaks, in words, given the rest of the rota (`others`)."""
+    problems: list[str] = []
+    group = groups.get(assignment.group_id)
+    group_names = {gid: g.name for gid, g in groups.items()}
+    day = assignment.date
+    if assignment.lead_id is not None and assignment.lead_id == assignment.co_id:
+        who = people.get(assignment.lead_id)
+        name = who.display_name if who else "The same person"
+        problems.append(f"{name} cannot be both lead and co-facilitator.")
+    for fid in dict.fromkeys(_people_on(assignment)):
+        person = people.get(fid)
+        if person is None:
+            problems.append("Someone on this session is no longer on the facilitator list.")
+            continue
+        name = person.display_name
+        if not person.active:
+            problems.append(f"{name} is not facilitating at the moment.")
+        away = _away(person, day)
+        if away:
+            problems.append(away)
+        same_day = [o for o in others if o.date == day and fid in _people_on(o)]
+        for other in same_day:
+            where = group_names.get(other.group_id, "another group")
+            problems.append(f"{name} is already on {where} that day ({short_day(day)}).")
+        if person.max_per_month is not None:
+            in_month = 1 + sum(
+                1
+                for o in others
+                if (o.date.year, o.date.month) == (day.year, day.month) and fid in _people_on(o)
+            )
+            if in_month > person.max_per_month:
+                problems.append(
+                    f"{name} would have {in_month} sessions in {_month_name(day)}, over their "
+                    f"limit of {person.max_per_month}."
+                )
+    lead = people.get(assignment.lead_id) if assignment.lead_id else None
+    co = people.get(assignment.co_id) if assignment.co_id else None
+    if lead is not None and lead.training is TrainingStatus.IN_TRAINING:
+        problems.append(
+            f"{lead.display_name} is in training, so cannot lead: someone experienced leads "
+            "beside them."
+        )
+    if lead is not None and co is not None and lead.id != co.id and group is not None:
+        pair = _pair_problem(lead, co, group)
+        if pair:
+            problems.append(pair)
+    return problems
+
+
+@dataclass(frozen=True)
+class _Context:
+    rota: dict[UUID, RotaAssignment]
+    people: dict[UUID, Facilitator]
+    groups: dict[UUID, Group]
+
+    @classmethod
+    def of(cls, store: Store) -> _Context:
+        return cls(
+            rota={item.id: item for item in store.rota()},
+            people={person.id: person for person in store.facilitators()},
+            groups={group.id: group for group in store.groups(include_archived=True)},
+        )
+
+    def get(self, assignment_id: UUID) -> RotaAssignment:
+        found = self.rota.get(assignment_id)
+        if found is None:
+            raise RotaChangeRefused("That session is no longer on the rota.")
+        return found
+
+    def name(self, fid: UUID | None) -> str:
+        person = self.people.get(fid) if fid is not None else None
+        return person.display_name if person else "someone no longer listed"
+
+    def place(self, assignment: RotaAssignment) -> str:
+        group = self.groups.get(assignment.group_id)
+        return f"{group.name if group else 'a removed group'} on {short_day(assignment.date)}"
+
+    def problems(self, changed: Mapping[UUID, RotaAssignment]) -> list[str]:
+        """Problems of the changed sessions, with the rest of the rota as changed too."""
+        everything = {**self.rota, **changed}
+        found: list[str] = []
+        for item in changed.values():
+            others = [o for o in everything.values() if o.id != item.id]
+            found.extend(rule_problems(item, others, self.people, self.groups))
+        return found
+
+    def refuse_new_problems(self, changed: Mapping[UUID, RotaAssignment]) -> None:
+        """Refuse the change when it breaks a hard rule that was not already broken."""
+        before = set(self.problems({key: self.rota[key] for key in changed}))
+        new = [problem for problem in self.problems(changed) if problem not in before]
+        if new:
+            raise RotaChangeRefused("Not changed: " + " ".join(dict.fromkeys(new)))
+
+
+def _with_change(assignment: RotaAssignment, what: str, **changes: object) -> RotaAssignment:
+    return assignment.with_changes(
+        **changes, history=[*assignment.history, RotaChange(what=what[:500])]
+    )
+
+
+def swap_roles(store: Store, assignment_id: UUID) -> RotaAssignment:
+    """The lead co-facilitates and the co-facilitator leads; kept as history."""
+    context = _Context.of(store)
+    item = context.get(assignment_id)
+    if item.lead_id is None or item.co_id is None:
+        raise RotaChangeRefused(
+            "Not changed: swapping roles needs two people, and this session has an open place."
+        )
+    lead, co = context.name(item.lead_id), context.name(item.co_id)
+    changed = _with_change(
+        item,
+        f"Roles swapped: {co} leads, {lead} co-facilitates.",
+        lead_id=item.co_id,
+        co_id=item.lead_id,
+    )
+    context.refuse_new_problems({item.id: changed})
+    store.save_rota([changed])
+    return changed
+
+
+def role_of(assignment: RotaAssignment, facilitator_id: UUID) -> Role:
+    """Whether `facilitator_id` leads or co-facilitates `assignment`."""
+    if assignment.lead_id == facilitator_id:
+        return "lead"
+    if assignment.co_id == facilitator_id:
+        return "co"
+    raise RotaChangeRefused("That facilitator is not on this session.")
+
+
+def _placed(role: Role, fid: UUID | None) -> dict[str, UUID | None]:
+    return {"lead_id": fid} if role == "lead" else {"co_id": fid}
+
+
+def swap_people(
+    store: Store,
+    first_id: UUID,
+    first_person: UUID,
+    second_id: UUID,
+    second_person: UUID,
+) -> tuple[RotaAssignment, RotaAssignment]:
+    """Two people trade places: each takes the other's role on the other's session."""
+    if first_id == second_id:
+        raise RotaChangeRefused(
+            "Not changed: both places are on the same session; swap roles instead."
+        )
+    context = _Context.of(store)
+    first, second = context.get(first_id), context.get(second_id)
+    first_role, second_role = role_of(first, first_person), role_of(second, second_person)
+    if first_person == second_person:
+        raise RotaChangeRefused("Not changed: that is the same person on both sessions.")
+    one, other = context.name(first_person), context.name(second_person)
+    new_first = _with_change(
+        first,
+        f"{one} swapped with {other} ({context.place(second)}): {other} is now "
+        f"{role_words(first_role)}.",
+        **_placed(first_role, second_person),
+    )
+    new_second = _with_change(
+        second,
+        f"{other} swapped with {one} ({context.place(first)}): {one} is now "
+        f"{role_words(second_role)}.",
+        **_placed(second_role, first_person),
+    )
+    context.refuse_new_problems({first.id: new_first, second.id: new_second})
+    store.save_rota([new_first, new_second])
+    return new_first, new_second
+
+
+def cover_suggestions(
+    store: Store, assignment_id: UUID, leaving_id: UUID
+) -> list[rota.CoverSuggestion]:
+    """Who could take over from `leaving_id` on that session, best first, with reasons."""
+    context = _Context.of(store)
+    item = context.get(assignment_id)
+    role_of(item, leaving_id)
+    return rota.suggest_cover(
+        item,
+        leaving_id,
+        list(context.people.values()),
+        list(context.rota.values()),
+        list(context.groups.values()),
+    )
+
+
+def apply_cover(
+    store: Store, assignment_id: UUID, leaving_id: UUID, cover: rota.CoverSuggestion
+) -> RotaAssignment:
+    """`leaving_id` can't make it and `cover` takes over (roles as suggested); kept as history."""
+    context = _Context.of(store)
+    item = context.get(assignment_id)
+    leaving_role = role_of(item, leaving_id)
+    staying = item.co_id if leaving_role == "lead" else item.lead_id
+    if cover.role == "lead":
+        lead_id, co_id = cover.facilitator_id, staying
+    else:
+        lead_id, co_id = staying, cover.facilitator_id
+    leaving, covering = context.name(leaving_id), context.name(cover.facilitator_id)
+    what = f"{leaving} can't make it; {covering} covers as {role_words(cover.role)}"
+    if staying is not None and cover.role == leaving_role:
+        what += "."
+    elif staying is not None:
+        staying_role: Role = "co" if cover.role == "lead" else "lead"
+        what += f"; {context.name(staying)} is now {role_words(staying_role)}."
+    else:
+        what += "."
+    changed = _with_change(item, what, lead_id=lead_id, co_id=co_id)
+    context.refuse_new_problems({item.id: changed})
+    store.save_rota([changed])
+    return changed
+
+
+def leave_open(store: Store, assignment_id: UUID, leaving_id: UUID) -> RotaAssignment:
+    """`leaving_id` can't make it and nobody covers yet: the place is left open."""
+    context = _Context.of(store)
+    item = context.get(assignment_id)
+    role = role_of(item, leaving_id)
+    changed = _with_change(
+        item,
+        f"{context.name(leaving_id)} can't make it; the {role_words(role)} place is open.",
+        **_placed(role, None),
+    )
+    store.save_rota([changed])
+    return changed
+
+
+# --------------------------------------------------------------------------------------------
+# Review
+
+
+def sessions_actual(store: Store) -> dict[tuple[UUID, dt.date], list[UUID]]:
+    """Who actually facilitated each ended session, keyed by (group id, date)."""
+    return {
+        (session.group_id, session.date): list(session.facilitator_ids)
+        for session in store.sessions()
+        if session.status is SessionStatus.ENDED
+    }
+
+
+def rota_span(store: Store, group_id: UUID | None = None) -> tuple[dt.date, dt.date] | None:
+    """The first and last date on the stored rota (one group's, or all), or None when empty."""
+    dates = [item.date for item in store.rota(group_id)]
+    return (min(dates), max(dates)) if dates else None
+
+
+def review_rota(
+    store: Store,
+    *,
+    group_id: UUID | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    today: dt.date,
+) -> rota.Review:
+    """The coordinator's review of the stored rota against the sessions that ended."""
+    if start is not None and end is not None and end < start:
+        raise rota.RotaInputError(
+            f"The period ends ({day_words(end)}) before it starts ({day_words(start)})."
+        )
+    return rota.review(
+        store.rota(group_id),
+        sessions_actual(store),
+        store.facilitators(),
+        start,
+        end,
+        group_id,
+        groups=store.groups(include_archived=True),
+        today=today,
+    )
+
+
+def calendar_file(
+    store: Store, facilitator_id: UUID | None = None, *, include_drafts: bool = False
+) -> tuple[bytes, int]:
+    """The rota as an .ics calendar and the number of sessions in it.
+
+    Published sessions only unless `include_drafts`; only `facilitator_id`'s when given.
+    Raises `RotaInputError` when there is nothing to put in the calendar.
+    """
+    from voicesgroup.calendar_export import rota_to_ics
+
+    chosen = [
+        item
+        for item in store.rota()
+        if (include_drafts or item.status is RotaStatus.PUBLISHED)
+        and (facilitator_id is None or facilitator_id in _people_on(item))
+    ]
+    if not chosen:
+        whose = ""
+        if facilitator_id is not None:
+            whose = f" for {store.facilitator(facilitator_id).display_name}"
+        kind = "sessions" if include_drafts else "published sessions"
+        raise rota.RotaInputError(f"There are no {kind} on the rota{whose} to export.")
+    ics = rota_to_ics(
+        chosen, store.groups(include_archived=True), store.facilitators(), facilitator_id
+    )
+    return ics, len(chosen)
