@@ -256,9 +256,15 @@ def test_sigkill_at_random_moments_leaves_exactly_the_old_or_the_new_state(
         for leftover in temp_files_of(path):
             leftover.unlink()
 
-        for _trial in range(KILL_TRIALS):
+        for trial in range(KILL_TRIALS):
             pid = start_writer()
-            time.sleep(rng.uniform(0, max_delay))
+            if trial % 10 == 0:
+                # Now and then while it is still opening the file (and taking its backup)...
+                time.sleep(rng.uniform(0, max_delay))
+            else:
+                # ...but mostly in the middle of its saves, however long opening took.
+                kill_when_logged(pid, "open", kill_it=False)
+                time.sleep(rng.uniform(0, 8 * per_write))
             kill(pid)
 
             lines, pending, last_acked = _read_log(log)
@@ -292,7 +298,7 @@ def test_sigkill_at_random_moments_leaves_exactly_the_old_or_the_new_state(
         f"one save took {per_write * 1000:.1f} ms, delays up to {max_delay * 1000:.0f} ms"
     )
     assert sum(outcomes.values()) == KILL_TRIALS
-    # The delays are seeded and span opening plus several saves; most kills land in a save.
+    # The delays are seeded and nine kills in ten come during the saves.
     assert mid_write >= KILL_TRIALS // 10
     # The killed writer's stale lock never blocked the next one: no "error Locked" was logged.
 
