@@ -9,17 +9,26 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from voicesgroup.models import Facilitator
+from voicesgroup.rota_plan import availability_words
 
 
 class FacilitatorsScreen(Screen[None]):
     HELP_TITLE = "Facilitators"
     HELP = (
         "Everyone who facilitates. Someone in training always works beside an experienced "
-        "facilitator."
+        "facilitator. V sets someone's availability for the rota: days they can't do, dates "
+        "off, the most sessions a month, and who they'd like (or rather not) to pair with."
     )
     BINDINGS = [
         Binding("a", "add", "Add", id="add-facilitator"),
         Binding("enter", "edit", "Edit", id="edit-facilitator", show=False),
+        Binding(
+            "v",
+            "availability",
+            "Availability",
+            id="facilitator-availability",
+            tooltip="Days, dates off, monthly limit and partners",
+        ),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -34,27 +43,28 @@ class FacilitatorsScreen(Screen[None]):
             table: DataTable[str] = DataTable(
                 id="facilitators", cursor_type="row", zebra_stripes=True
             )
-            table.add_columns("Name", "Training", "Status")
+            table.add_columns("Name", "Training", "Status", "Availability")
             yield table
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.refresh_data()
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
     def refresh_data(self) -> None:
         self._people = self.app.store.facilitators()
+        today = self.app.today()
         table = self.query_one(DataTable)
+        keep = table.cursor_row
         table.clear()
         for person in self._people:
             table.add_row(
                 person.display_name,
                 person.training.label,
                 "active" if person.active else "resting",
+                availability_words(person, today),
                 key=str(person.id),
             )
+        table.move_cursor(row=min(max(keep, 0), max(table.row_count - 1, 0)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -71,6 +81,14 @@ class FacilitatorsScreen(Screen[None]):
         table = self.query_one(DataTable)
         if self._people and table.cursor_row >= 0:
             self.app.push_screen(FacilitatorEditScreen(self._people[table.cursor_row]))
+
+    def action_availability(self) -> None:
+        """Days, dates off, monthly limit and partners of the chosen facilitator."""
+        from screens.availability_screen import AvailabilityScreen
+
+        table = self.query_one(DataTable)
+        if self._people and table.cursor_row >= 0:
+            self.app.push_screen(AvailabilityScreen(self._people[table.cursor_row]))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -125,9 +125,6 @@ class MemberScreen(Screen[None]):
             return "New member"
         return f"Member: {member.display_name} · joined {member.joined_on:%d %b %Y}"
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def on_screen_resume(self) -> None:
         self.refresh_data()
 

@@ -40,9 +40,6 @@ class MembersScreen(Screen[None]):
             yield table
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def on_screen_resume(self) -> None:
         self.refresh_data()
 

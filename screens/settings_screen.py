@@ -58,9 +58,6 @@ class SettingsScreen(Screen[None]):
             yield log
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
