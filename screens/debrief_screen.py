@@ -66,7 +66,7 @@ class DebriefScreen(Screen[None]):
                     "To follow up: " + "; ".join(session.follow_ups), id="debrief-follow-ups"
                 )
             yield Static("Who facilitated today", classes="section-title")
-            with Horizontal(classes="choice-row"):
+            with Horizontal(classes="picker-row"):
                 yield Static("Facilitator", classes="row-label")
                 yield Select(
                     options,
@@ -74,7 +74,7 @@ class DebriefScreen(Screen[None]):
                     prompt="Choose…",
                     id="facilitator-1",
                 )
-            with Horizontal(classes="choice-row"):
+            with Horizontal(classes="picker-row"):
                 yield Static("And", classes="row-label")
                 yield Select(
                     [("Nobody else", NOBODY), *options],
@@ -94,8 +94,8 @@ class DebriefScreen(Screen[None]):
                     show_line_numbers=False,
                 )
             with Horizontal(classes="buttons"):
-                yield Button("Keep the debrief", id="save", variant="primary")
-                yield Button("Skip", id="skip")
+                yield Button("Keep the debrief", id="save", variant="primary", compact=True)
+                yield Button("Skip", id="skip", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -16,9 +16,19 @@ WOMAN_CHOICES = [("Not said", "unset"), ("Yes", "yes"), ("No", "no")]
 
 class FacilitatorEditScreen(Screen[None]):
     HELP_TITLE = "A facilitator"
-    HELP = "Ctrl+S saves; Escape goes back without saving."
+    HELP = (
+        "Ctrl+S saves; Escape goes back without saving. Ctrl+O sets their availability for "
+        "the rota. 'A woman?' is asked only when a group wants a woman facilitator."
+    )
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save-facilitator"),
+        Binding(
+            "ctrl+o",
+            "availability",
+            "Availability",
+            id="edit-availability",
+            tooltip="Days, dates off, monthly limit and partners (for the rota)",
+        ),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -29,6 +39,7 @@ class FacilitatorEditScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         person = self.person
         woman = {None: "unset", True: "yes", False: "no"}[person.is_woman if person else None]
+        self.asks_woman = any(group.women_facilitator_rule for group in self.app.store.groups())
         yield Header()
         with VerticalScroll(classes="form"):
             yield Static(
@@ -50,35 +61,51 @@ class FacilitatorEditScreen(Screen[None]):
                 ),
                 name="training",
             )
-            yield Field(
-                "A woman? (asked only for groups that want a woman facilitator)",
-                Select(WOMAN_CHOICES, value=woman, allow_blank=False, id="is_woman"),
-                name="is_woman",
-            )
+            if self.asks_woman:
+                yield Field(
+                    "A woman? (asked only for groups that want a woman facilitator)",
+                    Select(WOMAN_CHOICES, value=woman, allow_blank=False, id="is_woman"),
+                    name="is_woman",
+                )
             yield Checkbox(
                 "Facilitating at the moment", person.active if person else True, id="active"
             )
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
+                if person is not None:
+                    yield Button("Availability", id="availability", compact=True)
                 yield Button("Back", id="cancel", compact=True)
         yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_save() if event.button.id == "save" else self.action_back()
+        actions = {"save": self.action_save, "availability": self.action_availability}
+        actions.get(event.button.id or "", self.action_back)()
+
+    def action_availability(self) -> None:
+        """Days they can't do, dates off, monthly limit and partners (saved on their own)."""
+        from screens.availability_screen import AvailabilityScreen
+
+        if self.person is None:
+            self.notify("Save the new facilitator first, then set their availability.")
+            return
+        self.app.push_screen(AvailabilityScreen(self.app.store.facilitator(self.person.id)))
 
     def action_back(self) -> None:
         self.dismiss()
 
     def action_save(self) -> None:
-        woman = {"unset": None, "yes": True, "no": False}[self.query_one("#is_woman", Select).value]
         changes = {
             "display_name": self.query_one("#display_name", Input).value,
             "training": TrainingStatus(self.query_one("#training", Select).value),
-            "is_woman": woman,
             "active": self.query_one("#active", Checkbox).value,
         }
+        if self.asks_woman:
+            answer = self.query_one("#is_woman", Select).value
+            changes["is_woman"] = {"unset": None, "yes": True, "no": False}[answer]
+        # Availability may have been saved from its own screen meanwhile: build on the stored one.
+        stored = self.app.store.facilitator(self.person.id) if self.person else None
         try:
-            person = self.person.with_changes(**changes) if self.person else Facilitator(**changes)
+            person = stored.with_changes(**changes) if stored else Facilitator(**changes)
         except ValueError as error:
             show_validation(self, error, fallback="display_name")
             return

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
 from screens.widgets.agreement_view import AgreementView
@@ -27,10 +28,12 @@ from screens.widgets.phase_timer import PhaseTimer
 from screens.widgets.room_count import RoomCount
 from screens.widgets.round_tracker import RoundTracker
 from screens.widgets.shared_strategies import SharedStrategies
+from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import RoundMark, now
 from voicesgroup.session_runner import (
     SessionRunner,
     StrategyDraft,
+    known_members,
     members_by_name_allowed,
     planned_facilitators,
     session_in_progress,
@@ -39,13 +42,24 @@ from voicesgroup.templates import vocabulary_for
 
 Clock = Callable[[], dt.datetime]
 
+SAVE_AFTER_SECONDS = 0.05
+"""Long enough for the change to be painted first (a frame is 1/60 s), short enough that a
+laptop that dies straight after a key press still has it on disk."""
 ROUND_ACTIONS = {"next_person", "previous_person", "mark_spoke", "mark_passed", "mark_not_yet"}
-ROOM_SAFE_ACTIONS = {"next_phase", "previous_phase", "room_view", "share_strategy", "back", "end"}
+ROOM_SAFE_ACTIONS = {
+    "next_phase",
+    "previous_phase",
+    "room_view",
+    "scroll_main",
+    "share_strategy",
+    "back",
+    "end",
+}
 
 
 def app_clock(app: App) -> Clock:
-    """The clock sessions run on: the app's `clock` attribute when set (tests freeze it)."""
-    return getattr(app, "clock", None) or now
+    """The clock sessions run on: the app's `session_clock` attribute when set (tests freeze it)."""
+    return getattr(app, "session_clock", None) or now
 
 
 def open_session(app: App, group_id: UUID) -> None:
@@ -91,26 +105,41 @@ class SessionScreen(Screen[None]):
         "The plan is on the left with the current part marked; its prompts and timer on the "
         "right. Arrow keys move between parts. In a round, s or p marks whoever's turn it is "
         "and moves on; Space moves on without a mark. Enter marks a member here or not (only "
-        "members who agreed to be listed by name appear); + and − count others, n and N "
-        "newcomers. r turns the screen into the room view: no names, notes or counts. "
-        "Everything is saved as you go."
+        "this group's members who agreed to be listed by name appear; a finds anyone else "
+        "who agreed); + and − count others, n and N "
+        "newcomers. Page Up and Page Down scroll the right-hand side. r turns the screen "
+        "into the room view: no names, notes or counts. t notes a theme, w something that "
+        "helps, f a follow-up. Everything is saved as you go."
     )
     BINDINGS = [
-        Binding("right", "next_phase", "Next part", id="session-next-part"),
-        Binding("left", "previous_phase", "Previous part", id="session-previous-part"),
-        Binding("space", "next_person", "Next person", id="round-next-person"),
+        Binding("right", "next_phase", "Next part", id="session-next-part", priority=True),
+        Binding(
+            "left",
+            "previous_phase",
+            "Previous part",
+            id="session-previous-part",
+            priority=True,
+            show=False,
+        ),
+        Binding("space", "next_person", "Move on", id="round-next-person"),
         Binding("s", "mark_spoke", "Spoke", id="round-spoke"),
         Binding("p", "mark_passed", "Passed", id="round-passed"),
         Binding("u", "mark_not_yet", "Not yet", id="round-not-yet", show=False),
         Binding("b", "previous_person", "Back one person", id="round-back", show=False),
         Binding("r", "room_view", "Room view", id="room-view"),
         Binding(
+            "pagedown", "scroll_main(1)", "Scroll down", id="scroll-down", show=False, priority=True
+        ),
+        Binding(
+            "pageup", "scroll_main(-1)", "Scroll up", id="scroll-up", show=False, priority=True
+        ),
+        Binding(
             "plus,equals_sign", "more_anonymous", "Someone arrived", id="anon-more", show=False
         ),
         Binding("minus", "fewer_anonymous", "Someone left", id="anon-fewer", show=False),
         Binding("n", "more_newcomers", "Newcomer arrived", id="newcomer-more", show=False),
         Binding("N", "fewer_newcomers", "Newcomer left", id="newcomer-fewer", show=False),
-        Binding("a", "attendance", "Attendance list", id="attendance", show=False),
+        Binding("a", "someone_else", "Someone else by name", id="someone-else", show=False),
         Binding("t", "theme", "Theme", id="capture-theme", show=False),
         Binding("w", "share_strategy", "What helps", id="capture-strategy", show=False),
         Binding("f", "follow_up", "Follow-up", id="capture-follow-up", show=False),
@@ -126,6 +155,9 @@ class SessionScreen(Screen[None]):
         self.session_id = session_id
         self._clock = clock
         self.runner: SessionRunner | None = None
+        self._shown_phase: int | None = None
+        self._shown_mode: tuple[bool, int] | None = None
+        self._save_timer: Timer | None = None
 
     # -- building ------------------------------------------------------------------------
 
@@ -142,10 +174,11 @@ class SessionScreen(Screen[None]):
             with Vertical(id="session-side"):
                 yield Static(self.runner.template.name, classes="section-title", id="plan-name")
                 yield PhaseList(id="phase-list")
+                yield SharedStrategies(id="room-strategies", classes="room-only")
                 yield RoomCount(id="room-count", classes="private")
                 yield AttendanceList(id="attendance-list", classes="private")
                 yield Static(
-                    "Enter: here or not · +/−: others\nn/N: newcomers",
+                    "Enter here · a someone else\n+/− others · n/N newcomers",
                     id="attendance-hint",
                     classes="hint private",
                 )
@@ -156,7 +189,7 @@ class SessionScreen(Screen[None]):
                 yield RoundTracker(id="round-tracker", classes="private")
                 yield Static("", id="phase-prompts")
                 yield AgreementView(id="agreement-view")
-                yield SharedStrategies(id="shared-strategies")
+                yield SharedStrategies(id="shared-strategies", classes="private")
                 yield CapturedNotes(id="captured-notes", classes="private")
                 yield Static(
                     "Note: t theme · w what helps · f follow-up · c facilitators",
@@ -168,12 +201,13 @@ class SessionScreen(Screen[None]):
     def on_mount(self) -> None:
         runner = self._runner
         attendance = self.query_one(AttendanceList)
-        attendance.members = tuple(members_by_name_allowed(runner.store))
+        self._allowed = members_by_name_allowed(runner.store)
+        attendance.members = tuple(known_members(runner.store, runner.session, self._allowed))
         self.query_one(PhaseList).phases = tuple(runner.template.phases)
         self.query_one(AgreementView).agreement = runner.group.agreement
-        self.query_one(
-            SharedStrategies
-        ).heading = f"What helps with {self.words.experience_short}, shared today"
+        for strategies in self.query(SharedStrategies):
+            strategies.heading = f"What helps with {self.words.experience_short}, shared today"
+        self.query_one("#room-strategies", SharedStrategies).room_safe = True
         self.query_one("#room-banner", Static).update(
             "Room view: names, notes and counts are hidden. Press r to bring them back."
         )
@@ -196,13 +230,17 @@ class SessionScreen(Screen[None]):
         index = runner.phase_index
         phase = runner.phase
         self.query_one(PhaseList).current = index
-        self.query_one("#phase-heading", Static).update(
-            f"Part {index + 1} of {len(template.phases)} · {phase.title}"
-            + (" · a round" if phase.is_round else "")
-        )
-        self.query_one("#phase-prompts", Static).update(
-            "\n".join(f"“{prompt}”" for prompt in phase.prompts) or " "
-        )
+        if self._shown_phase != index:
+            # Text is replaced only when the part changes: a new layout on every key would
+            # measure every line on screen again (the attendance list of a big club too).
+            self._shown_phase = index
+            self.query_one("#phase-heading", Static).update(
+                f"Part {index + 1} of {len(template.phases)} · {phase.title}"
+                + (" · a round" if phase.is_round else "")
+            )
+            self.query_one("#phase-prompts", Static).update(
+                "\n".join(f"“{prompt}”" for prompt in phase.prompts) or " "
+            )
         self._tick()
         counts = self.query_one(RoomCount)
         counts.named = len(session.named_member_ids)
@@ -214,10 +252,11 @@ class SessionScreen(Screen[None]):
             tracker.people = tuple(runner.people())
             tracker.marks = dict(session.round_marks)
             tracker.position = session.round_position
-        strategies = self.query_one(SharedStrategies)
-        strategies.strategies = tuple(runner.strategies())
+        shared = tuple(runner.strategies())
+        self.query_one("#room-strategies", SharedStrategies).strategies = shared
+        strategies = self.query_one("#shared-strategies", SharedStrategies)
+        strategies.strategies = shared
         strategies.names = {str(key): name for key, name in runner.names().items()}
-        strategies.room_safe = self.room_safe
         notes = self.query_one(CapturedNotes)
         notes.themes = tuple(session.themes)
         notes.follow_ups = tuple(session.follow_ups)
@@ -226,6 +265,10 @@ class SessionScreen(Screen[None]):
     def _apply_visibility(self) -> None:
         private = not self.room_safe
         runner = self._runner
+        mode = (self.room_safe, runner.phase_index)
+        if mode == self._shown_mode:
+            return
+        self._shown_mode = mode
         for widget in self.query(".private"):
             widget.display = private
         for widget in self.query(".room-only"):
@@ -253,24 +296,49 @@ class SessionScreen(Screen[None]):
         return True
 
     def _apply(self, change: Callable[[], object]) -> bool:
-        """Make a change through the runner; a refusal becomes a message, never a crash."""
+        """Make a change through the runner; a refusal becomes a message, never a crash.
+
+        The change is in the store (in memory) at once and on screen at the next frame; the
+        write to disk follows a moment later, so saving a big file never delays the frame.
+        """
         try:
-            done = self.app.attempt(change)  # type: ignore[attr-defined]
-        except ValueError as error:
-            self.notify(str(error), title="Not saved", severity="warning")
+            change()
+        except (VoicesGroupError, ValueError) as error:
+            self.notify(str(error), title="Not saved", severity="warning", timeout=8)
             done = False
+        else:
+            done = True
+            self._save_soon()
         self._show()
         return done
+
+    def _save_soon(self) -> None:
+        """Write to disk once the screen has been painted; quick keys share one save."""
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_AFTER_SECONDS, self._save_now)
+
+    def _save_now(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+            self.app.changed()  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        self._save_now()
 
     # -- phases --------------------------------------------------------------------------
 
     def action_next_phase(self) -> None:
-        self._apply(self._runner.next_phase)
-        self.refresh_bindings()
+        self._change_phase(self._runner.next_phase)
 
     def action_previous_phase(self) -> None:
-        self._apply(self._runner.previous_phase)
-        self.refresh_bindings()
+        self._change_phase(self._runner.previous_phase)
+
+    def _change_phase(self, change: Callable[[], object]) -> None:
+        was_round = self._runner.is_round
+        self._apply(change)
+        if self._runner.is_round != was_round:
+            self.refresh_bindings()  # the round keys come and go with rounds
 
     # -- the round -----------------------------------------------------------------------
 
@@ -295,8 +363,24 @@ class SessionScreen(Screen[None]):
     def _member_toggled(self, event: AttendanceList.MemberToggled) -> None:
         self._apply(lambda: self._runner.toggle_member(event.member_id))
 
-    def action_attendance(self) -> None:
-        self.query_one(AttendanceList).focus()
+    def action_someone_else(self) -> None:
+        """Find a member who agreed to be listed but is not on the group's short list."""
+        from screens.dialogs.member_search_dialog import MemberSearchDialog
+
+        attendance = self.query_one(AttendanceList)
+        listed = {member.id for member in attendance.members}
+
+        def found(member_id: UUID | None) -> None:
+            if member_id is None:
+                return
+            if member_id not in self._runner.session.named_member_ids:
+                self._apply(lambda: self._runner.toggle_member(member_id))
+            if member_id not in listed:
+                chosen = [m for m in self._allowed if m.id in listed or m.id == member_id]
+                attendance.members = tuple(chosen)
+
+        others = [member for member in self._allowed if member.id not in listed]
+        self.app.push_screen(MemberSearchDialog(others), found)
 
     def action_more_anonymous(self) -> None:
         self._apply(lambda: self._runner.change_anonymous(1))
@@ -384,10 +468,19 @@ class SessionScreen(Screen[None]):
 
     # -- room view, leaving, ending ------------------------------------------------------
 
+    def action_scroll_main(self, pages: int) -> None:
+        """Page the prompts, the agreement and the notes (the agreement is often long)."""
+        main = self.query_one("#session-main", VerticalScroll)
+        if pages > 0:
+            main.scroll_page_down(animate=False)
+        else:
+            main.scroll_page_up(animate=False)
+
     def action_room_view(self) -> None:
         self.room_safe = not self.room_safe
 
     def action_back(self) -> None:
+        self._save_now()
         self.notify("The session stays in progress: press s on its group to carry on.")
         self.dismiss()
 
@@ -399,6 +492,7 @@ class SessionScreen(Screen[None]):
 
         def end(confirmed: bool | None) -> None:
             if confirmed and self._apply(self._runner.end):
+                self._save_now()
                 self.app.switch_screen(DebriefScreen(session.id))
 
         summary = (

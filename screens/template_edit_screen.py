@@ -61,11 +61,8 @@ class TemplateEditScreen(Screen[None]):
                     yield OptionList(id="plan-parts")
                 with Vertical(id="part-form"):
                     yield Field("Part title", Input(id="part-title"), name="title")
-                    with Horizontal(classes="row"):
-                        yield Field(
-                            "Minutes", Input(id="part-minutes", type="integer"), name="minutes"
-                        )
-                        yield Checkbox("A round (everyone in turn)", id="part-round")
+                    yield Field("Minutes", Input(id="part-minutes", type="integer"), name="minutes")
+                    yield Checkbox("A round (everyone in turn)", id="part-round")
                     yield Static("Prompts, one a line", classes="hint")
                     yield TextArea(id="part-prompts", soft_wrap=True, show_line_numbers=False)
         yield Footer()
@@ -128,6 +125,9 @@ class TemplateEditScreen(Screen[None]):
 
     def _refresh_labels(self) -> None:
         parts = self.query_one("#plan-parts", OptionList)
+        if parts.option_count != len(self.plan.phases):
+            self._show_parts(self.chosen)
+            return
         for number, phase in enumerate(self.plan.phases):
             parts.replace_option_prompt_at_index(
                 number,

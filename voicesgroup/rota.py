@@ -467,7 +467,7 @@ class _Planner:
                     found.add(i)
                     days[i][self.s_month[s]].add(self.s_day[s])
         self.capacity = [
-            sum(min(len(d), cap) for d, cap in zip(days[i], self.cap_left[i], strict=True))
+            sum(min(len(d), max(cap, 0)) for d, cap in zip(days[i], self.cap_left[i], strict=True))
             for i in range(self.n)
         ]
         return sorted(found)

@@ -119,6 +119,7 @@ class Store:
         self._unlocked: crypto.Unlocked | None = None
         self.created = False
         self.closed = False
+        self._events_by_member: dict[UUID, list[ConsentEvent]] | None = None
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -331,6 +332,7 @@ class Store:
             raise
 
     def _forget_caches(self) -> None:
+        self._events_by_member = None
         self._models.clear()
         self._doc_ids.clear()
         self._db.clear_cache()
@@ -378,6 +380,8 @@ class Store:
         return self._model_of(model, document)
 
     def _put(self, record: Record) -> None:
+        if isinstance(record, ConsentEvent):
+            self._events_by_member = None
         name = TABLES[type(record)]
         table = self._db.table(name, cache_size=0)
         document = record.model_dump(mode="json")
@@ -391,6 +395,8 @@ class Store:
         self._models.setdefault(name, {})[doc_id] = record
 
     def _delete(self, model: type[Record], record_ids: Iterable[UUID]) -> None:
+        if model is ConsentEvent:
+            self._events_by_member = None
         name = TABLES[model]
         ids = self._ids(name)
         doc_ids = [ids.pop(str(record_id)) for record_id in record_ids if str(record_id) in ids]
@@ -448,27 +454,29 @@ class Store:
     # -- consent ---------------------------------------------------------------------------
 
     def consent_events(self, member_id: UUID | None = None) -> list[ConsentEvent]:
-        events = (
-            self._where(ConsentEvent, member_id=member_id) if member_id else self._all(ConsentEvent)
-        )
-        return sorted(events, key=lambda event: (event.on, event.created_at))
-
-    def consents_by_member(self) -> dict[UUID, set[ConsentScope]]:
-        """Every member's current consents, grouping the events once (for lists)."""
-        events_by_member: dict[UUID, list[ConsentEvent]] = {}
-        for event in self._all(ConsentEvent):
-            events_by_member.setdefault(event.member_id, []).append(event)
-        return {
-            member_id: consent.current_scopes(events, member_id)
-            for member_id, events in events_by_member.items()
-        }
+        """Consent events, oldest first: one member's, or everyone's."""
+        if member_id is not None:
+            return list(self.events_by_member().get(member_id, ()))
+        return sorted(self._all(ConsentEvent), key=lambda event: (event.on, event.created_at))
 
     def events_by_member(self) -> dict[UUID, list[ConsentEvent]]:
-        """Consent events grouped by member, oldest first."""
-        grouped: dict[UUID, list[ConsentEvent]] = {}
-        for event in self.consent_events():
-            grouped.setdefault(event.member_id, []).append(event)
-        return grouped
+        """Consent events grouped by member, oldest first (kept until consent changes).
+
+        The consent rule asks this on every named save, so it must not scan every event.
+        """
+        if self._events_by_member is None:
+            grouped: dict[UUID, list[ConsentEvent]] = {}
+            for event in self.consent_events():
+                grouped.setdefault(event.member_id, []).append(event)
+            self._events_by_member = grouped
+        return self._events_by_member
+
+    def consents_by_member(self) -> dict[UUID, set[ConsentScope]]:
+        """Every member's current consents (for lists)."""
+        return {
+            member_id: consent.current_scopes(events, member_id)
+            for member_id, events in self.events_by_member().items()
+        }
 
     def count_raw(self, model: type[Record], keep: Callable[[dict[str, Any]], bool]) -> int:
         """How many stored documents pass `keep`, without building models (for counts)."""

@@ -48,10 +48,10 @@ class StartSessionDialog(ModalScreen[list[UUID] | None]):
             if self.from_rota
             else "No published rota for today: choose who is facilitating."
         )
-        with VerticalScroll(classes="dialog", id="start-session-dialog"):
+        with VerticalScroll(classes="dialog", id="start-session-dialog", can_focus=False):
             yield Static(self.title_text, classes="section-title")
             yield Static(where, classes="hint")
-            with Horizontal(classes="choice-row"):
+            with Horizontal(classes="picker-row"):
                 yield Static("Lead", classes="row-label")
                 yield Select(
                     options,
@@ -59,7 +59,7 @@ class StartSessionDialog(ModalScreen[list[UUID] | None]):
                     prompt="Choose…",
                     id="lead",
                 )
-            with Horizontal(classes="choice-row"):
+            with Horizontal(classes="picker-row"):
                 yield Static("Co-facilitator", classes="row-label")
                 yield Select(
                     [("Nobody else today", NOBODY), *options],
@@ -73,7 +73,9 @@ class StartSessionDialog(ModalScreen[list[UUID] | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#confirm", Button).focus()
+        # Pre-filled from the rota: one Enter starts. Otherwise begin with the lead.
+        lead = self.query_one("#lead", Select)
+        (lead if lead.value is Select.NULL else self.query_one("#confirm", Button)).focus()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

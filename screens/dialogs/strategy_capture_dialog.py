@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from voicesgroup.models import STRATEGY_CATEGORIES, Member
 from voicesgroup.session_runner import StrategyDraft
@@ -31,11 +31,11 @@ class StrategyCaptureDialog(ModalScreen[StrategyDraft | None]):
         self.attribution_choices = attribution_choices
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog", id="strategy-dialog"):
+        with VerticalScroll(classes="dialog", id="strategy-dialog", can_focus=False):
             yield Static(self.title_text, classes="section-title")
             yield Input(placeholder="What it is, in a few words", id="strategy-title")
             yield Input(placeholder="A line about how it works (optional)", id="strategy-about")
-            with Horizontal(classes="choice-row"):
+            with Horizontal(classes="picker-row"):
                 yield Static("Kind", classes="row-label")
                 yield Select(
                     [(label, key) for key, label in STRATEGY_CATEGORIES.items()],
@@ -43,7 +43,7 @@ class StrategyCaptureDialog(ModalScreen[StrategyDraft | None]):
                     allow_blank=False,
                     id="strategy-category",
                 )
-            with Horizontal(classes="choice-row", id="attribution-row"):
+            with Horizontal(classes="picker-row", id="attribution-row"):
                 yield Static("Shared by", classes="row-label")
                 yield Select(
                     [("Nobody named (anonymous)", ANONYMOUS)]
@@ -54,26 +54,17 @@ class StrategyCaptureDialog(ModalScreen[StrategyDraft | None]):
                     allow_blank=False,
                     id="strategy-by",
                 )
-            yield Static(
-                "A name is offered only for people here who agreed to have it beside what "
-                "they share.",
-                classes="hint",
-            )
-            yield Static("", id="strategy-problem", classes="hint")
-            with Horizontal(classes="buttons"):
-                yield Button("Keep", id="keep", variant="primary")
-                yield Button("Cancel", id="cancel")
+            yield Static("A name is offered only for people here who agreed to it.", classes="hint")
+            yield Static("Enter keeps it · Escape drops it", id="strategy-problem", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#attribution-row").display = bool(self.attribution_choices)
         self.query_one("#strategy-title", Input).focus()
 
-    @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     @on(Input.Submitted)
-    @on(Button.Pressed, "#keep")
     def action_keep(self) -> None:
         title = " ".join(self.query_one("#strategy-title", Input).value.split())
         if not title:

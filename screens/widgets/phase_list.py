@@ -26,7 +26,7 @@ class PhaseList(Static):
             is_current = index == self.current
             marker = "▶" if is_current else " "
             minutes = f"{phase.minutes}′"
-            title_width = max(1, width - len(minutes) - 5)
+            title_width = max(1, width - 8)
             title = phase.title
             if len(title) > title_width:
                 title = title[: title_width - 1] + "…"

@@ -20,7 +20,7 @@ class RoundTracker(Static):
     """
 
     people: reactive[tuple[PresentPerson, ...]] = reactive((), layout=True)
-    marks: reactive[dict[str, RoundMark]] = reactive(dict, always_update=True)
+    marks: reactive[dict[str, RoundMark]] = reactive(dict)
     position: reactive[int] = reactive(0)
 
     def render(self) -> Text:

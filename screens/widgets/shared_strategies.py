@@ -17,7 +17,7 @@ class SharedStrategies(Static):
     """
 
     strategies: reactive[tuple[CopingStrategy, ...]] = reactive((), layout=True)
-    names: reactive[dict[str, str]] = reactive(dict, always_update=True)
+    names: reactive[dict[str, str]] = reactive(dict)
     room_safe: reactive[bool] = reactive(False)
     heading: reactive[str] = reactive("What helps, shared today")
 

@@ -25,7 +25,10 @@ from voicesgroup.models import (
 )
 from voicesgroup.session_runner import (
     SessionRunner,
+    StrategyDraft,
     history_rows,
+    known_members,
+    members_by_name_allowed,
     names_mentioned,
     phase_clock,
     planned_facilitators,
@@ -250,10 +253,10 @@ def test_a_shared_strategy_is_anonymous_unless_consented(store, group, people) -
     runner.toggle_member(people["Aisha"].id)
     runner.toggle_member(people["Ben"].id)
     assert [m.display_name for m in runner.attribution_choices()] == ["Aisha"]
-    anonymous = runner.share_strategy("A walk round the block")
-    named = runner.share_strategy("Humming", attributed_member_id=people["Aisha"].id)
+    anonymous = runner.share_strategy(StrategyDraft("A walk round the block"))
+    named = runner.share_strategy(StrategyDraft("Humming", attributed_member_id=people["Aisha"].id))
     with pytest.raises(ConsentMissing):
-        runner.share_strategy("Not allowed", attributed_member_id=people["Ben"].id)
+        runner.share_strategy(StrategyDraft("Not allowed", attributed_member_id=people["Ben"].id))
     assert store.strategy(anonymous.id).attributed_member_id is None
     assert store.strategy(named.id).attributed_member_id == people["Aisha"].id
     assert store.strategy(named.id).shared_in_group_id == group.id
@@ -326,3 +329,19 @@ def test_a_session_follows_the_groups_own_template(store, group) -> None:
     runner.next_phase()
     runner.next_phase()
     assert runner.phase_index == 1
+
+
+def test_known_members_are_the_groups_own_who_agreed(store, group, people) -> None:
+    earlier = SessionRunner.start(store, group, DAY - dt.timedelta(days=400), [], Clock())
+    earlier.toggle_member(people["Ben"].id)  # over a year ago: no longer on the short list
+    recent = SessionRunner.start(store, group, DAY - dt.timedelta(days=14), [], Clock())
+    recent.toggle_member(people["Aisha"].id)
+    runner = _start(store, group, Clock())
+    allowed = members_by_name_allowed(store)
+    assert [m.display_name for m in allowed] == ["Aisha", "Ben"]
+    assert [m.display_name for m in known_members(store, runner.session, allowed)] == ["Aisha"]
+    runner.toggle_member(people["Ben"].id)
+    assert [m.display_name for m in known_members(store, runner.session, allowed)] == [
+        "Aisha",
+        "Ben",
+    ]

@@ -48,7 +48,7 @@ async def test_idle_lock_hides_everything_and_returns_to_the_same_screen(tmp_pat
     passphrase = encrypted_demo(path)
     now = [1000.0]
     store = Store.open(path, passphrase=passphrase)
-    app = VoicesGroupApp(path, store=store, today=lambda: TODAY, clock=lambda: now[0])
+    app = VoicesGroupApp(path, store=store, today=lambda: TODAY, idle_clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("m")
         await pilot.pause()

@@ -77,7 +77,7 @@ def test_home_members_consent_and_quit_in_a_real_terminal(demo_file: Path, tmp_p
         terminal.keys("Enter")
         terminal.wait_for("What they have agreed to")
         terminal.keys("c")
-        terminal.wait_for("Read this out")
+        terminal.wait_for("What this will do")
         terminal.keys("Escape", "Escape", "Escape")
         terminal.wait_for("Your groups")
         terminal.keys("F1")

@@ -1,0 +1,109 @@
+"""Swap one person on this session with one person on another session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Select, Static
+
+from voicesgroup.rota_plan import RotaLine, day_words, short_day
+
+NEAR = dt.timedelta(weeks=6)
+"""Sessions offered to swap with: those within six weeks of this one."""
+
+
+class SwapDialog(ModalScreen["SwapDialog.Choice | None"]):
+    """Pick who moves from this session and whose place on another session they take."""
+
+    HELP_TITLE = "Swap with another session"
+    HELP = (
+        "Two people trade places: each takes the other's role on the other's session. The "
+        "swap is checked against the rules (training pairs, nobody twice a day, days off, "
+        "monthly limits) and refused with the reason when it would break one. Sessions "
+        "within six weeks are offered. Ctrl+S swaps; Escape cancels."
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "swap", "Swap", id="swap-people", tooltip="Swap the two people"),
+        Binding("escape", "cancel", "Cancel", id="cancel-swap"),
+    ]
+
+    @dataclass(frozen=True)
+    class Choice:
+        """Who moves from this session, and the session and person they trade with."""
+
+        person_id: UUID
+        other_id: UUID
+        other_person_id: UUID
+
+    def __init__(self, line: RotaLine, lines: Sequence[RotaLine]) -> None:
+        super().__init__()
+        self.line = line
+        item = line.assignment
+        self.mine = [
+            (f"{name} ({role})", str(fid))
+            for fid, name, role in ((item.lead_id, line.lead, "lead"), (item.co_id, line.co, "co"))
+            if fid is not None
+        ]
+        self.theirs: list[tuple[str, str]] = []
+        for other in lines:
+            if other.id == line.id or abs(other.date - line.date) > NEAR:
+                continue
+            for fid, name, role in (
+                (other.assignment.lead_id, other.lead, "lead"),
+                (other.assignment.co_id, other.co, "co"),
+            ):
+                if fid is not None:
+                    label = f"{short_day(other.date)} · {other.group} · {name} ({role})"
+                    self.theirs.append((label, f"{other.id}/{fid}"))
+
+    def compose(self) -> ComposeResult:
+        line = self.line
+        with Vertical(classes="dialog", id="swap-dialog"):
+            yield Static(f"Swap: {line.group}, {day_words(line.date)}", classes="section-title")
+            with Horizontal(classes="choice-row"):
+                yield Static("Who moves", classes="row-label")
+                yield Select(
+                    self.mine,
+                    value=self.mine[0][1] if self.mine else Select.BLANK,
+                    allow_blank=not self.mine,
+                    compact=True,
+                    id="swap-mine",
+                )
+            with Horizontal(classes="choice-row"):
+                yield Static("Swaps with", classes="row-label")
+                yield Select(self.theirs, compact=True, id="swap-theirs", prompt="Choose…")
+            yield Static(
+                "Each takes the other's place and role. The rules are checked before "
+                "anything changes.",
+                classes="hint",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Swap", id="swap", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#swap-theirs", Select).focus()
+
+    @on(Button.Pressed, "#swap")
+    def action_swap(self) -> None:
+        """Hand the chosen swap back to the rota screen, which checks and applies it."""
+        mine = self.query_one("#swap-mine", Select).value
+        theirs = self.query_one("#swap-theirs", Select).value
+        if not isinstance(mine, str) or not isinstance(theirs, str):
+            self.notify("Choose who moves and whom they swap with.", severity="warning")
+            return
+        other_id, other_person = theirs.split("/")
+        self.dismiss(self.Choice(UUID(mine), UUID(other_id), UUID(other_person)))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Change nothing."""
+        self.dismiss(None)

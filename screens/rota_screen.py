@@ -1,0 +1,367 @@
+"""The facilitator rota: plan it, publish it, and change it openly (swaps and cover)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from voicesgroup import rota_plan
+from voicesgroup.errors import VoicesGroupError
+from voicesgroup.rota import RotaResult
+from voicesgroup.rota_plan import GenerateRequest, PreparedGeneration, RotaLine
+
+ALL_GROUPS = "all"
+
+
+class RotaScreen(Screen[None]):
+    """Every session with its lead and co-facilitator, why they were chosen, and its history."""
+
+    HELP_TITLE = "Facilitator rota"
+    HELP = (
+        "Each session with its lead and co-facilitator. The box below says why they were "
+        "chosen, or why a place is open, and every change since. **g** plans a rota (drafts); "
+        "**p** publishes the drafts shown. After that, changes are explicit and kept: **w** "
+        "swaps lead and co, **x** swaps someone with another session, **c** is for someone who "
+        "can't make it and offers cover, best first. A change that would break a rule "
+        "(training pairs, nobody twice a day, days off, limits) is refused with the reason. "
+        "**r** opens the coordinator's review."
+    )
+    BINDINGS = [
+        Binding("g", "generate", "Plan", id="plan-rota", tooltip="Plan a rota (drafts)"),
+        Binding("p", "publish", "Publish", id="publish-rota", tooltip="Publish the drafts shown"),
+        Binding("c", "cover", "Can't make it", id="cant-make-it", tooltip="Find cover"),
+        Binding(
+            "w",
+            "swap_roles",
+            "Swap roles",
+            id="swap-roles",
+            tooltip="Swap lead and co",
+            show=False,
+        ),
+        Binding(
+            "x",
+            "swap_people",
+            "Swap sessions",
+            id="swap-sessions",
+            tooltip="Swap someone with another session",
+            show=False,
+        ),
+        Binding("r", "review", "Review", id="rota-review", tooltip="The coordinator's review"),
+        # Escape goes back as everywhere; hidden from the footer so F1 Help fits at 80 columns.
+        Binding("escape", "back", "Back", id="back", show=False),
+    ]
+
+    @dataclass
+    class Planned(Message):
+        """The planner finished; the plan is ready to be saved."""
+
+        prepared: PreparedGeneration
+        result: RotaResult
+
+    @dataclass
+    class PlanFailed(Message):
+        """The planner could not plan; `reason` is one sentence."""
+
+        reason: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[RotaLine] = []
+        self.group_id: UUID | None = None
+        self._planning = False
+
+    def compose(self) -> ComposeResult:
+        groups = self.app.store.groups()
+        yield Header()
+        with Vertical(classes="list-screen", id="rota"):
+            with Horizontal(id="rota-bar"):
+                yield Static("Facilitator rota", classes="section-title", id="rota-title")
+                yield Select(
+                    [("All groups", ALL_GROUPS)] + [(g.name, str(g.id)) for g in groups],
+                    value=ALL_GROUPS,
+                    allow_blank=False,
+                    compact=True,
+                    id="rota-group",
+                )
+            yield Static("", classes="hint", id="rota-summary")
+            table: DataTable[str] = DataTable(
+                id="rota-table", cursor_type="row", zebra_stripes=True
+            )
+            table.add_columns("Date", "Group", "Lead", "Co", "Status")
+            yield table
+            yield Static("", id="rota-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data(first=True)
+        self.query_one("#rota-table", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def refresh_data(self, *, first: bool = False, select: UUID | None = None) -> None:
+        """Read the rota again and keep the cursor on the same session (or on today's)."""
+        table = self.query_one("#rota-table", DataTable)
+        keep = select or (self.selected.id if self.selected and not first else None)
+        self.lines = rota_plan.rota_lines(self.app.store, self.group_id)
+        table.clear()
+        for line in self.lines:
+            table.add_row(
+                rota_plan.short_day(line.date),
+                line.group,
+                line.lead or "(open)",
+                line.co or "(open)",
+                line.status,
+                key=str(line.id),
+            )
+        if not self.lines:
+            table.add_row("No rota yet", "", "", "", "press g to plan one", key="none")
+        today = self.app.today()
+        row = next((i for i, line in enumerate(self.lines) if line.id == keep), None)
+        if row is None:
+            row = next((i for i, line in enumerate(self.lines) if line.date >= today), 0)
+        table.move_cursor(row=row, scroll=True)
+        self._show_summary()
+        self._show_detail()
+
+    def _show_summary(self) -> None:
+        lines = self.lines
+        drafts = sum(line.is_draft for line in lines)
+        open_count = sum(line.assignment.is_open for line in lines)
+        if not lines:
+            words = "Nothing planned yet. Press g to plan a rota; it stays a draft until published."
+        else:
+            words = f"{len(lines)} sessions: {drafts} draft, {len(lines) - drafts} published"
+            words += f", {open_count} with an open place." if open_count else "."
+            words += (
+                " p publishes the drafts."
+                if drafts
+                else " w swaps roles, x swaps with another session."
+            )
+        self.query_one("#rota-summary", Static).update(words)
+
+    @property
+    def selected(self) -> RotaLine | None:
+        """The session under the cursor."""
+        table = self.query_one("#rota-table", DataTable)
+        if not self.lines or not 0 <= table.cursor_row < len(self.lines):
+            return None
+        return self.lines[table.cursor_row]
+
+    def _show_detail(self) -> None:
+        line = self.selected
+        detail = self.query_one("#rota-detail", Static)
+        if line is None:
+            detail.update("")
+            return
+        text = Text()
+        text.append(f"{rota_plan.day_words(line.date)} · {line.group} · {line.status}", "bold")
+        text.append(f"\nWhy: {line.reason or 'chosen by hand'}")
+        for change in line.assignment.history[-3:]:
+            text.append(f"\n{change.on:%d %b}: {change.what}")
+        detail.update(text)
+
+    @on(DataTable.RowHighlighted, "#rota-table")
+    def _moved(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    @on(Select.Changed, "#rota-group")
+    def _group_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        value = event.value
+        self.group_id = UUID(value) if isinstance(value, str) and value != ALL_GROUPS else None
+        self.refresh_data(first=True)
+
+    def _needs_session(self) -> RotaLine | None:
+        line = self.selected
+        if line is None:
+            self.notify("There is no session here yet: press g to plan a rota.")
+        return line
+
+    # -- planning ---------------------------------------------------------------------------
+
+    def action_generate(self) -> None:
+        """Ask what to plan, then plan it in a worker."""
+        from screens.dialogs.generate_rota_dialog import GenerateRotaDialog
+
+        if self._planning:
+            self.notify("Still planning the last rota…")
+            return
+        self.app.push_screen(
+            GenerateRotaDialog(group_id=self.group_id, start=self.app.today()), self._plan
+        )
+
+    def _plan(self, request: GenerateRequest | None) -> None:
+        if request is None:
+            return
+        try:
+            prepared = rota_plan.prepare_generation(self.app.store, request)
+        except VoicesGroupError as error:
+            self.notify(str(error), title="No rota planned", severity="warning", timeout=8)
+            return
+        self._planning = True
+        self.query_one("#rota-summary", Static).update(f"Planning a rota for {prepared.label}…")
+        self._run_planner(prepared)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="rota-plan")
+    def _run_planner(self, prepared: PreparedGeneration) -> None:
+        try:
+            result = rota_plan.plan_generation(prepared)
+        except VoicesGroupError as error:
+            self.post_message(self.PlanFailed(str(error)))
+        except Exception as error:  # never a crash: say what happened instead
+            self.post_message(self.PlanFailed(f"The rota could not be planned: {error}"))
+        else:
+            self.post_message(self.Planned(prepared, result))
+
+    def on_rota_screen_planned(self, message: Planned) -> None:
+        self._planning = False
+        outcome = None
+
+        def save() -> None:
+            nonlocal outcome
+            outcome = rota_plan.apply_generation(self.app.store, message.prepared, message.result)
+
+        if self.app.attempt(save) and outcome is not None:
+            self.notify(outcome.summary(), title="Rota planned", timeout=10)
+            first = outcome.added[0].id if outcome.added else None
+            self.refresh_data(select=first)
+        else:
+            self.refresh_data()
+
+    def on_rota_screen_plan_failed(self, message: PlanFailed) -> None:
+        self._planning = False
+        self.notify(message.reason, title="No rota planned", severity="warning", timeout=10)
+        self.refresh_data()
+
+    # -- publishing -------------------------------------------------------------------------
+
+    def action_publish(self) -> None:
+        """Publish every draft shown, after a confirmation."""
+        from screens.dialogs.confirm_dialog import ConfirmDialog
+
+        drafts = [line.id for line in self.lines if line.is_draft]
+        if not drafts:
+            self.notify("There are no drafts to publish here.")
+            return
+        whose = "all groups" if self.group_id is None else self.lines[0].group
+        count = len(drafts)
+        question = (
+            f"Publish {count} draft session{'s' if count != 1 else ''} for {whose}? "
+            "The published rota is what facilitators go by and what the session screen "
+            "fills in; after this every change is kept in the session's history."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            published = 0
+
+            def change() -> None:
+                nonlocal published
+                published = rota_plan.publish(self.app.store, drafts)
+
+            if self.app.attempt(change):
+                self.notify(f"Published {published} session{'s' if published != 1 else ''}.")
+            self.refresh_data()
+
+        self.app.push_screen(
+            ConfirmDialog("Publish the rota?", question, confirm="Publish"), answered
+        )
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def _change(self, change, done: str) -> None:
+        """Apply a change through the core; a refusal is shown as the message it carries."""
+        if self.app.attempt(change):
+            self.notify(done)
+        self.refresh_data()
+
+    def action_swap_roles(self) -> None:
+        """Swap lead and co-facilitator on the chosen session."""
+        line = self._needs_session()
+        if line is None:
+            return
+        self._change(
+            lambda: rota_plan.swap_roles(self.app.store, line.id),
+            f"{line.co or 'Nobody'} now leads; {line.lead or 'nobody'} co-facilitates.",
+        )
+
+    def action_swap_people(self) -> None:
+        """Swap someone on this session with someone on another session."""
+        from screens.dialogs.swap_dialog import SwapDialog
+
+        line = self._needs_session()
+        if line is None:
+            return
+        if line.assignment.lead_id is None and line.assignment.co_id is None:
+            self.notify("Nobody is on this session yet, so there is nobody to swap.")
+            return
+
+        def chosen(choice: SwapDialog.Choice | None) -> None:
+            if choice is None:
+                return
+            self._change(
+                lambda: rota_plan.swap_people(
+                    self.app.store,
+                    line.id,
+                    choice.person_id,
+                    choice.other_id,
+                    choice.other_person_id,
+                ),
+                "Swapped; both sessions keep a note of it.",
+            )
+
+        self.app.push_screen(SwapDialog(line, self.lines), chosen)
+
+    def action_cover(self) -> None:
+        """Someone can't make the chosen session: offer cover, best first."""
+        from screens.dialogs.cover_dialog import CoverDialog
+
+        line = self._needs_session()
+        if line is None:
+            return
+        if line.assignment.lead_id is None and line.assignment.co_id is None:
+            self.notify("Nobody is on this session yet.")
+            return
+
+        def chosen(choice: CoverDialog.Choice | None) -> None:
+            if choice is None:
+                return
+            if choice.cover is None:
+                self._change(
+                    lambda: rota_plan.leave_open(self.app.store, line.id, choice.leaving_id),
+                    "The place is open; it shows as a gap in the review.",
+                )
+                return
+            cover = choice.cover
+            self._change(
+                lambda: rota_plan.apply_cover(self.app.store, line.id, choice.leaving_id, cover),
+                f"{cover.name} covers; the change is kept in the session's history.",
+            )
+
+        self.app.push_screen(CoverDialog(line), chosen)
+
+    # -- elsewhere ------------------------------------------------------------------------------
+
+    def action_review(self) -> None:
+        """The coordinator's review: load, gaps, rule breaks, planned against actual."""
+        from screens.rota_review_screen import RotaReviewScreen
+
+        self.app.push_screen(RotaReviewScreen(group_id=self.group_id))
+
+    def action_back(self) -> None:
+        """Back to where the rota was opened from."""
+        self.dismiss()

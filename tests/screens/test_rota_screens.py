@@ -1,0 +1,413 @@
+"""The facilitator rota through the UI: planning, publishing, cover, swaps, the review and the
+availability editor — Pilot journeys on demo data with a frozen date, and 80×24 snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from screens.app import VoicesGroupApp
+from screens.rota_screen import RotaScreen
+from tests.screens.conftest import FROZEN_TODAY
+from voicesgroup import rota_plan
+from voicesgroup.models import RotaStatus, SessionStatus
+
+SIZE = (80, 24)
+TWELVE_WEEKS_AGO = FROZEN_TODAY - dt.timedelta(weeks=12)
+
+
+def notifications(app: VoicesGroupApp) -> str:
+    return "\n".join(str(item.message) for item in app._notifications)
+
+
+def text_of(app: VoicesGroupApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def open_rota(pilot: Pilot) -> RotaScreen:
+    await pilot.pause()
+    pilot.app.push_screen(RotaScreen())
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, RotaScreen)
+    return pilot.app.screen
+
+
+async def plan(pilot: Pilot, start: dt.date = TWELVE_WEEKS_AGO, weeks: int = 20) -> None:
+    """Plan a rota for all groups through the dialog and wait for the planner."""
+    await pilot.press("g")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert type(dialog).__name__ == "GenerateRotaDialog"
+    dialog.query_one("#rota-from", Input).value = start.isoformat()
+    dialog.query_one("#rota-weeks", Input).value = str(weeks)
+    await pilot.press("ctrl+s")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def publish_all(pilot: Pilot) -> None:
+    await pilot.press("p")
+    await pilot.pause()
+    await pilot.click("#confirm")
+    await pilot.pause()
+
+
+def rows(screen: RotaScreen) -> list[list[str]]:
+    table = screen.query_one("#rota-table", DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+# -- journeys -----------------------------------------------------------------------------------
+
+
+async def test_planning_all_groups_shows_every_session_with_its_reason(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        # Nobody experienced can do Thursdays, so Thursday Beliefs cannot be fully covered.
+        with app.store.batch():
+            for person in app.store.facilitators():
+                if person.display_name in ("Rosa", "Tomasz", "Marcia"):
+                    app.store.save_facilitator(person.with_changes(unavailable_weekdays=[3]))
+        screen = await open_rota(pilot)
+        assert rows(screen)[0][0] == "No rota yet"
+        await plan(pilot, FROZEN_TODAY, 8)
+
+        stored_rota = app.store.rota()
+        shown = rows(screen)
+        assert len(shown) == len(stored_rota) > 8
+        assert {row[1] for row in shown} == {
+            "Saturday Drop-in",
+            "Thursday Beliefs",
+            "Tuesday Voices",
+        }
+        assert all(line.reason for line in screen.lines)
+        thursday = next(i for i, row in enumerate(shown) if row[1] == "Thursday Beliefs")
+        assert shown[thursday][3] == "(open)" and shown[thursday][4] == "draft, open"
+        screen.query_one("#rota-table", DataTable).move_cursor(row=thursday)
+        await pilot.pause()
+        detail = text_of(app, "#rota-detail")
+        assert "Thursday Beliefs" in detail and "Why:" in detail
+        assert screen.lines[thursday].reason.split(";")[0] in detail
+        assert "Planned" in notifications(app) and "need" in notifications(app)
+        assert "with an open place" in text_of(app, "#rota-summary")
+
+
+async def test_publishing_asks_first_then_publishes_the_drafts_shown(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_rota(pilot)
+        await plan(pilot, FROZEN_TODAY, 4)
+        await pilot.press("p")
+        await pilot.pause()
+        assert "Publish" in text_of(app, "#question")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert all(item.status is RotaStatus.DRAFT for item in app.store.rota())
+
+        await publish_all(pilot)
+        assert app.screen is screen
+        items = app.store.rota()
+        assert items and all(item.status is RotaStatus.PUBLISHED for item in items)
+        assert all(item.history[-1].what == "Published." for item in items)
+        assert {row[4] for row in rows(screen)} == {"published"}
+        await pilot.press("p")
+        await pilot.pause()
+        assert "no drafts" in notifications(app)
+
+
+async def test_cant_make_it_offers_ranked_cover_and_keeps_history(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_rota(pilot)
+        await plan(pilot, FROZEN_TODAY, 6)
+        await publish_all(pilot)
+        line = screen.selected
+        assert line is not None and line.date >= FROZEN_TODAY
+        await pilot.press("c")
+        await pilot.pause()
+        dialog = app.screen
+        assert type(dialog).__name__ == "CoverDialog"
+        expected = rota_plan.cover_suggestions(app.store, line.id, line.assignment.lead_id)
+        assert [s.facilitator_id for s in dialog.suggestions] == [
+            s.facilitator_id for s in expected
+        ]
+        assert len(expected) >= 2, "a choice to make"
+        options = dialog.query_one("#cover-suggestions", OptionList)
+        first = str(options.get_option_at_index(0).prompt)
+        assert first.startswith(f"1. {expected[0].name}") and "free that day" in first
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+
+        changed = next(item for item in app.store.rota() if item.id == line.id)
+        second = expected[1]
+        assert second.facilitator_id in (changed.lead_id, changed.co_id)
+        assert line.assignment.lead_id not in (changed.lead_id, changed.co_id)
+        assert changed.history[0].what == "Published."
+        assert changed.history[-1].what.startswith(f"{line.lead} can't make it; {second.name}")
+        assert "can't make it" in text_of(app, "#rota-detail")
+
+
+async def test_leaving_a_place_open(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_rota(pilot)
+        await plan(pilot, FROZEN_TODAY, 2)
+        line = screen.selected
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        changed = next(item for item in app.store.rota() if item.id == line.id)
+        assert changed.lead_id is None and "place is open" in changed.history[-1].what
+        assert screen.selected.lead == "" and rows(screen)[0][2] == "(open)"
+
+
+async def test_a_change_that_breaks_a_rule_is_refused_with_the_reason(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_rota(pilot)
+        await plan(pilot, FROZEN_TODAY, 6)
+        with_sol = next(i for i, line in enumerate(screen.lines) if line.co == "Sol")
+        screen.query_one("#rota-table", DataTable).move_cursor(row=with_sol)
+        before = screen.lines[with_sol].assignment
+        await pilot.press("w")
+        await pilot.pause()
+        assert "Sol is in training, so cannot lead" in notifications(app)
+        assert before in app.store.rota()
+
+        app.clear_notifications()
+        other = next(i for i, line in enumerate(screen.lines) if "Sol" not in (line.lead, line.co))
+        screen.query_one("#rota-table", DataTable).move_cursor(row=other)
+        await pilot.pause()
+        lead, co = screen.selected.lead, screen.selected.co
+        await pilot.press("w")
+        await pilot.pause()
+        assert (screen.selected.lead, screen.selected.co) == (co, lead)
+        assert "Roles swapped" in screen.selected.assignment.history[-1].what
+
+
+async def test_swapping_someone_with_another_session(make_app) -> None:
+    app = make_app()
+    free = {"Rosa", "Tomasz", "Marcia"}  # experienced, no days off or limits in the demo
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_rota(pilot)
+        await plan(pilot, FROZEN_TODAY, 6)
+        # Two sessions of the same group a week or more apart, each with a different one of
+        # `free` on it and not the other: a swap that keeps every rule.
+        first, other, mover, partner = next(
+            (a, b, a.lead if a.lead in free else a.co, b.lead if b.lead in free else b.co)
+            for a in screen.lines
+            for b in screen.lines
+            if a.group == b.group
+            and b.date > a.date
+            and {a.lead, a.co} & free
+            and {b.lead, b.co} & free
+            and not {a.lead, a.co} & {b.lead, b.co}
+        )
+        screen.query_one("#rota-table", DataTable).move_cursor(row=screen.lines.index(first))
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert type(dialog).__name__ == "SwapDialog"
+        people = {p.display_name: p.id for p in app.store.facilitators()}
+        dialog.query_one("#swap-mine").value = str(people[mover])
+        dialog.query_one("#swap-theirs").value = f"{other.id}/{people[partner]}"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        now = {item.id: item for item in app.store.rota()}
+        assert people[partner] in (now[first.id].lead_id, now[first.id].co_id)
+        assert people[mover] in (now[other.id].lead_id, now[other.id].co_id)
+        assert f"{mover} swapped with {partner}" in now[first.id].history[-1].what
+        assert f"{partner} swapped with {mover}" in now[other.id].history[-1].what
+
+
+async def test_review_shows_planned_against_actual(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_rota(pilot)
+        await plan(pilot, TWELVE_WEEKS_AGO, 16)
+        await pilot.press("r")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RotaReviewScreen"
+        table = app.screen.query_one("#review-loads", DataTable)
+        shown = {
+            str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)]
+            for i in range(table.row_count)
+        }
+        start = app.store.rota()[0].date
+        ended = [
+            s for s in app.store.sessions() if s.status is SessionStatus.ENDED and s.date >= start
+        ]
+        rosa = app.store.find_facilitator("Rosa")
+        planned = [a for a in app.store.rota() if rosa.id in (a.lead_id, a.co_id)]
+        leads = sum(a.lead_id == rosa.id for a in planned)
+        actual = sum(rosa.id in s.facilitator_ids for s in ended)
+        assert shown["Rosa"][1:4] == [str(leads), str(len(planned) - leads), str(actual)]
+        assert shown["Sol"][3] == "0" and shown["Sol"][4] == "—"
+        assert "Spread" in text_of(app, "#review-spread")
+        assert "Went differently:" in text_of(app, "#review-differences")
+        assert "No gaps" in text_of(app, "#review-gaps")
+
+        # Narrow it to one group and a period; a bad date is said in words.
+        app.screen.query_one("#review-to", Input).value = "someday"
+        app.screen.query_one("#review-to", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "YYYY-MM-DD" in text_of(app, "#review-message")
+        app.screen.query_one("#review-from", Input).value = FROZEN_TODAY.isoformat()
+        app.screen.query_one("#review-to", Input).value = (
+            FROZEN_TODAY + dt.timedelta(weeks=2)
+        ).isoformat()
+        voices = app.store.find_group("Tuesday Voices")
+        app.screen.query_one("#review-group").value = str(voices.id)
+        await pilot.pause()
+        review = app.screen.review
+        planned_in_period = [
+            a
+            for a in app.store.rota(voices.id)
+            if FROZEN_TODAY <= a.date <= FROZEN_TODAY + dt.timedelta(weeks=2)
+        ]
+        assert sum(load.planned for load in review.loads) == 2 * len(planned_in_period)
+        assert "Planned and actual agree" in text_of(app, "#review-differences")
+
+
+async def test_review_names_gaps_and_rule_breaks(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_rota(pilot)
+        await plan(pilot, FROZEN_TODAY, 4)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        # Someone becomes unavailable after being put on the rota: a rule break to name.
+        lead = app.store.facilitator(screen.lines[1].assignment.lead_id)
+        weekday = screen.lines[1].date.weekday()
+        app.store.save_facilitator(lead.with_changes(unavailable_weekdays=[weekday]))
+        await pilot.press("r")
+        await pilot.pause()
+        gaps = text_of(app, "#review-gaps")
+        breaks = text_of(app, "#review-breaks")
+        assert gaps.startswith("Gaps (1)") and "Gap: " in gaps and "has no lead" in gaps
+        assert (
+            breaks.startswith("Rules broken (") and f"{lead.display_name} not available" in breaks
+        )
+        assert app.screen.query_one("#review-gaps").has_class("-found")
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_availability_is_edited_and_saved(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("f", "down", "v"):
+            await pilot.press(key)
+            await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "AvailabilityScreen"
+        assert screen.person.display_name == "Niall"
+        await pilot.click("#day-2")
+        screen.query_one("#max_per_month", Input).value = "2"
+        screen.query_one("#off-from", Input).value = "2026-12-24"
+        screen.query_one("#off-to", Input).value = "2026-12-20"
+        screen.query_one("#off-to", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "before the first" in text_of(app, "#field-to .field-message")
+        screen.query_one("#off-to", Input).value = "2026-12-27"
+        await pilot.press("enter")
+        await pilot.pause()
+        table = screen.query_one("#dates-off", DataTable)
+        assert [str(c) for c in table.get_row_at(table.row_count - 1)][:2] == [
+            "Thu 24 Dec 2026",
+            "Sun 27 Dec 2026",
+        ]
+        rosa, sol = app.store.find_facilitator("Rosa"), app.store.find_facilitator("Sol")
+        await pilot.click(f"#prefer-{rosa.id.hex}")
+        await pilot.click(f"#avoid-{rosa.id.hex}")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "cannot be in both lists" in text_of(app, "#partners-message")
+        await pilot.click(f"#avoid-{rosa.id.hex}")
+        await pilot.click(f"#avoid-{sol.id.hex}")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "FacilitatorsScreen"
+        niall = app.store.find_facilitator("Niall")
+        assert niall.unavailable_weekdays == [2] and niall.max_per_month == 2
+        assert niall.prefers == [rosa.id] and niall.avoids == [sol.id]
+        assert [(r.start.isoformat(), r.end.isoformat()) for r in niall.dates_off][-1] == (
+            "2026-12-24",
+            "2026-12-27",
+        )
+        assert len(niall.dates_off) == 2, "the demo's dates off are kept"
+        row = app.screen.query_one(DataTable).get_row_at(1)
+        assert str(row[3]).startswith("not Wed; 2 a month at most; away")
+
+
+async def test_the_woman_question_only_where_a_group_asks(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("f", "enter"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert not app.screen.query("#is_woman")
+        await pilot.press("escape")
+        group = app.store.find_group("Thursday Beliefs")
+        app.store.save_group(group.with_changes(women_facilitator_rule=True))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query("#is_woman")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AvailabilityScreen"
+
+
+# -- snapshots (80×24) --------------------------------------------------------------------------
+
+
+async def _planned_rota(pilot: Pilot) -> None:
+    await open_rota(pilot)
+    await plan(pilot, TWELVE_WEEKS_AGO, 20)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_rota_snapshot(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(), run_before=_planned_rota, terminal_size=SIZE)
+
+
+def test_plan_dialog_snapshot(snap_compare, make_app) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await open_rota(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
+
+
+def test_cover_dialog_snapshot(snap_compare, make_app) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await _planned_rota(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
+
+
+def test_review_snapshot(snap_compare, make_app) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await _planned_rota(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
+
+
+def test_availability_snapshot(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(), press=["f", "down", "down", "v"], terminal_size=SIZE)
