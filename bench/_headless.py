@@ -1,6 +1,7 @@
 import time
 
 START = time.perf_counter()  # before any other import: the clock of a cold start
+START_CPU = time.process_time()
 
 """One cold start, run as a fresh interpreter by bench_startup.py and bench_store.py.
 
@@ -9,7 +10,8 @@ START = time.perf_counter()  # before any other import: the clock of a cold star
     python bench/_headless.py core DB.json     # no UI: open the store, compute the home rows
 
 Prints one JSON line: seconds from the top of this script to the first paint (`paint`), a few
-marks on the way, whether reportlab was imported by then, and the peak RSS (ru_maxrss) in KiB.
+marks on the way, whether reportlab was imported by then, and the peak RSS in KiB (VmHWM and
+ru_maxrss), at the first paint and at the end.
 Not named bench_*.py, so run_all.py does not run it on its own.
 """
 
@@ -19,7 +21,8 @@ import resource  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+# BENCH_APP_ROOT: another checkout to measure (e.g. a copy with a proposed fix applied).
+ROOT = Path(os.environ.get("BENCH_APP_ROOT") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 
 SIZE = (120, 40)
@@ -27,16 +30,38 @@ marks: dict[str, float] = {}
 facts: dict[str, object] = {}
 
 
+def peak_rss_kib() -> int:
+    """This process's own RSS high-water mark (VmHWM), in KiB.
+
+    ru_maxrss is reported too, but on Linux it carries over the high-water mark of the process
+    that forked us (exec keeps it), so it is only honest when the parent was small.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def memory(prefix: str) -> None:
+    facts[f"{prefix}peak_rss_kib"] = peak_rss_kib()
+    facts[f"{prefix}ru_maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def mark(name: str) -> None:
     marks[name] = time.perf_counter() - START
 
 
-def painted(app) -> None:  # noqa: ANN001
+def painted(app) -> None:
     mark("paint")
+    facts["cpu_at_paint"] = time.process_time() - START_CPU
     facts["reportlab_loaded"] = "reportlab" in sys.modules
     facts["modules"] = len(sys.modules)
     facts["screen"] = type(app.screen).__name__
-    facts["maxrss_kib_at_paint"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    memory("paint_")
     app.exit()
 
 
@@ -67,7 +92,7 @@ def run_app(db: Path) -> None:
     mark("imports")
     original_open = Store.open.__func__
 
-    def timed_open(cls, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def timed_open(cls, *args, **kwargs):
         began = time.perf_counter()
         store = original_open(cls, *args, **kwargs)
         marks["store_open_s"] = time.perf_counter() - began
@@ -76,18 +101,27 @@ def run_app(db: Path) -> None:
     Store.open = classmethod(timed_open)  # type: ignore[method-assign]
 
     # The app imports the home screen lazily in on_mount; import it here (the same cost, just
-    # earlier) to hook its on_mount: after it has filled the table, wait for the repaint.
+    # earlier) to hook it: once its table has been filled the first time, wait for the repaint.
     from screens.home_screen import HomeScreen
 
-    original_mount = HomeScreen.on_mount
+    original_compose = HomeScreen.compose
 
-    def on_mount(self) -> None:  # noqa: ANN001
+    def compose(self):
         mark("home_mount")
-        original_mount(self)
-        mark("home_data")
-        self.call_after_refresh(painted, self.app)
+        return original_compose(self)
 
-    HomeScreen.on_mount = on_mount  # type: ignore[method-assign]
+    HomeScreen.compose = compose  # type: ignore[method-assign]
+    hook = "refresh_data" if hasattr(HomeScreen, "refresh_data") else "on_mount"
+    original_fill = getattr(HomeScreen, hook)
+
+    def fill(self, *args, **kwargs):
+        result = original_fill(self, *args, **kwargs)
+        if "home_data" not in marks:
+            mark("home_data")
+            self.call_after_refresh(painted, self.app)
+        return result
+
+    setattr(HomeScreen, hook, fill)
     app = VoicesGroupApp(db_path=db)
     app.run(headless=True, size=SIZE)
     if app.startup_error:
@@ -107,8 +141,9 @@ def run_core(db: Path) -> None:
         facts["rows"] = len(home_rows(store, today))
         facts["due"] = len(due_items(store, today))
         mark("paint")  # "the home rows are ready": the core's share of the first paint
+        facts["cpu_at_paint"] = time.process_time() - START_CPU
         facts["reportlab_loaded"] = "reportlab" in sys.modules
-        facts["maxrss_kib_at_paint"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        memory("paint_")
 
 
 def main() -> None:
@@ -123,7 +158,7 @@ def main() -> None:
         raise SystemExit(f"unknown mode {mode!r}")
     if "paint" not in marks:
         raise SystemExit("the first paint was never reached")
-    facts["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    memory("")
     sys.stdout.write(json.dumps({"marks": marks, **facts}) + "\n")
     sys.stdout.flush()
     os._exit(0)  # the figures are out; skip interpreter teardown

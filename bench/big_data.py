@@ -72,12 +72,83 @@ DEFAULT_TODAY = dt.date(2026, 11, 23)
 DEFAULT_SEED = 2026
 MEMBERS_PER_YEAR = 40
 
-FIRST_NAMES = (
-    "Aisha Ben Carys Dev Elif Frankie Gwen Hamid Iona José Kit Zoë Ada Bryn Chidi Dana Eamon "
-    "Fatima Gus Hana Idris Jess Kemal Lena Mo Nia Oisín Pat Quinn Rhys Sam Tara Uche Vik Wren "
-    "Xan Yara Zak Alex Bea Cal Dee Eli Fay Gil Hal Ivy Jo Kai Lou Max Ned Ola Pip Ray Sol Tam "
-    "Una Val Wyn Ash Rowan Sky Robin Jude Noor Amir Leah Mina Ravi Suki Tomi Ewa Piotr Ana"
-).split()
+FIRST_NAMES = [
+    "Aisha",
+    "Ben",
+    "Carys",
+    "Dev",
+    "Elif",
+    "Frankie",
+    "Gwen",
+    "Hamid",
+    "Iona",
+    "José",
+    "Kit",
+    "Zoë",
+    "Ada",
+    "Bryn",
+    "Chidi",
+    "Dana",
+    "Eamon",
+    "Fatima",
+    "Gus",
+    "Hana",
+    "Idris",
+    "Jess",
+    "Kemal",
+    "Lena",
+    "Mo",
+    "Nia",
+    "Oisín",
+    "Pat",
+    "Quinn",
+    "Rhys",
+    "Sam",
+    "Tara",
+    "Uche",
+    "Vik",
+    "Wren",
+    "Xan",
+    "Yara",
+    "Zak",
+    "Alex",
+    "Bea",
+    "Cal",
+    "Dee",
+    "Eli",
+    "Fay",
+    "Gil",
+    "Hal",
+    "Ivy",
+    "Jo",
+    "Kai",
+    "Lou",
+    "Max",
+    "Ned",
+    "Ola",
+    "Pip",
+    "Ray",
+    "Sol",
+    "Tam",
+    "Una",
+    "Val",
+    "Wyn",
+    "Ash",
+    "Rowan",
+    "Sky",
+    "Robin",
+    "Jude",
+    "Noor",
+    "Amir",
+    "Leah",
+    "Mina",
+    "Ravi",
+    "Suki",
+    "Tomi",
+    "Ewa",
+    "Piotr",
+    "Ana",
+]
 THEMES = {
     Variant.HEARING_VOICES: [
         "Voices getting louder at night",
@@ -403,8 +474,9 @@ def build_records(mk: Maker, years: int, today: dt.date) -> list[Record]:
             candidates = women if group.women_facilitator_rule else active_facilitators
             lead, co = rng.sample(candidates, 2)
             when = mk.at(day - dt.timedelta(days=28), 10)
-            history = [RotaChange(on=when, what=f"Drafted: {lead.display_name} and "
-                                  f"{co.display_name}")]
+            history = [
+                RotaChange(on=when, what=f"Drafted: {lead.display_name} and {co.display_name}")
+            ]
             published = day < today + dt.timedelta(weeks=4)
             if published:
                 history.append(RotaChange(on=when + dt.timedelta(days=3), what="Published"))
@@ -428,7 +500,17 @@ def build_records(mk: Maker, years: int, today: dt.date) -> list[Record]:
             )
             if day < today:
                 session, session_notes = _session(
-                    mk, group, template, themes, pool, left_on, consents, withdrew, (lead, co), day, number
+                    mk,
+                    group,
+                    template,
+                    themes,
+                    pool,
+                    left_on,
+                    consents,
+                    withdrew,
+                    (lead, co),
+                    day,
+                    number,
                 )
                 sessions.append(session)
                 notes.extend(session_notes)
