@@ -32,7 +32,7 @@ class VoicesGroupApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
-        Binding("f2", "settings", "Settings", id="settings"),
+        Binding("f2", "settings", "Settings", id="settings", show=False),
         Binding("ctrl+t", "toggle_contrast", "High contrast", id="contrast", show=False),
         Binding("ctrl+l", "lock", "Lock now", id="lock", show=False),
         Binding("ctrl+q", "quit", "Quit", id="quit"),

@@ -166,6 +166,9 @@ class AvailabilityScreen(Screen[None]):
     def action_remove_dates_off(self) -> None:
         """Remove the dates off chosen in the list."""
         table = self.query_one("#dates-off", DataTable)
+        if self.focused is not table:
+            self.notify("Choose the dates off in the list first (Tab to it), then press Delete.")
+            return
         if not self.dates_off or table.cursor_row < 0:
             return
         removed = self.dates_off.pop(min(table.cursor_row, len(self.dates_off) - 1))

@@ -22,13 +22,16 @@ class HomeScreen(Screen[None]):
         "Enter to change its details."
     )
     BINDINGS = [
-        Binding("enter", "edit_group", "Edit group", id="edit-group", show=False),
-        Binding("n", "new_group", "New group", id="new-group"),
-        Binding("m", "members", "Members", id="members"),
-        Binding("f", "facilitators", "Facilitators", id="facilitators"),
         Binding(
             "s", "session", "Session", id="start-session", tooltip="Start or resume the session"
         ),
+        Binding("m", "members", "Members", id="members"),
+        Binding("l", "library", "What helps", id="library", tooltip="The coping strategy library"),
+        Binding("r", "rota", "Rota", id="rota", tooltip="Facilitator rotas and the review"),
+        Binding("enter", "edit_group", "Edit group", id="edit-group", show=False),
+        Binding("n", "new_group", "New group", id="new-group", show=False),
+        Binding("f", "facilitators", "Facilitators", id="facilitators", show=False),
+        Binding("p", "print", "Print", id="print", show=False, tooltip="Print a handout"),
         Binding("h", "history", "History", id="session-history", show=False),
         Binding("t", "session_plan", "Session plan", id="session-plan", show=False),
     ]
@@ -45,10 +48,16 @@ class HomeScreen(Screen[None]):
             table.add_columns("Group", "Kind", "Next meeting", "Next step")
             yield table
             yield Static("", id="due")
+            yield Static(
+                "Enter edit group · n new group · h history · t session plan · f facilitators · "
+                "p print · F2 settings · F1 help",
+                id="home-keys",
+                classes="hint",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_data()
+        # The first ScreenResume fills the table; this only waits for that paint.
         self.call_after_refresh(self.offer_resume)
 
     def on_screen_resume(self) -> None:
@@ -107,10 +116,27 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(FacilitatorsScreen())
 
+    def action_library(self) -> None:
+        from screens.library_screen import LibraryScreen
+
+        self.app.push_screen(LibraryScreen())
+
+    def action_print(self) -> None:
+        from screens.dialogs.print_dialog import PrintDialog
+
+        self.app.push_screen(PrintDialog(group_id=self.selected_group_id()))
+
+    def action_rota(self) -> None:
+        from screens.rota_screen import RotaScreen
+
+        self.app.push_screen(RotaScreen())
+
     # -- sessions ----------------------------------------------------------------------------
 
     def offer_resume(self) -> None:
         """If a session was left in progress (the app or laptop stopped), offer to resume it."""
+        if not self.app.store.sessions_in_progress():
+            return  # the usual case: nothing more to import before the first paint
         from screens.dialogs.resume_session_dialog import ResumeSessionDialog
         from screens.session_screen import SessionScreen
         from voicesgroup.session_runner import describe_in_progress, session_in_progress

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
@@ -28,23 +28,29 @@ class RotaScreen(Screen[None]):
     HELP_TITLE = "Facilitator rota"
     HELP = (
         "Each session with its lead and co-facilitator. The box below says why they were "
-        "chosen, or why a place is open, and every change since. **g** plans a rota (drafts); "
-        "**p** publishes the drafts shown. After that, changes are explicit and kept: **w** "
-        "swaps lead and co, **x** swaps someone with another session, **c** is for someone who "
-        "can't make it and offers cover, best first. A change that would break a rule "
-        "(training pairs, nobody twice a day, days off, limits) is refused with the reason. "
-        "**r** opens the coordinator's review."
+        "chosen, or why a place is open, and every change since. Plan a rota (it is a draft), "
+        "then publish the drafts shown. After that, changes are explicit and kept: swap lead "
+        "and co, swap someone with another session, or say someone can't make it and choose "
+        "cover from a list, best first. A change that would break a rule (training pairs, "
+        "nobody twice a day, days off, monthly limits) is refused with the reason. The review "
+        "is the coordinator's view of load, gaps and planned against actual."
     )
     BINDINGS = [
         Binding("g", "generate", "Plan", id="plan-rota", tooltip="Plan a rota (drafts)"),
         Binding("p", "publish", "Publish", id="publish-rota", tooltip="Publish the drafts shown"),
-        Binding("c", "cover", "Can't make it", id="cant-make-it", tooltip="Find cover"),
+        Binding(
+            "c",
+            "cover",
+            "Can't make it",
+            id="cant-make-it",
+            tooltip="Can't make it: find cover, best first",
+        ),
         Binding(
             "w",
             "swap_roles",
             "Swap roles",
             id="swap-roles",
-            tooltip="Swap lead and co",
+            tooltip="Swap roles: lead and co trade places",
             show=False,
         ),
         Binding(
@@ -52,10 +58,16 @@ class RotaScreen(Screen[None]):
             "swap_people",
             "Swap sessions",
             id="swap-sessions",
-            tooltip="Swap someone with another session",
+            tooltip="Swap sessions: trade places with someone on another session",
             show=False,
         ),
-        Binding("r", "review", "Review", id="rota-review", tooltip="The coordinator's review"),
+        Binding(
+            "r",
+            "review",
+            "Review",
+            id="rota-review",
+            tooltip="Review: load, gaps, rule breaks, planned against actual",
+        ),
         # Escape goes back as everywhere; hidden from the footer so F1 Help fits at 80 columns.
         Binding("escape", "back", "Back", id="back", show=False),
     ]
@@ -98,7 +110,8 @@ class RotaScreen(Screen[None]):
             )
             table.add_columns("Date", "Group", "Lead", "Co", "Status")
             yield table
-            yield Static("", id="rota-detail")
+            with VerticalScroll(id="rota-detail-box"):
+                yield Static("", id="rota-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -142,8 +155,12 @@ class RotaScreen(Screen[None]):
         if not lines:
             words = "Nothing planned yet. Press g to plan a rota; it stays a draft until published."
         else:
-            words = f"{len(lines)} sessions: {drafts} draft, {len(lines) - drafts} published"
-            words += f", {open_count} with an open place." if open_count else "."
+            published = len(lines) - drafts
+            parts = [f"{len(lines)} sessions"]
+            parts += [f"{drafts} draft"] if drafts else []
+            parts += [f"{published} published"] if published else []
+            parts += [f"{open_count} with an open place"] if open_count else []
+            words = ", ".join(parts) + "."
             words += (
                 " p publishes the drafts."
                 if drafts

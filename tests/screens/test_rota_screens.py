@@ -350,6 +350,41 @@ async def test_availability_is_edited_and_saved(make_app) -> None:
         assert str(row[3]).startswith("not Wed; 2 a month at most; away")
 
 
+async def test_dates_off_are_removed_from_the_list(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("f", "down", "v"):
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("delete")
+        await pilot.pause()
+        assert "Choose the dates off in the list first" in notifications(app)
+        app.screen.query_one("#dates-off", DataTable).focus()
+        await pilot.press("delete")
+        await pilot.pause()
+        assert str(app.screen.query_one("#dates-off", DataTable).get_row_at(0)[0]) == "None"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.store.find_facilitator("Niall").dates_off == []
+
+
+async def test_help_names_every_rota_key(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_rota(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        text = app.screen.query_one("Markdown").source
+        for key in "gpcwxr":
+            assert f"| `{key}` |" in text
+        for words in ("Plan a rota", "Publish", "Can't make it", "Swap roles", "Swap sessions"):
+            assert words in text
+        await pilot.press("escape")
+        await pilot.pause()
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Plan", "Publish", "Can't make it", "Swap roles", "Swap sessions"} <= titles
+
+
 async def test_the_woman_question_only_where_a_group_asks(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
