@@ -253,8 +253,9 @@ class RotaScreen(Screen[None]):
 
         if self.app.attempt(save) and outcome is not None:
             self.notify(outcome.summary(), title="Rota planned", timeout=10)
-            first = outcome.added[0].id if outcome.added else None
-            self.refresh_data(select=first)
+            today = self.app.today()
+            coming = [a for a in outcome.added if a.date >= today] or outcome.added
+            self.refresh_data(select=coming[0].id if coming else None)
         else:
             self.refresh_data()
 

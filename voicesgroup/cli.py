@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ["safety", "members", "printing"]
+COMMAND_MODULES = ["safety", "members", "printing", "rota"]
 """Modules in voicesgroup/commands/ whose `register(commands)` adds their subcommands."""
 
 

@@ -98,6 +98,7 @@ def short_day(day: dt.date) -> str:
 
 
 def role_words(role: Role) -> str:
+    """'lead' or 'co-facilitator'."""
     return "lead" if role == "lead" else "co-facilitator"
 
 
@@ -187,7 +188,7 @@ class GenerateOutcome:
             words += f" {count} still need{'s' if count == 1 else ''} a facilitator."
         else:
             words += " Every place is filled."
-        return words + f" Spread {self.spread}."
+        return words + f" Spread {self.spread} (most sessions minus fewest)."
 
 
 def prepare_generation(store: Store, request: GenerateRequest) -> PreparedGeneration:
@@ -321,10 +322,12 @@ class RotaLine:
 
     @property
     def id(self) -> UUID:
+        """The assignment's id."""
         return self.assignment.id
 
     @property
     def date(self) -> dt.date:
+        """The session's date."""
         return self.assignment.date
 
     @property
@@ -335,10 +338,12 @@ class RotaLine:
 
     @property
     def is_draft(self) -> bool:
+        """True until the session is published."""
         return self.assignment.status is RotaStatus.DRAFT
 
     @property
     def reason(self) -> str:
+        """Why the planner chose these people, or why a place is open."""
         return self.assignment.reason
 
     def as_dict(self) -> dict[str, object]:
