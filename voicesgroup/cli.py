@@ -45,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `voicesgroup rota show | head`: the reader has had enough
+        sys.stderr.close()
+        return 0
     except OSError as error:
         print(f"voicesgroup: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
         return EXIT_PROBLEM

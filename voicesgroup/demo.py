@@ -130,8 +130,13 @@ SHARED_STRATEGIES = [
 ]
 
 
-def build_demo(store: Store, today: dt.date | None = None, seed: int = 7) -> None:
-    """Fill an empty store with the demo groups, people, consents, sessions and strategies."""
+def build_demo(
+    store: Store, today: dt.date | None = None, seed: int = 7, *, with_rota: bool = True
+) -> None:
+    """Fill an empty store with the demo groups, people, consents, sessions and strategies.
+
+    `with_rota` adds a published facilitator rota (three months back, two ahead).
+    """
     today = today or dt.date.today()
     rng = random.Random(seed)
     with store.batch():
@@ -151,6 +156,8 @@ def build_demo(store: Store, today: dt.date | None = None, seed: int = 7) -> Non
         for person in facilitators:
             store.save_facilitator(person)
         members = _demo_members(store, today)
+        if with_rota:
+            _demo_rota(store, today)
         _demo_sessions(store, groups, members, facilitators, today, rng)
         _demo_strategies(store, groups, members, today)
         _demo_notes(store, members, today)
@@ -243,6 +250,11 @@ def _demo_sessions(
         Variant.DROP_IN: DROP_IN_THEMES,
     }
     experienced = [f for f in facilitators if f.training is not TrainingStatus.IN_TRAINING]
+    by_id = {person.id: person for person in facilitators}
+    rota_by_session = {
+        (item.group_id, item.date): [pid for pid in (item.lead_id, item.co_id) if pid]
+        for item in store.rota()
+    }
     for group_index, group in enumerate(groups):
         regulars = members[group_index * 4 : group_index * 4 + 6]
         themes = themes_by_variant[group.variant]
@@ -252,7 +264,11 @@ def _demo_sessions(
                 break
             present = [m for m in regulars if rng.random() < 0.6]
             named = [m.id for m in present if store.has_consent(m.id, SCOPES.ATTENDANCE_BY_NAME)]
-            pair = rng.sample(experienced, 2)
+            planned = rota_by_session.get((group.id, day))
+            pair = [by_id[pid] for pid in planned if pid in by_id] if planned else []
+            if len(pair) < 2 or number % 6 == 5:
+                # Now and then someone covers at short notice: planned and actual differ.
+                pair = rng.sample(experienced, 2)
             started = dt.datetime.combine(day, group.pattern.start, tzinfo=dt.UTC)
             session = Session(
                 group_id=group.id,
@@ -276,6 +292,14 @@ def _demo_sessions(
                 ),
             )
             store.save_session(session)
+
+
+def _demo_rota(store: Store, today: dt.date) -> None:
+    """A published rota from three months back to two months ahead."""
+    from voicesgroup.rota_plan import GenerateRequest, generate_rota
+
+    start = today - dt.timedelta(days=91)
+    generate_rota(store, GenerateRequest(group_id=None, start=start, weeks=22), publish=True)
 
 
 def _demo_strategies(
@@ -346,11 +370,11 @@ def _demo_notes(store: Store, members: list[Member], today: dt.date) -> None:
             )
 
 
-def write_demo_file(path: Path, today: dt.date | None = None) -> None:
+def write_demo_file(path: Path, today: dt.date | None = None, *, with_rota: bool = True) -> None:
     """Write the demo data set to a new file; refuses to overwrite an existing one."""
     from voicesgroup.errors import StoreError
 
     if path.exists():
         raise StoreError(f"{path} already exists; the demo data is written only to a new file.")
     with Store.open(path) as store:
-        build_demo(store, today)
+        build_demo(store, today, with_rota=with_rota)

@@ -75,6 +75,8 @@ _NO_LIMIT = 10_000
 _WORK_LIMIT = 400_000
 """Search steps the improvement phase may take: bounds the time on hard inputs, and, unlike
 a clock, keeps the result the same from one run to the next."""
+_STALL_LIMIT = 100_000
+"""Search steps allowed after the last gain in places filled or in spread."""
 _DAY_SEARCH_NODES = 5_000
 """Nodes the search for one day's most places may visit."""
 _DEEP_TRIES = 4
@@ -412,19 +414,23 @@ class _Planner:
         self.month_count = [[0] * len(months) for _ in range(n)]
         self.day_busy: list[dict[int, int]] = [{} for _ in range(n)]
         self.held: list[set[int]] = [set() for _ in range(n)]
+        self.version = 0
         self.month_version = [0] * len(months)
         self._month_tried: dict[int, int] = {}
+        self._open_tried: dict[tuple[int, int, bool], int] = {}
 
         self.eligible = self._eligible()
         self.wide = False
         self._swap_cache: dict[tuple[int, int, int], Step | None] = {}
         self.work = 0
         self.work_limit = _WORK_LIMIT
+        self._best: tuple[int, int] | None = None
         self.reached: set[int] = set()
 
     # -- bookkeeping ---------------------------------------------------------------------
 
     def _set(self, s: int, pos: int, i: int) -> None:
+        self.version += 1
         self.month_version[self.s_month[s]] += 1
         self.slot[s][pos] = i
         self.count[i] += 1
@@ -433,6 +439,7 @@ class _Planner:
         self.held[i].add(s)
 
     def _unset(self, s: int, pos: int) -> None:
+        self.version += 1
         self.month_version[self.s_month[s]] += 1
         i = self.slot[s][pos]
         self.slot[s][pos] = -1
@@ -475,6 +482,8 @@ class _Planner:
     # -- greedy ----------------------------------------------------------------------------
 
     def greedy(self) -> None:
+        """A first rota, in date order: the free person with the fewest sessions so far (then
+        the least recent, then name) and the partner who keeps counts even and pairs new."""
         last = [-1] * self.n
         for day, todays in enumerate(self.by_day):
             for s in sorted(todays, key=lambda s: (len(self.avail[s]), s)):
@@ -700,6 +709,7 @@ class _Planner:
             )
         if ok:
             self._swap_cache.clear()
+            self._progress()
             return True
         for s, pos, _ in path[:done]:
             self._unset(s, pos)
@@ -717,24 +727,33 @@ class _Planner:
                     continue
                 if pos == 1 and self.slot[s][0] < 0:
                     continue  # nobody could take the first place alone
+                key = (s, pos, self.wide)
+                if self._open_tried.get(key) == self.version:
+                    continue  # nothing has changed since the last search failed
                 for path in self._paths(None, (s, pos), None):
                     if self._apply(path):
                         changed = True
                         break
+                else:
+                    self._open_tried[key] = self.version
         return changed
 
     def improve(self) -> None:
         """Local search until the rota is provably best, or no move helps any more.
 
-        First plain hand-over chains; if that leaves places open or the spread above its
-        lower bound, chains may also swap a partner out of the way, and sessions may be
-        rebuilt with a new pair, until nothing improves or the step budget is spent.
+        First plain hand-over chains. If that leaves places open or the spread above its
+        lower bound, a wider search: chains may swap a partner out of the way, months with
+        open places are re-planned, sessions are rebuilt with a new pair (and, failing all
+        else, rebuilt sideways and followed by transfers), until nothing improves or the
+        step budget is spent.
         """
         self.fill_open()
         self.balance()
         if self._settled():
             return
         self.wide = True
+        self._best = None
+        self._progress()
         while self.work < self.work_limit:
             changed = self.fill_open()
             changed = self._fill_months() or changed
@@ -876,7 +895,16 @@ class _Planner:
             for pos, i in enumerate(option):
                 self._set(s, pos, i)
         self._swap_cache.clear()
+        self._progress()
         return True
+
+    def _progress(self) -> None:
+        """After a change: if it filled more places or narrowed the spread, allow the search
+        another `_STALL_LIMIT` steps (within `_WORK_LIMIT`) to find the next such gain."""
+        best = (-sum(self.count), self.spread())
+        if self._best is None or best < self._best:
+            self._best = best
+            self.work_limit = min(_WORK_LIMIT, self.work + _STALL_LIMIT)
 
     def _settled(self) -> bool:
         """True when the rota is provably as good as it gets."""
@@ -887,21 +915,41 @@ class _Planner:
     def spread_bound(self) -> int:
         """A lower bound on the spread of any rota filling as many places as this one.
 
-        Each eligible person can take at most `capacity` sessions (one a day on days they
-        could be placed, no more than their monthly limit). The fewest anyone has is at most
-        the smallest capacity (and at most the average); the most anyone has is at least the
-        smallest U for which capacities capped at U still add up to the places filled.
+        The spread is at least d unless all counts could lie in some window [L, L + d] while
+        meeting these necessary conditions: the counts add up to the places filled; nobody
+        exceeds their capacity (one session a day on days they could be placed, within their
+        monthly limits); trainees, who each need an experienced partner, have no more places
+        than experienced people; and, when every place is filled, women have at least as
+        many places as there are sessions under the women facilitator rule.
         """
         eligible = self.eligible
         if not eligible:
             return 0
-        total = sum(self.count[i] for i in eligible)
-        capacity = [self.capacity[i] for i in eligible]
-        high = -(-total // len(eligible))
-        while sum(min(c, high) for c in capacity) < total:
-            high += 1
-        low = min(min(capacity), total // len(eligible))
-        return max(high - low, 1 if total % len(eligible) else 0)
+        counts = [self.count[i] for i in eligible]
+        total, spread = sum(counts), max(counts) - min(counts)
+        capacity = {i: self.capacity[i] for i in eligible}
+        women = [i for i in eligible if self.facs[i].is_woman is True]
+        others = len(eligible) - len(women)
+        trainees = [i for i in eligible if _is_trainee(self.facs[i])]
+        experienced = [i for i in eligible if _is_experienced(self.facs[i])]
+        full = all(i >= 0 for pair in self.slot for i in pair)
+        women_needed = sum(self.s_rule) if full else 0
+        for d in range(spread):
+            for low in range(min(capacity.values()) + 1):
+                if low * len(eligible) > total:
+                    break
+                high = {i: min(low + d, c) for i, c in capacity.items()}
+                if sum(high.values()) < total:
+                    continue
+                if low * len(trainees) > sum(high[i] for i in experienced):
+                    continue
+                if women_needed and (
+                    sum(high[i] for i in women) < women_needed
+                    or total - low * others < women_needed
+                ):
+                    continue
+                return d
+        return spread
 
     def balance(self) -> bool:
         """Even out session counts by improving transfers until none is left."""
@@ -1049,6 +1097,7 @@ class _Planner:
         for pos, i in enumerate(people):
             self._set(s, pos, i)
         self._swap_cache.clear()
+        self._progress()
 
     def _restore(self, before: list[tuple[int, ...]]) -> None:
         changed = [s for s, pair in enumerate(before) if tuple(self.slot[s]) != pair]

@@ -12,6 +12,7 @@ from icalendar import Calendar
 from tests.core.conftest import DEMO_TODAY
 from tests.pdf_helpers import pdf_reader, pdf_text
 from voicesgroup import cli
+from voicesgroup.demo import write_demo_file
 from voicesgroup.models import DateRange, Group, MeetingPattern, RotaStatus, Variant
 from voicesgroup.paths import DB_ENV
 from voicesgroup.store import Store
@@ -225,3 +226,11 @@ def test_the_printed_rota_is_landscape_with_the_names(capsys, demo_path, tmp_pat
     assert "Tuesday Voices" in text
     page = pdf_reader(data).pages[0]
     assert float(page.mediabox.width) > float(page.mediabox.height), "landscape"
+
+
+@pytest.fixture(scope="session")
+def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The demo without its rota: these tests plan one from nothing."""
+    path = tmp_path_factory.mktemp("demo-no-rota") / "demo.json"
+    write_demo_file(path, today=DEMO_TODAY, with_rota=False)
+    return path.read_bytes()

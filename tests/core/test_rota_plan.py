@@ -8,7 +8,9 @@ from uuid import UUID
 
 import pytest
 
+from tests.core.conftest import DEMO_TODAY
 from voicesgroup import rota_plan
+from voicesgroup.demo import write_demo_file
 from voicesgroup.models import (
     DateRange,
     Facilitator,
@@ -361,3 +363,11 @@ def test_calendar_file_holds_published_sessions_only(store: Store) -> None:
         rota_plan.calendar_file(store)
     ics, count = rota_plan.calendar_file(store, rosa.id, include_drafts=True)
     assert count == 1 and b"BEGIN:VEVENT" in ics
+
+
+@pytest.fixture(scope="session")
+def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The demo without its rota: these tests plan one from nothing."""
+    path = tmp_path_factory.mktemp("demo-no-rota") / "demo.json"
+    write_demo_file(path, today=DEMO_TODAY, with_rota=False)
+    return path.read_bytes()

@@ -4,7 +4,10 @@ availability editor — Pilot journeys on demo data with a frozen date, and 80×
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
@@ -12,6 +15,7 @@ from screens.app import VoicesGroupApp
 from screens.rota_screen import RotaScreen
 from tests.screens.conftest import FROZEN_TODAY
 from voicesgroup import rota_plan
+from voicesgroup.demo import write_demo_file
 from voicesgroup.models import RotaStatus, SessionStatus
 
 SIZE = (80, 24)
@@ -446,3 +450,16 @@ def test_review_snapshot(snap_compare, make_app) -> None:
 
 def test_availability_snapshot(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), press=["f", "down", "down", "v"], terminal_size=SIZE)
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Callable[..., VoicesGroupApp]:
+    """Apps on the demo without its rota: these tests plan one from nothing."""
+
+    def make() -> VoicesGroupApp:
+        path = tmp_path / "demo.json"
+        if not path.exists():
+            write_demo_file(path, FROZEN_TODAY, with_rota=False)
+        return VoicesGroupApp(path, today=lambda: FROZEN_TODAY)
+
+    return make
