@@ -47,15 +47,30 @@ def home_rows(store: Store, today: dt.date) -> list[HomeRow]:
     return rows
 
 
+LISTED_REVIEWS = 3
+"""Consent check-ins named one by one on the home screen; more are summed up in one line."""
+
+
 def due_items(store: Store, today: dt.date) -> list[str]:
     """Things waiting for a facilitator or the coordinator, as short sentences."""
     items = []
     events = store.events_by_member()
+    reviews = []
     for member in store.members():
         due = consent.review_due(events.get(member.id, []), member.id, today)
         if due:
             scopes = ", ".join(event.scope.label.lower() for event in due)
-            items.append(f"Check in with {member.display_name} about their consent ({scopes})")
+            reviews.append((member.display_name, scopes))
+    if len(reviews) <= LISTED_REVIEWS:
+        items += [
+            f"Check in with {name} about their consent ({scopes})" for name, scopes in reviews
+        ]
+    else:
+        names = ", ".join(name for name, _ in reviews[:LISTED_REVIEWS])
+        items.append(
+            f"Check in with {names} and {len(reviews) - LISTED_REVIEWS} more about their "
+            "consent (open each from Members)"
+        )
     for group in store.groups():
         agreement = group.agreement
         if agreement and agreement.review_on <= today:
