@@ -391,7 +391,12 @@ class Store:
             doc_id = table.insert(document)
             ids[str(record.id)] = doc_id
         else:
-            table.upsert(Document(document, doc_id=doc_id))
+            # TinyDB's update rebuilds the whole table to change one record, which with years
+            # of sessions costs more than the key press it answers. The one document is
+            # replaced in place and the data handed to the same storage write as any other.
+            data = self._storage.read()
+            data[name][str(doc_id)] = document
+            self._storage.write(data)
         self._models.setdefault(name, {})[doc_id] = record
 
     def _delete(self, model: type[Record], record_ids: Iterable[UUID]) -> None:
