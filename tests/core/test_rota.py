@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
-import time
 from collections import Counter, defaultdict
 from uuid import UUID
 
@@ -464,14 +463,11 @@ def test_spread_equals_the_optimum_on_realistic_instances(seed):
 
 def test_spread_equals_the_optimum_on_the_benchmark_instance():
     groups, facilitators, start, weeks = big_instance()
-    began = time.perf_counter()
-    result = generate(groups, facilitators, start, weeks)
-    took = time.perf_counter() - began
+    result = generate(groups, facilitators, start, weeks)  # its time: bench/bench_rota.py
     check_hard_rules(groups, facilitators, start, weeks, [], result)
     most, least_spread = solve_exactly(groups, facilitators, start, weeks)
     assert sum(len(placed(a)) for a in result.assignments) == most
     assert result.spread == least_spread
-    assert took < 2.0  # the real budget (200 ms) is measured by bench/bench_rota.py
 
 
 def test_a_proven_spread_is_reported_as_such():
