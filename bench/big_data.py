@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from voicesgroup.demo import BELIEFS_THEMES, DROP_IN_THEMES, VOICES_THEMES  # noqa: E402
 from voicesgroup.models import (  # noqa: E402
     STRATEGY_CATEGORIES,
     Agreement,
@@ -150,39 +151,9 @@ FIRST_NAMES = [
     "Ana",
 ]
 THEMES = {
-    Variant.HEARING_VOICES: [
-        "Voices getting louder at night",
-        "Telling family about voices",
-        "Voices that are kind as well as cruel",
-        "Finding words for what we hear",
-        "Busy places and crowded buses",
-        "Sleep and the early hours",
-        "Setting limits with demanding voices",
-        "Visions and other senses",
-        "What we want people to understand",
-        "Getting through appointments",
-        "Creativity and making things",
-        "Winter evenings",
-        "Being believed",
-    ],
-    Variant.PARANOIA_BELIEFS: [
-        "Feeling watched in public",
-        "When people dismiss what we believe",
-        "Trust and how it is built",
-        "Checking things out without arguing",
-        "Worries about phones and messages",
-        "How others react to our beliefs",
-        "Feeling safe at home",
-        "Talking to family",
-    ],
-    Variant.DROP_IN: [
-        "Weekends alone",
-        "What got us through this week",
-        "Making the most of good days",
-        "Noise and neighbours",
-        "Food, sleep and small routines",
-        "Finding people who get it",
-    ],
+    Variant.HEARING_VOICES: VOICES_THEMES,
+    Variant.PARANOIA_BELIEFS: BELIEFS_THEMES,
+    Variant.DROP_IN: DROP_IN_THEMES,
 }
 DEBRIEF_LINES = {
     "connection": [

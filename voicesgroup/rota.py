@@ -233,7 +233,7 @@ def alone_allowed(facilitator: Facilitator, women_rule: bool) -> bool:
     return not (women_rule and facilitator.is_woman is not True)
 
 
-def _away_words(facilitator: Facilitator, day: dt.date) -> str | None:
+def away_words(facilitator: Facilitator, day: dt.date) -> str | None:
     """Why someone is not available on `day`, or None when they are."""
     if day.weekday() in facilitator.unavailable_weekdays:
         return f"{_name(facilitator)} not available on {WEEKDAYS[day.weekday()]}s"
@@ -1275,7 +1275,7 @@ class _Planner:
         for i, f in enumerate(self.facs):
             if i == present:
                 continue
-            away = _away_words(f, session.date)
+            away = away_words(f, session.date)
             if away:
                 words.append(away)
             elif f.max_per_month == 0:
@@ -1544,7 +1544,7 @@ def review(
                 continue
             if not f.active:
                 breaks.append(f"{_name(f)} is on {place} but is no longer active.")
-            away = _away_words(f, a.date)
+            away = away_words(f, a.date)
             if away:
                 breaks.append(f"{away}, yet is on {place}.")
         if lead is not None and _is_trainee(lead):

@@ -395,15 +395,6 @@ def _month_name(day: dt.date) -> str:
     return f"{day:%B %Y}"
 
 
-def _away(person: Facilitator, day: dt.date) -> str | None:
-    if day.weekday() in person.unavailable_weekdays:
-        return f"{person.display_name} cannot do {WEEKDAYS[day.weekday()]}s."
-    for off in person.dates_off:
-        if day in off:
-            return f"{person.display_name} is away {day_words(off.start)} to {day_words(off.end)}."
-    return None
-
-
 def _pair_problem(lead: Facilitator, co: Facilitator, group: Group) -> str | None:
     rule = group.women_facilitator_rule
     if rota.pair_allowed(lead, co, rule):
@@ -450,7 +441,7 @@ def rule_problems(
         name = person.display_name
         if not person.active:
             problems.append(f"{name} is not facilitating at the moment.")
-        away = _away(person, day)
+        away = rota.away_words(person, day)
         if away:
             problems.append(away)
         same_day = [o for o in others if o.date == day and fid in _people_on(o)]
