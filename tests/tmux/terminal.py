@@ -1,0 +1,66 @@
+"""A real 80×24 terminal for tests: tmux with send-keys and capture-pane."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+
+
+class Terminal:
+    """One tmux server of our own (its own socket), one 80×24 window."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def tmux(self, *args: str) -> str:
+        # COLUMNS and LINES (pytest sets them) would make the app ignore the window's real size.
+        env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True, env=env
+        )
+        return result.stdout
+
+    def start(self, command: str) -> None:
+        self.tmux("new-session", "-d", "-s", "vg", "-x", "80", "-y", "24", command)
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "vg", key)
+            time.sleep(0.05)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "vg", "-l", text)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "vg")
+
+    def wait_for(self, text: str, timeout: float = 15) -> str:
+        deadline = time.monotonic() + timeout
+        shown = ""
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
+
+    def wait_until_gone(self, text: str, timeout: float = 10) -> str:
+        deadline = time.monotonic() + timeout
+        shown = ""
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text not in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} stayed on screen:\n{shown}")
+
+    def alive(self) -> bool:
+        """Whether the program is still running (its window closes when it ends)."""
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, "has-session", "-t", "vg"], capture_output=True
+        )
+        return done.returncode == 0
+
+    def stop(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
