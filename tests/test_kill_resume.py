@@ -56,7 +56,7 @@ asyncio.run(main(sys.argv[1]))
 @pytest.mark.slow
 async def test_a_killed_session_resumes_exactly_where_it_was(tmp_path: Path) -> None:
     path = tmp_path / "data.json"
-    write_demo_file(path, TODAY)
+    write_demo_file(path, TODAY, with_rota=False)
     script = tmp_path / "drive_session.py"
     script.write_text(CHILD)
     child = subprocess.Popen(
