@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -16,9 +17,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from screens.themes import CALM, HIGH_CONTRAST
-from screens.unlock_screen import Opened, UnlockScreen
 from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError
 from voicesgroup.store import Store
+
+if TYPE_CHECKING:
+    from screens.unlock_screen import Opened
 
 STYLESHEET = Path(__file__).resolve().parent / "voicesgroup.tcss"
 IDLE_CHECK_SECONDS = 15
@@ -75,6 +78,8 @@ class VoicesGroupApp(App[None]):
         try:
             self.store = Store.open(self.db_path)
         except PassphraseNeeded:
+            from screens.unlock_screen import UnlockScreen
+
             self.push_screen(UnlockScreen(self.db_path), self._unlocked)
             return
         except VoicesGroupError as error:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 DB_ENV = "VOICESGROUP_DB"
 DB_FILENAME = "voicesgroup.json"
 
@@ -15,6 +13,8 @@ _PACKAGE = Path(__file__).resolve().parent
 
 def default_db_path() -> Path:
     """The data file in the platform's user data folder."""
+    import platformdirs  # only needed when no file was named (it is slow to import)
+
     return platformdirs.user_data_path("voicesgroup", appauthor=False) / DB_FILENAME
 
 
