@@ -1,6 +1,6 @@
 """The records voicesgroup keeps, as pydantic models.
 
-What is *not* here matters as much as what is: there are no fields for diagnosis, medication,
+What is *not* here matters as much as what is: there are no fields for medical labels, medication,
 risk or any rating of a member, and a member is known by a display name only.
 """
 
