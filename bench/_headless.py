@@ -59,6 +59,7 @@ def painted(app) -> None:
     mark("paint")
     facts["cpu_at_paint"] = time.process_time() - START_CPU
     facts["reportlab_loaded"] = "reportlab" in sys.modules
+    facts["pydantic_loaded"] = "pydantic" in sys.modules
     facts["modules"] = len(sys.modules)
     facts["screen"] = type(app.screen).__name__
     memory("paint_")

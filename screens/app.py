@@ -65,7 +65,12 @@ class VoicesGroupApp(App[None]):
         self._save_lock = threading.Lock()
         self.register_theme(CALM)
         self.register_theme(HIGH_CONTRAST)
-        self.theme = CALM.name
+        # Set without the watcher, which re-parses and re-applies every rule: before the
+        # first parse that only doubles the start-up work. The first parse takes the
+        # theme's colours from these variables; CALM is dark like Textual's default, so
+        # nothing else the watcher sets would differ.
+        self.set_reactive(VoicesGroupApp.theme, CALM.name)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def today(self) -> dt.date:
         """Today's date (tests freeze it)."""

@@ -23,7 +23,8 @@ from textual.widgets import (
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
 from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup.errors import VoicesGroupError
-from voicesgroup.models import WEEKDAYS, DateRange, Facilitator
+from voicesgroup.kinds import WEEKDAYS
+from voicesgroup.models import DateRange, Facilitator
 from voicesgroup.rota_plan import day_words, parse_date
 
 

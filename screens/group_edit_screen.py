@@ -11,7 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
-from voicesgroup.models import VARIANT_LABELS, WEEKDAYS, Group, MeetingPattern, Variant
+from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
+from voicesgroup.models import Group, MeetingPattern
 from voicesgroup.shipped import default_agreement, shipped_template
 
 OFTEN = [

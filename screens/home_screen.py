@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from uuid import UUID
 
 from textual.app import ComposeResult
@@ -10,7 +11,15 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from voicesgroup.home import HomeRow, due_items, home_rows
+from voicesgroup.home import HomeRow, due_items, groups_in_session, home_rows
+
+LOAD_MODELS_AFTER = 0.1
+"""Seconds after the first paint: the home screen paints from stored documents, then the record
+models (pydantic) load while the person reads it, so the first key press does not wait."""
+
+
+def load_models() -> None:
+    importlib.import_module("voicesgroup.models")
 
 
 class HomeScreen(Screen[None]):
@@ -57,8 +66,9 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        # The first ScreenResume fills the table; this only waits for that paint.
+        # The first ScreenResume fills the table; these wait for that paint.
         self.call_after_refresh(self.offer_resume)
+        self.call_after_refresh(self.set_timer, LOAD_MODELS_AFTER, load_models)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -135,8 +145,8 @@ class HomeScreen(Screen[None]):
 
     def offer_resume(self) -> None:
         """If a session was left in progress (the app or laptop stopped), offer to resume it."""
-        if not self.app.store.sessions_in_progress():
-            return  # the usual case: nothing more to import before the first paint
+        if not groups_in_session(self.app.store):
+            return  # the usual case: nothing more to load before the first paint
         from screens.dialogs.resume_session_dialog import ResumeSessionDialog
         from screens.session_screen import SessionScreen
         from voicesgroup.session_runner import describe_in_progress, session_in_progress

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from voicesgroup.models import AuditEntry
+if TYPE_CHECKING:
+    from voicesgroup.models import AuditEntry
 
 GENESIS = "0" * 64
 
@@ -25,6 +26,8 @@ def entry_hash(entry: AuditEntry) -> str:
 
 def next_entry(previous: AuditEntry | None, action: str, detail: str, actor: str) -> AuditEntry:
     """A new entry linked to `previous` (None for the first)."""
+    from voicesgroup.models import AuditEntry
+
     entry = AuditEntry(
         action=action,
         detail=detail,

@@ -8,13 +8,64 @@ on that alone: the store refuses regardless.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
 
 from voicesgroup.errors import ConsentMissing
-from voicesgroup.models import ConsentAction, ConsentEvent, ConsentScope, Member
+from voicesgroup.kinds import ConsentAction, ConsentScope
+
+if TYPE_CHECKING:
+    from voicesgroup.models import Member
+
+
+class ConsentFacts(Protocol):
+    """What the rule reads of a consent event: a `ConsentEvent`, or an `EventView`."""
+
+    @property
+    def member_id(self) -> UUID: ...
+    @property
+    def scope(self) -> ConsentScope: ...
+    @property
+    def action(self) -> ConsentAction: ...
+    @property
+    def on(self) -> dt.datetime: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
+    @property
+    def review_after_months(self) -> int | None: ...
+
+
+EventT = TypeVar("EventT", bound=ConsentFacts)
+
+
+class EventView(NamedTuple):
+    """The facts the rule reads, taken straight from a stored consent event.
+
+    The home screen asks about consent reviews before any model is loaded; the rule below
+    reads these just as it reads `ConsentEvent`s.
+    """
+
+    member_id: UUID
+    scope: ConsentScope
+    action: ConsentAction
+    on: dt.datetime
+    created_at: dt.datetime
+    review_after_months: int | None
+
+    @classmethod
+    def of(cls, document: Mapping[str, Any]) -> EventView:
+        return cls(
+            UUID(document["member_id"]),
+            ConsentScope(document["scope"]),
+            ConsentAction(document["action"]),
+            dt.datetime.fromisoformat(document["on"]),
+            dt.datetime.fromisoformat(document["created_at"]),
+            document.get("review_after_months"),
+        )
+
 
 SCOPE_PHRASES = {
     ConsentScope.ATTENDANCE_BY_NAME: "to be on the attendance list by name",
@@ -24,11 +75,9 @@ SCOPE_PHRASES = {
 }
 
 
-def latest_events(
-    events: Iterable[ConsentEvent], member_id: UUID
-) -> dict[ConsentScope, ConsentEvent]:
+def latest_events(events: Iterable[EventT], member_id: UUID) -> dict[ConsentScope, EventT]:
     """The most recent event per scope for one member."""
-    latest: dict[ConsentScope, ConsentEvent] = {}
+    latest: dict[ConsentScope, EventT] = {}
     for event in events:
         if event.member_id != member_id:
             continue
@@ -38,7 +87,7 @@ def latest_events(
     return latest
 
 
-def current_scopes(events: Iterable[ConsentEvent], member_id: UUID) -> set[ConsentScope]:
+def current_scopes(events: Iterable[ConsentFacts], member_id: UUID) -> set[ConsentScope]:
     """The scopes a member has currently consented to."""
     return {
         scope
@@ -47,11 +96,11 @@ def current_scopes(events: Iterable[ConsentEvent], member_id: UUID) -> set[Conse
     }
 
 
-def has_consent(events: Iterable[ConsentEvent], member_id: UUID, scope: ConsentScope) -> bool:
+def has_consent(events: Iterable[ConsentFacts], member_id: UUID, scope: ConsentScope) -> bool:
     return scope in current_scopes(events, member_id)
 
 
-def require_consent(events: Iterable[ConsentEvent], member: Member, scope: ConsentScope) -> None:
+def require_consent(events: Iterable[ConsentFacts], member: Member, scope: ConsentScope) -> None:
     """Raise `ConsentMissing` unless `member` currently consents to `scope`."""
     if not has_consent(events, member.id, scope):
         raise ConsentMissing(
@@ -59,9 +108,7 @@ def require_consent(events: Iterable[ConsentEvent], member: Member, scope: Conse
         )
 
 
-def review_due(
-    events: Iterable[ConsentEvent], member_id: UUID, today: dt.date
-) -> list[ConsentEvent]:
+def review_due(events: Iterable[EventT], member_id: UUID, today: dt.date) -> list[EventT]:
     """Given consents of one member whose review date has come."""
     due = []
     for event in latest_events(events, member_id).values():

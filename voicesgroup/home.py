@@ -1,14 +1,25 @@
-"""What the home screen shows, computed in the core so any interface can show the same."""
+"""What the home screen shows, computed in the core so any interface can show the same.
+
+It is the first thing painted, so it reads the stored documents directly: with ten years of
+data that is quicker than building models, and pydantic need not load before the first paint.
+The consent rule and the meeting dates are the same functions the models use.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from voicesgroup import consent
-from voicesgroup.models import Group
-from voicesgroup.store import Store
+from voicesgroup import consent, retention
+from voicesgroup.kinds import SessionStatus, Variant, meeting_dates
+
+if TYPE_CHECKING:
+    from voicesgroup.store import Store
+
+Document = Mapping[str, Any]
 
 
 def format_day(day: dt.date) -> str:
@@ -25,25 +36,44 @@ class HomeRow:
     next_step: str
 
 
-def next_meeting(group: Group, today: dt.date) -> dt.date:
-    return group.pattern.dates_from(today, 1)[0]
+def _by_name(documents: Iterable[Document], key: str) -> list[Document]:
+    return sorted(documents, key=lambda document: document[key].casefold())
+
+
+def next_meeting(pattern: Document, today: dt.date) -> dt.date:
+    """The next meeting on or after `today` of a stored meeting pattern."""
+    first_date = dt.date.fromisoformat(pattern["first_date"]) if pattern["first_date"] else None
+    return meeting_dates(pattern["weekday"], pattern["every_weeks"], first_date, today, 1)[0]
+
+
+def groups_in_session(store: Store) -> set[str]:
+    """Ids of the groups with a session still in progress."""
+    return {
+        document["group_id"]
+        for document in store.documents("sessions")
+        if document["status"] == SessionStatus.IN_PROGRESS
+    }
 
 
 def home_rows(store: Store, today: dt.date) -> list[HomeRow]:
     """One row per active group: when it next meets and the obvious next step."""
-    in_progress = {session.group_id for session in store.sessions_in_progress()}
+    in_progress = groups_in_session(store)
     rows = []
-    for group in store.groups():
-        meets = next_meeting(group, today)
-        when = f"{format_day(meets)}, {group.pattern.start:%H:%M}"
-        if group.id in in_progress:
+    active = (group for group in store.documents("groups") if not group["archived"])
+    for group in _by_name(active, "name"):
+        pattern = group["pattern"]
+        meets = next_meeting(pattern, today)
+        when = f"{format_day(meets)}, {dt.time.fromisoformat(pattern['start']):%H:%M}"
+        if group["id"] in in_progress:
             step = "Resume the session in progress"
         elif meets == today:
             step = "Start today's session"
         else:
             days = (meets - today).days
             step = "Tomorrow" if days == 1 else f"In {days} days"
-        rows.append(HomeRow(group.id, group.name, group.variant.label, when, step))
+        rows.append(
+            HomeRow(UUID(group["id"]), group["name"], Variant(group["variant"]).label, when, step)
+        )
     return rows
 
 
@@ -53,34 +83,43 @@ LISTED_REVIEWS = 3
 
 def due_items(store: Store, today: dt.date) -> list[str]:
     """Things waiting for a facilitator or the coordinator, as short sentences."""
-    items = []
-    events = store.events_by_member()
-    reviews = []
-    for member in store.members():
-        due = consent.review_due(events.get(member.id, []), member.id, today)
-        if due:
-            scopes = ", ".join(event.scope.label.lower() for event in due)
-            reviews.append((member.display_name, scopes))
-    if len(reviews) <= LISTED_REVIEWS:
-        items += [
-            f"Check in with {name} about their consent ({scopes})" for name, scopes in reviews
-        ]
-    else:
-        names = ", ".join(name for name, _ in reviews[:LISTED_REVIEWS])
-        items.append(
-            f"Check in with {names} and {len(reviews) - LISTED_REVIEWS} more about their "
-            "consent (open each from Members)"
-        )
-    for group in store.groups():
-        agreement = group.agreement
-        if agreement and agreement.review_on <= today:
-            items.append(f"{group.name}: the group agreement is due for review")
-    from voicesgroup import retention
-
+    items = _consent_reviews(store, today)
+    for group in _by_name(store.documents("groups"), "name"):
+        agreements = group["agreements"]
+        if group["archived"] or not agreements:
+            continue
+        if dt.date.fromisoformat(agreements[-1]["review_on"]) <= today:
+            items.append(f"{group['name']}: the group agreement is due for review")
     kept_too_long = retention.due(store, today)
     if kept_too_long.anything:
         items.append("Past their keeping time: " + "; ".join(kept_too_long.describe()) + " (F2)")
-    unchecked = [contact for contact in store.support_contacts() if contact.last_checked is None]
+    unchecked = sum(
+        1 for contact in store.documents("support_contacts") if not contact["last_checked"]
+    )
     if unchecked:
-        items.append(f"{len(unchecked)} support contact(s) to check before printing")
+        items.append(f"{unchecked} support contact(s) to check before printing")
     return items
+
+
+def _consent_reviews(store: Store, today: dt.date) -> list[str]:
+    # Only members with a review date on some consent can be due; the rest are not parsed.
+    by_member: dict[str, list[Document]] = {}
+    for document in store.documents("consent_events"):
+        by_member.setdefault(document["member_id"], []).append(document)
+    reviews = []
+    for member in _by_name(store.documents("members"), "display_name"):
+        documents = by_member.get(member["id"], ())
+        if not any(document["review_after_months"] for document in documents):
+            continue
+        events = [consent.EventView.of(document) for document in documents]
+        due = consent.review_due(events, events[0].member_id, today)
+        if due:
+            scopes = ", ".join(event.scope.label.lower() for event in due)
+            reviews.append((member["display_name"], scopes))
+    if len(reviews) <= LISTED_REVIEWS:
+        return [f"Check in with {name} about their consent ({scopes})" for name, scopes in reviews]
+    names = ", ".join(name for name, _ in reviews[:LISTED_REVIEWS])
+    return [
+        f"Check in with {names} and {len(reviews) - LISTED_REVIEWS} more about their "
+        "consent (open each from Members)"
+    ]

@@ -2,7 +2,7 @@
 
 Each entry moves the raw data from version N to N+1. The first schema version is 1, so there
 is nothing to migrate yet; the next change to the stored shape adds `2: _from_1_to_2` here and
-bumps `models.SCHEMA_VERSION`, with a fixture of the old file in tests.
+bumps `SCHEMA_VERSION` below, with a fixture of the old file in tests.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from typing import Any
 
 from voicesgroup.storage import META_TABLE
 
+SCHEMA_VERSION = 1
+"""Stamped in every data file; bump it together with a migration below."""
+
 Migration = Callable[[dict[str, Any]], None]
 
 MIGRATIONS: dict[int, Migration] = {}
@@ -20,8 +23,6 @@ MIGRATIONS: dict[int, Migration] = {}
 
 def migrate(data: dict[str, Any], from_version: int) -> None:
     """Bring `data` up to the newest schema version, one step at a time, in place."""
-    from voicesgroup.models import SCHEMA_VERSION
-
     for target in range(from_version + 1, SCHEMA_VERSION + 1):
         MIGRATIONS[target](data)
         data[META_TABLE]["1"]["schema_version"] = target

@@ -7,14 +7,40 @@ risk or any rating of a member, and a member is known by a display name only.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 from uuid import UUID, uuid4
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = 1
-"""Stamped in every data file; bump it together with a migration in `migrations.py`."""
+from voicesgroup.kinds import (
+    WEEKDAYS,
+    ConsentAction,
+    ConsentMethod,
+    ConsentScope,
+    Experience,
+    Moment,
+    RotaStatus,
+    RoundMark,
+    SessionStatus,
+    TrainingStatus,
+    Variant,
+    meeting_dates,
+)
+from voicesgroup.migrations import SCHEMA_VERSION
+
+__all__ = [  # the kinds are part of what a record is made of, so they are importable here too
+    "SCHEMA_VERSION",
+    "ConsentAction",
+    "ConsentMethod",
+    "ConsentScope",
+    "Experience",
+    "Moment",
+    "RotaStatus",
+    "RoundMark",
+    "SessionStatus",
+    "TrainingStatus",
+    "Variant",
+]
 
 MAX_NAME_LENGTH = 60
 MAX_TEXT_LENGTH = 20_000
@@ -51,6 +77,8 @@ class Record(BaseModel):
     """Base of every stored record: a UUID, a creation time, no unknown fields."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    TABLE: ClassVar[str]
+    """The name of the table its documents are stored in."""
 
     id: UUID = Field(default_factory=uuid4)
     created_at: AwareDatetime = Field(default_factory=now)
@@ -58,68 +86,6 @@ class Record(BaseModel):
     def with_changes(self, **changes: Any) -> Self:
         """A validated copy with some fields changed (records are immutable)."""
         return type(self).model_validate({**self.model_dump(), **changes})
-
-
-class Variant(StrEnum):
-    HEARING_VOICES = "hearing_voices"
-    PARANOIA_BELIEFS = "paranoia_beliefs"
-    DROP_IN = "drop_in"
-    CUSTOM = "custom"
-
-    @property
-    def label(self) -> str:
-        return VARIANT_LABELS[self]
-
-
-VARIANT_LABELS = {
-    Variant.HEARING_VOICES: "Hearing voices",
-    Variant.PARANOIA_BELIEFS: "Paranoia & beliefs",
-    Variant.DROP_IN: "Drop-in",
-    Variant.CUSTOM: "Custom",
-}
-
-
-class TrainingStatus(StrEnum):
-    IN_TRAINING = "in_training"
-    TRAINED = "trained"
-    EXPERIENCED = "experienced"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
-
-
-class ConsentScope(StrEnum):
-    ATTENDANCE_BY_NAME = "attendance_by_name"
-    PERSONAL_NOTES = "personal_notes"
-    CONTACT_DETAILS = "contact_details"
-    STRATEGY_ATTRIBUTION = "strategy_attribution"
-
-    @property
-    def label(self) -> str:
-        return CONSENT_SCOPE_LABELS[self]
-
-
-CONSENT_SCOPE_LABELS = {
-    ConsentScope.ATTENDANCE_BY_NAME: "Name on the attendance list",
-    ConsentScope.PERSONAL_NOTES: "Notes written with them",
-    ConsentScope.CONTACT_DETAILS: "Contact details",
-    ConsentScope.STRATEGY_ATTRIBUTION: "Name beside strategies they share",
-}
-
-
-class ConsentAction(StrEnum):
-    GIVEN = "given"
-    WITHDRAWN = "withdrawn"
-
-
-class ConsentMethod(StrEnum):
-    SAID_IN_ROOM = "said_in_room"
-    WRITTEN = "written"
-
-    @property
-    def label(self) -> str:
-        return "said in the room" if self is ConsentMethod.SAID_IN_ROOM else "written"
 
 
 class MeetingPattern(BaseModel):
@@ -140,18 +106,7 @@ class MeetingPattern(BaseModel):
 
     def dates_from(self, start: dt.date, count: int) -> list[dt.date]:
         """The next `count` meeting dates on or after `start`."""
-        anchor = self.first_date or start
-        day = start + dt.timedelta(days=(self.weekday - start.weekday()) % 7)
-        found: list[dt.date] = []
-        while len(found) < count:
-            weeks_since_anchor = (day - anchor).days // 7
-            if weeks_since_anchor % self.every_weeks == 0:
-                found.append(day)
-            day += dt.timedelta(days=7)
-        return found
-
-
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        return meeting_dates(self.weekday, self.every_weeks, self.first_date, start, count)
 
 
 class Agreement(BaseModel):
@@ -195,6 +150,7 @@ class SessionTemplate(BaseModel):
 
 
 class Group(Record):
+    TABLE: ClassVar[str] = "groups"
     name: Name
     variant: Variant
     pattern: MeetingPattern
@@ -212,6 +168,7 @@ class Group(Record):
 
 
 class Member(Record):
+    TABLE: ClassVar[str] = "members"
     display_name: Name = Field(description="A first or chosen name, nothing more")
     joined_on: dt.date = Field(default_factory=lambda: now().date())
 
@@ -235,6 +192,7 @@ class DateRange(BaseModel):
 
 
 class Facilitator(Record):
+    TABLE: ClassVar[str] = "facilitators"
     display_name: Name
     training: TrainingStatus = TrainingStatus.TRAINED
     unavailable_weekdays: list[int] = []
@@ -254,6 +212,7 @@ class Facilitator(Record):
 class ConsentEvent(Record):
     """One change of one member's consent for one scope; the history is never rewritten."""
 
+    TABLE: ClassVar[str] = "consent_events"
     member_id: UUID
     scope: ConsentScope
     action: ConsentAction
@@ -264,12 +223,6 @@ class ConsentEvent(Record):
     review_after_months: int | None = Field(default=None, ge=1, le=60)
 
 
-class RoundMark(StrEnum):
-    NOT_YET = "not_yet"
-    SPOKE = "spoke"
-    PASSED = "passed"
-
-
 class Debrief(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -277,12 +230,8 @@ class Debrief(BaseModel):
     written_at: AwareDatetime = Field(default_factory=now)
 
 
-class SessionStatus(StrEnum):
-    IN_PROGRESS = "in_progress"
-    ENDED = "ended"
-
-
 class Session(Record):
+    TABLE: ClassVar[str] = "sessions"
     group_id: UUID
     date: dt.date
     status: SessionStatus = SessionStatus.IN_PROGRESS
@@ -315,6 +264,7 @@ class Session(Record):
 class Note(Record):
     """A note written *with* a member, in their own words, saved only once they agreed to it."""
 
+    TABLE: ClassVar[str] = "notes"
     member_id: UUID
     session_id: UUID | None = None
     member_words: Text
@@ -334,30 +284,11 @@ class Note(Record):
 
 
 class ContactDetail(Record):
+    TABLE: ClassVar[str] = "contact_details"
     member_id: UUID
     kind: Annotated[str, Field(max_length=40)]
     value: Annotated[str, Field(max_length=200)]
     restricted: bool = False
-
-
-class Moment(StrEnum):
-    IN_THE_MOMENT = "in_the_moment"
-    LONGER_TERM = "longer_term"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
-
-
-class Experience(StrEnum):
-    VOICES = "voices"
-    VISIONS = "visions"
-    BELIEFS = "beliefs"
-    OTHER_SENSES = "other_senses"
-
-    @property
-    def label(self) -> str:
-        return {"beliefs": "beliefs and paranoia"}.get(self.value, self.value.replace("_", " "))
 
 
 STRATEGY_CATEGORIES = {
@@ -381,6 +312,7 @@ STRATEGY_CATEGORIES = {
 
 
 class CopingStrategy(Record):
+    TABLE: ClassVar[str] = "strategies"
     title: Annotated[str, Field(min_length=1, max_length=120)]
     description: Annotated[str, Field(max_length=2000)] = ""
     category: str
@@ -411,11 +343,6 @@ class CopingStrategy(Record):
         return "added"
 
 
-class RotaStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-
-
 class RotaChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -424,6 +351,7 @@ class RotaChange(BaseModel):
 
 
 class RotaAssignment(Record):
+    TABLE: ClassVar[str] = "rota"
     group_id: UUID
     date: dt.date
     lead_id: UUID | None = None
@@ -438,6 +366,7 @@ class RotaAssignment(Record):
 
 
 class SupportContact(Record):
+    TABLE: ClassVar[str] = "support_contacts"
     name: Annotated[str, Field(min_length=1, max_length=120)]
     how: Annotated[str, Field(max_length=200)]
     when: Annotated[str, Field(max_length=300)] = ""
@@ -448,6 +377,7 @@ class SupportContact(Record):
 class AuditEntry(Record):
     """One thing done (printed, exported, erased, restored, consent changed, failed unlock)."""
 
+    TABLE: ClassVar[str] = "audit"
     action: Annotated[str, Field(max_length=60)]
     detail: Annotated[str, Field(max_length=300)] = ""
     actor: Annotated[str, Field(max_length=60)] = ""
@@ -465,3 +395,19 @@ class Settings(BaseModel):
     debriefs_months: int = Field(default=24, ge=1, le=120)
     named_attendance_months: int = Field(default=24, ge=1, le=120)
     idle_lock_minutes: int = Field(default=10, ge=1, le=240)
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Group,
+    Member,
+    Facilitator,
+    ConsentEvent,
+    Session,
+    Note,
+    ContactDetail,
+    CopingStrategy,
+    RotaAssignment,
+    SupportContact,
+    AuditEntry,
+)
+"""Every kind of stored record, one table each."""

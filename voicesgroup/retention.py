@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from voicesgroup.consent import add_months
-from voicesgroup.models import Note, Session
-from voicesgroup.store import Store
+
+if TYPE_CHECKING:
+    from voicesgroup.store import Store
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,10 @@ class Cutoffs:
 
 
 def cutoffs(store: Store, today: dt.date) -> Cutoffs:
-    settings = store.settings()
     return Cutoffs(
-        notes_before=add_months(today, -settings.notes_months),
-        debriefs_before=add_months(today, -settings.debriefs_months),
-        names_before=add_months(today, -settings.named_attendance_months),
+        notes_before=add_months(today, -store.setting("notes_months")),
+        debriefs_before=add_months(today, -store.setting("debriefs_months")),
+        names_before=add_months(today, -store.setting("named_attendance_months")),
     )
 
 
@@ -65,12 +66,12 @@ def due(store: Store, today: dt.date) -> RetentionDue:
     debriefs_before = limits.debriefs_before.isoformat()
     names_before = limits.names_before.isoformat()
     return RetentionDue(
-        notes=store.count_raw(Note, lambda doc: doc["created_at"][:10] < notes_before),
+        notes=store.count_raw("notes", lambda doc: doc["created_at"][:10] < notes_before),
         debriefs=store.count_raw(
-            Session, lambda doc: bool(doc.get("debrief")) and doc["date"] < debriefs_before
+            "sessions", lambda doc: bool(doc.get("debrief")) and doc["date"] < debriefs_before
         ),
         named_sessions=store.count_raw(
-            Session, lambda doc: bool(doc.get("named_member_ids")) and doc["date"] < names_before
+            "sessions", lambda doc: bool(doc.get("named_member_ids")) and doc["date"] < names_before
         ),
     )
 

@@ -10,6 +10,7 @@ the disk: the data lives in memory from the moment it is loaded.
 from __future__ import annotations
 
 import errno
+import gc
 import glob
 import os
 import threading
@@ -135,7 +136,8 @@ def decode_document(blob: bytes, path: Path) -> dict[str, Any]:
     if not blob:
         raise DamagedFile(f"{path} is empty (0 bytes). {restore_hint(path)}")
     try:
-        data = orjson.loads(blob)
+        with collector_paused():
+            data = orjson.loads(blob)
     except orjson.JSONDecodeError:
         raise DamagedFile(
             f"{path} is damaged: it is not complete, readable data. {restore_hint(path)}"
@@ -155,14 +157,29 @@ def decode_document(blob: bytes, path: Path) -> dict[str, Any]:
 
 
 def _is_table(table: Any) -> bool:
-    """A TinyDB table: records (dicts) under decimal document ids."""
-    return isinstance(table, dict) and all(
-        isinstance(doc_id, str)
-        and doc_id.isascii()
-        and doc_id.isdigit()
-        and isinstance(record, dict)
-        for doc_id, record in table.items()
+    """A TinyDB table: records (dicts) under decimal document ids (JSON keys are strings)."""
+    return (
+        isinstance(table, dict)
+        and all(doc_id.isascii() and doc_id.isdigit() for doc_id in table)
+        and all(isinstance(record, dict) for record in table.values())
     )
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a data file is parsed.
+
+    Parsing builds only new objects that live as long as the file is open, so the collector's
+    passes over them meanwhile find nothing: with ten years of data they took about a third
+    of the parse.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def restore_hint(path: Path) -> str:

@@ -22,7 +22,6 @@ from uuid import UUID
 
 import orjson
 from filelock import FileLock, Timeout
-from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
@@ -38,25 +37,8 @@ from voicesgroup.errors import (
     StoreError,
     WrongPassphrase,
 )
-from voicesgroup.models import (
-    SCHEMA_VERSION,
-    AuditEntry,
-    ConsentAction,
-    ConsentEvent,
-    ConsentScope,
-    ContactDetail,
-    CopingStrategy,
-    Facilitator,
-    Group,
-    Member,
-    Note,
-    Record,
-    RotaAssignment,
-    Session,
-    SessionStatus,
-    Settings,
-    SupportContact,
-)
+from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus
+from voicesgroup.migrations import SCHEMA_VERSION
 from voicesgroup.storage import (
     APP_MARK,
     META_TABLE,
@@ -69,9 +51,42 @@ from voicesgroup.storage import (
 )
 
 if TYPE_CHECKING:
-    from voicesgroup import crypto
+    from pydantic import ValidationError
 
-RecordT = TypeVar("RecordT", bound=Record)
+    from voicesgroup import crypto, models
+    from voicesgroup.models import (
+        AuditEntry,
+        ConsentEvent,
+        ContactDetail,
+        CopingStrategy,
+        Facilitator,
+        Group,
+        Member,
+        Note,
+        Record,
+        RotaAssignment,
+        Session,
+        Settings,
+        SupportContact,
+    )
+else:
+
+    class _ModelsOnFirstUse:
+        """`voicesgroup.models`, imported the first time a record is asked for.
+
+        Opening a file and painting the home screen read stored documents only; pydantic and
+        the models are a good part of the start-up time, so they load once something needs a
+        record.
+        """
+
+        def __getattr__(self, name: str) -> Any:
+            from voicesgroup import models
+
+            return getattr(models, name)
+
+    models = _ModelsOnFirstUse()
+
+RecordT = TypeVar("RecordT", bound="Record")
 
 
 def _crypto():
@@ -81,28 +96,29 @@ def _crypto():
     return crypto
 
 
-TABLES: dict[type[Record], str] = {
-    Group: "groups",
-    Member: "members",
-    Facilitator: "facilitators",
-    ConsentEvent: "consent_events",
-    Session: "sessions",
-    Note: "notes",
-    ContactDetail: "contact_details",
-    CopingStrategy: "strategies",
-    RotaAssignment: "rota",
-    SupportContact: "support_contacts",
-    AuditEntry: "audit",
-}
+TABLES = (
+    "groups",
+    "members",
+    "facilitators",
+    "consent_events",
+    "sessions",
+    "notes",
+    "contact_details",
+    "strategies",
+    "rota",
+    "support_contacts",
+    "audit",
+)
+"""Every record table of a data file; each model names its own (`Record.TABLE`)."""
 SETTINGS_TABLE = "settings"
 
 
 def new_document(seed: Callable[[Store], None] | None = None) -> dict[str, Any]:
     """The data of an empty voicesgroup file."""
     data: dict[str, Any] = {META_TABLE: {"1": {"app": APP_MARK, "schema_version": SCHEMA_VERSION}}}
-    for table in TABLES.values():
+    for table in TABLES:
         data[table] = {}
-    data[SETTINGS_TABLE] = {"1": Settings().model_dump(mode="json")}
+    data[SETTINGS_TABLE] = {"1": models.Settings().model_dump(mode="json")}
     return data
 
 
@@ -340,7 +356,7 @@ class Store:
     # -- generic record access -------------------------------------------------------------
 
     def _table(self, model: type[Record]) -> Table:
-        return self._db.table(TABLES[model], cache_size=0)
+        return self._db.table(model.TABLE, cache_size=0)
 
     def _ids(self, name: str) -> dict[str, int]:
         ids = self._doc_ids.get(name)
@@ -350,7 +366,7 @@ class Store:
         return ids
 
     def _model_of(self, model: type[RecordT], document: Document) -> RecordT:
-        name = TABLES[model]
+        name = model.TABLE
         cache = self._models.setdefault(name, {})
         found = cache.get(document.doc_id)
         if found is None:
@@ -372,7 +388,7 @@ class Store:
         return [self._model_of(model, doc) for doc in self._table(model).search(matches)]
 
     def _get(self, model: type[RecordT], record_id: UUID) -> RecordT:
-        doc_id = self._ids(TABLES[model]).get(str(record_id))
+        doc_id = self._ids(model.TABLE).get(str(record_id))
         if doc_id is None:
             raise NotFound(f"No such {model.__name__.lower()} is stored.")
         document = self._table(model).get(doc_id=doc_id)
@@ -380,9 +396,9 @@ class Store:
         return self._model_of(model, document)
 
     def _put(self, record: Record) -> None:
-        if isinstance(record, ConsentEvent):
+        if isinstance(record, models.ConsentEvent):
             self._events_by_member = None
-        name = TABLES[type(record)]
+        name = record.TABLE
         table = self._db.table(name, cache_size=0)
         document = record.model_dump(mode="json")
         ids = self._ids(name)
@@ -400,9 +416,9 @@ class Store:
         self._models.setdefault(name, {})[doc_id] = record
 
     def _delete(self, model: type[Record], record_ids: Iterable[UUID]) -> None:
-        if model is ConsentEvent:
+        if model is models.ConsentEvent:
             self._events_by_member = None
-        name = TABLES[model]
+        name = model.TABLE
         ids = self._ids(name)
         doc_ids = [ids.pop(str(record_id)) for record_id in record_ids if str(record_id) in ids]
         if doc_ids:
@@ -412,37 +428,39 @@ class Store:
                 cache.pop(doc_id, None)
 
     def count(self, model: type[Record]) -> int:
-        return len(self._storage.read().get(TABLES[model], {}))
+        return len(self._storage.read().get(model.TABLE, {}))
 
     # -- groups, members, facilitators -----------------------------------------------------
 
     def groups(self, include_archived: bool = False) -> list[Group]:
-        groups = self._all(Group)
+        groups = self._all(models.Group)
         if not include_archived:
             groups = [group for group in groups if not group.archived]
         return sorted(groups, key=lambda group: group.name.casefold())
 
     def group(self, group_id: UUID) -> Group:
-        return self._get(Group, group_id)
+        return self._get(models.Group, group_id)
 
     def save_group(self, group: Group) -> None:
         self._put(group)
 
     def members(self) -> list[Member]:
-        return sorted(self._all(Member), key=lambda member: member.display_name.casefold())
+        return sorted(self._all(models.Member), key=lambda member: member.display_name.casefold())
 
     def member(self, member_id: UUID) -> Member:
-        return self._get(Member, member_id)
+        return self._get(models.Member, member_id)
 
     def save_member(self, member: Member) -> None:
         self._put(member)
 
     def facilitators(self, include_inactive: bool = True) -> list[Facilitator]:
-        found = sorted(self._all(Facilitator), key=lambda person: person.display_name.casefold())
+        found = sorted(
+            self._all(models.Facilitator), key=lambda person: person.display_name.casefold()
+        )
         return found if include_inactive else [person for person in found if person.active]
 
     def facilitator(self, facilitator_id: UUID) -> Facilitator:
-        return self._get(Facilitator, facilitator_id)
+        return self._get(models.Facilitator, facilitator_id)
 
     def save_facilitator(self, facilitator: Facilitator) -> None:
         self._put(facilitator)
@@ -462,7 +480,9 @@ class Store:
         """Consent events, oldest first: one member's, or everyone's."""
         if member_id is not None:
             return list(self.events_by_member().get(member_id, ()))
-        return sorted(self._all(ConsentEvent), key=lambda event: (event.on, event.created_at))
+        return sorted(
+            self._all(models.ConsentEvent), key=lambda event: (event.on, event.created_at)
+        )
 
     def events_by_member(self) -> dict[UUID, list[ConsentEvent]]:
         """Consent events grouped by member, oldest first (kept until consent changes).
@@ -483,9 +503,17 @@ class Store:
             for member_id, events in self.events_by_member().items()
         }
 
-    def count_raw(self, model: type[Record], keep: Callable[[dict[str, Any]], bool]) -> int:
-        """How many stored documents pass `keep`, without building models (for counts)."""
-        return sum(1 for doc in self._storage.read().get(TABLES[model], {}).values() if keep(doc))
+    def documents(self, table: str) -> Iterable[dict[str, Any]]:
+        """A table's stored documents as they are, without building models.
+
+        For counts and for the home screen, which paints before any model is loaded. The
+        documents are the store's own: read them, never change them.
+        """
+        return self._storage.read().get(table, {}).values()
+
+    def count_raw(self, table: str, keep: Callable[[dict[str, Any]], bool]) -> int:
+        """How many stored documents of `table` pass `keep` (for counts)."""
+        return sum(1 for doc in self.documents(table) if keep(doc))
 
     def current_consents(self, member_id: UUID) -> set[ConsentScope]:
         return consent.current_scopes(self.consent_events(member_id), member_id)
@@ -526,9 +554,9 @@ class Store:
             elif event.scope is ConsentScope.STRATEGY_ATTRIBUTION:
                 self._remove_attribution(member_id)
             elif event.scope is ConsentScope.PERSONAL_NOTES:
-                self._erase_or_restrict(Note, member_id, erase)
+                self._erase_or_restrict(models.Note, member_id, erase)
             elif event.scope is ConsentScope.CONTACT_DETAILS:
-                self._erase_or_restrict(ContactDetail, member_id, erase)
+                self._erase_or_restrict(models.ContactDetail, member_id, erase)
 
     def _erase_or_restrict(
         self, model: type[Note | ContactDetail], member_id: UUID, erase: bool
@@ -543,7 +571,7 @@ class Store:
     def _anonymise_attendance(self, member_id: UUID, before: dt.date | None = None) -> int:
         changed = 0
         key = str(member_id)
-        for session in self._all(Session):
+        for session in self._all(models.Session):
             if key in map(str, session.named_member_ids) and (
                 before is None or session.date < before
             ):
@@ -559,20 +587,24 @@ class Store:
         return changed
 
     def _remove_attribution(self, member_id: UUID) -> None:
-        for strategy in self._where(CopingStrategy, attributed_member_id=member_id):
+        for strategy in self._where(models.CopingStrategy, attributed_member_id=member_id):
             self._put(strategy.with_changes(attributed_member_id=None))
 
     # -- sessions --------------------------------------------------------------------------
 
     def sessions(self, group_id: UUID | None = None) -> list[Session]:
-        found = self._where(Session, group_id=group_id) if group_id else self._all(Session)
+        found = (
+            self._where(models.Session, group_id=group_id)
+            if group_id
+            else self._all(models.Session)
+        )
         return sorted(found, key=lambda session: (session.date, session.created_at), reverse=True)
 
     def session(self, session_id: UUID) -> Session:
-        return self._get(Session, session_id)
+        return self._get(models.Session, session_id)
 
     def sessions_in_progress(self) -> list[Session]:
-        return self._where(Session, status=SessionStatus.IN_PROGRESS.value)
+        return self._where(models.Session, status=SessionStatus.IN_PROGRESS.value)
 
     def save_session(self, session: Session) -> None:
         """Save a session; every named attendee must consent to attendance by name."""
@@ -583,17 +615,17 @@ class Store:
     # -- notes and contact details ---------------------------------------------------------
 
     def notes(self, member_id: UUID, include_restricted: bool = False) -> list[Note]:
-        found = self._where(Note, member_id=member_id)
+        found = self._where(models.Note, member_id=member_id)
         if not include_restricted:
             found = [note for note in found if not note.restricted]
         return sorted(found, key=lambda note: note.created_at)
 
     def all_notes(self) -> list[Note]:
         """Every note, restricted ones included (for retention and checks)."""
-        return self._all(Note)
+        return self._all(models.Note)
 
     def delete_notes(self, note_ids: Iterable[UUID]) -> None:
-        self._delete(Note, note_ids)
+        self._delete(models.Note, note_ids)
 
     def save_note(self, note: Note) -> None:
         """Save a note written with a member; refused without consent for personal notes."""
@@ -603,7 +635,7 @@ class Store:
     def contact_details(
         self, member_id: UUID, include_restricted: bool = False
     ) -> list[ContactDetail]:
-        found = self._where(ContactDetail, member_id=member_id)
+        found = self._where(models.ContactDetail, member_id=member_id)
         return found if include_restricted else [item for item in found if not item.restricted]
 
     def save_contact_detail(self, detail: ContactDetail) -> None:
@@ -614,13 +646,13 @@ class Store:
     # -- strategies, contacts, rota, settings ----------------------------------------------
 
     def strategies(self, include_archived: bool = False) -> list[CopingStrategy]:
-        found = self._all(CopingStrategy)
+        found = self._all(models.CopingStrategy)
         if not include_archived:
             found = [strategy for strategy in found if not strategy.archived]
         return sorted(found, key=lambda strategy: strategy.title.casefold())
 
     def strategy(self, strategy_id: UUID) -> CopingStrategy:
-        return self._get(CopingStrategy, strategy_id)
+        return self._get(models.CopingStrategy, strategy_id)
 
     def save_strategy(self, strategy: CopingStrategy) -> None:
         """Save a strategy; a member's name beside it needs their consent to attribution."""
@@ -629,19 +661,21 @@ class Store:
         self._put(strategy)
 
     def support_contacts(self) -> list[SupportContact]:
-        return sorted(self._all(SupportContact), key=lambda contact: (contact.local, contact.name))
+        return sorted(
+            self._all(models.SupportContact), key=lambda contact: (contact.local, contact.name)
+        )
 
     def save_support_contact(self, contact: SupportContact) -> None:
         self._put(contact)
 
     def delete_support_contact(self, contact_id: UUID) -> None:
-        self._delete(SupportContact, [contact_id])
+        self._delete(models.SupportContact, [contact_id])
 
     def rota(self, group_id: UUID | None = None) -> list[RotaAssignment]:
         found = (
-            self._where(RotaAssignment, group_id=group_id)
+            self._where(models.RotaAssignment, group_id=group_id)
             if group_id
-            else self._all(RotaAssignment)
+            else self._all(models.RotaAssignment)
         )
         return sorted(found, key=lambda item: (item.date, str(item.group_id)))
 
@@ -651,11 +685,18 @@ class Store:
                 self._put(assignment)
 
     def delete_rota(self, assignment_ids: Iterable[UUID]) -> None:
-        self._delete(RotaAssignment, assignment_ids)
+        self._delete(models.RotaAssignment, assignment_ids)
 
     def settings(self) -> Settings:
-        raw = self._storage.read().get(SETTINGS_TABLE, {}).get("1", {})
-        return Settings.model_validate(raw)
+        return models.Settings.model_validate(self._stored_settings())
+
+    def setting(self, name: str) -> Any:
+        """One setting as stored (the model's default when the file has none), unparsed."""
+        stored = self._stored_settings()
+        return stored[name] if name in stored else getattr(self.settings(), name)
+
+    def _stored_settings(self) -> dict[str, Any]:
+        return self._storage.read().get(SETTINGS_TABLE, {}).get("1", {})
 
     def save_settings(self, settings: Settings) -> None:
         table = self._db.table(SETTINGS_TABLE, cache_size=0)
@@ -665,12 +706,12 @@ class Store:
 
     def audit(self, action: str, detail: str = "", actor: str = "") -> None:
         """Append to the audit log: what was done, never content or a member's name."""
-        entries = self._all(AuditEntry)
+        entries = self._all(models.AuditEntry)
         self._put(audit.next_entry(entries[-1] if entries else None, action, detail, actor))
 
     def audit_log(self) -> list[AuditEntry]:
         """The audit log, oldest first."""
-        return self._all(AuditEntry)
+        return self._all(models.AuditEntry)
 
     # -- forgetting ------------------------------------------------------------------------
 
@@ -707,14 +748,18 @@ class Store:
     def _forget_records(self, member_id: UUID) -> None:
         self._anonymise_attendance(member_id)
         self._remove_attribution(member_id)
-        self._delete(Note, [note.id for note in self._where(Note, member_id=member_id)])
         self._delete(
-            ContactDetail, [item.id for item in self._where(ContactDetail, member_id=member_id)]
+            models.Note, [note.id for note in self._where(models.Note, member_id=member_id)]
         )
         self._delete(
-            ConsentEvent, [event.id for event in self._where(ConsentEvent, member_id=member_id)]
+            models.ContactDetail,
+            [item.id for item in self._where(models.ContactDetail, member_id=member_id)],
         )
-        self._delete(Member, [member_id])
+        self._delete(
+            models.ConsentEvent,
+            [event.id for event in self._where(models.ConsentEvent, member_id=member_id)],
+        )
+        self._delete(models.Member, [member_id])
 
     def _backup_without(self, member_id: UUID, blob: bytes) -> bytes | None:
         """A backup's bytes with one member forgotten, or None when it cannot be read."""
@@ -724,7 +769,7 @@ class Store:
         except (_crypto().CryptoError, StoreError):
             return None
         copy = Store.in_memory(data, self.path)
-        if str(member_id) in copy._ids(TABLES[Member]):
+        if str(member_id) in copy._ids(models.Member.TABLE):
             copy._forget_records(member_id)
         cleaned = orjson.dumps(copy.storage.read())
         return _crypto().seal(cleaned, self._unlocked) if self._unlocked else cleaned
@@ -733,17 +778,17 @@ class Store:
         """Where a name still appears as a whole word in stored free text, in plain words."""
         pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
         found = []
-        for session in self._all(Session):
+        for session in self._all(models.Session):
             texts = [*session.themes, *session.follow_ups]
             if session.debrief:
                 texts += session.debrief.answers.values()
             if any(pattern.search(text) for text in texts):
                 found.append(f"the session of {session.date:%d %b %Y}")
-        for note in self._all(Note):
+        for note in self._all(models.Note):
             fields = (note.member_words, note.what_helped, note.to_remember, note.facilitator_words)
             if any(pattern.search(text) for text in fields):
                 found.append(f"a note written on {note.created_at:%d %b %Y}")
-        for strategy in self._all(CopingStrategy):
+        for strategy in self._all(models.CopingStrategy):
             if pattern.search(strategy.title) or pattern.search(strategy.description):
                 found.append(f"the strategy {strategy.title!r}")
         return found
@@ -752,23 +797,27 @@ class Store:
 
     def problems(self) -> list[str]:
         """Everything wrong with the stored data, as sentences; empty when it is sound."""
+        from pydantic import ValidationError
+
         found: list[str] = []
         data = self._storage.read()
-        for model, name in TABLES.items():
-            for doc_id, raw in data.get(name, {}).items():
+        for model in models.RECORD_TYPES:
+            for doc_id, raw in data.get(model.TABLE, {}).items():
                 if "id" not in raw or "created_at" not in raw:
-                    found.append(f"{name} record {doc_id} has no id or creation time")
+                    found.append(f"{model.TABLE} record {doc_id} has no id or creation time")
                     continue
                 try:
                     model.model_validate(raw)
                 except ValidationError as error:
-                    found.append(f"{name} record {doc_id} is malformed: {_first_error(error)}")
+                    found.append(
+                        f"{model.TABLE} record {doc_id} is malformed: {_first_error(error)}"
+                    )
         if found:
             return found
-        members = {member.id for member in self._all(Member)}
-        groups = {group.id for group in self._all(Group)}
-        facilitators = {person.id for person in self._all(Facilitator)}
-        events = self._all(ConsentEvent)
+        members = {member.id for member in self._all(models.Member)}
+        groups = {group.id for group in self._all(models.Group)}
+        facilitators = {person.id for person in self._all(models.Facilitator)}
+        events = self._all(models.ConsentEvent)
         scopes = {member_id: consent.current_scopes(events, member_id) for member_id in members}
 
         def needs(member_id: UUID, scope: ConsentScope, what: str) -> None:
@@ -777,7 +826,7 @@ class Store:
             elif scope not in scopes[member_id]:
                 found.append(f"{what} names a member without consent ({scope.label.lower()})")
 
-        for session in self._all(Session):
+        for session in self._all(models.Session):
             where = f"session of {session.date}"
             if session.group_id not in groups:
                 found.append(f"{where} belongs to a group that is not stored")
@@ -786,13 +835,13 @@ class Store:
             for person in session.facilitator_ids:
                 if person not in facilitators:
                     found.append(f"{where} lists a facilitator who is not stored")
-        for note in self._all(Note):
+        for note in self._all(models.Note):
             if not note.restricted:
                 needs(note.member_id, ConsentScope.PERSONAL_NOTES, "a note")
-        for detail in self._all(ContactDetail):
+        for detail in self._all(models.ContactDetail):
             if not detail.restricted:
                 needs(detail.member_id, ConsentScope.CONTACT_DETAILS, "a contact detail")
-        for strategy in self._all(CopingStrategy):
+        for strategy in self._all(models.CopingStrategy):
             if strategy.attributed_member_id:
                 needs(
                     strategy.attributed_member_id,
@@ -915,20 +964,17 @@ def take_writer_lock(path: Path) -> FileLock:
     return lock
 
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-def _find_one(records: list[ModelT], name_or_id: str, kind: str, attribute: str) -> ModelT:
+def _find_one(records: list[RecordT], name_or_id: str, kind: str, attribute: str) -> RecordT:
     """One record by exact id, or by name (case-insensitive); clear errors otherwise."""
     wanted = name_or_id.strip()
     for record in records:
-        if str(record.id) == wanted:  # type: ignore[attr-defined]
+        if str(record.id) == wanted:
             return record
     matches = [r for r in records if getattr(r, attribute).casefold() == wanted.casefold()]
     if not matches:
         raise NotFound(f"No {kind} called {wanted!r}.")
     if len(matches) > 1:
-        ids = ", ".join(str(record.id) for record in matches)  # type: ignore[attr-defined]
+        ids = ", ".join(str(record.id) for record in matches)
         raise Ambiguous(
             f"{len(matches)} {kind}s are called {wanted!r}; say which by id: {ids}.", matches
         )

@@ -25,7 +25,7 @@ from tests.core.conftest import (
     listing,
     mode_of,
 )
-from voicesgroup import migrations, models, storage
+from voicesgroup import migrations, storage
 from voicesgroup import store as store_module
 from voicesgroup.backups import list_backups
 from voicesgroup.errors import (
@@ -308,7 +308,7 @@ def test_an_unreadable_version_is_damaged(demo_path: Path, demo_bytes: bytes, ve
 def schema_v2(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Pretend this voicesgroup reads data version 2, with a 1 → 2 migration."""
     happened: list[str] = []
-    monkeypatch.setattr(models, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)  # bound by `from … import`
 
     def one_to_two(data: dict) -> None:
@@ -366,7 +366,7 @@ def test_a_failing_migration_leaves_the_file_untouched_and_the_lock_free(
     with pytest.raises((RuntimeError, StoreError)):
         Store.open(demo_path)
     assert FileState.of(demo_path) == before
-    monkeypatch.setattr(models, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 1)
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
     with Store.open(demo_path) as store:
         assert len(store.members()) == DEMO_MEMBERS

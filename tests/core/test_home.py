@@ -1,0 +1,177 @@
+"""The home screen's rows and due list, read from stored documents, say what the models say."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.core.conftest import DEMO_GROUPS, DEMO_TODAY, add_group, add_member, event
+from voicesgroup import consent
+from voicesgroup.home import LISTED_REVIEWS, due_items, format_day, groups_in_session, home_rows
+from voicesgroup.models import ConsentScope, Session, Settings, SupportContact
+from voicesgroup.store import SETTINGS_TABLE, Store
+
+
+def rows_from_models(store: Store, today: dt.date) -> list[tuple[str, str, str, str]]:
+    """What each row should say, worked out from the models."""
+    in_progress = {session.group_id for session in store.sessions_in_progress()}
+    expected = []
+    for group in store.groups():
+        meets = group.pattern.dates_from(today, 1)[0]
+        if group.id in in_progress:
+            step = "Resume the session in progress"
+        elif meets == today:
+            step = "Start today's session"
+        elif meets == today + dt.timedelta(days=1):
+            step = "Tomorrow"
+        else:
+            step = f"In {(meets - today).days} days"
+        when = f"{format_day(meets)}, {group.pattern.start:%H:%M}"
+        expected.append((group.name, group.variant.label, when, step))
+    return expected
+
+
+def shown(store: Store, today: dt.date) -> list[tuple[str, str, str, str]]:
+    return [(r.name, r.kind, r.next_meeting, r.next_step) for r in home_rows(store, today)]
+
+
+@pytest.mark.parametrize("days_on", range(15))
+def test_rows_match_the_models_on_every_day_of_two_weeks(demo_store: Store, days_on: int) -> None:
+    today = DEMO_TODAY + dt.timedelta(days=days_on)
+    assert shown(demo_store, today) == rows_from_models(demo_store, today)
+    assert len(shown(demo_store, today)) == DEMO_GROUPS
+
+
+def test_a_group_meeting_every_other_week_skips_the_week_off(store: Store) -> None:
+    group = add_group(store)
+    first = dt.date(2026, 11, 3)  # a Tuesday
+    store.save_group(
+        group.with_changes(pattern={"weekday": 1, "every_weeks": 2, "first_date": first})
+    )
+    [row] = home_rows(store, dt.date(2026, 11, 4))
+    assert row.next_meeting == "Tue 17 Nov, 18:30"
+    assert row.next_step == "In 13 days"
+    assert shown(store, dt.date(2026, 11, 4)) == rows_from_models(store, dt.date(2026, 11, 4))
+
+
+def test_a_session_in_progress_is_the_next_step(store: Store) -> None:
+    group = add_group(store)
+    other = add_group(store, "Thursday Beliefs")
+    store.save_session(Session(group_id=group.id, date=dt.date(2026, 11, 24)))
+    assert groups_in_session(store) == {str(group.id)}
+    steps = {row.name: row.next_step for row in home_rows(store, dt.date(2026, 11, 26))}
+    assert steps[group.name] == "Resume the session in progress"
+    assert steps[other.name] != "Resume the session in progress"
+
+
+def test_archived_groups_are_left_out(store: Store) -> None:
+    kept = add_group(store, "Kept")
+    gone = add_group(store, "Gone")
+    store.save_group(gone.with_changes(archived=True))
+    assert [row.group_id for row in home_rows(store, DEMO_TODAY)] == [kept.id]
+
+
+def test_an_empty_file_has_no_rows_and_nothing_due(store: Store) -> None:
+    assert home_rows(store, DEMO_TODAY) == []
+    assert due_items(store, DEMO_TODAY) == []
+
+
+def test_a_new_file_asks_for_its_starter_contacts_to_be_checked(db_path) -> None:
+    with Store.open(db_path) as seeded:
+        contacts = len(seeded.support_contacts())
+        assert contacts
+        assert due_items(seeded, DEMO_TODAY) == [
+            f"{contacts} support contact(s) to check before printing"
+        ]
+
+
+def test_event_views_read_what_the_models_hold(demo_store: Store) -> None:
+    events = demo_store.consent_events()
+    assert events
+    by_id = {str(item.id): item for item in events}
+    for document in demo_store.documents("consent_events"):
+        model = by_id[document["id"]]
+        assert consent.EventView.of(document) == (
+            model.member_id,
+            model.scope,
+            model.action,
+            model.on,
+            model.created_at,
+            model.review_after_months,
+        )
+
+
+def reviews_from_models(store: Store, today: dt.date) -> list[str]:
+    return [
+        member.display_name
+        for member in store.members()
+        if consent.review_due(store.consent_events(member.id), member.id, today)
+    ]
+
+
+@pytest.mark.parametrize("months_on", [0, 5, 7, 13, 30])
+def test_consent_check_ins_match_the_rule(demo_store: Store, months_on: int) -> None:
+    today = consent.add_months(DEMO_TODAY, months_on)
+    names = reviews_from_models(demo_store, today)
+    check_ins = [item for item in due_items(demo_store, today) if item.startswith("Check in")]
+    if not names:
+        assert check_ins == []
+    elif len(names) <= LISTED_REVIEWS:
+        assert [item.split(" about")[0].removeprefix("Check in with ") for item in check_ins] == (
+            names
+        )
+    else:
+        [line] = check_ins
+        listed = ", ".join(names[:LISTED_REVIEWS])
+        assert line.startswith(f"Check in with {listed} and {len(names) - LISTED_REVIEWS} more")
+
+
+def test_a_withdrawal_after_a_review_date_is_not_a_check_in(store: Store) -> None:
+    member = add_member(store, "Ade")
+    given = event(member, ConsentScope.PERSONAL_NOTES, on=dt.datetime(2025, 1, 6, tzinfo=dt.UTC))
+    store.give_consent(given.with_changes(review_after_months=6))
+    later = dt.date(2025, 8, 1)
+    assert due_items(store, later)[0] == (
+        "Check in with Ade about their consent (notes written with them)"
+    )
+    store.withdraw_consent(
+        event(
+            member,
+            ConsentScope.PERSONAL_NOTES,
+            consent.ConsentAction.WITHDRAWN,
+            on=dt.datetime(2025, 7, 1, tzinfo=dt.UTC),
+        ),
+        erase=True,
+    )
+    assert not [item for item in due_items(store, later) if item.startswith("Check in")]
+
+
+def test_agreements_contacts_and_retention_are_listed(demo_store: Store) -> None:
+    far_on = consent.add_months(DEMO_TODAY, 40)
+    items = due_items(demo_store, far_on)
+    for group in demo_store.groups():
+        if group.agreement and group.agreement.review_on <= far_on:
+            assert f"{group.name}: the group agreement is due for review" in items
+    assert any(item.startswith("Past their keeping time: ") for item in items)
+    unchecked = [c for c in demo_store.support_contacts() if c.last_checked is None]
+    if unchecked:
+        assert f"{len(unchecked)} support contact(s) to check before printing" in items
+    for contact in unchecked:
+        demo_store.save_support_contact(contact.with_changes(last_checked=DEMO_TODAY))
+    assert not [item for item in due_items(demo_store, far_on) if "support contact" in item]
+
+
+def test_a_setting_reads_the_stored_value_or_the_default(store: Store) -> None:
+    store.save_settings(Settings(notes_months=6))
+    assert store.setting("notes_months") == 6
+    del store.storage.read()[SETTINGS_TABLE]["1"]["debriefs_months"]
+    assert store.setting("debriefs_months") == Settings().debriefs_months
+
+
+def test_a_contact_checked_is_no_longer_due(store: Store) -> None:
+    store.save_support_contact(SupportContact(name="Local line", how="0100 000 000"))
+    assert due_items(store, DEMO_TODAY) == ["1 support contact(s) to check before printing"]
+    [contact] = store.support_contacts()
+    store.save_support_contact(contact.with_changes(last_checked=DEMO_TODAY))
+    assert due_items(store, DEMO_TODAY) == []

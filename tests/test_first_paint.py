@@ -1,0 +1,69 @@
+"""The home screen paints from stored documents: no models, no pydantic, no reportlab yet.
+
+Loading pydantic and the record models was most of the start-up time, so the first paint
+must not need them; they load just after it, before the first key press is likely.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from voicesgroup.demo import write_demo_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = """
+import json, sys
+from pathlib import Path
+from screens.app import VoicesGroupApp
+from screens.home_screen import HomeScreen
+
+seen = {}
+original = HomeScreen.refresh_data
+
+def watch(name):
+    modules = ("pydantic", "voicesgroup.models", "reportlab")
+    return {module: module in sys.modules for module in modules}
+
+def refresh_data(self):
+    original(self)
+    if "painted" not in seen:
+        self.call_after_refresh(lambda: seen.setdefault("painted", watch("painted")))
+        self.set_timer(1.5, lambda: (seen.setdefault("later", watch("later")), self.app.exit()))
+        seen["rows"] = self.query_one("#groups").row_count
+
+HomeScreen.refresh_data = refresh_data
+app = VoicesGroupApp(Path(sys.argv[1]))
+app.run(headless=True, size=(80, 24))
+print(json.dumps({**seen, "error": app.startup_error}))
+"""
+
+
+@pytest.mark.parametrize("demo", [True, False], ids=["demo data", "new file"])
+def test_home_paints_before_the_models_load(tmp_path: Path, demo: bool) -> None:
+    path = tmp_path / "voicesgroup.json"
+    if demo:
+        write_demo_file(path)
+    else:
+        from voicesgroup.store import Store
+
+        Store.open(path).close()  # a new file, as a first start makes it
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["error"] is None
+    assert seen["rows"] == (3 if demo else 1)  # the demo's groups, or "No groups yet"
+    assert seen["painted"] == {"pydantic": False, "voicesgroup.models": False, "reportlab": False}
+    assert seen["later"]["voicesgroup.models"], "the models load after the first paint"
+    assert not seen["later"]["reportlab"]
