@@ -102,16 +102,12 @@ def due_items(store: Store, today: dt.date) -> list[str]:
 
 
 def _consent_reviews(store: Store, today: dt.date) -> list[str]:
-    # Only members with a review date on some consent can be due; the rest are not parsed.
-    by_member: dict[str, list[Document]] = {}
-    for document in store.documents("consent_events"):
-        by_member.setdefault(document["member_id"], []).append(document)
+    events_by_member = store.event_views_by_member()
     reviews = []
     for member in _by_name(store.documents("members"), "display_name"):
-        documents = by_member.get(member["id"], ())
-        if not any(document["review_after_months"] for document in documents):
+        events = events_by_member.get(member["id"])
+        if not events:
             continue
-        events = [consent.EventView.of(document) for document in documents]
         due = consent.review_due(events, events[0].member_id, today)
         if due:
             scopes = ", ".join(event.scope.label.lower() for event in due)

@@ -136,6 +136,7 @@ class Store:
         self.created = False
         self.closed = False
         self._events_by_member: dict[UUID, list[ConsentEvent]] | None = None
+        self._event_views: dict[str, list[consent.EventView]] | None = None
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -348,7 +349,7 @@ class Store:
             raise
 
     def _forget_caches(self) -> None:
-        self._events_by_member = None
+        self._consent_changed()
         self._models.clear()
         self._doc_ids.clear()
         self._db.clear_cache()
@@ -397,7 +398,7 @@ class Store:
 
     def _put(self, record: Record) -> None:
         if isinstance(record, models.ConsentEvent):
-            self._events_by_member = None
+            self._consent_changed()
         name = record.TABLE
         table = self._db.table(name, cache_size=0)
         document = record.model_dump(mode="json")
@@ -417,7 +418,7 @@ class Store:
 
     def _delete(self, model: type[Record], record_ids: Iterable[UUID]) -> None:
         if model is models.ConsentEvent:
-            self._events_by_member = None
+            self._consent_changed()
         name = model.TABLE
         ids = self._ids(name)
         doc_ids = [ids.pop(str(record_id)) for record_id in record_ids if str(record_id) in ids]
@@ -495,6 +496,23 @@ class Store:
                 grouped.setdefault(event.member_id, []).append(event)
             self._events_by_member = grouped
         return self._events_by_member
+
+    def event_views_by_member(self) -> dict[str, list[consent.EventView]]:
+        """Consent events as the rule reads them, by member id, straight from the documents.
+
+        For the home screen, which paints before any model is loaded and asks again each
+        time it is shown; kept until consent changes.
+        """
+        if self._event_views is None:
+            grouped: dict[str, list[consent.EventView]] = {}
+            for document in self.documents("consent_events"):
+                grouped.setdefault(document["member_id"], []).append(consent.EventView.of(document))
+            self._event_views = grouped
+        return self._event_views
+
+    def _consent_changed(self) -> None:
+        self._events_by_member = None
+        self._event_views = None
 
     def consents_by_member(self) -> dict[UUID, set[ConsentScope]]:
         """Every member's current consents (for lists)."""
