@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
+from contextlib import suppress
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from textual.app import ComposeResult
@@ -11,15 +12,25 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from voicesgroup.errors import DamagedFile
 from voicesgroup.home import HomeRow, due_items, groups_in_session, home_rows
 
-LOAD_MODELS_AFTER = 0.1
+if TYPE_CHECKING:
+    from voicesgroup.store import Store
+
+WARM_UP_AFTER = 0.1
 """Seconds after the first paint: the home screen paints from stored documents, then the record
 models (pydantic) load while the person reads it, so the first key press does not wait."""
 
 
-def load_models() -> None:
-    importlib.import_module("voicesgroup.models")
+def warm_up(store: Store) -> None:
+    """Load the models and build the records nearly every screen shows: members, consent.
+
+    A damaged record is left for the screen that shows it to report.
+    """
+    with suppress(DamagedFile):
+        store.members()
+        store.events_by_member()
 
 
 class HomeScreen(Screen[None]):
@@ -68,7 +79,7 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         # The first ScreenResume fills the table; these wait for that paint.
         self.call_after_refresh(self.offer_resume)
-        self.call_after_refresh(self.set_timer, LOAD_MODELS_AFTER, load_models)
+        self.call_after_refresh(self.set_timer, WARM_UP_AFTER, lambda: warm_up(self.app.store))
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

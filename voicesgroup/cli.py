@@ -171,7 +171,8 @@ def _start_tui(path: Path, demo: bool) -> int:
     if app.startup_error:
         print(f"voicesgroup: {app.startup_error}", file=sys.stderr)
         return EXIT_PROBLEM
-    return 0
+    # Non-zero when an error ended the app; Textual has already shown its message.
+    return EXIT_PROBLEM if app.return_code else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

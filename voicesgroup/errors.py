@@ -4,6 +4,10 @@
 class VoicesGroupError(Exception):
     """Base of every error the UI and CLI turn into a message rather than a traceback."""
 
+    def __rich__(self) -> str:
+        """What Textual shows, instead of a traceback, if one ever escapes a screen."""
+        return f"voicesgroup: {self}"
+
 
 class ConsentMissing(VoicesGroupError):
     """Refused: the member has not given current consent for this kind of record."""

@@ -371,8 +371,20 @@ class Store:
         cache = self._models.setdefault(name, {})
         found = cache.get(document.doc_id)
         if found is None:
-            found = cache[document.doc_id] = model.model_validate(document)
+            found = cache[document.doc_id] = self._validated(model, document)
         return found  # type: ignore[return-value]
+
+    def _validated(self, model: type[RecordT], document: Document) -> RecordT:
+        from pydantic import ValidationError
+
+        try:
+            return model.model_validate(document)
+        except ValidationError as error:
+            raise DamagedFile(
+                f"A {model.__name__.lower()} record in {self.path} cannot be read "
+                f"({_first_error(error)}); run `voicesgroup check` to see what is wrong. "
+                f"{restore_hint(self.path)}"
+            ) from None
 
     def _all(self, model: type[RecordT]) -> list[RecordT]:
         return [self._model_of(model, doc) for doc in self._table(model).all()]

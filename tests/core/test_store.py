@@ -539,3 +539,21 @@ def test_a_read_only_store_refuses_writes_and_leaves_the_file(demo_path: Path) -
         assert len(reader.facilitators()) == DEMO_FACILITATORS
     assert FileState.of(demo_path) == before
     assert not backup_folder(demo_path).exists()
+
+
+def test_a_malformed_record_is_reported_as_damage_naming_the_file(
+    demo_path: Path, demo_bytes: bytes
+) -> None:
+    data = orjson.loads(demo_bytes)
+    first_member = next(iter(data["members"]))
+    data["members"][first_member]["joined_on"] = "not a date"
+    demo_path.write_bytes(orjson.dumps(data))
+    before = FileState.of(demo_path)
+    with Store.open(demo_path) as store:
+        assert store.groups(), "records of other kinds still read"
+        with pytest.raises(DamagedFile, match=r"A member record in .* cannot be read") as raised:
+            store.members()
+        assert "joined_on" in str(raised.value)
+        assert "voicesgroup check" in str(raised.value)
+        assert any("members record" in problem for problem in store.problems())
+    assert FileState.of(demo_path).blob == before.blob

@@ -9,6 +9,7 @@ import time
 import uuid
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.tmux.terminal import Terminal
@@ -92,3 +93,29 @@ def test_a_second_window_is_refused_with_a_message(demo_file: Path, tmp_path: Pa
         assert "Traceback" not in second.stderr
     finally:
         first.stop()
+
+
+def test_a_damaged_record_ends_with_a_message_not_a_traceback(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    data = orjson.loads(demo_file.read_bytes())
+    first_member = next(iter(data["members"]))
+    data["members"][first_member]["display_name"] = ""
+    demo_file.write_bytes(orjson.dumps(data))
+    before = demo_file.read_bytes()
+    shell = f"'{VOICESGROUP}' --db '{demo_file}'; echo exit status \\$?; sleep 60"
+    terminal = Terminal(f"voicesgroup-app-{uuid.uuid4().hex[:8]}")
+    terminal.start(
+        f"cd '{tmp_path}' && env TERM=xterm-256color HOME='{tmp_path}' sh -c \"{shell}\""
+    )
+    try:
+        terminal.wait_for("Your groups")  # the home screen reads documents and still paints
+        terminal.keys("m")
+        shown = " ".join(terminal.wait_for("exit status").split())  # as one line, unwrapped
+        assert "A member record in" in shown and "cannot be read" in shown
+        assert "voicesgroup check" in shown
+        assert "exit status 1" in shown
+        assert "Traceback" not in shown
+    finally:
+        terminal.stop()
+    assert demo_file.read_bytes() == before
