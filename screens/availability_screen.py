@@ -20,7 +20,7 @@ from textual.widgets import (
     Static,
 )
 
-from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
 from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.kinds import WEEKDAYS
@@ -106,9 +106,7 @@ class AvailabilityScreen(Screen[None]):
                                 name=str(other.id),
                             )
             yield Static("", classes="field-message-inline", id="partners-message")
-            with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary", compact=True)
-                yield Button("Back", id="cancel", compact=True)
+            yield save_and_back()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
-from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
 from voicesgroup.shipped import default_agreement, shipped_template
@@ -89,9 +89,7 @@ class GroupEditScreen(Screen[None]):
                 group.women_facilitator_rule if group else False,
                 id="women_rule",
             )
-            with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary", compact=True)
-                yield Button("Back", id="cancel", compact=True)
+            yield save_and_back()
         yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

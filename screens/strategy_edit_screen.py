@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static, TextArea
 
-from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
 from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup.models import (
     STRATEGY_CATEGORIES,
@@ -132,9 +132,7 @@ class StrategyEditScreen(Screen[UUID | None]):
                     Select(shared_by, value=current, allow_blank=False, id="shared_by"),
                     name="attributed_member_id",
                 )
-            with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary", compact=True)
-                yield Button("Back", id="cancel", compact=True)
+            yield save_and_back()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Static
 
-from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
 from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup.models import SupportContact
 
@@ -63,9 +63,7 @@ class SupportContactEditScreen(Screen[None]):
                     else "Not checked yet. Press k on the list to mark it checked today."
                 )
                 yield Static(checked, classes="hint")
-            with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary", compact=True)
-                yield Button("Back", id="cancel", compact=True)
+            yield save_and_back()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -7,8 +7,9 @@ printed sheet will hold — including which strategies a discreet sheet leaves o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 from uuid import UUID
 
 from voicesgroup.handouts.names import find_discreet_word, fold
@@ -173,6 +174,25 @@ class SheetPreview:
     chosen_by_hand: bool = True
 
 
+ItemT = TypeVar("ItemT")
+
+
+def _leave_out_give_aways(
+    items: Iterable[ItemT], texts_of: Callable[[ItemT], Sequence[str]], group: Group | None
+) -> tuple[list[ItemT], list[LeftOut]]:
+    """What a discreet sheet may carry, and what it leaves out (named by the first text)."""
+    kept: list[ItemT] = []
+    left_out: list[LeftOut] = []
+    for item in items:
+        texts = texts_of(item)
+        word = _give_away(texts, group)
+        if word is None:
+            kept.append(item)
+        else:
+            left_out.append(LeftOut(texts[0], word))
+    return kept, left_out
+
+
 def _give_away(texts: Sequence[str], group: Group | None) -> str | None:
     """The give-away word in `texts` (the group's name as it is written), or None."""
     word = find_discreet_word(texts, [group.name] if group is not None else [])
@@ -203,20 +223,12 @@ def sheet_preview(
     contacts = store.support_contacts()
     if not discreet:
         return SheetPreview(chosen, contacts=contacts, chosen_by_hand=bool(strategy_ids))
-    kept, left_out = [], []
-    for strategy in chosen:
-        word = _give_away((strategy.title, strategy.description, strategy.caution), group)
-        if word is None:
-            kept.append(strategy)
-        else:
-            left_out.append(LeftOut(strategy.title, word))
-    kept_contacts, contacts_left_out = [], []
-    for contact in contacts:
-        word = _give_away((contact.name, contact.how, contact.when), group)
-        if word is None:
-            kept_contacts.append(contact)
-        else:
-            contacts_left_out.append(LeftOut(contact.name, word))
+    kept, left_out = _leave_out_give_aways(
+        chosen, lambda item: (item.title, item.description, item.caution), group
+    )
+    kept_contacts, contacts_left_out = _leave_out_give_aways(
+        contacts, lambda item: (item.name, item.how, item.when), group
+    )
     return SheetPreview(
         kept,
         left_out,

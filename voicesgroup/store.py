@@ -12,7 +12,7 @@ import datetime as dt
 import hmac
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
@@ -533,7 +533,7 @@ class Store:
             for member_id, events in self.events_by_member().items()
         }
 
-    def documents(self, table: str) -> Iterable[dict[str, Any]]:
+    def documents(self, table: str) -> Collection[dict[str, Any]]:
         """A table's stored documents as they are, without building models.
 
         For counts and for the home screen, which paints before any model is loaded. The

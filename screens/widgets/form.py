@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Button, Label, Static
 
 
 class Field(Vertical):
@@ -71,3 +71,12 @@ def show_validation(form: Widget, error: ValueError, fallback: str) -> None:
 def clear_messages(form: Widget) -> None:
     for field in form.query(Field):
         field.show_message("")
+
+
+def save_and_back() -> Horizontal:
+    """The Save and Back buttons a form ends with (ids `save` and `cancel`)."""
+    return Horizontal(
+        Button("Save", id="save", variant="primary", compact=True),
+        Button("Back", id="cancel", compact=True),
+        classes="buttons",
+    )
