@@ -1,0 +1,86 @@
+"""How dates and times are written, for the whole app: screens, handouts, the command line.
+
+One house style, so "1 Dec 2026" never sits beside "01 Dec 26":
+- a day is "Tue 1 Dec 2026" (`day`), or "Tue 1 Dec" where the year is plain from the context
+  (`day(..., year=False)`, or `day_in(..., among=...)` which adds the year when a list spans two);
+- a date without its weekday is "1 Dec 2026" (`date`);
+- a time of day is local wall-clock time, "14:05" (`clock`); stored times are UTC and are turned
+  into the laptop's own time zone here, never shown as UTC;
+- a month is "December 2026" (`month`);
+- machine-readable output (JSON, CSV, file names) uses ISO 8601 (`iso`).
+
+Kept free of heavy imports: the home screen paints through it before the models load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+
+def _as_date(moment: dt.date | dt.datetime) -> dt.date:
+    if isinstance(moment, dt.datetime):
+        return local(moment).date()
+    return moment
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    """A stored (UTC or naive) moment as the laptop's local time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone()
+
+
+def day(moment: dt.date | dt.datetime, *, year: bool = True) -> str:
+    """'Tue 1 Dec 2026', or 'Tue 1 Dec' with year=False."""
+    when = _as_date(moment)
+    text = f"{when:%a} {when.day} {when:%b}"
+    return f"{text} {when.year}" if year else text
+
+
+def date(moment: dt.date | dt.datetime, *, year: bool = True) -> str:
+    """'1 Dec 2026', or '1 Dec' with year=False."""
+    when = _as_date(moment)
+    text = f"{when.day} {when:%b}"
+    return f"{text} {when.year}" if year else text
+
+
+def spans_years(days: Iterable[dt.date | dt.datetime], *, today: dt.date | None = None) -> bool:
+    """True when the days (with today, if given) fall in more than one calendar year."""
+    years = {_as_date(each).year for each in days}
+    if today is not None:
+        years.add(today.year)
+    return len(years) > 1
+
+
+def day_in(
+    moment: dt.date | dt.datetime,
+    among: Iterable[dt.date | dt.datetime],
+    *,
+    today: dt.date | None = None,
+) -> str:
+    """A day in a list: with the year whenever the list (and today) spans two years."""
+    return day(moment, year=spans_years(among, today=today))
+
+
+def clock(moment: dt.datetime | dt.time) -> str:
+    """'14:05' in local time (a bare time of day is shown as it is)."""
+    if isinstance(moment, dt.datetime):
+        moment = local(moment)
+    return f"{moment:%H:%M}"
+
+
+def day_and_clock(moment: dt.datetime) -> str:
+    """'Tue 1 Dec 2026, 14:05' in local time."""
+    return f"{day(moment)}, {clock(moment)}"
+
+
+def month(moment: dt.date | dt.datetime) -> str:
+    """'December 2026'."""
+    when = _as_date(moment)
+    return f"{when:%B} {when.year}"
+
+
+def iso(moment: dt.date | dt.datetime) -> str:
+    """ISO 8601, for JSON, CSV and file names."""
+    return moment.isoformat()
