@@ -141,6 +141,7 @@ async def measure(path: Path, presses: int) -> dict[str, list[float]]:
             await asyncio.sleep(SAVE_AFTER_SECONDS * 2)
             await app.workers.wait_for_complete()
             await pilot.pause()
+            assert screen.runner is not None
             watching["before"] = screen.runner.session
             painted.clear()
             sent = time.perf_counter()

@@ -214,7 +214,7 @@ def screen_queries(today: Any) -> list[tuple[str, bool, Callable[[Any], Any]]]:
     return [
         ("home_rows(store, today)", True, lambda s: home_rows(s, today)),
         ("due_items(store, today)  [home]", True, lambda s: due_items(s, today)),
-        ("store.sessions(group)[:20]", True, lambda s, g=None: s.sessions(first_group(s))[:20]),
+        ("store.sessions(group)[:20]", True, lambda s: s.sessions(first_group(s))[:20]),
         ("store.members()", True, lambda s: s.members()),
         ("members screen (+consents each)", True, members_screen),
         ("  same, events grouped once (fix)", False, members_screen_one_pass),

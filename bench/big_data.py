@@ -313,7 +313,7 @@ def build_records(mk: Maker, years: int, today: dt.date) -> list[Record]:
         ("Monday Women's Voices", Variant.HEARING_VOICES, 0, dt.time(18, 0), "Elm St", True),
     ]
     groups: list[Group] = []
-    for name, variant, weekday, start_time, venue, women in specs:
+    for name, variant, weekday, start_time, venue, women_rule in specs:
         template = shipped_template(variant)
         first = start + dt.timedelta(days=(weekday - start.weekday()) % 7)
         agreements = []
@@ -343,8 +343,8 @@ def build_records(mk: Maker, years: int, today: dt.date) -> list[Record]:
                 venue=venue,
                 vocabulary=dict(template.vocabulary),
                 agreements=agreements,
-                template=template if women else None,
-                women_facilitator_rule=women,
+                template=template if women_rule else None,
+                women_facilitator_rule=women_rule,
             )
         )
     out.extend(groups)
@@ -493,12 +493,12 @@ def build_records(mk: Maker, years: int, today: dt.date) -> list[Record]:
 
     # -- contact details ------------------------------------------------------------------
     for index, member in enumerate(members):
-        spans = windows[member.id].get(ConsentScope.CONTACT_DETAILS)
-        if not spans or not consents(member.id, ConsentScope.CONTACT_DETAILS, today):
+        contact_spans = windows[member.id].get(ConsentScope.CONTACT_DETAILS)
+        if not contact_spans or not consents(member.id, ConsentScope.CONTACT_DETAILS, today):
             continue
         out.append(
             ContactDetail(
-                **mk.base(spans[-1][0], 20, 30),
+                **mk.base(contact_spans[-1][0], 20, 30),
                 member_id=member.id,
                 kind="phone",
                 value=f"07700 9{index:05d}",
@@ -507,7 +507,7 @@ def build_records(mk: Maker, years: int, today: dt.date) -> list[Record]:
         if index % 3 == 0:
             out.append(
                 ContactDetail(
-                    **mk.base(spans[-1][0], 20, 31),
+                    **mk.base(contact_spans[-1][0], 20, 31),
                     member_id=member.id,
                     kind="email",
                     value=f"member{index}@example.org",

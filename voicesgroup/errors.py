@@ -1,5 +1,7 @@
 """Exceptions a person may see; `str(error)` is one clear sentence, fit for a message."""
 
+from typing import Any
+
 
 class VoicesGroupError(Exception):
     """Base of every error the UI and CLI turn into a message rather than a traceback."""
@@ -20,7 +22,7 @@ class NotFound(VoicesGroupError):
 class Ambiguous(VoicesGroupError):
     """A name that matches more than one record; the choices travel with it."""
 
-    def __init__(self, message: str, choices: list) -> None:
+    def __init__(self, message: str, choices: list[Any]) -> None:
         super().__init__(message)
         self.choices = choices
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from voicesgroup.models import Group, Phase, SessionTemplate
 from voicesgroup.shipped import shipped_template
@@ -154,7 +155,7 @@ def _with_phase(template: SessionTemplate, index: int, **changes: object) -> Ses
     return _validated(template, phases=phases)
 
 
-def _validated(template: SessionTemplate, **changes: object) -> SessionTemplate:
+def _validated(template: SessionTemplate, **changes: Any) -> SessionTemplate:
     data = template.model_dump()
     data.update(
         {
