@@ -5,6 +5,7 @@ Not named bench_*.py, so run_all.py does not run it on its own.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -16,6 +17,22 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 CHILD = BENCH / "_headless.py"
 APP_ROOT_ENV = "BENCH_APP_ROOT"
+
+
+QUICK_HELP = "tiny inputs, one run each: proves the script still works; budgets are not judged"
+
+
+def add_quick(parser: argparse.ArgumentParser) -> None:
+    """`--quick`: what CI runs, once per benchmark (a full run judges the budgets)."""
+    parser.add_argument("--quick", action="store_true", help=QUICK_HELP)
+
+
+def exit_status(within_budget: bool, quick: bool) -> int:
+    """0 when every budget held; in a quick run 0 once it got this far (budgets not judged)."""
+    if quick:
+        print("quick run: it runs; budgets not judged (run it without --quick for them)")
+        return 0
+    return 0 if within_budget else 1
 
 
 def use_app_root(app_root: Path | None) -> Path:

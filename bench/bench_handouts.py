@@ -10,7 +10,7 @@
 Budgets are judged on CPU time (user + system), which another busy process on the same
 machine hardly moves; wall-clock time is printed beside it and matches it on an idle machine.
 
-Run: .venv/bin/python bench/bench_handouts.py [--runs N]
+Run: .venv/bin/python bench/bench_handouts.py [--runs N] [--quick]
 Bytecode is cached in a private temporary folder (as for an installed app); pass
 --no-bytecode-cache to time this environment as it is when it sets PYTHONDONTWRITEBYTECODE.
 """
@@ -27,6 +27,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import add_quick, exit_status
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -182,7 +186,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--no-bytecode-cache", action="store_true")
+    add_quick(parser)
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 1
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         cache = None if args.no_bytecode_cache else str(Path(tmp) / "pycache")
@@ -229,7 +236,7 @@ def main() -> int:
             print(f"    each extra page of strategies (cpu): {slope:.1f} ms")
     print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print("\nall within budget" if ok else "\nSOME OVER BUDGET")
-    return 0 if ok else 1
+    return exit_status(ok, args.quick)
 
 
 if __name__ == "__main__":

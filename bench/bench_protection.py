@@ -1,6 +1,6 @@
 """Encryption at rest: unlock time with ten years of data, and an encrypted save vs a plain one.
 
-    .venv/bin/python bench/bench_protection.py [--runs 7]
+    .venv/bin/python bench/bench_protection.py [--runs 7] [--years 10] [--quick]
 
 Budgets (issue: keep the data safe on a laptop):
 - unlocking (Store.open with the passphrase, Argon2id tuned on this machine) ≤ 1 s;
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import load_note, make_big_db
+from _common import add_quick, exit_status, load_note, make_big_db
 
 UNLOCK_BUDGET_S = 1.0
 SAVE_RATIO_BUDGET = 1.5
@@ -57,7 +57,11 @@ def alternating_saves(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--years", type=int, default=10)
+    add_quick(parser)
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.years = 1, 1
 
     from voicesgroup import crypto
     from voicesgroup.store import Store
@@ -65,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="vg-bench-protection-"))
     try:
         plain = folder / "plain.json"
-        print(make_big_db(plain, years=10))
+        print(make_big_db(plain, years=args.years))
         encrypted = folder / "encrypted.json"
         shutil.copy(plain, encrypted)
         kdf = crypto.tune_kdf()
@@ -103,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             print(note)
         ok = verdict == "PASS" and save_verdict == "PASS"
         print(f"RESULT protection: {'PASS' if ok else 'FAIL'}")
-        return 0 if ok else 1
+        return exit_status(ok, args.quick)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

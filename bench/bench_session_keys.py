@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROOT, load_note, make_big_db, use_app_root
+from _common import ROOT, add_quick, exit_status, load_note, make_big_db, use_app_root
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -185,7 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presses", type=int, default=40)
     parser.add_argument("--dir", type=Path, default=None, help="where to put the data files")
     parser.add_argument("--app-root", type=Path, help="measure the app in another checkout")
+    add_quick(parser)
     args = parser.parse_args(argv)
+    if args.quick:
+        args.years, args.presses = 1, 2
     use_app_root(args.app_root)
     with tempfile.TemporaryDirectory(prefix="vg-bench-keys-", dir=args.dir) as folder:
         big_path = Path(folder) / "big.json"
@@ -201,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     if note:
         print(note)
     print(f"\nRESULT session keys: {'FAIL — ' + '; '.join(failures) if failures else 'pass'}")
-    return 1 if failures else 0
+    return exit_status(not failures, args.quick)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import load_note, make_big_db, make_empty_db, run_child, use_app_root
+from _common import (
+    add_quick,
+    exit_status,
+    load_note,
+    make_big_db,
+    make_empty_db,
+    run_child,
+    use_app_root,
+)
 
 BUDGETS = {"empty": 1.4, "big": 1.7}
 
@@ -56,7 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-pycache", action="store_true", help="leave the bytecode settings as they are"
     )
+    add_quick(parser)
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.years = 1, 1
     root = use_app_root(args.app_root)
 
     with tempfile.TemporaryDirectory(prefix="vg-bench-startup-", dir=args.dir) as folder:
@@ -82,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                 run_child("app", variants[name][1], pycache, profile=path)
                 print(f"\n--- cProfile of one start, {name} (cumulative) ---")
                 print_profile(path)
-    return report(results, args.runs)
+    return exit_status(report(results, args.runs) == 0, args.quick)
 
 
 def report(results: dict[str, list[dict]], runs: int) -> int:

@@ -36,7 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import load_note, make_big_db, run_child, use_app_root
+from _common import add_quick, exit_status, load_note, make_big_db, run_child, use_app_root
 
 SAVE_RATIO_BUDGET = 2.0
 QUERY_BUDGET_MS = 10.0
@@ -260,7 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--dir", type=Path, default=None, help="where to put the data file")
     parser.add_argument("--app-root", type=Path, help="measure the app in another checkout")
+    add_quick(parser)
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.years = 1, 1
     root = use_app_root(args.app_root)
     with tempfile.TemporaryDirectory(prefix="vg-bench-store-", dir=args.dir) as folder:
         db = Path(folder) / "voicesgroup.json"
@@ -277,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     if note:
         print(note)
     print(f"\nRESULT store: {'FAIL — ' + '; '.join(failures) if failures else 'pass'}")
-    return 1 if failures else 0
+    return exit_status(not failures, args.quick)
 
 
 if __name__ == "__main__":

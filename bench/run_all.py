@@ -1,10 +1,11 @@
 """Run every benchmark in bench/ (bench_*.py) in turn, print their figures and a summary.
 
-    python bench/run_all.py [--only NAME ...] [--timeout SECONDS]
+    python bench/run_all.py [--only NAME ...] [--timeout SECONDS] [--quick]
 
 Each script runs in its own interpreter (this one's: run it with the project's venv) and prints
 its own figures; a script that exits non-zero has missed a budget (or failed). The exit status
-is 0 only when every script passed.
+is 0 only when every script passed. With --quick each script runs once on tiny inputs, which
+proves it still works but judges no budget (CI does this: see .ci/run).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
         "--only", nargs="*", default=None, help="run only these (e.g. startup store)"
     )
     parser.add_argument("--timeout", type=float, default=1800, help="per script, in seconds")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny inputs, one run each: no budget is judged"
+    )
     args = parser.parse_args(argv)
     scripts = sorted(BENCH.glob("bench_*.py"))
     if args.only:
@@ -38,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{'=' * 30} {script.name} {'=' * (48 - len(script.name))}", flush=True)
         began = time.perf_counter()
         try:
-            done = subprocess.run([sys.executable, str(script)], cwd=ROOT, timeout=args.timeout)
+            command = [sys.executable, str(script)] + (["--quick"] if args.quick else [])
+            done = subprocess.run(command, cwd=ROOT, timeout=args.timeout)
             status = "pass" if done.returncode == 0 else f"FAIL (exit {done.returncode})"
         except subprocess.TimeoutExpired:
             status = f"FAIL (timed out after {args.timeout:.0f} s)"

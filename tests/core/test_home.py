@@ -8,28 +8,72 @@ import pytest
 
 from tests.core.conftest import DEMO_GROUPS, DEMO_TODAY, add_group, add_member, event
 from voicesgroup import consent
-from voicesgroup.home import LISTED_REVIEWS, due_items, format_day, groups_in_session, home_rows
-from voicesgroup.models import ConsentScope, Session, Settings, SupportContact
+from voicesgroup.home import LISTED_REVIEWS, due_items, groups_in_session, home_rows
+from voicesgroup.models import ConsentScope, Group, Session, Settings, SupportContact
 from voicesgroup.store import SETTINGS_TABLE, Store
+
+STEP_WORDS = {0: "Start today's session", 1: "Tomorrow"}
+
+
+def next_meeting_by_walking(group: Group, today: dt.date) -> dt.date:
+    """The first day from `today` on the group's weekday, in one of its meeting weeks."""
+    pattern = group.pattern
+    day = today
+    while True:
+        weeks_on = (day - pattern.first_date).days // 7 if pattern.first_date else 0
+        if (
+            day.weekday() == pattern.weekday
+            and weeks_on >= 0
+            and weeks_on % pattern.every_weeks == 0
+        ):
+            return day
+        day += dt.timedelta(days=1)
 
 
 def rows_from_models(store: Store, today: dt.date) -> list[tuple[str, str, str, str]]:
-    """What each row should say, worked out from the models."""
+    """What each row should say, worked out from the models without the home module's code."""
     in_progress = {session.group_id for session in store.sessions_in_progress()}
     expected = []
-    for group in store.groups():
-        meets = group.pattern.dates_from(today, 1)[0]
+    for group in sorted(store.groups(), key=lambda group: group.name.casefold()):
+        if group.archived:
+            continue
+        meets = next_meeting_by_walking(group, today)
+        days = (meets - today).days
         if group.id in in_progress:
             step = "Resume the session in progress"
-        elif meets == today:
-            step = "Start today's session"
-        elif meets == today + dt.timedelta(days=1):
-            step = "Tomorrow"
         else:
-            step = f"In {(meets - today).days} days"
-        when = f"{format_day(meets)}, {group.pattern.start:%H:%M}"
+            step = STEP_WORDS.get(days, f"In {days} days")
+        when = f"{meets:%a} {meets.day} {meets:%b}, {group.pattern.start:%H:%M}"
         expected.append((group.name, group.variant.label, when, step))
     return expected
+
+
+# A weekly Tuesday group at 18:30, through a week, as a facilitator reads it.
+TUESDAY_GROUP_WEEK = [
+    (dt.date(2026, 11, 23), "Tue 24 Nov, 18:30", "Tomorrow"),
+    (dt.date(2026, 11, 24), "Tue 24 Nov, 18:30", "Start today's session"),
+    (dt.date(2026, 11, 25), "Tue 1 Dec, 18:30", "In 6 days"),
+    (dt.date(2026, 11, 26), "Tue 1 Dec, 18:30", "In 5 days"),
+    (dt.date(2026, 11, 29), "Tue 1 Dec, 18:30", "In 2 days"),
+    (dt.date(2026, 11, 30), "Tue 1 Dec, 18:30", "Tomorrow"),
+    (dt.date(2026, 12, 1), "Tue 1 Dec, 18:30", "Start today's session"),
+]
+
+
+@pytest.mark.parametrize(("today", "when", "step"), TUESDAY_GROUP_WEEK)
+def test_a_weekly_group_through_its_week(
+    store: Store, today: dt.date, when: str, step: str
+) -> None:
+    add_group(store)
+    assert shown(store, today) == [("Tuesday Voices", "Hearing voices", when, step)]
+
+
+def test_a_session_in_progress_comes_before_today_and_tomorrow(store: Store) -> None:
+    group = add_group(store)
+    store.save_session(Session(group_id=group.id, date=dt.date(2026, 11, 24)))
+    for today in (dt.date(2026, 11, 24), dt.date(2026, 11, 30)):  # meets today; tomorrow
+        [row] = home_rows(store, today)
+        assert row.next_step == "Resume the session in progress"
 
 
 def shown(store: Store, today: dt.date) -> list[tuple[str, str, str, str]]:
