@@ -160,6 +160,15 @@ TASKS = {"demo", "test", "start", "lint", "types", "bench", "lock"}
 
 
 def main(argv: list[str]) -> int:
+    try:
+        return run_task(argv)
+    except subprocess.CalledProcessError as failed:
+        command = " ".join(str(part) for part in failed.cmd)
+        say(f"set-up stopped: `{command}` exited with status {failed.returncode} (see above)")
+        return failed.returncode or 1
+
+
+def run_task(argv: list[str]) -> int:
     task = argv[0] if argv else "help"
     if task not in TASKS:
         print(__doc__)

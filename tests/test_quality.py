@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from dev import DEBIAN_TOOLS
@@ -84,7 +85,7 @@ def test_every_type_ignore_says_why() -> None:
 
 def locked() -> dict[str, str]:
     """Each package in requirements-dev.lock and its exact version."""
-    pins = {}
+    pins: dict[str, str] = {}
     for line in LOCK.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
@@ -108,7 +109,7 @@ def test_the_lock_holds_every_dependency_at_a_version_pyproject_allows() -> None
 
 def test_this_environment_was_installed_from_the_lock() -> None:
     """What the tests run on is what the lock says (dev.py re-installs when the lock changes)."""
-    installed = {
+    installed: dict[str, str] = {
         canonicalize_name(dist.metadata["Name"]): dist.version for dist in metadata.distributions()
     }
     differ = {
@@ -120,7 +121,7 @@ def test_this_environment_was_installed_from_the_lock() -> None:
 
 
 def test_what_the_snapshots_and_the_file_format_depend_on_is_pinned() -> None:
-    dependencies = {
+    dependencies: dict[str, SpecifierSet] = {
         canonicalize_name(Requirement(line).name): Requirement(line).specifier
         for line in PYPROJECT["project"]["dependencies"]
     }
