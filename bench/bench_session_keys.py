@@ -1,6 +1,6 @@
 """A key press in the session screen repaints within a frame, with ten years of data loaded.
 
-    python bench/bench_session_keys.py [--years 10] [--presses 40] [--dir FOLDER]
+    python bench/bench_session_keys.py [--years 10] [--presses 40] [--dir FOLDER] [--quick]
 
 For three actions of the session screen — next/previous part (→/←), toggling a member's
 attendance (Enter), a round step (Space) — the time from the key being sent to the first

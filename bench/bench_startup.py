@@ -1,6 +1,7 @@
 """Cold start to the first painted home screen, as a ratio against a floor measured in the same run.
 
-    python bench/bench_startup.py [--runs 7] [--years 10] [--profile] [--app-root CHECKOUT]
+    python bench/bench_startup.py [--runs 7] [--years 10] [--profile] [--quick]
+                                  [--app-root CHECKOUT]
 
 Each start is a fresh interpreter (bench/_headless.py) that runs the app headless at 120×40 and
 stops its clock when the home screen has been composed, filled and repainted: the first time

@@ -1,6 +1,6 @@
 """The store on a 10-year data file: durable saves, the queries behind screens, peak memory.
 
-    python bench/bench_store.py [--years 10] [--runs 15] [--dir FOLDER]
+    python bench/bench_store.py [--years 10] [--runs 15] [--dir FOLDER] [--quick]
 
 (a) save   — store.save() after a small change (SafeStorage: serialise, write a temporary file,
              fsync it, rename, fsync the folder) against a floor measured in the same run on

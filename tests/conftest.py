@@ -4,6 +4,8 @@
   because tmux or pdftoppm is missing FAILS: CI must prove the app was driven in a real terminal
   and that the PDFs were rendered and looked at. `python3 dev.py test` installs both tools.
 - Tests marked `types` (the type checker) run only with `--types`.
+- The slowest tests are marked `slow` (here, by name, or with `@pytest.mark.slow` beside the
+  test), so `-m "not slow"` is a fast loop. Find new ones with `--durations=30`.
 """
 
 from __future__ import annotations
@@ -62,7 +64,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# Tests that take many seconds each (measured with --durations), marked slow here so that
+# their files need not change. A node id that starts with one of these is slow.
+SLOW_TESTS = (
+    "tests/tmux/",
+    "tests/test_kill_resume.py",
+    "tests/core/test_storage.py::test_decode_of_arbitrary_json",
+    "tests/core/test_protection.py::test_sampled_bit_flips_and_truncations",
+    "tests/core/test_consent_rule.py::test_random_sequences_of_consent_changes",
+    "tests/core/test_consent_properties.py::TestConsentRules",
+    "tests/core/test_rota.py::test_spread_equals_the_optimum",
+    "tests/core/test_rota.py::test_every_hard_rule_holds_on_random_instances",
+    "tests/core/test_rota.py::test_same_inputs_give_the_same_rota_whatever_their_order",
+    "tests/screens/test_session_journey.py::test_a_whole_session",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
     if config.getoption("--types"):
         return
     left_out = [item for item in items if item.get_closest_marker("types")]
