@@ -52,10 +52,11 @@ STILL_TRIES = 40
 async def settle(pilot: Pilot[Any]) -> None:
     """Bring the app to a still screen: what a person sees once everything has stopped moving.
 
-    On a busy machine a screenshot could otherwise catch a table's scrollbar drawn for the rows
-    it had before a refresh, a scroll part-way, or an input's cursor in a blink's dark half.
-    So: animations finish at once, cursors stop blinking, the screen is laid out again, and the
-    screenshot is taken only once two in a row, a moment apart, are the same.
+    On a busy machine a screenshot could otherwise catch a table's scrollbar thumb left where it
+    was before a refresh, a scroll part-way, or an input's cursor in a blink's dark half. So:
+    animations finish at once, cursors stop blinking, the screen is laid out again, each shown
+    scrollbar's thumb is put where its widget is scrolled to, and the screenshot is taken only
+    once two in a row, a moment apart, are the same.
     """
     app = pilot.app
     app.animation_level = "none"  # any animation still running finishes on its next frame
@@ -67,6 +68,14 @@ async def settle(pilot: Pilot[Any]) -> None:
         # dark half and for a steady cursor: without this a steady cursor may not be drawn.
         field.notify_style_update()
     app.screen.refresh(layout=True)
+    await pilot.pause()
+    for widget in [app.screen, *app.screen.query("*")]:
+        # Textual moves a scrollbar's thumb only while the bar is shown: a table scrolled to
+        # its cursor just before its new rows made the bar appear keeps a stale thumb.
+        if widget.show_vertical_scrollbar:
+            widget.vertical_scrollbar.position = widget.scroll_y
+        if widget.show_horizontal_scrollbar:
+            widget.horizontal_scrollbar.position = widget.scroll_x
     await pilot.pause()
     previous = app.export_screenshot()
     for _ in range(STILL_TRIES):
