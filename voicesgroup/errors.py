@@ -45,6 +45,10 @@ class ChangedOnDisk(StoreError):
     """The file changed under us since it was loaded; we refuse to overwrite it."""
 
 
+class ReadOnlyFile(StoreError):
+    """The data file's permissions forbid changes; it was opened to read only."""
+
+
 class SaveFailed(StoreError):
     """A save did not reach the disk; the change is still in memory, marked unsaved."""
 
