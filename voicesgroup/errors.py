@@ -6,7 +6,8 @@ class VoicesGroupError(Exception):
 
     def __rich__(self) -> str:
         """What Textual shows, instead of a traceback, if one ever escapes a screen."""
-        return f"voicesgroup: {self}"
+        # Rich reads a returned string as markup; a path or a name with "[" stays text.
+        return "voicesgroup: " + str(self).replace("[", "\\[")
 
 
 class ConsentMissing(VoicesGroupError):

@@ -88,10 +88,36 @@ async def test_first_run_passphrase_shows_recovery_key_once(tmp_path, monkeypatc
         await pilot.pause()
         assert type(app.screen).__name__ == "RecoveryKeyDialog"
         recovery_key = str(app.screen.query_one("#recovery-key").render())
-        await pilot.press("escape")
+        assert not crypto.is_encrypted(path.read_bytes()), "nothing before it is written down"
+        await pilot.click("#done")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
     assert crypto.is_encrypted(path.read_bytes())
     with Store.open(path, recovery_key=recovery_key) as store:
         assert store.encrypted
+
+
+async def test_declining_the_recovery_key_converts_nothing(tmp_path, monkeypatch) -> None:
+    from voicesgroup import crypto
+
+    monkeypatch.setattr(crypto, "tune_kdf", lambda *args, **kwargs: FAST_KDF)
+    path = tmp_path / "new.json"
+    app = VoicesGroupApp(path, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#first").value = "long enough phrase"
+        app.screen.query_one("#again").value = "long enough phrase"
+        app.screen.query_one("#again").focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RecoveryKeyDialog"
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.store.encrypted
+    assert not crypto.is_encrypted(path.read_bytes())
+    assert not list(tmp_path.glob("**/.*vg-staged"))
 
 
 async def test_settings_change_and_validate(make_app) -> None:

@@ -42,6 +42,10 @@ STAGED_SUFFIX = ".vg-staged"
 COMMIT_SUFFIX = ".passphrase-commit"
 
 
+class Interrupted(StoreError):
+    """The change was decided (every new file written) but not every file was swapped in."""
+
+
 @dataclass
 class PassphraseChange:
     """A prepared change: the key the files will be under (None: unencrypted)."""
@@ -151,7 +155,7 @@ def apply(store: Store, change: PassphraseChange) -> None:
     try:
         _rename_all(path, staged)
     except OSError as error:
-        raise StoreError(
+        raise Interrupted(
             f"The passphrase change was decided but stopped half-way ({os_error_reason(error)}). "
             "It will be finished the next time the file is opened; open it with the new "
             "passphrase then."
