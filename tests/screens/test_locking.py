@@ -135,3 +135,23 @@ async def test_settings_change_and_validate(make_app) -> None:
         await app.workers.wait_for_complete()
     with Store.open(app.db_path, readonly=True) as store:
         assert store.settings().idle_lock_minutes == 5
+
+
+async def test_a_read_only_file_says_so_in_the_title_bar_and_refuses_changes(tmp_path) -> None:
+    from voicesgroup.models import Member
+
+    path = tmp_path / "voicesgroup.json"
+    Store.open(path, seed=False).close()
+    Store.open(path).close()
+    path.chmod(0o444)
+    before = path.read_bytes()
+    app = VoicesGroupApp(path, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "read-only" in app.sub_title
+        assert not app.attempt(lambda: app.store.save_member(Member(display_name="Ana")))
+        await pilot.pause()
+        shown = " ".join(str(toast.message) for toast in app._notifications)
+        assert "read-only" in shown and "this change was not made" in shown
+    assert path.read_bytes() == before
+    assert path.stat().st_mode & 0o777 == 0o444
