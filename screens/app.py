@@ -118,6 +118,8 @@ class VoicesGroupApp(App[None]):
             self.sub_title = "demo data — nothing here is real"
         elif self.store.read_only:
             self.sub_title = "read-only: this file's permissions allow no changes"
+        for sentence in self.store.finished_on_open:
+            self.notify(sentence, title="Finished from last time", timeout=12)
         self.push_screen(HomeScreen())
         self.note_activity()
         self.set_interval(IDLE_CHECK_SECONDS, self._lock_if_idle)

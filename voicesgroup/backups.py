@@ -75,7 +75,7 @@ def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) ->
         number = existing[0].number + 1 if existing else 1
         path = folder / f"{number:06d}-{now:%Y%m%dT%H%M%S%f}Z{BACKUP_SUFFIX}"
         # A copy, never a hard link: damage written into the data file in place (a disk tool,
-        # a sync client) must not reach its backup. write_atomically leaves no half copy.
+        # a file-syncing program) must not reach its backup. write_atomically leaves no half copy.
         write_atomically(path, blob)
         prune_backups(data_path, now)
     except OSError as error:

@@ -105,18 +105,21 @@ def forget_member(store: Store, member_id: UUID) -> ForgetReport:
             "nothing was changed."
         )
     key = str(member_id)
-    try:
-        write_atomically(
-            intent_file(store.path),
-            orjson.dumps({"members": sorted({*pending(store.path), key})}),
-        )
-    except OSError as error:
-        raise StoreError(
-            f"Could not start forgetting: {os_error_reason(error)} beside {store.path}. "
-            "Nothing was changed."
-        ) from error
     with _saved_by_hand(store), store.batch():
+        # Worked out in memory first, so a record that cannot be read stops it here, with
+        # nothing written; the intent then goes to disk before any file is changed. A failure
+        # in either rolls the memory back.
         _erase_in_memory(store, key)
+        try:
+            write_atomically(
+                intent_file(store.path),
+                orjson.dumps({"members": sorted({*pending(store.path), key})}),
+            )
+        except OSError as error:
+            raise StoreError(
+                f"Could not start forgetting: {os_error_reason(error)} beside {store.path}. "
+                "Nothing was changed."
+            ) from error
     try:
         store.storage.save()
     except StoreError as error:
