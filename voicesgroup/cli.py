@@ -69,7 +69,7 @@ def _escaped_output() -> Iterator[None]:
     """Everything a command prints to stdout or stderr goes through `printable`."""
     out, err = sys.stdout, sys.stderr
     sys.stdout = _PrintableStream(out)  # type: ignore[assignment]  # write() is all print uses
-    sys.stderr = _PrintableStream(err)  # type: ignore[assignment]
+    sys.stderr = _PrintableStream(err)  # type: ignore[assignment]  # the same
     try:
         yield
     finally:

@@ -14,6 +14,7 @@ import shutil
 import signal
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def _stop_at(step: int, stop: Callable[[], None]) -> None:
     for name in DISK_CALLS:
         real = getattr(os, name)
 
-        def gated(*args, _real=real, **kwargs):  # type: ignore[no-untyped-def]
+        def gated(*args: Any, _real: Callable[..., Any] = real, **kwargs: Any) -> Any:
             count[0] += 1
             if count[0] == step:
                 stop()

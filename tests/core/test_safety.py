@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -305,7 +306,7 @@ CONTROL = "Tea\x1b]0;owned\x07\x1b[2J"
     ],
     ids=["name", "venue", "note", "theme", "strategy", "organisation", "rota reason"],
 )
-def test_control_characters_are_refused_in_every_text_field(build) -> None:  # type: ignore[no-untyped-def]
+def test_control_characters_are_refused_in_every_text_field(build: Callable[[], object]) -> None:
     with pytest.raises(ValidationError, match="control characters"):
         build()
 
@@ -343,7 +344,7 @@ def test_the_command_line_escapes_what_a_terminal_would_act_on(
 # -- the audit log -----------------------------------------------------------------------------
 
 
-def _audit_edited(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+def _audit_edited(path: Path, change: Callable[[dict], dict]) -> None:
     data = orjson.loads(path.read_bytes())
     data["audit"] = change(data["audit"])
     path.write_bytes(orjson.dumps(data))
@@ -389,8 +390,8 @@ def test_without_a_passphrase_check_compares_the_log_with_every_backup(
 
 
 def test_a_failed_unlock_from_the_command_line_is_audited(
-    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = small_file(path, opens=1)
     store.set_passphrase("the right phrase", FAST_KDF)
     store.close()
@@ -406,8 +407,8 @@ def test_a_failed_unlock_from_the_command_line_is_audited(
 
 
 def test_a_passphrase_file_others_can_read_warns_and_an_empty_one_says_so(
-    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = small_file(path, opens=1)
     store.set_passphrase("the right phrase", FAST_KDF)
     store.close()
@@ -427,8 +428,8 @@ def test_a_passphrase_file_others_can_read_warns_and_an_empty_one_says_so(
 
 
 def test_a_forget_stopped_by_a_full_disk_says_what_was_done_and_finishes_later(
-    path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from voicesgroup import backups
 
     store = small_file(path)
@@ -474,8 +475,8 @@ def test_check_names_any_file_still_holding_a_forgotten_member(
 
 
 def test_forgetting_writes_its_intent_without_the_name_before_anything_else(
-    path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from voicesgroup.store import forgetting
 
     store = small_file(path)
@@ -499,8 +500,8 @@ def test_forgetting_writes_its_intent_without_the_name_before_anything_else(
 
 
 def test_a_full_disk_during_passphrase_set_leaves_everything_as_it_was(
-    path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = small_file(path)
     before = {p: p.read_bytes() for p in path.parent.rglob("*") if p.is_file()}
     change = protection.prepare_set(store, "long enough phrase", FAST_KDF)
@@ -526,8 +527,8 @@ def test_a_full_disk_during_passphrase_set_leaves_everything_as_it_was(
 
 
 def test_passphrase_set_from_the_command_line_needs_the_key_confirmed(
-    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(crypto, "tune_kdf", lambda *args, **kwargs: FAST_KDF)
     small_file(path, opens=1).close()
     secret = tmp_path / "secret"

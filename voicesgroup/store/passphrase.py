@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from voicesgroup import crypto
     from voicesgroup.store.repository import Store
 
+T = TypeVar("T")
 STAGED_SUFFIX = ".vg-staged"
 COMMIT_SUFFIX = ".passphrase-commit"
 
@@ -64,7 +66,7 @@ def _crypto():
     return crypto
 
 
-def _crypto_call(function, *args):  # type: ignore[no-untyped-def]
+def _crypto_call(function: Callable[..., T], *args: Any) -> T:
     try:
         return function(*args)
     except _crypto().CryptoError as error:
