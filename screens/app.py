@@ -116,6 +116,10 @@ class VoicesGroupApp(App[None]):
         self.store.storage.autosave = False
         if self.demo:
             self.sub_title = "demo data — nothing here is real"
+        elif self.store.read_only:
+            self.sub_title = "read-only: this file's permissions allow no changes"
+        for sentence in self.store.finished_on_open:
+            self.notify(sentence, title="Finished from last time", timeout=12)
         self.push_screen(HomeScreen())
         self.note_activity()
         self.set_interval(IDLE_CHECK_SECONDS, self._lock_if_idle)
@@ -186,6 +190,20 @@ class VoicesGroupApp(App[None]):
             return False
         self.changed()
         return True
+
+    def _fatal_error(self) -> None:
+        """End with one sentence, never Textual's traceback: it prints every local variable,
+        and those hold members' records. (Errors of our own end through `__rich__` instead.)"""
+        import sys
+
+        error = sys.exc_info()[1]
+        kind = f" ({type(error).__name__})" if error is not None else ""
+        self.bell()
+        self._exit_renderables.append(
+            f"voicesgroup: something unexpected went wrong{kind} and the app has closed. "
+            "Nothing more was changed; please report this."
+        )
+        self._close_messages_no_wait()
 
     # -- keys and commands ---------------------------------------------------------------
 

@@ -46,7 +46,7 @@ def test_wheel_holds_packages_and_every_data_file(wheel: Path) -> None:
     }
     assert shipped <= names, shipped - names
     assert "screens/app.py" in names and "screens/voicesgroup.tcss" in names
-    assert "voicesgroup/store.py" in names
+    assert "voicesgroup/store/repository.py" in names
 
 
 def test_installed_wheel_finds_its_data_and_runs(wheel: Path, tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
-"""Rotating backups beside the data file: `<file>.backups/<UTC time>.json`.
+"""Rotating backups beside the data file: `<file>.backups/<number>-<UTC time>.json`.
 
 A backup is taken when a file is opened and has been read successfully, so every backup is
 a file that was known to open. It holds the same bytes as the data file (so it is encrypted
-when the data is).
+when the data is), in a copy of its own: never a hard link, so damage done to the data file
+in place cannot reach it. The number counts up with each backup, so they are kept and pruned
+in the order they were made, whatever the clock said (names from before numbers count as 0).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from voicesgroup.errors import StoreError
 from voicesgroup.storage import (
     TEMP_SUFFIX,
     backup_folder,
-    fsync_folder,
     os_error_reason,
     write_atomically,
 )
@@ -32,20 +33,24 @@ BACKUP_SUFFIX = ".json"
 class Backup:
     path: Path
     taken_at: dt.datetime
+    """The time in its name: what the clock said, which may have been wrong."""
     size: int
+    number: int = 0
+    """Its place in the order backups were made (0 for names from before numbering)."""
 
 
 def list_backups(data_path: Path) -> list[Backup]:
-    """Backups of `data_path`, newest first."""
+    """Backups of `data_path`, newest first (in the order they were made)."""
     folder = backup_folder(data_path)
     found = []
     for path in folder.glob(f"*{BACKUP_SUFFIX}"):
+        number, _, stamp = path.stem.rpartition("-")
         try:
-            taken_at = dt.datetime.strptime(path.stem, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
-            found.append(Backup(path, taken_at, path.stat().st_size))
+            taken_at = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
+            found.append(Backup(path, taken_at, path.stat().st_size, int(number or 0)))
         except (ValueError, OSError):
             continue
-    return sorted(found, key=lambda backup: backup.taken_at, reverse=True)
+    return sorted(found, key=lambda backup: (backup.number, backup.taken_at), reverse=True)
 
 
 def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) -> Path | None:
@@ -67,8 +72,11 @@ def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) ->
         if existing and _holds(existing[0], data_path, blob):
             return None
         now = now or dt.datetime.now(dt.UTC)
-        path = folder / f"{now:%Y%m%dT%H%M%S%f}Z{BACKUP_SUFFIX}"
-        _link_or_copy(data_path, path, blob)
+        number = existing[0].number + 1 if existing else 1
+        path = folder / f"{number:06d}-{now:%Y%m%dT%H%M%S%f}Z{BACKUP_SUFFIX}"
+        # A copy, never a hard link: damage written into the data file in place (a disk tool,
+        # a file-syncing program) must not reach its backup. write_atomically leaves no half copy.
+        write_atomically(path, blob)
         prune_backups(data_path, now)
     except OSError as error:
         raise StoreError(
@@ -80,33 +88,20 @@ def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) ->
 
 def _holds(backup: Backup, data_path: Path, blob: bytes) -> bool:
     """Whether `backup` already holds exactly `blob` (the data file's current bytes)."""
-    with suppress(OSError):
-        if os.path.samefile(backup.path, data_path):
-            return True
     return backup.size == len(blob) and backup.path.read_bytes() == blob
 
 
-def _link_or_copy(data_path: Path, backup_path: Path, blob: bytes) -> None:
-    """A hard link to the data file when the disk allows it, else a copy.
-
-    Saves never change the data file in place (they swap in a new file), so a link keeps
-    exactly the bytes that were opened, without copying megabytes before the first paint.
-    """
-    try:
-        if data_path.stat().st_size != len(blob):
-            raise OSError("the file changed since it was read")
-        os.link(data_path, backup_path)
-        fsync_folder(backup_path.parent)
-    except OSError:
-        write_atomically(backup_path, blob)
-
-
 def prune_backups(data_path: Path, now: dt.datetime) -> list[Path]:
-    """Drop backups beyond the newest KEEP_NEWEST and older than KEEP_DAYS (the newest stays)."""
+    """Drop backups beyond the newest KEEP_NEWEST and older than KEEP_DAYS.
+
+    Newest means made last (by number), so backups named by a wrong clock cannot push out the
+    one just taken. The two newest always stay: a clock set years ahead makes every earlier
+    backup look old, and the one made before it is the newest whose time was real.
+    """
     removed = []
     for index, backup in enumerate(list_backups(data_path)):
         too_many = index >= KEEP_NEWEST
-        too_old = index > 0 and now - backup.taken_at > dt.timedelta(days=KEEP_DAYS)
+        too_old = index > 1 and now - backup.taken_at > dt.timedelta(days=KEEP_DAYS)
         if too_many or too_old:
             backup.path.unlink(missing_ok=True)
             removed.append(backup.path)

@@ -12,10 +12,11 @@ import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 from voicesgroup.errors import VoicesGroupError
 
@@ -33,11 +34,60 @@ class CommandError(VoicesGroupError):
     """A command cannot do what was asked; the message says why."""
 
 
+def printable(text: str) -> str:
+    """`text` with every character a terminal would act on written out as an escape.
+
+    Stored text is the members' and facilitators' own; an escape sequence in a venue could
+    otherwise retitle the window or clear the screen. Newlines and tabs stay as they are.
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() or char in "\n\t" else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    """`\\u001b` and the like: readable, and still valid inside a JSON string."""
+    units = char.encode("utf-16-be")
+    return "".join(f"\\u{int.from_bytes(units[i : i + 2]):04x}" for i in range(0, len(units), 2))
+
+
+class _PrintableStream:
+    """A text stream that writes everything through `printable` (the one place it happens)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _escaped_output() -> Iterator[None]:
+    """Everything a command prints to stdout or stderr goes through `printable`."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout = _PrintableStream(out)  # type: ignore[assignment]  # write() is all print uses
+    sys.stderr = _PrintableStream(err)  # type: ignore[assignment]  # the same
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `voicesgroup` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = getattr(args, "handler", run_app)
+    if handler is run_app:
+        return _run(handler, args)
+    with _escaped_output():
+        return _run(handler, args)
+
+
+def _run(handler: Handler, args: argparse.Namespace) -> int:
     try:
         return handler(args)
     except VoicesGroupError as error:
@@ -119,14 +169,39 @@ def open_store(args: argparse.Namespace, *, readonly: bool = False, create: bool
     An encrypted file is opened with the passphrase from $VOICESGROUP_PASSPHRASE_FILE, or by
     asking for it when a person is at the terminal.
     """
-    from voicesgroup.errors import PassphraseNeeded
+    from voicesgroup.errors import PassphraseNeeded, WrongPassphrase
     from voicesgroup.store import Store
+    from voicesgroup.store.opening import note_failed_unlock
 
     path = db_path(args)
     try:
-        return Store.open(path, readonly=readonly, create=create)
+        store = Store.open(path, readonly=readonly, create=create)
     except PassphraseNeeded:
-        return Store.open(path, readonly=readonly, passphrase=read_passphrase(path))
+        try:
+            store = Store.open(path, readonly=readonly, passphrase=read_passphrase(path))
+        except WrongPassphrase:
+            note_failed_unlock(path)  # the audit log gets it at the next open for changes
+            raise
+    for sentence in store.finished_on_open:
+        print(f"voicesgroup: {sentence}", file=sys.stderr)
+    if not readonly:
+        _refuse_malformed_records(store)
+    return store
+
+
+def _refuse_malformed_records(store: Store) -> None:
+    """A command that changes the file first checks every record, so it never saves around one.
+
+    Raises DamagedFile with the same sentence the app and the reading commands give.
+    """
+    from voicesgroup.errors import DamagedFile
+    from voicesgroup.store.integrity import record_problems
+    from voicesgroup.store.repository import malformed_record_sentence
+
+    problems = record_problems(store)
+    if problems:
+        store.close()
+        raise DamagedFile(malformed_record_sentence(store.path, problems[0]))
 
 
 def read_passphrase(path: Path, prompt: str | None = None) -> str:
@@ -136,10 +211,24 @@ def read_passphrase(path: Path, prompt: str | None = None) -> str:
 
     secret_file = os.environ.get(PASSPHRASE_FILE_ENV)
     if secret_file:
+        source = Path(secret_file)
         try:
-            return Path(secret_file).read_text(encoding="utf-8").rstrip("\r\n")
+            secret = source.read_text(encoding="utf-8").rstrip("\r\n")
+            mode = source.stat().st_mode
         except OSError as error:
             raise CommandError(f"cannot read {PASSPHRASE_FILE_ENV}: {error.strerror}") from None
+        if mode & 0o044:
+            print(
+                f"voicesgroup: warning: {source} (the passphrase file) can be read by other "
+                f"people on this computer; make it yours alone: chmod 600 {source}",
+                file=sys.stderr,
+            )
+        if not secret:
+            raise CommandError(
+                f"{source} (the passphrase file named by {PASSPHRASE_FILE_ENV}) is empty; "
+                "nothing was opened"
+            )
+        return secret
     if not sys.stdin.isatty():
         raise CommandError(
             f"{path} is protected by a passphrase: run this in a terminal, or point "
@@ -188,9 +277,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from voicesgroup.backups import list_backups
+    from voicesgroup.store.integrity import check_folder
 
     with open_store(args, readonly=True) as store:
-        problems = store.problems()
+        problems = store.problems() + check_folder(store)
         path = store.path
     backups = list_backups(path)
     if backups:

@@ -400,7 +400,7 @@ def _time_derivation(params: KdfParams) -> float:
     return time.perf_counter() - start
 
 
-def tune_kdf(target_seconds: float = 0.6, memory_kib: int = MIN_MEMORY_KIB) -> KdfParams:
+def tune_kdf(target_seconds: float = 0.5, memory_kib: int = MIN_MEMORY_KIB) -> KdfParams:
     """Pick Argon2id settings so one derivation takes about ``target_seconds`` on this machine.
 
     Memory stays at ``memory_kib`` and only the iteration count is tuned, unless even the maximum

@@ -8,7 +8,8 @@ class VoicesGroupError(Exception):
 
     def __rich__(self) -> str:
         """What Textual shows, instead of a traceback, if one ever escapes a screen."""
-        return f"voicesgroup: {self}"
+        # Rich reads a returned string as markup; a path or a name with "[" stays text.
+        return "voicesgroup: " + str(self).replace("[", "\\[")
 
 
 class ConsentMissing(VoicesGroupError):
@@ -45,6 +46,10 @@ class Locked(StoreError):
 
 class ChangedOnDisk(StoreError):
     """The file changed under us since it was loaded; we refuse to overwrite it."""
+
+
+class ReadOnlyFile(StoreError):
+    """The data file's permissions forbid changes; it was opened to read only."""
 
 
 class SaveFailed(StoreError):

@@ -7,10 +7,11 @@ risk or any rating of a member, and a member is known by a display name only.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Annotated, Any, ClassVar, Self
 from uuid import UUID, uuid4
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from voicesgroup.kinds import (
     WEEKDAYS,
@@ -68,6 +69,29 @@ def _tidy_name(value: str) -> str:
     return value
 
 
+def refuse_control_characters(value: Any) -> Any:
+    """Refuse control characters anywhere in stored text (newlines and tabs are text).
+
+    The one check for every text field of every record, nested values and keys included: an
+    escape sequence typed or pasted into a venue would otherwise reach a terminal raw.
+    """
+    if isinstance(value, str):
+        if not value.isprintable() and any(
+            unicodedata.category(char) == "Cc" and char not in "\n\t" for char in value
+        ):
+            raise ValueError("text cannot hold control characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_control_characters(key)
+            refuse_control_characters(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            refuse_control_characters(item)
+    elif isinstance(value, BaseModel):  # a part built on its own (an agreement, a template)
+        refuse_control_characters(value.__dict__)
+    return value
+
+
 AwareDatetime = Annotated[dt.datetime, AfterValidator(_aware)]
 Name = Annotated[str, AfterValidator(_tidy_name)]
 Text = Annotated[str, Field(max_length=MAX_TEXT_LENGTH)]
@@ -82,6 +106,11 @@ class Record(BaseModel):
 
     id: UUID = Field(default_factory=uuid4)
     created_at: AwareDatetime = Field(default_factory=now)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        return refuse_control_characters(data)
 
     def with_changes(self, **changes: Any) -> Self:
         """A validated copy with some fields changed (records are immutable)."""
@@ -389,6 +418,9 @@ class Settings(BaseModel):
     """Per-organisation settings, stored with the data."""
 
     model_config = ConfigDict(extra="forbid")
+    _no_control_characters = model_validator(mode="before")(
+        classmethod(lambda cls, data: refuse_control_characters(data))
+    )
 
     organisation: Annotated[str, Field(max_length=120)] = ""
     notes_months: int = Field(default=12, ge=1, le=120)

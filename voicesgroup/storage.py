@@ -274,6 +274,16 @@ class SafeStorage(Storage):
             self._signature = FileSignature.of(self.path, blob)
             self.saves += 1
 
+    @property
+    def signature(self) -> FileSignature | None:
+        """What the file looked like when it was loaded or last saved by us."""
+        return self._signature
+
+    def adopt(self, blob: bytes) -> None:
+        """The file now holds `blob`, written by us another way (a passphrase change)."""
+        self._signature = FileSignature.of(self.path, blob)
+        self.unsaved = False
+
     def _adopt_if_replaced(self, blob: bytes) -> None:
         """After a failed save, recognise our own bytes if the rename did happen.
 
@@ -310,6 +320,11 @@ class SafeStorage(Storage):
             actions, self._after_commit = self._after_commit, []
             for action in actions:
                 action()
+
+    @property
+    def deferring(self) -> bool:
+        """True inside `deferred()`: writes wait for the outermost group to end."""
+        return self._defer_depth > 0
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run `action` once the outermost group of writes has succeeded (now, if none)."""

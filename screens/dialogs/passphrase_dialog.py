@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from voicesgroup.errors import VoicesGroupError
+from voicesgroup.store import passphrase as protection
 
 MIN_LENGTH = 8
 NO_RECOVERY = (
@@ -82,38 +83,63 @@ class PassphraseDialog(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _apply(self, passphrase: str | None) -> None:
+        """Derive the new key; a new recovery key is shown and confirmed before converting."""
         store = self.app.store
         try:
             if passphrase is None:
-                store.remove_passphrase()
-                recovery_key = None
+                change = protection.prepare_remove(store)
             elif self.changing:
-                store.change_passphrase(passphrase)
-                recovery_key = None
+                change = protection.prepare_change(store, passphrase)
             else:
-                recovery_key = store.set_passphrase(passphrase)
+                change = protection.prepare_set(store, passphrase)
         except VoicesGroupError as error:
             self.app.call_from_thread(self._failed, str(error))
+            return
+        if change.recovery_key is None:
+            self._convert(change)
         else:
-            self.app.call_from_thread(self._done, recovery_key)
+            self.app.call_from_thread(self._confirm, change)
+
+    def _confirm(self, change: protection.PassphraseChange) -> None:
+        def confirmed(written_down: bool | None) -> None:
+            if written_down:
+                self.query_one("#passphrase-message", Static).update("Encrypting…")
+                self._convert_in_background(change)
+            else:
+                self.notify("Nothing was changed: the file stays without a passphrase.")
+                self.dismiss(False)
+
+        self.app.push_screen(RecoveryKeyDialog(change.recovery_key or ""), confirmed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _convert_in_background(self, change: protection.PassphraseChange) -> None:
+        self._convert(change)
+
+    def _convert(self, change: protection.PassphraseChange) -> None:
+        """Convert the file and every backup (all or none), under the app's save lock."""
+        app = self.app
+        try:
+            with app._save_lock:  # type: ignore[attr-defined]  # no save may run half-way
+                protection.apply(app.store, change)
+        except VoicesGroupError as error:
+            app.call_from_thread(self._failed, str(error))
+        else:
+            app.call_from_thread(self._done)
 
     def _failed(self, message: str) -> None:
         self.query_one("#passphrase-message", Static).update(f"! {message}")
         self.query_one("#set", Button).disabled = False
 
-    def _done(self, recovery_key: str | None) -> None:
+    def _done(self) -> None:
         self.app.changed()
-        if recovery_key is None:
-            self.notify("Done. The file on disk has been rewritten.")
-            self.dismiss(True)
-            return
-        self.app.push_screen(RecoveryKeyDialog(recovery_key), lambda _: self.dismiss(True))
+        self.notify("Done: the data file and every backup have been rewritten.")
+        self.dismiss(True)
 
 
-class RecoveryKeyDialog(ModalScreen[None]):
-    """The recovery key, shown once."""
+class RecoveryKeyDialog(ModalScreen[bool]):
+    """The recovery key, shown once, before anything is encrypted; True once written down."""
 
-    BINDINGS = [Binding("escape", "dismiss", "Done", id="close-recovery")]
+    BINDINGS = [Binding("escape", "not_now", "Not now", id="close-recovery")]
 
     def __init__(self, recovery_key: str) -> None:
         super().__init__()
@@ -124,7 +150,8 @@ class RecoveryKeyDialog(ModalScreen[None]):
             yield Static("Write down this recovery key", classes="section-title")
             yield Static(
                 "It is shown only now. It opens the data if the passphrase is forgotten; keep "
-                "it on paper, somewhere safe, away from this laptop.",
+                "it on paper, somewhere safe, away from this laptop. Nothing is encrypted "
+                "until you say it is written down.",
                 classes="hint",
             )
             yield Static(self._recovery_key, id="recovery-key", classes="wording")
@@ -132,4 +159,7 @@ class RecoveryKeyDialog(ModalScreen[None]):
 
     @on(Button.Pressed, "#done")
     def _done(self) -> None:
-        self.dismiss()
+        self.dismiss(True)
+
+    def action_not_now(self) -> None:
+        self.dismiss(False)

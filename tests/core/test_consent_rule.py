@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from tests.core.conftest import FileState, add_group, add_member, event
+from voicesgroup import dates
 from voicesgroup.backups import list_backups
 from voicesgroup.errors import ConsentMissing, NotFound
 from voicesgroup.models import (
@@ -276,7 +277,7 @@ def test_forget_member_reports_free_text_that_still_mentions_the_name(store: Sto
     member, group = _quillonia_everywhere(store)
     store.save_session(_session(group).with_changes(themes=["Quillonia's idea about walking"]))
     report = store.forget_member(member.id)
-    assert report.mentions == [f"the session of {DAY:%d %b %Y}"]
+    assert report.mentions == [f"the session of {dates.date(DAY)}"]
 
 
 # -- problems() and planted violations --------------------------------------------------------

@@ -11,6 +11,8 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from unittest.mock import ANY
+from uuid import UUID
 
 import orjson
 import pytest
@@ -22,11 +24,11 @@ from tests.core.conftest import (
     FileState,
     OsSpy,
     add_member,
+    event,
     listing,
     mode_of,
 )
 from voicesgroup import migrations, storage
-from voicesgroup import store as store_module
 from voicesgroup.backups import list_backups
 from voicesgroup.errors import (
     ChangedOnDisk,
@@ -38,9 +40,10 @@ from voicesgroup.errors import (
     SaveFailed,
     StoreError,
 )
-from voicesgroup.models import SCHEMA_VERSION, ConsentScope, Member, Note
+from voicesgroup.models import SCHEMA_VERSION, ConsentAction, ConsentScope, Member, Note
 from voicesgroup.storage import APP_MARK, META_TABLE, TEMP_SUFFIX, backup_folder, temp_files_of
-from voicesgroup.store import Store
+from voicesgroup.store import Store, new_document
+from voicesgroup.store import opening as store_module
 
 
 def names(store: Store) -> set[str]:
@@ -63,7 +66,8 @@ def test_a_new_file_is_stamped_private_and_seeded(db_path: Path, no_umask: None)
     with Store.open(db_path) as store:
         assert store.strategies() and store.support_contacts()
     meta = orjson.loads(db_path.read_bytes())[META_TABLE]["1"]
-    assert meta == {"app": APP_MARK, "schema_version": SCHEMA_VERSION}
+    assert meta == {"app": APP_MARK, "schema_version": SCHEMA_VERSION, "file_id": ANY}
+    assert UUID(meta["file_id"])
     assert mode_of(db_path) == 0o600
     assert mode_of(db_path.parent) == 0o700
     assert mode_of(lock_file(db_path)) == 0o600
@@ -110,7 +114,7 @@ def test_reads_come_from_memory_after_the_file_is_deleted_or_altered(
     assert answers() == before
     demo_path.write_bytes(b"not even json")
     assert answers() == before
-    demo_path.write_bytes(orjson.dumps(store_module.new_document()))
+    demo_path.write_bytes(orjson.dumps(new_document()))
     assert answers() == before
 
 
@@ -197,6 +201,8 @@ def test_stale_temp_files_of_ours_are_removed_at_open_and_nothing_else(demo_path
 LOCK_PROBE = r"""
 import json, sys, time
 from pathlib import Path
+from unittest.mock import ANY
+from uuid import UUID
 from voicesgroup.store import Store
 
 path = Path(sys.argv[1])
@@ -215,6 +221,8 @@ print(json.dumps(outcome))
 HOLDER = r"""
 import sys, time
 from pathlib import Path
+from unittest.mock import ANY
+from uuid import UUID
 from voicesgroup.store import Store
 
 store = Store.open(Path(sys.argv[1]))
@@ -420,6 +428,17 @@ def test_a_batch_is_one_save(store: Store, db_path: Path) -> None:
     assert names_on_disk(db_path) == {"Ana", "Bo"}
 
 
+def test_forgetting_is_refused_inside_a_batch_and_changes_nothing(
+    demo_store: Store, demo_path: Path
+) -> None:
+    before = FileState.of(demo_path)
+    aisha = demo_store.find_member("Aisha")
+    with pytest.raises(StoreError, match="cannot be part of other changes"), demo_store.batch():
+        demo_store.forget_member(aisha.id)
+    assert demo_store.member(aisha.id) == aisha
+    assert FileState.of(demo_path) == before
+
+
 def test_an_error_in_a_batch_rolls_back_memory_and_leaves_the_file(
     demo_store: Store, demo_path: Path
 ) -> None:
@@ -431,7 +450,9 @@ def test_an_error_in_a_batch_rolls_back_memory_and_leaves_the_file(
     carys = demo_store.find_member("Carys")
     with pytest.raises(ConsentMissing), demo_store.batch():
         demo_store.save_member(Member(display_name="Ghost"))
-        demo_store.forget_member(aisha.id)
+        demo_store.withdraw_consent(
+            event(aisha, ConsentScope.PERSONAL_NOTES, ConsentAction.WITHDRAWN), erase=True
+        )
         demo_store.save_note(  # Carys has agreed to nothing: refused, so all of it goes
             Note(member_id=carys.id, member_words="Not to be kept", agreed_by_member=True)
         )
@@ -551,7 +572,9 @@ def test_a_malformed_record_is_reported_as_damage_naming_the_file(
     before = FileState.of(demo_path)
     with Store.open(demo_path) as store:
         assert store.groups(), "records of other kinds still read"
-        with pytest.raises(DamagedFile, match=r"A member record in .* cannot be read") as raised:
+        with pytest.raises(
+            DamagedFile, match=r"holds a record that cannot be read \(members record 1: joined_on"
+        ) as raised:
             store.members()
         assert "joined_on" in str(raised.value)
         assert "voicesgroup check" in str(raised.value)

@@ -88,10 +88,36 @@ async def test_first_run_passphrase_shows_recovery_key_once(tmp_path, monkeypatc
         await pilot.pause()
         assert type(app.screen).__name__ == "RecoveryKeyDialog"
         recovery_key = str(app.screen.query_one("#recovery-key").render())
-        await pilot.press("escape")
+        assert not crypto.is_encrypted(path.read_bytes()), "nothing before it is written down"
+        await pilot.click("#done")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
     assert crypto.is_encrypted(path.read_bytes())
     with Store.open(path, recovery_key=recovery_key) as store:
         assert store.encrypted
+
+
+async def test_declining_the_recovery_key_converts_nothing(tmp_path, monkeypatch) -> None:
+    from voicesgroup import crypto
+
+    monkeypatch.setattr(crypto, "tune_kdf", lambda *args, **kwargs: FAST_KDF)
+    path = tmp_path / "new.json"
+    app = VoicesGroupApp(path, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#first").value = "long enough phrase"
+        app.screen.query_one("#again").value = "long enough phrase"
+        app.screen.query_one("#again").focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RecoveryKeyDialog"
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.store.encrypted
+    assert not crypto.is_encrypted(path.read_bytes())
+    assert not list(tmp_path.glob("**/.*vg-staged"))
 
 
 async def test_settings_change_and_validate(make_app) -> None:
@@ -109,3 +135,23 @@ async def test_settings_change_and_validate(make_app) -> None:
         await app.workers.wait_for_complete()
     with Store.open(app.db_path, readonly=True) as store:
         assert store.settings().idle_lock_minutes == 5
+
+
+async def test_a_read_only_file_says_so_in_the_title_bar_and_refuses_changes(tmp_path) -> None:
+    from voicesgroup.models import Member
+
+    path = tmp_path / "voicesgroup.json"
+    Store.open(path, seed=False).close()
+    Store.open(path).close()
+    path.chmod(0o444)
+    before = path.read_bytes()
+    app = VoicesGroupApp(path, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "read-only" in app.sub_title
+        assert not app.attempt(lambda: app.store.save_member(Member(display_name="Ana")))
+        await pilot.pause()
+        shown = " ".join(str(toast.message) for toast in app._notifications)
+        assert "read-only" in shown and "this change was not made" in shown
+    assert path.read_bytes() == before
+    assert path.stat().st_mode & 0o777 == 0o444

@@ -112,7 +112,7 @@ def test_a_damaged_record_ends_with_a_message_not_a_traceback(
         terminal.wait_for("Your groups")  # the home screen reads documents and still paints
         terminal.keys("m")
         shown = " ".join(terminal.wait_for("exit status").split())  # as one line, unwrapped
-        assert "A member record in" in shown and "cannot be read" in shown
+        assert "holds a record that cannot be read" in shown
         assert "voicesgroup check" in shown
         assert "exit status 1" in shown
         assert "Traceback" not in shown

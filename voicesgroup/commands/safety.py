@@ -19,6 +19,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         commands, "passphrase", cmd_passphrase, "set, change or remove the passphrase"
     )
     passphrase.add_argument("action", choices=["set", "change", "remove"])
+    passphrase.add_argument(
+        "--yes",
+        action="store_true",
+        help="confirm, without a terminal, that the recovery key printed is kept safe",
+    )
 
     backup = add_command(commands, "backup", cmd_backup, "write a verified copy of the data file")
     backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
@@ -27,6 +32,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         commands, "restore", cmd_restore, "replace the data file by a backup, once it checks out"
     )
     restore.add_argument("source", metavar="FILE", help="the backup to restore")
+    restore.add_argument(
+        "--yes", action="store_true", help="restore even a backup of another data file"
+    )
 
     log = add_command(commands, "audit", cmd_audit, "show what was done, and check the log's chain")
     log.add_argument("--json", action="store_true", help="print JSON instead of lines")
@@ -44,25 +52,51 @@ def _new_passphrase(path: Path) -> str:
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
+    from voicesgroup.errors import StoreError
+    from voicesgroup.store import passphrase as protection
+
     with open_store(args) as store:
         if args.action == "set":
             if store.encrypted:
                 raise CommandError("this file already has a passphrase; use 'passphrase change'")
-            recovery_key = store.set_passphrase(_new_passphrase(store.path))
+            change = protection.prepare_set(store, _new_passphrase(store.path))
             print(FORGOTTEN_WARNING)
-            print(f"\nRecovery key: {recovery_key}\n")
+            print(f"\nRecovery key: {change.recovery_key}\n")
+            _confirm_written_down(change.recovery_key or "", args.yes)
+            try:
+                protection.apply(store, change)
+            except protection.Interrupted:
+                raise
+            except StoreError as error:
+                raise CommandError(f"{error} The recovery key above was not used.") from None
             print(f"{store.path} and its backups are now encrypted.")
         elif args.action == "change":
             if not store.encrypted:
                 raise CommandError("this file has no passphrase yet; use 'passphrase set'")
-            store.change_passphrase(_new_passphrase(store.path))
-            print("Passphrase changed; the recovery key stays the same.")
+            protection.apply(store, protection.prepare_change(store, _new_passphrase(store.path)))
+            print(
+                "Passphrase changed for the file and its backups; the recovery key stays the same."
+            )
         else:
             if not store.encrypted:
                 raise CommandError("this file has no passphrase")
-            store.remove_passphrase()
+            protection.apply(store, protection.prepare_remove(store))
             print(f"{store.path} and its backups are no longer encrypted.")
     return 0
+
+
+def _confirm_written_down(recovery_key: str, yes: bool) -> None:
+    """Nothing is converted until the person says the recovery key is kept safe."""
+    if sys.stdin.isatty():
+        last = recovery_key.rsplit("-", 1)[-1]
+        typed = input("Type the last four characters of the recovery key once it is written down: ")
+        if typed.strip().upper() != last:
+            raise CommandError("that is not the end of the recovery key; nothing was changed")
+    elif not yes:
+        raise CommandError(
+            "nothing was changed: keep the recovery key printed above safe, then run this "
+            "again with --yes (or run it in a terminal)"
+        )
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -87,15 +121,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from voicesgroup.errors import PassphraseNeeded
     from voicesgroup.restore import restore
 
     source = Path(args.source).expanduser()
     target = db_path(args)
+    restore_it = partial(restore, target, source, another_file_ok=args.yes)
     try:
-        kept = restore(target, source)
+        kept = restore_it()
     except PassphraseNeeded:
-        kept = restore(target, source, passphrase=read_passphrase(source))
+        kept = restore_it(passphrase=read_passphrase(source))
     if kept:
         print(f"The file it replaced was kept as {kept}.")
     print(f"Restored {target} from {source}.")

@@ -1,54 +1,32 @@
-"""The repository every screen and command goes through.
+"""The repository every screen and command goes through: typed reads, consent-checked writes.
 
-`Store.open` takes the one-writer lock, loads the data file into memory (refusing a damaged,
-foreign or newer file without touching it), takes a backup and runs migrations. Every write
-goes through the consent rule and is saved atomically; `batch()` makes several writes one save
-that either all happens or, on an error, is rolled back.
+`Store` holds one data file in memory. Every write goes through the consent rule and is saved
+atomically; `batch()` makes several writes one save that either all happens or, on an error, is
+rolled back. What happens around the records lives beside it, one module each:
+`opening` (locking, decrypting, checking a file before it is trusted), `passphrase` (setting,
+changing and removing it for the file and every backup at once), `forgetting` (a member erased
+everywhere, finished even after a crash) and `integrity` (what `voicesgroup check` reports).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hmac
-import os
-import re
 from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from functools import partial
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import orjson
-from filelock import FileLock, Timeout
+from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from voicesgroup import audit, consent, migrations
-from voicesgroup.backups import rewrite_backups, take_backup
-from voicesgroup.errors import (
-    Ambiguous,
-    DamagedFile,
-    Locked,
-    NewerVersion,
-    NotFound,
-    PassphraseNeeded,
-    StoreError,
-    WrongPassphrase,
-)
+from voicesgroup import audit, consent
+from voicesgroup.errors import Ambiguous, DamagedFile, NotFound, ReadOnlyFile
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus
 from voicesgroup.migrations import SCHEMA_VERSION
-from voicesgroup.storage import (
-    APP_MARK,
-    META_TABLE,
-    FileSignature,
-    SafeStorage,
-    decode_document,
-    looks_encrypted,
-    restore_hint,
-    temp_files_of,
-)
+from voicesgroup.storage import APP_MARK, META_TABLE, SafeStorage, restore_hint
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -69,6 +47,7 @@ if TYPE_CHECKING:
         Settings,
         SupportContact,
     )
+    from voicesgroup.store.forgetting import ForgetReport
 else:
 
     class _ModelsOnFirstUse:
@@ -87,13 +66,6 @@ else:
     models = _ModelsOnFirstUse()
 
 RecordT = TypeVar("RecordT", bound="Record")
-
-
-def _crypto():
-    """The encryption module, imported only when a file is encrypted (it is slow to load)."""
-    from voicesgroup import crypto
-
-    return crypto
 
 
 TABLES = (
@@ -115,7 +87,8 @@ SETTINGS_TABLE = "settings"
 
 def new_document(seed: Callable[[Store], None] | None = None) -> dict[str, Any]:
     """The data of an empty voicesgroup file."""
-    data: dict[str, Any] = {META_TABLE: {"1": {"app": APP_MARK, "schema_version": SCHEMA_VERSION}}}
+    meta = {"app": APP_MARK, "schema_version": SCHEMA_VERSION, "file_id": str(uuid4())}
+    data: dict[str, Any] = {META_TABLE: {"1": meta}}
     for table in TABLES:
         data[table] = {}
     data[SETTINGS_TABLE] = {"1": models.Settings().model_dump(mode="json")}
@@ -132,8 +105,13 @@ class Store:
         self._models: dict[str, dict[int, Record]] = {}
         self._doc_ids: dict[str, dict[str, int]] = {}
         self.backup_taken: Path | None = None
-        self._unlocked: crypto.Unlocked | None = None
+        self.unlocked: crypto.Unlocked | None = None
+        """The file's data key when it is encrypted (see `voicesgroup.store.passphrase`)."""
         self.created = False
+        self.read_only_reason: str | None = None
+        """Why this file cannot be changed (its permissions say so), or None."""
+        self.finished_on_open: list[str] = []
+        """Sentences about interrupted work that opening the file has just finished."""
         self.closed = False
         self._events_by_member: dict[UUID, list[ConsentEvent]] | None = None
         self._event_views: dict[str, list[consent.EventView]] | None = None
@@ -155,20 +133,18 @@ class Store:
 
         Raises a StoreError subclass with a message for a person: Locked, DamagedFile,
         NewerVersion, NotFound (when `create` is false and there is no file), PassphraseNeeded
-        or WrongPassphrase for an encrypted file.
+        or WrongPassphrase for an encrypted file. See `voicesgroup.store.opening`.
         """
-        path = Path(path)
-        lock = None if readonly else take_writer_lock(path)
-        try:
-            secret = Secret(passphrase, recovery_key)
-            store = cls._load(
-                path, lock, create=create, readonly=readonly, seed=seed, secret=secret
-            )
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
-        return store
+        from voicesgroup.store import opening
+
+        return opening.open_store(
+            cls,
+            Path(path),
+            create=create,
+            readonly=readonly,
+            seed=seed,
+            secret=opening.Secret(passphrase, recovery_key),
+        )
 
     @classmethod
     def in_memory(
@@ -177,59 +153,7 @@ class Store:
         """A store over data already read (e.g. a backup), never saved by itself."""
         store = cls(SafeStorage(path, data, signature=None), lock=None)
         store.storage.autosave = False
-        store._use_key(unlocked)
-        return store
-
-    @classmethod
-    def _load(
-        cls,
-        path: Path,
-        lock: FileLock | None,
-        *,
-        create: bool,
-        readonly: bool,
-        seed: bool,
-        secret: Secret,
-    ) -> Store:
-        if not readonly:
-            for stale in temp_files_of(path):
-                with suppress(OSError):
-                    stale.unlink()
-        if not path.exists():
-            if not create or readonly:
-                raise NotFound(f"There is no data file at {path}.")
-            storage = SafeStorage(path, new_document(), signature=None)
-            store = cls(storage, lock)
-            store.created = True
-            with store.batch():
-                if seed:
-                    store._seed_starter_data()
-                storage.unsaved = True
-            return store
-        try:
-            blob = path.read_bytes()
-        except OSError as error:
-            raise StoreError(f"Could not read {path}: {error.strerror}.") from error
-        data, unlocked = read_document(blob, path, secret)
-        version = data[META_TABLE]["1"]["schema_version"]
-        if version < SCHEMA_VERSION:
-            try:
-                migrations.migrate(data, version)
-            except Exception as error:
-                raise StoreError(
-                    f"{path} is from an older version and could not be brought up to date "
-                    f"({type(error).__name__}). It was left untouched. {restore_hint(path)}"
-                ) from error
-        signature = FileSignature.of(path, blob)
-        storage = SafeStorage(path, data, signature, readonly=readonly)
-        store = cls(storage, lock)
-        store._use_key(unlocked)
-        if not readonly:
-            with suppress(OSError):
-                os.chmod(path, 0o600)
-            store.backup_taken = take_backup(path, blob)
-            if version < SCHEMA_VERSION:
-                storage.write(data)
+        store.use_key(unlocked)
         return store
 
     def _seed_starter_data(self) -> None:
@@ -271,72 +195,88 @@ class Store:
         """Try again to save what is in memory (after a failed save)."""
         self._storage.save()
 
-    # -- passphrase protection -------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        """True when the data file's permissions forbid changes (shown in the title bar)."""
+        return self.read_only_reason is not None
+
+    def refuse_if_read_only(self) -> None:
+        """Raise ReadOnlyFile, saying why, before any change is made to a read-only file."""
+        if self.read_only_reason is not None:
+            raise ReadOnlyFile(self.read_only_reason)
+
+    @property
+    def file_id(self) -> str | None:
+        """The id given to this data file when it was made (backups carry it too)."""
+        meta = self._storage.read().get(META_TABLE, {}).get("1", {})
+        value = meta.get("file_id")
+        return value if isinstance(value, str) else None
+
+    # -- passphrase protection (voicesgroup.store.passphrase) ------------------------------
 
     @property
     def encrypted(self) -> bool:
-        return self._unlocked is not None
+        return self.unlocked is not None
 
-    def check_passphrase(self, passphrase: str) -> bool:
-        """True when `passphrase` opens this file (used to unlock after the idle lock)."""
-        if self._unlocked is None:
-            return True
-        try:
-            unlocked = _crypto().unlock_with_passphrase(self.path.read_bytes(), passphrase)
-        except (_crypto().CryptoError, OSError):
-            return False
-        return hmac.compare_digest(unlocked.data_key, self._unlocked.data_key)
-
-    def _use_key(self, unlocked: crypto.Unlocked | None) -> None:
-        self._unlocked = unlocked
+    def use_key(self, unlocked: crypto.Unlocked | None) -> None:
+        """Save under this key from now on (None: unencrypted)."""
+        self.unlocked = unlocked
         if unlocked is None:
             self._storage.set_encoder(lambda blob: blob)
         else:
-            self._storage.set_encoder(lambda blob: _crypto().seal(blob, unlocked))
+            from voicesgroup import crypto
+
+            self._storage.set_encoder(lambda blob: crypto.seal(blob, unlocked))
+
+    def check_passphrase(self, passphrase: str) -> bool:
+        """True when `passphrase` opens this file (used to unlock after the idle lock)."""
+        from voicesgroup.store import passphrase as protection
+
+        return protection.check_passphrase(self, passphrase)
 
     def set_passphrase(self, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
-        """Encrypt the file and its backups; returns the recovery key, to be shown once."""
-        if self.encrypted:
-            raise StoreError("This file already has a passphrase; change it instead.")
-        unlocked, recovery_key = _crypto_call(_crypto().create, passphrase, kdf)
-        self._rewrite_protected(unlocked, lambda old: _seal_backup(old, None, unlocked))
-        self.audit("passphrase set")
-        return recovery_key
+        """Encrypt the file and its backups; returns the recovery key, to be shown once.
+
+        Prefer `passphrase.prepare_set` + `passphrase.apply`, which let the key be shown and
+        confirmed before anything is converted.
+        """
+        from voicesgroup.store import passphrase as protection
+
+        change = protection.prepare_set(self, passphrase, kdf)
+        protection.apply(self, change)
+        return change.recovery_key or ""
 
     def change_passphrase(self, new_passphrase: str, kdf: crypto.KdfParams | None = None) -> None:
         """Re-wrap the data key under a new passphrase, in the file and in every backup."""
-        if self._unlocked is None:
-            raise StoreError("This file has no passphrase yet; set one first.")
-        old = self._unlocked
-        unlocked = _crypto_call(_crypto().change_passphrase, old, new_passphrase, kdf)
-        self._rewrite_protected(unlocked, lambda blob: _seal_backup(blob, old, unlocked))
-        self.audit("passphrase changed")
+        from voicesgroup.store import passphrase as protection
+
+        protection.apply(self, protection.prepare_change(self, new_passphrase, kdf))
 
     def remove_passphrase(self) -> None:
         """Store the file and its backups unencrypted again."""
-        if self._unlocked is None:
-            raise StoreError("This file has no passphrase.")
-        old = self._unlocked
-        self._rewrite_protected(None, lambda blob: _seal_backup(blob, old, None))
-        self.audit("passphrase removed")
+        from voicesgroup.store import passphrase as protection
 
-    def _rewrite_protected(
-        self, unlocked: crypto.Unlocked | None, convert_backup: Callable[[bytes], bytes | None]
-    ) -> None:
-        """Save under a new key, verified before the old file is replaced; then the backups."""
-        previous = self._unlocked
-        self._use_key(unlocked)
-        try:
-            self._storage.save(verify=self._verify_blob)
-        except BaseException:
-            self._use_key(previous)
-            raise
-        rewrite_backups(self.path, convert_backup)
+        protection.apply(self, protection.prepare_remove(self))
 
-    def _verify_blob(self, blob: bytes) -> None:
-        plaintext = _crypto().open_sealed(blob, self._unlocked) if self._unlocked else blob
-        if orjson.loads(plaintext) != self._storage.read():
-            raise StoreError("The re-encrypted file did not read back the same; nothing changed.")
+    # -- forgetting and checking (voicesgroup.store.forgetting, .integrity) ----------------
+
+    def forget_member(self, member_id: UUID) -> ForgetReport:
+        """Erase every personal record of a member, here and in every backup."""
+        from voicesgroup.store import forgetting
+
+        return forgetting.forget_member(self, member_id)
+
+    def mentions_of(self, name: str) -> list[str]:
+        """Where a name still appears as a whole word in stored free text, in plain words."""
+        from voicesgroup.store import forgetting
+
+        return forgetting.mentions_of(self, name)
+
+    def problems(self) -> list[str]:
+        """Everything wrong with the stored data, as sentences; empty when it is sound."""
+        from voicesgroup.store import integrity
+
+        return integrity.problems(self)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -363,7 +303,14 @@ class Store:
         ids = self._doc_ids.get(name)
         if ids is None:
             raw = self._storage.read().get(name, {})
-            ids = self._doc_ids[name] = {doc["id"]: int(doc_id) for doc_id, doc in raw.items()}
+            ids = {}
+            for doc_id, doc in raw.items():
+                record_id = doc.get("id")
+                if not isinstance(record_id, str) or record_id in ids:
+                    where = f"{name} record {doc_id} has no id of its own"
+                    raise DamagedFile(malformed_record_sentence(self.path, where))
+                ids[record_id] = int(doc_id)
+            self._doc_ids[name] = ids
         return ids
 
     def _model_of(self, model: type[RecordT], document: Document) -> RecordT:
@@ -380,11 +327,8 @@ class Store:
         try:
             return model.model_validate(document)
         except ValidationError as error:
-            raise DamagedFile(
-                f"A {model.__name__.lower()} record in {self.path} cannot be read "
-                f"({_first_error(error)}); run `voicesgroup check` to see what is wrong. "
-                f"{restore_hint(self.path)}"
-            ) from None
+            where = f"{model.TABLE} record {document.doc_id}: {first_error(error)}"
+            raise DamagedFile(malformed_record_sentence(self.path, where)) from None
 
     def _all(self, model: type[RecordT]) -> list[RecordT]:
         return [self._model_of(model, doc) for doc in self._table(model).all()]
@@ -409,6 +353,7 @@ class Store:
         return self._model_of(model, document)
 
     def _put(self, record: Record) -> None:
+        self.refuse_if_read_only()
         if isinstance(record, models.ConsentEvent):
             self._consent_changed()
         name = record.TABLE
@@ -429,6 +374,7 @@ class Store:
         self._models.setdefault(name, {})[doc_id] = record
 
     def _delete(self, model: type[Record], record_ids: Iterable[UUID]) -> None:
+        self.refuse_if_read_only()
         if model is models.ConsentEvent:
             self._consent_changed()
         name = model.TABLE
@@ -718,7 +664,13 @@ class Store:
         self._delete(models.RotaAssignment, assignment_ids)
 
     def settings(self) -> Settings:
-        return models.Settings.model_validate(self._stored_settings())
+        from pydantic import ValidationError
+
+        try:
+            return models.Settings.model_validate(self._stored_settings())
+        except ValidationError as error:
+            where = f"the settings: {first_error(error)}"
+            raise DamagedFile(malformed_record_sentence(self.path, where)) from None
 
     def setting(self, name: str) -> Any:
         """One setting as stored (the model's default when the file has none), unparsed."""
@@ -729,6 +681,7 @@ class Store:
         return self._storage.read().get(SETTINGS_TABLE, {}).get("1", {})
 
     def save_settings(self, settings: Settings) -> None:
+        self.refuse_if_read_only()
         table = self._db.table(SETTINGS_TABLE, cache_size=0)
         table.upsert(Document(settings.model_dump(mode="json"), doc_id=1))
 
@@ -743,255 +696,25 @@ class Store:
         """The audit log, oldest first."""
         return self._all(models.AuditEntry)
 
-    # -- forgetting ------------------------------------------------------------------------
-
-    def forget_member(self, member_id: UUID) -> ForgetReport:
-        """Erase every personal record of a member, here and in every backup.
-
-        Named attendance becomes anonymous head counts and strategies lose the attribution,
-        so group totals and the library stay as they were. Each backup is rewritten without
-        the member (one that cannot be read with the current key is erased instead, since it
-        cannot be checked). Free text elsewhere that still mentions the name is reported, not
-        changed: it belongs to other records and people.
-        """
-        member = self.member(member_id)
-        report = ForgetReport(0, 0, [])
-        with self.batch():
-            self._forget_records(member_id)
-            self._storage.after_commit(partial(self._forget_in_backups, member_id, report))
-        report.mentions.extend(self.mentions_of(member.display_name))
-        return report
-
-    def _forget_in_backups(self, member_id: UUID, report: ForgetReport) -> None:
-        # The data file goes first, so the backups are never cleaner than the file itself
-        # and a crash in between leaves nothing to undo.
-        self._storage.save()
-        report.backups_rewritten, report.backups_erased = rewrite_backups(
-            self.path, partial(self._backup_without, member_id), erase_unreadable=True
-        )
-        self.audit(
-            "member forgotten",
-            f"{report.backups_rewritten} backup(s) rewritten, "
-            f"{report.backups_erased} unreadable erased",
-        )
-
-    def _forget_records(self, member_id: UUID) -> None:
-        self._anonymise_attendance(member_id)
-        self._remove_attribution(member_id)
-        self._delete(
-            models.Note, [note.id for note in self._where(models.Note, member_id=member_id)]
-        )
-        self._delete(
-            models.ContactDetail,
-            [item.id for item in self._where(models.ContactDetail, member_id=member_id)],
-        )
-        self._delete(
-            models.ConsentEvent,
-            [event.id for event in self._where(models.ConsentEvent, member_id=member_id)],
-        )
-        self._delete(models.Member, [member_id])
-
-    def _backup_without(self, member_id: UUID, blob: bytes) -> bytes | None:
-        """A backup's bytes with one member forgotten, or None when it cannot be read."""
-        try:
-            plaintext = _crypto().open_sealed(blob, self._unlocked) if self._unlocked else blob
-            data = decode_document(plaintext, self.path)
-        except (_crypto().CryptoError, StoreError):
-            return None
-        copy = Store.in_memory(data, self.path)
-        if str(member_id) in copy._ids(models.Member.TABLE):
-            copy._forget_records(member_id)
-        cleaned = orjson.dumps(copy.storage.read())
-        return _crypto().seal(cleaned, self._unlocked) if self._unlocked else cleaned
-
-    def mentions_of(self, name: str) -> list[str]:
-        """Where a name still appears as a whole word in stored free text, in plain words."""
-        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
-        found = []
-        for session in self._all(models.Session):
-            texts = [*session.themes, *session.follow_ups]
-            if session.debrief:
-                texts += session.debrief.answers.values()
-            if any(pattern.search(text) for text in texts):
-                found.append(f"the session of {session.date:%d %b %Y}")
-        for note in self._all(models.Note):
-            fields = (note.member_words, note.what_helped, note.to_remember, note.facilitator_words)
-            if any(pattern.search(text) for text in fields):
-                found.append(f"a note written on {note.created_at:%d %b %Y}")
-        for strategy in self._all(models.CopingStrategy):
-            if pattern.search(strategy.title) or pattern.search(strategy.description):
-                found.append(f"the strategy {strategy.title!r}")
-        return found
-
-    # -- checking --------------------------------------------------------------------------
-
-    def problems(self) -> list[str]:
-        """Everything wrong with the stored data, as sentences; empty when it is sound."""
-        from pydantic import ValidationError
-
-        found: list[str] = []
-        data = self._storage.read()
-        for model in models.RECORD_TYPES:
-            for doc_id, raw in data.get(model.TABLE, {}).items():
-                if "id" not in raw or "created_at" not in raw:
-                    found.append(f"{model.TABLE} record {doc_id} has no id or creation time")
-                    continue
-                try:
-                    model.model_validate(raw)
-                except ValidationError as error:
-                    found.append(
-                        f"{model.TABLE} record {doc_id} is malformed: {_first_error(error)}"
-                    )
-        if found:
-            return found
-        members = {member.id for member in self._all(models.Member)}
-        groups = {group.id for group in self._all(models.Group)}
-        facilitators = {person.id for person in self._all(models.Facilitator)}
-        events = self._all(models.ConsentEvent)
-        scopes = {member_id: consent.current_scopes(events, member_id) for member_id in members}
-
-        def needs(member_id: UUID, scope: ConsentScope, what: str) -> None:
-            if member_id not in members:
-                found.append(f"{what} refers to a member who is not stored")
-            elif scope not in scopes[member_id]:
-                found.append(f"{what} names a member without consent ({scope.label.lower()})")
-
-        for session in self._all(models.Session):
-            where = f"session of {session.date}"
-            if session.group_id not in groups:
-                found.append(f"{where} belongs to a group that is not stored")
-            for member_id in session.named_member_ids:
-                needs(member_id, ConsentScope.ATTENDANCE_BY_NAME, where)
-            for person in session.facilitator_ids:
-                if person not in facilitators:
-                    found.append(f"{where} lists a facilitator who is not stored")
-        for note in self._all(models.Note):
-            if not note.restricted:
-                needs(note.member_id, ConsentScope.PERSONAL_NOTES, "a note")
-        for detail in self._all(models.ContactDetail):
-            if not detail.restricted:
-                needs(detail.member_id, ConsentScope.CONTACT_DETAILS, "a contact detail")
-        for strategy in self._all(models.CopingStrategy):
-            if strategy.attributed_member_id:
-                needs(
-                    strategy.attributed_member_id,
-                    ConsentScope.STRATEGY_ATTRIBUTION,
-                    f"strategy {strategy.title!r}",
-                )
-        for event in events:
-            if event.member_id not in members:
-                found.append("a consent record refers to a member who is not stored")
-        found += [f"audit log: {problem}" for problem in audit.chain_problems(self.audit_log())]
-        return found
-
     def raw_bytes(self) -> bytes:
         """The serialised data as it is (or would be) on disk, unencrypted: for tests and export."""
         return orjson.dumps(self._storage.read())
 
 
-@dataclass
-class ForgetReport:
-    """What forgetting a member did beyond the data file, and what it left for a person."""
-
-    backups_rewritten: int
-    backups_erased: int
-    mentions: list[str]
-
-
-@dataclass(frozen=True)
-class Secret:
-    """What the person gave to open an encrypted file (never stored, never logged)."""
-
-    passphrase: str | None = None
-    recovery_key: str | None = None
-
-    def __repr__(self) -> str:
-        return "Secret(…)"
+def malformed_record_sentence(path: Path, where: str) -> str:
+    """The one sentence for a stored record that cannot be read, naming where it is."""
+    return (
+        f"{path} holds a record that cannot be read ({where}). Nothing was changed; "
+        f"`voicesgroup check` lists every such record. "
+        f"{restore_hint(path).removeprefix('Nothing was changed. ')}"
+    )
 
 
-def read_document(
-    blob: bytes, path: Path, secret: Secret
-) -> tuple[dict[str, Any], crypto.Unlocked | None]:
-    """Decrypt (when encrypted), parse and check a data file's bytes, without migrating.
-
-    Raises DamagedFile, NewerVersion, PassphraseNeeded or WrongPassphrase with a message that
-    names `path`.
-    """
-    unlocked = None
-    if looks_encrypted(blob):
-        blob, unlocked = _decrypt(blob, path, secret)
-    data = decode_document(blob, path)
-    version = data[META_TABLE]["1"].get("schema_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise DamagedFile(f"{path} has no readable schema version; it was left untouched.")
-    if version > SCHEMA_VERSION:
-        raise NewerVersion(
-            f"{path} was written by a newer version of voicesgroup (data version {version}, "
-            f"this one reads up to {SCHEMA_VERSION}). It was left untouched: please update."
-        )
-    return data, unlocked
-
-
-def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unlocked]:
-    if secret.passphrase is None and secret.recovery_key is None:
-        raise PassphraseNeeded(f"{path} is protected by a passphrase.")
-    try:
-        if secret.recovery_key is not None:
-            return _crypto().open_with_recovery_key(blob, secret.recovery_key)
-        return _crypto().open_with_passphrase(blob, secret.passphrase or "")
-    except _crypto().WrongPassphrase as error:
-        raise WrongPassphrase(f"{error} Nothing was changed.") from None
-    except _crypto().NewerFormat:
-        raise NewerVersion(
-            f"{path} was encrypted by a newer version of voicesgroup. It was left untouched: "
-            "please update."
-        ) from None
-    except _crypto().CryptoError as error:
-        raise DamagedFile(f"{path}: {error} {restore_hint(path)}") from None
-
-
-def _crypto_call(function: Callable[..., Any], *args: Any) -> Any:
-    try:
-        return function(*args)
-    except _crypto().CryptoError as error:
-        raise StoreError(str(error)) from None
-
-
-def _seal_backup(
-    blob: bytes, old: crypto.Unlocked | None, new: crypto.Unlocked | None
-) -> bytes | None:
-    """A backup under the new key, or None when it cannot be read with the current one."""
-    try:
-        plaintext = _crypto().open_sealed(blob, old) if old else blob
-    except _crypto().CryptoError:
-        return None
-    if looks_encrypted(plaintext):
-        return None
-    return _crypto().seal(plaintext, new) if new else plaintext
-
-
-def _first_error(error: ValidationError) -> str:
+def first_error(error: ValidationError) -> str:
+    """The first thing pydantic found wrong, as `field: message`."""
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"])
     return f"{where}: {first['msg']}" if where else first["msg"]
-
-
-def take_writer_lock(path: Path) -> FileLock:
-    """The one-writer lock of `path`, on a separate lock file; Locked if someone has it."""
-    folder = path.parent
-    if not folder.exists():
-        folder.mkdir(mode=0o700, parents=True)
-    lock = FileLock(path.with_name(f"{path.name}.lock"), timeout=0, mode=0o600)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise Locked(
-            f"{path} is already open in another voicesgroup window. Only one can make "
-            "changes at a time: close the other one first."
-        ) from None
-    except OSError as error:
-        raise StoreError(f"Could not open {path}: {error.strerror}.") from error
-    return lock
 
 
 def _find_one(records: list[RecordT], name_or_id: str, kind: str, attribute: str) -> RecordT:

@@ -1,0 +1,234 @@
+"""What `voicesgroup check` verifies: the records, every backup, the audit log, forgotten members.
+
+`problems` checks the data in memory (each record against its model, references, consent, the
+audit chain). `check_folder` adds what lies beside it: every backup opened, decrypted and
+checked the same way and named when bad; each backup's audit log must be the start of the
+current one; no file in the folder may still hold a forgotten member; interrupted work is named.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from voicesgroup import audit, consent
+from voicesgroup.backups import list_backups
+from voicesgroup.errors import StoreError
+from voicesgroup.kinds import ConsentScope
+from voicesgroup.storage import META_TABLE, backup_folder, looks_encrypted
+
+if TYPE_CHECKING:
+    from voicesgroup.store.repository import Store
+
+RESTORED = "restored from a backup"
+
+
+def record_problems(store: Store) -> list[str]:
+    """Each stored record that its model refuses, named by table and number."""
+    from pydantic import ValidationError
+
+    from voicesgroup import models
+    from voicesgroup.store.repository import SETTINGS_TABLE, first_error
+
+    found: list[str] = []
+    data = store.storage.read()
+    for model in models.RECORD_TYPES:
+        seen: set[Any] = set()
+        for doc_id, raw in data.get(model.TABLE, {}).items():
+            where = f"{model.TABLE} record {doc_id}"
+            if "id" not in raw or "created_at" not in raw:
+                found.append(f"{where} has no id or creation time")
+                continue
+            if not isinstance(raw["id"], str) or raw["id"] in seen:
+                found.append(f"{where} shares its id with another record")
+                continue
+            seen.add(raw["id"])
+            try:
+                model.model_validate(raw)
+            except ValidationError as error:
+                found.append(f"{where} is malformed: {first_error(error)}")
+    for doc_id, raw in data.get(SETTINGS_TABLE, {}).items():
+        try:
+            models.Settings.model_validate(raw)
+        except ValidationError as error:
+            found.append(f"settings record {doc_id} is malformed: {first_error(error)}")
+    return found
+
+
+def problems(store: Store) -> list[str]:
+    """Everything wrong with the stored data, as sentences; empty when it is sound."""
+    from voicesgroup import models
+
+    found = record_problems(store)
+    if found:
+        return found
+    members = {member.id for member in store._all(models.Member)}
+    groups = {group.id for group in store._all(models.Group)}
+    facilitators = {person.id for person in store._all(models.Facilitator)}
+    events = store._all(models.ConsentEvent)
+    scopes = {member_id: consent.current_scopes(events, member_id) for member_id in members}
+
+    def needs(member_id: UUID, scope: ConsentScope, what: str) -> None:
+        if member_id not in members:
+            found.append(f"{what} refers to a member who is not stored")
+        elif scope not in scopes[member_id]:
+            found.append(f"{what} names a member without consent ({scope.label.lower()})")
+
+    for session in store._all(models.Session):
+        where = f"session of {session.date}"
+        if session.group_id not in groups:
+            found.append(f"{where} belongs to a group that is not stored")
+        for member_id in session.named_member_ids:
+            needs(member_id, ConsentScope.ATTENDANCE_BY_NAME, where)
+        for person in session.facilitator_ids:
+            if person not in facilitators:
+                found.append(f"{where} lists a facilitator who is not stored")
+    for note in store._all(models.Note):
+        if not note.restricted:
+            needs(note.member_id, ConsentScope.PERSONAL_NOTES, "a note")
+    for detail in store._all(models.ContactDetail):
+        if not detail.restricted:
+            needs(detail.member_id, ConsentScope.CONTACT_DETAILS, "a contact detail")
+    for strategy in store._all(models.CopingStrategy):
+        if strategy.attributed_member_id:
+            needs(
+                strategy.attributed_member_id,
+                ConsentScope.STRATEGY_ATTRIBUTION,
+                f"strategy {strategy.title!r}",
+            )
+    for event in events:
+        if event.member_id not in members:
+            found.append("a consent record refers to a member who is not stored")
+    found += [f"audit log: {problem}" for problem in audit.chain_problems(store.audit_log())]
+    return found
+
+
+def check_folder(store: Store) -> list[str]:
+    """Problems of the data file's companions: backups, forgotten members, unfinished work."""
+    from voicesgroup.store import forgetting, passphrase
+
+    found: list[str] = []
+    if passphrase.interrupted(store.path):
+        found.append(
+            "a passphrase change was interrupted; it is finished the next time the file is "
+            "opened for changes (start the app, or run any command that changes it)"
+        )
+    if forgetting.pending(store.path):
+        found.append(
+            "forgetting a member was interrupted; it is finished the next time the file is "
+            "opened for changes (start the app, or run any command that changes it)"
+        )
+    found += backup_problems(store)
+    found += files_holding_forgotten(store)
+    return found
+
+
+def backup_problems(store: Store) -> list[str]:
+    """Each backup opened, decrypted and checked; a sentence naming each bad one."""
+    found = []
+    current = [entry.hash for entry in store.audit_log()]
+    actions = [entry.action for entry in store.audit_log()]
+    for backup in list_backups(store.path):
+        name = backup.path.name
+        try:
+            copy = open_backup(store, backup.path)
+        except StoreError as error:
+            found.append(f"backup {name} cannot be used: {error}")
+            continue
+        bad = copy.problems()
+        if bad:
+            found.append(f"backup {name} does not hold sound data: {bad[0]}")
+            continue
+        if store.file_id and copy.file_id and copy.file_id != store.file_id:
+            found.append(f"backup {name} belongs to another data file")
+            continue
+        theirs = [entry.hash for entry in copy.audit_log()]
+        common = 0
+        while common < min(len(theirs), len(current)) and theirs[common] == current[common]:
+            common += 1
+        if common < len(theirs) and RESTORED not in actions[common:]:
+            found.append(
+                f"audit log: backup {name} holds entries that the current log lacks or has "
+                "changed (entries were removed or edited since it was taken)"
+            )
+    return found
+
+
+def open_backup(store: Store, path: Path) -> Store:
+    """A backup as an in-memory store, decrypted with the data file's key when it has one."""
+    from voicesgroup import crypto
+    from voicesgroup.storage import decode_document
+    from voicesgroup.store.opening import structure_problem
+
+    try:
+        blob = path.read_bytes()
+    except OSError as error:
+        raise StoreError(f"it cannot be read ({error.strerror})") from None
+    if looks_encrypted(blob):
+        if store.unlocked is None:
+            raise StoreError("it is encrypted, and this file has no passphrase")
+        try:
+            blob = crypto.open_sealed(blob, store.unlocked)
+        except crypto.CryptoError:
+            raise StoreError("it does not open with this file's key") from None
+    elif store.unlocked is not None:
+        raise StoreError("it is not encrypted, though this file is")
+    data = decode_document(blob, path)
+    problem = structure_problem(data, path)
+    if problem:
+        raise StoreError(problem)
+    return type(store).in_memory(data, path)
+
+
+def files_holding_forgotten(store: Store) -> list[str]:
+    """Every file beside the data file (and every backup) that still holds a forgotten member."""
+    from voicesgroup.store import forgetting
+
+    data = store.storage.read()
+    ids = {*forgetting.forgotten_ids(data), *forgetting.pending(store.path)}
+    if not ids:
+        return []
+    found = []
+    intent = forgetting.intent_file(store.path)
+    for path in [store.path, *companion_files(store.path)]:
+        blob = _readable_bytes(store, path) if path != intent else None
+        if blob is not None and any(key.encode() in blob for key in ids):
+            found.append(f"{path} still holds a member who was forgotten")
+    return found
+
+
+def companion_files(path: Path) -> list[Path]:
+    """The data file's own files: itself, its temporary and staged files, and every backup."""
+    import glob
+
+    folder = path.parent
+    found = [
+        *folder.glob(f"{glob.escape(path.name)}*"),
+        *folder.glob(f".{glob.escape(path.name)}*"),
+    ]
+    backups = backup_folder(path)
+    if backups.is_dir():
+        found += backups.iterdir()
+    return sorted({item for item in found if item.is_file()} - {path})
+
+
+def _readable_bytes(store: Store, path: Path) -> bytes | None:
+    from voicesgroup import crypto
+
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    if looks_encrypted(blob) and store.unlocked is not None:
+        try:
+            return crypto.open_sealed(blob, store.unlocked)
+        except crypto.CryptoError:
+            return blob
+    return blob
+
+
+def file_id_of(data: dict[str, Any]) -> str | None:
+    """The id a data file (or a backup of it) was given when it was made."""
+    value = data.get(META_TABLE, {}).get("1", {}).get("file_id")
+    return value if isinstance(value, str) else None

@@ -1,0 +1,303 @@
+"""Opening a data file: the one-writer lock, decrypting, and checking it before it is trusted.
+
+A file is read whole and checked (its mark, schema version, every table present, every record
+with an id of its own) before anything is written. A damaged, foreign or newer file raises a
+StoreError naming the file and is left untouched. A file whose permissions forbid writing is
+opened to read only. Opening for changes also finishes work that was interrupted: a passphrase
+change half-way through its renames, a forgetting that had not reached every backup.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from filelock import FileLock, Timeout
+
+from voicesgroup import migrations
+from voicesgroup.backups import take_backup
+from voicesgroup.errors import (
+    DamagedFile,
+    Locked,
+    NewerVersion,
+    NotFound,
+    PassphraseNeeded,
+    StoreError,
+    WrongPassphrase,
+)
+from voicesgroup.migrations import SCHEMA_VERSION
+from voicesgroup.storage import (
+    META_TABLE,
+    FileSignature,
+    SafeStorage,
+    decode_document,
+    looks_encrypted,
+    os_error_reason,
+    restore_hint,
+    temp_files_of,
+    write_atomically,
+)
+from voicesgroup.store.repository import (
+    SETTINGS_TABLE,
+    TABLES,
+    Store,
+    malformed_record_sentence,
+    new_document,
+)
+
+if TYPE_CHECKING:
+    from voicesgroup import crypto
+
+FAILED_UNLOCKS_SUFFIX = ".failed-unlocks"
+
+
+@dataclass(frozen=True)
+class Secret:
+    """What the person gave to open an encrypted file (never stored, never logged)."""
+
+    passphrase: str | None = None
+    recovery_key: str | None = None
+
+    def __repr__(self) -> str:
+        return "Secret(…)"
+
+
+def _crypto():
+    """The encryption module, imported only when a file is encrypted (it is slow to load)."""
+    from voicesgroup import crypto
+
+    return crypto
+
+
+def open_store(
+    cls: type[Store],
+    path: Path,
+    *,
+    create: bool = True,
+    readonly: bool = False,
+    seed: bool = True,
+    secret: Secret = Secret(),
+) -> Store:
+    """Open (or create) the data file at `path`; see `Store.open`."""
+    lock = None if readonly else take_writer_lock(path)
+    try:
+        return _load(cls, path, lock, create=create, readonly=readonly, seed=seed, secret=secret)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def _load(
+    cls: type[Store],
+    path: Path,
+    lock: FileLock | None,
+    *,
+    create: bool,
+    readonly: bool,
+    seed: bool,
+    secret: Secret,
+) -> Store:
+    from voicesgroup.store import forgetting, passphrase
+
+    if not readonly:
+        for stale in temp_files_of(path):
+            with suppress(OSError):
+                stale.unlink()
+        passphrase.finish_interrupted(path)
+    if not path.exists():
+        if not create or readonly:
+            raise NotFound(f"There is no data file at {path}.")
+        storage = SafeStorage(path, new_document(), signature=None)
+        store = cls(storage, lock)
+        store.created = True
+        with store.batch():
+            if seed:
+                store._seed_starter_data()
+            storage.unsaved = True
+        return store
+    try:
+        blob = path.read_bytes()
+    except OSError as error:
+        raise StoreError(f"Could not read {path}: {error.strerror}.") from error
+    data, unlocked = read_document(blob, path, secret)
+    version = data[META_TABLE]["1"]["schema_version"]
+    if version < SCHEMA_VERSION:
+        try:
+            migrations.migrate(data, version)
+        except Exception as error:
+            raise StoreError(
+                f"{path} is from an older version and could not be brought up to date "
+                f"({type(error).__name__}). It was left untouched. {restore_hint(path)}"
+            ) from error
+    reason = read_only_reason(path)
+    storage = SafeStorage(
+        path, data, FileSignature.of(path, blob), readonly=readonly or reason is not None
+    )
+    store = cls(storage, lock)
+    store.use_key(unlocked)
+    store.read_only_reason = reason
+    if readonly or reason is not None:
+        return store
+    with suppress(OSError):  # readable by the owner alone; the owner's bits are kept
+        os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
+    store.backup_taken = take_backup(path, blob)
+    meta = data[META_TABLE]["1"]
+    if "file_id" not in meta:  # files made before ids: the next save stores one
+        meta["file_id"] = new_document()[META_TABLE]["1"]["file_id"]
+    if version < SCHEMA_VERSION:
+        storage.write(data)
+    forgetting.finish_pending(store)
+    _audit_failed_unlocks(store)
+    return store
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why the data file may not be changed, judged by its mode bits (as root too), or None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & 0o222 and os.access(path, os.W_OK):
+        return None
+    return (
+        f"{path} is read-only (its permissions allow no changes), so it was opened to read "
+        "only and this change was not made. To change it, make the file writable "
+        "(for example `chmod u+w`) and open it again."
+    )
+
+
+def read_document(
+    blob: bytes, path: Path, secret: Secret
+) -> tuple[dict[str, Any], crypto.Unlocked | None]:
+    """Decrypt (when encrypted), parse and check a data file's bytes, without migrating.
+
+    Raises DamagedFile, NewerVersion, PassphraseNeeded or WrongPassphrase with a message that
+    names `path`.
+    """
+    unlocked = None
+    if looks_encrypted(blob):
+        blob, unlocked = _decrypt(blob, path, secret)
+    data = decode_document(blob, path)
+    version = data[META_TABLE]["1"].get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise DamagedFile(f"{path} has no readable schema version; it was left untouched.")
+    if version > SCHEMA_VERSION:
+        raise NewerVersion(
+            f"{path} was written by a newer version of voicesgroup (data version {version}, "
+            f"this one reads up to {SCHEMA_VERSION}). It was left untouched: please update."
+        )
+    problem = structure_problem(data, path)
+    if problem:
+        raise DamagedFile(problem)
+    return data, unlocked
+
+
+def structure_problem(data: dict[str, Any], path: Path) -> str | None:
+    """A sentence when tables are missing or a record has no id or shares one; else None.
+
+    Checked on the raw documents, without building records, so opening stays quick.
+    """
+    missing = [table for table in (*TABLES, SETTINGS_TABLE) if table not in data]
+    if missing:
+        return (
+            f"{path} is damaged: it has lost {len(missing)} of its tables "
+            f"({', '.join(missing)}), so it was not opened as an empty file. {restore_hint(path)}"
+        )
+    for table in TABLES:
+        seen: set[str] = set()
+        for doc_id, document in data[table].items():
+            record_id = document.get("id")
+            if not isinstance(record_id, str) or record_id in seen:
+                where = f"{table} record {doc_id} has no id of its own"
+                return malformed_record_sentence(path, where)
+            seen.add(record_id)
+    settings = data[SETTINGS_TABLE]
+    if set(settings) - {"1"}:
+        return malformed_record_sentence(path, "the settings table holds more than one record")
+    return None
+
+
+def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unlocked]:
+    if secret.passphrase is None and secret.recovery_key is None:
+        raise PassphraseNeeded(f"{path} is protected by a passphrase.")
+    try:
+        if secret.recovery_key is not None:
+            return _crypto().open_with_recovery_key(blob, secret.recovery_key)
+        return _crypto().open_with_passphrase(blob, secret.passphrase or "")
+    except _crypto().WrongPassphrase as error:
+        raise WrongPassphrase(f"{error} Nothing was changed.") from None
+    except _crypto().NewerFormat:
+        raise NewerVersion(
+            f"{path} was encrypted by a newer version of voicesgroup. It was left untouched: "
+            "please update."
+        ) from None
+    except _crypto().CryptoError as error:
+        raise DamagedFile(f"{path}: {error} {restore_hint(path)}") from None
+
+
+def take_writer_lock(path: Path) -> FileLock:
+    """The one-writer lock of `path`, on a separate lock file; Locked if someone has it."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+    lock = FileLock(path.with_name(f"{path.name}.lock"), timeout=0, mode=0o600)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Locked(
+            f"{path} is already open in another voicesgroup window. Only one can make "
+            "changes at a time: close the other one first."
+        ) from None
+    except OSError as error:
+        raise StoreError(f"Could not open {path}: {error.strerror}.") from error
+    return lock
+
+
+# -- failed unlocks from the command line ------------------------------------------------------
+
+
+def failed_unlocks_file(path: Path) -> Path:
+    return path.with_name(f"{path.name}{FAILED_UNLOCKS_SUFFIX}")
+
+
+def note_failed_unlock(path: Path) -> None:
+    """Count a failed unlock beside the file; the next open for changes writes it to the log.
+
+    The file is encrypted and the passphrase was wrong, so the log itself cannot be written
+    now. The note holds a number and nothing else.
+    """
+    note = failed_unlocks_file(path)
+    try:
+        count = int(note.read_text(encoding="ascii").strip() or 0)
+    except (OSError, ValueError):
+        count = 0
+    with suppress(OSError):
+        write_atomically(note, f"{count + 1}\n".encode("ascii"))
+
+
+def _audit_failed_unlocks(store: Store) -> None:
+    note = failed_unlocks_file(store.path)
+    try:
+        count = int(note.read_text(encoding="ascii").strip() or 0)
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        count = 1
+    try:
+        store.audit("failed unlock", f"{count} attempt(s) from the command line")
+    except StoreError as error:
+        store.finished_on_open.append(
+            f"Failed unlocks could not be written to the audit log yet: {error}"
+        )
+        return
+    try:
+        note.unlink()
+    except OSError as error:
+        store.finished_on_open.append(
+            f"The note of failed unlocks could not be removed ({os_error_reason(error)})."
+        )
