@@ -536,9 +536,19 @@ def add_supervision(
             topics=cleaned,
         )
     except ValueError as error:
-        raise PathError(f"The supervision meeting cannot be kept: {error}") from None
+        raise PathError(f"The supervision meeting cannot be kept: {_plain(error)}.") from None
     store.save_record(meeting)
     return meeting
+
+
+def _plain(error: ValueError) -> str:
+    """The first problem of a validation error, in one line."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return f"{where.replace('_', ' ')}: {first.get('msg', '')}".strip(": ")
+    return str(error).splitlines()[0]
 
 
 def supervision_meetings(store: Store) -> list[SupervisionMeeting]:
@@ -554,14 +564,15 @@ def set_supervision_settings(
     """Change the suggested shadowing before sign-off, and how often supervision is due."""
     changes: dict[str, int] = {}
     if shadowing is not None:
+        if not 1 <= shadowing <= 100:
+            raise PathError("The shadowed sessions before sign-off must be from 1 to 100.")
         changes["shadowing_before_sign_off"] = shadowing
     if weeks is not None:
+        if not 1 <= weeks <= 52:
+            raise PathError("Supervision can be due after 1 to 52 weeks.")
         changes["supervision_weeks"] = weeks
-    try:
-        settings = store.settings().model_validate({**store.settings().model_dump(), **changes})
-    except ValueError as error:
-        raise PathError(f"That setting cannot be kept: {error}") from None
-    store.save_settings(settings)
+    settings = store.settings()
+    store.save_settings(settings.model_validate({**settings.model_dump(), **changes}))
 
 
 # -- follow-ups ------------------------------------------------------------------------------
@@ -687,3 +698,15 @@ def team_picture(store: Store, today: dt.date) -> TeamPicture:
 def find(store: Store, name_or_id: str) -> Facilitator:
     """A facilitator by name or id (the store's clear errors otherwise)."""
     return store.find_facilitator(name_or_id)
+
+
+def parse_day(text: str, what: str = "date") -> dt.date:
+    """A day written as YYYY-MM-DD; one clear sentence for anything else."""
+    cleaned = text.strip()
+    try:
+        return dt.date.fromisoformat(cleaned)
+    except ValueError:
+        raise PathError(
+            f"{cleaned[:40]!r} is not a {what} this app can read: write it as YYYY-MM-DD, "
+            "for example 2026-12-01."
+        ) from None

@@ -108,7 +108,7 @@ def test_skipping_a_step_needs_a_reason_and_keeps_it(store: Store) -> None:
     record = fp.path_record(store, ola.id)
     assert record is not None and record.skipped[0].reason == "trained with another group"
     assert record.skipped[0].stage is PathStage.IN_TRAINING and record.skipped[0].by == "Rosa"
-    with pytest.raises(fp.PathError, match="unknown|no course module"):
+    with pytest.raises(fp.PathError, match="no course module"):
         fp.attend_module(store, ola, "juggling", BEGAN)
 
 
@@ -150,7 +150,7 @@ def test_sign_off_is_due_at_the_setting_with_one_of_each_kind(store: Store) -> N
     assert fp.path_view(store, sol, TODAY).sign_off_due
     fp.set_supervision_settings(store, shadowing=8)
     assert fp.path_view(store, sol, TODAY).missing == ("1 more shadowed session(s)",)
-    with pytest.raises(fp.PathError, match="cannot be kept"):
+    with pytest.raises(fp.PathError, match="from 1 to 100"):
         fp.set_supervision_settings(store, shadowing=0)
 
 
