@@ -47,7 +47,8 @@ class FacilitatorPathScreen(Screen[None]):
             yield Static("", id="path-title", classes="section-title", markup=False)
             yield Static("", id="path-summary", markup=False)
             table: DataTable[str] = DataTable(id="path-modules", cursor_type="row")
-            table.add_columns("Course module", "Attended")
+            table.add_column("Course module", width=58)
+            table.add_column("Attended", width=12)
             yield table
         yield Footer()
 

@@ -41,8 +41,16 @@ class FollowUpsScreen(Screen[None]):
             table: DataTable[str] = DataTable(
                 id="follow-ups", cursor_type="row", zebra_stripes=True
             )
-            table.add_columns("Session", "Group", "To follow up", "Owner", "Done")
+            for label, width in (
+                ("Session", 10),
+                ("Group", 12),
+                ("To follow up", 24),
+                ("Owner", 8),
+                ("Done", 11),
+            ):
+                table.add_column(label, width=width)
             yield table
+            yield Static("", id="follow-up-text", markup=False)
         yield Footer()
 
     def on_screen_resume(self) -> None:
@@ -65,13 +73,18 @@ class FollowUpsScreen(Screen[None]):
                 dates.day_in(row.session_date, days, today=today),
                 Text(groups.get(row.group_id, "")),
                 Text(row.text + (" (debrief)" if row.from_debrief else "")),
-                Text(names.get(row.owner_id or "", "nobody yet")),
+                Text(names.get(row.owner_id or "", "nobody")),
                 dates.date(row.done_on) if row.done_on else "",
                 key=f"{row.session_id}:{row.key}",
             )
         if not self._rows:
             table.add_row("", "", "Nothing to follow up.", "", "", key="none")
         table.move_cursor(row=min(max(keep, 0), max(table.row_count - 1, 0)))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The whole of the chosen follow-up, which the table may cut short."""
+        row = self._chosen()
+        self.query_one("#follow-up-text", Static).update(row.text if row else "")
 
     def _chosen(self) -> FollowUpRow | None:
         table = self.query_one("#follow-ups", DataTable)

@@ -36,7 +36,8 @@ class SupervisionScreen(Screen[None]):
             table: DataTable[str] = DataTable(
                 id="supervision-meetings", cursor_type="row", zebra_stripes=True
             )
-            table.add_columns("Date", "Who came", "Held by", "Topics")
+            for label, width in (("Date", 11), ("Who came", 18), ("Held by", 14), ("Topics", 23)):
+                table.add_column(label, width=width)
             yield table
         yield Footer()
 

@@ -13,6 +13,9 @@ from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.kinds import PathStage
 
+PEOPLE_COLUMNS = (("Name", 10), ("Stage", 23), ("Shadowed", 10), ("Supervision", 17), ("Open", 4))
+"""Columns that fit 80 columns; "Open" counts follow-ups they own that are not done."""
+
 
 class TeamScreen(Screen[None]):
     HELP_TITLE = "The team"
@@ -20,7 +23,7 @@ class TeamScreen(Screen[None]):
         "How many people can lead each kind of group the organisation runs, how many of them "
         "are experienced (so someone can shadow them), who is shadowing, and where the team "
         "is thin. Below, each facilitator: stage, shadowed sessions, last supervision and "
-        "follow-ups they own. Enter opens someone's path. The printable team sheet for "
+        "open follow-ups they own. Enter opens someone's path. The printable team sheet for "
         "supervision is `voicesgroup facilitator sheet --out FILE.pdf`."
     )
     BINDINGS = [
@@ -43,7 +46,8 @@ class TeamScreen(Screen[None]):
             people: DataTable[str] = DataTable(
                 id="team-people", cursor_type="row", zebra_stripes=True
             )
-            people.add_columns("Name", "Stage", "Shadowed", "Supervision", "Follow-ups")
+            for label, width in PEOPLE_COLUMNS:
+                people.add_column(label, width=width)
             yield people
         yield Footer()
 
@@ -71,8 +75,8 @@ class TeamScreen(Screen[None]):
             supervision = dates.date(view.last_supervision) if view.last_supervision else "none"
             people.add_row(
                 Text(view.name),
-                view.stage_words + (" · sign-off due" if view.sign_off_due else ""),
-                Text(view.shadowing_words() if view.stage is PathStage.SHADOWING else ""),
+                view.stage_words,
+                _shadowed(view),
                 supervision + (" (due)" if view.supervision_due else ""),
                 str(view.open_follow_ups or ""),
                 key=str(view.facilitator.id),
@@ -92,3 +96,11 @@ class TeamScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def _shadowed(view: fp.PathView) -> str:
+    """'4 of 6', with 'due' when sign-off is due (the kinds are on the path screen)."""
+    if view.stage is not PathStage.SHADOWING:
+        return ""
+    text = f"{view.shadowed.sessions} of {view.suggested}"
+    return f"{text} due" if view.sign_off_due else text

@@ -37,7 +37,7 @@ class PathStepDialog(ModalScreen[dict[str, str] | None]):
             yield Static(self.hint, classes="hint")
             for key, label, value in self.fields:
                 yield Label(label)
-                yield Input(value, id=f"step-{key}", max_length=500)
+                yield Input(value, id=f"step-{key}", max_length=500, compact=True)
             with Horizontal(classes="buttons"):
                 yield Button(self.confirm, id="keep", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -38,7 +38,7 @@ class SupervisionDialog(ModalScreen[bool]):
                 compact=True,
             )
             yield Label("General topics, one a line: never a member")
-            yield TextArea("", id="supervision-topics", compact=True, soft_wrap=True)
+            yield TextArea("", id="supervision-topics", soft_wrap=True)
             yield Static("", id="supervision-warning", classes="capture-warning", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Keep", id="keep", variant="primary", compact=True)
@@ -46,7 +46,7 @@ class SupervisionDialog(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#supervision-who", SelectionList).styles.height = 4
-        self.query_one("#supervision-topics", TextArea).styles.height = 4
+        self.query_one("#supervision-topics", TextArea).styles.height = 5
         self.query_one("#supervision-warning", Static).display = False
         self.query_one("#supervision-held-by", Input).focus()
 

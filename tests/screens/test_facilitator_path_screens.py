@@ -122,7 +122,7 @@ async def test_follow_ups_get_an_owner_and_are_done(make_app) -> None:
         await press(pilot, "f", "u")
         rows = cells(app, "#follow-ups")
         assert rows[0][2] == "Ask the venue about a quieter room (debrief)"
-        assert rows[0][3] == "nobody yet"
+        assert rows[0][3] == "nobody"
         await press(pilot, "o")
         assert cells(app, "#follow-ups")[0][3] == "Marcia"
         await press(pilot, "o")
