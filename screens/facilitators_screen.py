@@ -49,7 +49,7 @@ class FacilitatorsScreen(Screen[None]):
             table: DataTable[str] = DataTable(
                 id="facilitators", cursor_type="row", zebra_stripes=True
             )
-            table.add_columns("Name", "Training", "Status", "Availability")
+            table.add_columns("Name", "Path", "Status", "Availability")
             yield table
         yield Footer()
 
@@ -62,10 +62,15 @@ class FacilitatorsScreen(Screen[None]):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
+        from voicesgroup.facilitator_path import path_views
+
+        stages = {
+            view.facilitator.id: view.stage_words for view in path_views(self.app.store, today)
+        }
         for person in self._people:
             table.add_row(
                 person.display_name,
-                person.training.label,
+                stages.get(person.id, person.training.label),
                 "active" if person.active else "resting",
                 availability_words(person, today),
                 key=str(person.id),
