@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -497,7 +498,10 @@ def clean_topics(topics: Iterable[str]) -> list[str]:
     """Topics as kept: one line each, spaces tidied, empty ones left out."""
     cleaned = []
     for topic in topics:
-        text = " ".join(topic.split())
+        # Invisible format characters (zero-width joiners…) are dropped, so a name cannot hide
+        # from the name finder behind one.
+        visible = "".join(ch for ch in topic if unicodedata.category(ch) != "Cf")
+        text = " ".join(visible.split())
         if any(not ch.isprintable() for ch in text):
             raise PathError("A topic cannot hold control characters.")
         if len(text) > 500:

@@ -269,8 +269,10 @@ def test_supervision_topics_never_name_a_member(store: Store) -> None:
     with pytest.raises(fp.MemberNamed, match="Zoë") as refused:
         fp.add_supervision(store, TODAY, [rosa], "Jo (supervisor)", ["How zoe is getting on"])
     assert refused.value.name == "Zoë"
+    with pytest.raises(fp.MemberNamed, match="Zoë"):
+        fp.add_supervision(store, TODAY, [rosa], "Jo", ["a word with Zo\u200dë"])
     assert fp.supervision_meetings(store) == []
-    for hostile in (["a\x1b[31mred"], ["x" * 501]):
+    for hostile in (["a\x1b[31mred"], ["x" * 501], ["x" * 100_000]):
         with pytest.raises(fp.PathError):
             fp.add_supervision(store, TODAY, [rosa], "Jo", hostile)
     with pytest.raises(fp.PathError, match="who came"):
@@ -380,3 +382,16 @@ def test_the_path_as_json_holds_no_member_and_dates_as_iso(store: Store) -> None
     assert data["stage"] == "shadowing" and data["shadowing_from"] == "2026-09-01"
     assert data["skipped"][0]["reason"] == "did the course in 2025"
     assert data["may_lead"] is False
+
+
+def test_hostile_names_of_who_signs_or_holds_are_refused_cleanly(store: Store) -> None:
+    rosa = person(store, "Rosa")
+    sol = shadowing(store)
+    with pytest.raises(fp.PathError, match="control characters"):
+        fp.sign_off(store, sol, "Ro\x07sa", TODAY, reason="ready")
+    with pytest.raises(fp.PathError, match="cannot be kept"):
+        fp.add_supervision(store, TODAY, [rosa], "J\x1bo", [])
+    with pytest.raises(fp.PathError, match="cannot be kept"):
+        fp.add_supervision(store, TODAY, [rosa], "J" * 61, [])
+    assert fp.supervision_meetings(store) == []
+    assert store.facilitator(sol.id).training is T

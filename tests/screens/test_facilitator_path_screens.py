@@ -164,3 +164,24 @@ async def test_a_new_facilitator_starts_on_the_path(make_app) -> None:
         assert ola.training is TrainingStatus.IN_TRAINING  # interested: never leads
         record = path_record(store, ola.id)
         assert record is not None and record.stage.value == "interested"
+
+
+async def test_open_follow_ups_are_shown_as_the_next_session_starts(make_app) -> None:
+    import datetime as dt
+
+    from screens.session_screen import SessionScreen
+    from voicesgroup.models import Session
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        store = app.store
+        voices = next(group for group in store.groups() if group.name == "Tuesday Voices")
+        beliefs = next(group for group in store.groups() if group.name == "Thursday Beliefs")
+        for group in (beliefs, voices):
+            session = Session(group_id=group.id, date=dt.date(2026, 12, 1))
+            store.save_session(session)
+            app.push_screen(SessionScreen(session.id))
+            await pilot.pause()
+        told = notifications(app)
+        assert told.count("Ask the venue about a quieter room") == 1, "shown for another group"
+        assert any(item.title == "Still to follow up from before" for item in app._notifications)
