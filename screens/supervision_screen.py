@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
+from voicesgroup.models import SupervisionMeeting
 
 
 class SupervisionScreen(Screen[None]):
@@ -28,6 +31,11 @@ class SupervisionScreen(Screen[None]):
         Binding("escape", "back", "Back", id="back"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._meetings: list[SupervisionMeeting] = []
+        self._names: dict[UUID, str] = {}
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="list-screen"):
@@ -39,6 +47,7 @@ class SupervisionScreen(Screen[None]):
             for label, width in (("Date", 11), ("Who came", 18), ("Held by", 14), ("Topics", 23)):
                 table.add_column(label, width=width)
             yield table
+            yield Static("", id="supervision-detail", markup=False)
         yield Footer()
 
     def on_screen_resume(self) -> None:
@@ -54,7 +63,8 @@ class SupervisionScreen(Screen[None]):
         names = {person.id: person.display_name for person in store.facilitators()}
         table = self.query_one("#supervision-meetings", DataTable)
         table.clear()
-        meetings = fp.supervision_meetings(store)
+        meetings = self._meetings = fp.supervision_meetings(store)
+        self._names = names
         days = [meeting.on for meeting in meetings]
         for meeting in meetings:
             table.add_row(
@@ -64,6 +74,18 @@ class SupervisionScreen(Screen[None]):
                 Text("; ".join(meeting.topics)),
                 key=str(meeting.id),
             )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The whole of the chosen meeting, which the table may cut short."""
+        row = event.cursor_row
+        detail = ""
+        if 0 <= row < len(self._meetings):
+            meeting = self._meetings[row]
+            came = ", ".join(self._names.get(pid, "(removed)") for pid in meeting.facilitator_ids)
+            detail = f"Came: {came}. Held by {meeting.held_by}."
+            if meeting.topics:
+                detail += " Topics: " + "; ".join(meeting.topics)
+        self.query_one("#supervision-detail", Static).update(detail)
 
     def action_add(self) -> None:
         from screens.dialogs.supervision_dialog import SupervisionDialog
