@@ -9,7 +9,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
 from screens.widgets.form import Field, clear_messages, show_validation
-from voicesgroup.models import Facilitator, TrainingStatus
+from voicesgroup import facilitator_path
+from voicesgroup.kinds import PathStage
+from voicesgroup.models import Facilitator
 
 WOMAN_CHOICES = [("Not said", "unset"), ("Yes", "yes"), ("No", "no")]
 
@@ -51,16 +53,26 @@ class FacilitatorEditScreen(Screen[None]):
                 Input(person.display_name if person else "", id="display_name"),
                 name="display_name",
             )
-            yield Field(
-                "Training",
-                Select(
-                    [(status.label.capitalize(), status.value) for status in TrainingStatus],
-                    value=(person.training if person else TrainingStatus.TRAINED).value,
-                    allow_blank=False,
-                    id="training",
-                ),
-                name="training",
-            )
+            if person is None:
+                # Where a new person starts on the path; afterwards the path screen moves them.
+                yield Field(
+                    "Where they are on the path",
+                    Select(
+                        [(stage.label.capitalize(), stage.value) for stage in PathStage],
+                        value=PathStage.INTERESTED.value,
+                        allow_blank=False,
+                        id="training",
+                    ),
+                    name="training",
+                )
+            else:
+                stage = facilitator_path.path_view(self.app.store, person, self.app.today())
+                yield Static(
+                    f"Path: {stage.stage_words} (p on Facilitators for course, shadowing "
+                    "and sign-off)",
+                    classes="hint",
+                    markup=False,
+                )
             if self.asks_woman:
                 yield Field(
                     "A woman? (asked only for groups that want a woman facilitator)",
@@ -96,7 +108,6 @@ class FacilitatorEditScreen(Screen[None]):
     def action_save(self) -> None:
         changes = {
             "display_name": self.query_one("#display_name", Input).value,
-            "training": TrainingStatus(self.query_one("#training", Select).value),
             "active": self.query_one("#active", Checkbox).value,
         }
         if self.asks_woman:
@@ -110,6 +121,23 @@ class FacilitatorEditScreen(Screen[None]):
             show_validation(self, error, fallback="display_name")
             return
         clear_messages(self)
-        if self.app.attempt(lambda: self.app.store.save_facilitator(person)):
+        if self.app.attempt(lambda: self._save(person, stored is None)):
             self.notify(f"{person.display_name} saved.")
             self.dismiss()
+
+    def _save(self, person: Facilitator, new: bool) -> None:
+        """Save; a new person also starts on the path where the form says (the path service
+        sets their training status from it)."""
+        store = self.app.store
+        with store.batch():
+            store.save_facilitator(person)
+            if new:
+                stage = PathStage(self.query_one("#training", Select).value)
+                facilitator_path.begin(
+                    store,
+                    person,
+                    stage,
+                    self.app.today(),
+                    by="the coordinator",
+                    reason="where they were when added",
+                )

@@ -17,7 +17,9 @@ class FacilitatorsScreen(Screen[None]):
     HELP = (
         "Everyone who facilitates. Someone in training always works beside an experienced "
         "facilitator. V sets someone's availability for the rota: days they can't do, dates "
-        "off, the most sessions a month, and who they'd like (or rather not) to pair with."
+        "off, the most sessions a month, and who they'd like (or rather not) to pair with. "
+        "P shows someone's path (course, shadowing, sign-off); T the whole team's picture; "
+        "S supervision meetings; U follow-ups from sessions and debriefs."
     )
     BINDINGS = [
         Binding("a", "add", "Add", id="add-facilitator"),
@@ -29,6 +31,10 @@ class FacilitatorsScreen(Screen[None]):
             id="facilitator-availability",
             tooltip="Days, dates off, monthly limit and partners",
         ),
+        Binding("p", "path", "Path", id="facilitator-path", tooltip="Course, shadowing, sign-off"),
+        Binding("t", "team", "Team", id="facilitator-team", tooltip="Who can lead each kind"),
+        Binding("s", "supervision", "Supervision", id="facilitator-supervision"),
+        Binding("u", "follow_ups", "Follow-ups", id="facilitator-follow-ups"),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -43,7 +49,7 @@ class FacilitatorsScreen(Screen[None]):
             table: DataTable[str] = DataTable(
                 id="facilitators", cursor_type="row", zebra_stripes=True
             )
-            table.add_columns("Name", "Training", "Status", "Availability")
+            table.add_columns("Name", "Path", "Status", "Availability")
             yield table
         yield Footer()
 
@@ -56,10 +62,15 @@ class FacilitatorsScreen(Screen[None]):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
+        from voicesgroup.facilitator_path import path_views
+
+        stages = {
+            view.facilitator.id: view.stage_words for view in path_views(self.app.store, today)
+        }
         for person in self._people:
             table.add_row(
                 person.display_name,
-                person.training.label,
+                stages.get(person.id, person.training.label),
                 "active" if person.active else "resting",
                 availability_words(person, today),
                 key=str(person.id),
@@ -89,6 +100,32 @@ class FacilitatorsScreen(Screen[None]):
         table = self.query_one(DataTable)
         if self._people and table.cursor_row >= 0:
             self.app.push_screen(AvailabilityScreen(self._people[table.cursor_row]))
+
+    def action_path(self) -> None:
+        """The chosen facilitator's path: course, shadowing, sign-off, support."""
+        from screens.facilitator_path_screen import FacilitatorPathScreen
+
+        table = self.query_one(DataTable)
+        if self._people and table.cursor_row >= 0:
+            self.app.push_screen(FacilitatorPathScreen(self._people[table.cursor_row]))
+
+    def action_team(self) -> None:
+        """How many can lead each kind of group, and where the team is thin."""
+        from screens.team_screen import TeamScreen
+
+        self.app.push_screen(TeamScreen())
+
+    def action_supervision(self) -> None:
+        """Supervision meetings, and who is due."""
+        from screens.supervision_screen import SupervisionScreen
+
+        self.app.push_screen(SupervisionScreen())
+
+    def action_follow_ups(self) -> None:
+        """Follow-ups from sessions and debriefs, with owners."""
+        from screens.follow_ups_screen import FollowUpsScreen
+
+        self.app.push_screen(FollowUpsScreen())
 
     def action_back(self) -> None:
         self.dismiss()

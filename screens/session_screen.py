@@ -214,6 +214,20 @@ class SessionScreen(Screen[None]):
         self._show()
         attendance.focus()
         self.set_interval(1.0, self._tick)
+        self._tell_open_follow_ups()
+
+    def _tell_open_follow_ups(self) -> None:
+        """Follow-ups still open from this group's earlier sessions, for the facilitators."""
+        from voicesgroup.facilitator_path import open_before_session
+
+        runner = self._runner
+        waiting = open_before_session(runner.store, runner.group.id, runner.session.date)
+        if waiting:
+            lines = "\n".join(f"• {row.text}" for row in waiting[:3])
+            more = f"\n…and {len(waiting) - 3} more (Facilitators, u)" if len(waiting) > 3 else ""
+            self.notify(
+                lines + more, title="Still to follow up from before", markup=False, timeout=20
+            )
 
     @property
     def _runner(self) -> SessionRunner:

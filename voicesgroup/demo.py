@@ -161,6 +161,7 @@ def build_demo(
         _demo_sessions(store, groups, members, facilitators, today, rng)
         _demo_strategies(store, groups, members, today)
         _demo_notes(store, members, today)
+        _demo_facilitators_path(store, facilitators, today)
 
 
 def _demo_groups(today: dt.date) -> list[Group]:
@@ -378,3 +379,51 @@ def write_demo_file(path: Path, today: dt.date | None = None, *, with_rota: bool
         raise StoreError(f"{path} already exists; the demo data is written only to a new file.")
     with Store.open(path) as store:
         build_demo(store, today, with_rota=with_rota)
+
+
+def _demo_facilitators_path(store: Store, facilitators: list[Facilitator], today: dt.date) -> None:
+    """Sol part-way through shadowing, Priya signed off, supervision (Niall's is due) and one
+    follow-up from the latest debrief."""
+    from voicesgroup import facilitator_path as path
+    from voicesgroup.kinds import PathStage
+
+    by_name = {person.display_name: person for person in facilitators}
+    sol, priya = by_name["Sol"], by_name["Priya"]
+    path.begin(store, sol, PathStage.INTERESTED, today - dt.timedelta(days=200))
+    for number, module in enumerate(path.training_modules()):
+        if not module.optional:
+            on = today - dt.timedelta(days=180 - 7 * number)
+            path.attend_module(store, store.facilitator(sol.id), module.key, on)
+    ran = sorted(session.date for session in store.sessions() if sol.id in session.facilitator_ids)
+    # Four sessions shadowed so far: part-way to the suggested six.
+    start = ran[-4] if len(ran) >= 4 else today - dt.timedelta(days=60)
+    path.start_shadowing(store, store.facilitator(sol.id), start)
+    path.begin(
+        store,
+        priya,
+        PathStage.SIGNED_OFF,
+        today - dt.timedelta(days=400),
+        by="Rosa",
+        reason="trained and shadowed before this laptop kept the path",
+    )
+    everyone = [person for person in facilitators if person.display_name != "Niall"]
+    path.add_supervision(
+        store,
+        today - dt.timedelta(days=20),
+        everyone,
+        "Jo (external supervisor)",
+        ["Ending sessions on time", "Looking after ourselves over the winter"],
+    )
+    path.add_supervision(
+        store,
+        today - dt.timedelta(weeks=11),
+        [by_name["Niall"], by_name["Rosa"]],
+        "Jo (external supervisor)",
+        ["Co-facilitating when one of us is tired"],
+    )
+    latest = max(store.sessions(), key=lambda session: session.date, default=None)
+    if latest is not None and latest.debrief is not None:
+        answers = {**latest.debrief.answers, "follow_up": "Ask the venue about a quieter room"}
+        store.save_session(
+            latest.with_changes(debrief=latest.debrief.model_copy(update={"answers": answers}))
+        )

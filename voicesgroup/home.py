@@ -98,6 +98,9 @@ def due_items(store: Store, today: dt.date) -> list[str]:
     )
     if unchecked:
         items.append(f"{unchecked} support contact(s) to check before printing")
+    from voicesgroup.facilitator_counts import due_items as facilitators_due
+
+    items += facilitators_due(store, today)
     return items
 
 

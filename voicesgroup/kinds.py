@@ -124,3 +124,24 @@ def meeting_dates(
             found.append(day)
         day += dt.timedelta(days=7)
     return found
+
+
+class PathStage(StrEnum):
+    """Where a facilitator is on the path from first interest to leading groups."""
+
+    INTERESTED = "interested"
+    IN_TRAINING = "in_training"
+    SHADOWING = "shadowing"
+    SIGNED_OFF = "signed_off"
+
+    @property
+    def label(self) -> str:
+        return PATH_STAGE_LABELS[self]
+
+
+PATH_STAGE_LABELS = {
+    PathStage.INTERESTED: "interested",
+    PathStage.IN_TRAINING: "in training",
+    PathStage.SHADOWING: "shadowing",
+    PathStage.SIGNED_OFF: "signed off, may lead",
+}

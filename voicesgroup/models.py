@@ -20,6 +20,7 @@ from voicesgroup.kinds import (
     ConsentScope,
     Experience,
     Moment,
+    PathStage,
     RotaStatus,
     RoundMark,
     SessionStatus,
@@ -36,6 +37,7 @@ __all__ = [  # the kinds are part of what a record is made of, so they are impor
     "ConsentScope",
     "Experience",
     "Moment",
+    "PathStage",
     "RotaStatus",
     "RoundMark",
     "SessionStatus",
@@ -427,6 +429,76 @@ class Settings(BaseModel):
     debriefs_months: int = Field(default=24, ge=1, le=120)
     named_attendance_months: int = Field(default=24, ge=1, le=120)
     idle_lock_minutes: int = Field(default=10, ge=1, le=240)
+    shadowing_before_sign_off: int = Field(default=6, ge=1, le=100)
+    supervision_weeks: int = Field(default=8, ge=1, le=52)
+
+
+# -- the facilitators' path, supervision and follow-ups ------------------------------------------
+
+
+class ModuleAttended(BaseModel):
+    """One course module a facilitator attended (the modules are data/training_modules.toml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: Annotated[str, Field(min_length=1, max_length=60)]
+    on: dt.date
+
+
+class SkippedStep(BaseModel):
+    """A step of the path the coordinator skipped for someone, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stage: PathStage
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    by: Name
+    on: dt.date
+
+
+class FacilitatorPath(Record):
+    """One facilitator's path to leading: stage, modules attended, skips and the sign-off.
+
+    Shadowed sessions are not stored here: they are counted from the sessions actually run.
+    """
+
+    TABLE: ClassVar[str] = "facilitator_paths"
+    facilitator_id: UUID
+    stage: PathStage = PathStage.INTERESTED
+    shadowing_from: dt.date | None = Field(
+        default=None, description="Sessions run from this day on count as shadowed"
+    )
+    modules: list[ModuleAttended] = []
+    skipped: list[SkippedStep] = []
+    leads_kinds: list[Variant] = Field(
+        default=[], description="Kinds of group they will lead; empty means every kind run"
+    )
+    signed_off_by: Name | None = None
+    signed_off_on: dt.date | None = None
+
+
+class SupervisionMeeting(Record):
+    """A supervision meeting: when, who came, who held it, and general topics (no members)."""
+
+    TABLE: ClassVar[str] = "supervision"
+    on: dt.date
+    facilitator_ids: Annotated[list[UUID], Field(min_length=1)]
+    held_by: Name
+    topics: list[Annotated[str, Field(min_length=1, max_length=500)]] = []
+
+
+class FollowUpState(Record):
+    """Who owns a follow-up noted in a session or its debrief, and when it was done.
+
+    The words stay in the session (`Session.follow_ups`, the debrief's answer); `key` says
+    which one: "s0", "s1"… for those noted during the session, "d0"… for the debrief's lines.
+    """
+
+    TABLE: ClassVar[str] = "follow_ups"
+    session_id: UUID
+    key: Annotated[str, Field(pattern=r"^[sd][0-9]{1,4}$")]
+    owner_id: UUID | None = None
+    done_on: dt.date | None = None
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (
@@ -441,5 +513,8 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     RotaAssignment,
     SupportContact,
     AuditEntry,
+    FacilitatorPath,
+    SupervisionMeeting,
+    FollowUpState,
 )
 """Every kind of stored record, one table each."""

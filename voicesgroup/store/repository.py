@@ -80,6 +80,9 @@ TABLES = (
     "rota",
     "support_contacts",
     "audit",
+    "facilitator_paths",
+    "supervision",
+    "follow_ups",
 )
 """Every record table of a data file; each model names its own (`Record.TABLE`)."""
 SETTINGS_TABLE = "settings"
@@ -684,6 +687,19 @@ class Store:
         self.refuse_if_read_only()
         table = self._db.table(SETTINGS_TABLE, cache_size=0)
         table.upsert(Document(settings.model_dump(mode="json"), doc_id=1))
+
+    # -- records of the facilitators' path (the rules are in voicesgroup/facilitator_path.py) --
+
+    def records(self, model: type[RecordT], **equals: Any) -> list[RecordT]:
+        """Stored records of one kind, optionally those whose fields equal the given values."""
+        return self._where(model, **equals) if equals else self._all(model)
+
+    def save_record(self, record: Record) -> None:
+        """Save a record that no consent rule applies to (paths, supervision, follow-ups)."""
+        kinds = (models.FacilitatorPath, models.SupervisionMeeting, models.FollowUpState)
+        if not isinstance(record, kinds):
+            raise TypeError(f"{type(record).__name__} is saved through its own method")
+        self._put(record)
 
     # -- the audit log ---------------------------------------------------------------------
 

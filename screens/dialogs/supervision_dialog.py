@@ -1,0 +1,87 @@
+"""Keep one supervision meeting: date, who came, who held it, general topics (never a member)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, SelectionList, Static, TextArea
+
+from voicesgroup import dates
+from voicesgroup import facilitator_path as fp
+
+
+class SupervisionDialog(ModalScreen[bool]):
+    """Ctrl+S keeps the meeting; Escape drops it. A member's name in the topics is shown as a
+    warning while typing, and the meeting is not kept until it is gone."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "keep", "Keep", id="keep-supervision"),
+        Binding("escape", "cancel", "Cancel", id="cancel-supervision"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        people = self.app.store.facilitators(include_inactive=False)
+        with Vertical(classes="dialog", id="supervision-dialog"):
+            yield Static("A supervision meeting", classes="section-title")
+            with Horizontal(classes="row"):
+                yield Label("Date ")
+                yield Input(dates.iso(self.app.today()), id="supervision-on", compact=True)
+                yield Label(" held by ")
+                yield Input("", id="supervision-held-by", compact=True, max_length=60)
+            yield Label("Who came (Space ticks)")
+            yield SelectionList[str](
+                *[(person.display_name, str(person.id)) for person in people],
+                id="supervision-who",
+                compact=True,
+            )
+            yield Label("General topics, one a line: never a member")
+            yield TextArea("", id="supervision-topics", soft_wrap=True)
+            yield Static("", id="supervision-warning", classes="capture-warning", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Keep", id="keep", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#supervision-who", SelectionList).styles.height = 4
+        self.query_one("#supervision-topics", TextArea).styles.height = 5
+        self.query_one("#supervision-warning", Static).display = False
+        self.query_one("#supervision-held-by", Input).focus()
+
+    def _topics(self) -> list[str]:
+        return self.query_one("#supervision-topics", TextArea).text.splitlines()
+
+    @on(TextArea.Changed)
+    def _check_names(self) -> None:
+        warning = self.query_one("#supervision-warning", Static)
+        name = fp.named_member(self.app.store, self._topics())
+        warning.update(
+            f"! “{name}” is a member's name. Supervision keeps general topics only." if name else ""
+        )
+        warning.display = bool(name)
+
+    def action_keep(self) -> None:
+        store = self.app.store
+        chosen = set(self.query_one("#supervision-who", SelectionList).selected)
+        people = [person for person in store.facilitators() if str(person.id) in chosen]
+        held_by = self.query_one("#supervision-held-by", Input).value
+        on_text = self.query_one("#supervision-on", Input).value
+
+        def keep() -> None:
+            fp.add_supervision(
+                store, fp.parse_day(on_text, "meeting date"), people, held_by, self._topics()
+            )
+
+        if self.app.attempt(keep):
+            self.notify("Supervision meeting kept.")
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#keep")
+    def _keep(self) -> None:
+        self.action_keep()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

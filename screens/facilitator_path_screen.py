@@ -1,0 +1,260 @@
+"""One facilitator's path: the course, shadowing counted from sessions run, sign-off, support."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from voicesgroup import dates
+from voicesgroup import facilitator_path as fp
+from voicesgroup.kinds import PathStage
+from voicesgroup.models import Facilitator
+
+
+class FacilitatorPathScreen(Screen[None]):
+    HELP_TITLE = "A facilitator's path"
+    HELP = (
+        "The path from interested, through the course and shadowing, to signed off to lead. "
+        "Shadowed sessions are counted from the sessions actually run, with the facilitators "
+        "recorded at the end: nobody types them in. The rota never makes someone lead before "
+        "sign-off and always puts them beside an experienced lead.\n\n"
+        "m marks the chosen module attended today; n takes the next step (a step skipped needs "
+        "a reason, which is kept); o signs them off to lead; x marks a signed-off facilitator "
+        "experienced (may lead beside someone shadowing) or not; b notes that they need a "
+        "break: the days become dates off, no reason asked."
+    )
+    BINDINGS = [
+        Binding("m", "attended", "Attended", id="module-attended"),
+        Binding("n", "next_step", "Next step", id="path-next-step"),
+        Binding("o", "sign_off", "Sign off", id="path-sign-off"),
+        Binding("x", "experienced", "Experienced", id="path-experienced", show=False),
+        Binding("b", "take_break", "Break", id="path-break"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, person: Facilitator) -> None:
+        super().__init__()
+        self.person = person
+        self.view: fp.PathView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="list-screen"):
+            yield Static("", id="path-title", classes="section-title", markup=False)
+            yield Static("", id="path-summary", markup=False)
+            table: DataTable[str] = DataTable(id="path-modules", cursor_type="row")
+            table.add_column("Course module", width=58)
+            table.add_column("Attended", width=12)
+            yield table
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        store = self.app.store
+        today = self.app.today()
+        self.person = store.facilitator(self.person.id)
+        view = self.view = fp.path_view(store, self.person, today)
+        self.query_one("#path-title", Static).update(f"{view.name}: {view.stage_words}")
+        self.query_one("#path-summary", Static).update("\n".join(summary_lines(view)))
+        table = self.query_one("#path-modules", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for module, on in view.modules:
+            when = dates.date(on) if on else ("optional" if module.optional else "not yet")
+            table.add_row(Text(module.title), when, key=module.key)
+        table.move_cursor(row=min(max(keep, 0), max(table.row_count - 1, 0)))
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _change(self, change, done: str) -> None:
+        if self.app.attempt(change):
+            self.notify(done, markup=False)
+            self.refresh_data()
+
+    def action_attended(self) -> None:
+        """Mark the chosen course module attended today."""
+        table = self.query_one("#path-modules", DataTable)
+        if self.view is None or not self.view.modules or table.cursor_row < 0:
+            return
+        module, _ = self.view.modules[table.cursor_row]
+        today = self.app.today()
+        self._change(
+            lambda: fp.attend_module(self.app.store, self.person, module.key, today),
+            f"{module.title}: attended {dates.date(today)}.",
+        )
+
+    def action_next_step(self) -> None:
+        """Start the course, start shadowing, or sign off, whichever comes next."""
+        if self.view is None:
+            return
+        store, today = self.app.store, self.app.today()
+        stage = self.view.stage
+        if stage is PathStage.INTERESTED:
+            self._change(
+                lambda: fp.start_training(store, self.person, today),
+                f"{self.person.display_name} has started the course.",
+            )
+        elif stage is PathStage.IN_TRAINING:
+            record = fp.path_record(store, self.person.id)
+            missing = fp.modules_missing(store, record) if record else []
+            if not missing:
+                self._change(
+                    lambda: fp.start_shadowing(store, self.person, today),
+                    f"{self.person.display_name} is shadowing from today.",
+                )
+                return
+            self._ask_skip(len(missing))
+        elif stage is PathStage.SHADOWING:
+            self.action_sign_off()
+        else:
+            self.notify(f"{self.person.display_name} is signed off and may lead.", markup=False)
+
+    def _ask_skip(self, missing: int) -> None:
+        from screens.dialogs.path_step_dialog import PathStepDialog
+
+        store, today = self.app.store, self.app.today()
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers is not None:
+                self._change(
+                    lambda: fp.start_shadowing(
+                        store, self.person, today, by=answers["by"], reason=answers["reason"]
+                    ),
+                    f"{self.person.display_name} is shadowing from today.",
+                )
+
+        self.app.push_screen(
+            PathStepDialog(
+                "Start shadowing before the course is finished?",
+                f"{missing} course module(s) not attended yet. Skipping them is kept on "
+                "their path with the reason and who decided.",
+                [("by", "Who decided", ""), ("reason", "Why", "")],
+                confirm="Start shadowing",
+            ),
+            answered,
+        )
+
+    def action_sign_off(self) -> None:
+        """Sign them off to lead: by whom (today's date); a reason if it is early."""
+        from screens.dialogs.path_step_dialog import PathStepDialog
+
+        if self.view is None:
+            return
+        if self.view.stage is not PathStage.SHADOWING:
+            self.notify(
+                f"{self.person.display_name} is {self.view.stage.label}: sign-off follows "
+                "shadowing.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        store, today = self.app.store, self.app.today()
+        early = "; ".join(self.view.missing)
+        hint = (
+            "The suggested shadowing is done. From now on the rota may make them lead."
+            if not early
+            else f"Still suggested first: {early}. Signing off now needs a reason."
+        )
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers is not None:
+                self._change(
+                    lambda: fp.sign_off(
+                        store, self.person, answers["by"], today, reason=answers["reason"]
+                    ),
+                    f"{self.person.display_name} is signed off and may lead.",
+                )
+
+        self.app.push_screen(
+            PathStepDialog(
+                f"Sign {self.person.display_name} off to lead",
+                hint,
+                [("by", "Signed off by", ""), ("reason", "Reason (only when early)", "")],
+                confirm="Sign off",
+            ),
+            answered,
+        )
+
+    def action_experienced(self) -> None:
+        """Mark a signed-off facilitator experienced, or no longer."""
+        if self.view is None:
+            return
+        wanted = not self.view.experienced
+        words = "experienced" if wanted else "no longer marked experienced"
+        self._change(
+            lambda: fp.set_experienced(self.app.store, self.person, wanted),
+            f"{self.person.display_name} is {words}.",
+        )
+
+    def action_take_break(self) -> None:
+        """They need a break: dates off the rota honours, no reason asked."""
+        from screens.dialogs.path_step_dialog import PathStepDialog
+
+        today = self.app.today()
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers is None:
+                return
+
+            def change() -> None:
+                start = fp.parse_day(answers["start"], "first day")
+                end = fp.parse_day(answers["end"], "last day")
+                fp.take_break(self.app.store, self.person, start, end)
+
+            self._change(change, "The break is noted; the rota leaves them out on those days.")
+
+        self.app.push_screen(
+            PathStepDialog(
+                f"A break for {self.person.display_name}",
+                "No reason is asked. The days become dates off, which the rota honours.",
+                [
+                    ("start", "First day (YYYY-MM-DD)", dates.iso(today)),
+                    ("end", "Last day (YYYY-MM-DD)", ""),
+                ],
+                confirm="Keep the break",
+            ),
+            answered,
+        )
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def summary_lines(view: fp.PathView) -> list[str]:
+    """The path in a few lines of plain text."""
+    attended = sum(1 for _, on in view.modules if on)
+    lines = [f"Course: {attended} of {len(view.modules)} modules attended"]
+    if view.stage is PathStage.SHADOWING:
+        beside = ", ".join(f"{name} {count}" for name, count in view.shadowed_beside)
+        lines.append(
+            f"Shadowed: {view.shadowing_words()}" + (f" · beside {beside}" if beside else "")
+        )
+        lines.append(
+            "Sign-off to lead is due (o)."
+            if view.sign_off_due
+            else "Before sign-off: " + "; ".join(view.missing)
+        )
+    record = view.record
+    if record is not None and record.signed_off_on is not None:
+        lines.append(f"Signed off by {record.signed_off_by} on {dates.date(record.signed_off_on)}")
+    elif view.may_lead:
+        lines.append("Leading since before this record was kept")
+    kinds = ", ".join(variant.label for variant in view.kinds) or "every kind run"
+    lines.append(f"Will lead: {kinds}")
+    supervision = dates.date(view.last_supervision) if view.last_supervision else "none yet"
+    lines.append(
+        f"Last supervision: {supervision}"
+        + (" (due)" if view.supervision_due else "")
+        + f" · open follow-ups they own: {view.open_follow_ups}"
+    )
+    for span in view.breaks:
+        lines.append(f"Taking a break: {dates.date(span.start)} to {dates.date(span.end)}")
+    for step in record.skipped if record else []:
+        lines.append(f"Skipped {step.stage.label}: {step.reason} ({step.by})")
+    return lines

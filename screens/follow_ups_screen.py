@@ -1,0 +1,122 @@
+"""Follow-ups from sessions and debriefs: who takes each on, and when it was done."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from voicesgroup import dates
+from voicesgroup import facilitator_path as fp
+from voicesgroup.facilitator_counts import FollowUpRow
+
+
+class FollowUpsScreen(Screen[None]):
+    HELP_TITLE = "Follow-ups"
+    HELP = (
+        "Everything noted to follow up, during a session (f) or in the debrief, from every "
+        "group, newest first. o gives it to the next facilitator (again to pass it on, and "
+        "after the last to nobody); d marks it done today, or open again; a shows the done ones "
+        "too. Open follow-ups are listed on Home and when the group's next session starts."
+    )
+    BINDINGS = [
+        Binding("o", "owner", "Owner", id="follow-up-owner"),
+        Binding("d", "done", "Done", id="follow-up-done"),
+        Binding("a", "show_all", "Open / all", id="follow-ups-all"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[FollowUpRow] = []
+        self.show_done = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="list-screen"):
+            yield Static("Follow-ups still open", id="follow-ups-title", classes="section-title")
+            table: DataTable[str] = DataTable(
+                id="follow-ups", cursor_type="row", zebra_stripes=True
+            )
+            for label, width in (
+                ("Session", 10),
+                ("Group", 12),
+                ("To follow up", 24),
+                ("Owner", 8),
+                ("Done", 11),
+            ):
+                table.add_column(label, width=width)
+            yield table
+            yield Static("", id="follow-up-text", markup=False)
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        store = self.app.store
+        groups = {str(group.id): group.name for group in store.groups(include_archived=True)}
+        names = {str(person.id): person.display_name for person in store.facilitators()}
+        self._rows = fp.follow_up_list(store, open_only=not self.show_done)
+        title = "All follow-ups" if self.show_done else "Follow-ups still open"
+        self.query_one("#follow-ups-title", Static).update(title)
+        table = self.query_one("#follow-ups", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        days = [row.session_date for row in self._rows]
+        today = self.app.today()
+        for row in self._rows:
+            table.add_row(
+                dates.day_in(row.session_date, days, today=today),
+                Text(groups.get(row.group_id, "")),
+                Text(row.text + (" (debrief)" if row.from_debrief else "")),
+                Text(names.get(row.owner_id or "", "nobody")),
+                dates.date(row.done_on) if row.done_on else "",
+                key=f"{row.session_id}:{row.key}",
+            )
+        if not self._rows:
+            table.add_row("", "", "Nothing to follow up.", "", "", key="none")
+        table.move_cursor(row=min(max(keep, 0), max(table.row_count - 1, 0)))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The whole of the chosen follow-up, which the table may cut short."""
+        row = self._chosen()
+        self.query_one("#follow-up-text", Static).update(row.text if row else "")
+
+    def _chosen(self) -> FollowUpRow | None:
+        table = self.query_one("#follow-ups", DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return None
+        return self._rows[table.cursor_row]
+
+    def action_owner(self) -> None:
+        """Give the follow-up to the next facilitator in the list (after the last: nobody)."""
+        row = self._chosen()
+        if row is None:
+            return
+        people = self.app.store.facilitators(include_inactive=False)
+        ids = [str(person.id) for person in people]
+        at = ids.index(row.owner_id) + 1 if row.owner_id in ids else 0
+        owner = people[at] if at < len(people) else None
+        if self.app.attempt(lambda: fp.set_owner(self.app.store, row, owner)):
+            self.refresh_data()
+
+    def action_done(self) -> None:
+        """Done today, or open again."""
+        row = self._chosen()
+        if row is None:
+            return
+        on = None if row.done_on else self.app.today()
+        if self.app.attempt(lambda: fp.mark_done(self.app.store, row, on)):
+            self.notify("Marked done." if on else "Open again.")
+            self.refresh_data()
+
+    def action_show_all(self) -> None:
+        self.show_done = not self.show_done
+        self.refresh_data()
+
+    def action_back(self) -> None:
+        self.dismiss()

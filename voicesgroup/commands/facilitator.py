@@ -1,0 +1,278 @@
+"""`voicesgroup facilitator …`: the path to leading, sign-off, supervision, the team sheet.
+
+Every rule is in `voicesgroup.facilitator_path`; these commands read arguments and print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from voicesgroup.cli import CommandError, add_command, open_store, print_table
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `facilitator show|sign-off|break|team|sheet|settings|supervision add|list`."""
+    facilitator = add_command(
+        commands, "facilitator", _needs_action, "a facilitator's path, sign-off and supervision"
+    )
+    actions = facilitator.add_subparsers(title="actions", metavar="ACTION")
+
+    def action(parent, name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        parser = parent.add_parser(name, help=help_text, description=help_text)
+        parser.add_argument(
+            "--db", metavar="PATH", default=argparse.SUPPRESS, help="the data file to use"
+        )
+        parser.set_defaults(handler=handler)
+        return parser
+
+    def who(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--facilitator", required=True, metavar="NAME", help="their name, or id if two share it"
+        )
+
+    show = action(actions, "show", cmd_show, "a facilitator's path so far")
+    who(show)
+    show.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    sign = action(actions, "sign-off", cmd_sign_off, "sign a facilitator off to lead groups")
+    who(sign)
+    sign.add_argument("--by", required=True, metavar="NAME", help="who signs them off")
+    sign.add_argument("--on", metavar="DATE", help="the day, YYYY-MM-DD (default: today)")
+    sign.add_argument(
+        "--reason", default="", help="needed when the suggested shadowing is not done yet"
+    )
+    sign.add_argument("--yes", action="store_true", help="confirm: from now on they may lead")
+
+    rest = action(actions, "break", cmd_break, "note that a facilitator needs a break (dates off)")
+    who(rest)
+    rest.add_argument("--from", dest="start", required=True, metavar="DATE", help="YYYY-MM-DD")
+    rest.add_argument("--to", dest="end", required=True, metavar="DATE", help="YYYY-MM-DD")
+
+    team = action(actions, "team", cmd_team, "how many can lead each kind of group")
+    team.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    sheet = action(actions, "sheet", cmd_sheet, "print the team sheet for supervision (PDF)")
+    sheet.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")
+    sheet.add_argument("--paper", choices=("a4", "letter"), default="a4")
+
+    tune = action(actions, "settings", cmd_settings, "shadowing before sign-off, supervision")
+    tune.add_argument(
+        "--shadowing", type=int, metavar="N", help="shadowed sessions suggested before sign-off"
+    )
+    tune.add_argument(
+        "--supervision-weeks", type=int, metavar="N", help="supervision is due after N weeks"
+    )
+
+    supervision = action(actions, "supervision", _needs_supervision, "supervision meetings")
+    meetings = supervision.add_subparsers(title="actions", metavar="ACTION")
+    add = action(meetings, "add", cmd_supervision_add, "keep a supervision meeting")
+    add.add_argument("--on", metavar="DATE", help="the day, YYYY-MM-DD (default: today)")
+    add.add_argument(
+        "--facilitator",
+        required=True,
+        action="append",
+        metavar="NAME",
+        help="who came (repeat for each)",
+    )
+    add.add_argument("--held-by", required=True, metavar="NAME", help="who held it")
+    add.add_argument(
+        "--topic",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="a general topic, never a member (repeat for each)",
+    )
+    listing = action(meetings, "list", cmd_supervision_list, "supervision meetings, newest first")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def _needs_action(args: argparse.Namespace) -> int:
+    raise CommandError(
+        "say what to do: voicesgroup facilitator show|sign-off|break|team|sheet|settings|"
+        "supervision (see --help)"
+    )
+
+
+def _needs_supervision(args: argparse.Namespace) -> int:
+    raise CommandError("say what to do: voicesgroup facilitator supervision add|list")
+
+
+def _day(text: str | None, what: str) -> dt.date:
+    from voicesgroup.facilitator_path import parse_day
+
+    return parse_day(text, what) if text else dt.date.today()
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from voicesgroup import dates
+    from voicesgroup.facilitator_path import path_view
+
+    today = dt.date.today()
+    with open_store(args, readonly=True) as store:
+        view = path_view(store, store.find_facilitator(args.facilitator), today)
+    if args.json:
+        print(json.dumps(view.as_json(), ensure_ascii=False, indent=2))
+        return 0
+    lines = [f"{view.name}: {view.stage_words}"]
+    attended = [(m, on) for m, on in view.modules if on]
+    lines.append(f"Course modules: {len(attended)} of {len(view.modules)} attended")
+    for module, on in view.modules:
+        mark = dates.date(on) if on else ("optional" if module.optional else "not yet")
+        lines.append(f"  {module.title}: {mark}")
+    if view.stage.value == "shadowing":
+        lines.append(f"Shadowed sessions: {view.shadowing_words()}")
+        for name, count in view.shadowed_beside:
+            lines.append(f"  beside {name}: {count}")
+        if view.sign_off_due:
+            lines.append("Sign-off to lead is due.")
+        else:
+            lines.append("Before sign-off: " + "; ".join(view.missing))
+    record = view.record
+    if record and record.signed_off_on:
+        lines.append(f"Signed off by {record.signed_off_by} on {dates.date(record.signed_off_on)}")
+    for step in record.skipped if record else []:
+        lines.append(
+            f"Skipped {step.stage.label}: {step.reason} ({step.by}, {dates.date(step.on)})"
+        )
+    lines.append(
+        "Last supervision: "
+        + (dates.date(view.last_supervision) if view.last_supervision else "none yet")
+        + (" (due)" if view.supervision_due else "")
+    )
+    lines.append(f"Open follow-ups they own: {view.open_follow_ups}")
+    for span in view.breaks:
+        lines.append(f"On a break: {dates.date(span.start)} to {dates.date(span.end)}")
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_sign_off(args: argparse.Namespace) -> int:
+    from voicesgroup import dates
+    from voicesgroup.facilitator_path import sign_off
+
+    on = _day(args.on, "sign-off date")
+    with open_store(args) as store:
+        person = store.find_facilitator(args.facilitator)
+        if not args.yes:
+            raise CommandError(
+                f"this signs {person.display_name} off to lead groups; add --yes to confirm"
+            )
+        sign_off(store, person, args.by, on, reason=args.reason)
+    print(f"{person.display_name} signed off to lead by {args.by.strip()} on {dates.date(on)}.")
+    return 0
+
+
+def cmd_break(args: argparse.Namespace) -> int:
+    from voicesgroup import dates
+    from voicesgroup.facilitator_path import take_break
+
+    start, end = _day(args.start, "first day"), _day(args.end, "last day")
+    with open_store(args) as store:
+        person = take_break(store, store.find_facilitator(args.facilitator), start, end)
+    print(
+        f"{person.display_name} is off from {dates.date(start)} to {dates.date(end)}; "
+        "the rota leaves them out."
+    )
+    return 0
+
+
+def cmd_team(args: argparse.Namespace) -> int:
+    from voicesgroup.facilitator_path import team_picture
+
+    with open_store(args, readonly=True) as store:
+        picture = team_picture(store, dt.date.today())
+    if args.json:
+        data = {
+            "kinds": [
+                {
+                    "kind": cover.variant.value,
+                    "can_lead": list(cover.can_lead),
+                    "experienced": list(cover.experienced),
+                    "shadowing": list(cover.shadowing),
+                    "thin": cover.thin,
+                }
+                for cover in picture.kinds
+            ],
+            "thin": picture.thin_words(),
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print_table(
+        [{"kind of group": cover.variant.label, "cover": cover.words()} for cover in picture.kinds]
+    )
+    for sentence in picture.thin_words():
+        print(sentence)
+    return 0
+
+
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from voicesgroup.handouts import write_pdf
+    from voicesgroup.team_sheet import team_sheet_pdf
+
+    out = Path(args.out).expanduser()
+    with open_store(args) as store:
+        data = store.path.resolve()
+        target = out.resolve()
+        if target in (data, data.with_name(data.name + ".lock")) or target.is_relative_to(
+            data.with_name(data.name + ".backups")
+        ):
+            raise CommandError("the team sheet cannot be written over the data file or its backups")
+        pdf = team_sheet_pdf(store, dt.date.today(), paper=args.paper)
+        path = write_pdf(out, pdf)
+        store.audit("printed", "team sheet")
+    print(f"Wrote {path}")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from voicesgroup.facilitator_path import set_supervision_settings
+
+    with open_store(args) as store:
+        if args.shadowing is not None or args.supervision_weeks is not None:
+            set_supervision_settings(store, shadowing=args.shadowing, weeks=args.supervision_weeks)
+        settings = store.settings()
+    print(
+        f"Sign-off is suggested after {settings.shadowing_before_sign_off} shadowed sessions; "
+        f"supervision is due after {settings.supervision_weeks} weeks."
+    )
+    return 0
+
+
+def cmd_supervision_add(args: argparse.Namespace) -> int:
+    from voicesgroup import dates
+    from voicesgroup.facilitator_path import add_supervision
+
+    on = _day(args.on, "meeting date")
+    with open_store(args) as store:
+        people = [store.find_facilitator(name) for name in args.facilitator]
+        meeting = add_supervision(store, on, people, args.held_by, args.topic)
+    names = ", ".join(person.display_name for person in people)
+    print(f"Supervision on {dates.date(meeting.on)} kept ({names}).")
+    return 0
+
+
+def cmd_supervision_list(args: argparse.Namespace) -> int:
+    from voicesgroup import dates
+    from voicesgroup.facilitator_path import supervision_meetings
+
+    with open_store(args, readonly=True) as store:
+        names = {person.id: person.display_name for person in store.facilitators()}
+        rows = [
+            {
+                "on": dates.iso(meeting.on) if args.json else dates.date(meeting.on),
+                "came": ", ".join(names.get(pid, "(removed)") for pid in meeting.facilitator_ids),
+                "held by": meeting.held_by,
+                "topics": "; ".join(meeting.topics),
+            }
+            for meeting in supervision_meetings(store)
+        ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print_table(rows)
+    sys.stdout.flush()
+    return 0

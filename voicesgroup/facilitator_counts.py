@@ -1,0 +1,256 @@
+"""The facilitators' path counted from the stored documents: shadowed sessions, what is due.
+
+These are the rules of the path that need only counting, kept where the home screen can use
+them before pydantic and the models load (see voicesgroup/home.py). `facilitator_path` is the
+service built on them: it reads and writes the records and is what screens and commands call.
+
+- A shadowed session is a session that was run (ended) with the facilitator among those
+  recorded at its end, on or after the day they began shadowing and before their sign-off.
+  It is never typed in.
+- Sign-off is suggested once someone shadowing has shadowed the set number of sessions
+  (`shadowing_before_sign_off`, default 6) and at least one of each kind of group they will
+  lead.
+- Supervision is due for everyone shadowing or leading whose last supervision meeting is
+  older than `supervision_weeks` (default 8), or who has had none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from voicesgroup.kinds import PathStage, SessionStatus, TrainingStatus, Variant
+
+if TYPE_CHECKING:
+    from voicesgroup.store import Store
+
+Document = Mapping[str, Any]
+
+SHADOWING_BEFORE_SIGN_OFF = 6
+"""Default of the setting `shadowing_before_sign_off`."""
+SUPERVISION_WEEKS = 8
+"""Default of the setting `supervision_weeks`."""
+LISTED_ON_HOME = 3
+"""Facilitators named one by one in a line of Home's Due box; more are summed up."""
+FOLLOW_UP_FIELD = "follow_up"
+"""The debrief question whose answer (one line each) holds follow-ups."""
+
+
+def setting(store: Store, name: str, default: int) -> int:
+    """A path setting as stored, or its default (read without loading the models)."""
+    for document in store.documents("settings"):
+        value = document.get(name)
+        if isinstance(value, int):
+            return value
+    return default
+
+
+@dataclass(frozen=True)
+class Shadowed:
+    """The sessions one facilitator shadowed: how many, of which kinds, beside whom."""
+
+    sessions: int = 0
+    by_kind: Mapping[Variant, int] = field(default_factory=dict)
+    by_lead: Mapping[str, int] = field(default_factory=dict)
+    """Facilitator id of the other person recorded → sessions together."""
+
+
+def effective_path(facilitator: Document, path: Document | None) -> Document:
+    """Someone's stored path, or for someone who facilitated before the path was kept, the
+    path their training status implies: in training means shadowing, every session run with
+    them counting; otherwise signed off."""
+    if path is not None:
+        return path
+    if facilitator.get("training") == TrainingStatus.IN_TRAINING.value:
+        return {"stage": PathStage.SHADOWING.value, "shadowing_from": LEGACY_SHADOWING_FROM}
+    return {"stage": PathStage.SIGNED_OFF.value}
+
+
+LEGACY_SHADOWING_FROM = dt.date.min.isoformat()
+
+
+def stage_of(path: Document) -> PathStage:
+    """The stage of a path (see `effective_path`)."""
+    return PathStage(path["stage"])
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def shadowed_by(
+    facilitator_id: str,
+    path: Document,
+    sessions: Iterable[Document],
+    variant_of_group: Mapping[str, Variant],
+) -> Shadowed:
+    """Count the sessions run that `facilitator_id` shadowed (see the module's rule)."""
+    start = _day(path.get("shadowing_from"))
+    if start is None:
+        return Shadowed()
+    until = _day(path.get("signed_off_on"))
+    kinds: Counter[Variant] = Counter()
+    leads: Counter[str] = Counter()
+    total = 0
+    for session in sessions:
+        if session["status"] != SessionStatus.ENDED.value:
+            continue
+        people = session["facilitator_ids"]
+        if facilitator_id not in people:
+            continue
+        day = dt.date.fromisoformat(session["date"])
+        if day < start or (until is not None and day >= until):
+            continue
+        total += 1
+        variant = variant_of_group.get(session["group_id"])
+        if variant is not None:
+            kinds[variant] += 1
+        for other in people:
+            if other != facilitator_id:
+                leads[other] += 1
+    return Shadowed(total, dict(kinds), dict(leads))
+
+
+def kinds_run(groups: Iterable[Document]) -> list[Variant]:
+    """The kinds of group the organisation runs now (active groups), in a fixed order."""
+    running = {Variant(group["variant"]) for group in groups if not group["archived"]}
+    return [variant for variant in Variant if variant in running]
+
+
+def kinds_to_lead(path: Document, running: list[Variant]) -> list[Variant]:
+    """The kinds someone will lead: those chosen on their path, else every kind run."""
+    chosen = [Variant(value) for value in path.get("leads_kinds") or []]
+    return chosen or list(running)
+
+
+def missing_for_sign_off(
+    shadowed: Shadowed, wanted_kinds: Iterable[Variant], suggested: int
+) -> list[str]:
+    """What is still missing before sign-off is suggested, in plain words (empty: due)."""
+    missing = []
+    if shadowed.sessions < suggested:
+        missing.append(f"{suggested - shadowed.sessions} more shadowed session(s)")
+    for variant in wanted_kinds:
+        if not shadowed.by_kind.get(variant):
+            missing.append(f"one {variant.label.lower()} group")
+    return missing
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= LISTED_ON_HOME:
+        return ", ".join(names)
+    return f"{', '.join(names[:LISTED_ON_HOME])} and {len(names) - LISTED_ON_HOME} more"
+
+
+def last_supervision(store: Store) -> dict[str, dt.date]:
+    """Facilitator id → the day of their latest supervision meeting."""
+    latest: dict[str, dt.date] = {}
+    for meeting in store.documents("supervision"):
+        day = dt.date.fromisoformat(meeting["on"])
+        for person in meeting["facilitator_ids"]:
+            if person not in latest or latest[person] < day:
+                latest[person] = day
+    return latest
+
+
+def supervision_overdue(last: dt.date | None, today: dt.date, weeks: int) -> bool:
+    """Whether someone's supervision is due: none yet, or the last is older than `weeks`."""
+    return last is None or (today - last).days > weeks * 7
+
+
+def due_items(store: Store, today: dt.date) -> list[str]:
+    """Lines for Home's Due box: sign-offs due, supervision due, follow-ups still open."""
+    paths = {path["facilitator_id"]: path for path in store.documents("facilitator_paths")}
+    groups = list(store.documents("groups"))
+    variant_of_group = {group["id"]: Variant(group["variant"]) for group in groups}
+    running = kinds_run(groups)
+    sessions = list(store.documents("sessions"))
+    suggested = setting(store, "shadowing_before_sign_off", SHADOWING_BEFORE_SIGN_OFF)
+    weeks = setting(store, "supervision_weeks", SUPERVISION_WEEKS)
+    latest = last_supervision(store)
+    sign_off: list[str] = []
+    supervision: list[str] = []
+    people = sorted(
+        (person for person in store.documents("facilitators") if person["active"]),
+        key=lambda person: person["display_name"].casefold(),
+    )
+    for person in people:
+        path = effective_path(person, paths.get(person["id"]))
+        stage = stage_of(path)
+        if stage is PathStage.SHADOWING:
+            shadowed = shadowed_by(person["id"], path, sessions, variant_of_group)
+            if not missing_for_sign_off(shadowed, kinds_to_lead(path, running), suggested):
+                sign_off.append(person["display_name"])
+        if stage in (PathStage.SHADOWING, PathStage.SIGNED_OFF) and supervision_overdue(
+            latest.get(person["id"]), today, weeks
+        ):
+            supervision.append(person["display_name"])
+    items = [f"{name}: sign-off to lead is due (f, then p)" for name in sign_off]
+    if supervision:
+        items.append(f"Supervision due for {_names(supervision)} (f, then s)")
+    open_by_group = Counter(item.group_id for item in follow_ups(store) if item.done_on is None)
+    names = {group["id"]: group["name"] for group in groups}
+    for group_id, count in sorted(open_by_group.items(), key=lambda kv: names.get(kv[0], "")):
+        if group_id in names:
+            items.append(f"{names[group_id]}: {count} follow-up(s) still open (f, then u)")
+    return items
+
+
+# -- follow-ups ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    """One follow-up: its words (from the session), where it came from, owner and done day."""
+
+    session_id: str
+    group_id: str
+    session_date: dt.date
+    key: str
+    text: str
+    from_debrief: bool
+    owner_id: str | None
+    done_on: dt.date | None
+
+
+def follow_up_texts(session: Document) -> list[tuple[str, str]]:
+    """(key, words) of every follow-up a session holds: noted with `f`, then the debrief's."""
+    found = [(f"s{i}", text) for i, text in enumerate(session.get("follow_ups") or [])]
+    debrief = session.get("debrief") or {}
+    answer = (debrief.get("answers") or {}).get(FOLLOW_UP_FIELD, "")
+    lines = [line.strip(" -•*\t") for line in answer.splitlines()]
+    found += [(f"d{i}", line) for i, line in enumerate(line for line in lines if line)]
+    return found
+
+
+def follow_ups(store: Store) -> list[FollowUpRow]:
+    """Every follow-up of every session, newest session first, with who owns it."""
+    states = {(state["session_id"], state["key"]): state for state in store.documents("follow_ups")}
+    rows = []
+    for session in store.documents("sessions"):
+        for key, text in follow_up_texts(session):
+            state = states.get((session["id"], key), {})
+            rows.append(
+                FollowUpRow(
+                    session_id=session["id"],
+                    group_id=session["group_id"],
+                    session_date=dt.date.fromisoformat(session["date"]),
+                    key=key,
+                    text=text,
+                    from_debrief=key.startswith("d"),
+                    owner_id=state.get("owner_id"),
+                    done_on=_day(state.get("done_on")),
+                )
+            )
+    rows.sort(
+        key=lambda row: (
+            -row.session_date.toordinal(),
+            row.session_id,
+            row.from_debrief,
+            int(row.key[1:]),
+        )
+    )
+    return rows

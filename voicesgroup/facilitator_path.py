@@ -1,0 +1,716 @@
+"""The facilitators' path, supervision and follow-ups: the one service screens and commands call.
+
+The path runs interested → in training (course modules attended, with dates) → shadowing
+(co-facilitating beside an experienced lead) → signed off (by whom, when), after which they
+may lead. The coordinator may skip a step for someone, with a reason that is kept.
+
+This module is the one writer of `Facilitator.training`, which the rota planner reads: anyone
+not yet signed off is "in training" (never leads, always beside an experienced lead); sign-off
+makes them "trained" (may lead); the coordinator marks who is "experienced" (may lead beside
+someone shadowing). The counting rules (shadowed sessions, what is due) live in
+`voicesgroup.facilitator_counts`, which works on the stored documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from voicesgroup import dates
+from voicesgroup.errors import VoicesGroupError
+from voicesgroup.facilitator_counts import (
+    LEGACY_SHADOWING_FROM,
+    SHADOWING_BEFORE_SIGN_OFF,
+    SUPERVISION_WEEKS,
+    FollowUpRow,
+    Shadowed,
+    effective_path,
+    follow_ups,
+    kinds_run,
+    kinds_to_lead,
+    last_supervision,
+    missing_for_sign_off,
+    setting,
+    shadowed_by,
+    stage_of,
+    supervision_overdue,
+)
+from voicesgroup.kinds import PathStage, TrainingStatus, Variant
+from voicesgroup.models import (
+    DateRange,
+    Facilitator,
+    FacilitatorPath,
+    FollowUpState,
+    ModuleAttended,
+    SkippedStep,
+    SupervisionMeeting,
+)
+from voicesgroup.paths import data_dir
+from voicesgroup.store import Store
+
+MODULES_FILE = "training_modules.toml"
+THIN_BELOW = 3
+"""A kind of group is thin when fewer than this many people can lead it."""
+STAGES = tuple(PathStage)
+
+
+class PathError(VoicesGroupError):
+    """A change to someone's path, a supervision record or a follow-up that cannot be made."""
+
+
+class MemberNamed(PathError):
+    """A member's name was found where only general words belong; nothing was saved."""
+
+    def __init__(self, message: str, name: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+# -- the course ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainingModule:
+    key: str
+    title: str
+    optional: bool = False
+
+
+def modules_file(store_path: Path | None) -> Path:
+    """The organisation's own course beside the data file when there is one, else the shipped."""
+    if store_path is not None:
+        own = store_path.parent / MODULES_FILE
+        if own.is_file():
+            return own
+    return data_dir() / MODULES_FILE
+
+
+def training_modules(store_path: Path | None = None) -> tuple[TrainingModule, ...]:
+    """The course modules, in order (see data/training_modules.toml)."""
+    path = modules_file(store_path)
+    try:
+        with path.open("rb") as file:
+            raw = tomllib.load(file)
+        found = tuple(
+            TrainingModule(str(item["key"]), str(item["title"]), bool(item.get("optional")))
+            for item in raw.get("module", [])
+        )
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as error:
+        raise PathError(f"The course modules in {path} cannot be read ({error}).") from None
+    if len({module.key for module in found}) != len(found):
+        raise PathError(f"Two course modules in {path} share a key; each needs its own.")
+    return found
+
+
+# -- reading a path --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathView:
+    """Everything about one facilitator's path, ready to show or print (no member names)."""
+
+    facilitator: Facilitator
+    record: FacilitatorPath | None
+    stage: PathStage
+    modules: tuple[tuple[TrainingModule, dt.date | None], ...]
+    shadowed: Shadowed
+    shadowed_beside: tuple[tuple[str, int], ...]
+    kinds: tuple[Variant, ...]
+    suggested: int
+    missing: tuple[str, ...]
+    last_supervision: dt.date | None
+    supervision_due: bool
+    open_follow_ups: int
+    breaks: tuple[DateRange, ...]
+
+    @property
+    def name(self) -> str:
+        return self.facilitator.display_name
+
+    @property
+    def may_lead(self) -> bool:
+        return self.stage is PathStage.SIGNED_OFF
+
+    @property
+    def experienced(self) -> bool:
+        return self.facilitator.training is TrainingStatus.EXPERIENCED
+
+    @property
+    def sign_off_due(self) -> bool:
+        return self.stage is PathStage.SHADOWING and not self.missing
+
+    @property
+    def stage_words(self) -> str:
+        if self.stage is PathStage.SIGNED_OFF and self.experienced:
+            return "signed off, experienced"
+        return self.stage.label
+
+    def shadowing_words(self) -> str:
+        """'4 of 6 (Hearing voices 3, Drop-in 1)'."""
+        kinds = ", ".join(
+            f"{variant.label} {count}" for variant, count in self.shadowed.by_kind.items()
+        )
+        text = f"{self.shadowed.sessions} of {self.suggested}"
+        return f"{text} ({kinds})" if kinds else text
+
+    def as_json(self) -> dict[str, Any]:
+        record = self.record
+        return {
+            "name": self.name,
+            "id": str(self.facilitator.id),
+            "stage": self.stage.value,
+            "may_lead": self.may_lead,
+            "experienced": self.experienced,
+            "active": self.facilitator.active,
+            "modules": [
+                {
+                    "key": module.key,
+                    "title": module.title,
+                    "optional": module.optional,
+                    "attended_on": dates.iso(on) if on else None,
+                }
+                for module, on in self.modules
+            ],
+            "shadowing_from": dates.iso(record.shadowing_from)
+            if record and record.shadowing_from
+            else None,
+            "shadowed_sessions": self.shadowed.sessions,
+            "shadowed_by_kind": {
+                variant.value: count for variant, count in self.shadowed.by_kind.items()
+            },
+            "shadowed_beside": dict(self.shadowed_beside),
+            "suggested_before_sign_off": self.suggested,
+            "kinds_to_lead": [variant.value for variant in self.kinds],
+            "still_missing": list(self.missing),
+            "sign_off_due": self.sign_off_due,
+            "signed_off_by": record.signed_off_by if record else None,
+            "signed_off_on": dates.iso(record.signed_off_on)
+            if record and record.signed_off_on
+            else None,
+            "skipped": [
+                {
+                    "stage": step.stage.value,
+                    "reason": step.reason,
+                    "by": step.by,
+                    "on": dates.iso(step.on),
+                }
+                for step in (record.skipped if record else [])
+            ],
+            "last_supervision": dates.iso(self.last_supervision) if self.last_supervision else None,
+            "supervision_due": self.supervision_due,
+            "open_follow_ups": self.open_follow_ups,
+            "breaks": [
+                {"from": dates.iso(span.start), "to": dates.iso(span.end)} for span in self.breaks
+            ],
+        }
+
+
+def path_record(store: Store, facilitator_id: UUID) -> FacilitatorPath | None:
+    found = store.records(FacilitatorPath, facilitator_id=facilitator_id)
+    return found[0] if found else None
+
+
+def path_views(store: Store, today: dt.date) -> list[PathView]:
+    """The path of every facilitator (the active ones first), by name."""
+    people = store.facilitators()
+    people.sort(key=lambda person: (not person.active, person.display_name.casefold()))
+    return _views(store, people, today)
+
+
+def path_view(store: Store, facilitator: Facilitator, today: dt.date) -> PathView:
+    """One facilitator's path so far."""
+    return _views(store, [store.facilitator(facilitator.id)], today)[0]
+
+
+def _views(store: Store, people: list[Facilitator], today: dt.date) -> list[PathView]:
+    records = {record.facilitator_id: record for record in store.records(FacilitatorPath)}
+    raw_paths = {doc["facilitator_id"]: doc for doc in store.documents("facilitator_paths")}
+    groups = list(store.documents("groups"))
+    variant_of_group = {group["id"]: Variant(group["variant"]) for group in groups}
+    running = kinds_run(groups)
+    sessions = list(store.documents("sessions"))
+    suggested = setting(store, "shadowing_before_sign_off", SHADOWING_BEFORE_SIGN_OFF)
+    weeks = setting(store, "supervision_weeks", SUPERVISION_WEEKS)
+    latest = last_supervision(store)
+    names = {str(person.id): person.display_name for person in store.facilitators()}
+    owners: dict[str, int] = {}
+    for row in follow_ups(store):
+        if row.done_on is None and row.owner_id:
+            owners[row.owner_id] = owners.get(row.owner_id, 0) + 1
+    modules = training_modules(store.path)
+    views = []
+    for person in people:
+        key = str(person.id)
+        record = records.get(person.id)
+        raw = effective_path(person.model_dump(mode="json"), raw_paths.get(key))
+        stage = stage_of(raw)
+        shadowed = shadowed_by(key, raw, sessions, variant_of_group)
+        kinds = tuple(kinds_to_lead(raw, running))
+        attended = {item.key: item.on for item in (record.modules if record else [])}
+        beside = tuple(
+            sorted(
+                (
+                    (names.get(other, "someone no longer listed"), n)
+                    for other, n in shadowed.by_lead.items()
+                ),
+                key=lambda pair: (-pair[1], pair[0]),
+            )
+        )
+        last = latest.get(key)
+        views.append(
+            PathView(
+                facilitator=person,
+                record=record,
+                stage=stage,
+                modules=tuple((module, attended.get(module.key)) for module in modules),
+                shadowed=shadowed,
+                shadowed_beside=beside,
+                kinds=kinds,
+                suggested=suggested,
+                missing=tuple(missing_for_sign_off(shadowed, kinds, suggested))
+                if stage is PathStage.SHADOWING
+                else (),
+                last_supervision=last,
+                supervision_due=person.active
+                and stage in (PathStage.SHADOWING, PathStage.SIGNED_OFF)
+                and supervision_overdue(last, today, weeks),
+                open_follow_ups=owners.get(key, 0),
+                breaks=tuple(span for span in person.dates_off if span.end >= today),
+            )
+        )
+    return views
+
+
+# -- changing a path (the one writer of Facilitator.training) ---------------------------------
+
+
+def _save(store: Store, person: Facilitator, record: FacilitatorPath) -> FacilitatorPath:
+    if record.stage is PathStage.SIGNED_OFF:
+        keep = person.training is TrainingStatus.EXPERIENCED
+        training = TrainingStatus.EXPERIENCED if keep else TrainingStatus.TRAINED
+    else:
+        training = TrainingStatus.IN_TRAINING
+    with store.batch():
+        store.save_record(record)
+        if person.training is not training:
+            store.save_facilitator(person.with_changes(training=training))
+    return record
+
+
+def _record_for(store: Store, person: Facilitator) -> FacilitatorPath:
+    found = path_record(store, person.id)
+    if found is not None:
+        return found
+    # Someone who facilitated before the path was kept starts from where their status says.
+    if person.training is TrainingStatus.IN_TRAINING:
+        return FacilitatorPath(
+            facilitator_id=person.id,
+            stage=PathStage.SHADOWING,
+            shadowing_from=dt.date.fromisoformat(LEGACY_SHADOWING_FROM),
+        )
+    return FacilitatorPath(facilitator_id=person.id, stage=PathStage.SIGNED_OFF)
+
+
+def _clean_reason(reason: str | None, by: str | None, what: str) -> tuple[str, str]:
+    reason = " ".join((reason or "").split())
+    by = " ".join((by or "").split())
+    if not reason or not by:
+        raise PathError(f"{what}: give a reason and who decided, so it is kept with the path.")
+    return reason, by
+
+
+def begin(
+    store: Store,
+    person: Facilitator,
+    stage: PathStage,
+    on: dt.date,
+    *,
+    by: str = "",
+    reason: str = "",
+) -> FacilitatorPath:
+    """Start someone's path at `stage` (a new facilitator, or someone joining mid-way).
+
+    Starting past "interested" skips the steps before it: a reason and who decided are
+    needed then, and kept.
+    """
+    if path_record(store, person.id) is not None:
+        raise PathError(f"{person.display_name} is already on the path.")
+    record = FacilitatorPath(facilitator_id=person.id, stage=stage)
+    skipped = STAGES[: STAGES.index(stage)]
+    if skipped:
+        reason, by = _clean_reason(reason, by, f"Starting {person.display_name} at {stage.label}")
+        record = record.with_changes(
+            skipped=[
+                SkippedStep(stage=step, reason=reason, by=by, on=on).model_dump()
+                for step in skipped
+            ]
+        )
+    if stage is PathStage.SHADOWING:
+        record = record.with_changes(shadowing_from=on)
+    if stage is PathStage.SIGNED_OFF:
+        record = record.with_changes(signed_off_by=by, signed_off_on=on)
+    return _save(store, person, record)
+
+
+def start_training(store: Store, person: Facilitator, on: dt.date) -> FacilitatorPath:
+    """They begin the course."""
+    record = _record_for(store, person)
+    if record.stage is not PathStage.INTERESTED:
+        raise PathError(f"{person.display_name} is {record.stage.label} already.")
+    return _save(store, person, record.with_changes(stage=PathStage.IN_TRAINING))
+
+
+def attend_module(store: Store, person: Facilitator, key: str, on: dt.date) -> FacilitatorPath:
+    """Note that they attended one course module on a day (again: the date is changed)."""
+    known = {module.key: module for module in training_modules(store.path)}
+    if key not in known:
+        raise PathError(f"There is no course module {key!r}; the modules are in {MODULES_FILE}.")
+    record = _record_for(store, person)
+    if record.stage is PathStage.INTERESTED:
+        record = record.with_changes(stage=PathStage.IN_TRAINING)
+    kept = [item for item in record.modules if item.key != key]
+    kept.append(ModuleAttended(key=key, on=on))
+    return _save(store, person, record.with_changes(modules=[m.model_dump() for m in kept]))
+
+
+def modules_missing(store: Store, record: FacilitatorPath) -> list[TrainingModule]:
+    """Course modules not yet attended that the coordinator waits for (not optional)."""
+    done = {item.key for item in record.modules}
+    return [m for m in training_modules(store.path) if not m.optional and m.key not in done]
+
+
+def start_shadowing(
+    store: Store, person: Facilitator, on: dt.date, *, by: str = "", reason: str = ""
+) -> FacilitatorPath:
+    """They begin shadowing: sessions run from `on` count. Modules not yet attended (or no
+    course at all) are a skipped step, which needs a reason and who decided."""
+    record = _record_for(store, person)
+    if record.stage in (PathStage.SHADOWING, PathStage.SIGNED_OFF):
+        raise PathError(f"{person.display_name} is {record.stage.label} already.")
+    missing = modules_missing(store, record)
+    if missing:
+        reason, by = _clean_reason(reason, by, f"{len(missing)} course module(s) not attended yet")
+        skipped = [
+            *record.skipped,
+            SkippedStep(stage=PathStage.IN_TRAINING, reason=reason, by=by, on=on),
+        ]
+        record = record.with_changes(skipped=[step.model_dump() for step in skipped])
+    return _save(store, person, record.with_changes(stage=PathStage.SHADOWING, shadowing_from=on))
+
+
+def sign_off(
+    store: Store,
+    person: Facilitator,
+    by: str,
+    on: dt.date,
+    *,
+    reason: str = "",
+) -> FacilitatorPath:
+    """Sign them off to lead. Before the suggested shadowing is done this skips the rest of
+    shadowing, which needs a reason. Afterwards the rota may make them lead."""
+    by_name = " ".join(by.split())
+    if not by_name:
+        raise PathError("Say who signs them off.")
+    if any(not ch.isprintable() for ch in by_name):
+        raise PathError("The name of who signs off cannot hold control characters.")
+    record = _record_for(store, person)
+    if record.stage is PathStage.SIGNED_OFF:
+        raise PathError(f"{person.display_name} is signed off already.")
+    if record.stage is not PathStage.SHADOWING:
+        raise PathError(
+            f"{person.display_name} is {record.stage.label}: they shadow before sign-off "
+            "(start their shadowing first, or skip it with a reason)."
+        )
+    view = path_view(store, person, on)
+    if view.missing:
+        reason, _ = _clean_reason(
+            reason,
+            by_name,
+            "Sign-off before the suggested shadowing (" + "; ".join(view.missing) + ")",
+        )
+        skipped = [
+            *record.skipped,
+            SkippedStep(stage=PathStage.SHADOWING, reason=reason, by=by_name, on=on),
+        ]
+        record = record.with_changes(skipped=[step.model_dump() for step in skipped])
+    record = record.with_changes(
+        stage=PathStage.SIGNED_OFF, signed_off_by=by_name, signed_off_on=on
+    )
+    saved = _save(store, person, record)
+    store.audit("facilitator signed off", "may lead", actor=by_name)
+    return saved
+
+
+def set_experienced(store: Store, person: Facilitator, experienced: bool) -> Facilitator:
+    """Mark a signed-off facilitator as experienced (may lead beside someone shadowing)."""
+    record = _record_for(store, person)
+    if record.stage is not PathStage.SIGNED_OFF:
+        raise PathError(f"{person.display_name} is {record.stage.label}: sign-off comes first.")
+    training = TrainingStatus.EXPERIENCED if experienced else TrainingStatus.TRAINED
+    changed = person.with_changes(training=training)
+    with store.batch():
+        if path_record(store, person.id) is None:
+            store.save_record(record)
+        store.save_facilitator(changed)
+    return changed
+
+
+def set_kinds(store: Store, person: Facilitator, kinds: Iterable[Variant]) -> FacilitatorPath:
+    """The kinds of group they will lead (empty: every kind the organisation runs)."""
+    record = _record_for(store, person)
+    chosen = [variant for variant in Variant if variant in set(kinds)]
+    return _save(store, person, record.with_changes(leads_kinds=chosen))
+
+
+def take_break(store: Store, person: Facilitator, start: dt.date, end: dt.date) -> Facilitator:
+    """They need a break: the days become dates off, which the rota already honours.
+    No reason is asked or kept."""
+    if end < start:
+        raise PathError("A break ends on or after the day it starts.")
+    current = store.facilitator(person.id)
+    spans = [*current.dates_off, DateRange(start=start, end=end)]
+    changed = current.with_changes(dates_off=[span.model_dump() for span in spans])
+    store.save_facilitator(changed)
+    return changed
+
+
+# -- the one place the member-name finder is called from here ---------------------------------
+
+
+def named_member(store: Store, texts: Iterable[str]) -> str | None:
+    """The first member's name found in `texts`, or None (the shared name finder)."""
+    from voicesgroup.handouts.names import find_name
+
+    hit = find_name(list(texts), [member.display_name for member in store.members()])
+    return hit.name if hit else None
+
+
+# -- supervision -----------------------------------------------------------------------------
+
+
+def clean_topics(topics: Iterable[str]) -> list[str]:
+    """Topics as kept: one line each, spaces tidied, empty ones left out."""
+    cleaned = []
+    for topic in topics:
+        # Invisible format characters (zero-width joiners…) are dropped, so a name cannot hide
+        # from the name finder behind one.
+        visible = "".join(ch for ch in topic if unicodedata.category(ch) != "Cf")
+        text = " ".join(visible.split())
+        if any(not ch.isprintable() for ch in text):
+            raise PathError("A topic cannot hold control characters.")
+        if len(text) > 500:
+            raise PathError("A topic can be at most 500 characters; split it into two.")
+        if text:
+            cleaned.append(text)
+    return cleaned
+
+
+def add_supervision(
+    store: Store,
+    on: dt.date,
+    facilitators: Sequence[Facilitator],
+    held_by: str,
+    topics: Iterable[str],
+) -> SupervisionMeeting:
+    """Keep a supervision meeting. Topics are general: a member's name refuses the save."""
+    if not facilitators:
+        raise PathError("Say who came to the supervision meeting.")
+    held = " ".join(held_by.split())
+    if not held:
+        raise PathError("Say who held the supervision meeting.")
+    cleaned = clean_topics(topics)
+    name = named_member(store, cleaned)
+    if name is not None:
+        raise MemberNamed(
+            f"A member's name, “{name}”, is in the topics. Supervision records keep general "
+            "topics only, never a member; reword it. Nothing was saved.",
+            name,
+        )
+    try:
+        meeting = SupervisionMeeting(
+            on=on,
+            facilitator_ids=list(dict.fromkeys(person.id for person in facilitators)),
+            held_by=held,
+            topics=cleaned,
+        )
+    except ValueError as error:
+        raise PathError(f"The supervision meeting cannot be kept: {_plain(error)}.") from None
+    store.save_record(meeting)
+    return meeting
+
+
+def _plain(error: ValueError) -> str:
+    """The first problem of a validation error, in one line."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return f"{where.replace('_', ' ')}: {first.get('msg', '')}".strip(": ")
+    return str(error).splitlines()[0]
+
+
+def supervision_meetings(store: Store) -> list[SupervisionMeeting]:
+    """Every supervision meeting, newest first."""
+    return sorted(
+        store.records(SupervisionMeeting), key=lambda m: (m.on, m.created_at), reverse=True
+    )
+
+
+def set_supervision_settings(
+    store: Store, *, shadowing: int | None = None, weeks: int | None = None
+) -> None:
+    """Change the suggested shadowing before sign-off, and how often supervision is due."""
+    changes: dict[str, int] = {}
+    if shadowing is not None:
+        if not 1 <= shadowing <= 100:
+            raise PathError("The shadowed sessions before sign-off must be from 1 to 100.")
+        changes["shadowing_before_sign_off"] = shadowing
+    if weeks is not None:
+        if not 1 <= weeks <= 52:
+            raise PathError("Supervision can be due after 1 to 52 weeks.")
+        changes["supervision_weeks"] = weeks
+    settings = store.settings()
+    store.save_settings(settings.model_validate({**settings.model_dump(), **changes}))
+
+
+# -- follow-ups ------------------------------------------------------------------------------
+
+
+def follow_up_list(
+    store: Store, *, group_id: UUID | None = None, open_only: bool = False
+) -> list[FollowUpRow]:
+    """Follow-ups from sessions and debriefs, newest first."""
+    rows = follow_ups(store)
+    if group_id is not None:
+        rows = [row for row in rows if row.group_id == str(group_id)]
+    if open_only:
+        rows = [row for row in rows if row.done_on is None]
+    return rows
+
+
+def open_before_session(store: Store, group_id: UUID, day: dt.date) -> list[FollowUpRow]:
+    """What is still open from this group's earlier sessions: shown as the next one starts."""
+    return [
+        row
+        for row in follow_up_list(store, group_id=group_id, open_only=True)
+        if row.session_date < day
+    ]
+
+
+def _state(store: Store, row: FollowUpRow) -> FollowUpState:
+    for state in store.records(FollowUpState, session_id=UUID(row.session_id)):
+        if state.key == row.key:
+            return state
+    return FollowUpState(session_id=UUID(row.session_id), key=row.key)
+
+
+def set_owner(store: Store, row: FollowUpRow, owner: Facilitator | None) -> FollowUpState:
+    """Who takes this follow-up on (None: nobody yet)."""
+    state = _state(store, row).with_changes(owner_id=owner.id if owner else None)
+    store.save_record(state)
+    return state
+
+
+def mark_done(store: Store, row: FollowUpRow, on: dt.date | None) -> FollowUpState:
+    """Done on a day, or open again with None."""
+    state = _state(store, row).with_changes(done_on=on)
+    store.save_record(state)
+    return state
+
+
+# -- the team's picture ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindCover:
+    """Who can lead one kind of group, and whether the team is thin there."""
+
+    variant: Variant
+    can_lead: tuple[str, ...]
+    experienced: tuple[str, ...]
+    shadowing: tuple[str, ...]
+
+    @property
+    def thin(self) -> bool:
+        return len(self.can_lead) < THIN_BELOW or not self.experienced
+
+    def words(self) -> str:
+        count = len(self.can_lead)
+        who = f"{count} can lead" if count != 1 else "1 can lead"
+        text = f"{who}, {len(self.experienced)} of them experienced"
+        if self.shadowing:
+            text += f"; {len(self.shadowing)} shadowing"
+        if count == 0:
+            return f"nobody can lead yet; {len(self.shadowing)} shadowing"
+        if self.thin:
+            text += " — thin"
+        return text
+
+
+@dataclass(frozen=True)
+class TeamPicture:
+    kinds: tuple[KindCover, ...]
+    people: tuple[PathView, ...]
+
+    def thin_words(self) -> list[str]:
+        """Sentences about where the team is thin."""
+        found = []
+        for cover in self.kinds:
+            if not cover.can_lead:
+                found.append(f"Nobody can lead the {cover.variant.label.lower()} groups yet.")
+            elif len(cover.can_lead) < THIN_BELOW:
+                only = (
+                    "Only one person"
+                    if len(cover.can_lead) == 1
+                    else (f"Only {len(cover.can_lead)} people")
+                )
+                found.append(f"{only} can lead the {cover.variant.label.lower()} groups.")
+            elif not cover.experienced:
+                found.append(
+                    f"Nobody experienced leads the {cover.variant.label.lower()} groups, so "
+                    "nobody can shadow there."
+                )
+        return found
+
+
+def team_picture(store: Store, today: dt.date) -> TeamPicture:
+    """How many can lead each kind of group the organisation runs, and where it is thin."""
+    views = path_views(store, today)
+    active = [view for view in views if view.facilitator.active]
+    covers = []
+    for variant in kinds_run(store.documents("groups")):
+        leads = [v for v in active if v.may_lead and variant in v.kinds]
+        covers.append(
+            KindCover(
+                variant=variant,
+                can_lead=tuple(v.name for v in leads),
+                experienced=tuple(v.name for v in leads if v.experienced),
+                shadowing=tuple(
+                    v.name for v in active if v.stage is PathStage.SHADOWING and variant in v.kinds
+                ),
+            )
+        )
+    return TeamPicture(tuple(covers), tuple(views))
+
+
+def find(store: Store, name_or_id: str) -> Facilitator:
+    """A facilitator by name or id (the store's clear errors otherwise)."""
+    return store.find_facilitator(name_or_id)
+
+
+def parse_day(text: str, what: str = "date") -> dt.date:
+    """A day written as YYYY-MM-DD; one clear sentence for anything else."""
+    cleaned = text.strip()
+    try:
+        return dt.date.fromisoformat(cleaned)
+    except ValueError:
+        raise PathError(
+            f"{cleaned[:40]!r} is not a {what} this app can read: write it as YYYY-MM-DD, "
+            "for example 2026-12-01."
+        ) from None

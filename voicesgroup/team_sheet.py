@@ -1,0 +1,110 @@
+"""The team sheet for supervision meetings: stages, shadowing, supervision dates, who can lead.
+
+Built with the shared handout layer, so its text is checked against every member's name
+before anything is drawn. It holds facilitators' names and counts only: no member, no topic.
+Returns the PDF's bytes; the caller writes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from voicesgroup import dates
+from voicesgroup.facilitator_path import TeamPicture, team_picture
+from voicesgroup.handouts import Handout
+from voicesgroup.handouts.layer import em
+from voicesgroup.store import Store
+
+
+def team_sheet_pdf(store: Store, today: dt.date, *, paper: str = "a4") -> bytes:
+    """The team sheet as of `today`."""
+    picture = team_picture(store, today)
+    facilitator_names = {view.name.casefold() for view in picture.people}
+    forbidden = [
+        member.display_name
+        for member in store.members()
+        if member.display_name.casefold() not in facilitator_names
+    ]
+    return build_sheet(
+        picture,
+        today,
+        forbidden_names=forbidden,
+        organisation=store.settings().organisation,
+        paper=paper,
+    )
+
+
+def build_sheet(
+    picture: TeamPicture,
+    today: dt.date,
+    *,
+    forbidden_names: list[str],
+    organisation: str = "",
+    paper: str = "a4",
+) -> bytes:
+    sheet = Handout(
+        kind="team sheet",
+        title="The facilitators' team",
+        subtitle=f"For supervision, as of {dates.day(today)}. Names of facilitators only.",
+        paper=paper,  # type: ignore[arg-type]
+        forbidden_names=forbidden_names,
+        organisation=organisation,
+    )
+    sheet.heading("Who can lead each kind of group")
+    if picture.kinds:
+        sheet.table(
+            ["Kind of group", "Can lead", "Experienced", "Shadowing"],
+            [
+                [
+                    cover.variant.label,
+                    ", ".join(cover.can_lead) or em("nobody yet"),
+                    ", ".join(cover.experienced) or em("nobody"),
+                    ", ".join(cover.shadowing) or "",
+                ]
+                for cover in picture.kinds
+            ],
+            widths=[0.18, 0.36, 0.26, 0.2],
+        )
+    else:
+        sheet.para("No groups are running yet.", style="muted")
+    for sentence in picture.thin_words():
+        sheet.para(sentence, style="gentle")
+    sheet.heading("Each facilitator")
+    active = [view for view in picture.people if view.facilitator.active]
+    sheet.table(
+        ["Name", "Stage", "Shadowed", "Signed off", "Last supervision", "Open follow-ups"],
+        [
+            [
+                view.name,
+                view.stage_words + (" (sign-off due)" if view.sign_off_due else ""),
+                view.shadowing_words() if view.stage.value == "shadowing" else "",
+                _signed_off(view),
+                (dates.date(view.last_supervision) if view.last_supervision else "none")
+                + (" (due)" if view.supervision_due else ""),
+                str(view.open_follow_ups or ""),
+            ]
+            for view in active
+        ],
+        widths=[0.14, 0.2, 0.22, 0.16, 0.16, 0.12],
+    )
+    if not active:
+        sheet.para("Nobody is facilitating at the moment.", style="muted")
+    away = [view for view in active if view.breaks]
+    if away:
+        sheet.heading("Taking a break")
+        sheet.bullets(
+            f"{view.name}: "
+            + "; ".join(
+                f"{dates.date(span.start)} to {dates.date(span.end)}" for span in view.breaks
+            )
+            for view in away
+        )
+    sheet.write_space("Notes for the meeting (general topics, no names of members)", 4)
+    return sheet.to_pdf()
+
+
+def _signed_off(view) -> str:
+    record = view.record
+    if record is None or record.signed_off_on is None:
+        return "before this record" if view.may_lead else ""
+    return f"{dates.date(record.signed_off_on)}, {record.signed_off_by or ''}".rstrip(", ")
