@@ -395,6 +395,12 @@ class Settings(BaseModel):
     debriefs_months: int = Field(default=24, ge=1, le=120)
     named_attendance_months: int = Field(default=24, ge=1, le=120)
     idle_lock_minutes: int = Field(default=10, ge=1, le=240)
+    # The coordinator's evaluation (voicesgroup/evaluation.py): counts of people below this
+    # are shown as "fewer than N" (never below 3), and each facilitator's volunteer hours are
+    # the session's length plus this preparation and debrief time.
+    report_smallest_count: int = Field(default=5, ge=3, le=50)
+    report_preparation_minutes: int = Field(default=30, ge=0, le=240)
+    report_debrief_minutes: int = Field(default=15, ge=0, le=240)
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (
