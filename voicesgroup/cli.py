@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ["safety", "members", "printing", "rota"]
+COMMAND_MODULES = ["safety", "members", "printing", "rota", "report"]
 """Modules in voicesgroup/commands/ whose `register(commands)` adds their subcommands."""
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from voicesgroup import dates
+from voicesgroup.errors import VoicesGroupError
 from voicesgroup.kinds import SessionStatus, TrainingStatus
 
 if TYPE_CHECKING:
@@ -46,8 +47,7 @@ CANNOT_SHOW = (
     "People who came without giving their name cannot be followed over time, so who came back "
     "is counted only among members who agreed to be named, and never estimated for anyone else.",
     "Counts of people from 1 to {small} are shown as “fewer than {threshold}”, and some other "
-    "figures as “not shown”, so that no one can be worked out from the totals. Zero is shown "
-    "as zero.",
+    "counts as “not shown”, so that no one can be worked out from the totals. Zero is zero.",
     "“Not held” counts planned meeting dates with no session recorded; the app does not record "
     "why a session did not happen.",
     "Strategies marked as having helped are counted over all time: the app does not record when "
@@ -59,7 +59,7 @@ CANNOT_SHOW = (
 """What the report cannot show, printed on its face (and on the screen)."""
 
 
-class PeriodError(ValueError):
+class PeriodError(VoicesGroupError, ValueError):
     """A period that cannot be reported on; the message says why."""
 
 
@@ -238,7 +238,7 @@ def count(
             if not key:
                 continue
             if key not in theme_cache:
-                theme_cache[key] = _holds_a_name(theme, member_names)
+                theme_cache[key] = holds_a_name(theme, member_names)
                 theme_forms[key] = " ".join(theme.split())
             if theme_cache[key]:
                 counts.themes_not_shown += 1
@@ -294,8 +294,9 @@ def count(
     )
 
 
-def _holds_a_name(text: str, member_names: Sequence[str]) -> bool:
-    """Whether `text` holds a member's name: the one call of the project's name finder."""
+def holds_a_name(text: str, member_names: Sequence[str]) -> bool:
+    """Whether `text` holds a member's name: the one place the evaluation calls the
+    project's name finder."""
     from voicesgroup.handouts.names import find_name
 
     return find_name([text], member_names) is not None
@@ -342,7 +343,7 @@ def _strategies_by_kind(
     for strategy in store.strategies(include_archived=True):
         for gid, marks in strategy.helped_by_group.items():
             if gid in kind_of and marks > 0:
-                if _holds_a_name(f"{strategy.title} {strategy.description}", member_names):
+                if holds_a_name(f"{strategy.title} {strategy.description}", member_names):
                     not_shown += 1
                     break
                 found[kind_of[gid]][strategy.title] += marks
@@ -408,10 +409,7 @@ def suppress_grid(values: Sequence[Sequence[int]], threshold: int) -> list[list[
     grid.append([sum(grid[r][c] for r in range(rows)) for c in range(cols + 1)])
     height, width = rows + 1, cols + 1
     why: dict[tuple[int, int], Why] = {
-        (r, c): "small"
-        for r in range(height)
-        for c in range(width)
-        if 0 < grid[r][c] < threshold
+        (r, c): "small" for r in range(height) for c in range(width) if 0 < grid[r][c] < threshold
     }
     if why:
         lines = [[(r, c) for c in range(width)] for r in range(height)]
@@ -628,8 +626,9 @@ class Report:
 
     @property
     def cannot_show(self) -> list[str]:
-        small = f"1 to {self.threshold - 1}"
-        return [line.format(small=small, threshold=self.threshold) for line in CANNOT_SHOW]
+        return [
+            line.format(small=self.threshold - 1, threshold=self.threshold) for line in CANNOT_SHOW
+        ]
 
     def texts(self) -> Iterable[str]:
         """Every piece of free text the report carries (names of groups, facilitators,
@@ -653,7 +652,9 @@ def publish(figures: Figures, threshold: int = DEFAULT_THRESHOLD) -> PeriodRepor
     people: dict[str, list[list[Cell]]] = {}
     for measure in PEOPLE_MEASURES:
         grid = [[g.monthly[measure][m] for m in months] for g in figures.groups]
-        people[measure] = suppress_grid(grid, threshold) if grid else [[Cell(0)] * (len(months) + 1)]
+        people[measure] = (
+            suppress_grid(grid, threshold) if grid else [[Cell(0)] * (len(months) + 1)]
+        )
     keys = [*months, WHOLE_PERIOD]
 
     def sessions_of(monthly: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
@@ -682,7 +683,9 @@ def publish(figures: Figures, threshold: int = DEFAULT_THRESHOLD) -> PeriodRepor
                 kind=group.kind,
                 sessions=sessions,
                 people=row_people,
-                average=average(row_people["attendance"][WHOLE_PERIOD], sessions["held"][WHOLE_PERIOD]),
+                average=average(
+                    row_people["attendance"][WHOLE_PERIOD], sessions["held"][WHOLE_PERIOD]
+                ),
                 smallest=suppress_value(min(group.sizes), threshold) if group.sizes else None,
                 largest=suppress_value(max(group.sizes), threshold) if group.sizes else None,
                 named_came=suppress_value(group.named_came, threshold),
@@ -706,7 +709,9 @@ def publish(figures: Figures, threshold: int = DEFAULT_THRESHOLD) -> PeriodRepor
         kind="",
         sessions=total_sessions,
         people=total_people,
-        average=average(total_people["attendance"][WHOLE_PERIOD], total_sessions["held"][WHOLE_PERIOD]),
+        average=average(
+            total_people["attendance"][WHOLE_PERIOD], total_sessions["held"][WHOLE_PERIOD]
+        ),
         smallest=suppress_value(min(all_sizes), threshold) if all_sizes else None,
         largest=suppress_value(max(all_sizes), threshold) if all_sizes else None,
         named_came=suppress_value(figures.named_came_total, threshold),
@@ -760,3 +765,92 @@ def report(
         group_name=name,
     )
 
+
+# -- the tidy CSV ----------------------------------------------------------------------------
+
+CSV_COLUMNS = ("period_from", "period_to", "group", "month", "measure", "item", "value", "note")
+"""One row per group, month and measure: a funder's spreadsheet can pivot it as it is."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def tidy_rows(report: Report) -> list[dict[str, str]]:
+    """The report as tidy rows (see `CSV_COLUMNS`); a count not shown has an empty value
+    and says why in `note`."""
+    rows: list[dict[str, str]] = []
+    for part in (report.current, report.previous):
+        if part is None:
+            continue
+
+        def add(group: str, month: str, measure: str, value, item: str = "", part=part) -> None:
+            if isinstance(value, Cell):
+                shown, note = (
+                    ("" if value.value is None else str(value.value)),
+                    (value.text if not value.shown else ""),
+                )
+            else:
+                shown, note = ("" if value is None else str(value)), ""
+            rows.append(
+                {
+                    "period_from": dates.iso(part.period.start),
+                    "period_to": dates.iso(part.period.end),
+                    "group": group,
+                    "month": month,
+                    "measure": measure,
+                    "item": item,
+                    "value": shown,
+                    "note": note,
+                }
+            )
+
+        for group in [*part.groups, part.total]:
+            for key in [*part.months, WHOLE_PERIOD]:
+                month = "all" if key == WHOLE_PERIOD else key
+                for measure in SESSION_MEASURES:
+                    add(group.name, month, measure, group.sessions[measure][key])
+                for measure in PEOPLE_MEASURES:
+                    add(group.name, month, measure, group.people[measure][key])
+            add(group.name, "all", "people_per_session_average", group.average)
+            add(group.name, "all", "people_at_smallest_session", group.smallest)
+            add(group.name, "all", "people_at_largest_session", group.largest)
+            add(group.name, "all", "named_members_who_came", group.named_came)
+            add(group.name, "all", "named_members_who_came_more_than_once", group.named_returned)
+            add(group.name, "all", "themes_not_shown", group.themes_not_shown)
+            for item in group.themes:
+                add(group.name, "all", "theme_noted", item.times, item.text)
+        for person in part.facilitators:
+            for measure, value in (
+                ("sessions_led", person.led),
+                ("sessions_co_facilitated", person.co_facilitated),
+                ("sessions_shadowing", person.shadowing),
+                ("volunteer_hours", person.hours),
+            ):
+                add(ALL_GROUPS, "all", measure, value, person.name)
+        add(ALL_GROUPS, "all", "volunteer_hours", part.volunteer_hours, "all facilitators")
+        for kind, items in part.strategies_by_kind.items():
+            for item in items:
+                add(f"{kind} groups", "all time", "strategy_marked_helped", item.times, item.text)
+        add(ALL_GROUPS, "all time", "strategies_not_shown", part.strategies_not_shown)
+    return rows
+
+
+def csv_text(report: Report) -> str:
+    """The tidy rows as CSV text. A cell that a spreadsheet would read as a formula (it
+    starts with =, +, -, @) gets a leading apostrophe, so it stays text."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in tidy_rows(report):
+        writer.writerow(
+            {
+                key: (
+                    "'" + value
+                    if key in ("group", "item") and value.startswith(_FORMULA_START)
+                    else value
+                )
+                for key, value in row.items()
+            }
+        )
+    return out.getvalue()
