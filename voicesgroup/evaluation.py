@@ -470,10 +470,9 @@ def _line_needs(line, grid, why, threshold: int, height: int, width: int):
     for p in hidden:
         low, high = _bounds(p, why, threshold)
         spans[p] = (low, high) if sign[p] > 0 else (-high, -low)
-    low_sum = sum(s[0] for s in spans.values())
-    high_sum = sum(s[1] for s in spans.values())
     for p in hidden:
-        others_low, others_high = low_sum - spans[p][0], high_sum - spans[p][1]
+        others_low = sum(spans[q][0] for q in hidden if q != p)
+        others_high = sum(spans[q][1] for q in hidden if q != p)
         low, high = rest - others_high, rest - others_low  # of sign * value
         if sign[p] < 0:
             low, high = -high, -low
