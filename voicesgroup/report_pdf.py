@@ -176,7 +176,14 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     story.append(Spacer(1, 4 * mm))
     story.append(chart(current, previous, "attendance", "People at sessions, month by month"))
     story.append(para("What this report cannot show", "heading"))
-    small = style["cell"].clone("small_bullet", leftIndent=10, bulletIndent=0, spaceAfter=2)
+    small = style["cell"].clone(
+        "small_bullet",
+        leftIndent=10,
+        bulletIndent=0,
+        spaceAfter=2,
+        bulletFontName=fonts.regular,
+        bulletFontSize=style["cell"].fontSize,
+    )
     for line in report.cannot_show:
         story.append(Paragraph(markup(line, fonts.key), small, bulletText="•"))
 
