@@ -183,95 +183,105 @@ def count(
     debrief_minutes: int = 15,
     today: dt.date | None = None,
 ) -> Figures:
-    """Count what the groups did in `period` (one group with `group_id`), from the store."""
+    """Count what the groups did in `period` (one group with `group_id`), from the store.
+
+    Sessions, members, facilitators and strategies are read as stored documents (the store
+    validated each when it was saved): a year's report on ten years of data must not build
+    models for the other nine.
+    """
     today = today or dt.date.today()
     groups = [g for g in store.groups(include_archived=True) if group_id in (None, g.id)]
     if group_id is not None and not groups:
         raise PeriodError("there is no such group")
-    wanted = {str(g.id) for g in groups}
+    group_of = {str(g.id): g for g in groups}
     first, last = period.start.isoformat(), period.end.isoformat()
-    # Read the stored documents and build models only for the period's sessions: a year's
-    # report on ten years of data must not validate the other nine.
-    from voicesgroup.models import Session
-
     sessions = sorted(
         (
-            Session.model_validate(doc)
+            doc
             for doc in store.documents("sessions")
-            if first <= doc["date"] <= last and doc["group_id"] in wanted
+            if first <= doc["date"] <= last
+            and doc["group_id"] in group_of
+            and doc.get("status") == SessionStatus.ENDED.value
         ),
-        key=lambda s: (s.date, s.created_at),
+        key=lambda doc: (doc["date"], doc.get("created_at", "")),
     )
-    member_names = [m.display_name for m in store.members()]
-    facilitators = {f.id: f for f in store.facilitators()}
+    member_names = [doc["display_name"] for doc in store.documents("members")]
+    facilitators = {doc["id"]: doc for doc in store.documents("facilitators")}
     planned_days = _planned_days(store, groups, period, today)
 
-    by_group: dict[UUID, GroupCounts] = {}
-    for group in groups:
+    by_group: dict[str, GroupCounts] = {}
+    for key, group in group_of.items():
         counts = GroupCounts(group.id, group.name, group.variant.label)
         for measure in (*SESSION_MEASURES, *PEOPLE_MEASURES):
             counts.monthly[measure] = {month_key(m): 0 for m in period.months}
-        by_group[group.id] = counts
+        by_group[key] = counts
 
-    held_days: dict[UUID, set[dt.date]] = defaultdict(set)
-    visits: dict[UUID, Counter[UUID]] = defaultdict(Counter)
-    theme_cache: dict[str, bool] = {}
+    held_days: dict[str, set[str]] = defaultdict(set)
+    visits: dict[str, Counter[str]] = defaultdict(Counter)
     theme_forms: dict[str, str] = {}
-    facil: dict[UUID, dict[str, int]] = defaultdict(Counter)
-    for session in sessions:
-        if session.status is not SessionStatus.ENDED:
-            continue
-        counts = by_group[session.group_id]
-        group = next(g for g in groups if g.id == session.group_id)
-        month = month_key(session.date)
-        held_days[session.group_id].add(session.date)
+    noted: dict[str, list[str]] = defaultdict(list)
+    facil: dict[str, Counter[str]] = defaultdict(Counter)
+    trainee = TrainingStatus.IN_TRAINING.value
+    for doc in sessions:
+        gid = doc["group_id"]
+        counts = by_group[gid]
+        month = doc["date"][:7]
+        held_days[gid].add(doc["date"])
+        named = set(doc.get("named_member_ids", ()))
+        newcomers = doc.get("newcomers", 0)
+        present = len(doc.get("named_member_ids", ())) + doc.get("anonymous_count", 0) + newcomers
         monthly = counts.monthly
         monthly["held"][month] += 1
-        monthly["attendance"][month] += session.head_count
-        monthly["newcomers"][month] += session.newcomers
-        monthly["sessions_with_newcomer"][month] += 1 if session.newcomers else 0
-        counts.sizes.append(session.head_count)
-        for member_id in set(session.named_member_ids):
-            visits[session.group_id][member_id] += 1
-        for theme in session.themes:
-            key = " ".join(theme.split()).casefold()
-            if not key:
-                continue
-            if key not in theme_cache:
-                theme_cache[key] = holds_a_name(theme, member_names)
-                theme_forms[key] = " ".join(theme.split())
-            if theme_cache[key]:
-                counts.themes_not_shown += 1
-            else:
-                counts.themes[theme_forms[key]] += 1
-        minutes = _session_minutes(session, group.pattern.minutes)
+        monthly["attendance"][month] += present
+        monthly["newcomers"][month] += newcomers
+        monthly["sessions_with_newcomer"][month] += 1 if newcomers else 0
+        counts.sizes.append(present)
+        visits[gid].update(named)
+        for theme in doc.get("themes", ()):
+            tidy = " ".join(theme.split())
+            if tidy:
+                theme_forms.setdefault(tidy.casefold(), tidy)
+                noted[gid].append(tidy.casefold())
+        given = _session_minutes(doc, group_of[gid].pattern.minutes)
+        given += prep_minutes + debrief_minutes
         lead_found = False  # the first facilitator listed leads, unless in training
-        for person_id in dict.fromkeys(session.facilitator_ids):
+        for person_id in dict.fromkeys(doc.get("facilitator_ids", ())):
             person = facilitators.get(person_id)
             tally = facil[person_id]
-            if person is not None and person.training is TrainingStatus.IN_TRAINING:
+            if person is not None and person.get("training") == trainee:
                 tally["shadowing"] += 1
             elif not lead_found:
                 tally["led"] += 1
                 lead_found = True
             else:
                 tally["co_facilitated"] += 1
-            tally["minutes"] += minutes + prep_minutes + debrief_minutes
+            tally["minutes"] += given
 
+    keys = list(theme_forms)
+    with_names = {
+        keys[i] for i in texts_holding_names([theme_forms[k] for k in keys], member_names)
+    }
     for gid, counts in by_group.items():
-        for day in planned_days.get(gid, ()):
+        for key in noted[gid]:
+            if key in with_names:
+                counts.themes_not_shown += 1
+            else:
+                counts.themes[theme_forms[key]] += 1
+        for day in planned_days.get(counts.group_id, ()):
             counts.monthly["planned"][month_key(day)] += 1
-            if day <= today and day not in held_days[gid]:
+            if day <= today and day.isoformat() not in held_days[gid]:
                 counts.monthly["not_held"][month_key(day)] += 1
         counts.named_came = len(visits[gid])
         counts.named_returned = sum(1 for n in visits[gid].values() if n >= 2)
 
-    everyone: Counter[UUID] = Counter()
+    everyone: Counter[str] = Counter()
     for per_group in visits.values():
         everyone.update(per_group)
     people = [
         FacilitatorFigures(
-            name=facilitators[pid].display_name if pid in facilitators else "A former facilitator",
+            name=facilitators[pid]["display_name"]
+            if pid in facilitators
+            else "A former facilitator",
             led=tally["led"],
             co_facilitated=tally["co_facilitated"],
             shadowing=tally["shadowing"],
@@ -294,17 +304,45 @@ def count(
     )
 
 
-def holds_a_name(text: str, member_names: Sequence[str]) -> bool:
-    """Whether `text` holds a member's name: the one place the evaluation calls the
-    project's name finder."""
+def _name_finder_hit(texts: Sequence[str], member_names: Sequence[str]) -> bool:
+    """Whether any of `texts` holds a member's name: the evaluation's one call of the
+    project's name finder (whole words, any case, any accents)."""
     from voicesgroup.handouts.names import find_name
 
-    return find_name([text], member_names) is not None
+    return find_name(texts, member_names) is not None
 
 
-def _session_minutes(session, planned_minutes: int) -> int:
-    if session.started_at and session.ended_at and session.ended_at > session.started_at:
-        return min(int((session.ended_at - session.started_at).total_seconds() // 60), 480)
+def texts_holding_names(texts: Sequence[str], member_names: Sequence[str]) -> set[int]:
+    """The indexes of the `texts` that hold a member's name.
+
+    The texts are asked about together and only a group with a hit is split, so a year of
+    themes with no names in them costs one pass of the name finder, not one per theme.
+    """
+    found: set[int] = set()
+
+    def search(low: int, high: int) -> None:
+        if low >= high or not _name_finder_hit(texts[low:high], member_names):
+            return
+        if high - low == 1:
+            found.add(low)
+            return
+        middle = (low + high) // 2
+        search(low, middle)
+        search(middle, high)
+
+    search(0, len(texts))
+    return found
+
+
+def _session_minutes(doc: dict, planned_minutes: int) -> int:
+    """How long a stored session ran (at most eight hours), else how long it was planned."""
+    started, ended = doc.get("started_at"), doc.get("ended_at")
+    if started and ended:
+        seconds = (
+            dt.datetime.fromisoformat(ended) - dt.datetime.fromisoformat(started)
+        ).total_seconds()
+        if seconds > 0:
+            return min(int(seconds // 60), 480)
     return planned_minutes
 
 
@@ -338,16 +376,24 @@ def _strategies_by_kind(
     store: Store, groups, member_names: Sequence[str]
 ) -> tuple[dict[str, Counter[str]], int]:
     kind_of = {str(g.id): g.variant.label for g in groups}
+    helped = [
+        doc
+        for doc in store.documents("strategies")
+        if any(
+            gid in kind_of and marks > 0 for gid, marks in doc.get("helped_by_group", {}).items()
+        )
+    ]
+    with_names = texts_holding_names(
+        [f"{doc['title']}\n{doc.get('description', '')}" for doc in helped], member_names
+    )
     found: dict[str, Counter[str]] = defaultdict(Counter)
-    not_shown = 0
-    for strategy in store.strategies(include_archived=True):
-        for gid, marks in strategy.helped_by_group.items():
+    for index, doc in enumerate(helped):
+        if index in with_names:
+            continue
+        for gid, marks in doc["helped_by_group"].items():
             if gid in kind_of and marks > 0:
-                if holds_a_name(f"{strategy.title} {strategy.description}", member_names):
-                    not_shown += 1
-                    break
-                found[kind_of[gid]][strategy.title] += marks
-    return dict(found), not_shown
+                found[kind_of[gid]][doc["title"]] += marks
+    return dict(found), len(with_names)
 
 
 # -- suppression: the one place ----------------------------------------------------------------

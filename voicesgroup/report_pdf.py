@@ -20,7 +20,7 @@ from voicesgroup.evaluation import (
     GroupReport,
     PeriodReport,
     Report,
-    holds_a_name,
+    texts_holding_names,
 )
 
 TITLE = "What the groups did"
@@ -40,13 +40,12 @@ def report_pdf(
     story_texts = [*report.texts(), organisation]
     allowed = {name.casefold() for name in facilitator_names}
     forbidden = [name for name in member_names if name.casefold() not in allowed]
-    for text in story_texts:
-        if text and holds_a_name(text, forbidden):
-            raise NameInHandout(
-                "The report was not made: some of its text holds a member's name "
-                "(a group's name or the organisation's). Change that name and try again. "
-                "Nothing was saved."
-            )
+    if texts_holding_names([text for text in story_texts if text], forbidden):
+        raise NameInHandout(
+            "The report was not made: some of its text holds a member's name "
+            "(a group's name or the organisation's). Change that name and try again. "
+            "Nothing was saved."
+        )
     return _draw(report, organisation=organisation, large_print=large_print, texts=story_texts)
 
 
