@@ -50,9 +50,6 @@ def report_pdf(
 
 
 def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[str]) -> bytes:
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.charts.legends import Legend
-    from reportlab.graphics.shapes import Drawing, String
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -80,11 +77,24 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         return Paragraph(markup(text, fonts.key), style["cell_head" if bold else "cell"])
 
     def table(header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
-        body = [[cell(h, True) for h in header]] + [[cell(v) for v in row] for row in rows]
+        # Short figures are set as plain table text: a Paragraph for each would double the
+        # time the report takes to draw. Anything that may wrap (names, themes) is one.
+        body = [[cell(h, True) for h in header]] + [
+            [cell(v) if len(v) > 12 or not v.isascii() else v for v in row] for row in rows
+        ]
         made = Table(body, colWidths=[w * width for w in widths], repeatRows=1)
         made.setStyle(
             TableStyle(
                 [
+                    (
+                        "FONT",
+                        (0, 1),
+                        (-1, -1),
+                        fonts.regular,
+                        style["cell"].fontSize,
+                        style["cell"].leading,
+                    ),
+                    ("TEXTCOLOR", (0, 1), (-1, -1), INK),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, HEADING),
                     ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SOFT]),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -98,13 +108,9 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     def chart(part: PeriodReport, before: PeriodReport | None, measure: str, title: str):
         months = part.months
         height = (90 if large_print else 58) * mm
-        drawing = Drawing(width, height)
-        bars = VerticalBarChart()
-        bars.x, bars.y = 14 * mm, 14 * mm
-        bars.width, bars.height = width - 22 * mm, height - 26 * mm
 
-        def series(report_part: PeriodReport) -> list[float | None]:
-            values = []
+        def series(report_part: PeriodReport) -> list[int | None]:
+            values: list[int | None] = []
             for key in report_part.months:
                 if measure in report_part.total.sessions:
                     values.append(report_part.total.sessions[measure][key])
@@ -114,43 +120,22 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             return values
 
         data = [series(part)]
+        colours = [HEADING]
+        names = ["this period"]
         if before is not None and len(before.months) == len(months):
             data.insert(0, series(before))
-        bars.data = [[v if v is not None else 0 for v in row] for row in data]
+            colours.insert(0, colors.HexColor("#b7c9ce"))
+            names.insert(0, "a year before")
         hidden = any(v is None for row in data for v in row)
-        labels = []
-        for index, key in enumerate(months):
-            star = "*" if any(row[index] is None for row in data) else ""
-            labels.append(_short_month(key) + star)
-        bars.categoryAxis.categoryNames = labels
-        label_size = 16 if large_print else 8
-        bars.categoryAxis.labels.fontName = fonts.regular
-        bars.categoryAxis.labels.fontSize = label_size
-        bars.categoryAxis.labels.angle = 45 if len(months) > 8 else 0
-        bars.categoryAxis.labels.boxAnchor = "ne" if len(months) > 8 else "n"
-        bars.valueAxis.labels.fontName = fonts.regular
-        bars.valueAxis.labels.fontSize = label_size
-        bars.valueAxis.valueMin = 0
-        bars.valueAxis.forceZero = 1
-        bars.bars[0].fillColor = HEADING if len(data) == 1 else colors.HexColor("#b7c9ce")
-        if len(data) == 2:
-            bars.bars[1].fillColor = HEADING
-        bars.barSpacing = 1
-        bars.groupSpacing = 4
-        drawing.add(bars)
-        drawing.add(String(0, height - 8, title, fontName=fonts.bold, fontSize=label_size + 2,
-                           fillColor=INK))  # fmt: skip
-        if len(data) == 2:
-            legend = Legend()
-            legend.x, legend.y = width - 60 * mm, height - 4
-            legend.fontName, legend.fontSize = fonts.regular, label_size
-            legend.alignment = "right"
-            legend.columnMaximum = 1
-            legend.colorNamePairs = [
-                (colors.HexColor("#b7c9ce"), "a year before"),
-                (HEADING, "this period"),
-            ]
-            drawing.add(legend)
+        labels = [
+            _short_month(key) + ("*" if any(row[i] is None for row in data) else "")
+            for i, key in enumerate(months)
+        ]
+        drawing = bar_chart(
+            width, height, title, labels, data, colours, names,
+            font=fonts.regular, bold=fonts.bold, size=16 if large_print else 8, ink=INK,
+            muted=MUTED,
+        )  # fmt: skip
         flowables = [drawing]
         if hidden:
             flowables.append(
@@ -295,7 +280,7 @@ def _whole(group: GroupReport) -> list[tuple[str, str]]:
         ("People at sessions (everyone, named or not)", people["attendance"][WHOLE_PERIOD].text),
         (
             "People per session, on average",
-            f"{group.average:.1f}" if group.average else "not shown",
+            _average(group),
         ),
         (
             "Fewest and most at one session",
@@ -307,6 +292,12 @@ def _whole(group: GroupReport) -> list[tuple[str, str]]:
         ("… of whom came more than once", group.named_returned.text),
     ]
     return figures
+
+
+def _average(group: GroupReport) -> str:
+    if not group.sessions["held"][WHOLE_PERIOD]:
+        return "no sessions"
+    return f"{group.average:.1f}" if group.average else "not shown"
 
 
 def _headline_rows(
@@ -360,3 +351,86 @@ def _ranked(items, not_shown: Cell | None, para, table, noun: str) -> list:
     if not_shown is not None and not_shown.value != 0:
         found.append(para(f"Themes not shown (they hold a member's name): {not_shown}", "muted"))
     return found
+
+
+def _nice_step(top: float) -> int:
+    """A round step (1, 2 or 5 times a power of ten) giving at most five lines up to `top`."""
+    step = 1
+    while top / step > 5:
+        for factor in (2, 5 / 2, 2):
+            step = int(step * factor)
+            if top / step <= 5:
+                break
+    return max(step, 1)
+
+
+def bar_chart(
+    width: float,
+    height: float,
+    title: str,
+    labels: Sequence[str],
+    data: Sequence[Sequence[int | None]],
+    colours: Sequence,
+    names: Sequence[str],
+    *,
+    font: str,
+    bold: str,
+    size: float,
+    ink,
+    muted,
+):
+    """Month-by-month bars, drawn with reportlab.graphics shapes: one bar a series in each
+    month (a hidden count draws no bar), a value scale, and a key when there are two series.
+
+    Drawn from shapes rather than reportlab.graphics.charts, whose import alone costs about
+    a third of the whole `voicesgroup report` process."""
+    from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
+
+    drawing = Drawing(width, height)
+    left, bottom = size * 3.2, size * (5.5 if len(labels) > 8 else 2.6)
+    top = height - size * 2.6
+    plot_w, plot_h = width - left - 4, top - bottom
+    biggest = max([v for row in data for v in row if v is not None] or [0])
+    step = _nice_step(biggest or 1)
+    scale_top = step * max(1, -(-biggest // step))
+    drawing.add(
+        String(0, height - size * 1.2, title, fontName=bold, fontSize=size + 2, fillColor=ink)
+    )
+    for value in range(0, scale_top + 1, step):
+        y = bottom + plot_h * value / scale_top
+        drawing.add(Line(left, y, left + plot_w, y, strokeColor=muted, strokeWidth=0.3))
+        drawing.add(String(left - 3, y - size / 3, f"{value:,}", fontName=font, fontSize=size,
+                           fillColor=ink, textAnchor="end"))  # fmt: skip
+    slot = plot_w / max(len(labels), 1)
+    bar_w = slot * 0.7 / len(data)
+    for index, label in enumerate(labels):
+        x0 = left + slot * index + slot * 0.15
+        for series, row in enumerate(data):
+            value = row[index]
+            if value:
+                drawing.add(
+                    Rect(x0 + series * bar_w, bottom, bar_w, plot_h * value / scale_top,
+                         fillColor=colours[series], strokeColor=None)
+                )  # fmt: skip
+        centre = left + slot * index + slot / 2
+        if len(labels) > 8:
+            text = String(
+                0, 0, label, fontName=font, fontSize=size, fillColor=ink, textAnchor="end"
+            )
+            turned = Group(text)
+            turned.translate(centre + size / 3, bottom - 3)
+            turned.rotate(45)
+            drawing.add(turned)
+        else:
+            drawing.add(String(centre, bottom - size * 1.3, label, fontName=font, fontSize=size,
+                               fillColor=ink, textAnchor="middle"))  # fmt: skip
+    drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=ink, strokeWidth=0.8))
+    if len(data) > 1:
+        x = width
+        for colour, name in reversed(list(zip(colours, names, strict=True))):
+            x -= len(name) * size * 0.55 + size * 2
+            drawing.add(Rect(x, height - size * 1.2, size * 0.8, size * 0.8, fillColor=colour,
+                             strokeColor=None))  # fmt: skip
+            drawing.add(String(x + size, height - size * 1.2, name, fontName=font, fontSize=size,
+                               fillColor=ink))  # fmt: skip
+    return drawing
