@@ -77,7 +77,7 @@ class ReportsScreen(Screen[None]):
             with Horizontal(id="reports-bar"):
                 yield Static("Reports", classes="section-title", id="reports-title")
                 yield Select(
-                    [("All groups", ALL)] + [(g.name, str(g.id)) for g in groups],
+                    [("All groups", ALL)] + [(Text(g.name), str(g.id)) for g in groups],
                     value=chosen,
                     allow_blank=False,
                     compact=True,
@@ -272,13 +272,15 @@ class ReportsScreen(Screen[None]):
     def on_reports_screen_report_saved(self, message: ReportSaved) -> None:
         self._busy = False
         self.app.changed()  # the audit log notes the report
-        self.query_one("#reports-message", Static).update(f"Saved {message.path}")
-        self.notify(f"Saved {message.path}", title="Report")
+        self.query_one("#reports-message", Static).update(Text(f"Saved {message.path}"))
+        self.notify(f"Saved {message.path}", title="Report", markup=False)
 
     def on_reports_screen_report_failed(self, message: ReportFailed) -> None:
         self._busy = False
         self.query_one("#reports-message", Static).update(Text(f"! {message.reason}", "bold"))
-        self.notify(message.reason, title="Not saved", severity="warning", timeout=8)
+        self.notify(
+            message.reason, title="Not saved", severity="warning", timeout=8, markup=False
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -133,17 +133,20 @@ def test_each_report_is_in_the_audit_log_without_its_figures(demo: Path, tmp_pat
     assert total not in entry.detail
 
 
+JAN = ["--from", "2026-01-01", "--to", "2026-02-01"]
+
+
 @pytest.mark.parametrize(
     ("argv", "code", "message"),
     [
         (["--from", "2026-13-01", "--to", "2026-12-01", "--csv", "x.csv"], 2, "not a date"),
-        (["--from", "2026-02-01", "--to", "2026-01-01", "--csv", "x.csv"], 1, "must end on or after"),
-        (["--from", "2026-01-01", "--to", "2026-02-01"], 2, "one of the arguments --out --csv"),
-        (["--from", "2026-01-01", "--to", "2026-02-01", "--out", "a.pdf", "--csv", "b.csv"], 2, "not allowed"),
-        (["--group", "Nobody", "--from", "2026-01-01", "--to", "2026-02-01", "--csv", "x.csv"], 1, "Nobody"),
-        (["--from", "2026-01-01", "--to", "2026-02-01", "--csv", "no/such/folder/x.csv"], 1, "could not be saved"),
+        (["--from", "2026-02-01", "--to", "2026-01-01", "--csv", "x.csv"], 1, "must end on or"),
+        (JAN, 2, "one of the arguments --out --csv"),
+        ([*JAN, "--out", "a.pdf", "--csv", "b.csv"], 2, "not allowed"),
+        (["--group", "Nobody", *JAN, "--csv", "x.csv"], 1, "Nobody"),
+        ([*JAN, "--csv", "no/such/folder/x.csv"], 1, "could not be saved"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_ends_with_one_clear_line(demo: Path, tmp_path: Path, argv, code, message):
     before = FileState.of(demo)
     fixed = [str(tmp_path / a) if a.endswith((".csv", ".pdf")) else a for a in argv]

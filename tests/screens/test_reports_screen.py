@@ -132,3 +132,20 @@ async def test_the_rota_review_links_to_reports(make_app) -> None:
 
 def test_reports_snapshot(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), press=["e"], terminal_size=SIZE)
+
+
+async def test_markup_in_a_group_name_is_shown_as_written(make_app) -> None:
+    from voicesgroup.models import Group, MeetingPattern, Variant
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        odd = Group(
+            name="[/] Odd [b]group", variant=Variant.CUSTOM, pattern=MeetingPattern(weekday=2)
+        )
+        app.store.save_group(odd)
+        screen = await open_reports(pilot)
+        screen.query_one("#reports-group", Select).value = str(odd.id)
+        await pilot.pause()
+        assert shown(app, "#reports-figures").startswith("[/] Odd [b]group, ")
+        assert "Sessions held 0" in shown(app, "#reports-figures")
