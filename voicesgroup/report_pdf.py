@@ -105,25 +105,25 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         )
         return made
 
-    def chart(part: PeriodReport, before: PeriodReport | None, measure: str, title: str):
-        months = part.months
-        height = (90 if large_print else 58) * mm
+    def chart(
+        months: list[str],
+        now: GroupReport,
+        before: GroupReport | None,
+        title: str,
+        tall: float = 58,
+    ):
+        before_months = previous.months if previous is not None else []
+        height = (tall + 32 if large_print else tall) * mm
 
-        def series(report_part: PeriodReport) -> list[int | None]:
-            values: list[int | None] = []
-            for key in report_part.months:
-                if measure in report_part.total.sessions:
-                    values.append(report_part.total.sessions[measure][key])
-                else:
-                    shown = report_part.total.people[measure][key]
-                    values.append(shown.value if shown.shown else None)
-            return values
+        def series(row: GroupReport, keys: list[str]) -> list[int | None]:
+            cells = [row.people["attendance"][key] for key in keys]
+            return [cell.value if cell.shown else None for cell in cells]
 
-        data = [series(part)]
+        data = [series(now, months)]
         colours = [HEADING]
         names = ["this period"]
-        if before is not None and len(before.months) == len(months):
-            data.insert(0, series(before))
+        if before is not None:
+            data.insert(0, series(before, before_months))
             colours.insert(0, colors.HexColor("#b7c9ce"))
             names.insert(0, "a year before")
         hidden = any(v is None for row in data for v in row)
@@ -158,7 +158,14 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         table(*_headline_rows(current, previous), [0.52, 0.24, 0.24] if previous else [0.6, 0.4])
     )
     story.append(Spacer(1, 4 * mm))
-    story.append(chart(current, previous, "attendance", "People at sessions, month by month"))
+    story.append(
+        chart(
+            current.months,
+            current.total,
+            previous.total if previous else None,
+            "People at sessions, month by month",
+        )
+    )
     story.append(para("What this report cannot show", "heading"))
     small = style["cell"].clone(
         "small_bullet",
