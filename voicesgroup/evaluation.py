@@ -119,14 +119,6 @@ PEOPLE_MEASURES = ("attendance", "newcomers", "sessions_with_newcomer")
 """Counts of people, per group and month: suppressed, with totals, before anything leaves."""
 SESSION_MEASURES = ("planned", "held", "not_held")
 """Counts of sessions, per group and month: shown as they are."""
-MEASURE_LABELS = {
-    "planned": "Sessions planned",
-    "held": "Sessions held",
-    "not_held": "Planned, not held",
-    "attendance": "Attendance (everyone present)",
-    "newcomers": "Newcomers",
-    "sessions_with_newcomer": "Sessions with a newcomer",
-}
 
 
 @dataclass(frozen=True)
@@ -347,28 +339,27 @@ def _session_minutes(doc: dict, planned_minutes: int) -> int:
 
 
 def _planned_days(store: Store, groups, period: Period, today: dt.date) -> dict[UUID, set[dt.date]]:
-    """Each group's planned meeting dates in the period: its rota, else its meeting pattern."""
-    ids = {g.id for g in groups}
-    from_rota: dict[UUID, set[dt.date]] = defaultdict(set)
+    """Each group's planned meeting dates in the period: in a month the rota covers, the rota's
+    dates; in any other month, the dates of the group's meeting pattern."""
+    ids = {str(g.id) for g in groups}
+    from_rota: dict[str, set[dt.date]] = defaultdict(set)
     first, last = period.start.isoformat(), period.end.isoformat()
     for doc in store.documents("rota"):
-        if first <= doc["date"] <= last:
-            gid = UUID(doc["group_id"])
-            if gid in ids:
-                from_rota[gid].add(dt.date.fromisoformat(doc["date"]))
+        if first <= doc["date"] <= last and doc["group_id"] in ids:
+            from_rota[doc["group_id"]].add(dt.date.fromisoformat(doc["date"]))
     planned: dict[UUID, set[dt.date]] = {}
     for group in groups:
-        if from_rota.get(group.id):
-            planned[group.id] = from_rota[group.id]
-            continue
+        rota = from_rota.get(str(group.id), set())
+        covered = {month_key(day) for day in rota}
         pattern = group.pattern
         begin = max(period.start, pattern.first_date or period.start)
         weeks = (period.end - begin).days // 7 + 2
-        planned[group.id] = {
+        from_pattern = {
             day
             for day in pattern.dates_from(begin, max(weeks // pattern.every_weeks + 1, 1))
-            if day in period
+            if day in period and month_key(day) not in covered
         }
+        planned[group.id] = rota | from_pattern
     return planned
 
 

@@ -439,3 +439,12 @@ def test_csv_cells_a_spreadsheet_would_run_stay_text(store: Store) -> None:
     assert "'=HYPERLINK(1)" in text
     assert "'+SUM(A1)" in text
     assert "\n=" not in text and ",=" not in text and ",+" not in text
+
+
+def test_months_without_a_rota_are_planned_from_the_meeting_pattern(store: Store) -> None:
+    group = add_group(store)  # Tuesdays
+    store.save_rota([RotaAssignment(group_id=group.id, date=dt.date(2026, 3, 5))])  # a Thursday
+    period = Period(dt.date(2026, 2, 1), dt.date(2026, 3, 31))
+    planned = evaluation.count(store, period, today=TODAY).groups[0].monthly["planned"]
+    # February: the four Tuesdays; March: the one date on the rota
+    assert planned == {"2026-02": 4, "2026-03": 1}
