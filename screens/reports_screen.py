@@ -278,9 +278,7 @@ class ReportsScreen(Screen[None]):
     def on_reports_screen_report_failed(self, message: ReportFailed) -> None:
         self._busy = False
         self.query_one("#reports-message", Static).update(Text(f"! {message.reason}", "bold"))
-        self.notify(
-            message.reason, title="Not saved", severity="warning", timeout=8, markup=False
-        )
+        self.notify(message.reason, title="Not saved", severity="warning", timeout=8, markup=False)
 
     def action_back(self) -> None:
         self.app.pop_screen()
