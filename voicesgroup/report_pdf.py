@@ -53,6 +53,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import (
         KeepTogether,
         PageBreak,
@@ -63,7 +64,16 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         TableStyle,
     )
 
-    from voicesgroup.handouts._render import HEADING, INK, MUTED, SOFT, fonts_for, markup, styles
+    from voicesgroup.handouts._render import (
+        HEADING,
+        INK,
+        MUTED,
+        SOFT,
+        fonts_for,
+        markup,
+        printable,
+        styles,
+    )
 
     fonts = fonts_for(texts)
     style = styles(large_print, fonts.key)
@@ -76,11 +86,21 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     def cell(text: str, bold: bool = False) -> Paragraph:
         return Paragraph(markup(text, fonts.key), style["cell_head" if bold else "cell"])
 
+    cell_size = style["cell"].fontSize
+
+    def fitted(text: str, column: float, bold: bool = False) -> str | Paragraph:
+        """Plain table text where it fits on one line (a Paragraph for every cell would
+        double the time the report takes to draw); a wrapping Paragraph where it does not."""
+        plain = printable(text, fonts.key)
+        face = fonts.bold if bold else fonts.regular
+        if "\n" not in plain and stringWidth(plain, face, cell_size) <= column - 12:
+            return plain
+        return cell(text, bold)
+
     def table(header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
-        # Short figures are set as plain table text: a Paragraph for each would double the
-        # time the report takes to draw. Anything that may wrap (names, themes) is one.
-        body = [[cell(h, True) for h in header]] + [
-            [cell(v) if len(v) > 12 or not v.isascii() else v for v in row] for row in rows
+        columns = [w * width for w in widths]
+        body = [[fitted(h, columns[i], True) for i, h in enumerate(header)]] + [
+            [fitted(v, columns[i]) for i, v in enumerate(row)] for row in rows
         ]
         made = Table(body, colWidths=[w * width for w in widths], repeatRows=1)
         made.setStyle(
@@ -95,6 +115,8 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
                         style["cell"].leading,
                     ),
                     ("TEXTCOLOR", (0, 1), (-1, -1), INK),
+                    ("FONT", (0, 0), (-1, 0), fonts.bold, cell_size, style["cell"].leading),
+                    ("TEXTCOLOR", (0, 0), (-1, 0), HEADING),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, HEADING),
                     ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SOFT]),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
