@@ -34,8 +34,9 @@ def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool
 
     return report_pdf(
         report,
-        member_names=[member.display_name for member in store.members()],
-        facilitator_names=[person.display_name for person in store.facilitators()],
+        # Names as stored: no need to build a model for each of hundreds of members.
+        member_names=[doc["display_name"] for doc in store.documents("members")],
+        facilitator_names=[doc["display_name"] for doc in store.documents("facilitators")],
         organisation=store.settings().organisation,
         large_print=large_print,
     )
