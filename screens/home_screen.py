@@ -48,6 +48,9 @@ class HomeScreen(Screen[None]):
         Binding("m", "members", "Members", id="members"),
         Binding("l", "library", "What helps", id="library", tooltip="The coping strategy library"),
         Binding("r", "rota", "Rota", id="rota", tooltip="Facilitator rotas and the review"),
+        Binding(
+            "e", "reports", "Reports", id="reports", tooltip="What the groups did, for funders"
+        ),
         Binding("enter", "edit_group", "Edit group", id="edit-group", show=False),
         Binding("n", "new_group", "New group", id="new-group", show=False),
         Binding("f", "facilitators", "Facilitators", id="facilitators", show=False),
@@ -131,6 +134,11 @@ class HomeScreen(Screen[None]):
         from screens.members_screen import MembersScreen
 
         self.app.push_screen(MembersScreen())
+
+    def action_reports(self) -> None:
+        from screens.reports_screen import ReportsScreen
+
+        self.app.push_screen(ReportsScreen())
 
     def action_facilitators(self) -> None:
         from screens.facilitators_screen import FacilitatorsScreen

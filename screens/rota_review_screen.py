@@ -41,6 +41,7 @@ class RotaReviewScreen(Screen[None]):
     BINDINGS = [
         Binding("f", "filter", "Filter", id="review-filter", tooltip="Choose group and period"),
         Binding("a", "whole_rota", "Whole rota", id="review-whole", tooltip="Every date"),
+        Binding("e", "reports", "Reports", id="review-reports", tooltip="The evaluation report"),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -212,3 +213,9 @@ class RotaReviewScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the rota."""
         self.dismiss()
+
+    def action_reports(self) -> None:
+        """The evaluation of what the groups did (Reports), for the group chosen here."""
+        from screens.reports_screen import ReportsScreen
+
+        self.app.push_screen(ReportsScreen(self.group_id))

@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ["safety", "members", "printing", "rota", "facilitator"]
+COMMAND_MODULES = ["safety", "members", "printing", "rota", "facilitator", "report"]
 """Modules in voicesgroup/commands/ whose `register(commands)` adds their subcommands."""
 
 

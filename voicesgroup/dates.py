@@ -81,6 +81,12 @@ def month(moment: dt.date | dt.datetime) -> str:
     return f"{when:%B} {when.year}"
 
 
+def short_month(moment: dt.date | dt.datetime) -> str:
+    """'Dec 2026', where a month must be short (a chart's axis)."""
+    when = _as_date(moment)
+    return f"{when:%b} {when.year}"
+
+
 def iso(moment: dt.date | dt.datetime) -> str:
     """ISO 8601, for JSON, CSV and file names."""
     return moment.isoformat()

@@ -1,0 +1,284 @@
+"""The coordinator's Reports screen: a period's headline figures and a month-by-month chart,
+and the evaluation saved as a PDF or a tidy CSV for trustees and funders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Header, Input, Select, Sparkline, Static
+
+from screens.widgets.tick_marks import show_tick, show_ticks
+from voicesgroup import dates, evaluation
+from voicesgroup.errors import VoicesGroupError
+from voicesgroup.report_files import Format
+
+ALL = "all"
+
+
+def last_twelve_months(today: dt.date) -> tuple[dt.date, dt.date]:
+    """From the first day of the month eleven months back, to today."""
+    month = today.month - 11
+    year = today.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return dt.date(year, month, 1), today
+
+
+class ReportsScreen(Screen[None]):
+    """What the groups did over a period, as a trustee or funder will see it."""
+
+    HELP_TITLE = "Reports"
+    HELP = (
+        "The evaluation of a period for trustees and funders: sessions, people at them, "
+        "newcomers and volunteer hours, with a month-by-month chart of attendance. Choose a "
+        "group and type dates (YYYY-MM-DD), Enter applies them. Counts of people below the "
+        "threshold in Settings show as “fewer than 5” here and in everything saved. "
+        "p saves the PDF, c the tidy CSV (one row per group, month and measure), y puts the "
+        "same period a year before beside it, g switches large print for the PDF."
+    )
+    BINDINGS = [
+        Binding("p", "save_pdf", "Save PDF", id="report-pdf", tooltip="Save the report as a PDF"),
+        Binding("c", "save_csv", "Save CSV", id="report-csv", tooltip="Save tidy CSV"),
+        Binding("y", "year_before", "Year before", id="report-year", tooltip="Compare"),
+        Binding("g", "large_print", "Large print", id="report-large", show=False),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    @dataclass
+    class ReportSaved(Message):
+        path: Path
+
+    @dataclass
+    class ReportFailed(Message):
+        reason: str
+
+    def __init__(self, group_id: UUID | None = None) -> None:
+        super().__init__()
+        self.group_id = group_id
+        self.report: evaluation.Report | None = None
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        groups = self.app.store.groups(include_archived=True)
+        values = [str(g.id) for g in groups]
+        chosen = str(self.group_id) if str(self.group_id) in values else ALL
+        start, end = last_twelve_months(self.app.today())
+        yield Header()
+        with Vertical(id="reports", classes="list-screen"):
+            with Horizontal(id="reports-bar"):
+                yield Static("Reports", classes="section-title", id="reports-title")
+                yield Select(
+                    [("All groups", ALL)] + [(Text(g.name), str(g.id)) for g in groups],
+                    value=chosen,
+                    allow_blank=False,
+                    compact=True,
+                    id="reports-group",
+                )
+                yield Static("From", classes="bar-label")
+                yield Input(start.isoformat(), compact=True, id="reports-from")
+                yield Static("To", classes="bar-label")
+                yield Input(end.isoformat(), compact=True, id="reports-to")
+            with Horizontal(id="reports-options"):
+                yield Checkbox("Year before", compact=True, id="reports-compare")
+                yield Checkbox("Large print PDF", compact=True, id="reports-large")
+            yield Static("", id="reports-message")
+            yield Static("", id="reports-figures")
+            yield Static("", id="reports-chart-title", classes="hint")
+            yield Sparkline([], id="reports-chart")
+            yield Static("", id="reports-chart-axis", classes="hint")
+            with Horizontal(id="reports-save"):
+                yield Static("Save as", classes="bar-label")
+                yield Input(compact=True, id="reports-path", placeholder="a folder or file name")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#reports-path", Input).value = self.default_path("pdf")
+        show_ticks(self)
+        self.refresh_data()
+        self.query_one("#reports-group", Select).focus()
+
+    def default_path(self, fmt: str) -> str:
+        return f"~/voicesgroup-report-{self.app.today().isoformat()}.{fmt}"
+
+    # -- the period -----------------------------------------------------------------------
+
+    def period(self) -> evaluation.Period:
+        found = []
+        for box, what in (("#reports-from", "start"), ("#reports-to", "end")):
+            text = self.query_one(box, Input).value.strip()
+            try:
+                found.append(dt.date.fromisoformat(text))
+            except ValueError:
+                raise evaluation.PeriodError(
+                    f"the {what} date must look like 2026-01-31, not “{text}”"
+                ) from None
+        return evaluation.Period(found[0], found[1])
+
+    @on(Select.Changed, "#reports-group")
+    def _group_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        value = event.value
+        self.group_id = UUID(value) if isinstance(value, str) and value != ALL else None
+        self.refresh_data()
+
+    @on(Input.Submitted, "#reports-from, #reports-to")
+    def _dates_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.refresh_data()
+
+    @on(Checkbox.Changed)
+    def _box_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        show_tick(event.checkbox)
+        if event.checkbox.id == "reports-compare":
+            self.refresh_data()
+
+    @on(Input.Submitted, "#reports-path")
+    def _path_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save_pdf()
+
+    def refresh_data(self) -> None:
+        message = self.query_one("#reports-message", Static)
+        try:
+            self.report = evaluation.report(
+                self.app.store,
+                self.period(),
+                group_id=self.group_id,
+                compare_previous_year=self.query_one("#reports-compare", Checkbox).value,
+                today=self.app.today(),
+            )
+        except VoicesGroupError as error:
+            message.update(Text(f"! {error}", style="bold"))
+            return
+        message.update("")
+        self._show(self.report)
+
+    def _show(self, report: evaluation.Report) -> None:
+        now = report.current
+        total = now.total
+        before = report.previous.total if report.previous else None
+        whole = evaluation.WHOLE_PERIOD
+
+        def pair(now_text: str, then_text: str | None) -> str:
+            return f"{now_text} (a year before: {then_text})" if then_text is not None else now_text
+
+        held = total.sessions["held"][whole]
+        lines = Text()
+        lines.append(f"{report.group_name or 'All groups'}, {now.period.describe()}\n", "bold")
+        lines.append(
+            "Sessions held "
+            + pair(str(held), str(before.sessions["held"][whole]) if before else None)
+            + f" · planned {total.sessions['planned'][whole]}"
+            + f", not held {total.sessions['not_held'][whole]}\n"
+        )
+        people = total.people["attendance"][whole]
+        average = f" · {total.average:.1f} a session" if total.average else ""
+        lines.append(
+            "People at sessions "
+            + pair(people.text, before.people["attendance"][whole].text if before else None)
+            + average
+            + "\n"
+        )
+        lines.append(f"Newcomers {total.people['newcomers'][whole]}\n")
+        lines.append(
+            f"Among members who agreed to be named: {total.named_came} came, "
+            f"{total.named_returned} of them more than once\n"
+        )
+        lines.append(
+            f"Volunteer hours {now.volunteer_hours:,.1f} from {len(now.facilitators)} "
+            f"facilitator{'s' if len(now.facilitators) != 1 else ''}\n"
+        )
+        lines.append(
+            f"Counts of people below {report.threshold} show as “fewer than "
+            f"{report.threshold}”; people who came anonymously cannot be followed over time.",
+            "dim",
+        )
+        self.query_one("#reports-figures", Static).update(lines)
+        values = [total.people["attendance"][key] for key in now.months]
+        hidden = sum(1 for cell in values if not cell.shown)
+        self.query_one("#reports-chart", Sparkline).data = [
+            float(cell.value or 0) for cell in values
+        ]
+        title = "People at sessions, month by month"
+        if hidden:
+            title += f" ({hidden} month{'s' if hidden != 1 else ''} not shown: small numbers)"
+        self.query_one("#reports-chart-title", Static).update(title)
+        first, last = now.period.months[0], now.period.months[-1]
+        self.query_one("#reports-chart-axis", Static).update(
+            f"{dates.short_month(first)} … {dates.short_month(last)}"
+        )
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_year_before(self) -> None:
+        """Put the same period a year before beside this one (or take it away)."""
+        box = self.query_one("#reports-compare", Checkbox)
+        box.value = not box.value
+
+    def action_large_print(self) -> None:
+        box = self.query_one("#reports-large", Checkbox)
+        box.value = not box.value
+
+    def action_save_pdf(self) -> None:
+        """Save the report as a PDF."""
+        self._save("pdf")
+
+    def action_save_csv(self) -> None:
+        """Save the report as tidy CSV."""
+        self._save("csv")
+
+    def _save(self, fmt: Format) -> None:
+        if self._busy:
+            return
+        self.refresh_data()
+        if self.report is None:
+            return
+        box = self.query_one("#reports-path", Input)
+        raw = box.value.strip() or self.default_path(fmt)
+        if raw in (self.default_path("pdf"), self.default_path("csv")):
+            raw = self.default_path(fmt)
+            box.value = raw
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            path = path / Path(self.default_path(fmt)).name
+        self._busy = True
+        self.query_one("#reports-message", Static).update(f"Making the {fmt.upper()}…")
+        large = self.query_one("#reports-large", Checkbox).value
+        self._write(self.report, path, fmt, large)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="report")
+    def _write(self, report: evaluation.Report, path: Path, fmt: Format, large: bool) -> None:
+        from voicesgroup.report_files import write_report
+
+        try:
+            written = write_report(self.app.store, report, path, fmt, large_print=large)
+        except VoicesGroupError as error:
+            self.post_message(self.ReportFailed(str(error)))
+        except Exception as error:  # never a crash: say what happened instead
+            self.post_message(self.ReportFailed(f"The report could not be made: {error}"))
+        else:
+            self.post_message(self.ReportSaved(written))
+
+    def on_reports_screen_report_saved(self, message: ReportSaved) -> None:
+        self._busy = False
+        self.app.changed()  # the audit log notes the report
+        self.query_one("#reports-message", Static).update(Text(f"Saved {message.path}"))
+        self.notify(f"Saved {message.path}", title="Report", markup=False)
+
+    def on_reports_screen_report_failed(self, message: ReportFailed) -> None:
+        self._busy = False
+        self.query_one("#reports-message", Static).update(Text(f"! {message.reason}", "bold"))
+        self.notify(message.reason, title="Not saved", severity="warning", timeout=8, markup=False)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,450 @@
+"""The coordinator's evaluation: figures checked against counts made here by hand, from the
+stored documents or from what the test itself put in, never with the report's own helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections import Counter, defaultdict
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from pydantic import ValidationError
+
+from tests.core.conftest import add_group, add_member
+from voicesgroup import evaluation
+from voicesgroup.demo import write_demo_file
+from voicesgroup.evaluation import WHOLE_PERIOD, Period
+from voicesgroup.models import (
+    ConsentScope,
+    CopingStrategy,
+    Facilitator,
+    Group,
+    MeetingPattern,
+    RotaAssignment,
+    Session,
+    SessionStatus,
+    Settings,
+    TrainingStatus,
+    Variant,
+)
+from voicesgroup.store import Store
+
+TODAY = dt.date(2026, 11, 26)
+NAMED = ConsentScope.ATTENDANCE_BY_NAME
+
+
+def ended(group: Group, day: dt.date, **fields) -> Session:
+    start = dt.datetime.combine(day, dt.time(18, 30), tzinfo=dt.UTC)
+    fields.setdefault("ended_at", start + dt.timedelta(minutes=90))
+    return Session(
+        group_id=group.id, date=day, status=SessionStatus.ENDED, started_at=start, **fields
+    )
+
+
+# -- the demo, counted from its stored documents ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict]:
+    path = tmp_path_factory.mktemp("demo") / "demo.json"
+    write_demo_file(path, TODAY)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return Store.open(path, readonly=True), raw
+
+
+def test_demo_figures_match_a_hand_count_of_the_stored_sessions(demo) -> None:
+    store, raw = demo
+    period = Period(dt.date(2026, 9, 1), dt.date(2026, 11, 30))
+    names = {doc["id"]: doc["name"] for doc in raw["groups"].values()}
+    held: Counter[str] = Counter()
+    people: Counter[str] = Counter()
+    newcomers: Counter[str] = Counter()
+    by_month: Counter[tuple[str, str]] = Counter()
+    for doc in raw["sessions"].values():
+        if not ("2026-09-01" <= doc["date"] <= "2026-11-30") or doc["status"] != "ended":
+            continue
+        name = names[doc["group_id"]]
+        count = len(doc["named_member_ids"]) + doc["anonymous_count"] + doc["newcomers"]
+        held[name] += 1
+        people[name] += count
+        newcomers[name] += doc["newcomers"]
+        by_month[(name, doc["date"][:7])] += count
+    assert sum(held.values()) > 20  # the demo has three months of sessions
+
+    figures = evaluation.count(store, period, today=TODAY)
+    for group in figures.groups:
+        assert sum(group.monthly["held"].values()) == held[group.name]
+        assert sum(group.monthly["attendance"].values()) == people[group.name]
+        assert sum(group.monthly["newcomers"].values()) == newcomers[group.name]
+        for month, value in group.monthly["attendance"].items():
+            assert value == by_month[(group.name, month)]
+
+    published = evaluation.publish(figures, 5)
+    assert published.total.sessions["held"][WHOLE_PERIOD] == sum(held.values())
+    assert published.total.people["attendance"][WHOLE_PERIOD].value == sum(people.values())
+    for group in published.groups:
+        cell = group.people["attendance"][WHOLE_PERIOD]
+        assert cell.value in (people[group.name], None)
+        if people[group.name] >= 5:
+            # a group's total over three months is shown unless hiding it protects a cell
+            assert cell.shown or cell.why == "secondary"
+
+
+def test_demo_facilitation_and_returning_members_by_hand(demo) -> None:
+    store, raw = demo
+    period = Period(dt.date(2026, 8, 1), dt.date(2026, 11, 30))
+    trainees = {
+        doc["id"] for doc in raw["facilitators"].values() if doc["training"] == "in_training"
+    }
+    names = {doc["id"]: doc["display_name"] for doc in raw["facilitators"].values()}
+    minutes_of = {doc["id"]: doc["pattern"]["minutes"] for doc in raw["groups"].values()}
+    led: Counter[str] = Counter()
+    co: Counter[str] = Counter()
+    shadow: Counter[str] = Counter()
+    minutes: Counter[str] = Counter()
+    visits: dict[str, Counter[str]] = defaultdict(Counter)
+    for doc in raw["sessions"].values():
+        if not ("2026-08-01" <= doc["date"] <= "2026-11-30"):
+            continue
+        length = (
+            dt.datetime.fromisoformat(doc["ended_at"])
+            - dt.datetime.fromisoformat(doc["started_at"])
+        ).total_seconds() // 60 or minutes_of[doc["group_id"]]
+        first = True
+        for person in doc["facilitator_ids"]:
+            if person in trainees:
+                shadow[names[person]] += 1
+            elif first:
+                led[names[person]] += 1
+                first = False
+            else:
+                co[names[person]] += 1
+            minutes[names[person]] += length + 30 + 15
+        for member in doc["named_member_ids"]:
+            visits[doc["group_id"]][member] += 1
+
+    made = evaluation.report(store, period, today=TODAY)
+    got = {f.name: f for f in made.current.facilitators}
+    assert set(got) == set(minutes)
+    for name, person in got.items():
+        assert (person.led, person.co_facilitated, person.shadowing) == (
+            led[name],
+            co[name],
+            shadow[name],
+        )
+        assert person.minutes == minutes[name]
+    assert sum(shadow.values()) > 0  # the demo's trainee shadows
+    everyone: Counter[str] = Counter()
+    for per_group in visits.values():
+        everyone.update(per_group)
+    came, returned = len(everyone), sum(1 for n in everyone.values() if n >= 2)
+    assert made.current.total.named_came.value in (came, None)
+    assert made.current.total.named_returned.value in (returned, None)
+    figures = evaluation.count(store, period, today=TODAY)
+    assert (figures.named_came_total, figures.named_returned_total) == (came, returned)
+
+
+# -- a seeded generated file, counted as it is made -------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [3, 11, 2026])
+def test_seeded_generated_file_matches_its_own_tally(store: Store, seed: int) -> None:
+    rng = random.Random(seed)
+    groups = [
+        add_group(store, "Monday Voices"),
+        Group(
+            name="Friday Beliefs",
+            variant=Variant.PARANOIA_BELIEFS,
+            pattern=MeetingPattern(weekday=4, minutes=120),
+        ),
+    ]
+    store.save_group(groups[1])
+    members = [add_member(store, f"Person{i}", NAMED) for i in range(8)]
+    lead = Facilitator(display_name="Rosa")
+    co = Facilitator(display_name="Tomasz")
+    store.save_facilitator(lead)
+    store.save_facilitator(co)
+    period = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    tally: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    visits: Counter[UUID] = Counter()
+    theme_times: Counter[str] = Counter()
+    day = dt.date(2024, 11, 1)
+    while day < dt.date(2026, 2, 1):
+        group = rng.choice(groups)
+        named = rng.sample(members, rng.randint(0, 4))
+        anonymous, newcomers = rng.randint(0, 6), rng.choice([0, 0, 0, 1, 2])
+        theme = rng.choice(["Sleep", "Family", "Work", "Being believed"])
+        store.save_session(
+            ended(
+                group,
+                day,
+                named_member_ids=[m.id for m in named],
+                anonymous_count=anonymous,
+                newcomers=newcomers,
+                themes=[theme],
+                facilitator_ids=[lead.id, co.id],
+            )
+        )
+        if day in period:
+            key = (group.name, f"{day:%Y-%m}")
+            tally[key]["held"] += 1
+            tally[key]["people"] += len(named) + anonymous + newcomers
+            tally[key]["newcomers"] += newcomers
+            tally[key]["with_newcomer"] += 1 if newcomers else 0
+            visits.update(m.id for m in named)
+            theme_times[theme] += 1
+        day += dt.timedelta(days=rng.randint(2, 9))
+
+    figures = evaluation.count(store, period, today=TODAY)
+    for group in figures.groups:
+        for month in group.monthly["held"]:
+            mine = tally[(group.name, month)]
+            assert group.monthly["held"][month] == mine["held"]
+            assert group.monthly["attendance"][month] == mine["people"]
+            assert group.monthly["newcomers"][month] == mine["newcomers"]
+            assert group.monthly["sessions_with_newcomer"][month] == mine["with_newcomer"]
+    assert figures.named_came_total == len(visits)
+    assert figures.named_returned_total == sum(1 for n in visits.values() if n >= 2)
+    total_themes: Counter[str] = Counter()
+    for group in figures.groups:
+        total_themes.update(group.themes)
+    assert total_themes == theme_times
+    held = sum(mine["held"] for mine in tally.values())
+    assert {f.name: f.led for f in figures.facilitators} == {"Rosa": held, "Tomasz": 0}
+    assert {f.name: f.minutes for f in figures.facilitators} == {
+        "Rosa": held * (90 + 45),
+        "Tomasz": held * (90 + 45),
+    }
+
+    published = evaluation.publish(figures, 5)
+    for group in [*published.groups, published.total]:
+        for measure, cells in group.people.items():
+            for month, cell in cells.items():
+                if cell.shown:
+                    assert not 0 < cell.value < 5, (group.name, measure, month)
+                    if month != WHOLE_PERIOD and group is not published.total:
+                        assert (
+                            cell.value
+                            == tally[(group.name, month)][
+                                {
+                                    "attendance": "people",
+                                    "sessions_with_newcomer": "with_newcomer",
+                                }.get(measure, measure)
+                            ]
+                        )
+
+
+# -- what is counted, and how ---------------------------------------------------------------
+
+
+def test_planned_not_held_and_in_progress_sessions(store: Store) -> None:
+    group = add_group(store)  # meets on Tuesdays
+    store.save_rota(
+        [RotaAssignment(group_id=group.id, date=dt.date(2026, 3, d)) for d in (3, 10, 17, 24)]
+    )
+    store.save_session(ended(group, dt.date(2026, 3, 3), anonymous_count=6))
+    store.save_session(ended(group, dt.date(2026, 3, 17), anonymous_count=7))
+    store.save_session(
+        Session(group_id=group.id, date=dt.date(2026, 3, 24), anonymous_count=9)
+    )  # still in progress: not held yet
+    figures = evaluation.count(
+        store, Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)), today=TODAY
+    )
+    monthly = figures.groups[0].monthly
+    assert monthly["planned"]["2026-03"] == 4
+    assert monthly["held"]["2026-03"] == 2
+    assert monthly["not_held"]["2026-03"] == 2
+    assert monthly["attendance"]["2026-03"] == 13
+
+
+def test_without_a_rota_the_meeting_pattern_is_the_plan(store: Store) -> None:
+    group = Group(
+        name="Fortnightly",
+        variant=Variant.DROP_IN,
+        pattern=MeetingPattern(weekday=0, every_weeks=2, first_date=dt.date(2026, 1, 5)),
+    )
+    store.save_group(group)
+    figures = evaluation.count(
+        store, Period(dt.date(2026, 1, 1), dt.date(2026, 2, 28)), today=TODAY
+    )
+    planned = figures.groups[0].monthly["planned"]
+    # Mondays 5 and 19 Jan, 2 and 16 Feb
+    assert planned == {"2026-01": 2, "2026-02": 2}
+
+
+def test_themes_holding_a_members_name_are_left_out_and_counted(store: Store) -> None:
+    group = add_group(store)
+    add_member(store, "Zoë")
+    add_member(store, "Will")
+    themes = [
+        "Sleep",
+        "sleep ",
+        "What zoe said about work",  # accents and case do not hide a name
+        "I will keep going",  # "will" is a word here, not Will
+        "Will's new flat",
+        "[/]Markup [b]is[/b] text",
+        "Sleep",
+    ]
+    for number, theme in enumerate(themes):
+        store.save_session(
+            ended(
+                group,
+                dt.date(2026, 4, 1) + dt.timedelta(days=number),
+                anonymous_count=5,
+                themes=[theme],
+            )
+        )
+    figures = evaluation.count(
+        store, Period(dt.date(2026, 4, 1), dt.date(2026, 4, 30)), today=TODAY
+    )
+    counted = figures.groups[0]
+    assert counted.themes["Sleep"] == 3
+    assert "I will keep going" in counted.themes
+    assert "[/]Markup [b]is[/b] text" in counted.themes
+    assert counted.themes_not_shown == 2
+    assert not any("zoe" in theme.casefold() or "Will's" in theme for theme in counted.themes)
+
+
+def test_strategies_that_helped_by_kind_of_group(store: Store) -> None:
+    voices = add_group(store, "Voices")
+    beliefs = Group(
+        name="Beliefs", variant=Variant.PARANOIA_BELIEFS, pattern=MeetingPattern(weekday=3)
+    )
+    store.save_group(beliefs)
+    add_member(store, "Aisha")
+    for title, marks in (
+        ("Humming", {voices.id: 7}),
+        ("Cold water", {voices.id: 2, beliefs.id: 6}),
+        ("Aisha's walk", {voices.id: 9}),
+    ):
+        store.save_strategy(
+            CopingStrategy(
+                title=title,
+                category="grounding",
+                helped_by_group={str(g): n for g, n in marks.items()},
+                helped_count=sum(marks.values()),
+            )
+        )
+    figures = evaluation.count(
+        store, Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31)), today=TODAY
+    )
+    assert figures.strategies_by_kind == {
+        "Hearing voices": Counter({"Humming": 7, "Cold water": 2}),
+        "Paranoia & beliefs": Counter({"Cold water": 6}),
+    }
+    assert figures.strategies_not_shown == 1
+
+
+def test_trainees_shadow_and_hours_use_the_settings(store: Store) -> None:
+    group = add_group(store)
+    trainee = Facilitator(display_name="Sol", training=TrainingStatus.IN_TRAINING)
+    lead = Facilitator(display_name="Rosa")
+    store.save_facilitator(trainee)
+    store.save_facilitator(lead)
+    store.save_settings(
+        Settings(report_preparation_minutes=20, report_debrief_minutes=10, report_smallest_count=3)
+    )
+    store.save_session(
+        ended(group, dt.date(2026, 5, 5), anonymous_count=6, facilitator_ids=[trainee.id, lead.id])
+    )
+    made = evaluation.report(store, Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31)), today=TODAY)
+    people = {f.name: f for f in made.current.facilitators}
+    assert (people["Rosa"].led, people["Rosa"].co_facilitated) == (1, 0)
+    assert (people["Sol"].shadowing, people["Sol"].led) == (1, 0)
+    assert people["Rosa"].minutes == 90 + 20 + 10
+    assert made.current.volunteer_hours == 4.0
+    assert made.threshold == 3
+
+
+def test_the_threshold_is_never_below_three() -> None:
+    with pytest.raises(ValidationError):
+        Settings(report_smallest_count=2)
+    with pytest.raises(evaluation.PeriodError):
+        evaluation.suppress_grid([[1]], 2)
+    assert str(evaluation.suppress_value(3, 3)) == "3"
+    assert str(evaluation.suppress_value(2, 3)) == "fewer than 3"
+    assert str(evaluation.suppress_value(0, 5)) == "0"
+
+
+def test_year_before_and_bad_periods() -> None:
+    period = Period(dt.date(2024, 2, 29), dt.date(2025, 2, 28))
+    assert period.year_before() == Period(dt.date(2023, 2, 28), dt.date(2024, 2, 28))
+    assert [m.month for m in Period(dt.date(2025, 11, 20), dt.date(2026, 2, 1)).months] == [
+        11,
+        12,
+        1,
+        2,
+    ]
+    with pytest.raises(evaluation.PeriodError):
+        Period(dt.date(2026, 2, 1), dt.date(2026, 1, 1))
+    with pytest.raises(evaluation.PeriodError):
+        Period(dt.date(2000, 1, 1), dt.date(2026, 1, 1))
+
+
+def test_the_year_before_is_counted_on_its_own(store: Store) -> None:
+    group = add_group(store)
+    store.save_session(ended(group, dt.date(2025, 6, 3), anonymous_count=8))
+    store.save_session(ended(group, dt.date(2026, 6, 2), anonymous_count=11))
+    made = evaluation.report(
+        store,
+        Period(dt.date(2026, 6, 1), dt.date(2026, 6, 30)),
+        compare_previous_year=True,
+        today=TODAY,
+    )
+    assert made.previous is not None
+    assert made.current.total.people["attendance"][WHOLE_PERIOD].value == 11
+    assert made.previous.total.people["attendance"][WHOLE_PERIOD].value == 8
+    assert made.previous.period == Period(dt.date(2025, 6, 1), dt.date(2025, 6, 30))
+
+
+# -- the tidy CSV ------------------------------------------------------------------------------
+
+
+def test_csv_is_tidy_and_never_shows_a_small_count(demo, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    store, _ = demo
+    made = evaluation.report(
+        store,
+        Period(dt.date(2026, 8, 1), dt.date(2026, 11, 30)),
+        compare_previous_year=True,
+        today=TODAY,
+    )
+    rows = list(csv.DictReader(io.StringIO(evaluation.csv_text(made))))
+    assert tuple(rows[0]) == evaluation.CSV_COLUMNS
+    keys = [(r["period_from"], r["group"], r["month"], r["measure"], r["item"]) for r in rows]
+    assert len(keys) == len(set(keys))  # one row per group, month and measure
+    people = {"attendance", "newcomers", "sessions_with_newcomer", "theme_noted"}
+    for row in rows:
+        if row["measure"] in people and row["value"]:
+            assert not 0 < int(row["value"]) < 5, row
+        if not row["value"] and row["note"]:
+            assert row["note"] in ("fewer than 5", "not shown")
+    assert {r["month"] for r in rows} >= {"2026-08", "2026-11", "all"}
+    assert any(r["note"] == "fewer than 5" for r in rows)
+    text = evaluation.csv_text(made)
+    for member in store.members():
+        assert member.display_name not in text
+
+
+def test_csv_cells_a_spreadsheet_would_run_stay_text(store: Store) -> None:
+    group = add_group(store, "=HYPERLINK(1)")
+    store.save_session(ended(group, dt.date(2026, 6, 2), anonymous_count=8, themes=["+SUM(A1)"]))
+    made = evaluation.report(store, Period(dt.date(2026, 6, 1), dt.date(2026, 6, 30)), today=TODAY)
+    text = evaluation.csv_text(made)
+    assert "'=HYPERLINK(1)" in text
+    assert "'+SUM(A1)" in text
+    assert "\n=" not in text and ",=" not in text and ",+" not in text
+
+
+def test_months_without_a_rota_are_planned_from_the_meeting_pattern(store: Store) -> None:
+    group = add_group(store)  # Tuesdays
+    store.save_rota([RotaAssignment(group_id=group.id, date=dt.date(2026, 3, 5))])  # a Thursday
+    period = Period(dt.date(2026, 2, 1), dt.date(2026, 3, 31))
+    planned = evaluation.count(store, period, today=TODAY).groups[0].monthly["planned"]
+    # February: the four Tuesdays; March: the one date on the rota
+    assert planned == {"2026-02": 4, "2026-03": 1}

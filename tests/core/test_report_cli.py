@@ -1,0 +1,209 @@
+"""`voicesgroup report` as a coordinator uses it: the PDF read back and rendered, the CSV,
+clear exits on bad input, nothing overwritten by a failure, the audit log noting each report."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.core.conftest import FileState, add_group, add_member
+from tests.pdf_helpers import pdf_font_sizes, pdf_reader, pdf_text, render_png
+from voicesgroup.cli import main
+from voicesgroup.demo import write_demo_file
+from voicesgroup.models import ConsentScope, Session, SessionStatus
+from voicesgroup.paths import DB_ENV
+from voicesgroup.store import Store
+
+TODAY = dt.date(2026, 11, 26)
+PROGRAM = str(Path(sys.executable).with_name("voicesgroup"))
+
+
+@pytest.fixture(autouse=True)
+def no_real_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DB_ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.json"
+    write_demo_file(path, TODAY)
+    return path
+
+
+def run(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PROGRAM, *argv], capture_output=True, text=True, timeout=120)
+
+
+def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_pdf_is_read_back_rendered_and_carries_no_member_name(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    result = run(
+        "--db", str(demo), "report", "--from", "2026-08-01", "--to", "2026-11-30",
+        "--out", str(out), "--compare-previous-year",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"Wrote {out}" in result.stdout
+    data = out.read_bytes()
+    text = pdf_text(data)
+    reader = pdf_reader(data)
+    assert len(reader.pages) == 1 + 3 + 1  # front page, one a group, who facilitated
+    front = reader.pages[0].extract_text()
+    assert "What the groups did" in front
+    assert "1 Aug 2026 to 30 Nov 2026" in front
+    assert "A year before" in front
+    assert "People at sessions, month by month" in front
+    assert "What this report cannot show" in front
+    assert "cannot be followed over time" in front
+    group_pages = ("Saturday Drop-in", "Thursday Beliefs", "Tuesday Voices")  # by name
+    for number, group in enumerate(group_pages, start=1):
+        assert group in reader.pages[number].extract_text().splitlines()
+    assert "fewer than 5" in text
+    assert "Supervision is not recorded here" in text
+    with Store.open(demo, readonly=True) as store:
+        for member in store.members():
+            assert member.display_name not in text
+        for note in store.all_notes():
+            assert note.member_words not in text
+        assert "Rosa" in text  # facilitators are named, as on the rota
+    assert reader.metadata.author == "voicesgroup"
+    pages = render_png(out, tmp_path / "pages")
+    assert len(pages) == 5
+    assert all(page.stat().st_size > 5_000 for page in pages)
+
+
+def test_large_print_has_no_text_under_16_points(demo: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "large.pdf"
+    code, _, err = call(
+        capsys, "--db", str(demo), "report", "--from", "2026-09-01", "--to", "2026-11-30",
+        "--out", str(out), "--large-print",
+    )  # fmt: skip
+    assert code == 0, err
+    sizes = pdf_font_sizes(out.read_bytes())
+    assert sizes and min(sizes) >= 16
+
+
+def test_csv_for_one_group(demo: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "report.csv"
+    code, _, err = call(
+        capsys, "--db", str(demo), "report", "--group", "Tuesday Voices",
+        "--from", "2026-09-01", "--to", "2026-11-30", "--csv", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert {row["group"] for row in rows if row["measure"] == "held"} == {
+        "Tuesday Voices",
+        "All groups",
+    }
+    held = {row["month"]: row["value"] for row in rows if row["measure"] == "held"}
+    assert held["all"] != "0"
+
+
+def test_each_report_is_in_the_audit_log_without_its_figures(demo: Path, tmp_path: Path, capsys):
+    out = tmp_path / "r.csv"
+    code, _, err = call(
+        capsys, "--db", str(demo), "report", "--from", "2026-09-01", "--to", "2026-11-30",
+        "--csv", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    with Store.open(demo, readonly=True) as store:
+        entry = store.audit_log()[-1]
+        total = next(
+            row["value"]
+            for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+            if row["group"] == "All groups" and row["measure"] == "attendance"
+            and row["month"] == "all"
+        )  # fmt: skip
+    assert entry.action == "report made"
+    assert entry.detail == "evaluation CSV for all groups, 1 Sep 2026 to 30 Nov 2026"
+    assert total not in entry.detail
+
+
+JAN = ["--from", "2026-01-01", "--to", "2026-02-01"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["--from", "2026-13-01", "--to", "2026-12-01", "--csv", "x.csv"], 2, "not a date"),
+        (["--from", "2026-02-01", "--to", "2026-01-01", "--csv", "x.csv"], 1, "must end on or"),
+        (JAN, 2, "one of the arguments --out --csv"),
+        ([*JAN, "--out", "a.pdf", "--csv", "b.csv"], 2, "not allowed"),
+        (["--group", "Nobody", *JAN, "--csv", "x.csv"], 1, "Nobody"),
+        ([*JAN, "--csv", "no/such/folder/x.csv"], 1, "could not be saved"),
+    ],
+)
+def test_bad_input_ends_with_one_clear_line(demo: Path, tmp_path: Path, argv, code, message):
+    before = FileState.of(demo)
+    fixed = [str(tmp_path / a) if a.endswith((".csv", ".pdf")) else a for a in argv]
+    result = run("--db", str(demo), "report", *fixed)
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert FileState.of(demo).blob == before.blob
+    assert not list(tmp_path.glob("*.csv")) and not list(tmp_path.glob("*.pdf"))
+
+
+def test_never_written_over_the_data_file_or_its_backups(demo: Path, capsys) -> None:
+    before = FileState.of(demo)
+    for target in (demo, demo.with_name(demo.name + ".lock")):
+        code, _, err = call(
+            capsys, "--db", str(demo), "report", "--from", "2026-01-01", "--to", "2026-02-01",
+            "--csv", str(target),
+        )  # fmt: skip
+        assert code == 1
+        assert "is the data file, its lock or one of its backups" in err
+    assert FileState.of(demo).blob == before.blob
+
+
+def test_a_group_named_like_a_member_is_refused_and_nothing_written(tmp_path: Path, capsys):
+    path = tmp_path / "data.json"
+    with Store.open(path, create=True, seed=False) as store:
+        group = add_group(store, "Aisha's circle")
+        add_member(store, "Aisha", ConsentScope.ATTENDANCE_BY_NAME)
+        store.save_session(
+            Session(group_id=group.id, date=dt.date(2026, 3, 3), status=SessionStatus.ENDED,
+                    anonymous_count=6, themes=["<b>not bold</b> & [/] [b]x[/b]"])
+        )  # fmt: skip
+    out = tmp_path / "r.pdf"
+    code, _, err = call(
+        capsys, "--db", str(path), "report", "--from", "2026-03-01", "--to", "2026-03-31",
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 1
+    assert "holds a member's name" in err
+    assert not out.exists()
+
+
+def test_markup_in_a_theme_is_printed_as_written(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "data.json"
+    theme = "<b>not bold</b> & [/] [b]x[/b]"
+    with Store.open(path, create=True, seed=False) as store:
+        group = add_group(store, "Circle")
+        for day in (3, 10, 17, 24, 31):
+            store.save_session(
+                Session(group_id=group.id, date=dt.date(2026, 3, day),
+                        status=SessionStatus.ENDED, anonymous_count=6, themes=[theme])
+            )  # fmt: skip
+    out = tmp_path / "r.pdf"
+    code, _, err = call(
+        capsys, "--db", str(path), "report", "--from", "2026-03-01", "--to", "2026-03-31",
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    text = pdf_text(out.read_bytes())
+    assert "<b>not bold</b> & [/] [b]x[/b]" in text

@@ -1,0 +1,151 @@
+"""The Reports screen as a coordinator uses it: from Home (e) or the rota review (e), the
+period's figures and chart, a year before beside them, the PDF and CSV saved and audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input, Select, Sparkline, Static
+
+from screens.reports_screen import ReportsScreen, last_twelve_months
+from tests.pdf_helpers import pdf_text
+from tests.screens.conftest import FROZEN_TODAY
+
+SIZE = (80, 24)
+
+
+def shown(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def open_reports(pilot: Pilot) -> ReportsScreen:
+    await pilot.pause()
+    await pilot.press("e")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReportsScreen)
+    return pilot.app.screen
+
+
+def test_default_period_is_the_last_twelve_months() -> None:
+    start, end = last_twelve_months(FROZEN_TODAY)
+    assert (start.isoformat(), end.isoformat()) == ("2025-12-01", "2026-11-26")
+
+
+async def test_home_e_opens_reports_with_figures_and_a_chart(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        figures = shown(app, "#reports-figures")
+        assert "All groups, 1 Dec 2025 to 26 Nov 2026" in figures
+        assert "Sessions held" in figures and "People at sessions" in figures
+        assert "Among members who agreed to be named" in figures
+        chart = screen.query_one("#reports-chart", Sparkline)
+        assert len(chart.data) == 12 and max(chart.data) > 0
+        assert screen.report is not None
+        held = screen.report.current.total.sessions["held"]["Whole period"]
+        assert f"Sessions held {held}" in figures
+        for member in app.store.members():
+            assert member.display_name not in figures
+
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen.query_one("#reports-compare", Checkbox).value
+        assert "(a year before: 0)" in shown(app, "#reports-figures")
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+
+
+async def test_one_group_and_a_bad_date(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        group = app.store.find_group("Thursday Beliefs")
+        screen.query_one("#reports-group", Select).value = str(group.id)
+        await pilot.pause()
+        assert shown(app, "#reports-figures").startswith("Thursday Beliefs, ")
+        box = screen.query_one("#reports-from", Input)
+        box.value = "2026-02-30[/]"
+        box.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "must look like 2026-01-31" in shown(app, "#reports-message")
+        assert "[/]" in shown(app, "#reports-message")  # shown as typed, not read as markup
+
+
+async def test_save_pdf_and_csv_from_the_screen(make_app, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        screen.query_one("#reports-path", Input).value = str(tmp_path / "trustees.pdf")
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Saved" in shown(app, "#reports-message")
+        text = pdf_text((tmp_path / "trustees.pdf").read_bytes())
+        assert "What the groups did" in text
+
+        screen.query_one("#reports-path", Input).value = str(tmp_path)
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        saved = tmp_path / f"voicesgroup-report-{FROZEN_TODAY.isoformat()}.csv"
+        assert saved.read_text(encoding="utf-8").startswith("period_from,")
+        actions = [(entry.action, entry.detail) for entry in app.store.audit_log()]
+        assert (
+            "report made",
+            "evaluation PDF for all groups, 1 Dec 2025 to 26 Nov 2026",
+        ) in actions
+        assert (
+            "report made",
+            "evaluation CSV for all groups, 1 Dec 2025 to 26 Nov 2026",
+        ) in actions
+
+
+async def test_a_save_that_fails_says_so_and_leaves_nothing(make_app, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        screen.query_one("#reports-path", Input).value = str(tmp_path / "missing" / "r.pdf")
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "could not be saved" in shown(app, "#reports-message")
+        assert not (tmp_path / "missing").exists()
+        assert not any(entry.action == "report made" for entry in app.store.audit_log())
+
+
+async def test_the_rota_review_links_to_reports(make_app) -> None:
+    from screens.rota_review_screen import RotaReviewScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(RotaReviewScreen())
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportsScreen)
+
+
+def test_reports_snapshot(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(), press=["e"], terminal_size=SIZE)
+
+
+async def test_markup_in_a_group_name_is_shown_as_written(make_app) -> None:
+    from voicesgroup.models import Group, MeetingPattern, Variant
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        odd = Group(
+            name="[/] Odd [b]group", variant=Variant.CUSTOM, pattern=MeetingPattern(weekday=2)
+        )
+        app.store.save_group(odd)
+        screen = await open_reports(pilot)
+        screen.query_one("#reports-group", Select).value = str(odd.id)
+        await pilot.pause()
+        assert shown(app, "#reports-figures").startswith("[/] Odd [b]group, ")
+        assert "Sessions held 0" in shown(app, "#reports-figures")
