@@ -372,6 +372,8 @@ class SupportContact(Record):
     when: Annotated[str, Field(max_length=300)] = ""
     last_checked: dt.date | None = None
     local: bool = False
+    discreet_how: Annotated[str, Field(max_length=200)] = ""
+    """How to reach it in neutral words, for a discreet sheet (empty: `how` is neutral)."""
 
 
 class AuditEntry(Record):
@@ -395,6 +397,10 @@ class Settings(BaseModel):
     debriefs_months: int = Field(default=24, ge=1, le=120)
     named_attendance_months: int = Field(default=24, ge=1, le=120)
     idle_lock_minutes: int = Field(default=10, ge=1, le=240)
+    print_folder: Annotated[str, Field(max_length=1000)] = ""
+    """Where printouts are saved unless a person says otherwise (chosen once, remembered)."""
+    words_not_names: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list)
+    """`names.confirmation_key`s: texts where a word is the word, not a member (no text kept)."""
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (

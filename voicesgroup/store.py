@@ -637,9 +637,12 @@ class Store:
         return self._where(models.Session, status=SessionStatus.IN_PROGRESS.value)
 
     def save_session(self, session: Session) -> None:
-        """Save a session; every named attendee must consent to attendance by name."""
+        """Save a session; every named attendee must consent to attendance by name, and
+        have done so on the session's date."""
         for member_id in session.named_member_ids:
-            self.require_consent(member_id, ConsentScope.ATTENDANCE_BY_NAME)
+            consent.require_named_attendance(
+                self.consent_events(member_id), self.member(member_id), session.date
+            )
         self._put(session)
 
     # -- notes and contact details ---------------------------------------------------------
@@ -862,6 +865,10 @@ class Store:
                 found.append(f"{where} belongs to a group that is not stored")
             for member_id in session.named_member_ids:
                 needs(member_id, ConsentScope.ATTENDANCE_BY_NAME, where)
+                if member_id in members and not consent.has_consent_on(
+                    events, member_id, ConsentScope.ATTENDANCE_BY_NAME, session.date
+                ):
+                    found.append(f"{where} names a member who had not yet agreed on that date")
             for person in session.facilitator_ids:
                 if person not in facilitators:
                     found.append(f"{where} lists a facilitator who is not stored")

@@ -136,7 +136,7 @@ class Sizes:
     line_gap: float  # between ruled writing lines, in points
 
 
-NORMAL = Sizes(body=12, title=22, heading=15, item=12.5, table=11, footer=9, line_gap=9 * mm)
+NORMAL = Sizes(body=14, title=24, heading=16.5, item=14.5, table=12, footer=10, line_gap=10 * mm)
 LARGE = Sizes(body=16, title=28, heading=20, item=17, table=16, footer=16, line_gap=12 * mm)
 
 
@@ -170,7 +170,8 @@ def styles(large_print: bool, font_key: str = "vera") -> dict[str, ParagraphStyl
         "muted": style("muted", s.body, textColor=MUTED, spaceAfter=s.body * 0.5),
         "footnote": style("footnote", s.body, textColor=MUTED, spaceBefore=s.body * 0.9,
                           spaceAfter=s.body * 0.5),
-        "gentle": style("gentle", s.body, fontName=f.italic, textColor=MUTED),
+        "gentle": style("gentle", s.body),
+        "caution": style("caution", s.body),
         "bullet": style("bullet", s.body, leftIndent=s.body * 1.6, bulletIndent=s.body * 0.2,
                         bulletFontName=f.regular, bulletFontSize=s.body,
                         spaceAfter=s.body * 0.35),
@@ -214,11 +215,12 @@ def markup(text: str, font_key: str = "vera") -> str:
     return "<br/>".join(escape(line) for line in lines)
 
 
-def runs_markup(runs: tuple[Run, ...], font_key: str = "vera") -> str:
+def runs_markup(runs: tuple[Run, ...], font_key: str = "vera", *, italic: bool = True) -> str:
+    """Runs as Paragraph markup; `italic=False` (large print) sets italic runs upright."""
     parts = []
     for run in runs:
         piece = markup(run.text, font_key)
-        if run.italic:
+        if run.italic and italic:
             piece = f"<i>{piece}</i>"
         if run.bold:
             piece = f"<b>{piece}</b>"
@@ -229,8 +231,12 @@ def runs_markup(runs: tuple[Run, ...], font_key: str = "vera") -> str:
 # -- flowables --------------------------------------------------------------------------------
 
 
+WRITING_LINE = colors.HexColor("#4a5559")
+WRITING_LINE_WIDTH = 1.0  # points: dark and thick enough to see, in every print size
+
+
 class RuledLines(Flowable):
-    """Empty ruled lines to write on."""
+    """Empty ruled lines to write on, the full width of the page."""
 
     def __init__(self, count: int, gap: float) -> None:
         super().__init__()
@@ -244,8 +250,8 @@ class RuledLines(Flowable):
     def draw(self) -> None:
         canvas = self.canv
         canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.6)
+        canvas.setStrokeColor(WRITING_LINE)
+        canvas.setLineWidth(WRITING_LINE_WIDTH)
         for i in range(1, self.count + 1):
             y = self.count * self.gap - i * self.gap + 1
             canvas.line(0, y, self.width, y)
@@ -305,8 +311,16 @@ class SideBar(Flowable):
 
     INDENT = 10
 
-    def __init__(self, paragraph: Paragraph, *, space_before: float, space_after: float):
+    def __init__(
+        self,
+        paragraph: Paragraph,
+        *,
+        space_before: float,
+        space_after: float,
+        colour: colors.Color = GENTLE_BAR,
+    ):
         super().__init__()
+        self._colour = colour
         self._paragraph = paragraph
         self.spaceBefore = space_before
         self.spaceAfter = space_after
@@ -320,7 +334,7 @@ class SideBar(Flowable):
     def draw(self) -> None:
         canvas = self.canv
         canvas.saveState()
-        canvas.setStrokeColor(GENTLE_BAR)
+        canvas.setStrokeColor(self._colour)
         canvas.setLineWidth(2.5)
         canvas.line(1.25, 0, 1.25, self._height + 3)
         canvas.restoreState()
@@ -415,7 +429,9 @@ def render(handout: Handout) -> bytes:
     if handout.subtitle:
         story.append(Paragraph(markup(handout.subtitle, f.key), st["subtitle"]))
     story.append(_Rule(frame_width))
-    builder = _Builder(st, sizes, frame_width, frame_height, story, f.key)
+    builder = _Builder(
+        st, sizes, frame_width, frame_height, story, f.key, large_print=handout.large_print
+    )
     for block in handout.blocks:
         story.extend(builder.flowables(block))
     canvasmaker = functools.partial(
@@ -464,8 +480,10 @@ class _Builder:
     def markup(self, text: str) -> str:
         return markup(text, self.font_key)
 
+    large_print: bool = False
+
     def runs(self, runs: tuple[Run, ...]) -> str:
-        return runs_markup(runs, self.font_key)
+        return runs_markup(runs, self.font_key, italic=not self.large_print)
 
     def flowables(self, block: tuple) -> list[Flowable]:
         kind = block[0]
@@ -476,16 +494,18 @@ class _Builder:
 
     def _para(self, runs: tuple[Run, ...], style: str) -> list[Flowable]:
         paragraph = Paragraph(self.runs(runs), self.st[style])
-        if style == "gentle":
+        if style in ("gentle", "caution"):
+            bar = HEADING if style == "caution" else GENTLE_BAR
             return [SideBar(paragraph, space_before=self.sizes.body * 0.2,
-                            space_after=self.sizes.body * 0.6)]  # fmt: skip
+                            space_after=self.sizes.body * 0.6, colour=bar)]  # fmt: skip
         return [paragraph]
 
     def _bullets(self, items: tuple, numbered: bool) -> list[Flowable]:
         out = []
         for number, runs in enumerate(items, start=1):
             bullet = f"{number}." if numbered else "•"
-            out.append(Paragraph(self.runs(runs), self.st["bullet"], bulletText=bullet))
+            paragraph = Paragraph(self.runs(runs), self.st["bullet"], bulletText=bullet)
+            out.append(Stack([paragraph], self.height))  # a point is never split
         return out
 
     def _lines(self, label: str, count: int) -> list[Flowable]:
@@ -501,7 +521,9 @@ class _Builder:
             inner.extend(self.flowables(block))
         return [Stack(inner, self.height)]
 
-    def _table(self, header: tuple, rows: tuple, widths: tuple, blank_rows: int) -> list[Flowable]:
+    def _table(
+        self, header: tuple, rows: tuple, widths: tuple, blank_rows: int, compact: bool = False
+    ) -> list[Flowable]:
         columns = len(header) or (len(rows[0]) if rows else 1)
         fractions = widths or (1 / columns,) * columns
         cell, head = self.st["cell"], self.st["cell_head"]
@@ -535,8 +557,8 @@ class _Builder:
             ("GRID", (0, 0), (-1, -1), 0.5, RULE),
             ("LEFTPADDING", (0, 0), (-1, -1), 6),
             ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-            ("TOPPADDING", (0, 0), (-1, -1), 5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 2 if compact else 5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3 if compact else 6),
         ]
         if header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), SOFT))
