@@ -136,20 +136,25 @@ class Sizes:
     line_gap: float  # between ruled writing lines, in points
 
 
-NORMAL = Sizes(body=14, title=24, heading=16.5, item=14.5, table=12, footer=10, line_gap=10 * mm)
+NORMAL = Sizes(body=14, title=24, heading=16.5, item=14.5, table=12, footer=10, line_gap=9 * mm)
+SMALLER = (
+    Sizes(body=13, title=22, heading=15.5, item=13.5, table=12, footer=10, line_gap=8.5 * mm),
+    Sizes(body=12, title=22, heading=15, item=12.5, table=11, footer=9, line_gap=8.5 * mm),
+)
+"""Smaller normal print, used only where a handout must fit its pages (`Handout.fit_pages`)
+and would not at 14 pt. Large print never gets smaller."""
 LARGE = Sizes(body=16, title=28, heading=20, item=17, table=16, footer=16, line_gap=12 * mm)
 
 
 @functools.cache
-def styles(large_print: bool, font_key: str = "vera") -> dict[str, ParagraphStyle]:
+def styles(s: Sizes, font_key: str = "vera") -> dict[str, ParagraphStyle]:
     f = font_set(font_key)
     assert f is not None
-    s = LARGE if large_print else NORMAL
 
     def style(name: str, size: float, **kw) -> ParagraphStyle:
         kw.setdefault("fontName", f.regular)
         kw.setdefault("textColor", INK)
-        kw.setdefault("leading", round(size * 1.4, 1))
+        kw.setdefault("leading", round(size * 1.25, 1))
         return ParagraphStyle(
             name, fontSize=size, alignment=TA_LEFT, allowWidows=0, allowOrphans=0, **kw
         )
@@ -159,13 +164,13 @@ def styles(large_print: bool, font_key: str = "vera") -> dict[str, ParagraphStyl
                        leading=round(s.title * 1.2, 1)),
         "subtitle": style("subtitle", s.body, textColor=MUTED, spaceAfter=2),
         "heading": style("heading", s.heading, fontName=f.bold, textColor=HEADING,
-                         spaceBefore=s.heading * 1.1, spaceAfter=s.heading * 0.4,
+                         spaceBefore=s.heading * 0.8, spaceAfter=s.heading * 0.3,
                          leading=round(s.heading * 1.25, 1), keepWithNext=1),
         "body": style("body", s.body, spaceAfter=s.body * 0.5),
         "lead": style("lead", s.body, spaceBefore=s.body * 0.6, spaceAfter=s.body * 0.6),
         "tight": style("tight", s.body, spaceAfter=s.body * 0.1),
         "tight_muted": style("tight_muted", s.body, textColor=MUTED, spaceAfter=s.body * 0.1),
-        "item": style("item", s.item, fontName=f.bold, spaceBefore=s.body * 0.6,
+        "item": style("item", s.item, fontName=f.bold, spaceBefore=s.body * 0.5,
                       spaceAfter=s.body * 0.15, keepWithNext=1),
         "muted": style("muted", s.body, textColor=MUTED, spaceAfter=s.body * 0.5),
         "footnote": style("footnote", s.body, textColor=MUTED, spaceBefore=s.body * 0.9,
@@ -376,7 +381,7 @@ class FooterCanvas(Canvas):
     def _draw_footer(self, number: int, total: int) -> None:
         width, _ = self._pagesize
         margin = self._footer_margin
-        y = 10 * mm
+        y = 8 * mm
         self.saveState()
         self.setFont(self._footer_font, self._footer_size)
         self.setFillColor(MUTED)
@@ -396,13 +401,27 @@ def page_size(paper: str, is_landscape: bool) -> tuple[float, float]:
 
 
 def render(handout: Handout) -> bytes:
+    """The PDF's bytes. Normal print is 14 pt; a handout that must fit `fit_pages` pages and
+    would not is set a point smaller (down to 12 pt) until it does."""
+    if handout.large_print:
+        return _render(handout, LARGE)[0]
+    data, pages = _render(handout, NORMAL)
+    if handout.fit_pages is None or pages <= handout.fit_pages:
+        return data
+    for sizes in SMALLER:
+        smaller, pages = _render(handout, sizes)
+        if pages <= handout.fit_pages:
+            return smaller
+    return data  # it will not fit at any size: keep the easiest to read
+
+
+def _render(handout: Handout, sizes: Sizes) -> tuple[bytes, int]:
     f = fonts_for(handout.texts())
-    st = styles(handout.large_print, f.key)
-    sizes = LARGE if handout.large_print else NORMAL
+    st = styles(sizes, f.key)
     pagesize = page_size(handout.paper, handout.landscape)
-    side = (15 if handout.landscape else 20) * mm
-    top = 15 * mm if handout.landscape else 18 * mm
-    bottom = 14 * mm + sizes.footer * 1.6
+    side = 13 * mm
+    top = 14 * mm
+    bottom = 11 * mm + sizes.footer * 1.6
     buffer = io.BytesIO()
     meta = handout.metadata
     doc = SimpleDocTemplate(
@@ -447,7 +466,7 @@ def render(handout: Handout) -> bytes:
         doc.build(story, canvasmaker=canvasmaker)
     finally:
         rl_config.useA85 = use_a85
-    return buffer.getvalue()
+    return buffer.getvalue(), doc.page
 
 
 def _longest_word(text: str, font: str, size: float) -> float:
@@ -496,8 +515,8 @@ class _Builder:
         paragraph = Paragraph(self.runs(runs), self.st[style])
         if style in ("gentle", "caution"):
             bar = HEADING if style == "caution" else GENTLE_BAR
-            return [SideBar(paragraph, space_before=self.sizes.body * 0.2,
-                            space_after=self.sizes.body * 0.6, colour=bar)]  # fmt: skip
+            return [SideBar(paragraph, space_before=self.sizes.body * 0.15,
+                            space_after=self.sizes.body * 0.3, colour=bar)]  # fmt: skip
         return [paragraph]
 
     def _bullets(self, items: tuple, numbered: bool) -> list[Flowable]:
@@ -550,19 +569,20 @@ class _Builder:
         table = Table(
             data, colWidths=col_widths, rowHeights=row_heights, repeatRows=1 if header else 0
         )
+        leading = round(cell.fontSize * 1.15, 1) if compact else cell.leading
         commands = [
-            ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+            ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize, leading),
             ("TEXTCOLOR", (0, 0), (-1, -1), INK),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("GRID", (0, 0), (-1, -1), 0.5, RULE),
             ("LEFTPADDING", (0, 0), (-1, -1), 6),
             ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-            ("TOPPADDING", (0, 0), (-1, -1), 2 if compact else 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 1 if compact else 5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3 if compact else 6),
         ]
         if header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), SOFT))
-            commands.append(("FONT", (0, 0), (-1, 0), head.fontName, head.fontSize, head.leading))
+            commands.append(("FONT", (0, 0), (-1, 0), head.fontName, head.fontSize, leading))
             commands.append(("TEXTCOLOR", (0, 0), (-1, 0), HEADING))
         if rows and not blank_rows:
             start = 1 if header else 0

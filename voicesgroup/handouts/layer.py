@@ -77,7 +77,8 @@ class Handout:
     `organisation` (from Settings) is printed in the footer, with `footer_note` (when the
     support contacts were last checked) beside it. `allow` holds phrases that are never a
     member's mention (venue, organisation, facilitators in a rota); `confirmed` holds the
-    `names.confirmation_key`s of words a person said are words, not people.
+    `names.confirmation_key`s of words a person said are words, not people. `fit_pages`
+    asks normal print to shrink from 14 pt (never below 12) to fit that many pages.
     """
 
     kind: str
@@ -94,6 +95,7 @@ class Handout:
     discreet_phrases: Iterable[str] = ()
     organisation: str = ""
     footer_note: str = ""
+    fit_pages: int | None = None
     allow: Iterable[str] = ()
     confirmed: Iterable[str] = ()
     blocks: list[Block] = field(default_factory=list)
@@ -207,7 +209,7 @@ class Handout:
             members.append(self.allowed_name)
         if not members:
             return []
-        allow = [*self.allow, *_own_wording()]
+        allow = [*self.allow, *_own_wording(), *_shipped()]
         found = []
         seen: set[str] = set()
         for text in self.texts():

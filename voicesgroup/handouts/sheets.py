@@ -87,6 +87,9 @@ def discreet_safe(strategy: CopingStrategy, group: Group | None = None) -> bool:
 
 
 CAUTION_LABEL = "Take care: "
+SHEET_IDEAS = 8
+"""Up to this many ideas, with the helplines and space to write, fit one sheet of paper
+(two sides); longer sheets flow on at full size."""
 
 
 def _caution(caution: str) -> tuple[Run, ...]:
@@ -125,11 +128,6 @@ def strategies_sheet(
     Pass ideas and contacts already chosen (`library.sheet_preview` leaves out what a
     discreet sheet cannot carry). An empty sheet is refused (`NothingToPrint`).
     """
-    if not strategies:
-        raise NothingToPrint(
-            "The sheet was not made: it would have no ideas on it. Pick at least one "
-            "strategy that can go on it."
-        )
     unchecked = [contact for contact in contacts if contact.last_checked is None]
     if unchecked:
         names = ", ".join(contact.name for contact in unchecked)
@@ -138,6 +136,18 @@ def strategies_sheet(
             unchecked,
         )
     phrases = [group.name] if group is not None else []
+    if discreet:  # what would give the sheet away is left out (the preview says which)
+        strategies = [s for s in strategies if discreet_safe(s, group)]
+        contacts = [
+            c
+            for c in contacts
+            if find_discreet_word((c.name, c.discreet_how or c.how), phrases) is None
+        ]
+    if not strategies:
+        raise NothingToPrint(
+            "The sheet was not made: it would have no ideas on it. Pick at least one "
+            "strategy that can go on it."
+        )
     if discreet:
         title = "Things that help"
         subtitle = "Ideas people have found useful. Take what suits you and leave the rest."
@@ -160,6 +170,7 @@ def strategies_sheet(
         discreet=discreet,
         discreet_phrases=phrases,
         footer_note=contacts_checked_note(contacts),
+        fit_pages=2 if len(strategies) <= SHEET_IDEAS else None,
         allow=[part for part in (organisation, group.venue if group else "") if part],
         confirmed=confirmed,
     )
@@ -180,22 +191,20 @@ def strategies_sheet(
         with h.together():
             h.heading("When and where we meet")
             meets = _meets(group)
+            where = f" At {venue}." if venue else ""
+            welcome = " You are welcome to come, or not, whenever suits you."
             if discreet:
-                h.para(f"{meets}.")
+                h.para(f"{meets}.{where}{welcome}")
             else:
-                h.para(bold(group.name), f": {meets[0].lower()}{meets[1:]}.")
-            if venue:
-                h.para("Where: ", venue)
-            h.para("You are welcome to come, or not, whenever suits you.", style="muted")
+                h.para(bold(group.name), f": {meets[0].lower()}{meets[1:]}.{where}{welcome}")
 
     if contacts:
         with h.together():
             h.heading("If you want to talk to someone")
             for contact in contacts:
                 how = (contact.discreet_how or contact.how) if discreet else contact.how
-                h.para(bold(contact.name), f": {how}" if how else "", style="tight")
-                if contact.when and not discreet:
-                    h.para(contact.when, style="tight_muted")
+                when = f". {contact.when}" if contact.when and not discreet else ""
+                h.para(bold(contact.name), f": {how}" if how else "", when, style="tight")
     return _finish(h, output)
 
 
