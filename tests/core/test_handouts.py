@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.pdf_helpers import (
     ink_profile,
@@ -32,18 +30,6 @@ from voicesgroup.handouts import (
     session_plan,
     strategies_sheet,
 )
-from voicesgroup.names import find_member_names
-
-
-def find_name(texts, names, allowed_name=None):
-    """The first certain match of `names` in `texts` (the one name finder), or None."""
-    for text in texts:
-        for match in find_member_names(text, [*names, *([allowed_name] if allowed_name else [])]):
-            if match.certain and match.name != allowed_name:
-                return match
-    return None
-
-
 from voicesgroup.models import (
     Agreement,
     ConsentAction,
@@ -63,6 +49,17 @@ from voicesgroup.models import (
     SupportContact,
     Variant,
 )
+from voicesgroup.names import find_member_names
+
+
+def find_name(texts, names, allowed_name=None):
+    """The first certain match of `names` in `texts` (the one name finder), or None."""
+    for text in texts:
+        for match in find_member_names(text, [*names, *([allowed_name] if allowed_name else [])]):
+            if match.certain and match.name != allowed_name:
+                return match
+    return None
+
 
 UTC = dt.UTC
 A4 = (595.28, 841.89)
