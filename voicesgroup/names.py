@@ -257,6 +257,7 @@ class _Name:
     name: str
     member_id: UUID | None
     everyday: bool
+    seps: tuple[str, ...] = ()  # what stands between the name's own words ("'" in O'Neil)
 
 
 @lru_cache(maxsize=64)
@@ -268,7 +269,9 @@ def _index(entries: tuple[tuple[str, UUID | None], ...]) -> dict[str, list[_Name
         if not words:
             continue
         everyday = len(words) == 1 and words[0] in EVERYDAY_WORD_NAMES
-        entry = _Name(words, name, member_id, everyday)
+        folded = fold(name)
+        seps = tuple(gap.strip() for gap in _WORD.split(folded)[1:-1])
+        entry = _Name(words, name, member_id, everyday, seps)
         by_first.setdefault(words[0], []).append(entry)
         if len(words) > 1:
             joined = "".join(words)
@@ -322,7 +325,7 @@ def find_member_names(
             if tuple(tokens[i : i + n]) != entry.words:
                 continue
             if any(
-                not set(folded[spans[j][1] : spans[j + 1][0]]) <= _JOINERS
+                not _joined(folded[spans[j][1] : spans[j + 1][0]], entry.seps[j - i])
                 for j in range(i, i + n - 1)
             ):
                 continue
@@ -352,6 +355,11 @@ def find_member_names(
             )
     found.sort(key=lambda match: (match.start, -match.end))
     return _drop_overlaps(found)
+
+
+def _joined(gap: str, own: str) -> bool:
+    """Whether `gap` may stand between two words of a name whose own separator is `own`."""
+    return set(gap) <= _JOINERS or (bool(own) and gap.strip() == own)
 
 
 def _drop_overlaps(found: list[NameMatch]) -> list[NameMatch]:
