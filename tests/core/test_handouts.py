@@ -645,8 +645,9 @@ def test_rota_table_is_compact_and_gives_reasons_only_when_asked(handouts):
     assert "José" in text and "Łucja" in text and "Zoë" in text  # facilitators may be named
     assert "open" in text and "Tue 14 Jan 2025 (draft)" in text
     assert "published" not in text and "Why this pair" not in text
-    with_reasons = text_of(rota_table(sample_rota(), title="Rota", reasons=True,
-                                      facilitators=["José", "Zoë"]))  # fmt: skip
+    with_reasons = text_of(
+        rota_table(sample_rota(), title="Rota", reasons=True, facilitators=["José", "Zoë"])
+    )
     assert "Why this pair" in with_reasons and "Balances counts." in with_reasons
     many = [sample_rota()[0]] * 22
     assert len(pdf_reader(rota_table(many, title="Rota", facilitators=["José"])).pages) == 1
@@ -765,8 +766,9 @@ def test_everyday_words_ask_and_shipped_wording_venue_and_facilitators_never_blo
         caution="May not suit everyone, so stop if it makes things louder.",
     )
     # shipped wording ("May not suit everyone"), the venue and the organisation pass
-    strategies_sheet([may], group, [], forbidden_names=["May", "Grace", "Hope"],
-                     organisation="Hope Peer Support")  # fmt: skip
+    strategies_sheet(
+        [may], group, [], forbidden_names=["May", "Grace", "Hope"], organisation="Hope Peer Support"
+    )
     rows = [RotaRow("Tue 7 Jan", "Riverside", "Will", "Kit", False)]
     rota_table(rows, title="Rota", forbidden_names=["Will", "Kit"], facilitators=["Will", "Kit"])
     # a person's own words with "may" in small letters: asked, not printed, not blocked

@@ -165,8 +165,9 @@ def disguised(draw) -> tuple[str, str]:
             c for c in unicodedata.normalize("NFKD", written) if not unicodedata.combining(c)
         )
     elif accent == "add":
-        written = unicodedata.normalize("NFC", "".join(c + "\u0301" if c in "aeo" else c
-                                                       for c in written))  # fmt: skip
+        written = unicodedata.normalize(
+            "NFC", "".join(c + "\u0301" if c in "aeo" else c for c in written)
+        )
     return name, written
 
 
