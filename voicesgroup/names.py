@@ -413,14 +413,14 @@ def first_certain(matches: Iterable[NameMatch]) -> NameMatch | None:
 
 
 def name_matches_query(name: str, query: str) -> bool:
-    """Whether what was typed in a search finds `name`: every typed word starts a word of
-    the name, folded the same way as everywhere else ("zoe" finds "Zoë", "mary ann" finds
-    "Mary-Ann", "maryann" finds "Mary Ann")."""
+    """Whether what was typed in a search finds `name`, folded the same way as everywhere
+    else: the typed letters appear in the name ("zoe" finds "Zoë", "maryann" finds "Mary
+    Ann"), or every typed word starts a word of the name ("mary ann" finds "Mary-Ann")."""
     wanted = name_words(query)
     if not wanted:
         return True
     words = name_words(name)
-    if "".join(wanted) and "".join(words).startswith("".join(wanted)):
+    if "".join(wanted) in "".join(words):
         return True
     return all(any(word.startswith(part) for word in words) for part in wanted)
 
@@ -448,3 +448,17 @@ def replace_member_names(
     for match in reversed(matches):
         text = text[: match.start] + replacement + text[match.end :]
     return text, len(matches)
+
+
+def names_in_group_records(sessions: Iterable[object], members: Iterable[Named | str]) -> list[str]:
+    """Where a session's group-level text (its themes and follow-ups, meant to hold no
+    names) names a member for certain, one sentence each, naming neither the member nor the
+    words: for `voicesgroup check`."""
+    members = list(members)
+    found = []
+    for session in sessions:
+        texts = [*getattr(session, "themes", ()), *getattr(session, "follow_ups", ())]
+        if any(first_certain(find_member_names(text, members)) for text in texts):
+            day = getattr(session, "date", None)
+            found.append(f"a theme or follow-up of the session of {day} names a member")
+    return found

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import os
-import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -808,21 +807,26 @@ class Store:
         return _crypto().seal(cleaned, self._unlocked) if self._unlocked else cleaned
 
     def mentions_of(self, name: str) -> list[str]:
-        """Where a name still appears as a whole word in stored free text, in plain words."""
-        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+        """Where a name still appears in stored free text, in plain words (found by the one
+        name finder, `voicesgroup.names`)."""
+        from voicesgroup.names import find_member_names
+
+        def mentions(text: str) -> bool:
+            return bool(find_member_names(text, [name]))
+
         found = []
         for session in self._all(models.Session):
             texts = [*session.themes, *session.follow_ups]
             if session.debrief:
                 texts += session.debrief.answers.values()
-            if any(pattern.search(text) for text in texts):
+            if any(mentions(text) for text in texts):
                 found.append(f"the session of {session.date:%d %b %Y}")
         for note in self._all(models.Note):
             fields = (note.member_words, note.what_helped, note.to_remember, note.facilitator_words)
-            if any(pattern.search(text) for text in fields):
+            if any(mentions(text) for text in fields):
                 found.append(f"a note written on {note.created_at:%d %b %Y}")
         for strategy in self._all(models.CopingStrategy):
-            if pattern.search(strategy.title) or pattern.search(strategy.description):
+            if mentions(strategy.title) or mentions(strategy.description):
                 found.append(f"the strategy {strategy.title!r}")
         return found
 

@@ -201,3 +201,22 @@ def test_any_text_and_any_names_never_crash_and_matches_point_into_the_text(text
         assert 0 <= match.start < match.end <= len(text)
         assert match.found == text[match.start : match.end]
         assert match.name in members
+
+
+def test_check_notices_a_theme_that_names_a_member(capsys, demo_path) -> None:
+    from tests.core.test_cli import run
+    from voicesgroup.store import Store
+
+    with Store.open(demo_path) as store:
+        session = store.sessions()[0]
+        store.save_session(session.with_changes(themes=[*session.themes, "Z\u200boe's news"]))
+        zoe = store.members()[0].with_changes(display_name="Zoë")
+        store.save_member(zoe)
+    code, out, _ = run(capsys, "--db", str(demo_path), "check")
+    assert code == 0
+    assert f"notice: a theme or follow-up of the session of {session.date} names a member" in out
+    assert "Zoë" not in out and "news" not in out
+
+
+def test_member_search_finds_zoe_from_zoe() -> None:
+    assert [n for n in ("Zoë", "Sam", "Zoltan") if name_matches_query(n, "zoe")] == ["Zoë"]
