@@ -250,10 +250,12 @@ async def test_support_contacts_checked_added_and_deleted(make_app) -> None:
         assert "say how to reach them" in str(form.query_one("#field-how .field-message").render())
         form.query_one("#how").value = "Drop in, 12 Mill Lane"
         form.query_one("#when").value = "Evenings 6 to 11"
+        form.query_one("#discreet_how").value = "Drop in at 12 Mill Lane"
         await press(pilot, "ctrl+s")
         assert app.screen is contacts
         local = [c for c in app.store.support_contacts() if c.local]
         assert [c.name for c in local] == ["Riverside Crisis Café"]
+        assert local[0].discreet_how == "Drop in at 12 Mill Lane"
         row = next(i for i, c in enumerate(contacts._contacts) if c.name == "Riverside Crisis Café")
         contacts.query_one("#contacts").move_cursor(row=row)
         await press(pilot, "d")

@@ -209,11 +209,11 @@ class Handout:
             members.append(self.allowed_name)
         if not members:
             return []
-        allow = [*self.allow, *_own_wording(), *_shipped()]
+        allow = _Allowed(self.allow)  # read only when something looks like a name
         found = []
         seen: set[str] = set()
         for text in self.texts():
-            if not text or text in seen or text in _shipped():
+            if not text or text in seen:
                 continue
             seen.add(text)
             for match in find_member_names(text, members, allow=allow, confirmed=self.confirmed):
@@ -290,6 +290,19 @@ class Handout:
             "table{border-collapse:collapse}td,th{border:1px solid #777;padding:.3em}</style>"
             "\n</head>\n<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
         )
+
+
+class _Allowed:
+    """The phrases never taken for a member's name: those given, the sheets' own wording and
+    the shipped wording. The last two are read the first time a match needs them."""
+
+    def __init__(self, given: Iterable[str]) -> None:
+        self._given = list(given)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._given
+        yield from _own_wording()
+        yield from _shipped()
 
 
 @functools.cache
