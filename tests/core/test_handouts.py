@@ -924,3 +924,40 @@ def _line_widths(data: bytes) -> list[float]:
                 if abs(y - last_move[1]) < 0.1 and abs(x - last_move[0]) > 300:
                     widths.append(width)
     return widths
+
+
+def test_an_agreement_point_and_the_agreement_read_aloud_are_never_split():
+    """Long points in large print break between points, never inside one; the session plan
+    keeps the whole agreement to read aloud on one page."""
+    long_point = (
+        "We might need to pass something on if someone's life or safety is at serious, "
+        "immediate risk of harm, if a child or adult is at risk of abuse, or if the law "
+        "requires it; if that ever happens we will talk to you first wherever we possibly can."
+    )
+    agreement = sample_agreement().model_copy(
+        update={
+            "points": [f"{n}. {long_point}" for n in range(1, 9)],
+            "confidentiality": [long_point] * 3,
+        }
+    )
+    group = sample_group(agreements=[agreement])
+    for data in (
+        agreement_sheet(group, large_print=True),
+        session_plan(group, sample_template(), large_print=True),
+    ):
+        pages = [" ".join((p.extract_text() or "").split()) for p in pdf_reader(data).pages]
+        assert len(pages) > 1
+        for point in agreement.points:
+            start, end = point[:30], "possibly can."
+            holding = [i for i, page in enumerate(pages) if start in page]
+            assert len(holding) == 1, point[:4]
+            tail = pages[holding[0]].split(start, 1)[1]
+            assert end in tail, point[:4]  # the point's last words are on the same page
+    plan = session_plan(sample_group(), sample_template())
+    pages = [" ".join((p.extract_text() or "").split()) for p in pdf_reader(plan).pages]
+    read_aloud = [i for i, page in enumerate(pages) if "Group agreement to read together" in page]
+    assert len(read_aloud) == 1
+    page = pages[read_aloud[0]]
+    for point in sample_agreement().points + sample_agreement().confidentiality:
+        assert " ".join(point.split()) in page
+    assert all(len(page) > 200 for page in pages)  # no page holding a line or two
