@@ -35,8 +35,10 @@ from _common import add_quick, exit_status
 ROOT = Path(__file__).resolve().parent.parent
 
 DIARY = """
-from voicesgroup.handouts import diary_sheet, write_pdf
-write_pdf({path!r}, diary_sheet("voices", title="My voices diary", columns=[
+from voicesgroup.handouts import diary_sheet
+from voicesgroup.outputs import write_output
+write_output({path!r}, data_file=None, force=True, data=diary_sheet("voices",
+    title="My voices diary", columns=[
     "Day and time", "Where I was and what was going on",
     "What I noticed (only if I want to write it)", "How I felt before and after",
     "What I tried and what helped"]))
@@ -90,7 +92,8 @@ group = m.Group(name="Riverside Hearing Voices Group", variant=m.Variant.HEARING
                 agreements=[agreement], template=template)
 contacts = [m.SupportContact(name="Samaritans", how="Phone 116 123", when="Any time",
                              last_checked=dt.date(2025, 3, 3)),
-            m.SupportContact(name="Shout", how="Text SHOUT to 85258", when="Any time")]
+            m.SupportContact(name="Shout", how="Text SHOUT to 85258", when="Any time",
+                             last_checked=dt.date(2025, 3, 3))]
 names = [f"Member{i}" for i in range(40)] + ["Zoë", "José", "Al", "Mary Ann"]
 me = m.Member(display_name="Kit")
 events = [m.ConsentEvent(member_id=me.id, scope=s, action=m.ConsentAction.GIVEN,
@@ -98,7 +101,7 @@ events = [m.ConsentEvent(member_id=me.id, scope=s, action=m.ConsentAction.GIVEN,
           for s in m.ConsentScope]
 notes = [m.Note(member_id=me.id, member_words="Walking here helps me settle. " * 4,
                 what_helped="Sitting near the door.", agreed_by_member=True) for _ in range(3)]
-rows = [RotaRow(f"Tue {d} Jan 2025", "Riverside", "Priya", "Dan", "published", "Lead rotates.")
+rows = [RotaRow(f"Tue {d} Jan 2025", "Riverside", "Priya", "Dan", False, "Lead rotates.")
         for d in range(1, 29)]
 
 short, long_ = strategies(6), strategies(48)
@@ -111,7 +114,8 @@ sheets = {
     "diary": lambda: h.diary_sheet("voices", columns=["Day and time", "Where", "What helped"],
                                    title="My voices diary"),
     "session plan": lambda: h.session_plan(group, template, forbidden_names=names),
-    "rota (28 rows)": lambda: h.rota_table(rows, title="Rota: January 2025"),
+    "rota (28 rows)": lambda: h.rota_table(rows, title="Rota: January 2025",
+                                           facilitators=["Priya", "Dan"]),
     "member record": lambda: h.member_record(
         me, events, notes, [(dt.date(2025, 1, 7), "Riverside")], [], [], forbidden_names=names),
 }

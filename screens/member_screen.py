@@ -385,15 +385,18 @@ class MemberScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="print-record")
     def _print_record(self, member: Member, path: Path) -> None:
-        """Draw the PDF and write it, off the UI thread; the outcome comes back as a message."""
-        from voicesgroup.handouts import write_pdf
-        from voicesgroup.printing import member_record_pdf
+        """Draw the PDF and write it, off the UI thread; the outcome comes back as a message.
+        The audit notes the print only once the file is on disk."""
+        from voicesgroup.outputs import write_output
+        from voicesgroup.printing import PrintRequest, make, record_printed
 
         app = self.app
         try:
-            with app._save_lock:  # the audit entry it appends must not meet a save half-way
-                pdf = member_record_pdf(app.store, member)
-            written = write_pdf(path, pdf)
+            with app._save_lock:  # reading the store must not meet a save half-way
+                printed = make(app.store, PrintRequest("member-record", member=member))
+            written = write_output(path, printed.data, data_file=app.store.path)
+            with app._save_lock:
+                record_printed(app.store, printed)
         except Exception as error:  # any failure is a message for a person, never a crash
             app.call_from_thread(
                 app.notify, str(error), title="Not printed", severity="error", timeout=10

@@ -19,7 +19,9 @@ class SupportContactEditScreen(Screen[None]):
     HELP_TITLE = "A support contact"
     HELP = (
         "Exactly as it should be printed: who, how to reach them (a number, a text code, an "
-        "address) and when to use them. Ctrl+S saves; Escape goes back without saving."
+        "address) and when to use them. A discreet sheet prints only the name and how to reach "
+        "them: give neutral words if 'how' says what it is for. Ctrl+S saves; Escape goes "
+        "back without saving."
     )
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save-contact"),
@@ -48,6 +50,11 @@ class SupportContactEditScreen(Screen[None]):
                 "When to use them (optional)",
                 Input(contact.when if contact else "", id="when"),
                 name="when",
+            )
+            yield Field(
+                "On a discreet sheet, how to reach them in neutral words (optional)",
+                Input(contact.discreet_how if contact else "", id="discreet_how"),
+                name="discreet_how",
             )
             yield Checkbox(
                 "Local (only local contacts can be deleted)",
@@ -84,6 +91,7 @@ class SupportContactEditScreen(Screen[None]):
             "name": " ".join(self.query_one("#name", Input).value.split()),
             "how": self.query_one("#how", Input).value.strip(),
             "when": self.query_one("#when", Input).value.strip(),
+            "discreet_how": self.query_one("#discreet_how", Input).value.strip(),
             "local": self.query_one("#local", Checkbox).value,
         }
         try:

@@ -72,3 +72,46 @@ def render_png(pdf_path: Path, out_dir: Path, *, dpi: int = 60) -> list[Path]:
     prefix = out_dir / Path(pdf_path).stem
     subprocess.run([tool, "-png", "-r", str(dpi), str(pdf_path), str(prefix)], check=True)
     return sorted(out_dir.glob(f"{prefix.name}*.png"))
+
+
+INK_LEVEL = 160
+"""A pixel darker than this (0 black, 255 white) is ink."""
+
+
+def ink_profile(png: Path) -> tuple[float, float]:
+    """How much of a page image is ink, overall and above the footer band (the bottom 12%).
+
+    A blank page is (0, 0); a page holding only a footer has ink overall but none above it.
+    """
+    from PIL import Image
+
+    with Image.open(png) as image:
+        grey = image.convert("L")
+        width, height = grey.size
+        pixels = grey.load()
+        body_bottom = int(height * 0.88)
+        body = overall = 0
+        for y in range(0, height, 2):
+            for x in range(0, width, 2):
+                if pixels[x, y] < INK_LEVEL:
+                    overall += 1
+                    if y < body_bottom:
+                        body += 1
+        cells = (width // 2 + 1) * (height // 2 + 1)
+    return overall / cells, body / cells
+
+
+def render_checked(data: bytes, out_dir: Path, name: str, *, dpi: int = 40) -> list[Path]:
+    """Render every page of the PDF `data` to PNG (kept in `out_dir` to look at) and fail
+    on a page with no ink where text belongs: a blank page, or one holding only a footer."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pdf = out_dir / f"{name}.pdf"
+    pdf.write_bytes(data)
+    pages = render_png(pdf, out_dir, dpi=dpi)
+    pages = [page for page in pages if page.name.startswith(f"{name}-")]
+    assert len(pages) == len(pdf_reader(data).pages), name
+    for page in pages:
+        overall, body = ink_profile(page)
+        assert body > 0.004, f"{page.name} has no text above its footer (ink {body:.4f})"
+        assert overall < 0.6, f"{page.name} is nearly all ink ({overall:.2f})"
+    return pages

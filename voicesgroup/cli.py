@@ -277,11 +277,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from voicesgroup.backups import list_backups
+    from voicesgroup.names import names_in_group_records
     from voicesgroup.store.integrity import check_folder
 
     with open_store(args, readonly=True) as store:
         problems = store.problems() + check_folder(store)
         path = store.path
+        notices = [] if problems else names_in_group_records(store.sessions(), store.members())
     backups = list_backups(path)
     if backups:
         print(f"{len(backups)} backup(s); newest {backups[0].taken_at:%Y-%m-%d %H:%M} UTC")
@@ -292,6 +294,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"problem: {problem}")
         print(f"{path}: {len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEM
+    for notice in notices:  # a person decides: the words may be needed, or not
+        print(f"notice: {notice}; look at it in the group's history")
     print(f"{path}: sound.")
     return 0
 

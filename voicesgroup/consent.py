@@ -108,6 +108,51 @@ def require_consent(events: Iterable[ConsentFacts], member: Member, scope: Conse
         )
 
 
+def _day_of(moment: dt.datetime) -> dt.date:
+    return moment.astimezone().date() if moment.tzinfo else moment.date()
+
+
+def has_consent_on(
+    events: Iterable[ConsentFacts], member_id: UUID, scope: ConsentScope, day: dt.date
+) -> bool:
+    """Whether `member_id` had consented to `scope` on `day` (the latest event for that scope
+    made on or before that day was a yes)."""
+    latest: ConsentFacts | None = None
+    for event in events:
+        if event.member_id != member_id or event.scope is not scope or _day_of(event.on) > day:
+            continue
+        if latest is None or (event.on, event.created_at) >= (latest.on, latest.created_at):
+            latest = event
+    return latest is not None and latest.action is ConsentAction.GIVEN
+
+
+def named_on_session_problem(
+    events: Iterable[ConsentFacts], member: Member, day: dt.date
+) -> str | None:
+    """Why `member` may not be on the attendance list by name at a session on `day`, or None.
+
+    The rule: consent to be listed by name must be current now *and* have been current on
+    the session's date (nobody is named at a session from before they said yes).
+    """
+    events = list(events)
+    scope = ConsentScope.ATTENDANCE_BY_NAME
+    if not has_consent(events, member.id, scope):
+        return f"{member.display_name} has not agreed {SCOPE_PHRASES[scope]}"
+    if not has_consent_on(events, member.id, scope, day):
+        return (
+            f"{member.display_name} had not yet agreed {SCOPE_PHRASES[scope]} on "
+            f"{day.isoformat()}, the session's date"
+        )
+    return None
+
+
+def require_named_attendance(events: Iterable[ConsentFacts], member: Member, day: dt.date) -> None:
+    """Raise `ConsentMissing` unless `member` may be listed by name at a session on `day`."""
+    problem = named_on_session_problem(events, member, day)
+    if problem is not None:
+        raise ConsentMissing(f"{problem}, so this was not saved.")
+
+
 def review_due(events: Iterable[EventT], member_id: UUID, today: dt.date) -> list[EventT]:
     """Given consents of one member whose review date has come."""
     due = []

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
+from voicesgroup import consent
 from voicesgroup.models import (
     ConsentAction,
     ConsentEvent,
@@ -161,6 +162,10 @@ def build_demo(
         _demo_sessions(store, groups, members, facilitators, today, rng)
         _demo_strategies(store, groups, members, today)
         _demo_notes(store, members, today)
+        for contact in store.support_contacts():  # the coordinator checked them last month
+            store.save_support_contact(
+                contact.with_changes(last_checked=today - dt.timedelta(days=24))
+            )
         _demo_facilitators_path(store, facilitators, today)
 
 
@@ -263,8 +268,12 @@ def _demo_sessions(
         for number, day in enumerate(group.pattern.dates_from(start, 14)):
             if day >= today:
                 break
-            present = [m for m in regulars if rng.random() < 0.6]
-            named = [m.id for m in present if store.has_consent(m.id, SCOPES.ATTENDANCE_BY_NAME)]
+            present = [m for m in regulars if rng.random() < 0.6 and m.joined_on <= day]
+            named = [
+                m.id
+                for m in present
+                if consent.named_on_session_problem(store.consent_events(m.id), m, day) is None
+            ]
             planned = rota_by_session.get((group.id, day))
             pair = [by_id[pid] for pid in planned if pid in by_id] if planned else []
             if len(pair) < 2 or number % 6 == 5:

@@ -66,3 +66,32 @@ class PassphraseNeeded(StoreError):
 
 class WrongPassphrase(StoreError):
     """The passphrase or recovery key given does not open the file; nothing was written."""
+
+
+class NameToConfirm(VoicesGroupError):
+    """A printout holds a word that may be a member's name ("may", "Hope"): ask a person.
+
+    `matches` holds `(text, NameMatch)` pairs: the text the word stands in, and the match.
+    Nothing was written.
+    """
+
+    def __init__(self, message: str, matches: list) -> None:
+        super().__init__(message)
+        self.matches = matches
+
+
+class UncheckedContacts(VoicesGroupError):
+    """Support contacts on a sheet have not been checked; `contacts` holds them."""
+
+    def __init__(self, message: str, contacts: list) -> None:
+        super().__init__(message)
+        self.contacts = contacts
+
+
+class OutputRefused(VoicesGroupError):
+    """An output path that must not be written (the data file, its lock or backups), or an
+    existing file that was not to be replaced; nothing was written."""
+
+
+class NothingToPrint(VoicesGroupError):
+    """The handout asked for has nothing in it to print (say, a group with no agreement)."""

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TypeVar
 from uuid import UUID
 
-from voicesgroup.handouts.names import find_discreet_word, fold
+from voicesgroup.errors import NothingToPrint, UncheckedContacts
+from voicesgroup.handouts.names import find_discreet_word
 from voicesgroup.models import (
     STRATEGY_CATEGORIES,
     CopingStrategy,
@@ -20,10 +22,14 @@ from voicesgroup.models import (
     Group,
     Moment,
     SupportContact,
+    Variant,
 )
+from voicesgroup.names import fold
 from voicesgroup.store import Store
 
-FAVOURITES_COUNT = 10
+FAVOURITES_COUNT = 8
+"""A sheet's ideas when none are picked: eight, with the helplines and space to write, fit
+on one sheet of paper (two sides)."""
 
 EXPERIENCE_SHORT = {
     Experience.VOICES: "voices",
@@ -93,15 +99,50 @@ def mark_helped(strategy: CopingStrategy, group_id: UUID | None) -> CopingStrate
     return strategy.with_changes(helped_count=strategy.helped_count + 1, helped_by_group=by_group)
 
 
+def suits_group(strategy: CopingStrategy, group: Group | None) -> bool:
+    """Whether a strategy is for the group's kind of experience.
+
+    A paranoia and beliefs group gets ideas for beliefs; a hearing voices group gets ideas
+    for voices, visions or other senses (not beliefs-only ones); any other group, all.
+    """
+    if group is None:
+        return True
+    kinds = set(strategy.experiences)
+    if group.variant is Variant.PARANOIA_BELIEFS:
+        return Experience.BELIEFS in kinds
+    if group.variant is Variant.HEARING_VOICES:
+        return bool(kinds - {Experience.BELIEFS})
+    return True
+
+
 def favourites(
-    strategies: Iterable[CopingStrategy], group_id: UUID | None, count: int = FAVOURITES_COUNT
+    strategies: Iterable[CopingStrategy], group: Group | None, count: int = FAVOURITES_COUNT
 ) -> list[CopingStrategy]:
-    """A group's favourites: the strategies it marked most, then those marked most anywhere.
+    """A group's favourites: the strategies it marked most, then those marked most anywhere,
+    only those for the group's kind of experience. The one place favourites are worked out.
 
     Only strategies marked at least once count; archived ones never do.
     """
-    marked = [s for s in strategies if s.helped_count and not s.archived]
+    group_id = group.id if group is not None else None
+    marked = [s for s in strategies if s.helped_count and not s.archived and suits_group(s, group)]
     return sorted(marked, key=lambda s: favourite_key(s, group_id))[:count]
+
+
+def starter_choice(
+    strategies: Iterable[CopingStrategy], group: Group | None, count: int = FAVOURITES_COUNT
+) -> list[CopingStrategy]:
+    """A sheet's ideas when none are picked and no favourites are asked for: strategies for
+    the group's kind of experience, in-the-moment ideas first, a spread of categories."""
+    suitable = [s for s in strategies if not s.archived and suits_group(s, group)]
+    suitable.sort(key=lambda s: (s.moment is not Moment.IN_THE_MOMENT, s.title.casefold()))
+    chosen: list[CopingStrategy] = []
+    categories: set[str] = set()
+    for strategy in suitable:  # one of each category first, then the rest in order
+        if strategy.category not in categories:
+            chosen.append(strategy)
+            categories.add(strategy.category)
+    chosen += [s for s in suitable if s not in chosen]
+    return chosen[:count]
 
 
 def favourite_key(strategy: CopingStrategy, group_id: UUID | None) -> tuple[int, int, str]:
@@ -157,21 +198,56 @@ def helped_tally(strategy: CopingStrategy, group: Group | None) -> str:
 
 @dataclass(frozen=True)
 class LeftOut:
-    """Something a discreet sheet leaves out, and the word that gave it away."""
+    """Something a sheet leaves out, and why (the word that gave it away, or a reason)."""
 
     title: str
     because_of: str
 
 
+CHOSEN_BY_HAND = "picked"
+FAVOURITES = "favourites"
+STARTER = "starter"
+
+
 @dataclass(frozen=True)
 class SheetPreview:
-    """Exactly what a coping-strategies sheet will carry, worked out before printing."""
+    """Exactly what a coping-strategies sheet will carry, worked out before printing.
+
+    `chosen` says how the ideas were chosen (picked, favourites or starter). `left_out` and
+    `contacts_left_out` list what a discreet sheet leaves out and why; `unchecked` are the
+    support contacts still to be checked (the sheet stops on them unless they are skipped);
+    `meeting_left_out` is true when a discreet sheet leaves out the day, time and venue.
+    """
 
     strategies: list[CopingStrategy]
     left_out: list[LeftOut] = field(default_factory=list)
     contacts: list[SupportContact] = field(default_factory=list)
     contacts_left_out: list[LeftOut] = field(default_factory=list)
     chosen_by_hand: bool = True
+    chosen: str = CHOSEN_BY_HAND
+    unchecked: list[SupportContact] = field(default_factory=list)
+    meeting_left_out: bool = False
+
+    def left_out_sentences(self) -> list[str]:
+        """What was left out and why, one sentence each, for the person printing."""
+        said = []
+        if self.left_out:
+            items = "; ".join(f"{item.title} (says “{item.because_of}”)" for item in self.left_out)
+            said.append(
+                f"Left out of the discreet sheet, because a discreet sheet never carries "
+                f"these words: {items}."
+            )
+        if self.contacts_left_out:
+            items = "; ".join(
+                f"{item.title} ({item.because_of})" for item in self.contacts_left_out
+            )
+            said.append(f"Support contacts left out: {items}.")
+        if self.meeting_left_out:
+            said.append(
+                "The day, time and venue of the group were left out, so the sheet does not "
+                "say where it came from; ask to show the meeting to include them."
+            )
+        return said
 
 
 ItemT = TypeVar("ItemT")
@@ -201,38 +277,127 @@ def _give_away(texts: Sequence[str], group: Group | None) -> str | None:
     return word
 
 
+def _strategy_texts(strategy: CopingStrategy) -> tuple[str, str, str]:
+    return (strategy.title, strategy.description, strategy.caution)
+
+
+def discreet_how(contact: SupportContact) -> str:
+    """How to reach a contact, in the neutral words a discreet sheet uses."""
+    return contact.discreet_how or contact.how
+
+
+def choose_strategies(
+    store: Store,
+    group: Group | None,
+    strategy_ids: Sequence[UUID] = (),
+    *,
+    favourites_only: bool = False,
+    discreet: bool = False,
+) -> tuple[list[CopingStrategy], str]:
+    """The ideas for a sheet and how they were chosen: the picked ones; else, asked for, the
+    group's favourites (refused when there are none); else a starter choice for the group's
+    kind of experience. Chosen for a discreet sheet, only ideas it can carry are chosen."""
+    if strategy_ids:
+        return [store.strategy(strategy_id) for strategy_id in strategy_ids], CHOSEN_BY_HAND
+    everything = store.strategies()
+    if discreet:
+        everything = [s for s in everything if _give_away(_strategy_texts(s), group) is None]
+    liked = favourites(everything, group)
+    if favourites_only and not liked:
+        where = f"in {group.name}" if group is not None else "anywhere"
+        raise NothingToPrint(
+            f"No strategy has been marked as helping {where} yet, so there are no favourites "
+            "to print. Mark one with h in the library, or leave out --favourites."
+        )
+    if favourites_only:
+        return liked, FAVOURITES
+    return starter_choice(everything, group), STARTER
+
+
 def sheet_preview(
     store: Store,
     group: Group | None,
     strategy_ids: Sequence[UUID] = (),
     *,
     discreet: bool = False,
+    favourites_only: bool = False,
+    show_meeting: bool = False,
 ) -> SheetPreview:
-    """What `printing.strategies_pdf` will put on the sheet with the same arguments.
+    """What `printing` will put on the sheet with the same arguments: the one place a
+    sheet's ideas and contacts are chosen, for the print dialog and the command alike.
 
-    The picked strategies (or, with none picked, the group's favourites as the printout
-    chooses them); on a discreet sheet, those that mention voices, hearing, paranoia or the
-    group's name are listed apart as left out, with the word that gave them away.
+    On a discreet sheet, ideas that mention voices, hearing, paranoia or the group's name are
+    listed apart as left out, with the word that gave them away; so are contacts whose
+    neutral wording still gives something away, and (unless `show_meeting`) the meeting.
     """
-    from voicesgroup import printing
-
-    if strategy_ids:
-        chosen = [store.strategy(strategy_id) for strategy_id in strategy_ids]
-    else:
-        chosen = printing.favourites(store, group)
+    chosen, how = choose_strategies(
+        store, group, strategy_ids, favourites_only=favourites_only, discreet=discreet
+    )
     contacts = store.support_contacts()
+    unchecked = [contact for contact in contacts if contact.last_checked is None]
     if not discreet:
-        return SheetPreview(chosen, contacts=contacts, chosen_by_hand=bool(strategy_ids))
-    kept, left_out = _leave_out_give_aways(
-        chosen, lambda item: (item.title, item.description, item.caution), group
-    )
+        return SheetPreview(
+            chosen,
+            contacts=contacts,
+            chosen_by_hand=how == CHOSEN_BY_HAND,
+            chosen=how,
+            unchecked=unchecked,
+        )
+    kept, left_out = _leave_out_give_aways(chosen, _strategy_texts, group)
     kept_contacts, contacts_left_out = _leave_out_give_aways(
-        contacts, lambda item: (item.name, item.how, item.when), group
+        contacts, lambda item: (item.name, discreet_how(item)), group
     )
+    contacts_left_out = [
+        LeftOut(item.title, f"its wording says “{item.because_of}”; give it neutral wording")
+        for item in contacts_left_out
+    ]
     return SheetPreview(
         kept,
         left_out,
         kept_contacts,
         contacts_left_out,
-        chosen_by_hand=bool(strategy_ids),
+        chosen_by_hand=how == CHOSEN_BY_HAND,
+        chosen=how,
+        unchecked=[contact for contact in unchecked if contact in kept_contacts],
+        meeting_left_out=group is not None and not show_meeting,
     )
+
+
+def unchecked_sentence(unchecked: Sequence[SupportContact]) -> str:
+    """The sentence that stops a sheet with support contacts nobody has checked."""
+    names = ", ".join(contact.name for contact in unchecked)
+    return (
+        f"These support contacts have not been checked yet: {names}. Check each number and "
+        "mark it checked (Support contacts, c in the library), or leave them off the sheet. "
+        "Nothing was printed."
+    )
+
+
+def require_checked(preview: SheetPreview, *, skip_unchecked: bool) -> SheetPreview:
+    """The preview ready to print: unchecked contacts stop it (`UncheckedContacts`) unless
+    `skip_unchecked`, which leaves them off and says so in `contacts_left_out`."""
+    if not preview.unchecked:
+        return preview
+    if not skip_unchecked:
+        raise UncheckedContacts(unchecked_sentence(preview.unchecked), preview.unchecked)
+    skipped = {id(contact) for contact in preview.unchecked}
+    return SheetPreview(
+        preview.strategies,
+        preview.left_out,
+        [contact for contact in preview.contacts if id(contact) not in skipped],
+        [
+            *preview.contacts_left_out,
+            *(LeftOut(contact.name, "not checked yet") for contact in preview.unchecked),
+        ],
+        preview.chosen_by_hand,
+        preview.chosen,
+        [],
+        preview.meeting_left_out,
+    )
+
+
+def mark_checked(store: Store, contacts: Iterable[SupportContact], today: date) -> None:
+    """Mark support contacts as checked today (a facilitator has just checked them)."""
+    with store.batch():
+        for contact in contacts:
+            store.save_support_contact(contact.with_changes(last_checked=today))

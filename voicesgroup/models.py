@@ -403,6 +403,8 @@ class SupportContact(Record):
     when: Annotated[str, Field(max_length=300)] = ""
     last_checked: dt.date | None = None
     local: bool = False
+    discreet_how: Annotated[str, Field(max_length=200)] = ""
+    """How to reach it in neutral words, for a discreet sheet (empty: `how` is neutral)."""
 
 
 class AuditEntry(Record):
@@ -437,6 +439,10 @@ class Settings(BaseModel):
     report_smallest_count: int = Field(default=5, ge=3, le=50)
     report_preparation_minutes: int = Field(default=30, ge=0, le=240)
     report_debrief_minutes: int = Field(default=15, ge=0, le=240)
+    print_folder: Annotated[str, Field(max_length=1000)] = ""
+    """Where printouts are saved unless a person says otherwise (chosen once, remembered)."""
+    words_not_names: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list)
+    """`names.confirmation_key`s: texts where a word is the word, not a member (no text kept)."""
 
 
 # -- the facilitators' path, supervision and follow-ups ------------------------------------------

@@ -11,7 +11,6 @@ Nothing here imports Textual; the session screen and the tests drive the same cl
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -142,13 +141,12 @@ def known_members(
 
 
 def names_mentioned(text: str, names: Iterable[str]) -> list[str]:
-    """Which of `names` appear in `text` as whole words, ignoring case (each once, in order)."""
-    found: list[str] = []
-    for name in names:
-        pattern = rf"(?<!\w){re.escape(name)}(?!\w)"
-        if name and name not in found and re.search(pattern, text, re.IGNORECASE):
-            found.append(name)
-    return found
+    """Which of `names` appear in `text` (each once, in order), found by the one name
+    finder, `voicesgroup.names.find_member_names`: it sees through accents, look-alike
+    letters and invisible characters; an everyday word ("may") counts too, as a question."""
+    from voicesgroup.names import find_member_names
+
+    return list(dict.fromkeys(match.name for match in find_member_names(text, names)))
 
 
 @dataclass(frozen=True)

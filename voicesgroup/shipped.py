@@ -86,6 +86,7 @@ def starter_support_contacts() -> list[SupportContact]:
             if raw.get("last_checked")
             else None,
             local=raw.get("local", False),
+            discreet_how=raw.get("discreet_how", ""),
         )
         for raw in _load("support_contacts.toml")["contact"]
     ]
@@ -126,3 +127,23 @@ def diary_layout(kind: str) -> tuple[str, tuple[str, ...]]:
     """Title and column headings of the blank diary: kind is 'voices' or 'beliefs'."""
     raw = _load("diary.toml")[kind]
     return raw["title"], tuple(raw["columns"])
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+@cache
+def shipped_wording() -> frozenset[str]:
+    """Every piece of text shipped in `data/`: never a member's name, wherever it is printed."""
+    found: set[str] = set()
+    for path in sorted(data_dir().rglob("*.toml")):
+        with path.open("rb") as file:
+            found.update(text for text in _strings(tomllib.load(file)) if len(text) > 2)
+    return frozenset(found)

@@ -333,9 +333,5 @@ class SafeStorage(Storage):
         else:
             action()
 
-    def replace_data(self, data: dict[str, Any]) -> None:
-        """Swap the whole in-memory data (used by rollback in the store)."""
-        self._data = data
-
     def close(self) -> None:
         pass

@@ -51,8 +51,9 @@ class MemberSearchDialog(ModalScreen[UUID | None]):
         self._show_matches(event.value)
 
     def _show_matches(self, text: str) -> None:
-        wanted = text.strip().casefold()
-        self.matches = [m for m in self.members if wanted in m.display_name.casefold()]
+        from voicesgroup.names import name_matches_query
+
+        self.matches = [m for m in self.members if name_matches_query(m.display_name, text)]
         shown = self.query_one("#member-matches", OptionList)
         shown.set_options(Option(Text(m.display_name)) for m in self.matches[:MOST_SHOWN])
         if len(self.matches) > MOST_SHOWN:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from uuid import UUID
 
@@ -19,21 +17,22 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.widgets.tick_marks import show_tick, show_ticks
-from voicesgroup import library, printing
-from voicesgroup.errors import VoicesGroupError
-from voicesgroup.handouts import write_pdf
+from voicesgroup import dates, library, outputs, printing
+from voicesgroup.errors import NameToConfirm, OutputRefused, UncheckedContacts, VoicesGroupError
 from voicesgroup.models import Group
-from voicesgroup.store import Store
 
 KINDS = {
-    "strategies": "Coping strategies sheet",
-    "agreement": "Group agreement",
-    "session-plan": "Session plan",
+    "strategies": printing.KINDS["strategies"].label,
+    "agreement": printing.KINDS["agreement"].label,
+    "session-plan": printing.KINDS["session-plan"].label,
     "diary-voices": "Blank diary: voices",
     "diary-beliefs": "Blank diary: beliefs and paranoia",
 }
-NEEDS_GROUP = {"agreement", "session-plan"}
+"""The dialog's choices; each is a `printing.PrintRequest` (see `request`)."""
+NEEDS_GROUP = {key for key in KINDS if key in printing.KINDS and printing.KINDS[key].needs_group}
+FORMATS = [("PDF", "pdf"), ("Plain text", "txt"), ("Web page", "html")]
 NO_GROUP = ""
 PRINT_COMMAND = "lp"
 PRINT_SECONDS = 60
@@ -46,8 +45,10 @@ class PrintDialog(ModalScreen[None]):
     HELP = (
         "Choose what to print, for which group, and how. 'What will be printed' lists "
         "everything the handout will carry before anything is made; a discreet sheet says "
-        "which strategies it leaves out and why. Ctrl+S saves the PDF (and sends it to the "
-        "printer when that box is ticked); Escape closes."
+        "what it leaves out and why. Plain text and web page are the same handout for a "
+        "screen reader. Ctrl+S saves it (and sends a PDF to the printer when that box is "
+        "ticked); it asks before replacing a file. The folder you save in is remembered. "
+        "Escape closes."
     )
     BINDINGS = [
         Binding("ctrl+s", "print", "Print", id="print-handout", tooltip="Save the PDF and print"),
@@ -68,6 +69,12 @@ class PrintDialog(ModalScreen[None]):
 
         reason: str
 
+    @dataclass
+    class HandoutQuestion(Message):
+        """Printing stopped on something only a person can answer (nothing was saved)."""
+
+        error: VoicesGroupError
+
     def __init__(
         self, group_id: UUID | None = None, strategy_ids: list[UUID] | None = None
     ) -> None:
@@ -76,6 +83,8 @@ class PrintDialog(ModalScreen[None]):
         self.strategy_ids = tuple(strategy_ids or ())
         self._default_path = ""
         self._busy = False
+        self._force = False
+        self._printed: printing.Printed | None = None
         self.printer = shutil.which(PRINT_COMMAND)
 
     # -- layout ----------------------------------------------------------------------------
@@ -116,9 +125,13 @@ class PrintDialog(ModalScreen[None]):
                 )
                 yield Checkbox("Large print", compact=True, id="print-large")
                 yield Checkbox("Discreet", compact=True, id="print-discreet")
+                yield Checkbox("Show meeting", compact=True, id="print-meeting")
             with Horizontal(classes="print-row"):
                 yield Static("Save as", classes="print-label")
                 yield Input(compact=True, id="print-path")
+                yield Select(
+                    FORMATS, value="pdf", allow_blank=False, compact=True, id="print-format"
+                )
             with Horizontal(classes="print-row"):
                 yield Static("", classes="print-label")
                 yield Checkbox(
@@ -161,9 +174,36 @@ class PrintDialog(ModalScreen[None]):
             return None
         return self.app.store.group(UUID(value))
 
+    def request(self) -> printing.PrintRequest:
+        """The choices on screen as the core's print request."""
+        kind = self.kind
+        paper = "letter" if self.query_one("#print-paper", Select).value == "letter" else "a4"
+        output = self.query_one("#print-format", Select).value
+        common = {
+            "paper": paper,
+            "output": output if output in ("pdf", "txt", "html") else "pdf",
+            "large_print": self.query_one("#print-large", Checkbox).value,
+            "discreet": self.query_one("#print-discreet", Checkbox).value,
+            "today": self.app.today(),
+        }
+        if kind.startswith("diary-"):
+            diary = "beliefs" if kind == "diary-beliefs" else "voices"
+            return printing.PrintRequest("diary", diary=diary, **common)  # type: ignore[arg-type]
+        return printing.PrintRequest(
+            kind,
+            group=self.group,
+            strategy_ids=self.strategy_ids,
+            show_meeting=self.query_one("#print-meeting", Checkbox).value,
+            **common,  # type: ignore[arg-type]
+        )
+
     def default_path(self) -> str:
-        """Where the PDF goes unless the person says otherwise: the home folder, dated."""
-        return f"~/voicesgroup-{self.kind}-{self.app.today().isoformat()}.pdf"
+        """Where the handout goes unless the person says otherwise: the folder chosen last
+        time (the home folder at first), with a file name that gives nothing away."""
+        path = printing.default_path(self.app.store, self.request())
+        home = str(Path.home())
+        text = str(path)
+        return "~" + text[len(home) :] if text.startswith(home + "/") else text
 
     # -- keeping the preview true -----------------------------------------------------------
 
@@ -182,14 +222,24 @@ class PrintDialog(ModalScreen[None]):
             self._default_path = self.default_path()
             path_input.value = self._default_path
         discreet = self.query_one("#print-discreet", Checkbox)
-        discreet.disabled = kind != "strategies"
+        discreet.disabled = kind != "strategies" and not kind.startswith("diary")
         if discreet.disabled and discreet.value:
             discreet.value = False
+        meeting = self.query_one("#print-meeting", Checkbox)
+        meeting.disabled = not (kind == "strategies" and discreet.value)
         self.query_one("#print-large", Checkbox).disabled = kind == "session-plan"
         self.query_one("#print-group", Select).disabled = kind.startswith("diary")
-        send = self.printer is not None and self.query_one("#print-send", Checkbox).value
-        self.query_one("#print", Button).label = "Print" if send else "Save PDF"
+        send = self._send()
+        self.query_one("#print", Button).label = "Print" if send else "Save"
         self.query_one("#print-preview", Static).update(self.preview())
+
+    def _send(self) -> bool:
+        """Whether to hand the file to the printer (a PDF only)."""
+        return (
+            self.printer is not None
+            and self.query_one("#print-send", Checkbox).value
+            and self.query_one("#print-format", Select).value == "pdf"
+        )
 
     def preview(self) -> Text:
         """Exactly what the handout will carry, in words, before anything is printed."""
@@ -215,18 +265,22 @@ class PrintDialog(ModalScreen[None]):
         return text
 
     def _preview_strategies(self, text: Text, group: Group | None) -> None:
-        discreet = self.query_one("#print-discreet", Checkbox).value
+        request = self.request()
         try:
             sheet = library.sheet_preview(
-                self.app.store, group, self.strategy_ids, discreet=discreet
+                self.app.store,
+                group,
+                self.strategy_ids,
+                discreet=request.discreet,
+                show_meeting=request.show_meeting,
             )
         except VoicesGroupError as error:
             text.append(f"\n! {error}", style="bold")
             return
-        if discreet:
+        if request.discreet:
             text.append(
                 "\nDiscreet: titled “Things that help”; nothing on it says voices, hearing "
-                "or paranoia, or gives the group's name or venue."
+                "or paranoia, or gives the group's name; contacts in neutral words."
             )
         count = len(sheet.strategies)
         if sheet.chosen_by_hand:
@@ -234,15 +288,15 @@ class PrintDialog(ModalScreen[None]):
             text.append(f"\n{picked} picked strateg{'y' if picked == 1 else 'ies'}")
             text.append(f", {count} on this discreet sheet:" if sheet.left_out else ":")
         else:
-            whose = f"{group.name}'s" if group else "the library's"
+            kind = f"{group.name}'s kind of group" if group else "any group"
             text.append(
-                f"\nNone picked, so {whose} favourites ({count}). "
+                f"\nNone picked, so {count} ideas chosen for {kind}. "
                 "Pick strategies in the library with Space to choose them."
             )
         for strategy in sheet.strategies:
             text.append(f"\n  • {strategy.title}")
         if not sheet.strategies:
-            text.append("\n  (none: the sheet says so and leaves space to write)")
+            text.append("\n  ! none: there is nothing to print", style="bold")
         if sheet.left_out:
             text.append(
                 f"\nLeft out of the discreet sheet ({len(sheet.left_out)}), because a discreet "
@@ -251,12 +305,20 @@ class PrintDialog(ModalScreen[None]):
             )
             for left in sheet.left_out:
                 text.append(f"\n  – {left.title} (says “{left.because_of}”)")
-        text.append("\nSpace for the member's own ideas, and what doesn't help.")
+        text.append("\nSpace for the member's own ideas.")
         names = ", ".join(contact.name for contact in sheet.contacts) or "none"
         text.append(f"\nSupport contacts: {names}.")
         if sheet.contacts_left_out:
-            left = ", ".join(c.title for c in sheet.contacts_left_out)
-            text.append(f"\nContacts left out for discretion: {left}.")
+            left = "; ".join(f"{c.title} ({c.because_of})" for c in sheet.contacts_left_out)
+            text.append(f"\nContacts left out: {left}.")
+        if sheet.unchecked:
+            unchecked = ", ".join(contact.name for contact in sheet.unchecked)
+            text.append(
+                f"\n! Not checked yet: {unchecked}. Printing asks you to check them first.",
+                style="bold",
+            )
+        if sheet.meeting_left_out:
+            text.append("\nThe day, time and venue are left out (tick Show meeting to add them).")
 
     # -- printing --------------------------------------------------------------------------
 
@@ -276,47 +338,71 @@ class PrintDialog(ModalScreen[None]):
         self.action_print()
 
     def action_print(self) -> None:
-        """Check the choices, then make the PDF (and print it) in a worker thread."""
+        """Check the choices and the path, then make the handout (and print it) in a worker
+        thread; the audit notes it on this thread once the file is on disk."""
         if self._busy:
             return
         kind = self.kind
         group = self.group
         raw_path = self.query_one("#print-path", Input).value.strip()
         if not raw_path:
-            self._say("! Say where to save the PDF (a file name ending in .pdf).", error=True)
+            self._say("! Say where to save it (a file name).", error=True)
             return
         if kind in NEEDS_GROUP and group is None:
             self._say(f"! Choose a group: a {KINDS[kind].lower()} is for one group.", error=True)
             return
         path = Path(raw_path).expanduser()
         if path.is_dir():
-            path = path / Path(self.default_path()).name
-        render = partial(
-            _render,
-            self.app.store,
-            kind,
-            group,
-            self.strategy_ids,
-            large_print=self.query_one("#print-large", Checkbox).value,
-            discreet=self.query_one("#print-discreet", Checkbox).value,
-            paper="letter" if self.query_one("#print-paper", Select).value == "letter" else "a4",
-        )
-        send = self.printer is not None and self.query_one("#print-send", Checkbox).value
+            path = path / printing.file_name(self.request())
+        try:
+            outputs.check_output(path, self.app.store.path, force=self._force)
+        except OutputRefused as error:
+            if getattr(error, "exists", False):
+                self._ask_replace(path)
+            else:
+                self._say(f"! Nothing printed. {error}", error=True)
+            return
         self._busy = True
         self.query_one("#print", Button).disabled = True
-        self._say("Making the PDF…")
-        self._make_handout(render, path, send)
+        self._say("Making it…")
+        self._make_handout(self.request(), path, self._send(), self._force)
+
+    def _ask_replace(self, path: Path) -> None:
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._force = True
+                self.action_print()
+            else:
+                self._say("Nothing printed: choose another file name.", error=True)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Replace the file?",
+                f"{path} already exists. Replace it with this handout?",
+                confirm="Replace it",
+            ),
+            answered,
+        )
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="print")
-    def _make_handout(self, render: Callable[[], bytes], path: Path, send: bool) -> None:
+    def _make_handout(
+        self, request: printing.PrintRequest, path: Path, send: bool, force: bool
+    ) -> None:
+        store = self.app.store
         try:
-            path = write_pdf(path, render())
+            with self.app._save_lock:  # reading the store must not meet a save half-way
+                printed = printing.make(store, request)
+            path = outputs.write_output(path, printed.data, data_file=store.path, force=force)
+        except (NameToConfirm, UncheckedContacts) as error:
+            self.post_message(self.HandoutQuestion(error))
+            return
         except (VoicesGroupError, OSError, ValueError) as error:
             self.post_message(self.HandoutFailed(str(error)))
             return
         except Exception as error:  # never a crash in the room: say what happened instead
-            self.post_message(self.HandoutFailed(f"The PDF could not be made: {error}"))
+            self.post_message(self.HandoutFailed(f"It could not be made: {error}"))
             return
+        self._printed = printed
         if not send:
             self.post_message(self.HandoutSaved(path, sent=False))
             return
@@ -337,9 +423,15 @@ class PrintDialog(ModalScreen[None]):
             self.post_message(self.HandoutSaved(path, sent=True))
 
     def on_print_dialog_handout_saved(self, message: HandoutSaved) -> None:
-        self.app.changed()  # the audit log notes the print
+        store = self.app.store
+        if self._printed is not None:  # the file is on disk: now, and only now, audit it
+            printing.record_printed(store, self._printed)
+        printing.remember_print_folder(store, message.path.parent)
+        self.app.changed()
         self._busy = False
+        self._force = False
         self.query_one("#print", Button).disabled = False
+        said = "".join(f" {sentence}" for sentence in (self._printed.said if self._printed else []))
         if message.printer_problem:
             self._say(
                 f"Saved to {message.path}, but the printer did not take it: "
@@ -347,50 +439,78 @@ class PrintDialog(ModalScreen[None]):
                 error=True,
             )
         elif message.sent:
-            self._say(f"✓ Sent to the printer. The PDF is at {message.path}")
+            self._say(f"✓ Sent to the printer. The PDF is at {message.path}{said}")
         else:
-            self._say(f"✓ Saved. The PDF is at {message.path}")
+            self._say(f"✓ Saved. It is at {message.path}{said}")
 
     def on_print_dialog_handout_failed(self, message: HandoutFailed) -> None:
         self._busy = False
+        self._force = False
         self.query_one("#print", Button).disabled = False
         self._say(f"! Nothing printed. {message.reason}", error=True)
+
+    def on_print_dialog_handout_question(self, message: HandoutQuestion) -> None:
+        self._busy = False
+        self.query_one("#print", Button).disabled = False
+        error = message.error
+        store = self.app.store
+        if isinstance(error, UncheckedContacts):
+            names = ", ".join(contact.name for contact in error.contacts)
+
+            def checked(yes: bool | None) -> None:
+                if yes:
+                    library.mark_checked(store, error.contacts, self.app.today())
+                    self.app.changed()
+                    self._update()
+                    self.action_print()
+                else:
+                    self._say(
+                        f"! Nothing printed: {names} still to be checked (Support contacts, "
+                        "c in the library).",
+                        error=True,
+                    )
+
+            self.app.push_screen(
+                ConfirmDialog(
+                    "Check the support contacts",
+                    f"These have not been checked yet: {names}. A member must be able to "
+                    "trust every number on the sheet. Check each one now (ring it or look "
+                    f"it up); then mark them checked today, {dates.date(self.app.today())}?",
+                    confirm="They are checked",
+                ),
+                checked,
+            )
+            return
+        assert isinstance(error, NameToConfirm)
+        words = "; ".join(dict.fromkeys(f"“{m.found}” in “{m.context}”" for _, m in error.matches))
+        members = ", ".join(dict.fromkeys(m.name for _, m in error.matches))
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                printing.remember_words(store, error)
+                self.app.changed()
+                self.action_print()
+            else:
+                self._say(
+                    "! Nothing printed: change the wording so it does not name a member.",
+                    error=True,
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "A word or a member's name?",
+                f"{words}: is this the everyday word, not {members}? Your answer is "
+                "remembered for this text.",
+                confirm="It is the word",
+            ),
+            confirmed,
+        )
 
     def _say(self, words: str, *, error: bool = False) -> None:
         message = self.query_one("#print-message", Static)
         message.update(Text(words))
         message.set_class(error, "-error")
         message.set_class(bool(words), "-shown")
-
-
-def _render(
-    store: Store,
-    kind: str,
-    group: Group | None,
-    strategy_ids: Sequence[UUID],
-    *,
-    large_print: bool,
-    discreet: bool,
-    paper: printing.Paper,
-) -> bytes:
-    """The PDF's bytes for one handout, through `voicesgroup.printing` (runs in the worker)."""
-    if kind == "strategies":
-        return printing.strategies_pdf(
-            store,
-            group,
-            strategy_ids=strategy_ids,
-            large_print=large_print,
-            discreet=discreet,
-            paper=paper,
-        )
-    if kind.startswith("diary-"):
-        diary = "beliefs" if kind == "diary-beliefs" else "voices"
-        return printing.diary_pdf(diary, large_print=large_print, paper=paper)
-    if group is None:
-        raise VoicesGroupError("Choose a group first.")
-    if kind == "agreement":
-        return printing.agreement_pdf(store, group, large_print=large_print, paper=paper)
-    return printing.session_plan_pdf(store, group, paper=paper)
 
 
 def _preview_agreement(text: Text, group: Group | None) -> None:
@@ -402,8 +522,8 @@ def _preview_agreement(text: Text, group: Group | None) -> None:
         text.append(f"\n! {group.name} has no agreement yet: there is nothing to print.")
         return
     text.append(
-        f"\nVersion {agreement.version}, agreed {agreement.agreed_on:%d %b %Y}, to review "
-        f"{agreement.review_on:%d %b %Y}: {len(agreement.points)} points and "
+        f"\nVersion {agreement.version}, agreed {dates.date(agreement.agreed_on)}, to review "
+        f"{dates.date(agreement.review_on)}: {len(agreement.points)} points and "
         f"{len(agreement.confidentiality)} limits of confidentiality."
     )
 

@@ -3,31 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from tests.pdf_helpers import pdf_font_sizes, pdf_reader, pdf_text, render_png
-from voicesgroup.errors import NameInHandout
+from tests.pdf_helpers import (
+    ink_profile,
+    pdf_font_sizes,
+    pdf_reader,
+    pdf_text,
+    render_checked,
+    render_png,
+)
+from voicesgroup.errors import NameInHandout, NameToConfirm, UncheckedContacts
 from voicesgroup.handouts import (
     DISCREET_STEMS,
-    HandoutNotSaved,
     NothingToPrint,
     RotaRow,
     agreement_sheet,
     diary_sheet,
     discreet_safe,
-    find_name,
     member_record,
     rota_table,
     session_plan,
     strategies_sheet,
-    write_pdf,
 )
 from voicesgroup.models import (
     Agreement,
@@ -48,6 +49,17 @@ from voicesgroup.models import (
     SupportContact,
     Variant,
 )
+from voicesgroup.names import find_member_names
+
+
+def find_name(texts, names, allowed_name=None):
+    """The first certain match of `names` in `texts` (the one name finder), or None."""
+    for text in texts:
+        for match in find_member_names(text, [*names, *([allowed_name] if allowed_name else [])]):
+            if match.certain and match.name != allowed_name:
+                return match
+    return None
+
 
 UTC = dt.UTC
 A4 = (595.28, 841.89)
@@ -186,7 +198,12 @@ def sample_contacts() -> list[SupportContact]:
             when="If you want to talk to someone about anything that's troubling you",
             last_checked=dt.date(2025, 3, 3),
         ),
-        SupportContact(name="Shout", how="Text SHOUT to 85258", when="If you'd rather text"),
+        SupportContact(
+            name="Shout",
+            how="Text SHOUT to 85258",
+            when="If you'd rather text",
+            last_checked=dt.date(2025, 3, 10),
+        ),
         SupportContact(
             name="Hearing Voices Network",
             how="hearing-voices.org",
@@ -264,9 +281,9 @@ def sample_record_input(member: Member, other: Member) -> dict:
 
 def sample_rota() -> list[RotaRow]:
     return [
-        RotaRow("Tue 7 Jan 2025", "Riverside", "José", "Łucja", "published", "Balances counts."),
-        RotaRow("Tue 14 Jan 2025", "Riverside", "Priya", "", "draft", "No co-facilitator free."),
-        RotaRow("Thu 16 Jan 2025", "Thursday Circle", "Zoë", "Dan", "published", "Lead rotates."),
+        RotaRow("Tue 7 Jan 2025", "Riverside", "José", "Łucja", False, "Balances counts."),
+        RotaRow("Tue 14 Jan 2025", "Riverside", "Priya", "", True, "No co-facilitator free."),
+        RotaRow("Thu 16 Jan 2025", "Thursday Circle", "Zoë", "Dan", False, "Lead rotates."),
     ]
 
 
@@ -300,7 +317,12 @@ def all_handouts(**options) -> dict[str, bytes]:
         "agreement": agreement_sheet(group, forbidden_names=others, **options),
         "diary": diary_sheet("voices", columns=DIARY_COLUMNS, title="My voices diary", **options),
         "session_plan": session_plan(group, sample_template(), forbidden_names=others, **options),
-        "rota": rota_table(sample_rota(), title="Facilitator rota: January 2025", **options),
+        "rota": rota_table(
+            sample_rota(),
+            title="Facilitator rota: January 2025",
+            facilitators=["José", "Łucja", "Priya", "Zoë", "Dan"],
+            **options,
+        ),
         "member_record": member_record(
             me, **sample_record_input(me, other), forbidden_names=others, **options
         ),
@@ -374,12 +396,14 @@ def test_rota_and_diary_are_landscape_the_rest_portrait(handouts):
         assert landscape == (kind in {"rota", "diary"}), kind
 
 
-def test_normal_print_body_is_11_to_12_points(handouts):
+def test_normal_print_body_is_14_points_tables_12_footer_10(handouts):
     for kind, data in handouts.items():
         sizes = pdf_font_sizes(data)
-        assert min(sizes) >= 9, (kind, sizes)  # the footer
-        assert sizes - {9.0} and min(sizes - {9.0}) >= 11, (kind, sizes)
-    assert 12.0 in pdf_font_sizes(handouts["strategies"])
+        assert min(sizes) >= 10, (kind, sizes)  # the footer
+        assert sizes - {10.0} and min(sizes - {10.0}) >= 12, (kind, sizes)  # tables
+    for kind in ("strategies", "discreet", "agreement", "member_record"):
+        assert 14.0 in pdf_font_sizes(handouts[kind]), kind
+        assert min(pdf_font_sizes(handouts[kind]) - {10.0, 12.0}) >= 14, kind
 
 
 def test_large_print_has_no_text_under_16_points_footer_included(large_handouts):
@@ -393,12 +417,13 @@ def test_organisation_is_in_the_footer_unless_it_gives_a_discreet_sheet_away():
     group = sample_group("Thursday Circle")
     plain = text_of(agreement_sheet(group, organisation="Eastside Peer Support"))
     assert "Eastside Peer Support · Our group agreement" in plain
-    kept = text_of(strategies_sheet([], group, [], discreet=True, organisation="Eastside Peer"))
+    walk = sample_strategies()[2:3]
+    kept = text_of(strategies_sheet(walk, group, [], discreet=True, organisation="Eastside Peer"))
     assert "Eastside Peer · Things that help" in kept
-    dropped = strategies_sheet([], group, [], discreet=True, organisation="Leeds Voices Network")
+    dropped = strategies_sheet(walk, group, [], discreet=True, organisation="Leeds Voices Network")
     assert "Leeds" not in text_of(dropped)
-    with pytest.raises(NameInHandout):
-        rota_table([], title="Rota", organisation="Sam's Place", forbidden_names=["Sam"])
+    # the organisation is never taken for a member, even when it holds a member's name
+    rota_table([], title="Rota", organisation="Sam's Place", forbidden_names=["Sam"])
 
 
 def test_footer_has_page_numbers(handouts):
@@ -414,13 +439,16 @@ def test_strategies_sheet_content(handouts):
     text = text_of(handouts["strategies"])
     for strategy in sample_strategies():
         assert strategy.title in text
-    assert "Go gently: Takes practice" in text
-    assert "My own ideas" in text and "What doesn't help me" in text
+    assert "Take care: Takes practice" in text
+    assert "My own ideas" in text
     assert "Riverside Hearing Voices Group" in text
     assert "every Tuesday at 18:30, for 90 minutes" in text
     assert "Riverside Community Centre, Room 2" in text
-    assert "Samaritans" in text and "Last checked 3 March 2025." in text
-    assert "Shout" in text and "To be checked" in text
+    assert "Samaritans" in text and "Shout" in text
+    assert "checked" not in text.replace("Contacts checked 1 Feb 2025", "")  # once only
+    assert text.count("Contacts checked 1 Feb 2025") == len(
+        pdf_reader(handouts["strategies"]).pages
+    )
 
 
 def test_user_text_is_escaped_not_markup(handouts):
@@ -443,25 +471,44 @@ def test_discreet_sheet_has_no_give_away_words_nor_group_name(handouts):
     assert "Make an appointment" not in everything  # says voices
     assert "Notice when the paranoia" not in everything
     assert "Samaritans" in everything and "Network" not in everything
-    assert "Every Tuesday at 18:30, for 90 minutes." in everything
-    assert "Library" not in everything  # the venue names the group: left out
+    assert "18:30" not in everything and "Tuesday" not in everything  # no meeting unless asked
+    assert "Library" not in everything
     assert b"voice" not in data.lower()  # nor in any uncompressed part of the file
 
 
-def test_a_caution_that_already_says_go_gently_is_not_doubled():
+def test_a_caution_is_marked_plainly_never_italic_nor_faint():
     strategy = CopingStrategy(
-        title="Small steps", category="planning", caution="Go gently and stop if it's too much."
+        title="Remember the choice is still yours",
+        category="practical",
+        caution="If voices are pushing you to hurt yourself, talk to someone you trust.",
     )
-    text = text_of(strategies_sheet([strategy], None, []))
-    assert "Go gently and stop if it's too much." in text
-    assert "Go gently: Go gently" not in text
+    for large in (False, True):
+        data = strategies_sheet([strategy], None, [], large_print=large)
+        assert "Take care: If voices are pushing you" in text_of(data)
+        fonts = _fonts_drawing(data, "If voices are pushing")
+        assert fonts and not any("Italic" in font or "Oblique" in font for font in fonts)
+        colours = _colours_drawing(data, "If voices are pushing")
+        assert colours == {(0.113725, 0.113725, 0.105882)}, colours  # the body's ink
 
 
-def test_discreet_keeps_a_plain_venue():
+def test_large_print_has_nothing_italic_and_writing_lines_thick_and_dark(large_handouts):
+    for kind, data in large_handouts.items():
+        fonts = {f for page in pdf_reader(data).pages for f in _page_fonts(page)}
+        assert not any("Italic" in f or "Oblique" in f for f in fonts), (kind, fonts)
+    widths = _line_widths(large_handouts["strategies"])
+    assert widths and min(widths) >= 1.0, widths
+    normal = _line_widths(all_handouts()["strategies"])
+    assert min(normal) >= 1.0
+
+
+def test_discreet_shows_the_meeting_only_when_asked_with_a_plain_venue():
     group = sample_group("Thursday Circle", venue="St Mark's Hall, Church Lane")
-    text = text_of(strategies_sheet([], group, [], discreet=True))
-    assert "St Mark's Hall, Church Lane" in text
+    walk = sample_strategies()[2:3]
+    text = text_of(strategies_sheet(walk, group, [], discreet=True, show_meeting=True))
+    assert "St Mark's Hall, Church Lane" in text and "Every Tuesday at 18:30" in text
     assert "Thursday Circle" not in text
+    hidden = text_of(strategies_sheet(walk, group, [], discreet=True))
+    assert "St Mark" not in hidden and "18:30" not in hidden
 
 
 def test_discreet_safe_says_which_strategies_are_left_out():
@@ -485,10 +532,66 @@ def test_discreet_stems_cover_the_words_asked_for():
         assert any(stem in word for stem in DISCREET_STEMS), word
 
 
-def test_strategies_sheet_without_group_or_strategies():
-    text = text_of(strategies_sheet([], None, []))
+def test_strategies_sheet_without_group_and_an_empty_sheet_refused():
+    text = text_of(strategies_sheet(sample_strategies()[2:3], None, []))
     assert "What helps" in text and "My own ideas" in text
     assert "When and where" not in text
+    for discreet in (False, True):
+        with pytest.raises(NothingToPrint, match="no ideas"):
+            strategies_sheet([], sample_group(), sample_contacts(), discreet=discreet)
+
+
+def test_unchecked_support_contacts_stop_the_sheet():
+    unchecked = SupportContact(name="NHS 111", how="Phone 111")
+    with pytest.raises(UncheckedContacts, match="NHS 111") as caught:
+        strategies_sheet(sample_strategies(), None, [*sample_contacts(), unchecked])
+    assert caught.value.contacts == [unchecked]
+
+
+def test_a_discreet_sheet_uses_neutral_contact_wording():
+    nhs = SupportContact(
+        name="NHS 111",
+        how="Phone 111 and choose option 2 for mental health",
+        discreet_how="Phone 111, option 2",
+        when="If you need urgent help",
+        last_checked=dt.date(2025, 3, 3),
+    )
+    text = text_of(strategies_sheet(sample_strategies()[2:3], None, [nhs], discreet=True))
+    assert "NHS 111: Phone 111, option 2" in text
+    assert "mental health" not in text and "urgent help" not in text
+    # without neutral words it is left off (the print dialog and command say so)
+    bare = nhs.with_changes(discreet_how="")
+    text = text_of(strategies_sheet(sample_strategies()[2:3], None, [bare], discreet=True))
+    assert "NHS 111" not in text and "mental health" not in text
+
+
+def test_eight_ideas_with_helplines_and_own_ideas_fit_one_sheet_of_paper(tmp_path):
+    """Up to 8 ideas, the helplines and "My own ideas" fit two sides; the helplines and
+    each idea are never split across pages."""
+    from voicesgroup.shipped import starter_strategies, starter_support_contacts
+
+    contacts = [
+        c.with_changes(last_checked=dt.date(2025, 3, 3)) for c in starter_support_contacts()
+    ]
+    longest = sorted(starter_strategies(), key=lambda s: -len(s.description + s.caution))[:8]
+    for paper in ("a4", "letter"):
+        data = strategies_sheet(longest, sample_group(), contacts, paper=paper)
+        pages = pdf_reader(data).pages
+        assert len(pages) <= 2, paper
+        page_texts = [" ".join((page.extract_text() or "").split()) for page in pages]
+        helplines = [i for i, text in enumerate(page_texts) if "Samaritans" in text]
+        assert len(helplines) == 1 and "Emergency services" in page_texts[helplines[0]]
+        assert "If you want to talk to someone" in page_texts[helplines[0]]
+        for strategy in longest:
+            start = " ".join(strategy.description.split()[:4])
+            end = " ".join(strategy.description.split()[-3:])
+            holding = [i for i, text in enumerate(page_texts) if start in text]
+            assert holding and end in page_texts[holding[0]], strategy.title
+        render_checked(data, tmp_path, f"eight-{paper}")
+        # the longest eight are set a point smaller to fit; never under 13 pt
+        assert min(pdf_font_sizes(data) - {10.0}) >= 13
+    typical = strategies_sheet(sample_strategies()[:5], sample_group(), contacts)
+    assert len(pdf_reader(typical).pages) <= 2 and 14.0 in pdf_font_sizes(typical)
 
 
 # -- 2-5. the other sheets ---------------------------------------------------------------------
@@ -534,14 +637,20 @@ def test_session_plan(handouts):
     assert "What is said in the group stays in the group." in text
 
 
-def test_rota_table(handouts):
+def test_rota_table_is_compact_and_gives_reasons_only_when_asked(handouts):
     text = text_of(handouts["rota"])
     for row in sample_rota():
         assert row.date in text
-        assert row.reason in text
+        assert row.reason not in text
     assert "José" in text and "Łucja" in text and "Zoë" in text  # facilitators may be named
-    assert "open" in text
-    assert "Why this pair" in text
+    assert "open" in text and "Tue 14 Jan 2025 (draft)" in text
+    assert "published" not in text and "Why this pair" not in text
+    with_reasons = text_of(
+        rota_table(sample_rota(), title="Rota", reasons=True, facilitators=["José", "Zoë"])
+    )
+    assert "Why this pair" in with_reasons and "Balances counts." in with_reasons
+    many = [sample_rota()[0]] * 22
+    assert len(pdf_reader(rota_table(many, title="Rota", facilitators=["José"])).pages) == 1
 
 
 # -- 6. a member's own record ------------------------------------------------------------------
@@ -550,15 +659,17 @@ def test_rota_table(handouts):
 def test_member_record_holds_that_member_and_nobody_else(handouts):
     text = text_of(handouts["member_record"])
     flat = " ".join(text.split())
-    assert "For Zoë, who joined on 5 November 2024" in flat
-    assert "Name on the attendance list: yes, since 14 January 2025" in flat
-    assert "Contact details: no, you said stop on 18 February 2025" in flat
-    assert "Name beside strategies they share: not asked" in flat
+    assert "For Zoë. You joined on 5 November 2024" in flat
+    assert "You said yes to your name on the attendance list on 14 January 2025." in flat
+    assert "You asked us to stop keeping your contact details on 18 February 2025." in flat
+    assert "Nobody has asked you about your name beside ideas you share" in flat
     assert (
-        "14 January 2025: Name on the attendance list, yes. Said in the room, "
-        "with wording version 2024-10; written down by Priya." in flat
+        "14 January 2025: you said yes to your name on the attendance list. "
+        "You told us in the group, and Priya wrote it down." in flat
     )
-    assert "18 February 2025: Contact details, you said stop." in flat
+    assert "18 February 2025: you asked us to stop keeping your contact details." in flat
+    for jargon in ("wording version", "with them", "they share", "2024-10"):
+        assert jargon not in flat, jargon
     assert "Walking to the group helps me settle" in flat
     assert "Bring the leaflet about sleep." in flat
     assert "Agreed to try the humming idea" in flat
@@ -573,23 +684,18 @@ def test_member_record_holds_that_member_and_nobody_else(handouts):
         assert find_name([flat], [name]) is None, name
 
 
-def test_member_record_refuses_another_members_name_in_a_note(tmp_path):
+def test_a_members_own_record_is_never_withheld_for_another_name():
     members = sample_members()
     me, other = members[0], members[1]
     record = sample_record_input(me, other)
     record["notes"][0] = record["notes"][0].model_copy(
-        update={"member_words": "Sat next to josé, which helped."}
+        update={"member_words": "Sat next to jos\u00e9 and Mary\u2013Ann, which helped."}
     )
-    target = tmp_path / "record.pdf"
-    with pytest.raises(NameInHandout, match="José") as caught:
-        write_pdf(
-            target,
-            member_record(me, **record, forbidden_names=[m.display_name for m in members]),
-        )
-    assert "member's own record" in str(caught.value)
-    assert (caught.value.kind, caught.value.name) == ("member's own record", "José")
-    assert "josé" in caught.value.context
-    assert not target.exists() and list(tmp_path.iterdir()) == []
+    others = [m for m in members if m is not me]
+    flat = text_of(member_record(me, **record, forbidden_names=others))
+    assert "Sat next to another member and another member, which helped." in flat
+    assert "printed as “another member” (2 times)" in flat
+    assert "José" not in flat and "Mary" not in flat
 
 
 def test_member_with_markup_in_name_prints_literally():
@@ -598,7 +704,7 @@ def test_member_with_markup_in_name_prints_literally():
     data = member_record(
         odd, **sample_record_input(odd, other), forbidden_names=["Zoë <b>&", "Sam"]
     )
-    assert "For Zoë <b>&, who joined" in text_of(data)
+    assert "For Zoë <b>&. You joined" in text_of(data)
 
 
 # -- the name check ----------------------------------------------------------------------------
@@ -613,7 +719,7 @@ def _builders_with(text: str):
     named_group = group.model_copy(update={"agreements": [agreement]})
     template = sample_template()
     template.phases[0] = template.phases[0].model_copy(update={"prompts": [text]})
-    rows = [RotaRow("Tue 7 Jan", "Riverside", "Priya", "Dan", "draft", text)]
+    rows = [RotaRow("Tue 7 Jan", "Riverside", "Priya", "Dan", True, text)]
     members = sample_members()
     me = Member(display_name="Kit")
     record = sample_record_input(me, members[0])
@@ -627,21 +733,20 @@ def _builders_with(text: str):
         ),
         "group agreement": lambda names: agreement_sheet(named_group, forbidden_names=names),
         "session plan": lambda names: session_plan(group, template, forbidden_names=names),
-        "facilitator rota": lambda names: rota_table(rows, title="Rota", forbidden_names=names),
-        "member's own record": lambda names: member_record(me, **record, forbidden_names=names),
+        "facilitator rota": lambda names: rota_table(
+            rows, title="Rota", reasons=True, forbidden_names=names
+        ),
     }
 
 
 @pytest.mark.parametrize("kind", list(_builders_with("x")))
-def test_a_member_name_anywhere_refuses_the_handout_and_writes_nothing(kind, tmp_path):
-    build = _builders_with("We thank ZOE for the idea.")[kind]
-    target = tmp_path / "handout.pdf"
+def test_a_member_name_anywhere_refuses_the_handout(kind):
+    build = _builders_with("We thank Z\u200bО\u00adE for the idea.")[kind]  # hidden, look-alike
     with pytest.raises(NameInHandout) as caught:
-        write_pdf(target, build(MEMBER_NAMES))
+        build(MEMBER_NAMES)
     message = str(caught.value)
     assert kind.replace("discreet ", "") in message
     assert "member" in message and "Zoë" in message and "Nothing was saved" in message
-    assert list(tmp_path.iterdir()) == []
     # without the name the same handout is fine
     assert _builders_with("We thank everyone for the idea.")[kind](MEMBER_NAMES).startswith(b"%PDF")
 
@@ -653,55 +758,44 @@ def test_member_name_in_group_name_or_title_is_caught():
         rota_table([], title="Rota for Mary  Ann", forbidden_names=["Mary Ann"])
 
 
-@pytest.mark.parametrize(
-    ("text", "name", "found"),
-    [
-        ("We all agreed.", "Al", False),
-        ("Sal and Alan came.", "Al", False),
-        ("Al's idea helped.", "Al", True),
-        ("thanks to AL.", "Al", True),
-        ("Zoe said so", "Zoë", True),
-        ("ZOË said so", "zoe", True),
-        ("jose came", "José", True),
-        ("Lucja came", "Łucja", True),
-        ("mary\nann came", "Mary Ann", True),
-        ("Maryann came", "Mary Ann", False),
-        ("Samaritans helped", "Sam", False),
-        ("Zoë’s idea", "Zoë", True),
-        ("Ask O’Neil first", "O'Neil", True),
-        ("Ask ONeil first", "O'Neil", False),
-        ("Mary-Ann came", "Mary Ann", False),
-        ("Al", "Al", True),
-        ("", "Al", False),
-    ],
-)
-def test_name_matching_is_whole_word_case_and_accent_insensitive(text, name, found):
-    assert (find_name([text], [name]) is not None) is found
+def test_everyday_words_ask_and_shipped_wording_venue_and_facilitators_never_block():
+    group = sample_group(venue="Grace Hall, Hope Street")
+    may = CopingStrategy(
+        title="Answer the voices calmly",
+        category="practical",
+        caution="May not suit everyone, so stop if it makes things louder.",
+    )
+    # shipped wording ("May not suit everyone"), the venue and the organisation pass
+    strategies_sheet(
+        [may], group, [], forbidden_names=["May", "Grace", "Hope"], organisation="Hope Peer Support"
+    )
+    rows = [RotaRow("Tue 7 Jan", "Riverside", "Will", "Kit", False)]
+    rota_table(rows, title="Rota", forbidden_names=["Will", "Kit"], facilitators=["Will", "Kit"])
+    # a person's own words with "may" in small letters: asked, not printed, not blocked
+    mine = CopingStrategy(
+        title="Walk", description="This may help on bad days.", category="practical"
+    )
+    with pytest.raises(NameToConfirm) as caught:
+        strategies_sheet([mine], None, [], forbidden_names=["May"])
+    ((text, match),) = caught.value.matches
+    assert match.found == "may" and match.uncertain
+    # once confirmed for that text, it prints
+    from voicesgroup.names import confirmation_key
 
-
-@settings(max_examples=200, deadline=None)
-@given(
-    name=st.text(alphabet="abcdeéëłzABZ", min_size=1, max_size=8),
-    before=st.text(alphabet="xyz ,.\n", max_size=12),
-    after=st.text(alphabet="xyz ,.\n", max_size=12),
-)
-def test_a_name_standing_as_a_word_is_always_found_and_never_inside_a_word(name, before, after):
-    assert find_name([f"{before} {name} {after}"], [name]) is not None
-    assert find_name([f"q{name}q"], [name]) is None
-
-
-def test_allowed_name_is_blanked_before_the_check():
-    assert find_name(["For Mary Ann."], ["Mary", "Mary Ann"], allowed_name="Mary Ann") is None
-    assert find_name(["For Mary Ann and Mary."], ["Mary"], allowed_name="Mary Ann").name == "Mary"
-    assert find_name(["For zoe"], ["Zoë"], allowed_name="ZOE") is None
+    key = confirmation_key(text, "May")
+    assert strategies_sheet([mine], None, [], forbidden_names=["May"], confirmed=[key])
+    # but "May" in the middle of a sentence is the person
+    named = mine.with_changes(description="Ask May how she does it.")
+    with pytest.raises(NameInHandout):
+        strategies_sheet([named], None, [], forbidden_names=["May"], confirmed=[key])
 
 
 # -- fonts and text ----------------------------------------------------------------------------
 
 
 def test_accented_names_come_out_as_real_text():
-    rows = [RotaRow("Tue 7 Jan", "Riverside", "José", "Łucja", "draft", "Zoë covers for Ana.")]
-    text = text_of(rota_table(rows, title="Rota"))
+    rows = [RotaRow("Tue 7 Jan", "Riverside", "José", "Łucja", True, "Zoë covers for Ana.")]
+    text = text_of(rota_table(rows, title="Rota", reasons=True))
     for name in ("José", "Łucja", "Zoë"):
         assert name in text
 
@@ -709,7 +803,7 @@ def test_accented_names_come_out_as_real_text():
 def test_letters_outside_the_font_degrade_to_plain_letters():
     from voicesgroup.handouts import _render
 
-    rows = [RotaRow("Tue 7 Jan", "Riverside", "Małgorzata Śliwińska", "Ἀλέξης", "draft", "")]
+    rows = [RotaRow("Tue 7 Jan", "Riverside", "Małgorzata Śliwińska", "Ἀλέξης", True, "")]
     text = text_of(rota_table(rows, title="Rota"))
     if _render.font_set("dejavu") is not None:  # DejaVu Sans installed: everything covered
         assert "Małgorzata Śliwińska" in text
@@ -717,44 +811,31 @@ def test_letters_outside_the_font_degrade_to_plain_letters():
         assert "Małgorzata Sliwinska" in text
 
 
-# -- writing -----------------------------------------------------------------------------------
-
-
-def test_write_pdf_is_atomic_and_leaves_no_temp_files(tmp_path, handouts):
-    target = tmp_path / "what-helps.pdf"
-    target.write_bytes(b"old")
-    write_pdf(target, handouts["strategies"])
-    assert target.read_bytes() == handouts["strategies"]
-    assert [p.name for p in tmp_path.iterdir()] == ["what-helps.pdf"]
-
-
-def test_write_pdf_into_a_missing_folder_says_so_and_leaves_nothing(tmp_path, handouts):
-    with pytest.raises(HandoutNotSaved, match="could not be saved"):
-        write_pdf(tmp_path / "nowhere" / "x.pdf", handouts["diary"])
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_write_pdf_failure_midway_removes_the_temp_file(tmp_path, handouts, monkeypatch):
-    def broken_replace(src, dst):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(HandoutNotSaved, match="No space left"):
-        write_pdf(tmp_path / "x.pdf", handouts["diary"])
-    assert list(tmp_path.iterdir()) == []
-
-
 # -- looks and speed ---------------------------------------------------------------------------
 
 
-def test_every_handout_renders_to_png(tmp_path, handouts):
+def test_every_handout_renders_with_ink_on_every_page(tmp_path, handouts, large_handouts):
     for kind, data in handouts.items():
-        pdf = tmp_path / f"{kind}.pdf"
-        write_pdf(pdf, data)
-        pngs = render_png(pdf, tmp_path / "png")
-        mine = [p for p in pngs if p.name.startswith(f"{kind}-")]
-        assert len(mine) == len(pdf_reader(data).pages), kind
-        assert all(p.stat().st_size > 1000 for p in mine), kind
+        render_checked(data, tmp_path / "normal", kind)
+    for kind, data in large_handouts.items():
+        render_checked(data, tmp_path / "large", kind)
+
+
+def test_the_ink_check_fails_on_a_blank_page_and_a_footer_only_page(tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+
+    blank = tmp_path / "blank.pdf"
+    canvas = Canvas(str(blank))
+    canvas.showPage()
+    canvas.drawString(72, 30, "page 2 of 2")  # only a footer
+    canvas.showPage()
+    canvas.save()
+    pages = render_png(blank, tmp_path / "png")
+    assert ink_profile(pages[0]) == (0.0, 0.0)
+    overall, body = ink_profile(pages[1])
+    assert overall > 0 and body == 0
+    with pytest.raises(AssertionError, match="no text above its footer"):
+        render_checked(blank.read_bytes(), tmp_path / "again", "blank")
 
 
 def test_strategies_sheet_flows_onto_more_pages_when_long(tmp_path: Path):
@@ -764,9 +845,119 @@ def test_strategies_sheet_flows_onto_more_pages_when_long(tmp_path: Path):
     assert "page 3 of" in text_of(data)
 
 
-def test_a_member_called_may_does_not_block_the_word_may() -> None:
-    from voicesgroup.handouts.names import find_name
+def test_every_handout_also_comes_as_plain_text_and_html():
+    group = sample_group()
+    text = strategies_sheet(sample_strategies(), group, sample_contacts(), output="txt").decode()
+    assert text.startswith("What helps\n==========")
+    assert "Take care: Takes practice" in text and "Samaritans" in text
+    html = strategies_sheet(sample_strategies(), group, sample_contacts(), output="html").decode()
+    assert '<html lang="en-GB">' in html and "<title>What helps</title>" in html
+    assert "Tea &amp; &lt;b&gt;toast&lt;/b&gt; first" in html  # escaped, never markup
+    assert '<p class="caution"><strong>Take care: </strong>' in html
+    with pytest.raises(NameInHandout):  # checked the same way as the PDF
+        agreement_sheet(sample_group("Sam's group"), forbidden_names=["Sam"], output="txt")
+    diary = diary_sheet("discreet", columns=DIARY_COLUMNS, title="My diary", output="html")
+    assert b"voice" not in diary.lower()
 
-    assert find_name(["This may not suit everyone."], ["May"]) is None
-    assert find_name(["May said it helped."], ["May"]) is not None
-    assert find_name(["told sam about it"], ["Sam"]) is not None
+
+# -- helpers reading the PDF's drawing ---------------------------------------------------------
+
+
+def _page_fonts(page) -> set[str]:
+    fonts = page.get("/Resources", {}).get("/Font", {})
+    return {str(font.get_object().get("/BaseFont")) for font in fonts.values()}
+
+
+def _operations(data: bytes):
+    from pypdf.generic import ContentStream
+
+    reader = pdf_reader(data)
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        names = {key: str(font.get_object().get("/BaseFont")) for key, font in fonts.items()}
+        yield names, ContentStream(page.get_contents(), reader).operations
+
+
+def _drawn(data: bytes, needle: str):
+    """(font, fill colour) of every text operator that draws `needle`."""
+    found = []
+    for names, operations in _operations(data):
+        font, colour = "", None
+        for operands, operator in operations:
+            if operator == b"Tf":
+                font = names.get(str(operands[0]), str(operands[0]))
+            elif operator == b"rg":
+                colour = tuple(round(float(x), 6) for x in operands)
+            elif operator in (b"Tj", b"TJ"):
+                shown = operands[0]
+                text = (
+                    "".join(str(part) for part in shown if isinstance(part, str))
+                    if isinstance(shown, list)
+                    else str(shown)
+                )
+                if needle in text:
+                    found.append((font, colour))
+    return found
+
+
+def _fonts_drawing(data: bytes, needle: str) -> set[str]:
+    return {font for font, _ in _drawn(data, needle)}
+
+
+def _colours_drawing(data: bytes, needle: str) -> set:
+    return {colour for _, colour in _drawn(data, needle)}
+
+
+def _line_widths(data: bytes) -> list[float]:
+    """The width of every stroke drawn as a long horizontal line (writing lines)."""
+    widths = []
+    for _, operations in _operations(data):
+        width = 1.0
+        last_move = None
+        for operands, operator in operations:
+            if operator == b"w":
+                width = float(operands[0])
+            elif operator == b"m":
+                last_move = (float(operands[0]), float(operands[1]))
+            elif operator == b"l" and last_move is not None:
+                x, y = float(operands[0]), float(operands[1])
+                if abs(y - last_move[1]) < 0.1 and abs(x - last_move[0]) > 300:
+                    widths.append(width)
+    return widths
+
+
+def test_an_agreement_point_and_the_agreement_read_aloud_are_never_split():
+    """Long points in large print break between points, never inside one; the session plan
+    keeps the whole agreement to read aloud on one page."""
+    long_point = (
+        "We might need to pass something on if someone's life or safety is at serious, "
+        "immediate risk of harm, if a child or adult is at risk of abuse, or if the law "
+        "requires it; if that ever happens we will talk to you first wherever we possibly can."
+    )
+    agreement = sample_agreement().model_copy(
+        update={
+            "points": [f"{n}. {long_point}" for n in range(1, 9)],
+            "confidentiality": [long_point] * 3,
+        }
+    )
+    group = sample_group(agreements=[agreement])
+    for data in (
+        agreement_sheet(group, large_print=True),
+        session_plan(group, sample_template(), large_print=True),
+    ):
+        pages = [" ".join((p.extract_text() or "").split()) for p in pdf_reader(data).pages]
+        assert len(pages) > 1
+        for point in agreement.points:
+            start, end = point[:30], "possibly can."
+            holding = [i for i, page in enumerate(pages) if start in page]
+            assert len(holding) == 1, point[:4]
+            tail = pages[holding[0]].split(start, 1)[1]
+            assert end in tail, point[:4]  # the point's last words are on the same page
+    plan = session_plan(sample_group(), sample_template())
+    pages = [" ".join((p.extract_text() or "").split()) for p in pdf_reader(plan).pages]
+    read_aloud = [i for i, page in enumerate(pages) if "Group agreement to read together" in page]
+    assert len(read_aloud) == 1
+    page = pages[read_aloud[0]]
+    for point in sample_agreement().points + sample_agreement().confidentiality:
+        assert " ".join(point.split()) in page
+    assert all(len(page) > 200 for page in pages)  # no page holding a line or two

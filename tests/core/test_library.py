@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.core.conftest import add_group
 from tests.pdf_helpers import pdf_text
 from voicesgroup import library, printing
+from voicesgroup.errors import NothingToPrint
 from voicesgroup.library import LibraryFilter
-from voicesgroup.models import CopingStrategy, Experience, Moment, SupportContact
+from voicesgroup.models import (
+    CopingStrategy,
+    Experience,
+    Group,
+    MeetingPattern,
+    Moment,
+    SupportContact,
+    Variant,
+)
 from voicesgroup.store import Store
 
 
@@ -100,9 +111,34 @@ def test_favourites_put_the_groups_most_marked_first() -> None:
     cafe = CAFE.with_changes(helped_count=1, helped_by_group={str(ours): 1})
     unmarked = strategy("Never marked")
     old = OLD.with_changes(helped_count=50)
-    found = library.favourites([walk, diary, cafe, unmarked, old], ours)
+    ours_group = Group(
+        id=ours, name="Ours", variant=Variant.DROP_IN, pattern=MeetingPattern(weekday=1)
+    )
+    theirs_group = ours_group.model_copy(update={"id": theirs, "name": "Theirs"})
+    found = library.favourites([walk, diary, cafe, unmarked, old], ours_group)
     assert titles(found) == ["Keep a diary", "Meet at the café", "Go for a walk"]
-    assert titles(library.favourites([walk, diary, cafe], theirs, count=1)) == ["Go for a walk"]
+    assert titles(library.favourites([walk, diary, cafe], theirs_group, count=1)) == [
+        "Go for a walk"
+    ]
+
+
+def test_favourites_and_the_starter_choice_match_the_groups_kind_of_experience() -> None:
+    voices_only = strategy("Describe each voice", experiences=[Experience.VOICES])
+    beliefs_only = strategy("Give worries a time slot", experiences=[Experience.BELIEFS])
+    both = strategy("Go for a walk", experiences=[Experience.VOICES, Experience.BELIEFS])
+    marked = [s.with_changes(helped_count=3) for s in (voices_only, beliefs_only, both)]
+    beliefs = Group(
+        name="Thursday Beliefs", variant=Variant.PARANOIA_BELIEFS, pattern=MeetingPattern(weekday=3)
+    )
+    voices = beliefs.model_copy(update={"variant": Variant.HEARING_VOICES})
+    drop_in = beliefs.model_copy(update={"variant": Variant.DROP_IN})
+    assert titles(library.favourites(marked, beliefs)) == [
+        "Give worries a time slot",
+        "Go for a walk",
+    ]
+    assert titles(library.favourites(marked, voices)) == ["Describe each voice", "Go for a walk"]
+    assert len(library.favourites(marked, drop_in)) == 3
+    assert "Describe each voice" not in titles(library.starter_choice(marked, beliefs))
 
 
 def test_words_for_a_strategy() -> None:
@@ -126,8 +162,13 @@ def test_sheet_preview_lists_what_the_discreet_sheet_leaves_out(store: Store) ->
     meet = strategy("Come to Riverside Group")
     for item in (WALK, talk, meet):
         store.save_strategy(item)
-    store.save_support_contact(SupportContact(name="Hearing Voices Network", how="Online"))
-    store.save_support_contact(SupportContact(name="Samaritans", how="116 123"))
+    checked = dt.date(2025, 3, 3)
+    store.save_support_contact(
+        SupportContact(name="Hearing Voices Network", how="Online", last_checked=checked)
+    )
+    store.save_support_contact(
+        SupportContact(name="Samaritans", how="116 123", last_checked=checked)
+    )
     ids = [WALK.id, talk.id, meet.id]
 
     plain = library.sheet_preview(store, group, ids)
@@ -142,17 +183,30 @@ def test_sheet_preview_lists_what_the_discreet_sheet_leaves_out(store: Store) ->
     ]
     assert [c.name for c in discreet.contacts] == ["Samaritans"]
     assert [left.title for left in discreet.contacts_left_out] == ["Hearing Voices Network"]
+    assert discreet.meeting_left_out
 
-    # The preview says exactly what the printout carries.
-    text = pdf_text(printing.strategies_pdf(store, group, strategy_ids=ids, discreet=True))
+    # The preview says exactly what the printout carries, and the printout says it too.
+    request = printing.PrintRequest(
+        "strategies", group=group, strategy_ids=tuple(ids), discreet=True
+    )
+    printed = printing.make(store, request)
+    text = pdf_text(printed.data)
     assert "Go for a walk" in text and "calmly" not in text and "Samaritans" in text
+    assert printed.said == discreet.left_out_sentences()
+    assert printed.file_name.startswith("things-that-help-")
 
 
-def test_sheet_preview_without_picks_is_the_groups_favourites(store: Store) -> None:
+def test_sheet_preview_without_picks_is_a_starter_choice_and_favourites_on_request(
+    store: Store,
+) -> None:
     group = add_group(store)
     store.save_strategy(WALK)
+    with pytest.raises(NothingToPrint, match="No strategy has been marked"):
+        library.sheet_preview(store, group, favourites_only=True)
     store.save_strategy(library.mark_helped(DIARY, group.id))
     preview = library.sheet_preview(store, group)
-    assert not preview.chosen_by_hand
-    assert titles(preview.strategies) == titles(printing.favourites(store, group))
-    assert titles(preview.strategies) == ["Keep a diary"]
+    assert not preview.chosen_by_hand and preview.chosen == library.STARTER
+    liked = library.sheet_preview(store, group, favourites_only=True)
+    assert liked.chosen == library.FAVOURITES
+    assert titles(liked.strategies) == ["Keep a diary"]
+    assert titles(liked.strategies) == titles(library.favourites(store.strategies(), group))

@@ -217,7 +217,7 @@ def test_the_printed_rota_is_landscape_with_the_names(capsys, demo_path, tmp_pat
     db = str(demo_path)
     run(capsys, "--db", db, "rota", "generate", "--all", "--weeks", "6", "--from", START)
     pdf_file = tmp_path / "rota.pdf"
-    code, _, err = run(capsys, "--db", db, "print", "rota", "--out", str(pdf_file))
+    code, _, err = run(capsys, "--db", db, "print", "rota", "--from", START, "--out", str(pdf_file))
     assert code == 0, err
     data = pdf_file.read_bytes()
     text = pdf_text(data)

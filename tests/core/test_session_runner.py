@@ -67,6 +67,7 @@ def _consent(store: Store, member: Member, scope: ConsentScope) -> None:
             member_id=member.id,
             scope=scope,
             action=ConsentAction.GIVEN,
+            on=dt.datetime(2024, 1, 1, 12, tzinfo=dt.UTC),  # before every session here
             method=ConsentMethod.SAID_IN_ROOM,
             wording_version="1",
             recorded_by="Rosa",

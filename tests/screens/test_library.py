@@ -8,7 +8,7 @@ import pytest
 
 from screens.library_screen import LibraryScreen
 from tests.pdf_helpers import pdf_text
-from voicesgroup import printing
+from voicesgroup import library as strategy_library
 from voicesgroup.models import ConsentAction, ConsentEvent, ConsentMethod, ConsentScope
 from voicesgroup.store import Store
 
@@ -191,16 +191,17 @@ async def test_mark_helped_changes_the_groups_favourites(make_app) -> None:
         await pilot.pause()
         earplug = screen.highlighted
         assert earplug is not None and earplug.helped_count == 0
-        assert earplug.id not in [s.id for s in printing.favourites(app.store, group)]
+        liked = strategy_library.favourites(app.store.strategies(), group)
+        assert earplug.id not in [s.id for s in liked]
         await press(pilot, "h", "h")
         marked = app.store.strategy(earplug.id)
         assert marked.helped_count == 2 and marked.helped_by_group == {str(group.id): 2}
-        assert printing.favourites(app.store, group)[0].id == earplug.id
+        assert strategy_library.favourites(app.store.strategies(), group)[0].id == earplug.id
         row = screen.query_one("#strategies").get_row_at(0)
         assert (str(row[4]), str(row[5])) == ("2", "2")
         # Marks in one group do not make it another group's favourite.
         other = app.store.find_group("Tuesday Voices")
-        assert printing.favourites(app.store, other)[0].id != earplug.id
+        assert strategy_library.favourites(app.store.strategies(), other)[0].id != earplug.id
 
 
 async def test_pick_two_and_print_a_sheet_with_both(make_app, tmp_path) -> None:
@@ -221,7 +222,7 @@ async def test_pick_two_and_print_a_sheet_with_both(make_app, tmp_path) -> None:
         await press(pilot, "ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert f"The PDF is at {target}" in str(dialog.query_one("#print-message").render())
+        assert f"It is at {target}" in str(dialog.query_one("#print-message").render())
         text = " ".join(pdf_text(target.read_bytes()).split())
         assert all(title in text for title in picked)
         await press(pilot, "escape")
@@ -250,10 +251,12 @@ async def test_support_contacts_checked_added_and_deleted(make_app) -> None:
         assert "say how to reach them" in str(form.query_one("#field-how .field-message").render())
         form.query_one("#how").value = "Drop in, 12 Mill Lane"
         form.query_one("#when").value = "Evenings 6 to 11"
+        form.query_one("#discreet_how").value = "Drop in at 12 Mill Lane"
         await press(pilot, "ctrl+s")
         assert app.screen is contacts
         local = [c for c in app.store.support_contacts() if c.local]
         assert [c.name for c in local] == ["Riverside Crisis Café"]
+        assert local[0].discreet_how == "Drop in at 12 Mill Lane"
         row = next(i for i, c in enumerate(contacts._contacts) if c.name == "Riverside Crisis Café")
         contacts.query_one("#contacts").move_cursor(row=row)
         await press(pilot, "d")

@@ -234,7 +234,7 @@ async def test_withdrawing_notes_kept_restricted_keeps_them_only_in_their_record
         assert "Their record is ready" in {item.title for item in app._notifications}
     text = " ".join(pdf_text(printout.read_bytes()).split())
     assert "I want to remember that the bad weeks pass." in text
-    assert "kept restricted" in text
+    assert "you asked us to stop: kept aside, not used" in text
     with Store.open(app.db_path, readonly=True) as store:
         elif_ = store.find_member("Elif")
         assert store.notes(elif_.id) == []

@@ -81,9 +81,9 @@ async def test_lists_what_will_be_printed_and_prints_it(make_app, tmp_path, no_l
         assert send.disabled and not send.value
         assert "No printer (lp) found" in str(dialog.query_one("#print-no-printer").render())
         default = dialog.query_one("#print-path").value
-        assert default == "~/voicesgroup-strategies-2026-11-26.pdf"
+        assert default == "~/what-helps-2026-11-26.pdf"
         message = await print_now(app, pilot, dialog, tmp_path / "sheet.pdf")
-        assert message == f"✓ Saved. The PDF is at {tmp_path / 'sheet.pdf'}"
+        assert message == f"✓ Saved. It is at {tmp_path / 'sheet.pdf'}"
         text = pdf_text((tmp_path / "sheet.pdf").read_bytes())
         assert "Go for a walk" in text and "Make a comfort box" in text
         assert no_lp.calls == []
@@ -115,12 +115,12 @@ async def test_an_impossible_path_gives_a_message_not_a_crash(make_app, tmp_path
         dialog = await open_dialog(app, pilot)
         target = tmp_path / "no such folder" / "sheet.pdf"
         message = await print_now(app, pilot, dialog, target)
-        assert message.startswith("! Nothing printed. The handout could not be saved")
+        assert message.startswith("! Nothing printed. Nothing could be saved in")
         assert not target.parent.exists()
         assert app.screen is dialog and not dialog.query_one("#print").disabled
         # An empty path is caught before any work starts.
         message = await print_now(app, pilot, dialog, "")
-        assert "Say where to save the PDF" in message
+        assert "Say where to save it" in message
 
 
 async def test_sends_to_the_printer_with_lp(make_app, tmp_path, lp) -> None:
@@ -132,9 +132,7 @@ async def test_sends_to_the_printer_with_lp(make_app, tmp_path, lp) -> None:
         dialog.query_one("#print-kind").value = "diary-beliefs"
         await pilot.pause()
         assert dialog.query_one("#print-group").disabled
-        assert dialog.query_one("#print-path").value == (
-            "~/voicesgroup-diary-beliefs-2026-11-26.pdf"
-        )
+        assert dialog.query_one("#print-path").value == "~/diary-beliefs-2026-11-26.pdf"
         target = tmp_path / "diary.pdf"
         message = await print_now(app, pilot, dialog, target)
         assert lp.calls == [["lp", str(target)]]
@@ -188,3 +186,99 @@ def test_print_dialog_snapshot(snap_compare, make_app, no_lp) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_discreet)
+
+
+async def test_asks_before_replacing_and_remembers_the_folder(make_app, tmp_path, no_lp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(app, pilot)
+        target = tmp_path / "out" / "sheet.pdf"
+        target.parent.mkdir()
+        target.write_bytes(b"an earlier sheet")
+        audits = len(app.store.audit_log())
+        dialog.query_one("#print-path").value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert "already exists" in str(app.screen.query_one("#question").render())
+        await pilot.click("#cancel")
+        await pilot.pause()
+        assert target.read_bytes() == b"an earlier sheet"
+        assert len(app.store.audit_log()) == audits  # nothing printed, nothing audited
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert target.read_bytes().startswith(b"%PDF-")
+        assert app.store.audit_log()[-1].action == "printed"
+        assert app.store.settings().print_folder == str(target.parent)
+        await pilot.press("escape")
+        # Next time the dialog starts in the folder chosen, with a name that says nothing.
+        dialog = await open_dialog(app, pilot)
+        dialog.query_one("#print-discreet").value = True
+        await pilot.pause()
+        assert dialog.query_one("#print-path").value == str(
+            target.parent / "things-that-help-2026-11-26.pdf"
+        )
+
+
+async def test_never_writes_over_the_data_file(make_app, no_lp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(app, pilot)
+        before = app.store.path.read_bytes()
+        for target in (app.store.path, Path(f"{app.store.path}.lock")):
+            message = await print_now(app, pilot, dialog, target)
+            assert message.startswith("! Nothing printed.") and "data file" in message
+        assert app.store.path.read_bytes() == before
+
+
+async def test_unchecked_contacts_are_offered_for_checking_there_and_then(
+    make_app, tmp_path, no_lp
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shout = next(c for c in app.store.support_contacts() if c.name == "Shout")
+        app.store.save_support_contact(shout.with_changes(last_checked=None))
+        dialog = await open_dialog(app, pilot)
+        assert "Not checked yet: Shout" in dialog.preview().plain
+        dialog.query_one("#print-path").value = str(tmp_path / "sheet.pdf")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert not (tmp_path / "sheet.pdf").exists()
+        await pilot.click("#confirm")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        checked = next(c for c in app.store.support_contacts() if c.name == "Shout")
+        assert checked.last_checked == app.today()
+        text = pdf_text((tmp_path / "sheet.pdf").read_bytes())
+        assert "Shout" in text and "not been checked" not in text
+
+
+async def test_a_word_that_may_be_a_name_is_asked_about_once(make_app, tmp_path, no_lp) -> None:
+    from voicesgroup.models import Member
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.store.save_member(Member(display_name="Hope"))
+        idea = CopingStrategy(title="Hold on to hope", category="social")
+        app.store.save_strategy(idea)
+        dialog = await open_dialog(app, pilot, strategy_ids=[idea.id])
+        dialog.query_one("#print-path").value = str(tmp_path / "hope.pdf")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert "“hope”" in str(app.screen.query_one("#question").render())
+        await pilot.click("#confirm")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (tmp_path / "hope.pdf").exists()
+        # Remembered for that text: the next print does not ask again.
+        message = await print_now(app, pilot, dialog, tmp_path / "again.pdf")
+        assert message.startswith("✓ Saved.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from pathlib import Path
 
 from voicesgroup.cli import CommandError, add_command, open_store
 
@@ -17,6 +16,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     export = actions.add_parser("export", help="everything held about a member, as JSON")
     export.add_argument("--member", required=True, help="the member's name, or id if two share it")
     export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument("--force", action="store_true", help="replace an existing file")
     export.set_defaults(handler=cmd_member_export)
 
     forget = actions.add_parser("forget", help="erase every personal record of a member")
@@ -36,16 +36,14 @@ def _needs_action(args: argparse.Namespace) -> int:
 
 def cmd_member_export(args: argparse.Namespace) -> int:
     from voicesgroup.member_record import member_record
-    from voicesgroup.storage import write_atomically
+    from voicesgroup.outputs import check_output, write_output
 
-    out = Path(args.out).expanduser()
-    if out.exists():
-        raise CommandError(f"{out} already exists; choose a new file name")
     with open_store(args) as store:
+        check_output(args.out, store.path, force=args.force)
         member = store.find_member(args.member)
         record = member_record(store, member.id)
-        write_atomically(out, json.dumps(record, ensure_ascii=False, indent=2).encode())
-        out.chmod(0o600)
+        blob = json.dumps(record, ensure_ascii=False, indent=2).encode()
+        out = write_output(args.out, blob, data_file=store.path, force=args.force)
         store.audit("member record exported", "as data")
     print(f"Wrote {member.display_name}'s record to {out}.")
     return 0

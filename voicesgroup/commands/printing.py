@@ -1,33 +1,70 @@
-"""`voicesgroup print …`: every handout as a PDF file."""
+"""`voicesgroup print …`: every handout as a file (PDF, or plain text or HTML to read aloud).
+
+Each command builds a `printing.PrintRequest`, lets `printing.make` do the work, writes the
+file through `outputs.write_output` and audits only once it is on disk.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import sys
 from pathlib import Path
 from uuid import UUID
 
-from voicesgroup.cli import CommandError, add_command, open_store
+from voicesgroup.cli import CommandError, add_command, db_path, open_store
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    printer = add_command(commands, "print", _needs_kind, "print a handout to a PDF file")
+    printer = add_command(commands, "print", _needs_kind, "print a handout to a file")
     kinds = printer.add_subparsers(title="handouts", metavar="HANDOUT")
 
     def kind(name: str, handler, help_text: str) -> argparse.ArgumentParser:
         parser = kinds.add_parser(name, help=help_text, description=help_text)
-        parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")
+        parser.add_argument(
+            "--out",
+            metavar="FILE",
+            help="where to write it (default: the print folder chosen in the app, or your "
+            "home folder, with a file name that gives nothing away)",
+        )
         parser.add_argument("--paper", choices=["a4", "letter"], default="a4")
+        parser.add_argument(
+            "--format",
+            choices=["pdf", "txt", "html"],
+            default="pdf",
+            help="pdf to print; txt or html for a screen reader (default: pdf)",
+        )
+        parser.add_argument("--force", action="store_true", help="replace an existing file")
+        parser.add_argument(
+            "--not-a-name",
+            action="append",
+            metavar="WORD",
+            default=[],
+            help="WORD on this handout is the everyday word, not a member (remembered)",
+        )
         parser.set_defaults(handler=handler)
         return parser
 
     strategies = kind("strategies", cmd_strategies, "a coping strategies sheet to take home")
     strategies.add_argument("--group", required=True, help="the group's name")
     chosen = strategies.add_mutually_exclusive_group()
-    chosen.add_argument("--favourites", action="store_true", help="the group's most helpful")
+    chosen.add_argument(
+        "--favourites", action="store_true", help="the ideas the group marked as helping most"
+    )
     chosen.add_argument("--strategy", action="append", metavar="ID", help="a strategy's id")
     strategies.add_argument("--large-print", action="store_true", help="body text 16 pt or more")
     strategies.add_argument(
         "--discreet", action="store_true", help='no "voices", "paranoia" or group name on it'
+    )
+    strategies.add_argument(
+        "--show-meeting",
+        action="store_true",
+        help="on a discreet sheet, print the day, time and venue too (left out otherwise)",
+    )
+    strategies.add_argument(
+        "--skip-unchecked",
+        action="store_true",
+        help="leave off support contacts nobody has checked yet (otherwise printing stops)",
     )
 
     agreement = kind("agreement", cmd_agreement, "the group agreement")
@@ -35,14 +72,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     agreement.add_argument("--large-print", action="store_true")
 
     diary = kind("diary", cmd_diary, "a blank experience diary")
-    diary.add_argument("--variant", choices=["voices", "beliefs"], required=True)
+    diary.add_argument("--variant", choices=["voices", "beliefs"], default="voices")
     diary.add_argument("--large-print", action="store_true")
+    diary.add_argument("--discreet", action="store_true", help="nothing says what it is for")
 
     plan = kind("session-plan", cmd_session_plan, "the group's session plan, for facilitators")
     plan.add_argument("--group", required=True)
 
-    rota = kind("rota", cmd_rota, "the facilitator rota as an A4 landscape table")
+    rota = kind("rota", cmd_rota, "the facilitator rota as a compact landscape table")
     rota.add_argument("--group", help="one group (default: all)")
+    rota.add_argument(
+        "--from", dest="since", metavar="YYYY-MM-DD", help="first date to print (default: today)"
+    )
+    rota.add_argument("--reasons", action="store_true", help="add why each pair was chosen")
 
     record = kind("member-record", cmd_member_record, "everything held about one member, for them")
     record.add_argument("--member", required=True, help="the member's name, or id if two share it")
@@ -55,76 +97,146 @@ def _needs_kind(args: argparse.Namespace) -> int:
     )
 
 
-def _write(out: str, pdf: bytes) -> int:
-    from voicesgroup.handouts import write_pdf
-
-    path = write_pdf(Path(out).expanduser(), pdf)
-    print(f"Wrote {path}")
-    return 0
-
-
-def _strategy_ids(raw: list[str] | None) -> list[UUID]:
+def _strategy_ids(raw: list[str] | None) -> tuple[UUID, ...]:
     ids = []
     for text in raw or []:
         try:
             ids.append(UUID(text))
         except ValueError:
             raise CommandError(f"{text!r} is not a strategy id (see the library screen)") from None
-    return ids
+    return tuple(ids)
+
+
+def _since(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise CommandError(f"--from {raw!r} is not a date like 2026-12-01") from None
+
+
+def _print(args: argparse.Namespace, build) -> int:
+    """Make the handout from the store, write it, and only then audit it."""
+    from voicesgroup.errors import NameToConfirm, UncheckedContacts
+    from voicesgroup.outputs import check_output, write_output
+    from voicesgroup.printing import default_path, make, record_printed, remember_words
+
+    with open_store(args) as store:
+        request = build(store)
+        target = Path(args.out).expanduser() if args.out else default_path(store, request)
+        check_output(target, store.path, force=args.force)  # before any work is done
+        try:
+            printed = make(store, request)
+        except NameToConfirm as error:
+            words = {word.casefold() for word in args.not_a_name}
+            if not words or any(m.found.casefold() not in words for _, m in error.matches):
+                found = ", ".join(sorted({m.found for _, m in error.matches}))
+                raise CommandError(
+                    f"{error} If it is the word, run again with --not-a-name for each: {found}."
+                ) from None
+            remember_words(store, error)
+            printed = make(store, request)
+        except UncheckedContacts as error:
+            raise CommandError(
+                f"{error} Check them in the app (Support contacts), or run again with "
+                "--skip-unchecked to leave them off."
+            ) from None
+        path = write_output(target, printed.data, data_file=store.path, force=args.force)
+        record_printed(store, printed)
+    for sentence in printed.said:
+        print(sentence, file=sys.stderr)
+    print(f"Wrote {path}")
+    return 0
+
+
+def _options(args: argparse.Namespace) -> dict:
+    return {
+        "paper": args.paper,
+        "output": args.format,
+        "large_print": getattr(args, "large_print", False),
+    }
 
 
 def cmd_strategies(args: argparse.Namespace) -> int:
-    from voicesgroup.printing import strategies_pdf
+    from voicesgroup.printing import PrintRequest
 
-    with open_store(args) as store:
-        pdf = strategies_pdf(
-            store,
-            store.find_group(args.group),
+    return _print(
+        args,
+        lambda store: PrintRequest(
+            "strategies",
+            group=store.find_group(args.group),
             strategy_ids=_strategy_ids(args.strategy),
-            large_print=args.large_print,
+            favourites=args.favourites,
             discreet=args.discreet,
-            paper=args.paper,
-        )
-    return _write(args.out, pdf)
+            show_meeting=args.show_meeting,
+            skip_unchecked=args.skip_unchecked,
+            **_options(args),
+        ),
+    )
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from voicesgroup.printing import agreement_pdf
+    from voicesgroup.printing import PrintRequest
 
-    with open_store(args) as store:
-        pdf = agreement_pdf(
-            store, store.find_group(args.group), large_print=args.large_print, paper=args.paper
-        )
-    return _write(args.out, pdf)
+    return _print(
+        args,
+        lambda store: PrintRequest(
+            "agreement", group=store.find_group(args.group), **_options(args)
+        ),
+    )
 
 
 def cmd_diary(args: argparse.Namespace) -> int:
-    from voicesgroup.printing import diary_pdf
+    from voicesgroup.errors import OutputRefused
+    from voicesgroup.outputs import write_output
+    from voicesgroup.printing import PrintRequest, make
 
-    return _write(args.out, diary_pdf(args.variant, large_print=args.large_print, paper=args.paper))
+    request = PrintRequest("diary", diary=args.variant, discreet=args.discreet, **_options(args))
+    if args.out is None:
+        # The settings are only needed for the default folder: open the store just for that.
+        return _print(args, lambda store: request)
+    printed = make(None, request)  # type: ignore[arg-type]  # a blank diary reads nothing
+    try:
+        path = write_output(args.out, printed.data, data_file=db_path(args), force=args.force)
+    except OutputRefused as error:
+        raise CommandError(str(error)) from None
+    print(f"Wrote {path}")
+    return 0
 
 
 def cmd_session_plan(args: argparse.Namespace) -> int:
-    from voicesgroup.printing import session_plan_pdf
+    from voicesgroup.printing import PrintRequest
 
-    with open_store(args) as store:
-        pdf = session_plan_pdf(store, store.find_group(args.group), paper=args.paper)
-    return _write(args.out, pdf)
+    return _print(
+        args,
+        lambda store: PrintRequest(
+            "session-plan", group=store.find_group(args.group), **_options(args)
+        ),
+    )
 
 
 def cmd_rota(args: argparse.Namespace) -> int:
-    from voicesgroup.printing import rota_pdf
+    from voicesgroup.printing import PrintRequest
 
-    with open_store(args) as store:
-        group = store.find_group(args.group) if args.group else None
-        pdf = rota_pdf(store, group, paper=args.paper)
-    return _write(args.out, pdf)
+    return _print(
+        args,
+        lambda store: PrintRequest(
+            "rota",
+            group=store.find_group(args.group) if args.group else None,
+            since=_since(args.since),
+            reasons=args.reasons,
+            **_options(args),
+        ),
+    )
 
 
 def cmd_member_record(args: argparse.Namespace) -> int:
-    from voicesgroup.printing import member_record_pdf
+    from voicesgroup.printing import PrintRequest
 
-    with open_store(args) as store:
-        member = store.find_member(args.member)
-        pdf = member_record_pdf(store, member, large_print=args.large_print, paper=args.paper)
-    return _write(args.out, pdf)
+    return _print(
+        args,
+        lambda store: PrintRequest(
+            "member-record", member=store.find_member(args.member), **_options(args)
+        ),
+    )

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from pathlib import Path
 
 from voicesgroup.cli import CommandError, add_command, open_store, print_table
 
@@ -54,6 +53,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     ics = action("ics", cmd_ics, "the published rota as a calendar file (.ics), one event each")
     ics.add_argument("--facilitator", metavar="NAME", help="only this facilitator's sessions")
     ics.add_argument("--out", required=True, metavar="FILE.ics", help="where to write it")
+    ics.add_argument("--force", action="store_true", help="replace an existing file")
     ics.add_argument("--drafts", action="store_true", help="include draft sessions too")
 
 
@@ -117,16 +117,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_ics(args: argparse.Namespace) -> int:
     """Write the rota (or one facilitator's part of it) as an .ics file."""
+    from voicesgroup.outputs import check_output, write_output
     from voicesgroup.rota_plan import calendar_file
-    from voicesgroup.storage import write_atomically
 
-    out = Path(args.out).expanduser()
-    if out.is_dir():
-        raise CommandError(f"{out} is a folder; give a file name ending in .ics")
     with open_store(args) as store:
+        check_output(args.out, store.path, force=args.force)
         person = store.find_facilitator(args.facilitator) if args.facilitator else None
         ics, count = calendar_file(store, person.id if person else None, include_drafts=args.drafts)
-        write_atomically(out, ics)
+        out = write_output(args.out, ics, data_file=store.path, force=args.force)
         store.audit("exported", "facilitator rota calendar")
     whose = f" for {person.display_name}" if person else ""
     print(f"Wrote {count} session{'s' if count != 1 else ''}{whose} to {out}")

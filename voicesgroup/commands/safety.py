@@ -27,6 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     backup = add_command(commands, "backup", cmd_backup, "write a verified copy of the data file")
     backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
+    backup.add_argument("--force", action="store_true", help="replace an existing file")
 
     restore = add_command(
         commands, "restore", cmd_restore, "replace the data file by a backup, once it checks out"
@@ -101,20 +102,17 @@ def _confirm_written_down(recovery_key: str, yes: bool) -> None:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from voicesgroup.crypto import is_encrypted
-    from voicesgroup.storage import write_atomically
+    from voicesgroup.outputs import check_output, write_output
 
-    out = Path(args.out).expanduser()
-    if out.exists():
-        raise CommandError(f"{out} already exists; choose a new file name")
     with open_store(args, readonly=True) as store:
+        check_output(args.out, store.path, force=args.force)
         problems = store.problems()
         if problems:
             raise CommandError(
                 f"the data file has problems, so no backup was written: {problems[0]}"
             )
         blob = store.path.read_bytes()
-    write_atomically(out, blob)
-    out.chmod(0o600)
+        out = write_output(args.out, blob, data_file=store.path, force=args.force)
     kind = "encrypted" if is_encrypted(blob) else "not encrypted"
     print(f"Backup written to {out} ({kind}).")
     return 0

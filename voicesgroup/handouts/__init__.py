@@ -1,20 +1,19 @@
 """Printed handouts: every printout goes through one small layer (`layer.Handout`).
 
 Importing this package does not load ReportLab; the first handout drawn does. Each sheet
-function returns the PDF's bytes; `write_pdf` saves them atomically. Any member's name in a
-handout's text raises `voicesgroup.errors.NameInHandout` before anything is drawn or saved.
+function returns the handout's bytes (PDF, plain text or HTML) and never touches the disk:
+the caller saves them with `voicesgroup.outputs.write_output`. Any member's name in a
+handout's text raises `voicesgroup.errors.NameInHandout` before anything is drawn.
 """
 
+from voicesgroup.errors import NothingToPrint
 from voicesgroup.handouts.layer import (
     DiscreetBreach,
     Handout,
-    HandoutNotSaved,
-    NothingToPrint,
     Paper,
     Run,
-    write_pdf,
 )
-from voicesgroup.handouts.names import DISCREET_STEMS, find_name
+from voicesgroup.handouts.names import DISCREET_STEMS
 from voicesgroup.handouts.sheets import (
     RotaRow,
     agreement_sheet,
@@ -30,7 +29,6 @@ __all__ = [
     "DISCREET_STEMS",
     "DiscreetBreach",
     "Handout",
-    "HandoutNotSaved",
     "NothingToPrint",
     "Paper",
     "RotaRow",
@@ -38,10 +36,8 @@ __all__ = [
     "agreement_sheet",
     "diary_sheet",
     "discreet_safe",
-    "find_name",
     "member_record",
     "rota_table",
     "session_plan",
     "strategies_sheet",
-    "write_pdf",
 ]

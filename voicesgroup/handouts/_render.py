@@ -136,20 +136,25 @@ class Sizes:
     line_gap: float  # between ruled writing lines, in points
 
 
-NORMAL = Sizes(body=12, title=22, heading=15, item=12.5, table=11, footer=9, line_gap=9 * mm)
+NORMAL = Sizes(body=14, title=24, heading=16.5, item=14.5, table=12, footer=10, line_gap=9 * mm)
+SMALLER = (
+    Sizes(body=13, title=22, heading=15.5, item=13.5, table=12, footer=10, line_gap=8.5 * mm),
+    Sizes(body=12, title=22, heading=15, item=12.5, table=11, footer=9, line_gap=8.5 * mm),
+)
+"""Smaller normal print, used only where a handout must fit its pages (`Handout.fit_pages`)
+and would not at 14 pt. Large print never gets smaller."""
 LARGE = Sizes(body=16, title=28, heading=20, item=17, table=16, footer=16, line_gap=12 * mm)
 
 
 @functools.cache
-def styles(large_print: bool, font_key: str = "vera") -> dict[str, ParagraphStyle]:
+def styles(s: Sizes, font_key: str = "vera") -> dict[str, ParagraphStyle]:
     f = font_set(font_key)
     assert f is not None
-    s = LARGE if large_print else NORMAL
 
     def style(name: str, size: float, **kw) -> ParagraphStyle:
         kw.setdefault("fontName", f.regular)
         kw.setdefault("textColor", INK)
-        kw.setdefault("leading", round(size * 1.4, 1))
+        kw.setdefault("leading", round(size * 1.25, 1))
         return ParagraphStyle(
             name, fontSize=size, alignment=TA_LEFT, allowWidows=0, allowOrphans=0, **kw
         )
@@ -159,18 +164,19 @@ def styles(large_print: bool, font_key: str = "vera") -> dict[str, ParagraphStyl
                        leading=round(s.title * 1.2, 1)),
         "subtitle": style("subtitle", s.body, textColor=MUTED, spaceAfter=2),
         "heading": style("heading", s.heading, fontName=f.bold, textColor=HEADING,
-                         spaceBefore=s.heading * 1.1, spaceAfter=s.heading * 0.4,
+                         spaceBefore=s.heading * 0.8, spaceAfter=s.heading * 0.3,
                          leading=round(s.heading * 1.25, 1), keepWithNext=1),
         "body": style("body", s.body, spaceAfter=s.body * 0.5),
         "lead": style("lead", s.body, spaceBefore=s.body * 0.6, spaceAfter=s.body * 0.6),
         "tight": style("tight", s.body, spaceAfter=s.body * 0.1),
         "tight_muted": style("tight_muted", s.body, textColor=MUTED, spaceAfter=s.body * 0.1),
-        "item": style("item", s.item, fontName=f.bold, spaceBefore=s.body * 0.6,
+        "item": style("item", s.item, fontName=f.bold, spaceBefore=s.body * 0.5,
                       spaceAfter=s.body * 0.15, keepWithNext=1),
         "muted": style("muted", s.body, textColor=MUTED, spaceAfter=s.body * 0.5),
         "footnote": style("footnote", s.body, textColor=MUTED, spaceBefore=s.body * 0.9,
                           spaceAfter=s.body * 0.5),
-        "gentle": style("gentle", s.body, fontName=f.italic, textColor=MUTED),
+        "gentle": style("gentle", s.body),
+        "caution": style("caution", s.body),
         "bullet": style("bullet", s.body, leftIndent=s.body * 1.6, bulletIndent=s.body * 0.2,
                         bulletFontName=f.regular, bulletFontSize=s.body,
                         spaceAfter=s.body * 0.35),
@@ -214,11 +220,12 @@ def markup(text: str, font_key: str = "vera") -> str:
     return "<br/>".join(escape(line) for line in lines)
 
 
-def runs_markup(runs: tuple[Run, ...], font_key: str = "vera") -> str:
+def runs_markup(runs: tuple[Run, ...], font_key: str = "vera", *, italic: bool = True) -> str:
+    """Runs as Paragraph markup; `italic=False` (large print) sets italic runs upright."""
     parts = []
     for run in runs:
         piece = markup(run.text, font_key)
-        if run.italic:
+        if run.italic and italic:
             piece = f"<i>{piece}</i>"
         if run.bold:
             piece = f"<b>{piece}</b>"
@@ -229,8 +236,12 @@ def runs_markup(runs: tuple[Run, ...], font_key: str = "vera") -> str:
 # -- flowables --------------------------------------------------------------------------------
 
 
+WRITING_LINE = colors.HexColor("#4a5559")
+WRITING_LINE_WIDTH = 1.0  # points: dark and thick enough to see, in every print size
+
+
 class RuledLines(Flowable):
-    """Empty ruled lines to write on."""
+    """Empty ruled lines to write on, the full width of the page."""
 
     def __init__(self, count: int, gap: float) -> None:
         super().__init__()
@@ -244,8 +255,8 @@ class RuledLines(Flowable):
     def draw(self) -> None:
         canvas = self.canv
         canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.6)
+        canvas.setStrokeColor(WRITING_LINE)
+        canvas.setLineWidth(WRITING_LINE_WIDTH)
         for i in range(1, self.count + 1):
             y = self.count * self.gap - i * self.gap + 1
             canvas.line(0, y, self.width, y)
@@ -305,8 +316,16 @@ class SideBar(Flowable):
 
     INDENT = 10
 
-    def __init__(self, paragraph: Paragraph, *, space_before: float, space_after: float):
+    def __init__(
+        self,
+        paragraph: Paragraph,
+        *,
+        space_before: float,
+        space_after: float,
+        colour: colors.Color = GENTLE_BAR,
+    ):
         super().__init__()
+        self._colour = colour
         self._paragraph = paragraph
         self.spaceBefore = space_before
         self.spaceAfter = space_after
@@ -320,7 +339,7 @@ class SideBar(Flowable):
     def draw(self) -> None:
         canvas = self.canv
         canvas.saveState()
-        canvas.setStrokeColor(GENTLE_BAR)
+        canvas.setStrokeColor(self._colour)
         canvas.setLineWidth(2.5)
         canvas.line(1.25, 0, 1.25, self._height + 3)
         canvas.restoreState()
@@ -362,7 +381,7 @@ class FooterCanvas(Canvas):
     def _draw_footer(self, number: int, total: int) -> None:
         width, _ = self._pagesize
         margin = self._footer_margin
-        y = 10 * mm
+        y = 8 * mm
         self.saveState()
         self.setFont(self._footer_font, self._footer_size)
         self.setFillColor(MUTED)
@@ -382,13 +401,27 @@ def page_size(paper: str, is_landscape: bool) -> tuple[float, float]:
 
 
 def render(handout: Handout) -> bytes:
+    """The PDF's bytes. Normal print is 14 pt; a handout that must fit `fit_pages` pages and
+    would not is set a point smaller (down to 12 pt) until it does."""
+    if handout.large_print:
+        return _render(handout, LARGE)[0]
+    data, pages = _render(handout, NORMAL)
+    if handout.fit_pages is None or pages <= handout.fit_pages:
+        return data
+    for sizes in SMALLER:
+        smaller, pages = _render(handout, sizes)
+        if pages <= handout.fit_pages:
+            return smaller
+    return data  # it will not fit at any size: keep the easiest to read
+
+
+def _render(handout: Handout, sizes: Sizes) -> tuple[bytes, int]:
     f = fonts_for(handout.texts())
-    st = styles(handout.large_print, f.key)
-    sizes = LARGE if handout.large_print else NORMAL
+    st = styles(sizes, f.key)
     pagesize = page_size(handout.paper, handout.landscape)
-    side = (15 if handout.landscape else 20) * mm
-    top = 15 * mm if handout.landscape else 18 * mm
-    bottom = 14 * mm + sizes.footer * 1.6
+    side = 13 * mm
+    top = 14 * mm
+    bottom = 11 * mm + sizes.footer * 1.6
     buffer = io.BytesIO()
     meta = handout.metadata
     doc = SimpleDocTemplate(
@@ -415,7 +448,9 @@ def render(handout: Handout) -> bytes:
     if handout.subtitle:
         story.append(Paragraph(markup(handout.subtitle, f.key), st["subtitle"]))
     story.append(_Rule(frame_width))
-    builder = _Builder(st, sizes, frame_width, frame_height, story, f.key)
+    builder = _Builder(
+        st, sizes, frame_width, frame_height, story, f.key, large_print=handout.large_print
+    )
     for block in handout.blocks:
         story.extend(builder.flowables(block))
     canvasmaker = functools.partial(
@@ -431,7 +466,7 @@ def render(handout: Handout) -> bytes:
         doc.build(story, canvasmaker=canvasmaker)
     finally:
         rl_config.useA85 = use_a85
-    return buffer.getvalue()
+    return buffer.getvalue(), doc.page
 
 
 def _longest_word(text: str, font: str, size: float) -> float:
@@ -464,8 +499,10 @@ class _Builder:
     def markup(self, text: str) -> str:
         return markup(text, self.font_key)
 
+    large_print: bool = False
+
     def runs(self, runs: tuple[Run, ...]) -> str:
-        return runs_markup(runs, self.font_key)
+        return runs_markup(runs, self.font_key, italic=not self.large_print)
 
     def flowables(self, block: tuple) -> list[Flowable]:
         kind = block[0]
@@ -476,16 +513,18 @@ class _Builder:
 
     def _para(self, runs: tuple[Run, ...], style: str) -> list[Flowable]:
         paragraph = Paragraph(self.runs(runs), self.st[style])
-        if style == "gentle":
-            return [SideBar(paragraph, space_before=self.sizes.body * 0.2,
-                            space_after=self.sizes.body * 0.6)]  # fmt: skip
+        if style in ("gentle", "caution"):
+            bar = HEADING if style == "caution" else GENTLE_BAR
+            return [SideBar(paragraph, space_before=self.sizes.body * 0.15,
+                            space_after=self.sizes.body * 0.3, colour=bar)]  # fmt: skip
         return [paragraph]
 
     def _bullets(self, items: tuple, numbered: bool) -> list[Flowable]:
         out = []
         for number, runs in enumerate(items, start=1):
             bullet = f"{number}." if numbered else "•"
-            out.append(Paragraph(self.runs(runs), self.st["bullet"], bulletText=bullet))
+            paragraph = Paragraph(self.runs(runs), self.st["bullet"], bulletText=bullet)
+            out.append(Stack([paragraph], self.height))  # a point is never split
         return out
 
     def _lines(self, label: str, count: int) -> list[Flowable]:
@@ -501,7 +540,9 @@ class _Builder:
             inner.extend(self.flowables(block))
         return [Stack(inner, self.height)]
 
-    def _table(self, header: tuple, rows: tuple, widths: tuple, blank_rows: int) -> list[Flowable]:
+    def _table(
+        self, header: tuple, rows: tuple, widths: tuple, blank_rows: int, compact: bool = False
+    ) -> list[Flowable]:
         columns = len(header) or (len(rows[0]) if rows else 1)
         fractions = widths or (1 / columns,) * columns
         cell, head = self.st["cell"], self.st["cell_head"]
@@ -528,19 +569,20 @@ class _Builder:
         table = Table(
             data, colWidths=col_widths, rowHeights=row_heights, repeatRows=1 if header else 0
         )
+        leading = round(cell.fontSize * 1.15, 1) if compact else cell.leading
         commands = [
-            ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+            ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize, leading),
             ("TEXTCOLOR", (0, 0), (-1, -1), INK),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("GRID", (0, 0), (-1, -1), 0.5, RULE),
             ("LEFTPADDING", (0, 0), (-1, -1), 6),
             ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-            ("TOPPADDING", (0, 0), (-1, -1), 5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 1 if compact else 5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3 if compact else 6),
         ]
         if header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), SOFT))
-            commands.append(("FONT", (0, 0), (-1, 0), head.fontName, head.fontSize, head.leading))
+            commands.append(("FONT", (0, 0), (-1, 0), head.fontName, head.fontSize, leading))
             commands.append(("TEXTCOLOR", (0, 0), (-1, 0), HEADING))
         if rows and not blank_rows:
             start = 1 if header else 0

@@ -3,41 +3,44 @@
 A `Handout` collects plain text blocks (headings, paragraphs, lists, tables, space to write).
 `to_pdf()` first gathers every piece of text the document will carry, title, metadata and
 footer included, and checks it against the member list; only then does it load ReportLab
-and draw. `write_pdf()` puts finished bytes on disk atomically. Nothing here imports
-ReportLab at module level, so `import voicesgroup.handouts` stays cheap.
+and draw. `to_text()` and `to_html()` give the same handout as plain text or a web page.
+Nothing here touches the disk (see `voicesgroup.outputs`), and nothing imports ReportLab at
+module level, so `import voicesgroup.handouts` stays cheap.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import functools
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from voicesgroup.errors import NameInHandout, VoicesGroupError
-from voicesgroup.handouts.names import find_discreet_word, find_name
+from voicesgroup.errors import NameInHandout, NameToConfirm, VoicesGroupError
+from voicesgroup.handouts.names import find_discreet_word
+from voicesgroup.names import NameMatch, find_member_names
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[str, ...] = ("a4", "letter")
 DEFAULT_LANG = "en-GB"
-PARA_STYLES = ("body", "lead", "item", "muted", "tight", "tight_muted", "footnote", "gentle")
+PARA_STYLES = (
+    "body",
+    "lead",
+    "item",
+    "muted",
+    "tight",
+    "tight_muted",
+    "footnote",
+    "gentle",
+    "caution",
+)
 PRODUCER = "voicesgroup"
 """Author, creator and producer of every ordinary handout: never a person's name."""
 
 
 class DiscreetBreach(VoicesGroupError):
     """A discreet handout would carry a give-away word; nothing was written."""
-
-
-class NothingToPrint(VoicesGroupError):
-    """The handout asked for has nothing in it to print (say, a group with no agreement)."""
-
-
-class HandoutNotSaved(VoicesGroupError):
-    """The finished handout could not be written to disk; no partial file is left."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,11 @@ class Handout:
     members' display names that must not appear anywhere; `allowed_name` is the one member
     whose own record this is. `discreet_phrases` (with `discreet=True`) are phrases, such as
     the group's name, that must not appear either, next to `names.DISCREET_STEMS`.
-    `organisation` (from Settings) is printed in the footer.
+    `organisation` (from Settings) is printed in the footer, with `footer_note` (when the
+    support contacts were last checked) beside it. `allow` holds phrases that are never a
+    member's mention (venue, organisation, facilitators in a rota); `confirmed` holds the
+    `names.confirmation_key`s of words a person said are words, not people. `fit_pages`
+    asks normal print to shrink from 14 pt (never below 12) to fit that many pages.
     """
 
     kind: str
@@ -87,6 +94,10 @@ class Handout:
     discreet: bool = False
     discreet_phrases: Iterable[str] = ()
     organisation: str = ""
+    footer_note: str = ""
+    fit_pages: int | None = None
+    allow: Iterable[str] = ()
+    confirmed: Iterable[str] = ()
     blocks: list[Block] = field(default_factory=list)
     _group: list[Block] | None = field(default=None, init=False, repr=False)
 
@@ -95,6 +106,8 @@ class Handout:
             raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {self.paper!r}")
         self.forbidden_names = list(self.forbidden_names)
         self.discreet_phrases = list(self.discreet_phrases)
+        self.allow = list(self.allow)
+        self.confirmed = list(self.confirmed)
 
     # -- adding content ---------------------------------------------------------------------
 
@@ -107,7 +120,9 @@ class Handout:
     def para(self, *runs: str | Run, style: str = "body") -> None:
         """A paragraph in one of `PARA_STYLES`: body; lead (set apart by space); item (a bold
         title line kept with what follows); muted (grey); tight and tight_muted (lines of
-        one entry, close together); footnote (grey, set apart); gentle (italic, side bar)."""
+        one entry, close together); footnote (grey, set apart); gentle (a side bar); caution
+        (a safety line: body colour, never italic, a bar beside it, to begin with a bold
+        label)."""
         if style not in PARA_STYLES:
             raise ValueError(f"unknown paragraph style {style!r}")
         self._add(("para", tuple(_run(r) for r in runs), style))
@@ -122,11 +137,13 @@ class Handout:
         *,
         widths: Sequence[float] | None = None,
         blank_rows: int = 0,
+        compact: bool = False,
     ) -> None:
         """A table. `widths` are fractions of the page width; `blank_rows` adds empty rows
-        sized to fill the rest of the page (for a diary to write in)."""
+        sized to fill the rest of the page (for a diary to write in); `compact` sets rows
+        close together."""
         body = tuple(tuple(_runs(cell) for cell in row) for row in rows)
-        self._add(("table", tuple(header), body, tuple(widths or ()), blank_rows))
+        self._add(("table", tuple(header), body, tuple(widths or ()), blank_rows, compact))
 
     def write_space(self, label: str, lines: int) -> None:
         """A label with ruled lines under it, to write on."""
@@ -152,12 +169,14 @@ class Handout:
 
     @property
     def footer(self) -> str:
-        """The title, after the organisation's name when there is one (and, on a discreet
-        handout, only when the name gives nothing away)."""
+        """The footer note (when the contacts were checked) first, so it is never cut off,
+        then the organisation's name when there is one (on a discreet handout only when it
+        gives nothing away), then the title."""
         organisation = " ".join(self.organisation.split())
         if self.discreet and find_discreet_word([organisation], self.discreet_phrases):
             organisation = ""
-        return f"{organisation} · {self.title}" if organisation else self.title
+        parts = [part for part in (self.footer_note, organisation, self.title) if part]
+        return " · ".join(parts)
 
     @property
     def metadata(self) -> dict[str, str]:
@@ -179,10 +198,37 @@ class Handout:
         yield from self.metadata.values()
         yield from _block_texts(self.blocks)
 
+    def name_matches(self) -> list[tuple[str, NameMatch]]:
+        """Every member's name found in the handout's text, with the text it stands in.
+
+        Goes through `voicesgroup.names.find_member_names`; shipped wording, the sheets' own
+        wording and `allow` are set aside, and so is the member whose own record this is.
+        """
+        members = list(self.forbidden_names)
+        if self.allowed_name:
+            members.append(self.allowed_name)
+        if not members:
+            return []
+        allow = _Allowed(self.allow)  # read only when something looks like a name
+        found = []
+        seen: set[str] = set()
+        for text in self.texts():
+            if not text or text in seen:
+                continue
+            seen.add(text)
+            for match in find_member_names(text, members, allow=allow, confirmed=self.confirmed):
+                if self.allowed_name and match.name == self.allowed_name:
+                    continue
+                found.append((text, match))
+        return found
+
     def check(self) -> None:
-        """Raise `NameInHandout` (or `DiscreetBreach`) if the text must not be printed."""
-        hit = find_name(self.texts(), self.forbidden_names, self.allowed_name)
-        if hit is not None:
+        """Raise `NameInHandout` for a member's name, `NameToConfirm` for a word that may be
+        one, or `DiscreetBreach`, if the text must not be printed as it is."""
+        matches = self.name_matches()
+        certain = [(text, match) for text, match in matches if match.certain]
+        if certain:
+            _, hit = certain[0]
             error = NameInHandout(
                 f"The {self.kind} was not made: it contains the name of a member, "
                 f"“{hit.name}” (in “{hit.context}”). A handout never carries another "
@@ -190,6 +236,14 @@ class Handout:
             )
             error.kind, error.name, error.context = self.kind, hit.name, hit.context
             raise error
+        if matches:
+            words = ", ".join(dict.fromkeys(f"“{m.found}” (in “{m.context}”)" for _, m in matches))
+            raise NameToConfirm(
+                f"The {self.kind} was not made yet: {words} may be the word or a member's "
+                "name. Say it is the word (it is remembered for that text), or change the "
+                "wording. Nothing was saved.",
+                matches,
+            )
         if self.discreet:
             word = find_discreet_word(self.texts(), self.discreet_phrases)
             if word is not None:
@@ -204,6 +258,74 @@ class Handout:
         from voicesgroup.handouts import _render  # ReportLab loads here, and only here
 
         return _render.render(self)
+
+    def to_text(self) -> str:
+        """The same handout as plain text (what a screen reader reads), checked the same way."""
+        self.check()
+        lines = [self.title, "=" * len(self.title)]
+        if self.subtitle:
+            lines += ["", self.subtitle]
+        lines += _text_lines(self.blocks)
+        lines += ["", "—", self.footer]
+        return "\n".join(lines).rstrip() + "\n"
+
+    def to_html(self) -> str:
+        """The same handout as one plain, accessible HTML page (language set, real headings,
+        real lists and tables), checked the same way."""
+        self.check()
+        from html import escape
+
+        body = [f"<h1>{escape(self.title)}</h1>"]
+        if self.subtitle:
+            body.append(f"<p>{escape(self.subtitle)}</p>")
+        body += _html_blocks(self.blocks, escape)
+        body.append(f"<footer><p>{escape(self.footer)}</p></footer>")
+        size = "1.4rem" if self.large_print else "1.15rem"
+        return (
+            f'<!DOCTYPE html>\n<html lang="{escape(self.lang)}">\n<head>\n'
+            f'<meta charset="utf-8">\n<title>{escape(self.title)}</title>\n'
+            f"<style>body{{font-family:sans-serif;font-size:{size};line-height:1.5;"
+            "max-width:40em;margin:2em auto;color:#1d1d1b}"
+            ".caution{border-left:4px solid #1f4d57;padding-left:.6em}"
+            "table{border-collapse:collapse}td,th{border:1px solid #777;padding:.3em}</style>"
+            "\n</head>\n<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+        )
+
+
+class _Allowed:
+    """The phrases never taken for a member's name: those given, the sheets' own wording and
+    the shipped wording. The last two are read the first time a match needs them."""
+
+    def __init__(self, given: Iterable[str]) -> None:
+        self._given = list(given)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._given
+        yield from _own_wording()
+        yield from _shipped()
+
+
+@functools.cache
+def _shipped() -> frozenset[str]:
+    from voicesgroup.shipped import shipped_wording
+
+    return shipped_wording()
+
+
+@functools.cache
+def _own_wording() -> tuple[str, ...]:
+    """The sheets' own fixed words (their string literals): never a member's mention."""
+    import ast
+
+    from voicesgroup.handouts import sheets
+
+    tree = ast.parse(Path(sheets.__file__).read_text(encoding="utf-8"))
+    found = {
+        node.value.strip()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    return tuple(sorted(text for text in found if len(text) > 3))
 
 
 def _run(piece: str | Run) -> Run:
@@ -237,50 +359,71 @@ def _block_texts(blocks: Iterable[Block]) -> Iterator[str]:
             yield from _block_texts(block[1])
 
 
-# -- writing ----------------------------------------------------------------------------------
+def _plain(runs: Iterable[Run]) -> str:
+    return "".join(run.text for run in runs)
 
 
-def write_pdf(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write finished PDF bytes to `path` atomically: a temporary file in the same folder,
-    flushed to disk, then renamed over the target. On any failure no file is left behind
-    and `HandoutNotSaved` says why. The file is readable by its owner only."""
-    target = Path(path)
-    if not data.startswith(b"%PDF-"):
-        raise ValueError("write_pdf expects the bytes of a finished PDF")
-    folder = target.parent
-    try:
-        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
-    except OSError as error:
-        raise HandoutNotSaved(
-            f"The handout could not be saved in {folder}: {error.strerror or error}."
-        ) from error
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException as error:
-        with suppress(OSError):
-            os.unlink(temp_name)
-        if isinstance(error, OSError):
-            raise HandoutNotSaved(
-                f"The handout could not be saved as {target}: {error.strerror or error}."
-            ) from error
-        raise
-    _sync_folder(folder)
-    return target
+def _text_lines(blocks: Iterable[Block]) -> list[str]:
+    lines: list[str] = []
+    for block in blocks:
+        kind = block[0]
+        if kind == "heading":
+            lines += ["", block[1], "-" * len(block[1])]
+        elif kind == "para":
+            lines += ["", _plain(block[1])] if block[2] in ("item", "lead") else [_plain(block[1])]
+        elif kind == "bullets":
+            for number, item in enumerate(block[1], start=1):
+                lines.append(f"{number}. {_plain(item)}" if block[2] else f"- {_plain(item)}")
+        elif kind == "table":
+            if block[1]:
+                lines.append(" | ".join(block[1]))
+            lines += [" | ".join(_plain(cell) for cell in row) for row in block[2]]
+            lines += ["" for _ in range(block[4])]
+        elif kind == "lines":
+            lines += ["", block[1], *("_" * 40 for _ in range(block[2]))]
+        elif kind == "together":
+            lines += _text_lines(block[1])
+    return lines
 
 
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+def _html_runs(runs: Iterable[Run], escape) -> str:
+    out = []
+    for run in runs:
+        piece = escape(run.text).replace("\n", "<br>")
+        out.append(f"<strong>{piece}</strong>" if run.bold else piece)
+    return "".join(out)
+
+
+def _html_blocks(blocks: Iterable[Block], escape) -> list[str]:
+    out: list[str] = []
+    for block in blocks:
+        kind = block[0]
+        if kind == "heading":
+            out.append(f"<h2>{escape(block[1])}</h2>")
+        elif kind == "para":
+            style = block[2]
+            if style == "item":
+                out.append(f"<h3>{_html_runs(block[1], escape)}</h3>")
+            elif style == "caution":
+                out.append(f'<p class="caution">{_html_runs(block[1], escape)}</p>')
+            else:
+                out.append(f"<p>{_html_runs(block[1], escape)}</p>")
+        elif kind == "bullets":
+            tag = "ol" if block[2] else "ul"
+            items = "".join(f"<li>{_html_runs(item, escape)}</li>" for item in block[1])
+            out.append(f"<{tag}>{items}</{tag}>")
+        elif kind == "table":
+            head = "".join(f'<th scope="col">{escape(text)}</th>' for text in block[1])
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{_html_runs(cell, escape)}</td>" for cell in row) + "</tr>"
+                for row in block[2]
+            )
+            blank = "<tr>" + "<td>&nbsp;</td>" * max(1, len(block[1])) + "</tr>"
+            rows += blank * block[4]
+            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        elif kind == "lines":
+            out.append(f"<h2>{escape(block[1])}</h2>")
+            out.append("<p>" + "<br>".join("&nbsp;" for _ in range(block[2])) + "</p>")
+        elif kind == "together":
+            out += _html_blocks(block[1], escape)
+    return out

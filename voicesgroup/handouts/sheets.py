@@ -1,8 +1,9 @@
-"""The printouts: each builds a `Handout` and returns the PDF's bytes.
+"""The printouts: each builds a `Handout` and returns its bytes (a PDF, or with
+`output="txt"`/`"html"` the same handout as plain text or an accessible web page).
 
 Every function takes keyword options, checks all of its text against `forbidden_names`
-(display names of members who must not appear) and raises `NameInHandout` before drawing
-anything. Save the bytes with `write_pdf`.
+(members who must not appear) and raises `NameInHandout` (or `NameToConfirm` for a word that
+may be a name) before drawing anything. Nothing here touches the disk or the store.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from voicesgroup.handouts.layer import Handout, NothingToPrint, Paper, Run, bold, em
-from voicesgroup.handouts.names import find_discreet_word, fold
+from voicesgroup import dates
+from voicesgroup.errors import NothingToPrint, UncheckedContacts
+from voicesgroup.handouts.layer import Handout, Paper, Run, bold
+from voicesgroup.handouts.names import find_discreet_word
 
 if TYPE_CHECKING:
     from voicesgroup.models import (
@@ -32,6 +35,21 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 _EVERY = {1: "Every", 2: "Every other", 3: "Every third", 4: "Every fourth"}
 
 
+Output = Literal["pdf", "txt", "html"]
+OUTPUTS: tuple[str, ...] = ("pdf", "txt", "html")
+
+
+def _finish(h: Handout, output: Output) -> bytes:
+    """The handout's bytes in the format asked for."""
+    if output == "txt":
+        return h.to_text().encode("utf-8")
+    if output == "html":
+        return h.to_html().encode("utf-8")
+    if output != "pdf":
+        raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, not {output!r}")
+    return h.to_pdf()
+
+
 def long_date(day: dt.date) -> str:
     """3 March 2025 (no leading zero, on every platform)."""
     return f"{day.day} {day:%B %Y}"
@@ -41,7 +59,7 @@ def _meets(group: Group) -> str:
     p = group.pattern
     return (
         f"{_EVERY.get(p.every_weeks, 'Every')} {_WEEKDAYS[p.weekday]} "
-        f"at {p.start:%H:%M}, for {p.minutes} minutes"
+        f"at {dates.clock(p.start)}, for {p.minutes} minutes"
     )
 
 
@@ -68,16 +86,21 @@ def discreet_safe(strategy: CopingStrategy, group: Group | None = None) -> bool:
     return find_discreet_word(texts, phrases) is None
 
 
-def _contact_safe(contact: SupportContact, group: Group | None) -> bool:
-    phrases = [group.name] if group is not None else []
-    return find_discreet_word((contact.name, contact.how, contact.when), phrases) is None
+CAUTION_LABEL = "Take care: "
+SHEET_IDEAS = 8
+"""Up to this many ideas, with the helplines and space to write, fit one sheet of paper
+(two sides); longer sheets flow on at full size."""
 
 
-def _gently(caution: str) -> tuple[Run, ...]:
-    """A caution, introduced with "Go gently:" unless it already says so."""
-    if fold(caution).lstrip().startswith("go gently"):
-        return (em(caution),)
-    return (em("Go gently: "), em(caution))
+def _caution(caution: str) -> tuple[Run, ...]:
+    """A safety line: plain body text after a bold label, never italic, never faint."""
+    return (bold(CAUTION_LABEL), Run(caution.strip()))
+
+
+def contacts_checked_note(contacts: Sequence[SupportContact]) -> str:
+    """The footer's one line on when the support contacts were checked (the oldest date)."""
+    days = [contact.last_checked for contact in contacts if contact.last_checked]
+    return f"Contacts checked {dates.date(min(days))}" if days else ""
 
 
 def strategies_sheet(
@@ -87,22 +110,47 @@ def strategies_sheet(
     *,
     large_print: bool = False,
     discreet: bool = False,
+    show_meeting: bool = False,
     paper: Paper = "a4",
-    forbidden_names: Iterable[str] = (),
+    forbidden_names: Iterable = (),
     organisation: str = "",
+    confirmed: Iterable[str] = (),
+    output: Output = "pdf",
 ) -> bytes:
-    """A coping-strategies sheet to take home.
+    """A coping-strategies sheet to take home: the ideas, space for the member's own, the
+    support contacts kept together, and (unless discreet) when and where the group meets.
 
-    Discreet: titled "Things that help", and nothing on it (text or PDF metadata) says
-    voices, hearing or paranoia, or gives the group's name; strategies and contacts that
-    would are left out (see `discreet_safe`), the venue too.
+    Every contact must have been checked (`UncheckedContacts` otherwise): a member is never
+    told a helpline is unverified. The date they were checked is in the footer, once.
+    Discreet: titled "Things that help"; nothing on it (text or PDF metadata) says voices,
+    hearing or paranoia or gives the group's name; contacts are in their neutral wording,
+    with no description, and the meeting's day, time and venue only with `show_meeting`.
+    Pass ideas and contacts already chosen (`library.sheet_preview` leaves out what a
+    discreet sheet cannot carry). An empty sheet is refused (`NothingToPrint`).
     """
+    unchecked = [contact for contact in contacts if contact.last_checked is None]
+    if unchecked:
+        names = ", ".join(contact.name for contact in unchecked)
+        raise UncheckedContacts(
+            f"These support contacts have not been checked yet: {names}. Nothing was printed.",
+            unchecked,
+        )
     phrases = [group.name] if group is not None else []
+    if discreet:  # what would give the sheet away is left out (the preview says which)
+        strategies = [s for s in strategies if discreet_safe(s, group)]
+        contacts = [
+            c
+            for c in contacts
+            if find_discreet_word((c.name, c.discreet_how or c.how), phrases) is None
+        ]
+    if not strategies:
+        raise NothingToPrint(
+            "The sheet was not made: it would have no ideas on it. Pick at least one "
+            "strategy that can go on it."
+        )
     if discreet:
         title = "Things that help"
         subtitle = "Ideas people have found useful. Take what suits you and leave the rest."
-        strategies = [s for s in strategies if discreet_safe(s, group)]
-        contacts = [c for c in contacts if _contact_safe(c, group)]
     else:
         title = "What helps"
         if group is not None:
@@ -121,50 +169,43 @@ def strategies_sheet(
         forbidden_names=forbidden_names,
         discreet=discreet,
         discreet_phrases=phrases,
+        footer_note=contacts_checked_note(contacts),
+        fit_pages=2 if len(strategies) <= SHEET_IDEAS else None,
+        allow=[part for part in (organisation, group.venue if group else "") if part],
+        confirmed=confirmed,
     )
     h.heading("Ideas to try")
-    if not strategies:
-        h.para("No ideas were picked for this sheet. The space below is for your own.")
     for strategy in strategies:
         with h.together():
             h.para(strategy.title, style="item")
             if strategy.description:
                 h.para(strategy.description)
             if strategy.caution:
-                h.para(*_gently(strategy.caution), style="gentle")
-    h.write_space("My own ideas", 5 if not large_print else 4)
-    h.write_space("What doesn't help me", 4 if not large_print else 3)
+                h.para(*_caution(strategy.caution), style="caution")
+    h.write_space("My own ideas", 4)
 
-    if group is not None:
+    if group is not None and (show_meeting or not discreet):
         venue = group.venue.strip()
         if discreet and venue and find_discreet_word([venue], phrases) is not None:
             venue = ""
         with h.together():
             h.heading("When and where we meet")
             meets = _meets(group)
+            where = f" At {venue}." if venue else ""
+            welcome = " You are welcome to come, or not, whenever suits you."
             if discreet:
-                h.para(f"{meets}.")
+                h.para(f"{meets}.{where}{welcome}")
             else:
-                h.para(bold(group.name), f": {meets[0].lower()}{meets[1:]}.")
-            if venue:
-                h.para("Where: ", venue)
-            h.para("You are welcome to come, or not, whenever suits you.", style="muted")
+                h.para(bold(group.name), f": {meets[0].lower()}{meets[1:]}.{where}{welcome}")
 
     if contacts:
-        h.heading("If you want to talk to someone")
-        for contact in contacts:
-            with h.together():
-                h.para(contact.name, style="item")
-                h.para(contact.how, style="tight")
-                if contact.when:
-                    h.para(contact.when, style="tight_muted")
-                checked = (
-                    f"Last checked {long_date(contact.last_checked)}."
-                    if contact.last_checked
-                    else "To be checked: these details have not been checked yet."
-                )
-                h.para(checked, style="tight_muted")
-    return h.to_pdf()
+        with h.together():
+            h.heading("If you want to talk to someone")
+            for contact in contacts:
+                how = (contact.discreet_how or contact.how) if discreet else contact.how
+                when = f". {contact.when}" if contact.when and not discreet else ""
+                h.para(bold(contact.name), f": {how}" if how else "", when, style="tight")
+    return _finish(h, output)
 
 
 # -- 2. group agreement -----------------------------------------------------------------------
@@ -178,9 +219,11 @@ def _require_agreement(group: Group) -> Agreement:
 
 
 def _agreement_blocks(h: Handout, agreement: Agreement) -> None:
+    """The agreement's points and limits; each point is kept whole on one page."""
     h.bullets(agreement.points, numbered=True)
-    h.heading("What stays private, and the limits")
-    h.bullets(agreement.confidentiality)
+    with h.together():
+        h.heading("What stays private, and the limits")
+        h.bullets(agreement.confidentiality)
     h.para(
         f"Version {agreement.version}, agreed on {long_date(agreement.agreed_on)}. "
         f"We'll look at it together again by {long_date(agreement.review_on)}, "
@@ -194,8 +237,10 @@ def agreement_sheet(
     *,
     large_print: bool = False,
     paper: Paper = "a4",
-    forbidden_names: Iterable[str] = (),
+    forbidden_names: Iterable = (),
     organisation: str = "",
+    confirmed: Iterable[str] = (),
+    output: Output = "pdf",
 ) -> bytes:
     """The group's current agreement and the limits of confidentiality."""
     agreement = _require_agreement(group)
@@ -208,10 +253,12 @@ def agreement_sheet(
         paper=paper,
         large_print=large_print,
         forbidden_names=forbidden_names,
+        allow=[part for part in (organisation, group.venue) if part],
+        confirmed=confirmed,
     )
     h.heading("What we agree")
     _agreement_blocks(h, agreement)
-    return h.to_pdf()
+    return _finish(h, output)
 
 
 # -- 3. experience diary ----------------------------------------------------------------------
@@ -220,17 +267,20 @@ DIARY_ROWS = 7
 
 
 def diary_sheet(
-    variant: Literal["voices", "beliefs"],
+    variant: Literal["voices", "beliefs", "discreet"],
     *,
     columns: Sequence[str],
     title: str,
     paper: Paper = "a4",
     large_print: bool = False,
     organisation: str = "",
+    output: Output = "pdf",
 ) -> bytes:
-    """A blank experience diary: one landscape page, the given column headings, empty rows."""
-    if variant not in ("voices", "beliefs"):
-        raise ValueError(f"a diary is for 'voices' or 'beliefs', not {variant!r}")
+    """A blank experience diary: one landscape page, the given column headings, empty rows.
+
+    The "discreet" diary says nothing about what it is for, in its text or its metadata."""
+    if variant not in ("voices", "beliefs", "discreet"):
+        raise ValueError(f"a diary is for 'voices', 'beliefs' or 'discreet', not {variant!r}")
     if not columns:
         raise ValueError("a diary needs at least one column heading")
     first = 0.7 if len(columns) > 2 else 1.0
@@ -244,9 +294,10 @@ def diary_sheet(
         paper=paper,
         landscape=True,
         large_print=large_print,
+        discreet=variant == "discreet",
     )
     h.table(columns, [], widths=widths, blank_rows=DIARY_ROWS)
-    return h.to_pdf()
+    return _finish(h, output)
 
 
 # -- 4. session plan --------------------------------------------------------------------------
@@ -262,11 +313,14 @@ def session_plan(
     *,
     paper: Paper = "a4",
     large_print: bool = False,
-    forbidden_names: Iterable[str] = (),
+    forbidden_names: Iterable = (),
     organisation: str = "",
+    facilitators: Iterable[str] = (),
+    confirmed: Iterable[str] = (),
+    output: Output = "pdf",
 ) -> bytes:
     """A facilitators' plan: each phase with its minutes and prompts, the total time, and
-    the group agreement to read out."""
+    the group agreement to read out, kept whole on one page."""
     total = template.total_minutes
     h = Handout(
         organisation=organisation,
@@ -277,6 +331,8 @@ def session_plan(
         paper=paper,
         large_print=large_print,
         forbidden_names=forbidden_names,
+        allow=[part for part in (organisation, group.venue, *facilitators) if part],
+        confirmed=confirmed,
     )
     if total != group.pattern.minutes:
         h.para(
@@ -298,9 +354,10 @@ def session_plan(
     h.para(bold(f"Total time: {total} minutes."), style="lead")
     agreement = group.agreement
     if agreement is not None:
-        h.heading(f"Group agreement to read together (version {agreement.version})")
-        _agreement_blocks(h, agreement)
-    return h.to_pdf()
+        with h.together():
+            h.heading(f"Group agreement to read together (version {agreement.version})")
+            _agreement_blocks(h, agreement)
+    return _finish(h, output)
 
 
 # -- 5. facilitator rota ----------------------------------------------------------------------
@@ -308,13 +365,14 @@ def session_plan(
 
 @dataclass(frozen=True)
 class RotaRow:
-    """One line of a printed rota, already in words. An empty lead or co prints as open."""
+    """One line of a printed rota, already in words. An empty lead or co prints as open;
+    `draft` marks a session not yet published."""
 
     date: str
     group: str
     lead: str
     co: str
-    status: str
+    draft: bool = False
     reason: str = ""
 
 
@@ -322,36 +380,56 @@ def rota_table(
     rows: Sequence[RotaRow],
     *,
     title: str,
+    subtitle: str = "",
+    reasons: bool = False,
     paper: Paper = "a4",
     large_print: bool = False,
-    forbidden_names: Iterable[str] = (),
+    forbidden_names: Iterable = (),
+    facilitators: Iterable[str] = (),
     organisation: str = "",
+    confirmed: Iterable[str] = (),
+    output: Output = "pdf",
 ) -> bytes:
-    """The facilitator rota as one clear landscape table. Facilitators' names are expected
-    here; `forbidden_names` (members) are still refused."""
+    """The facilitator rota as one compact landscape table: date, group, lead, co.
+
+    Facilitators' names are expected here (`facilitators` are allowed); `forbidden_names`
+    (members) are still refused. The planner's reasons are a column only with `reasons`;
+    a draft session is marked "(draft)", a published one carries no mark.
+    """
+    count = f"{len(rows)} session{'s' if len(rows) != 1 else ''}"
     h = Handout(
         organisation=organisation,
         kind="facilitator rota",
         title=title,
-        subtitle=f"{len(rows)} session{'s' if len(rows) != 1 else ''}. "
+        subtitle=f"{subtitle + '. ' if subtitle else ''}{count}. "
         "An open place still needs a facilitator.",
         paper=paper,
         landscape=True,
         large_print=large_print,
         forbidden_names=forbidden_names,
+        allow=[name for name in (*facilitators, organisation) if name],
+        confirmed=confirmed,
     )
 
-    def person(name: str):
-        return name if name.strip() else em("open")
+    def person(name: str) -> str:
+        return name if name.strip() else "open"
 
-    h.table(
-        ["Date", "Group", "Lead", "Co-facilitator", "Status", "Why this pair"],
-        [[r.date, r.group, person(r.lead), person(r.co), r.status, r.reason] for r in rows],
-        widths=[0.14, 0.17, 0.14, 0.14, 0.1, 0.31],
-    )
+    header = ["Date", "Group", "Lead", "Co-facilitator"]
+    widths = [0.2, 0.3, 0.25, 0.25]
+    if reasons:
+        header.append("Why this pair")
+        widths = [0.15, 0.18, 0.14, 0.14, 0.39]
+    table = []
+    for r in rows:
+        row = [r.date + (" (draft)" if r.draft else ""), r.group, person(r.lead), person(r.co)]
+        if reasons:
+            row.append(r.reason)
+        table.append(row)
     if not rows:
-        h.para("Nothing on the rota yet.", style="muted")
-    return h.to_pdf()
+        h.para("Nothing on the rota for these dates.", style="muted")
+    else:
+        h.table(header, table, widths=widths, compact=True)
+    return _finish(h, output)
 
 
 # -- 6. a member's own record -----------------------------------------------------------------
@@ -359,6 +437,9 @@ def rota_table(
 
 def _local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone().date()
+
+
+ANOTHER_MEMBER = "another member"
 
 
 def member_record(
@@ -369,18 +450,34 @@ def member_record(
     strategies: Iterable[CopingStrategy],
     contact_details: Iterable[ContactDetail],
     *,
-    forbidden_names: Iterable[str],
+    forbidden_names: Iterable,
     paper: Paper = "a4",
     large_print: bool = False,
     organisation: str = "",
+    confirmed: Iterable[str] = (),
+    today: dt.date | None = None,
+    output: Output = "pdf",
 ) -> bytes:
-    """Everything held about one member, in plain words, for them to keep.
+    """Everything held about one member, in plain words spoken to them, for them to keep.
 
-    Only records carrying this member's id are used; the member's own name is allowed and
-    every other name in `forbidden_names` is refused.
+    Only records carrying this member's id are used. A person's own record is never held
+    back: where their notes name another member (any in `forbidden_names`), the name is
+    printed as "another member" and the record says so.
     """
     from voicesgroup.consent import latest_events
-    from voicesgroup.models import ConsentAction, ConsentScope
+    from voicesgroup.models import ConsentAction, ConsentMethod, ConsentScope
+    from voicesgroup.names import replace_member_names
+
+    others = list(forbidden_names)
+    replaced = 0
+
+    def theirs(text: str) -> str:
+        nonlocal replaced
+        clean, count = replace_member_names(
+            text, others, ANOTHER_MEMBER, keep=member.display_name, confirmed=confirmed
+        )
+        replaced += count
+        return clean
 
     me = member.id
     events = sorted(
@@ -390,48 +487,60 @@ def member_record(
     attended = sorted(attendance_dates)
     mine = [s for s in strategies if s.attributed_member_id == me]
     contacts = [c for c in contact_details if c.member_id == me]
+    printed_on = today or dt.date.today()
 
     h = Handout(
         organisation=organisation,
         kind="member's own record",
         title="What the group holds about you",
-        subtitle=f"For {member.display_name}, who joined on {long_date(member.joined_on)}. "
-        f"Printed on {long_date(dt.date.today())}.",
+        subtitle=f"For {member.display_name}. You joined on {long_date(member.joined_on)}. "
+        f"Printed on {long_date(printed_on)}.",
         paper=paper,
         large_print=large_print,
-        forbidden_names=forbidden_names,
+        forbidden_names=others,
         allowed_name=member.display_name,
+        allow=[organisation] if organisation else [],
+        confirmed=confirmed,
     )
     h.para(
-        "This is everything kept about you on the facilitators' laptop. You can ask us to "
+        "This is everything we keep about you on the facilitators' laptop. You can ask us to "
         "change or remove any of it, to stop keeping a kind of record, or to forget you "
         "completely.",
         style="lead",
     )
 
-    h.heading("What you agreed to")
+    h.heading("What you said yes to")
     latest = latest_events(events, me)
     agreed = []
     for scope in ConsentScope:
         event = latest.get(scope)
+        topic, yes, stop = _YOUR_SCOPE[scope.value]
         if event is None:
-            state = "not asked, so nothing of this kind is kept"
+            state = f"Nobody has asked you about {topic}, so we keep nothing of this kind."
         elif event.action is ConsentAction.GIVEN:
-            state = f"yes, since {long_date(_local_date(event.on))}"
+            state = f"You said yes to {yes} on {long_date(_local_date(event.on))}."
         else:
-            state = f"no, you said stop on {long_date(_local_date(event.on))}"
-        agreed.append([bold(f"{scope.label}: "), state])
+            state = f"You asked us to stop {stop} on {long_date(_local_date(event.on))}."
+        agreed.append(state)
     h.bullets(agreed)
 
-    h.heading("Your consent, step by step")
+    h.heading("Each time you told us")
     if not events:
-        h.para("No consent has been recorded.", style="muted")
+        h.para("You have not told us anything about this yet.", style="muted")
+    how_words = {
+        ConsentMethod.SAID_IN_ROOM.value: "You told us in the group",
+        ConsentMethod.WRITTEN.value: "You told us in writing",
+    }
     h.bullets(
         [
             bold(f"{long_date(_local_date(e.on))}: "),
-            f"{e.scope.label}, {'yes' if e.action is ConsentAction.GIVEN else 'you said stop'}. "
-            f"{e.method.label.capitalize()}, with wording version {e.wording_version}; "
-            f"written down by {e.recorded_by}.",
+            (
+                f"you said yes to {_YOUR_SCOPE[e.scope.value][1]}. "
+                if e.action is ConsentAction.GIVEN
+                else f"you asked us to stop {_YOUR_SCOPE[e.scope.value][2]}. "
+            )
+            + f"{how_words.get(e.method.value, 'You told us ' + e.method.label)}, and "
+            f"{e.recorded_by} wrote it down.",
         ]
         for e in events
     )
@@ -443,35 +552,62 @@ def member_record(
         with h.together():
             label = f"{long_date(_local_date(note.created_at))}"
             if note.restricted:
-                label += " (kept restricted: not used, only kept)"
+                label += " (you asked us to stop: kept aside, not used)"
             h.para(label, style="item")
-            h.para(bold("In your words: "), note.member_words)
+            h.para(bold("In your words: "), theirs(note.member_words))
             if note.what_helped:
-                h.para(bold("What helped: "), note.what_helped)
+                h.para(bold("What helped: "), theirs(note.what_helped))
             if note.to_remember:
-                h.para(bold("To remember: "), note.to_remember)
+                h.para(bold("To remember: "), theirs(note.to_remember))
             if note.facilitator_words:
-                h.para(bold("What the facilitator wrote: "), note.facilitator_words)
+                h.para(bold("What the facilitator wrote: "), theirs(note.facilitator_words))
 
-    h.heading("Sessions you were named at")
+    h.heading("Sessions where your name is on the list")
     if attended:
         h.table(["Date", "Group"], [[long_date(d), g] for d, g in attended], widths=[0.35, 0.65])
     else:
-        h.para("You are not named at any session.", style="muted")
+        h.para("Your name is not on the list of any session.", style="muted")
 
-    h.heading("Strategies with your name beside them")
+    h.heading("Ideas shared with your name beside them")
     if not mine:
         h.para("None.", style="muted")
     for strategy in mine:
         with h.together():
-            h.para(strategy.title, style="item")
+            h.para(theirs(strategy.title), style="item")
             if strategy.description:
-                h.para(strategy.description)
+                h.para(theirs(strategy.description))
 
-    h.heading("Your contact details")
+    h.heading("How we can reach you")
     if not contacts:
-        h.para("None are kept.", style="muted")
+        h.para("We keep no contact details for you.", style="muted")
     for contact in contacts:
-        extra = " (kept restricted: not used, only kept)" if contact.restricted else ""
+        extra = " (you asked us to stop: kept aside, not used)" if contact.restricted else ""
         h.bullets([[bold(f"{contact.kind}: "), contact.value + extra]])
-    return h.to_pdf()
+    if replaced:
+        h.para(
+            f"Where these records named someone else, their name is printed as "
+            f"“{ANOTHER_MEMBER}” ({replaced} time{'s' if replaced != 1 else ''}): this "
+            "record is yours, their name is theirs.",
+            style="footnote",
+        )
+    return _finish(h, output)
+
+
+_YOUR_SCOPE = {  # what it is about, what you said yes to, what you asked us to stop
+    "attendance_by_name": (
+        "your name on the attendance list",
+        "your name on the attendance list",
+        "putting your name on the attendance list",
+    ),
+    "personal_notes": ("notes written with you", "notes written with you", "writing notes"),
+    "contact_details": (
+        "keeping your contact details",
+        "us keeping your contact details",
+        "keeping your contact details",
+    ),
+    "strategy_attribution": (
+        "your name beside ideas you share",
+        "your name beside ideas you share",
+        "putting your name beside ideas you share",
+    ),
+}

@@ -242,22 +242,27 @@ def _backup_without(store: Store, members: list[str], blob: bytes) -> bytes | No
 
 
 def mentions_of(store: Store, name: str) -> list[str]:
-    """Where a name still appears as a whole word in stored free text, in plain words."""
+    """Where a name still appears in stored free text, in plain words (found by the one name
+    finder, `voicesgroup.names`)."""
     from voicesgroup import models
 
-    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    from voicesgroup.names import find_member_names
+
+    def mentions(text: str) -> bool:
+        return bool(find_member_names(text, [name]))
+
     found = []
     for session in store._all(models.Session):
         texts = [*session.themes, *session.follow_ups]
         if session.debrief:
             texts += session.debrief.answers.values()
-        if any(pattern.search(text) for text in texts):
+        if any(mentions(text) for text in texts):
             found.append(f"the session of {dates.date(session.date)}")
     for note in store._all(models.Note):
         fields = (note.member_words, note.what_helped, note.to_remember, note.facilitator_words)
-        if any(pattern.search(text) for text in fields):
+        if any(mentions(text) for text in fields):
             found.append(f"a note written on {dates.date(note.created_at)}")
     for strategy in store._all(models.CopingStrategy):
-        if pattern.search(strategy.title) or pattern.search(strategy.description):
+        if mentions(strategy.title) or mentions(strategy.description):
             found.append(f"the strategy {strategy.title!r}")
     return found

@@ -586,9 +586,12 @@ class Store:
         return self._where(models.Session, status=SessionStatus.IN_PROGRESS.value)
 
     def save_session(self, session: Session) -> None:
-        """Save a session; every named attendee must consent to attendance by name."""
+        """Save a session; every named attendee must consent to attendance by name, and
+        have done so on the session's date."""
         for member_id in session.named_member_ids:
-            self.require_consent(member_id, ConsentScope.ATTENDANCE_BY_NAME)
+            consent.require_named_attendance(
+                self.consent_events(member_id), self.member(member_id), session.date
+            )
         self._put(session)
 
     # -- notes and contact details ---------------------------------------------------------
