@@ -296,34 +296,21 @@ def count(
     )
 
 
-def _name_finder_hit(texts: Sequence[str], member_names: Sequence[str]) -> bool:
-    """Whether any of `texts` holds a member's name: the evaluation's one call of the
-    project's name finder (whole words, any case, any accents)."""
-    from voicesgroup.handouts.names import find_name
-
-    return find_name(texts, member_names) is not None
-
-
 def texts_holding_names(texts: Sequence[str], member_names: Sequence[str]) -> set[int]:
-    """The indexes of the `texts` that hold a member's name.
+    """The indexes of the `texts` that hold a member's name: the evaluation's one call of the
+    project's name finder (`voicesgroup.names`). A name that is also an everyday word counts
+    when written with a capital ("Will's new flat") and is read as the word when written
+    small ("I will keep going"): a report leaves nobody to ask."""
+    from voicesgroup.names import find_member_names
 
-    The texts are asked about together and only a group with a hit is split, so a year of
-    themes with no names in them costs one pass of the name finder, not one per theme.
-    """
-    found: set[int] = set()
+    names = list(member_names)
 
-    def search(low: int, high: int) -> None:
-        if low >= high or not _name_finder_hit(texts[low:high], member_names):
-            return
-        if high - low == 1:
-            found.add(low)
-            return
-        middle = (low + high) // 2
-        search(low, middle)
-        search(middle, high)
+    def named(text: str) -> bool:
+        return any(
+            match.certain or match.found[:1].isupper() for match in find_member_names(text, names)
+        )
 
-    search(0, len(texts))
-    return found
+    return {i for i, text in enumerate(texts) if named(text)}
 
 
 def _session_minutes(doc: dict, planned_minutes: int) -> int:

@@ -484,11 +484,16 @@ def take_break(store: Store, person: Facilitator, start: dt.date, end: dt.date) 
 
 
 def named_member(store: Store, texts: Iterable[str]) -> str | None:
-    """The first member's name found in `texts`, or None (the shared name finder)."""
-    from voicesgroup.handouts.names import find_name
+    """The first member's name found in `texts`, or None (the one name finder,
+    `voicesgroup.names`; a word that is only perhaps a name, "may" or "hope", is let through)."""
+    from voicesgroup.names import find_member_names, first_certain
 
-    hit = find_name(list(texts), [member.display_name for member in store.members()])
-    return hit.name if hit else None
+    members = store.members()
+    for text in texts:
+        hit = first_certain(find_member_names(text, members))
+        if hit is not None:
+            return hit.name
+    return None
 
 
 # -- supervision -----------------------------------------------------------------------------

@@ -11,17 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from voicesgroup.errors import VoicesGroupError
-
 if TYPE_CHECKING:
     from voicesgroup.evaluation import Report
     from voicesgroup.store import Store
 
 Format = Literal["pdf", "csv"]
-
-
-class ReportNotSaved(VoicesGroupError):
-    """The report file could not be written; nothing was left behind."""
 
 
 def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool = False) -> bytes:
@@ -43,20 +37,24 @@ def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool
 
 
 def write_report(
-    store: Store, report: Report, out: Path, fmt: Format, *, large_print: bool = False
+    store: Store,
+    report: Report,
+    out: Path,
+    fmt: Format,
+    *,
+    large_print: bool = False,
+    force: bool = False,
 ) -> Path:
-    """Make the report, write it to `out` and note it in the audit log; returns the path."""
-    out = Path(out).expanduser()
-    _refuse_data_paths(store.path, out)
-    blob = report_bytes(store, report, fmt, large_print=large_print)
-    from voicesgroup.storage import write_atomically
+    """Make the report, write it to `out` and note it in the audit log; returns the path.
 
-    try:
-        write_atomically(out, blob)
-    except OSError as error:
-        raise ReportNotSaved(
-            f"The report could not be saved as {out}: {error.strerror or error}. Nothing was saved."
-        ) from None
+    The one guarded writer (`voicesgroup.outputs`) refuses the data file, its lock and its
+    backups, and an existing file unless `force`; the audit entry follows the file on disk.
+    """
+    from voicesgroup.outputs import check_output, write_output
+
+    check_output(out, store.path, force=force)  # before the work, so a refusal costs nothing
+    blob = report_bytes(store, report, fmt, large_print=large_print)
+    path = write_output(out, blob, data_file=store.path, force=force)
     scope = f"group {report.group_name}" if report.group_name else "all groups"
     compared = ", with the year before" if report.previous else ""
     store.audit(
@@ -64,18 +62,4 @@ def write_report(
         f"evaluation {fmt.upper()}{' (large print)' if large_print and fmt == 'pdf' else ''}"
         f" for {scope}, {report.current.period.describe()}{compared}",
     )
-    return out
-
-
-def _refuse_data_paths(data: Path, out: Path) -> None:
-    resolved = out.resolve()
-    data = data.resolve()
-    protected = {data, data.with_name(f"{data.name}.lock")}
-    backups = data.with_name(f"{data.name}.backups")
-    if resolved in protected or resolved.parent == backups or resolved == backups:
-        raise ReportNotSaved(
-            f"{out} is the data file, its lock or one of its backups: choose another file name. "
-            "Nothing was saved."
-        )
-    if resolved.is_dir():
-        raise ReportNotSaved(f"{out} is a folder: give a file name. Nothing was saved.")
+    return path

@@ -67,7 +67,9 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     from voicesgroup.handouts._render import (
         HEADING,
         INK,
+        LARGE,
         MUTED,
+        SMALLER,
         SOFT,
         fonts_for,
         markup,
@@ -76,7 +78,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     )
 
     fonts = fonts_for(texts)
-    style = styles(large_print, fonts.key)
+    style = styles(LARGE if large_print else SMALLER[-1], fonts.key)
     current, previous = report.current, report.previous
     width = A4[0] - 36 * mm
 

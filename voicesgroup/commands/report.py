@@ -41,6 +41,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="put the same period a year before side by side",
     )
     parser.add_argument("--large-print", action="store_true", help="PDF text 16 pt or more")
+    parser.add_argument("--force", action="store_true", help="replace the file if it exists")
 
 
 def _day(text: str) -> dt.date:
@@ -65,7 +66,12 @@ def cmd_report(args: argparse.Namespace) -> int:
             compare_previous_year=args.compare_previous_year,
         )
         path = write_report(
-            store, made, Path(args.csv or args.out), fmt, large_print=args.large_print
+            store,
+            made,
+            Path(args.csv or args.out),
+            fmt,
+            large_print=args.large_print,
+            force=args.force,
         )
     print(f"Wrote {path}")
     return 0

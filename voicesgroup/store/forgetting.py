@@ -17,7 +17,6 @@ that still holds a forgotten member.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -245,7 +244,6 @@ def mentions_of(store: Store, name: str) -> list[str]:
     """Where a name still appears in stored free text, in plain words (found by the one name
     finder, `voicesgroup.names`)."""
     from voicesgroup import models
-
     from voicesgroup.names import find_member_names
 
     def mentions(text: str) -> bool:
