@@ -263,7 +263,7 @@ def instances(draw):
     return groups, facilitators, start, weeks, history
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_every_hard_rule_holds_on_random_instances(instance):
     groups, facilitators, start, weeks, history = instance
@@ -282,7 +282,7 @@ def shape(result: RotaResult) -> list[tuple]:
     return [(a.group_id, a.date, a.lead_id, a.co_id, a.reason) for a in result.assignments]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(instances(), st.randoms(use_true_random=False))
 def test_same_inputs_give_the_same_rota_whatever_their_order(instance, rnd):
     groups, facilitators, start, weeks, history = instance
@@ -458,9 +458,10 @@ def solve_exactly(groups, facilitators, start, weeks) -> tuple[int, int]:
     return most, round(solver.objective_value)
 
 
-# Seeds 0-9 as they come, plus five that once caught the generator out (a trainee and an
-# experienced partner both near a monthly limit, three groups on one day, and the like).
-EXACT_SEEDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 118, 138, 140, 380, 478]
+# Five seeds that once caught the generator out (a trainee and an experienced partner both
+# near a monthly limit, three groups on one day, and the like); every other class of instance
+# is compared with the exact optimum in test_rota_optimal.py.
+EXACT_SEEDS = [118, 138, 140, 380, 478]
 
 
 @pytest.mark.parametrize("seed", EXACT_SEEDS)
@@ -475,6 +476,7 @@ def test_spread_equals_the_optimum_on_realistic_instances(seed):
     assert result.spread == least_spread
 
 
+@pytest.mark.slow
 def test_spread_equals_the_optimum_on_the_benchmark_instance():
     groups, facilitators, start, weeks = big_instance()
     result = generate(groups, facilitators, start, weeks)  # its time: bench/bench_rota.py

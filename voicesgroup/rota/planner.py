@@ -80,6 +80,8 @@ _DAY_SEARCH_NODES = 5_000
 """Nodes the search for one day's most places may visit."""
 _DEEP_TRIES = 4
 """Sideways session rebuilds tried per session when nothing else improves the rota."""
+_EXACT_NODES = 8_000
+"""Nodes the last, exact search may visit when the rota is not yet proven best."""
 _MONTH_SEARCH_NODES = 12_000
 """Steps (nodes, and sessions looked at for bounds) one month's re-planning may take."""
 
@@ -334,6 +336,7 @@ class _Planner:
         self.work_limit = _WORK_LIMIT
         self._best: tuple[int, int] | None = None
         self.reached: set[int] = set()
+        self.proven = False
 
     # -- bookkeeping ---------------------------------------------------------------------
 
@@ -676,7 +679,125 @@ class _Planner:
             if not changed:
                 changed = self._deep_pass()
             if not changed:
+                break
+        if not self._settled():
+            self.exact()
+
+    def exact(self) -> bool:
+        """Branch and bound over every session's choices (each allowed pair, one person
+        alone, nobody), for a rota better than this one: more places filled, else a smaller
+        spread. Bounds: places by each day's exact best (monthly limits aside), spread by
+        each counted person's sessions so far and the days left to them. The search visits
+        at most `_EXACT_NODES` nodes (a count, so the answer never depends on machine speed);
+        when it finishes within them, the rota is the proven optimum. True when it improved.
+        """
+        size = len(self.sessions)
+        order = sorted(range(size), key=lambda s: (self.s_day[s], len(self.avail[s]), s))
+        options: list[list[tuple[int, ...]]] = []
+        for s in order:
+            rule = self.s_rule[s]
+            ok = self.pair_ok[rule]
+            people = self.avail[s]
+            found: list[tuple[int, ...]] = [
+                (a, b) for k, a in enumerate(people) for b in people[k + 1 :] if ok[a][b]
+            ]
+            found += [(a,) for a in people if self.alone_ok[rule][a]]
+            options.append(found)
+        days = [self.s_day[s] for s in order]
+        # rest[k]: most places sessions k... could add (each day exactly, limits aside).
+        rest = [0] * (size + 1)
+        k = size
+        while k > 0:
+            first = k - 1
+            while first > 0 and days[first - 1] == days[k - 1]:
+                first -= 1
+            for j in range(k - 1, first, -1):
+                rest[j] = rest[j + 1] + max((len(o) for o in options[j]), default=0)
+            rest[first] = _most_filled([[*o, ()] for o in options[first:k]]) + rest[k]
+            k = first
+        eligible = self.eligible
+        counted = set(eligible)
+        # For session k on: days person i could still be placed in k's month (cur), and the
+        # most places they could take in the months after it (later), limits included.
+        months = [self.s_month[s] for s in order]
+        cur = [[0] * (size + 1) for _ in range(self.n)]
+        later = [[0] * (size + 1) for _ in range(self.n)]
+        for i in range(self.n):
+            seen: set[int] = set()
+            done = 0
+            for j in range(size - 1, -1, -1):
+                if j + 1 < size and months[j + 1] != months[j]:
+                    done += min(len(seen), max(self.cap_left[i][months[j + 1]], 0))
+                    seen = set()
+                if i in self.avail_set[order[j]]:
+                    seen.add(days[j])
+                cur[i][j] = len(seen)
+                later[i][j] = done
+
+        def room(i: int, k: int) -> int:
+            if k == size:
+                return 0
+            month = months[k]
+            return min(cur[i][k], max(self.cap_left[i][month] - used[i][month], 0)) + later[i][k]
+
+        count = list(self.base)
+        used = [[0] * len(self.month_version) for _ in range(self.n)]
+        busy: set[tuple[int, int]] = set()
+        choice: list[tuple[int, ...]] = [()] * size
+        best_filled = sum(1 for pair in self.slot for i in pair if i >= 0)
+        best_spread = self.spread()
+        best: list[tuple[int, ...]] | None = None
+        budget = _EXACT_NODES
+
+        def spread_floor(k: int) -> int:
+            if not eligible:
+                return 0
+            high = max(count[i] for i in eligible)
+            low = min(count[i] + room(i, k) for i in eligible)
+            return max(0, high - low)
+
+        def search(k: int, filled: int) -> None:
+            nonlocal best, best_filled, best_spread, budget
+            budget -= 1
+            if budget <= 0:
                 return
+            most = filled + min(rest[k], sum(room(i, k) for i in range(self.n)))
+            if most < best_filled or (most == best_filled and spread_floor(k) >= best_spread):
+                return
+            if k == size:
+                spread = spread_floor(k)
+                best, best_filled, best_spread = list(choice), filled, spread
+                return
+            s = order[k]
+            day, month = self.s_day[s], self.s_month[s]
+            ranked = sorted(
+                options[k], key=lambda o: (-len(o), sum(count[i] for i in o if i in counted), o)
+            )
+            for option in [*ranked, ()]:
+                if any(
+                    (i, day) in busy or used[i][month] >= self.cap_left[i][month] for i in option
+                ):
+                    continue
+                for i in option:
+                    count[i] += 1
+                    used[i][month] += 1
+                    busy.add((i, day))
+                choice[k] = option
+                search(k + 1, filled + len(option))
+                for i in option:
+                    count[i] -= 1
+                    used[i][month] -= 1
+                    busy.discard((i, day))
+                if budget <= 0:
+                    return
+
+        search(0, 0)
+        self.proven = budget > 0
+        if best is None:
+            return False
+        for k, s in enumerate(order):
+            self._set_pair(s, best[k])
+        return True
 
     def _fill_months(self) -> bool:
         """Re-plan each month that has open places, if a search finds more places to fill.
