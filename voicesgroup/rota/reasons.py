@@ -83,6 +83,7 @@ class RotaIndex:
             pairs.sort()
         for seen in self.beside.values():
             seen.sort(key=lambda pair: (pair[0], str(pair[1])))
+        self._free: dict[dt.date, list[Facilitator]] = {}
 
     def before(self, fid: UUID, day: dt.date) -> int:
         """Sessions `fid` holds before `day`."""
@@ -114,10 +115,23 @@ class RotaIndex:
             month_others=self.month_others(person.id, item),
         )
 
-    def free(self, person: Facilitator, item: RotaAssignment) -> bool:
-        """Could `person` be put on `item`'s day at all (active, available, no session that
-        day, under their monthly limit)? Pairing aside."""
-        return not self.person_breaks(person, item)
+    def free_on(self, day: dt.date) -> list[Facilitator]:
+        """Active people with no session on `day` who could take one (available, under
+        their monthly limit): `rules.may_take`, asked once per day."""
+        found = self._free.get(day)
+        if found is None:
+            found = [
+                f
+                for f in self.order
+                if rules.may_take(
+                    f,
+                    day,
+                    busy=(f.id, day) in self.on_day,
+                    month_others=self.in_month.get((f.id, day.year, day.month), 0),
+                )
+            ]
+            self._free[day] = found
+        return found
 
 
 def _date(day: dt.date, near: dt.date) -> str:
@@ -171,11 +185,7 @@ def _load_words(item: RotaAssignment, present: list[Facilitator], index: RotaInd
     counts = [(p, index.before(p.id, item.date)) for p in present]
     words = ", ".join(f"{p.display_name} {_sessions(n)}" for p, n in counts)
     text = f"Before this: {words}"
-    others = [
-        index.before(f.id, item.date)
-        for f in index.order
-        if f.id not in {p.id for p in present} and index.free(f, item)
-    ]
+    others = [index.before(f.id, item.date) for f in index.free_on(item.date)]
     fewest = [p.display_name for p, n in counts if all(n <= m for m in others)]
     if not others:
         text += "; nobody else was free that day"

@@ -73,6 +73,17 @@ def inactive(person: Facilitator) -> Break | None:
     return Break("inactive", f"{person.display_name} is not facilitating at the moment.")
 
 
+def may_take(person: Facilitator, day: dt.date, *, busy: bool, month_others: int) -> bool:
+    """True when none of `person_breaks` applies (the same rules, without the sentences)."""
+    limit = person.max_per_month
+    return (
+        person.active
+        and not busy
+        and (limit is None or month_others < limit)
+        and person.available_on(day)
+    )
+
+
 def unavailable(person: Facilitator, day: dt.date) -> Break | None:
     """The weekday rule, then dates off."""
     if day.weekday() in person.unavailable_weekdays:
