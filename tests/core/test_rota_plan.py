@@ -382,3 +382,86 @@ def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     path = tmp_path_factory.mktemp("demo-no-rota") / "demo.json"
     write_demo_file(path, today=DEMO_TODAY, with_rota=False)
     return path.read_bytes()
+
+
+# -- reasons stay true as the rota changes ----------------------------------------------------
+
+
+def test_after_cover_the_reason_explains_the_new_pair_and_later_reasons_follow(
+    store: Store,
+) -> None:
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    marcia = person(store, "Marcia")
+    rota_service.generate_rota(store, GenerateRequest(voices.id, TUESDAY, 3), publish=True)
+    first = min(store.rota(), key=lambda a: a.date)
+    leaving = first.lead_id
+    names = {p.id: p.display_name for p in (rosa, tomasz, marcia)}
+    cover = next(
+        s for s in rota_service.cover_suggestions(store, first.id, leaving) if s.role == "lead"
+    )
+
+    changed = rota_service.apply_cover(store, first.id, leaving, cover)
+
+    assert changed.reason.startswith(f"{cover.name} leads")
+    assert names[leaving] not in changed.reason.split(".")[0]
+    assert f"{names[changed.co_id]}" in changed.reason
+    # Later sessions count sessions before them on the rota as it now stands.
+    for item in store.rota():
+        for fid in (item.lead_id, item.co_id):
+            if fid is None:
+                continue
+            before = sum(
+                1
+                for other in store.rota()
+                if other.date < item.date and fid in (other.lead_id, other.co_id)
+            )
+            assert f"{names[fid]} {before} session" in item.reason, item.reason
+
+
+def test_after_a_place_is_left_open_the_reason_names_who_could_take_it(store: Store) -> None:
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    person(store, "Marcia", unavailable_weekdays=[1])
+    item = placed(store, voices, TUESDAY, rosa, tomasz)
+    changed = rota_service.leave_open(store, item.id, tomasz.id)
+    assert "Co-facilitator place open: Tomasz could take it." in changed.reason
+    assert "Marcia is not available on Tuesdays." in changed.reason
+
+
+def test_a_swap_of_roles_rewrites_the_reason(store: Store) -> None:
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    item = placed(store, voices, TUESDAY, rosa, tomasz)
+    changed = rota_service.swap_roles(store, item.id)
+    assert changed.reason.startswith("Tomasz leads")
+
+
+def test_published_sessions_count_for_rotation_when_planning_around_them(store: Store) -> None:
+    voices = group(store, "Tuesday Voices")
+    cy, dara = person(store, "Cy"), person(store, "Dara")
+    placed(store, voices, TUESDAY + dt.timedelta(days=7), cy, dara)
+    outcome = rota_service.generate_rota(store, GenerateRequest(None, TUESDAY, 3))
+    leads = {a.date: a.lead_id for a in store.rota()}
+    assert outcome.kept_published == 1 and len(outcome.added) == 2
+    assert leads[TUESDAY + dt.timedelta(days=14)] == dara.id, "Dara has not led; Cy led last"
+
+
+def test_planning_weeks_already_published_names_them_and_the_first_open_date(
+    store: Store,
+) -> None:
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    for week in range(2):
+        placed(store, voices, TUESDAY + dt.timedelta(weeks=week), rosa, tomasz)
+    before = store.rota()
+    with pytest.raises(rota_service.AlreadyPublished) as refused:
+        rota_service.generate_rota(store, GenerateRequest(None, TUESDAY, 2))
+    assert str(refused.value) == (
+        "Nothing to plan: every session for all groups from Tue 1 Dec 2026 to Mon 14 Dec 2026 "
+        "is already published (Tue 1 Dec, Tue 8 Dec). The first date without a published "
+        "session is Tue 15 Dec 2026."
+    )
+    assert refused.value.first_open == dt.date(2026, 12, 15)
+    assert store.rota() == before, "nothing changed"
+    assert rota_service.first_open_date(store, voices.id, TUESDAY) == dt.date(2026, 12, 15)
