@@ -1,33 +1,25 @@
-"""Facilitator rotas: plan who leads and who co-facilitates each session, fairly.
+"""The rota planner: who leads and who co-facilitates each session, fairly.
 
-Everything here is a pure function of its arguments: no files, no clock, no randomness.
+Everything here is a pure function of its arguments: no files, no clock, no randomness. The
+hard rules are `rules`' (each written there once); the planner asks them once per pair of
+people and never breaks one. Sessions in `keep` (the published ones inside the planned weeks)
+are fixed inputs: never planned again, and they count for days, monthly limits, the spread
+and lead rotation; `history` (the rest of the rota) counts for days, limits and rotation.
 
-The rules the generator never breaks (the *hard* rules):
-
-- a facilitator is placed only when `active` and `available_on` that day (unavailable
-  weekdays, dates off), and never on a day they already hold a session in `history`;
-- nobody holds two sessions on the same day, across all groups;
-- nobody exceeds `max_per_month` sessions in a calendar month (sessions in `history` in the
-  same month count too);
-- someone in training never leads and is always paired with an experienced lead;
-- where `group.women_facilitator_rule` is set, at least one of the people on the session is a
-  woman (`is_woman is True`), including when only one place could be filled;
-- two people where either `avoids` the other are never paired. *Avoid is hard*: if the only
-  way to fill a place is to pair them, the place stays open and the reason says so.
-
-A session is filled as fully as the hard rules allow. Within that, as far as possible (the
-*soft* rules): session counts are balanced, the lead role goes to whoever led least recently
-(history counts), pairs vary rather than repeat, and `prefers` is honoured when all else is
-equal. The result is deterministic: the order of the inputs does not matter, and ties are
-broken by name, then id.
+The objective, in order: (1) the most places filled; (2) the smallest spread; (3) the lead
+goes to whoever led least recently, kept and earlier sessions included; (4) pairs vary (a
+trainee's experienced partner changes across leads and kinds of group) and requests to work
+together are met. (3) and (4) are decided after (1) and (2), never at their cost. Ties are
+broken by name, then id, so the same data give the same rota whatever their order.
 
 **Spread, and who counts for it.** `RotaResult.spread` is the most sessions any *eligible*
-facilitator has minus the fewest (counting those with none). A facilitator is eligible when,
+facilitator has in the planned weeks (kept sessions included) minus the fewest (counting those
+with none). A facilitator is eligible when they hold a kept session in those weeks, or when,
 taking each planned session on its own, there is at least one session they could fill under
-the hard rules: active, available that day, a monthly limit above zero, and a rule-abiding
+the hard rules: active, available that day, room left in the month, and a rule-abiding
 partner available that day (or able to take the session alone: not in training, and a woman
-where the group asks for one). People with dates off or monthly limits are eligible and are
-counted, so "as even as possible" means: the smallest spread any rota keeping the same hard
+where the group asks for one). People with no availability in the planned weeks are not
+counted; people with dates off or monthly limits are eligible and are counted, so "as even as possible" means: the smallest spread any rota keeping the same hard
 rules and filling as many places can have. The tests check the generator reaches exactly that
 optimum, against the CP-SAT solver, on realistic inputs. `RotaResult.spread_bound` is a proven
 lower bound; when it equals the spread, the rota is provably as even as it can be.
@@ -46,7 +38,9 @@ a wider search follows: chains may swap a partner between sessions on the way; m
 open places are re-planned by a bounded exact search; sessions are rebuilt with a new pair,
 also "sideways" followed by transfers. It stops at the lower bound, when nothing improves,
 or after a fixed number of steps (not a clock, so the result never depends on machine speed).
-Roles are chosen last, in date order, and every assignment gets a one-line reason.
+If the rota is still not proven best (places open, or the spread above its bound), a branch
+and bound over every session's choices looks for a better one within a fixed number of nodes
+(`exact`). Roles are chosen last, in date order; `reasons` then explains each session.
 """
 
 from __future__ import annotations
