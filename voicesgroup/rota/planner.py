@@ -19,7 +19,8 @@ taking each planned session on its own, there is at least one session they could
 the hard rules: active, available that day, room left in the month, and a rule-abiding
 partner available that day (or able to take the session alone: not in training, and a woman
 where the group asks for one). People with no availability in the planned weeks are not
-counted; people with dates off or monthly limits are eligible and are counted, so "as even as possible" means: the smallest spread any rota keeping the same hard
+counted; people with dates off or monthly limits are eligible and are counted, so "as even as
+possible" means: the smallest spread any rota keeping the same hard
 rules and filling as many places can have. The tests check the generator reaches exactly that
 optimum, against the CP-SAT solver, on realistic inputs. `RotaResult.spread_bound` is a proven
 lower bound; when it equals the spread, the rota is provably as even as it can be.
