@@ -218,13 +218,12 @@ class RotaScreen(Screen[None]):
         self._ask_what_to_plan(None)
 
     def _ask_what_to_plan(self, start: dt.date | None) -> None:
-        """The plan dialog, starting from `start` or the first meeting from today that has
-        no published session yet."""
+        """The plan dialog, starting from `start`, or today unless the meetings from today
+        are already published (then the first that is not)."""
         from screens.dialogs.generate_rota_dialog import GenerateRotaDialog
 
-        today = self.app.today()
         if start is None:
-            start = rota_service.first_open_date(self.app.store, self.group_id, today) or today
+            start = rota_service.plan_start(self.app.store, self.group_id, self.app.today())
         self.app.push_screen(GenerateRotaDialog(group_id=self.group_id, start=start), self._plan)
 
     def _plan(self, request: GenerateRequest | None) -> None:

@@ -465,3 +465,12 @@ def test_planning_weeks_already_published_names_them_and_the_first_open_date(
     assert refused.value.first_open == dt.date(2026, 12, 15)
     assert store.rota() == before, "nothing changed"
     assert rota_service.first_open_date(store, voices.id, TUESDAY) == dt.date(2026, 12, 15)
+
+
+def test_planning_starts_today_unless_the_next_meetings_are_published(store: Store) -> None:
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    monday = TUESDAY - dt.timedelta(days=1)
+    assert rota_service.plan_start(store, None, monday) == monday
+    placed(store, voices, TUESDAY, rosa, tomasz)
+    assert rota_service.plan_start(store, None, monday) == TUESDAY + dt.timedelta(days=7)

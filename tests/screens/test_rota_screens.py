@@ -299,7 +299,8 @@ async def test_review_names_gaps_and_rule_breaks(make_app) -> None:
         breaks = text_of(app, "#review-breaks")
         assert gaps.startswith("Gaps (1)") and "Gap: " in gaps and "has no lead" in gaps
         assert (
-            breaks.startswith("Rules broken (") and f"{lead.display_name} not available" in breaks
+            breaks.startswith("Rules broken (")
+            and f"{lead.display_name} is not available" in breaks
         )
         assert app.screen.query_one("#review-gaps").has_class("-found")
         await pilot.press("escape")

@@ -221,6 +221,20 @@ def first_open_date(
     return None
 
 
+def plan_start(store: Store, group_id: UUID | None, today: dt.date) -> dt.date:
+    """Where planning starts by default: today, unless the meetings from today are already
+    published, then the first meeting that is not."""
+    groups = store.groups() if group_id is None else [store.group(group_id)]
+    published = {
+        (item.group_id, item.date) for item in store.rota() if item.status is RotaStatus.PUBLISHED
+    }
+    for session in rota.sessions_for(groups, today, rota.MAX_WEEKS):
+        if (session.group_id, session.date) in published:
+            return first_open_date(store, group_id, today) or today
+        return today
+    return today
+
+
 def prepare_generation(store: Store, request: GenerateRequest) -> PreparedGeneration:
     """Read the groups, facilitators and kept rota for `request` (nothing is changed yet).
 
