@@ -263,7 +263,7 @@ def instances(draw):
     return groups, facilitators, start, weeks, history
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_every_hard_rule_holds_on_random_instances(instance):
     groups, facilitators, start, weeks, history = instance
@@ -282,7 +282,7 @@ def shape(result: RotaResult) -> list[tuple]:
     return [(a.group_id, a.date, a.lead_id, a.co_id, a.reason) for a in result.assignments]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(instances(), st.randoms(use_true_random=False))
 def test_same_inputs_give_the_same_rota_whatever_their_order(instance, rnd):
     groups, facilitators, start, weeks, history = instance

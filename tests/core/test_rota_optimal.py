@@ -474,3 +474,35 @@ def test_published_sessions_count_for_lead_rotation():
     )
     assert "Together once before" in planned.reason
     assert result.leads == {cy.id: 1, dara.id: 1}
+
+
+def test_a_trainees_experienced_partner_varies_and_the_reason_says_so():
+    ids = [UUID(int=k) for k in range(1, 5)]
+    trainee = Facilitator(id=ids[0], display_name="Bryn", training=T)
+    leads = [
+        Facilitator(id=i, display_name=n, training=E)
+        for i, n in zip(ids[1:], ["Ana", "Cy", "Jon"], strict=True)
+    ]
+    voices = Group(
+        id=UUID(int=1000),
+        name="Voices",
+        variant=Variant.HEARING_VOICES,
+        pattern=MeetingPattern(weekday=1),
+    )
+    beliefs = Group(
+        id=UUID(int=1001),
+        name="Beliefs",
+        variant=Variant.PARANOIA_BELIEFS,
+        pattern=MeetingPattern(weekday=3),
+    )
+    result = generate([voices, beliefs], [trainee, *leads], START, 6)
+    with_bryn = [a for a in result.assignments if trainee.id in on(a)]
+    partners = [next(i for i in on(a) if i != trainee.id) for a in with_bryn]
+    assert len(set(partners)) == 3, "every experienced lead works beside Bryn"
+    first_with = {}
+    for a, partner in zip(with_bryn, partners, strict=True):
+        if partner not in first_with:
+            first_with[partner] = a
+            assert "Bryn, in training, has not worked beside" in a.reason, a.reason
+        else:
+            assert "Bryn, in training, has worked beside" in a.reason, a.reason

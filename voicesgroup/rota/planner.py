@@ -395,9 +395,13 @@ class _Planner:
         """A first rota, in date order: the free person with the fewest sessions so far (then
         the least recent, then name) and the partner who keeps counts even and pairs new."""
         last = [-1] * self.n
+        kinds: dict[tuple[int, int, str], int] = {}
+        """Sessions a pair ran together per kind of group: a trainee's experienced partner
+        varies across leads and across kinds of group."""
         for day, todays in enumerate(self.by_day):
             for s in sorted(todays, key=lambda s: (len(self.avail[s]), s)):
                 month = self.s_month[s]
+                kind = self.group_by_id[self.sessions[s].group_id].variant.value
                 free = [
                     i
                     for i in self.avail[s]
@@ -416,6 +420,7 @@ class _Planner:
                         key = (
                             self.count[other],
                             self.pair_times[first][other],
+                            kinds.get((first, other, kind), 0),
                             not self.prefer[first][other],
                             last[other],
                             other,
@@ -435,6 +440,8 @@ class _Planner:
                     a, b = chosen
                     self.pair_times[a][b] += 1
                     self.pair_times[b][a] += 1
+                    kinds[a, b, kind] = kinds.get((a, b, kind), 0) + 1
+                    kinds[b, a, kind] = kinds.get((b, a, kind), 0) + 1
 
     # -- augmenting paths ----------------------------------------------------------------
 
