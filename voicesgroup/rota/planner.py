@@ -121,10 +121,6 @@ def _day(day: dt.date) -> str:
     return house_dates.date(day)
 
 
-def _name(facilitator: Facilitator) -> str:
-    return facilitator.display_name
-
-
 def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
     return (facilitator.display_name.casefold(), facilitator.display_name, str(facilitator.id))
 
