@@ -439,7 +439,6 @@ def solve_exactly(groups, facilitators, start, weeks) -> tuple[int, int]:
         return m, filled, per_person
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 30
     solver.parameters.num_workers = 2
     m, filled, _ = model()
     m.maximize(filled)
