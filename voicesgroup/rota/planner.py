@@ -1170,7 +1170,7 @@ class _Planner:
         counts = [self.count[i] for i in self.eligible]
         return max(counts) - min(counts)
 
-    def build(self, history: Sequence[RotaAssignment]) -> RotaResult:
+    def build(self, history: Sequence[RotaAssignment], *, explain: bool = True) -> RotaResult:
         """The rota: roles chosen in date order (whoever led least recently leads, kept
         sessions included), then a reason for each session, true of the whole rota."""
         facs = self.facs
@@ -1215,10 +1215,11 @@ class _Planner:
                     led_today.append(lead)
             for i in led_today:
                 last_led[i] = date
-        whole = [*history, *self.keep, *assignments]
-        groups = list(self.group_by_id.values())
-        found = reasons.explain_all(whole, self.all_facs, groups, [a.id for a in assignments])
-        assignments = [a.model_copy(update={"reason": found[a.id]}) for a in assignments]
+        if explain:
+            whole = [*history, *self.keep, *assignments]
+            groups = list(self.group_by_id.values())
+            found = reasons.explain_all(whole, self.all_facs, groups, [a.id for a in assignments])
+            assignments = [a.model_copy(update={"reason": found[a.id]}) for a in assignments]
         return RotaResult(
             assignments=assignments,
             open_sessions=[a for a in assignments if a.is_open],
@@ -1254,6 +1255,8 @@ def generate(
     weeks: int,
     history: Sequence[RotaAssignment] = (),
     keep: Sequence[RotaAssignment] = (),
+    *,
+    explain: bool = True,
 ) -> RotaResult:
     """A draft rota for `weeks` weeks from `start`: every hard rule kept, counts balanced.
 
@@ -1295,4 +1298,4 @@ def generate(
         )
     planner.greedy()
     planner.improve()
-    return planner.build(history)
+    return planner.build(history, explain=explain)

@@ -303,6 +303,7 @@ def plan_generation(prepared: PreparedGeneration) -> rota.RotaResult:
         request.weeks,
         prepared.history,
         keep=prepared.keep,
+        explain=False,  # apply_generation works out every reason on the saved rota
     )
 
 
