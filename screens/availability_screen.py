@@ -25,7 +25,7 @@ from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.models import DateRange, Facilitator
-from voicesgroup.rota_plan import day_words, parse_date
+from voicesgroup.rota.service import day_words, parse_date
 
 
 class AvailabilityScreen(Screen[None]):

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from voicesgroup.models import Facilitator
-from voicesgroup.rota_plan import availability_words
+from voicesgroup.rota.service import availability_words
 
 
 class FacilitatorsScreen(Screen[None]):

@@ -14,9 +14,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from voicesgroup import rota_plan
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import Review
+from voicesgroup.rota import service as rota_service
 
 ALL_GROUPS = "all"
 
@@ -54,7 +54,7 @@ class RotaReviewScreen(Screen[None]):
         groups = self.app.store.groups()
         values = [str(g.id) for g in groups]
         chosen = str(self.group_id) if str(self.group_id) in values else ALL_GROUPS
-        span = rota_plan.rota_span(self.app.store, self.group_id)
+        span = rota_service.rota_span(self.app.store, self.group_id)
         yield Header()
         with Vertical(classes="list-screen", id="review"):
             with Horizontal(id="review-bar"):
@@ -103,7 +103,7 @@ class RotaReviewScreen(Screen[None]):
         found: list[dt.date | None] = []
         for box_id, what in (("#review-from", "start date"), ("#review-to", "end date")):
             text = self.query_one(box_id, Input).value
-            found.append(rota_plan.parse_date(text, what) if text.strip() else None)
+            found.append(rota_service.parse_date(text, what) if text.strip() else None)
         return found[0], found[1]
 
     @on(Select.Changed, "#review-group")
@@ -124,7 +124,7 @@ class RotaReviewScreen(Screen[None]):
 
     def action_whole_rota(self) -> None:
         """Show every date on the rota."""
-        span = rota_plan.rota_span(self.app.store, self.group_id)
+        span = rota_service.rota_span(self.app.store, self.group_id)
         self.query_one("#review-from", Input).value = span[0].isoformat() if span else ""
         self.query_one("#review-to", Input).value = span[1].isoformat() if span else ""
         self.refresh_data()
@@ -140,7 +140,7 @@ class RotaReviewScreen(Screen[None]):
         """Review the stored rota for the chosen group and period."""
         try:
             start, end = self._period()
-            review = rota_plan.review_rota(
+            review = rota_service.review_rota(
                 self.app.store,
                 group_id=self.group_id,
                 start=start,

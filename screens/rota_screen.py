@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -14,10 +15,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
-from voicesgroup import rota_plan
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import RotaResult
-from voicesgroup.rota_plan import GenerateRequest, PreparedGeneration, RotaLine
+from voicesgroup.rota import service as rota_service
+from voicesgroup.rota.service import GenerateRequest, PreparedGeneration, RotaLine
 
 ALL_GROUPS = "all"
 
@@ -127,11 +128,11 @@ class RotaScreen(Screen[None]):
         """Read the rota again and keep the cursor on the same session (or on today's)."""
         table = self.query_one("#rota-table", DataTable)
         keep = select or (self.selected.id if self.selected and not first else None)
-        self.lines = rota_plan.rota_lines(self.app.store, self.group_id)
+        self.lines = rota_service.rota_lines(self.app.store, self.group_id)
         table.clear()
         for line in self.lines:
             table.add_row(
-                rota_plan.short_day(line.date),
+                rota_service.short_day(line.date),
                 line.group,
                 line.lead or "(open)",
                 line.co or "(open)",
@@ -183,7 +184,7 @@ class RotaScreen(Screen[None]):
             detail.update("")
             return
         text = Text()
-        text.append(f"{rota_plan.day_words(line.date)} · {line.group} · {line.status}", "bold")
+        text.append(f"{rota_service.day_words(line.date)} · {line.group} · {line.status}", "bold")
         text.append(f"\nWhy: {line.reason or 'chosen by hand'}")
         for change in line.assignment.history[-3:]:
             text.append(f"\n{change.on:%d %b}: {change.what}")
@@ -211,20 +212,30 @@ class RotaScreen(Screen[None]):
 
     def action_generate(self) -> None:
         """Ask what to plan, then plan it in a worker."""
-        from screens.dialogs.generate_rota_dialog import GenerateRotaDialog
-
         if self._planning:
             self.notify("Still planning the last rota…")
             return
-        self.app.push_screen(
-            GenerateRotaDialog(group_id=self.group_id, start=self.app.today()), self._plan
-        )
+        self._ask_what_to_plan(None)
+
+    def _ask_what_to_plan(self, start: dt.date | None) -> None:
+        """The plan dialog, starting from `start`, or today unless the meetings from today
+        are already published (then the first that is not)."""
+        from screens.dialogs.generate_rota_dialog import GenerateRotaDialog
+
+        if start is None:
+            start = rota_service.plan_start(self.app.store, self.group_id, self.app.today())
+        self.app.push_screen(GenerateRotaDialog(group_id=self.group_id, start=start), self._plan)
 
     def _plan(self, request: GenerateRequest | None) -> None:
         if request is None:
             return
         try:
-            prepared = rota_plan.prepare_generation(self.app.store, request)
+            prepared = rota_service.prepare_generation(self.app.store, request)
+        except rota_service.AlreadyPublished as error:
+            self.notify(str(error), title="Nothing to plan", severity="warning", timeout=10)
+            if error.first_open is not None:
+                self._ask_what_to_plan(error.first_open)
+            return
         except VoicesGroupError as error:
             self.notify(str(error), title="No rota planned", severity="warning", timeout=8)
             return
@@ -235,7 +246,7 @@ class RotaScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="rota-plan")
     def _run_planner(self, prepared: PreparedGeneration) -> None:
         try:
-            result = rota_plan.plan_generation(prepared)
+            result = rota_service.plan_generation(prepared)
         except VoicesGroupError as error:
             self.post_message(self.PlanFailed(str(error)))
         except Exception as error:  # never a crash: say what happened instead
@@ -249,7 +260,9 @@ class RotaScreen(Screen[None]):
 
         def save() -> None:
             nonlocal outcome
-            outcome = rota_plan.apply_generation(self.app.store, message.prepared, message.result)
+            outcome = rota_service.apply_generation(
+                self.app.store, message.prepared, message.result
+            )
 
         if self.app.attempt(save) and outcome is not None:
             self.notify(outcome.summary(), title="Rota planned", timeout=10)
@@ -289,7 +302,7 @@ class RotaScreen(Screen[None]):
 
             def change() -> None:
                 nonlocal published
-                published = rota_plan.publish(self.app.store, drafts)
+                published = rota_service.publish(self.app.store, drafts)
 
             if self.app.attempt(change):
                 self.notify(f"Published {published} session{'s' if published != 1 else ''}.")
@@ -313,7 +326,7 @@ class RotaScreen(Screen[None]):
         if line is None:
             return
         self._change(
-            lambda: rota_plan.swap_roles(self.app.store, line.id),
+            lambda: rota_service.swap_roles(self.app.store, line.id),
             f"{line.co or 'Nobody'} now leads; {line.lead or 'nobody'} co-facilitates.",
         )
 
@@ -332,7 +345,7 @@ class RotaScreen(Screen[None]):
             if choice is None:
                 return
             self._change(
-                lambda: rota_plan.swap_people(
+                lambda: rota_service.swap_people(
                     self.app.store,
                     line.id,
                     choice.person_id,
@@ -360,13 +373,13 @@ class RotaScreen(Screen[None]):
                 return
             if choice.cover is None:
                 self._change(
-                    lambda: rota_plan.leave_open(self.app.store, line.id, choice.leaving_id),
+                    lambda: rota_service.leave_open(self.app.store, line.id, choice.leaving_id),
                     "The place is open; it shows as a gap in the review.",
                 )
                 return
             cover = choice.cover
             self._change(
-                lambda: rota_plan.apply_cover(self.app.store, line.id, choice.leaving_id, cover),
+                lambda: rota_service.apply_cover(self.app.store, line.id, choice.leaving_id, cover),
                 f"{cover.name} covers; the change is kept in the session's history.",
             )
 

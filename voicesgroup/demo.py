@@ -306,7 +306,7 @@ def _demo_sessions(
 
 def _demo_rota(store: Store, today: dt.date) -> None:
     """A published rota from three months back to two months ahead."""
-    from voicesgroup.rota_plan import GenerateRequest, generate_rota
+    from voicesgroup.rota.service import GenerateRequest, generate_rota
 
     start = today - dt.timedelta(days=91)
     generate_rota(store, GenerateRequest(group_id=None, start=start, weeks=22), publish=True)

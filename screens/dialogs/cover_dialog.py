@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import CoverSuggestion
-from voicesgroup.rota_plan import RotaLine, cover_suggestions, day_words
+from voicesgroup.rota.service import RotaLine, cover_suggestions, day_words
 
 
 class CoverDialog(ModalScreen["CoverDialog.Choice | None"]):

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
 from voicesgroup.errors import VoicesGroupError
-from voicesgroup.rota_plan import DEFAULT_WEEKS, GenerateRequest, parse_date, parse_weeks
+from voicesgroup.rota.service import DEFAULT_WEEKS, GenerateRequest, parse_date, parse_weeks
 
 ALL_GROUPS = "all"
 

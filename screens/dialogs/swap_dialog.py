@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
-from voicesgroup.rota_plan import RotaLine, day_words, short_day
+from voicesgroup.rota.service import RotaLine, day_words, short_day
 
 NEAR = dt.timedelta(weeks=6)
 """Sessions offered to swap with: those within six weeks of this one."""

@@ -25,7 +25,7 @@ from voicesgroup.models import (
     TrainingStatus,
     Variant,
 )
-from voicesgroup.rota_plan import GenerateRequest, generate_rota
+from voicesgroup.rota.service import GenerateRequest, generate_rota
 from voicesgroup.store import Store
 
 TODAY = dt.date(2026, 12, 1)

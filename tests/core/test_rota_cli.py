@@ -234,3 +234,19 @@ def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     path = tmp_path_factory.mktemp("demo-no-rota") / "demo.json"
     write_demo_file(path, today=DEMO_TODAY, with_rota=False)
     return path.read_bytes()
+
+
+def test_planning_weeks_already_published_names_them_and_the_first_open_date(
+    capsys, demo_path: Path
+) -> None:
+    db = str(demo_path)
+    argv = ["--db", db, "rota", "generate", "--all", "--weeks", "2", "--from", START]
+    assert run(capsys, *argv, "--publish")[0] == 0
+    before = demo_path.read_bytes()
+    code, out, err = run(capsys, *argv)
+    assert code != 0 and out == ""
+    line = one_clear_line(err)
+    assert "Nothing to plan: every session for all groups from Tue 11 Mar 2025" in line
+    assert "is already published (" in line
+    assert "The first date without a published session is Tue 25 Mar 2025." in line
+    assert demo_path.read_bytes() == before, "nothing written"

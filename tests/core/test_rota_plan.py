@@ -9,7 +9,6 @@ from uuid import UUID
 import pytest
 
 from tests.core.conftest import DEMO_TODAY
-from voicesgroup import rota_plan
 from voicesgroup.demo import write_demo_file
 from voicesgroup.models import (
     DateRange,
@@ -24,7 +23,8 @@ from voicesgroup.models import (
     Variant,
 )
 from voicesgroup.rota import RotaInputError
-from voicesgroup.rota_plan import GenerateRequest, RotaChangeRefused
+from voicesgroup.rota import service as rota_service
+from voicesgroup.rota.service import GenerateRequest, RotaChangeRefused
 from voicesgroup.store import Store
 
 TUESDAY = dt.date(2026, 12, 1)
@@ -82,16 +82,20 @@ def people_on(store: Store, day: dt.date) -> list[UUID]:
 
 def test_regenerating_replaces_drafts_and_keeps_what_is_published(demo_store: Store) -> None:
     start = dt.date(2025, 3, 11)
-    rota_plan.generate_rota(demo_store, GenerateRequest(None, start, 8))
+    rota_service.generate_rota(demo_store, GenerateRequest(None, start, 8))
     first_week = [a for a in demo_store.rota() if a.date < start + dt.timedelta(days=7)]
-    assert rota_plan.publish(demo_store, [a.id for a in first_week]) == len(first_week) > 0
-    published = {a.id: a for a in demo_store.rota() if a.status is RotaStatus.PUBLISHED}
+    assert rota_service.publish(demo_store, [a.id for a in first_week]) == len(first_week) > 0
+
+    def fixed(a: RotaAssignment) -> tuple:
+        return (a.group_id, a.date, a.lead_id, a.co_id, a.status, a.history)
+
+    published = {a.id: fixed(a) for a in demo_store.rota() if a.status is RotaStatus.PUBLISHED}
     drafts_before = {a.id for a in demo_store.rota() if a.status is RotaStatus.DRAFT}
 
-    outcome = rota_plan.generate_rota(demo_store, GenerateRequest(None, start, 8))
+    outcome = rota_service.generate_rota(demo_store, GenerateRequest(None, start, 8))
 
     after = demo_store.rota()
-    assert {a.id: a for a in after if a.status is RotaStatus.PUBLISHED} == published
+    assert {a.id: fixed(a) for a in after if a.status is RotaStatus.PUBLISHED} == published
     assert not drafts_before & {a.id for a in after}, "old drafts are replaced"
     assert outcome.kept_published == len(published) and outcome.replaced == len(drafts_before)
     slots = [(a.group_id, a.date) for a in after]
@@ -111,10 +115,12 @@ def test_a_published_session_keeps_its_people_busy_that_day(store: Store) -> Non
     person(store, "Priya")
     kept = placed(store, voices, TUESDAY, rosa, tomasz)
 
-    rota_plan.generate_rota(store, GenerateRequest(None, TUESDAY, 1))
+    rota_service.generate_rota(store, GenerateRequest(None, TUESDAY, 1))
 
     items = store.rota()
-    assert len(items) == 2 and kept in items
+    assert len(items) == 2
+    still = next(a for a in items if a.id == kept.id)
+    assert (still.lead_id, still.co_id, still.status) == (kept.lead_id, kept.co_id, kept.status)
     beliefs_session = next(a for a in items if a.group_id == beliefs.id)
     assert {beliefs_session.lead_id, beliefs_session.co_id}.isdisjoint({rosa.id, tomasz.id})
 
@@ -124,10 +130,10 @@ def test_generating_one_group_leaves_the_others_alone(store: Store) -> None:
     group(store, "Thursday Beliefs", weekday=3)
     for name in ("Rosa", "Tomasz", "Marcia"):
         person(store, name)
-    rota_plan.generate_rota(store, GenerateRequest(None, TUESDAY, 2))
+    rota_service.generate_rota(store, GenerateRequest(None, TUESDAY, 2))
     others = {a.id for a in store.rota() if a.group_id != voices.id}
 
-    rota_plan.generate_rota(store, GenerateRequest(voices.id, TUESDAY, 2))
+    rota_service.generate_rota(store, GenerateRequest(voices.id, TUESDAY, 2))
 
     assert others <= {a.id for a in store.rota()}
     assert sum(a.group_id == voices.id for a in store.rota()) == 2
@@ -140,11 +146,11 @@ def test_a_session_nobody_can_take_is_open_with_the_reason(store: Store) -> None
     person(store, "Tomasz", dates_off=[DateRange(start=TUESDAY, end=TUESDAY)])
     person(store, "Marcia", training=TrainingStatus.TRAINED)
 
-    outcome = rota_plan.generate_rota(store, GenerateRequest(None, TUESDAY, 2))
+    outcome = rota_service.generate_rota(store, GenerateRequest(None, TUESDAY, 2))
 
     opened = next(a for a in outcome.open_sessions if a.date == TUESDAY)
     assert opened.is_open and opened.reason
-    line = next(line for line in rota_plan.rota_lines(store) if line.date == TUESDAY)
+    line = next(line for line in rota_service.rota_lines(store) if line.date == TUESDAY)
     assert line.status == "draft, open"
 
 
@@ -155,31 +161,31 @@ def test_impossible_weeks_are_refused(store: Store, weeks: int, words: str) -> N
     group(store, "Tuesday Voices")
     person(store, "Rosa")
     with pytest.raises(RotaInputError, match=words):
-        rota_plan.generate_rota(store, GenerateRequest(None, TUESDAY, weeks))
+        rota_service.generate_rota(store, GenerateRequest(None, TUESDAY, weeks))
 
 
 def test_no_facilitators_or_everyone_away_is_refused(store: Store) -> None:
     group(store, "Tuesday Voices")
     with pytest.raises(RotaInputError, match="no facilitators"):
-        rota_plan.generate_rota(store, GenerateRequest(None, TUESDAY, 4))
+        rota_service.generate_rota(store, GenerateRequest(None, TUESDAY, 4))
     person(store, "Rosa", unavailable_weekdays=[1])
     with pytest.raises(RotaInputError, match="away or unavailable"):
-        rota_plan.generate_rota(store, GenerateRequest(None, TUESDAY, 4))
+        rota_service.generate_rota(store, GenerateRequest(None, TUESDAY, 4))
     assert store.rota() == []
 
 
 @pytest.mark.parametrize("text", ["", "tomorrow", "2026-13-01", "01/12/2026"])
 def test_a_date_that_cannot_be_read_is_one_clear_sentence(text: str) -> None:
     with pytest.raises(RotaInputError, match="YYYY-MM-DD"):
-        rota_plan.parse_date(text)
+        rota_service.parse_date(text)
 
 
 def test_publishing_marks_drafts_and_notes_it(store: Store) -> None:
     voices = group(store, "Tuesday Voices")
     rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
     draft = placed(store, voices, TUESDAY, rosa, tomasz, RotaStatus.DRAFT)
-    assert rota_plan.publish(store, [draft.id]) == 1
-    assert rota_plan.publish(store, [draft.id]) == 0, "already published"
+    assert rota_service.publish(store, [draft.id]) == 1
+    assert rota_service.publish(store, [draft.id]) == 0, "already published"
     (item,) = store.rota()
     assert item.status is RotaStatus.PUBLISHED
     assert [change.what for change in item.history] == ["Published."]
@@ -192,7 +198,7 @@ def test_swapping_roles_is_kept_as_history(store: Store) -> None:
     voices = group(store, "Tuesday Voices")
     rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
     item = placed(store, voices, TUESDAY, rosa, tomasz)
-    changed = rota_plan.swap_roles(store, item.id)
+    changed = rota_service.swap_roles(store, item.id)
     assert (changed.lead_id, changed.co_id) == (tomasz.id, rosa.id)
     assert changed.history[-1].what == "Roles swapped: Tomasz leads, Rosa co-facilitates."
 
@@ -203,7 +209,7 @@ def test_someone_in_training_is_never_made_to_lead(store: Store) -> None:
     sol = person(store, "Sol", training=TrainingStatus.IN_TRAINING)
     item = placed(store, voices, TUESDAY, rosa, sol)
     with pytest.raises(RotaChangeRefused, match="Sol is in training, so cannot lead"):
-        rota_plan.swap_roles(store, item.id)
+        rota_service.swap_roles(store, item.id)
     assert store.rota() == [item]
 
 
@@ -218,10 +224,12 @@ def test_swapping_between_sessions_refuses_someone_twice_a_day(store: Store) -> 
     second = placed(store, voices, later, marcia, priya)
     placed(store, beliefs, later, rosa, niall)
 
-    with pytest.raises(RotaChangeRefused, match="Rosa is already on Tuesday Beliefs that day"):
-        rota_plan.swap_people(store, first.id, rosa.id, second.id, marcia.id)
+    with pytest.raises(
+        RotaChangeRefused, match="Rosa is already on Tuesday Beliefs on Tue 8 Dec 2026"
+    ):
+        rota_service.swap_people(store, first.id, rosa.id, second.id, marcia.id)
 
-    one, two = rota_plan.swap_people(store, first.id, tomasz.id, second.id, priya.id)
+    one, two = rota_service.swap_people(store, first.id, tomasz.id, second.id, priya.id)
     assert (one.lead_id, one.co_id) == (rosa.id, priya.id)
     assert (two.lead_id, two.co_id) == (marcia.id, tomasz.id)
     assert "Tomasz swapped with Priya" in one.history[-1].what
@@ -236,7 +244,7 @@ def test_a_swap_may_not_break_a_training_pair(store: Store) -> None:
     first = placed(store, voices, TUESDAY, rosa, sol)
     second = placed(store, voices, TUESDAY + dt.timedelta(days=7), niall, tomasz)
     with pytest.raises(RotaChangeRefused, match="needs an experienced partner"):
-        rota_plan.swap_people(store, first.id, rosa.id, second.id, niall.id)
+        rota_service.swap_people(store, first.id, rosa.id, second.id, niall.id)
 
 
 def test_a_swap_respects_days_off_and_monthly_limits(store: Store) -> None:
@@ -248,24 +256,27 @@ def test_a_swap_respects_days_off_and_monthly_limits(store: Store) -> None:
     november = placed(store, voices, TUESDAY - dt.timedelta(days=7), rosa, priya)
     december = placed(store, voices, TUESDAY, tomasz, priya)
     on_thursday = placed(store, thursday, TUESDAY + dt.timedelta(days=2), marcia, niall)
-    with pytest.raises(RotaChangeRefused, match="Tomasz not available on Thursdays"):
-        rota_plan.swap_people(store, december.id, tomasz.id, on_thursday.id, marcia.id)
-    with pytest.raises(RotaChangeRefused, match="Priya would have 2 sessions in December 2026"):
-        rota_plan.swap_people(store, november.id, priya.id, on_thursday.id, niall.id)
+    with pytest.raises(RotaChangeRefused, match="Tomasz is not available on Thursdays"):
+        rota_service.swap_people(store, december.id, tomasz.id, on_thursday.id, marcia.id)
+    with pytest.raises(
+        RotaChangeRefused,
+        match="Priya has 1 other session in December 2026, and a limit of 1 a month",
+    ):
+        rota_service.swap_people(store, november.id, priya.id, on_thursday.id, niall.id)
 
 
 def test_cover_is_ranked_and_applied_with_history(demo_store: Store) -> None:
     start = dt.date(2025, 3, 11)
-    rota_plan.generate_rota(demo_store, GenerateRequest(None, start, 6), publish=True)
+    rota_service.generate_rota(demo_store, GenerateRequest(None, start, 6), publish=True)
     item = next(a for a in demo_store.rota() if a.date >= start)
-    suggestions = rota_plan.cover_suggestions(demo_store, item.id, item.lead_id)
+    suggestions = rota_service.cover_suggestions(demo_store, item.id, item.lead_id)
     assert suggestions, "someone can cover"
     assert all(s.facilitator_id not in (item.lead_id, item.co_id) for s in suggestions)
     assert all(s.reason for s in suggestions)
     leaving = demo_store.facilitator(item.lead_id).display_name
     pick = suggestions[-1]
 
-    changed = rota_plan.apply_cover(demo_store, item.id, item.lead_id, pick)
+    changed = rota_service.apply_cover(demo_store, item.id, item.lead_id, pick)
 
     assert pick.facilitator_id in (changed.lead_id, changed.co_id)
     assert item.lead_id not in (changed.lead_id, changed.co_id)
@@ -279,9 +290,9 @@ def test_cover_beside_someone_in_training_leads(store: Store) -> None:
     person(store, "Marcia")
     person(store, "Niall", training=TrainingStatus.TRAINED)
     item = placed(store, voices, TUESDAY, rosa, sol)
-    (only,) = rota_plan.cover_suggestions(store, item.id, rosa.id)
+    (only,) = rota_service.cover_suggestions(store, item.id, rosa.id)
     assert only.name == "Marcia" and only.role == "lead"
-    changed = rota_plan.apply_cover(store, item.id, rosa.id, only)
+    changed = rota_service.apply_cover(store, item.id, rosa.id, only)
     assert changed.lead_id == only.facilitator_id and changed.co_id == sol.id
 
 
@@ -289,7 +300,7 @@ def test_leaving_a_place_open_is_kept_as_history(store: Store) -> None:
     voices = group(store, "Tuesday Voices")
     rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
     item = placed(store, voices, TUESDAY, rosa, tomasz)
-    changed = rota_plan.leave_open(store, item.id, tomasz.id)
+    changed = rota_service.leave_open(store, item.id, tomasz.id)
     assert changed.co_id is None and changed.is_open
     assert changed.history[-1].what == "Tomasz can't make it; the co-facilitator place is open."
 
@@ -299,7 +310,7 @@ def test_a_change_does_not_fail_for_a_rule_already_broken(store: Store) -> None:
     rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
     item = placed(store, voices, TUESDAY, rosa, tomasz)
     store.save_facilitator(rosa.with_changes(unavailable_weekdays=[1]))  # away after publishing
-    changed = rota_plan.swap_roles(store, item.id)
+    changed = rota_service.swap_roles(store, item.id)
     assert changed.lead_id == tomasz.id
 
 
@@ -323,7 +334,7 @@ def test_review_puts_planned_beside_actual(store: Store) -> None:
         Session(group_id=voices.id, date=TUESDAY + dt.timedelta(days=7), facilitator_ids=[rosa.id])
     )  # still in progress: not counted
 
-    review = rota_plan.review_rota(
+    review = rota_service.review_rota(
         store, group_id=voices.id, start=None, end=None, today=TUESDAY + dt.timedelta(days=3)
     )
 
@@ -334,7 +345,7 @@ def test_review_puts_planned_beside_actual(store: Store) -> None:
     assert any("no co-facilitator" in gap for gap in review.gaps)
     assert any("Tomasz planned but did not facilitate" in d for d in review.differences)
     with pytest.raises(RotaInputError, match="before it starts"):
-        rota_plan.review_rota(
+        rota_service.review_rota(
             store, group_id=None, start=TUESDAY, end=TUESDAY - dt.timedelta(1), today=TUESDAY
         )
 
@@ -349,10 +360,10 @@ def test_availability_in_a_few_words() -> None:
             DateRange(start=dt.date(2026, 12, 20), end=dt.date(2027, 1, 3)),
         ],
     )
-    assert rota_plan.availability_words(someone, dt.date(2026, 11, 26)) == (
+    assert rota_service.availability_words(someone, dt.date(2026, 11, 26)) == (
         "not Mon/Thu; 3 a month at most; away 20 Dec to 3 Jan"
     )
-    assert rota_plan.availability_words(Facilitator(display_name="Rosa"), TUESDAY) == "any day"
+    assert rota_service.availability_words(Facilitator(display_name="Rosa"), TUESDAY) == "any day"
 
 
 def test_calendar_file_holds_published_sessions_only(store: Store) -> None:
@@ -360,8 +371,8 @@ def test_calendar_file_holds_published_sessions_only(store: Store) -> None:
     rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
     placed(store, voices, TUESDAY, rosa, tomasz, RotaStatus.DRAFT)
     with pytest.raises(RotaInputError, match="no published sessions"):
-        rota_plan.calendar_file(store)
-    ics, count = rota_plan.calendar_file(store, rosa.id, include_drafts=True)
+        rota_service.calendar_file(store)
+    ics, count = rota_service.calendar_file(store, rosa.id, include_drafts=True)
     assert count == 1 and b"BEGIN:VEVENT" in ics
 
 
@@ -371,3 +382,95 @@ def demo_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     path = tmp_path_factory.mktemp("demo-no-rota") / "demo.json"
     write_demo_file(path, today=DEMO_TODAY, with_rota=False)
     return path.read_bytes()
+
+
+# -- reasons stay true as the rota changes ----------------------------------------------------
+
+
+def test_after_cover_the_reason_explains_the_new_pair_and_later_reasons_follow(
+    store: Store,
+) -> None:
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    marcia = person(store, "Marcia")
+    rota_service.generate_rota(store, GenerateRequest(voices.id, TUESDAY, 3), publish=True)
+    first = min(store.rota(), key=lambda a: a.date)
+    leaving = first.lead_id
+    names = {p.id: p.display_name for p in (rosa, tomasz, marcia)}
+    cover = next(
+        s for s in rota_service.cover_suggestions(store, first.id, leaving) if s.role == "lead"
+    )
+
+    changed = rota_service.apply_cover(store, first.id, leaving, cover)
+
+    assert changed.reason.startswith(f"{cover.name} leads")
+    assert names[leaving] not in changed.reason.split(".")[0]
+    assert f"{names[changed.co_id]}" in changed.reason
+    # Later sessions count sessions before them on the rota as it now stands.
+    for item in store.rota():
+        for fid in (item.lead_id, item.co_id):
+            if fid is None:
+                continue
+            before = sum(
+                1
+                for other in store.rota()
+                if other.date < item.date and fid in (other.lead_id, other.co_id)
+            )
+            assert f"{names[fid]} {before} session" in item.reason, item.reason
+
+
+def test_after_a_place_is_left_open_the_reason_names_who_could_take_it(store: Store) -> None:
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    person(store, "Marcia", unavailable_weekdays=[1])
+    item = placed(store, voices, TUESDAY, rosa, tomasz)
+    changed = rota_service.leave_open(store, item.id, tomasz.id)
+    assert "Co-facilitator place open: Tomasz could take it." in changed.reason
+    assert "Marcia is not available on Tuesdays." in changed.reason
+
+
+def test_a_swap_of_roles_rewrites_the_reason(store: Store) -> None:
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    item = placed(store, voices, TUESDAY, rosa, tomasz)
+    changed = rota_service.swap_roles(store, item.id)
+    assert changed.reason.startswith("Tomasz leads")
+
+
+def test_published_sessions_count_for_rotation_when_planning_around_them(store: Store) -> None:
+    voices = group(store, "Tuesday Voices")
+    cy, dara = person(store, "Cy"), person(store, "Dara")
+    placed(store, voices, TUESDAY + dt.timedelta(days=7), cy, dara)
+    outcome = rota_service.generate_rota(store, GenerateRequest(None, TUESDAY, 3))
+    leads = {a.date: a.lead_id for a in store.rota()}
+    assert outcome.kept_published == 1 and len(outcome.added) == 2
+    assert leads[TUESDAY + dt.timedelta(days=14)] == dara.id, "Dara has not led; Cy led last"
+
+
+def test_planning_weeks_already_published_names_them_and_the_first_open_date(
+    store: Store,
+) -> None:
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    for week in range(2):
+        placed(store, voices, TUESDAY + dt.timedelta(weeks=week), rosa, tomasz)
+    before = store.rota()
+    with pytest.raises(rota_service.AlreadyPublished) as refused:
+        rota_service.generate_rota(store, GenerateRequest(None, TUESDAY, 2))
+    assert str(refused.value) == (
+        "Nothing to plan: every session for all groups from Tue 1 Dec 2026 to Mon 14 Dec 2026 "
+        "is already published (Tue 1 Dec, Tue 8 Dec). The first date without a published "
+        "session is Tue 15 Dec 2026."
+    )
+    assert refused.value.first_open == dt.date(2026, 12, 15)
+    assert store.rota() == before, "nothing changed"
+    assert rota_service.first_open_date(store, voices.id, TUESDAY) == dt.date(2026, 12, 15)
+
+
+def test_planning_starts_today_unless_the_next_meetings_are_published(store: Store) -> None:
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    monday = TUESDAY - dt.timedelta(days=1)
+    assert rota_service.plan_start(store, None, monday) == monday
+    placed(store, voices, TUESDAY, rosa, tomasz)
+    assert rota_service.plan_start(store, None, monday) == TUESDAY + dt.timedelta(days=7)

@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from screens.app import VoicesGroupApp
 from screens.rota_screen import RotaScreen
 from tests.screens.conftest import FROZEN_TODAY
-from voicesgroup import rota_plan
 from voicesgroup.demo import write_demo_file
 from voicesgroup.models import RotaStatus, SessionStatus
+from voicesgroup.rota import service as rota_service
 
 SIZE = (80, 24)
 TWELVE_WEEKS_AGO = FROZEN_TODAY - dt.timedelta(weeks=12)
@@ -134,7 +134,7 @@ async def test_cant_make_it_offers_ranked_cover_and_keeps_history(make_app) -> N
         await pilot.pause()
         dialog = app.screen
         assert type(dialog).__name__ == "CoverDialog"
-        expected = rota_plan.cover_suggestions(app.store, line.id, line.assignment.lead_id)
+        expected = rota_service.cover_suggestions(app.store, line.id, line.assignment.lead_id)
         assert [s.facilitator_id for s in dialog.suggestions] == [
             s.facilitator_id for s in expected
         ]
@@ -299,7 +299,8 @@ async def test_review_names_gaps_and_rule_breaks(make_app) -> None:
         breaks = text_of(app, "#review-breaks")
         assert gaps.startswith("Gaps (1)") and "Gap: " in gaps and "has no lead" in gaps
         assert (
-            breaks.startswith("Rules broken (") and f"{lead.display_name} not available" in breaks
+            breaks.startswith("Rules broken (")
+            and f"{lead.display_name} is not available" in breaks
         )
         assert app.screen.query_one("#review-gaps").has_class("-found")
         await pilot.press("escape")

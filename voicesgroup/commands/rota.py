@@ -63,7 +63,7 @@ def _needs_action(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Plan the rota and save it; open sessions are listed with the reason."""
-    from voicesgroup.rota_plan import (
+    from voicesgroup.rota.service import (
         GenerateRequest,
         check_weeks,
         day_words,
@@ -88,7 +88,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Print the stored rota as a table or JSON."""
-    from voicesgroup.rota_plan import rota_lines
+    from voicesgroup.rota.service import rota_lines
 
     with open_store(args, readonly=True) as store:
         group_id = store.find_group(args.group).id if args.group else None
@@ -118,7 +118,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_ics(args: argparse.Namespace) -> int:
     """Write the rota (or one facilitator's part of it) as an .ics file."""
     from voicesgroup.outputs import check_output, write_output
-    from voicesgroup.rota_plan import calendar_file
+    from voicesgroup.rota.service import calendar_file
 
     with open_store(args) as store:
         check_output(args.out, store.path, force=args.force)

@@ -1,33 +1,26 @@
-"""Facilitator rotas: plan who leads and who co-facilitates each session, fairly.
+"""The rota planner: who leads and who co-facilitates each session, fairly.
 
-Everything here is a pure function of its arguments: no files, no clock, no randomness.
+Everything here is a pure function of its arguments: no files, no clock, no randomness. The
+hard rules are `rules`' (each written there once); the planner asks them once per pair of
+people and never breaks one. Sessions in `keep` (the published ones inside the planned weeks)
+are fixed inputs: never planned again, and they count for days, monthly limits, the spread
+and lead rotation; `history` (the rest of the rota) counts for days, limits and rotation.
 
-The rules the generator never breaks (the *hard* rules):
-
-- a facilitator is placed only when `active` and `available_on` that day (unavailable
-  weekdays, dates off), and never on a day they already hold a session in `history`;
-- nobody holds two sessions on the same day, across all groups;
-- nobody exceeds `max_per_month` sessions in a calendar month (sessions in `history` in the
-  same month count too);
-- someone in training never leads and is always paired with an experienced lead;
-- where `group.women_facilitator_rule` is set, at least one of the people on the session is a
-  woman (`is_woman is True`), including when only one place could be filled;
-- two people where either `avoids` the other are never paired. *Avoid is hard*: if the only
-  way to fill a place is to pair them, the place stays open and the reason says so.
-
-A session is filled as fully as the hard rules allow. Within that, as far as possible (the
-*soft* rules): session counts are balanced, the lead role goes to whoever led least recently
-(history counts), pairs vary rather than repeat, and `prefers` is honoured when all else is
-equal. The result is deterministic: the order of the inputs does not matter, and ties are
-broken by name, then id.
+The objective, in order: (1) the most places filled; (2) the smallest spread; (3) the lead
+goes to whoever led least recently, kept and earlier sessions included; (4) pairs vary (a
+trainee's experienced partner changes across leads and kinds of group) and requests to work
+together are met. (3) and (4) are decided after (1) and (2), never at their cost. Ties are
+broken by name, then id, so the same data give the same rota whatever their order.
 
 **Spread, and who counts for it.** `RotaResult.spread` is the most sessions any *eligible*
-facilitator has minus the fewest (counting those with none). A facilitator is eligible when,
+facilitator has in the planned weeks (kept sessions included) minus the fewest (counting those
+with none). A facilitator is eligible when they hold a kept session in those weeks, or when,
 taking each planned session on its own, there is at least one session they could fill under
-the hard rules: active, available that day, a monthly limit above zero, and a rule-abiding
+the hard rules: active, available that day, room left in the month, and a rule-abiding
 partner available that day (or able to take the session alone: not in training, and a woman
-where the group asks for one). People with dates off or monthly limits are eligible and are
-counted, so "as even as possible" means: the smallest spread any rota keeping the same hard
+where the group asks for one). People with no availability in the planned weeks are not
+counted; people with dates off or monthly limits are eligible and are counted, so "as even as
+possible" means: the smallest spread any rota keeping the same hard
 rules and filling as many places can have. The tests check the generator reaches exactly that
 optimum, against the CP-SAT solver, on realistic inputs. `RotaResult.spread_bound` is a proven
 lower bound; when it equals the spread, the rota is provably as even as it can be.
@@ -46,27 +39,28 @@ a wider search follows: chains may swap a partner between sessions on the way; m
 open places are re-planned by a bounded exact search; sessions are rebuilt with a new pair,
 also "sideways" followed by transfers. It stops at the lower bound, when nothing improves,
 or after a fixed number of steps (not a clock, so the result never depends on machine speed).
-Roles are chosen last, in date order, and every assignment gets a one-line reason.
+If the rota is still not proven best (places open, or the spread above its bound), a branch
+and bound over every session's choices looks for a better one within a fixed number of nodes
+(`exact`). Roles are chosen last, in date order; `reasons` then explains each session.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 from uuid import UUID
 
+from voicesgroup import dates as house_dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import (
-    WEEKDAYS,
     Facilitator,
     Group,
     RotaAssignment,
     RotaStatus,
-    TrainingStatus,
 )
+from voicesgroup.rota import reasons, rules
 
 MAX_WEEKS = 156
 """The longest rota the generator plans in one go (three years)."""
@@ -81,9 +75,10 @@ _DAY_SEARCH_NODES = 5_000
 """Nodes the search for one day's most places may visit."""
 _DEEP_TRIES = 4
 """Sideways session rebuilds tried per session when nothing else improves the rota."""
+_EXACT_NODES = 8_000
+"""Nodes the last, exact search may visit when the rota is not yet proven best."""
 _MONTH_SEARCH_NODES = 12_000
 """Steps (nodes, and sessions looked at for bounds) one month's re-planning may take."""
-_REASON_LIMIT = 1000
 
 
 class RotaInputError(VoicesGroupError):
@@ -118,71 +113,12 @@ class RotaResult:
         return self.spread <= self.spread_bound
 
 
-@dataclass(frozen=True)
-class CoverSuggestion:
-    """Someone who could take over from a facilitator who can no longer come."""
-
-    facilitator_id: UUID
-    name: str
-    role: Literal["lead", "co"]
-    reason: str
-    partner_role_changes: bool = False
-    """True when the remaining facilitator would swap role (e.g. to lead beside a trainee)."""
-
-
-@dataclass(frozen=True)
-class FacilitatorLoad:
-    """One facilitator's figures in a rota review."""
-
-    facilitator_id: UUID
-    name: str
-    planned_leads: int
-    planned_co: int
-    actual: int | None
-    """Sessions actually facilitated; None when no record of actual sessions was given."""
-    last_facilitated: dt.date | None
-    next_due: dt.date | None
-
-    @property
-    def planned(self) -> int:
-        return self.planned_leads + self.planned_co
-
-
-@dataclass(frozen=True)
-class Review:
-    """The coordinator's view of a rota: load per person, gaps, rule breaks, spread."""
-
-    loads: list[FacilitatorLoad]
-    gaps: list[str]
-    rule_breaks: list[str]
-    differences: list[str]
-    """Planned versus actual, one sentence per session that went differently."""
-    spread: int
-
-
 # --------------------------------------------------------------------------------------------
 # Words
 
 
-def _day(day: dt.date, *, year_if_not: int | None = None) -> str:
-    text = f"{day.day} {day:%b}"
-    if year_if_not is not None and day.year != year_if_not:
-        text += f" {day.year}"
-    return text
-
-
-def _span(start: dt.date, end: dt.date) -> str:
-    if start == end:
-        return _day(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{_day(end)}"
-    if start.year == end.year:
-        return f"{_day(start)}–{_day(end)}"
-    return f"{_day(start)} {start.year}–{_day(end)} {end.year}"
-
-
-def _name(facilitator: Facilitator) -> str:
-    return facilitator.display_name
+def _day(day: dt.date) -> str:
+    return house_dates.date(day)
 
 
 def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
@@ -193,72 +129,16 @@ def _group_key(group: Group) -> tuple[str, str, str]:
     return (group.name.casefold(), group.name, str(group.id))
 
 
-def _clip(reason: str) -> str:
-    return reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 1] + "…"
-
-
 def _is_trainee(facilitator: Facilitator) -> bool:
-    return facilitator.training is TrainingStatus.IN_TRAINING
+    return rules.is_trainee(facilitator)
 
 
 def _is_experienced(facilitator: Facilitator) -> bool:
-    return facilitator.training is TrainingStatus.EXPERIENCED
-
-
-def _avoid(one: Facilitator, other: Facilitator) -> bool:
-    return other.id in one.avoids or one.id in other.avoids
+    return rules.is_experienced(facilitator)
 
 
 def _prefer(one: Facilitator, other: Facilitator) -> bool:
-    return other.id in one.prefers or one.id in other.prefers
-
-
-def pair_allowed(one: Facilitator, other: Facilitator, women_rule: bool) -> bool:
-    """Whether two facilitators may run a session together under the hard rules."""
-    if one.id == other.id:
-        return False
-    if _is_trainee(one) and not _is_experienced(other):
-        return False
-    if _is_trainee(other) and not _is_experienced(one):
-        return False
-    if _avoid(one, other):
-        return False
-    return not (women_rule and one.is_woman is not True and other.is_woman is not True)
-
-
-def alone_allowed(facilitator: Facilitator, women_rule: bool) -> bool:
-    """Whether someone may hold a session with the other place still open (they lead)."""
-    if _is_trainee(facilitator):
-        return False
-    return not (women_rule and facilitator.is_woman is not True)
-
-
-def away_words(facilitator: Facilitator, day: dt.date) -> str | None:
-    """Why someone is not available on `day`, or None when they are."""
-    if day.weekday() in facilitator.unavailable_weekdays:
-        return f"{_name(facilitator)} not available on {WEEKDAYS[day.weekday()]}s"
-    for off in facilitator.dates_off:
-        if day in off:
-            return f"{_name(facilitator)} away {_span(off.start, off.end)}"
-    return None
-
-
-def _pair_words(person: Facilitator, partner: Facilitator | None, women_rule: bool) -> str:
-    """Why `person` cannot join `partner` (or hold the session alone)."""
-    name = _name(person)
-    if partner is None:
-        if _is_trainee(person):
-            return f"{name} in training and no experienced lead free"
-        return f"{name} not a woman and the group asks for a woman facilitator"
-    if _is_trainee(person) and _is_trainee(partner):
-        return f"{name} in training, as is {_name(partner)}"
-    if _is_trainee(person):
-        return f"{name} in training needs an experienced lead ({_name(partner)} is not)"
-    if _is_trainee(partner):
-        return f"{name} not experienced, and {_name(partner)} is in training"
-    if _avoid(person, partner):
-        return f"{name} not paired with {_name(partner)} (by request)"
-    return f"{name}: the group asks for a woman facilitator"
+    return rules.asked_to_pair(one, other) or rules.asked_to_pair(other, one)
 
 
 # --------------------------------------------------------------------------------------------
@@ -333,7 +213,9 @@ class _Planner:
         facilitators: Sequence[Facilitator],
         sessions: Sequence[PlannedSession],
         history: Sequence[RotaAssignment],
+        keep: Sequence[RotaAssignment] = (),
     ) -> None:
+        self.all_facs = list(facilitators)
         self.facs = sorted((f for f in facilitators if f.active), key=_sort_key)
         n = self.n = len(self.facs)
         self.index = {f.id: i for i, f in enumerate(self.facs)}
@@ -354,17 +236,22 @@ class _Planner:
         for s, k in enumerate(self.s_day):
             self.by_day[k].append(s)
 
-        # What history already fixes: days taken elsewhere, places used in a month, last
-        # lead, pairs already run.
+        # What history and the kept (published) sessions fix: days taken, places used in a
+        # month, who led when, pairs already run. Kept sessions inside the planned weeks also
+        # count for the spread and, in date order, for lead rotation (see `build`).
         planned = {(s.group_id, s.date) for s in self.sessions}
         self.history_busy: list[set[dt.date]] = [set() for _ in range(n)]
         self.history_month = [[0] * len(months) for _ in range(n)]
         self.last_led: list[dt.date | None] = [None] * n
         self.pair_times = [[0] * n for _ in range(n)]
+        self.base = [0] * n
+        self.keep = sorted(keep, key=lambda a: (a.date, str(a.group_id), str(a.id)))
+        kept_ids = {a.id for a in self.keep}
         first_day = dates[0] if dates else dt.date.max
-        for past in sorted(history, key=lambda a: (a.date, str(a.group_id), str(a.id))):
+        fixed = [a for a in history if a.id not in kept_ids] + self.keep
+        for past in sorted(fixed, key=lambda a: (a.date, str(a.group_id), str(a.id))):
             if (past.group_id, past.date) in planned:
-                continue  # being planned again now
+                continue  # an old version of a session being planned now
             ids = [self.index.get(past.lead_id), self.index.get(past.co_id)]
             on = [i for i in ids if i is not None]
             for i in set(on):
@@ -378,6 +265,10 @@ class _Planner:
             if len(on) == 2 and on[0] != on[1] and past.date < first_day:
                 self.pair_times[on[0]][on[1]] += 1
                 self.pair_times[on[1]][on[0]] += 1
+        for kept in self.keep:
+            for i in {self.index.get(kept.lead_id), self.index.get(kept.co_id)} - {None}:
+                assert i is not None
+                self.base[i] += 1
 
         self.cap_left = [
             [
@@ -401,16 +292,26 @@ class _Planner:
             )
         self.avail_set = [frozenset(a) for a in self.avail]
 
-        self.pair_ok = [
-            [[pair_allowed(a, b, bool(rule)) for b in self.facs] for a in self.facs]
-            for rule in (0, 1)
-        ]
-        self.alone_ok = [[alone_allowed(a, bool(rule)) for a in self.facs] for rule in (0, 1)]
+        # The pairing rules, asked of `rules` once per pair: for groups without and with the
+        # women facilitator rule (any group of each kind stands for all of them).
+        stand_in = {g.women_facilitator_rule: g for g in sorted(groups, key=_group_key)}
+        self.pair_ok: list[list[list[bool]]] = []
+        self.alone_ok: list[list[bool]] = []
+        for rule in (False, True):
+            g = stand_in.get(rule)
+            if g is None:
+                self.pair_ok.append([[False] * n for _ in range(n)])
+                self.alone_ok.append([False] * n)
+                continue
+            self.pair_ok.append(
+                [[a.id != b.id and rules.may_pair(a, b, g) for b in self.facs] for a in self.facs]
+            )
+            self.alone_ok.append([rules.may_hold_alone(a, g) for a in self.facs])
         self.prefer = [[_prefer(a, b) for b in self.facs] for a in self.facs]
 
         # Working state.
         self.slot = [[-1, -1] for _ in self.sessions]
-        self.count = [0] * n
+        self.count = list(self.base)
         self.month_count = [[0] * len(months) for _ in range(n)]
         self.day_busy: list[dict[int, int]] = [{} for _ in range(n)]
         self.held: list[set[int]] = [set() for _ in range(n)]
@@ -426,6 +327,7 @@ class _Planner:
         self.work_limit = _WORK_LIMIT
         self._best: tuple[int, int] | None = None
         self.reached: set[int] = set()
+        self.proven = False
 
     # -- bookkeeping ---------------------------------------------------------------------
 
@@ -474,9 +376,13 @@ class _Planner:
                     found.add(i)
                     days[i][self.s_month[s]].add(self.s_day[s])
         self.capacity = [
-            sum(min(len(d), max(cap, 0)) for d, cap in zip(days[i], self.cap_left[i], strict=True))
+            self.base[i]
+            + sum(
+                min(len(d), max(cap, 0)) for d, cap in zip(days[i], self.cap_left[i], strict=True)
+            )
             for i in range(self.n)
         ]
+        found.update(i for i in range(self.n) if self.base[i])
         return sorted(found)
 
     # -- greedy ----------------------------------------------------------------------------
@@ -485,9 +391,13 @@ class _Planner:
         """A first rota, in date order: the free person with the fewest sessions so far (then
         the least recent, then name) and the partner who keeps counts even and pairs new."""
         last = [-1] * self.n
+        kinds: dict[tuple[int, int, str], int] = {}
+        """Sessions a pair ran together per kind of group: a trainee's experienced partner
+        varies across leads and across kinds of group."""
         for day, todays in enumerate(self.by_day):
             for s in sorted(todays, key=lambda s: (len(self.avail[s]), s)):
                 month = self.s_month[s]
+                kind = self.group_by_id[self.sessions[s].group_id].variant.value
                 free = [
                     i
                     for i in self.avail[s]
@@ -506,6 +416,7 @@ class _Planner:
                         key = (
                             self.count[other],
                             self.pair_times[first][other],
+                            kinds.get((first, other, kind), 0),
                             not self.prefer[first][other],
                             last[other],
                             other,
@@ -525,6 +436,8 @@ class _Planner:
                     a, b = chosen
                     self.pair_times[a][b] += 1
                     self.pair_times[b][a] += 1
+                    kinds[a, b, kind] = kinds.get((a, b, kind), 0) + 1
+                    kinds[b, a, kind] = kinds.get((b, a, kind), 0) + 1
 
     # -- augmenting paths ----------------------------------------------------------------
 
@@ -764,7 +677,125 @@ class _Planner:
             if not changed:
                 changed = self._deep_pass()
             if not changed:
+                break
+        if not self._settled():
+            self.exact()
+
+    def exact(self) -> bool:
+        """Branch and bound over every session's choices (each allowed pair, one person
+        alone, nobody), for a rota better than this one: more places filled, else a smaller
+        spread. Bounds: places by each day's exact best (monthly limits aside), spread by
+        each counted person's sessions so far and the days left to them. The search visits
+        at most `_EXACT_NODES` nodes (a count, so the answer never depends on machine speed);
+        when it finishes within them, the rota is the proven optimum. True when it improved.
+        """
+        size = len(self.sessions)
+        order = sorted(range(size), key=lambda s: (self.s_day[s], len(self.avail[s]), s))
+        options: list[list[tuple[int, ...]]] = []
+        for s in order:
+            rule = self.s_rule[s]
+            ok = self.pair_ok[rule]
+            people = self.avail[s]
+            found: list[tuple[int, ...]] = [
+                (a, b) for k, a in enumerate(people) for b in people[k + 1 :] if ok[a][b]
+            ]
+            found += [(a,) for a in people if self.alone_ok[rule][a]]
+            options.append(found)
+        days = [self.s_day[s] for s in order]
+        # rest[k]: most places sessions k... could add (each day exactly, limits aside).
+        rest = [0] * (size + 1)
+        k = size
+        while k > 0:
+            first = k - 1
+            while first > 0 and days[first - 1] == days[k - 1]:
+                first -= 1
+            for j in range(k - 1, first, -1):
+                rest[j] = rest[j + 1] + max((len(o) for o in options[j]), default=0)
+            rest[first] = _most_filled([[*o, ()] for o in options[first:k]]) + rest[k]
+            k = first
+        eligible = self.eligible
+        counted = set(eligible)
+        # For session k on: days person i could still be placed in k's month (cur), and the
+        # most places they could take in the months after it (later), limits included.
+        months = [self.s_month[s] for s in order]
+        cur = [[0] * (size + 1) for _ in range(self.n)]
+        later = [[0] * (size + 1) for _ in range(self.n)]
+        for i in range(self.n):
+            seen: set[int] = set()
+            done = 0
+            for j in range(size - 1, -1, -1):
+                if j + 1 < size and months[j + 1] != months[j]:
+                    done += min(len(seen), max(self.cap_left[i][months[j + 1]], 0))
+                    seen = set()
+                if i in self.avail_set[order[j]]:
+                    seen.add(days[j])
+                cur[i][j] = len(seen)
+                later[i][j] = done
+
+        def room(i: int, k: int) -> int:
+            if k == size:
+                return 0
+            month = months[k]
+            return min(cur[i][k], max(self.cap_left[i][month] - used[i][month], 0)) + later[i][k]
+
+        count = list(self.base)
+        used = [[0] * len(self.month_version) for _ in range(self.n)]
+        busy: set[tuple[int, int]] = set()
+        choice: list[tuple[int, ...]] = [()] * size
+        best_filled = sum(1 for pair in self.slot for i in pair if i >= 0)
+        best_spread = self.spread()
+        best: list[tuple[int, ...]] | None = None
+        budget = _EXACT_NODES
+
+        def spread_floor(k: int) -> int:
+            if not eligible:
+                return 0
+            high = max(count[i] for i in eligible)
+            low = min(count[i] + room(i, k) for i in eligible)
+            return max(0, high - low)
+
+        def search(k: int, filled: int) -> None:
+            nonlocal best, best_filled, best_spread, budget
+            budget -= 1
+            if budget <= 0:
                 return
+            most = filled + min(rest[k], sum(room(i, k) for i in range(self.n)))
+            if most < best_filled or (most == best_filled and spread_floor(k) >= best_spread):
+                return
+            if k == size:
+                spread = spread_floor(k)
+                best, best_filled, best_spread = list(choice), filled, spread
+                return
+            s = order[k]
+            day, month = self.s_day[s], self.s_month[s]
+            ranked = sorted(
+                options[k], key=lambda o: (-len(o), sum(count[i] for i in o if i in counted), o)
+            )
+            for option in [*ranked, ()]:
+                if any(
+                    (i, day) in busy or used[i][month] >= self.cap_left[i][month] for i in option
+                ):
+                    continue
+                for i in option:
+                    count[i] += 1
+                    used[i][month] += 1
+                    busy.add((i, day))
+                choice[k] = option
+                search(k + 1, filled + len(option))
+                for i in option:
+                    count[i] -= 1
+                    used[i][month] -= 1
+                    busy.discard((i, day))
+                if budget <= 0:
+                    return
+
+        search(0, 0)
+        self.proven = budget > 0
+        if best is None:
+            return False
+        for k, s in enumerate(order):
+            self._set_pair(s, best[k])
+        return True
 
     def _fill_months(self) -> bool:
         """Re-plan each month that has open places, if a search finds more places to fill.
@@ -929,23 +960,28 @@ class _Planner:
         total, spread = sum(counts), max(counts) - min(counts)
         capacity = {i: self.capacity[i] for i in eligible}
         women = [i for i in eligible if self.facs[i].is_woman is True]
-        others = len(eligible) - len(women)
         trainees = [i for i in eligible if _is_trainee(self.facs[i])]
         experienced = [i for i in eligible if _is_experienced(self.facs[i])]
         full = all(i >= 0 for pair in self.slot for i in pair)
         women_needed = sum(self.s_rule) if full else 0
+        base = {i: self.base[i] for i in eligible}
+        women_base = sum(base[i] for i in women)
         for d in range(spread):
             for low in range(min(capacity.values()) + 1):
-                if low * len(eligible) > total:
+                lo = {i: max(low, base[i]) for i in eligible}
+                if sum(lo.values()) > total:
                     break
                 high = {i: min(low + d, c) for i, c in capacity.items()}
-                if sum(high.values()) < total:
+                if any(lo[i] > high[i] for i in eligible) or sum(high.values()) < total:
                     continue
-                if low * len(trainees) > sum(high[i] for i in experienced):
+                if sum(lo[i] - base[i] for i in trainees) > sum(
+                    high[i] - base[i] for i in experienced
+                ):
                     continue
                 if women_needed and (
-                    sum(high[i] for i in women) < women_needed
-                    or total - low * others < women_needed
+                    sum(high[i] for i in women) - women_base < women_needed
+                    or total - sum(lo[i] for i in eligible if i not in women) - women_base
+                    < women_needed
                 ):
                     continue
                 return d
@@ -1134,49 +1170,59 @@ class _Planner:
         counts = [self.count[i] for i in self.eligible]
         return max(counts) - min(counts)
 
-    def build(self) -> RotaResult:
+    def build(self, history: Sequence[RotaAssignment], *, explain: bool = True) -> RotaResult:
+        """The rota: roles chosen in date order (whoever led least recently leads, kept
+        sessions included), then a reason for each session, true of the whole rota."""
         facs = self.facs
         n = self.n
         last_led = list(self.last_led)
         leads = [0] * n
-        so_far = [0] * n
-        pairs = [row[:] for row in self.pair_times]
+        for kept in self.keep:
+            i = self.index.get(kept.lead_id) if kept.lead_id else None
+            if i is not None:
+                leads[i] += 1
+        first_day = self.dates[0] if self.dates else dt.date.max
+        kept_by_date: dict[dt.date, list[RotaAssignment]] = {}
+        for kept in self.keep:
+            if kept.date >= first_day:
+                kept_by_date.setdefault(kept.date, []).append(kept)
+        kept_days = sorted(kept_by_date)
+        k = 0
         assignments: list[RotaAssignment] = []
-        open_sessions: list[RotaAssignment] = []
         for day, todays in enumerate(self.by_day):
             date = self.dates[day]
+            while k < len(kept_days) and kept_days[k] < date:
+                for kept in kept_by_date[kept_days[k]]:
+                    i = self.index.get(kept.lead_id) if kept.lead_id else None
+                    if i is not None:
+                        last_led[i] = kept.date
+                k += 1
             led_today: list[int] = []
             for s in todays:
                 people = [i for i in self.slot[s] if i >= 0]
                 lead, co = self._roles(people, last_led, leads)
-                reason = self._reason(s, lead, co, last_led, so_far, pairs)
-                assignment = RotaAssignment(
-                    group_id=self.sessions[s].group_id,
-                    date=date,
-                    lead_id=facs[lead].id if lead is not None else None,
-                    co_id=facs[co].id if co is not None else None,
-                    status=RotaStatus.DRAFT,
-                    reason=_clip(reason),
+                assignments.append(
+                    RotaAssignment(
+                        group_id=self.sessions[s].group_id,
+                        date=date,
+                        lead_id=facs[lead].id if lead is not None else None,
+                        co_id=facs[co].id if co is not None else None,
+                        status=RotaStatus.DRAFT,
+                    )
                 )
-                assignments.append(assignment)
-                if assignment.is_open:
-                    open_sessions.append(assignment)
                 if lead is not None:
                     leads[lead] += 1
                     led_today.append(lead)
-                if lead is not None and co is not None:
-                    pairs[lead][co] += 1
-                    pairs[co][lead] += 1
-            # Sessions on the same day all see the same "so far".
-            for s in todays:
-                for i in self.slot[s]:
-                    if i >= 0:
-                        so_far[i] += 1
             for i in led_today:
                 last_led[i] = date
+        if explain:
+            whole = [*history, *self.keep, *assignments]
+            groups = list(self.group_by_id.values())
+            found = reasons.explain_all(whole, self.all_facs, groups, [a.id for a in assignments])
+            assignments = [a.model_copy(update={"reason": found[a.id]}) for a in assignments]
         return RotaResult(
             assignments=assignments,
-            open_sessions=open_sessions,
+            open_sessions=[a for a in assignments if a.is_open],
             spread=self.spread(),
             sessions={facs[i].id: self.count[i] for i in self.eligible},
             leads={facs[i].id: leads[i] for i in self.eligible},
@@ -1201,99 +1247,6 @@ class _Planner:
 
         return (a, b) if key(a) <= key(b) else (b, a)
 
-    def _reason(
-        self,
-        s: int,
-        lead: int | None,
-        co: int | None,
-        last_led: list[dt.date | None],
-        so_far: list[int],
-        pairs: list[list[int]],
-    ) -> str:
-        facs = self.facs
-        date = self.dates[self.s_day[s]]
-        parts: list[str] = []
-        if lead is not None:
-            name = _name(facs[lead])
-            if co is not None and _is_trainee(facs[co]):
-                why = f"experienced partner for {_name(facs[co])}, who is in training"
-            elif last_led[lead] is None:
-                why = "has not led yet"
-            else:
-                why = f"led least recently ({_day(last_led[lead], year_if_not=date.year)})"
-            picked = self._picked_words(s, lead, so_far)
-            parts.append(f"{name} leads: {why}; {picked}")
-        if co is not None:
-            name = _name(facs[co])
-            extras = [self._picked_words(s, co, so_far)]
-            if _is_trainee(facs[co]):
-                extras.append("in training, with an experienced lead")
-            elif lead is not None and not _is_trainee(facs[lead]):
-                extras.append(f"{_name(facs[lead])} led less recently")
-            parts.append(f"{name} co: " + ", ".join(extras))
-        if lead is not None and co is not None:
-            notes = []
-            rule = self.s_rule[s]
-            if rule and (facs[lead].is_woman is True) != (facs[co].is_woman is True):
-                woman = lead if facs[lead].is_woman is True else co
-                notes.append(f"{_name(facs[woman])} meets the group's women facilitator rule")
-            if self.prefer[lead][co]:
-                notes.append("they prefer to work together")
-            if pairs[lead][co] == 0:
-                notes.append("a new pairing")
-            if notes:
-                parts.append("; ".join(notes))
-            return "; ".join(parts)
-        excluded = self._excluded_words(s, lead)
-        if lead is None:
-            return f"Open: {excluded}"
-        return "; ".join([*parts, f"co open: {excluded}"])
-
-    def _picked_words(self, s: int, person: int, so_far: list[int]) -> str:
-        """Why this person is on this session, from the counts before that day."""
-        day, month = self.s_day[s], self.s_month[s]
-        free = [
-            i
-            for i in self.avail[s]
-            if self.day_busy[i].get(day, s) == s
-            and (s in self.held[i] or self.month_count[i][month] < self.cap_left[i][month])
-        ]
-        mine = so_far[person]
-        if len(free) <= 2:
-            return f"one of only {len(free)} free that day ({mine} so far)"
-        if all(mine <= so_far[i] for i in free):
-            return f"fewest sessions so far ({mine})"
-        return f"keeps the totals even ({mine} so far, {self.count[person]} in this rota)"
-
-    def _excluded_words(self, s: int, present: int | None) -> str:
-        """Who could not take the open place of session `s`, and why."""
-        session = self.sessions[s]
-        day, month = self.s_day[s], self.s_month[s]
-        rule = self.s_rule[s]
-        partner = self.facs[present] if present is not None else None
-        words: list[str] = []
-        for i, f in enumerate(self.facs):
-            if i == present:
-                continue
-            away = away_words(f, session.date)
-            if away:
-                words.append(away)
-            elif f.max_per_month == 0:
-                words.append(f"{_name(f)} takes no sessions (monthly limit 0)")
-            elif session.date in self.history_busy[i] or day in self.day_busy[i]:
-                words.append(f"{_name(f)} already on that day")
-            elif self.month_count[i][month] >= self.cap_left[i][month]:
-                words.append(f"{_name(f)} at monthly limit ({f.max_per_month})")
-            elif partner is not None and not self.pair_ok[rule][present][i]:
-                words.append(_pair_words(f, partner, bool(rule)))
-            elif partner is None and not self.alone_ok[rule][i]:
-                words.append(_pair_words(f, None, bool(rule)))
-            else:
-                words.append(f"{_name(f)} free, but only by breaking a rule elsewhere")
-        if not words:
-            return "nobody else on the list"
-        return "; ".join(words)
-
 
 def generate(
     groups: Sequence[Group],
@@ -1301,8 +1254,16 @@ def generate(
     start: dt.date,
     weeks: int,
     history: Sequence[RotaAssignment] = (),
+    keep: Sequence[RotaAssignment] = (),
+    *,
+    explain: bool = True,
 ) -> RotaResult:
     """A draft rota for `weeks` weeks from `start`: every hard rule kept, counts balanced.
+
+    `keep` holds the sessions inside those weeks that stay as they are (published ones): they
+    are never planned again, and they count for monthly limits, days, the spread and lead
+    rotation. `history` is the rest of the rota (earlier sessions, other groups): it counts for
+    limits, days and rotation. The result holds only the newly planned sessions.
 
     Raises `RotaInputError` when there is nothing to plan or nobody to plan it with. See the
     module docstring for the rules and for how the spread is measured.
@@ -1319,312 +1280,22 @@ def generate(
             if facilitators
             else "There are no facilitators to put on the rota."
         )
-    sessions = sessions_for(groups, start, weeks)
+    every = sessions_for(groups, start, weeks)
+    if not every:
+        raise RotaInputError(f"No group meets in the {weeks} weeks from {_day(start)}.")
+    kept = {(a.group_id, a.date) for a in keep}
+    sessions = [s for s in every if (s.group_id, s.date) not in kept]
     if not sessions:
-        raise RotaInputError(f"No group meets in the {weeks} weeks from {start:%d %b %Y}.")
-    planner = _Planner(groups, facilitators, sessions, history)
+        raise RotaInputError(
+            f"Every session in the {weeks} weeks from {_day(start)} is already kept on the rota."
+        )
+    planner = _Planner(groups, facilitators, sessions, history, keep)
     if not any(planner.avail):
         first, last = sessions[0].date, sessions[-1].date
         raise RotaInputError(
             "Every facilitator is away or unavailable for all the planned sessions "
-            f"({_day(first)} {first.year} to {_day(last)} {last.year})."
+            f"({_day(first)} to {_day(last)})."
         )
     planner.greedy()
     planner.improve()
-    return planner.build()
-
-
-# --------------------------------------------------------------------------------------------
-# Cover
-
-
-def _month_of(day: dt.date) -> tuple[int, int]:
-    return (day.year, day.month)
-
-
-def suggest_cover(
-    assignment: RotaAssignment,
-    leaving_id: UUID,
-    facilitators: Sequence[Facilitator],
-    all_assignments: Sequence[RotaAssignment],
-    groups: Sequence[Group],
-) -> list[CoverSuggestion]:
-    """Who could take over from `leaving_id` on `assignment`, best first.
-
-    Only people who keep every hard rule are suggested: active, available that day, not on
-    another session that day, under their monthly limit, allowed to pair with whoever stays
-    (training, women facilitator rule, avoid). They are ranked by load (fewest sessions in
-    `all_assignments`, then fewest that month), then by who facilitated least recently, then
-    by preference and new pairings, then by name.
-    """
-    if leaving_id not in (assignment.lead_id, assignment.co_id):
-        raise RotaInputError(
-            "That facilitator is not on this session, so there is no one to cover."
-        )
-    group = next((g for g in groups if g.id == assignment.group_id), None)
-    if group is None:
-        raise RotaInputError("The session's group is not in the list of groups.")
-    by_id = {f.id: f for f in facilitators}
-    staying_id = assignment.co_id if leaving_id == assignment.lead_id else assignment.lead_id
-    staying = by_id.get(staying_id) if staying_id is not None else None
-    leaving_role: Literal["lead", "co"] = "lead" if leaving_id == assignment.lead_id else "co"
-    day = assignment.date
-    rule = group.women_facilitator_rule
-
-    others = [a for a in all_assignments if a.id != assignment.id]
-    total: dict[UUID, int] = {}
-    in_month: dict[UUID, int] = {}
-    busy: set[UUID] = set()
-    last: dict[UUID, dt.date] = {}
-    together: dict[UUID, int] = {}
-    for other in others:
-        for person in {other.lead_id, other.co_id} - {None}:
-            total[person] = total.get(person, 0) + 1
-            if _month_of(other.date) == _month_of(day):
-                in_month[person] = in_month.get(person, 0) + 1
-            if other.date == day:
-                busy.add(person)
-            if other.date < day and (person not in last or other.date > last[person]):
-                last[person] = other.date
-        if staying_id is not None and staying_id in (other.lead_id, other.co_id):
-            mate = other.co_id if other.lead_id == staying_id else other.lead_id
-            if mate is not None:
-                together[mate] = together.get(mate, 0) + 1
-
-    ranked: list[tuple[tuple, CoverSuggestion]] = []
-    for f in sorted(facilitators, key=_sort_key):
-        if not f.active or f.id in (leaving_id, staying_id):
-            continue
-        if not f.available_on(day) or f.id in busy:
-            continue
-        month_count = in_month.get(f.id, 0)
-        if f.max_per_month is not None and month_count >= f.max_per_month:
-            continue
-        if staying is None:
-            if not alone_allowed(f, rule):
-                continue
-            role: Literal["lead", "co"] = "lead"
-            swaps = False
-        else:
-            if not pair_allowed(f, staying, rule):
-                continue
-            if _is_trainee(f):
-                role, swaps = "co", leaving_role == "lead"
-            elif _is_trainee(staying):
-                role, swaps = "lead", leaving_role == "co"
-            else:
-                role, swaps = leaving_role, False
-        words = [
-            "free that day",
-            f"{total.get(f.id, 0)} sessions on the rota",
-            (
-                f"{month_count} this month (limit {f.max_per_month})"
-                if f.max_per_month is not None
-                else f"{month_count} this month"
-            ),
-        ]
-        if f.id in last:
-            words.append(f"last on {_day(last[f.id], year_if_not=day.year)}")
-        else:
-            words.append("no other session yet")
-        if staying is not None:
-            if _is_trainee(staying):
-                words.append(f"experienced, so can lead beside {_name(staying)} (in training)")
-            elif _is_trainee(f):
-                words.append(f"in training, with {_name(staying)} as experienced lead")
-            if _prefer(f, staying):
-                words.append(f"prefers working with {_name(staying)}")
-            if together.get(f.id, 0) == 0:
-                words.append(f"a new pairing with {_name(staying)}")
-            if rule and f.is_woman is True and staying.is_woman is not True:
-                words.append("meets the women facilitator rule")
-            if swaps:
-                words.append(
-                    f"{_name(staying)} would {'lead' if role == 'co' else 'co-facilitate'}"
-                )
-        elif rule:
-            words.append("meets the women facilitator rule")
-        preferred = staying is not None and _prefer(f, staying)
-        key = (
-            total.get(f.id, 0),
-            month_count,
-            last.get(f.id, dt.date.min),
-            not preferred,
-            together.get(f.id, 0),
-            _sort_key(f),
-        )
-        reason = f"{_name(f)} could {'lead' if role == 'lead' else 'co-facilitate'}: " + ", ".join(
-            words
-        )
-        ranked.append(
-            (key, CoverSuggestion(f.id, _name(f), role, _clip(reason), partner_role_changes=swaps))
-        )
-    ranked.sort(key=lambda item: item[0])
-    return [suggestion for _, suggestion in ranked]
-
-
-# --------------------------------------------------------------------------------------------
-# Review
-
-
-def review(
-    assignments: Sequence[RotaAssignment],
-    sessions_actual: Mapping[tuple[UUID, dt.date], Sequence[UUID]] | None,
-    facilitators: Sequence[Facilitator],
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    group_id: UUID | None = None,
-    *,
-    groups: Sequence[Group] = (),
-    today: dt.date | None = None,
-) -> Review:
-    """The coordinator's review of a rota between `start` and `end` (inclusive, optional).
-
-    Per facilitator: planned leads and co-facilitations, sessions actually facilitated (from
-    `sessions_actual`, keyed by (group id, date), when given), the last date they facilitated
-    and when they are next due. "Last facilitated" is the latest actual session when actuals
-    are given, else the latest planned session before `today`. "Next due" is the first planned
-    session on or after `today`, or, without `today`, the first planned session after the last
-    one they facilitated. Gaps (open places) and rule breaks come as sentences; `groups` lets
-    them name the group and check the women facilitator rule. The spread is planned sessions,
-    most minus fewest, among active facilitators (counting those with none).
-    """
-
-    def wanted(day: dt.date, gid: UUID) -> bool:
-        return (
-            (start is None or day >= start)
-            and (end is None or day <= end)
-            and (group_id is None or gid == group_id)
-        )
-
-    by_id = {f.id: f for f in facilitators}
-    group_by_id = {g.id: g for g in groups}
-
-    def order(a: RotaAssignment) -> tuple:
-        group = group_by_id.get(a.group_id)
-        return (a.date, _group_key(group) if group else ("", "", str(a.group_id)), str(a.id))
-
-    chosen = sorted((a for a in assignments if wanted(a.date, a.group_id)), key=order)
-    actual = (
-        {key: list(ids) for key, ids in sessions_actual.items() if wanted(key[1], key[0])}
-        if sessions_actual is not None
-        else None
-    )
-
-    def where(gid: UUID, day: dt.date) -> str:
-        group = group_by_id.get(gid)
-        label = group.name if group else "the session"
-        return f"{label} on {WEEKDAYS[day.weekday()][:3]} {_day(day)} {day.year}"
-
-    def who(fid: UUID | None) -> str:
-        f = by_id.get(fid) if fid is not None else None
-        return _name(f) if f else "someone not on the facilitator list"
-
-    gaps: list[str] = []
-    breaks: list[str] = []
-    per_day: dict[tuple[UUID, dt.date], list[RotaAssignment]] = {}
-    per_month: dict[tuple[UUID, tuple[int, int]], int] = {}
-    for a in chosen:
-        place = where(a.group_id, a.date)
-        if a.lead_id is None and a.co_id is None:
-            gaps.append(f"{place} has nobody yet.")
-        elif a.lead_id is None:
-            gaps.append(f"{place} has no lead.")
-        elif a.co_id is None:
-            gaps.append(f"{place} has no co-facilitator.")
-        lead = by_id.get(a.lead_id) if a.lead_id else None
-        co = by_id.get(a.co_id) if a.co_id else None
-        for fid in {a.lead_id, a.co_id} - {None}:
-            per_day.setdefault((fid, a.date), []).append(a)
-            key = (fid, _month_of(a.date))
-            per_month[key] = per_month.get(key, 0) + 1
-            f = by_id.get(fid)
-            if f is None:
-                breaks.append(f"{place} has {who(fid)}.")
-                continue
-            if not f.active:
-                breaks.append(f"{_name(f)} is on {place} but is no longer active.")
-            away = away_words(f, a.date)
-            if away:
-                breaks.append(f"{away}, yet is on {place}.")
-        if lead is not None and _is_trainee(lead):
-            breaks.append(f"{_name(lead)} leads {place} while still in training.")
-        if co is not None and _is_trainee(co) and (lead is None or not _is_experienced(lead)):
-            partner = "without a lead" if lead is None else f"with {_name(lead)}, not experienced"
-            breaks.append(f"{_name(co)}, in training, co-facilitates {place} {partner}.")
-        if lead is not None and co is not None and _avoid(lead, co):
-            breaks.append(f"{_name(lead)} and {_name(co)} are paired on {place} against a request.")
-        group = group_by_id.get(a.group_id)
-        present = [p for p in (lead, co) if p is not None]
-        if (
-            group is not None
-            and group.women_facilitator_rule
-            and present
-            and not any(p.is_woman is True for p in present)
-        ):
-            breaks.append(f"{place} has no woman facilitator, which the group asks for.")
-    for (fid, day), same in sorted(per_day.items(), key=lambda item: (item[0][1], who(item[0][0]))):
-        if len(same) > 1:
-            breaks.append(f"{who(fid)} is on {len(same)} sessions on {_day(day)} {day.year}.")
-    for (fid, (year, month)), n in sorted(per_month.items(), key=lambda i: (i[0][1], who(i[0][0]))):
-        f = by_id.get(fid)
-        if f is not None and f.max_per_month is not None and n > f.max_per_month:
-            label = dt.date(year, month, 1).strftime("%B %Y")
-            breaks.append(
-                f"{_name(f)} has {n} sessions in {label}, over their limit of {f.max_per_month}."
-            )
-
-    differences: list[str] = []
-    if actual is not None:
-        for a in chosen:
-            planned = {a.lead_id, a.co_id} - {None}
-            did = actual.get((a.group_id, a.date))
-            if did is None:
-                continue
-            missing = sorted((who(i) for i in planned - set(did)), key=str.casefold)
-            extra = sorted((who(i) for i in set(did) - planned), key=str.casefold)
-            if missing or extra:
-                text = where(a.group_id, a.date)
-                bits = []
-                if missing:
-                    bits.append(f"{' and '.join(missing)} planned but did not facilitate")
-                if extra:
-                    bits.append(f"{' and '.join(extra)} facilitated instead")
-                differences.append(f"{text}: " + "; ".join(bits) + ".")
-
-    loads: list[FacilitatorLoad] = []
-    for f in sorted(facilitators, key=_sort_key):
-        mine = [a for a in chosen if f.id in (a.lead_id, a.co_id)]
-        planned_leads = sum(1 for a in mine if a.lead_id == f.id)
-        planned_co = len(mine) - planned_leads
-        if not f.active and not mine:
-            continue
-        done_days = (
-            sorted(day for (_, day), ids in actual.items() if f.id in ids)
-            if actual is not None
-            else None
-        )
-        if done_days is not None:
-            last = done_days[-1] if done_days else None
-        elif today is not None:
-            last = max((a.date for a in mine if a.date < today), default=None)
-        else:
-            last = None
-        if today is not None:
-            upcoming = [a.date for a in mine if a.date >= today]
-        else:
-            upcoming = [a.date for a in mine if last is None or a.date > last]
-        loads.append(
-            FacilitatorLoad(
-                facilitator_id=f.id,
-                name=_name(f),
-                planned_leads=planned_leads,
-                planned_co=planned_co,
-                actual=len(done_days) if done_days is not None else None,
-                last_facilitated=last,
-                next_due=min(upcoming, default=None),
-            )
-        )
-    active = [load.planned for load in loads if by_id[load.facilitator_id].active]
-    spread = max(active) - min(active) if active else 0
-    return Review(loads, gaps, breaks, differences, spread)
+    return planner.build(history, explain=explain)

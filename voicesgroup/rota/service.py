@@ -1,18 +1,19 @@
-"""The facilitator rota as the app and the command line use it: glue between the store and
-`voicesgroup.rota` (which plans, suggests cover and reviews, as pure functions).
+"""The stored rota, as the app and the command line use it: the store-facing service around the
+pure parts of `voicesgroup.rota` (planner, reasons, cover, review, rules).
 
 Here live the rules about *the stored rota*:
 
 - Generating replaces the DRAFT sessions of the chosen groups in the chosen weeks and keeps
-  every PUBLISHED one. Everything that stays on the rota (published sessions, sessions before
-  the start, other groups' drafts) is the planner's history, so nobody is put on two sessions
-  in a day or over their monthly limit because of a session planned earlier.
+  every PUBLISHED one: those are the planner's `keep` (never planned again; they count for
+  limits, days, the spread and lead rotation). Everything else that stays on the rota
+  (sessions before the start, other groups' drafts) is the planner's history.
+- Every reason on the rota is true of the rota as it stands: after any change (generating,
+  publishing, a swap, cover, a place left open) the reasons are worked out again.
 - Publishing turns drafts into the rota people rely on. Every change to a session (publishing,
   a swap, cover, a place left open) appends a line to its history.
-- A change may not add a rule break: it is checked against the hard rules (training pairs,
-  nobody twice a day, availability, monthly limits, requests not to be paired, the women
-  facilitator rule) before and after, and refused with a clear sentence when it would break
-  one that was not already broken.
+- A change may not add a rule break: it is checked against the hard rules (`rules`) before
+  and after, and refused with the rule's own sentence when it would break one that was not
+  already broken.
 
 No Textual here: the UI and the CLI both call these functions.
 """
@@ -23,9 +24,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
-from uuid import UUID, uuid5
+from uuid import UUID
 
-from voicesgroup import rota
+from voicesgroup import dates, rota
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import (
     WEEKDAYS,
@@ -35,15 +36,14 @@ from voicesgroup.models import (
     RotaChange,
     RotaStatus,
     SessionStatus,
-    TrainingStatus,
 )
+from voicesgroup.rota import reasons
+from voicesgroup.rota.cover import CoverSuggestion
+from voicesgroup.rota.review import session_breaks
 from voicesgroup.store import Store
 
 Role = Literal["lead", "co"]
 DEFAULT_WEEKS = 8
-_SET_ASIDE = UUID("5b0c1f5e-7a2d-4c47-9a51-3f4f6f0d2a10")
-"""Namespace for the stand-in group ids of published sessions kept inside a regenerated range
-(see `prepare_generation`)."""
 
 
 class RotaChangeRefused(VoicesGroupError):
@@ -89,12 +89,12 @@ def check_weeks(weeks: int) -> None:
 
 def day_words(day: dt.date) -> str:
     """A date as people say it on a rota: 'Tue 1 Dec 2026'."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return dates.day(day)
 
 
 def short_day(day: dt.date) -> str:
     """A date for a narrow column: 'Tue 1 Dec'."""
-    return f"{day:%a} {day.day} {day:%b}"
+    return dates.day(day, year=False)
 
 
 def role_words(role: Role) -> str:
@@ -147,9 +147,10 @@ class PreparedGeneration:
     groups: list[Group]
     facilitators: list[Facilitator]
     history: list[RotaAssignment]
+    """The rest of the rota: counts for limits, days and rotation."""
+    keep: list[RotaAssignment]
+    """Published sessions inside the planned weeks: kept as they are, never planned again."""
     replaced_ids: list[UUID]
-    fixed: frozenset[tuple[UUID, dt.date]]
-    """Sessions in the range that are already published: kept, never planned again."""
 
     @property
     def label(self) -> str:
@@ -191,10 +192,55 @@ class GenerateOutcome:
         return words + f" Spread {self.spread} (most sessions minus fewest)."
 
 
+class AlreadyPublished(rota.RotaInputError):
+    """Every session in the chosen weeks is already published; `first_open` is the first
+    meeting after them without a published session (None when none is in reach)."""
+
+    def __init__(self, message: str, first_open: dt.date | None) -> None:
+        super().__init__(message)
+        self.first_open = first_open
+
+
+def _covered_words(days: list[dt.date]) -> str:
+    if len(days) <= 4:
+        return ", ".join(dates.day(d, year=False) for d in days)
+    return f"{dates.day(days[0], year=False)} to {dates.day(days[-1], year=False)}"
+
+
+def first_open_date(
+    store: Store, group_id: UUID | None, start: dt.date, *, weeks: int = rota.MAX_WEEKS
+) -> dt.date | None:
+    """The first meeting on or after `start` (of one group, or any) with no published session."""
+    groups = store.groups() if group_id is None else [store.group(group_id)]
+    published = {
+        (item.group_id, item.date) for item in store.rota() if item.status is RotaStatus.PUBLISHED
+    }
+    for session in rota.sessions_for(groups, start, weeks):
+        if (session.group_id, session.date) not in published:
+            return session.date
+    return None
+
+
+def plan_start(store: Store, group_id: UUID | None, today: dt.date) -> dt.date:
+    """Where planning starts by default: today, unless the meetings from today are already
+    published, then the first meeting that is not."""
+    groups = store.groups() if group_id is None else [store.group(group_id)]
+    published = {
+        (item.group_id, item.date) for item in store.rota() if item.status is RotaStatus.PUBLISHED
+    }
+    for session in rota.sessions_for(groups, today, rota.MAX_WEEKS):
+        if (session.group_id, session.date) in published:
+            return first_open_date(store, group_id, today) or today
+        return today
+    return today
+
+
 def prepare_generation(store: Store, request: GenerateRequest) -> PreparedGeneration:
     """Read the groups, facilitators and kept rota for `request` (nothing is changed yet).
 
-    Raises `rota.RotaInputError` (one sentence) for an impossible request.
+    Raises `rota.RotaInputError` (one sentence) for an impossible request, and
+    `AlreadyPublished` (naming the dates covered and the first open one) when every session
+    in the chosen weeks is already published.
     """
     check_weeks(request.weeks)
     if request.group_id is None:
@@ -213,29 +259,37 @@ def prepare_generation(store: Store, request: GenerateRequest) -> PreparedGenera
     start, end = request.start, request.end
 
     replaced: list[RotaAssignment] = []
-    kept: list[RotaAssignment] = []
+    keep: list[RotaAssignment] = []
+    history: list[RotaAssignment] = []
     for item in store.rota():
         in_range = item.group_id in chosen and start <= item.date < end
-        (replaced if in_range and item.status is RotaStatus.DRAFT else kept).append(item)
-
-    planned = {(s.group_id, s.date) for s in rota.sessions_for(groups, start, request.weeks)}
-    fixed = frozenset((a.group_id, a.date) for a in kept if (a.group_id, a.date) in planned)
-    # The planner plans every meeting in the range again and ignores history for those it
-    # plans. A published session there is kept, so its people must count as busy that day:
-    # it goes into history under a stand-in group id, and its planned twin is dropped.
-    history = [
-        item.model_copy(update={"group_id": uuid5(_SET_ASIDE, str(item.group_id))})
-        if (item.group_id, item.date) in fixed
-        else item
-        for item in kept
-    ]
+        if in_range and item.status is RotaStatus.DRAFT:
+            replaced.append(item)
+        elif in_range:
+            keep.append(item)
+        else:
+            history.append(item)
+    planned = rota.sessions_for(groups, start, request.weeks)
+    kept = {(a.group_id, a.date) for a in keep}
+    if planned and all((s.group_id, s.date) in kept for s in planned):
+        label = "all groups" if request.group_id is None else groups[0].name
+        covered = sorted({s.date for s in planned})
+        first_open = first_open_date(store, request.group_id, end)
+        words = (
+            f"Nothing to plan: every session for {label} from {day_words(start)} to "
+            f"{day_words(end - dt.timedelta(days=1))} is already published "
+            f"({_covered_words(covered)})."
+        )
+        if first_open is not None:
+            words += f" The first date without a published session is {day_words(first_open)}."
+        raise AlreadyPublished(words, first_open)
     return PreparedGeneration(
         request=request,
         groups=groups,
         facilitators=facilitators,
         history=history,
+        keep=keep,
         replaced_ids=[item.id for item in replaced],
-        fixed=fixed,
     )
 
 
@@ -243,7 +297,13 @@ def plan_generation(prepared: PreparedGeneration) -> rota.RotaResult:
     """Run the planner (pure: safe in a worker thread)."""
     request = prepared.request
     return rota.generate(
-        prepared.groups, prepared.facilitators, request.start, request.weeks, prepared.history
+        prepared.groups,
+        prepared.facilitators,
+        request.start,
+        request.weeks,
+        prepared.history,
+        keep=prepared.keep,
+        explain=False,  # apply_generation works out every reason on the saved rota
     )
 
 
@@ -255,21 +315,25 @@ def apply_generation(
     publish: bool = False,
 ) -> GenerateOutcome:
     """Replace the drafts in range with the new plan (one save), optionally publishing it."""
-    new = [a for a in result.assignments if (a.group_id, a.date) not in prepared.fixed]
+    new = list(result.assignments)
     if publish:
         new = [_published(a) for a in new]
     with store.batch():
         store.delete_rota(prepared.replaced_ids)
         store.save_rota(new)
+        refresh_reasons(store)
     request = prepared.request
+    added_ids = {a.id for a in new}
+    added = [a for a in store.rota() if a.id in added_ids]
+    added.sort(key=lambda a: (a.date, str(a.group_id)))
     return GenerateOutcome(
         label=prepared.label,
         start=request.start,
         end=request.end,
-        added=new,
-        open_sessions=[a for a in new if a.is_open],
+        added=added,
+        open_sessions=[a for a in added if a.is_open],
         replaced=len(prepared.replaced_ids),
-        kept_published=len(prepared.fixed),
+        kept_published=len(prepared.keep),
         spread=result.spread,
         published=publish,
     )
@@ -281,6 +345,26 @@ def generate_rota(
     """Prepare, plan and apply in one go (the command line's way)."""
     prepared = prepare_generation(store, request)
     return apply_generation(store, prepared, plan_generation(prepared), publish=publish)
+
+
+def refresh_reasons(store: Store, changed: Mapping[UUID, RotaAssignment] | None = None) -> None:
+    """Save `changed` (if given) and work every reason on the rota out again, so each is
+    true of the rota as it now stands. One save."""
+    everything = {item.id: item for item in store.rota()}
+    everything.update(changed or {})
+    found = reasons.explain_all(
+        list(everything.values()), store.facilitators(), store.groups(include_archived=True)
+    )
+    stale = [
+        item.model_copy(update={"reason": found[item.id]})
+        for item in everything.values()
+        if item.reason != found[item.id]
+    ]
+    updates = {item.id: item for item in stale}
+    for key, item in (changed or {}).items():
+        updates.setdefault(key, item)
+    if updates:
+        store.save_rota(list(updates.values()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -391,86 +475,15 @@ def _people_on(assignment: RotaAssignment) -> list[UUID]:
     return [fid for fid in (assignment.lead_id, assignment.co_id) if fid is not None]
 
 
-def _month_name(day: dt.date) -> str:
-    return f"{day:%B %Y}"
-
-
-def _pair_problem(lead: Facilitator, co: Facilitator, group: Group) -> str | None:
-    rule = group.women_facilitator_rule
-    if rota.pair_allowed(lead, co, rule):
-        return None
-    for person, partner in ((lead, co), (co, lead)):
-        if (
-            person.training is TrainingStatus.IN_TRAINING
-            and partner.training is not TrainingStatus.EXPERIENCED
-        ):
-            return (
-                f"{person.display_name} is in training and needs an experienced partner; "
-                f"{partner.display_name} is {partner.training.label}."
-            )
-    if co.id in lead.avoids or lead.id in co.avoids:
-        return f"{lead.display_name} and {co.display_name} asked not to be paired."
-    if rule:
-        return (
-            f"{group.name} asks for a woman facilitator, and neither {lead.display_name} "
-            f"nor {co.display_name} is down as one."
-        )
-    return f"{lead.display_name} and {co.display_name} cannot be paired."
-
-
 def rule_problems(
     assignment: RotaAssignment,
     others: Sequence[RotaAssignment],
     people: Mapping[UUID, Facilitator],
     groups: Mapping[UUID, Group],
 ) -> list[str]:
-    """Every hard rule `assignment` breaks, in words, given the rest of the rota (`others`)."""
-    problems: list[str] = []
-    group = groups.get(assignment.group_id)
-    group_names = {gid: g.name for gid, g in groups.items()}
-    day = assignment.date
-    if assignment.lead_id is not None and assignment.lead_id == assignment.co_id:
-        who = people.get(assignment.lead_id)
-        name = who.display_name if who else "The same person"
-        problems.append(f"{name} cannot be both lead and co-facilitator.")
-    for fid in dict.fromkeys(_people_on(assignment)):
-        person = people.get(fid)
-        if person is None:
-            problems.append("Someone on this session is no longer on the facilitator list.")
-            continue
-        name = person.display_name
-        if not person.active:
-            problems.append(f"{name} is not facilitating at the moment.")
-        away = rota.away_words(person, day)
-        if away:
-            problems.append(away)
-        same_day = [o for o in others if o.date == day and fid in _people_on(o)]
-        for other in same_day:
-            where = group_names.get(other.group_id, "another group")
-            problems.append(f"{name} is already on {where} that day ({short_day(day)}).")
-        if person.max_per_month is not None:
-            in_month = 1 + sum(
-                1
-                for o in others
-                if (o.date.year, o.date.month) == (day.year, day.month) and fid in _people_on(o)
-            )
-            if in_month > person.max_per_month:
-                problems.append(
-                    f"{name} would have {in_month} sessions in {_month_name(day)}, over their "
-                    f"limit of {person.max_per_month}."
-                )
-    lead = people.get(assignment.lead_id) if assignment.lead_id else None
-    co = people.get(assignment.co_id) if assignment.co_id else None
-    if lead is not None and lead.training is TrainingStatus.IN_TRAINING:
-        problems.append(
-            f"{lead.display_name} is in training, so cannot lead: someone experienced leads "
-            "beside them."
-        )
-    if lead is not None and co is not None and lead.id != co.id and group is not None:
-        pair = _pair_problem(lead, co, group)
-        if pair:
-            problems.append(pair)
-    return problems
+    """Every hard rule `assignment` breaks, in `rules`' words, given the rest of the rota."""
+    index = reasons.RotaIndex([*others, assignment], list(people.values()), list(groups.values()))
+    return [b.sentence for b in session_breaks(assignment, index)]
 
 
 @dataclass(frozen=True)
@@ -504,10 +517,12 @@ class _Context:
     def problems(self, changed: Mapping[UUID, RotaAssignment]) -> list[str]:
         """Problems of the changed sessions, with the rest of the rota as changed too."""
         everything = {**self.rota, **changed}
+        index = reasons.RotaIndex(
+            everything.values(), list(self.people.values()), list(self.groups.values())
+        )
         found: list[str] = []
         for item in changed.values():
-            others = [o for o in everything.values() if o.id != item.id]
-            found.extend(rule_problems(item, others, self.people, self.groups))
+            found.extend(b.sentence for b in session_breaks(item, index))
         return found
 
     def refuse_new_problems(self, changed: Mapping[UUID, RotaAssignment]) -> None:
@@ -516,6 +531,14 @@ class _Context:
         new = [problem for problem in self.problems(changed) if problem not in before]
         if new:
             raise RotaChangeRefused("Not changed: " + " ".join(dict.fromkeys(new)))
+
+
+def _save(store: Store, changed: dict[UUID, RotaAssignment]) -> dict[UUID, RotaAssignment]:
+    """Save the changed sessions with every reason on the rota worked out again (one save)."""
+    with store.batch():
+        refresh_reasons(store, changed)
+    current = {item.id: item for item in store.rota()}
+    return {key: current[key] for key in changed}
 
 
 def _with_change(assignment: RotaAssignment, what: str, **changes: object) -> RotaAssignment:
@@ -540,8 +563,7 @@ def swap_roles(store: Store, assignment_id: UUID) -> RotaAssignment:
         co_id=item.lead_id,
     )
     context.refuse_new_problems({item.id: changed})
-    store.save_rota([changed])
-    return changed
+    return _save(store, {item.id: changed})[item.id]
 
 
 def role_of(assignment: RotaAssignment, facilitator_id: UUID) -> Role:
@@ -588,13 +610,11 @@ def swap_people(
         **_placed(second_role, first_person),
     )
     context.refuse_new_problems({first.id: new_first, second.id: new_second})
-    store.save_rota([new_first, new_second])
-    return new_first, new_second
+    saved = _save(store, {first.id: new_first, second.id: new_second})
+    return saved[first.id], saved[second.id]
 
 
-def cover_suggestions(
-    store: Store, assignment_id: UUID, leaving_id: UUID
-) -> list[rota.CoverSuggestion]:
+def cover_suggestions(store: Store, assignment_id: UUID, leaving_id: UUID) -> list[CoverSuggestion]:
     """Who could take over from `leaving_id` on that session, best first, with reasons."""
     context = _Context.of(store)
     item = context.get(assignment_id)
@@ -609,7 +629,7 @@ def cover_suggestions(
 
 
 def apply_cover(
-    store: Store, assignment_id: UUID, leaving_id: UUID, cover: rota.CoverSuggestion
+    store: Store, assignment_id: UUID, leaving_id: UUID, cover: CoverSuggestion
 ) -> RotaAssignment:
     """`leaving_id` can't make it and `cover` takes over (roles as suggested); kept as history."""
     context = _Context.of(store)
@@ -631,8 +651,7 @@ def apply_cover(
         what += "."
     changed = _with_change(item, what, lead_id=lead_id, co_id=co_id)
     context.refuse_new_problems({item.id: changed})
-    store.save_rota([changed])
-    return changed
+    return _save(store, {item.id: changed})[item.id]
 
 
 def leave_open(store: Store, assignment_id: UUID, leaving_id: UUID) -> RotaAssignment:
@@ -645,8 +664,7 @@ def leave_open(store: Store, assignment_id: UUID, leaving_id: UUID) -> RotaAssig
         f"{context.name(leaving_id)} can't make it; the {role_words(role)} place is open.",
         **_placed(role, None),
     )
-    store.save_rota([changed])
-    return changed
+    return _save(store, {item.id: changed})[item.id]
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,508 @@
+"""The rota is provably right, checked independently of the planner.
+
+Everything here is written from the rules as the README states them, never from the planner's
+code: the hard rules, who counts for the spread, and what each reason claims are re-derived
+below. OR-Tools CP-SAT (a test-only dependency) finds the most places any valid rota fills
+and, among those, the smallest spread; the planner must reach both, on seeded instances of
+every shape: weekly and fortnightly groups, groups starting part-way, trainees, unknown
+gender, one-sided "rather not" requests, monthly limits (including 0), inactive people, and
+rotas partly published before planning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+import re
+from collections import Counter, defaultdict
+from uuid import UUID
+
+import pytest
+
+from voicesgroup.models import (
+    DateRange,
+    Facilitator,
+    Group,
+    MeetingPattern,
+    RotaAssignment,
+    RotaStatus,
+    TrainingStatus,
+    Variant,
+)
+from voicesgroup.rota import generate, sessions_for
+
+E, T, TR = TrainingStatus.EXPERIENCED, TrainingStatus.IN_TRAINING, TrainingStatus.TRAINED
+NAMES = ["Ana", "Bryn", "Cy", "Dara", "Eli", "Fen", "Gil", "Hux", "Isa", "Jon", "Kai", "Lev"]
+START = dt.date(2027, 1, 4)  # a Monday
+CLASSES = [
+    "weekly",
+    "fortnightly",
+    "part_way",
+    "trainees",
+    "unknown_gender",
+    "rather_not",
+    "limits",
+    "inactive",
+    "published",
+    "tight",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Instances
+
+
+def instance(kind: str, seed: int):
+    """(groups, facilitators, start, weeks, keep) for one class, from a seed."""
+    rnd = random.Random(f"{kind}-{seed}")
+    n = rnd.randint(4, 7) if kind != "tight" else rnd.randint(3, 4)
+    weeks = rnd.randint(6, 12)
+    ids = [UUID(int=k + 1) for k in range(n)]
+    people = []
+    for k in range(n):
+        training = rnd.choice([E, E, TR])
+        if kind == "trainees" and k < 2:
+            training = T
+        woman: bool | None = rnd.choice([True, False])
+        if kind == "unknown_gender":
+            woman = rnd.choice([True, None, None])
+        limit = None
+        if kind in ("limits", "tight"):
+            limit = rnd.choice([0, 1, 2, 2, 3, None])
+        avoids: list[UUID] = []
+        if kind == "rather_not" and k < 2:
+            avoids = [ids[(k + 1 + rnd.randint(0, n - 2)) % n]]
+        offs = []
+        if rnd.random() < 0.3:
+            first = START + dt.timedelta(days=rnd.randint(0, weeks * 7))
+            offs = [DateRange(start=first, end=first + dt.timedelta(days=rnd.randint(0, 14)))]
+        people.append(
+            Facilitator(
+                id=ids[k],
+                display_name=NAMES[k],
+                training=training,
+                is_woman=woman,
+                max_per_month=limit,
+                avoids=avoids,
+                prefers=[ids[(k + 1) % n]] if rnd.random() < 0.3 else [],
+                unavailable_weekdays=rnd.sample(range(5), rnd.randint(0, 2)),
+                dates_off=offs,
+                active=not (kind == "inactive" and k == 0) and rnd.random() > 0.05,
+            )
+        )
+    groups = []
+    for g in range(rnd.randint(1, 3) if kind != "tight" else 2):
+        first = None
+        if kind == "part_way" and g == 0:
+            first = START + dt.timedelta(weeks=rnd.randint(2, 4))
+        every = 2 if kind == "fortnightly" and g == 0 else rnd.choice([1, 1, 2])
+        groups.append(
+            Group(
+                id=UUID(int=1000 + g),
+                name=f"Group {g}",
+                variant=rnd.choice([Variant.HEARING_VOICES, Variant.PARANOIA_BELIEFS]),
+                pattern=MeetingPattern(
+                    weekday=rnd.choice([0, 1, 1, 3]), every_weeks=every, first_date=first
+                ),
+                women_facilitator_rule=rnd.random() < (0.6 if kind == "unknown_gender" else 0.3),
+            )
+        )
+    keep: list[RotaAssignment] = []
+    if kind == "published":
+        for session in sessions_for(groups, START, weeks):
+            if rnd.random() < 0.3:
+                a, b = rnd.sample(people, 2)
+                keep.append(
+                    RotaAssignment(
+                        group_id=session.group_id,
+                        date=session.date,
+                        lead_id=a.id,
+                        co_id=b.id if rnd.random() < 0.8 else None,
+                        status=RotaStatus.PUBLISHED,
+                    )
+                )
+    return groups, people, START, weeks, keep
+
+
+CASES = [(kind, seed) for kind in CLASSES for seed in range(7)]
+
+
+# --------------------------------------------------------------------------------------------
+# The rules, as the README states them (written here, independently)
+
+
+def pair_ok(a: Facilitator, b: Facilitator, women: bool) -> bool:
+    if a.id == b.id:
+        return False
+    if (a.training is T and b.training is not E) or (b.training is T and a.training is not E):
+        return False
+    if b.id in a.avoids or a.id in b.avoids:
+        return False
+    return not women or a.is_woman is True or b.is_woman is True
+
+
+def alone_ok(a: Facilitator, women: bool) -> bool:
+    return a.training is not T and (not women or a.is_woman is True)
+
+
+def on(a: RotaAssignment) -> list[UUID]:
+    return [i for i in (a.lead_id, a.co_id) if i is not None]
+
+
+class Fixed:
+    """What the kept sessions fix: days taken and places used per month."""
+
+    def __init__(self, keep: list[RotaAssignment]) -> None:
+        self.days = {(i, a.date) for a in keep for i in on(a)}
+        self.month = Counter((i, a.date.year, a.date.month) for a in keep for i in set(on(a)))
+        self.count = Counter(i for a in keep for i in set(on(a)))
+
+    def room(self, f: Facilitator, day: dt.date) -> int:
+        if f.max_per_month is None:
+            return 10_000
+        return f.max_per_month - self.month[f.id, day.year, day.month]
+
+
+def planned_sessions(groups, start, weeks, keep):
+    kept = {(a.group_id, a.date) for a in keep}
+    return [s for s in sessions_for(groups, start, weeks) if (s.group_id, s.date) not in kept]
+
+
+def counted(groups, people, sessions, keep) -> set[UUID]:
+    """Who counts for the spread (README): active people who could take at least one of the
+    sessions being planned (free that day, room in the month, and alone or with someone else
+    free), and anyone holding a published session in those weeks."""
+    rule = {g.id: g.women_facilitator_rule for g in groups}
+    fixed = Fixed(keep)
+    found = {i for a in keep for i in on(a) if any(f.id == i and f.active for f in people)}
+    for s in sessions:
+        free = [
+            f
+            for f in people
+            if f.active
+            and f.available_on(s.date)
+            and (f.id, s.date) not in fixed.days
+            and fixed.room(f, s.date) > 0
+        ]
+        for f in free:
+            if alone_ok(f, rule[s.group_id]) or any(pair_ok(f, g, rule[s.group_id]) for g in free):
+                found.add(f.id)
+    return found
+
+
+def check_rules(groups, people, keep, result) -> None:
+    by_id = {f.id: f for f in people}
+    rule = {g.id: g.women_facilitator_rule for g in groups}
+    everything = [*keep, *result.assignments]
+    day = Counter((i, a.date) for a in everything for i in set(on(a)))
+    month = Counter((i, a.date.year, a.date.month) for a in everything for i in set(on(a)))
+    for a in result.assignments:
+        people_on = on(a)
+        assert len(set(people_on)) == len(people_on)
+        assert a.lead_id is not None or a.co_id is None
+        for i in people_on:
+            f = by_id[i]
+            assert f.active and f.available_on(a.date)
+            assert day[i, a.date] == 1, f"{f.display_name} twice on {a.date}"
+            if f.max_per_month is not None:
+                assert month[i, a.date.year, a.date.month] <= f.max_per_month
+        if a.lead_id:
+            assert by_id[a.lead_id].training is not T
+        if len(people_on) == 2:
+            assert pair_ok(by_id[a.lead_id], by_id[a.co_id], rule[a.group_id])
+        elif people_on:
+            assert alone_ok(by_id[people_on[0]], rule[a.group_id])
+
+
+# --------------------------------------------------------------------------------------------
+# The exact optimum (CP-SAT, test only)
+
+
+def optimum(groups, people, sessions, keep) -> tuple[int, int]:
+    """(most places any valid rota fills, least spread among rotas filling that many)."""
+    from ortools.sat.python import cp_model
+
+    rule = {g.id: g.women_facilitator_rule for g in groups}
+    fixed = Fixed(keep)
+    active = [f for f in people if f.active]
+    by_id = {f.id: f for f in people}
+    who = counted(groups, people, sessions, keep)
+
+    def model():
+        m = cp_model.CpModel()
+        chosen = {}
+        per_day, per_month, per_person = defaultdict(list), defaultdict(list), defaultdict(list)
+        for k, s in enumerate(sessions):
+            women = rule[s.group_id]
+            free = [
+                f
+                for f in active
+                if f.available_on(s.date)
+                and (f.id, s.date) not in fixed.days
+                and fixed.room(f, s.date) > 0
+            ]
+            options = [(f,) for f in free if alone_ok(f, women)]
+            options += [(f, g) for f, g in itertools.combinations(free, 2) if pair_ok(f, g, women)]
+            variables = []
+            for option in options:
+                var = m.new_bool_var(f"s{k}")
+                chosen[k, tuple(f.id for f in option)] = var
+                variables.append(var)
+                for f in option:
+                    per_day[f.id, s.date].append(var)
+                    per_month[f.id, s.date.year, s.date.month].append(var)
+                    per_person[f.id].append(var)
+            if variables:
+                m.add_at_most_one(variables)
+        for variables in per_day.values():
+            if len(variables) > 1:
+                m.add_at_most_one(variables)
+        for (i, year, mon), variables in per_month.items():
+            room = fixed.room(by_id[i], dt.date(year, mon, 1))
+            if len(variables) > room:
+                m.add(sum(variables) <= room)
+        filled = sum(len(option) * var for (_, option), var in chosen.items())
+        return m, filled, per_person
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    m, filled, _ = model()
+    m.maximize(filled)
+    assert solver.solve(m) == cp_model.OPTIMAL
+    most = round(solver.objective_value)
+    if not who:
+        return most, 0
+    m, filled, per_person = model()
+    m.add(filled == most)
+    high, low = m.new_int_var(0, 10_000, "high"), m.new_int_var(0, 10_000, "low")
+    for i in who:
+        total = fixed.count[i] + sum(per_person[i])
+        m.add(high >= total)
+        m.add(low <= total)
+    m.minimize(high - low)
+    assert solver.solve(m) == cp_model.OPTIMAL
+    return most, round(solver.objective_value)
+
+
+# --------------------------------------------------------------------------------------------
+# What each reason claims, checked against the rota
+
+
+SENTENCE = re.compile(r"(?<=[.:]) (?=[A-Z])")
+
+
+def check_reasons(groups, people, history, result) -> None:
+    """Every claim in every reason is true of the rota (history, kept and planned)."""
+    by_name = {f.display_name: f for f in people}
+    by_id = {f.id: f for f in people}
+    group_of = {g.id: g for g in groups}
+    rota = [*history, *result.assignments]
+    for a in result.assignments:
+        reason = a.reason
+        assert reason and "\n" not in reason and len(reason) <= 1000
+        before = Counter(i for b in rota if b.date < a.date for i in set(on(b)))
+        led = {}
+        for b in sorted(rota, key=lambda b: b.date):
+            if b.date < a.date and b.lead_id:
+                led[b.lead_id] = b.date
+        for name, n in re.findall(
+            r"(\w+) (\d+) sessions?\b", reason.split(".")[1] if "Before this" in reason else ""
+        ):
+            assert before[by_name[name].id] == int(n), f"{a.date}: {name} had {n} before? {reason}"
+        if a.lead_id:
+            lead = by_id[a.lead_id]
+            assert reason.startswith(f"{lead.display_name} leads"), reason
+            found = re.search(rf"{lead.display_name} leads.*?\(last led (\d+ \w+)", reason)
+            if found:
+                assert lead.id in led and found.group(1) == f"{led[lead.id].day} {led[lead.id]:%b}"
+            if "has not led before" in reason.split(";")[0]:
+                assert lead.id not in led, reason
+            if "led less recently" in reason:
+                co = by_id[a.co_id]
+                assert lead.id not in led or (co.id in led and led[lead.id] < led[co.id])
+        if a.lead_id and a.co_id:
+            pair = {a.lead_id, a.co_id}
+            times = sum(1 for b in rota if b.date < a.date and set(on(b)) == pair)
+            if "A new pairing" in reason:
+                assert times == 0, reason
+            found = re.search(r"Together (once|twice|(\d+) times) before", reason)
+            if found:
+                word = found.group(1)
+                assert times == {"once": 1, "twice": 2}.get(word, int(found.group(2) or 0))
+        if a.is_open:
+            check_open_reason(a, group_of[a.group_id], people, by_id, rota)
+
+
+def check_open_reason(a, group, people, by_id, rota) -> None:
+    reason = a.reason
+    present = [by_id[i] for i in on(a)]
+    tail = reason[reason.index("open:") + len("open:") :] if "open:" in reason else reason
+    tail = tail.removeprefix(" ")
+    sentences = [s.rstrip(".") for s in SENTENCE.split(tail)]
+    assert "could take it" not in reason, f"a free place left open: {reason}"
+    about: dict[str, list[str]] = defaultdict(list)
+    for sentence in sentences:
+        about[sentence.split(" ")[0]].append(sentence)
+    for f in people:
+        if not f.active or f in present:
+            continue
+        claims = about.get(f.display_name, [])
+        if not claims:
+            # The women rule sentence starts with the group's name.
+            claims = [
+                s
+                for s in sentences
+                if f"{f.display_name} is not down" in s
+                or (f"neither {f.display_name} " in s or f" nor {f.display_name} is" in s)
+            ]
+        assert claims, f"{f.display_name} not named in: {reason}"
+        for claim in claims:
+            assert claim_true(claim, f, a, group, present, rota), f"false: {claim!r} ({a.date})"
+    for sentence in sentences:
+        if sentence.startswith(group.name):
+            assert group.women_facilitator_rule, sentence
+
+
+def claim_true(claim, f, a, group, present, rota) -> bool:
+    day = a.date
+    others = [b for b in rota if b.id != a.id and f.id in on(b)]
+    if m := re.fullmatch(r"\w+ is not available on (\w+)s", claim):
+        return day.weekday() in f.unavailable_weekdays and f"{day:%A}" == m.group(1)
+    if claim.startswith(f"{f.display_name} is away "):
+        return any(day in off for off in f.dates_off)
+    if claim.startswith(f"{f.display_name} is already on "):
+        return any(b.date == day for b in others)
+    if m := re.fullmatch(
+        r"\w+ has (\d+) other sessions? in \w+ \d+, and a limit of (\d+) a month", claim
+    ):
+        held = sum(1 for b in others if (b.date.year, b.date.month) == (day.year, day.month))
+        return (
+            held == int(m.group(1))
+            and f.max_per_month == int(m.group(2))
+            and held >= f.max_per_month
+        )
+    if claim.endswith("takes no sessions (a limit of 0 a month)"):
+        return f.max_per_month == 0
+    if m := re.fullmatch(r"\w+ is in training and needs an experienced partner; (.+)", claim):
+        if f.training is not T:
+            return False
+        if m.group(1) == "nobody experienced is beside them":
+            return not present
+        partner = present[0] if present else None
+        return partner is not None and partner.training is not E
+    if m := re.fullmatch(r"(\w+) asked not to be paired with (\w+)", claim):
+        asker = m.group(1)
+        if asker == f.display_name:
+            return present and present[0].id in f.avoids and m.group(2) == present[0].display_name
+        return present and present[0].display_name == asker and f.id in present[0].avoids
+    if m := re.fullmatch(r"(\w+) and (\w+) each asked not to be paired with the other", claim):
+        return bool(present) and f.id in present[0].avoids and present[0].id in f.avoids
+    if "asks for a woman facilitator" in claim:
+        return (
+            group.women_facilitator_rule
+            and f.is_woman is not True
+            and all(p.is_woman is not True for p in present)
+        )
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# The tests
+
+
+@pytest.mark.parametrize(("kind", "seed"), CASES, ids=[f"{k}-{s}" for k, s in CASES])
+def test_the_planner_is_optimal_keeps_the_rules_and_says_only_true_things(kind, seed):
+    groups, people, start, weeks, keep = instance(kind, seed)
+    sessions = planned_sessions(groups, start, weeks, keep)
+    if not sessions or not any(f.active for f in people):
+        pytest.skip("nothing to plan in this draw")
+    result = generate(groups, people, start, weeks, keep=keep)
+    assert [(a.group_id, a.date) for a in result.assignments] == [
+        (s.group_id, s.date) for s in sessions
+    ], "every session not published is planned, once; published ones never"
+    check_rules(groups, people, keep, result)
+    most, spread = optimum(groups, people, sessions, keep)
+    filled = sum(len(on(a)) for a in result.assignments)
+    assert filled == most, f"{filled} places filled where {most} can be"
+    who = counted(groups, people, sessions, keep)
+    assert set(result.sessions) == who
+    counts = Counter(i for a in [*keep, *result.assignments] for i in set(on(a)))
+    if who:
+        values = [counts[i] for i in who]
+        assert result.spread == max(values) - min(values)
+    assert result.spread == spread, f"spread {result.spread} where {spread} is possible"
+    check_reasons(groups, people, keep, result)
+
+
+@pytest.mark.parametrize("kind", ["published", "trainees", "rather_not"])
+def test_the_same_data_give_the_same_rota(kind):
+    groups, people, start, weeks, keep = instance(kind, 3)
+    first = generate(groups, people, start, weeks, keep=keep)
+    again = generate(list(reversed(groups)), list(reversed(people)), start, weeks, keep=keep)
+
+    def shape(result):
+        return [(a.group_id, a.date, a.lead_id, a.co_id, a.reason) for a in result.assignments]
+
+    assert shape(first) == shape(again)
+
+
+def test_published_sessions_count_for_lead_rotation():
+    """Cy led on 27 Jan beside Dara (published); on 3 Feb Dara, who has never led, leads."""
+    cy = Facilitator(id=UUID(int=1), display_name="Cy", training=E)
+    dara = Facilitator(id=UUID(int=2), display_name="Dara", training=E)
+    voices = Group(
+        id=UUID(int=1000),
+        name="Voices",
+        variant=Variant.HEARING_VOICES,
+        pattern=MeetingPattern(weekday=2),
+    )
+    start = dt.date(2027, 1, 27)
+    kept = RotaAssignment(
+        group_id=voices.id,
+        date=start,
+        lead_id=cy.id,
+        co_id=dara.id,
+        status=RotaStatus.PUBLISHED,
+    )
+    result = generate([voices], [cy, dara], start, 2, keep=[kept])
+    [planned] = result.assignments
+    assert planned.date == dt.date(2027, 2, 3)
+    assert planned.lead_id == dara.id
+    assert planned.reason.startswith(
+        "Dara leads: led less recently (has not led before; Cy last led 27 Jan)"
+    )
+    assert "Together once before" in planned.reason
+    assert result.leads == {cy.id: 1, dara.id: 1}
+
+
+def test_a_trainees_experienced_partner_varies_and_the_reason_says_so():
+    ids = [UUID(int=k) for k in range(1, 5)]
+    trainee = Facilitator(id=ids[0], display_name="Bryn", training=T)
+    leads = [
+        Facilitator(id=i, display_name=n, training=E)
+        for i, n in zip(ids[1:], ["Ana", "Cy", "Jon"], strict=True)
+    ]
+    voices = Group(
+        id=UUID(int=1000),
+        name="Voices",
+        variant=Variant.HEARING_VOICES,
+        pattern=MeetingPattern(weekday=1),
+    )
+    beliefs = Group(
+        id=UUID(int=1001),
+        name="Beliefs",
+        variant=Variant.PARANOIA_BELIEFS,
+        pattern=MeetingPattern(weekday=3),
+    )
+    result = generate([voices, beliefs], [trainee, *leads], START, 6)
+    with_bryn = [a for a in result.assignments if trainee.id in on(a)]
+    partners = [next(i for i in on(a) if i != trainee.id) for a in with_bryn]
+    assert len(set(partners)) == 3, "every experienced lead works beside Bryn"
+    first_with = {}
+    for a, partner in zip(with_bryn, partners, strict=True):
+        if partner not in first_with:
+            first_with[partner] = a
+            assert "Bryn, in training, has not worked beside" in a.reason, a.reason
+        else:
+            assert "Bryn, in training, has worked beside" in a.reason, a.reason

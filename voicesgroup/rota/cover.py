@@ -1,0 +1,159 @@
+"""Cover: who could take over from a facilitator who can no longer come, best first.
+
+Only people who keep every hard rule (asked of `rules`) are suggested. Pure functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+from uuid import UUID
+
+from voicesgroup import dates
+from voicesgroup.models import Facilitator, Group, RotaAssignment
+from voicesgroup.rota import rules
+from voicesgroup.rota.planner import RotaInputError
+from voicesgroup.rota.reasons import clip
+
+
+@dataclass(frozen=True)
+class CoverSuggestion:
+    """Someone who could take over from a facilitator who can no longer come."""
+
+    facilitator_id: UUID
+    name: str
+    role: Literal["lead", "co"]
+    reason: str
+    partner_role_changes: bool = False
+    """True when the remaining facilitator would swap role (e.g. to lead beside a trainee)."""
+
+
+def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
+    return (facilitator.display_name.casefold(), facilitator.display_name, str(facilitator.id))
+
+
+def suggest_cover(
+    assignment: RotaAssignment,
+    leaving_id: UUID,
+    facilitators: Sequence[Facilitator],
+    all_assignments: Sequence[RotaAssignment],
+    groups: Sequence[Group],
+) -> list[CoverSuggestion]:
+    """Who could take over from `leaving_id` on `assignment`, best first.
+
+    Only people who break no hard rule are suggested: every check is `rules`' own, on the
+    rota with `leaving_id` taken off this session. They are ranked by load (fewest sessions
+    in `all_assignments`, then fewest that month), then by who facilitated least recently,
+    then by preference and new pairings, then by name.
+    """
+    if leaving_id not in (assignment.lead_id, assignment.co_id):
+        raise RotaInputError(
+            "That facilitator is not on this session, so there is no one to cover."
+        )
+    group = next((g for g in groups if g.id == assignment.group_id), None)
+    if group is None:
+        raise RotaInputError("The session's group is not in the list of groups.")
+    by_id = {f.id: f for f in facilitators}
+    group_names = {g.id: g.name for g in groups}
+    staying_id = assignment.co_id if leaving_id == assignment.lead_id else assignment.lead_id
+    staying = by_id.get(staying_id) if staying_id is not None else None
+    leaving_role: Literal["lead", "co"] = "lead" if leaving_id == assignment.lead_id else "co"
+    day = assignment.date
+
+    others = [a for a in all_assignments if a.id != assignment.id]
+    total: dict[UUID, int] = {}
+    in_month: dict[UUID, int] = {}
+    elsewhere: dict[UUID, str] = {}
+    last: dict[UUID, dt.date] = {}
+    together: dict[UUID, int] = {}
+    for other in others:
+        for person in {other.lead_id, other.co_id} - {None}:
+            assert person is not None
+            total[person] = total.get(person, 0) + 1
+            if (other.date.year, other.date.month) == (day.year, day.month):
+                in_month[person] = in_month.get(person, 0) + 1
+            if other.date == day:
+                elsewhere.setdefault(person, group_names.get(other.group_id, "another group"))
+            if other.date < day and (person not in last or other.date > last[person]):
+                last[person] = other.date
+        if staying_id is not None and staying_id in (other.lead_id, other.co_id):
+            mate = other.co_id if other.lead_id == staying_id else other.lead_id
+            if mate is not None:
+                together[mate] = together.get(mate, 0) + 1
+
+    ranked: list[tuple[tuple, CoverSuggestion]] = []
+    for f in sorted(facilitators, key=_sort_key):
+        if f.id in (leaving_id, staying_id):
+            continue
+        month_count = in_month.get(f.id, 0)
+        if rules.person_breaks(
+            f, day, elsewhere=elsewhere.get(f.id), month_others=month_count
+        ) or rules.pair_breaks(f, staying, group):
+            continue
+        role: Literal["lead", "co"]
+        if staying is None:
+            role, swaps = "lead", False
+        elif rules.is_trainee(f):
+            role, swaps = "co", leaving_role == "lead"
+        elif rules.is_trainee(staying):
+            role, swaps = "lead", leaving_role == "co"
+        else:
+            role, swaps = leaving_role, False
+        words = [
+            "free that day",
+            f"{total.get(f.id, 0)} sessions on the rota",
+            (
+                f"{month_count} this month (limit {f.max_per_month})"
+                if f.max_per_month is not None
+                else f"{month_count} this month"
+            ),
+        ]
+        if f.id in last:
+            words.append(f"last on {dates.date(last[f.id], year=last[f.id].year != day.year)}")
+        else:
+            words.append("no earlier session")
+        if staying is not None:
+            if rules.is_trainee(staying):
+                words.append(
+                    f"experienced, so can lead beside {staying.display_name} (in training)"
+                )
+            elif rules.is_trainee(f):
+                words.append(f"in training, with {staying.display_name} as experienced lead")
+            for one, other in ((f, staying), (staying, f)):
+                if rules.asked_to_pair(one, other):
+                    words.append(f"{one.display_name} asked to work with {other.display_name}")
+            if together.get(f.id, 0) == 0:
+                words.append(f"a new pairing with {staying.display_name}")
+            if group.women_facilitator_rule and f.is_woman is True and staying.is_woman is not True:
+                words.append("meets the women facilitator rule")
+            if swaps:
+                words.append(
+                    f"{staying.display_name} would {'lead' if role == 'co' else 'co-facilitate'}"
+                )
+        elif group.women_facilitator_rule:
+            words.append("meets the women facilitator rule")
+        preferred = staying is not None and (
+            rules.asked_to_pair(f, staying) or rules.asked_to_pair(staying, f)
+        )
+        key = (
+            total.get(f.id, 0),
+            month_count,
+            last.get(f.id, dt.date.min),
+            not preferred,
+            together.get(f.id, 0),
+            _sort_key(f),
+        )
+        verb = "lead" if role == "lead" else "co-facilitate"
+        reason = f"{f.display_name} could {verb}: " + ", ".join(words)
+        ranked.append(
+            (
+                key,
+                CoverSuggestion(
+                    f.id, f.display_name, role, clip(reason), partner_role_changes=swaps
+                ),
+            )
+        )
+    ranked.sort(key=lambda item: item[0])
+    return [suggestion for _, suggestion in ranked]

@@ -1,0 +1,208 @@
+"""The coordinator's review of a rota: load per person, gaps, rule breaks, planned against actual.
+
+Rule breaks are found by `rules`' own checks and worded in its sentences. Pure functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from voicesgroup import dates
+from voicesgroup.models import Facilitator, Group, RotaAssignment
+from voicesgroup.rota import rules
+from voicesgroup.rota.reasons import RotaIndex
+
+
+@dataclass(frozen=True)
+class FacilitatorLoad:
+    """One facilitator's figures in a rota review."""
+
+    facilitator_id: UUID
+    name: str
+    planned_leads: int
+    planned_co: int
+    actual: int | None
+    """Sessions actually facilitated; None when no record of actual sessions was given."""
+    last_facilitated: dt.date | None
+    next_due: dt.date | None
+
+    @property
+    def planned(self) -> int:
+        return self.planned_leads + self.planned_co
+
+
+@dataclass(frozen=True)
+class Review:
+    """The coordinator's view of a rota: load per person, gaps, rule breaks, spread."""
+
+    loads: list[FacilitatorLoad]
+    gaps: list[str]
+    rule_breaks: list[str]
+    differences: list[str]
+    """Planned versus actual, one sentence per session that went differently."""
+    spread: int
+
+
+def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
+    return (facilitator.display_name.casefold(), facilitator.display_name, str(facilitator.id))
+
+
+def _group_key(group: Group) -> tuple[str, str, str]:
+    return (group.name.casefold(), group.name, str(group.id))
+
+
+def review(
+    assignments: Sequence[RotaAssignment],
+    sessions_actual: Mapping[tuple[UUID, dt.date], Sequence[UUID]] | None,
+    facilitators: Sequence[Facilitator],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    group_id: UUID | None = None,
+    *,
+    groups: Sequence[Group] = (),
+    today: dt.date | None = None,
+) -> Review:
+    """The coordinator's review of a rota between `start` and `end` (inclusive, optional).
+
+    Per facilitator: planned leads and co-facilitations, sessions actually facilitated (from
+    `sessions_actual`, keyed by (group id, date), when given), the last date they facilitated
+    and when they are next due. "Last facilitated" is the latest actual session when actuals
+    are given, else the latest planned session before `today`. "Next due" is the first planned
+    session on or after `today`, or, without `today`, the first planned session after the last
+    one they facilitated. Gaps (open places) and rule breaks come as sentences; `groups` lets
+    them name the group and check the women facilitator rule. The spread is planned sessions,
+    most minus fewest, among active facilitators (counting those with none).
+    """
+
+    def wanted(day: dt.date, gid: UUID) -> bool:
+        return (
+            (start is None or day >= start)
+            and (end is None or day <= end)
+            and (group_id is None or gid == group_id)
+        )
+
+    by_id = {f.id: f for f in facilitators}
+    group_by_id = {g.id: g for g in groups}
+
+    def order(a: RotaAssignment) -> tuple:
+        group = group_by_id.get(a.group_id)
+        return (a.date, _group_key(group) if group else ("", "", str(a.group_id)), str(a.id))
+
+    chosen = sorted((a for a in assignments if wanted(a.date, a.group_id)), key=order)
+    actual = (
+        {key: list(ids) for key, ids in sessions_actual.items() if wanted(key[1], key[0])}
+        if sessions_actual is not None
+        else None
+    )
+
+    def where(gid: UUID, day: dt.date) -> str:
+        group = group_by_id.get(gid)
+        label = group.name if group else "the session"
+        return f"{label} on {dates.day(day)}"
+
+    def who(fid: UUID | None) -> str:
+        f = by_id.get(fid) if fid is not None else None
+        return f.display_name if f else "someone not on the facilitator list"
+
+    index = RotaIndex(assignments, facilitators, groups)
+
+    def breaks_of(a: RotaAssignment) -> list[str]:
+        return [b.sentence for b in session_breaks(a, index)]
+
+    gaps: list[str] = []
+    breaks: list[str] = []
+    for a in chosen:
+        place = where(a.group_id, a.date)
+        if a.lead_id is None and a.co_id is None:
+            gaps.append(f"{place} has nobody yet.")
+        elif a.lead_id is None:
+            gaps.append(f"{place} has no lead.")
+        elif a.co_id is None:
+            gaps.append(f"{place} has no co-facilitator.")
+        breaks.extend(f"{place}: {sentence}" for sentence in breaks_of(a))
+
+    differences: list[str] = []
+    if actual is not None:
+        for a in chosen:
+            planned = {a.lead_id, a.co_id} - {None}
+            did = actual.get((a.group_id, a.date))
+            if did is None:
+                continue
+            missing = sorted((who(i) for i in planned - set(did)), key=str.casefold)
+            extra = sorted((who(i) for i in set(did) - planned), key=str.casefold)
+            if missing or extra:
+                text = where(a.group_id, a.date)
+                bits = []
+                if missing:
+                    bits.append(f"{' and '.join(missing)} planned but did not facilitate")
+                if extra:
+                    bits.append(f"{' and '.join(extra)} facilitated instead")
+                differences.append(f"{text}: " + "; ".join(bits) + ".")
+
+    loads: list[FacilitatorLoad] = []
+    for f in sorted(facilitators, key=_sort_key):
+        mine = [a for a in chosen if f.id in (a.lead_id, a.co_id)]
+        planned_leads = sum(1 for a in mine if a.lead_id == f.id)
+        planned_co = len(mine) - planned_leads
+        if not f.active and not mine:
+            continue
+        done_days = (
+            sorted(day for (_, day), ids in actual.items() if f.id in ids)
+            if actual is not None
+            else None
+        )
+        if done_days is not None:
+            last = done_days[-1] if done_days else None
+        elif today is not None:
+            last = max((a.date for a in mine if a.date < today), default=None)
+        else:
+            last = None
+        if today is not None:
+            upcoming = [a.date for a in mine if a.date >= today]
+        else:
+            upcoming = [a.date for a in mine if last is None or a.date > last]
+        loads.append(
+            FacilitatorLoad(
+                facilitator_id=f.id,
+                name=f.display_name,
+                planned_leads=planned_leads,
+                planned_co=planned_co,
+                actual=len(done_days) if done_days is not None else None,
+                last_facilitated=last,
+                next_due=min(upcoming, default=None),
+            )
+        )
+    active = [load.planned for load in loads if by_id[load.facilitator_id].active]
+    spread = max(active) - min(active) if active else 0
+    return Review(loads, gaps, breaks, differences, spread)
+
+
+def session_breaks(assignment: RotaAssignment, index: RotaIndex) -> list[rules.Break]:
+    """Every hard rule `assignment` breaks, within the rota `index` holds (which may hold
+    `assignment` itself, or an older version of it under the same id)."""
+    found: list[rules.Break] = []
+    ids = [i for i in (assignment.lead_id, assignment.co_id) if i is not None]
+    for fid in dict.fromkeys(ids):
+        person = index.people.get(fid)
+        if person is None:
+            found.append(rules.UNKNOWN)
+            continue
+        found.extend(index.person_breaks(person, assignment))
+    lead = index.people.get(assignment.lead_id) if assignment.lead_id else None
+    co = index.people.get(assignment.co_id) if assignment.co_id else None
+    group = index.groups.get(assignment.group_id)
+    if group is not None:
+        found.extend(rules.session_breaks(lead, co, group))
+    else:  # every rule but the women facilitator rule, which needs the group
+        checks = [rules.trainee_leads(lead) if lead else None]
+        if lead is not None and co is not None:
+            checks += [
+                rules.trainee_partner(lead, co),
+                rules.trainee_partner(co, lead),
+                rules.avoid(lead, co),
+            ]
+        found.extend(each for each in checks if each is not None)
+    return found

@@ -1,0 +1,228 @@
+"""The rota's hard rules, each written once: a check, and the one sentence that explains a break.
+
+The planner (its matrices and the reasons for open places), cover, the review and the
+service's refusals all ask these functions; no other module words a hard rule.
+
+The rules, for someone placed on a session of a group on a day:
+
+- `inactive`: only active facilitators are placed;
+- `weekday`: never on a weekday they are not available;
+- `away`: never on a day inside one of their dates off;
+- `same_day`: at most one session a day, across all groups;
+- `month_limit`: at most `max_per_month` sessions in a calendar month (0 means none);
+- `trainee_leads`: someone in training never leads;
+- `trainee_partner`: someone in training is always beside an experienced facilitator;
+- `avoid`: two people where either asked not to be paired with the other are never paired;
+- `women`: where the group asks for a woman facilitator, at least one of the people on the
+  session is down as a woman (also when only one place is filled);
+- `twice`, `unknown`: one person cannot hold both places; everyone placed must be on the list.
+
+Every sentence names who it is about and states a fact, so it reads the same in a refusal
+("Not changed: …"), in the review and beside an open place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from voicesgroup import dates
+from voicesgroup.kinds import TrainingStatus
+from voicesgroup.models import WEEKDAYS, Facilitator, Group
+
+
+@dataclass(frozen=True)
+class Break:
+    """One hard rule broken (or that would be), with the sentence that says so."""
+
+    rule: str
+    sentence: str
+
+
+def _span(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return dates.date(start)
+    return f"{dates.date(start)} to {dates.date(end)}"
+
+
+def is_trainee(person: Facilitator) -> bool:
+    return person.training is TrainingStatus.IN_TRAINING
+
+
+def is_experienced(person: Facilitator) -> bool:
+    return person.training is TrainingStatus.EXPERIENCED
+
+
+def asked_not_to_pair(asker: Facilitator, other: Facilitator) -> bool:
+    """True when `asker` asked not to be paired with `other` (one-sided)."""
+    return other.id in asker.avoids
+
+
+def asked_to_pair(asker: Facilitator, other: Facilitator) -> bool:
+    """True when `asker` asked to work with `other` (one-sided, a preference only)."""
+    return other.id in asker.prefers
+
+
+# --------------------------------------------------------------------------------------------
+# One person on one day
+
+
+def inactive(person: Facilitator) -> Break | None:
+    if person.active:
+        return None
+    return Break("inactive", f"{person.display_name} is not facilitating at the moment.")
+
+
+def may_take(person: Facilitator, day: dt.date, *, busy: bool, month_others: int) -> bool:
+    """True when none of `person_breaks` applies (the same rules, without the sentences)."""
+    limit = person.max_per_month
+    return (
+        person.active
+        and not busy
+        and (limit is None or month_others < limit)
+        and person.available_on(day)
+    )
+
+
+def unavailable(person: Facilitator, day: dt.date) -> Break | None:
+    """The weekday rule, then dates off."""
+    if day.weekday() in person.unavailable_weekdays:
+        return Break(
+            "weekday",
+            f"{person.display_name} is not available on {WEEKDAYS[day.weekday()]}s.",
+        )
+    for off in person.dates_off:
+        if day in off:
+            return Break("away", f"{person.display_name} is away {_span(off.start, off.end)}.")
+    return None
+
+
+def same_day(person: Facilitator, where: str | None, day: dt.date) -> Break | None:
+    """`where` names their other session that day ('Voices'), or None when there is none."""
+    if where is None:
+        return None
+    return Break("same_day", f"{person.display_name} is already on {where} on {dates.day(day)}.")
+
+
+def month_limit(person: Facilitator, others: int, day: dt.date) -> Break | None:
+    """`others`: their sessions in `day`'s month besides this one."""
+    limit = person.max_per_month
+    if limit is None or others < limit:
+        return None
+    if limit == 0:
+        return Break(
+            "month_limit", f"{person.display_name} takes no sessions (a limit of 0 a month)."
+        )
+    return Break(
+        "month_limit",
+        f"{person.display_name} has {others} other session{'s' if others != 1 else ''} "
+        f"in {dates.month(day)}, and a limit of {limit} a month.",
+    )
+
+
+def person_breaks(
+    person: Facilitator, day: dt.date, *, elsewhere: str | None, month_others: int
+) -> list[Break]:
+    """Every rule about one person on one day: active, available, one a day, monthly limit."""
+    found = [
+        inactive(person),
+        unavailable(person, day),
+        same_day(person, elsewhere, day),
+        month_limit(person, month_others, day),
+    ]
+    return [each for each in found if each is not None]
+
+
+# --------------------------------------------------------------------------------------------
+# The people on one session
+
+
+def trainee_leads(lead: Facilitator) -> Break | None:
+    if not is_trainee(lead):
+        return None
+    return Break(
+        "trainee_leads",
+        f"{lead.display_name} is in training, so cannot lead: someone experienced leads.",
+    )
+
+
+def trainee_partner(person: Facilitator, partner: Facilitator | None) -> Break | None:
+    """`person` in training beside `partner` (None: nobody beside them)."""
+    if not is_trainee(person) or (partner is not None and is_experienced(partner)):
+        return None
+    beside = (
+        "nobody experienced is beside them"
+        if partner is None
+        else f"{partner.display_name} is {partner.training.label}"
+    )
+    return Break(
+        "trainee_partner",
+        f"{person.display_name} is in training and needs an experienced partner; {beside}.",
+    )
+
+
+def avoid(one: Facilitator, other: Facilitator) -> Break | None:
+    """Either asked not to be paired with the other; the sentence says who asked."""
+    for asker, rest in ((one, other), (other, one)):
+        if asked_not_to_pair(asker, rest):
+            both = asked_not_to_pair(rest, asker)
+            who = f"{asker.display_name} and {rest.display_name} each" if both else None
+            return Break(
+                "avoid",
+                f"{who} asked not to be paired with the other."
+                if who
+                else f"{asker.display_name} asked not to be paired with {rest.display_name}.",
+            )
+    return None
+
+
+def women(group: Group, people: list[Facilitator]) -> Break | None:
+    """The women facilitator rule, for whoever is on the session (nobody: no break)."""
+    if not group.women_facilitator_rule or not people:
+        return None
+    if any(person.is_woman is True for person in people):
+        return None
+    names = " nor ".join(p.display_name for p in people)
+    who = f"neither {names} is" if len(people) > 1 else f"{names} is not"
+    return Break("women", f"{group.name} asks for a woman facilitator, and {who} down as one.")
+
+
+def pair_breaks(one: Facilitator, other: Facilitator | None, group: Group) -> list[Break]:
+    """Every rule about who is on a session together (roles aside): `other` None means alone."""
+    found: list[Break | None] = []
+    if other is not None and one.id == other.id:
+        return [Break("twice", f"{one.display_name} cannot be both lead and co-facilitator.")]
+    found.append(trainee_partner(one, other))
+    if other is not None:
+        found.append(trainee_partner(other, one))
+        found.append(avoid(one, other))
+    found.append(women(group, [one] if other is None else [one, other]))
+    return [each for each in found if each is not None]
+
+
+def session_breaks(lead: Facilitator | None, co: Facilitator | None, group: Group) -> list[Break]:
+    """Every rule about the pair on a session, with their roles."""
+    found: list[Break] = []
+    if lead is not None:
+        led = trainee_leads(lead)
+        if led:
+            found.append(led)
+    present = [p for p in (lead, co) if p is not None]
+    if len(present) == 1:
+        found.extend(pair_breaks(present[0], None, group))
+    elif len(present) == 2:
+        found.extend(pair_breaks(present[0], present[1], group))
+    return found
+
+
+def may_pair(one: Facilitator, other: Facilitator, group: Group) -> bool:
+    """Whether two people may run a session of `group` together (one of them leading)."""
+    return not pair_breaks(one, other, group)
+
+
+def may_hold_alone(person: Facilitator, group: Group) -> bool:
+    """Whether someone may hold a session with the other place open (they lead)."""
+    return not pair_breaks(person, None, group)
+
+
+UNKNOWN = Break("unknown", "Someone on this session is no longer on the facilitator list.")
