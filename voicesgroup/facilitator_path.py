@@ -211,6 +211,17 @@ class PathView:
         }
 
 
+def not_yet_on_the_rota(store: Store) -> set[UUID]:
+    """Facilitators still interested or on the course: the rota leaves them off until they
+    begin shadowing. (Someone with no path record came before the path and stays on.)"""
+    waiting = (PathStage.INTERESTED, PathStage.IN_TRAINING)
+    return {
+        record.facilitator_id
+        for record in store.records(FacilitatorPath)
+        if record.stage in waiting
+    }
+
+
 def path_record(store: Store, facilitator_id: UUID) -> FacilitatorPath | None:
     found = store.records(FacilitatorPath, facilitator_id=facilitator_id)
     return found[0] if found else None

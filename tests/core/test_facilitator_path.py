@@ -175,6 +175,28 @@ def test_sign_off_unlocks_leading_in_the_planner(store: Store) -> None:
         fp.sign_off(store, store.facilitator(sol.id), "Rosa", TODAY)
 
 
+def test_nobody_is_on_the_rota_before_they_begin_shadowing(store: Store) -> None:
+    rosa, tom = person(store, "Rosa"), person(store, "Tom")
+    voices = group(store, "Voices")
+    ivy = person(store, "Ivy", T)
+    fp.begin(store, ivy, PathStage.INTERESTED, BEGAN)
+    request = GenerateRequest(group_id=None, start=TODAY, weeks=8)
+    generate_rota(store, request)
+    on_rota = {p for item in store.rota() for p in (item.lead_id, item.co_id)}
+    assert ivy.id not in on_rota and {rosa.id, tom.id} <= on_rota
+    fp.start_training(store, store.facilitator(ivy.id), BEGAN)
+    generate_rota(store, request)
+    assert ivy.id not in {p for item in store.rota() for p in (item.lead_id, item.co_id)}
+    assert fp.not_yet_on_the_rota(store) == {ivy.id}
+    fp.start_shadowing(store, store.facilitator(ivy.id), TODAY, by="Rosa", reason="course done")
+    assert fp.not_yet_on_the_rota(store) == set()
+    generate_rota(store, request)
+    rota = store.rota()
+    assert any(ivy.id == item.co_id for item in rota), "shadowing, yet never on the rota"
+    assert all(item.lead_id != ivy.id for item in rota)
+    assert voices.id in {item.group_id for item in rota}
+
+
 def test_early_sign_off_needs_a_reason_and_nobody_signs_off_unnamed(store: Store) -> None:
     sol = shadowing(store)
     with pytest.raises(fp.PathError, match="Say who"):

@@ -252,7 +252,7 @@ def prepare_generation(store: Store, request: GenerateRequest) -> PreparedGenera
         if group.archived:
             raise rota.RotaInputError(f"{group.name} is archived, so there is nothing to plan.")
         groups = [group]
-    facilitators = store.facilitators()
+    facilitators = rosterable(store)
     if not facilitators:
         raise rota.RotaInputError("There are no facilitators to put on the rota.")
     chosen = {group.id for group in groups}
@@ -614,15 +614,29 @@ def swap_people(
     return saved[first.id], saved[second.id]
 
 
+def not_yet_on_the_rota(store: Store) -> set[UUID]:
+    """Who the facilitators' path keeps off the rota for now (see `facilitator_path`)."""
+    from voicesgroup.facilitator_path import not_yet_on_the_rota as waiting
+
+    return waiting(store)
+
+
+def rosterable(store: Store) -> list[Facilitator]:
+    """The facilitators a rota may place: everyone but those not yet shadowing."""
+    waiting = not_yet_on_the_rota(store)
+    return [person for person in store.facilitators() if person.id not in waiting]
+
+
 def cover_suggestions(store: Store, assignment_id: UUID, leaving_id: UUID) -> list[CoverSuggestion]:
     """Who could take over from `leaving_id` on that session, best first, with reasons."""
     context = _Context.of(store)
     item = context.get(assignment_id)
     role_of(item, leaving_id)
+    waiting = not_yet_on_the_rota(store)
     return rota.suggest_cover(
         item,
         leaving_id,
-        list(context.people.values()),
+        [person for person in context.people.values() if person.id not in waiting],
         list(context.rota.values()),
         list(context.groups.values()),
     )
