@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Select, Static, TextArea
 
+from screens.access import AppAccess
 from screens.session_screen import app_clock
 from voicesgroup.session_runner import SessionRunner
 from voicesgroup.shipped import debrief_prompts
@@ -23,7 +24,7 @@ from voicesgroup.templates import vocabulary_for
 NOBODY = "nobody"
 
 
-class DebriefScreen(Screen[None]):
+class DebriefScreen(AppAccess, Screen[None]):
     """The debrief form; Ctrl+S keeps it, Escape leaves without one."""
 
     HELP_TITLE = "The facilitators' debrief"
@@ -42,7 +43,7 @@ class DebriefScreen(Screen[None]):
         self.session_id = session_id
 
     def compose(self) -> ComposeResult:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         self.runner = SessionRunner.resume(store, self.session_id, app_clock(self.app))
         session = self.runner.session
         words = vocabulary_for(self.runner.group)
@@ -116,9 +117,7 @@ class DebriefScreen(Screen[None]):
             for prompt in debrief_prompts()
         }
         facilitators = self.chosen_facilitators()
-        if self.app.attempt(  # type: ignore[attr-defined]
-            lambda: self.runner.write_debrief(answers, facilitators or None)
-        ):
+        if self.vg.attempt(lambda: self.runner.write_debrief(answers, facilitators or None)):
             self.notify("The debrief is kept with the session.", title="Thank you both")
             self.dismiss()
 

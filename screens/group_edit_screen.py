@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
@@ -23,7 +24,7 @@ OFTEN = [
 ]
 
 
-class GroupEditScreen(Screen[None]):
+class GroupEditScreen(AppAccess, Screen[None]):
     """The form for one group; Ctrl+S saves, Escape goes back without saving."""
 
     HELP_TITLE = "A group's details"
@@ -108,7 +109,7 @@ class GroupEditScreen(Screen[None]):
             show_validation(self, error, fallback="name")
             return
         clear_messages(self)
-        if self.app.attempt(lambda: self.app.store.save_group(group)):
+        if self.vg.attempt(lambda: self.store.save_group(group)):
             self.notify(f"{group.name} saved.")
             self.dismiss()
 
@@ -141,7 +142,7 @@ class GroupEditScreen(Screen[None]):
             if variant != self.group.variant and self.group.template is None:
                 changes["vocabulary"] = dict(shipped_template(variant).vocabulary)
             return self.group.with_changes(**changes)
-        today = self.app.today()
+        today = self.vg.today()
         return Group(
             **changes,
             vocabulary=dict(shipped_template(variant).vocabulary),

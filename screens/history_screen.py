@@ -10,13 +10,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
 from screens.widgets.session_record import SessionRecord
 from voicesgroup.errors import NotFound
 from voicesgroup.session_runner import HistoryRow, history_rows
 from voicesgroup.templates import vocabulary_for
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(AppAccess, Screen[None]):
     """The list of a group's sessions, newest first, and one of them opened."""
 
     HELP_TITLE = "Session history"
@@ -35,7 +36,7 @@ class HistoryScreen(Screen[None]):
         self._rows: list[HistoryRow] = []
 
     def compose(self) -> ComposeResult:
-        group = self.app.store.group(self.group_id)  # type: ignore[attr-defined]
+        group = self.store.group(self.group_id)
         self.title = group.name
         yield Header()
         with Vertical(id="history", classes="list-screen"):
@@ -54,7 +55,7 @@ class HistoryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._rows = history_rows(self.app.store, self.group_id)  # type: ignore[attr-defined]
+        self._rows = history_rows(self.store, self.group_id)
         table = self.query_one("#history-table", DataTable)
         for row in self._rows:
             date = f"{row.date:%a %d %b %Y}" + (" (now)" if row.in_progress else "")
@@ -73,7 +74,7 @@ class HistoryScreen(Screen[None]):
         if not self._rows or table.cursor_row < 0:
             return
         row = self._rows[table.cursor_row]
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         session = store.session(row.session_id)
         record = self.query_one(SessionRecord)
         record.facilitators = row.facilitators

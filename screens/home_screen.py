@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
 from voicesgroup.errors import DamagedFile
 from voicesgroup.home import HomeRow, due_items, groups_in_session, home_rows
 
@@ -33,7 +34,7 @@ def warm_up(store: Store) -> None:
         store.events_by_member()
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(AppAccess, Screen[None]):
     """Groups at a glance, and what is due."""
 
     HELP_TITLE = "Home"
@@ -79,14 +80,14 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         # The first ScreenResume fills the table; these wait for that paint.
         self.call_after_refresh(self.offer_resume)
-        self.call_after_refresh(self.set_timer, WARM_UP_AFTER, lambda: warm_up(self.app.store))
+        self.call_after_refresh(self.set_timer, WARM_UP_AFTER, lambda: warm_up(self.store))
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        store = self.app.store
-        today = self.app.today()
+        store = self.store
+        today = self.vg.today()
         self._rows = home_rows(store, today)
         table = self.query_one("#groups", DataTable)
         keep = table.cursor_row
@@ -120,7 +121,7 @@ class HomeScreen(Screen[None]):
         if group_id is None:
             self.action_new_group()
             return
-        self.app.push_screen(GroupEditScreen(self.app.store.group(group_id)))
+        self.app.push_screen(GroupEditScreen(self.store.group(group_id)))
 
     def action_new_group(self) -> None:
         from screens.group_edit_screen import GroupEditScreen
@@ -156,13 +157,13 @@ class HomeScreen(Screen[None]):
 
     def offer_resume(self) -> None:
         """If a session was left in progress (the app or laptop stopped), offer to resume it."""
-        if not groups_in_session(self.app.store):
+        if not groups_in_session(self.store):
             return  # the usual case: nothing more to load before the first paint
         from screens.dialogs.resume_session_dialog import ResumeSessionDialog
         from screens.session_screen import SessionScreen
         from voicesgroup.session_runner import describe_in_progress, session_in_progress
 
-        session = session_in_progress(self.app.store)
+        session = session_in_progress(self.store)
         if session is None:
             return
 
@@ -170,9 +171,7 @@ class HomeScreen(Screen[None]):
             if yes:
                 self.app.push_screen(SessionScreen(session.id))
 
-        self.app.push_screen(
-            ResumeSessionDialog(describe_in_progress(self.app.store, session)), resume
-        )
+        self.app.push_screen(ResumeSessionDialog(describe_in_progress(self.store, session)), resume)
 
     def _chosen_group(self) -> UUID | None:
         group_id = self.selected_group_id()

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
+from screens.access import AppAccess
 from voicesgroup import library
 from voicesgroup.library import LibraryFilter
 from voicesgroup.models import STRATEGY_CATEGORIES, CopingStrategy, Experience, Group, Moment
@@ -22,7 +23,7 @@ ANY = ""
 PICKED = "✓"
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(AppAccess, Screen[None]):
     """Every coping strategy the groups keep, with the group in view choosing whose marks count."""
 
     HELP_TITLE = "What helps: the strategy library"
@@ -73,7 +74,7 @@ class LibraryScreen(Screen[None]):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self._groups = self.app.store.groups()
+        self._groups = self.store.groups()
         groups = [(group.name, str(group.id)) for group in self._groups] or [("No group", ANY)]
         yield Header()
         with Vertical(id="library"):
@@ -169,7 +170,7 @@ class LibraryScreen(Screen[None]):
 
     def refresh_data(self) -> None:
         """Read the strategies again (after a change here or on another screen)."""
-        self._all = self.app.store.strategies(include_archived=True)
+        self._all = self.store.strategies(include_archived=True)
         known = {strategy.id for strategy in self._all}
         self.picked = [strategy_id for strategy_id in self.picked if strategy_id in known]
         self.refresh_rows()
@@ -250,7 +251,7 @@ class LibraryScreen(Screen[None]):
 
     def _member_name(self, member_id: UUID) -> str:
         try:
-            return self.app.store.member(member_id).display_name
+            return self.store.member(member_id).display_name
         except LookupError:
             return "a member"
 
@@ -331,7 +332,7 @@ class LibraryScreen(Screen[None]):
             return
         group = self.group
         marked = library.mark_helped(strategy, group.id if group else None)
-        if self.app.attempt(lambda: self.app.store.save_strategy(marked)):
+        if self.vg.attempt(lambda: self.store.save_strategy(marked)):
             where = f" in {group.name}" if group else ""
             self.notify(f"Marked as having helped{where}: {strategy.title}.")
             self.refresh_data()
@@ -341,7 +342,7 @@ class LibraryScreen(Screen[None]):
         if strategy is None:
             return
         changed = library.set_archived(strategy, not strategy.archived)
-        if not self.app.attempt(lambda: self.app.store.save_strategy(changed)):
+        if not self.vg.attempt(lambda: self.store.save_strategy(changed)):
             return
         if changed.archived:
             if strategy.id in self.picked:

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
 from voicesgroup import consent
 from voicesgroup.errors import NotFound
@@ -40,7 +41,7 @@ def preview(text: str) -> str:
     return flat if len(flat) <= PREVIEW_LENGTH else flat[: PREVIEW_LENGTH - 1] + "…"
 
 
-class MemberScreen(Screen[None]):
+class MemberScreen(AppAccess, Screen[None]):
     HELP_TITLE = "A member, what they agreed to, and what is kept"
     HELP = (
         "What this member has agreed to, and every change, with who recorded it and the wording "
@@ -79,7 +80,7 @@ class MemberScreen(Screen[None]):
                 yield Field(
                     "Joined (YYYY-MM-DD)",
                     Input(
-                        (member.joined_on if member else self.app.today()).isoformat(),
+                        (member.joined_on if member else self.vg.today()).isoformat(),
                         id="joined_on",
                     ),
                     name="joined_on",
@@ -133,7 +134,7 @@ class MemberScreen(Screen[None]):
     @property
     def may_write_notes(self) -> bool:
         """Whether the member agrees to notes now (the store checks again when saving)."""
-        return self.member is not None and self.app.store.has_consent(
+        return self.member is not None and self.store.has_consent(
             self.member.id, ConsentScope.PERSONAL_NOTES
         )
 
@@ -147,11 +148,11 @@ class MemberScreen(Screen[None]):
             self.refresh_bindings()
             return
         try:
-            self.member = self.app.store.member(self.member.id)
+            self.member = self.store.member(self.member.id)
         except NotFound:
             return  # just forgotten: the screen is closing
         self.query_one("#member-title", Static).update(self._title())
-        events = self.app.store.consent_events(self.member.id)
+        events = self.store.consent_events(self.member.id)
         latest = consent.latest_events(events, self.member.id)
         lines = []
         for scope in ConsentScope:
@@ -180,7 +181,7 @@ class MemberScreen(Screen[None]):
         keep = table.cursor_row
         table.clear()
         member = self.member
-        self._notes = self.app.store.notes(member.id, include_restricted=True) if member else []
+        self._notes = self.store.notes(member.id, include_restricted=True) if member else []
         for note in self._notes:
             words = (
                 "kept restricted: shown only in their own record"
@@ -283,7 +284,7 @@ class MemberScreen(Screen[None]):
         clear_messages(self)
         same_name = [
             other
-            for other in self.app.store.members()
+            for other in self.store.members()
             if other.id != member.id
             and other.display_name.casefold() == member.display_name.casefold()
         ]
@@ -311,7 +312,7 @@ class MemberScreen(Screen[None]):
         if choice == SOMEONE_NEW:
             self._keep_member(member)
             return
-        existing = next(m for m in self.app.store.members() if str(m.id) == choice)
+        existing = next(m for m in self.store.members() if str(m.id) == choice)
         self.member = existing
         self.query_one("#display_name", Input).value = existing.display_name
         self.query_one("#joined_on", Input).value = existing.joined_on.isoformat()
@@ -320,7 +321,7 @@ class MemberScreen(Screen[None]):
 
     def _keep_member(self, member: Member) -> None:
         was_new = self.member is None
-        if self.app.attempt(lambda: self.app.store.save_member(member)):
+        if self.vg.attempt(lambda: self.store.save_member(member)):
             self.member = member
             if was_new:
                 self.query_one("#record-path", Input).value = default_record_path(member)
@@ -402,7 +403,7 @@ class MemberScreen(Screen[None]):
         app.call_from_thread(self._printed, member, written)
 
     def _printed(self, member: Member, path: Path) -> None:
-        self.app.changed()
+        self.vg.changed()
         self.notify(
             f"Saved as {path}. It holds everything kept about {member.display_name}: "
             "give it to them, not to anyone else.",

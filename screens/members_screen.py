@@ -8,10 +8,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
 from voicesgroup.models import Member
 
 
-class MembersScreen(Screen[None]):
+class MembersScreen(AppAccess, Screen[None]):
     HELP_TITLE = "Members"
     HELP = (
         "Members known by a first or chosen name. What is kept about each of them is only "
@@ -44,7 +45,7 @@ class MembersScreen(Screen[None]):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        store = self.app.store
+        store = self.store
         self._members = store.members()
         table = self.query_one(DataTable)
         keep = table.cursor_row

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Header, Label, Static, TextArea
 
+from screens.access import AppAccess
 from voicesgroup.models import Member, Note, now
 
 WRITING = "note-write"
@@ -27,7 +28,7 @@ READING_BACK = "note-readback"
 FIELDS = ("member_words", "what_helped", "to_remember", "facilitator_words")
 
 
-class NoteScreen(Screen[bool]):
+class NoteScreen(AppAccess, Screen[bool]):
     """Write (or correct) a note with a member; dismisses True once it is kept."""
 
     HELP_TITLE = "A note written with a member"
@@ -219,7 +220,7 @@ class NoteScreen(Screen[bool]):
             return
         self.draft = note
         name = self.member.display_name
-        months = self.app.store.settings().notes_months
+        months = self.store.settings().notes_months
         self.query_one("#readback-text", Static).update(self._read_back_text(note))
         self.query_one("#readback-keeping", Static).update(
             f"If {name} agrees, it is kept with their record for {months} months at most. "
@@ -245,7 +246,7 @@ class NoteScreen(Screen[bool]):
         if self.step != READING_BACK or self.draft is None:
             return
         note = self.draft
-        if self.app.attempt(lambda: self.app.store.save_note(note)):
+        if self.vg.attempt(lambda: self.store.save_note(note)):
             self.notify(
                 f"Kept, in the words {self.member.display_name} agreed to.", title="Note saved"
             )

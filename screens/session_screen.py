@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
+from screens.access import AppAccess
 from screens.widgets.agreement_view import AgreementView
 from screens.widgets.attendance_list import AttendanceList
 from screens.widgets.captured_notes import CapturedNotes
@@ -97,7 +98,7 @@ def open_session(app: App, group_id: UUID) -> None:
     )
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(AppAccess, Screen[None]):
     """One session being run; Escape leaves it in progress, e ends it."""
 
     HELP_TITLE = "Running a session"
@@ -163,7 +164,7 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.runner = SessionRunner.resume(
-            self.app.store,  # type: ignore[attr-defined]
+            self.store,
             self.session_id,
             self._clock or app_clock(self.app),
         )
@@ -321,7 +322,7 @@ class SessionScreen(Screen[None]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-            self.app.changed()  # type: ignore[attr-defined]
+            self.vg.changed()
 
     def on_unmount(self) -> None:
         self._save_now()

@@ -9,11 +9,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
 from voicesgroup import retention
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(AppAccess, Screen[None]):
     HELP_TITLE = "Settings and safety"
     HELP = (
         "How long records are kept, when the screen locks itself, the passphrase, and the log "
@@ -33,7 +34,7 @@ class SettingsScreen(Screen[None]):
     }
 
     def compose(self) -> ComposeResult:
-        settings = self.app.store.settings()
+        settings = self.store.settings()
         yield Header()
         with VerticalScroll(classes="form"):
             yield Static("Settings and safety", classes="section-title")
@@ -64,7 +65,7 @@ class SettingsScreen(Screen[None]):
     def refresh_data(self) -> None:
         from voicesgroup.audit import chain_problems
 
-        store = self.app.store
+        store = self.store
         protection = (
             "This file is encrypted with a passphrase."
             if store.encrypted
@@ -78,7 +79,7 @@ class SettingsScreen(Screen[None]):
             else f"! The log was tampered with: {problems[0]}"
         )
         self.query_one("#protection", Static).update(f"{protection}\n{chain}")
-        due = retention.due(store, self.app.today())
+        due = retention.due(store, self.vg.today())
         self.query_one("#retention-due", Static).update(
             "Past their keeping time: " + "; ".join(due.describe())
             if due.anything
@@ -99,12 +100,12 @@ class SettingsScreen(Screen[None]):
                 if not text.isdigit():
                     raise FieldProblem(name, "write a whole number")
                 values[name] = int(text)
-            settings = self.app.store.settings().model_validate(values)
+            settings = self.store.settings().model_validate(values)
         except ValueError as error:
             show_validation(self, error, fallback="organisation")
             return
         clear_messages(self)
-        if self.app.attempt(lambda: self.app.store.save_settings(settings)):
+        if self.vg.attempt(lambda: self.store.save_settings(settings)):
             self.notify("Settings saved.")
 
     @on(Button.Pressed, "#passphrase")
@@ -117,7 +118,7 @@ class SettingsScreen(Screen[None]):
     def action_apply_retention(self) -> None:
         from screens.dialogs.confirm_dialog import ConfirmDialog
 
-        due = retention.due(self.app.store, self.app.today())
+        due = retention.due(self.store, self.vg.today())
         if not due.anything:
             self.notify("Nothing is past its keeping time.")
             return
@@ -128,9 +129,7 @@ class SettingsScreen(Screen[None]):
         )
 
     def _apply_retention(self, confirmed: bool | None) -> None:
-        if confirmed and self.app.attempt(
-            lambda: retention.apply(self.app.store, self.app.today())
-        ):
+        if confirmed and self.vg.attempt(lambda: retention.apply(self.store, self.vg.today())):
             self.notify("Retention applied.")
             self.refresh_data()
 

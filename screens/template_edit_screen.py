@@ -17,12 +17,13 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, show_validation
 from voicesgroup import templates
 from voicesgroup.models import SessionTemplate
 
 
-class TemplateEditScreen(Screen[None]):
+class TemplateEditScreen(AppAccess, Screen[None]):
     """Edit the plan on the left, the chosen part on the right; Ctrl+S saves a new version."""
 
     HELP_TITLE = "The group's session plan"
@@ -47,7 +48,7 @@ class TemplateEditScreen(Screen[None]):
         self.group_id = group_id
 
     def compose(self) -> ComposeResult:
-        self.group = self.app.store.group(self.group_id)  # type: ignore[attr-defined]
+        self.group = self.store.group(self.group_id)
         self.plan: SessionTemplate = templates.editable_copy(self.group)
         self.title = self.group.name
         yield Header()
@@ -193,9 +194,9 @@ class TemplateEditScreen(Screen[None]):
         self._show_parts(index + offset)
 
     def action_save(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         saved: list = []
-        if self.app.attempt(  # type: ignore[attr-defined]
+        if self.vg.attempt(
             lambda: saved.append(templates.save_group_template(store, self.group, self.plan))
         ):
             before = self.group.template
@@ -208,11 +209,9 @@ class TemplateEditScreen(Screen[None]):
             self._show_parts(self.chosen)
 
     def action_use_shipped(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         saved: list = []
-        if self.app.attempt(  # type: ignore[attr-defined]
-            lambda: saved.append(templates.reset_to_shipped(store, self.group))
-        ):
+        if self.vg.attempt(lambda: saved.append(templates.reset_to_shipped(store, self.group))):
             self.group = saved[0]
             self.plan = templates.editable_copy(self.group)
             self.query_one("#plan-name-input", Input).value = self.plan.name

@@ -12,6 +12,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Static
 
+from screens.access import AppAccess
 from voicesgroup.errors import VoicesGroupError, WrongPassphrase
 from voicesgroup.store import Store
 
@@ -24,7 +25,7 @@ class Opened:
     failed_attempts: int
 
 
-class UnlockScreen(Screen[Opened]):
+class UnlockScreen(AppAccess, Screen[Opened]):
     """Opens an encrypted data file; dismisses with the open store."""
 
     HELP_TITLE = "Unlock"

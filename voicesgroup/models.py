@@ -254,6 +254,9 @@ class Session(Record):
     round_phase_key: str = Field(default="", description="The round the round marks belong to")
     round_position: int = Field(default=0, ge=0, description="Whose turn it is in the round")
     strategy_ids: list[UUID] = Field(default=[], description="Strategies shared in this session")
+    room_view: bool = Field(
+        default=False, description="Names, notes and counts hidden: the screen faces the room"
+    )
 
     @property
     def head_count(self) -> int:
@@ -395,6 +398,9 @@ class Settings(BaseModel):
     debriefs_months: int = Field(default=24, ge=1, le=120)
     named_attendance_months: int = Field(default=24, ge=1, le=120)
     idle_lock_minutes: int = Field(default=10, ge=1, le=240)
+    session_lock_minutes: int = Field(
+        default=120, ge=5, le=600, description="Idle minutes before locking during a session"
+    )
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (

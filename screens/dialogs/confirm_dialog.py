@@ -9,8 +9,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from screens.access import AppAccess
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class ConfirmDialog(AppAccess, ModalScreen[bool]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-confirm")]
 
     def __init__(self, title: str, question: str, *, confirm: str = "Yes") -> None:

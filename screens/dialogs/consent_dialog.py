@@ -16,6 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
+from screens.access import AppAccess
 from voicesgroup.models import ConsentAction, ConsentEvent, ConsentMethod, ConsentScope, Member
 from voicesgroup.shipped import consent_wording
 from voicesgroup.store import Store
@@ -104,7 +105,7 @@ def labelled(label: str, control: Select, row_id: str | None = None) -> Horizont
     )
 
 
-class ConsentDialog(ModalScreen[bool]):
+class ConsentDialog(AppAccess, ModalScreen[bool]):
     """Asks which consent, given or withdrawn, how, and who recorded it."""
 
     BINDINGS = [
@@ -118,8 +119,8 @@ class ConsentDialog(ModalScreen[bool]):
         self.scope = scope or ConsentScope.ATTENDANCE_BY_NAME
 
     def compose(self) -> ComposeResult:
-        facilitators = [(p.display_name, p.display_name) for p in self.app.store.facilitators()]
-        current = self.app.store.current_consents(self.member.id)
+        facilitators = [(p.display_name, p.display_name) for p in self.store.facilitators()]
+        current = self.store.current_consents(self.member.id)
         with VerticalScroll(classes="dialog", id="consent-dialog"):
             yield Static(f"Consent: {self.member.display_name}", classes="section-title")
             yield labelled(
@@ -197,7 +198,7 @@ class ConsentDialog(ModalScreen[bool]):
         return (
             action is ConsentAction.WITHDRAWN
             and scope in COVERS_RECORDS
-            and covered_count(self.app.store, self.member, scope) > 0
+            and covered_count(self.store, self.member, scope) > 0
         )
 
     @on(Select.Changed)
@@ -216,7 +217,7 @@ class ConsentDialog(ModalScreen[bool]):
         # Select.Changed can arrive while the dialog is still being put together.
         self.query("#erase-row").set(display=self.needs_keep_choice(scope, action))
         self.query("#review-row").set(display=not withdrawing)
-        effect = what_it_will_do(self.app.store, self.member, scope, action, self._keep_choice())
+        effect = what_it_will_do(self.store, self.member, scope, action, self._keep_choice())
         for shown in self.query("#withdraw-effect").results(Static):
             shown.update(f"[b]What this will do[/b]\n{escape(effect)}")
 
@@ -245,7 +246,7 @@ class ConsentDialog(ModalScreen[bool]):
             recorded_by=str(recorded_by),
             review_after_months=review or None if action is ConsentAction.GIVEN else None,
         )
-        store = self.app.store
+        store = self.store
         keep = self._keep_choice()
         if self.needs_keep_choice(scope, action) and keep is None:
             self.notify(
@@ -256,10 +257,10 @@ class ConsentDialog(ModalScreen[bool]):
             self.query_one("#erase", Select).focus()
             return
         if action is ConsentAction.GIVEN:
-            done = self.app.attempt(lambda: store.give_consent(event))
+            done = self.vg.attempt(lambda: store.give_consent(event))
         else:
             erase = keep != RESTRICT
-            done = self.app.attempt(lambda: store.withdraw_consent(event, erase=erase))
+            done = self.vg.attempt(lambda: store.withdraw_consent(event, erase=erase))
         if done:
             self.notify(f"Recorded: {scope.label.lower()} — {action.value}.")
             self.dismiss(True)

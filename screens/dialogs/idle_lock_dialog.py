@@ -9,8 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.access import AppAccess
 
-class IdleLockDialog(ModalScreen[None]):
+
+class IdleLockDialog(AppAccess, ModalScreen[None]):
     """Covers the whole screen; closing it returns exactly to where things were."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="quit-locked")]
@@ -20,7 +22,7 @@ class IdleLockDialog(ModalScreen[None]):
         self.failures = 0
 
     def compose(self) -> ComposeResult:
-        encrypted = self.app.store.encrypted
+        encrypted = self.store.encrypted
         with Vertical(id="idle-lock", classes="dialog"):
             yield Static("Locked while nobody was using it.", classes="section-title")
             if encrypted:
@@ -41,18 +43,18 @@ class IdleLockDialog(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _check(self, secret: str) -> None:
-        opened = self.app.store.check_passphrase(secret)
+        opened = self.store.check_passphrase(secret)
         self.app.call_from_thread(self._checked, opened)
 
     def _checked(self, opened: bool) -> None:
         if opened:
-            self.app.note_activity()
+            self.vg.note_activity()
             if self.failures:
-                self.app.record_failed_unlocks(self.failures)
+                self.vg.record_failed_unlocks(self.failures)
             self.dismiss()
             return
         self.failures += 1
-        self.app.failed_unlocks += 1
+        self.vg.failed_unlocks += 1
         self.query_one("#lock-message", Static).update("! That passphrase does not open this file.")
         secret = self.query_one("#secret", Input)
         secret.disabled = False

@@ -11,12 +11,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
+from screens.access import AppAccess
 from voicesgroup.models import Facilitator
 
 NOBODY = "nobody"
 
 
-class StartSessionDialog(ModalScreen[list[UUID] | None]):
+class StartSessionDialog(AppAccess, ModalScreen[list[UUID] | None]):
     """Asks for the lead and co-facilitator; dismisses with their ids, or None when cancelled."""
 
     BINDINGS = [

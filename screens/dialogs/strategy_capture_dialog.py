@@ -11,13 +11,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
+from screens.access import AppAccess
 from voicesgroup.models import STRATEGY_CATEGORIES, Member
 from voicesgroup.session_runner import StrategyDraft
 
 ANONYMOUS = "anonymous"
 
 
-class StrategyCaptureDialog(ModalScreen[StrategyDraft | None]):
+class StrategyCaptureDialog(AppAccess, ModalScreen[StrategyDraft | None]):
     """Title, a line about it, a category, and who shared it (only those who agreed)."""
 
     BINDINGS = [

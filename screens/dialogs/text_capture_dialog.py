@@ -11,8 +11,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.access import AppAccess
 
-class TextCaptureDialog(ModalScreen[str | None]):
+
+class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
     """One line of text; Enter keeps it, Escape drops it.
 
     When `names_in` finds a member's name the first Enter only warns: change the words, or
