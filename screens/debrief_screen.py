@@ -17,6 +17,8 @@ from textual.widgets import Button, Footer, Header, Select, Static, TextArea
 
 from screens.access import AppAccess
 from screens.session_screen import app_clock
+from screens.widgets.plain import literal
+from voicesgroup import dates
 from voicesgroup.session_runner import SessionRunner
 from voicesgroup.shipped import debrief_prompts
 from voicesgroup.templates import vocabulary_for
@@ -50,21 +52,24 @@ class DebriefScreen(AppAccess, Screen[None]):
         self.title = self.runner.group.name
         answers = session.debrief.answers if session.debrief else {}
         facilitators = store.facilitators()
-        options = [(person.display_name, str(person.id)) for person in facilitators]
+        options = [(literal(person.display_name), str(person.id)) for person in facilitators]
         present = [str(person) for person in session.facilitator_ids]
         yield Header()
         with VerticalScroll(id="debrief", classes="form"):
             yield Static(
-                f"After the {words.group_noun}, {session.date:%A %d %B}",
+                literal(f"After the {words.group_noun}, {dates.day(session.date)}"),
                 classes="section-title",
             )
             yield Static(
-                f"{session.head_count} in the room · themes: {'; '.join(session.themes) or '—'}",
+                literal(
+                    f"{session.head_count} in the room · themes: {'; '.join(session.themes) or '—'}"
+                ),
                 id="debrief-summary",
             )
             if session.follow_ups:
                 yield Static(
-                    "To follow up: " + "; ".join(session.follow_ups), id="debrief-follow-ups"
+                    literal("To follow up: " + "; ".join(session.follow_ups)),
+                    id="debrief-follow-ups",
                 )
             yield Static("Who facilitated today", classes="section-title")
             with Horizontal(classes="picker-row"):

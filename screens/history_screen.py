@@ -11,9 +11,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.widgets.plain import literal, plain
 from screens.widgets.session_record import SessionRecord
+from voicesgroup import dates
 from voicesgroup.errors import NotFound
-from voicesgroup.session_runner import HistoryRow, history_rows
+from voicesgroup.session_runner import HistoryRow, history_rows, plan_of
 from voicesgroup.templates import vocabulary_for
 
 
@@ -41,7 +43,7 @@ class HistoryScreen(AppAccess, Screen[None]):
         yield Header()
         with Vertical(id="history", classes="list-screen"):
             yield Static(
-                f"Sessions of the {vocabulary_for(group).group_noun}: {group.name}",
+                literal(f"Sessions of the {vocabulary_for(group).group_noun}: {group.name}"),
                 classes="section-title",
                 id="history-title",
             )
@@ -58,8 +60,8 @@ class HistoryScreen(AppAccess, Screen[None]):
         self._rows = history_rows(self.store, self.group_id)
         table = self.query_one("#history-table", DataTable)
         for row in self._rows:
-            date = f"{row.date:%a %d %b %Y}" + (" (now)" if row.in_progress else "")
-            table.add_row(date, row.facilitators, str(row.head_count), row.themes)
+            date = dates.day(row.date) + (" (now)" if row.in_progress else "")
+            table.add_row(*plain(date, row.facilitators, row.head_count, row.themes))
         if not self._rows:
             table.add_row("No sessions yet", "", "", "")
         self.query_one("#history-record").display = False
@@ -80,9 +82,7 @@ class HistoryScreen(AppAccess, Screen[None]):
         record.facilitators = row.facilitators
         record.members = tuple(_names(store, session.named_member_ids))
         record.strategies = tuple(_strategies(store, session.strategy_ids))
-        record.plan = (
-            f"{session.template_key or 'shipped plan'}, version {session.template_version}"
-        )
+        record.plan = plan_of(store, session)
         record.session = session
         table.display = False
         holder = self.query_one("#history-record", VerticalScroll)

@@ -6,6 +6,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,8 +14,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.widgets.plain import plain
 from voicesgroup.errors import DamagedFile
-from voicesgroup.home import HomeRow, due_items, groups_in_session, home_rows
+from voicesgroup.home import HomeRow, due_items, groups_in_session, home_rows, room_view_on
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -32,6 +34,16 @@ def warm_up(store: Store) -> None:
     with suppress(DamagedFile):
         store.members()
         store.events_by_member()
+
+
+KEYS_HINT = (
+    "Enter edit group · n new group · h history · t session plan · f facilitators · "
+    "p print · F2 settings · F1 help"
+)
+ROOM_VIEW_HINT = (
+    "Room view is on: names, notes and counts are hidden. s goes back to the session; "
+    "r there turns the room view off."
+)
 
 
 class HomeScreen(AppAccess, Screen[None]):
@@ -60,6 +72,8 @@ class HomeScreen(AppAccess, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[HomeRow] = []
+        self.room_view = False
+        """A session's room view is on: every key that would show a name waits until it is off."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,12 +83,7 @@ class HomeScreen(AppAccess, Screen[None]):
             table.add_columns("Group", "Kind", "Next meeting", "Next step")
             yield table
             yield Static("", id="due")
-            yield Static(
-                "Enter edit group · n new group · h history · t session plan · f facilitators · "
-                "p print · F2 settings · F1 help",
-                id="home-keys",
-                classes="hint",
-            )
+            yield Static(KEYS_HINT, id="home-keys", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -94,15 +103,30 @@ class HomeScreen(AppAccess, Screen[None]):
         table.clear()
         for row in self._rows:
             table.add_row(
-                row.name, row.kind, row.next_meeting, row.next_step, key=str(row.group_id)
+                *plain(row.name, row.kind, row.next_meeting, row.next_step),
+                key=str(row.group_id),
             )
         if not self._rows:
             table.add_row("No groups yet", "", "", "press n to add one", key="none")
         table.move_cursor(row=min(keep, max(table.row_count - 1, 0)))
-        items = due_items(store, today)
+        was = self.room_view
+        self.room_view = room_view_on(store)
+        items = [] if self.room_view else due_items(store, today)
         due = self.query_one("#due", Static)
-        due.update("[b]Due[/b]\n" + "\n".join(f"• {item}" for item in items) if items else "")
+        text = Text("Due", style="bold")
+        for item in items:
+            text.append(f"\n• {item}")
+        due.update(text)
         due.display = bool(items)
+        keys = self.query_one("#home-keys", Static)
+        keys.update(ROOM_VIEW_HINT if self.room_view else KEYS_HINT)
+        keys.set_class(self.room_view, "room-view-hint")
+        if was != self.room_view:
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The room can see the screen: only the way back to the session.
+        return not self.room_view or action == "session"
 
     def selected_group_id(self) -> UUID | None:
         table = self.query_one("#groups", DataTable)

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
+from screens.widgets.plain import literal
 from voicesgroup import library
 from voicesgroup.library import LibraryFilter
 from voicesgroup.models import STRATEGY_CATEGORIES, CopingStrategy, Experience, Group, Moment
@@ -221,7 +222,7 @@ class LibraryScreen(AppAccess, Screen[None]):
         group = self.group
         if group is not None:
             parts.append(f"Here = helped in {group.name}")
-        self.query_one("#library-status", Static).update(" · ".join(parts))
+        self.query_one("#library-status", Static).update(literal(" · ".join(parts)))
 
     def _show_detail(self) -> None:
         detail = self.query_one("#strategy-detail", Static)

@@ -21,7 +21,8 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
-from voicesgroup import consent
+from screens.widgets.plain import literal, plain
+from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
 from voicesgroup.models import ConsentAction, ConsentScope, Member, Note
 from voicesgroup.store import ForgetReport
@@ -70,7 +71,7 @@ class MemberScreen(AppAccess, Screen[None]):
         member = self.member
         yield Header()
         with VerticalScroll(classes="form", id="member-form"):
-            yield Static(self._title(), classes="section-title", id="member-title")
+            yield Static(literal(self._title()), classes="section-title", id="member-title")
             with Horizontal(classes="row"):
                 yield Field(
                     "First or chosen name",
@@ -124,7 +125,7 @@ class MemberScreen(AppAccess, Screen[None]):
         member = self.member
         if member is None:
             return "New member"
-        return f"Member: {member.display_name} · joined {member.joined_on:%d %b %Y}"
+        return f"Member: {member.display_name} · joined {dates.date(member.joined_on)}"
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -151,7 +152,7 @@ class MemberScreen(AppAccess, Screen[None]):
             self.member = self.store.member(self.member.id)
         except NotFound:
             return  # just forgotten: the screen is closing
-        self.query_one("#member-title", Static).update(self._title())
+        self.query_one("#member-title", Static).update(literal(self._title()))
         events = self.store.consent_events(self.member.id)
         latest = consent.latest_events(events, self.member.id)
         lines = []
@@ -160,18 +161,20 @@ class MemberScreen(AppAccess, Screen[None]):
             if event is None:
                 lines.append(f"–  {scope.label}: not asked")
             elif event.action is ConsentAction.GIVEN:
-                lines.append(f"✓  {scope.label}: yes, since {event.on:%d %b %Y}")
+                lines.append(f"✓  {scope.label}: yes, since {dates.date(event.on)}")
             else:
-                lines.append(f"✗  {scope.label}: withdrawn {event.on:%d %b %Y}")
+                lines.append(f"✗  {scope.label}: withdrawn {dates.date(event.on)}")
         state.update("\n".join(lines))
         for event in reversed(events):
             history.add_row(
-                f"{event.on:%d %b %Y}",
-                event.scope.label,
-                event.action.value,
-                event.method.label,
-                event.wording_version,
-                event.recorded_by,
+                *plain(
+                    dates.date(event.on),
+                    event.scope.label,
+                    event.action.value,
+                    event.method.label,
+                    event.wording_version,
+                    event.recorded_by,
+                )
             )
         self._show_notes()
         self.refresh_bindings()
@@ -188,11 +191,11 @@ class MemberScreen(AppAccess, Screen[None]):
                 if note.restricted
                 else preview(note.member_words)
             )
-            table.add_row(f"{note.created_at:%d %b %Y}", words, key=str(note.id))
+            table.add_row(*plain(dates.date(note.created_at), words), key=str(note.id))
         if self._notes:
             table.move_cursor(row=min(max(keep, 0), len(self._notes) - 1))
         table.display = bool(self._notes)
-        self.query_one("#notes-why", Static).update(self._notes_sentence())
+        self.query_one("#notes-why", Static).update(literal(self._notes_sentence()))
         self.query_one("#write-note", Button).disabled = not self.may_write_notes
         self.query_one("#open-note", Button).disabled = not self._notes
         for button_id in ("#print-record", "#forget"):

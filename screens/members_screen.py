@@ -9,6 +9,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.widgets.plain import plain
+from voicesgroup import dates
 from voicesgroup.models import Member
 
 
@@ -55,7 +57,8 @@ class MembersScreen(AppAccess, Screen[None]):
             scopes = sorted(consents.get(member.id, set()))
             agreed = ", ".join(scope.label.lower() for scope in scopes) or "nothing recorded"
             table.add_row(
-                member.display_name, f"{member.joined_on:%d %b %Y}", agreed, key=str(member.id)
+                *plain(member.display_name, dates.date(member.joined_on), agreed),
+                key=str(member.id),
             )
         if self._members:
             table.move_cursor(row=min(max(keep, 0), len(self._members) - 1))

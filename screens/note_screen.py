@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Header, Label, Static, TextArea
 
 from screens.access import AppAccess
+from screens.widgets.plain import literal
 from voicesgroup.models import Member, Note, now
 
 WRITING = "note-write"
@@ -70,12 +71,14 @@ class NoteScreen(AppAccess, Screen[bool]):
         with ContentSwitcher(initial=WRITING, id="note-steps"):
             with VerticalScroll(id=WRITING, classes="note-form"):
                 yield Static(
-                    f"Correcting a note with {name}" if note else f"A note with {name}",
+                    literal(f"Correcting a note with {name}" if note else f"A note with {name}"),
                     classes="section-title",
                 )
                 yield Static(
-                    f"Written together, in {name}'s words. It is read back to them and kept "
-                    "only if they agree. Ctrl+R reads it back.",
+                    literal(
+                        f"Written together, in {name}'s words. It is read back to them and kept "
+                        "only if they agree. Ctrl+R reads it back."
+                    ),
                     classes="hint",
                 )
                 yield from self._field(
@@ -106,17 +109,21 @@ class NoteScreen(AppAccess, Screen[bool]):
                     yield Button("Read it back", id="read-back", variant="primary", compact=True)
                     yield Button("Leave without keeping", id="leave", compact=True)
             with VerticalScroll(id=READING_BACK, classes="note-form"):
-                yield Static(f"Read this back to {name}, all of it", classes="section-title")
+                yield Static(
+                    literal(f"Read this back to {name}, all of it"), classes="section-title"
+                )
                 yield Static("", id="readback-text")
                 yield Static("", id="readback-keeping", classes="hint")
-                yield Static(f"Does {name} agree to this note as it is?", id="readback-question")
+                yield Static(
+                    literal(f"Does {name} agree to this note as it is?"), id="readback-question"
+                )
                 with Horizontal(classes="buttons"):
                     yield Button("They agree — save", id="agree", variant="success", compact=True)
                     yield Button("Change something", id="change", compact=True)
         yield Footer()
 
     def _field(self, key: str, label: str, text: str, size: str) -> ComposeResult:
-        yield Label(label, classes="note-label")
+        yield Label(literal(label), classes="note-label")
         yield TextArea(
             text,
             id=key.replace("_", "-"),
@@ -153,7 +160,7 @@ class NoteScreen(AppAccess, Screen[bool]):
 
     def _show_problem(self, key: str, message: str) -> None:
         problem = self._problem(key)
-        problem.update(f"! {message}")
+        problem.update(literal(f"! {message}"))
         problem.display = True
         self._area(key).focus()
 
@@ -223,8 +230,10 @@ class NoteScreen(AppAccess, Screen[bool]):
         months = self.store.settings().notes_months
         self.query_one("#readback-text", Static).update(self._read_back_text(note))
         self.query_one("#readback-keeping", Static).update(
-            f"If {name} agrees, it is kept with their record for {months} months at most. "
-            f"{name} can see it, change it or have it erased whenever they ask."
+            literal(
+                f"If {name} agrees, it is kept with their record for {months} months at most. "
+                f"{name} can see it, change it or have it erased whenever they ask."
+            )
         )
         self.query_one(ContentSwitcher).current = READING_BACK
         readback = self.query_one(f"#{READING_BACK}", VerticalScroll)

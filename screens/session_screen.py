@@ -26,6 +26,7 @@ from screens.widgets.attendance_list import AttendanceList
 from screens.widgets.captured_notes import CapturedNotes
 from screens.widgets.phase_list import PhaseList
 from screens.widgets.phase_timer import PhaseTimer
+from screens.widgets.plain import literal
 from screens.widgets.room_count import RoomCount
 from screens.widgets.round_tracker import RoundTracker
 from screens.widgets.shared_strategies import SharedStrategies
@@ -169,11 +170,15 @@ class SessionScreen(AppAccess, Screen[None]):
             self._clock or app_clock(self.app),
         )
         self.words = vocabulary_for(self.runner.group)
+        # The room view belongs to the session: it comes back on after leaving and a restart.
+        self.set_reactive(SessionScreen.room_safe, self.runner.session.room_view)
         self.title = self.runner.group.name
         yield Header()
         with Horizontal(id="session"):
             with Vertical(id="session-side"):
-                yield Static(self.runner.template.name, classes="section-title", id="plan-name")
+                yield Static(
+                    literal(self.runner.template.name), classes="section-title", id="plan-name"
+                )
                 yield PhaseList(id="phase-list")
                 yield SharedStrategies(id="room-strategies", classes="room-only")
                 yield RoomCount(id="room-count", classes="private")
@@ -236,11 +241,13 @@ class SessionScreen(AppAccess, Screen[None]):
             # measure every line on screen again (the attendance list of a big club too).
             self._shown_phase = index
             self.query_one("#phase-heading", Static).update(
-                f"Part {index + 1} of {len(template.phases)} · {phase.title}"
-                + (" · a round" if phase.is_round else "")
+                literal(
+                    f"Part {index + 1} of {len(template.phases)} · {phase.title}"
+                    + (" · a round" if phase.is_round else "")
+                )
             )
             self.query_one("#phase-prompts", Static).update(
-                "\n".join(f"“{prompt}”" for prompt in phase.prompts) or " "
+                literal("\n".join(f"“{prompt}”" for prompt in phase.prompts) or " ")
             )
         self._tick()
         counts = self.query_one(RoomCount)
@@ -282,6 +289,8 @@ class SessionScreen(AppAccess, Screen[None]):
         self.query_one(PhaseTimer).timing = self._runner.clock_now()
 
     def watch_room_safe(self) -> None:
+        if self._runner.session.room_view != self.room_safe:
+            self._apply(lambda: self._runner.set_room_view(self.room_safe))
         self._show()
         self.refresh_bindings()
         if not self.room_safe:
@@ -481,8 +490,22 @@ class SessionScreen(AppAccess, Screen[None]):
         self.room_safe = not self.room_safe
 
     def action_back(self) -> None:
+        from screens.home_screen import HomeScreen
+
+        stack = self.app.screen_stack
+        beneath = stack[stack.index(self) - 1] if self in stack and stack.index(self) else None
+        if self.room_safe and not isinstance(beneath, HomeScreen):
+            # Only Home is known to hide names while the room view is on.
+            self.notify(
+                "The room view is on: press r to turn it off before going back.",
+                title="Room view",
+            )
+            return
         self._save_now()
-        self.notify("The session stays in progress: press s on its group to carry on.")
+        if self.room_safe:
+            self.notify("The session and its room view stay on: press s to carry on.")
+        else:
+            self.notify("The session stays in progress: press s on its group to carry on.")
         self.dismiss()
 
     def action_end(self) -> None:

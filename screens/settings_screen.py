@@ -11,7 +11,8 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
-from voicesgroup import retention
+from screens.widgets.plain import literal, plain
+from voicesgroup import dates, retention
 
 
 class SettingsScreen(AppAccess, Screen[None]):
@@ -78,18 +79,20 @@ class SettingsScreen(AppAccess, Screen[None]):
             if not problems
             else f"! The log was tampered with: {problems[0]}"
         )
-        self.query_one("#protection", Static).update(f"{protection}\n{chain}")
+        self.query_one("#protection", Static).update(literal(f"{protection}\n{chain}"))
         due = retention.due(store, self.vg.today())
         self.query_one("#retention-due", Static).update(
-            "Past their keeping time: " + "; ".join(due.describe())
-            if due.anything
-            else "Nothing is past its keeping time."
+            literal(
+                "Past their keeping time: " + "; ".join(due.describe())
+                if due.anything
+                else "Nothing is past its keeping time."
+            )
         )
         self.query_one("#retention", Button).disabled = not due.anything
         log = self.query_one("#audit", DataTable)
         log.clear()
         for entry in reversed(entries[-200:]):
-            log.add_row(f"{entry.created_at:%d %b %Y %H:%M}", entry.action, entry.detail)
+            log.add_row(*plain(dates.day_and_clock(entry.created_at), entry.action, entry.detail))
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from screens.access import AppAccess
 from screens.widgets.form import Field, show_validation
+from screens.widgets.plain import literal
 from voicesgroup import templates
 from voicesgroup.models import SessionTemplate
 
@@ -95,7 +96,9 @@ class TemplateEditScreen(AppAccess, Screen[None]):
         version = stored.version if stored else 1
         state = "the group's own copy" if stored else "as shipped"
         self.query_one("#plan-heading", Static).update(
-            f"Session plan · version {version}, {state} · {self.plan.total_minutes} min in all"
+            literal(
+                f"Session plan · version {version}, {state} · {self.plan.total_minutes} min in all"
+            )
         )
         self._show_part()
 

@@ -55,6 +55,14 @@ def groups_in_session(store: Store) -> set[str]:
     }
 
 
+def room_view_on(store: Store) -> bool:
+    """Whether a session in progress has the room view on (every screen then hides names)."""
+    return any(
+        document.get("room_view") and document["status"] == SessionStatus.IN_PROGRESS
+        for document in store.documents("sessions")
+    )
+
+
 def groups_met_on(store: Store, day: dt.date) -> set[str]:
     """Ids of the groups whose session on `day` has ended."""
     wanted = day.isoformat()

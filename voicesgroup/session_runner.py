@@ -37,8 +37,8 @@ from voicesgroup.models import (
     Variant,
     now,
 )
-from voicesgroup.store import Store
 from voicesgroup.shipped import TEMPLATE_VARIANTS, shipped_template
+from voicesgroup.store import Store
 from voicesgroup.templates import template_for
 
 Clock = Callable[[], dt.datetime]
@@ -446,7 +446,9 @@ class SessionRunner:
 
     def change_theme(self, index: int, text: str | None) -> Session:
         """Reword theme `index`, or take it back (None or blank) when the group asks."""
-        return self._save(self.session.with_changes(themes=_changed(self.session.themes, index, text)))
+        return self._save(
+            self.session.with_changes(themes=_changed(self.session.themes, index, text))
+        )
 
     def change_follow_up(self, index: int, text: str | None) -> Session:
         """Reword follow-up `index`, or remove it (None or blank)."""
@@ -603,8 +605,10 @@ def _plan_name(store: Store, session: Session) -> str:
         group = store.group(session.group_id)
     except NotFound:
         group = None
-    if group is not None and group.template is not None and group.template.key == (
-        session.template_key
+    if (
+        group is not None
+        and group.template is not None
+        and group.template.key == (session.template_key)
     ):
         return group.template.name
     for variant in TEMPLATE_VARIANTS:
@@ -614,14 +618,6 @@ def _plan_name(store: Store, session: Session) -> str:
     if group is not None:
         return template_for(group).name
     return "the session plan"
-
-
-def room_view_on(store: Store) -> bool:
-    """Whether a session in progress has the room view on (every screen then hides names)."""
-    return any(
-        document.get("room_view") and document["status"] == SessionStatus.IN_PROGRESS
-        for document in store.documents("sessions")
-    )
 
 
 def start_wording(store: Store, group: Group, day: dt.date, noun: str) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
@@ -17,14 +20,19 @@ class IdleLockDialog(AppAccess, ModalScreen[None]):
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="quit-locked")]
 
-    def __init__(self) -> None:
+    def __init__(self, *, idle: bool = True) -> None:
         super().__init__()
         self.failures = 0
+        self.idle = idle
+        """Locked because nobody used it (rather than by Ctrl+L)."""
 
     def compose(self) -> ComposeResult:
         encrypted = self.store.encrypted
         with Vertical(id="idle-lock", classes="dialog"):
-            yield Static("Locked while nobody was using it.", classes="section-title")
+            yield Static(
+                "Locked while nobody was using it." if self.idle else "Locked (Ctrl+L).",
+                classes="section-title",
+            )
             if encrypted:
                 yield Static("Type the passphrase and press Enter to carry on.", classes="hint")
                 yield Input(password=True, id="secret", placeholder="passphrase")
@@ -41,12 +49,18 @@ class IdleLockDialog(AppAccess, ModalScreen[None]):
         event.input.disabled = True
         self._check(event.value)
 
+    @dataclass
+    class PassphraseChecked(Message):
+        """The worker tried the passphrase (slow on purpose): whether it opens the file."""
+
+        opened: bool
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _check(self, secret: str) -> None:
-        opened = self.store.check_passphrase(secret)
-        self.app.call_from_thread(self._checked, opened)
+        self.post_message(self.PassphraseChecked(self.store.check_passphrase(secret)))
 
-    def _checked(self, opened: bool) -> None:
+    def on_idle_lock_dialog_passphrase_checked(self, message: PassphraseChecked) -> None:
+        opened = message.opened
         if opened:
             self.vg.note_activity()
             if self.failures:

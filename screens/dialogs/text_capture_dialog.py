@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from screens.access import AppAccess
+from screens.widgets.plain import literal
 
 
 class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
@@ -41,8 +42,8 @@ class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="capture-dialog"):
-            yield Static(self.title_text, classes="section-title")
-            yield Static(self.hint, classes="hint")
+            yield Static(literal(self.title_text), classes="section-title")
+            yield Static(literal(self.hint), classes="hint")
             yield Input(placeholder=self.placeholder, id="capture-text", max_length=500)
             yield Static("", id="capture-warning", classes="capture-warning")
             yield Static("Enter keeps it · Escape drops it", classes="hint")
@@ -65,8 +66,10 @@ class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
         if names and self._warned_for != text:
             self._warned_for = text
             warning.update(
-                f"! This mentions {', '.join(names)}. {self.why_no_names} "
-                "Change the words, or press Enter again to keep them."
+                literal(
+                    f"! This mentions {', '.join(names)}. {self.why_no_names} "
+                    "Change the words, or press Enter again to keep them."
+                )
             )
             warning.display = True
             return

@@ -298,7 +298,7 @@ async def test_leaving_and_coming_back_resumes_the_same_session(tmp_path: Path) 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s", "enter", "right", "escape")
         assert isinstance(app.screen, HomeScreen)
-        next_step = app.screen.query_one("#groups").get_row_at(0)[3]
+        next_step = str(app.screen.query_one("#groups").get_row_at(0)[3])
         assert next_step == "Resume the session in progress"
         await pilot.press("s")
         assert isinstance(app.screen, SessionScreen)
