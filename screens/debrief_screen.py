@@ -40,9 +40,11 @@ class DebriefScreen(AppAccess, Screen[None]):
         Binding("escape", "skip", "Skip", id="skip-debrief"),
     ]
 
-    def __init__(self, session_id: UUID) -> None:
+    def __init__(self, session_id: UUID, *, reopened: bool = False) -> None:
         super().__init__()
         self.session_id = session_id
+        self.reopened = reopened
+        """Opened again from the history (rather than straight after the session)."""
 
     def compose(self) -> ComposeResult:
         store = self.store
@@ -106,6 +108,8 @@ class DebriefScreen(AppAccess, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#debrief", VerticalScroll).scroll_home(animate=False)
+        # Typing starts in the first answer: the facilitators are often already talking.
+        self.query(TextArea).first().focus(scroll_visible=False)
 
     def chosen_facilitators(self) -> list[UUID]:
         chosen = []
@@ -122,11 +126,16 @@ class DebriefScreen(AppAccess, Screen[None]):
             for prompt in debrief_prompts()
         }
         facilitators = self.chosen_facilitators()
-        if self.vg.attempt(lambda: self.runner.write_debrief(answers, facilitators or None)):
-            self.notify("The debrief is kept with the session.", title="Thank you both")
+        if self.vg.attempt(
+            lambda: self.runner.write_debrief(answers, facilitators or None),
+            ("The debrief is kept with the session.", "Thank you both"),
+        ):
             self.dismiss()
 
     @on(Button.Pressed, "#skip")
     def action_skip(self) -> None:
-        self.notify("The session was ended and kept; no debrief was written.")
+        if self.reopened:
+            self.notify("The debrief was left as it was.")
+        else:
+            self.notify("The session was ended and kept; no debrief was written.")
         self.dismiss()

@@ -12,9 +12,9 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Sta
 
 from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
+from voicesgroup.groups import changed_group, new_group
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
-from voicesgroup.shipped import default_agreement, shipped_template
 
 OFTEN = [
     ("Every week", 1),
@@ -109,8 +109,7 @@ class GroupEditScreen(AppAccess, Screen[None]):
             show_validation(self, error, fallback="name")
             return
         clear_messages(self)
-        if self.vg.attempt(lambda: self.store.save_group(group)):
-            self.notify(f"{group.name} saved.")
+        if self.vg.attempt(lambda: self.store.save_group(group), (f"{group.name} saved.", "")):
             self.dismiss()
 
     def _read_form(self) -> Group:
@@ -139,12 +138,5 @@ class GroupEditScreen(AppAccess, Screen[None]):
             "women_facilitator_rule": value("#women_rule"),
         }
         if self.group is not None:
-            if variant != self.group.variant and self.group.template is None:
-                changes["vocabulary"] = dict(shipped_template(variant).vocabulary)
-            return self.group.with_changes(**changes)
-        today = self.vg.today()
-        return Group(
-            **changes,
-            vocabulary=dict(shipped_template(variant).vocabulary),
-            agreements=[default_agreement(variant, today)],
-        )
+            return changed_group(self.group, **changes)
+        return new_group(self.vg.today(), **changes)

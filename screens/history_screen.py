@@ -24,11 +24,14 @@ class HistoryScreen(AppAccess, Screen[None]):
 
     HELP_TITLE = "Session history"
     HELP = (
-        "Every session of this group, newest first. Enter opens one to read it; Escape goes "
-        "back to the list, and from the list back home."
+        "Every session of this group, newest first. Enter opens one to read it; d writes or "
+        "reopens its debrief; Escape goes back to the list, and from the list back home."
     )
     BINDINGS = [
         Binding("enter", "open_session", "Read", id="open-session"),
+        Binding(
+            "d", "debrief", "Debrief", id="reopen-debrief", tooltip="Write or reopen the debrief"
+        ),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -88,6 +91,23 @@ class HistoryScreen(AppAccess, Screen[None]):
         holder = self.query_one("#history-record", VerticalScroll)
         holder.display = True
         holder.focus()
+
+    def action_debrief(self) -> None:
+        """Write the debrief of an ended session, or reopen it (after a crash it is not lost)."""
+        from screens.debrief_screen import DebriefScreen
+
+        table = self.query_one("#history-table", DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return
+        row = self._rows[table.cursor_row]
+        if row.in_progress:
+            self.notify("This session is still in progress: end it first (e on its screen).")
+            return
+        self.app.push_screen(DebriefScreen(row.session_id, reopened=True), self._debriefed)
+
+    def _debriefed(self, _: None) -> None:
+        if self.query_one("#history-record", VerticalScroll).display:
+            self.action_open_session()
 
     def action_back(self) -> None:
         holder = self.query_one("#history-record", VerticalScroll)

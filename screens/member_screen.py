@@ -24,6 +24,7 @@ from screens.widgets.form import Field, FieldProblem, clear_messages, show_valid
 from screens.widgets.plain import literal, plain
 from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
+from voicesgroup.members import others_with_the_same_name
 from voicesgroup.models import ConsentAction, ConsentScope, Member, Note
 from voicesgroup.store import ForgetReport
 
@@ -285,12 +286,7 @@ class MemberScreen(AppAccess, Screen[None]):
             show_validation(self, error, fallback="display_name")
             return
         clear_messages(self)
-        same_name = [
-            other
-            for other in self.store.members()
-            if other.id != member.id
-            and other.display_name.casefold() == member.display_name.casefold()
-        ]
+        same_name = others_with_the_same_name(self.store, member)
         if same_name and self.member is None:
             from screens.dialogs.choose_member_dialog import ChooseMemberDialog
 
@@ -324,11 +320,12 @@ class MemberScreen(AppAccess, Screen[None]):
 
     def _keep_member(self, member: Member) -> None:
         was_new = self.member is None
-        if self.vg.attempt(lambda: self.store.save_member(member)):
+        if self.vg.attempt(
+            lambda: self.store.save_member(member), (f"{member.display_name} saved.", "")
+        ):
             self.member = member
             if was_new:
                 self.query_one("#record-path", Input).value = default_record_path(member)
-            self.notify(f"{member.display_name} saved.")
             self.refresh_data()
 
     def action_consent(self) -> None:

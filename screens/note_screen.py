@@ -22,6 +22,7 @@ from textual.widgets import Button, ContentSwitcher, Footer, Header, Label, Stat
 
 from screens.access import AppAccess
 from screens.widgets.plain import literal
+from voicesgroup.mentions import member_names_in
 from voicesgroup.models import Member, Note, now
 
 WRITING = "note-write"
@@ -54,6 +55,7 @@ class NoteScreen(AppAccess, Screen[bool]):
         self.original = note
         self.session_id = note.session_id if note else session_id
         self.draft: Note | None = None
+        self._warned_for: dict[str, str] | None = None
 
     @property
     def step(self) -> str:
@@ -200,6 +202,24 @@ class NoteScreen(AppAccess, Screen[bool]):
             self._show_problem(where, str(first["msg"]).removeprefix("Value error, "))
             return None
 
+    def _names_warned(self, note: Note) -> bool:
+        """Warn (once for these words) when the note names another member, as themes do."""
+        texts = self._texts()
+        names = member_names_in(self.store, "\n".join(texts.values()), besides=self.member.id)
+        if not names or self._warned_for == texts:
+            return False
+        self._warned_for = texts
+        where = next(
+            key for key in FIELDS if member_names_in(self.store, texts[key], besides=self.member.id)
+        )
+        self._show_problem(
+            where,
+            f"This mentions {', '.join(names)}. A note is about {self.member.display_name} "
+            "alone: another member's name here stops their own record from being printed. "
+            "Change the words, or press Ctrl+R again to read it back as it is.",
+        )
+        return True
+
     def _read_back_text(self, note: Note) -> Text:
         name = self.member.display_name
         parts = [
@@ -224,6 +244,8 @@ class NoteScreen(AppAccess, Screen[bool]):
             return
         note = self._build_note()
         if note is None:
+            return
+        if self._names_warned(note):
             return
         self.draft = note
         name = self.member.display_name
@@ -255,10 +277,8 @@ class NoteScreen(AppAccess, Screen[bool]):
         if self.step != READING_BACK or self.draft is None:
             return
         note = self.draft
-        if self.vg.attempt(lambda: self.store.save_note(note)):
-            self.notify(
-                f"Kept, in the words {self.member.display_name} agreed to.", title="Note saved"
-            )
+        said = (f"Kept, in the words {self.member.display_name} agreed to.", "Note saved")
+        if self.vg.attempt(lambda: self.store.save_note(note), said):
             self.dismiss(True)
 
     @on(Button.Pressed, "#leave")

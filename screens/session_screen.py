@@ -39,6 +39,7 @@ from voicesgroup.session_runner import (
     members_by_name_allowed,
     planned_facilitators,
     session_in_progress,
+    start_wording,
 )
 from voicesgroup.templates import vocabulary_for
 
@@ -90,7 +91,7 @@ def open_session(app: App, group_id: UUID) -> None:
 
     app.push_screen(
         StartSessionDialog(
-            f"Start today's {words_of(group).group_noun}: {group.name}",
+            start_wording(store, group, today, words_of(group).group_noun),
             store.facilitators(include_inactive=False),
             planned,
             from_rota=bool(planned),
@@ -145,6 +146,7 @@ class SessionScreen(AppAccess, Screen[None]):
         Binding("t", "theme", "Theme", id="capture-theme", show=False),
         Binding("w", "share_strategy", "What helps", id="capture-strategy", show=False),
         Binding("f", "follow_up", "Follow-up", id="capture-follow-up", show=False),
+        Binding("o", "change_notes", "Change notes", id="change-notes", show=False),
         Binding("c", "facilitators", "Who is facilitating", id="change-facilitators", show=False),
         Binding("e", "end", "End", id="end-session"),
         Binding("escape", "back", "Home", id="back", show=False),
@@ -198,7 +200,8 @@ class SessionScreen(AppAccess, Screen[None]):
                 yield SharedStrategies(id="shared-strategies", classes="private")
                 yield CapturedNotes(id="captured-notes", classes="private")
                 yield Static(
-                    "Note: t theme · w what helps · f follow-up · c facilitators",
+                    "Note: t theme · w what helps · f follow-up · o change notes\n"
+                    "c who is facilitating",
                     id="capture-hint",
                     classes="hint private",
                 )
@@ -441,6 +444,48 @@ class SessionScreen(AppAccess, Screen[None]):
                 placeholder="e.g. Book the room for the holidays",
             ),
             keep,
+        )
+
+    def action_change_notes(self) -> None:
+        """Reword a theme or follow-up, or take it back (the group sometimes asks)."""
+        from screens.dialogs.change_notes_dialog import ChangeNotesDialog, NoteChoice
+        from screens.dialogs.text_capture_dialog import TextCaptureDialog
+
+        session = self._runner.session
+
+        def chosen(choice: NoteChoice | None) -> None:
+            if choice is None:
+                return
+            change = (
+                self._runner.change_theme
+                if choice.kind == "theme"
+                else self._runner.change_follow_up
+            )
+            if choice.remove:
+                if self._apply(lambda: change(choice.index, None)):
+                    self.notify(f"The {choice.kind} was taken back.", title="Changed")
+                return
+            before = (session.themes if choice.kind == "theme" else session.follow_ups)[
+                choice.index
+            ]
+
+            def reworded(text: str | None) -> None:
+                if text:
+                    self._apply(lambda: change(choice.index, text))
+
+            self.app.push_screen(
+                TextCaptureDialog(
+                    f"Reword the {choice.kind}",
+                    "Change the words; Enter keeps them.",
+                    self._runner.names_in,
+                    "Keep names out unless they agreed.",
+                    value=before,
+                ),
+                reworded,
+            )
+
+        self.app.push_screen(
+            ChangeNotesDialog(list(session.themes), list(session.follow_ups)), chosen
         )
 
     def action_share_strategy(self) -> None:

@@ -108,8 +108,7 @@ class SettingsScreen(AppAccess, Screen[None]):
             show_validation(self, error, fallback="organisation")
             return
         clear_messages(self)
-        if self.vg.attempt(lambda: self.store.save_settings(settings)):
-            self.notify("Settings saved.")
+        self.vg.attempt(lambda: self.store.save_settings(settings), ("Settings saved.", ""))
 
     @on(Button.Pressed, "#passphrase")
     def action_passphrase(self) -> None:
@@ -132,8 +131,9 @@ class SettingsScreen(AppAccess, Screen[None]):
         )
 
     def _apply_retention(self, confirmed: bool | None) -> None:
-        if confirmed and self.vg.attempt(lambda: retention.apply(self.store, self.vg.today())):
-            self.notify("Retention applied.")
+        if confirmed and self.vg.attempt(
+            lambda: retention.apply(self.store, self.vg.today()), ("Retention applied.", "")
+        ):
             self.refresh_data()
 
     def action_back(self) -> None:

@@ -193,7 +193,9 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
             experiences_message.display = True
             return
         clear_messages(self)
-        if not self.vg.attempt(lambda: self.store.save_strategy(strategy)):
+        if not self.vg.attempt(
+            lambda: self.store.save_strategy(strategy), (f"Saved: {strategy.title}.", "")
+        ):
             # The store refused (shown as a message); say why beside the name too.
             member_id = strategy.attributed_member_id
             if member_id is not None and not self.store.has_consent(
@@ -203,5 +205,4 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
                     "they have no current yes to their name beside strategies"
                 )
             return
-        self.notify(f"Saved: {strategy.title}.")
         self.dismiss(strategy.id)

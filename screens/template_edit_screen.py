@@ -21,6 +21,7 @@ from screens.access import AppAccess
 from screens.widgets.form import Field, show_validation
 from screens.widgets.plain import literal
 from voicesgroup import templates
+from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import SessionTemplate
 
 
@@ -199,27 +200,31 @@ class TemplateEditScreen(AppAccess, Screen[None]):
     def action_save(self) -> None:
         store = self.store
         saved: list = []
-        if self.vg.attempt(
-            lambda: saved.append(templates.save_group_template(store, self.group, self.plan))
-        ):
-            before = self.group.template
-            self.group = saved[0]
-            after = self.group.template
-            if after is not None and after != before:
-                self.notify(f"Saved as version {after.version}.", title="Session plan")
-            else:
-                self.notify("Nothing changed.", title="Session plan")
-            self._show_parts(self.chosen)
+        before = self.group.template
+        try:
+            saved.append(templates.save_group_template(store, self.group, self.plan))
+        except VoicesGroupError as error:
+            self.notify(str(error), title="Not saved", severity="warning", timeout=8)
+            return
+        self.group = saved[0]
+        after = self.group.template
+        if after is not None and after != before:
+            self.vg.changed((f"Saved as version {after.version}.", "Session plan"))
+        else:
+            self.notify("Nothing changed.", title="Session plan")
+        self._show_parts(self.chosen)
 
     def action_use_shipped(self) -> None:
         store = self.store
         saved: list = []
-        if self.vg.attempt(lambda: saved.append(templates.reset_to_shipped(store, self.group))):
+        if self.vg.attempt(
+            lambda: saved.append(templates.reset_to_shipped(store, self.group)),
+            ("Back to the shipped plan.", "Session plan"),
+        ):
             self.group = saved[0]
             self.plan = templates.editable_copy(self.group)
             self.query_one("#plan-name-input", Input).value = self.plan.name
             self._show_parts(0)
-            self.notify("Back to the shipped plan.", title="Session plan")
 
     def action_back(self) -> None:
         self.dismiss()

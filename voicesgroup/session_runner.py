@@ -422,13 +422,11 @@ class SessionRunner:
 
     # -- quick capture -------------------------------------------------------------------
 
-    def member_names(self) -> list[str]:
-        """Every stored member's display name, to keep names out of group-level notes."""
-        return [member.display_name for member in self.store.members()]
-
     def names_in(self, text: str) -> list[str]:
-        """Members' names found in `text` (whole words, any case)."""
-        return names_mentioned(text, self.member_names())
+        """Members' names found in `text`, to keep names out of group-level notes."""
+        from voicesgroup.mentions import member_names_in
+
+        return member_names_in(self.store, text)
 
     def add_theme(self, text: str) -> Session:
         """Note a theme the group talked about (group-level: no names)."""

@@ -31,6 +31,7 @@ class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
         names_in: Callable[[str], list[str]],
         why_no_names: str,
         placeholder: str = "",
+        value: str = "",
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -38,18 +39,20 @@ class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
         self.names_in = names_in
         self.why_no_names = why_no_names
         self.placeholder = placeholder
+        self.value = value
         self._warned_for = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="capture-dialog"):
             yield Static(literal(self.title_text), classes="section-title")
             yield Static(literal(self.hint), classes="hint")
-            yield Input(placeholder=self.placeholder, id="capture-text", max_length=500)
+            yield Input(self.value, placeholder=self.placeholder, id="capture-text", max_length=500)
             yield Static("", id="capture-warning", classes="capture-warning")
             yield Static("Enter keeps it · Escape drops it", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#capture-warning", Static).display = False
+        self.query_one("#capture-text", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
