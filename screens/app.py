@@ -43,6 +43,8 @@ class VoicesGroupApp(App[None]):
     CSS_PATH = STYLESHEET
     TITLE = "voicesgroup"
     ENABLE_COMMAND_PALETTE = True
+    AUTO_FOCUS = "Input, TextArea, Select, OptionList, DataTable, Checkbox, Button"
+    """Every screen and dialog opens with its first field focused, never a scrolling box."""
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
         Binding("f2", "settings", "Settings", id="settings", show=False),
@@ -371,20 +373,21 @@ class VoicesGroupApp(App[None]):
         for active in screen.active_bindings.values():
             binding = active.binding
             # Widget-level keys (cursor moves, copy) are not actions a person looks up.
-            if active.node not in (screen, self) or not binding.description:
+            # Only the app's own actions (each has an id): Textual's focus and copy keys
+            # are not what a person looks for here.
+            if active.node not in (screen, self) or not binding.description or not binding.id:
                 continue
             if not active.enabled or binding.description in seen:
                 continue
             seen.add(binding.description)
-            help_text = binding.tooltip or f"{binding.description} ({active.binding.key})"
+            key = self.get_key_display(binding)
+            help_text = f"{binding.tooltip} · key {key}" if binding.tooltip else f"Key: {key}"
             yield SystemCommand(
                 binding.description,
                 help_text,
                 partial(self.run_action, binding.action, active.node),
             )
-        yield SystemCommand(
-            "High contrast theme",
-            "Switch between the calm and high-contrast looks",
-            self.action_toggle_contrast,
-        )
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's own Quit would skip the question about unsaved changes.
+            if command.title not in seen:
+                yield command

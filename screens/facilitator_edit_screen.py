@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -92,6 +93,12 @@ class FacilitatorEditScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    @on(Input.Submitted)
+    def _enter_saves(self, event: Input.Submitted) -> None:
+        """Enter in any one-line field saves the form, as the Save button does."""
+        event.stop()
+        self.action_save()
 
     def action_save(self) -> None:
         changes = {

@@ -31,7 +31,8 @@ class LibraryScreen(AppAccess, Screen[None]):
     HELP = (
         "The starter set and everything the groups have shared. Type after / to find a "
         "strategy; the selectors narrow it by kind, experience and moment. Choose the group "
-        "at the top: h marks a strategy as having helped in that group, and the most marked "
+        "at the top: h marks a strategy as having helped in that group (h again takes the mark "
+        "back), and the most marked "
         "become that group's favourites. Space picks strategies for a sheet and p prints it."
     )
     BINDINGS = [
@@ -43,10 +44,10 @@ class LibraryScreen(AppAccess, Screen[None]):
             "helped",
             "Helped",
             id="mark-helped",
-            tooltip="Mark as having helped in the group shown at the top",
+            tooltip="Mark as having helped in the group shown at the top; again to take it back",
         ),
         Binding("p", "print", "Print", id="print-sheet", tooltip="Print a sheet of the picked"),
-        Binding("slash", "search", "Find", id="search-strategies", key_display="/", show=False),
+        Binding("slash", "search", "Find", id="search-strategies", key_display="/"),
         Binding("x", "archive", "Archive", id="archive-strategy", show=False),
         Binding("v", "toggle_archived", "Show archived", id="show-archived", show=False),
         Binding(
@@ -69,6 +70,8 @@ class LibraryScreen(AppAccess, Screen[None]):
         self._shown: list[CopingStrategy] = []
         self._groups: list[Group] = []
         self.picked: list[UUID] = []
+        self._marked_here: dict[UUID, CopingStrategy] = {}
+        """Strategies marked as having helped while this list is open, as they were before."""
         self.show_archived = False
         self.favourites_first = False
 
@@ -328,14 +331,27 @@ class LibraryScreen(AppAccess, Screen[None]):
         self.refresh_rows(keep=strategy.id)
 
     def action_helped(self) -> None:
+        """Mark the strategy as having helped; pressed again (while this list is open) it
+        takes that mark back, so a slip of the key never counts twice."""
         strategy = self.highlighted
         if strategy is None:
             return
         group = self.group
+        where = f" in {group.name}" if group else ""
+        before = self._marked_here.get(strategy.id)
+        if before is not None:
+            undone = strategy.with_changes(
+                helped_count=before.helped_count, helped_by_group=before.helped_by_group
+            )
+            said = (f"The mark was taken back{where}: {strategy.title}.", "Helped")
+            if self.vg.attempt(lambda: self.store.save_strategy(undone), said):
+                del self._marked_here[strategy.id]
+                self.refresh_data()
+            return
         marked = library.mark_helped(strategy, group.id if group else None)
-        if self.vg.attempt(lambda: self.store.save_strategy(marked)):
-            where = f" in {group.name}" if group else ""
-            self.notify(f"Marked as having helped{where}: {strategy.title}.")
+        said = (f"Marked as having helped{where}: {strategy.title}. h again takes it back.", "")
+        if self.vg.attempt(lambda: self.store.save_strategy(marked), said):
+            self._marked_here[strategy.id] = strategy
             self.refresh_data()
 
     def action_archive(self) -> None:

@@ -128,6 +128,12 @@ class MemberScreen(AppAccess, Screen[None]):
             return "New member"
         return f"Member: {member.display_name} · joined {dates.date(member.joined_on)}"
 
+    def on_mount(self) -> None:
+        if self.member is not None:
+            # An open member is read and acted on with keys (c, n, p): letters must not
+            # land in the name field. A new member starts with the name.
+            self.query_one("#consent", Button).focus()
+
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
@@ -269,6 +275,15 @@ class MemberScreen(AppAccess, Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        """Enter saves the name; in the printout's path it prints."""
+        event.stop()
+        if event.input.id == "record-path":
+            self.action_print_record()
+        else:
+            self.action_save()
 
     def action_save(self) -> None:
         joined_text = self.query_one("#joined_on", Input).value.strip()

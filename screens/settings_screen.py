@@ -94,6 +94,12 @@ class SettingsScreen(AppAccess, Screen[None]):
         for entry in reversed(entries[-200:]):
             log.add_row(*plain(dates.day_and_clock(entry.created_at), entry.action, entry.detail))
 
+    @on(Input.Submitted)
+    def _enter_saves(self, event: Input.Submitted) -> None:
+        """Enter in any one-line field saves the form, as the Save button does."""
+        event.stop()
+        self.action_save()
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         values: dict[str, object] = {"organisation": self.query_one("#organisation", Input).value}

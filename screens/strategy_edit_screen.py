@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -161,6 +162,12 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
             for experience in Experience
             if self.query_one(f"#experience-{experience.value}", Checkbox).value
         ]
+
+    @on(Input.Submitted)
+    def _enter_saves(self, event: Input.Submitted) -> None:
+        """Enter in any one-line field saves the form, as the Save button does."""
+        event.stop()
+        self.action_save()
 
     def action_save(self) -> None:
         experiences_message = self.query_one("#experiences-message", Static)

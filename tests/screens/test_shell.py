@@ -136,9 +136,14 @@ async def test_palette_offers_every_screen_action(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"New group", "Members", "Facilitators", "Help", "High contrast theme"} <= titles
-        assert "Cursor up" not in titles
+        commands = list(app.get_system_commands(app.screen))
+        titles = [command.title for command in commands]
+        assert {"New group", "Members", "Facilitators", "Help", "High contrast"} <= set(titles)
+        assert "Cursor up" not in titles and "Focus Next" not in titles
+        # Each action once, and its help line is not a second copy of its name.
+        assert len(titles) == len(set(titles))
+        assert all(command.help != command.title for command in commands)
+        assert titles.count("Quit") == 1
 
 
 async def test_high_contrast_theme_toggles(make_app) -> None:
