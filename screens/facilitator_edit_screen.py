@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
 from screens.widgets.form import Field, clear_messages, show_validation
+from screens.widgets.tick_marks import TickBox
 from voicesgroup.models import Facilitator, TrainingStatus
 
 WOMAN_CHOICES = [("Not said", "unset"), ("Yes", "yes"), ("No", "no")]
@@ -68,7 +69,7 @@ class FacilitatorEditScreen(Screen[None]):
                     Select(WOMAN_CHOICES, value=woman, allow_blank=False, id="is_woman"),
                     name="is_woman",
                 )
-            yield Checkbox(
+            yield TickBox(
                 "Facilitating at the moment", person.active if person else True, id="active"
             )
             with Horizontal(classes="buttons"):

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
+from screens.widgets.tick_marks import TickBox
 from voicesgroup.groups import changed_group, new_group
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
@@ -86,7 +87,7 @@ class GroupEditScreen(AppAccess, Screen[None]):
                 name="every_weeks",
             )
             yield Field("Venue", Input(group.venue if group else "", id="venue"), name="venue")
-            yield Checkbox(
+            yield TickBox(
                 "A woman facilitator at every session (only if the group asks)",
                 group.women_facilitator_rule if group else False,
                 id="women_rule",

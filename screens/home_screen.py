@@ -36,6 +36,8 @@ def warm_up(store: Store) -> None:
         store.events_by_member()
 
 
+GROUP_WIDTH = 18
+"""A longer group name is cut with '…' here; the group's own screens show it whole."""
 KEYS_HINT = (
     "Enter edit group · n new group · h history · t session plan · f facilitators · "
     "p print · F2 settings · F1 help"
@@ -80,7 +82,11 @@ class HomeScreen(AppAccess, Screen[None]):
         with Vertical(id="home"):
             yield Static("Your groups", classes="section-title")
             table: DataTable[str] = DataTable(id="groups", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Group", "Kind", "Next meeting", "Next step")
+            # Fixed widths keep every column on an 80-column screen, whatever the names.
+            table.add_column("Group", width=GROUP_WIDTH)
+            table.add_column("Kind", width=18)
+            table.add_column("Next meeting", width=17)
+            table.add_column("Next step", width=19)
             yield table
             yield Static("", id="due")
             yield Static(KEYS_HINT, id="home-keys", classes="hint")

@@ -39,8 +39,15 @@ class MembersScreen(AppAccess, Screen[None]):
                 classes="hint",
             )
             table: DataTable[str] = DataTable(id="members", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Name", "Joined", "Has agreed to")
+            table.add_column("Name", width=24)
+            table.add_column("Joined", width=11)
+            table.add_column("Has agreed to", width=35)
             yield table
+            yield Static(
+                "list: their name on the attendance list · strategies: their name beside "
+                "strategies they share",
+                classes="hint",
+            )
         yield Footer()
 
     def on_screen_resume(self) -> None:
@@ -55,7 +62,7 @@ class MembersScreen(AppAccess, Screen[None]):
         consents = store.consents_by_member()
         for member in self._members:
             scopes = sorted(consents.get(member.id, set()))
-            agreed = ", ".join(scope.label.lower() for scope in scopes) or "nothing recorded"
+            agreed = ", ".join(scope.short_label for scope in scopes) or "nothing recorded"
             table.add_row(
                 *plain(member.display_name, dates.date(member.joined_on), agreed),
                 key=str(member.id),

@@ -111,8 +111,9 @@ class SessionScreen(AppAccess, Screen[None]):
         "this group's members who agreed to be listed by name appear; a finds anyone else "
         "who agreed); + and − count others, n and N "
         "newcomers. Page Up and Page Down scroll the right-hand side. r turns the screen "
-        "into the room view: no names, notes or counts. t notes a theme, w something that "
-        "helps, f a follow-up. Everything is saved as you go."
+        "into the room view: no names, notes or counts, kept with the session until r is pressed "
+        "again or the session ends. t notes a theme, w something that helps, f a follow-up; "
+        "o rewords one or takes it back. Everything is saved as you go."
     )
     BINDINGS = [
         Binding("right", "next_phase", "Next part", id="session-next-part", priority=True),
@@ -194,14 +195,14 @@ class SessionScreen(AppAccess, Screen[None]):
                 yield Static("", id="room-banner", classes="room-only")
                 yield Static("", id="phase-heading", classes="section-title")
                 yield PhaseTimer(id="phase-timer")
+                yield CapturedNotes(id="captured-notes", classes="private")
                 yield RoundTracker(id="round-tracker", classes="private")
                 yield Static("", id="phase-prompts")
                 yield AgreementView(id="agreement-view")
                 yield SharedStrategies(id="shared-strategies", classes="private")
-                yield CapturedNotes(id="captured-notes", classes="private")
                 yield Static(
-                    "Note: t theme · w what helps · f follow-up · o change notes\n"
-                    "c who is facilitating",
+                    "Note: t theme · w what helps · f follow-up · o change one\n"
+                    "c changes who is facilitating",
                     id="capture-hint",
                     classes="hint private",
                 )

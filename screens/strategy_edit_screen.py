@@ -13,7 +13,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Sta
 
 from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
-from screens.widgets.tick_marks import show_tick, show_ticks
+from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
 from voicesgroup.models import (
     STRATEGY_CATEGORIES,
     ConsentScope,
@@ -114,7 +114,7 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
             yield Static("For these experiences", classes="field-label")
             with Horizontal(id="experiences-row", classes="checkbox-row"):
                 for experience in Experience:
-                    yield Checkbox(
+                    yield TickBox(
                         experience.label,
                         experience in experiences,
                         compact=True,

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from screens.access import AppAccess
 from screens.widgets.form import Field, show_validation
 from screens.widgets.plain import literal
+from screens.widgets.tick_marks import TickBox
 from voicesgroup import templates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import SessionTemplate
@@ -65,7 +66,7 @@ class TemplateEditScreen(AppAccess, Screen[None]):
                 with Vertical(id="part-form"):
                     yield Field("Part title", Input(id="part-title"), name="title")
                     yield Field("Minutes", Input(id="part-minutes", type="integer"), name="minutes")
-                    yield Checkbox("A round (everyone in turn)", id="part-round")
+                    yield TickBox("A round (everyone in turn)", id="part-round")
                     yield Static("Prompts, one a line", classes="hint")
                     yield TextArea(id="part-prompts", soft_wrap=True, show_line_numbers=False)
         yield Footer()

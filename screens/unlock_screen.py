@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Static
 
 from screens.access import AppAccess
+from screens.widgets.tick_marks import TickBox
 from voicesgroup.errors import VoicesGroupError, WrongPassphrase
 from voicesgroup.store import Store
 
@@ -45,7 +46,7 @@ class UnlockScreen(AppAccess, Screen[Opened]):
             yield Static("This laptop's group data is locked.", classes="section-title")
             yield Static("Type the passphrase and press Enter.", id="unlock-hint", classes="hint")
             yield Input(password=True, id="secret", placeholder="passphrase")
-            yield Checkbox("Use the recovery key instead", id="use-recovery")
+            yield TickBox("Use the recovery key instead", id="use-recovery")
             yield Static("", id="unlock-message")
 
     @on(Checkbox.Changed, "#use-recovery")

@@ -84,11 +84,11 @@ def home_rows(store: Store, today: dt.date) -> list[HomeRow]:
         meets = next_meeting(pattern, today)
         when = f"{format_day(meets)}, {dates.clock(dt.time.fromisoformat(pattern['start']))}"
         if group["id"] in in_progress:
-            step = "Resume the session in progress"
+            step = "Resume the session"
         elif group["id"] in met_today:
             step = "Met today"
         elif meets == today:
-            step = "Start today's session"
+            step = "Start today"
         else:
             days = (meets - today).days
             step = "Tomorrow" if days == 1 else f"In {days} days"

@@ -26,5 +26,9 @@ def visible(text: str) -> str:
 
 
 def plain(*cells: object) -> list[Text]:
-    """Table cells shown literally."""
-    return [literal(cell) for cell in cells]
+    """Table cells shown literally, each on one line, cut with '…' where a column is narrow."""
+    texts = [literal(cell) for cell in cells]
+    for text in texts:
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+    return texts

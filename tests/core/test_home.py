@@ -9,20 +9,27 @@ import pytest
 from tests.core.conftest import DEMO_GROUPS, DEMO_TODAY, add_group, add_member, event
 from voicesgroup import consent
 from voicesgroup.home import LISTED_REVIEWS, due_items, format_day, groups_in_session, home_rows
-from voicesgroup.models import ConsentScope, Session, Settings, SupportContact
+from voicesgroup.models import ConsentScope, Session, SessionStatus, Settings, SupportContact
 from voicesgroup.store import SETTINGS_TABLE, Store
 
 
 def rows_from_models(store: Store, today: dt.date) -> list[tuple[str, str, str, str]]:
     """What each row should say, worked out from the models."""
     in_progress = {session.group_id for session in store.sessions_in_progress()}
+    ended_today = {
+        session.group_id
+        for session in store.sessions()
+        if session.date == today and session.status is SessionStatus.ENDED
+    }
     expected = []
     for group in store.groups():
         meets = group.pattern.dates_from(today, 1)[0]
         if group.id in in_progress:
-            step = "Resume the session in progress"
+            step = "Resume the session"
+        elif group.id in ended_today:
+            step = "Met today"
         elif meets == today:
-            step = "Start today's session"
+            step = "Start today"
         elif meets == today + dt.timedelta(days=1):
             step = "Tomorrow"
         else:
@@ -61,8 +68,8 @@ def test_a_session_in_progress_is_the_next_step(store: Store) -> None:
     store.save_session(Session(group_id=group.id, date=dt.date(2026, 11, 24)))
     assert groups_in_session(store) == {str(group.id)}
     steps = {row.name: row.next_step for row in home_rows(store, dt.date(2026, 11, 26))}
-    assert steps[group.name] == "Resume the session in progress"
-    assert steps[other.name] != "Resume the session in progress"
+    assert steps[group.name] == "Resume the session"
+    assert steps[other.name] != "Resume the session"
 
 
 def test_archived_groups_are_left_out(store: Store) -> None:

@@ -299,7 +299,7 @@ async def test_leaving_and_coming_back_resumes_the_same_session(tmp_path: Path) 
         await pilot.press("s", "enter", "right", "escape")
         assert isinstance(app.screen, HomeScreen)
         next_step = str(app.screen.query_one("#groups").get_row_at(0)[3])
-        assert next_step == "Resume the session in progress"
+        assert next_step == "Resume the session"
         await pilot.press("s")
         assert isinstance(app.screen, SessionScreen)
         assert "Part 2 of 7" in screen_text(app)
