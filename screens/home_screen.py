@@ -142,7 +142,8 @@ class HomeScreen(AppAccess, Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_edit_group()
+        if self.check_action("edit_group", ()):
+            self.action_edit_group()
 
     def action_edit_group(self) -> None:
         from screens.group_edit_screen import GroupEditScreen
