@@ -24,3 +24,7 @@ class TickBox(Checkbox):
     @property
     def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Checkbox reads it per render
         return "✓" if self.value else " "
+
+    @BUTTON_INNER.setter
+    def BUTTON_INNER(self, _: str) -> None:
+        """`show_tick` may set it; the mark follows the value anyway."""
