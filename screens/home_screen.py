@@ -36,7 +36,7 @@ def warm_up(store: Store) -> None:
         store.events_by_member()
 
 
-GROUP_WIDTH = 18
+GROUP_WIDTH = 16
 """A longer group name is cut with '…' here; the group's own screens show it whole."""
 KEYS_HINT = (
     "Enter edit group · n new group · h history · t session plan · f facilitators · "

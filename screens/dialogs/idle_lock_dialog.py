@@ -30,7 +30,7 @@ class IdleLockDialog(AppAccess, ModalScreen[None]):
         encrypted = self.store.encrypted
         with Vertical(id="idle-lock", classes="dialog"):
             yield Static(
-                "Locked while nobody was using it." if self.idle else "Locked (Ctrl+L).",
+                "Locked while nobody was using it." if self.idle else "Locked with Ctrl+L.",
                 classes="section-title",
             )
             if encrypted:

@@ -81,7 +81,7 @@ async def test_room_view_survives_escape_home_other_keys_and_locking(tmp_path: P
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, IdleLockDialog)
-        assert "Locked (Ctrl+L)" in screen_text(app)
+        assert "Locked with Ctrl+L" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
