@@ -153,7 +153,8 @@ async def test_home_members_and_member_show_names_as_typed(hostile) -> None:
         await pilot.press("escape", "m")
         await pilot.pause()
         shown = screen_text(app)
-        assert words["member"] in shown and words["other"] in shown
+        # A long name is cut with '…' in the narrow column; its start is shown as typed.
+        assert words["member"] in shown and words["other"][:20] in shown
         await _select_member(pilot, app, words["member"])
         await pilot.press("enter")
         await pilot.pause()

@@ -34,10 +34,13 @@ def _app(path: Path) -> VoicesGroupApp:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until nothing is left to change on screen."""
+    """Wait until nothing is left to change on screen: workers done, toasts gone, and every
+    text cursor steady (a blinking one would be caught on or off at random)."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     pilot.app.clear_notifications()
+    for field in pilot.app.screen.query("Input, TextArea"):
+        field.cursor_blink = False
     await pilot.pause()
 
 
