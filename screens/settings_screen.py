@@ -29,6 +29,7 @@ class SettingsScreen(AppAccess, Screen[None]):
 
     NUMBERS = {
         "idle_lock_minutes": "Lock the screen after this many idle minutes",
+        "session_lock_minutes": ("In a session the room view comes on then; lock after (minutes)"),
         "notes_months": "Keep notes written with members for (months)",
         "debriefs_months": "Keep facilitators' debriefs for (months)",
         "named_attendance_months": "Keep names on attendance for (months), then count only",
