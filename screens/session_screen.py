@@ -201,8 +201,7 @@ class SessionScreen(AppAccess, Screen[None]):
                 yield AgreementView(id="agreement-view")
                 yield SharedStrategies(id="shared-strategies", classes="private")
                 yield Static(
-                    "t theme · w what helps · f follow-up\n"
-                    "o change one · c who is facilitating",
+                    "t theme · w what helps · f follow-up\no change one · c who is facilitating",
                     id="capture-hint",
                     classes="hint private",
                 )
