@@ -332,6 +332,7 @@ class MemberScreen(AppAccess, Screen[None]):
         self.query_one("#joined_on", Input).value = existing.joined_on.isoformat()
         self.query_one("#record-path", Input).value = default_record_path(existing)
         self.refresh_data()
+        self.query_one("#consent", Button).focus()  # now a member: the letter keys act
 
     def _keep_member(self, member: Member) -> None:
         was_new = self.member is None
@@ -341,6 +342,7 @@ class MemberScreen(AppAccess, Screen[None]):
             self.member = member
             if was_new:
                 self.query_one("#record-path", Input).value = default_record_path(member)
+                self.query_one("#consent", Button).focus()  # now a member: the letter keys act
             self.refresh_data()
 
     def action_consent(self) -> None:
