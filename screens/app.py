@@ -7,17 +7,23 @@ import gc
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from screens.themes import CALM, HIGH_CONTRAST
 from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError
+from voicesgroup.home import groups_in_session, room_view_on
+from voicesgroup.storage import write_atomically
 from voicesgroup.store import Store
 
 if TYPE_CHECKING:
@@ -25,6 +31,10 @@ if TYPE_CHECKING:
 
 STYLESHEET = Path(__file__).resolve().parent / "voicesgroup.tcss"
 IDLE_CHECK_SECONDS = 15
+WARN_BEFORE_LOCK_SECONDS = 60
+
+Announcement = tuple[str, str]
+"""A message and its title, shown once a change is on disk."""
 
 
 class VoicesGroupApp(App[None]):
@@ -33,6 +43,8 @@ class VoicesGroupApp(App[None]):
     CSS_PATH = STYLESHEET
     TITLE = "voicesgroup"
     ENABLE_COMMAND_PALETTE = True
+    AUTO_FOCUS = "Input, TextArea, Select, OptionList, DataTable, Checkbox, Button"
+    """Every screen and dialog opens with its first field focused, never a scrolling box."""
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
         Binding("f2", "settings", "Settings", id="settings", show=False),
@@ -62,6 +74,9 @@ class VoicesGroupApp(App[None]):
         """Wall-clock time for sessions' timers; None means the real time (tests freeze it)."""
         self._last_activity = idle_clock()
         self.failed_unlocks = 0
+        self.save_problem: str | None = None
+        """Why the last save failed, while the change lives only in memory."""
+        self._warned_lock_at: float | None = None
         self._save_lock = threading.Lock()
         self.register_theme(CALM)
         self.register_theme(HIGH_CONTRAST)
@@ -132,6 +147,7 @@ class VoicesGroupApp(App[None]):
 
     def note_activity(self) -> None:
         self._last_activity = self.idle_clock()
+        self._warned_lock_at = None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -139,22 +155,66 @@ class VoicesGroupApp(App[None]):
         await super().on_event(event)
 
     def _lock_if_idle(self) -> None:
+        """Outside a session, lock after the idle limit. In a running session the room view
+        comes on at that limit instead (a long sharing part is not a reason to lock), and the
+        lock waits for the session's own, longer limit. A minute before locking, a warning."""
         from screens.dialogs.idle_lock_dialog import IdleLockDialog
 
-        minutes = self.store.settings().idle_lock_minutes
+        if self.store is None or isinstance(self.screen, IdleLockDialog):
+            return
+        settings = self.store.settings()
         idle = self.idle_clock() - self._last_activity
-        if idle >= minutes * 60 and not isinstance(self.screen, IdleLockDialog):
-            self.lock_now()
+        limit = settings.idle_lock_minutes * 60
+        running = self._running_session()
+        if running is not None:
+            if idle >= limit:
+                self.room_view_on(running)
+            limit = max(limit, settings.session_lock_minutes * 60)
+        if idle >= limit:
+            self.lock_now(idle=True)
+        elif idle >= limit - WARN_BEFORE_LOCK_SECONDS and self._warned_lock_at is None:
+            self._warned_lock_at = self._last_activity
+            self.notify(
+                "Nobody has pressed a key for a while: this locks in a minute. Press any key "
+                "to keep it open.",
+                title="Locking soon",
+                timeout=WARN_BEFORE_LOCK_SECONDS,
+            )
+
+    def _running_session(self) -> UUID | None:
+        from voicesgroup.session_runner import session_in_progress
+
+        if not groups_in_session(self.store):
+            return None
+        running = session_in_progress(self.store)
+        return running.id if running is not None else None
+
+    def room_view_on(self, session_id: UUID) -> None:
+        """Turn the room view on for a session, whichever screen is showing."""
+        from screens.session_screen import SessionScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen) and screen.session_id == session_id:
+                screen.room_safe = True  # the screen keeps it with the session
+                return
+        from voicesgroup.models import now
+        from voicesgroup.session_runner import SessionRunner
+
+        runner = SessionRunner.resume(self.store, session_id, self.session_clock or now)
+        if not runner.session.room_view and not self.attempt(lambda: runner.set_room_view(True)):
+            return
+        # Whatever was showing (a member, a list of names) goes under the session's room view.
+        self.push_screen(SessionScreen(session_id))
 
     def action_lock(self) -> None:
         """Lock at once (e.g. before leaving the laptop)."""
-        self.lock_now()
+        self.lock_now(idle=False)
 
-    def lock_now(self) -> None:
+    def lock_now(self, *, idle: bool = False) -> None:
         from screens.dialogs.idle_lock_dialog import IdleLockDialog
 
         if not isinstance(self.screen, IdleLockDialog):
-            self.push_screen(IdleLockDialog())
+            self.push_screen(IdleLockDialog(idle=idle))
 
     def on_unmount(self) -> None:
         if self.store is not None and not self.store.closed:
@@ -167,28 +227,62 @@ class VoicesGroupApp(App[None]):
             self.store.close()
 
     # -- saving --------------------------------------------------------------------------
+    #
+    # One pattern for work off the UI thread: the change is made on the UI thread, a worker
+    # thread only writes (or computes), a message carries the outcome back, and the UI thread
+    # acts on it. Nothing says "saved" before the file on disk holds the change.
 
-    def changed(self) -> None:
-        """Call after changing the store: writes it to disk in a worker thread."""
-        self._save_in_background()
+    @dataclass
+    class SaveFinished(Message):
+        """A background save ended: `problem` is None when the file on disk holds everything."""
+
+        problem: str | None
+        announce: Announcement | None
+
+    def changed(self, announce: Announcement | None = None) -> None:
+        """Call after changing the store: writes it to disk in a worker thread.
+
+        `announce` (a message and its title) is shown once the save has succeeded.
+        """
+        self._save_in_background(announce)
 
     @work(thread=True, exit_on_error=False, group="save")
-    def _save_in_background(self) -> None:
+    def _save_in_background(self, announce: Announcement | None) -> None:
         try:
             with self._save_lock:
                 if self.store.unsaved:
                     self.store.save()
         except StoreError as error:
-            self.call_from_thread(self.notify, str(error), title="Not saved", severity="error")
+            self.post_message(self.SaveFinished(str(error), announce))
+        else:
+            self.post_message(self.SaveFinished(None, announce))
 
-    def attempt(self, change: Callable[[], object]) -> bool:
-        """Run a change to the store; show a refusal as a message. True when it happened."""
+    def on_voices_group_app_save_finished(self, message: SaveFinished) -> None:
+        self.save_problem = message.problem
+        if message.problem is None:
+            if message.announce is not None:
+                text, title = message.announce
+                self.notify(text, title=title)
+            return
+        self.notify(
+            f"{message.problem} The change is kept in this window only; quitting will ask "
+            "what to do with it.",
+            title="Not saved",
+            severity="error",
+            timeout=15,
+        )
+
+    def attempt(self, change: Callable[[], object], announce: Announcement | None = None) -> bool:
+        """Run a change to the store; show a refusal as a message. True when it happened.
+
+        `announce` is shown only once the change is safely on disk.
+        """
         try:
             change()
         except VoicesGroupError as error:
             self.notify(str(error), title="Not saved", severity="warning", timeout=8)
             return False
-        self.changed()
+        self.changed(announce)
         return True
 
     def _fatal_error(self) -> None:
@@ -205,7 +299,76 @@ class VoicesGroupApp(App[None]):
         )
         self._close_messages_no_wait()
 
+    # -- quitting --------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit; with changes not on disk, say so and offer to try again or keep them."""
+        problem = self._save_before_quitting()
+        if problem is None:
+            self.exit()
+            return
+        from screens.dialogs.unsaved_dialog import UnsavedDialog
+
+        if not isinstance(self.screen, UnsavedDialog):
+            self.push_screen(UnsavedDialog(problem))
+
+    def _save_before_quitting(self) -> str | None:
+        """Save what is only in memory; None when everything is on disk, else the problem."""
+        if self.store is None or self.store.closed:
+            return None
+        try:
+            with self._save_lock:
+                if self.store.unsaved:
+                    self.store.save()
+        except StoreError as error:
+            return str(error)
+        return None
+
+    def try_saving_again(self) -> str | None:
+        """Try the save once more (from the unsaved-changes dialog); the problem, or None."""
+        problem = self._save_before_quitting()
+        self.save_problem = problem
+        return problem
+
+    def write_unsaved_beside(self) -> Path:
+        """Write what is in memory to a new file beside the data file (encrypted like it).
+
+        Raises OSError when that cannot be written either.
+        """
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.db_path.with_name(f"{self.db_path.name}.unsaved-{stamp}")
+        number = 1
+        while target.exists():
+            number += 1
+            target = self.db_path.with_name(f"{self.db_path.name}.unsaved-{stamp}-{number}")
+        with self._save_lock:
+            blob = self.store.storage.serialise()
+        write_atomically(target, blob)
+        return target
+
+    def quit_without_saving(self) -> None:
+        """Quit, leaving the data file as it is on disk (the person chose this)."""
+        self.store.storage.unsaved = False
+        self.exit()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every message is shown as plain text: names and notes are never read as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     # -- keys and commands ---------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "settings" and self.store is not None and not self.store.closed:
+            return not room_view_on(self.store)  # settings show counts and the audit log
+        return True
 
     def action_help(self) -> None:
         from screens.dialogs.help_dialog import HelpDialog
@@ -228,20 +391,21 @@ class VoicesGroupApp(App[None]):
         for active in screen.active_bindings.values():
             binding = active.binding
             # Widget-level keys (cursor moves, copy) are not actions a person looks up.
-            if active.node not in (screen, self) or not binding.description:
+            # Only the app's own actions (each has an id): Textual's focus and copy keys
+            # are not what a person looks for here.
+            if active.node not in (screen, self) or not binding.description or not binding.id:
                 continue
             if not active.enabled or binding.description in seen:
                 continue
             seen.add(binding.description)
-            help_text = binding.tooltip or f"{binding.description} ({active.binding.key})"
+            key = self.get_key_display(binding)
+            help_text = f"{binding.tooltip} · key {key}" if binding.tooltip else f"Key: {key}"
             yield SystemCommand(
                 binding.description,
                 help_text,
                 partial(self.run_action, binding.action, active.node),
             )
-        yield SystemCommand(
-            "High contrast theme",
-            "Switch between the calm and high-contrast looks",
-            self.action_toggle_contrast,
-        )
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's own Quit would skip the question about unsaved changes.
+            if command.title not in seen:
+                yield command

@@ -15,7 +15,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Select, Static, TextArea
 
+from screens.access import AppAccess
 from screens.session_screen import app_clock
+from screens.widgets.plain import literal
+from voicesgroup import dates
 from voicesgroup.session_runner import SessionRunner
 from voicesgroup.shipped import debrief_prompts
 from voicesgroup.templates import vocabulary_for
@@ -23,7 +26,7 @@ from voicesgroup.templates import vocabulary_for
 NOBODY = "nobody"
 
 
-class DebriefScreen(Screen[None]):
+class DebriefScreen(AppAccess, Screen[None]):
     """The debrief form; Ctrl+S keeps it, Escape leaves without one."""
 
     HELP_TITLE = "The facilitators' debrief"
@@ -37,33 +40,38 @@ class DebriefScreen(Screen[None]):
         Binding("escape", "skip", "Skip", id="skip-debrief"),
     ]
 
-    def __init__(self, session_id: UUID) -> None:
+    def __init__(self, session_id: UUID, *, reopened: bool = False) -> None:
         super().__init__()
         self.session_id = session_id
+        self.reopened = reopened
+        """Opened again from the history (rather than straight after the session)."""
 
     def compose(self) -> ComposeResult:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         self.runner = SessionRunner.resume(store, self.session_id, app_clock(self.app))
         session = self.runner.session
         words = vocabulary_for(self.runner.group)
         self.title = self.runner.group.name
         answers = session.debrief.answers if session.debrief else {}
         facilitators = store.facilitators()
-        options = [(person.display_name, str(person.id)) for person in facilitators]
+        options = [(literal(person.display_name), str(person.id)) for person in facilitators]
         present = [str(person) for person in session.facilitator_ids]
         yield Header()
         with VerticalScroll(id="debrief", classes="form"):
             yield Static(
-                f"After the {words.group_noun}, {session.date:%A %d %B}",
+                literal(f"After the {words.group_noun}, {dates.day(session.date)}"),
                 classes="section-title",
             )
             yield Static(
-                f"{session.head_count} in the room · themes: {'; '.join(session.themes) or '—'}",
+                literal(
+                    f"{session.head_count} in the room · themes: {'; '.join(session.themes) or '—'}"
+                ),
                 id="debrief-summary",
             )
             if session.follow_ups:
                 yield Static(
-                    "To follow up: " + "; ".join(session.follow_ups), id="debrief-follow-ups"
+                    literal("To follow up: " + "; ".join(session.follow_ups)),
+                    id="debrief-follow-ups",
                 )
             yield Static("Who facilitated today", classes="section-title")
             with Horizontal(classes="picker-row"):
@@ -100,6 +108,8 @@ class DebriefScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#debrief", VerticalScroll).scroll_home(animate=False)
+        # Typing starts in the first answer: the facilitators are often already talking.
+        self.query(TextArea).first().focus(scroll_visible=False)
 
     def chosen_facilitators(self) -> list[UUID]:
         chosen = []
@@ -116,13 +126,16 @@ class DebriefScreen(Screen[None]):
             for prompt in debrief_prompts()
         }
         facilitators = self.chosen_facilitators()
-        if self.app.attempt(  # type: ignore[attr-defined]
-            lambda: self.runner.write_debrief(answers, facilitators or None)
+        if self.vg.attempt(
+            lambda: self.runner.write_debrief(answers, facilitators or None),
+            ("The debrief is kept with the session.", "Thank you both"),
         ):
-            self.notify("The debrief is kept with the session.", title="Thank you both")
             self.dismiss()
 
     @on(Button.Pressed, "#skip")
     def action_skip(self) -> None:
-        self.notify("The session was ended and kept; no debrief was written.")
+        if self.reopened:
+            self.notify("The debrief was left as it was.")
+        else:
+            self.notify("The session was ended and kept; no debrief was written.")
         self.dismiss()

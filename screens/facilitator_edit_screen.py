@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -9,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
 from screens.widgets.form import Field, clear_messages, show_validation
+from screens.widgets.tick_marks import TickBox
 from voicesgroup import facilitator_path
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import Facilitator
@@ -79,7 +81,7 @@ class FacilitatorEditScreen(Screen[None]):
                     Select(WOMAN_CHOICES, value=woman, allow_blank=False, id="is_woman"),
                     name="is_woman",
                 )
-            yield Checkbox(
+            yield TickBox(
                 "Facilitating at the moment", person.active if person else True, id="active"
             )
             with Horizontal(classes="buttons"):
@@ -104,6 +106,12 @@ class FacilitatorEditScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    @on(Input.Submitted)
+    def _enter_saves(self, event: Input.Submitted) -> None:
+        """Enter in any one-line field saves the form, as the Save button does."""
+        event.stop()
+        self.action_save()
 
     def action_save(self) -> None:
         changes = {

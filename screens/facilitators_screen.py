@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.widgets.plain import plain
 from voicesgroup.models import Facilitator
 from voicesgroup.rota.service import availability_words
 
@@ -69,10 +70,12 @@ class FacilitatorsScreen(Screen[None]):
         }
         for person in self._people:
             table.add_row(
-                person.display_name,
-                stages.get(person.id, person.training.label),
-                "active" if person.active else "resting",
-                availability_words(person, today),
+                *plain(
+                    person.display_name,
+                    stages.get(person.id, person.training.label),
+                    "active" if person.active else "resting",
+                    availability_words(person, today),
+                ),
                 key=str(person.id),
             )
         table.move_cursor(row=min(max(keep, 0), max(table.row_count - 1, 0)))

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Select, Static
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
+from screens.widgets.tick_marks import TickBox
+from voicesgroup.groups import changed_group, new_group
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
-from voicesgroup.shipped import default_agreement, shipped_template
 
 OFTEN = [
     ("Every week", 1),
@@ -23,7 +26,7 @@ OFTEN = [
 ]
 
 
-class GroupEditScreen(Screen[None]):
+class GroupEditScreen(AppAccess, Screen[None]):
     """The form for one group; Ctrl+S saves, Escape goes back without saving."""
 
     HELP_TITLE = "A group's details"
@@ -84,7 +87,7 @@ class GroupEditScreen(Screen[None]):
                 name="every_weeks",
             )
             yield Field("Venue", Input(group.venue if group else "", id="venue"), name="venue")
-            yield Checkbox(
+            yield TickBox(
                 "A woman facilitator at every session (only if the group asks)",
                 group.women_facilitator_rule if group else False,
                 id="women_rule",
@@ -101,6 +104,12 @@ class GroupEditScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss()
 
+    @on(Input.Submitted)
+    def _enter_saves(self, event: Input.Submitted) -> None:
+        """Enter in any one-line field saves the form, as the Save button does."""
+        event.stop()
+        self.action_save()
+
     def action_save(self) -> None:
         try:
             group = self._read_form()
@@ -108,8 +117,7 @@ class GroupEditScreen(Screen[None]):
             show_validation(self, error, fallback="name")
             return
         clear_messages(self)
-        if self.app.attempt(lambda: self.app.store.save_group(group)):
-            self.notify(f"{group.name} saved.")
+        if self.vg.attempt(lambda: self.store.save_group(group), (f"{group.name} saved.", "")):
             self.dismiss()
 
     def _read_form(self) -> Group:
@@ -138,12 +146,5 @@ class GroupEditScreen(Screen[None]):
             "women_facilitator_rule": value("#women_rule"),
         }
         if self.group is not None:
-            if variant != self.group.variant and self.group.template is None:
-                changes["vocabulary"] = dict(shipped_template(variant).vocabulary)
-            return self.group.with_changes(**changes)
-        today = self.app.today()
-        return Group(
-            **changes,
-            vocabulary=dict(shipped_template(variant).vocabulary),
-            agreements=[default_agreement(variant, today)],
-        )
+            return changed_group(self.group, **changes)
+        return new_group(self.vg.today(), **changes)

@@ -10,22 +10,28 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
+from screens.widgets.plain import literal, plain
 from screens.widgets.session_record import SessionRecord
+from voicesgroup import dates
 from voicesgroup.errors import NotFound
-from voicesgroup.session_runner import HistoryRow, history_rows
+from voicesgroup.session_runner import HistoryRow, history_rows, plan_of
 from voicesgroup.templates import vocabulary_for
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(AppAccess, Screen[None]):
     """The list of a group's sessions, newest first, and one of them opened."""
 
     HELP_TITLE = "Session history"
     HELP = (
-        "Every session of this group, newest first. Enter opens one to read it; Escape goes "
-        "back to the list, and from the list back home."
+        "Every session of this group, newest first. Enter opens one to read it; d writes or "
+        "reopens its debrief; Escape goes back to the list, and from the list back home."
     )
     BINDINGS = [
         Binding("enter", "open_session", "Read", id="open-session"),
+        Binding(
+            "d", "debrief", "Debrief", id="reopen-debrief", tooltip="Write or reopen the debrief"
+        ),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -35,12 +41,12 @@ class HistoryScreen(Screen[None]):
         self._rows: list[HistoryRow] = []
 
     def compose(self) -> ComposeResult:
-        group = self.app.store.group(self.group_id)  # type: ignore[attr-defined]
+        group = self.store.group(self.group_id)
         self.title = group.name
         yield Header()
         with Vertical(id="history", classes="list-screen"):
             yield Static(
-                f"Sessions of the {vocabulary_for(group).group_noun}: {group.name}",
+                literal(f"Sessions of the {vocabulary_for(group).group_noun}: {group.name}"),
                 classes="section-title",
                 id="history-title",
             )
@@ -54,11 +60,11 @@ class HistoryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._rows = history_rows(self.app.store, self.group_id)  # type: ignore[attr-defined]
+        self._rows = history_rows(self.store, self.group_id)
         table = self.query_one("#history-table", DataTable)
         for row in self._rows:
-            date = f"{row.date:%a %d %b %Y}" + (" (now)" if row.in_progress else "")
-            table.add_row(date, row.facilitators, str(row.head_count), row.themes)
+            date = dates.day(row.date) + (" (now)" if row.in_progress else "")
+            table.add_row(*plain(date, row.facilitators, row.head_count, row.themes))
         if not self._rows:
             table.add_row("No sessions yet", "", "", "")
         self.query_one("#history-record").display = False
@@ -73,20 +79,35 @@ class HistoryScreen(Screen[None]):
         if not self._rows or table.cursor_row < 0:
             return
         row = self._rows[table.cursor_row]
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         session = store.session(row.session_id)
         record = self.query_one(SessionRecord)
         record.facilitators = row.facilitators
         record.members = tuple(_names(store, session.named_member_ids))
         record.strategies = tuple(_strategies(store, session.strategy_ids))
-        record.plan = (
-            f"{session.template_key or 'shipped plan'}, version {session.template_version}"
-        )
+        record.plan = plan_of(store, session)
         record.session = session
         table.display = False
         holder = self.query_one("#history-record", VerticalScroll)
         holder.display = True
         holder.focus()
+
+    def action_debrief(self) -> None:
+        """Write the debrief of an ended session, or reopen it (after a crash it is not lost)."""
+        from screens.debrief_screen import DebriefScreen
+
+        table = self.query_one("#history-table", DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return
+        row = self._rows[table.cursor_row]
+        if row.in_progress:
+            self.notify("This session is still in progress: end it first (e on its screen).")
+            return
+        self.app.push_screen(DebriefScreen(row.session_id, reopened=True), self._debriefed)
+
+    def _debriefed(self, _: None) -> None:
+        if self.query_one("#history-record", VerticalScroll).display:
+            self.action_open_session()
 
     def action_back(self) -> None:
         holder = self.query_one("#history-record", VerticalScroll)

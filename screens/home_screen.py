@@ -6,14 +6,17 @@ from contextlib import suppress
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
+from screens.widgets.plain import plain
 from voicesgroup.errors import DamagedFile
-from voicesgroup.home import HomeRow, due_items, groups_in_session, home_rows
+from voicesgroup.home import HomeRow, due_items, groups_in_session, home_rows, room_view_on
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -33,7 +36,19 @@ def warm_up(store: Store) -> None:
         store.events_by_member()
 
 
-class HomeScreen(Screen[None]):
+GROUP_WIDTH = 16
+"""A longer group name is cut with '…' here; the group's own screens show it whole."""
+KEYS_HINT = (
+    "Enter edit group · n new group · h history · t session plan · f facilitators · "
+    "p print · F2 settings · F1 help"
+)
+ROOM_VIEW_HINT = (
+    "Room view is on: names, notes and counts are hidden. s goes back to the session; "
+    "r there turns the room view off."
+)
+
+
+class HomeScreen(AppAccess, Screen[None]):
     """Groups at a glance, and what is due."""
 
     HELP_TITLE = "Home"
@@ -62,49 +77,65 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[HomeRow] = []
+        self.room_view = False
+        """A session's room view is on: every key that would show a name waits until it is off."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
             yield Static("Your groups", classes="section-title")
             table: DataTable[str] = DataTable(id="groups", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Group", "Kind", "Next meeting", "Next step")
+            # Fixed widths keep every column on an 80-column screen, whatever the names.
+            table.add_column("Group", width=GROUP_WIDTH)
+            table.add_column("Kind", width=18)
+            table.add_column("Next meeting", width=17)
+            table.add_column("Next step", width=19)
             yield table
             yield Static("", id="due")
-            yield Static(
-                "Enter edit group · n new group · h history · t session plan · f facilitators · "
-                "p print · F2 settings · F1 help",
-                id="home-keys",
-                classes="hint",
-            )
+            yield Static(KEYS_HINT, id="home-keys", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         # The first ScreenResume fills the table; these wait for that paint.
         self.call_after_refresh(self.offer_resume)
-        self.call_after_refresh(self.set_timer, WARM_UP_AFTER, lambda: warm_up(self.app.store))
+        self.call_after_refresh(self.set_timer, WARM_UP_AFTER, lambda: warm_up(self.store))
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        store = self.app.store
-        today = self.app.today()
+        store = self.store
+        today = self.vg.today()
         self._rows = home_rows(store, today)
         table = self.query_one("#groups", DataTable)
         keep = table.cursor_row
         table.clear()
         for row in self._rows:
             table.add_row(
-                row.name, row.kind, row.next_meeting, row.next_step, key=str(row.group_id)
+                *plain(row.name, row.kind, row.next_meeting, row.next_step),
+                key=str(row.group_id),
             )
         if not self._rows:
             table.add_row("No groups yet", "", "", "press n to add one", key="none")
         table.move_cursor(row=min(keep, max(table.row_count - 1, 0)))
-        items = due_items(store, today)
+        was = self.room_view
+        self.room_view = room_view_on(store)
+        items = [] if self.room_view else due_items(store, today)
         due = self.query_one("#due", Static)
-        due.update("[b]Due[/b]\n" + "\n".join(f"• {item}" for item in items) if items else "")
+        text = Text("Due", style="bold")
+        for item in items:
+            text.append(f"\n• {item}")
+        due.update(text)
         due.display = bool(items)
+        keys = self.query_one("#home-keys", Static)
+        keys.update(ROOM_VIEW_HINT if self.room_view else KEYS_HINT)
+        keys.set_class(self.room_view, "room-view-hint")
+        if was != self.room_view:
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The room can see the screen: only the way back to the session.
+        return not self.room_view or action == "session"
 
     def selected_group_id(self) -> UUID | None:
         table = self.query_one("#groups", DataTable)
@@ -114,7 +145,8 @@ class HomeScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_edit_group()
+        if self.check_action("edit_group", ()):
+            self.action_edit_group()
 
     def action_edit_group(self) -> None:
         from screens.group_edit_screen import GroupEditScreen
@@ -123,7 +155,7 @@ class HomeScreen(Screen[None]):
         if group_id is None:
             self.action_new_group()
             return
-        self.app.push_screen(GroupEditScreen(self.app.store.group(group_id)))
+        self.app.push_screen(GroupEditScreen(self.store.group(group_id)))
 
     def action_new_group(self) -> None:
         from screens.group_edit_screen import GroupEditScreen
@@ -164,13 +196,13 @@ class HomeScreen(Screen[None]):
 
     def offer_resume(self) -> None:
         """If a session was left in progress (the app or laptop stopped), offer to resume it."""
-        if not groups_in_session(self.app.store):
+        if not groups_in_session(self.store):
             return  # the usual case: nothing more to load before the first paint
         from screens.dialogs.resume_session_dialog import ResumeSessionDialog
         from screens.session_screen import SessionScreen
         from voicesgroup.session_runner import describe_in_progress, session_in_progress
 
-        session = session_in_progress(self.app.store)
+        session = session_in_progress(self.store)
         if session is None:
             return
 
@@ -178,9 +210,7 @@ class HomeScreen(Screen[None]):
             if yes:
                 self.app.push_screen(SessionScreen(session.id))
 
-        self.app.push_screen(
-            ResumeSessionDialog(describe_in_progress(self.app.store, session)), resume
-        )
+        self.app.push_screen(ResumeSessionDialog(describe_in_progress(self.store, session)), resume)
 
     def _chosen_group(self) -> UUID | None:
         group_id = self.selected_group_id()

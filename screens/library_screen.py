@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
+from screens.access import AppAccess
+from screens.widgets.plain import literal
 from voicesgroup import library
 from voicesgroup.library import LibraryFilter
 from voicesgroup.models import STRATEGY_CATEGORIES, CopingStrategy, Experience, Group, Moment
@@ -22,14 +24,15 @@ ANY = ""
 PICKED = "✓"
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(AppAccess, Screen[None]):
     """Every coping strategy the groups keep, with the group in view choosing whose marks count."""
 
     HELP_TITLE = "What helps: the strategy library"
     HELP = (
         "The starter set and everything the groups have shared. Type after / to find a "
         "strategy; the selectors narrow it by kind, experience and moment. Choose the group "
-        "at the top: h marks a strategy as having helped in that group, and the most marked "
+        "at the top: h marks a strategy as having helped in that group (h again takes the mark "
+        "back), and the most marked "
         "become that group's favourites. Space picks strategies for a sheet and p prints it."
     )
     BINDINGS = [
@@ -41,10 +44,10 @@ class LibraryScreen(Screen[None]):
             "helped",
             "Helped",
             id="mark-helped",
-            tooltip="Mark as having helped in the group shown at the top",
+            tooltip="Mark as having helped in the group shown at the top; again to take it back",
         ),
         Binding("p", "print", "Print", id="print-sheet", tooltip="Print a sheet of the picked"),
-        Binding("slash", "search", "Find", id="search-strategies", key_display="/", show=False),
+        Binding("slash", "search", "Find", id="search-strategies", key_display="/"),
         Binding("x", "archive", "Archive", id="archive-strategy", show=False),
         Binding("v", "toggle_archived", "Show archived", id="show-archived", show=False),
         Binding(
@@ -67,13 +70,15 @@ class LibraryScreen(Screen[None]):
         self._shown: list[CopingStrategy] = []
         self._groups: list[Group] = []
         self.picked: list[UUID] = []
+        self._marked_here: dict[UUID, CopingStrategy] = {}
+        """Strategies marked as having helped while this list is open, as they were before."""
         self.show_archived = False
         self.favourites_first = False
 
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self._groups = self.app.store.groups()
+        self._groups = self.store.groups()
         groups = [(group.name, str(group.id)) for group in self._groups] or [("No group", ANY)]
         yield Header()
         with Vertical(id="library"):
@@ -169,7 +174,7 @@ class LibraryScreen(Screen[None]):
 
     def refresh_data(self) -> None:
         """Read the strategies again (after a change here or on another screen)."""
-        self._all = self.app.store.strategies(include_archived=True)
+        self._all = self.store.strategies(include_archived=True)
         known = {strategy.id for strategy in self._all}
         self.picked = [strategy_id for strategy_id in self.picked if strategy_id in known]
         self.refresh_rows()
@@ -220,7 +225,7 @@ class LibraryScreen(Screen[None]):
         group = self.group
         if group is not None:
             parts.append(f"Here = helped in {group.name}")
-        self.query_one("#library-status", Static).update(" · ".join(parts))
+        self.query_one("#library-status", Static).update(literal(" · ".join(parts)))
 
     def _show_detail(self) -> None:
         detail = self.query_one("#strategy-detail", Static)
@@ -250,7 +255,7 @@ class LibraryScreen(Screen[None]):
 
     def _member_name(self, member_id: UUID) -> str:
         try:
-            return self.app.store.member(member_id).display_name
+            return self.store.member(member_id).display_name
         except LookupError:
             return "a member"
 
@@ -326,14 +331,27 @@ class LibraryScreen(Screen[None]):
         self.refresh_rows(keep=strategy.id)
 
     def action_helped(self) -> None:
+        """Mark the strategy as having helped; pressed again (while this list is open) it
+        takes that mark back, so a slip of the key never counts twice."""
         strategy = self.highlighted
         if strategy is None:
             return
         group = self.group
+        where = f" in {group.name}" if group else ""
+        before = self._marked_here.get(strategy.id)
+        if before is not None:
+            undone = strategy.with_changes(
+                helped_count=before.helped_count, helped_by_group=before.helped_by_group
+            )
+            said = (f"The mark was taken back{where}: {strategy.title}.", "Helped")
+            if self.vg.attempt(lambda: self.store.save_strategy(undone), said):
+                del self._marked_here[strategy.id]
+                self.refresh_data()
+            return
         marked = library.mark_helped(strategy, group.id if group else None)
-        if self.app.attempt(lambda: self.app.store.save_strategy(marked)):
-            where = f" in {group.name}" if group else ""
-            self.notify(f"Marked as having helped{where}: {strategy.title}.")
+        said = (f"Marked as having helped{where}: {strategy.title}. h again takes it back.", "")
+        if self.vg.attempt(lambda: self.store.save_strategy(marked), said):
+            self._marked_here[strategy.id] = strategy
             self.refresh_data()
 
     def action_archive(self) -> None:
@@ -341,7 +359,7 @@ class LibraryScreen(Screen[None]):
         if strategy is None:
             return
         changed = library.set_archived(strategy, not strategy.archived)
-        if not self.app.attempt(lambda: self.app.store.save_strategy(changed)):
+        if not self.vg.attempt(lambda: self.store.save_strategy(changed)):
             return
         if changed.archived:
             if strategy.id in self.picked:

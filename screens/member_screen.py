@@ -19,9 +19,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
-from voicesgroup import consent
+from screens.widgets.plain import literal, plain
+from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
+from voicesgroup.members import others_with_the_same_name
 from voicesgroup.models import ConsentAction, ConsentScope, Member, Note
 from voicesgroup.store import ForgetReport
 
@@ -40,7 +43,7 @@ def preview(text: str) -> str:
     return flat if len(flat) <= PREVIEW_LENGTH else flat[: PREVIEW_LENGTH - 1] + "…"
 
 
-class MemberScreen(Screen[None]):
+class MemberScreen(AppAccess, Screen[None]):
     HELP_TITLE = "A member, what they agreed to, and what is kept"
     HELP = (
         "What this member has agreed to, and every change, with who recorded it and the wording "
@@ -69,7 +72,7 @@ class MemberScreen(Screen[None]):
         member = self.member
         yield Header()
         with VerticalScroll(classes="form", id="member-form"):
-            yield Static(self._title(), classes="section-title", id="member-title")
+            yield Static(literal(self._title()), classes="section-title", id="member-title")
             with Horizontal(classes="row"):
                 yield Field(
                     "First or chosen name",
@@ -79,7 +82,7 @@ class MemberScreen(Screen[None]):
                 yield Field(
                     "Joined (YYYY-MM-DD)",
                     Input(
-                        (member.joined_on if member else self.app.today()).isoformat(),
+                        (member.joined_on if member else self.vg.today()).isoformat(),
                         id="joined_on",
                     ),
                     name="joined_on",
@@ -123,7 +126,13 @@ class MemberScreen(Screen[None]):
         member = self.member
         if member is None:
             return "New member"
-        return f"Member: {member.display_name} · joined {member.joined_on:%d %b %Y}"
+        return f"Member: {member.display_name} · joined {dates.date(member.joined_on)}"
+
+    def on_mount(self) -> None:
+        if self.member is not None:
+            # An open member is read and acted on with keys (c, n, p): letters must not
+            # land in the name field. A new member starts with the name.
+            self.query_one("#consent", Button).focus()
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -133,7 +142,7 @@ class MemberScreen(Screen[None]):
     @property
     def may_write_notes(self) -> bool:
         """Whether the member agrees to notes now (the store checks again when saving)."""
-        return self.member is not None and self.app.store.has_consent(
+        return self.member is not None and self.store.has_consent(
             self.member.id, ConsentScope.PERSONAL_NOTES
         )
 
@@ -147,11 +156,11 @@ class MemberScreen(Screen[None]):
             self.refresh_bindings()
             return
         try:
-            self.member = self.app.store.member(self.member.id)
+            self.member = self.store.member(self.member.id)
         except NotFound:
             return  # just forgotten: the screen is closing
-        self.query_one("#member-title", Static).update(self._title())
-        events = self.app.store.consent_events(self.member.id)
+        self.query_one("#member-title", Static).update(literal(self._title()))
+        events = self.store.consent_events(self.member.id)
         latest = consent.latest_events(events, self.member.id)
         lines = []
         for scope in ConsentScope:
@@ -159,18 +168,20 @@ class MemberScreen(Screen[None]):
             if event is None:
                 lines.append(f"–  {scope.label}: not asked")
             elif event.action is ConsentAction.GIVEN:
-                lines.append(f"✓  {scope.label}: yes, since {event.on:%d %b %Y}")
+                lines.append(f"✓  {scope.label}: yes, since {dates.date(event.on)}")
             else:
-                lines.append(f"✗  {scope.label}: withdrawn {event.on:%d %b %Y}")
+                lines.append(f"✗  {scope.label}: withdrawn {dates.date(event.on)}")
         state.update("\n".join(lines))
         for event in reversed(events):
             history.add_row(
-                f"{event.on:%d %b %Y}",
-                event.scope.label,
-                event.action.value,
-                event.method.label,
-                event.wording_version,
-                event.recorded_by,
+                *plain(
+                    dates.date(event.on),
+                    event.scope.label,
+                    event.action.value,
+                    event.method.label,
+                    event.wording_version,
+                    event.recorded_by,
+                )
             )
         self._show_notes()
         self.refresh_bindings()
@@ -180,18 +191,18 @@ class MemberScreen(Screen[None]):
         keep = table.cursor_row
         table.clear()
         member = self.member
-        self._notes = self.app.store.notes(member.id, include_restricted=True) if member else []
+        self._notes = self.store.notes(member.id, include_restricted=True) if member else []
         for note in self._notes:
             words = (
                 "kept restricted: shown only in their own record"
                 if note.restricted
                 else preview(note.member_words)
             )
-            table.add_row(f"{note.created_at:%d %b %Y}", words, key=str(note.id))
+            table.add_row(*plain(dates.date(note.created_at), words), key=str(note.id))
         if self._notes:
             table.move_cursor(row=min(max(keep, 0), len(self._notes) - 1))
         table.display = bool(self._notes)
-        self.query_one("#notes-why", Static).update(self._notes_sentence())
+        self.query_one("#notes-why", Static).update(literal(self._notes_sentence()))
         self.query_one("#write-note", Button).disabled = not self.may_write_notes
         self.query_one("#open-note", Button).disabled = not self._notes
         for button_id in ("#print-record", "#forget"):
@@ -265,6 +276,15 @@ class MemberScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss()
 
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        """Enter saves the name; in the printout's path it prints."""
+        event.stop()
+        if event.input.id == "record-path":
+            self.action_print_record()
+        else:
+            self.action_save()
+
     def action_save(self) -> None:
         joined_text = self.query_one("#joined_on", Input).value.strip()
         try:
@@ -281,12 +301,7 @@ class MemberScreen(Screen[None]):
             show_validation(self, error, fallback="display_name")
             return
         clear_messages(self)
-        same_name = [
-            other
-            for other in self.app.store.members()
-            if other.id != member.id
-            and other.display_name.casefold() == member.display_name.casefold()
-        ]
+        same_name = others_with_the_same_name(self.store, member)
         if same_name and self.member is None:
             from screens.dialogs.choose_member_dialog import ChooseMemberDialog
 
@@ -311,20 +326,23 @@ class MemberScreen(Screen[None]):
         if choice == SOMEONE_NEW:
             self._keep_member(member)
             return
-        existing = next(m for m in self.app.store.members() if str(m.id) == choice)
+        existing = next(m for m in self.store.members() if str(m.id) == choice)
         self.member = existing
         self.query_one("#display_name", Input).value = existing.display_name
         self.query_one("#joined_on", Input).value = existing.joined_on.isoformat()
         self.query_one("#record-path", Input).value = default_record_path(existing)
         self.refresh_data()
+        self.query_one("#consent", Button).focus()  # now a member: the letter keys act
 
     def _keep_member(self, member: Member) -> None:
         was_new = self.member is None
-        if self.app.attempt(lambda: self.app.store.save_member(member)):
+        if self.vg.attempt(
+            lambda: self.store.save_member(member), (f"{member.display_name} saved.", "")
+        ):
             self.member = member
             if was_new:
                 self.query_one("#record-path", Input).value = default_record_path(member)
-            self.notify(f"{member.display_name} saved.")
+                self.query_one("#consent", Button).focus()  # now a member: the letter keys act
             self.refresh_data()
 
     def action_consent(self) -> None:
@@ -405,7 +423,7 @@ class MemberScreen(Screen[None]):
         app.call_from_thread(self._printed, member, written)
 
     def _printed(self, member: Member, path: Path) -> None:
-        self.app.changed()
+        self.vg.changed()
         self.notify(
             f"Saved as {path}. It holds everything kept about {member.display_name}: "
             "give it to them, not to anyone else.",

@@ -8,10 +8,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
+from screens.widgets.plain import plain
+from voicesgroup import dates
 from voicesgroup.models import Member
 
 
-class MembersScreen(Screen[None]):
+class MembersScreen(AppAccess, Screen[None]):
     HELP_TITLE = "Members"
     HELP = (
         "Members known by a first or chosen name. What is kept about each of them is only "
@@ -36,15 +39,22 @@ class MembersScreen(Screen[None]):
                 classes="hint",
             )
             table: DataTable[str] = DataTable(id="members", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Name", "Joined", "Has agreed to")
+            table.add_column("Name", width=24)
+            table.add_column("Joined", width=11)
+            table.add_column("Has agreed to", width=35)
             yield table
+            yield Static(
+                "list: their name on the attendance list · strategies: their name beside "
+                "strategies they share",
+                classes="hint",
+            )
         yield Footer()
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        store = self.app.store
+        store = self.store
         self._members = store.members()
         table = self.query_one(DataTable)
         keep = table.cursor_row
@@ -52,9 +62,10 @@ class MembersScreen(Screen[None]):
         consents = store.consents_by_member()
         for member in self._members:
             scopes = sorted(consents.get(member.id, set()))
-            agreed = ", ".join(scope.label.lower() for scope in scopes) or "nothing recorded"
+            agreed = ", ".join(scope.short_label for scope in scopes) or "nothing recorded"
             table.add_row(
-                member.display_name, f"{member.joined_on:%d %b %Y}", agreed, key=str(member.id)
+                *plain(member.display_name, dates.date(member.joined_on), agreed),
+                key=str(member.id),
             )
         if self._members:
             table.move_cursor(row=min(max(keep, 0), len(self._members) - 1))

@@ -20,6 +20,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Header, Label, Static, TextArea
 
+from screens.access import AppAccess
+from screens.widgets.plain import literal
+from voicesgroup.mentions import member_names_in
 from voicesgroup.models import Member, Note, now
 
 WRITING = "note-write"
@@ -27,7 +30,7 @@ READING_BACK = "note-readback"
 FIELDS = ("member_words", "what_helped", "to_remember", "facilitator_words")
 
 
-class NoteScreen(Screen[bool]):
+class NoteScreen(AppAccess, Screen[bool]):
     """Write (or correct) a note with a member; dismisses True once it is kept."""
 
     HELP_TITLE = "A note written with a member"
@@ -52,6 +55,7 @@ class NoteScreen(Screen[bool]):
         self.original = note
         self.session_id = note.session_id if note else session_id
         self.draft: Note | None = None
+        self._warned_for: dict[str, str] | None = None
 
     @property
     def step(self) -> str:
@@ -69,12 +73,14 @@ class NoteScreen(Screen[bool]):
         with ContentSwitcher(initial=WRITING, id="note-steps"):
             with VerticalScroll(id=WRITING, classes="note-form"):
                 yield Static(
-                    f"Correcting a note with {name}" if note else f"A note with {name}",
+                    literal(f"Correcting a note with {name}" if note else f"A note with {name}"),
                     classes="section-title",
                 )
                 yield Static(
-                    f"Written together, in {name}'s words. It is read back to them and kept "
-                    "only if they agree. Ctrl+R reads it back.",
+                    literal(
+                        f"Written together, in {name}'s words. It is read back to them and kept "
+                        "only if they agree. Ctrl+R reads it back."
+                    ),
                     classes="hint",
                 )
                 yield from self._field(
@@ -105,17 +111,21 @@ class NoteScreen(Screen[bool]):
                     yield Button("Read it back", id="read-back", variant="primary", compact=True)
                     yield Button("Leave without keeping", id="leave", compact=True)
             with VerticalScroll(id=READING_BACK, classes="note-form"):
-                yield Static(f"Read this back to {name}, all of it", classes="section-title")
+                yield Static(
+                    literal(f"Read this back to {name}, all of it"), classes="section-title"
+                )
                 yield Static("", id="readback-text")
                 yield Static("", id="readback-keeping", classes="hint")
-                yield Static(f"Does {name} agree to this note as it is?", id="readback-question")
+                yield Static(
+                    literal(f"Does {name} agree to this note as it is?"), id="readback-question"
+                )
                 with Horizontal(classes="buttons"):
                     yield Button("They agree — save", id="agree", variant="success", compact=True)
                     yield Button("Change something", id="change", compact=True)
         yield Footer()
 
     def _field(self, key: str, label: str, text: str, size: str) -> ComposeResult:
-        yield Label(label, classes="note-label")
+        yield Label(literal(label), classes="note-label")
         yield TextArea(
             text,
             id=key.replace("_", "-"),
@@ -152,7 +162,7 @@ class NoteScreen(Screen[bool]):
 
     def _show_problem(self, key: str, message: str) -> None:
         problem = self._problem(key)
-        problem.update(f"! {message}")
+        problem.update(literal(f"! {message}"))
         problem.display = True
         self._area(key).focus()
 
@@ -192,6 +202,24 @@ class NoteScreen(Screen[bool]):
             self._show_problem(where, str(first["msg"]).removeprefix("Value error, "))
             return None
 
+    def _names_warned(self, note: Note) -> bool:
+        """Warn (once for these words) when the note names another member, as themes do."""
+        texts = self._texts()
+        names = member_names_in(self.store, "\n".join(texts.values()), besides=self.member.id)
+        if not names or self._warned_for == texts:
+            return False
+        self._warned_for = texts
+        where = next(
+            key for key in FIELDS if member_names_in(self.store, texts[key], besides=self.member.id)
+        )
+        self._show_problem(
+            where,
+            f"This mentions {', '.join(names)}. A note is about {self.member.display_name} "
+            "alone: another member's name here stops their own record from being printed. "
+            "Change the words, or press Ctrl+R again to read it back as it is.",
+        )
+        return True
+
     def _read_back_text(self, note: Note) -> Text:
         name = self.member.display_name
         parts = [
@@ -217,13 +245,17 @@ class NoteScreen(Screen[bool]):
         note = self._build_note()
         if note is None:
             return
+        if self._names_warned(note):
+            return
         self.draft = note
         name = self.member.display_name
-        months = self.app.store.settings().notes_months
+        months = self.store.settings().notes_months
         self.query_one("#readback-text", Static).update(self._read_back_text(note))
         self.query_one("#readback-keeping", Static).update(
-            f"If {name} agrees, it is kept with their record for {months} months at most. "
-            f"{name} can see it, change it or have it erased whenever they ask."
+            literal(
+                f"If {name} agrees, it is kept with their record for {months} months at most. "
+                f"{name} can see it, change it or have it erased whenever they ask."
+            )
         )
         self.query_one(ContentSwitcher).current = READING_BACK
         readback = self.query_one(f"#{READING_BACK}", VerticalScroll)
@@ -245,10 +277,8 @@ class NoteScreen(Screen[bool]):
         if self.step != READING_BACK or self.draft is None:
             return
         note = self.draft
-        if self.app.attempt(lambda: self.app.store.save_note(note)):
-            self.notify(
-                f"Kept, in the words {self.member.display_name} agreed to.", title="Note saved"
-            )
+        said = (f"Kept, in the words {self.member.display_name} agreed to.", "Note saved")
+        if self.vg.attempt(lambda: self.store.save_note(note), said):
             self.dismiss(True)
 
     @on(Button.Pressed, "#leave")

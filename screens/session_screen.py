@@ -20,11 +20,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
+from screens.access import AppAccess
 from screens.widgets.agreement_view import AgreementView
 from screens.widgets.attendance_list import AttendanceList
 from screens.widgets.captured_notes import CapturedNotes
 from screens.widgets.phase_list import PhaseList
 from screens.widgets.phase_timer import PhaseTimer
+from screens.widgets.plain import literal
 from screens.widgets.room_count import RoomCount
 from screens.widgets.round_tracker import RoundTracker
 from screens.widgets.shared_strategies import SharedStrategies
@@ -37,6 +39,7 @@ from voicesgroup.session_runner import (
     members_by_name_allowed,
     planned_facilitators,
     session_in_progress,
+    start_wording,
 )
 from voicesgroup.templates import vocabulary_for
 
@@ -88,7 +91,7 @@ def open_session(app: App, group_id: UUID) -> None:
 
     app.push_screen(
         StartSessionDialog(
-            f"Start today's {words_of(group).group_noun}: {group.name}",
+            start_wording(store, group, today, words_of(group).group_noun),
             store.facilitators(include_inactive=False),
             planned,
             from_rota=bool(planned),
@@ -97,7 +100,7 @@ def open_session(app: App, group_id: UUID) -> None:
     )
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(AppAccess, Screen[None]):
     """One session being run; Escape leaves it in progress, e ends it."""
 
     HELP_TITLE = "Running a session"
@@ -108,8 +111,9 @@ class SessionScreen(Screen[None]):
         "this group's members who agreed to be listed by name appear; a finds anyone else "
         "who agreed); + and − count others, n and N "
         "newcomers. Page Up and Page Down scroll the right-hand side. r turns the screen "
-        "into the room view: no names, notes or counts. t notes a theme, w something that "
-        "helps, f a follow-up. Everything is saved as you go."
+        "into the room view: no names, notes or counts, kept with the session until r is pressed "
+        "again or the session ends. t notes a theme, w something that helps, f a follow-up; "
+        "o rewords one or takes it back. Everything is saved as you go."
     )
     BINDINGS = [
         Binding("right", "next_phase", "Next part", id="session-next-part", priority=True),
@@ -143,6 +147,7 @@ class SessionScreen(Screen[None]):
         Binding("t", "theme", "Theme", id="capture-theme", show=False),
         Binding("w", "share_strategy", "What helps", id="capture-strategy", show=False),
         Binding("f", "follow_up", "Follow-up", id="capture-follow-up", show=False),
+        Binding("o", "change_notes", "Change notes", id="change-notes", show=False),
         Binding("c", "facilitators", "Who is facilitating", id="change-facilitators", show=False),
         Binding("e", "end", "End", id="end-session"),
         Binding("escape", "back", "Home", id="back", show=False),
@@ -163,16 +168,20 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.runner = SessionRunner.resume(
-            self.app.store,  # type: ignore[attr-defined]
+            self.store,
             self.session_id,
             self._clock or app_clock(self.app),
         )
         self.words = vocabulary_for(self.runner.group)
+        # The room view belongs to the session: it comes back on after leaving and a restart.
+        self.set_reactive(SessionScreen.room_safe, self.runner.session.room_view)
         self.title = self.runner.group.name
         yield Header()
         with Horizontal(id="session"):
             with Vertical(id="session-side"):
-                yield Static(self.runner.template.name, classes="section-title", id="plan-name")
+                yield Static(
+                    literal(self.runner.template.name), classes="section-title", id="plan-name"
+                )
                 yield PhaseList(id="phase-list")
                 yield SharedStrategies(id="room-strategies", classes="room-only")
                 yield RoomCount(id="room-count", classes="private")
@@ -186,13 +195,13 @@ class SessionScreen(Screen[None]):
                 yield Static("", id="room-banner", classes="room-only")
                 yield Static("", id="phase-heading", classes="section-title")
                 yield PhaseTimer(id="phase-timer")
+                yield CapturedNotes(id="captured-notes", classes="private")
                 yield RoundTracker(id="round-tracker", classes="private")
                 yield Static("", id="phase-prompts")
                 yield AgreementView(id="agreement-view")
                 yield SharedStrategies(id="shared-strategies", classes="private")
-                yield CapturedNotes(id="captured-notes", classes="private")
                 yield Static(
-                    "Note: t theme · w what helps · f follow-up · c facilitators",
+                    "t theme · w what helps · f follow-up\no change one · c who is facilitating",
                     id="capture-hint",
                     classes="hint private",
                 )
@@ -249,11 +258,13 @@ class SessionScreen(Screen[None]):
             # measure every line on screen again (the attendance list of a big club too).
             self._shown_phase = index
             self.query_one("#phase-heading", Static).update(
-                f"Part {index + 1} of {len(template.phases)} · {phase.title}"
-                + (" · a round" if phase.is_round else "")
+                literal(
+                    f"Part {index + 1} of {len(template.phases)} · {phase.title}"
+                    + (" · a round" if phase.is_round else "")
+                )
             )
             self.query_one("#phase-prompts", Static).update(
-                "\n".join(f"“{prompt}”" for prompt in phase.prompts) or " "
+                literal("\n".join(f"“{prompt}”" for prompt in phase.prompts) or " ")
             )
         self._tick()
         counts = self.query_one(RoomCount)
@@ -295,6 +306,8 @@ class SessionScreen(Screen[None]):
         self.query_one(PhaseTimer).timing = self._runner.clock_now()
 
     def watch_room_safe(self) -> None:
+        if self._runner.session.room_view != self.room_safe:
+            self._apply(lambda: self._runner.set_room_view(self.room_safe))
         self._show()
         self.refresh_bindings()
         if not self.room_safe:
@@ -335,7 +348,7 @@ class SessionScreen(Screen[None]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-            self.app.changed()  # type: ignore[attr-defined]
+            self.vg.changed()
 
     def on_unmount(self) -> None:
         self._save_now()
@@ -447,6 +460,48 @@ class SessionScreen(Screen[None]):
             keep,
         )
 
+    def action_change_notes(self) -> None:
+        """Reword a theme or follow-up, or take it back (the group sometimes asks)."""
+        from screens.dialogs.change_notes_dialog import ChangeNotesDialog, NoteChoice
+        from screens.dialogs.text_capture_dialog import TextCaptureDialog
+
+        session = self._runner.session
+
+        def chosen(choice: NoteChoice | None) -> None:
+            if choice is None:
+                return
+            change = (
+                self._runner.change_theme
+                if choice.kind == "theme"
+                else self._runner.change_follow_up
+            )
+            if choice.remove:
+                if self._apply(lambda: change(choice.index, None)):
+                    self.notify(f"The {choice.kind} was taken back.", title="Changed")
+                return
+            before = (session.themes if choice.kind == "theme" else session.follow_ups)[
+                choice.index
+            ]
+
+            def reworded(text: str | None) -> None:
+                if text:
+                    self._apply(lambda: change(choice.index, text))
+
+            self.app.push_screen(
+                TextCaptureDialog(
+                    f"Reword the {choice.kind}",
+                    "Change the words; Enter keeps them.",
+                    self._runner.names_in,
+                    "Keep names out unless they agreed.",
+                    value=before,
+                ),
+                reworded,
+            )
+
+        self.app.push_screen(
+            ChangeNotesDialog(list(session.themes), list(session.follow_ups)), chosen
+        )
+
     def action_share_strategy(self) -> None:
         from screens.dialogs.strategy_capture_dialog import StrategyCaptureDialog
 
@@ -494,8 +549,22 @@ class SessionScreen(Screen[None]):
         self.room_safe = not self.room_safe
 
     def action_back(self) -> None:
+        from screens.home_screen import HomeScreen
+
+        stack = self.app.screen_stack
+        beneath = stack[stack.index(self) - 1] if self in stack and stack.index(self) else None
+        if self.room_safe and not isinstance(beneath, HomeScreen):
+            # Only Home is known to hide names while the room view is on.
+            self.notify(
+                "The room view is on: press r to turn it off before going back.",
+                title="Room view",
+            )
+            return
         self._save_now()
-        self.notify("The session stays in progress: press s on its group to carry on.")
+        if self.room_safe:
+            self.notify("The session and its room view stay on: press s to carry on.")
+        else:
+            self.notify("The session stays in progress: press s on its group to carry on.")
         self.dismiss()
 
     def action_end(self) -> None:

@@ -9,11 +9,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
-from voicesgroup import retention
+from screens.widgets.plain import literal, plain
+from voicesgroup import dates, retention
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(AppAccess, Screen[None]):
     HELP_TITLE = "Settings and safety"
     HELP = (
         "How long records are kept, when the screen locks itself, the passphrase, and the log "
@@ -27,13 +29,14 @@ class SettingsScreen(Screen[None]):
 
     NUMBERS = {
         "idle_lock_minutes": "Lock the screen after this many idle minutes",
+        "session_lock_minutes": ("In a session the room view comes on then; lock after (minutes)"),
         "notes_months": "Keep notes written with members for (months)",
         "debriefs_months": "Keep facilitators' debriefs for (months)",
         "named_attendance_months": "Keep names on attendance for (months), then count only",
     }
 
     def compose(self) -> ComposeResult:
-        settings = self.app.store.settings()
+        settings = self.store.settings()
         yield Header()
         with VerticalScroll(classes="form"):
             yield Static("Settings and safety", classes="section-title")
@@ -64,7 +67,7 @@ class SettingsScreen(Screen[None]):
     def refresh_data(self) -> None:
         from voicesgroup.audit import chain_problems
 
-        store = self.app.store
+        store = self.store
         protection = (
             "This file is encrypted with a passphrase."
             if store.encrypted
@@ -77,18 +80,26 @@ class SettingsScreen(Screen[None]):
             if not problems
             else f"! The log was tampered with: {problems[0]}"
         )
-        self.query_one("#protection", Static).update(f"{protection}\n{chain}")
-        due = retention.due(store, self.app.today())
+        self.query_one("#protection", Static).update(literal(f"{protection}\n{chain}"))
+        due = retention.due(store, self.vg.today())
         self.query_one("#retention-due", Static).update(
-            "Past their keeping time: " + "; ".join(due.describe())
-            if due.anything
-            else "Nothing is past its keeping time."
+            literal(
+                "Past their keeping time: " + "; ".join(due.describe())
+                if due.anything
+                else "Nothing is past its keeping time."
+            )
         )
         self.query_one("#retention", Button).disabled = not due.anything
         log = self.query_one("#audit", DataTable)
         log.clear()
         for entry in reversed(entries[-200:]):
-            log.add_row(f"{entry.created_at:%d %b %Y %H:%M}", entry.action, entry.detail)
+            log.add_row(*plain(dates.day_and_clock(entry.created_at), entry.action, entry.detail))
+
+    @on(Input.Submitted)
+    def _enter_saves(self, event: Input.Submitted) -> None:
+        """Enter in any one-line field saves the form, as the Save button does."""
+        event.stop()
+        self.action_save()
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -99,13 +110,12 @@ class SettingsScreen(Screen[None]):
                 if not text.isdigit():
                     raise FieldProblem(name, "write a whole number")
                 values[name] = int(text)
-            settings = self.app.store.settings().model_validate(values)
+            settings = self.store.settings().model_validate(values)
         except ValueError as error:
             show_validation(self, error, fallback="organisation")
             return
         clear_messages(self)
-        if self.app.attempt(lambda: self.app.store.save_settings(settings)):
-            self.notify("Settings saved.")
+        self.vg.attempt(lambda: self.store.save_settings(settings), ("Settings saved.", ""))
 
     @on(Button.Pressed, "#passphrase")
     def action_passphrase(self) -> None:
@@ -117,7 +127,7 @@ class SettingsScreen(Screen[None]):
     def action_apply_retention(self) -> None:
         from screens.dialogs.confirm_dialog import ConfirmDialog
 
-        due = retention.due(self.app.store, self.app.today())
+        due = retention.due(self.store, self.vg.today())
         if not due.anything:
             self.notify("Nothing is past its keeping time.")
             return
@@ -128,10 +138,9 @@ class SettingsScreen(Screen[None]):
         )
 
     def _apply_retention(self, confirmed: bool | None) -> None:
-        if confirmed and self.app.attempt(
-            lambda: retention.apply(self.app.store, self.app.today())
+        if confirmed and self.vg.attempt(
+            lambda: retention.apply(self.store, self.vg.today()), ("Retention applied.", "")
         ):
-            self.notify("Retention applied.")
             self.refresh_data()
 
     def action_back(self) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static, TextArea
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
-from screens.widgets.tick_marks import show_tick, show_ticks
+from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
 from voicesgroup.models import (
     STRATEGY_CATEGORIES,
     ConsentScope,
@@ -24,7 +26,7 @@ from voicesgroup.models import (
 NOBODY = "nobody"
 
 
-class StrategyEditScreen(Screen[UUID | None]):
+class StrategyEditScreen(AppAccess, Screen[UUID | None]):
     """The strategy's words, kind, who it is for, when it helps, and an optional caution.
 
     Dismisses with the saved strategy's id, or None when left without saving.
@@ -47,7 +49,7 @@ class StrategyEditScreen(Screen[UUID | None]):
 
     def attribution_choices(self) -> list[Member]:
         """Members who agreed to their name beside strategies they share (and nobody else)."""
-        store = self.app.store
+        store = self.store
         return [
             member
             for member in store.members()
@@ -112,7 +114,7 @@ class StrategyEditScreen(Screen[UUID | None]):
             yield Static("For these experiences", classes="field-label")
             with Horizontal(id="experiences-row", classes="checkbox-row"):
                 for experience in Experience:
-                    yield Checkbox(
+                    yield TickBox(
                         experience.label,
                         experience in experiences,
                         compact=True,
@@ -144,7 +146,7 @@ class StrategyEditScreen(Screen[UUID | None]):
 
     def _name_of(self, member_id: UUID) -> str:
         try:
-            return self.app.store.member(member_id).display_name
+            return self.store.member(member_id).display_name
         except LookupError:
             return "a member"
 
@@ -160,6 +162,12 @@ class StrategyEditScreen(Screen[UUID | None]):
             for experience in Experience
             if self.query_one(f"#experience-{experience.value}", Checkbox).value
         ]
+
+    @on(Input.Submitted)
+    def _enter_saves(self, event: Input.Submitted) -> None:
+        """Enter in any one-line field saves the form, as the Save button does."""
+        event.stop()
+        self.action_save()
 
     def action_save(self) -> None:
         experiences_message = self.query_one("#experiences-message", Static)
@@ -192,15 +200,16 @@ class StrategyEditScreen(Screen[UUID | None]):
             experiences_message.display = True
             return
         clear_messages(self)
-        if not self.app.attempt(lambda: self.app.store.save_strategy(strategy)):
+        if not self.vg.attempt(
+            lambda: self.store.save_strategy(strategy), (f"Saved: {strategy.title}.", "")
+        ):
             # The store refused (shown as a message); say why beside the name too.
             member_id = strategy.attributed_member_id
-            if member_id is not None and not self.app.store.has_consent(
+            if member_id is not None and not self.store.has_consent(
                 member_id, ConsentScope.STRATEGY_ATTRIBUTION
             ):
                 self.query_one("#field-attributed_member_id", Field).show_message(
                     "they have no current yes to their name beside strategies"
                 )
             return
-        self.notify(f"Saved: {strategy.title}.")
         self.dismiss(strategy.id)

@@ -17,12 +17,16 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, show_validation
+from screens.widgets.plain import literal
+from screens.widgets.tick_marks import TickBox
 from voicesgroup import templates
+from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import SessionTemplate
 
 
-class TemplateEditScreen(Screen[None]):
+class TemplateEditScreen(AppAccess, Screen[None]):
     """Edit the plan on the left, the chosen part on the right; Ctrl+S saves a new version."""
 
     HELP_TITLE = "The group's session plan"
@@ -47,7 +51,7 @@ class TemplateEditScreen(Screen[None]):
         self.group_id = group_id
 
     def compose(self) -> ComposeResult:
-        self.group = self.app.store.group(self.group_id)  # type: ignore[attr-defined]
+        self.group = self.store.group(self.group_id)
         self.plan: SessionTemplate = templates.editable_copy(self.group)
         self.title = self.group.name
         yield Header()
@@ -62,7 +66,7 @@ class TemplateEditScreen(Screen[None]):
                 with Vertical(id="part-form"):
                     yield Field("Part title", Input(id="part-title"), name="title")
                     yield Field("Minutes", Input(id="part-minutes", type="integer"), name="minutes")
-                    yield Checkbox("A round (everyone in turn)", id="part-round")
+                    yield TickBox("A round (everyone in turn)", id="part-round")
                     yield Static("Prompts, one a line", classes="hint")
                     yield TextArea(id="part-prompts", soft_wrap=True, show_line_numbers=False)
         yield Footer()
@@ -94,7 +98,9 @@ class TemplateEditScreen(Screen[None]):
         version = stored.version if stored else 1
         state = "the group's own copy" if stored else "as shipped"
         self.query_one("#plan-heading", Static).update(
-            f"Session plan · version {version}, {state} · {self.plan.total_minutes} min in all"
+            literal(
+                f"Session plan · version {version}, {state} · {self.plan.total_minutes} min in all"
+            )
         )
         self._show_part()
 
@@ -193,31 +199,33 @@ class TemplateEditScreen(Screen[None]):
         self._show_parts(index + offset)
 
     def action_save(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         saved: list = []
-        if self.app.attempt(  # type: ignore[attr-defined]
-            lambda: saved.append(templates.save_group_template(store, self.group, self.plan))
-        ):
-            before = self.group.template
-            self.group = saved[0]
-            after = self.group.template
-            if after is not None and after != before:
-                self.notify(f"Saved as version {after.version}.", title="Session plan")
-            else:
-                self.notify("Nothing changed.", title="Session plan")
-            self._show_parts(self.chosen)
+        before = self.group.template
+        try:
+            saved.append(templates.save_group_template(store, self.group, self.plan))
+        except VoicesGroupError as error:
+            self.notify(str(error), title="Not saved", severity="warning", timeout=8)
+            return
+        self.group = saved[0]
+        after = self.group.template
+        if after is not None and after != before:
+            self.vg.changed((f"Saved as version {after.version}.", "Session plan"))
+        else:
+            self.notify("Nothing changed.", title="Session plan")
+        self._show_parts(self.chosen)
 
     def action_use_shipped(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         saved: list = []
-        if self.app.attempt(  # type: ignore[attr-defined]
-            lambda: saved.append(templates.reset_to_shipped(store, self.group))
+        if self.vg.attempt(
+            lambda: saved.append(templates.reset_to_shipped(store, self.group)),
+            ("Back to the shipped plan.", "Session plan"),
         ):
             self.group = saved[0]
             self.plan = templates.editable_copy(self.group)
             self.query_one("#plan-name-input", Input).value = self.plan.name
             self._show_parts(0)
-            self.notify("Back to the shipped plan.", title="Session plan")
 
     def action_back(self) -> None:
         self.dismiss()

@@ -9,9 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Static
 
+from screens.access import AppAccess
+from screens.widgets.tick_marks import TickBox
 from voicesgroup.errors import VoicesGroupError, WrongPassphrase
 from voicesgroup.store import Store
 
@@ -24,7 +27,7 @@ class Opened:
     failed_attempts: int
 
 
-class UnlockScreen(Screen[Opened]):
+class UnlockScreen(AppAccess, Screen[Opened]):
     """Opens an encrypted data file; dismisses with the open store."""
 
     HELP_TITLE = "Unlock"
@@ -44,7 +47,7 @@ class UnlockScreen(Screen[Opened]):
             yield Static("This laptop's group data is locked.", classes="section-title")
             yield Static("Type the passphrase and press Enter.", id="unlock-hint", classes="hint")
             yield Input(password=True, id="secret", placeholder="passphrase")
-            yield Checkbox("Use the recovery key instead", id="use-recovery")
+            yield TickBox("Use the recovery key instead", id="use-recovery")
             yield Static("", id="unlock-message")
 
     @on(Checkbox.Changed, "#use-recovery")
@@ -62,20 +65,38 @@ class UnlockScreen(Screen[Opened]):
         event.input.disabled = True
         self._open(event.value, self.query_one("#use-recovery", Checkbox).value)
 
+    @dataclass
+    class OpenFinished(Message):
+        """The worker tried to open the file: the store, or why not (`refused` is a wrong
+        passphrase or key; anything else ends the app with that sentence)."""
+
+        store: Store | None
+        refused: str | None = None
+        problem: str | None = None
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _open(self, secret: str, is_recovery_key: bool) -> None:
-        # The key derivation takes most of a second on purpose: off the UI thread.
+        # The key derivation takes most of a second on purpose: off the UI thread. The thread
+        # only opens; what follows happens on the UI thread, when the message arrives.
         try:
             if is_recovery_key:
                 store = Store.open(self.db_path, recovery_key=secret)
             else:
                 store = Store.open(self.db_path, passphrase=secret)
         except WrongPassphrase as error:
-            self.app.call_from_thread(self._refused, str(error))
+            self.post_message(self.OpenFinished(None, refused=str(error)))
         except VoicesGroupError as error:
-            self.app.call_from_thread(self._cannot_open, str(error))
+            self.post_message(self.OpenFinished(None, problem=str(error)))
         else:
-            self.app.call_from_thread(self.dismiss, Opened(store, self.failed_attempts))
+            self.post_message(self.OpenFinished(store))
+
+    def on_unlock_screen_open_finished(self, message: OpenFinished) -> None:
+        if message.store is not None:
+            self.dismiss(Opened(message.store, self.failed_attempts))
+        elif message.refused is not None:
+            self._refused(message.refused)
+        else:
+            self._cannot_open(message.problem or "The data file could not be opened.")
 
     def _refused(self, message: str) -> None:
         self.failed_attempts += 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from voicesgroup import consent, retention
+from voicesgroup import consent, dates, retention
 from voicesgroup.kinds import SessionStatus, Variant, meeting_dates
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ Document = Mapping[str, Any]
 
 def format_day(day: dt.date) -> str:
     """'Tue 1 Dec' — short, unambiguous in a week view."""
-    return f"{day:%a} {day.day} {day:%b}"
+    return dates.day(day, year=False)
 
 
 @dataclass(frozen=True)
@@ -55,19 +55,40 @@ def groups_in_session(store: Store) -> set[str]:
     }
 
 
+def room_view_on(store: Store) -> bool:
+    """Whether a session in progress has the room view on (every screen then hides names)."""
+    return any(
+        document.get("room_view") and document["status"] == SessionStatus.IN_PROGRESS
+        for document in store.documents("sessions")
+    )
+
+
+def groups_met_on(store: Store, day: dt.date) -> set[str]:
+    """Ids of the groups whose session on `day` has ended."""
+    wanted = day.isoformat()
+    return {
+        document["group_id"]
+        for document in store.documents("sessions")
+        if document["status"] == SessionStatus.ENDED and document["date"] == wanted
+    }
+
+
 def home_rows(store: Store, today: dt.date) -> list[HomeRow]:
     """One row per active group: when it next meets and the obvious next step."""
     in_progress = groups_in_session(store)
+    met_today = groups_met_on(store, today)
     rows = []
     active = (group for group in store.documents("groups") if not group["archived"])
     for group in _by_name(active, "name"):
         pattern = group["pattern"]
         meets = next_meeting(pattern, today)
-        when = f"{format_day(meets)}, {dt.time.fromisoformat(pattern['start']):%H:%M}"
+        when = f"{format_day(meets)}, {dates.clock(dt.time.fromisoformat(pattern['start']))}"
         if group["id"] in in_progress:
-            step = "Resume the session in progress"
+            step = "Resume the session"
+        elif group["id"] in met_today:
+            step = "Met today"
         elif meets == today:
-            step = "Start today's session"
+            step = "Start today"
         else:
             days = (meets - today).days
             step = "Tomorrow" if days == 1 else f"In {days} days"

@@ -51,12 +51,23 @@ class ConsentScope(StrEnum):
     def label(self) -> str:
         return CONSENT_SCOPE_LABELS[self]
 
+    @property
+    def short_label(self) -> str:
+        """One word, for a narrow column: 'list', 'notes', 'contacts', 'strategies'."""
+        return CONSENT_SCOPE_SHORT_LABELS[self]
+
 
 CONSENT_SCOPE_LABELS = {
     ConsentScope.ATTENDANCE_BY_NAME: "Name on the attendance list",
     ConsentScope.PERSONAL_NOTES: "Notes written with them",
     ConsentScope.CONTACT_DETAILS: "Contact details",
     ConsentScope.STRATEGY_ATTRIBUTION: "Name beside strategies they share",
+}
+CONSENT_SCOPE_SHORT_LABELS = {
+    ConsentScope.ATTENDANCE_BY_NAME: "list",
+    ConsentScope.PERSONAL_NOTES: "notes",
+    ConsentScope.CONTACT_DETAILS: "contacts",
+    ConsentScope.STRATEGY_ATTRIBUTION: "strategies",
 }
 
 

@@ -285,6 +285,9 @@ class Session(Record):
     round_phase_key: str = Field(default="", description="The round the round marks belong to")
     round_position: int = Field(default=0, ge=0, description="Whose turn it is in the round")
     strategy_ids: list[UUID] = Field(default=[], description="Strategies shared in this session")
+    room_view: bool = Field(
+        default=False, description="Names, notes and counts hidden: the screen faces the room"
+    )
 
     @property
     def head_count(self) -> int:
@@ -443,6 +446,9 @@ class Settings(BaseModel):
     """Where printouts are saved unless a person says otherwise (chosen once, remembered)."""
     words_not_names: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list)
     """`names.confirmation_key`s: texts where a word is the word, not a member (no text kept)."""
+    session_lock_minutes: int = Field(
+        default=120, ge=5, le=600, description="Idle minutes before locking during a session"
+    )
 
 
 # -- the facilitators' path, supervision and follow-ups ------------------------------------------

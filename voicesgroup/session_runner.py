@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
-from voicesgroup import consent
+from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
+from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.models import (
     ConsentEvent,
     ConsentScope,
@@ -35,6 +36,7 @@ from voicesgroup.models import (
     Variant,
     now,
 )
+from voicesgroup.shipped import TEMPLATE_VARIANTS, shipped_template
 from voicesgroup.store import Store
 from voicesgroup.templates import template_for
 
@@ -418,13 +420,11 @@ class SessionRunner:
 
     # -- quick capture -------------------------------------------------------------------
 
-    def member_names(self) -> list[str]:
-        """Every stored member's display name, to keep names out of group-level notes."""
-        return [member.display_name for member in self.store.members()]
-
     def names_in(self, text: str) -> list[str]:
-        """Members' names found in `text` (whole words, any case)."""
-        return names_mentioned(text, self.member_names())
+        """Members' names found in `text`, to keep names out of group-level notes."""
+        from voicesgroup.mentions import member_names_in
+
+        return member_names_in(self.store, text)
 
     def add_theme(self, text: str) -> Session:
         """Note a theme the group talked about (group-level: no names)."""
@@ -439,6 +439,22 @@ class SessionRunner:
         if not text:
             raise ValueError("a follow-up needs a few words")
         return self._save(self.session.with_changes(follow_ups=[*self.session.follow_ups, text]))
+
+    def change_theme(self, index: int, text: str | None) -> Session:
+        """Reword theme `index`, or take it back (None or blank) when the group asks."""
+        return self._save(
+            self.session.with_changes(themes=_changed(self.session.themes, index, text))
+        )
+
+    def change_follow_up(self, index: int, text: str | None) -> Session:
+        """Reword follow-up `index`, or remove it (None or blank)."""
+        changed = _changed(self.session.follow_ups, index, text)
+        return self._save(self.session.with_changes(follow_ups=changed))
+
+    def set_room_view(self, on: bool) -> Session:
+        """Turn the room view on or off; it is kept with the session, so it survives leaving
+        the screen, locking and a restart, until it is turned off or the session ends."""
+        return self._save(self.session.with_changes(room_view=on))
 
     def attribution_choices(self) -> list[Member]:
         """Present members who may have their name beside a strategy they share."""
@@ -481,7 +497,9 @@ class SessionRunner:
         if self.session.status is SessionStatus.ENDED:
             return self.session
         return self._save(
-            self.session.with_changes(status=SessionStatus.ENDED, ended_at=self.clock())
+            self.session.with_changes(
+                status=SessionStatus.ENDED, ended_at=self.clock(), room_view=False
+            )
         )
 
     def write_debrief(
@@ -521,6 +539,14 @@ def _marks_within(marks: Mapping[str, RoundMark], prefix: str, count: int) -> di
     }
 
 
+def _changed(items: list[str], index: int, text: str | None) -> list[str]:
+    """`items` with item `index` reworded, or removed when `text` is None or blank."""
+    if not 0 <= index < len(items):
+        raise ValueError("that line is no longer there")
+    words = " ".join((text or "").split())
+    return [*items[:index], *([words] if words else []), *items[index + 1 :]]
+
+
 def _distinct(ids: Iterable[UUID]) -> list[UUID]:
     return list(dict.fromkeys(ids))
 
@@ -556,6 +582,58 @@ def history_rows(store: Store, group_id: UUID) -> list[HistoryRow]:
     ]
 
 
+def plan_of(store: Store, session: Session) -> str:
+    """The plan a session followed, by its name: 'Hearing voices group, version 2, 18:30–20:00'.
+
+    Times are the laptop's local times.
+    """
+    name = _plan_name(store, session)
+    text = f"{name}, version {session.template_version}"
+    if session.started_at:
+        text += f", {dates.clock(session.started_at)}"
+        if session.ended_at:
+            text += f"–{dates.clock(session.ended_at)}"
+    return text
+
+
+def _plan_name(store: Store, session: Session) -> str:
+    try:
+        group = store.group(session.group_id)
+    except NotFound:
+        group = None
+    if (
+        group is not None
+        and group.template is not None
+        and group.template.key == (session.template_key)
+    ):
+        return group.template.name
+    for variant in TEMPLATE_VARIANTS:
+        shipped = shipped_template(variant)
+        if shipped.key == session.template_key:
+            return shipped.name
+    if group is not None:
+        return template_for(group).name
+    return "the session plan"
+
+
+def start_wording(store: Store, group: Group, day: dt.date, noun: str) -> str:
+    """The title of the start dialog, saying when `day` is not the group's usual day and when
+    a session of the group already ended that day."""
+    ended = [
+        session
+        for session in store.sessions(group.id)
+        if session.date == day and session.status is SessionStatus.ENDED
+    ]
+    if ended:
+        last = max(ended, key=lambda session: session.ended_at or session.created_at)
+        when = f" at {dates.clock(last.ended_at)}" if last.ended_at else ""
+        return f"Today's {noun} ended{when}: {group.name}. Start another one today?"
+    if day not in group.pattern.dates_from(day, 1):
+        usual = WEEKDAYS[group.pattern.weekday]
+        return f"Not the usual day: {group.name} meets on {usual}s. Start a {noun} today anyway?"
+    return f"Start today's {noun}: {group.name}"
+
+
 def session_in_progress(store: Store, group_id: UUID | None = None) -> Session | None:
     """The most recently started session still in progress (of one group, if given)."""
     found = [
@@ -574,8 +652,11 @@ def describe_in_progress(store: Store, session: Session) -> str:
     template = template_for(group)
     phase = phase_of(session, template)
     index = min(session.current_phase, len(template.phases) - 1)
-    started = f" at {session.started_at:%H:%M}" if session.started_at else ""
-    return (
-        f"{group.name}, started{started} on {session.date:%a %d %b}: part {index + 1} of "
-        f"{len(template.phases)} ({phase.title}), {session.head_count} in the room."
+    started = f" at {dates.clock(session.started_at)}" if session.started_at else ""
+    text = (
+        f"{group.name}, started{started} on {dates.day(session.date, year=False)}: part "
+        f"{index + 1} of {len(template.phases)} ({phase.title})"
     )
+    if session.room_view:
+        return text + ". The room view is on: names and counts stay hidden."
+    return text + f", {session.head_count} in the room."

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.widgets.plain import literal
+from voicesgroup import dates
 from voicesgroup.models import Member
 
 SOMEONE_NEW = "someone-new"
@@ -20,7 +22,7 @@ SOMEONE_NEW = "someone-new"
 
 def telling_apart(member: Member, agreed: Sequence[str] = ()) -> str:
     """A member as a line that tells them apart from others with the same name."""
-    line = f"{member.display_name}, who joined on {member.joined_on:%d %b %Y}"
+    line = f"{member.display_name}, who joined on {dates.date(member.joined_on)}"
     if agreed:
         line += " · agreed to: " + ", ".join(agreed)
     return line
@@ -46,9 +48,11 @@ class ChooseMemberDialog(ModalScreen[str | None]):
         options = []
         for member in self.members:
             agreed = sorted(scope.label.lower() for scope in store.current_consents(member.id))
-            options.append(Option(telling_apart(member, agreed), id=str(member.id)))
+            options.append(Option(literal(telling_apart(member, agreed)), id=str(member.id)))
         if self.offer_new:
-            options.append(Option(f"Someone new, also called {self.typed_name}", id=SOMEONE_NEW))
+            options.append(
+                Option(literal(f"Someone new, also called {self.typed_name}"), id=SOMEONE_NEW)
+            )
         count = len(self.members)
         question = (
             f"There is already a member called {self.typed_name}. Is this them?"
@@ -57,7 +61,7 @@ class ChooseMemberDialog(ModalScreen[str | None]):
         )
         with Vertical(classes="dialog", id="choose-member-dialog"):
             yield Static("Which member?", classes="section-title")
-            yield Static(question, id="choose-member-question")
+            yield Static(literal(question), id="choose-member-question")
             yield Static("The date they joined tells them apart.", classes="hint")
             yield OptionList(*options, id="member-choices")
             yield Static("Enter chooses · Escape goes back", classes="hint")

@@ -9,26 +9,39 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from screens.access import AppAccess
+from screens.widgets.plain import literal
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class ConfirmDialog(AppAccess, ModalScreen[bool]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-confirm")]
 
-    def __init__(self, title: str, question: str, *, confirm: str = "Yes") -> None:
+    def __init__(
+        self, title: str, question: str, *, confirm: str = "Yes", destructive: bool = True
+    ) -> None:
         super().__init__()
         self._title = title
         self._question = question
         self._confirm = confirm
+        self.destructive = destructive
+        """Whether confirming loses something: then Cancel has the focus, so a stray Enter
+        keeps everything; otherwise (publishing, say) Enter does what was asked."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="confirm-dialog"):
-            yield Static(self._title, classes="section-title")
-            yield Static(self._question, id="question")
+            yield Static(literal(self._title), classes="section-title")
+            yield Static(literal(self._question), id="question")
             with Horizontal(classes="buttons"):
-                yield Button(self._confirm, id="confirm", variant="warning", compact=True)
+                yield Button(
+                    self._confirm,
+                    id="confirm",
+                    variant="warning" if self.destructive else "primary",
+                    compact=True,
+                )
                 yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        self.query_one("#cancel" if self.destructive else "#confirm", Button).focus()
 
     @on(Button.Pressed, "#confirm")
     def _confirmed(self) -> None:

@@ -8,7 +8,7 @@ record). Nothing is recorded until that is answered.
 
 from __future__ import annotations
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,85 +16,19 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
+from screens.access import AppAccess
+from screens.widgets.plain import literal
+from voicesgroup import withdrawal
 from voicesgroup.models import ConsentAction, ConsentEvent, ConsentMethod, ConsentScope, Member
 from voicesgroup.shipped import consent_wording
-from voicesgroup.store import Store
 
-COVERS_RECORDS = {ConsentScope.PERSONAL_NOTES, ConsentScope.CONTACT_DETAILS}
 REVIEW_CHOICES = [
     ("No review date", 0),
     ("Check again in 6 months", 6),
     ("Check again in 12 months", 12),
 ]
-
-
 ERASE = "erase"
 RESTRICT = "restrict"
-KINDS = {
-    ConsentScope.PERSONAL_NOTES: ("note", "notes"),
-    ConsentScope.CONTACT_DETAILS: ("contact detail", "contact details"),
-}
-
-
-def counted(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def covered_count(store: Store, member: Member, scope: ConsentScope) -> int:
-    """How many stored records a withdrawal of `scope` would touch for `member`."""
-    if scope is ConsentScope.PERSONAL_NOTES:
-        return len(store.notes(member.id, include_restricted=True))
-    if scope is ConsentScope.CONTACT_DETAILS:
-        return len(store.contact_details(member.id, include_restricted=True))
-    if scope is ConsentScope.ATTENDANCE_BY_NAME:
-        return sum(member.id in session.named_member_ids for session in store.sessions())
-    return sum(
-        strategy.attributed_member_id == member.id
-        for strategy in store.strategies(include_archived=True)
-    )
-
-
-def what_it_will_do(
-    store: Store, member: Member, scope: ConsentScope, action: ConsentAction, keep: str | None
-) -> str:
-    """What recording this answer does to what is kept, in words, with this member's numbers.
-
-    `keep` is ERASE, RESTRICT or None (not chosen yet); it matters only for notes and
-    contact details.
-    """
-    name = member.display_name
-    if action is ConsentAction.GIVEN:
-        return (
-            f"Nothing is written yet: this lets the group keep {scope.label.lower()} for {name} "
-            "from now on. They can take it back whenever they like."
-        )
-    count = covered_count(store, member, scope)
-    if scope is ConsentScope.ATTENDANCE_BY_NAME:
-        if not count:
-            return f"{name} is not named at any session; from now on they are counted, unnamed."
-        return (
-            f"{name}'s name comes off {counted(count, 'session', 'sessions')} now. Each keeps "
-            "its head count, with one more person counted without a name."
-        )
-    if scope is ConsentScope.STRATEGY_ATTRIBUTION:
-        if not count:
-            return f"No strategy has {name}'s name beside it, so nothing changes there."
-        return (
-            f"{name}'s name is taken from beside {counted(count, 'strategy', 'strategies')} "
-            "now. The strategies stay in the library."
-        )
-    one, many = KINDS[scope]
-    if not count:
-        return f"No {many} are kept about {name}, so there is nothing to erase or keep."
-    things = counted(count, one, many)
-    if keep == ERASE:
-        return f"{things} will be erased now. This cannot be undone."
-    if keep == RESTRICT:
-        return (
-            f"{things} will be kept restricted: shown only in {name}'s own record, never used or "
-            "shown anywhere else."
-        )
-    return f"{things} kept about {name}. Ask them: erase now, or keep restricted?"
 
 
 def labelled(label: str, control: Select, row_id: str | None = None) -> Horizontal:
@@ -104,7 +38,7 @@ def labelled(label: str, control: Select, row_id: str | None = None) -> Horizont
     )
 
 
-class ConsentDialog(ModalScreen[bool]):
+class ConsentDialog(AppAccess, ModalScreen[bool]):
     """Asks which consent, given or withdrawn, how, and who recorded it."""
 
     BINDINGS = [
@@ -118,10 +52,12 @@ class ConsentDialog(ModalScreen[bool]):
         self.scope = scope or ConsentScope.ATTENDANCE_BY_NAME
 
     def compose(self) -> ComposeResult:
-        facilitators = [(p.display_name, p.display_name) for p in self.app.store.facilitators()]
-        current = self.app.store.current_consents(self.member.id)
+        facilitators = [
+            (literal(p.display_name), p.display_name) for p in self.store.facilitators()
+        ]
+        current = self.store.current_consents(self.member.id)
         with VerticalScroll(classes="dialog", id="consent-dialog"):
-            yield Static(f"Consent: {self.member.display_name}", classes="section-title")
+            yield Static(literal(f"Consent: {self.member.display_name}"), classes="section-title")
             yield labelled(
                 "Record of",
                 Select(
@@ -194,11 +130,11 @@ class ConsentDialog(ModalScreen[bool]):
 
     def needs_keep_choice(self, scope: ConsentScope, action: ConsentAction) -> bool:
         """A withdrawal of notes or contact details, with some kept, needs erase-or-restrict."""
-        return (
-            action is ConsentAction.WITHDRAWN
-            and scope in COVERS_RECORDS
-            and covered_count(self.app.store, self.member, scope) > 0
-        )
+        return withdrawal.needs_erase_choice(self.store, self.member.id, scope, action)
+
+    def _erase(self) -> bool | None:
+        keep = self._keep_choice()
+        return None if keep is None else keep == ERASE
 
     @on(Select.Changed)
     def _show_wording(self) -> None:
@@ -206,19 +142,29 @@ class ConsentDialog(ModalScreen[bool]):
         action = ConsentAction(self.query_one("#action", Select).value)
         wording = consent_wording(scope)
         withdrawing = action is ConsentAction.WITHDRAWN
-        name = escape(self.member.display_name)
-        self.query_one("#wording", Static).update(
-            f"[b]Withdrawing[/b]\nNo reason is needed, and nothing changes about coming to the "
-            f"group. Check with {name} what should happen to what is kept."
-            if withdrawing
-            else f"[b]Read this out[/b]\n{wording.wording}\n[dim](wording {wording.version})[/dim]"
-        )
+        name = self.member.display_name
+        if withdrawing:
+            text = Text("Withdrawing", style="bold")
+            text.append(
+                "\nNo reason is needed, and nothing changes about coming to the group. "
+                f"Check with {name} what should happen to what is kept.",
+                style="not bold",
+            )
+        else:
+            text = Text("Read this out", style="bold")
+            text.append(f"\n{wording.wording}", style="not bold")
+            text.append(f"\n(wording {wording.version})", style="not bold dim")
+        self.query_one("#wording", Static).update(text)
         # Select.Changed can arrive while the dialog is still being put together.
         self.query("#erase-row").set(display=self.needs_keep_choice(scope, action))
         self.query("#review-row").set(display=not withdrawing)
-        effect = what_it_will_do(self.app.store, self.member, scope, action, self._keep_choice())
+        effect = withdrawal.what_it_will_do(
+            self.store, self.member.id, self.member.display_name, scope, action, self._erase()
+        )
         for shown in self.query("#withdraw-effect").results(Static):
-            shown.update(f"[b]What this will do[/b]\n{escape(effect)}")
+            text = Text("What this will do", style="bold")
+            text.append(f"\n{effect}", style="not bold")
+            shown.update(text)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -245,7 +191,7 @@ class ConsentDialog(ModalScreen[bool]):
             recorded_by=str(recorded_by),
             review_after_months=review or None if action is ConsentAction.GIVEN else None,
         )
-        store = self.app.store
+        store = self.store
         keep = self._keep_choice()
         if self.needs_keep_choice(scope, action) and keep is None:
             self.notify(
@@ -255,11 +201,14 @@ class ConsentDialog(ModalScreen[bool]):
             )
             self.query_one("#erase", Select).focus()
             return
+        erase = keep != RESTRICT
+        count = withdrawal.covered_count(store, self.member.id, scope)
+        said = withdrawal.what_was_done(self.member.display_name, scope, action, count, erase)
         if action is ConsentAction.GIVEN:
-            done = self.app.attempt(lambda: store.give_consent(event))
+            done = self.vg.attempt(lambda: store.give_consent(event), (said, "Consent"))
         else:
-            erase = keep != RESTRICT
-            done = self.app.attempt(lambda: store.withdraw_consent(event, erase=erase))
+            done = self.vg.attempt(
+                lambda: store.withdraw_consent(event, erase=erase), (said, "Consent")
+            )
         if done:
-            self.notify(f"Recorded: {scope.label.lower()} — {action.value}.")
             self.dismiss(True)

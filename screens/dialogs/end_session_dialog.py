@@ -9,8 +9,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from screens.access import AppAccess
 
-class EndSessionDialog(ModalScreen[bool]):
+
+class EndSessionDialog(AppAccess, ModalScreen[bool]):
     """Dismisses True to end the session and go to the facilitators' debrief."""
 
     BINDINGS = [

@@ -15,6 +15,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from screens.widgets.plain import literal
+from voicesgroup import dates
 from voicesgroup.models import Member
 from voicesgroup.store import ForgetReport, Store
 
@@ -79,23 +81,25 @@ class ForgetDialog(ModalScreen[ForgetReport | None]):
         lines = what_forgetting_does(self.app.store, member)  # type: ignore[attr-defined]
         with VerticalScroll(classes="dialog", id="forget-dialog"):
             with Vertical(id="forget-confirm"):
-                yield Static(f"Forget {name}?", classes="section-title")
+                yield Static(literal(f"Forget {name}?"), classes="section-title")
                 yield Static(
-                    f"{name}, who joined on {member.joined_on:%d %b %Y}. "
-                    "This happens straight away:",
+                    literal(
+                        f"{name}, who joined on {dates.date(member.joined_on)}. "
+                        "This happens straight away:"
+                    ),
                     id="forget-who",
                 )
-                yield Static("\n".join(f"• {line}" for line in lines), id="forget-effects")
+                yield Static(literal("\n".join(f"• {line}" for line in lines)), id="forget-effects")
                 yield Static(
                     "This cannot be undone. If they want a copy of what is kept, print their "
                     "own record first.",
                     id="forget-final",
                 )
-                yield Static(f"Type {name} to confirm:", classes="hint")
+                yield Static(literal(f"Type {name} to confirm:"), classes="hint")
                 yield Input(placeholder="their name", id="forget-name", compact=True)
                 with Horizontal(classes="buttons"):
                     yield Button(
-                        f"Forget {name} for good",
+                        literal(f"Forget {name} for good"),
                         id="forget",
                         variant="error",
                         compact=True,
@@ -103,7 +107,7 @@ class ForgetDialog(ModalScreen[ForgetReport | None]):
                     )
                     yield Button("Cancel", id="cancel", compact=True)
             with Vertical(id="forget-done"):
-                yield Static(f"{name} has been forgotten", classes="section-title")
+                yield Static(literal(f"{name} has been forgotten"), classes="section-title")
                 yield Static("", id="forget-report")
                 with Horizontal(classes="buttons"):
                     yield Button("Close", id="close", variant="primary", compact=True)
@@ -173,7 +177,9 @@ class ForgetDialog(ModalScreen[ForgetReport | None]):
     def _done(self, report: ForgetReport, save_problem: str | None) -> None:
         self.working = False
         self.report = report
-        self.query_one("#forget-report", Static).update(self.describe(report, save_problem))
+        self.query_one("#forget-report", Static).update(
+            literal(self.describe(report, save_problem))
+        )
         self.query_one("#forget-confirm").display = False
         self.query_one("#forget-done").display = True
         self.query_one("#close", Button).focus()

@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
+from screens.access import AppAccess
+
 WHAT_IS_RECORDED = """\
 **What this laptop records.** For each session: the date, the facilitators, a head count and
 the themes. A member's name is kept only where that member has said yes to that kind of record,
@@ -18,7 +20,7 @@ Press **Ctrl+P** for every action by name, **Escape** to close this.
 """
 
 
-class HelpDialog(ModalScreen[None]):
+class HelpDialog(AppAccess, ModalScreen[None]):
     """Help for the screen it was opened over."""
 
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="close-help")]

@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.access import AppAccess
 
-class IdleLockDialog(ModalScreen[None]):
+
+class IdleLockDialog(AppAccess, ModalScreen[None]):
     """Covers the whole screen; closing it returns exactly to where things were."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="quit-locked")]
 
-    def __init__(self) -> None:
+    def __init__(self, *, idle: bool = True) -> None:
         super().__init__()
         self.failures = 0
+        self.idle = idle
+        """Locked because nobody used it (rather than by Ctrl+L)."""
 
     def compose(self) -> ComposeResult:
-        encrypted = self.app.store.encrypted
+        encrypted = self.store.encrypted
         with Vertical(id="idle-lock", classes="dialog"):
-            yield Static("Locked while nobody was using it.", classes="section-title")
+            yield Static(
+                "Locked while nobody was using it." if self.idle else "Locked with Ctrl+L.",
+                classes="section-title",
+            )
             if encrypted:
                 yield Static("Type the passphrase and press Enter to carry on.", classes="hint")
                 yield Input(password=True, id="secret", placeholder="passphrase")
@@ -39,20 +49,26 @@ class IdleLockDialog(ModalScreen[None]):
         event.input.disabled = True
         self._check(event.value)
 
+    @dataclass
+    class PassphraseChecked(Message):
+        """The worker tried the passphrase (slow on purpose): whether it opens the file."""
+
+        opened: bool
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _check(self, secret: str) -> None:
-        opened = self.app.store.check_passphrase(secret)
-        self.app.call_from_thread(self._checked, opened)
+        self.post_message(self.PassphraseChecked(self.store.check_passphrase(secret)))
 
-    def _checked(self, opened: bool) -> None:
+    def on_idle_lock_dialog_passphrase_checked(self, message: PassphraseChecked) -> None:
+        opened = message.opened
         if opened:
-            self.app.note_activity()
+            self.vg.note_activity()
             if self.failures:
-                self.app.record_failed_unlocks(self.failures)
+                self.vg.record_failed_unlocks(self.failures)
             self.dismiss()
             return
         self.failures += 1
-        self.app.failed_unlocks += 1
+        self.vg.failed_unlocks += 1
         self.query_one("#lock-message", Static).update("! That passphrase does not open this file.")
         secret = self.query_one("#secret", Input)
         secret.disabled = False

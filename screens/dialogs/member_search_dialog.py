@@ -13,12 +13,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.access import AppAccess
 from voicesgroup.models import Member
 
 MOST_SHOWN = 8
 
 
-class MemberSearchDialog(ModalScreen[UUID | None]):
+class MemberSearchDialog(AppAccess, ModalScreen[UUID | None]):
     """Type part of a name; Enter marks the highlighted member here. Escape closes."""
 
     BINDINGS = [

@@ -9,8 +9,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from screens.access import AppAccess
 
-class ResumeSessionDialog(ModalScreen[bool]):
+
+class ResumeSessionDialog(AppAccess, ModalScreen[bool]):
     """Says what was in progress; dismisses True to resume, False to leave it for now."""
 
     BINDINGS = [

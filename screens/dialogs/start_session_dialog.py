@@ -11,12 +11,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
+from screens.access import AppAccess
+from screens.widgets.plain import literal
 from voicesgroup.models import Facilitator
 
 NOBODY = "nobody"
 
 
-class StartSessionDialog(ModalScreen[list[UUID] | None]):
+class StartSessionDialog(AppAccess, ModalScreen[list[UUID] | None]):
     """Asks for the lead and co-facilitator; dismisses with their ids, or None when cancelled."""
 
     BINDINGS = [
@@ -40,7 +42,7 @@ class StartSessionDialog(ModalScreen[list[UUID] | None]):
         self.confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
-        options = [(person.display_name, str(person.id)) for person in self.facilitators]
+        options = [(literal(person.display_name), str(person.id)) for person in self.facilitators]
         known = {str(person.id) for person in self.facilitators}
         chosen = [str(person) for person in self.chosen if str(person) in known]
         where = (
@@ -49,7 +51,7 @@ class StartSessionDialog(ModalScreen[list[UUID] | None]):
             else "No published rota for today: choose who is facilitating."
         )
         with VerticalScroll(classes="dialog", id="start-session-dialog", can_focus=False):
-            yield Static(self.title_text, classes="section-title")
+            yield Static(literal(self.title_text), classes="section-title")
             yield Static(where, classes="hint")
             with Horizontal(classes="picker-row"):
                 yield Static("Lead", classes="row-label")

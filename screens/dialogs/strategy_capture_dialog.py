@@ -11,13 +11,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
+from screens.access import AppAccess
+from screens.widgets.plain import literal
 from voicesgroup.models import STRATEGY_CATEGORIES, Member
 from voicesgroup.session_runner import StrategyDraft
 
 ANONYMOUS = "anonymous"
 
 
-class StrategyCaptureDialog(ModalScreen[StrategyDraft | None]):
+class StrategyCaptureDialog(AppAccess, ModalScreen[StrategyDraft | None]):
     """Title, a line about it, a category, and who shared it (only those who agreed)."""
 
     BINDINGS = [
@@ -32,7 +34,7 @@ class StrategyCaptureDialog(ModalScreen[StrategyDraft | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="strategy-dialog", can_focus=False):
-            yield Static(self.title_text, classes="section-title")
+            yield Static(literal(self.title_text), classes="section-title")
             yield Input(placeholder="What it is, in a few words", id="strategy-title")
             yield Input(placeholder="A line about how it works (optional)", id="strategy-about")
             with Horizontal(classes="picker-row"):
@@ -48,7 +50,8 @@ class StrategyCaptureDialog(ModalScreen[StrategyDraft | None]):
                 yield Select(
                     [("Nobody named (anonymous)", ANONYMOUS)]
                     + [
-                        (member.display_name, str(member.id)) for member in self.attribution_choices
+                        (literal(member.display_name), str(member.id))
+                        for member in self.attribution_choices
                     ],
                     value=ANONYMOUS,
                     allow_blank=False,

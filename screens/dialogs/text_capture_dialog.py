@@ -11,8 +11,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.access import AppAccess
+from screens.widgets.plain import literal
 
-class TextCaptureDialog(ModalScreen[str | None]):
+
+class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
     """One line of text; Enter keeps it, Escape drops it.
 
     When `names_in` finds a member's name the first Enter only warns: change the words, or
@@ -28,6 +31,7 @@ class TextCaptureDialog(ModalScreen[str | None]):
         names_in: Callable[[str], list[str]],
         why_no_names: str,
         placeholder: str = "",
+        value: str = "",
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -35,18 +39,20 @@ class TextCaptureDialog(ModalScreen[str | None]):
         self.names_in = names_in
         self.why_no_names = why_no_names
         self.placeholder = placeholder
+        self.value = value
         self._warned_for = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="capture-dialog"):
-            yield Static(self.title_text, classes="section-title")
-            yield Static(self.hint, classes="hint")
-            yield Input(placeholder=self.placeholder, id="capture-text", max_length=500)
+            yield Static(literal(self.title_text), classes="section-title")
+            yield Static(literal(self.hint), classes="hint")
+            yield Input(self.value, placeholder=self.placeholder, id="capture-text", max_length=500)
             yield Static("", id="capture-warning", classes="capture-warning")
             yield Static("Enter keeps it · Escape drops it", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#capture-warning", Static).display = False
+        self.query_one("#capture-text", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -63,8 +69,10 @@ class TextCaptureDialog(ModalScreen[str | None]):
         if names and self._warned_for != text:
             self._warned_for = text
             warning.update(
-                f"! This mentions {', '.join(names)}. {self.why_no_names} "
-                "Change the words, or press Enter again to keep them."
+                literal(
+                    f"! This mentions {', '.join(names)}. {self.why_no_names} "
+                    "Change the words, or press Enter again to keep them."
+                )
             )
             warning.display = True
             return

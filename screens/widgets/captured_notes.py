@@ -18,10 +18,9 @@ class CapturedNotes(Static):
     follow_ups: reactive[tuple[str, ...]] = reactive((), layout=True)
 
     def render(self) -> Text:
-        text = Text("Themes", style="bold")
-        for theme in self.themes or ("None yet: press t.",):
-            text.append(f"\n• {theme}", style="not bold")
-        text.append("\nTo follow up", style="bold")
-        for item in self.follow_ups or ("None yet: press f.",):
-            text.append(f"\n• {item}", style="not bold")
+        # Compact (a line or two each) so they stay in sight near the top, whatever the part.
+        text = Text("Themes: ", style="bold")
+        text.append(" · ".join(self.themes) or "none yet (t)", style="not bold")
+        text.append("\nTo follow up: ", style="bold")
+        text.append(" · ".join(self.follow_ups) or "none yet (f)", style="not bold")
         return text

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from voicesgroup import dates
 from voicesgroup.models import CopingStrategy, Session, SessionStatus
 from voicesgroup.shipped import debrief_prompts
 
@@ -28,11 +29,8 @@ class SessionRecord(Static):
         if session is None:
             return Text("")
         status = "in progress" if session.status is SessionStatus.IN_PROGRESS else "ended"
-        text = Text(f"Session of {session.date:%A %d %B %Y} ({status})", style="bold")
-        times = ""
-        if session.started_at and session.ended_at:
-            times = f", {session.started_at:%H:%M}–{session.ended_at:%H:%M} UTC"
-        self._line(text, "Plan", f"{self.plan}{times}")
+        text = Text(f"Session of {dates.day(session.date)} ({status})", style="bold")
+        self._line(text, "Plan", self.plan)
         self._line(text, "Facilitators", self.facilitators or "—")
         self._line(
             text,

@@ -16,3 +16,15 @@ def show_ticks(container: Widget) -> None:
     """`show_tick` for every checkbox inside `container` (call on mount)."""
     for box in container.query(Checkbox):
         show_tick(box)
+
+
+class TickBox(Checkbox):
+    """A checkbox whose mark says ticked or not by itself: ✓ or empty, never colour alone."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Checkbox reads it per render
+        return "✓" if self.value else " "
+
+    @BUTTON_INNER.setter
+    def BUTTON_INNER(self, _: str) -> None:
+        """`show_tick` may set it; the mark follows the value anyway."""

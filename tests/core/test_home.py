@@ -9,7 +9,7 @@ import pytest
 from tests.core.conftest import DEMO_GROUPS, DEMO_TODAY, add_group, add_member, event
 from voicesgroup import consent
 from voicesgroup.home import LISTED_REVIEWS, due_items, groups_in_session, home_rows
-from voicesgroup.models import ConsentScope, Group, Session, Settings, SupportContact
+from voicesgroup.models import ConsentScope, Group, Session, SessionStatus, Settings, SupportContact
 from voicesgroup.store import SETTINGS_TABLE, Store
 
 STEP_WORDS = {0: "Start today's session", 1: "Tomorrow"}
@@ -33,6 +33,11 @@ def next_meeting_by_walking(group: Group, today: dt.date) -> dt.date:
 def rows_from_models(store: Store, today: dt.date) -> list[tuple[str, str, str, str]]:
     """What each row should say, worked out from the models without the home module's code."""
     in_progress = {session.group_id for session in store.sessions_in_progress()}
+    ended_today = {
+        session.group_id
+        for session in store.sessions()
+        if session.date == today and session.status is SessionStatus.ENDED
+    }
     expected = []
     for group in sorted(store.groups(), key=lambda group: group.name.casefold()):
         if group.archived:
@@ -40,7 +45,13 @@ def rows_from_models(store: Store, today: dt.date) -> list[tuple[str, str, str, 
         meets = next_meeting_by_walking(group, today)
         days = (meets - today).days
         if group.id in in_progress:
-            step = "Resume the session in progress"
+            step = "Resume the session"
+        elif group.id in ended_today:
+            step = "Met today"
+        elif meets == today:
+            step = "Start today"
+        elif meets == today + dt.timedelta(days=1):
+            step = "Tomorrow"
         else:
             step = STEP_WORDS.get(days, f"In {days} days")
         when = f"{meets:%a} {meets.day} {meets:%b}, {group.pattern.start:%H:%M}"
@@ -105,8 +116,8 @@ def test_a_session_in_progress_is_the_next_step(store: Store) -> None:
     store.save_session(Session(group_id=group.id, date=dt.date(2026, 11, 24)))
     assert groups_in_session(store) == {str(group.id)}
     steps = {row.name: row.next_step for row in home_rows(store, dt.date(2026, 11, 26))}
-    assert steps[group.name] == "Resume the session in progress"
-    assert steps[other.name] != "Resume the session in progress"
+    assert steps[group.name] == "Resume the session"
+    assert steps[other.name] != "Resume the session"
 
 
 def test_archived_groups_are_left_out(store: Store) -> None:

@@ -26,6 +26,8 @@ async def write_a_note(pilot: Pilot) -> None:
         "#member-words", TextArea
     ).text = "The voices were quieter this week. I went to the library twice and stayed an hour."
     screen.query_one("#what-helped", TextArea).text = "Headphones, and walking the long way."
+    for field in screen.query(TextArea):
+        field.cursor_blink = False  # the focused field's cursor would be caught on or off
     await pilot.pause()
 
 

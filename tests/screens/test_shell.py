@@ -11,7 +11,7 @@ async def test_home_lists_each_group_with_next_step(make_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         table = app.screen.query_one("#groups")
-        rows = [table.get_row_at(index) for index in range(table.row_count)]
+        rows = [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
         assert [row[0] for row in rows] == [
             "Saturday Drop-in",
             "Thursday Beliefs",
@@ -64,7 +64,7 @@ async def test_member_consent_is_recorded_with_its_wording(make_app) -> None:
         await pilot.press("m")
         await pilot.pause()
         table = app.screen.query_one("#members")
-        carys = next(i for i in range(table.row_count) if table.get_row_at(i)[0] == "Carys")
+        carys = next(i for i in range(table.row_count) if str(table.get_row_at(i)[0]) == "Carys")
         table.move_cursor(row=carys)
         await pilot.press("enter")
         await pilot.pause()
@@ -136,9 +136,14 @@ async def test_palette_offers_every_screen_action(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"New group", "Members", "Facilitators", "Help", "High contrast theme"} <= titles
-        assert "Cursor up" not in titles
+        commands = list(app.get_system_commands(app.screen))
+        titles = [command.title for command in commands]
+        assert {"New group", "Members", "Facilitators", "Help", "High contrast"} <= set(titles)
+        assert "Cursor up" not in titles and "Focus Next" not in titles
+        # Each action once, and its help line is not a second copy of its name.
+        assert len(titles) == len(set(titles))
+        assert all(command.help != command.title for command in commands)
+        assert titles.count("Quit") == 1
 
 
 async def test_high_contrast_theme_toggles(make_app) -> None:
