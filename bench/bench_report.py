@@ -33,7 +33,7 @@ ROOT = BENCH.parent
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
-from _common import child_env, load_note, make_big_db  # noqa: E402
+from _common import add_quick, child_env, exit_status, load_note, make_big_db  # noqa: E402
 
 TODAY = dt.date(2026, 11, 23)
 """big_data.py's fixed 'today': the year reported is the twelve full months before it."""
@@ -120,7 +120,7 @@ def whole_process(db: Path, runs: int, env: dict[str, str], folder: Path) -> dic
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=11)
-    parser.add_argument("--quick", action="store_true", help="two years of data, five runs")
+    add_quick(parser)  # two years of data, five runs
     parser.add_argument("--keep-data", metavar="PATH", type=Path, help="reuse or keep the file")
     args = parser.parse_args()
     years = 2 if args.quick else 10
@@ -168,7 +168,7 @@ def main() -> int:
     print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     verdict = "within budget" if ok else "OVER BUDGET"
     print(f"\nRESULT report: {verdict}" + (" (quick: fewer years and runs)" if args.quick else ""))
-    return 0 if ok else 1
+    return exit_status(ok, args.quick)
 
 
 if __name__ == "__main__":

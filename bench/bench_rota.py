@@ -32,6 +32,9 @@ from uuid import UUID
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import add_quick  # noqa: E402
 
 from voicesgroup.models import (  # noqa: E402
     DateRange,
@@ -192,7 +195,7 @@ def measure(name: str, groups, facilitators, weeks: int, runs: int, folder: Path
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="tiny sizes; budgets not judged")
+    add_quick(parser)  # tiny sizes
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

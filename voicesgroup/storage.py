@@ -223,6 +223,10 @@ class SafeStorage(Storage):
     def read(self) -> dict[str, Any]:
         return self._data
 
+    def replace_data(self, data: dict[str, Any]) -> None:
+        """Put back data held before a failed operation, in memory only (no save)."""
+        self._data = data
+
     def write(self, data: dict[str, Any]) -> None:
         if self.readonly:
             raise SaveFailed(f"{self.path} was opened read-only; nothing was changed.")

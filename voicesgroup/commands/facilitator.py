@@ -9,7 +9,6 @@ import argparse
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 
 from voicesgroup.cli import CommandError, add_command, open_store, print_table
 
@@ -58,6 +57,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     sheet = action(actions, "sheet", cmd_sheet, "print the team sheet for supervision (PDF)")
     sheet.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")
     sheet.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    sheet.add_argument("--force", action="store_true", help="replace the file if it exists")
 
     tune = action(actions, "settings", cmd_settings, "shadowing before sign-off, supervision")
     tune.add_argument(
@@ -210,19 +210,13 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:
-    from voicesgroup.handouts import write_pdf
+    from voicesgroup.outputs import check_output, write_output
     from voicesgroup.team_sheet import team_sheet_pdf
 
-    out = Path(args.out).expanduser()
     with open_store(args) as store:
-        data = store.path.resolve()
-        target = out.resolve()
-        if target in (data, data.with_name(data.name + ".lock")) or target.is_relative_to(
-            data.with_name(data.name + ".backups")
-        ):
-            raise CommandError("the team sheet cannot be written over the data file or its backups")
+        check_output(args.out, store.path, force=args.force)
         pdf = team_sheet_pdf(store, dt.date.today(), paper=args.paper)
-        path = write_pdf(out, pdf)
+        path = write_output(args.out, pdf, data_file=store.path, force=args.force)
         store.audit("printed", "team sheet")
     print(f"Wrote {path}")
     return 0

@@ -42,6 +42,7 @@ from voicesgroup.storage import (
     write_atomically,
 )
 from voicesgroup.store.repository import (
+    ADDED_TABLES,
     SETTINGS_TABLE,
     TABLES,
     Store,
@@ -202,12 +203,18 @@ def structure_problem(data: dict[str, Any], path: Path) -> str | None:
 
     Checked on the raw documents, without building records, so opening stays quick.
     """
-    missing = [table for table in (*TABLES, SETTINGS_TABLE) if table not in data]
+    missing = [
+        table
+        for table in (*TABLES, SETTINGS_TABLE)
+        if table not in data and table not in ADDED_TABLES
+    ]
     if missing:
         return (
             f"{path} is damaged: it has lost {len(missing)} of its tables "
             f"({', '.join(missing)}), so it was not opened as an empty file. {restore_hint(path)}"
         )
+    for table in ADDED_TABLES:
+        data.setdefault(table, {})
     for table in TABLES:
         seen: set[str] = set()
         for doc_id, document in data[table].items():

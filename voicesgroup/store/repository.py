@@ -85,6 +85,9 @@ TABLES = (
     "follow_ups",
 )
 """Every record table of a data file; each model names its own (`Record.TABLE`)."""
+ADDED_TABLES = ("facilitator_paths", "supervision", "follow_ups")
+"""Tables added after the first files were written: a file from before them has none yet and
+is given them empty when opened. Every other table must be there, or the file is damaged."""
 SETTINGS_TABLE = "settings"
 
 
