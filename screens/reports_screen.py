@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Sparkline, Static
 
-from screens.widgets.tick_marks import show_tick, show_ticks
+from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
 from voicesgroup import dates, evaluation
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.report_files import Format
@@ -88,8 +88,8 @@ class ReportsScreen(Screen[None]):
                 yield Static("To", classes="bar-label")
                 yield Input(end.isoformat(), compact=True, id="reports-to")
             with Horizontal(id="reports-options"):
-                yield Checkbox("Year before", compact=True, id="reports-compare")
-                yield Checkbox("Large print PDF", compact=True, id="reports-large")
+                yield TickBox("Year before", compact=True, id="reports-compare")
+                yield TickBox("Large print PDF", compact=True, id="reports-large")
             yield Static("", id="reports-message")
             yield Static("", id="reports-figures")
             yield Static("", id="reports-chart-title", classes="hint")

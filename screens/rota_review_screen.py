@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
+from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import Review
 from voicesgroup.rota import service as rota_service
@@ -21,10 +22,11 @@ from voicesgroup.rota import service as rota_service
 ALL_GROUPS = "all"
 
 
-def _short(day: dt.date | None) -> str:
+def _short(day: dt.date | None, among: list[dt.date], today: dt.date) -> str:
+    """'Sat 28 Nov', with the year whenever the column spans two years."""
     if day is None:
         return "—"
-    return f"{day.day} {day:%b %y}"
+    return dates.day_in(day, among, today=today)
 
 
 class RotaReviewScreen(Screen[None]):
@@ -154,14 +156,18 @@ class RotaReviewScreen(Screen[None]):
         self.review = review
         table = self.query_one("#review-loads", DataTable)
         table.clear()
+        shown = [
+            day for load in review.loads for day in (load.last_facilitated, load.next_due) if day
+        ]
+        today = self.app.today()
         for load in review.loads:
             table.add_row(
                 load.name,
                 str(load.planned_leads),
                 str(load.planned_co),
                 "—" if load.actual is None else str(load.actual),
-                _short(load.last_facilitated),
-                _short(load.next_due),
+                _short(load.last_facilitated, shown, today),
+                _short(load.next_due, shown, today),
                 key=str(load.facilitator_id),
             )
         if not review.loads:

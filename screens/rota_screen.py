@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
+from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import RotaResult
 from voicesgroup.rota import service as rota_service
@@ -130,9 +131,10 @@ class RotaScreen(Screen[None]):
         keep = select or (self.selected.id if self.selected and not first else None)
         self.lines = rota_service.rota_lines(self.app.store, self.group_id)
         table.clear()
+        every_day = [line.date for line in self.lines]
         for line in self.lines:
             table.add_row(
-                rota_service.short_day(line.date),
+                dates.day_in(line.date, every_day, today=self.app.today()),
                 line.group,
                 line.lead or "(open)",
                 line.co or "(open)",
@@ -309,7 +311,8 @@ class RotaScreen(Screen[None]):
             self.refresh_data()
 
         self.app.push_screen(
-            ConfirmDialog("Publish the rota?", question, confirm="Publish"), answered
+            ConfirmDialog("Publish the rota?", question, confirm="Publish", destructive=False),
+            answered,
         )
 
     # -- changes ------------------------------------------------------------------------------

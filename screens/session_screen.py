@@ -196,10 +196,10 @@ class SessionScreen(AppAccess, Screen[None]):
                 yield Static("", id="phase-heading", classes="section-title")
                 yield PhaseTimer(id="phase-timer")
                 yield CapturedNotes(id="captured-notes", classes="private")
+                yield SharedStrategies(id="shared-strategies", classes="private")
                 yield RoundTracker(id="round-tracker", classes="private")
                 yield Static("", id="phase-prompts")
                 yield AgreementView(id="agreement-view")
-                yield SharedStrategies(id="shared-strategies", classes="private")
                 yield Static(
                     "t theme · w what helps · f follow-up\no change one · c who is facilitating",
                     id="capture-hint",
@@ -214,8 +214,10 @@ class SessionScreen(AppAccess, Screen[None]):
         attendance.members = tuple(known_members(runner.store, runner.session, self._allowed))
         self.query_one(PhaseList).phases = tuple(runner.template.phases)
         self.query_one(AgreementView).agreement = runner.group.agreement
-        for strategies in self.query(SharedStrategies):
-            strategies.heading = f"What helps with {self.words.experience_short}, shared today"
+        self.query_one(
+            "#room-strategies", SharedStrategies
+        ).heading = f"What helps with {self.words.experience_short}, shared today"
+        self.query_one("#shared-strategies", SharedStrategies).heading = "What helps, today"
         self.query_one("#room-strategies", SharedStrategies).room_safe = True
         self.query_one("#room-banner", Static).update(
             "Room view: names, notes and counts are hidden. Press r to bring them back."
@@ -235,7 +237,7 @@ class SessionScreen(AppAccess, Screen[None]):
             lines = "\n".join(f"• {row.text}" for row in waiting[:3])
             more = f"\n…and {len(waiting) - 3} more (Facilitators, u)" if len(waiting) > 3 else ""
             self.notify(
-                lines + more, title="Still to follow up from before", markup=False, timeout=20
+                lines + more, title="Still to follow up from before", markup=False, timeout=8
             )
 
     @property

@@ -22,9 +22,9 @@ class SharedStrategies(Static):
     heading: reactive[str] = reactive("What helps, shared today")
 
     def render(self) -> Text:
+        if not self.strategies:  # one line, so the round below stays in sight
+            return Text.assemble((self.heading, "bold"), ": none yet (w)")
         text = Text(self.heading, style="bold")
-        if not self.strategies:
-            text.append("\nNothing yet: press w to add one.", style="not bold")
         for strategy in self.strategies:
             line = f"\n• {strategy.title}"
             member = strategy.attributed_member_id

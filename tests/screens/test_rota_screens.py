@@ -111,7 +111,11 @@ async def test_publishing_asks_first_then_publishes_the_drafts_shown(make_app) -
         await pilot.pause()
         assert all(item.status is RotaStatus.DRAFT for item in app.store.rota())
 
-        await publish_all(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "confirm", "Enter must publish"
+        await pilot.press("enter")
+        await pilot.pause()
         assert app.screen is screen
         items = app.store.rota()
         assert items and all(item.status is RotaStatus.PUBLISHED for item in items)
