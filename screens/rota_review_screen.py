@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
+from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import Review
@@ -162,7 +163,7 @@ class RotaReviewScreen(Screen[None]):
         today = self.app.today()
         for load in review.loads:
             table.add_row(
-                load.name,
+                *plain(load.name),
                 str(load.planned_leads),
                 str(load.planned_co),
                 "—" if load.actual is None else str(load.actual),

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
+from screens.widgets.plain import literal, plain
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import RotaResult
@@ -134,11 +135,13 @@ class RotaScreen(Screen[None]):
         every_day = [line.date for line in self.lines]
         for line in self.lines:
             table.add_row(
-                dates.day_in(line.date, every_day, today=self.app.today()),
-                line.group,
-                line.lead or "(open)",
-                line.co or "(open)",
-                line.status,
+                *plain(
+                    dates.day_in(line.date, every_day, today=self.app.today()),
+                    line.group,
+                    line.lead or "(open)",
+                    line.co or "(open)",
+                    line.status,
+                ),
                 key=str(line.id),
             )
         if not self.lines:
@@ -189,7 +192,7 @@ class RotaScreen(Screen[None]):
         text.append(f"{rota_service.day_words(line.date)} · {line.group} · {line.status}", "bold")
         text.append(f"\nWhy: {line.reason or 'chosen by hand'}")
         for change in line.assignment.history[-3:]:
-            text.append(f"\n{change.on:%d %b}: {change.what}")
+            text.append(f"\n{dates.date(change.on, year=False)}: {change.what}")
         detail.update(text)
 
     @on(DataTable.RowHighlighted, "#rota-table")
@@ -242,7 +245,9 @@ class RotaScreen(Screen[None]):
             self.notify(str(error), title="No rota planned", severity="warning", timeout=8)
             return
         self._planning = True
-        self.query_one("#rota-summary", Static).update(f"Planning a rota for {prepared.label}…")
+        self.query_one("#rota-summary", Static).update(
+            literal(f"Planning a rota for {prepared.label}…")
+        )
         self._run_planner(prepared)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="rota-plan")

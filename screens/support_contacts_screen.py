@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.widgets.plain import plain
+from voicesgroup import dates
 from voicesgroup.models import SupportContact
 
 
@@ -75,10 +77,12 @@ class SupportContactsScreen(Screen[None]):
         table.clear()
         for contact in self._contacts:
             table.add_row(
-                Text(contact.name, no_wrap=True, overflow="ellipsis"),
-                Text(contact.how, no_wrap=True, overflow="ellipsis"),
-                "local" if contact.local else "national",
-                f"{contact.last_checked:%d %b %Y}" if contact.last_checked else "not yet",
+                *plain(
+                    contact.name,
+                    contact.how,
+                    "local" if contact.local else "national",
+                    dates.date(contact.last_checked) if contact.last_checked else "not yet",
+                ),
                 key=str(contact.id),
             )
         row = next((i for i, c in enumerate(self._contacts) if c.id == keep), 0)
@@ -98,7 +102,7 @@ class SupportContactsScreen(Screen[None]):
         if contact.when:
             text.append(f"\n{contact.when}")
         text.append(
-            f"\nLast checked {contact.last_checked:%d %b %Y}."
+            f"\nLast checked {dates.date(contact.last_checked)}."
             if contact.last_checked
             else "\nNot checked yet: the sheet will say so."
         )

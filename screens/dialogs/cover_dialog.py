@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from screens.widgets.plain import literal
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import CoverSuggestion
 from voicesgroup.rota.service import RotaLine, cover_suggestions, day_words
@@ -63,12 +64,13 @@ class CoverDialog(ModalScreen["CoverDialog.Choice | None"]):
         line = self.line
         with Vertical(classes="dialog", id="cover-dialog"):
             yield Static(
-                f"Can't make it: {line.group}, {day_words(line.date)}", classes="section-title"
+                literal(f"Can't make it: {line.group}, {day_words(line.date)}"),
+                classes="section-title",
             )
             with Horizontal(classes="choice-row"):
                 yield Static("Who can't", classes="row-label")
                 yield Select(
-                    [(f"{name} ({role})", str(fid)) for fid, name, role in self.people],
+                    [(literal(f"{name} ({role})"), str(fid)) for fid, name, role in self.people],
                     value=str(self.leaving_id) if self.leaving_id else Select.BLANK,
                     allow_blank=self.leaving_id is None,
                     compact=True,
@@ -103,7 +105,7 @@ class CoverDialog(ModalScreen["CoverDialog.Choice | None"]):
         try:
             self.suggestions = cover_suggestions(self.app.store, self.line.id, self.leaving_id)
         except VoicesGroupError as error:
-            heading.update(f"! {error}")
+            heading.update(literal(f"! {error}"))
             return
         if not self.suggestions:
             heading.update(

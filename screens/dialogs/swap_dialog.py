@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
+from screens.widgets.plain import literal
 from voicesgroup.rota.service import RotaLine, day_words, short_day
 
 NEAR = dt.timedelta(weeks=6)
@@ -61,13 +62,15 @@ class SwapDialog(ModalScreen["SwapDialog.Choice | None"]):
                 (other.assignment.co_id, other.co, "co"),
             ):
                 if fid is not None:
-                    label = f"{short_day(other.date)} · {other.group} · {name} ({role})"
+                    label = literal(f"{short_day(other.date)} · {other.group} · {name} ({role})")
                     self.theirs.append((label, f"{other.id}/{fid}"))
 
     def compose(self) -> ComposeResult:
         line = self.line
         with Vertical(classes="dialog", id="swap-dialog"):
-            yield Static(f"Swap: {line.group}, {day_words(line.date)}", classes="section-title")
+            yield Static(
+                literal(f"Swap: {line.group}, {day_words(line.date)}"), classes="section-title"
+            )
             with Horizontal(classes="choice-row"):
                 yield Static("Who moves", classes="row-label")
                 yield Select(

@@ -262,3 +262,28 @@ def test_every_hostile_word_the_models_accept_is_kept_as_typed(hostile) -> None:
     with Store.open(path, readonly=True) as store:
         notes = [n for n in store.all_notes() if "helped" in n.member_words]
         assert all(isinstance(n, Note) for n in notes)
+
+
+async def test_rota_cover_and_contacts_show_words_as_typed(hostile) -> None:
+    path, words = hostile
+    contact_name = "[b]Helpline[/b] [/"
+    with Store.open(path) as store:
+        contact = store.support_contacts()[0]
+        store.save_support_contact(_hostile(contact, name=contact_name))
+        contact_name = store.support_contacts()[0].name
+    app = hostile_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")  # the rota, on today's session
+        await pilot.pause()
+        await pilot.pause()
+        shown = screen_text(app)
+        assert words["group"] in shown
+        assert words["facilitator"] in shown
+        await pilot.press("c")  # can't make it: the cover dialog names the group and people
+        await pilot.pause()
+        shown = screen_text(app)
+        assert words["group"] in shown
+        await pilot.press("escape", "escape", "l", "c")
+        await pilot.pause()
+        assert contact_name in screen_text(app)
