@@ -33,6 +33,11 @@ class SettingsScreen(AppAccess, Screen[None]):
         "notes_months": "Keep notes written with members for (months)",
         "debriefs_months": "Keep facilitators' debriefs for (months)",
         "named_attendance_months": "Keep names on attendance for (months), then count only",
+        "report_smallest_count": "Reports show counts below this as 'fewer than' (3 or more)",
+        "report_preparation_minutes": "Reports add preparation minutes to volunteer hours",
+        "report_debrief_minutes": "Reports add debrief minutes to volunteer hours",
+        "shadowing_before_sign_off": "Shadowed sessions before sign-off is suggested",
+        "supervision_weeks": "Supervision is due after this many weeks",
     }
 
     def compose(self) -> ComposeResult:
@@ -110,7 +115,10 @@ class SettingsScreen(AppAccess, Screen[None]):
                 if not text.isdigit():
                     raise FieldProblem(name, "write a whole number")
                 values[name] = int(text)
-            settings = self.store.settings().model_validate(values)
+            current = self.store.settings()
+            # Only the fields on this form change: the rest (the print folder, words that
+            # are not names…) are kept as they are.
+            settings = current.model_validate({**current.model_dump(), **values})
         except ValueError as error:
             show_validation(self, error, fallback="organisation")
             return

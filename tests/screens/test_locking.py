@@ -123,6 +123,11 @@ async def test_declining_the_recovery_key_converts_nothing(tmp_path, monkeypatch
 async def test_settings_change_and_validate(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        current = app.store.settings()
+        remembered = current.model_validate(
+            {**current.model_dump(), "print_folder": "/srv/handouts"}
+        )
+        app.store.save_settings(remembered)
         await pilot.press("f2")
         await pilot.pause()
         app.screen.query_one("#idle_lock_minutes").value = "0"
@@ -131,10 +136,18 @@ async def test_settings_change_and_validate(make_app) -> None:
         message = str(app.screen.query_one("#field-idle_lock_minutes .field-message").render())
         assert "greater than or equal to 1" in message
         app.screen.query_one("#idle_lock_minutes").value = "5"
+        app.screen.query_one("#report_smallest_count").value = "2"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        message = str(app.screen.query_one("#field-report_smallest_count .field-message").render())
+        assert "greater than or equal to 3" in message
+        app.screen.query_one("#report_smallest_count").value = "6"
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
     with Store.open(app.db_path, readonly=True) as store:
-        assert store.settings().idle_lock_minutes == 5
+        settings = store.settings()
+        assert settings.idle_lock_minutes == 5 and settings.report_smallest_count == 6
+        assert settings.print_folder == "/srv/handouts", "a setting not on the form was lost"
 
 
 async def test_a_read_only_file_says_so_in_the_title_bar_and_refuses_changes(tmp_path) -> None:
