@@ -128,6 +128,8 @@ class FacilitatorFigures:
     co_facilitated: int = 0
     shadowing: int = 0
     minutes: int = 0
+    supervised: int = 0
+    """Supervision meetings they came to in the period."""
 
     @property
     def hours(self) -> float:
@@ -164,6 +166,7 @@ class Figures:
     named_returned_total: int
     prep_minutes: int
     debrief_minutes: int
+    supervision_meetings: int = 0
 
 
 def count(
@@ -266,6 +269,12 @@ def count(
         counts.named_came = len(visits[gid])
         counts.named_returned = sum(1 for n in visits[gid].values() if n >= 2)
 
+    meetings = [doc for doc in store.documents("supervision") if first <= doc.get("on", "") <= last]
+    for meeting in meetings:
+        for person_id in dict.fromkeys(meeting.get("facilitator_ids", ())):
+            if group_id is None or person_id in facil:
+                facil[person_id]["supervised"] += 1
+
     everyone: Counter[str] = Counter()
     for per_group in visits.values():
         everyone.update(per_group)
@@ -278,6 +287,7 @@ def count(
             co_facilitated=tally["co_facilitated"],
             shadowing=tally["shadowing"],
             minutes=tally["minutes"],
+            supervised=tally["supervised"],
         )
         for pid, tally in facil.items()
     ]
@@ -293,6 +303,7 @@ def count(
         named_returned_total=sum(1 for n in everyone.values() if n >= 2),
         prep_minutes=prep_minutes,
         debrief_minutes=debrief_minutes,
+        supervision_meetings=len(meetings),
     )
 
 
@@ -630,6 +641,8 @@ class PeriodReport:
     facilitators: list[FacilitatorFigures]
     strategies_by_kind: dict[str, list[Ranked]]
     strategies_not_shown: Cell
+    supervision_meetings: int = 0
+    """Supervision meetings held in the period (a count of meetings, not of people)."""
 
     @property
     def volunteer_hours(self) -> float:
@@ -752,6 +765,7 @@ def publish(figures: Figures, threshold: int = DEFAULT_THRESHOLD) -> PeriodRepor
             kind: ranked(counter) for kind, counter in sorted(figures.strategies_by_kind.items())
         },
         strategies_not_shown=suppress_value(figures.strategies_not_shown, threshold),
+        supervision_meetings=figures.supervision_meetings,
     )
 
 
@@ -846,9 +860,11 @@ def tidy_rows(report: Report) -> list[dict[str, str]]:
                 ("sessions_co_facilitated", person.co_facilitated),
                 ("sessions_shadowing", person.shadowing),
                 ("volunteer_hours", person.hours),
+                ("supervision_meetings_attended", person.supervised),
             ):
                 add(ALL_GROUPS, "all", measure, value, person.name)
         add(ALL_GROUPS, "all", "volunteer_hours", part.volunteer_hours, "all facilitators")
+        add(ALL_GROUPS, "all", "supervision_meetings", part.supervision_meetings)
         for kind, items in part.strategies_by_kind.items():
             for item in items:
                 add(f"{kind} groups", "all time", "strategy_marked_helped", item.times, item.text)

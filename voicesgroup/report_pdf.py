@@ -221,12 +221,19 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         para(
             f"Volunteer hours are each session's length plus {report.prep_minutes} minutes of "
             f"preparation and {report.debrief_minutes} minutes of debrief, for each "
-            "facilitator. Supervision is not recorded here.",
+            f"facilitator. Supervision meetings held: {current.supervision_meetings}.",
             "muted",
         )
     )
     rows = [
-        [f.name, str(f.led), str(f.co_facilitated), str(f.shadowing), f"{f.hours:,.1f}"]
+        [
+            f.name,
+            str(f.led),
+            str(f.co_facilitated),
+            str(f.shadowing),
+            str(f.supervised),
+            f"{f.hours:,.1f}",
+        ]
         for f in current.facilitators
     ]
     rows.append(
@@ -235,14 +242,15 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             str(sum(f.led for f in current.facilitators)),
             str(sum(f.co_facilitated for f in current.facilitators)),
             str(sum(f.shadowing for f in current.facilitators)),
+            str(current.supervision_meetings),
             f"{current.volunteer_hours:,.1f}",
         ]
     )
     story.append(
         table(
-            ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Hours"],
+            ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Supervision", "Hours"],
             rows,
-            [0.3, 0.12, 0.22, 0.2, 0.16],
+            [0.24, 0.09, 0.2, 0.16, 0.18, 0.13],
         )
     )
     story.append(para("What helped", "heading"))

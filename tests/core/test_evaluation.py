@@ -3,7 +3,9 @@ stored documents or from what the test itself put in, never with the report's ow
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import random
 from collections import Counter, defaultdict
@@ -448,3 +450,29 @@ def test_months_without_a_rota_are_planned_from_the_meeting_pattern(store: Store
     planned = evaluation.count(store, period, today=TODAY).groups[0].monthly["planned"]
     # February: the four Tuesdays; March: the one date on the rota
     assert planned == {"2026-02": 4, "2026-03": 1}
+
+
+def test_supervision_held_is_counted_from_the_meetings_kept(store: Store) -> None:
+    from voicesgroup import facilitator_path
+
+    group = add_group(store)
+    rosa, tom, ivy = (Facilitator(display_name=name) for name in ("Rosa", "Tom", "Ivy"))
+    for person in (rosa, tom, ivy):
+        store.save_facilitator(person)
+    store.save_session(
+        ended(group, dt.date(2026, 4, 7), anonymous_count=6, facilitator_ids=[rosa.id, tom.id])
+    )
+    for day, people in (
+        (dt.date(2026, 3, 31), [rosa]),  # before the period
+        (dt.date(2026, 4, 2), [rosa, tom]),
+        (dt.date(2026, 4, 20), [rosa, ivy]),
+        (dt.date(2026, 5, 1), [tom]),  # after it
+    ):
+        facilitator_path.add_supervision(store, day, people, "Kay", ["pacing the rounds"])
+    made = evaluation.report(store, Period(dt.date(2026, 4, 1), dt.date(2026, 4, 30)), today=TODAY)
+    assert made.current.supervision_meetings == 2
+    supervised = {f.name: f.supervised for f in made.current.facilitators}
+    assert supervised == {"Rosa": 2, "Tom": 1, "Ivy": 1}
+    rows = list(csv.DictReader(io.StringIO(evaluation.csv_text(made))))
+    total = [r for r in rows if r["measure"] == "supervision_meetings"]
+    assert [r["value"] for r in total] == ["2"]
