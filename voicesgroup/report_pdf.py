@@ -250,7 +250,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         table(
             ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Supervision", "Hours"],
             rows,
-            [0.24, 0.09, 0.2, 0.16, 0.18, 0.13],
+            [0.21, 0.08, 0.2, 0.18, 0.19, 0.14],
         )
     )
     story.append(para("What helped", "heading"))
