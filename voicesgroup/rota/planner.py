@@ -681,6 +681,17 @@ class _Planner:
         if not self._settled():
             self.exact()
 
+    def _choices(self, s: int) -> list[tuple[int, ...]]:
+        """Every pair the hard rules allow on session `s`, then everyone who may take it alone."""
+        rule = self.s_rule[s]
+        ok = self.pair_ok[rule]
+        people = self.avail[s]
+        found: list[tuple[int, ...]] = [
+            (a, b) for k, a in enumerate(people) for b in people[k + 1 :] if ok[a][b]
+        ]
+        found += [(a,) for a in people if self.alone_ok[rule][a]]
+        return found
+
     def exact(self) -> bool:
         """Branch and bound over every session's choices (each allowed pair, one person
         alone, nobody), for a rota better than this one: more places filled, else a smaller
@@ -693,14 +704,7 @@ class _Planner:
         order = sorted(range(size), key=lambda s: (self.s_day[s], len(self.avail[s]), s))
         options: list[list[tuple[int, ...]]] = []
         for s in order:
-            rule = self.s_rule[s]
-            ok = self.pair_ok[rule]
-            people = self.avail[s]
-            found: list[tuple[int, ...]] = [
-                (a, b) for k, a in enumerate(people) for b in people[k + 1 :] if ok[a][b]
-            ]
-            found += [(a,) for a in people if self.alone_ok[rule][a]]
-            options.append(found)
+            options.append(self._choices(s))
         days = [self.s_day[s] for s in order]
         # rest[k]: most places sessions k... could add (each day exactly, limits aside).
         rest = [0] * (size + 1)
@@ -827,13 +831,7 @@ class _Planner:
                     base[i] -= 1
         options: list[list[tuple[int, ...]]] = []
         for s in window:
-            rule = self.s_rule[s]
-            ok = self.pair_ok[rule]
-            people = self.avail[s]
-            found: list[tuple[int, ...]] = [
-                (a, b) for k, a in enumerate(people) for b in people[k + 1 :] if ok[a][b]
-            ]
-            found += [(a,) for a in people if self.alone_ok[rule][a]]
+            found = self._choices(s)
             found.sort(key=lambda o: (-len(o), sum(base[i] for i in o), o))
             found.append(())
             options.append(found)
