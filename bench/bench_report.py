@@ -96,11 +96,11 @@ def whole_process(db: Path, runs: int, env: dict[str, str], folder: Path) -> dic
     program = str(Path(sys.executable).with_name("voicesgroup"))
     report = [
         program, "--db", str(db), "report", "--from", PERIOD[0].isoformat(),
-        "--to", PERIOD[1].isoformat(), "--out", str(folder / "report.pdf"),
+        "--to", PERIOD[1].isoformat(), "--out", str(folder / "report.pdf"), "--force",
     ]  # fmt: skip
     agreement = [
         program, "--db", str(db), "print", "agreement", "--group", "Tuesday Voices",
-        "--out", str(folder / "agreement.pdf"),
+        "--out", str(folder / "agreement.pdf"), "--force",
     ]  # fmt: skip
     for _ in range(2):  # warm the disk and bytecode caches
         _time(agreement, env)

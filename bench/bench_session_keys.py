@@ -89,6 +89,8 @@ def prepare(path: Path) -> str:
                     method=ConsentMethod.WRITTEN,
                     wording_version="1",
                     recorded_by="Bench",
+                    # Said before the session's day: named attendance needs consent then.
+                    on=dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC) - dt.timedelta(days=7),
                 )
             )
         facilitators = store.facilitators()
