@@ -161,16 +161,72 @@ def supervision_overdue(last: dt.date | None, today: dt.date, weeks: int) -> boo
     return last is None or (today - last).days > weeks * 7
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where one facilitator stands on the path today, counted from the stored documents."""
+
+    path: Document
+    stage: PathStage
+    shadowed: Shadowed
+    kinds: tuple[Variant, ...]
+    missing: tuple[str, ...]
+    """What is still missing before sign-off is suggested (only while shadowing)."""
+    last_supervision: dt.date | None
+    supervision_due: bool
+
+    @property
+    def sign_off_due(self) -> bool:
+        return self.stage is PathStage.SHADOWING and not self.missing
+
+
+@dataclass(frozen=True)
+class PathFacts:
+    """What the path's rules are counted from, read once: paths, groups, sessions, settings
+    and supervision. `standing` applies the rules of this module to one facilitator."""
+
+    paths: Mapping[str, Document]
+    groups: list[Document]
+    sessions: list[Document]
+    suggested: int
+    weeks: int
+    latest: Mapping[str, dt.date]
+
+    @classmethod
+    def read(cls, store: Store) -> PathFacts:
+        return cls(
+            paths={doc["facilitator_id"]: doc for doc in store.documents("facilitator_paths")},
+            groups=list(store.documents("groups")),
+            sessions=list(store.documents("sessions")),
+            suggested=setting(store, "shadowing_before_sign_off", SHADOWING_BEFORE_SIGN_OFF),
+            weeks=setting(store, "supervision_weeks", SUPERVISION_WEEKS),
+            latest=last_supervision(store),
+        )
+
+    def standing(self, person: Document, today: dt.date) -> Standing:
+        """Where `person` (a stored facilitator document) stands today."""
+        key = str(person["id"])
+        path = effective_path(person, self.paths.get(key))
+        stage = stage_of(path)
+        variant_of_group = {group["id"]: Variant(group["variant"]) for group in self.groups}
+        shadowed = shadowed_by(key, path, self.sessions, variant_of_group)
+        kinds = tuple(kinds_to_lead(path, kinds_run(self.groups)))
+        missing = (
+            tuple(missing_for_sign_off(shadowed, kinds, self.suggested))
+            if stage is PathStage.SHADOWING
+            else ()
+        )
+        last = self.latest.get(key)
+        due = (
+            bool(person.get("active", True))
+            and stage in (PathStage.SHADOWING, PathStage.SIGNED_OFF)
+            and supervision_overdue(last, today, self.weeks)
+        )
+        return Standing(path, stage, shadowed, kinds, missing, last, due)
+
+
 def due_items(store: Store, today: dt.date) -> list[str]:
     """Lines for Home's Due box: sign-offs due, supervision due, follow-ups still open."""
-    paths = {path["facilitator_id"]: path for path in store.documents("facilitator_paths")}
-    groups = list(store.documents("groups"))
-    variant_of_group = {group["id"]: Variant(group["variant"]) for group in groups}
-    running = kinds_run(groups)
-    sessions = list(store.documents("sessions"))
-    suggested = setting(store, "shadowing_before_sign_off", SHADOWING_BEFORE_SIGN_OFF)
-    weeks = setting(store, "supervision_weeks", SUPERVISION_WEEKS)
-    latest = last_supervision(store)
+    facts = PathFacts.read(store)
     sign_off: list[str] = []
     supervision: list[str] = []
     people = sorted(
@@ -178,21 +234,16 @@ def due_items(store: Store, today: dt.date) -> list[str]:
         key=lambda person: person["display_name"].casefold(),
     )
     for person in people:
-        path = effective_path(person, paths.get(person["id"]))
-        stage = stage_of(path)
-        if stage is PathStage.SHADOWING:
-            shadowed = shadowed_by(person["id"], path, sessions, variant_of_group)
-            if not missing_for_sign_off(shadowed, kinds_to_lead(path, running), suggested):
-                sign_off.append(person["display_name"])
-        if stage in (PathStage.SHADOWING, PathStage.SIGNED_OFF) and supervision_overdue(
-            latest.get(person["id"]), today, weeks
-        ):
+        standing = facts.standing(person, today)
+        if standing.sign_off_due:
+            sign_off.append(person["display_name"])
+        if standing.supervision_due:
             supervision.append(person["display_name"])
     items = [f"{name}: sign-off to lead is due (f, then p)" for name in sign_off]
     if supervision:
         items.append(f"Supervision due for {_names(supervision)} (f, then s)")
     open_by_group = Counter(item.group_id for item in follow_ups(store) if item.done_on is None)
-    names = {group["id"]: group["name"] for group in groups}
+    names = {group["id"]: group["name"] for group in facts.groups}
     for group_id, count in sorted(open_by_group.items(), key=lambda kv: names.get(kv[0], "")):
         if group_id in names:
             items.append(f"{names[group_id]}: {count} follow-up(s) still open (f, then u)")

@@ -26,20 +26,11 @@ from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.facilitator_counts import (
     LEGACY_SHADOWING_FROM,
-    SHADOWING_BEFORE_SIGN_OFF,
-    SUPERVISION_WEEKS,
     FollowUpRow,
+    PathFacts,
     Shadowed,
-    effective_path,
     follow_ups,
     kinds_run,
-    kinds_to_lead,
-    last_supervision,
-    missing_for_sign_off,
-    setting,
-    shadowed_by,
-    stage_of,
-    supervision_overdue,
 )
 from voicesgroup.kinds import PathStage, TrainingStatus, Variant
 from voicesgroup.models import (
@@ -241,14 +232,7 @@ def path_view(store: Store, facilitator: Facilitator, today: dt.date) -> PathVie
 
 def _views(store: Store, people: list[Facilitator], today: dt.date) -> list[PathView]:
     records = {record.facilitator_id: record for record in store.records(FacilitatorPath)}
-    raw_paths = {doc["facilitator_id"]: doc for doc in store.documents("facilitator_paths")}
-    groups = list(store.documents("groups"))
-    variant_of_group = {group["id"]: Variant(group["variant"]) for group in groups}
-    running = kinds_run(groups)
-    sessions = list(store.documents("sessions"))
-    suggested = setting(store, "shadowing_before_sign_off", SHADOWING_BEFORE_SIGN_OFF)
-    weeks = setting(store, "supervision_weeks", SUPERVISION_WEEKS)
-    latest = last_supervision(store)
+    facts = PathFacts.read(store)
     names = {str(person.id): person.display_name for person in store.facilitators()}
     owners: dict[str, int] = {}
     for row in follow_ups(store):
@@ -259,38 +243,30 @@ def _views(store: Store, people: list[Facilitator], today: dt.date) -> list[Path
     for person in people:
         key = str(person.id)
         record = records.get(person.id)
-        raw = effective_path(person.model_dump(mode="json"), raw_paths.get(key))
-        stage = stage_of(raw)
-        shadowed = shadowed_by(key, raw, sessions, variant_of_group)
-        kinds = tuple(kinds_to_lead(raw, running))
+        standing = facts.standing(person.model_dump(mode="json"), today)
         attended = {item.key: item.on for item in (record.modules if record else [])}
         beside = tuple(
             sorted(
                 (
                     (names.get(other, "someone no longer listed"), n)
-                    for other, n in shadowed.by_lead.items()
+                    for other, n in standing.shadowed.by_lead.items()
                 ),
                 key=lambda pair: (-pair[1], pair[0]),
             )
         )
-        last = latest.get(key)
         views.append(
             PathView(
                 facilitator=person,
                 record=record,
-                stage=stage,
+                stage=standing.stage,
                 modules=tuple((module, attended.get(module.key)) for module in modules),
-                shadowed=shadowed,
+                shadowed=standing.shadowed,
                 shadowed_beside=beside,
-                kinds=kinds,
-                suggested=suggested,
-                missing=tuple(missing_for_sign_off(shadowed, kinds, suggested))
-                if stage is PathStage.SHADOWING
-                else (),
-                last_supervision=last,
-                supervision_due=person.active
-                and stage in (PathStage.SHADOWING, PathStage.SIGNED_OFF)
-                and supervision_overdue(last, today, weeks),
+                kinds=standing.kinds,
+                suggested=facts.suggested,
+                missing=standing.missing,
+                last_supervision=standing.last_supervision,
+                supervision_due=standing.supervision_due,
                 open_follow_ups=owners.get(key, 0),
                 breaks=tuple(span for span in person.dates_off if span.end >= today),
             )
