@@ -1,14 +1,16 @@
 """Members' names found in free text: themes, follow-ups and notes warn with the same words.
 
-Every screen that warns about a name asks here; this is the one place that calls the name
-finder, so a better finder is switched in by changing one line.
+Every screen that warns about a name asks here, and this asks the one name finder,
+`voicesgroup.names.find_member_names` (accents, look-alike letters, invisible characters;
+an everyday word such as "may" counts too, as a question).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from voicesgroup.session_runner import names_mentioned as _find_names
+from voicesgroup.names import find_member_names
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -16,7 +18,12 @@ if TYPE_CHECKING:
     from voicesgroup.store import Store
 
 
+def names_mentioned(text: str, names: Iterable[str]) -> list[str]:
+    """Which of `names` appear in `text`, each once, in order."""
+    return list(dict.fromkeys(match.name for match in find_member_names(text, names)))
+
+
 def member_names_in(store: Store, text: str, *, besides: UUID | None = None) -> list[str]:
     """Names of stored members that `text` mentions (leaving out the member `besides`)."""
     names = [member.display_name for member in store.members() if member.id != besides]
-    return _find_names(text, names)
+    return names_mentioned(text, names)

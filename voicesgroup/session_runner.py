@@ -19,6 +19,7 @@ from uuid import UUID
 from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
 from voicesgroup.kinds import WEEKDAYS
+from voicesgroup.mentions import member_names_in
 from voicesgroup.models import (
     ConsentEvent,
     ConsentScope,
@@ -140,15 +141,6 @@ def known_members(
         if earlier.date >= since:
             seen.update(earlier.named_member_ids)
     return [member for member in allowed if member.id in seen]
-
-
-def names_mentioned(text: str, names: Iterable[str]) -> list[str]:
-    """Which of `names` appear in `text` (each once, in order), found by the one name
-    finder, `voicesgroup.names.find_member_names`: it sees through accents, look-alike
-    letters and invisible characters; an everyday word ("may") counts too, as a question."""
-    from voicesgroup.names import find_member_names
-
-    return list(dict.fromkeys(match.name for match in find_member_names(text, names)))
 
 
 @dataclass(frozen=True)
@@ -422,8 +414,6 @@ class SessionRunner:
 
     def names_in(self, text: str) -> list[str]:
         """Members' names found in `text`, to keep names out of group-level notes."""
-        from voicesgroup.mentions import member_names_in
-
         return member_names_in(self.store, text)
 
     def add_theme(self, text: str) -> Session:

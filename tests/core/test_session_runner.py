@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from voicesgroup.errors import ConsentMissing
+from voicesgroup.mentions import names_mentioned
 from voicesgroup.models import (
     ConsentAction,
     ConsentEvent,
@@ -29,7 +30,6 @@ from voicesgroup.session_runner import (
     history_rows,
     known_members,
     members_by_name_allowed,
-    names_mentioned,
     phase_clock,
     planned_facilitators,
     present_people,
