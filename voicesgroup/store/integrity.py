@@ -82,7 +82,10 @@ def problems(store: Store) -> list[str]:
         for member_id in session.named_member_ids:
             needs(member_id, ConsentScope.ATTENDANCE_BY_NAME, where)
             if member_id in members and not consent.has_consent_on(
-                events, member_id, ConsentScope.ATTENDANCE_BY_NAME, session.date
+                store.consent_events(member_id),
+                member_id,
+                ConsentScope.ATTENDANCE_BY_NAME,
+                session.date,
             ):
                 found.append(f"{where} names a member who had not yet agreed on that date")
         for person in session.facilitator_ids:
