@@ -697,12 +697,5 @@ def find(store: Store, name_or_id: str) -> Facilitator:
 
 
 def parse_day(text: str, what: str = "date") -> dt.date:
-    """A day written as YYYY-MM-DD; one clear sentence for anything else."""
-    cleaned = text.strip()
-    try:
-        return dt.date.fromisoformat(cleaned)
-    except ValueError:
-        raise PathError(
-            f"{cleaned[:40]!r} is not a {what} this app can read: write it as YYYY-MM-DD, "
-            "for example 2026-12-01."
-        ) from None
+    """A day written as YYYY-MM-DD; one clear sentence (a `PathError`) for anything else."""
+    return dates.read_day(text, what, error=PathError)
