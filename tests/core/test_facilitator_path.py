@@ -16,6 +16,7 @@ from voicesgroup.home import due_items as home_due_items
 from voicesgroup.models import (
     Debrief,
     Facilitator,
+    FollowUpState,
     Group,
     MeetingPattern,
     Member,
@@ -359,6 +360,57 @@ def test_follow_ups_from_the_session_and_debrief_have_owners_until_done(store: S
     fp.mark_done(store, rows[1], TODAY)
     assert not any("follow-up" in item for item in due_items(store, TODAY))
     assert first.id  # the words stay in the session
+
+
+def test_an_owner_stays_with_their_follow_up_when_another_is_taken_back(store: Store) -> None:
+    from voicesgroup.session_runner import SessionRunner
+
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    voices = group(store, "Voices")
+    session = run(
+        store,
+        voices,
+        BEGAN,
+        rosa,
+        ended=False,
+        follow_ups=["Book the room", "Ask about the lift", "Order diaries"],
+    )
+    runner = SessionRunner(store, session)
+    rows = {row.text: row for row in fp.follow_up_list(store)}
+    fp.set_owner(store, rows["Ask about the lift"], rosa)
+    fp.set_owner(store, rows["Order diaries"], tomasz)
+    fp.mark_done(store, rows["Order diaries"], TODAY)
+
+    def owners() -> dict[str, tuple[str | None, dt.date | None]]:
+        return {row.text: (row.owner_id, row.done_on) for row in fp.follow_up_list(store)}
+
+    runner.change_follow_up(0, None)  # "Book the room" taken back
+    assert owners() == {
+        "Ask about the lift": (str(rosa.id), None),
+        "Order diaries": (str(tomasz.id), TODAY),
+    }
+    runner.change_follow_up(0, "Ask the council about the lift")  # reworded: still Rosa's
+    assert owners()["Ask the council about the lift"] == (str(rosa.id), None)
+    runner.change_follow_up(0, None)  # Rosa's taken back: hers goes with it
+    assert owners() == {"Order diaries": (str(tomasz.id), TODAY)}
+    assert len(store.records(FollowUpState, session_id=session.id)) == 1
+    runner.add_follow_up("Find a new venue")
+    assert owners()["Find a new venue"] == (None, None), "a new one starts with nobody"
+
+
+def test_debrief_owners_follow_their_lines_when_the_debrief_is_rewritten(store: Store) -> None:
+    from voicesgroup.session_runner import SessionRunner
+
+    rosa = person(store, "Rosa")
+    voices = group(store, "Voices")
+    session = run(store, voices, BEGAN, rosa)
+    runner = SessionRunner(store, session)
+    runner.write_debrief({"follow_up": "Order diaries\n- Check the lift"})
+    rows = {row.text: row for row in fp.follow_up_list(store)}
+    fp.set_owner(store, rows["Check the lift"], rosa)
+    runner.write_debrief({"follow_up": "Check the lift\nPhone the venue"})
+    owners = {row.text: row.owner_id for row in fp.follow_up_list(store)}
+    assert owners == {"Check the lift": str(rosa.id), "Phone the venue": None}
 
 
 def test_a_break_is_dates_off_with_no_reason(store: Store) -> None:

@@ -695,12 +695,20 @@ class Store:
         """Stored records of one kind, optionally those whose fields equal the given values."""
         return self._where(model, **equals) if equals else self._all(model)
 
+    _PLAIN_RECORDS = (models.FacilitatorPath, models.SupervisionMeeting, models.FollowUpState)
+    """Records no consent rule applies to: `save_record` and `delete_record` take them."""
+
     def save_record(self, record: Record) -> None:
         """Save a record that no consent rule applies to (paths, supervision, follow-ups)."""
-        kinds = (models.FacilitatorPath, models.SupervisionMeeting, models.FollowUpState)
-        if not isinstance(record, kinds):
+        if not isinstance(record, self._PLAIN_RECORDS):
             raise TypeError(f"{type(record).__name__} is saved through its own method")
         self._put(record)
+
+    def delete_record(self, record: Record) -> None:
+        """Delete a record that no consent rule applies to (paths, supervision, follow-ups)."""
+        if not isinstance(record, self._PLAIN_RECORDS):
+            raise TypeError(f"{type(record).__name__} is deleted through its own method")
+        self._delete(type(record), [record.id])
 
     # -- the audit log ---------------------------------------------------------------------
 
