@@ -469,3 +469,33 @@ def test_hostile_names_of_who_signs_or_holds_are_refused_cleanly(store: Store) -
         fp.add_supervision(store, TODAY, [rosa], "J" * 61, [])
     assert fp.supervision_meetings(store) == []
     assert store.facilitator(sol.id).training is T
+
+
+def test_check_names_path_supervision_rota_and_follow_up_records_that_point_nowhere(
+    store: Store,
+) -> None:
+    from uuid import uuid4
+
+    from voicesgroup.models import FacilitatorPath, RotaAssignment, SupervisionMeeting
+
+    rosa = person(store, "Rosa")
+    voices = group(store, "Voices")
+    session = run(store, voices, BEGAN, rosa, follow_ups=["Book the room"])
+    fp.set_owner(store, fp.follow_up_list(store)[0], rosa)
+    fp.begin(store, rosa, PathStage.SHADOWING, BEGAN, by="Rosa", reason="a test")
+    store.save_record(SupervisionMeeting(on=BEGAN, facilitator_ids=[rosa.id], held_by="Kim"))
+    store.save_rota([RotaAssignment(group_id=voices.id, date=BEGAN, lead_id=rosa.id)])
+    assert store.problems() == []
+    nobody = uuid4()
+    store.save_record(FollowUpState(session_id=nobody, key="s0"))
+    store.save_record(FollowUpState(session_id=session.id, key="s1", owner_id=nobody))
+    store.save_record(SupervisionMeeting(on=BEGAN, facilitator_ids=[nobody], held_by="Kim"))
+    store.save_rota([RotaAssignment(group_id=nobody, date=BEGAN, co_id=nobody)])
+    store.save_record(FacilitatorPath(facilitator_id=nobody))
+    problems = store.problems()
+    assert "a follow-up's owner belongs to a session that is not stored" in problems
+    assert "a follow-up is owned by a facilitator who is not stored" in problems
+    assert f"supervision of {BEGAN} lists a facilitator who is not stored" in problems
+    assert f"rota session of {BEGAN} belongs to a group that is not stored" in problems
+    assert f"rota session of {BEGAN} lists a facilitator who is not stored" in problems
+    assert "a facilitator's path belongs to a facilitator who is not stored" in problems

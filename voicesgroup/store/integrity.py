@@ -107,7 +107,34 @@ def problems(store: Store) -> list[str]:
     for event in events:
         if event.member_id not in members:
             found.append("a consent record refers to a member who is not stored")
+    found += _reference_problems(store, groups, facilitators)
     found += [f"audit log: {problem}" for problem in audit.chain_problems(store.audit_log())]
+    return found
+
+
+def _reference_problems(store: Store, groups: set[UUID], facilitators: set[UUID]) -> list[str]:
+    """The rota, the facilitators' path, supervision and follow-ups name only stored records."""
+    from voicesgroup import models
+
+    found = []
+    for item in store._all(models.RotaAssignment):
+        where = f"rota session of {item.date}"
+        if item.group_id not in groups:
+            found.append(f"{where} belongs to a group that is not stored")
+        if any(p is not None and p not in facilitators for p in (item.lead_id, item.co_id)):
+            found.append(f"{where} lists a facilitator who is not stored")
+    for path in store._all(models.FacilitatorPath):
+        if path.facilitator_id not in facilitators:
+            found.append("a facilitator's path belongs to a facilitator who is not stored")
+    for meeting in store._all(models.SupervisionMeeting):
+        if any(person not in facilitators for person in meeting.facilitator_ids):
+            found.append(f"supervision of {meeting.on} lists a facilitator who is not stored")
+    sessions = {session.id for session in store._all(models.Session)}
+    for state in store._all(models.FollowUpState):
+        if state.session_id not in sessions:
+            found.append("a follow-up's owner belongs to a session that is not stored")
+        elif state.owner_id is not None and state.owner_id not in facilitators:
+            found.append("a follow-up is owned by a facilitator who is not stored")
     return found
 
 
