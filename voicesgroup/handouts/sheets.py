@@ -589,8 +589,7 @@ KEPT_ASIDE = " (you asked us to stop: kept aside, not used)"
 
 _YOUR_SCOPE = {  # what it is about, what you said yes to, what you asked us to stop
     "attendance_by_name": (
-        "your name on the attendance list",
-        "your name on the attendance list",
+        *["your name on the attendance list"] * 2,
         "putting your name on the attendance list",
     ),
     "personal_notes": ("notes written with you", "notes written with you", "writing notes"),
@@ -600,8 +599,7 @@ _YOUR_SCOPE = {  # what it is about, what you said yes to, what you asked us to 
         "keeping your contact details",
     ),
     "strategy_attribution": (
-        "your name beside ideas you share",
-        "your name beside ideas you share",
+        *["your name beside ideas you share"] * 2,
         "putting your name beside ideas you share",
     ),
 }
