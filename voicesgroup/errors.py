@@ -1,6 +1,12 @@
 """Exceptions a person may see; `str(error)` is one clear sentence, fit for a message."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from voicesgroup.models import SupportContact
+    from voicesgroup.names import NameMatch
 
 
 class VoicesGroupError(Exception):
@@ -57,7 +63,17 @@ class SaveFailed(StoreError):
 
 
 class NameInHandout(VoicesGroupError):
-    """A printout would carry a member's name; nothing was written."""
+    """A printout would carry a member's name; nothing was written.
+
+    When one name was found, `kind` names the printout, `name` the member and `context` the
+    words around it.
+    """
+
+    def __init__(self, message: str, *, kind: str = "", name: str = "", context: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.name = name
+        self.context = context
 
 
 class PassphraseNeeded(StoreError):
@@ -75,7 +91,7 @@ class NameToConfirm(VoicesGroupError):
     Nothing was written.
     """
 
-    def __init__(self, message: str, matches: list) -> None:
+    def __init__(self, message: str, matches: list[tuple[str, NameMatch]]) -> None:
         super().__init__(message)
         self.matches = matches
 
@@ -83,7 +99,7 @@ class NameToConfirm(VoicesGroupError):
 class UncheckedContacts(VoicesGroupError):
     """Support contacts on a sheet have not been checked; `contacts` holds them."""
 
-    def __init__(self, message: str, contacts: list) -> None:
+    def __init__(self, message: str, contacts: list[SupportContact]) -> None:
         super().__init__(message)
         self.contacts = contacts
 

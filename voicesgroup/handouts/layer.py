@@ -11,11 +11,11 @@ module level, so `import voicesgroup.handouts` stays cheap.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from voicesgroup.errors import NameInHandout, NameToConfirm, VoicesGroupError
 from voicesgroup.handouts.names import find_discreet_word
@@ -62,8 +62,9 @@ def em(text: str) -> Run:
 
 Cell = str | Run | Sequence[str | Run]
 
-# Blocks are small tuples the renderer turns into flowables: (kind, payload...).
-Block = tuple
+# Blocks are small tuples the renderer turns into flowables: (kind, payload...). The payload
+# depends on the kind (see the methods of `Handout` that add each), so it is typed loosely here.
+Block = tuple[Any, ...]
 
 
 @dataclass
@@ -127,7 +128,9 @@ class Handout:
             raise ValueError(f"unknown paragraph style {style!r}")
         self._add(("para", tuple(_run(r) for r in runs), style))
 
-    def bullets(self, items: Iterable[str | Sequence[str | Run]], *, numbered: bool = False):
+    def bullets(
+        self, items: Iterable[str | Sequence[str | Run]], *, numbered: bool = False
+    ) -> None:
         self._add(("bullets", tuple(_runs(item) for item in items), numbered))
 
     def table(
@@ -229,13 +232,14 @@ class Handout:
         certain = [(text, match) for text, match in matches if match.certain]
         if certain:
             _, hit = certain[0]
-            error = NameInHandout(
+            raise NameInHandout(
                 f"The {self.kind} was not made: it contains the name of a member, "
                 f"“{hit.name}” (in “{hit.context}”). A handout never carries another "
-                "member's name; change the wording and try again. Nothing was saved."
+                "member's name; change the wording and try again. Nothing was saved.",
+                kind=self.kind,
+                name=hit.name,
+                context=hit.context,
             )
-            error.kind, error.name, error.context = self.kind, hit.name, hit.context
-            raise error
         if matches:
             words = ", ".join(dict.fromkeys(f"“{m.found}” (in “{m.context}”)" for _, m in matches))
             raise NameToConfirm(
@@ -386,7 +390,7 @@ def _text_lines(blocks: Iterable[Block]) -> list[str]:
     return lines
 
 
-def _html_runs(runs: Iterable[Run], escape) -> str:
+def _html_runs(runs: Iterable[Run], escape: Callable[[str], str]) -> str:
     out = []
     for run in runs:
         piece = escape(run.text).replace("\n", "<br>")
@@ -394,7 +398,7 @@ def _html_runs(runs: Iterable[Run], escape) -> str:
     return "".join(out)
 
 
-def _html_blocks(blocks: Iterable[Block], escape) -> list[str]:
+def _html_blocks(blocks: Iterable[Block], escape: Callable[[str], str]) -> list[str]:
     out: list[str] = []
     for block in blocks:
         kind = block[0]
