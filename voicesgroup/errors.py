@@ -106,7 +106,11 @@ class UncheckedContacts(VoicesGroupError):
 
 class OutputRefused(VoicesGroupError):
     """An output path that must not be written (the data file, its lock or backups), or an
-    existing file that was not to be replaced; nothing was written."""
+    existing file that was not to be replaced (`exists`: the UI may ask); nothing was written."""
+
+    def __init__(self, message: str, *, exists: bool = False) -> None:
+        super().__init__(message)
+        self.exists = exists
 
 
 class NothingToPrint(VoicesGroupError):

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from voicesgroup.errors import NameInHandout, NameToConfirm, VoicesGroupError
 from voicesgroup.handouts.names import find_discreet_word
-from voicesgroup.names import NameMatch, find_member_names
+from voicesgroup.names import Named, NameMatch, find_member_names
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[str, ...] = ("a4", "letter")
@@ -72,9 +72,10 @@ class Handout:
     """One printout being put together. Add blocks, then call `to_pdf()`.
 
     `kind` names the handout in messages ("coping strategies sheet"). `forbidden_names` are
-    members' display names that must not appear anywhere; `allowed_name` is the one member
-    whose own record this is. `discreet_phrases` (with `discreet=True`) are phrases, such as
-    the group's name, that must not appear either, next to `names.DISCREET_STEMS`.
+    the members (or their display names) whose names must not appear anywhere;
+    `allowed_name` is the one member whose own record this is. `discreet_phrases` (with
+    `discreet=True`) are phrases, such as the group's name, that must not appear either, next
+    to `names.DISCREET_STEMS`.
     `organisation` (from Settings) is printed in the footer, with `footer_note` (when the
     support contacts were last checked) beside it. `allow` holds phrases that are never a
     member's mention (venue, organisation, facilitators in a rota); `confirmed` holds the
@@ -90,7 +91,7 @@ class Handout:
     large_print: bool = False
     lang: str = DEFAULT_LANG
     subject: str = ""
-    forbidden_names: Iterable[str] = ()
+    forbidden_names: Iterable[Named | str] = ()
     allowed_name: str | None = None
     discreet: bool = False
     discreet_phrases: Iterable[str] = ()
