@@ -194,7 +194,7 @@ def styles(s: Sizes, font_key: str = "vera") -> dict[str, ParagraphStyle]:
 def _printable_char(ch: str, font_key: str) -> str:
     """`ch`, or its unaccented letter if the font has no glyph for it (ś becomes s)."""
     fonts = font_set(font_key)
-    assert fonts is not None  # `styles` and `fonts_for` registered it before any text
+    assert fonts is not None  # a key comes from `fonts_for`, which found that font
     covered = fonts.covered
     if ord(ch) in covered or ch in "\n\t ":
         return ch

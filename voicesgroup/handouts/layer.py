@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from voicesgroup.errors import NameInHandout, NameToConfirm, VoicesGroupError
 from voicesgroup.handouts.names import find_discreet_word
@@ -62,9 +62,26 @@ def em(text: str) -> Run:
 
 Cell = str | Run | Sequence[str | Run]
 
-# Blocks are small tuples the renderer turns into flowables: (kind, payload...). The payload
-# depends on the kind (see the methods of `Handout` that add each), so it is typed loosely here.
-Block = tuple[Any, ...]
+# Blocks are small tuples the renderers turn into flowables, text or HTML: (kind, payload...).
+Runs = tuple[Run, ...]
+HeadingBlock = tuple[Literal["heading"], str]
+ParaBlock = tuple[Literal["para"], Runs, str]
+"""Runs and one of `PARA_STYLES`."""
+BulletsBlock = tuple[Literal["bullets"], tuple[Runs, ...], bool]
+"""The items, and whether they are numbered."""
+TableBlock = tuple[
+    Literal["table"], tuple[str, ...], tuple[tuple[Runs, ...], ...], tuple[float, ...], int, bool
+]
+"""Header, rows of cells, width fractions (empty: even), blank rows to add, compact."""
+LinesBlock = tuple[Literal["lines"], str, int]
+"""A label and how many ruled lines to write on."""
+SpaceBlock = tuple[Literal["space"], float]
+"""Space in millimetres."""
+TogetherBlock = tuple[Literal["together"], tuple["Block", ...]]
+"""Blocks kept on one page."""
+Block = (
+    HeadingBlock | ParaBlock | BulletsBlock | TableBlock | LinesBlock | SpaceBlock | TogetherBlock
+)
 
 
 @dataclass
@@ -345,22 +362,21 @@ def _runs(cell: Cell) -> tuple[Run, ...]:
 
 def _block_texts(blocks: Iterable[Block]) -> Iterator[str]:
     for block in blocks:
-        kind = block[0]
-        if kind == "heading":
+        if block[0] == "heading":
             yield block[1]
-        elif kind == "para":
+        elif block[0] == "para":
             yield " ".join(run.text for run in block[1])
-        elif kind == "bullets":
+        elif block[0] == "bullets":
             for item in block[1]:
                 yield " ".join(run.text for run in item)
-        elif kind == "table":
+        elif block[0] == "table":
             yield from block[1]
             for row in block[2]:
                 for cell in row:
                     yield " ".join(run.text for run in cell)
-        elif kind == "lines":
+        elif block[0] == "lines":
             yield block[1]
-        elif kind == "together":
+        elif block[0] == "together":
             yield from _block_texts(block[1])
 
 
@@ -371,22 +387,21 @@ def _plain(runs: Iterable[Run]) -> str:
 def _text_lines(blocks: Iterable[Block]) -> list[str]:
     lines: list[str] = []
     for block in blocks:
-        kind = block[0]
-        if kind == "heading":
+        if block[0] == "heading":
             lines += ["", block[1], "-" * len(block[1])]
-        elif kind == "para":
+        elif block[0] == "para":
             lines += ["", _plain(block[1])] if block[2] in ("item", "lead") else [_plain(block[1])]
-        elif kind == "bullets":
+        elif block[0] == "bullets":
             for number, item in enumerate(block[1], start=1):
                 lines.append(f"{number}. {_plain(item)}" if block[2] else f"- {_plain(item)}")
-        elif kind == "table":
+        elif block[0] == "table":
             if block[1]:
                 lines.append(" | ".join(block[1]))
             lines += [" | ".join(_plain(cell) for cell in row) for row in block[2]]
             lines += ["" for _ in range(block[4])]
-        elif kind == "lines":
+        elif block[0] == "lines":
             lines += ["", block[1], *("_" * 40 for _ in range(block[2]))]
-        elif kind == "together":
+        elif block[0] == "together":
             lines += _text_lines(block[1])
     return lines
 
@@ -402,10 +417,9 @@ def _html_runs(runs: Iterable[Run], escape: Callable[[str], str]) -> str:
 def _html_blocks(blocks: Iterable[Block], escape: Callable[[str], str]) -> list[str]:
     out: list[str] = []
     for block in blocks:
-        kind = block[0]
-        if kind == "heading":
+        if block[0] == "heading":
             out.append(f"<h2>{escape(block[1])}</h2>")
-        elif kind == "para":
+        elif block[0] == "para":
             style = block[2]
             if style == "item":
                 out.append(f"<h3>{_html_runs(block[1], escape)}</h3>")
@@ -413,11 +427,11 @@ def _html_blocks(blocks: Iterable[Block], escape: Callable[[str], str]) -> list[
                 out.append(f'<p class="caution">{_html_runs(block[1], escape)}</p>')
             else:
                 out.append(f"<p>{_html_runs(block[1], escape)}</p>")
-        elif kind == "bullets":
+        elif block[0] == "bullets":
             tag = "ol" if block[2] else "ul"
             items = "".join(f"<li>{_html_runs(item, escape)}</li>" for item in block[1])
             out.append(f"<{tag}>{items}</{tag}>")
-        elif kind == "table":
+        elif block[0] == "table":
             head = "".join(f'<th scope="col">{escape(text)}</th>' for text in block[1])
             rows = "".join(
                 "<tr>" + "".join(f"<td>{_html_runs(cell, escape)}</td>" for cell in row) + "</tr>"
@@ -426,9 +440,9 @@ def _html_blocks(blocks: Iterable[Block], escape: Callable[[str], str]) -> list[
             blank = "<tr>" + "<td>&nbsp;</td>" * max(1, len(block[1])) + "</tr>"
             rows += blank * block[4]
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-        elif kind == "lines":
+        elif block[0] == "lines":
             out.append(f"<h2>{escape(block[1])}</h2>")
             out.append("<p>" + "<br>".join("&nbsp;" for _ in range(block[2])) + "</p>")
-        elif kind == "together":
+        elif block[0] == "together":
             out += _html_blocks(block[1], escape)
     return out
