@@ -33,7 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from voicesgroup.handouts.layer import Block, Handout, Run
+from voicesgroup.handouts.layer import Block, Handout, Run, Runs
 
 INK = colors.HexColor("#1d1d1b")
 HEADING = colors.HexColor("#1f4d57")
@@ -500,10 +500,6 @@ class _Rule(Flowable):
         self.canv.line(0, 4 * mm, self.width, 4 * mm)
 
 
-TableRows = tuple[tuple[tuple[Run, ...], ...], ...]
-"""A table's rows as a block holds them: each cell a tuple of runs."""
-
-
 @dataclass
 class _Builder:
     st: dict[str, ParagraphStyle]
@@ -522,9 +518,19 @@ class _Builder:
         return runs_markup(runs, self.font_key, italic=not self.large_print)
 
     def flowables(self, block: Block) -> list[Flowable]:
-        kind = block[0]
-        make: Callable[..., list[Flowable]] = getattr(self, f"_{kind}")
-        return make(*block[1:])
+        if block[0] == "heading":
+            return self._heading(block[1])
+        if block[0] == "para":
+            return self._para(block[1], block[2])
+        if block[0] == "bullets":
+            return self._bullets(block[1], block[2])
+        if block[0] == "table":
+            return self._table(block[1], block[2], block[3], block[4], block[5])
+        if block[0] == "lines":
+            return self._lines(block[1], block[2])
+        if block[0] == "space":
+            return self._space(block[1])
+        return self._together(block[1])
 
     def _heading(self, text: str) -> list[Flowable]:
         return [Paragraph(self.markup(text), self.st["heading"])]
@@ -561,7 +567,7 @@ class _Builder:
     def _table(
         self,
         header: tuple[str, ...],
-        rows: TableRows,
+        rows: tuple[tuple[Runs, ...], ...],
         widths: tuple[float, ...],
         blank_rows: int,
         compact: bool = False,
@@ -628,7 +634,10 @@ class _Builder:
         return Paragraph(self.runs(runs), style)
 
     def _column_widths(
-        self, header: tuple[str, ...], rows: TableRows, fractions: tuple[float, ...]
+        self,
+        header: tuple[str, ...],
+        rows: tuple[tuple[Runs, ...], ...],
+        fractions: tuple[float, ...],
     ) -> list[float]:
         """Widths from `fractions`, widened where a column's longest word would not fit
         (so no word is split in two), taking the room from columns that have some spare."""

@@ -30,6 +30,11 @@ class CoverSuggestion:
     """True when the remaining facilitator would swap role (e.g. to lead beside a trainee)."""
 
 
+_Rank = tuple[int, int, dt.date, bool, int, tuple[str, str, str]]
+"""Who covers first: fewest sessions on the rota, fewest this month, longest since the last,
+a pairing asked for, fewest sessions together, then by name."""
+
+
 def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
     return (facilitator.display_name.casefold(), facilitator.display_name, str(facilitator.id))
 
@@ -83,9 +88,7 @@ def suggest_cover(
             if mate is not None:
                 together[mate] = together.get(mate, 0) + 1
 
-    ranked: list[
-        tuple[tuple[int, int, dt.date, bool, int, tuple[str, str, str]], CoverSuggestion]
-    ] = []
+    ranked: list[tuple[_Rank, CoverSuggestion]] = []
     for f in sorted(facilitators, key=_sort_key):
         if f.id in (leaving_id, staying_id):
             continue

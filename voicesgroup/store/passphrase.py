@@ -20,7 +20,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import orjson
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from voicesgroup.store.repository import Store
 
 T = TypeVar("T")
+P = ParamSpec("P")
 STAGED_SUFFIX = ".vg-staged"
 COMMIT_SUFFIX = ".passphrase-commit"
 
@@ -60,11 +61,11 @@ class PassphraseChange:
     """Only for a new passphrase: show it, and have it confirmed, before `apply`."""
 
 
-def _crypto_call(function: Callable[..., T], *args: Any) -> T:
+def _crypto_call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     from voicesgroup import crypto  # imported only when a file is encrypted (it is slow to load)
 
     try:
-        return function(*args)
+        return function(*args, **kwargs)
     except crypto.CryptoError as error:
         raise StoreError(f"{error} Nothing was changed.") from None
 
