@@ -129,7 +129,7 @@ async def measure(path: Path, presses: int) -> dict[str, list[float]]:
                 painted.append(time.perf_counter())
         return original_display(screen, renderable)
 
-    app._display = spy  # type: ignore[method-assign]
+    app._display = spy  # type: ignore[method-assign]  # watch each repaint, then pass it on
     results: dict[str, list[float]] = {name: [] for name in ACTIONS}
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

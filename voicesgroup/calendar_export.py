@@ -102,7 +102,7 @@ def rota_to_ics(
                 "not in the list of groups."
             )
 
-    def order(a: RotaAssignment) -> tuple:
+    def order(a: RotaAssignment) -> tuple[dt.date, dt.time, str, str]:
         group = group_by_id[a.group_id]
         return (a.date, group.pattern.start, group.name.casefold(), str(a.id))
 
@@ -131,4 +131,5 @@ def rota_to_ics(
         calendar.add_missing_timezones(
             first_date=dt.date(first.year - 1, 1, 1), last_date=dt.date(last.year + 2, 1, 1)
         )
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

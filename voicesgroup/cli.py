@@ -12,7 +12,7 @@ import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -68,8 +68,8 @@ class _PrintableStream:
 def _escaped_output() -> Iterator[None]:
     """Everything a command prints to stdout or stderr goes through `printable`."""
     out, err = sys.stdout, sys.stderr
-    sys.stdout = _PrintableStream(out)  # type: ignore[assignment]  # write() is all print uses
-    sys.stderr = _PrintableStream(err)  # type: ignore[assignment]  # the same
+    sys.stdout = _PrintableStream(out)
+    sys.stderr = _PrintableStream(err)
     try:
         yield
     finally:
@@ -145,7 +145,10 @@ COMMAND_MODULES = ["safety", "members", "printing", "rota", "facilitator", "repo
 
 
 def add_command(
-    commands: argparse._SubParsersAction, name: str, handler: Handler, help_text: str
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Handler,
+    help_text: str,
 ) -> argparse.ArgumentParser:
     """A subcommand that also accepts --db after its name."""
     command = commands.add_parser(name, help=help_text, description=help_text)
@@ -301,6 +304,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    rows: list[dict[str, object]]
     with open_store(args, readonly=True) as store:
         if args.kind == "groups":
             rows = [
@@ -342,7 +346,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_table(rows: list[dict], hide: Sequence[str] = ()) -> None:
+def print_table(rows: Sequence[Mapping[str, object]], hide: Sequence[str] = ()) -> None:
     """A plain aligned table for a terminal."""
     if not rows:
         print("(none)")

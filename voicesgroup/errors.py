@@ -1,6 +1,12 @@
 """Exceptions a person may see; `str(error)` is one clear sentence, fit for a message."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from voicesgroup.models import SupportContact
+    from voicesgroup.names import NameMatch
 
 
 class VoicesGroupError(Exception):
@@ -57,7 +63,17 @@ class SaveFailed(StoreError):
 
 
 class NameInHandout(VoicesGroupError):
-    """A printout would carry a member's name; nothing was written."""
+    """A printout would carry a member's name; nothing was written.
+
+    When one name was found, `kind` names the printout, `name` the member and `context` the
+    words around it.
+    """
+
+    def __init__(self, message: str, *, kind: str = "", name: str = "", context: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.name = name
+        self.context = context
 
 
 class PassphraseNeeded(StoreError):
@@ -75,7 +91,7 @@ class NameToConfirm(VoicesGroupError):
     Nothing was written.
     """
 
-    def __init__(self, message: str, matches: list) -> None:
+    def __init__(self, message: str, matches: list[tuple[str, NameMatch]]) -> None:
         super().__init__(message)
         self.matches = matches
 
@@ -86,7 +102,7 @@ class UncheckedContacts(VoicesGroupError):
     The one sentence that stops such a sheet, for the print dialog and the command line.
     """
 
-    def __init__(self, contacts: list) -> None:
+    def __init__(self, contacts: list[SupportContact]) -> None:
         names = ", ".join(contact.name for contact in contacts)
         super().__init__(
             f"These support contacts have not been checked yet: {names}. Check each number and "
@@ -98,7 +114,11 @@ class UncheckedContacts(VoicesGroupError):
 
 class OutputRefused(VoicesGroupError):
     """An output path that must not be written (the data file, its lock or backups), or an
-    existing file that was not to be replaced; nothing was written."""
+    existing file that was not to be replaced (`exists`: the UI may ask); nothing was written."""
+
+    def __init__(self, message: str, *, exists: bool = False) -> None:
+        super().__init__(message)
+        self.exists = exists
 
 
 class NothingToPrint(VoicesGroupError):

@@ -23,9 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from voicesgroup import dates
@@ -33,6 +33,7 @@ from voicesgroup.errors import VoicesGroupError
 from voicesgroup.kinds import SessionStatus, TrainingStatus
 
 if TYPE_CHECKING:
+    from voicesgroup.models import Group
     from voicesgroup.store import Store
 
 MIN_THRESHOLD = 3
@@ -324,7 +325,7 @@ def texts_holding_names(texts: Sequence[str], member_names: Sequence[str]) -> se
     return {i for i, text in enumerate(texts) if named(text)}
 
 
-def _session_minutes(doc: dict, planned_minutes: int) -> int:
+def _session_minutes(doc: Mapping[str, Any], planned_minutes: int) -> int:
     """How long a stored session ran (at most eight hours), else how long it was planned."""
     started, ended = doc.get("started_at"), doc.get("ended_at")
     if started and ended:
@@ -336,7 +337,9 @@ def _session_minutes(doc: dict, planned_minutes: int) -> int:
     return planned_minutes
 
 
-def _planned_days(store: Store, groups, period: Period, today: dt.date) -> dict[UUID, set[dt.date]]:
+def _planned_days(
+    store: Store, groups: Iterable[Group], period: Period, today: dt.date
+) -> dict[UUID, set[dt.date]]:
     """Each group's planned meeting dates in the period: in a month the rota covers, the rota's
     dates; in any other month, the dates of the group's meeting pattern."""
     ids = {str(g.id) for g in groups}
@@ -362,7 +365,7 @@ def _planned_days(store: Store, groups, period: Period, today: dt.date) -> dict[
 
 
 def _strategies_by_kind(
-    store: Store, groups, member_names: Sequence[str]
+    store: Store, groups: Iterable[Group], member_names: Sequence[str]
 ) -> tuple[dict[str, Counter[str]], int]:
     kind_of = {str(g.id): g.variant.label for g in groups}
     helped = [
@@ -388,6 +391,11 @@ def _strategies_by_kind(
 # -- suppression: the one place ----------------------------------------------------------------
 
 Why = Literal["", "small", "secondary"]
+Place = tuple[int, int]
+"""A cell of a table: (row, column)."""
+Hidden = dict[Place, Why]
+Node = tuple[str, int]
+"""A row ("r", index) or a column ("c", index) of a table."""
 
 
 @dataclass(frozen=True)
@@ -477,19 +485,26 @@ def _is_total(place: tuple[int, int], height: int, width: int) -> bool:
 
 
 def _cheapest(
-    line: Iterable[tuple[int, int]], grid, why, height: int, width: int
-) -> tuple[int, int] | None:
+    line: Iterable[Place], grid: Sequence[Sequence[int]], why: Hidden, height: int, width: int
+) -> Place | None:
     choices = [p for p in line if p not in why and grid[p[0]][p[1]] > 0]
     if not choices:
         return None
     return min(choices, key=lambda p: (_is_total(p, height, width), grid[p[0]][p[1]], p))
 
 
-def _bounds(place, why, threshold: int) -> tuple[int, float]:
+def _bounds(place: Place, why: Hidden, threshold: int) -> tuple[int, float]:
     return (1, threshold - 1) if why[place] == "small" else (threshold, float("inf"))
 
 
-def _line_needs(line, grid, why, threshold: int, height: int, width: int):
+def _line_needs(
+    line: Sequence[Place],
+    grid: Sequence[Sequence[int]],
+    why: Hidden,
+    threshold: int,
+    height: int,
+    width: int,
+) -> Place | None:
     """A cell to hide as well, when this row or column would give a hidden cell away."""
     hidden = [p for p in line if p in why]
     if not hidden:
@@ -501,7 +516,9 @@ def _line_needs(line, grid, why, threshold: int, height: int, width: int):
     total = line[-1]
     sign = {p: (-1 if p == total else 1) for p in line}
     rest = -sum(sign[p] * grid[p[0]][p[1]] for p in line if p not in why)
-    spans = {}
+    spans: dict[Place, tuple[float, float]] = {}
+    low: float
+    high: float
     for p in hidden:
         low, high = _bounds(p, why, threshold)
         spans[p] = (low, high) if sign[p] > 0 else (-high, -low)
@@ -517,11 +534,11 @@ def _line_needs(line, grid, why, threshold: int, height: int, width: int):
     return None
 
 
-def _bridge_fix(grid, why, height: int, width: int) -> list[tuple[int, int]]:
+def _bridge_fix(grid: Sequence[Sequence[int]], why: Hidden, height: int, width: int) -> list[Place]:
     """Cells to hide so a hidden cell that only a chain of rows and columns pins is hidden
     on a cycle; empty when every hidden cell already lies on one."""
     edges = list(why)
-    adjacency: dict[tuple[str, int], list[tuple[tuple[str, int], int]]] = defaultdict(list)
+    adjacency: dict[Node, list[tuple[Node, int]]] = defaultdict(list)
     for index, (r, c) in enumerate(edges):
         adjacency[("r", r)].append((("c", c), index))
         adjacency[("c", c)].append((("r", r), index))
@@ -533,10 +550,10 @@ def _bridge_fix(grid, why, height: int, width: int) -> list[tuple[int, int]]:
     return []
 
 
-def _bridges(adjacency) -> list[int]:
+def _bridges(adjacency: dict[Node, list[tuple[Node, int]]]) -> list[int]:
     """Edge indexes that are bridges of the graph (iterative Tarjan)."""
-    order: dict = {}
-    low: dict = {}
+    order: dict[Node, int] = {}
+    low: dict[Node, int] = {}
     found: list[int] = []
     counter = 0
     for root in list(adjacency):
@@ -569,12 +586,20 @@ def _bridges(adjacency) -> list[int]:
     return found
 
 
-def _cheapest_path(grid, why, height, width, start, goal, skip) -> list[tuple[int, int]]:
+def _cheapest_path(
+    grid: Sequence[Sequence[int]],
+    why: Hidden,
+    height: int,
+    width: int,
+    start: Node,
+    goal: Node,
+    skip: Place,
+) -> list[Place]:
     """The cheapest chain of cells from one row/column to another, avoiding `skip`; hidden
     cells are free, zeros cannot be hidden, totals cost more than cells inside the table."""
     penalty = 1 + sum(map(sum, grid))
     best = {start: 0}
-    queue: list = [(0, start, [])]
+    queue: list[tuple[int, Node, list[Place]]] = [(0, start, [])]
     while queue:
         cost, node, path = heapq.heappop(queue)
         if node == goal:
@@ -780,18 +805,19 @@ def report(
     """The evaluation of `period`, suppressed with the organisation's settings."""
     settings = store.settings()
     threshold = check_threshold(settings.report_smallest_count)
-    options = {
-        "group_id": group_id,
-        "prep_minutes": settings.report_preparation_minutes,
-        "debrief_minutes": settings.report_debrief_minutes,
-        "today": today,
-    }
-    current = publish(count(store, period, **options), threshold)
-    previous = (
-        publish(count(store, period.year_before(), **options), threshold)
-        if compare_previous_year
-        else None
-    )
+
+    def counted(span: Period) -> Figures:
+        return count(
+            store,
+            span,
+            group_id=group_id,
+            prep_minutes=settings.report_preparation_minutes,
+            debrief_minutes=settings.report_debrief_minutes,
+            today=today,
+        )
+
+    current = publish(counted(period), threshold)
+    previous = publish(counted(period.year_before()), threshold) if compare_previous_year else None
     name = current.groups[0].name if group_id is not None and current.groups else None
     return Report(
         current=current,
@@ -818,7 +844,14 @@ def tidy_rows(report: Report) -> list[dict[str, str]]:
         if part is None:
             continue
 
-        def add(group: str, month: str, measure: str, value, item: str = "", part=part) -> None:
+        def add(
+            group: str,
+            month: str,
+            measure: str,
+            value: Cell | float | None,
+            item: str = "",
+            part: PeriodReport = part,
+        ) -> None:
             if isinstance(value, Cell):
                 shown, note = (
                     ("" if value.value is None else str(value.value)),

@@ -11,7 +11,15 @@ import unicodedata
 from typing import Annotated, Any, ClassVar, Self
 from uuid import UUID, uuid4
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from voicesgroup.kinds import (
     WEEKDAYS,
@@ -212,7 +220,7 @@ class DateRange(BaseModel):
 
     @field_validator("end")
     @classmethod
-    def _end_after_start(cls, end: dt.date, info) -> dt.date:
+    def _end_after_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
         start = info.data.get("start")
         if start is not None and end < start:
             raise ValueError("a date range must end on or after its start")
@@ -425,9 +433,11 @@ class Settings(BaseModel):
     """Per-organisation settings, stored with the data."""
 
     model_config = ConfigDict(extra="forbid")
-    _no_control_characters = model_validator(mode="before")(
-        classmethod(lambda cls, data: refuse_control_characters(data))
-    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        return refuse_control_characters(data)
 
     organisation: Annotated[str, Field(max_length=120)] = ""
     notes_months: int = Field(default=12, ge=1, le=120)

@@ -280,7 +280,7 @@ def _index(entries: tuple[tuple[str, UUID | None], ...]) -> dict[str, list[_Name
 
 
 def _entries(members: Iterable[Named | str]) -> tuple[tuple[str, UUID | None], ...]:
-    out = []
+    out: list[tuple[str, UUID | None]] = []
     for member in members:
         if isinstance(member, str):
             out.append((member, None))

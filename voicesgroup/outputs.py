@@ -78,12 +78,11 @@ def check_output(path: str | os.PathLike[str], data_file: Path | None, *, force:
     if target.is_dir():
         raise OutputRefused(f"{target} is a folder; give a file name. Nothing was written.")
     if target.exists() and not force:
-        error = OutputRefused(
+        raise OutputRefused(
             f"{target} already exists and was not replaced. Choose another name, or say to "
-            "replace it (--force on the command line)."
+            "replace it (--force on the command line).",
+            exists=True,  # the UI asks instead
         )
-        error.exists = True  # type: ignore[attr-defined]  # the UI asks instead
-        raise error
     return target
 
 

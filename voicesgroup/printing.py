@@ -167,7 +167,7 @@ def _diary(store: Store | None, request: PrintRequest) -> tuple[bytes, str, list
     variant = "discreet" if request.discreet else request.diary
     title, columns = diary_layout(variant)
     data = diary_sheet(
-        variant,  # type: ignore[arg-type]  # "discreet" is checked by diary_sheet
+        variant,
         columns=columns,
         title=title,
         paper=request.paper,
@@ -297,6 +297,14 @@ def make(store: Store, request: PrintRequest) -> Printed:
     if request.kind not in _MAKERS:
         raise VoicesGroupError(f"There is no handout called {request.kind!r}.")
     data, detail, said = _MAKERS[request.kind](store, request)
+    return Printed(data, request.kind, detail, file_name(request), said)
+
+
+def make_blank(request: PrintRequest) -> Printed:
+    """A blank diary, which reads nothing from the data file, made without one."""
+    if request.kind != "diary":
+        raise ValueError(f"only a diary is made without a data file, not {request.kind!r}")
+    data, detail, said = _diary(None, request)
     return Printed(data, request.kind, detail, file_name(request), said)
 
 

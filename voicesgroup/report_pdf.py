@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from voicesgroup import dates
 from voicesgroup.errors import NameInHandout
@@ -19,9 +20,16 @@ from voicesgroup.evaluation import (
     Cell,
     GroupReport,
     PeriodReport,
+    Ranked,
     Report,
     texts_holding_names,
 )
+
+if TYPE_CHECKING:  # ReportLab itself is imported only when a report is drawn
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.colors import Color
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph, Table
 
 TITLE = "What the groups did"
 
@@ -135,7 +143,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         before: GroupReport | None,
         title: str,
         tall: float = 58,
-    ):
+    ) -> KeepTogether:
         before_months = previous.months if previous is not None else []
         height = (tall + 32 if large_print else tall) * mm
 
@@ -160,7 +168,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             font=fonts.regular, bold=fonts.bold, size=16 if large_print else 8, ink=INK,
             muted=MUTED,
         )  # fmt: skip
-        flowables = [drawing]
+        flowables: list[Flowable] = [drawing]
         if hidden:
             flowables.append(
                 para(
@@ -171,7 +179,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             )
         return KeepTogether(flowables)
 
-    story: list = []
+    story: list[Flowable] = []
     scope = report.group_name or "All groups"
     story.append(para(TITLE, "title"))
     story.append(para(f"{scope} · {current.period.describe()}", "subtitle"))
@@ -272,7 +280,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
 
     footer = f"{organisation} · {TITLE}" if organisation else TITLE
 
-    def on_page(canvas, doc) -> None:
+    def on_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(fonts.regular, 16 if large_print else 8.5)
         canvas.setFillColor(MUTED)
@@ -379,8 +387,14 @@ def _month_rows(part: PeriodReport, group: GroupReport) -> tuple[list[str], list
     return header, rows
 
 
-def _ranked(items, not_shown: Cell | None, para, table, noun: str) -> list:
-    found: list = []
+def _ranked(
+    items: Sequence[Ranked],
+    not_shown: Cell | None,
+    para: Callable[..., Paragraph],
+    table: Callable[[list[str], list[list[str]], list[float]], Table],
+    noun: str,
+) -> list[Flowable]:
+    found: list[Flowable] = []
     if items:
         found.append(
             table(["", "Times"], [[item.text, item.times.text] for item in items], [0.72, 0.28])
@@ -409,21 +423,29 @@ def bar_chart(
     title: str,
     labels: Sequence[str],
     data: Sequence[Sequence[int | None]],
-    colours: Sequence,
+    colours: Sequence[Color],
     names: Sequence[str],
     *,
     font: str,
     bold: str,
     size: float,
-    ink,
-    muted,
-):
+    ink: Color,
+    muted: Color,
+) -> Drawing:
     """Month-by-month bars, drawn with reportlab.graphics shapes: one bar a series in each
     month (a hidden count draws no bar), a value scale, and a key when there are two series.
 
     Drawn from shapes rather than reportlab.graphics.charts, whose import alone costs about
     a third of the whole `voicesgroup report` process."""
     from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
+
+    def block(x: float, y: float, block_width: float, block_height: float, colour: Color) -> Rect:
+        """A rectangle filled with `colour`, with no outline. (Set as attributes: the published
+        stubs type Rect's keyword arguments wrongly.)"""
+        rect = Rect(x, y, block_width, block_height)
+        rect.fillColor = colour
+        rect.strokeColor = None
+        return rect
 
     drawing = Drawing(width, height)
     left, bottom = size * 3.2, size * (5.5 if len(labels) > 8 else 2.6)
@@ -445,11 +467,11 @@ def bar_chart(
     for index, label in enumerate(labels):
         x0 = left + slot * index + slot * 0.15
         for series, row in enumerate(data):
-            value = row[index]
-            if value:
+            count = row[index]
+            if count:
                 drawing.add(
-                    Rect(x0 + series * bar_w, bottom, bar_w, plot_h * value / scale_top,
-                         fillColor=colours[series], strokeColor=None)
+                    block(x0 + series * bar_w, bottom, bar_w, plot_h * count / scale_top,
+                          colours[series])
                 )  # fmt: skip
         centre = left + slot * index + slot / 2
         if len(labels) > 8:
@@ -468,8 +490,7 @@ def bar_chart(
         x = width
         for colour, name in reversed(list(zip(colours, names, strict=True))):
             x -= len(name) * size * 0.55 + size * 2
-            drawing.add(Rect(x, height - size * 1.2, size * 0.8, size * 0.8, fillColor=colour,
-                             strokeColor=None))  # fmt: skip
+            drawing.add(block(x, height - size * 1.2, size * 0.8, size * 0.8, colour))
             drawing.add(String(x + size, height - size * 1.2, name, fontName=font, fontSize=size,
                                fillColor=ink))  # fmt: skip
     return drawing

@@ -113,7 +113,7 @@ def write_atomically(path: Path, blob: bytes) -> None:
 def os_error_reason(error: OSError) -> str:
     """Why a disk operation failed, in plain words."""
     cannot_write = "this folder cannot be written to"
-    reasons = {
+    reasons: dict[int | None, str] = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is used up",
         errno.EROFS: "the disk is read-only",
@@ -152,7 +152,7 @@ def decode_document(blob: bytes, path: Path) -> dict[str, Any]:
             "voicesgroup data, restore it: run `voicesgroup restore BACKUP` with one of the "
             f"backups in {backup_folder(path)}."
         )
-    if not all(_is_table(table) for table in data.values()):
+    if not isinstance(data, dict) or not all(_is_table(table) for table in data.values()):
         raise DamagedFile(f"{path} is damaged: its tables are malformed. {restore_hint(path)}")
     return data
 

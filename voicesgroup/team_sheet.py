@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from voicesgroup import dates
-from voicesgroup.facilitator_path import TeamPicture, team_picture
+from voicesgroup.facilitator_path import PathView, TeamPicture, team_picture
 from voicesgroup.handouts import Handout
-from voicesgroup.handouts.layer import em
+from voicesgroup.handouts.layer import Paper, em
 from voicesgroup.store import Store
 
 
-def team_sheet_pdf(store: Store, today: dt.date, *, paper: str = "a4") -> bytes:
+def team_sheet_pdf(store: Store, today: dt.date, *, paper: Paper = "a4") -> bytes:
     """The team sheet as of `today`."""
     picture = team_picture(store, today)
     facilitator_names = {view.name.casefold() for view in picture.people}
@@ -40,13 +40,13 @@ def build_sheet(
     *,
     forbidden_names: list[str],
     organisation: str = "",
-    paper: str = "a4",
+    paper: Paper = "a4",
 ) -> bytes:
     sheet = Handout(
         kind="team sheet",
         title="The facilitators' team",
         subtitle=f"For supervision, as of {dates.day(today)}. Names of facilitators only.",
-        paper=paper,  # type: ignore[arg-type]
+        paper=paper,
         forbidden_names=forbidden_names,
         organisation=organisation,
     )
@@ -103,7 +103,7 @@ def build_sheet(
     return sheet.to_pdf()
 
 
-def _signed_off(view) -> str:
+def _signed_off(view: PathView) -> str:
     record = view.record
     if record is None or record.signed_off_on is None:
         return "before this record" if view.may_lead else ""

@@ -311,3 +311,12 @@ def test_a_word_that_may_be_a_name_asks_on_the_command_line(capsys, demo_path, t
     assert code == 1 and "“hope”" in err and "--not-a-name" in err
     assert run(capsys, *args, "--not-a-name", "hope")[0] == 0
     assert run(capsys, *args, "--force")[0] == 0  # remembered for that text
+
+
+def test_a_blank_diary_is_made_without_a_data_file_and_nothing_else_is():
+    from voicesgroup.printing import PrintRequest, make_blank
+
+    printed = make_blank(PrintRequest("diary", diary="beliefs", output="txt"))
+    assert printed.kind == "diary" and b"diary" in printed.data.lower()
+    with pytest.raises(ValueError, match="only a diary"):
+        make_blank(PrintRequest("agreement"))

@@ -10,17 +10,22 @@ import datetime as dt
 import json
 import sys
 
-from voicesgroup.cli import CommandError, add_command, open_store, print_table
+from voicesgroup.cli import CommandError, Handler, add_command, open_store, print_table
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `facilitator show|sign-off|break|team|sheet|settings|supervision add|list`."""
     facilitator = add_command(
         commands, "facilitator", _needs_action, "a facilitator's path, sign-off and supervision"
     )
     actions = facilitator.add_subparsers(title="actions", metavar="ACTION")
 
-    def action(parent, name: str, handler, help_text: str) -> argparse.ArgumentParser:
+    def action(
+        parent: argparse._SubParsersAction[argparse.ArgumentParser],
+        name: str,
+        handler: Handler,
+        help_text: str,
+    ) -> argparse.ArgumentParser:
         parser = parent.add_parser(name, help=help_text, description=help_text)
         parser.add_argument(
             "--db", metavar="PATH", default=argparse.SUPPRESS, help="the data file to use"

@@ -9,7 +9,7 @@ import json
 from voicesgroup.cli import CommandError, add_command, open_store
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     member = add_command(commands, "member", _needs_action, "a member's own record, or forgetting")
     actions = member.add_subparsers(title="actions", metavar="ACTION")
 

@@ -9,18 +9,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from voicesgroup import dates
-from voicesgroup.cli import CommandError, add_command, db_path, open_store
+from voicesgroup.cli import CommandError, Handler, add_command, db_path, open_store
+
+if TYPE_CHECKING:
+    from voicesgroup.printing import PrintRequest
+    from voicesgroup.store import Store
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     printer = add_command(commands, "print", _needs_kind, "print a handout to a file")
     kinds = printer.add_subparsers(title="handouts", metavar="HANDOUT")
 
-    def kind(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+    def kind(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
         parser = kinds.add_parser(name, help=help_text, description=help_text)
         parser.add_argument(
             "--out",
@@ -112,7 +118,7 @@ def _since(raw: str | None) -> dt.date | None:
     return dates.read_day(raw, "--from date", error=CommandError) if raw else None
 
 
-def _print(args: argparse.Namespace, build) -> int:
+def _print(args: argparse.Namespace, build: Callable[[Store], PrintRequest]) -> int:
     """Make the handout from the store, write it, and only then audit it."""
     from voicesgroup.errors import NameToConfirm, UncheckedContacts
     from voicesgroup.outputs import check_output, write_output
@@ -146,7 +152,7 @@ def _print(args: argparse.Namespace, build) -> int:
     return 0
 
 
-def _options(args: argparse.Namespace) -> dict:
+def _options(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "paper": args.paper,
         "output": args.format,
@@ -186,13 +192,13 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 def cmd_diary(args: argparse.Namespace) -> int:
     from voicesgroup.errors import OutputRefused
     from voicesgroup.outputs import write_output
-    from voicesgroup.printing import PrintRequest, make
+    from voicesgroup.printing import PrintRequest, make_blank
 
     request = PrintRequest("diary", diary=args.variant, discreet=args.discreet, **_options(args))
     if args.out is None:
         # The settings are only needed for the default folder: open the store just for that.
         return _print(args, lambda store: request)
-    printed = make(None, request)  # type: ignore[arg-type]  # a blank diary reads nothing
+    printed = make_blank(request)
     try:
         path = write_output(args.out, printed.data, data_file=db_path(args), force=args.force)
     except OutputRefused as error:

@@ -16,7 +16,7 @@ DESCRIPTION = (
 )
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = add_command(commands, "report", cmd_report, "the evaluation of a period, PDF or CSV")
     parser.description = DESCRIPTION
     parser.add_argument("--group", metavar="NAME", help="one group (default: all groups)")
@@ -51,10 +51,10 @@ def _day(text: str) -> dt.date:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from voicesgroup.evaluation import Period, report
-    from voicesgroup.report_files import write_report
+    from voicesgroup.report_files import Format, write_report
 
     period = Period(args.start, args.end)
-    fmt = "csv" if args.csv else "pdf"
+    fmt: Format = "csv" if args.csv else "pdf"
     with open_store(args) as store:
         group = store.find_group(args.group) if args.group else None
         made = report(

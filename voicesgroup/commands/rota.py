@@ -9,15 +9,15 @@ import argparse
 import datetime as dt
 import json
 
-from voicesgroup.cli import CommandError, add_command, open_store, print_table
+from voicesgroup.cli import CommandError, Handler, add_command, open_store, print_table
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `rota generate`, `rota show` and `rota ics`."""
     rota = add_command(commands, "rota", _needs_action, "plan, show or export the facilitator rota")
     actions = rota.add_subparsers(title="actions", metavar="ACTION")
 
-    def action(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+    def action(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
         parser = actions.add_parser(name, help=help_text, description=help_text)
         parser.add_argument(
             "--db", metavar="PATH", default=argparse.SUPPRESS, help="the data file to use"
@@ -63,9 +63,9 @@ def _needs_action(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Plan the rota and save it; open sessions are listed with the reason."""
+    from voicesgroup.rota.planner import check_weeks
     from voicesgroup.rota.service import (
         GenerateRequest,
-        check_weeks,
         day_words,
         generate_rota,
         parse_date,

@@ -14,7 +14,7 @@ FORGOTTEN_WARNING = (
 )
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     passphrase = add_command(
         commands, "passphrase", cmd_passphrase, "set, change or remove the passphrase"
     )

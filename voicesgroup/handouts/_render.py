@@ -10,8 +10,9 @@ import functools
 import io
 import os
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import reportlab
 from reportlab import rl_config
@@ -32,7 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from voicesgroup.handouts.layer import Handout, Run
+from voicesgroup.handouts.layer import Block, Handout, Run, Runs
 
 INK = colors.HexColor("#1d1d1b")
 HEADING = colors.HexColor("#1f4d57")
@@ -151,7 +152,7 @@ def styles(s: Sizes, font_key: str = "vera") -> dict[str, ParagraphStyle]:
     f = font_set(font_key)
     assert f is not None
 
-    def style(name: str, size: float, **kw) -> ParagraphStyle:
+    def style(name: str, size: float, **kw: Any) -> ParagraphStyle:
         kw.setdefault("fontName", f.regular)
         kw.setdefault("textColor", INK)
         kw.setdefault("leading", round(size * 1.25, 1))
@@ -192,7 +193,9 @@ def styles(s: Sizes, font_key: str = "vera") -> dict[str, ParagraphStyle]:
 @functools.lru_cache(maxsize=2048)
 def _printable_char(ch: str, font_key: str) -> str:
     """`ch`, or its unaccented letter if the font has no glyph for it (ś becomes s)."""
-    covered = font_set(font_key).covered  # type: ignore[union-attr]
+    fonts = font_set(font_key)
+    assert fonts is not None  # a key comes from `fonts_for`, which found that font
+    covered = fonts.covered
     if ord(ch) in covered or ch in "\n\t ":
         return ch
     if unicodedata.category(ch).startswith("C"):
@@ -349,15 +352,25 @@ class SideBar(Flowable):
 class FooterCanvas(Canvas):
     """Holds pages back until the end so each footer can say "page 2 of 3"."""
 
+    # Canvas sets and uses these; ReportLab's published stubs leave them out.
+    _pagesize: tuple[float, float]
+    _startPage: Callable[[], None]
+
     def __init__(
-        self, *args, footer: str = "", font: str = "", size: float = 9, margin: float = 0, **kw
-    ):
+        self,
+        *args: Any,
+        footer: str = "",
+        font: str = "",
+        size: float = 9,
+        margin: float = 0,
+        **kw: Any,
+    ) -> None:
         super().__init__(*args, **kw)
         self._footer_margin = margin
         self._footer = footer
         self._footer_font = font
         self._footer_size = size
-        self._pages: list[dict] = []
+        self._pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:  # ReportLab calls it by this name
         self._pages.append(dict(self.__dict__))
@@ -504,9 +517,20 @@ class _Builder:
     def runs(self, runs: tuple[Run, ...]) -> str:
         return runs_markup(runs, self.font_key, italic=not self.large_print)
 
-    def flowables(self, block: tuple) -> list[Flowable]:
-        kind = block[0]
-        return getattr(self, f"_{kind}")(*block[1:])
+    def flowables(self, block: Block) -> list[Flowable]:
+        if block[0] == "heading":
+            return self._heading(block[1])
+        if block[0] == "para":
+            return self._para(block[1], block[2])
+        if block[0] == "bullets":
+            return self._bullets(block[1], block[2])
+        if block[0] == "table":
+            return self._table(block[1], block[2], block[3], block[4], block[5])
+        if block[0] == "lines":
+            return self._lines(block[1], block[2])
+        if block[0] == "space":
+            return self._space(block[1])
+        return self._together(block[1])
 
     def _heading(self, text: str) -> list[Flowable]:
         return [Paragraph(self.markup(text), self.st["heading"])]
@@ -519,8 +543,8 @@ class _Builder:
                             space_after=self.sizes.body * 0.3, colour=bar)]  # fmt: skip
         return [paragraph]
 
-    def _bullets(self, items: tuple, numbered: bool) -> list[Flowable]:
-        out = []
+    def _bullets(self, items: tuple[tuple[Run, ...], ...], numbered: bool) -> list[Flowable]:
+        out: list[Flowable] = []
         for number, runs in enumerate(items, start=1):
             bullet = f"{number}." if numbered else "•"
             paragraph = Paragraph(self.runs(runs), self.st["bullet"], bulletText=bullet)
@@ -534,20 +558,25 @@ class _Builder:
     def _space(self, amount: float) -> list[Flowable]:
         return [Spacer(1, amount * mm)]
 
-    def _together(self, blocks: tuple) -> list[Flowable]:
+    def _together(self, blocks: tuple[Block, ...]) -> list[Flowable]:
         inner: list[Flowable] = []
         for block in blocks:
             inner.extend(self.flowables(block))
         return [Stack(inner, self.height)]
 
     def _table(
-        self, header: tuple, rows: tuple, widths: tuple, blank_rows: int, compact: bool = False
+        self,
+        header: tuple[str, ...],
+        rows: tuple[tuple[Runs, ...], ...],
+        widths: tuple[float, ...],
+        blank_rows: int,
+        compact: bool = False,
     ) -> list[Flowable]:
         columns = len(header) or (len(rows[0]) if rows else 1)
         fractions = widths or (1 / columns,) * columns
         cell, head = self.st["cell"], self.st["cell_head"]
         col_widths = self._column_widths(header, rows, fractions)
-        data: list[list] = []
+        data: list[list[Flowable | str]] = []
         if header:
             data.append(
                 [
@@ -570,7 +599,7 @@ class _Builder:
             data, colWidths=col_widths, rowHeights=row_heights, repeatRows=1 if header else 0
         )
         leading = round(cell.fontSize * 1.15, 1) if compact else cell.leading
-        commands = [
+        commands: list[tuple[str, tuple[int, int], tuple[int, int], *tuple[Any, ...]]] = [
             ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize, leading),
             ("TEXTCOLOR", (0, 0), (-1, -1), INK),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -604,7 +633,12 @@ class _Builder:
                 return " ".join(text.split())
         return Paragraph(self.runs(runs), style)
 
-    def _column_widths(self, header: tuple, rows: tuple, fractions: tuple) -> list[float]:
+    def _column_widths(
+        self,
+        header: tuple[str, ...],
+        rows: tuple[tuple[Runs, ...], ...],
+        fractions: tuple[float, ...],
+    ) -> list[float]:
         """Widths from `fractions`, widened where a column's longest word would not fit
         (so no word is split in two), taking the room from columns that have some spare."""
         widths = [self.width * w / sum(fractions) for w in fractions]
@@ -634,7 +668,9 @@ class _Builder:
             ]
         return widths
 
-    def _fill_heights(self, filled: list[list], col_widths: list[float], blank: int) -> list:
+    def _fill_heights(
+        self, filled: list[list[Flowable | str]], col_widths: list[float], blank: int
+    ) -> list[float | None]:
         """Row heights that make `blank` empty rows fill what is left of the first page."""
         used = 0.0
         for flowable in self.story:

@@ -11,7 +11,7 @@ module level, so `import voicesgroup.handouts` stays cheap.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Literal
 
 from voicesgroup.errors import NameInHandout, NameToConfirm, VoicesGroupError
 from voicesgroup.handouts.names import find_discreet_word
-from voicesgroup.names import NameMatch, find_member_names
+from voicesgroup.names import Named, NameMatch, find_member_names
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[str, ...] = ("a4", "letter")
@@ -62,8 +62,26 @@ def em(text: str) -> Run:
 
 Cell = str | Run | Sequence[str | Run]
 
-# Blocks are small tuples the renderer turns into flowables: (kind, payload...).
-Block = tuple
+# Blocks are small tuples the renderers turn into flowables, text or HTML: (kind, payload...).
+Runs = tuple[Run, ...]
+HeadingBlock = tuple[Literal["heading"], str]
+ParaBlock = tuple[Literal["para"], Runs, str]
+"""Runs and one of `PARA_STYLES`."""
+BulletsBlock = tuple[Literal["bullets"], tuple[Runs, ...], bool]
+"""The items, and whether they are numbered."""
+TableBlock = tuple[
+    Literal["table"], tuple[str, ...], tuple[tuple[Runs, ...], ...], tuple[float, ...], int, bool
+]
+"""Header, rows of cells, width fractions (empty: even), blank rows to add, compact."""
+LinesBlock = tuple[Literal["lines"], str, int]
+"""A label and how many ruled lines to write on."""
+SpaceBlock = tuple[Literal["space"], float]
+"""Space in millimetres."""
+TogetherBlock = tuple[Literal["together"], tuple["Block", ...]]
+"""Blocks kept on one page."""
+Block = (
+    HeadingBlock | ParaBlock | BulletsBlock | TableBlock | LinesBlock | SpaceBlock | TogetherBlock
+)
 
 
 @dataclass
@@ -71,9 +89,10 @@ class Handout:
     """One printout being put together. Add blocks, then call `to_pdf()`.
 
     `kind` names the handout in messages ("coping strategies sheet"). `forbidden_names` are
-    members' display names that must not appear anywhere; `allowed_name` is the one member
-    whose own record this is. `discreet_phrases` (with `discreet=True`) are phrases, such as
-    the group's name, that must not appear either, next to `names.DISCREET_STEMS`.
+    the members (or their display names) whose names must not appear anywhere;
+    `allowed_name` is the one member whose own record this is. `discreet_phrases` (with
+    `discreet=True`) are phrases, such as the group's name, that must not appear either, next
+    to `names.DISCREET_STEMS`.
     `organisation` (from Settings) is printed in the footer, with `footer_note` (when the
     support contacts were last checked) beside it. `allow` holds phrases that are never a
     member's mention (venue, organisation, facilitators in a rota); `confirmed` holds the
@@ -89,7 +108,7 @@ class Handout:
     large_print: bool = False
     lang: str = DEFAULT_LANG
     subject: str = ""
-    forbidden_names: Iterable[str] = ()
+    forbidden_names: Iterable[Named | str] = ()
     allowed_name: str | None = None
     discreet: bool = False
     discreet_phrases: Iterable[str] = ()
@@ -127,7 +146,9 @@ class Handout:
             raise ValueError(f"unknown paragraph style {style!r}")
         self._add(("para", tuple(_run(r) for r in runs), style))
 
-    def bullets(self, items: Iterable[str | Sequence[str | Run]], *, numbered: bool = False):
+    def bullets(
+        self, items: Iterable[str | Sequence[str | Run]], *, numbered: bool = False
+    ) -> None:
         self._add(("bullets", tuple(_runs(item) for item in items), numbered))
 
     def table(
@@ -229,13 +250,14 @@ class Handout:
         certain = [(text, match) for text, match in matches if match.certain]
         if certain:
             _, hit = certain[0]
-            error = NameInHandout(
+            raise NameInHandout(
                 f"The {self.kind} was not made: it contains the name of a member, "
                 f"“{hit.name}” (in “{hit.context}”). A handout never carries another "
-                "member's name; change the wording and try again. Nothing was saved."
+                "member's name; change the wording and try again. Nothing was saved.",
+                kind=self.kind,
+                name=hit.name,
+                context=hit.context,
             )
-            error.kind, error.name, error.context = self.kind, hit.name, hit.context
-            raise error
         if matches:
             words = ", ".join(dict.fromkeys(f"“{m.found}” (in “{m.context}”)" for _, m in matches))
             raise NameToConfirm(
@@ -340,22 +362,21 @@ def _runs(cell: Cell) -> tuple[Run, ...]:
 
 def _block_texts(blocks: Iterable[Block]) -> Iterator[str]:
     for block in blocks:
-        kind = block[0]
-        if kind == "heading":
+        if block[0] == "heading":
             yield block[1]
-        elif kind == "para":
+        elif block[0] == "para":
             yield " ".join(run.text for run in block[1])
-        elif kind == "bullets":
+        elif block[0] == "bullets":
             for item in block[1]:
                 yield " ".join(run.text for run in item)
-        elif kind == "table":
+        elif block[0] == "table":
             yield from block[1]
             for row in block[2]:
                 for cell in row:
                     yield " ".join(run.text for run in cell)
-        elif kind == "lines":
+        elif block[0] == "lines":
             yield block[1]
-        elif kind == "together":
+        elif block[0] == "together":
             yield from _block_texts(block[1])
 
 
@@ -366,27 +387,26 @@ def _plain(runs: Iterable[Run]) -> str:
 def _text_lines(blocks: Iterable[Block]) -> list[str]:
     lines: list[str] = []
     for block in blocks:
-        kind = block[0]
-        if kind == "heading":
+        if block[0] == "heading":
             lines += ["", block[1], "-" * len(block[1])]
-        elif kind == "para":
+        elif block[0] == "para":
             lines += ["", _plain(block[1])] if block[2] in ("item", "lead") else [_plain(block[1])]
-        elif kind == "bullets":
+        elif block[0] == "bullets":
             for number, item in enumerate(block[1], start=1):
                 lines.append(f"{number}. {_plain(item)}" if block[2] else f"- {_plain(item)}")
-        elif kind == "table":
+        elif block[0] == "table":
             if block[1]:
                 lines.append(" | ".join(block[1]))
             lines += [" | ".join(_plain(cell) for cell in row) for row in block[2]]
             lines += ["" for _ in range(block[4])]
-        elif kind == "lines":
+        elif block[0] == "lines":
             lines += ["", block[1], *("_" * 40 for _ in range(block[2]))]
-        elif kind == "together":
+        elif block[0] == "together":
             lines += _text_lines(block[1])
     return lines
 
 
-def _html_runs(runs: Iterable[Run], escape) -> str:
+def _html_runs(runs: Iterable[Run], escape: Callable[[str], str]) -> str:
     out = []
     for run in runs:
         piece = escape(run.text).replace("\n", "<br>")
@@ -394,13 +414,12 @@ def _html_runs(runs: Iterable[Run], escape) -> str:
     return "".join(out)
 
 
-def _html_blocks(blocks: Iterable[Block], escape) -> list[str]:
+def _html_blocks(blocks: Iterable[Block], escape: Callable[[str], str]) -> list[str]:
     out: list[str] = []
     for block in blocks:
-        kind = block[0]
-        if kind == "heading":
+        if block[0] == "heading":
             out.append(f"<h2>{escape(block[1])}</h2>")
-        elif kind == "para":
+        elif block[0] == "para":
             style = block[2]
             if style == "item":
                 out.append(f"<h3>{_html_runs(block[1], escape)}</h3>")
@@ -408,11 +427,11 @@ def _html_blocks(blocks: Iterable[Block], escape) -> list[str]:
                 out.append(f'<p class="caution">{_html_runs(block[1], escape)}</p>')
             else:
                 out.append(f"<p>{_html_runs(block[1], escape)}</p>")
-        elif kind == "bullets":
+        elif block[0] == "bullets":
             tag = "ol" if block[2] else "ul"
             items = "".join(f"<li>{_html_runs(item, escape)}</li>" for item in block[1])
             out.append(f"<{tag}>{items}</{tag}>")
-        elif kind == "table":
+        elif block[0] == "table":
             head = "".join(f'<th scope="col">{escape(text)}</th>' for text in block[1])
             rows = "".join(
                 "<tr>" + "".join(f"<td>{_html_runs(cell, escape)}</td>" for cell in row) + "</tr>"
@@ -421,9 +440,9 @@ def _html_blocks(blocks: Iterable[Block], escape) -> list[str]:
             blank = "<tr>" + "<td>&nbsp;</td>" * max(1, len(block[1])) + "</tr>"
             rows += blank * block[4]
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-        elif kind == "lines":
+        elif block[0] == "lines":
             out.append(f"<h2>{escape(block[1])}</h2>")
             out.append("<p>" + "<br>".join("&nbsp;" for _ in range(block[2])) + "</p>")
-        elif kind == "together":
+        elif block[0] == "together":
             out += _html_blocks(block[1], escape)
     return out

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         SessionTemplate,
         SupportContact,
     )
+    from voicesgroup.names import Named
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _EVERY = {1: "Every", 2: "Every other", 3: "Every third", 4: "Every fourth"}
@@ -112,7 +113,7 @@ def strategies_sheet(
     discreet: bool = False,
     show_meeting: bool = False,
     paper: Paper = "a4",
-    forbidden_names: Iterable = (),
+    forbidden_names: Iterable[Named | str] = (),
     organisation: str = "",
     confirmed: Iterable[str] = (),
     output: Output = "pdf",
@@ -228,7 +229,7 @@ def agreement_sheet(
     *,
     large_print: bool = False,
     paper: Paper = "a4",
-    forbidden_names: Iterable = (),
+    forbidden_names: Iterable[Named | str] = (),
     organisation: str = "",
     confirmed: Iterable[str] = (),
     output: Output = "pdf",
@@ -304,7 +305,7 @@ def session_plan(
     *,
     paper: Paper = "a4",
     large_print: bool = False,
-    forbidden_names: Iterable = (),
+    forbidden_names: Iterable[Named | str] = (),
     organisation: str = "",
     facilitators: Iterable[str] = (),
     confirmed: Iterable[str] = (),
@@ -375,7 +376,7 @@ def rota_table(
     reasons: bool = False,
     paper: Paper = "a4",
     large_print: bool = False,
-    forbidden_names: Iterable = (),
+    forbidden_names: Iterable[Named | str] = (),
     facilitators: Iterable[str] = (),
     organisation: str = "",
     confirmed: Iterable[str] = (),
@@ -441,7 +442,7 @@ def member_record(
     strategies: Iterable[CopingStrategy],
     contact_details: Iterable[ContactDetail],
     *,
-    forbidden_names: Iterable,
+    forbidden_names: Iterable[Named | str],
     paper: Paper = "a4",
     large_print: bool = False,
     organisation: str = "",

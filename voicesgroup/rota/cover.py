@@ -34,6 +34,11 @@ MEETS_WOMEN_RULE = "meets the women facilitator rule"
 """Said of a cover who keeps a women-only pairing possible."""
 
 
+_Rank = tuple[int, int, dt.date, bool, int, tuple[str, str, str]]
+"""Who covers first: fewest sessions on the rota, fewest this month, longest since the last,
+a pairing asked for, fewest sessions together, then by name."""
+
+
 def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
     return (facilitator.display_name.casefold(), facilitator.display_name, str(facilitator.id))
 
@@ -87,7 +92,7 @@ def suggest_cover(
             if mate is not None:
                 together[mate] = together.get(mate, 0) + 1
 
-    ranked: list[tuple[tuple, CoverSuggestion]] = []
+    ranked: list[tuple[_Rank, CoverSuggestion]] = []
     for f in sorted(facilitators, key=_sort_key):
         if f.id in (leaving_id, staying_id):
             continue
@@ -125,9 +130,9 @@ def suggest_cover(
                 )
             elif rules.is_trainee(f):
                 words.append(f"in training, with {staying.display_name} as experienced lead")
-            for one, other in ((f, staying), (staying, f)):
-                if rules.asked_to_pair(one, other):
-                    words.append(f"{one.display_name} asked to work with {other.display_name}")
+            for asking, asked in ((f, staying), (staying, f)):
+                if rules.asked_to_pair(asking, asked):
+                    words.append(f"{asking.display_name} asked to work with {asked.display_name}")
             if together.get(f.id, 0) == 0:
                 words.append(f"a new pairing with {staying.display_name}")
             if group.women_facilitator_rule and f.is_woman is True and staying.is_woman is not True:

@@ -275,7 +275,7 @@ class _Planner:
         for past in sorted(fixed, key=lambda a: (a.date, str(a.group_id), str(a.id))):
             if (past.group_id, past.date) in planned:
                 continue  # an old version of a session being planned now
-            ids = [self.index.get(past.lead_id), self.index.get(past.co_id)]
+            ids = [self._index_of(past.lead_id), self._index_of(past.co_id)]
             on = [i for i in ids if i is not None]
             for i in set(on):
                 self.history_busy[i].add(past.date)
@@ -289,8 +289,8 @@ class _Planner:
                 self.pair_times[on[0]][on[1]] += 1
                 self.pair_times[on[1]][on[0]] += 1
         for kept in self.keep:
-            for i in {self.index.get(kept.lead_id), self.index.get(kept.co_id)} - {None}:
-                assert i is not None
+            ids = [self._index_of(kept.lead_id), self._index_of(kept.co_id)]
+            for i in {i for i in ids if i is not None}:
                 self.base[i] += 1
 
         self.cap_left = [
@@ -353,6 +353,10 @@ class _Planner:
         self.proven = False
 
     # -- bookkeeping ---------------------------------------------------------------------
+
+    def _index_of(self, person: UUID | None) -> int | None:
+        """The index of a facilitator being planned; None for nobody or someone not planned."""
+        return None if person is None else self.index.get(person)
 
     def _set(self, s: int, pos: int, i: int) -> None:
         self.version += 1

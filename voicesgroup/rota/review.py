@@ -87,7 +87,7 @@ def review(
     by_id = {f.id: f for f in facilitators}
     group_by_id = {g.id: g for g in groups}
 
-    def order(a: RotaAssignment) -> tuple:
+    def order(a: RotaAssignment) -> tuple[dt.date, tuple[str, str, str], str]:
         group = group_by_id.get(a.group_id)
         return (a.date, _group_key(group) if group else ("", "", str(a.group_id)), str(a.id))
 

@@ -27,8 +27,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from voicesgroup import dates
-from voicesgroup.kinds import TrainingStatus
-from voicesgroup.models import WEEKDAYS, Facilitator, Group
+from voicesgroup.kinds import WEEKDAYS, TrainingStatus
+from voicesgroup.models import Facilitator, Group
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from uuid import UUID
 
 from voicesgroup import dates, rota
 from voicesgroup.errors import VoicesGroupError
+from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.models import (
-    WEEKDAYS,
     Facilitator,
     Group,
     RotaAssignment,
@@ -632,6 +632,8 @@ def apply_cover(
     item = context.get(assignment_id)
     leaving_role = role_of(item, leaving_id)
     staying = item.co_id if leaving_role == "lead" else item.lead_id
+    lead_id: UUID | None
+    co_id: UUID | None
     if cover.role == "lead":
         lead_id, co_id = cover.facilitator_id, staying
     else:

@@ -68,13 +68,6 @@ class Secret:
         return "Secret(…)"
 
 
-def _crypto():
-    """The encryption module, imported only when a file is encrypted (it is slow to load)."""
-    from voicesgroup import crypto
-
-    return crypto
-
-
 def open_store(
     cls: type[Store],
     path: Path,
@@ -229,18 +222,21 @@ def structure_problem(data: dict[str, Any], path: Path) -> str | None:
 def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unlocked]:
     if secret.passphrase is None and secret.recovery_key is None:
         raise PassphraseNeeded(f"{path} is protected by a passphrase.")
+    # The encryption module is imported only when a file is encrypted (it is slow to load).
+    from voicesgroup import crypto
+
     try:
         if secret.recovery_key is not None:
-            return _crypto().open_with_recovery_key(blob, secret.recovery_key)
-        return _crypto().open_with_passphrase(blob, secret.passphrase or "")
-    except _crypto().WrongPassphrase as error:
+            return crypto.open_with_recovery_key(blob, secret.recovery_key)
+        return crypto.open_with_passphrase(blob, secret.passphrase or "")
+    except crypto.WrongPassphrase as error:
         raise WrongPassphrase(f"{error} Nothing was changed.") from None
-    except _crypto().NewerFormat:
+    except crypto.NewerFormat:
         raise NewerVersion(
             f"{path} was encrypted by a newer version of voicesgroup. It was left untouched: "
             "please update."
         ) from None
-    except _crypto().CryptoError as error:
+    except crypto.CryptoError as error:
         raise DamagedFile(f"{path}: {error} {restore_hint(path)}") from None
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import orjson
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from voicesgroup.store.repository import Store
 
 T = TypeVar("T")
+P = ParamSpec("P")
 STAGED_SUFFIX = ".vg-staged"
 COMMIT_SUFFIX = ".passphrase-commit"
 
@@ -60,16 +61,12 @@ class PassphraseChange:
     """Only for a new passphrase: show it, and have it confirmed, before `apply`."""
 
 
-def _crypto():
-    from voicesgroup import crypto
+def _crypto_call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    from voicesgroup import crypto  # imported only when a file is encrypted (it is slow to load)
 
-    return crypto
-
-
-def _crypto_call(function: Callable[..., T], *args: Any) -> T:
     try:
-        return function(*args)
-    except _crypto().CryptoError as error:
+        return function(*args, **kwargs)
+    except crypto.CryptoError as error:
         raise StoreError(f"{error} Nothing was changed.") from None
 
 
@@ -80,7 +77,9 @@ def prepare_set(
     if store.encrypted:
         raise StoreError("This file already has a passphrase; change it instead.")
     store.refuse_if_read_only()
-    unlocked, recovery_key = _crypto_call(_crypto().create, passphrase, kdf)
+    from voicesgroup import crypto
+
+    unlocked, recovery_key = _crypto_call(crypto.create, passphrase, kdf)
     return PassphraseChange("passphrase set", None, unlocked, recovery_key)
 
 
@@ -91,7 +90,9 @@ def prepare_change(
     if store.unlocked is None:
         raise StoreError("This file has no passphrase yet; set one first.")
     store.refuse_if_read_only()
-    new = _crypto_call(_crypto().change_passphrase, store.unlocked, new_passphrase, kdf)
+    from voicesgroup import crypto
+
+    new = _crypto_call(crypto.change_passphrase, store.unlocked, new_passphrase, kdf)
     return PassphraseChange("passphrase changed", store.unlocked, new)
 
 
@@ -106,7 +107,8 @@ def check_passphrase(store: Store, passphrase: str) -> bool:
     """True when `passphrase` opens this file (used to unlock after the idle lock)."""
     if store.unlocked is None:
         return True
-    crypto = _crypto()
+    from voicesgroup import crypto
+
     try:
         unlocked = crypto.unlock_with_passphrase(store.path.read_bytes(), passphrase)
     except (crypto.CryptoError, OSError):
@@ -169,7 +171,8 @@ def apply(store: Store, change: PassphraseChange) -> None:
 def _sealed(plaintext: bytes, unlocked: crypto.Unlocked | None) -> bytes:
     if unlocked is None:
         return plaintext
-    crypto = _crypto()
+    from voicesgroup import crypto
+
     blob = crypto.seal(plaintext, unlocked)
     if crypto.open_sealed(blob, unlocked) != plaintext:
         raise StoreError("The re-encrypted file did not read back the same.")
@@ -178,7 +181,8 @@ def _sealed(plaintext: bytes, unlocked: crypto.Unlocked | None) -> bytes:
 
 def _convert(blob: bytes, change: PassphraseChange) -> bytes | None:
     """A backup under the new key, or None when it cannot be read with the current one."""
-    crypto = _crypto()
+    from voicesgroup import crypto
+
     try:
         plaintext = crypto.open_sealed(blob, change.old) if change.old else blob
     except crypto.CryptoError:

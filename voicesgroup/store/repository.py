@@ -11,10 +11,10 @@ everywhere, finished even after a crash) and `integrity` (what `voicesgroup chec
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID, uuid4
 
 import orjson
@@ -107,7 +107,7 @@ class Store:
     def __init__(self, storage: SafeStorage, lock: FileLock | None) -> None:
         self._storage = storage
         self._lock = lock
-        self._db = TinyDB(storage=lambda: storage)  # type: ignore[arg-type]
+        self._db = TinyDB(storage=lambda: storage)
         self._models: dict[str, dict[int, Record]] = {}
         self._doc_ids: dict[str, dict[str, int]] = {}
         self.backup_taken: Path | None = None
@@ -320,7 +320,8 @@ class Store:
         found = cache.get(document.doc_id)
         if found is None:
             found = cache[document.doc_id] = self._validated(model, document)
-        return found  # type: ignore[return-value]
+        # The cache is per table, and a table holds one model.
+        return cast(RecordT, found)
 
     def _validated(self, model: type[RecordT], document: Document) -> RecordT:
         from pydantic import ValidationError
@@ -340,8 +341,8 @@ class Store:
             key: str(value) if isinstance(value, UUID) else value for key, value in equals.items()
         }
 
-        def matches(doc: dict[str, Any]) -> bool:
-            return all(doc.get(key) == value for key, value in wanted.items())
+        def matches(value: Mapping[str, Any]) -> bool:  # the name TinyDB's QueryLike gives it
+            return all(value.get(key) == wanted_value for key, wanted_value in wanted.items())
 
         return [self._model_of(model, doc) for doc in self._table(model).search(matches)]
 
@@ -486,7 +487,8 @@ class Store:
         For counts and for the home screen, which paints before any model is loaded. The
         documents are the store's own: read them, never change them.
         """
-        return self._storage.read().get(table, {}).values()
+        records: dict[str, dict[str, Any]] = self._storage.read().get(table, {})
+        return records.values()
 
     def count_raw(self, table: str, keep: Callable[[dict[str, Any]], bool]) -> int:
         """How many stored documents of `table` pass `keep` (for counts)."""
@@ -682,7 +684,8 @@ class Store:
         return stored[name] if name in stored else getattr(self.settings(), name)
 
     def _stored_settings(self) -> dict[str, Any]:
-        return self._storage.read().get(SETTINGS_TABLE, {}).get("1", {})
+        settings: dict[str, dict[str, Any]] = self._storage.read().get(SETTINGS_TABLE, {})
+        return settings.get("1", {})
 
     def save_settings(self, settings: Settings) -> None:
         self.refuse_if_read_only()
