@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("check", cmd_check, "verify the data file and its backups; exits 0 when sound")
     for kind in ("groups", "members", "facilitators"):
         lister = add(kind, cmd_list, f"list the {kind} stored")
-        lister.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        json_option(lister)
         lister.set_defaults(kind=kind)
     for module in COMMAND_MODULES:
         importlib.import_module(f"voicesgroup.commands.{module}").register(commands)
@@ -157,6 +157,22 @@ def add_command(
     )
     command.set_defaults(handler=handler)
     return command
+
+
+def json_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def force_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--force", action="store_true", help="replace the file if it exists")
+
+
+def member_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--member", required=True, help="the member's name, or id if two share it")
+
+
+def day_option(command: argparse.ArgumentParser, flag: str = "--on") -> None:
+    command.add_argument(flag, metavar="DATE", help="the day, YYYY-MM-DD (default: today)")
 
 
 def db_path(args: argparse.Namespace) -> Path:

@@ -10,7 +10,15 @@ import datetime as dt
 import json
 import sys
 
-from voicesgroup.cli import CommandError, Handler, add_command, open_store, print_table
+from voicesgroup.cli import (
+    CommandError,
+    add_command,
+    day_option,
+    force_option,
+    json_option,
+    open_store,
+    print_table,
+)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,51 +28,40 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     actions = facilitator.add_subparsers(title="actions", metavar="ACTION")
 
-    def action(
-        parent: argparse._SubParsersAction[argparse.ArgumentParser],
-        name: str,
-        handler: Handler,
-        help_text: str,
-    ) -> argparse.ArgumentParser:
-        parser = parent.add_parser(name, help=help_text, description=help_text)
-        parser.add_argument(
-            "--db", metavar="PATH", default=argparse.SUPPRESS, help="the data file to use"
-        )
-        parser.set_defaults(handler=handler)
-        return parser
-
     def who(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--facilitator", required=True, metavar="NAME", help="their name, or id if two share it"
         )
 
-    show = action(actions, "show", cmd_show, "a facilitator's path so far")
+    show = add_command(actions, "show", cmd_show, "a facilitator's path so far")
     who(show)
-    show.add_argument("--json", action="store_true", help="print JSON instead of text")
+    json_option(show)
 
-    sign = action(actions, "sign-off", cmd_sign_off, "sign a facilitator off to lead groups")
+    sign = add_command(actions, "sign-off", cmd_sign_off, "sign a facilitator off to lead groups")
     who(sign)
     sign.add_argument("--by", required=True, metavar="NAME", help="who signs them off")
-    sign.add_argument("--on", metavar="DATE", help="the day, YYYY-MM-DD (default: today)")
+    day_option(sign)
     sign.add_argument(
         "--reason", default="", help="needed when the suggested shadowing is not done yet"
     )
     sign.add_argument("--yes", action="store_true", help="confirm: from now on they may lead")
 
-    rest = action(actions, "break", cmd_break, "note that a facilitator needs a break (dates off)")
+    rest = add_command(
+        actions, "break", cmd_break, "note that a facilitator needs a break (dates off)"
+    )
     who(rest)
     rest.add_argument("--from", dest="start", required=True, metavar="DATE", help="YYYY-MM-DD")
     rest.add_argument("--to", dest="end", required=True, metavar="DATE", help="YYYY-MM-DD")
 
-    team = action(actions, "team", cmd_team, "how many can lead each kind of group")
-    team.add_argument("--json", action="store_true", help="print JSON instead of text")
+    team = add_command(actions, "team", cmd_team, "how many can lead each kind of group")
+    json_option(team)
 
-    sheet = action(actions, "sheet", cmd_sheet, "print the team sheet for supervision (PDF)")
+    sheet = add_command(actions, "sheet", cmd_sheet, "print the team sheet for supervision (PDF)")
     sheet.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")
     sheet.add_argument("--paper", choices=("a4", "letter"), default="a4")
-    sheet.add_argument("--force", action="store_true", help="replace the file if it exists")
+    force_option(sheet)
 
-    tune = action(actions, "settings", cmd_settings, "shadowing before sign-off, supervision")
+    tune = add_command(actions, "settings", cmd_settings, "shadowing before sign-off, supervision")
     tune.add_argument(
         "--shadowing", type=int, metavar="N", help="shadowed sessions suggested before sign-off"
     )
@@ -72,10 +69,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--supervision-weeks", type=int, metavar="N", help="supervision is due after N weeks"
     )
 
-    supervision = action(actions, "supervision", _needs_supervision, "supervision meetings")
+    supervision = add_command(actions, "supervision", _needs_supervision, "supervision meetings")
     meetings = supervision.add_subparsers(title="actions", metavar="ACTION")
-    add = action(meetings, "add", cmd_supervision_add, "keep a supervision meeting")
-    add.add_argument("--on", metavar="DATE", help="the day, YYYY-MM-DD (default: today)")
+    add = add_command(meetings, "add", cmd_supervision_add, "keep a supervision meeting")
+    day_option(add)
     add.add_argument(
         "--facilitator",
         required=True,
@@ -91,8 +88,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="TEXT",
         help="a general topic, never a member (repeat for each)",
     )
-    listing = action(meetings, "list", cmd_supervision_list, "supervision meetings, newest first")
-    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    listing = add_command(
+        meetings, "list", cmd_supervision_list, "supervision meetings, newest first"
+    )
+    json_option(listing)
 
 
 def _needs_action(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import json
 
-from voicesgroup.cli import CommandError, add_command, open_store
+from voicesgroup.cli import CommandError, add_command, force_option, member_option, open_store
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -14,13 +14,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     actions = member.add_subparsers(title="actions", metavar="ACTION")
 
     export = actions.add_parser("export", help="everything held about a member, as JSON")
-    export.add_argument("--member", required=True, help="the member's name, or id if two share it")
+    member_option(export)
     export.add_argument("--out", required=True, metavar="FILE")
-    export.add_argument("--force", action="store_true", help="replace an existing file")
+    force_option(export)
     export.set_defaults(handler=cmd_member_export)
 
     forget = actions.add_parser("forget", help="erase every personal record of a member")
-    forget.add_argument("--member", required=True, help="the member's name, or id if two share it")
+    member_option(forget)
     forget.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
     forget.set_defaults(handler=cmd_member_forget)
 

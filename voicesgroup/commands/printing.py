@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from voicesgroup import dates
-from voicesgroup.cli import CommandError, Handler, add_command, db_path, open_store
+from voicesgroup.cli import (
+    CommandError,
+    Handler,
+    add_command,
+    db_path,
+    force_option,
+    member_option,
+    open_store,
+)
 
 if TYPE_CHECKING:
     from voicesgroup.printing import PrintRequest
@@ -41,7 +49,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             default="pdf",
             help="pdf to print; txt or html for a screen reader (default: pdf)",
         )
-        parser.add_argument("--force", action="store_true", help="replace an existing file")
+        force_option(parser)
         parser.add_argument(
             "--not-a-name",
             action="append",
@@ -94,7 +102,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     rota.add_argument("--reasons", action="store_true", help="add why each pair was chosen")
 
     record = kind("member-record", cmd_member_record, "everything held about one member, for them")
-    record.add_argument("--member", required=True, help="the member's name, or id if two share it")
+    member_option(record)
     record.add_argument("--large-print", action="store_true")
 
 

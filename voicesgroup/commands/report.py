@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from voicesgroup import dates
-from voicesgroup.cli import add_command, open_store
+from voicesgroup.cli import add_command, force_option, open_store
 
 DESCRIPTION = (
     "What the groups did over a period (sessions, attendance, newcomers, volunteer hours, themes, "
@@ -42,7 +42,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="put the same period a year before side by side",
     )
     parser.add_argument("--large-print", action="store_true", help="PDF text 16 pt or more")
-    parser.add_argument("--force", action="store_true", help="replace the file if it exists")
+    force_option(parser)
 
 
 def _day(text: str) -> dt.date:

@@ -8,8 +8,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from functools import partial
 
-from voicesgroup.cli import CommandError, Handler, add_command, open_store, print_table
+from voicesgroup.cli import (
+    CommandError,
+    add_command,
+    force_option,
+    json_option,
+    open_store,
+    print_table,
+)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,13 +25,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     rota = add_command(commands, "rota", _needs_action, "plan, show or export the facilitator rota")
     actions = rota.add_subparsers(title="actions", metavar="ACTION")
 
-    def action(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        parser = actions.add_parser(name, help=help_text, description=help_text)
-        parser.add_argument(
-            "--db", metavar="PATH", default=argparse.SUPPRESS, help="the data file to use"
-        )
-        parser.set_defaults(handler=handler)
-        return parser
+    action = partial(add_command, actions)
 
     generate = action(
         "generate",
@@ -48,12 +50,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     show = action("show", cmd_show, "the rota: each session with lead, co, status and reason")
     show.add_argument("--group", metavar="NAME", help="one group (default: all)")
-    show.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    json_option(show)
 
     ics = action("ics", cmd_ics, "the published rota as a calendar file (.ics), one event each")
     ics.add_argument("--facilitator", metavar="NAME", help="only this facilitator's sessions")
     ics.add_argument("--out", required=True, metavar="FILE.ics", help="where to write it")
-    ics.add_argument("--force", action="store_true", help="replace an existing file")
+    force_option(ics)
     ics.add_argument("--drafts", action="store_true", help="include draft sessions too")
 
 

@@ -6,7 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from voicesgroup.cli import CommandError, add_command, db_path, open_store, read_passphrase
+from voicesgroup.cli import (
+    CommandError,
+    add_command,
+    db_path,
+    force_option,
+    json_option,
+    open_store,
+    read_passphrase,
+)
 
 FORGOTTEN_WARNING = (
     "A forgotten passphrase cannot be recovered by anyone. Keep the recovery key below on paper, "
@@ -27,7 +35,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     backup = add_command(commands, "backup", cmd_backup, "write a verified copy of the data file")
     backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
-    backup.add_argument("--force", action="store_true", help="replace an existing file")
+    force_option(backup)
 
     restore = add_command(
         commands, "restore", cmd_restore, "replace the data file by a backup, once it checks out"
@@ -38,7 +46,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
 
     log = add_command(commands, "audit", cmd_audit, "show what was done, and check the log's chain")
-    log.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    json_option(log)
 
 
 def _new_passphrase(path: Path) -> str:
