@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 from voicesgroup.paths import DB_ENV, resolve_db_path
 
 EXIT_PROBLEM = 1
-EXIT_USAGE = 2
 
 Handler = Callable[[argparse.Namespace], int]
 

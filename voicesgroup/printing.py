@@ -34,8 +34,6 @@ class HandoutKind:
     key: str
     label: str
     needs_group: bool = False
-    needs_member: bool = False
-    group_optional: bool = False
     large_print: bool = True
     discreet: bool = False
 
@@ -43,12 +41,12 @@ class HandoutKind:
 KINDS: dict[str, HandoutKind] = {
     kind.key: kind
     for kind in (
-        HandoutKind("strategies", "Coping strategies sheet", group_optional=True, discreet=True),
+        HandoutKind("strategies", "Coping strategies sheet", discreet=True),
         HandoutKind("agreement", "Group agreement", needs_group=True),
         HandoutKind("diary", "Blank diary", discreet=True),
         HandoutKind("session-plan", "Session plan", needs_group=True, large_print=False),
-        HandoutKind("rota", "Facilitator rota", group_optional=True, large_print=False),
-        HandoutKind("member-record", "A member's own record", needs_member=True),
+        HandoutKind("rota", "Facilitator rota", large_print=False),
+        HandoutKind("member-record", "A member's own record"),
     )
 }
 """Every handout the app prints, by the key the command line and the dialog use."""

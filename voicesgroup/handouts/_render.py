@@ -28,7 +28,6 @@ from reportlab.platypus import (
     Flowable,
     Paragraph,
     SimpleDocTemplate,
-    Spacer,
     Table,
     TableStyle,
 )
@@ -528,8 +527,6 @@ class _Builder:
             return self._table(block[1], block[2], block[3], block[4], block[5])
         if block[0] == "lines":
             return self._lines(block[1], block[2])
-        if block[0] == "space":
-            return self._space(block[1])
         return self._together(block[1])
 
     def _heading(self, text: str) -> list[Flowable]:
@@ -554,9 +551,6 @@ class _Builder:
     def _lines(self, label: str, count: int) -> list[Flowable]:
         label_para = Paragraph(self.markup(label), self.st["heading"])
         return [Stack([label_para, RuledLines(count, self.sizes.line_gap)], self.height)]
-
-    def _space(self, amount: float) -> list[Flowable]:
-        return [Spacer(1, amount * mm)]
 
     def _together(self, blocks: tuple[Block, ...]) -> list[Flowable]:
         inner: list[Flowable] = []

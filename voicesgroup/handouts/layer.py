@@ -75,13 +75,9 @@ TableBlock = tuple[
 """Header, rows of cells, width fractions (empty: even), blank rows to add, compact."""
 LinesBlock = tuple[Literal["lines"], str, int]
 """A label and how many ruled lines to write on."""
-SpaceBlock = tuple[Literal["space"], float]
-"""Space in millimetres."""
 TogetherBlock = tuple[Literal["together"], tuple["Block", ...]]
 """Blocks kept on one page."""
-Block = (
-    HeadingBlock | ParaBlock | BulletsBlock | TableBlock | LinesBlock | SpaceBlock | TogetherBlock
-)
+Block = HeadingBlock | ParaBlock | BulletsBlock | TableBlock | LinesBlock | TogetherBlock
 
 
 @dataclass
@@ -169,9 +165,6 @@ class Handout:
     def write_space(self, label: str, lines: int) -> None:
         """A label with ruled lines under it, to write on."""
         self._add(("lines", label, lines))
-
-    def space(self, mm: float) -> None:
-        self._add(("space", mm))
 
     @contextmanager
     def together(self) -> Iterator[None]:

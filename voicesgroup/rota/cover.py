@@ -26,8 +26,6 @@ class CoverSuggestion:
     name: str
     role: Literal["lead", "co"]
     reason: str
-    partner_role_changes: bool = False
-    """True when the remaining facilitator would swap role (e.g. to lead beside a trainee)."""
 
 
 MEETS_WOMEN_RULE = "meets the women facilitator rule"
@@ -159,9 +157,7 @@ def suggest_cover(
         ranked.append(
             (
                 key,
-                CoverSuggestion(
-                    f.id, f.display_name, role, clip(reason), partner_role_changes=swaps
-                ),
+                CoverSuggestion(f.id, f.display_name, role, clip(reason)),
             )
         )
     ranked.sort(key=lambda item: item[0])

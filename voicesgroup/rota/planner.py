@@ -350,7 +350,6 @@ class _Planner:
         self.work_limit = _WORK_LIMIT
         self._best: tuple[int, int] | None = None
         self.reached: set[int] = set()
-        self.proven = False
 
     # -- bookkeeping ---------------------------------------------------------------------
 
@@ -821,7 +820,6 @@ class _Planner:
                     return
 
         search(0, 0)
-        self.proven = budget > 0
         if best is None:
             return False
         for k, s in enumerate(order):

@@ -21,7 +21,7 @@ No Textual here: the UI and the CLI both call these functions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
@@ -455,17 +455,6 @@ def rota_lines(store: Store, group_id: UUID | None = None) -> list[RotaLine]:
 
 def _people_on(assignment: RotaAssignment) -> list[UUID]:
     return [fid for fid in (assignment.lead_id, assignment.co_id) if fid is not None]
-
-
-def rule_problems(
-    assignment: RotaAssignment,
-    others: Sequence[RotaAssignment],
-    people: Mapping[UUID, Facilitator],
-    groups: Mapping[UUID, Group],
-) -> list[str]:
-    """Every hard rule `assignment` breaks, in `rules`' words, given the rest of the rota."""
-    index = reasons.RotaIndex([*others, assignment], list(people.values()), list(groups.values()))
-    return [b.sentence for b in session_breaks(assignment, index)]
 
 
 @dataclass(frozen=True)

@@ -258,12 +258,6 @@ class Store:
 
         protection.apply(self, protection.prepare_change(self, new_passphrase, kdf))
 
-    def remove_passphrase(self) -> None:
-        """Store the file and its backups unencrypted again."""
-        from voicesgroup.store import passphrase as protection
-
-        protection.apply(self, protection.prepare_remove(self))
-
     # -- forgetting and checking (voicesgroup.store.forgetting, .integrity) ----------------
 
     def forget_member(self, member_id: UUID) -> ForgetReport:
