@@ -692,18 +692,15 @@ class Store:
         """Stored records of one kind, optionally those whose fields equal the given values."""
         return self._where(model, **equals) if equals else self._all(model)
 
-    _PLAIN_RECORDS = (models.FacilitatorPath, models.SupervisionMeeting, models.FollowUpState)
-    """Records no consent rule applies to: `save_record` and `delete_record` take them."""
-
     def save_record(self, record: Record) -> None:
         """Save a record that no consent rule applies to (paths, supervision, follow-ups)."""
-        if not isinstance(record, self._PLAIN_RECORDS):
+        if not isinstance(record, _plain_records()):
             raise TypeError(f"{type(record).__name__} is saved through its own method")
         self._put(record)
 
     def delete_record(self, record: Record) -> None:
         """Delete a record that no consent rule applies to (paths, supervision, follow-ups)."""
-        if not isinstance(record, self._PLAIN_RECORDS):
+        if not isinstance(record, _plain_records()):
             raise TypeError(f"{type(record).__name__} is deleted through its own method")
         self._delete(type(record), [record.id])
 
@@ -721,6 +718,14 @@ class Store:
     def raw_bytes(self) -> bytes:
         """The serialised data as it is (or would be) on disk, unencrypted: for tests and export."""
         return orjson.dumps(self._storage.read())
+
+
+def _plain_records() -> tuple[type[Record], ...]:
+    """Records no consent rule applies to: `save_record` and `delete_record` take them.
+
+    A function, not a constant, so the models load after Home's first paint.
+    """
+    return (models.FacilitatorPath, models.SupervisionMeeting, models.FollowUpState)
 
 
 def record_ids(table: str, documents: dict[str, Any]) -> tuple[dict[str, int], str | None]:
