@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota.service import DEFAULT_WEEKS, GenerateRequest, parse_date, parse_weeks
@@ -19,7 +20,7 @@ from voicesgroup.rota.service import DEFAULT_WEEKS, GenerateRequest, parse_date,
 ALL_GROUPS = "all"
 
 
-class GenerateRotaDialog(ModalScreen[GenerateRequest | None]):
+class GenerateRotaDialog(AppAccess, ModalScreen[GenerateRequest | None]):
     """Asks what to plan; dismisses with a `GenerateRequest`, or None when cancelled."""
 
     HELP_TITLE = "Plan a rota"
@@ -39,7 +40,7 @@ class GenerateRotaDialog(ModalScreen[GenerateRequest | None]):
         self.start = start
 
     def compose(self) -> ComposeResult:
-        groups = self.app.store.groups()
+        groups = self.store.groups()
         choices = [("All groups together", ALL_GROUPS)] + [
             (group.name, str(group.id)) for group in groups
         ]
