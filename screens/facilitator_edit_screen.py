@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
-from screens.widgets.form import Field, clear_messages, show_validation
+from screens.widgets.form import Field, chosen, clear_messages, show_validation
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import facilitator_path
 from voicesgroup.kinds import PathStage
@@ -120,7 +120,7 @@ class FacilitatorEditScreen(AppAccess, Screen[None]):
             "active": self.query_one("#active", Checkbox).value,
         }
         if self.asks_woman:
-            answer = self.query_one("#is_woman", Select).value
+            answer = chosen(self.query_one("#is_woman", Select))
             changes["is_woman"] = {"unset": None, "yes": True, "no": False}[answer]
         # Availability may have been saved from its own screen meanwhile: build on the stored one.
         stored = self.store.facilitator(self.person.id) if self.person else None
@@ -141,7 +141,7 @@ class FacilitatorEditScreen(AppAccess, Screen[None]):
         with store.batch():
             store.save_facilitator(person)
             if new:
-                stage = PathStage(self.query_one("#training", Select).value)
+                stage = PathStage(chosen(self.query_one("#training", Select)))
                 facilitator_path.begin(
                     store,
                     person,

@@ -12,7 +12,14 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static, TextArea
 
 from screens.access import AppAccess
-from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
+from screens.widgets.form import (
+    Field,
+    FieldProblem,
+    chosen,
+    clear_messages,
+    save_and_back,
+    show_validation,
+)
 from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
 from voicesgroup.models import (
     STRATEGY_CATEGORIES,
@@ -178,7 +185,7 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
             "title": " ".join(self.query_one("#title", Input).value.split()),
             "description": self.query_one("#description", TextArea).text.strip(),
             "category": self.query_one("#category", Select).value,
-            "moment": Moment(self.query_one("#moment", Select).value),
+            "moment": Moment(chosen(self.query_one("#moment", Select))),
             "experiences": self._experiences(),
             "caution": self.query_one("#caution", Input).value.strip(),
             "attributed_member_id": None if shared_by in (NOBODY, Select.BLANK) else shared_by,

@@ -34,6 +34,8 @@ KINDS = {
 """The dialog's choices; each is a `printing.PrintRequest` (see `request`)."""
 NEEDS_GROUP = {key for key in KINDS if key in printing.KINDS and printing.KINDS[key].needs_group}
 FORMATS = [("PDF", "pdf"), ("Plain text", "txt"), ("Web page", "html")]
+OUTPUTS: dict[object, printing.Output] = {"pdf": "pdf", "txt": "txt", "html": "html"}
+"""Each format's choice as the print request's output."""
 NO_GROUP = ""
 PRINT_COMMAND = "lp"
 PRINT_SECONDS = 60
@@ -178,24 +180,33 @@ class PrintDialog(AppAccess, ModalScreen[None]):
     def request(self) -> printing.PrintRequest:
         """The choices on screen as the core's print request."""
         kind = self.kind
-        paper = "letter" if self.query_one("#print-paper", Select).value == "letter" else "a4"
-        output = self.query_one("#print-format", Select).value
-        common = {
-            "paper": paper,
-            "output": output if output in ("pdf", "txt", "html") else "pdf",
-            "large_print": self.query_one("#print-large", Checkbox).value,
-            "discreet": self.query_one("#print-discreet", Checkbox).value,
-            "today": self.vg.today(),
-        }
+        paper: printing.Paper = (
+            "letter" if self.query_one("#print-paper", Select).value == "letter" else "a4"
+        )
+        output = OUTPUTS.get(self.query_one("#print-format", Select).value, "pdf")
+        large_print = self.query_one("#print-large", Checkbox).value
+        discreet = self.query_one("#print-discreet", Checkbox).value
+        today = self.vg.today()
         if kind.startswith("diary-"):
-            diary = "beliefs" if kind == "diary-beliefs" else "voices"
-            return printing.PrintRequest("diary", diary=diary, **common)  # type: ignore[arg-type]
+            return printing.PrintRequest(
+                "diary",
+                diary="beliefs" if kind == "diary-beliefs" else "voices",
+                paper=paper,
+                output=output,
+                large_print=large_print,
+                discreet=discreet,
+                today=today,
+            )
         return printing.PrintRequest(
             kind,
             group=self.group,
             strategy_ids=self.strategy_ids,
             show_meeting=self.query_one("#print-meeting", Checkbox).value,
-            **common,  # type: ignore[arg-type]
+            paper=paper,
+            output=output,
+            large_print=large_print,
+            discreet=discreet,
+            today=today,
         )
 
     def default_path(self) -> str:
@@ -310,8 +321,8 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         names = ", ".join(contact.name for contact in sheet.contacts) or "none"
         text.append(f"\nSupport contacts: {names}.")
         if sheet.contacts_left_out:
-            left = "; ".join(f"{c.title} ({c.because_of})" for c in sheet.contacts_left_out)
-            text.append(f"\nContacts left out: {left}.")
+            dropped = "; ".join(f"{c.title} ({c.because_of})" for c in sheet.contacts_left_out)
+            text.append(f"\nContacts left out: {dropped}.")
         if sheet.unchecked:
             unchecked = ", ".join(contact.name for contact in sheet.unchecked)
             text.append(
@@ -391,7 +402,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
     ) -> None:
         store = self.store
         try:
-            with self.app._save_lock:  # reading the store must not meet a save half-way
+            with self.vg.saves_paused():  # reading the store must not meet a save half-way
                 printed = printing.make(store, request)
             path = outputs.write_output(path, printed.data, data_file=store.path, force=force)
         except (NameToConfirm, UncheckedContacts) as error:
