@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -73,7 +75,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
 
     # -- actions --------------------------------------------------------------------------
 
-    def _change(self, change, done: str) -> None:
+    def _change(self, change: Callable[[], object], done: str) -> None:
         if self.vg.attempt(change):
             self.notify(done, markup=False)
             self.refresh_data()

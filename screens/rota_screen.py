@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -321,7 +322,7 @@ class RotaScreen(AppAccess, Screen[None]):
 
     # -- changes ------------------------------------------------------------------------------
 
-    def _change(self, change, done: str) -> None:
+    def _change(self, change: Callable[[], object], done: str) -> None:
         """Apply a change through the core; a refusal is shown as the message it carries."""
         if self.vg.attempt(change):
             self.notify(done)
