@@ -106,7 +106,7 @@ class AvailabilityScreen(AppAccess, Screen[None]):
                                 id=f"{kind}-{other.id.hex}",
                                 name=str(other.id),
                             )
-            yield Static("", classes="field-message-inline", id="partners-message")
+            yield Static("", classes="field-message-inline", id="partners-message", markup=False)
             yield save_and_back()
         yield Footer()
 

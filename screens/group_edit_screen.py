@@ -20,6 +20,7 @@ from screens.widgets.form import (
     save_and_back,
     show_validation,
 )
+from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
 from voicesgroup.groups import changed_group, new_group
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
@@ -56,7 +57,8 @@ class GroupEditScreen(AppAccess, Screen[None]):
         yield Header()
         with VerticalScroll(id="form", classes="form"):
             yield Static(
-                "New group" if group is None else f"Group: {group.name}", classes="section-title"
+                "New group" if group is None else literal(f"Group: {group.name}"),
+                classes="section-title",
             )
             yield Field("Name", Input(group.name if group else "", id="name"), name="name")
             yield Field(

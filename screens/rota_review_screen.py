@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
-from screens.widgets.plain import plain
+from screens.widgets.plain import literal, plain
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import Review
@@ -64,7 +64,7 @@ class RotaReviewScreen(AppAccess, Screen[None]):
             with Horizontal(id="review-bar"):
                 yield Static("Rota review", classes="section-title", id="review-title")
                 yield Select(
-                    [("All groups", ALL_GROUPS)] + [(g.name, str(g.id)) for g in groups],
+                    [("All groups", ALL_GROUPS)] + [(literal(g.name), str(g.id)) for g in groups],
                     value=chosen,
                     allow_blank=False,
                     compact=True,

@@ -103,7 +103,7 @@ class RotaScreen(AppAccess, Screen[None]):
             with Horizontal(id="rota-bar"):
                 yield Static("Facilitator rota", classes="section-title", id="rota-title")
                 yield Select(
-                    [("All groups", ALL_GROUPS)] + [(g.name, str(g.id)) for g in groups],
+                    [("All groups", ALL_GROUPS)] + [(literal(g.name), str(g.id)) for g in groups],
                     value=ALL_GROUPS,
                     allow_blank=False,
                     compact=True,

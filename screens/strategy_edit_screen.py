@@ -20,6 +20,7 @@ from screens.widgets.form import (
     save_and_back,
     show_validation,
 )
+from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
 from voicesgroup.models import (
     STRATEGY_CATEGORIES,
@@ -67,7 +68,7 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
         strategy = self.strategy
         experiences = strategy.experiences if strategy else [Experience.VOICES]
         shared_by = [("Nobody named", NOBODY)] + [
-            (member.display_name, str(member.id)) for member in self.attribution_choices()
+            (literal(member.display_name), str(member.id)) for member in self.attribution_choices()
         ]
         current = NOBODY
         if strategy and strategy.attributed_member_id is not None:
@@ -127,7 +128,9 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
                         compact=True,
                         id=f"experience-{experience.value}",
                     )
-            message = Static("", id="experiences-message", classes="field-message-inline")
+            message = Static(
+                "", id="experiences-message", classes="field-message-inline", markup=False
+            )
             message.display = False
             yield message
             with Horizontal(classes="row"):

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from screens.widgets.plain import literal
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota.service import DEFAULT_WEEKS, GenerateRequest, parse_date, parse_weeks
 
@@ -42,7 +43,7 @@ class GenerateRotaDialog(AppAccess, ModalScreen[GenerateRequest | None]):
     def compose(self) -> ComposeResult:
         groups = self.store.groups()
         choices = [("All groups together", ALL_GROUPS)] + [
-            (group.name, str(group.id)) for group in groups
+            (literal(group.name), str(group.id)) for group in groups
         ]
         chosen = str(self.group_id) if self.group_id else ALL_GROUPS
         if all(value != chosen for _, value in choices):

@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
+from screens.widgets.plain import literal
 from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup import dates, library, outputs, printing
 from voicesgroup.errors import NameToConfirm, OutputRefused, UncheckedContacts, VoicesGroupError
@@ -111,7 +112,8 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                 )
                 yield Static("Group", classes="print-label print-label-2")
                 yield Select(
-                    [("No group", NO_GROUP)] + [(group.name, str(group.id)) for group in groups],
+                    [("No group", NO_GROUP)]
+                    + [(literal(group.name), str(group.id)) for group in groups],
                     value=chosen,
                     allow_blank=False,
                     compact=True,

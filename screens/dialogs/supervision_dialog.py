@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static, TextArea
 
 from screens.access import AppAccess
+from screens.widgets.plain import literal
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 
@@ -34,7 +35,7 @@ class SupervisionDialog(AppAccess, ModalScreen[bool]):
                 yield Input("", id="supervision-held-by", compact=True, max_length=60)
             yield Label("Who came (Space ticks)")
             yield SelectionList[str](
-                *[(person.display_name, str(person.id)) for person in people],
+                *[(literal(person.display_name), str(person.id)) for person in people],
                 id="supervision-who",
                 compact=True,
             )

@@ -36,7 +36,7 @@ class Field(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self._label)
         yield self._control
-        yield Static("", classes="field-message -empty")
+        yield Static("", classes="field-message -empty", markup=False)
 
     def show_message(self, message: str) -> None:
         """Show a problem with this field (in words, after a '!' so it is not colour alone)."""
