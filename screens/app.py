@@ -426,6 +426,8 @@ class VoicesGroupApp(App[None]):
                 partial(self.run_action, binding.action, active.node),
             )
         for command in super().get_system_commands(screen):
-            # Textual's own Quit would skip the question about unsaved changes.
-            if command.title not in seen:
+            # Textual's own Quit would skip the question about unsaved changes; its
+            # Screenshot would write what is on screen, names included, to a file nobody
+            # chose, unencrypted.
+            if command.title not in seen and command.title != "Screenshot":
                 yield command

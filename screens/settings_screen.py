@@ -87,13 +87,7 @@ class SettingsScreen(AppAccess, Screen[None]):
         )
         self.query_one("#protection", Static).update(literal(f"{protection}\n{chain}"))
         due = retention.due(store, self.vg.today())
-        self.query_one("#retention-due", Static).update(
-            literal(
-                "Past their keeping time: " + "; ".join(due.describe())
-                if due.anything
-                else "Nothing is past its keeping time."
-            )
-        )
+        self.query_one("#retention-due", Static).update(literal(due.summary()))
         self.query_one("#retention", Button).disabled = not due.anything
         log = self.query_one("#audit", DataTable)
         log.clear()
@@ -137,7 +131,7 @@ class SettingsScreen(AppAccess, Screen[None]):
 
         due = retention.due(self.store, self.vg.today())
         if not due.anything:
-            self.notify("Nothing is past its keeping time.")
+            self.notify(due.summary())
             return
         question = "This will:\n• " + "\n• ".join(due.describe()) + "\nIt cannot be undone."
         self.app.push_screen(

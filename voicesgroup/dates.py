@@ -90,3 +90,21 @@ def short_month(moment: dt.date | dt.datetime) -> str:
 def iso(moment: dt.date | dt.datetime) -> str:
     """ISO 8601, for JSON, CSV and file names."""
     return moment.isoformat()
+
+
+def read_day(text: str, what: str = "date", *, error: type[Exception] = ValueError) -> dt.date:
+    """A day someone typed, as YYYY-MM-DD; otherwise `error` with one sentence saying how.
+
+    The one reader of typed dates, for screens and the command line alike; each caller passes
+    the error its own messages travel in.
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        raise error(f"Give a {what}, written as YYYY-MM-DD.")
+    try:
+        return dt.date.fromisoformat(cleaned)
+    except ValueError:
+        raise error(
+            f"{cleaned[:40]!r} is not a {what} this app can read: write it as YYYY-MM-DD, "
+            "for example 2026-12-01."
+        ) from None

@@ -81,10 +81,18 @@ class NameToConfirm(VoicesGroupError):
 
 
 class UncheckedContacts(VoicesGroupError):
-    """Support contacts on a sheet have not been checked; `contacts` holds them."""
+    """Support contacts on a sheet have not been checked; `contacts` holds them.
 
-    def __init__(self, message: str, contacts: list) -> None:
-        super().__init__(message)
+    The one sentence that stops such a sheet, for the print dialog and the command line.
+    """
+
+    def __init__(self, contacts: list) -> None:
+        names = ", ".join(contact.name for contact in contacts)
+        super().__init__(
+            f"These support contacts have not been checked yet: {names}. Check each number and "
+            "mark it checked (Support contacts, c in the library), or leave them off the sheet. "
+            "Nothing was printed."
+        )
         self.contacts = contacts
 
 

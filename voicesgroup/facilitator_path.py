@@ -29,6 +29,7 @@ from voicesgroup.facilitator_counts import (
     FollowUpRow,
     PathFacts,
     Shadowed,
+    follow_up_texts,
     follow_ups,
     kinds_run,
 )
@@ -39,6 +40,7 @@ from voicesgroup.models import (
     FacilitatorPath,
     FollowUpState,
     ModuleAttended,
+    Session,
     SkippedStep,
     SupervisionMeeting,
 )
@@ -602,6 +604,44 @@ def _state(store: Store, row: FollowUpRow) -> FollowUpState:
     return FollowUpState(session_id=UUID(row.session_id), key=row.key)
 
 
+def follow_ups_moved(store: Store, before: Session, after: Session) -> None:
+    """Keep each owner and done day with its follow-up when a session's follow-ups change.
+
+    A follow-up is known by its place ("s1", "d0"), so taking one back, or rewriting the
+    debrief's lines, moves the others: each state follows its words (the same words first,
+    then the same place where the count is unchanged, as after a rewording); the state of a
+    follow-up that is gone goes with it.
+    """
+    old = dict(follow_up_texts(before.model_dump(mode="json")))
+    new = dict(follow_up_texts(after.model_dump(mode="json")))
+    if old == new:
+        return
+    states = store.records(FollowUpState, session_id=after.id)
+    if not states:
+        return
+    moved: dict[str, str] = {}
+    for prefix in ("s", "d"):
+        old_keys = [key for key in old if key.startswith(prefix)]
+        new_keys = [key for key in new if key.startswith(prefix)]
+        free = list(new_keys)
+        for key in old_keys:
+            same_words = next((k for k in free if new[k] == old[key]), None)
+            if same_words is not None:
+                moved[key] = same_words
+                free.remove(same_words)
+        if len(old_keys) == len(new_keys):
+            for key in old_keys:
+                if key not in moved and key in free:
+                    moved[key] = key
+                    free.remove(key)
+    with store.batch():
+        for state in states:
+            if state.key not in moved:
+                store.delete_record(state)
+            elif moved[state.key] != state.key:
+                store.save_record(state.with_changes(key=moved[state.key]))
+
+
 def set_owner(store: Store, row: FollowUpRow, owner: Facilitator | None) -> FollowUpState:
     """Who takes this follow-up on (None: nobody yet)."""
     state = _state(store, row).with_changes(owner_id=owner.id if owner else None)
@@ -697,12 +737,5 @@ def find(store: Store, name_or_id: str) -> Facilitator:
 
 
 def parse_day(text: str, what: str = "date") -> dt.date:
-    """A day written as YYYY-MM-DD; one clear sentence for anything else."""
-    cleaned = text.strip()
-    try:
-        return dt.date.fromisoformat(cleaned)
-    except ValueError:
-        raise PathError(
-            f"{cleaned[:40]!r} is not a {what} this app can read: write it as YYYY-MM-DD, "
-            "for example 2026-12-01."
-        ) from None
+    """A day written as YYYY-MM-DD; one clear sentence (a `PathError`) for anything else."""
+    return dates.read_day(text, what, error=PathError)

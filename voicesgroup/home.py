@@ -113,7 +113,7 @@ def due_items(store: Store, today: dt.date) -> list[str]:
             items.append(f"{group['name']}: the group agreement is due for review")
     kept_too_long = retention.due(store, today)
     if kept_too_long.anything:
-        items.append("Past their keeping time: " + "; ".join(kept_too_long.describe()) + " (F2)")
+        items.append(kept_too_long.summary() + " (F2)")
     unchecked = sum(
         1 for contact in store.documents("support_contacts") if not contact["last_checked"]
     )

@@ -363,23 +363,13 @@ def sheet_preview(
     )
 
 
-def unchecked_sentence(unchecked: Sequence[SupportContact]) -> str:
-    """The sentence that stops a sheet with support contacts nobody has checked."""
-    names = ", ".join(contact.name for contact in unchecked)
-    return (
-        f"These support contacts have not been checked yet: {names}. Check each number and "
-        "mark it checked (Support contacts, c in the library), or leave them off the sheet. "
-        "Nothing was printed."
-    )
-
-
 def require_checked(preview: SheetPreview, *, skip_unchecked: bool) -> SheetPreview:
     """The preview ready to print: unchecked contacts stop it (`UncheckedContacts`) unless
     `skip_unchecked`, which leaves them off and says so in `contacts_left_out`."""
     if not preview.unchecked:
         return preview
     if not skip_unchecked:
-        raise UncheckedContacts(unchecked_sentence(preview.unchecked), preview.unchecked)
+        raise UncheckedContacts(preview.unchecked)
     skipped = {id(contact) for contact in preview.unchecked}
     return SheetPreview(
         preview.strategies,

@@ -39,6 +39,12 @@ class RetentionDue:
             lines.append(f"{self.named_sessions} session(s) whose names should become counts")
         return lines
 
+    def summary(self) -> str:
+        """One line for Home, Settings and the command line."""
+        if not self.anything:
+            return "Nothing is past its keeping time."
+        return "Past their keeping time: " + "; ".join(self.describe())
+
 
 @dataclass(frozen=True)
 class Cutoffs:

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
+from voicesgroup.facilitator_path import follow_ups_moved
 from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.mentions import member_names_in
 from voicesgroup.models import (
@@ -504,7 +505,13 @@ class SessionRunner:
 
     def _save(self, updated: Session) -> Session:
         if updated is not self.session:
-            self.store.save_session(updated)
+            with self.store.batch():
+                if (updated.follow_ups, updated.debrief) != (
+                    self.session.follow_ups,
+                    self.session.debrief,
+                ):
+                    follow_ups_moved(self.store, self.session, updated)
+                self.store.save_session(updated)
             self.session = updated
         return updated
 

@@ -112,12 +112,13 @@ def write_atomically(path: Path, blob: bytes) -> None:
 
 def os_error_reason(error: OSError) -> str:
     """Why a disk operation failed, in plain words."""
+    cannot_write = "this folder cannot be written to"
     reasons = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is used up",
         errno.EROFS: "the disk is read-only",
-        errno.EACCES: "this folder cannot be written to",
-        errno.EPERM: "this folder cannot be written to",
+        errno.EACCES: cannot_write,
+        errno.EPERM: cannot_write,
         errno.EIO: "the disk reported an input/output error",
     }
     return reasons.get(error.errno, error.strerror or str(error))

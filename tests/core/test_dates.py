@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from voicesgroup import dates
 
 
@@ -35,3 +37,17 @@ def test_times_are_local_never_utc(monkeypatch):
 
 def test_month():
     assert dates.month(dt.date(2026, 12, 1)) == "December 2026"
+
+
+def test_read_day_is_the_one_reader_of_typed_dates() -> None:
+    class Refused(Exception):
+        pass
+
+    assert dates.read_day(" 2026-12-01 ") == dt.date(2026, 12, 1)
+    with pytest.raises(Refused, match="Give a start date, written as YYYY-MM-DD"):
+        dates.read_day("  ", "start date", error=Refused)
+    with pytest.raises(Refused, match="is not a date this app can read: write it as YYYY-MM-DD"):
+        dates.read_day("1/12/2026", error=Refused)
+    with pytest.raises(ValueError) as refused:
+        dates.read_day("[/]" * 100)
+    assert len(str(refused.value)) < 150  # what was typed is cut, not echoed whole

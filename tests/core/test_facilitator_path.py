@@ -16,6 +16,7 @@ from voicesgroup.home import due_items as home_due_items
 from voicesgroup.models import (
     Debrief,
     Facilitator,
+    FollowUpState,
     Group,
     MeetingPattern,
     Member,
@@ -361,6 +362,57 @@ def test_follow_ups_from_the_session_and_debrief_have_owners_until_done(store: S
     assert first.id  # the words stay in the session
 
 
+def test_an_owner_stays_with_their_follow_up_when_another_is_taken_back(store: Store) -> None:
+    from voicesgroup.session_runner import SessionRunner
+
+    rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+    voices = group(store, "Voices")
+    session = run(
+        store,
+        voices,
+        BEGAN,
+        rosa,
+        ended=False,
+        follow_ups=["Book the room", "Ask about the lift", "Order diaries"],
+    )
+    runner = SessionRunner(store, session)
+    rows = {row.text: row for row in fp.follow_up_list(store)}
+    fp.set_owner(store, rows["Ask about the lift"], rosa)
+    fp.set_owner(store, rows["Order diaries"], tomasz)
+    fp.mark_done(store, rows["Order diaries"], TODAY)
+
+    def owners() -> dict[str, tuple[str | None, dt.date | None]]:
+        return {row.text: (row.owner_id, row.done_on) for row in fp.follow_up_list(store)}
+
+    runner.change_follow_up(0, None)  # "Book the room" taken back
+    assert owners() == {
+        "Ask about the lift": (str(rosa.id), None),
+        "Order diaries": (str(tomasz.id), TODAY),
+    }
+    runner.change_follow_up(0, "Ask the council about the lift")  # reworded: still Rosa's
+    assert owners()["Ask the council about the lift"] == (str(rosa.id), None)
+    runner.change_follow_up(0, None)  # Rosa's taken back: hers goes with it
+    assert owners() == {"Order diaries": (str(tomasz.id), TODAY)}
+    assert len(store.records(FollowUpState, session_id=session.id)) == 1
+    runner.add_follow_up("Find a new venue")
+    assert owners()["Find a new venue"] == (None, None), "a new one starts with nobody"
+
+
+def test_debrief_owners_follow_their_lines_when_the_debrief_is_rewritten(store: Store) -> None:
+    from voicesgroup.session_runner import SessionRunner
+
+    rosa = person(store, "Rosa")
+    voices = group(store, "Voices")
+    session = run(store, voices, BEGAN, rosa)
+    runner = SessionRunner(store, session)
+    runner.write_debrief({"follow_up": "Order diaries\n- Check the lift"})
+    rows = {row.text: row for row in fp.follow_up_list(store)}
+    fp.set_owner(store, rows["Check the lift"], rosa)
+    runner.write_debrief({"follow_up": "Check the lift\nPhone the venue"})
+    owners = {row.text: row.owner_id for row in fp.follow_up_list(store)}
+    assert owners == {"Check the lift": str(rosa.id), "Phone the venue": None}
+
+
 def test_a_break_is_dates_off_with_no_reason(store: Store) -> None:
     rosa = person(store, "Rosa")
     changed = fp.take_break(store, rosa, TODAY, TODAY + dt.timedelta(days=13))
@@ -417,3 +469,33 @@ def test_hostile_names_of_who_signs_or_holds_are_refused_cleanly(store: Store) -
         fp.add_supervision(store, TODAY, [rosa], "J" * 61, [])
     assert fp.supervision_meetings(store) == []
     assert store.facilitator(sol.id).training is T
+
+
+def test_check_names_path_supervision_rota_and_follow_up_records_that_point_nowhere(
+    store: Store,
+) -> None:
+    from uuid import uuid4
+
+    from voicesgroup.models import FacilitatorPath, RotaAssignment, SupervisionMeeting
+
+    rosa = person(store, "Rosa")
+    voices = group(store, "Voices")
+    session = run(store, voices, BEGAN, rosa, follow_ups=["Book the room"])
+    fp.set_owner(store, fp.follow_up_list(store)[0], rosa)
+    fp.begin(store, rosa, PathStage.SHADOWING, BEGAN, by="Rosa", reason="a test")
+    store.save_record(SupervisionMeeting(on=BEGAN, facilitator_ids=[rosa.id], held_by="Kim"))
+    store.save_rota([RotaAssignment(group_id=voices.id, date=BEGAN, lead_id=rosa.id)])
+    assert store.problems() == []
+    nobody = uuid4()
+    store.save_record(FollowUpState(session_id=nobody, key="s0"))
+    store.save_record(FollowUpState(session_id=session.id, key="s1", owner_id=nobody))
+    store.save_record(SupervisionMeeting(on=BEGAN, facilitator_ids=[nobody], held_by="Kim"))
+    store.save_rota([RotaAssignment(group_id=nobody, date=BEGAN, co_id=nobody)])
+    store.save_record(FacilitatorPath(facilitator_id=nobody))
+    problems = store.problems()
+    assert "a follow-up's owner belongs to a session that is not stored" in problems
+    assert "a follow-up is owned by a facilitator who is not stored" in problems
+    assert f"supervision of {BEGAN} lists a facilitator who is not stored" in problems
+    assert f"rota session of {BEGAN} belongs to a group that is not stored" in problems
+    assert f"rota session of {BEGAN} lists a facilitator who is not stored" in problems
+    assert "a facilitator's path belongs to a facilitator who is not stored" in problems

@@ -252,7 +252,7 @@ def test_rota_from_today_compact_and_reasons_on_request(capsys, demo_path, tmp_p
 
     assert earlier and all(dates.day(item.date, year=False) not in rota for item in earlier)
     code, _, err = run(capsys, *args, "--from", "someday", "--out", str(tmp_path / "x.pdf"))
-    assert code == 1 and "not a date" in err
+    assert code == 1 and "is not a --from date this app can read" in err
     assert (
         run(capsys, *args, "--from", today, "--reasons", "--out", str(tmp_path / "rr.pdf"))[0] == 0
     )

@@ -166,6 +166,30 @@ def test_a_file_with_only_its_meta_is_damaged_not_empty(
     assert code == 1 and "lost 12 of its tables" in err
 
 
+@pytest.mark.parametrize(
+    ("members", "sentence"),
+    [
+        ({"1": {"display_name": "Ana"}}, "members record 1 has no id of its own"),
+        ({"1": {"id": "same"}, "2": {"id": "same"}}, "members record 2 has no id of its own"),
+        ({"abc": {"id": "x"}}, "its tables are malformed"),
+        ({"1": ["not", "a", "record"]}, "its tables are malformed"),
+    ],
+)
+def test_a_record_without_an_id_of_its_own_is_named_not_a_traceback(
+    path: Path, members: dict, sentence: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_file(path).close()
+    data = orjson.loads(path.read_bytes())
+    data["members"] = members
+    damaged = orjson.dumps(data)
+    path.write_bytes(damaged)
+    with pytest.raises(DamagedFile, match=sentence):
+        Store.open(path)
+    assert path.read_bytes() == damaged
+    code, _out, err = run(capsys, "--db", str(path), "check")
+    assert code == 1 and sentence in err and "Traceback" not in err
+
+
 def test_restore_refuses_a_backup_holding_only_its_meta(path: Path) -> None:
     small_file(path).close()
     before = path.read_bytes()

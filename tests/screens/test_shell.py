@@ -144,6 +144,7 @@ async def test_palette_offers_every_screen_action(make_app) -> None:
         assert len(titles) == len(set(titles))
         assert all(command.help != command.title for command in commands)
         assert titles.count("Quit") == 1
+        assert "Screenshot" not in titles, "it would write names to an unencrypted file"
 
 
 async def test_high_contrast_theme_toggles(make_app) -> None:

@@ -79,7 +79,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     with open_store(args, readonly=not args.apply) as store:
         due = retention.due(store, today)
         if not due.anything:
-            print("Nothing is past its keeping time.")
+            print(due.summary())
             return 0
         for line in due.describe():
             print(line)

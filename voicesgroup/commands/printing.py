@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from uuid import UUID
 
+from voicesgroup import dates
 from voicesgroup.cli import CommandError, add_command, db_path, open_store
 
 
@@ -108,12 +109,7 @@ def _strategy_ids(raw: list[str] | None) -> tuple[UUID, ...]:
 
 
 def _since(raw: str | None) -> dt.date | None:
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise CommandError(f"--from {raw!r} is not a date like 2026-12-01") from None
+    return dates.read_day(raw, "--from date", error=CommandError) if raw else None
 
 
 def _print(args: argparse.Namespace, build) -> int:

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from voicesgroup import dates
 from voicesgroup.cli import add_command, open_store
 
 DESCRIPTION = (
@@ -45,10 +46,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
+    return dates.read_day(text, error=argparse.ArgumentTypeError)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -130,11 +130,7 @@ def strategies_sheet(
     """
     unchecked = [contact for contact in contacts if contact.last_checked is None]
     if unchecked:
-        names = ", ".join(contact.name for contact in unchecked)
-        raise UncheckedContacts(
-            f"These support contacts have not been checked yet: {names}. Nothing was printed.",
-            unchecked,
-        )
+        raise UncheckedContacts(unchecked)
     phrases = [group.name] if group is not None else []
     if discreet:  # what would give the sheet away is left out (the preview says which)
         strategies = [s for s in strategies if discreet_safe(s, group)]
@@ -148,17 +144,12 @@ def strategies_sheet(
             "The sheet was not made: it would have no ideas on it. Pick at least one "
             "strategy that can go on it."
         )
-    if discreet:
-        title = "Things that help"
-        subtitle = "Ideas people have found useful. Take what suits you and leave the rest."
-    else:
-        title = "What helps"
-        if group is not None:
-            variant = _variant_words(group)
-            where = f"{group.name}, {variant}" if variant else group.name
-            subtitle = f"Ideas swapped at {where}. Take what suits you and leave the rest."
-        else:
-            subtitle = "Ideas people have found useful. Take what suits you and leave the rest."
+    title = "Things that help" if discreet else "What helps"
+    subtitle = "Ideas people have found useful. Take what suits you and leave the rest."
+    if not discreet and group is not None:
+        variant = _variant_words(group)
+        where = f"{group.name}, {variant}" if variant else group.name
+        subtitle = f"Ideas swapped at {where}. Take what suits you and leave the rest."
     h = Handout(
         organisation=organisation,
         kind="coping strategies sheet",
@@ -552,7 +543,7 @@ def member_record(
         with h.together():
             label = f"{long_date(_local_date(note.created_at))}"
             if note.restricted:
-                label += " (you asked us to stop: kept aside, not used)"
+                label += KEPT_ASIDE
             h.para(label, style="item")
             h.para(bold("In your words: "), theirs(note.member_words))
             if note.what_helped:
@@ -581,7 +572,7 @@ def member_record(
     if not contacts:
         h.para("We keep no contact details for you.", style="muted")
     for contact in contacts:
-        extra = " (you asked us to stop: kept aside, not used)" if contact.restricted else ""
+        extra = KEPT_ASIDE if contact.restricted else ""
         h.bullets([[bold(f"{contact.kind}: "), contact.value + extra]])
     if replaced:
         h.para(
@@ -593,10 +584,12 @@ def member_record(
     return _finish(h, output)
 
 
+KEPT_ASIDE = " (you asked us to stop: kept aside, not used)"
+"""Beside a note or contact a member asked us to stop using, in their own record."""
+
 _YOUR_SCOPE = {  # what it is about, what you said yes to, what you asked us to stop
     "attendance_by_name": (
-        "your name on the attendance list",
-        "your name on the attendance list",
+        *["your name on the attendance list"] * 2,
         "putting your name on the attendance list",
     ),
     "personal_notes": ("notes written with you", "notes written with you", "writing notes"),
@@ -606,8 +599,7 @@ _YOUR_SCOPE = {  # what it is about, what you said yes to, what you asked us to 
         "keeping your contact details",
     ),
     "strategy_attribution": (
-        "your name beside ideas you share",
-        "your name beside ideas you share",
+        *["your name beside ideas you share"] * 2,
         "putting your name beside ideas you share",
     ),
 }

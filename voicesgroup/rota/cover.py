@@ -30,6 +30,10 @@ class CoverSuggestion:
     """True when the remaining facilitator would swap role (e.g. to lead beside a trainee)."""
 
 
+MEETS_WOMEN_RULE = "meets the women facilitator rule"
+"""Said of a cover who keeps a women-only pairing possible."""
+
+
 def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
     return (facilitator.display_name.casefold(), facilitator.display_name, str(facilitator.id))
 
@@ -127,13 +131,13 @@ def suggest_cover(
             if together.get(f.id, 0) == 0:
                 words.append(f"a new pairing with {staying.display_name}")
             if group.women_facilitator_rule and f.is_woman is True and staying.is_woman is not True:
-                words.append("meets the women facilitator rule")
+                words.append(MEETS_WOMEN_RULE)
             if swaps:
                 words.append(
                     f"{staying.display_name} would {'lead' if role == 'co' else 'co-facilitate'}"
                 )
         elif group.women_facilitator_rule:
-            words.append("meets the women facilitator rule")
+            words.append(MEETS_WOMEN_RULE)
         preferred = staying is not None and (
             rules.asked_to_pair(f, staying) or rules.asked_to_pair(staying, f)
         )

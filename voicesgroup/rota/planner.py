@@ -145,16 +145,39 @@ def _prefer(one: Facilitator, other: Facilitator) -> bool:
 # Sessions
 
 
+def check_weeks(weeks: int) -> None:
+    """Refuse a number of weeks the planner cannot use, in one sentence."""
+    if weeks <= 0:
+        raise RotaInputError(f"A rota needs at least one week (got {weeks}).")
+    if weeks > MAX_WEEKS:
+        raise RotaInputError(f"A rota can cover at most {MAX_WEEKS} weeks (got {weeks}).")
+
+
+def check_groups(groups: Sequence[Group]) -> None:
+    """Refuse to plan for no group, or only archived ones."""
+    if not groups:
+        raise RotaInputError("There are no groups to plan a rota for.")
+    if all(g.archived for g in groups):
+        raise RotaInputError("Every group is archived, so there is nothing to plan.")
+
+
+def check_facilitators(facilitators: Sequence[Facilitator]) -> None:
+    """Refuse to plan with nobody, or with nobody active."""
+    if not any(f.active for f in facilitators):
+        raise RotaInputError(
+            "There are no active facilitators to put on the rota."
+            if facilitators
+            else "There are no facilitators to put on the rota."
+        )
+
+
 def sessions_for(groups: Sequence[Group], start: dt.date, weeks: int) -> list[PlannedSession]:
     """Every meeting of every (non-archived) group in the `weeks` weeks from `start`.
 
     Dates come from each group's `MeetingPattern.dates_from`; a group with a `first_date` in
     the future has no sessions before it. Sorted by date, then group name.
     """
-    if weeks <= 0:
-        raise RotaInputError(f"A rota needs at least one week (got {weeks}).")
-    if weeks > MAX_WEEKS:
-        raise RotaInputError(f"A rota can cover at most {MAX_WEEKS} weeks (got {weeks}).")
+    check_weeks(weeks)
     end = start + dt.timedelta(weeks=weeks)
     found: list[tuple[dt.date, tuple[str, str, str], PlannedSession]] = []
     for group in groups:
@@ -1266,18 +1289,9 @@ def generate(
     Raises `RotaInputError` when there is nothing to plan or nobody to plan it with. See the
     module docstring for the rules and for how the spread is measured.
     """
-    if weeks <= 0:
-        raise RotaInputError(f"A rota needs at least one week (got {weeks}).")
-    if not groups:
-        raise RotaInputError("There are no groups to plan a rota for.")
-    if all(g.archived for g in groups):
-        raise RotaInputError("Every group is archived, so there is nothing to plan.")
-    if not any(f.active for f in facilitators):
-        raise RotaInputError(
-            "There are no active facilitators to put on the rota."
-            if facilitators
-            else "There are no facilitators to put on the rota."
-        )
+    check_weeks(weeks)
+    check_groups(groups)
+    check_facilitators(facilitators)
     every = sessions_for(groups, start, weeks)
     if not every:
         raise RotaInputError(f"No group meets in the {weeks} weeks from {_day(start)}.")

@@ -39,6 +39,7 @@ from voicesgroup.models import (
 )
 from voicesgroup.rota import reasons
 from voicesgroup.rota.cover import CoverSuggestion
+from voicesgroup.rota.planner import check_facilitators, check_groups, check_weeks
 from voicesgroup.rota.review import session_breaks
 from voicesgroup.store import Store
 
@@ -55,17 +56,8 @@ class RotaChangeRefused(VoicesGroupError):
 
 
 def parse_date(text: str, what: str = "date") -> dt.date:
-    """A date written as YYYY-MM-DD; a clear one-line error for anything else."""
-    cleaned = text.strip()
-    if not cleaned:
-        raise rota.RotaInputError(f"Give a {what}, written as YYYY-MM-DD.")
-    try:
-        return dt.date.fromisoformat(cleaned)
-    except ValueError:
-        raise rota.RotaInputError(
-            f"{cleaned!r} is not a {what} this app can read: write it as YYYY-MM-DD, "
-            "for example 2026-12-01."
-        ) from None
+    """A date written as YYYY-MM-DD; a clear one-line `RotaInputError` for anything else."""
+    return dates.read_day(text, what, error=rota.RotaInputError)
 
 
 def parse_weeks(text: str) -> int:
@@ -77,14 +69,6 @@ def parse_weeks(text: str) -> int:
         raise rota.RotaInputError(f"{cleaned!r} is not a number of weeks.") from None
     check_weeks(weeks)
     return weeks
-
-
-def check_weeks(weeks: int) -> None:
-    """Refuse a number of weeks the planner cannot use, in the planner's own words."""
-    if weeks <= 0:
-        raise rota.RotaInputError(f"A rota needs at least one week (got {weeks}).")
-    if weeks > rota.MAX_WEEKS:
-        raise rota.RotaInputError(f"A rota can cover at most {rota.MAX_WEEKS} weeks (got {weeks}).")
 
 
 def day_words(day: dt.date) -> str:
@@ -245,16 +229,14 @@ def prepare_generation(store: Store, request: GenerateRequest) -> PreparedGenera
     check_weeks(request.weeks)
     if request.group_id is None:
         groups = store.groups()
-        if not groups:
-            raise rota.RotaInputError("There are no groups to plan a rota for.")
+        check_groups(groups)
     else:
         group = store.group(request.group_id)
         if group.archived:
             raise rota.RotaInputError(f"{group.name} is archived, so there is nothing to plan.")
         groups = [group]
     facilitators = rosterable(store)
-    if not facilitators:
-        raise rota.RotaInputError("There are no facilitators to put on the rota.")
+    check_facilitators(facilitators)
     chosen = {group.id for group in groups}
     start, end = request.start, request.end
 

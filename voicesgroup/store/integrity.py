@@ -56,6 +56,10 @@ def record_problems(store: Store) -> list[str]:
     return found
 
 
+NO_SUCH_GROUP = "belongs to a group that is not stored"
+NO_SUCH_FACILITATOR = "lists a facilitator who is not stored"
+
+
 def problems(store: Store) -> list[str]:
     """Everything wrong with the stored data, as sentences; empty when it is sound."""
     from voicesgroup import models
@@ -78,7 +82,7 @@ def problems(store: Store) -> list[str]:
     for session in store._all(models.Session):
         where = f"session of {session.date}"
         if session.group_id not in groups:
-            found.append(f"{where} belongs to a group that is not stored")
+            found.append(f"{where} {NO_SUCH_GROUP}")
         for member_id in session.named_member_ids:
             needs(member_id, ConsentScope.ATTENDANCE_BY_NAME, where)
             if member_id in members and not consent.has_consent_on(
@@ -90,7 +94,7 @@ def problems(store: Store) -> list[str]:
                 found.append(f"{where} names a member who had not yet agreed on that date")
         for person in session.facilitator_ids:
             if person not in facilitators:
-                found.append(f"{where} lists a facilitator who is not stored")
+                found.append(f"{where} {NO_SUCH_FACILITATOR}")
     for note in store._all(models.Note):
         if not note.restricted:
             needs(note.member_id, ConsentScope.PERSONAL_NOTES, "a note")
@@ -107,7 +111,34 @@ def problems(store: Store) -> list[str]:
     for event in events:
         if event.member_id not in members:
             found.append("a consent record refers to a member who is not stored")
+    found += _reference_problems(store, groups, facilitators)
     found += [f"audit log: {problem}" for problem in audit.chain_problems(store.audit_log())]
+    return found
+
+
+def _reference_problems(store: Store, groups: set[UUID], facilitators: set[UUID]) -> list[str]:
+    """The rota, the facilitators' path, supervision and follow-ups name only stored records."""
+    from voicesgroup import models
+
+    found = []
+    for item in store._all(models.RotaAssignment):
+        where = f"rota session of {item.date}"
+        if item.group_id not in groups:
+            found.append(f"{where} {NO_SUCH_GROUP}")
+        if any(p is not None and p not in facilitators for p in (item.lead_id, item.co_id)):
+            found.append(f"{where} {NO_SUCH_FACILITATOR}")
+    for path in store._all(models.FacilitatorPath):
+        if path.facilitator_id not in facilitators:
+            found.append("a facilitator's path belongs to a facilitator who is not stored")
+    for meeting in store._all(models.SupervisionMeeting):
+        if any(person not in facilitators for person in meeting.facilitator_ids):
+            found.append(f"supervision of {meeting.on} {NO_SUCH_FACILITATOR}")
+    sessions = {session.id for session in store._all(models.Session)}
+    for state in store._all(models.FollowUpState):
+        if state.session_id not in sessions:
+            found.append("a follow-up's owner belongs to a session that is not stored")
+        elif state.owner_id is not None and state.owner_id not in facilitators:
+            found.append("a follow-up is owned by a facilitator who is not stored")
     return found
 
 

@@ -48,6 +48,7 @@ from voicesgroup.store.repository import (
     Store,
     malformed_record_sentence,
     new_document,
+    record_ids,
 )
 
 if TYPE_CHECKING:
@@ -216,13 +217,9 @@ def structure_problem(data: dict[str, Any], path: Path) -> str | None:
     for table in ADDED_TABLES:
         data.setdefault(table, {})
     for table in TABLES:
-        seen: set[str] = set()
-        for doc_id, document in data[table].items():
-            record_id = document.get("id")
-            if not isinstance(record_id, str) or record_id in seen:
-                where = f"{table} record {doc_id} has no id of its own"
-                return malformed_record_sentence(path, where)
-            seen.add(record_id)
+        _, where = record_ids(table, data[table])
+        if where:
+            return malformed_record_sentence(path, where)
     settings = data[SETTINGS_TABLE]
     if set(settings) - {"1"}:
         return malformed_record_sentence(path, "the settings table holds more than one record")

@@ -308,14 +308,9 @@ class Store:
     def _ids(self, name: str) -> dict[str, int]:
         ids = self._doc_ids.get(name)
         if ids is None:
-            raw = self._storage.read().get(name, {})
-            ids = {}
-            for doc_id, doc in raw.items():
-                record_id = doc.get("id")
-                if not isinstance(record_id, str) or record_id in ids:
-                    where = f"{name} record {doc_id} has no id of its own"
-                    raise DamagedFile(malformed_record_sentence(self.path, where))
-                ids[record_id] = int(doc_id)
+            ids, where = record_ids(name, self._storage.read().get(name, {}))
+            if where:
+                raise DamagedFile(malformed_record_sentence(self.path, where))
             self._doc_ids[name] = ids
         return ids
 
@@ -700,12 +695,20 @@ class Store:
         """Stored records of one kind, optionally those whose fields equal the given values."""
         return self._where(model, **equals) if equals else self._all(model)
 
+    _PLAIN_RECORDS = (models.FacilitatorPath, models.SupervisionMeeting, models.FollowUpState)
+    """Records no consent rule applies to: `save_record` and `delete_record` take them."""
+
     def save_record(self, record: Record) -> None:
         """Save a record that no consent rule applies to (paths, supervision, follow-ups)."""
-        kinds = (models.FacilitatorPath, models.SupervisionMeeting, models.FollowUpState)
-        if not isinstance(record, kinds):
+        if not isinstance(record, self._PLAIN_RECORDS):
             raise TypeError(f"{type(record).__name__} is saved through its own method")
         self._put(record)
+
+    def delete_record(self, record: Record) -> None:
+        """Delete a record that no consent rule applies to (paths, supervision, follow-ups)."""
+        if not isinstance(record, self._PLAIN_RECORDS):
+            raise TypeError(f"{type(record).__name__} is deleted through its own method")
+        self._delete(type(record), [record.id])
 
     # -- the audit log ---------------------------------------------------------------------
 
@@ -721,6 +724,22 @@ class Store:
     def raw_bytes(self) -> bytes:
         """The serialised data as it is (or would be) on disk, unencrypted: for tests and export."""
         return orjson.dumps(self._storage.read())
+
+
+def record_ids(table: str, documents: dict[str, Any]) -> tuple[dict[str, int], str | None]:
+    """Each record's id and its document number; and where a record has no id of its own.
+
+    Every record carries an id (a string) that no other record in its table shares: checked
+    when a file is opened and again when the repository indexes a table.
+    """
+    ids: dict[str, int] = {}
+    for doc_id, document in documents.items():
+        record_id = document.get("id") if isinstance(document, dict) else None
+        if not isinstance(record_id, str) or record_id in ids or not str(doc_id).isdigit():
+            label = doc_id if str(doc_id).isdigit() else repr(str(doc_id)[:40])
+            return ids, f"{table} record {label} has no id of its own"
+        ids[record_id] = int(doc_id)
+    return ids, None
 
 
 def malformed_record_sentence(path: Path, where: str) -> str:
