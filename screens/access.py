@@ -9,17 +9,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
+
     from screens.app import VoicesGroupApp
     from voicesgroup.store import Store
 
+    _Mixed = MessagePump
+    """What the mixin is mixed into: a screen or dialog, which has `app`."""
+else:
+    _Mixed = object
 
-class AppAccess:
+
+class AppAccess(_Mixed):
     """Mixed into screens and dialogs (before the Textual base class)."""
 
     @property
     def vg(self) -> VoicesGroupApp:
         """The voicesgroup app this screen belongs to."""
-        return cast("VoicesGroupApp", self.app)  # type: ignore[attr-defined]  # the Screen's app
+        return cast("VoicesGroupApp", self.app)
 
     @property
     def store(self) -> Store:

@@ -6,7 +6,8 @@ import datetime as dt
 import gc
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -66,7 +67,8 @@ class VoicesGroupApp(App[None]):
         super().__init__()
         self.db_path = db_path
         self.demo = demo
-        self.store: Store = store  # type: ignore[assignment]  # set in on_mount when None
+        self._store = store
+        """The open data file; None until it is open (it may need a passphrase first)."""
         self.startup_error: str | None = None
         self._today = today or dt.date.today
         self.idle_clock = idle_clock
@@ -87,12 +89,23 @@ class VoicesGroupApp(App[None]):
         self.set_reactive(VoicesGroupApp.theme, CALM.name)
         self.stylesheet.set_variables(self.get_css_variables())
 
+    @property
+    def store(self) -> Store:
+        """The open data file. Screens are shown only once it is open."""
+        if self._store is None:
+            raise RuntimeError("the data file is not open yet")
+        return self._store
+
+    @store.setter
+    def store(self, store: Store) -> None:
+        self._store = store
+
     def today(self) -> dt.date:
         """Today's date (tests freeze it)."""
         return self._today()
 
     def on_mount(self) -> None:
-        if self.store is not None:
+        if self._store is not None:
             self._begin()
             return
         try:
@@ -160,7 +173,7 @@ class VoicesGroupApp(App[None]):
         lock waits for the session's own, longer limit. A minute before locking, a warning."""
         from screens.dialogs.idle_lock_dialog import IdleLockDialog
 
-        if self.store is None or isinstance(self.screen, IdleLockDialog):
+        if self._store is None or isinstance(self.screen, IdleLockDialog):
             return
         settings = self.store.settings()
         idle = self.idle_clock() - self._last_activity
@@ -217,7 +230,7 @@ class VoicesGroupApp(App[None]):
             self.push_screen(IdleLockDialog(idle=idle))
 
     def on_unmount(self) -> None:
-        if self.store is not None and not self.store.closed:
+        if self._store is not None and not self.store.closed:
             try:
                 with self._save_lock:
                     if self.store.unsaved:
@@ -238,6 +251,13 @@ class VoicesGroupApp(App[None]):
 
         problem: str | None
         announce: Announcement | None
+
+    @contextmanager
+    def saves_paused(self) -> Iterator[None]:
+        """No save runs while this is held: a worker thread that reads the store holds it,
+        so it never meets a save half-way."""
+        with self._save_lock:
+            yield
 
     def changed(self, announce: Announcement | None = None) -> None:
         """Call after changing the store: writes it to disk in a worker thread.
@@ -314,7 +334,7 @@ class VoicesGroupApp(App[None]):
 
     def _save_before_quitting(self) -> str | None:
         """Save what is only in memory; None when everything is on disk, else the problem."""
-        if self.store is None or self.store.closed:
+        if self._store is None or self.store.closed:
             return None
         try:
             with self._save_lock:
@@ -366,7 +386,7 @@ class VoicesGroupApp(App[None]):
     # -- keys and commands ---------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "settings" and self.store is not None and not self.store.closed:
+        if action == "settings" and self._store is not None and not self.store.closed:
             return not room_view_on(self.store)  # settings show counts and the audit log
         return True
 
@@ -379,7 +399,7 @@ class VoicesGroupApp(App[None]):
     def action_settings(self) -> None:
         from screens.settings_screen import SettingsScreen
 
-        if self.store is not None and not isinstance(self.screen, SettingsScreen):
+        if self._store is not None and not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
     def action_toggle_contrast(self) -> None:

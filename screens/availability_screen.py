@@ -20,6 +20,7 @@ from textual.widgets import (
     Static,
 )
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
 from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup.errors import VoicesGroupError
@@ -28,7 +29,7 @@ from voicesgroup.models import DateRange, Facilitator
 from voicesgroup.rota.service import day_words, parse_date
 
 
-class AvailabilityScreen(Screen[None]):
+class AvailabilityScreen(AppAccess, Screen[None]):
     """Days someone can't do, dates off, a monthly limit, and who they'd like (not) to pair with."""
 
     HELP_TITLE = "Availability"
@@ -58,7 +59,7 @@ class AvailabilityScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         person = self.person
-        others = [p for p in self.app.store.facilitators() if p.id != person.id]
+        others = [p for p in self.store.facilitators() if p.id != person.id]
         limit = "" if person.max_per_month is None else str(person.max_per_month)
         yield Header()
         with VerticalScroll(classes="form", id="availability-form"):
@@ -105,7 +106,7 @@ class AvailabilityScreen(Screen[None]):
                                 id=f"{kind}-{other.id.hex}",
                                 name=str(other.id),
                             )
-            yield Static("", classes="field-message-inline", id="partners-message")
+            yield Static("", classes="field-message-inline", id="partners-message", markup=False)
             yield save_and_back()
         yield Footer()
 
@@ -201,7 +202,7 @@ class AvailabilityScreen(Screen[None]):
     def _partners_make_sense(self) -> bool:
         """Nobody may be in both partner lists; says so beside the lists when they are."""
         avoids = set(self._chosen("#avoids"))
-        names = {p.id: p.display_name for p in self.app.store.facilitators()}
+        names = {p.id: p.display_name for p in self.store.facilitators()}
         both = [names.get(fid, "someone") for fid in self._chosen("#prefers") if fid in avoids]
         message = self.query_one("#partners-message", Static)
         message.update(f"! {' and '.join(both)} cannot be in both lists." if both else "")
@@ -214,7 +215,7 @@ class AvailabilityScreen(Screen[None]):
             return
         try:
             changes = self.availability()
-            stored = self.app.store.facilitator(self.person.id)
+            stored = self.store.facilitator(self.person.id)
             person = stored.with_changes(**changes)
         except ValueError as error:
             show_validation(self, error, fallback="max_per_month")
@@ -223,7 +224,7 @@ class AvailabilityScreen(Screen[None]):
             self.notify(str(error), severity="warning")
             return
         clear_messages(self)
-        if self.app.attempt(lambda: self.app.store.save_facilitator(person)):
+        if self.vg.attempt(lambda: self.store.save_facilitator(person)):
             self.notify(f"{person.display_name}'s availability saved.")
             self.dismiss()
 

@@ -48,7 +48,7 @@ class DebriefScreen(AppAccess, Screen[None]):
 
     def compose(self) -> ComposeResult:
         store = self.store
-        self.runner = SessionRunner.resume(store, self.session_id, app_clock(self.app))
+        self.runner = SessionRunner.resume(store, self.session_id, app_clock(self.vg))
         session = self.runner.session
         words = vocabulary_for(self.runner.group)
         self.title = self.runner.group.name

@@ -9,7 +9,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
-from screens.widgets.form import Field, clear_messages, show_validation
+from screens.access import AppAccess
+from screens.widgets.form import Field, chosen, clear_messages, show_validation
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import facilitator_path
 from voicesgroup.kinds import PathStage
@@ -18,7 +19,7 @@ from voicesgroup.models import Facilitator
 WOMAN_CHOICES = [("Not said", "unset"), ("Yes", "yes"), ("No", "no")]
 
 
-class FacilitatorEditScreen(Screen[None]):
+class FacilitatorEditScreen(AppAccess, Screen[None]):
     HELP_TITLE = "A facilitator"
     HELP = (
         "Ctrl+S saves; Escape goes back without saving. Ctrl+O sets their availability for "
@@ -43,7 +44,7 @@ class FacilitatorEditScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         person = self.person
         woman = {None: "unset", True: "yes", False: "no"}[person.is_woman if person else None]
-        self.asks_woman = any(group.women_facilitator_rule for group in self.app.store.groups())
+        self.asks_woman = any(group.women_facilitator_rule for group in self.store.groups())
         yield Header()
         with VerticalScroll(classes="form"):
             yield Static(
@@ -68,7 +69,7 @@ class FacilitatorEditScreen(Screen[None]):
                     name="training",
                 )
             else:
-                stage = facilitator_path.path_view(self.app.store, person, self.app.today())
+                stage = facilitator_path.path_view(self.store, person, self.vg.today())
                 yield Static(
                     f"Path: {stage.stage_words} (p on Facilitators for course, shadowing "
                     "and sign-off)",
@@ -102,7 +103,7 @@ class FacilitatorEditScreen(Screen[None]):
         if self.person is None:
             self.notify("Save the new facilitator first, then set their availability.")
             return
-        self.app.push_screen(AvailabilityScreen(self.app.store.facilitator(self.person.id)))
+        self.app.push_screen(AvailabilityScreen(self.store.facilitator(self.person.id)))
 
     def action_back(self) -> None:
         self.dismiss()
@@ -119,33 +120,33 @@ class FacilitatorEditScreen(Screen[None]):
             "active": self.query_one("#active", Checkbox).value,
         }
         if self.asks_woman:
-            answer = self.query_one("#is_woman", Select).value
+            answer = chosen(self.query_one("#is_woman", Select))
             changes["is_woman"] = {"unset": None, "yes": True, "no": False}[answer]
         # Availability may have been saved from its own screen meanwhile: build on the stored one.
-        stored = self.app.store.facilitator(self.person.id) if self.person else None
+        stored = self.store.facilitator(self.person.id) if self.person else None
         try:
             person = stored.with_changes(**changes) if stored else Facilitator(**changes)
         except ValueError as error:
             show_validation(self, error, fallback="display_name")
             return
         clear_messages(self)
-        if self.app.attempt(lambda: self._save(person, stored is None)):
+        if self.vg.attempt(lambda: self._save(person, stored is None)):
             self.notify(f"{person.display_name} saved.")
             self.dismiss()
 
     def _save(self, person: Facilitator, new: bool) -> None:
         """Save; a new person also starts on the path where the form says (the path service
         sets their training status from it)."""
-        store = self.app.store
+        store = self.store
         with store.batch():
             store.save_facilitator(person)
             if new:
-                stage = PathStage(self.query_one("#training", Select).value)
+                stage = PathStage(chosen(self.query_one("#training", Select)))
                 facilitator_path.begin(
                     store,
                     person,
                     stage,
-                    self.app.today(),
+                    self.vg.today(),
                     by="the coordinator",
                     reason="where they were when added",
                 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,13 +11,14 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import Facilitator
 
 
-class FacilitatorPathScreen(Screen[None]):
+class FacilitatorPathScreen(AppAccess, Screen[None]):
     HELP_TITLE = "A facilitator's path"
     HELP = (
         "The path from interested, through the course and shadowing, to signed off to lead. "
@@ -56,8 +59,8 @@ class FacilitatorPathScreen(Screen[None]):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        store = self.app.store
-        today = self.app.today()
+        store = self.store
+        today = self.vg.today()
         self.person = store.facilitator(self.person.id)
         view = self.view = fp.path_view(store, self.person, today)
         self.query_one("#path-title", Static).update(f"{view.name}: {view.stage_words}")
@@ -72,8 +75,8 @@ class FacilitatorPathScreen(Screen[None]):
 
     # -- actions --------------------------------------------------------------------------
 
-    def _change(self, change, done: str) -> None:
-        if self.app.attempt(change):
+    def _change(self, change: Callable[[], object], done: str) -> None:
+        if self.vg.attempt(change):
             self.notify(done, markup=False)
             self.refresh_data()
 
@@ -83,9 +86,9 @@ class FacilitatorPathScreen(Screen[None]):
         if self.view is None or not self.view.modules or table.cursor_row < 0:
             return
         module, _ = self.view.modules[table.cursor_row]
-        today = self.app.today()
+        today = self.vg.today()
         self._change(
-            lambda: fp.attend_module(self.app.store, self.person, module.key, today),
+            lambda: fp.attend_module(self.store, self.person, module.key, today),
             f"{module.title}: attended {dates.date(today)}.",
         )
 
@@ -93,7 +96,7 @@ class FacilitatorPathScreen(Screen[None]):
         """Start the course, start shadowing, or sign off, whichever comes next."""
         if self.view is None:
             return
-        store, today = self.app.store, self.app.today()
+        store, today = self.store, self.vg.today()
         stage = self.view.stage
         if stage is PathStage.INTERESTED:
             self._change(
@@ -118,7 +121,7 @@ class FacilitatorPathScreen(Screen[None]):
     def _ask_skip(self, missing: int) -> None:
         from screens.dialogs.path_step_dialog import PathStepDialog
 
-        store, today = self.app.store, self.app.today()
+        store, today = self.store, self.vg.today()
 
         def answered(answers: dict[str, str] | None) -> None:
             if answers is not None:
@@ -154,7 +157,7 @@ class FacilitatorPathScreen(Screen[None]):
                 markup=False,
             )
             return
-        store, today = self.app.store, self.app.today()
+        store, today = self.store, self.vg.today()
         early = "; ".join(self.view.missing)
         hint = (
             "The suggested shadowing is done. From now on the rota may make them lead."
@@ -188,7 +191,7 @@ class FacilitatorPathScreen(Screen[None]):
         wanted = not self.view.experienced
         words = "experienced" if wanted else "no longer marked experienced"
         self._change(
-            lambda: fp.set_experienced(self.app.store, self.person, wanted),
+            lambda: fp.set_experienced(self.store, self.person, wanted),
             f"{self.person.display_name} is {words}.",
         )
 
@@ -196,7 +199,7 @@ class FacilitatorPathScreen(Screen[None]):
         """They need a break: dates off the rota honours, no reason asked."""
         from screens.dialogs.path_step_dialog import PathStepDialog
 
-        today = self.app.today()
+        today = self.vg.today()
 
         def answered(answers: dict[str, str] | None) -> None:
             if answers is None:
@@ -205,7 +208,7 @@ class FacilitatorPathScreen(Screen[None]):
             def change() -> None:
                 start = fp.parse_day(answers["start"], "first day")
                 end = fp.parse_day(answers["end"], "last day")
-                fp.take_break(self.app.store, self.person, start, end)
+                fp.take_break(self.store, self.person, start, end)
 
             self._change(change, "The break is noted; the rota leaves them out on those days.")
 

@@ -8,12 +8,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
 from screens.widgets.plain import plain
 from voicesgroup.models import Facilitator
 from voicesgroup.rota.service import availability_words
 
 
-class FacilitatorsScreen(Screen[None]):
+class FacilitatorsScreen(AppAccess, Screen[None]):
     HELP_TITLE = "Facilitators"
     HELP = (
         "Everyone who facilitates. Someone in training always works beside an experienced "
@@ -58,16 +59,14 @@ class FacilitatorsScreen(Screen[None]):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        self._people = self.app.store.facilitators()
-        today = self.app.today()
+        self._people = self.store.facilitators()
+        today = self.vg.today()
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
         from voicesgroup.facilitator_path import path_views
 
-        stages = {
-            view.facilitator.id: view.stage_words for view in path_views(self.app.store, today)
-        }
+        stages = {view.facilitator.id: view.stage_words for view in path_views(self.store, today)}
         for person in self._people:
             table.add_row(
                 *plain(

@@ -9,12 +9,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.facilitator_counts import FollowUpRow
 
 
-class FollowUpsScreen(Screen[None]):
+class FollowUpsScreen(AppAccess, Screen[None]):
     HELP_TITLE = "Follow-ups"
     HELP = (
         "Everything noted to follow up, during a session (f) or in the debrief, from every "
@@ -57,7 +58,7 @@ class FollowUpsScreen(Screen[None]):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        store = self.app.store
+        store = self.store
         groups = {str(group.id): group.name for group in store.groups(include_archived=True)}
         names = {str(person.id): person.display_name for person in store.facilitators()}
         self._rows = fp.follow_up_list(store, open_only=not self.show_done)
@@ -67,7 +68,7 @@ class FollowUpsScreen(Screen[None]):
         keep = table.cursor_row
         table.clear()
         days = [row.session_date for row in self._rows]
-        today = self.app.today()
+        today = self.vg.today()
         for row in self._rows:
             table.add_row(
                 dates.day_in(row.session_date, days, today=today),
@@ -97,11 +98,11 @@ class FollowUpsScreen(Screen[None]):
         row = self._chosen()
         if row is None:
             return
-        people = self.app.store.facilitators(include_inactive=False)
+        people = self.store.facilitators(include_inactive=False)
         ids = [str(person.id) for person in people]
         at = ids.index(row.owner_id) + 1 if row.owner_id in ids else 0
         owner = people[at] if at < len(people) else None
-        if self.app.attempt(lambda: fp.set_owner(self.app.store, row, owner)):
+        if self.vg.attempt(lambda: fp.set_owner(self.store, row, owner)):
             self.refresh_data()
 
     def action_done(self) -> None:
@@ -109,8 +110,8 @@ class FollowUpsScreen(Screen[None]):
         row = self._chosen()
         if row is None:
             return
-        on = None if row.done_on else self.app.today()
-        if self.app.attempt(lambda: fp.mark_done(self.app.store, row, on)):
+        on = None if row.done_on else self.vg.today()
+        if self.vg.attempt(lambda: fp.mark_done(self.store, row, on)):
             self.notify("Marked done." if on else "Open again.")
             self.refresh_data()
 

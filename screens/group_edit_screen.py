@@ -12,7 +12,15 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
-from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
+from screens.widgets.form import (
+    Field,
+    FieldProblem,
+    chosen,
+    clear_messages,
+    save_and_back,
+    show_validation,
+)
+from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
 from voicesgroup.groups import changed_group, new_group
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
@@ -49,7 +57,8 @@ class GroupEditScreen(AppAccess, Screen[None]):
         yield Header()
         with VerticalScroll(id="form", classes="form"):
             yield Static(
-                "New group" if group is None else f"Group: {group.name}", classes="section-title"
+                "New group" if group is None else literal(f"Group: {group.name}"),
+                classes="section-title",
             )
             yield Field("Name", Input(group.name if group else "", id="name"), name="name")
             yield Field(
@@ -121,29 +130,31 @@ class GroupEditScreen(AppAccess, Screen[None]):
             self.dismiss()
 
     def _read_form(self) -> Group:
-        value = lambda selector: self.query_one(selector).value  # noqa: E731
-        start_text = value("#start").strip()
+        def typed(selector: str) -> str:
+            return self.query_one(selector, Input).value
+
+        start_text = typed("#start").strip()
         try:
             start = dt.time.fromisoformat(start_text)
         except ValueError:
             raise FieldProblem(
                 "start", f"{start_text!r} is not a time; write it like 18:30"
             ) from None
-        minutes_text = value("#minutes").strip() or "0"
-        variant = Variant(value("#variant"))
+        minutes_text = typed("#minutes").strip() or "0"
+        variant = Variant(chosen(self.query_one("#variant", Select)))
         pattern = MeetingPattern(
-            weekday=value("#weekday"),
+            weekday=self.query_one("#weekday", Select).value,
             start=start,
             minutes=int(minutes_text),
-            every_weeks=value("#every_weeks"),
+            every_weeks=self.query_one("#every_weeks", Select).value,
             first_date=self.group.pattern.first_date if self.group else None,
         )
         changes = {
-            "name": value("#name"),
+            "name": typed("#name"),
             "variant": variant,
             "pattern": pattern,
-            "venue": value("#venue").strip(),
-            "women_facilitator_rule": value("#women_rule"),
+            "venue": typed("#venue").strip(),
+            "women_facilitator_rule": self.query_one("#women_rule", TickBox).value,
         }
         if self.group is not None:
             return changed_group(self.group, **changes)

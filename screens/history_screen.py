@@ -15,7 +15,9 @@ from screens.widgets.plain import literal, plain
 from screens.widgets.session_record import SessionRecord
 from voicesgroup import dates
 from voicesgroup.errors import NotFound
+from voicesgroup.models import CopingStrategy
 from voicesgroup.session_runner import HistoryRow, history_rows, plan_of
+from voicesgroup.store import Store
 from voicesgroup.templates import vocabulary_for
 
 
@@ -120,7 +122,7 @@ class HistoryScreen(AppAccess, Screen[None]):
         self.dismiss()
 
 
-def _names(store, member_ids: list[UUID]) -> list[str]:
+def _names(store: Store, member_ids: list[UUID]) -> list[str]:
     names = []
     for member_id in member_ids:
         try:
@@ -130,7 +132,7 @@ def _names(store, member_ids: list[UUID]) -> list[str]:
     return names
 
 
-def _strategies(store, strategy_ids: list[UUID]) -> list:
+def _strategies(store: Store, strategy_ids: list[UUID]) -> list[CopingStrategy]:
     found = []
     for strategy_id in strategy_ids:
         try:

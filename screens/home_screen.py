@@ -223,7 +223,7 @@ class HomeScreen(AppAccess, Screen[None]):
 
         group_id = self._chosen_group()
         if group_id is not None:
-            open_session(self.app, group_id)
+            open_session(self.vg, group_id)
 
     def action_history(self) -> None:
         from screens.history_screen import HistoryScreen

@@ -79,7 +79,9 @@ class LibraryScreen(AppAccess, Screen[None]):
 
     def compose(self) -> ComposeResult:
         self._groups = self.store.groups()
-        groups = [(group.name, str(group.id)) for group in self._groups] or [("No group", ANY)]
+        groups = [(literal(group.name), str(group.id)) for group in self._groups] or [
+            (literal("No group"), ANY)
+        ]
         yield Header()
         with Vertical(id="library"):
             with Horizontal(classes="library-bar"):

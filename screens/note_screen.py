@@ -300,11 +300,15 @@ class NoteScreen(AppAccess, Screen[bool]):
             return
         from screens.dialogs.confirm_dialog import ConfirmDialog
 
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(False)
+
         self.app.push_screen(
             ConfirmDialog(
                 "Leave without keeping it?",
                 "What was written here is not kept anywhere.",
                 confirm="Leave it",
             ),
-            lambda leave: self.dismiss(False) if leave else None,
+            answered,
         )

@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from screens.widgets.plain import plain
+from screens.access import AppAccess
+from screens.widgets.plain import literal, plain
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import Review
@@ -30,7 +31,7 @@ def _short(day: dt.date | None, among: list[dt.date], today: dt.date) -> str:
     return dates.day_in(day, among, today=today)
 
 
-class RotaReviewScreen(Screen[None]):
+class RotaReviewScreen(AppAccess, Screen[None]):
     """Who was planned and who facilitated, what is missing and which rules are broken."""
 
     HELP_TITLE = "Rota review"
@@ -54,16 +55,16 @@ class RotaReviewScreen(Screen[None]):
         self.review: Review | None = None
 
     def compose(self) -> ComposeResult:
-        groups = self.app.store.groups()
+        groups = self.store.groups()
         values = [str(g.id) for g in groups]
         chosen = str(self.group_id) if str(self.group_id) in values else ALL_GROUPS
-        span = rota_service.rota_span(self.app.store, self.group_id)
+        span = rota_service.rota_span(self.store, self.group_id)
         yield Header()
         with Vertical(classes="list-screen", id="review"):
             with Horizontal(id="review-bar"):
                 yield Static("Rota review", classes="section-title", id="review-title")
                 yield Select(
-                    [("All groups", ALL_GROUPS)] + [(g.name, str(g.id)) for g in groups],
+                    [("All groups", ALL_GROUPS)] + [(literal(g.name), str(g.id)) for g in groups],
                     value=chosen,
                     allow_blank=False,
                     compact=True,
@@ -127,7 +128,7 @@ class RotaReviewScreen(Screen[None]):
 
     def action_whole_rota(self) -> None:
         """Show every date on the rota."""
-        span = rota_service.rota_span(self.app.store, self.group_id)
+        span = rota_service.rota_span(self.store, self.group_id)
         self.query_one("#review-from", Input).value = span[0].isoformat() if span else ""
         self.query_one("#review-to", Input).value = span[1].isoformat() if span else ""
         self.refresh_data()
@@ -144,11 +145,11 @@ class RotaReviewScreen(Screen[None]):
         try:
             start, end = self._period()
             review = rota_service.review_rota(
-                self.app.store,
+                self.store,
                 group_id=self.group_id,
                 start=start,
                 end=end,
-                today=self.app.today(),
+                today=self.vg.today(),
             )
         except VoicesGroupError as error:
             self._say(f"! {error}")
@@ -160,7 +161,7 @@ class RotaReviewScreen(Screen[None]):
         shown = [
             day for load in review.loads for day in (load.last_facilitated, load.next_due) if day
         ]
-        today = self.app.today()
+        today = self.vg.today()
         for load in review.loads:
             table.add_row(
                 *plain(load.name),

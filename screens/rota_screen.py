@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
+from screens.access import AppAccess
 from screens.widgets.plain import literal, plain
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
@@ -25,7 +27,7 @@ from voicesgroup.rota.service import GenerateRequest, PreparedGeneration, RotaLi
 ALL_GROUPS = "all"
 
 
-class RotaScreen(Screen[None]):
+class RotaScreen(AppAccess, Screen[None]):
     """Every session with its lead and co-facilitator, why they were chosen, and its history."""
 
     HELP_TITLE = "Facilitator rota"
@@ -95,13 +97,13 @@ class RotaScreen(Screen[None]):
         self._planning = False
 
     def compose(self) -> ComposeResult:
-        groups = self.app.store.groups()
+        groups = self.store.groups()
         yield Header()
         with Vertical(classes="list-screen", id="rota"):
             with Horizontal(id="rota-bar"):
                 yield Static("Facilitator rota", classes="section-title", id="rota-title")
                 yield Select(
-                    [("All groups", ALL_GROUPS)] + [(g.name, str(g.id)) for g in groups],
+                    [("All groups", ALL_GROUPS)] + [(literal(g.name), str(g.id)) for g in groups],
                     value=ALL_GROUPS,
                     allow_blank=False,
                     compact=True,
@@ -130,13 +132,13 @@ class RotaScreen(Screen[None]):
         """Read the rota again and keep the cursor on the same session (or on today's)."""
         table = self.query_one("#rota-table", DataTable)
         keep = select or (self.selected.id if self.selected and not first else None)
-        self.lines = rota_service.rota_lines(self.app.store, self.group_id)
+        self.lines = rota_service.rota_lines(self.store, self.group_id)
         table.clear()
         every_day = [line.date for line in self.lines]
         for line in self.lines:
             table.add_row(
                 *plain(
-                    dates.day_in(line.date, every_day, today=self.app.today()),
+                    dates.day_in(line.date, every_day, today=self.vg.today()),
                     line.group,
                     line.lead or "(open)",
                     line.co or "(open)",
@@ -146,7 +148,7 @@ class RotaScreen(Screen[None]):
             )
         if not self.lines:
             table.add_row("No rota yet", "", "", "", "press g to plan one", key="none")
-        today = self.app.today()
+        today = self.vg.today()
         row = next((i for i, line in enumerate(self.lines) if line.id == keep), None)
         if row is None:
             row = next((i for i, line in enumerate(self.lines) if line.date >= today), 0)
@@ -228,14 +230,14 @@ class RotaScreen(Screen[None]):
         from screens.dialogs.generate_rota_dialog import GenerateRotaDialog
 
         if start is None:
-            start = rota_service.plan_start(self.app.store, self.group_id, self.app.today())
+            start = rota_service.plan_start(self.store, self.group_id, self.vg.today())
         self.app.push_screen(GenerateRotaDialog(group_id=self.group_id, start=start), self._plan)
 
     def _plan(self, request: GenerateRequest | None) -> None:
         if request is None:
             return
         try:
-            prepared = rota_service.prepare_generation(self.app.store, request)
+            prepared = rota_service.prepare_generation(self.store, request)
         except rota_service.AlreadyPublished as error:
             self.notify(str(error), title="Nothing to plan", severity="warning", timeout=10)
             if error.first_open is not None:
@@ -267,13 +269,11 @@ class RotaScreen(Screen[None]):
 
         def save() -> None:
             nonlocal outcome
-            outcome = rota_service.apply_generation(
-                self.app.store, message.prepared, message.result
-            )
+            outcome = rota_service.apply_generation(self.store, message.prepared, message.result)
 
-        if self.app.attempt(save) and outcome is not None:
+        if self.vg.attempt(save) and outcome is not None:
             self.notify(outcome.summary(), title="Rota planned", timeout=10)
-            today = self.app.today()
+            today = self.vg.today()
             coming = [a for a in outcome.added if a.date >= today] or outcome.added
             self.refresh_data(select=coming[0].id if coming else None)
         else:
@@ -309,9 +309,9 @@ class RotaScreen(Screen[None]):
 
             def change() -> None:
                 nonlocal published
-                published = rota_service.publish(self.app.store, drafts)
+                published = rota_service.publish(self.store, drafts)
 
-            if self.app.attempt(change):
+            if self.vg.attempt(change):
                 self.notify(f"Published {published} session{'s' if published != 1 else ''}.")
             self.refresh_data()
 
@@ -322,9 +322,9 @@ class RotaScreen(Screen[None]):
 
     # -- changes ------------------------------------------------------------------------------
 
-    def _change(self, change, done: str) -> None:
+    def _change(self, change: Callable[[], object], done: str) -> None:
         """Apply a change through the core; a refusal is shown as the message it carries."""
-        if self.app.attempt(change):
+        if self.vg.attempt(change):
             self.notify(done)
         self.refresh_data()
 
@@ -334,7 +334,7 @@ class RotaScreen(Screen[None]):
         if line is None:
             return
         self._change(
-            lambda: rota_service.swap_roles(self.app.store, line.id),
+            lambda: rota_service.swap_roles(self.store, line.id),
             f"{line.co or 'Nobody'} now leads; {line.lead or 'nobody'} co-facilitates.",
         )
 
@@ -354,7 +354,7 @@ class RotaScreen(Screen[None]):
                 return
             self._change(
                 lambda: rota_service.swap_people(
-                    self.app.store,
+                    self.store,
                     line.id,
                     choice.person_id,
                     choice.other_id,
@@ -381,13 +381,13 @@ class RotaScreen(Screen[None]):
                 return
             if choice.cover is None:
                 self._change(
-                    lambda: rota_service.leave_open(self.app.store, line.id, choice.leaving_id),
+                    lambda: rota_service.leave_open(self.store, line.id, choice.leaving_id),
                     "The place is open; it shows as a gap in the review.",
                 )
                 return
             cover = choice.cover
             self._change(
-                lambda: rota_service.apply_cover(self.app.store, line.id, choice.leaving_id, cover),
+                lambda: rota_service.apply_cover(self.store, line.id, choice.leaving_id, cover),
                 f"{cover.name} covers; the change is kept in the session's history.",
             )
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
@@ -43,6 +44,9 @@ from voicesgroup.session_runner import (
 )
 from voicesgroup.templates import vocabulary_for
 
+if TYPE_CHECKING:
+    from screens.app import VoicesGroupApp
+
 Clock = Callable[[], dt.datetime]
 
 SAVE_AFTER_SECONDS = 0.05
@@ -60,30 +64,30 @@ ROOM_SAFE_ACTIONS = {
 }
 
 
-def app_clock(app: App) -> Clock:
-    """The clock sessions run on: the app's `session_clock` attribute when set (tests freeze it)."""
-    return getattr(app, "session_clock", None) or now
+def app_clock(app: VoicesGroupApp) -> Clock:
+    """The clock sessions run on: the app's `session_clock` when set (tests freeze it)."""
+    return app.session_clock or now
 
 
-def open_session(app: App, group_id: UUID) -> None:
+def open_session(app: VoicesGroupApp, group_id: UUID) -> None:
     """Resume the group's session in progress, or ask who is facilitating and start one."""
     from screens.dialogs.start_session_dialog import StartSessionDialog
     from voicesgroup.templates import vocabulary_for as words_of
 
-    store = app.store  # type: ignore[attr-defined]
+    store = app.store
     running = session_in_progress(store, group_id)
     if running is not None:
         app.push_screen(SessionScreen(running.id))
         return
     group = store.group(group_id)
-    today = app.today()  # type: ignore[attr-defined]
+    today = app.today()
     planned = planned_facilitators(store, group_id, today)
 
     def start(chosen: list[UUID] | None) -> None:
         if not chosen:
             return
         started: list[SessionRunner] = []
-        done = app.attempt(  # type: ignore[attr-defined]
+        done = app.attempt(
             lambda: started.append(SessionRunner.start(store, group, today, chosen, app_clock(app)))
         )
         if done:
@@ -170,7 +174,7 @@ class SessionScreen(AppAccess, Screen[None]):
         self.runner = SessionRunner.resume(
             self.store,
             self.session_id,
-            self._clock or app_clock(self.app),
+            self._clock or app_clock(self.vg),
         )
         self.words = vocabulary_for(self.runner.group)
         # The room view belongs to the session: it comes back on after leaving and a restart.

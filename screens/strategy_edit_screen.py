@@ -12,7 +12,15 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static, TextArea
 
 from screens.access import AppAccess
-from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
+from screens.widgets.form import (
+    Field,
+    FieldProblem,
+    chosen,
+    clear_messages,
+    save_and_back,
+    show_validation,
+)
+from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
 from voicesgroup.models import (
     STRATEGY_CATEGORIES,
@@ -60,7 +68,7 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
         strategy = self.strategy
         experiences = strategy.experiences if strategy else [Experience.VOICES]
         shared_by = [("Nobody named", NOBODY)] + [
-            (member.display_name, str(member.id)) for member in self.attribution_choices()
+            (literal(member.display_name), str(member.id)) for member in self.attribution_choices()
         ]
         current = NOBODY
         if strategy and strategy.attributed_member_id is not None:
@@ -120,7 +128,9 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
                         compact=True,
                         id=f"experience-{experience.value}",
                     )
-            message = Static("", id="experiences-message", classes="field-message-inline")
+            message = Static(
+                "", id="experiences-message", classes="field-message-inline", markup=False
+            )
             message.display = False
             yield message
             with Horizontal(classes="row"):
@@ -178,7 +188,7 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
             "title": " ".join(self.query_one("#title", Input).value.split()),
             "description": self.query_one("#description", TextArea).text.strip(),
             "category": self.query_one("#category", Select).value,
-            "moment": Moment(self.query_one("#moment", Select).value),
+            "moment": Moment(chosen(self.query_one("#moment", Select))),
             "experiences": self._experiences(),
             "caution": self.query_one("#caution", Input).value.strip(),
             "attributed_member_id": None if shared_by in (NOBODY, Select.BLANK) else shared_by,

@@ -11,12 +11,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.models import SupervisionMeeting
 
 
-class SupervisionScreen(Screen[None]):
+class SupervisionScreen(AppAccess, Screen[None]):
     HELP_TITLE = "Supervision"
     HELP = (
         "Regular support and supervision are crucial. Each meeting keeps its date, who came, "
@@ -54,8 +55,8 @@ class SupervisionScreen(Screen[None]):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        store = self.app.store
-        today = self.app.today()
+        store = self.store
+        today = self.vg.today()
         due = [view.name for view in fp.path_views(store, today) if view.supervision_due]
         self.query_one("#supervision-due", Static).update(
             "Due for: " + ", ".join(due) if due else "Nobody is due for supervision."

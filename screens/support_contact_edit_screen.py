@@ -8,12 +8,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Static
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
 from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup.models import SupportContact
 
 
-class SupportContactEditScreen(Screen[None]):
+class SupportContactEditScreen(AppAccess, Screen[None]):
     """Name, how to reach them, when, and whether it is a local contact."""
 
     HELP_TITLE = "A support contact"
@@ -106,6 +107,6 @@ class SupportContactEditScreen(Screen[None]):
             show_validation(self, error, fallback="name")
             return
         clear_messages(self)
-        if self.app.attempt(lambda: self.app.store.save_support_contact(contact)):
+        if self.vg.attempt(lambda: self.store.save_support_contact(contact)):
             self.notify(f"Saved: {contact.name}.")
             self.dismiss()

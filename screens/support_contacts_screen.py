@@ -9,12 +9,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup.models import SupportContact
 
 
-class SupportContactsScreen(Screen[None]):
+class SupportContactsScreen(AppAccess, Screen[None]):
     """The coordinator keeps these current: a sheet says when each was last checked."""
 
     HELP_TITLE = "Support contacts"
@@ -72,7 +73,7 @@ class SupportContactsScreen(Screen[None]):
     def refresh_data(self) -> None:
         """Read the contacts again, keeping the cursor on the same one."""
         keep = self.highlighted.id if self.highlighted else None
-        self._contacts = self.app.store.support_contacts()
+        self._contacts = self.store.support_contacts()
         table = self.query_one("#contacts", DataTable)
         table.clear()
         for contact in self._contacts:
@@ -132,8 +133,8 @@ class SupportContactsScreen(Screen[None]):
         contact = self.highlighted
         if contact is None:
             return
-        checked = contact.with_changes(last_checked=self.app.today())
-        if self.app.attempt(lambda: self.app.store.save_support_contact(checked)):
+        checked = contact.with_changes(last_checked=self.vg.today())
+        if self.vg.attempt(lambda: self.store.save_support_contact(checked)):
             self.notify(f"{contact.name}: checked today.")
             self.refresh_data()
 
@@ -151,7 +152,7 @@ class SupportContactsScreen(Screen[None]):
             return
 
         def delete(yes: bool | None) -> None:
-            if yes and self.app.attempt(lambda: self.app.store.delete_support_contact(contact.id)):
+            if yes and self.vg.attempt(lambda: self.store.delete_support_contact(contact.id)):
                 self.notify(f"Deleted: {contact.name}.")
                 self.refresh_data()
 

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.access import AppAccess
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.kinds import PathStage
@@ -17,7 +18,7 @@ PEOPLE_COLUMNS = (("Name", 10), ("Stage", 23), ("Shadowed", 10), ("Supervision",
 """Columns that fit 80 columns; "Open" counts follow-ups they own that are not done."""
 
 
-class TeamScreen(Screen[None]):
+class TeamScreen(AppAccess, Screen[None]):
     HELP_TITLE = "The team"
     HELP = (
         "How many people can lead each kind of group the organisation runs, how many of them "
@@ -58,7 +59,7 @@ class TeamScreen(Screen[None]):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        picture = fp.team_picture(self.app.store, self.app.today())
+        picture = fp.team_picture(self.store, self.vg.today())
         kinds = self.query_one("#team-kinds", DataTable)
         kinds.clear()
         for cover in picture.kinds:

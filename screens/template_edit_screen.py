@@ -6,6 +6,7 @@ the version they were run with.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from rich.text import Text
@@ -118,7 +119,7 @@ class TemplateEditScreen(AppAccess, Screen[None]):
 
     # -- editing -------------------------------------------------------------------------
 
-    def _edit(self, change) -> None:
+    def _edit(self, change: Callable[[SessionTemplate], SessionTemplate]) -> None:
         """Apply a pure template change; a problem shows beside the field, nothing is lost."""
         try:
             self.plan = change(self.plan)

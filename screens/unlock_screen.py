@@ -107,5 +107,5 @@ class UnlockScreen(AppAccess, Screen[Opened]):
         secret.focus()
 
     def _cannot_open(self, message: str) -> None:
-        self.app.startup_error = message
+        self.vg.startup_error = message
         self.app.exit()

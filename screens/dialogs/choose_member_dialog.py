@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.access import AppAccess
 from screens.widgets.plain import literal
 from voicesgroup import dates
 from voicesgroup.models import Member
@@ -28,7 +29,7 @@ def telling_apart(member: Member, agreed: Sequence[str] = ()) -> str:
     return line
 
 
-class ChooseMemberDialog(ModalScreen[str | None]):
+class ChooseMemberDialog(AppAccess, ModalScreen[str | None]):
     """Lists the members a name could mean; dismisses with the chosen member's id as text,
     `SOMEONE_NEW` when offered and chosen, or None when cancelled."""
 
@@ -44,7 +45,7 @@ class ChooseMemberDialog(ModalScreen[str | None]):
         self.offer_new = offer_new
 
     def compose(self) -> ComposeResult:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         options = []
         for member in self.members:
             agreed = sorted(scope.label.lower() for scope in store.current_consents(member.id))

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from screens.access import AppAccess
+from screens.widgets.form import chosen
 from screens.widgets.plain import literal
 from voicesgroup import withdrawal
 from voicesgroup.models import ConsentAction, ConsentEvent, ConsentMethod, ConsentScope, Member
@@ -138,8 +139,8 @@ class ConsentDialog(AppAccess, ModalScreen[bool]):
 
     @on(Select.Changed)
     def _show_wording(self) -> None:
-        scope = ConsentScope(self.query_one("#scope", Select).value)
-        action = ConsentAction(self.query_one("#action", Select).value)
+        scope = ConsentScope(chosen(self.query_one("#scope", Select)))
+        action = ConsentAction(chosen(self.query_one("#action", Select)))
         wording = consent_wording(scope)
         withdrawing = action is ConsentAction.WITHDRAWN
         name = self.member.display_name
@@ -179,14 +180,14 @@ class ConsentDialog(AppAccess, ModalScreen[bool]):
         if recorded_by is Select.NULL:
             self.notify("Choose who is recording this.", severity="warning")
             return
-        scope = ConsentScope(self.query_one("#scope", Select).value)
-        action = ConsentAction(self.query_one("#action", Select).value)
+        scope = ConsentScope(chosen(self.query_one("#scope", Select)))
+        action = ConsentAction(chosen(self.query_one("#action", Select)))
         review = self.query_one("#review", Select).value
         event = ConsentEvent(
             member_id=self.member.id,
             scope=scope,
             action=action,
-            method=ConsentMethod(self.query_one("#method", Select).value),
+            method=ConsentMethod(chosen(self.query_one("#method", Select))),
             wording_version=consent_wording(scope).version,
             recorded_by=str(recorded_by),
             review_after_months=review or None if action is ConsentAction.GIVEN else None,

@@ -14,13 +14,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from screens.access import AppAccess
 from screens.widgets.plain import literal
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import CoverSuggestion
 from voicesgroup.rota.service import RotaLine, cover_suggestions, day_words
 
 
-class CoverDialog(ModalScreen["CoverDialog.Choice | None"]):
+class CoverDialog(AppAccess, ModalScreen["CoverDialog.Choice | None"]):
     """Choose who can't make it, then someone to cover (or leave the place open)."""
 
     HELP_TITLE = "Can't make it"
@@ -103,7 +104,7 @@ class CoverDialog(ModalScreen["CoverDialog.Choice | None"]):
             heading.update("Nobody is on this session yet.")
             return
         try:
-            self.suggestions = cover_suggestions(self.app.store, self.line.id, self.leaving_id)
+            self.suggestions = cover_suggestions(self.store, self.line.id, self.leaving_id)
         except VoicesGroupError as error:
             heading.update(literal(f"! {error}"))
             return

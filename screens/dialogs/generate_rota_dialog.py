@@ -12,14 +12,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
+from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from screens.widgets.plain import literal
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota.service import DEFAULT_WEEKS, GenerateRequest, parse_date, parse_weeks
 
 ALL_GROUPS = "all"
 
 
-class GenerateRotaDialog(ModalScreen[GenerateRequest | None]):
+class GenerateRotaDialog(AppAccess, ModalScreen[GenerateRequest | None]):
     """Asks what to plan; dismisses with a `GenerateRequest`, or None when cancelled."""
 
     HELP_TITLE = "Plan a rota"
@@ -39,9 +41,9 @@ class GenerateRotaDialog(ModalScreen[GenerateRequest | None]):
         self.start = start
 
     def compose(self) -> ComposeResult:
-        groups = self.app.store.groups()
+        groups = self.store.groups()
         choices = [("All groups together", ALL_GROUPS)] + [
-            (group.name, str(group.id)) for group in groups
+            (literal(group.name), str(group.id)) for group in groups
         ]
         chosen = str(self.group_id) if self.group_id else ALL_GROUPS
         if all(value != chosen for _, value in choices):

@@ -17,7 +17,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
+from screens.widgets.plain import literal
 from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup import dates, library, outputs, printing
 from voicesgroup.errors import NameToConfirm, OutputRefused, UncheckedContacts, VoicesGroupError
@@ -33,12 +35,14 @@ KINDS = {
 """The dialog's choices; each is a `printing.PrintRequest` (see `request`)."""
 NEEDS_GROUP = {key for key in KINDS if key in printing.KINDS and printing.KINDS[key].needs_group}
 FORMATS = [("PDF", "pdf"), ("Plain text", "txt"), ("Web page", "html")]
+OUTPUTS: dict[object, printing.Output] = {"pdf": "pdf", "txt": "txt", "html": "html"}
+"""Each format's choice as the print request's output."""
 NO_GROUP = ""
 PRINT_COMMAND = "lp"
 PRINT_SECONDS = 60
 
 
-class PrintDialog(ModalScreen[None]):
+class PrintDialog(AppAccess, ModalScreen[None]):
     """Choose a handout and its options; the dialog lists what it will carry before printing."""
 
     HELP_TITLE = "Print a handout"
@@ -90,7 +94,7 @@ class PrintDialog(ModalScreen[None]):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        groups = self.app.store.groups()
+        groups = self.store.groups()
         group_ids = [str(group.id) for group in groups]
         chosen = str(self.group_id) if str(self.group_id) in group_ids else NO_GROUP
         if not chosen and groups and not self.strategy_ids:
@@ -108,7 +112,8 @@ class PrintDialog(ModalScreen[None]):
                 )
                 yield Static("Group", classes="print-label print-label-2")
                 yield Select(
-                    [("No group", NO_GROUP)] + [(group.name, str(group.id)) for group in groups],
+                    [("No group", NO_GROUP)]
+                    + [(literal(group.name), str(group.id)) for group in groups],
                     value=chosen,
                     allow_blank=False,
                     compact=True,
@@ -172,35 +177,44 @@ class PrintDialog(ModalScreen[None]):
         value = self.query_one("#print-group", Select).value
         if not isinstance(value, str) or not value:
             return None
-        return self.app.store.group(UUID(value))
+        return self.store.group(UUID(value))
 
     def request(self) -> printing.PrintRequest:
         """The choices on screen as the core's print request."""
         kind = self.kind
-        paper = "letter" if self.query_one("#print-paper", Select).value == "letter" else "a4"
-        output = self.query_one("#print-format", Select).value
-        common = {
-            "paper": paper,
-            "output": output if output in ("pdf", "txt", "html") else "pdf",
-            "large_print": self.query_one("#print-large", Checkbox).value,
-            "discreet": self.query_one("#print-discreet", Checkbox).value,
-            "today": self.app.today(),
-        }
+        paper: printing.Paper = (
+            "letter" if self.query_one("#print-paper", Select).value == "letter" else "a4"
+        )
+        output = OUTPUTS.get(self.query_one("#print-format", Select).value, "pdf")
+        large_print = self.query_one("#print-large", Checkbox).value
+        discreet = self.query_one("#print-discreet", Checkbox).value
+        today = self.vg.today()
         if kind.startswith("diary-"):
-            diary = "beliefs" if kind == "diary-beliefs" else "voices"
-            return printing.PrintRequest("diary", diary=diary, **common)  # type: ignore[arg-type]
+            return printing.PrintRequest(
+                "diary",
+                diary="beliefs" if kind == "diary-beliefs" else "voices",
+                paper=paper,
+                output=output,
+                large_print=large_print,
+                discreet=discreet,
+                today=today,
+            )
         return printing.PrintRequest(
             kind,
             group=self.group,
             strategy_ids=self.strategy_ids,
             show_meeting=self.query_one("#print-meeting", Checkbox).value,
-            **common,  # type: ignore[arg-type]
+            paper=paper,
+            output=output,
+            large_print=large_print,
+            discreet=discreet,
+            today=today,
         )
 
     def default_path(self) -> str:
         """Where the handout goes unless the person says otherwise: the folder chosen last
         time (the home folder at first), with a file name that gives nothing away."""
-        path = printing.default_path(self.app.store, self.request())
+        path = printing.default_path(self.store, self.request())
         home = str(Path.home())
         text = str(path)
         return "~" + text[len(home) :] if text.startswith(home + "/") else text
@@ -268,7 +282,7 @@ class PrintDialog(ModalScreen[None]):
         request = self.request()
         try:
             sheet = library.sheet_preview(
-                self.app.store,
+                self.store,
                 group,
                 self.strategy_ids,
                 discreet=request.discreet,
@@ -309,8 +323,8 @@ class PrintDialog(ModalScreen[None]):
         names = ", ".join(contact.name for contact in sheet.contacts) or "none"
         text.append(f"\nSupport contacts: {names}.")
         if sheet.contacts_left_out:
-            left = "; ".join(f"{c.title} ({c.because_of})" for c in sheet.contacts_left_out)
-            text.append(f"\nContacts left out: {left}.")
+            dropped = "; ".join(f"{c.title} ({c.because_of})" for c in sheet.contacts_left_out)
+            text.append(f"\nContacts left out: {dropped}.")
         if sheet.unchecked:
             unchecked = ", ".join(contact.name for contact in sheet.unchecked)
             text.append(
@@ -355,7 +369,7 @@ class PrintDialog(ModalScreen[None]):
         if path.is_dir():
             path = path / printing.file_name(self.request())
         try:
-            outputs.check_output(path, self.app.store.path, force=self._force)
+            outputs.check_output(path, self.store.path, force=self._force)
         except OutputRefused as error:
             if getattr(error, "exists", False):
                 self._ask_replace(path)
@@ -388,9 +402,9 @@ class PrintDialog(ModalScreen[None]):
     def _make_handout(
         self, request: printing.PrintRequest, path: Path, send: bool, force: bool
     ) -> None:
-        store = self.app.store
+        store = self.store
         try:
-            with self.app._save_lock:  # reading the store must not meet a save half-way
+            with self.vg.saves_paused():  # reading the store must not meet a save half-way
                 printed = printing.make(store, request)
             path = outputs.write_output(path, printed.data, data_file=store.path, force=force)
         except (NameToConfirm, UncheckedContacts) as error:
@@ -423,11 +437,11 @@ class PrintDialog(ModalScreen[None]):
             self.post_message(self.HandoutSaved(path, sent=True))
 
     def on_print_dialog_handout_saved(self, message: HandoutSaved) -> None:
-        store = self.app.store
+        store = self.store
         if self._printed is not None:  # the file is on disk: now, and only now, audit it
             printing.record_printed(store, self._printed)
         printing.remember_print_folder(store, message.path.parent)
-        self.app.changed()
+        self.vg.changed()
         self._busy = False
         self._force = False
         self.query_one("#print", Button).disabled = False
@@ -453,14 +467,14 @@ class PrintDialog(ModalScreen[None]):
         self._busy = False
         self.query_one("#print", Button).disabled = False
         error = message.error
-        store = self.app.store
+        store = self.store
         if isinstance(error, UncheckedContacts):
             names = ", ".join(contact.name for contact in error.contacts)
 
             def checked(yes: bool | None) -> None:
                 if yes:
-                    library.mark_checked(store, error.contacts, self.app.today())
-                    self.app.changed()
+                    library.mark_checked(store, error.contacts, self.vg.today())
+                    self.vg.changed()
                     self._update()
                     self.action_print()
                 else:
@@ -475,7 +489,7 @@ class PrintDialog(ModalScreen[None]):
                     "Check the support contacts",
                     f"These have not been checked yet: {names}. A member must be able to "
                     "trust every number on the sheet. Check each one now (ring it or look "
-                    f"it up); then mark them checked today, {dates.date(self.app.today())}?",
+                    f"it up); then mark them checked today, {dates.date(self.vg.today())}?",
                     confirm="They are checked",
                 ),
                 checked,
@@ -488,7 +502,7 @@ class PrintDialog(ModalScreen[None]):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 printing.remember_words(store, error)
-                self.app.changed()
+                self.vg.changed()
                 self.action_print()
             else:
                 self._say(

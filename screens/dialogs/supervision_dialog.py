@@ -9,11 +9,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static, TextArea
 
+from screens.access import AppAccess
+from screens.widgets.plain import literal
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 
 
-class SupervisionDialog(ModalScreen[bool]):
+class SupervisionDialog(AppAccess, ModalScreen[bool]):
     """Ctrl+S keeps the meeting; Escape drops it. A member's name in the topics is shown as a
     warning while typing, and the meeting is not kept until it is gone."""
 
@@ -23,17 +25,17 @@ class SupervisionDialog(ModalScreen[bool]):
     ]
 
     def compose(self) -> ComposeResult:
-        people = self.app.store.facilitators(include_inactive=False)
+        people = self.store.facilitators(include_inactive=False)
         with Vertical(classes="dialog", id="supervision-dialog"):
             yield Static("A supervision meeting", classes="section-title")
             with Horizontal(classes="row"):
                 yield Label("Date ")
-                yield Input(dates.iso(self.app.today()), id="supervision-on", compact=True)
+                yield Input(dates.iso(self.vg.today()), id="supervision-on", compact=True)
                 yield Label(" held by ")
                 yield Input("", id="supervision-held-by", compact=True, max_length=60)
             yield Label("Who came (Space ticks)")
             yield SelectionList[str](
-                *[(person.display_name, str(person.id)) for person in people],
+                *[(literal(person.display_name), str(person.id)) for person in people],
                 id="supervision-who",
                 compact=True,
             )
@@ -56,14 +58,14 @@ class SupervisionDialog(ModalScreen[bool]):
     @on(TextArea.Changed)
     def _check_names(self) -> None:
         warning = self.query_one("#supervision-warning", Static)
-        name = fp.named_member(self.app.store, self._topics())
+        name = fp.named_member(self.store, self._topics())
         warning.update(
             f"! “{name}” is a member's name. Supervision keeps general topics only." if name else ""
         )
         warning.display = bool(name)
 
     def action_keep(self) -> None:
-        store = self.app.store
+        store = self.store
         chosen = set(self.query_one("#supervision-who", SelectionList).selected)
         people = [person for person in store.facilitators() if str(person.id) in chosen]
         held_by = self.query_one("#supervision-held-by", Input).value
@@ -74,7 +76,7 @@ class SupervisionDialog(ModalScreen[bool]):
                 store, fp.parse_day(on_text, "meeting date"), people, held_by, self._topics()
             )
 
-        if self.app.attempt(keep):
+        if self.vg.attempt(keep):
             self.notify("Supervision meeting kept.")
             self.dismiss(True)
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -49,11 +50,11 @@ class SwapDialog(ModalScreen["SwapDialog.Choice | None"]):
         self.line = line
         item = line.assignment
         self.mine = [
-            (f"{name} ({role})", str(fid))
+            (literal(f"{name} ({role})"), str(fid))
             for fid, name, role in ((item.lead_id, line.lead, "lead"), (item.co_id, line.co, "co"))
             if fid is not None
         ]
-        self.theirs: list[tuple[str, str]] = []
+        self.theirs: list[tuple[Text, str]] = []
         for other in lines:
             if other.id == line.id or abs(other.date - line.date) > NEAR:
                 continue

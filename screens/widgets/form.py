@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Label, Select, Static
 
 
 class Field(Vertical):
@@ -34,7 +36,7 @@ class Field(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self._label)
         yield self._control
-        yield Static("", classes="field-message -empty")
+        yield Static("", classes="field-message -empty", markup=False)
 
     def show_message(self, message: str) -> None:
         """Show a problem with this field (in words, after a '!' so it is not colour alone)."""
@@ -56,14 +58,15 @@ def show_validation(form: Widget, error: ValueError, fallback: str) -> None:
     fields = {field.field_name: field for field in form.query(Field)}
     for field in fields.values():
         field.show_message("")
+    problems: list[tuple[tuple[int | str, ...], str]]
     if isinstance(error, ValidationError):
-        problems = error.errors()
+        problems = [(problem["loc"], problem["msg"]) for problem in error.errors()]
     else:
         where = (error.field_name,) if isinstance(error, FieldProblem) else ()
-        problems = [{"loc": where, "msg": str(error)}]
-    for problem in problems:
-        location = [str(part) for part in problem["loc"]]
-        message = str(problem["msg"]).removeprefix("Value error, ")
+        problems = [(where, str(error))]
+    for loc, msg in problems:
+        location = [str(part) for part in loc]
+        message = msg.removeprefix("Value error, ")
         target = next((fields[part] for part in reversed(location) if part in fields), None)
         (target or fields[fallback]).show_message(message)
 
@@ -80,3 +83,12 @@ def save_and_back() -> Horizontal:
         Button("Back", id="cancel", compact=True),
         classes="buttons",
     )
+
+
+def chosen(select: Select[Any]) -> str:
+    """The value chosen in a Select that cannot be left blank (`allow_blank=False`) and
+    whose values are strings."""
+    value = select.value
+    if not isinstance(value, str):
+        raise TypeError(f"nothing is chosen in #{select.id}")  # it cannot be left blank
+    return value

@@ -22,7 +22,7 @@ class TickBox(Checkbox):
     """A checkbox whose mark says ticked or not by itself: ✓ or empty, never colour alone."""
 
     @property
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Checkbox reads it per render
+    def BUTTON_INNER(self) -> str:  # Checkbox reads it per render
         return "✓" if self.value else " "
 
     @BUTTON_INNER.setter
