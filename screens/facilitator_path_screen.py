@@ -64,7 +64,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         self.person = store.facilitator(self.person.id)
         view = self.view = fp.path_view(store, self.person, today)
         self.query_one("#path-title", Static).update(f"{view.name}: {view.stage_words}")
-        self.query_one("#path-summary", Static).update("\n".join(summary_lines(view)))
+        self.query_one("#path-summary", Static).update("\n".join(view.summary(sign_off_key="o")))
         table = self.query_one("#path-modules", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -116,7 +116,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         elif stage is PathStage.SHADOWING:
             self.action_sign_off()
         else:
-            self.notify(f"{self.person.display_name} is signed off and may lead.", markup=False)
+            self.notify(self._signed_off(), markup=False)
 
     def _ask_skip(self, missing: int) -> None:
         from screens.dialogs.path_step_dialog import PathStepDialog
@@ -171,7 +171,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
                     lambda: fp.sign_off(
                         store, self.person, answers["by"], today, reason=answers["reason"]
                     ),
-                    f"{self.person.display_name} is signed off and may lead.",
+                    self._signed_off(),
                 )
 
         self.app.push_screen(
@@ -225,39 +225,8 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
             answered,
         )
 
+    def _signed_off(self) -> str:
+        return f"{self.person.display_name} is signed off and may lead."
+
     def action_back(self) -> None:
         self.dismiss()
-
-
-def summary_lines(view: fp.PathView) -> list[str]:
-    """The path in a few lines of plain text."""
-    attended = sum(1 for _, on in view.modules if on)
-    lines = [f"Course: {attended} of {len(view.modules)} modules attended"]
-    if view.stage is PathStage.SHADOWING:
-        beside = ", ".join(f"{name} {count}" for name, count in view.shadowed_beside)
-        lines.append(
-            f"Shadowed: {view.shadowing_words()}" + (f" · beside {beside}" if beside else "")
-        )
-        lines.append(
-            "Sign-off to lead is due (o)."
-            if view.sign_off_due
-            else "Before sign-off: " + "; ".join(view.missing)
-        )
-    record = view.record
-    if record is not None and record.signed_off_on is not None:
-        lines.append(f"Signed off by {record.signed_off_by} on {dates.date(record.signed_off_on)}")
-    elif view.may_lead:
-        lines.append("Leading since before this record was kept")
-    kinds = ", ".join(variant.label for variant in view.kinds) or "every kind run"
-    lines.append(f"Will lead: {kinds}")
-    supervision = dates.date(view.last_supervision) if view.last_supervision else "none yet"
-    lines.append(
-        f"Last supervision: {supervision}"
-        + (" (due)" if view.supervision_due else "")
-        + f" · open follow-ups they own: {view.open_follow_ups}"
-    )
-    for span in view.breaks:
-        lines.append(f"Taking a break: {dates.date(span.start)} to {dates.date(span.end)}")
-    for step in record.skipped if record else []:
-        lines.append(f"Skipped {step.stage.label}: {step.reason} ({step.by})")
-    return lines

@@ -152,6 +152,52 @@ class PathView:
         text = f"{self.shadowed.sessions} of {self.suggested}"
         return f"{text} ({kinds})" if kinds else text
 
+    def summary(self, *, each_module: bool = False, sign_off_key: str = "") -> list[str]:
+        """The path in plain lines, for the path screen and `facilitator show`.
+
+        `each_module` adds a line per course module (the screen has a table of them instead);
+        `sign_off_key` names the key that signs off, where there is one.
+        """
+        attended = sum(1 for _, on in self.modules if on)
+        lines = [f"Course: {attended} of {len(self.modules)} modules attended"]
+        if each_module:
+            for module, on in self.modules:
+                mark = dates.date(on) if on else ("optional" if module.optional else "not yet")
+                lines.append(f"  {module.title}: {mark}")
+        if self.stage is PathStage.SHADOWING:
+            beside = ", ".join(f"{name} {count}" for name, count in self.shadowed_beside)
+            lines.append(
+                f"Shadowed: {self.shadowing_words()}" + (f" · beside {beside}" if beside else "")
+            )
+            key = f" ({sign_off_key})" if sign_off_key else ""
+            lines.append(
+                f"Sign-off to lead is due{key}."
+                if self.sign_off_due
+                else "Before sign-off: " + "; ".join(self.missing)
+            )
+        record = self.record
+        if record is not None and record.signed_off_on is not None:
+            lines.append(
+                f"Signed off by {record.signed_off_by} on {dates.date(record.signed_off_on)}"
+            )
+        elif self.may_lead:
+            lines.append("Leading since before this record was kept")
+        kinds = ", ".join(variant.label for variant in self.kinds) or "every kind run"
+        lines.append(f"Will lead: {kinds}")
+        supervision = dates.date(self.last_supervision) if self.last_supervision else "none yet"
+        lines.append(
+            f"Last supervision: {supervision}"
+            + (" (due)" if self.supervision_due else "")
+            + f" · open follow-ups they own: {self.open_follow_ups}"
+        )
+        for span in self.breaks:
+            lines.append(f"Taking a break: {dates.date(span.start)} to {dates.date(span.end)}")
+        for step in record.skipped if record else []:
+            lines.append(
+                f"Skipped {step.stage.label}: {step.reason} ({step.by}, {dates.date(step.on)})"
+            )
+        return lines
+
     def as_json(self) -> dict[str, Any]:
         record = self.record
         return {

@@ -48,7 +48,7 @@ def test_show_gives_the_path_so_far(demo: Path, capsys: pytest.CaptureFixture[st
     code, out, err = run(capsys, "facilitator", "show", "--facilitator", "sol")
     assert code == 0, err
     assert out.startswith("Sol: shadowing")
-    assert "Shadowed sessions: 4 of 6" in out and "Before sign-off: 2 more" in out
+    assert "Shadowed: 4 of 6" in out and "Before sign-off: 2 more" in out
     code, out, err = run(capsys, "facilitator", "show", "--facilitator", "Sol", "--json")
     data = json.loads(out)
     assert data["stage"] == "shadowing" and data["shadowed_sessions"] == 4

@@ -56,7 +56,7 @@ async def test_sign_off_from_the_path_screen_unlocks_leading(make_app) -> None:
         await press(pilot, "ctrl+s")
         assert text_of(app, "#path-title") == "Sol: signed off, may lead"
         assert "Signed off by Rosa" in text_of(app, "#path-summary")
-        assert "Skipped shadowing: agreed at supervision [/] (Rosa)" in text_of(
+        assert "Skipped shadowing: agreed at supervision [/] (Rosa, " in text_of(
             app, "#path-summary"
         )
     with Store.open(app.db_path, readonly=True) as store:

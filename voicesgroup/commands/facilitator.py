@@ -112,7 +112,6 @@ def _day(text: str | None, what: str) -> dt.date:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from voicesgroup import dates
     from voicesgroup.facilitator_path import path_view
 
     today = dt.date.today()
@@ -121,35 +120,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(view.as_json(), ensure_ascii=False, indent=2))
         return 0
-    lines = [f"{view.name}: {view.stage_words}"]
-    attended = [(m, on) for m, on in view.modules if on]
-    lines.append(f"Course modules: {len(attended)} of {len(view.modules)} attended")
-    for module, on in view.modules:
-        mark = dates.date(on) if on else ("optional" if module.optional else "not yet")
-        lines.append(f"  {module.title}: {mark}")
-    if view.stage.value == "shadowing":
-        lines.append(f"Shadowed sessions: {view.shadowing_words()}")
-        for name, count in view.shadowed_beside:
-            lines.append(f"  beside {name}: {count}")
-        if view.sign_off_due:
-            lines.append("Sign-off to lead is due.")
-        else:
-            lines.append("Before sign-off: " + "; ".join(view.missing))
-    record = view.record
-    if record and record.signed_off_on:
-        lines.append(f"Signed off by {record.signed_off_by} on {dates.date(record.signed_off_on)}")
-    for step in record.skipped if record else []:
-        lines.append(
-            f"Skipped {step.stage.label}: {step.reason} ({step.by}, {dates.date(step.on)})"
-        )
-    lines.append(
-        "Last supervision: "
-        + (dates.date(view.last_supervision) if view.last_supervision else "none yet")
-        + (" (due)" if view.supervision_due else "")
-    )
-    lines.append(f"Open follow-ups they own: {view.open_follow_ups}")
-    for span in view.breaks:
-        lines.append(f"On a break: {dates.date(span.start)} to {dates.date(span.end)}")
+    lines = [f"{view.name}: {view.stage_words}", *view.summary(each_module=True)]
     print("\n".join(lines))
     return 0
 
