@@ -26,6 +26,7 @@ from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.models import DateRange, Facilitator
+from voicesgroup.rota import rules
 from voicesgroup.rota.service import day_words, parse_date
 
 
@@ -143,9 +144,10 @@ class AvailabilityScreen(AppAccess, Screen[None]):
             end = parse_date(end_box.value, "last day away") if end_box.value.strip() else start
         except VoicesGroupError as error:
             raise FieldProblem("to", str(error)) from None
-        if end < start:
-            raise FieldProblem("to", "The last day away is before the first.")
-        return DateRange(start=start, end=end)
+        try:
+            return DateRange(start=start, end=end)
+        except ValueError:  # the range's own rule: it ends on or after its start
+            raise FieldProblem("to", "The last day away is before the first.") from None
 
     @on(Button.Pressed, "#add-off")
     @on(Input.Submitted, "#off-from, #off-to")
@@ -201,12 +203,10 @@ class AvailabilityScreen(AppAccess, Screen[None]):
 
     def _partners_make_sense(self) -> bool:
         """Nobody may be in both partner lists; says so beside the lists when they are."""
-        avoids = set(self._chosen("#avoids"))
         names = {p.id: p.display_name for p in self.store.facilitators()}
-        both = [names.get(fid, "someone") for fid in self._chosen("#prefers") if fid in avoids]
-        message = self.query_one("#partners-message", Static)
-        message.update(f"! {' and '.join(both)} cannot be in both lists." if both else "")
-        return not both
+        problem = rules.asked_both_ways(self._chosen("#prefers"), self._chosen("#avoids"), names)
+        self.query_one("#partners-message", Static).update(f"! {problem}" if problem else "")
+        return problem is None
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -120,3 +120,17 @@ def test_every_break_a_session_can_have_is_found() -> None:
         == []
     )
     assert not rules.may_hold_alone(bo, women_group) and not rules.may_pair(ana, bo, women_group)
+
+
+def test_someone_cannot_be_both_asked_for_and_asked_against() -> None:
+    from uuid import uuid4
+
+    from voicesgroup.rota import rules
+
+    ana, ben = uuid4(), uuid4()
+    names = {ana: "Ana", ben: "Ben"}
+    assert rules.asked_both_ways([ana], [ben], names) is None
+    assert rules.asked_both_ways([ana, ben], [ben, ana], names) == (
+        "Ana and Ben cannot be in both lists."
+    )
+    assert rules.asked_both_ways([], [ana], names) is None

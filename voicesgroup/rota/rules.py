@@ -24,7 +24,9 @@ Every sentence names who it is about and states a fact, so it reads the same in 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from uuid import UUID
 
 from voicesgroup import dates
 from voicesgroup.kinds import WEEKDAYS, TrainingStatus
@@ -65,6 +67,15 @@ def asked_to_pair(asker: Facilitator, other: Facilitator) -> bool:
 
 # --------------------------------------------------------------------------------------------
 # One person on one day
+
+
+def asked_both_ways(
+    prefers: Iterable[UUID], avoids: Iterable[UUID], names: Mapping[UUID, str]
+) -> str | None:
+    """The sentence when someone is both asked for and asked against as a partner; else None."""
+    avoided = set(avoids)
+    both = [names.get(other, "someone") for other in prefers if other in avoided]
+    return f"{' and '.join(both)} cannot be in both lists." if both else None
 
 
 def inactive(person: Facilitator) -> Break | None:
