@@ -345,8 +345,8 @@ class RotaScreen(AppAccess, Screen[None]):
         line = self._needs_session()
         if line is None:
             return
-        if line.assignment.lead_id is None and line.assignment.co_id is None:
-            self.notify("Nobody is on this session yet, so there is nobody to swap.")
+        if not line.people:
+            self.notify(f"{rota_service.NOBODY_ON_IT} There is nobody to swap.")
             return
 
         def chosen(choice: SwapDialog.Choice | None) -> None:
@@ -372,8 +372,8 @@ class RotaScreen(AppAccess, Screen[None]):
         line = self._needs_session()
         if line is None:
             return
-        if line.assignment.lead_id is None and line.assignment.co_id is None:
-            self.notify("Nobody is on this session yet.")
+        if not line.people:
+            self.notify(rota_service.NOBODY_ON_IT)
             return
 
         def chosen(choice: CoverDialog.Choice | None) -> None:

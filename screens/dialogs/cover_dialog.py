@@ -18,7 +18,7 @@ from screens.access import AppAccess
 from screens.widgets.plain import literal
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import CoverSuggestion
-from voicesgroup.rota.service import RotaLine, cover_suggestions, day_words
+from voicesgroup.rota.service import NOBODY_ON_IT, RotaLine, cover_suggestions, day_words
 
 
 class CoverDialog(AppAccess, ModalScreen["CoverDialog.Choice | None"]):
@@ -101,7 +101,7 @@ class CoverDialog(AppAccess, ModalScreen["CoverDialog.Choice | None"]):
         heading = self.query_one("#cover-heading", Static)
         self.suggestions = []
         if self.leaving_id is None:
-            heading.update("Nobody is on this session yet.")
+            heading.update(NOBODY_ON_IT)
             return
         try:
             self.suggestions = cover_suggestions(self.store, self.line.id, self.leaving_id)
@@ -116,10 +116,9 @@ class CoverDialog(AppAccess, ModalScreen["CoverDialog.Choice | None"]):
             return
         heading.update(f"Who could cover, best first ({len(self.suggestions)})")
         for rank, suggestion in enumerate(self.suggestions, start=1):
-            role = "lead" if suggestion.role == "lead" else "co-facilitate"
-            reason = suggestion.reason.split(": ", 1)[-1]
             prompt = Text.assemble(
-                (f"{rank}. {suggestion.name}", "bold"), f", could {role}:\n{reason}"
+                (f"{rank}. {suggestion.name}", "bold"),
+                f", could {suggestion.role_words}:\n{suggestion.why}",
             )
             if rank > 1:
                 options.add_option(None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
@@ -16,10 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
 from screens.widgets.plain import literal
-from voicesgroup.rota.service import RotaLine, day_words, short_day
-
-NEAR = dt.timedelta(weeks=6)
-"""Sessions offered to swap with: those within six weeks of this one."""
+from voicesgroup.rota.service import RotaLine, day_words, short_day, swap_partners
 
 
 class SwapDialog(ModalScreen["SwapDialog.Choice | None"]):
@@ -48,23 +44,14 @@ class SwapDialog(ModalScreen["SwapDialog.Choice | None"]):
     def __init__(self, line: RotaLine, lines: Sequence[RotaLine]) -> None:
         super().__init__()
         self.line = line
-        item = line.assignment
-        self.mine = [
-            (literal(f"{name} ({role})"), str(fid))
-            for fid, name, role in ((item.lead_id, line.lead, "lead"), (item.co_id, line.co, "co"))
-            if fid is not None
+        self.mine = [(literal(f"{name} ({role})"), str(fid)) for fid, name, role in line.people]
+        self.theirs: list[tuple[Text, str]] = [
+            (
+                literal(f"{short_day(other.date)} · {other.group} · {name} ({role})"),
+                f"{other.id}/{fid}",
+            )
+            for other, fid, name, role in swap_partners(line, lines)
         ]
-        self.theirs: list[tuple[Text, str]] = []
-        for other in lines:
-            if other.id == line.id or abs(other.date - line.date) > NEAR:
-                continue
-            for fid, name, role in (
-                (other.assignment.lead_id, other.lead, "lead"),
-                (other.assignment.co_id, other.co, "co"),
-            ):
-                if fid is not None:
-                    label = literal(f"{short_day(other.date)} · {other.group} · {name} ({role})")
-                    self.theirs.append((label, f"{other.id}/{fid}"))
 
     def compose(self) -> ComposeResult:
         line = self.line

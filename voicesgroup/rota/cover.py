@@ -25,7 +25,17 @@ class CoverSuggestion:
     facilitator_id: UUID
     name: str
     role: Literal["lead", "co"]
-    reason: str
+    why: str
+    """What makes them a good cover, in a few phrases: 'free that day, 2 sessions on the rota'."""
+
+    @property
+    def role_words(self) -> str:
+        return "lead" if self.role == "lead" else "co-facilitate"
+
+    @property
+    def reason(self) -> str:
+        """The whole sentence: 'Ana could lead: free that day, …'."""
+        return clip(f"{self.name} could {self.role_words}: {self.why}")
 
 
 MEETS_WOMEN_RULE = "meets the women facilitator rule"
@@ -152,13 +162,6 @@ def suggest_cover(
             together.get(f.id, 0),
             _sort_key(f),
         )
-        verb = "lead" if role == "lead" else "co-facilitate"
-        reason = f"{f.display_name} could {verb}: " + ", ".join(words)
-        ranked.append(
-            (
-                key,
-                CoverSuggestion(f.id, f.display_name, role, clip(reason)),
-            )
-        )
+        ranked.append((key, CoverSuggestion(f.id, f.display_name, role, clip(", ".join(words)))))
     ranked.sort(key=lambda item: item[0])
     return [suggestion for _, suggestion in ranked]

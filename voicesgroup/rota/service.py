@@ -21,7 +21,7 @@ No Textual here: the UI and the CLI both call these functions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
@@ -412,6 +412,16 @@ class RotaLine:
         """Why the planner chose these people, or why a place is open."""
         return self.assignment.reason
 
+    @property
+    def people(self) -> list[tuple[UUID, str, Role]]:
+        """Who is on this session: (id, name, role), the lead first."""
+        item = self.assignment
+        places: list[tuple[UUID | None, str, Role]] = [
+            (item.lead_id, self.lead, "lead"),
+            (item.co_id, self.co, "co"),
+        ]
+        return [(fid, name, role) for fid, name, role in places if fid is not None]
+
     def as_dict(self) -> dict[str, object]:
         """The line as plain data (for JSON)."""
         return {
@@ -429,6 +439,25 @@ class RotaLine:
                 for change in self.assignment.history
             ],
         }
+
+
+NOBODY_ON_IT = "Nobody is on this session yet."
+
+SWAP_WITHIN = dt.timedelta(weeks=6)
+"""Sessions offered to swap with: those within six weeks of the session."""
+
+
+def swap_partners(
+    line: RotaLine, lines: Sequence[RotaLine]
+) -> list[tuple[RotaLine, UUID, str, Role]]:
+    """Who someone on `line` could trade places with: (session, id, name, role) on every
+    other session within `SWAP_WITHIN`, in the order of `lines`."""
+    return [
+        (other, fid, name, role)
+        for other in lines
+        if other.id != line.id and abs(other.date - line.date) <= SWAP_WITHIN
+        for fid, name, role in other.people
+    ]
 
 
 def rota_lines(store: Store, group_id: UUID | None = None) -> list[RotaLine]:
