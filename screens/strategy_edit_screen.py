@@ -22,12 +22,12 @@ from screens.widgets.form import (
 )
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
+from voicesgroup.library import may_be_named
 from voicesgroup.models import (
     STRATEGY_CATEGORIES,
     ConsentScope,
     CopingStrategy,
     Experience,
-    Member,
     Moment,
 )
 
@@ -55,20 +55,11 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
         super().__init__()
         self.strategy = strategy
 
-    def attribution_choices(self) -> list[Member]:
-        """Members who agreed to their name beside strategies they share (and nobody else)."""
-        store = self.store
-        return [
-            member
-            for member in store.members()
-            if store.has_consent(member.id, ConsentScope.STRATEGY_ATTRIBUTION)
-        ]
-
     def compose(self) -> ComposeResult:
         strategy = self.strategy
         experiences = strategy.experiences if strategy else [Experience.VOICES]
         shared_by = [("Nobody named", NOBODY)] + [
-            (literal(member.display_name), str(member.id)) for member in self.attribution_choices()
+            (literal(member.display_name), str(member.id)) for member in may_be_named(self.store)
         ]
         current = NOBODY
         if strategy and strategy.attributed_member_id is not None:

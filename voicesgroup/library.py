@@ -17,9 +17,11 @@ from voicesgroup.errors import NothingToPrint, UncheckedContacts
 from voicesgroup.handouts.names import find_discreet_word
 from voicesgroup.models import (
     STRATEGY_CATEGORIES,
+    ConsentScope,
     CopingStrategy,
     Experience,
     Group,
+    Member,
     Moment,
     SupportContact,
     Variant,
@@ -58,6 +60,16 @@ class LibraryFilter:
         return bool(
             self.text.strip() or self.category or self.experience or self.moment is not None
         )
+
+
+def may_be_named(store: Store, members: Iterable[Member] | None = None) -> list[Member]:
+    """Of `members` (or every member), those who said yes to their name beside the strategies
+    they share: the only names a strategy may carry."""
+    return [
+        member
+        for member in (store.members() if members is None else members)
+        if store.has_consent(member.id, ConsentScope.STRATEGY_ATTRIBUTION)
+    ]
 
 
 def matches(strategy: CopingStrategy, wanted: LibraryFilter) -> bool:

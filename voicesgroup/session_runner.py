@@ -20,6 +20,7 @@ from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
 from voicesgroup.facilitator_path import follow_ups_moved
 from voicesgroup.kinds import WEEKDAYS
+from voicesgroup.library import may_be_named
 from voicesgroup.mentions import member_names_in
 from voicesgroup.models import (
     ConsentEvent,
@@ -449,11 +450,8 @@ class SessionRunner:
 
     def attribution_choices(self) -> list[Member]:
         """Present members who may have their name beside a strategy they share."""
-        return [
-            self.store.member(member_id)
-            for member_id in self.session.named_member_ids
-            if self.store.has_consent(member_id, ConsentScope.STRATEGY_ATTRIBUTION)
-        ]
+        present = [self.store.member(member_id) for member_id in self.session.named_member_ids]
+        return may_be_named(self.store, present)
 
     def share_strategy(self, draft: StrategyDraft) -> CopingStrategy:
         """Add a strategy someone shared to the library, and to this session's list.
