@@ -34,19 +34,24 @@ class HandoutKind:
     key: str
     label: str
     needs_group: bool = False
+    uses_group: bool = True
+    """Whether a group can be chosen for it (a blank diary and a member's record have none)."""
     large_print: bool = True
     discreet: bool = False
+    """Whether it has a discreet version that says nothing of what it is for."""
+    shows_meeting: bool = False
+    """Whether a discreet copy may still carry the meeting's day, time and venue on request."""
 
 
 KINDS: dict[str, HandoutKind] = {
     kind.key: kind
     for kind in (
-        HandoutKind("strategies", "Coping strategies sheet", discreet=True),
+        HandoutKind("strategies", "Coping strategies sheet", discreet=True, shows_meeting=True),
         HandoutKind("agreement", "Group agreement", needs_group=True),
-        HandoutKind("diary", "Blank diary", discreet=True),
+        HandoutKind("diary", "Blank diary", uses_group=False, discreet=True),
         HandoutKind("session-plan", "Session plan", needs_group=True, large_print=False),
         HandoutKind("rota", "Facilitator rota", large_print=False),
-        HandoutKind("member-record", "A member's own record"),
+        HandoutKind("member-record", "A member's own record", uses_group=False),
     )
 }
 """Every handout the app prints, by the key the command line and the dialog use."""

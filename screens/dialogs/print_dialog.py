@@ -34,6 +34,13 @@ KINDS = {
 }
 """The dialog's choices; each is a `printing.PrintRequest` (see `request`)."""
 NEEDS_GROUP = {key for key in KINDS if key in printing.KINDS and printing.KINDS[key].needs_group}
+
+
+def _printing_kind(choice: str) -> str:
+    """The kind of handout a choice of this dialog prints ("diary-voices" is a "diary")."""
+    return "diary" if choice.startswith("diary-") else choice
+
+
 FORMATS = [("PDF", "pdf"), ("Plain text", "txt"), ("Web page", "html")]
 OUTPUTS: dict[object, printing.Output] = {"pdf": "pdf", "txt": "txt", "html": "html"}
 """Each format's choice as the print request's output."""
@@ -235,14 +242,15 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         if path_input.value in ("", self._default_path):
             self._default_path = self.default_path()
             path_input.value = self._default_path
+        handout = printing.KINDS[_printing_kind(kind)]
         discreet = self.query_one("#print-discreet", Checkbox)
-        discreet.disabled = kind != "strategies" and not kind.startswith("diary")
+        discreet.disabled = not handout.discreet
         if discreet.disabled and discreet.value:
             discreet.value = False
         meeting = self.query_one("#print-meeting", Checkbox)
-        meeting.disabled = not (kind == "strategies" and discreet.value)
-        self.query_one("#print-large", Checkbox).disabled = kind == "session-plan"
-        self.query_one("#print-group", Select).disabled = kind.startswith("diary")
+        meeting.disabled = not (handout.shows_meeting and discreet.value)
+        self.query_one("#print-large", Checkbox).disabled = not handout.large_print
+        self.query_one("#print-group", Select).disabled = not handout.uses_group
         send = self._send()
         self.query_one("#print", Button).label = "Print" if send else "Save"
         self.query_one("#print-preview", Static).update(self.preview())
@@ -260,10 +268,13 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         kind = self.kind
         group = self.group
         paper = "Letter" if self.query_one("#print-paper", Select).value == "letter" else "A4"
-        large = self.query_one("#print-large", Checkbox).value and kind != "session-plan"
+        large = (
+            self.query_one("#print-large", Checkbox).value
+            and printing.KINDS[_printing_kind(kind)].large_print
+        )
         text = Text()
         text.append(KINDS[kind], style="bold")
-        if kind in NEEDS_GROUP or kind == "strategies":
+        if printing.KINDS[_printing_kind(kind)].uses_group:
             text.append(f" for {group.name}" if group else " (no group)")
         text.append(f", {paper}{', large print' if large else ''}")
         if kind == "strategies":
