@@ -34,6 +34,10 @@ from voicesgroup.models import (
 NOBODY = "nobody"
 
 
+TITLE_PROMPT = "What it is, in a few words"
+"""What a strategy's title asks for, here and where one is shared in a session."""
+
+
 class StrategyEditScreen(AppAccess, Screen[UUID | None]):
     """The strategy's words, kind, who it is for, when it helps, and an optional caution.
 
@@ -75,7 +79,7 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
                 id="strategy-form-title",
             )
             yield Field(
-                "What it is, in a few words",
+                TITLE_PROMPT,
                 Input(strategy.title if strategy else "", id="title"),
                 name="title",
             )

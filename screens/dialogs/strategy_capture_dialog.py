@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from screens.access import AppAccess
+from screens.dialogs.text_capture_dialog import KEEP_OR_DROP
+from screens.strategy_edit_screen import TITLE_PROMPT
 from screens.widgets.plain import literal
 from voicesgroup.models import STRATEGY_CATEGORIES, Member
 from voicesgroup.session_runner import StrategyDraft
@@ -35,7 +37,7 @@ class StrategyCaptureDialog(AppAccess, ModalScreen[StrategyDraft | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="strategy-dialog", can_focus=False):
             yield Static(literal(self.title_text), classes="section-title")
-            yield Input(placeholder="What it is, in a few words", id="strategy-title")
+            yield Input(placeholder=TITLE_PROMPT, id="strategy-title")
             yield Input(placeholder="A line about how it works (optional)", id="strategy-about")
             with Horizontal(classes="picker-row"):
                 yield Static("Kind", classes="row-label")
@@ -58,7 +60,7 @@ class StrategyCaptureDialog(AppAccess, ModalScreen[StrategyDraft | None]):
                     id="strategy-by",
                 )
             yield Static("A name is offered only for people here who agreed to it.", classes="hint")
-            yield Static("Enter keeps it · Escape drops it", id="strategy-problem", classes="hint")
+            yield Static(KEEP_OR_DROP, id="strategy-problem", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#attribution-row").display = bool(self.attribution_choices)

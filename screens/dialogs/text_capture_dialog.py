@@ -14,6 +14,8 @@ from textual.widgets import Input, Static
 from screens.access import AppAccess
 from screens.widgets.plain import literal
 
+KEEP_OR_DROP = "Enter keeps it · Escape drops it"
+
 
 class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
     """One line of text; Enter keeps it, Escape drops it.
@@ -48,7 +50,7 @@ class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
             yield Static(literal(self.hint), classes="hint")
             yield Input(self.value, placeholder=self.placeholder, id="capture-text", max_length=500)
             yield Static("", id="capture-warning", classes="capture-warning")
-            yield Static("Enter keeps it · Escape drops it", classes="hint")
+            yield Static(KEEP_OR_DROP, classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#capture-warning", Static).display = False
