@@ -159,14 +159,20 @@ def prepare_remove(store: Store) -> PassphraseChange:
 
 def check_passphrase(store: Store, passphrase: str) -> bool:
     """True when `passphrase` opens this file (used to unlock after the idle lock)."""
-    if store.unlocked is None:
+    return opens(store.path, store.unlocked, passphrase)
+
+
+def opens(path: Path, unlocked: crypto.Unlocked | None, passphrase: str) -> bool:
+    """True when `passphrase` opens the file at `path`, whose data key `unlocked` holds (slow
+    on purpose; reads no store, so safe in a worker thread)."""
+    if unlocked is None:
         return True
     crypto = _crypto()
     try:
-        unlocked = crypto.unlock_with_passphrase(store.path.read_bytes(), passphrase)
+        found = crypto.unlock_with_passphrase(path.read_bytes(), passphrase)
     except (crypto.CryptoError, OSError):
         return False
-    return hmac.compare_digest(unlocked.data_key, store.unlocked.data_key)
+    return hmac.compare_digest(found.data_key, unlocked.data_key)
 
 
 class NotConverted(StoreError):
