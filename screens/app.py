@@ -9,7 +9,8 @@ its handler, on the UI thread, applies the result to the store and calls `change
 lock is the storage's own (`SafeStorage.file_lock`): every write of the data file holds it,
 whether the app's background save or a worker's file work. Work on several files that must not
 meet a save (forgetting, a passphrase change) goes through `start_file_work`: it begins once no
-save is running, and saves wait until `file_work_done`. `call_from_thread` is not used.
+save is running, and saves wait until `file_work_done`. A thread never calls into the UI: its
+message does.
 """
 
 from __future__ import annotations
