@@ -7,7 +7,8 @@ backups were rewritten or erased, and where free text still carries the name.
 
 The steps are the core's (`voicesgroup.store.forgetting`), split as the app's one pattern asks:
 the store is changed here on the UI thread (`start`, `note_done`), and the two workers only
-write files (`write_files`, `finish`), each posting a message that carries what it did.
+write files (`write_files`, `finish`) and search a copy of the data for the name left in free
+text (`final_report`), each posting a message that carries what it did.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import Member
 from voicesgroup.store import ForgetReport, Store, forgetting
+from voicesgroup.store.snapshot import Snapshot
 
 
 def counted(count: int, one: str, many: str) -> str:
@@ -167,8 +169,7 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
     class Finished(Message):
         """The log entry is saved and the note that forgetting had started is gone."""
 
-        job: forgetting.Forgetting
-        counts: tuple[int, int]
+        report: ForgetReport
 
     @dataclass
     class Stopped(Message):
@@ -198,21 +199,24 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
 
     def on_forget_dialog_files_rewritten(self, message: FilesRewritten) -> None:
         forgetting.note_done(self.store, message.counts)
-        self._finish(message.job, message.counts)
+        # Where the name is still written is searched in a copy: in ten years of text that
+        # takes most of a second.
+        self._finish(message.job, message.counts, Snapshot.of(self.store))
 
     @work(thread=True, exit_on_error=False, group="forget")
-    def _finish(self, job: forgetting.Forgetting, counts: tuple[int, int]) -> None:
-        """The log entry saved, then the intent removed."""
+    def _finish(self, job: forgetting.Forgetting, counts: tuple[int, int], copy: Snapshot) -> None:
+        """The log entry saved, the intent removed, then the report."""
         try:
             forgetting.finish(job, counts)
+            report = forgetting.final_report(copy.open(), job, counts)
         except Exception as error:  # a message for a person, never a crash
             self.post_message(self.Stopped(str(error)))
         else:
-            self.post_message(self.Finished(job, counts))
+            self.post_message(self.Finished(report))
 
     def on_forget_dialog_finished(self, message: Finished) -> None:
         self.vg.file_work_done()
-        self._done(forgetting.final_report(self.store, message.job, message.counts))
+        self._done(message.report)
 
     def on_forget_dialog_stopped(self, message: Stopped) -> None:
         self.vg.file_work_done()
