@@ -238,6 +238,63 @@ async def test_setting_then_changing_the_passphrase_from_settings(
         assert store.encrypted
 
 
+async def test_while_the_files_are_converted_the_ui_answers_and_saves_wait(
+    make_app: Callable[..., VoicesGroupApp],
+    watched: Watched,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_derive = protection.derive
+    real_convert = protection.convert_files
+    gate = threading.Event()
+    converting_on: list[str] = []
+
+    def quick(request: protection.KeyRequest) -> protection.PassphraseChange:
+        return real_derive(
+            protection.KeyRequest(request.kind, request.current, request.passphrase, FAST_KDF)
+        )
+
+    def held(conversion: protection.Conversion) -> bytes:
+        converting_on.append(threading.current_thread().name)
+        assert gate.wait(20), "the test never let the files be converted"
+        return real_convert(conversion)
+
+    monkeypatch.setattr(protection, "derive", quick)
+    monkeypatch.setattr(protection, "convert_files", held)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        watched.live = app.store
+        await pilot.press("f2")
+        await pilot.pause()
+        app.screen.set_focus(None)
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press(*"first long phrase", "enter", *"first long phrase", "enter")
+        await until_still(pilot, app)
+        await pilot.click("#done")
+        for _ in range(40):
+            if converting_on:
+                break
+            await pilot.pause(0.05)
+        assert converting_on and converting_on[0] != threading.main_thread().name
+        saves = app.store.storage.saves
+        app.store.audit("noted meanwhile")  # a change made meanwhile (on the UI thread)
+        app.changed()  # is saved after the conversion, under the new key
+        await pilot.press("escape")  # the UI answers: the dialog stays while files change
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PassphraseDialog"
+        assert app.store.storage.saves == saves and app.file_work_under_way
+        gate.set()
+        await until_still(pilot, app)
+        assert type(app.screen).__name__ == "SettingsScreen"
+        assert app.store.encrypted and not app.file_work_under_way
+        assert "Not saved" not in titles(app)
+    assert crypto.is_encrypted(app.db_path.read_bytes())
+    assert watched.off_the_ui_thread() == []
+    with Store.open(app.db_path, passphrase="first long phrase", readonly=True) as store:
+        actions = [entry.action for entry in store.audit_log()]
+    assert actions[-2:] == ["passphrase set", "noted meanwhile"]
+
+
 async def test_a_passphrase_change_that_fails_takes_its_log_entry_back(
     make_app: Callable[..., VoicesGroupApp],
     watched: Watched,
