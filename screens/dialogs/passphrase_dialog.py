@@ -37,6 +37,8 @@ class PassphraseDialog(AppAccess, ModalScreen[bool]):
         super().__init__()
         self.first_run = first_run
         self.changing = False
+        self.busy = False
+        """A key is being made or the files converted: another Enter starts nothing."""
         self.converting = False
         """Files are being rewritten: the dialog stays until that has ended."""
 
@@ -119,6 +121,8 @@ class PassphraseDialog(AppAccess, ModalScreen[bool]):
 
     def _ask(self, passphrase: str | None) -> None:
         """Whether the file may take the change (quick), then the key in a worker."""
+        if self.busy:
+            return
         store = self.store
         try:
             if passphrase is None:
@@ -130,9 +134,10 @@ class PassphraseDialog(AppAccess, ModalScreen[bool]):
         except VoicesGroupError as error:
             self._failed(str(error))
             return
+        self.busy = True
         self._derive(request)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exit_on_error=False, group="passphrase-key")
     def _derive(self, request: protection.KeyRequest) -> None:
         """Derive the new key; a new recovery key is shown and confirmed before converting."""
         try:
@@ -177,7 +182,8 @@ class PassphraseDialog(AppAccess, ModalScreen[bool]):
             button.disabled = True
         self.vg.start_file_work(begin)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    # Never `exclusive`: a conversion is not cancelled half-way by anything.
+    @work(thread=True, exit_on_error=False, group="passphrase-files")
     def _convert_files(self, conversion: protection.Conversion) -> None:
         """Convert the file and every backup (all or none); reads no record."""
         try:
@@ -208,7 +214,7 @@ class PassphraseDialog(AppAccess, ModalScreen[bool]):
         self._failed(message.reason)
 
     def _failed(self, message: str) -> None:
-        self.converting = False
+        self.busy = self.converting = False
         self.query_one("#passphrase-message", Static).update(f"! {message}")
         for button in self.query(Button):
             button.disabled = False

@@ -438,3 +438,37 @@ def test_the_search_would_find_a_worker_that_reads_the_store() -> None:
     assert any(
         isinstance(node, ast.Attribute) and node.attr == "store" for node in ast.walk(function)
     )
+
+
+async def test_enter_pressed_twice_makes_one_key_and_asks_once(
+    make_app: Callable[..., VoicesGroupApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_derive = protection.derive
+    gate = threading.Event()
+    derived: list[str] = []
+
+    def slow(request: protection.KeyRequest) -> protection.PassphraseChange:
+        derived.append(request.kind)
+        assert gate.wait(20)
+        return real_derive(
+            protection.KeyRequest(request.kind, request.current, request.passphrase, FAST_KDF)
+        )
+
+    monkeypatch.setattr(protection, "derive", slow)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        app.screen.set_focus(None)
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press(*"first long phrase", "enter", *"first long phrase", "enter", "enter")
+        await pilot.pause()
+        gate.set()
+        await until_still(pilot, app)
+        assert derived == ["set"]
+        assert type(app.screen).__name__ == "RecoveryKeyDialog"
+        await pilot.click("#done")
+        await until_still(pilot, app)
+        assert type(app.screen).__name__ == "SettingsScreen"
+        assert app.store.encrypted
