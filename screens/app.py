@@ -1,13 +1,24 @@
-"""The voicesgroup Textual app: opens the store, shows the home screen, saves off the UI thread."""
+"""The voicesgroup Textual app: opens the store, shows the home screen, saves off the UI thread.
+
+Threads, one pattern: the thread computes, a message carries the result, the UI thread applies
+it. The store belongs to the UI thread (even a read fills its caches), so a worker
+(`@work(thread=True, exit_on_error=False)`) never calls it: the UI thread hands the worker
+plain values, a `Snapshot` of the data to read, or what a core `start`/`begin` step prepared;
+the worker does the slow part (a PDF, Argon2id, rewriting every backup) and posts one message;
+its handler, on the UI thread, applies the result to the store and calls `changed()`. The one
+lock is the storage's own (`SafeStorage.file_lock`): every write of the data file holds it,
+whether the app's background save or a worker's file work. Work on several files that must not
+meet a save (forgetting, a passphrase change) goes through `start_file_work`: it begins once no
+save is running, and saves wait until `file_work_done`. A thread never calls into the UI: its
+message does.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -79,7 +90,12 @@ class VoicesGroupApp(App[None]):
         self.save_problem: str | None = None
         """Why the last save failed, while the change lives only in memory."""
         self._warned_lock_at: float | None = None
-        self._save_lock = threading.Lock()
+        self._saves_running = 0
+        """Background saves started and not yet reported back (counted on the UI thread)."""
+        self._file_work: Callable[[], None] | None = None
+        """The file work waiting for the running saves to end, or running (see the docstring)."""
+        self._file_work_started = False
+        self._held_saves: list[Announcement | None] = []
         self.register_theme(CALM)
         self.register_theme(HIGH_CONTRAST)
         # Set without the watcher, which re-parses and re-applies every rule: before the
@@ -232,18 +248,16 @@ class VoicesGroupApp(App[None]):
     def on_unmount(self) -> None:
         if self._store is not None and not self.store.closed:
             try:
-                with self._save_lock:
-                    if self.store.unsaved:
-                        self.store.save()
+                if self.store.unsaved:
+                    self.store.save()  # waits for a save in a worker (the storage's lock)
             except StoreError as error:
                 self.startup_error = str(error)
             self.store.close()
 
     # -- saving --------------------------------------------------------------------------
     #
-    # One pattern for work off the UI thread: the change is made on the UI thread, a worker
-    # thread only writes (or computes), a message carries the outcome back, and the UI thread
-    # acts on it. Nothing says "saved" before the file on disk holds the change.
+    # The change is made on the UI thread; a worker thread only writes the file; a message
+    # carries the outcome back. Nothing says "saved" before the file on disk holds the change.
 
     @dataclass
     class SaveFinished(Message):
@@ -252,32 +266,65 @@ class VoicesGroupApp(App[None]):
         problem: str | None
         announce: Announcement | None
 
-    @contextmanager
-    def saves_paused(self) -> Iterator[None]:
-        """No save runs while this is held: a worker thread that reads the store holds it,
-        so it never meets a save half-way."""
-        with self._save_lock:
-            yield
-
     def changed(self, announce: Announcement | None = None) -> None:
         """Call after changing the store: writes it to disk in a worker thread.
 
-        `announce` (a message and its title) is shown once the save has succeeded.
+        `announce` (a message and its title) is shown once the save has succeeded. While file
+        work is under way the save waits for it to end.
         """
+        if self._file_work is not None:
+            self._held_saves.append(announce)
+            return
+        self._saves_running += 1
         self._save_in_background(announce)
 
     @work(thread=True, exit_on_error=False, group="save")
     def _save_in_background(self, announce: Announcement | None) -> None:
+        # The only worker that reads the live data: `save` serialises it under the storage's
+        # own lock, which every other write of the data file holds too.
         try:
-            with self._save_lock:
-                if self.store.unsaved:
-                    self.store.save()
+            if self.store.unsaved:
+                self.store.save()
         except StoreError as error:
             self.post_message(self.SaveFinished(str(error), announce))
+        except Exception as error:  # still a message: file work may be waiting for this save
+            self.post_message(
+                self.SaveFinished(f"The data file was not saved ({error}).", announce)
+            )
         else:
             self.post_message(self.SaveFinished(None, announce))
 
+    def start_file_work(self, begin: Callable[[], None]) -> None:
+        """Run `begin` (on the UI thread) once no save is running; until `file_work_done`,
+        saves wait. For work on several files that a save must not meet half-way: forgetting
+        a member (a save between erasing and the intent could lose the intent) and changing
+        the passphrase (a save could write its log entry before the change, or under the old
+        key)."""
+        if self._file_work is not None:
+            raise RuntimeError("file work is already under way")
+        self._file_work = begin
+        self._begin_file_work_if_ready()
+
+    def _begin_file_work_if_ready(self) -> None:
+        if self._file_work is not None and not self._file_work_started and not self._saves_running:
+            self._file_work_started = True
+            self._file_work()
+
+    def file_work_done(self) -> None:
+        """The file work has ended (done or not): the saves held meanwhile go ahead."""
+        self._file_work = None
+        self._file_work_started = False
+        held, self._held_saves = self._held_saves, []
+        for announce in held:
+            self.changed(announce)
+
+    @property
+    def file_work_under_way(self) -> bool:
+        return self._file_work is not None
+
     def on_voices_group_app_save_finished(self, message: SaveFinished) -> None:
+        self._saves_running -= 1
+        self._begin_file_work_if_ready()
         self.save_problem = message.problem
         if message.problem is None:
             if message.announce is not None:
@@ -323,6 +370,13 @@ class VoicesGroupApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit; with changes not on disk, say so and offer to try again or keep them."""
+        if self.file_work_under_way:
+            self.notify(
+                "Files are being rewritten: quit once that has finished.",
+                title="Not yet",
+                severity="warning",
+            )
+            return
         problem = self._save_before_quitting()
         if problem is None:
             self.exit()
@@ -337,9 +391,8 @@ class VoicesGroupApp(App[None]):
         if self._store is None or self.store.closed:
             return None
         try:
-            with self._save_lock:
-                if self.store.unsaved:
-                    self.store.save()
+            if self.store.unsaved:
+                self.store.save()  # waits for a save in a worker (the storage's lock)
         except StoreError as error:
             return str(error)
         return None
@@ -361,9 +414,7 @@ class VoicesGroupApp(App[None]):
         while target.exists():
             number += 1
             target = self.db_path.with_name(f"{self.db_path.name}.unsaved-{stamp}-{number}")
-        with self._save_lock:
-            blob = self.store.storage.serialise()
-        write_atomically(target, blob)
+        write_atomically(target, self.store.storage.serialise())
         return target
 
     def quit_without_saving(self) -> None:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
@@ -27,6 +30,10 @@ from voicesgroup.errors import NotFound
 from voicesgroup.members import others_with_the_same_name
 from voicesgroup.models import ConsentAction, ConsentScope, Member, Note
 from voicesgroup.store import ForgetReport
+from voicesgroup.store.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from voicesgroup.printing import Printed
 
 PREVIEW_LENGTH = 56
 
@@ -399,37 +406,50 @@ class MemberScreen(AppAccess, Screen[None]):
         field.show_message("")
         path = Path(typed).expanduser()
         self.notify(f"Printing {self.member.display_name}'s own record…")
-        self._print_record(self.member, path)
+        # The worker reads a copy of the data, taken here: the store stays with this thread.
+        self._print_record(Snapshot.of(self.store), self.member, path)
+
+    @dataclass
+    class RecordPrinted(Message):
+        """Their record is on disk; the audit log is noted on the UI thread."""
+
+        member: Member
+        path: Path
+        printed: Printed
+
+    @dataclass
+    class RecordNotPrinted(Message):
+        reason: str
 
     @work(thread=True, exit_on_error=False, group="print-record")
-    def _print_record(self, member: Member, path: Path) -> None:
+    def _print_record(self, snapshot: Snapshot, member: Member, path: Path) -> None:
         """Draw the PDF and write it, off the UI thread; the outcome comes back as a message.
         The audit notes the print only once the file is on disk."""
         from voicesgroup.outputs import write_output
-        from voicesgroup.printing import PrintRequest, make, record_printed
+        from voicesgroup.printing import PrintRequest, make
 
-        app = self.app
         try:
-            with app._save_lock:  # reading the store must not meet a save half-way
-                printed = make(app.store, PrintRequest("member-record", member=member))
-            written = write_output(path, printed.data, data_file=app.store.path)
-            with app._save_lock:
-                record_printed(app.store, printed)
+            printed = make(snapshot.open(), PrintRequest("member-record", member=member))
+            written = write_output(path, printed.data, data_file=snapshot.path)
         except Exception as error:  # any failure is a message for a person, never a crash
-            app.call_from_thread(
-                app.notify, str(error), title="Not printed", severity="error", timeout=10
-            )
-            return
-        app.call_from_thread(self._printed, member, written)
+            self.post_message(self.RecordNotPrinted(str(error)))
+        else:
+            self.post_message(self.RecordPrinted(member, written, printed))
 
-    def _printed(self, member: Member, path: Path) -> None:
-        self.vg.changed()
+    def on_member_screen_record_printed(self, message: RecordPrinted) -> None:
+        from voicesgroup.printing import record_printed
+
+        member = message.member
+        self.vg.attempt(lambda: record_printed(self.store, message.printed))
         self.notify(
-            f"Saved as {path}. It holds everything kept about {member.display_name}: "
+            f"Saved as {message.path}. It holds everything kept about {member.display_name}: "
             "give it to them, not to anyone else.",
             title="Their record is ready",
             timeout=10,
         )
+
+    def on_member_screen_record_not_printed(self, message: RecordNotPrinted) -> None:
+        self.notify(message.reason, title="Not printed", severity="error", timeout=10)
 
     def action_forget(self) -> None:
         from screens.dialogs.forget_dialog import ForgetDialog

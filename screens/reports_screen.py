@@ -1,5 +1,10 @@
 """The coordinator's Reports screen: a period's headline figures and a month-by-month chart,
-and the evaluation saved as a PDF or a tidy CSV for trustees and funders."""
+and the evaluation saved as a PDF or a tidy CSV for trustees and funders.
+
+Saving follows the app's one pattern for threads: the worker draws and writes the file from a
+`Snapshot` of the data, and the audit entry is added here, on the UI thread, once the message
+says the file is on disk.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +22,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Sparkline, Static
 
+from screens.access import AppAccess
 from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
 from voicesgroup import dates, evaluation
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.report_files import Format
+from voicesgroup.store.snapshot import Snapshot
 
 ALL = "all"
 
@@ -33,7 +40,7 @@ def last_twelve_months(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), today
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(AppAccess, Screen[None]):
     """What the groups did over a period, as a trustee or funder will see it."""
 
     HELP_TITLE = "Reports"
@@ -55,7 +62,12 @@ class ReportsScreen(Screen[None]):
 
     @dataclass
     class ReportSaved(Message):
+        """The file is on disk; what it holds, for the audit entry."""
+
         path: Path
+        report: evaluation.Report
+        fmt: Format
+        large_print: bool
 
     @dataclass
     class ReportFailed(Message):
@@ -68,10 +80,10 @@ class ReportsScreen(Screen[None]):
         self._busy = False
 
     def compose(self) -> ComposeResult:
-        groups = self.app.store.groups(include_archived=True)
+        groups = self.store.groups(include_archived=True)
         values = [str(g.id) for g in groups]
         chosen = str(self.group_id) if str(self.group_id) in values else ALL
-        start, end = last_twelve_months(self.app.today())
+        start, end = last_twelve_months(self.vg.today())
         yield Header()
         with Vertical(id="reports", classes="list-screen"):
             with Horizontal(id="reports-bar"):
@@ -107,7 +119,7 @@ class ReportsScreen(Screen[None]):
         self.query_one("#reports-group", Select).focus()
 
     def default_path(self, fmt: str) -> str:
-        return f"~/voicesgroup-report-{self.app.today().isoformat()}.{fmt}"
+        return f"~/voicesgroup-report-{self.vg.today().isoformat()}.{fmt}"
 
     # -- the period -----------------------------------------------------------------------
 
@@ -151,11 +163,11 @@ class ReportsScreen(Screen[None]):
         message = self.query_one("#reports-message", Static)
         try:
             self.report = evaluation.report(
-                self.app.store,
+                self.store,
                 self.period(),
                 group_id=self.group_id,
                 compare_previous_year=self.query_one("#reports-compare", Checkbox).value,
-                today=self.app.today(),
+                today=self.vg.today(),
             )
         except VoicesGroupError as error:
             message.update(Text(f"! {error}", style="bold"))
@@ -209,7 +221,7 @@ class ReportsScreen(Screen[None]):
         self.query_one("#reports-chart", Sparkline).data = [
             float(cell.value or 0) for cell in values
         ]
-        title = "People at sessions, month by month"
+        title = evaluation.MONTHLY_CHART
         if hidden:
             title += f" ({hidden} month{'s' if hidden != 1 else ''} not shown: small numbers)"
         self.query_one("#reports-chart-title", Static).update(title)
@@ -254,24 +266,33 @@ class ReportsScreen(Screen[None]):
         self._busy = True
         self.query_one("#reports-message", Static).update(f"Making the {fmt.upper()}…")
         large = self.query_one("#reports-large", Checkbox).value
-        self._write(self.report, path, fmt, large)
+        # The worker reads a copy of the data, taken here: the store stays with this thread.
+        self._write(Snapshot.of(self.store), self.report, path, fmt, large)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="report")
-    def _write(self, report: evaluation.Report, path: Path, fmt: Format, large: bool) -> None:
-        from voicesgroup.report_files import write_report
+    def _write(
+        self, snapshot: Snapshot, report: evaluation.Report, path: Path, fmt: Format, large: bool
+    ) -> None:
+        from voicesgroup.report_files import write_report_file
 
         try:
-            written = write_report(self.app.store, report, path, fmt, large_print=large)
+            written = write_report_file(snapshot.open(), report, path, fmt, large_print=large)
         except VoicesGroupError as error:
             self.post_message(self.ReportFailed(str(error)))
         except Exception as error:  # never a crash: say what happened instead
             self.post_message(self.ReportFailed(f"The report could not be made: {error}"))
         else:
-            self.post_message(self.ReportSaved(written))
+            self.post_message(self.ReportSaved(written, report, fmt, large))
 
     def on_reports_screen_report_saved(self, message: ReportSaved) -> None:
+        from voicesgroup.report_files import record_report
+
         self._busy = False
-        self.app.changed()  # the audit log notes the report
+
+        def note() -> None:
+            record_report(self.store, message.report, message.fmt, large_print=message.large_print)
+
+        self.vg.attempt(note)  # the audit log notes the report, now that it is on disk
         self.query_one("#reports-message", Static).update(Text(f"Saved {message.path}"))
         self.notify(f"Saved {message.path}", title="Report", markup=False)
 

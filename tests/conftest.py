@@ -3,7 +3,6 @@
 - With the environment variable CI set (to anything but "", "0" or "false"), a test skipped
   because tmux or pdftoppm is missing FAILS: CI must prove the app was driven in a real terminal
   and that the PDFs were rendered and looked at. `python3 dev.py test` installs both tools.
-- Tests marked `types` (the type checker) run only with `--types`.
 - The slowest tests are marked `slow` (here, by name, or with `@pytest.mark.slow` beside the
   test), so `-m "not slow"` is a fast loop. Find new ones with `--durations=30`.
 """
@@ -56,14 +55,6 @@ def pytest_runtest_makereport(
     return report
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--types",
-        action="store_true",
-        help="also run the type checker (the tests marked `types`)",
-    )
-
-
 # Tests that take many seconds each (measured with --durations), marked slow here so that
 # their files need not change. A node id that starts with one of these is slow.
 SLOW_TESTS = (
@@ -84,9 +75,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.nodeid.startswith(SLOW_TESTS):
             item.add_marker(pytest.mark.slow)
-    if config.getoption("--types"):
-        return
-    left_out = [item for item in items if item.get_closest_marker("types")]
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not item.get_closest_marker("types")]

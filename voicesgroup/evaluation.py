@@ -43,6 +43,7 @@ TOP_ITEMS = 5
 """How many themes and strategies are listed for each group or kind of group."""
 ALL_GROUPS = "All groups"
 WHOLE_PERIOD = "Whole period"
+MONTHLY_CHART = "People at sessions, month by month"
 
 CANNOT_SHOW = (
     "People who came without giving their name cannot be followed over time, so who came back "

@@ -50,11 +50,32 @@ def write_report(
     The one guarded writer (`voicesgroup.outputs`) refuses the data file, its lock and its
     backups, and an existing file unless `force`; the audit entry follows the file on disk.
     """
+    path = write_report_file(store, report, out, fmt, large_print=large_print, force=force)
+    record_report(store, report, fmt, large_print=large_print)
+    return path
+
+
+def write_report_file(
+    store: Store,
+    report: Report,
+    out: Path,
+    fmt: Format,
+    *,
+    large_print: bool = False,
+    force: bool = False,
+) -> Path:
+    """Make the report and write it to `out`; returns the path. Changes nothing in `store`
+    (only reads it), so a worker thread may run it on a `Snapshot`; `record_report` follows."""
     from voicesgroup.outputs import check_output, write_output
 
     check_output(out, store.path, force=force)  # before the work, so a refusal costs nothing
     blob = report_bytes(store, report, fmt, large_print=large_print)
-    path = write_output(out, blob, data_file=store.path, force=force)
+    return write_output(out, blob, data_file=store.path, force=force)
+
+
+def record_report(store: Store, report: Report, fmt: Format, *, large_print: bool = False) -> None:
+    """Note in the audit log that the report was made (what and for which period, never a
+    figure). Call it once the file is on disk."""
     scope = f"group {report.group_name}" if report.group_name else "all groups"
     compared = ", with the year before" if report.previous else ""
     store.audit(
@@ -62,4 +83,3 @@ def write_report(
         f"evaluation {fmt.upper()}{' (large print)' if large_print and fmt == 'pdf' else ''}"
         f" for {scope}, {report.current.period.describe()}{compared}",
     )
-    return path

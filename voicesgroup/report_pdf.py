@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from voicesgroup import dates
 from voicesgroup.errors import NameInHandout
 from voicesgroup.evaluation import (
+    MONTHLY_CHART,
     WHOLE_PERIOD,
     Cell,
     GroupReport,
@@ -195,7 +196,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             current.months,
             current.total,
             previous.total if previous else None,
-            "People at sessions, month by month",
+            MONTHLY_CHART,
         )
     )
     story.append(para("What this report cannot show", "heading"))

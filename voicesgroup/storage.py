@@ -221,6 +221,13 @@ class SafeStorage(Storage):
         self._save_lock = threading.Lock()
         self.saves = 0
 
+    @property
+    def file_lock(self) -> threading.Lock:
+        """Held while the data file is written: by every save, and by a passphrase change
+        while it swaps in its files, so that a save from another thread never meets one
+        half-way. (Not reentrant: a holder must not call `save`.)"""
+        return self._save_lock
+
     def read(self) -> dict[str, Any]:
         return self._data
 

@@ -4,21 +4,32 @@ Forgetting cannot be undone, so the dialog spells out every consequence with the
 this member, asks for their name to be typed (a slip of a key is not enough), does the work
 off the UI thread (backups are rewritten too), and ends with the store's own report: which
 backups were rewritten or erased, and where free text still carries the name.
+
+The steps are the core's (`voicesgroup.store.forgetting`), split as the app's one pattern asks:
+the store is changed here on the UI thread (`start`, `note_done`), and the two workers only
+write files (`write_files`, `finish`) and search a copy of the data for the name left in free
+text (`final_report`), each posting a message that carries what it did.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from screens.access import AppAccess
 from screens.widgets.plain import literal
 from voicesgroup import dates
+from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import Member
-from voicesgroup.store import ForgetReport, Store
+from voicesgroup.store import ForgetReport, Store, forgetting
+from voicesgroup.store.snapshot import Snapshot
 
 
 def counted(count: int, one: str, many: str) -> str:
@@ -61,7 +72,7 @@ def what_forgetting_does(store: Store, member: Member) -> list[str]:
     ]
 
 
-class ForgetDialog(ModalScreen[ForgetReport | None]):
+class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
     """Confirm, forget, report. Dismisses with the report, or None when nothing was done."""
 
     BINDINGS = [
@@ -78,7 +89,7 @@ class ForgetDialog(ModalScreen[ForgetReport | None]):
     def compose(self) -> ComposeResult:
         member = self.member
         name = member.display_name
-        lines = what_forgetting_does(self.app.store, member)  # type: ignore[attr-defined]
+        lines = what_forgetting_does(self.store, member)
         with VerticalScroll(classes="dialog", id="forget-dialog"):
             with Vertical(id="forget-confirm"):
                 yield Static(literal(f"Forget {name}?"), classes="section-title")
@@ -145,26 +156,71 @@ class ForgetDialog(ModalScreen[ForgetReport | None]):
         self.query_one("#forget-name", Input).disabled = True
         self.query_one("#cancel", Button).disabled = True
         self.refresh_bindings()
-        self._forget()
+        self.vg.start_file_work(self._start)
+
+    @dataclass
+    class FilesRewritten(Message):
+        """The data file is saved without them and every backup rewritten."""
+
+        job: forgetting.Forgetting
+        counts: tuple[int, int]
+
+    @dataclass
+    class Finished(Message):
+        """The log entry is saved and the note that forgetting had started is gone."""
+
+        report: ForgetReport
+
+    @dataclass
+    class Stopped(Message):
+        """A step failed: what was done and what is left, in the core's words."""
+
+        reason: str
+
+    def _start(self) -> None:
+        """Erase in memory and write the intent (quick, on the UI thread), then the files."""
+        try:
+            job = forgetting.start(self.store, self.member.id)
+        except VoicesGroupError as error:
+            self.vg.file_work_done()
+            self._failed(str(error))
+            return
+        self._write_files(job)
 
     @work(thread=True, exit_on_error=False, group="forget")
-    def _forget(self) -> None:
-        """Erase here and in every backup, then save, off the UI thread."""
-        app = self.app
-        store = app.store  # type: ignore[attr-defined]
+    def _write_files(self, job: forgetting.Forgetting) -> None:
+        """The data file saved and every backup rewritten; reads no record."""
         try:
-            with app._save_lock:  # type: ignore[attr-defined]  # no save may run half-way
-                report = store.forget_member(self.member.id)
+            counts = forgetting.write_files(job)
         except Exception as error:  # a message for a person, never a crash
-            app.call_from_thread(self._failed, str(error))
-            return
-        saved = None
+            self.post_message(self.Stopped(str(error)))
+        else:
+            self.post_message(self.FilesRewritten(job, counts))
+
+    def on_forget_dialog_files_rewritten(self, message: FilesRewritten) -> None:
+        forgetting.note_done(self.store, message.counts)
+        # Where the name is still written is searched in a copy: in ten years of text that
+        # takes most of a second.
+        self._finish(message.job, message.counts, Snapshot.of(self.store))
+
+    @work(thread=True, exit_on_error=False, group="forget")
+    def _finish(self, job: forgetting.Forgetting, counts: tuple[int, int], copy: Snapshot) -> None:
+        """The log entry saved, the intent removed, then the report."""
         try:
-            with app._save_lock:  # type: ignore[attr-defined]
-                store.save()
-        except Exception as error:
-            saved = str(error)
-        app.call_from_thread(self._done, report, saved)
+            forgetting.finish(job, counts)
+            report = forgetting.final_report(copy.open(), job, counts)
+        except Exception as error:  # a message for a person, never a crash
+            self.post_message(self.Stopped(str(error)))
+        else:
+            self.post_message(self.Finished(report))
+
+    def on_forget_dialog_finished(self, message: Finished) -> None:
+        self.vg.file_work_done()
+        self._done(message.report)
+
+    def on_forget_dialog_stopped(self, message: Stopped) -> None:
+        self.vg.file_work_done()
+        self._failed(message.reason)
 
     def _failed(self, message: str) -> None:
         self.working = False
@@ -174,18 +230,16 @@ class ForgetDialog(ModalScreen[ForgetReport | None]):
         self.refresh_bindings()
         self.notify(f"Forgetting did not finish: {message}", title="Not finished", severity="error")
 
-    def _done(self, report: ForgetReport, save_problem: str | None) -> None:
+    def _done(self, report: ForgetReport) -> None:
         self.working = False
         self.report = report
-        self.query_one("#forget-report", Static).update(
-            literal(self.describe(report, save_problem))
-        )
+        self.query_one("#forget-report", Static).update(literal(self.describe(report)))
         self.query_one("#forget-confirm").display = False
         self.query_one("#forget-done").display = True
         self.query_one("#close", Button).focus()
         self.refresh_bindings()
 
-    def describe(self, report: ForgetReport, save_problem: str | None) -> str:
+    def describe(self, report: ForgetReport) -> str:
         """The report in plain words."""
         name = self.member.display_name
         erased = counted(report.backups_erased, "unreadable backup", "unreadable backups")
@@ -204,11 +258,6 @@ class ForgetDialog(ModalScreen[ForgetReport | None]):
             )
         else:
             lines.append(f"• The name {name} appears nowhere else in the stored text.")
-        if save_problem:
-            lines.append(
-                f"! The data file is not saved yet: {save_problem} It is tried again with the "
-                "next change and when voicesgroup closes."
-            )
         return "\n".join(lines)
 
     @on(Button.Pressed, "#cancel")

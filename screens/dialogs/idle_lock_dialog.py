@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,6 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from screens.access import AppAccess
+from voicesgroup.store import passphrase as protection
+
+if TYPE_CHECKING:
+    from voicesgroup.crypto import Unlocked
 
 
 class IdleLockDialog(AppAccess, ModalScreen[None]):
@@ -47,7 +53,7 @@ class IdleLockDialog(AppAccess, ModalScreen[None]):
     @on(Input.Submitted, "#secret")
     def _submitted(self, event: Input.Submitted) -> None:
         event.input.disabled = True
-        self._check(event.value)
+        self._check(self.store.path, self.store.unlocked, event.value)
 
     @dataclass
     class PassphraseChecked(Message):
@@ -56,8 +62,9 @@ class IdleLockDialog(AppAccess, ModalScreen[None]):
         opened: bool
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def _check(self, secret: str) -> None:
-        self.post_message(self.PassphraseChecked(self.store.check_passphrase(secret)))
+    def _check(self, path: Path, unlocked: Unlocked | None, secret: str) -> None:
+        # The file and its key are taken on the UI thread; the worker reads no store.
+        self.post_message(self.PassphraseChecked(protection.opens(path, unlocked, secret)))
 
     def on_idle_lock_dialog_passphrase_checked(self, message: PassphraseChecked) -> None:
         opened = message.opened

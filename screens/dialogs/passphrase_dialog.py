@@ -1,14 +1,23 @@
-"""Set or change the passphrase; shows the recovery key once, with a plain warning."""
+"""Set or change the passphrase; shows the recovery key once, with a plain warning.
+
+The app's one pattern for threads: the store is asked and changed here, on the UI thread
+(`request_*`, `begin`, `settle` or `undo`); one worker derives the key (Argon2id, slow on
+purpose) and another rewrites the files, and each posts a message with what it made.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from screens.access import AppAccess
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.store import passphrase as protection
 
@@ -19,7 +28,7 @@ NO_RECOVERY = (
 )
 
 
-class PassphraseDialog(ModalScreen[bool]):
+class PassphraseDialog(AppAccess, ModalScreen[bool]):
     """`first_run` words it as an offer that can be declined."""
 
     BINDINGS = [Binding("escape", "cancel", "Not now", id="cancel-passphrase")]
@@ -28,9 +37,13 @@ class PassphraseDialog(ModalScreen[bool]):
         super().__init__()
         self.first_run = first_run
         self.changing = False
+        self.busy = False
+        """A key is being made or the files converted: another Enter starts nothing."""
+        self.converting = False
+        """Files are being rewritten: the dialog stays until that has ended."""
 
     def compose(self) -> ComposeResult:
-        self.changing = self.app.store.encrypted
+        self.changing = self.store.encrypted
         title = "Change the passphrase" if self.changing else "Protect this laptop's data"
         with Vertical(classes="dialog", id="passphrase-dialog"):
             yield Static(title, classes="section-title")
@@ -51,16 +64,17 @@ class PassphraseDialog(ModalScreen[bool]):
                 yield Button("Not now", id="cancel", compact=True)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if not self.converting:
+            self.dismiss(False)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(False)
+        self.action_cancel()
 
     @on(Button.Pressed, "#remove")
     def _remove(self) -> None:
         self.query_one("#passphrase-message", Static).update("Decrypting…")
-        self._apply(None)
+        self._ask(None)
 
     @on(Input.Submitted, "#first")
     def _next(self) -> None:
@@ -79,61 +93,131 @@ class PassphraseDialog(ModalScreen[bool]):
         else:
             message.update("Encrypting… this takes a moment.")
             self.query_one("#set", Button).disabled = True
-            self._apply(first)
+            self._ask(first)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _apply(self, passphrase: str | None) -> None:
-        """Derive the new key; a new recovery key is shown and confirmed before converting."""
-        store = self.app.store
+    # -- the work: asked here, derived and converted in workers, applied here ---------------
+
+    @dataclass
+    class KeyDerived(Message):
+        """The new key is made; nothing is converted yet."""
+
+        change: protection.PassphraseChange
+
+    @dataclass
+    class Converted(Message):
+        """Every file is under the new key; `data_blob` is what the data file now holds."""
+
+        conversion: protection.Conversion
+        data_blob: bytes
+
+    @dataclass
+    class Stopped(Message):
+        """Nothing was done (`undo`: the log entry in memory is taken back), or the change
+        stopped half-way and is finished the next time the file is opened."""
+
+        reason: str
+        conversion: protection.Conversion | None = None
+        undo: bool = False
+
+    def _ask(self, passphrase: str | None) -> None:
+        """Whether the file may take the change (quick), then the key in a worker."""
+        if self.busy:
+            return
+        store = self.store
         try:
             if passphrase is None:
-                change = protection.prepare_remove(store)
+                request = protection.request_remove(store)
             elif self.changing:
-                change = protection.prepare_change(store, passphrase)
+                request = protection.request_change(store, passphrase)
             else:
-                change = protection.prepare_set(store, passphrase)
+                request = protection.request_set(store, passphrase)
         except VoicesGroupError as error:
-            self.app.call_from_thread(self._failed, str(error))
+            self._failed(str(error))
             return
+        self.busy = True
+        self._derive(request)
+
+    @work(thread=True, exit_on_error=False, group="passphrase-key")
+    def _derive(self, request: protection.KeyRequest) -> None:
+        """Derive the new key; a new recovery key is shown and confirmed before converting."""
+        try:
+            change = protection.derive(request)
+        except VoicesGroupError as error:
+            self.post_message(self.Stopped(str(error)))
+        except Exception as error:  # a message for a person, never a crash
+            self.post_message(self.Stopped(f"The key could not be made: {error}"))
+        else:
+            self.post_message(self.KeyDerived(change))
+
+    def on_passphrase_dialog_key_derived(self, message: KeyDerived) -> None:
+        change = message.change
         if change.recovery_key is None:
             self._convert(change)
-        else:
-            self.app.call_from_thread(self._confirm, change)
+            return
 
-    def _confirm(self, change: protection.PassphraseChange) -> None:
         def confirmed(written_down: bool | None) -> None:
             if written_down:
                 self.query_one("#passphrase-message", Static).update("Encrypting…")
-                self._convert_in_background(change)
+                self._convert(change)
             else:
                 self.notify("Nothing was changed: the file stays without a passphrase.")
                 self.dismiss(False)
 
-        self.app.push_screen(RecoveryKeyDialog(change.recovery_key or ""), confirmed)
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _convert_in_background(self, change: protection.PassphraseChange) -> None:
-        self._convert(change)
+        self.app.push_screen(RecoveryKeyDialog(change.recovery_key), confirmed)
 
     def _convert(self, change: protection.PassphraseChange) -> None:
-        """Convert the file and every backup (all or none), under the app's save lock."""
-        app = self.app
+        """Once no save is running: the log entry in memory, then every file in a worker."""
+
+        def begin() -> None:
+            try:
+                conversion = protection.begin(self.store, change)
+            except VoicesGroupError as error:
+                self.vg.file_work_done()
+                self._failed(str(error))
+                return
+            self._convert_files(conversion)
+
+        self.converting = True
+        for button in self.query(Button):
+            button.disabled = True
+        self.vg.start_file_work(begin)
+
+    # Never `exclusive`: a conversion is not cancelled half-way by anything.
+    @work(thread=True, exit_on_error=False, group="passphrase-files")
+    def _convert_files(self, conversion: protection.Conversion) -> None:
+        """Convert the file and every backup (all or none); reads no record."""
         try:
-            with app._save_lock:  # type: ignore[attr-defined]  # no save may run half-way
-                protection.apply(app.store, change)
+            data_blob = protection.convert_files(conversion)
+        except protection.NotConverted as error:
+            self.post_message(self.Stopped(str(error), conversion, undo=True))
         except VoicesGroupError as error:
-            app.call_from_thread(self._failed, str(error))
+            self.post_message(self.Stopped(str(error), conversion))
+        except Exception as error:  # a message for a person, never a crash
+            reason = f"The passphrase was not changed: {error}. Nothing was changed."
+            self.post_message(self.Stopped(reason, conversion, undo=True))
         else:
-            app.call_from_thread(self._done)
+            self.post_message(self.Converted(conversion, data_blob))
 
-    def _failed(self, message: str) -> None:
-        self.query_one("#passphrase-message", Static).update(f"! {message}")
-        self.query_one("#set", Button).disabled = False
-
-    def _done(self) -> None:
-        self.app.changed()
+    def on_passphrase_dialog_converted(self, message: Converted) -> None:
+        protection.settle(self.store, message.conversion, message.data_blob)
+        self.converting = False
+        self.vg.file_work_done()
+        self.vg.changed()  # anything changed meanwhile, now under the new key
         self.notify("Done: the data file and every backup have been rewritten.")
         self.dismiss(True)
+
+    def on_passphrase_dialog_stopped(self, message: Stopped) -> None:
+        if message.conversion is not None:
+            if message.undo:
+                protection.undo(self.store, message.conversion)
+            self.vg.file_work_done()
+        self._failed(message.reason)
+
+    def _failed(self, message: str) -> None:
+        self.busy = self.converting = False
+        self.query_one("#passphrase-message", Static).update(f"! {message}")
+        for button in self.query(Button):
+            button.disabled = False
 
 
 class RecoveryKeyDialog(ModalScreen[bool]):

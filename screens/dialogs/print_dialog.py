@@ -24,6 +24,7 @@ from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup import dates, library, outputs, printing
 from voicesgroup.errors import NameToConfirm, OutputRefused, UncheckedContacts, VoicesGroupError
 from voicesgroup.models import Group
+from voicesgroup.store.snapshot import Snapshot
 
 KINDS = {
     "strategies": printing.KINDS["strategies"].label,
@@ -73,6 +74,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         path: Path
         sent: bool
         printer_problem: str = ""
+        printed: printing.Printed | None = None
 
     @dataclass
     class HandoutFailed(Message):
@@ -95,7 +97,6 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         self._default_path = ""
         self._busy = False
         self._force = False
-        self._printed: printing.Printed | None = None
         self.printer = shutil.which(PRINT_COMMAND)
 
     # -- layout ----------------------------------------------------------------------------
@@ -390,7 +391,9 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         self._busy = True
         self.query_one("#print", Button).disabled = True
         self._say("Making it…")
-        self._make_handout(self.request(), path, self._send(), self._force)
+        # The worker reads a copy of the data, taken here: the store stays with this thread.
+        snapshot = Snapshot.of(self.store)
+        self._make_handout(snapshot, self.request(), path, self._send(), self._force)
 
     def _ask_replace(self, path: Path) -> None:
         def answered(replace: bool | None) -> None:
@@ -411,13 +414,16 @@ class PrintDialog(AppAccess, ModalScreen[None]):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="print")
     def _make_handout(
-        self, request: printing.PrintRequest, path: Path, send: bool, force: bool
+        self,
+        snapshot: Snapshot,
+        request: printing.PrintRequest,
+        path: Path,
+        send: bool,
+        force: bool,
     ) -> None:
-        store = self.store
         try:
-            with self.vg.saves_paused():  # reading the store must not meet a save half-way
-                printed = printing.make(store, request)
-            path = outputs.write_output(path, printed.data, data_file=store.path, force=force)
+            printed = printing.make(snapshot.open(), request)
+            path = outputs.write_output(path, printed.data, data_file=snapshot.path, force=force)
         except (NameToConfirm, UncheckedContacts) as error:
             self.post_message(self.HandoutQuestion(error))
             return
@@ -427,9 +433,8 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         except Exception as error:  # never a crash in the room: say what happened instead
             self.post_message(self.HandoutFailed(f"It could not be made: {error}"))
             return
-        self._printed = printed
         if not send:
-            self.post_message(self.HandoutSaved(path, sent=False))
+            self.post_message(self.HandoutSaved(path, sent=False, printed=printed))
             return
         try:
             subprocess.run(
@@ -441,22 +446,23 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             )
         except subprocess.CalledProcessError as error:
             why = (error.stderr or "").strip() or f"lp stopped with code {error.returncode}"
-            self.post_message(self.HandoutSaved(path, sent=False, printer_problem=why))
+            self.post_message(self.HandoutSaved(path, False, why, printed))
         except (OSError, subprocess.SubprocessError) as error:
-            self.post_message(self.HandoutSaved(path, sent=False, printer_problem=str(error)))
+            self.post_message(self.HandoutSaved(path, False, str(error), printed))
         else:
-            self.post_message(self.HandoutSaved(path, sent=True))
+            self.post_message(self.HandoutSaved(path, sent=True, printed=printed))
 
     def on_print_dialog_handout_saved(self, message: HandoutSaved) -> None:
         store = self.store
-        if self._printed is not None:  # the file is on disk: now, and only now, audit it
-            printing.record_printed(store, self._printed)
+        printed = message.printed
+        if printed is not None:  # the file is on disk: now, and only now, audit it
+            printing.record_printed(store, printed)
         printing.remember_print_folder(store, message.path.parent)
         self.vg.changed()
         self._busy = False
         self._force = False
         self.query_one("#print", Button).disabled = False
-        said = "".join(f" {sentence}" for sentence in (self._printed.said if self._printed else []))
+        said = "".join(f" {sentence}" for sentence in (printed.said if printed else []))
         if message.printer_problem:
             self._say(
                 f"Saved to {message.path}, but the printer did not take it: "

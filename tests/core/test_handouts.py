@@ -386,7 +386,7 @@ def test_a4_by_default_and_letter_on_request(handouts):
 
 def test_unknown_paper_is_refused():
     with pytest.raises(ValueError, match="paper"):
-        diary_sheet("voices", columns=["a"], title="Diary", paper="a5")  # type: ignore[arg-type]
+        diary_sheet("voices", columns=["a"], title="Diary", paper="a5")  # type: ignore[arg-type]  # a paper size that does not exist, on purpose
 
 
 def test_rota_and_diary_are_landscape_the_rest_portrait(handouts):
@@ -623,7 +623,7 @@ def test_diary_is_one_landscape_page_with_the_columns(handouts):
 
 def test_diary_refuses_an_unknown_variant():
     with pytest.raises(ValueError, match="voices"):
-        diary_sheet("dreams", columns=["a"], title="x")  # type: ignore[arg-type]
+        diary_sheet("dreams", columns=["a"], title="x")  # type: ignore[arg-type]  # a diary kind that does not exist, on purpose
 
 
 def test_session_plan(handouts):

@@ -192,7 +192,7 @@ async def _failing_saves(app: VoicesGroupApp) -> None:
         app.store.storage.unsaved = True
         raise SaveFailed("The folder is read-only, so nothing could be written.")
 
-    app.store.save = refuse  # type: ignore[method-assign]
+    app.store.save = refuse  # type: ignore[method-assign]  # a save that fails, for the test
 
 
 async def test_a_failed_save_never_says_saved_and_quitting_offers_to_keep_it(

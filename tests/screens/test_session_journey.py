@@ -79,7 +79,7 @@ def make_demo(path: Path, variant: Variant | None = None, publish_rota: bool = T
 
 def frozen_app(path: Path) -> VoicesGroupApp:
     app = VoicesGroupApp(path, today=lambda: TODAY)
-    app.session_clock = FrozenClock()  # type: ignore[attr-defined]
+    app.session_clock = FrozenClock()  # type: ignore[attr-defined]  # a clock the test moves
     return app
 
 

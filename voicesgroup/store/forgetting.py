@@ -13,6 +13,11 @@ The order, each step safe to repeat:
 A crash, a full disk or a kill at any step leaves the intent behind, and the next time the file
 is opened for changes the rest is done (`finish_pending`). `voicesgroup check` names any file
 that still holds a forgotten member.
+
+`forget_member` does it all at once (the command line). An app splits it, so the slow file work
+runs in a worker thread and only the thread that owns the store changes it: `start` (step 1 and
+the memory of 2), `write_files` (worker: the save of 2, and 3), `note_done` (the log entry, in
+memory), `finish` (worker: that save, then 4), `final_report`. The order on disk is the same.
 """
 
 from __future__ import annotations
@@ -28,11 +33,12 @@ from uuid import UUID
 import orjson
 
 from voicesgroup import dates
-from voicesgroup.backups import list_backups, rewrite_backups
+from voicesgroup.backups import rewrite_backups
 from voicesgroup.errors import StoreError
 from voicesgroup.storage import (
     META_TABLE,
     TEMP_SUFFIX,
+    SafeStorage,
     backup_folder,
     decode_document,
     os_error_reason,
@@ -40,6 +46,7 @@ from voicesgroup.storage import (
 )
 
 if TYPE_CHECKING:
+    from voicesgroup import crypto
     from voicesgroup.store.repository import Store
 
 INTENT_SUFFIX = ".forgetting"
@@ -88,6 +95,20 @@ def forgotten_ids(data: dict[str, Any]) -> list[str]:
     return ids
 
 
+@dataclass(frozen=True)
+class Forgetting:
+    """A forgetting under way: erased in memory and the intent on disk; the files come next.
+
+    What the worker-thread steps need, taken from the store on the thread that owns it.
+    """
+
+    storage: SafeStorage
+    members: tuple[str, ...]
+    name: str | None
+    """The member's name, for the messages (None when finishing an interrupted forgetting)."""
+    unlocked: crypto.Unlocked | None = field(repr=False)
+
+
 def forget_member(store: Store, member_id: UUID) -> ForgetReport:
     """Erase every personal record of a member, here and in every backup.
 
@@ -95,6 +116,19 @@ def forget_member(store: Store, member_id: UUID) -> ForgetReport:
     group totals and the library stay as they were. Free text elsewhere that still mentions
     the name is reported, not changed: it belongs to other records and people. Every failure
     raises a StoreError saying what was done and what is left.
+    """
+    job = start(store, member_id)
+    counts = write_files(job)
+    note_done(store, counts)
+    finish(job, counts)
+    return final_report(store, job, counts)
+
+
+def start(store: Store, member_id: UUID) -> Forgetting:
+    """Step 1 and the memory of step 2: the member erased in memory, the intent on disk.
+
+    Quick, and it changes the store: on the thread that owns it. Raises StoreError with
+    nothing changed.
     """
     store.refuse_if_read_only()
     member = store.member(member_id)
@@ -119,17 +153,63 @@ def forget_member(store: Store, member_id: UUID) -> ForgetReport:
                 f"Could not start forgetting: {os_error_reason(error)} beside {store.path}. "
                 "Nothing was changed."
             ) from error
+    return Forgetting(store.storage, (key,), member.display_name, store.unlocked)
+
+
+def write_files(job: Forgetting) -> tuple[int, int]:
+    """The save of step 2 and step 3: returns (backups rewritten, unreadable ones erased).
+
+    Slow (every backup is read and rewritten) and it reads no record: safe in a worker thread.
+    The save takes the storage's own lock, like every save.
+    """
     try:
-        store.storage.save()
+        job.storage.save()
     except StoreError as error:
+        if job.name is None:
+            raise
         raise StoreError(
-            f"{member.display_name} was erased on screen, but the data file could not be saved "
+            f"{job.name} was erased on screen, but the data file could not be saved "
             f"({error}). The data file and the backups still hold them; forgetting will be "
             "finished the next time the file is opened."
         ) from error
-    report = _complete(store, [key])
-    report.mentions.extend(mentions_of(store, member.display_name))
-    return report
+    return _rewrite_backups(job)
+
+
+def note_done(store: Store, counts: tuple[int, int]) -> None:
+    """The log entry for a finished forgetting, in memory (saved by `finish`)."""
+    rewritten, erased = counts
+    with _saved_by_hand(store):
+        store.audit(
+            "member forgotten", f"{rewritten} backup(s) rewritten, {erased} unreadable erased"
+        )
+
+
+def finish(job: Forgetting, counts: tuple[int, int]) -> None:
+    """Step 4: the log entry saved, then the intent removed. Safe in a worker thread."""
+    path = job.storage.path
+    try:
+        job.storage.save()
+    except StoreError as error:
+        raise StoreError(
+            f"The member was erased from the data file and from all {sum(counts)} backup(s), "
+            f"but the audit log entry could not be saved ({error})."
+        ) from error
+    try:
+        intent_file(path).unlink(missing_ok=True)
+    except OSError as error:
+        raise StoreError(
+            "The member was erased from the data file and every backup, but the note that "
+            f"forgetting had started could not be removed ({os_error_reason(error)}); it will "
+            "be removed the next time the file is opened."
+        ) from error
+
+
+def final_report(store: Store, job: Forgetting, counts: tuple[int, int]) -> ForgetReport:
+    """What was done, with where the name still appears in free text (reads the store)."""
+    done = ForgetReport(*counts)
+    if job.name is not None:
+        done.mentions.extend(mentions_of(store, job.name))
+    return done
 
 
 def finish_pending(store: Store) -> None:
@@ -164,11 +244,22 @@ def _erase_in_memory(store: Store, key: str) -> None:
 
 
 def _complete(store: Store, members: list[str]) -> ForgetReport:
-    """Steps 3 and 4: the backups, the log, then the intent."""
-    done = len(list_backups(store.path))
+    """Steps 3 and 4: the backups, the log, then the intent (the data file is saved)."""
+    job = Forgetting(store.storage, tuple(members), None, store.unlocked)
+    counts = _rewrite_backups(job)
+    note_done(store, counts)
+    finish(job, counts)
+    return ForgetReport(*counts)
+
+
+def _rewrite_backups(job: Forgetting) -> tuple[int, int]:
+    """Step 3: every backup rewritten without the members (an unreadable one erased)."""
+    path = job.storage.path
     try:
-        rewritten, erased = rewrite_backups(
-            store.path, partial(_backup_without, store, members), erase_unreadable=True
+        counts = rewrite_backups(
+            path,
+            partial(_backup_without, path, job.unlocked, list(job.members)),
+            erase_unreadable=True,
         )
     except StoreError as error:
         raise StoreError(
@@ -176,29 +267,10 @@ def _complete(store: Store, members: list[str]) -> ForgetReport:
             f"backup was rewritten ({error}). It will be finished the next time the file is "
             "opened."
         ) from error
-    for stale in backup_folder(store.path).glob(f".*{TEMP_SUFFIX}"):
+    for stale in backup_folder(path).glob(f".*{TEMP_SUFFIX}"):
         with suppress(OSError):
             stale.unlink()
-    with _saved_by_hand(store):
-        store.audit(
-            "member forgotten", f"{rewritten} backup(s) rewritten, {erased} unreadable erased"
-        )
-    try:
-        store.storage.save()
-    except StoreError as error:
-        raise StoreError(
-            f"The member was erased from the data file and from all {done} backup(s), but the "
-            f"audit log entry could not be saved ({error})."
-        ) from error
-    try:
-        intent_file(store.path).unlink(missing_ok=True)
-    except OSError as error:
-        raise StoreError(
-            "The member was erased from the data file and every backup, but the note that "
-            f"forgetting had started could not be removed ({os_error_reason(error)}); it will "
-            "be removed the next time the file is opened."
-        ) from error
-    return ForgetReport(rewritten, erased)
+    return counts
 
 
 @contextmanager
@@ -223,15 +295,17 @@ def forget_records(store: Store, member_id: UUID) -> None:
     store._delete(models.Member, [member_id])
 
 
-def _backup_without(store: Store, members: list[str], blob: bytes) -> bytes | None:
+def _backup_without(
+    path: Path, unlocked: crypto.Unlocked | None, members: list[str], blob: bytes
+) -> bytes | None:
     """A backup's bytes with the members forgotten, or None when it cannot be read."""
     from voicesgroup import crypto
+    from voicesgroup.store.repository import Store
 
-    unlocked = store.unlocked
     try:
         plaintext = crypto.open_sealed(blob, unlocked) if unlocked else blob
-        data = decode_document(plaintext, store.path)
-        copy = type(store).in_memory(data, store.path)
+        data = decode_document(plaintext, path)
+        copy = Store.in_memory(data, path)
         for key in members:
             _erase_in_memory(copy, key)
     except (crypto.CryptoError, StoreError):

@@ -10,6 +10,11 @@ Two steps, so the recovery key can be shown and confirmed before anything is con
 last. Until the note exists nothing has changed and staged files are thrown away; once it
 exists the change is decided, and an interruption is finished by renaming the rest the next
 time the file is opened (`finish_interrupted`), before it is read.
+
+An app keeps the slow parts off the thread that owns the store: `request_*` (quick checks, on
+that thread), `derive` (Argon2id, slow on purpose; reads no store), then `begin` (the log entry,
+in memory), `convert_files` (every file; reads no record) and `settle` or, when nothing was
+changed on disk, `undo`. `apply` is `begin`, `convert_files` and `settle` in a row.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar
 
 import orjson
 
@@ -28,6 +33,7 @@ from voicesgroup.backups import list_backups
 from voicesgroup.errors import StoreError
 from voicesgroup.storage import (
     FileSignature,
+    SafeStorage,
     backup_folder,
     fsync_folder,
     looks_encrypted,
@@ -70,50 +76,118 @@ def _crypto_call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) ->
         raise StoreError(f"{error} Nothing was changed.") from None
 
 
+Kind = Literal["set", "change", "remove"]
+_DONE: dict[Kind, str] = {
+    "set": "passphrase set",
+    "change": "passphrase changed",
+    "remove": "passphrase removed",
+}
+
+
+@dataclass(frozen=True)
+class KeyRequest:
+    """What deriving the new key needs, taken from the store: `derive` then reads no store."""
+
+    kind: Kind
+    current: crypto.Unlocked | None = field(repr=False)
+    passphrase: str | None = field(repr=False)
+    kdf: crypto.KdfParams | None = None
+
+
+def request_set(store: Store, passphrase: str, kdf: crypto.KdfParams | None = None) -> KeyRequest:
+    """A new passphrase for an unencrypted file, once the file may take one."""
+    if store.encrypted:
+        raise StoreError("This file already has a passphrase; change it instead.")
+    store.refuse_if_read_only()
+    return KeyRequest("set", None, passphrase, kdf)
+
+
+def request_change(
+    store: Store, new_passphrase: str, kdf: crypto.KdfParams | None = None
+) -> KeyRequest:
+    """Another passphrase for an encrypted file, once the file may take one."""
+    if store.unlocked is None:
+        raise StoreError("This file has no passphrase yet; set one first.")
+    store.refuse_if_read_only()
+    return KeyRequest("change", store.unlocked, new_passphrase, kdf)
+
+
+def request_remove(store: Store) -> KeyRequest:
+    """No passphrase any more, once the file may be changed."""
+    if store.unlocked is None:
+        raise StoreError("This file has no passphrase.")
+    store.refuse_if_read_only()
+    return KeyRequest("remove", store.unlocked, None)
+
+
+def derive(request: KeyRequest) -> PassphraseChange:
+    """The new key (slow on purpose); touches no file and no store, so safe in a worker."""
+    from voicesgroup import crypto
+
+    done = _DONE[request.kind]
+    if request.kind == "set":
+        unlocked, recovery_key = _crypto_call(crypto.create, request.passphrase or "", request.kdf)
+        return PassphraseChange(done, None, unlocked, recovery_key)
+    if request.kind == "change":
+        assert request.current is not None, "request_change gives the current key"
+        new = _crypto_call(
+            crypto.change_passphrase, request.current, request.passphrase or "", request.kdf
+        )
+        return PassphraseChange(done, request.current, new)
+    return PassphraseChange(done, request.current, None)
+
+
 def prepare_set(
     store: Store, passphrase: str, kdf: crypto.KdfParams | None = None
 ) -> PassphraseChange:
     """A new data key and recovery key for an unencrypted file; no file is touched."""
-    if store.encrypted:
-        raise StoreError("This file already has a passphrase; change it instead.")
-    store.refuse_if_read_only()
-    from voicesgroup import crypto
-
-    unlocked, recovery_key = _crypto_call(crypto.create, passphrase, kdf)
-    return PassphraseChange("passphrase set", None, unlocked, recovery_key)
+    return derive(request_set(store, passphrase, kdf))
 
 
 def prepare_change(
     store: Store, new_passphrase: str, kdf: crypto.KdfParams | None = None
 ) -> PassphraseChange:
     """The same data key, wrapped under a new passphrase (the recovery key keeps working)."""
-    if store.unlocked is None:
-        raise StoreError("This file has no passphrase yet; set one first.")
-    store.refuse_if_read_only()
-    from voicesgroup import crypto
-
-    new = _crypto_call(crypto.change_passphrase, store.unlocked, new_passphrase, kdf)
-    return PassphraseChange("passphrase changed", store.unlocked, new)
+    return derive(request_change(store, new_passphrase, kdf))
 
 
 def prepare_remove(store: Store) -> PassphraseChange:
-    if store.unlocked is None:
-        raise StoreError("This file has no passphrase.")
-    store.refuse_if_read_only()
-    return PassphraseChange("passphrase removed", store.unlocked, None)
+    return derive(request_remove(store))
 
 
 def check_passphrase(store: Store, passphrase: str) -> bool:
     """True when `passphrase` opens this file (used to unlock after the idle lock)."""
-    if store.unlocked is None:
+    return opens(store.path, store.unlocked, passphrase)
+
+
+def opens(path: Path, unlocked: crypto.Unlocked | None, passphrase: str) -> bool:
+    """True when `passphrase` opens the file at `path`, whose data key `unlocked` holds (slow
+    on purpose; reads no store, so safe in a worker thread)."""
+    if unlocked is None:
         return True
     from voicesgroup import crypto
 
     try:
-        unlocked = crypto.unlock_with_passphrase(store.path.read_bytes(), passphrase)
+        found = crypto.unlock_with_passphrase(path.read_bytes(), passphrase)
     except (crypto.CryptoError, OSError):
         return False
-    return hmac.compare_digest(unlocked.data_key, store.unlocked.data_key)
+    return hmac.compare_digest(found.data_key, unlocked.data_key)
+
+
+class NotConverted(StoreError):
+    """No file was changed; the log entry `begin` made is still in memory (see `undo`)."""
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A change under way: the log entry is in memory; the files come next."""
+
+    change: PassphraseChange
+    storage: SafeStorage
+    plaintext: bytes = field(repr=False)
+    """The data file's new content, before it is sealed (with the log entry)."""
+    before: bytes = field(repr=False)
+    """The data as it was before the log entry, for `undo`."""
 
 
 def apply(store: Store, change: PassphraseChange) -> None:
@@ -122,50 +196,89 @@ def apply(store: Store, change: PassphraseChange) -> None:
     Raises StoreError saying what was and was not done. A backup that cannot be read with the
     current key (from before an earlier change) is left as it is and counted in the message.
     """
+    conversion = begin(store, change)
+    try:
+        data_blob = convert_files(conversion)
+    except NotConverted:
+        undo(store, conversion)
+        raise
+    settle(store, conversion, data_blob)
+
+
+def begin(store: Store, change: PassphraseChange) -> Conversion:
+    """The log entry, in memory, and the data as the file will hold it. Quick."""
     store.refuse_if_read_only()
     storage = store.storage
-    path = store.path
-    snapshot = orjson.dumps(storage.read())
+    before = orjson.dumps(storage.read())
     was_autosave, storage.autosave = storage.autosave, False
     try:
         store.audit(change.done)
     finally:
         storage.autosave = was_autosave
+    return Conversion(change, storage, orjson.dumps(storage.read()), before)
+
+
+def convert_files(conversion: Conversion) -> bytes:
+    """Stage, commit and swap in every file; returns the data file's new bytes.
+
+    Slow (every backup is read and sealed again) and reads no record: safe in a worker thread.
+    It holds the storage's own lock throughout, so no save meets it half-way (and no save may
+    start between `begin` and `settle`: it would write the log entry early, under the old
+    key). Raises NotConverted when no file was changed, Interrupted when the change was
+    decided but not finished.
+    """
+    change = conversion.change
+    storage = conversion.storage
+    path = storage.path
     staged: list[tuple[Path, Path]] = []
-    try:
-        if FileSignature.of(path) != storage.signature:
-            raise StoreError(
-                f"{path} was changed by something else since it was opened. Nothing was "
-                "changed; close and reopen it, then try again."
-            )
-        data_blob = _sealed(orjson.dumps(storage.read()), change.new)
-        for backup in list_backups(path):
-            converted = _convert(backup.path.read_bytes(), change)
-            if converted is not None:
-                staged.append((_stage(backup.path, converted), backup.path))
-        staged.append((_stage(path, data_blob), path))
-        write_atomically(commit_file(path), _commit_note(path, staged))
-    except (OSError, StoreError) as error:
-        for staged_path, _target in staged:
-            with suppress(OSError):
-                staged_path.unlink()
-        storage.replace_data(orjson.loads(snapshot))
-        store._forget_caches()
-        reason = os_error_reason(error) if isinstance(error, OSError) else str(error)
-        raise StoreError(
-            f"The passphrase was not {change.done.removeprefix('passphrase ')}: {reason}. "
-            "Nothing was changed: the data file and every backup are as they were."
-        ) from error
-    try:
-        _rename_all(path, staged)
-    except OSError as error:
-        raise Interrupted(
-            f"The passphrase change was decided but stopped half-way ({os_error_reason(error)}). "
-            "It will be finished the next time the file is opened; open it with the new "
-            "passphrase then."
-        ) from error
-    store.use_key(change.new)
+    with storage.file_lock:
+        try:
+            if FileSignature.of(path) != storage.signature:
+                raise StoreError(
+                    f"{path} was changed by something else since it was opened. Nothing was "
+                    "changed; close and reopen it, then try again."
+                )
+            data_blob = _sealed(conversion.plaintext, change.new)
+            for backup in list_backups(path):
+                converted = _convert(backup.path.read_bytes(), change)
+                if converted is not None:
+                    staged.append((_stage(backup.path, converted), backup.path))
+            staged.append((_stage(path, data_blob), path))
+            write_atomically(commit_file(path), _commit_note(path, staged))
+        except (OSError, StoreError) as error:
+            for staged_path, _target in staged:
+                with suppress(OSError):
+                    staged_path.unlink()
+            reason = os_error_reason(error) if isinstance(error, OSError) else str(error)
+            raise NotConverted(
+                f"The passphrase was not {change.done.removeprefix('passphrase ')}: {reason}. "
+                "Nothing was changed: the data file and every backup are as they were."
+            ) from error
+        try:
+            _rename_all(path, staged)
+        except OSError as error:
+            raise Interrupted(
+                f"The passphrase change was decided but stopped half-way "
+                f"({os_error_reason(error)}). It will be finished the next time the file is "
+                "opened; open it with the new passphrase then."
+            ) from error
+    return data_blob
+
+
+def undo(store: Store, conversion: Conversion) -> None:
+    """After NotConverted: the data in memory as it was before `begin`."""
+    store.storage.replace_data(orjson.loads(conversion.before))
+    store._forget_caches()
+
+
+def settle(store: Store, conversion: Conversion, data_blob: bytes) -> None:
+    """After `convert_files`: the store uses the new key; what changed in memory meanwhile
+    stays to be saved."""
+    storage = store.storage
+    store.use_key(conversion.change.new)
     storage.adopt(data_blob)
+    if orjson.dumps(storage.read()) != conversion.plaintext:
+        storage.unsaved = True
 
 
 def _sealed(plaintext: bytes, unlocked: crypto.Unlocked | None) -> bytes:
