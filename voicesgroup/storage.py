@@ -217,7 +217,6 @@ class SafeStorage(Storage):
         self.unsaved = False
         self.autosave = True
         self._defer_depth = 0
-        self._after_commit: list[Callable[[], None]] = []
         self._save_lock = threading.Lock()
         self.saves = 0
 
@@ -321,29 +320,16 @@ class SafeStorage(Storage):
         except BaseException:
             self._data = orjson.loads(snapshot)
             self.unsaved = was_unsaved
-            if not self._defer_depth - 1:
-                self._after_commit.clear()
             raise
         finally:
             self._defer_depth -= 1
-        if not self._defer_depth:
-            if self.unsaved and self.autosave:
-                self.save()
-            actions, self._after_commit = self._after_commit, []
-            for action in actions:
-                action()
+        if not self._defer_depth and self.unsaved and self.autosave:
+            self.save()
 
     @property
     def deferring(self) -> bool:
         """True inside `deferred()`: writes wait for the outermost group to end."""
         return self._defer_depth > 0
-
-    def after_commit(self, action: Callable[[], None]) -> None:
-        """Run `action` once the outermost group of writes has succeeded (now, if none)."""
-        if self._defer_depth:
-            self._after_commit.append(action)
-        else:
-            action()
 
     def close(self) -> None:
         pass

@@ -26,7 +26,7 @@ from voicesgroup.store import passphrase as protection
 
 FAST_KDF = KdfParams(memory_kib=65536, iterations=1, lanes=1)
 SCREENS = Path(__file__).resolve().parents[2] / "screens"
-STORAGE_CALLS = ("read", "write", "deferred", "replace_data", "after_commit", "adopt")
+STORAGE_CALLS = ("read", "write", "deferred", "replace_data", "adopt")
 """What changes or reads the storage's data; `save` is the one call a worker may make (under
 the storage's own lock)."""
 
