@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.kinds import PathStage
@@ -70,7 +70,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         table.clear()
         for module, on in view.modules:
             when = dates.date(on) if on else ("optional" if module.optional else "not yet")
-            table.add_row(Text(module.title), when, key=module.key)
+            table.add_row(*plain(module.title, when), key=module.key)
         table.move_cursor(row=min(max(keep, 0), max(table.row_count - 1, 0)))
 
     # -- actions --------------------------------------------------------------------------

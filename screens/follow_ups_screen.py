@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.facilitator_counts import FollowUpRow
@@ -71,11 +71,13 @@ class FollowUpsScreen(AppAccess, Screen[None]):
         today = self.vg.today()
         for row in self._rows:
             table.add_row(
-                dates.day_in(row.session_date, days, today=today),
-                Text(groups.get(row.group_id, "")),
-                Text(row.text + (" (debrief)" if row.from_debrief else "")),
-                Text(names.get(row.owner_id or "", "nobody")),
-                dates.date(row.done_on) if row.done_on else "",
+                *plain(
+                    dates.day_in(row.session_date, days, today=today),
+                    groups.get(row.group_id, ""),
+                    row.text + (" (debrief)" if row.from_debrief else ""),
+                    names.get(row.owner_id or "", "nobody"),
+                    dates.date(row.done_on) if row.done_on else "",
+                ),
                 key=f"{row.session_id}:{row.key}",
             )
         if not self._rows:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.models import SupervisionMeeting
@@ -69,10 +69,12 @@ class SupervisionScreen(AppAccess, Screen[None]):
         days = [meeting.on for meeting in meetings]
         for meeting in meetings:
             table.add_row(
-                dates.day_in(meeting.on, days, today=today),
-                Text(", ".join(names.get(pid, "(removed)") for pid in meeting.facilitator_ids)),
-                Text(meeting.held_by),
-                Text("; ".join(meeting.topics)),
+                *plain(
+                    dates.day_in(meeting.on, days, today=today),
+                    ", ".join(names.get(pid, "(removed)") for pid in meeting.facilitator_ids),
+                    meeting.held_by,
+                    "; ".join(meeting.topics),
+                ),
                 key=str(meeting.id),
             )
 

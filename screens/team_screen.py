@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.kinds import PathStage
@@ -63,7 +63,7 @@ class TeamScreen(AppAccess, Screen[None]):
         kinds = self.query_one("#team-kinds", DataTable)
         kinds.clear()
         for cover in picture.kinds:
-            kinds.add_row(cover.variant.label, Text(cover.words()))
+            kinds.add_row(*plain(cover.variant.label, cover.words()))
         kinds.styles.height = len(picture.kinds) + 1
         thin = picture.thin_words()
         note = self.query_one("#team-thin", Static)
@@ -75,11 +75,13 @@ class TeamScreen(AppAccess, Screen[None]):
         for view in self._views:
             supervision = dates.date(view.last_supervision) if view.last_supervision else "none"
             people.add_row(
-                Text(view.name),
-                view.stage_words,
-                _shadowed(view),
-                supervision + (" (due)" if view.supervision_due else ""),
-                str(view.open_follow_ups or ""),
+                *plain(
+                    view.name,
+                    view.stage_words,
+                    _shadowed(view),
+                    supervision + (" (due)" if view.supervision_due else ""),
+                    str(view.open_follow_ups or ""),
+                ),
                 key=str(view.facilitator.id),
             )
         people.move_cursor(row=min(max(keep, 0), max(people.row_count - 1, 0)))
