@@ -61,13 +61,14 @@ SLOW_TESTS = (
     "tests/tmux/",
     "tests/test_kill_resume.py",
     "tests/core/test_storage.py::test_decode_of_arbitrary_json",
-    "tests/core/test_protection.py::test_sampled_bit_flips_and_truncations",
     "tests/core/test_consent_rule.py::test_random_sequences_of_consent_changes",
     "tests/core/test_consent_properties.py::TestConsentRules",
     "tests/core/test_rota.py::test_spread_equals_the_optimum",
     "tests/core/test_rota.py::test_every_hard_rule_holds_on_random_instances",
     "tests/core/test_rota.py::test_same_inputs_give_the_same_rota_whatever_their_order",
     "tests/screens/test_session_journey.py::test_a_whole_session",
+    "tests/screens/test_hostile_text.py::test_home_members_and_member_show_names_as_typed",
+    "tests/screens/test_hostile_text.py::test_library_history_and_plan_show_words_as_typed",
 )
 
 
@@ -75,3 +76,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.nodeid.startswith(SLOW_TESTS):
             item.add_marker(pytest.mark.slow)
+    # The slow tests first, each group in its usual order: with `-n 2` the workers then end on
+    # short tests and finish together, rather than one waiting on a long test of the other's.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

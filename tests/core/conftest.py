@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from voicesgroup import crypto
 from voicesgroup.demo import write_demo_file
 from voicesgroup.models import (
     ConsentAction,
@@ -24,6 +26,23 @@ from voicesgroup.models import (
     Variant,
 )
 from voicesgroup.store import Store
+
+
+def quick_argon2id(secret: bytes, salt: bytes, params: crypto.KdfParams) -> bytes:
+    """A cheap stand-in for Argon2id, for tests of what happens around the key, not of the KDF.
+
+    It depends on every input like the real KDF, so a tampered salt or parameter, or another
+    passphrase, still gives another key. (tests/core/test_crypto.py runs the real one.)
+    """
+    material = repr((secret, salt, params.memory_kib, params.iterations, params.lanes))
+    return hashlib.sha256(material.encode()).digest()
+
+
+@pytest.fixture
+def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Key derivation by `quick_argon2id` for this test."""
+    monkeypatch.setattr(crypto, "_argon2id", quick_argon2id)
+
 
 DEMO_TODAY = dt.date(2025, 3, 11)
 """The demo data set is dated relative to this day, so every run builds the same people."""

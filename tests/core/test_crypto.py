@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import re
@@ -16,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.core.conftest import quick_argon2id as _fake_argon2id
 from voicesgroup import crypto
 from voicesgroup.crypto import (
     MAGIC,
@@ -42,12 +42,6 @@ FAST = KdfParams(memory_kib=65536, iterations=1, lanes=1)
 PASSPHRASE = "correct horse battery staple"
 PLAINTEXT = json.dumps({"groups": [{"name": "Tuesday circle", "notes": "x" * 150}]}).encode()
 RECOVERY_PATTERN = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){13}$")
-
-
-def _fake_argon2id(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
-    # Depends on every input like the real KDF, so tampered salts or params still change the key.
-    material = repr((secret, salt, params.memory_kib, params.iterations, params.lanes))
-    return hashlib.sha256(material.encode()).digest()
 
 
 @pytest.fixture

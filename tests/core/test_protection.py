@@ -94,9 +94,18 @@ def test_changing_the_passphrase_rewraps_backups_too(encrypted_path: Path) -> No
 
 
 def test_sampled_bit_flips_and_truncations_are_refused_and_nothing_is_overwritten(
-    encrypted_path: Path,
+    quick_kdf: None, tmp_path: Path
 ) -> None:
+    # What is tried is how the store meets a damaged file, 65 times: the key is derived by a
+    # hash that, like Argon2id, depends on the passphrase, salt and parameters (quick_kdf).
+    encrypted_path = tmp_path / "data.json"
+    shutil.copy(FIXTURES / "schema_v1.json", encrypted_path)
+    with Store.open(encrypted_path) as store:
+        store.set_passphrase(PASSPHRASE, FAST_KDF)
     original = encrypted_path.read_bytes()
+    with Store.open(encrypted_path, passphrase=PASSPHRASE) as store:  # undamaged, it opens
+        assert len(store.members()) == 12
+    encrypted_path.write_bytes(original)
     rng = random.Random(7)
     damaged = [original[:length] for length in rng.sample(range(len(original)), 25)]
     for bit in rng.sample(range(len(original) * 8), 40):
@@ -169,8 +178,13 @@ def test_an_encrypted_file_opened_with_another_files_key_is_refused(
     ids=["ENOSPC", "EIO", "EACCES"],
 )
 def test_an_encrypted_save_that_fails_keeps_everything(
-    encrypted_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, failure: OSError
+    quick_kdf: None,
+    encrypted_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    failure: OSError,
 ) -> None:
+    # Nine failures of the disk, each around a save, not the key: quick_kdf derives it.
     store = Store.open(encrypted_path, passphrase=PASSPHRASE)
     before = encrypted_path.read_bytes()
     real = getattr(os, where)

@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
-from collections import Counter, defaultdict
+from collections import Counter
 from uuid import UUID
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.core.rota_oracle import Fixed, could_take, optimum
+from tests.core.rota_oracle import on as placed
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import (
     DateRange,
@@ -63,58 +65,16 @@ def days(first: dt.date, last: dt.date) -> DateRange:
 
 
 # --------------------------------------------------------------------------------------------
-# Independent checks of the rules (written from the brief, not from the generator's code)
-
-
-def pair_allowed(one: Facilitator, other: Facilitator, women: bool) -> bool:
-    """The pairing rules as the brief states them, written here and nowhere else."""
-    if one.id == other.id:
-        return False
-    for a, b in ((one, other), (other, one)):
-        if a.training is T and b.training is not E:
-            return False
-        if b.id in a.avoids:
-            return False
-    return not (women and one.is_woman is not True and other.is_woman is not True)
-
-
-def alone_allowed(person: Facilitator, women: bool) -> bool:
-    return person.training is not T and not (women and person.is_woman is not True)
-
-
-def placed(assignment: RotaAssignment) -> list[UUID]:
-    return [i for i in (assignment.lead_id, assignment.co_id) if i is not None]
+# Independent checks of the rules (tests/core/rota_oracle.py: written from the brief, not from
+# the generator's code)
 
 
 def eligible_ids(groups, facilitators, sessions, history=()) -> set[UUID]:
     """Active people who could fill at least one planned session, taking sessions one by one
     (history, apart from the sessions being planned again, takes days and monthly places)."""
-    rule = {g.id: g.women_facilitator_rule for g in groups}
     replaced = {(s.group_id, s.date) for s in sessions}
     past = [h for h in history if (h.group_id, h.date) not in replaced]
-    busy = {(i, h.date) for h in past for i in placed(h)}
-    used = Counter((i, h.date.year, h.date.month) for h in past for i in set(placed(h)))
-
-    def room(f: Facilitator, day: dt.date) -> bool:
-        if f.max_per_month is None:
-            return True
-        return used[f.id, day.year, day.month] < f.max_per_month
-
-    found = set()
-    for session in sessions:
-        women = rule[session.group_id]
-        free = [
-            f
-            for f in facilitators
-            if f.active
-            and f.available_on(session.date)
-            and (f.id, session.date) not in busy
-            and room(f, session.date)
-        ]
-        for f in free:
-            if alone_allowed(f, women) or any(pair_allowed(f, g, women) for g in free):
-                found.add(f.id)
-    return found
+    return could_take(groups, facilitators, sessions, Fixed(past))
 
 
 def counts_of(result: RotaResult) -> Counter:
@@ -392,69 +352,11 @@ def big_instance() -> tuple[list[Group], list[Facilitator], dt.date, int]:
 
 
 def solve_exactly(groups, facilitators, start, weeks) -> tuple[int, int]:
-    """(most places that can be filled, least spread among rotas filling that many), by CP-SAT.
-
-    One boolean per session and allowed pair (or one person alone), so every pairing rule is
-    built into the choices; then one session a day and the monthly limits as constraints.
-    """
-    from ortools.sat.python import cp_model
-
+    """(most places that can be filled, least spread among rotas filling that many), by CP-SAT
+    (tests/core/rota_oracle.py, the model test_rota_optimal.py uses too)."""
     sessions = sessions_for(groups, start, weeks)
-    rule = {g.id: g.women_facilitator_rule for g in groups}
-    active = [f for f in facilitators if f.active]
-    limit = {f.id: f.max_per_month for f in active}
     eligible = eligible_ids(groups, facilitators, sessions)
-
-    def model():
-        m = cp_model.CpModel()
-        chosen: dict[tuple[int, tuple[UUID, ...]], cp_model.IntVar] = {}
-        per_day, per_month, per_person = defaultdict(list), defaultdict(list), defaultdict(list)
-        for k, session in enumerate(sessions):
-            women = rule[session.group_id]
-            free = [f for f in active if f.available_on(session.date) and f.max_per_month != 0]
-            options = [(f.id,) for f in free if alone_allowed(f, women)]
-            options += [
-                (f.id, g.id)
-                for f, g in itertools.combinations(free, 2)
-                if pair_allowed(f, g, women)
-            ]
-            variables = []
-            for option in options:
-                var = m.new_bool_var(f"s{k}")
-                chosen[k, option] = var
-                variables.append(var)
-                for i in option:
-                    per_day[i, session.date].append(var)
-                    per_month[i, session.date.year, session.date.month].append(var)
-                    per_person[i].append(var)
-            if variables:
-                m.add_at_most_one(variables)
-        for variables in per_day.values():
-            if len(variables) > 1:
-                m.add_at_most_one(variables)
-        for (i, _year, _month), variables in per_month.items():
-            if limit[i] is not None and len(variables) > limit[i]:
-                m.add(sum(variables) <= limit[i])
-        filled = sum(len(option) * var for (_k, option), var in chosen.items())
-        return m, filled, per_person
-
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 2
-    m, filled, _ = model()
-    m.maximize(filled)
-    assert solver.solve(m) == cp_model.OPTIMAL
-    most = round(solver.objective_value)
-    if not eligible:
-        return most, 0
-    m, filled, per_person = model()
-    m.add(filled == most)
-    high, low = m.new_int_var(0, 10_000, "high"), m.new_int_var(0, 10_000, "low")
-    for i in eligible:
-        m.add(high >= sum(per_person[i]))
-        m.add(low <= sum(per_person[i]))
-    m.minimize(high - low)
-    assert solver.solve(m) == cp_model.OPTIMAL
-    return most, round(solver.objective_value)
+    return optimum(groups, facilitators, sessions, Fixed(), eligible)
 
 
 # Five seeds that once caught the generator out (a trainee and an experienced partner both

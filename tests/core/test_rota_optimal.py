@@ -12,7 +12,6 @@ rotas partly published before planning.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import random
 import re
 from collections import Counter, defaultdict
@@ -20,6 +19,7 @@ from uuid import UUID
 
 import pytest
 
+from tests.core.rota_oracle import Fixed, alone_ok, could_take, on, optimum, pair_ok
 from voicesgroup.models import (
     DateRange,
     Facilitator,
@@ -129,39 +129,7 @@ CASES = [(kind, seed) for kind in CLASSES for seed in range(7)]
 
 
 # --------------------------------------------------------------------------------------------
-# The rules, as the README states them (written here, independently)
-
-
-def pair_ok(a: Facilitator, b: Facilitator, women: bool) -> bool:
-    if a.id == b.id:
-        return False
-    if (a.training is T and b.training is not E) or (b.training is T and a.training is not E):
-        return False
-    if b.id in a.avoids or a.id in b.avoids:
-        return False
-    return not women or a.is_woman is True or b.is_woman is True
-
-
-def alone_ok(a: Facilitator, women: bool) -> bool:
-    return a.training is not T and (not women or a.is_woman is True)
-
-
-def on(a: RotaAssignment) -> list[UUID]:
-    return [i for i in (a.lead_id, a.co_id) if i is not None]
-
-
-class Fixed:
-    """What the kept sessions fix: days taken and places used per month."""
-
-    def __init__(self, keep: list[RotaAssignment]) -> None:
-        self.days = {(i, a.date) for a in keep for i in on(a)}
-        self.month = Counter((i, a.date.year, a.date.month) for a in keep for i in set(on(a)))
-        self.count = Counter(i for a in keep for i in set(on(a)))
-
-    def room(self, f: Facilitator, day: dt.date) -> int:
-        if f.max_per_month is None:
-            return 10_000
-        return f.max_per_month - self.month[f.id, day.year, day.month]
+# The rules, as the README states them (tests/core/rota_oracle.py, written independently)
 
 
 def planned_sessions(groups, start, weeks, keep):
@@ -173,22 +141,8 @@ def counted(groups, people, sessions, keep) -> set[UUID]:
     """Who counts for the spread (README): active people who could take at least one of the
     sessions being planned (free that day, room in the month, and alone or with someone else
     free), and anyone holding a published session in those weeks."""
-    rule = {g.id: g.women_facilitator_rule for g in groups}
-    fixed = Fixed(keep)
     found = {i for a in keep for i in on(a) if any(f.id == i and f.active for f in people)}
-    for s in sessions:
-        free = [
-            f
-            for f in people
-            if f.active
-            and f.available_on(s.date)
-            and (f.id, s.date) not in fixed.days
-            and fixed.room(f, s.date) > 0
-        ]
-        for f in free:
-            if alone_ok(f, rule[s.group_id]) or any(pair_ok(f, g, rule[s.group_id]) for g in free):
-                found.add(f.id)
-    return found
+    return found | could_take(groups, people, sessions, Fixed(keep))
 
 
 def check_rules(groups, people, keep, result) -> None:
@@ -213,76 +167,6 @@ def check_rules(groups, people, keep, result) -> None:
             assert pair_ok(by_id[a.lead_id], by_id[a.co_id], rule[a.group_id])
         elif people_on:
             assert alone_ok(by_id[people_on[0]], rule[a.group_id])
-
-
-# --------------------------------------------------------------------------------------------
-# The exact optimum (CP-SAT, test only)
-
-
-def optimum(groups, people, sessions, keep) -> tuple[int, int]:
-    """(most places any valid rota fills, least spread among rotas filling that many)."""
-    from ortools.sat.python import cp_model
-
-    rule = {g.id: g.women_facilitator_rule for g in groups}
-    fixed = Fixed(keep)
-    active = [f for f in people if f.active]
-    by_id = {f.id: f for f in people}
-    who = counted(groups, people, sessions, keep)
-
-    def model():
-        m = cp_model.CpModel()
-        chosen = {}
-        per_day, per_month, per_person = defaultdict(list), defaultdict(list), defaultdict(list)
-        for k, s in enumerate(sessions):
-            women = rule[s.group_id]
-            free = [
-                f
-                for f in active
-                if f.available_on(s.date)
-                and (f.id, s.date) not in fixed.days
-                and fixed.room(f, s.date) > 0
-            ]
-            options = [(f,) for f in free if alone_ok(f, women)]
-            options += [(f, g) for f, g in itertools.combinations(free, 2) if pair_ok(f, g, women)]
-            variables = []
-            for option in options:
-                var = m.new_bool_var(f"s{k}")
-                chosen[k, tuple(f.id for f in option)] = var
-                variables.append(var)
-                for f in option:
-                    per_day[f.id, s.date].append(var)
-                    per_month[f.id, s.date.year, s.date.month].append(var)
-                    per_person[f.id].append(var)
-            if variables:
-                m.add_at_most_one(variables)
-        for variables in per_day.values():
-            if len(variables) > 1:
-                m.add_at_most_one(variables)
-        for (i, year, mon), variables in per_month.items():
-            room = fixed.room(by_id[i], dt.date(year, mon, 1))
-            if len(variables) > room:
-                m.add(sum(variables) <= room)
-        filled = sum(len(option) * var for (_, option), var in chosen.items())
-        return m, filled, per_person
-
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    m, filled, _ = model()
-    m.maximize(filled)
-    assert solver.solve(m) == cp_model.OPTIMAL
-    most = round(solver.objective_value)
-    if not who:
-        return most, 0
-    m, filled, per_person = model()
-    m.add(filled == most)
-    high, low = m.new_int_var(0, 10_000, "high"), m.new_int_var(0, 10_000, "low")
-    for i in who:
-        total = fixed.count[i] + sum(per_person[i])
-        m.add(high >= total)
-        m.add(low <= total)
-    m.minimize(high - low)
-    assert solver.solve(m) == cp_model.OPTIMAL
-    return most, round(solver.objective_value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,10 +306,10 @@ def test_the_planner_is_optimal_keeps_the_rules_and_says_only_true_things(kind, 
         (s.group_id, s.date) for s in sessions
     ], "every session not published is planned, once; published ones never"
     check_rules(groups, people, keep, result)
-    most, spread = optimum(groups, people, sessions, keep)
+    who = counted(groups, people, sessions, keep)
+    most, spread = optimum(groups, people, sessions, Fixed(keep), who)
     filled = sum(len(on(a)) for a in result.assignments)
     assert filled == most, f"{filled} places filled where {most} can be"
-    who = counted(groups, people, sessions, keep)
     assert set(result.sessions) == who
     counts = Counter(i for a in [*keep, *result.assignments] for i in set(on(a)))
     if who:

@@ -19,16 +19,14 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from screens.app import VoicesGroupApp
-from voicesgroup.demo import write_demo_file
+from tests.demo_files import write_demo_copy
 
 FROZEN_TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.json"
-    write_demo_file(path, FROZEN_TODAY)
-    return path
+    return write_demo_copy(tmp_path / "demo.json", FROZEN_TODAY)
 
 
 @pytest.fixture
@@ -38,7 +36,7 @@ def make_app(tmp_path: Path) -> Callable[..., VoicesGroupApp]:
     def make(demo: bool = True) -> VoicesGroupApp:
         path = tmp_path / ("demo.json" if demo else "empty.json")
         if demo and not path.exists():
-            write_demo_file(path, FROZEN_TODAY)
+            write_demo_copy(path, FROZEN_TODAY)
         return VoicesGroupApp(path, today=lambda: FROZEN_TODAY)
 
     return make

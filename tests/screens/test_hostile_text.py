@@ -16,7 +16,7 @@ import pytest
 from pydantic import ValidationError
 
 from screens.app import VoicesGroupApp
-from voicesgroup.demo import write_demo_file
+from tests.demo_files import write_demo_copy
 from voicesgroup.models import Note, RotaAssignment, RotaStatus, Session, SessionStatus
 from voicesgroup.store import Store
 
@@ -48,7 +48,7 @@ def _hostile(model, **changes):
 
 def hostile_demo(path: Path) -> dict[str, str]:
     """Demo data with hostile words in every text field; the words the models accepted."""
-    write_demo_file(path, TODAY)
+    write_demo_copy(path, TODAY)
     accepted: dict[str, str] = {}
     with Store.open(path) as store:
         group = next(g for g in store.groups() if g.name == "Tuesday Voices")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from screens.app import VoicesGroupApp
+from tests.demo_files import write_demo_copy
 from voicesgroup.crypto import KdfParams
 from voicesgroup.store import Store
 
@@ -13,9 +14,7 @@ TODAY = dt.date(2026, 11, 26)
 
 
 def encrypted_demo(path) -> str:
-    from voicesgroup.demo import write_demo_file
-
-    write_demo_file(path, TODAY)
+    write_demo_copy(path, TODAY)
     with Store.open(path) as store:
         store.set_passphrase("a long passphrase", FAST_KDF)
     return "a long passphrase"

@@ -13,8 +13,8 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from screens.app import VoicesGroupApp
 from screens.rota_screen import RotaScreen
+from tests.demo_files import write_demo_copy
 from tests.screens.conftest import FROZEN_TODAY
-from voicesgroup.demo import write_demo_file
 from voicesgroup.models import RotaStatus, SessionStatus
 from voicesgroup.rota import service as rota_service
 
@@ -464,7 +464,7 @@ def make_app(tmp_path: Path) -> Callable[..., VoicesGroupApp]:
     def make() -> VoicesGroupApp:
         path = tmp_path / "demo.json"
         if not path.exists():
-            write_demo_file(path, FROZEN_TODAY, with_rota=False)
+            write_demo_copy(path, FROZEN_TODAY, with_rota=False)
         return VoicesGroupApp(path, today=lambda: FROZEN_TODAY)
 
     return make

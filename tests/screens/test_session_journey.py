@@ -29,7 +29,7 @@ from screens.widgets.attendance_list import AttendanceList
 from screens.widgets.phase_timer import PhaseTimer
 from screens.widgets.session_record import SessionRecord
 from screens.widgets.shared_strategies import SharedStrategies
-from voicesgroup.demo import write_demo_file
+from tests.demo_files import write_demo_copy
 from voicesgroup.models import (
     RotaAssignment,
     RotaStatus,
@@ -59,7 +59,7 @@ class FrozenClock:
 
 def make_demo(path: Path, variant: Variant | None = None, publish_rota: bool = True) -> Path:
     """Demo data with (optionally) a published rota for today: Rosa leads, Tomasz co-leads."""
-    write_demo_file(path, TODAY)
+    write_demo_copy(path, TODAY)
     if publish_rota:
         with Store.open(path) as store:
             people = {person.display_name: person.id for person in store.facilitators()}

@@ -1,0 +1,166 @@
+"""The rota's rules and its exact optimum, written from the README and never from the planner.
+
+Shared by tests/core/test_rota.py and tests/core/test_rota_optimal.py, so there is one
+independent statement of the hard rules and one CP-SAT model (OR-Tools, a test-only
+dependency) to compare the planner with:
+
+- `pair_ok` / `alone_ok`: who may hold a session together, or alone;
+- `Fixed`: what sessions already held or published take (days, places in each month);
+- `could_take`: who counts for the spread (could fill at least one planned session);
+- `optimum`: the most places any valid rota fills and, among those, the least spread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+from uuid import UUID
+
+from voicesgroup.models import Facilitator, Group, RotaAssignment, TrainingStatus
+from voicesgroup.rota import PlannedSession
+
+E, T = TrainingStatus.EXPERIENCED, TrainingStatus.IN_TRAINING
+
+
+def pair_ok(a: Facilitator, b: Facilitator, women: bool) -> bool:
+    """Two different people; a trainee only beside someone experienced; nobody beside someone
+    either of them asked not to be paired with; a woman among them where the group asks."""
+    if a.id == b.id:
+        return False
+    if (a.training is T and b.training is not E) or (b.training is T and a.training is not E):
+        return False
+    if b.id in a.avoids or a.id in b.avoids:
+        return False
+    return not women or a.is_woman is True or b.is_woman is True
+
+
+def alone_ok(a: Facilitator, women: bool) -> bool:
+    """Nobody in training alone; alone in a group that asks for a woman only as a woman."""
+    return a.training is not T and (not women or a.is_woman is True)
+
+
+def on(a: RotaAssignment) -> list[UUID]:
+    """Who holds a session (lead first)."""
+    return [i for i in (a.lead_id, a.co_id) if i is not None]
+
+
+class Fixed:
+    """What sessions outside the planning take: days taken and places used per month."""
+
+    def __init__(self, taken: Iterable[RotaAssignment] = ()) -> None:
+        taken = list(taken)
+        self.days = {(i, a.date) for a in taken for i in on(a)}
+        self.month = Counter((i, a.date.year, a.date.month) for a in taken for i in set(on(a)))
+        self.count = Counter(i for a in taken for i in set(on(a)))
+
+    def room(self, f: Facilitator, day: dt.date) -> int:
+        """Places left to `f` in `day`'s month."""
+        if f.max_per_month is None:
+            return 10_000
+        return f.max_per_month - self.month[f.id, day.year, day.month]
+
+    def free(self, people: Iterable[Facilitator], day: dt.date) -> list[Facilitator]:
+        """Active people who could be placed on `day`: available, not already on a session
+        that day, with room left in the month."""
+        return [
+            f
+            for f in people
+            if f.active
+            and f.available_on(day)
+            and (f.id, day) not in self.days
+            and self.room(f, day) > 0
+        ]
+
+
+def could_take(
+    groups: Sequence[Group],
+    people: Sequence[Facilitator],
+    sessions: Sequence[PlannedSession],
+    fixed: Fixed,
+) -> set[UUID]:
+    """Active people who could fill at least one of `sessions`, taken one by one: free that
+    day, and allowed alone or beside someone else free."""
+    rule = {g.id: g.women_facilitator_rule for g in groups}
+    found: set[UUID] = set()
+    for s in sessions:
+        women = rule[s.group_id]
+        free = fixed.free(people, s.date)
+        for f in free:
+            if alone_ok(f, women) or any(pair_ok(f, g, women) for g in free):
+                found.add(f.id)
+    return found
+
+
+def optimum(
+    groups: Sequence[Group],
+    people: Sequence[Facilitator],
+    sessions: Sequence[PlannedSession],
+    fixed: Fixed,
+    counted: set[UUID],
+) -> tuple[int, int]:
+    """(most places any valid rota of `sessions` fills, least spread among those rotas).
+
+    One boolean per session and allowed pair (or one person alone), so every pairing rule is
+    built into the choices; then one session a day and the monthly limits as constraints.
+    The spread is over `counted`, each person's sessions in `fixed` included.
+    """
+    from ortools.sat.python import cp_model
+
+    rule = {g.id: g.women_facilitator_rule for g in groups}
+    by_id = {f.id: f for f in people}
+
+    def model() -> tuple[Any, Any, dict[UUID, list[Any]]]:
+        m = cp_model.CpModel()
+        chosen = {}
+        per_day: dict[tuple[UUID, dt.date], list[Any]] = defaultdict(list)
+        per_month: dict[tuple[UUID, int, int], list[Any]] = defaultdict(list)
+        per_person: dict[UUID, list[Any]] = defaultdict(list)
+        for k, s in enumerate(sessions):
+            women = rule[s.group_id]
+            free = fixed.free(people, s.date)
+            options: list[tuple[Facilitator, ...]] = [(f,) for f in free if alone_ok(f, women)]
+            options += [(f, g) for f, g in itertools.combinations(free, 2) if pair_ok(f, g, women)]
+            variables = []
+            for option in options:
+                var = m.new_bool_var(f"s{k}")
+                chosen[k, tuple(f.id for f in option)] = var
+                variables.append(var)
+                for f in option:
+                    per_day[f.id, s.date].append(var)
+                    per_month[f.id, s.date.year, s.date.month].append(var)
+                    per_person[f.id].append(var)
+            if variables:
+                m.add_at_most_one(variables)
+        for variables in per_day.values():
+            if len(variables) > 1:
+                m.add_at_most_one(variables)
+        for (i, year, month), variables in per_month.items():
+            room = fixed.room(by_id[i], dt.date(year, month, 1))
+            if len(variables) > room:
+                m.add(sum(variables) <= room)
+        filled = sum(len(option) * var for (_, option), var in chosen.items())
+        return m, filled, per_person
+
+    solver = cp_model.CpSolver()
+    # One search thread: the suite already keeps both cores busy, and one thread is
+    # deterministic. Optimality is proven either way (the status is checked).
+    solver.parameters.num_workers = 1
+    m, filled, _ = model()
+    m.maximize(filled)
+    assert solver.solve(m) == cp_model.OPTIMAL
+    most = round(solver.objective_value)
+    if not counted:
+        return most, 0
+    m, filled, per_person = model()
+    m.add(filled == most)
+    high, low = m.new_int_var(0, 10_000, "high"), m.new_int_var(0, 10_000, "low")
+    for i in counted:
+        total = fixed.count[i] + sum(per_person[i])
+        m.add(high >= total)
+        m.add(low <= total)
+    m.minimize(high - low)
+    assert solver.solve(m) == cp_model.OPTIMAL
+    return most, round(solver.objective_value)
