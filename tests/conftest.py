@@ -76,6 +76,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.nodeid.startswith(SLOW_TESTS):
             item.add_marker(pytest.mark.slow)
-    # The slow tests first, each group in its usual order: with `-n 2` the workers then end on
+    # The slow tests first, each group in its usual order: with `-n 3` the workers then end on
     # short tests and finish together, rather than one waiting on a long test of the other's.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
