@@ -242,7 +242,7 @@ def due_items(store: Store, today: dt.date) -> list[str]:
     items = [f"{name}: sign-off to lead is due (f, then p)" for name in sign_off]
     if supervision:
         items.append(f"Supervision due for {_names(supervision)} (f, then s)")
-    open_by_group = Counter(item.group_id for item in follow_ups(store) if item.done_on is None)
+    open_by_group = open_follow_ups_by_group(store)
     names = {group["id"]: group["name"] for group in facts.groups}
     for group_id, count in sorted(open_by_group.items(), key=lambda kv: names.get(kv[0], "")):
         if group_id in names:
@@ -275,6 +275,25 @@ def follow_up_texts(session: Document) -> list[tuple[str, str]]:
     lines = [line.strip(" -•*\t") for line in answer.splitlines()]
     found += [(f"d{i}", line) for i, line in enumerate(line for line in lines if line)]
     return found
+
+
+def open_follow_ups_by_group(store: Store) -> Counter[str]:
+    """How many follow-ups are still open, by group id (what `follow_ups` would list as not
+    done), counted without building the list: Home asks on every paint."""
+    done = {
+        (state["session_id"], state["key"])
+        for state in store.documents("follow_ups")
+        if state.get("done_on")
+    }
+    counts: Counter[str] = Counter()
+    for session in store.documents("sessions"):
+        answers = (session.get("debrief") or {}).get("answers") or {}
+        if not session.get("follow_ups") and not answers.get(FOLLOW_UP_FIELD):
+            continue
+        for key, _ in follow_up_texts(session):
+            if (session["id"], key) not in done:
+                counts[session["group_id"]] += 1
+    return counts
 
 
 def follow_ups(store: Store) -> list[FollowUpRow]:

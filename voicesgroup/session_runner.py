@@ -503,12 +503,15 @@ class SessionRunner:
 
     def _save(self, updated: Session) -> Session:
         if updated is not self.session:
-            with self.store.batch():
-                if (updated.follow_ups, updated.debrief) != (
-                    self.session.follow_ups,
-                    self.session.debrief,
-                ):
+            moved = (updated.follow_ups, updated.debrief) != (
+                self.session.follow_ups,
+                self.session.debrief,
+            )
+            if moved:  # owners follow their follow-ups, in the same save as the session
+                with self.store.batch():
                     follow_ups_moved(self.store, self.session, updated)
+                    self.store.save_session(updated)
+            else:
                 self.store.save_session(updated)
             self.session = updated
         return updated
