@@ -12,18 +12,16 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from tests.test_words import _docstring_nodes
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("voicesgroup", "screens")
 WORDS = 5
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
-    found = set()
+    found = _docstring_nodes(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                found.add(id(body[0].value))
         # A constant's docstring (a bare string after an assignment) is not said to anyone.
         if isinstance(node, ast.Module | ast.ClassDef):
             for before, after in zip(node.body, node.body[1:], strict=False):

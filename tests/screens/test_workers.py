@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input
 
 from screens.app import VoicesGroupApp
 from tests.pdf_helpers import pdf_text
+from tests.screens.test_member_rights import open_member, shown
 from voicesgroup import crypto
 from voicesgroup.crypto import KdfParams
 from voicesgroup.storage import SafeStorage
@@ -83,19 +84,13 @@ async def until_still(pilot: Pilot[Any], app: VoicesGroupApp) -> None:
     raise AssertionError("the workers never finished")
 
 
-async def open_member(pilot: Pilot[Any], app: VoicesGroupApp, name: str) -> None:
-    await pilot.press("m")
+async def open_passphrase_dialog(pilot: Pilot[Any], app: VoicesGroupApp) -> None:
+    """From home: Settings (F2), then p for the passphrase."""
+    await pilot.press("f2")
     await pilot.pause()
-    table = app.screen.query_one("#members", DataTable)
-    row = next(i for i in range(table.row_count) if str(table.get_row_at(i)[0]) == name)
-    table.move_cursor(row=row)
-    await pilot.press("enter")
+    app.screen.set_focus(None)
+    await pilot.press("p")
     await pilot.pause()
-    assert type(app.screen).__name__ == "MemberScreen"
-
-
-def shown(app: VoicesGroupApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 def titles(app: VoicesGroupApp) -> set[str]:
@@ -203,11 +198,7 @@ async def test_setting_then_changing_the_passphrase_from_settings(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         watched.live = app.store
-        await pilot.press("f2")
-        await pilot.pause()
-        app.screen.set_focus(None)
-        await pilot.press("p")
-        await pilot.pause()
+        await open_passphrase_dialog(pilot, app)
         assert type(app.screen).__name__ == "PassphraseDialog"
         await pilot.press(*"first long phrase", "enter", *"first long phrase", "enter")
         await until_still(pilot, app)
@@ -263,11 +254,7 @@ async def test_while_the_files_are_converted_the_ui_answers_and_saves_wait(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         watched.live = app.store
-        await pilot.press("f2")
-        await pilot.pause()
-        app.screen.set_focus(None)
-        await pilot.press("p")
-        await pilot.pause()
+        await open_passphrase_dialog(pilot, app)
         await pilot.press(*"first long phrase", "enter", *"first long phrase", "enter")
         await until_still(pilot, app)
         await pilot.click("#done")
@@ -317,11 +304,7 @@ async def test_a_passphrase_change_that_fails_takes_its_log_entry_back(
         watched.live = app.store
         before = app.db_path.read_bytes()
         entries = len(app.store.audit_log())
-        await pilot.press("f2")
-        await pilot.pause()
-        app.screen.set_focus(None)
-        await pilot.press("p")
-        await pilot.pause()
+        await open_passphrase_dialog(pilot, app)
         await pilot.press(*"first long phrase", "enter", *"first long phrase", "enter")
         await until_still(pilot, app)
         await pilot.click("#done")
@@ -457,11 +440,7 @@ async def test_enter_pressed_twice_makes_one_key_and_asks_once(
     monkeypatch.setattr(protection, "derive", slow)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2")
-        await pilot.pause()
-        app.screen.set_focus(None)
-        await pilot.press("p")
-        await pilot.pause()
+        await open_passphrase_dialog(pilot, app)
         await pilot.press(*"first long phrase", "enter", *"first long phrase", "enter", "enter")
         await pilot.pause()
         gate.set()
