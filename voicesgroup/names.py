@@ -29,6 +29,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from typing import Protocol
 from uuid import UUID
@@ -317,8 +318,8 @@ def find_member_names(
     word that only begins with one ("Bengal" for "Ben") does not. A match is `certain`
     unless the name is an everyday word (see `EVERYDAY_WORD_NAMES`) written in small
     letters, starting a sentence, in capitals among capitals ("SURVIVAL KIT"), or a month
-    after a word such as "in" ("In May the evenings"); a month beside a number ("3 May") is a date, never a name.
-    Each name is reported at each place it stands.
+    after a word such as "in" ("In May the evenings"); a month beside a number ("3 May")
+    is a date, never a name. Each name is reported at each place it stands.
     """
     if not text:
         return []
@@ -456,6 +457,50 @@ def _context(text: str, start: int, end: int, around: int = 30) -> str:
     right = min(len(text), end + around)
     snippet = " ".join("".join(ch for ch in text[left:right] if not is_removed(ch)).split())
     return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
+
+
+# -- what counts, by purpose -----------------------------------------------------------------
+
+
+class Purpose(Enum):
+    """What a text is for, which decides what the finder's matches mean. One policy each,
+    here; every caller names its purpose instead of filtering matches itself."""
+
+    HANDOUT = "handout"
+    """Every match: a certain one refuses the printout, an uncertain one is asked about."""
+    TYPED_TEXT = "typed text"
+    """Every match: a theme, follow-up or note being typed warns about each."""
+    REPORT = "report"
+    """Certain, or an everyday word written with a capital ("Will's flat"): a report for
+    funders has nobody to ask, so it leaves such a text out."""
+    SUPERVISION = "supervision"
+    """Certain: a supervision topic naming a member is refused; "may" written small passes."""
+
+
+def names_for(
+    purpose: Purpose,
+    text: str,
+    members: Iterable[Named | str],
+    *,
+    allow: Iterable[str] = (),
+    confirmed: Iterable[str] = (),
+) -> list[NameMatch]:
+    """The matches in `text` that count as a member's name for `purpose`."""
+    matches = find_member_names(text, members, allow=allow, confirmed=confirmed)
+    if purpose is Purpose.REPORT:
+        return [m for m in matches if m.certain or m.found[:1].isupper()]
+    if purpose is Purpose.SUPERVISION:
+        return [m for m in matches if m.certain]
+    return matches
+
+
+def texts_naming_members(
+    texts: Iterable[str], members: Iterable[Named | str], purpose: Purpose = Purpose.REPORT
+) -> set[int]:
+    """The indexes of the `texts` that name a member for `purpose` (the report's by default:
+    its themes, strategy names and every other text, in the PDF as in the CSV)."""
+    members = list(members)
+    return {i for i, text in enumerate(texts) if text and names_for(purpose, text, members)}
 
 
 def first_certain(matches: Iterable[NameMatch]) -> NameMatch | None:

@@ -425,7 +425,10 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             printed = printing.make(snapshot.open(), request)
             path = outputs.write_output(path, printed.data, data_file=snapshot.path, force=force)
         except (NameToConfirm, UncheckedContacts) as error:
-            self.post_message(self.HandoutQuestion(error))
+            if isinstance(error, NameToConfirm) and not error.matches:
+                self.post_message(self.HandoutFailed(str(error)))  # nothing a person could answer
+            else:
+                self.post_message(self.HandoutQuestion(error))
             return
         except (VoicesGroupError, OSError, ValueError) as error:
             self.post_message(self.HandoutFailed(str(error)))
