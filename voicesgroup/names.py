@@ -34,7 +34,7 @@ from functools import lru_cache
 from typing import Protocol
 from uuid import UUID
 
-from voicesgroup.normalise import fold, fold_char, is_removed
+from voicesgroup.normalise import fold, fold_char, is_removed, plain_ascii
 
 # What may join the parts of a two-part name: spaces, hyphens and dashes.
 _JOINERS = frozenset(" \t\n\r\f\v-\u2010\u2011\u2012\u2013\u2014\u2212")
@@ -180,7 +180,7 @@ class NameMatch:
 def _fold_with_index(text: str) -> tuple[str, list[int] | None]:
     """The folded text and, for each of its characters, the index it came from (None when
     they line up one to one)."""
-    if text.isascii():
+    if plain_ascii(text):
         return text.lower().replace("`", "'"), None
     parts: list[str] = []
     index: list[int] = []

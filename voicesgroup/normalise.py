@@ -26,6 +26,7 @@ character outside ASCII.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache, lru_cache
 
@@ -74,6 +75,11 @@ def _prototypes() -> dict[str, str]:
         if source.isascii():
             continue
         letters = by_prototype.get(target) or small.get(target) or _plain(target)
+        if target == "l" and unicodedata.category(source) != "Ll":
+            # UTS #39 gives Latin "l" as the prototype of capital "I", which this fold reads
+            # as "i": an uncased or capital letter drawn like "I" is "i" (Cyrillic "І"),
+            # only a small one is "l" (palochka "ӏ").
+            letters = "i"
         out[source] = "m" if letters == "rn" else letters
     for source, letter in small.items():
         out.setdefault(source, letter)
@@ -131,22 +137,31 @@ def fold_char(ch: str) -> str:
     """The folded form of one character: "" for one that draws nothing, else lower-case
     letters with no accents, a look-alike read as the letter it looks like."""
     if ch.isascii():
-        return "'" if ch == "`" else ch.lower()
+        if ch == "`":
+            return "'"
+        return ch.lower() if ch.isprintable() or ch in _KEEP_CONTROLS else ""
     prototypes = _prototypes()
     out = []
-    for c in unicodedata.normalize("NFKD", _drawn_char(ch)):
+    # As UTS #39's skeleton: decomposed first (NFD), then each character its prototype.
+    for c in unicodedata.normalize("NFD", _drawn_char(ch)):
         if unicodedata.combining(c) or is_removed(c):
             continue
-        # The small letter's prototype first ("і" is "i", where capital "І" looks like "l");
-        # a capital whose small letter has none keeps its own (Greek "Ζ" is "z").
-        small = c.casefold()
-        out.append(prototypes.get(small) or prototypes.get(c) or small)
+        out.append(prototypes.get(c) or prototypes.get(c.casefold()) or c)
     return _plain("".join(out))
 
 
 def fold(text: str) -> str:
     """Text as it is compared: case, accents, look-alike letters and invisible characters
     all set aside ("Zо\u200bë" becomes "zoe")."""
-    if text.isascii():
+    if plain_ascii(text):
         return text.lower().replace("`", "'")
     return "".join(fold_char(ch) for ch in text)
+
+
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def plain_ascii(text: str) -> bool:
+    """Whether `text` is ASCII with no control character but a line break or a tab: then its
+    folded form is only its lower case, character for character."""
+    return text.isascii() and not _ASCII_CONTROL.search(text)
