@@ -253,9 +253,10 @@ class Handout:
         certain = [(text, match) for text, match in matches if match.certain]
         if certain:
             _, hit = certain[0]
+            written = f"“{hit.found}” in " if hit.found != hit.name else ""
             raise NameInHandout(
                 f"The {self.kind} was not made: it contains the name of a member, "
-                f"“{hit.name}” (in “{hit.context}”). A handout never carries another "
+                f"“{hit.name}” ({written}“{hit.context}”). A handout never carries another "
                 "member's name; change the wording and try again, or say it is an everyday word "
                 "here (it is remembered for that text). Nothing was saved.",
                 kind=self.kind,
