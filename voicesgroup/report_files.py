@@ -41,7 +41,8 @@ def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool
             organisation=store.settings().organisation,
             large_print=large_print,
         )
-    from voicesgroup.names import Purpose, fold
+    from voicesgroup.names import Purpose
+    from voicesgroup.normalise import fold
 
     facilitators = {fold(name) for name in facilitator_names}
     check_read_back(

@@ -34,7 +34,7 @@ def facilitator_fields(picture: TeamPicture) -> list[str]:
     signed each of them off. Never taken for a member's mention, even where a member has
     the same name, a part of it, or signed someone off."""
     fields = [view.name for view in picture.people]
-    fields += [view.record.signed_off_by for view in picture.people if view.record]
+    fields += [view.record.signed_off_by or "" for view in picture.people if view.record]
     return [field for field in fields if field]
 
 
