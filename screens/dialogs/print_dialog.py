@@ -530,13 +530,19 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                     error=True,
                 )
 
-        self.app.push_screen(
-            ConfirmDialog(
-                "A word or a member's name?",
+        if any(match.certain for _, match in error.matches):
+            question = (
+                f"{words} reads as the name of a member, {members}. A handout never carries "
+                "another member's name. Is it an everyday word here? Your answer is "
+                "remembered for this text."
+            )
+        else:
+            question = (
                 f"{words}: is this the everyday word, not {members}? Your answer is "
-                "remembered for this text.",
-                confirm="It is the word",
-            ),
+                "remembered for this text."
+            )
+        self.app.push_screen(
+            ConfirmDialog("A word or a member's name?", question, confirm="It is the word"),
             confirmed,
         )
 
