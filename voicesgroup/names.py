@@ -263,39 +263,72 @@ def _readings(token: str) -> list[str]:
 
 
 def _spans(
-    text: str, folded: str, index: list[int] | None, by_first: dict[str, list[_Name]]
+    text: str,
+    folded: str,
+    index: list[int] | None,
+    by_first: dict[str, list[_Name]],
+    lengths: tuple[int, ...],
 ) -> list[tuple[int, int]]:
     """The folded text's words, a word written as two ("AishaBen", "SamE") as its parts:
     split where a small letter meets a capital, or into two names run together."""
     spans: list[tuple[int, int]] = []
     for word in _WORD.finditer(folded):
         a, b = word.span()
-        if any(reading in by_first for reading in _readings(folded[a:b])):
+        token = folded[a:b]
+        if any(reading in by_first for reading in _readings(token)):
             spans.append((a, b))
             continue
-        cuts = [a]
-        for k in range(a + 1, b):
-            left, right = (index[k - 1], index[k]) if index else (k - 1, k)
-            if left != right and text[left].islower() and text[right].isupper():
-                cuts.append(k)
-        cuts.append(b)
-        parts = list(itertools.pairwise(cuts))
-        if not any(r in by_first for start, end in parts for r in _readings(folded[start:end])):
-            parts = [(a, b)]
+        parts = [(a, b)]
+        written = text[index[a] : index[b - 1] + 1] if index else text[a:b]
+        if not written.islower():  # a capital after the first letter: perhaps two words
+            parts = _camel_parts(text, folded, index, a, b, by_first)
         for start, end in parts:
-            spans.extend(_two_names(folded, start, end, by_first))
+            spans.extend(_two_names(folded, start, end, by_first, lengths))
     return spans
 
 
+def _camel_parts(
+    text: str,
+    folded: str,
+    index: list[int] | None,
+    a: int,
+    b: int,
+    by_first: dict[str, list[_Name]],
+) -> list[tuple[int, int]]:
+    cuts = [a]
+    for k in range(a + 1, b):
+        left, right = (index[k - 1], index[k]) if index else (k - 1, k)
+        if left != right and text[left].islower() and text[right].isupper():
+            cuts.append(k)
+    cuts.append(b)
+    parts = list(itertools.pairwise(cuts))
+    if any(r in by_first for start, end in parts for r in _readings(folded[start:end])):
+        return parts
+    return [(a, b)]
+
+
+@lru_cache(maxsize=64)
+def _key_lengths(entries: tuple[tuple[str, UUID | None], ...]) -> tuple[int, ...]:
+    """The lengths of the words a name can start with, shortest first."""
+    return tuple(sorted({len(key) for key in _index(entries)}))
+
+
 def _two_names(
-    folded: str, start: int, end: int, by_first: dict[str, list[_Name]]
+    folded: str,
+    start: int,
+    end: int,
+    by_first: dict[str, list[_Name]],
+    lengths: tuple[int, ...],
 ) -> list[tuple[int, int]]:
     token = folded[start:end]
     if any(reading in by_first for reading in _readings(token)):
         return [(start, end)]
-    for cut in range(2, len(token) - 1):
-        if token[:cut] in by_first and any(r in by_first for r in _readings(token[cut:])):
-            return [(start, start + cut), (start + cut, end)]
+    for cut in lengths:
+        if cut >= len(token) - 1:
+            break
+        if cut >= 2 and token[:cut] in by_first:
+            if any(r in by_first for r in _readings(token[cut:])):
+                return [(start, start + cut), (start + cut, end)]
     return [(start, end)]
 
 
@@ -323,11 +356,12 @@ def find_member_names(
     """
     if not text:
         return []
-    by_first = _index(_entries(members))
+    entries = _entries(members)
+    by_first = _index(entries)
     if not by_first:
         return []
     folded, index = _fold_with_index(text)
-    spans = _spans(text, folded, index, by_first)
+    spans = _spans(text, folded, index, by_first, _key_lengths(entries))
     tokens = [folded[a:b] for a, b in spans]
     found: list[NameMatch] = []
     allowed_spans: list[tuple[int, int]] | None = None
