@@ -326,9 +326,9 @@ def _two_names(
     for cut in lengths:
         if cut >= len(token) - 1:
             break
-        if cut >= 2 and token[:cut] in by_first:
-            if any(r in by_first for r in _readings(token[cut:])):
-                return [(start, start + cut), (start + cut, end)]
+        rest = _readings(token[cut:]) if cut >= 2 and token[:cut] in by_first else ()
+        if any(reading in by_first for reading in rest):
+            return [(start, start + cut), (start + cut, end)]
     return [(start, end)]
 
 
