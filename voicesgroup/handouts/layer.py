@@ -253,7 +253,7 @@ class Handout:
         certain = [(text, match) for text, match in matches if match.certain]
         if certain:
             _, hit = certain[0]
-            written = f"“{hit.found}” in " if hit.found != hit.name else ""
+            written = f"“{hit.found}” in " if hit.found != hit.name else "in "
             raise NameInHandout(
                 f"The {self.kind} was not made: it contains the name of a member, "
                 f"“{hit.name}” ({written}“{hit.context}”). A handout never carries another "
