@@ -261,7 +261,7 @@ def test_after_forget_member_the_name_is_nowhere_in_the_file_or_backups(db_path:
         member = store.find_member("Quillonia")
         counts = sorted(session.head_count for session in store.sessions())
         report = store.forget_member(member.id)
-        assert report.mentions == []
+        assert report.redacted == []
         assert sorted(session.head_count for session in store.sessions()) == counts
         assert len(store.strategies()) == 1 and store.strategies()[0].attributed_member_id is None
         assert store.problems() == []
@@ -273,11 +273,14 @@ def test_after_forget_member_the_name_is_nowhere_in_the_file_or_backups(db_path:
         assert sorted(session.head_count for session in reader.sessions()) == counts
 
 
-def test_forget_member_reports_free_text_that_still_mentions_the_name(store: Store) -> None:
+def test_forget_member_redacts_free_text_that_mentions_the_name(store: Store) -> None:
     member, group = _quillonia_everywhere(store)
     store.save_session(_session(group).with_changes(themes=["Quillonia's idea about walking"]))
     report = store.forget_member(member.id)
-    assert report.mentions == [f"the session of {dates.date(DAY)}"]
+    assert report.redacted == [f"a session's themes, follow-ups or debrief ({DAY.isoformat()})"]
+    themes = [theme for session in store.sessions() for theme in session.themes]
+    assert "another member's idea about walking" in themes
+    assert not any("Quillonia" in theme for theme in themes)
 
 
 # -- problems() and planted violations --------------------------------------------------------

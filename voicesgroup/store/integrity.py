@@ -285,11 +285,13 @@ def leftover_files(path: Path) -> list[Path]:
     partial outputs. Opening the file for changes removes them; `check` names them."""
     from voicesgroup.store import passphrase
 
-    endings = [TEMP_SUFFIX, PART_SUFFIX]
+    endings = [TEMP_SUFFIX]
     if not passphrase.commit_file(path).exists():  # else they are about to be renamed in
         endings.append(passphrase.STAGED_SUFFIX)
     found = []
-    for folder in (path.parent, backup_folder(path)):
+    # In the data file's folder, another data file's own files are left alone; partial
+    # outputs are any data file's, named by the one output writer.
+    for folder, ours in ((path.parent, f".{path.name}."), (backup_folder(path), ".")):
         try:
             entries = sorted(folder.iterdir())
         except OSError:
@@ -298,7 +300,10 @@ def leftover_files(path: Path) -> list[Path]:
             entry
             for entry in entries
             if entry.name.startswith(".")
-            and entry.name.endswith(tuple(endings))
+            and (
+                entry.name.endswith(PART_SUFFIX)
+                or (entry.name.startswith(ours) and entry.name.endswith(tuple(endings)))
+            )
             and entry.is_file()
             and not entry.is_symlink()
         ]

@@ -46,7 +46,7 @@ NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
     "consent_events": ("scope", "action", "method", "wording_version", "recorded_by"),
     "sessions": ("status", "template_key", "round_marks", "round_phase_key"),
     "contact_details": ("kind", "value"),
-    "strategies": ("category", "experiences", "moment", "starter_key"),
+    "strategies": ("category", "experiences", "moment", "starter_key", "helped_by_group"),
     "rota": ("status",),
     "support_contacts": ("name", "how", "when", "discreet_how"),
     "audit": ("action", "detail", "actor", "previous_hash", "hash"),

@@ -1,0 +1,257 @@
+"""Forgetting that holds: tombstones applied by restore, opening and check; redaction of every
+free text; leftovers named and removed; every command that writes files killed and starved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from tests.core.conftest import add_group, add_member
+from tests.core.test_fault_injection import (
+    KILLED,
+    _full_disk_at,
+    _stop_at,
+)
+from tests.core.test_safety import NAME, files_holding, small_file
+from voicesgroup import crypto, models
+from voicesgroup.backups import list_backups
+from voicesgroup.cli import main
+from voicesgroup.errors import VoicesGroupError
+from voicesgroup.kinds import ConsentScope
+from voicesgroup.restore import restore
+from voicesgroup.store import Store, forgetting, integrity, redaction, tombstones
+
+SECRET = "a passphrase for the folder"
+
+
+@pytest.fixture(autouse=True)
+def quick_key_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    monkeypatch.setattr(
+        crypto, "_argon2id", lambda secret, salt, params: hashlib.sha256(salt + secret).digest()
+    )
+
+
+def forgotten_folder(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A folder whose member NAME was forgotten, and a copy of the file taken before
+    (outside the folder). Returns (data file, pre-forget copy, the member's id)."""
+    path = tmp_path / "folder" / "voicesgroup.json"
+    store = small_file(path, opens=3)
+    member = store.find_member(NAME)
+    store.close()
+    before = tmp_path / "before-forgetting.json"
+    shutil.copy(path, before)
+    with Store.open(path) as store:
+        store.forget_member(member.id)
+    return path, before, str(member.id)
+
+
+def every_readable_byte(folder: Path, store: Store) -> list[Path]:
+    """Files under `folder` holding NAME, decrypting with the store's key where sealed."""
+    found = []
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        blob = path.read_bytes()
+        if crypto.is_encrypted(blob) and store.unlocked is not None:
+            try:
+                blob = crypto.open_sealed(blob, store.unlocked)
+            except crypto.CryptoError:
+                pass
+        if NAME.encode() in blob:
+            found.append(path)
+    return found
+
+
+# -- the tombstone is content-free and documented -------------------------------------------------
+
+
+def test_the_tombstone_holds_no_id_and_no_name(tmp_path: Path) -> None:
+    path, _, member_id = forgotten_folder(tmp_path)
+    sidecar = tombstones.sidecar_file(path)
+    record = orjson.loads(sidecar.read_bytes())
+    assert set(record) == {"version", "key", "members"} and record["version"] == 1
+    assert len(record["members"]) == 1
+    for blob in (sidecar.read_bytes(), path.read_bytes()):
+        assert member_id.encode() not in blob
+        assert member_id.replace("-", "").encode() not in blob
+        assert NAME.encode() not in blob
+    known = tombstones.in_sidecar(path)
+    assert known is not None and known.holds(member_id)
+    assert not known.holds("0" * 32)
+
+
+def test_a_file_with_the_old_list_of_ids_moves_to_tombstones_on_open(tmp_path: Path) -> None:
+    path, before, member_id = forgotten_folder(tmp_path)
+    data = orjson.loads(path.read_bytes())
+    meta = data["_meta"]["1"]
+    del meta[tombstones.RECORD_KEY]
+    meta[tombstones.LEGACY_KEY] = [member_id.replace("-", "")]
+    path.write_bytes(orjson.dumps(data))
+    tombstones.sidecar_file(path).unlink()
+    with Store.open(path) as store:
+        store.storage.save()
+    stored = orjson.loads(path.read_bytes())["_meta"]["1"]
+    assert tombstones.LEGACY_KEY not in stored
+    assert tombstones.from_record(stored[tombstones.RECORD_KEY]).holds(member_id)  # type: ignore[union-attr]  # a record was just written
+
+
+# -- restore, opening and check apply it ----------------------------------------------------------
+
+
+def test_restoring_a_backup_from_before_forgetting_does_not_bring_them_back(
+    tmp_path: Path,
+) -> None:
+    path, before, _ = forgotten_folder(tmp_path)
+    done = restore(path, before)
+    assert done.forgotten_again == 1
+    with Store.open(path) as store:
+        assert NAME not in [member.display_name for member in store.members()]
+        assert store.problems() == []
+        assert integrity.check_folder(store) == []
+        assert every_readable_byte(path.parent, store) == []
+
+
+def test_restore_says_who_was_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, before, _ = forgotten_folder(tmp_path)
+    assert main(["--db", str(path), "restore", str(before)]) == 0
+    out = capsys.readouterr().out
+    assert "1 member(s) in that backup had been forgotten since" in out
+    assert NAME not in out
+
+
+def test_an_older_copy_put_in_place_by_hand_is_forgotten_again_at_open(tmp_path: Path) -> None:
+    path, before, _ = forgotten_folder(tmp_path)
+    shutil.copy(before, path)
+    with Store.open(path, readonly=True) as reader:
+        problems = integrity.check_folder(reader)
+    assert f"{path} still holds a member who was forgotten" in problems
+    with Store.open(path) as store:
+        assert NAME not in [member.display_name for member in store.members()]
+        assert any("forgotten again" in line for line in store.finished_on_open)
+        assert integrity.check_folder(store) == []
+    assert files_holding(path.parent, NAME) == []
+
+
+def test_check_names_every_file_in_the_folder_that_holds_a_forgotten_member(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, before, _ = forgotten_folder(tmp_path)
+    copy = path.parent / "copy for the coordinator.json"
+    shutil.copy(before, copy)
+    partial = path.parent / ".record.json.x1y2.part"
+    partial.write_bytes(before.read_bytes()[:200])
+    code = main(["--db", str(path), "check"])
+    out, err = capsys.readouterr()
+    assert code != 0
+    assert f"{copy} still holds a member who was forgotten" in out + err
+    assert f"{partial} is left over from an interrupted write" in out + err
+    with Store.open(path):
+        assert not partial.exists(), "opening for changes removes a leftover"
+    assert copy.exists(), "a person's own copy is named, never removed"
+
+
+def test_an_encrypted_folder_is_searched_decrypted(tmp_path: Path) -> None:
+    path = tmp_path / "folder" / "voicesgroup.json"
+    store = small_file(path, opens=2)
+    store.set_passphrase(SECRET, crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1))
+    member = store.find_member(NAME)
+    stale = tmp_path / "stale.json"
+    shutil.copy(path, stale)
+    store.forget_member(member.id)
+    shutil.copy(stale, path.parent / "sealed copy.json")
+    problems = integrity.check_folder(store)
+    store.close()
+    assert problems == [f"{path.parent / 'sealed copy.json'} still holds a member who was forgotten"]
+
+
+# -- forgetting redacts every free text -----------------------------------------------------------
+
+
+def _holding(path: tuple[str, ...], text: str) -> Any:
+    """A record whose only content is `text` at `path` ("*": an item of a list)."""
+    if not path:
+        return text
+    inner = _holding(path[1:], text)
+    return [inner] if path[0] == "*" else {path[0]: inner}
+
+
+@pytest.mark.parametrize(
+    ("table", "path"),
+    [(table, path) for table, paths in redaction.FREE_TEXT.items() for path, _ in paths],
+)
+def test_redaction_reaches_every_kind_of_free_text(table: str, path: tuple[str, ...]) -> None:
+    text = f"Sat with {NAME} and {NAME}'s sister"
+    record = _holding(path, text) | {"created_at": "2026-01-02T10:00:00+00:00"}
+    document = {table: {"1": record}}
+    [listed] = redaction.mentions(document, [NAME])
+    assert listed.before == text and NAME not in listed.after and "another member" in listed.after
+    assert [mention.after for mention in redaction.redact(document, [NAME])] == [listed.after]
+    assert NAME.encode() not in orjson.dumps(document)
+
+
+def test_every_text_field_is_free_text_or_said_not_to_be() -> None:
+    from pydantic import BaseModel
+
+    def texts(model: type[BaseModel]) -> set[str]:
+        return {
+            name
+            for name, field in model.model_fields.items()
+            if "str" in str(field.annotation) or "Agreement" in str(field.annotation)
+        }
+
+    for model in models.RECORD_TYPES:
+        free = {path[0] for path, _ in redaction.FREE_TEXT.get(model.TABLE, ())}
+        said = set(redaction.NOT_FREE_TEXT.get(model.TABLE, ()))
+        unsaid = texts(model) - free - said - {"id"}
+        assert not unsaid, f"{model.TABLE}: say whether {sorted(unsaid)} are free text"
+    assert redaction.MAX_TEXT_LENGTH == models.MAX_TEXT_LENGTH
+
+
+def test_forgetting_redacts_sessions_notes_strategies_and_supervision(tmp_path: Path) -> None:
+    from voicesgroup.models import Debrief, Facilitator, Note, Session, SupervisionMeeting
+
+    path = tmp_path / "voicesgroup.json"
+    with Store.open(path, seed=False) as store:
+        group = add_group(store)
+        member = add_member(store, NAME, ConsentScope.ATTENDANCE_BY_NAME)
+        ben = add_member(store, "Ben", ConsentScope.PERSONAL_NOTES)
+        person = Facilitator(display_name="Sol")
+        store.save_facilitator(person)
+        day = dt.date(2025, 3, 4)
+        store.save_session(
+            Session(
+                group_id=group.id,
+                date=day,
+                themes=[f"{NAME}'s walk"],
+                follow_ups=[f"Ring {NAME} about the bus"],
+                debrief=Debrief(answers={"went": f"{NAME} spoke first"}),
+            )
+        )
+        store.save_note(
+            Note(member_id=ben.id, member_words=f"{NAME} helped me", agreed_by_member=True)
+        )
+        store.save_record(
+            SupervisionMeeting(
+                on=day, facilitator_ids=[person.id], held_by="Kay", topics=[f"Support for {NAME}"]
+            )
+        )
+        preview = forgetting.texts_naming(store, member)
+        assert len(preview) == 5  # three session texts, Ben's note, the topic
+        report = store.forget_member(member.id)
+        assert len(report.redacted) == 5
+    assert files_holding(tmp_path, NAME) == []
+    with Store.open(path, readonly=True) as reader:
+        [session] = reader.sessions()
+        assert session.themes == ["another member's walk"]
+        assert session.follow_ups == ["Ring another member about the bus"]
+        assert reader.problems() == []
