@@ -4,6 +4,7 @@ free text; leftovers named and removed; every command that writes files killed a
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import signal
@@ -15,11 +16,7 @@ import orjson
 import pytest
 
 from tests.core.conftest import add_group, add_member
-from tests.core.test_fault_injection import (
-    KILLED,
-    _full_disk_at,
-    _stop_at,
-)
+from tests.core.test_fault_injection import KILLED, _stop_at
 from tests.core.test_safety import NAME, files_holding, small_file
 from voicesgroup import crypto, models
 from voicesgroup.backups import list_backups
@@ -171,7 +168,9 @@ def test_an_encrypted_folder_is_searched_decrypted(tmp_path: Path) -> None:
     shutil.copy(stale, path.parent / "sealed copy.json")
     problems = integrity.check_folder(store)
     store.close()
-    assert problems == [f"{path.parent / 'sealed copy.json'} still holds a member who was forgotten"]
+    assert problems == [
+        f"{path.parent / 'sealed copy.json'} still holds a member who was forgotten"
+    ]
 
 
 # -- forgetting redacts every free text -----------------------------------------------------------
@@ -255,3 +254,134 @@ def test_forgetting_redacts_sessions_notes_strategies_and_supervision(tmp_path: 
         assert session.themes == ["another member's walk"]
         assert session.follow_ups == ["Ring another member about the bus"]
         assert reader.problems() == []
+
+
+# -- every command that writes files, killed and starved: no leftover, no forgotten name ----------
+
+
+def _restore(path: Path, before: Path) -> int:
+    restore(path, before)
+    return 0
+
+
+def _backup(path: Path, before: Path) -> int:
+    return main(["--db", str(path), "backup", "--out", str(path.parent / "copy.json")])
+
+
+def _export(path: Path, before: Path) -> int:
+    return main(
+        [
+            "--db",
+            str(path),
+            "member",
+            "export",
+            "--member",
+            "Visitor 0",
+            "--out",
+            str(path.parent / "visitor.json"),
+        ]
+    )
+
+
+def _forget_visitor(path: Path, before: Path) -> int:
+    return main(["--db", str(path), "member", "forget", "--member", "Visitor 1", "--yes"])
+
+
+COMMANDS: dict[str, Callable[[Path, Path], int]] = {
+    "restore": _restore,
+    "backup": _backup,
+    "member export": _export,
+    "member forget": _forget_visitor,
+}
+
+
+def _killed(step: int, work: Callable[[], object]) -> bool:
+    """`work` in a forked child, killed before its `step`-th disk call; True if it finished."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            signal.alarm(30)
+            _stop_at(step, lambda: os._exit(KILLED))
+            work()
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    assert code in (0, KILLED), f"the work failed on its own at step {step} (exit {code})"
+    return code == 0
+
+
+def _full_disk_at(step: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ENOSPC at the `step`-th write or flush to disk (a buffered file's writes reach the
+    disk at its flush, so that counts too)."""
+    count = [0]
+    for name in ("write", "fsync"):
+        real = getattr(os, name)
+
+        def failing(*args: Any, _real: Callable[..., Any] = real) -> Any:
+            count[0] += 1
+            if count[0] == step:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return _real(*args)
+
+        monkeypatch.setattr(os, name, failing)
+
+
+def _nothing_left(path: Path) -> None:
+    with Store.open(path) as store:  # opened for changes, as a person would next
+        assert integrity.leftover_files(path) == []
+        assert every_readable_byte(path.parent, store) == []
+        assert integrity.check_folder(store) == []
+        assert NAME not in [member.display_name for member in store.members()]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_a_command_killed_at_every_step_leaves_no_leftover_and_no_forgotten_name(
+    tmp_path: Path, command: str
+) -> None:
+    source, before, _ = forgotten_folder(tmp_path / "source")
+    step = 0
+    while True:
+        step += 1
+        folder = tmp_path / f"step-{step}"
+        shutil.copytree(source.parent, folder)
+        path = folder / source.name
+        finished = _killed(step, lambda: COMMANDS[command](path, before))
+        _nothing_left(path)
+        shutil.rmtree(folder)
+        if finished:
+            break
+    assert step > 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_a_command_meeting_a_full_disk_at_every_write_leaves_nothing_behind(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, before, _ = forgotten_folder(tmp_path / "source")
+    step = 0
+    while True:
+        step += 1
+        folder = tmp_path / f"step-{step}"
+        shutil.copytree(source.parent, folder)
+        path = folder / source.name
+        with pytest.MonkeyPatch.context() as disk:
+            _full_disk_at(step, disk)
+            try:
+                finished = COMMANDS[command](path, before) == 0
+            except VoicesGroupError as error:
+                assert "full" in str(error)
+                finished = False
+        if not finished:
+            said = capsys.readouterr().err
+            assert "full" in said or "No space left" in said or command == "restore", said
+        _nothing_left(path)
+        shutil.rmtree(folder)
+        if finished:
+            break
+    assert step > 1
