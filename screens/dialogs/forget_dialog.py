@@ -78,7 +78,7 @@ def what_redaction_does(store: Store, member: Member) -> list[str]:
         return ["Their name appears in no other text, so no other text changes."]
     return [
         f'Their name becomes "another member" in {counted(len(texts), "text", "texts")}:',
-        *(f"  {mention.where}: “{mention.after}”" for mention in texts),
+        *(f"  – {mention.where}: “{mention.after}”" for mention in texts),
     ]
 
 
@@ -110,7 +110,10 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
                     ),
                     id="forget-who",
                 )
-                yield Static(literal("\n".join(f"• {line}" for line in lines)), id="forget-effects")
+                yield Static(
+                    literal("\n".join(line if line[:1] == " " else f"• {line}" for line in lines)),
+                    id="forget-effects",
+                )
                 yield Static(
                     "This cannot be undone. If they want a copy of what is kept, print their "
                     "own record first.",
