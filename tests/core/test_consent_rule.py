@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from tests.core.conftest import FileState, add_group, add_member, event
-from voicesgroup import dates
 from voicesgroup.backups import list_backups
 from voicesgroup.errors import ConsentMissing, NotFound
 from voicesgroup.models import (

@@ -3,12 +3,14 @@ free text; leftovers named and removed; every command that writes files killed a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import os
 import shutil
 import signal
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,6 @@ from tests.core.conftest import add_group, add_member
 from tests.core.test_fault_injection import KILLED, _stop_at
 from tests.core.test_safety import NAME, files_holding, small_file
 from voicesgroup import crypto, models
-from voicesgroup.backups import list_backups
 from voicesgroup.cli import main
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.kinds import ConsentScope
@@ -60,10 +61,8 @@ def every_readable_byte(folder: Path, store: Store) -> list[Path]:
             continue
         blob = path.read_bytes()
         if crypto.is_encrypted(blob) and store.unlocked is not None:
-            try:
+            with contextlib.suppress(crypto.CryptoError):
                 blob = crypto.open_sealed(blob, store.unlocked)
-            except crypto.CryptoError:
-                pass
         if NAME.encode() in blob:
             found.append(path)
     return found
@@ -88,7 +87,7 @@ def test_the_tombstone_holds_no_id_and_no_name(tmp_path: Path) -> None:
 
 
 def test_a_file_with_the_old_list_of_ids_moves_to_tombstones_on_open(tmp_path: Path) -> None:
-    path, before, member_id = forgotten_folder(tmp_path)
+    path, _, member_id = forgotten_folder(tmp_path)
     data = orjson.loads(path.read_bytes())
     meta = data["_meta"]["1"]
     del meta[tombstones.RECORD_KEY]
@@ -350,7 +349,7 @@ def test_a_command_killed_at_every_step_leaves_no_leftover_and_no_forgotten_name
         folder = tmp_path / f"step-{step}"
         shutil.copytree(source.parent, folder)
         path = folder / source.name
-        finished = _killed(step, lambda: COMMANDS[command](path, before))
+        finished = _killed(step, partial(COMMANDS[command], path, before))
         _nothing_left(path)
         shutil.rmtree(folder)
         if finished:

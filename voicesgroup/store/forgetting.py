@@ -184,8 +184,8 @@ def _keep_tombstones_beside(storage: SafeStorage) -> None:
     except OSError as error:
         raise StoreError(
             "Forgetting is half done: the data file no longer holds the member, but the note "
-            f"of who was forgotten could not be written beside it ({os_error_reason(error)}). "
-            "It will be finished the next time the file is opened."
+            f"of who was forgotten could not be written beside it ({os_error_reason(error)}); "
+            "that is done the next time the file is opened."
         ) from error
 
 
