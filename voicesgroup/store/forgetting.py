@@ -106,6 +106,9 @@ class Forgetting:
     unlocked: crypto.Unlocked | None = field(repr=False)
     redacted: tuple[str, ...] = ()
     """Where free text named them (now "another member"), for the report."""
+    known: tombstones.Tombstones | None = None
+    """The file's tombstones once they are added, to be kept beside it (read on the thread
+    that owns the store, since the worker reads no record)."""
 
 
 def forget_member(store: Store, member_id: UUID) -> ForgetReport:
@@ -153,7 +156,8 @@ def start(store: Store, member_id: UUID) -> Forgetting:
                 f"Could not start forgetting: {os_error_reason(error)} beside {store.path}. "
                 "Nothing was changed."
             ) from error
-    return Forgetting(store.storage, (key,), member.display_name, store.unlocked, redacted)
+    known = tombstones.in_data(store.storage.read())
+    return Forgetting(store.storage, (key,), member.display_name, store.unlocked, redacted, known)
 
 
 def write_files(job: Forgetting) -> tuple[int, int]:
@@ -172,15 +176,14 @@ def write_files(job: Forgetting) -> tuple[int, int]:
             f"({error}). The data file and the backups still hold them; forgetting will be "
             "finished the next time the file is opened."
         ) from error
-    _keep_tombstones_beside(job.storage)
+    _keep_tombstones_beside(job)
     return _rewrite_backups(job)
 
 
-def _keep_tombstones_beside(storage: SafeStorage) -> None:
+def _keep_tombstones_beside(job: Forgetting) -> None:
     """Step 2's end: the tombstones written beside the data file, for older copies of it."""
-    path = storage.path
     try:
-        tombstones.write_sidecar(path, tombstones.in_data(storage.read()))
+        tombstones.write_sidecar(job.storage.path, job.known)
     except OSError as error:
         raise StoreError(
             "Forgetting is half done: the data file no longer holds the member, but the note "
@@ -316,7 +319,9 @@ def _member_name(data: dict[str, Any], key: str) -> str | None:
 
 def _complete(store: Store, members: list[str]) -> ForgetReport:
     """Steps 3 and 4: the backups, the log, then the intent (the data file is saved)."""
-    job = Forgetting(store.storage, tuple(members), None, store.unlocked)
+    known = tombstones.in_data(store.storage.read())
+    job = Forgetting(store.storage, tuple(members), None, store.unlocked, known=known)
+    _keep_tombstones_beside(job)
     counts = _rewrite_backups(job)
     note_done(store, counts)
     finish(job, counts)
