@@ -17,7 +17,14 @@ from voicesgroup import audit, consent
 from voicesgroup.backups import list_backups
 from voicesgroup.errors import StoreError
 from voicesgroup.kinds import ConsentScope
-from voicesgroup.storage import META_TABLE, TEMP_SUFFIX, backup_folder, looks_encrypted
+from voicesgroup.storage import (
+    META_TABLE,
+    PART_SUFFIX,
+    TEMP_SUFFIX,
+    backup_folder,
+    looks_encrypted,
+    partials_noted,
+)
 
 if TYPE_CHECKING:
     from voicesgroup.store.repository import Store
@@ -275,14 +282,11 @@ def folder_files(path: Path) -> list[Path]:
     return sorted(found, key=lambda item: item != path)
 
 
-PART_SUFFIX = ".part"
-"""How the one output writer names a file while it is written (`voicesgroup.outputs`)."""
-
-
 def leftover_files(path: Path) -> list[Path]:
     """Files in the data file's folder and its backups folder left by an interrupted write:
     temporary copies, staged copies of a passphrase change that is not being finished, and
-    partial outputs. Opening the file for changes removes them; `check` names them."""
+    partial outputs (in this folder, or anywhere a note beside the data file names). Opening
+    the file for changes removes them; `check` names them."""
     from voicesgroup.store import passphrase
 
     endings = [TEMP_SUFFIX]
@@ -307,7 +311,9 @@ def leftover_files(path: Path) -> list[Path]:
             and entry.is_file()
             and not entry.is_symlink()
         ]
-    return found
+    for note, partial in partials_noted(path):
+        found += [*([partial] if partial is not None else []), note]  # the partial first
+    return sorted(set(found), key=found.index)
 
 
 def remove_leftovers(path: Path) -> None:
