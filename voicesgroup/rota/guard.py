@@ -1,0 +1,374 @@
+"""The one guard every change to the rota, a facilitator or a group passes through.
+
+`keeping_the_rules` wraps the change (a swap, cover, a place left open, publishing, a plan
+saved, a sign-off, a break, availability, someone made inactive): the change is made inside
+one batch, then the rota as it would stand is judged by the review's own rule code
+(`review.session_breaks`, which asks `rules`) against the rota as it stood. Nothing is saved
+when the change adds a rule break:
+
+- a break on a session the change itself touched, or one a facilitator change cannot be
+  mended by cover for (a monthly limit), refuses the change with the rule's sentence;
+- a session to come that a facilitator change breaks for that person (a break or dates off,
+  a weekday, inactive, no longer experienced beside someone in training, a partner they asked
+  not to work with) is listed in `CoverNeeded`, with cover suggested for each; the change is
+  made once the caller says, for each, who covers or that the place is left open.
+
+Sessions that have passed (or ended today) are history: a facilitator change never asks for
+cover on them, and the review does not judge them by today's availability. After every change
+that is kept, every reason on the rota is worked out again (`refresh_reasons`), so no reason
+describes an earlier pair or an earlier training status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+from uuid import UUID
+
+from voicesgroup import dates
+from voicesgroup.errors import VoicesGroupError
+from voicesgroup.models import (
+    DateRange,
+    Facilitator,
+    Group,
+    RotaAssignment,
+    RotaChange,
+    SessionStatus,
+)
+from voicesgroup.rota import reasons, rules
+from voicesgroup.rota.cover import CoverSuggestion, suggest_cover
+from voicesgroup.rota.review import session_breaks
+from voicesgroup.store import Store
+
+Role = Literal["lead", "co"]
+Covers = Mapping[UUID, CoverSuggestion | None]
+"""For each session that needs cover (by id): who covers, or None to leave the place open."""
+
+MENDED_BY_COVER = frozenset(
+    {"inactive", "weekday", "away", "trainee_leads", "trainee_partner", "avoid", "women"}
+)
+"""Rules a facilitator change can break on one session that cover for them there mends."""
+
+
+class RotaChangeRefused(VoicesGroupError):
+    """A change to the rota would break a hard rule; the message says which, in words."""
+
+
+@dataclass(frozen=True)
+class Touched:
+    """A session to come that a facilitator change would break, and who could cover."""
+
+    assignment: RotaAssignment
+    place: str
+    """'Tuesday Voices on Tue 5 Jan'."""
+    person_id: UUID
+    name: str
+    role: Role
+    why: str
+    """The rule's sentence(s)."""
+    suggestions: list[CoverSuggestion] = field(default_factory=list)
+
+    @property
+    def line(self) -> str:
+        """'Tuesday Voices on Tue 5 Jan (Sol leads): Sol is away 1 Jan 2027 to 9 Jan 2027.'"""
+        does = "leads" if self.role == "lead" else "co-facilitates"
+        return f"{self.place} ({self.name} {does}): {self.why}"
+
+
+class CoverNeeded(RotaChangeRefused):
+    """The change would leave someone on sessions they can no longer hold; nothing was saved.
+
+    `touched` lists each with cover suggested; make the change again with `covers`.
+    """
+
+    def __init__(self, touched: list[Touched]) -> None:
+        count = len(touched)
+        who = touched[0].name if touched else "someone"
+        super().__init__(
+            f"Not changed yet: {who} is on {count} session{'s' if count != 1 else ''} "
+            "to come that this would break; choose cover (or leave the place open) for each."
+        )
+        self.touched = touched
+
+
+# --------------------------------------------------------------------------------------------
+# The rota as it stands
+
+
+@dataclass(frozen=True)
+class RotaState:
+    """The stored rota, facilitators and groups, read once."""
+
+    rota: dict[UUID, RotaAssignment]
+    people: dict[UUID, Facilitator]
+    groups: dict[UUID, Group]
+
+    @classmethod
+    def read(cls, store: Store) -> RotaState:
+        return cls(
+            rota={item.id: item for item in store.rota()},
+            people={person.id: person for person in store.facilitators()},
+            groups={group.id: group for group in store.groups(include_archived=True)},
+        )
+
+    def index(self) -> reasons.RotaIndex:
+        return reasons.RotaIndex(
+            self.rota.values(), list(self.people.values()), list(self.groups.values())
+        )
+
+    def name(self, fid: UUID | None) -> str:
+        person = self.people.get(fid) if fid is not None else None
+        return person.display_name if person else "someone no longer listed"
+
+    def place(self, item: RotaAssignment) -> str:
+        group = self.groups.get(item.group_id)
+        return f"{group.name if group else 'a removed group'} on {dates.day(item.date, year=False)}"
+
+
+def ended_sessions(store: Store) -> set[tuple[UUID, dt.date]]:
+    """(group id, date) of every session that has ended."""
+    return {
+        (session.group_id, session.date)
+        for session in store.sessions()
+        if session.status is SessionStatus.ENDED
+    }
+
+
+def _people_on(item: RotaAssignment) -> list[UUID]:
+    return [fid for fid in (item.lead_id, item.co_id) if fid is not None]
+
+
+def _changed(before: Mapping[UUID, object], after: Mapping[UUID, object]) -> set[UUID]:
+    """Keys new in `after` or with another value (the store hands back the same object for a
+    record that did not change, so most are told apart without comparing fields)."""
+    return {
+        key
+        for key, value in after.items()
+        if before.get(key) is not value and before.get(key) != value
+    }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a change would add: new rule breaks, per session id."""
+
+    new: dict[UUID, list[rules.Break]]
+    changed_sessions: set[UUID]
+    changed_people: set[UUID]
+
+    @property
+    def keeps_the_rules(self) -> bool:
+        return not self.new
+
+
+def judge(
+    before: RotaState,
+    after: RotaState,
+    *,
+    today: dt.date,
+    ended: Collection[tuple[UUID, dt.date]] = (),
+) -> Verdict:
+    """The rule breaks `after` has that `before` had not: on every session the change touched,
+    and on every session to come that holds a facilitator, or belongs to a group, it changed.
+    Pure: the bench times this (the rule check before a change)."""
+    sessions = _changed(before.rota, after.rota)
+    people = _changed(before.people, after.people)
+    groups = _changed(before.groups, after.groups)
+    scope = set(sessions)
+    if people or groups:
+        for item in after.rota.values():
+            upcoming = item.date >= today and (item.group_id, item.date) not in ended
+            if upcoming and (item.group_id in groups or people.intersection(_people_on(item))):
+                scope.add(item.id)
+    new: dict[UUID, list[rules.Break]] = {}
+    if scope:
+        was_index, now_index = before.index(), after.index()
+        for key in sorted(scope, key=lambda k: (after.rota[k].date, str(k))):
+            was = before.rota.get(key)
+            had = session_breaks(was, was_index) if was is not None else []
+            added = [b for b in session_breaks(after.rota[key], now_index) if b not in had]
+            if added:
+                new[key] = list(dict.fromkeys(added))
+    return Verdict(new, sessions, people)
+
+
+# --------------------------------------------------------------------------------------------
+# Cover, as a change to one session
+
+
+def role_of(assignment: RotaAssignment, facilitator_id: UUID) -> Role:
+    """Whether `facilitator_id` leads or co-facilitates `assignment`."""
+    if assignment.lead_id == facilitator_id:
+        return "lead"
+    if assignment.co_id == facilitator_id:
+        return "co"
+    raise RotaChangeRefused("That facilitator is not on this session.")
+
+
+def role_words(role: Role) -> str:
+    """'lead' or 'co-facilitator'."""
+    return "lead" if role == "lead" else "co-facilitator"
+
+
+def with_change(assignment: RotaAssignment, what: str, **changes: object) -> RotaAssignment:
+    """`assignment` changed, with `what` added to its history."""
+    return assignment.with_changes(
+        **changes, history=[*assignment.history, RotaChange(what=what[:500])]
+    )
+
+
+def covered(
+    item: RotaAssignment, leaving_id: UUID, cover: CoverSuggestion | None, state: RotaState
+) -> RotaAssignment:
+    """`item` with `leaving_id` off it: `cover` takes over (roles as suggested), or, with None,
+    the place is left open; said in its history."""
+    leaving_role = role_of(item, leaving_id)
+    leaving = state.name(leaving_id)
+    if cover is None:
+        return with_change(
+            item,
+            f"{leaving} can't make it; the {role_words(leaving_role)} place is open.",
+            **({"lead_id": None} if leaving_role == "lead" else {"co_id": None}),
+        )
+    staying = item.co_id if leaving_role == "lead" else item.lead_id
+    lead_id: UUID | None
+    co_id: UUID | None
+    if cover.role == "lead":
+        lead_id, co_id = cover.facilitator_id, staying
+    else:
+        lead_id, co_id = staying, cover.facilitator_id
+    what = f"{leaving} can't make it; {cover.name} covers as {role_words(cover.role)}"
+    if staying is not None and cover.role != leaving_role:
+        staying_role: Role = "co" if cover.role == "lead" else "lead"
+        what += f"; {state.name(staying)} is now {role_words(staying_role)}"
+    return with_change(item, what + ".", lead_id=lead_id, co_id=co_id)
+
+
+def cant_make_it(person: Facilitator, day: dt.date) -> Facilitator:
+    """`person` with `day` among their dates off (unchanged when it already is), so no later
+    change can put them back on that day."""
+    if any(day in span for span in person.dates_off):
+        return person
+    spans = [*person.dates_off, DateRange(start=day, end=day)]
+    return person.with_changes(dates_off=[span.model_dump() for span in spans])
+
+
+def suggestions_for(
+    store: Store, item: RotaAssignment, leaving_id: UUID, state: RotaState
+) -> list[CoverSuggestion]:
+    """Who could take over from `leaving_id` on `item`, on the rota `state` holds."""
+    from voicesgroup.facilitator_path import not_yet_on_the_rota
+
+    waiting = not_yet_on_the_rota(store)
+    return suggest_cover(
+        item,
+        leaving_id,
+        [person for person in state.people.values() if person.id not in waiting],
+        list(state.rota.values()),
+        list(state.groups.values()),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The guard
+
+
+def _sentences(verdict: Verdict, state: RotaState) -> str:
+    words: list[str] = []
+    for key, found in verdict.new.items():
+        said = " ".join(dict.fromkeys(b.sentence for b in found))
+        if key in verdict.changed_sessions:
+            words.append(said)
+        else:
+            words.append(f"{state.place(state.rota[key])}: {said}")
+    return "Not changed: " + " ".join(dict.fromkeys(words))
+
+
+def _touched(store: Store, verdict: Verdict, state: RotaState) -> list[Touched] | None:
+    """The sessions cover would mend, or None when some break is not one cover mends."""
+    touched: list[Touched] = []
+    for key, found in verdict.new.items():
+        item = state.rota[key]
+        if key in verdict.changed_sessions:
+            return None
+        leaving = next((p for p in _people_on(item) if p in verdict.changed_people), None)
+        if leaving is None or any(b.rule not in MENDED_BY_COVER for b in found):
+            return None
+        role = role_of(item, leaving)
+        touched.append(
+            Touched(
+                assignment=item,
+                place=state.place(item),
+                person_id=leaving,
+                name=state.name(leaving),
+                role=role,
+                why=" ".join(dict.fromkeys(b.sentence for b in found)),
+                suggestions=suggestions_for(store, item, leaving, state),
+            )
+        )
+    return touched
+
+
+def _apply_covers(store: Store, touched: list[Touched], covers: Covers, state: RotaState) -> None:
+    store.save_rota(
+        [covered(t.assignment, t.person_id, covers[t.assignment.id], state) for t in touched]
+    )
+
+
+@contextmanager
+def keeping_the_rules(
+    store: Store, *, today: dt.date | None = None, covers: Covers | None = None
+) -> Iterator[None]:
+    """Make the change in the `with` block keep every rule of the rota, or not at all.
+
+    The block changes the store (one batch). Then: a new rule break refuses the whole change
+    (`RotaChangeRefused`, the rule's sentence); sessions to come that a facilitator change
+    breaks raise `CoverNeeded` unless `covers` says, for each, who covers or that the place is
+    left open (then that is saved with the change). Every reason is then worked out again.
+    """
+    day = today or dt.date.today()
+    before = RotaState.read(store)
+    with store.batch():
+        yield
+        after = RotaState.read(store)
+        verdict = judge(before, after, today=day, ended=ended_sessions(store))
+        if verdict.new:
+            touched = _touched(store, verdict, after)
+            if touched is None:
+                raise RotaChangeRefused(_sentences(verdict, after))
+            if covers is None or any(t.assignment.id not in covers for t in touched):
+                raise CoverNeeded(touched)
+            _apply_covers(store, touched, covers, after)
+            after = RotaState.read(store)
+            verdict = judge(before, after, today=day, ended=ended_sessions(store))
+            if verdict.new:
+                raise RotaChangeRefused(_sentences(verdict, after))
+        refresh_reasons(store, after)
+
+
+def refresh_reasons(store: Store, state: RotaState | None = None) -> None:
+    """Work every reason on the rota out again, so each is true of the rota as it now stands
+    (people, training and availability included), and save those that changed."""
+    state = state or RotaState.read(store)
+    found = reasons.explain_all(
+        list(state.rota.values()), list(state.people.values()), list(state.groups.values())
+    )
+    stale = [
+        item.model_copy(update={"reason": found[item.id]})
+        for item in state.rota.values()
+        if item.reason != found[item.id]
+    ]
+    if stale:
+        store.save_rota(stale)
+
+
+def save_facilitator(
+    store: Store, person: Facilitator, *, today: dt.date | None = None, covers: Covers | None = None
+) -> None:
+    """Save a facilitator (availability, active or not, their details) keeping the rota's
+    rules: see `keeping_the_rules`."""
+    with keeping_the_rules(store, today=today, covers=covers):
+        store.save_facilitator(person)
