@@ -78,6 +78,24 @@ class Touched:
         return f"{self.place} ({self.name} {does}): {self.why}"
 
 
+def first_choices(
+    touched: list[Touched], *, leave_open: bool = False
+) -> dict[UUID, CoverSuggestion | None]:
+    """For each session: the first suggestion (None where nobody can cover), or None for
+    every one with `leave_open`."""
+    return {
+        t.assignment.id: None if leave_open or not t.suggestions else t.suggestions[0]
+        for t in touched
+    }
+
+
+def choice_words(touched: Touched, cover: CoverSuggestion | None) -> str:
+    """What was done on one session: 'Tuesday Voices on Tue 5 Jan: Ana covers as lead.'"""
+    if cover is None:
+        return f"{touched.place}: the {role_words(touched.role)} place is open."
+    return f"{touched.place}: {cover.name} covers as {role_words(cover.role)}."
+
+
 class CoverNeeded(RotaChangeRefused):
     """The change would leave someone on sessions they can no longer hold; nothing was saved.
 
