@@ -189,14 +189,15 @@ def cmd_break(args: argparse.Namespace) -> int:
 
 
 def _list_cover(needed: CoverNeeded) -> None:
-    """Each session the change would break, and who could cover, best first (stderr)."""
-    print(printable(str(needed)), file=sys.stderr)
+    """Each session the change would break, and who could cover, best first (on standard
+    output, so the error stays one line)."""
+    print(printable(str(needed)))
     for touched in needed.touched:
-        print(f"  {printable(touched.line)}", file=sys.stderr)
+        print(f"  {printable(touched.line)}")
         if not touched.suggestions:
-            print("    nobody else can cover without breaking a rule", file=sys.stderr)
+            print("    nobody else can cover without breaking a rule")
         for rank, suggestion in enumerate(touched.suggestions[:3], start=1):
-            print(f"    {rank}. {printable(suggestion.reason)}", file=sys.stderr)
+            print(f"    {rank}. {printable(suggestion.reason)}")
 
 
 def cmd_team(args: argparse.Namespace) -> int:
