@@ -98,3 +98,12 @@ async def test_a_weekday_off_in_availability_asks_and_can_leave_the_place_open(m
         assert niall_on_tuesday(store)[1] == ""
         review = rota_service.review_rota(store, group_id=None, start=None, end=None, today=TODAY)
         assert review.rule_breaks == []
+
+
+def test_cover_needed_dialog_snapshot(snap_compare, make_app) -> None:
+    async def run_before(pilot) -> None:
+        await open_break_dialog(pilot, pilot.app)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
