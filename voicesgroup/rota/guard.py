@@ -22,10 +22,10 @@ describes an earlier pair or an earlier training status.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from voicesgroup import dates
@@ -132,11 +132,6 @@ class RotaState:
             groups={group.id: group for group in store.groups(include_archived=True)},
         )
 
-    def index(self) -> reasons.RotaIndex:
-        return reasons.RotaIndex(
-            self.rota.values(), list(self.people.values()), list(self.groups.values())
-        )
-
     def name(self, fid: UUID | None) -> str:
         person = self.people.get(fid) if fid is not None else None
         return person.display_name if person else "someone no longer listed"
@@ -146,12 +141,55 @@ class RotaState:
         return f"{group.name if group else 'a removed group'} on {dates.day(item.date, year=False)}"
 
 
-def ended_sessions(store: Store) -> set[tuple[UUID, dt.date]]:
-    """(group id, date) of every session that has ended."""
+Document = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The stored documents of the rota, the facilitators and the groups, by record id, as
+    they are (no copy, no model built): taken before and after a change, a record the change
+    did not touch is the very same object, so what changed is found without reading it.
+    The facilitators and groups come as models too (the store keeps those built)."""
+
+    rota: dict[str, Document]
+    people: dict[str, Document]
+    groups: dict[str, Document]
+    people_models: list[Facilitator]
+    group_models: list[Group]
+
+    @classmethod
+    def take(cls, store: Store) -> Stored:
+        def table(name: str) -> dict[str, Document]:
+            return {doc["id"]: doc for doc in store.documents(name)}
+
+        return cls(
+            table("rota"),
+            table("facilitators"),
+            table("groups"),
+            store.facilitators(),
+            store.groups(include_archived=True),
+        )
+
+    def index(self, items: Iterable[Document]) -> reasons.RotaIndex:
+        """The review's index over `items` (with every facilitator and group)."""
+        return reasons.RotaIndex(
+            [_session_model(doc) for doc in items], self.people_models, self.group_models
+        )
+
+
+def _session_model(doc: Document) -> RotaAssignment:
+    """A stored session as a model for the rules, which read neither its reason nor its
+    history (so those are not validated again: most of the cost of a model)."""
+    return RotaAssignment.model_validate({**doc, "reason": "", "history": []})
+
+
+def ended_sessions(store: Store) -> set[tuple[str, str]]:
+    """(group id, ISO date) of every session that has ended, from the stored documents."""
+    ended = SessionStatus.ENDED.value
     return {
-        (session.group_id, session.date)
-        for session in store.sessions()
-        if session.status is SessionStatus.ENDED
+        (doc["group_id"], doc["date"])
+        for doc in store.documents("sessions")
+        if doc["status"] == ended
     }
 
 
@@ -159,13 +197,14 @@ def _people_on(item: RotaAssignment) -> list[UUID]:
     return [fid for fid in (item.lead_id, item.co_id) if fid is not None]
 
 
-def _changed(before: Mapping[UUID, object], after: Mapping[UUID, object]) -> set[UUID]:
-    """Keys new in `after` or with another value (the store hands back the same object for a
-    record that did not change, so most are told apart without comparing fields)."""
+def _on(doc: Document) -> set[str]:
+    return {fid for fid in (doc.get("lead_id"), doc.get("co_id")) if fid}
+
+
+def _changed(before: Mapping[str, Document], after: Mapping[str, Document]) -> set[str]:
+    """Ids new in `after` or stored again with other values."""
     return {
-        key
-        for key, value in after.items()
-        if before.get(key) is not value and before.get(key) != value
+        key for key, doc in after.items() if before.get(key) is not doc and before.get(key) != doc
     }
 
 
@@ -182,35 +221,65 @@ class Verdict:
         return not self.new
 
 
+def _neighbours(side: Stored, scope: set[str]) -> list[Document]:
+    """The sessions the rules for `scope` read: every session, in the same month as one of
+    them, of someone on one of them (one a day and the monthly limit look no further)."""
+    people: set[str] = set()
+    months: set[str] = set()
+    for key in scope:
+        doc = side.rota.get(key)
+        if doc is not None:
+            people |= _on(doc)
+            months.add(doc["date"][:7])
+    return [
+        doc
+        for doc in side.rota.values()
+        if doc["date"][:7] in months
+        and (doc.get("lead_id") in people or doc.get("co_id") in people)
+    ]
+
+
+def _breaks(side: Stored, scope: set[str]) -> dict[str, list[rules.Break]]:
+    """Every rule break of each session in `scope` that `side` holds, by the review's code."""
+    index = side.index(_neighbours(side, scope))
+    by_id = {str(item.id): item for item in index.items}
+    found: dict[str, list[rules.Break]] = {}
+    for key in scope:
+        doc = side.rota.get(key)
+        if doc is not None:
+            item = by_id.get(key) or _session_model(doc)
+            found[key] = session_breaks(item, index)
+    return found
+
+
 def judge(
-    before: RotaState,
-    after: RotaState,
+    before: Stored,
+    after: Stored,
     *,
     today: dt.date,
-    ended: Collection[tuple[UUID, dt.date]] = (),
+    ended: Collection[tuple[str, str]] = (),
 ) -> Verdict:
     """The rule breaks `after` has that `before` had not: on every session the change touched,
     and on every session to come that holds a facilitator, or belongs to a group, it changed.
-    Pure: the bench times this (the rule check before a change)."""
+    Pure: this is the rule check before a change (the bench times it)."""
     sessions = _changed(before.rota, after.rota)
     people = _changed(before.people, after.people)
     groups = _changed(before.groups, after.groups)
     scope = set(sessions)
     if people or groups:
-        for item in after.rota.values():
-            upcoming = item.date >= today and (item.group_id, item.date) not in ended
-            if upcoming and (item.group_id in groups or people.intersection(_people_on(item))):
-                scope.add(item.id)
+        day = today.isoformat()
+        for key, doc in after.rota.items():
+            upcoming = doc["date"] >= day and (doc["group_id"], doc["date"]) not in ended
+            if upcoming and (doc["group_id"] in groups or people & _on(doc)):
+                scope.add(key)
     new: dict[UUID, list[rules.Break]] = {}
     if scope:
-        was_index, now_index = before.index(), after.index()
-        for key in sorted(scope, key=lambda k: (after.rota[k].date, str(k))):
-            was = before.rota.get(key)
-            had = session_breaks(was, was_index) if was is not None else []
-            added = [b for b in session_breaks(after.rota[key], now_index) if b not in had]
+        had, has = _breaks(before, scope), _breaks(after, scope)
+        for key in sorted(scope, key=lambda k: (after.rota[k]["date"], k)):
+            added = [b for b in has.get(key, []) if b not in had.get(key, [])]
             if added:
-                new[key] = list(dict.fromkeys(added))
-    return Verdict(new, sessions, people)
+                new[UUID(key)] = list(dict.fromkeys(added))
+    return Verdict(new, {UUID(k) for k in sessions}, {UUID(k) for k in people})
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,23 +417,22 @@ def keeping_the_rules(
     left open (then that is saved with the change). Every reason is then worked out again.
     """
     day = today or dt.date.today()
-    before = RotaState.read(store)
+    before = Stored.take(store)
     with store.batch():
         yield
-        after = RotaState.read(store)
-        verdict = judge(before, after, today=day, ended=ended_sessions(store))
+        verdict = judge(before, Stored.take(store), today=day, ended=ended_sessions(store))
         if verdict.new:
-            touched = _touched(store, verdict, after)
+            state = RotaState.read(store)
+            touched = _touched(store, verdict, state)
             if touched is None:
-                raise RotaChangeRefused(_sentences(verdict, after))
+                raise RotaChangeRefused(_sentences(verdict, state))
             if covers is None or any(t.assignment.id not in covers for t in touched):
                 raise CoverNeeded(touched)
-            _apply_covers(store, touched, covers, after)
-            after = RotaState.read(store)
-            verdict = judge(before, after, today=day, ended=ended_sessions(store))
+            _apply_covers(store, touched, covers, state)
+            verdict = judge(before, Stored.take(store), today=day, ended=ended_sessions(store))
             if verdict.new:
-                raise RotaChangeRefused(_sentences(verdict, after))
-        refresh_reasons(store, after)
+                raise RotaChangeRefused(_sentences(verdict, RotaState.read(store)))
+        refresh_reasons(store)
 
 
 def refresh_reasons(store: Store, state: RotaState | None = None) -> None:
