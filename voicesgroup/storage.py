@@ -25,12 +25,12 @@ import orjson
 from tinydb.storages import Storage
 
 from voicesgroup.errors import ChangedOnDisk, DamagedFile, SaveFailed
+from voicesgroup.schema import META_TABLE as META_TABLE  # re-exported: the store reads it here
 
 TEMP_SUFFIX = ".vg-tmp"
 ENCRYPTED_MAGIC = b"VOICESGROUP-ENC\n"
 """How an encrypted data file begins (see crypto.py); checked without loading the crypto."""
 APP_MARK = "voicesgroup"
-META_TABLE = "_meta"
 
 Encoder = Callable[[bytes], bytes]
 

@@ -29,7 +29,7 @@ from voicesgroup.errors import (
     StoreError,
     WrongPassphrase,
 )
-from voicesgroup.migrations import SCHEMA_VERSION
+from voicesgroup.schema import SCHEMA_VERSION
 from voicesgroup.storage import (
     META_TABLE,
     FileSignature,
