@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from uuid import UUID
 
@@ -393,7 +393,6 @@ def _touched(store: Store, verdict: Verdict, state: RotaState) -> list[Touched] 
                 name=state.name(leaving),
                 role=role,
                 why=" ".join(dict.fromkeys(b.sentence for b in found)),
-                suggestions=suggestions_for(store, item, leaving, state),
             )
         )
     return touched
@@ -427,7 +426,14 @@ def keeping_the_rules(
             if touched is None:
                 raise RotaChangeRefused(_sentences(verdict, state))
             if covers is None or any(t.assignment.id not in covers for t in touched):
-                raise CoverNeeded(touched)
+                raise CoverNeeded(
+                    [
+                        replace(
+                            t, suggestions=suggestions_for(store, t.assignment, t.person_id, state)
+                        )
+                        for t in touched
+                    ]
+                )
             _apply_covers(store, touched, covers, state)
             verdict = judge(before, Stored.take(store), today=day, ended=ended_sessions(store))
             if verdict.new:
