@@ -153,13 +153,7 @@ class HistoryScreen(AppAccess, Screen[None]):
                 self._reword(runner, choice, typed)
 
         self.app.push_screen(
-            TextCaptureDialog(
-                f"Reword the {choice.kind}",
-                "Change the words; Enter keeps them.",
-                runner.names_in,
-                "Keep names out unless they agreed.",
-                value=text,
-            ),
+            TextCaptureDialog.reword(choice.kind, runner.names_in, text),
             reworded,
         )
 
