@@ -468,11 +468,20 @@ def _allowed_spans(folded: str, allow: Iterable[str]) -> list[tuple[int, int]]:
         key = fold(phrase).strip()
         if not key:
             continue
-        start = folded.find(key)
-        while start >= 0:
-            spans.append((start, start + len(key)))
-            start = folded.find(key, start + 1)
+        if " " not in key:
+            start = folded.find(key)
+            while start >= 0:
+                spans.append((start, start + len(key)))
+                start = folded.find(key, start + 1)
+            continue
+        # A phrase of several words may be broken across lines where it is printed.
+        spans += [match.span() for match in _phrase(key).finditer(folded)]
     return spans
+
+
+@lru_cache(maxsize=4096)
+def _phrase(key: str) -> re.Pattern[str]:
+    return re.compile(r"\s+".join(re.escape(word) for word in key.split()))
 
 
 def _beside_a_number(text: str, start: int, end: int) -> bool:
@@ -529,12 +538,19 @@ def names_for(
 
 
 def texts_naming_members(
-    texts: Iterable[str], members: Iterable[Named | str], purpose: Purpose = Purpose.REPORT
+    texts: Iterable[str],
+    members: Iterable[Named | str],
+    purpose: Purpose = Purpose.REPORT,
+    *,
+    allow: Iterable[str] = (),
 ) -> set[int]:
     """The indexes of the `texts` that name a member for `purpose` (the report's by default:
-    its themes, strategy names and every other text, in the PDF as in the CSV)."""
-    members = list(members)
-    return {i for i, text in enumerate(texts) if text and names_for(purpose, text, members)}
+    its themes, strategy names and every other text, in the PDF as in the CSV). `allow`
+    holds facilitators' names, never a member's mention where they stand."""
+    members, allow = list(members), list(allow)
+    return {
+        i for i, text in enumerate(texts) if text and names_for(purpose, text, members, allow=allow)
+    }
 
 
 def first_certain(matches: Iterable[NameMatch]) -> NameMatch | None:

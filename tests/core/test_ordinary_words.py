@@ -129,3 +129,40 @@ def test_supervision_topics_are_checked_like_everything_else(demo_path, topic):
         with pytest.raises(MemberNamed):
             add_supervision(store, dt.date(2026, 11, 20), people, "Jo", [topic])
         add_supervision(store, dt.date(2026, 11, 20), people, "Jo", ["Ending on time"])
+
+
+def test_a_facilitator_sharing_part_of_a_members_name_never_stops_the_report(demo_path):
+    from voicesgroup.evaluation import Period, report
+    from voicesgroup.models import Session, SessionStatus
+    from voicesgroup.report_files import report_bytes
+
+    with Store.open(demo_path) as store:
+        store.save_member(Member(display_name="Sam"))
+        sam = Facilitator(display_name="Sam Jones")
+        store.save_facilitator(sam)
+        group = store.groups()[0]
+        store.save_session(
+            Session(
+                group_id=group.id,
+                date=dt.date(2026, 10, 6),
+                status=SessionStatus.ENDED,
+                facilitator_ids=[sam.id],
+                anonymous_count=6,
+            )
+        )
+        made = report(store, Period(dt.date(2026, 1, 1), dt.date(2026, 11, 25)))
+        from tests.pdf_helpers import pdf_text
+
+        assert "Sam Jones" in pdf_text(report_bytes(store, made, "pdf"))
+        assert report_bytes(store, made, "csv")
+
+
+def test_who_wrote_a_consent_down_never_stops_a_members_own_record(demo_path):
+    from tests.pdf_helpers import pdf_text
+    from voicesgroup.printing import PrintRequest, make
+
+    with Store.open(demo_path) as store:
+        store.save_member(Member(display_name="Rosa"))  # as the facilitator who wrote it down
+        aisha = next(m for m in store.members() if m.display_name == "Aisha")
+        printed = make(store, PrintRequest(kind="member-record", member=aisha))
+        assert "Rosa wrote it down" in " ".join(pdf_text(printed.data).split())

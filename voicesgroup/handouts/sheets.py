@@ -491,7 +491,8 @@ def member_record(
         large_print=large_print,
         forbidden_names=others,
         allowed_name=member.display_name,
-        allow=[organisation] if organisation else [],
+        # Who wrote each consent down is a facilitator field: never a member's mention.
+        allow=[part for part in (organisation, *(e.recorded_by for e in events)) if part],
         confirmed=confirmed,
     )
     h.para(
