@@ -77,13 +77,13 @@ def check_read_back(
     members: Iterable[Named | str],
     purpose: Purpose = Purpose.HANDOUT,
     allow: Iterable[str] = (),
-) -> None:
+) -> str:
     """Raise `NameInHandout` if `data`, read back, shows a member's name the checked text did
-    not hold; nothing is written then."""
+    not hold; nothing is written then. Returns the text read back."""
     members = list(members)
-    if not members:
-        return
     text = output_text(data, fmt)
+    if not members:
+        return text
     revealed = names_revealed(text, checked, members, purpose=purpose, allow=allow)
     if revealed:
         raise NameInHandout(
@@ -92,3 +92,4 @@ def check_read_back(
             kind=kind,
             name=revealed[0],
         )
+    return text

@@ -328,7 +328,16 @@ class Handout:
         members = list(self.forbidden_names)
         if self.allowed_name:
             members.append(self.allowed_name)
-        check_read_back(data, fmt, kind=self.kind, checked=self.texts(), members=members)
+        if not members and not self.discreet:
+            return data  # nothing it could show that it must not
+        shown = check_read_back(data, fmt, kind=self.kind, checked=self.texts(), members=members)
+        if self.discreet:
+            word = find_discreet_word([shown], self.discreet_phrases)
+            if word is not None:
+                raise DiscreetBreach(
+                    f"The discreet {self.kind} was not made: read back as it would print, it "
+                    f"shows “{word}”. Nothing was saved."
+                )
         return data
 
 
