@@ -8,8 +8,11 @@ not; the policy for each purpose is the one in `voicesgroup.names`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from tests.core.test_cli import run
 from voicesgroup.facilitator_path import MemberNamed, add_supervision, sign_off
@@ -166,3 +169,15 @@ def test_who_wrote_a_consent_down_never_stops_a_members_own_record(demo_path):
         aisha = next(m for m in store.members() if m.display_name == "Aisha")
         printed = make(store, PrintRequest(kind="member-record", member=aisha))
         assert "Rosa wrote it down" in " ".join(pdf_text(printed.data).split())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.sampled_from(["Aisha", "Ben", "Dev", "Kwame"]),
+    tail=st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8),
+)
+def test_a_word_that_only_begins_with_a_name_is_not_one(name, tail):
+    # "Bengal", "Benefit", "Devon": a name's letters followed by letters of another word.
+    assume(not re.fullmatch(r"s?\d*", tail))  # a plural or digits after it is the name
+    assume(not any(tail.startswith(other.lower()) for other in MEMBERS))  # two names
+    assert found(f"We spoke of {name}{tail} today") == []
