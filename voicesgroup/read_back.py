@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Literal
 
-from voicesgroup.errors import NameInHandout
+from voicesgroup.errors import NameInHandout, VoicesGroupError
 from voicesgroup.names import Named, Purpose, names_for
 
 Format = Literal["pdf", "txt", "html", "csv"]
@@ -81,7 +81,13 @@ def check_read_back(
     """Raise `NameInHandout` if `data`, read back, shows a member's name the checked text did
     not hold; nothing is written then. Returns the text read back."""
     members = list(members)
-    text = output_text(data, fmt)
+    try:
+        text = output_text(data, fmt)
+    except Exception as error:  # pypdf's own errors: what cannot be read is not let out
+        raise VoicesGroupError(
+            f"The {kind} was not made: it could not be read back to check it "
+            f"({type(error).__name__}). Nothing was saved."
+        ) from error
     if not members:
         return text
     revealed = names_revealed(text, checked, members, purpose=purpose, allow=allow)

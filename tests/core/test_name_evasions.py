@@ -290,3 +290,11 @@ def test_the_second_wall_keeps_a_discreet_sheet_discreet(monkeypatch):
     monkeypatch.setattr(_render, "render", a_renderer_that_shows_more)
     with pytest.raises(DiscreetBreach, match="read back"):
         sheet.to_pdf()
+
+
+def test_what_cannot_be_read_back_is_not_let_out():
+    from voicesgroup.errors import VoicesGroupError
+    from voicesgroup.read_back import check_read_back
+
+    with pytest.raises(VoicesGroupError, match="could not be read back"):
+        check_read_back(b"%PDF-1.4 broken", "pdf", kind="sheet", checked=(), members=["Aisha"])
