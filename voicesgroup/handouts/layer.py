@@ -222,8 +222,9 @@ class Handout:
     def name_matches(self) -> list[tuple[str, NameMatch]]:
         """Every member's name found in the handout's text, with the text it stands in.
 
-        Goes through `voicesgroup.names.find_member_names`; shipped wording, the sheets' own
-        wording and `allow` are set aside, and so is the member whose own record this is.
+        Goes through the name finder with the handout policy (`names.Purpose.HANDOUT`);
+        shipped wording, the sheets' own wording and `allow` are set aside, and so is the
+        member whose own record this is.
         """
         members = list(self.forbidden_names)
         if self.allowed_name:
