@@ -383,7 +383,7 @@ def find_member_names(
                 ):
                     continue
                 f_start = spans[i][0]
-                f_end = spans[i + n - 1][0] + len(entry.words[-1] if n > 1 else reading)
+                f_end = spans[i + n - 1][1]  # with what it is written with: "Aishas", "ben2"
                 if allowed_spans is None:
                     allowed_spans = _allowed_spans(folded, allow)
                 if any(a <= f_start and f_end <= b for a, b in allowed_spans):

@@ -181,3 +181,19 @@ def test_a_word_that_only_begins_with_a_name_is_not_one(name, tail):
     assume(not re.fullmatch(r"s?\d*", tail))  # a plural or digits after it is the name
     assume(not any(tail.startswith(other.lower()) for other in MEMBERS))  # two names
     assert found(f"We spoke of {name}{tail} today") == []
+
+
+@pytest.mark.parametrize("written", ["𝐁en", "B\u200ben", "ʙᴇɴ", "Bens", "ben2", "Вen"])
+def test_a_disguised_name_in_a_members_own_record_reads_another_member(demo_path, written):
+    from tests.pdf_helpers import pdf_text
+    from voicesgroup.models import Note
+    from voicesgroup.printing import PrintRequest, make
+
+    with Store.open(demo_path) as store:
+        aisha = store.find_member("Aisha")
+        words = f"Sat with {written} at the back, which helped."
+        store.save_note(Note(member_id=aisha.id, member_words=words, agreed_by_member=True))
+        printed = make(store, PrintRequest(kind="member-record", member=aisha))
+        shown = " ".join(pdf_text(printed.data).split())
+        assert "Sat with another member at the back, which helped." in shown
+        assert not find_member_names(shown.replace("Aisha", ""), ["Ben"])
