@@ -276,6 +276,26 @@ def test_a_direct_change_is_refused_with_the_rules_sentence_and_saves_nothing() 
     assert snapshot(store) == before
 
 
+def test_asking_a_group_for_a_woman_facilitator_is_refused_while_a_session_has_none() -> None:
+    store = new_store()
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa", is_woman=False), person(store, "Tomasz", is_woman=False)
+    placed(store, voices, TUESDAY, rosa, tomasz)
+    before = snapshot(store)
+    with pytest.raises(
+        RotaChangeRefused,
+        match="Tuesday Voices on Tue 5 Jan: Tuesday Voices "
+        "asks for a woman facilitator, and neither Rosa nor Tomasz",
+    ):
+        guard.save_group(store, voices.with_changes(women_facilitator_rule=True), today=TODAY)
+    assert snapshot(store) == before
+    # Once that session is history, the rule may be asked for.
+    guard.save_group(
+        store, voices.with_changes(women_facilitator_rule=True), today=TUESDAY + dt.timedelta(1)
+    )
+    assert store.group(voices.id).women_facilitator_rule
+
+
 # -- the command line -------------------------------------------------------------------------
 
 

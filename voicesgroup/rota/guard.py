@@ -464,3 +464,10 @@ def save_facilitator(
     rules: see `keeping_the_rules`."""
     with keeping_the_rules(store, today=today, covers=covers):
         store.save_facilitator(person)
+
+
+def save_group(store: Store, group: Group, *, today: dt.date | None = None) -> None:
+    """Save a group keeping the rota's rules: asking for a woman facilitator is refused, with
+    the rule's sentence, while a session to come has none (change the rota first)."""
+    with keeping_the_rules(store, today=today):
+        store.save_group(group)
