@@ -569,13 +569,13 @@ def take_break(
 def named_member(store: Store, texts: Iterable[str]) -> str | None:
     """The first member's name found in `texts`, or None (the one name finder,
     `voicesgroup.names`; a word that is only perhaps a name, "may" or "hope", is let through)."""
-    from voicesgroup.names import find_member_names, first_certain
+    from voicesgroup.names import Purpose, names_for
 
     members = store.members()
     for text in texts:
-        hit = first_certain(find_member_names(text, members))
-        if hit is not None:
-            return hit.name
+        hits = names_for(Purpose.SUPERVISION, text, members)
+        if hits:
+            return hits[0].name
     return None
 
 
