@@ -215,6 +215,8 @@ class Verdict:
     new: dict[UUID, list[rules.Break]]
     changed_sessions: set[UUID]
     changed_people: set[UUID]
+    anything_changed: bool = True
+    """Whether the rota, a facilitator or a group changed at all (what reasons are made of)."""
 
     @property
     def keeps_the_rules(self) -> bool:
@@ -279,7 +281,13 @@ def judge(
             added = [b for b in has.get(key, []) if b not in had.get(key, [])]
             if added:
                 new[UUID(key)] = list(dict.fromkeys(added))
-    return Verdict(new, {UUID(k) for k in sessions}, {UUID(k) for k in people})
+    removed = before.rota.keys() - after.rota.keys()
+    return Verdict(
+        new,
+        {UUID(k) for k in sessions},
+        {UUID(k) for k in people},
+        anything_changed=bool(sessions or people or groups or removed),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -420,6 +428,8 @@ def keeping_the_rules(
     with store.batch():
         yield
         verdict = judge(before, Stored.take(store), today=day, ended=ended_sessions(store))
+        if not verdict.anything_changed:
+            return  # nothing the rules or the reasons read was changed (a module attended)
         if verdict.new:
             state = RotaState.read(store)
             touched = _touched(store, verdict, state)
