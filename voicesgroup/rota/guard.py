@@ -382,7 +382,7 @@ def _sentences(verdict: Verdict, state: RotaState) -> str:
     return "Not changed: " + " ".join(dict.fromkeys(words))
 
 
-def _touched(store: Store, verdict: Verdict, state: RotaState) -> list[Touched] | None:
+def _touched(verdict: Verdict, state: RotaState) -> list[Touched] | None:
     """The sessions cover would mend, or None when some break is not one cover mends."""
     touched: list[Touched] = []
     for key, found in verdict.new.items():
@@ -407,6 +407,7 @@ def _touched(store: Store, verdict: Verdict, state: RotaState) -> list[Touched] 
 
 
 def _apply_covers(store: Store, touched: list[Touched], covers: Covers, state: RotaState) -> None:
+    """Each session off the person who leaves it: the cover chosen takes over, or it is open."""
     store.save_rota(
         [covered(t.assignment, t.person_id, covers[t.assignment.id], state) for t in touched]
     )
@@ -432,7 +433,7 @@ def keeping_the_rules(
             return  # nothing the rules or the reasons read was changed (a module attended)
         if verdict.new:
             state = RotaState.read(store)
-            touched = _touched(store, verdict, state)
+            touched = _touched(verdict, state)
             if touched is None:
                 raise RotaChangeRefused(_sentences(verdict, state))
             if covers is None or any(t.assignment.id not in covers for t in touched):
