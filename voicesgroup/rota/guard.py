@@ -217,6 +217,10 @@ class Verdict:
     changed_people: set[UUID]
     anything_changed: bool = True
     """Whether the rota, a facilitator or a group changed at all (what reasons are made of)."""
+    reasons_from: dt.date | None = None
+    """The first day whose reasons the change can alter: the first of the month of the
+    earliest session changed, when only sessions changed (a reason reads the rota before its
+    day and in its month); None when every reason can (a facilitator or a group changed)."""
 
     @property
     def keeps_the_rules(self) -> bool:
@@ -282,11 +286,16 @@ def judge(
             if added:
                 new[UUID(key)] = list(dict.fromkeys(added))
     removed = before.rota.keys() - after.rota.keys()
+    days = [after.rota[k]["date"] for k in sessions] + [before.rota[k]["date"] for k in removed]
+    reasons_from = None
+    if days and not people and not groups:
+        reasons_from = dt.date.fromisoformat(min(days)).replace(day=1)
     return Verdict(
         new,
         {UUID(k) for k in sessions},
         {UUID(k) for k in people},
         anything_changed=bool(sessions or people or groups or removed),
+        reasons_from=reasons_from,
     )
 
 
@@ -449,20 +458,24 @@ def keeping_the_rules(
             verdict = judge(before, Stored.take(store), today=day, ended=ended_sessions(store))
             if verdict.new:
                 raise RotaChangeRefused(_sentences(verdict, RotaState.read(store)))
-        refresh_reasons(store)
+        refresh_reasons(store, since=verdict.reasons_from)
 
 
-def refresh_reasons(store: Store, state: RotaState | None = None) -> None:
-    """Work every reason on the rota out again, so each is true of the rota as it now stands
-    (people, training and availability included), and save those that changed."""
-    state = state or RotaState.read(store)
+def refresh_reasons(store: Store, *, since: dt.date | None = None) -> None:
+    """Work the reasons on the rota out again (every one, or those of sessions on or after
+    `since`), so each is true of the rota as it now stands (people, training and availability
+    included), and save those that changed."""
+    state = RotaState.read(store)
     found = reasons.explain_all(
-        list(state.rota.values()), list(state.people.values()), list(state.groups.values())
+        list(state.rota.values()),
+        list(state.people.values()),
+        list(state.groups.values()),
+        only=None if since is None else [k for k, a in state.rota.items() if a.date >= since],
     )
     stale = [
         item.model_copy(update={"reason": found[item.id]})
         for item in state.rota.values()
-        if item.reason != found[item.id]
+        if item.id in found and item.reason != found[item.id]
     ]
     if stale:
         store.save_rota(stale)
