@@ -15,8 +15,8 @@ when the change adds a rule break:
 
 Sessions that have passed (or ended today) are history: a facilitator change never asks for
 cover on them, and the review does not judge them by today's availability. After every change
-that is kept, every reason on the rota is worked out again (`refresh_reasons`), so no reason
-describes an earlier pair or an earlier training status.
+that is kept, every reason the change can alter is worked out again (`refresh_reasons`), so no
+reason describes an earlier pair or an earlier training status.
 """
 
 from __future__ import annotations
@@ -431,7 +431,8 @@ def keeping_the_rules(
     The block changes the store (one batch). Then: a new rule break refuses the whole change
     (`RotaChangeRefused`, the rule's sentence); sessions to come that a facilitator change
     breaks raise `CoverNeeded` unless `covers` says, for each, who covers or that the place is
-    left open (then that is saved with the change). Every reason is then worked out again.
+    left open (then that is saved with the change). The reasons the change can alter are then
+    worked out again.
     """
     day = today or dt.date.today()
     before = Stored.take(store)
