@@ -326,8 +326,11 @@ def _two_names(
     for cut in lengths:
         if cut >= len(token) - 1:
             break
-        rest = _readings(token[cut:]) if cut >= 2 and token[:cut] in by_first else ()
-        if any(reading in by_first for reading in rest):
+        if (
+            cut >= 2
+            and token[:cut] in by_first
+            and any(r in by_first for r in _readings(token[cut:]))
+        ):
             return [(start, start + cut), (start + cut, end)]
     return [(start, end)]
 
