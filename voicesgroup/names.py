@@ -521,6 +521,9 @@ class Purpose(Enum):
     funders has nobody to ask, so it leaves such a text out."""
     SUPERVISION = "supervision"
     """Certain: a supervision topic naming a member is refused; "may" written small passes."""
+    REDACTION = "redaction"
+    """Certain: where a member is forgotten, a text that names them for certain is written
+    with "another member" (`replace_member_names`); an everyday word is left as it is."""
 
 
 def names_for(
@@ -535,7 +538,7 @@ def names_for(
     matches = find_member_names(text, members, allow=allow, confirmed=confirmed)
     if purpose is Purpose.REPORT:
         return [m for m in matches if m.certain or m.found[:1].isupper()]
-    if purpose is Purpose.SUPERVISION:
+    if purpose in (Purpose.SUPERVISION, Purpose.REDACTION):
         return [m for m in matches if m.certain]
     return matches
 
