@@ -19,13 +19,14 @@ import pytest
 
 from tests.core.conftest import add_group, add_member
 from tests.core.test_fault_injection import KILLED, _stop_at
-from tests.core.test_safety import NAME, files_holding, small_file
+from tests.core.test_safety import FAST_KDF, NAME, files_holding, small_file
 from voicesgroup import crypto, models
 from voicesgroup.cli import main
-from voicesgroup.errors import VoicesGroupError
+from voicesgroup.errors import PassphraseNeeded, VoicesGroupError
 from voicesgroup.kinds import ConsentScope
 from voicesgroup.restore import restore
 from voicesgroup.store import Store, forgetting, integrity, redaction, tombstones
+from voicesgroup.store import passphrase as protection
 
 SECRET = "a passphrase for the folder"
 
@@ -39,9 +40,9 @@ def quick_key_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def forgotten_folder(tmp_path: Path) -> tuple[Path, Path, str]:
-    """A folder whose member NAME was forgotten, and a copy of the file taken before
-    (outside the folder). Returns (data file, pre-forget copy, the member's id)."""
+def forgotten_folder(tmp_path: Path, secret: str | None = None) -> tuple[Path, Path, str]:
+    """A folder whose member NAME was forgotten (encrypted under `secret` before), and a copy
+    of the file taken before (outside the folder). Returns (data file, that copy, their id)."""
     path = tmp_path / "folder" / "voicesgroup.json"
     store = small_file(path, opens=3)
     member = store.find_member(NAME)
@@ -49,6 +50,8 @@ def forgotten_folder(tmp_path: Path) -> tuple[Path, Path, str]:
     before = tmp_path / "before-forgetting.json"
     shutil.copy(path, before)
     with Store.open(path) as store:
+        if secret:
+            store.set_passphrase(secret, FAST_KDF)
         store.forget_member(member.id)
     return path, before, str(member.id)
 
@@ -159,7 +162,7 @@ def test_check_names_every_file_in_the_folder_that_holds_a_forgotten_member(
 def test_an_encrypted_folder_is_searched_decrypted(tmp_path: Path) -> None:
     path = tmp_path / "folder" / "voicesgroup.json"
     store = small_file(path, opens=2)
-    store.set_passphrase(SECRET, crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1))
+    store.set_passphrase(SECRET, FAST_KDF)
     member = store.find_member(NAME)
     stale = tmp_path / "stale.json"
     shutil.copy(path, stale)
@@ -305,7 +308,22 @@ def _forget_visitor(path: Path, before: Path) -> int:
     return main(["--db", str(path), "member", "forget", "--member", "Visitor 1", "--yes"])
 
 
+def _set_passphrase(path: Path, before: Path) -> int:
+    with Store.open(path) as store:
+        protection.apply(store, protection.prepare_set(store, SECRET, FAST_KDF))
+    return 0
+
+
+def _remove_passphrase(path: Path, before: Path) -> int:
+    with Store.open(path, passphrase=SECRET) as store:
+        protection.apply(store, protection.prepare_remove(store))
+    return 0
+
+
+ENCRYPTED_BEFORE = {"passphrase remove"}
 COMMANDS: dict[str, Callable[[Path, Path], int]] = {
+    "passphrase set": _set_passphrase,
+    "passphrase remove": _remove_passphrase,
     "restore": _restore,
     "backup": _backup,
     "member export": _export,
@@ -349,8 +367,16 @@ def _full_disk_at(step: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return count
 
 
+def _reopened(path: Path) -> Store:
+    """Opened for changes, as a person would next, with whichever passphrase opens it."""
+    try:
+        return Store.open(path)
+    except PassphraseNeeded:
+        return Store.open(path, passphrase=SECRET)
+
+
 def _nothing_left(path: Path) -> None:
-    with Store.open(path) as store:  # opened for changes, as a person would next
+    with _reopened(path) as store:
         assert integrity.leftover_files(path) == []
         assert not [p for p in path.parent.rglob("*") if p.name.endswith((".part", ".vg-writing"))]
         assert every_readable_byte(path.parent, store) == []
@@ -364,7 +390,8 @@ def _nothing_left(path: Path) -> None:
 def test_a_command_killed_at_every_step_leaves_no_leftover_and_no_forgotten_name(
     tmp_path: Path, command: str
 ) -> None:
-    source, before, _ = forgotten_folder(tmp_path / "source")
+    secret = SECRET if command in ENCRYPTED_BEFORE else None
+    source, before, _ = forgotten_folder(tmp_path / "source", secret)
     step = 0
     while True:
         step += 1
@@ -384,7 +411,8 @@ def test_a_command_killed_at_every_step_leaves_no_leftover_and_no_forgotten_name
 def test_a_command_meeting_a_full_disk_at_every_write_leaves_nothing_behind(
     tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source, before, _ = forgotten_folder(tmp_path / "source")
+    secret = SECRET if command in ENCRYPTED_BEFORE else None
+    source, before, _ = forgotten_folder(tmp_path / "source", secret)
     step = 0
     while True:
         step += 1
@@ -393,12 +421,13 @@ def test_a_command_meeting_a_full_disk_at_every_write_leaves_nothing_behind(
         path = folder / source.name
         with pytest.MonkeyPatch.context() as disk:
             calls = _full_disk_at(step, disk)
+            refused = False
             try:
                 finished = COMMANDS[command](path, before) == 0
             except VoicesGroupError as error:
                 assert "full" in str(error)
-                finished = False
-        if not finished:
+                finished, refused = False, True
+        if not finished and not refused:
             said = capsys.readouterr().err
             assert "full" in said or "No space left" in said or command == "restore", said
         _nothing_left(path)
