@@ -16,6 +16,8 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.core.conftest import add_group, add_member
 from tests.core.test_fault_injection import KILLED, _stop_at
@@ -24,6 +26,7 @@ from voicesgroup import crypto, models
 from voicesgroup.cli import main
 from voicesgroup.errors import PassphraseNeeded, VoicesGroupError
 from voicesgroup.kinds import ConsentScope
+from voicesgroup.names import find_member_names
 from voicesgroup.restore import restore
 from voicesgroup.store import Store, forgetting, integrity, redaction, tombstones
 from voicesgroup.store import passphrase as protection
@@ -435,3 +438,34 @@ def test_a_command_meeting_a_full_disk_at_every_write_leaves_nothing_behind(
         if finished and calls[0] < step:  # the disk was never full: every write was tried
             break
     assert step > 2
+
+
+# -- hostile input --------------------------------------------------------------------------------
+
+_around = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(_around, min_size=1, max_size=4), name=st.sampled_from([NAME, "Aisha Khan"]))
+def test_after_redaction_the_finder_finds_the_name_nowhere(parts: list[str], name: str) -> None:
+    text = f" {name} ".join(parts) + f" {name}'s"
+    document = {"sessions": {"1": {"themes": [text], "date": "2026-01-01"}}}
+    redaction.redact(document, [name])
+    [after] = document["sessions"]["1"]["themes"]
+    assert not [match for match in find_member_names(after, [name]) if match.certain]
+    assert len(after) <= 500
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    record=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=70),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+        ),
+        max_leaves=10,
+    )
+)
+def test_any_stored_tombstone_record_is_read_or_refused_never_a_crash(record: object) -> None:
+    found = tombstones.from_record(record)
+    assert found is None or len(found.key) == 32
