@@ -468,8 +468,7 @@ class SessionScreen(AppAccess, Screen[None]):
 
     def action_change_notes(self) -> None:
         """Reword a theme or follow-up, or take it back (the group sometimes asks)."""
-        from screens.dialogs.change_notes_dialog import ChangeNotesDialog, NoteChoice
-        from screens.dialogs.text_capture_dialog import TextCaptureDialog
+        from screens.dialogs.change_notes_dialog import ChangeNotesDialog, NoteChoice, reword_dialog
 
         session = self._runner.session
 
@@ -494,14 +493,7 @@ class SessionScreen(AppAccess, Screen[None]):
                     self._apply(lambda: change(choice.index, text))
 
             self.app.push_screen(
-                TextCaptureDialog(
-                    f"Reword the {choice.kind}",
-                    "Change the words; Enter keeps them.",
-                    self._runner.names_in,
-                    "Keep names out unless they agreed.",
-                    value=before,
-                ),
-                reworded,
+                reword_dialog(choice.kind, self._runner.names_in, before), reworded
             )
 
         self.app.push_screen(
