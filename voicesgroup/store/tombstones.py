@@ -68,7 +68,8 @@ class Tombstones:
         """Whether `blob` (a file's readable bytes) holds the id of a forgotten member."""
         if not self.members:
             return False
-        return any(self.holds(match.group(1).decode()) for match in _ID_IN_BYTES.finditer(blob))
+        ids = {match.group(1).replace(b"-", b"").lower() for match in _ID_IN_BYTES.finditer(blob)}
+        return any(self.holds(found.decode()) for found in ids)
 
 
 def member_hash(key: bytes, member_id: UUID | str) -> str:
