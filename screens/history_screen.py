@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
-from screens.dialogs.change_notes_dialog import NoteChoice, reword_dialog
+from screens.dialogs.change_notes_dialog import NoteChoice
 from screens.widgets.plain import literal, plain
 from screens.widgets.session_record import SessionRecord
 from voicesgroup import dates
@@ -146,12 +146,16 @@ class HistoryScreen(AppAccess, Screen[None]):
 
     def _reword(self, runner: SessionRunner, choice: NoteChoice, text: str) -> None:
         """Ask for the new words; if they cannot be saved, ask again with them as typed."""
+        from screens.dialogs.text_capture_dialog import TextCaptureDialog
 
         def reworded(typed: str | None) -> None:
             if typed and not self._changed(runner, choice, typed):
                 self._reword(runner, choice, typed)
 
-        self.app.push_screen(reword_dialog(choice.kind, runner.names_in, text), reworded)
+        self.app.push_screen(
+            TextCaptureDialog.reword(choice.kind, runner.names_in, text),
+            reworded,
+        )
 
     def _changed(self, runner: SessionRunner, choice: NoteChoice, text: str | None) -> bool:
         """The change saved through the session's own rules; a refusal is a message."""

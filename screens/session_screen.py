@@ -468,7 +468,8 @@ class SessionScreen(AppAccess, Screen[None]):
 
     def action_change_notes(self) -> None:
         """Reword a theme or follow-up, or take it back (the group sometimes asks)."""
-        from screens.dialogs.change_notes_dialog import ChangeNotesDialog, NoteChoice, reword_dialog
+        from screens.dialogs.change_notes_dialog import ChangeNotesDialog, NoteChoice
+        from screens.dialogs.text_capture_dialog import TextCaptureDialog
 
         session = self._runner.session
 
@@ -493,7 +494,8 @@ class SessionScreen(AppAccess, Screen[None]):
                     self._apply(lambda: change(choice.index, text))
 
             self.app.push_screen(
-                reword_dialog(choice.kind, self._runner.names_in, before), reworded
+                TextCaptureDialog.reword(choice.kind, self._runner.names_in, before),
+                reworded,
             )
 
         self.app.push_screen(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,21 +17,6 @@ from screens.access import AppAccess
 from screens.widgets.plain import literal
 
 Kind = Literal["theme", "follow-up"]
-
-
-def reword_dialog(
-    kind: Kind, names_in: Callable[[str], list[str]], text: str
-) -> ModalScreen[str | None]:
-    """The one-line dialog that rewords a theme or follow-up, starting from its words."""
-    from screens.dialogs.text_capture_dialog import TextCaptureDialog
-
-    return TextCaptureDialog(
-        f"Reword the {kind}",
-        "Change the words; Enter keeps them.",
-        names_in,
-        "Keep names out unless they agreed.",
-        value=text,
-    )
 
 
 @dataclass(frozen=True)
