@@ -10,10 +10,12 @@ are redacted by the same code, and mentions are found by the one name finder
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from voicesgroup import dates
 from voicesgroup.names import find_member_names, replace_member_names
 
 ANOTHER_MEMBER = "another member"
@@ -166,9 +168,18 @@ def _places(
 
 
 def _where(table: str, record: dict[str, Any]) -> str:
-    for when in ("date", "on"):
-        if isinstance(record.get(when), str):
-            return f"{_WHAT[table]} ({record[when]})"
-    if isinstance(record.get("created_at"), str):
-        return f"{_WHAT[table]} (written {record['created_at'][:10]})"
+    for key, how in (("date", "of {}"), ("on", "of {}"), ("created_at", "written on {}")):
+        day = _day(record.get(key))
+        if day:
+            return f"{_WHAT[table]} {how.format(day)}"
     return _WHAT[table]
+
+
+def _day(value: object) -> str | None:
+    """A stored date or moment as the app writes a day ('5 Dec 2026'), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dates.date(dt.date.fromisoformat(value[:10]))
+    except ValueError:
+        return None
