@@ -469,3 +469,21 @@ def test_after_redaction_the_finder_finds_the_name_nowhere(parts: list[str], nam
 def test_any_stored_tombstone_record_is_read_or_refused_never_a_crash(record: object) -> None:
     found = tombstones.from_record(record)
     assert found is None or len(found.key) == 32
+
+
+def test_check_names_an_export_of_a_member_forgotten_since(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "folder" / "voicesgroup.json"
+    small_file(path, opens=2).close()
+    export = path.parent / "their record.json"
+    assert (
+        main(["--db", str(path), "member", "export", "--member", NAME, "--out", str(export)]) == 0
+    )
+    assert main(["--db", str(path), "check"]) == 0
+    assert main(["--db", str(path), "member", "forget", "--member", NAME, "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(path), "check"]) != 0
+    out, err = capsys.readouterr()
+    assert f"{export} still holds a member who was forgotten" in out + err
+    assert NAME not in orjson.loads(export.read_bytes())["record_of"]

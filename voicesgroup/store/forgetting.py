@@ -86,6 +86,18 @@ def any_forgotten(data: dict[str, Any]) -> bool:
     return known is not None and bool(known.members)
 
 
+def record_mark(store: Store, member_id: UUID) -> str:
+    """The mark an export of the member's record carries, so that `check` names the export
+    once they are forgotten (`tombstones.mark`). It may give the file its key: in memory, saved
+    with the next save."""
+    data = store.storage.read()
+    had_key = tombstones.in_data(data) is not None
+    found = tombstones.mark(data, store.path, member_id)
+    if not had_key:
+        store.storage.write(data)
+    return found
+
+
 def texts_naming(store: Store, member: Member) -> list[redaction.Mention]:
     """Every stored free text that names the member, as it is and as forgetting will leave it
     (their own notes, erased whole, left out)."""
