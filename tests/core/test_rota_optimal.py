@@ -233,11 +233,13 @@ def check_open_reason(a, group, people, by_id, rota) -> None:
             continue
         claims = about.get(f.display_name, [])
         if not claims:
-            # The women rule sentence starts with the group's name.
+            # The women rule sentence starts with the group's name; a "rather not" request
+            # with the one asked about.
             claims = [
                 s
                 for s in sentences
                 if f"{f.display_name} is not down" in s
+                or s.endswith(f"asked not to be paired with {f.display_name}")
                 or (f"neither {f.display_name} " in s or f" nor {f.display_name} is" in s)
             ]
         assert claims, f"{f.display_name} not named in: {reason}"

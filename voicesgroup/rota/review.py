@@ -193,16 +193,6 @@ def session_breaks(assignment: RotaAssignment, index: RotaIndex) -> list[rules.B
         found.extend(index.person_breaks(person, assignment))
     lead = index.people.get(assignment.lead_id) if assignment.lead_id else None
     co = index.people.get(assignment.co_id) if assignment.co_id else None
-    group = index.groups.get(assignment.group_id)
-    if group is not None:
-        found.extend(rules.session_breaks(lead, co, group))
-    else:  # every rule but the women facilitator rule, which needs the group
-        checks = [rules.trainee_leads(lead) if lead else None]
-        if lead is not None and co is not None:
-            checks += [
-                rules.trainee_partner(lead, co),
-                rules.trainee_partner(co, lead),
-                rules.avoid(lead, co),
-            ]
-        found.extend(each for each in checks if each is not None)
+    # A session whose group is gone is checked against every rule that does not need it.
+    found.extend(rules.session_breaks(lead, co, index.groups.get(assignment.group_id)))
     return found

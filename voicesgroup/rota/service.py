@@ -337,10 +337,11 @@ def refresh_reasons(store: Store, changed: Mapping[UUID, RotaAssignment] | None 
     found = reasons.explain_all(
         list(everything.values()), store.facilitators(), store.groups(include_archived=True)
     )
+    fresh = {key: reasons.labelled(item.reason, found[key]) for key, item in everything.items()}
     stale = [
-        item.model_copy(update={"reason": found[item.id]})
+        item.model_copy(update={"reason": fresh[item.id]})
         for item in everything.values()
-        if item.reason != found[item.id]
+        if item.reason != fresh[item.id]
     ]
     updates = {item.id: item for item in stale}
     for key, item in (changed or {}).items():
