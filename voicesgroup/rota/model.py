@@ -128,9 +128,9 @@ def build(
                 pair = (on[0], on[1])
                 problem.pair_times[pair] = problem.pair_times.get(pair, 0) + 1
     for kept in problem.keep:
-        for i in {index.get(p) for p in (kept.lead_id, kept.co_id) if p is not None}:
-            if i is not None:
-                problem.base[i] += 1
+        for person in {p for p in (kept.lead_id, kept.co_id) if p is not None}:
+            if person in index:
+                problem.base[index[person]] += 1
     _candidates(problem, busy, month_used)
     _counting_rows(problem, month_used)
     _session_constraints(problem)

@@ -37,7 +37,8 @@ from voicesgroup import dates as house_dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import Facilitator, Group, RotaAssignment, RotaStatus
 from voicesgroup.rota import model, reasons, rules, solver
-from voicesgroup.rota.model import PlannedSession, Problem, group_key
+from voicesgroup.rota.model import PlannedSession as PlannedSession
+from voicesgroup.rota.model import Problem, group_key
 from voicesgroup.rota.solver import Solution
 
 MAX_WEEKS = 156

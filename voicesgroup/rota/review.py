@@ -13,7 +13,7 @@ from uuid import UUID
 from voicesgroup import dates
 from voicesgroup.models import Facilitator, Group, RotaAssignment
 from voicesgroup.rota import rules
-from voicesgroup.rota.reasons import RotaIndex
+from voicesgroup.rota.reasons import NOT_PROVEN, RotaIndex
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class Review:
     differences: list[str]
     """Planned versus actual, one sentence per session that went differently."""
     spread: int
+    unproven: int = 0
+    """Sessions planned when the planner stopped at its time limit (best found, not proven)."""
 
 
 def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
@@ -177,7 +179,8 @@ def review(
         )
     active = [load.planned for load in loads if by_id[load.facilitator_id].active]
     spread = max(active) - min(active) if active else 0
-    return Review(loads, gaps, breaks, differences, spread)
+    unproven = sum(1 for a in chosen if (a.reason or "").startswith(NOT_PROVEN))
+    return Review(loads, gaps, breaks, differences, spread, unproven)
 
 
 def session_breaks(assignment: RotaAssignment, index: RotaIndex) -> list[rules.Break]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 from uuid import UUID
 
 from voicesgroup import dates, rota
@@ -35,15 +34,24 @@ from voicesgroup.models import (
     RotaAssignment,
     RotaChange,
     RotaStatus,
-    SessionStatus,
 )
 from voicesgroup.rota import reasons
 from voicesgroup.rota.cover import CoverSuggestion
 from voicesgroup.rota.planner import check_facilitators, check_groups, check_weeks
 from voicesgroup.rota.review import session_breaks
+from voicesgroup.rota.reviewing import calendar_file as calendar_file
+from voicesgroup.rota.reviewing import review_rota as review_rota
+from voicesgroup.rota.reviewing import rota_span as rota_span
+from voicesgroup.rota.reviewing import sessions_actual as sessions_actual
+from voicesgroup.rota.words import Role as Role
+from voicesgroup.rota.words import availability_words as availability_words
+from voicesgroup.rota.words import day_words as day_words
+from voicesgroup.rota.words import parse_date as parse_date
+from voicesgroup.rota.words import parse_weeks as parse_weeks
+from voicesgroup.rota.words import role_words as role_words
+from voicesgroup.rota.words import short_day as short_day
 from voicesgroup.store import Store
 
-Role = Literal["lead", "co"]
 DEFAULT_WEEKS = 8
 
 
@@ -53,56 +61,6 @@ class RotaChangeRefused(VoicesGroupError):
 
 # --------------------------------------------------------------------------------------------
 # Reading what people type
-
-
-def parse_date(text: str, what: str = "date") -> dt.date:
-    """A date written as YYYY-MM-DD; a clear one-line `RotaInputError` for anything else."""
-    return dates.read_day(text, what, error=rota.RotaInputError)
-
-
-def parse_weeks(text: str) -> int:
-    """A number of weeks (1 to the planner's limit); a clear one-line error otherwise."""
-    cleaned = text.strip()
-    try:
-        weeks = int(cleaned)
-    except ValueError:
-        raise rota.RotaInputError(f"{cleaned!r} is not a number of weeks.") from None
-    check_weeks(weeks)
-    return weeks
-
-
-def day_words(day: dt.date) -> str:
-    """A date as people say it on a rota: 'Tue 1 Dec 2026'."""
-    return dates.day(day)
-
-
-def short_day(day: dt.date) -> str:
-    """A date for a narrow column: 'Tue 1 Dec'."""
-    return dates.day(day, year=False)
-
-
-def role_words(role: Role) -> str:
-    """'lead' or 'co-facilitator'."""
-    return "lead" if role == "lead" else "co-facilitator"
-
-
-def availability_words(person: Facilitator, today: dt.date) -> str:
-    """A facilitator's availability in a few words: 'not Thu; 3 a month at most; away 16 Dec'."""
-    bits: list[str] = []
-    if person.unavailable_weekdays:
-        days = "/".join(WEEKDAYS[d][:3] for d in sorted(person.unavailable_weekdays))
-        bits.append(f"not {days}")
-    if person.max_per_month is not None:
-        bits.append(f"{person.max_per_month} a month at most")
-    coming = sorted((r for r in person.dates_off if r.end >= today), key=lambda r: r.start)
-    if coming:
-        first = coming[0]
-        when = f"{first.start.day} {first.start:%b}"
-        if first.end != first.start:
-            when += f" to {first.end.day} {first.end:%b}"
-        more = f" (+{len(coming) - 1})" if len(coming) > 1 else ""
-        bits.append(f"away {when}{more}")
-    return "; ".join(bits) or "any day"
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,6 +115,8 @@ class GenerateOutcome:
     kept_published: int
     spread: int
     published: bool
+    proven: bool = True
+    """False when the planner's time limit was reached: the best rota found, not proven."""
 
     def summary(self) -> str:
         """One or two sentences for a notification or the terminal."""
@@ -173,7 +133,8 @@ class GenerateOutcome:
             words += f" {count} still need{'s' if count == 1 else ''} a facilitator."
         else:
             words += " Every place is filled."
-        return words + f" Spread {self.spread} (most sessions minus fewest)."
+        words += f" Spread {self.spread} (most sessions minus fewest)."
+        return words if self.proven else f"{words} {reasons.NOT_PROVEN}"
 
 
 class AlreadyPublished(rota.RotaInputError):
@@ -298,6 +259,8 @@ def apply_generation(
 ) -> GenerateOutcome:
     """Replace the drafts in range with the new plan (one save), optionally publishing it."""
     new = list(result.assignments)
+    if not result.proven:  # the label stays when the reasons are worked out below
+        new = [a.model_copy(update={"reason": reasons.NOT_PROVEN}) for a in new]
     if publish:
         new = [_published(a) for a in new]
     with store.batch():
@@ -318,6 +281,7 @@ def apply_generation(
         kept_published=len(prepared.keep),
         spread=result.spread,
         published=publish,
+        proven=result.proven,
     )
 
 
@@ -435,6 +399,7 @@ class RotaLine:
             "status": self.assignment.status.value,
             "open": self.assignment.is_open,
             "reason": self.reason,
+            "proven": not self.reason.startswith(reasons.NOT_PROVEN),
             "history": [
                 {"on": change.on.isoformat(), "what": change.what}
                 for change in self.assignment.history
@@ -682,75 +647,3 @@ def leave_open(store: Store, assignment_id: UUID, leaving_id: UUID) -> RotaAssig
         **_placed(role, None),
     )
     return _save(store, {item.id: changed})[item.id]
-
-
-# --------------------------------------------------------------------------------------------
-# Review
-
-
-def sessions_actual(store: Store) -> dict[tuple[UUID, dt.date], list[UUID]]:
-    """Who actually facilitated each ended session, keyed by (group id, date)."""
-    return {
-        (session.group_id, session.date): list(session.facilitator_ids)
-        for session in store.sessions()
-        if session.status is SessionStatus.ENDED
-    }
-
-
-def rota_span(store: Store, group_id: UUID | None = None) -> tuple[dt.date, dt.date] | None:
-    """The first and last date on the stored rota (one group's, or all), or None when empty."""
-    dates = [item.date for item in store.rota(group_id)]
-    return (min(dates), max(dates)) if dates else None
-
-
-def review_rota(
-    store: Store,
-    *,
-    group_id: UUID | None,
-    start: dt.date | None,
-    end: dt.date | None,
-    today: dt.date,
-) -> rota.Review:
-    """The coordinator's review of the stored rota against the sessions that ended."""
-    if start is not None and end is not None and end < start:
-        raise rota.RotaInputError(
-            f"The period ends ({day_words(end)}) before it starts ({day_words(start)})."
-        )
-    return rota.review(
-        store.rota(group_id),
-        sessions_actual(store),
-        store.facilitators(),
-        start,
-        end,
-        group_id,
-        groups=store.groups(include_archived=True),
-        today=today,
-    )
-
-
-def calendar_file(
-    store: Store, facilitator_id: UUID | None = None, *, include_drafts: bool = False
-) -> tuple[bytes, int]:
-    """The rota as an .ics calendar and the number of sessions in it.
-
-    Published sessions only unless `include_drafts`; only `facilitator_id`'s when given.
-    Raises `RotaInputError` when there is nothing to put in the calendar.
-    """
-    from voicesgroup.calendar_export import rota_to_ics
-
-    chosen = [
-        item
-        for item in store.rota()
-        if (include_drafts or item.status is RotaStatus.PUBLISHED)
-        and (facilitator_id is None or facilitator_id in _people_on(item))
-    ]
-    if not chosen:
-        whose = ""
-        if facilitator_id is not None:
-            whose = f" for {store.facilitator(facilitator_id).display_name}"
-        kind = "sessions" if include_drafts else "published sessions"
-        raise rota.RotaInputError(f"There are no {kind} on the rota{whose} to export.")
-    ics = rota_to_ics(
-        chosen, store.groups(include_archived=True), store.facilitators(), facilitator_id
-    )
-    return ics, len(chosen)

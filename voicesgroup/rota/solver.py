@@ -64,7 +64,7 @@ class _Model:
 
         self.highspy = highspy
         self.problem = problem
-        self.h = highspy.Highs()
+        self.h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy's stubs leave it untyped
         h = self.h
         for option, value in (
             ("output_flag", False),
@@ -209,10 +209,10 @@ def _spread_rows(
     problem: Problem, model: _Model, high: int, low: int
 ) -> list[tuple[list[tuple[int, float]], float, float]]:
     """low <= base + sessions <= high, for everyone who counts for the spread."""
-    rows = []
+    rows: list[tuple[list[tuple[int, float]], float, float]] = []
     for i in problem.eligible:
         mine = [(c, 1.0) for c in model.by_person.get(i, [])]
-        base = problem.base[i]
+        base = float(problem.base[i])
         rows.append(([*mine, (high, -1.0)], -model.inf, -base))
         rows.append(([*mine, (low, -1.0)], -base, model.inf))
     return rows
