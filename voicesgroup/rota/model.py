@@ -49,14 +49,13 @@ def _order(a: RotaAssignment) -> tuple[dt.date, str, str]:
 
 @dataclass
 class SessionConstraint:
-    """A session rule's constraint over the candidates of one session, by index.
-
-    `person` None: at most `most` of `people` are on it; otherwise, if `person` is on it, one
-    of `people` is too."""
+    """A session rule's constraint over the candidates of one session, by index: at most
+    `most` of `people`, less as many of `partners` as are on it (`rules.AtMost` has no
+    partners; `rules.Needs` is `people` minus `partners` at most 0)."""
 
     people: tuple[int, ...]
     most: int = 0
-    person: int | None = None
+    partners: tuple[int, ...] = ()
 
 
 @dataclass
@@ -187,13 +186,13 @@ def _session_constraints(problem: Problem) -> None:
         for each in rules.session_constraints(
             problem.group_of(s), [problem.facs[i] for i in people]
         ):
+            members = tuple(sorted(index[p] for p in each.people if index.get(p) in here))
             if isinstance(each, rules.AtMost):
-                members = tuple(sorted(index[p] for p in each.people if index.get(p) in here))
                 if len(members) > each.most:
                     found.append(SessionConstraint(members, most=each.most))
-            else:
+            elif members:
                 others = tuple(sorted(index[p] for p in each.any_of if index.get(p) in here))
-                found.append(SessionConstraint(others, person=index[each.person]))
+                found.append(SessionConstraint(members, partners=others))
         problem.constraints.append(found)
 
 

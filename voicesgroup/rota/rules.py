@@ -218,9 +218,9 @@ def women(group: Group, people: list[Facilitator]) -> Break | None:
 # --------------------------------------------------------------------------------------------
 # The rules about the people on one session, each stated once: its check, and the constraint
 # the planner's solver is given. A constraint speaks of the people who could be on a session:
-# `AtMost` caps how many of some people are on it; `Needs` says that if someone is on it, so
-# is one of some others. A session holds at most two people, so these say everything the
-# rules need (a trainee's partner, the women facilitator rule, "rather not").
+# `AtMost` caps how many of some people are on it; `Needs` says that each of some people on it
+# has one of some others beside them. A session holds at most two people, so these say
+# everything the rules need (a trainee's partner, the women facilitator rule, "rather not").
 
 
 @dataclass(frozen=True)
@@ -233,9 +233,10 @@ class AtMost:
 
 @dataclass(frozen=True)
 class Needs:
-    """If `person` is on the session, one of `any_of` is on it too."""
+    """Whoever of `people` is on the session has one of `any_of` beside them (the two sets
+    never meet). With two places this is: as many of `any_of` on it as of `people`."""
 
-    person: UUID
+    people: frozenset[UUID]
     any_of: frozenset[UUID]
 
 
@@ -280,7 +281,7 @@ def _someone_leads(group: Group, people: Sequence[Facilitator]) -> list[Constrai
     # Roles are given once the pair is chosen: a pair can be given roles when one of them may
     # lead, so someone in training is on a session only beside someone who may.
     leaders = _ids(p for p in people if trainee_leads(p) is None)
-    return [Needs(p.id, leaders) for p in people if trainee_leads(p) is not None]
+    return [Needs(_ids(people) - leaders, leaders)]
 
 
 def _partner_breaks(
@@ -297,8 +298,7 @@ def _partner_breaks(
 
 
 def _partner_constraints(group: Group, people: Sequence[Facilitator]) -> list[Constraint]:
-    experienced = _ids(p for p in people if is_experienced(p))
-    return [Needs(p.id, experienced) for p in people if is_trainee(p)]
+    return [Needs(_ids(filter(is_trainee, people)), _ids(filter(is_experienced, people)))]
 
 
 def _avoid_breaks(
@@ -328,7 +328,7 @@ def _women_constraints(group: Group, people: Sequence[Facilitator]) -> list[Cons
     if not group.women_facilitator_rule:
         return []
     found = _ids(p for p in people if p.is_woman is True)
-    return [Needs(p.id, found) for p in people if p.is_woman is not True]
+    return [Needs(_ids(people) - found, found)]
 
 
 SESSION_RULES: list[SessionRule] = [

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from voicesgroup.rota import rules
 from voicesgroup.rota.model import Problem
 
-TIME_LIMIT_S = 20.0
-"""Each objective's safety net; instances of real size are solved far within it."""
+TIME_LIMIT_S = 4.0
+"""Each objective's safety net."""
 
 
 @dataclass
@@ -77,6 +77,7 @@ class _Model:
             h.setOptionValue(option, value)
         self.inf = highspy.kHighsInf
         self.dual_bound = 0.0
+        self.known: list[float] = []
         self.column: list[dict[int, int]] = []
         n = 0
         for people in problem.candidates:
@@ -90,13 +91,13 @@ class _Model:
             col = self.column[s]
             self.rows.add(((c, 1.0) for c in col.values()), -self.inf, 2)
             for each in constraints:
-                if each.person is None:
-                    self.rows.add(((col[i], 1.0) for i in each.people), -self.inf, each.most)
-                elif not each.people:
-                    self.upper[col[each.person]] = 0.0
-                else:
-                    terms = [(col[each.person], 1.0), *((col[i], -1.0) for i in each.people)]
-                    self.rows.add(terms, -self.inf, 0)
+                if not each.partners and each.most == 0:
+                    for i in each.people:
+                        self.upper[col[i]] = 0.0
+                    continue
+                terms = [*((col[i], 1.0) for i in each.people)]
+                terms += [(col[i], -1.0) for i in each.partners]
+                self.rows.add(terms, -self.inf, each.most)
         for row in problem.day_rows:
             i, sessions = row[0], row[1:]
             self.rows.add(((self.column[s][i], 1.0) for s in sessions), -self.inf, 1)
@@ -135,7 +136,11 @@ class _Model:
         )
         self.total = total
 
-    def solve(self, costs: dict[int, float], maximise: bool) -> tuple[float, bool, list[float]]:
+    def solve(
+        self, costs: dict[int, float], maximise: bool, *, search: bool = True
+    ) -> tuple[float, bool, list[float]]:
+        """Optimise `costs` (the relaxation first); `search` False: keep the rota found so far
+        unless the relaxation's optimum is whole."""
         import numpy as np
 
         h = self.h
@@ -145,17 +150,63 @@ class _Model:
         h.changeColsCost(self.total, np.arange(self.total, dtype=np.int32), cost)
         sense = self.highspy.ObjSense.kMaximize if maximise else self.highspy.ObjSense.kMinimize
         h.changeObjectiveSense(sense)
+        # The relaxation first: when its optimum is whole (as it mostly is: who is on which
+        # session is close to a flow), no rota does better and the branch-and-bound is spared.
+        h.setOptionValue("solve_relaxation", True)
+        h.run()
+        solution = h.getSolution()
+        values = list(solution.col_value)
+        if (
+            h.getModelStatus() == self.highspy.HighsModelStatus.kOptimal
+            and solution.value_valid
+            and all(abs(v - round(v)) < 1e-6 for v in values[: self.n_x])
+        ):
+            value = h.getInfo().objective_function_value
+            self.dual_bound = value
+            self.known = values
+            return value, True, values
+        if not search:
+            return sum(self.known[c] * v for c, v in costs.items()), False, self.known
+        h.setOptionValue("solve_relaxation", False)
+        known = self.highspy.HighsSolution()
+        known.col_value = self.known
+        h.setSolution(known)  # the rota found so far: the search starts from it
         h.run()
         status = h.getModelStatus()
         info = h.getInfo()
-        value, self.dual_bound = info.objective_function_value, info.mip_dual_bound
+        self.dual_bound = info.mip_dual_bound
         proven = status == self.highspy.HighsModelStatus.kOptimal
         solution = h.getSolution()
-        values = list(solution.col_value)
-        if len(values) != self.total or not solution.value_valid:
-            raise RuntimeError(f"the rota's solver found no rota ({h.modelStatusToString(status)})")
-        h.setSolution(solution)  # where the next objective starts
-        return value, proven, values
+        if len(solution.col_value) == self.total and solution.value_valid:
+            self.known = list(solution.col_value)
+            return info.objective_function_value, proven, self.known
+        # Stopped at the safety net with nothing better: keep the rota found so far.
+        return sum(self.known[c] * v for c, v in costs.items()), False, self.known
+
+    def start(self, people: list[list[int]], pairs: _PairColumns) -> None:
+        """Begin from a rota that keeps every rule (`_greedy`'s)."""
+        import numpy as np
+
+        values = np.zeros(self.total)
+        counts: dict[int, int] = {}
+        on = [set(found) for found in people]
+        for s, found in enumerate(people):
+            for i in found:
+                values[self.column[s][i]] = 1.0
+                counts[i] = counts.get(i, 0) + 1
+        totals = [self.problem.base[i] + counts.get(i, 0) for i in self.problem.eligible]
+        values[self.n_x] = max(totals, default=0)
+        values[self.n_x + 1] = min(totals, default=0)
+        per_pair: dict[tuple[int, int], int] = {}
+        for column, s, one, other in [*pairs.counted, *pairs.wanted]:
+            both = one in on[s] and other in on[s]
+            values[column] = float(both)
+            if both and (one, other) in pairs.repeats:
+                per_pair[one, other] = per_pair.get((one, other), 0) + 1
+        for pair, column in pairs.repeats.items():
+            together = per_pair.get(pair, 0) + self.problem.pair_times.get(pair, 0)
+            values[column] = max(0, together - 1)
+        self.known = list(values)
 
     def hold(self, costs: dict[int, float], lower: float, upper: float) -> None:
         """Keep an objective at the value found (as a new row)."""
@@ -187,22 +238,66 @@ def solve(problem: Problem) -> Solution:
         model.rows.add([(low, 1.0)], 0, 0)
     model.pass_model(extra)
 
+    model.start(_greedy(problem), pair_columns)
     filled = {c: 1.0 for c in range(model.n_x)}
     most, proven_filled, values = model.solve(filled, maximise=True)
     model.hold(filled, round(most) - 0.5, model.inf)
     spread = {high: 1.0, low: -1.0}
     least, proven_spread, values = model.solve(spread, maximise=False)
-    bound = round(least) if proven_spread else math.ceil(model.dual_bound - 1e-6)
+    bound = round(least)
+    if not proven_spread and math.isfinite(model.dual_bound):
+        bound = math.ceil(model.dual_bound - 1e-6)
     model.hold(spread, -model.inf, round(least) + 0.5)
     proven = proven_filled and proven_spread
     if pair_columns.costs:
-        _, proven_pairs, values = model.solve(pair_columns.costs, maximise=False)
-        proven = proven and proven_pairs
+        # Pairs are a preference: taken when the relaxation's optimum is whole (no search),
+        # else the rota stays as the spread left it. Places and spread are proven already.
+        _, _, values = model.solve(pair_columns.costs, maximise=False, search=False)
     people = [
         [i for i, c in model.column[s].items() if values[c] > 0.5]
         for s in range(len(problem.sessions))
     ]
     return Solution(people, proven, max(bound, 0))
+
+
+def _greedy(problem: Problem) -> list[list[int]]:
+    """A first rota in date order: each session the pair (else the one person) with the fewest
+    sessions so far that keeps every constraint. Only a start for the solver."""
+    taken: set[tuple[int, int]] = set()  # (person, row of `day_rows` or `month_rows`)
+    used: dict[tuple[int, int], int] = {}
+    rows_of: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for r, row in enumerate(problem.day_rows):
+        for s in row[1:]:
+            rows_of.setdefault((s, row[0]), []).append((r, 1))
+    for r, (sessions, i, room) in enumerate(problem.month_rows):
+        for s in sessions:
+            rows_of.setdefault((s, i), []).append((len(problem.day_rows) + r, room))
+    counts = list(problem.base)
+    found: list[list[int]] = []
+
+    def free(s: int, i: int) -> bool:
+        return all(used.get((i, r), 0) < room for r, room in rows_of.get((s, i), []))
+
+    def allowed(s: int, people: tuple[int, ...]) -> bool:
+        return all(
+            sum(i in people for i in c.people) - sum(i in people for i in c.partners) <= c.most
+            for c in problem.constraints[s]
+        )
+
+    for s, candidates in enumerate(problem.candidates):
+        ready = sorted((i for i in candidates if free(s, i)), key=lambda i: (counts[i], i))
+        options = [(a, b) for k, a in enumerate(ready) for b in ready[k + 1 :]]
+        options.sort(key=lambda pair: (counts[pair[0]] + counts[pair[1]], pair))
+        choice = next((pair for pair in options[:400] if allowed(s, pair)), None)
+        if choice is None:
+            choice = next(((i,) for i in ready if allowed(s, (i,))), ())
+        for i in choice:
+            counts[i] += 1
+            for r, _ in rows_of.get((s, i), []):
+                used[i, r] = used.get((i, r), 0) + 1
+        found.append(list(choice))
+    del taken
+    return found
 
 
 def _spread_rows(
