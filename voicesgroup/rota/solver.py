@@ -19,14 +19,16 @@ planning a year takes.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from voicesgroup.rota import rules
 from voicesgroup.rota.model import Problem
 
-TIME_LIMIT_S = 4.0
-"""Each objective's safety net."""
+TIME_LIMIT_S = 10.0
+"""The safety net: the most time the objectives together may take. When it is reached the
+best rota found so far is kept, and labelled as not proven."""
 
 
 @dataclass
@@ -72,11 +74,11 @@ class _Model:
             ("random_seed", 0),
             ("mip_rel_gap", 0.0),
             ("mip_abs_gap", 0.0),
-            ("time_limit", TIME_LIMIT_S),
         ):
             h.setOptionValue(option, value)
         self.inf = highspy.kHighsInf
         self.dual_bound = 0.0
+        self.deadline = time.monotonic() + TIME_LIMIT_S
         self.known: list[float] = []
         self.column: list[dict[int, int]] = []
         n = 0
@@ -136,6 +138,11 @@ class _Model:
         )
         self.total = total
 
+    def run(self) -> None:
+        """One HiGHS run, within what is left of the safety net."""
+        self.h.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 0.01))
+        self.h.run()
+
     def solve(
         self, costs: dict[int, float], maximise: bool, *, search: bool = True
     ) -> tuple[float, bool, list[float]]:
@@ -144,6 +151,7 @@ class _Model:
         import numpy as np
 
         h = self.h
+        self._tighten()
         cost = np.zeros(self.total)
         for column, value in costs.items():
             cost[column] = value
@@ -153,7 +161,7 @@ class _Model:
         # The relaxation first: when its optimum is whole (as it mostly is: who is on which
         # session is close to a flow), no rota does better and the branch-and-bound is spared.
         h.setOptionValue("solve_relaxation", True)
-        h.run()
+        self.run()
         solution = h.getSolution()
         values = list(solution.col_value)
         if (
@@ -165,23 +173,46 @@ class _Model:
             self.dual_bound = value
             self.known = values
             return value, True, values
+        known_value = sum(self.known[c] * v for c, v in costs.items())
+        bound = math.inf if maximise else -math.inf
+        if h.getModelStatus() == self.highspy.HighsModelStatus.kOptimal:
+            # A whole rota reaching the relaxation's bound is optimal.
+            relaxed = h.getInfo().objective_function_value
+            bound = math.floor(relaxed + 1e-6) if maximise else math.ceil(relaxed - 1e-6)
+            if (known_value >= bound) if maximise else (known_value <= bound):
+                self.dual_bound = known_value
+                return known_value, True, self.known
         if not search:
-            return sum(self.known[c] * v for c, v in costs.items()), False, self.known
+            return known_value, False, self.known
         h.setOptionValue("solve_relaxation", False)
         known = self.highspy.HighsSolution()
         known.col_value = self.known
         h.setSolution(known)  # the rota found so far: the search starts from it
-        h.run()
+        self.run()
         status = h.getModelStatus()
         info = h.getInfo()
         self.dual_bound = info.mip_dual_bound
-        proven = status == self.highspy.HighsModelStatus.kOptimal
         solution = h.getSolution()
         if len(solution.col_value) == self.total and solution.value_valid:
             self.known = list(solution.col_value)
-            return info.objective_function_value, proven, self.known
+            value = info.objective_function_value
+            reached = (value >= bound - 1e-6) if maximise else (value <= bound + 1e-6)
+            proven = status == self.highspy.HighsModelStatus.kOptimal or reached
+            return value, proven, self.known
         # Stopped at the safety net with nothing better: keep the rota found so far.
         return sum(self.known[c] * v for c, v in costs.items()), False, self.known
+
+    def _tighten(self) -> None:
+        """The spread's two columns at the counts of the rota found so far."""
+        if not self.known:
+            return
+        problem = self.problem
+        totals = [
+            problem.base[i] + round(sum(self.known[c] for c in self.by_person.get(i, [])))
+            for i in problem.eligible
+        ]
+        self.known[self.n_x] = float(max(totals, default=0))
+        self.known[self.n_x + 1] = float(min(totals, default=0))
 
     def start(self, people: list[list[int]], pairs: _PairColumns) -> None:
         """Begin from a rota that keeps every rule (`_greedy`'s)."""
@@ -285,7 +316,7 @@ def _greedy(problem: Problem) -> list[list[int]]:
         )
 
     for s, candidates in enumerate(problem.candidates):
-        ready = sorted((i for i in candidates if free(s, i)), key=lambda i: (counts[i], i))
+        ready = sorted((i for i in candidates if free(s, i)), key=lambda i: (counts[i], i))[:24]
         options = [(a, b) for k, a in enumerate(ready) for b in ready[k + 1 :]]
         options.sort(key=lambda pair: (counts[pair[0]] + counts[pair[1]], pair))
         choice = next((pair for pair in options[:400] if allowed(s, pair)), None)
