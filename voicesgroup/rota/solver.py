@@ -126,8 +126,14 @@ class _Model:
         h.addVars(total, np.array(lower), np.array(upper))
         kinds = [hp.HighsVarType.kInteger if i else hp.HighsVarType.kContinuous for i in integer]
         h.changeColsIntegrality(total, np.arange(total, dtype=np.int32), np.array(kinds))
+        self.total = total
+        self._add_rows()
+
+    def _add_rows(self) -> None:
+        import numpy as np
+
         rows = self.rows
-        h.addRows(
+        self.h.addRows(
             len(rows.lower),
             np.array(rows.lower),
             np.array(rows.upper),
@@ -136,7 +142,6 @@ class _Model:
             np.array(rows.indices, dtype=np.int32),
             np.array(rows.values),
         )
-        self.total = total
 
     def run(self) -> None:
         """One HiGHS run, within what is left of the safety net."""
@@ -214,20 +219,28 @@ class _Model:
         self.known[self.n_x] = float(max(totals, default=0))
         self.known[self.n_x + 1] = float(min(totals, default=0))
 
-    def start(self, people: list[list[int]], pairs: _PairColumns) -> None:
+    def start(self, people: list[list[int]]) -> None:
         """Begin from a rota that keeps every rule (`_greedy`'s)."""
-        import numpy as np
-
-        values = np.zeros(self.total)
-        counts: dict[int, int] = {}
-        on = [set(found) for found in people]
+        self.known = [0.0] * self.total
         for s, found in enumerate(people):
             for i in found:
-                values[self.column[s][i]] = 1.0
-                counts[i] = counts.get(i, 0) + 1
-        totals = [self.problem.base[i] + counts.get(i, 0) for i in self.problem.eligible]
-        values[self.n_x] = max(totals, default=0)
-        values[self.n_x + 1] = min(totals, default=0)
+                self.known[self.column[s][i]] = 1.0
+        self._tighten()
+
+    def add_pairs(self, pairs: _PairColumns) -> None:
+        """Add the pairs objective's columns and rows, at their values in the rota so far."""
+        import numpy as np
+
+        lower = [lo for count, lo, _, _ in pairs.extra for _ in range(count)]
+        upper = [up for count, _, up, _ in pairs.extra for _ in range(count)]
+        self.h.addVars(len(lower), np.array(lower), np.array(upper))
+        self.total += len(lower)
+        self.rows = _Rows()
+        for terms, low, high in pairs.rows(self):
+            self.rows.add(terms, low, high)
+        self._add_rows()
+        on = [{i for i, c in column.items() if self.known[c] > 0.5} for column in self.column]
+        values = self.known + [0.0] * len(lower)
         per_pair: dict[tuple[int, int], int] = {}
         for column, s, one, other in [*pairs.counted, *pairs.wanted]:
             both = one in on[s] and other in on[s]
@@ -236,8 +249,8 @@ class _Model:
                 per_pair[one, other] = per_pair.get((one, other), 0) + 1
         for pair, column in pairs.repeats.items():
             together = per_pair.get(pair, 0) + self.problem.pair_times.get(pair, 0)
-            values[column] = max(0, together - 1)
-        self.known = list(values)
+            values[column] = max(0.0, together - 1.0)
+        self.known = values
 
     def hold(self, costs: dict[int, float], lower: float, upper: float) -> None:
         """Keep an objective at the value found (as a new row)."""
@@ -258,18 +271,14 @@ def solve(problem: Problem) -> Solution:
     model = _Model(problem)
     eligible = problem.eligible
     high, low = (model.n_x, model.n_x + 1)
-    pair_columns = _pair_columns(problem, model.n_x + 2, model.inf)
-    extra = [(2, 0.0, model.inf, False), *pair_columns.extra]
     for terms, lower, upper in _spread_rows(problem, model, high, low):
-        model.rows.add(terms, lower, upper)
-    for terms, lower, upper in pair_columns.rows(model):
         model.rows.add(terms, lower, upper)
     if not eligible:  # nobody counts: the spread is 0
         model.rows.add([(high, 1.0)], 0, 0)
         model.rows.add([(low, 1.0)], 0, 0)
-    model.pass_model(extra)
+    model.pass_model([(2, 0.0, model.inf, False)])
 
-    model.start(_greedy(problem), pair_columns)
+    model.start(_greedy(problem))
     filled = {c: 1.0 for c in range(model.n_x)}
     most, proven_filled, values = model.solve(filled, maximise=True)
     model.hold(filled, round(most) - 0.5, model.inf)
@@ -280,7 +289,9 @@ def solve(problem: Problem) -> Solution:
         bound = math.ceil(model.dual_bound - 1e-6)
     model.hold(spread, -model.inf, round(least) + 0.5)
     proven = proven_filled and proven_spread
+    pair_columns = _pair_columns(problem, model.total, model.inf)
     if pair_columns.costs:
+        model.add_pairs(pair_columns)
         # Pairs are a preference: taken when the relaxation's optimum is whole (no search),
         # else the rota stays as the spread left it. Places and spread are proven already.
         _, _, values = model.solve(pair_columns.costs, maximise=False, search=False)
@@ -379,22 +390,27 @@ def _pair_columns(problem: Problem, first: int, inf: float) -> _PairColumns:
     facs = problem.facs
     trainees = {i for i, f in enumerate(facs) if rules.is_trainee(f)}
     experienced = {i for i, f in enumerate(facs) if rules.is_experienced(f)}
+    index = problem.index
+    asked = {
+        (min(i, index[other]), max(i, index[other]))
+        for i, f in enumerate(facs)
+        for other in f.prefers
+        if other in index and index[other] != i
+    }
     counted: list[tuple[int, int, int, int]] = []
     wanted: list[tuple[int, int, int, int]] = []
     column = first
     for s, people in enumerate(problem.candidates):
-        for k, one in enumerate(people):
-            for other in people[k + 1 :]:
-                if (one in trainees and other in experienced) or (
-                    other in trainees and one in experienced
-                ):
-                    counted.append((column, s, one, other))
-                    column += 1
-                if rules.asked_to_pair(facs[one], facs[other]) or rules.asked_to_pair(
-                    facs[other], facs[one]
-                ):
-                    wanted.append((column, s, one, other))
-                    column += 1
+        here = set(people)
+        followed = sorted(
+            (min(t, e), max(t, e)) for t in here & trainees for e in here & experienced
+        )
+        for one, other in followed:
+            counted.append((column, s, one, other))
+            column += 1
+        for one, other in sorted(pair for pair in asked if pair[0] in here and pair[1] in here):
+            wanted.append((column, s, one, other))
+            column += 1
     costs = {entry[0]: -1.0 for entry in wanted}
     pairs = sorted({(one, other) for _, _, one, other in counted})
     repeats = {pair: column + k for k, pair in enumerate(pairs)}
