@@ -305,8 +305,7 @@ def solve(problem: Problem) -> Solution:
 def _greedy(problem: Problem) -> list[list[int]]:
     """A first rota in date order: each session the pair (else the one person) with the fewest
     sessions so far that keeps every constraint. Only a start for the solver."""
-    taken: set[tuple[int, int]] = set()  # (person, row of `day_rows` or `month_rows`)
-    used: dict[tuple[int, int], int] = {}
+    used: dict[tuple[int, int], int] = {}  # (person, row of `day_rows` or `month_rows`)
     rows_of: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for r, row in enumerate(problem.day_rows):
         for s in row[1:]:
@@ -330,15 +329,13 @@ def _greedy(problem: Problem) -> list[list[int]]:
         ready = sorted((i for i in candidates if free(s, i)), key=lambda i: (counts[i], i))[:24]
         options = [(a, b) for k, a in enumerate(ready) for b in ready[k + 1 :]]
         options.sort(key=lambda pair: (counts[pair[0]] + counts[pair[1]], pair))
-        choice = next((pair for pair in options[:400] if allowed(s, pair)), None)
-        if choice is None:
-            choice = next(((i,) for i in ready if allowed(s, (i,))), ())
+        singles: list[tuple[int, ...]] = [(i,) for i in ready]
+        choice = next((c for c in [*options[:400], *singles] if allowed(s, c)), ())
         for i in choice:
             counts[i] += 1
             for r, _ in rows_of.get((s, i), []):
                 used[i, r] = used.get((i, r), 0) + 1
         found.append(list(choice))
-    del taken
     return found
 
 
