@@ -143,8 +143,8 @@ class _Model:
             np.array(rows.values),
         )
 
-    def run(self) -> None:
-        """One HiGHS run, within what is left of the safety net."""
+    def run(self, *, search: bool = False) -> None:
+        """One HiGHS run (`search`: the branch-and-bound), within what is left of the net."""
         self.h.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 0.01))
         self.h.run()
 
@@ -193,13 +193,15 @@ class _Model:
         known = self.highspy.HighsSolution()
         known.col_value = self.known
         h.setSolution(known)  # the rota found so far: the search starts from it
-        self.run()
+        self.run(search=True)
         status = h.getModelStatus()
         info = h.getInfo()
         self.dual_bound = info.mip_dual_bound
         solution = h.getSolution()
-        if len(solution.col_value) == self.total and solution.value_valid:
-            self.known = list(solution.col_value)
+        values = list(solution.col_value)
+        whole = all(abs(v - round(v)) < 1e-6 for v in values[: self.n_x])
+        if len(values) == self.total and solution.value_valid and whole:
+            self.known = values
             value = info.objective_function_value
             reached = (value >= bound - 1e-6) if maximise else (value <= bound + 1e-6)
             proven = status == self.highspy.HighsModelStatus.kOptimal or reached
