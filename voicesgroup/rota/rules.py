@@ -1,7 +1,10 @@
-"""The rota's hard rules, each written once: a check, and the one sentence that explains a break.
+"""The rota's hard rules, each written once: a check, the one sentence that explains a break,
+and (for the rules about who is on a session together) the constraint the solver is given.
 
-The planner (its matrices and the reasons for open places), cover, the review and the
-service's refusals all ask these functions; no other module words a hard rule.
+The planner's model (`model`, solved by `solver`), the reasons for open places, cover, the
+review and every change's checks all ask these functions; no other module words or encodes a
+hard rule. A rule about who is on a session together is added to `SESSION_RULES` and nowhere
+else.
 
 The rules, for someone placed on a session of a group on a day:
 
