@@ -76,6 +76,19 @@ class CupsServer:
         self.root.chmod(0o755)
         self.socket = str(self.root / "cups.sock")
         self.process: subprocess.Popen[bytes] | None = None
+        self.first_job = 1000 * (os.getpid() % 1_000_000) + 1
+
+    @staticmethod
+    def received_folder() -> Path:
+        """Where cups-pdf puts what it prints: the submitting user's ~/PDF (by the password
+        file, not $HOME)."""
+        return Path(pwd.getpwuid(os.getuid()).pw_dir) / "PDF"
+
+    def clear_received(self) -> None:
+        """Remove whatever this server's jobs left in `received_folder`."""
+        prefix = str(self.first_job // 1000)
+        for path in self.received_folder().glob(f"*-job_{prefix}[0-9][0-9][0-9].pdf"):
+            path.unlink(missing_ok=True)
 
     @property
     def env(self) -> dict[str, str]:
@@ -89,9 +102,8 @@ class CupsServer:
         (self.root / "spool").chmod(0o710)
         # Jobs of every test process land in one folder named by job number: each server
         # numbers its jobs from its own start, so no two processes make the same name.
-        first_job = 1000 * (os.getpid() % 1_000_000) + 1
         (self.root / "cache" / "job.cache").write_text(
-            f"# Job cache file for CUPS v2.4\nNextJobId {first_job}\n"
+            f"# Job cache file for CUPS v2.4\nNextJobId {self.first_job}\n"
         )
         (self.root / "cupsd.conf").write_text(CUPSD_CONF.format(root=self.root))
         (self.root / "cups-files.conf").write_text(FILES_CONF.format(root=self.root))
@@ -110,6 +122,7 @@ class CupsServer:
         self.until(lambda: "is running" in self.run("lpstat", "-r"), "the server to start")
 
     def stop(self) -> None:
+        self.clear_received()
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=WAIT_SECONDS)
@@ -149,7 +162,7 @@ class CupsServer:
         """The PDF the virtual printer made of job `job_id` (e.g. "Office-3"), removed once
         read so nothing is left in the printing user's folder."""
         number = job_id.rsplit("-", 1)[1]
-        folder = Path(pwd.getpwuid(os.getuid()).pw_dir) / "PDF"
+        folder = self.received_folder()
         found: list[Path] = []
         self.until(
             lambda: bool(found.extend(folder.glob(f"*-job_{number}.pdf")) or found),

@@ -141,15 +141,16 @@ def system_printing() -> bool:
 
 def list_printers() -> list[Printer]:
     """Every printer the system knows, the system's default first; `PrinterProblem` when
-    there is no printing system."""
-    if not system_printing():
+    there is no printing system. One call to `lpstat`."""
+    if shutil.which(LP) is None or shutil.which(LPSTAT) is None:
         raise PrinterProblem(NO_PRINTING)
-    default_match = re.search(r"system default destination: (\S+)", _said(_run([LPSTAT, "-d"])))
+    result = _run([LPSTAT, "-d", "-l", "-p"])
+    text = _said(result)
+    if result.returncode != 0 and "not running" in result.stderr.decode("utf-8", "replace"):
+        raise PrinterProblem(NO_PRINTING)
+    default_match = re.search(r"system default destination: (\S+)", text, re.IGNORECASE)
     default = default_match.group(1) if default_match else ""
-    printers = [
-        _with_default(printer, default)
-        for printer in parse_printers(_said(_run([LPSTAT, "-l", "-p"])))
-    ]
+    printers = [_with_default(printer, default) for printer in parse_printers(text)]
     return sorted(printers, key=lambda printer: (not printer.is_default, printer.label.casefold()))
 
 
@@ -229,16 +230,18 @@ def send(
     title: str,
     copies: int = 1,
     two_sided: bool = False,
+    just_checked: bool = False,
 ) -> Job:
     """Hand `data` (a PDF) to `printer` on standard input and return the job.
 
     Nothing is written anywhere by this app. `title` is the job's name in the printer's
     queue: pass a file name that gives nothing away (`printing.file_name`). A printer that is
-    stopped, out of paper or missing is refused before anything is sent.
+    stopped, out of paper or missing is refused before anything is sent (`just_checked`: the
+    caller found `printer` ready a moment ago, so it is not asked again).
     """
     if not 1 <= copies <= 99:
         raise PrinterProblem("Copies must be a number from 1 to 99: nothing was printed.")
-    current = find_printer(printer.name)
+    current = printer if just_checked else find_printer(printer.name)
     problem = current.problem()
     if problem:
         raise PrinterProblem(problem)

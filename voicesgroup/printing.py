@@ -317,7 +317,9 @@ def make_blank(request: PrintRequest) -> Printed:
     return Printed(data, request.kind, detail, file_name(request), said)
 
 
-def to_printer(printed: Printed, printer: printers.Printer, *, copies: int = 1) -> printers.Job:
+def to_printer(
+    printed: Printed, printer: printers.Printer, *, copies: int = 1, just_checked: bool = False
+) -> printers.Job:
     """Send a finished PDF handout straight to `printer`: nothing is written to disk. A
     two-page sheet to take home goes on both sides of one sheet of paper. The job carries
     the handout's file name, which never names a member or a group."""
@@ -330,6 +332,7 @@ def to_printer(printed: Printed, printer: printers.Printer, *, copies: int = 1) 
         title=printed.file_name.rsplit(".", 1)[0],
         copies=copies,
         two_sided=KINDS[printed.kind].two_sided and pages > 1,
+        just_checked=just_checked,
     )
 
 

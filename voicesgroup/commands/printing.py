@@ -207,8 +207,10 @@ def _to_printer(args: argparse.Namespace, store: Store, request: PrintRequest) -
     if name == printers.DEFAULT:
         name = printers.chosen_printer(store) or printers.DEFAULT
     printer = printers.find_printer(name)  # before any work is done
+    if printer.problem():
+        raise printers.PrinterProblem(printer.problem())
     printed = _make(args, store, request)
-    job = to_printer(printed, printer, copies=args.copies)
+    job = to_printer(printed, printer, copies=args.copies, just_checked=True)
     record_printed(store, printed)
     printers.remember_printer(store, printer.name)
     for sentence in printed.said:
