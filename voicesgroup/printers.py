@@ -36,6 +36,7 @@ NO_PRINTING = (
 )
 KEEP = "nothing was lost, try again or save the PDF"
 
+_UNREACHABLE = "is switched off or not connected"
 _REASONS = {
     "media-empty": "is out of paper",
     "media-needed": "is out of paper",
@@ -44,9 +45,9 @@ _REASONS = {
     "marker-supply-empty": "is out of ink or toner",
     "door-open": "has a door open",
     "cover-open": "has its cover open",
-    "offline": "is switched off or not connected",
+    "offline": _UNREACHABLE,
     "connecting-to-device": "cannot be reached",
-    "shutdown": "is switched off or not connected",
+    "shutdown": _UNREACHABLE,
 }
 """A printer's state reasons (IPP keywords, without -error/-warning) in plain words."""
 
@@ -253,8 +254,13 @@ def send(
     if result.returncode != 0 or match is None:
         why = result.stderr.decode("utf-8", "replace").strip().removeprefix("lp: ")
         why = why.removeprefix("Error - ").rstrip(".") or f"lp ended with code {result.returncode}"
-        raise PrinterProblem(f"{current.label} did not take it ({why}): {KEEP}.")
+        raise PrinterProblem(did_not_take_it(current, why))
     return Job(match.group(1), current, copies)
+
+
+def did_not_take_it(printer: Printer, why: str) -> str:
+    """The sentence for a printer that refused a handout, and why."""
+    return f"{printer.label} did not take it ({why}): {KEEP}."
 
 
 def job_progress(job: Job) -> tuple[Progress, str]:

@@ -51,6 +51,7 @@ NO_GROUP = ""
 FOLLOW_SECONDS = 120
 """How long the dialog follows a job in the printer's queue before leaving it to the printer."""
 FOLLOW_EVERY = 0.5
+CHOOSE_MEMBER = "Choose the member whose own record this is."
 
 
 class PrintDialog(AppAccess, ModalScreen[None]):
@@ -414,7 +415,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             self._say(f"! Choose a group: a {KINDS[kind].lower()} is for one group.", error=True)
             return
         if kind == "member-record" and self.member is None:
-            self._say("! Choose the member whose own record this is.", error=True)
+            self._say(f"! {CHOOSE_MEMBER}", error=True)
             return
         printer = self._printer()
         if printer is not None:
@@ -518,9 +519,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             self.post_message(self.HandoutFailed(str(error)))
             return
         except Exception as error:  # never a crash in the room
-            self.post_message(
-                self.HandoutFailed(f"{printer.label} did not take it ({error}): {printers.KEEP}.")
-            )
+            self.post_message(self.HandoutFailed(printers.did_not_take_it(printer, str(error))))
             return
         self.post_message(self.HandoutSent(job, printed))
         said = ""
@@ -661,7 +660,7 @@ def _preview_plan(text: Text, group: Group | None) -> None:
 
 def _preview_record(text: Text, member: Member | None) -> None:
     if member is None:
-        text.append("\n! Choose the member whose own record this is.", style="bold")
+        text.append(f"\n! {CHOOSE_MEMBER}", style="bold")
         return
     text.append(
         f"\nEverything kept about {member.display_name}, for them to keep: consents and "

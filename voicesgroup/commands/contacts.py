@@ -19,20 +19,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     json_option(contacts)
     actions = contacts.add_subparsers(title="actions", metavar="ACTION")
-    check = actions.add_parser(
+    check = add_command(
+        actions,
         "check",
-        help="mark support contacts as checked today (after ringing or looking up each)",
-        description="Mark support contacts as checked today, once you have rung or looked up "
-        "each one: a member must be able to trust every number on a sheet.",
-    )
-    check.add_argument(
-        "--db", metavar="PATH", default=argparse.SUPPRESS, help="the data file to use"
+        cmd_contacts_check,
+        "mark support contacts as checked today, once you have rung or looked up each one: "
+        "a member must be able to trust every number on a sheet",
     )
     which = check.add_mutually_exclusive_group(required=True)
     which.add_argument("name", nargs="?", metavar="NAME", help="the contact's name")
     which.add_argument("--all", action="store_true", help="every support contact")
     check.add_argument("--yes", action="store_true", help="confirm each one has been checked")
-    check.set_defaults(handler=cmd_contacts_check)
 
 
 def cmd_contacts(args: argparse.Namespace) -> int:
