@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.pdf_helpers import (
     ink_profile,
@@ -961,3 +963,40 @@ def test_an_agreement_point_and_the_agreement_read_aloud_are_never_split():
     for point in sample_agreement().points + sample_agreement().confidentiality:
         assert " ".join(point.split()) in page
     assert all(len(page) > 200 for page in pages)  # no page holding a line or two
+
+
+NAMES = ["Rosa", "Priya", "Sam", "Kit", "Mary Ann", "Jo", "Zoë", "Ben", "Elif"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    others=st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True),
+    recorder=st.sampled_from(NAMES),
+    group=st.sampled_from(NAMES),
+    words=st.lists(st.sampled_from(NAMES), max_size=3),
+)
+def test_a_members_own_record_is_printed_whoever_else_it_names(others, recorder, group, words):
+    """Never withheld: the facilitator who wrote a consent down and the groups on the list
+    may share a member's name (peers are often both), and notes, ideas and contact details
+    may name others. Other members become "Another member" where a sentence starts, and
+    the explanation stands beside what it explains, in the body's own words."""
+    me = Member(display_name="Aisha", joined_on=dt.date(2024, 11, 5))
+    members = [Member(display_name=name, joined_on=dt.date(2024, 11, 5)) for name in others]
+    record = sample_record_input(me, members[0])
+    record["consent_events"] = [
+        event.model_copy(update={"recorded_by": recorder}) for event in record["consent_events"]
+    ]
+    record["attendance_dates"] = [(dt.date(2025, 1, 28), f"{group} Group")]
+    said = ". ".join(f"{name} was kind" for name in words) or "Nobody was named"
+    record["notes"][0] = record["notes"][0].model_copy(update={"member_words": said + "."})
+    record["contact_details"] = [
+        detail.model_copy(update={"value": f"07700 900123, ask for {others[0]}"})
+        for detail in record["contact_details"]
+    ]
+    flat = " ".join(text_of(member_record(me, **record, forbidden_names=members)).split())
+    assert f"{recorder} wrote it down" in flat and f"{group} Group" in flat
+    named = [name for name in words if name in others]
+    if named:
+        assert "Another member was kind" in flat
+        assert "another member was kind" not in flat.replace(", another member was kind", "")
+    assert f"ask for {others[0]}" not in flat and "ask for another member" in flat

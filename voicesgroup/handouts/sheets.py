@@ -9,6 +9,7 @@ may be a name) before drawing anything. Nothing here touches the disk or the sto
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -454,7 +455,9 @@ def member_record(
 
     Only records carrying this member's id are used. A person's own record is never held
     back: where their notes name another member (any in `forbidden_names`), the name is
-    printed as "another member" and the record says so.
+    printed as "another member" ("Another member" where a sentence starts) and the record
+    says so beside the words it changed. Who else a record names is expected there: the
+    facilitator who wrote a consent down, and the groups on the attendance list.
     """
     from voicesgroup.consent import latest_events
     from voicesgroup.models import ConsentAction, ConsentMethod, ConsentScope
@@ -469,7 +472,17 @@ def member_record(
             text, others, ANOTHER_MEMBER, keep=member.display_name, confirmed=confirmed
         )
         replaced += count
-        return clean
+        return _capitalised(clean, ANOTHER_MEMBER) if count else clean
+
+    def explained(before: int) -> None:
+        """Say, beside what it changed, why a name reads "another member"."""
+        count = replaced - before
+        if count:
+            h.para(
+                f"Where these records named someone else, their name is printed as "
+                f"“{ANOTHER_MEMBER}” ({count} time{'s' if count != 1 else ''}): this "
+                "record is yours, their name is theirs."
+            )
 
     me = member.id
     events = sorted(
@@ -491,7 +504,15 @@ def member_record(
         large_print=large_print,
         forbidden_names=others,
         allowed_name=member.display_name,
-        allow=[organisation] if organisation else [],
+        allow=[
+            part
+            for part in (
+                organisation,
+                *(f"{event.recorded_by} wrote it down" for event in events),
+                *(group for _, group in attended),
+            )
+            if part
+        ],
         confirmed=confirmed,
     )
     h.para(
@@ -540,6 +561,7 @@ def member_record(
     h.heading("Notes written with you")
     if not notes:
         h.para("There are no notes.", style="muted")
+    before = replaced
     for note in notes:
         with h.together():
             label = f"{long_date(_local_date(note.created_at))}"
@@ -553,6 +575,7 @@ def member_record(
                 h.para(bold("To remember: "), theirs(note.to_remember))
             if note.facilitator_words:
                 h.para(bold("What the facilitator wrote: "), theirs(note.facilitator_words))
+    explained(before)
 
     h.heading("Sessions where your name is on the list")
     if attended:
@@ -563,26 +586,29 @@ def member_record(
     h.heading("Ideas shared with your name beside them")
     if not mine:
         h.para("None.", style="muted")
+    before = replaced
     for strategy in mine:
         with h.together():
             h.para(theirs(strategy.title), style="item")
             if strategy.description:
                 h.para(theirs(strategy.description))
+    explained(before)
 
     h.heading("How we can reach you")
     if not contacts:
         h.para("We keep no contact details for you.", style="muted")
+    before = replaced
     for contact in contacts:
         extra = KEPT_ASIDE if contact.restricted else ""
-        h.bullets([[bold(f"{contact.kind}: "), contact.value + extra]])
-    if replaced:
-        h.para(
-            f"Where these records named someone else, their name is printed as "
-            f"“{ANOTHER_MEMBER}” ({replaced} time{'s' if replaced != 1 else ''}): this "
-            "record is yours, their name is theirs.",
-            style="footnote",
-        )
+        h.bullets([[bold(f"{contact.kind}: "), theirs(contact.value) + extra]])
+    explained(before)
     return _finish(h, output)
+
+
+def _capitalised(text: str, phrase: str) -> str:
+    """`text` with `phrase` given a capital where it starts the text or a sentence."""
+    capital = phrase[:1].upper() + phrase[1:]
+    return re.sub(rf"(^|[.!?]\s+)({re.escape(phrase)})", lambda m: m.group(1) + capital, text)
 
 
 KEPT_ASIDE = " (you asked us to stop: kept aside, not used)"
