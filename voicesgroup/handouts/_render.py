@@ -32,7 +32,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from voicesgroup.handouts.layer import Block, Handout, Run, Runs
+from voicesgroup.handouts.layer import Block, Handout, Helpline, Run, Runs, sentence
 
 INK = colors.HexColor("#1d1d1b")
 HEADING = colors.HexColor("#1f4d57")
@@ -139,7 +139,7 @@ class Sizes:
 NORMAL = Sizes(body=14, title=24, heading=16.5, item=14.5, table=12, footer=10, line_gap=9 * mm)
 SMALLER = (
     Sizes(body=13, title=22, heading=15.5, item=13.5, table=12, footer=10, line_gap=8.5 * mm),
-    Sizes(body=12, title=22, heading=15, item=12.5, table=11, footer=9, line_gap=8.5 * mm),
+    Sizes(body=12, title=22, heading=15, item=12.5, table=11, footer=10, line_gap=8.5 * mm),
 )
 """Smaller normal print, used only where a handout must fit its pages (`Handout.fit_pages`)
 and would not at 14 pt. Large print never gets smaller."""
@@ -527,6 +527,8 @@ class _Builder:
             return self._table(block[1], block[2], block[3], block[4], block[5])
         if block[0] == "lines":
             return self._lines(block[1], block[2])
+        if block[0] == "helplines":
+            return self._helplines(block[1], block[2])
         return self._together(block[1])
 
     def _heading(self, text: str) -> list[Flowable]:
@@ -551,6 +553,36 @@ class _Builder:
     def _lines(self, label: str, count: int) -> list[Flowable]:
         label_para = Paragraph(self.markup(label), self.st["heading"])
         return [Stack([label_para, RuledLines(count, self.sizes.line_gap)], self.height)]
+
+    def _helplines(self, title: str, contacts: tuple[Helpline, ...]) -> list[Flowable]:
+        """A box of its own: the heading on a soft band, then each contact (its name in bold,
+        then how and when as two sentences) with a rule between, never split across pages."""
+        body = self.st["body"]
+        heading = ParagraphStyle("helplines_heading", parent=self.st["heading"], spaceBefore=0)
+        plain = ParagraphStyle("helpline", parent=body, spaceAfter=0)
+        rows: list[list[Flowable]] = [[Paragraph(self.markup(title), heading)]]
+        for name, how, when in contacts:
+            words = " ".join(sentence(part) for part in (how, when) if part)
+            runs = (Run(name, bold=True), Run(f"\u2002{words}"))
+            rows.append([Paragraph(self.runs(runs), plain)])
+        pad = self.sizes.body * 0.45
+        table = Table(rows, colWidths=[self.width])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (-1, -1), 1.5, HEADING),
+                    ("BACKGROUND", (0, 0), (-1, 0), SOFT),
+                    ("LINEBELOW", (0, 1), (-1, -2), 1.0, RULE),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.7),
+                ]
+            )
+        )
+        table.spaceBefore = self.sizes.body * 0.7
+        return [Stack([table], self.height)]
 
     def _together(self, blocks: tuple[Block, ...]) -> list[Flowable]:
         inner: list[Flowable] = []

@@ -192,13 +192,24 @@ def strategies_sheet(
                 h.para(bold(group.name), f": {meets[0].lower()}{meets[1:]}.{where}{welcome}")
 
     if contacts:
-        with h.together():
-            h.heading("If you want to talk to someone")
-            for contact in contacts:
-                how = (contact.discreet_how or contact.how) if discreet else contact.how
-                when = f". {contact.when}" if contact.when and not discreet else ""
-                h.para(bold(contact.name), f": {how}" if how else "", when, style="tight")
+        h.helplines(
+            "If you want to talk to someone",
+            [_helpline(contact, discreet=discreet, phrases=phrases) for contact in contacts],
+        )
     return _finish(h, output)
+
+
+def _helpline(
+    contact: SupportContact, *, discreet: bool, phrases: Sequence[str]
+) -> tuple[str, str, str]:
+    """A support contact as a sheet prints it: on a discreet sheet its neutral "how", and
+    its "when" unless that says what the sheet is for."""
+    if not discreet:
+        return contact.name, contact.how, contact.when
+    when = contact.when
+    if when and find_discreet_word([when], phrases) is not None:
+        when = ""
+    return contact.name, contact.discreet_how or contact.how, when
 
 
 # -- 2. group agreement -----------------------------------------------------------------------
