@@ -1006,3 +1006,33 @@ def test_a_members_own_record_is_printed_whoever_else_it_names(others, recorder,
         assert "Another member was kind" in flat
         assert "another member was kind" not in flat.replace(", another member was kind", "")
     assert f"ask for {others[0]}" not in flat and "ask for another member" in flat
+
+
+@pytest.mark.parametrize("discreet", [False, True], ids=["normal", "discreet"])
+@pytest.mark.parametrize("large_print", [False, True], ids=["14pt", "large"])
+def test_the_helplines_keep_each_how_and_when_in_every_format(tmp_path, discreet, large_print):
+    """The helplines are a block of their own in PDF, text and HTML: each contact apart,
+    how and when as two sentences, on one page, discreet sheets included."""
+    from voicesgroup.shipped import starter_support_contacts
+
+    contacts = [
+        c.with_changes(last_checked=dt.date(2025, 3, 3)) for c in starter_support_contacts()
+    ]
+    options = {"discreet": discreet, "large_print": large_print}
+    ideas = sample_strategies()[2:5]
+    pdf = strategies_sheet(ideas, sample_group(), contacts, **options)
+    text = strategies_sheet(ideas, sample_group(), contacts, output="txt", **options).decode()
+    html = strategies_sheet(ideas, sample_group(), contacts, output="html", **options).decode()
+    pages = [" ".join((page.extract_text() or "").split()) for page in pdf_reader(pdf).pages]
+    (holding,) = [page for page in pages if "If you want to talk to someone" in page]
+    for contact in contacts:
+        how = (contact.discreet_how or contact.how) if discreet else contact.how
+        both = f"{how}. {contact.when}."
+        assert f"{contact.name} {both}" in holding, contact.name  # one page, two sentences
+        assert f"\n{contact.name}\n{how}.\n{contact.when}.\n" in text  # each contact apart
+        assert f"<li><strong>{contact.name}</strong><br>" in html
+        assert f"{contact.when.replace(chr(39), '&#x27;')}.</li>" in html
+    assert html.count('<section class="helplines">') == 1
+    assert '<a href="tel:999">999</a>' in html and '<a href="sms:85258">85258</a>' in html
+    assert '<hr class="line">' in html  # "My own ideas" has lines to write on
+    render_checked(pdf, tmp_path, f"helplines-{discreet}-{large_print}")
