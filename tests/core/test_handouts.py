@@ -1036,3 +1036,35 @@ def test_the_helplines_keep_each_how_and_when_in_every_format(tmp_path, discreet
     assert '<a href="tel:999">999</a>' in html and '<a href="sms:85258">85258</a>' in html
     assert '<hr class="line">' in html  # "My own ideas" has lines to write on
     render_checked(pdf, tmp_path, f"helplines-{discreet}-{large_print}")
+
+
+def _writing_rows_mm(data: bytes) -> list[float]:
+    """The heights of a diary's empty rows, from the table's full-width rules."""
+    import re
+
+    stream = pdf_reader(data).pages[0].get_contents().get_data().decode("latin-1")
+    found = re.findall(r"([\d.]+) ([\d.]+) m ([\d.]+) \2 l", stream)
+    lines = [(float(x1), float(y), float(x2)) for x1, y, x2 in found]
+    widest = max(x2 - x1 for x1, _, x2 in lines)
+    ys = sorted({round(y, 1) for x1, y, x2 in lines if x2 - x1 > 0.9 * widest}, reverse=True)
+    rows: list[float] = []
+    from itertools import pairwise
+
+    for a, b in pairwise(ys[1:]):  # below the header row
+        gap = (a - b) / 72 * 25.4
+        if rows and gap < 6:  # a rule drawn across a row is not a row of its own
+            rows[-1] += gap
+        else:
+            rows.append(gap)
+    return [round(row, 1) for row in rows]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_large_print_diary_rows_are_at_least_as_tall_as_normal_prints(paper):
+    columns = DIARY_COLUMNS
+    normal = _writing_rows_mm(diary_sheet("voices", columns=columns, title="D", paper=paper))
+    large = _writing_rows_mm(
+        diary_sheet("voices", columns=columns, title="D", paper=paper, large_print=True)
+    )
+    assert len(normal) >= 6 and len(large) >= 3
+    assert min(large) >= max(normal), (large, normal)

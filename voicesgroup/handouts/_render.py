@@ -619,8 +619,9 @@ class _Builder:
             )
         row_heights = None
         if blank_rows:
+            filled = list(data)
+            row_heights, blank_rows = self._fill_heights(filled, col_widths, blank_rows)
             data.extend([[""] * columns for _ in range(blank_rows)])
-            row_heights = self._fill_heights(data[: len(data) - blank_rows], col_widths, blank_rows)
         table = Table(
             data, colWidths=col_widths, rowHeights=row_heights, repeatRows=1 if header else 0
         )
@@ -696,8 +697,10 @@ class _Builder:
 
     def _fill_heights(
         self, filled: list[list[Flowable | str]], col_widths: list[float], blank: int
-    ) -> list[float | None]:
-        """Row heights that make `blank` empty rows fill what is left of the first page."""
+    ) -> tuple[list[float | None], int]:
+        """Row heights that make up to `blank` empty rows fill what is left of the first
+        page, and how many: fewer when that many would be shorter than two writing lines of
+        this print size, so a large-print diary has taller rows than a normal one."""
         used = 0.0
         for flowable in self.story:
             _, h = flowable.wrap(self.width, self.height)
@@ -716,5 +719,6 @@ class _Builder:
             heights.append(tallest + 11)
             used += tallest + 11
         room = self.height - used - 2 * mm
+        blank = max(1, min(blank, int(room // (2 * self.sizes.line_gap))))
         each = max(room / blank, 12 * mm)
-        return heights + [each] * blank
+        return heights + [each] * blank, blank
