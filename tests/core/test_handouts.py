@@ -1068,3 +1068,44 @@ def test_large_print_diary_rows_are_at_least_as_tall_as_normal_prints(paper):
     )
     assert len(normal) >= 6 and len(large) >= 3
     assert min(large) >= max(normal), (large, normal)
+
+
+def test_the_rota_speaks_of_open_places_only_when_there_are_some():
+    rows = sample_rota()
+    assert "An open place still needs a facilitator." in text_of(rota_table(rows, title="R"))
+    filled = [row for row in rows if row.lead.strip() and row.co.strip()]
+    text = text_of(rota_table(filled, title="R", facilitators=["José", "Zoë"]))
+    assert "open place" not in text and "2 sessions." in text
+    two_open = [*rows, RotaRow("Sat 18 Jan 2025", "Riverside", "", "Dan", False, "")]
+    assert "2 open places still need a facilitator." in text_of(rota_table(two_open, title="R"))
+
+
+def test_a_date_is_never_split_across_lines():
+    """Every date the sheets print stays on one line, however narrow its column."""
+    import re
+    from itertools import pairwise
+
+    from voicesgroup.handouts._render import unbroken_dates
+
+    assert unbroken_dates("From Tue 15 Dec 2026 to 9 August 2027.") == (
+        "From Tue\u00a015\u00a0Dec\u00a02026 to 9\u00a0August\u00a02027."
+    )
+    rows = [
+        RotaRow(f"{day} {d} Dec 2026", "Riverside", "Priya", "Dan", False, "Lead rotates. " * 9)
+        for day, d in (("Tue", 15), ("Sat", 19), ("Wed", 23))
+    ]
+    data = rota_table(rows, title="Rota", reasons=True, facilitators=["Priya", "Dan"])
+    month = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    every_line = [
+        " ".join(line.split())
+        for page in pdf_reader(data).pages
+        for line in (page.extract_text() or "").splitlines()
+    ]
+    for row in rows:
+        assert any(row.date in line for line in every_line), row.date
+    for page in pdf_reader(data).pages:
+        lines = (page.extract_text() or "").splitlines()
+        for line, following in pairwise(lines):
+            broken = re.search(r"\b\d{1,2}$", line.strip()) and re.match(month, following)
+            assert not broken, (line, following)
+            assert not (re.search(rf"\b{month}$", line.strip()) and re.match(r"\d{4}", following))

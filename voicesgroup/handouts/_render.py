@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -216,9 +217,24 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_DATE = re.compile(
+    r"\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? )?\d{1,2} "
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*(?: \d{4})?\b"
+)
+"""A date as `dates` and the sheets write it ("Tue 8 Dec 2026", "9 August 2027")."""
+
+
+def unbroken_dates(text: str) -> str:
+    """`text` with the spaces inside each date made non-breaking: a date is never split
+    across two lines."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    return _DATE.sub(lambda match: match.group(0).replace(" ", "\u00a0"), text)
+
+
 def markup(text: str, font_key: str = "vera") -> str:
-    """Plain user text as safe Paragraph markup: escaped, line breaks kept."""
-    lines = printable(text, font_key).splitlines() or [""]
+    """Plain user text as safe Paragraph markup: escaped, line breaks kept, dates whole."""
+    lines = unbroken_dates(printable(text, font_key)).splitlines() or [""]
     return "<br/>".join(escape(line) for line in lines)
 
 
@@ -482,7 +498,9 @@ def _render(handout: Handout, sizes: Sizes) -> tuple[bytes, int]:
 
 
 def _longest_word(text: str, font: str, size: float) -> float:
-    return max((pdfmetrics.stringWidth(w, font, size) for w in text.split()), default=0.0)
+    """The widest piece of `text` a line cannot break: a word, or a whole date."""
+    words = re.split(r"[ \t\n]+", unbroken_dates(text))
+    return max((pdfmetrics.stringWidth(w, font, size) for w in words if w), default=0.0)
 
 
 class _Rule(Flowable):

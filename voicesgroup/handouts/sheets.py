@@ -401,12 +401,15 @@ def rota_table(
     a draft session is marked "(draft)", a published one carries no mark.
     """
     count = f"{len(rows)} session{'s' if len(rows) != 1 else ''}"
+    open_places = sum(1 for r in rows for name in (r.lead, r.co) if not name.strip())
+    if open_places:
+        places = "An open place" if open_places == 1 else f"{open_places} open places"
+        count += f". {places} still need{'s' if open_places == 1 else ''} a facilitator"
     h = Handout(
         organisation=organisation,
         kind="facilitator rota",
         title=title,
-        subtitle=f"{subtitle + '. ' if subtitle else ''}{count}. "
-        "An open place still needs a facilitator.",
+        subtitle=f"{subtitle + '. ' if subtitle else ''}{count}.",
         paper=paper,
         landscape=True,
         large_print=large_print,
@@ -420,9 +423,9 @@ def rota_table(
 
     header = ["Date", "Group", "Lead", "Co-facilitator"]
     widths = [0.2, 0.3, 0.25, 0.25]
-    if reasons:
+    if reasons:  # the reasons take the room: the other columns only what they need
         header.append("Why this pair")
-        widths = [0.15, 0.18, 0.14, 0.14, 0.39]
+        widths = [0.16, 0.15, 0.09, 0.11, 0.49]
     table = []
     for r in rows:
         row = [r.date + (" (draft)" if r.draft else ""), r.group, person(r.lead), person(r.co)]
