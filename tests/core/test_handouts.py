@@ -637,7 +637,7 @@ def test_session_plan(handouts):
     text = text_of(handouts["session_plan"])
     for phase in sample_template().phases:
         assert phase.title in text
-    assert "0:05 to 0:10, 5 minutes" in text
+    assert "18:35 to 18:40, 5 minutes" in text  # clock times from the group's start
     assert "A round: anyone may pass" in text
     assert "Total time: 90 minutes." in text
     assert "What has helped you when the voices got loud?" in text

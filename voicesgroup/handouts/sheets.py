@@ -307,8 +307,10 @@ def diary_sheet(
 # -- 4. session plan --------------------------------------------------------------------------
 
 
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60}:{minutes % 60:02d}"
+def _clock(start: dt.time, minutes: int) -> str:
+    """The time of day `minutes` after `start`, as a session plan gives it ("18:35")."""
+    moment = dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=minutes)
+    return f"{moment:%H:%M}"
 
 
 def session_plan(
@@ -323,8 +325,9 @@ def session_plan(
     confirmed: Iterable[str] = (),
     output: Output = "pdf",
 ) -> bytes:
-    """A facilitators' plan: each phase with its minutes and prompts, the total time, and
-    the group agreement to read out, kept whole on one page."""
+    """A facilitators' plan: each phase with its clock times (from the group's start time),
+    minutes and prompts, the total time, and the group agreement to read out, kept whole on
+    one page."""
     total = template.total_minutes
     h = Handout(
         organisation=organisation,
@@ -348,7 +351,8 @@ def session_plan(
         end = start + phase.minutes
         with h.together():
             h.heading(f"{number}. {phase.title}")
-            timing = f"{_clock(start)} to {_clock(end)}, {phase.minutes} minutes"
+            begins = group.pattern.start
+            timing = f"{_clock(begins, start)} to {_clock(begins, end)}, {phase.minutes} minutes"
             if phase.is_round:
                 timing += ". A round: anyone may pass"
             h.para(timing + ".", style="muted")
