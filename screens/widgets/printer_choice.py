@@ -18,6 +18,8 @@ from textual.widgets import Input, Select, Static
 from screens.widgets.plain import literal
 from voicesgroup import printers
 
+NO_SYSTEM = "No printing system: save a file."
+"""Beside the choice where the computer has no printing system (CUPS) running."""
 TO_FILE = ":file"
 """The choice that saves a file (no printer's name can start with a colon)."""
 
@@ -28,7 +30,7 @@ class PrinterChoice(Horizontal):
     DEFAULT_CSS = """
     PrinterChoice { height: 1; }
     PrinterChoice .print-label { width: 9; color: $text-muted; }
-    PrinterChoice #print-to { width: 30; }
+    PrinterChoice #print-to { width: 26; }
     PrinterChoice #print-copies-label { width: 8; padding: 0 0 0 1; color: $text-muted; }
     PrinterChoice #print-copies { width: 5; }
     PrinterChoice #printer-state { width: 1fr; padding: 0 0 0 1; }
@@ -92,9 +94,11 @@ class PrinterChoice(Horizontal):
             select.value = TO_FILE
         state = self.query_one("#printer-state", Static)
         if message.problem:
-            state.update(literal(message.problem))
+            no_system = message.problem == printers.NO_PRINTING
+            state.update(NO_SYSTEM if no_system else "Printers not answering: save a file.")
+            state.tooltip = message.problem
         elif not self.found:
-            state.update("No printer is set up on this computer: save the file.")
+            state.update("No printer set up: save a file.")
         self._show_state()
         self.post_message(self.Changed(self))
 
@@ -107,6 +111,8 @@ class PrinterChoice(Horizontal):
     def _show_state(self) -> None:
         printer = self.printer
         self.query_one("#print-copies", Input).disabled = printer is None
+        for part in ("#print-copies", "#print-copies-label"):  # room for the words beside
+            self.query_one(part).display = bool(self.found)
         if printer is not None:
             self.query_one("#printer-state", Static).update(
                 "ready" if printer.state == "ready" else literal(printer.state)

@@ -1109,3 +1109,12 @@ def test_a_date_is_never_split_across_lines():
             broken = re.search(r"\b\d{1,2}$", line.strip()) and re.match(month, following)
             assert not broken, (line, following)
             assert not (re.search(rf"\b{month}$", line.strip()) and re.match(r"\d{4}", following))
+
+
+@pytest.mark.parametrize("large_print", [False, True], ids=["normal", "large"])
+def test_every_footer_says_the_page_at_10_pt_or_more(large_print):
+    for kind, data in all_handouts(large_print=large_print).items():
+        pages = pdf_reader(data).pages
+        for number, page in enumerate(pages, start=1):
+            assert f"page {number} of {len(pages)}" in (page.extract_text() or ""), kind
+        assert min(pdf_font_sizes(data)) >= 10, kind

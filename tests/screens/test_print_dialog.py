@@ -55,9 +55,9 @@ async def test_lists_what_will_be_printed_and_prints_it(make_app, tmp_path, no_l
         assert "Support contacts: Emergency services, NHS 111, Samaritans, Shout." in preview
         # No printing system here: a file is the only choice, and the dialog says so.
         assert dialog.query_one("#print-to").value == ":file"
-        assert "no printing system (CUPS) running" in str(
-            dialog.query_one("#printer-state").render()
-        )
+        state = dialog.query_one("#printer-state")
+        assert str(state.render()) == "No printing system: save a file."
+        assert "no printing system (CUPS) running" in str(state.tooltip)
         assert str(dialog.query_one("#print").label) == "Save"
         default = dialog.query_one("#print-path").value
         assert default == "~/what-helps-2026-11-26.pdf"
