@@ -74,7 +74,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             action="append",
             metavar="WORD",
             default=[],
-            help="WORD on this handout is the everyday word, not a member (remembered)",
+            help="WORD on this handout, which was refused as a member's name, is the everyday "
+            "word (remembered for that text)",
         )
         parser.set_defaults(handler=handler)
         return parser
@@ -170,13 +171,16 @@ def _make(args: argparse.Namespace, store: Store, request: PrintRequest) -> Prin
     """The handout, asking nothing: a word that may be a name needs --not-a-name, and
     support contacts nobody checked stop it with one instruction."""
     from voicesgroup.errors import NameToConfirm, UncheckedContacts
+    from voicesgroup.normalise import fold
     from voicesgroup.printing import make, remember_words
 
     try:
         return make(store, request)
-    except NameToConfirm as error:
-        words = {word.casefold() for word in args.not_a_name}
-        if not words or any(m.found.casefold() not in words for _, m in error.matches):
+    except NameToConfirm as error:  # a member's name too: any word refused may be a word
+        words = {fold(word).strip() for word in args.not_a_name}
+        if not error.matches:
+            raise CommandError(str(error)) from None
+        if not words or any(fold(m.found) not in words for _, m in error.matches):
             found = ", ".join(sorted({m.found for _, m in error.matches}))
             raise CommandError(
                 f"{error} If it is the word, run again with --not-a-name for each: {found}."
