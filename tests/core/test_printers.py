@@ -169,3 +169,11 @@ def test_copies_out_of_range_are_refused_before_anything_is_sent(
 def test_the_environment_is_left_as_it_was(cups: CupsServer) -> None:
     assert os.environ["CUPS_SERVER"] == cups.socket
     assert printers.system_printing()
+
+
+def test_printers_need_no_data_file(capsys, tmp_path, cups: CupsServer) -> None:
+    missing = tmp_path / "none.json"
+    code, out, err = run(capsys, "--db", str(missing), "printers")
+    assert code == 0, err
+    assert out.splitlines()[1].split()[:2] == ["Office", "default"]
+    assert not missing.exists()

@@ -230,8 +230,10 @@ def cmd_printers(args: argparse.Namespace) -> int:
     from voicesgroup.cli import print_table
 
     found = printers.list_printers()
-    with open_store(args, readonly=True) as store:
-        chosen = printers.chosen_printer(store)
+    chosen = ""
+    if db_path(args).exists():  # which was used last is kept there; the list needs no file
+        with open_store(args, readonly=True) as store:
+            chosen = printers.chosen_printer(store)
     rows: list[dict[str, object]] = [
         {
             "name": printer.name,
