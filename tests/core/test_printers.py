@@ -177,3 +177,40 @@ def test_printers_need_no_data_file(capsys, tmp_path, cups: CupsServer) -> None:
     assert code == 0, err
     assert out.splitlines()[1].split()[:2] == ["Office", "default"]
     assert not missing.exists()
+
+
+def test_a_two_page_sheet_to_take_home_goes_on_both_sides(monkeypatch, demo_path) -> None:
+    """The bytes go on lp's standard input with the sheet's own name as the job's title;
+    a sheet to take home is printed on both sides, the facilitators' papers on one."""
+    import subprocess
+
+    from voicesgroup import printing
+
+    sent: list[tuple[list[str], bytes | None]] = []
+
+    def fake_run(args, data=None):
+        sent.append((list(args), data))
+        return subprocess.CompletedProcess(args, 0, b"request id is Office-9 (0 file(s))\n", b"")
+
+    monkeypatch.setattr(printers, "_run", fake_run)
+    office = printers.Printer("Office", "Office printer")
+    with Store.open(demo_path, readonly=True) as store:
+        group = store.find_group("Tuesday Voices")
+        sheet = printing.make(store, printing.PrintRequest("strategies", group=group))
+        plan = printing.make(store, printing.PrintRequest("session-plan", group=group))
+    assert len(pdf_reader_pages(sheet.data)) == 2
+    job = printing.to_printer(sheet, office, copies=3, just_checked=True)
+    assert job.id == "Office-9" and job.copies == 3
+    command, data = sent[-1]
+    assert data == sheet.data
+    assert command[:5] == ["lp", "-d", "Office", "-n", "3"]
+    assert "sides=two-sided-long-edge" in command and command[-1] == "-"
+    assert command[command.index("-t") + 1] == sheet.file_name.removesuffix(".pdf")
+    printing.to_printer(plan, office, just_checked=True)
+    assert "sides=one-sided" in sent[-1][0]
+
+
+def pdf_reader_pages(data: bytes) -> list[object]:
+    from tests.pdf_helpers import pdf_reader
+
+    return list(pdf_reader(data).pages)
