@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.worker import get_current_worker
 
 from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
@@ -527,7 +528,8 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         self.post_message(self.HandoutSent(job, printed))
         said = ""
         deadline = time.monotonic() + FOLLOW_SECONDS
-        while time.monotonic() < deadline:
+        worker = get_current_worker()
+        while time.monotonic() < deadline and not worker.is_cancelled:  # closed: stop following
             try:
                 progress, words = printers.job_progress(job)
             except printers.PrinterProblem as error:

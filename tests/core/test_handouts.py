@@ -1085,9 +1085,9 @@ def test_a_date_is_never_split_across_lines():
     import re
     from itertools import pairwise
 
-    from voicesgroup.handouts._render import unbroken_dates
+    from voicesgroup.dates import unbroken
 
-    assert unbroken_dates("From Tue 15 Dec 2026 to 9 August 2027.") == (
+    assert unbroken("From Tue 15 Dec 2026 to 9 August 2027.") == (
         "From Tue\u00a015\u00a0Dec\u00a02026 to 9\u00a0August\u00a02027."
     )
     rows = [

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import io
 import os
-import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,7 +32,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from voicesgroup.handouts.layer import Block, Handout, Helpline, Run, Runs, sentence
+from voicesgroup import dates
+from voicesgroup.handouts._helplines import helplines_box
+from voicesgroup.handouts.layer import Block, Handout, Run, Runs
 from voicesgroup.normalise import fold
 
 INK = colors.HexColor("#1d1d1b")
@@ -220,24 +221,9 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_DATE = re.compile(
-    r"\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? )?\d{1,2} "
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*(?: \d{4})?\b"
-)
-"""A date as `dates` and the sheets write it ("Tue 8 Dec 2026", "9 August 2027")."""
-
-
-def unbroken_dates(text: str) -> str:
-    """`text` with the spaces inside each date made non-breaking: a date is never split
-    across two lines."""
-    if not any(ch.isdigit() for ch in text):
-        return text
-    return _DATE.sub(lambda match: match.group(0).replace(" ", "\u00a0"), text)
-
-
 def markup(text: str, font_key: str = "vera") -> str:
     """Plain user text as safe Paragraph markup: escaped, line breaks kept, dates whole."""
-    lines = unbroken_dates(printable(text, font_key)).splitlines() or [""]
+    lines = dates.unbroken(printable(text, font_key)).splitlines() or [""]
     return "<br/>".join(escape(line) for line in lines)
 
 
@@ -501,8 +487,7 @@ def _render(handout: Handout, sizes: Sizes) -> tuple[bytes, int]:
 
 
 def _longest_word(text: str, font: str, size: float) -> float:
-    """The widest piece of `text` a line cannot break: a word, or a whole date."""
-    words = re.split(r"[ \t\n]+", unbroken_dates(text))
+    words = dates.unbroken(text).replace("\t", " ").replace("\n", " ").split(" ")
     return max((pdfmetrics.stringWidth(w, font, size) for w in words if w), default=0.0)
 
 
@@ -548,8 +533,9 @@ class _Builder:
             return self._table(block[1], block[2], block[3], block[4], block[5])
         if block[0] == "lines":
             return self._lines(block[1], block[2])
-        if block[0] == "helplines":
-            return self._helplines(block[1], block[2])
+        if block[0] == "helplines":  # boxed (`_helplines`), kept on one page
+            box = helplines_box(*block[1:], self.st, self.sizes.body, self.width, self.markup)
+            return [Stack([box], self.height)]
         return self._together(block[1])
 
     def _heading(self, text: str) -> list[Flowable]:
@@ -574,36 +560,6 @@ class _Builder:
     def _lines(self, label: str, count: int) -> list[Flowable]:
         label_para = Paragraph(self.markup(label), self.st["heading"])
         return [Stack([label_para, RuledLines(count, self.sizes.line_gap)], self.height)]
-
-    def _helplines(self, title: str, contacts: tuple[Helpline, ...]) -> list[Flowable]:
-        """A box of its own: the heading on a soft band, then each contact (its name in bold,
-        then how and when as two sentences) with a rule between, never split across pages."""
-        body = self.st["body"]
-        heading = ParagraphStyle("helplines_heading", parent=self.st["heading"], spaceBefore=0)
-        plain = ParagraphStyle("helpline", parent=body, spaceAfter=0)
-        rows: list[list[Flowable]] = [[Paragraph(self.markup(title), heading)]]
-        for name, how, when in contacts:
-            words = " ".join(sentence(part) for part in (how, when) if part)
-            runs = (Run(name, bold=True), Run(f"\u2002{words}"))
-            rows.append([Paragraph(self.runs(runs), plain)])
-        pad = self.sizes.body * 0.45
-        table = Table(rows, colWidths=[self.width])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("BOX", (0, 0), (-1, -1), 1.5, HEADING),
-                    ("BACKGROUND", (0, 0), (-1, 0), SOFT),
-                    ("LINEBELOW", (0, 1), (-1, -2), 1.0, RULE),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                    ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.7),
-                ]
-            )
-        )
-        table.spaceBefore = self.sizes.body * 0.7
-        return [Stack([table], self.height)]
 
     def _together(self, blocks: tuple[Block, ...]) -> list[Flowable]:
         inner: list[Flowable] = []
@@ -640,8 +596,7 @@ class _Builder:
             )
         row_heights = None
         if blank_rows:
-            filled = list(data)
-            row_heights, blank_rows = self._fill_heights(filled, col_widths, blank_rows)
+            row_heights, blank_rows = self._fill_heights(list(data), col_widths, blank_rows)
             data.extend([[""] * columns for _ in range(blank_rows)])
         table = Table(
             data, colWidths=col_widths, rowHeights=row_heights, repeatRows=1 if header else 0
@@ -719,9 +674,8 @@ class _Builder:
     def _fill_heights(
         self, filled: list[list[Flowable | str]], col_widths: list[float], blank: int
     ) -> tuple[list[float | None], int]:
-        """Row heights that make up to `blank` empty rows fill what is left of the first
-        page, and how many: fewer when that many would be shorter than two writing lines of
-        this print size, so a large-print diary has taller rows than a normal one."""
+        """Heights for up to `blank` empty rows filling the first page, and how many: none
+        shorter than two writing lines of this print size (large print: taller rows)."""
         used = 0.0
         for flowable in self.story:
             _, h = flowable.wrap(self.width, self.height)
