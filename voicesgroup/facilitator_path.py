@@ -46,8 +46,8 @@ from voicesgroup.models import (
 )
 from voicesgroup.paths import data_dir
 from voicesgroup.store import Store
+from voicesgroup.store.owned import MODULES_FILE, course_file
 
-MODULES_FILE = "training_modules.toml"
 THIN_BELOW = 3
 """A kind of group is thin when fewer than this many people can lead it."""
 STAGES = tuple(PathStage)
@@ -78,7 +78,7 @@ class TrainingModule:
 def modules_file(store_path: Path | None) -> Path:
     """The organisation's own course beside the data file when there is one, else the shipped."""
     if store_path is not None:
-        own = store_path.parent / MODULES_FILE
+        own = course_file(store_path)
         if own.is_file():
             return own
     return data_dir() / MODULES_FILE

@@ -44,12 +44,12 @@ from voicesgroup.storage import (
     os_error_reason,
     write_atomically,
 )
+from voicesgroup.store.owned import intent_file
 
 if TYPE_CHECKING:
     from voicesgroup import crypto
     from voicesgroup.store.repository import Store
 
-INTENT_SUFFIX = ".forgetting"
 FORGOTTEN_KEY = "forgotten"
 """Where a data file lists the ids of the members forgotten in it (for `check`)."""
 
@@ -61,10 +61,6 @@ class ForgetReport:
     backups_rewritten: int
     backups_erased: int
     mentions: list[str] = field(default_factory=list)
-
-
-def intent_file(path: Path) -> Path:
-    return path.with_name(f"{path.name}{INTENT_SUFFIX}")
 
 
 def pending(path: Path) -> list[str]:

@@ -221,14 +221,14 @@ def open_backup(store: Store, path: Path) -> Store:
 
 def files_holding_forgotten(store: Store) -> list[str]:
     """Every file beside the data file (and every backup) that still holds a forgotten member."""
-    from voicesgroup.store import forgetting
+    from voicesgroup.store import forgetting, owned
 
     data = store.storage.read()
     ids = {*forgetting.forgotten_ids(data), *forgetting.pending(store.path)}
     if not ids:
         return []
     found = []
-    intent = forgetting.intent_file(store.path)
+    intent = owned.intent_file(store.path)
     for path in [store.path, *companion_files(store.path)]:
         blob = _readable_bytes(store, path) if path != intent else None
         if blob is not None and any(key.encode() in blob for key in ids):

@@ -41,6 +41,7 @@ from voicesgroup.storage import (
     temp_files_of,
     write_atomically,
 )
+from voicesgroup.store.owned import failed_unlocks_file, lock_file
 from voicesgroup.store.repository import (
     ADDED_TABLES,
     SETTINGS_TABLE,
@@ -53,8 +54,6 @@ from voicesgroup.store.repository import (
 
 if TYPE_CHECKING:
     from voicesgroup import crypto
-
-FAILED_UNLOCKS_SUFFIX = ".failed-unlocks"
 
 
 @dataclass(frozen=True)
@@ -245,7 +244,7 @@ def take_writer_lock(path: Path) -> FileLock:
     folder = path.parent
     if not folder.exists():
         folder.mkdir(mode=0o700, parents=True)
-    lock = FileLock(path.with_name(f"{path.name}.lock"), timeout=0, mode=0o600)
+    lock = FileLock(lock_file(path), timeout=0, mode=0o600)
     try:
         lock.acquire()
     except Timeout:
@@ -259,10 +258,6 @@ def take_writer_lock(path: Path) -> FileLock:
 
 
 # -- failed unlocks from the command line ------------------------------------------------------
-
-
-def failed_unlocks_file(path: Path) -> Path:
-    return path.with_name(f"{path.name}{FAILED_UNLOCKS_SUFFIX}")
 
 
 def note_failed_unlock(path: Path) -> None:

@@ -40,6 +40,7 @@ from voicesgroup.storage import (
     os_error_reason,
     write_atomically,
 )
+from voicesgroup.store.owned import STAGED_SUFFIX, commit_file, staged_name
 
 if TYPE_CHECKING:
     from voicesgroup import crypto
@@ -47,8 +48,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 P = ParamSpec("P")
-STAGED_SUFFIX = ".vg-staged"
-COMMIT_SUFFIX = ".passphrase-commit"
 
 
 class Interrupted(StoreError):
@@ -303,14 +302,6 @@ def _convert(blob: bytes, change: PassphraseChange) -> bytes | None:
     if looks_encrypted(plaintext):
         return None
     return crypto.seal(plaintext, change.new) if change.new else plaintext
-
-
-def commit_file(path: Path) -> Path:
-    return path.with_name(f"{path.name}{COMMIT_SUFFIX}")
-
-
-def staged_name(target: Path) -> Path:
-    return target.with_name(f".{target.name}{STAGED_SUFFIX}")
 
 
 def _stage(target: Path, blob: bytes) -> Path:
