@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import unicodedata
 from contextlib import suppress
 from pathlib import Path
 
@@ -172,3 +173,28 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# -- text a spreadsheet opens ----------------------------------------------------------------
+
+FORMULA_STARTS = frozenset("=+-@|%")
+"""What a spreadsheet reads as the start of a formula or a command (`|` starts a DDE link)."""
+
+
+def spreadsheet_text(value: str) -> str:
+    """`value` as a CSV cell a spreadsheet keeps as text: the one home of that rule.
+
+    A spreadsheet may skip leading spaces of any kind (an ideographic space, a tab, a
+    zero-width one) and read full-width signs as their plain forms, so a cell is prefixed with
+    an apostrophe when, after compatibility normalisation and with those skipped, it starts
+    like a formula, or when it starts with a space or control character at all.
+    """
+    if not value:
+        return value
+    if unicodedata.category(value[0])[0] in "ZC":
+        return "'" + value
+    folded = unicodedata.normalize("NFKC", value)
+    probe = "".join(c for c in folded if unicodedata.category(c)[0] not in "ZC")
+    if probe[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value

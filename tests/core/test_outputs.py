@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.core.test_cli import run
 from voicesgroup.errors import OutputRefused
-from voicesgroup.outputs import write_output
+from voicesgroup.outputs import spreadsheet_text, write_output
 from voicesgroup.store import Store
 
 # Written out here rather than read from the store's list, so that a file dropped from the list
@@ -163,3 +163,32 @@ def test_out_newdir_slash_writes_no_file_called_newdir(tmp_path, capsys) -> None
     code, _, err = run(capsys, "--db", str(data), "backup", "--out", f"{tmp_path}/newdir/")
     assert code == 1 and "no such folder" in err
     assert not (tmp_path / "newdir").exists()
+
+
+# -- a CSV cell a spreadsheet keeps as text ----------------------------------------------------
+
+BLANKS = st.sampled_from(["", " ", "\u3000", "\t", "\r", "\n", "\u200b", "\ufeff", "\u00a0"])
+STARTERS = st.sampled_from(["=", "+", "-", "@", "|", "%", "\uff1d", "\uff0b", "\uff20", "\uff5c"])
+
+
+@given(blanks=st.lists(BLANKS, max_size=3), start=STARTERS, rest=st.text(max_size=20))
+def test_every_formula_start_is_kept_as_text(blanks: list[str], start: str, rest: str) -> None:
+    value = "".join(blanks) + start + rest
+    cell = spreadsheet_text(value)
+    assert cell == "'" + value
+
+
+@given(st.text(st.characters(categories=["L", "N"]), min_size=1) | st.just("Tuesday Voices"))
+def test_ordinary_text_is_left_as_it_is(value: str) -> None:
+    assert spreadsheet_text(value) == value
+
+
+def test_the_report_csv_uses_it(tmp_path: Path) -> None:
+    from voicesgroup import evaluation
+
+    row = {key: "" for key in evaluation.CSV_COLUMNS}
+    row.update(group="|cmd /c calc", item="\u3000=1+1", value="3")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(evaluation, "tidy_rows", lambda report: [row])
+        text = evaluation.csv_text(None)  # type: ignore[arg-type]  # tidy_rows is replaced
+    assert ",'|cmd /c calc,," in text and ",'\u3000=1+1,3," in text

@@ -55,8 +55,11 @@ def _new_passphrase(path: Path) -> str:
         again = read_passphrase(path, "The same again: ")
         if again != first:
             raise CommandError("the two passphrases differ; nothing was changed")
-    if len(first) < 8:
-        raise CommandError("a passphrase needs at least 8 characters; nothing was changed")
+    from voicesgroup.store import passphrase as protection
+
+    problem = protection.passphrase_problem(first)
+    if problem is not None:
+        raise CommandError(problem)
     return first
 
 

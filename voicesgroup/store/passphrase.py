@@ -50,6 +50,23 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
+MIN_LENGTH = 8
+"""The shortest passphrase the store takes, for the app and the commands alike."""
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    """Why `passphrase` cannot be used, in one sentence, or None when it can."""
+    if len(passphrase) < MIN_LENGTH:
+        return f"A passphrase needs at least {MIN_LENGTH} characters; nothing was changed."
+    return None
+
+
+def _refuse_short(passphrase: str) -> None:
+    problem = passphrase_problem(passphrase)
+    if problem is not None:
+        raise StoreError(problem)
+
+
 class Interrupted(StoreError):
     """The change was decided (every new file written) but not every file was swapped in."""
 
@@ -97,6 +114,7 @@ def request_set(store: Store, passphrase: str, kdf: crypto.KdfParams | None = No
     """A new passphrase for an unencrypted file, once the file may take one."""
     if store.encrypted:
         raise StoreError("This file already has a passphrase; change it instead.")
+    _refuse_short(passphrase)
     store.refuse_if_read_only()
     return KeyRequest("set", None, passphrase, kdf)
 
@@ -107,6 +125,7 @@ def request_change(
     """Another passphrase for an encrypted file, once the file may take one."""
     if store.unlocked is None:
         raise StoreError("This file has no passphrase yet; set one first.")
+    _refuse_short(new_passphrase)
     store.refuse_if_read_only()
     return KeyRequest("change", store.unlocked, new_passphrase, kdf)
 
