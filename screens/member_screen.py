@@ -26,9 +26,10 @@ from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
 from screens.widgets.plain import literal, plain
 from voicesgroup import consent, dates
-from voicesgroup.errors import NotFound
+from voicesgroup.errors import NotFound, VoicesGroupError
 from voicesgroup.members import others_with_the_same_name
 from voicesgroup.models import ConsentAction, ConsentScope, Member, Note
+from voicesgroup.outputs import check_audited_output
 from voicesgroup.store import ForgetReport
 from voicesgroup.store.snapshot import Snapshot
 
@@ -405,6 +406,11 @@ class MemberScreen(AppAccess, Screen[None]):
             return
         field.show_message("")
         path = Path(typed).expanduser()
+        try:  # before the work: a file the audit log cannot note is never written
+            check_audited_output(path, self.store, force=False)
+        except VoicesGroupError as error:
+            field.show_message(str(error))
+            return
         self.notify(f"Printing {self.member.display_name}'s own record…")
         # The worker reads a copy of the data, taken here: the store stays with this thread.
         self._print_record(Snapshot.of(self.store), self.member, path)

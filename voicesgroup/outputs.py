@@ -19,8 +19,9 @@ import tempfile
 import unicodedata
 from contextlib import suppress
 from pathlib import Path
+from typing import Protocol
 
-from voicesgroup.errors import OutputRefused
+from voicesgroup.errors import OutputRefused, ReadOnlyFile
 from voicesgroup.store.owned import is_owned_name, owned_files
 
 
@@ -105,6 +106,31 @@ def check_output(path: str | os.PathLike[str], data_file: Path | None, *, force:
             exists=True,  # the UI asks instead
         )
     return target
+
+
+class AuditedIn(Protocol):
+    """The store whose audit log notes an output (a printout, an export, a report)."""
+
+    @property
+    def path(self) -> Path: ...
+
+    def refuse_if_read_only(self) -> None: ...
+
+
+def check_audited_output(path: str | os.PathLike[str], store: AuditedIn, *, force: bool) -> Path:
+    """`check_output` for an output the audit log must note; called before any work is done.
+
+    The note is written once the file is on disk, so a data file that cannot be changed (a
+    read-only file) refuses the output first: a file is never written that the log cannot note.
+    """
+    try:
+        store.refuse_if_read_only()
+    except ReadOnlyFile as error:
+        raise OutputRefused(
+            f"{error} Nothing was written: what is printed, exported or reported is noted in the "
+            "audit log, and this file cannot take the note now."
+        ) from None
+    return check_output(path, store.path, force=force)
 
 
 def write_output(

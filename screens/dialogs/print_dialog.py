@@ -381,7 +381,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         if path.is_dir():
             path = path / printing.file_name(self.request())
         try:
-            outputs.check_output(path, self.store.path, force=self._force)
+            outputs.check_audited_output(path, self.store, force=self._force)
         except OutputRefused as error:
             if getattr(error, "exists", False):
                 self._ask_replace(path)

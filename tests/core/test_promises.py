@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.core.test_cli import run
 from voicesgroup import crypto
 from voicesgroup.errors import StoreError
 from voicesgroup.store import Store
@@ -48,3 +49,28 @@ def test_set_and_change_refuse_a_short_passphrase_and_change_nothing(plain: Path
         with pytest.raises(StoreError, match="at least 8"):
             store.change_passphrase("short", FAST_KDF)
         assert store.check_passphrase(PASSPHRASE)
+
+
+# -- a read-only data file refuses an output the audit log must note, before writing it --------
+
+AUDITED = {
+    "print": ["print", "agreement", "--group", "Tuesday Voices", "--out"],
+    "member export": ["member", "export", "--member", "Aisha", "--out"],
+    "rota calendar": ["rota", "ics", "--out"],
+    "team sheet": ["facilitator", "sheet", "--out"],
+    "report": ["report", "--from", "2026-08-01", "--to", "2026-11-30", "--csv"],
+}
+
+
+@pytest.mark.parametrize("what", sorted(AUDITED))
+def test_a_read_only_file_refuses_an_audited_output_before_writing_it(
+    what: str, demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out" / "file"
+    out.parent.mkdir()
+    demo_path.chmod(0o444)
+    before = demo_path.read_bytes()
+    code, _, err = run(capsys, "--db", str(demo_path), *AUDITED[what], str(out))
+    assert code == 1 and "read-only" in err and "Nothing was written" in err, err
+    assert list(out.parent.iterdir()) == []
+    assert demo_path.read_bytes() == before

@@ -129,13 +129,13 @@ def _since(raw: str | None) -> dt.date | None:
 def _print(args: argparse.Namespace, build: Callable[[Store], PrintRequest]) -> int:
     """Make the handout from the store, write it, and only then audit it."""
     from voicesgroup.errors import NameToConfirm, UncheckedContacts
-    from voicesgroup.outputs import check_output, write_output
+    from voicesgroup.outputs import check_audited_output, write_output
     from voicesgroup.printing import default_path, make, record_printed, remember_words
 
     with open_store(args) as store:
         request = build(store)
         target = Path(args.out).expanduser() if args.out else default_path(store, request)
-        check_output(target, store.path, force=args.force)  # before any work is done
+        check_audited_output(target, store, force=args.force)  # before any work is done
         try:
             printed = make(store, request)
         except NameToConfirm as error:
