@@ -41,8 +41,7 @@ def _owned_refusal(path: Path, target: Path, data_file: Path) -> str | None:
     owned = owned_files(Path(data_file).expanduser())
     for item in owned:
         if target == _resolved(item.path) or _same_file(target, item.path):
-            what = "the data file itself" if item is owned[0] else f"{item.what} of {data_file}"
-            return f"{path} is {what}; choose another file name. Nothing was written."
+            return f"{path} is {item.what}; choose another file name. Nothing was written."
     backups = _resolved(owned[2].path)
     if target.is_relative_to(backups) or _same_file(target.parent, backups):
         return f"{path} is inside the backups folder; choose another folder. Nothing was written."

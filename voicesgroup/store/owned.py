@@ -64,14 +64,14 @@ def course_file(path: Path) -> Path:
 def owned_files(path: Path) -> tuple[Owned, ...]:
     """Every fixed name the data file at `path` owns, the data file first."""
     return (
-        Owned(path, "the data file"),
-        Owned(lock_file(path), "the lock"),
-        Owned(backup_folder(path), "the backups folder", folder=True),
-        Owned(intent_file(path), "the record of a forgetting under way"),
-        Owned(commit_file(path), "the marker of a passphrase change"),
-        Owned(failed_unlocks_file(path), "the count of failed unlocks"),
-        Owned(staged_name(path), "a staged copy"),
-        Owned(course_file(path), "the organisation's course file"),
+        Owned(path, "the data file itself"),
+        Owned(lock_file(path), "the data file's lock"),
+        Owned(backup_folder(path), "the data file's backups folder", folder=True),
+        Owned(intent_file(path), "the data file's record of a forgetting under way"),
+        Owned(commit_file(path), "the data file's marker of a passphrase change"),
+        Owned(failed_unlocks_file(path), "the data file's count of failed unlocks"),
+        Owned(staged_name(path), "a staged copy of the data file"),
+        Owned(course_file(path), "the organisation's course file, read beside the data file"),
     )
 
 
