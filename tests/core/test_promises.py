@@ -6,13 +6,17 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.core.test_cli import run
 from voicesgroup import crypto
-from voicesgroup.errors import StoreError
+from voicesgroup.backups import list_backups
+from voicesgroup.errors import NewerVersion, PassphraseNeeded, StoreError
+from voicesgroup.restore import UnencryptedBackup, restore
+from voicesgroup.storage import looks_encrypted
 from voicesgroup.store import Store
 from voicesgroup.store import passphrase as protection
 
@@ -74,3 +78,94 @@ def test_a_read_only_file_refuses_an_audited_output_before_writing_it(
     assert code == 1 and "read-only" in err and "Nothing was written" in err, err
     assert list(out.parent.iterdir()) == []
     assert demo_path.read_bytes() == before
+
+
+# -- check and restore judge a backup the same way; audit and check give one verdict ----------
+
+
+def opened(path: Path, times: int) -> None:
+    for _ in range(times):
+        Store.open(path).close()
+
+
+def test_a_backup_from_a_newer_version_is_refused_by_check_and_by_restore(
+    plain: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    opened(plain, 2)
+    backup = list_backups(plain)[0].path
+    data = orjson.loads(backup.read_bytes())
+    data["_meta"]["1"]["schema_version"] = 99
+    backup.write_bytes(orjson.dumps(data))
+    code, out, _ = run(capsys, "--db", str(plain), "check")
+    assert code == 1 and f"backup {backup.name} could not be restored" in out
+    assert "newer version" in out
+    before = plain.read_bytes()
+    with pytest.raises(NewerVersion):
+        restore(plain, backup)
+    code, _, err = run(capsys, "--db", str(plain), "restore", str(backup))
+    assert code == 1 and "newer version" in err and plain.read_bytes() == before
+
+
+def test_a_backup_check_finds_sound_is_one_restore_takes(
+    plain: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    opened(plain, 2)
+    code, _, _ = run(capsys, "--db", str(plain), "check")
+    assert code == 0
+    for backup in list_backups(plain):
+        restore(plain, backup.path)
+
+
+@pytest.mark.parametrize("tamper", ["drop the last entries", "empty the log"])
+def test_audit_and_check_give_one_verdict(
+    plain: Path, capsys: pytest.CaptureFixture[str], tamper: str
+) -> None:
+    opened(plain, 1)
+    with Store.open(plain) as store:
+        store.audit("printed", "a strategy sheet")
+        store.audit("exported", "the rota")
+    opened(plain, 1)  # a backup now holds the whole log
+    assert run(capsys, "--db", str(plain), "audit")[0] == 0
+    data = orjson.loads(plain.read_bytes())
+    entries = list(data["audit"].items())
+    data["audit"] = dict(entries[:-2]) if tamper == "drop the last entries" else {}
+    plain.write_bytes(orjson.dumps(data))
+    check_code, check_out, _ = run(capsys, "--db", str(plain), "check")
+    audit_code, audit_out, audit_err = run(capsys, "--db", str(plain), "audit")
+    assert check_code == 1 and audit_code == 1
+    assert "holds" not in audit_out and "does not hold" in audit_out
+    assert "removed or edited" in check_out and "removed or edited" in audit_err
+
+
+# -- restoring an unencrypted backup over an encrypted file ------------------------------------
+
+
+def test_an_unencrypted_backup_over_an_encrypted_file_asks_and_stays_encrypted(
+    plain: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    opened(plain, 1)
+    clear_copy = tmp_path / "clear-copy.json"
+    shutil.copy(plain, clear_copy)
+    with Store.open(plain) as store:
+        store.set_passphrase(PASSPHRASE, FAST_KDF)
+    before = plain.read_bytes()
+    with pytest.raises(PassphraseNeeded):
+        restore(plain, clear_copy)
+    with pytest.raises(UnencryptedBackup, match="--yes"):
+        restore(plain, clear_copy, passphrase=PASSPHRASE)
+    assert plain.read_bytes() == before
+    secret = tmp_path / "secret"
+    secret.write_text(PASSPHRASE)
+    secret.chmod(0o600)
+    monkeypatch.setenv("VOICESGROUP_PASSPHRASE_FILE", str(secret))
+    code, _, err = run(capsys, "--db", str(plain), "restore", str(clear_copy))
+    assert code == 1 and "is not encrypted" in err and plain.read_bytes() == before
+    code, out, _ = run(capsys, "--db", str(plain), "restore", str(clear_copy), "--yes")
+    assert code == 0 and "Restored" in out
+    assert looks_encrypted(plain.read_bytes())
+    with Store.open(plain, passphrase=PASSPHRASE) as store:
+        assert store.encrypted and any(
+            entry.action == "restored from a backup" for entry in store.audit_log()
+        )
+    code, out, _ = run(capsys, "--db", str(plain), "check")
+    assert code == 0, out

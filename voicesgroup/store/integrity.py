@@ -14,11 +14,12 @@ from uuid import UUID
 
 from voicesgroup import audit, consent
 from voicesgroup.backups import list_backups
-from voicesgroup.errors import StoreError
+from voicesgroup.errors import DamagedFile, StoreError
 from voicesgroup.kinds import ConsentScope
 from voicesgroup.storage import META_TABLE, backup_folder, looks_encrypted
 
 if TYPE_CHECKING:
+    from voicesgroup import crypto
     from voicesgroup.store.repository import Store
 
 RESTORED = "restored from a backup"
@@ -162,8 +163,17 @@ def check_folder(store: Store) -> list[str]:
     return found
 
 
-def backup_problems(store: Store) -> list[str]:
-    """Each backup opened, decrypted and checked; a sentence naming each bad one."""
+def log_problems(store: Store) -> list[str]:
+    """What `check` says of the audit log, for `voicesgroup audit`: one verdict, one home."""
+    found = [f"audit log: {problem}" for problem in audit.chain_problems(store.audit_log())]
+    return found + backup_problems(store, log_only=True)
+
+
+def backup_problems(store: Store, *, log_only: bool = False) -> list[str]:
+    """Each backup opened, decrypted and checked; a sentence naming each bad one.
+
+    `log_only`: only whether each backup's audit log is the start of the current one.
+    """
     found = []
     current = [entry.hash for entry in store.audit_log()]
     actions = [entry.action for entry in store.audit_log()]
@@ -172,14 +182,12 @@ def backup_problems(store: Store) -> list[str]:
         try:
             copy = open_backup(store, backup.path)
         except StoreError as error:
-            found.append(f"backup {name} cannot be used: {error}")
-            continue
-        bad = copy.problems()
-        if bad:
-            found.append(f"backup {name} does not hold sound data: {bad[0]}")
+            if not log_only:
+                found.append(f"backup {name} could not be restored: {error}")
             continue
         if store.file_id and copy.file_id and copy.file_id != store.file_id:
-            found.append(f"backup {name} belongs to another data file")
+            if not log_only:
+                found.append(f"backup {name} belongs to another data file")
             continue
         theirs = [entry.hash for entry in copy.audit_log()]
         common = 0
@@ -193,11 +201,25 @@ def backup_problems(store: Store) -> list[str]:
     return found
 
 
+def sound_backup(data: dict[str, Any], source: Path, unlocked: crypto.Unlocked | None) -> Store:
+    """A backup's data, once read and decrypted, checked as a restore needs it: the one test
+    `restore` and `check` both apply. DamagedFile names the first problem."""
+    from voicesgroup.store.repository import Store
+
+    backup = Store.in_memory(data, source, unlocked)
+    problems = backup.problems()
+    if problems:
+        raise DamagedFile(
+            f"{source} does not hold sound data ({problems[0]}); nothing was changed."
+        )
+    return backup
+
+
 def open_backup(store: Store, path: Path) -> Store:
-    """A backup as an in-memory store, decrypted with the data file's key when it has one."""
+    """A backup as an in-memory store, decrypted with the data file's key when it has one, and
+    checked exactly as `restore` checks it (`checked_document`, then `sound_backup`)."""
     from voicesgroup import crypto
-    from voicesgroup.storage import decode_document
-    from voicesgroup.store.opening import structure_problem
+    from voicesgroup.store.opening import checked_document
 
     try:
         blob = path.read_bytes()
@@ -212,11 +234,7 @@ def open_backup(store: Store, path: Path) -> Store:
             raise StoreError("it does not open with this file's key") from None
     elif store.unlocked is not None:
         raise StoreError("it is not encrypted, though this file is")
-    data = decode_document(blob, path)
-    problem = structure_problem(data, path)
-    if problem:
-        raise StoreError(problem)
-    return type(store).in_memory(data, path)
+    return sound_backup(checked_document(blob, path), path, store.unlocked)
 
 
 def files_holding_forgotten(store: Store) -> list[str]:

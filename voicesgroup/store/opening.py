@@ -176,6 +176,11 @@ def read_document(
     unlocked = None
     if looks_encrypted(blob):
         blob, unlocked = _decrypt(blob, path, secret)
+    return checked_document(blob, path), unlocked
+
+
+def checked_document(blob: bytes, path: Path) -> dict[str, Any]:
+    """Parse and check a data file's decrypted bytes: its schema version and its structure."""
     data = decode_document(blob, path)
     version = data[META_TABLE]["1"].get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -188,7 +193,7 @@ def read_document(
     problem = structure_problem(data, path)
     if problem:
         raise DamagedFile(problem)
-    return data, unlocked
+    return data
 
 
 def structure_problem(data: dict[str, Any], path: Path) -> str | None:
