@@ -361,10 +361,24 @@ class VoicesGroupApp(App[None]):
         kind = f" ({type(error).__name__})" if error is not None else ""
         self.bell()
         self._exit_renderables.append(
-            f"voicesgroup: something unexpected went wrong{kind} and the app has closed. "
+            self._record_sentence()
+            or f"voicesgroup: something unexpected went wrong{kind} and the app has closed. "
             "Nothing more was changed; please report this."
         )
         self._close_messages_no_wait()
+
+    def _record_sentence(self) -> str | None:
+        """The sentence naming the file when the failure came from a record that cannot be
+        read (a reader of stored documents met one of the wrong shape)."""
+        from voicesgroup.store.integrity import unreadable_record
+
+        if self._store is None:
+            return None
+        try:
+            sentence = unreadable_record(self._store)
+        except Exception:  # already failing: never fail differently here
+            return None
+        return f"voicesgroup: {sentence}" if sentence else None
 
     # -- quitting --------------------------------------------------------------------------
 

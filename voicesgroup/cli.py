@@ -213,13 +213,12 @@ def _refuse_malformed_records(store: Store) -> None:
     Raises DamagedFile with the same sentence the app and the reading commands give.
     """
     from voicesgroup.errors import DamagedFile
-    from voicesgroup.store.integrity import record_problems
-    from voicesgroup.store.repository import malformed_record_sentence
+    from voicesgroup.store.integrity import unreadable_record
 
-    problems = record_problems(store)
-    if problems:
+    sentence = unreadable_record(store)
+    if sentence:
         store.close()
-        raise DamagedFile(malformed_record_sentence(store.path, problems[0]))
+        raise DamagedFile(sentence)
 
 
 def read_passphrase(path: Path, prompt: str | None = None) -> str:

@@ -57,6 +57,22 @@ def record_problems(store: Store) -> list[str]:
     return found
 
 
+def unreadable_record(store: Store) -> str | None:
+    """The one sentence naming the file when a stored record cannot be read, else None.
+
+    Called before a change, and whenever reading the file failed in a way nobody expected:
+    a record of the wrong shape may break a reader that takes the stored documents as they
+    are (the first paint does), and the person is then told of the record, not of the reader.
+    """
+    from voicesgroup.store.repository import malformed_record_sentence
+
+    try:
+        problems = record_problems(store)
+    except Exception:  # a table of the wrong shape altogether: still the same sentence
+        return malformed_record_sentence(store.path, "a table is not a list of records")
+    return malformed_record_sentence(store.path, problems[0]) if problems else None
+
+
 NO_SUCH_GROUP = "belongs to a group that is not stored"
 NO_SUCH_FACILITATOR = "lists a facilitator who is not stored"
 
