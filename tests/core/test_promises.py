@@ -3,6 +3,7 @@ done: the store's own rules, whichever door (the app or a command) asks."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.core.test_cli import run
-from voicesgroup import crypto
+from voicesgroup import crypto, dates
 from voicesgroup.backups import list_backups
 from voicesgroup.errors import NewerVersion, PassphraseNeeded, StoreError
 from voicesgroup.restore import UnencryptedBackup, restore
@@ -169,3 +170,35 @@ def test_an_unencrypted_backup_over_an_encrypted_file_asks_and_stays_encrypted(
         )
     code, out, _ = run(capsys, "--db", str(plain), "check")
     assert code == 0, out
+
+
+# -- far dates are a sentence, not an overflow -------------------------------------------------
+
+
+@given(
+    st.dates(max_value=dates.EARLIEST - dt.timedelta(days=1))
+    | st.dates(min_value=dates.LATEST + dt.timedelta(days=1))
+)
+def test_a_far_date_is_refused_where_dates_are_read(day: dt.date) -> None:
+    with pytest.raises(ValueError, match="too far off for a date: give one between 1900 and 2199"):
+        dates.read_day(day.isoformat())
+
+
+@pytest.mark.parametrize("start, end", [("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-01-31")])
+def test_a_report_over_far_dates_says_so(
+    start: str, end: str, plain: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--db", str(plain), "report", "--from", start, "--to", end,
+                       "--compare-previous-year", "--csv", str(tmp_path / "r.csv"))  # fmt: skip
+    assert code == 2 and "too far off" in err and "unexpected" not in err
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_the_edges_of_the_range_still_make_a_report(
+    plain: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for start, end in (("1900-01-01", "1900-12-31"), ("2199-01-01", "2199-12-31")):
+        out = tmp_path / f"{start}.csv"
+        code, _, err = run(capsys, "--db", str(plain), "report", "--from", start, "--to", end,
+                           "--compare-previous-year", "--csv", str(out))  # fmt: skip
+        assert code == 0 and out.exists(), err
