@@ -33,7 +33,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from screens.themes import CALM, HIGH_CONTRAST
-from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError
+from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError, invalid_input
 from voicesgroup.home import groups_in_session, room_view_on
 from voicesgroup.storage import write_atomically
 from voicesgroup.store import Store
@@ -348,6 +348,12 @@ class VoicesGroupApp(App[None]):
             change()
         except VoicesGroupError as error:
             self.notify(str(error), title="Not saved", severity="warning", timeout=8)
+            return False
+        except ValueError as error:  # a model refused what was typed: one sentence, not a dump
+            refused = invalid_input(error)
+            if refused is None:
+                raise
+            self.notify(refused, title="Not saved", severity="warning", timeout=8)
             return False
         self.changed(announce)
         return True

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.core.test_cli import run
@@ -202,3 +202,21 @@ def test_the_edges_of_the_range_still_make_a_report(
         code, _, err = run(capsys, "--db", str(plain), "report", "--from", start, "--to", end,
                            "--compare-previous-year", "--csv", str(out))  # fmt: skip
         assert code == 0 and out.exists(), err
+
+
+# -- a refusal by a model is one sentence ------------------------------------------------------
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(reason=st.text(st.characters(categories=["L", "N", "Zs"]), min_size=501, max_size=3000))
+def test_a_long_reason_is_one_sentence_that_does_not_repeat_it(
+    reason: str, plain: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assume(reason.strip() and len(" ".join(reason.split())) > 500)
+    before = plain.read_bytes()
+    code, _, err = run(capsys, "--db", str(plain), "facilitator", "sign-off", "--facilitator",
+                       "Sol", "--by", "Rosa", "--reason", reason, "--yes")  # fmt: skip
+    assert code == 1 and err.count("\n") == 1, err
+    assert "The reason cannot be kept: string should have at most 500 characters." in err
+    assert " ".join(reason.split())[:20] not in err
+    assert orjson.loads(plain.read_bytes())["facilitators"] == orjson.loads(before)["facilitators"]
