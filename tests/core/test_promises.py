@@ -4,6 +4,7 @@ done: the store's own rules, whichever door (the app or a command) asks."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import shutil
 from pathlib import Path
 
@@ -12,10 +13,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from tests.core.conftest import add_member
 from tests.core.test_cli import run
 from voicesgroup import crypto, dates
-from voicesgroup.backups import list_backups
-from voicesgroup.errors import NewerVersion, PassphraseNeeded, StoreError
+from voicesgroup.backups import KEEP_NEWEST, list_backups
+from voicesgroup.errors import ChangedOnDisk, NewerVersion, PassphraseNeeded, StoreError
 from voicesgroup.restore import UnencryptedBackup, restore
 from voicesgroup.storage import looks_encrypted
 from voicesgroup.store import Store
@@ -220,3 +222,44 @@ def test_a_long_reason_is_one_sentence_that_does_not_repeat_it(
     assert "The reason cannot be kept: string should have at most 500 characters." in err
     assert " ".join(reason.split())[:20] not in err
     assert orjson.loads(plain.read_bytes())["facilitators"] == orjson.loads(before)["facilitators"]
+
+
+# -- messages say what was and was not done ----------------------------------------------------
+
+
+def test_a_failed_passphrase_change_says_what_opening_did_to_the_backups(
+    plain: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(KEEP_NEWEST + 1):  # ten backups, so the next opening lets one go
+        with Store.open(plain) as store:
+            add_member(store, f"Visitor {number}")
+    before = {backup.path.name for backup in list_backups(plain)}
+    assert len(before) == KEEP_NEWEST
+
+    def no_room(*_args: object) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(protection, "_stage", no_room)
+    with Store.open(plain) as store:
+        with pytest.raises(protection.NotConverted) as refused:
+            store.set_passphrase(PASSPHRASE, FAST_KDF)
+        taken = store.backup_taken
+    assert taken is not None
+    after = {backup.path.name for backup in list_backups(plain)}
+    let_go = before - after
+    assert len(let_go) == 1 and taken.name in after
+    message = str(refused.value)
+    assert "every backup are as they were before it began" in message
+    assert f"Opening the file kept a backup of it, {taken.name} and let the oldest go." in message
+
+
+def test_a_file_changed_elsewhere_does_not_promise_both_versions(plain: Path) -> None:
+    with Store.open(plain) as store:
+        add_member(store, "Before")
+        plain.write_bytes(plain.read_bytes().replace(b'"Aisha"', b'"Aisha Elsewhere"'))
+        with pytest.raises(ChangedOnDisk) as refused:
+            add_member(store, "After")
+        store.storage.unsaved = False  # closing must not try again
+    message = str(refused.value)
+    assert "reopen to see both" not in message and "not combined" in message
+    assert "write them to a new file" in message

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from filelock import FileLock, Timeout
 
 from voicesgroup import migrations
-from voicesgroup.backups import take_backup
+from voicesgroup.backups import list_backups, take_backup
 from voicesgroup.errors import (
     DamagedFile,
     Locked,
@@ -139,7 +139,9 @@ def _load(
         return store
     with suppress(OSError):  # readable by the owner alone; the owner's bits are kept
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
+    kept_before = {backup.path for backup in list_backups(path)}
     store.backup_taken = take_backup(path, blob)
+    store.backups_pruned = len(kept_before - {backup.path for backup in list_backups(path)})
     meta = data[META_TABLE]["1"]
     if "file_id" not in meta:  # files made before ids: the next save stores one
         meta["file_id"] = new_document()[META_TABLE]["1"]["file_id"]
@@ -162,6 +164,18 @@ def read_only_reason(path: Path) -> str | None:
         f"{path} is read-only (its permissions allow no changes), so it was opened to read "
         "only and this change was not made. To change it, make the file writable "
         "(for example `chmod u+w`) and open it again."
+    )
+
+
+def opening_did(store: Store) -> str:
+    """What opening the file did to the backups, for a message that says nothing else changed."""
+    if store.backup_taken is None:
+        return ""
+    let_go = store.backups_pruned
+    pruned = f" and let the {let_go} oldest go" if let_go > 1 else " and let the oldest go"
+    return (
+        f" Opening the file kept a backup of it, {store.backup_taken.name}"
+        f"{pruned if let_go else ''}."
     )
 
 

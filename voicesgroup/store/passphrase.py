@@ -206,6 +206,8 @@ class Conversion:
     """The data file's new content, before it is sealed (with the log entry)."""
     before: bytes = field(repr=False)
     """The data as it was before the log entry, for `undo`."""
+    opening_did: str = ""
+    """What opening the file did to the backups, said when nothing else was changed."""
 
 
 def apply(store: Store, change: PassphraseChange) -> None:
@@ -233,7 +235,9 @@ def begin(store: Store, change: PassphraseChange) -> Conversion:
         store.audit(change.done)
     finally:
         storage.autosave = was_autosave
-    return Conversion(change, storage, orjson.dumps(storage.read()), before)
+    from voicesgroup.store.opening import opening_did
+
+    return Conversion(change, storage, orjson.dumps(storage.read()), before, opening_did(store))
 
 
 def convert_files(conversion: Conversion) -> bytes:
@@ -270,7 +274,8 @@ def convert_files(conversion: Conversion) -> bytes:
             reason = os_error_reason(error) if isinstance(error, OSError) else str(error)
             raise NotConverted(
                 f"The passphrase was not {change.done.removeprefix('passphrase ')}: {reason}. "
-                "Nothing was changed: the data file and every backup are as they were."
+                "Nothing was changed by this: the data file and every backup are as they were "
+                f"before it began.{conversion.opening_did}"
             ) from error
         try:
             _rename_all(path, staged)
