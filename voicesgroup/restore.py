@@ -1,9 +1,15 @@
-"""Restoring the data file from a backup: check the backup fully, keep the current file, swap."""
+"""Restoring the data file from a backup: check the backup fully, keep the current file, swap.
+
+A restored copy never brings back a member who was forgotten: the tombstones of the file it
+replaces (and those kept beside it, `store.tombstones`) are applied to the backup before it is
+written, so it arrives with them forgotten and their name redacted, and keeps the tombstones.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from voicesgroup.backups import take_backup
 from voicesgroup.errors import ReadOnlyFile, StoreError
@@ -24,6 +30,16 @@ class UnencryptedBackup(StoreError):
     and the restored file is encrypted with the data file's key."""
 
 
+@dataclass(frozen=True)
+class Restored:
+    """What a restore did besides replacing the file."""
+
+    kept: Path | None
+    """Where the file it replaced was kept (None when there was none)."""
+    forgotten_again: int
+    """Members the backup held who had been forgotten since: left out of the restored file."""
+
+
 def check_backup(source: Path, *, passphrase: str | None = None) -> Store:
     """The backup, opened in memory once it has decrypted and validated; else a clear error."""
     from voicesgroup.store import Secret, read_document
@@ -36,27 +52,25 @@ def check_backup(source: Path, *, passphrase: str | None = None) -> Store:
     return sound_backup(data, source, unlocked)
 
 
-def current_file(
-    data_path: Path, passphrase: str | None, *, key_needed: bool
-) -> tuple[str | None, crypto.Unlocked | None]:
-    """The id and key of the data file now in place; (None, None) when it cannot be read.
+def current_document(
+    data_path: Path, passphrase: str | None, *, key_needed: bool = False
+) -> tuple[dict[str, Any], crypto.Unlocked | None]:
+    """The data file now in place and its key; ({}, None) when it cannot be read.
 
     With `key_needed` (an unencrypted backup over an encrypted file) the key must be had:
     PassphraseNeeded or WrongPassphrase then reach the caller, who asks for the passphrase.
     """
     from voicesgroup.errors import PassphraseNeeded, WrongPassphrase
     from voicesgroup.store import Secret, read_document
-    from voicesgroup.store.integrity import file_id_of
 
     try:
-        data, unlocked = read_document(data_path.read_bytes(), data_path, Secret(passphrase))
+        return read_document(data_path.read_bytes(), data_path, Secret(passphrase))
     except (PassphraseNeeded, WrongPassphrase):
         if key_needed:
             raise
-        return None, None
+        return {}, None
     except (OSError, StoreError):
-        return None, None
-    return file_id_of(data), unlocked
+        return {}, None
 
 
 def _is_encrypted(path: Path) -> bool:
@@ -74,10 +88,11 @@ def restore(
     passphrase: str | None = None,
     another_file_ok: bool = False,
     unencrypted_ok: bool = False,
-) -> Path | None:
+) -> Restored:
     """Replace the data file by a checked backup; the current file is kept as a backup first.
 
-    Returns where the current file was kept (None when there was none). Works even when the
+    Members forgotten in the current file (by its tombstones) are forgotten in the restored
+    data before it is written. Works even when the
     current file is damaged, which is usually why one restores. A backup of a different data
     file (by the id each file is given when it is made) raises AnotherFilesBackup unless
     `another_file_ok`. An unencrypted backup over an encrypted file raises UnencryptedBackup
@@ -85,7 +100,8 @@ def restore(
     data file too), so a restore never leaves the data file in clear beside encrypted backups.
     The restore is written into the restored data's audit log.
     """
-    from voicesgroup.store import take_writer_lock
+    from voicesgroup.store import forgetting, take_writer_lock, tombstones
+    from voicesgroup.store.integrity import file_id_of
     from voicesgroup.store.opening import read_only_reason
 
     backup = check_backup(source, passphrase=passphrase)
@@ -93,7 +109,8 @@ def restore(
     if reason:
         raise ReadOnlyFile(reason)
     clear_over_sealed = backup.unlocked is None and _is_encrypted(data_path)
-    current_id, current_key = current_file(data_path, passphrase, key_needed=clear_over_sealed)
+    current, current_key = current_document(data_path, passphrase, key_needed=clear_over_sealed)
+    current_id = file_id_of(current)
     if current_id and backup.file_id and current_id != backup.file_id and not another_file_ok:
         raise AnotherFilesBackup(
             f"{source} is a backup of another data file, not of {data_path}. Nothing was "
@@ -107,6 +124,10 @@ def restore(
                 "is encrypted with the current passphrase."
             )
         backup.use_key(current_key)
+    known = tombstones.union(
+        tombstones.of_folder(data_path, current), tombstones.in_data(backup.storage.read())
+    )
+    again = forgetting.forget_again(backup, known)
     backup.audit("restored from a backup")
     blob = backup.storage.serialise()
     lock = take_writer_lock(data_path)
@@ -125,4 +146,4 @@ def restore(
             ) from error
     finally:
         lock.release()
-    return kept
+    return Restored(kept, again)

@@ -27,6 +27,7 @@ OWNED_NAMES = (
     "vg.json.failed-unlocks",
     ".vg.json.vg-staged",
     ".vg.json.4242.vg-tmp",
+    ".vg.json.4242-0a0b0c0d.vg-writing",
     "training_modules.toml",
 )
 

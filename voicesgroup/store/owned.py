@@ -14,10 +14,11 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
-from voicesgroup.storage import TEMP_SUFFIX, backup_folder
+from voicesgroup.storage import PARTIAL_NOTE_SUFFIX, TEMP_SUFFIX, backup_folder
 
 LOCK_SUFFIX = ".lock"
 INTENT_SUFFIX = ".forgetting"
+SIDECAR_SUFFIX = ".forgotten"
 COMMIT_SUFFIX = ".passphrase-commit"
 FAILED_UNLOCKS_SUFFIX = ".failed-unlocks"
 STAGED_SUFFIX = ".vg-staged"
@@ -41,6 +42,11 @@ def lock_file(path: Path) -> Path:
 def intent_file(path: Path) -> Path:
     """The journal of a forgetting under way."""
     return path.with_name(f"{path.name}{INTENT_SUFFIX}")
+
+
+def sidecar_file(path: Path) -> Path:
+    """The list of forgotten members kept beside the data file (keyed hashes, no names)."""
+    return path.with_name(f"{path.name}{SIDECAR_SUFFIX}")
 
 
 def commit_file(path: Path) -> Path:
@@ -68,6 +74,7 @@ def owned_files(path: Path) -> tuple[Owned, ...]:
         Owned(lock_file(path), "the data file's lock"),
         Owned(backup_folder(path), "the data file's backups folder", folder=True),
         Owned(intent_file(path), "the data file's record of a forgetting under way"),
+        Owned(sidecar_file(path), "the data file's list of forgotten members"),
         Owned(commit_file(path), "the data file's marker of a passphrase change"),
         Owned(failed_unlocks_file(path), "the data file's count of failed unlocks"),
         Owned(staged_name(path), "a staged copy of the data file"),
@@ -76,12 +83,13 @@ def owned_files(path: Path) -> tuple[Owned, ...]:
 
 
 def is_owned_name(path: Path, candidate: Path) -> bool:
-    """True when `candidate` (same folder) is a save's temporary file or a staged copy."""
+    """True when `candidate` (same folder) is a save's temporary file, a staged copy, or the
+    note of an output being written."""
     name = candidate.name
     prefix = f".{path.name}."
-    return (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)) or name == staged_name(
-        path
-    ).name
+    return (
+        name.startswith(prefix) and name.endswith((TEMP_SUFFIX, PARTIAL_NOTE_SUFFIX))
+    ) or name == staged_name(path).name
 
 
 def temp_glob(path: Path) -> str:
