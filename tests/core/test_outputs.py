@@ -102,18 +102,34 @@ def test_a_new_file_beside_the_data_file_is_still_allowed(folder: Path) -> None:
     out.unlink()
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(force=st.booleans(), kind=st.sampled_from(("fifo", "symlink to fifo")))
-def test_a_pipe_is_never_written(tmp_path: Path, force: bool, kind: str) -> None:
-    fifo = tmp_path / f"pipe-{next(SERIAL)}"
-    os.mkfifo(fifo)
-    path = fifo
-    if kind == "symlink to fifo":
-        path = tmp_path / f"to-{fifo.name}"
-        path.symlink_to(fifo)
+NODES = ("fifo", "device") if os.geteuid() == 0 else ("fifo",)  # only root makes a device
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    force=st.booleans(),
+    kind=st.sampled_from(NODES),
+    how=st.sampled_from(("direct", "symlink", "dotdot")),
+)
+def test_a_pipe_or_a_device_is_never_written(
+    tmp_path: Path, force: bool, kind: str, how: str
+) -> None:
+    node = tmp_path / f"{kind}-{next(SERIAL)}"
+    if kind == "fifo":
+        os.mkfifo(node)
+    else:
+        os.mknod(node, 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+    path = node
+    if how == "symlink":
+        path = tmp_path / f"to-{node.name}"
+        path.symlink_to(node)
+    elif how == "dotdot":
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        path = tmp_path / "sub" / ".." / node.name
     with pytest.raises(OutputRefused, match="not an ordinary file"):
-        write_output(path, b"x", data_file=None, force=force)
-    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+        write_output(path, b"x", data_file=tmp_path / "vg.json", force=force)
+    mode = os.stat(node).st_mode
+    assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can make or replace a device node")
