@@ -8,8 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, Static
 
 from screens.dialogs.print_dialog import PrintDialog
+from screens.reports_screen import ReportsScreen
 
 
 @pytest.fixture
@@ -41,3 +43,26 @@ async def test_a_read_only_file_refuses_a_printout_before_writing_it(
     assert "Nothing was written" in message
     assert list(out.parent.iterdir()) == []
     assert app.db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("key", ["p", "c"])
+async def test_a_read_only_file_refuses_a_report_before_writing_it(
+    make_app, tmp_path: Path, key: str
+) -> None:
+    app = make_app()
+    app.db_path.chmod(0o444)
+    out = tmp_path / "out" / "trustees.file"
+    out.parent.mkdir()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        screen.query_one("#reports-path", Input).value = str(out)
+        await pilot.press(key)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        message = " ".join(str(screen.query_one("#reports-message", Static).render()).split())
+    assert "read-only" in message and "Nothing was written" in message, message
+    assert list(out.parent.iterdir()) == []
