@@ -24,7 +24,7 @@ from textual.widgets import Checkbox, Footer, Header, Input, Select, Sparkline, 
 
 from screens.access import AppAccess
 from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
-from voicesgroup import dates, evaluation
+from voicesgroup import dates, evaluation, outputs
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.report_files import Format
 from voicesgroup.store.snapshot import Snapshot
@@ -263,6 +263,11 @@ class ReportsScreen(AppAccess, Screen[None]):
         path = Path(raw).expanduser()
         if path.is_dir():
             path = path / Path(self.default_path(fmt)).name
+        try:  # before the work: a file the audit log cannot note is never written
+            outputs.check_audited_output(path, self.store, force=False)
+        except VoicesGroupError as error:
+            self.on_reports_screen_report_failed(self.ReportFailed(str(error)))
+            return
         self._busy = True
         self.query_one("#reports-message", Static).update(f"Making the {fmt.upper()}…")
         large = self.query_one("#reports-large", Checkbox).value

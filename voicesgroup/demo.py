@@ -394,12 +394,13 @@ def _demo_facilitators_path(store: Store, facilitators: list[Facilitator], today
     """Sol part-way through shadowing, Priya signed off, supervision (Niall's is due) and one
     follow-up from the latest debrief."""
     from voicesgroup import facilitator_path as path
+    from voicesgroup.course import training_modules
     from voicesgroup.kinds import PathStage
 
     by_name = {person.display_name: person for person in facilitators}
     sol, priya = by_name["Sol"], by_name["Priya"]
     path.begin(store, sol, PathStage.INTERESTED, today - dt.timedelta(days=200))
-    for number, module in enumerate(path.training_modules()):
+    for number, module in enumerate(training_modules()):
         if not module.optional:
             on = today - dt.timedelta(days=180 - 7 * number)
             path.attend_module(store, store.facilitator(sol.id), module.key, on)

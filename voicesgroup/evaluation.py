@@ -828,7 +828,6 @@ def report(
 
 CSV_COLUMNS = ("period_from", "period_to", "group", "month", "measure", "item", "value", "note")
 """One row per group, month and measure: a funder's spreadsheet can pivot it as it is."""
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def tidy_rows(report: Report) -> list[dict[str, str]]:
@@ -901,10 +900,12 @@ def tidy_rows(report: Report) -> list[dict[str, str]]:
 
 
 def csv_text(report: Report) -> str:
-    """The tidy rows as CSV text. A cell that a spreadsheet would read as a formula (it
-    starts with =, +, -, @) gets a leading apostrophe, so it stays text."""
+    """The tidy rows as CSV text. A cell that a spreadsheet would read as a formula gets a
+    leading apostrophe, so it stays text (`outputs.spreadsheet_text`)."""
     import csv
     import io
+
+    from voicesgroup.outputs import spreadsheet_text
 
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
@@ -912,11 +913,7 @@ def csv_text(report: Report) -> str:
     for row in tidy_rows(report):
         writer.writerow(
             {
-                key: (
-                    "'" + value
-                    if key in ("group", "item") and value.startswith(_FORMULA_START)
-                    else value
-                )
+                key: spreadsheet_text(value) if key in ("group", "item") else value
                 for key, value in row.items()
             }
         )

@@ -69,8 +69,12 @@ def write_report(
     """Make the report, write it to `out` and note it in the audit log; returns the path.
 
     The one guarded writer (`voicesgroup.outputs`) refuses the data file, its lock and its
-    backups, and an existing file unless `force`; the audit entry follows the file on disk.
+    backups, and an existing file unless `force`; the audit entry follows the file on disk, so
+    a file that cannot take it (a read-only one) refuses first.
     """
+    from voicesgroup.outputs import check_audited_output
+
+    check_audited_output(out, store, force=force)
     path = write_report_file(store, report, out, fmt, large_print=large_print, force=force)
     record_report(store, report, fmt, large_print=large_print)
     return path

@@ -166,7 +166,7 @@ def test_never_written_over_the_data_file_or_its_backups(demo: Path, capsys) -> 
             "--csv", str(target),
         )  # fmt: skip
         assert code == 1
-        assert "Nothing was written" in err and ("data file itself" in err or "lock itself" in err)
+        assert "Nothing was written" in err and ("data file itself" in err or "lock" in err)
     assert FileState.of(demo).blob == before.blob
 
 

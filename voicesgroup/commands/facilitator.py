@@ -230,11 +230,11 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:
-    from voicesgroup.outputs import check_output, write_output
+    from voicesgroup.outputs import check_audited_output, write_output
     from voicesgroup.team_sheet import team_sheet_pdf
 
     with open_store(args) as store:
-        check_output(args.out, store.path, force=args.force)
+        check_audited_output(args.out, store, force=args.force)
         pdf = team_sheet_pdf(store, dt.date.today(), paper=args.paper)
         path = write_output(args.out, pdf, data_file=store.path, force=args.force)
         store.audit("printed", "team sheet")
