@@ -136,7 +136,7 @@ def refuse_unaudited(store: AuditedIn) -> None:
         store.refuse_if_read_only()
     except ReadOnlyFile as error:
         raise OutputRefused(
-            f"{error} Nothing was made: what is printed, exported or reported is noted in the "
+            f"{error} Nothing was written or sent: what is printed, exported or reported is noted in the "
             "audit log, and this file cannot take the note now."
         ) from None
 
