@@ -11,26 +11,60 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from voicesgroup.errors import VoicesGroupError
+
 if TYPE_CHECKING:
     from voicesgroup.evaluation import Report
     from voicesgroup.store import Store
 
 Format = Literal["pdf", "csv"]
+FORMATS: tuple[Format, ...] = ("pdf", "csv")
+
+
+class FormatError(VoicesGroupError, ValueError):
+    """A file name and a format that disagree, or a format the report does not come in."""
+
+
+def format_for(path: Path, given: str | None = None) -> Format:
+    """The format of the report written to `path`: the one `given`, or else the file name's
+    ending. A name ending in another format's letters is refused rather than written wrongly
+    (a PDF named `.csv` opens as nonsense)."""
+    ending = path.suffix.lower().lstrip(".")
+    if given is not None and given not in FORMATS:
+        raise FormatError(f"a report comes as {' or '.join(FORMATS)}, not {given}")
+    if given is not None:
+        if ending in FORMATS and ending != given:
+            raise FormatError(
+                f"{path.name} ends in .{ending} but the format asked for is {given}: "
+                f"name the file .{given}, or leave the format out"
+            )
+        return given  # type: ignore[return-value]  # checked against FORMATS above
+    if ending not in FORMATS:
+        raise FormatError(
+            f"cannot tell the format from {path.name}: end the name in "
+            f"{' or '.join('.' + f for f in FORMATS)}, or give --format"
+        )
+    return ending  # type: ignore[return-value]  # checked against FORMATS above
 
 
 def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool = False) -> bytes:
-    """The report as the bytes of a PDF or of a CSV file."""
+    """The report as the bytes of a PDF or of a CSV file; every form is checked for members'
+    names first, by the same check."""
+    member_names = [doc["display_name"] for doc in store.documents("members")]
+    facilitator_names = [doc["display_name"] for doc in store.documents("facilitators")]
     if fmt == "csv":
-        from voicesgroup.evaluation import csv_text
+        from voicesgroup.evaluation import check_report_names
+        from voicesgroup.report_csv import csv_bytes
 
-        return csv_text(report).encode("utf-8")
+        check_report_names(report, member_names, facilitator_names, store.settings().organisation)
+        return csv_bytes(report)
     from voicesgroup.report_pdf import report_pdf
 
     return report_pdf(
         report,
         # Names as stored: no need to build a model for each of hundreds of members.
-        member_names=[doc["display_name"] for doc in store.documents("members")],
-        facilitator_names=[doc["display_name"] for doc in store.documents("facilitators")],
+        member_names=member_names,
+        facilitator_names=facilitator_names,
         organisation=store.settings().organisation,
         large_print=large_print,
     )

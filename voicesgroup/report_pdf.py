@@ -9,12 +9,12 @@ handout. Returns the PDF's bytes; the caller writes the file and notes it in the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from voicesgroup import dates
-from voicesgroup.errors import NameInHandout
 from voicesgroup.evaluation import (
     MONTHLY_CHART,
     WHOLE_PERIOD,
@@ -23,14 +23,15 @@ from voicesgroup.evaluation import (
     PeriodReport,
     Ranked,
     Report,
-    texts_holding_names,
+    check_report_names,
+    summary_lines,
 )
+from voicesgroup.protection import label
 
 if TYPE_CHECKING:  # ReportLab itself is imported only when a report is drawn
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib.colors import Color
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph, Table
+    from reportlab.platypus import Flowable, Paragraph, Table
 
 TITLE = "What the groups did"
 
@@ -46,15 +47,8 @@ def report_pdf(
     """The report as PDF bytes. Raises `NameInHandout` (and draws nothing) if any of its text
     holds a member's name; facilitators' own names (a member may share one) are printed as
     the rota prints them."""
+    check_report_names(report, member_names, facilitator_names, organisation)
     story_texts = [*report.texts(), organisation]
-    allowed = {name.casefold() for name in facilitator_names}
-    forbidden = [name for name in member_names if name.casefold() not in allowed]
-    if texts_holding_names([text for text in story_texts if text], forbidden):
-        raise NameInHandout(
-            "The report was not made: some of its text holds a member's name "
-            "(a group's name or the organisation's). Change that name and try again. "
-            "Nothing was saved."
-        )
     return _draw(report, organisation=organisation, large_print=large_print, texts=story_texts)
 
 
@@ -80,6 +74,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         MUTED,
         SMALLER,
         SOFT,
+        FooterCanvas,
         fonts_for,
         markup,
         printable,
@@ -87,7 +82,8 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     )
 
     fonts = fonts_for(texts)
-    style = styles(LARGE if large_print else SMALLER[-1], fonts.key)
+    sizes = LARGE if large_print else SMALLER[0]
+    style = styles(sizes, fonts.key)
     current, previous = report.current, report.previous
     width = A4[0] - 36 * mm
 
@@ -166,7 +162,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         ]
         drawing = bar_chart(
             width, height, title, labels, data, colours, names,
-            font=fonts.regular, bold=fonts.bold, size=16 if large_print else 8, ink=INK,
+            font=fonts.regular, bold=fonts.bold, size=16 if large_print else 10, ink=INK,
             muted=MUTED,
         )  # fmt: skip
         flowables: list[Flowable] = [drawing]
@@ -181,11 +177,16 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         return KeepTogether(flowables)
 
     story: list[Flowable] = []
-    scope = report.group_name or "All groups"
-    story.append(para(TITLE, "title"))
-    story.append(para(f"{scope} · {current.period.describe()}", "subtitle"))
+    story.append(para(f"{TITLE}: {report.scope}", "title"))
+    story.append(para(current.period.describe(), "subtitle"))
     if organisation:
         story.append(para(organisation, "subtitle"))
+    story.append(para(f"Printed on {dates.date(report.made_on)}.", "muted"))
+    for line in summary_lines(report):
+        story.append(para(line, "item"))
+    if previous is not None:
+        story.append(para(f"Compared with {previous.period.describe()}.", "muted"))
+    story.append(para(report.protection, "muted"))
     story.append(Spacer(1, 4 * mm))
     story.append(
         table(*_headline_rows(current, previous), [0.52, 0.24, 0.24] if previous else [0.6, 0.4])
@@ -214,7 +215,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     for group in current.groups:
         before = _same_group(previous, group.name)
         story.append(PageBreak())
-        story.append(para(group.name, "title"))
+        story.append(para(group.name, "title"))  # kept with its table below
         story.append(para(f"{group.kind} · {current.period.describe()}", "subtitle"))
         story.append(table(*_month_rows(current, group), [0.2, 0.16, 0.16, 0.24, 0.24]))
         story.append(Spacer(1, 3 * mm))
@@ -279,16 +280,9 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             )
         )
 
-    footer = f"{organisation} · {TITLE}" if organisation else TITLE
-
-    def on_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setFont(fonts.regular, 16 if large_print else 8.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(18 * mm, 10 * mm, markup(footer, fonts.key).replace("&amp;", "&"))
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page}")
-        canvas.restoreState()
-
+    footer = f"{TITLE}: {report.scope}, {current.period.describe()}"
+    if organisation:
+        footer = f"{organisation} · {footer}"
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -303,7 +297,16 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         subject="Evaluation report",
         lang="en-GB",
     )
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    doc.build(
+        story,
+        canvasmaker=functools.partial(
+            FooterCanvas,
+            footer=printable(footer, fonts.key),
+            font=fonts.regular,
+            size=sizes.footer,
+            margin=18 * mm,
+        ),
+    )
     return buffer.getvalue()
 
 
@@ -321,25 +324,18 @@ def _same_group(part: PeriodReport | None, name: str) -> GroupReport | None:
 def _whole(group: GroupReport) -> list[tuple[str, str]]:
     people = group.people
     sessions = group.sessions
-    figures = [
-        ("Sessions planned", str(sessions["planned"][WHOLE_PERIOD])),
-        ("Sessions held", str(sessions["held"][WHOLE_PERIOD])),
-        ("Planned, not held", str(sessions["not_held"][WHOLE_PERIOD])),
-        ("People at sessions (everyone, named or not)", people["attendance"][WHOLE_PERIOD].text),
-        (
-            "People per session, on average",
-            _average(group),
-        ),
-        (
-            "Fewest and most at one session",
-            f"{group.smallest} to {group.largest}" if group.smallest else "no sessions",
-        ),
-        ("Newcomers", people["newcomers"][WHOLE_PERIOD].text),
-        ("Sessions with a newcomer", people["sessions_with_newcomer"][WHOLE_PERIOD].text),
-        ("Members who agreed to be named and came", group.named_came.text),
-        ("… of whom came more than once", group.named_returned.text),
+    if not sessions["held"][WHOLE_PERIOD] and not sessions["planned"][WHOLE_PERIOD]:
+        return [(label("held"), "no records for that period")]
+    return [
+        (label("planned"), str(sessions["planned"][WHOLE_PERIOD])),
+        (label("held"), str(sessions["held"][WHOLE_PERIOD])),
+        (label("not_held"), str(sessions["not_held"][WHOLE_PERIOD])),
+        (label("attendance"), people["attendance"][WHOLE_PERIOD].text),
+        (label("visits_per_session"), _average(group)),
+        (label("newcomers"), people["newcomers"][WHOLE_PERIOD].text),
+        (label("named_members_who_came"), group.named_came.text),
+        (label("named_members_who_came_more_than_once"), group.named_returned.text),
     ]
-    return figures
 
 
 def _average(group: GroupReport) -> str:
@@ -354,11 +350,19 @@ def _headline_rows(
     now = _whole(current.total)
     hours = ("Volunteer hours given by facilitators", f"{current.volunteer_hours:,.1f}")
     if previous is None:
-        return ["All groups", "This period"], [[k, v] for k, v in [*now, hours]]
-    before = _whole(previous.total)
-    rows = [[k, v, b] for (k, v), (_, b) in zip(now, before, strict=True)]
+        return [current.total.name, "This period"], [[k, v] for k, v in [*now, hours]]
+    rows = _beside(now, _whole(previous.total))
     rows.append([*hours, f"{previous.volunteer_hours:,.1f}"])
-    return ["All groups", "This period", "A year before"], rows
+    return [current.total.name, "This period", "A year before"], rows
+
+
+def _beside(now: list[tuple[str, str]], before: list[tuple[str, str]]) -> list[list[str]]:
+    """Two columns of figures side by side; a period with no records says so once."""
+    if len(before) == 1 and len(now) > 1:
+        return [[k, v, before[0][1] if i == 0 else ""] for i, (k, v) in enumerate(now)]
+    if len(now) == 1 and len(before) > 1:
+        return [[k, now[0][1] if i == 0 else "", b] for i, (k, b) in enumerate(before)]
+    return [[k, v, b] for (k, v), (_, b) in zip(now, before, strict=True)]
 
 
 def _group_rows(
@@ -367,13 +371,11 @@ def _group_rows(
     now = _whole(group)
     if before is None:
         return ["Whole period", ""], [[k, v] for k, v in now]
-    return ["Whole period", "This period", "A year before"], [
-        [k, v, b] for (k, v), (_, b) in zip(now, _whole(before), strict=True)
-    ]
+    return ["Whole period", "This period", "A year before"], _beside(now, _whole(before))
 
 
 def _month_rows(part: PeriodReport, group: GroupReport) -> tuple[list[str], list[list[str]]]:
-    header = ["Month", "Held", "Not held", "People", "Newcomers"]
+    header = ["Month", "Held", "Not held", "Visits", "Newcomers"]
     rows = []
     for key in part.months:
         rows.append(
@@ -449,8 +451,8 @@ def bar_chart(
         return rect
 
     drawing = Drawing(width, height)
-    left, bottom = size * 3.2, size * (5.5 if len(labels) > 8 else 2.6)
-    top = height - size * 2.6
+    left, bottom = size * 4.4, size * 2.6
+    top = height - size * 3.6
     plot_w, plot_h = width - left - 4, top - bottom
     biggest = max([v for row in data for v in row if v is not None] or [0])
     step = _nice_step(biggest or 1)
@@ -463,29 +465,30 @@ def bar_chart(
         drawing.add(Line(left, y, left + plot_w, y, strokeColor=muted, strokeWidth=0.3))
         drawing.add(String(left - 3, y - size / 3, f"{value:,}", fontName=font, fontSize=size,
                            fillColor=ink, textAnchor="end"))  # fmt: skip
+    axis = String(0, 0, "visits", fontName=font, fontSize=size, fillColor=ink, textAnchor="middle")
+    turned = Group(axis)
+    turned.translate(size, bottom + plot_h / 2)
+    turned.rotate(90)
+    drawing.add(turned)
     slot = plot_w / max(len(labels), 1)
     bar_w = slot * 0.7 / len(data)
-    for index, label in enumerate(labels):
+    # Upright labels only: every month's when they fit, else every second, third… month's.
+    every = max(1, -(-int(len(labels) * size * 2.6) // int(plot_w)))
+    for index, month_label in enumerate(labels):
         x0 = left + slot * index + slot * 0.15
         for series, row in enumerate(data):
             count = row[index]
             if count:
-                drawing.add(
-                    block(x0 + series * bar_w, bottom, bar_w, plot_h * count / scale_top,
-                          colours[series])
-                )  # fmt: skip
-        centre = left + slot * index + slot / 2
-        if len(labels) > 8:
-            text = String(
-                0, 0, label, fontName=font, fontSize=size, fillColor=ink, textAnchor="end"
-            )
-            turned = Group(text)
-            turned.translate(centre + size / 3, bottom - 3)
-            turned.rotate(45)
-            drawing.add(turned)
-        else:
-            drawing.add(String(centre, bottom - size * 1.3, label, fontName=font, fontSize=size,
-                               fillColor=ink, textAnchor="middle"))  # fmt: skip
+                bar_h = plot_h * count / scale_top
+                drawing.add(block(x0 + series * bar_w, bottom, bar_w, bar_h, colours[series]))
+                if bar_w >= size * 0.6 * len(f"{count:,}") and len(data) * len(labels) <= 24:
+                    drawing.add(String(x0 + series * bar_w + bar_w / 2, bottom + bar_h + 2,
+                                       f"{count:,}", fontName=font, fontSize=size,
+                                       fillColor=ink, textAnchor="middle"))  # fmt: skip
+        if index % every == 0:
+            centre = left + slot * index + slot / 2
+            drawing.add(String(centre, bottom - size * 1.3, month_label, fontName=font,
+                               fontSize=size, fillColor=ink, textAnchor="middle"))  # fmt: skip
     drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=ink, strokeWidth=0.8))
     if len(data) > 1:
         x = width
