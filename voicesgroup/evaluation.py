@@ -545,6 +545,8 @@ def publish(
         }
 
     def people_of(monthly: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, Cell]]:
+        held = {key: monthly["held"][key] for key in months}
+        held[WHOLE_PERIOD] = sum(held.values())
         return {
             measure: {
                 key: protect(
@@ -552,6 +554,7 @@ def publish(
                     if key == WHOLE_PERIOD
                     else monthly[measure][key],
                     threshold,
+                    zero_shown=not held[key],
                 )
                 for key in keys
             }
@@ -569,16 +572,17 @@ def publish(
     ) -> GroupReport:
         sessions = sessions_of(monthly)
         people = people_of(monthly)
+        none_held = not sessions["held"][WHOLE_PERIOD]
         return GroupReport(
             name=name,
             kind=kind,
             sessions=sessions,
             people=people,
             average=_average(people["attendance"][WHOLE_PERIOD], sessions["held"][WHOLE_PERIOD]),
-            named_came=protect(came, threshold),
-            named_returned=protect(returned, threshold),
+            named_came=protect(came, threshold, zero_shown=none_held),
+            named_returned=protect(returned, threshold, zero_shown=none_held),
             themes=ranked(themes, threshold),
-            themes_not_shown=protect(themes_hidden, threshold),
+            themes_not_shown=protect(themes_hidden, threshold, zero_shown=none_held),
         )
 
     reports = [

@@ -2,8 +2,8 @@
 
 The rule is suppress-and-round, as NHS England publishes small numbers (and HESA rounds):
 
-- 0 is shown as 0;
-- 1 to `threshold - 1` is shown as "fewer than N" (N the threshold, 5 unless changed);
+- 0 to `threshold - 1` is shown as "fewer than N" (N the threshold, 5 unless changed), and 0
+  as 0 only where no session was held, so a reader knows it anyway;
 - anything else is rounded to the nearest multiple of N (halves up), and never below N.
 
 Why this and not hiding more cells until each table is safe ("secondary suppression"): a
@@ -68,11 +68,16 @@ class Cell:
         return self.text
 
 
-def protect(value: int, threshold: int = DEFAULT_THRESHOLD) -> Cell:
-    """The one rule (see the module's docstring): 0 stays 0, 1 to threshold-1 is "fewer than
-    threshold", anything else is rounded to the nearest multiple of threshold, halves up."""
+def protect(value: int, threshold: int = DEFAULT_THRESHOLD, *, zero_shown: bool = True) -> Cell:
+    """The one rule (see the module's docstring): 0 to threshold-1 is "fewer than threshold",
+    anything else is rounded to the nearest multiple of threshold, halves up.
+
+    Zero is shown as 0 only with `zero_shown`: where it reveals nothing, because no session was
+    held in that stretch of days and a reader knows nobody came. Elsewhere a 0 printed beside
+    "fewer than 5" would tell a reader that each "fewer than 5" is at least 1, and a column of
+    them under a small total would pin each one."""
     check_threshold(threshold)
-    if value <= 0:
+    if value <= 0 and zero_shown:
         return Cell(0, "", threshold)
     if value < threshold:
         return Cell(None, "small", threshold)
@@ -84,10 +89,11 @@ def rule_in_words(threshold: int) -> str:
     """What the protection does, in words a trustee reads on the report's face."""
     return (
         f"To keep everyone anonymous, every count of people is rounded to the nearest "
-        f"{threshold}, and a count from 1 to {threshold - 1} is shown as “fewer than "
-        f"{threshold}”. Each figure is rounded on its own, so a total can differ a little from "
-        f"the sum of the figures above it. Zero means nobody. The same figure is shown the "
-        f"same way in every report, so reports put side by side reveal nothing more."
+        f"{threshold}, and a count from 0 to {threshold - 1} is shown as “fewer than "
+        f"{threshold}” (0 only where no session was held). Each figure is rounded on its own, "
+        f"so a total can differ a little from the sum of the figures above it. The same figure "
+        f"is shown the same way in every report, so reports put side by side reveal nothing "
+        f"more."
     )
 
 

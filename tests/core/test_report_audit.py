@@ -1,0 +1,311 @@
+"""The audit that plays the reader: every report of a grid, read back from its CSV, and an
+integer program that tries to work each protected count out.
+
+The reader knows what the README says: a count shown as "fewer than N" is 1 to N-1, any other
+count of people is rounded to the nearest N (so 10 is 8 to 12, and 5 is 5 to 7), zero is
+nobody, sessions are counted exactly. From the definitions they also know:
+
+- a group's count over any stretch of days is the sum of its counts over the parts of it
+  (months add up to the period, periods a day apart differ by that day);
+- the groups add up to "All groups";
+- where no session was held, nobody came and nobody was new;
+- newcomers are among the visits; named members who came are among the visits, and came
+  again at most as often as they came (came + came more than once ≤ visits); a longer stretch
+  has at least as many named members as any stretch inside it.
+
+Each stretch of days between two report edges is one unknown per group and measure, so every
+report of the grid constrains the same unknowns. Passing means no count from 1 to N-1 — a
+published "fewer than N", or the count of a stretch between two reports' edges — is pinned to
+a single value. The second test shows the audit catches a report protected cell by cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from ortools.sat.python import cp_model
+
+from tests.core.conftest import add_group
+from voicesgroup import evaluation
+from voicesgroup.demo import write_demo_file
+from voicesgroup.evaluation import Period
+from voicesgroup.models import Group, MeetingPattern, Session, SessionStatus, Variant
+from voicesgroup.protection import Cell
+from voicesgroup.report_csv import csv_text
+from voicesgroup.store import Store
+
+TODAY = dt.date(2026, 11, 26)
+THRESHOLD = 5
+ADDITIVE = ("attendance", "newcomers", "themes_not_shown")
+TOP = 10_000
+
+Span = tuple[dt.date, dt.date]
+Bounds = Callable[[str, str], tuple[int, int]]
+
+
+def rounded_bounds(value: str, note: str) -> tuple[int, int]:
+    """What the README lets a reader know of a published count of people."""
+    if note:
+        return 0, THRESHOLD - 1
+    shown = int(value)
+    if shown == 0:
+        return 0, 0
+    return max(THRESHOLD, shown - THRESHOLD // 2), shown + (THRESHOLD - 1) // 2
+
+
+def exact_bounds(value: str, note: str) -> tuple[int, int]:
+    """A reader of a report that hides small counts and prints the rest as they are."""
+    if note:
+        return 1, THRESHOLD - 1
+    return int(value), int(value)
+
+
+# -- the grid of reports ----------------------------------------------------------------------
+
+
+def month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def grid_periods(first: dt.date, last: dt.date) -> Iterator[tuple[Period, bool]]:
+    """Every month, quarter and calendar year from `first` to `last`; years beside the year
+    before; and, for some months, the same month a day shorter at either end."""
+    month = first.replace(day=1)
+    while month <= last:
+        yield Period(month, month_end(month)), False
+        if month.month % 3 == 1:
+            yield Period(month, month_end(month.replace(month=month.month + 2))), False
+        if month.month == 1:
+            yield Period(month, month.replace(month=12, day=31)), True
+        if month.month % 2 == 0:
+            yield Period(month, month_end(month) - dt.timedelta(days=1)), False
+            yield Period(month + dt.timedelta(days=1), month_end(month)), False
+        month = month_end(month) + dt.timedelta(days=1)
+
+
+def reports(store: Store, first: dt.date, last: dt.date) -> Iterator[tuple[str | None, str]]:
+    """(the one group's name or None, the CSV text) of every report of the grid."""
+    groups = [None, *store.groups(include_archived=True)]
+    for period, compare in grid_periods(first, last):
+        for group in groups:
+            made = evaluation.report(
+                store,
+                period,
+                group_id=group.id if group else None,
+                compare_previous_year=compare,
+                today=TODAY,
+            )
+            yield (group.name if group else None), csv_text(made)
+
+
+# -- the reader -------------------------------------------------------------------------------
+
+
+@dataclass
+class Reader:
+    bounds: Bounds
+    facts: dict[tuple[str, str, Span, int, int], None] = field(default_factory=dict)
+    """(group, measure, stretch, low, high) for each published count of people."""
+    held: dict[tuple[str, Span], int] = field(default_factory=dict)
+    protected: set[tuple[str, str, Span]] = field(default_factory=set)
+
+    def read(self, one_group: str | None, text: str) -> None:
+        for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))):
+            start = dt.date.fromisoformat(row["period_start"])
+            end = dt.date.fromisoformat(row["period_end"])
+            if row["month"] == "all":
+                span = (start, end)
+            elif row["month"][:4].isdigit():
+                first = dt.date.fromisoformat(row["month"] + "-01")
+                span = (max(start, first), min(end, month_end(first)))
+            else:
+                continue
+            group = row["group"] if one_group is None else one_group
+            measure = row["measure"]
+            if measure == "held":
+                self.held[(group, span)] = int(row["value"])
+            if measure in ADDITIVE or measure.startswith("named_members"):
+                low, high = self.bounds(row["value"], row["note"])
+                self.facts[(group, measure, span, low, high)] = None
+                if row["note"]:
+                    self.protected.add((group, measure, span))
+
+
+def audit(reader: Reader, truth: Callable[[str, str, Span], int]) -> list[str]:
+    """Every protected count the reader can pin to one value, in words (empty when none)."""
+    edges = sorted({d for _, _, (s, e), _, _ in reader.facts for d in (s, e + dt.timedelta(1))})
+    pieces = list(zip(edges, edges[1:], strict=False))
+    groups = sorted({g for g, *_ in reader.facts} - {"All groups"})
+    model = cp_model.CpModel()
+    unknown = {
+        (g, m, p): model.new_int_var(0, TOP, f"{g}|{m}|{p}")
+        for g in groups
+        for m in ADDITIVE
+        for p in pieces
+    }
+
+    sums: dict[tuple[str, str, Span], cp_model.LinearExprT] = {}
+
+    def total(group: str, measure: str, span: Span) -> cp_model.LinearExprT:
+        if (group, measure, span) not in sums:
+            sums[(group, measure, span)] = _total(group, measure, span)
+        return sums[(group, measure, span)]
+
+    def _total(group: str, measure: str, span: Span) -> cp_model.LinearExprT:
+        inside = [p for p in pieces if span[0] <= p[0] and p[1] <= span[1] + dt.timedelta(1)]
+        members = groups if group == "All groups" else [group]
+        return cp_model.LinearExpr.sum([unknown[(g, measure, p)] for g in members for p in inside])
+
+    named: dict[tuple[str, str, Span], cp_model.IntVar] = {}
+    for group, measure, span, low, high in reader.facts:
+        if measure in ADDITIVE:
+            expression = total(group, measure, span)
+        else:
+            key = (group, measure, span)
+            expression = named.setdefault(key, model.new_int_var(0, TOP, str(key)))
+        model.add(expression >= low)
+        model.add(expression <= high)
+    for (group, span), held in reader.held.items():
+        model.add(total(group, "newcomers", span) <= total(group, "attendance", span))
+        if held == 0:
+            model.add(total(group, "attendance", span) == 0)
+            model.add(total(group, "themes_not_shown", span) == 0)
+    came, again = "named_members_who_came", "named_members_who_came_more_than_once"
+    for (group, measure, span), variable in named.items():
+        model.add(variable <= total(group, "attendance", span))
+        if measure == came and (group, again, span) in named:
+            model.add(variable + named[(group, again, span)] <= total(group, "attendance", span))
+            model.add(named[(group, again, span)] <= variable)
+        for (other, other_measure, wider), bigger in named.items():
+            if (other, other_measure) == (group, measure) and wider != span:
+                if wider[0] <= span[0] and span[1] <= wider[1]:
+                    model.add(variable <= bigger)
+    targets: dict[str, cp_model.LinearExprT] = {}
+    for group, measure, span in reader.protected:
+        key = (group, measure, span)
+        targets[f"{key}"] = named[key] if key in named else total(group, measure, span)
+    for group in groups:
+        for measure in ("attendance", "newcomers"):
+            for piece in pieces:
+                if 0 < truth(group, measure, (piece[0], piece[1] - dt.timedelta(1))) < THRESHOLD:
+                    targets[f"{group} {measure} {piece}"] = unknown[(group, measure, piece)]
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    pinned = []
+    for name, expression in targets.items():
+        found = []
+        for goal in (model.minimize, model.maximize):
+            goal(expression)
+            assert solver.solve(model) == cp_model.OPTIMAL, name
+            found.append(round(solver.objective_value))
+        if found[0] == found[1] and 0 < found[0] < THRESHOLD:
+            pinned.append(f"{name} is {found[0]}")
+    return pinned
+
+
+# -- the data ---------------------------------------------------------------------------------
+
+
+def true_count(store: Store) -> Callable[[str, str, Span], int]:
+    sessions = [d for d in store.documents("sessions") if d.get("status") == "ended"]
+    name_of = {str(g.id): g.name for g in store.groups(include_archived=True)}
+    by: dict[tuple[str, str, str], int] = defaultdict(int)
+    for doc in sessions:
+        visits = len(doc["named_member_ids"]) + doc["anonymous_count"] + doc["newcomers"]
+        by[(name_of[doc["group_id"]], "attendance", doc["date"])] += visits
+        by[(name_of[doc["group_id"]], "newcomers", doc["date"])] += doc["newcomers"]
+
+    def count(group: str, measure: str, span: Span) -> int:
+        first, last = span[0].isoformat(), span[1].isoformat()
+        return sum(
+            v for (g, m, d), v in by.items() if g == group and m == measure and first <= d <= last
+        )
+
+    return count
+
+
+def generated_store(path: Path) -> Store:
+    """Three years of three small groups, seeded: many months of few people and newcomers."""
+    store = Store.open(path, seed=False)
+    rng = random.Random(22)
+    groups = [
+        add_group(store, "Tuesday Voices"),
+        Group(name="Thursday Beliefs", variant=Variant.PARANOIA_BELIEFS,
+              pattern=MeetingPattern(weekday=3)),
+        Group(name="Saturday Drop-in", variant=Variant.DROP_IN,
+              pattern=MeetingPattern(weekday=5, every_weeks=2)),
+    ]  # fmt: skip
+    for group in groups[1:]:
+        store.save_group(group)
+    day = dt.date(2023, 1, 2)
+    sessions = []
+    while day <= dt.date(2025, 12, 31):
+        for group in groups:
+            if day.weekday() == group.pattern.weekday and rng.random() < 0.8:
+                start = dt.datetime.combine(day, dt.time(18, 30), tzinfo=dt.UTC)
+                sessions.append(
+                    Session(
+                        group_id=group.id,
+                        date=day,
+                        status=SessionStatus.ENDED,
+                        started_at=start,
+                        ended_at=start + dt.timedelta(minutes=90),
+                        anonymous_count=rng.choice([0, 1, 1, 2, 3, 4, 6]),
+                        newcomers=rng.choice([0, 0, 0, 0, 1, 1, 2]),
+                    )
+                )
+        day += dt.timedelta(days=1)
+    for session in sessions:
+        store.save_session(session)
+    return store
+
+
+def read_all(store: Store, first: dt.date, last: dt.date, reader: Reader) -> Reader:
+    for one_group, text in reports(store, first, last):
+        reader.read(one_group, text)
+    return reader
+
+
+# -- the tests --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_no_protected_count_is_pinned_by_every_report_of_the_demo(tmp_path: Path) -> None:
+    path = tmp_path / "demo.json"
+    write_demo_file(path, TODAY)
+    store = Store.open(path, readonly=True)
+    reader = read_all(store, dt.date(2025, 8, 1), dt.date(2026, 11, 30), Reader(rounded_bounds))
+    assert len(reader.protected) > 10  # the demo has small counts to protect
+    assert audit(reader, true_count(store)) == []
+
+
+@pytest.mark.slow
+def test_no_protected_count_is_pinned_by_three_years_of_reports(tmp_path: Path) -> None:
+    store = generated_store(tmp_path / "three.json")
+    reader = read_all(store, dt.date(2023, 1, 1), dt.date(2025, 12, 31), Reader(rounded_bounds))
+    assert len(reader.protected) > 30
+    assert audit(reader, true_count(store)) == []
+
+
+def test_the_audit_catches_a_report_protected_cell_by_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cell_by_cell(value: int, threshold: int = THRESHOLD, **_: object) -> Cell:
+        if 0 < value < threshold:
+            return Cell(None, "small", threshold)
+        return Cell(value, "", threshold)
+
+    monkeypatch.setattr(evaluation, "protect", cell_by_cell)
+    path = tmp_path / "demo.json"
+    write_demo_file(path, TODAY)
+    store = Store.open(path, readonly=True)
+    reader = read_all(store, dt.date(2026, 9, 1), dt.date(2026, 11, 30), Reader(exact_bounds))
+    assert audit(reader, true_count(store))
