@@ -369,26 +369,40 @@ def _planned_days(
     store: Store, groups: Iterable[Group], period: Period, today: dt.date
 ) -> dict[UUID, set[dt.date]]:
     """Each group's planned meeting dates in the period: in a month the rota covers, the rota's
-    dates; in any other month, the dates of the group's meeting pattern."""
+    dates; in any other month, the dates of the group's meeting pattern, from its first date
+    or else its first session on (a group does not miss meetings before it began), and none
+    for an archived group. Which months the rota covers is read over whole months, so a
+    period that ends mid-month plans those days exactly as the whole month does."""
     ids = {str(g.id) for g in groups}
     from_rota: dict[str, set[dt.date]] = defaultdict(set)
-    first, last = period.start.isoformat(), period.end.isoformat()
+    whole_first = period.start.replace(day=1).isoformat()
+    whole_last = period.end.replace(day=28) + dt.timedelta(days=4)
+    whole_last_text = (whole_last - dt.timedelta(days=whole_last.day)).isoformat()
     for doc in store.documents("rota"):
-        if first <= doc["date"] <= last and doc["group_id"] in ids:
+        if whole_first <= doc["date"] <= whole_last_text and doc["group_id"] in ids:
             from_rota[doc["group_id"]].add(dt.date.fromisoformat(doc["date"]))
+    began: dict[str, str] = {}
+    for doc in store.documents("sessions"):
+        gid = doc["group_id"]
+        if gid in ids and doc.get("status") == SessionStatus.ENDED.value:
+            began[gid] = min(began.get(gid, doc["date"]), doc["date"])
     planned: dict[UUID, set[dt.date]] = {}
     for group in groups:
         rota = from_rota.get(str(group.id), set())
         covered = {month_key(day) for day in rota}
         pattern = group.pattern
-        begin = max(period.start, pattern.first_date or period.start)
-        weeks = (period.end - begin).days // 7 + 2
-        from_pattern = {
-            day
-            for day in pattern.dates_from(begin, max(weeks // pattern.every_weeks + 1, 1))
-            if day in period and month_key(day) not in covered
-        }
-        planned[group.id] = rota | from_pattern
+        first_session = began.get(str(group.id))
+        start = pattern.first_date or (first_session and dt.date.fromisoformat(first_session))
+        from_pattern: set[dt.date] = set()
+        if start and not group.archived:
+            begin = max(period.start, start)
+            weeks = (period.end - begin).days // 7 + 2
+            from_pattern = {
+                day
+                for day in pattern.dates_from(begin, max(weeks // pattern.every_weeks + 1, 1))
+                if day in period and month_key(day) not in covered
+            }
+        planned[group.id] = {day for day in rota if day in period} | from_pattern
     return planned
 
 

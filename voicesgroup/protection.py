@@ -61,7 +61,7 @@ class Cell:
     @property
     def text(self) -> str:
         if self.why == "small":
-            return f"fewer than {self.threshold}"
+            return f"fewer than {shown_from(self.threshold)}"
         return f"{self.value:,}"
 
     def __str__(self) -> str:
@@ -79,10 +79,16 @@ def protect(value: int, threshold: int = DEFAULT_THRESHOLD, *, zero_shown: bool 
     check_threshold(threshold)
     if value <= 0 and zero_shown:
         return Cell(0, "", threshold)
-    if value < threshold:
+    if value < shown_from(threshold):
         return Cell(None, "small", threshold)
-    rounded = (value + threshold // 2) // threshold * threshold
-    return Cell(max(rounded, threshold), "", threshold)
+    return Cell((value + threshold // 2) // threshold * threshold, "", threshold)
+
+
+def shown_from(threshold: int) -> int:
+    """The smallest count shown as a number: the first that rounds to twice the threshold (8
+    for 5). A count that would round to the threshold itself (5 to 7) is hidden too, as NHS
+    England hides 1 to 7: a "5" that could be 3 would invite a reader to subtract."""
+    return 2 * threshold - threshold // 2
 
 
 def rule_in_words(threshold: int) -> str:

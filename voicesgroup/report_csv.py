@@ -44,11 +44,13 @@ def tidy_rows(report: Report) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for part in (report.current, report.previous):
         if part is not None:
-            _part_rows(part, report.scope, rows)
+            _part_rows(part, report.scope, rows, one_group=report.group_name is not None)
     return rows
 
 
-def _part_rows(part: PeriodReport, scope: str, rows: list[dict[str, str]]) -> None:
+def _part_rows(
+    part: PeriodReport, scope: str, rows: list[dict[str, str]], *, one_group: bool
+) -> None:
     start, end = dates.iso(part.period.start), dates.iso(part.period.end)
 
     def add(
@@ -75,7 +77,7 @@ def _part_rows(part: PeriodReport, scope: str, rows: list[dict[str, str]]) -> No
             }
         )
 
-    groups = part.groups if len(part.groups) > 1 else []
+    groups = [] if one_group else part.groups  # one group's report: its totals row is the group
     for group in [*groups, part.total]:
         for key in [*part.months, WHOLE_PERIOD]:
             month = "all" if key == WHOLE_PERIOD else key

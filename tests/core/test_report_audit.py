@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -44,6 +45,8 @@ from voicesgroup.store import Store
 
 TODAY = dt.date(2026, 11, 26)
 THRESHOLD = 5
+SHOWN_FROM = 8
+"""The README: counts from 0 to 7 are shown as "fewer than 8", the rest rounded to the nearest 5."""
 ADDITIVE = ("attendance", "newcomers", "themes_not_shown")
 TOP = 10_000
 
@@ -54,11 +57,11 @@ Bounds = Callable[[str, str], tuple[int, int]]
 def rounded_bounds(value: str, note: str) -> tuple[int, int]:
     """What the README lets a reader know of a published count of people."""
     if note:
-        return 0, THRESHOLD - 1
+        return 0, SHOWN_FROM - 1
     shown = int(value)
     if shown == 0:
         return 0, 0
-    return max(THRESHOLD, shown - THRESHOLD // 2), shown + (THRESHOLD - 1) // 2
+    return max(SHOWN_FROM, shown - THRESHOLD // 2), shown + (THRESHOLD - 1) // 2
 
 
 def exact_bounds(value: str, note: str) -> tuple[int, int]:
@@ -142,7 +145,7 @@ class Reader:
 def audit(reader: Reader, truth: Callable[[str, str, Span], int]) -> list[str]:
     """Every protected count the reader can pin to one value, in words (empty when none)."""
     edges = sorted({d for _, _, (s, e), _, _ in reader.facts for d in (s, e + dt.timedelta(1))})
-    pieces = list(zip(edges, edges[1:], strict=False))
+    pieces = list(itertools.pairwise(edges))
     groups = sorted({g for g, *_ in reader.facts} - {"All groups"})
     model = cp_model.CpModel()
     unknown = {
@@ -185,30 +188,64 @@ def audit(reader: Reader, truth: Callable[[str, str, Span], int]) -> list[str]:
             model.add(variable + named[(group, again, span)] <= total(group, "attendance", span))
             model.add(named[(group, again, span)] <= variable)
         for (other, other_measure, wider), bigger in named.items():
-            if (other, other_measure) == (group, measure) and wider != span:
-                if wider[0] <= span[0] and span[1] <= wider[1]:
-                    model.add(variable <= bigger)
-    targets: dict[str, cp_model.LinearExprT] = {}
+            same = (other, other_measure) == (group, measure)
+            if same and wider != span and wider[0] <= span[0] and span[1] <= wider[1]:
+                model.add(variable <= bigger)
+    targets: dict[str, tuple[cp_model.LinearExprT, int]] = {}
     for group, measure, span in reader.protected:
         key = (group, measure, span)
-        targets[f"{key}"] = named[key] if key in named else total(group, measure, span)
+        expression = named[key] if key in named else total(group, measure, span)
+        if measure in ADDITIVE:
+            targets[f"{key}"] = (expression, truth(group, measure, span))
     for group in groups:
         for measure in ("attendance", "newcomers"):
             for piece in pieces:
-                if 0 < truth(group, measure, (piece[0], piece[1] - dt.timedelta(1))) < THRESHOLD:
-                    targets[f"{group} {measure} {piece}"] = unknown[(group, measure, piece)]
+                value = truth(group, measure, (piece[0], piece[1] - dt.timedelta(1)))
+                if 0 < value < THRESHOLD:
+                    targets[f"{group} {measure} {piece}"] = (
+                        unknown[(group, measure, piece)],
+                        value,
+                    )
+    return [f"{name} is {targets[name][1]}" for name in pinned(model, targets)]
+
+
+def pinned(
+    model: cp_model.CpModel, targets: dict[str, tuple[cp_model.LinearExprT, int]]
+) -> list[str]:
+    """The targets no solution moves off their true value. Each round asks for a solution that
+    moves as many of the remaining targets as it can (a few seconds at most), and drops those;
+    when no solution moves any of them, every one left is pinned."""
+    moved = {name: model.new_bool_var(name) for name in targets}
+    for name, (expression, value) in targets.items():
+        model.add(expression != value).only_enforce_if(moved[name])
+    left = set(targets)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    pinned = []
-    for name, expression in targets.items():
-        found = []
-        for goal in (model.minimize, model.maximize):
-            goal(expression)
-            assert solver.solve(model) == cp_model.OPTIMAL, name
-            found.append(round(solver.objective_value))
-        if found[0] == found[1] and 0 < found[0] < THRESHOLD:
-            pinned.append(f"{name} is {found[0]}")
-    return pinned
+    solver.parameters.max_time_in_seconds = 5
+    while left:
+        model.clear_assumptions()
+        model.maximize(sum(moved[name] for name in left))
+        status = solver.solve(model)
+        assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        gone = {name for name in left if solver.boolean_value(moved[name])}
+        if not gone:
+            if status == cp_model.OPTIMAL:
+                break
+            # no solution found in time moved any: ask about each one alone
+            gone = {name for name in left if _can_move(model, moved[name])}
+            if not gone:
+                break
+        left -= gone
+    return sorted(left)
+
+
+def _can_move(model: cp_model.CpModel, moved: cp_model.IntVar) -> bool:
+    model.clear_objective()
+    model.clear_assumptions()
+    model.add_assumption(moved)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 # -- the data ---------------------------------------------------------------------------------

@@ -61,18 +61,25 @@ def test_pdf_is_read_back_rendered_and_carries_no_member_name(demo: Path, tmp_pa
     data = out.read_bytes()
     text = pdf_text(data)
     reader = pdf_reader(data)
-    assert len(reader.pages) == 1 + 3 + 1  # front page, one a group, who facilitated
-    front = reader.pages[0].extract_text()
-    assert "What the groups did" in front
+    # front page, what it cannot show, one a group, who facilitated
+    assert len(reader.pages) == 1 + 1 + 3 + 1
+    front = " ".join(reader.pages[0].extract_text().split())
+    assert "What the groups did: All groups" in front
     assert "1 Aug 2026 to 30 Nov 2026" in front
+    assert "Printed on " in front
+    assert "Compared with 1 Aug 2025 to 30 Nov 2025." in front
     assert "A year before" in front
-    assert "People at sessions, month by month" in front
-    assert "What this report cannot show" in front
-    assert "cannot be followed over time" in front
+    assert "no records for that period" in front
+    assert "Visits to the groups, month by month" in front
+    assert "rounded to the nearest 5" in front
+    assert "page 1 of 6" in front
+    notes = " ".join(reader.pages[1].extract_text().split())
+    assert "What this report cannot show" in notes
+    assert "cannot be followed over time" in notes
     group_pages = ("Saturday Drop-in", "Thursday Beliefs", "Tuesday Voices")  # by name
-    for number, group in enumerate(group_pages, start=1):
+    for number, group in enumerate(group_pages, start=2):
         assert group in reader.pages[number].extract_text().splitlines()
-    assert "fewer than 5" in text
+    assert "fewer than 8" in text
     assert "Supervision meetings held:" in text
     with Store.open(demo, readonly=True) as store:
         for member in store.members():
@@ -82,7 +89,7 @@ def test_pdf_is_read_back_rendered_and_carries_no_member_name(demo: Path, tmp_pa
         assert "Rosa" in text  # facilitators are named, as on the rota
     assert reader.metadata.author == "voicesgroup"
     pages = render_png(out, tmp_path / "pages")
-    assert len(pages) == 5
+    assert len(pages) == 6
     assert all(page.stat().st_size > 5_000 for page in pages)
 
 
@@ -105,10 +112,8 @@ def test_csv_for_one_group(demo: Path, tmp_path: Path, capsys) -> None:
     )  # fmt: skip
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert {row["group"] for row in rows if row["measure"] == "held"} == {
-        "Tuesday Voices",
-        "All groups",
-    }
+    assert {row["group"] for row in rows if row["measure"] == "held"} == {"Tuesday Voices"}
+    assert "All groups" not in {row["group"] for row in rows}
     held = {row["month"]: row["value"] for row in rows if row["measure"] == "held"}
     assert held["all"] != "0"
 
