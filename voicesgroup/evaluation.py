@@ -137,6 +137,8 @@ class FacilitatorFigures:
     minutes: int = 0
     supervised: int = 0
     """Supervision meetings they came to in the period."""
+    people: int = 1
+    """How many facilitators the row stands for (more than one in the row without names)."""
 
     @property
     def hours(self) -> float:
@@ -284,20 +286,7 @@ def count(
     everyone: Counter[str] = Counter()
     for per_group in visits.values():
         everyone.update(per_group)
-    people = [
-        FacilitatorFigures(
-            name=facilitators[pid]["display_name"]
-            if pid in facilitators
-            else "A former facilitator",
-            led=tally["led"],
-            co_facilitated=tally["co_facilitated"],
-            shadowing=tally["shadowing"],
-            minutes=tally["minutes"],
-            supervised=tally["supervised"],
-        )
-        for pid, tally in facil.items()
-    ]
-    people.sort(key=lambda f: (-f.minutes, f.name.casefold()))
+    people = _facilitator_rows(facil, facilitators)
     strategies, hidden_strategies = _strategies_by_kind(store, groups, member_names)
     return Figures(
         period=period,
@@ -328,6 +317,50 @@ def texts_holding_names(texts: Sequence[str], member_names: Sequence[str]) -> se
         )
 
     return {i for i, text in enumerate(texts) if named(text)}
+
+
+UNNAMED = "Facilitators not named ({count})"
+"""The row that holds the figures of everyone who did not say yes to their name."""
+
+
+def _facilitator_rows(
+    tallies: Mapping[str, Counter[str]], facilitators: Mapping[str, Mapping[str, Any]]
+) -> list[FacilitatorFigures]:
+    """One row for each facilitator who agreed to be named in reports (most hours first),
+    then one row with the summed figures of everyone else, without names."""
+    named: list[FacilitatorFigures] = []
+    rest: Counter[str] = Counter()
+    others = 0
+    for person_id, tally in tallies.items():
+        doc = facilitators.get(person_id)
+        if doc is not None and doc.get("named_in_reports"):
+            named.append(
+                FacilitatorFigures(
+                    name=doc["display_name"],
+                    led=tally["led"],
+                    co_facilitated=tally["co_facilitated"],
+                    shadowing=tally["shadowing"],
+                    minutes=tally["minutes"],
+                    supervised=tally["supervised"],
+                )
+            )
+        else:
+            rest.update(tally)
+            others += 1
+    named.sort(key=lambda f: (-f.minutes, f.name.casefold()))
+    if others:
+        named.append(
+            FacilitatorFigures(
+                name=UNNAMED.format(count=others),
+                led=rest["led"],
+                co_facilitated=rest["co_facilitated"],
+                shadowing=rest["shadowing"],
+                minutes=rest["minutes"],
+                supervised=rest["supervised"],
+                people=others,
+            )
+        )
+    return named
 
 
 def check_report_names(
@@ -472,6 +505,11 @@ class PeriodReport:
     """Supervision meetings held in the period (a count of meetings, not of people)."""
 
     @property
+    def facilitator_count(self) -> int:
+        """How many facilitators gave time in the period, named or not."""
+        return sum(f.people for f in self.facilitators)
+
+    @property
     def volunteer_hours(self) -> float:
         """The sum of each facilitator's hours as printed (one rounding rule: each person's
         hours to a tenth), so the total equals its column."""
@@ -528,7 +566,7 @@ def summary_lines(report: Report) -> list[str]:
     groups = sum(1 for g in part.groups if g.sessions["held"][WHOLE_PERIOD])
     visits = total.people["attendance"][WHOLE_PERIOD]
     newcomers = total.people["newcomers"][WHOLE_PERIOD]
-    people = len(part.facilitators)
+    people = part.facilitator_count
     average = f", about {total.average:.0f} a session" if total.average else ""
     return [
         f"{held:,} {_plural(held, 'session')} held by {groups:,} {_plural(groups, 'group')}"

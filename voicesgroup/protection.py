@@ -93,10 +93,11 @@ def shown_from(threshold: int) -> int:
 
 def rule_in_words(threshold: int) -> str:
     """What the protection does, in words a trustee reads on the report's face."""
+    hidden = shown_from(threshold)
     return (
         f"To keep everyone anonymous, every count of people is rounded to the nearest "
-        f"{threshold}, and a count from 0 to {threshold - 1} is shown as “fewer than "
-        f"{threshold}” (0 only where no session was held). Each figure is rounded on its own, "
+        f"{threshold}, and a count from 0 to {hidden - 1} is shown as “fewer than "
+        f"{hidden}” (0 only where no session was held). Each figure is rounded on its own, "
         f"so a total can differ a little from the sum of the figures above it. The same figure "
         f"is shown the same way in every report, so reports put side by side reveal nothing "
         f"more."

@@ -19,8 +19,6 @@ from tests.core.conftest import add_group, add_member
 from voicesgroup import evaluation
 from voicesgroup.demo import write_demo_file
 from voicesgroup.evaluation import WHOLE_PERIOD, Period
-from voicesgroup.protection import ThresholdError, protect
-from voicesgroup.report_csv import CSV_COLUMNS, csv_text
 from voicesgroup.models import (
     ConsentScope,
     CopingStrategy,
@@ -34,6 +32,8 @@ from voicesgroup.models import (
     TrainingStatus,
     Variant,
 )
+from voicesgroup.protection import ThresholdError, protect
+from voicesgroup.report_csv import CSV_COLUMNS, csv_text
 from voicesgroup.store import Store
 
 TODAY = dt.date(2026, 11, 26)
@@ -111,7 +111,12 @@ def test_demo_facilitation_and_returning_members_by_hand(demo) -> None:
     trainees = {
         doc["id"] for doc in raw["facilitators"].values() if doc["training"] == "in_training"
     }
-    names = {doc["id"]: doc["display_name"] for doc in raw["facilitators"].values()}
+    unnamed = "Facilitators not named (1)"  # Niall said no to his name in reports
+    names = {
+        doc["id"]: doc["display_name"] if doc.get("named_in_reports") else unnamed
+        for doc in raw["facilitators"].values()
+    }
+    assert sum(1 for name in names.values() if name == unnamed) == 1
     minutes_of = {doc["id"]: doc["pattern"]["minutes"] for doc in raw["groups"].values()}
     led: Counter[str] = Counter()
     co: Counter[str] = Counter()
@@ -182,8 +187,8 @@ def test_seeded_generated_file_matches_its_own_tally(store: Store, seed: int) ->
     ]
     store.save_group(groups[1])
     members = [add_member(store, f"Person{i}", NAMED) for i in range(8)]
-    lead = Facilitator(display_name="Rosa")
-    co = Facilitator(display_name="Tomasz")
+    lead = Facilitator(display_name="Rosa", named_in_reports=True)
+    co = Facilitator(display_name="Tomasz", named_in_reports=True)
     store.save_facilitator(lead)
     store.save_facilitator(co)
     period = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
@@ -354,8 +359,10 @@ def test_strategies_that_helped_by_kind_of_group(store: Store) -> None:
 
 def test_trainees_shadow_and_hours_use_the_settings(store: Store) -> None:
     group = add_group(store)
-    trainee = Facilitator(display_name="Sol", training=TrainingStatus.IN_TRAINING)
-    lead = Facilitator(display_name="Rosa")
+    trainee = Facilitator(
+        display_name="Sol", training=TrainingStatus.IN_TRAINING, named_in_reports=True
+    )
+    lead = Facilitator(display_name="Rosa", named_in_reports=True)
     store.save_facilitator(trainee)
     store.save_facilitator(lead)
     store.save_settings(
@@ -479,7 +486,10 @@ def test_supervision_held_is_counted_from_the_meetings_kept(store: Store) -> Non
     from voicesgroup import facilitator_path
 
     group = add_group(store)
-    rosa, tom, ivy = (Facilitator(display_name=name) for name in ("Rosa", "Tom", "Ivy"))
+    rosa, tom, ivy = (
+        Facilitator(display_name=name, named_in_reports=name != "Ivy")
+        for name in ("Rosa", "Tom", "Ivy")
+    )
     for person in (rosa, tom, ivy):
         store.save_facilitator(person)
     store.save_session(
@@ -495,7 +505,7 @@ def test_supervision_held_is_counted_from_the_meetings_kept(store: Store) -> Non
     made = evaluation.report(store, Period(dt.date(2026, 4, 1), dt.date(2026, 4, 30)), today=TODAY)
     assert made.current.supervision_meetings == 2
     supervised = {f.name: f.supervised for f in made.current.facilitators}
-    assert supervised == {"Rosa": 2, "Tom": 1, "Ivy": 1}
+    assert supervised == {"Rosa": 2, "Tom": 1, "Facilitators not named (1)": 1}  # Ivy said no
     rows = list(csv.DictReader(io.StringIO(csv_text(made))))
     total = [r for r in rows if r["measure"] == "supervision_meetings"]
     assert [r["value"] for r in total] == ["2"]

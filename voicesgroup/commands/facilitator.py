@@ -22,7 +22,8 @@ from voicesgroup.cli import (
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `facilitator show|sign-off|break|team|sheet|settings|supervision add|list`."""
+    """Add `facilitator show|sign-off|break|report-name|team|sheet|settings|supervision
+    add|list`."""
     facilitator = add_command(
         commands, "facilitator", _needs_action, "a facilitator's path, sign-off and supervision"
     )
@@ -52,6 +53,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     who(rest)
     rest.add_argument("--from", dest="start", required=True, metavar="DATE", help="YYYY-MM-DD")
     rest.add_argument("--to", dest="end", required=True, metavar="DATE", help="YYYY-MM-DD")
+
+    named = add_command(
+        actions, "report-name", cmd_report_name, "whether the evaluation may name a facilitator"
+    )
+    who(named)
+    named.add_argument(
+        "--named",
+        choices=("yes", "no"),
+        required=True,
+        help="yes only if they agreed to their name in reports for trustees and funders",
+    )
 
     team = add_command(actions, "team", cmd_team, "how many can lead each kind of group")
     json_option(team)
@@ -152,6 +164,17 @@ def cmd_break(args: argparse.Namespace) -> int:
         f"{person.display_name} is off from {dates.date(start)} to {dates.date(end)}; "
         "the rota leaves them out."
     )
+    return 0
+
+
+def cmd_report_name(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        person = store.find_facilitator(args.facilitator)
+        store.save_facilitator(person.model_copy(update={"named_in_reports": args.named == "yes"}))
+    if args.named == "yes":
+        print(f"{person.display_name} is named in the evaluation from now on.")
+    else:
+        print(f"{person.display_name} is not named in the evaluation: only in the team's figures.")
     return 0
 
 
