@@ -150,6 +150,9 @@ JAN = ["--from", "2026-01-01", "--to", "2026-02-01"]
         ([*JAN, "--out", "a.pdf", "--csv", "b.csv"], 2, "not allowed"),
         (["--group", "Nobody", *JAN, "--csv", "x.csv"], 1, "Nobody"),
         ([*JAN, "--csv", "no/such/folder/x.csv"], 1, "Nothing could be saved"),
+        ([*JAN, "--out", "r.pdf", "--format", "csv"], 1, "ends in .pdf but the format"),
+        ([*JAN, "--out", "r.csv", "--format", "pdf"], 1, "ends in .csv but the format"),
+        ([*JAN, "--out", "report.txt2"], 1, "cannot tell the format"),
     ],
 )
 def test_bad_input_ends_with_one_clear_line(demo: Path, tmp_path: Path, argv, code, message):
@@ -173,6 +176,85 @@ def test_never_written_over_the_data_file_or_its_backups(demo: Path, capsys) -> 
         assert code == 1
         assert "Nothing was written" in err and ("data file itself" in err or "lock itself" in err)
     assert FileState.of(demo).blob == before.blob
+
+
+def test_the_format_follows_the_file_name(demo: Path, tmp_path: Path, capsys) -> None:
+    for name, start in (("r.csv", b"\xef\xbb\xbfperiod_start,"), ("r.pdf", b"%PDF")):
+        code, _, err = call(
+            capsys, "--db", str(demo), "report", *JAN, "--out", str(tmp_path / name)
+        )
+        assert code == 0, err
+        assert (tmp_path / name).read_bytes().startswith(start)
+    code, _, err = call(
+        capsys, "--db", str(demo), "report", *JAN, "--out", str(tmp_path / "r"), "--format", "csv"
+    )
+    assert code == 0, err
+    assert (tmp_path / "r").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_a_csv_keeps_accents_and_dates_for_a_spreadsheet(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "data.json"
+    with Store.open(path, create=True, seed=False) as store:
+        group = add_group(store, "Café Zoë")
+        store.save_session(
+            Session(group_id=group.id, date=dt.date(2026, 3, 3), status=SessionStatus.ENDED,
+                    anonymous_count=9)
+        )  # fmt: skip
+    out = tmp_path / "r.csv"
+    code, _, err = call(
+        capsys, "--db", str(path), "report", "--from", "2026-03-02", "--to", "2026-03-31",
+        "--csv", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert {(r["period_start"], r["period_end"]) for r in rows} == {("2026-03-02", "2026-03-31")}
+    assert "Café Zoë" in {r["group"] for r in rows}
+    visits = next(r for r in rows if r["measure"] == "attendance" and r["month"] == "all"
+                  and r["group"] == "Café Zoë")  # fmt: skip
+    assert (visits["value"], visits["label"]) == ("10", "Visits (each person at each session)")
+
+
+@pytest.mark.parametrize("fmt", ["--out", "--csv"])
+def test_a_group_named_like_a_member_is_refused_in_every_format(tmp_path: Path, capsys, fmt):
+    path = tmp_path / "data.json"
+    with Store.open(path, create=True, seed=False) as store:
+        group = add_group(store, "Aisha's Drop-in")
+        add_member(store, "Aisha", ConsentScope.ATTENDANCE_BY_NAME)
+        store.save_session(
+            Session(group_id=group.id, date=dt.date(2026, 3, 3), status=SessionStatus.ENDED,
+                    anonymous_count=6)
+        )  # fmt: skip
+    out = tmp_path / ("r.pdf" if fmt == "--out" else "r.csv")
+    code, _, err = call(
+        capsys, "--db", str(path), "report", "--from", "2026-03-01", "--to", "2026-03-31",
+        fmt, str(out),
+    )  # fmt: skip
+    assert code == 1
+    assert "holds a member's name" in err
+    assert not out.exists()
+
+
+def test_a_facilitator_is_named_only_after_saying_yes(demo: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "r.csv"
+    argv = ["--db", str(demo), "report", "--from", "2026-08-01", "--to", "2026-11-30"]
+    code, _, err = call(capsys, *argv, "--csv", str(out))
+    assert code == 0, err
+    items = {
+        row["item"] for row in csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig")))
+    }
+    assert "Niall" not in items and "Facilitators not named (1)" in items and "Rosa" in items
+    code, said, err = call(
+        capsys, "--db", str(demo), "facilitator", "report-name", "--facilitator", "Niall",
+        "--named", "yes",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Niall is named in the evaluation" in said
+    code, _, err = call(capsys, *argv, "--csv", str(out), "--force")
+    assert code == 0, err
+    items = {
+        row["item"] for row in csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig")))
+    }
+    assert "Niall" in items and not any(i.startswith("Facilitators not named") for i in items)
 
 
 def test_a_group_named_like_a_member_is_refused_and_nothing_written(tmp_path: Path, capsys):
