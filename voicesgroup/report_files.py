@@ -38,13 +38,13 @@ def format_for(path: Path, given: str | None = None) -> Format:
                 f"{path.name} ends in .{ending} but the format asked for is {given}: "
                 f"name the file .{given}, or leave the format out"
             )
-        return given  # type: ignore[return-value]  # checked against FORMATS above
+        return given
     if ending not in FORMATS:
         raise FormatError(
             f"cannot tell the format from {path.name}: end the name in "
             f"{' or '.join('.' + f for f in FORMATS)}, or give --format"
         )
-    return ending  # type: ignore[return-value]  # checked against FORMATS above
+    return ending
 
 
 def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool = False) -> bytes:

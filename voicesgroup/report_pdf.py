@@ -1,8 +1,8 @@
 """The evaluation as a PDF for trustees and funders: a front page read in a minute, then a
 page for each group, then who facilitated and what helped.
 
-It draws only what `evaluation.publish` let through (suppressed counts as "fewer than 5" or
-"not shown"), and it checks all its text against the member list before drawing, like every
+It draws only what `evaluation.publish` let through (counts of people rounded, small ones as
+"fewer than 8"), and it checks all its text against the member list before drawing, like every
 handout. Returns the PDF's bytes; the caller writes the file and notes it in the audit log.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -20,13 +21,15 @@ from voicesgroup.evaluation import (
     WHOLE_PERIOD,
     Cell,
     GroupReport,
+    Period,
     PeriodReport,
     Ranked,
     Report,
     check_report_names,
+    month_key,
     summary_lines,
 )
-from voicesgroup.protection import label
+from voicesgroup.protection import label, protect
 
 if TYPE_CHECKING:  # ReportLab itself is imported only when a report is drawn
     from reportlab.graphics.shapes import Drawing
@@ -144,6 +147,20 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         before_months = previous.months if previous is not None else []
         height = (tall + 32 if large_print else tall) * mm
 
+        # Months before anything was planned or held (a group not begun yet) are left out.
+        def anything(row: GroupReport | None, keys: list[str], index: int) -> bool:
+            if row is None or index >= len(keys):
+                return False
+            return any(row.sessions[m][keys[index]] for m in ("planned", "held"))
+
+        skip = 0
+        while skip < len(months) - 1 and not (
+            anything(now, months, skip) or anything(before, before_months, skip)
+        ):
+            skip += 1
+        months = months[skip:]
+        before_months = before_months[skip:]
+
         def series(row: GroupReport, keys: list[str]) -> list[int | None]:
             cells = [row.people["attendance"][key] for key in keys]
             return [cell.value if cell.shown else None for cell in cells]
@@ -156,8 +173,11 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             colours.insert(0, colors.HexColor("#b7c9ce"))
             names.insert(0, "a year before")
         hidden = any(v is None for row in data for v in row)
+        part = _part_months(current.period)
         labels = [
-            _short_month(key) + ("*" if any(row[i] is None for row in data) else "")
+            _chart_month(key)
+            + (" (part)" if key in part else "")
+            + ("*" if any(row[i] is None for row in data) else "")
             for i, key in enumerate(months)
         ]
         drawing = bar_chart(
@@ -166,13 +186,13 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             muted=MUTED,
         )  # fmt: skip
         flowables: list[Flowable] = [drawing]
+        if part:
+            flowables.append(
+                para("(part): the period covers only some days of that month.", "muted")
+            )
         if hidden:
             flowables.append(
-                para(
-                    f"* a month with a count shown as fewer than {report.threshold} or not "
-                    "shown has no bar for it.",
-                    "muted",
-                )
+                para(f"* a month shown as “{protect(1, report.threshold)}” has no bar.", "muted")
             )
         return KeepTogether(flowables)
 
@@ -310,9 +330,25 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     return buffer.getvalue()
 
 
+def _part_months(period: Period) -> set[str]:
+    """The months the period covers only in part (its first and last, at most)."""
+    part = set()
+    if period.start.day != 1:
+        part.add(month_key(period.start))
+    if (period.end + dt.timedelta(days=1)).day != 1:
+        part.add(month_key(period.end))
+    return part
+
+
 def _short_month(key: str) -> str:
     year, month = (int(part) for part in key.split("-"))
     return dates.short_month(dt.date(year, month, 1))
+
+
+def _chart_month(key: str) -> str:
+    """'Sep' on the chart, 'Jan 2026' for January (where the year changes)."""
+    label = _short_month(key)
+    return label if key.endswith("-01") else label.split()[0]
 
 
 def _same_group(part: PeriodReport | None, name: str) -> GroupReport | None:
@@ -352,7 +388,7 @@ def _headline_rows(
     if previous is None:
         return [current.total.name, "This period"], [[k, v] for k, v in [*now, hours]]
     rows = _beside(now, _whole(previous.total))
-    rows.append([*hours, f"{previous.volunteer_hours:,.1f}"])
+    rows.append([*hours, f"{previous.volunteer_hours:,.1f}" if previous.facilitators else ""])
     return [current.total.name, "This period", "A year before"], rows
 
 
@@ -441,6 +477,7 @@ def bar_chart(
     Drawn from shapes rather than reportlab.graphics.charts, whose import alone costs about
     a third of the whole `voicesgroup report` process."""
     from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     def block(x: float, y: float, block_width: float, block_height: float, colour: Color) -> Rect:
         """A rectangle filled with `colour`, with no outline. (Set as attributes: the published
@@ -473,7 +510,8 @@ def bar_chart(
     slot = plot_w / max(len(labels), 1)
     bar_w = slot * 0.7 / len(data)
     # Upright labels only: every month's when they fit, else every second, third… month's.
-    every = max(1, -(-int(len(labels) * size * 2.6) // int(plot_w)))
+    longest = max([stringWidth(text, font, size) for text in labels] or [0])
+    every = max(1, math.ceil((longest + size) / slot))
     for index, month_label in enumerate(labels):
         x0 = left + slot * index + slot * 0.15
         for series, row in enumerate(data):

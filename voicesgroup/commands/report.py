@@ -12,8 +12,8 @@ from voicesgroup.cli import add_command, force_option, open_store
 DESCRIPTION = (
     "What the groups did over a period (sessions, attendance, newcomers, volunteer hours, themes, "
     "what helped), for trustees and funders. Counts of people are rounded to the nearest 5 and "
-    "those from 1 to 4 shown as 'fewer than 5' (the threshold is a setting); no member's name "
-    "is in it."
+    "those from 0 to 7 shown as 'fewer than 8' (the threshold is a setting), the same way in "
+    "every report; no member's name is in it."
 )
 
 
