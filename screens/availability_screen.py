@@ -21,12 +21,13 @@ from textual.widgets import (
 )
 
 from screens.access import AppAccess
+from screens.dialogs.cover_needed_dialog import change_with_cover
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
 from screens.widgets.tick_marks import show_tick, show_ticks
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.models import DateRange, Facilitator
-from voicesgroup.rota import rules
+from voicesgroup.rota import guard, rules
 from voicesgroup.rota.service import day_words, parse_date
 
 
@@ -224,9 +225,18 @@ class AvailabilityScreen(AppAccess, Screen[None]):
             self.notify(str(error), severity="warning")
             return
         clear_messages(self)
-        if self.vg.attempt(lambda: self.store.save_facilitator(person)):
+
+        def saved() -> None:
             self.notify(f"{person.display_name}'s availability saved.")
             self.dismiss()
+
+        change_with_cover(
+            self,
+            lambda covers: guard.save_facilitator(
+                self.store, person, today=self.vg.today(), covers=covers
+            ),
+            saved,
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_back(self) -> None:

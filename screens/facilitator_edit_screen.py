@@ -10,11 +10,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
+from screens.dialogs.cover_needed_dialog import change_with_cover
 from screens.widgets.form import Field, chosen, clear_messages, show_validation
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import facilitator_path
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import Facilitator
+from voicesgroup.rota.guard import Covers, keeping_the_rules
 
 WOMAN_CHOICES = [("Not said", "unset"), ("Yes", "yes"), ("No", "no")]
 
@@ -130,15 +132,19 @@ class FacilitatorEditScreen(AppAccess, Screen[None]):
             show_validation(self, error, fallback="display_name")
             return
         clear_messages(self)
-        if self.vg.attempt(lambda: self._save(person, stored is None)):
+
+        def saved() -> None:
             self.notify(f"{person.display_name} saved.")
             self.dismiss()
 
-    def _save(self, person: Facilitator, new: bool) -> None:
-        """Save; a new person also starts on the path where the form says (the path service
-        sets their training status from it)."""
+        change_with_cover(self, lambda covers: self._save(person, stored is None, covers), saved)
+
+    def _save(self, person: Facilitator, new: bool, covers: Covers | None) -> None:
+        """Save through the rota's guard (made inactive: their sessions to come need cover);
+        a new person also starts on the path where the form says (the path service sets
+        their training status from it)."""
         store = self.store
-        with store.batch():
+        with keeping_the_rules(store, today=self.vg.today(), covers=covers):
             store.save_facilitator(person)
             if new:
                 stage = PathStage(chosen(self.query_one("#training", Select)))

@@ -11,11 +11,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.dialogs.cover_needed_dialog import change_with_cover
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import Facilitator
+from voicesgroup.rota.guard import Covers
 
 
 class FacilitatorPathScreen(AppAccess, Screen[None]):
@@ -169,7 +171,12 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
             if answers is not None:
                 self._change(
                     lambda: fp.sign_off(
-                        store, self.person, answers["by"], today, reason=answers["reason"]
+                        store,
+                        self.person,
+                        answers["by"],
+                        today,
+                        reason=answers["reason"],
+                        today=today,
                     ),
                     self._signed_off(),
                 )
@@ -189,11 +196,21 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         if self.view is None:
             return
         wanted = not self.view.experienced
-        words = "experienced" if wanted else "no longer marked experienced"
-        self._change(
-            lambda: fp.set_experienced(self.store, self.person, wanted),
-            f"{self.person.display_name} is {words}.",
+        words = f"{self.person.display_name} is " + (
+            "experienced." if wanted else "no longer marked experienced."
         )
+        today = self.vg.today()
+        change_with_cover(
+            self,
+            lambda covers: fp.set_experienced(
+                self.store, self.person, wanted, today=today, covers=covers
+            ),
+            lambda: self._done(words),
+        )
+
+    def _done(self, words: str) -> None:
+        self.notify(words, markup=False)
+        self.refresh_data()
 
     def action_take_break(self) -> None:
         """They need a break: dates off the rota honours, no reason asked."""
@@ -205,12 +222,16 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
             if answers is None:
                 return
 
-            def change() -> None:
+            def change(covers: Covers | None) -> None:
                 start = fp.parse_day(answers["start"], "first day")
                 end = fp.parse_day(answers["end"], "last day")
-                fp.take_break(self.store, self.person, start, end)
+                fp.take_break(self.store, self.person, start, end, today=today, covers=covers)
 
-            self._change(change, "The break is noted; the rota leaves them out on those days.")
+            change_with_cover(
+                self,
+                change,
+                lambda: self._done("The break is noted; the rota leaves them out on those days."),
+            )
 
         self.app.push_screen(
             PathStepDialog(
