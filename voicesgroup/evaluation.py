@@ -37,6 +37,7 @@ from voicesgroup.protection import (
     check_threshold,
     protect,
     rule_in_words,
+    shown_from,
 )
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ CANNOT_SHOW = (
     "“Not held” counts planned meeting dates with no session recorded; the app does not record "
     "why a session did not happen.",
     "Strategies marked as having helped are counted over all time: the app does not record when "
-    "a mark was made. A theme or strategy is listed only when it came up at least {threshold} "
+    "a mark was made. A theme or strategy is listed only when it came up at least {shown} "
     "times.",
     "Themes that hold a member's name are left out and only counted. No member's name, note or "
     "contact detail is in this report.",
@@ -532,7 +533,7 @@ class Report:
 
     @property
     def cannot_show(self) -> list[str]:
-        return [line.format(threshold=self.threshold) for line in CANNOT_SHOW]
+        return [line.format(shown=shown_from(self.threshold)) for line in CANNOT_SHOW]
 
     def texts(self) -> Iterable[str]:
         """Every piece of free text the report carries (names of groups, facilitators,
@@ -666,12 +667,11 @@ def publish(
 
 
 def ranked(counter: Counter[str], threshold: int) -> list[Ranked]:
-    """The themes or strategies that came up at least `threshold` times, most first by their
+    """The themes or strategies whose count is shown as a number, most first by their
     protected count and then alphabetically: the order tells a reader nothing the published
-    counts do not (a true-count order would rank items within "fewer than 5")."""
-    shown = [
-        (text, protect(times, threshold)) for text, times in counter.items() if times >= threshold
-    ]
+    counts do not (a true-count order would rank items within "fewer than 8")."""
+    cells = [(text, protect(times, threshold)) for text, times in counter.items()]
+    shown = [(text, cell) for text, cell in cells if cell.shown and cell.value]
     shown.sort(key=lambda item: (-(item[1].value or 0), item[0].casefold(), item[0]))
     return [Ranked(text, times) for text, times in shown[:TOP_ITEMS]]
 

@@ -97,6 +97,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         return Paragraph(markup(text, fonts.key), style["cell_head" if bold else "cell"])
 
     cell_size = style["cell"].fontSize
+    head_size = style["cell_head"].fontSize
 
     def fitted(text: str, column: float, bold: bool = False) -> str | Paragraph:
         """Plain table text where it fits on one line (a Paragraph for every cell would
@@ -107,28 +108,60 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             return plain
         return cell(text, bold)
 
-    def table(header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
-        columns = [w * width for w in widths]
-        body = [[fitted(h, columns[i], True) for i, h in enumerate(header)]] + [
-            [fitted(v, columns[i]) for i, v in enumerate(row)] for row in rows
-        ]
-        made = Table(body, colWidths=[w * width for w in widths], repeatRows=1)
+    def unbroken(header: list[str], widths: list[float]) -> list[float]:
+        """Column widths in points in which no header word is broken: each column gets the
+        room its longest word needs, and what is
+        left is shared out as `widths` asks."""
+        needs = []
+        for text in header:
+            words = printable(text, fonts.key).split() or [""]
+            needs.append(max(stringWidth(word, fonts.bold, head_size) for word in words) + 13)
+        spare = width - sum(needs)
+        if spare <= 0:
+            return [w * width for w in widths]
+        wanted = [max(w * width - need, 0) for w, need in zip(widths, needs, strict=True)]
+        share = sum(wanted) or 1
+        return [need + spare * extra / share for need, extra in zip(needs, wanted, strict=True)]
+
+    def table(
+        header: list[str],
+        rows: list[list[str]],
+        widths: list[float],
+        heading: str | None = None,
+    ) -> Table:
+        """A table whose header rows repeat on each page it runs onto; with `heading` (a
+        group's name) that name is repeated too, so no part of the table is without it."""
+        columns = unbroken(header, widths)
+        top = [[fitted(h, columns[i], True) for i, h in enumerate(header)]]
+        if heading is not None:
+            top.insert(0, [cell(heading, True)] + [""] * (len(header) - 1))
+        body = top + [[fitted(v, columns[i]) for i, v in enumerate(row)] for row in rows]
+        made = Table(body, colWidths=columns, repeatRows=len(top))
+        if heading is not None:
+            made.setStyle(TableStyle([("SPAN", (0, 0), (-1, 0))]))
         made.setStyle(
             TableStyle(
                 [
                     (
                         "FONT",
-                        (0, 1),
+                        (0, len(top)),
                         (-1, -1),
                         fonts.regular,
                         style["cell"].fontSize,
                         style["cell"].leading,
                     ),
-                    ("TEXTCOLOR", (0, 1), (-1, -1), INK),
-                    ("FONT", (0, 0), (-1, 0), fonts.bold, cell_size, style["cell"].leading),
-                    ("TEXTCOLOR", (0, 0), (-1, 0), HEADING),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, HEADING),
-                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SOFT]),
+                    ("TEXTCOLOR", (0, len(top)), (-1, -1), INK),
+                    (
+                        "FONT",
+                        (0, 0),
+                        (-1, len(top) - 1),
+                        fonts.bold,
+                        cell_size,
+                        style["cell"].leading,
+                    ),
+                    ("TEXTCOLOR", (0, 0), (-1, len(top) - 1), HEADING),
+                    ("LINEBELOW", (0, len(top) - 1), (-1, len(top) - 1), 0.8, HEADING),
+                    ("ROWBACKGROUNDS", (0, len(top)), (-1, -1), [colors.white, SOFT]),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("TOPPADDING", (0, 0), (-1, -1), 2),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
@@ -237,7 +270,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         story.append(PageBreak())
         story.append(para(group.name, "title"))  # kept with its table below
         story.append(para(f"{group.kind} · {current.period.describe()}", "subtitle"))
-        story.append(table(*_month_rows(current, group), [0.2, 0.16, 0.16, 0.24, 0.24]))
+        story.append(table(*_month_rows(current, group), [0.2, 0.16, 0.16, 0.24, 0.24], group.name))
         story.append(Spacer(1, 3 * mm))
         story.append(
             table(*_group_rows(group, before), [0.52, 0.24, 0.24] if previous else [0.6, 0.4])
@@ -255,33 +288,32 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             "muted",
         )
     )
+    people = current.facilitators
     rows = [
-        [
-            f.name,
-            str(f.led),
-            str(f.co_facilitated),
-            str(f.shadowing),
-            str(f.supervised),
-            f"{f.hours:,.1f}",
-        ]
-        for f in current.facilitators
+        [f.name, str(f.led), str(f.co_facilitated), str(f.shadowing), f"{f.hours:,.1f}"]
+        for f in people
     ]
     rows.append(
         [
             "Total",
-            str(sum(f.led for f in current.facilitators)),
-            str(sum(f.co_facilitated for f in current.facilitators)),
-            str(sum(f.shadowing for f in current.facilitators)),
-            str(current.supervision_meetings),
+            str(sum(f.led for f in people)),
+            str(sum(f.co_facilitated for f in people)),
+            str(sum(f.shadowing for f in people)),
             f"{current.volunteer_hours:,.1f}",
         ]
     )
     story.append(
         table(
-            ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Supervision", "Hours"],
+            ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Hours"],
             rows,
-            [0.21, 0.08, 0.2, 0.18, 0.19, 0.14],
+            [0.3, 0.1, 0.24, 0.2, 0.16],
         )
+    )
+    story.append(Spacer(1, 3 * mm))
+    supervised = [[f.name, str(f.supervised)] for f in people]
+    supervised.append(["Total", str(sum(f.supervised for f in people))])
+    story.append(
+        table(["Facilitator", label("supervision_meetings_attended")], supervised, [0.6, 0.4])
     )
     story.append(para("What helped", "heading"))
     story.append(
@@ -295,7 +327,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     if current.strategies_not_shown.value != 0:
         story.append(
             para(
-                f"Strategies not shown (they hold a member's name): {current.strategies_not_shown}",
+                f"{label('strategies_not_shown')}: {current.strategies_not_shown}",
                 "muted",
             )
         )
@@ -441,7 +473,7 @@ def _ranked(
     else:
         found.append(para(f"No {noun} noted in this period."))
     if not_shown is not None and not_shown.value != 0:
-        found.append(para(f"Themes not shown (they hold a member's name): {not_shown}", "muted"))
+        found.append(para(f"{label('themes_not_shown')}: {not_shown}", "muted"))
     return found
 
 
