@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from voicesgroup.evaluation import Report
     from voicesgroup.store import Store
 
-Format = Literal["pdf", "csv"]
-FORMATS: tuple[Format, ...] = ("pdf", "csv")
+Format = Literal["pdf", "csv", "txt", "html"]
+FORMATS: tuple[Format, ...] = ("pdf", "csv", "txt", "html")
 
 
 class FormatError(VoicesGroupError, ValueError):
@@ -47,7 +47,9 @@ def format_for(path: Path, given: str | None = None) -> Format:
     return ending
 
 
-def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool = False) -> bytes:
+def report_bytes(
+    store: Store, report: Report, fmt: Format, *, large_print: bool = False, paper: str = "a4"
+) -> bytes:
     """The report as the bytes of a PDF or of a CSV file. Its text is checked for members'
     names before it is drawn (`evaluation.check_report_names`, for every form), and the bytes
     are read back before they are returned: no member's name in it, by the report's policy
@@ -64,6 +66,13 @@ def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool
         from voicesgroup.report_csv import csv_bytes
 
         data = csv_bytes(report)
+    elif fmt in ("txt", "html"):
+        from voicesgroup.report_text import report_html, report_text
+
+        made = (
+            report_text(report, organisation) if fmt == "txt" else report_html(report, organisation)
+        )
+        data = made.encode("utf-8")
     else:
         from voicesgroup.report_pdf import report_pdf
 
@@ -73,6 +82,7 @@ def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool
             facilitator_names=facilitator_names,
             organisation=organisation,
             large_print=large_print,
+            paper=paper,
         )
     from voicesgroup.names import Purpose
     from voicesgroup.normalise import fold
@@ -97,13 +107,16 @@ def write_report(
     *,
     large_print: bool = False,
     force: bool = False,
+    paper: str = "a4",
 ) -> Path:
     """Make the report, write it to `out` and note it in the audit log; returns the path.
 
     The one guarded writer (`voicesgroup.outputs`) refuses the data file, its lock and its
     backups, and an existing file unless `force`; the audit entry follows the file on disk.
     """
-    path = write_report_file(store, report, out, fmt, large_print=large_print, force=force)
+    path = write_report_file(
+        store, report, out, fmt, large_print=large_print, force=force, paper=paper
+    )
     record_report(store, report, fmt, large_print=large_print)
     return path
 
@@ -116,13 +129,14 @@ def write_report_file(
     *,
     large_print: bool = False,
     force: bool = False,
+    paper: str = "a4",
 ) -> Path:
     """Make the report and write it to `out`; returns the path. Changes nothing in `store`
     (only reads it), so a worker thread may run it on a `Snapshot`; `record_report` follows."""
     from voicesgroup.outputs import check_output, write_output
 
     check_output(out, store.path, force=force)  # before the work, so a refusal costs nothing
-    blob = report_bytes(store, report, fmt, large_print=large_print)
+    blob = report_bytes(store, report, fmt, large_print=large_print, paper=paper)
     return write_output(out, blob, data_file=store.path, force=force)
 
 

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from voicesgroup import dates
 from voicesgroup.evaluation import (
     MONTHLY_CHART,
-    WHOLE_PERIOD,
     Cell,
     GroupReport,
     Period,
@@ -30,6 +29,7 @@ from voicesgroup.evaluation import (
     summary_lines,
 )
 from voicesgroup.protection import label, protect
+from voicesgroup.report_text import CANNOT_SHOW_HEADING, whole_rows
 
 if TYPE_CHECKING:  # ReportLab itself is imported only when a report is drawn
     from reportlab.graphics.shapes import Drawing
@@ -46,18 +46,22 @@ def report_pdf(
     facilitator_names: Iterable[str] = (),
     organisation: str = "",
     large_print: bool = False,
+    paper: str = "a4",
 ) -> bytes:
     """The report as PDF bytes. Raises `NameInHandout` (and draws nothing) if any of its text
     holds a member's name; facilitators' own names (a member may share one) are printed as
     the rota prints them."""
     check_report_names(report, member_names, facilitator_names, organisation)
     story_texts = [*report.texts(), organisation]
-    return _draw(report, organisation=organisation, large_print=large_print, texts=story_texts)
+    return _draw(
+        report, organisation=organisation, large_print=large_print, texts=story_texts, paper=paper
+    )
 
 
-def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[str]) -> bytes:
+def _draw(
+    report: Report, *, organisation: str, large_print: bool, texts: list[str], paper: str
+) -> bytes:
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import (
@@ -80,6 +84,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         FooterCanvas,
         fonts_for,
         markup,
+        page_size,
         printable,
         styles,
     )
@@ -88,7 +93,8 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     sizes = LARGE if large_print else SMALLER[0]
     style = styles(sizes, fonts.key)
     current, previous = report.current, report.previous
-    width = A4[0] - 36 * mm
+    pagesize = page_size(paper, False)
+    width = pagesize[0] - 36 * mm
 
     def para(text: str, kind: str = "body") -> Paragraph:
         return Paragraph(markup(text, fonts.key), style[kind])
@@ -253,7 +259,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             MONTHLY_CHART,
         )
     )
-    story.append(para("What this report cannot show", "heading"))
+    story.append(para(CANNOT_SHOW_HEADING, "heading"))
     small = style["cell"].clone(
         "small_bullet",
         leftIndent=10,
@@ -338,7 +344,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=16 * mm,
@@ -390,26 +396,7 @@ def _same_group(part: PeriodReport | None, name: str) -> GroupReport | None:
 
 
 def _whole(group: GroupReport) -> list[tuple[str, str]]:
-    people = group.people
-    sessions = group.sessions
-    if not sessions["held"][WHOLE_PERIOD] and not sessions["planned"][WHOLE_PERIOD]:
-        return [(label("held"), "no records for that period")]
-    return [
-        (label("planned"), str(sessions["planned"][WHOLE_PERIOD])),
-        (label("held"), str(sessions["held"][WHOLE_PERIOD])),
-        (label("not_held"), str(sessions["not_held"][WHOLE_PERIOD])),
-        (label("attendance"), people["attendance"][WHOLE_PERIOD].text),
-        (label("visits_per_session"), _average(group)),
-        (label("newcomers"), people["newcomers"][WHOLE_PERIOD].text),
-        (label("named_members_who_came"), group.named_came.text),
-        (label("named_members_who_came_more_than_once"), group.named_returned.text),
-    ]
-
-
-def _average(group: GroupReport) -> str:
-    if not group.sessions["held"][WHOLE_PERIOD]:
-        return "no sessions"
-    return f"{group.average:.1f}" if group.average else "not shown"
+    return [(row[0], row[1]) for row in whole_rows(group)]
 
 
 def _headline_rows(

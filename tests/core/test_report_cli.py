@@ -192,6 +192,31 @@ def test_the_format_follows_the_file_name(demo: Path, tmp_path: Path, capsys) ->
     assert (tmp_path / "r").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
+def test_text_web_page_and_letter_paper(demo: Path, tmp_path: Path, capsys) -> None:
+    argv = ["--db", str(demo), "report", "--from", "2026-08-01", "--to", "2026-11-30"]
+    code, _, err = call(capsys, *argv, "--out", str(tmp_path / "r.txt"), "--compare-previous-year")
+    assert code == 0, err
+    text = (tmp_path / "r.txt").read_text(encoding="utf-8")
+    assert text.startswith("What the groups did: All groups\n1 Aug 2026 to 30 Nov 2026\n")
+    assert "Compared with 1 Aug 2025 to 30 Nov 2025." in text
+    assert "no records for that period" in text and "Tuesday Voices" in text
+    assert max(len(line) for line in text.splitlines() if not line.startswith(" ")) <= 100
+    code, _, err = call(
+        capsys, *argv, "--group", "Tuesday Voices", "--out", str(tmp_path / "r.html")
+    )
+    assert code == 0, err
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<h1>What the groups did: Tuesday Voices</h1>" in page
+    assert "All groups" not in page
+    code, _, err = call(capsys, *argv, "--out", str(tmp_path / "l.pdf"), "--paper", "letter")
+    assert code == 0, err
+    box = pdf_reader((tmp_path / "l.pdf").read_bytes()).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    with Store.open(demo, readonly=True) as store:
+        for member in store.members():
+            assert member.display_name not in text and member.display_name not in page
+
+
 def test_a_csv_keeps_accents_and_dates_for_a_spreadsheet(tmp_path: Path, capsys) -> None:
     path = tmp_path / "data.json"
     with Store.open(path, create=True, seed=False) as store:

@@ -36,14 +36,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     out.add_argument(
         "--out",
         metavar="FILE",
-        help="write the report; the format follows the name (.pdf, or .csv for tidy rows)",
+        help="write the report; the format follows the name (.pdf, .csv tidy rows, .txt, .html)",
     )
     out.add_argument(
         "--csv", metavar="FILE.csv", help="write tidy CSV: one row per group, month and measure"
     )
     parser.add_argument(
-        "--format", choices=["pdf", "csv"], help="the format, when the file name does not say"
+        "--format",
+        choices=["pdf", "csv", "txt", "html"],
+        help="the format, when the file name does not say",
     )
+    parser.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     parser.add_argument(
         "--compare-previous-year",
         action="store_true",
@@ -79,6 +82,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             fmt,
             large_print=args.large_print,
             force=args.force,
+            paper=args.paper,
         )
     print(f"Wrote {path}")
     return 0
