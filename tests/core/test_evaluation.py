@@ -509,3 +509,29 @@ def test_supervision_held_is_counted_from_the_meetings_kept(store: Store) -> Non
     rows = list(csv.DictReader(io.StringIO(csv_text(made))))
     total = [r for r in rows if r["measure"] == "supervision_meetings"]
     assert [r["value"] for r in total] == ["2"]
+
+
+def test_a_part_month_plans_its_days_as_the_whole_month_does(store: Store) -> None:
+    group = add_group(store)  # Tuesdays
+    store.save_session(ended(group, dt.date(2026, 1, 6), anonymous_count=6))
+    # March is on the rota (two dates), April is not.
+    store.save_rota([RotaAssignment(group_id=group.id, date=dt.date(2026, 3, d)) for d in (3, 24)])
+    whole = evaluation.count(store, Period(dt.date(2026, 3, 1), dt.date(2026, 4, 30)), today=TODAY)
+    part = evaluation.count(store, Period(dt.date(2026, 3, 10), dt.date(2026, 4, 14)), today=TODAY)
+    assert whole.groups[0].monthly["planned"] == {"2026-03": 2, "2026-04": 4}
+    # From 10 March the rota still rules March (24 March only); April to the 14th: 7 and 14.
+    assert part.groups[0].monthly["planned"] == {"2026-03": 1, "2026-04": 2}
+
+
+def test_an_archived_group_and_one_not_begun_have_no_planned_dates(store: Store) -> None:
+    archived = add_group(store, "Closed")
+    store.save_session(ended(archived, dt.date(2025, 6, 3), anonymous_count=6))
+    store.save_group(archived.model_copy(update={"archived": True}))
+    add_group(store, "Not begun")  # no first date, no session
+    figures = evaluation.count(
+        store, Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)), today=TODAY
+    )
+    assert {g.name: sum(g.monthly["planned"].values()) for g in figures.groups} == {
+        "Closed": 0,
+        "Not begun": 0,
+    }
