@@ -102,6 +102,9 @@ def test_large_print_has_no_text_under_16_points(demo: Path, tmp_path: Path, cap
     assert code == 0, err
     sizes = pdf_font_sizes(out.read_bytes())
     assert sizes and min(sizes) >= 16
+    words = set(pdf_text(out.read_bytes()).split())
+    for header in ("Facilitator", "Co-facilitated", "Shadowing", "Newcomers", "Visits"):
+        assert header in words, header  # never broken across two lines
 
 
 def test_csv_for_one_group(demo: Path, tmp_path: Path, capsys) -> None:
