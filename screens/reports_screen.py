@@ -29,6 +29,7 @@ from voicesgroup import dates, evaluation
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.protection import Cell, label
 from voicesgroup.report_files import Format
+from voicesgroup.report_text import NO_RECORDS, has_records
 from voicesgroup.store.snapshot import Snapshot
 
 ALL = "all"
@@ -60,7 +61,7 @@ def column_chart(cells: list[Cell], months: list[str]) -> Text:
             part = min(max(height - (row - 1) * 8, 0), 8)
             line += f" {eighths[part] * 3} "
         out.append(line.rstrip() + "\n", "bold")
-    out.append("".join(f"{month[:3]:^5}" for month in months))
+    out.append("".join(f"{month:^5}" for month in months))
     return out
 
 
@@ -210,6 +211,8 @@ class ReportsScreen(AppAccess, Screen[None]):
         whole = evaluation.WHOLE_PERIOD
 
         def pair(now_text: str, then_text: str | None) -> str:
+            if before is not None and not has_records(before):
+                then_text = NO_RECORDS
             return f"{now_text} (a year before: {then_text})" if then_text is not None else now_text
 
         held = total.sessions["held"][whole]
@@ -241,11 +244,15 @@ class ReportsScreen(AppAccess, Screen[None]):
         )
         lines.append(report.protection, "dim")
         self.query_one("#reports-figures", Static).update(lines)
-        self.query_one("#reports-chart-title", Static).update(evaluation.MONTHLY_CHART)
         cells = [total.people["attendance"][key] for key in now.months]
-        self.query_one("#reports-chart", Static).update(
-            column_chart(cells, [dates.short_month(m) for m in now.period.months])
-        )
+        part = now.period.part_months
+        names = [
+            dates.short_month(m)[:3] + ("*" if evaluation.month_key(m) in part else "")
+            for m in now.period.months
+        ]
+        title = evaluation.MONTHLY_CHART + (" (* part of a month)" if part else "")
+        self.query_one("#reports-chart-title", Static).update(title)
+        self.query_one("#reports-chart", Static).update(column_chart(cells, names))
 
     # -- actions --------------------------------------------------------------------------
 

@@ -55,6 +55,16 @@ class Period:
             month = (month + dt.timedelta(days=32)).replace(day=1)
         return found
 
+    @property
+    def part_months(self) -> set[str]:
+        """The months (as `month_key`) the period covers only in part: its first, its last."""
+        part = set()
+        if self.start.day != 1:
+            part.add(month_key(self.start))
+        if (self.end + dt.timedelta(days=1)).day != 1:
+            part.add(month_key(self.end))
+        return part
+
     def year_before(self) -> Period:
         """The same days a year earlier (29 February becomes the 28th)."""
         return Period(_year_back(self.start), _year_back(self.end))

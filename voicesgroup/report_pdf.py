@@ -20,12 +20,10 @@ from voicesgroup.evaluation import (
     MONTHLY_CHART,
     Cell,
     GroupReport,
-    Period,
     PeriodReport,
     Ranked,
     Report,
     check_report_names,
-    month_key,
     summary_lines,
 )
 from voicesgroup.protection import label, protect
@@ -212,7 +210,7 @@ def _draw(
             colours.insert(0, colors.HexColor("#b7c9ce"))
             names.insert(0, "a year before")
         hidden = any(v is None for row in data for v in row)
-        part = _part_months(current.period)
+        part = current.period.part_months
         labels = [
             _chart_month(key)
             + (" (part)" if key in part else "")
@@ -366,16 +364,6 @@ def _draw(
         ),
     )
     return buffer.getvalue()
-
-
-def _part_months(period: Period) -> set[str]:
-    """The months the period covers only in part (its first and last, at most)."""
-    part = set()
-    if period.start.day != 1:
-        part.add(month_key(period.start))
-    if (period.end + dt.timedelta(days=1)).day != 1:
-        part.add(month_key(period.end))
-    return part
 
 
 def _short_month(key: str) -> str:

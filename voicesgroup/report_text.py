@@ -24,14 +24,20 @@ Section = tuple[str, list[str], list[list[str]]]
 
 
 CANNOT_SHOW_HEADING = "What this report cannot show"
+NO_RECORDS = "no records for that period"
+
+
+def has_records(group: GroupReport) -> bool:
+    """Whether anything was planned or held in the period (else the report says so once)."""
+    return bool(group.sessions["held"][WHOLE_PERIOD] or group.sessions["planned"][WHOLE_PERIOD])
 
 
 def whole_rows(group: GroupReport) -> list[list[str]]:
     """A group's (or the totals') figures over the whole period, label and value, for every
     form of the report; a period with nothing planned or held says so once."""
     sessions, people = group.sessions, group.people
-    if not sessions["held"][WHOLE_PERIOD] and not sessions["planned"][WHOLE_PERIOD]:
-        return [[label("held"), "no records for that period"]]
+    if not has_records(group):
+        return [[label("held"), NO_RECORDS]]
     average = f"{group.average:.1f}" if group.average else "not shown"
     return [
         [label("planned"), str(sessions["planned"][WHOLE_PERIOD])],
