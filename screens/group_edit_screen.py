@@ -25,6 +25,7 @@ from screens.widgets.tick_marks import TickBox
 from voicesgroup.groups import changed_group, new_group
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
+from voicesgroup.rota import guard
 
 OFTEN = [
     ("Every week", 1),
@@ -126,7 +127,10 @@ class GroupEditScreen(AppAccess, Screen[None]):
             show_validation(self, error, fallback="name")
             return
         clear_messages(self)
-        if self.vg.attempt(lambda: self.store.save_group(group), (f"{group.name} saved.", "")):
+        today = self.vg.today()
+        if self.vg.attempt(
+            lambda: guard.save_group(self.store, group, today=today), (f"{group.name} saved.", "")
+        ):
             self.dismiss()
 
     def _read_form(self) -> Group:

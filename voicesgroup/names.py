@@ -326,9 +326,12 @@ def _two_names(
     for cut in lengths:
         if cut >= len(token) - 1:
             break
-        if cut >= 2 and token[:cut] in by_first:
-            if any(r in by_first for r in _readings(token[cut:])):
-                return [(start, start + cut), (start + cut, end)]
+        if (
+            cut >= 2
+            and token[:cut] in by_first
+            and any(r in by_first for r in _readings(token[cut:]))
+        ):
+            return [(start, start + cut), (start + cut, end)]
     return [(start, end)]
 
 
