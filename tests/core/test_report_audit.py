@@ -11,7 +11,8 @@ nobody, sessions are counted exactly. From the definitions they also know:
 - where no session was held, nobody came and nobody was new;
 - newcomers are among the visits; named members who came are among the visits, and came
   again at most as often as they came (came + came more than once ≤ visits); a longer stretch
-  has at least as many named members as any stretch inside it.
+  has at least as many named members as any stretch inside it, and all groups at least as many
+  as any one group and at most as many as all of them together.
 
 Each stretch of days between two report edges is one unknown per group and measure, so every
 report of the grid constrains the same unknowns. Passing means no count from 1 to N-1 — a
@@ -191,6 +192,12 @@ def audit(reader: Reader, truth: Callable[[str, str, Span], int]) -> list[str]:
             same = (other, other_measure) == (group, measure)
             if same and wider != span and wider[0] <= span[0] and span[1] <= wider[1]:
                 model.add(variable <= bigger)
+        if group == "All groups":  # the same person may go to two groups, nobody to none
+            parts = [named[(g, measure, span)] for g in groups if (g, measure, span) in named]
+            for part in parts:
+                model.add(part <= variable)
+            if len(parts) == len(groups):
+                model.add(variable <= sum(parts))
     targets: dict[str, tuple[cp_model.LinearExprT, int]] = {}
     for group, measure, span in reader.protected:
         key = (group, measure, span)
