@@ -122,7 +122,7 @@ def check_report_names(
 
 @dataclass(frozen=True)
 class Ranked:
-    """A theme or strategy and how often, with the count suppressed like any other."""
+    """A theme or strategy and how often, the count protected like any other."""
 
     text: str
     times: Cell
@@ -135,7 +135,7 @@ class GroupReport:
     sessions: dict[str, dict[str, int]]
     """measure -> month key (and WHOLE_PERIOD) -> count of sessions, shown as is."""
     people: dict[str, dict[str, Cell]]
-    """measure -> month key (and WHOLE_PERIOD) -> suppressed count of people."""
+    """measure -> month key (and WHOLE_PERIOD) -> protected count of people."""
     average: float | None
     """People per session, when the attendance total is shown."""
     named_came: Cell
@@ -353,7 +353,7 @@ def report(
     compare_previous_year: bool = False,
     today: dt.date | None = None,
 ) -> Report:
-    """The evaluation of `period`, suppressed with the organisation's settings."""
+    """The evaluation of `period`, protected with the organisation's threshold."""
     settings = store.settings()
     threshold = check_threshold(settings.report_smallest_count)
 

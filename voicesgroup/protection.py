@@ -2,18 +2,20 @@
 
 The rule is suppress-and-round, as NHS England publishes small numbers (and HESA rounds):
 
-- 0 to `threshold - 1` is shown as "fewer than N" (N the threshold, 5 unless changed), and 0
+- N is the threshold (5 unless changed); every count that would round to N or less (0 to 7
+  for 5, see `shown_from`) is shown as "fewer than 8", as NHS England hides 1 to 7; 0 is shown
   as 0 only where no session was held, so a reader knows it anyway;
-- anything else is rounded to the nearest multiple of N (halves up), and never below N.
+- anything else is rounded to the nearest multiple of N (halves up).
 
 Why this and not hiding more cells until each table is safe ("secondary suppression"): a
 published figure here depends on nothing but its own true value. The same people at the same
 group in the same month give the same figure in every report the app can make — all groups or
-one, a month, a quarter, a year, periods a day apart, beside the year before — so putting
-reports side by side gives a reader nothing that one report did not. Hiding cells table by
-table cannot promise that: a cell hidden in one report was printed in another. Rounding to a
-multiple of N keeps every difference and every total too vague to give a small count back:
-each shown figure stands for N possible values, as many as "fewer than N" does. The ONS cell
+one, a month, a quarter, a year, periods a day apart, beside the year before — so no figure is
+hidden in one report and printed in another, which hiding cells table by table cannot promise. Rounding to a
+multiple of N keeps differences and totals too vague to give a small count back: each shown
+figure stands for N possible values, and "fewer than 8" for eight. That this holds for the
+relations a reader can write is not argued here but tested: `tests/core/test_report_audit.py`
+bounds every small count of a grid of reports with an integer program. The ONS cell
 key method holds across reports too, but it adds noise that nobody can explain to a trustee in
 a sentence, and it needs a key on every record; these counts come from head counts.
 
@@ -98,9 +100,8 @@ def rule_in_words(threshold: int) -> str:
         f"To keep everyone anonymous, every count of people is rounded to the nearest "
         f"{threshold}, and a count from 0 to {hidden - 1} is shown as “fewer than "
         f"{hidden}” (0 only where no session was held). Each figure is rounded on its own, "
-        f"so a total can differ a little from the sum of the figures above it. The same figure "
-        f"is shown the same way in every report, so reports put side by side reveal nothing "
-        f"more."
+        f"so a total can differ a little from the sum of the figures above it. A figure is "
+        f"shown the same way in every report."
     )
 
 

@@ -1,4 +1,5 @@
-"""Writing the evaluation to a file (PDF or tidy CSV) and noting it in the audit log.
+"""Writing the evaluation to a file (PDF, tidy CSV, plain text or web page) and noting it in
+the audit log.
 
 One place for the `voicesgroup report` command and the Reports screen: the file is written
 atomically (never half a file, nothing overwritten by a failure), never over the data file, its
