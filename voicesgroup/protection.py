@@ -10,8 +10,9 @@ The rule is suppress-and-round, as NHS England publishes small numbers (and HESA
 Why this and not hiding more cells until each table is safe ("secondary suppression"): a
 published figure here depends on nothing but its own true value. The same people at the same
 group in the same month give the same figure in every report the app can make — all groups or
-one, a month, a quarter, a year, periods a day apart, beside the year before — so no figure is
-hidden in one report and printed in another, which hiding cells table by table cannot promise. Rounding to a
+one, a month, a quarter, a year, periods a day apart, beside the year before — so no figure
+is hidden in one report and printed in another, which hiding cells table by table cannot
+promise. Rounding to a
 multiple of N keeps differences and totals too vague to give a small count back: each shown
 figure stands for N possible values, and "fewer than 8" for eight. That this holds for the
 relations a reader can write is not argued here but tested: `tests/core/test_report_audit.py`
