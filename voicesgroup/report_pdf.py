@@ -63,6 +63,7 @@ def _draw(
     from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import (
+        CondPageBreak,
         KeepTogether,
         PageBreak,
         Paragraph,
@@ -93,6 +94,7 @@ def _draw(
     current, previous = report.current, report.previous
     pagesize = page_size(paper, False)
     width = pagesize[0] - 36 * mm
+    page_height = pagesize[1] - 34 * mm
 
     def para(text: str, kind: str = "body") -> Paragraph:
         return Paragraph(markup(text, fonts.key), style[kind])
@@ -272,17 +274,37 @@ def _draw(
     for group in current.groups:
         before = _same_group(previous, group.name)
         story.append(PageBreak())
-        story.append(para(group.name, "title"))  # kept with its table below
-        story.append(para(f"{group.kind} · {current.period.describe()}", "subtitle"))
-        story.append(table(*_month_rows(current, group), [0.2, 0.16, 0.16, 0.24, 0.24], group.name))
-        story.append(Spacer(1, 3 * mm))
-        story.append(
-            table(*_group_rows(group, before), [0.52, 0.24, 0.24] if previous else [0.6, 0.4])
+        # The name, its month table and its figures stay together where a page holds them;
+        # a table that runs on repeats the group's name above its header.
+        months_table = table(
+            *_month_rows(current, group), [0.2, 0.16, 0.16, 0.24, 0.24], group.name
         )
-        story.append(para("Themes most often noted", "heading"))
-        story.extend(_ranked(group.themes, group.themes_not_shown, para, table, "theme"))
+        story.append(
+            KeepTogether(
+                [
+                    para(group.name, "title"),
+                    para(f"{group.kind} · {current.period.describe()}", "subtitle"),
+                    months_table,
+                ]
+            )
+        )
+        story.append(Spacer(1, 3 * mm))
+        whole = _group_rows(group, before)
+        widths = [0.52, 0.24, 0.24] if previous else [0.6, 0.4]
+        themes = _ranked(group.themes, group.themes_not_shown, para, table, "theme")
+        story.append(
+            KeepTogether(
+                [
+                    table(*whole, widths, group.name),
+                    para("Themes most often noted", "heading"),
+                    *themes,
+                ]
+            )
+        )
 
-    story.append(PageBreak())
+    # The facilitators and what helped follow on the same page when most of it is free, so the
+    # report does not end on a page holding a few lines.
+    story.append(CondPageBreak(page_height * 0.6))
     story.append(para("Who facilitated", "title"))
     story.append(
         para(
@@ -319,22 +341,24 @@ def _draw(
     story.append(
         table(["Facilitator", label("supervision_meetings_attended")], supervised, [0.6, 0.4])
     )
-    story.append(para("What helped", "heading"))
-    story.append(
-        para("Strategies most often marked as having helped, by kind of group (all time).", "muted")
-    )
+    # What helped is kept in one piece: moved whole to a page of its own rather than leaving
+    # its last lines alone on the report's last page.
+    helped: list[Flowable] = [
+        para("What helped", "heading"),
+        para(
+            "Strategies most often marked as having helped, by kind of group (all time).", "muted"
+        ),
+    ]
     if not current.strategies_by_kind:
-        story.append(para("No strategy has been marked as having helped yet."))
+        helped.append(para("No strategy has been marked as having helped yet."))
     for kind, items in current.strategies_by_kind.items():
-        story.append(para(f"{kind} groups", "item"))
-        story.extend(_ranked(items, None, para, table, "strategy"))
+        helped.append(para(f"{kind} groups", "item"))
+        helped.extend(_ranked(items, None, para, table, "strategy"))
     if current.strategies_not_shown.value != 0:
-        story.append(
-            para(
-                f"{label('strategies_not_shown')}: {current.strategies_not_shown}",
-                "muted",
-            )
+        helped.append(
+            para(f"{label('strategies_not_shown')}: {current.strategies_not_shown}", "muted")
         )
+    story.append(KeepTogether(helped))
 
     footer = f"{TITLE}: {report.scope}, {current.period.describe()}"
     if organisation:
