@@ -164,19 +164,21 @@ def count(
         raise PeriodError("there is no such group")
     group_of = {str(g.id): g for g in groups}
     first, last = period.start.isoformat(), period.end.isoformat()
-    sessions = sorted(
-        (
-            doc
-            for doc in store.documents("sessions")
-            if first <= doc["date"] <= last
-            and doc["group_id"] in group_of
-            and doc.get("status") == SessionStatus.ENDED.value
-        ),
-        key=lambda doc: (doc["date"], doc.get("created_at", "")),
-    )
+    ended = SessionStatus.ENDED.value
+    began: dict[str, str] = {}  # each group's first session ever, found in the same pass
+    in_period = []
+    for doc in store.documents("sessions"):
+        gid, day = doc["group_id"], doc["date"]
+        if gid not in group_of or doc.get("status") != ended:
+            continue
+        if gid not in began or day < began[gid]:
+            began[gid] = day
+        if first <= day <= last:
+            in_period.append(doc)
+    sessions = sorted(in_period, key=lambda doc: (doc["date"], doc.get("created_at", "")))
     member_names = [doc["display_name"] for doc in store.documents("members")]
     facilitators = {doc["id"]: doc for doc in store.documents("facilitators")}
-    planned_days = _planned_days(store, groups, period, today)
+    planned_days = _planned_days(store, groups, period, began)
 
     by_group: dict[str, GroupCounts] = {}
     for key, group in group_of.items():
@@ -334,7 +336,7 @@ def _session_minutes(doc: Mapping[str, Any], planned_minutes: int) -> int:
 
 
 def _planned_days(
-    store: Store, groups: Iterable[Group], period: Period, today: dt.date
+    store: Store, groups: Iterable[Group], period: Period, began: Mapping[str, str]
 ) -> dict[UUID, set[dt.date]]:
     """Each group's planned meeting dates in the period: in a month the rota covers, the rota's
     dates; in any other month, the dates of the group's meeting pattern, from its first date
@@ -349,11 +351,6 @@ def _planned_days(
     for doc in store.documents("rota"):
         if whole_first <= doc["date"] <= whole_last_text and doc["group_id"] in ids:
             from_rota[doc["group_id"]].add(dt.date.fromisoformat(doc["date"]))
-    began: dict[str, str] = {}
-    for doc in store.documents("sessions"):
-        gid = doc["group_id"]
-        if gid in ids and doc.get("status") == SessionStatus.ENDED.value:
-            began[gid] = min(began.get(gid, doc["date"]), doc["date"])
     planned: dict[UUID, set[dt.date]] = {}
     for group in groups:
         rota = from_rota.get(str(group.id), set())
