@@ -106,10 +106,12 @@ def check_report_names(
     them (a member may share one)."""
     from voicesgroup.errors import NameInHandout
 
+    facilitator_names = list(facilitator_names)
     allowed = {name.casefold() for name in facilitator_names}
     forbidden = [name for name in member_names if name.casefold() not in allowed]
     texts = [text for text in (*report.texts(), organisation) if text]
-    if texts_holding_names(texts, forbidden):
+    facilitators = [name for name in facilitator_names if name]
+    if texts_holding_names(texts, forbidden, allow=facilitators):
         raise NameInHandout(
             "The report was not made: some of its text holds a member's name "
             "(a group's name or the organisation's). Change that name and try again. "

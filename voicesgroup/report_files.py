@@ -96,6 +96,7 @@ def report_bytes(
         checked=(),  # a report has nobody to ask: any name it shows is refused
         members=[name for name in member_names if fold(name) not in facilitators],
         purpose=Purpose.REPORT,
+        allow=[name for name in facilitator_names if name],
     )
     return data
 
