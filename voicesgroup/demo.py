@@ -145,7 +145,13 @@ def build_demo(
         for group in groups:
             store.save_group(group)
         facilitators = [
-            Facilitator(display_name=name, training=status, is_woman=is_woman)
+            # Everyone but Niall agreed to their name in reports for funders.
+            Facilitator(
+                display_name=name,
+                training=status,
+                is_woman=is_woman,
+                named_in_reports=name != "Niall",
+            )
             for name, status, is_woman in DEMO_FACILITATORS
         ]
         facilitators[3] = facilitators[3].with_changes(

@@ -136,8 +136,8 @@ def refuse_unaudited(store: AuditedIn) -> None:
         store.refuse_if_read_only()
     except ReadOnlyFile as error:
         raise OutputRefused(
-            f"{error} Nothing was written or sent: what is printed, exported or reported is noted in the "
-            "audit log, and this file cannot take the note now."
+            f"{error} Nothing was written or sent: what is printed, exported or reported is "
+            "noted in the audit log, and this file cannot take the note now."
         ) from None
 
 
