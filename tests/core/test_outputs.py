@@ -201,11 +201,11 @@ def test_ordinary_text_is_left_as_it_is(value: str) -> None:
 
 
 def test_the_report_csv_uses_it(tmp_path: Path) -> None:
-    from voicesgroup import evaluation
+    from voicesgroup import report_csv
 
-    row = {key: "" for key in evaluation.CSV_COLUMNS}
+    row = {key: "" for key in report_csv.CSV_COLUMNS}
     row.update(group="|cmd /c calc", item="\u3000=1+1", value="3")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(evaluation, "tidy_rows", lambda report: [row])
-        text = evaluation.csv_text(None)  # type: ignore[arg-type]  # tidy_rows is replaced
+        patch.setattr(report_csv, "tidy_rows", lambda report: [row])
+        text = report_csv.csv_text(None)  # type: ignore[arg-type]  # tidy_rows is replaced
     assert ",'|cmd /c calc,," in text and ",'\u3000=1+1,3," in text
