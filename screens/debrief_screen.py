@@ -12,10 +12,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Select, Static, TextArea
 
-from screens.access import AppAccess
+from screens.form_screen import FormScreen
 from screens.session_screen import app_clock
 from screens.widgets.plain import literal
 from voicesgroup import dates
@@ -26,18 +25,19 @@ from voicesgroup.templates import vocabulary_for
 NOBODY = "nobody"
 
 
-class DebriefScreen(AppAccess, Screen[None]):
-    """The debrief form; Ctrl+S keeps it, Escape leaves without one."""
+class DebriefScreen(FormScreen[None]):
+    """The debrief form; Ctrl+S keeps it, Escape leaves without one (asking, once written)."""
 
     HELP_TITLE = "The facilitators' debrief"
+    FORM_SUBJECT = "the debrief"
     HELP = (
         "A few questions for the two of you, about connection, worldview, mutuality and "
         "moving towards, and about how you are. Answer any, all or none. It is about how "
         "the group went and how you are, never an assessment of anyone."
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Keep the debrief", id="save-debrief"),
-        Binding("escape", "skip", "Skip", id="skip-debrief"),
+        Binding("ctrl+s", "submit", "Keep the debrief", id="save-debrief"),
+        Binding("escape", "leave", "Skip", id="skip-debrief"),
     ]
 
     def __init__(self, session_id: UUID, *, reopened: bool = False) -> None:
@@ -120,20 +120,25 @@ class DebriefScreen(AppAccess, Screen[None]):
         return chosen
 
     @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
+    def _save_pressed(self) -> None:
+        self.action_submit()
+
+    def submit_form(self) -> bool:
         answers = {
             prompt.key: self.query_one(f"#answer-{prompt.key}", TextArea).text
             for prompt in debrief_prompts()
         }
         facilitators = self.chosen_facilitators()
-        if self.vg.attempt(
+        return self.form_attempt(
             lambda: self.runner.write_debrief(answers, facilitators or None),
             ("The debrief is kept with the session.", "Thank you both"),
-        ):
-            self.dismiss()
+        )
 
     @on(Button.Pressed, "#skip")
-    def action_skip(self) -> None:
+    def _skip_pressed(self) -> None:
+        self.action_leave()
+
+    def leave_form(self) -> None:
         if self.reopened:
             self.notify("The debrief was left as it was.")
         else:

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Select, Static
 
-from screens.access import AppAccess
-from screens.widgets.form import (
-    Field,
-    FieldProblem,
-    chosen,
-    clear_messages,
-    save_and_back,
-    show_validation,
-)
+from screens.form_screen import FormScreen
+from screens.widgets.form import Field, FieldProblem, chosen, save_and_back
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
 from voicesgroup.groups import changed_group, new_group
@@ -34,8 +25,8 @@ OFTEN = [
 ]
 
 
-class GroupEditScreen(AppAccess, Screen[None]):
-    """The form for one group; Ctrl+S saves, Escape goes back without saving."""
+class GroupEditScreen(FormScreen[None]):
+    """The form for one group; Ctrl+S saves, Escape goes back (asking, when changed)."""
 
     HELP_TITLE = "A group's details"
     HELP = (
@@ -43,9 +34,12 @@ class GroupEditScreen(AppAccess, Screen[None]):
         "later. Ctrl+S saves; Escape goes back without saving."
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save-group"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+s", "submit", "Save", id="save-group"),
+        Binding("escape", "leave", "Back", id="back"),
     ]
+
+    FORM_FALLBACK = "name"
+    FORM_SUBJECT = "this group's details"
 
     def __init__(self, group: Group | None) -> None:
         super().__init__()
@@ -106,28 +100,13 @@ class GroupEditScreen(AppAccess, Screen[None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
-            self.action_save()
+            self.action_submit()
         else:
-            self.action_back()
+            self.action_leave()
 
-    def action_back(self) -> None:
-        self.dismiss()
-
-    @on(Input.Submitted)
-    def _enter_saves(self, event: Input.Submitted) -> None:
-        """Enter in any one-line field saves the form, as the Save button does."""
-        event.stop()
-        self.action_save()
-
-    def action_save(self) -> None:
-        try:
-            group = self._read_form()
-        except ValueError as error:
-            show_validation(self, error, fallback="name")
-            return
-        clear_messages(self)
-        if self.vg.attempt(lambda: self.store.save_group(group), (f"{group.name} saved.", "")):
-            self.dismiss()
+    def submit_form(self) -> bool:
+        group = self._read_form()
+        return self.form_attempt(lambda: self.store.save_group(group), (f"{group.name} saved.", ""))
 
     def _read_form(self) -> Group:
         def typed(selector: str) -> str:
