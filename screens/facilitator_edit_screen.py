@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
-from screens.access import AppAccess
-from screens.widgets.form import Field, chosen, clear_messages, show_validation
+from screens.form_screen import FORM_KEYS, FormScreen
+from screens.widgets.form import Field, chosen
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import facilitator_path
 from voicesgroup.kinds import PathStage
@@ -19,14 +17,16 @@ from voicesgroup.models import Facilitator
 WOMAN_CHOICES = [("Not said", "unset"), ("Yes", "yes"), ("No", "no")]
 
 
-class FacilitatorEditScreen(AppAccess, Screen[None]):
+class FacilitatorEditScreen(FormScreen[None]):
+    FORM_FALLBACK = "display_name"
+    FORM_SUBJECT = "this facilitator's details"
     HELP_TITLE = "A facilitator"
     HELP = (
-        "Ctrl+S saves; Escape goes back without saving. Ctrl+O sets their availability for "
-        "the rota. 'A woman?' is asked only when a group wants a woman facilitator."
+        "Ctrl+O sets their availability for the rota."
+        " 'A woman?' is asked only when a group wants a woman facilitator." + FORM_KEYS
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save-facilitator"),
+        Binding("ctrl+s", "submit", "Save", id="save-facilitator"),
         Binding(
             "ctrl+o",
             "availability",
@@ -34,7 +34,7 @@ class FacilitatorEditScreen(AppAccess, Screen[None]):
             id="edit-availability",
             tooltip="Days, dates off, monthly limit and partners (for the rota)",
         ),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("escape", "leave", "Back", id="back"),
     ]
 
     def __init__(self, person: Facilitator | None) -> None:
@@ -93,8 +93,8 @@ class FacilitatorEditScreen(AppAccess, Screen[None]):
         yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"save": self.action_save, "availability": self.action_availability}
-        actions.get(event.button.id or "", self.action_back)()
+        actions = {"save": self.action_submit, "availability": self.action_availability}
+        actions.get(event.button.id or "", self.action_leave)()
 
     def action_availability(self) -> None:
         """Days they can't do, dates off, monthly limit and partners (saved on their own)."""
@@ -105,16 +105,7 @@ class FacilitatorEditScreen(AppAccess, Screen[None]):
             return
         self.app.push_screen(AvailabilityScreen(self.store.facilitator(self.person.id)))
 
-    def action_back(self) -> None:
-        self.dismiss()
-
-    @on(Input.Submitted)
-    def _enter_saves(self, event: Input.Submitted) -> None:
-        """Enter in any one-line field saves the form, as the Save button does."""
-        event.stop()
-        self.action_save()
-
-    def action_save(self) -> None:
+    def submit_form(self) -> bool:
         changes = {
             "display_name": self.query_one("#display_name", Input).value,
             "active": self.query_one("#active", Checkbox).value,
@@ -124,15 +115,10 @@ class FacilitatorEditScreen(AppAccess, Screen[None]):
             changes["is_woman"] = {"unset": None, "yes": True, "no": False}[answer]
         # Availability may have been saved from its own screen meanwhile: build on the stored one.
         stored = self.store.facilitator(self.person.id) if self.person else None
-        try:
-            person = stored.with_changes(**changes) if stored else Facilitator(**changes)
-        except ValueError as error:
-            show_validation(self, error, fallback="display_name")
-            return
-        clear_messages(self)
-        if self.vg.attempt(lambda: self._save(person, stored is None)):
-            self.notify(f"{person.display_name} saved.")
-            self.dismiss()
+        person = stored.with_changes(**changes) if stored else Facilitator(**changes)
+        return self.form_attempt(
+            lambda: self._save(person, stored is None), (f"{person.display_name} saved.", "")
+        )
 
     def _save(self, person: Facilitator, new: bool) -> None:
         """Save; a new person also starts on the path where the form says (the path service

@@ -22,7 +22,7 @@ from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, RadioSet, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, RadioSet, Select, SelectionList, Static, TextArea
 
 from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem
@@ -30,7 +30,10 @@ from voicesgroup.errors import VoicesGroupError
 
 ResultT = TypeVar("ResultT")
 
-FORM_CONTROLS = (Input, TextArea, Select, Checkbox, RadioSet)
+FORM_KEYS = " Ctrl+S saves; Escape goes back, asking first if something typed would be lost."
+"""What a form's help says about its keys (the behaviour below)."""
+
+FORM_CONTROLS = (Input, TextArea, Select, Checkbox, RadioSet, SelectionList)
 """What a person fills in; a form's changes are read from these."""
 
 
@@ -46,6 +49,8 @@ def control_value(control: Widget) -> object:
         return control.value
     if isinstance(control, RadioSet):
         return control.pressed_index
+    if isinstance(control, SelectionList):
+        return sorted(map(str, control.selected))
     return None
 
 

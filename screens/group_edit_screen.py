@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Select, Static
 
-from screens.form_screen import FormScreen
+from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, FieldProblem, chosen, save_and_back
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
@@ -31,7 +31,7 @@ class GroupEditScreen(FormScreen[None]):
     HELP_TITLE = "A group's details"
     HELP = (
         "The kind of group sets its session plan, agreement and words; you can change those "
-        "later. Ctrl+S saves; Escape goes back without saving."
+        "later." + FORM_KEYS
     )
     BINDINGS = [
         Binding("ctrl+s", "submit", "Save", id="save-group"),

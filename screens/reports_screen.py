@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Sparkline, Static
 
 from screens.access import AppAccess
-from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
+from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.report_files import Format
@@ -114,7 +114,6 @@ class ReportsScreen(AppAccess, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#reports-path", Input).value = self.default_path("pdf")
-        show_ticks(self)
         self.refresh_data()
         self.query_one("#reports-group", Select).focus()
 
@@ -150,7 +149,6 @@ class ReportsScreen(AppAccess, Screen[None]):
     @on(Checkbox.Changed)
     def _box_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        show_tick(event.checkbox)
         if event.checkbox.id == "reports-compare":
             self.refresh_data()
 

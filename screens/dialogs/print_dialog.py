@@ -20,7 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.widgets.plain import literal
-from screens.widgets.tick_marks import show_tick, show_ticks
+from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, library, outputs, printing
 from voicesgroup.errors import NameToConfirm, OutputRefused, UncheckedContacts, VoicesGroupError
 from voicesgroup.models import Group
@@ -136,9 +136,9 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                     compact=True,
                     id="print-paper",
                 )
-                yield Checkbox("Large print", compact=True, id="print-large")
-                yield Checkbox("Discreet", compact=True, id="print-discreet")
-                yield Checkbox("Show meeting", compact=True, id="print-meeting")
+                yield TickBox("Large print", compact=True, id="print-large")
+                yield TickBox("Discreet", compact=True, id="print-discreet")
+                yield TickBox("Show meeting", compact=True, id="print-meeting")
             with Horizontal(classes="print-row"):
                 yield Static("Save as", classes="print-label")
                 yield Input(compact=True, id="print-path")
@@ -147,7 +147,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                 )
             with Horizontal(classes="print-row"):
                 yield Static("", classes="print-label")
-                yield Checkbox(
+                yield TickBox(
                     "Send to the printer",
                     value=self.printer is not None,
                     disabled=self.printer is None,
@@ -168,7 +168,6 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                 yield Button("Close", id="close", compact=True)
 
     def on_mount(self) -> None:
-        show_ticks(self)
         self._update()
         self.query_one("#print-kind", Select).focus()
 
@@ -233,8 +232,6 @@ class PrintDialog(AppAccess, ModalScreen[None]):
     @on(Checkbox.Changed)
     def _choice_changed(self, event: Select.Changed | Checkbox.Changed) -> None:
         event.stop()
-        if isinstance(event, Checkbox.Changed):
-            show_tick(event.checkbox)
         self._update()
 
     def _update(self) -> None:
