@@ -80,6 +80,12 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
             self.notify(done, markup=False)
             self.refresh_data()
 
+    def _kept(self, answers: dict[str, str] | None, done: str) -> None:
+        """A step's dialog has made its change (answers) or was left (None)."""
+        if answers is not None:
+            self.notify(done, markup=False)
+            self.refresh_data()
+
     def action_attended(self) -> None:
         """Mark the chosen course module attended today."""
         table = self.query_one("#path-modules", DataTable)
@@ -123,14 +129,13 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
 
         store, today = self.store, self.vg.today()
 
+        def keep(answers: dict[str, str]) -> None:
+            fp.start_shadowing(
+                store, self.person, today, by=answers["by"], reason=answers["reason"]
+            )
+
         def answered(answers: dict[str, str] | None) -> None:
-            if answers is not None:
-                self._change(
-                    lambda: fp.start_shadowing(
-                        store, self.person, today, by=answers["by"], reason=answers["reason"]
-                    ),
-                    f"{self.person.display_name} is shadowing from today.",
-                )
+            self._kept(answers, f"{self.person.display_name} is shadowing from today.")
 
         self.app.push_screen(
             PathStepDialog(
@@ -138,6 +143,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
                 f"{missing} course module(s) not attended yet. Skipping them is kept on "
                 "their path with the reason and who decided.",
                 [("by", "Who decided", ""), ("reason", "Why", "")],
+                keep,
                 confirm="Start shadowing",
             ),
             answered,
@@ -165,20 +171,18 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
             else f"Still suggested first: {early}. Signing off now needs a reason."
         )
 
+        def keep(answers: dict[str, str]) -> None:
+            fp.sign_off(store, self.person, answers["by"], today, reason=answers["reason"])
+
         def answered(answers: dict[str, str] | None) -> None:
-            if answers is not None:
-                self._change(
-                    lambda: fp.sign_off(
-                        store, self.person, answers["by"], today, reason=answers["reason"]
-                    ),
-                    self._signed_off(),
-                )
+            self._kept(answers, self._signed_off())
 
         self.app.push_screen(
             PathStepDialog(
                 f"Sign {self.person.display_name} off to lead",
                 hint,
                 [("by", "Signed off by", ""), ("reason", "Reason (only when early)", "")],
+                keep,
                 confirm="Sign off",
             ),
             answered,
@@ -201,16 +205,13 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
 
         today = self.vg.today()
 
+        def keep(answers: dict[str, str]) -> None:
+            start = fp.parse_day(answers["start"], "first day")
+            end = fp.parse_day(answers["end"], "last day")
+            fp.take_break(self.store, self.person, start, end)
+
         def answered(answers: dict[str, str] | None) -> None:
-            if answers is None:
-                return
-
-            def change() -> None:
-                start = fp.parse_day(answers["start"], "first day")
-                end = fp.parse_day(answers["end"], "last day")
-                fp.take_break(self.store, self.person, start, end)
-
-            self._change(change, "The break is noted; the rota leaves them out on those days.")
+            self._kept(answers, "The break is noted; the rota leaves them out on those days.")
 
         self.app.push_screen(
             PathStepDialog(
@@ -220,6 +221,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
                     ("start", "First day (YYYY-MM-DD)", dates.iso(today)),
                     ("end", "Last day (YYYY-MM-DD)", ""),
                 ],
+                keep,
                 confirm="Keep the break",
             ),
             answered,
