@@ -369,7 +369,44 @@ class VoicesGroupApp(App[None]):
     # -- quitting --------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        """Quit; with changes not on disk, say so and offer to try again or keep them."""
+        """Quit; asks first during a session or with a form's typing not kept, and with
+        changes not on disk, says so and offers to try again or keep them."""
+        from screens.dialogs.confirm_dialog import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog):
+            return  # already asking
+        reasons, loses = self._why_ask_before_quitting()
+        if not reasons:
+            await self._quit_now()
+            return
+
+        async def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                await self._quit_now()
+
+        self.push_screen(
+            ConfirmDialog("Quit now?", " ".join(reasons), confirm="Quit", destructive=loses),
+            answered,
+        )
+
+    def _why_ask_before_quitting(self) -> tuple[list[str], bool]:
+        """What quitting now would leave: sentences, and whether typing would be lost."""
+        from screens.form_screen import FormScreen
+
+        reasons = [
+            f"What was typed in {screen.FORM_SUBJECT} is not kept yet."
+            for screen in self.screen_stack
+            if isinstance(screen, FormScreen) and screen.form_changed()
+        ]
+        loses = bool(reasons)
+        if self._store is not None and not self.store.closed and groups_in_session(self.store):
+            reasons.append(
+                "A session is running: it is kept as it is, and offered again when the app "
+                "next opens."
+            )
+        return reasons, loses
+
+    async def _quit_now(self) -> None:
         if self.file_work_under_way:
             self.notify(
                 "Files are being rewritten: quit once that has finished.",

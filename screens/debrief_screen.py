@@ -12,17 +12,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Select, Static, TextArea
+from textual.widgets import Button, Footer, Header, Static, TextArea
 
 from screens.form_screen import FormScreen
 from screens.session_screen import app_clock
+from screens.widgets.facilitator_picker import FacilitatorPicker
 from screens.widgets.plain import literal
 from voicesgroup import dates
 from voicesgroup.session_runner import SessionRunner
 from voicesgroup.shipped import debrief_prompts
 from voicesgroup.templates import vocabulary_for
-
-NOBODY = "nobody"
 
 
 class DebriefScreen(FormScreen[None]):
@@ -53,9 +52,6 @@ class DebriefScreen(FormScreen[None]):
         words = vocabulary_for(self.runner.group)
         self.title = self.runner.group.name
         answers = session.debrief.answers if session.debrief else {}
-        facilitators = store.facilitators()
-        options = [(literal(person.display_name), str(person.id)) for person in facilitators]
-        present = [str(person) for person in session.facilitator_ids]
         yield Header()
         with VerticalScroll(id="debrief", classes="form"):
             yield Static(
@@ -74,22 +70,14 @@ class DebriefScreen(FormScreen[None]):
                     id="debrief-follow-ups",
                 )
             yield Static("Who facilitated today", classes="section-title")
-            with Horizontal(classes="picker-row"):
-                yield Static("Facilitator", classes="row-label")
-                yield Select(
-                    options,
-                    value=present[0] if present else Select.NULL,
-                    prompt="Choose…",
-                    id="facilitator-1",
-                )
-            with Horizontal(classes="picker-row"):
-                yield Static("And", classes="row-label")
-                yield Select(
-                    [("Nobody else", NOBODY), *options],
-                    value=present[1] if len(present) > 1 else NOBODY,
-                    allow_blank=False,
-                    id="facilitator-2",
-                )
+            yield FacilitatorPicker(
+                store.facilitators(),
+                list(session.facilitator_ids),
+                labels=("Facilitator", "And"),
+                nobody="Nobody else",
+                ids=("facilitator-1", "facilitator-2"),
+                second_defaults_to_nobody=True,
+            )
             yield Static("Every question is optional.", classes="hint")
             for prompt in debrief_prompts():
                 yield Static(prompt.title, classes="section-title")
@@ -112,12 +100,7 @@ class DebriefScreen(FormScreen[None]):
         self.query(TextArea).first().focus(scroll_visible=False)
 
     def chosen_facilitators(self) -> list[UUID]:
-        chosen = []
-        for selector in ("#facilitator-1", "#facilitator-2"):
-            value = self.query_one(selector, Select).value
-            if value is not Select.NULL and value != NOBODY:
-                chosen.append(UUID(str(value)))
-        return chosen
+        return self.query_one(FacilitatorPicker).chosen()
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

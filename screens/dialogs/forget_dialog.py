@@ -20,10 +20,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from screens.access import AppAccess
+from screens.form_screen import FormDialog
 from screens.widgets.plain import literal
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
@@ -72,13 +71,15 @@ def what_forgetting_does(store: Store, member: Member) -> list[str]:
     ]
 
 
-class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
+class ForgetDialog(FormDialog[ForgetReport | None]):
     """Confirm, forget, report. Dismisses with the report, or None when nothing was done."""
 
     BINDINGS = [
         Binding("ctrl+s", "forget", "Forget for good", id="confirm-forget"),
-        Binding("escape", "close", "Cancel or close", id="close-forget"),
+        Binding("escape", "leave", "Cancel or close", id="close-forget"),
     ]
+    ENTER_SUBMITS = False  # Enter in the name box forgets, below
+    FORM_SUBJECT = "the name you typed"
 
     def __init__(self, member: Member) -> None:
         super().__init__()
@@ -260,9 +261,19 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
             lines.append(f"• The name {name} appears nowhere else in the stored text.")
         return "\n".join(lines)
 
+    def submit_form(self) -> bool:
+        self.action_forget()
+        return False  # the dialog stays to report what was done
+
+    def form_changed(self) -> bool:
+        return self.report is None and not self.working and super().form_changed()
+
     @on(Button.Pressed, "#cancel")
     @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
+    def _close_pressed(self) -> None:
+        self.action_leave()
+
+    def leave_form(self) -> None:
         if self.working:
             return
         self.dismiss(self.report)

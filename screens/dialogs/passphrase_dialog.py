@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from screens.access import AppAccess
+from screens.form_screen import FormDialog
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.store import passphrase as protection
 
@@ -28,10 +28,15 @@ NO_RECOVERY = (
 )
 
 
-class PassphraseDialog(AppAccess, ModalScreen[bool]):
+class PassphraseDialog(FormDialog[bool]):
     """`first_run` words it as an offer that can be declined."""
 
-    BINDINGS = [Binding("escape", "cancel", "Not now", id="cancel-passphrase")]
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Set", id="set-passphrase"),
+        Binding("escape", "leave", "Not now", id="cancel-passphrase"),
+    ]
+    ENTER_SUBMITS = False  # Enter moves to the second box, then sets (below)
+    FORM_SUBJECT = "the passphrase you typed"
 
     def __init__(self, *, first_run: bool = False) -> None:
         super().__init__()
@@ -63,13 +68,21 @@ class PassphraseDialog(AppAccess, ModalScreen[bool]):
                     yield Button("Remove passphrase", id="remove", compact=True)
                 yield Button("Not now", id="cancel", compact=True)
 
-    def action_cancel(self) -> None:
+    def leave_form(self) -> None:
         if not self.converting:
             self.dismiss(False)
 
+    def form_changed(self) -> bool:
+        return not self.busy and super().form_changed()
+
+    def submit_form(self) -> bool:
+        if not self.busy:
+            self._set()
+        return False  # the dialog closes once the files are converted
+
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.action_cancel()
+        self.action_leave()
 
     @on(Button.Pressed, "#remove")
     def _remove(self) -> None:
