@@ -111,7 +111,11 @@ class DebriefScreen(FormScreen[None]):
             prompt.key: self.query_one(f"#answer-{prompt.key}", TextArea).text
             for prompt in debrief_prompts()
         }
-        facilitators = self.chosen_facilitators()
+        picker = self.query_one(FacilitatorPicker)
+        problem = picker.problem(first_missing="")  # nobody named is allowed here
+        if problem:
+            raise ValueError(problem)
+        facilitators = picker.chosen()
         return self.form_attempt(
             lambda: self.runner.write_debrief(answers, facilitators or None),
             ("The debrief is kept with the session.", "Thank you both"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
+from rich.text import Text
 from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
@@ -165,6 +166,8 @@ class FormScreen(AppAccess, Screen[ResultT]):
             field.show_message("")
         for message in self.query(".form-problem"):
             message.remove()
+        for message in self.query(".form-message").results(Static):
+            message.update("")
 
     def show_problem(self, error: Exception) -> None:
         """Put the sentence beside its field, or above the buttons; the form stays as typed."""
@@ -184,14 +187,28 @@ class FormScreen(AppAccess, Screen[ResultT]):
             self._problem_above_buttons(_sentence(error))
 
     def _problem_above_buttons(self, sentence: str) -> None:
+        """In the form's own message line (`.form-message`) if it has one; otherwise a line
+        above its buttons, or below its last field."""
+        own = self.query(".form-message").results(Static)
+        for line in own:
+            line.update(Text(f"! {sentence}"))
+            line.display = True
+            return
         message = Static(f"! {sentence}", classes="form-problem", markup=False)
         buttons = self.query(".buttons")
+        controls = self.query("*").filter(",".join(_names()))
         if buttons:
-            buttons.last().parent.mount(message, before=buttons.last())  # type: ignore[union-attr]  # a mounted widget has a parent
+            anchor = buttons.last()
+            parent, where = anchor.parent, {"before": anchor}
+        elif controls:
+            anchor = controls.last()
+            parent, where = anchor.parent, {"after": anchor}
         else:
             self.notify(sentence, title="Not saved", severity="warning", timeout=8)
             return
-        message.scroll_visible(animate=False)
+        if isinstance(parent, Widget):
+            parent.mount(message, **where)
+            message.scroll_visible(animate=False)
 
     # -- keys typed while the form opens ------------------------------------------------------
 

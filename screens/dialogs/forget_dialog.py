@@ -133,6 +133,9 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
             return self.report is None and not self.working
         return True
 
+    def type_to_confirm(self) -> str:
+        return f"Type {self.member.display_name} exactly as shown to confirm; nothing was done."
+
     def name_matches(self) -> bool:
         typed = " ".join(self.query_one("#forget-name", Input).value.split())
         return typed.casefold() == self.member.display_name.casefold()
@@ -147,10 +150,7 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
         if self.report is not None or self.working:
             return
         if not self.name_matches():
-            self.notify(
-                f"Type {self.member.display_name} exactly as shown to confirm; nothing was done.",
-                severity="warning",
-            )
+            self.notify(self.type_to_confirm(), severity="warning")
             return
         self.working = True
         self.query_one("#forget", Button).disabled = True
@@ -262,6 +262,8 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
         return "\n".join(lines)
 
     def submit_form(self) -> bool:
+        if self.report is None and not self.working and not self.name_matches():
+            raise ValueError(self.type_to_confirm())
         self.action_forget()
         return False  # the dialog stays to report what was done
 

@@ -61,7 +61,7 @@ class PassphraseDialog(FormDialog[bool]):
             yield Static(NO_RECOVERY, classes="wording", id="no-recovery")
             yield Input(password=True, id="first", placeholder="new passphrase (8 or more)")
             yield Input(password=True, id="again", placeholder="the same again")
-            yield Static("", id="passphrase-message")
+            yield Static("", id="passphrase-message", classes="form-message")
             with Horizontal(classes="buttons"):
                 yield Button("Set passphrase", id="set", variant="primary", compact=True)
                 if self.changing:
@@ -76,9 +76,20 @@ class PassphraseDialog(FormDialog[bool]):
         return not self.busy and super().form_changed()
 
     def submit_form(self) -> bool:
-        if not self.busy:
-            self._set()
-        return False  # the dialog closes once the files are converted
+        """Check the two passphrases, then make the key (the dialog closes once the files
+        are converted)."""
+        if self.busy:
+            return False
+        first = self.query_one("#first", Input).value
+        again = self.query_one("#again", Input).value
+        if len(first) < MIN_LENGTH:
+            raise ValueError(f"A passphrase needs at least {MIN_LENGTH} characters.")
+        if first != again:
+            raise ValueError("The two passphrases differ.")
+        self.query_one("#passphrase-message", Static).update("Encrypting… this takes a moment.")
+        self.query_one("#set", Button).disabled = True
+        self._ask(first)
+        return False
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -96,17 +107,7 @@ class PassphraseDialog(FormDialog[bool]):
     @on(Input.Submitted, "#again")
     @on(Button.Pressed, "#set")
     def _set(self) -> None:
-        first = self.query_one("#first", Input).value
-        again = self.query_one("#again", Input).value
-        message = self.query_one("#passphrase-message", Static)
-        if len(first) < MIN_LENGTH:
-            message.update(f"! A passphrase needs at least {MIN_LENGTH} characters.")
-        elif first != again:
-            message.update("! The two passphrases differ.")
-        else:
-            message.update("Encrypting… this takes a moment.")
-            self.query_one("#set", Button).disabled = True
-            self._ask(first)
+        self.action_submit()
 
     # -- the work: asked here, derived and converted in workers, applied here ---------------
 

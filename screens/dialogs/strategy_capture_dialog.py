@@ -62,7 +62,7 @@ class StrategyCaptureDialog(FormDialog[StrategyDraft | None]):
             yield Static(
                 "Enter in a line, or Ctrl+S, keeps it · Escape goes back",
                 id="strategy-problem",
-                classes="hint",
+                classes="hint form-message",
             )
 
     def on_mount(self) -> None:
@@ -72,9 +72,8 @@ class StrategyCaptureDialog(FormDialog[StrategyDraft | None]):
     def submit_form(self) -> bool:
         title = " ".join(self.query_one("#strategy-title", Input).value.split())
         if not title:
-            self.query_one("#strategy-problem", Static).update("! Give it a few words first.")
             self.query_one("#strategy-title", Input).focus()
-            return False
+            raise ValueError("Give it a few words first.")
         by = self.query_one("#strategy-by", Select).value
         self.dismiss(
             StrategyDraft(

@@ -49,7 +49,7 @@ class TextCaptureDialog(FormDialog[str | None]):
             yield Static(literal(self.title_text), classes="section-title")
             yield Static(literal(self.hint), classes="hint")
             yield Input(self.value, placeholder=self.placeholder, id="capture-text", max_length=500)
-            yield Static("", id="capture-warning", classes="capture-warning")
+            yield Static("", id="capture-warning", classes="capture-warning form-message")
             yield Static(KEEP_OR_DROP, classes="hint")
 
     def on_mount(self) -> None:
@@ -60,9 +60,7 @@ class TextCaptureDialog(FormDialog[str | None]):
         text = " ".join(self.query_one("#capture-text", Input).value.split())
         warning = self.query_one("#capture-warning", Static)
         if not text:
-            warning.update("! Write a few words first, or press Escape.")
-            warning.display = True
-            return False
+            raise ValueError("Write a few words first, or press Escape.")
         names = self.names_in(text)
         if names and self._warned_for != text:
             self._warned_for = text
