@@ -46,7 +46,6 @@ class TemplateEditScreen(FormScreen[None]):
     ]
 
     ENTER_SUBMITS = False
-    FORM_FALLBACK = "title"
     FORM_SUBJECT = "the session plan"
 
     def __init__(self, group_id: UUID) -> None:
@@ -203,8 +202,15 @@ class TemplateEditScreen(FormScreen[None]):
 
     def form_changed(self) -> bool:
         """The plan differs from the stored one, or a field holds what the plan did not take."""
-        if self.plan != templates.editable_copy(self.group):
-            return True
+        return self.plan != templates.editable_copy(self.group) or self._not_taken()
+
+    def clear_problems(self) -> None:
+        """Messages beside the fields follow the typing (`_edit`); only the form's own go."""
+        for message in self.query(".form-problem"):
+            message.remove()
+
+    def _not_taken(self) -> bool:
+        """A field holds what the plan did not take (it is marked beside the field)."""
         phase = self.plan.phases[self.chosen]
         shown = {
             "#plan-name-input": self.plan.name,
@@ -217,6 +223,11 @@ class TemplateEditScreen(FormScreen[None]):
 
     def submit_form(self) -> bool:
         """Save the plan as a new version; the editor stays open."""
+        if self._not_taken():
+            raise ValueError(
+                "A field holds something the plan cannot take (marked beside it): change it, "
+                "then save."
+            )
         before = self.group.template
         self.group = templates.save_group_template(self.store, self.group, self.plan)
         self.plan = templates.editable_copy(self.group)

@@ -75,7 +75,7 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
     """Confirm, forget, report. Dismisses with the report, or None when nothing was done."""
 
     BINDINGS = [
-        Binding("ctrl+s", "forget", "Forget for good", id="confirm-forget"),
+        Binding("ctrl+s", "submit", "Forget for good", id="confirm-forget"),
         Binding("escape", "leave", "Cancel or close", id="close-forget"),
     ]
     ENTER_SUBMITS = False  # Enter in the name box forgets, below
@@ -129,7 +129,7 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
         self.query_one("#forget-name", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "forget":
+        if action == "submit":
             return self.report is None and not self.working
         return True
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 from textual.app import App
 from textual.widgets import Static
 
-from screens.widgets.form import Field
+MESSAGES = ".form-problem, .form-message, .field-message, .note-problem"
+"""Where forms say what stops them: the form base's lines, a field's, a note's."""
 
 
 def problems_shown(app: App[object]) -> str:
-    """Every sentence the open form shows beside a field or above its buttons."""
-    screen = app.screen
-    lines = [str(line.render()) for line in screen.query(".form-problem").results(Static)]
-    for field in screen.query(Field):
-        lines.append(str(field.query_one(".field-message", Static).render()))
-    return "\n".join(line for line in lines if line)
+    """Every sentence the open form shows beside a field, in its message line or above its
+    buttons (only those on screen)."""
+    lines = [
+        str(line.render())
+        for line in app.screen.query(MESSAGES).results(Static)
+        if line.display and str(line.render()).startswith("!")
+    ]
+    return "\n".join(lines)
