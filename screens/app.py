@@ -33,6 +33,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from screens.themes import CALM, HIGH_CONTRAST
+from voicesgroup.counting import counted
 from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError
 from voicesgroup.home import groups_in_session, room_view_on
 from voicesgroup.storage import write_atomically
@@ -148,7 +149,9 @@ class VoicesGroupApp(App[None]):
 
     def record_failed_unlocks(self, count: int) -> None:
         """Failed unlocks are written to the audit log once the file is open again."""
-        self.attempt(lambda: self.store.audit("failed unlock", f"{count} attempt(s) before this"))
+        self.attempt(
+            lambda: self.store.audit("failed unlock", f"{counted(count, 'attempt')} before this")
+        )
 
     def _begin(self) -> None:
         from screens.home_screen import HomeScreen

@@ -14,6 +14,7 @@ from screens.access import AppAccess
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
+from voicesgroup.counting import counted
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import Facilitator
 
@@ -140,7 +141,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         self.app.push_screen(
             PathStepDialog(
                 "Start shadowing before the course is finished?",
-                f"{missing} course module(s) not attended yet. Skipping them is kept on "
+                f"{counted(missing, 'course module')} not attended yet. Skipping them is kept on "
                 "their path with the reason and who decided.",
                 [("by", "Who decided", ""), ("reason", "Why", "")],
                 keep,

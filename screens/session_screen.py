@@ -31,6 +31,7 @@ from screens.widgets.plain import literal
 from screens.widgets.room_count import RoomCount
 from screens.widgets.round_tracker import RoundTracker
 from screens.widgets.shared_strategies import SharedStrategies
+from voicesgroup.counting import counted
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import RoundMark, now
 from voicesgroup.session_runner import (
@@ -585,9 +586,9 @@ class SessionScreen(AppAccess, Screen[None]):
                 self.app.switch_screen(DebriefScreen(session.id))
 
         summary = (
-            f"{session.head_count} in the room · {len(session.themes)} theme(s) · "
-            f"{len(session.strategy_ids)} strategy(ies) shared · "
-            f"{len(session.follow_ups)} follow-up(s)"
+            f"{session.head_count} in the room · {counted(len(session.themes), 'theme')} · "
+            f"{counted(len(session.strategy_ids), 'strategy', 'strategies')} shared · "
+            f"{counted(len(session.follow_ups), 'follow-up')}"
         )
         if self.room_safe:
             summary = "The room view is on: the summary is hidden."

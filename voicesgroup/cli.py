@@ -22,6 +22,7 @@ from voicesgroup.errors import VoicesGroupError
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
+from voicesgroup.counting import counted
 from voicesgroup.paths import DB_ENV, resolve_db_path
 
 EXIT_PROBLEM = 1
@@ -304,13 +305,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         notices = [] if problems else names_in_group_records(store.sessions(), store.members())
     backups = list_backups(path)
     if backups:
-        print(f"{len(backups)} backup(s); newest {backups[0].taken_at:%Y-%m-%d %H:%M} UTC")
+        print(f"{counted(len(backups), 'backup')}; newest {backups[0].taken_at:%Y-%m-%d %H:%M} UTC")
     else:
         print("No backups yet (one is taken each time the app opens the file).")
     if problems:
         for problem in problems:
             print(f"problem: {problem}")
-        print(f"{path}: {len(problems)} problem(s) found.", file=sys.stderr)
+        print(f"{path}: {counted(len(problems), 'problem')} found.", file=sys.stderr)
         return EXIT_PROBLEM
     for notice in notices:  # a person decides: the words may be needed, or not
         print(f"notice: {notice}; look at it in the group's history")

@@ -221,7 +221,7 @@ def test_check_exits_1_on_a_planted_violation(
     code, out, err = run(capsys, "--db", str(path), "check")
     assert code == 1
     assert "problem: a note names a member without consent" in out
-    assert "1 problem(s)" in err and "Traceback" not in err
+    assert "1 problem found" in err and "Traceback" not in err
 
 
 # -- files that cannot be used ----------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 from textual.widgets import Static
 
@@ -9,7 +11,7 @@ MESSAGES = ".form-problem, .form-message, .field-message, .note-problem"
 """Where forms say what stops them: the form base's lines, a field's, a note's."""
 
 
-def problems_shown(app: App[object]) -> str:
+def problems_shown(app: App[Any]) -> str:
     """Every sentence the open form shows beside a field, in its message line or above its
     buttons (only those on screen)."""
     lines = [

@@ -120,7 +120,7 @@ async def test_supervision_refuses_a_member_name_then_keeps_the_meeting(make_app
 async def test_follow_ups_get_an_owner_and_are_done(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "1 follow-up(s) still open" in text_of(app, "#due")
+        assert "1 follow-up still open" in text_of(app, "#due")
         await press(pilot, "f", "u")
         rows = cells(app, "#follow-ups")
         assert rows[0][2] == "Ask the venue about a quieter room (debrief)"

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 from voicesgroup.cli import CommandError, add_command, force_option, member_option, open_store
+from voicesgroup.counting import counted, were
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,9 +61,10 @@ def cmd_member_forget(args: argparse.Namespace) -> int:
         report = store.forget_member(member.id)
     print(
         f"Forgotten: {member.display_name}. Their attendance is now in the anonymous counts; "
-        f"{report.backups_rewritten} backup(s) were rewritten without them"
+        f"{counted(report.backups_rewritten, 'backup')} {were(report.backups_rewritten)} "
+        "rewritten without them"
         + (
-            f" and {report.backups_erased} unreadable one(s) erased."
+            f" and {counted(report.backups_erased, 'unreadable one')} erased."
             if report.backups_erased
             else "."
         )

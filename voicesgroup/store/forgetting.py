@@ -34,6 +34,7 @@ import orjson
 
 from voicesgroup import dates
 from voicesgroup.backups import rewrite_backups
+from voicesgroup.counting import counted
 from voicesgroup.errors import StoreError
 from voicesgroup.storage import (
     META_TABLE,
@@ -180,7 +181,8 @@ def note_done(store: Store, counts: tuple[int, int]) -> None:
     rewritten, erased = counts
     with _saved_by_hand(store):
         store.audit(
-            "member forgotten", f"{rewritten} backup(s) rewritten, {erased} unreadable erased"
+            "member forgotten",
+            f"{counted(rewritten, 'backup')} rewritten, {erased} unreadable erased",
         )
 
 
@@ -191,7 +193,8 @@ def finish(job: Forgetting, counts: tuple[int, int]) -> None:
         job.storage.save()
     except StoreError as error:
         raise StoreError(
-            f"The member was erased from the data file and from all {sum(counts)} backup(s), "
+            "The member was erased from the data file and from all "
+            f"{counted(sum(counts), 'backup')}, "
             f"but the audit log entry could not be saved ({error})."
         ) from error
     try:
@@ -227,8 +230,8 @@ def finish_pending(store: Store) -> None:
         store.finished_on_open.append(f"An interrupted forgetting is not finished yet: {error}")
         return
     store.finished_on_open.append(
-        f"An interrupted forgetting was finished: {report.backups_rewritten} backup(s) "
-        f"rewritten, {report.backups_erased} unreadable one(s) erased."
+        f"An interrupted forgetting was finished: {counted(report.backups_rewritten, 'backup')} "
+        f"rewritten, {counted(report.backups_erased, 'unreadable one')} erased."
     )
 
 
