@@ -233,6 +233,16 @@ class PrintDialog(AppAccess, ModalScreen[None]):
     def _choice_changed(self, event: Select.Changed | Checkbox.Changed) -> None:
         event.stop()
         self._update()
+        self._forget_result()
+
+    @on(Input.Changed, "#print-path")
+    def _path_changed(self) -> None:
+        self._forget_result()
+
+    def _forget_result(self) -> None:
+        """An old "✓ Saved" was about the handout as it was: once anything changes it goes."""
+        if str(self.query_one("#print-message", Static).render()).startswith("✓"):
+            self._say("")
 
     def _update(self) -> None:
         kind = self.kind
