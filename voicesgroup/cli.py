@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from voicesgroup.errors import VoicesGroupError
 
@@ -26,6 +26,7 @@ from voicesgroup.counting import counted
 from voicesgroup.paths import DB_ENV, resolve_db_path
 
 EXIT_PROBLEM = 1
+EXIT_USAGE = 2  # what argparse has always used for a mistake in the arguments
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -110,8 +111,16 @@ def _run(handler: Handler, args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake in the arguments is said in one line and a hint, not a usage
+    block: the usage is one `--help` away. Every subcommand's parser is one of these."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\nFor what it takes: {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="voicesgroup",
         description="A calm terminal app for hearing voices and paranoia & beliefs groups. "
         "With no command it starts the app.",

@@ -90,6 +90,27 @@ def test_an_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str])
     assert "invalid choice" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["frobnicate"],
+        ["members", "--jsn"],
+        ["facilitator", "sign-off"],
+        ["print", "strategies", "--paper", "a5"],
+        ["rota", "show", "--from", "soon", "--extra"],
+    ],
+    ids=lambda argv: "-".join(argv),
+)
+def test_a_mistake_in_the_arguments_is_one_line_and_a_hint(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, out, err = run(capsys, *argv)
+    lines = err.strip().splitlines()
+    assert code == 2 and not out
+    assert len(lines) == 2 and "usage:" not in err, err
+    assert lines[1].startswith("For what it takes: voicesgroup") and lines[1].endswith("--help")
+
+
 # -- demo --------------------------------------------------------------------------------------
 
 
