@@ -120,7 +120,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
+    parser: argparse.ArgumentParser = Parser(
         prog="voicesgroup",
         description="A calm terminal app for hearing voices and paranoia & beliefs groups. "
         "With no command it starts the app.",
@@ -144,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
         lister = add(kind, cmd_list, f"list the {kind} stored")
         json_option(lister)
         lister.set_defaults(kind=kind)
+    lister = add(
+        "strategies", cmd_list, "list the library's strategies with the ids --strategy takes"
+    )
+    json_option(lister)
+    lister.set_defaults(kind="strategies")
     for module in COMMAND_MODULES:
         importlib.import_module(f"voicesgroup.commands.{module}").register(commands)
     return parser
@@ -354,6 +359,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                 }
                 for member in store.members()
             ]
+        elif args.kind == "strategies":
+            rows = strategy_rows(store)
         else:
             rows = [
                 {
@@ -367,8 +374,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        print_table(rows, hide=("id",))
+        # A strategy is chosen for a sheet by its id, so the list shows it.
+        print_table(rows, hide=() if args.kind == "strategies" else ("id",))
     return 0
+
+
+def strategy_rows(store: Store) -> list[dict[str, object]]:
+    """The library as `voicesgroup strategies` lists it: what `--strategy ID` takes."""
+    from voicesgroup import library
+
+    return [
+        {
+            "id": str(strategy.id),
+            "title": strategy.title,
+            "kind": library.category_label(strategy),
+            "for": library.experiences_short(strategy),
+            "caution": bool(strategy.caution),
+        }
+        for strategy in store.strategies()
+    ]
 
 
 def print_table(rows: Sequence[Mapping[str, object]], hide: Sequence[str] = ()) -> None:

@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from tests.core.conftest import DEMO_FACILITATORS, DEMO_GROUPS, DEMO_MEMBERS, FileState
+from tests.pdf_helpers import pdf_text
 from voicesgroup.cli import build_parser, main
 from voicesgroup.models import Member, Note
 from voicesgroup.paths import DB_ENV
@@ -183,6 +184,27 @@ def test_lists_as_a_table(capsys: pytest.CaptureFixture[str], demo_path: Path, k
     assert lines[0].startswith("name")
     assert len(lines) == 1 + count
     assert any(line.startswith(example) for line in lines)
+
+
+def test_strategies_lists_the_ids_a_sheet_takes(
+    capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "--db", str(demo_path), "strategies", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    by_title = {row["title"]: row for row in rows}
+    assert by_title["Answer the voices calmly"]["caution"] is True
+    code, table, _ = run(capsys, "--db", str(demo_path), "strategies")
+    assert table.splitlines()[0].startswith("id") and len(table.splitlines()) == 1 + len(rows)
+    chosen = by_title["Go for a walk"]["id"]
+    assert chosen in table
+    sheet = tmp_path / "sheet.pdf"
+    code, _, err = run(
+        capsys, "--db", str(demo_path), "print", "strategies", "--group", "Tuesday Voices",
+        "--strategy", chosen, "--out", str(sheet),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Go for a walk" in pdf_text(sheet.read_bytes())
 
 
 def test_members_json_shows_consents_not_more(
