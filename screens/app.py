@@ -46,6 +46,18 @@ STYLESHEET = Path(__file__).resolve().parent / "voicesgroup.tcss"
 IDLE_CHECK_SECONDS = 15
 WARN_BEFORE_LOCK_SECONDS = 60
 
+DEEPER_PLACES = [
+    ("Consent", "Record a member's yes or withdrawal: choose the member, then c", "consent"),
+    ("Supervision", "Supervision meetings, and who is due (on Facilitators, s)", "supervision"),
+    (
+        "Follow-ups",
+        "Follow-ups from sessions and debriefs, with owners (Facilitators, u)",
+        "follow_ups",
+    ),
+    ("Facilitator path", "Course, shadowing and sign-off (on Facilitators, p)", "path"),
+]
+"""Actions a screen deeper than Home, offered in Home's command palette by name."""
+
 Announcement = tuple[str, str]
 """A message and its title, shown once a change is on disk."""
 
@@ -516,9 +528,28 @@ class VoicesGroupApp(App[None]):
                 help_text,
                 partial(self.run_action, binding.action, active.node),
             )
-        for command in super().get_system_commands(screen):
-            # Textual's own Quit would skip the question about unsaved changes; its
-            # Screenshot would write what is on screen, names included, to a file nobody
-            # chose, unencrypted.
-            if command.title not in seen and command.title != "Screenshot":
-                yield command
+        # Textual's own commands (Keys, Maximize, Theme, Screenshot…) are not this app's: its
+        # Quit would skip the question about unsaved changes, its Screenshot would write names
+        # to a file nobody chose. F1 is the help; Ctrl+T the high-contrast look.
+        from screens.home_screen import HomeScreen
+
+        if isinstance(screen, HomeScreen):
+            yield from self._deeper_places(seen)
+
+    def _deeper_places(self, seen: set[str]) -> Iterable[SystemCommand]:
+        """From Home, what lives a screen deeper, so searching its name finds it."""
+        for title, help_text, action in DEEPER_PLACES:
+            if title not in seen:
+                yield SystemCommand(title, help_text, partial(self._open_deeper, action))
+
+    def _open_deeper(self, action: str) -> None:
+        from screens.facilitators_screen import FacilitatorsScreen
+        from screens.members_screen import MembersScreen
+
+        if action == "consent":
+            self.push_screen(MembersScreen())
+            self.notify("Choose the member, then press c to record their answer.")
+            return
+        facilitators = FacilitatorsScreen()
+        self.push_screen(facilitators)
+        self.call_after_refresh(facilitators.run_action, action)

@@ -1,0 +1,100 @@
+"""The smaller things a facilitator trips on, each checked the way they would notice it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.widgets import Select
+
+from screens.app import VoicesGroupApp
+from screens.dialogs.confirm_dialog import ConfirmDialog
+from tests.screens.test_focus_on_open import IN_SESSION
+from tests.screens.test_session_journey import screen_text
+
+MakeApp = Callable[..., VoicesGroupApp]
+SCREENS_BY_KEY = [[], ["m"], ["f"], ["l"], ["r"], ["f", "s"], ["h"], IN_SESSION]
+
+
+@pytest.mark.parametrize("keys", SCREENS_BY_KEY, ids=lambda keys: "-".join(keys) or "home")
+async def test_the_palette_holds_this_apps_actions_only(make_app: MakeApp, keys: list[str]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert titles, type(app.screen).__name__
+        assert not titles & {"Keys", "Maximize", "Minimize", "Screenshot", "Theme"}, titles
+
+
+@pytest.mark.parametrize(
+    ("search", "opens"),
+    [
+        ("Consent", "MembersScreen"),
+        ("Supervision", "SupervisionScreen"),
+        ("Members", "MembersScreen"),
+    ],
+)
+async def test_from_home_the_palette_finds_what_lives_deeper(
+    make_app: MakeApp, search: str, opens: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert search in commands, sorted(commands)
+        result = commands[search].callback()
+        if result is not None:
+            await result
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == opens
+
+
+async def test_quitting_during_a_session_asks_first(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in IN_SESSION:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "A session is running" in screen_text(app)
+        await pilot.press("escape")  # stay
+        await pilot.pause()
+        assert app.is_running and type(app.screen).__name__ == "SessionScreen"
+
+
+async def test_quitting_with_a_form_half_written_asks_and_focuses_stay(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"Thursday")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "not kept yet" in screen_text(app)
+        assert app.focused is not None and app.focused.id == "cancel"
+
+
+async def test_history_ends_a_cut_theme_with_an_ellipsis(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        rows = [line for line in screen_text(app).splitlines() if " 2026 " in line]
+        assert rows and any(line.rstrip().endswith("…") for line in rows), rows
+
+
+async def test_the_consent_answer_starts_on_nothing_chosen(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "enter", "c")
+        await pilot.pause()
+        assert app.screen.query_one("#action", Select).value is Select.NULL
