@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.widgets import Select
 
 from screens.app import VoicesGroupApp
 from screens.dialogs.confirm_dialog import ConfirmDialog
-from tests.screens.test_focus_on_open import IN_SESSION
-from tests.screens.test_session_journey import screen_text
+from tests.screens.test_focus_on_open import IN_SESSION, _app
+from tests.screens.test_session_journey import make_demo, screen_text
 
 MakeApp = Callable[..., VoicesGroupApp]
 SCREENS_BY_KEY = [[], ["m"], ["f"], ["l"], ["r"], ["f", "s"], ["h"], IN_SESSION]
@@ -53,8 +54,8 @@ async def test_from_home_the_palette_finds_what_lives_deeper(
         assert type(app.screen).__name__ == opens
 
 
-async def test_quitting_during_a_session_asks_first(make_app: MakeApp) -> None:
-    app = make_app()
+async def test_quitting_during_a_session_asks_first(tmp_path: Path) -> None:
+    app = _app(make_demo(tmp_path / "demo.json"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in IN_SESSION:
