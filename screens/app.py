@@ -75,7 +75,8 @@ class VoicesGroupApp(App[None]):
         Binding("f2", "settings", "Settings", id="settings", show=False),
         Binding("ctrl+t", "toggle_contrast", "High contrast", id="contrast", show=False),
         Binding("ctrl+l", "lock", "Lock now", id="lock", show=False),
-        Binding("ctrl+q", "quit", "Quit", id="quit"),
+        # Shown on Home's footer (it has its own); elsewhere its room goes to that screen's keys.
+        Binding("ctrl+q", "quit", "Quit", id="quit", show=False),
     ]
 
     def __init__(

@@ -112,7 +112,7 @@ class AvailabilityScreen(FormScreen[None]):
                             )
             yield Static("", classes="field-message-inline", id="partners-message", markup=False)
             yield save_and_back()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show_dates_off()

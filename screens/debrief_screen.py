@@ -92,7 +92,7 @@ class DebriefScreen(FormScreen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Keep the debrief", id="save", variant="primary", compact=True)
                 yield Button("Skip", id="skip", compact=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#debrief", VerticalScroll).scroll_home(animate=False)

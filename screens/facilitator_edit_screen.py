@@ -90,7 +90,7 @@ class FacilitatorEditScreen(FormScreen[None]):
                 if person is not None:
                     yield Button("Availability", id="availability", compact=True)
                 yield Button("Back", id="cancel", compact=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"save": self.action_submit, "availability": self.action_availability}

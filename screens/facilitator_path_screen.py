@@ -54,7 +54,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
             table.add_column("Course module", width=58)
             table.add_column("Attended", width=12)
             yield table
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

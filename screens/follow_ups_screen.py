@@ -52,7 +52,7 @@ class FollowUpsScreen(AppAccess, Screen[None]):
                 table.add_column(label, width=width)
             yield table
             yield Static("", id="follow-up-text", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

@@ -96,7 +96,7 @@ class GroupEditScreen(FormScreen[None]):
                 id="women_rule",
             )
             yield save_and_back()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":

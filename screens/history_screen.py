@@ -62,7 +62,7 @@ class HistoryScreen(AppAccess, Screen[None]):
             yield table
             with VerticalScroll(id="history-record"):
                 yield SessionRecord(id="session-record")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._rows = history_rows(self.store, self.group_id)

@@ -139,7 +139,7 @@ class LibraryScreen(AppAccess, Screen[None]):
             table.add_column("All", width=3, key="all")
             yield table
             yield Static("", id="strategy-detail")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_data()

@@ -130,7 +130,7 @@ class MemberScreen(FormScreen[None]):
                 "When", "What", "Given or withdrawn", "How", "Wording", "Recorded by"
             )
             yield history
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def _title(self) -> str:
         member = self.member

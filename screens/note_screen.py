@@ -123,7 +123,7 @@ class NoteScreen(FormScreen[bool]):
                 with Horizontal(classes="buttons"):
                     yield Button("They agree — save", id="agree", variant="success", compact=True)
                     yield Button("Change something", id="change", compact=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def _field(self, key: str, label: str, text: str, size: str) -> ComposeResult:
         yield Label(literal(label), classes="note-label")

@@ -110,7 +110,7 @@ class ReportsScreen(AppAccess, Screen[None]):
             with Horizontal(id="reports-save"):
                 yield Static("Save as", classes="bar-label")
                 yield Input(compact=True, id="reports-path", placeholder="a folder or file name")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#reports-path", Input).value = self.default_path("pdf")

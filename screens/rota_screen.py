@@ -117,7 +117,7 @@ class RotaScreen(AppAccess, Screen[None]):
             yield table
             with VerticalScroll(id="rota-detail-box"):
                 yield Static("", id="rota-detail")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_data(first=True)

@@ -66,7 +66,7 @@ class SettingsScreen(FormScreen[None]):
             log: DataTable[str] = DataTable(id="audit", cursor_type="none")
             log.add_columns("When", "What", "Detail")
             yield log
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

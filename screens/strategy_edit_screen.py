@@ -140,7 +140,7 @@ class StrategyEditScreen(FormScreen[UUID | None]):
                     name="attributed_member_id",
                 )
             yield save_and_back()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()

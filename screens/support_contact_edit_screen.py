@@ -73,7 +73,7 @@ class SupportContactEditScreen(FormScreen[None]):
                 )
                 yield Static(checked, classes="hint")
             yield save_and_back()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

@@ -99,3 +99,41 @@ async def test_the_consent_answer_starts_on_nothing_chosen(make_app: MakeApp) ->
         await pilot.press("m", "enter", "c")
         await pilot.pause()
         assert app.screen.query_one("#action", Select).value is Select.NULL
+
+
+FOOTER_JOURNEYS = {
+    "home": [],
+    "members": ["m"],
+    "facilitators": ["f"],
+    "library": ["l"],
+    "rota": ["r"],
+    "history": ["h"],
+    "reports": ["e"],
+    "member": ["m", "enter"],
+    "supervision": ["f", "s"],
+    "follow-ups": ["f", "u"],
+    "session": IN_SESSION,
+    "a round": [*IN_SESSION, "right", "right"],
+}
+
+
+@pytest.mark.parametrize("journey", FOOTER_JOURNEYS)
+async def test_the_footer_at_80_columns_keeps_every_key_it_shows(
+    tmp_path: Path, journey: str
+) -> None:
+    app = _app(make_demo(tmp_path / "demo.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in FOOTER_JOURNEYS[journey]:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.pause()
+        footer = screen_text(app).rstrip().splitlines()[-1]
+        shown = [
+            active.binding
+            for active in app.screen.active_bindings.values()
+            if active.binding.show and active.enabled
+        ]
+        assert shown
+        for binding in shown:
+            assert f"{app.get_key_display(binding)} {binding.description}" in footer, footer
