@@ -137,3 +137,23 @@ async def test_the_footer_at_80_columns_keeps_every_key_it_shows(
         assert shown
         for binding in shown:
             assert f"{app.get_key_display(binding)} {binding.description}" in footer, footer
+
+
+@pytest.mark.parametrize("keys", [[], IN_SESSION], ids=["home", "session"])
+async def test_help_scrolls_with_page_down(tmp_path: Path, keys: list[str]) -> None:
+    app = _app(make_demo(tmp_path / "demo.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        body = app.screen.query_one("#help-body")
+        assert body.max_scroll_y > 0, "the help fits: nothing to scroll"
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y
