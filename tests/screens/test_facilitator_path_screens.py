@@ -125,9 +125,14 @@ async def test_follow_ups_get_an_owner_and_are_done(make_app) -> None:
         rows = cells(app, "#follow-ups")
         assert rows[0][2] == "Ask the venue about a quieter room (debrief)"
         assert rows[0][3] == "nobody"
-        await press(pilot, "o")
+        await press(pilot, "o")  # asks who, from the list (starting at the top)
+        assert type(app.screen).__name__ == "ChooseFacilitatorDialog"
+        await press(pilot, "enter")
         assert cells(app, "#follow-ups")[0][3] == "Marcia"
-        await press(pilot, "o")
+        await press(pilot, "o")  # starting at the owner now
+        await press(pilot, "down", "enter")
+        assert cells(app, "#follow-ups")[0][3] == "Niall"
+        await press(pilot, "o", "escape")  # Escape changes nothing
         assert cells(app, "#follow-ups")[0][3] == "Niall"
         await press(pilot, "d")
         assert cells(app, "#follow-ups")[0][2] == "Nothing to follow up."
