@@ -19,13 +19,14 @@ from textual.widgets import (
     Static,
 )
 
+from screens.dialogs.cover_needed_dialog import change_with_cover
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
 from screens.widgets.tick_marks import TickBox
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.models import DateRange, Facilitator
-from voicesgroup.rota import rules
+from voicesgroup.rota import guard, rules
 from voicesgroup.rota.service import day_words, parse_date
 
 
@@ -222,10 +223,19 @@ class AvailabilityScreen(FormScreen[None]):
         changes = self.availability()
         stored = self.store.facilitator(self.person.id)
         person = stored.with_changes(**changes)
-        return self.form_attempt(
-            lambda: self.store.save_facilitator(person),
-            (f"{person.display_name}'s availability saved.", ""),
+
+        def saved() -> None:
+            self.notify(f"{person.display_name}'s availability saved.")
+            self.dismiss()
+
+        change_with_cover(
+            self,
+            lambda covers: guard.save_facilitator(
+                self.store, person, today=self.vg.today(), covers=covers
+            ),
+            saved,
         )
+        return False  # `saved` closes the form once the change is made
 
     @on(Button.Pressed, "#cancel")
     def _back_pressed(self) -> None:

@@ -7,12 +7,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
+from screens.dialogs.cover_needed_dialog import change_with_cover
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, chosen
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import facilitator_path
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import Facilitator
+from voicesgroup.rota.guard import Covers, keeping_the_rules
 
 WOMAN_CHOICES = [("Not said", "unset"), ("Yes", "yes"), ("No", "no")]
 
@@ -116,15 +118,20 @@ class FacilitatorEditScreen(FormScreen[None]):
         # Availability may have been saved from its own screen meanwhile: build on the stored one.
         stored = self.store.facilitator(self.person.id) if self.person else None
         person = stored.with_changes(**changes) if stored else Facilitator(**changes)
-        return self.form_attempt(
-            lambda: self._save(person, stored is None), (f"{person.display_name} saved.", "")
-        )
 
-    def _save(self, person: Facilitator, new: bool) -> None:
-        """Save; a new person also starts on the path where the form says (the path service
-        sets their training status from it)."""
+        def saved() -> None:
+            self.notify(f"{person.display_name} saved.")
+            self.dismiss()
+
+        change_with_cover(self, lambda covers: self._save(person, stored is None, covers), saved)
+        return False  # `saved` closes the form once the change is made
+
+    def _save(self, person: Facilitator, new: bool, covers: Covers | None) -> None:
+        """Save through the rota's guard (made inactive: their sessions to come need cover);
+        a new person also starts on the path where the form says (the path service sets
+        their training status from it)."""
         store = self.store
-        with store.batch():
+        with keeping_the_rules(store, today=self.vg.today(), covers=covers):
             store.save_facilitator(person)
             if new:
                 stage = PathStage(chosen(self.query_one("#training", Select)))

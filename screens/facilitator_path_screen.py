@@ -11,12 +11,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.dialogs.cover_needed_dialog import change_with_cover
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.counting import counted
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import Facilitator
+from voicesgroup.rota.guard import Covers
 
 
 class FacilitatorPathScreen(AppAccess, Screen[None]):
@@ -173,7 +175,8 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         )
 
         def keep(answers: dict[str, str]) -> None:
-            fp.sign_off(store, self.person, answers["by"], today, reason=answers["reason"])
+            by, reason = answers["by"], answers["reason"]
+            fp.sign_off(store, self.person, by, today, reason=reason, today=today)
 
         def answered(answers: dict[str, str] | None) -> None:
             self._kept(answers, self._signed_off())
@@ -194,11 +197,21 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         if self.view is None:
             return
         wanted = not self.view.experienced
-        words = "experienced" if wanted else "no longer marked experienced"
-        self._change(
-            lambda: fp.set_experienced(self.store, self.person, wanted),
-            f"{self.person.display_name} is {words}.",
+        words = f"{self.person.display_name} is " + (
+            "experienced." if wanted else "no longer marked experienced."
         )
+        today = self.vg.today()
+        change_with_cover(
+            self,
+            lambda covers: fp.set_experienced(
+                self.store, self.person, wanted, today=today, covers=covers
+            ),
+            lambda: self._done(words),
+        )
+
+    def _done(self, words: str) -> None:
+        self.notify(words, markup=False)
+        self.refresh_data()
 
     def action_take_break(self) -> None:
         """They need a break: dates off the rota honours, no reason asked."""
@@ -207,12 +220,25 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         today = self.vg.today()
 
         def keep(answers: dict[str, str]) -> None:
-            start = fp.parse_day(answers["start"], "first day")
-            end = fp.parse_day(answers["end"], "last day")
-            fp.take_break(self.store, self.person, start, end)
+            """Days that cannot be read keep the dialog open; the break itself is taken
+            below, where sessions it touches may need cover first."""
+            fp.parse_day(answers["start"], "first day")
+            fp.parse_day(answers["end"], "last day")
 
         def answered(answers: dict[str, str] | None) -> None:
-            self._kept(answers, "The break is noted; the rota leaves them out on those days.")
+            if answers is None:
+                return
+
+            def change(covers: Covers | None) -> None:
+                start = fp.parse_day(answers["start"], "first day")
+                end = fp.parse_day(answers["end"], "last day")
+                fp.take_break(self.store, self.person, start, end, today=today, covers=covers)
+
+            change_with_cover(
+                self,
+                change,
+                lambda: self._done("The break is noted; the rota leaves them out on those days."),
+            )
 
         self.app.push_screen(
             PathStepDialog(

@@ -11,12 +11,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.dialogs.change_notes_dialog import NoteChoice
 from screens.widgets.plain import literal, plain
 from screens.widgets.session_record import SessionRecord
 from voicesgroup import dates
-from voicesgroup.errors import NotFound
+from voicesgroup.errors import NotFound, VoicesGroupError
 from voicesgroup.models import CopingStrategy
-from voicesgroup.session_runner import HistoryRow, history_rows, plan_of
+from voicesgroup.session_runner import HistoryRow, SessionRunner, history_rows, plan_of
 from voicesgroup.store import Store
 from voicesgroup.templates import vocabulary_for
 
@@ -31,12 +32,20 @@ class HistoryScreen(AppAccess, Screen[None]):
     HELP_TITLE = "Session history"
     HELP = (
         "Every session of this group, newest first. Enter opens one to read it; d writes or "
-        "reopens its debrief; Escape goes back to the list, and from the list back home."
+        "reopens its debrief; t rewords or takes back one of its themes or follow-ups; Escape "
+        "goes back to the list, and from the list back home."
     )
     BINDINGS = [
         Binding("enter", "open_session", "Read", id="open-session"),
         Binding(
             "d", "debrief", "Debrief", id="reopen-debrief", tooltip="Write or reopen the debrief"
+        ),
+        Binding(
+            "t",
+            "reword",
+            "Themes",
+            id="reword-themes",
+            tooltip="Reword or take back a theme or follow-up",
         ),
         Binding("escape", "back", "Back", id="back"),
     ]
@@ -65,6 +74,12 @@ class HistoryScreen(AppAccess, Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
+        self._fill_rows()
+        self.query_one("#history-record").display = False
+        self.query_one("#history-table", DataTable).focus()
+
+    def _fill_rows(self) -> None:
+        """The table's rows from the stored sessions."""
         self._rows = history_rows(self.store, self.group_id)
         table = self.query_one("#history-table", DataTable)
         # Themes take the width left over, so a long one ends in "…" on screen rather than
@@ -79,8 +94,6 @@ class HistoryScreen(AppAccess, Screen[None]):
             table.add_row(*plain(date, row.facilitators, row.head_count, row.themes))
         if not self._rows:
             table.add_row("No sessions yet", "", "", "")
-        self.query_one("#history-record").display = False
-        table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -116,6 +129,63 @@ class HistoryScreen(AppAccess, Screen[None]):
             self.notify("This session is still in progress: end it first (e on its screen).")
             return
         self.app.push_screen(DebriefScreen(row.session_id, reopened=True), self._debriefed)
+
+    def action_reword(self) -> None:
+        """Reword a theme or follow-up of the chosen session, or take it back."""
+        from screens.dialogs.change_notes_dialog import ChangeNotesDialog
+
+        table = self.query_one("#history-table", DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return
+        runner = SessionRunner.resume(self.store, self._rows[table.cursor_row].session_id)
+        session = runner.session
+
+        def chosen(choice: NoteChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.remove:
+                if self._changed(runner, choice, None):
+                    self.notify(f"The {choice.kind} was taken back.", title="Changed")
+                return
+            texts = session.themes if choice.kind == "theme" else session.follow_ups
+            self._reword(runner, choice, texts[choice.index])
+
+        self.app.push_screen(
+            ChangeNotesDialog(list(session.themes), list(session.follow_ups)), chosen
+        )
+
+    def _reword(self, runner: SessionRunner, choice: NoteChoice, text: str) -> None:
+        """Ask for the new words; if they cannot be saved, ask again with them as typed."""
+        from screens.dialogs.text_capture_dialog import TextCaptureDialog
+
+        def reworded(typed: str | None) -> None:
+            if typed and not self._changed(runner, choice, typed):
+                self._reword(runner, choice, typed)
+
+        self.app.push_screen(
+            TextCaptureDialog.reword(choice.kind, runner.names_in, text),
+            reworded,
+        )
+
+    def _changed(self, runner: SessionRunner, choice: NoteChoice, text: str | None) -> bool:
+        """The change saved through the session's own rules; a refusal is a message."""
+        change = runner.change_theme if choice.kind == "theme" else runner.change_follow_up
+        try:
+            change(choice.index, text)
+        except (VoicesGroupError, ValueError) as error:
+            self.notify(f"Not changed: {error}", title="Not changed", severity="error")
+            return False
+        self._refresh_rows()
+        return True
+
+    def _refresh_rows(self) -> None:
+        table = self.query_one("#history-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self._fill_rows()
+        table.move_cursor(row=cursor)
+        if self.query_one("#history-record", VerticalScroll).display:
+            self.action_open_session()
 
     def _debriefed(self, _: None) -> None:
         if self.query_one("#history-record", VerticalScroll).display:

@@ -269,7 +269,9 @@ class RotaScreen(AppAccess, Screen[None]):
 
         def save() -> None:
             nonlocal outcome
-            outcome = rota_service.apply_generation(self.store, message.prepared, message.result)
+            outcome = rota_service.apply_generation(
+                self.store, message.prepared, message.result, today=self.vg.today()
+            )
 
         if self.vg.attempt(save) and outcome is not None:
             self.notify(outcome.summary(), title="Rota planned", timeout=10)
@@ -309,7 +311,7 @@ class RotaScreen(AppAccess, Screen[None]):
 
             def change() -> None:
                 nonlocal published
-                published = rota_service.publish(self.store, drafts)
+                published = rota_service.publish(self.store, drafts, today=self.vg.today())
 
             if self.vg.attempt(change):
                 self.notify(f"Published {published} session{'s' if published != 1 else ''}.")
@@ -334,7 +336,7 @@ class RotaScreen(AppAccess, Screen[None]):
         if line is None:
             return
         self._change(
-            lambda: rota_service.swap_roles(self.store, line.id),
+            lambda: rota_service.swap_roles(self.store, line.id, today=self.vg.today()),
             f"{line.co or 'Nobody'} now leads; {line.lead or 'nobody'} co-facilitates.",
         )
 
@@ -359,6 +361,7 @@ class RotaScreen(AppAccess, Screen[None]):
                     choice.person_id,
                     choice.other_id,
                     choice.other_person_id,
+                    today=self.vg.today(),
                 ),
                 "Swapped; both sessions keep a note of it.",
             )
@@ -381,13 +384,17 @@ class RotaScreen(AppAccess, Screen[None]):
                 return
             if choice.cover is None:
                 self._change(
-                    lambda: rota_service.leave_open(self.store, line.id, choice.leaving_id),
+                    lambda: rota_service.leave_open(
+                        self.store, line.id, choice.leaving_id, today=self.vg.today()
+                    ),
                     "The place is open; it shows as a gap in the review.",
                 )
                 return
             cover = choice.cover
             self._change(
-                lambda: rota_service.apply_cover(self.store, line.id, choice.leaving_id, cover),
+                lambda: rota_service.apply_cover(
+                    self.store, line.id, choice.leaving_id, cover, today=self.vg.today()
+                ),
                 f"{cover.name} covers; the change is kept in the session's history.",
             )
 

@@ -510,13 +510,7 @@ class SessionScreen(AppAccess, Screen[None]):
                     self._apply(lambda: change(choice.index, text))
 
             self.app.push_screen(
-                TextCaptureDialog(
-                    f"Reword the {choice.kind}",
-                    "Change the words; Enter keeps them.",
-                    self._runner.names_in,
-                    "Keep names out unless they agreed.",
-                    value=before,
-                ),
+                TextCaptureDialog.reword(choice.kind, self._runner.names_in, before),
                 reworded,
             )
 

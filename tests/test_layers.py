@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pkgutil
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -132,3 +133,44 @@ def test_import_linter_contract_holds() -> None:
 
 def test_core_modules_were_found() -> None:
     assert {"voicesgroup.store", "voicesgroup.models", "voicesgroup.cli"} <= set(CORE_MODULES)
+
+
+def lint_a_copy_with(
+    tmp_path: Path, module: str, wrong_import: str
+) -> subprocess.CompletedProcess[str]:
+    """import-linter run on a copy of the project whose `module` gained `wrong_import`."""
+    for package in ("voicesgroup", "screens"):
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / Path(*module.split(".")).with_suffix(".py")
+    target.write_text(target.read_text() + f"\n{wrong_import}\n")
+    lint = Path(sys.executable).with_name("lint-imports")
+    environment = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    return subprocess.run(
+        [str(lint), "--no-cache"], capture_output=True, text=True, cwd=tmp_path, env=environment
+    )
+
+
+@pytest.mark.parametrize(
+    ("module", "wrong_import", "contract"),
+    [
+        ("voicesgroup.models", "import voicesgroup.storage", "Records know nothing of files"),
+        ("voicesgroup.consent", "import voicesgroup.store", "The core's layers, top to bottom"),
+        (
+            "voicesgroup.store.repository",
+            "import voicesgroup.rota",
+            "The core's layers, top to bottom",
+        ),
+        ("voicesgroup.names", "import textual", "The core never imports the UI or Textual"),
+    ],
+)
+def test_a_wrong_import_breaks_the_lint(
+    tmp_path: Path, module: str, wrong_import: str, contract: str
+) -> None:
+    """The layers are enforced: one import against the house fails `dev.py lint`."""
+    result = lint_a_copy_with(tmp_path, module, wrong_import)
+    assert result.returncode != 0, result.stdout
+    verdicts = [line for line in result.stdout.splitlines() if line.startswith(contract)]
+    assert verdicts and "BROKEN" in verdicts[0], result.stdout[-2000:]

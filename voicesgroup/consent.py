@@ -14,6 +14,7 @@ from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
 
+from voicesgroup.dates import local_day
 from voicesgroup.errors import ConsentMissing
 from voicesgroup.kinds import ConsentAction, ConsentScope
 
@@ -112,10 +113,6 @@ def require_consent(events: Iterable[ConsentFacts], member: Member, scope: Conse
         )
 
 
-def _day_of(moment: dt.datetime) -> dt.date:
-    return moment.astimezone().date() if moment.tzinfo else moment.date()
-
-
 def has_consent_on(
     events: Iterable[ConsentFacts], member_id: UUID, scope: ConsentScope, day: dt.date
 ) -> bool:
@@ -123,7 +120,7 @@ def has_consent_on(
     made on or before that day was a yes)."""
     latest: ConsentFacts | None = None
     for event in events:
-        if event.member_id != member_id or event.scope is not scope or _day_of(event.on) > day:
+        if event.member_id != member_id or event.scope is not scope or local_day(event.on) > day:
             continue
         if latest is None or (event.on, event.created_at) >= (latest.on, latest.created_at):
             latest = event
@@ -162,7 +159,7 @@ def review_due(events: Iterable[EventT], member_id: UUID, today: dt.date) -> lis
     due = []
     for event in latest_events(events, member_id).values():
         if event.action is ConsentAction.GIVEN and event.review_after_months:
-            review_on = add_months(event.on.date(), event.review_after_months)
+            review_on = add_months(local_day(event.on), event.review_after_months)
             if review_on <= today:
                 due.append(event)
     return due

@@ -20,8 +20,14 @@ from collections.abc import Iterable
 
 def _as_date(moment: dt.date | dt.datetime) -> dt.date:
     if isinstance(moment, dt.datetime):
-        return local(moment).date()
+        return local_day(moment)
     return moment
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The laptop's own calendar day of a stored (UTC or naive-as-UTC) moment: the one answer
+    to "which day was this?" for consent, handouts and screens alike."""
+    return local(moment).date()
 
 
 def local(moment: dt.datetime) -> dt.datetime:

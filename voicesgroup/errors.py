@@ -62,20 +62,6 @@ class SaveFailed(StoreError):
     """A save did not reach the disk; the change is still in memory, marked unsaved."""
 
 
-class NameInHandout(VoicesGroupError):
-    """A printout would carry a member's name; nothing was written.
-
-    When one name was found, `kind` names the printout, `name` the member and `context` the
-    words around it.
-    """
-
-    def __init__(self, message: str, *, kind: str = "", name: str = "", context: str = "") -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.name = name
-        self.context = context
-
-
 class PassphraseNeeded(StoreError):
     """The data file is encrypted; a passphrase (or the recovery key) is needed to open it."""
 
@@ -88,12 +74,37 @@ class NameToConfirm(VoicesGroupError):
     """A printout holds a word that may be a member's name ("may", "Hope"): ask a person.
 
     `matches` holds `(text, NameMatch)` pairs: the text the word stands in, and the match.
+    A person may answer that each is the word, not the member (`printing.remember_words`).
     Nothing was written.
     """
 
     def __init__(self, message: str, matches: list[tuple[str, NameMatch]]) -> None:
         super().__init__(message)
         self.matches = matches
+
+
+class NameInHandout(NameToConfirm):
+    """A printout would carry a member's name; nothing was written.
+
+    When one name was found, `kind` names the printout, `name` the member and `context` the
+    words around it. `matches` holds what the finder found, so a person can still say an
+    ordinary word was refused ("dev tools" beside a member called Dev); it is empty when
+    there is nothing a person could answer (the report, a printout read back).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str = "",
+        name: str = "",
+        context: str = "",
+        matches: list[tuple[str, NameMatch]] | None = None,
+    ) -> None:
+        super().__init__(message, matches or [])
+        self.kind = kind
+        self.name = name
+        self.context = context
 
 
 class UncheckedContacts(VoicesGroupError):

@@ -310,20 +310,12 @@ def count(
 
 
 def texts_holding_names(texts: Sequence[str], member_names: Sequence[str]) -> set[int]:
-    """The indexes of the `texts` that hold a member's name: the evaluation's one call of the
-    project's name finder (`voicesgroup.names`). A name that is also an everyday word counts
-    when written with a capital ("Will's new flat") and is read as the word when written
-    small ("I will keep going"): a report leaves nobody to ask."""
-    from voicesgroup.names import find_member_names
+    """The indexes of the `texts` that hold a member's name, by the report's policy in
+    `voicesgroup.names` (`Purpose.REPORT`: an everyday word counts when written with a
+    capital, "Will's new flat", and is read as the word when written small)."""
+    from voicesgroup.names import texts_naming_members
 
-    names = list(member_names)
-
-    def named(text: str) -> bool:
-        return any(
-            match.certain or match.found[:1].isupper() for match in find_member_names(text, names)
-        )
-
-    return {i for i, text in enumerate(texts) if named(text)}
+    return texts_naming_members(texts, member_names)
 
 
 def _session_minutes(doc: Mapping[str, Any], planned_minutes: int) -> int:

@@ -46,6 +46,7 @@ from voicesgroup.models import (
     SupervisionMeeting,
 )
 from voicesgroup.paths import data_dir
+from voicesgroup.rota.guard import Covers, keeping_the_rules, save_facilitator
 from voicesgroup.store import Store
 
 MODULES_FILE = "training_modules.toml"
@@ -326,17 +327,37 @@ def _views(store: Store, people: list[Facilitator], today: dt.date) -> list[Path
 # -- changing a path (the one writer of Facilitator.training) ---------------------------------
 
 
-def _save(store: Store, person: Facilitator, record: FacilitatorPath) -> FacilitatorPath:
+def _save(
+    store: Store,
+    person: Facilitator,
+    record: FacilitatorPath,
+    *,
+    today: dt.date | None = None,
+    covers: Covers | None = None,
+) -> FacilitatorPath:
+    """Save the path and the training status it gives, keeping the rota's rules (the guard
+    works every reason on the rota out again, so none still calls them in training)."""
     if record.stage is PathStage.SIGNED_OFF:
         keep = person.training is TrainingStatus.EXPERIENCED
         training = TrainingStatus.EXPERIENCED if keep else TrainingStatus.TRAINED
     else:
         training = TrainingStatus.IN_TRAINING
-    with store.batch():
+    with keeping_the_rules(store, today=today, covers=covers):
         store.save_record(record)
         if person.training is not training:
             store.save_facilitator(person.with_changes(training=training))
     return record
+
+
+def not_after_today(on: dt.date, what: str, today: dt.date | None = None) -> None:
+    """Refuse a path date after today (a sign-off, a module attended, shadowing begun, a
+    supervision meeting, a follow-up done): the path keeps what has happened."""
+    today = today or dt.date.today()
+    if on > today:
+        raise PathError(
+            f"The {what} ({dates.date(on)}) is after today ({dates.date(today)}): the path "
+            "keeps what has happened. Nothing was changed."
+        )
 
 
 def _record_for(store: Store, person: Facilitator) -> FacilitatorPath:
@@ -375,6 +396,7 @@ def begin(
     Starting past "interested" skips the steps before it: a reason and who decided are
     needed then, and kept.
     """
+    not_after_today(on, "day they joined the path")
     if path_record(store, person.id) is not None:
         raise PathError(f"{person.display_name} is already on the path.")
     record = FacilitatorPath(facilitator_id=person.id, stage=stage)
@@ -396,6 +418,7 @@ def begin(
 
 def start_training(store: Store, person: Facilitator, on: dt.date) -> FacilitatorPath:
     """They begin the course."""
+    not_after_today(on, "day the course began")
     record = _record_for(store, person)
     if record.stage is not PathStage.INTERESTED:
         raise PathError(f"{person.display_name} is {record.stage.label} already.")
@@ -404,6 +427,7 @@ def start_training(store: Store, person: Facilitator, on: dt.date) -> Facilitato
 
 def attend_module(store: Store, person: Facilitator, key: str, on: dt.date) -> FacilitatorPath:
     """Note that they attended one course module on a day (again: the date is changed)."""
+    not_after_today(on, "day the module was attended")
     known = {module.key: module for module in training_modules(store.path)}
     if key not in known:
         raise PathError(f"There is no course module {key!r}; the modules are in {MODULES_FILE}.")
@@ -426,6 +450,7 @@ def start_shadowing(
 ) -> FacilitatorPath:
     """They begin shadowing: sessions run from `on` count. Modules not yet attended (or no
     course at all) are a skipped step, which needs a reason and who decided."""
+    not_after_today(on, "day shadowing began")
     record = _record_for(store, person)
     if record.stage in (PathStage.SHADOWING, PathStage.SIGNED_OFF):
         raise PathError(f"{person.display_name} is {record.stage.label} already.")
@@ -449,9 +474,12 @@ def sign_off(
     on: dt.date,
     *,
     reason: str = "",
+    today: dt.date | None = None,
 ) -> FacilitatorPath:
     """Sign them off to lead. Before the suggested shadowing is done this skips the rest of
-    shadowing, which needs a reason. Afterwards the rota may make them lead."""
+    shadowing, which needs a reason. Afterwards the rota may make them lead. A sign-off
+    dated after `today` (default: the clock's) is refused and changes nothing."""
+    not_after_today(on, "sign-off date", today)
     by_name = " ".join(by.split())
     if not by_name:
         raise PathError("Say who signs them off.")
@@ -480,19 +508,29 @@ def sign_off(
     record = record.with_changes(
         stage=PathStage.SIGNED_OFF, signed_off_by=by_name, signed_off_on=on
     )
-    saved = _save(store, person, record)
-    store.audit("facilitator signed off", "may lead", actor=by_name)
+    with store.batch():
+        saved = _save(store, person, record, today=today)
+        store.audit("facilitator signed off", "may lead", actor=by_name)
     return saved
 
 
-def set_experienced(store: Store, person: Facilitator, experienced: bool) -> Facilitator:
-    """Mark a signed-off facilitator as experienced (may lead beside someone shadowing)."""
+def set_experienced(
+    store: Store,
+    person: Facilitator,
+    experienced: bool,
+    *,
+    today: dt.date | None = None,
+    covers: Covers | None = None,
+) -> Facilitator:
+    """Mark a signed-off facilitator as experienced (may lead beside someone shadowing), or
+    no longer: sessions to come where that leaves someone in training without an experienced
+    partner need cover first (`guard.CoverNeeded`)."""
     record = _record_for(store, person)
     if record.stage is not PathStage.SIGNED_OFF:
         raise PathError(f"{person.display_name} is {record.stage.label}: sign-off comes first.")
     training = TrainingStatus.EXPERIENCED if experienced else TrainingStatus.TRAINED
     changed = person.with_changes(training=training)
-    with store.batch():
+    with keeping_the_rules(store, today=today, covers=covers):
         if path_record(store, person.id) is None:
             store.save_record(record)
         store.save_facilitator(changed)
@@ -506,15 +544,25 @@ def set_kinds(store: Store, person: Facilitator, kinds: Iterable[Variant]) -> Fa
     return _save(store, person, record.with_changes(leads_kinds=chosen))
 
 
-def take_break(store: Store, person: Facilitator, start: dt.date, end: dt.date) -> Facilitator:
-    """They need a break: the days become dates off, which the rota already honours.
-    No reason is asked or kept."""
+def take_break(
+    store: Store,
+    person: Facilitator,
+    start: dt.date,
+    end: dt.date,
+    *,
+    today: dt.date | None = None,
+    covers: Covers | None = None,
+) -> Facilitator:
+    """They need a break: the days become dates off, which the rota honours. No reason is
+    asked or kept. Sessions to come inside the break that they are on need cover, or their
+    place left open, in the same change: without `covers` for each, `guard.CoverNeeded`
+    lists them with cover suggested and nothing is saved."""
     if end < start:
         raise PathError("A break ends on or after the day it starts.")
     current = store.facilitator(person.id)
     spans = [*current.dates_off, DateRange(start=start, end=end)]
     changed = current.with_changes(dates_off=[span.model_dump() for span in spans])
-    store.save_facilitator(changed)
+    save_facilitator(store, changed, today=today, covers=covers)
     return changed
 
 
@@ -524,13 +572,13 @@ def take_break(store: Store, person: Facilitator, start: dt.date, end: dt.date) 
 def named_member(store: Store, texts: Iterable[str]) -> str | None:
     """The first member's name found in `texts`, or None (the one name finder,
     `voicesgroup.names`; a word that is only perhaps a name, "may" or "hope", is let through)."""
-    from voicesgroup.names import find_member_names, first_certain
+    from voicesgroup.names import Purpose, names_for
 
     members = store.members()
     for text in texts:
-        hit = first_certain(find_member_names(text, members))
-        if hit is not None:
-            return hit.name
+        hits = names_for(Purpose.SUPERVISION, text, members)
+        if hits:
+            return hits[0].name
     return None
 
 
@@ -562,6 +610,7 @@ def add_supervision(
     topics: Iterable[str],
 ) -> SupervisionMeeting:
     """Keep a supervision meeting. Topics are general: a member's name refuses the save."""
+    not_after_today(on, "day of the supervision meeting")
     if not facilitators:
         raise PathError("Say who came to the supervision meeting.")
     held = " ".join(held_by.split())
@@ -700,6 +749,8 @@ def set_owner(store: Store, row: FollowUpRow, owner: Facilitator | None) -> Foll
 
 def mark_done(store: Store, row: FollowUpRow, on: dt.date | None) -> FollowUpState:
     """Done on a day, or open again with None."""
+    if on is not None:
+        not_after_today(on, "day the follow-up was done")
     state = _state(store, row).with_changes(done_on=on)
     store.save_record(state)
     return state

@@ -26,7 +26,7 @@ from voicesgroup.models import (
     SupportContact,
     Variant,
 )
-from voicesgroup.names import fold
+from voicesgroup.normalise import fold
 from voicesgroup.store import Store
 
 FAVOURITES_COUNT = 8

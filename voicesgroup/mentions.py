@@ -1,7 +1,7 @@
 """Members' names found in free text: themes, follow-ups and notes warn with the same words.
 
 Every screen that warns about a name asks here, and this asks the one name finder,
-`voicesgroup.names.find_member_names` (accents, look-alike letters, invisible characters;
+`voicesgroup.names` with the typed-text policy (accents, look-alike letters, invisible characters;
 an everyday word such as "may" counts too, as a question).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from voicesgroup.names import find_member_names
+from voicesgroup.names import Purpose, names_for
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def names_mentioned(text: str, names: Iterable[str]) -> list[str]:
     """Which of `names` appear in `text`, each once, in order."""
-    return list(dict.fromkeys(match.name for match in find_member_names(text, names)))
+    return list(dict.fromkeys(match.name for match in names_for(Purpose.TYPED_TEXT, text, names)))
 
 
 def member_names_in(store: Store, text: str, *, besides: UUID | None = None) -> list[str]:

@@ -2,7 +2,7 @@
 
 Each entry moves the raw data from version N to N+1. The first schema version is 1, so there
 is nothing to migrate yet; the next change to the stored shape adds `2: _from_1_to_2` here and
-bumps `SCHEMA_VERSION` below, with a fixture of the old file in tests.
+bumps `SCHEMA_VERSION` in schema.py, with a fixture of the old file in tests.
 """
 
 from __future__ import annotations
@@ -10,10 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from voicesgroup.storage import META_TABLE
-
-SCHEMA_VERSION = 1
-"""Stamped in every data file; bump it together with a migration below."""
+from voicesgroup.schema import META_TABLE, SCHEMA_VERSION
 
 Migration = Callable[[dict[str, Any]], None]
 

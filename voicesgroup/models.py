@@ -36,7 +36,7 @@ from voicesgroup.kinds import (
     Variant,
     meeting_dates,
 )
-from voicesgroup.migrations import SCHEMA_VERSION
+from voicesgroup.schema import SCHEMA_VERSION
 
 __all__ = [  # the kinds are part of what a record is made of, so they are importable here too
     "SCHEMA_VERSION",

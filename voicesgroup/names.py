@@ -4,13 +4,17 @@ Call `find_member_names(text, members)`. Every part of the app that must keep a 
 text (or find a member by what was typed) goes through it, so the same text gives the same
 answer everywhere. Pure Python: no store, no ReportLab, no Textual.
 
-What it sees through, before comparing:
-- invisible characters inside a word (zero-width space, soft hyphen, joiners, word joiner);
-- look-alike letters from other scripts (Cyrillic "о", Greek "ο" for Latin "o", and so on),
-  full-width and mathematical letters;
-- case and accents, either way ("zoe" finds "Zoë", "Zoë" finds "Zoe");
+What it sees through, before comparing: everything `voicesgroup.normalise.fold` sets aside
+(case, accents, invisible, format, private-use and unassigned characters, bidirectional
+controls, compatibility forms such as mathematical or full-width letters, small capitals,
+and look-alike letters from any script by their Unicode confusable prototypes), and the
+everyday ways a name is written:
 - a two-part name joined by a space, a line break, a hyphen, an en dash or nothing at all
-  ("Mary Ann", "Mary-Ann", "Mary–Ann", "MaryAnn" are one name).
+  ("Mary Ann", "Mary-Ann", "Mary–Ann", "MaryAnn" are one name);
+- a possessive or plural with or without its apostrophe ("Aisha's", "Aishas"), a name
+  followed by digits ("aisha2"), run together with another name ("AishaBen") or inside an
+  e-mail address. A word that only begins with a name ("Bengal", "Benefit") is not one, and
+  "same" is not "Sam E.".
 
 Names that are also everyday words (Hope, May, Will, Grace, Kit…) are reported *uncertain*
 when written in small letters or at the start of a sentence: the caller asks a person
@@ -21,37 +25,16 @@ the person") is kept by its `confirmation_key`, which holds no text.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from typing import Protocol
 from uuid import UUID
 
-# Characters that draw nothing but can sit inside a word to hide it.
-_INVISIBLE = frozenset(
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d"
-    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067"
-    "\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufe00\ufe01\ufe02\ufe03\ufe04"
-    "\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0"
-)
-
-# Letters from other scripts drawn like a Latin letter (after case folding).
-_CONFUSABLE = {
-    # Cyrillic
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
-    "ԛ": "q", "ԝ": "w", "ӏ": "l", "һ": "h", "ү": "y", "ɡ": "g", "ո": "n", "ս": "u",
-    # Greek
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v",
-    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z", "ω": "w", "ς": "c",
-    # Latin letters that Unicode does not decompose into a base letter plus an accent
-    "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŀ": "l", "þ": "th",
-    "æ": "ae", "œ": "oe", "ß": "ss", "ƚ": "l", "ɩ": "i", "ʟ": "l",
-    # apostrophes and spaces
-    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00a0": " ", "\u202f": " ",
-}  # fmt: skip
+from voicesgroup.normalise import fold, fold_char, is_removed, plain_ascii
 
 # What may join the parts of a two-part name: spaces, hyphens and dashes.
 _JOINERS = frozenset(" \t\n\r\f\v-\u2010\u2011\u2012\u2013\u2014\u2212")
@@ -194,38 +177,15 @@ class NameMatch:
 # -- folding ------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)
-def _fold_char(ch: str) -> str:
-    if ch in _INVISIBLE:
-        return ""
-    out = []
-    for c in unicodedata.normalize("NFKD", ch.casefold()):
-        if unicodedata.combining(c):
-            continue
-        c = _CONFUSABLE.get(c, c)
-        for d in unicodedata.normalize("NFKD", c):
-            if not unicodedata.combining(d):
-                out.append(d)
-    return "".join(out)
-
-
-def fold(text: str) -> str:
-    """Text as it is compared: case, accents, look-alike letters and invisible characters
-    all set aside ("Zо\u200bë" becomes "zoe")."""
-    if text.isascii():
-        return text.lower().replace("`", "'")
-    return "".join(_fold_char(ch) for ch in text)
-
-
 def _fold_with_index(text: str) -> tuple[str, list[int] | None]:
     """The folded text and, for each of its characters, the index it came from (None when
     they line up one to one)."""
-    if text.isascii():
+    if plain_ascii(text):
         return text.lower().replace("`", "'"), None
     parts: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        folded = _fold_char(ch)
+        folded = fold_char(ch)
         parts.append(folded)
         index.extend([i] * len(folded))
     return "".join(parts), index
@@ -262,7 +222,8 @@ class _Name:
 
 @lru_cache(maxsize=64)
 def _index(entries: tuple[tuple[str, UUID | None], ...]) -> dict[str, list[_Name]]:
-    """Names by the first folded word they could start with (and by all words run together)."""
+    """Names by the first folded word they could start with, and by all their words run
+    together ("maryann") unless one of them is a single letter ("Sam E." is not "same")."""
     by_first: dict[str, list[_Name]] = {}
     for name, member_id in entries:
         words = name_words(name)
@@ -273,7 +234,7 @@ def _index(entries: tuple[tuple[str, UUID | None], ...]) -> dict[str, list[_Name
         seps = tuple(gap.strip() for gap in _WORD.split(folded)[1:-1])
         entry = _Name(words, name, member_id, everyday, seps)
         by_first.setdefault(words[0], []).append(entry)
-        if len(words) > 1:
+        if len(words) > 1 and all(len(word) > 1 for word in words):
             joined = "".join(words)
             by_first.setdefault(joined, []).append(_Name((joined,), name, member_id, False))
     return by_first
@@ -289,6 +250,91 @@ def _entries(members: Iterable[Named | str]) -> tuple[tuple[str, UUID | None], .
     return tuple(out)
 
 
+def _readings(token: str) -> list[str]:
+    """A word and the name it may be written from: "aishas", "aisha2" and "aisha's" (whose
+    "s" is a word of its own) are all "aisha". The word itself comes first."""
+    out = [token]
+    bare = token.rstrip("0123456789")
+    if bare and bare != token:
+        out.append(bare)
+    if len(bare) > 2 and bare.endswith("s"):
+        out.append(bare[:-1])
+    return out
+
+
+def _spans(
+    text: str,
+    folded: str,
+    index: list[int] | None,
+    by_first: dict[str, list[_Name]],
+    lengths: tuple[int, ...],
+) -> list[tuple[int, int]]:
+    """The folded text's words, a word written as two ("AishaBen", "SamE") as its parts:
+    split where a small letter meets a capital, or into two names run together."""
+    spans: list[tuple[int, int]] = []
+    for word in _WORD.finditer(folded):
+        a, b = word.span()
+        token = folded[a:b]
+        if any(reading in by_first for reading in _readings(token)):
+            spans.append((a, b))
+            continue
+        parts = [(a, b)]
+        written = text[index[a] : index[b - 1] + 1] if index else text[a:b]
+        if not written.islower():  # a capital after the first letter: perhaps two words
+            parts = _camel_parts(text, folded, index, a, b, by_first)
+        for start, end in parts:
+            spans.extend(_two_names(folded, start, end, by_first, lengths))
+    return spans
+
+
+def _camel_parts(
+    text: str,
+    folded: str,
+    index: list[int] | None,
+    a: int,
+    b: int,
+    by_first: dict[str, list[_Name]],
+) -> list[tuple[int, int]]:
+    cuts = [a]
+    for k in range(a + 1, b):
+        left, right = (index[k - 1], index[k]) if index else (k - 1, k)
+        if left != right and text[left].islower() and text[right].isupper():
+            cuts.append(k)
+    cuts.append(b)
+    parts = list(itertools.pairwise(cuts))
+    if any(r in by_first for start, end in parts for r in _readings(folded[start:end])):
+        return parts
+    return [(a, b)]
+
+
+@lru_cache(maxsize=64)
+def _key_lengths(entries: tuple[tuple[str, UUID | None], ...]) -> tuple[int, ...]:
+    """The lengths of the words a name can start with, shortest first."""
+    return tuple(sorted({len(key) for key in _index(entries)}))
+
+
+def _two_names(
+    folded: str,
+    start: int,
+    end: int,
+    by_first: dict[str, list[_Name]],
+    lengths: tuple[int, ...],
+) -> list[tuple[int, int]]:
+    token = folded[start:end]
+    if any(reading in by_first for reading in _readings(token)):
+        return [(start, end)]
+    for cut in lengths:
+        if cut >= len(token) - 1:
+            break
+        if (
+            cut >= 2
+            and token[:cut] in by_first
+            and any(r in by_first for r in _readings(token[cut:]))
+        ):
+            return [(start, start + cut), (start + cut, end)]
+    return [(start, end)]
+
+
 def find_member_names(
     text: str,
     members: Iterable[Named | str],
@@ -302,59 +348,102 @@ def find_member_names(
     `allow` holds phrases that are never a member's mention wherever they stand: the venue,
     the organisation, a facilitator's name in a facilitator field, shipped wording. A match
     lying inside one is skipped. `confirmed` holds `confirmation_key`s a person gave for this
-    text ("the word, not the person"): uncertain matches they cover are skipped.
+    text ("the word, not the person"): the matches they cover are skipped.
 
-    A match is `certain` unless the name is an everyday word (see `EVERYDAY_WORD_NAMES`)
-    written in small letters or starting a sentence; a month name beside a number ("3 May")
+    A name counts followed by "s", "'s" or digits, and run together with another name; a
+    word that only begins with one ("Bengal" for "Ben") does not. A match is `certain`
+    unless the name is an everyday word (see `EVERYDAY_WORD_NAMES`) written in small
+    letters, starting a sentence, in capitals among capitals ("SURVIVAL KIT"), or a month
+    after a word such as "in" ("In May the evenings"); a month beside a number ("3 May")
     is a date, never a name. Each name is reported at each place it stands.
     """
     if not text:
         return []
-    by_first = _index(_entries(members))
+    entries = _entries(members)
+    by_first = _index(entries)
     if not by_first:
         return []
     folded, index = _fold_with_index(text)
-    spans = [m.span() for m in _WORD.finditer(folded)]
+    spans = _spans(text, folded, index, by_first, _key_lengths(entries))
     tokens = [folded[a:b] for a, b in spans]
     found: list[NameMatch] = []
     allowed_spans: list[tuple[int, int]] | None = None
     confirmed_keys = set(confirmed)
     for i, token in enumerate(tokens):
-        for entry in by_first.get(token, ()):
-            n = len(entry.words)
-            if tuple(tokens[i : i + n]) != entry.words:
-                continue
-            if any(
-                not _joined(folded[spans[j][1] : spans[j + 1][0]], entry.seps[j - i])
-                for j in range(i, i + n - 1)
-            ):
-                continue
-            f_start, f_end = spans[i][0], spans[i + n - 1][1]
-            if allowed_spans is None:
-                allowed_spans = _allowed_spans(folded, allow)
-            if any(a <= f_start and f_end <= b for a, b in allowed_spans):
-                continue
-            start, end = (index[f_start], index[f_end - 1] + 1) if index else (f_start, f_end)
-            certain = True
-            if entry.everyday:
-                if token in _MONTHS and _beside_a_number(text, start, end):
+        for reading in _readings(token):
+            for entry in by_first.get(reading, ()):
+                n = len(entry.words)
+                last = tokens[i + n - 1] if i + n - 1 < len(tokens) else ""
+                if n > 1 and (
+                    reading != token
+                    or tuple(tokens[i : i + n - 1]) != entry.words[:-1]
+                    or entry.words[-1] not in _readings(last)
+                ):
                     continue
-                certain = text[start].isupper() and not _starts_sentence(text, start)
-            if not certain and confirmation_key(text, entry.name) in confirmed_keys:
-                continue
-            found.append(
-                NameMatch(
-                    name=entry.name,
-                    member_id=entry.member_id,
-                    found=text[start:end],
-                    start=start,
-                    end=end,
-                    context=_context(text, start, end),
-                    certain=certain,
+                if any(
+                    not _joined(folded[spans[j][1] : spans[j + 1][0]], entry.seps[j - i])
+                    for j in range(i, i + n - 1)
+                ):
+                    continue
+                f_start = spans[i][0]
+                f_end = spans[i + n - 1][0] + len(entry.words[-1] if n > 1 else reading)
+                if allowed_spans is None:
+                    allowed_spans = _allowed_spans(folded, allow)
+                if any(a <= f_start and f_end <= b for a, b in allowed_spans):
+                    continue
+                start, end = (index[f_start], index[f_end - 1] + 1) if index else (f_start, f_end)
+                certain = _certain(text, start, end, entry, reading)
+                if certain is None:
+                    continue
+                if confirmed_keys and confirmation_key(text, entry.name) in confirmed_keys:
+                    continue
+                found.append(
+                    NameMatch(
+                        name=entry.name,
+                        member_id=entry.member_id,
+                        found=text[start:end],
+                        start=start,
+                        end=end,
+                        context=_context(text, start, end),
+                        certain=certain,
+                    )
                 )
-            )
     found.sort(key=lambda match: (match.start, -match.end))
     return _drop_overlaps(found)
+
+
+def _certain(text: str, start: int, end: int, entry: _Name, reading: str) -> bool | None:
+    """Whether a match is certain; None when it is not a name at all (a date)."""
+    if not entry.everyday:
+        return True
+    if reading in _MONTHS:
+        if _beside_a_number(text, start, end):
+            return None
+        if _WORD_BEFORE_A_MONTH.search(text[:start]):
+            return False
+    if _among_capitals(text, start, end):
+        return False
+    return text[start].isupper() and not _starts_sentence(text, start)
+
+
+_WORD_BEFORE_A_MONTH = re.compile(
+    r"\b(?:in|of|since|until|till|from|by|during|through|last|next|this|early|late|mid|"
+    r"before|after)\W+$",
+    re.IGNORECASE,
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _among_capitals(text: str, start: int, end: int) -> bool:
+    """Whether the word at `start` is written in capitals among capitals, where a capital
+    says nothing about a name ("SURVIVAL KIT", "WILL YOU COME")."""
+    if not text[start:end].isupper():
+        return False
+    if not any(ch.islower() for ch in text):
+        return True
+    before = _LETTERS.findall(text[:start])[-1:]
+    after = _LETTERS.findall(text[end:])[:1]
+    return any(len(word) > 1 and word.isupper() for word in before + after)
 
 
 def _joined(gap: str, own: str) -> bool:
@@ -396,15 +485,59 @@ def _beside_a_number(text: str, start: int, end: int) -> bool:
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    before = "".join(ch for ch in text[:start] if ch not in _INVISIBLE).rstrip(" \t\"'“‘(")
+    before = "".join(ch for ch in text[:start] if not is_removed(ch)).rstrip(" \t\"'“‘(")
     return not before or before[-1] in ".!?:;\n•–—-*" or text[:start].endswith(("\n", "\n\n"))
 
 
 def _context(text: str, start: int, end: int, around: int = 30) -> str:
     left = max(0, start - around)
     right = min(len(text), end + around)
-    snippet = " ".join("".join(ch for ch in text[left:right] if ch not in _INVISIBLE).split())
+    snippet = " ".join("".join(ch for ch in text[left:right] if not is_removed(ch)).split())
     return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
+
+
+# -- what counts, by purpose -----------------------------------------------------------------
+
+
+class Purpose(Enum):
+    """What a text is for, which decides what the finder's matches mean. One policy each,
+    here; every caller names its purpose instead of filtering matches itself."""
+
+    HANDOUT = "handout"
+    """Every match: a certain one refuses the printout, an uncertain one is asked about."""
+    TYPED_TEXT = "typed text"
+    """Every match: a theme, follow-up or note being typed warns about each."""
+    REPORT = "report"
+    """Certain, or an everyday word written with a capital ("Will's flat"): a report for
+    funders has nobody to ask, so it leaves such a text out."""
+    SUPERVISION = "supervision"
+    """Certain: a supervision topic naming a member is refused; "may" written small passes."""
+
+
+def names_for(
+    purpose: Purpose,
+    text: str,
+    members: Iterable[Named | str],
+    *,
+    allow: Iterable[str] = (),
+    confirmed: Iterable[str] = (),
+) -> list[NameMatch]:
+    """The matches in `text` that count as a member's name for `purpose`."""
+    matches = find_member_names(text, members, allow=allow, confirmed=confirmed)
+    if purpose is Purpose.REPORT:
+        return [m for m in matches if m.certain or m.found[:1].isupper()]
+    if purpose is Purpose.SUPERVISION:
+        return [m for m in matches if m.certain]
+    return matches
+
+
+def texts_naming_members(
+    texts: Iterable[str], members: Iterable[Named | str], purpose: Purpose = Purpose.REPORT
+) -> set[int]:
+    """The indexes of the `texts` that name a member for `purpose` (the report's by default:
+    its themes, strategy names and every other text, in the PDF as in the CSV)."""
+    members = list(members)
+    return {i for i, text in enumerate(texts) if text and names_for(purpose, text, members)}
 
 
 def first_certain(matches: Iterable[NameMatch]) -> NameMatch | None:

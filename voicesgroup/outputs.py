@@ -5,17 +5,20 @@ data file, its lock, its backups folder or anything in it (paths resolved, symli
 and the same file under another name found by its inode), refuses to replace an existing file
 unless told to, and writes atomically (a temporary file in the same folder, flushed, then
 renamed). It returns only once the file is on disk, so the caller audits after it, never
-before. Nothing here imports the store.
+before. While the temporary file exists a note beside the data file names it
+(`storage.note_partial`), so a kill leaves nothing that the next opening for changes does not
+remove and `check` does not name. Nothing here imports the store.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from contextlib import suppress
 from pathlib import Path
 
 from voicesgroup.errors import OutputRefused
+from voicesgroup.storage import PART_SUFFIX, note_partial
 
 LOCK_SUFFIX = ".lock"
 BACKUPS_SUFFIX = ".backups"
@@ -102,14 +105,18 @@ def write_output(
     """
     target = check_output(path, data_file, force=force)
     folder = target.parent
+    temp_name = folder / f".{target.name}.{secrets.token_hex(6)}{PART_SUFFIX}"
+    note = _noted(data_file, temp_name)
     try:
-        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
+        fd = os.open(temp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as error:
+        _drop(note)
         raise OutputRefused(
             f"Nothing could be saved in {folder}: {error.strerror or error}."
         ) from error
+    handle = os.fdopen(fd, "wb")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -130,14 +137,35 @@ def write_output(
                 os.unlink(temp_name)
     except BaseException as error:
         with suppress(OSError):
+            handle.close()
+        with suppress(OSError):
             os.unlink(temp_name)
+        _drop(note)
         if isinstance(error, OSError):
             raise OutputRefused(
                 f"{target} could not be saved: {error.strerror or error}. Nothing was written."
             ) from error
         raise
+    _drop(note)
     _sync_folder(folder)
     return target
+
+
+def _noted(data_file: Path | None, partial: Path) -> Path | None:
+    """The note naming the partial file, written before it exists (None when there is no data
+    file, or its folder takes no note: the output is still written, only not journaled)."""
+    if data_file is None:
+        return None
+    try:
+        return note_partial(Path(data_file).expanduser(), partial)
+    except OSError:
+        return None
+
+
+def _drop(note: Path | None) -> None:
+    if note is not None:
+        with suppress(OSError):
+            note.unlink()
 
 
 def _sync_folder(folder: Path) -> None:

@@ -19,21 +19,41 @@ Format = Literal["pdf", "csv"]
 
 
 def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool = False) -> bytes:
-    """The report as the bytes of a PDF or of a CSV file."""
+    """The report as the bytes of a PDF or of a CSV file, read back before they are returned:
+    no member's name in it, by the report's policy (`names.Purpose.REPORT`), in either form."""
+    from voicesgroup.read_back import check_read_back
+
+    # Names as stored: no need to build a model for each of hundreds of members.
+    member_names = [doc["display_name"] for doc in store.documents("members")]
+    facilitator_names = [doc["display_name"] for doc in store.documents("facilitators")]
     if fmt == "csv":
         from voicesgroup.evaluation import csv_text
+        from voicesgroup.normalise import drawn
 
-        return csv_text(report).encode("utf-8")
-    from voicesgroup.report_pdf import report_pdf
+        data = "\n".join(drawn(line) for line in csv_text(report).split("\n")).encode("utf-8")
+    else:
+        from voicesgroup.report_pdf import report_pdf
 
-    return report_pdf(
-        report,
-        # Names as stored: no need to build a model for each of hundreds of members.
-        member_names=[doc["display_name"] for doc in store.documents("members")],
-        facilitator_names=[doc["display_name"] for doc in store.documents("facilitators")],
-        organisation=store.settings().organisation,
-        large_print=large_print,
+        data = report_pdf(
+            report,
+            member_names=member_names,
+            facilitator_names=facilitator_names,
+            organisation=store.settings().organisation,
+            large_print=large_print,
+        )
+    from voicesgroup.names import Purpose
+    from voicesgroup.normalise import fold
+
+    facilitators = {fold(name) for name in facilitator_names}
+    check_read_back(
+        data,
+        fmt,
+        kind="report",
+        checked=(),  # a report has nobody to ask: any name it shows is refused
+        members=[name for name in member_names if fold(name) not in facilitators],
+        purpose=Purpose.REPORT,
     )
+    return data
 
 
 def write_report(

@@ -1,7 +1,8 @@
 """The team sheet for supervision meetings: stages, shadowing, supervision dates, who can lead.
 
 Built with the shared handout layer, so its text is checked against every member's name
-before anything is drawn. It holds facilitators' names and counts only: no member, no topic.
+before anything is drawn; the facilitator fields (names, who signed off) are facilitators',
+never a member's mention. It holds facilitators' names and counts only: no member, no topic.
 Returns the PDF's bytes; the caller writes them.
 """
 
@@ -19,19 +20,22 @@ from voicesgroup.store import Store
 def team_sheet_pdf(store: Store, today: dt.date, *, paper: Paper = "a4") -> bytes:
     """The team sheet as of `today`."""
     picture = team_picture(store, today)
-    facilitator_names = {view.name.casefold() for view in picture.people}
-    forbidden = [
-        member.display_name
-        for member in store.members()
-        if member.display_name.casefold() not in facilitator_names
-    ]
     return build_sheet(
         picture,
         today,
-        forbidden_names=forbidden,
+        forbidden_names=[member.display_name for member in store.members()],
         organisation=store.settings().organisation,
         paper=paper,
     )
+
+
+def facilitator_fields(picture: TeamPicture) -> list[str]:
+    """What the sheet prints in its facilitator fields: each facilitator's name and who
+    signed each of them off. Never taken for a member's mention, even where a member has
+    the same name, a part of it, or signed someone off."""
+    fields = [view.name for view in picture.people]
+    fields += [view.record.signed_off_by or "" for view in picture.people if view.record]
+    return [field for field in fields if field]
 
 
 def build_sheet(
@@ -49,6 +53,7 @@ def build_sheet(
         paper=paper,
         forbidden_names=forbidden_names,
         organisation=organisation,
+        allow=facilitator_fields(picture),
     )
     sheet.heading("Who can lead each kind of group")
     if picture.kinds:

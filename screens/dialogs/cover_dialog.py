@@ -29,8 +29,9 @@ class CoverDialog(AppAccess, ModalScreen["CoverDialog.Choice | None"]):
         "Choose who can't make it. The list shows who could cover, best first: only people "
         "who keep every rule (free that day, under their monthly limit, a training pair that "
         "works) are offered, and each line says why. Enter on a name covers with them; "
-        "'Leave open' leaves the place for later. Every change is kept in the session's "
-        "history. Escape cancels."
+        "'Leave open' leaves the place for later. Either way the day becomes one of their "
+        "dates off, so no later swap puts them back on it. Every change is kept in the "
+        "session's history. Escape cancels."
     )
     BINDINGS = [
         Binding("ctrl+s", "cover", "Cover", id="choose-cover", tooltip="Cover with the chosen one"),

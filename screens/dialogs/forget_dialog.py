@@ -3,12 +3,11 @@
 Forgetting cannot be undone, so the dialog spells out every consequence with the numbers for
 this member, asks for their name to be typed (a slip of a key is not enough), does the work
 off the UI thread (backups are rewritten too), and ends with the store's own report: which
-backups were rewritten or erased, and where free text still carries the name.
+backups were rewritten or erased, and which texts now say "another member" for the name.
 
 The steps are the core's (`voicesgroup.store.forgetting`), split as the app's one pattern asks:
 the store is changed here on the UI thread (`start`, `note_done`), and the two workers only
-write files (`write_files`, `finish`) and search a copy of the data for the name left in free
-text (`final_report`), each posting a message that carries what it did.
+write files (`write_files`, `finish`), each posting a message that carries what it did.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import Member
 from voicesgroup.store import ForgetReport, Store, forgetting
-from voicesgroup.store.snapshot import Snapshot
 
 
 def counted(count: int, one: str, many: str) -> str:
@@ -68,6 +66,18 @@ def what_forgetting_does(store: Store, member: Member) -> list[str]:
         attribution,
         "Every backup of this file is rewritten without them; a backup that cannot be read "
         "is erased.",
+        *what_redaction_does(store, member),
+    ]
+
+
+def what_redaction_does(store: Store, member: Member) -> list[str]:
+    """Every stored text that names `member`, and how it will read once they are forgotten."""
+    texts = forgetting.texts_naming(store, member)
+    if not texts:
+        return ["Their name appears in no other text, so no other text changes."]
+    return [
+        f'Their name becomes "another member" in {counted(len(texts), "text", "texts")}:',
+        *(f"  – {mention.where}: “{mention.after}”" for mention in texts),
     ]
 
 
@@ -101,7 +111,10 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
                     ),
                     id="forget-who",
                 )
-                yield Static(literal("\n".join(f"• {line}" for line in lines)), id="forget-effects")
+                yield Static(
+                    literal("\n".join(line if line[:1] == " " else f"• {line}" for line in lines)),
+                    id="forget-effects",
+                )
                 yield Static(
                     "This cannot be undone. If they want a copy of what is kept, print their "
                     "own record first.",
@@ -200,16 +213,14 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
 
     def on_forget_dialog_files_rewritten(self, message: FilesRewritten) -> None:
         forgetting.note_done(self.store, message.counts)
-        # Where the name is still written is searched in a copy: in ten years of text that
-        # takes most of a second.
-        self._finish(message.job, message.counts, Snapshot.of(self.store))
+        self._finish(message.job, message.counts)
 
     @work(thread=True, exit_on_error=False, group="forget")
-    def _finish(self, job: forgetting.Forgetting, counts: tuple[int, int], copy: Snapshot) -> None:
+    def _finish(self, job: forgetting.Forgetting, counts: tuple[int, int]) -> None:
         """The log entry saved, the intent removed, then the report."""
         try:
             forgetting.finish(job, counts)
-            report = forgetting.final_report(copy.open(), job, counts)
+            report = forgetting.final_report(job, counts)
         except Exception as error:  # a message for a person, never a crash
             self.post_message(self.Stopped(str(error)))
         else:
@@ -250,15 +261,12 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
             f"• Backups: {counted(report.backups_rewritten, 'backup', 'backups')} rewritten "
             f"without them, {erased} erased.",
         ]
-        if report.mentions:
+        if report.redacted:
             lines.append(
-                f"• The name {name} still appears in free text in: "
-                + "; ".join(report.mentions)
-                + ". Those words were not changed: look at them with the group and edit them "
-                "by hand if they are about this member."
+                f'• Their name now reads "another member" in: {"; ".join(report.redacted)}.'
             )
         else:
-            lines.append(f"• The name {name} appears nowhere else in the stored text.")
+            lines.append(f"• The name {name} appeared in no other stored text.")
         return "\n".join(lines)
 
     def submit_form(self) -> bool:

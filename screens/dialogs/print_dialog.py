@@ -432,7 +432,10 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             printed = printing.make(snapshot.open(), request)
             path = outputs.write_output(path, printed.data, data_file=snapshot.path, force=force)
         except (NameToConfirm, UncheckedContacts) as error:
-            self.post_message(self.HandoutQuestion(error))
+            if isinstance(error, NameToConfirm) and not error.matches:
+                self.post_message(self.HandoutFailed(str(error)))  # nothing a person could answer
+            else:
+                self.post_message(self.HandoutQuestion(error))
             return
         except (VoicesGroupError, OSError, ValueError) as error:
             self.post_message(self.HandoutFailed(str(error)))
@@ -534,13 +537,19 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                     error=True,
                 )
 
-        self.app.push_screen(
-            ConfirmDialog(
-                "A word or a member's name?",
+        if any(match.certain for _, match in error.matches):
+            question = (
+                f"{words} reads as the name of a member, {members}. A handout never carries "
+                "another member's name. Is it an everyday word here? Your answer is "
+                "remembered for this text."
+            )
+        else:
+            question = (
                 f"{words}: is this the everyday word, not {members}? Your answer is "
-                "remembered for this text.",
-                confirm="It is the word",
-            ),
+                "remembered for this text."
+            )
+        self.app.push_screen(
+            ConfirmDialog("A word or a member's name?", question, confirm="It is the word"),
             confirmed,
         )
 

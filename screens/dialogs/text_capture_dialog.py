@@ -44,6 +44,19 @@ class TextCaptureDialog(FormDialog[str | None]):
         self._warned_for = ""
         self.kept = ""
 
+    @classmethod
+    def reword(
+        cls, kind: str, names_in: Callable[[str], list[str]], value: str
+    ) -> TextCaptureDialog:
+        """The dialog that changes the words of a theme or follow-up already written."""
+        return cls(
+            f"Reword the {kind}",
+            "Change the words; Enter keeps them.",
+            names_in,
+            "Keep names out unless they agreed.",
+            value=value,
+        )
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="capture-dialog"):
             yield Static(literal(self.title_text), classes="section-title")

@@ -89,3 +89,27 @@ def test_the_demo_names_nobody_before_they_joined_or_said_yes(demo_store: Store)
     assert named > 10  # the demo still shows named attendance
     assert demo_store.problems() == []
     assert DEMO_TODAY
+
+
+@pytest.fixture
+def in_auckland(monkeypatch: pytest.MonkeyPatch):
+    """The laptop's clock set to New Zealand, thirteen hours ahead of UTC in winter."""
+    import time
+
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_review_date_counts_from_the_laptops_own_day(in_auckland: None) -> None:
+    """A yes given at 10:00 on 1 July in the room (21:00 UTC the day before) is reviewed from
+    1 July, as "said yes on" counts it: one day, whichever rule asks."""
+    aisha = Member(display_name="Aisha")
+    given = event(aisha, NAMED, on=dt.datetime(2026, 6, 30, 22, tzinfo=dt.UTC))
+    given = given.model_copy(update={"review_after_months": 1})
+    assert consent.review_due([given], aisha.id, dt.date(2026, 7, 31)) == []
+    assert consent.review_due([given], aisha.id, dt.date(2026, 8, 1)) == [given]
+    assert consent.has_consent_on([given], aisha.id, NAMED, dt.date(2026, 7, 1))
+    assert not consent.has_consent_on([given], aisha.id, NAMED, dt.date(2026, 6, 30))

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from tests.core.conftest import FileState, add_group, add_member, event
-from voicesgroup import dates
 from voicesgroup.backups import list_backups
 from voicesgroup.errors import ConsentMissing, NotFound
 from voicesgroup.models import (
@@ -261,7 +260,7 @@ def test_after_forget_member_the_name_is_nowhere_in_the_file_or_backups(db_path:
         member = store.find_member("Quillonia")
         counts = sorted(session.head_count for session in store.sessions())
         report = store.forget_member(member.id)
-        assert report.mentions == []
+        assert report.redacted == []
         assert sorted(session.head_count for session in store.sessions()) == counts
         assert len(store.strategies()) == 1 and store.strategies()[0].attributed_member_id is None
         assert store.problems() == []
@@ -273,11 +272,14 @@ def test_after_forget_member_the_name_is_nowhere_in_the_file_or_backups(db_path:
         assert sorted(session.head_count for session in reader.sessions()) == counts
 
 
-def test_forget_member_reports_free_text_that_still_mentions_the_name(store: Store) -> None:
+def test_forget_member_redacts_free_text_that_mentions_the_name(store: Store) -> None:
     member, group = _quillonia_everywhere(store)
     store.save_session(_session(group).with_changes(themes=["Quillonia's idea about walking"]))
     report = store.forget_member(member.id)
-    assert report.mentions == [f"the session of {dates.date(DAY)}"]
+    assert report.redacted == [f"a session's themes, follow-ups or debrief ({DAY.isoformat()})"]
+    themes = [theme for session in store.sessions() for theme in session.themes]
+    assert "another member's idea about walking" in themes
+    assert not any("Quillonia" in theme for theme in themes)
 
 
 # -- problems() and planted violations --------------------------------------------------------

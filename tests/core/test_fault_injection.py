@@ -129,7 +129,7 @@ def test_forget_killed_at_every_step_is_finished_at_the_next_open(tmp_path: Path
         finished = killed_at(step, folder, None, forget)
         store, _ = reopened(folder, None)
         with store:
-            started = forgetting.forgotten_ids(store.storage.read())
+            started = forgetting.any_forgotten(store.storage.read())
             if started or finished:
                 assert_forgotten_everywhere(store, folder)
             else:  # killed before the intent was written: nothing happened, nothing to finish
@@ -150,7 +150,7 @@ def test_forget_killed_at_every_step_of_an_encrypted_file(tmp_path: Path) -> Non
         finished = killed_at(step, folder, OLD, forget)
         store, _ = reopened(folder, OLD)
         with store:
-            if forgetting.forgotten_ids(store.storage.read()) or finished:
+            if forgetting.any_forgotten(store.storage.read()) or finished:
                 assert NAME not in [member.display_name for member in store.members()]
                 assert integrity.check_folder(store) == []
         shutil.rmtree(folder)

@@ -617,8 +617,9 @@ def test_cover_for_a_trainees_lead_offers_only_free_experienced_people_least_loa
     assert names == ["Ben", "Gus"]  # Ben has no sessions; Gus has two
     assert all(s.role == "lead" for s in suggestions)
     assert "experienced, so can lead beside Tom (in training)" in suggestions[0].reason
-    assert "0 sessions on the rota" in suggestions[0].reason
-    assert "2 sessions on the rota" in suggestions[1].reason
+    # The count before this session is the one the reasons give; then the whole load.
+    assert "0 sessions before this, 0 in all" in suggestions[0].reason
+    assert "0 sessions before this, 2 in all" in suggestions[1].reason
 
 
 def test_cover_for_a_trainee_may_be_another_trainee_beside_an_experienced_lead():

@@ -423,10 +423,13 @@ def test_after_a_place_is_left_open_the_reason_names_who_could_take_it(store: St
     voices = group(store, "Tuesday Voices")
     rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
     person(store, "Marcia", unavailable_weekdays=[1])
+    person(store, "Ines")
     item = placed(store, voices, TUESDAY, rosa, tomasz)
     changed = rota_service.leave_open(store, item.id, tomasz.id)
-    assert "Co-facilitator place open: Tomasz could take it." in changed.reason
+    assert "Co-facilitator place open: Ines could take it." in changed.reason
     assert "Marcia is not available on Tuesdays." in changed.reason
+    # "Can't make it" is now Tomasz's day off, and the reason says so.
+    assert "Tomasz is away 1 Dec 2026." in changed.reason
 
 
 def test_a_swap_of_roles_rewrites_the_reason(store: Store) -> None:

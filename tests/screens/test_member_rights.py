@@ -285,7 +285,7 @@ async def test_forgetting_needs_the_name_typed_and_leaves_no_byte_of_it(make_app
                 break
         report = shown(app, "#forget-report")
         assert "1 backup rewritten without them" in report
-        assert "appears nowhere else" in report
+        assert "appeared in no other stored text" in report
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "MembersScreen"
@@ -352,3 +352,36 @@ async def test_two_members_called_sam_are_told_apart(make_app) -> None:
             "2026-03-01",
             "2026-06-01",
         ]
+
+
+def name_elif_in_a_theme(app: VoicesGroupApp) -> None:
+    """The first session's themes name Elif (before the app paints, so the screens show it)."""
+    with Store.open(app.db_path) as store:
+        session = store.sessions()[0]
+        store.save_session(
+            session.with_changes(themes=[*session.themes, "Elif's idea of a walk at lunch"])
+        )
+
+
+async def test_the_forget_dialog_lists_every_text_naming_them_and_redacts_it(make_app) -> None:
+    app = make_app()
+    name_elif_in_a_theme(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_member(pilot, app, "Elif")
+        await pilot.press("f")
+        await pilot.pause()
+        dialog = app.screen
+        effects = shown(app, "#forget-effects")
+        assert 'Their name becomes "another member" in 1 text' in effects
+        assert "another member's idea of a walk at lunch" in effects
+        await pilot.press(*"Elif", "enter")
+        for _ in range(50):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if dialog.report is not None:
+                break
+        assert 'now reads "another member" in: a session' in shown(app, "#forget-report")
+        themes = [theme for session in app.store.sessions() for theme in session.themes]
+        assert "another member's idea of a walk at lunch" in themes
+    for path in [app.db_path, *(b.path for b in list_backups(app.db_path))]:
+        assert b"Elif" not in path.read_bytes()

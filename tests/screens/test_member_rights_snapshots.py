@@ -76,3 +76,19 @@ def test_forget_confirmation(snap_compare, make_app) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_forget_confirmation_lists_the_texts_naming_them(snap_compare, make_app) -> None:
+    from tests.screens.test_member_rights import name_elif_in_a_theme
+
+    app = make_app()
+    name_elif_in_a_theme(app)
+
+    async def run_before(pilot: Pilot) -> None:
+        await open_member(pilot, "Elif")
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))

@@ -174,8 +174,14 @@ async def test_nothing_to_print_and_names_reach_the_person(make_app, tmp_path, n
         named = CopingStrategy(title="Ring Aisha", category="social")
         app.store.save_strategy(named)
         dialog = await open_dialog(app, pilot, strategy_ids=[named.id])
-        message = await print_now(app, pilot, dialog, tmp_path / "named.pdf")
-        assert message.startswith("! Nothing printed.") and "name" in message
+        await print_now(app, pilot, dialog, tmp_path / "named.pdf")
+        # A member's name is asked about too (it may be an everyday word); Cancel is ready.
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert "name of a member, Aisha" in str(app.screen.query_one("#question").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        message = str(dialog.query_one("#print-message").render())
+        assert message.startswith("! Nothing printed") and "name" in message
         assert not (tmp_path / "named.pdf").exists()
         await pilot.press("escape")
         assert type(app.screen).__name__ == "HomeScreen"
@@ -286,3 +292,23 @@ async def test_a_word_that_may_be_a_name_is_asked_about_once(make_app, tmp_path,
         # Remembered for that text: the next print does not ask again.
         message = await print_now(app, pilot, dialog, tmp_path / "again.pdf")
         assert message.startswith("✓ Saved.")
+
+
+async def test_an_ordinary_word_refused_as_a_name_has_a_way_through(
+    make_app, tmp_path, no_lp
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        idea = CopingStrategy(title="dev tools for calm", category="social")  # a member is Dev
+        app.store.save_strategy(idea)
+        dialog = await open_dialog(app, pilot, strategy_ids=[idea.id])
+        await print_now(app, pilot, dialog, tmp_path / "dev.pdf")
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert "“dev”" in str(app.screen.query_one("#question").render())
+        await pilot.click("#confirm")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "dev tools for calm" in pdf_text((tmp_path / "dev.pdf").read_bytes())
+        message = await print_now(app, pilot, dialog, tmp_path / "again.pdf")
+        assert message.startswith("✓ Saved.")  # remembered for that text

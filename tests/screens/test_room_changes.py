@@ -107,3 +107,28 @@ async def test_helped_is_taken_back_by_pressing_h_again(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.store.strategy(first.id).helped_count == before
         await app.workers.wait_for_complete()
+
+
+async def test_an_ended_sessions_theme_is_reworded_from_the_history(tmp_path: Path) -> None:
+    path = make_demo(tmp_path / "demo.json")
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        session = app.store.session(app.screen._rows[0].session_id)
+        assert session.themes, "the newest session in the history has themes"
+        await pilot.press("t")
+        await pilot.pause()
+        assert session.themes[0] in screen_text(app)
+        await pilot.press("enter")  # the first line: a theme
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *"Feeling heard at last", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert "Feeling heard at last" in screen_text(app)
+        await app.workers.wait_for_complete()
+    with Store.open(path, readonly=True) as store:
+        reworded = store.session(session.id)
+        assert reworded.themes == ["Feeling heard at last", *session.themes[1:]]

@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from voicesgroup.cli import (
     CommandError,
@@ -18,7 +19,11 @@ from voicesgroup.cli import (
     json_option,
     open_store,
     print_table,
+    printable,
 )
+
+if TYPE_CHECKING:
+    from voicesgroup.rota.guard import CoverNeeded
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,6 +57,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     who(rest)
     rest.add_argument("--from", dest="start", required=True, metavar="DATE", help="YYYY-MM-DD")
     rest.add_argument("--to", dest="end", required=True, metavar="DATE", help="YYYY-MM-DD")
+    mend = rest.add_mutually_exclusive_group()
+    mend.add_argument(
+        "--cover",
+        action="store_true",
+        help="on sessions to come inside the break, the first suggested cover takes over "
+        "(a place nobody can take is left open)",
+    )
+    mend.add_argument(
+        "--leave-open",
+        action="store_true",
+        help="on sessions to come inside the break, leave their place open",
+    )
 
     team = add_command(actions, "team", cmd_team, "how many can lead each kind of group")
     json_option(team)
@@ -136,7 +153,7 @@ def cmd_sign_off(args: argparse.Namespace) -> int:
             raise CommandError(
                 f"this signs {person.display_name} off to lead groups; add --yes to confirm"
             )
-        sign_off(store, person, args.by, on, reason=args.reason)
+        sign_off(store, person, args.by, on, reason=args.reason, today=dt.date.today())
     print(f"{person.display_name} signed off to lead by {args.by.strip()} on {dates.date(on)}.")
     return 0
 
@@ -144,15 +161,43 @@ def cmd_sign_off(args: argparse.Namespace) -> int:
 def cmd_break(args: argparse.Namespace) -> int:
     from voicesgroup import dates
     from voicesgroup.facilitator_path import take_break
+    from voicesgroup.rota.guard import CoverNeeded, choice_words, first_choices
 
     start, end = _day(args.start, "first day"), _day(args.end, "last day")
+    done: list[str] = []
     with open_store(args) as store:
-        person = take_break(store, store.find_facilitator(args.facilitator), start, end)
+        person = store.find_facilitator(args.facilitator)
+        try:
+            person = take_break(store, person, start, end)
+        except CoverNeeded as needed:
+            if not (args.cover or args.leave_open):
+                _list_cover(needed)
+                raise CommandError(
+                    "nothing was changed: add --cover to take the first suggestion for each "
+                    "session (a place nobody can take is left open), or --leave-open"
+                ) from None
+            covers = first_choices(needed.touched, leave_open=args.leave_open)
+            person = take_break(store, person, start, end, covers=covers)
+            done = [choice_words(t, covers[t.assignment.id]) for t in needed.touched]
     print(
         f"{person.display_name} is off from {dates.date(start)} to {dates.date(end)}; "
         "the rota leaves them out."
     )
+    for line in done:
+        print(f"  {printable(line)}")
     return 0
+
+
+def _list_cover(needed: CoverNeeded) -> None:
+    """Each session the change would break, and who could cover, best first (on standard
+    output, so the error stays one line)."""
+    print(printable(str(needed)))
+    for touched in needed.touched:
+        print(f"  {printable(touched.line)}")
+        if not touched.suggestions:
+            print("    nobody else can cover without breaking a rule")
+        for rank, suggestion in enumerate(touched.suggestions[:3], start=1):
+            print(f"    {rank}. {printable(suggestion.reason)}")
 
 
 def cmd_team(args: argparse.Namespace) -> int:

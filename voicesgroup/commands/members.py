@@ -51,12 +51,18 @@ def cmd_member_export(args: argparse.Namespace) -> int:
 
 
 def cmd_member_forget(args: argparse.Namespace) -> int:
+    from voicesgroup.store import forgetting
+
     with open_store(args) as store:
         member = store.find_member(args.member)
+        texts = forgetting.texts_naming(store, member)
         if not args.yes:
+            for mention in texts:
+                print(f"{mention.where}: {mention.before!r}\n  will read: {mention.after!r}")
             raise CommandError(
-                f"this erases every personal record of {member.display_name} and cannot be "
-                "undone; add --yes to confirm"
+                f"this erases every personal record of {member.display_name}, writes "
+                f'"another member" for their name in the {len(texts)} text(s) above, and cannot '
+                "be undone; add --yes to confirm"
             )
         report = store.forget_member(member.id)
     print(
@@ -69,8 +75,8 @@ def cmd_member_forget(args: argparse.Namespace) -> int:
             else "."
         )
     )
-    for place in report.mentions:
-        print(f"The name still appears in free text: {place}. Edit it if it refers to them.")
+    for place in report.redacted:
+        print(f'Their name now reads "another member" in {place}.')
     return 0
 
 

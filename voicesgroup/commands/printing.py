@@ -55,7 +55,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             action="append",
             metavar="WORD",
             default=[],
-            help="WORD on this handout is the everyday word, not a member (remembered)",
+            help="WORD on this handout, which was refused as a member's name, is the everyday "
+            "word (remembered for that text)",
         )
         parser.set_defaults(handler=handler)
         return parser
@@ -129,6 +130,7 @@ def _since(raw: str | None) -> dt.date | None:
 def _print(args: argparse.Namespace, build: Callable[[Store], PrintRequest]) -> int:
     """Make the handout from the store, write it, and only then audit it."""
     from voicesgroup.errors import NameToConfirm, UncheckedContacts
+    from voicesgroup.normalise import fold
     from voicesgroup.outputs import check_output, write_output
     from voicesgroup.printing import default_path, make, record_printed, remember_words
 
@@ -138,9 +140,11 @@ def _print(args: argparse.Namespace, build: Callable[[Store], PrintRequest]) -> 
         check_output(target, store.path, force=args.force)  # before any work is done
         try:
             printed = make(store, request)
-        except NameToConfirm as error:
-            words = {word.casefold() for word in args.not_a_name}
-            if not words or any(m.found.casefold() not in words for _, m in error.matches):
+        except NameToConfirm as error:  # a member's name too: any word refused may be a word
+            words = {fold(word).strip() for word in args.not_a_name}
+            if not error.matches:
+                raise CommandError(str(error)) from None
+            if not words or any(fold(m.found) not in words for _, m in error.matches):
                 found = ", ".join(sorted({m.found for _, m in error.matches}))
                 raise CommandError(
                     f"{error} If it is the word, run again with --not-a-name for each: {found}."

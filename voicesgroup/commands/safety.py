@@ -136,12 +136,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
     target = db_path(args)
     restore_it = partial(restore, target, source, another_file_ok=args.yes)
     try:
-        kept = restore_it()
+        done = restore_it()
     except PassphraseNeeded:
-        kept = restore_it(passphrase=read_passphrase(source))
-    if kept:
-        print(f"The file it replaced was kept as {kept}.")
+        done = restore_it(passphrase=read_passphrase(source))
+    if done.kept:
+        print(f"The file it replaced was kept as {done.kept}.")
     print(f"Restored {target} from {source}.")
+    if done.forgotten_again:
+        print(
+            f"{done.forgotten_again} member(s) in that backup had been forgotten since; they "
+            "were left out of the restored file, and their names out of its free text."
+        )
     return 0
 
 

@@ -33,6 +33,7 @@ from reportlab.platypus import (
 )
 
 from voicesgroup.handouts.layer import Block, Handout, Run, Runs
+from voicesgroup.normalise import fold
 
 INK = colors.HexColor("#1d1d1b")
 HEADING = colors.HexColor("#1f4d57")
@@ -198,9 +199,11 @@ def _printable_char(ch: str, font_key: str) -> str:
     if ord(ch) in covered or ch in "\n\t ":
         return ch
     if unicodedata.category(ch).startswith("C"):
-        return ""
+        return ""  # never in a handout's text: `normalise.drawn` took it out
     base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    if base and all(ord(c) in covered for c in base):
+    # Only a letter the name finder reads as the same letter: what is drawn is what was
+    # checked ("ś" may be drawn "s"; "ͺ", which the finder reads as "i", is never a space).
+    if base and all(ord(c) in covered for c in base) and fold(base) == fold(ch):
         return base
     return ch
 

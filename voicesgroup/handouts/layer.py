@@ -19,7 +19,9 @@ from typing import Literal
 
 from voicesgroup.errors import NameInHandout, NameToConfirm, VoicesGroupError
 from voicesgroup.handouts.names import find_discreet_word
-from voicesgroup.names import Named, NameMatch, find_member_names
+from voicesgroup.names import Named, NameMatch, Purpose, names_for
+from voicesgroup.normalise import drawn
+from voicesgroup.read_back import check_read_back
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[str, ...] = ("a4", "letter")
@@ -119,6 +121,10 @@ class Handout:
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:
             raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {self.paper!r}")
+        # Every text is held as it will be drawn (`voicesgroup.normalise.drawn`), so the text
+        # the name check reads is the text every renderer draws.
+        self.title, self.subtitle = drawn(self.title), drawn(self.subtitle)
+        self.organisation, self.footer_note = drawn(self.organisation), drawn(self.footer_note)
         self.forbidden_names = list(self.forbidden_names)
         self.discreet_phrases = list(self.discreet_phrases)
         self.allow = list(self.allow)
@@ -130,7 +136,7 @@ class Handout:
         (self._group if self._group is not None else self.blocks).append(block)
 
     def heading(self, text: str) -> None:
-        self._add(("heading", text))
+        self._add(("heading", drawn(text)))
 
     def para(self, *runs: str | Run, style: str = "body") -> None:
         """A paragraph in one of `PARA_STYLES`: body; lead (set apart by space); item (a bold
@@ -160,11 +166,12 @@ class Handout:
         sized to fill the rest of the page (for a diary to write in); `compact` sets rows
         close together."""
         body = tuple(tuple(_runs(cell) for cell in row) for row in rows)
-        self._add(("table", tuple(header), body, tuple(widths or ()), blank_rows, compact))
+        head = tuple(drawn(text) for text in header)
+        self._add(("table", head, body, tuple(widths or ()), blank_rows, compact))
 
     def write_space(self, label: str, lines: int) -> None:
         """A label with ruled lines under it, to write on."""
-        self._add(("lines", label, lines))
+        self._add(("lines", drawn(label), lines))
 
     @contextmanager
     def together(self) -> Iterator[None]:
@@ -230,7 +237,10 @@ class Handout:
             if not text or text in seen:
                 continue
             seen.add(text)
-            for match in find_member_names(text, members, allow=allow, confirmed=self.confirmed):
+            matches = names_for(
+                Purpose.HANDOUT, text, members, allow=allow, confirmed=self.confirmed
+            )
+            for match in matches:
                 if self.allowed_name and match.name == self.allowed_name:
                     continue
                 found.append((text, match))
@@ -243,13 +253,16 @@ class Handout:
         certain = [(text, match) for text, match in matches if match.certain]
         if certain:
             _, hit = certain[0]
+            written = f"“{hit.found}” in " if hit.found != hit.name else ""
             raise NameInHandout(
                 f"The {self.kind} was not made: it contains the name of a member, "
-                f"“{hit.name}” (in “{hit.context}”). A handout never carries another "
-                "member's name; change the wording and try again. Nothing was saved.",
+                f"“{hit.name}” ({written}“{hit.context}”). A handout never carries another "
+                "member's name; change the wording and try again, or say it is an everyday word "
+                "here (it is remembered for that text). Nothing was saved.",
                 kind=self.kind,
                 name=hit.name,
                 context=hit.context,
+                matches=matches,
             )
         if matches:
             words = ", ".join(dict.fromkeys(f"“{m.found}” (in “{m.context}”)" for _, m in matches))
@@ -272,7 +285,7 @@ class Handout:
         self.check()
         from voicesgroup.handouts import _render  # ReportLab loads here, and only here
 
-        return _render.render(self)
+        return self._read_back(_render.render(self), "pdf")
 
     def to_text(self) -> str:
         """The same handout as plain text (what a screen reader reads), checked the same way."""
@@ -282,7 +295,9 @@ class Handout:
             lines += ["", self.subtitle]
         lines += _text_lines(self.blocks)
         lines += ["", "—", self.footer]
-        return "\n".join(lines).rstrip() + "\n"
+        text = "\n".join(lines).rstrip() + "\n"
+        self._read_back(text.encode("utf-8"), "txt")
+        return text
 
     def to_html(self) -> str:
         """The same handout as one plain, accessible HTML page (language set, real headings,
@@ -296,7 +311,7 @@ class Handout:
         body += _html_blocks(self.blocks, escape)
         body.append(f"<footer><p>{escape(self.footer)}</p></footer>")
         size = "1.4rem" if self.large_print else "1.15rem"
-        return (
+        page = (
             f'<!DOCTYPE html>\n<html lang="{escape(self.lang)}">\n<head>\n'
             f'<meta charset="utf-8">\n<title>{escape(self.title)}</title>\n'
             f"<style>body{{font-family:sans-serif;font-size:{size};line-height:1.5;"
@@ -305,6 +320,16 @@ class Handout:
             "table{border-collapse:collapse}td,th{border:1px solid #777;padding:.3em}</style>"
             "\n</head>\n<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
         )
+        self._read_back(page.encode("utf-8"), "html")
+        return page
+
+    def _read_back(self, data: bytes, fmt: Literal["pdf", "txt", "html"]) -> bytes:
+        """The second wall: `data` as made, read back and checked (`voicesgroup.read_back`)."""
+        members = list(self.forbidden_names)
+        if self.allowed_name:
+            members.append(self.allowed_name)
+        check_read_back(data, fmt, kind=self.kind, checked=self.texts(), members=members)
+        return data
 
 
 class _Allowed:
@@ -344,7 +369,9 @@ def _own_wording() -> tuple[str, ...]:
 
 
 def _run(piece: str | Run) -> Run:
-    return piece if isinstance(piece, Run) else Run(str(piece))
+    if isinstance(piece, Run):
+        return Run(drawn(piece.text), bold=piece.bold, italic=piece.italic)
+    return Run(drawn(str(piece)))
 
 
 def _runs(cell: Cell) -> tuple[Run, ...]:

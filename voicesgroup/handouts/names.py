@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from voicesgroup.names import fold
+from voicesgroup.normalise import fold
 
 DISCREET_STEMS = (
     "voice",

@@ -15,7 +15,7 @@ from voicesgroup import dates
 from voicesgroup.models import Facilitator, Group, RotaAssignment
 from voicesgroup.rota import rules
 from voicesgroup.rota.planner import RotaInputError
-from voicesgroup.rota.reasons import clip
+from voicesgroup.rota.reasons import clip, sessions_before
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class CoverSuggestion:
     name: str
     role: Literal["lead", "co"]
     why: str
-    """What makes them a good cover, in a few phrases: 'free that day, 2 sessions on the rota'."""
+    """What makes them a good cover, in a few phrases: 'free that day, 2 sessions before this,
+    5 in all, …' (the first count is the one the rota's reasons give)."""
 
     @property
     def role_words(self) -> str:
@@ -43,8 +44,8 @@ MEETS_WOMEN_RULE = "meets the women facilitator rule"
 
 
 _Rank = tuple[int, int, dt.date, bool, int, tuple[str, str, str]]
-"""Who covers first: fewest sessions on the rota, fewest this month, longest since the last,
-a pairing asked for, fewest sessions together, then by name."""
+"""Who covers first: fewest sessions on the rota in all, fewest this month, longest since the
+last, a pairing asked for, fewest sessions together, then by name."""
 
 
 def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
@@ -81,6 +82,7 @@ def suggest_cover(
 
     others = [a for a in all_assignments if a.id != assignment.id]
     total: dict[UUID, int] = {}
+    before: dict[UUID, int] = {}
     in_month: dict[UUID, int] = {}
     elsewhere: dict[UUID, str] = {}
     last: dict[UUID, dt.date] = {}
@@ -89,6 +91,8 @@ def suggest_cover(
         for person in {other.lead_id, other.co_id} - {None}:
             assert person is not None
             total[person] = total.get(person, 0) + 1
+            if other.date < day:  # the count every reason gives: sessions before this one
+                before[person] = before.get(person, 0) + 1
             if (other.date.year, other.date.month) == (day.year, day.month):
                 in_month[person] = in_month.get(person, 0) + 1
             if other.date == day:
@@ -120,7 +124,7 @@ def suggest_cover(
             role, swaps = leaving_role, False
         words = [
             "free that day",
-            f"{total.get(f.id, 0)} sessions on the rota",
+            f"{sessions_before(before.get(f.id, 0))}, {total.get(f.id, 0)} in all",
             (
                 f"{month_count} this month (limit {f.max_per_month})"
                 if f.max_per_month is not None

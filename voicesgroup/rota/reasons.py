@@ -34,6 +34,12 @@ def _sessions(n: int) -> str:
     return f"{n} session{'s' if n != 1 else ''}"
 
 
+def sessions_before(n: int) -> str:
+    """'3 sessions before this': the count of someone's sessions before a session, as cover
+    says it (the reasons say 'Before this: Rosa 3 sessions', the same count)."""
+    return f"{_sessions(n)} before this"
+
+
 def _times(n: int) -> str:
     return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
 

@@ -72,9 +72,13 @@ def review(
     and when they are next due. "Last facilitated" is the latest actual session when actuals
     are given, else the latest planned session before `today`. "Next due" is the first planned
     session on or after `today`, or, without `today`, the first planned session after the last
-    one they facilitated. Gaps (open places) and rule breaks come as sentences; `groups` lets
-    them name the group and check the women facilitator rule. The spread is planned sessions,
-    most minus fewest, among active facilitators (counting those with none).
+    one they facilitated; a session that has ended (in `sessions_actual`) is never next due.
+    Gaps (open places) and rule breaks come as sentences; `groups` lets them name the group
+    and check the women facilitator rule. With `today`, rule breaks are those of sessions to
+    come: a session held is history (what happened is in planned against actual), and is not
+    judged by anyone's availability or training today, as the guard on changes does not. The
+    spread is planned sessions, most minus fewest, among active facilitators (counting those
+    with none).
     """
 
     def wanted(day: dt.date, gid: UUID) -> bool:
@@ -112,6 +116,12 @@ def review(
     def breaks_of(a: RotaAssignment) -> list[str]:
         return [b.sentence for b in session_breaks(a, index)]
 
+    ended = set(sessions_actual or {})
+
+    def to_come(a: RotaAssignment) -> bool:
+        """Not yet held: on or after `today` (every session without `today`), not ended."""
+        return (today is None or a.date >= today) and (a.group_id, a.date) not in ended
+
     gaps: list[str] = []
     breaks: list[str] = []
     for a in chosen:
@@ -122,7 +132,8 @@ def review(
             gaps.append(f"{place} has no lead.")
         elif a.co_id is None:
             gaps.append(f"{place} has no co-facilitator.")
-        breaks.extend(f"{place}: {sentence}" for sentence in breaks_of(a))
+        if today is None or to_come(a):
+            breaks.extend(f"{place}: {sentence}" for sentence in breaks_of(a))
 
     differences: list[str] = []
     if actual is not None:
@@ -161,7 +172,7 @@ def review(
         else:
             last = None
         if today is not None:
-            upcoming = [a.date for a in mine if a.date >= today]
+            upcoming = [a.date for a in mine if to_come(a)]
         else:
             upcoming = [a.date for a in mine if last is None or a.date > last]
         loads.append(

@@ -8,12 +8,14 @@ Here live the rules about *the stored rota*:
   limits, days, the spread and lead rotation). Everything else that stays on the rota
   (sessions before the start, other groups' drafts) is the planner's history.
 - Every reason on the rota is true of the rota as it stands: after any change (generating,
-  publishing, a swap, cover, a place left open) the reasons are worked out again.
+  publishing, a swap, cover, a place left open, a facilitator's) the reasons are worked out
+  again, by the guard.
 - Publishing turns drafts into the rota people rely on. Every change to a session (publishing,
   a swap, cover, a place left open) appends a line to its history.
-- A change may not add a rule break: it is checked against the hard rules (`rules`) before
-  and after, and refused with the rule's own sentence when it would break one that was not
-  already broken.
+- A change may not add a rule break: every change goes through `guard.keeping_the_rules`,
+  which judges the rota before and after with the review's rule code and refuses a change
+  that breaks a rule that was not already broken, with the rule's own sentence. "Can't make
+  it" makes that day one of the person's dates off, so no later swap puts them back.
 
 No Textual here: the UI and the CLI both call these functions.
 """
@@ -21,13 +23,12 @@ No Textual here: the UI and the CLI both call these functions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
 from voicesgroup import dates, rota
-from voicesgroup.errors import VoicesGroupError
 from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.models import (
     Facilitator,
@@ -37,18 +38,23 @@ from voicesgroup.models import (
     RotaStatus,
     SessionStatus,
 )
-from voicesgroup.rota import reasons
 from voicesgroup.rota.cover import CoverSuggestion
+from voicesgroup.rota.guard import (
+    RotaChangeRefused,
+    RotaState,
+    cant_make_it,
+    covered,
+    keeping_the_rules,
+    role_of,
+    role_words,
+    suggestions_for,
+    with_change,
+)
 from voicesgroup.rota.planner import check_facilitators, check_groups, check_weeks
-from voicesgroup.rota.review import session_breaks
 from voicesgroup.store import Store
 
 Role = Literal["lead", "co"]
 DEFAULT_WEEKS = 8
-
-
-class RotaChangeRefused(VoicesGroupError):
-    """A change to the rota would break a hard rule; the message says which, in words."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -79,11 +85,6 @@ def day_words(day: dt.date) -> str:
 def short_day(day: dt.date) -> str:
     """A date for a narrow column: 'Tue 1 Dec'."""
     return dates.day(day, year=False)
-
-
-def role_words(role: Role) -> str:
-    """'lead' or 'co-facilitator'."""
-    return "lead" if role == "lead" else "co-facilitator"
 
 
 def availability_words(person: Facilitator, today: dt.date) -> str:
@@ -295,15 +296,15 @@ def apply_generation(
     result: rota.RotaResult,
     *,
     publish: bool = False,
+    today: dt.date | None = None,
 ) -> GenerateOutcome:
     """Replace the drafts in range with the new plan (one save), optionally publishing it."""
     new = list(result.assignments)
     if publish:
         new = [_published(a) for a in new]
-    with store.batch():
+    with keeping_the_rules(store, today=today):
         store.delete_rota(prepared.replaced_ids)
         store.save_rota(new)
-        refresh_reasons(store)
     request = prepared.request
     added_ids = {a.id for a in new}
     added = [a for a in store.rota() if a.id in added_ids]
@@ -322,31 +323,12 @@ def apply_generation(
 
 
 def generate_rota(
-    store: Store, request: GenerateRequest, *, publish: bool = False
+    store: Store, request: GenerateRequest, *, publish: bool = False, today: dt.date | None = None
 ) -> GenerateOutcome:
     """Prepare, plan and apply in one go (the command line's way)."""
     prepared = prepare_generation(store, request)
-    return apply_generation(store, prepared, plan_generation(prepared), publish=publish)
-
-
-def refresh_reasons(store: Store, changed: Mapping[UUID, RotaAssignment] | None = None) -> None:
-    """Save `changed` (if given) and work every reason on the rota out again, so each is
-    true of the rota as it now stands. One save."""
-    everything = {item.id: item for item in store.rota()}
-    everything.update(changed or {})
-    found = reasons.explain_all(
-        list(everything.values()), store.facilitators(), store.groups(include_archived=True)
-    )
-    stale = [
-        item.model_copy(update={"reason": found[item.id]})
-        for item in everything.values()
-        if item.reason != found[item.id]
-    ]
-    updates = {item.id: item for item in stale}
-    for key, item in (changed or {}).items():
-        updates.setdefault(key, item)
-    if updates:
-        store.save_rota(list(updates.values()))
+    result = plan_generation(prepared)
+    return apply_generation(store, prepared, result, publish=publish, today=today)
 
 
 # --------------------------------------------------------------------------------------------
@@ -360,7 +342,7 @@ def _published(assignment: RotaAssignment) -> RotaAssignment:
     )
 
 
-def publish(store: Store, assignment_ids: Iterable[UUID]) -> int:
+def publish(store: Store, assignment_ids: Iterable[UUID], *, today: dt.date | None = None) -> int:
     """Publish the drafts among `assignment_ids`; returns how many were published."""
     wanted = set(assignment_ids)
     drafts = [
@@ -369,7 +351,8 @@ def publish(store: Store, assignment_ids: Iterable[UUID]) -> int:
         if item.id in wanted and item.status is RotaStatus.DRAFT
     ]
     if drafts:
-        store.save_rota(drafts)
+        with keeping_the_rules(store, today=today):
+            store.save_rota(drafts)
     return len(drafts)
 
 
@@ -479,100 +462,45 @@ def rota_lines(store: Store, group_id: UUID | None = None) -> list[RotaLine]:
 
 
 # --------------------------------------------------------------------------------------------
-# Hard rules, for changes
+# Changes, each through the one guard (`guard.keeping_the_rules`)
 
 
 def _people_on(assignment: RotaAssignment) -> list[UUID]:
     return [fid for fid in (assignment.lead_id, assignment.co_id) if fid is not None]
 
 
-@dataclass(frozen=True)
-class _Context:
-    rota: dict[UUID, RotaAssignment]
-    people: dict[UUID, Facilitator]
-    groups: dict[UUID, Group]
-
-    @classmethod
-    def of(cls, store: Store) -> _Context:
-        return cls(
-            rota={item.id: item for item in store.rota()},
-            people={person.id: person for person in store.facilitators()},
-            groups={group.id: group for group in store.groups(include_archived=True)},
-        )
-
-    def get(self, assignment_id: UUID) -> RotaAssignment:
-        found = self.rota.get(assignment_id)
-        if found is None:
-            raise RotaChangeRefused("That session is no longer on the rota.")
-        return found
-
-    def name(self, fid: UUID | None) -> str:
-        person = self.people.get(fid) if fid is not None else None
-        return person.display_name if person else "someone no longer listed"
-
-    def place(self, assignment: RotaAssignment) -> str:
-        group = self.groups.get(assignment.group_id)
-        return f"{group.name if group else 'a removed group'} on {short_day(assignment.date)}"
-
-    def problems(self, changed: Mapping[UUID, RotaAssignment]) -> list[str]:
-        """Problems of the changed sessions, with the rest of the rota as changed too."""
-        everything = {**self.rota, **changed}
-        index = reasons.RotaIndex(
-            everything.values(), list(self.people.values()), list(self.groups.values())
-        )
-        found: list[str] = []
-        for item in changed.values():
-            found.extend(b.sentence for b in session_breaks(item, index))
-        return found
-
-    def refuse_new_problems(self, changed: Mapping[UUID, RotaAssignment]) -> None:
-        """Refuse the change when it breaks a hard rule that was not already broken."""
-        before = set(self.problems({key: self.rota[key] for key in changed}))
-        new = [problem for problem in self.problems(changed) if problem not in before]
-        if new:
-            raise RotaChangeRefused("Not changed: " + " ".join(dict.fromkeys(new)))
+def _session(state: RotaState, assignment_id: UUID) -> RotaAssignment:
+    found = state.rota.get(assignment_id)
+    if found is None:
+        raise RotaChangeRefused("That session is no longer on the rota.")
+    return found
 
 
-def _save(store: Store, changed: dict[UUID, RotaAssignment]) -> dict[UUID, RotaAssignment]:
-    """Save the changed sessions with every reason on the rota worked out again (one save)."""
-    with store.batch():
-        refresh_reasons(store, changed)
+def _saved(store: Store, ids: Iterable[UUID]) -> dict[UUID, RotaAssignment]:
     current = {item.id: item for item in store.rota()}
-    return {key: current[key] for key in changed}
+    return {key: current[key] for key in ids}
 
 
-def _with_change(assignment: RotaAssignment, what: str, **changes: object) -> RotaAssignment:
-    return assignment.with_changes(
-        **changes, history=[*assignment.history, RotaChange(what=what[:500])]
-    )
-
-
-def swap_roles(store: Store, assignment_id: UUID) -> RotaAssignment:
+def swap_roles(
+    store: Store, assignment_id: UUID, *, today: dt.date | None = None
+) -> RotaAssignment:
     """The lead co-facilitates and the co-facilitator leads; kept as history."""
-    context = _Context.of(store)
-    item = context.get(assignment_id)
+    state = RotaState.read(store)
+    item = _session(state, assignment_id)
     if item.lead_id is None or item.co_id is None:
         raise RotaChangeRefused(
             "Not changed: swapping roles needs two people, and this session has an open place."
         )
-    lead, co = context.name(item.lead_id), context.name(item.co_id)
-    changed = _with_change(
+    lead, co = state.name(item.lead_id), state.name(item.co_id)
+    changed = with_change(
         item,
         f"Roles swapped: {co} leads, {lead} co-facilitates.",
         lead_id=item.co_id,
         co_id=item.lead_id,
     )
-    context.refuse_new_problems({item.id: changed})
-    return _save(store, {item.id: changed})[item.id]
-
-
-def role_of(assignment: RotaAssignment, facilitator_id: UUID) -> Role:
-    """Whether `facilitator_id` leads or co-facilitates `assignment`."""
-    if assignment.lead_id == facilitator_id:
-        return "lead"
-    if assignment.co_id == facilitator_id:
-        return "co"
-    raise RotaChangeRefused("That facilitator is not on this session.")
+    with keeping_the_rules(store, today=today):
+        store.save_rota([changed])
+    return _saved(store, [item.id])[item.id]
 
 
 def _placed(role: Role, fid: UUID | None) -> dict[str, UUID | None]:
@@ -585,32 +513,35 @@ def swap_people(
     first_person: UUID,
     second_id: UUID,
     second_person: UUID,
+    *,
+    today: dt.date | None = None,
 ) -> tuple[RotaAssignment, RotaAssignment]:
     """Two people trade places: each takes the other's role on the other's session."""
     if first_id == second_id:
         raise RotaChangeRefused(
             "Not changed: both places are on the same session; swap roles instead."
         )
-    context = _Context.of(store)
-    first, second = context.get(first_id), context.get(second_id)
+    state = RotaState.read(store)
+    first, second = _session(state, first_id), _session(state, second_id)
     first_role, second_role = role_of(first, first_person), role_of(second, second_person)
     if first_person == second_person:
         raise RotaChangeRefused("Not changed: that is the same person on both sessions.")
-    one, other = context.name(first_person), context.name(second_person)
-    new_first = _with_change(
+    one, other = state.name(first_person), state.name(second_person)
+    new_first = with_change(
         first,
-        f"{one} swapped with {other} ({context.place(second)}): {other} is now "
+        f"{one} swapped with {other} ({state.place(second)}): {other} is now "
         f"{role_words(first_role)}.",
         **_placed(first_role, second_person),
     )
-    new_second = _with_change(
+    new_second = with_change(
         second,
-        f"{other} swapped with {one} ({context.place(first)}): {one} is now "
+        f"{other} swapped with {one} ({state.place(first)}): {one} is now "
         f"{role_words(second_role)}.",
         **_placed(second_role, first_person),
     )
-    context.refuse_new_problems({first.id: new_first, second.id: new_second})
-    saved = _save(store, {first.id: new_first, second.id: new_second})
+    with keeping_the_rules(store, today=today):
+        store.save_rota([new_first, new_second])
+    saved = _saved(store, [first.id, second.id])
     return saved[first.id], saved[second.id]
 
 
@@ -629,58 +560,51 @@ def rosterable(store: Store) -> list[Facilitator]:
 
 def cover_suggestions(store: Store, assignment_id: UUID, leaving_id: UUID) -> list[CoverSuggestion]:
     """Who could take over from `leaving_id` on that session, best first, with reasons."""
-    context = _Context.of(store)
-    item = context.get(assignment_id)
+    state = RotaState.read(store)
+    item = _session(state, assignment_id)
     role_of(item, leaving_id)
-    waiting = not_yet_on_the_rota(store)
-    return rota.suggest_cover(
-        item,
-        leaving_id,
-        [person for person in context.people.values() if person.id not in waiting],
-        list(context.rota.values()),
-        list(context.groups.values()),
-    )
+    return suggestions_for(store, item, leaving_id, state)
+
+
+def _cant_make_it(
+    store: Store,
+    assignment_id: UUID,
+    leaving_id: UUID,
+    cover: CoverSuggestion | None,
+    today: dt.date | None,
+) -> RotaAssignment:
+    """`leaving_id` can't make it: the day becomes one of their dates off (so no later change
+    puts them back), and `cover` takes over or the place is left open. One guarded change."""
+    state = RotaState.read(store)
+    item = _session(state, assignment_id)
+    changed = covered(item, leaving_id, cover, state)
+    leaving = state.people.get(leaving_id)
+    with keeping_the_rules(store, today=today):
+        store.save_rota([changed])
+        if leaving is not None:
+            store.save_facilitator(cant_make_it(leaving, item.date))
+    return _saved(store, [item.id])[item.id]
 
 
 def apply_cover(
-    store: Store, assignment_id: UUID, leaving_id: UUID, cover: CoverSuggestion
+    store: Store,
+    assignment_id: UUID,
+    leaving_id: UUID,
+    cover: CoverSuggestion,
+    *,
+    today: dt.date | None = None,
 ) -> RotaAssignment:
-    """`leaving_id` can't make it and `cover` takes over (roles as suggested); kept as history."""
-    context = _Context.of(store)
-    item = context.get(assignment_id)
-    leaving_role = role_of(item, leaving_id)
-    staying = item.co_id if leaving_role == "lead" else item.lead_id
-    lead_id: UUID | None
-    co_id: UUID | None
-    if cover.role == "lead":
-        lead_id, co_id = cover.facilitator_id, staying
-    else:
-        lead_id, co_id = staying, cover.facilitator_id
-    leaving, covering = context.name(leaving_id), context.name(cover.facilitator_id)
-    what = f"{leaving} can't make it; {covering} covers as {role_words(cover.role)}"
-    if staying is not None and cover.role == leaving_role:
-        what += "."
-    elif staying is not None:
-        staying_role: Role = "co" if cover.role == "lead" else "lead"
-        what += f"; {context.name(staying)} is now {role_words(staying_role)}."
-    else:
-        what += "."
-    changed = _with_change(item, what, lead_id=lead_id, co_id=co_id)
-    context.refuse_new_problems({item.id: changed})
-    return _save(store, {item.id: changed})[item.id]
+    """`leaving_id` can't make it and `cover` takes over (roles as suggested); kept as history,
+    and the day is one of their dates off from now on."""
+    return _cant_make_it(store, assignment_id, leaving_id, cover, today)
 
 
-def leave_open(store: Store, assignment_id: UUID, leaving_id: UUID) -> RotaAssignment:
-    """`leaving_id` can't make it and nobody covers yet: the place is left open."""
-    context = _Context.of(store)
-    item = context.get(assignment_id)
-    role = role_of(item, leaving_id)
-    changed = _with_change(
-        item,
-        f"{context.name(leaving_id)} can't make it; the {role_words(role)} place is open.",
-        **_placed(role, None),
-    )
-    return _save(store, {item.id: changed})[item.id]
+def leave_open(
+    store: Store, assignment_id: UUID, leaving_id: UUID, *, today: dt.date | None = None
+) -> RotaAssignment:
+    """`leaving_id` can't make it and nobody covers yet: the place is left open, and the day
+    is one of their dates off from now on."""
+    return _cant_make_it(store, assignment_id, leaving_id, None, today)
 
 
 # --------------------------------------------------------------------------------------------

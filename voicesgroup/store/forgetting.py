@@ -4,15 +4,17 @@ The order, each step safe to repeat:
 
 1. The intent is written beside the data file (`<file>.forgetting`, the member's id and no
    name), before anything else is touched.
-2. The member's records are erased in memory, the id is added to the file's list of forgotten
-   members, and the data file is saved.
-3. Every backup is rewritten without them (one that cannot be read with the current key is
-   erased, since it cannot be checked), and the log records it.
+2. In memory: every free text that names them says "another member" instead
+   (`redaction`), their records are erased, and their tombstone (a keyed hash of the id,
+   `tombstones`) is added. The data file is saved, then the tombstones beside it.
+3. Every backup is rewritten the same way, from the name and records it holds (one that cannot
+   be read with the current key is erased, since it cannot be checked), and the log records it.
 4. The intent is removed.
 
 A crash, a full disk or a kill at any step leaves the intent behind, and the next time the file
-is opened for changes the rest is done (`finish_pending`). `voicesgroup check` names any file
-that still holds a forgotten member.
+is opened for changes the rest is done (`finish_pending`). Opening also reads the tombstones:
+a copied or older file that still holds a forgotten member is forgotten again, through the
+same intent. `voicesgroup check` names any file that still holds a forgotten member.
 
 `forget_member` does it all at once (the command line). An app splits it, so the slow file work
 runs in a worker thread and only the thread that owns the store changes it: `start` (step 1 and
@@ -32,12 +34,10 @@ from uuid import UUID
 
 import orjson
 
-from voicesgroup import dates
 from voicesgroup.backups import rewrite_backups
 from voicesgroup.counting import counted
 from voicesgroup.errors import StoreError
 from voicesgroup.storage import (
-    META_TABLE,
     TEMP_SUFFIX,
     SafeStorage,
     backup_folder,
@@ -45,14 +45,14 @@ from voicesgroup.storage import (
     os_error_reason,
     write_atomically,
 )
+from voicesgroup.store import redaction, tombstones
 
 if TYPE_CHECKING:
     from voicesgroup import crypto
+    from voicesgroup.models import Member
     from voicesgroup.store.repository import Store
 
 INTENT_SUFFIX = ".forgetting"
-FORGOTTEN_KEY = "forgotten"
-"""Where a data file lists the ids of the members forgotten in it (for `check`)."""
 
 
 @dataclass
@@ -61,7 +61,8 @@ class ForgetReport:
 
     backups_rewritten: int
     backups_erased: int
-    mentions: list[str] = field(default_factory=list)
+    redacted: list[str] = field(default_factory=list)
+    """Where a free text named them and now says "another member" (in plain words)."""
 
 
 def intent_file(path: Path) -> Path:
@@ -80,20 +81,16 @@ def pending(path: Path) -> list[str]:
     return [item for item in members or [] if isinstance(item, str)]
 
 
-def forgotten_ids(data: dict[str, Any]) -> list[str]:
-    """The members a data file says were forgotten in it.
+def any_forgotten(data: dict[str, Any]) -> bool:
+    """Whether the document has a tombstone: a member was forgotten in it."""
+    known = tombstones.in_data(data)
+    return known is not None and bool(known.members)
 
-    Listed without dashes, so that a search of the file's bytes for a record of theirs (whose
-    ids are written with dashes) does not find the list itself.
-    """
-    found = data.get(META_TABLE, {}).get("1", {}).get(FORGOTTEN_KEY, [])
-    if not isinstance(found, list):
-        return []
-    ids = []
-    for item in found:
-        with suppress(ValueError, TypeError, AttributeError):
-            ids.append(str(UUID(hex=item)))
-    return ids
+
+def texts_naming(store: Store, member: Member) -> list[redaction.Mention]:
+    """Every stored free text that names the member, as it is and as forgetting will leave it
+    (their own notes, erased whole, left out)."""
+    return redaction.mentions(store.storage.read(), [member.display_name], owner=str(member.id))
 
 
 @dataclass(frozen=True)
@@ -108,6 +105,11 @@ class Forgetting:
     name: str | None
     """The member's name, for the messages (None when finishing an interrupted forgetting)."""
     unlocked: crypto.Unlocked | None = field(repr=False)
+    redacted: tuple[str, ...] = ()
+    """Where free text named them (now "another member"), for the report."""
+    known: tombstones.Tombstones | None = None
+    """The file's tombstones once they are added, to be kept beside it (read on the thread
+    that owns the store, since the worker reads no record)."""
 
 
 def forget_member(store: Store, member_id: UUID) -> ForgetReport:
@@ -122,7 +124,7 @@ def forget_member(store: Store, member_id: UUID) -> ForgetReport:
     counts = write_files(job)
     note_done(store, counts)
     finish(job, counts)
-    return final_report(store, job, counts)
+    return final_report(job, counts)
 
 
 def start(store: Store, member_id: UUID) -> Forgetting:
@@ -139,6 +141,7 @@ def start(store: Store, member_id: UUID) -> Forgetting:
             "nothing was changed."
         )
     key = str(member_id)
+    redacted = tuple(mention.where for mention in texts_naming(store, member))
     with _saved_by_hand(store), store.batch():
         # Worked out in memory first, so a record that cannot be read stops it here, with
         # nothing written; the intent then goes to disk before any file is changed. A failure
@@ -154,7 +157,8 @@ def start(store: Store, member_id: UUID) -> Forgetting:
                 f"Could not start forgetting: {os_error_reason(error)} beside {store.path}. "
                 "Nothing was changed."
             ) from error
-    return Forgetting(store.storage, (key,), member.display_name, store.unlocked)
+    known = tombstones.in_data(store.storage.read())
+    return Forgetting(store.storage, (key,), member.display_name, store.unlocked, redacted, known)
 
 
 def write_files(job: Forgetting) -> tuple[int, int]:
@@ -173,7 +177,20 @@ def write_files(job: Forgetting) -> tuple[int, int]:
             f"({error}). The data file and the backups still hold them; forgetting will be "
             "finished the next time the file is opened."
         ) from error
+    _keep_tombstones_beside(job)
     return _rewrite_backups(job)
+
+
+def _keep_tombstones_beside(job: Forgetting) -> None:
+    """Step 2's end: the tombstones written beside the data file, for older copies of it."""
+    try:
+        tombstones.write_sidecar(job.storage.path, job.known)
+    except OSError as error:
+        raise StoreError(
+            "Forgetting is half done: the data file no longer holds the member, but the note "
+            f"of who was forgotten could not be written beside it ({os_error_reason(error)}); "
+            "that is done the next time the file is opened."
+        ) from error
 
 
 def note_done(store: Store, counts: tuple[int, int]) -> None:
@@ -207,16 +224,15 @@ def finish(job: Forgetting, counts: tuple[int, int]) -> None:
         ) from error
 
 
-def final_report(store: Store, job: Forgetting, counts: tuple[int, int]) -> ForgetReport:
-    """What was done, with where the name still appears in free text (reads the store)."""
-    done = ForgetReport(*counts)
-    if job.name is not None:
-        done.mentions.extend(mentions_of(store, job.name))
-    return done
+def final_report(job: Forgetting, counts: tuple[int, int]) -> ForgetReport:
+    """What was done, with the free texts that now say "another member"."""
+    return ForgetReport(*counts, redacted=list(job.redacted))
 
 
 def finish_pending(store: Store) -> None:
-    """Finish any forgetting that was interrupted; what happened goes to `finished_on_open`."""
+    """Finish any forgetting that was interrupted, and forget again any member of a copied or
+    older file whom the tombstones name; what happened goes to `finished_on_open`."""
+    _carry_tombstones(store)
     members = pending(store.path)
     if not members:
         return
@@ -235,20 +251,80 @@ def finish_pending(store: Store) -> None:
     )
 
 
-def _erase_in_memory(store: Store, key: str) -> None:
-    member_id = UUID(key)
-    if key in store._ids("members"):
-        forget_records(store, member_id)
+def _carry_tombstones(store: Store) -> None:
+    """The tombstones of the file and those beside it, joined; a member they name who is
+    back (an older copy put in place) goes into the intent, to be forgotten again."""
+    path = store.path
     data = store.storage.read()
-    meta = data[META_TABLE]["1"]
-    if key not in forgotten_ids(data):
-        meta[FORGOTTEN_KEY] = [*meta.get(FORGOTTEN_KEY, []), member_id.hex]
+    known = tombstones.of_folder(path, data)
+    if known is None:
+        return
+    back = tombstones.forgotten_members(data, known)
+    try:
+        if back:
+            write_atomically(
+                intent_file(path), orjson.dumps({"members": sorted({*pending(path), *back})})
+            )
+        tombstones.write_sidecar(path, known)
+    except OSError as error:
+        store.finished_on_open.append(
+            f"This file holds {len(back)} member(s) who were forgotten, and they could not "
+            f"be forgotten again yet ({os_error_reason(error)}); `voicesgroup check` names them."
+        )
+        return
+    if tombstones.in_data(data) != known:
+        with _saved_by_hand(store):
+            tombstones.store_in(data, known)
+            store.storage.write(data)
+    if back:
+        store.finished_on_open.append(
+            f"This copy of the file still held {len(back)} member(s) who had been forgotten; "
+            "they are forgotten again."
+        )
+
+
+def forget_again(store: Store, known: tombstones.Tombstones | None) -> int:
+    """In `store`'s memory (a copy about to be written elsewhere, e.g. a backup being
+    restored): the tombstones kept, and every member they name forgotten and redacted.
+    Returns how many were."""
+    if known is None:
+        return 0
+    data = store.storage.read()
+    tombstones.store_in(data, known)
+    store.storage.write(data)
+    back = tombstones.forgotten_members(data, known)
+    for key in back:
+        _erase_in_memory(store, key)
+    return len(back)
+
+
+def _erase_in_memory(store: Store, key: str) -> None:
+    """Redact, erase and add the tombstone: the member `key` forgotten in `store`'s memory."""
+    data = store.storage.read()
+    name = _member_name(data, key)
+    if name and redaction.redact(data, [name]):
         store.storage.write(data)
+        store._forget_caches()
+    if key in store._ids("members"):
+        forget_records(store, UUID(key))
+    data = store.storage.read()
+    tombstones.add(data, store.path, key)
+    store.storage.write(data)
+
+
+def _member_name(data: dict[str, Any], key: str) -> str | None:
+    for raw in data.get("members", {}).values():
+        if isinstance(raw, dict) and raw.get("id") == key:
+            name = raw.get("display_name")
+            return name if isinstance(name, str) and name.strip() else None
+    return None
 
 
 def _complete(store: Store, members: list[str]) -> ForgetReport:
     """Steps 3 and 4: the backups, the log, then the intent (the data file is saved)."""
-    job = Forgetting(store.storage, tuple(members), None, store.unlocked)
+    known = tombstones.in_data(store.storage.read())
+    job = Forgetting(store.storage, tuple(members), None, store.unlocked, known=known)
+    _keep_tombstones_beside(job)
     counts = _rewrite_backups(job)
     note_done(store, counts)
     finish(job, counts)
@@ -320,24 +396,4 @@ def _backup_without(
 def mentions_of(store: Store, name: str) -> list[str]:
     """Where a name still appears in stored free text, in plain words (found by the one name
     finder, `voicesgroup.names`)."""
-    from voicesgroup import models
-    from voicesgroup.names import find_member_names
-
-    def mentions(text: str) -> bool:
-        return bool(find_member_names(text, [name]))
-
-    found = []
-    for session in store._all(models.Session):
-        texts = [*session.themes, *session.follow_ups]
-        if session.debrief:
-            texts += session.debrief.answers.values()
-        if any(mentions(text) for text in texts):
-            found.append(f"the session of {dates.date(session.date)}")
-    for note in store._all(models.Note):
-        fields = (note.member_words, note.what_helped, note.to_remember, note.facilitator_words)
-        if any(mentions(text) for text in fields):
-            found.append(f"a note written on {dates.date(note.created_at)}")
-    for strategy in store._all(models.CopingStrategy):
-        if mentions(strategy.title) or mentions(strategy.description):
-            found.append(f"the strategy {strategy.title!r}")
-    return found
+    return [mention.where for mention in redaction.mentions(store.storage.read(), [name])]

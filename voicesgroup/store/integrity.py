@@ -8,6 +8,7 @@ current one; no file in the folder may still hold a forgotten member; interrupte
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -16,7 +17,14 @@ from voicesgroup import audit, consent
 from voicesgroup.backups import list_backups
 from voicesgroup.errors import StoreError
 from voicesgroup.kinds import ConsentScope
-from voicesgroup.storage import META_TABLE, backup_folder, looks_encrypted
+from voicesgroup.storage import (
+    META_TABLE,
+    PART_SUFFIX,
+    TEMP_SUFFIX,
+    backup_folder,
+    looks_encrypted,
+    partials_noted,
+)
 
 if TYPE_CHECKING:
     from voicesgroup.store.repository import Store
@@ -159,6 +167,11 @@ def check_folder(store: Store) -> list[str]:
         )
     found += backup_problems(store)
     found += files_holding_forgotten(store)
+    found += [
+        f"{leftover} is left over from an interrupted write; it is removed the next time the "
+        "file is opened for changes"
+        for leftover in leftover_files(store.path)
+    ]
     return found
 
 
@@ -220,35 +233,94 @@ def open_backup(store: Store, path: Path) -> Store:
 
 
 def files_holding_forgotten(store: Store) -> list[str]:
-    """Every file beside the data file (and every backup) that still holds a forgotten member."""
-    from voicesgroup.store import forgetting
+    """Every file in the data file's folder (and every backup) that still holds a forgotten
+    member: the file itself, copies, exports, partial outputs, staged files.
 
-    data = store.storage.read()
-    ids = {*forgetting.forgotten_ids(data), *forgetting.pending(store.path)}
-    if not ids:
+    Each file's readable bytes (decrypted with this file's key where they are sealed with it)
+    are searched for ids whose keyed hash is a tombstone (`tombstones`), and for members whose
+    forgetting is still pending.
+    """
+    from voicesgroup.store import forgetting, tombstones
+
+    known = tombstones.of_folder(store.path, store.storage.read())
+    pending = [item.encode() for item in forgetting.pending(store.path)]
+    if (known is None or not known.members) and not pending:
         return []
     found = []
-    intent = forgetting.intent_file(store.path)
-    for path in [store.path, *companion_files(store.path)]:
-        blob = _readable_bytes(store, path) if path != intent else None
-        if blob is not None and any(key.encode() in blob for key in ids):
+    for path in folder_files(store.path):
+        blob = _readable_bytes(store, path)
+        if blob is None:
+            continue
+        if any(key in blob for key in pending) or (known and known.forgotten_in(blob)):
             found.append(f"{path} still holds a member who was forgotten")
     return found
 
 
-def companion_files(path: Path) -> list[Path]:
-    """The data file's own files: itself, its temporary and staged files, and every backup."""
-    import glob
+LARGEST_SEARCHED = 256 * 1024 * 1024
+"""Files larger than this are not the data file's (nor an export of it): not read by `check`."""
 
-    folder = path.parent
-    found = [
-        *folder.glob(f"{glob.escape(path.name)}*"),
-        *folder.glob(f".{glob.escape(path.name)}*"),
-    ]
-    backups = backup_folder(path)
-    if backups.is_dir():
-        found += backups.iterdir()
-    return sorted({item for item in found if item.is_file()} - {path})
+
+def folder_files(path: Path) -> list[Path]:
+    """Every regular file in the data file's folder and its backups folder, the data file
+    first (the tombstones and the forgetting intent, which hold no record, left out)."""
+    from voicesgroup.store import forgetting, tombstones
+
+    skip = {forgetting.intent_file(path), tombstones.sidecar_file(path)}
+    found: list[Path] = []
+    for folder in (path.parent, backup_folder(path)):
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                wanted = entry.is_file() and not entry.is_symlink() and entry not in skip
+                if wanted and entry.stat().st_size <= LARGEST_SEARCHED:
+                    found.append(entry)
+            except OSError:
+                continue
+    return sorted(found, key=lambda item: item != path)
+
+
+def leftover_files(path: Path) -> list[Path]:
+    """Files in the data file's folder and its backups folder left by an interrupted write:
+    temporary copies, staged copies of a passphrase change that is not being finished, and
+    partial outputs (in this folder, or anywhere a note beside the data file names). Opening
+    the file for changes removes them; `check` names them."""
+    from voicesgroup.store import passphrase
+
+    endings = [TEMP_SUFFIX]
+    if not passphrase.commit_file(path).exists():  # else they are about to be renamed in
+        endings.append(passphrase.STAGED_SUFFIX)
+    found = []
+    # In the data file's folder, another data file's own files are left alone; partial
+    # outputs are any data file's, named by the one output writer.
+    for folder, ours in ((path.parent, f".{path.name}."), (backup_folder(path), ".")):
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        found += [
+            entry
+            for entry in entries
+            if entry.name.startswith(".")
+            and (
+                entry.name.endswith(PART_SUFFIX)
+                or (entry.name.startswith(ours) and entry.name.endswith(tuple(endings)))
+            )
+            and entry.is_file()
+            and not entry.is_symlink()
+        ]
+    for note, partial in partials_noted(path):
+        found += [*([partial] if partial is not None else []), note]  # the partial first
+    return sorted(set(found), key=found.index)
+
+
+def remove_leftovers(path: Path) -> None:
+    """Remove what `leftover_files` finds (each as far as the disk allows)."""
+    for leftover in leftover_files(path):
+        with suppress(OSError):
+            leftover.unlink()
 
 
 def _readable_bytes(store: Store, path: Path) -> bytes | None:

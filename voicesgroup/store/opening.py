@@ -30,7 +30,7 @@ from voicesgroup.errors import (
     StoreError,
     WrongPassphrase,
 )
-from voicesgroup.migrations import SCHEMA_VERSION
+from voicesgroup.schema import SCHEMA_VERSION
 from voicesgroup.storage import (
     META_TABLE,
     FileSignature,
@@ -39,7 +39,6 @@ from voicesgroup.storage import (
     looks_encrypted,
     os_error_reason,
     restore_hint,
-    temp_files_of,
     write_atomically,
 )
 from voicesgroup.store.repository import (
@@ -98,13 +97,11 @@ def _load(
     seed: bool,
     secret: Secret,
 ) -> Store:
-    from voicesgroup.store import forgetting, passphrase
+    from voicesgroup.store import forgetting, integrity, passphrase
 
     if not readonly:
-        for stale in temp_files_of(path):
-            with suppress(OSError):
-                stale.unlink()
         passphrase.finish_interrupted(path)
+        integrity.remove_leftovers(path)
     if not path.exists():
         if not create or readonly:
             raise NotFound(f"There is no data file at {path}.")

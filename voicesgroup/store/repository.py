@@ -25,7 +25,8 @@ from tinydb.table import Document, Table
 from voicesgroup import audit, consent
 from voicesgroup.errors import Ambiguous, DamagedFile, NotFound, ReadOnlyFile
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus
-from voicesgroup.migrations import SCHEMA_VERSION
+from voicesgroup.schema import SCHEMA_VERSION
+from voicesgroup.schema import SETTINGS_TABLE as SETTINGS_TABLE  # re-exported for the store
 from voicesgroup.storage import APP_MARK, META_TABLE, SafeStorage, restore_hint
 
 if TYPE_CHECKING:
@@ -88,7 +89,6 @@ TABLES = (
 ADDED_TABLES = ("facilitator_paths", "supervision", "follow_ups")
 """Tables added after the first files were written: a file from before them has none yet and
 is given them empty when opened. Every other table must be there, or the file is damaged."""
-SETTINGS_TABLE = "settings"
 
 
 def new_document(seed: Callable[[Store], None] | None = None) -> dict[str, Any]:

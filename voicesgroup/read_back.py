@@ -1,0 +1,91 @@
+"""The second wall: every printout is read back, as made, before it may reach a disk or a printer.
+
+The first wall checks the text a printout is built from. This one reads the finished bytes
+the way a reader would (the PDF's text extracted with pypdf, its document information too;
+the HTML's text with its markup and entities undone; plain text and CSV as written), runs
+the one name finder on that, and refuses the printout if it shows a member's name that the
+checked text did not hold. So whatever a renderer does to a character (drops it, draws it
+as another, joins two words), a name it brings out is caught. The check is made once, for
+every printout, by the handouts' layer and by the report's file writer.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from typing import Literal
+
+from voicesgroup.errors import NameInHandout
+from voicesgroup.names import Named, Purpose, names_for
+
+Format = Literal["pdf", "txt", "html", "csv"]
+
+
+class _HtmlText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.append("\n")
+        self.parts.extend(value for _, value in attrs if value)
+
+
+def output_text(data: bytes, fmt: Format) -> str:
+    """The text a reader gets from a finished printout."""
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        info = [str(value) for value in (reader.metadata or {}).values()]
+        return "\n".join([*info, *(page.extract_text() or "" for page in reader.pages)])
+    text = data.decode("utf-8", errors="replace")
+    if fmt == "html":
+        parser = _HtmlText()
+        parser.feed(text)
+        parser.close()
+        return "".join(parser.parts)
+    return text
+
+
+def names_revealed(
+    output: str,
+    checked: Iterable[str],
+    members: Iterable[Named | str],
+    *,
+    purpose: Purpose = Purpose.HANDOUT,
+) -> list[str]:
+    """The members' names `output` shows that none of the `checked` texts held."""
+    members = list(members)
+    seen = {match.name for text in checked for match in names_for(purpose, text, members)}
+    shown = names_for(purpose, output, members)
+    return list(dict.fromkeys(match.name for match in shown if match.name not in seen))
+
+
+def check_read_back(
+    data: bytes,
+    fmt: Format,
+    *,
+    kind: str,
+    checked: Iterable[str],
+    members: Iterable[Named | str],
+    purpose: Purpose = Purpose.HANDOUT,
+) -> None:
+    """Raise `NameInHandout` if `data`, read back, shows a member's name the checked text did
+    not hold; nothing is written then."""
+    members = list(members)
+    if not members:
+        return
+    revealed = names_revealed(output_text(data, fmt), checked, members, purpose=purpose)
+    if revealed:
+        raise NameInHandout(
+            f"The {kind} was not made: read back as it would print, it shows the name of a "
+            f"member, “{revealed[0]}”, that its text did not show (a character the printer "
+            "draws differently). Change the wording and try again. Nothing was saved.",
+            kind=kind,
+            name=revealed[0],
+        )

@@ -1,0 +1,187 @@
+"""Tombstones: the content-free record a data file keeps of the members forgotten in it.
+
+A forgotten member is remembered only as a keyed hash of their id, never by name or id, so a
+copy of the file, a backup from before the forgetting, or (later) a record arriving from
+another laptop can be recognised and erased again without the file holding anything about
+them. The record, the same wherever it is kept:
+
+    {"version": 1, "key": "<64 hex digits>", "members": ["<64 hex digits>", ...]}
+
+- `key` is 32 random bytes, made at the first forgetting and kept with the file (in its
+  `_meta` record, so every backup taken after carries it too).
+- each of `members` is HMAC-SHA256(key, the member's id as 32 hex digits, no dashes).
+
+It is kept in two places: in the data file's `_meta` record under `tombstones`, and in the
+small plain file `<data file>.forgotten` beside it, which holds nothing else. The second is
+what lets an older or copied data file put in the first one's place learn what was
+forgotten since: `of_folder` reads both, and opening for changes, `restore` and `check` ask it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from voicesgroup.storage import META_TABLE, write_atomically
+
+RECORD_KEY = "tombstones"
+"""Where the data file's `_meta` record keeps the tombstones."""
+LEGACY_KEY = "forgotten"
+"""Where files written before tombstones listed forgotten ids in clear (read, then dropped)."""
+SIDECAR_SUFFIX = ".forgotten"
+VERSION = 1
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_ID_IN_BYTES = re.compile(
+    rb"(?<![0-9a-fA-F])([0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+    rb"[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})(?![0-9a-fA-F])"
+)
+
+
+@dataclass(frozen=True)
+class Tombstones:
+    """The keyed hashes of the members forgotten in one data file, and the key."""
+
+    key: bytes
+    members: frozenset[str]
+
+    def holds(self, member_id: UUID | str) -> bool:
+        """Whether the member with this id was forgotten."""
+        return member_hash(self.key, member_id) in self.members
+
+    def with_member(self, member_id: UUID | str) -> Tombstones:
+        return Tombstones(self.key, self.members | {member_hash(self.key, member_id)})
+
+    def record(self) -> dict[str, Any]:
+        """The documented record (see the module's docstring)."""
+        return {"version": VERSION, "key": self.key.hex(), "members": sorted(self.members)}
+
+    def forgotten_in(self, blob: bytes) -> bool:
+        """Whether `blob` (a file's readable bytes) holds the id of a forgotten member."""
+        if not self.members:
+            return False
+        return any(self.holds(match.group(1).decode()) for match in _ID_IN_BYTES.finditer(blob))
+
+
+def member_hash(key: bytes, member_id: UUID | str) -> str:
+    """A member's tombstone: HMAC-SHA256 of their id (32 hex digits) under the file's key."""
+    return hmac.new(key, UUID(str(member_id)).hex.encode(), hashlib.sha256).hexdigest()
+
+
+def sidecar_file(path: Path) -> Path:
+    return path.with_name(f"{path.name}{SIDECAR_SUFFIX}")
+
+
+def from_record(record: object) -> Tombstones | None:
+    """The tombstones a record holds, or None when it is not a sound record."""
+    if not isinstance(record, dict) or record.get("version") != VERSION:
+        return None
+    key, members = record.get("key"), record.get("members")
+    if not isinstance(key, str) or not _HEX64.match(key) or not isinstance(members, list):
+        return None
+    return Tombstones(
+        bytes.fromhex(key),
+        frozenset(item for item in members if isinstance(item, str) and _HEX64.match(item)),
+    )
+
+
+def in_data(data: dict[str, Any], key: bytes | None = None) -> Tombstones | None:
+    """The tombstones a data file's document holds (legacy lists of ids included, hashed
+    under `key` when the document has no key of its own)."""
+    meta = data.get(META_TABLE, {}).get("1", {})
+    found = from_record(meta.get(RECORD_KEY))
+    legacy = _legacy_ids(meta.get(LEGACY_KEY))
+    if legacy:
+        found = found or Tombstones(key or secrets.token_bytes(32), frozenset())
+        for member_id in legacy:
+            found = found.with_member(member_id)
+    return found
+
+
+def in_sidecar(path: Path) -> Tombstones | None:
+    """The tombstones kept beside the data file at `path`, or None (absent or unreadable)."""
+    try:
+        return from_record(orjson.loads(sidecar_file(path).read_bytes()))
+    except (OSError, orjson.JSONDecodeError):
+        return None
+
+
+def of_folder(path: Path, data: dict[str, Any]) -> Tombstones | None:
+    """Everything known to be forgotten for the data file at `path` holding `data`: its own
+    tombstones and those kept beside it (under the key the file uses, or the sidecar's when
+    the file has none yet — an older copy)."""
+    beside = in_sidecar(path)
+    return union(in_data(data, beside.key if beside else None), beside)
+
+
+def union(first: Tombstones | None, second: Tombstones | None) -> Tombstones | None:
+    """Both sets under the first one's key; tombstones under another key cannot be re-keyed
+    (they hold no id) and are kept only when the key is the same."""
+    if first is None or second is None:
+        return first or second
+    if first.key != second.key:
+        return first
+    return Tombstones(first.key, first.members | second.members)
+
+
+def store_in(data: dict[str, Any], tombstones: Tombstones) -> None:
+    """Write the record into a document's `_meta` (in memory), dropping any legacy list."""
+    meta = data[META_TABLE]["1"]
+    meta[RECORD_KEY] = tombstones.record()
+    meta.pop(LEGACY_KEY, None)
+
+
+def add(data: dict[str, Any], path: Path, member_id: UUID | str) -> Tombstones:
+    """The member's tombstone added to the document (in memory); returns the whole set."""
+    known = of_folder(path, data) or Tombstones(secrets.token_bytes(32), frozenset())
+    updated = known.with_member(member_id)
+    store_in(data, updated)
+    return updated
+
+
+def write_sidecar(path: Path, tombstones: Tombstones | None) -> None:
+    """Keep the tombstones beside the data file (atomically; OSError propagates)."""
+    if tombstones is None or not tombstones.members:
+        return
+    if in_sidecar(path) == tombstones:
+        return
+    write_atomically(sidecar_file(path), orjson.dumps(tombstones.record()))
+
+
+def forgotten_members(data: dict[str, Any], tombstones: Tombstones | None) -> list[str]:
+    """Ids of the members in the document that the tombstones say were forgotten."""
+    if tombstones is None or not tombstones.members:
+        return []
+    return [
+        str(raw["id"])
+        for raw in data.get("members", {}).values()
+        if isinstance(raw, dict) and _is_id(raw.get("id")) and tombstones.holds(raw["id"])
+    ]
+
+
+def _is_id(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _legacy_ids(found: object) -> list[str]:
+    if not isinstance(found, list):
+        return []
+    ids = []
+    for item in found:
+        with suppress(ValueError, TypeError, AttributeError):
+            ids.append(str(UUID(hex=item)))
+    return ids
