@@ -142,11 +142,16 @@ class LibraryScreen(AppAccess, Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.refresh_data()
+        # The library paints first and fills on the next frame (the search and tallies take
+        # a moment on years of data); the first ScreenResume leaves that read to it.
+        self._read_once = False
+        self.query_one("#library-status", Static).update("Reading the library…")
         self.query_one("#strategies", DataTable).focus()
+        self.call_after_refresh(self.refresh_data)
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        if getattr(self, "_read_once", False):
+            self.refresh_data()
 
     # -- state -----------------------------------------------------------------------------
 
@@ -181,6 +186,7 @@ class LibraryScreen(AppAccess, Screen[None]):
 
     def refresh_data(self) -> None:
         """Read the strategies again (after a change here or on another screen)."""
+        self._read_once = True
         self._all = self.store.strategies(include_archived=True)
         known = {strategy.id for strategy in self._all}
         self.picked = [strategy_id for strategy_id in self.picked if strategy_id in known]
