@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -59,6 +60,8 @@ failures: list[str] = []
 
 async def measure(path: Path, runs: int) -> dict[str, list[float]]:
     """Milliseconds from each key to the first repaint of the screen it opens."""
+    from rich.console import RenderableType
+    from textual.app import ComposeResult
     from textual.binding import Binding
     from textual.screen import Screen
     from textual.widgets import Static
@@ -68,7 +71,7 @@ async def measure(path: Path, runs: int) -> dict[str, list[float]]:
     class FloorScreen(Screen[None]):
         BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
-        def compose(self):  # type: ignore[no-untyped-def]
+        def compose(self) -> ComposeResult:
             yield Static("A bare screen: what Textual costs.")
 
     class BenchApp(VoicesGroupApp):
@@ -80,10 +83,10 @@ async def measure(path: Path, runs: int) -> dict[str, list[float]]:
     original_display = app._display
     watching: dict[str, object] = {"before": None}
 
-    def spy(screen, renderable):  # type: ignore[no-untyped-def]
+    def spy(screen: Screen[Any], renderable: RenderableType | None) -> None:
         if renderable is not None and screen is not watching["before"]:
             painted.append(time.perf_counter())
-        return original_display(screen, renderable)
+        original_display(screen, renderable)
 
     app._display = spy  # type: ignore[method-assign]  # watch each repaint, then pass it on
     results: dict[str, list[float]] = {FLOOR: [], **{name: [] for name in SCREENS}}

@@ -61,8 +61,8 @@ def cmd_member_forget(args: argparse.Namespace) -> int:
                 print(f"{mention.where}: {mention.before!r}\n  will read: {mention.after!r}")
             raise CommandError(
                 f"this erases every personal record of {member.display_name}, writes "
-                f'"another member" for their name in the {len(texts)} text(s) above, and cannot '
-                "be undone; add --yes to confirm"
+                f'"another member" for their name in the {counted(len(texts), "text")} above, '
+                "and cannot be undone; add --yes to confirm"
             )
         report = store.forget_member(member.id)
     print(

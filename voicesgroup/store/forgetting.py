@@ -268,7 +268,8 @@ def _carry_tombstones(store: Store) -> None:
         tombstones.write_sidecar(path, known)
     except OSError as error:
         store.finished_on_open.append(
-            f"This file holds {len(back)} member(s) who were forgotten, and they could not "
+            f"This file holds {counted(len(back), 'member')} who were forgotten, and they "
+            "could not "
             f"be forgotten again yet ({os_error_reason(error)}); `voicesgroup check` names them."
         )
         return
@@ -278,7 +279,8 @@ def _carry_tombstones(store: Store) -> None:
             store.storage.write(data)
     if back:
         store.finished_on_open.append(
-            f"This copy of the file still held {len(back)} member(s) who had been forgotten; "
+            f"This copy of the file still held {counted(len(back), 'member')} who had been "
+            "forgotten; "
             "they are forgotten again."
         )
 
