@@ -240,7 +240,7 @@ class LibraryScreen(AppAccess, Screen[None]):
         if group is not None:
             parts.append(f"Here = helped in {group.name}")
         if any(strategy.caution for strategy in self._shown):
-            parts.append(f"{CAUTION_MARK.strip()} = go gently (a caution)")
+            parts.append(f"{CAUTION_MARK.strip()} = caution")
         self.query_one("#library-status", Static).update(literal(" · ".join(parts)))
 
     def _show_detail(self) -> None:

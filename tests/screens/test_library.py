@@ -75,7 +75,7 @@ async def test_filter_by_category_experience_and_moment(make_app) -> None:
             app.store.strategy(s.id).category == "talking_back" for s in screen._shown
         )
         assert "! Answer the voices calmly" in titles
-        assert "! = go gently (a caution)" in str(screen.query_one("#library-status").render())
+        assert "! = caution" in str(screen.query_one("#library-status").render())
         screen.query_one("#library-category").value = ""
         screen.query_one("#library-experience").value = "beliefs"
         screen.query_one("#library-moment").value = "longer_term"
