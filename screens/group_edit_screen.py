@@ -16,6 +16,7 @@ from screens.widgets.tick_marks import TickBox
 from voicesgroup.groups import changed_group, new_group
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
+from voicesgroup.rota import guard
 
 OFTEN = [
     ("Every week", 1),
@@ -106,7 +107,10 @@ class GroupEditScreen(FormScreen[None]):
 
     def submit_form(self) -> bool:
         group = self._read_form()
-        return self.form_attempt(lambda: self.store.save_group(group), (f"{group.name} saved.", ""))
+        today = self.vg.today()
+        return self.form_attempt(
+            lambda: guard.save_group(self.store, group, today=today), (f"{group.name} saved.", "")
+        )
 
     def _read_form(self) -> Group:
         def typed(selector: str) -> str:

@@ -276,6 +276,49 @@ def test_a_direct_change_is_refused_with_the_rules_sentence_and_saves_nothing() 
     assert snapshot(store) == before
 
 
+def test_asking_a_group_for_a_woman_facilitator_is_refused_while_a_session_has_none() -> None:
+    store = new_store()
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz = person(store, "Rosa", is_woman=False), person(store, "Tomasz", is_woman=False)
+    placed(store, voices, TUESDAY, rosa, tomasz)
+    before = snapshot(store)
+    with pytest.raises(
+        RotaChangeRefused,
+        match="Tuesday Voices on Tue 5 Jan: Tuesday Voices "
+        "asks for a woman facilitator, and neither Rosa nor Tomasz",
+    ):
+        guard.save_group(store, voices.with_changes(women_facilitator_rule=True), today=TODAY)
+    assert snapshot(store) == before
+    # Once that session is history, the rule may be asked for.
+    guard.save_group(
+        store, voices.with_changes(women_facilitator_rule=True), today=TUESDAY + dt.timedelta(1)
+    )
+    assert store.group(voices.id).women_facilitator_rule
+
+
+def test_after_a_change_every_reason_from_its_month_on_is_worked_out_again() -> None:
+    store = new_store()
+    voices = group(store, "Tuesday Voices")
+    rosa, tomasz, ines = person(store, "Rosa"), person(store, "Tomasz"), person(store, "Ines")
+    months = [dt.date(2027, 1, 12), dt.date(2027, 2, 9), dt.date(2027, 2, 16), dt.date(2027, 3, 9)]
+    items = [placed(store, voices, day, rosa, tomasz) for day in months]
+    january = store.rota()[0].reason
+    rota_service.apply_cover(
+        store,
+        items[2].id,
+        tomasz.id,
+        next(s for s in rota_service.cover_suggestions(store, items[2].id, tomasz.id)),
+        today=TODAY,
+    )
+    rota_service.swap_roles(store, items[1].id, today=TODAY)
+    assert stale_reasons(store) == []
+    assert store.rota()[0].reason == january
+    march = store.rota()[3].reason
+    # March counts February as it now stands: Tomasz off 16 Feb, and leading on 9 Feb.
+    assert "Tomasz 2 sessions" in march and "Tomasz last led 9 Feb" in march, march
+    assert ines.display_name not in march
+
+
 # -- the command line -------------------------------------------------------------------------
 
 

@@ -15,8 +15,8 @@ when the change adds a rule break:
 
 Sessions that have passed (or ended today) are history: a facilitator change never asks for
 cover on them, and the review does not judge them by today's availability. After every change
-that is kept, every reason on the rota is worked out again (`refresh_reasons`), so no reason
-describes an earlier pair or an earlier training status.
+that is kept, every reason the change can alter is worked out again (`refresh_reasons`), so no
+reason describes an earlier pair or an earlier training status.
 """
 
 from __future__ import annotations
@@ -215,6 +215,12 @@ class Verdict:
     new: dict[UUID, list[rules.Break]]
     changed_sessions: set[UUID]
     changed_people: set[UUID]
+    anything_changed: bool = True
+    """Whether the rota, a facilitator or a group changed at all (what reasons are made of)."""
+    reasons_from: dt.date | None = None
+    """The first day whose reasons the change can alter: the first of the month of the
+    earliest session changed, when only sessions changed (a reason reads the rota before its
+    day and in its month); None when every reason can (a facilitator or a group changed)."""
 
     @property
     def keeps_the_rules(self) -> bool:
@@ -279,7 +285,18 @@ def judge(
             added = [b for b in has.get(key, []) if b not in had.get(key, [])]
             if added:
                 new[UUID(key)] = list(dict.fromkeys(added))
-    return Verdict(new, {UUID(k) for k in sessions}, {UUID(k) for k in people})
+    removed = before.rota.keys() - after.rota.keys()
+    days = [after.rota[k]["date"] for k in sessions] + [before.rota[k]["date"] for k in removed]
+    reasons_from = None
+    if days and not people and not groups:
+        reasons_from = dt.date.fromisoformat(min(days)).replace(day=1)
+    return Verdict(
+        new,
+        {UUID(k) for k in sessions},
+        {UUID(k) for k in people},
+        anything_changed=bool(sessions or people or groups or removed),
+        reasons_from=reasons_from,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,7 +391,7 @@ def _sentences(verdict: Verdict, state: RotaState) -> str:
     return "Not changed: " + " ".join(dict.fromkeys(words))
 
 
-def _touched(store: Store, verdict: Verdict, state: RotaState) -> list[Touched] | None:
+def _touched(verdict: Verdict, state: RotaState) -> list[Touched] | None:
     """The sessions cover would mend, or None when some break is not one cover mends."""
     touched: list[Touched] = []
     for key, found in verdict.new.items():
@@ -399,6 +416,7 @@ def _touched(store: Store, verdict: Verdict, state: RotaState) -> list[Touched] 
 
 
 def _apply_covers(store: Store, touched: list[Touched], covers: Covers, state: RotaState) -> None:
+    """Each session off the person who leaves it: the cover chosen takes over, or it is open."""
     store.save_rota(
         [covered(t.assignment, t.person_id, covers[t.assignment.id], state) for t in touched]
     )
@@ -413,16 +431,19 @@ def keeping_the_rules(
     The block changes the store (one batch). Then: a new rule break refuses the whole change
     (`RotaChangeRefused`, the rule's sentence); sessions to come that a facilitator change
     breaks raise `CoverNeeded` unless `covers` says, for each, who covers or that the place is
-    left open (then that is saved with the change). Every reason is then worked out again.
+    left open (then that is saved with the change). The reasons the change can alter are then
+    worked out again.
     """
     day = today or dt.date.today()
     before = Stored.take(store)
     with store.batch():
         yield
         verdict = judge(before, Stored.take(store), today=day, ended=ended_sessions(store))
+        if not verdict.anything_changed:
+            return  # nothing the rules or the reasons read was changed (a module attended)
         if verdict.new:
             state = RotaState.read(store)
-            touched = _touched(store, verdict, state)
+            touched = _touched(verdict, state)
             if touched is None:
                 raise RotaChangeRefused(_sentences(verdict, state))
             if covers is None or any(t.assignment.id not in covers for t in touched):
@@ -438,20 +459,24 @@ def keeping_the_rules(
             verdict = judge(before, Stored.take(store), today=day, ended=ended_sessions(store))
             if verdict.new:
                 raise RotaChangeRefused(_sentences(verdict, RotaState.read(store)))
-        refresh_reasons(store)
+        refresh_reasons(store, since=verdict.reasons_from)
 
 
-def refresh_reasons(store: Store, state: RotaState | None = None) -> None:
-    """Work every reason on the rota out again, so each is true of the rota as it now stands
-    (people, training and availability included), and save those that changed."""
-    state = state or RotaState.read(store)
+def refresh_reasons(store: Store, *, since: dt.date | None = None) -> None:
+    """Work the reasons on the rota out again (every one, or those of sessions on or after
+    `since`), so each is true of the rota as it now stands (people, training and availability
+    included), and save those that changed."""
+    state = RotaState.read(store)
     found = reasons.explain_all(
-        list(state.rota.values()), list(state.people.values()), list(state.groups.values())
+        list(state.rota.values()),
+        list(state.people.values()),
+        list(state.groups.values()),
+        only=None if since is None else [k for k, a in state.rota.items() if a.date >= since],
     )
     stale = [
         item.model_copy(update={"reason": found[item.id]})
         for item in state.rota.values()
-        if item.reason != found[item.id]
+        if item.id in found and item.reason != found[item.id]
     ]
     if stale:
         store.save_rota(stale)
@@ -464,3 +489,10 @@ def save_facilitator(
     rules: see `keeping_the_rules`."""
     with keeping_the_rules(store, today=today, covers=covers):
         store.save_facilitator(person)
+
+
+def save_group(store: Store, group: Group, *, today: dt.date | None = None) -> None:
+    """Save a group keeping the rota's rules: asking for a woman facilitator is refused, with
+    the rule's sentence, while a session to come has none (change the rota first)."""
+    with keeping_the_rules(store, today=today):
+        store.save_group(group)
