@@ -241,8 +241,11 @@ class FormScreen(AppAccess, Screen[ResultT]):
                 self._pass_on(key, self.focused)
 
 
-class FormDialog(FormScreen[ResultT], ModalScreen[ResultT]):
-    """A form in a dialog: the same behaviour, over the screen it was opened from."""
+class FormDialog(ModalScreen[ResultT], FormScreen[ResultT]):
+    """A form in a dialog: the same behaviour, over the screen it was opened from.
+
+    ModalScreen comes first: Textual reads a widget's CSS type names along the first base
+    only, and a dialog's see-through background is ModalScreen's."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Keep", id="submit-form"),

@@ -44,6 +44,7 @@ WALKS: dict[str, tuple[list[str], dict[str, str], str]] = {
     "StartSessionDialog": (["s"], {}, "ctrl+s"),  # the same person twice, below
     "TextCaptureDialog": ([*IN_SESSION, "t"], {"capture-text": "   "}, "enter"),
     "StrategyCaptureDialog": ([*IN_SESSION, "w"], {"strategy-title": ""}, "ctrl+s"),
+    "GenerateRotaDialog": (["r", "g"], {"rota-from": "soon"}, "ctrl+s"),
     "DebriefScreen": ([*IN_SESSION, "e", "enter"], {}, "ctrl+s"),  # the same person twice
 }
 
