@@ -265,6 +265,8 @@ async def test_forgetting_needs_the_name_typed_and_leaves_no_byte_of_it(make_app
         await open_member(pilot, app, "Elif")
         await pilot.press("f")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the texts naming them, looked for in a copy
+        await pilot.pause()
         dialog = app.screen
         assert type(dialog).__name__ == "ForgetDialog"
         effects = shown(app, "#forget-effects")
@@ -343,6 +345,8 @@ async def test_two_members_called_sam_are_told_apart(make_app) -> None:
         assert shown(app, "#member-title") == "Member: Sam · joined 1 Mar 2026"
         await pilot.press("f")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the texts naming them, looked for in a copy
+        await pilot.pause()
         assert "Sam, who joined on 1 Mar 2026" in shown(app, "#forget-who")
         await app.workers.wait_for_complete()
     with Store.open(app.db_path, readonly=True) as store:
@@ -369,6 +373,8 @@ async def test_the_forget_dialog_lists_every_text_naming_them_and_redacts_it(mak
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(pilot, app, "Elif")
         await pilot.press("f")
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the texts naming them, looked for in a copy
         await pilot.pause()
         dialog = app.screen
         effects = shown(app, "#forget-effects")

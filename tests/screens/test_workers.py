@@ -121,6 +121,8 @@ async def test_forgetting_writes_files_in_workers_and_changes_the_store_on_the_u
         await open_member(pilot, app, "Elif")
         await pilot.press("f")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the texts naming them, looked for in a copy
+        await pilot.pause()
         await pilot.press(*"Elif", "enter")
         await pilot.pause()
         # The backups are being rewritten: the UI still answers keys, and quitting waits.
@@ -167,6 +169,8 @@ async def test_a_forgetting_that_fails_in_its_worker_is_a_message_and_frees_the_
         watched.live = app.store
         await open_member(pilot, app, "Elif")
         await pilot.press("f")
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the texts naming them, looked for in a copy
         await pilot.pause()
         await pilot.press(*"Elif", "enter")
         await until_still(pilot, app)
