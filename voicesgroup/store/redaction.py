@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voicesgroup import dates
-from voicesgroup.names import find_member_names, replace_member_names
+from voicesgroup.names import Purpose, names_for, replace_member_names
 
 ANOTHER_MEMBER = "another member"
 MAX_TEXT_LENGTH = 20_000
@@ -141,7 +141,7 @@ def _redacted(
 
 
 def _redact_text(text: str, names: list[str], limit: int) -> str | None:
-    if not any(match.certain for match in find_member_names(text, names)):
+    if not names_for(Purpose.REDACTION, text, names):
         return None
     after, _ = replace_member_names(text, names, ANOTHER_MEMBER)
     return after if len(after) <= limit else after[: limit - 1] + "…"
