@@ -33,6 +33,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from screens.themes import CALM, HIGH_CONTRAST
+from voicesgroup.counting import counted
 from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError, invalid_input
 from voicesgroup.home import groups_in_session, room_view_on
 from voicesgroup.storage import write_atomically
@@ -44,6 +45,18 @@ if TYPE_CHECKING:
 STYLESHEET = Path(__file__).resolve().parent / "voicesgroup.tcss"
 IDLE_CHECK_SECONDS = 15
 WARN_BEFORE_LOCK_SECONDS = 60
+
+DEEPER_PLACES = [
+    ("Consent", "Record a member's yes or withdrawal: choose the member, then c", "consent"),
+    ("Supervision", "Supervision meetings, and who is due (on Facilitators, s)", "supervision"),
+    (
+        "Follow-ups",
+        "Follow-ups from sessions and debriefs, with owners (Facilitators, u)",
+        "follow_ups",
+    ),
+    ("Facilitator path", "Course, shadowing and sign-off (on Facilitators, p)", "path"),
+]
+"""Actions a screen deeper than Home, offered in Home's command palette by name."""
 
 Announcement = tuple[str, str]
 """A message and its title, shown once a change is on disk."""
@@ -62,7 +75,8 @@ class VoicesGroupApp(App[None]):
         Binding("f2", "settings", "Settings", id="settings", show=False),
         Binding("ctrl+t", "toggle_contrast", "High contrast", id="contrast", show=False),
         Binding("ctrl+l", "lock", "Lock now", id="lock", show=False),
-        Binding("ctrl+q", "quit", "Quit", id="quit"),
+        # Shown on Home's footer (it has its own); elsewhere its room goes to that screen's keys.
+        Binding("ctrl+q", "quit", "Quit", id="quit", show=False),
     ]
 
     def __init__(
@@ -148,7 +162,9 @@ class VoicesGroupApp(App[None]):
 
     def record_failed_unlocks(self, count: int) -> None:
         """Failed unlocks are written to the audit log once the file is open again."""
-        self.attempt(lambda: self.store.audit("failed unlock", f"{count} attempt(s) before this"))
+        self.attempt(
+            lambda: self.store.audit("failed unlock", f"{counted(count, 'attempt')} before this")
+        )
 
     def _begin(self) -> None:
         from screens.home_screen import HomeScreen
@@ -389,7 +405,44 @@ class VoicesGroupApp(App[None]):
     # -- quitting --------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        """Quit; with changes not on disk, say so and offer to try again or keep them."""
+        """Quit; asks first during a session or with a form's typing not kept, and with
+        changes not on disk, says so and offers to try again or keep them."""
+        from screens.dialogs.confirm_dialog import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog):
+            return  # already asking
+        reasons, loses = self._why_ask_before_quitting()
+        if not reasons:
+            await self._quit_now()
+            return
+
+        async def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                await self._quit_now()
+
+        self.push_screen(
+            ConfirmDialog("Quit now?", " ".join(reasons), confirm="Quit", destructive=loses),
+            answered,
+        )
+
+    def _why_ask_before_quitting(self) -> tuple[list[str], bool]:
+        """What quitting now would leave: sentences, and whether typing would be lost."""
+        from screens.form_screen import FormScreen
+
+        reasons = [
+            f"What was typed in {screen.FORM_SUBJECT} is not kept yet."
+            for screen in self.screen_stack
+            if isinstance(screen, FormScreen) and screen.form_changed()
+        ]
+        loses = bool(reasons)
+        if self._store is not None and not self.store.closed and groups_in_session(self.store):
+            reasons.append(
+                "A session is running: it is kept as it is, and offered again when the app "
+                "next opens."
+            )
+        return reasons, loses
+
+    async def _quit_now(self) -> None:
         if self.file_work_under_way:
             self.notify(
                 "Files are being rewritten: quit once that has finished.",
@@ -496,9 +549,28 @@ class VoicesGroupApp(App[None]):
                 help_text,
                 partial(self.run_action, binding.action, active.node),
             )
-        for command in super().get_system_commands(screen):
-            # Textual's own Quit would skip the question about unsaved changes; its
-            # Screenshot would write what is on screen, names included, to a file nobody
-            # chose, unencrypted.
-            if command.title not in seen and command.title != "Screenshot":
-                yield command
+        # Textual's own commands (Keys, Maximize, Theme, Screenshot…) are not this app's: its
+        # Quit would skip the question about unsaved changes, its Screenshot would write names
+        # to a file nobody chose. F1 is the help; Ctrl+T the high-contrast look.
+        from screens.home_screen import HomeScreen
+
+        if isinstance(screen, HomeScreen):
+            yield from self._deeper_places(seen)
+
+    def _deeper_places(self, seen: set[str]) -> Iterable[SystemCommand]:
+        """From Home, what lives a screen deeper, so searching its name finds it."""
+        for title, help_text, action in DEEPER_PLACES:
+            if title not in seen:
+                yield SystemCommand(title, help_text, partial(self._open_deeper, action))
+
+    def _open_deeper(self, action: str) -> None:
+        from screens.facilitators_screen import FacilitatorsScreen
+        from screens.members_screen import MembersScreen
+
+        if action == "consent":
+            self.push_screen(MembersScreen())
+            self.notify("Choose the member, then press c to record their answer.")
+            return
+        facilitators = FacilitatorsScreen()
+        self.push_screen(facilitators)
+        self.call_after_refresh(facilitators.run_action, action)

@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -20,10 +19,10 @@ from textual.widgets import (
     Static,
 )
 
-from screens.access import AppAccess
 from screens.dialogs.cover_needed_dialog import change_with_cover
+from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
-from screens.widgets.tick_marks import show_tick, show_ticks
+from screens.widgets.tick_marks import TickBox
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.models import DateRange, Facilitator
@@ -31,7 +30,7 @@ from voicesgroup.rota import guard, rules
 from voicesgroup.rota.service import day_words, parse_date
 
 
-class AvailabilityScreen(AppAccess, Screen[None]):
+class AvailabilityScreen(FormScreen[None]):
     """Days someone can't do, dates off, a monthly limit, and who they'd like (not) to pair with."""
 
     HELP_TITLE = "Availability"
@@ -40,10 +39,10 @@ class AvailabilityScreen(AppAccess, Screen[None]):
         "away, the most sessions a month (blank for no limit), and partners. 'Would rather not "
         "be paired with' is kept strictly: the rota leaves a place open rather than pair them. "
         "Space ticks a day or a name; Enter in a date box adds the dates off; Delete removes "
-        "the chosen dates off. Ctrl+S saves; Escape goes back without saving."
+        "the chosen dates off." + FORM_KEYS
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save-availability"),
+        Binding("ctrl+s", "submit", "Save", id="save-availability"),
         Binding(
             "delete",
             "remove_dates_off",
@@ -51,8 +50,12 @@ class AvailabilityScreen(AppAccess, Screen[None]):
             id="remove-dates-off",
             show=False,
         ),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("escape", "leave", "Back", id="back"),
     ]
+
+    ENTER_SUBMITS = False  # Enter in a date box adds the dates off
+    FORM_FALLBACK = "max_per_month"
+    FORM_SUBJECT = "their availability"
 
     def __init__(self, person: Facilitator) -> None:
         super().__init__()
@@ -72,7 +75,7 @@ class AvailabilityScreen(AppAccess, Screen[None]):
             yield Label("Days they can't do", classes="field-label")
             with Horizontal(classes="checkbox-row", id="weekdays"):
                 for number, day in enumerate(WEEKDAYS):
-                    yield Checkbox(
+                    yield TickBox(
                         day[:3],
                         number in person.unavailable_weekdays,
                         compact=True,
@@ -101,7 +104,7 @@ class AvailabilityScreen(AppAccess, Screen[None]):
                     with Vertical(classes="partner-column", id=f"{kind}s"):
                         yield Label(label, classes="field-label")
                         for other in others:
-                            yield Checkbox(
+                            yield TickBox(
                                 other.display_name,
                                 other.id in chosen,
                                 compact=True,
@@ -110,16 +113,11 @@ class AvailabilityScreen(AppAccess, Screen[None]):
                             )
             yield Static("", classes="field-message-inline", id="partners-message", markup=False)
             yield save_and_back()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        show_ticks(self)
         self._show_dates_off()
         self.query_one("#day-0", Checkbox).focus()
-
-    @on(Checkbox.Changed)
-    def _ticked(self, event: Checkbox.Changed) -> None:
-        show_tick(event.checkbox)
 
     # -- dates off ---------------------------------------------------------------------------
 
@@ -209,22 +207,22 @@ class AvailabilityScreen(AppAccess, Screen[None]):
         self.query_one("#partners-message", Static).update(f"! {problem}" if problem else "")
         return problem is None
 
+    def form_changed(self) -> bool:
+        return super().form_changed() or self.dates_off != sorted(
+            self.person.dates_off, key=lambda r: r.start
+        )
+
     @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
+    def _save_pressed(self) -> None:
+        self.action_submit()
+
+    def submit_form(self) -> bool:
         """Save the availability onto the stored facilitator (other details untouched)."""
         if not self._partners_make_sense():
-            return
-        try:
-            changes = self.availability()
-            stored = self.store.facilitator(self.person.id)
-            person = stored.with_changes(**changes)
-        except ValueError as error:
-            show_validation(self, error, fallback="max_per_month")
-            return
-        except VoicesGroupError as error:
-            self.notify(str(error), severity="warning")
-            return
-        clear_messages(self)
+            return False
+        changes = self.availability()
+        stored = self.store.facilitator(self.person.id)
+        person = stored.with_changes(**changes)
 
         def saved() -> None:
             self.notify(f"{person.display_name}'s availability saved.")
@@ -237,8 +235,8 @@ class AvailabilityScreen(AppAccess, Screen[None]):
             ),
             saved,
         )
+        return False  # `saved` closes the form once the change is made
 
     @on(Button.Pressed, "#cancel")
-    def action_back(self) -> None:
-        """Leave without saving."""
-        self.dismiss()
+    def _back_pressed(self) -> None:
+        self.action_leave()

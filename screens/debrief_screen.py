@@ -12,32 +12,31 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Select, Static, TextArea
+from textual.widgets import Button, Footer, Header, Static, TextArea
 
-from screens.access import AppAccess
+from screens.form_screen import FormScreen
 from screens.session_screen import app_clock
+from screens.widgets.facilitator_picker import FacilitatorPicker
 from screens.widgets.plain import literal
 from voicesgroup import dates
 from voicesgroup.session_runner import SessionRunner
 from voicesgroup.shipped import debrief_prompts
 from voicesgroup.templates import vocabulary_for
 
-NOBODY = "nobody"
 
-
-class DebriefScreen(AppAccess, Screen[None]):
-    """The debrief form; Ctrl+S keeps it, Escape leaves without one."""
+class DebriefScreen(FormScreen[None]):
+    """The debrief form; Ctrl+S keeps it, Escape leaves without one (asking, once written)."""
 
     HELP_TITLE = "The facilitators' debrief"
+    FORM_SUBJECT = "the debrief"
     HELP = (
         "A few questions for the two of you, about connection, worldview, mutuality and "
         "moving towards, and about how you are. Answer any, all or none. It is about how "
         "the group went and how you are, never an assessment of anyone."
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Keep the debrief", id="save-debrief"),
-        Binding("escape", "skip", "Skip", id="skip-debrief"),
+        Binding("ctrl+s", "submit", "Keep the debrief", id="save-debrief"),
+        Binding("escape", "leave", "Skip", id="skip-debrief"),
     ]
 
     def __init__(self, session_id: UUID, *, reopened: bool = False) -> None:
@@ -53,9 +52,6 @@ class DebriefScreen(AppAccess, Screen[None]):
         words = vocabulary_for(self.runner.group)
         self.title = self.runner.group.name
         answers = session.debrief.answers if session.debrief else {}
-        facilitators = store.facilitators()
-        options = [(literal(person.display_name), str(person.id)) for person in facilitators]
-        present = [str(person) for person in session.facilitator_ids]
         yield Header()
         with VerticalScroll(id="debrief", classes="form"):
             yield Static(
@@ -74,22 +70,14 @@ class DebriefScreen(AppAccess, Screen[None]):
                     id="debrief-follow-ups",
                 )
             yield Static("Who facilitated today", classes="section-title")
-            with Horizontal(classes="picker-row"):
-                yield Static("Facilitator", classes="row-label")
-                yield Select(
-                    options,
-                    value=present[0] if present else Select.NULL,
-                    prompt="Choose…",
-                    id="facilitator-1",
-                )
-            with Horizontal(classes="picker-row"):
-                yield Static("And", classes="row-label")
-                yield Select(
-                    [("Nobody else", NOBODY), *options],
-                    value=present[1] if len(present) > 1 else NOBODY,
-                    allow_blank=False,
-                    id="facilitator-2",
-                )
+            yield FacilitatorPicker(
+                store.facilitators(),
+                list(session.facilitator_ids),
+                labels=("Facilitator", "And"),
+                nobody="Nobody else",
+                ids=("facilitator-1", "facilitator-2"),
+                second_defaults_to_nobody=True,
+            )
             yield Static("Every question is optional.", classes="hint")
             for prompt in debrief_prompts():
                 yield Static(prompt.title, classes="section-title")
@@ -104,7 +92,7 @@ class DebriefScreen(AppAccess, Screen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Keep the debrief", id="save", variant="primary", compact=True)
                 yield Button("Skip", id="skip", compact=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#debrief", VerticalScroll).scroll_home(animate=False)
@@ -112,28 +100,32 @@ class DebriefScreen(AppAccess, Screen[None]):
         self.query(TextArea).first().focus(scroll_visible=False)
 
     def chosen_facilitators(self) -> list[UUID]:
-        chosen = []
-        for selector in ("#facilitator-1", "#facilitator-2"):
-            value = self.query_one(selector, Select).value
-            if value is not Select.NULL and value != NOBODY:
-                chosen.append(UUID(str(value)))
-        return chosen
+        return self.query_one(FacilitatorPicker).chosen()
 
     @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
+    def _save_pressed(self) -> None:
+        self.action_submit()
+
+    def submit_form(self) -> bool:
         answers = {
             prompt.key: self.query_one(f"#answer-{prompt.key}", TextArea).text
             for prompt in debrief_prompts()
         }
-        facilitators = self.chosen_facilitators()
-        if self.vg.attempt(
+        picker = self.query_one(FacilitatorPicker)
+        problem = picker.problem(first_missing="")  # nobody named is allowed here
+        if problem:
+            raise ValueError(problem)
+        facilitators = picker.chosen()
+        return self.form_attempt(
             lambda: self.runner.write_debrief(answers, facilitators or None),
             ("The debrief is kept with the session.", "Thank you both"),
-        ):
-            self.dismiss()
+        )
 
     @on(Button.Pressed, "#skip")
-    def action_skip(self) -> None:
+    def _skip_pressed(self) -> None:
+        self.action_leave()
+
+    def leave_form(self) -> None:
         if self.reopened:
             self.notify("The debrief was left as it was.")
         else:

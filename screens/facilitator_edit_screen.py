@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
-from screens.access import AppAccess
 from screens.dialogs.cover_needed_dialog import change_with_cover
-from screens.widgets.form import Field, chosen, clear_messages, show_validation
+from screens.form_screen import FORM_KEYS, FormScreen
+from screens.widgets.form import Field, chosen
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import facilitator_path
 from voicesgroup.kinds import PathStage
@@ -21,14 +19,16 @@ from voicesgroup.rota.guard import Covers, keeping_the_rules
 WOMAN_CHOICES = [("Not said", "unset"), ("Yes", "yes"), ("No", "no")]
 
 
-class FacilitatorEditScreen(AppAccess, Screen[None]):
+class FacilitatorEditScreen(FormScreen[None]):
+    FORM_FALLBACK = "display_name"
+    FORM_SUBJECT = "this facilitator's details"
     HELP_TITLE = "A facilitator"
     HELP = (
-        "Ctrl+S saves; Escape goes back without saving. Ctrl+O sets their availability for "
-        "the rota. 'A woman?' is asked only when a group wants a woman facilitator."
+        "Ctrl+O sets their availability for the rota."
+        " 'A woman?' is asked only when a group wants a woman facilitator." + FORM_KEYS
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save-facilitator"),
+        Binding("ctrl+s", "submit", "Save", id="save-facilitator"),
         Binding(
             "ctrl+o",
             "availability",
@@ -36,7 +36,7 @@ class FacilitatorEditScreen(AppAccess, Screen[None]):
             id="edit-availability",
             tooltip="Days, dates off, monthly limit and partners (for the rota)",
         ),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("escape", "leave", "Back", id="back"),
     ]
 
     def __init__(self, person: Facilitator | None) -> None:
@@ -92,11 +92,11 @@ class FacilitatorEditScreen(AppAccess, Screen[None]):
                 if person is not None:
                     yield Button("Availability", id="availability", compact=True)
                 yield Button("Back", id="cancel", compact=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"save": self.action_save, "availability": self.action_availability}
-        actions.get(event.button.id or "", self.action_back)()
+        actions = {"save": self.action_submit, "availability": self.action_availability}
+        actions.get(event.button.id or "", self.action_leave)()
 
     def action_availability(self) -> None:
         """Days they can't do, dates off, monthly limit and partners (saved on their own)."""
@@ -107,16 +107,7 @@ class FacilitatorEditScreen(AppAccess, Screen[None]):
             return
         self.app.push_screen(AvailabilityScreen(self.store.facilitator(self.person.id)))
 
-    def action_back(self) -> None:
-        self.dismiss()
-
-    @on(Input.Submitted)
-    def _enter_saves(self, event: Input.Submitted) -> None:
-        """Enter in any one-line field saves the form, as the Save button does."""
-        event.stop()
-        self.action_save()
-
-    def action_save(self) -> None:
+    def submit_form(self) -> bool:
         changes = {
             "display_name": self.query_one("#display_name", Input).value,
             "active": self.query_one("#active", Checkbox).value,
@@ -126,18 +117,14 @@ class FacilitatorEditScreen(AppAccess, Screen[None]):
             changes["is_woman"] = {"unset": None, "yes": True, "no": False}[answer]
         # Availability may have been saved from its own screen meanwhile: build on the stored one.
         stored = self.store.facilitator(self.person.id) if self.person else None
-        try:
-            person = stored.with_changes(**changes) if stored else Facilitator(**changes)
-        except ValueError as error:
-            show_validation(self, error, fallback="display_name")
-            return
-        clear_messages(self)
+        person = stored.with_changes(**changes) if stored else Facilitator(**changes)
 
         def saved() -> None:
             self.notify(f"{person.display_name} saved.")
             self.dismiss()
 
         change_with_cover(self, lambda covers: self._save(person, stored is None, covers), saved)
+        return False  # `saved` closes the form once the change is made
 
     def _save(self, person: Facilitator, new: bool, covers: Covers | None) -> None:
         """Save through the rota's guard (made inactive: their sessions to come need cover);

@@ -15,6 +15,7 @@ from screens.dialogs.cover_needed_dialog import change_with_cover
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
+from voicesgroup.counting import counted
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import Facilitator
 from voicesgroup.rota.guard import Covers
@@ -55,7 +56,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
             table.add_column("Course module", width=58)
             table.add_column("Attended", width=12)
             yield table
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -79,6 +80,12 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
 
     def _change(self, change: Callable[[], object], done: str) -> None:
         if self.vg.attempt(change):
+            self.notify(done, markup=False)
+            self.refresh_data()
+
+    def _kept(self, answers: dict[str, str] | None, done: str) -> None:
+        """A step's dialog has made its change (answers) or was left (None)."""
+        if answers is not None:
             self.notify(done, markup=False)
             self.refresh_data()
 
@@ -125,21 +132,21 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
 
         store, today = self.store, self.vg.today()
 
+        def keep(answers: dict[str, str]) -> None:
+            fp.start_shadowing(
+                store, self.person, today, by=answers["by"], reason=answers["reason"]
+            )
+
         def answered(answers: dict[str, str] | None) -> None:
-            if answers is not None:
-                self._change(
-                    lambda: fp.start_shadowing(
-                        store, self.person, today, by=answers["by"], reason=answers["reason"]
-                    ),
-                    f"{self.person.display_name} is shadowing from today.",
-                )
+            self._kept(answers, f"{self.person.display_name} is shadowing from today.")
 
         self.app.push_screen(
             PathStepDialog(
                 "Start shadowing before the course is finished?",
-                f"{missing} course module(s) not attended yet. Skipping them is kept on "
+                f"{counted(missing, 'course module')} not attended yet. Skipping them is kept on "
                 "their path with the reason and who decided.",
                 [("by", "Who decided", ""), ("reason", "Why", "")],
+                keep,
                 confirm="Start shadowing",
             ),
             answered,
@@ -167,25 +174,19 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
             else f"Still suggested first: {early}. Signing off now needs a reason."
         )
 
+        def keep(answers: dict[str, str]) -> None:
+            by, reason = answers["by"], answers["reason"]
+            fp.sign_off(store, self.person, by, today, reason=reason, today=today)
+
         def answered(answers: dict[str, str] | None) -> None:
-            if answers is not None:
-                self._change(
-                    lambda: fp.sign_off(
-                        store,
-                        self.person,
-                        answers["by"],
-                        today,
-                        reason=answers["reason"],
-                        today=today,
-                    ),
-                    self._signed_off(),
-                )
+            self._kept(answers, self._signed_off())
 
         self.app.push_screen(
             PathStepDialog(
                 f"Sign {self.person.display_name} off to lead",
                 hint,
                 [("by", "Signed off by", ""), ("reason", "Reason (only when early)", "")],
+                keep,
                 confirm="Sign off",
             ),
             answered,
@@ -218,6 +219,12 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
 
         today = self.vg.today()
 
+        def keep(answers: dict[str, str]) -> None:
+            """Days that cannot be read keep the dialog open; the break itself is taken
+            below, where sessions it touches may need cover first."""
+            fp.parse_day(answers["start"], "first day")
+            fp.parse_day(answers["end"], "last day")
+
         def answered(answers: dict[str, str] | None) -> None:
             if answers is None:
                 return
@@ -241,6 +248,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
                     ("start", "First day (YYYY-MM-DD)", dates.iso(today)),
                     ("end", "Last day (YYYY-MM-DD)", ""),
                 ],
+                keep,
                 confirm="Keep the break",
             ),
             answered,

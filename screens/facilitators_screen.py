@@ -34,7 +34,14 @@ class FacilitatorsScreen(AppAccess, Screen[None]):
             tooltip="Days, dates off, monthly limit and partners",
         ),
         Binding("p", "path", "Path", id="facilitator-path", tooltip="Course, shadowing, sign-off"),
-        Binding("t", "team", "Team", id="facilitator-team", tooltip="Who can lead each kind"),
+        Binding(
+            "t",
+            "team",
+            "Team",
+            id="facilitator-team",
+            tooltip="Who can lead each kind",
+            show=False,  # in the palette and the help: the footer is full at 80 columns
+        ),
         Binding("s", "supervision", "Supervision", id="facilitator-supervision"),
         Binding("u", "follow_ups", "Follow-ups", id="facilitator-follow-ups"),
         Binding("escape", "back", "Back", id="back"),
@@ -53,7 +60,7 @@ class FacilitatorsScreen(AppAccess, Screen[None]):
             )
             table.add_columns("Name", "Path", "Status", "Availability")
             yield table
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

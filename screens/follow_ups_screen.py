@@ -52,7 +52,7 @@ class FollowUpsScreen(AppAccess, Screen[None]):
                 table.add_column(label, width=width)
             yield table
             yield Static("", id="follow-up-text", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -96,16 +96,25 @@ class FollowUpsScreen(AppAccess, Screen[None]):
         return self._rows[table.cursor_row]
 
     def action_owner(self) -> None:
-        """Give the follow-up to the next facilitator in the list (after the last: nobody)."""
+        """Ask who owns the follow-up: a facilitator from the list, or nobody for now."""
+        from screens.dialogs.choose_facilitator_dialog import ChooseFacilitatorDialog
+
         row = self._chosen()
         if row is None:
             return
         people = self.store.facilitators(include_inactive=False)
-        ids = [str(person.id) for person in people]
-        at = ids.index(row.owner_id) + 1 if row.owner_id in ids else 0
-        owner = people[at] if at < len(people) else None
-        if self.vg.attempt(lambda: fp.set_owner(self.store, row, owner)):
-            self.refresh_data()
+        current = next((person.id for person in people if str(person.id) == row.owner_id), None)
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                return
+            owner = next((person for person in people if str(person.id) == choice), None)
+            if self.vg.attempt(lambda: fp.set_owner(self.store, row, owner)):
+                self.refresh_data()
+
+        self.app.push_screen(
+            ChooseFacilitatorDialog("Who follows this up?", people, current), chosen
+        )
 
     def action_done(self) -> None:
         """Done today, or open again."""

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Select, Static
 
-from screens.access import AppAccess
-from screens.widgets.form import (
-    Field,
-    FieldProblem,
-    chosen,
-    clear_messages,
-    save_and_back,
-    show_validation,
-)
+from screens.form_screen import FORM_KEYS, FormScreen
+from screens.widgets.form import Field, FieldProblem, chosen, save_and_back
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
 from voicesgroup.groups import changed_group, new_group
@@ -35,18 +26,21 @@ OFTEN = [
 ]
 
 
-class GroupEditScreen(AppAccess, Screen[None]):
-    """The form for one group; Ctrl+S saves, Escape goes back without saving."""
+class GroupEditScreen(FormScreen[None]):
+    """The form for one group; Ctrl+S saves, Escape goes back (asking, when changed)."""
 
     HELP_TITLE = "A group's details"
     HELP = (
         "The kind of group sets its session plan, agreement and words; you can change those "
-        "later. Ctrl+S saves; Escape goes back without saving."
+        "later." + FORM_KEYS
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save-group"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+s", "submit", "Save", id="save-group"),
+        Binding("escape", "leave", "Back", id="back"),
     ]
+
+    FORM_FALLBACK = "name"
+    FORM_SUBJECT = "this group's details"
 
     def __init__(self, group: Group | None) -> None:
         super().__init__()
@@ -103,35 +97,20 @@ class GroupEditScreen(AppAccess, Screen[None]):
                 id="women_rule",
             )
             yield save_and_back()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
-            self.action_save()
+            self.action_submit()
         else:
-            self.action_back()
+            self.action_leave()
 
-    def action_back(self) -> None:
-        self.dismiss()
-
-    @on(Input.Submitted)
-    def _enter_saves(self, event: Input.Submitted) -> None:
-        """Enter in any one-line field saves the form, as the Save button does."""
-        event.stop()
-        self.action_save()
-
-    def action_save(self) -> None:
-        try:
-            group = self._read_form()
-        except ValueError as error:
-            show_validation(self, error, fallback="name")
-            return
-        clear_messages(self)
+    def submit_form(self) -> bool:
+        group = self._read_form()
         today = self.vg.today()
-        if self.vg.attempt(
+        return self.form_attempt(
             lambda: guard.save_group(self.store, group, today=today), (f"{group.name} saved.", "")
-        ):
-            self.dismiss()
+        )
 
     def _read_form(self) -> Group:
         def typed(selector: str) -> str:

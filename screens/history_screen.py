@@ -21,6 +21,10 @@ from voicesgroup.session_runner import HistoryRow, SessionRunner, history_rows, 
 from voicesgroup.store import Store
 from voicesgroup.templates import vocabulary_for
 
+DATE_WIDTH = 21  # "Thu 26 Nov 2026 (now)"
+NAMES_WIDTH = 18
+PEOPLE_WIDTH = 6
+
 
 class HistoryScreen(AppAccess, Screen[None]):
     """The list of a group's sessions, newest first, and one of them opened."""
@@ -64,11 +68,10 @@ class HistoryScreen(AppAccess, Screen[None]):
             table: DataTable[str] = DataTable(
                 id="history-table", cursor_type="row", zebra_stripes=True
             )
-            table.add_columns("Date", "Facilitators", "People", "Themes")
             yield table
             with VerticalScroll(id="history-record"):
                 yield SessionRecord(id="session-record")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._fill_rows()
@@ -79,6 +82,13 @@ class HistoryScreen(AppAccess, Screen[None]):
         """The table's rows from the stored sessions."""
         self._rows = history_rows(self.store, self.group_id)
         table = self.query_one("#history-table", DataTable)
+        # Themes take the width left over, so a long one ends in "…" on screen rather than
+        # running off its edge.
+        left = self.app.size.width - DATE_WIDTH - NAMES_WIDTH - PEOPLE_WIDTH - 4 * 2 - 4
+        table.add_column("Date", width=DATE_WIDTH)
+        table.add_column("Facilitators", width=NAMES_WIDTH)
+        table.add_column("People", width=PEOPLE_WIDTH)
+        table.add_column("Themes", width=max(left, 12))
         for row in self._rows:
             date = dates.day(row.date) + (" (now)" if row.in_progress else "")
             table.add_row(*plain(date, row.facilitators, row.head_count, row.themes))

@@ -72,6 +72,7 @@ class HomeScreen(AppAccess, Screen[None]):
         Binding("p", "print", "Print", id="print", show=False, tooltip="Print a handout"),
         Binding("h", "history", "History", id="session-history", show=False),
         Binding("t", "session_plan", "Session plan", id="session-plan", show=False),
+        Binding("ctrl+q", "app.quit", "Quit", id="home-quit"),
     ]
 
     def __init__(self) -> None:
@@ -93,7 +94,7 @@ class HomeScreen(AppAccess, Screen[None]):
             yield table
             yield Static("", id="due")
             yield Static(KEYS_HINT, id="home-keys", classes="hint")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         # The first ScreenResume fills the table; these wait for that paint.

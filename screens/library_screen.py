@@ -24,6 +24,10 @@ ANY = ""
 PICKED = "✓"
 
 
+CAUTION_MARK = "! "
+"""Before a strategy that has a caution; the status line and the help say what it means."""
+
+
 class LibraryScreen(AppAccess, Screen[None]):
     """Every coping strategy the groups keep, with the group in view choosing whose marks count."""
 
@@ -33,7 +37,8 @@ class LibraryScreen(AppAccess, Screen[None]):
         "strategy; the selectors narrow it by kind, experience and moment. Choose the group "
         "at the top: h marks a strategy as having helped in that group (h again takes the mark "
         "back), and the most marked "
-        "become that group's favourites. Space picks strategies for a sheet and p prints it."
+        "become that group's favourites. Space picks strategies for a sheet and p prints it. "
+        "A ! before a strategy means it has a caution: something to go gently with."
     )
     BINDINGS = [
         Binding("a", "add", "Add", id="add-strategy"),
@@ -134,14 +139,19 @@ class LibraryScreen(AppAccess, Screen[None]):
             table.add_column("All", width=3, key="all")
             yield table
             yield Static("", id="strategy-detail")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.refresh_data()
+        # The library paints first and fills on the next frame (the search and tallies take
+        # a moment on years of data); the first ScreenResume leaves that read to it.
+        self._read_once = False
+        self.query_one("#library-status", Static).update("Reading the library…")
         self.query_one("#strategies", DataTable).focus()
+        self.call_after_refresh(self.refresh_data)
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        if getattr(self, "_read_once", False):
+            self.refresh_data()
 
     # -- state -----------------------------------------------------------------------------
 
@@ -176,6 +186,7 @@ class LibraryScreen(AppAccess, Screen[None]):
 
     def refresh_data(self) -> None:
         """Read the strategies again (after a change here or on another screen)."""
+        self._read_once = True
         self._all = self.store.strategies(include_archived=True)
         known = {strategy.id for strategy in self._all}
         self.picked = [strategy_id for strategy_id in self.picked if strategy_id in known]
@@ -197,7 +208,8 @@ class LibraryScreen(AppAccess, Screen[None]):
             if strategy.archived:
                 title = Text.assemble(("(archived) ", "italic"), title)
             if strategy.caution:
-                title.append(" !", style="bold")
+                # In front, so a long title cut with "…" never hides it.
+                title = Text.assemble((CAUTION_MARK, "bold"), title)
             table.add_row(
                 PICKED if strategy.id in self.picked else " ",
                 title,
@@ -227,6 +239,8 @@ class LibraryScreen(AppAccess, Screen[None]):
         group = self.group
         if group is not None:
             parts.append(f"Here = helped in {group.name}")
+        if any(strategy.caution for strategy in self._shown):
+            parts.append(f"{CAUTION_MARK.strip()} = caution")
         self.query_one("#library-status", Static).update(literal(" · ".join(parts)))
 
     def _show_detail(self) -> None:

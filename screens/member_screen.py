@@ -15,11 +15,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
-from screens.access import AppAccess
-from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from screens.form_screen import FormScreen
+from screens.widgets.form import Field, FieldProblem
 from screens.widgets.plain import literal, plain
 from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
@@ -39,7 +38,7 @@ def preview(text: str) -> str:
     return flat if len(flat) <= PREVIEW_LENGTH else flat[: PREVIEW_LENGTH - 1] + "…"
 
 
-class MemberScreen(AppAccess, Screen[None]):
+class MemberScreen(FormScreen[None]):
     HELP_TITLE = "A member, what they agreed to, and what is kept"
     HELP = (
         "What this member has agreed to, and every change, with who recorded it and the wording "
@@ -48,14 +47,18 @@ class MemberScreen(AppAccess, Screen[None]):
         "and can ask to be forgotten."
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save name", id="save-member", show=False),
+        Binding("ctrl+s", "submit", "Save name", id="save-member", show=False),
         Binding("c", "consent", "Consent", id="record-consent"),
         Binding("n", "write_note", "Write a note", id="write-note"),
         Binding("o", "open_note", "Open note", id="open-note", show=False),
         Binding("p", "print_record", "Print their record", id="print-record"),
         Binding("f", "forget", "Forget", id="forget-member", tooltip="Forget this member"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("escape", "leave", "Back", id="back"),
     ]
+
+    ENTER_SUBMITS = False  # Enter in the record's path prints it (below)
+    FORM_FALLBACK = "display_name"
+    FORM_SUBJECT = "the name"
 
     def __init__(self, member: Member | None) -> None:
         super().__init__()
@@ -112,7 +115,7 @@ class MemberScreen(AppAccess, Screen[None]):
                 "When", "What", "Given or withdrawn", "How", "Wording", "Recorded by"
             )
             yield history
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def _title(self) -> str:
         member = self.member
@@ -236,7 +239,7 @@ class MemberScreen(AppAccess, Screen[None]):
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
-        self.action_save()
+        self.action_submit()
 
     @on(Button.Pressed, "#consent")
     def _consent_pressed(self) -> None:
@@ -265,31 +268,38 @@ class MemberScreen(AppAccess, Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def action_back(self) -> None:
+    def leave_form(self) -> None:
         self.dismiss()
+
+    def form_changed(self) -> bool:
+        """The name or the day they joined differs from what is kept (the path of their
+        printed record is not something to lose)."""
+        member = self.member
+        kept = (member.display_name, member.joined_on.isoformat()) if member else ("", "")
+        name = self.query_one("#display_name", Input).value.strip()
+        joined = self.query_one("#joined_on", Input).value.strip()
+        if member is None:
+            return bool(name)
+        return (name, joined) != kept
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
         """Enter saves the name."""
         event.stop()
-        self.action_save()
+        self.action_submit()
 
-    def action_save(self) -> None:
+    def submit_form(self) -> bool:
+        """Save the name and the day they joined; the member's screen stays open."""
         joined_text = self.query_one("#joined_on", Input).value.strip()
         try:
-            try:
-                joined = dt.date.fromisoformat(joined_text)
-            except ValueError:
-                raise FieldProblem("joined_on", "write the date like 2026-03-01") from None
-            changes = {
-                "display_name": self.query_one("#display_name", Input).value,
-                "joined_on": joined,
-            }
-            member = self.member.with_changes(**changes) if self.member else Member(**changes)
-        except ValueError as error:
-            show_validation(self, error, fallback="display_name")
-            return
-        clear_messages(self)
+            joined = dt.date.fromisoformat(joined_text)
+        except ValueError:
+            raise FieldProblem("joined_on", "write the date like 2026-03-01") from None
+        changes = {
+            "display_name": self.query_one("#display_name", Input).value,
+            "joined_on": joined,
+        }
+        member = self.member.with_changes(**changes) if self.member else Member(**changes)
         same_name = others_with_the_same_name(self.store, member)
         if same_name and self.member is None:
             from screens.dialogs.choose_member_dialog import ChooseMemberDialog
@@ -298,7 +308,7 @@ class MemberScreen(AppAccess, Screen[None]):
                 ChooseMemberDialog(member.display_name, same_name, offer_new=True),
                 partial(self._same_name_answered, member),
             )
-            return
+            return False
         self._keep_member(member)
         if same_name:
             self.notify(
@@ -306,6 +316,7 @@ class MemberScreen(AppAccess, Screen[None]):
                 "tells them apart.",
                 title="Same name",
             )
+        return False
 
     def _same_name_answered(self, member: Member, choice: str | None) -> None:
         from screens.dialogs.choose_member_dialog import SOMEONE_NEW
@@ -324,7 +335,7 @@ class MemberScreen(AppAccess, Screen[None]):
 
     def _keep_member(self, member: Member) -> None:
         was_new = self.member is None
-        if self.vg.attempt(
+        if self.form_attempt(
             lambda: self.store.save_member(member), (f"{member.display_name} saved.", "")
         ):
             self.member = member

@@ -48,7 +48,7 @@ class MembersScreen(AppAccess, Screen[None]):
                 "strategies they share",
                 classes="hint",
             )
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

@@ -17,10 +17,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Header, Label, Static, TextArea
 
-from screens.access import AppAccess
+from screens.form_screen import FormScreen
 from screens.widgets.plain import literal
 from voicesgroup.mentions import member_names_in
 from voicesgroup.models import Member, Note, now
@@ -30,7 +29,7 @@ READING_BACK = "note-readback"
 FIELDS = ("member_words", "what_helped", "to_remember", "facilitator_words")
 
 
-class NoteScreen(AppAccess, Screen[bool]):
+class NoteScreen(FormScreen[bool]):
     """Write (or correct) a note with a member; dismisses True once it is kept."""
 
     HELP_TITLE = "A note written with a member"
@@ -44,8 +43,10 @@ class NoteScreen(AppAccess, Screen[bool]):
         Binding("ctrl+r", "read_back", "Read it back", id="read-back"),
         Binding("ctrl+s", "agree", "They agree — save", id="agree-save"),
         Binding("c", "change", "Change something", id="change-something"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("escape", "leave", "Back", id="back"),
     ]
+
+    FORM_SUBJECT = "the note"
 
     def __init__(
         self, member: Member, note: Note | None = None, *, session_id: UUID | None = None
@@ -122,7 +123,7 @@ class NoteScreen(AppAccess, Screen[bool]):
                 with Horizontal(classes="buttons"):
                     yield Button("They agree — save", id="agree", variant="success", compact=True)
                     yield Button("Change something", id="change", compact=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def _field(self, key: str, label: str, text: str, size: str) -> ComposeResult:
         yield Label(literal(label), classes="note-label")
@@ -279,37 +280,27 @@ class NoteScreen(AppAccess, Screen[bool]):
             return
         note = self.draft
         said = (f"Kept, in the words {self.member.display_name} agreed to.", "Note saved")
-        if self.vg.attempt(lambda: self.store.save_note(note), said):
+        if self.form_attempt(lambda: self.store.save_note(note), said):
             self.dismiss(True)
+
+    def submit_form(self) -> bool:
+        """Ctrl+S's form route: read it back while writing, keep it once they agree."""
+        if self.step == WRITING:
+            self.action_read_back()
+        else:
+            self.action_agree()
+        return False
 
     @on(Button.Pressed, "#leave")
     def _leave_pressed(self) -> None:
-        self.action_back()
+        self.action_leave()
 
-    def action_back(self) -> None:
+    def action_leave(self) -> None:
         """Escape: from the read-back, back to writing; from writing, leave (asking first)."""
         if self.step == READING_BACK:
             self.action_change()
             return
-        before = (
-            {key: getattr(self.original, key).strip() for key in FIELDS}
-            if self.original
-            else dict.fromkeys(FIELDS, "")
-        )
-        if self._texts() == before:
-            self.dismiss(False)
-            return
-        from screens.dialogs.confirm_dialog import ConfirmDialog
+        super().action_leave()
 
-        def answered(leave: bool | None) -> None:
-            if leave:
-                self.dismiss(False)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Leave without keeping it?",
-                "What was written here is not kept anywhere.",
-                confirm="Leave it",
-            ),
-            answered,
-        )
+    def leave_form(self) -> None:
+        self.dismiss(False)

@@ -24,7 +24,7 @@ from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
-from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
+from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation, outputs
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.protection import Cell, label
@@ -139,11 +139,10 @@ class ReportsScreen(AppAccess, Screen[None]):
             with Horizontal(id="reports-save"):
                 yield Static("Save as", classes="bar-label")
                 yield Input(compact=True, id="reports-path", placeholder="a folder or file name")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#reports-path", Input).value = self.default_path("pdf")
-        show_ticks(self)
         self.refresh_data()
         self.query_one("#reports-group", Select).focus()
 
@@ -179,7 +178,6 @@ class ReportsScreen(AppAccess, Screen[None]):
     @on(Checkbox.Changed)
     def _box_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        show_tick(event.checkbox)
         if event.checkbox.id == "reports-compare":
             self.refresh_data()
 

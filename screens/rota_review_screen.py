@@ -96,7 +96,7 @@ class RotaReviewScreen(AppAccess, Screen[None]):
                 yield Static("", id="review-gaps", classes="finding")
                 yield Static("", id="review-breaks", classes="finding")
                 yield Static("", id="review-differences", classes="finding")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_data()

@@ -93,6 +93,7 @@ class RotaScreen(AppAccess, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.lines: list[RotaLine] = []
+        self._read_once = False
         self.group_id: UUID | None = None
         self._planning = False
 
@@ -117,19 +118,24 @@ class RotaScreen(AppAccess, Screen[None]):
             yield table
             with VerticalScroll(id="rota-detail-box"):
                 yield Static("", id="rota-detail")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.refresh_data(first=True)
+        # Ten years of rota take a moment to read: the screen paints first, saying so, and the
+        # rows follow on the next frame (keys typed meanwhile wait for them).
+        self.query_one("#rota-summary", Static).update("Reading the rota…")
         self.query_one("#rota-table", DataTable).focus()
+        self.call_after_refresh(self.refresh_data, first=True)
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        if self._read_once:  # back from a dialog or screen: read again; the first read is above
+            self.refresh_data()
 
     # -- showing ---------------------------------------------------------------------------
 
     def refresh_data(self, *, first: bool = False, select: UUID | None = None) -> None:
         """Read the rota again and keep the cursor on the same session (or on today's)."""
+        self._read_once = True
         table = self.query_one("#rota-table", DataTable)
         keep = select or (self.selected.id if self.selected and not first else None)
         self.lines = rota_service.rota_lines(self.store, self.group_id)

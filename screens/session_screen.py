@@ -31,6 +31,7 @@ from screens.widgets.plain import literal
 from screens.widgets.room_count import RoomCount
 from screens.widgets.round_tracker import RoundTracker
 from screens.widgets.shared_strategies import SharedStrategies
+from voicesgroup.counting import counted
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import RoundMark, now
 from voicesgroup.session_runner import (
@@ -120,19 +121,34 @@ class SessionScreen(AppAccess, Screen[None]):
         "o rewords one or takes it back. Everything is saved as you go."
     )
     BINDINGS = [
-        Binding("right", "next_phase", "Next part", id="session-next-part", priority=True),
+        # Short words: at 80 columns a round's footer holds every key it shows.
+        Binding(
+            "right",
+            "next_phase",
+            "Next",
+            id="session-next-part",
+            priority=True,
+            tooltip="The next part of the session",
+        ),
         Binding(
             "left",
             "previous_phase",
-            "Previous part",
+            "Back",
+            tooltip="The part before",
             id="session-previous-part",
             priority=True,
-            show=False,
         ),
-        Binding("space", "next_person", "Move on", id="round-next-person"),
+        Binding(
+            "space",
+            "next_person",
+            "Skip",
+            id="round-next-person",
+            key_display="␣",
+            tooltip="Move on to the next person without a mark",
+        ),
         Binding("s", "mark_spoke", "Spoke", id="round-spoke"),
-        Binding("p", "mark_passed", "Passed", id="round-passed"),
-        Binding("u", "mark_not_yet", "Not yet", id="round-not-yet", show=False),
+        Binding("p", "mark_passed", "Pass", id="round-passed", tooltip="They passed"),
+        Binding("u", "mark_not_yet", "Not yet", id="round-not-yet"),
         Binding("b", "previous_person", "Back one person", id="round-back", show=False),
         Binding("r", "room_view", "Room view", id="room-view"),
         Binding(
@@ -209,7 +225,7 @@ class SessionScreen(AppAccess, Screen[None]):
                     id="capture-hint",
                     classes="hint private",
                 )
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         runner = self._runner
@@ -579,9 +595,9 @@ class SessionScreen(AppAccess, Screen[None]):
                 self.app.switch_screen(DebriefScreen(session.id))
 
         summary = (
-            f"{session.head_count} in the room · {len(session.themes)} theme(s) · "
-            f"{len(session.strategy_ids)} strategy(ies) shared · "
-            f"{len(session.follow_ups)} follow-up(s)"
+            f"{session.head_count} in the room · {counted(len(session.themes), 'theme')} · "
+            f"{counted(len(session.strategy_ids), 'strategy', 'strategies')} shared · "
+            f"{counted(len(session.follow_ups), 'follow-up')}"
         )
         if self.room_safe:
             summary = "The room view is on: the summary is hidden."

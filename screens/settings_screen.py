@@ -6,26 +6,28 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
-from screens.access import AppAccess
-from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from screens.form_screen import FormScreen
+from screens.widgets.form import Field, FieldProblem
 from screens.widgets.plain import literal, plain
 from voicesgroup import dates, retention
 
 
-class SettingsScreen(AppAccess, Screen[None]):
+class SettingsScreen(FormScreen[None]):
     HELP_TITLE = "Settings and safety"
     HELP = (
         "How long records are kept, when the screen locks itself, the passphrase, and the log "
         "of what was done (never what was said). Ctrl+S saves."
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save-settings"),
+        Binding("ctrl+s", "submit", "Save", id="save-settings"),
         Binding("p", "passphrase", "Passphrase", id="passphrase"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("escape", "leave", "Back", id="back"),
     ]
+
+    FORM_FALLBACK = "organisation"
+    FORM_SUBJECT = "the settings"
 
     NUMBERS = {
         "idle_lock_minutes": "Lock the screen after this many idle minutes",
@@ -64,7 +66,7 @@ class SettingsScreen(AppAccess, Screen[None]):
             log: DataTable[str] = DataTable(id="audit", cursor_type="none")
             log.add_columns("When", "What", "Detail")
             yield log
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -94,30 +96,25 @@ class SettingsScreen(AppAccess, Screen[None]):
         for entry in reversed(entries[-200:]):
             log.add_row(*plain(dates.day_and_clock(entry.created_at), entry.action, entry.detail))
 
-    @on(Input.Submitted)
-    def _enter_saves(self, event: Input.Submitted) -> None:
-        """Enter in any one-line field saves the form, as the Save button does."""
-        event.stop()
-        self.action_save()
-
     @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
+    def _save_pressed(self) -> None:
+        self.action_submit()
+
+    def submit_form(self) -> bool:
+        """Save the settings; the screen stays open (it holds the log and retention too)."""
         values: dict[str, object] = {"organisation": self.query_one("#organisation", Input).value}
-        try:
-            for name in self.NUMBERS:
-                text = self.query_one(f"#{name}", Input).value.strip()
-                if not text.isdigit():
-                    raise FieldProblem(name, "write a whole number")
-                values[name] = int(text)
-            current = self.store.settings()
-            # Only the fields on this form change: the rest (the print folder, words that
-            # are not names…) are kept as they are.
-            settings = current.model_validate({**current.model_dump(), **values})
-        except ValueError as error:
-            show_validation(self, error, fallback="organisation")
-            return
-        clear_messages(self)
-        self.vg.attempt(lambda: self.store.save_settings(settings), ("Settings saved.", ""))
+        for name in self.NUMBERS:
+            text = self.query_one(f"#{name}", Input).value.strip()
+            if not text.isdigit():
+                raise FieldProblem(name, "write a whole number")
+            values[name] = int(text)
+        current = self.store.settings()
+        # Only the fields on this form change: the rest (the print folder, words that
+        # are not names…) are kept as they are.
+        settings = current.model_validate({**current.model_dump(), **values})
+        if self.form_attempt(lambda: self.store.save_settings(settings), ("Settings saved.", "")):
+            self.remember_form()
+        return False
 
     @on(Button.Pressed, "#passphrase")
     def action_passphrase(self) -> None:
@@ -145,5 +142,5 @@ class SettingsScreen(AppAccess, Screen[None]):
         ):
             self.refresh_data()
 
-    def action_back(self) -> None:
+    def leave_form(self) -> None:
         self.dismiss()

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static, TextArea
 
-from screens.access import AppAccess
+from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import (
     Field,
     FieldProblem,
     chosen,
-    clear_messages,
     save_and_back,
-    show_validation,
 )
 from screens.widgets.plain import literal
-from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
+from screens.widgets.tick_marks import TickBox
 from voicesgroup.library import may_be_named
 from voicesgroup.models import (
     STRATEGY_CATEGORIES,
@@ -38,7 +34,7 @@ TITLE_PROMPT = "What it is, in a few words"
 """What a strategy's title asks for, here and where one is shared in a session."""
 
 
-class StrategyEditScreen(AppAccess, Screen[UUID | None]):
+class StrategyEditScreen(FormScreen[UUID | None]):
     """The strategy's words, kind, who it is for, when it helps, and an optional caution.
 
     Dismisses with the saved strategy's id, or None when left without saving.
@@ -48,16 +44,20 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
     HELP = (
         "Write it in plain words, as people said it. A caution is for anything to go gently "
         "with. A name is offered under 'Shared by' only for members who said yes to their "
-        "name beside strategies they share. Ctrl+S saves; Escape goes back without saving."
+        "name beside strategies they share." + FORM_KEYS
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save-strategy"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+s", "submit", "Save", id="save-strategy"),
+        Binding("escape", "leave", "Back", id="back"),
     ]
+
+    FORM_FALLBACK = "title"
+    FORM_SUBJECT = "this strategy"
 
     def __init__(self, strategy: CopingStrategy | None) -> None:
         super().__init__()
         self.strategy = strategy
+        self.saved_id: UUID | None = None
 
     def compose(self) -> ComposeResult:
         strategy = self.strategy
@@ -140,14 +140,10 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
                     name="attributed_member_id",
                 )
             yield save_and_back()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        show_ticks(self)
         self.query_one("#title", Input).focus()
-
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        show_tick(event.checkbox)
 
     def _name_of(self, member_id: UUID) -> str:
         try:
@@ -156,10 +152,7 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
             return "a member"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_save() if event.button.id == "save" else self.action_back()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        self.action_submit() if event.button.id == "save" else self.action_leave()
 
     def _experiences(self) -> list[Experience]:
         return [
@@ -168,13 +161,7 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
             if self.query_one(f"#experience-{experience.value}", Checkbox).value
         ]
 
-    @on(Input.Submitted)
-    def _enter_saves(self, event: Input.Submitted) -> None:
-        """Enter in any one-line field saves the form, as the Save button does."""
-        event.stop()
-        self.action_save()
-
-    def action_save(self) -> None:
+    def submit_form(self) -> bool:
         experiences_message = self.query_one("#experiences-message", Static)
         experiences_message.update("")
         experiences_message.display = False
@@ -188,24 +175,16 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
             "caution": self.query_one("#caution", Input).value.strip(),
             "attributed_member_id": None if shared_by in (NOBODY, Select.BLANK) else shared_by,
         }
-        try:
-            if not changes["title"]:
-                raise FieldProblem("title", "give it a few words")
-            strategy = (
-                self.strategy.with_changes(**changes)
-                if self.strategy
-                else CopingStrategy(**changes)
-            )
-        except ValueError as error:
-            show_validation(self, error, fallback="title")
-            return
+        if not changes["title"]:
+            raise FieldProblem("title", "give it a few words")
+        strategy = (
+            self.strategy.with_changes(**changes) if self.strategy else CopingStrategy(**changes)
+        )
         if not strategy.experiences:
-            clear_messages(self)
             experiences_message.update("! tick at least one kind of experience")
             experiences_message.display = True
-            return
-        clear_messages(self)
-        if not self.vg.attempt(
+            return False
+        if not self.form_attempt(
             lambda: self.store.save_strategy(strategy), (f"Saved: {strategy.title}.", "")
         ):
             # The store refused (shown as a message); say why beside the name too.
@@ -216,5 +195,9 @@ class StrategyEditScreen(AppAccess, Screen[UUID | None]):
                 self.query_one("#field-attributed_member_id", Field).show_message(
                     "they have no current yes to their name beside strategies"
                 )
-            return
-        self.dismiss(strategy.id)
+            return False
+        self.saved_id = strategy.id
+        return True
+
+    def dismiss_form(self) -> None:
+        self.dismiss(self.saved_id)

@@ -49,7 +49,7 @@ class SupervisionScreen(AppAccess, Screen[None]):
                 table.add_column(label, width=width)
             yield table
             yield Static("", id="supervision-detail", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

@@ -5,29 +5,30 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Static
 
-from screens.access import AppAccess
-from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
-from screens.widgets.tick_marks import show_tick, show_ticks
+from screens.form_screen import FORM_KEYS, FormScreen
+from screens.widgets.form import Field, FieldProblem, save_and_back
+from screens.widgets.tick_marks import TickBox
 from voicesgroup.models import SupportContact
 
 
-class SupportContactEditScreen(AppAccess, Screen[None]):
+class SupportContactEditScreen(FormScreen[None]):
     """Name, how to reach them, when, and whether it is a local contact."""
 
     HELP_TITLE = "A support contact"
     HELP = (
         "Exactly as it should be printed: who, how to reach them (a number, a text code, an "
         "address) and when to use them. A discreet sheet prints only the name and how to reach "
-        "them: give neutral words if 'how' says what it is for. Ctrl+S saves; Escape goes "
-        "back without saving."
+        "them: give neutral words if 'how' says what it is for." + FORM_KEYS
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save-contact"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+s", "submit", "Save", id="save-contact"),
+        Binding("escape", "leave", "Back", id="back"),
     ]
+
+    FORM_FALLBACK = "name"
+    FORM_SUBJECT = "this contact"
 
     def __init__(self, contact: SupportContact | None) -> None:
         super().__init__()
@@ -57,7 +58,7 @@ class SupportContactEditScreen(AppAccess, Screen[None]):
                 Input(contact.discreet_how if contact else "", id="discreet_how"),
                 name="discreet_how",
             )
-            yield Checkbox(
+            yield TickBox(
                 "Local (only local contacts can be deleted)",
                 contact.local if contact else True,
                 compact=True,
@@ -72,22 +73,15 @@ class SupportContactEditScreen(AppAccess, Screen[None]):
                 )
                 yield Static(checked, classes="hint")
             yield save_and_back()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        show_ticks(self)
         self.query_one("#name", Input).focus()
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        show_tick(event.checkbox)
-
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_save() if event.button.id == "save" else self.action_back()
+        self.action_submit() if event.button.id == "save" else self.action_leave()
 
-    def action_back(self) -> None:
-        self.dismiss()
-
-    def action_save(self) -> None:
+    def submit_form(self) -> bool:
         changes = {
             "name": " ".join(self.query_one("#name", Input).value.split()),
             "how": self.query_one("#how", Input).value.strip(),
@@ -95,18 +89,13 @@ class SupportContactEditScreen(AppAccess, Screen[None]):
             "discreet_how": self.query_one("#discreet_how", Input).value.strip(),
             "local": self.query_one("#local", Checkbox).value,
         }
-        try:
-            if not changes["name"]:
-                raise FieldProblem("name", "give the contact a name")
-            if not changes["how"]:
-                raise FieldProblem("how", "say how to reach them")
-            contact = (
-                self.contact.with_changes(**changes) if self.contact else SupportContact(**changes)
-            )
-        except ValueError as error:
-            show_validation(self, error, fallback="name")
-            return
-        clear_messages(self)
-        if self.vg.attempt(lambda: self.store.save_support_contact(contact)):
-            self.notify(f"Saved: {contact.name}.")
-            self.dismiss()
+        if not changes["name"]:
+            raise FieldProblem("name", "give the contact a name")
+        if not changes["how"]:
+            raise FieldProblem("how", "say how to reach them")
+        contact = (
+            self.contact.with_changes(**changes) if self.contact else SupportContact(**changes)
+        )
+        return self.form_attempt(
+            lambda: self.store.save_support_contact(contact), (f"Saved: {contact.name}.", "")
+        )

@@ -55,7 +55,7 @@ class SupportContactsScreen(AppAccess, Screen[None]):
             table.add_column("Last checked", width=12, key="checked")
             yield table
             yield Static("", id="contact-detail")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_data()

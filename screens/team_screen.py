@@ -50,7 +50,7 @@ class TeamScreen(AppAccess, Screen[None]):
             for label, width in PEOPLE_COLUMNS:
                 people.add_column(label, width=width)
             yield people
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#team-people", DataTable).focus()

@@ -14,20 +14,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from screens.access import AppAccess
+from screens.form_screen import FormScreen
 from screens.widgets.form import Field, show_validation
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import templates
-from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import SessionTemplate
 
 
-class TemplateEditScreen(AppAccess, Screen[None]):
+class TemplateEditScreen(FormScreen[None]):
     """Edit the plan on the left, the chosen part on the right; Ctrl+S saves a new version."""
 
     HELP_TITLE = "The group's session plan"
@@ -38,14 +36,17 @@ class TemplateEditScreen(AppAccess, Screen[None]):
         "version; sessions already run keep the version they used."
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save plan", id="save-plan"),
+        Binding("ctrl+s", "submit", "Save plan", id="save-plan"),
         Binding("ctrl+n", "add_part", "Add part", id="add-part"),
         Binding("ctrl+d", "drop_part", "Drop part", id="drop-part"),
         Binding("ctrl+up", "move_part(-1)", "Move up", id="move-part-up"),
         Binding("ctrl+down", "move_part(1)", "Move down", id="move-part-down"),
         Binding("ctrl+r", "use_shipped", "Use the shipped plan", id="use-shipped", show=False),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("escape", "leave", "Back", id="back"),
     ]
+
+    ENTER_SUBMITS = False
+    FORM_SUBJECT = "the session plan"
 
     def __init__(self, group_id: UUID) -> None:
         super().__init__()
@@ -70,7 +71,7 @@ class TemplateEditScreen(AppAccess, Screen[None]):
                     yield TickBox("A round (everyone in turn)", id="part-round")
                     yield Static("Prompts, one a line", classes="hint")
                     yield TextArea(id="part-prompts", soft_wrap=True, show_line_numbers=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show_parts(0)
@@ -199,22 +200,44 @@ class TemplateEditScreen(AppAccess, Screen[None]):
         self.plan = templates.move_phase(self.plan, index, offset)
         self._show_parts(index + offset)
 
-    def action_save(self) -> None:
-        store = self.store
-        saved: list = []
+    def form_changed(self) -> bool:
+        """The plan differs from the stored one, or a field holds what the plan did not take."""
+        return self.plan != templates.editable_copy(self.group) or self._not_taken()
+
+    def clear_problems(self) -> None:
+        """Messages beside the fields follow the typing (`_edit`); only the form's own go."""
+        for message in self.query(".form-problem"):
+            message.remove()
+
+    def _not_taken(self) -> bool:
+        """A field holds what the plan did not take (it is marked beside the field)."""
+        phase = self.plan.phases[self.chosen]
+        shown = {
+            "#plan-name-input": self.plan.name,
+            "#part-title": phase.title,
+            "#part-minutes": str(phase.minutes),
+        }
+        typed = any(self.query_one(key, Input).value != value for key, value in shown.items())
+        prompts = self.query_one("#part-prompts", TextArea).text.split("\n")
+        return typed or [line for line in prompts if line.strip()] != list(phase.prompts)
+
+    def submit_form(self) -> bool:
+        """Save the plan as a new version; the editor stays open."""
+        if self._not_taken():
+            raise ValueError(
+                "A field holds something the plan cannot take (marked beside it): change it, "
+                "then save."
+            )
         before = self.group.template
-        try:
-            saved.append(templates.save_group_template(store, self.group, self.plan))
-        except VoicesGroupError as error:
-            self.notify(str(error), title="Not saved", severity="warning", timeout=8)
-            return
-        self.group = saved[0]
+        self.group = templates.save_group_template(self.store, self.group, self.plan)
+        self.plan = templates.editable_copy(self.group)
         after = self.group.template
         if after is not None and after != before:
             self.vg.changed((f"Saved as version {after.version}.", "Session plan"))
         else:
             self.notify("Nothing changed.", title="Session plan")
         self._show_parts(self.chosen)
+        return False
 
     def action_use_shipped(self) -> None:
         store = self.store
@@ -228,5 +251,5 @@ class TemplateEditScreen(AppAccess, Screen[None]):
             self.query_one("#plan-name-input", Input).value = self.plan.name
             self._show_parts(0)
 
-    def action_back(self) -> None:
+    def leave_form(self) -> None:
         self.dismiss()

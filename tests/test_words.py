@@ -76,3 +76,21 @@ def test_the_scanner_catches_a_planted_word(tmp_path: Path) -> None:
     planted = tmp_path / "planted.py"
     planted.write_text('"""Docstrings may explain."""\nLABEL = "Next patient"\n')
     assert [text for _, text in strings_in(planted) if NEVER.search(text)] == ["Next patient"]
+
+
+BRACKETED_PLURAL = re.compile(r"\w\((?:s|es|ies)\)")
+"""'theme(s)', 'strategy(ies)': a count says its word (voicesgroup/counting.py)."""
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_bracketed_plurals_in_strings(path: Path) -> None:
+    bad = [(line, text) for line, text in strings_in(path) if BRACKETED_PLURAL.search(text)]
+    assert not bad, f"{path.name}: {bad} (use voicesgroup.counting.counted)"
+
+
+def test_the_plural_scanner_catches_a_planted_bracket(tmp_path: Path) -> None:
+    planted = tmp_path / "planted.py"
+    planted.write_text('SAID = f"{n} strategy(ies) shared"\nFINE = "(s) on its own"\n')
+    assert [text for _, text in strings_in(planted) if BRACKETED_PLURAL.search(text)] == [
+        " strategy(ies) shared"
+    ]

@@ -16,6 +16,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from voicesgroup.counting import counted, were
 from voicesgroup.errors import StoreError
 from voicesgroup.storage import (
     TEMP_SUFFIX,
@@ -131,9 +132,10 @@ def rewrite_backups(
             write_atomically(backup.path, converted)
             rewritten += 1
     except OSError as error:
+        done = rewritten + erased
         raise StoreError(
             f"Could not rewrite the backups in {folder}: {os_error_reason(error)}. The data file "
-            f"itself was saved, but {rewritten + erased} backup(s) were done and the rest may "
+            f"itself was saved, but {counted(done, 'backup')} {were(done)} done and the rest may "
             "still hold the earlier data. Free some space or fix the folder."
         ) from error
     return rewritten, erased

@@ -16,15 +16,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from voicesgroup.errors import VoicesGroupError
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
+from voicesgroup.counting import counted
 from voicesgroup.paths import DB_ENV, resolve_db_path
 
 EXIT_PROBLEM = 1
+EXIT_USAGE = 2  # what argparse has always used for a mistake in the arguments
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -116,8 +118,16 @@ def _run(handler: Handler, args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake in the arguments is said in one line and a hint, not a usage
+    block: the usage is one `--help` away. Every subcommand's parser is one of these."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\nFor what it takes: {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = Parser(
         prog="voicesgroup",
         description="A calm terminal app for hearing voices and paranoia & beliefs groups. "
         "With no command it starts the app.",
@@ -141,6 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
         lister = add(kind, cmd_list, f"list the {kind} stored")
         json_option(lister)
         lister.set_defaults(kind=kind)
+    lister = add(
+        "strategies", cmd_list, "list the library's strategies with the ids --strategy takes"
+    )
+    json_option(lister)
+    lister.set_defaults(kind="strategies")
     for module in COMMAND_MODULES:
         importlib.import_module(f"voicesgroup.commands.{module}").register(commands)
     return parser
@@ -318,13 +333,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         notices = [] if problems else names_in_group_records(store.sessions(), store.members())
     backups = list_backups(path)
     if backups:
-        print(f"{len(backups)} backup(s); newest {backups[0].taken_at:%Y-%m-%d %H:%M} UTC")
+        print(f"{counted(len(backups), 'backup')}; newest {backups[0].taken_at:%Y-%m-%d %H:%M} UTC")
     else:
         print("No backups yet (one is taken each time the app opens the file).")
     if problems:
         for problem in problems:
             print(f"problem: {problem}")
-        print(f"{path}: {len(problems)} problem(s) found.", file=sys.stderr)
+        print(f"{path}: {counted(len(problems), 'problem')} found.", file=sys.stderr)
         return EXIT_PROBLEM
     for notice in notices:  # a person decides: the words may be needed, or not
         print(f"notice: {notice}; look at it in the group's history")
@@ -358,6 +373,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                 }
                 for member in store.members()
             ]
+        elif args.kind == "strategies":
+            rows = strategy_rows(store)
         else:
             rows = [
                 {
@@ -371,8 +388,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        print_table(rows, hide=("id",))
+        # A strategy is chosen for a sheet by its id, so the list shows it.
+        print_table(rows, hide=() if args.kind == "strategies" else ("id",))
     return 0
+
+
+def strategy_rows(store: Store) -> list[dict[str, object]]:
+    """The library as `voicesgroup strategies` lists it: what `--strategy ID` takes."""
+    from voicesgroup import library
+
+    return [
+        {
+            "id": str(strategy.id),
+            "title": strategy.title,
+            "kind": library.category_label(strategy),
+            "for": library.experiences_short(strategy),
+            "caution": bool(strategy.caution),
+        }
+        for strategy in store.strategies()
+    ]
 
 
 def print_table(rows: Sequence[Mapping[str, object]], hide: Sequence[str] = ()) -> None:

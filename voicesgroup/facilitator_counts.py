@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from voicesgroup.counting import counted
 from voicesgroup.kinds import PathStage, SessionStatus, TrainingStatus, Variant
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ def missing_for_sign_off(
     """What is still missing before sign-off is suggested, in plain words (empty: due)."""
     missing = []
     if shadowed.sessions < suggested:
-        missing.append(f"{suggested - shadowed.sessions} more shadowed session(s)")
+        missing.append(counted(suggested - shadowed.sessions, "more shadowed session"))
     for variant in wanted_kinds:
         if not shadowed.by_kind.get(variant):
             missing.append(f"one {variant.label.lower()} group")
@@ -253,7 +254,7 @@ def due_items(store: Store, today: dt.date) -> list[str]:
     names = {group["id"]: group["name"] for group in facts.groups}
     for group_id, count in sorted(open_by_group.items(), key=lambda kv: names.get(kv[0], "")):
         if group_id in names:
-            items.append(f"{names[group_id]}: {count} follow-up(s) still open (f, then u)")
+            items.append(f"{names[group_id]}: {counted(count, 'follow-up')} still open (f, then u)")
     return items
 
 

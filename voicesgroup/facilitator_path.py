@@ -21,6 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from voicesgroup import dates
+from voicesgroup.counting import counted
 from voicesgroup.course import CourseFileError, TrainingModule, training_modules
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.facilitator_counts import (
@@ -426,7 +427,9 @@ def start_shadowing(
         raise PathError(f"{person.display_name} is {record.stage.label} already.")
     missing = modules_missing(store, record)
     if missing:
-        reason, by = _clean_reason(reason, by, f"{len(missing)} course module(s) not attended yet")
+        reason, by = _clean_reason(
+            reason, by, f"{counted(len(missing), 'course module')} not attended yet"
+        )
         skipped = [
             *record.skipped,
             SkippedStep(stage=PathStage.IN_TRAINING, reason=reason, by=by, on=on),

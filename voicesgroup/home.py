@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from voicesgroup import consent, dates, retention
+from voicesgroup.counting import counted
 from voicesgroup.kinds import SessionStatus, Variant, meeting_dates
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ def due_items(store: Store, today: dt.date) -> list[str]:
         1 for contact in store.documents("support_contacts") if not contact["last_checked"]
     )
     if unchecked:
-        items.append(f"{unchecked} support contact(s) to check before printing")
+        items.append(f"{counted(unchecked, 'support contact')} to check before printing")
     from voicesgroup.facilitator_counts import due_items as facilitators_due
 
     items += facilitators_due(store, today)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from voicesgroup.consent import add_months
+from voicesgroup.counting import counted
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -32,11 +33,17 @@ class RetentionDue:
     def describe(self) -> list[str]:
         lines = []
         if self.notes:
-            lines.append(f"{self.notes} note(s) written with members past their keeping time")
+            lines.append(
+                f"{counted(self.notes, 'note')} written with members past their keeping time"
+            )
         if self.debriefs:
-            lines.append(f"{self.debriefs} facilitators' debrief(s) past their keeping time")
+            lines.append(
+                counted(self.debriefs, "facilitators' debrief") + " past their keeping time"
+            )
         if self.named_sessions:
-            lines.append(f"{self.named_sessions} session(s) whose names should become counts")
+            lines.append(
+                f"{counted(self.named_sessions, 'session')} whose names should become counts"
+            )
         return lines
 
     def summary(self) -> str:

@@ -188,9 +188,14 @@ def decode_document(blob: bytes, path: Path) -> dict[str, Any]:
     if not isinstance(meta, dict) or meta.get("app") != APP_MARK:
         raise DamagedFile(
             f"{path} is not a voicesgroup data file (it may belong to another program). "
-            "It was left untouched; choose another file with --db, or, if it held your "
-            "voicesgroup data, restore it: run `voicesgroup restore BACKUP` with one of the "
-            f"backups in {backup_folder(path)}."
+            + (
+                "It was left untouched; choose another file with --db, or, if it held your "
+                "voicesgroup data, restore it: run `voicesgroup restore BACKUP` with one of "
+                f"the backups in {backup_folder(path)}."
+                if _has_backups(path)
+                else "It was left untouched, and there are no backups beside it: choose "
+                "another file with --db PATH."
+            )
         )
     if not isinstance(data, dict) or not all(_is_table(table) for table in data.values()):
         raise DamagedFile(f"{path} is damaged: its tables are malformed. {restore_hint(path)}")
@@ -224,10 +229,22 @@ def collector_paused() -> Iterator[None]:
 
 
 def restore_hint(path: Path) -> str:
+    """What to do about a file that cannot be opened: restore a backup, where there are any,
+    and never send anyone to a backups folder that does not exist."""
+    if _has_backups(path):
+        return (
+            "Nothing was changed. To restore, run `voicesgroup restore BACKUP` with one of the "
+            f"backups in {backup_folder(path)}."
+        )
     return (
-        "Nothing was changed. To restore, run `voicesgroup restore BACKUP` with one of the "
-        f"backups in {backup_folder(path)}."
+        "Nothing was changed, and there are no backups beside it to restore from. If it is "
+        "not a voicesgroup data file, open the right one (--db PATH)."
     )
+
+
+def _has_backups(path: Path) -> bool:
+    folder = backup_folder(path)
+    return folder.is_dir() and any(folder.glob("*.json"))
 
 
 def backup_folder(path: Path) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from voicesgroup.consent import SCOPE_PHRASES
+from voicesgroup.counting import counted
 from voicesgroup.kinds import ConsentAction, ConsentScope
 
 if TYPE_CHECKING:
@@ -24,11 +25,6 @@ KINDS = {
     ConsentScope.PERSONAL_NOTES: ("note", "notes"),
     ConsentScope.CONTACT_DETAILS: ("contact detail", "contact details"),
 }
-
-
-def counted(count: int, one: str, many: str) -> str:
-    """'1 note', '3 notes'."""
-    return f"{count} {one if count == 1 else many}"
 
 
 def covered_count(store: Store, member_id: UUID, scope: ConsentScope) -> int:

@@ -13,11 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
-from screens.access import AppAccess
-from screens.widgets.form import chosen
+from screens.form_screen import FormDialog
+from screens.widgets.form import FieldProblem, chosen
 from screens.widgets.plain import literal
 from voicesgroup import withdrawal
 from voicesgroup.models import ConsentAction, ConsentEvent, ConsentMethod, ConsentScope, Member
@@ -39,13 +38,15 @@ def labelled(label: str, control: Select, row_id: str | None = None) -> Horizont
     )
 
 
-class ConsentDialog(AppAccess, ModalScreen[bool]):
-    """Asks which consent, given or withdrawn, how, and who recorded it."""
+class ConsentDialog(FormDialog[bool]):
+    """Asks which consent, given or withdrawn, how, and who recorded it; the answer starts on
+    nothing chosen, so a yes or a withdrawal is always a choice someone made."""
 
     BINDINGS = [
-        Binding("ctrl+s", "record", "Record", id="record-consent"),
-        Binding("escape", "cancel", "Cancel", id="cancel-consent"),
+        Binding("ctrl+s", "submit", "Record", id="record-consent"),
+        Binding("escape", "leave", "Cancel", id="cancel-consent"),
     ]
+    FORM_SUBJECT = "this consent record"
 
     def __init__(self, member: Member, scope: ConsentScope | None = None) -> None:
         super().__init__()
@@ -56,7 +57,6 @@ class ConsentDialog(AppAccess, ModalScreen[bool]):
         facilitators = [
             (literal(p.display_name), p.display_name) for p in self.store.facilitators()
         ]
-        current = self.store.current_consents(self.member.id)
         with VerticalScroll(classes="dialog", id="consent-dialog"):
             yield Static(literal(f"Consent: {self.member.display_name}"), classes="section-title")
             yield labelled(
@@ -77,10 +77,7 @@ class ConsentDialog(AppAccess, ModalScreen[bool]):
                         ("They said yes", ConsentAction.GIVEN.value),
                         ("They withdrew", ConsentAction.WITHDRAWN.value),
                     ],
-                    value=(
-                        ConsentAction.WITHDRAWN if self.scope in current else ConsentAction.GIVEN
-                    ).value,
-                    allow_blank=False,
+                    prompt="choose…",
                     id="action",
                     compact=True,
                 ),
@@ -137,10 +134,14 @@ class ConsentDialog(AppAccess, ModalScreen[bool]):
         keep = self._keep_choice()
         return None if keep is None else keep == ERASE
 
+    def _action(self) -> ConsentAction | None:
+        value = self.query_one("#action", Select).value
+        return None if value is Select.NULL else ConsentAction(str(value))
+
     @on(Select.Changed)
     def _show_wording(self) -> None:
         scope = ConsentScope(chosen(self.query_one("#scope", Select)))
-        action = ConsentAction(chosen(self.query_one("#action", Select)))
+        action = self._action()
         wording = consent_wording(scope)
         withdrawing = action is ConsentAction.WITHDRAWN
         name = self.member.display_name
@@ -153,35 +154,47 @@ class ConsentDialog(AppAccess, ModalScreen[bool]):
             )
         else:
             text = Text("Read this out", style="bold")
+            text.append(f" (wording {wording.version})", style="not bold dim")
             text.append(f"\n{wording.wording}", style="not bold")
-            text.append(f"\n(wording {wording.version})", style="not bold dim")
         self.query_one("#wording", Static).update(text)
         # Select.Changed can arrive while the dialog is still being put together.
-        self.query("#erase-row").set(display=self.needs_keep_choice(scope, action))
-        self.query("#review-row").set(display=not withdrawing)
-        effect = withdrawal.what_it_will_do(
-            self.store, self.member.id, self.member.display_name, scope, action, self._erase()
+        self.query("#erase-row").set(
+            display=action is not None and self.needs_keep_choice(scope, action)
         )
+        self.query("#review-row").set(display=action is ConsentAction.GIVEN)
         for shown in self.query("#withdraw-effect").results(Static):
-            text = Text("What this will do", style="bold")
-            text.append(f"\n{effect}", style="not bold")
+            shown.display = action is not None
+            if action is None:
+                continue
+            effect = withdrawal.what_it_will_do(
+                self.store, self.member.id, self.member.display_name, scope, action, self._erase()
+            )
+            text = Text("What this will do: ", style="bold")
+            text.append(effect, style="not bold")
             shown.update(text)
 
-    def action_cancel(self) -> None:
+    def leave_form(self) -> None:
         self.dismiss(False)
+
+    def dismiss_form(self) -> None:
+        self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
-        self.dismiss(False)
+        self.action_leave()
 
     @on(Button.Pressed, "#record")
-    def action_record(self) -> None:
+    def _record_pressed(self) -> None:
+        self.action_submit()
+
+    def submit_form(self) -> bool:
+        action = self._action()
+        if action is None:
+            raise FieldProblem("action", "Choose their answer: a yes, or a withdrawal.")
         recorded_by = self.query_one("#recorded_by", Select).value
         if recorded_by is Select.NULL:
-            self.notify("Choose who is recording this.", severity="warning")
-            return
+            raise FieldProblem("recorded_by", "Choose who is recording this.")
         scope = ConsentScope(chosen(self.query_one("#scope", Select)))
-        action = ConsentAction(chosen(self.query_one("#action", Select)))
         review = self.query_one("#review", Select).value
         event = ConsentEvent(
             member_id=self.member.id,
@@ -195,21 +208,15 @@ class ConsentDialog(AppAccess, ModalScreen[bool]):
         store = self.store
         keep = self._keep_choice()
         if self.needs_keep_choice(scope, action) and keep is None:
-            self.notify(
-                "Ask them first: erase what it covered now, or keep it restricted?",
-                title="One more answer",
-                severity="warning",
-            )
             self.query_one("#erase", Select).focus()
-            return
+            raise FieldProblem(
+                "erase", "Ask them first: erase what it covered now, or keep it restricted?"
+            )
         erase = keep != RESTRICT
         count = withdrawal.covered_count(store, self.member.id, scope)
         said = withdrawal.what_was_done(self.member.display_name, scope, action, count, erase)
         if action is ConsentAction.GIVEN:
-            done = self.vg.attempt(lambda: store.give_consent(event), (said, "Consent"))
-        else:
-            done = self.vg.attempt(
-                lambda: store.withdraw_consent(event, erase=erase), (said, "Consent")
-            )
-        if done:
-            self.dismiss(True)
+            return self.form_attempt(lambda: store.give_consent(event), (said, "Consent"))
+        return self.form_attempt(
+            lambda: store.withdraw_consent(event, erase=erase), (said, "Consent")
+        )

@@ -20,10 +20,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from screens.access import AppAccess
+from screens.form_screen import FormDialog
 from screens.widgets.plain import literal
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
@@ -93,13 +92,15 @@ def effects(lines: list[str]) -> Text:
     return literal("\n".join(line if line[:1] == " " else f"• {line}" for line in lines))
 
 
-class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
+class ForgetDialog(FormDialog[ForgetReport | None]):
     """Confirm, forget, report. Dismisses with the report, or None when nothing was done."""
 
     BINDINGS = [
-        Binding("ctrl+s", "forget", "Forget for good", id="confirm-forget"),
-        Binding("escape", "close", "Cancel or close", id="close-forget"),
+        Binding("ctrl+s", "submit", "Forget for good", id="confirm-forget"),
+        Binding("escape", "leave", "Cancel or close", id="close-forget"),
     ]
+    ENTER_SUBMITS = False  # Enter in the name box forgets, below
+    FORM_SUBJECT = "the name you typed"
 
     def __init__(self, member: Member) -> None:
         super().__init__()
@@ -179,9 +180,12 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
         self._typed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "forget":
+        if action == "submit":
             return self.report is None and not self.working
         return True
+
+    def type_to_confirm(self) -> str:
+        return f"Type {self.member.display_name} exactly as shown to confirm; nothing was done."
 
     def name_matches(self) -> bool:
         typed = " ".join(self.query_one("#forget-name", Input).value.split())
@@ -198,10 +202,7 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
         if self.report is not None or self.working:
             return
         if not self.name_matches():
-            self.notify(
-                f"Type {self.member.display_name} exactly as shown to confirm; nothing was done.",
-                severity="warning",
-            )
+            self.notify(self.type_to_confirm(), severity="warning")
             return
         if not self.looked:
             self.notify(
@@ -313,9 +314,21 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
             lines.append(f"• The name {name} appeared in no other stored text.")
         return "\n".join(lines)
 
+    def submit_form(self) -> bool:
+        if self.report is None and not self.working and not self.name_matches():
+            raise ValueError(self.type_to_confirm())
+        self.action_forget()
+        return False  # the dialog stays to report what was done
+
+    def form_changed(self) -> bool:
+        return self.report is None and not self.working and super().form_changed()
+
     @on(Button.Pressed, "#cancel")
     @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
+    def _close_pressed(self) -> None:
+        self.action_leave()
+
+    def leave_form(self) -> None:
         if self.working:
             return
         self.dismiss(self.report)

@@ -9,11 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from screens.access import AppAccess
-from screens.widgets.form import Field, FieldProblem, clear_messages, show_validation
+from screens.form_screen import FormDialog
+from screens.widgets.form import Field, FieldProblem
 from screens.widgets.plain import literal
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota.service import DEFAULT_WEEKS, GenerateRequest, parse_date, parse_weeks
@@ -21,7 +20,7 @@ from voicesgroup.rota.service import DEFAULT_WEEKS, GenerateRequest, parse_date,
 ALL_GROUPS = "all"
 
 
-class GenerateRotaDialog(AppAccess, ModalScreen[GenerateRequest | None]):
+class GenerateRotaDialog(FormDialog[GenerateRequest | None]):
     """Asks what to plan; dismisses with a `GenerateRequest`, or None when cancelled."""
 
     HELP_TITLE = "Plan a rota"
@@ -30,9 +29,11 @@ class GenerateRotaDialog(AppAccess, ModalScreen[GenerateRequest | None]):
         "sessions in those weeks are planned again; published sessions are kept as they are. "
         "Ctrl+S (or Enter in a box) plans; Escape cancels."
     )
+    FORM_FALLBACK = "weeks"
+    FORM_SUBJECT = "what to plan"
     BINDINGS = [
-        Binding("ctrl+s", "generate", "Plan", id="plan-rota", tooltip="Plan the rota"),
-        Binding("escape", "cancel", "Cancel", id="cancel-plan"),
+        Binding("ctrl+s", "submit", "Plan", id="plan-rota", tooltip="Plan the rota"),
+        Binding("escape", "leave", "Cancel", id="cancel-plan"),
     ]
 
     def __init__(self, *, group_id: UUID | None, start: dt.date) -> None:
@@ -92,18 +93,14 @@ class GenerateRotaDialog(AppAccess, ModalScreen[GenerateRequest | None]):
         return GenerateRequest(group_id, start, weeks)
 
     @on(Button.Pressed, "#generate")
-    @on(Input.Submitted)
-    def action_generate(self) -> None:
+    def _generate_pressed(self) -> None:
+        self.action_submit()
+
+    def submit_form(self) -> bool:
         """Check the answers and hand them back to the rota screen."""
-        try:
-            request = self.request()
-        except FieldProblem as problem:
-            show_validation(self, problem, fallback="weeks")
-            return
-        clear_messages(self)
-        self.dismiss(request)
+        self.dismiss(self.request())
+        return False  # dismissed with the request above
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        """Close without planning anything."""
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_leave()

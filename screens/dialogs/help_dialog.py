@@ -23,7 +23,16 @@ Press **Ctrl+P** for every action by name, **Escape** to close this.
 class HelpDialog(AppAccess, ModalScreen[None]):
     """Help for the screen it was opened over."""
 
-    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="close-help")]
+    BINDINGS = [
+        Binding("escape,f1,q", "dismiss", "Close", id="close-help"),
+        # Nothing in the help takes the focus, so the dialog scrolls its text itself.
+        Binding("pagedown,space", "scroll_help('scroll_page_down')", "Page down", show=False),
+        Binding("pageup", "scroll_help('scroll_page_up')", "Page up", show=False),
+        Binding("down,j", "scroll_help('scroll_down')", "Down", show=False),
+        Binding("up,k", "scroll_help('scroll_up')", "Up", show=False),
+        Binding("home", "scroll_help('scroll_home')", "Top", show=False),
+        Binding("end", "scroll_help('scroll_end')", "End", show=False),
+    ]
 
     def __init__(self, under: Screen) -> None:
         super().__init__()
@@ -41,3 +50,7 @@ class HelpDialog(AppAccess, ModalScreen[None]):
         about = getattr(self._under, "HELP", "")
         with VerticalScroll(id="help-body", classes="dialog"):
             yield Markdown(f"## {title}\n\n{about}\n\n{WHAT_IS_RECORDED}\n\n" + "\n".join(rows))
+
+    def action_scroll_help(self, how: str) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        getattr(body, how)(animate=False)

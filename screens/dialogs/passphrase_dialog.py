@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from screens.access import AppAccess
+from screens.form_screen import FormDialog
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.store import passphrase as protection
 
@@ -27,10 +27,15 @@ NO_RECOVERY = (
 )
 
 
-class PassphraseDialog(AppAccess, ModalScreen[bool]):
+class PassphraseDialog(FormDialog[bool]):
     """`first_run` words it as an offer that can be declined."""
 
-    BINDINGS = [Binding("escape", "cancel", "Not now", id="cancel-passphrase")]
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Set", id="set-passphrase"),
+        Binding("escape", "leave", "Not now", id="cancel-passphrase"),
+    ]
+    ENTER_SUBMITS = False  # Enter moves to the second box, then sets (below)
+    FORM_SUBJECT = "the passphrase you typed"
 
     def __init__(self, *, first_run: bool = False) -> None:
         super().__init__()
@@ -59,20 +64,40 @@ class PassphraseDialog(AppAccess, ModalScreen[bool]):
                 placeholder=f"new passphrase ({protection.MIN_LENGTH} or more)",
             )
             yield Input(password=True, id="again", placeholder="the same again")
-            yield Static("", id="passphrase-message")
+            yield Static("", id="passphrase-message", classes="form-message")
             with Horizontal(classes="buttons"):
                 yield Button("Set passphrase", id="set", variant="primary", compact=True)
                 if self.changing:
                     yield Button("Remove passphrase", id="remove", compact=True)
                 yield Button("Not now", id="cancel", compact=True)
 
-    def action_cancel(self) -> None:
+    def leave_form(self) -> None:
         if not self.converting:
             self.dismiss(False)
 
+    def form_changed(self) -> bool:
+        return not self.busy and super().form_changed()
+
+    def submit_form(self) -> bool:
+        """Check the two passphrases, then make the key (the dialog closes once the files
+        are converted)."""
+        if self.busy:
+            return False
+        first = self.query_one("#first", Input).value
+        again = self.query_one("#again", Input).value
+        problem = protection.passphrase_problem(first)
+        if problem is not None:
+            raise ValueError(problem)
+        if first != again:
+            raise ValueError("The two passphrases differ.")
+        self.query_one("#passphrase-message", Static).update("Encrypting… this takes a moment.")
+        self.query_one("#set", Button).disabled = True
+        self._ask(first)
+        return False
+
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.action_cancel()
+        self.action_leave()
 
     @on(Button.Pressed, "#remove")
     def _remove(self) -> None:
@@ -86,18 +111,7 @@ class PassphraseDialog(AppAccess, ModalScreen[bool]):
     @on(Input.Submitted, "#again")
     @on(Button.Pressed, "#set")
     def _set(self) -> None:
-        first = self.query_one("#first", Input).value
-        again = self.query_one("#again", Input).value
-        message = self.query_one("#passphrase-message", Static)
-        problem = protection.passphrase_problem(first)
-        if problem is not None:
-            message.update(f"! {problem}")
-        elif first != again:
-            message.update("! The two passphrases differ.")
-        else:
-            message.update("Encrypting… this takes a moment.")
-            self.query_one("#set", Button).disabled = True
-            self._ask(first)
+        self.action_submit()
 
     # -- the work: asked here, derived and converted in workers, applied here ---------------
 

@@ -2,39 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from screens.form_screen import FormDialog
 
-class PathStepDialog(ModalScreen[dict[str, str] | None]):
-    """Labelled one-line answers; Ctrl+S or the button keeps them, Escape drops them.
+Answers = dict[str, str]
 
-    `fields` are (key, label, starting text). The answers come back by key; the service that
-    receives them decides whether they are enough and says why not.
+
+class PathStepDialog(FormDialog[Answers | None]):
+    """Labelled one-line answers; Ctrl+S, Enter or the button keeps them, Escape goes back.
+
+    `fields` are (key, label, starting text). `keep` receives the answers by key and makes the
+    change; when the service says they are not enough, the sentence is shown here and the
+    dialog stays open with everything typed. Dismisses with the answers once kept.
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "keep", "Keep", id="keep-step"),
-        Binding("escape", "cancel", "Cancel", id="cancel-step"),
+        Binding("ctrl+s", "submit", "Keep", id="keep-step"),
+        Binding("escape", "leave", "Cancel", id="cancel-step"),
     ]
+    FORM_SUBJECT = "these answers"
 
     def __init__(
-        self, title: str, hint: str, fields: list[tuple[str, str, str]], *, confirm: str = "Keep"
+        self,
+        title: str,
+        hint: str,
+        fields: list[tuple[str, str, str]],
+        keep: Callable[[Answers], object],
+        *,
+        confirm: str = "Keep",
     ) -> None:
         super().__init__()
         self.title_text = title
         self.hint = hint
         self.fields = fields
+        self.keep = keep
         self.confirm = confirm
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="path-step-dialog"):
-            yield Static(self.title_text, classes="section-title")
-            yield Static(self.hint, classes="hint")
+            yield Static(self.title_text, classes="section-title", markup=False)
+            yield Static(self.hint, classes="hint", markup=False)
             for key, label, value in self.fields:
                 yield Label(label)
                 yield Input(value, id=f"step-{key}", max_length=500, compact=True)
@@ -42,19 +56,20 @@ class PathStepDialog(ModalScreen[dict[str, str] | None]):
                 yield Button(self.confirm, id="keep", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
-    def action_keep(self) -> None:
-        self.dismiss(
-            {key: self.query_one(f"#step-{key}", Input).value for key, _, _ in self.fields}
-        )
+    def answers(self) -> Answers:
+        return {key: self.query_one(f"#step-{key}", Input).value for key, _, _ in self.fields}
+
+    def submit_form(self) -> bool:
+        answers = self.answers()
+        return self.form_attempt(lambda: self.keep(answers), None)
+
+    def dismiss_form(self) -> None:
+        self.dismiss(self.answers())
 
     @on(Button.Pressed, "#keep")
     def _keep(self) -> None:
-        self.action_keep()
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_keep()
+        self.action_submit()
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel(self) -> None:
+        self.action_leave()

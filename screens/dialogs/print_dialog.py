@@ -22,7 +22,7 @@ from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.widgets.plain import literal
 from screens.widgets.printer_choice import PrinterChoice
-from screens.widgets.tick_marks import show_tick, show_ticks
+from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, library, outputs, printers, printing
 from voicesgroup.errors import NameToConfirm, OutputRefused, UncheckedContacts, VoicesGroupError
 from voicesgroup.models import Group, Member
@@ -159,9 +159,9 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                     compact=True,
                     id="print-paper",
                 )
-                yield Checkbox("Large print", compact=True, id="print-large")
-                yield Checkbox("Discreet", compact=True, id="print-discreet")
-                yield Checkbox("Show meeting", compact=True, id="print-meeting")
+                yield TickBox("Large print", compact=True, id="print-large")
+                yield TickBox("Discreet", compact=True, id="print-discreet")
+                yield TickBox("Show meeting", compact=True, id="print-meeting")
             yield PrinterChoice(printers.chosen_printer(self.store))
             with Horizontal(classes="print-row"):
                 yield Static("Save as", classes="print-label")
@@ -191,7 +191,6 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         )
 
     def on_mount(self) -> None:
-        show_ticks(self)
         self._update()
         self.query_one("#print-kind", Select).focus()
 
@@ -268,9 +267,17 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         self, event: Select.Changed | Checkbox.Changed | PrinterChoice.Changed
     ) -> None:
         event.stop()
-        if isinstance(event, Checkbox.Changed):
-            show_tick(event.checkbox)
         self._update()
+        self._forget_result()
+
+    @on(Input.Changed, "#print-path")
+    def _path_changed(self) -> None:
+        self._forget_result()
+
+    def _forget_result(self) -> None:
+        """An old "✓ Saved" was about the handout as it was: once anything changes it goes."""
+        if str(self.query_one("#print-message", Static).render()).startswith("✓"):
+            self._say("")
 
     def _update(self) -> None:
         kind = self.kind

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
-from screens.access import AppAccess
-from screens.dialogs.text_capture_dialog import KEEP_OR_DROP
+from screens.form_screen import FormDialog
 from screens.strategy_edit_screen import TITLE_PROMPT
 from screens.widgets.plain import literal
 from voicesgroup.models import STRATEGY_CATEGORIES, Member
@@ -21,13 +18,14 @@ from voicesgroup.session_runner import StrategyDraft
 ANONYMOUS = "anonymous"
 
 
-class StrategyCaptureDialog(AppAccess, ModalScreen[StrategyDraft | None]):
+class StrategyCaptureDialog(FormDialog[StrategyDraft | None]):
     """Title, a line about it, a category, and who shared it (only those who agreed)."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="cancel-strategy"),
-        Binding("ctrl+s", "keep", "Keep", id="keep-strategy"),
+        Binding("escape", "leave", "Cancel", id="cancel-strategy"),
+        Binding("ctrl+s", "submit", "Keep", id="keep-strategy"),
     ]
+    FORM_SUBJECT = "this idea"
 
     def __init__(self, title: str, attribution_choices: list[Member]) -> None:
         super().__init__()
@@ -60,22 +58,22 @@ class StrategyCaptureDialog(AppAccess, ModalScreen[StrategyDraft | None]):
                     id="strategy-by",
                 )
             yield Static("A name is offered only for people here who agreed to it.", classes="hint")
-            yield Static(KEEP_OR_DROP, id="strategy-problem", classes="hint")
+            # Enter on a list opens it, so the hint names the key that keeps from anywhere.
+            yield Static(
+                "Enter in a line, or Ctrl+S, keeps it · Escape goes back",
+                id="strategy-problem",
+                classes="hint form-message",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#attribution-row").display = bool(self.attribution_choices)
         self.query_one("#strategy-title", Input).focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def action_keep(self) -> None:
+    def submit_form(self) -> bool:
         title = " ".join(self.query_one("#strategy-title", Input).value.split())
         if not title:
-            self.query_one("#strategy-problem", Static).update("! Give it a few words first.")
             self.query_one("#strategy-title", Input).focus()
-            return
+            raise ValueError("Give it a few words first.")
         by = self.query_one("#strategy-by", Select).value
         self.dismiss(
             StrategyDraft(
@@ -85,3 +83,4 @@ class StrategyCaptureDialog(AppAccess, ModalScreen[StrategyDraft | None]):
                 attributed_member_id=None if by == ANONYMOUS else UUID(str(by)),
             )
         )
+        return False  # dismissed with the draft above

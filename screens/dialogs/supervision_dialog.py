@@ -6,23 +6,27 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static, TextArea
 
-from screens.access import AppAccess
+from screens.form_screen import FormDialog
 from screens.widgets.plain import literal
+from screens.widgets.tick_marks import TickList
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 
 
-class SupervisionDialog(AppAccess, ModalScreen[bool]):
-    """Ctrl+S keeps the meeting; Escape drops it. A member's name in the topics is shown as a
-    warning while typing, and the meeting is not kept until it is gone."""
+class SupervisionDialog(FormDialog[bool]):
+    """Ctrl+S keeps the meeting; Escape goes back (asking, once something is typed). A
+    member's name in the topics is shown as a warning while typing, and the meeting is not
+    kept until it is gone."""
 
     BINDINGS = [
-        Binding("ctrl+s", "keep", "Keep", id="keep-supervision"),
-        Binding("escape", "cancel", "Cancel", id="cancel-supervision"),
+        Binding("ctrl+s", "submit", "Keep", id="keep-supervision"),
+        Binding("escape", "leave", "Cancel", id="cancel-supervision"),
     ]
+    ENTER_SUBMITS = False
+    FORM_FALLBACK = ""
+    FORM_SUBJECT = "this meeting"
 
     def compose(self) -> ComposeResult:
         people = self.store.facilitators(include_inactive=False)
@@ -34,7 +38,7 @@ class SupervisionDialog(AppAccess, ModalScreen[bool]):
                 yield Label(" held by ")
                 yield Input("", id="supervision-held-by", compact=True, max_length=60)
             yield Label("Who came (Space ticks)")
-            yield SelectionList[str](
+            yield TickList[str](
                 *[(literal(person.display_name), str(person.id)) for person in people],
                 id="supervision-who",
                 compact=True,
@@ -64,7 +68,7 @@ class SupervisionDialog(AppAccess, ModalScreen[bool]):
         )
         warning.display = bool(name)
 
-    def action_keep(self) -> None:
+    def submit_form(self) -> bool:
         store = self.store
         chosen = set(self.query_one("#supervision-who", SelectionList).selected)
         people = [person for person in store.facilitators() if str(person.id) in chosen]
@@ -76,14 +80,18 @@ class SupervisionDialog(AppAccess, ModalScreen[bool]):
                 store, fp.parse_day(on_text, "meeting date"), people, held_by, self._topics()
             )
 
-        if self.vg.attempt(keep):
-            self.notify("Supervision meeting kept.")
-            self.dismiss(True)
+        return self.form_attempt(keep, ("Supervision meeting kept.", ""))
+
+    def dismiss_form(self) -> None:
+        self.dismiss(True)
+
+    def leave_form(self) -> None:
+        self.dismiss(False)
 
     @on(Button.Pressed, "#keep")
     def _keep(self) -> None:
-        self.action_keep()
+        self.action_submit()
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def _cancel(self) -> None:
+        self.action_leave()

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from screens.access import AppAccess
+from screens.form_screen import FormDialog
 from screens.widgets.plain import literal
 
-KEEP_OR_DROP = "Enter keeps it · Escape drops it"
+KEEP_OR_DROP = "Enter keeps it · Escape goes back"
 
 
-class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
-    """One line of text; Enter keeps it, Escape drops it.
+class TextCaptureDialog(FormDialog[str | None]):
+    """One line of text; Enter keeps it, Escape drops it (asking, once something is typed).
 
     When `names_in` finds a member's name the first Enter only warns: change the words, or
     press Enter again to keep them as they are.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-capture")]
+    BINDINGS = [Binding("escape", "leave", "Cancel", id="cancel-capture")]
+    FORM_SUBJECT = "what you wrote here"
 
     def __init__(
         self,
@@ -43,6 +42,7 @@ class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
         self.placeholder = placeholder
         self.value = value
         self._warned_for = ""
+        self.kept = ""
 
     @classmethod
     def reword(
@@ -62,24 +62,18 @@ class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
             yield Static(literal(self.title_text), classes="section-title")
             yield Static(literal(self.hint), classes="hint")
             yield Input(self.value, placeholder=self.placeholder, id="capture-text", max_length=500)
-            yield Static("", id="capture-warning", classes="capture-warning")
+            yield Static("", id="capture-warning", classes="capture-warning form-message")
             yield Static(KEEP_OR_DROP, classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#capture-warning", Static).display = False
         self.query_one("#capture-text", Input).focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def keep(self, event: Input.Submitted) -> None:
-        text = " ".join(event.value.split())
+    def submit_form(self) -> bool:
+        text = " ".join(self.query_one("#capture-text", Input).value.split())
         warning = self.query_one("#capture-warning", Static)
         if not text:
-            warning.update("! Write a few words first, or press Escape.")
-            warning.display = True
-            return
+            raise ValueError("Write a few words first, or press Escape.")
         names = self.names_in(text)
         if names and self._warned_for != text:
             self._warned_for = text
@@ -90,5 +84,9 @@ class TextCaptureDialog(AppAccess, ModalScreen[str | None]):
                 )
             )
             warning.display = True
-            return
-        self.dismiss(text)
+            return False
+        self.kept = text
+        return True
+
+    def dismiss_form(self) -> None:
+        self.dismiss(self.kept)

@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from tests.core.conftest import DEMO_FACILITATORS, DEMO_GROUPS, DEMO_MEMBERS, FileState
+from tests.pdf_helpers import pdf_text
 from voicesgroup.cli import build_parser, main
 from voicesgroup.models import Member, Note
 from voicesgroup.paths import DB_ENV
@@ -90,6 +91,27 @@ def test_an_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str])
     assert "invalid choice" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["frobnicate"],
+        ["members", "--jsn"],
+        ["facilitator", "sign-off"],
+        ["print", "strategies", "--paper", "a5"],
+        ["rota", "show", "--from", "soon", "--extra"],
+    ],
+    ids=lambda argv: "-".join(argv),
+)
+def test_a_mistake_in_the_arguments_is_one_line_and_a_hint(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, out, err = run(capsys, *argv)
+    lines = err.strip().splitlines()
+    assert code == 2 and not out
+    assert len(lines) == 2 and "usage:" not in err, err
+    assert lines[1].startswith("For what it takes: voicesgroup") and lines[1].endswith("--help")
+
+
 # -- demo --------------------------------------------------------------------------------------
 
 
@@ -164,6 +186,27 @@ def test_lists_as_a_table(capsys: pytest.CaptureFixture[str], demo_path: Path, k
     assert any(line.startswith(example) for line in lines)
 
 
+def test_strategies_lists_the_ids_a_sheet_takes(
+    capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "--db", str(demo_path), "strategies", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    by_title = {row["title"]: row for row in rows}
+    assert by_title["Answer the voices calmly"]["caution"] is True
+    code, table, _ = run(capsys, "--db", str(demo_path), "strategies")
+    assert table.splitlines()[0].startswith("id") and len(table.splitlines()) == 1 + len(rows)
+    chosen = by_title["Go for a walk"]["id"]
+    assert chosen in table
+    sheet = tmp_path / "sheet.pdf"
+    code, _, err = run(
+        capsys, "--db", str(demo_path), "print", "strategies", "--group", "Tuesday Voices",
+        "--strategy", chosen, "--out", str(sheet),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Go for a walk" in pdf_text(sheet.read_bytes())
+
+
 def test_members_json_shows_consents_not_more(
     capsys: pytest.CaptureFixture[str], demo_path: Path
 ) -> None:
@@ -221,7 +264,7 @@ def test_check_exits_1_on_a_planted_violation(
     code, out, err = run(capsys, "--db", str(path), "check")
     assert code == 1
     assert "problem: a note names a member without consent" in out
-    assert "1 problem(s)" in err and "Traceback" not in err
+    assert "1 problem found" in err and "Traceback" not in err
 
 
 # -- files that cannot be used ----------------------------------------------------------------

@@ -130,7 +130,7 @@ def test_shadowed_sessions_are_counted_from_sessions_run_never_typed(store: Stor
     assert view.shadowed.by_kind == {Variant.HEARING_VOICES: 2, Variant.PARANOIA_BELIEFS: 1}
     assert dict(view.shadowed_beside) == {"Rosa": 1, "Tom": 2}
     assert view.shadowing_words().startswith("3 of 6")
-    assert "3 more shadowed session(s)" in view.missing
+    assert "3 more shadowed sessions" in view.missing
     assert not view.sign_off_due
 
 
@@ -151,7 +151,7 @@ def test_sign_off_is_due_at_the_setting_with_one_of_each_kind(store: Store) -> N
     run(store, beliefs, BEGAN + dt.timedelta(days=3), rosa, sol)
     assert fp.path_view(store, sol, TODAY).sign_off_due
     fp.set_supervision_settings(store, shadowing=8)
-    assert fp.path_view(store, sol, TODAY).missing == ("1 more shadowed session(s)",)
+    assert fp.path_view(store, sol, TODAY).missing == ("1 more shadowed session",)
     with pytest.raises(fp.PathError, match="from 1 to 100"):
         fp.set_supervision_settings(store, shadowing=0)
 
@@ -345,7 +345,7 @@ def test_follow_ups_from_the_session_and_debrief_have_owners_until_done(store: S
         "Check the lift is fixed",
     ]
     assert [row.from_debrief for row in rows] == [False, True, True]
-    assert "Voices: 3 follow-up(s) still open (f, then u)" in due_items(store, TODAY)
+    assert "Voices: 3 follow-ups still open (f, then u)" in due_items(store, TODAY)
     assert len(fp.open_before_session(store, voices.id, BEGAN + dt.timedelta(days=7))) == 3
     assert fp.open_before_session(store, voices.id, BEGAN) == []  # not its own session
     fp.set_owner(store, rows[0], rosa)

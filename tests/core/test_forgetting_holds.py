@@ -127,7 +127,7 @@ def test_restore_says_who_was_left_out(tmp_path: Path, capsys: pytest.CaptureFix
     path, before, _ = forgotten_folder(tmp_path)
     assert main(["--db", str(path), "restore", str(before)]) == 0
     out = capsys.readouterr().out
-    assert "1 member(s) in that backup had been forgotten since" in out
+    assert "1 member in that backup had been forgotten since" in out
     assert NAME not in out
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from tests.core.conftest import DEMO_GROUPS, DEMO_TODAY, add_group, add_member, event
 from voicesgroup import consent
+from voicesgroup.counting import counted
 from voicesgroup.home import LISTED_REVIEWS, due_items, groups_in_session, home_rows
 from voicesgroup.models import ConsentScope, Group, Session, SessionStatus, Settings, SupportContact
 from voicesgroup.store import SETTINGS_TABLE, Store
@@ -137,7 +138,7 @@ def test_a_new_file_asks_for_its_starter_contacts_to_be_checked(db_path) -> None
         contacts = len(seeded.support_contacts())
         assert contacts
         assert due_items(seeded, DEMO_TODAY) == [
-            f"{contacts} support contact(s) to check before printing"
+            f"{counted(contacts, 'support contact')} to check before printing"
         ]
 
 
@@ -211,7 +212,7 @@ def test_agreements_contacts_and_retention_are_listed(demo_store: Store) -> None
     assert any(item.startswith("Past their keeping time: ") for item in items)
     unchecked = [c for c in demo_store.support_contacts() if c.last_checked is None]
     if unchecked:
-        assert f"{len(unchecked)} support contact(s) to check before printing" in items
+        assert f"{counted(len(unchecked), 'support contact')} to check before printing" in items
     for contact in unchecked:
         demo_store.save_support_contact(contact.with_changes(last_checked=DEMO_TODAY))
     assert not [item for item in due_items(demo_store, far_on) if "support contact" in item]
@@ -226,7 +227,7 @@ def test_a_setting_reads_the_stored_value_or_the_default(store: Store) -> None:
 
 def test_a_contact_checked_is_no_longer_due(store: Store) -> None:
     store.save_support_contact(SupportContact(name="Local line", how="0100 000 000"))
-    assert due_items(store, DEMO_TODAY) == ["1 support contact(s) to check before printing"]
+    assert due_items(store, DEMO_TODAY) == ["1 support contact to check before printing"]
     [contact] = store.support_contacts()
     store.save_support_contact(contact.with_changes(last_checked=DEMO_TODAY))
     assert due_items(store, DEMO_TODAY) == []

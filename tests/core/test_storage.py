@@ -346,6 +346,13 @@ def test_decode_refuses_damaged_and_foreign_data_naming_the_file(
         decode_document(BROKEN[kind](demo_bytes), path)
     message = str(caught.value)
     assert str(path) in message
+    # No backups beside it: none are suggested; with one, the folder is named.
+    assert ".backups" not in message and "--db PATH" in message
+    backup_folder(path).mkdir()
+    (backup_folder(path) / "1-20261126T100000000000Z.json").write_bytes(demo_bytes)
+    with pytest.raises(DamagedFile) as caught:
+        decode_document(BROKEN[kind](demo_bytes), path)
+    message = str(caught.value)
     assert "voicesgroup restore" in message and str(backup_folder(path)) in message
     assert "\n" not in message
 

@@ -405,13 +405,38 @@ def test_a_damaged_or_foreign_file_is_refused_and_never_touched(
         Store.open(demo_path, readonly=readonly, create=True)
     message = str(caught.value)
     assert str(demo_path) in message
-    assert "restore" in message and str(backup_folder(demo_path)) in message
+    # A backups folder is named only where there is one to restore from.
+    if list(backup_folder(demo_path).glob("*.json")):
+        assert "restore" in message and str(backup_folder(demo_path)) in message
+    else:
+        assert "no backups beside it" in message and ".backups" not in message
     assert FileState.of(demo_path) == before
     # The writer's lock file is the only thing that may appear beside it.
     assert listing(demo_path.parent) - files_before <= {lock_file(demo_path).name}
     if not readonly:
         with pytest.raises(DamagedFile):  # and the lock was let go
             Store.open(demo_path)
+
+
+def test_a_file_of_another_app_is_not_sent_to_a_backups_folder_that_does_not_exist(
+    tmp_path: Path,
+) -> None:
+    foreign = tmp_path / "notes.json"
+    foreign.write_bytes(DAMAGE["another app's json"](b""))
+    with pytest.raises(DamagedFile) as caught:
+        Store.open(foreign)
+    message = str(caught.value)
+    assert not backup_folder(foreign).exists()
+    assert ".backups" not in message and "--db PATH" in message
+
+
+def test_a_damaged_file_with_backups_is_sent_to_them(demo_path: Path, demo_bytes: bytes) -> None:
+    with Store.open(demo_path):  # opening keeps a backup of what was opened
+        pass
+    demo_path.write_bytes(DAMAGE["truncated"](demo_bytes))
+    with pytest.raises(DamagedFile) as caught:
+        Store.open(demo_path)
+    assert f"backups in {backup_folder(demo_path)}" in str(caught.value)
 
 
 # -- batches -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
 
 from screens.app import VoicesGroupApp
+from tests.screens.form_helpers import problems_shown
 from voicesgroup.home import due_items
 from voicesgroup.kinds import TrainingStatus
 from voicesgroup.store import Store
@@ -48,10 +49,11 @@ async def test_sign_off_from_the_path_screen_unlocks_leading(make_app) -> None:
         assert type(app.screen).__name__ == "PathStepDialog"
         app.screen.query_one("#step-by", Input).value = "Rosa"
         await press(pilot, "ctrl+s")  # early, with no reason: refused, nothing changes
-        assert "give a reason" in notifications(app)
-        assert text_of(app, "#path-title") == "Sol: shadowing"
-        await press(pilot, "o")
-        app.screen.query_one("#step-by", Input).value = "Rosa"
+        # The dialog stays open with what was typed, and says why beside the buttons.
+        assert type(app.screen).__name__ == "PathStepDialog"
+        assert "give a reason" in problems_shown(app)
+        assert app.screen.query_one("#step-by", Input).value == "Rosa"
+        assert app.store.find_facilitator("Sol").training is not TrainingStatus.TRAINED
         app.screen.query_one("#step-reason", Input).value = "agreed at supervision [/]"
         await press(pilot, "ctrl+s")
         assert text_of(app, "#path-title") == "Sol: signed off, may lead"
@@ -73,8 +75,8 @@ async def test_a_module_attended_and_a_break_from_the_path_screen(make_app) -> N
         await press(pilot, "b")
         app.screen.query_one("#step-end", Input).value = "not a day"
         await press(pilot, "ctrl+s")
-        assert "YYYY-MM-DD" in notifications(app)
-        await press(pilot, "b")
+        assert "YYYY-MM-DD" in problems_shown(app)
+        assert app.screen.query_one("#step-end", Input).value == "not a day"
         app.screen.query_one("#step-end", Input).value = "2026-12-03"
         await press(pilot, "ctrl+s")
         # Niall is on a published session in the break: cover is chosen first.
@@ -104,7 +106,7 @@ async def test_supervision_refuses_a_member_name_then_keeps_the_meeting(make_app
         assert warning.display and "Aisha" in str(warning.render())
         await press(pilot, "ctrl+s")
         assert app.screen is dialog, "a topic naming a member was kept"
-        assert "Nothing was saved" in notifications(app)
+        assert "Nothing was saved" in problems_shown(app)
         dialog.query_one("#supervision-topics", TextArea).text = "Endings\n[b]Rest[/b]"
         await pilot.pause()
         assert not warning.display
@@ -121,14 +123,19 @@ async def test_supervision_refuses_a_member_name_then_keeps_the_meeting(make_app
 async def test_follow_ups_get_an_owner_and_are_done(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "1 follow-up(s) still open" in text_of(app, "#due")
+        assert "1 follow-up still open" in text_of(app, "#due")
         await press(pilot, "f", "u")
         rows = cells(app, "#follow-ups")
         assert rows[0][2] == "Ask the venue about a quieter room (debrief)"
         assert rows[0][3] == "nobody"
-        await press(pilot, "o")
+        await press(pilot, "o")  # asks who, from the list (starting at the top)
+        assert type(app.screen).__name__ == "ChooseFacilitatorDialog"
+        await press(pilot, "enter")
         assert cells(app, "#follow-ups")[0][3] == "Marcia"
-        await press(pilot, "o")
+        await press(pilot, "o")  # starting at the owner now
+        await press(pilot, "down", "enter")
+        assert cells(app, "#follow-ups")[0][3] == "Niall"
+        await press(pilot, "o", "escape")  # Escape changes nothing
         assert cells(app, "#follow-ups")[0][3] == "Niall"
         await press(pilot, "d")
         assert cells(app, "#follow-ups")[0][2] == "Nothing to follow up."

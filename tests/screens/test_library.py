@@ -8,6 +8,7 @@ import pytest
 
 from screens.library_screen import LibraryScreen
 from tests.pdf_helpers import pdf_text
+from tests.screens.form_helpers import problems_shown
 from voicesgroup import library as strategy_library
 from voicesgroup.models import ConsentAction, ConsentEvent, ConsentMethod, ConsentScope
 from voicesgroup.store import Store
@@ -73,7 +74,8 @@ async def test_filter_by_category_experience_and_moment(make_app) -> None:
         assert titles and all(
             app.store.strategy(s.id).category == "talking_back" for s in screen._shown
         )
-        assert "Answer the voices calmly !" in titles
+        assert "! Answer the voices calmly" in titles
+        assert "! = caution" in str(screen.query_one("#library-status").render())
         screen.query_one("#library-category").value = ""
         screen.query_one("#library-experience").value = "beliefs"
         screen.query_one("#library-moment").value = "longer_term"
@@ -159,9 +161,11 @@ async def test_attribution_is_refused_when_consent_is_gone(make_app) -> None:
         assert app.screen is form
         beside = str(form.query_one("#field-attributed_member_id .field-message").render())
         assert "no current yes" in beside
-        assert any("Dev" in message for message in messages(app))
+        assert "Dev" in problems_shown(app)  # the store's sentence, in the form
         assert not [s for s in app.store.strategies() if s.title == "Name the feeling"]
-        await press(pilot, "escape")
+        await press(pilot, "escape")  # what was typed is not kept: it asks first
+        assert type(app.screen).__name__ == "LeaveFormDialog"
+        await press(pilot, "tab", "enter")  # Discard
         assert isinstance(app.screen, LibraryScreen)
 
 

@@ -71,7 +71,8 @@ async def withdraw_notes(pilot: Pilot, app: VoicesGroupApp, keep: str) -> str:
     await pilot.press("ctrl+s")
     await pilot.pause()
     assert type(app.screen).__name__ == "ConsentDialog", "recorded without the erase question"
-    assert "erase what it covered now, or keep it restricted" in notifications(app)
+    problem = " ".join(str(line.render()) for line in dialog.query(".form-problem"))
+    assert "erase what it covered now, or keep it restricted" in problem
     dialog.query_one("#erase").value = keep
     await pilot.pause()
     effect = shown(app, "#withdraw-effect")
@@ -169,8 +170,8 @@ async def test_leaving_a_written_note_asks_first_and_keeps_nothing(make_app) -> 
         await pilot.press(*"Not this")
         await pilot.press("escape")
         await pilot.pause()
-        assert type(app.screen).__name__ == "ConfirmDialog"
-        await pilot.click("#confirm")
+        assert type(app.screen).__name__ == "LeaveFormDialog"
+        await pilot.click("#discard")
         await pilot.pause()
         assert type(app.screen).__name__ == "MemberScreen"
         await app.workers.wait_for_complete()

@@ -66,6 +66,10 @@ async def test_lists_what_will_be_printed_and_prints_it(make_app, tmp_path, no_l
         text = pdf_text((tmp_path / "sheet.pdf").read_bytes())
         assert "Go for a walk" in text and "Make a comfort box" in text
         assert app.store.audit_log()[-1].detail == "coping strategies sheet"
+        # Once an option changes, "✓ Saved" would speak of a sheet that is not the one shown.
+        dialog.query_one("#print-large").value = True
+        await pilot.pause()
+        assert "Saved" not in str(dialog.query_one("#print-message").render())
 
 
 async def test_a_discreet_sheet_says_which_were_left_out(make_app, tmp_path, no_lp) -> None:

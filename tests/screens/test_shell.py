@@ -76,6 +76,11 @@ async def test_member_consent_is_recorded_with_its_wording(make_app) -> None:
         dialog.query_one("#recorded_by").value = "Rosa"
         await pilot.press("ctrl+s")
         await pilot.pause()
+        # The answer starts on nothing chosen: recording waits for a yes or a withdrawal.
+        assert type(app.screen).__name__ == "ConsentDialog"
+        dialog.query_one("#action").value = "given"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
         assert "yes, since" in str(app.screen.query_one("#consent-state").render())
         await app.workers.wait_for_complete()
     with Store.open(app.db_path, readonly=True) as store:

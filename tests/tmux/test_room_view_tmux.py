@@ -100,5 +100,7 @@ def test_room_view_survives_escape_home_lock_and_a_kill(tmp_path: Path, terminal
     # Only r turns it off.
     terminal.keys("r")
     terminal.wait_for("Iona (here)")
-    terminal.keys("C-q")
+    terminal.keys("C-q")  # during a session, quitting asks first
+    terminal.wait_for("A session is running")
+    terminal.keys("Enter")
     terminal.wait_until_gone("Part 1 of")

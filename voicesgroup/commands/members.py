@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 from voicesgroup.cli import CommandError, add_command, force_option, member_option, open_store
+from voicesgroup.counting import counted, were
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,15 +64,16 @@ def cmd_member_forget(args: argparse.Namespace) -> int:
                 print(f"{mention.where}: {mention.before!r}\n  will read: {mention.after!r}")
             raise CommandError(
                 f"this erases every personal record of {member.display_name}, writes "
-                f'"another member" for their name in the {len(texts)} text(s) above, and cannot '
-                "be undone; add --yes to confirm"
+                f'"another member" for their name in the {counted(len(texts), "text")} above, '
+                "and cannot be undone; add --yes to confirm"
             )
         report = store.forget_member(member.id)
     print(
         f"Forgotten: {member.display_name}. Their attendance is now in the anonymous counts; "
-        f"{report.backups_rewritten} backup(s) were rewritten without them"
+        f"{counted(report.backups_rewritten, 'backup')} {were(report.backups_rewritten)} "
+        "rewritten without them"
         + (
-            f" and {report.backups_erased} unreadable one(s) erased."
+            f" and {counted(report.backups_erased, 'unreadable one')} erased."
             if report.backups_erased
             else "."
         )

@@ -15,6 +15,7 @@ from voicesgroup.cli import (
     open_store,
     read_passphrase,
 )
+from voicesgroup.counting import counted
 
 FORGOTTEN_WARNING = (
     "A forgotten passphrase cannot be recovered by anyone. Keep the recovery key below on paper, "
@@ -150,7 +151,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(f"Restored {target} from {source}.")
     if done.forgotten_again:
         print(
-            f"{done.forgotten_again} member(s) in that backup had been forgotten since; they "
+            f"{counted(done.forgotten_again, 'member')} in that backup had been forgotten "
+            "since; they "
             "were left out of the restored file, and their names out of its free text."
         )
     return 0

@@ -68,7 +68,7 @@ class Touched:
     name: str
     role: Role
     why: str
-    """The rule's sentence(s)."""
+    """The rule's sentences (one or more)."""
     suggestions: list[CoverSuggestion] = field(default_factory=list)
 
     @property

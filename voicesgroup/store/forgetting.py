@@ -35,6 +35,7 @@ from uuid import UUID
 import orjson
 
 from voicesgroup.backups import rewrite_backups
+from voicesgroup.counting import counted
 from voicesgroup.errors import StoreError
 from voicesgroup.storage import (
     TEMP_SUFFIX,
@@ -209,7 +210,8 @@ def note_done(store: Store, counts: tuple[int, int]) -> None:
     rewritten, erased = counts
     with _saved_by_hand(store):
         store.audit(
-            "member forgotten", f"{rewritten} backup(s) rewritten, {erased} unreadable erased"
+            "member forgotten",
+            f"{counted(rewritten, 'backup')} rewritten, {erased} unreadable erased",
         )
 
 
@@ -220,7 +222,8 @@ def finish(job: Forgetting, counts: tuple[int, int]) -> None:
         job.storage.save()
     except StoreError as error:
         raise StoreError(
-            f"The member was erased from the data file and from all {sum(counts)} backup(s), "
+            "The member was erased from the data file and from all "
+            f"{counted(sum(counts), 'backup')}, "
             f"but the audit log entry could not be saved ({error})."
         ) from error
     try:
@@ -255,8 +258,8 @@ def finish_pending(store: Store) -> None:
         store.finished_on_open.append(f"An interrupted forgetting is not finished yet: {error}")
         return
     store.finished_on_open.append(
-        f"An interrupted forgetting was finished: {report.backups_rewritten} backup(s) "
-        f"rewritten, {report.backups_erased} unreadable one(s) erased."
+        f"An interrupted forgetting was finished: {counted(report.backups_rewritten, 'backup')} "
+        f"rewritten, {counted(report.backups_erased, 'unreadable one')} erased."
     )
 
 
@@ -277,7 +280,8 @@ def _carry_tombstones(store: Store) -> None:
         tombstones.write_sidecar(path, known)
     except OSError as error:
         store.finished_on_open.append(
-            f"This file holds {len(back)} member(s) who were forgotten, and they could not "
+            f"This file holds {counted(len(back), 'member')} who were forgotten, and they "
+            "could not "
             f"be forgotten again yet ({os_error_reason(error)}); `voicesgroup check` names them."
         )
         return
@@ -287,7 +291,8 @@ def _carry_tombstones(store: Store) -> None:
             store.storage.write(data)
     if back:
         store.finished_on_open.append(
-            f"This copy of the file still held {len(back)} member(s) who had been forgotten; "
+            f"This copy of the file still held {counted(len(back), 'member')} who had been "
+            "forgotten; "
             "they are forgotten again."
         )
 

@@ -20,6 +20,7 @@ from filelock import FileLock, Timeout
 
 from voicesgroup import migrations
 from voicesgroup.backups import list_backups, take_backup
+from voicesgroup.counting import counted
 from voicesgroup.errors import (
     DamagedFile,
     Locked,
@@ -300,7 +301,7 @@ def _audit_failed_unlocks(store: Store) -> None:
     except (OSError, ValueError):
         count = 1
     try:
-        store.audit("failed unlock", f"{count} attempt(s) from the command line")
+        store.audit("failed unlock", f"{counted(count, 'attempt')} from the command line")
     except StoreError as error:
         store.finished_on_open.append(
             f"Failed unlocks could not be written to the audit log yet: {error}"

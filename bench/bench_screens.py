@@ -1,0 +1,170 @@
+"""Every screen and dialog is painted within 100 ms of its key, with ten years of data.
+
+    python bench/bench_screens.py [--years 10] [--runs 5] [--dir FOLDER] [--quick]
+
+For each screen or dialog opened by a key (from Home, or from Facilitators for the screens a
+level deeper), the time from the key being sent to the first repaint that shows the new screen
+(the screen's compositor update, captured at App._display, which the headless driver then
+discards). Measured with Pilot at 80×24 on the big file (bench/big_data.py). The floor is the
+same key-to-paint for a bare screen holding one line of text, pushed by a key in the same app:
+what Textual itself costs. The table shows each median, its ratio to the floor, and the worst
+run.
+
+Budget: median ≤ 100 ms for every screen. Exits 1 when one is over.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ROOT, add_quick, exit_status, load_note, make_big_db, use_app_root
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+BUDGET_MS = 100.0
+TODAY = dt.date(2026, 11, 23)
+FLOOR = "floor (a bare screen)"
+# name: (keys to reach the screen it opens from, the key that opens it)
+SCREENS: dict[str, tuple[list[str], str]] = {
+    "Members": ([], "m"),
+    "Facilitators": ([], "f"),
+    "Library": ([], "l"),
+    "Rota": ([], "r"),
+    "Reports": ([], "e"),
+    "History": ([], "h"),
+    "Session plan": ([], "t"),
+    "Print dialog": ([], "p"),
+    "Group form": ([], "enter"),
+    "New group": ([], "n"),
+    "Settings": ([], "f2"),
+    "Help": ([], "f1"),
+    "Supervision": (["f"], "s"),
+    "Follow-ups": (["f"], "u"),
+    "Team": (["f"], "t"),
+    "Facilitator form": (["f"], "a"),
+}
+
+failures: list[str] = []
+
+
+async def measure(path: Path, runs: int) -> dict[str, list[float]]:
+    """Milliseconds from each key to the first repaint of the screen it opens."""
+    from rich.console import RenderableType
+    from textual.app import ComposeResult
+    from textual.binding import Binding
+    from textual.screen import Screen
+    from textual.widgets import Static
+
+    from screens.app import VoicesGroupApp
+
+    class FloorScreen(Screen[None]):
+        BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+        def compose(self) -> ComposeResult:
+            yield Static("A bare screen: what Textual costs.")
+
+    class BenchApp(VoicesGroupApp):
+        def action_bench_floor(self) -> None:
+            self.push_screen(FloorScreen())
+
+    app = BenchApp(path, today=lambda: TODAY)
+    painted: list[float] = []
+    original_display = app._display
+    watching: dict[str, object] = {"before": None}
+
+    def spy(screen: Screen[Any], renderable: RenderableType | None) -> None:
+        if renderable is not None and screen is not watching["before"]:
+            painted.append(time.perf_counter())
+        original_display(screen, renderable)
+
+    app._display = spy  # type: ignore[method-assign]  # watch each repaint, then pass it on
+    results: dict[str, list[float]] = {FLOOR: [], **{name: [] for name in SCREENS}}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        app.bind("ctrl+b", "bench_floor")
+        home = app.screen
+
+        async def timed(key: str) -> float:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            watching["before"] = app.screen
+            painted.clear()
+            sent = time.perf_counter()
+            await pilot.press(key)
+            for _ in range(20000):
+                if painted:
+                    break
+                await asyncio.sleep(0.0005)
+            assert painted, f"no repaint after {key}"
+            return (painted[0] - sent) * 1000
+
+        async def back_home() -> None:
+            while app.screen is not home:
+                await pilot.press("escape")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+
+        for _ in range(runs):
+            results[FLOOR].append(await timed("ctrl+b"))
+            await back_home()
+            for name, (path_keys, key) in SCREENS.items():
+                for step in path_keys:
+                    await pilot.press(step)
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                results[name].append(await timed(key))
+                await back_home()
+    return results
+
+
+def report(results: dict[str, list[float]]) -> None:
+    floor = statistics.median(results[FLOOR])
+    print(f"\n{'screen':<24}{'median':>10}{'÷ floor':>9}{'worst':>10}")
+    for name, times in results.items():
+        median = statistics.median(times)
+        ok = name == FLOOR or median <= BUDGET_MS
+        print(
+            f"{name:<24}{median:>7.0f} ms{median / floor:>8.1f}×{max(times):>7.0f} ms"
+            f"  {'' if name == FLOOR else 'ok' if ok else 'OVER BUDGET'}"
+        )
+        if not ok:
+            failures.append(f"{name}: {median:.0f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--dir", type=Path, default=None, help="where to put the data file")
+    parser.add_argument("--app-root", type=Path, help="measure the app in another checkout")
+    add_quick(parser)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.years, args.runs = 1, 1
+    use_app_root(args.app_root)
+    with tempfile.TemporaryDirectory(prefix="vg-bench-screens-", dir=args.dir) as folder:
+        big_path = Path(folder) / "big.json"
+        print(make_big_db(big_path, args.years))
+        results = asyncio.run(measure(big_path, args.runs))
+    report(results)
+    note = load_note()
+    if note:
+        print(note)
+    print(f"\nRESULT screens: {'FAIL — ' + '; '.join(failures) if failures else 'pass'}")
+    return exit_status(not failures, args.quick)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,261 @@
+"""The one form behaviour every form screen and dialog shares, so nothing typed is lost.
+
+- Ctrl+S (and Enter in a one-line field, where the form allows it) submits. A check that fails
+  keeps the form open with everything typed and the sentence beside its field (or above the
+  buttons when it belongs to no one field).
+- Escape with changes asks: keep writing, or discard. Without changes it just goes back.
+- Keys pressed while a form is still opening (a slow machine, a big file) reach its first field
+  once it is open, rather than the screen behind it or nowhere.
+
+A form says what submitting does in `submit_form`, which raises `ValueError` (pydantic's
+`ValidationError`, `FieldProblem`) or `VoicesGroupError` when what was typed cannot be kept, and
+returns True when the form is done (or dismisses itself). New forms get all of this by being
+one: subclass `FormScreen` for a full screen, `FormDialog` for a dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+from rich.text import Text
+from textual import events, on
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, RadioSet, Select, SelectionList, Static, TextArea
+
+from screens.access import AppAccess
+from screens.widgets.form import Field, FieldProblem
+from voicesgroup.errors import VoicesGroupError
+
+ResultT = TypeVar("ResultT")
+
+FORM_KEYS = " Ctrl+S saves; Escape goes back, asking first if something typed would be lost."
+"""What a form's help says about its keys (the behaviour below)."""
+
+FORM_CONTROLS = (Input, TextArea, Select, Checkbox, RadioSet, SelectionList)
+"""What a person fills in; a form's changes are read from these."""
+
+
+def control_value(control: Widget) -> object:
+    """What a control holds now, comparable with what it held before."""
+    if isinstance(control, Input):
+        return control.value
+    if isinstance(control, TextArea):
+        return control.text
+    if isinstance(control, Select):
+        return control.value
+    if isinstance(control, Checkbox):
+        return control.value
+    if isinstance(control, RadioSet):
+        return control.pressed_index
+    if isinstance(control, SelectionList):
+        return sorted(map(str, control.selected))
+    return None
+
+
+class FormScreen(AppAccess, Screen[ResultT]):
+    """A full-screen form: submit with Ctrl+S, Escape asks before dropping what was typed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Save", id="submit-form"),
+        Binding("escape", "leave", "Back", id="leave-form"),
+    ]
+    ENTER_SUBMITS: ClassVar[bool] = True
+    """Enter in a one-line field submits the form, as the Save button does."""
+    FORM_FALLBACK: ClassVar[str] = ""
+    """The `Field` a message that names no field is shown beside ('' for above the buttons)."""
+    FORM_SUBJECT: ClassVar[str] = "what you wrote"
+    """What the question on leaving calls the unsaved text."""
+
+    _form_start: dict[str, object] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._opening_keys: list[events.Key] = []
+
+    # -- what a form says --------------------------------------------------------------------
+
+    def submit_form(self) -> bool:
+        """Keep what was typed; raise when it cannot be kept. True when the form is done."""
+        raise NotImplementedError
+
+    def leave_form(self) -> None:
+        """Go back without keeping anything (after asking, when something was typed)."""
+        self.dismiss(None)
+
+    # -- changes -----------------------------------------------------------------------------
+
+    def form_values(self) -> dict[str, object]:
+        """Every control's value, by id (or place, for a control without one)."""
+        values: dict[str, object] = {}
+        for place, control in enumerate(self.query("*").filter(",".join(_names()))):
+            values[control.id or f"#{place}"] = control_value(control)
+        return values
+
+    def remember_form(self) -> None:
+        """Take what the form holds now as its starting point (after filling it in)."""
+        self._form_start = self.form_values()
+
+    def form_changed(self) -> bool:
+        """Whether anything was typed, chosen or ticked since the form opened."""
+        if self._form_start is None:
+            return False
+        return self.form_values() != self._form_start
+
+    def on_mount(self) -> None:
+        # After the subclass's own mount has filled the form in.
+        self.call_after_refresh(self._form_opened)
+
+    def _form_opened(self) -> None:
+        if self._form_start is None:
+            self.remember_form()
+        self._replay_opening_keys()
+
+    # -- submitting and leaving ----------------------------------------------------------------
+
+    def action_submit(self) -> None:
+        """Submit the form: done, or still open with a sentence beside what needs changing."""
+        self.clear_problems()
+        try:
+            done = self.submit_form()
+        except (ValueError, VoicesGroupError) as error:
+            self.show_problem(error)
+            return
+        if done and self.is_current:
+            self.dismiss_form()
+
+    def dismiss_form(self) -> None:
+        """Close the form once what it held is kept (a form returning a value overrides it)."""
+        self.dismiss(None)
+
+    def form_attempt(self, change: Callable[[], object], announce: tuple[str, str] | None) -> bool:
+        """Run a change to the store; a refusal is shown in the form, which stays open."""
+        try:
+            change()
+        except VoicesGroupError as error:
+            self.show_problem(error)
+            return False
+        self.vg.changed(announce)
+        return True
+
+    def action_leave(self) -> None:
+        """Escape: go back, asking first when something typed would be lost."""
+        if not self.form_changed():
+            self.leave_form()
+            return
+        from screens.dialogs.leave_form_dialog import LeaveFormDialog
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.leave_form()
+
+        self.app.push_screen(LeaveFormDialog(self.FORM_SUBJECT), answered)
+
+    @on(Input.Submitted)
+    def _enter_submits(self, event: Input.Submitted) -> None:
+        if self.ENTER_SUBMITS:
+            event.stop()
+            self.action_submit()
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def clear_problems(self) -> None:
+        for field in self.query(Field):
+            field.show_message("")
+        for message in self.query(".form-problem"):
+            message.remove()
+        for message in self.query(".form-message").results(Static):
+            message.update("")
+
+    def show_problem(self, error: Exception) -> None:
+        """Put the sentence beside its field, or above the buttons; the form stays as typed."""
+        from pydantic import ValidationError
+
+        from screens.widgets.form import show_validation
+
+        fields = {field.field_name: field for field in self.query(Field)}
+        fallback = self.FORM_FALLBACK if self.FORM_FALLBACK in fields else ""
+        if isinstance(error, FieldProblem) and error.field_name in fields:
+            fields[error.field_name].show_message(_sentence(error))
+        elif isinstance(error, ValidationError) and fields:
+            show_validation(self, error, fallback=fallback or next(iter(fields)))
+        elif fallback:
+            fields[fallback].show_message(_sentence(error))
+        else:
+            self._problem_above_buttons(_sentence(error))
+
+    def _problem_above_buttons(self, sentence: str) -> None:
+        """In the form's own message line (`.form-message`) if it has one; otherwise a line
+        above its buttons, or below its last field."""
+        own = self.query(".form-message").results(Static)
+        for line in own:
+            line.update(Text(f"! {sentence}"))
+            line.display = True
+            return
+        message = Static(f"! {sentence}", classes="form-problem", markup=False)
+        buttons = self.query(".buttons")
+        controls = self.query("*").filter(",".join(_names()))
+        if buttons:
+            anchor = buttons.last()
+            parent, where = anchor.parent, {"before": anchor}
+        elif controls:
+            anchor = controls.last()
+            parent, where = anchor.parent, {"after": anchor}
+        else:
+            self.notify(sentence, title="Not saved", severity="warning", timeout=8)
+            return
+        if isinstance(parent, Widget):
+            parent.mount(message, **where)
+            message.scroll_visible(animate=False)
+
+    # -- keys typed while the form opens ------------------------------------------------------
+
+    def _opening(self) -> bool:
+        return self._form_start is None
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key that reached the screen itself, because the form was still opening when it was
+        typed, goes to the field that now has the focus (or waits for one)."""
+        if not event.is_printable or getattr(event, "_passed_on", False):
+            return
+        if isinstance(self.focused, (Input, TextArea)):
+            self._pass_on(event, self.focused)
+        elif self._opening():
+            self._opening_keys.append(event)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def _pass_on(self, event: events.Key, target: Widget) -> None:
+        key = events.Key(event.key, event.character)
+        key._passed_on = True  # type: ignore[attr-defined]  # should it bubble back, it stays there
+        target.post_message(key)
+
+    def _replay_opening_keys(self) -> None:
+        keys, self._opening_keys = self._opening_keys, []
+        if isinstance(self.focused, (Input, TextArea)):
+            for key in keys:
+                self._pass_on(key, self.focused)
+
+
+class FormDialog(ModalScreen[ResultT], FormScreen[ResultT]):
+    """A form in a dialog: the same behaviour, over the screen it was opened from.
+
+    ModalScreen comes first: Textual reads a widget's CSS type names along the first base
+    only, and a dialog's see-through background is ModalScreen's."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Keep", id="submit-form"),
+        Binding("escape", "leave", "Cancel", id="leave-form"),
+    ]
+
+
+def _names() -> list[str]:
+    return [kind.__name__ for kind in FORM_CONTROLS]
+
+
+def _sentence(error: Exception) -> str:
+    return str(error).removeprefix("Value error, ")

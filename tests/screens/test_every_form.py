@@ -1,0 +1,161 @@
+"""Every form and dialog keeps what was typed: a walk through each one, as a tired facilitator
+would go. Type into each field, submit something that cannot be kept (the form stays open,
+every word still there, a sentence saying why), press Escape (a question, not a loss), keep
+writing (still all there).
+
+The list names every form the app has: `test_every_form_is_walked` fails when a new form is
+added without a walk here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, TextArea
+
+import screens
+from screens.app import VoicesGroupApp
+from screens.dialogs.leave_form_dialog import LeaveFormDialog
+from screens.form_screen import FormScreen
+from tests.screens.form_helpers import problems_shown
+from tests.screens.test_focus_on_open import IN_SESSION, _app
+from tests.screens.test_session_journey import make_demo
+
+SOL_ROW = 4  # Marcia, Niall, Priya, Rosa, Sol, Tomasz
+
+# name: (keys that open it, {field id: text that cannot be kept}, the key that submits)
+WALKS: dict[str, tuple[list[str], dict[str, str], str]] = {
+    "GroupEditScreen": (["n"], {"start": "25:99"}, "ctrl+s"),
+    "MemberScreen": (["m", "a"], {"joined_on": "someday"}, "ctrl+s"),
+    "ConsentDialog": (["m", "enter", "c"], {}, "ctrl+s"),  # no answer chosen yet
+    "NoteScreen": (["m", "enter", "n"], {"member-words": ""}, "ctrl+r"),
+    "ForgetDialog": (["m", "enter", "f"], {"forget-name": "Someone else"}, "ctrl+s"),
+    "FacilitatorEditScreen": (["f", "enter"], {"display_name": ""}, "ctrl+s"),
+    "AvailabilityScreen": (["f", "enter", "ctrl+o"], {"max_per_month": "lots"}, "ctrl+s"),
+    "PathStepDialog": (["f", *["down"] * SOL_ROW, "p", "o"], {"step-by": ""}, "ctrl+s"),
+    "SupervisionDialog": (["f", "s", "a"], {"supervision-on": "soon"}, "ctrl+s"),
+    "StrategyEditScreen": (["l", "a"], {"title": ""}, "ctrl+s"),
+    "SupportContactEditScreen": (["l", "c", "a"], {"how": ""}, "ctrl+s"),
+    "SettingsScreen": (["f2"], {"notes_months": "many"}, "ctrl+s"),
+    "TemplateEditScreen": (["t"], {"part-minutes": "long"}, "ctrl+s"),
+    "PassphraseDialog": (["f2", "passphrase"], {"first": "short"}, "ctrl+s"),
+    "StartSessionDialog": (["s"], {}, "ctrl+s"),  # the same person twice, below
+    "TextCaptureDialog": ([*IN_SESSION, "t"], {"capture-text": "   "}, "enter"),
+    "StrategyCaptureDialog": ([*IN_SESSION, "w"], {"strategy-title": ""}, "ctrl+s"),
+    "GenerateRotaDialog": (["r", "g"], {"rota-from": "soon"}, "ctrl+s"),
+    "DebriefScreen": ([*IN_SESSION, "e", "enter"], {}, "ctrl+s"),  # the same person twice
+}
+
+
+def every_form_class() -> set[str]:
+    """The name of every form screen and dialog the app defines."""
+    import importlib
+    import pkgutil
+
+    found: set[str] = set()
+    for module in pkgutil.walk_packages(screens.__path__, "screens."):
+        loaded = importlib.import_module(module.name)
+        for value in vars(loaded).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, FormScreen)
+                and value.__module__ == module.name
+                and not value.__name__.startswith("Form")
+            ):
+                found.add(value.__name__)
+    return found
+
+
+def test_every_form_is_walked() -> None:
+    assert every_form_class() == set(WALKS)
+
+
+async def _type_into_every_field(pilot: Pilot[None], form: FormScreen[object]) -> None:
+    """A few letters at the end of each field a person can type into."""
+    for field in [*form.query(Input), *form.query(TextArea)]:
+        if field.disabled or not field.display or getattr(field, "read_only", False):
+            continue
+        field.focus()
+        await pilot.pause()
+        if isinstance(field, Input):
+            field.cursor_position = len(field.value)
+        else:
+            field.move_cursor(field.document.end)
+        await pilot.press(*"ok")
+
+
+async def _make_it_unkeepable(
+    pilot: Pilot[None], form: FormScreen[object], name: str, fields: dict[str, str]
+) -> None:
+    for field_id, text in fields.items():
+        field = form.query_one(f"#{field_id}")
+        if isinstance(field, Input):
+            field.value = ""
+        else:
+            assert isinstance(field, TextArea)
+            field.text = ""
+        field.focus()
+        await pilot.pause()
+        await pilot.press(*["space" if char == " " else char for char in text])
+        if isinstance(field, Input) and field.value != text:
+            field.value = text  # a field that refuses the keys can still be pasted into
+    if name == "ConsentDialog":
+        form.query_one("#method", Select).value = "written"
+    if name in ("StartSessionDialog", "DebriefScreen"):
+        first, second = form.query(Select)[:2]
+        second.value = first.value
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(WALKS))
+async def test_a_form_keeps_what_was_typed(tmp_path: Path, name: str) -> None:
+    keys, unkeepable, submit = WALKS[name]
+    app: VoicesGroupApp = _app(make_demo(tmp_path / "demo.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in keys:
+            if key == "passphrase":  # its button; p types into the field that has the focus
+                app.screen.query_one("#passphrase").press()
+            else:
+                await pilot.press(key)
+            await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        form = app.screen
+        assert type(form).__name__ == name
+        assert isinstance(form, FormScreen)
+        await _type_into_every_field(pilot, form)
+        await _make_it_unkeepable(pilot, form, name, unkeepable)
+        await pilot.pause()
+        typed = form.form_values()
+        assert form.form_changed(), "what was typed does not count as a change"
+
+        await pilot.press(submit)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is form, "the form closed on something that cannot be kept"
+        assert form.form_values() == typed, "the form lost what was typed"
+        assert problems_shown(app), "the form did not say why"
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LeaveFormDialog), "Escape dropped what was typed"
+        await pilot.press("enter")  # Keep writing
+        await pilot.pause()
+        assert app.screen is form
+        assert form.form_values() == typed
+
+
+async def test_escape_on_an_untouched_form_just_goes_back(tmp_path: Path) -> None:
+    app = _app(make_demo(tmp_path / "demo.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is home

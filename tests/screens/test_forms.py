@@ -1,0 +1,79 @@
+"""One form behaviour everywhere: a failed check keeps the form and what was typed, Escape with
+changes asks, and keys typed while a form opens reach it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+
+from screens.app import VoicesGroupApp
+from screens.dialogs.leave_form_dialog import LeaveFormDialog
+from screens.form_screen import FormScreen
+from tests.screens.test_focus_on_open import IN_SESSION, _app
+from tests.screens.test_session_journey import make_demo
+
+
+async def _open(app: VoicesGroupApp, pilot, keys: list[str]) -> None:  # type: ignore[no-untyped-def]  # a Pilot of any app
+    await pilot.pause()
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+
+
+async def test_escape_on_a_written_debrief_asks_and_keeps_writing(tmp_path: Path) -> None:
+    app = _app(make_demo(tmp_path / "demo.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, [*IN_SESSION, "e", "enter"])
+        debrief = app.screen
+        assert isinstance(debrief, FormScreen)
+        await pilot.press(*"It went well")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LeaveFormDialog)
+        await pilot.press("enter")  # Keep writing has the focus
+        await pilot.pause()
+        assert app.screen is debrief
+        assert app.focused is not None and app.focused.id == "answer-connection"
+        assert debrief.query_one("#answer-connection").text == "It went well"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.screen is not debrief
+        session = next(s for s in app.store.sessions() if s.debrief)
+        assert session.debrief.answers["connection"] == "It went well"
+
+
+async def test_keys_typed_while_a_form_opens_reach_it(tmp_path: Path) -> None:
+    app = _app(make_demo(tmp_path / "demo.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"Tuesday")  # no pause: the form is still opening
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#name").value == "Tuesday"
+
+
+async def test_keys_typed_while_a_slow_form_opens_reach_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from screens.group_edit_screen import GroupEditScreen
+
+    compose = GroupEditScreen.compose
+
+    def slow(self):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)
+        yield from compose(self)
+
+    monkeypatch.setattr(GroupEditScreen, "compose", slow)
+    app = _app(make_demo(tmp_path / "demo.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # The form is on the stack but not yet built when the keys arrive, as on a busy laptop.
+        app.push_screen(GroupEditScreen(None))
+        for key in "Tuesday":
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#name").value == "Tuesday"

@@ -1,0 +1,59 @@
+"""Ticks that are ticks: every screen with tick boxes, rendered under NO_COLOR, reads ticked and
+unticked differently as plain text (✓ or an empty box), never by colour alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Checkbox, SelectionList
+
+from screens.widgets.tick_marks import TICKED
+from tests.screens.test_focus_on_open import _app
+from tests.screens.test_session_journey import make_demo, screen_text
+
+# name: (keys that open it, the tick box or list to try)
+WITH_TICKS = {
+    "group form": (["n"], "#women_rule"),
+    "facilitator form": (["f", "enter"], "#active"),
+    "availability": (["f", "enter", "ctrl+o"], "#day-0"),
+    "strategy form": (["l", "a"], "#experience-beliefs"),
+    "support contact": (["l", "c", "a"], "#local"),
+    "session plan": (["t"], "#part-round"),
+    "reports": (["e"], "#reports-compare"),
+    "print dialog": (["p"], "#print-large"),
+    "supervision, who came": (["f", "s", "a"], "#supervision-who"),
+}
+
+
+@pytest.mark.parametrize("name", WITH_TICKS)
+async def test_ticked_and_unticked_read_differently_without_colour(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    keys, selector = WITH_TICKS[name]
+    app = _app(make_demo(tmp_path / "demo.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await app.workers.wait_for_complete()
+        box = app.screen.query_one(selector)
+        box.scroll_visible(animate=False)
+        if isinstance(box, SelectionList):
+            box.deselect_all()
+        else:
+            assert isinstance(box, Checkbox)
+            box.value = False
+        await pilot.pause()
+        unticked = screen_text(app)
+        if isinstance(box, SelectionList):
+            box.select(box.get_option_at_index(0).value)
+        else:
+            box.value = True
+        await pilot.pause()
+        ticked = screen_text(app)
+        assert unticked != ticked
+        assert ticked.count(TICKED) == unticked.count(TICKED) + 1, name
+        assert "X" not in set(ticked) - set(unticked)
