@@ -143,7 +143,7 @@ def test_a_facilitator_sharing_part_of_a_members_name_never_stops_the_report(dem
 
     with Store.open(demo_path) as store:
         store.save_member(Member(display_name="Sam"))
-        sam = Facilitator(display_name="Sam Jones")
+        sam = Facilitator(display_name="Sam Jones", named_in_reports=True)  # said yes
         store.save_facilitator(sam)
         group = store.groups()[0]
         store.save_session(

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
+from textual.app import ComposeResult
 
 from screens.app import VoicesGroupApp
 from screens.dialogs.leave_form_dialog import LeaveFormDialog
@@ -54,14 +56,16 @@ async def test_keys_typed_while_a_form_opens_reach_it(tmp_path: Path) -> None:
         assert app.screen.query_one("#name").value == "Tuesday"
 
 
-async def test_keys_typed_while_a_slow_form_opens_reach_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_keys_typed_while_a_slow_form_opens_reach_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import time
 
     from screens.group_edit_screen import GroupEditScreen
 
     compose = GroupEditScreen.compose
 
-    def slow(self):  # type: ignore[no-untyped-def]
+    def slow(self: GroupEditScreen) -> ComposeResult:
         time.sleep(0.5)
         yield from compose(self)
 

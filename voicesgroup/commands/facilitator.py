@@ -201,9 +201,14 @@ def cmd_break(args: argparse.Namespace) -> int:
 
 
 def cmd_report_name(args: argparse.Namespace) -> int:
+    from voicesgroup.rota.guard import keeping_the_rules
+
     with open_store(args) as store:
         person = store.find_facilitator(args.facilitator)
-        store.save_facilitator(person.model_copy(update={"named_in_reports": args.named == "yes"}))
+        with keeping_the_rules(store):  # every facilitator change, even one no rule reads
+            store.save_facilitator(
+                person.model_copy(update={"named_in_reports": args.named == "yes"})
+            )
     name = printable(person.display_name)
     if args.named == "yes":
         print(f"{name} is named in the evaluation from now on.")
