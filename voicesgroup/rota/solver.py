@@ -18,6 +18,7 @@ planning a year takes.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from collections.abc import Iterable
@@ -29,6 +30,16 @@ from voicesgroup.rota.model import Problem
 TIME_LIMIT_S = 10.0
 """The safety net: the most time the objectives together may take. When it is reached the
 best rota found so far is kept, and labelled as not proven."""
+
+
+WINDOW_NODES = 200
+"""The most branch-and-bound nodes spent looking for a rota inside the spread's bound (see
+`_spread_by_window`) before the spread is searched for as an objective."""
+
+PAIRS_LIMIT = 20_000
+"""The most pair columns (sessions times pairs that could be together) the pairs objective is
+worked on with; beyond it the rota stays as the spread left it. Pairs are a preference, and a
+limit by size (not by time) keeps the same rota from the same data on any machine."""
 
 
 @dataclass
@@ -148,11 +159,17 @@ class _Model:
         self.h.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 0.01))
         self.h.run()
 
+    def limit_nodes(self, nodes: int | None) -> None:
+        """The most branch-and-bound nodes the next search may take (None: no limit). A limit
+        by work, not time: the same data take the same path on any machine."""
+        self.h.setOptionValue("mip_max_nodes", self.highspy.kHighsIInf if nodes is None else nodes)
+
     def solve(
-        self, costs: dict[int, float], maximise: bool, *, search: bool = True
+        self, costs: dict[int, float], maximise: bool, *, nodes: int | None = None
     ) -> tuple[float, bool, list[float]]:
-        """Optimise `costs` (the relaxation first); `search` False: keep the rota found so far
-        unless the relaxation's optimum is whole."""
+        """Optimise `costs` (the relaxation first); `nodes`: search at most that many nodes
+        and keep the best rota found (0: keep the rota found so far unless the relaxation's
+        optimum is whole)."""
         import numpy as np
 
         h = self.h
@@ -187,12 +204,13 @@ class _Model:
             if (known_value >= bound) if maximise else (known_value <= bound):
                 self.dual_bound = known_value
                 return known_value, True, self.known
-        if not search:
+        if nodes == 0:
             return known_value, False, self.known
         h.setOptionValue("solve_relaxation", False)
         known = self.highspy.HighsSolution()
         known.col_value = self.known
         h.setSolution(known)  # the rota found so far: the search starts from it
+        self.limit_nodes(nodes)
         self.run(search=True)
         status = h.getModelStatus()
         info = h.getInfo()
@@ -254,6 +272,32 @@ class _Model:
             values[column] = max(0.0, together - 1.0)
         self.known = values
 
+    def fix_window(self, fewest: int, most: int | None) -> None:
+        """Everyone who counts holds between `fewest` and `most` sessions (None: no most)."""
+        high, low = self.n_x, self.n_x + 1
+        top = self.inf if most is None else float(most)
+        self.h.changeColBounds(high, 0.0 if most is None else top, top)
+        self.h.changeColBounds(low, float(fewest), self.inf if most is None else float(fewest))
+
+    def feasible(self) -> bool:
+        """Whether a rota keeps every row and bound as they stand; it becomes the one known.
+        False also when the safety net is reached first (the caller then searches as usual)."""
+        import numpy as np
+
+        h = self.h
+        h.changeColsCost(self.total, np.arange(self.total, dtype=np.int32), np.zeros(self.total))
+        h.setOptionValue("solve_relaxation", False)
+        self.limit_nodes(WINDOW_NODES)
+        self.run(search=True)
+        solution = h.getSolution()
+        values = list(solution.col_value)
+        if not solution.value_valid or len(values) != self.total:
+            return False
+        if any(abs(v - round(v)) > 1e-6 for v in values[: self.n_x]):
+            return False
+        self.known = values
+        return True
+
     def hold(self, costs: dict[int, float], lower: float, upper: float) -> None:
         """Keep an objective at the value found (as a new row)."""
         import numpy as np
@@ -280,28 +324,102 @@ def solve(problem: Problem) -> Solution:
         model.rows.add([(low, 1.0)], 0, 0)
     model.pass_model([(2, 0.0, model.inf, False)])
 
-    model.start(_greedy(problem))
+    greedy = _greedy(problem)
+    model.start(greedy)
     filled = {c: 1.0 for c in range(model.n_x)}
-    most, proven_filled, values = model.solve(filled, maximise=True)
+    if sum(map(len, greedy)) == _most_places(problem):
+        most, proven_filled = float(sum(map(len, greedy))), True  # no rota fills more
+    else:
+        most, proven_filled, values = model.solve(filled, maximise=True)
     model.hold(filled, round(most) - 0.5, model.inf)
     spread = {high: 1.0, low: -1.0}
-    least, proven_spread, values = model.solve(spread, maximise=False)
+    least, proven_spread, window = _spread_by_window(problem, model, round(most))
+    if window is None:
+        least, proven_spread, values = model.solve(spread, maximise=False)
     bound = round(least)
     if not proven_spread and math.isfinite(model.dual_bound):
         bound = math.ceil(model.dual_bound - 1e-6)
+    model.fix_window(0, None)
     model.hold(spread, -model.inf, round(least) + 0.5)
+    values = model.known
     proven = proven_filled and proven_spread
     pair_columns = _pair_columns(problem, model.total, model.inf)
-    if pair_columns.costs:
+    if pair_columns.costs and len(pair_columns.counted) + len(pair_columns.wanted) <= PAIRS_LIMIT:
         model.add_pairs(pair_columns)
         # Pairs are a preference: taken when the relaxation's optimum is whole (no search),
-        # else the rota stays as the spread left it. Places and spread are proven already.
-        _, _, values = model.solve(pair_columns.costs, maximise=False, search=False)
+        # else the rota stays as the spread left it (`_greedy` varies pairs already). Places
+        # and spread are proven already.
+        _, _, values = model.solve(pair_columns.costs, maximise=False, nodes=0)
     people = [
         [i for i, c in model.column[s].items() if values[c] > 0.5]
         for s in range(len(problem.sessions))
     ]
     return Solution(people, proven, max(bound, 0))
+
+
+def _pair(one: int, other: int) -> tuple[int, int]:
+    return (one, other) if one < other else (other, one)
+
+
+def _most_places(problem: Problem) -> int:
+    """Places no rota can exceed: two a session, fewer where fewer are candidates."""
+    return sum(min(2, len(people)) for people in problem.candidates)
+
+
+def _capacity(problem: Problem) -> dict[int, int]:
+    """The most sessions each person who counts could hold, taking them alone: one a day and
+    their monthly limits over the days they are a candidate, kept sessions added."""
+    days: dict[tuple[int, int, int], set[dt.date]] = {}
+    for s, people in enumerate(problem.candidates):
+        day = problem.sessions[s].date
+        for i in people:
+            days.setdefault((i, day.year, day.month), set()).add(day)
+    room: dict[tuple[int, int, int], int] = {}
+    for sessions, i, left in problem.month_rows:
+        day = problem.sessions[sessions[0]].date
+        room[i, day.year, day.month] = left
+    found = {i: problem.base[i] for i in problem.eligible}
+    for key, those in days.items():
+        if key[0] in found:
+            found[key[0]] += min(len(those) * rules.DAY_LIMIT, room.get(key, len(those)))
+    return found
+
+
+def _spread_bound(problem: Problem, filled: int) -> tuple[int, int]:
+    """(fewest, most): no rota filling `filled` places has a spread below most - fewest.
+
+    The sessions of those who count add up to `filled` and the kept ones; nobody holds more
+    than their capacity, so the most is at least the smallest level whose capacities reach
+    that total, and the fewest at most the smallest capacity and the average."""
+    capacity = _capacity(problem)
+    if not capacity:
+        return 0, 0
+    total = filled + sum(problem.base[i] for i in capacity)
+    fewest = min(min(capacity.values()), total // len(capacity))
+    most = fewest
+    while sum(min(c, most) for c in capacity.values()) < total:
+        most += 1
+    return fewest, most
+
+
+def _spread_by_window(
+    problem: Problem, model: _Model, filled: int
+) -> tuple[float, bool, tuple[int, int] | None]:
+    """The spread when a rota reaches `_spread_bound`'s level: everyone who counts between the
+    fewest and the most, found as a feasibility problem (no objective), which HiGHS solves far
+    faster than the spread's own. (spread, proven, the window) or, when no rota fits the
+    window, (0, False, None) and the spread is left to `_Model.solve`."""
+    fewest, most = _spread_bound(problem, filled)
+    high, low = model.n_x, model.n_x + 1
+    known = model.known
+    if known[high] - known[low] <= most - fewest:  # the first rota reaches the bound already
+        model.fix_window(round(known[low]), round(known[high]))
+        return known[high] - known[low], True, (round(known[low]), round(known[high]))
+    model.fix_window(fewest, most)
+    if model.feasible():
+        return float(most - fewest), True, (fewest, most)
+    model.fix_window(0, None)
+    return 0.0, False, None
 
 
 def _greedy(problem: Problem) -> list[list[int]]:
@@ -316,6 +434,7 @@ def _greedy(problem: Problem) -> list[list[int]]:
         for s in sessions:
             rows_of.setdefault((s, i), []).append((len(problem.day_rows) + r, room))
     counts = list(problem.base)
+    together = dict(problem.pair_times)
     found: list[list[int]] = []
 
     def free(s: int, i: int) -> bool:
@@ -330,9 +449,13 @@ def _greedy(problem: Problem) -> list[list[int]]:
     for s, candidates in enumerate(problem.candidates):
         ready = sorted((i for i in candidates if free(s, i)), key=lambda i: (counts[i], i))[:24]
         options = [(a, b) for k, a in enumerate(ready) for b in ready[k + 1 :]]
-        options.sort(key=lambda pair: (counts[pair[0]] + counts[pair[1]], pair))
+        # Fewest sessions first; then the pair together least, so partners vary.
+        options.sort(key=lambda p: (counts[p[0]] + counts[p[1]], together.get(_pair(*p), 0), p))
         singles: list[tuple[int, ...]] = [(i,) for i in ready]
         choice = next((c for c in [*options[:400], *singles] if allowed(s, c)), ())
+        if len(choice) == 2:
+            key = _pair(*choice)
+            together[key] = together.get(key, 0) + 1
         for i in choice:
             counts[i] += 1
             for r, _ in rows_of.get((s, i), []):
