@@ -314,6 +314,29 @@ class _Model:
 
 def solve(problem: Problem) -> Solution:
     """The rota with the most places filled, then the least spread, then the best pairs."""
+    greedy = _greedy(problem)
+    filled = sum(map(len, greedy))
+    if filled == _most_places(problem) and not 0 < _pair_size(problem) <= PAIRS_LIMIT:
+        fewest, most = _spread_bound(problem, filled)
+        loads = _loads(problem, greedy)
+        if max(loads, default=0) - min(loads, default=0) <= most - fewest:
+            # The first rota reaches both bounds and no pairs are worked on: it is proven
+            # optimal as it stands, and HiGHS is not even loaded.
+            spread = max(loads, default=0) - min(loads, default=0)
+            return Solution([sorted(found) for found in greedy], True, spread)
+    return _solve_exactly(problem, greedy)
+
+
+def _loads(problem: Problem, people: list[list[int]]) -> list[int]:
+    """The sessions of each person who counts for the spread, kept ones included."""
+    counts = list(problem.base)
+    for found in people:
+        for i in found:
+            counts[i] += 1
+    return [counts[i] for i in problem.eligible]
+
+
+def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
     model = _Model(problem)
     eligible = problem.eligible
     high, low = (model.n_x, model.n_x + 1)
@@ -324,7 +347,6 @@ def solve(problem: Problem) -> Solution:
         model.rows.add([(low, 1.0)], 0, 0)
     model.pass_model([(2, 0.0, model.inf, False)])
 
-    greedy = _greedy(problem)
     model.start(greedy)
     filled = {c: 1.0 for c in range(model.n_x)}
     if sum(map(len, greedy)) == _most_places(problem):
@@ -343,8 +365,8 @@ def solve(problem: Problem) -> Solution:
     model.hold(spread, -model.inf, round(least) + 0.5)
     values = model.known
     proven = proven_filled and proven_spread
-    pair_columns = _pair_columns(problem, model.total, model.inf)
-    if pair_columns.costs and len(pair_columns.counted) + len(pair_columns.wanted) <= PAIRS_LIMIT:
+    if 0 < _pair_size(problem) <= PAIRS_LIMIT:
+        pair_columns = _pair_columns(problem, model.total, model.inf)
         model.add_pairs(pair_columns)
         # Pairs are a preference: taken when the relaxation's optimum is whole (no search),
         # else the rota stays as the spread left it (`_greedy` varies pairs already). Places
@@ -508,17 +530,36 @@ class _PairColumns:
         return found
 
 
-def _pair_columns(problem: Problem, first: int, inf: float) -> _PairColumns:
+def _pair_people(problem: Problem) -> tuple[set[int], set[int], set[tuple[int, int]]]:
+    """(trainees, experienced people, pairs who asked to work together)."""
     facs = problem.facs
-    trainees = {i for i, f in enumerate(facs) if rules.is_trainee(f)}
-    experienced = {i for i, f in enumerate(facs) if rules.is_experienced(f)}
     index = problem.index
     asked = {
-        (min(i, index[other]), max(i, index[other]))
+        _pair(i, index[other])
         for i, f in enumerate(facs)
         for other in f.prefers
         if other in index and index[other] != i
     }
+    return (
+        {i for i, f in enumerate(facs) if rules.is_trainee(f)},
+        {i for i, f in enumerate(facs) if rules.is_experienced(f)},
+        asked,
+    )
+
+
+def _pair_size(problem: Problem) -> int:
+    """How many columns `_pair_columns` would add (counted without making them)."""
+    trainees, experienced, asked = _pair_people(problem)
+    size = 0
+    for people in problem.candidates:
+        here = set(people)
+        size += len(here & trainees) * len(here & experienced)
+        size += sum(1 for one, other in asked if one in here and other in here)
+    return size
+
+
+def _pair_columns(problem: Problem, first: int, inf: float) -> _PairColumns:
+    trainees, experienced, asked = _pair_people(problem)
     counted: list[tuple[int, int, int, int]] = []
     wanted: list[tuple[int, int, int, int]] = []
     column = first
