@@ -19,9 +19,11 @@ planning a year takes.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from voicesgroup.rota import rules
@@ -470,11 +472,9 @@ def _greedy(problem: Problem) -> list[list[int]]:
 
     for s, candidates in enumerate(problem.candidates):
         ready = sorted((i for i in candidates if free(s, i)), key=lambda i: (counts[i], i))[:24]
-        options = [(a, b) for k, a in enumerate(ready) for b in ready[k + 1 :]]
-        # Fewest sessions first; then the pair together least, so partners vary.
-        options.sort(key=lambda p: (counts[p[0]] + counts[p[1]], together.get(_pair(*p), 0), p))
-        singles: list[tuple[int, ...]] = [(i,) for i in ready]
-        choice = next((c for c in [*options[:400], *singles] if allowed(s, c)), ())
+        pairs = itertools.islice(_pairs_by_load(ready, counts, together), 400)
+        singles = ((i,) for i in ready)
+        choice = next((c for c in itertools.chain(pairs, singles) if allowed(s, c)), ())
         if len(choice) == 2:
             key = _pair(*choice)
             together[key] = together.get(key, 0) + 1
@@ -484,6 +484,27 @@ def _greedy(problem: Problem) -> list[list[int]]:
                 used[i, r] = used.get((i, r), 0) + 1
         found.append(list(choice))
     return found
+
+
+def _pairs_by_load(
+    ready: list[int], counts: list[int], together: dict[tuple[int, int], int]
+) -> Iterator[tuple[int, ...]]:
+    """The pairs of `ready` (sorted by sessions so far), fewest sessions between them first,
+    then those together least (so partners vary), then by index: made as they are asked for,
+    since the first is mostly taken."""
+    heap = [(counts[ready[k]] + counts[ready[k + 1]], k, k + 1) for k in range(len(ready) - 1)]
+    heapq.heapify(heap)
+    while heap:
+        load = heap[0][0]
+        level: list[tuple[int, int, int]] = []
+        while heap and heap[0][0] == load:
+            _, k, m = heapq.heappop(heap)
+            a, b = ready[k], ready[m]
+            level.append((together.get((a, b) if a < b else (b, a), 0), a, b))
+            if m + 1 < len(ready):
+                heapq.heappush(heap, (counts[a] + counts[ready[m + 1]], k, m + 1))
+        for _, a, b in sorted(level):
+            yield (a, b)
 
 
 def _spread_rows(
