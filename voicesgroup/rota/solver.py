@@ -7,13 +7,23 @@ while the next is solved: (1) the most places filled; (2) the smallest spread am
 count for it; (3) pairs: a trainee's experienced partner changes (each pairing again is a
 repeat, earlier sessions included) and requests to work together are met.
 
-HiGHS runs on one thread with a fixed seed, so the same problem gives the same rota. Its time
+Most plans are proven without a search. A first rota (`_greedy`: fewest sessions first) is
+compared with two bounds no rota can pass: the places the candidates allow (`_most_places`),
+and the spread's lower bound from what each person could hold at most (`_spread_bound`). When
+it reaches both, it is optimal as it stands. Otherwise, when the places are settled, HiGHS
+looks for a rota with everyone inside the bound's window, with no objective (a far easier
+problem than the spread's own), and only when there is none does it search for the spread.
+HiGHS and numpy are imported only when HiGHS is needed, so other commands never load them.
+Pairs are worked on only where the relaxation's optimum is whole and the model is small
+(`PAIRS_LIMIT`); the first rota already varies a trainee's partners.
+
+HiGHS runs on one thread with a fixed seed, and every limit other than the safety net is one of
+size or of nodes, never of time, so the same problem gives the same rota. Its time
 limit is only a safety net: when it is reached the best rota found is kept and `Solution.proven`
 is False, which the rota shows ("best found, not proven").
 
 HiGHS was chosen over OR-Tools CP-SAT for its size and start-up: its wheel installs in about
-12 MB (CP-SAT: 80 MB and protobuf) and imports in a tenth of the time, which is most of what
-planning a year takes.
+12 MB plus numpy's 73 MB (CP-SAT: 80 MB and protobuf) and imports in a tenth of the time.
 """
 
 from __future__ import annotations
@@ -38,7 +48,7 @@ WINDOW_NODES = 200
 """The most branch-and-bound nodes spent looking for a rota inside the spread's bound (see
 `_spread_by_window`) before the spread is searched for as an objective."""
 
-PAIRS_LIMIT = 20_000
+PAIRS_LIMIT = 5_000
 """The most pair columns (sessions times pairs that could be together) the pairs objective is
 worked on with; beyond it the rota stays as the spread left it. Pairs are a preference, and a
 limit by size (not by time) keeps the same rota from the same data on any machine."""
