@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.core.test_rota_optimal import check_rules, hard_instance
-from voicesgroup.rota import generate, reasons, review, solver
+from voicesgroup.rota import first, generate, reasons, review, solver
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,12 +69,12 @@ def test_a_label_stays_when_a_reason_is_worked_out_again():
     ),
 )
 def test_the_first_rota_takes_pairs_in_the_order_of_a_full_sort(counts, people, together):
-    """`_pairs_by_load` makes pairs as they are asked for, in the very order sorting every pair
+    """`first.pairs_by_load` makes pairs as they are asked for, in the very order sorting every pair
     would give (fewest sessions, then together least, then index): the same rota either way."""
     ready = sorted(people, key=lambda i: (counts[i], i))
     every = [(a, b) for k, a in enumerate(ready) for b in ready[k + 1 :]]
     every.sort(key=lambda p: (counts[p[0]] + counts[p[1]], together.get((min(p), max(p)), 0), p))
-    assert list(solver._pairs_by_load(ready, counts, together)) == every
+    assert list(first.pairs_by_load(ready, counts, together)) == every
 
 
 CHILD = """

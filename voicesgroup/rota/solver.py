@@ -7,7 +7,7 @@ while the next is solved: (1) the most places filled; (2) the smallest spread am
 count for it; (3) pairs: a trainee's experienced partner changes (each pairing again is a
 repeat, earlier sessions included) and requests to work together are met.
 
-Most plans are proven without a search. A first rota (`_greedy`: fewest sessions first) is
+Most plans are proven without a search. A first rota (`first.first_rota`) is
 compared with two bounds no rota can pass: the places the candidates allow (`_most_places`),
 and the spread's lower bound from what each person could hold at most (`_spread_bound`). When
 it reaches both, it is optimal as it stands. Otherwise, when the places are settled, HiGHS
@@ -29,14 +29,14 @@ HiGHS was chosen over OR-Tools CP-SAT for its size and start-up: its wheel insta
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-import itertools
 import math
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from voicesgroup.rota import rules
+from voicesgroup.rota.first import first_rota
+from voicesgroup.rota.first import pair as _pair
 from voicesgroup.rota.model import Problem
 
 TIME_LIMIT_S = 10.0
@@ -252,7 +252,7 @@ class _Model:
         self.known[self.n_x + 1] = float(min(totals, default=0))
 
     def start(self, people: list[list[int]]) -> None:
-        """Begin from a rota that keeps every rule (`_greedy`'s)."""
+        """Begin from a rota that keeps every rule (`first.first_rota`'s)."""
         self.known = [0.0] * self.total
         for s, found in enumerate(people):
             for i in found:
@@ -326,7 +326,7 @@ class _Model:
 
 def solve(problem: Problem) -> Solution:
     """The rota with the most places filled, then the least spread, then the best pairs."""
-    greedy = _greedy(problem)
+    greedy = first_rota(problem)
     filled = sum(map(len, greedy))
     if filled == _most_places(problem) and not 0 < _pair_size(problem) <= PAIRS_LIMIT:
         fewest, most = _spread_bound(problem, filled)
@@ -381,7 +381,7 @@ def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
         pair_columns = _pair_columns(problem, model.total, model.inf)
         model.add_pairs(pair_columns)
         # Pairs are a preference: taken when the relaxation's optimum is whole (no search),
-        # else the rota stays as the spread left it (`_greedy` varies pairs already). Places
+        # else the rota stays as the spread left it (the first rota varies pairs already). Places
         # and spread are proven already.
         _, _, values = model.solve(pair_columns.costs, maximise=False, nodes=0)
     people = [
@@ -389,10 +389,6 @@ def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
         for s in range(len(problem.sessions))
     ]
     return Solution(people, proven, max(bound, 0))
-
-
-def _pair(one: int, other: int) -> tuple[int, int]:
-    return (one, other) if one < other else (other, one)
 
 
 def _most_places(problem: Problem) -> int:
@@ -454,67 +450,6 @@ def _spread_by_window(
         return float(most - fewest), True, (fewest, most)
     model.fix_window(0, None)
     return 0.0, False, None
-
-
-def _greedy(problem: Problem) -> list[list[int]]:
-    """A first rota in date order: each session the pair (else the one person) with the fewest
-    sessions so far that keeps every constraint. Only a start for the solver."""
-    used: dict[tuple[int, int], int] = {}  # (person, row of `day_rows` or `month_rows`)
-    rows_of: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for r, row in enumerate(problem.day_rows):
-        for s in row[1:]:
-            rows_of.setdefault((s, row[0]), []).append((r, 1))
-    for r, (sessions, i, room) in enumerate(problem.month_rows):
-        for s in sessions:
-            rows_of.setdefault((s, i), []).append((len(problem.day_rows) + r, room))
-    counts = list(problem.base)
-    together = dict(problem.pair_times)
-    found: list[list[int]] = []
-
-    def free(s: int, i: int) -> bool:
-        return all(used.get((i, r), 0) < room for r, room in rows_of.get((s, i), []))
-
-    def allowed(s: int, people: tuple[int, ...]) -> bool:
-        return all(
-            sum(i in people for i in c.people) - sum(i in people for i in c.partners) <= c.most
-            for c in problem.constraints[s]
-        )
-
-    for s, candidates in enumerate(problem.candidates):
-        ready = sorted((i for i in candidates if free(s, i)), key=lambda i: (counts[i], i))[:24]
-        pairs = itertools.islice(_pairs_by_load(ready, counts, together), 400)
-        singles = ((i,) for i in ready)
-        choice = next((c for c in itertools.chain(pairs, singles) if allowed(s, c)), ())
-        if len(choice) == 2:
-            key = _pair(*choice)
-            together[key] = together.get(key, 0) + 1
-        for i in choice:
-            counts[i] += 1
-            for r, _ in rows_of.get((s, i), []):
-                used[i, r] = used.get((i, r), 0) + 1
-        found.append(list(choice))
-    return found
-
-
-def _pairs_by_load(
-    ready: list[int], counts: list[int], together: dict[tuple[int, int], int]
-) -> Iterator[tuple[int, ...]]:
-    """The pairs of `ready` (sorted by sessions so far), fewest sessions between them first,
-    then those together least (so partners vary), then by index: made as they are asked for,
-    since the first is mostly taken."""
-    heap = [(counts[ready[k]] + counts[ready[k + 1]], k, k + 1) for k in range(len(ready) - 1)]
-    heapq.heapify(heap)
-    while heap:
-        load = heap[0][0]
-        level: list[tuple[int, int, int]] = []
-        while heap and heap[0][0] == load:
-            _, k, m = heapq.heappop(heap)
-            a, b = ready[k], ready[m]
-            level.append((together.get((a, b) if a < b else (b, a), 0), a, b))
-            if m + 1 < len(ready):
-                heapq.heappush(heap, (counts[a] + counts[ready[m + 1]], k, m + 1))
-        for _, a, b in sorted(level):
-            yield (a, b)
 
 
 def _spread_rows(
