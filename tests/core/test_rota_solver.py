@@ -69,12 +69,18 @@ def test_a_label_stays_when_a_reason_is_worked_out_again():
     ),
 )
 def test_the_first_rota_takes_pairs_in_the_order_of_a_full_sort(counts, people, together):
-    """`first.pairs_by_load` makes pairs as they are asked for, in the very order sorting every pair
-    would give (fewest sessions, then together least, then index): the same rota either way."""
+    """`first.pairs_by_load` makes pairs as they are asked for, in the very order sorting every
+    pair would give (fewest sessions, then asked for, then together least, then index)."""
+    asked = frozenset(p for p in together if sum(p) % 3 == 0)
     ready = sorted(people, key=lambda i: (counts[i], i))
     every = [(a, b) for k, a in enumerate(ready) for b in ready[k + 1 :]]
-    every.sort(key=lambda p: (counts[p[0]] + counts[p[1]], together.get((min(p), max(p)), 0), p))
-    assert list(first.pairs_by_load(ready, counts, together)) == every
+
+    def key(p: tuple[int, int]) -> tuple[int, bool, int, tuple[int, int]]:
+        both = (min(p), max(p))
+        return (counts[p[0]] + counts[p[1]], both not in asked, together.get(both, 0), p)
+
+    every.sort(key=key)
+    assert list(first.pairs_by_load(ready, counts, together, asked)) == every
 
 
 CHILD = """

@@ -83,11 +83,18 @@ def first_rota(problem: Problem) -> list[list[int]]:
     """A rota that keeps every constraint, filling places and balancing loads as it can."""
     rota = _Rota(problem)
     together = dict(problem.pair_times)
+    index = problem.index
+    asked = frozenset(
+        pair(i, index[other])
+        for i, person in enumerate(problem.facs)
+        for other in person.prefers
+        if other in index and index[other] != i
+    )
     for s, candidates in enumerate(problem.candidates):
         counts = rota.counts
         ready = [i for i in candidates if rota.free(s, i)]
         ready = sorted(ready, key=lambda i: (counts[i], i))[:FIRST_CHOICES]
-        pairs = itertools.islice(pairs_by_load(ready, counts, together), PAIRS_TRIED)
+        pairs = itertools.islice(pairs_by_load(ready, counts, together, asked), PAIRS_TRIED)
         singles = ((i,) for i in ready)
         choice = next((c for c in itertools.chain(pairs, singles) if rota.allowed(s, c)), ())
         if len(choice) == 2:
@@ -151,21 +158,25 @@ def _one_move(
 
 
 def pairs_by_load(
-    ready: list[int], counts: list[int], together: dict[tuple[int, int], int]
+    ready: list[int],
+    counts: list[int],
+    together: dict[tuple[int, int], int],
+    asked: frozenset[tuple[int, int]] = frozenset(),
 ) -> Iterator[tuple[int, ...]]:
     """The pairs of `ready` (sorted by sessions so far), fewest sessions between them first,
-    then those together least (so partners vary), then by index: made as they are asked for,
-    since the first is mostly taken."""
+    then those who `asked` to work together, then those together least (so partners vary),
+    then by index: made as they are asked for, since the first is mostly taken."""
     heap = [(counts[ready[k]] + counts[ready[k + 1]], k, k + 1) for k in range(len(ready) - 1)]
     heapq.heapify(heap)
     while heap:
         load = heap[0][0]
-        level: list[tuple[int, int, int]] = []
+        level: list[tuple[bool, int, int, int]] = []
         while heap and heap[0][0] == load:
             _, k, m = heapq.heappop(heap)
             a, b = ready[k], ready[m]
-            level.append((together.get((a, b) if a < b else (b, a), 0), a, b))
+            key = (a, b) if a < b else (b, a)
+            level.append((key not in asked, together.get(key, 0), a, b))
             if m + 1 < len(ready):
                 heapq.heappush(heap, (counts[a] + counts[ready[m + 1]], k, m + 1))
-        for _, a, b in sorted(level):
+        for _, _, a, b in sorted(level):
             yield (a, b)

@@ -14,8 +14,9 @@ it reaches both, it is optimal as it stands. Otherwise, when the places are sett
 looks for a rota with everyone inside the bound's window, with no objective (a far easier
 problem than the spread's own), and only when there is none does it search for the spread.
 HiGHS and numpy are imported only when HiGHS is needed, so other commands never load them.
-Pairs are worked on only where the relaxation's optimum is whole and the model is small
-(`PAIRS_LIMIT`); the first rota already varies a trainee's partners.
+Pairs are the first rota's choice (requests to work together first, then partners together
+least); when HiGHS has searched, they are worked on again where the relaxation's optimum is
+whole and the model is small (`PAIRS_LIMIT`).
 
 HiGHS runs on one thread with a fixed seed, and every limit other than the safety net is one of
 size or of nodes, never of time, so the same problem gives the same rota. Its time
@@ -328,12 +329,12 @@ def solve(problem: Problem) -> Solution:
     """The rota with the most places filled, then the least spread, then the best pairs."""
     greedy = first_rota(problem)
     filled = sum(map(len, greedy))
-    if filled == _most_places(problem) and not 0 < _pair_size(problem) <= PAIRS_LIMIT:
+    if filled == _most_places(problem):
         fewest, most = _spread_bound(problem, filled)
         loads = _loads(problem, greedy)
         if max(loads, default=0) - min(loads, default=0) <= most - fewest:
-            # The first rota reaches both bounds and no pairs are worked on: it is proven
-            # optimal as it stands, and HiGHS is not even loaded.
+            # The first rota reaches both bounds: it is proven optimal as it stands, its pairs
+            # are those it chose, and HiGHS is not even loaded.
             spread = max(loads, default=0) - min(loads, default=0)
             return Solution([sorted(found) for found in greedy], True, spread)
     return _solve_exactly(problem, greedy)
