@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.core.test_rota_optimal import check_rules, hard_instance
@@ -60,6 +60,7 @@ def test_a_label_stays_when_a_reason_is_worked_out_again():
     assert reasons.labelled("Old words.", fresh) == fresh
 
 
+@settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.integers(0, 5), min_size=12, max_size=12),
     st.sets(st.integers(0, 11)),
