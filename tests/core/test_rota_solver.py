@@ -3,10 +3,18 @@ every rule, and it says so ("best found, not proven") in its reasons and in the 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.core.test_rota_optimal import check_rules, hard_instance
-from voicesgroup.rota import generate, reasons, review, solver
+from voicesgroup.rota import first, generate, reasons, review, solver
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -50,3 +58,66 @@ def test_a_label_stays_when_a_reason_is_worked_out_again():
         f"{reasons.NOT_PROVEN} {fresh}"
     )
     assert reasons.labelled("Old words.", fresh) == fresh
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 5), min_size=12, max_size=12),
+    st.sets(st.integers(0, 11)),
+    st.dictionaries(
+        st.tuples(st.integers(0, 11), st.integers(0, 11)).map(lambda p: (min(p), max(p))),
+        st.integers(0, 3),
+    ),
+)
+def test_the_first_rota_takes_pairs_in_the_order_of_a_full_sort(counts, people, together):
+    """`first.pairs_by_load` makes pairs as they are asked for, in the very order sorting every
+    pair would give (fewest sessions, then asked for, then together least, then index)."""
+    asked = frozenset(p for p in together if sum(p) % 3 == 0)
+    ready = sorted(people, key=lambda i: (counts[i], i))
+    every = [(a, b) for k, a in enumerate(ready) for b in ready[k + 1 :]]
+
+    def key(p: tuple[int, int]) -> tuple[int, bool, int, tuple[int, int]]:
+        both = (min(p), max(p))
+        return (counts[p[0]] + counts[p[1]], both not in asked, together.get(both, 0), p)
+
+    every.sort(key=key)
+    assert list(first.pairs_by_load(ready, counts, together, asked)) == every
+
+
+CHILD = """
+import sys
+from voicesgroup.cli import main
+if sys.argv[1] == "solver-loaded":
+    import highspy  # the check below must see a solver that is loaded
+try:
+    main(sys.argv[2:])
+finally:
+    loaded = [name for name in ("highspy", "numpy") if name in sys.modules]
+    print("loaded:", *loaded, file=sys.stderr)
+"""
+
+
+def loaded_by(db: Path, *argv: str, solver_loaded: bool = False) -> set[str]:
+    """Which of HiGHS and numpy a `voicesgroup ARGV` process has imported when it ends."""
+    first = "solver-loaded" if solver_loaded else "-"
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, first, "--db", str(db), *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(line for line in done.stderr.splitlines() if line.startswith("loaded:"))
+    return set(line.split()[1:])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["facilitators"], ["groups"], ["rota", "show"], ["rota", "show", "--json"], ["check"]],
+)
+def test_only_planning_loads_the_solver(demo_path: Path, argv: list[str]) -> None:
+    """HiGHS and numpy take longer to import than the rest of a command runs: only a plan made
+    loads them."""
+    assert loaded_by(demo_path, *argv) == set()
+    assert loaded_by(demo_path, *argv, solver_loaded=True) == {"highspy", "numpy"}

@@ -1,9 +1,10 @@
 """A change to a facilitator that would break sessions to come asks for cover on screen.
 
 Driven with keys on the demo data (today 26 Nov 2026): Marcia leads the published Tuesday
-Voices on Tue 1 Dec. A break over it, a weekday she can't do, or making her inactive
-lists that session with cover offered, best first; Escape changes nothing; the choice is saved
-with the change, in one go, and the review then finds no rule broken.
+Voices on Tue 15 Dec (and co-facilitates it on Tue 8 Dec). A break over it, a weekday she
+can't do, or making her inactive lists the sessions with cover offered, best first; Escape
+changes nothing; the choice is saved with the change, in one go, and the review then finds no
+rule broken.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from voicesgroup.rota import service as rota_service
 from voicesgroup.store import Store
 
 TODAY = dt.date(2026, 11, 26)
-TUESDAY = dt.date(2026, 12, 1)
+TUESDAY = dt.date(2026, 12, 15)
 
 
-def on_tuesday(store: Store) -> tuple[str, str]:
-    """(lead, co) of Tuesday Voices on Tue 1 Dec, by name."""
+def on_tuesday(store: Store, day: dt.date = TUESDAY) -> tuple[str, str]:
+    """(lead, co) of Tuesday Voices on `day` (Tue 15 Dec), by name."""
     names = {p.id: p.display_name for p in store.facilitators()}
-    (item,) = [a for a in store.rota() if a.date == TUESDAY]
+    (item,) = [a for a in store.rota() if a.date == day]
     return names.get(item.lead_id, ""), names.get(item.co_id, "")  # type: ignore[arg-type]  # None: open
 
 
@@ -34,7 +35,8 @@ def dialog_text(app: VoicesGroupApp) -> str:
 
 async def open_break_dialog(pilot, app: VoicesGroupApp) -> None:
     await press(pilot, "f", "p", "b")  # Marcia's path, then a break
-    app.screen.query_one("#step-end", Input).value = "2026-12-03"
+    app.screen.query_one("#step-start", Input).value = "2026-12-14"
+    app.screen.query_one("#step-end", Input).value = "2026-12-16"
     await press(pilot, "ctrl+s")
 
 
@@ -45,7 +47,7 @@ async def test_a_break_lists_the_session_it_touches_and_escape_changes_nothing(m
         assert type(app.screen).__name__ == "CoverNeededDialog"
         text = dialog_text(app)
         assert "Marcia is on 1 session to come that this would break" in text
-        assert "Tuesday Voices on Tue 1 Dec (Marcia leads): Marcia is away" in text
+        assert "Tuesday Voices on Tue 15 Dec (Marcia leads): Marcia is away" in text
         choice = app.screen.query_one("#cover-choice-0", Select)
         assert app.screen.focused is choice
         assert str(choice.value) != "open"  # the best cover is offered first
@@ -53,7 +55,7 @@ async def test_a_break_lists_the_session_it_touches_and_escape_changes_nothing(m
         assert type(app.screen).__name__ == "FacilitatorPathScreen"
         assert "Nothing was changed." in notifications(app)
         summary = str(app.screen.query_one("#path-summary", Static).render())
-        assert "26 Nov 2026 to 3 Dec 2026" not in summary
+        assert "14 Dec 2026 to 16 Dec 2026" not in summary
     with Store.open(app.db_path, readonly=True) as store:
         assert on_tuesday(store)[0] == "Marcia"
         assert not any(TUESDAY in span for span in store.find_facilitator("Marcia").dates_off)
@@ -90,12 +92,15 @@ async def test_a_weekday_off_in_availability_asks_and_can_leave_the_place_open(m
         await press(pilot, "ctrl+s")
         assert type(app.screen).__name__ == "CoverNeededDialog"
         assert "Marcia is not available on Tuesdays." in dialog_text(app)
-        app.screen.query_one("#cover-choice-0", Select).value = "open"
+        choices = [c for c in app.screen.query(Select) if (c.id or "").startswith("cover-choice-")]
+        assert len(choices) == 2  # Tue 8 Dec (co-facilitates) and Tue 15 Dec (leads)
+        choices[0].value = "open"  # Niall holds Tue 8 Dec alone; Tue 15 Dec takes the best cover
         await press(pilot, "ctrl+s")
         assert "availability saved" in notifications(app)
         await pilot.pause()
     with Store.open(app.db_path, readonly=True) as store:
-        assert on_tuesday(store)[0] == ""
+        assert on_tuesday(store, dt.date(2026, 12, 8)) == ("Niall", "")
+        assert "Marcia" not in on_tuesday(store)
         review = rota_service.review_rota(store, group_id=None, start=None, end=None, today=TODAY)
         assert review.rule_breaks == []
 

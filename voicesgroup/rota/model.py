@@ -180,9 +180,17 @@ def _counting_rows(problem: Problem, month_used: dict[tuple[int, int, int], int]
 
 def _session_constraints(problem: Problem) -> None:
     index = problem.index
+    # The rules' constraints depend on the group and the candidates alone, and most sessions
+    # of a group share their candidates with another: each such case is asked once.
+    asked: dict[tuple[UUID, tuple[int, ...]], list[SessionConstraint]] = {}
     for s, people in enumerate(problem.candidates):
+        key = (problem.sessions[s].group_id, tuple(people))
+        if key in asked:
+            problem.constraints.append(asked[key])
+            continue
         here = set(people)
         found: list[SessionConstraint] = []
+        asked[key] = found
         for each in rules.session_constraints(
             problem.group_of(s), [problem.facs[i] for i in people]
         ):

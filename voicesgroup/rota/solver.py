@@ -7,28 +7,52 @@ while the next is solved: (1) the most places filled; (2) the smallest spread am
 count for it; (3) pairs: a trainee's experienced partner changes (each pairing again is a
 repeat, earlier sessions included) and requests to work together are met.
 
-HiGHS runs on one thread with a fixed seed, so the same problem gives the same rota. Its time
+Most plans are proven without a search. A first rota (`first.first_rota`) is
+compared with two bounds no rota can pass: the places the candidates allow (`_most_places`),
+and the spread's lower bound from what each person could hold at most (`_spread_bound`). When
+it reaches both, it is optimal as it stands. Otherwise, when the places are settled, HiGHS
+looks for a rota with everyone inside the bound's window, with no objective (a far easier
+problem than the spread's own), and only when there is none does it search for the spread.
+HiGHS and numpy are imported only when HiGHS is needed, so other commands never load them.
+Pairs are the first rota's choice (requests to work together first, then partners together
+least); when HiGHS has searched, they are worked on again where the relaxation's optimum is
+whole and the model is small (`PAIRS_LIMIT`).
+
+HiGHS runs on one thread with a fixed seed, and every limit other than the safety net is one of
+size or of nodes, never of time, so the same problem gives the same rota. Its time
 limit is only a safety net: when it is reached the best rota found is kept and `Solution.proven`
 is False, which the rota shows ("best found, not proven").
 
 HiGHS was chosen over OR-Tools CP-SAT for its size and start-up: its wheel installs in about
-12 MB (CP-SAT: 80 MB and protobuf) and imports in a tenth of the time, which is most of what
-planning a year takes.
+12 MB plus numpy's 73 MB (CP-SAT: 80 MB and protobuf) and imports in a tenth of the time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from voicesgroup.rota import rules
+from voicesgroup.rota.first import first_rota
+from voicesgroup.rota.first import pair as _pair
 from voicesgroup.rota.model import Problem
 
 TIME_LIMIT_S = 10.0
 """The safety net: the most time the objectives together may take. When it is reached the
 best rota found so far is kept, and labelled as not proven."""
+
+
+WINDOW_NODES = 200
+"""The most branch-and-bound nodes spent looking for a rota inside the spread's bound (see
+`_spread_by_window`) before the spread is searched for as an objective."""
+
+PAIRS_LIMIT = 5_000
+"""The most pair columns (sessions times pairs that could be together) the pairs objective is
+worked on with; beyond it the rota stays as the spread left it. Pairs are a preference, and a
+limit by size (not by time) keeps the same rota from the same data on any machine."""
 
 
 @dataclass
@@ -148,11 +172,17 @@ class _Model:
         self.h.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 0.01))
         self.h.run()
 
+    def limit_nodes(self, nodes: int | None) -> None:
+        """The most branch-and-bound nodes the next search may take (None: no limit). A limit
+        by work, not time: the same data take the same path on any machine."""
+        self.h.setOptionValue("mip_max_nodes", self.highspy.kHighsIInf if nodes is None else nodes)
+
     def solve(
-        self, costs: dict[int, float], maximise: bool, *, search: bool = True
+        self, costs: dict[int, float], maximise: bool, *, nodes: int | None = None
     ) -> tuple[float, bool, list[float]]:
-        """Optimise `costs` (the relaxation first); `search` False: keep the rota found so far
-        unless the relaxation's optimum is whole."""
+        """Optimise `costs` (the relaxation first); `nodes`: search at most that many nodes
+        and keep the best rota found (0: keep the rota found so far unless the relaxation's
+        optimum is whole)."""
         import numpy as np
 
         h = self.h
@@ -187,12 +217,13 @@ class _Model:
             if (known_value >= bound) if maximise else (known_value <= bound):
                 self.dual_bound = known_value
                 return known_value, True, self.known
-        if not search:
+        if nodes == 0:
             return known_value, False, self.known
         h.setOptionValue("solve_relaxation", False)
         known = self.highspy.HighsSolution()
         known.col_value = self.known
         h.setSolution(known)  # the rota found so far: the search starts from it
+        self.limit_nodes(nodes)
         self.run(search=True)
         status = h.getModelStatus()
         info = h.getInfo()
@@ -222,7 +253,7 @@ class _Model:
         self.known[self.n_x + 1] = float(min(totals, default=0))
 
     def start(self, people: list[list[int]]) -> None:
-        """Begin from a rota that keeps every rule (`_greedy`'s)."""
+        """Begin from a rota that keeps every rule (`first.first_rota`'s)."""
         self.known = [0.0] * self.total
         for s, found in enumerate(people):
             for i in found:
@@ -254,6 +285,32 @@ class _Model:
             values[column] = max(0.0, together - 1.0)
         self.known = values
 
+    def fix_window(self, fewest: int, most: int | None) -> None:
+        """Everyone who counts holds between `fewest` and `most` sessions (None: no most)."""
+        high, low = self.n_x, self.n_x + 1
+        top = self.inf if most is None else float(most)
+        self.h.changeColBounds(high, 0.0 if most is None else top, top)
+        self.h.changeColBounds(low, float(fewest), self.inf if most is None else float(fewest))
+
+    def feasible(self) -> bool:
+        """Whether a rota keeps every row and bound as they stand; it becomes the one known.
+        False also when the safety net is reached first (the caller then searches as usual)."""
+        import numpy as np
+
+        h = self.h
+        h.changeColsCost(self.total, np.arange(self.total, dtype=np.int32), np.zeros(self.total))
+        h.setOptionValue("solve_relaxation", False)
+        self.limit_nodes(WINDOW_NODES)
+        self.run(search=True)
+        solution = h.getSolution()
+        values = list(solution.col_value)
+        if not solution.value_valid or len(values) != self.total:
+            return False
+        if any(abs(v - round(v)) > 1e-6 for v in values[: self.n_x]):
+            return False
+        self.known = values
+        return True
+
     def hold(self, costs: dict[int, float], lower: float, upper: float) -> None:
         """Keep an objective at the value found (as a new row)."""
         import numpy as np
@@ -270,6 +327,29 @@ class _Model:
 
 def solve(problem: Problem) -> Solution:
     """The rota with the most places filled, then the least spread, then the best pairs."""
+    greedy = first_rota(problem)
+    filled = sum(map(len, greedy))
+    if filled == _most_places(problem):
+        fewest, most = _spread_bound(problem, filled)
+        loads = _loads(problem, greedy)
+        if max(loads, default=0) - min(loads, default=0) <= most - fewest:
+            # The first rota reaches both bounds: it is proven optimal as it stands, its pairs
+            # are those it chose, and HiGHS is not even loaded.
+            spread = max(loads, default=0) - min(loads, default=0)
+            return Solution([sorted(found) for found in greedy], True, spread)
+    return _solve_exactly(problem, greedy)
+
+
+def _loads(problem: Problem, people: list[list[int]]) -> list[int]:
+    """The sessions of each person who counts for the spread, kept ones included."""
+    counts = list(problem.base)
+    for found in people:
+        for i in found:
+            counts[i] += 1
+    return [counts[i] for i in problem.eligible]
+
+
+def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
     model = _Model(problem)
     eligible = problem.eligible
     high, low = (model.n_x, model.n_x + 1)
@@ -280,23 +360,31 @@ def solve(problem: Problem) -> Solution:
         model.rows.add([(low, 1.0)], 0, 0)
     model.pass_model([(2, 0.0, model.inf, False)])
 
-    model.start(_greedy(problem))
+    model.start(greedy)
     filled = {c: 1.0 for c in range(model.n_x)}
-    most, proven_filled, values = model.solve(filled, maximise=True)
+    if sum(map(len, greedy)) == _most_places(problem):
+        most, proven_filled = float(sum(map(len, greedy))), True  # no rota fills more
+    else:
+        most, proven_filled, values = model.solve(filled, maximise=True)
     model.hold(filled, round(most) - 0.5, model.inf)
     spread = {high: 1.0, low: -1.0}
-    least, proven_spread, values = model.solve(spread, maximise=False)
+    least, proven_spread, window = _spread_by_window(problem, model, round(most))
+    if window is None:
+        least, proven_spread, values = model.solve(spread, maximise=False)
     bound = round(least)
     if not proven_spread and math.isfinite(model.dual_bound):
         bound = math.ceil(model.dual_bound - 1e-6)
+    model.fix_window(0, None)
     model.hold(spread, -model.inf, round(least) + 0.5)
+    values = model.known
     proven = proven_filled and proven_spread
-    pair_columns = _pair_columns(problem, model.total, model.inf)
-    if pair_columns.costs:
+    if 0 < _pair_size(problem) <= PAIRS_LIMIT:
+        pair_columns = _pair_columns(problem, model.total, model.inf)
         model.add_pairs(pair_columns)
         # Pairs are a preference: taken when the relaxation's optimum is whole (no search),
-        # else the rota stays as the spread left it. Places and spread are proven already.
-        _, _, values = model.solve(pair_columns.costs, maximise=False, search=False)
+        # else the rota stays as the spread left it (the first rota varies pairs already). Places
+        # and spread are proven already.
+        _, _, values = model.solve(pair_columns.costs, maximise=False, nodes=0)
     people = [
         [i for i, c in model.column[s].items() if values[c] > 0.5]
         for s in range(len(problem.sessions))
@@ -304,41 +392,65 @@ def solve(problem: Problem) -> Solution:
     return Solution(people, proven, max(bound, 0))
 
 
-def _greedy(problem: Problem) -> list[list[int]]:
-    """A first rota in date order: each session the pair (else the one person) with the fewest
-    sessions so far that keeps every constraint. Only a start for the solver."""
-    used: dict[tuple[int, int], int] = {}  # (person, row of `day_rows` or `month_rows`)
-    rows_of: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for r, row in enumerate(problem.day_rows):
-        for s in row[1:]:
-            rows_of.setdefault((s, row[0]), []).append((r, 1))
-    for r, (sessions, i, room) in enumerate(problem.month_rows):
-        for s in sessions:
-            rows_of.setdefault((s, i), []).append((len(problem.day_rows) + r, room))
-    counts = list(problem.base)
-    found: list[list[int]] = []
+def _most_places(problem: Problem) -> int:
+    """Places no rota can exceed: two a session, fewer where fewer are candidates."""
+    return sum(min(2, len(people)) for people in problem.candidates)
 
-    def free(s: int, i: int) -> bool:
-        return all(used.get((i, r), 0) < room for r, room in rows_of.get((s, i), []))
 
-    def allowed(s: int, people: tuple[int, ...]) -> bool:
-        return all(
-            sum(i in people for i in c.people) - sum(i in people for i in c.partners) <= c.most
-            for c in problem.constraints[s]
-        )
-
-    for s, candidates in enumerate(problem.candidates):
-        ready = sorted((i for i in candidates if free(s, i)), key=lambda i: (counts[i], i))[:24]
-        options = [(a, b) for k, a in enumerate(ready) for b in ready[k + 1 :]]
-        options.sort(key=lambda pair: (counts[pair[0]] + counts[pair[1]], pair))
-        singles: list[tuple[int, ...]] = [(i,) for i in ready]
-        choice = next((c for c in [*options[:400], *singles] if allowed(s, c)), ())
-        for i in choice:
-            counts[i] += 1
-            for r, _ in rows_of.get((s, i), []):
-                used[i, r] = used.get((i, r), 0) + 1
-        found.append(list(choice))
+def _capacity(problem: Problem) -> dict[int, int]:
+    """The most sessions each person who counts could hold, taking them alone: one a day and
+    their monthly limits over the days they are a candidate, kept sessions added."""
+    days: dict[tuple[int, int, int], set[dt.date]] = {}
+    for s, people in enumerate(problem.candidates):
+        day = problem.sessions[s].date
+        for i in people:
+            days.setdefault((i, day.year, day.month), set()).add(day)
+    room: dict[tuple[int, int, int], int] = {}
+    for sessions, i, left in problem.month_rows:
+        day = problem.sessions[sessions[0]].date
+        room[i, day.year, day.month] = left
+    found = {i: problem.base[i] for i in problem.eligible}
+    for key, those in days.items():
+        if key[0] in found:
+            found[key[0]] += min(len(those) * rules.DAY_LIMIT, room.get(key, len(those)))
     return found
+
+
+def _spread_bound(problem: Problem, filled: int) -> tuple[int, int]:
+    """(fewest, most): no rota filling `filled` places has a spread below most - fewest.
+
+    The sessions of those who count add up to `filled` and the kept ones; nobody holds more
+    than their capacity, so the most is at least the smallest level whose capacities reach
+    that total, and the fewest at most the smallest capacity and the average."""
+    capacity = _capacity(problem)
+    if not capacity:
+        return 0, 0
+    total = filled + sum(problem.base[i] for i in capacity)
+    fewest = min(min(capacity.values()), total // len(capacity))
+    most = fewest
+    while sum(min(c, most) for c in capacity.values()) < total:
+        most += 1
+    return fewest, most
+
+
+def _spread_by_window(
+    problem: Problem, model: _Model, filled: int
+) -> tuple[float, bool, tuple[int, int] | None]:
+    """The spread when a rota reaches `_spread_bound`'s level: everyone who counts between the
+    fewest and the most, found as a feasibility problem (no objective), which HiGHS solves far
+    faster than the spread's own. (spread, proven, the window) or, when no rota fits the
+    window, (0, False, None) and the spread is left to `_Model.solve`."""
+    fewest, most = _spread_bound(problem, filled)
+    high, low = model.n_x, model.n_x + 1
+    known = model.known
+    if known[high] - known[low] <= most - fewest:  # the first rota reaches the bound already
+        model.fix_window(round(known[low]), round(known[high]))
+        return known[high] - known[low], True, (round(known[low]), round(known[high]))
+    model.fix_window(fewest, most)
+    if model.feasible():
+        return float(most - fewest), True, (fewest, most)
+    model.fix_window(0, None)
+    return 0.0, False, None
 
 
 def _spread_rows(
@@ -385,17 +497,36 @@ class _PairColumns:
         return found
 
 
-def _pair_columns(problem: Problem, first: int, inf: float) -> _PairColumns:
+def _pair_people(problem: Problem) -> tuple[set[int], set[int], set[tuple[int, int]]]:
+    """(trainees, experienced people, pairs who asked to work together)."""
     facs = problem.facs
-    trainees = {i for i, f in enumerate(facs) if rules.is_trainee(f)}
-    experienced = {i for i, f in enumerate(facs) if rules.is_experienced(f)}
     index = problem.index
     asked = {
-        (min(i, index[other]), max(i, index[other]))
+        _pair(i, index[other])
         for i, f in enumerate(facs)
         for other in f.prefers
         if other in index and index[other] != i
     }
+    return (
+        {i for i, f in enumerate(facs) if rules.is_trainee(f)},
+        {i for i, f in enumerate(facs) if rules.is_experienced(f)},
+        asked,
+    )
+
+
+def _pair_size(problem: Problem) -> int:
+    """How many columns `_pair_columns` would add (counted without making them)."""
+    trainees, experienced, asked = _pair_people(problem)
+    size = 0
+    for people in problem.candidates:
+        here = set(people)
+        size += len(here & trainees) * len(here & experienced)
+        size += sum(1 for one, other in asked if one in here and other in here)
+    return size
+
+
+def _pair_columns(problem: Problem, first: int, inf: float) -> _PairColumns:
+    trainees, experienced, asked = _pair_people(problem)
     counted: list[tuple[int, int, int, int]] = []
     wanted: list[tuple[int, int, int, int]] = []
     column = first
