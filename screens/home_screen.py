@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import suppress
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
 from screens.widgets.plain import plain
-from voicesgroup.errors import DamagedFile, VoicesGroupError
+from voicesgroup.errors import DamagedFile
 from voicesgroup.home import HomeRow, due_items, groups_in_session, home_rows, room_view_on
-from voicesgroup.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -79,18 +74,9 @@ class HomeScreen(AppAccess, Screen[None]):
         Binding("t", "session_plan", "Session plan", id="session-plan", show=False),
     ]
 
-    @dataclass
-    class DueFound(Message):
-        """The Due box's lines, worked out in a worker from a copy of the data."""
-
-        asked: int
-        """Which refresh asked: an answer to an older one is dropped."""
-        items: list[str]
-
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[HomeRow] = []
-        self._due_asked = 0
         self.room_view = False
         """A session's room view is on: every key that would show a name waits until it is off."""
 
@@ -141,30 +127,16 @@ class HomeScreen(AppAccess, Screen[None]):
         keys.set_class(self.room_view, "room-view-hint")
         if was != self.room_view:
             self.refresh_bindings()
-        self._due_asked += 1
         if self.room_view:
             self._show_due([])
         else:
-            # The groups are painted first; what is due reads every session, consent and path,
-            # so it is worked out after that paint, in a worker, and filled in when found.
-            self.call_after_refresh(self._find_due, self._due_asked)
+            # The groups are painted first: what is due reads every session, consent and path,
+            # so it is worked out just after that paint (as the models are, by `warm_up`).
+            self.call_after_refresh(self._find_due)
 
-    def _find_due(self, asked: int) -> None:
-        if asked == self._due_asked:  # no newer refresh has asked since
-            self._due_in_background(Snapshot.of(self.store), self.vg.today(), asked)
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="home-due")
-    def _due_in_background(self, snapshot: Snapshot, today: dt.date, asked: int) -> None:
-        try:
-            items = due_items(snapshot.open(), today)
-        except VoicesGroupError:
-            items = []  # a damaged record: the screen that shows it says so
-        self.post_message(self.DueFound(asked, items))
-
-    @on(DueFound)
-    def _due_found(self, message: DueFound) -> None:
-        if message.asked == self._due_asked and not self.room_view:
-            self._show_due(message.items)
+    def _find_due(self) -> None:
+        if not self.room_view:
+            self._show_due(due_items(self.store, self.vg.today()))
 
     def _show_due(self, items: list[str]) -> None:
         due = self.query_one("#due", Static)

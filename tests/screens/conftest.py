@@ -57,8 +57,6 @@ async def settle(pilot: Pilot[Any]) -> None:
     once two in a row, a moment apart, are the same.
     """
     app = pilot.app
-    await pilot.pause()
-    await app.workers.wait_for_complete()  # e.g. Home's Due box, filled after the first paint
     app.animation_level = "none"  # any animation still running finishes on its next frame
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()

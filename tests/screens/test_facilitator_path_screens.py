@@ -24,9 +24,7 @@ def text_of(app: VoicesGroupApp, selector: str) -> str:
 
 
 async def due_text(pilot: Pilot[None]) -> str:
-    """Home's Due box once it has been filled (it is worked out in a worker after the paint)."""
-    await pilot.pause()  # the worker starts once the groups are painted
-    await pilot.app.workers.wait_for_complete()
+    """Home's Due box once it has been filled (it is worked out just after the groups' paint)."""
     await pilot.pause()
     return text_of(pilot.app, "#due")
 
