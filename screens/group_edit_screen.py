@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +20,7 @@ from screens.widgets.form import (
 )
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
+from voicesgroup import dates
 from voicesgroup.groups import changed_group, new_group
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
@@ -84,7 +83,7 @@ class GroupEditScreen(AppAccess, Screen[None]):
                     name="weekday",
                 )
                 yield Field(
-                    "Starts (HH:MM)", Input(f"{pattern.start:%H:%M}", id="start"), name="start"
+                    "Starts (HH:MM)", Input(dates.clock(pattern.start), id="start"), name="start"
                 )
                 yield Field(
                     "Minutes",
@@ -139,11 +138,9 @@ class GroupEditScreen(AppAccess, Screen[None]):
 
         start_text = typed("#start").strip()
         try:
-            start = dt.time.fromisoformat(start_text)
-        except ValueError:
-            raise FieldProblem(
-                "start", f"{start_text!r} is not a time; write it like 18:30"
-            ) from None
+            start = dates.read_time(start_text, "starting time")
+        except ValueError as error:
+            raise FieldProblem("start", str(error)) from None
         minutes_text = typed("#minutes").strip() or "0"
         variant = Variant(chosen(self.query_one("#variant", Select)))
         pattern = MeetingPattern(

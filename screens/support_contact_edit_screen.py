@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Static
 from screens.access import AppAccess
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
 from screens.widgets.tick_marks import show_tick, show_ticks
+from voicesgroup import dates
 from voicesgroup.models import SupportContact
 
 
@@ -65,7 +66,7 @@ class SupportContactEditScreen(AppAccess, Screen[None]):
             )
             if contact is not None:
                 checked = (
-                    f"Last checked {contact.last_checked:%d %b %Y}; saving keeps that date. "
+                    f"Last checked {dates.date(contact.last_checked)}; saving keeps that date. "
                     "Press k on the list to mark it checked today."
                     if contact.last_checked
                     else "Not checked yet. Press k on the list to mark it checked today."
