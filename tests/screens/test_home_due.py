@@ -34,4 +34,3 @@ async def test_what_is_due_is_worked_out_after_the_groups_are_painted(
         assert box.display
         assert "follow-up(s) still open" in str(box.render())
     assert events[:2] == ["groups filled", "due worked out"]
-
