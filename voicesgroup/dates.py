@@ -9,7 +9,8 @@ One house style, so "1 Dec 2026" never sits beside "01 Dec 26":
   into the laptop's own time zone here, never shown as UTC;
 - a month is "December 2026" (`month`);
 - machine-readable output (JSON, CSV) uses ISO 8601 (`iso`); a file name's moment is
-  "20261201-140500" (`file_stamp`), which sorts as it reads.
+  "20261201-140500" (`file_stamp`), which sorts as it reads;
+- on paper a date is never split across two lines (`unbroken`).
 
 Typed dates and times are read here too (`read_day`, `read_time`): screens and commands call
 these and never parse or format a date themselves (`tests/screens/test_no_dates_in_screens.py`).
@@ -153,3 +154,18 @@ def read_time(
 
 
 _TIME = re.compile(r"(?P<hour>[0-9]{1,2}):?(?P<minute>[0-9]{2})", re.ASCII)
+
+
+_DATE = re.compile(
+    r"\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? )?\d{1,2} "
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*(?: \d{4})?\b"
+)
+"""A date as `dates` and the sheets write it ("Tue 8 Dec 2026", "9 August 2027")."""
+
+
+def unbroken(text: str) -> str:
+    """`text` with the spaces inside each date made non-breaking: a date is never split
+    across two lines."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    return _DATE.sub(lambda match: match.group(0).replace(" ", "\u00a0"), text)

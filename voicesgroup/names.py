@@ -386,7 +386,7 @@ def find_member_names(
                 ):
                     continue
                 f_start = spans[i][0]
-                f_end = spans[i + n - 1][0] + len(entry.words[-1] if n > 1 else reading)
+                f_end = spans[i + n - 1][1]  # with what it is written with: "Aishas", "ben2"
                 if allowed_spans is None:
                     allowed_spans = _allowed_spans(folded, allow)
                 if any(a <= f_start and f_end <= b for a, b in allowed_spans):
@@ -471,11 +471,20 @@ def _allowed_spans(folded: str, allow: Iterable[str]) -> list[tuple[int, int]]:
         key = fold(phrase).strip()
         if not key:
             continue
-        start = folded.find(key)
-        while start >= 0:
-            spans.append((start, start + len(key)))
-            start = folded.find(key, start + 1)
+        if " " not in key:
+            start = folded.find(key)
+            while start >= 0:
+                spans.append((start, start + len(key)))
+                start = folded.find(key, start + 1)
+            continue
+        # A phrase of several words may be broken across lines where it is printed.
+        spans += [match.span() for match in _phrase(key).finditer(folded)]
     return spans
+
+
+@lru_cache(maxsize=4096)
+def _phrase(key: str) -> re.Pattern[str]:
+    return re.compile(r"\s+".join(re.escape(word) for word in key.split()))
 
 
 def _beside_a_number(text: str, start: int, end: int) -> bool:
@@ -512,6 +521,9 @@ class Purpose(Enum):
     funders has nobody to ask, so it leaves such a text out."""
     SUPERVISION = "supervision"
     """Certain: a supervision topic naming a member is refused; "may" written small passes."""
+    REDACTION = "redaction"
+    """Certain: where a member is forgotten, a text that names them for certain is written
+    with "another member" (`replace_member_names`); an everyday word is left as it is."""
 
 
 def names_for(
@@ -526,18 +538,25 @@ def names_for(
     matches = find_member_names(text, members, allow=allow, confirmed=confirmed)
     if purpose is Purpose.REPORT:
         return [m for m in matches if m.certain or m.found[:1].isupper()]
-    if purpose is Purpose.SUPERVISION:
+    if purpose in (Purpose.SUPERVISION, Purpose.REDACTION):
         return [m for m in matches if m.certain]
     return matches
 
 
 def texts_naming_members(
-    texts: Iterable[str], members: Iterable[Named | str], purpose: Purpose = Purpose.REPORT
+    texts: Iterable[str],
+    members: Iterable[Named | str],
+    purpose: Purpose = Purpose.REPORT,
+    *,
+    allow: Iterable[str] = (),
 ) -> set[int]:
     """The indexes of the `texts` that name a member for `purpose` (the report's by default:
-    its themes, strategy names and every other text, in the PDF as in the CSV)."""
-    members = list(members)
-    return {i for i, text in enumerate(texts) if text and names_for(purpose, text, members)}
+    its themes, strategy names and every other text, in the PDF as in the CSV). `allow`
+    holds facilitators' names, never a member's mention where they stand."""
+    members, allow = list(members), list(allow)
+    return {
+        i for i, text in enumerate(texts) if text and names_for(purpose, text, members, allow=allow)
+    }
 
 
 def first_certain(matches: Iterable[NameMatch]) -> NameMatch | None:

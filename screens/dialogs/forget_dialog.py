@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,7 +28,8 @@ from screens.widgets.plain import literal
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import Member
-from voicesgroup.store import ForgetReport, Store, forgetting
+from voicesgroup.store import ForgetReport, Store, forgetting, redaction
+from voicesgroup.store.snapshot import Snapshot
 
 
 def counted(count: int, one: str, many: str) -> str:
@@ -37,8 +39,11 @@ def counted(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def what_forgetting_does(store: Store, member: Member) -> list[str]:
-    """Each consequence of forgetting `member`, with their own numbers, as sentences."""
+def what_forgetting_does(
+    store: Store, member: Member, texts: list[redaction.Mention] | None
+) -> list[str]:
+    """Each consequence of forgetting `member`, with their own numbers, as sentences
+    (`texts`: the free texts that name them, None while they are being looked for)."""
     notes = store.notes(member.id, include_restricted=True)
     details = store.contact_details(member.id, include_restricted=True)
     events = store.consent_events(member.id)
@@ -67,19 +72,25 @@ def what_forgetting_does(store: Store, member: Member) -> list[str]:
         attribution,
         "Every backup of this file is rewritten without them; a backup that cannot be read "
         "is erased.",
-        *what_redaction_does(store, member),
+        *what_redaction_does(texts),
     ]
 
 
-def what_redaction_does(store: Store, member: Member) -> list[str]:
-    """Every stored text that names `member`, and how it will read once they are forgotten."""
-    texts = forgetting.texts_naming(store, member)
+def what_redaction_does(texts: list[redaction.Mention] | None) -> list[str]:
+    """Every stored text that names the member, and how it will read once they are forgotten."""
+    if texts is None:
+        return ["Looking for other texts that name them…"]
     if not texts:
         return ["Their name appears in no other text, so no other text changes."]
     return [
         f'Their name becomes "another member" in {counted(len(texts), "text", "texts")}:',
         *(f"  – {mention.where}: “{mention.after}”" for mention in texts),
     ]
+
+
+def effects(lines: list[str]) -> Text:
+    """The consequences as a list: a bullet each, indented lines under the one before."""
+    return literal("\n".join(line if line[:1] == " " else f"• {line}" for line in lines))
 
 
 class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
@@ -95,11 +106,15 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
         self.member = member
         self.report: ForgetReport | None = None
         self.working = False
+        self.texts: list[redaction.Mention] | None = None
+        """The free texts that name them, once a worker has found them."""
+        self.looked = False
+        """Whether the worker has finished looking (if it failed, `start` looks itself)."""
 
     def compose(self) -> ComposeResult:
         member = self.member
         name = member.display_name
-        lines = what_forgetting_does(self.store, member)
+        lines = what_forgetting_does(self.store, member, None)
         with VerticalScroll(classes="dialog", id="forget-dialog"):
             with Vertical(id="forget-confirm"):
                 yield Static(literal(f"Forget {name}?"), classes="section-title")
@@ -110,10 +125,7 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
                     ),
                     id="forget-who",
                 )
-                yield Static(
-                    literal("\n".join(line if line[:1] == " " else f"• {line}" for line in lines)),
-                    id="forget-effects",
-                )
+                yield Static(effects(lines), id="forget-effects")
                 yield Static(
                     "This cannot be undone. If they want a copy of what is kept, print their "
                     "own record first.",
@@ -139,6 +151,32 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
     def on_mount(self) -> None:
         self.query_one("#forget-done").display = False
         self.query_one("#forget-name", Input).focus()
+        self._find_texts(Snapshot.of(self.store))
+
+    @dataclass
+    class TextsFound(Message):
+        """The free texts that name the member, found in a copy of the data."""
+
+        texts: list[redaction.Mention] | None
+        """None when they could not be read in the copy: forgetting then looks itself."""
+
+    @work(thread=True, exit_on_error=False, group="forget-texts")
+    def _find_texts(self, copy: Snapshot) -> None:
+        """Every free text is read with the one name finder: in years of text, most of a
+        second, so in a worker over a copy."""
+        texts: list[redaction.Mention] | None
+        try:
+            texts = forgetting.texts_naming(copy.open(), self.member)
+        except Exception:  # forgetting looks again itself, on the store
+            texts = None
+        self.post_message(self.TextsFound(texts))
+
+    def on_forget_dialog_texts_found(self, message: TextsFound) -> None:
+        self.texts, self.looked = message.texts, True
+        if message.texts is not None:
+            lines = what_forgetting_does(self.store, self.member, message.texts)
+            self.query_one("#forget-effects", Static).update(effects(lines))
+        self._typed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "forget":
@@ -151,7 +189,8 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
 
     @on(Input.Changed, "#forget-name")
     def _typed(self) -> None:
-        self.query_one("#forget", Button).disabled = not self.name_matches() or self.working
+        ready = self.name_matches() and self.looked and not self.working
+        self.query_one("#forget", Button).disabled = not ready
 
     @on(Input.Submitted, "#forget-name")
     @on(Button.Pressed, "#forget")
@@ -162,6 +201,12 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
             self.notify(
                 f"Type {self.member.display_name} exactly as shown to confirm; nothing was done.",
                 severity="warning",
+            )
+            return
+        if not self.looked:
+            self.notify(
+                "Still looking for the texts that name them, to show them first; nothing was "
+                "done yet. Confirm again in a moment."
             )
             return
         self.working = True
@@ -193,7 +238,7 @@ class ForgetDialog(AppAccess, ModalScreen[ForgetReport | None]):
     def _start(self) -> None:
         """Erase in memory and write the intent (quick, on the UI thread), then the files."""
         try:
-            job = forgetting.start(self.store, self.member.id)
+            job = forgetting.start(self.store, self.member.id, self.texts)
         except VoicesGroupError as error:
             self.vg.file_work_done()
             self._failed(str(error))

@@ -16,16 +16,20 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.core.conftest import add_group, add_member
 from tests.core.test_fault_injection import KILLED, _stop_at
-from tests.core.test_safety import NAME, files_holding, small_file
+from tests.core.test_safety import FAST_KDF, NAME, files_holding, small_file
 from voicesgroup import crypto, models
 from voicesgroup.cli import main
-from voicesgroup.errors import VoicesGroupError
+from voicesgroup.errors import PassphraseNeeded, VoicesGroupError
 from voicesgroup.kinds import ConsentScope
+from voicesgroup.names import find_member_names
 from voicesgroup.restore import restore
 from voicesgroup.store import Store, forgetting, integrity, redaction, tombstones
+from voicesgroup.store import passphrase as protection
 
 SECRET = "a passphrase for the folder"
 
@@ -39,9 +43,9 @@ def quick_key_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def forgotten_folder(tmp_path: Path) -> tuple[Path, Path, str]:
-    """A folder whose member NAME was forgotten, and a copy of the file taken before
-    (outside the folder). Returns (data file, pre-forget copy, the member's id)."""
+def forgotten_folder(tmp_path: Path, secret: str | None = None) -> tuple[Path, Path, str]:
+    """A folder whose member NAME was forgotten (encrypted under `secret` before), and a copy
+    of the file taken before (outside the folder). Returns (data file, that copy, their id)."""
     path = tmp_path / "folder" / "voicesgroup.json"
     store = small_file(path, opens=3)
     member = store.find_member(NAME)
@@ -49,6 +53,8 @@ def forgotten_folder(tmp_path: Path) -> tuple[Path, Path, str]:
     before = tmp_path / "before-forgetting.json"
     shutil.copy(path, before)
     with Store.open(path) as store:
+        if secret:
+            store.set_passphrase(secret, FAST_KDF)
         store.forget_member(member.id)
     return path, before, str(member.id)
 
@@ -159,7 +165,7 @@ def test_check_names_every_file_in_the_folder_that_holds_a_forgotten_member(
 def test_an_encrypted_folder_is_searched_decrypted(tmp_path: Path) -> None:
     path = tmp_path / "folder" / "voicesgroup.json"
     store = small_file(path, opens=2)
-    store.set_passphrase(SECRET, crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1))
+    store.set_passphrase(SECRET, FAST_KDF)
     member = store.find_member(NAME)
     stale = tmp_path / "stale.json"
     shutil.copy(path, stale)
@@ -305,7 +311,22 @@ def _forget_visitor(path: Path, before: Path) -> int:
     return main(["--db", str(path), "member", "forget", "--member", "Visitor 1", "--yes"])
 
 
+def _set_passphrase(path: Path, before: Path) -> int:
+    with Store.open(path) as store:
+        protection.apply(store, protection.prepare_set(store, SECRET, FAST_KDF))
+    return 0
+
+
+def _remove_passphrase(path: Path, before: Path) -> int:
+    with Store.open(path, passphrase=SECRET) as store:
+        protection.apply(store, protection.prepare_remove(store))
+    return 0
+
+
+ENCRYPTED_BEFORE = {"passphrase remove"}
 COMMANDS: dict[str, Callable[[Path, Path], int]] = {
+    "passphrase set": _set_passphrase,
+    "passphrase remove": _remove_passphrase,
     "restore": _restore,
     "backup": _backup,
     "member export": _export,
@@ -349,8 +370,16 @@ def _full_disk_at(step: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return count
 
 
+def _reopened(path: Path) -> Store:
+    """Opened for changes, as a person would next, with whichever passphrase opens it."""
+    try:
+        return Store.open(path)
+    except PassphraseNeeded:
+        return Store.open(path, passphrase=SECRET)
+
+
 def _nothing_left(path: Path) -> None:
-    with Store.open(path) as store:  # opened for changes, as a person would next
+    with _reopened(path) as store:
         assert integrity.leftover_files(path) == []
         assert not [p for p in path.parent.rglob("*") if p.name.endswith((".part", ".vg-writing"))]
         assert every_readable_byte(path.parent, store) == []
@@ -364,7 +393,8 @@ def _nothing_left(path: Path) -> None:
 def test_a_command_killed_at_every_step_leaves_no_leftover_and_no_forgotten_name(
     tmp_path: Path, command: str
 ) -> None:
-    source, before, _ = forgotten_folder(tmp_path / "source")
+    secret = SECRET if command in ENCRYPTED_BEFORE else None
+    source, before, _ = forgotten_folder(tmp_path / "source", secret)
     step = 0
     while True:
         step += 1
@@ -384,7 +414,8 @@ def test_a_command_killed_at_every_step_leaves_no_leftover_and_no_forgotten_name
 def test_a_command_meeting_a_full_disk_at_every_write_leaves_nothing_behind(
     tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source, before, _ = forgotten_folder(tmp_path / "source")
+    secret = SECRET if command in ENCRYPTED_BEFORE else None
+    source, before, _ = forgotten_folder(tmp_path / "source", secret)
     step = 0
     while True:
         step += 1
@@ -393,12 +424,13 @@ def test_a_command_meeting_a_full_disk_at_every_write_leaves_nothing_behind(
         path = folder / source.name
         with pytest.MonkeyPatch.context() as disk:
             calls = _full_disk_at(step, disk)
+            refused = False
             try:
                 finished = COMMANDS[command](path, before) == 0
             except VoicesGroupError as error:
                 assert "full" in str(error)
-                finished = False
-        if not finished:
+                finished, refused = False, True
+        if not finished and not refused:
             said = capsys.readouterr().err
             assert "full" in said or "No space left" in said or command == "restore", said
         _nothing_left(path)
@@ -406,3 +438,52 @@ def test_a_command_meeting_a_full_disk_at_every_write_leaves_nothing_behind(
         if finished and calls[0] < step:  # the disk was never full: every write was tried
             break
     assert step > 2
+
+
+# -- hostile input --------------------------------------------------------------------------------
+
+_around = st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(_around, min_size=1, max_size=4), name=st.sampled_from([NAME, "Aisha Khan"]))
+def test_after_redaction_the_finder_finds_the_name_nowhere(parts: list[str], name: str) -> None:
+    text = f" {name} ".join(parts) + f" {name}'s"
+    document = {"sessions": {"1": {"themes": [text], "date": "2026-01-01"}}}
+    redaction.redact(document, [name])
+    [after] = document["sessions"]["1"]["themes"]
+    assert not [match for match in find_member_names(after, [name]) if match.certain]
+    assert len(after) <= 500
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    record=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=70),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+        ),
+        max_leaves=10,
+    )
+)
+def test_any_stored_tombstone_record_is_read_or_refused_never_a_crash(record: object) -> None:
+    found = tombstones.from_record(record)
+    assert found is None or len(found.key) == 32
+
+
+def test_check_names_an_export_of_a_member_forgotten_since(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "folder" / "voicesgroup.json"
+    small_file(path, opens=2).close()
+    export = path.parent / "their record.json"
+    assert (
+        main(["--db", str(path), "member", "export", "--member", NAME, "--out", str(export)]) == 0
+    )
+    assert main(["--db", str(path), "check"]) == 0
+    assert main(["--db", str(path), "member", "forget", "--member", NAME, "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(path), "check"]) != 0
+    out, err = capsys.readouterr()
+    assert f"{export} still holds a member who was forgotten" in out + err
+    assert NAME not in orjson.loads(export.read_bytes())["record_of"]

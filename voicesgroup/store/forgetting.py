@@ -86,6 +86,18 @@ def any_forgotten(data: dict[str, Any]) -> bool:
     return known is not None and bool(known.members)
 
 
+def record_mark(store: Store, member_id: UUID) -> str:
+    """The mark an export of the member's record carries, so that `check` names the export
+    once they are forgotten (`tombstones.mark`). It may give the file its key: in memory, saved
+    with the next save."""
+    data = store.storage.read()
+    had_key = tombstones.in_data(data) is not None
+    found = tombstones.mark(data, store.path, member_id)
+    if not had_key:
+        store.storage.write(data)
+    return found
+
+
 def texts_naming(store: Store, member: Member) -> list[redaction.Mention]:
     """Every stored free text that names the member, as it is and as forgetting will leave it
     (their own notes, erased whole, left out)."""
@@ -126,11 +138,14 @@ def forget_member(store: Store, member_id: UUID) -> ForgetReport:
     return final_report(job, counts)
 
 
-def start(store: Store, member_id: UUID) -> Forgetting:
+def start(
+    store: Store, member_id: UUID, texts: list[redaction.Mention] | None = None
+) -> Forgetting:
     """Step 1 and the memory of step 2: the member erased in memory, the intent on disk.
 
-    Quick, and it changes the store: on the thread that owns it. Raises StoreError with
-    nothing changed.
+    It changes the store: on the thread that owns it. `texts` are the free texts naming them
+    as `texts_naming` found them (in a worker, on a copy); quick when given and still as they
+    were, else they are searched for here. Raises StoreError with nothing changed.
     """
     store.refuse_if_read_only()
     member = store.member(member_id)
@@ -140,12 +155,14 @@ def start(store: Store, member_id: UUID) -> Forgetting:
             "nothing was changed."
         )
     key = str(member_id)
-    redacted = tuple(mention.where for mention in texts_naming(store, member))
+    if texts is None:
+        texts = texts_naming(store, member)
+    redacted = tuple(mention.where for mention in texts)
     with _saved_by_hand(store), store.batch():
         # Worked out in memory first, so a record that cannot be read stops it here, with
         # nothing written; the intent then goes to disk before any file is changed. A failure
         # in either rolls the memory back.
-        _erase_in_memory(store, key)
+        _erase_in_memory(store, key, texts)
         try:
             write_atomically(
                 intent_file(store.path),
@@ -295,11 +312,18 @@ def forget_again(store: Store, known: tombstones.Tombstones | None) -> int:
     return len(back)
 
 
-def _erase_in_memory(store: Store, key: str) -> None:
-    """Redact, erase and add the tombstone: the member `key` forgotten in `store`'s memory."""
+def _erase_in_memory(store: Store, key: str, texts: list[redaction.Mention] | None = None) -> None:
+    """Redact, erase and add the tombstone: the member `key` forgotten in `store`'s memory.
+
+    `texts` are the mentions already found (written where they were found, if every one is
+    still as it was); otherwise the free texts are searched for the name held in the copy."""
     data = store.storage.read()
     name = _member_name(data, key)
-    if name and redaction.redact(data, [name]):
+    if texts is not None and redaction.apply(data, texts):
+        redacted = bool(texts)
+    else:
+        redacted = bool(name and redaction.redact(data, [name]))
+    if redacted:
         store.storage.write(data)
         store._forget_caches()
     if key in store._ids("members"):

@@ -10,11 +10,13 @@ are redacted by the same code, and mentions are found by the one name finder
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from voicesgroup.names import find_member_names, replace_member_names
+from voicesgroup import dates
+from voicesgroup.names import Purpose, names_for, replace_member_names
 
 ANOTHER_MEMBER = "another member"
 MAX_TEXT_LENGTH = 20_000
@@ -75,6 +77,8 @@ class Mention:
     where: str
     before: str
     after: str
+    place: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    """(table, record number, keys down to the text): where `apply` writes `after`."""
 
 
 def mentions(data: dict[str, Any], names: list[str], *, owner: str | None = None) -> list[Mention]:
@@ -93,64 +97,89 @@ def redact(data: dict[str, Any], names: list[str]) -> list[Mention]:
     return [mention for mention, _ in _redacted(data, names, change=True)]
 
 
+def apply(data: dict[str, Any], found: list[Mention]) -> bool:
+    """Write each mention's `after` where `mentions` found it, if every text there is still
+    as it was (then True); else nothing is changed and False (find them again)."""
+    targets = []
+    for mention in found:
+        table, number, *trail = mention.place
+        holder: Any = data.get(table, {}).get(number)
+        try:
+            for key in trail[:-1]:
+                holder = holder[key]
+            if holder[trail[-1]] != mention.before:
+                return False
+        except (KeyError, IndexError, TypeError):
+            return False
+        targets.append((holder, trail[-1], mention.after))
+    for holder, key, after in targets:
+        holder[key] = after
+    return True
+
+
 def _redacted(
     data: dict[str, Any], names: list[str], *, change: bool
 ) -> Iterator[tuple[Mention, dict[str, Any]]]:
     if not names:
         return
     for table, paths in FREE_TEXT.items():
-        for record in data.get(table, {}).values():
+        for number, record in data.get(table, {}).items():
             if not isinstance(record, dict):
                 continue
             for path, limit in paths:
-                for holder, key in _places(record, path):
+                for holder, key, trail in _places(record, path):
                     text = holder[key]
                     if not isinstance(text, str):
                         continue
                     after = _redact_text(text, names, limit)
                     if after is None:
                         continue
-                    yield Mention(_where(table, record), text, after), record
+                    place = (table, number, *trail)
+                    yield Mention(_where(table, record), text, after, place), record
                     if change:
                         holder[key] = after
 
 
 def _redact_text(text: str, names: list[str], limit: int) -> str | None:
-    if not any(match.certain for match in find_member_names(text, names)):
+    if not names_for(Purpose.REDACTION, text, names):
         return None
     after, _ = replace_member_names(text, names, ANOTHER_MEMBER)
     return after if len(after) <= limit else after[: limit - 1] + "…"
 
 
-def _places(record: Any, path: tuple[str, ...]) -> Iterator[tuple[Any, Any]]:
-    """(container, key) of every text a path reaches in a record."""
-    *head, last = path
-    holders: list[Any] = [record]
-    for step in head:
-        holders = [item for holder in holders for item in _children(holder, step)]
-    for holder in holders:
-        if last == "*":
-            keys: Any = range(len(holder)) if isinstance(holder, list) else list(holder)
-            yield from ((holder, key) for key in keys)
-        elif isinstance(holder, dict) and last in holder:
-            yield holder, last
-
-
-def _children(holder: Any, step: str) -> list[Any]:
-    if step == "*":
-        if isinstance(holder, list):
-            return [item for item in holder if isinstance(item, (dict, list))]
-        if isinstance(holder, dict):
-            return [item for item in holder.values() if isinstance(item, (dict, list))]
-        return []
-    child = holder.get(step) if isinstance(holder, dict) else None
-    return [child] if isinstance(child, (dict, list)) else []
+def _places(
+    node: Any, path: tuple[str, ...], trail: tuple[Any, ...] = ()
+) -> Iterator[tuple[Any, Any, tuple[Any, ...]]]:
+    """(container, key, keys from the record down) of every text a path reaches."""
+    if not path:
+        return
+    step, rest = path[0], path[1:]
+    if step != "*":
+        keys: Any = [step] if isinstance(node, dict) and step in node else []
+    elif isinstance(node, list):
+        keys = range(len(node))
+    else:
+        keys = list(node) if isinstance(node, dict) else []
+    for key in keys:
+        if not rest:
+            yield node, key, (*trail, key)
+        elif isinstance(node[key], (dict, list)):
+            yield from _places(node[key], rest, (*trail, key))
 
 
 def _where(table: str, record: dict[str, Any]) -> str:
-    for field in ("date", "on"):
-        if isinstance(record.get(field), str):
-            return f"{_WHAT[table]} ({record[field]})"
-    if isinstance(record.get("created_at"), str):
-        return f"{_WHAT[table]} (written {record['created_at'][:10]})"
+    for key, how in (("date", "of {}"), ("on", "of {}"), ("created_at", "written on {}")):
+        day = _day(record.get(key))
+        if day:
+            return f"{_WHAT[table]} {how.format(day)}"
     return _WHAT[table]
+
+
+def _day(value: object) -> str | None:
+    """A stored date or moment as the app writes a day ('5 Dec 2026'), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dates.date(dt.date.fromisoformat(value[:10]))
+    except ValueError:
+        return None

@@ -544,7 +544,13 @@ class Store:
     def _anonymise_attendance(self, member_id: UUID, before: dt.date | None = None) -> int:
         changed = 0
         key = str(member_id)
-        for session in self._all(models.Session):
+
+        def attended(value: Mapping[str, Any]) -> bool:  # read before any model is built
+            named = value.get("named_member_ids")
+            return isinstance(named, list) and key in named
+
+        table = self._table(models.Session)
+        for session in [self._model_of(models.Session, doc) for doc in table.search(attended)]:
             if key in map(str, session.named_member_ids) and (
                 before is None or session.date < before
             ):

@@ -15,6 +15,9 @@ It is kept in two places: in the data file's `_meta` record under `tombstones`, 
 small plain file `<data file>.forgotten` beside it, which holds nothing else. The second is
 what lets an older or copied data file put in the first one's place learn what was
 forgotten since: `of_folder` reads both, and opening for changes, `restore` and `check` ask it.
+
+An export of a member's record carries `"record_of": "vg-record-<their hash>"` (`mark`), so
+`check` names the export once they are forgotten, though it holds no id.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ RECORD_KEY = "tombstones"
 LEGACY_KEY = "forgotten"
 """Where files written before tombstones listed forgotten ids in clear (read, then dropped)."""
 SIDECAR_SUFFIX = ".forgotten"
+MARK_PREFIX = "vg-record-"
+"""Before a member's tombstone in an export of their record: the data file's own record of
+tombstones (bare hashes) is never taken for one."""
 VERSION = 1
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _ID_IN_BYTES = re.compile(
@@ -65,15 +71,32 @@ class Tombstones:
         return {"version": VERSION, "key": self.key.hex(), "members": sorted(self.members)}
 
     def forgotten_in(self, blob: bytes) -> bool:
-        """Whether `blob` (a file's readable bytes) holds the id of a forgotten member."""
+        """Whether `blob` (a file's readable bytes) holds the id of a forgotten member, or the
+        mark an export of their record carries (`mark`)."""
         if not self.members:
             return False
-        return any(self.holds(match.group(1).decode()) for match in _ID_IN_BYTES.finditer(blob))
+        if MARK_PREFIX.encode() in blob and any(
+            f"{MARK_PREFIX}{member}".encode() in blob for member in self.members
+        ):
+            return True
+        ids = {match.group(1).replace(b"-", b"").lower() for match in _ID_IN_BYTES.finditer(blob)}
+        return any(self.holds(found.decode()) for found in ids)
 
 
 def member_hash(key: bytes, member_id: UUID | str) -> str:
     """A member's tombstone: HMAC-SHA256 of their id (32 hex digits) under the file's key."""
     return hmac.new(key, UUID(str(member_id)).hex.encode(), hashlib.sha256).hexdigest()
+
+
+def mark(data: dict[str, Any], path: Path, member_id: UUID | str) -> str:
+    """What an export of a member's record carries so that `check` knows it once they are
+    forgotten: the tombstone they would have (the file's key is made now if it has none, in
+    memory, saved with the file's next save)."""
+    known = of_folder(path, data)
+    if known is None:
+        known = Tombstones(secrets.token_bytes(32), frozenset())
+        store_in(data, known)
+    return f"{MARK_PREFIX}{member_hash(known.key, member_id)}"
 
 
 def sidecar_file(path: Path) -> Path:
