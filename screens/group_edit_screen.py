@@ -138,7 +138,7 @@ class GroupEditScreen(AppAccess, Screen[None]):
 
         start_text = typed("#start").strip()
         try:
-            start = dates.read_time(start_text, "starting time")
+            start = dates.read_time(start_text)
         except ValueError as error:
             raise FieldProblem("start", str(error)) from None
         minutes_text = typed("#minutes").strip() or "0"
