@@ -55,7 +55,7 @@ def mark(name: str) -> None:
     marks[name] = time.perf_counter() - START
 
 
-def painted(app) -> None:
+def painted(app, exit_now: bool = True) -> None:
     mark("paint")
     facts["cpu_at_paint"] = time.process_time() - START_CPU
     facts["reportlab_loaded"] = "reportlab" in sys.modules
@@ -63,7 +63,8 @@ def painted(app) -> None:
     facts["modules"] = len(sys.modules)
     facts["screen"] = type(app.screen).__name__
     memory("paint_")
-    app.exit()
+    if exit_now:
+        app.exit()
 
 
 def run_floor() -> None:
@@ -114,15 +115,33 @@ def run_app(db: Path) -> None:
     HomeScreen.compose = compose  # type: ignore[method-assign]  # timing hook, measured only
     hook = "refresh_data" if hasattr(HomeScreen, "refresh_data") else "on_mount"
     original_fill = getattr(HomeScreen, hook)
+    # A home screen that works out its Due box just after the groups' paint (`_show_due`): the
+    # clock stops at that paint, and a second mark (`due`) when the box is filled.
+    fills_due_after = hasattr(HomeScreen, "_show_due")
 
     def fill(self, *args, **kwargs):
+        first = "home_data" not in marks
+        if first:
+            # Queued before the fill runs, so it is the first callback after the repaint that
+            # shows the groups: work the screen itself defers past that paint is not counted.
+            self.call_after_refresh(painted, self.app, not fills_due_after)
         result = original_fill(self, *args, **kwargs)
-        if "home_data" not in marks:
+        if first:
             mark("home_data")
-            self.call_after_refresh(painted, self.app)
         return result
 
     setattr(HomeScreen, hook, fill)
+    if fills_due_after:
+        original_show_due = HomeScreen._show_due
+
+        def show_due(self, *args, **kwargs):
+            result = original_show_due(self, *args, **kwargs)
+            if "paint" in marks and "due" not in marks:
+                mark("due")
+                self.app.exit()
+            return result
+
+        HomeScreen._show_due = show_due  # type: ignore[method-assign]  # timing hook, measured only
     app = VoicesGroupApp(db_path=db)
     app.run(headless=True, size=SIZE)
     if app.startup_error:

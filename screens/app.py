@@ -33,6 +33,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from screens.themes import CALM, HIGH_CONTRAST
+from voicesgroup import dates
 from voicesgroup.counting import counted
 from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError, invalid_input
 from voicesgroup.home import groups_in_session, room_view_on
@@ -481,7 +482,7 @@ class VoicesGroupApp(App[None]):
 
         Raises OSError when that cannot be written either.
         """
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = dates.file_stamp(dt.datetime.now())
         target = self.db_path.with_name(f"{self.db_path.name}.unsaved-{stamp}")
         number = 1
         while target.exists():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -13,6 +11,7 @@ from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, FieldProblem, chosen, save_and_back
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
+from voicesgroup import dates
 from voicesgroup.groups import changed_group, new_group
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
@@ -78,7 +77,7 @@ class GroupEditScreen(FormScreen[None]):
                     name="weekday",
                 )
                 yield Field(
-                    "Starts (HH:MM)", Input(f"{pattern.start:%H:%M}", id="start"), name="start"
+                    "Starts (HH:MM)", Input(dates.clock(pattern.start), id="start"), name="start"
                 )
                 yield Field(
                     "Minutes",
@@ -118,11 +117,9 @@ class GroupEditScreen(FormScreen[None]):
 
         start_text = typed("#start").strip()
         try:
-            start = dt.time.fromisoformat(start_text)
-        except ValueError:
-            raise FieldProblem(
-                "start", f"{start_text!r} is not a time; write it like 18:30"
-            ) from None
+            start = dates.read_time(start_text)
+        except ValueError as error:
+            raise FieldProblem("start", str(error)) from None
         minutes_text = typed("#minutes").strip() or "0"
         variant = Variant(chosen(self.query_one("#variant", Select)))
         pattern = MeetingPattern(

@@ -92,7 +92,9 @@ class HomeScreen(AppAccess, Screen[None]):
             table.add_column("Next meeting", width=17)
             table.add_column("Next step", width=19)
             yield table
-            yield Static("", id="due")
+            due = Static("", id="due")
+            due.display = False  # shown once what is due has been worked out
+            yield due
             yield Static(KEYS_HINT, id="home-keys", classes="hint")
         yield Footer(show_command_palette=False)
 
@@ -121,18 +123,29 @@ class HomeScreen(AppAccess, Screen[None]):
         table.move_cursor(row=min(keep, max(table.row_count - 1, 0)))
         was = self.room_view
         self.room_view = room_view_on(store)
-        items = [] if self.room_view else due_items(store, today)
+        keys = self.query_one("#home-keys", Static)
+        keys.update(ROOM_VIEW_HINT if self.room_view else KEYS_HINT)
+        keys.set_class(self.room_view, "room-view-hint")
+        if was != self.room_view:
+            self.refresh_bindings()
+        if self.room_view:
+            self._show_due([])
+        else:
+            # The groups are painted first: what is due reads every session, consent and path,
+            # so it is worked out just after that paint (as the models are, by `warm_up`).
+            self.call_after_refresh(self._find_due)
+
+    def _find_due(self) -> None:
+        if not self.room_view:
+            self._show_due(due_items(self.store, self.vg.today()))
+
+    def _show_due(self, items: list[str]) -> None:
         due = self.query_one("#due", Static)
         text = Text("Due", style="bold")
         for item in items:
             text.append(f"\n• {item}")
         due.update(text)
         due.display = bool(items)
-        keys = self.query_one("#home-keys", Static)
-        keys.update(ROOM_VIEW_HINT if self.room_view else KEYS_HINT)
-        keys.set_class(self.room_view, "room-view-hint")
-        if was != self.room_view:
-            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The room can see the screen: only the way back to the session.

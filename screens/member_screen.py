@@ -7,7 +7,6 @@ it (forgetting them). Writing a note is offered only while they agree to notes.
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -292,9 +291,9 @@ class MemberScreen(FormScreen[None]):
         """Save the name and the day they joined; the member's screen stays open."""
         joined_text = self.query_one("#joined_on", Input).value.strip()
         try:
-            joined = dt.date.fromisoformat(joined_text)
-        except ValueError:
-            raise FieldProblem("joined_on", "write the date like 2026-03-01") from None
+            joined = dates.read_day(joined_text, "date they joined")
+        except ValueError as error:
+            raise FieldProblem("joined_on", str(error)) from None
         changes = {
             "display_name": self.query_one("#display_name", Input).value,
             "joined_on": joined,

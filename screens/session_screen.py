@@ -293,6 +293,7 @@ class SessionScreen(AppAccess, Screen[None]):
         counts.named = len(session.named_member_ids)
         counts.anonymous = session.anonymous_count
         counts.newcomers = session.newcomers
+        counts.total = session.head_count
         self.query_one(AttendanceList).present = frozenset(session.named_member_ids)
         tracker = self.query_one(RoundTracker)
         if phase.is_round:

@@ -10,6 +10,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Static
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, FieldProblem, save_and_back
 from screens.widgets.tick_marks import TickBox
+from voicesgroup import dates
 from voicesgroup.models import SupportContact
 
 
@@ -66,7 +67,7 @@ class SupportContactEditScreen(FormScreen[None]):
             )
             if contact is not None:
                 checked = (
-                    f"Last checked {contact.last_checked:%d %b %Y}; saving keeps that date. "
+                    f"Last checked {dates.date(contact.last_checked)}; saving keeps that date. "
                     "Press k on the list to mark it checked today."
                     if contact.last_checked
                     else "Not checked yet. Press k on the list to mark it checked today."

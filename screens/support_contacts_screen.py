@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
 from screens.widgets.plain import plain
-from voicesgroup import dates
+from voicesgroup import dates, library
 from voicesgroup.models import SupportContact
 
 
@@ -133,8 +133,8 @@ class SupportContactsScreen(AppAccess, Screen[None]):
         contact = self.highlighted
         if contact is None:
             return
-        checked = contact.with_changes(last_checked=self.vg.today())
-        if self.vg.attempt(lambda: self.store.save_support_contact(checked)):
+        today = self.vg.today()
+        if self.vg.attempt(lambda: library.mark_checked(self.store, [contact], today)):
             self.notify(f"{contact.name}: checked today.")
             self.refresh_data()
 

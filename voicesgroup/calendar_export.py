@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import Facilitator, Group, RotaAssignment, RotaStatus
 
@@ -98,7 +99,7 @@ def rota_to_ics(
     for assignment in chosen:
         if assignment.group_id not in group_by_id:
             raise CalendarExportError(
-                f"The rota has a session on {assignment.date:%d %b %Y} for a group that is "
+                f"The rota has a session on {dates.date(assignment.date)} for a group that is "
                 "not in the list of groups."
             )
 

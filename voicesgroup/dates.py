@@ -3,12 +3,17 @@
 One house style, so "1 Dec 2026" never sits beside "01 Dec 26":
 - a day is "Tue 1 Dec 2026" (`day`), or "Tue 1 Dec" where the year is plain from the context
   (`day(..., year=False)`, or `day_in(..., among=...)` which adds the year when a list spans two);
-- a date without its weekday is "1 Dec 2026" (`date`);
+- a date without its weekday is "1 Dec 2026" (`date`), or "1 December 2026" on a printed page
+  (`long_date`);
 - a time of day is local wall-clock time, "14:05" (`clock`); stored times are UTC and are turned
   into the laptop's own time zone here, never shown as UTC;
 - a month is "December 2026" (`month`);
-- machine-readable output (JSON, CSV, file names) uses ISO 8601 (`iso`);
+- machine-readable output (JSON, CSV) uses ISO 8601 (`iso`); a file name's moment is
+  "20261201-140500" (`file_stamp`), which sorts as it reads;
 - on paper a date is never split across two lines (`unbroken`).
+
+Typed dates and times are read here too (`read_day`, `read_time`): screens and commands call
+these and never parse or format a date themselves (`tests/screens/test_no_dates_in_screens.py`).
 
 Kept free of heavy imports: the home screen paints through it before the models load.
 """
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 
 def _as_date(moment: dt.date | dt.datetime) -> dt.date:
@@ -51,6 +56,12 @@ def date(moment: dt.date | dt.datetime, *, year: bool = True) -> str:
     when = _as_date(moment)
     text = f"{when.day} {when:%b}"
     return f"{text} {when.year}" if year else text
+
+
+def long_date(moment: dt.date | dt.datetime) -> str:
+    """'1 December 2026', for a printed page (no leading zero, on every platform)."""
+    when = _as_date(moment)
+    return f"{when.day} {when:%B} {when.year}"
 
 
 def spans_years(days: Iterable[dt.date | dt.datetime], *, today: dt.date | None = None) -> bool:
@@ -95,12 +106,19 @@ def short_month(moment: dt.date | dt.datetime) -> str:
     return f"{when:%b} {when.year}"
 
 
+def file_stamp(moment: dt.datetime) -> str:
+    """'20261201-140500': a moment in a file name, sorting as it reads."""
+    return f"{moment:%Y%m%d-%H%M%S}"
+
+
 def iso(moment: dt.date | dt.datetime) -> str:
     """ISO 8601, for JSON, CSV and file names."""
     return moment.isoformat()
 
 
-def read_day(text: str, what: str = "date", *, error: type[Exception] = ValueError) -> dt.date:
+def read_day(
+    text: str, what: str = "date", *, error: Callable[[str], Exception] = ValueError
+) -> dt.date:
     """A day someone typed, as YYYY-MM-DD; otherwise `error` with one sentence saying how.
 
     The one reader of typed dates, for screens and the command line alike; each caller passes
@@ -129,6 +147,26 @@ def read_day(text: str, what: str = "date", *, error: type[Exception] = ValueErr
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
 """The days a typed date may name: far enough for any record, near enough for every sum."""
+
+
+def read_time(
+    text: str, what: str = "time", *, error: Callable[[str], Exception] = ValueError
+) -> dt.time:
+    """A time of day someone typed, as HH:MM on the 24-hour clock ("9:30" and "0930" too);
+    otherwise `error` with one sentence saying how."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise error(f"Give a {what}, written as HH:MM, for example 18:30.")
+    found = _TIME.fullmatch(cleaned)
+    if found is None or int(found["hour"]) > 23 or int(found["minute"]) > 59:
+        raise error(
+            f"{cleaned[:40]!r} is not a {what} this app can read: write it as HH:MM, "
+            "for example 18:30."
+        )
+    return dt.time(int(found["hour"]), int(found["minute"]))
+
+
+_TIME = re.compile(r"(?P<hour>[0-9]{1,2}):?(?P<minute>[0-9]{2})", re.ASCII)
 
 
 _DATE = re.compile(

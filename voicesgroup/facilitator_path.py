@@ -8,14 +8,15 @@ This module is the one writer of `Facilitator.training`, which the rota planner 
 not yet signed off is "in training" (never leads, always beside an experienced lead); sign-off
 makes them "trained" (may lead); the coordinator marks who is "experienced" (may lead beside
 someone shadowing). The counting rules (shadowed sessions, what is due) live in
-`voicesgroup.facilitator_counts`, which works on the stored documents.
+`voicesgroup.facilitator_counts`, which works on the stored documents. Supervision is
+`voicesgroup.supervision` and follow-ups `voicesgroup.follow_ups` (what the three share is
+`facilitator_base`); their public names are importable from here too, as callers always have.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -23,46 +24,41 @@ from uuid import UUID
 from voicesgroup import dates
 from voicesgroup.counting import counted
 from voicesgroup.course import CourseFileError, TrainingModule, training_modules
-from voicesgroup.errors import VoicesGroupError
+from voicesgroup.facilitator_base import MemberNamed as MemberNamed
+from voicesgroup.facilitator_base import PathError as PathError
+from voicesgroup.facilitator_base import not_after_today as not_after_today
 from voicesgroup.facilitator_counts import (
     LEGACY_SHADOWING_FROM,
-    FollowUpRow,
     PathFacts,
     Shadowed,
-    follow_up_texts,
     follow_ups,
     kinds_run,
 )
+from voicesgroup.follow_ups import follow_up_list as follow_up_list
+from voicesgroup.follow_ups import follow_ups_moved as follow_ups_moved
+from voicesgroup.follow_ups import mark_done as mark_done
+from voicesgroup.follow_ups import open_before_session as open_before_session
+from voicesgroup.follow_ups import set_owner as set_owner
 from voicesgroup.kinds import PathStage, TrainingStatus, Variant
 from voicesgroup.models import (
     DateRange,
     Facilitator,
     FacilitatorPath,
-    FollowUpState,
     ModuleAttended,
-    Session,
     SkippedStep,
-    SupervisionMeeting,
 )
 from voicesgroup.rota.guard import Covers, keeping_the_rules, save_facilitator
 from voicesgroup.store import Store
 from voicesgroup.store.owned import MODULES_FILE
+from voicesgroup.supervision import add_supervision as add_supervision
+from voicesgroup.supervision import clean_topics as clean_topics
+from voicesgroup.supervision import named_member as named_member
+from voicesgroup.supervision import set_supervision_settings as set_supervision_settings
+from voicesgroup.supervision import supervision_meetings as supervision_meetings
 
 THIN_BELOW = 3
 """A kind of group is thin when fewer than this many people can lead it."""
 STAGES = tuple(PathStage)
-
-
-class PathError(VoicesGroupError):
-    """A change to someone's path, a supervision record or a follow-up that cannot be made."""
-
-
-class MemberNamed(PathError):
-    """A member's name was found where only general words belong; nothing was saved."""
-
-    def __init__(self, message: str, name: str) -> None:
-        super().__init__(message)
-        self.name = name
 
 
 # -- reading a path --------------------------------------------------------------------------
@@ -320,17 +316,6 @@ def _save(
     return record
 
 
-def not_after_today(on: dt.date, what: str, today: dt.date | None = None) -> None:
-    """Refuse a path date after today (a sign-off, a module attended, shadowing begun, a
-    supervision meeting, a follow-up done): the path keeps what has happened."""
-    today = today or dt.date.today()
-    if on > today:
-        raise PathError(
-            f"The {what} ({dates.date(on)}) is after today ({dates.date(today)}): the path "
-            "keeps what has happened. Nothing was changed."
-        )
-
-
 def _record_for(store: Store, person: Facilitator) -> FacilitatorPath:
     found = path_record(store, person.id)
     if found is not None:
@@ -535,196 +520,6 @@ def take_break(
     changed = current.with_changes(dates_off=[span.model_dump() for span in spans])
     save_facilitator(store, changed, today=today, covers=covers)
     return changed
-
-
-# -- the one place the member-name finder is called from here ---------------------------------
-
-
-def named_member(store: Store, texts: Iterable[str]) -> str | None:
-    """The first member's name found in `texts`, or None (the one name finder,
-    `voicesgroup.names`; a word that is only perhaps a name, "may" or "hope", is let through)."""
-    from voicesgroup.names import Purpose, names_for
-
-    members = store.members()
-    for text in texts:
-        hits = names_for(Purpose.SUPERVISION, text, members)
-        if hits:
-            return hits[0].name
-    return None
-
-
-# -- supervision -----------------------------------------------------------------------------
-
-
-def clean_topics(topics: Iterable[str]) -> list[str]:
-    """Topics as kept: one line each, spaces tidied, empty ones left out."""
-    cleaned = []
-    for topic in topics:
-        # Invisible format characters (zero-width joiners…) are dropped, so a name cannot hide
-        # from the name finder behind one.
-        visible = "".join(ch for ch in topic if unicodedata.category(ch) != "Cf")
-        text = " ".join(visible.split())
-        if any(not ch.isprintable() for ch in text):
-            raise PathError("A topic cannot hold control characters.")
-        if len(text) > 500:
-            raise PathError("A topic can be at most 500 characters; split it into two.")
-        if text:
-            cleaned.append(text)
-    return cleaned
-
-
-def add_supervision(
-    store: Store,
-    on: dt.date,
-    facilitators: Sequence[Facilitator],
-    held_by: str,
-    topics: Iterable[str],
-) -> SupervisionMeeting:
-    """Keep a supervision meeting. Topics are general: a member's name refuses the save."""
-    not_after_today(on, "day of the supervision meeting")
-    if not facilitators:
-        raise PathError("Say who came to the supervision meeting.")
-    held = " ".join(held_by.split())
-    if not held:
-        raise PathError("Say who held the supervision meeting.")
-    cleaned = clean_topics(topics)
-    name = named_member(store, cleaned)
-    if name is not None:
-        raise MemberNamed(
-            f"A member's name, “{name}”, is in the topics. Supervision records keep general "
-            "topics only, never a member; reword it. Nothing was saved.",
-            name,
-        )
-    try:
-        meeting = SupervisionMeeting(
-            on=on,
-            facilitator_ids=list(dict.fromkeys(person.id for person in facilitators)),
-            held_by=held,
-            topics=cleaned,
-        )
-    except ValueError as error:
-        raise PathError(f"The supervision meeting cannot be kept: {_plain(error)}.") from None
-    store.save_record(meeting)
-    return meeting
-
-
-def _plain(error: ValueError) -> str:
-    """The first problem of a validation error, in one line."""
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ()))
-        return f"{where.replace('_', ' ')}: {first.get('msg', '')}".strip(": ")
-    return str(error).splitlines()[0]
-
-
-def supervision_meetings(store: Store) -> list[SupervisionMeeting]:
-    """Every supervision meeting, newest first."""
-    return sorted(
-        store.records(SupervisionMeeting), key=lambda m: (m.on, m.created_at), reverse=True
-    )
-
-
-def set_supervision_settings(
-    store: Store, *, shadowing: int | None = None, weeks: int | None = None
-) -> None:
-    """Change the suggested shadowing before sign-off, and how often supervision is due."""
-    changes: dict[str, int] = {}
-    if shadowing is not None:
-        if not 1 <= shadowing <= 100:
-            raise PathError("The shadowed sessions before sign-off must be from 1 to 100.")
-        changes["shadowing_before_sign_off"] = shadowing
-    if weeks is not None:
-        if not 1 <= weeks <= 52:
-            raise PathError("Supervision can be due after 1 to 52 weeks.")
-        changes["supervision_weeks"] = weeks
-    settings = store.settings()
-    store.save_settings(settings.model_validate({**settings.model_dump(), **changes}))
-
-
-# -- follow-ups ------------------------------------------------------------------------------
-
-
-def follow_up_list(
-    store: Store, *, group_id: UUID | None = None, open_only: bool = False
-) -> list[FollowUpRow]:
-    """Follow-ups from sessions and debriefs, newest first."""
-    rows = follow_ups(store)
-    if group_id is not None:
-        rows = [row for row in rows if row.group_id == str(group_id)]
-    if open_only:
-        rows = [row for row in rows if row.done_on is None]
-    return rows
-
-
-def open_before_session(store: Store, group_id: UUID, day: dt.date) -> list[FollowUpRow]:
-    """What is still open from this group's earlier sessions: shown as the next one starts."""
-    return [
-        row
-        for row in follow_up_list(store, group_id=group_id, open_only=True)
-        if row.session_date < day
-    ]
-
-
-def _state(store: Store, row: FollowUpRow) -> FollowUpState:
-    for state in store.records(FollowUpState, session_id=UUID(row.session_id)):
-        if state.key == row.key:
-            return state
-    return FollowUpState(session_id=UUID(row.session_id), key=row.key)
-
-
-def follow_ups_moved(store: Store, before: Session, after: Session) -> None:
-    """Keep each owner and done day with its follow-up when a session's follow-ups change.
-
-    A follow-up is known by its place ("s1", "d0"), so taking one back, or rewriting the
-    debrief's lines, moves the others: each state follows its words (the same words first,
-    then the same place where the count is unchanged, as after a rewording); the state of a
-    follow-up that is gone goes with it.
-    """
-    old = dict(follow_up_texts(before.model_dump(mode="json")))
-    new = dict(follow_up_texts(after.model_dump(mode="json")))
-    if old == new:
-        return
-    states = store.records(FollowUpState, session_id=after.id)
-    if not states:
-        return
-    moved: dict[str, str] = {}
-    for prefix in ("s", "d"):
-        old_keys = [key for key in old if key.startswith(prefix)]
-        new_keys = [key for key in new if key.startswith(prefix)]
-        free = list(new_keys)
-        for key in old_keys:
-            same_words = next((k for k in free if new[k] == old[key]), None)
-            if same_words is not None:
-                moved[key] = same_words
-                free.remove(same_words)
-        if len(old_keys) == len(new_keys):
-            for key in old_keys:
-                if key not in moved and key in free:
-                    moved[key] = key
-                    free.remove(key)
-    with store.batch():
-        for state in states:
-            if state.key not in moved:
-                store.delete_record(state)
-            elif moved[state.key] != state.key:
-                store.save_record(state.with_changes(key=moved[state.key]))
-
-
-def set_owner(store: Store, row: FollowUpRow, owner: Facilitator | None) -> FollowUpState:
-    """Who takes this follow-up on (None: nobody yet)."""
-    state = _state(store, row).with_changes(owner_id=owner.id if owner else None)
-    store.save_record(state)
-    return state
-
-
-def mark_done(store: Store, row: FollowUpRow, on: dt.date | None) -> FollowUpState:
-    """Done on a day, or open again with None."""
-    if on is not None:
-        not_after_today(on, "day the follow-up was done")
-    state = _state(store, row).with_changes(done_on=on)
-    store.save_record(state)
-    return state
 
 
 # -- the team's picture ----------------------------------------------------------------------

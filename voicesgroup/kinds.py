@@ -7,68 +7,104 @@ screen's first paint) uses them without loading the models.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any, TypeVar
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-class Variant(StrEnum):
+class Labelled(StrEnum):
+    """A choice shown to people: `label` is its words, given once with `labels`."""
+
+    @property
+    def label(self) -> str:
+        return _WORDS[type(self), "label"][self]
+
+
+Kind = TypeVar("Kind", bound=Labelled)
+_WORDS: dict[tuple[type[Labelled], str], Mapping[Any, str]] = {}
+"""Each kind's words, by what they are called; keys are the kind's own choices."""
+
+
+def labels(kind: type[Kind], words: dict[Kind, str], *, called: str = "label") -> dict[Kind, str]:
+    """Give every choice of `kind` its words (`called` names them, e.g. a short label), once.
+
+    A choice without words is refused here, as the module loads, not when a screen shows it.
+    Returns the words in order, for a list to choose from.
+    """
+    missing = [choice.value for choice in kind if not words.get(choice)]
+    if missing or len(words) != len(kind):
+        raise ValueError(f"{kind.__name__}: every choice needs its words ({missing or 'extra'})")
+    _WORDS[kind, called] = words
+    return words
+
+
+class Variant(Labelled):
     HEARING_VOICES = "hearing_voices"
     PARANOIA_BELIEFS = "paranoia_beliefs"
     DROP_IN = "drop_in"
     CUSTOM = "custom"
 
-    @property
-    def label(self) -> str:
-        return VARIANT_LABELS[self]
+
+VARIANT_LABELS = labels(
+    Variant,
+    {
+        Variant.HEARING_VOICES: "Hearing voices",
+        Variant.PARANOIA_BELIEFS: "Paranoia & beliefs",
+        Variant.DROP_IN: "Drop-in",
+        Variant.CUSTOM: "Custom",
+    },
+)
 
 
-VARIANT_LABELS = {
-    Variant.HEARING_VOICES: "Hearing voices",
-    Variant.PARANOIA_BELIEFS: "Paranoia & beliefs",
-    Variant.DROP_IN: "Drop-in",
-    Variant.CUSTOM: "Custom",
-}
-
-
-class TrainingStatus(StrEnum):
+class TrainingStatus(Labelled):
     IN_TRAINING = "in_training"
     TRAINED = "trained"
     EXPERIENCED = "experienced"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
+
+labels(
+    TrainingStatus,
+    {
+        TrainingStatus.IN_TRAINING: "in training",
+        TrainingStatus.TRAINED: "trained",
+        TrainingStatus.EXPERIENCED: "experienced",
+    },
+)
 
 
-class ConsentScope(StrEnum):
+class ConsentScope(Labelled):
     ATTENDANCE_BY_NAME = "attendance_by_name"
     PERSONAL_NOTES = "personal_notes"
     CONTACT_DETAILS = "contact_details"
     STRATEGY_ATTRIBUTION = "strategy_attribution"
 
     @property
-    def label(self) -> str:
-        return CONSENT_SCOPE_LABELS[self]
-
-    @property
     def short_label(self) -> str:
         """One word, for a narrow column: 'list', 'notes', 'contacts', 'strategies'."""
-        return CONSENT_SCOPE_SHORT_LABELS[self]
+        return _WORDS[ConsentScope, "short label"][self]
 
 
-CONSENT_SCOPE_LABELS = {
-    ConsentScope.ATTENDANCE_BY_NAME: "Name on the attendance list",
-    ConsentScope.PERSONAL_NOTES: "Notes written with them",
-    ConsentScope.CONTACT_DETAILS: "Contact details",
-    ConsentScope.STRATEGY_ATTRIBUTION: "Name beside strategies they share",
-}
-CONSENT_SCOPE_SHORT_LABELS = {
-    ConsentScope.ATTENDANCE_BY_NAME: "list",
-    ConsentScope.PERSONAL_NOTES: "notes",
-    ConsentScope.CONTACT_DETAILS: "contacts",
-    ConsentScope.STRATEGY_ATTRIBUTION: "strategies",
-}
+CONSENT_SCOPE_LABELS = labels(
+    ConsentScope,
+    {
+        ConsentScope.ATTENDANCE_BY_NAME: "Name on the attendance list",
+        ConsentScope.PERSONAL_NOTES: "Notes written with them",
+        ConsentScope.CONTACT_DETAILS: "Contact details",
+        ConsentScope.STRATEGY_ATTRIBUTION: "Name beside strategies they share",
+    },
+)
+CONSENT_SCOPE_SHORT_LABELS = labels(
+    ConsentScope,
+    {
+        ConsentScope.ATTENDANCE_BY_NAME: "list",
+        ConsentScope.PERSONAL_NOTES: "notes",
+        ConsentScope.CONTACT_DETAILS: "contacts",
+        ConsentScope.STRATEGY_ATTRIBUTION: "strategies",
+    },
+    called="short label",
+)
 
 
 class ConsentAction(StrEnum):
@@ -76,13 +112,15 @@ class ConsentAction(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class ConsentMethod(StrEnum):
+class ConsentMethod(Labelled):
     SAID_IN_ROOM = "said_in_room"
     WRITTEN = "written"
 
-    @property
-    def label(self) -> str:
-        return "said in the room" if self is ConsentMethod.SAID_IN_ROOM else "written"
+
+labels(
+    ConsentMethod,
+    {ConsentMethod.SAID_IN_ROOM: "said in the room", ConsentMethod.WRITTEN: "written"},
+)
 
 
 class RoundMark(StrEnum):
@@ -96,24 +134,30 @@ class SessionStatus(StrEnum):
     ENDED = "ended"
 
 
-class Moment(StrEnum):
+class Moment(Labelled):
     IN_THE_MOMENT = "in_the_moment"
     LONGER_TERM = "longer_term"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
+
+labels(Moment, {Moment.IN_THE_MOMENT: "in the moment", Moment.LONGER_TERM: "longer term"})
 
 
-class Experience(StrEnum):
+class Experience(Labelled):
     VOICES = "voices"
     VISIONS = "visions"
     BELIEFS = "beliefs"
     OTHER_SENSES = "other_senses"
 
-    @property
-    def label(self) -> str:
-        return {"beliefs": "beliefs and paranoia"}.get(self.value, self.value.replace("_", " "))
+
+labels(
+    Experience,
+    {
+        Experience.VOICES: "voices",
+        Experience.VISIONS: "visions",
+        Experience.BELIEFS: "beliefs and paranoia",
+        Experience.OTHER_SENSES: "other senses",
+    },
+)
 
 
 class RotaStatus(StrEnum):
@@ -137,7 +181,7 @@ def meeting_dates(
     return found
 
 
-class PathStage(StrEnum):
+class PathStage(Labelled):
     """Where a facilitator is on the path from first interest to leading groups."""
 
     INTERESTED = "interested"
@@ -145,14 +189,13 @@ class PathStage(StrEnum):
     SHADOWING = "shadowing"
     SIGNED_OFF = "signed_off"
 
-    @property
-    def label(self) -> str:
-        return PATH_STAGE_LABELS[self]
 
-
-PATH_STAGE_LABELS = {
-    PathStage.INTERESTED: "interested",
-    PathStage.IN_TRAINING: "in training",
-    PathStage.SHADOWING: "shadowing",
-    PathStage.SIGNED_OFF: "signed off, may lead",
-}
+PATH_STAGE_LABELS = labels(
+    PathStage,
+    {
+        PathStage.INTERESTED: "interested",
+        PathStage.IN_TRAINING: "in training",
+        PathStage.SHADOWING: "shadowing",
+        PathStage.SIGNED_OFF: "signed off, may lead",
+    },
+)

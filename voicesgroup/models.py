@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from voicesgroup import dates
 from voicesgroup.kinds import (
     WEEKDAYS,
     ConsentAction,
@@ -141,7 +142,7 @@ class MeetingPattern(BaseModel):
     def describe(self) -> str:
         day = WEEKDAYS[self.weekday]
         often = {1: "every", 2: "every other"}.get(self.every_weeks, f"every {self.every_weeks}th")
-        return f"{often} {day}, {self.start:%H:%M}, {self.minutes} min"
+        return f"{often} {day}, {dates.clock(self.start)}, {self.minutes} min"
 
     def dates_from(self, start: dt.date, count: int) -> list[dt.date]:
         """The next `count` meeting dates on or after `start`."""
@@ -384,7 +385,7 @@ class CopingStrategy(Record):
         if self.starter_key:
             return "starter set"
         if self.shared_on:
-            return f"shared in a group on {self.shared_on:%d %b %Y}"
+            return f"shared in a group on {dates.date(self.shared_on)}"
         return "added"
 
 

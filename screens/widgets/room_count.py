@@ -8,7 +8,8 @@ from textual.widgets import Static
 
 
 class RoomCount(Static):
-    """Counts only; the screen sets `named`, `anonymous` and `newcomers`."""
+    """Counts only; the screen sets `named`, `anonymous`, `newcomers` and their `total` (the
+    session's own `head_count`: who counts as present is the model's to say)."""
 
     DEFAULT_CSS = """
     RoomCount { height: auto; }
@@ -17,10 +18,10 @@ class RoomCount(Static):
     named: reactive[int] = reactive(0)
     anonymous: reactive[int] = reactive(0)
     newcomers: reactive[int] = reactive(0)
+    total: reactive[int] = reactive(0)
 
     def render(self) -> Text:
-        total = self.named + self.anonymous + self.newcomers
-        text = Text(f"In the room: {total}\n", style="bold")
+        text = Text(f"In the room: {self.total}\n", style="bold")
         text.append(
             f"{self.named} by name · {self.anonymous} more · {self.newcomers} new", style="not bold"
         )

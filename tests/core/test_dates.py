@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from voicesgroup import dates
 
@@ -51,3 +53,44 @@ def test_read_day_is_the_one_reader_of_typed_dates() -> None:
     with pytest.raises(ValueError) as refused:
         dates.read_day("[/]" * 100)
     assert len(str(refused.value)) < 150  # what was typed is cut, not echoed whole
+
+
+def test_a_typed_time_of_day_is_read_as_hh_mm():
+    assert dates.read_time("18:30") == dt.time(18, 30)
+    assert dates.read_time(" 9:05 ") == dt.time(9, 5)
+    assert dates.read_time("0930") == dt.time(9, 30)
+    with pytest.raises(ValueError, match="Give a starting time"):
+        dates.read_time("  ", "starting time")
+    for wrong in ("24:00", "18:60", "6pm", "18:30:00", "١٨:٣٠"):
+        with pytest.raises(ValueError, match="write it as HH:MM"):
+            dates.read_time(wrong)
+
+
+def test_each_caller_gets_the_error_its_messages_travel_in():
+    class Refused(Exception):
+        pass
+
+    with pytest.raises(Refused, match="is not a time"):
+        dates.read_time("soon", error=Refused)
+    with pytest.raises(Refused, match="is not a date"):
+        dates.read_day("soon", error=Refused)
+
+
+def test_a_printed_page_writes_the_month_whole_and_a_file_name_sorts():
+    assert dates.long_date(dt.date(2025, 3, 3)) == "3 March 2025"
+    assert dates.file_stamp(dt.datetime(2026, 12, 1, 14, 5, 9)) == "20261201-140509"
+
+
+@given(st.text(max_size=12))
+def test_any_typed_time_is_read_or_refused_in_one_sentence(text):
+    try:
+        read = dates.read_time(text)
+    except ValueError as error:
+        assert str(error).endswith(".") and "\n" not in str(error)
+    else:
+        assert dates.read_time(dates.clock(read)) == read
+
+
+@given(st.times())
+def test_every_time_written_is_read_back_to_the_minute(moment):
+    assert dates.read_time(dates.clock(moment)) == moment.replace(second=0, microsecond=0)

@@ -4,6 +4,7 @@ coordinator would, on the demo data (Sol part-way through shadowing, Niall due s
 from __future__ import annotations
 
 from rich.text import Text
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
 
 from screens.app import VoicesGroupApp
@@ -21,6 +22,12 @@ def notifications(app: VoicesGroupApp) -> str:
 
 def text_of(app: VoicesGroupApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
+
+
+async def due_text(pilot: Pilot[None]) -> str:
+    """Home's Due box once it has been filled (it is worked out just after the groups' paint)."""
+    await pilot.pause()
+    return text_of(pilot.app, "#due")
 
 
 def cells(app: VoicesGroupApp, selector: str) -> list[list[str]]:
@@ -123,7 +130,7 @@ async def test_supervision_refuses_a_member_name_then_keeps_the_meeting(make_app
 async def test_follow_ups_get_an_owner_and_are_done(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "1 follow-up still open" in text_of(app, "#due")
+        assert "1 follow-up still open" in await due_text(pilot)
         await press(pilot, "f", "u")
         rows = cells(app, "#follow-ups")
         assert rows[0][2] == "Ask the venue about a quieter room (debrief)"
@@ -142,7 +149,7 @@ async def test_follow_ups_get_an_owner_and_are_done(make_app) -> None:
         await press(pilot, "a")
         assert cells(app, "#follow-ups")[0][4] == "26 Nov 2026"
         await press(pilot, "escape", "escape")
-        assert "follow-up" not in text_of(app, "#due")
+        assert "follow-up" not in await due_text(pilot)
 
 
 async def test_the_team_picture_and_its_way_to_a_path(make_app) -> None:

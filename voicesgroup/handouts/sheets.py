@@ -52,11 +52,6 @@ def _finish(h: Handout, output: Output) -> bytes:
     return h.to_pdf()
 
 
-def long_date(day: dt.date) -> str:
-    """3 March 2025 (no leading zero, on every platform)."""
-    return f"{day.day} {day:%B %Y}"
-
-
 def _meets(group: Group) -> str:
     p = group.pattern
     return (
@@ -229,8 +224,8 @@ def _agreement_blocks(h: Handout, agreement: Agreement) -> None:
         h.heading("What stays private, and the limits")
         h.bullets(agreement.confidentiality)
     h.para(
-        f"Version {agreement.version}, agreed on {long_date(agreement.agreed_on)}. "
-        f"We'll look at it together again by {long_date(agreement.review_on)}, "
+        f"Version {agreement.version}, agreed on {dates.long_date(agreement.agreed_on)}. "
+        f"We'll look at it together again by {dates.long_date(agreement.review_on)}, "
         "and anyone can suggest a change before then.",
         style="footnote",
     )
@@ -310,7 +305,7 @@ def diary_sheet(
 def _clock(start: dt.time, minutes: int) -> str:
     """The time of day `minutes` after `start`, as a session plan gives it ("18:35")."""
     moment = dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=minutes)
-    return f"{moment:%H:%M}"
+    return dates.clock(moment.time())
 
 
 def session_plan(
@@ -446,10 +441,6 @@ def rota_table(
 # -- 6. a member's own record -----------------------------------------------------------------
 
 
-def _local_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone().date()
-
-
 ANOTHER_MEMBER = "another member"
 
 
@@ -516,8 +507,8 @@ def member_record(
         organisation=organisation,
         kind="member's own record",
         title="What the group holds about you",
-        subtitle=f"For {member.display_name}. You joined on {long_date(member.joined_on)}. "
-        f"Printed on {long_date(printed_on)}.",
+        subtitle=f"For {member.display_name}. You joined on {dates.long_date(member.joined_on)}. "
+        f"Printed on {dates.long_date(printed_on)}.",
         paper=paper,
         large_print=large_print,
         forbidden_names=others,
@@ -549,9 +540,9 @@ def member_record(
         if event is None:
             state = f"Nobody has asked you about {topic}, so we keep nothing of this kind."
         elif event.action is ConsentAction.GIVEN:
-            state = f"You said yes to {yes} on {long_date(_local_date(event.on))}."
+            state = f"You said yes to {yes} on {dates.long_date(event.on)}."
         else:
-            state = f"You asked us to stop {stop} on {long_date(_local_date(event.on))}."
+            state = f"You asked us to stop {stop} on {dates.long_date(event.on)}."
         agreed.append(state)
     h.bullets(agreed)
 
@@ -564,7 +555,7 @@ def member_record(
     }
     h.bullets(
         [
-            bold(f"{long_date(_local_date(e.on))}: "),
+            bold(f"{dates.long_date(e.on)}: "),
             (
                 f"you said yes to {_YOUR_SCOPE[e.scope.value][1]}. "
                 if e.action is ConsentAction.GIVEN
@@ -582,7 +573,7 @@ def member_record(
     before = replaced
     for note in notes:
         with h.together():
-            label = f"{long_date(_local_date(note.created_at))}"
+            label = f"{dates.long_date(note.created_at)}"
             if note.restricted:
                 label += KEPT_ASIDE
             h.para(label, style="item")
@@ -597,7 +588,9 @@ def member_record(
 
     h.heading("Sessions where your name is on the list")
     if attended:
-        h.table(["Date", "Group"], [[long_date(d), g] for d, g in attended], widths=[0.35, 0.65])
+        h.table(
+            ["Date", "Group"], [[dates.long_date(d), g] for d, g in attended], widths=[0.35, 0.65]
+        )
     else:
         h.para("Your name is not on the list of any session.", style="muted")
 

@@ -1,0 +1,99 @@
+"""Follow-ups from sessions and debriefs: who takes each on, and when it was done.
+
+Their words live in the session (counted in `facilitator_counts`); an owner and a done day are
+a `FollowUpState` kept beside it. Part of the facilitators' service (see `facilitator_path`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from voicesgroup.facilitator_base import not_after_today
+from voicesgroup.facilitator_counts import FollowUpRow, follow_up_texts, follow_ups
+from voicesgroup.models import Facilitator, FollowUpState, Session
+from voicesgroup.store import Store
+
+# -- follow-ups ------------------------------------------------------------------------------
+
+
+def follow_up_list(
+    store: Store, *, group_id: UUID | None = None, open_only: bool = False
+) -> list[FollowUpRow]:
+    """Follow-ups from sessions and debriefs, newest first."""
+    rows = follow_ups(store)
+    if group_id is not None:
+        rows = [row for row in rows if row.group_id == str(group_id)]
+    if open_only:
+        rows = [row for row in rows if row.done_on is None]
+    return rows
+
+
+def open_before_session(store: Store, group_id: UUID, day: dt.date) -> list[FollowUpRow]:
+    """What is still open from this group's earlier sessions: shown as the next one starts."""
+    return [
+        row
+        for row in follow_up_list(store, group_id=group_id, open_only=True)
+        if row.session_date < day
+    ]
+
+
+def _state(store: Store, row: FollowUpRow) -> FollowUpState:
+    for state in store.records(FollowUpState, session_id=UUID(row.session_id)):
+        if state.key == row.key:
+            return state
+    return FollowUpState(session_id=UUID(row.session_id), key=row.key)
+
+
+def follow_ups_moved(store: Store, before: Session, after: Session) -> None:
+    """Keep each owner and done day with its follow-up when a session's follow-ups change.
+
+    A follow-up is known by its place ("s1", "d0"), so taking one back, or rewriting the
+    debrief's lines, moves the others: each state follows its words (the same words first,
+    then the same place where the count is unchanged, as after a rewording); the state of a
+    follow-up that is gone goes with it.
+    """
+    old = dict(follow_up_texts(before.model_dump(mode="json")))
+    new = dict(follow_up_texts(after.model_dump(mode="json")))
+    if old == new:
+        return
+    states = store.records(FollowUpState, session_id=after.id)
+    if not states:
+        return
+    moved: dict[str, str] = {}
+    for prefix in ("s", "d"):
+        old_keys = [key for key in old if key.startswith(prefix)]
+        new_keys = [key for key in new if key.startswith(prefix)]
+        free = list(new_keys)
+        for key in old_keys:
+            same_words = next((k for k in free if new[k] == old[key]), None)
+            if same_words is not None:
+                moved[key] = same_words
+                free.remove(same_words)
+        if len(old_keys) == len(new_keys):
+            for key in old_keys:
+                if key not in moved and key in free:
+                    moved[key] = key
+                    free.remove(key)
+    with store.batch():
+        for state in states:
+            if state.key not in moved:
+                store.delete_record(state)
+            elif moved[state.key] != state.key:
+                store.save_record(state.with_changes(key=moved[state.key]))
+
+
+def set_owner(store: Store, row: FollowUpRow, owner: Facilitator | None) -> FollowUpState:
+    """Who takes this follow-up on (None: nobody yet)."""
+    state = _state(store, row).with_changes(owner_id=owner.id if owner else None)
+    store.save_record(state)
+    return state
+
+
+def mark_done(store: Store, row: FollowUpRow, on: dt.date | None) -> FollowUpState:
+    """Done on a day, or open again with None."""
+    if on is not None:
+        not_after_today(on, "day the follow-up was done")
+    state = _state(store, row).with_changes(done_on=on)
+    store.save_record(state)
+    return state
