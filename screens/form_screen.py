@@ -235,10 +235,15 @@ class FormScreen(AppAccess, Screen[ResultT]):
         target.post_message(key)
 
     def _replay_opening_keys(self) -> None:
+        """Keys typed while the form opened: into the field that has the focus now, or, with no
+        field focused, pressed again as keys (a screen's own key, such as `p`, then does what
+        it says): none is dropped."""
         keys, self._opening_keys = self._opening_keys, []
-        if isinstance(self.focused, (Input, TextArea)):
-            for key in keys:
+        for key in keys:
+            if isinstance(self.focused, (Input, TextArea)):
                 self._pass_on(key, self.focused)
+            else:
+                self.app.post_message(events.Key(key.key, key.character))
 
 
 class FormDialog(ModalScreen[ResultT], FormScreen[ResultT]):

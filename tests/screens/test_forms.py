@@ -81,3 +81,24 @@ async def test_keys_typed_while_a_slow_form_opens_reach_it(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.query_one("#name").value == "Tuesday"
+
+
+async def test_a_screens_own_key_typed_while_it_opens_is_not_lost(tmp_path: Path) -> None:
+    """A key pressed while a form screen opens, with no field to take it, does what it says
+    once the screen is open (here a member's screen and `p`, their own record)."""
+    from screens.form_screen import FormScreen
+
+    app = _app(make_demo(tmp_path / "demo.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, FormScreen)
+        screen._opening_keys.append(events.Key("p", "p"))  # as if typed before it settled
+        screen._replay_opening_keys()
+        for _ in range(20):
+            await pilot.pause()
+            if type(app.screen).__name__ == "PrintDialog":
+                break
+        assert type(app.screen).__name__ == "PrintDialog"

@@ -32,5 +32,5 @@ async def test_what_is_due_is_worked_out_after_the_groups_are_painted(
         await pilot.pause()
         box = app.screen.query_one("#due", Static)
         assert box.display
-        assert "follow-up(s) still open" in str(box.render())
+        assert "follow-up still open" in str(box.render())
     assert events[:2] == ["groups filled", "due worked out"]

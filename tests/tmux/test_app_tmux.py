@@ -49,10 +49,11 @@ def test_home_members_consent_and_quit_in_a_real_terminal(demo_file: Path, tmp_p
         terminal.keys("Enter")
         terminal.wait_for("What they have agreed to")
         terminal.keys("c")
-        terminal.wait_for("What this will do")
+        dialog = terminal.wait_for("Record of")
+        assert "Answer" in dialog and "choose…" in dialog  # nothing chosen for them
         # One Escape at a time: tmux reads a quick Escape + key as Alt+key.
-        terminal.keys("Escape")
-        terminal.wait_until_gone("What this will do")
+        terminal.keys("Escape")  # nothing typed: it closes without a question
+        terminal.wait_until_gone("Record of")
         terminal.keys("Escape")
         terminal.wait_for("Has agreed to")
         terminal.keys("Escape")

@@ -72,7 +72,7 @@ def test_a_session_in_a_real_terminal(tmp_path: Path, terminal: Terminal) -> Non
 
     # A strategy and a theme.
     terminal.keys("w")
-    terminal.wait_for("Enter keeps it")
+    terminal.wait_for("Ctrl+S, keeps it")
     terminal.type("Humming")
     terminal.keys("Enter")
     terminal.wait_for("• Humming")
