@@ -41,7 +41,7 @@ _PDFIUM = threading.Lock()
 
 def _pdf_text(data: bytes) -> str:
     """A PDF's document information and every page's text, as PDFium extracts them."""
-    import pypdfium2
+    import pypdfium2  # type: ignore[import-untyped]  # the package ships no type hints
 
     with _PDFIUM:
         document = pypdfium2.PdfDocument(data)
