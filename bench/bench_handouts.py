@@ -5,7 +5,8 @@
     Budget: the sheet process takes at most 1.3 times the bare ReportLab import.
 (b) In a running app (models already loaded, ReportLab not yet): the first sheet, which
     pays for loading ReportLab and reading the font, then later sheets.
-    Budget: first sheet ≤ 150 ms; later sheets ≤ 10 ms + 2 ms a page.
+    Budget: first sheet ≤ 150 ms; later sheets ≤ 10 ms + 6 ms a page (each page is drawn,
+    then read back and searched for members' names before it may leave: voicesgroup/read_back.py).
 
 Budgets are judged on CPU time (user + system), which another busy process on the same
 machine hardly moves; wall-clock time is printed beside it and matches it on an idle machine.
@@ -226,7 +227,7 @@ def main() -> int:
         )
         print(f"    later sheets, median of {args.runs}:")
         for name, row in found["later"].items():
-            budget = 10 + 2 * row["pages"]
+            budget = 10 + 6 * row["pages"]
             fits = row["cpu"] <= budget
             ok &= fits
             print(

@@ -1,7 +1,7 @@
 """The second wall: every printout is read back, as made, before it may reach a disk or a printer.
 
 The first wall checks the text a printout is built from. This one reads the finished bytes
-the way a reader would (the PDF's text extracted with pypdf, its document information too;
+the way a reader would (the PDF's text extracted by PDFium, its document information too;
 the HTML's text with its markup and entities undone; plain text and CSV as written), runs
 the one name finder on that, and refuses the printout if it shows a member's name that the
 checked text did not hold. So whatever a renderer does to a character (drops it, draws it
@@ -11,7 +11,7 @@ every printout, by the handouts' layer and by the report's file writer.
 
 from __future__ import annotations
 
-import io
+import threading
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Literal
@@ -35,14 +35,34 @@ class _HtmlText(HTMLParser):
         self.parts.extend(value for _, value in attrs if value)
 
 
+_PDFIUM = threading.Lock()
+"""PDFium is not thread-safe: one reading at a time, whichever worker asks."""
+
+
+def _pdf_text(data: bytes) -> str:
+    """A PDF's document information and every page's text, as PDFium extracts them."""
+    import pypdfium2  # type: ignore[import-untyped]  # the package ships no type hints
+
+    with _PDFIUM:
+        document = pypdfium2.PdfDocument(data)
+        try:
+            info = [str(value) for value in document.get_metadata_dict().values()]
+            pages = []
+            for index in range(len(document)):
+                page = document[index]
+                text_page = page.get_textpage()
+                pages.append(text_page.get_text_bounded())
+                text_page.close()
+                page.close()
+        finally:
+            document.close()
+    return "\n".join([*info, *pages])
+
+
 def output_text(data: bytes, fmt: Format) -> str:
     """The text a reader gets from a finished printout."""
     if fmt == "pdf":
-        from pypdf import PdfReader
-
-        reader = PdfReader(io.BytesIO(data))
-        info = [str(value) for value in (reader.metadata or {}).values()]
-        return "\n".join([*info, *(page.extract_text() or "" for page in reader.pages)])
+        return _pdf_text(data)
     text = data.decode("utf-8", errors="replace")
     if fmt == "html":
         parser = _HtmlText()

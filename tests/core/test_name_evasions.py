@@ -248,6 +248,23 @@ def test_the_pdf_carries_the_drawn_text(text):
     assert "".join(fold(drawn(text)).split()) in "".join(fold(extracted).split())
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(st.characters(codec="latin-1", exclude_categories=["Cc"]), min_size=1))
+def test_the_wall_reads_what_a_readers_own_tool_reads(text):
+    """The wall's reader (PDFium) reads every letter a second reader (pypdf) finds on the
+    pages; it reads the document information besides."""
+    from collections import Counter
+
+    from voicesgroup.read_back import output_text
+
+    sheet = Handout(kind="sheet", title="Ideas")
+    sheet.para(text)
+    pdf = sheet.to_pdf()
+    by_the_wall, by_pypdf = (fold(found) for found in (output_text(pdf, "pdf"), pdf_text(pdf)))
+    assert "".join(fold(drawn(text)).split()) in "".join(by_the_wall.split())
+    assert not Counter("".join(by_pypdf.split())) - Counter("".join(by_the_wall.split()))
+
+
 def test_the_second_wall_refuses_a_name_the_renderer_brings_out(monkeypatch):
     from voicesgroup.handouts import _render
 
