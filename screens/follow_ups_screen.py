@@ -34,6 +34,7 @@ class FollowUpsScreen(AppAccess, Screen[None]):
         super().__init__()
         self._rows: list[FollowUpRow] = []
         self.show_done = False
+        self._read_once = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -54,10 +55,17 @@ class FollowUpsScreen(AppAccess, Screen[None]):
             yield Static("", id="follow-up-text", markup=False)
         yield Footer(show_command_palette=False)
 
+    def on_mount(self) -> None:
+        # Ten years of follow-ups take a moment to read: the screen paints first and the rows
+        # follow on the next frame (keys typed meanwhile wait for them).
+        self.call_after_refresh(self.refresh_data)
+
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        if self._read_once:  # back from a dialog: read again; the first read is above
+            self.refresh_data()
 
     def refresh_data(self) -> None:
+        self._read_once = True
         store = self.store
         groups = {str(group.id): group.name for group in store.groups(include_archived=True)}
         names = {str(person.id): person.display_name for person in store.facilitators()}
@@ -67,12 +75,11 @@ class FollowUpsScreen(AppAccess, Screen[None]):
         table = self.query_one("#follow-ups", DataTable)
         keep = table.cursor_row
         table.clear()
-        days = [row.session_date for row in self._rows]
-        today = self.vg.today()
-        for row in self._rows:
+        days = dates.days_in([row.session_date for row in self._rows], today=self.vg.today())
+        for row, day in zip(self._rows, days, strict=True):
             table.add_row(
                 *plain(
-                    dates.day_in(row.session_date, days, today=today),
+                    day,
                     groups.get(row.group_id, ""),
                     row.text + (" (debrief)" if row.from_debrief else ""),
                     names.get(row.owner_id or "", "nobody"),

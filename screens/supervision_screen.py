@@ -66,11 +66,11 @@ class SupervisionScreen(AppAccess, Screen[None]):
         table.clear()
         meetings = self._meetings = fp.supervision_meetings(store)
         self._names = names
-        days = [meeting.on for meeting in meetings]
-        for meeting in meetings:
+        days = dates.days_in([meeting.on for meeting in meetings], today=today)
+        for meeting, day in zip(meetings, days, strict=True):
             table.add_row(
                 *plain(
-                    dates.day_in(meeting.on, days, today=today),
+                    day,
                     ", ".join(names.get(pid, "(removed)") for pid in meeting.facilitator_ids),
                     meeting.held_by,
                     "; ".join(meeting.topics),
