@@ -5,17 +5,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.paint_first import PaintsFirst
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.facilitator_counts import FollowUpRow
 
 
-class FollowUpsScreen(AppAccess, Screen[None]):
+class FollowUpsScreen(AppAccess, PaintsFirst):
     HELP_TITLE = "Follow-ups"
     HELP = (
         "Everything noted to follow up, during a session (f) or in the debrief, from every "
@@ -34,7 +34,6 @@ class FollowUpsScreen(AppAccess, Screen[None]):
         super().__init__()
         self._rows: list[FollowUpRow] = []
         self.show_done = False
-        self._read_once = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,17 +54,7 @@ class FollowUpsScreen(AppAccess, Screen[None]):
             yield Static("", id="follow-up-text", markup=False)
         yield Footer(show_command_palette=False)
 
-    def on_mount(self) -> None:
-        # Ten years of follow-ups take a moment to read: the screen paints first and the rows
-        # follow on the next frame (keys typed meanwhile wait for them).
-        self.call_after_refresh(self.refresh_data)
-
-    def on_screen_resume(self) -> None:
-        if self._read_once:  # back from a dialog: read again; the first read is above
-            self.refresh_data()
-
     def refresh_data(self) -> None:
-        self._read_once = True
         store = self.store
         groups = {str(group.id): group.name for group in store.groups(include_archived=True)}
         names = {str(person.id): person.display_name for person in store.facilitators()}

@@ -7,17 +7,17 @@ from uuid import UUID
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.paint_first import PaintsFirst
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.models import SupervisionMeeting
 
 
-class SupervisionScreen(AppAccess, Screen[None]):
+class SupervisionScreen(AppAccess, PaintsFirst):
     HELP_TITLE = "Supervision"
     HELP = (
         "Regular support and supervision are crucial. Each meeting keeps its date, who came, "
@@ -50,9 +50,6 @@ class SupervisionScreen(AppAccess, Screen[None]):
             yield table
             yield Static("", id="supervision-detail", markup=False)
         yield Footer(show_command_palette=False)
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
 
     def refresh_data(self) -> None:
         store = self.store
