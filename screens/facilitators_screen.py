@@ -5,16 +5,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.paint_first import PaintsFirst
 from screens.widgets.plain import plain
 from voicesgroup.models import Facilitator
 from voicesgroup.rota.service import availability_words
 
 
-class FacilitatorsScreen(AppAccess, Screen[None]):
+class FacilitatorsScreen(AppAccess, PaintsFirst):
     HELP_TITLE = "Facilitators"
     HELP = (
         "Everyone who facilitates. Someone in training always works beside an experienced "
@@ -61,9 +61,6 @@ class FacilitatorsScreen(AppAccess, Screen[None]):
             table.add_columns("Name", "Path", "Status", "Availability")
             yield table
         yield Footer(show_command_palette=False)
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
 
     def refresh_data(self) -> None:
         self._people = self.store.facilitators()

@@ -5,17 +5,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.paint_first import PaintsFirst
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.facilitator_counts import FollowUpRow
 
 
-class FollowUpsScreen(AppAccess, Screen[None]):
+class FollowUpsScreen(AppAccess, PaintsFirst):
     HELP_TITLE = "Follow-ups"
     HELP = (
         "Everything noted to follow up, during a session (f) or in the debrief, from every "
@@ -54,9 +54,6 @@ class FollowUpsScreen(AppAccess, Screen[None]):
             yield Static("", id="follow-up-text", markup=False)
         yield Footer(show_command_palette=False)
 
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
-
     def refresh_data(self) -> None:
         store = self.store
         groups = {str(group.id): group.name for group in store.groups(include_archived=True)}
@@ -67,12 +64,11 @@ class FollowUpsScreen(AppAccess, Screen[None]):
         table = self.query_one("#follow-ups", DataTable)
         keep = table.cursor_row
         table.clear()
-        days = [row.session_date for row in self._rows]
-        today = self.vg.today()
-        for row in self._rows:
+        days = dates.days_in([row.session_date for row in self._rows], today=self.vg.today())
+        for row, day in zip(self._rows, days, strict=True):
             table.add_row(
                 *plain(
-                    dates.day_in(row.session_date, days, today=today),
+                    day,
                     groups.get(row.group_id, ""),
                     row.text + (" (debrief)" if row.from_debrief else ""),
                     names.get(row.owner_id or "", "nobody"),

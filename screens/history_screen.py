@@ -74,9 +74,11 @@ class HistoryScreen(AppAccess, Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self._fill_rows()
+        # Ten years of sessions take a moment to read: the screen paints first and the rows
+        # follow on the next frame (keys typed meanwhile wait for them).
         self.query_one("#history-record").display = False
         self.query_one("#history-table", DataTable).focus()
+        self.call_after_refresh(self._fill_rows)
 
     def _fill_rows(self) -> None:
         """The table's rows from the stored sessions."""

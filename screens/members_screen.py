@@ -5,16 +5,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.paint_first import PaintsFirst
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup.models import Member
 
 
-class MembersScreen(AppAccess, Screen[None]):
+class MembersScreen(AppAccess, PaintsFirst):
     HELP_TITLE = "Members"
     HELP = (
         "Members known by a first or chosen name. What is kept about each of them is only "
@@ -49,9 +49,6 @@ class MembersScreen(AppAccess, Screen[None]):
                 classes="hint",
             )
         yield Footer(show_command_palette=False)
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
 
     def refresh_data(self) -> None:
         store = self.store

@@ -108,6 +108,7 @@ class ReportsScreen(AppAccess, Screen[None]):
         self.group_id = group_id
         self.report: evaluation.Report | None = None
         self._busy = False
+        self._read_once = False
 
     def compose(self) -> ComposeResult:
         groups = self.store.groups(include_archived=True)
@@ -142,9 +143,15 @@ class ReportsScreen(AppAccess, Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
+        # The evaluation of ten years takes a moment: the screen paints first and the figures
+        # follow on the next frame (the choices' Changed messages while it mounts wait for it).
         self.query_one("#reports-path", Input).value = self.default_path("pdf")
-        self.refresh_data()
         self.query_one("#reports-group", Select).focus()
+        self.call_after_refresh(self._first_read)
+
+    def _first_read(self) -> None:
+        self._read_once = True
+        self.refresh_data()
 
     def default_path(self, fmt: str) -> str:
         return f"~/voicesgroup-report-{self.vg.today().isoformat()}.{fmt}"
@@ -187,6 +194,8 @@ class ReportsScreen(AppAccess, Screen[None]):
         self.action_save_pdf()
 
     def refresh_data(self) -> None:
+        if not self._read_once:
+            return
         message = self.query_one("#reports-message", Static)
         try:
             self.report = evaluation.report(

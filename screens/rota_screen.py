@@ -140,11 +140,11 @@ class RotaScreen(AppAccess, Screen[None]):
         keep = select or (self.selected.id if self.selected and not first else None)
         self.lines = rota_service.rota_lines(self.store, self.group_id)
         table.clear()
-        every_day = [line.date for line in self.lines]
-        for line in self.lines:
+        every_day = dates.days_in([line.date for line in self.lines], today=self.vg.today())
+        for line, day in zip(self.lines, every_day, strict=True):
             table.add_row(
                 *plain(
-                    dates.day_in(line.date, every_day, today=self.vg.today()),
+                    day,
                     line.group,
                     line.lead or "(open)",
                     line.co or "(open)",

@@ -7,17 +7,17 @@ from uuid import UUID
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.paint_first import PaintsFirst
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.models import SupervisionMeeting
 
 
-class SupervisionScreen(AppAccess, Screen[None]):
+class SupervisionScreen(AppAccess, PaintsFirst):
     HELP_TITLE = "Supervision"
     HELP = (
         "Regular support and supervision are crucial. Each meeting keeps its date, who came, "
@@ -51,9 +51,6 @@ class SupervisionScreen(AppAccess, Screen[None]):
             yield Static("", id="supervision-detail", markup=False)
         yield Footer(show_command_palette=False)
 
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
-
     def refresh_data(self) -> None:
         store = self.store
         today = self.vg.today()
@@ -66,11 +63,11 @@ class SupervisionScreen(AppAccess, Screen[None]):
         table.clear()
         meetings = self._meetings = fp.supervision_meetings(store)
         self._names = names
-        days = [meeting.on for meeting in meetings]
-        for meeting in meetings:
+        days = dates.days_in([meeting.on for meeting in meetings], today=today)
+        for meeting, day in zip(meetings, days, strict=True):
             table.add_row(
                 *plain(
-                    dates.day_in(meeting.on, days, today=today),
+                    day,
                     ", ".join(names.get(pid, "(removed)") for pid in meeting.facilitator_ids),
                     meeting.held_by,
                     "; ".join(meeting.topics),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.access import AppAccess
+from screens.paint_first import PaintsFirst
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
@@ -18,7 +18,7 @@ PEOPLE_COLUMNS = (("Name", 10), ("Stage", 23), ("Shadowed", 10), ("Supervision",
 """Columns that fit 80 columns; "Open" counts follow-ups they own that are not done."""
 
 
-class TeamScreen(AppAccess, Screen[None]):
+class TeamScreen(AppAccess, PaintsFirst):
     HELP_TITLE = "The team"
     HELP = (
         "How many people can lead each kind of group the organisation runs, how many of them "
@@ -54,9 +54,6 @@ class TeamScreen(AppAccess, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#team-people", DataTable).focus()
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
 
     def refresh_data(self) -> None:
         picture = fp.team_picture(self.store, self.vg.today())

@@ -2,7 +2,8 @@
 
 One house style, so "1 Dec 2026" never sits beside "01 Dec 26":
 - a day is "Tue 1 Dec 2026" (`day`), or "Tue 1 Dec" where the year is plain from the context
-  (`day(..., year=False)`, or `day_in(..., among=...)` which adds the year when a list spans two);
+  (`day(..., year=False)`, or `day_in(..., among=...)` which adds the year when a list spans two;
+  `days_in` for a whole column);
 - a date without its weekday is "1 Dec 2026" (`date`), or "1 December 2026" on a printed page
   (`long_date`);
 - a time of day is local wall-clock time, "14:05" (`clock`); stored times are UTC and are turned
@@ -78,8 +79,16 @@ def day_in(
     *,
     today: dt.date | None = None,
 ) -> str:
-    """A day in a list: with the year whenever the list (and today) spans two years."""
+    """A day in a list: with the year whenever the list (and today) spans two years. For every
+    day of a list at once, `days_in` (this reads the whole list each time)."""
     return day(moment, year=spans_years(among, today=today))
+
+
+def days_in(moments: Iterable[dt.date | dt.datetime], *, today: dt.date | None = None) -> list[str]:
+    """Each day of a list, as `day_in` writes it, reading the list once (a table's column)."""
+    shown = [_as_date(each) for each in moments]
+    year = spans_years(shown, today=today)
+    return [day(each, year=year) for each in shown]
 
 
 def clock(moment: dt.datetime | dt.time) -> str:

@@ -153,7 +153,8 @@ def starter_choice(
         if strategy.category not in categories:
             chosen.append(strategy)
             categories.add(strategy.category)
-    chosen += [s for s in suitable if s not in chosen]
+    taken = {s.id for s in chosen}  # by id: comparing whole records is slow on a big library
+    chosen += [s for s in suitable if s.id not in taken]
     return chosen[:count]
 
 

@@ -216,17 +216,17 @@ def _rota(store: Store, request: PrintRequest) -> tuple[bytes, str, list[str]]:
             f"There is nothing on the rota from {dates.date(since)}: plan one first, "
             "or give an earlier --from date."
         )
-    days = [item.date for item in assignments]
+    days = dates.days_in(item.date for item in assignments)
     rows = [
         RotaRow(
-            date=dates.day_in(item.date, days),
+            date=day,
             group=groups.get(item.group_id, ""),
             lead=people.get(item.lead_id, "") if item.lead_id else "",
             co=people.get(item.co_id, "") if item.co_id else "",
             draft=item.status.value == "draft",
             reason=item.reason,
         )
-        for item in assignments
+        for item, day in zip(assignments, days, strict=True)
     ]
     title = f"Facilitator rota: {group.name}" if group else "Facilitator rota"
     data = rota_table(

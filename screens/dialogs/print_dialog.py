@@ -119,6 +119,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         self.strategy_ids = tuple(strategy_ids or ())
         self._default_path = ""
         self._busy = False
+        self._mounted_choices = False
         self._force = False
 
     # -- layout ----------------------------------------------------------------------------
@@ -191,8 +192,14 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         )
 
     def on_mount(self) -> None:
-        self._update()
+        # The dialog paints first; its choices and preview are worked out once, just after
+        # (the choices' own Changed messages while it mounts are that same first update).
         self.query_one("#print-kind", Select).focus()
+        self.call_after_refresh(self._first_update)
+
+    def _first_update(self) -> None:
+        self._mounted_choices = True
+        self._update()
 
     # -- reading the choices ---------------------------------------------------------------
 
@@ -267,6 +274,8 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         self, event: Select.Changed | Checkbox.Changed | PrinterChoice.Changed
     ) -> None:
         event.stop()
+        if not self._mounted_choices:
+            return
         self._update()
         self._forget_result()
 

@@ -17,6 +17,8 @@ def test_a_list_spanning_two_years_shows_the_year():
     december, january = dt.date(2026, 12, 29), dt.date(2027, 1, 5)
     assert dates.day_in(december, [december, january]) == "Tue 29 Dec 2026"
     assert dates.day_in(december, [december]) == "Tue 29 Dec"
+    assert dates.days_in([december, january]) == ["Tue 29 Dec 2026", "Tue 5 Jan 2027"]
+    assert dates.days_in([december], today=dt.date(2026, 12, 1)) == ["Tue 29 Dec"]
     assert dates.day_in(december, [december], today=dt.date(2027, 1, 2)) == "Tue 29 Dec 2026"
 
 
