@@ -260,9 +260,13 @@ def test_the_wall_reads_what_a_readers_own_tool_reads(text):
     sheet = Handout(kind="sheet", title="Ideas")
     sheet.para(text)
     pdf = sheet.to_pdf()
-    by_the_wall, by_pypdf = (fold(found) for found in (output_text(pdf, "pdf"), pdf_text(pdf)))
-    assert "".join(fold(drawn(text)).split()) in "".join(by_the_wall.split())
-    assert not Counter("".join(by_pypdf.split())) - Counter("".join(by_the_wall.split()))
+
+    def letters(found: str) -> str:  # PDFium takes a hyphen that ends a line for a break
+        return "".join(fold(found).split()).replace("-", "")
+
+    by_the_wall, by_pypdf = letters(output_text(pdf, "pdf")), letters(pdf_text(pdf))
+    assert letters(drawn(text)) in by_the_wall
+    assert not Counter(by_pypdf) - Counter(by_the_wall)
 
 
 def test_the_second_wall_refuses_a_name_the_renderer_brings_out(monkeypatch):

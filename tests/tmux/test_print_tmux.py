@@ -38,7 +38,7 @@ def test_a_members_record_goes_to_the_printer_from_their_screen(
         terminal.keys("m")
         terminal.wait_for("Zoë")
         terminal.keys("Enter")  # the first member: Aisha
-        terminal.wait_for("Their own record")
+        terminal.wait_for("Name on the attendance list")  # their record read and shown
         terminal.keys("p")
         shown = terminal.wait_for("Office printer")
         assert "A member's own record" in shown and "Member Aisha" in shown
