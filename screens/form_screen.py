@@ -74,6 +74,7 @@ class FormScreen(AppAccess, Screen[ResultT]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._opening_keys: list[events.Key] = []
+        self._opened = False
 
     # -- what a form says --------------------------------------------------------------------
 
@@ -105,12 +106,14 @@ class FormScreen(AppAccess, Screen[ResultT]):
         return self.form_values() != self._form_start
 
     def on_mount(self) -> None:
-        # After the subclass's own mount has filled the form in.
+        # Textual calls the subclass's own on_mount first, so the form is filled in here: what
+        # it holds now is where it starts, before any key typed into a field can count as such.
+        if self._form_start is None:
+            self.remember_form()
         self.call_after_refresh(self._form_opened)
 
     def _form_opened(self) -> None:
-        if self._form_start is None:
-            self.remember_form()
+        self._opened = True
         self._replay_opening_keys()
 
     # -- submitting and leaving ----------------------------------------------------------------
@@ -213,7 +216,7 @@ class FormScreen(AppAccess, Screen[ResultT]):
     # -- keys typed while the form opens ------------------------------------------------------
 
     def _opening(self) -> bool:
-        return self._form_start is None
+        return not self._opened
 
     async def _on_key(self, event: events.Key) -> None:
         """A key that reached the screen itself, because the form was still opening when it was

@@ -63,6 +63,10 @@ class MemberScreen(FormScreen[None]):
         super().__init__()
         self.member = member
         self._notes: list[Note] = []
+        if member is not None:
+            # An open member is read and acted on with keys (c, n, p): the focus starts on a
+            # button from the first frame, so a key pressed at once never lands in the name.
+            self.AUTO_FOCUS = "#consent"  # type: ignore[misc]  # this screen's own choice
 
     # -- layout ----------------------------------------------------------------------------
 
