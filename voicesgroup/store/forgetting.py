@@ -101,7 +101,7 @@ def record_mark(store: Store, member_id: UUID) -> str:
 def texts_naming(store: Store, member: Member) -> list[redaction.Mention]:
     """Every stored free text that names the member, as it is and as forgetting will leave it
     (their own notes, erased whole, left out)."""
-    return redaction.mentions(store.storage.read(), [member.display_name], owner=str(member.id))
+    return redaction.mentions(store.storage.read(), member.every_name(), owner=str(member.id))
 
 
 @dataclass(frozen=True)
@@ -318,11 +318,11 @@ def _erase_in_memory(store: Store, key: str, texts: list[redaction.Mention] | No
     `texts` are the mentions already found (written where they were found, if every one is
     still as it was); otherwise the free texts are searched for the name held in the copy."""
     data = store.storage.read()
-    name = _member_name(data, key)
+    names = _member_names(data, key)
     if texts is not None and redaction.apply(data, texts):
         redacted = bool(texts)
     else:
-        redacted = bool(name and redaction.redact(data, [name]))
+        redacted = bool(names and redaction.redact(data, names))
     if redacted:
         store.storage.write(data)
         store._forget_caches()
@@ -333,12 +333,15 @@ def _erase_in_memory(store: Store, key: str, texts: list[redaction.Mention] | No
     store.storage.write(data)
 
 
-def _member_name(data: dict[str, Any], key: str) -> str | None:
+def _member_names(data: dict[str, Any], key: str) -> list[str]:
+    """Every name the member `key` went by in the document (as stored: the name, then the
+    earlier ones), for redaction."""
     for raw in data.get("members", {}).values():
         if isinstance(raw, dict) and raw.get("id") == key:
-            name = raw.get("display_name")
-            return name if isinstance(name, str) and name.strip() else None
-    return None
+            former = raw.get("former_names")
+            found = [raw.get("display_name"), *(former if isinstance(former, list) else [])]
+            return [name for name in found if isinstance(name, str) and name.strip()]
+    return []
 
 
 def _complete(store: Store, members: list[str]) -> ForgetReport:

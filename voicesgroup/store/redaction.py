@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voicesgroup import dates
-from voicesgroup.names import find_member_names, replace_member_names
+from voicesgroup.names import NameMatch, Purpose, names_for
 
 ANOTHER_MEMBER = "another member"
 MAX_TEXT_LENGTH = 20_000
@@ -43,7 +43,7 @@ FREE_TEXT: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
 
 NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
     "groups": ("name", "venue", "vocabulary", "agreements", "template"),
-    "members": ("display_name",),
+    "members": ("display_name", "former_names"),
     "facilitators": ("display_name", "training", "dates_off"),
     "consent_events": ("scope", "action", "method", "wording_version", "recorded_by"),
     "sessions": ("status", "template_key", "round_marks", "round_phase_key"),
@@ -126,12 +126,13 @@ def _redacted(
         for number, record in data.get(table, {}).items():
             if not isinstance(record, dict):
                 continue
+            shipped = bool(record.get("starter_key"))
             for path, limit in paths:
                 for holder, key, trail in _places(record, path):
                     text = holder[key]
                     if not isinstance(text, str):
                         continue
-                    after = _redact_text(text, names, limit)
+                    after = _redact_text(text, names, limit, shipped=shipped)
                     if after is None:
                         continue
                     place = (table, number, *trail)
@@ -140,10 +141,21 @@ def _redacted(
                         holder[key] = after
 
 
-def _redact_text(text: str, names: list[str], limit: int) -> str | None:
-    if not any(match.certain for match in find_member_names(text, names)):
+def _redact_text(text: str, names: list[str], limit: int, *, shipped: bool) -> str | None:
+    """The text with every mention written "another member", or None when it names nobody.
+
+    A mention is what the report would take for a name (`Purpose.REPORT`: certain, or an
+    everyday word written with a capital, "Hope said…"), since the report can no longer tell
+    a forgotten name from the word; in shipped wording ("May not suit everyone") only a
+    certain one, for the starter set names nobody."""
+    found: list[NameMatch] = names_for(Purpose.REPORT, text, names)
+    if shipped:
+        found = [match for match in found if match.certain]
+    if not found:
         return None
-    after, _ = replace_member_names(text, names, ANOTHER_MEMBER)
+    after = text
+    for match in sorted(found, key=lambda match: match.start, reverse=True):
+        after = after[: match.start] + ANOTHER_MEMBER + after[match.end :]
     return after if len(after) <= limit else after[: limit - 1] + "…"
 
 
