@@ -44,7 +44,9 @@ def forgotten_after(
         store.save_member(member.model_copy(update={"display_name": renamed}))
     store.close()
     with Store.open(path) as store:
-        shown = [mention.before for mention in forgetting.texts_naming(store, store.member(member.id))]
+        shown = [
+            mention.before for mention in forgetting.texts_naming(store, store.member(member.id))
+        ]
         store.forget_member(member.id)
         [session] = store.sessions()
     assert sorted(shown) == sorted(t for t in themes if t not in session.themes)
@@ -54,7 +56,7 @@ def forgotten_after(
 def test_a_member_renamed_since_a_text_named_them_is_redacted_by_every_name(
     tmp_path: Path,
 ) -> None:
-    path, themes = forgotten_after(
+    _, themes = forgotten_after(
         tmp_path, "Quillonia", ["Quillonia talked about work"], renamed="Quill"
     )
     assert themes == ["another member talked about work"]
@@ -110,7 +112,9 @@ def test_shipped_wording_keeps_an_everyday_word_that_is_not_a_name(tmp_path: Pat
         assert [store.strategy(s.id).caution for s in shipped] == [s.caution for s in shipped]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     name=st.sampled_from(sorted(EVERYDAY_WORD_NAMES)),
     before=st.sampled_from(["", "Then ", "We sat with ", "(", "- "]),
@@ -122,7 +126,7 @@ def test_no_capitalised_everyday_name_survives_forgetting_in_a_theme(
     folder = tmp_path_factory.mktemp("forget")
     written = f"{before}{name.title()}{after}"
     _, left = forgotten_after(folder, name.title(), [written])
-    assert name.title() not in left[0] or left == [written] and not _is_a_name(written, name)
+    assert name.title() not in left[0] or (left == [written] and not _is_a_name(written, name))
 
 
 def _is_a_name(text: str, name: str) -> bool:
