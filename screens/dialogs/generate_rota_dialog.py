@@ -89,7 +89,10 @@ class GenerateRotaDialog(AppAccess, ModalScreen[GenerateRequest | None]):
             weeks = parse_weeks(self.query_one("#rota-weeks", Input).value)
         except VoicesGroupError as error:
             raise FieldProblem("weeks", str(error)) from None
-        return GenerateRequest(group_id, start, weeks)
+        try:
+            return GenerateRequest(group_id, start, weeks)
+        except VoicesGroupError as error:
+            raise FieldProblem("from", str(error)) from None
 
     @on(Button.Pressed, "#generate")
     @on(Input.Submitted)

@@ -118,10 +118,25 @@ class GenerateRequest:
     start: dt.date
     weeks: int
 
+    def __post_init__(self) -> None:
+        """Refuse weeks that reach past the last day the planner can count from (it looks a
+        month or more beyond the planned weeks), in one sentence, before anything is read."""
+        check_weeks(self.weeks)
+        if self.start > LAST_PLAN_END - dt.timedelta(weeks=self.weeks):
+            raise rota.RotaInputError(
+                f"{self.weeks} week{'s' if self.weeks != 1 else ''} from "
+                f"{dates.date(self.start)} reach past the last day a rota can be planned "
+                f"for ({dates.date(LAST_PLAN_END)})."
+            )
+
     @property
     def end(self) -> dt.date:
         """The first day after the planned weeks."""
         return self.start + dt.timedelta(weeks=self.weeks)
+
+
+LAST_PLAN_END = dt.date.max - dt.timedelta(days=400)
+"""The last day planned weeks may reach: the planner reads the months after them too."""
 
 
 @dataclass(frozen=True)
