@@ -145,3 +145,43 @@ def test_forgetting_one_of_two_members_sharing_a_name_keeps_the_other(tmp_path: 
         assert isinstance(store.member(second.id), Member)
     with Store.open(path) as store:  # opening again forgets nobody else
         assert [m.id for m in store.members()] == [second.id]
+
+
+# -- the note beside the file lost ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("secret", [None, "a passphrase for the folder"])
+def test_an_older_copy_in_place_without_the_note_beside_it_is_known_by_the_backups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, secret: str | None
+) -> None:
+    """A folder carried back from a sync or a stick often brings the data file and not the
+    small `.forgotten` note: the backups, rewritten at the forgetting, still know."""
+    import hashlib
+    import shutil
+
+    from tests.core.test_safety import FAST_KDF, NAME, small_file
+    from voicesgroup import crypto
+    from voicesgroup.store import integrity, tombstones
+
+    monkeypatch.setattr(
+        crypto, "_argon2id", lambda secret, salt, params: hashlib.sha256(salt + secret).digest()
+    )
+    path = tmp_path / "folder" / "voicesgroup.json"
+    store = small_file(path, opens=3)
+    if secret:
+        store.set_passphrase(secret, FAST_KDF)
+    member = store.find_member(NAME)
+    store.close()
+    older = tmp_path / "older.json"
+    shutil.copy(path, older)
+    with Store.open(path, passphrase=secret) as store:
+        store.forget_member(member.id)
+    tombstones.sidecar_file(path).unlink()
+    shutil.copy(older, path)
+    with Store.open(path, readonly=True, passphrase=secret) as reader:
+        problems = integrity.check_folder(reader)
+    assert f"{path} still holds a member who was forgotten" in problems
+    with Store.open(path, passphrase=secret) as store:
+        assert NAME not in [m.display_name for m in store.members()]
+        assert any("forgotten again" in line for line in store.finished_on_open)
+        assert integrity.check_folder(store) == []

@@ -270,7 +270,7 @@ def _carry_tombstones(store: Store) -> None:
     back (an older copy put in place) goes into the intent, to be forgotten again."""
     path = store.path
     data = store.storage.read()
-    known = tombstones.of_folder(path, data)
+    known = tombstones.known_in_folder(path, data, store.unlocked)
     if known is None:
         return
     back = tombstones.forgotten_members(data, known)
