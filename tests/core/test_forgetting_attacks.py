@@ -185,3 +185,35 @@ def test_an_older_copy_in_place_without_the_note_beside_it_is_known_by_the_backu
         assert NAME not in [m.display_name for m in store.members()]
         assert any("forgotten again" in line for line in store.finished_on_open)
         assert integrity.check_folder(store) == []
+
+
+# -- another member whose name holds the forgotten one ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("forgotten", "other", "themes", "after"),
+    [
+        (
+            "Ann",
+            "Ann-Marie",
+            ["Ann-Marie spoke", "Ann and Ann-Marie spoke"],
+            ["Ann-Marie spoke", "another member and Ann-Marie spoke"],
+        ),
+        (
+            "Mary",
+            "Mary Ann",
+            ["Mary Ann spoke", "Mary spoke"],
+            ["Mary Ann spoke", "another member spoke"],
+        ),
+    ],
+)
+def test_forgetting_leaves_another_members_longer_name_whole(
+    tmp_path: Path, forgotten: str, other: str, themes: list[str], after: list[str]
+) -> None:
+    with Store.open(tmp_path / "voicesgroup.json", seed=False) as store:
+        group = add_group(store)
+        member = add_member(store, forgotten)
+        add_member(store, other)
+        store.save_session(Session(group_id=group.id, date=DAY, themes=themes))
+        store.forget_member(member.id)
+        assert store.sessions()[0].themes == after

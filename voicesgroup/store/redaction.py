@@ -122,6 +122,8 @@ def _redacted(
 ) -> Iterator[tuple[Mention, dict[str, Any]]]:
     if not names:
         return
+    forgotten = {name.casefold() for name in names}
+    others = [name for name in _names_in(data) if name.casefold() not in forgotten]
     for table, paths in FREE_TEXT.items():
         for number, record in data.get(table, {}).items():
             if not isinstance(record, dict):
@@ -132,7 +134,7 @@ def _redacted(
                     text = holder[key]
                     if not isinstance(text, str):
                         continue
-                    after = _redact_text(text, names, limit, shipped=shipped)
+                    after = _redact_text(text, names, others, limit, shipped=shipped)
                     if after is None:
                         continue
                     place = (table, number, *trail)
@@ -141,14 +143,31 @@ def _redacted(
                         holder[key] = after
 
 
-def _redact_text(text: str, names: list[str], limit: int, *, shipped: bool) -> str | None:
-    """The text with every mention written "another member", or None when it names nobody.
+def _names_in(data: dict[str, Any]) -> list[str]:
+    """Every name (and earlier name) of the members in the document, as stored."""
+    found: list[str] = []
+    for raw in data.get("members", {}).values():
+        if isinstance(raw, dict):
+            former = raw.get("former_names")
+            found += [raw.get("display_name"), *(former if isinstance(former, list) else [])]
+    return [name for name in found if isinstance(name, str) and name.strip()]
+
+
+def _redact_text(
+    text: str, names: list[str], others: list[str], limit: int, *, shipped: bool
+) -> str | None:
+    """The text with every mention of `names` written "another member", or None when it
+    names nobody.
 
     A mention is what the report would take for a name (`Purpose.REPORT`: certain, or an
     everyday word written with a capital, "Hope said…"), since the report can no longer tell
     a forgotten name from the word; in shipped wording ("May not suit everyone") only a
-    certain one, for the starter set names nobody."""
+    certain one, for the starter set names nobody. The names of the members who stay are
+    looked for too, so that "Ann-Marie" stays whole when "Ann" is forgotten."""
     found: list[NameMatch] = names_for(Purpose.REPORT, text, names)
+    if found and others:  # asked again only where needed: most texts name nobody
+        wanted = set(names)
+        found = [m for m in names_for(Purpose.REPORT, text, [*names, *others]) if m.name in wanted]
     if shipped:
         found = [match for match in found if match.certain]
     if not found:
