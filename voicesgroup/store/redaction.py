@@ -145,7 +145,7 @@ def _redacted(
 
 def _names_in(data: dict[str, Any]) -> list[str]:
     """Every name (and earlier name) of the members in the document, as stored."""
-    found: list[str] = []
+    found: list[object] = []
     for raw in data.get("members", {}).values():
         if isinstance(raw, dict):
             former = raw.get("former_names")
