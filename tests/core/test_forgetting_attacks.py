@@ -217,3 +217,22 @@ def test_forgetting_leaves_another_members_longer_name_whole(
         store.save_session(Session(group_id=group.id, date=DAY, themes=themes))
         store.forget_member(member.id)
         assert store.sessions()[0].themes == after
+
+
+def test_a_word_a_person_said_is_not_the_member_stays_when_they_are_forgotten(
+    tmp_path: Path,
+) -> None:
+    from voicesgroup.names import confirmation_key
+
+    word = "Hope box for the hard evenings"
+    with Store.open(tmp_path / "voicesgroup.json", seed=False) as store:
+        group = add_group(store)
+        member = add_member(store, "Hope")
+        store.save_session(Session(group_id=group.id, date=DAY, themes=[word, "Hope spoke"]))
+        settings = store.settings()
+        keys = [confirmation_key(word, "Hope")]
+        store.save_settings(settings.model_copy(update={"words_not_names": keys}))
+        shown = forgetting.texts_naming(store, member)
+        assert [mention.before for mention in shown] == ["Hope spoke"]
+        store.forget_member(member.id)
+        assert store.sessions()[0].themes == [word, "another member spoke"]

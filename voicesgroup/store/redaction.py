@@ -17,6 +17,7 @@ from typing import Any
 
 from voicesgroup import dates
 from voicesgroup.names import NameMatch, Purpose, names_for
+from voicesgroup.schema import SETTINGS_TABLE
 
 ANOTHER_MEMBER = "another member"
 MAX_TEXT_LENGTH = 20_000
@@ -124,6 +125,7 @@ def _redacted(
         return
     forgotten = {name.casefold() for name in names}
     others = [name for name in _names_in(data) if name.casefold() not in forgotten]
+    said = _words_not_names(data)
     for table, paths in FREE_TEXT.items():
         for number, record in data.get(table, {}).items():
             if not isinstance(record, dict):
@@ -134,7 +136,7 @@ def _redacted(
                     text = holder[key]
                     if not isinstance(text, str):
                         continue
-                    after = _redact_text(text, names, others, limit, shipped=shipped)
+                    after = _redact_text(text, names, others, said, limit, shipped=shipped)
                     if after is None:
                         continue
                     place = (table, number, *trail)
@@ -153,8 +155,22 @@ def _names_in(data: dict[str, Any]) -> list[str]:
     return [name for name in found if isinstance(name, str) and name.strip()]
 
 
+def _words_not_names(data: dict[str, Any]) -> frozenset[str]:
+    """The texts in which a person said a word is the word, not a member (their keys, as
+    `settings.words_not_names` keeps them): forgetting leaves those words as they are."""
+    settings = data.get(SETTINGS_TABLE, {}).get("1", {})
+    said = settings.get("words_not_names") if isinstance(settings, dict) else None
+    return frozenset(key for key in said or () if isinstance(key, str))
+
+
 def _redact_text(
-    text: str, names: list[str], others: list[str], limit: int, *, shipped: bool
+    text: str,
+    names: list[str],
+    others: list[str],
+    said: frozenset[str],
+    limit: int,
+    *,
+    shipped: bool,
 ) -> str | None:
     """The text with every mention of `names` written "another member", or None when it
     names nobody.
@@ -164,10 +180,13 @@ def _redact_text(
     a forgotten name from the word; in shipped wording ("May not suit everyone") only a
     certain one, for the starter set names nobody. The names of the members who stay are
     looked for too, so that "Ann-Marie" stays whole when "Ann" is forgotten."""
-    found: list[NameMatch] = names_for(Purpose.REPORT, text, names)
+    found: list[NameMatch] = names_for(Purpose.REPORT, text, names, confirmed=said)
     if found and others:  # asked again only where needed: most texts name nobody
         wanted = set(names)
-        found = [m for m in names_for(Purpose.REPORT, text, [*names, *others]) if m.name in wanted]
+        everyone = [*names, *others]
+        found = [
+            m for m in names_for(Purpose.REPORT, text, everyone, confirmed=said) if m.name in wanted
+        ]
     if shipped:
         found = [match for match in found if match.certain]
     if not found:
