@@ -236,3 +236,35 @@ def test_a_word_a_person_said_is_not_the_member_stays_when_they_are_forgotten(
         assert [mention.before for mention in shown] == ["Hope spoke"]
         store.forget_member(member.id)
         assert store.sessions()[0].themes == [word, "another member spoke"]
+
+
+# -- a facilitator who shares the name ----------------------------------------------------------
+
+
+def test_forgetting_a_member_leaves_a_facilitator_of_the_same_name_in_the_rota(
+    tmp_path: Path,
+) -> None:
+    """Rota reasons and history are made from facilitators' names: a member's forgetting
+    leaves them true ("another member leads" would not be)."""
+    from tests.core.test_rota_guard import person, placed
+    from voicesgroup.rota import reasons
+
+    with Store.open(tmp_path / "voicesgroup.json", seed=False) as store:
+        group = add_group(store)
+        member = add_member(store, "Rosa")
+        rosa, tomasz = person(store, "Rosa"), person(store, "Tomasz")
+        person(store, "Ann-Marie")
+        placed(store, group, dt.date(2027, 1, 5), rosa, tomasz)
+        store.save_session(
+            Session(group_id=group.id, date=DAY, themes=["Ann-Marie and Rosa spoke"])
+        )
+        shown = [mention.where for mention in forgetting.texts_naming(store, member)]
+        assert not any("rota" in where for where in shown)
+        store.forget_member(member.id)
+        [item] = store.rota()
+        assert item.reason.startswith("Rosa leads")
+        made = reasons.explain_all(
+            store.rota(), store.facilitators(), store.groups(include_archived=True)
+        )
+        assert made[item.id] == item.reason
+        assert store.sessions()[0].themes == ["Ann-Marie and another member spoke"]

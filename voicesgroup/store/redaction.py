@@ -61,6 +61,10 @@ NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
 contacts, shipped wording, keys, the chained audit log (which never holds a member's name),
 and a member's own contact details (erased with them)."""
 
+ABOUT_FACILITATORS = frozenset({"rota", "facilitator_paths"})
+"""Tables whose free texts are about facilitators (a rota reason or change, a step on someone's
+path): there a facilitator's name is the facilitator, even when a member shares it."""
+
 _WHAT = {
     "sessions": "a session's themes, follow-ups or debrief",
     "notes": "another member's note",
@@ -124,9 +128,16 @@ def _redacted(
     if not names:
         return
     forgotten = {name.casefold() for name in names}
-    others = [name for name in _names_in(data) if name.casefold() not in forgotten]
+    staff = _names_in(data, "facilitators")
+    others = [name for name in _names_in(data) + staff if name.casefold() not in forgotten]
     said = _words_not_names(data)
+    staff_folded = {name.casefold() for name in staff}
     for table, paths in FREE_TEXT.items():
+        wanted = names
+        if table in ABOUT_FACILITATORS:
+            wanted = [name for name in names if name.casefold() not in staff_folded]
+            if not wanted:
+                continue
         for number, record in data.get(table, {}).items():
             if not isinstance(record, dict):
                 continue
@@ -136,7 +147,7 @@ def _redacted(
                     text = holder[key]
                     if not isinstance(text, str):
                         continue
-                    after = _redact_text(text, names, others, said, limit, shipped=shipped)
+                    after = _redact_text(text, wanted, others, said, limit, shipped=shipped)
                     if after is None:
                         continue
                     place = (table, number, *trail)
@@ -145,10 +156,11 @@ def _redacted(
                         holder[key] = after
 
 
-def _names_in(data: dict[str, Any]) -> list[str]:
-    """Every name (and earlier name) of the members in the document, as stored."""
+def _names_in(data: dict[str, Any], table: str = "members") -> list[str]:
+    """Every name (and earlier name) of the members (or facilitators) in the document, as
+    stored."""
     found: list[object] = []
-    for raw in data.get("members", {}).values():
+    for raw in data.get(table, {}).values():
         if isinstance(raw, dict):
             former = raw.get("former_names")
             found += [raw.get("display_name"), *(former if isinstance(former, list) else [])]
