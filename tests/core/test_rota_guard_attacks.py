@@ -168,3 +168,63 @@ def test_a_plan_reaching_past_the_calendar_is_one_clear_sentence(
     assert_one_clear_line(err)
     assert "unexpected" not in err and "the last day" in err
     assert path.read_bytes() == before
+
+
+# -- the command line, as a coordinator types it --------------------------------------------
+
+CLI_OPS = st.one_of(
+    st.tuples(st.just("generate"), st.integers(-3, 40), st.integers(1, 6), st.booleans()),
+    st.tuples(st.just("break"), st.integers(0, 4), st.integers(-2, 30), st.integers(0, 3)),
+    st.tuples(st.just("sign-off"), st.just(4), st.just(0), st.just(0)),
+)
+
+
+def _argv(op: tuple[str, int, int, object], today: dt.date) -> list[str]:
+    kind, a, b, flag = op
+    if kind == "generate":
+        start = (today + dt.timedelta(days=a)).isoformat()
+        argv = ["rota", "generate", "--all", "--weeks", str(b), "--from", start]
+        return argv + (["--publish"] if flag else [])
+    if kind == "break":
+        start = today + dt.timedelta(days=b)
+        end = start + dt.timedelta(days=6)
+        how = [[], ["--cover"], ["--leave-open"], ["--cover"]][int(flag) % 4]  # type: ignore[call-overload]
+        return [
+            "facilitator", "break", "--facilitator", NAMES[a],
+            "--from", start.isoformat(), "--to", end.isoformat(), *how,
+        ]  # fmt: skip
+    return ["facilitator", "sign-off", "--facilitator", "Sol", "--by", "Rosa", "--yes"]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(ops=st.lists(CLI_OPS, min_size=1, max_size=8))
+def test_commands_typed_in_any_order_never_break_a_rule(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    ops: list[tuple[str, int, int, object]],
+) -> None:
+    from voicesgroup.models import TrainingStatus
+
+    path = tmp_path_factory.mktemp("cli") / "voicesgroup.json"
+    monkeypatch.setenv(DB_ENV, str(path))
+    today = dt.date.today()
+    with Store.open(path, seed=False) as store:
+        group(store, "Tuesday Voices", 1)
+        group(store, "Thursday Beliefs", 3, women_facilitator_rule=True)
+        trainings = ["experienced", "experienced", "experienced", "trained", "in_training"]
+        for name, training, woman in zip(
+            NAMES, trainings, [True, False, True, False, None], strict=True
+        ):
+            person(store, name, TrainingStatus(training), is_woman=woman)
+    for op in ops:
+        before = path.read_bytes()
+        code, _, err = run(capsys, *_argv(op, today))
+        if code != 0:
+            assert_one_clear_line(err)
+            assert "unexpected" not in err
+            if "nothing was changed" in err.lower() or "not changed" in err.lower():
+                assert path.read_bytes() == before, f"{op}: refused but changed"
+        with Store.open(path, readonly=True) as store:
+            assert broken(store, today) == [], f"after {op}"
+            assert stale_reasons(store) == [], f"after {op}"
