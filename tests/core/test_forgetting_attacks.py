@@ -82,6 +82,9 @@ def test_an_everyday_name_written_as_a_name_is_redacted(tmp_path: Path, name: st
 
 def test_a_forgotten_everyday_name_never_reaches_the_report(tmp_path: Path) -> None:
     from voicesgroup.evaluation import Period, report
+    from voicesgroup.report_files import Format
+
+    forms: tuple[Format, ...] = ("csv", "pdf")
 
     with Store.open(tmp_path / "voicesgroup.json", seed=False) as store:
         group = add_group(store)
@@ -96,8 +99,8 @@ def test_a_forgotten_everyday_name_never_reaches_the_report(tmp_path: Path) -> N
             )
         store.forget_member(member.id)
         made = report(store, Period(dt.date(2025, 1, 1), dt.date(2025, 6, 1)))
-        for form in ("csv", "pdf"):
-            written = report_files.report_bytes(store, made, form)  # type: ignore[arg-type]
+        for form in forms:
+            written = report_files.report_bytes(store, made, form)
             assert b"talked about work" in written or form == "pdf"
             assert b"Hope" not in written
 

@@ -182,13 +182,13 @@ CLI_OPS = st.one_of(
 def _argv(op: tuple[str, int, int, object], today: dt.date) -> list[str]:
     kind, a, b, flag = op
     if kind == "generate":
-        start = (today + dt.timedelta(days=a)).isoformat()
-        argv = ["rota", "generate", "--all", "--weeks", str(b), "--from", start]
+        first = (today + dt.timedelta(days=a)).isoformat()
+        argv = ["rota", "generate", "--all", "--weeks", str(b), "--from", first]
         return argv + (["--publish"] if flag else [])
     if kind == "break":
         start = today + dt.timedelta(days=b)
         end = start + dt.timedelta(days=6)
-        how = [[], ["--cover"], ["--leave-open"], ["--cover"]][int(flag) % 4]  # type: ignore[call-overload]
+        how = [[], ["--cover"], ["--leave-open"], ["--cover"]][int(str(flag)) % 4]
         return [
             "facilitator", "break", "--facilitator", NAMES[a],
             "--from", start.isoformat(), "--to", end.isoformat(), *how,
