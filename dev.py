@@ -12,7 +12,8 @@
 
 Set-up makes `.venv/` beside this file and installs the app and its developer tools into it,
 at the exact versions in requirements-dev.lock (again only when that file or pyproject.toml
-changed). For the tests it also installs the Debian tools they drive (tmux, poppler-utils) when
+changed). For the tests it also installs the Debian tools they drive (tmux, poppler-utils, cups,
+cups-client, printer-driver-cups-pdf) when
 they are missing and this user may install them. With CI set, tests that need those tools fail
 instead of skipping (see tests/conftest.py).
 """
@@ -34,8 +35,15 @@ BIN = "Scripts" if os.name == "nt" else "bin"
 PYTHON = VENV / BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed-from"
 LOCK = ROOT / "requirements-dev.lock"
-# The tools the tests drive, by the Debian package that provides each.
-DEBIAN_TOOLS = {"tmux": "tmux", "pdftoppm": "poppler-utils"}
+# The tools the tests drive, by the Debian package that provides each (a path for a file that
+# is not a command: the virtual PDF printer the printing tests print to).
+DEBIAN_TOOLS = {
+    "tmux": "tmux",
+    "pdftoppm": "poppler-utils",
+    "cupsd": "cups",
+    "lp": "cups-client",
+    "/usr/lib/cups/backend/cups-pdf": "printer-driver-cups-pdf",
+}
 # pip learnt `--group` (pyproject's [dependency-groups]) in 25.1.
 PIP = "pip>=25.1"
 LOCK_HEADER = """\
@@ -123,13 +131,18 @@ def install_debian_packages(packages: list[str]) -> None:
     run("apt-get", "install", "-y", "-qq", *packages, env=env, stdout=subprocess.DEVNULL)
 
 
+def has_tool(tool: str) -> bool:
+    """Whether a command (or, given a path, a file) the tests need is here."""
+    return Path(tool).exists() if "/" in tool else shutil.which(tool) is not None
+
+
 def ensure_test_tools() -> None:
-    missing = [package for tool, package in DEBIAN_TOOLS.items() if not shutil.which(tool)]
+    missing = [package for tool, package in DEBIAN_TOOLS.items() if not has_tool(tool)]
     try:
         install_debian_packages(missing)
     except subprocess.CalledProcessError:
         say("could not install the Debian tools; tests that need them will be skipped")
-    if os.environ.get("CI") and any(not shutil.which(tool) for tool in DEBIAN_TOOLS):
+    if os.environ.get("CI") and any(not has_tool(tool) for tool in DEBIAN_TOOLS):
         say("CI is set: the tests that need the missing tools will fail, not skip")
 
 

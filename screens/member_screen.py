@@ -8,17 +8,13 @@ it (forgetting them). Writing a note is offered only while they agree to notes.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
@@ -30,18 +26,11 @@ from voicesgroup.errors import NotFound
 from voicesgroup.members import others_with_the_same_name
 from voicesgroup.models import ConsentAction, ConsentScope, Member, Note
 from voicesgroup.store import ForgetReport
-from voicesgroup.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from voicesgroup.printing import Printed
+    pass
 
 PREVIEW_LENGTH = 56
-
-
-def default_record_path(member: Member) -> str:
-    """Where a member's own record is saved unless the facilitator says otherwise."""
-    slug = re.sub(r"[^\w]+", "-", member.display_name.casefold()).strip("-") or "member"
-    return f"~/{slug}-own-record.pdf"
 
 
 def preview(text: str) -> str:
@@ -110,16 +99,12 @@ class MemberScreen(AppAccess, Screen[None]):
             yield Static("Their own record", classes="section-title")
             yield Static(
                 "Everything kept about them, printed for them to keep: consents, notes "
-                "(restricted ones too), named attendance, strategies, contact details.",
+                "(restricted ones too), named attendance, strategies, contact details. It goes "
+                "to the printer, or to a file whose name never carries theirs.",
                 classes="hint",
             )
-            yield Field(
-                "Save the printout as",
-                Input(default_record_path(member) if member else "", id="record-path"),
-                name="record-path",
-            )
             with Horizontal(classes="buttons"):
-                yield Button("Print their record", id="print-record", compact=True)
+                yield Button("Print their record…", id="print-record", compact=True)
                 yield Button("Forget this member…", id="forget", variant="error", compact=True)
             yield Static("History", classes="section-title")
             history: DataTable[str] = DataTable(id="consent-history", cursor_type="none")
@@ -285,12 +270,9 @@ class MemberScreen(AppAccess, Screen[None]):
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
-        """Enter saves the name; in the printout's path it prints."""
+        """Enter saves the name."""
         event.stop()
-        if event.input.id == "record-path":
-            self.action_print_record()
-        else:
-            self.action_save()
+        self.action_save()
 
     def action_save(self) -> None:
         joined_text = self.query_one("#joined_on", Input).value.strip()
@@ -337,7 +319,6 @@ class MemberScreen(AppAccess, Screen[None]):
         self.member = existing
         self.query_one("#display_name", Input).value = existing.display_name
         self.query_one("#joined_on", Input).value = existing.joined_on.isoformat()
-        self.query_one("#record-path", Input).value = default_record_path(existing)
         self.refresh_data()
         self.query_one("#consent", Button).focus()  # now a member: the letter keys act
 
@@ -348,7 +329,6 @@ class MemberScreen(AppAccess, Screen[None]):
         ):
             self.member = member
             if was_new:
-                self.query_one("#record-path", Input).value = default_record_path(member)
                 self.query_one("#consent", Button).focus()  # now a member: the letter keys act
             self.refresh_data()
 
@@ -396,60 +376,13 @@ class MemberScreen(AppAccess, Screen[None]):
         self.app.push_screen(NoteScreen(self.member, note), lambda _: self.refresh_data())
 
     def action_print_record(self) -> None:
+        """Their own record, chosen in the print dialog like any handout: to the printer
+        (nothing left on disk) or to a file named without their name."""
+        from screens.dialogs.print_dialog import PrintDialog
+
         if self.member is None:
             return
-        typed = self.query_one("#record-path", Input).value.strip()
-        field = self.query_one("#field-record-path", Field)
-        if not typed:
-            field.show_message("say where to save it, e.g. ~/own-record.pdf")
-            return
-        field.show_message("")
-        path = Path(typed).expanduser()
-        self.notify(f"Printing {self.member.display_name}'s own record…")
-        # The worker reads a copy of the data, taken here: the store stays with this thread.
-        self._print_record(Snapshot.of(self.store), self.member, path)
-
-    @dataclass
-    class RecordPrinted(Message):
-        """Their record is on disk; the audit log is noted on the UI thread."""
-
-        member: Member
-        path: Path
-        printed: Printed
-
-    @dataclass
-    class RecordNotPrinted(Message):
-        reason: str
-
-    @work(thread=True, exit_on_error=False, group="print-record")
-    def _print_record(self, snapshot: Snapshot, member: Member, path: Path) -> None:
-        """Draw the PDF and write it, off the UI thread; the outcome comes back as a message.
-        The audit notes the print only once the file is on disk."""
-        from voicesgroup.outputs import write_output
-        from voicesgroup.printing import PrintRequest, make
-
-        try:
-            printed = make(snapshot.open(), PrintRequest("member-record", member=member))
-            written = write_output(path, printed.data, data_file=snapshot.path)
-        except Exception as error:  # any failure is a message for a person, never a crash
-            self.post_message(self.RecordNotPrinted(str(error)))
-        else:
-            self.post_message(self.RecordPrinted(member, written, printed))
-
-    def on_member_screen_record_printed(self, message: RecordPrinted) -> None:
-        from voicesgroup.printing import record_printed
-
-        member = message.member
-        self.vg.attempt(lambda: record_printed(self.store, message.printed))
-        self.notify(
-            f"Saved as {message.path}. It holds everything kept about {member.display_name}: "
-            "give it to them, not to anyone else.",
-            title="Their record is ready",
-            timeout=10,
-        )
-
-    def on_member_screen_record_not_printed(self, message: RecordNotPrinted) -> None:
-        self.notify(message.reason, title="Not printed", severity="error", timeout=10)
+        self.app.push_screen(PrintDialog(member_id=self.member.id))
 
     def action_forget(self) -> None:
         from screens.dialogs.forget_dialog import ForgetDialog

@@ -215,7 +215,8 @@ class NoteScreen(AppAccess, Screen[bool]):
         self._show_problem(
             where,
             f"This mentions {', '.join(names)}. A note is about {self.member.display_name} "
-            "alone: another member's name here stops their own record from being printed. "
+            "alone: in their own record another member's name here is printed as “another "
+            "member”. "
             "Change the words, or press Ctrl+R again to read it back as it is.",
         )
         return True

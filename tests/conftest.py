@@ -1,8 +1,9 @@
 """Rules for the whole suite: what a CI run may not skip, and which tests run only when asked.
 
 - With the environment variable CI set (to anything but "", "0" or "false"), a test skipped
-  because tmux or pdftoppm is missing FAILS: CI must prove the app was driven in a real terminal
-  and that the PDFs were rendered and looked at. `python3 dev.py test` installs both tools.
+  because tmux, pdftoppm or cupsd is missing FAILS: CI must prove the app was driven in a real
+  terminal, that the PDFs were rendered and looked at, and that a handout reached a real
+  printing system. `python3 dev.py test` installs the three.
 - The slowest tests are marked `slow` (here, by name, or with `@pytest.mark.slow` beside the
   test), so `-m "not slow"` is a fast loop. Find new ones with `--durations=30`.
 """
@@ -14,8 +15,10 @@ from collections.abc import Generator, Mapping
 
 import pytest
 
+from tests.cups_server import cups, cups_session  # noqa: F401  (a real printing system, for any test)
+
 # The tools CI must have: a skip that names one of them is a failure there.
-REQUIRED_ON_CI = ("tmux", "pdftoppm")
+REQUIRED_ON_CI = ("tmux", "pdftoppm", "cupsd")
 
 
 def on_ci(environ: Mapping[str, str] = os.environ) -> bool:

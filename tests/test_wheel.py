@@ -88,6 +88,8 @@ def test_installed_wheel_finds_its_data_and_runs(wheel: Path, tmp_path: Path) ->
         f"assert {str(ROOT)!r} not in str(here), here\n"
         "assert data_dir().is_relative_to(here.parent), data_dir()\n"
         "print(len(starter_strategies()), [shipped_template(v).key for v in TEMPLATE_VARIANTS])\n"
+        "from voicesgroup.normalise import fold\n"  # its Unicode data, from the wheel
+        "assert fold('\\u13aa\\u0456\\u200bsha') == 'aisha'\n"
         "import screens.app\n"
         "assert pathlib.Path(screens.app.STYLESHEET).exists()\n"
     )

@@ -139,7 +139,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ["safety", "members", "printing", "rota", "facilitator", "report"]
+COMMAND_MODULES = [
+    "safety",
+    "members",
+    "printing",
+    "contacts",
+    "rota",
+    "facilitator",
+    "report",
+]
 """Modules in voicesgroup/commands/ whose `register(commands)` adds their subcommands."""
 
 

@@ -7,7 +7,8 @@ One house style, so "1 Dec 2026" never sits beside "01 Dec 26":
 - a time of day is local wall-clock time, "14:05" (`clock`); stored times are UTC and are turned
   into the laptop's own time zone here, never shown as UTC;
 - a month is "December 2026" (`month`);
-- machine-readable output (JSON, CSV, file names) uses ISO 8601 (`iso`).
+- machine-readable output (JSON, CSV, file names) uses ISO 8601 (`iso`);
+- on paper a date is never split across two lines (`unbroken`).
 
 Kept free of heavy imports: the home screen paints through it before the models load.
 """
@@ -15,6 +16,7 @@ Kept free of heavy imports: the home screen paints through it before the models 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 
@@ -114,3 +116,18 @@ def read_day(text: str, what: str = "date", *, error: type[Exception] = ValueErr
             f"{cleaned[:40]!r} is not a {what} this app can read: write it as YYYY-MM-DD, "
             "for example 2026-12-01."
         ) from None
+
+
+_DATE = re.compile(
+    r"\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? )?\d{1,2} "
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*(?: \d{4})?\b"
+)
+"""A date as `dates` and the sheets write it ("Tue 8 Dec 2026", "9 August 2027")."""
+
+
+def unbroken(text: str) -> str:
+    """`text` with the spaces inside each date made non-breaking: a date is never split
+    across two lines."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    return _DATE.sub(lambda match: match.group(0).replace(" ", "\u00a0"), text)

@@ -309,13 +309,15 @@ def count(
     )
 
 
-def texts_holding_names(texts: Sequence[str], member_names: Sequence[str]) -> set[int]:
+def texts_holding_names(
+    texts: Sequence[str], member_names: Sequence[str], *, allow: Sequence[str] = ()
+) -> set[int]:
     """The indexes of the `texts` that hold a member's name, by the report's policy in
     `voicesgroup.names` (`Purpose.REPORT`: an everyday word counts when written with a
     capital, "Will's new flat", and is read as the word when written small)."""
     from voicesgroup.names import texts_naming_members
 
-    return texts_naming_members(texts, member_names)
+    return texts_naming_members(texts, member_names, allow=allow)
 
 
 def _session_minutes(doc: Mapping[str, Any], planned_minutes: int) -> int:

@@ -253,12 +253,13 @@ class PathView:
 
 def not_yet_on_the_rota(store: Store) -> set[UUID]:
     """Facilitators still interested or on the course: the rota leaves them off until they
-    begin shadowing. (Someone with no path record came before the path and stays on.)"""
-    waiting = (PathStage.INTERESTED, PathStage.IN_TRAINING)
+    begin shadowing (the rule is `rota.rules.on_the_rota_yet`)."""
+    from voicesgroup.rota.rules import on_the_rota_yet
+
     return {
         record.facilitator_id
         for record in store.records(FacilitatorPath)
-        if record.stage in waiting
+        if not on_the_rota_yet(record.stage)
     }
 
 

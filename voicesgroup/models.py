@@ -463,6 +463,8 @@ class Settings(BaseModel):
     report_debrief_minutes: int = Field(default=15, ge=0, le=240)
     print_folder: Annotated[str, Field(max_length=1000)] = ""
     """Where printouts are saved unless a person says otherwise (chosen once, remembered)."""
+    printer: Annotated[str, Field(max_length=200)] = ""
+    """The printer handouts went to last (`printers.remember_printer`); "" for the system's."""
     words_not_names: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list)
     """`names.confirmation_key`s: texts where a word is the word, not a member (no text kept)."""
     session_lock_minutes: int = Field(

@@ -386,7 +386,7 @@ def find_member_names(
                 ):
                     continue
                 f_start = spans[i][0]
-                f_end = spans[i + n - 1][0] + len(entry.words[-1] if n > 1 else reading)
+                f_end = spans[i + n - 1][1]  # with what it is written with: "Aishas", "ben2"
                 if allowed_spans is None:
                     allowed_spans = _allowed_spans(folded, allow)
                 if any(a <= f_start and f_end <= b for a, b in allowed_spans):
@@ -471,11 +471,20 @@ def _allowed_spans(folded: str, allow: Iterable[str]) -> list[tuple[int, int]]:
         key = fold(phrase).strip()
         if not key:
             continue
-        start = folded.find(key)
-        while start >= 0:
-            spans.append((start, start + len(key)))
-            start = folded.find(key, start + 1)
+        if " " not in key:
+            start = folded.find(key)
+            while start >= 0:
+                spans.append((start, start + len(key)))
+                start = folded.find(key, start + 1)
+            continue
+        # A phrase of several words may be broken across lines where it is printed.
+        spans += [match.span() for match in _phrase(key).finditer(folded)]
     return spans
+
+
+@lru_cache(maxsize=4096)
+def _phrase(key: str) -> re.Pattern[str]:
+    return re.compile(r"\s+".join(re.escape(word) for word in key.split()))
 
 
 def _beside_a_number(text: str, start: int, end: int) -> bool:
@@ -512,6 +521,11 @@ class Purpose(Enum):
     funders has nobody to ask, so it leaves such a text out."""
     SUPERVISION = "supervision"
     """Certain: a supervision topic naming a member is refused; "may" written small passes."""
+    REDACTION = "redaction"
+    """As the report: certain, or an everyday word written with a capital ("Hope said…").
+    Where a member is forgotten, such a text is written with "another member" (each shown
+    before forgetting is confirmed): once they are gone, the report can no longer tell their
+    name from the word and would print it. An everyday word written small is left as it is."""
 
 
 def names_for(
@@ -524,7 +538,7 @@ def names_for(
 ) -> list[NameMatch]:
     """The matches in `text` that count as a member's name for `purpose`."""
     matches = find_member_names(text, members, allow=allow, confirmed=confirmed)
-    if purpose is Purpose.REPORT:
+    if purpose in (Purpose.REPORT, Purpose.REDACTION):
         return [m for m in matches if m.certain or m.found[:1].isupper()]
     if purpose is Purpose.SUPERVISION:
         return [m for m in matches if m.certain]
@@ -532,12 +546,19 @@ def names_for(
 
 
 def texts_naming_members(
-    texts: Iterable[str], members: Iterable[Named | str], purpose: Purpose = Purpose.REPORT
+    texts: Iterable[str],
+    members: Iterable[Named | str],
+    purpose: Purpose = Purpose.REPORT,
+    *,
+    allow: Iterable[str] = (),
 ) -> set[int]:
     """The indexes of the `texts` that name a member for `purpose` (the report's by default:
-    its themes, strategy names and every other text, in the PDF as in the CSV)."""
-    members = list(members)
-    return {i for i, text in enumerate(texts) if text and names_for(purpose, text, members)}
+    its themes, strategy names and every other text, in the PDF as in the CSV). `allow`
+    holds facilitators' names, never a member's mention where they stand."""
+    members, allow = list(members), list(allow)
+    return {
+        i for i, text in enumerate(texts) if text and names_for(purpose, text, members, allow=allow)
+    }
 
 
 def first_certain(matches: Iterable[NameMatch]) -> NameMatch | None:

@@ -8,10 +8,10 @@ Two forms of a text, built from Unicode's own machinery rather than lists of scr
   `data/unicode/default_ignorable.txt`: zero-width characters, joiners, variation selectors,
   tags, the bidirectional controls), every other format, control, private-use, surrogate and
   unassigned code point. The bidirectional controls are resolved by removal: the text is kept
-  in the order it was typed, which is the order a PDF draws it. A compatibility letter or
-  digit (mathematical, full-width, circled, superscript, ligature) is written as its plain
-  form (NFKC), so no renderer can turn an unchecked letter into a checked one; punctuation
-  keeps its own shape ("…" stays). Then NFC.
+  in the order it was typed, which is the order a PDF draws it. A compatibility form holding
+  a letter (mathematical, full-width, circled, superscript, a ligature) is written as its
+  plain letters (NFKC), so no renderer can turn an unchecked letter into a checked one;
+  punctuation and numbers keep their own shape ("…", "½" and "①" stay). Then NFC.
 - `fold(text)` is what the name finder compares: `drawn`, then case folding, accents set
   aside, and each letter replaced by its confusable prototype from Unicode Technical
   Standard #39 (`data/unicode/confusables.txt`), so a look-alike letter from any script is
@@ -120,7 +120,7 @@ def _drawn_char(ch: str) -> str:
     if is_removed(ch):
         return ""
     compat = unicodedata.normalize("NFKC", ch)
-    if compat != ch and any(c.isalnum() for c in compat):
+    if compat != ch and any(c.isalpha() for c in compat):
         return "".join(c for c in compat if not is_removed(c))
     return ch
 

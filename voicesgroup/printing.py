@@ -10,13 +10,14 @@ audits nothing: the caller writes the file (`outputs.write_output`) and only the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 from uuid import UUID
 
-from voicesgroup import dates, library
+from voicesgroup import dates, library, printers
 from voicesgroup.errors import NameToConfirm, NotFound, NothingToPrint, VoicesGroupError
 from voicesgroup.models import Group, Member, SessionTemplate
 from voicesgroup.names import confirmation_key
@@ -41,6 +42,9 @@ class HandoutKind:
     """Whether it has a discreet version that says nothing of what it is for."""
     shows_meeting: bool = False
     """Whether a discreet copy may still carry the meeting's day, time and venue on request."""
+    two_sided: bool = True
+    """Whether a printer prints it on both sides of the paper when it runs to two pages (a
+    sheet to take home); the facilitators' papers are printed one side only."""
 
 
 KINDS: dict[str, HandoutKind] = {
@@ -49,8 +53,10 @@ KINDS: dict[str, HandoutKind] = {
         HandoutKind("strategies", "Coping strategies sheet", discreet=True, shows_meeting=True),
         HandoutKind("agreement", "Group agreement", needs_group=True),
         HandoutKind("diary", "Blank diary", uses_group=False, discreet=True),
-        HandoutKind("session-plan", "Session plan", needs_group=True, large_print=False),
-        HandoutKind("rota", "Facilitator rota", large_print=False),
+        HandoutKind(
+            "session-plan", "Session plan", needs_group=True, large_print=False, two_sided=False
+        ),
+        HandoutKind("rota", "Facilitator rota", large_print=False, two_sided=False),
         HandoutKind("member-record", "A member's own record", uses_group=False),
     )
 }
@@ -311,9 +317,28 @@ def make_blank(request: PrintRequest) -> Printed:
     return Printed(data, request.kind, detail, file_name(request), said)
 
 
+def to_printer(
+    printed: Printed, printer: printers.Printer, *, copies: int = 1, just_checked: bool = False
+) -> printers.Job:
+    """Send a finished PDF handout straight to `printer`: nothing is written to disk. A
+    two-page sheet to take home goes on both sides of one sheet of paper. The job carries
+    the handout's file name, which never names a member or a group."""
+    if not printed.data.startswith(b"%PDF"):
+        raise printers.PrinterProblem("Only a PDF goes to a printer: choose PDF and try again.")
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", printed.data))
+    return printers.send(
+        printed.data,
+        printer,
+        title=printed.file_name.rsplit(".", 1)[0],
+        copies=copies,
+        two_sided=KINDS[printed.kind].two_sided and pages > 1,
+        just_checked=just_checked,
+    )
+
+
 def record_printed(store: Store, printed: Printed) -> None:
     """Note in the audit log that a handout was printed (its kind only, never its content).
-    Call it once the file is on disk."""
+    Call it once the file is on disk, or the printer has taken it."""
     store.audit("printed", printed.audit_detail)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Literal
 
-from voicesgroup.errors import NameInHandout
+from voicesgroup.errors import NameInHandout, VoicesGroupError
 from voicesgroup.names import Named, Purpose, names_for
 
 Format = Literal["pdf", "txt", "html", "csv"]
@@ -58,11 +58,13 @@ def names_revealed(
     members: Iterable[Named | str],
     *,
     purpose: Purpose = Purpose.HANDOUT,
+    allow: Iterable[str] = (),
 ) -> list[str]:
-    """The members' names `output` shows that none of the `checked` texts held."""
+    """The members' names `output` shows that none of the `checked` texts held (`allow`:
+    facilitators' names, never a member's mention where they stand)."""
     members = list(members)
     seen = {match.name for text in checked for match in names_for(purpose, text, members)}
-    shown = names_for(purpose, output, members)
+    shown = names_for(purpose, output, members, allow=allow)
     return list(dict.fromkeys(match.name for match in shown if match.name not in seen))
 
 
@@ -74,18 +76,26 @@ def check_read_back(
     checked: Iterable[str],
     members: Iterable[Named | str],
     purpose: Purpose = Purpose.HANDOUT,
-) -> None:
+    allow: Iterable[str] = (),
+) -> str:
     """Raise `NameInHandout` if `data`, read back, shows a member's name the checked text did
-    not hold; nothing is written then."""
+    not hold; nothing is written then. Returns the text read back."""
     members = list(members)
+    try:
+        text = output_text(data, fmt)
+    except Exception as error:  # pypdf's own errors: what cannot be read is not let out
+        raise VoicesGroupError(
+            f"The {kind} was not made: it could not be read back to check it "
+            f"({type(error).__name__}). Nothing was saved."
+        ) from error
     if not members:
-        return
-    revealed = names_revealed(output_text(data, fmt), checked, members, purpose=purpose)
+        return text
+    revealed = names_revealed(text, checked, members, purpose=purpose, allow=allow)
     if revealed:
         raise NameInHandout(
             f"The {kind} was not made: read back as it would print, it shows the name of a "
-            f"member, “{revealed[0]}”, that its text did not show (a character the printer "
-            "draws differently). Change the wording and try again. Nothing was saved.",
+            f"member, “{revealed[0]}”. Change the wording and try again. Nothing was saved.",
             kind=kind,
             name=revealed[0],
         )
+    return text

@@ -52,6 +52,7 @@ def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool
         checked=(),  # a report has nobody to ask: any name it shows is refused
         members=[name for name in member_names if fold(name) not in facilitators],
         purpose=Purpose.REPORT,
+        allow=[name for name in facilitator_names if name],
     )
     return data
 

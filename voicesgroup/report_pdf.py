@@ -49,7 +49,8 @@ def report_pdf(
     story_texts = [*report.texts(), organisation]
     allowed = {name.casefold() for name in facilitator_names}
     forbidden = [name for name in member_names if name.casefold() not in allowed]
-    if texts_holding_names([text for text in story_texts if text], forbidden):
+    facilitators = [name for name in facilitator_names if name]
+    if texts_holding_names([text for text in story_texts if text], forbidden, allow=facilitators):
         raise NameInHandout(
             "The report was not made: some of its text holds a member's name "
             "(a group's name or the organisation's). Change that name and try again. "

@@ -13,7 +13,7 @@ import datetime as dt
 from voicesgroup import dates
 from voicesgroup.facilitator_path import PathView, TeamPicture, team_picture
 from voicesgroup.handouts import Handout
-from voicesgroup.handouts.layer import Paper, em
+from voicesgroup.handouts.layer import Paper, Run, bold, em
 from voicesgroup.store import Store
 
 
@@ -54,6 +54,7 @@ def build_sheet(
         forbidden_names=forbidden_names,
         organisation=organisation,
         allow=facilitator_fields(picture),
+        fit_pages=1,
     )
     sheet.heading("Who can lead each kind of group")
     if picture.kinds:
@@ -64,11 +65,12 @@ def build_sheet(
                     cover.variant.label,
                     ", ".join(cover.can_lead) or em("nobody yet"),
                     ", ".join(cover.experienced) or em("nobody"),
-                    ", ".join(cover.shadowing) or "",
+                    ", ".join(cover.shadowing) or NONE,
                 ]
                 for cover in picture.kinds
             ],
             widths=[0.18, 0.36, 0.26, 0.2],
+            compact=True,
         )
     else:
         sheet.para("No groups are running yet.", style="muted")
@@ -82,15 +84,15 @@ def build_sheet(
             [
                 view.name,
                 view.stage_words + (" (sign-off due)" if view.sign_off_due else ""),
-                view.shadowing_words() if view.stage.value == "shadowing" else "",
-                _signed_off(view),
-                (dates.date(view.last_supervision) if view.last_supervision else "none")
-                + (" (due)" if view.supervision_due else ""),
-                str(view.open_follow_ups or ""),
+                view.shadowing_words() if view.stage.value == "shadowing" else NONE,
+                _signed_off(view) or "not yet",
+                _supervision(view),
+                str(view.open_follow_ups or NONE),
             ]
             for view in active
         ],
-        widths=[0.14, 0.2, 0.22, 0.16, 0.16, 0.12],
+        widths=[0.13, 0.19, 0.22, 0.16, 0.18, 0.12],
+        compact=True,
     )
     if not active:
         sheet.para("Nobody is facilitating at the moment.", style="muted")
@@ -104,8 +106,18 @@ def build_sheet(
             )
             for view in away
         )
-    sheet.write_space("Notes for the meeting (general topics, no names of members)", 4)
+    sheet.write_space("Notes for the meeting (general topics, no names of members)", 3)
     return sheet.to_pdf()
+
+
+NONE = "none"
+"""What an empty cell says: a blank could be a gap in the record."""
+
+
+def _supervision(view: PathView) -> list[str | Run]:
+    """The last supervision, and "overdue" in bold when it is."""
+    last = dates.date(view.last_supervision) if view.last_supervision else NONE
+    return [last, bold(" overdue")] if view.supervision_due else [last]
 
 
 def _signed_off(view: PathView) -> str:

@@ -1,9 +1,9 @@
-"""Print a handout: see exactly what will be on it, choose the options, save the PDF, print it."""
+"""Print a handout: see exactly what will be on it, choose the options, and send it to a
+printer (nothing is written to disk) or save it as a file."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
@@ -16,14 +16,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.worker import get_current_worker
 
 from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.widgets.plain import literal
+from screens.widgets.printer_choice import PrinterChoice
 from screens.widgets.tick_marks import show_tick, show_ticks
-from voicesgroup import dates, library, outputs, printing
+from voicesgroup import dates, library, outputs, printers, printing
 from voicesgroup.errors import NameToConfirm, OutputRefused, UncheckedContacts, VoicesGroupError
-from voicesgroup.models import Group
+from voicesgroup.models import Group, Member
 from voicesgroup.store.snapshot import Snapshot
 
 KINDS = {
@@ -32,6 +34,7 @@ KINDS = {
     "session-plan": printing.KINDS["session-plan"].label,
     "diary-voices": "Blank diary: voices",
     "diary-beliefs": "Blank diary: beliefs and paranoia",
+    "member-record": printing.KINDS["member-record"].label,
 }
 """The dialog's choices; each is a `printing.PrintRequest` (see `request`)."""
 NEEDS_GROUP = {key for key in KINDS if key in printing.KINDS and printing.KINDS[key].needs_group}
@@ -46,8 +49,10 @@ FORMATS = [("PDF", "pdf"), ("Plain text", "txt"), ("Web page", "html")]
 OUTPUTS: dict[object, printing.Output] = {"pdf": "pdf", "txt": "txt", "html": "html"}
 """Each format's choice as the print request's output."""
 NO_GROUP = ""
-PRINT_COMMAND = "lp"
-PRINT_SECONDS = 60
+FOLLOW_SECONDS = 120
+"""How long the dialog follows a job in the printer's queue before leaving it to the printer."""
+FOLLOW_EVERY = 0.5
+CHOOSE_MEMBER = "Choose the member whose own record this is."
 
 
 class PrintDialog(AppAccess, ModalScreen[None]):
@@ -58,23 +63,36 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         "Choose what to print, for which group, and how. 'What will be printed' lists "
         "everything the handout will carry before anything is made; a discreet sheet says "
         "what it leaves out and why. Plain text and web page are the same handout for a "
-        "screen reader. Ctrl+S saves it (and sends a PDF to the printer when that box is "
-        "ticked); it asks before replacing a file. The folder you save in is remembered. "
-        "Escape closes."
+        "screen reader. Ctrl+S sends it to the printer chosen in 'Print to' (the one used "
+        "last comes first; nothing is written to disk), or saves it as a file when 'A file' "
+        "is chosen; it asks before replacing a file. The folder you save in is remembered. "
+        "A member's own record is chosen here like any handout. Escape closes."
     )
     BINDINGS = [
-        Binding("ctrl+s", "print", "Print", id="print-handout", tooltip="Save the PDF and print"),
+        Binding("ctrl+s", "print", "Print", id="print-handout", tooltip="Print, or save the file"),
         Binding("escape", "close", "Close", id="close-print"),
     ]
 
     @dataclass
     class HandoutSaved(Message):
-        """The PDF is on disk (and, when asked, was handed to the printer)."""
+        """The handout is on disk."""
 
         path: Path
-        sent: bool
-        printer_problem: str = ""
-        printed: printing.Printed | None = None
+        printed: printing.Printed
+
+    @dataclass
+    class HandoutSent(Message):
+        """The printer took the handout (nothing was written to disk)."""
+
+        job: printers.Job
+        printed: printing.Printed
+
+    @dataclass
+    class JobFollowed(Message):
+        """Where a job sent from here is now, in plain words."""
+
+        progress: printers.Progress
+        words: str
 
     @dataclass
     class HandoutFailed(Message):
@@ -89,15 +107,19 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         error: VoicesGroupError
 
     def __init__(
-        self, group_id: UUID | None = None, strategy_ids: list[UUID] | None = None
+        self,
+        group_id: UUID | None = None,
+        strategy_ids: list[UUID] | None = None,
+        *,
+        member_id: UUID | None = None,
     ) -> None:
         super().__init__()
         self.group_id = group_id
+        self.member_id = member_id
         self.strategy_ids = tuple(strategy_ids or ())
         self._default_path = ""
         self._busy = False
         self._force = False
-        self.printer = shutil.which(PRINT_COMMAND)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -113,12 +135,12 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                 yield Static("What", classes="print-label")
                 yield Select(
                     [(label, kind) for kind, label in KINDS.items()],
-                    value="strategies",
+                    value="member-record" if self.member_id else "strategies",
                     allow_blank=False,
                     compact=True,
                     id="print-kind",
                 )
-                yield Static("Group", classes="print-label print-label-2")
+                yield Static("Group", classes="print-label print-label-2", id="print-group-label")
                 yield Select(
                     [("No group", NO_GROUP)]
                     + [(literal(group.name), str(group.id)) for group in groups],
@@ -127,6 +149,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                     compact=True,
                     id="print-group",
                 )
+                yield self._member_select()
             with Horizontal(classes="print-row"):
                 yield Static("Paper", classes="print-label")
                 yield Select(
@@ -139,25 +162,12 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                 yield Checkbox("Large print", compact=True, id="print-large")
                 yield Checkbox("Discreet", compact=True, id="print-discreet")
                 yield Checkbox("Show meeting", compact=True, id="print-meeting")
+            yield PrinterChoice(printers.chosen_printer(self.store))
             with Horizontal(classes="print-row"):
                 yield Static("Save as", classes="print-label")
                 yield Input(compact=True, id="print-path")
                 yield Select(
                     FORMATS, value="pdf", allow_blank=False, compact=True, id="print-format"
-                )
-            with Horizontal(classes="print-row"):
-                yield Static("", classes="print-label")
-                yield Checkbox(
-                    "Send to the printer",
-                    value=self.printer is not None,
-                    disabled=self.printer is None,
-                    compact=True,
-                    id="print-send",
-                )
-                yield Static(
-                    "" if self.printer else "No printer (lp) found: PDF only.",
-                    id="print-no-printer",
-                    classes="hint",
                 )
             yield Static("What will be printed", classes="section-title", id="print-preview-title")
             with VerticalScroll(id="print-preview-box"):
@@ -166,6 +176,19 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Print", id="print", variant="primary", compact=True)
                 yield Button("Close", id="close", compact=True)
+
+    def _member_select(self) -> Select[str]:
+        members = self.store.members()
+        ids = [str(member.id) for member in members]
+        chosen = str(self.member_id) if str(self.member_id) in ids else (ids or [""])[0]
+        return Select(
+            [(literal(member.display_name), str(member.id)) for member in members]
+            or [("No members yet", "")],
+            value=chosen,
+            allow_blank=False,
+            compact=True,
+            id="print-member",
+        )
 
     def on_mount(self) -> None:
         show_ticks(self)
@@ -186,6 +209,14 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         if not isinstance(value, str) or not value:
             return None
         return self.store.group(UUID(value))
+
+    @property
+    def member(self) -> Member | None:
+        """The member whose own record is chosen, if any."""
+        value = self.query_one("#print-member", Select).value
+        if not isinstance(value, str) or not value:
+            return None
+        return self.store.member(UUID(value))
 
     def request(self) -> printing.PrintRequest:
         """The choices on screen as the core's print request."""
@@ -210,6 +241,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         return printing.PrintRequest(
             kind,
             group=self.group,
+            member=self.member if kind == "member-record" else None,
             strategy_ids=self.strategy_ids,
             show_meeting=self.query_one("#print-meeting", Checkbox).value,
             paper=paper,
@@ -231,7 +263,10 @@ class PrintDialog(AppAccess, ModalScreen[None]):
 
     @on(Select.Changed)
     @on(Checkbox.Changed)
-    def _choice_changed(self, event: Select.Changed | Checkbox.Changed) -> None:
+    @on(PrinterChoice.Changed)
+    def _choice_changed(
+        self, event: Select.Changed | Checkbox.Changed | PrinterChoice.Changed
+    ) -> None:
         event.stop()
         if isinstance(event, Checkbox.Changed):
             show_tick(event.checkbox)
@@ -251,18 +286,23 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         meeting = self.query_one("#print-meeting", Checkbox)
         meeting.disabled = not (handout.shows_meeting and discreet.value)
         self.query_one("#print-large", Checkbox).disabled = not handout.large_print
+        for_member = kind == "member-record"
+        self.query_one("#print-group", Select).display = not for_member
+        self.query_one("#print-member", Select).display = for_member
+        self.query_one("#print-group-label", Static).update("Member" if for_member else "Group")
         self.query_one("#print-group", Select).disabled = not handout.uses_group
-        send = self._send()
-        self.query_one("#print", Button).label = "Print" if send else "Save"
+        to_printer = self._printer() is not None
+        path_input.disabled = to_printer
+        format_select = self.query_one("#print-format", Select)
+        if to_printer and format_select.value != "pdf":
+            format_select.value = "pdf"
+        format_select.disabled = to_printer
+        self.query_one("#print", Button).label = "Print" if to_printer else "Save"
         self.query_one("#print-preview", Static).update(self.preview())
 
-    def _send(self) -> bool:
-        """Whether to hand the file to the printer (a PDF only)."""
-        return (
-            self.printer is not None
-            and self.query_one("#print-send", Checkbox).value
-            and self.query_one("#print-format", Select).value == "pdf"
-        )
+    def _printer(self) -> printers.Printer | None:
+        """The printer to send to, or None to save a file."""
+        return self.query_one(PrinterChoice).printer
 
     def preview(self) -> Text:
         """Exactly what the handout will carry, in words, before anything is printed."""
@@ -284,6 +324,8 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             _preview_agreement(text, group)
         elif kind == "session-plan":
             _preview_plan(text, group)
+        elif kind == "member-record":
+            _preview_record(text, self.member)
         else:
             text.append(
                 "\nA blank diary with columns to fill in. Nothing from this laptop is on it."
@@ -364,18 +406,30 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         self.action_print()
 
     def action_print(self) -> None:
-        """Check the choices and the path, then make the handout (and print it) in a worker
-        thread; the audit notes it on this thread once the file is on disk."""
+        """Check the choices, then make the handout in a worker thread and send it to the
+        printer or write the file; the audit notes it on this thread once the printer took
+        it or the file is on disk."""
         if self._busy:
             return
         kind = self.kind
-        group = self.group
+        if kind in NEEDS_GROUP and self.group is None:
+            self._say(f"! Choose a group: a {KINDS[kind].lower()} is for one group.", error=True)
+            return
+        if kind == "member-record" and self.member is None:
+            self._say(f"! {CHOOSE_MEMBER}", error=True)
+            return
+        printer = self._printer()
+        if printer is not None:
+            copies = self.query_one(PrinterChoice).copies
+            if copies is None:
+                self._say("! Copies: a number from 1 to 99.", error=True)
+                return
+            self._start(f"Sending to {printer.label}…")
+            self._send_handout(Snapshot.of(self.store), self.request(), printer, copies)
+            return
         raw_path = self.query_one("#print-path", Input).value.strip()
         if not raw_path:
             self._say("! Say where to save it (a file name).", error=True)
-            return
-        if kind in NEEDS_GROUP and group is None:
-            self._say(f"! Choose a group: a {KINDS[kind].lower()} is for one group.", error=True)
             return
         path = Path(raw_path).expanduser()
         if path.is_dir():
@@ -388,12 +442,19 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             else:
                 self._say(f"! Nothing printed. {error}", error=True)
             return
+        self._start("Making it…")
+        # The worker reads a copy of the data, taken here: the store stays with this thread.
+        self._make_handout(Snapshot.of(self.store), self.request(), path, self._force)
+
+    def _start(self, words: str) -> None:
         self._busy = True
         self.query_one("#print", Button).disabled = True
-        self._say("Making it…")
-        # The worker reads a copy of the data, taken here: the store stays with this thread.
-        snapshot = Snapshot.of(self.store)
-        self._make_handout(snapshot, self.request(), path, self._send(), self._force)
+        self._say(words)
+
+    def _done(self) -> None:
+        self._busy = False
+        self._force = False
+        self.query_one("#print", Button).disabled = False
 
     def _ask_replace(self, path: Path) -> None:
         def answered(replace: bool | None) -> None:
@@ -412,76 +473,103 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             answered,
         )
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="print")
-    def _make_handout(
-        self,
-        snapshot: Snapshot,
-        request: printing.PrintRequest,
-        path: Path,
-        send: bool,
-        force: bool,
-    ) -> None:
+    def _made(self, snapshot: Snapshot, request: printing.PrintRequest) -> printing.Printed | None:
+        """The handout, or None after posting why it could not be made (in a worker)."""
         try:
-            printed = printing.make(snapshot.open(), request)
-            path = outputs.write_output(path, printed.data, data_file=snapshot.path, force=force)
+            return printing.make(snapshot.open(), request)
         except (NameToConfirm, UncheckedContacts) as error:
             if isinstance(error, NameToConfirm) and not error.matches:
                 self.post_message(self.HandoutFailed(str(error)))  # nothing a person could answer
             else:
                 self.post_message(self.HandoutQuestion(error))
-            return
         except (VoicesGroupError, OSError, ValueError) as error:
-            self.post_message(self.HandoutFailed(str(error)))
-            return
+            self.post_message(self.HandoutFailed(f"Nothing printed. {error}"))
         except Exception as error:  # never a crash in the room: say what happened instead
-            self.post_message(self.HandoutFailed(f"It could not be made: {error}"))
-            return
-        if not send:
-            self.post_message(self.HandoutSaved(path, sent=False, printed=printed))
+            self.post_message(
+                self.HandoutFailed(f"Nothing printed: it could not be made ({error}).")
+            )
+        return None
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="print")
+    def _make_handout(
+        self, snapshot: Snapshot, request: printing.PrintRequest, path: Path, force: bool
+    ) -> None:
+        printed = self._made(snapshot, request)
+        if printed is None:
             return
         try:
-            subprocess.run(
-                [PRINT_COMMAND, str(path)],
-                check=True,
-                capture_output=True,
-                text=True,
-                timeout=PRINT_SECONDS,
-            )
-        except subprocess.CalledProcessError as error:
-            why = (error.stderr or "").strip() or f"lp stopped with code {error.returncode}"
-            self.post_message(self.HandoutSaved(path, False, why, printed))
-        except (OSError, subprocess.SubprocessError) as error:
-            self.post_message(self.HandoutSaved(path, False, str(error), printed))
-        else:
-            self.post_message(self.HandoutSaved(path, sent=True, printed=printed))
+            path = outputs.write_output(path, printed.data, data_file=snapshot.path, force=force)
+        except (VoicesGroupError, OSError) as error:
+            self.post_message(self.HandoutFailed(f"Nothing printed. {error}"))
+            return
+        self.post_message(self.HandoutSaved(path, printed))
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="print")
+    def _send_handout(
+        self,
+        snapshot: Snapshot,
+        request: printing.PrintRequest,
+        printer: printers.Printer,
+        copies: int,
+    ) -> None:
+        """Make the handout and hand its bytes to the printer (nothing touches the disk),
+        then follow the job in the queue for a while, saying where it is."""
+        printed = self._made(snapshot, request)
+        if printed is None:
+            return
+        try:
+            job = printing.to_printer(printed, printer, copies=copies)
+        except printers.PrinterProblem as error:
+            self.post_message(self.HandoutFailed(str(error)))
+            return
+        except Exception as error:  # never a crash in the room
+            self.post_message(self.HandoutFailed(printers.did_not_take_it(printer, str(error))))
+            return
+        self.post_message(self.HandoutSent(job, printed))
+        said = ""
+        deadline = time.monotonic() + FOLLOW_SECONDS
+        worker = get_current_worker()
+        while time.monotonic() < deadline and not worker.is_cancelled:  # closed: stop following
+            try:
+                progress, words = printers.job_progress(job)
+            except printers.PrinterProblem as error:
+                progress, words = "problem", str(error)
+            if words != said:
+                self.post_message(self.JobFollowed(progress, words))
+                said = words
+            if progress in ("done", "problem"):
+                return
+            time.sleep(FOLLOW_EVERY)
+        self.post_message(
+            self.JobFollowed("done", f"Sent to {printer.label}; it is still in its queue.")
+        )
 
     def on_print_dialog_handout_saved(self, message: HandoutSaved) -> None:
         store = self.store
         printed = message.printed
-        if printed is not None:  # the file is on disk: now, and only now, audit it
-            printing.record_printed(store, printed)
+        printing.record_printed(store, printed)  # the file is on disk: now, and only now
         printing.remember_print_folder(store, message.path.parent)
         self.vg.changed()
-        self._busy = False
-        self._force = False
-        self.query_one("#print", Button).disabled = False
-        said = "".join(f" {sentence}" for sentence in (printed.said if printed else []))
-        if message.printer_problem:
-            self._say(
-                f"Saved to {message.path}, but the printer did not take it: "
-                f"{message.printer_problem}",
-                error=True,
-            )
-        elif message.sent:
-            self._say(f"✓ Sent to the printer. The PDF is at {message.path}{said}")
-        else:
-            self._say(f"✓ Saved. It is at {message.path}{said}")
+        self._done()
+        said = "".join(f" {sentence}" for sentence in printed.said)
+        self._say(f"✓ Saved. It is at {message.path}{said}")
+
+    def on_print_dialog_handout_sent(self, message: HandoutSent) -> None:
+        store = self.store
+        printing.record_printed(store, message.printed)  # the printer took it
+        printers.remember_printer(store, message.job.printer.name)
+        self.vg.changed()
+        self._done()
+        said = "".join(f" {sentence}" for sentence in message.printed.said)
+        self._say(f"Sending to {message.job.printer.label}…{said}")
+
+    def on_print_dialog_job_followed(self, message: JobFollowed) -> None:
+        mark = {"done": "✓ ", "problem": "! "}.get(message.progress, "")
+        self._say(f"{mark}{message.words}", error=message.progress == "problem")
 
     def on_print_dialog_handout_failed(self, message: HandoutFailed) -> None:
-        self._busy = False
-        self._force = False
-        self.query_one("#print", Button).disabled = False
-        self._say(f"! Nothing printed. {message.reason}", error=True)
+        self._done()
+        self._say(f"! {message.reason}", error=True)
 
     def on_print_dialog_handout_question(self, message: HandoutQuestion) -> None:
         self._busy = False
@@ -579,3 +667,15 @@ def _preview_plan(text: Text, group: Group | None) -> None:
     )
     for phase in template.phases:
         text.append(f"\n  • {phase.title} ({phase.minutes} min)")
+
+
+def _preview_record(text: Text, member: Member | None) -> None:
+    if member is None:
+        text.append(f"\n! {CHOOSE_MEMBER}", style="bold")
+        return
+    text.append(
+        f"\nEverything kept about {member.display_name}, for them to keep: consents and "
+        "their history, notes (restricted ones too), named attendance, strategies, contact "
+        "details. Give it to them and no one else. The file name and the printer's queue "
+        "never carry their name."
+    )

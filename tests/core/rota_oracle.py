@@ -8,12 +8,18 @@ dependency) to compare the planner with:
 - `Fixed`: what sessions already held or published take (days, places in each month);
 - `could_take`: who counts for the spread (could fill at least one planned session);
 - `optimum`: the most places any valid rota fills and, among those, the least spread.
+
+CP-SAT runs in a process of its own, started once per test process: OR-Tools carries its own
+build of HiGHS, which cannot be loaded beside the `highspy` the planner uses, and keeping the
+judge out of the planner's process keeps it independent in that sense too.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import itertools
+import multiprocessing
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -94,7 +100,26 @@ def could_take(
     return found
 
 
+_JUDGE: concurrent.futures.ProcessPoolExecutor | None = None
+
+
 def optimum(
+    groups: Sequence[Group],
+    people: Sequence[Facilitator],
+    sessions: Sequence[PlannedSession],
+    fixed: Fixed,
+    counted: set[UUID],
+) -> tuple[int, int]:
+    """`solve_optimum`, in the judge's own process (see the module's docstring)."""
+    global _JUDGE
+    if _JUDGE is None:
+        context = multiprocessing.get_context("spawn")
+        _JUDGE = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context)
+    job = _JUDGE.submit(solve_optimum, list(groups), list(people), list(sessions), fixed, counted)
+    return job.result()
+
+
+def solve_optimum(
     groups: Sequence[Group],
     people: Sequence[Facilitator],
     sessions: Sequence[PlannedSession],

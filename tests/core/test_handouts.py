@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.pdf_helpers import (
     ink_profile,
@@ -557,8 +559,13 @@ def test_a_discreet_sheet_uses_neutral_contact_wording():
         last_checked=dt.date(2025, 3, 3),
     )
     text = text_of(strategies_sheet(sample_strategies()[2:3], None, [nhs], discreet=True))
-    assert "NHS 111: Phone 111, option 2" in text
-    assert "mental health" not in text and "urgent help" not in text
+    # neutral words for how, and when to use it kept: two sentences
+    assert "NHS 111 Phone 111, option 2. If you need urgent help." in text
+    assert "mental health" not in text
+    # a "when" that would say what the sheet is for is the one thing left off
+    telling = nhs.with_changes(when="If the voices get too loud")
+    text = text_of(strategies_sheet(sample_strategies()[2:3], None, [telling], discreet=True))
+    assert "Phone 111, option 2." in text and "loud" not in text
     # without neutral words it is left off (the print dialog and command say so)
     bare = nhs.with_changes(discreet_how="")
     text = text_of(strategies_sheet(sample_strategies()[2:3], None, [bare], discreet=True))
@@ -630,7 +637,7 @@ def test_session_plan(handouts):
     text = text_of(handouts["session_plan"])
     for phase in sample_template().phases:
         assert phase.title in text
-    assert "0:05 to 0:10, 5 minutes" in text
+    assert "18:35 to 18:40, 5 minutes" in text  # clock times from the group's start
     assert "A round: anyone may pass" in text
     assert "Total time: 90 minutes." in text
     assert "What has helped you when the voices got loud?" in text
@@ -961,3 +968,153 @@ def test_an_agreement_point_and_the_agreement_read_aloud_are_never_split():
     for point in sample_agreement().points + sample_agreement().confidentiality:
         assert " ".join(point.split()) in page
     assert all(len(page) > 200 for page in pages)  # no page holding a line or two
+
+
+NAMES = ["Rosa", "Priya", "Sam", "Mary Ann", "Jo", "Zoë", "Ben", "Elif"]
+"""Names that are never also everyday words (those are asked about, not refused)."""
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    others=st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True),
+    recorder=st.sampled_from(NAMES),
+    group=st.sampled_from(NAMES),
+    words=st.lists(st.sampled_from(NAMES), max_size=3),
+)
+def test_a_members_own_record_is_printed_whoever_else_it_names(others, recorder, group, words):
+    """Never withheld: the facilitator who wrote a consent down and the groups on the list
+    may share a member's name (peers are often both), and notes, ideas and contact details
+    may name others. Other members become "Another member" where a sentence starts, and
+    the explanation stands beside what it explains, in the body's own words."""
+    me = Member(display_name="Aisha", joined_on=dt.date(2024, 11, 5))
+    members = [Member(display_name=name, joined_on=dt.date(2024, 11, 5)) for name in others]
+    record = sample_record_input(me, members[0])
+    record["consent_events"] = [
+        event.model_copy(update={"recorded_by": recorder}) for event in record["consent_events"]
+    ]
+    record["attendance_dates"] = [(dt.date(2025, 1, 28), f"{group} Group")]
+    said = ". ".join(f"{name} was kind" for name in words) or "Nobody was named"
+    record["notes"][0] = record["notes"][0].model_copy(update={"member_words": said + "."})
+    record["contact_details"] = [
+        detail.model_copy(update={"value": f"07700 900123, ask for {others[0]}"})
+        for detail in record["contact_details"]
+    ]
+    flat = " ".join(text_of(member_record(me, **record, forbidden_names=members)).split())
+    assert f"{recorder} wrote it down" in flat and f"{group} Group" in flat
+    named = [name for name in words if name in others]
+    if named:
+        assert "Another member was kind" in flat
+        assert "another member was kind" not in flat.replace(", another member was kind", "")
+    assert f"ask for {others[0]}" not in flat and "ask for another member" in flat
+
+
+@pytest.mark.parametrize("discreet", [False, True], ids=["normal", "discreet"])
+@pytest.mark.parametrize("large_print", [False, True], ids=["14pt", "large"])
+def test_the_helplines_keep_each_how_and_when_in_every_format(tmp_path, discreet, large_print):
+    """The helplines are a block of their own in PDF, text and HTML: each contact apart,
+    how and when as two sentences, on one page, discreet sheets included."""
+    from voicesgroup.shipped import starter_support_contacts
+
+    contacts = [
+        c.with_changes(last_checked=dt.date(2025, 3, 3)) for c in starter_support_contacts()
+    ]
+    options = {"discreet": discreet, "large_print": large_print}
+    ideas = sample_strategies()[2:5]
+    pdf = strategies_sheet(ideas, sample_group(), contacts, **options)
+    text = strategies_sheet(ideas, sample_group(), contacts, output="txt", **options).decode()
+    html = strategies_sheet(ideas, sample_group(), contacts, output="html", **options).decode()
+    pages = [" ".join((page.extract_text() or "").split()) for page in pdf_reader(pdf).pages]
+    (holding,) = [page for page in pages if "If you want to talk to someone" in page]
+    for contact in contacts:
+        how = (contact.discreet_how or contact.how) if discreet else contact.how
+        both = f"{how}. {contact.when}."
+        assert f"{contact.name} {both}" in holding, contact.name  # one page, two sentences
+        assert f"\n{contact.name}\n{how}.\n{contact.when}.\n" in text  # each contact apart
+        assert f"<li><strong>{contact.name}</strong><br>" in html
+        assert f"{contact.when.replace(chr(39), '&#x27;')}.</li>" in html
+    assert html.count('<section class="helplines">') == 1
+    assert '<a href="tel:999">999</a>' in html and '<a href="sms:85258">85258</a>' in html
+    assert '<hr class="line">' in html  # "My own ideas" has lines to write on
+    render_checked(pdf, tmp_path, f"helplines-{discreet}-{large_print}")
+
+
+def _writing_rows_mm(data: bytes) -> list[float]:
+    """The heights of a diary's empty rows, from the table's full-width rules."""
+    import re
+
+    stream = pdf_reader(data).pages[0].get_contents().get_data().decode("latin-1")
+    found = re.findall(r"([\d.]+) ([\d.]+) m ([\d.]+) \2 l", stream)
+    lines = [(float(x1), float(y), float(x2)) for x1, y, x2 in found]
+    widest = max(x2 - x1 for x1, _, x2 in lines)
+    ys = sorted({round(y, 1) for x1, y, x2 in lines if x2 - x1 > 0.9 * widest}, reverse=True)
+    rows: list[float] = []
+    from itertools import pairwise
+
+    for a, b in pairwise(ys[1:]):  # below the header row
+        gap = (a - b) / 72 * 25.4
+        if rows and gap < 6:  # a rule drawn across a row is not a row of its own
+            rows[-1] += gap
+        else:
+            rows.append(gap)
+    return [round(row, 1) for row in rows]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_large_print_diary_rows_are_at_least_as_tall_as_normal_prints(paper):
+    columns = DIARY_COLUMNS
+    normal = _writing_rows_mm(diary_sheet("voices", columns=columns, title="D", paper=paper))
+    large = _writing_rows_mm(
+        diary_sheet("voices", columns=columns, title="D", paper=paper, large_print=True)
+    )
+    assert len(normal) >= 6 and len(large) >= 3
+    assert min(large) >= max(normal), (large, normal)
+
+
+def test_the_rota_speaks_of_open_places_only_when_there_are_some():
+    rows = sample_rota()
+    assert "An open place still needs a facilitator." in text_of(rota_table(rows, title="R"))
+    filled = [row for row in rows if row.lead.strip() and row.co.strip()]
+    text = text_of(rota_table(filled, title="R", facilitators=["José", "Zoë"]))
+    assert "open place" not in text and "2 sessions." in text
+    two_open = [*rows, RotaRow("Sat 18 Jan 2025", "Riverside", "", "Dan", False, "")]
+    assert "2 open places still need a facilitator." in text_of(rota_table(two_open, title="R"))
+
+
+def test_a_date_is_never_split_across_lines():
+    """Every date the sheets print stays on one line, however narrow its column."""
+    import re
+    from itertools import pairwise
+
+    from voicesgroup.dates import unbroken
+
+    assert unbroken("From Tue 15 Dec 2026 to 9 August 2027.") == (
+        "From Tue\u00a015\u00a0Dec\u00a02026 to 9\u00a0August\u00a02027."
+    )
+    rows = [
+        RotaRow(f"{day} {d} Dec 2026", "Riverside", "Priya", "Dan", False, "Lead rotates. " * 9)
+        for day, d in (("Tue", 15), ("Sat", 19), ("Wed", 23))
+    ]
+    data = rota_table(rows, title="Rota", reasons=True, facilitators=["Priya", "Dan"])
+    month = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    every_line = [
+        " ".join(line.split())
+        for page in pdf_reader(data).pages
+        for line in (page.extract_text() or "").splitlines()
+    ]
+    for row in rows:
+        assert any(row.date in line for line in every_line), row.date
+    for page in pdf_reader(data).pages:
+        lines = (page.extract_text() or "").splitlines()
+        for line, following in pairwise(lines):
+            broken = re.search(r"\b\d{1,2}$", line.strip()) and re.match(month, following)
+            assert not broken, (line, following)
+            assert not (re.search(rf"\b{month}$", line.strip()) and re.match(r"\d{4}", following))
+
+
+@pytest.mark.parametrize("large_print", [False, True], ids=["normal", "large"])
+def test_every_footer_says_the_page_at_10_pt_or_more(large_print):
+    for kind, data in all_handouts(large_print=large_print).items():
+        pages = pdf_reader(data).pages
+        for number, page in enumerate(pages, start=1):
+            assert f"page {number} of {len(pages)}" in (page.extract_text() or ""), kind
+        assert min(pdf_font_sizes(data)) >= 10, kind

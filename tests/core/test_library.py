@@ -210,3 +210,29 @@ def test_sheet_preview_without_picks_is_a_starter_choice_and_favourites_on_reque
     assert liked.chosen == library.FAVOURITES
     assert titles(liked.strategies) == ["Keep a diary"]
     assert titles(liked.strategies) == titles(library.favourites(store.strategies(), group))
+
+
+def test_no_idea_for_beliefs_speaks_only_of_voices() -> None:
+    """A paranoia & beliefs sheet carries no idea that talks about voices: an idea shipped
+    for beliefs is worded for beliefs (one that suits both is worded for both)."""
+    import re
+
+    from voicesgroup.shipped import starter_strategies
+
+    for idea in starter_strategies():
+        if "beliefs" in {str(getattr(e, "value", e)) for e in idea.experiences}:
+            words = f"{idea.title} {idea.description} {idea.caution}"
+            assert not re.search(r"\bvoices?\b", words, re.IGNORECASE), idea.title
+
+
+def test_the_beliefs_groups_sheet_says_nothing_of_voices(demo_path) -> None:
+    from voicesgroup.handouts import strategies_sheet
+    from voicesgroup.library import sheet_preview
+    from voicesgroup.store import Store
+
+    with Store.open(demo_path, readonly=True) as store:
+        group = store.find_group("Thursday Beliefs")
+        preview = sheet_preview(store, group, ())
+        text = strategies_sheet(preview.strategies, group, preview.contacts, output="txt").decode()
+    assert len(preview.strategies) == 8
+    assert "voice" not in text.lower()

@@ -272,3 +272,29 @@ def test_normalised_forms_read_as_plain_letters():
     assert drawn("café… “quoted”") == "café… “quoted”"  # punctuation keeps its shape
     assert fold("ᴀɪsʜᴀ") == fold("Ꭺіѕһа") == "aisha"
     assert fold("ALL") == "all" != fold("Ali")  # Latin "l" and "I" are not folded together
+
+
+def test_the_second_wall_keeps_a_discreet_sheet_discreet(monkeypatch):
+    from voicesgroup.handouts import DiscreetBreach, _render
+
+    real = _render.render
+
+    def a_renderer_that_shows_more(sheet: Handout) -> bytes:
+        other = Handout(kind=sheet.kind, title=sheet.title)
+        other.para("Things that help with voices")
+        return real(other)
+
+    sheet = Handout(kind="sheet", title="Things that help", discreet=True)
+    sheet.para("Breathe slowly.")
+    assert sheet.to_pdf().startswith(b"%PDF")
+    monkeypatch.setattr(_render, "render", a_renderer_that_shows_more)
+    with pytest.raises(DiscreetBreach, match="read back"):
+        sheet.to_pdf()
+
+
+def test_what_cannot_be_read_back_is_not_let_out():
+    from voicesgroup.errors import VoicesGroupError
+    from voicesgroup.read_back import check_read_back
+
+    with pytest.raises(VoicesGroupError, match="could not be read back"):
+        check_read_back(b"%PDF-1.4 broken", "pdf", kind="sheet", checked=(), members=["Aisha"])

@@ -8,8 +8,11 @@ not; the policy for each purpose is the one in `voicesgroup.names`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from tests.core.test_cli import run
 from voicesgroup.facilitator_path import MemberNamed, add_supervision, sign_off
@@ -63,6 +66,8 @@ def test_one_policy_per_purpose():
     assert [m.certain for m in names_for(Purpose.TYPED_TEXT, text, everyone)] == [False, True]
     assert [m.found for m in names_for(Purpose.REPORT, "Will's flat; I will", everyone)] == ["Will"]
     assert names_for(Purpose.SUPERVISION, "you may rest", ["May"]) == []
+    assert names_for(Purpose.REDACTION, "you may rest", ["May"]) == []
+    assert [m.found for m in names_for(Purpose.REDACTION, "I saw 𝐌ay", ["May"])] == ["𝐌ay"]
     assert texts_naming_members(["the same again", "Sam E. came"], ["Sam E."]) == {1}
 
 
@@ -129,3 +134,68 @@ def test_supervision_topics_are_checked_like_everything_else(demo_path, topic):
         with pytest.raises(MemberNamed):
             add_supervision(store, dt.date(2026, 11, 20), people, "Jo", [topic])
         add_supervision(store, dt.date(2026, 11, 20), people, "Jo", ["Ending on time"])
+
+
+def test_a_facilitator_sharing_part_of_a_members_name_never_stops_the_report(demo_path):
+    from voicesgroup.evaluation import Period, report
+    from voicesgroup.models import Session, SessionStatus
+    from voicesgroup.report_files import report_bytes
+
+    with Store.open(demo_path) as store:
+        store.save_member(Member(display_name="Sam"))
+        sam = Facilitator(display_name="Sam Jones")
+        store.save_facilitator(sam)
+        group = store.groups()[0]
+        store.save_session(
+            Session(
+                group_id=group.id,
+                date=dt.date(2026, 10, 6),
+                status=SessionStatus.ENDED,
+                facilitator_ids=[sam.id],
+                anonymous_count=6,
+            )
+        )
+        made = report(store, Period(dt.date(2026, 1, 1), dt.date(2026, 11, 25)))
+        from tests.pdf_helpers import pdf_text
+
+        assert "Sam Jones" in pdf_text(report_bytes(store, made, "pdf"))
+        assert report_bytes(store, made, "csv")
+
+
+def test_who_wrote_a_consent_down_never_stops_a_members_own_record(demo_path):
+    from tests.pdf_helpers import pdf_text
+    from voicesgroup.printing import PrintRequest, make
+
+    with Store.open(demo_path) as store:
+        store.save_member(Member(display_name="Rosa"))  # as the facilitator who wrote it down
+        aisha = next(m for m in store.members() if m.display_name == "Aisha")
+        printed = make(store, PrintRequest(kind="member-record", member=aisha))
+        assert "Rosa wrote it down" in " ".join(pdf_text(printed.data).split())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.sampled_from(["Aisha", "Ben", "Dev", "Kwame"]),
+    tail=st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8),
+)
+def test_a_word_that_only_begins_with_a_name_is_not_one(name, tail):
+    # "Bengal", "Benefit", "Devon": a name's letters followed by letters of another word.
+    assume(not re.fullmatch(r"s?\d*", tail))  # a plural or digits after it is the name
+    assume(not any(tail.startswith(other.lower()) for other in MEMBERS))  # two names
+    assert found(f"We spoke of {name}{tail} today") == []
+
+
+@pytest.mark.parametrize("written", ["𝐁en", "B\u200ben", "ʙᴇɴ", "Bens", "ben2", "Вen"])
+def test_a_disguised_name_in_a_members_own_record_reads_another_member(demo_path, written):
+    from tests.pdf_helpers import pdf_text
+    from voicesgroup.models import Note
+    from voicesgroup.printing import PrintRequest, make
+
+    with Store.open(demo_path) as store:
+        aisha = store.find_member("Aisha")
+        words = f"Sat with {written} at the back, which helped."
+        store.save_note(Note(member_id=aisha.id, member_words=words, agreed_by_member=True))
+        printed = make(store, PrintRequest(kind="member-record", member=aisha))
+        shown = " ".join(pdf_text(printed.data).split())
+        assert "Sat with another member at the back, which helped." in shown
+        assert not find_member_names(shown.replace("Aisha", ""), ["Ben"])

@@ -6,9 +6,11 @@ app has gone), the printed record's text, or the data file's bytes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input, Static, TextArea
+from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
 from screens.app import VoicesGroupApp
 from tests.pdf_helpers import pdf_text
@@ -28,6 +30,24 @@ async def open_member(pilot: Pilot, app: VoicesGroupApp, name: str) -> None:
     await pilot.press("enter")
     await pilot.pause()
     assert type(app.screen).__name__ == "MemberScreen"
+
+
+async def print_record_to_file(pilot: Pilot, app: VoicesGroupApp, path: Path) -> str:
+    """On a member's screen: `p` opens the print dialog on their own record; save it as a
+    file at `path` and return what the dialog says."""
+    await pilot.press("p")
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    dialog = app.screen
+    assert type(dialog).__name__ == "PrintDialog"
+    dialog.query_one("#print-to", Select).value = ":file"
+    await pilot.pause()
+    dialog.query_one("#print-path", Input).value = str(path)
+    await pilot.press("ctrl+s")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return str(dialog.query_one("#print-message").render())
 
 
 def shown(app: VoicesGroupApp, selector: str) -> str:
@@ -226,12 +246,8 @@ async def test_withdrawing_notes_kept_restricted_keeps_them_only_in_their_record
         await pilot.pause()
         assert type(app.screen).__name__ == "MemberScreen"
         assert "shown only in Elif's own record" in notifications(app)
-        app.screen.query_one("#record-path", Input).value = str(printout)
-        await pilot.press("p")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "Their record is ready" in {item.title for item in app._notifications}
+        message = await print_record_to_file(pilot, app, printout)
+        assert message.startswith("✓ Saved.")
     text = " ".join(pdf_text(printout.read_bytes()).split())
     assert "I want to remember that the bad weeks pass." in text
     assert "you asked us to stop: kept aside, not used" in text
@@ -248,12 +264,11 @@ async def test_a_printout_that_cannot_be_saved_is_a_message(make_app, tmp_path) 
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(pilot, app, "Aisha")
         path = tmp_path / "no-such-folder" / "aisha.pdf"
-        app.screen.query_one("#record-path", Input).value = str(path)
-        await pilot.press("p")
+        message = await print_record_to_file(pilot, app, path)
+        assert message.startswith("! Nothing printed.")
+        assert type(app.screen).__name__ == "PrintDialog"
+        await pilot.press("escape")
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "Not printed" in {item.title for item in app._notifications}
         assert type(app.screen).__name__ == "MemberScreen"
     assert not path.exists()
 

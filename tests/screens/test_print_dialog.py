@@ -1,52 +1,29 @@
-"""The print dialog: it says what will be printed, writes the PDF in a worker, and never
-crashes — with `lp` mocked so no real printer is ever called."""
+"""The print dialog: it says what will be printed, sends it to a real printer (a CUPS server
+of the test's own, `tests/cups_server.py`) or writes the file in a worker, and never crashes."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from screens.dialogs.print_dialog import PrintDialog
+from tests.cups_server import CupsServer
 from tests.pdf_helpers import pdf_text
 from voicesgroup.models import CopingStrategy, Group, MeetingPattern, Variant
 
 
-class FakeLp:
-    """Stands in for `subprocess.run`: records each command, optionally fails like lp does."""
-
-    def __init__(self, fail: bool = False) -> None:
-        self.calls: list[list[str]] = []
-        self.fail = fail
-
-    def __call__(self, command, **kwargs):
-        self.calls.append(list(command))
-        if self.fail:
-            raise subprocess.CalledProcessError(1, command, stderr="lp: No default destination")
-        return subprocess.CompletedProcess(command, 0, stdout="request id is office-1", stderr="")
-
-
 @pytest.fixture
-def no_lp(monkeypatch: pytest.MonkeyPatch) -> FakeLp:
-    fake = FakeLp()
-    monkeypatch.setattr(shutil, "which", lambda *args, **kwargs: None)
-    monkeypatch.setattr(subprocess, "run", fake)
-    return fake
-
-
-@pytest.fixture
-def lp(monkeypatch: pytest.MonkeyPatch) -> FakeLp:
-    fake = FakeLp()
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: f"/usr/bin/{name}")
-    monkeypatch.setattr(subprocess, "run", fake)
-    return fake
+def no_lp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No printing system on this computer: the dialog offers the file only."""
+    monkeypatch.setenv("CUPS_SERVER", "/nonexistent/cups.sock")
 
 
 async def open_dialog(app, pilot, **kwargs) -> PrintDialog:
     await pilot.pause()
     app.push_screen(PrintDialog(**kwargs))
+    await pilot.pause()
+    await app.workers.wait_for_complete()  # the printers are asked for in a worker
     await pilot.pause()
     return app.screen
 
@@ -76,17 +53,18 @@ async def test_lists_what_will_be_printed_and_prints_it(make_app, tmp_path, no_l
         assert "2 picked strategies:" in preview
         assert "• Go for a walk" in preview and "• Make a comfort box" in preview
         assert "Support contacts: Emergency services, NHS 111, Samaritans, Shout." in preview
-        # No lp here: the box is off and disabled, and the dialog says so.
-        send = dialog.query_one("#print-send")
-        assert send.disabled and not send.value
-        assert "No printer (lp) found" in str(dialog.query_one("#print-no-printer").render())
+        # No printing system here: a file is the only choice, and the dialog says so.
+        assert dialog.query_one("#print-to").value == ":file"
+        state = dialog.query_one("#printer-state")
+        assert str(state.render()) == "No printing system: save a file."
+        assert "no printing system (CUPS) running" in str(state.tooltip)
+        assert str(dialog.query_one("#print").label) == "Save"
         default = dialog.query_one("#print-path").value
         assert default == "~/what-helps-2026-11-26.pdf"
         message = await print_now(app, pilot, dialog, tmp_path / "sheet.pdf")
         assert message == f"✓ Saved. It is at {tmp_path / 'sheet.pdf'}"
         text = pdf_text((tmp_path / "sheet.pdf").read_bytes())
         assert "Go for a walk" in text and "Make a comfort box" in text
-        assert no_lp.calls == []
         assert app.store.audit_log()[-1].detail == "coping strategies sheet"
 
 
@@ -123,35 +101,105 @@ async def test_an_impossible_path_gives_a_message_not_a_crash(make_app, tmp_path
         assert "Say where to save it" in message
 
 
-async def test_sends_to_the_printer_with_lp(make_app, tmp_path, lp) -> None:
+async def send_now(app, pilot, dialog: PrintDialog) -> str:
+    """Print to the printer chosen, and follow the job until the dialog says it is done."""
+    await pilot.press("ctrl+s")
+    for _ in range(600):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        message = str(dialog.query_one("#print-message").render())
+        if message.startswith(("✓", "!")):
+            return message
+    raise AssertionError(f"the dialog still says {message!r}")
+
+
+async def test_sends_a_sheet_to_the_printer_and_nothing_to_disk(
+    make_app, tmp_path, cups: CupsServer
+) -> None:
+    cups.add_printer("Upstairs", "Upstairs printer")
+    home = Path.home()
+    before = {path for path in home.iterdir()} if home.exists() else set()
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await open_dialog(app, pilot)
-        assert dialog.query_one("#print-send").value
+        # The system's default comes first until another is chosen.
+        assert dialog.query_one("#print-to").value == "Office"
         assert str(dialog.query_one("#print").label) == "Print"
-        dialog.query_one("#print-kind").value = "diary-beliefs"
+        assert dialog.query_one("#print-path").disabled
+        dialog.query_one("#print-to").value = "Upstairs"
+        dialog.query_one("#print-copies").value = "2"
         await pilot.pause()
-        assert dialog.query_one("#print-group").disabled
-        assert dialog.query_one("#print-path").value == "~/diary-beliefs-2026-11-26.pdf"
-        target = tmp_path / "diary.pdf"
-        message = await print_now(app, pilot, dialog, target)
-        assert lp.calls == [["lp", str(target)]]
-        assert message == f"✓ Sent to the printer. The PDF is at {target}"
-        assert target.read_bytes().startswith(b"%PDF-")
+        message = await send_now(app, pilot, dialog)
+        assert message == "✓ Sent to Upstairs printer."
+        (job,) = [line for line in cups.run("lpstat", "-W", "completed", "-o").split("\n") if line]
+        _, data = cups.received(job.split()[0])
+        assert "My own ideas" in " ".join(pdf_text(data).split())
+        assert app.store.audit_log()[-1].detail == "coping strategies sheet"
+        assert app.store.settings().printer == "Upstairs"
+        await pilot.press("escape")
+        # Next time, the printer used last comes first.
+        dialog = await open_dialog(app, pilot)
+        assert dialog.query_one("#print-to").value == "Upstairs"
+    assert {path for path in home.iterdir()} == before if home.exists() else True
+    assert list(tmp_path.glob("*.pdf")) == []
 
 
-async def test_a_printer_refusal_is_reported_and_the_pdf_kept(make_app, tmp_path, lp) -> None:
-    lp.fail = True
+async def test_a_members_own_record_from_the_member_screen_goes_to_the_printer(
+    make_app, tmp_path, cups: CupsServer
+) -> None:
+    from tests.screens.test_member_rights import open_member
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_member(pilot, app, "Aisha")
+        await pilot.press("p")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PrintDialog)
+        assert dialog.kind == "member-record" and dialog.member.display_name == "Aisha"
+        assert "Everything kept about Aisha" in dialog.preview().plain
+        assert "aisha" not in dialog.query_one("#print-path").value.casefold()
+        message = await send_now(app, pilot, dialog)
+        assert message == "✓ Sent to Office printer."
+        jobs = [line for line in cups.run("lpstat", "-W", "completed", "-o").split("\n") if line]
+        arrived, data = cups.received(jobs[-1].split()[0])
+        assert "Aisha" in pdf_text(data) and "aisha" not in arrived.name.casefold()
+        assert app.store.audit_log()[-1].detail == "a member's own record"
+    for path in tmp_path.rglob("*"):
+        assert "aisha" not in path.name.casefold()
+
+
+async def test_a_stopped_or_missing_printer_is_one_sentence_and_loses_nothing(
+    make_app, tmp_path, cups: CupsServer
+) -> None:
+    cups.add_printer("Upstairs")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await open_dialog(app, pilot)
         dialog.query_one("#print-kind").value = "session-plan"
         await pilot.pause()
-        assert dialog.query_one("#print-large").disabled
-        assert "Session plan for Saturday Drop-in" in dialog.preview().plain
+        audits = len(app.store.audit_log())
+        cups.stop_printer("Office", "paper jam")
+        message = await send_now(app, pilot, dialog)
+        assert message == (
+            "! Office printer is stopped (paper jam): nothing was lost; start it again in the "
+            "system's printer settings, choose another printer, or save the PDF."
+        )
+        cups.remove_printer("Office")
+        message = await send_now(app, pilot, dialog)
+        assert message.startswith("! There is no printer called 'Office'")
+        assert message.count(". ") == 0 and "nothing was printed or lost" in message
+        # Nothing lost: the choices are as they were, nothing was audited, and the file is
+        # still there to choose.
+        assert dialog.kind == "session-plan"
+        assert len(app.store.audit_log()) == audits
+        assert cups.run("lpstat", "-o").strip() == ""
+        dialog.query_one("#print-to").value = ":file"
+        await pilot.pause()
         message = await print_now(app, pilot, dialog, tmp_path / "plan.pdf")
-        assert "the printer did not take it: lp: No default destination" in message
-        assert (tmp_path / "plan.pdf").exists()
+        assert message.startswith("✓ Saved.") and (tmp_path / "plan.pdf").exists()
 
 
 async def test_nothing_to_print_and_names_reach_the_person(make_app, tmp_path, no_lp) -> None:

@@ -1,7 +1,7 @@
 """A change to a facilitator that would break sessions to come asks for cover on screen.
 
-Driven with keys on the demo data (today 26 Nov 2026): Niall co-facilitates the published
-Tuesday Voices on Tue 1 Dec. A break over it, a weekday he can't do, or making him inactive
+Driven with keys on the demo data (today 26 Nov 2026): Marcia leads the published Tuesday
+Voices on Tue 1 Dec. A break over it, a weekday she can't do, or making her inactive
 lists that session with cover offered, best first; Escape changes nothing; the choice is saved
 with the change, in one go, and the review then finds no rule broken.
 """
@@ -21,7 +21,7 @@ TODAY = dt.date(2026, 11, 26)
 TUESDAY = dt.date(2026, 12, 1)
 
 
-def niall_on_tuesday(store: Store) -> tuple[str, str]:
+def on_tuesday(store: Store) -> tuple[str, str]:
     """(lead, co) of Tuesday Voices on Tue 1 Dec, by name."""
     names = {p.id: p.display_name for p in store.facilitators()}
     (item,) = [a for a in store.rota() if a.date == TUESDAY]
@@ -33,7 +33,7 @@ def dialog_text(app: VoicesGroupApp) -> str:
 
 
 async def open_break_dialog(pilot, app: VoicesGroupApp) -> None:
-    await press(pilot, "f", "down", "p", "b")  # Niall's path, then a break
+    await press(pilot, "f", "p", "b")  # Marcia's path, then a break
     app.screen.query_one("#step-end", Input).value = "2026-12-03"
     await press(pilot, "ctrl+s")
 
@@ -44,8 +44,8 @@ async def test_a_break_lists_the_session_it_touches_and_escape_changes_nothing(m
         await open_break_dialog(pilot, app)
         assert type(app.screen).__name__ == "CoverNeededDialog"
         text = dialog_text(app)
-        assert "Niall is on 1 session to come that this would break" in text
-        assert "Tuesday Voices on Tue 1 Dec (Niall co-facilitates): Niall is away" in text
+        assert "Marcia is on 1 session to come that this would break" in text
+        assert "Tuesday Voices on Tue 1 Dec (Marcia leads): Marcia is away" in text
         choice = app.screen.query_one("#cover-choice-0", Select)
         assert app.screen.focused is choice
         assert str(choice.value) != "open"  # the best cover is offered first
@@ -55,8 +55,8 @@ async def test_a_break_lists_the_session_it_touches_and_escape_changes_nothing(m
         summary = str(app.screen.query_one("#path-summary", Static).render())
         assert "26 Nov 2026 to 3 Dec 2026" not in summary
     with Store.open(app.db_path, readonly=True) as store:
-        assert niall_on_tuesday(store)[1] == "Niall"
-        assert not any(TUESDAY in span for span in store.find_facilitator("Niall").dates_off)
+        assert on_tuesday(store)[0] == "Marcia"
+        assert not any(TUESDAY in span for span in store.find_facilitator("Marcia").dates_off)
 
 
 async def test_the_cover_chosen_is_saved_with_the_break(make_app) -> None:
@@ -72,11 +72,11 @@ async def test_the_cover_chosen_is_saved_with_the_break(make_app) -> None:
         assert "The break is noted" in notifications(app)
         await pilot.pause()
     with Store.open(app.db_path, readonly=True) as store:
-        lead, co = niall_on_tuesday(store)
-        assert co == "Rosa" and lead != "Niall"
+        lead, co = on_tuesday(store)
+        assert lead == "Rosa" and co != "Marcia"
         (item,) = [a for a in store.rota() if a.date == TUESDAY]
-        assert item.history[-1].what == "Niall can't make it; Rosa covers as co-facilitator."
-        assert "Rosa" in item.reason and "Niall" not in item.reason.split(".")[0]
+        assert item.history[-1].what == "Marcia can't make it; Rosa covers as lead."
+        assert "Rosa" in item.reason and "Marcia" not in item.reason.split(".")[0]
         review = rota_service.review_rota(store, group_id=None, start=None, end=None, today=TODAY)
         assert review.rule_breaks == []
 
@@ -84,18 +84,18 @@ async def test_the_cover_chosen_is_saved_with_the_break(make_app) -> None:
 async def test_a_weekday_off_in_availability_asks_and_can_leave_the_place_open(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await press(pilot, "f", "down", "enter", "ctrl+o")  # Niall, then his availability
+        await press(pilot, "f", "enter", "ctrl+o")  # Marcia, then her availability
         assert type(app.screen).__name__ == "AvailabilityScreen"
         app.screen.query_one("#day-1", Checkbox).value = True  # Tuesdays
         await press(pilot, "ctrl+s")
         assert type(app.screen).__name__ == "CoverNeededDialog"
-        assert "Niall is not available on Tuesdays." in dialog_text(app)
+        assert "Marcia is not available on Tuesdays." in dialog_text(app)
         app.screen.query_one("#cover-choice-0", Select).value = "open"
         await press(pilot, "ctrl+s")
         assert "availability saved" in notifications(app)
         await pilot.pause()
     with Store.open(app.db_path, readonly=True) as store:
-        assert niall_on_tuesday(store)[1] == ""
+        assert on_tuesday(store)[0] == ""
         review = rota_service.review_rota(store, group_id=None, start=None, end=None, today=TODAY)
         assert review.rule_breaks == []
 

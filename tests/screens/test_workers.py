@@ -18,7 +18,7 @@ from textual.widgets import Input
 
 from screens.app import VoicesGroupApp
 from tests.pdf_helpers import pdf_text
-from tests.screens.test_member_rights import open_member, shown
+from tests.screens.test_member_rights import open_member, print_record_to_file, shown
 from voicesgroup import crypto
 from voicesgroup.crypto import KdfParams
 from voicesgroup.storage import SafeStorage
@@ -332,10 +332,8 @@ async def test_printing_a_members_record_reads_a_copy_and_audits_on_the_ui_threa
     async with app.run_test(size=(80, 24)) as pilot:
         watched.live = app.store
         await open_member(pilot, app, "Aisha")
-        app.screen.query_one("#record-path", Input).value = str(printout)
-        await pilot.press("p")
-        await until_still(pilot, app)
-        assert "Their record is ready" in titles(app)
+        message = await print_record_to_file(pilot, app, printout)
+        assert message.startswith("✓ Saved.")
         last = app.store.audit_log()[-1]
         assert (last.action, last.detail) == ("printed", "a member's own record")
     assert "Aisha" in pdf_text(printout.read_bytes())

@@ -1,13 +1,16 @@
-"""`voicesgroup print …`: every handout as a file (PDF, or plain text or HTML to read aloud).
+"""`voicesgroup print …`: every handout as a file (PDF, or plain text or HTML to read aloud)
+or straight to a printer (`--printer NAME|default`); `voicesgroup printers` lists them.
 
 Each command builds a `printing.PrintRequest`, lets `printing.make` do the work, writes the
-file through `outputs.write_output` and audits only once it is on disk.
+file through `outputs.write_output` (or hands the bytes to the printer, writing nothing) and
+audits only once it is on disk or the printer has taken it.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,17 +24,24 @@ from voicesgroup.cli import (
     add_command,
     db_path,
     force_option,
+    json_option,
     member_option,
     open_store,
 )
 
 if TYPE_CHECKING:
-    from voicesgroup.printing import PrintRequest
+    from voicesgroup.printing import Printed, PrintRequest
     from voicesgroup.store import Store
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    printer = add_command(commands, "print", _needs_kind, "print a handout to a file")
+    listing = add_command(
+        commands, "printers", cmd_printers, "list the printers handouts can go to"
+    )
+    json_option(listing)
+    printer = add_command(
+        commands, "print", _needs_kind, "print a handout to a printer, or to a file"
+    )
     kinds = printer.add_subparsers(title="handouts", metavar="HANDOUT")
 
     def kind(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
@@ -50,6 +60,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             help="pdf to print; txt or html for a screen reader (default: pdf)",
         )
         force_option(parser)
+        parser.add_argument(
+            "--printer",
+            metavar="NAME",
+            help="send it to this printer instead of a file; 'default' for the printer used "
+            "last (else the system's default); nothing is written to disk",
+        )
+        parser.add_argument(
+            "--copies", type=int, default=1, metavar="N", help="copies to print (default: 1)"
+        )
         parser.add_argument(
             "--not-a-name",
             action="append",
@@ -128,39 +147,120 @@ def _since(raw: str | None) -> dt.date | None:
 
 
 def _print(args: argparse.Namespace, build: Callable[[Store], PrintRequest]) -> int:
-    """Make the handout from the store, write it, and only then audit it."""
-    from voicesgroup.errors import NameToConfirm, UncheckedContacts
-    from voicesgroup.normalise import fold
+    """Make the handout from the store, write it (or send it to the printer), and only
+    then audit it."""
     from voicesgroup.outputs import check_output, write_output
-    from voicesgroup.printing import default_path, make, record_printed, remember_words
+    from voicesgroup.printing import default_path, record_printed
 
     with open_store(args) as store:
         request = build(store)
+        if args.printer is not None:
+            return _to_printer(args, store, request)
         target = Path(args.out).expanduser() if args.out else default_path(store, request)
         check_output(target, store.path, force=args.force)  # before any work is done
-        try:
-            printed = make(store, request)
-        except NameToConfirm as error:  # a member's name too: any word refused may be a word
-            words = {fold(word).strip() for word in args.not_a_name}
-            if not error.matches:
-                raise CommandError(str(error)) from None
-            if not words or any(fold(m.found) not in words for _, m in error.matches):
-                found = ", ".join(sorted({m.found for _, m in error.matches}))
-                raise CommandError(
-                    f"{error} If it is the word, run again with --not-a-name for each: {found}."
-                ) from None
-            remember_words(store, error)
-            printed = make(store, request)
-        except UncheckedContacts as error:
-            raise CommandError(
-                f"{error} Check them in the app (Support contacts), or run again with "
-                "--skip-unchecked to leave them off."
-            ) from None
+        printed = _make(args, store, request)
         path = write_output(target, printed.data, data_file=store.path, force=args.force)
         record_printed(store, printed)
     for sentence in printed.said:
         print(sentence, file=sys.stderr)
     print(f"Wrote {path}")
+    return 0
+
+
+def _make(args: argparse.Namespace, store: Store, request: PrintRequest) -> Printed:
+    """The handout, asking nothing: a word that may be a name needs --not-a-name, and
+    support contacts nobody checked stop it with one instruction."""
+    from voicesgroup.errors import NameToConfirm, UncheckedContacts
+    from voicesgroup.normalise import fold
+    from voicesgroup.printing import make, remember_words
+
+    try:
+        return make(store, request)
+    except NameToConfirm as error:  # a member's name too: any word refused may be a word
+        words = {fold(word).strip() for word in args.not_a_name}
+        if not error.matches:
+            raise CommandError(str(error)) from None
+        if not words or any(fold(m.found) not in words for _, m in error.matches):
+            found = ", ".join(sorted({m.found for _, m in error.matches}))
+            raise CommandError(
+                f"{error} If it is the word, run again with --not-a-name for each: {found}."
+            ) from None
+        remember_words(store, error)
+        return make(store, request)
+    except UncheckedContacts as error:
+        names = ", ".join(contact.name for contact in error.contacts)
+        raise CommandError(
+            f"Support contacts not checked yet: {names}. Check each one (ring it or look it "
+            "up), then mark it: voicesgroup contacts check NAME --yes (or run again with "
+            "--skip-unchecked to leave them off)."
+        ) from None
+
+
+def _to_printer(args: argparse.Namespace, store: Store, request: PrintRequest) -> int:
+    """Send the handout to the printer asked for; nothing is written to disk."""
+    from voicesgroup import printers
+    from voicesgroup.printing import record_printed, to_printer
+
+    if args.out:
+        raise CommandError("give --printer or --out, not both: nothing was printed")
+    if request.output != "pdf":
+        raise CommandError("only a PDF goes to a printer: leave out --format")
+    if not 1 <= args.copies <= 99:
+        raise CommandError("--copies must be a number from 1 to 99")
+    name = args.printer
+    if name == printers.DEFAULT:
+        name = printers.chosen_printer(store) or printers.DEFAULT
+    printer = printers.find_printer(name)  # before any work is done
+    if printer.problem():
+        raise printers.PrinterProblem(printer.problem())
+    printed = _make(args, store, request)
+    job = to_printer(printed, printer, copies=args.copies, just_checked=True)
+    record_printed(store, printed)
+    printers.remember_printer(store, printer.name)
+    for sentence in printed.said:
+        print(sentence, file=sys.stderr)
+    copies = f", {job.copies} copies" if job.copies > 1 else ""
+    print(f"Sent to {printer.label} (job {job.id}{copies}).")
+    return 0
+
+
+def cmd_printers(args: argparse.Namespace) -> int:
+    """List the printers, the one handouts go to first marked."""
+    from voicesgroup import printers
+    from voicesgroup.cli import print_table
+
+    found = printers.list_printers()
+    chosen = ""
+    if db_path(args).exists():  # which was used last is kept there; the list needs no file
+        with open_store(args, readonly=True) as store:
+            chosen = printers.chosen_printer(store)
+    rows: list[dict[str, object]] = [
+        {
+            "name": printer.name,
+            "description": printer.description,
+            "system default": printer.is_default,
+            "used last": printer.name == chosen,
+            "state": printer.state,
+        }
+        for printer in found
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        print("No printers yet: add one in the system's printer settings.")
+    else:
+        print_table(
+            [
+                {
+                    "printer": row["name"],
+                    "": ("default" if row["system default"] else "")
+                    + (" (used last)" if row["used last"] else ""),
+                    "state": row["state"],
+                }
+                for row in rows
+            ]
+        )
+        print("Print to one with: voicesgroup print HANDOUT … --printer NAME (or default)")
     return 0
 
 
@@ -207,7 +307,7 @@ def cmd_diary(args: argparse.Namespace) -> int:
     from voicesgroup.printing import PrintRequest, make_blank
 
     request = PrintRequest("diary", diary=args.variant, discreet=args.discreet, **_options(args))
-    if args.out is None:
+    if args.out is None or args.printer is not None:
         # The settings are only needed for the default folder: open the store just for that.
         return _print(args, lambda store: request)
     printed = make_blank(request)

@@ -32,6 +32,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from voicesgroup import dates
+from voicesgroup.handouts._helplines import helplines_box
 from voicesgroup.handouts.layer import Block, Handout, Run, Runs
 from voicesgroup.normalise import fold
 
@@ -140,7 +142,7 @@ class Sizes:
 NORMAL = Sizes(body=14, title=24, heading=16.5, item=14.5, table=12, footer=10, line_gap=9 * mm)
 SMALLER = (
     Sizes(body=13, title=22, heading=15.5, item=13.5, table=12, footer=10, line_gap=8.5 * mm),
-    Sizes(body=12, title=22, heading=15, item=12.5, table=11, footer=9, line_gap=8.5 * mm),
+    Sizes(body=12, title=22, heading=15, item=12.5, table=11, footer=10, line_gap=8.5 * mm),
 )
 """Smaller normal print, used only where a handout must fit its pages (`Handout.fit_pages`)
 and would not at 14 pt. Large print never gets smaller."""
@@ -220,8 +222,8 @@ def escape(text: str) -> str:
 
 
 def markup(text: str, font_key: str = "vera") -> str:
-    """Plain user text as safe Paragraph markup: escaped, line breaks kept."""
-    lines = printable(text, font_key).splitlines() or [""]
+    """Plain user text as safe Paragraph markup: escaped, line breaks kept, dates whole."""
+    lines = dates.unbroken(printable(text, font_key)).splitlines() or [""]
     return "<br/>".join(escape(line) for line in lines)
 
 
@@ -485,7 +487,8 @@ def _render(handout: Handout, sizes: Sizes) -> tuple[bytes, int]:
 
 
 def _longest_word(text: str, font: str, size: float) -> float:
-    return max((pdfmetrics.stringWidth(w, font, size) for w in text.split()), default=0.0)
+    words = dates.unbroken(text).replace("\t", " ").replace("\n", " ").split(" ")
+    return max((pdfmetrics.stringWidth(w, font, size) for w in words if w), default=0.0)
 
 
 class _Rule(Flowable):
@@ -530,6 +533,9 @@ class _Builder:
             return self._table(block[1], block[2], block[3], block[4], block[5])
         if block[0] == "lines":
             return self._lines(block[1], block[2])
+        if block[0] == "helplines":  # boxed (`_helplines`), kept on one page
+            box = helplines_box(*block[1:], self.st, self.sizes.body, self.width, self.markup)
+            return [Stack([box], self.height)]
         return self._together(block[1])
 
     def _heading(self, text: str) -> list[Flowable]:
@@ -590,8 +596,8 @@ class _Builder:
             )
         row_heights = None
         if blank_rows:
+            row_heights, blank_rows = self._fill_heights(list(data), col_widths, blank_rows)
             data.extend([[""] * columns for _ in range(blank_rows)])
-            row_heights = self._fill_heights(data[: len(data) - blank_rows], col_widths, blank_rows)
         table = Table(
             data, colWidths=col_widths, rowHeights=row_heights, repeatRows=1 if header else 0
         )
@@ -667,8 +673,9 @@ class _Builder:
 
     def _fill_heights(
         self, filled: list[list[Flowable | str]], col_widths: list[float], blank: int
-    ) -> list[float | None]:
-        """Row heights that make `blank` empty rows fill what is left of the first page."""
+    ) -> tuple[list[float | None], int]:
+        """Heights for up to `blank` empty rows filling the first page, and how many: none
+        shorter than two writing lines of this print size (large print: taller rows)."""
         used = 0.0
         for flowable in self.story:
             _, h = flowable.wrap(self.width, self.height)
@@ -687,5 +694,6 @@ class _Builder:
             heights.append(tallest + 11)
             used += tallest + 11
         room = self.height - used - 2 * mm
+        blank = max(1, min(blank, int(room // (2 * self.sizes.line_gap))))
         each = max(room / blank, 12 * mm)
-        return heights + [each] * blank
+        return heights + [each] * blank, blank

@@ -11,6 +11,7 @@ module level, so `import voicesgroup.handouts` stays cheap.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -79,7 +80,14 @@ LinesBlock = tuple[Literal["lines"], str, int]
 """A label and how many ruled lines to write on."""
 TogetherBlock = tuple[Literal["together"], tuple["Block", ...]]
 """Blocks kept on one page."""
-Block = HeadingBlock | ParaBlock | BulletsBlock | TableBlock | LinesBlock | TogetherBlock
+Helpline = tuple[str, str, str]
+"""A support contact as printed: its name, how to reach it, when to."""
+HelplinesBlock = tuple[Literal["helplines"], str, tuple[Helpline, ...]]
+"""A heading and the contacts, set apart in a box of their own and kept on one page."""
+Block = (
+    HeadingBlock | ParaBlock | BulletsBlock | TableBlock | LinesBlock | TogetherBlock
+    | HelplinesBlock
+)  # fmt: skip
 
 
 @dataclass
@@ -169,6 +177,11 @@ class Handout:
         head = tuple(drawn(text) for text in header)
         self._add(("table", head, body, tuple(widths or ()), blank_rows, compact))
 
+    def helplines(self, title: str, contacts: Iterable[Helpline]) -> None:
+        """The support contacts as a block of their own: boxed, each contact apart from the
+        next, its "how" and "when" two sentences, all kept on one page."""
+        self._add(("helplines", title, tuple(contacts)))
+
     def write_space(self, label: str, lines: int) -> None:
         """A label with ruled lines under it, to write on."""
         self._add(("lines", drawn(label), lines))
@@ -222,8 +235,9 @@ class Handout:
     def name_matches(self) -> list[tuple[str, NameMatch]]:
         """Every member's name found in the handout's text, with the text it stands in.
 
-        Goes through `voicesgroup.names.find_member_names`; shipped wording, the sheets' own
-        wording and `allow` are set aside, and so is the member whose own record this is.
+        Goes through the name finder with the handout policy (`names.Purpose.HANDOUT`);
+        shipped wording, the sheets' own wording and `allow` are set aside, and so is the
+        member whose own record this is.
         """
         members = list(self.forbidden_names)
         if self.allowed_name:
@@ -253,7 +267,7 @@ class Handout:
         certain = [(text, match) for text, match in matches if match.certain]
         if certain:
             _, hit = certain[0]
-            written = f"“{hit.found}” in " if hit.found != hit.name else ""
+            written = f"“{hit.found}” in " if hit.found != hit.name else "in "
             raise NameInHandout(
                 f"The {self.kind} was not made: it contains the name of a member, "
                 f"“{hit.name}” ({written}“{hit.context}”). A handout never carries another "
@@ -317,6 +331,9 @@ class Handout:
             f"<style>body{{font-family:sans-serif;font-size:{size};line-height:1.5;"
             "max-width:40em;margin:2em auto;color:#1d1d1b}"
             ".caution{border-left:4px solid #1f4d57;padding-left:.6em}"
+            ".helplines{border:2px solid #1f4d57;padding:0 1em;margin:1.5em 0}"
+            ".helplines ul{list-style:none;padding:0}.helplines li{margin:0 0 .8em}"
+            "hr.line{border:0;border-bottom:1px solid #4a5559;height:2.2em;margin:0}"
             "table{border-collapse:collapse}td,th{border:1px solid #777;padding:.3em}</style>"
             "\n</head>\n<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
         )
@@ -328,7 +345,16 @@ class Handout:
         members = list(self.forbidden_names)
         if self.allowed_name:
             members.append(self.allowed_name)
-        check_read_back(data, fmt, kind=self.kind, checked=self.texts(), members=members)
+        if not members and not self.discreet:
+            return data  # nothing it could show that it must not
+        shown = check_read_back(data, fmt, kind=self.kind, checked=self.texts(), members=members)
+        if self.discreet:
+            word = find_discreet_word([shown], self.discreet_phrases)
+            if word is not None:
+                raise DiscreetBreach(
+                    f"The discreet {self.kind} was not made: read back as it would print, it "
+                    f"shows “{word}”. Nothing was saved."
+                )
         return data
 
 
@@ -396,6 +422,10 @@ def _block_texts(blocks: Iterable[Block]) -> Iterator[str]:
                     yield " ".join(run.text for run in cell)
         elif block[0] == "lines":
             yield block[1]
+        elif block[0] == "helplines":
+            yield block[1]
+            for contact in block[2]:
+                yield from contact
         elif block[0] == "together":
             yield from _block_texts(block[1])
 
@@ -421,6 +451,10 @@ def _text_lines(blocks: Iterable[Block]) -> list[str]:
             lines += ["" for _ in range(block[4])]
         elif block[0] == "lines":
             lines += ["", block[1], *("_" * 40 for _ in range(block[2]))]
+        elif block[0] == "helplines":
+            lines += ["", block[1], "-" * len(block[1])]
+            for name, how, when in block[2]:
+                lines += ["", name, *(sentence(part) for part in (how, when) if part)]
         elif block[0] == "together":
             lines += _text_lines(block[1])
     return lines
@@ -432,6 +466,30 @@ def _html_runs(runs: Iterable[Run], escape: Callable[[str], str]) -> str:
         piece = escape(run.text).replace("\n", "<br>")
         out.append(f"<strong>{piece}</strong>" if run.bold else piece)
     return "".join(out)
+
+
+_REACH = re.compile(
+    r"\b(?P<verb>phone|call|ring|text)\s+(?:[A-Z]{2,}\s+to\s+)?(?P<number>\+?\d[\d ]*\d|\d)",
+    re.IGNORECASE,
+)
+
+
+def _linked(text: str, escape: Callable[[str], str]) -> str:
+    """`text` as HTML with the number to phone or text made a link a phone can follow."""
+    match = _REACH.search(text)
+    if match is None:
+        return escape(text)
+    number = match.group("number")
+    scheme = "sms" if match.group("verb").casefold() == "text" else "tel"
+    start, end = match.span("number")
+    link = f'<a href="{scheme}:{number.replace(" ", "")}">{escape(number)}</a>'
+    return escape(text[:start]) + link + escape(text[end:])
+
+
+def sentence(text: str) -> str:
+    """`text` as a sentence: tidied, with a full stop unless it ends in one already."""
+    text = " ".join(text.split())
+    return text if not text or text[-1] in ".!?" else text + "."
 
 
 def _html_blocks(blocks: Iterable[Block], escape: Callable[[str], str]) -> list[str]:
@@ -462,7 +520,17 @@ def _html_blocks(blocks: Iterable[Block], escape: Callable[[str], str]) -> list[
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
         elif block[0] == "lines":
             out.append(f"<h2>{escape(block[1])}</h2>")
-            out.append("<p>" + "<br>".join("&nbsp;" for _ in range(block[2])) + "</p>")
+            out.append('<div class="write">' + '<hr class="line">' * block[2] + "</div>")
+        elif block[0] == "helplines":
+            items = "".join(
+                f"<li><strong>{escape(name)}</strong><br>"
+                + "<br>".join(_linked(sentence(part), escape) for part in (how, when) if part)
+                + "</li>"
+                for name, how, when in block[2]
+            )
+            out.append(
+                f'<section class="helplines"><h2>{escape(block[1])}</h2><ul>{items}</ul></section>'
+            )
         elif block[0] == "together":
             out += _html_blocks(block[1], escape)
     return out

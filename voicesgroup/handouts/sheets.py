@@ -9,6 +9,7 @@ may be a name) before drawing anything. Nothing here touches the disk or the sto
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -191,13 +192,24 @@ def strategies_sheet(
                 h.para(bold(group.name), f": {meets[0].lower()}{meets[1:]}.{where}{welcome}")
 
     if contacts:
-        with h.together():
-            h.heading("If you want to talk to someone")
-            for contact in contacts:
-                how = (contact.discreet_how or contact.how) if discreet else contact.how
-                when = f". {contact.when}" if contact.when and not discreet else ""
-                h.para(bold(contact.name), f": {how}" if how else "", when, style="tight")
+        h.helplines(
+            "If you want to talk to someone",
+            [_helpline(contact, discreet=discreet, phrases=phrases) for contact in contacts],
+        )
     return _finish(h, output)
+
+
+def _helpline(
+    contact: SupportContact, *, discreet: bool, phrases: Sequence[str]
+) -> tuple[str, str, str]:
+    """A support contact as a sheet prints it: on a discreet sheet its neutral "how", and
+    its "when" unless that says what the sheet is for."""
+    if not discreet:
+        return contact.name, contact.how, contact.when
+    when = contact.when
+    if when and find_discreet_word([when], phrases) is not None:
+        when = ""
+    return contact.name, contact.discreet_how or contact.how, when
 
 
 # -- 2. group agreement -----------------------------------------------------------------------
@@ -295,8 +307,10 @@ def diary_sheet(
 # -- 4. session plan --------------------------------------------------------------------------
 
 
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60}:{minutes % 60:02d}"
+def _clock(start: dt.time, minutes: int) -> str:
+    """The time of day `minutes` after `start`, as a session plan gives it ("18:35")."""
+    moment = dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=minutes)
+    return f"{moment:%H:%M}"
 
 
 def session_plan(
@@ -311,8 +325,9 @@ def session_plan(
     confirmed: Iterable[str] = (),
     output: Output = "pdf",
 ) -> bytes:
-    """A facilitators' plan: each phase with its minutes and prompts, the total time, and
-    the group agreement to read out, kept whole on one page."""
+    """A facilitators' plan: each phase with its clock times (from the group's start time),
+    minutes and prompts, the total time, and the group agreement to read out, kept whole on
+    one page."""
     total = template.total_minutes
     h = Handout(
         organisation=organisation,
@@ -336,7 +351,8 @@ def session_plan(
         end = start + phase.minutes
         with h.together():
             h.heading(f"{number}. {phase.title}")
-            timing = f"{_clock(start)} to {_clock(end)}, {phase.minutes} minutes"
+            begins = group.pattern.start
+            timing = f"{_clock(begins, start)} to {_clock(begins, end)}, {phase.minutes} minutes"
             if phase.is_round:
                 timing += ". A round: anyone may pass"
             h.para(timing + ".", style="muted")
@@ -389,12 +405,15 @@ def rota_table(
     a draft session is marked "(draft)", a published one carries no mark.
     """
     count = f"{len(rows)} session{'s' if len(rows) != 1 else ''}"
+    open_places = sum(1 for r in rows for name in (r.lead, r.co) if not name.strip())
+    if open_places:
+        places = "An open place" if open_places == 1 else f"{open_places} open places"
+        count += f". {places} still need{'s' if open_places == 1 else ''} a facilitator"
     h = Handout(
         organisation=organisation,
         kind="facilitator rota",
         title=title,
-        subtitle=f"{subtitle + '. ' if subtitle else ''}{count}. "
-        "An open place still needs a facilitator.",
+        subtitle=f"{subtitle + '. ' if subtitle else ''}{count}.",
         paper=paper,
         landscape=True,
         large_print=large_print,
@@ -408,9 +427,9 @@ def rota_table(
 
     header = ["Date", "Group", "Lead", "Co-facilitator"]
     widths = [0.2, 0.3, 0.25, 0.25]
-    if reasons:
+    if reasons:  # the reasons take the room: the other columns only what they need
         header.append("Why this pair")
-        widths = [0.15, 0.18, 0.14, 0.14, 0.39]
+        widths = [0.16, 0.15, 0.09, 0.11, 0.49]
     table = []
     for r in rows:
         row = [r.date + (" (draft)" if r.draft else ""), r.group, person(r.lead), person(r.co)]
@@ -454,7 +473,9 @@ def member_record(
 
     Only records carrying this member's id are used. A person's own record is never held
     back: where their notes name another member (any in `forbidden_names`), the name is
-    printed as "another member" and the record says so.
+    printed as "another member" ("Another member" where a sentence starts) and the record
+    says so beside the words it changed. Who else a record names is expected there: the
+    facilitator who wrote a consent down, and the groups on the attendance list.
     """
     from voicesgroup.consent import latest_events
     from voicesgroup.models import ConsentAction, ConsentMethod, ConsentScope
@@ -469,7 +490,17 @@ def member_record(
             text, others, ANOTHER_MEMBER, keep=member.display_name, confirmed=confirmed
         )
         replaced += count
-        return clean
+        return _capitalised(clean, ANOTHER_MEMBER) if count else clean
+
+    def explained(before: int) -> None:
+        """Say, beside what it changed, why a name reads "another member"."""
+        count = replaced - before
+        if count:
+            h.para(
+                f"Where these records named someone else, their name is printed as "
+                f"“{ANOTHER_MEMBER}” ({count} time{'s' if count != 1 else ''}): this "
+                "record is yours, their name is theirs."
+            )
 
     me = member.id
     events = sorted(
@@ -491,7 +522,15 @@ def member_record(
         large_print=large_print,
         forbidden_names=others,
         allowed_name=member.display_name,
-        allow=[organisation] if organisation else [],
+        allow=[
+            part
+            for part in (
+                organisation,
+                *(f"{event.recorded_by} wrote it down" for event in events),
+                *(group for _, group in attended),
+            )
+            if part
+        ],
         confirmed=confirmed,
     )
     h.para(
@@ -540,6 +579,7 @@ def member_record(
     h.heading("Notes written with you")
     if not notes:
         h.para("There are no notes.", style="muted")
+    before = replaced
     for note in notes:
         with h.together():
             label = f"{long_date(_local_date(note.created_at))}"
@@ -553,6 +593,7 @@ def member_record(
                 h.para(bold("To remember: "), theirs(note.to_remember))
             if note.facilitator_words:
                 h.para(bold("What the facilitator wrote: "), theirs(note.facilitator_words))
+    explained(before)
 
     h.heading("Sessions where your name is on the list")
     if attended:
@@ -563,26 +604,29 @@ def member_record(
     h.heading("Ideas shared with your name beside them")
     if not mine:
         h.para("None.", style="muted")
+    before = replaced
     for strategy in mine:
         with h.together():
             h.para(theirs(strategy.title), style="item")
             if strategy.description:
                 h.para(theirs(strategy.description))
+    explained(before)
 
     h.heading("How we can reach you")
     if not contacts:
         h.para("We keep no contact details for you.", style="muted")
+    before = replaced
     for contact in contacts:
         extra = KEPT_ASIDE if contact.restricted else ""
-        h.bullets([[bold(f"{contact.kind}: "), contact.value + extra]])
-    if replaced:
-        h.para(
-            f"Where these records named someone else, their name is printed as "
-            f"“{ANOTHER_MEMBER}” ({replaced} time{'s' if replaced != 1 else ''}): this "
-            "record is yours, their name is theirs.",
-            style="footnote",
-        )
+        h.bullets([[bold(f"{contact.kind}: "), theirs(contact.value) + extra]])
+    explained(before)
     return _finish(h, output)
+
+
+def _capitalised(text: str, phrase: str) -> str:
+    """`text` with `phrase` given a capital where it starts the text or a sentence."""
+    capital = phrase[:1].upper() + phrase[1:]
+    return re.sub(rf"(^|[.!?]\s+)({re.escape(phrase)})", lambda m: m.group(1) + capital, text)
 
 
 KEPT_ASIDE = " (you asked us to stop: kept aside, not used)"

@@ -1,7 +1,9 @@
 """Facilitator rotas: plan who leads and who co-facilitates each session, fairly.
 
 - `rules`: each hard rule once, as a check and the one sentence that explains a break;
-- `planner`: `generate`, the planner (pure: no files, no clock, no randomness);
+- `model`: the planning problem, built from `rules`; `solver`: its exact solution (HiGHS);
+- `planner`: `generate`, the planner (pure: no files, no randomness; a clock only as the
+  solver's safety net);
 - `reasons`: why each session has the people it has, true of the rota as it stands;
 - `cover`: who could take over from someone who can no longer come;
 - `review`: the coordinator's review (load, gaps, rule breaks, planned against actual);

@@ -473,10 +473,11 @@ def refresh_reasons(store: Store, *, since: dt.date | None = None) -> None:
         list(state.groups.values()),
         only=None if since is None else [k for k, a in state.rota.items() if a.date >= since],
     )
+    fresh = {key: reasons.labelled(state.rota[key].reason, text) for key, text in found.items()}
     stale = [
-        item.model_copy(update={"reason": found[item.id]})
+        item.model_copy(update={"reason": fresh[item.id]})
         for item in state.rota.values()
-        if item.id in found and item.reason != found[item.id]
+        if item.id in fresh and item.reason != fresh[item.id]
     ]
     if stale:
         store.save_rota(stale)

@@ -26,8 +26,20 @@ LIMIT = 1000
 """The longest reason a rota assignment holds."""
 
 
+NOT_PROVEN = "Best found, not proven: the planner stopped at its time limit."
+"""The label a planned session's reason begins with when the solver's safety net was reached
+(see `planner`); it stays when the reason is worked out again."""
+
+
 def clip(reason: str) -> str:
     return reason if len(reason) <= LIMIT else reason[: LIMIT - 1] + "…"
+
+
+def labelled(before: str | None, reason: str) -> str:
+    """`reason`, keeping the "not proven" label `before` began with."""
+    if before and before.startswith(NOT_PROVEN) and not reason.startswith(NOT_PROVEN):
+        return clip(f"{NOT_PROVEN} {reason}")
+    return reason
 
 
 def _sessions(n: int) -> str:

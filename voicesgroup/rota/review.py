@@ -13,7 +13,7 @@ from uuid import UUID
 from voicesgroup import dates
 from voicesgroup.models import Facilitator, Group, RotaAssignment
 from voicesgroup.rota import rules
-from voicesgroup.rota.reasons import RotaIndex
+from voicesgroup.rota.reasons import NOT_PROVEN, RotaIndex
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class Review:
     differences: list[str]
     """Planned versus actual, one sentence per session that went differently."""
     spread: int
+    unproven: int = 0
+    """Sessions planned when the planner stopped at its time limit (best found, not proven)."""
 
 
 def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
@@ -188,7 +190,8 @@ def review(
         )
     active = [load.planned for load in loads if by_id[load.facilitator_id].active]
     spread = max(active) - min(active) if active else 0
-    return Review(loads, gaps, breaks, differences, spread)
+    unproven = sum(1 for a in chosen if (a.reason or "").startswith(NOT_PROVEN))
+    return Review(loads, gaps, breaks, differences, spread, unproven)
 
 
 def session_breaks(assignment: RotaAssignment, index: RotaIndex) -> list[rules.Break]:
@@ -204,16 +207,6 @@ def session_breaks(assignment: RotaAssignment, index: RotaIndex) -> list[rules.B
         found.extend(index.person_breaks(person, assignment))
     lead = index.people.get(assignment.lead_id) if assignment.lead_id else None
     co = index.people.get(assignment.co_id) if assignment.co_id else None
-    group = index.groups.get(assignment.group_id)
-    if group is not None:
-        found.extend(rules.session_breaks(lead, co, group))
-    else:  # every rule but the women facilitator rule, which needs the group
-        checks = [rules.trainee_leads(lead) if lead else None]
-        if lead is not None and co is not None:
-            checks += [
-                rules.trainee_partner(lead, co),
-                rules.trainee_partner(co, lead),
-                rules.avoid(lead, co),
-            ]
-        found.extend(each for each in checks if each is not None)
+    # A session whose group is gone is checked against every rule that does not need it.
+    found.extend(rules.session_breaks(lead, co, index.groups.get(assignment.group_id)))
     return found

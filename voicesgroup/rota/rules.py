@@ -1,7 +1,10 @@
-"""The rota's hard rules, each written once: a check, and the one sentence that explains a break.
+"""The rota's hard rules, each written once: a check, the one sentence that explains a break,
+and (for the rules about who is on a session together) the constraint the solver is given.
 
-The planner (its matrices and the reasons for open places), cover, the review and the
-service's refusals all ask these functions; no other module words a hard rule.
+The planner's model (`model`, solved by `solver`), the reasons for open places, cover, the
+review and every change's checks all ask these functions; no other module words or encodes a
+hard rule. A rule about who is on a session together is added to `SESSION_RULES` and nowhere
+else.
 
 The rules, for someone placed on a session of a group on a day:
 
@@ -24,12 +27,12 @@ Every sentence names who it is about and states a fact, so it reads the same in 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
 from voicesgroup import dates
-from voicesgroup.kinds import WEEKDAYS, TrainingStatus
+from voicesgroup.kinds import WEEKDAYS, PathStage, TrainingStatus
 from voicesgroup.models import Facilitator, Group
 
 
@@ -78,6 +81,16 @@ def asked_both_ways(
     return f"{' and '.join(both)} cannot be in both lists." if both else None
 
 
+ON_THE_ROTA_FROM = frozenset({PathStage.SHADOWING, PathStage.SIGNED_OFF})
+"""The stages of the facilitators' path at which someone is placed on the rota: nobody is
+placed before they begin shadowing (someone with no path record came before the path)."""
+
+
+def on_the_rota_yet(stage: PathStage | None) -> bool:
+    """Whether someone at `stage` of the path (None: no path record) may be placed at all."""
+    return stage is None or stage in ON_THE_ROTA_FROM
+
+
 def inactive(person: Facilitator) -> Break | None:
     if person.active:
         return None
@@ -85,13 +98,9 @@ def inactive(person: Facilitator) -> Break | None:
 
 
 def may_take(person: Facilitator, day: dt.date, *, busy: bool, month_others: int) -> bool:
-    """True when none of `person_breaks` applies (the same rules, without the sentences)."""
-    limit = person.max_per_month
-    return (
-        person.active
-        and not busy
-        and (limit is None or month_others < limit)
-        and person.available_on(day)
+    """True when none of `person_breaks` applies."""
+    return not person_breaks(
+        person, day, elsewhere="another session" if busy else None, month_others=month_others
     )
 
 
@@ -108,6 +117,16 @@ def unavailable(person: Facilitator, day: dt.date) -> Break | None:
     return None
 
 
+DAY_LIMIT = 1
+"""Sessions anyone holds in one day, across all groups (`same_day`)."""
+
+
+def month_room(person: Facilitator, others: int) -> int | None:
+    """Places left to `person` in a month where they hold `others` sessions (None: no limit)."""
+    limit = person.max_per_month
+    return None if limit is None else max(limit - others, 0)
+
+
 def same_day(person: Facilitator, where: str | None, day: dt.date) -> Break | None:
     """`where` names their other session that day ('Voices'), or None when there is none."""
     if where is None:
@@ -117,9 +136,10 @@ def same_day(person: Facilitator, where: str | None, day: dt.date) -> Break | No
 
 def month_limit(person: Facilitator, others: int, day: dt.date) -> Break | None:
     """`others`: their sessions in `day`'s month besides this one."""
-    limit = person.max_per_month
-    if limit is None or others < limit:
+    room = month_room(person, others)
+    if room is None or room > 0:
         return None
+    limit = person.max_per_month
     if limit == 0:
         return Break(
             "month_limit", f"{person.display_name} takes no sessions (a limit of 0 a month)."
@@ -198,32 +218,156 @@ def women(group: Group, people: list[Facilitator]) -> Break | None:
     return Break("women", f"{group.name} asks for a woman facilitator, and {who} down as one.")
 
 
-def pair_breaks(one: Facilitator, other: Facilitator | None, group: Group) -> list[Break]:
-    """Every rule about who is on a session together (roles aside): `other` None means alone."""
-    found: list[Break | None] = []
-    if other is not None and one.id == other.id:
-        return [Break("twice", f"{one.display_name} cannot be both lead and co-facilitator.")]
-    found.append(trainee_partner(one, other))
-    if other is not None:
-        found.append(trainee_partner(other, one))
-        found.append(avoid(one, other))
-    found.append(women(group, [one] if other is None else [one, other]))
+# --------------------------------------------------------------------------------------------
+# The rules about the people on one session, each stated once: its check, and the constraint
+# the planner's solver is given. A constraint speaks of the people who could be on a session:
+# `AtMost` caps how many of some people are on it; `Needs` says that each of some people on it
+# has one of some others beside them. A session holds at most two people, so these say
+# everything the rules need (a trainee's partner, the women facilitator rule, "rather not").
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """At most `most` of `people` are on the session."""
+
+    people: frozenset[UUID]
+    most: int
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Whoever of `people` is on the session has one of `any_of` beside them (the two sets
+    never meet). With two places this is: as many of `any_of` on it as of `people`."""
+
+    people: frozenset[UUID]
+    any_of: frozenset[UUID]
+
+
+Constraint = AtMost | Needs
+
+
+@dataclass(frozen=True)
+class SessionRule:
+    """One rule about who is on a session together.
+
+    `breaks(lead, co, group)` checks a session as it stands (either may be None: an open
+    place); `constrain(group, people)` gives the solver the same rule over everyone who could
+    be on a session of `group`. `about_roles` marks a rule that depends on who leads. `group`
+    is None for a session whose group is gone: a rule that needs it finds no break then.
+    """
+
+    name: str
+    breaks: Callable[[Facilitator | None, Facilitator | None, Group | None], list[Break]]
+    constrain: Callable[[Group, Sequence[Facilitator]], list[Constraint]]
+    about_roles: bool = False
+
+
+def _present(lead: Facilitator | None, co: Facilitator | None) -> list[Facilitator]:
+    return [p for p in (lead, co) if p is not None]
+
+
+def _found(*found: Break | None) -> list[Break]:
     return [each for each in found if each is not None]
 
 
-def session_breaks(lead: Facilitator | None, co: Facilitator | None, group: Group) -> list[Break]:
-    """Every rule about the pair on a session, with their roles."""
-    found: list[Break] = []
-    if lead is not None:
-        led = trainee_leads(lead)
-        if led:
-            found.append(led)
-    present = [p for p in (lead, co) if p is not None]
+def _ids(people: Iterable[Facilitator]) -> frozenset[UUID]:
+    return frozenset(p.id for p in people)
+
+
+def _trainee_leads_breaks(
+    lead: Facilitator | None, co: Facilitator | None, group: Group | None
+) -> list[Break]:
+    return _found(trainee_leads(lead)) if lead is not None else []
+
+
+def _someone_leads(group: Group, people: Sequence[Facilitator]) -> list[Constraint]:
+    # Roles are given once the pair is chosen: a pair can be given roles when one of them may
+    # lead, so someone in training is on a session only beside someone who may.
+    leaders = _ids(p for p in people if trainee_leads(p) is None)
+    return [Needs(_ids(people) - leaders, leaders)]
+
+
+def _partner_breaks(
+    lead: Facilitator | None, co: Facilitator | None, group: Group | None
+) -> list[Break]:
+    present = _present(lead, co)
     if len(present) == 1:
-        found.extend(pair_breaks(present[0], None, group))
-    elif len(present) == 2:
-        found.extend(pair_breaks(present[0], present[1], group))
-    return found
+        return _found(trainee_partner(present[0], None))
+    if len(present) == 2:
+        return _found(
+            trainee_partner(present[0], present[1]), trainee_partner(present[1], present[0])
+        )
+    return []
+
+
+def _partner_constraints(group: Group, people: Sequence[Facilitator]) -> list[Constraint]:
+    return [Needs(_ids(filter(is_trainee, people)), _ids(filter(is_experienced, people)))]
+
+
+def _avoid_breaks(
+    lead: Facilitator | None, co: Facilitator | None, group: Group | None
+) -> list[Break]:
+    return _found(avoid(lead, co)) if lead is not None and co is not None else []
+
+
+def _avoid_constraints(group: Group, people: Sequence[Facilitator]) -> list[Constraint]:
+    here = _ids(people)
+    pairs = {
+        frozenset((p.id, other))
+        for p in people
+        for other in p.avoids
+        if other in here and other != p.id
+    }
+    return [AtMost(pair, 1) for pair in sorted(pairs, key=lambda pair: sorted(map(str, pair)))]
+
+
+def _women_breaks(
+    lead: Facilitator | None, co: Facilitator | None, group: Group | None
+) -> list[Break]:
+    return _found(women(group, _present(lead, co))) if group is not None else []
+
+
+def _women_constraints(group: Group, people: Sequence[Facilitator]) -> list[Constraint]:
+    if not group.women_facilitator_rule:
+        return []
+    found = _ids(p for p in people if p.is_woman is True)
+    return [Needs(_ids(people) - found, found)]
+
+
+SESSION_RULES: list[SessionRule] = [
+    SessionRule("trainee_leads", _trainee_leads_breaks, _someone_leads, about_roles=True),
+    SessionRule("trainee_partner", _partner_breaks, _partner_constraints),
+    SessionRule("avoid", _avoid_breaks, _avoid_constraints),
+    SessionRule("women", _women_breaks, _women_constraints),
+]
+"""Every rule about who is on a session together, in the order their sentences are given.
+A rule added here is checked by the review, cover and every change, and kept by the planner."""
+
+
+def session_constraints(group: Group, people: Sequence[Facilitator]) -> list[Constraint]:
+    """Every session rule's constraint for a session of `group` that `people` could be on."""
+    return [each for rule in SESSION_RULES for each in rule.constrain(group, people)]
+
+
+def pair_breaks(one: Facilitator, other: Facilitator | None, group: Group | None) -> list[Break]:
+    """Every rule about who is on a session together (roles aside): `other` None means alone."""
+    if other is not None and one.id == other.id:
+        return [Break("twice", f"{one.display_name} cannot be both lead and co-facilitator.")]
+    return [
+        each
+        for rule in SESSION_RULES
+        if not rule.about_roles
+        for each in rule.breaks(one, other, group)
+    ]
+
+
+def session_breaks(
+    lead: Facilitator | None, co: Facilitator | None, group: Group | None
+) -> list[Break]:
+    """Every rule about the pair on a session, with their roles (`group` None: it is gone)."""
+    if lead is not None and co is not None and lead.id == co.id:
+        return pair_breaks(lead, co, group)
+    return [each for rule in SESSION_RULES for each in rule.breaks(lead, co, group)]
 
 
 def may_pair(one: Facilitator, other: Facilitator, group: Group) -> bool:

@@ -38,6 +38,7 @@ from voicesgroup.models import (
     RotaStatus,
     SessionStatus,
 )
+from voicesgroup.rota import reasons
 from voicesgroup.rota.cover import CoverSuggestion
 from voicesgroup.rota.guard import (
     RotaChangeRefused,
@@ -173,6 +174,8 @@ class GenerateOutcome:
     kept_published: int
     spread: int
     published: bool
+    proven: bool = True
+    """False when the planner's time limit was reached: the best rota found, not proven."""
 
     def summary(self) -> str:
         """One or two sentences for a notification or the terminal."""
@@ -189,7 +192,8 @@ class GenerateOutcome:
             words += f" {count} still need{'s' if count == 1 else ''} a facilitator."
         else:
             words += " Every place is filled."
-        return words + f" Spread {self.spread} (most sessions minus fewest)."
+        words += f" Spread {self.spread} (most sessions minus fewest)."
+        return words if self.proven else f"{words} {reasons.NOT_PROVEN}"
 
 
 class AlreadyPublished(rota.RotaInputError):
@@ -315,6 +319,8 @@ def apply_generation(
 ) -> GenerateOutcome:
     """Replace the drafts in range with the new plan (one save), optionally publishing it."""
     new = list(result.assignments)
+    if not result.proven:  # the label stays when the reasons are worked out again
+        new = [a.model_copy(update={"reason": reasons.NOT_PROVEN}) for a in new]
     if publish:
         new = [_published(a) for a in new]
     with keeping_the_rules(store, today=today):
@@ -334,6 +340,7 @@ def apply_generation(
         kept_published=len(prepared.keep),
         spread=result.spread,
         published=publish,
+        proven=result.proven,
     )
 
 
@@ -432,6 +439,7 @@ class RotaLine:
             "status": self.assignment.status.value,
             "open": self.assignment.is_open,
             "reason": self.reason,
+            "proven": not self.reason.startswith(reasons.NOT_PROVEN),
             "history": [
                 {"on": change.on.isoformat(), "what": change.what}
                 for change in self.assignment.history

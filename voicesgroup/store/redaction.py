@@ -187,17 +187,19 @@ def _redact_text(
     """The text with every mention of `names` written "another member", or None when it
     names nobody.
 
-    A mention is what the report would take for a name (`Purpose.REPORT`: certain, or an
-    everyday word written with a capital, "Hope said…"), since the report can no longer tell
-    a forgotten name from the word; in shipped wording ("May not suit everyone") only a
-    certain one, for the starter set names nobody. The names of the members who stay are
-    looked for too, so that "Ann-Marie" stays whole when "Ann" is forgotten."""
-    found: list[NameMatch] = names_for(Purpose.REPORT, text, names, confirmed=said)
+    A mention is what the finder's redaction policy counts (`Purpose.REDACTION`: certain, or
+    an everyday word written with a capital, "Hope said…"); in shipped wording ("May not
+    suit everyone") only a certain one, for the starter set names nobody. The names of the
+    members who stay are looked for too, so that "Ann-Marie" stays whole when "Ann" is
+    forgotten."""
+    found: list[NameMatch] = names_for(Purpose.REDACTION, text, names, confirmed=said)
     if found and others:  # asked again only where needed: most texts name nobody
         wanted = set(names)
         everyone = [*names, *others]
         found = [
-            m for m in names_for(Purpose.REPORT, text, everyone, confirmed=said) if m.name in wanted
+            m
+            for m in names_for(Purpose.REDACTION, text, everyone, confirmed=said)
+            if m.name in wanted
         ]
     if shipped:
         found = [match for match in found if match.certain]
