@@ -271,3 +271,36 @@ def test_forgetting_a_member_leaves_a_facilitator_of_the_same_name_in_the_rota(
         )
         assert made[item.id] == item.reason
         assert store.sessions()[0].themes == ["Ann-Marie and another member spoke"]
+
+
+# -- a group named after a member -------------------------------------------------------------
+
+
+def test_a_group_named_after_a_forgotten_member_no_longer_names_them(tmp_path: Path) -> None:
+    """While the member is here the report refuses a group's name that holds theirs; once
+    they are forgotten nothing would refuse it, so forgetting rewrites it as it does a theme."""
+    from voicesgroup.evaluation import Period, report
+
+    with Store.open(tmp_path / "voicesgroup.json", seed=False) as store:
+        group = add_group(store, "Quillonia's Tuesday group")
+        store.save_group(group.model_copy(update={"venue": "Quillonia's flat, 2nd floor"}))
+        member = add_member(store, "Quillonia")
+        for week in range(6):
+            day = DAY + dt.timedelta(weeks=week)
+            store.save_session(
+                Session(group_id=group.id, date=day, anonymous_count=6, status="ended")
+            )
+        shown = [mention.after for mention in forgetting.texts_naming(store, member)]
+        assert sorted(shown) == [
+            "another member's Tuesday group",
+            "another member's flat, 2nd floor",
+        ]
+        store.forget_member(member.id)
+        [kept] = store.groups()
+        assert (kept.name, kept.venue) == (
+            "another member's Tuesday group",
+            "another member's flat, 2nd floor",
+        )
+        made = report(store, Period(dt.date(2025, 1, 1), dt.date(2025, 6, 1)))
+        assert b"Quillonia" not in report_files.report_bytes(store, made, "csv")
+    assert holding(tmp_path, "Quillonia") == []

@@ -1,7 +1,8 @@
 """Forgetting redacts: a forgotten member's name written as "another member" in every free text.
 
 `FREE_TEXT` is the one list of the stored texts people write in their own words (themes,
-follow-ups, debriefs, notes, strategies, supervision topics, rota and path reasons); a test
+follow-ups, debriefs, notes, strategies, supervision topics, rota and path reasons, and a
+group's name and venue, which the report refuses while they hold a member's name); a test
 fails when a model gains a text field that is neither here nor in `NOT_FREE_TEXT`. The texts
 are read and changed in a document as stored (plain dicts), so the data file and every backup
 are redacted by the same code, and mentions are found by the one name finder
@@ -22,6 +23,8 @@ from voicesgroup.schema import SETTINGS_TABLE
 ANOTHER_MEMBER = "another member"
 MAX_TEXT_LENGTH = 20_000
 """The longest free text a model takes (`models.MAX_TEXT_LENGTH`; a test keeps them equal)."""
+MAX_NAME_LENGTH = 60
+"""The longest name a model takes, a group's included (`models.MAX_NAME_LENGTH`)."""
 
 FREE_TEXT: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
     "sessions": (
@@ -39,11 +42,12 @@ FREE_TEXT: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
     "supervision": ((("topics", "*"), 500),),
     "rota": ((("reason",), 500), (("history", "*", "what"), 500)),
     "facilitator_paths": ((("skipped", "*", "reason"), 500),),
+    "groups": ((("name",), MAX_NAME_LENGTH), (("venue",), 200)),
 }
 """Table → (path to a text inside a record, "*" for every item; the text's longest length)."""
 
 NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
-    "groups": ("name", "venue", "vocabulary", "agreements", "template"),
+    "groups": ("vocabulary", "agreements", "template"),
     "members": ("display_name", "former_names"),
     "facilitators": ("display_name", "training", "dates_off"),
     "consent_events": ("scope", "action", "method", "wording_version", "recorded_by"),
@@ -72,6 +76,7 @@ _WHAT = {
     "supervision": "a supervision meeting's topics",
     "rota": "a rota reason",
     "facilitator_paths": "a reason on a facilitator's path",
+    "groups": "a group's name or venue",
 }
 
 
