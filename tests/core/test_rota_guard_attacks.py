@@ -228,3 +228,24 @@ def test_commands_typed_in_any_order_never_break_a_rule(
         with Store.open(path, readonly=True) as store:
             assert broken(store, today) == [], f"after {op}"
             assert stale_reasons(store) == [], f"after {op}"
+
+
+def test_the_latest_rota_that_can_be_planned_can_be_exported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from voicesgroup.rota.service import LAST_PLAN_END
+
+    path = tmp_path / "voicesgroup.json"
+    monkeypatch.setenv(DB_ENV, str(path))
+    with Store.open(path, seed=False) as store:
+        group(store, "Tuesday Voices")
+        person(store, "Rosa")
+        person(store, "Tomasz")
+    start = (LAST_PLAN_END - dt.timedelta(weeks=2)).isoformat()
+    code, out, err = run(
+        capsys, "rota", "generate", "--all", "--weeks", "2", "--from", start, "--publish"
+    )
+    assert code == 0, err
+    code, out, err = run(capsys, "rota", "ics", "--out", str(tmp_path / "rota.ics"))
+    assert code == 0, err
+    assert "Wrote 2 sessions" in out

@@ -136,8 +136,9 @@ class GenerateRequest:
         return self.start + dt.timedelta(weeks=self.weeks)
 
 
-LAST_PLAN_END = dt.date.max - dt.timedelta(days=400)
-"""The last day planned weeks may reach: the planner reads the months after them too."""
+LAST_PLAN_END = dt.date(9990, 12, 31)
+"""The last day planned weeks may reach: far past any rota, and leaving room for what reads
+the years after one (the planner's next months, the calendar file's time zone rules)."""
 
 
 @dataclass(frozen=True)
