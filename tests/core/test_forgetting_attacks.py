@@ -353,3 +353,28 @@ def test_a_name_in_an_odd_form_is_redacted_for_the_finder_too(
 def test_a_name_split_across_lines_is_redacted(tmp_path: Path) -> None:
     _, left = forgotten_after(tmp_path, "Quillonia", ["Sat with Quill-\nonia today"])
     assert "onia" not in left[0]
+
+
+def test_a_long_record_of_the_forgotten_is_read_whole_from_a_backup(tmp_path: Path) -> None:
+    """More than a thousand members forgotten: the record runs past the first bytes read."""
+    import secrets
+
+    import orjson
+
+    from voicesgroup.storage import backup_folder
+    from voicesgroup.store import tombstones
+    from voicesgroup.store.repository import new_document
+
+    path = tmp_path / "voicesgroup.json"
+    known = tombstones.Tombstones(
+        secrets.token_bytes(32), frozenset(secrets.token_hex(32) for _ in range(1200))
+    )
+    document = new_document()
+    tombstones.store_in(document, known)
+    document["sessions"] = {str(n): {"themes": ["walking"] * 50} for n in range(2000)}
+    blob = orjson.dumps(document)
+    assert blob.index(b'"tombstones"') < tombstones.FIRST_BYTES < len(orjson.dumps(known.record()))
+    folder = backup_folder(path)
+    folder.mkdir(parents=True)
+    (folder / "000001-20260101T000000000000Z.json").write_bytes(blob)
+    assert tombstones.known_in_folder(path, new_document(), None) == known

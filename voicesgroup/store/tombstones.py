@@ -175,9 +175,13 @@ _RECORD_IN_BYTES = re.compile(
 )
 """The record as a document's bytes hold it (found without reading the whole document: a
 text inside a record cannot hold it, since its quotes would be escaped)."""
+FIRST_BYTES = 64 * 1024
+"""What is read of a plain backup first: `_meta` comes first in every data file and holds
+only the app's mark, the schema version, the file's id and this record (about 67 bytes a
+forgotten member), so a file with no record is known from this much."""
 HEAD_BYTES = 8 * 1024 * 1024
-"""How much of a document is searched for the record: `_meta` comes first in every data
-file, and 8 MiB holds the tombstones of over 100,000 members."""
+"""How much of a document is searched for the record at most: 8 MiB holds the tombstones of
+over 100,000 members."""
 
 
 def _record_in_bytes(blob: bytes) -> Tombstones | None:
@@ -199,11 +203,13 @@ def _backup_heads(path: Path, unlocked: crypto.Unlocked | None) -> Iterator[byte
     for backup in list_backups(path):
         try:
             with backup.path.open("rb") as file:
-                head = file.read(HEAD_BYTES)
+                head = file.read(FIRST_BYTES)
                 if looks_encrypted(head):
                     if unlocked is None:
                         continue
                     head = crypto.open_sealed(head + file.read(), unlocked)
+                elif b'"tombstones"' in head and not _RECORD_IN_BYTES.search(head):
+                    head += file.read(HEAD_BYTES - len(head))  # a long record: read on
         except (OSError, crypto.CryptoError):
             continue
         yield head
