@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_protection.py [--runs 7] [--years 10] [--quick]
 
 Budgets (issue: keep the data safe on a laptop):
+- unlocking takes at least crypto.UNLOCK_SECONDS (the README's half a second), fastest run;
 - unlocking (Store.open with the passphrase, Argon2id tuned on this machine) ≤ 1 s;
 - a durable encrypted save ≤ 1.5× the same save unencrypted, measured in the same run.
 """
@@ -72,12 +73,16 @@ def main(argv: list[str] | None = None) -> int:
         print(make_big_db(plain, years=args.years))
         encrypted = folder / "encrypted.json"
         shutil.copy(plain, encrypted)
+        began = time.perf_counter()
         kdf = crypto.tune_kdf()
+        tuning = time.perf_counter() - began
+        again = crypto.tune_kdf()  # the same choice from one tuning to the next
         with Store.open(encrypted) as store:
             store.set_passphrase(PASSPHRASE, kdf)
         print(
-            f"Argon2id tuned here: {kdf.memory_kib // 1024} MiB, {kdf.iterations} iterations, "
-            f"{kdf.lanes} lanes"
+            f"Argon2id tuned here in {tuning:.1f} s: {kdf.memory_kib // 1024} MiB, "
+            f"{kdf.iterations} iterations, {kdf.lanes} lanes; tuned again: "
+            f"{again.memory_kib // 1024} MiB, {again.iterations} iterations"
         )
 
         unlocks = []
@@ -86,10 +91,12 @@ def main(argv: list[str] | None = None) -> int:
             Store.open(encrypted, passphrase=PASSPHRASE, readonly=True).close()
             unlocks.append(time.perf_counter() - began)
         unlock = statistics.median(unlocks)
-        verdict = "PASS" if unlock <= UNLOCK_BUDGET_S else "FAIL"
+        floor = crypto.UNLOCK_SECONDS
+        verdict = "PASS" if floor <= min(unlocks) and unlock <= UNLOCK_BUDGET_S else "FAIL"
         print(
             f"\nunlock (open + decrypt + parse, ten years), median of {args.runs}: "
-            f"{unlock:.3f} s   budget {UNLOCK_BUDGET_S:.1f} s   {verdict}"
+            f"{unlock:.3f} s (fastest {min(unlocks):.3f} s)   at least {floor:.1f} s, "
+            f"budget {UNLOCK_BUDGET_S:.1f} s   {verdict}"
         )
 
         plain_saves, sealed_saves = alternating_saves(plain, encrypted, args.runs)

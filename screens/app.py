@@ -33,7 +33,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from screens.themes import CALM, HIGH_CONTRAST
-from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError
+from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError, invalid_input
 from voicesgroup.home import groups_in_session, room_view_on
 from voicesgroup.storage import write_atomically
 from voicesgroup.store import Store
@@ -349,6 +349,12 @@ class VoicesGroupApp(App[None]):
         except VoicesGroupError as error:
             self.notify(str(error), title="Not saved", severity="warning", timeout=8)
             return False
+        except ValueError as error:  # a model refused what was typed: one sentence, not a dump
+            refused = invalid_input(error)
+            if refused is None:
+                raise
+            self.notify(refused, title="Not saved", severity="warning", timeout=8)
+            return False
         self.changed(announce)
         return True
 
@@ -361,10 +367,24 @@ class VoicesGroupApp(App[None]):
         kind = f" ({type(error).__name__})" if error is not None else ""
         self.bell()
         self._exit_renderables.append(
-            f"voicesgroup: something unexpected went wrong{kind} and the app has closed. "
+            self._record_sentence()
+            or f"voicesgroup: something unexpected went wrong{kind} and the app has closed. "
             "Nothing more was changed; please report this."
         )
         self._close_messages_no_wait()
+
+    def _record_sentence(self) -> str | None:
+        """The sentence naming the file when the failure came from a record that cannot be
+        read (a reader of stored documents met one of the wrong shape)."""
+        from voicesgroup.store.integrity import unreadable_record
+
+        if self._store is None:
+            return None
+        try:
+            sentence = unreadable_record(self._store)
+        except Exception:  # already failing: never fail differently here
+            return None
+        return f"voicesgroup: {sentence}" if sentence else None
 
     # -- quitting --------------------------------------------------------------------------
 

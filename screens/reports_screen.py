@@ -20,13 +20,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Sparkline, Static
+from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
+from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.widgets.tick_marks import TickBox, show_tick, show_ticks
-from voicesgroup import dates, evaluation
+from voicesgroup import dates, evaluation, outputs
 from voicesgroup.errors import VoicesGroupError
+from voicesgroup.protection import Cell, label
 from voicesgroup.report_files import Format
+from voicesgroup.report_text import NO_RECORDS, has_records
 from voicesgroup.store.snapshot import Snapshot
 
 ALL = "all"
@@ -40,15 +43,42 @@ def last_twelve_months(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), today
 
 
+CHART_ROWS = 3
+
+
+def column_chart(cells: list[Cell], months: list[str]) -> Text:
+    """Visits month by month as columns from zero: each month's figure above its column and
+    its name below, a "fewer than" month with its words shortened ("<8") and no column. Every
+    column is five characters wide, so twelve months fit an 80-column terminal."""
+    top = max([cell.value or 0 for cell in cells] or [0]) or 1
+    eighths = " ▁▂▃▄▅▆▇█"
+    out = Text()
+    out.append("".join(_column_text(cell) for cell in cells) + "\n")
+    for row in range(CHART_ROWS, 0, -1):
+        line = ""
+        for cell in cells:
+            height = (cell.value or 0) * CHART_ROWS * 8 // top
+            part = min(max(height - (row - 1) * 8, 0), 8)
+            line += f" {eighths[part] * 3} "
+        out.append(line.rstrip() + "\n", "bold")
+    out.append("".join(f"{month:^5}" for month in months))
+    return out
+
+
+def _column_text(cell: Cell) -> str:
+    text = f"{cell.value:,}" if cell.shown else "<" + cell.text.rsplit(" ", 1)[-1]
+    return f"{text:^5}"
+
+
 class ReportsScreen(AppAccess, Screen[None]):
     """What the groups did over a period, as a trustee or funder will see it."""
 
     HELP_TITLE = "Reports"
     HELP = (
-        "The evaluation of a period for trustees and funders: sessions, people at them, "
-        "newcomers and volunteer hours, with a month-by-month chart of attendance. Choose a "
-        "group and type dates (YYYY-MM-DD), Enter applies them. Counts of people below the "
-        "threshold in Settings show as “fewer than 5” here and in everything saved. "
+        "The evaluation of a period for trustees and funders: sessions, visits, newcomers "
+        "and volunteer hours, with a month-by-month chart of visits. Choose a group and type "
+        "dates (YYYY-MM-DD), Enter applies them. Counts of people are rounded and small ones "
+        "hidden the same way here and in everything saved (the threshold is in Settings). "
         "p saves the PDF, c the tidy CSV (one row per group, month and measure), y puts the "
         "same period a year before beside it, g switches large print for the PDF."
     )
@@ -105,8 +135,7 @@ class ReportsScreen(AppAccess, Screen[None]):
             yield Static("", id="reports-message")
             yield Static("", id="reports-figures")
             yield Static("", id="reports-chart-title", classes="hint")
-            yield Sparkline([], id="reports-chart")
-            yield Static("", id="reports-chart-axis", classes="hint")
+            yield Static("", id="reports-chart")
             with Horizontal(id="reports-save"):
                 yield Static("Save as", classes="bar-label")
                 yield Input(compact=True, id="reports-path", placeholder="a folder or file name")
@@ -182,53 +211,48 @@ class ReportsScreen(AppAccess, Screen[None]):
         whole = evaluation.WHOLE_PERIOD
 
         def pair(now_text: str, then_text: str | None) -> str:
+            if before is not None and not has_records(before):
+                then_text = NO_RECORDS
             return f"{now_text} (a year before: {then_text})" if then_text is not None else now_text
 
         held = total.sessions["held"][whole]
         lines = Text()
-        lines.append(f"{report.group_name or 'All groups'}, {now.period.describe()}\n", "bold")
+        lines.append(f"{report.scope}, {now.period.describe()}\n", "bold")
+        if report.previous is not None:
+            lines.append(f"Compared with {report.previous.period.describe()}\n", "dim")
         lines.append(
-            "Sessions held "
+            f"{label('held')} "
             + pair(str(held), str(before.sessions["held"][whole]) if before else None)
-            + f" · planned {total.sessions['planned'][whole]}"
-            + f", not held {total.sessions['not_held'][whole]}\n"
+            + f" · {label('planned').lower()} {total.sessions['planned'][whole]}"
+            + f" · {label('not_held').lower()} {total.sessions['not_held'][whole]}\n"
         )
-        people = total.people["attendance"][whole]
-        average = f" · {total.average:.1f} a session" if total.average else ""
+        visits = total.people["attendance"][whole]
+        average = f" · about {total.average:.1f} a session" if total.average else ""
         lines.append(
-            "People at sessions "
-            + pair(people.text, before.people["attendance"][whole].text if before else None)
+            "Visits "
+            + pair(visits.text, before.people["attendance"][whole].text if before else None)
             + average
-            + "\n"
+            + f" · {label('newcomers').lower()} {total.people['newcomers'][whole]}\n"
         )
-        lines.append(f"Newcomers {total.people['newcomers'][whole]}\n")
         lines.append(
-            f"Among members who agreed to be named: {total.named_came} came, "
+            f"{label('named_members_who_came')}: {total.named_came}, "
             f"{total.named_returned} of them more than once\n"
         )
         lines.append(
-            f"Volunteer hours {now.volunteer_hours:,.1f} from {len(now.facilitators)} "
-            f"facilitator{'s' if len(now.facilitators) != 1 else ''}\n"
+            f"{label('volunteer_hours')} {now.volunteer_hours:,.1f} from {now.facilitator_count} "
+            f"facilitator{'s' if now.facilitator_count != 1 else ''}\n"
         )
-        lines.append(
-            f"Counts of people below {report.threshold} show as “fewer than "
-            f"{report.threshold}”; people who came anonymously cannot be followed over time.",
-            "dim",
-        )
+        lines.append(report.protection, "dim")
         self.query_one("#reports-figures", Static).update(lines)
-        values = [total.people["attendance"][key] for key in now.months]
-        hidden = sum(1 for cell in values if not cell.shown)
-        self.query_one("#reports-chart", Sparkline).data = [
-            float(cell.value or 0) for cell in values
+        cells = [total.people["attendance"][key] for key in now.months]
+        part = now.period.part_months
+        names = [
+            dates.short_month(m)[:3] + ("*" if evaluation.month_key(m) in part else "")
+            for m in now.period.months
         ]
-        title = evaluation.MONTHLY_CHART
-        if hidden:
-            title += f" ({hidden} month{'s' if hidden != 1 else ''} not shown: small numbers)"
+        title = evaluation.MONTHLY_CHART + (" (* part of a month)" if part else "")
         self.query_one("#reports-chart-title", Static).update(title)
-        first, last = now.period.months[0], now.period.months[-1]
-        self.query_one("#reports-chart-axis", Static).update(
-            f"{dates.short_month(first)} … {dates.short_month(last)}"
-        )
+        self.query_one("#reports-chart", Static).update(column_chart(cells, names))
 
     # -- actions --------------------------------------------------------------------------
 
@@ -249,7 +273,7 @@ class ReportsScreen(AppAccess, Screen[None]):
         """Save the report as tidy CSV."""
         self._save("csv")
 
-    def _save(self, fmt: Format) -> None:
+    def _save(self, fmt: Format, *, force: bool = False) -> None:
         if self._busy:
             return
         self.refresh_data()
@@ -263,20 +287,54 @@ class ReportsScreen(AppAccess, Screen[None]):
         path = Path(raw).expanduser()
         if path.is_dir():
             path = path / Path(self.default_path(fmt)).name
+        if path.exists() and not force:
+            self._ask_replace(path, fmt)
+            return
+        try:  # before the work: a file the audit log cannot note is never written
+            outputs.check_audited_output(path, self.store, force=force)
+        except VoicesGroupError as error:
+            self.on_reports_screen_report_failed(self.ReportFailed(str(error)))
+            return
         self._busy = True
         self.query_one("#reports-message", Static).update(f"Making the {fmt.upper()}…")
         large = self.query_one("#reports-large", Checkbox).value
         # The worker reads a copy of the data, taken here: the store stays with this thread.
-        self._write(Snapshot.of(self.store), self.report, path, fmt, large)
+        self._write(Snapshot.of(self.store), self.report, path, fmt, large, force)
+
+    def _ask_replace(self, path: Path, fmt: Format) -> None:
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._save(fmt, force=True)
+            else:
+                self.query_one("#reports-message", Static).update(
+                    Text("Nothing saved: choose another file name.", "bold")
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Replace the file?",
+                f"{path} already exists. Replace it with this report?",
+                confirm="Replace it",
+            ),
+            answered,
+        )
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="report")
     def _write(
-        self, snapshot: Snapshot, report: evaluation.Report, path: Path, fmt: Format, large: bool
+        self,
+        snapshot: Snapshot,
+        report: evaluation.Report,
+        path: Path,
+        fmt: Format,
+        large: bool,
+        force: bool,
     ) -> None:
         from voicesgroup.report_files import write_report_file
 
         try:
-            written = write_report_file(snapshot.open(), report, path, fmt, large_print=large)
+            written = write_report_file(
+                snapshot.open(), report, path, fmt, large_print=large, force=force
+            )
         except VoicesGroupError as error:
             self.post_message(self.ReportFailed(str(error)))
         except Exception as error:  # never a crash: say what happened instead

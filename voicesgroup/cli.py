@@ -101,8 +101,15 @@ def _run(handler: Handler, args: argparse.Namespace) -> int:
         print(f"voicesgroup: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
         return EXIT_PROBLEM
     except Exception as error:  # the last line of defence: a message, never a traceback
+        from voicesgroup.errors import invalid_input
+
+        refused = invalid_input(error)
+        if refused is not None:  # a model refused what was given: say which and why, once
+            print(f"voicesgroup: {refused}", file=sys.stderr)
+            return EXIT_PROBLEM
+        # Only the kind of error: its text may hold a member's words, and may run to lines.
         print(
-            f"voicesgroup: something unexpected went wrong ({type(error).__name__}: {error}). "
+            f"voicesgroup: something unexpected went wrong ({type(error).__name__}). "
             "Nothing more was changed; please report this.",
             file=sys.stderr,
         )
@@ -221,13 +228,12 @@ def _refuse_malformed_records(store: Store) -> None:
     Raises DamagedFile with the same sentence the app and the reading commands give.
     """
     from voicesgroup.errors import DamagedFile
-    from voicesgroup.store.integrity import record_problems
-    from voicesgroup.store.repository import malformed_record_sentence
+    from voicesgroup.store.integrity import unreadable_record
 
-    problems = record_problems(store)
-    if problems:
+    sentence = unreadable_record(store)
+    if sentence:
         store.close()
-        raise DamagedFile(malformed_record_sentence(store.path, problems[0]))
+        raise DamagedFile(sentence)
 
 
 def read_passphrase(path: Path, prompt: str | None = None) -> str:

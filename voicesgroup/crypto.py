@@ -23,6 +23,7 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 import os
 import struct
 import time
@@ -394,40 +395,60 @@ def is_encrypted(blob: bytes) -> bool:
 
 
 def _time_derivation(params: KdfParams) -> float:
+    """The processor time of one derivation: with one lane it runs on one core, so the wall
+    time of an unlock is never less, and other work on the laptop barely changes it."""
     salt = os.urandom(_SALT_BYTES)
-    start = time.perf_counter()
+    start = time.process_time()
     _argon2id(b"voicesgroup kdf tuning", salt, params)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
-def tune_kdf(target_seconds: float = 0.5, memory_kib: int = MIN_MEMORY_KIB) -> KdfParams:
-    """Pick Argon2id settings so one derivation takes about ``target_seconds`` on this machine.
+UNLOCK_SECONDS = 0.5
+"""The least time one unlock takes on the laptop the passphrase was set on (README: Keeping data
+safe); a guess at the passphrase costs an attacker that much on the same machine."""
 
-    Memory stays at ``memory_kib`` and only the iteration count is tuned, unless even the maximum
-    iteration count is too fast, in which case memory is doubled (up to the 1 GiB bound). Takes
-    roughly two to three times ``target_seconds`` to run.
+TUNING_SAMPLES = 3
+"""Each probe is timed this many times and the fastest kept: other work on the laptop only ever
+slows a run down, so the fastest is what the derivation costs when the laptop is quiet."""
+
+
+def _fastest(params: KdfParams) -> float:
+    return max(min(_time_derivation(params) for _ in range(TUNING_SAMPLES)), 1e-6)
+
+
+def tune_kdf(target_seconds: float = UNLOCK_SECONDS, memory_kib: int = MIN_MEMORY_KIB) -> KdfParams:
+    """Pick Argon2id settings so one derivation takes at least ``target_seconds`` on this
+    machine when it is quiet (longer while it is busy).
+
+    The cost is measured in processor time on one lane, not guessed from one run: the fastest of
+    a few runs at one and at three iterations gives the fixed part and the part per iteration,
+    the iteration count is rounded up from them, and the choice is timed again and raised until
+    it reaches the target. An unlock waits at least that processor time, and neither load on the
+    machine while tuning nor the order of runs changes the choice much. Memory stays at
+    ``memory_kib`` unless even the maximum iteration count is too fast, in which case it is
+    doubled (up to the 1 GiB bound).
     """
     if not target_seconds > 0:
         raise ValueError("target_seconds must be positive")
     KdfParams(memory_kib, MIN_ITERATIONS, MIN_LANES)  # validates memory_kib
-    # Lanes let the derivation use several cores; the attacker's cost does not depend on them.
-    lanes = max(MIN_LANES, min(4, os.cpu_count() or 1))
+    # One lane: the derivation then runs on one core, its processor time is what an unlock
+    # waits at least, and that time hardly depends on what else the laptop is doing.
+    lanes = MIN_LANES
     memory = memory_kib
-    iterations = MIN_ITERATIONS
-    for _ in range(10):
-        elapsed = max(_time_derivation(KdfParams(memory, iterations, lanes)), 1e-6)
-        wanted = max(MIN_ITERATIONS, round(iterations * target_seconds / elapsed))
-        if wanted > MAX_ITERATIONS and memory * 2 <= MAX_MEMORY_KIB:
-            memory *= 2
-            iterations = max(MIN_ITERATIONS, min(MAX_ITERATIONS, wanted // 2))
-            continue
-        wanted = min(wanted, MAX_ITERATIONS)
-        # Runs scale roughly linearly with iterations; once the estimate stops moving we are done.
-        settled = abs(wanted - iterations) <= max(1, iterations // 10)
-        iterations = wanted
-        if settled:
-            break
-    return KdfParams(memory, iterations, lanes)
+    while True:
+        one = _fastest(KdfParams(memory, 1, lanes))
+        three = _fastest(KdfParams(memory, 3, lanes))
+        per_iteration = max((three - one) / 2, 1e-6)
+        fixed = max(one - per_iteration, 0.0)
+        iterations = max(MIN_ITERATIONS, math.ceil((target_seconds - fixed) / per_iteration))
+        while iterations <= MAX_ITERATIONS:
+            taken = _fastest(KdfParams(memory, iterations, lanes))
+            if taken >= target_seconds:
+                return KdfParams(memory, iterations, lanes)
+            iterations += max(1, math.ceil((target_seconds - taken) / per_iteration))
+        if memory * 2 > MAX_MEMORY_KIB:
+            return KdfParams(memory, MAX_ITERATIONS, lanes)
+        memory *= 2
 
 
 def create(passphrase: str, kdf: KdfParams | None = None) -> tuple[Unlocked, str]:

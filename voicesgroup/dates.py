@@ -110,12 +110,25 @@ def read_day(text: str, what: str = "date", *, error: type[Exception] = ValueErr
     if not cleaned:
         raise error(f"Give a {what}, written as YYYY-MM-DD.")
     try:
-        return dt.date.fromisoformat(cleaned)
+        day = dt.date.fromisoformat(cleaned)
     except ValueError:
         raise error(
             f"{cleaned[:40]!r} is not a {what} this app can read: write it as YYYY-MM-DD, "
             "for example 2026-12-01."
         ) from None
+    if not EARLIEST <= day <= LATEST:
+        # Far days break the sums made with them (a year before, a week after) in every module
+        # that counts; a group's records never need them.
+        raise error(
+            f"{cleaned} is too far off for a {what}: give one between {EARLIEST.year} and "
+            f"{LATEST.year}."
+        )
+    return day
+
+
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
+"""The days a typed date may name: far enough for any record, near enough for every sum."""
 
 
 _DATE = re.compile(

@@ -134,3 +134,23 @@ class OutputRefused(VoicesGroupError):
 
 class NothingToPrint(VoicesGroupError):
     """The handout asked for has nothing in it to print (say, a group with no agreement)."""
+
+
+def invalid_input(error: BaseException) -> str | None:
+    """One sentence for a model's refusal of what someone gave (pydantic's ValidationError),
+    else None. Never the given text itself, and never pydantic's report over several lines.
+
+    pydantic is looked up, not imported: if it has not loaded, no such error was raised.
+    """
+    import sys
+
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is None or not isinstance(error, pydantic.ValidationError):
+        return None
+    first = error.errors()[0]
+    where = " ".join(str(part) for part in first["loc"] if not isinstance(part, int))
+    message = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
+    message = message[:1].lower() + message[1:]
+    if not where:
+        return f"That cannot be kept: {message}. Nothing was changed."
+    return f"The {where.replace('_', ' ')} cannot be kept: {message}. Nothing was changed."

@@ -81,6 +81,16 @@ def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+def shadowing_on(path: Document, day: dt.date) -> bool:
+    """Whether someone with this path was shadowing on `day`: on or after the day they began
+    and before their sign-off. The one definition, for the path and the evaluation."""
+    start = _day(path.get("shadowing_from"))
+    if start is None or day < start:
+        return False
+    until = _day(path.get("signed_off_on"))
+    return until is None or day < until
+
+
 def shadowed_by(
     facilitator_id: str,
     path: Document,
@@ -88,10 +98,8 @@ def shadowed_by(
     variant_of_group: Mapping[str, Variant],
 ) -> Shadowed:
     """Count the sessions run that `facilitator_id` shadowed (see the module's rule)."""
-    start = _day(path.get("shadowing_from"))
-    if start is None:
+    if path.get("shadowing_from") is None:
         return Shadowed()
-    until = _day(path.get("signed_off_on"))
     kinds: Counter[Variant] = Counter()
     leads: Counter[str] = Counter()
     total = 0
@@ -101,8 +109,7 @@ def shadowed_by(
         people = session["facilitator_ids"]
         if facilitator_id not in people:
             continue
-        day = dt.date.fromisoformat(session["date"])
-        if day < start or (until is not None and day >= until):
+        if not shadowing_on(path, dt.date.fromisoformat(session["date"])):
             continue
         total += 1
         variant = variant_of_group.get(session["group_id"])

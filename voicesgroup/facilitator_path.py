@@ -14,15 +14,14 @@ someone shadowing). The counting rules (shadowed sessions, what is due) live in
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from voicesgroup import dates
+from voicesgroup.course import CourseFileError, TrainingModule, training_modules
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.facilitator_counts import (
     LEGACY_SHADOWING_FROM,
@@ -44,11 +43,10 @@ from voicesgroup.models import (
     SkippedStep,
     SupervisionMeeting,
 )
-from voicesgroup.paths import data_dir
 from voicesgroup.rota.guard import Covers, keeping_the_rules, save_facilitator
 from voicesgroup.store import Store
+from voicesgroup.store.owned import MODULES_FILE
 
-MODULES_FILE = "training_modules.toml"
 THIN_BELOW = 3
 """A kind of group is thin when fewer than this many people can lead it."""
 STAGES = tuple(PathStage)
@@ -64,42 +62,6 @@ class MemberNamed(PathError):
     def __init__(self, message: str, name: str) -> None:
         super().__init__(message)
         self.name = name
-
-
-# -- the course ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TrainingModule:
-    key: str
-    title: str
-    optional: bool = False
-
-
-def modules_file(store_path: Path | None) -> Path:
-    """The organisation's own course beside the data file when there is one, else the shipped."""
-    if store_path is not None:
-        own = store_path.parent / MODULES_FILE
-        if own.is_file():
-            return own
-    return data_dir() / MODULES_FILE
-
-
-def training_modules(store_path: Path | None = None) -> tuple[TrainingModule, ...]:
-    """The course modules, in order (see data/training_modules.toml)."""
-    path = modules_file(store_path)
-    try:
-        with path.open("rb") as file:
-            raw = tomllib.load(file)
-        found = tuple(
-            TrainingModule(str(item["key"]), str(item["title"]), bool(item.get("optional")))
-            for item in raw.get("module", [])
-        )
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as error:
-        raise PathError(f"The course modules in {path} cannot be read ({error}).") from None
-    if len({module.key for module in found}) != len(found):
-        raise PathError(f"Two course modules in {path} share a key; each needs its own.")
-    return found
 
 
 # -- reading a path --------------------------------------------------------------------------
@@ -122,6 +84,8 @@ class PathView:
     supervision_due: bool
     open_follow_ups: int
     breaks: tuple[DateRange, ...]
+    course_problem: str | None = None
+    """Why the course file could not be read (then `modules` is empty); the rest still holds."""
 
     @property
     def name(self) -> str:
@@ -160,7 +124,9 @@ class PathView:
         `sign_off_key` names the key that signs off, where there is one.
         """
         attended = sum(1 for _, on in self.modules if on)
-        lines = [f"Course: {attended} of {len(self.modules)} modules attended"]
+        lines = [
+            self.course_problem or f"Course: {attended} of {len(self.modules)} modules attended"
+        ]
         if each_module:
             for module, on in self.modules:
                 mark = dates.date(on) if on else ("optional" if module.optional else "not yet")
@@ -288,7 +254,10 @@ def _views(store: Store, people: list[Facilitator], today: dt.date) -> list[Path
     for row in follow_ups(store):
         if row.done_on is None and row.owner_id:
             owners[row.owner_id] = owners.get(row.owner_id, 0) + 1
-    modules = training_modules(store.path)
+    try:  # a mistyped course file must not hide everything else about the paths
+        modules, course_problem = training_modules(store.path), None
+    except CourseFileError as error:
+        modules, course_problem = (), str(error)
     views = []
     for person in people:
         key = str(person.id)
@@ -319,6 +288,7 @@ def _views(store: Store, people: list[Facilitator], today: dt.date) -> list[Path
                 supervision_due=standing.supervision_due,
                 open_follow_ups=owners.get(key, 0),
                 breaks=tuple(span for span in person.dates_off if span.end >= today),
+                course_problem=course_problem,
             )
         )
     return views

@@ -250,6 +250,9 @@ class Facilitator(Record):
     avoids: list[UUID] = []
     is_woman: bool | None = None
     active: bool = True
+    named_in_reports: bool = False
+    """They said yes to their name in the evaluation for trustees and funders; otherwise the
+    report gives their figures only within the team's, without a name."""
 
     def available_on(self, day: dt.date) -> bool:
         return day.weekday() not in self.unavailable_weekdays and not any(

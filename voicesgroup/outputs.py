@@ -1,37 +1,31 @@
 """Writing a file the app was asked to make (a printout, a calendar, an export, a backup copy).
 
-One function, `write_output`, for every writer, CLI and UI alike: it refuses a path that is the
-data file, its lock, its backups folder or anything in it (paths resolved, symlinks followed,
-and the same file under another name found by its inode), refuses to replace an existing file
-unless told to, and writes atomically (a temporary file in the same folder, flushed, then
-renamed). It returns only once the file is on disk, so the caller audits after it, never
-before. While the temporary file exists a note beside the data file names it
-(`storage.note_partial`), so a kill leaves nothing that the next opening for changes does not
-remove and `check` does not name. Nothing here imports the store.
+One function, `write_output`, for every writer, CLI and UI alike. It refuses a path that is one
+of the files the data file owns (the store's one list, `voicesgroup.store.owned`: the data file,
+its lock, its backups folder and everything in it, every journal and marker, the count of failed
+unlocks, the course file), found with paths resolved, symlinks followed and the same file under
+another name by its inode; a path that is not a regular file (a device such as /dev/null, a
+pipe, a socket), so even root never replaces one; and a name ending in a slash that names no
+folder. It refuses to replace an existing file unless told to, and writes atomically (a
+temporary file in the same folder, flushed, then renamed). It returns only once the file is on
+disk, so the caller audits after it, never before. While the temporary file exists a note beside
+the data file names it (`storage.note_partial`), so a kill leaves nothing that the next opening
+for changes does not remove and `check` does not name.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
+import unicodedata
 from contextlib import suppress
 from pathlib import Path
+from typing import Protocol
 
-from voicesgroup.errors import OutputRefused
+from voicesgroup.errors import OutputRefused, ReadOnlyFile
 from voicesgroup.storage import PART_SUFFIX, note_partial
-
-LOCK_SUFFIX = ".lock"
-BACKUPS_SUFFIX = ".backups"
-
-
-def protected_paths(data_file: Path) -> tuple[Path, Path, Path]:
-    """The data file, its lock and its backups folder: never an output."""
-    data_file = Path(data_file).expanduser()
-    return (
-        data_file,
-        data_file.with_name(data_file.name + LOCK_SUFFIX),
-        data_file.with_name(data_file.name + BACKUPS_SUFFIX),
-    )
+from voicesgroup.store.owned import is_owned_name, owned_files
 
 
 def _resolved(path: Path) -> Path:
@@ -46,16 +40,12 @@ def _same_file(a: Path, b: Path) -> bool:
     return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
 
 
-def refusal(path: Path, data_file: Path | None) -> str | None:
-    """Why `path` must not be written, in one sentence, or None when it may be."""
-    if data_file is None:
-        return None
-    target = _resolved(path)
-    data, lock, backups = (_resolved(p) for p in protected_paths(data_file))
-    named = {data: "the data file", lock: "the data file's lock", backups: "the backups folder"}
-    for protected, what in named.items():
-        if target == protected or _same_file(target, protected):
-            return f"{path} is {what} itself; choose another file name. Nothing was written."
+def _owned_refusal(path: Path, target: Path, data_file: Path) -> str | None:
+    owned = owned_files(Path(data_file).expanduser())
+    for item in owned:
+        if target == _resolved(item.path) or _same_file(target, item.path):
+            return f"{path} is {item.what}; choose another file name. Nothing was written."
+    backups = _resolved(owned[2].path)
     if target.is_relative_to(backups) or _same_file(target.parent, backups):
         return f"{path} is inside the backups folder; choose another folder. Nothing was written."
     if backups.is_dir():
@@ -65,7 +55,38 @@ def refusal(path: Path, data_file: Path | None) -> str | None:
                     return (
                         f"{path} is one of the backups; choose another file. Nothing was written."
                     )
+    data = _resolved(owned[0].path)
+    kept = f"{path} is a copy the data file keeps while it is saved; choose another file name."
+    if target.parent == data.parent and is_owned_name(data, target):
+        return f"{kept} Nothing was written."
+    with suppress(OSError), os.scandir(data.parent) as entries:
+        for entry in entries:
+            if is_owned_name(data, Path(entry.path)) and _same_file(target, Path(entry.path)):
+                return f"{kept} Nothing was written."
     return None
+
+
+def refusal(path: str | os.PathLike[str], data_file: Path | None) -> str | None:
+    """Why `path` must not be written, in one sentence, or None when it may be."""
+    typed = os.fspath(path)
+    target = _resolved(Path(typed))
+    if typed.endswith(("/", os.sep)) and not target.is_dir():
+        return (
+            f"{typed} ends with a slash but there is no such folder; make the folder first, "
+            "or give a file name without the slash. Nothing was written."
+        )
+    try:
+        found = os.stat(target)
+    except OSError:
+        found = None
+    if found is not None and not stat.S_ISREG(found.st_mode) and not stat.S_ISDIR(found.st_mode):
+        return (
+            f"{typed} is not an ordinary file (a device, a pipe or a socket) and is never "
+            "replaced; choose a file name. Nothing was written."
+        )
+    if data_file is None:
+        return None
+    return _owned_refusal(Path(typed), target, data_file)
 
 
 def check_output(path: str | os.PathLike[str], data_file: Path | None, *, force: bool) -> Path:
@@ -74,8 +95,8 @@ def check_output(path: str | os.PathLike[str], data_file: Path | None, *, force:
     For a question before any work is done (the UI asks "replace it?" on `OutputRefused`
     with `exists=True`); `write_output` checks again as it writes.
     """
+    why = refusal(path, data_file)
     target = Path(path).expanduser()
-    why = refusal(target, data_file)
     if why is not None:
         raise OutputRefused(why)
     if target.is_dir():
@@ -87,6 +108,37 @@ def check_output(path: str | os.PathLike[str], data_file: Path | None, *, force:
             exists=True,  # the UI asks instead
         )
     return target
+
+
+class AuditedIn(Protocol):
+    """The store whose audit log notes an output (a printout, an export, a report)."""
+
+    @property
+    def path(self) -> Path: ...
+
+    def refuse_if_read_only(self) -> None: ...
+
+
+def check_audited_output(path: str | os.PathLike[str], store: AuditedIn, *, force: bool) -> Path:
+    """`check_output` for an output the audit log must note; called before any work is done.
+
+    The note is written once the file is on disk, so a data file that cannot be changed (a
+    read-only file) refuses the output first: a file is never written that the log cannot note.
+    """
+    refuse_unaudited(store)
+    return check_output(path, store.path, force=force)
+
+
+def refuse_unaudited(store: AuditedIn) -> None:
+    """`OutputRefused` when the audit log cannot note an output now (a read-only data file):
+    asked before a file is written or a job sent to a printer."""
+    try:
+        store.refuse_if_read_only()
+    except ReadOnlyFile as error:
+        raise OutputRefused(
+            f"{error} Nothing was written or sent: what is printed, exported or reported is "
+            "noted in the audit log, and this file cannot take the note now."
+        ) from None
 
 
 def write_output(
@@ -180,3 +232,28 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# -- text a spreadsheet opens ----------------------------------------------------------------
+
+FORMULA_STARTS = frozenset("=+-@|%")
+"""What a spreadsheet reads as the start of a formula or a command (`|` starts a DDE link)."""
+
+
+def spreadsheet_text(value: str) -> str:
+    """`value` as a CSV cell a spreadsheet keeps as text: the one home of that rule.
+
+    A spreadsheet may skip leading spaces of any kind (an ideographic space, a tab, a
+    zero-width one) and read full-width signs as their plain forms, so a cell is prefixed with
+    an apostrophe when, after compatibility normalisation and with those skipped, it starts
+    like a formula, or when it starts with a space or control character at all.
+    """
+    if not value:
+        return value
+    if unicodedata.category(value[0])[0] in "ZC":
+        return "'" + value
+    folded = unicodedata.normalize("NFKC", value)
+    probe = "".join(c for c in folded if unicodedata.category(c)[0] not in "ZC")
+    if probe[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value

@@ -1,4 +1,5 @@
-"""Writing the evaluation to a file (PDF or tidy CSV) and noting it in the audit log.
+"""Writing the evaluation to a file (PDF, tidy CSV, plain text or web page) and noting it in
+the audit log.
 
 One place for the `voicesgroup report` command and the Reports screen: the file is written
 atomically (never half a file, nothing overwritten by a failure), never over the data file, its
@@ -11,26 +12,68 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from voicesgroup.errors import VoicesGroupError
+
 if TYPE_CHECKING:
     from voicesgroup.evaluation import Report
     from voicesgroup.store import Store
 
-Format = Literal["pdf", "csv"]
+Format = Literal["pdf", "csv", "txt", "html"]
+FORMATS: tuple[Format, ...] = ("pdf", "csv", "txt", "html")
 
 
-def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool = False) -> bytes:
-    """The report as the bytes of a PDF or of a CSV file, read back before they are returned:
-    no member's name in it, by the report's policy (`names.Purpose.REPORT`), in either form."""
+class FormatError(VoicesGroupError, ValueError):
+    """A file name and a format that disagree, or a format the report does not come in."""
+
+
+def format_for(path: Path, given: str | None = None) -> Format:
+    """The format of the report written to `path`: the one `given`, or else the file name's
+    ending. A name ending in another format's letters is refused rather than written wrongly
+    (a PDF named `.csv` opens as nonsense)."""
+    ending = path.suffix.lower().lstrip(".")
+    if given is not None and given not in FORMATS:
+        raise FormatError(f"a report comes as {' or '.join(FORMATS)}, not {given}")
+    if given is not None:
+        if ending in FORMATS and ending != given:
+            raise FormatError(
+                f"{path.name} ends in .{ending} but the format asked for is {given}: "
+                f"name the file .{given}, or leave the format out"
+            )
+        return given
+    if ending not in FORMATS:
+        raise FormatError(
+            f"cannot tell the format from {path.name}: end the name in "
+            f"{' or '.join('.' + f for f in FORMATS)}, or give --format"
+        )
+    return ending
+
+
+def report_bytes(
+    store: Store, report: Report, fmt: Format, *, large_print: bool = False, paper: str = "a4"
+) -> bytes:
+    """The report as the bytes of a PDF or of a CSV file. Its text is checked for members'
+    names before it is drawn (`evaluation.check_report_names`, for every form), and the bytes
+    are read back before they are returned: no member's name in it, by the report's policy
+    (`names.Purpose.REPORT`), in either form."""
+    from voicesgroup.evaluation import check_report_names
     from voicesgroup.read_back import check_read_back
 
     # Names as stored: no need to build a model for each of hundreds of members.
     member_names = [doc["display_name"] for doc in store.documents("members")]
     facilitator_names = [doc["display_name"] for doc in store.documents("facilitators")]
+    organisation = store.settings().organisation
+    check_report_names(report, member_names, facilitator_names, organisation)
     if fmt == "csv":
-        from voicesgroup.evaluation import csv_text
-        from voicesgroup.normalise import drawn
+        from voicesgroup.report_csv import csv_bytes
 
-        data = "\n".join(drawn(line) for line in csv_text(report).split("\n")).encode("utf-8")
+        data = csv_bytes(report)
+    elif fmt in ("txt", "html"):
+        from voicesgroup.report_text import report_html, report_text
+
+        made = (
+            report_text(report, organisation) if fmt == "txt" else report_html(report, organisation)
+        )
+        data = made.encode("utf-8")
     else:
         from voicesgroup.report_pdf import report_pdf
 
@@ -38,8 +81,9 @@ def report_bytes(store: Store, report: Report, fmt: Format, *, large_print: bool
             report,
             member_names=member_names,
             facilitator_names=facilitator_names,
-            organisation=store.settings().organisation,
+            organisation=organisation,
             large_print=large_print,
+            paper=paper,
         )
     from voicesgroup.names import Purpose
     from voicesgroup.normalise import fold
@@ -65,13 +109,20 @@ def write_report(
     *,
     large_print: bool = False,
     force: bool = False,
+    paper: str = "a4",
 ) -> Path:
     """Make the report, write it to `out` and note it in the audit log; returns the path.
 
     The one guarded writer (`voicesgroup.outputs`) refuses the data file, its lock and its
-    backups, and an existing file unless `force`; the audit entry follows the file on disk.
+    backups, and an existing file unless `force`; the audit entry follows the file on disk, so
+    a file that cannot take it (a read-only one) refuses first.
     """
-    path = write_report_file(store, report, out, fmt, large_print=large_print, force=force)
+    from voicesgroup.outputs import check_audited_output
+
+    check_audited_output(out, store, force=force)
+    path = write_report_file(
+        store, report, out, fmt, large_print=large_print, force=force, paper=paper
+    )
     record_report(store, report, fmt, large_print=large_print)
     return path
 
@@ -84,13 +135,14 @@ def write_report_file(
     *,
     large_print: bool = False,
     force: bool = False,
+    paper: str = "a4",
 ) -> Path:
     """Make the report and write it to `out`; returns the path. Changes nothing in `store`
     (only reads it), so a worker thread may run it on a `Snapshot`; `record_report` follows."""
     from voicesgroup.outputs import check_output, write_output
 
     check_output(out, store.path, force=force)  # before the work, so a refusal costs nothing
-    blob = report_bytes(store, report, fmt, large_print=large_print)
+    blob = report_bytes(store, report, fmt, large_print=large_print, paper=paper)
     return write_output(out, blob, data_file=store.path, force=force)
 
 

@@ -1,36 +1,38 @@
 """The evaluation as a PDF for trustees and funders: a front page read in a minute, then a
 page for each group, then who facilitated and what helped.
 
-It draws only what `evaluation.publish` let through (suppressed counts as "fewer than 5" or
-"not shown"), and it checks all its text against the member list before drawing, like every
+It draws only what `evaluation.publish` let through (counts of people rounded, small ones as
+"fewer than 8"), and it checks all its text against the member list before drawing, like every
 handout. Returns the PDF's bytes; the caller writes the file and notes it in the audit log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from voicesgroup import dates
-from voicesgroup.errors import NameInHandout
 from voicesgroup.evaluation import (
     MONTHLY_CHART,
-    WHOLE_PERIOD,
     Cell,
     GroupReport,
     PeriodReport,
     Ranked,
     Report,
-    texts_holding_names,
+    check_report_names,
+    summary_lines,
 )
+from voicesgroup.protection import label, protect
+from voicesgroup.report_text import CANNOT_SHOW_HEADING, whole_rows
 
 if TYPE_CHECKING:  # ReportLab itself is imported only when a report is drawn
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib.colors import Color
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph, Table
+    from reportlab.platypus import Flowable, Paragraph, Table
 
 TITLE = "What the groups did"
 
@@ -42,29 +44,26 @@ def report_pdf(
     facilitator_names: Iterable[str] = (),
     organisation: str = "",
     large_print: bool = False,
+    paper: str = "a4",
 ) -> bytes:
     """The report as PDF bytes. Raises `NameInHandout` (and draws nothing) if any of its text
     holds a member's name; facilitators' own names (a member may share one) are printed as
     the rota prints them."""
+    check_report_names(report, member_names, facilitator_names, organisation)
     story_texts = [*report.texts(), organisation]
-    allowed = {name.casefold() for name in facilitator_names}
-    forbidden = [name for name in member_names if name.casefold() not in allowed]
-    facilitators = [name for name in facilitator_names if name]
-    if texts_holding_names([text for text in story_texts if text], forbidden, allow=facilitators):
-        raise NameInHandout(
-            "The report was not made: some of its text holds a member's name "
-            "(a group's name or the organisation's). Change that name and try again. "
-            "Nothing was saved."
-        )
-    return _draw(report, organisation=organisation, large_print=large_print, texts=story_texts)
+    return _draw(
+        report, organisation=organisation, large_print=large_print, texts=story_texts, paper=paper
+    )
 
 
-def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[str]) -> bytes:
+def _draw(
+    report: Report, *, organisation: str, large_print: bool, texts: list[str], paper: str
+) -> bytes:
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import (
+        CondPageBreak,
         KeepTogether,
         PageBreak,
         Paragraph,
@@ -81,16 +80,21 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         MUTED,
         SMALLER,
         SOFT,
+        FooterCanvas,
         fonts_for,
         markup,
+        page_size,
         printable,
         styles,
     )
 
     fonts = fonts_for(texts)
-    style = styles(LARGE if large_print else SMALLER[-1], fonts.key)
+    sizes = LARGE if large_print else SMALLER[0]
+    style = styles(sizes, fonts.key)
     current, previous = report.current, report.previous
-    width = A4[0] - 36 * mm
+    pagesize = page_size(paper, False)
+    width = pagesize[0] - 36 * mm
+    page_height = pagesize[1] - 34 * mm
 
     def para(text: str, kind: str = "body") -> Paragraph:
         return Paragraph(markup(text, fonts.key), style[kind])
@@ -99,6 +103,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         return Paragraph(markup(text, fonts.key), style["cell_head" if bold else "cell"])
 
     cell_size = style["cell"].fontSize
+    head_size = style["cell_head"].fontSize
 
     def fitted(text: str, column: float, bold: bool = False) -> str | Paragraph:
         """Plain table text where it fits on one line (a Paragraph for every cell would
@@ -109,28 +114,60 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             return plain
         return cell(text, bold)
 
-    def table(header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
-        columns = [w * width for w in widths]
-        body = [[fitted(h, columns[i], True) for i, h in enumerate(header)]] + [
-            [fitted(v, columns[i]) for i, v in enumerate(row)] for row in rows
-        ]
-        made = Table(body, colWidths=[w * width for w in widths], repeatRows=1)
+    def unbroken(header: list[str], widths: list[float]) -> list[float]:
+        """Column widths in points in which no header word is broken: each column gets the
+        room its longest word needs, and what is
+        left is shared out as `widths` asks."""
+        needs = []
+        for text in header:
+            words = printable(text, fonts.key).split() or [""]
+            needs.append(max(stringWidth(word, fonts.bold, head_size) for word in words) + 13)
+        spare = width - sum(needs)
+        if spare <= 0:
+            return [w * width for w in widths]
+        wanted = [max(w * width - need, 0) for w, need in zip(widths, needs, strict=True)]
+        share = sum(wanted) or 1
+        return [need + spare * extra / share for need, extra in zip(needs, wanted, strict=True)]
+
+    def table(
+        header: list[str],
+        rows: list[list[str]],
+        widths: list[float],
+        heading: str | None = None,
+    ) -> Table:
+        """A table whose header rows repeat on each page it runs onto; with `heading` (a
+        group's name) that name is repeated too, so no part of the table is without it."""
+        columns = unbroken(header, widths)
+        top = [[fitted(h, columns[i], True) for i, h in enumerate(header)]]
+        if heading is not None:
+            top.insert(0, [cell(heading, True)] + [""] * (len(header) - 1))
+        body = top + [[fitted(v, columns[i]) for i, v in enumerate(row)] for row in rows]
+        made = Table(body, colWidths=columns, repeatRows=len(top))
+        if heading is not None:
+            made.setStyle(TableStyle([("SPAN", (0, 0), (-1, 0))]))
         made.setStyle(
             TableStyle(
                 [
                     (
                         "FONT",
-                        (0, 1),
+                        (0, len(top)),
                         (-1, -1),
                         fonts.regular,
                         style["cell"].fontSize,
                         style["cell"].leading,
                     ),
-                    ("TEXTCOLOR", (0, 1), (-1, -1), INK),
-                    ("FONT", (0, 0), (-1, 0), fonts.bold, cell_size, style["cell"].leading),
-                    ("TEXTCOLOR", (0, 0), (-1, 0), HEADING),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, HEADING),
-                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SOFT]),
+                    ("TEXTCOLOR", (0, len(top)), (-1, -1), INK),
+                    (
+                        "FONT",
+                        (0, 0),
+                        (-1, len(top) - 1),
+                        fonts.bold,
+                        cell_size,
+                        style["cell"].leading,
+                    ),
+                    ("TEXTCOLOR", (0, 0), (-1, len(top) - 1), HEADING),
+                    ("LINEBELOW", (0, len(top) - 1), (-1, len(top) - 1), 0.8, HEADING),
+                    ("ROWBACKGROUNDS", (0, len(top)), (-1, -1), [colors.white, SOFT]),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("TOPPADDING", (0, 0), (-1, -1), 2),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
@@ -149,6 +186,20 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         before_months = previous.months if previous is not None else []
         height = (tall + 32 if large_print else tall) * mm
 
+        # Months before anything was planned or held (a group not begun yet) are left out.
+        def anything(row: GroupReport | None, keys: list[str], index: int) -> bool:
+            if row is None or index >= len(keys):
+                return False
+            return any(row.sessions[m][keys[index]] for m in ("planned", "held"))
+
+        skip = 0
+        while skip < len(months) - 1 and not (
+            anything(now, months, skip) or anything(before, before_months, skip)
+        ):
+            skip += 1
+        months = months[skip:]
+        before_months = before_months[skip:]
+
         def series(row: GroupReport, keys: list[str]) -> list[int | None]:
             cells = [row.people["attendance"][key] for key in keys]
             return [cell.value if cell.shown else None for cell in cells]
@@ -161,32 +212,40 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             colours.insert(0, colors.HexColor("#b7c9ce"))
             names.insert(0, "a year before")
         hidden = any(v is None for row in data for v in row)
+        part = current.period.part_months
         labels = [
-            _short_month(key) + ("*" if any(row[i] is None for row in data) else "")
+            _chart_month(key)
+            + (" (part)" if key in part else "")
+            + ("*" if any(row[i] is None for row in data) else "")
             for i, key in enumerate(months)
         ]
         drawing = bar_chart(
             width, height, title, labels, data, colours, names,
-            font=fonts.regular, bold=fonts.bold, size=16 if large_print else 8, ink=INK,
+            font=fonts.regular, bold=fonts.bold, size=16 if large_print else 10, ink=INK,
             muted=MUTED,
         )  # fmt: skip
         flowables: list[Flowable] = [drawing]
+        if part:
+            flowables.append(
+                para("(part): the period covers only some days of that month.", "muted")
+            )
         if hidden:
             flowables.append(
-                para(
-                    f"* a month with a count shown as fewer than {report.threshold} or not "
-                    "shown has no bar for it.",
-                    "muted",
-                )
+                para(f"* a month shown as “{protect(1, report.threshold)}” has no bar.", "muted")
             )
         return KeepTogether(flowables)
 
     story: list[Flowable] = []
-    scope = report.group_name or "All groups"
-    story.append(para(TITLE, "title"))
-    story.append(para(f"{scope} · {current.period.describe()}", "subtitle"))
+    story.append(para(f"{TITLE}: {report.scope}", "title"))
+    story.append(para(current.period.describe(), "subtitle"))
     if organisation:
         story.append(para(organisation, "subtitle"))
+    story.append(para(f"Printed on {dates.date(report.made_on)}.", "muted"))
+    for line in summary_lines(report):
+        story.append(para(line, "item"))
+    if previous is not None:
+        story.append(para(f"Compared with {previous.period.describe()}.", "muted"))
+    story.append(para(report.protection, "muted"))
     story.append(Spacer(1, 4 * mm))
     story.append(
         table(*_headline_rows(current, previous), [0.52, 0.24, 0.24] if previous else [0.6, 0.4])
@@ -200,7 +259,7 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             MONTHLY_CHART,
         )
     )
-    story.append(para("What this report cannot show", "heading"))
+    story.append(para(CANNOT_SHOW_HEADING, "heading"))
     small = style["cell"].clone(
         "small_bullet",
         leftIndent=10,
@@ -215,17 +274,37 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
     for group in current.groups:
         before = _same_group(previous, group.name)
         story.append(PageBreak())
-        story.append(para(group.name, "title"))
-        story.append(para(f"{group.kind} · {current.period.describe()}", "subtitle"))
-        story.append(table(*_month_rows(current, group), [0.2, 0.16, 0.16, 0.24, 0.24]))
-        story.append(Spacer(1, 3 * mm))
-        story.append(
-            table(*_group_rows(group, before), [0.52, 0.24, 0.24] if previous else [0.6, 0.4])
+        # The name, its month table and its figures stay together where a page holds them;
+        # a table that runs on repeats the group's name above its header.
+        months_table = table(
+            *_month_rows(current, group), [0.2, 0.16, 0.16, 0.24, 0.24], group.name
         )
-        story.append(para("Themes most often noted", "heading"))
-        story.extend(_ranked(group.themes, group.themes_not_shown, para, table, "theme"))
+        story.append(
+            KeepTogether(
+                [
+                    para(group.name, "title"),
+                    para(f"{group.kind} · {current.period.describe()}", "subtitle"),
+                    months_table,
+                ]
+            )
+        )
+        story.append(Spacer(1, 3 * mm))
+        whole = _group_rows(group, before)
+        widths = [0.52, 0.24, 0.24] if previous else [0.6, 0.4]
+        themes = _ranked(group.themes, group.themes_not_shown, para, table, "theme")
+        story.append(
+            KeepTogether(
+                [
+                    table(*whole, widths, group.name),
+                    para("Themes most often noted", "heading"),
+                    *themes,
+                ]
+            )
+        )
 
-    story.append(PageBreak())
+    # The facilitators and what helped follow on the same page when most of it is free, so the
+    # report does not end on a page holding a few lines.
+    story.append(CondPageBreak(page_height * 0.6))
     story.append(para("Who facilitated", "title"))
     story.append(
         para(
@@ -235,65 +314,59 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
             "muted",
         )
     )
+    people = current.facilitators
     rows = [
-        [
-            f.name,
-            str(f.led),
-            str(f.co_facilitated),
-            str(f.shadowing),
-            str(f.supervised),
-            f"{f.hours:,.1f}",
-        ]
-        for f in current.facilitators
+        [f.name, str(f.led), str(f.co_facilitated), str(f.shadowing), f"{f.hours:,.1f}"]
+        for f in people
     ]
     rows.append(
         [
             "Total",
-            str(sum(f.led for f in current.facilitators)),
-            str(sum(f.co_facilitated for f in current.facilitators)),
-            str(sum(f.shadowing for f in current.facilitators)),
-            str(current.supervision_meetings),
+            str(sum(f.led for f in people)),
+            str(sum(f.co_facilitated for f in people)),
+            str(sum(f.shadowing for f in people)),
             f"{current.volunteer_hours:,.1f}",
         ]
     )
     story.append(
         table(
-            ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Supervision", "Hours"],
+            ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Hours"],
             rows,
-            [0.21, 0.08, 0.2, 0.18, 0.19, 0.14],
+            [0.3, 0.1, 0.24, 0.2, 0.16],
         )
     )
-    story.append(para("What helped", "heading"))
+    story.append(Spacer(1, 3 * mm))
+    supervised = [[f.name, str(f.supervised)] for f in people]
+    supervised.append(["Total", str(sum(f.supervised for f in people))])
     story.append(
-        para("Strategies most often marked as having helped, by kind of group (all time).", "muted")
+        table(["Facilitator", label("supervision_meetings_attended")], supervised, [0.6, 0.4])
     )
+    # What helped is kept in one piece: moved whole to a page of its own rather than leaving
+    # its last lines alone on the report's last page.
+    helped: list[Flowable] = [
+        para("What helped", "heading"),
+        para(
+            "Strategies most often marked as having helped, by kind of group (all time).", "muted"
+        ),
+    ]
     if not current.strategies_by_kind:
-        story.append(para("No strategy has been marked as having helped yet."))
+        helped.append(para("No strategy has been marked as having helped yet."))
     for kind, items in current.strategies_by_kind.items():
-        story.append(para(f"{kind} groups", "item"))
-        story.extend(_ranked(items, None, para, table, "strategy"))
+        helped.append(para(f"{kind} groups", "item"))
+        helped.extend(_ranked(items, None, para, table, "strategy"))
     if current.strategies_not_shown.value != 0:
-        story.append(
-            para(
-                f"Strategies not shown (they hold a member's name): {current.strategies_not_shown}",
-                "muted",
-            )
+        helped.append(
+            para(f"{label('strategies_not_shown')}: {current.strategies_not_shown}", "muted")
         )
+    story.append(KeepTogether(helped))
 
-    footer = f"{organisation} · {TITLE}" if organisation else TITLE
-
-    def on_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setFont(fonts.regular, 16 if large_print else 8.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(18 * mm, 10 * mm, markup(footer, fonts.key).replace("&amp;", "&"))
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page}")
-        canvas.restoreState()
-
+    footer = f"{TITLE}: {report.scope}, {current.period.describe()}"
+    if organisation:
+        footer = f"{organisation} · {footer}"
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=16 * mm,
@@ -304,13 +377,28 @@ def _draw(report: Report, *, organisation: str, large_print: bool, texts: list[s
         subject="Evaluation report",
         lang="en-GB",
     )
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    doc.build(
+        story,
+        canvasmaker=functools.partial(
+            FooterCanvas,
+            footer=printable(footer, fonts.key),
+            font=fonts.regular,
+            size=sizes.footer,
+            margin=18 * mm,
+        ),
+    )
     return buffer.getvalue()
 
 
 def _short_month(key: str) -> str:
     year, month = (int(part) for part in key.split("-"))
     return dates.short_month(dt.date(year, month, 1))
+
+
+def _chart_month(key: str) -> str:
+    """'Sep' on the chart, 'Jan 2026' for January (where the year changes)."""
+    label = _short_month(key)
+    return label if key.endswith("-01") else label.split()[0]
 
 
 def _same_group(part: PeriodReport | None, name: str) -> GroupReport | None:
@@ -320,33 +408,7 @@ def _same_group(part: PeriodReport | None, name: str) -> GroupReport | None:
 
 
 def _whole(group: GroupReport) -> list[tuple[str, str]]:
-    people = group.people
-    sessions = group.sessions
-    figures = [
-        ("Sessions planned", str(sessions["planned"][WHOLE_PERIOD])),
-        ("Sessions held", str(sessions["held"][WHOLE_PERIOD])),
-        ("Planned, not held", str(sessions["not_held"][WHOLE_PERIOD])),
-        ("People at sessions (everyone, named or not)", people["attendance"][WHOLE_PERIOD].text),
-        (
-            "People per session, on average",
-            _average(group),
-        ),
-        (
-            "Fewest and most at one session",
-            f"{group.smallest} to {group.largest}" if group.smallest else "no sessions",
-        ),
-        ("Newcomers", people["newcomers"][WHOLE_PERIOD].text),
-        ("Sessions with a newcomer", people["sessions_with_newcomer"][WHOLE_PERIOD].text),
-        ("Members who agreed to be named and came", group.named_came.text),
-        ("… of whom came more than once", group.named_returned.text),
-    ]
-    return figures
-
-
-def _average(group: GroupReport) -> str:
-    if not group.sessions["held"][WHOLE_PERIOD]:
-        return "no sessions"
-    return f"{group.average:.1f}" if group.average else "not shown"
+    return [(row[0], row[1]) for row in whole_rows(group)]
 
 
 def _headline_rows(
@@ -355,11 +417,19 @@ def _headline_rows(
     now = _whole(current.total)
     hours = ("Volunteer hours given by facilitators", f"{current.volunteer_hours:,.1f}")
     if previous is None:
-        return ["All groups", "This period"], [[k, v] for k, v in [*now, hours]]
-    before = _whole(previous.total)
-    rows = [[k, v, b] for (k, v), (_, b) in zip(now, before, strict=True)]
-    rows.append([*hours, f"{previous.volunteer_hours:,.1f}"])
-    return ["All groups", "This period", "A year before"], rows
+        return [current.total.name, "This period"], [[k, v] for k, v in [*now, hours]]
+    rows = _beside(now, _whole(previous.total))
+    rows.append([*hours, f"{previous.volunteer_hours:,.1f}" if previous.facilitators else ""])
+    return [current.total.name, "This period", "A year before"], rows
+
+
+def _beside(now: list[tuple[str, str]], before: list[tuple[str, str]]) -> list[list[str]]:
+    """Two columns of figures side by side; a period with no records says so once."""
+    if len(before) == 1 and len(now) > 1:
+        return [[k, v, before[0][1] if i == 0 else ""] for i, (k, v) in enumerate(now)]
+    if len(now) == 1 and len(before) > 1:
+        return [[k, now[0][1] if i == 0 else "", b] for i, (k, b) in enumerate(before)]
+    return [[k, v, b] for (k, v), (_, b) in zip(now, before, strict=True)]
 
 
 def _group_rows(
@@ -368,13 +438,11 @@ def _group_rows(
     now = _whole(group)
     if before is None:
         return ["Whole period", ""], [[k, v] for k, v in now]
-    return ["Whole period", "This period", "A year before"], [
-        [k, v, b] for (k, v), (_, b) in zip(now, _whole(before), strict=True)
-    ]
+    return ["Whole period", "This period", "A year before"], _beside(now, _whole(before))
 
 
 def _month_rows(part: PeriodReport, group: GroupReport) -> tuple[list[str], list[list[str]]]:
-    header = ["Month", "Held", "Not held", "People", "Newcomers"]
+    header = ["Month", "Held", "Not held", "Visits", "Newcomers"]
     rows = []
     for key in part.months:
         rows.append(
@@ -404,7 +472,7 @@ def _ranked(
     else:
         found.append(para(f"No {noun} noted in this period."))
     if not_shown is not None and not_shown.value != 0:
-        found.append(para(f"Themes not shown (they hold a member's name): {not_shown}", "muted"))
+        found.append(para(f"{label('themes_not_shown')}: {not_shown}", "muted"))
     return found
 
 
@@ -440,6 +508,7 @@ def bar_chart(
     Drawn from shapes rather than reportlab.graphics.charts, whose import alone costs about
     a third of the whole `voicesgroup report` process."""
     from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     def block(x: float, y: float, block_width: float, block_height: float, colour: Color) -> Rect:
         """A rectangle filled with `colour`, with no outline. (Set as attributes: the published
@@ -450,8 +519,8 @@ def bar_chart(
         return rect
 
     drawing = Drawing(width, height)
-    left, bottom = size * 3.2, size * (5.5 if len(labels) > 8 else 2.6)
-    top = height - size * 2.6
+    left, bottom = size * 4.4, size * 2.6
+    top = height - size * 3.6
     plot_w, plot_h = width - left - 4, top - bottom
     biggest = max([v for row in data for v in row if v is not None] or [0])
     step = _nice_step(biggest or 1)
@@ -464,29 +533,31 @@ def bar_chart(
         drawing.add(Line(left, y, left + plot_w, y, strokeColor=muted, strokeWidth=0.3))
         drawing.add(String(left - 3, y - size / 3, f"{value:,}", fontName=font, fontSize=size,
                            fillColor=ink, textAnchor="end"))  # fmt: skip
+    axis = String(0, 0, "visits", fontName=font, fontSize=size, fillColor=ink, textAnchor="middle")
+    turned = Group(axis)
+    turned.translate(size, bottom + plot_h / 2)
+    turned.rotate(90)
+    drawing.add(turned)
     slot = plot_w / max(len(labels), 1)
     bar_w = slot * 0.7 / len(data)
-    for index, label in enumerate(labels):
+    # Upright labels only: every month's when they fit, else every second, third… month's.
+    longest = max([stringWidth(text, font, size) for text in labels] or [0])
+    every = max(1, math.ceil((longest + size) / slot))
+    for index, month_label in enumerate(labels):
         x0 = left + slot * index + slot * 0.15
         for series, row in enumerate(data):
             count = row[index]
             if count:
-                drawing.add(
-                    block(x0 + series * bar_w, bottom, bar_w, plot_h * count / scale_top,
-                          colours[series])
-                )  # fmt: skip
-        centre = left + slot * index + slot / 2
-        if len(labels) > 8:
-            text = String(
-                0, 0, label, fontName=font, fontSize=size, fillColor=ink, textAnchor="end"
-            )
-            turned = Group(text)
-            turned.translate(centre + size / 3, bottom - 3)
-            turned.rotate(45)
-            drawing.add(turned)
-        else:
-            drawing.add(String(centre, bottom - size * 1.3, label, fontName=font, fontSize=size,
-                               fillColor=ink, textAnchor="middle"))  # fmt: skip
+                bar_h = plot_h * count / scale_top
+                drawing.add(block(x0 + series * bar_w, bottom, bar_w, bar_h, colours[series]))
+                if bar_w >= size * 0.6 * len(f"{count:,}") and len(data) * len(labels) <= 24:
+                    drawing.add(String(x0 + series * bar_w + bar_w / 2, bottom + bar_h + 2,
+                                       f"{count:,}", fontName=font, fontSize=size,
+                                       fillColor=ink, textAnchor="middle"))  # fmt: skip
+        if index % every == 0:
+            centre = left + slot * index + slot / 2
+            drawing.add(String(centre, bottom - size * 1.3, month_label, fontName=font,
+                               fontSize=size, fillColor=ink, textAnchor="middle"))  # fmt: skip
     drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=ink, strokeWidth=0.8))
     if len(data) > 1:
         x = width

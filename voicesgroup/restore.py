@@ -12,15 +12,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voicesgroup.backups import take_backup
-from voicesgroup.errors import DamagedFile, ReadOnlyFile, StoreError
-from voicesgroup.storage import write_atomically
+from voicesgroup.errors import ReadOnlyFile, StoreError
+from voicesgroup.storage import looks_encrypted, write_atomically
+from voicesgroup.store.integrity import sound_backup
 
 if TYPE_CHECKING:
+    from voicesgroup import crypto
     from voicesgroup.store import Store
 
 
 class AnotherFilesBackup(StoreError):
     """The backup was taken of a different data file; restoring it needs a confirmation."""
+
+
+class UnencryptedBackup(StoreError):
+    """The backup is not encrypted and the data file is; restoring it needs a confirmation,
+    and the restored file is encrypted with the data file's key."""
 
 
 @dataclass(frozen=True)
@@ -35,31 +42,43 @@ class Restored:
 
 def check_backup(source: Path, *, passphrase: str | None = None) -> Store:
     """The backup, opened in memory once it has decrypted and validated; else a clear error."""
-    from voicesgroup.store import Secret, Store, read_document
+    from voicesgroup.store import Secret, read_document
 
     try:
         blob = source.read_bytes()
     except OSError as error:
         raise StoreError(f"Cannot read {source}: {error.strerror}. Nothing was changed.") from None
     data, unlocked = read_document(blob, source, Secret(passphrase))
-    backup = Store.in_memory(data, source, unlocked)
-    problems = backup.problems()
-    if problems:
-        raise DamagedFile(
-            f"{source} does not hold sound data ({problems[0]}); nothing was changed."
-        )
-    return backup
+    return sound_backup(data, source, unlocked)
 
 
-def current_document(data_path: Path, passphrase: str | None) -> dict[str, Any]:
-    """The data file now in place, or an empty document when it cannot be read."""
+def current_document(
+    data_path: Path, passphrase: str | None, *, key_needed: bool = False
+) -> tuple[dict[str, Any], crypto.Unlocked | None]:
+    """The data file now in place and its key; ({}, None) when it cannot be read.
+
+    With `key_needed` (an unencrypted backup over an encrypted file) the key must be had:
+    PassphraseNeeded or WrongPassphrase then reach the caller, who asks for the passphrase.
+    """
+    from voicesgroup.errors import PassphraseNeeded, WrongPassphrase
     from voicesgroup.store import Secret, read_document
 
     try:
-        data, _ = read_document(data_path.read_bytes(), data_path, Secret(passphrase))
+        return read_document(data_path.read_bytes(), data_path, Secret(passphrase))
+    except (PassphraseNeeded, WrongPassphrase):
+        if key_needed:
+            raise
+        return {}, None
     except (OSError, StoreError):
-        return {}
-    return data
+        return {}, None
+
+
+def _is_encrypted(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return looks_encrypted(file.read(64))
+    except OSError:
+        return False
 
 
 def restore(
@@ -68,6 +87,7 @@ def restore(
     *,
     passphrase: str | None = None,
     another_file_ok: bool = False,
+    unencrypted_ok: bool = False,
 ) -> Restored:
     """Replace the data file by a checked backup; the current file is kept as a backup first.
 
@@ -75,7 +95,10 @@ def restore(
     data before it is written. Works even when the
     current file is damaged, which is usually why one restores. A backup of a different data
     file (by the id each file is given when it is made) raises AnotherFilesBackup unless
-    `another_file_ok`. The restore is written into the restored data's audit log.
+    `another_file_ok`. An unencrypted backup over an encrypted file raises UnencryptedBackup
+    unless `unencrypted_ok`, and is then encrypted with the file's key (`passphrase` opens the
+    data file too), so a restore never leaves the data file in clear beside encrypted backups.
+    The restore is written into the restored data's audit log.
     """
     from voicesgroup.store import forgetting, take_writer_lock, tombstones
     from voicesgroup.store.integrity import file_id_of
@@ -85,13 +108,22 @@ def restore(
     reason = read_only_reason(data_path)
     if reason:
         raise ReadOnlyFile(reason)
-    current = current_document(data_path, passphrase)
+    clear_over_sealed = backup.unlocked is None and _is_encrypted(data_path)
+    current, current_key = current_document(data_path, passphrase, key_needed=clear_over_sealed)
     current_id = file_id_of(current)
     if current_id and backup.file_id and current_id != backup.file_id and not another_file_ok:
         raise AnotherFilesBackup(
             f"{source} is a backup of another data file, not of {data_path}. Nothing was "
             "changed; to replace this file by it anyway, confirm (--yes on the command line)."
         )
+    if clear_over_sealed:
+        if not unencrypted_ok:
+            raise UnencryptedBackup(
+                f"{source} is not encrypted, and {data_path} is. Nothing was changed; to "
+                "restore it anyway, confirm (--yes on the command line): the restored file "
+                "is encrypted with the current passphrase."
+            )
+        backup.use_key(current_key)
     known = tombstones.union(
         tombstones.of_folder(data_path, current), tombstones.in_data(backup.storage.read())
     )

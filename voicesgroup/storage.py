@@ -303,8 +303,9 @@ class SafeStorage(Storage):
             if current != self._signature:
                 raise ChangedOnDisk(
                     f"{self.path} was changed by something else since it was opened, so it was "
-                    "not overwritten. Your changes are kept in memory; close and reopen to see "
-                    "both."
+                    "not overwritten. Your changes are kept in this window only; on quitting you "
+                    "can write them to a new file beside it. The two are not combined: the data "
+                    "file keeps only the other changes."
                 )
             # Serialising holds the GIL, so a save from a worker thread sees one consistent
             # state even while the UI thread goes on changing the data.

@@ -21,7 +21,6 @@ from screens.access import AppAccess
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.store import passphrase as protection
 
-MIN_LENGTH = 8
 NO_RECOVERY = (
     "A forgotten passphrase cannot be recovered by anyone. The recovery key shown next is the "
     "only way back in: the coordinator keeps it on paper, away from this laptop."
@@ -54,7 +53,11 @@ class PassphraseDialog(AppAccess, ModalScreen[bool]):
                     classes="hint",
                 )
             yield Static(NO_RECOVERY, classes="wording", id="no-recovery")
-            yield Input(password=True, id="first", placeholder="new passphrase (8 or more)")
+            yield Input(
+                password=True,
+                id="first",
+                placeholder=f"new passphrase ({protection.MIN_LENGTH} or more)",
+            )
             yield Input(password=True, id="again", placeholder="the same again")
             yield Static("", id="passphrase-message")
             with Horizontal(classes="buttons"):
@@ -86,8 +89,9 @@ class PassphraseDialog(AppAccess, ModalScreen[bool]):
         first = self.query_one("#first", Input).value
         again = self.query_one("#again", Input).value
         message = self.query_one("#passphrase-message", Static)
-        if len(first) < MIN_LENGTH:
-            message.update(f"! A passphrase needs at least {MIN_LENGTH} characters.")
+        problem = protection.passphrase_problem(first)
+        if problem is not None:
+            message.update(f"! {problem}")
         elif first != again:
             message.update("! The two passphrases differ.")
         else:

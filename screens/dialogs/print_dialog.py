@@ -424,6 +424,11 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             if copies is None:
                 self._say("! Copies: a number from 1 to 99.", error=True)
                 return
+            try:  # before the work, as for a file: the audit log must be able to note it
+                outputs.refuse_unaudited(self.store)
+            except OutputRefused as error:
+                self._say(f"! Nothing printed. {error}", error=True)
+                return
             self._start(f"Sending to {printer.label}…")
             self._send_handout(Snapshot.of(self.store), self.request(), printer, copies)
             return
@@ -435,7 +440,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         if path.is_dir():
             path = path / printing.file_name(self.request())
         try:
-            outputs.check_output(path, self.store.path, force=self._force)
+            outputs.check_audited_output(path, self.store, force=self._force)
         except OutputRefused as error:
             if getattr(error, "exists", False):
                 self._ask_replace(path)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voicesgroup import facilitator_path as fp
+from voicesgroup.course import CourseFileError
 from voicesgroup.facilitator_counts import due_items
 from voicesgroup.home import due_items as home_due_items
 from voicesgroup.models import (
@@ -81,7 +82,7 @@ def test_the_course_modules_are_data_and_an_organisation_may_have_its_own(tmp_pa
     (tmp_path / fp.MODULES_FILE).write_text('[[module]]\nkey = "one"\ntitle = "Our own day"\n')
     assert [m.title for m in fp.training_modules(own)] == ["Our own day"]
     (tmp_path / fp.MODULES_FILE).write_text("[[module]\n")
-    with pytest.raises(fp.PathError, match="cannot be read"):
+    with pytest.raises(CourseFileError, match="is not valid TOML"):
         fp.training_modules(own)
 
 

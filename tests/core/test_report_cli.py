@@ -61,18 +61,25 @@ def test_pdf_is_read_back_rendered_and_carries_no_member_name(demo: Path, tmp_pa
     data = out.read_bytes()
     text = pdf_text(data)
     reader = pdf_reader(data)
-    assert len(reader.pages) == 1 + 3 + 1  # front page, one a group, who facilitated
-    front = reader.pages[0].extract_text()
-    assert "What the groups did" in front
+    # front page, what it cannot show, one a group, who facilitated
+    assert len(reader.pages) == 1 + 1 + 3 + 1
+    front = " ".join(reader.pages[0].extract_text().split())
+    assert "What the groups did: All groups" in front
     assert "1 Aug 2026 to 30 Nov 2026" in front
+    assert "Printed on " in front
+    assert "Compared with 1 Aug 2025 to 30 Nov 2025." in front
     assert "A year before" in front
-    assert "People at sessions, month by month" in front
-    assert "What this report cannot show" in front
-    assert "cannot be followed over time" in front
+    assert "no records for that period" in front
+    assert "Visits to the groups, month by month" in front
+    assert "rounded to the nearest 5" in front
+    assert "page 1 of 6" in front
+    notes = " ".join(reader.pages[1].extract_text().split())
+    assert "What this report cannot show" in notes
+    assert "cannot be followed over time" in notes
     group_pages = ("Saturday Drop-in", "Thursday Beliefs", "Tuesday Voices")  # by name
-    for number, group in enumerate(group_pages, start=1):
+    for number, group in enumerate(group_pages, start=2):
         assert group in reader.pages[number].extract_text().splitlines()
-    assert "fewer than 5" in text
+    assert "fewer than 8" in text
     assert "Supervision meetings held:" in text
     with Store.open(demo, readonly=True) as store:
         for member in store.members():
@@ -82,7 +89,7 @@ def test_pdf_is_read_back_rendered_and_carries_no_member_name(demo: Path, tmp_pa
         assert "Rosa" in text  # facilitators are named, as on the rota
     assert reader.metadata.author == "voicesgroup"
     pages = render_png(out, tmp_path / "pages")
-    assert len(pages) == 5
+    assert len(pages) == 6
     assert all(page.stat().st_size > 5_000 for page in pages)
 
 
@@ -95,6 +102,9 @@ def test_large_print_has_no_text_under_16_points(demo: Path, tmp_path: Path, cap
     assert code == 0, err
     sizes = pdf_font_sizes(out.read_bytes())
     assert sizes and min(sizes) >= 16
+    words = set(pdf_text(out.read_bytes()).split())
+    for header in ("Facilitator", "Co-facilitated", "Shadowing", "Newcomers", "Visits"):
+        assert header in words, header  # never broken across two lines
 
 
 def test_csv_for_one_group(demo: Path, tmp_path: Path, capsys) -> None:
@@ -105,10 +115,8 @@ def test_csv_for_one_group(demo: Path, tmp_path: Path, capsys) -> None:
     )  # fmt: skip
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert {row["group"] for row in rows if row["measure"] == "held"} == {
-        "Tuesday Voices",
-        "All groups",
-    }
+    assert {row["group"] for row in rows if row["measure"] == "held"} == {"Tuesday Voices"}
+    assert "All groups" not in {row["group"] for row in rows}
     held = {row["month"]: row["value"] for row in rows if row["measure"] == "held"}
     assert held["all"] != "0"
 
@@ -145,6 +153,9 @@ JAN = ["--from", "2026-01-01", "--to", "2026-02-01"]
         ([*JAN, "--out", "a.pdf", "--csv", "b.csv"], 2, "not allowed"),
         (["--group", "Nobody", *JAN, "--csv", "x.csv"], 1, "Nobody"),
         ([*JAN, "--csv", "no/such/folder/x.csv"], 1, "Nothing could be saved"),
+        ([*JAN, "--out", "r.pdf", "--format", "csv"], 1, "ends in .pdf but the format"),
+        ([*JAN, "--out", "r.csv", "--format", "pdf"], 1, "ends in .csv but the format"),
+        ([*JAN, "--out", "report.txt2"], 1, "cannot tell the format"),
     ],
 )
 def test_bad_input_ends_with_one_clear_line(demo: Path, tmp_path: Path, argv, code, message):
@@ -166,8 +177,112 @@ def test_never_written_over_the_data_file_or_its_backups(demo: Path, capsys) -> 
             "--csv", str(target),
         )  # fmt: skip
         assert code == 1
-        assert "Nothing was written" in err and ("data file itself" in err or "lock itself" in err)
+        assert "Nothing was written" in err and ("data file itself" in err or "lock" in err)
     assert FileState.of(demo).blob == before.blob
+
+
+def test_the_format_follows_the_file_name(demo: Path, tmp_path: Path, capsys) -> None:
+    for name, start in (("r.csv", b"\xef\xbb\xbfperiod_start,"), ("r.pdf", b"%PDF")):
+        code, _, err = call(
+            capsys, "--db", str(demo), "report", *JAN, "--out", str(tmp_path / name)
+        )
+        assert code == 0, err
+        assert (tmp_path / name).read_bytes().startswith(start)
+    code, _, err = call(
+        capsys, "--db", str(demo), "report", *JAN, "--out", str(tmp_path / "r"), "--format", "csv"
+    )
+    assert code == 0, err
+    assert (tmp_path / "r").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_text_web_page_and_letter_paper(demo: Path, tmp_path: Path, capsys) -> None:
+    argv = ["--db", str(demo), "report", "--from", "2026-08-01", "--to", "2026-11-30"]
+    code, _, err = call(capsys, *argv, "--out", str(tmp_path / "r.txt"), "--compare-previous-year")
+    assert code == 0, err
+    text = (tmp_path / "r.txt").read_text(encoding="utf-8")
+    assert text.startswith("What the groups did: All groups\n1 Aug 2026 to 30 Nov 2026\n")
+    assert "Compared with 1 Aug 2025 to 30 Nov 2025." in text
+    assert "no records for that period" in text and "Tuesday Voices" in text
+    assert max(len(line) for line in text.splitlines() if not line.startswith(" ")) <= 100
+    code, _, err = call(
+        capsys, *argv, "--group", "Tuesday Voices", "--out", str(tmp_path / "r.html")
+    )
+    assert code == 0, err
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<h1>What the groups did: Tuesday Voices</h1>" in page
+    assert "All groups" not in page
+    code, _, err = call(capsys, *argv, "--out", str(tmp_path / "l.pdf"), "--paper", "letter")
+    assert code == 0, err
+    box = pdf_reader((tmp_path / "l.pdf").read_bytes()).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    with Store.open(demo, readonly=True) as store:
+        for member in store.members():
+            assert member.display_name not in text and member.display_name not in page
+
+
+def test_a_csv_keeps_accents_and_dates_for_a_spreadsheet(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "data.json"
+    with Store.open(path, create=True, seed=False) as store:
+        group = add_group(store, "Café Zoë")
+        store.save_session(
+            Session(group_id=group.id, date=dt.date(2026, 3, 3), status=SessionStatus.ENDED,
+                    anonymous_count=9)
+        )  # fmt: skip
+    out = tmp_path / "r.csv"
+    code, _, err = call(
+        capsys, "--db", str(path), "report", "--from", "2026-03-02", "--to", "2026-03-31",
+        "--csv", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert {(r["period_start"], r["period_end"]) for r in rows} == {("2026-03-02", "2026-03-31")}
+    assert "Café Zoë" in {r["group"] for r in rows}
+    visits = next(r for r in rows if r["measure"] == "attendance" and r["month"] == "all"
+                  and r["group"] == "Café Zoë")  # fmt: skip
+    assert (visits["value"], visits["label"]) == ("10", "Visits (each person at each session)")
+
+
+@pytest.mark.parametrize("fmt", ["--out", "--csv"])
+def test_a_group_named_like_a_member_is_refused_in_every_format(tmp_path: Path, capsys, fmt):
+    path = tmp_path / "data.json"
+    with Store.open(path, create=True, seed=False) as store:
+        group = add_group(store, "Aisha's Drop-in")
+        add_member(store, "Aisha", ConsentScope.ATTENDANCE_BY_NAME)
+        store.save_session(
+            Session(group_id=group.id, date=dt.date(2026, 3, 3), status=SessionStatus.ENDED,
+                    anonymous_count=6)
+        )  # fmt: skip
+    out = tmp_path / ("r.pdf" if fmt == "--out" else "r.csv")
+    code, _, err = call(
+        capsys, "--db", str(path), "report", "--from", "2026-03-01", "--to", "2026-03-31",
+        fmt, str(out),
+    )  # fmt: skip
+    assert code == 1
+    assert "holds a member's name" in err
+    assert not out.exists()
+
+
+def test_a_facilitator_is_named_only_after_saying_yes(demo: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "r.csv"
+    argv = ["--db", str(demo), "report", "--from", "2026-08-01", "--to", "2026-11-30"]
+    code, _, err = call(capsys, *argv, "--csv", str(out))
+    assert code == 0, err
+    items = {
+        row["item"] for row in csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig")))
+    }
+    assert "Niall" not in items and "Facilitators not named (1)" in items and "Rosa" in items
+    code, said, err = call(
+        capsys, "--db", str(demo), "facilitator", "report-name", "--facilitator", "Niall",
+        "--named", "yes",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Niall is named in the evaluation" in said
+    code, _, err = call(capsys, *argv, "--csv", str(out), "--force")
+    assert code == 0, err
+    items = {
+        row["item"] for row in csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig")))
+    }
+    assert "Niall" in items and not any(i.startswith("Facilitators not named") for i in items)
 
 
 def test_a_group_named_like_a_member_is_refused_and_nothing_written(tmp_path: Path, capsys):
@@ -194,7 +309,7 @@ def test_markup_in_a_theme_is_printed_as_written(tmp_path: Path, capsys) -> None
     theme = "<b>not bold</b> & [/] [b]x[/b]"
     with Store.open(path, create=True, seed=False) as store:
         group = add_group(store, "Circle")
-        for day in (3, 10, 17, 24, 31):
+        for day in (2, 3, 4, 5, 6, 9, 10, 11):  # a theme is listed once noted 8 times
             store.save_session(
                 Session(group_id=group.id, date=dt.date(2026, 3, day),
                         status=SessionStatus.ENDED, anonymous_count=6, themes=[theme])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, Select, Sparkline, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from screens.reports_screen import ReportsScreen, last_twelve_months
 from tests.pdf_helpers import pdf_text
@@ -38,10 +38,18 @@ async def test_home_e_opens_reports_with_figures_and_a_chart(make_app) -> None:
         screen = await open_reports(pilot)
         figures = shown(app, "#reports-figures")
         assert "All groups, 1 Dec 2025 to 26 Nov 2026" in figures
-        assert "Sessions held" in figures and "People at sessions" in figures
-        assert "Among members who agreed to be named" in figures
-        chart = screen.query_one("#reports-chart", Sparkline)
-        assert len(chart.data) == 12 and max(chart.data) > 0
+        assert "Sessions held" in figures and "Visits" in figures
+        assert "Members who agreed to be named and came" in figures
+        assert "rounded to the nearest 5" in figures
+        chart = shown(app, "#reports-chart").splitlines()
+        assert len(chart) == 1 + 3 + 1  # figures, three rows of columns, months
+        assert chart[-1].split() == [
+            "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov*"
+        ]  # fmt: skip
+        assert "(* part of a month)" in shown(app, "#reports-chart-title")
+        shown_figures = [int(f) for f in chart[0].split() if f.isdigit()]
+        assert shown_figures and min(shown_figures) >= 0
+        assert "█" in chart[1]  # the tallest month reaches the top: the chart starts at zero
         assert screen.report is not None
         held = screen.report.current.total.sessions["held"]["Whole period"]
         assert f"Sessions held {held}" in figures
@@ -51,7 +59,7 @@ async def test_home_e_opens_reports_with_figures_and_a_chart(make_app) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert screen.query_one("#reports-compare", Checkbox).value
-        assert "(a year before: 0)" in shown(app, "#reports-figures")
+        assert "(a year before: no records for that period)" in shown(app, "#reports-figures")
 
         await pilot.press("escape")
         await pilot.pause()
@@ -92,7 +100,7 @@ async def test_save_pdf_and_csv_from_the_screen(make_app, tmp_path: Path) -> Non
         await app.workers.wait_for_complete()
         await pilot.pause()
         saved = tmp_path / f"voicesgroup-report-{FROZEN_TODAY.isoformat()}.csv"
-        assert saved.read_text(encoding="utf-8").startswith("period_from,")
+        assert saved.read_text(encoding="utf-8").startswith("\ufeffperiod_start,")
         actions = [(entry.action, entry.detail) for entry in app.store.audit_log()]
         assert (
             "report made",
@@ -102,6 +110,33 @@ async def test_save_pdf_and_csv_from_the_screen(make_app, tmp_path: Path) -> Non
             "report made",
             "evaluation CSV for all groups, 1 Dec 2025 to 26 Nov 2026",
         ) in actions
+
+
+async def test_saving_over_a_file_asks_first(make_app, tmp_path: Path) -> None:
+    from screens.dialogs.confirm_dialog import ConfirmDialog
+
+    target = tmp_path / "trustees.pdf"
+    target.write_bytes(b"the coordinator's own file")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        screen.query_one("#reports-path", Input).value = str(target)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")  # Cancel is ready: a stray Enter keeps the file
+        await pilot.pause()
+        assert target.read_bytes() == b"the coordinator's own file"
+        assert "Nothing saved" in shown(app, "#reports-message")
+
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one("#confirm", Button).press()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert target.read_bytes().startswith(b"%PDF")
+        assert "Saved" in shown(app, "#reports-message")
 
 
 async def test_a_save_that_fails_says_so_and_leaves_nothing(make_app, tmp_path: Path) -> None:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `facilitator show|sign-off|break|team|sheet|settings|supervision add|list`."""
+    """Add `facilitator show|sign-off|break|report-name|team|sheet|settings|supervision
+    add|list`."""
     facilitator = add_command(
         commands, "facilitator", _needs_action, "a facilitator's path, sign-off and supervision"
     )
@@ -68,6 +69,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--leave-open",
         action="store_true",
         help="on sessions to come inside the break, leave their place open",
+    )
+
+    named = add_command(
+        actions, "report-name", cmd_report_name, "whether the evaluation may name a facilitator"
+    )
+    who(named)
+    named.add_argument(
+        "--named",
+        choices=("yes", "no"),
+        required=True,
+        help="yes only if they agreed to their name in reports for trustees and funders",
     )
 
     team = add_command(actions, "team", cmd_team, "how many can lead each kind of group")
@@ -188,6 +200,18 @@ def cmd_break(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report_name(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        person = store.find_facilitator(args.facilitator)
+        store.save_facilitator(person.model_copy(update={"named_in_reports": args.named == "yes"}))
+    name = printable(person.display_name)
+    if args.named == "yes":
+        print(f"{name} is named in the evaluation from now on.")
+    else:
+        print(f"{name} is not named in the evaluation: only in the team's figures.")
+    return 0
+
+
 def _list_cover(needed: CoverNeeded) -> None:
     """Each session the change would break, and who could cover, best first (on standard
     output, so the error stays one line)."""
@@ -230,11 +254,11 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:
-    from voicesgroup.outputs import check_output, write_output
+    from voicesgroup.outputs import check_audited_output, write_output
     from voicesgroup.team_sheet import team_sheet_pdf
 
     with open_store(args) as store:
-        check_output(args.out, store.path, force=args.force)
+        check_audited_output(args.out, store, force=args.force)
         pdf = team_sheet_pdf(store, dt.date.today(), paper=args.paper)
         path = write_output(args.out, pdf, data_file=store.path, force=args.force)
         store.audit("printed", "team sheet")

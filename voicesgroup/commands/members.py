@@ -36,11 +36,11 @@ def _needs_action(args: argparse.Namespace) -> int:
 
 def cmd_member_export(args: argparse.Namespace) -> int:
     from voicesgroup.member_record import member_record
-    from voicesgroup.outputs import check_output, write_output
+    from voicesgroup.outputs import check_audited_output, write_output
     from voicesgroup.store import forgetting
 
     with open_store(args) as store:
-        check_output(args.out, store.path, force=args.force)
+        check_audited_output(args.out, store, force=args.force)
         member = store.find_member(args.member)
         record = member_record(store, member.id)
         # Known to `check` by this mark once they are forgotten (no id, no content).

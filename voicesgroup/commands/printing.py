@@ -149,7 +149,7 @@ def _since(raw: str | None) -> dt.date | None:
 def _print(args: argparse.Namespace, build: Callable[[Store], PrintRequest]) -> int:
     """Make the handout from the store, write it (or send it to the printer), and only
     then audit it."""
-    from voicesgroup.outputs import check_output, write_output
+    from voicesgroup.outputs import check_audited_output, write_output
     from voicesgroup.printing import default_path, record_printed
 
     with open_store(args) as store:
@@ -157,7 +157,7 @@ def _print(args: argparse.Namespace, build: Callable[[Store], PrintRequest]) -> 
         if args.printer is not None:
             return _to_printer(args, store, request)
         target = Path(args.out).expanduser() if args.out else default_path(store, request)
-        check_output(target, store.path, force=args.force)  # before any work is done
+        check_audited_output(target, store, force=args.force)  # before any work is done
         printed = _make(args, store, request)
         path = write_output(target, printed.data, data_file=store.path, force=args.force)
         record_printed(store, printed)
@@ -199,6 +199,7 @@ def _make(args: argparse.Namespace, store: Store, request: PrintRequest) -> Prin
 def _to_printer(args: argparse.Namespace, store: Store, request: PrintRequest) -> int:
     """Send the handout to the printer asked for; nothing is written to disk."""
     from voicesgroup import printers
+    from voicesgroup.outputs import refuse_unaudited
     from voicesgroup.printing import record_printed, to_printer
 
     if args.out:
@@ -207,6 +208,7 @@ def _to_printer(args: argparse.Namespace, store: Store, request: PrintRequest) -
         raise CommandError("only a PDF goes to a printer: leave out --format")
     if not 1 <= args.copies <= 99:
         raise CommandError("--copies must be a number from 1 to 99")
+    refuse_unaudited(store)  # before any work is done, as for a file
     name = args.printer
     if name == printers.DEFAULT:
         name = printers.chosen_printer(store) or printers.DEFAULT

@@ -11,8 +11,9 @@ from voicesgroup.cli import add_command, force_option, open_store
 
 DESCRIPTION = (
     "What the groups did over a period (sessions, attendance, newcomers, volunteer hours, themes, "
-    "what helped), for trustees and funders. Counts of people from 1 to 4 are shown as "
-    "'fewer than 5' (the threshold is a setting), and no member's name is in it."
+    "what helped), for trustees and funders. Counts of people are rounded to the nearest 5 and "
+    "those from 0 to 7 shown as 'fewer than 8' (the threshold is a setting), the same way in "
+    "every report; no member's name is in it."
 )
 
 
@@ -32,10 +33,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--to", dest="end", required=True, type=_day, metavar="DATE", help="last day, YYYY-MM-DD"
     )
     out = parser.add_mutually_exclusive_group(required=True)
-    out.add_argument("--out", metavar="FILE.pdf", help="write the report as a PDF")
+    out.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the report; the format follows the name (.pdf, .csv tidy rows, .txt, .html)",
+    )
     out.add_argument(
         "--csv", metavar="FILE.csv", help="write tidy CSV: one row per group, month and measure"
     )
+    parser.add_argument(
+        "--format",
+        choices=["pdf", "csv", "txt", "html"],
+        help="the format, when the file name does not say",
+    )
+    parser.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     parser.add_argument(
         "--compare-previous-year",
         action="store_true",
@@ -51,10 +62,11 @@ def _day(text: str) -> dt.date:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from voicesgroup.evaluation import Period, report
-    from voicesgroup.report_files import Format, write_report
+    from voicesgroup.report_files import format_for, write_report
 
     period = Period(args.start, args.end)
-    fmt: Format = "csv" if args.csv else "pdf"
+    out = Path(args.csv or args.out)
+    fmt = format_for(out, "csv" if args.csv else args.format)
     with open_store(args) as store:
         group = store.find_group(args.group) if args.group else None
         made = report(
@@ -66,10 +78,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         path = write_report(
             store,
             made,
-            Path(args.csv or args.out),
+            out,
             fmt,
             large_print=args.large_print,
             force=args.force,
+            paper=args.paper,
         )
     print(f"Wrote {path}")
     return 0

@@ -119,11 +119,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_ics(args: argparse.Namespace) -> int:
     """Write the rota (or one facilitator's part of it) as an .ics file."""
-    from voicesgroup.outputs import check_output, write_output
+    from voicesgroup.outputs import check_audited_output, write_output
     from voicesgroup.rota.service import calendar_file
 
     with open_store(args) as store:
-        check_output(args.out, store.path, force=args.force)
+        check_audited_output(args.out, store, force=args.force)
         person = store.find_facilitator(args.facilitator) if args.facilitator else None
         ics, count = calendar_file(store, person.id if person else None, include_drafts=args.drafts)
         out = write_output(args.out, ics, data_file=store.path, force=args.force)

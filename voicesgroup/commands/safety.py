@@ -42,7 +42,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     restore.add_argument("source", metavar="FILE", help="the backup to restore")
     restore.add_argument(
-        "--yes", action="store_true", help="restore even a backup of another data file"
+        "--yes",
+        action="store_true",
+        help="restore even a backup of another data file, or an unencrypted backup over an "
+        "encrypted file (it is then encrypted)",
     )
 
     log = add_command(commands, "audit", cmd_audit, "show what was done, and check the log's chain")
@@ -55,8 +58,11 @@ def _new_passphrase(path: Path) -> str:
         again = read_passphrase(path, "The same again: ")
         if again != first:
             raise CommandError("the two passphrases differ; nothing was changed")
-    if len(first) < 8:
-        raise CommandError("a passphrase needs at least 8 characters; nothing was changed")
+    from voicesgroup.store import passphrase as protection
+
+    problem = protection.passphrase_problem(first)
+    if problem is not None:
+        raise CommandError(problem)
     return first
 
 
@@ -134,7 +140,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     source = Path(args.source).expanduser()
     target = db_path(args)
-    restore_it = partial(restore, target, source, another_file_ok=args.yes)
+    restore_it = partial(restore, target, source, another_file_ok=args.yes, unencrypted_ok=args.yes)
     try:
         done = restore_it()
     except PassphraseNeeded:
@@ -153,11 +159,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     import json
 
-    from voicesgroup.audit import chain_problems
+    from voicesgroup.store.integrity import log_problems
 
     with open_store(args, readonly=True) as store:
         entries = store.audit_log()
-    problems = chain_problems(entries)
+        problems = log_problems(store)
     if args.json:
         rows = [entry.model_dump(mode="json") for entry in entries]
         print(json.dumps({"entries": rows, "problems": problems}, ensure_ascii=False, indent=2))
@@ -165,7 +171,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
         for entry in entries:
             line = f"{entry.created_at:%Y-%m-%d %H:%M}  {entry.action}"
             print(f"{line}: {entry.detail}" if entry.detail else line)
-        print("The log's chain holds." if not problems else "The log has been tampered with:")
+        print(
+            "The log's chain holds, and every backup's log is the start of it."
+            if not problems
+            else "The log does not hold: entries were removed or changed."
+        )
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -45,13 +45,12 @@ from voicesgroup.storage import (
     write_atomically,
 )
 from voicesgroup.store import redaction, tombstones
+from voicesgroup.store.owned import intent_file
 
 if TYPE_CHECKING:
     from voicesgroup import crypto
     from voicesgroup.models import Member
     from voicesgroup.store.repository import Store
-
-INTENT_SUFFIX = ".forgetting"
 
 
 @dataclass
@@ -62,10 +61,6 @@ class ForgetReport:
     backups_erased: int
     redacted: list[str] = field(default_factory=list)
     """Where a free text named them and now says "another member" (in plain words)."""
-
-
-def intent_file(path: Path) -> Path:
-    return path.with_name(f"{path.name}{INTENT_SUFFIX}")
 
 
 def pending(path: Path) -> list[str]:

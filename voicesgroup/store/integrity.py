@@ -15,7 +15,7 @@ from uuid import UUID
 
 from voicesgroup import audit, consent
 from voicesgroup.backups import list_backups
-from voicesgroup.errors import StoreError
+from voicesgroup.errors import DamagedFile, StoreError
 from voicesgroup.kinds import ConsentScope
 from voicesgroup.storage import (
     META_TABLE,
@@ -27,6 +27,7 @@ from voicesgroup.storage import (
 )
 
 if TYPE_CHECKING:
+    from voicesgroup import crypto
     from voicesgroup.store.repository import Store
 
 RESTORED = "restored from a backup"
@@ -62,6 +63,22 @@ def record_problems(store: Store) -> list[str]:
         except ValidationError as error:
             found.append(f"settings record {doc_id} is malformed: {first_error(error)}")
     return found
+
+
+def unreadable_record(store: Store) -> str | None:
+    """The one sentence naming the file when a stored record cannot be read, else None.
+
+    Called before a change, and whenever reading the file failed in a way nobody expected:
+    a record of the wrong shape may break a reader that takes the stored documents as they
+    are (the first paint does), and the person is then told of the record, not of the reader.
+    """
+    from voicesgroup.store.repository import malformed_record_sentence
+
+    try:
+        problems = record_problems(store)
+    except Exception:  # a table of the wrong shape altogether: still the same sentence
+        return malformed_record_sentence(store.path, "a table is not a list of records")
+    return malformed_record_sentence(store.path, problems[0]) if problems else None
 
 
 NO_SUCH_GROUP = "belongs to a group that is not stored"
@@ -175,8 +192,17 @@ def check_folder(store: Store) -> list[str]:
     return found
 
 
-def backup_problems(store: Store) -> list[str]:
-    """Each backup opened, decrypted and checked; a sentence naming each bad one."""
+def log_problems(store: Store) -> list[str]:
+    """What `check` says of the audit log, for `voicesgroup audit`: one verdict, one home."""
+    found = [f"audit log: {problem}" for problem in audit.chain_problems(store.audit_log())]
+    return found + backup_problems(store, log_only=True)
+
+
+def backup_problems(store: Store, *, log_only: bool = False) -> list[str]:
+    """Each backup opened, decrypted and checked; a sentence naming each bad one.
+
+    `log_only`: only whether each backup's audit log is the start of the current one.
+    """
     found = []
     current = [entry.hash for entry in store.audit_log()]
     actions = [entry.action for entry in store.audit_log()]
@@ -185,14 +211,12 @@ def backup_problems(store: Store) -> list[str]:
         try:
             copy = open_backup(store, backup.path)
         except StoreError as error:
-            found.append(f"backup {name} cannot be used: {error}")
-            continue
-        bad = copy.problems()
-        if bad:
-            found.append(f"backup {name} does not hold sound data: {bad[0]}")
+            if not log_only:
+                found.append(f"backup {name} could not be restored: {error}")
             continue
         if store.file_id and copy.file_id and copy.file_id != store.file_id:
-            found.append(f"backup {name} belongs to another data file")
+            if not log_only:
+                found.append(f"backup {name} belongs to another data file")
             continue
         theirs = [entry.hash for entry in copy.audit_log()]
         common = 0
@@ -206,11 +230,25 @@ def backup_problems(store: Store) -> list[str]:
     return found
 
 
+def sound_backup(data: dict[str, Any], source: Path, unlocked: crypto.Unlocked | None) -> Store:
+    """A backup's data, once read and decrypted, checked as a restore needs it: the one test
+    `restore` and `check` both apply. DamagedFile names the first problem."""
+    from voicesgroup.store.repository import Store
+
+    backup = Store.in_memory(data, source, unlocked)
+    problems = backup.problems()
+    if problems:
+        raise DamagedFile(
+            f"{source} does not hold sound data ({problems[0]}); nothing was changed."
+        )
+    return backup
+
+
 def open_backup(store: Store, path: Path) -> Store:
-    """A backup as an in-memory store, decrypted with the data file's key when it has one."""
+    """A backup as an in-memory store, decrypted with the data file's key when it has one, and
+    checked exactly as `restore` checks it (`checked_document`, then `sound_backup`)."""
     from voicesgroup import crypto
-    from voicesgroup.storage import decode_document
-    from voicesgroup.store.opening import structure_problem
+    from voicesgroup.store.opening import checked_document
 
     try:
         blob = path.read_bytes()
@@ -225,11 +263,7 @@ def open_backup(store: Store, path: Path) -> Store:
             raise StoreError("it does not open with this file's key") from None
     elif store.unlocked is not None:
         raise StoreError("it is not encrypted, though this file is")
-    data = decode_document(blob, path)
-    problem = structure_problem(data, path)
-    if problem:
-        raise StoreError(problem)
-    return type(store).in_memory(data, path)
+    return sound_backup(checked_document(blob, path), path, store.unlocked)
 
 
 def files_holding_forgotten(store: Store) -> list[str]:
@@ -263,9 +297,9 @@ LARGEST_SEARCHED = 256 * 1024 * 1024
 def folder_files(path: Path) -> list[Path]:
     """Every regular file in the data file's folder and its backups folder, the data file
     first (the tombstones and the forgetting intent, which hold no record, left out)."""
-    from voicesgroup.store import forgetting, tombstones
+    from voicesgroup.store import owned
 
-    skip = {forgetting.intent_file(path), tombstones.sidecar_file(path)}
+    skip = {owned.intent_file(path), owned.sidecar_file(path)}
     found: list[Path] = []
     for folder in (path.parent, backup_folder(path)):
         try:
@@ -287,11 +321,11 @@ def leftover_files(path: Path) -> list[Path]:
     temporary copies, staged copies of a passphrase change that is not being finished, and
     partial outputs (in this folder, or anywhere a note beside the data file names). Opening
     the file for changes removes them; `check` names them."""
-    from voicesgroup.store import passphrase
+    from voicesgroup.store import owned
 
     endings = [TEMP_SUFFIX]
-    if not passphrase.commit_file(path).exists():  # else they are about to be renamed in
-        endings.append(passphrase.STAGED_SUFFIX)
+    if not owned.commit_file(path).exists():  # else they are about to be renamed in
+        endings.append(owned.STAGED_SUFFIX)
     found = []
     # In the data file's folder, another data file's own files are left alone; partial
     # outputs are any data file's, named by the one output writer.

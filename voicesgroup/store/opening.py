@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from filelock import FileLock, Timeout
 
 from voicesgroup import migrations
-from voicesgroup.backups import take_backup
+from voicesgroup.backups import list_backups, take_backup
 from voicesgroup.errors import (
     DamagedFile,
     Locked,
@@ -40,6 +40,7 @@ from voicesgroup.storage import (
     restore_hint,
     write_atomically,
 )
+from voicesgroup.store.owned import failed_unlocks_file, lock_file
 from voicesgroup.store.repository import (
     ADDED_TABLES,
     SETTINGS_TABLE,
@@ -52,8 +53,6 @@ from voicesgroup.store.repository import (
 
 if TYPE_CHECKING:
     from voicesgroup import crypto
-
-FAILED_UNLOCKS_SUFFIX = ".failed-unlocks"
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,9 @@ def _load(
         return store
     with suppress(OSError):  # readable by the owner alone; the owner's bits are kept
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
+    kept_before = {backup.path for backup in list_backups(path)}
     store.backup_taken = take_backup(path, blob)
+    store.backups_pruned = len(kept_before - {backup.path for backup in list_backups(path)})
     meta = data[META_TABLE]["1"]
     if "file_id" not in meta:  # files made before ids: the next save stores one
         meta["file_id"] = new_document()[META_TABLE]["1"]["file_id"]
@@ -163,6 +164,18 @@ def read_only_reason(path: Path) -> str | None:
     )
 
 
+def opening_did(store: Store) -> str:
+    """What opening the file did to the backups, for a message that says nothing else changed."""
+    if store.backup_taken is None:
+        return ""
+    let_go = store.backups_pruned
+    pruned = f" and let the {let_go} oldest go" if let_go > 1 else " and let the oldest go"
+    return (
+        f" Opening the file kept a backup of it, {store.backup_taken.name}"
+        f"{pruned if let_go else ''}."
+    )
+
+
 def read_document(
     blob: bytes, path: Path, secret: Secret
 ) -> tuple[dict[str, Any], crypto.Unlocked | None]:
@@ -174,6 +187,11 @@ def read_document(
     unlocked = None
     if looks_encrypted(blob):
         blob, unlocked = _decrypt(blob, path, secret)
+    return checked_document(blob, path), unlocked
+
+
+def checked_document(blob: bytes, path: Path) -> dict[str, Any]:
+    """Parse and check a data file's decrypted bytes: its schema version and its structure."""
     data = decode_document(blob, path)
     version = data[META_TABLE]["1"].get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -186,7 +204,7 @@ def read_document(
     problem = structure_problem(data, path)
     if problem:
         raise DamagedFile(problem)
-    return data, unlocked
+    return data
 
 
 def structure_problem(data: dict[str, Any], path: Path) -> str | None:
@@ -242,7 +260,7 @@ def take_writer_lock(path: Path) -> FileLock:
     folder = path.parent
     if not folder.exists():
         folder.mkdir(mode=0o700, parents=True)
-    lock = FileLock(path.with_name(f"{path.name}.lock"), timeout=0, mode=0o600)
+    lock = FileLock(lock_file(path), timeout=0, mode=0o600)
     try:
         lock.acquire()
     except Timeout:
@@ -256,10 +274,6 @@ def take_writer_lock(path: Path) -> FileLock:
 
 
 # -- failed unlocks from the command line ------------------------------------------------------
-
-
-def failed_unlocks_file(path: Path) -> Path:
-    return path.with_name(f"{path.name}{FAILED_UNLOCKS_SUFFIX}")
 
 
 def note_failed_unlock(path: Path) -> None:

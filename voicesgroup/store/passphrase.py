@@ -40,6 +40,7 @@ from voicesgroup.storage import (
     os_error_reason,
     write_atomically,
 )
+from voicesgroup.store.owned import STAGED_SUFFIX, commit_file, staged_name
 
 if TYPE_CHECKING:
     from voicesgroup import crypto
@@ -47,8 +48,23 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 P = ParamSpec("P")
-STAGED_SUFFIX = ".vg-staged"
-COMMIT_SUFFIX = ".passphrase-commit"
+
+
+MIN_LENGTH = 8
+"""The shortest passphrase the store takes, for the app and the commands alike."""
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    """Why `passphrase` cannot be used, in one sentence, or None when it can."""
+    if len(passphrase) < MIN_LENGTH:
+        return f"A passphrase needs at least {MIN_LENGTH} characters; nothing was changed."
+    return None
+
+
+def _refuse_short(passphrase: str) -> None:
+    problem = passphrase_problem(passphrase)
+    if problem is not None:
+        raise StoreError(problem)
 
 
 class Interrupted(StoreError):
@@ -98,6 +114,7 @@ def request_set(store: Store, passphrase: str, kdf: crypto.KdfParams | None = No
     """A new passphrase for an unencrypted file, once the file may take one."""
     if store.encrypted:
         raise StoreError("This file already has a passphrase; change it instead.")
+    _refuse_short(passphrase)
     store.refuse_if_read_only()
     return KeyRequest("set", None, passphrase, kdf)
 
@@ -108,6 +125,7 @@ def request_change(
     """Another passphrase for an encrypted file, once the file may take one."""
     if store.unlocked is None:
         raise StoreError("This file has no passphrase yet; set one first.")
+    _refuse_short(new_passphrase)
     store.refuse_if_read_only()
     return KeyRequest("change", store.unlocked, new_passphrase, kdf)
 
@@ -188,6 +206,8 @@ class Conversion:
     """The data file's new content, before it is sealed (with the log entry)."""
     before: bytes = field(repr=False)
     """The data as it was before the log entry, for `undo`."""
+    opening_did: str = ""
+    """What opening the file did to the backups, said when nothing else was changed."""
 
 
 def apply(store: Store, change: PassphraseChange) -> None:
@@ -215,7 +235,9 @@ def begin(store: Store, change: PassphraseChange) -> Conversion:
         store.audit(change.done)
     finally:
         storage.autosave = was_autosave
-    return Conversion(change, storage, orjson.dumps(storage.read()), before)
+    from voicesgroup.store.opening import opening_did
+
+    return Conversion(change, storage, orjson.dumps(storage.read()), before, opening_did(store))
 
 
 def convert_files(conversion: Conversion) -> bytes:
@@ -252,7 +274,8 @@ def convert_files(conversion: Conversion) -> bytes:
             reason = os_error_reason(error) if isinstance(error, OSError) else str(error)
             raise NotConverted(
                 f"The passphrase was not {change.done.removeprefix('passphrase ')}: {reason}. "
-                "Nothing was changed: the data file and every backup are as they were."
+                "Nothing was changed by this: the data file and every backup are as they were "
+                f"before it began.{conversion.opening_did}"
             ) from error
         try:
             _rename_all(path, staged)
@@ -303,14 +326,6 @@ def _convert(blob: bytes, change: PassphraseChange) -> bytes | None:
     if looks_encrypted(plaintext):
         return None
     return crypto.seal(plaintext, change.new) if change.new else plaintext
-
-
-def commit_file(path: Path) -> Path:
-    return path.with_name(f"{path.name}{COMMIT_SUFFIX}")
-
-
-def staged_name(target: Path) -> Path:
-    return target.with_name(f".{target.name}{STAGED_SUFFIX}")
 
 
 def _stage(target: Path, blob: bytes) -> Path:

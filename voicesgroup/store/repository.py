@@ -111,6 +111,7 @@ class Store:
         self._models: dict[str, dict[int, Record]] = {}
         self._doc_ids: dict[str, dict[str, int]] = {}
         self.backup_taken: Path | None = None
+        self.backups_pruned = 0  # old backups that opening let go (see opening.opening_did)
         self.unlocked: crypto.Unlocked | None = None
         """The file's data key when it is encrypted (see `voicesgroup.store.passphrase`)."""
         self.created = False

@@ -39,6 +39,7 @@ from uuid import UUID
 import orjson
 
 from voicesgroup.storage import META_TABLE, looks_encrypted, write_atomically
+from voicesgroup.store.owned import sidecar_file
 
 if TYPE_CHECKING:
     from voicesgroup import crypto
@@ -47,7 +48,6 @@ RECORD_KEY = "tombstones"
 """Where the data file's `_meta` record keeps the tombstones."""
 LEGACY_KEY = "forgotten"
 """Where files written before tombstones listed forgotten ids in clear (read, then dropped)."""
-SIDECAR_SUFFIX = ".forgotten"
 MARK_PREFIX = "vg-record-"
 """Before a member's tombstone in an export of their record: the data file's own record of
 tombstones (bare hashes) is never taken for one."""
@@ -104,10 +104,6 @@ def mark(data: dict[str, Any], path: Path, member_id: UUID | str) -> str:
         known = Tombstones(secrets.token_bytes(32), frozenset())
         store_in(data, known)
     return f"{MARK_PREFIX}{member_hash(known.key, member_id)}"
-
-
-def sidecar_file(path: Path) -> Path:
-    return path.with_name(f"{path.name}{SIDECAR_SUFFIX}")
 
 
 def from_record(record: object) -> Tombstones | None:

@@ -1,0 +1,159 @@
+"""How the evaluation publishes a count of people: the one rule, and the one table of measures.
+
+The rule is suppress-and-round, as NHS England publishes small numbers (and HESA rounds):
+
+- N is the threshold (5 unless changed); every count that would round to N or less (0 to 7
+  for 5, see `shown_from`) is shown as "fewer than 8", as NHS England hides 1 to 7; 0 is shown
+  as 0 only where no session was held, so a reader knows it anyway;
+- anything else is rounded to the nearest multiple of N (halves up).
+
+Why this and not hiding more cells until each table is safe ("secondary suppression"): a
+published figure here depends on nothing but its own true value. The same people at the same
+group in the same month give the same figure in every report the app can make — all groups or
+one, a month, a quarter, a year, periods a day apart, beside the year before — so no figure
+is hidden in one report and printed in another, which hiding cells table by table cannot
+promise. Rounding to a
+multiple of N keeps differences and totals too vague to give a small count back: each shown
+figure stands for N possible values, and "fewer than 8" for eight. That this holds for the
+relations a reader can write is not argued here but tested: `tests/core/test_report_audit.py`
+bounds every small count of a grid of reports with an integer program. The ONS cell
+key method holds across reports too, but it adds noise that nobody can explain to a trustee in
+a sentence, and it needs a key on every record; these counts come from head counts.
+
+The price: each figure is rounded on its own, so a total can differ a little from the sum of
+the rounded figures above it, and the report says so on its face.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from voicesgroup.errors import VoicesGroupError
+
+MIN_THRESHOLD = 3
+"""Below this, suppression would protect nobody; the setting refuses anything lower."""
+DEFAULT_THRESHOLD = 5
+
+Why = Literal["", "small"]
+
+
+class ThresholdError(VoicesGroupError, ValueError):
+    """A threshold too low to protect anyone."""
+
+
+def check_threshold(threshold: int) -> int:
+    """`threshold`, or `ThresholdError` when it is below `MIN_THRESHOLD`."""
+    if threshold < MIN_THRESHOLD:
+        raise ThresholdError(f"the smallest count shown must be at least {MIN_THRESHOLD}")
+    return threshold
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A published count of people: the rounded number, or "fewer than N"."""
+
+    value: int | None
+    why: Why = ""
+    threshold: int = DEFAULT_THRESHOLD
+
+    @property
+    def shown(self) -> bool:
+        return self.value is not None
+
+    @property
+    def text(self) -> str:
+        if self.why == "small":
+            return f"fewer than {shown_from(self.threshold)}"
+        return f"{self.value:,}"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def protect(value: int, threshold: int = DEFAULT_THRESHOLD, *, zero_shown: bool = True) -> Cell:
+    """The one rule (see the module's docstring): 0 to threshold-1 is "fewer than threshold",
+    anything else is rounded to the nearest multiple of threshold, halves up.
+
+    Zero is shown as 0 only with `zero_shown`: where it reveals nothing, because no session was
+    held in that stretch of days and a reader knows nobody came. Elsewhere a 0 printed beside
+    "fewer than 5" would tell a reader that each "fewer than 5" is at least 1, and a column of
+    them under a small total would pin each one."""
+    check_threshold(threshold)
+    if value <= 0 and zero_shown:
+        return Cell(0, "", threshold)
+    if value < shown_from(threshold):
+        return Cell(None, "small", threshold)
+    return Cell((value + threshold // 2) // threshold * threshold, "", threshold)
+
+
+def shown_from(threshold: int) -> int:
+    """The smallest count shown as a number: the first that rounds to twice the threshold (8
+    for 5). A count that would round to the threshold itself (5 to 7) is hidden too, as NHS
+    England hides 1 to 7: a "5" that could be 3 would invite a reader to subtract."""
+    return 2 * threshold - threshold // 2
+
+
+def rule_in_words(threshold: int) -> str:
+    """What the protection does, in words a trustee reads on the report's face."""
+    hidden = shown_from(threshold)
+    return (
+        f"To keep everyone anonymous, every count of people is rounded to the nearest "
+        f"{threshold}, and a count from 0 to {hidden - 1} is shown as “fewer than "
+        f"{hidden}” (0 only where no session was held). Each figure is rounded on its own, "
+        f"so a total can differ a little from the sum of the figures above it. A figure is "
+        f"shown the same way in every report."
+    )
+
+
+# -- the one table of measures ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure the report publishes: its key in the CSV, the label a trustee reads, its unit,
+    and whether it counts people (and so is protected by `protect`)."""
+
+    key: str
+    label: str
+    unit: str
+    people: bool
+
+
+MEASURES: dict[str, Measure] = {
+    m.key: m
+    for m in (
+        Measure("planned", "Sessions planned", "sessions", False),
+        Measure("held", "Sessions held", "sessions", False),
+        Measure("not_held", "Planned, not held", "sessions", False),
+        Measure("attendance", "Visits (each person at each session)", "visits", True),
+        Measure("newcomers", "Newcomers", "people", True),
+        Measure("visits_per_session", "Visits per session, about", "visits", False),
+        Measure(
+            "named_members_who_came", "Members who agreed to be named and came", "people", True
+        ),
+        Measure(
+            "named_members_who_came_more_than_once", "… of whom came more than once", "people", True
+        ),
+        Measure("themes_not_shown", "Themes left out (they hold a member's name)", "notes", True),
+        Measure("theme_noted", "Times a theme was noted", "notes", True),
+        Measure("sessions_led", "Sessions led", "sessions", False),
+        Measure("sessions_co_facilitated", "Sessions co-facilitated", "sessions", False),
+        Measure("sessions_shadowing", "Sessions shadowing", "sessions", False),
+        Measure("volunteer_hours", "Volunteer hours", "hours", False),
+        Measure(
+            "supervision_meetings_attended", "Supervision meetings attended", "meetings", False
+        ),
+        Measure("supervision_meetings", "Supervision meetings held", "meetings", False),
+        Measure("strategy_marked_helped", "Times marked as having helped", "marks", True),
+        Measure(
+            "strategies_not_shown", "Strategies left out (they hold a member's name)", "notes", True
+        ),
+    )
+}
+"""Every measure, once: the PDF, the CSV and the Reports screen take their labels from here."""
+
+
+def label(key: str) -> str:
+    """The label a trustee reads for the measure `key`."""
+    return MEASURES[key].label

@@ -1,0 +1,146 @@
+"""The evaluation as plain text and as a web page, like every handout: the same published
+figures, labels and words as the PDF (`evaluation`, `protection.MEASURES`), nothing else."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+from voicesgroup import dates
+from voicesgroup.evaluation import (
+    WHOLE_PERIOD,
+    GroupReport,
+    PeriodReport,
+    Report,
+    summary_lines,
+)
+from voicesgroup.normalise import drawn
+from voicesgroup.protection import label
+
+TITLE = "What the groups did"
+
+Section = tuple[str, list[str], list[list[str]]]
+"""A heading, a table's header and its rows (no header: a list of lines)."""
+
+
+CANNOT_SHOW_HEADING = "What this report cannot show"
+NO_RECORDS = "no records for that period"
+
+
+def has_records(group: GroupReport) -> bool:
+    """Whether anything was planned or held in the period (else the report says so once)."""
+    return bool(group.sessions["held"][WHOLE_PERIOD] or group.sessions["planned"][WHOLE_PERIOD])
+
+
+def whole_rows(group: GroupReport) -> list[list[str]]:
+    """A group's (or the totals') figures over the whole period, label and value, for every
+    form of the report; a period with nothing planned or held says so once."""
+    sessions, people = group.sessions, group.people
+    if not has_records(group):
+        return [[label("held"), NO_RECORDS]]
+    average = f"{group.average:.1f}" if group.average else "not shown"
+    return [
+        [label("planned"), str(sessions["planned"][WHOLE_PERIOD])],
+        [label("held"), str(sessions["held"][WHOLE_PERIOD])],
+        [label("not_held"), str(sessions["not_held"][WHOLE_PERIOD])],
+        [label("attendance"), people["attendance"][WHOLE_PERIOD].text],
+        [label("visits_per_session"), average],
+        [label("newcomers"), people["newcomers"][WHOLE_PERIOD].text],
+        [label("named_members_who_came"), group.named_came.text],
+        [label("named_members_who_came_more_than_once"), group.named_returned.text],
+    ]
+
+
+def _months(part: PeriodReport, group: GroupReport) -> list[list[str]]:
+    return [
+        [
+            key,
+            str(group.sessions["held"][key]),
+            str(group.sessions["not_held"][key]),
+            group.people["attendance"][key].text,
+            group.people["newcomers"][key].text,
+        ]
+        for key in part.months
+    ]
+
+
+def sections(report: Report, organisation: str = "") -> tuple[list[str], list[Section]]:
+    """The report's opening lines and its sections, for any plain form."""
+    part = report.current
+    opening = [f"{TITLE}: {report.scope}", part.period.describe()]
+    if organisation:
+        opening.append(organisation)
+    opening.append(f"Printed on {dates.date(report.made_on)}.")
+    opening += summary_lines(report)
+    if report.previous is not None:
+        opening.append(f"Compared with {report.previous.period.describe()}.")
+    opening.append(report.protection)
+    found: list[Section] = [(part.total.name, ["", "This period"], whole_rows(part.total))]
+    if report.previous is not None:
+        found.append(("A year before", ["", "A year before"], whole_rows(report.previous.total)))
+    found.append((CANNOT_SHOW_HEADING, [], [[line] for line in report.cannot_show]))
+    month_header = ["Month", label("held"), label("not_held"), "Visits", label("newcomers")]
+    for group in part.groups if report.group_name is None else []:
+        found.append((group.name, month_header, _months(part, group)))
+        found.append((f"{group.name}: whole period", ["", "This period"], whole_rows(group)))
+    if report.group_name is not None:
+        found.append((report.scope, month_header, _months(part, part.total)))
+    people = [
+        [f.name, str(f.led), str(f.co_facilitated), str(f.shadowing), f"{f.hours:,.1f}"]
+        for f in part.facilitators
+    ]
+    people.append(["Total", "", "", "", f"{part.volunteer_hours:,.1f}"])
+    found.append(
+        ("Who facilitated", ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Hours"], people)
+    )
+    for kind, items in part.strategies_by_kind.items():
+        rows = [[item.text, item.times.text] for item in items]
+        found.append((f"What helped: {kind} groups", ["", "Times"], rows))
+    return opening, found
+
+
+def report_text(report: Report, organisation: str = "") -> str:
+    """The report as plain text, columns padded with spaces."""
+    opening, found = sections(report, organisation)
+    lines = [textwrap.fill(drawn(line), 78) for line in opening]
+    for heading, header, rows in found:
+        lines += ["", drawn(heading), "-" * len(drawn(heading))]
+        if not header:
+            lines += [textwrap.fill(drawn(row[0]), 78, subsequent_indent="  ") for row in rows]
+            continue
+        table = [header, *rows]
+        widths = [max(len(drawn(row[i])) for row in table) for i in range(len(table[0]))]
+        for row in table:
+            cells = [drawn(text).ljust(widths[i]) for i, text in enumerate(row)]
+            lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def report_html(report: Report, organisation: str = "") -> str:
+    """The report as a web page: headings and tables, every text escaped."""
+    opening, found = sections(report, organisation)
+
+    def esc(text: str) -> str:
+        return html.escape(drawn(text), quote=True)
+
+    body = [f"<h1>{esc(opening[0])}</h1>"] + [f"<p>{esc(line)}</p>" for line in opening[1:]]
+    for heading, header, rows in found:
+        body.append(f"<h2>{esc(heading)}</h2>")
+        if not header:
+            body.append("<ul>" + "".join(f"<li>{esc(row[0])}</li>" for row in rows) + "</ul>")
+            continue
+        head = "".join(f'<th scope="col">{esc(text)}</th>' for text in header)
+        cells = "".join(
+            "<tr>" + "".join(f"<td>{esc(text)}</td>" for text in row) + "</tr>" for row in rows
+        )
+        body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>")
+    title = esc(f"{TITLE}: {report.scope}, {report.current.period.describe()}")
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
+        f"<title>{title}</title>"
+        "<style>body{font:1.1rem/1.5 sans-serif;max-width:48rem;margin:2rem auto}"
+        "table{border-collapse:collapse}th,td{padding:.2rem .8rem;text-align:left}"
+        "thead th{border-bottom:2px solid}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
