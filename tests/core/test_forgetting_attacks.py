@@ -90,7 +90,7 @@ def test_a_forgotten_everyday_name_never_reaches_the_report(tmp_path: Path) -> N
     with Store.open(tmp_path / "voicesgroup.json", seed=False) as store:
         group = add_group(store)
         member = add_member(store, "Hope")
-        for week in range(6):
+        for week in range(12):  # more than the smallest count a report shows
             day = DAY + dt.timedelta(weeks=week)
             theme = "Hope talked about work"
             store.save_session(
@@ -378,3 +378,27 @@ def test_a_long_record_of_the_forgotten_is_read_whole_from_a_backup(tmp_path: Pa
     folder.mkdir(parents=True)
     (folder / "000001-20260101T000000000000Z.json").write_bytes(blob)
     assert tombstones.known_in_folder(path, new_document(), None) == known
+
+
+def test_restore_knows_the_forgotten_from_the_backups_when_the_note_is_lost(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from tests.core.test_safety import NAME, small_file
+    from voicesgroup.restore import restore
+    from voicesgroup.store import tombstones
+
+    path = tmp_path / "folder" / "voicesgroup.json"
+    store = small_file(path, opens=3)
+    member = store.find_member(NAME)
+    store.close()
+    older = tmp_path / "older.json"
+    shutil.copy(path, older)
+    with Store.open(path) as store:
+        store.forget_member(member.id)
+    tombstones.sidecar_file(path).unlink()
+    shutil.copy(older, path)  # the folder carried back: an older file, no note beside it
+    done = restore(path, older)
+    assert done.forgotten_again == 1
+    assert b"Quillonia" not in path.read_bytes()
