@@ -136,9 +136,9 @@ class GenerateRequest:
         return self.start + dt.timedelta(weeks=self.weeks)
 
 
-LAST_PLAN_END = dt.date(9990, 12, 31)
-"""The last day planned weeks may reach: far past any rota, and leaving room for what reads
-the years after one (the planner's next months, the calendar file's time zone rules)."""
+LAST_PLAN_END = dates.LATEST
+"""The last day planned weeks may reach: the last day the app reads (`dates.LATEST`), so a
+start it accepts cannot carry a plan past it."""
 
 
 @dataclass(frozen=True)
