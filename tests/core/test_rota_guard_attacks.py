@@ -235,7 +235,7 @@ def test_commands_typed_in_any_order_never_break_a_rule(
 def test_the_latest_rota_that_can_be_planned_can_be_exported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from voicesgroup.rota.service import LAST_PLAN_END
+    from voicesgroup.dates import LATEST
 
     path = tmp_path / "voicesgroup.json"
     monkeypatch.setenv(DB_ENV, str(path))
@@ -243,7 +243,7 @@ def test_the_latest_rota_that_can_be_planned_can_be_exported(
         group(store, "Tuesday Voices")
         person(store, "Rosa")
         person(store, "Tomasz")
-    start = (LAST_PLAN_END - dt.timedelta(weeks=2)).isoformat()
+    start = (LATEST - dt.timedelta(weeks=2)).isoformat()
     code, out, err = run(
         capsys, "rota", "generate", "--all", "--weeks", "2", "--from", start, "--publish"
     )

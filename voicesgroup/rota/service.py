@@ -120,25 +120,20 @@ class GenerateRequest:
     weeks: int
 
     def __post_init__(self) -> None:
-        """Refuse weeks that reach past the last day the planner can count from (it looks a
-        month or more beyond the planned weeks), in one sentence, before anything is read."""
+        """Refuse weeks reaching past the last day the app reads (`dates.LATEST`), in one
+        sentence, before anything is read: a start it accepts cannot carry a plan past it."""
         check_weeks(self.weeks)
-        if self.start > LAST_PLAN_END - dt.timedelta(weeks=self.weeks):
+        if self.start > dates.LATEST - dt.timedelta(weeks=self.weeks):
             raise rota.RotaInputError(
                 f"{self.weeks} week{'s' if self.weeks != 1 else ''} from "
                 f"{dates.date(self.start)} reach past the last day a rota can be planned "
-                f"for ({dates.date(LAST_PLAN_END)})."
+                f"for ({dates.date(dates.LATEST)})."
             )
 
     @property
     def end(self) -> dt.date:
         """The first day after the planned weeks."""
         return self.start + dt.timedelta(weeks=self.weeks)
-
-
-LAST_PLAN_END = dates.LATEST
-"""The last day planned weeks may reach: the last day the app reads (`dates.LATEST`), so a
-start it accepts cannot carry a plan past it."""
 
 
 @dataclass(frozen=True)
