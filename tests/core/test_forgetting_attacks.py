@@ -402,3 +402,28 @@ def test_restore_knows_the_forgotten_from_the_backups_when_the_note_is_lost(
     done = restore(path, older)
     assert done.forgotten_again == 1
     assert b"Quillonia" not in path.read_bytes()
+
+
+def test_a_backup_from_before_names_were_kept_is_redacted_by_every_name(tmp_path: Path) -> None:
+    """A backup taken after a rename, by a version that kept no earlier names, knows only the
+    later one: the names the data file knows are looked for in it too."""
+    import orjson
+
+    from voicesgroup.backups import list_backups
+
+    path = tmp_path / "voicesgroup.json"
+    with Store.open(path, seed=False) as store:
+        group = add_group(store)
+        member = add_member(store, "Quillonia")
+        store.save_session(Session(group_id=group.id, date=DAY, themes=["Quillonia spoke"]))
+        store.save_member(member.model_copy(update={"display_name": "Quill"}))
+    with Store.open(path) as store:
+        store.save_session(store.sessions()[0].with_changes(themes=["Quill spoke"]))
+    [*_, oldest] = list_backups(path)
+    data = orjson.loads(oldest.path.read_bytes())
+    for raw in data["members"].values():
+        raw.pop("former_names", None)  # as an older version wrote it
+    oldest.path.write_bytes(orjson.dumps(data))
+    with Store.open(path) as store:
+        store.forget_member(member.id)
+    assert holding(tmp_path, "Quillonia") == []

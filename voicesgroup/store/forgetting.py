@@ -116,6 +116,9 @@ class Forgetting:
     known: tombstones.Tombstones | None = None
     """The file's tombstones once they are added, to be kept beside it (read on the thread
     that owns the store, since the worker reads no record)."""
+    names: tuple[str, ...] = ()
+    """Every name the member went by here, also looked for in each backup (one taken before
+    names were kept may know only a later one)."""
 
 
 def forget_member(store: Store, member_id: UUID) -> ForgetReport:
@@ -169,7 +172,15 @@ def start(
                 "Nothing was changed."
             ) from error
     known = tombstones.in_data(store.storage.read())
-    return Forgetting(store.storage, (key,), member.display_name, store.unlocked, redacted, known)
+    return Forgetting(
+        store.storage,
+        (key,),
+        member.display_name,
+        store.unlocked,
+        redacted,
+        known,
+        tuple(member.every_name()),
+    )
 
 
 def write_files(job: Forgetting) -> tuple[int, int]:
@@ -307,13 +318,19 @@ def forget_again(store: Store, known: tombstones.Tombstones | None) -> int:
     return len(back)
 
 
-def _erase_in_memory(store: Store, key: str, texts: list[redaction.Mention] | None = None) -> None:
+def _erase_in_memory(
+    store: Store,
+    key: str,
+    texts: list[redaction.Mention] | None = None,
+    known_names: tuple[str, ...] = (),
+) -> None:
     """Redact, erase and add the tombstone: the member `key` forgotten in `store`'s memory.
 
     `texts` are the mentions already found (written where they were found, if every one is
     still as it was); otherwise the free texts are searched for the name held in the copy."""
     data = store.storage.read()
-    names = _member_names(data, key)
+    held = _member_names(data, key)
+    names = [*held, *(name for name in known_names if name not in held)] if held else []
     if texts is not None and redaction.apply(data, texts):
         redacted = bool(texts)
     else:
@@ -356,7 +373,7 @@ def _rewrite_backups(job: Forgetting) -> tuple[int, int]:
     try:
         counts = rewrite_backups(
             path,
-            partial(_backup_without, path, job.unlocked, list(job.members)),
+            partial(_backup_without, path, job.unlocked, list(job.members), job.names),
             erase_unreadable=True,
         )
     except StoreError as error:
@@ -394,9 +411,14 @@ def forget_records(store: Store, member_id: UUID) -> None:
 
 
 def _backup_without(
-    path: Path, unlocked: crypto.Unlocked | None, members: list[str], blob: bytes
+    path: Path,
+    unlocked: crypto.Unlocked | None,
+    members: list[str],
+    names: tuple[str, ...],
+    blob: bytes,
 ) -> bytes | None:
-    """A backup's bytes with the members forgotten, or None when it cannot be read."""
+    """A backup's bytes with the members forgotten (their `names` looked for besides those
+    the backup holds), or None when it cannot be read."""
     from voicesgroup import crypto
     from voicesgroup.store.repository import Store
 
@@ -405,7 +427,7 @@ def _backup_without(
         data = decode_document(plaintext, path)
         copy = Store.in_memory(data, path)
         for key in members:
-            _erase_in_memory(copy, key)
+            _erase_in_memory(copy, key, known_names=names)
     except (crypto.CryptoError, StoreError):
         return None
     cleaned = orjson.dumps(copy.storage.read())
