@@ -211,6 +211,15 @@ class Member(Record):
     TABLE: ClassVar[str] = "members"
     display_name: Name = Field(description="A first or chosen name, nothing more")
     joined_on: dt.date = Field(default_factory=lambda: now().date())
+    former_names: list[Name] = Field(
+        default_factory=list,
+        description="Names they were known by here before, kept so that forgetting them "
+        "finds every text written under an earlier name; erased with them",
+    )
+
+    def every_name(self) -> list[str]:
+        """The name they go by, then each earlier one."""
+        return [self.display_name, *self.former_names]
 
 
 class DateRange(BaseModel):

@@ -522,8 +522,10 @@ class Purpose(Enum):
     SUPERVISION = "supervision"
     """Certain: a supervision topic naming a member is refused; "may" written small passes."""
     REDACTION = "redaction"
-    """Certain: where a member is forgotten, a text that names them for certain is written
-    with "another member" (`replace_member_names`); an everyday word is left as it is."""
+    """As the report: certain, or an everyday word written with a capital ("Hope said…").
+    Where a member is forgotten, such a text is written with "another member" (each shown
+    before forgetting is confirmed): once they are gone, the report can no longer tell their
+    name from the word and would print it. An everyday word written small is left as it is."""
 
 
 def names_for(
@@ -536,9 +538,9 @@ def names_for(
 ) -> list[NameMatch]:
     """The matches in `text` that count as a member's name for `purpose`."""
     matches = find_member_names(text, members, allow=allow, confirmed=confirmed)
-    if purpose is Purpose.REPORT:
+    if purpose in (Purpose.REPORT, Purpose.REDACTION):
         return [m for m in matches if m.certain or m.found[:1].isupper()]
-    if purpose in (Purpose.SUPERVISION, Purpose.REDACTION):
+    if purpose is Purpose.SUPERVISION:
         return [m for m in matches if m.certain]
     return matches
 

@@ -124,8 +124,10 @@ def restore(
                 "is encrypted with the current passphrase."
             )
         backup.use_key(current_key)
+    key = backup.unlocked or current_key
     known = tombstones.union(
-        tombstones.of_folder(data_path, current), tombstones.in_data(backup.storage.read())
+        tombstones.known_in_folder(data_path, current, key),
+        tombstones.in_data(backup.storage.read()),
     )
     again = forgetting.forget_again(backup, known)
     backup.audit("restored from a backup")

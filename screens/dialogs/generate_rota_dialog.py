@@ -90,7 +90,10 @@ class GenerateRotaDialog(FormDialog[GenerateRequest | None]):
             weeks = parse_weeks(self.query_one("#rota-weeks", Input).value)
         except VoicesGroupError as error:
             raise FieldProblem("weeks", str(error)) from None
-        return GenerateRequest(group_id, start, weeks)
+        try:
+            return GenerateRequest(group_id, start, weeks)
+        except VoicesGroupError as error:
+            raise FieldProblem("from", str(error)) from None
 
     @on(Button.Pressed, "#generate")
     def _generate_pressed(self) -> None:

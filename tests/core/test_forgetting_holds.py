@@ -219,6 +219,7 @@ def test_every_text_field_is_free_text_or_said_not_to_be() -> None:
         unsaid = texts(model) - free - said - {"id"}
         assert not unsaid, f"{model.TABLE}: say whether {sorted(unsaid)} are free text"
     assert redaction.MAX_TEXT_LENGTH == models.MAX_TEXT_LENGTH
+    assert redaction.MAX_NAME_LENGTH == models.MAX_NAME_LENGTH
 
 
 def test_forgetting_redacts_sessions_notes_strategies_and_supervision(tmp_path: Path) -> None:

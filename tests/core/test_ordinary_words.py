@@ -67,6 +67,9 @@ def test_one_policy_per_purpose():
     assert [m.found for m in names_for(Purpose.REPORT, "Will's flat; I will", everyone)] == ["Will"]
     assert names_for(Purpose.SUPERVISION, "you may rest", ["May"]) == []
     assert names_for(Purpose.REDACTION, "you may rest", ["May"]) == []
+    assert [m.found for m in names_for(Purpose.REDACTION, "Will's flat; I will", everyone)] == [
+        "Will"
+    ]
     assert [m.found for m in names_for(Purpose.REDACTION, "I saw 𝐌ay", ["May"])] == ["𝐌ay"]
     assert texts_naming_members(["the same again", "Sam E. came"], ["Sam E."]) == {1}
 

@@ -472,3 +472,20 @@ def make_app(tmp_path: Path) -> Callable[..., VoicesGroupApp]:
         return VoicesGroupApp(path, today=lambda: FROZEN_TODAY)
 
     return make
+
+
+async def test_a_plan_past_the_calendar_keeps_the_dialog_open_with_the_sentence(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_rota(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        dialog.query_one("#rota-from", Input).value = "2199-12-20"
+        dialog.query_one("#rota-weeks", Input).value = "2"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is dialog, "the dialog stays open, with what was typed"
+        assert dialog.query_one("#rota-from", Input).value == "2199-12-20"
+        shown = " ".join(str(widget.render()) for widget in dialog.query(Static))
+        assert "reach past the last day a rota can be planned" in " ".join(shown.split())

@@ -119,6 +119,17 @@ class GenerateRequest:
     start: dt.date
     weeks: int
 
+    def __post_init__(self) -> None:
+        """Refuse weeks reaching past the last day the app reads (`dates.LATEST`), in one
+        sentence, before anything is read: a start it accepts cannot carry a plan past it."""
+        check_weeks(self.weeks)
+        if self.start > dates.LATEST - dt.timedelta(weeks=self.weeks):
+            raise rota.RotaInputError(
+                f"{self.weeks} week{'s' if self.weeks != 1 else ''} from "
+                f"{dates.date(self.start)} reach past the last day a rota can be planned "
+                f"for ({dates.date(dates.LATEST)})."
+            )
+
     @property
     def end(self) -> dt.date:
         """The first day after the planned weeks."""

@@ -97,7 +97,7 @@ def record_mark(store: Store, member_id: UUID) -> str:
 def texts_naming(store: Store, member: Member) -> list[redaction.Mention]:
     """Every stored free text that names the member, as it is and as forgetting will leave it
     (their own notes, erased whole, left out)."""
-    return redaction.mentions(store.storage.read(), [member.display_name], owner=str(member.id))
+    return redaction.mentions(store.storage.read(), member.every_name(), owner=str(member.id))
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,9 @@ class Forgetting:
     known: tombstones.Tombstones | None = None
     """The file's tombstones once they are added, to be kept beside it (read on the thread
     that owns the store, since the worker reads no record)."""
+    names: tuple[str, ...] = ()
+    """Every name the member went by here, also looked for in each backup (one taken before
+    names were kept may know only a later one)."""
 
 
 def forget_member(store: Store, member_id: UUID) -> ForgetReport:
@@ -170,7 +173,15 @@ def start(
                 "Nothing was changed."
             ) from error
     known = tombstones.in_data(store.storage.read())
-    return Forgetting(store.storage, (key,), member.display_name, store.unlocked, redacted, known)
+    return Forgetting(
+        store.storage,
+        (key,),
+        member.display_name,
+        store.unlocked,
+        redacted,
+        known,
+        tuple(member.every_name()),
+    )
 
 
 def write_files(job: Forgetting) -> tuple[int, int]:
@@ -268,7 +279,7 @@ def _carry_tombstones(store: Store) -> None:
     back (an older copy put in place) goes into the intent, to be forgotten again."""
     path = store.path
     data = store.storage.read()
-    known = tombstones.of_folder(path, data)
+    known = tombstones.known_in_folder(path, data, store.unlocked)
     if known is None:
         return
     back = tombstones.forgotten_members(data, known)
@@ -312,17 +323,23 @@ def forget_again(store: Store, known: tombstones.Tombstones | None) -> int:
     return len(back)
 
 
-def _erase_in_memory(store: Store, key: str, texts: list[redaction.Mention] | None = None) -> None:
+def _erase_in_memory(
+    store: Store,
+    key: str,
+    texts: list[redaction.Mention] | None = None,
+    known_names: tuple[str, ...] = (),
+) -> None:
     """Redact, erase and add the tombstone: the member `key` forgotten in `store`'s memory.
 
     `texts` are the mentions already found (written where they were found, if every one is
     still as it was); otherwise the free texts are searched for the name held in the copy."""
     data = store.storage.read()
-    name = _member_name(data, key)
+    held = _member_names(data, key)
+    names = [*held, *(name for name in known_names if name not in held)] if held else []
     if texts is not None and redaction.apply(data, texts):
         redacted = bool(texts)
     else:
-        redacted = bool(name and redaction.redact(data, [name]))
+        redacted = bool(names and redaction.redact(data, names))
     if redacted:
         store.storage.write(data)
         store._forget_caches()
@@ -333,12 +350,15 @@ def _erase_in_memory(store: Store, key: str, texts: list[redaction.Mention] | No
     store.storage.write(data)
 
 
-def _member_name(data: dict[str, Any], key: str) -> str | None:
+def _member_names(data: dict[str, Any], key: str) -> list[str]:
+    """Every name the member `key` went by in the document (as stored: the name, then the
+    earlier ones), for redaction."""
     for raw in data.get("members", {}).values():
         if isinstance(raw, dict) and raw.get("id") == key:
-            name = raw.get("display_name")
-            return name if isinstance(name, str) and name.strip() else None
-    return None
+            former = raw.get("former_names")
+            found = [raw.get("display_name"), *(former if isinstance(former, list) else [])]
+            return [name for name in found if isinstance(name, str) and name.strip()]
+    return []
 
 
 def _complete(store: Store, members: list[str]) -> ForgetReport:
@@ -358,7 +378,7 @@ def _rewrite_backups(job: Forgetting) -> tuple[int, int]:
     try:
         counts = rewrite_backups(
             path,
-            partial(_backup_without, path, job.unlocked, list(job.members)),
+            partial(_backup_without, path, job.unlocked, list(job.members), job.names),
             erase_unreadable=True,
         )
     except StoreError as error:
@@ -396,9 +416,14 @@ def forget_records(store: Store, member_id: UUID) -> None:
 
 
 def _backup_without(
-    path: Path, unlocked: crypto.Unlocked | None, members: list[str], blob: bytes
+    path: Path,
+    unlocked: crypto.Unlocked | None,
+    members: list[str],
+    names: tuple[str, ...],
+    blob: bytes,
 ) -> bytes | None:
-    """A backup's bytes with the members forgotten, or None when it cannot be read."""
+    """A backup's bytes with the members forgotten (their `names` looked for besides those
+    the backup holds), or None when it cannot be read."""
     from voicesgroup import crypto
     from voicesgroup.store.repository import Store
 
@@ -407,7 +432,7 @@ def _backup_without(
         data = decode_document(plaintext, path)
         copy = Store.in_memory(data, path)
         for key in members:
-            _erase_in_memory(copy, key)
+            _erase_in_memory(copy, key, known_names=names)
     except (crypto.CryptoError, StoreError):
         return None
     cleaned = orjson.dumps(copy.storage.read())

@@ -276,7 +276,7 @@ def files_holding_forgotten(store: Store) -> list[str]:
     """
     from voicesgroup.store import forgetting, tombstones
 
-    known = tombstones.of_folder(store.path, store.storage.read())
+    known = tombstones.known_in_folder(store.path, store.storage.read(), store.unlocked)
     pending = [item.encode() for item in forgetting.pending(store.path)]
     if (known is None or not known.members) and not pending:
         return []

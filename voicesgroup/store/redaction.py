@@ -1,7 +1,8 @@
 """Forgetting redacts: a forgotten member's name written as "another member" in every free text.
 
 `FREE_TEXT` is the one list of the stored texts people write in their own words (themes,
-follow-ups, debriefs, notes, strategies, supervision topics, rota and path reasons); a test
+follow-ups, debriefs, notes, strategies, supervision topics, rota and path reasons, and a
+group's name and venue, which the report refuses while they hold a member's name); a test
 fails when a model gains a text field that is neither here nor in `NOT_FREE_TEXT`. The texts
 are read and changed in a document as stored (plain dicts), so the data file and every backup
 are redacted by the same code, and mentions are found by the one name finder
@@ -16,11 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voicesgroup import dates
-from voicesgroup.names import Purpose, names_for, replace_member_names
+from voicesgroup.names import NameMatch, Purpose, names_for
+from voicesgroup.schema import SETTINGS_TABLE
 
 ANOTHER_MEMBER = "another member"
 MAX_TEXT_LENGTH = 20_000
 """The longest free text a model takes (`models.MAX_TEXT_LENGTH`; a test keeps them equal)."""
+MAX_NAME_LENGTH = 60
+"""The longest name a model takes, a group's included (`models.MAX_NAME_LENGTH`)."""
 
 FREE_TEXT: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
     "sessions": (
@@ -38,12 +42,13 @@ FREE_TEXT: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
     "supervision": ((("topics", "*"), 500),),
     "rota": ((("reason",), 500), (("history", "*", "what"), 500)),
     "facilitator_paths": ((("skipped", "*", "reason"), 500),),
+    "groups": ((("name",), MAX_NAME_LENGTH), (("venue",), 200)),
 }
 """Table → (path to a text inside a record, "*" for every item; the text's longest length)."""
 
 NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
-    "groups": ("name", "venue", "vocabulary", "agreements", "template"),
-    "members": ("display_name",),
+    "groups": ("vocabulary", "agreements", "template"),
+    "members": ("display_name", "former_names"),
     "facilitators": ("display_name", "training", "dates_off"),
     "consent_events": ("scope", "action", "method", "wording_version", "recorded_by"),
     "sessions": ("status", "template_key", "round_marks", "round_phase_key"),
@@ -60,6 +65,10 @@ NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
 contacts, shipped wording, keys, the chained audit log (which never holds a member's name),
 and a member's own contact details (erased with them)."""
 
+ABOUT_FACILITATORS = frozenset({"rota", "facilitator_paths"})
+"""Tables whose free texts are about facilitators (a rota reason or change, a step on someone's
+path): there a facilitator's name is the facilitator, even when a member shares it."""
+
 _WHAT = {
     "sessions": "a session's themes, follow-ups or debrief",
     "notes": "another member's note",
@@ -67,6 +76,7 @@ _WHAT = {
     "supervision": "a supervision meeting's topics",
     "rota": "a rota reason",
     "facilitator_paths": "a reason on a facilitator's path",
+    "groups": "a group's name or venue",
 }
 
 
@@ -122,16 +132,27 @@ def _redacted(
 ) -> Iterator[tuple[Mention, dict[str, Any]]]:
     if not names:
         return
+    forgotten = {name.casefold() for name in names}
+    staff = _names_in(data, "facilitators")
+    others = [name for name in _names_in(data) + staff if name.casefold() not in forgotten]
+    said = _words_not_names(data)
+    staff_folded = {name.casefold() for name in staff}
     for table, paths in FREE_TEXT.items():
+        wanted = names
+        if table in ABOUT_FACILITATORS:
+            wanted = [name for name in names if name.casefold() not in staff_folded]
+            if not wanted:
+                continue
         for number, record in data.get(table, {}).items():
             if not isinstance(record, dict):
                 continue
+            shipped = bool(record.get("starter_key"))
             for path, limit in paths:
                 for holder, key, trail in _places(record, path):
                     text = holder[key]
                     if not isinstance(text, str):
                         continue
-                    after = _redact_text(text, names, limit)
+                    after = _redact_text(text, wanted, others, said, limit, shipped=shipped)
                     if after is None:
                         continue
                     place = (table, number, *trail)
@@ -140,10 +161,58 @@ def _redacted(
                         holder[key] = after
 
 
-def _redact_text(text: str, names: list[str], limit: int) -> str | None:
-    if not names_for(Purpose.REDACTION, text, names):
+def _names_in(data: dict[str, Any], table: str = "members") -> list[str]:
+    """Every name (and earlier name) of the members (or facilitators) in the document, as
+    stored."""
+    found: list[object] = []
+    for raw in data.get(table, {}).values():
+        if isinstance(raw, dict):
+            former = raw.get("former_names")
+            found += [raw.get("display_name"), *(former if isinstance(former, list) else [])]
+    return [name for name in found if isinstance(name, str) and name.strip()]
+
+
+def _words_not_names(data: dict[str, Any]) -> frozenset[str]:
+    """The texts in which a person said a word is the word, not a member (their keys, as
+    `settings.words_not_names` keeps them): forgetting leaves those words as they are."""
+    settings = data.get(SETTINGS_TABLE, {}).get("1", {})
+    said = settings.get("words_not_names") if isinstance(settings, dict) else None
+    return frozenset(key for key in said or () if isinstance(key, str))
+
+
+def _redact_text(
+    text: str,
+    names: list[str],
+    others: list[str],
+    said: frozenset[str],
+    limit: int,
+    *,
+    shipped: bool,
+) -> str | None:
+    """The text with every mention of `names` written "another member", or None when it
+    names nobody.
+
+    A mention is what the finder's redaction policy counts (`Purpose.REDACTION`: certain, or
+    an everyday word written with a capital, "Hope said…"); in shipped wording ("May not
+    suit everyone") only a certain one, for the starter set names nobody. The names of the
+    members who stay are looked for too, so that "Ann-Marie" stays whole when "Ann" is
+    forgotten."""
+    found: list[NameMatch] = names_for(Purpose.REDACTION, text, names, confirmed=said)
+    if found and others:  # asked again only where needed: most texts name nobody
+        wanted = set(names)
+        everyone = [*names, *others]
+        found = [
+            m
+            for m in names_for(Purpose.REDACTION, text, everyone, confirmed=said)
+            if m.name in wanted
+        ]
+    if shipped:
+        found = [match for match in found if match.certain]
+    if not found:
         return None
-    after, _ = replace_member_names(text, names, ANOTHER_MEMBER)
+    after = text
+    for match in sorted(found, key=lambda match: match.start, reverse=True):
+        after = after[: match.start] + ANOTHER_MEMBER + after[match.end :]
     return after if len(after) <= limit else after[: limit - 1] + "…"
 
 

@@ -407,6 +407,11 @@ class Store:
         return self._get(models.Member, member_id)
 
     def save_member(self, member: Member) -> None:
+        """Save a member; a changed name keeps the one before among `former_names`, so that
+        forgetting them finds texts written while they went by it."""
+        stored = self._ids("members").get(str(member.id))
+        if stored is not None:
+            member = _with_former_name(self.member(member.id), member)
         self._put(member)
 
     def facilitators(self, include_inactive: bool = True) -> list[Facilitator]:
@@ -782,3 +787,16 @@ def _find_one(records: list[RecordT], name_or_id: str, kind: str, attribute: str
             f"{len(matches)} {kind}s are called {wanted!r}; say which by id: {ids}.", matches
         )
     return matches[0]
+
+
+def _with_former_name(before: Member, after: Member) -> Member:
+    """`after`, with `before`'s name and earlier names kept among its former names (each once,
+    ignoring case, never the name it now goes by)."""
+    kept: list[str] = []
+    for name in [*before.former_names, *after.former_names, before.display_name]:
+        folded = name.casefold()
+        if folded != after.display_name.casefold() and folded not in {k.casefold() for k in kept}:
+            kept.append(name)
+    if kept == after.former_names:
+        return after
+    return after.model_copy(update={"former_names": kept})

@@ -15,6 +15,9 @@ It is kept in two places: in the data file's `_meta` record under `tombstones`, 
 small plain file `<data file>.forgotten` beside it, which holds nothing else. The second is
 what lets an older or copied data file put in the first one's place learn what was
 forgotten since: `of_folder` reads both, and opening for changes, `restore` and `check` ask it.
+The backups, rewritten at every forgetting, carry the record too: where the note beside the
+file was lost with the file (a folder carried back without it), `known_in_folder` reads it
+from them as well, for opening for changes and `check`.
 
 An export of a member's record carries `"record_of": "vg-record-<their hash>"` (`mark`), so
 `check` names the export once they are forgotten, though it holds no id.
@@ -26,16 +29,20 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import orjson
 
-from voicesgroup.storage import META_TABLE, write_atomically
+from voicesgroup.storage import META_TABLE, looks_encrypted, write_atomically
 from voicesgroup.store.owned import sidecar_file
+
+if TYPE_CHECKING:
+    from voicesgroup import crypto
 
 RECORD_KEY = "tombstones"
 """Where the data file's `_meta` record keeps the tombstones."""
@@ -139,6 +146,69 @@ def of_folder(path: Path, data: dict[str, Any]) -> Tombstones | None:
     the file has none yet — an older copy)."""
     beside = in_sidecar(path)
     return union(in_data(data, beside.key if beside else None), beside)
+
+
+def known_in_folder(
+    path: Path, data: dict[str, Any], unlocked: crypto.Unlocked | None
+) -> Tombstones | None:
+    """`of_folder`; and when the note beside the file is missing (lost with the file, in a
+    folder carried back without it), the record the newest backup that has one carries (read
+    with the file's key `unlocked` where sealed). Every backup is rewritten at a forgetting,
+    so the newest with a record knows every member forgotten before it."""
+    known = of_folder(path, data)
+    if in_sidecar(path) is not None:
+        return known
+    for head in _backup_heads(path, unlocked):
+        found = _record_in_bytes(head)
+        if found is not None:
+            return found if known is None else union(known, found)
+    return known
+
+
+_RECORD_IN_BYTES = re.compile(
+    rb'"tombstones"\s*:\s*(\{\s*"version"\s*:\s*1\s*,\s*"key"\s*:\s*"[0-9a-f]{64}"\s*,'
+    rb'\s*"members"\s*:\s*\[[^\]]*\]\s*\})'
+)
+"""The record as a document's bytes hold it (found without reading the whole document: a
+text inside a record cannot hold it, since its quotes would be escaped)."""
+FIRST_BYTES = 64 * 1024
+"""What is read of a plain backup first: `_meta` comes first in every data file and holds
+only the app's mark, the schema version, the file's id and this record (about 67 bytes a
+forgotten member), so a file with no record is known from this much."""
+HEAD_BYTES = 8 * 1024 * 1024
+"""How much of a document is searched for the record at most: 8 MiB holds the tombstones of
+over 100,000 members."""
+
+
+def _record_in_bytes(blob: bytes) -> Tombstones | None:
+    found = _RECORD_IN_BYTES.search(blob, 0, HEAD_BYTES)
+    if found is None:
+        return None
+    try:
+        return from_record(orjson.loads(found.group(1)))
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _backup_heads(path: Path, unlocked: crypto.Unlocked | None) -> Iterator[bytes]:
+    """The start of each backup's readable bytes, newest first (one that cannot be read is
+    passed over; a sealed one is opened whole, as sealing asks)."""
+    from voicesgroup import crypto
+    from voicesgroup.backups import list_backups
+
+    for backup in list_backups(path):
+        try:
+            with backup.path.open("rb") as file:
+                head = file.read(FIRST_BYTES)
+                if looks_encrypted(head):
+                    if unlocked is None:
+                        continue
+                    head = crypto.open_sealed(head + file.read(), unlocked)
+                elif b'"tombstones"' in head and not _RECORD_IN_BYTES.search(head):
+                    head += file.read(HEAD_BYTES - len(head))  # a long record: read on
+        except (OSError, crypto.CryptoError):
+            continue
+        yield head
 
 
 def union(first: Tombstones | None, second: Tombstones | None) -> Tombstones | None:
