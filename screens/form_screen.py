@@ -226,6 +226,8 @@ class FormScreen(AppAccess, Screen[ResultT]):
         if isinstance(self.focused, (Input, TextArea)):
             self._pass_on(event, self.focused)
         elif self._opening():
+            if event.key in self.active_bindings:
+                return  # one of the screen's own keys (p, c…): it acts now, as it was pressed
             self._opening_keys.append(event)
         else:
             return
