@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
+from pathlib import Path
+
+VOICESGROUP = Path(sys.executable).with_name("voicesgroup")
+"""The app's own command, from the environment the tests run in."""
 
 
 class Terminal:

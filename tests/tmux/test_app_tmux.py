@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -12,13 +11,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.tmux.terminal import Terminal
+from tests.tmux.terminal import VOICESGROUP, Terminal
 
 pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-VOICESGROUP = Path(sys.executable).with_name("voicesgroup")
 
 
 def run_in_terminal(command: list[str], cwd: Path) -> Terminal:

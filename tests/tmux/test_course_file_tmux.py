@@ -3,13 +3,12 @@ facilitators, `p` a path that names the file and what to fix, and the app keeps 
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.tmux.terminal import VOICESGROUP as COMMAND
 from tests.tmux.terminal import Terminal
 from voicesgroup.demo import write_demo_file
 
@@ -18,15 +17,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-COMMAND = Path(sys.executable).with_name("voicesgroup")
-
-
-@pytest.fixture
-def terminal():
-    term = Terminal(f"voicesgroup-course-{os.getpid()}")
-    yield term
-    term.stop()
 
 
 def test_a_mistyped_course_file_in_a_real_terminal(tmp_path: Path, terminal: Terminal) -> None:

@@ -6,13 +6,12 @@ without tmux.
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.tmux.terminal import VOICESGROUP as COMMAND
 from tests.tmux.terminal import Terminal
 from voicesgroup.demo import write_demo_file
 from voicesgroup.store import Store
@@ -22,15 +21,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-COMMAND = Path(sys.executable).with_name("voicesgroup")
-
-
-@pytest.fixture
-def terminal():
-    term = Terminal(f"voicesgroup-debrief-{os.getpid()}")
-    yield term
-    term.stop()
 
 
 def test_escape_on_a_debrief_asks_and_keeps_the_words(tmp_path: Path, terminal: Terminal) -> None:

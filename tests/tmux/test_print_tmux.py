@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -14,13 +13,12 @@ import pytest
 
 from tests.cups_server import CupsServer
 from tests.pdf_helpers import pdf_text
-from tests.tmux.terminal import Terminal
+from tests.tmux.terminal import VOICESGROUP, Terminal
 
 pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-VOICESGROUP = Path(sys.executable).with_name("voicesgroup")
 
 
 def test_a_members_record_goes_to_the_printer_from_their_screen(

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from tests.tmux.terminal import Terminal
+from tests.tmux.terminal import VOICESGROUP, Terminal
 
 pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-VOICESGROUP = Path(sys.executable).with_name("voicesgroup")
 
 
 def test_a_report_is_read_saved_and_never_saved_over_unasked(tmp_path: Path) -> None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.tmux.terminal import VOICESGROUP as COMMAND
 from tests.tmux.terminal import Terminal
 from voicesgroup.demo import write_demo_file
 
@@ -23,15 +23,7 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-COMMAND = Path(sys.executable).with_name("voicesgroup")
 PRIVATE = ("Iona", "In the room", "Person 1", "Trust")
-
-
-@pytest.fixture
-def terminal():
-    term = Terminal(f"voicesgroup-room-{os.getpid()}")
-    yield term
-    term.stop()
 
 
 def nothing_private(shown: str) -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.tmux.test_app_tmux import VOICESGROUP, demo_file, run_in_terminal
+from tests.tmux.terminal import VOICESGROUP
+from tests.tmux.test_app_tmux import demo_file, run_in_terminal
 from voicesgroup.rota import service as rota_service
 from voicesgroup.store import Store
 

@@ -5,13 +5,12 @@ Uses the installed `voicesgroup` command on a demo file it wrote itself. Skipped
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.tmux.terminal import VOICESGROUP as COMMAND
 from tests.tmux.terminal import Terminal
 from voicesgroup.demo import write_demo_file
 from voicesgroup.models import SessionStatus
@@ -22,15 +21,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-COMMAND = Path(sys.executable).with_name("voicesgroup")
-
-
-@pytest.fixture
-def terminal():
-    term = Terminal(f"voicesgroup-test-{os.getpid()}")
-    yield term
-    term.stop()
 
 
 def test_a_session_in_a_real_terminal(tmp_path: Path, terminal: Terminal) -> None:
