@@ -17,7 +17,7 @@ from uuid import UUID
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.facilitator_counts import effective_path, shadowing_on
-from voicesgroup.kinds import SessionStatus
+from voicesgroup.kinds import SessionStatus, everyone_present
 
 if TYPE_CHECKING:
     from voicesgroup.models import Group
@@ -200,7 +200,8 @@ def count(
         held_days[gid].add(doc["date"])
         named = set(doc.get("named_member_ids", ()))
         newcomers = doc.get("newcomers", 0)
-        present = len(doc.get("named_member_ids", ())) + doc.get("anonymous_count", 0) + newcomers
+        named_count = len(doc.get("named_member_ids", ()))
+        present = everyone_present(named_count, doc.get("anonymous_count", 0), newcomers)
         monthly = counts.monthly
         monthly["held"][month] += 1
         monthly["attendance"][month] += present

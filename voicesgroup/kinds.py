@@ -129,6 +129,12 @@ class RoundMark(StrEnum):
     PASSED = "passed"
 
 
+def everyone_present(named: int, anonymous: int, newcomers: int) -> int:
+    """A session's head count: members named, people counted without a name, and newcomers.
+    The one sum, for a session record and for the evaluation that counts stored documents."""
+    return named + anonymous + newcomers
+
+
 class SessionStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     ENDED = "ended"

@@ -35,6 +35,7 @@ from voicesgroup.kinds import (
     SessionStatus,
     TrainingStatus,
     Variant,
+    everyone_present,
     meeting_dates,
 )
 from voicesgroup.schema import SCHEMA_VERSION
@@ -313,7 +314,7 @@ class Session(Record):
     @property
     def head_count(self) -> int:
         """Everyone present: named, anonymous and newcomers."""
-        return len(self.named_member_ids) + self.anonymous_count + self.newcomers
+        return everyone_present(len(self.named_member_ids), self.anonymous_count, self.newcomers)
 
 
 class Note(Record):
