@@ -20,7 +20,6 @@ from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import Review
 from voicesgroup.rota import service as rota_service
-from voicesgroup.rota.reasons import NOT_PROVEN
 
 ALL_GROUPS = "all"
 
@@ -180,7 +179,7 @@ class RotaReviewScreen(AppAccess, Screen[None]):
                 ("Spread ", "bold"),
                 (str(review.spread), "bold"),
                 ": planned sessions, most minus fewest, among active facilitators.",
-                f" {review.unproven} of these sessions: {NOT_PROVEN}" if review.unproven else "",
+                f" {review.unproven_words()}" if not review.proven else "",
             )
         )
         self._findings(

@@ -47,6 +47,17 @@ class Review:
     unproven: int = 0
     """Sessions planned when the planner stopped at its time limit (best found, not proven)."""
 
+    @property
+    def proven(self) -> bool:
+        """Whether every session reviewed was planned to a proven optimum."""
+        return self.unproven == 0
+
+    def unproven_words(self) -> str:
+        """The label for sessions the planner did not prove ("" when there are none)."""
+        if self.proven:
+            return ""
+        return f"{self.unproven} of these sessions: {NOT_PROVEN}"
+
 
 def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:
     return (facilitator.display_name.casefold(), facilitator.display_name, str(facilitator.id))
