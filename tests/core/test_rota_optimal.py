@@ -24,7 +24,15 @@ from uuid import UUID
 
 import pytest
 
-from tests.core.rota_oracle import Fixed, alone_ok, could_take, on, optimum, pair_ok
+from tests.core.rota_oracle import (
+    Fixed,
+    alone_ok,
+    could_take,
+    lead_rotation_misses,
+    on,
+    optimum,
+    pair_ok,
+)
 from voicesgroup.models import (
     DateRange,
     Facilitator,
@@ -323,6 +331,7 @@ def test_the_planner_is_optimal_keeps_the_rules_and_says_only_true_things(kind, 
         values = [counts[i] for i in who]
         assert result.spread == max(values) - min(values)
     assert result.spread == spread, f"spread {result.spread} where {spread} is possible"
+    assert lead_rotation_misses(people, keep, result.assignments) == []
     check_reasons(groups, people, keep, result)
 
 
@@ -485,6 +494,7 @@ def check_against_the_oracle(groups, people, start, weeks, keep) -> None:
     assert sum(len(on(a)) for a in result.assignments) == most
     assert set(result.sessions) == who
     assert result.spread == spread, f"spread {result.spread} where {spread} is possible"
+    assert lead_rotation_misses(people, keep, result.assignments) == [], "the lead rotation"
     check_reasons(groups, people, keep, result)
 
 
