@@ -4,8 +4,15 @@ One 0/1 variable per session and candidate (`model.Problem`), and the rows the r
 two places a session, one session a day, the monthly limits, and each session rule's
 constraints. The objectives are taken in order, each solved to a proven optimum and then held
 while the next is solved: (1) the most places filled; (2) the smallest spread among those who
-count for it; (3) pairs: a trainee's experienced partner changes (each pairing again is a
-repeat, earlier sessions included) and requests to work together are met.
+count for it; (3) the lead rotation (`rotate_leads`); (4) pairs: a trainee's experienced partner
+changes (each pairing again is a repeat, earlier sessions included) and requests to work
+together are met.
+
+(3) needs no rows: its measure, the sessions whose lead led more recently than a partner who
+could have led, is 0 for every choice of pairs when roles are given in date order, so it is
+proven by its bound (0) and held whatever pairs (4) chooses; it is worked out once the pairs are
+final. (4) is a preference worked on as far as proving (1) and (2) already took HiGHS, never a
+reason to load it (see `PAIRS_LIMIT`).
 
 Most plans are proven without a search. A first rota (`first.first_rota`) is
 compared with two bounds no rota can pass: the places the candidates allow (`_most_places`),
@@ -33,7 +40,7 @@ import datetime as dt
 import math
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from voicesgroup.rota import rules
 from voicesgroup.rota.first import first_rota
@@ -63,6 +70,8 @@ class Solution:
     proven: bool
     spread_bound: int
     """No rota filling as many places has a smaller spread (the spread itself once proven)."""
+    roles: list[tuple[int | None, int | None]] = field(default_factory=list)
+    """(lead, co) of each session, by `rotate_leads`."""
 
 
 class _Rows:
@@ -326,7 +335,15 @@ class _Model:
 
 
 def solve(problem: Problem) -> Solution:
-    """The rota with the most places filled, then the least spread, then the best pairs."""
+    """The rota with the most places filled, then the least spread, then the lead rotation,
+    then the best pairs."""
+    solution = _pairs_solved(problem)
+    solution.roles = rotate_leads(problem, solution.people)
+    return solution
+
+
+def _pairs_solved(problem: Problem) -> Solution:
+    """Who is on each session: objectives (1), (2) and (4)."""
     greedy = first_rota(problem)
     filled = sum(map(len, greedy))
     if filled == _most_places(problem):
@@ -338,6 +355,64 @@ def solve(problem: Problem) -> Solution:
             spread = max(loads, default=0) - min(loads, default=0)
             return Solution([sorted(found) for found in greedy], True, spread)
     return _solve_exactly(problem, greedy)
+
+
+def rotate_leads(problem: Problem, people: list[list[int]]) -> list[tuple[int | None, int | None]]:
+    """(lead, co) for each session: objective (3), whoever of the two led less recently leads
+    (then fewer leads, then the order of `model.person_key`), among the orders the rules allow.
+
+    Sessions are taken in date order; a day's leads count as "last led" from the next day on,
+    and kept (published) sessions count on their own dates, earlier sessions before the first.
+    Each choice depends only on earlier days, so no session is led by the one of its two who
+    led more recently when the other may lead: the measure is 0, its lower bound, whatever the
+    pairs. A pair is on a session only when one of them may lead (`rules.SESSION_RULES`)."""
+    facs = problem.facs
+    index = problem.index
+    last_led = list(problem.last_led)
+    leads = [0] * len(facs)
+    for kept in problem.keep:
+        i = index.get(kept.lead_id) if kept.lead_id else None
+        if i is not None:
+            leads[i] += 1
+    first_day = problem.sessions[0].date if problem.sessions else dt.date.max
+    kept_led = sorted(
+        (k.date, index[k.lead_id])
+        for k in problem.keep
+        if k.date >= first_day and k.lead_id in index
+    )
+    k = 0
+    roles: list[tuple[int | None, int | None]] = []
+    led_today: list[int] = []
+    for s, session in enumerate(problem.sessions):
+        if s and session.date != problem.sessions[s - 1].date:
+            for i in led_today:
+                last_led[i] = problem.sessions[s - 1].date
+            led_today = []
+        while k < len(kept_led) and kept_led[k][0] < session.date:
+            last_led[kept_led[k][1]] = kept_led[k][0]
+            k += 1
+        lead, co = _roles(problem, s, people[s], last_led, leads)
+        roles.append((lead, co))
+        if lead is not None:
+            leads[lead] += 1
+            led_today.append(lead)
+    return roles
+
+
+def _roles(
+    problem: Problem, s: int, people: list[int], last_led: list[dt.date | None], leads: list[int]
+) -> tuple[int | None, int | None]:
+    if len(people) < 2:
+        return (people[0] if people else None), None
+
+    def key(i: int) -> tuple[dt.date, int, int]:
+        return (last_led[i] or dt.date.min, leads[i], i)
+
+    a, b = sorted(people, key=key)
+    facs = problem.facs
+    if rules.session_breaks(facs[a], facs[b], problem.group_of(s)):
+        return b, a
+    return a, b
 
 
 def _loads(problem: Problem, people: list[list[int]]) -> list[int]:
