@@ -15,9 +15,9 @@ final. (4) is a preference worked on as far as proving (1) and (2) already took 
 reason to load it (see `PAIRS_LIMIT`).
 
 Most plans are proven without a search. A first rota (`first.first_rota`) is
-compared with two bounds no rota can pass: the places the candidates allow (`_most_places`),
-and the spread's lower bound from what each person could hold at most (`_spread_bound`). When
-it reaches both, it is optimal as it stands. Otherwise, when the places are settled, HiGHS
+compared with two bounds no rota can pass (`bounds`): the places the candidates allow, and the
+spread's lower bound from what each person could hold and where the places can flow. When it
+reaches both, it is optimal as it stands. Otherwise, when the places are settled, HiGHS
 looks for a rota with everyone inside the bound's window, with no objective (a far easier
 problem than the spread's own), and only when there is none does it search for the spread.
 HiGHS and numpy are imported only when HiGHS is needed, so other commands never load them.
@@ -42,7 +42,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from voicesgroup.rota import rules
+from voicesgroup.rota import bounds, rules
 from voicesgroup.rota.first import first_rota
 from voicesgroup.rota.first import pair as _pair
 from voicesgroup.rota.model import Problem
@@ -294,6 +294,11 @@ class _Model:
             values[column] = max(0.0, together - 1.0)
         self.known = values
 
+    def people(self) -> list[list[int]]:
+        """Who is on each session in the rota found so far."""
+        known = self.known
+        return [[i for i, c in col.items() if known[c] > 0.5] for col in self.column]
+
     def fix_window(self, fewest: int, most: int | None) -> None:
         """Everyone who counts holds between `fewest` and `most` sessions (None: no most)."""
         high, low = self.n_x, self.n_x + 1
@@ -346,9 +351,9 @@ def _pairs_solved(problem: Problem) -> Solution:
     """Who is on each session: objectives (1), (2) and (4)."""
     greedy = first_rota(problem)
     filled = sum(map(len, greedy))
-    if filled == _most_places(problem):
-        fewest, most = _spread_bound(problem, filled)
-        loads = _loads(problem, greedy)
+    if filled == bounds.most_places(problem):
+        fewest, most = bounds.spread_bound(problem, greedy)
+        loads = bounds.loads(problem, greedy)
         if max(loads, default=0) - min(loads, default=0) <= most - fewest:
             # The first rota reaches both bounds: it is proven optimal as it stands, its pairs
             # are those it chose, and HiGHS is not even loaded.
@@ -415,15 +420,6 @@ def _roles(
     return a, b
 
 
-def _loads(problem: Problem, people: list[list[int]]) -> list[int]:
-    """The sessions of each person who counts for the spread, kept ones included."""
-    counts = list(problem.base)
-    for found in people:
-        for i in found:
-            counts[i] += 1
-    return [counts[i] for i in problem.eligible]
-
-
 def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
     model = _Model(problem)
     eligible = problem.eligible
@@ -437,13 +433,13 @@ def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
 
     model.start(greedy)
     filled = {c: 1.0 for c in range(model.n_x)}
-    if sum(map(len, greedy)) == _most_places(problem):
+    if sum(map(len, greedy)) == bounds.most_places(problem):
         most, proven_filled = float(sum(map(len, greedy))), True  # no rota fills more
     else:
         most, proven_filled, values = model.solve(filled, maximise=True)
     model.hold(filled, round(most) - 0.5, model.inf)
     spread = {high: 1.0, low: -1.0}
-    least, proven_spread, window = _spread_by_window(problem, model, round(most))
+    least, proven_spread, window = _spread_by_window(problem, model)
     if window is None:
         least, proven_spread, values = model.solve(spread, maximise=False)
     bound = round(least)
@@ -467,55 +463,14 @@ def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
     return Solution(people, proven, max(bound, 0))
 
 
-def _most_places(problem: Problem) -> int:
-    """Places no rota can exceed: two a session, fewer where fewer are candidates."""
-    return sum(min(2, len(people)) for people in problem.candidates)
-
-
-def _capacity(problem: Problem) -> dict[int, int]:
-    """The most sessions each person who counts could hold, taking them alone: one a day and
-    their monthly limits over the days they are a candidate, kept sessions added."""
-    days: dict[tuple[int, int, int], set[dt.date]] = {}
-    for s, people in enumerate(problem.candidates):
-        day = problem.sessions[s].date
-        for i in people:
-            days.setdefault((i, day.year, day.month), set()).add(day)
-    room: dict[tuple[int, int, int], int] = {}
-    for sessions, i, left in problem.month_rows:
-        day = problem.sessions[sessions[0]].date
-        room[i, day.year, day.month] = left
-    found = {i: problem.base[i] for i in problem.eligible}
-    for key, those in days.items():
-        if key[0] in found:
-            found[key[0]] += min(len(those) * rules.DAY_LIMIT, room.get(key, len(those)))
-    return found
-
-
-def _spread_bound(problem: Problem, filled: int) -> tuple[int, int]:
-    """(fewest, most): no rota filling `filled` places has a spread below most - fewest.
-
-    The sessions of those who count add up to `filled` and the kept ones; nobody holds more
-    than their capacity, so the most is at least the smallest level whose capacities reach
-    that total, and the fewest at most the smallest capacity and the average."""
-    capacity = _capacity(problem)
-    if not capacity:
-        return 0, 0
-    total = filled + sum(problem.base[i] for i in capacity)
-    fewest = min(min(capacity.values()), total // len(capacity))
-    most = fewest
-    while sum(min(c, most) for c in capacity.values()) < total:
-        most += 1
-    return fewest, most
-
-
 def _spread_by_window(
-    problem: Problem, model: _Model, filled: int
+    problem: Problem, model: _Model
 ) -> tuple[float, bool, tuple[int, int] | None]:
-    """The spread when a rota reaches `_spread_bound`'s level: everyone who counts between the
-    fewest and the most, found as a feasibility problem (no objective), which HiGHS solves far
-    faster than the spread's own. (spread, proven, the window) or, when no rota fits the
-    window, (0, False, None) and the spread is left to `_Model.solve`."""
-    fewest, most = _spread_bound(problem, filled)
+    """The spread when a rota reaches `bounds.spread_bound`'s level: everyone who counts
+    between the fewest and the most, found as a feasibility problem (no objective), which HiGHS
+    solves far faster than the spread's own. (spread, proven, the window) or, when no rota fits
+    the window, (0, False, None) and the spread is left to `_Model.solve`."""
+    fewest, most = bounds.spread_bound(problem, model.people())
     high, low = model.n_x, model.n_x + 1
     known = model.known
     if known[high] - known[low] <= most - fewest:  # the first rota reaches the bound already
