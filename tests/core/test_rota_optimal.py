@@ -570,7 +570,9 @@ print(json.dumps([[str(a.group_id), str(a.date), str(a.lead_id), str(a.co_id), a
 """
 
 
-@pytest.mark.parametrize(("kind", "seed"), [("few_women", 1), ("published_middle", 2)])
+@pytest.mark.parametrize(
+    ("kind", "seed"), [("few_women", 1), ("published_middle", 2), ("lopsided", 0)]
+)
 def test_the_same_data_give_the_same_rota_in_another_process(kind, seed):
     """Another interpreter (another hash seed, as another test worker has) plans the same."""
     root = Path(__file__).resolve().parents[2]
