@@ -234,8 +234,8 @@ def _folder_problem(folder: Path) -> str | None:
         return f"The exchange folder {folder} cannot be reached ({os_error_reason(error)})"
     if exists:
         return (
-            f"{folder} is a file, not a folder: the exchange needs the folder the laptops "
-            "share (`voicesgroup exchange setup --folder PATH`)"
+            f"The exchange folder {folder} is a file, not a folder: give the folder the "
+            "laptops share (`voicesgroup exchange setup --folder PATH`)"
         )
     return (
         f"The exchange folder {folder} is not there (is the stick plugged in, or the shared "
