@@ -173,6 +173,11 @@ def test_an_outbox_is_written_whole_under_the_laptops_name(tmp_path: Path) -> No
     assert outboxes(tmp_path, OTHER) == [path]
 
 
+def test_a_laptop_with_no_outbox_of_its_own_yet_sees_every_outbox(tmp_path: Path) -> None:
+    mine, theirs = write_outbox(tmp_path, OWN, b"1"), write_outbox(tmp_path, OTHER, b"2")
+    assert outboxes(tmp_path, "") == sorted([mine, theirs])
+
+
 def test_an_empty_outbox_and_a_large_one_are_written_as_given(tmp_path: Path) -> None:
     large = os.urandom(5 * 1024 * 1024 + 3)
     assert write_outbox(tmp_path, OWN, b"").read_bytes() == b""

@@ -98,17 +98,19 @@ def outboxes(folder: Path, own_replica_id: str) -> list[Path]:
 
     Nothing else is listed: not this laptop's own outbox, a carrier's or our own temporary
     file, a lock, a hidden file, a folder (`.stversions`, `.stfolder`), a link or a device.
+    An empty `own_replica_id` (a laptop with no outbox of its own yet) lists every outbox.
     """
     folder = Path(folder)
-    own = outbox_name(own_replica_id)
+    own = outbox_name(own_replica_id) if own_replica_id else None
     try:
-        entries = list(os.scandir(folder))
+        with os.scandir(folder) as listing:
+            entries = list(listing)
     except OSError as error:
         raise ExchangeFolderError(_unusable(folder, error, "no outbox was read from it")) from None
     found: list[Path] = []
     for entry in entries:
         match = _OUTBOX_NAME.fullmatch(entry.name)
-        if match is None or (entry.name == own and not match["markers"]):
+        if match is None or entry.name == own:
             continue
         try:
             regular = entry.is_file(follow_symlinks=False)
@@ -212,8 +214,8 @@ def _write_and_flush(path: Path, data: bytes) -> None:
 def _remove_leftovers(folder: Path, replica_id: str) -> None:
     """Remove this laptop's temporary outboxes left by a write that was killed."""
     stem = _temp_stem(replica_id)
-    with suppress(OSError):
-        for entry in os.scandir(folder):
+    with suppress(OSError), os.scandir(folder) as listing:
+        for entry in listing:
             rest = entry.name.removeprefix(stem)
             if (
                 rest != entry.name
