@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import os
 import signal
 import string
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -330,6 +333,30 @@ def test_a_file_instead_of_a_folder_is_one_sentence(tmp_path: Path, use: str) ->
     assert folder.read_bytes() == b"kept"
 
 
+folder_names = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/"),
+    min_size=1,
+    max_size=30,
+).filter(lambda name: fits_a_file_name(name) and len(os.fsencode(name)) <= 200)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=folder_names)
+def test_a_folder_of_any_name_works_and_is_named_in_its_sentence(
+    tmp_path_factory: Any, name: str
+) -> None:
+    """Odd Unicode, spaces and many dots in the folder's own name (a stick's label, say)."""
+    folder = tmp_path_factory.mktemp("stick") / name
+    with pytest.raises(ExchangeFolderError) as raised:
+        write_outbox(folder, OWN, b"x")
+    message = str(raised.value)
+    assert str(folder) in message and one_sentence(message.replace(str(folder), "FOLDER"))
+    folder.mkdir()
+    check_folder(folder)
+    theirs = write_outbox(folder, OTHER, b"theirs")
+    assert outboxes(folder, OWN) == [theirs] and theirs.read_bytes() == b"theirs"
+
+
 @contextmanager
 def failing(call: str, code: int, *, after: int = 0) -> Iterator[None]:
     """`os.<call>` fails with `code` from its (after+1)-th use on, as a disk would; a write
@@ -491,3 +518,76 @@ def test_a_folder_the_disk_cannot_confirm_says_so_and_keeps_the_new_outbox(
     with failing("fsync", errno.EINVAL, after=1):  # a file system that cannot flush a folder
         write_outbox(tmp_path, OWN, b"newer")
     assert (tmp_path / outbox_name(OWN)).read_bytes() == b"newer"
+
+
+# --- A real full disk and a real read-only stick (a small file system of the test's own) ----
+
+ON_A_SMALL_DISK = r"""
+import json, subprocess, sys
+from pathlib import Path
+from voicesgroup.errors import ExchangeFolderError
+from voicesgroup.exchange.folder import check_folder, outboxes, write_outbox
+
+folder = Path(sys.argv[1])
+said = {}
+old = write_outbox(folder, "laptop", b"o" * 100_000)
+try:
+    write_outbox(folder, "laptop", b"n" * 200_000)
+except ExchangeFolderError as error:
+    said["full"] = str(error)
+said["after full"] = [old.read_bytes() == b"o" * 100_000, sorted(p.name for p in folder.iterdir())]
+subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+for use, call in (
+    ("check", lambda: check_folder(folder)),
+    ("write", lambda: write_outbox(folder, "laptop", b"small")),
+):
+    try:
+        call()
+    except ExchangeFolderError as error:
+        said[use] = str(error)
+said["read"] = [p.name for p in outboxes(folder, "coordinator")]
+print(json.dumps(said))
+"""
+
+
+def private_mounts_missing() -> str | None:
+    import shutil
+
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return "a file system of the test's own needs root and unshare"
+    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True, check=False)
+    return None if probe.returncode == 0 else "this machine refuses a private mount namespace"
+
+
+@pytest.mark.skipif(private_mounts_missing() is not None, reason=str(private_mounts_missing()))
+def test_a_real_full_disk_and_a_real_read_only_stick(tmp_path: Path) -> None:
+    """A 256 KiB file system mounted where only this test's process sees it (a private mount
+    namespace: nothing outlives it), filled up, then made read-only, as a stick can be."""
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    result = subprocess.run(
+        [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            'mount -t tmpfs -o size=256k tmpfs "$1" && exec "$2" -c "$3" "$1"',
+            "sh",
+            str(folder),
+            sys.executable,
+            ON_A_SMALL_DISK,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    said = json.loads(result.stdout)
+    assert one_sentence(said["full"]) and "has no room (the disk is full)" in said["full"]
+    assert said["after full"] == [True, ["voicesgroup-laptop.outbox"]]
+    for use in ("check", "write"):
+        assert one_sentence(said[use]) and "(the disk is read-only)" in said[use], said[use]
+    assert said["read"] == ["voicesgroup-laptop.outbox"]  # a read-only stick is still read
+    assert list(folder.iterdir()) == []  # the small disk was this test's alone

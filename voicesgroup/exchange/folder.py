@@ -132,7 +132,7 @@ def write_outbox(folder: Path, replica_id: str, data: bytes) -> Path:
     kept = "this laptop's outbox there was left as it was"
     problem = _folder_problem(folder)
     if problem is not None:
-        raise ExchangeFolderError(f"{problem}; {kept}.")
+        raise ExchangeFolderError(f"{problem}; nothing was written.")
     _remove_leftovers(folder, replica_id)
     temp = folder / f"{_temp_stem(replica_id)}{secrets.token_hex(4)}{TEMP_SUFFIX}"
     try:
@@ -252,5 +252,8 @@ def _unusable(folder: Path, error: OSError, kept: str) -> str:
         return f"{problem}; {kept}."
     reason = os_error_reason(error)
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"The exchange folder {folder} has no room ({reason}): {kept}; free some space."
+        return (
+            f"The exchange folder {folder} has no room ({reason}): {kept}; free some space "
+            "there and exchange again."
+        )
     return f"The exchange folder {folder} cannot be used ({reason}): {kept}."
