@@ -5,9 +5,11 @@ home of its own under `root`, reachable on 127.0.0.1 only: a listening port and 
 its own, the other device's address written in, global and local discovery, relays, NAT,
 STUN, usage and crash reporting and upgrades all off. They share one folder, "vg-exchange",
 between `root/a` and `root/b`, with no versioning, watched for changes and rescanned often.
-The GUI carries an API key so a test can ask for a rescan (`/rest/db/scan`), pause the other
-device or read the connections. The context manager waits until the two are connected and
-always stops both, on an error too, and leaves no process behind.
+The GUI carries an API key so a test can ask for a rescan (`/rest/db/scan`) or read the
+connections. The context manager waits until the two are connected and always stops both, on
+an error too, and leaves no process behind. `pair.wait_alike()` waits until both folders hold
+the same files; `pair.apart()` keeps the two apart for a block (b stopped), as two laptops
+away from each other.
 
 Made with `syncthing generate --home=DIR --no-default-folder`, the device id from
 `syncthing --home=DIR --device-id`, each `config.xml` edited, then
@@ -230,6 +232,18 @@ class Syncthing:
         self.api("POST", f"/rest/db/scan?folder={FOLDER_ID}")
 
 
+def visible_files(folder: Path) -> dict[str, bytes]:
+    """Each regular file in `folder` that is not hidden, by name, with its bytes."""
+    found: dict[str, bytes] = {}
+    for path in folder.iterdir():
+        if not path.name.startswith(".") and path.is_file() and not path.is_symlink():
+            try:
+                found[path.name] = path.read_bytes()
+            except FileNotFoundError:  # replaced while we looked: look again later
+                continue
+    return found
+
+
 def _child(parent: ET.Element, tag: str) -> ET.Element:
     found = parent.find(tag)
     return found if found is not None else ET.SubElement(parent, tag)
@@ -246,6 +260,13 @@ class SyncthingPair:
             lambda: self.a.connected_to(self.b) and self.b.connected_to(self.a),
             "the two instances to connect",
         )
+
+    def wait_alike(self, what: str = "the two folders to hold the same files") -> None:
+        """Ask both to look at their folders now, then wait until the two hold the same files
+        with the same bytes (what a reader sees: hidden and temporary files left out)."""
+        self.a.scan()
+        self.b.scan()
+        until(lambda: visible_files(self.a.folder) == visible_files(self.b.folder), what)
 
     @contextmanager
     def apart(self) -> Iterator[None]:

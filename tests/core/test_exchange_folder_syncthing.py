@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.syncthing_pair import SyncthingPair, missing, syncthing_pair, until
+from tests.syncthing_pair import SyncthingPair, missing, syncthing_pair, until, visible_files
 from voicesgroup.exchange.folder import (
     is_conflict_copy,
     outbox_name,
@@ -95,9 +95,8 @@ def test_one_outbox_changed_on_both_laptops_apart_leaves_a_conflict_copy_that_is
 
     [copy] = conflict_copies(pair.b.folder)
     remove_conflict_copy(copy)  # merged on b: removed there, then on a by Syncthing
-    pair.b.scan()
-    until(lambda: not conflict_copies(pair.a.folder), "the removal to reach laptop a")
-    assert (pair.a.folder / outbox_name(GROUP)).exists()
+    pair.wait_alike("the removal to reach laptop a")
+    assert sorted(visible_files(pair.a.folder)) == [outbox_name(GROUP)]
 
 
 def test_both_instances_are_stopped_even_when_the_test_fails(tmp_path: Path) -> None:
