@@ -488,6 +488,18 @@ def test_a_write_killed_at_any_step_leaves_one_whole_outbox_and_no_reader_sees_t
     raise AssertionError("the write never finished")
 
 
+def test_a_killed_checks_trial_file_goes_with_the_next_write(tmp_path: Path) -> None:
+    real_unlink = os.unlink
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "unlink", lambda *args, **kwargs: None)  # as if killed before it
+        check_folder(tmp_path)
+    [trial] = list(tmp_path.iterdir())
+    assert trial.name.startswith(".syncthing.") and outboxes(tmp_path, "") == []
+    assert os.unlink is real_unlink
+    outbox = write_outbox(tmp_path, OWN, b"outbox")
+    assert list(tmp_path.iterdir()) == [outbox]
+
+
 def test_the_outbox_is_written_under_a_name_both_carriers_skip(tmp_path: Path) -> None:
     """Syncthing never sends a name starting ".syncthing." (lib/fs/tempname.go, IsTemporary);
     Nextcloud never syncs "*.part" (sync-exclude.lst), nor, by default, a hidden file. And

@@ -42,6 +42,8 @@ TEMP_PREFIX = ".syncthing."
 the name is hidden, which Nextcloud's desktop client skips unless told to sync hidden files."""
 TEMP_SUFFIX = ".part"
 """In Nextcloud's fixed list of names never synced (`*.part`, sync-exclude.lst)."""
+CHECK = "check"
+"""Names `check_folder`'s trial file (`.syncthing.voicesgroup-check-….part`)."""
 
 # The markers a carrier inserts before the last dot of a file it has two versions of. [0-9], not
 # \d, which would take any script's digits.
@@ -185,7 +187,7 @@ def check_folder(folder: Path) -> None:
     problem = _folder_problem(folder)
     if problem is not None:
         raise ExchangeFolderError(f"{problem}.")
-    probe = folder / f"{TEMP_PREFIX}voicesgroup-check-{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    probe = folder / f"{_temp_stem(CHECK)}{secrets.token_hex(4)}{TEMP_SUFFIX}"
     try:
         _write_and_flush(probe, b"voicesgroup\n")
     except OSError as error:
@@ -212,16 +214,15 @@ def _write_and_flush(path: Path, data: bytes) -> None:
 
 
 def _remove_leftovers(folder: Path, replica_id: str) -> None:
-    """Remove this laptop's temporary outboxes left by a write that was killed."""
-    stem = _temp_stem(replica_id)
+    """Remove this laptop's temporary outboxes, and any check's trial file, left by a write
+    that was killed (Syncthing would, after a day; a stick never would)."""
+    leftover = re.compile(
+        f"(?:{re.escape(_temp_stem(replica_id))}|{re.escape(_temp_stem(CHECK))})"
+        f"[0-9a-f]{{8}}{re.escape(TEMP_SUFFIX)}"
+    )
     with suppress(OSError), os.scandir(folder) as listing:
         for entry in listing:
-            rest = entry.name.removeprefix(stem)
-            if (
-                rest != entry.name
-                and rest.endswith(TEMP_SUFFIX)
-                and re.fullmatch(r"[0-9a-f]{8}", rest.removesuffix(TEMP_SUFFIX))
-            ):
+            if leftover.fullmatch(entry.name):
                 with suppress(OSError):
                     os.unlink(entry.path)
 
