@@ -43,6 +43,8 @@ OTHER = "coordinator"
 DIR_ID = "a-folder"
 ID_CHARACTERS = string.ascii_lowercase + string.digits + "-"
 
+# Real files, made afresh in each example's own folder; no limit on how long one takes.
+ON_DISK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 replica_ids = st.text(ID_CHARACTERS, min_size=1, max_size=64).filter(lambda s: s[0] != "-")
 
 
@@ -187,6 +189,7 @@ def test_an_empty_outbox_and_a_large_one_are_written_as_given(tmp_path: Path) ->
     assert write_outbox(tmp_path, OWN, bytearray(large)).read_bytes() == large
 
 
+@settings(deadline=None)
 @given(replica=st.text(max_size=70))
 def test_only_a_replica_id_that_names_a_file_everywhere_is_taken(replica: str) -> None:
     if is_replica_id(replica):
@@ -197,7 +200,7 @@ def test_only_a_replica_id_that_names_a_file_everywhere_is_taken(replica: str) -
             outbox_name(replica)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=ON_DISK)
 @given(ids=st.lists(replica_ids, min_size=1, max_size=6, unique=True))
 def test_each_laptop_sees_every_outbox_but_its_own(tmp_path_factory: Any, ids: list[str]) -> None:
     folder = tmp_path_factory.mktemp("exchange")
@@ -212,7 +215,7 @@ def test_each_laptop_sees_every_outbox_but_its_own(tmp_path_factory: Any, ids: l
 # --- Reading: what is an outbox, and what is not ------------------------------------------
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=ON_DISK)
 @given(data=st.data())
 def test_outboxes_lists_exactly_the_others_outboxes_and_every_conflict_copy(
     tmp_path_factory: Any, data: st.DataObject
@@ -249,6 +252,7 @@ def test_outboxes_lists_exactly_the_others_outboxes_and_every_conflict_copy(
         assert replica_of(path) in {own, *others}
 
 
+@settings(deadline=None)
 @given(replica=replica_ids, data=st.data())
 def test_a_conflict_copy_belongs_to_the_outbox_it_copies(replica: str, data: st.DataObject) -> None:
     copy = data.draw(conflict_copies(replica))
@@ -340,7 +344,7 @@ folder_names = st.text(
 ).filter(lambda name: fits_a_file_name(name) and len(os.fsencode(name)) <= 200)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=ON_DISK)
 @given(name=folder_names)
 def test_a_folder_of_any_name_works_and_is_named_in_its_sentence(
     tmp_path_factory: Any, name: str
