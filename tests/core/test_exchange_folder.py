@@ -125,7 +125,8 @@ def carrier_leftovers(name: str) -> list[str]:
     return [
         f".syncthing.{name}.tmp",  # Syncthing's temporary file on Unix
         f"~syncthing~{name}.tmp",  # and on Windows
-        f"{name}.part",  # Nextcloud's download in progress
+        f"{name}.part",  # a download in progress (Nextcloud never syncs one)
+        f".{name}.~3f2a1b",  # Nextcloud's desktop client's download in progress
         f".~lock.{name}#",  # LibreOffice's lock, which Nextcloud skips
         f".{name}",  # hidden
         f"{name}~",
