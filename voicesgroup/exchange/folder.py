@@ -2,7 +2,7 @@
 moves between the laptops of an organisation.
 
 Each laptop writes one file of its own there, its outbox, named from its replica id:
-`voicesgroup-<replica>.outbox`. Only lower-case ASCII letters, digits and hyphens make up a
+`voicesgroup-<replica>.outbox`. Only lowercase ASCII letters, digits and hyphens make up a
 replica id, so the name is the same on every file system and carrier (a FAT stick and a Mac
 ignore case; Windows refuses some characters; Syncthing and Nextcloud insert their conflict
 markers before the last dot) and no id can be mistaken for another id's conflict copy.
@@ -39,7 +39,7 @@ REPLICA_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 TEMP_PREFIX = ".syncthing."
 """Syncthing never sends a file whose name starts so (lib/fs/tempname.go, `IsTemporary`), and
-the name is hidden, which Nextcloud's desktop client skips unless told to sync hidden files."""
+the name is hidden, which Nextcloud's desktop app skips unless told to sync hidden files."""
 TEMP_SUFFIX = ".part"
 """In Nextcloud's fixed list of names never synced (`*.part`, sync-exclude.lst)."""
 CHECK = "check"
@@ -51,12 +51,12 @@ CONFLICT_MARKERS = (
     # Syncthing (lib/model/folder_sendrecv.go, `conflictName`): the local time, then the short
     # id of the device that made the change (7 characters of base32, empty for none).
     r"\.sync-conflict-[0-9]{8}-[0-9]{6}-[A-Za-z0-9]*",
-    # Nextcloud's and ownCloud's desktop clients and Nextcloud's server (`makeConflictFileName`
+    # Nextcloud's and ownCloud's desktop apps and Nextcloud's server (`makeConflictFileName`
     # in src/common/utility.cpp): " (conflicted copy yyyy-MM-dd hhmmss)", with the user's
     # display name before the date when the server asks for conflict copies to be uploaded
     # (the name's parentheses become "_", so the marker closes at the first ")").
     r" \(conflicted copy (?:[^()]* )?[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{6}\)",
-    # Their clients before 2.5: "_conflict-yyyyMMdd-hhmmss", or "_conflict_USER-…".
+    # Their apps before 2.5: "_conflict-yyyyMMdd-hhmmss", or "_conflict_USER-…".
     r"_conflict(?:_[^/]*?)?-[0-9]{8}-[0-9]{6}",
 )
 _OUTBOX_NAME = re.compile(
@@ -71,7 +71,7 @@ def outbox_name(replica_id: str) -> str:
     """The file name of a laptop's outbox; ValueError for an id that cannot name one."""
     if not isinstance(replica_id, str) or not REPLICA_ID.fullmatch(replica_id):
         raise ValueError(
-            f"A replica id is 1 to 64 lower-case ASCII letters, digits or hyphens, beginning "
+            f"A replica id is 1 to 64 lowercase ASCII letters, digits or hyphens, beginning "
             f"with a letter or digit; {replica_id!r} is not."
         )
     return f"{OUTBOX_PREFIX}{replica_id}{OUTBOX_SUFFIX}"
