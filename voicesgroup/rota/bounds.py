@@ -182,8 +182,10 @@ def _least_most(problem: Problem, people: list[list[int]], most: int) -> int:
                 flow.push([flow.from_source[s], *path], 1)
             else:
                 missing += 1
-    ceiling = most + total
-    while missing and most < ceiling:  # `people` itself is a flow: the level is reached
+    # `people` holds every place with nobody above its own highest load: the level is reached
+    # by then at the latest.
+    ceiling = max(loads(problem, people), default=most)
+    while missing and most < ceiling:
         if flow.augment():
             missing -= 1
             continue
