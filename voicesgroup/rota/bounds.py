@@ -73,19 +73,20 @@ def spread_bound(problem: Problem, people: list[list[int]]) -> tuple[int, int]:
 class _Flow:
     """Places flowing source -> session -> (person's day) -> (person's month) -> person ->
     sink; a day or month node only where that limit binds (`Problem.day_rows`,
-    `month_rows`). Edges are kept in pairs (an edge and its reverse: `e ^ 1`)."""
+    `month_rows`). Edges are kept in pairs (an edge and its reverse: `e ^ 1`); `path` holds the
+    edges each place of `people` takes."""
 
     SOURCE, SINK = 0, 1
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, people: list[list[int]]) -> None:
         self.to: list[int] = []
         self.cap: list[int] = []
         self.out: list[list[int]] = [[], []]
         session = [self._node() for _ in problem.sessions]
         person = [self._node() for _ in problem.facs]
         self.to_sink = [self._edge(p, self.SINK, 0) for p in person]
-        for s, people in enumerate(problem.candidates):
-            self._edge(self.SOURCE, session[s], min(2, len(people)))
+        for s, candidates in enumerate(problem.candidates):
+            self._edge(self.SOURCE, session[s], min(2, len(candidates)))
         self.from_source = list(range(2 * len(person), 2 * (len(person) + len(session)), 2))
         month_of: dict[tuple[int, int], tuple[int, int]] = {}
         for sessions, i, room in problem.month_rows:
@@ -101,18 +102,28 @@ class _Flow:
             edge = self._edge(node, after, rules.DAY_LIMIT)
             for s in row[1:]:
                 day_of[s, i] = (node, edge)
+        # The edges from sessions to people are most of the graph: made here in one loop.
+        to, cap, out = self.to, self.cap, self.out
         self.path: dict[tuple[int, int], list[int]] = {}
-        for s, people in enumerate(problem.candidates):
-            for i in people:
+        for s, candidates in enumerate(problem.candidates):
+            here = session[s]
+            on = set(people[s])
+            for i in candidates:
                 day, month = day_of.get((s, i)), month_of.get((s, i))
-                first = day or month or (person[i], -1)
-                edges = [self._edge(session[s], first[0], 1)]
-                if day is not None:
-                    edges.append(day[1])
-                if month is not None:
-                    edges.append(month[1])
-                edges.append(self.to_sink[i])
-                self.path[s, i] = edges
+                first = day[0] if day else month[0] if month else person[i]
+                e = len(to)
+                to += (first, here)
+                cap += (1, 0)
+                out[here].append(e)
+                out[first].append(e + 1)
+                if i in on:
+                    edges = [e]
+                    if day is not None:
+                        edges.append(day[1])
+                    if month is not None:
+                        edges.append(month[1])
+                    edges.append(self.to_sink[i])
+                    self.path[s, i] = edges
 
     def _node(self) -> int:
         self.out.append([])
@@ -163,7 +174,7 @@ class _Flow:
 def _least_most(problem: Problem, people: list[list[int]], most: int) -> int:
     """The smallest level at or above `most` at which the places of `people` can be held with
     nobody who counts above it, the rules about who is on a session together left aside."""
-    flow = _Flow(problem)
+    flow = _Flow(problem, people)
     counted = set(problem.eligible)
     total = sum(map(len, people))
     for i in range(len(problem.facs)):
