@@ -20,6 +20,7 @@ from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import Review
 from voicesgroup.rota import service as rota_service
+from voicesgroup.rota.review import NO_BREAKS, NO_DIFFERENCES, NO_GAPS, SPREAD_MEANS
 
 ALL_GROUPS = "all"
 
@@ -178,7 +179,7 @@ class RotaReviewScreen(AppAccess, Screen[None]):
             Text.assemble(
                 ("Spread ", "bold"),
                 (str(review.spread), "bold"),
-                ": planned sessions, most minus fewest, among active facilitators.",
+                f": {SPREAD_MEANS}",
                 f" {review.unproven_words()}" if not review.proven else "",
             )
         )
@@ -187,21 +188,21 @@ class RotaReviewScreen(AppAccess, Screen[None]):
             "Gaps",
             "Gap",
             review.gaps,
-            "No gaps: every place is filled.",
+            NO_GAPS,
         )
         self._findings(
             "#review-breaks",
             "Rules broken",
             "Rule broken",
             review.rule_breaks,
-            "No rules broken.",
+            NO_BREAKS,
         )
         self._findings(
             "#review-differences",
             "Planned and actual differ",
             "Went differently",
             review.differences,
-            "Planned and actual agree (or no session in this period has ended yet).",
+            NO_DIFFERENCES,
         )
 
     def _findings(

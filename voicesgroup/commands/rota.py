@@ -127,6 +127,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """Print the coordinator's review of the stored rota, as text or JSON."""
+    from voicesgroup.rota.review import NO_BREAKS, NO_DIFFERENCES, NO_GAPS, SPREAD_MEANS
     from voicesgroup.rota.service import parse_date, review_rota
 
     start = parse_date(args.start, "start date") if args.start else None
@@ -162,7 +163,7 @@ def cmd_review(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(f"Spread {found.spread}: planned sessions, most minus fewest, among active facilitators.")
+    print(f"Spread {found.spread}: {SPREAD_MEANS}")
     if not found.proven:
         print(found.unproven_words())
     print_table(
@@ -177,15 +178,15 @@ def cmd_review(args: argparse.Namespace) -> int:
         ]
     )
     for title, found_lines, none in (
-        ("Gaps", found.gaps, "No gaps: every place is filled."),
-        ("Rules broken", found.rule_breaks, "No rules broken."),
-        ("Went differently", found.differences, None),
+        ("Gaps", found.gaps, NO_GAPS),
+        ("Rules broken", found.rule_breaks, NO_BREAKS),
+        ("Went differently", found.differences, NO_DIFFERENCES),
     ):
         if found_lines:
             print(f"{title} ({len(found_lines)}):")
             for line in found_lines:
                 print(f"  {line}")
-        elif none:
+        else:
             print(none)
     return 0
 

@@ -34,6 +34,13 @@ class FacilitatorLoad:
         return self.planned_leads + self.planned_co
 
 
+SPREAD_MEANS = "planned sessions, most minus fewest, among active facilitators."
+"""What the review's spread counts, said after "Spread N: " on the screen and the command line."""
+NO_GAPS = "No gaps: every place is filled."
+NO_BREAKS = "No rules broken."
+NO_DIFFERENCES = "Planned and actual agree (or no session in this period has ended yet)."
+
+
 @dataclass(frozen=True)
 class Review:
     """The coordinator's view of a rota: load per person, gaps, rule breaks, spread."""
