@@ -2,17 +2,18 @@
 
 One 0/1 variable per session and candidate (`model.Problem`), and the rows the rules give:
 two places a session, one session a day, the monthly limits, and each session rule's
-constraints. The objectives are taken in order, each solved to a proven optimum and then held
-while the next is solved: (1) the most places filled; (2) the smallest spread among those who
-count for it; (3) the lead rotation (`rotate_leads`); (4) pairs: a trainee's experienced partner
-changes (each pairing again is a repeat, earlier sessions included) and requests to work
-together are met.
+constraints. The objectives are taken in order: (1) the most places filled; (2) the smallest
+spread among those who count for it; (3) the lead rotation (`rotate_leads`); (4) pairs: a
+trainee's experienced partner changes (each pairing again is a repeat, earlier sessions
+included) and requests to work together are met. (1), (2) and (3) are each proven (or the rota
+says it is not) and held while the next is worked on; (4) is a tie-break, not proven.
 
 (3) needs no rows: its measure, the sessions whose lead led more recently than a partner who
 could have led, is 0 for every choice of pairs when roles are given in date order, so it is
 proven by its bound (0) and held whatever pairs (4) chooses; it is worked out once the pairs are
-final. (4) is a preference worked on as far as proving (1) and (2) already took HiGHS, never a
-reason to load it (see `PAIRS_LIMIT`).
+final. (4) is worked on only where proving (1) and (2) already took HiGHS, never a reason to
+load it: importing HiGHS and numpy takes several times as long as planning a typical year
+without them, and its columns (one per session and pair) outnumber the rota's own.
 
 Most plans are proven without a search. A first rota (`first.first_rota`) is
 compared with two bounds no rota can pass (`bounds`): the places the candidates allow, and the
