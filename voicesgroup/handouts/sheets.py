@@ -38,18 +38,11 @@ _EVERY = {1: "Every", 2: "Every other", 3: "Every third", 4: "Every fourth"}
 
 
 Output = Literal["pdf", "txt", "html"]
-OUTPUTS: tuple[str, ...] = ("pdf", "txt", "html")
 
 
 def _finish(h: Handout, output: Output) -> bytes:
     """The handout's bytes in the format asked for."""
-    if output == "txt":
-        return h.to_text().encode("utf-8")
-    if output == "html":
-        return h.to_html().encode("utf-8")
-    if output != "pdf":
-        raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, not {output!r}")
-    return h.to_pdf()
+    return h.to_bytes(output)
 
 
 def _meets(group: Group) -> str:
