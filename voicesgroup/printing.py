@@ -35,11 +35,21 @@ from voicesgroup.print_kind import (
     Printed,
     PrintRequest,
 )
-from voicesgroup.printouts import BUILT_IN, CHOOSE_MEMBER, group_template, member_names
+from voicesgroup.printouts import (
+    BUILT_IN,
+    CHOOSE_MEMBER,
+    MEMBER,
+    discreet_option,
+    group_option,
+    group_template,
+    large_print_option,
+    member_names,
+)
 
 __all__ = [
     "CHOOSE_MEMBER",
     "KINDS",
+    "MEMBER",
     "Choice",
     "HandoutKind",
     "Made",
@@ -49,7 +59,10 @@ __all__ = [
     "Preview",
     "PrintRequest",
     "Printed",
+    "discreet_option",
+    "group_option",
     "group_template",
+    "large_print_option",
     "member_names",
 ]
 

@@ -113,10 +113,9 @@ def _agreement(store: Store | None, request: PrintRequest) -> Made:
 
 def _diary(store: Store | None, request: PrintRequest) -> Made:
     from voicesgroup.handouts import diary_sheet
-
-    variant = "discreet" if request.discreet else request.diary
     from voicesgroup.shipped import diary_layout
 
+    variant = "discreet" if request.discreet else request.diary
     title, columns = diary_layout(variant)
     data = diary_sheet(
         variant,
@@ -125,6 +124,7 @@ def _diary(store: Store | None, request: PrintRequest) -> Made:
         paper=request.paper,
         large_print=request.large_print,
         output=request.output,
+        forbidden_names=member_names(store) if store is not None else (),
     )
     return data, "blank diary" + (" (discreet)" if request.discreet else ""), []
 

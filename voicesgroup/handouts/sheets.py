@@ -267,10 +267,12 @@ def diary_sheet(
     large_print: bool = False,
     organisation: str = "",
     output: Output = "pdf",
+    forbidden_names: Iterable[Named | str] = (),
 ) -> bytes:
     """A blank experience diary: one landscape page, the given column headings, empty rows.
 
-    The "discreet" diary says nothing about what it is for, in its text or its metadata."""
+    The "discreet" diary says nothing about what it is for, in its text or its metadata.
+    Made from a data file, it is read back against its members like every printout."""
     if variant not in ("voices", "beliefs", "discreet"):
         raise ValueError(f"a diary is for 'voices', 'beliefs' or 'discreet', not {variant!r}")
     if not columns:
@@ -287,6 +289,7 @@ def diary_sheet(
         landscape=True,
         large_print=large_print,
         discreet=variant == "discreet",
+        forbidden_names=forbidden_names,
     )
     h.table(columns, [], widths=widths, blank_rows=DIARY_ROWS)
     return _finish(h, output)
