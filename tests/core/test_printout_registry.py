@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.core.test_cli import run
 from tests.new_printout import KEY, WORDS, add_kindness_card
 from tests.pdf_helpers import pdf_text
-from voicesgroup import printing
+from voicesgroup import printing, read_back
 from voicesgroup.errors import NameInHandout
 from voicesgroup.handouts import layer
 from voicesgroup.printing import KINDS, PrintRequest
@@ -46,7 +46,7 @@ def suitable(store: Store, key: str, output: str = "pdf") -> PrintRequest:
 def read_backs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bytes]]:
     """Every read-back the handouts' layer makes, as (format, bytes read)."""
     seen: list[tuple[str, bytes]] = []
-    real = layer.check_read_back
+    real = read_back.check_read_back
 
     def spy(data: bytes, fmt: Any, **kwargs: Any) -> str:
         seen.append((fmt, data))
