@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 if TYPE_CHECKING:
+    from voicesgroup.evaluation import Report
     from voicesgroup.models import Group, Member
     from voicesgroup.store import Store
 
 Paper = Literal["a4", "letter"]
-Output = Literal["pdf", "txt", "html"]
+Output = Literal["pdf", "txt", "html", "csv"]
+"""What a printout can be made as; each kind says which it comes in (`HandoutKind.outputs`)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class Option:
     apart: str = ""
     """Options sharing this word may not be given together."""
     read: Callable[[Store | None, Any], object] | None = None
+    parse: Callable[[str], object] | None = None
+    """Turns the text into the value as the command line is read, needing no data file (a
+    mistake is then a usage error); it raises `ValueError` with one sentence."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,10 @@ class HandoutKind:
     """Its lines in the print dialog; one line with its label when empty."""
     preview: Callable[[Store, PrintRequest, Preview], None] | None = None
     """Adds what it will carry to the dialog's preview, after the line naming it."""
+    outputs: tuple[Output, ...] = ("pdf", "txt", "html")
+    """What it can be made as (the first is what the command line makes unless told)."""
+    audit_action: str = "printed"
+    """What the audit log calls making it (its detail says which, never its content)."""
 
     def dialog_choices(self) -> tuple[Choice, ...]:
         if not self.in_dialog:
@@ -137,7 +146,13 @@ class PrintRequest:
     paper: Paper = "a4"
     output: Output = "pdf"
     since: dt.date | None = None
+    """The first day: of the rota printed, of the period a report covers."""
+    until: dt.date | None = None
+    """The last day of the period a report covers."""
     reasons: bool = False
+    compare_previous_year: bool = False
+    report: Report | None = None
+    """A report already worked out (the Reports screen shows one before it is saved)."""
     today: dt.date | None = None
 
 

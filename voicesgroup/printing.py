@@ -129,6 +129,11 @@ def make(store: Store, request: PrintRequest) -> Printed:
     `remember_words`), support contacts not checked (`UncheckedContacts`), nothing to print.
     """
     kind = _kind(request)
+    if request.output not in kind.outputs:
+        made_as = ", ".join(kind.outputs[:-1]) + f" or {kind.outputs[-1]}"
+        raise VoicesGroupError(
+            f"The {kind.label.lower()} comes as {made_as}, not {request.output}."
+        )
     data, detail, said = kind.draw(store, request)
     return Printed(data, request.kind, detail, file_name(request), said)
 
@@ -170,9 +175,13 @@ def to_printer(
 
 
 def record_printed(store: Store, printed: Printed) -> None:
-    """Note in the audit log that a handout was printed (its kind only, never its content).
+    """Note in the audit log that a printout was made (its kind only, never its content).
     Call it once the file is on disk, or the printer has taken it."""
-    store.audit("printed", printed.audit_detail)
+    store.audit(_kind_of(printed).audit_action, printed.audit_detail)
+
+
+def _kind_of(printed: Printed) -> HandoutKind:
+    return KINDS[printed.kind]
 
 
 def remember_words(store: Store, error: NameToConfirm) -> None:

@@ -11,7 +11,7 @@ take every other.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from voicesgroup import dates
@@ -89,7 +89,7 @@ def _strategies(store: Store | None, request: PrintRequest) -> Made:
         forbidden_names=member_names(store),
         organisation=_organisation(store),
         confirmed=_confirmed(store),
-        output=request.output,
+        output=_drawn_as(request),
     )
     detail = "coping strategies sheet" + (" (discreet)" if request.discreet else "")
     return data, detail, preview.left_out_sentences()
@@ -106,7 +106,7 @@ def _agreement(store: Store | None, request: PrintRequest) -> Made:
         forbidden_names=member_names(store),
         organisation=_organisation(store),
         confirmed=_confirmed(store),
-        output=request.output,
+        output=_drawn_as(request),
     )
     return data, "group agreement", []
 
@@ -123,7 +123,7 @@ def _diary(store: Store | None, request: PrintRequest) -> Made:
         title=title,
         paper=request.paper,
         large_print=request.large_print,
-        output=request.output,
+        output=_drawn_as(request),
         forbidden_names=member_names(store) if store is not None else (),
     )
     return data, "blank diary" + (" (discreet)" if request.discreet else ""), []
@@ -142,7 +142,7 @@ def _session_plan(store: Store | None, request: PrintRequest) -> Made:
         organisation=_organisation(store),
         facilitators=[person.display_name for person in store.facilitators()],
         confirmed=_confirmed(store),
-        output=request.output,
+        output=_drawn_as(request),
     )
     return data, "session plan", []
 
@@ -184,7 +184,7 @@ def _rota(store: Store | None, request: PrintRequest) -> Made:
         facilitators=people.values(),
         organisation=_organisation(store),
         confirmed=_confirmed(store),
-        output=request.output,
+        output=_drawn_as(request),
     )
     return data, "facilitator rota", []
 
@@ -220,7 +220,7 @@ def _member_record(store: Store | None, request: PrintRequest) -> Made:
         organisation=_organisation(store),
         confirmed=_confirmed(store),
         today=request.today,
-        output=request.output,
+        output=_drawn_as(request),
     )
     return data, "a member's own record", []
 
@@ -238,7 +238,36 @@ def _team_sheet(store: Store | None, request: PrintRequest) -> Made:
     from voicesgroup.team_sheet import team_sheet
 
     sheet = team_sheet(_need_store(store), request.today or dt.date.today(), paper=request.paper)
-    return sheet.to_bytes(request.output), "team sheet", []
+    return sheet.to_bytes(_drawn_as(request)), "team sheet", []
+
+
+def _drawn_as(request: PrintRequest) -> Literal["pdf", "txt", "html"]:
+    """The format a handout is drawn in (a table of figures is the report's alone)."""
+    output = request.output
+    if output == "csv":
+        raise VoicesGroupError("Only the evaluation report comes as a CSV file.")
+    return output
+
+
+def _report(store: Store | None, request: PrintRequest) -> Made:
+    from voicesgroup.evaluation import Period, report
+    from voicesgroup.report_files import audit_detail, report_bytes
+
+    store = _need_store(store)
+    made = request.report
+    if made is None:
+        if request.since is None or request.until is None:
+            raise VoicesGroupError("Give the first and the last day of the period.")
+        made = report(
+            store,
+            Period(request.since, request.until),
+            group_id=request.group.id if request.group else None,
+            compare_previous_year=request.compare_previous_year,
+            today=request.today,
+        )
+    output = request.output
+    data = report_bytes(store, made, output, large_print=request.large_print, paper=request.paper)
+    return data, audit_detail(made, output, large_print=request.large_print), []
 
 
 def _need_store(store: Store | None) -> Store:
@@ -389,6 +418,10 @@ def _strategy_ids(store: Store | None, raw: list[str]) -> tuple[UUID, ...]:
 
 def _since(store: Store | None, raw: str) -> dt.date:
     return dates.read_day(raw, "--from date", error=VoicesGroupError)
+
+
+def _day(text: str) -> dt.date:
+    return dates.read_day(text)
 
 
 def group_option(help: str = "the group's name", *, required: bool = True) -> Option:
@@ -552,6 +585,38 @@ BUILT_IN: tuple[HandoutKind, ...] = (
         two_sided=False,
         in_dialog=False,
         help="the facilitators' team sheet for supervision (names of facilitators only)",
+    ),
+    HandoutKind(
+        "report",
+        "What the groups did",
+        _report,
+        in_dialog=False,  # the Reports screen is its home
+        two_sided=False,
+        stem=lambda request: "voicesgroup-report",
+        help="the evaluation of a period, for trustees and funders (also `voicesgroup report`)",
+        outputs=("pdf", "csv", "txt", "html"),
+        audit_action="report made",
+        options=(
+            group_option("one group (default: all groups)", required=False),
+            Option(
+                "--from",
+                "since",
+                "first day, YYYY-MM-DD",
+                required=True,
+                metavar="DATE",
+                parse=_day,
+            ),
+            Option(
+                "--to", "until", "last day, YYYY-MM-DD", required=True, metavar="DATE", parse=_day
+            ),
+            Option(
+                "--compare-previous-year",
+                "compare_previous_year",
+                "put the same period a year before side by side",
+                switch=True,
+            ),
+            large_print_option("PDF text 16 pt or more"),
+        ),
     ),
 )
 """The printouts the app comes with, in the order the dialog and `--help` list them."""

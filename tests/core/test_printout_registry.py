@@ -19,16 +19,21 @@ from tests.pdf_helpers import pdf_text
 from voicesgroup import printing, read_back
 from voicesgroup.errors import NameInHandout
 from voicesgroup.handouts import layer
-from voicesgroup.printing import KINDS, PrintRequest
+from voicesgroup.printing import KINDS, Output, PrintRequest
 from voicesgroup.store import Store
 
 TODAY = dt.date(2026, 11, 26)
-SAMPLES = {"group": "Tuesday Voices", "member": "Aisha"}
+SAMPLES = {
+    "group": "Tuesday Voices",
+    "member": "Aisha",
+    "since": "2024-03-01",
+    "until": "2025-03-10",
+}
 """What the command-line tests give an option a kind requires, by the field it fills."""
 FIELDS = {item.name for item in dataclasses.fields(PrintRequest)}
 
 
-def suitable(store: Store, key: str, output: str = "pdf") -> PrintRequest:
+def suitable(store: Store, key: str, output: Output = "pdf") -> PrintRequest:
     """A request every kind can be made from on the demo data."""
     kind = KINDS[key]
     return PrintRequest(
@@ -36,8 +41,9 @@ def suitable(store: Store, key: str, output: str = "pdf") -> PrintRequest:
         group=store.find_group("Tuesday Voices") if kind.needs_group else None,
         member=store.find_member("Aisha") if kind.needs_member else None,
         skip_unchecked=True,
-        since=dt.date(2020, 1, 1),
-        output=output,  # type: ignore[arg-type]  # one of the three, from the parametrisation
+        since=dt.date(2024, 3, 1),
+        until=dt.date(2025, 3, 10),
+        output=output,
         today=TODAY,
     )
 
@@ -52,12 +58,14 @@ def read_backs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bytes]]:
         seen.append((fmt, data))
         return real(data, fmt, **kwargs)
 
-    monkeypatch.setattr(layer, "check_read_back", spy)
+    monkeypatch.setattr(layer, "check_read_back", spy)  # the handouts' layer
+    monkeypatch.setattr(read_back, "check_read_back", spy)  # the report's file
     return seen
 
 
-@pytest.mark.parametrize("output", ["pdf", "txt", "html"])
-@pytest.mark.parametrize("key", list(KINDS))
+@pytest.mark.parametrize(
+    ("key", "output"), [(key, output) for key in KINDS for output in KINDS[key].outputs]
+)
 def test_every_kind_is_read_back_as_made(demo_path, read_backs, key, output):
     with Store.open(demo_path) as store:
         printed = printing.make(store, suitable(store, key, output))
@@ -70,14 +78,19 @@ def test_every_kind_refuses_a_member_name_the_renderer_brings_out(demo_path, mon
     """The second wall stands on every route: a renderer that shows a member's name (here,
     one added to the PDF's text as drawn) is refused before anything leaves."""
     from voicesgroup.handouts import _render
+    from voicesgroup.handouts.layout import Layout
 
-    real = _render.render
+    real, laid_out = _render.render, Layout.build
 
     def shows_a_name(sheet: layer.Handout) -> bytes:
         shown = [*sheet.blocks, ("para", (layer.Run("Ai" + "sha came"),), "body")]
         return real(dataclasses.replace(sheet, blocks=shown))
 
-    monkeypatch.setattr(_render, "render", shows_a_name)
+    def also_shows_a_name(page: Layout, story: list[Any], **kwargs: Any) -> bytes:
+        return laid_out(page, [*story, page.para("Ai" + "sha came")], **kwargs)
+
+    monkeypatch.setattr(_render, "render", shows_a_name)  # every Handout
+    monkeypatch.setattr(Layout, "build", also_shows_a_name)  # the report
     with Store.open(demo_path) as store:
         request = suitable(store, key)
         if KINDS[key].needs_member:  # her own record may carry her name: use another's
@@ -122,7 +135,7 @@ def test_each_entry_says_each_thing_once():
     discreet=st.booleans(),
     large_print=st.booleans(),
     diary=st.sampled_from(["voices", "beliefs"]),
-    output=st.sampled_from(["pdf", "txt", "html"]),
+    output=st.sampled_from(["pdf", "txt", "html", "csv"]),
 )
 def test_a_file_name_says_what_and_when_and_nothing_more(key, discreet, large_print, diary, output):
     kind = KINDS[key]
@@ -135,7 +148,7 @@ def test_a_file_name_says_what_and_when_and_nothing_more(key, discreet, large_pr
         today=TODAY,
     )
     name = printing.file_name(request)
-    assert re.fullmatch(r"[a-z]+(-[a-z]+)*-2026-11-26\.(pdf|txt|html)", name), name
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*-2026-11-26\.(pdf|txt|html|csv)", name), name
     assert name.endswith(f".{output}")
     assert ("-large-print-" in name) == (large_print and kind.large_print)
     if request.discreet:  # nothing in the name says what a discreet sheet is for

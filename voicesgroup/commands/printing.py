@@ -27,7 +27,7 @@ from voicesgroup.cli import (
 )
 
 if TYPE_CHECKING:
-    from voicesgroup.printing import Option, Printed, PrintRequest
+    from voicesgroup.printing import HandoutKind, Option, Printed, PrintRequest
     from voicesgroup.store import Store
 
 
@@ -49,7 +49,8 @@ def add_kinds(printer: argparse.ArgumentParser) -> None:
     the app never reads the registry."""
     kinds = printer.add_subparsers(title="handouts", metavar="HANDOUT")
 
-    def kind(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+    def kind(handout: HandoutKind) -> argparse.ArgumentParser:
+        name, help_text = handout.key, handout.help
         parser = kinds.add_parser(name, help=help_text, description=help_text)
         parser.add_argument(
             "--out",
@@ -60,9 +61,11 @@ def add_kinds(printer: argparse.ArgumentParser) -> None:
         parser.add_argument("--paper", choices=["a4", "letter"], default="a4")
         parser.add_argument(
             "--format",
-            choices=["pdf", "txt", "html"],
-            default="pdf",
-            help="pdf to print; txt or html for a screen reader (default: pdf)",
+            choices=list(handout.outputs),
+            default=handout.outputs[0],
+            help="pdf to print; txt or html for a screen reader"
+            + ("; csv, tidy rows for a spreadsheet" if "csv" in handout.outputs else "")
+            + f" (default: {handout.outputs[0]})",
         )
         force_option(parser)
         parser.add_argument(
@@ -82,16 +85,16 @@ def add_kinds(printer: argparse.ArgumentParser) -> None:
             help="WORD on this handout, which was refused as a member's name, is the everyday "
             "word (remembered for that text)",
         )
-        parser.set_defaults(handler=handler)
+        parser.set_defaults(handler=_handler(name))
         return parser
 
     from voicesgroup.printing import KINDS
 
     for handout in KINDS.values():
-        _kind_options(kind(handout.key, _handler(handout.key), handout.help), handout.options)
+        kind_options(kind(handout), handout.options)
 
 
-def _kind_options(parser: argparse.ArgumentParser, options: Iterable[Option]) -> None:
+def kind_options(parser: argparse.ArgumentParser, options: Iterable[Option]) -> None:
     """A kind's own options (`printing.HandoutKind.options`), each filling one field."""
     apart: dict[str, argparse._MutuallyExclusiveGroup] = {}
     for option in options:
@@ -112,7 +115,21 @@ def _kind_options(parser: argparse.ArgumentParser, options: Iterable[Option]) ->
             extra["default"] = option.default
         if option.metavar:
             extra["metavar"] = option.metavar
+        if option.parse is not None:
+            extra["type"] = _typed(option.parse)
         target.add_argument(option.flag, action="append" if option.repeat else "store", **extra)
+
+
+def _typed(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """`parse` as argparse's `type`: its sentence is the usage error's."""
+
+    def typed(text: str) -> object:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return typed
 
 
 def _needs_kind(args: argparse.Namespace) -> int:
