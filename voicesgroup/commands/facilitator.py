@@ -98,6 +98,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--supervision-weeks", type=int, metavar="N", help="supervision is due after N weeks"
     )
 
+    _register_supervision(actions)
+
+
+def _register_supervision(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `facilitator supervision add|list`."""
     supervision = add_command(actions, "supervision", _needs_supervision, "supervision meetings")
     meetings = supervision.add_subparsers(title="actions", metavar="ACTION")
     add = add_command(meetings, "add", cmd_supervision_add, "keep a supervision meeting")
