@@ -27,10 +27,11 @@ class FormatError(VoicesGroupError, ValueError):
     """A file name and a format that disagree, or a format the report does not come in."""
 
 
-def format_for(path: Path, given: str | None = None) -> Format:
-    """The format of the report written to `path`: the one `given`, or else the file name's
-    ending. A name ending in another format's letters is refused rather than written wrongly
-    (a PDF named `.csv` opens as nonsense)."""
+def format_for(path: Path, given: str | None = None, *, default: Format | None = None) -> Format:
+    """The format of the printout written to `path`: the one `given`, or else the file name's
+    ending, or else `default` (a report has none: its name must say). A name ending in another
+    format's letters is refused rather than written wrongly (a PDF named `.csv` opens as
+    nonsense). Every printout's file is named by this one rule."""
     ending = path.suffix.lower().lstrip(".")
     if given is not None and given not in FORMATS:
         raise FormatError(f"a report comes as {' or '.join(FORMATS)}, not {given}")
@@ -41,6 +42,8 @@ def format_for(path: Path, given: str | None = None) -> Format:
                 f"name the file .{given}, or leave the format out"
             )
         return given
+    if ending not in FORMATS and default is not None:
+        return default
     if ending not in FORMATS:
         raise FormatError(
             f"cannot tell the format from {path.name}: end the name in "

@@ -189,3 +189,26 @@ def test_a_new_printout_is_one_entry_in_the_registry(capsys, demo_path, monkeypa
             printing.make(store, PrintRequest(KEY, group=renamed, today=TODAY))
         preview = printing.describe(store, PrintRequest(KEY, group=group), "Kindness card")
     assert preview.text == ("Kindness card for Tuesday Voices, A4\nOne sentence to keep: " + WORDS)
+
+
+def test_the_format_follows_the_file_name_unless_told(capsys, demo_path, tmp_path):
+    """One rule names every printout's file (`report_files.format_for`): the name's ending
+    says the format, a name and a format that disagree are refused, and a kind that does not
+    come in a format says so; nothing is written then."""
+    agreement = ["--db", str(demo_path), "print", "agreement", "--group", "Tuesday Voices"]
+    assert (
+        run(capsys, "--db", str(demo_path), "print", "diary", "--out", str(tmp_path / "d.txt"))[0]
+        == 0
+    )
+    assert not (tmp_path / "d.txt").read_bytes().startswith(b"%PDF")
+    assert run(capsys, *agreement, "--out", str(tmp_path / "a.html"))[0] == 0
+    assert (tmp_path / "a.html").read_text().startswith("<!DOCTYPE html>")
+    assert run(capsys, *agreement, "--out", str(tmp_path / "plain"))[0] == 0
+    assert (tmp_path / "plain").read_bytes().startswith(b"%PDF")
+    for ending, given, said in [
+        ("x.pdf", ["--format", "txt"], "ends in .pdf but the format asked for is txt"),
+        ("x.csv", [], "comes as pdf, txt or html, not csv"),
+    ]:
+        code, _, err = run(capsys, *agreement, "--out", str(tmp_path / ending), *given)
+        assert code == 1 and said in err and "Traceback" not in err
+        assert not (tmp_path / ending).exists()

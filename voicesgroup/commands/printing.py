@@ -27,7 +27,7 @@ from voicesgroup.cli import (
 )
 
 if TYPE_CHECKING:
-    from voicesgroup.printing import HandoutKind, Option, Printed, PrintRequest
+    from voicesgroup.printing import HandoutKind, Option, Output, Printed, PrintRequest
     from voicesgroup.store import Store
 
 
@@ -62,10 +62,9 @@ def add_kinds(printer: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--format",
             choices=list(handout.outputs),
-            default=handout.outputs[0],
             help="pdf to print; txt or html for a screen reader"
             + ("; csv, tidy rows for a spreadsheet" if "csv" in handout.outputs else "")
-            + f" (default: {handout.outputs[0]})",
+            + f" (default: what --out ends in, else {handout.outputs[0]})",
         )
         force_option(parser)
         parser.add_argument(
@@ -151,7 +150,19 @@ def _handler(key: str) -> Handler:
 def _request(args: argparse.Namespace, key: str, store: Store | None) -> PrintRequest:
     from voicesgroup.printing import request_from
 
-    return request_from(key, vars(args), store, paper=args.paper, output=args.format)
+    return request_from(key, vars(args), store, paper=args.paper, output=_output(args, key))
+
+
+def _output(args: argparse.Namespace, key: str) -> Output:
+    """The format asked for: --format, else what the file's name ends in, else the kind's
+    first (PDF); a name and a format that disagree are refused before anything is made."""
+    from voicesgroup.printing import KINDS
+    from voicesgroup.report_files import format_for
+
+    first = KINDS[key].outputs[0]
+    if not args.out or args.printer is not None:
+        return args.format or first
+    return format_for(Path(args.out), args.format, default=first)
 
 
 def _print_kind(args: argparse.Namespace, key: str) -> int:
