@@ -205,10 +205,10 @@ def test_the_format_follows_the_file_name_unless_told(capsys, demo_path, tmp_pat
     assert (tmp_path / "a.html").read_text().startswith("<!DOCTYPE html>")
     assert run(capsys, *agreement, "--out", str(tmp_path / "plain"))[0] == 0
     assert (tmp_path / "plain").read_bytes().startswith(b"%PDF")
-    for ending, given, said in [
+    for ending, flags, said in [
         ("x.pdf", ["--format", "txt"], "ends in .pdf but the format asked for is txt"),
         ("x.csv", [], "comes as pdf, txt or html, not csv"),
     ]:
-        code, _, err = run(capsys, *agreement, "--out", str(tmp_path / ending), *given)
+        code, _, err = run(capsys, *agreement, "--out", str(tmp_path / ending), *flags)
         assert code == 1 and said in err and "Traceback" not in err
         assert not (tmp_path / ending).exists()
