@@ -18,12 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
-
-if TYPE_CHECKING:
-    from voicesgroup import printers
-    from voicesgroup.errors import NameToConfirm
-    from voicesgroup.store import Store
-
 from voicesgroup.print_kind import (
     Choice,
     HandoutKind,
@@ -45,6 +39,11 @@ from voicesgroup.printouts import (
     large_print_option,
     member_names,
 )
+
+if TYPE_CHECKING:
+    from voicesgroup import printers
+    from voicesgroup.errors import NameToConfirm
+    from voicesgroup.store import Store
 
 __all__ = [
     "CHOOSE_MEMBER",

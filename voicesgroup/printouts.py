@@ -16,12 +16,6 @@ from uuid import UUID
 
 from voicesgroup import dates
 from voicesgroup.errors import NotFound, NothingToPrint, VoicesGroupError
-
-if TYPE_CHECKING:
-    from voicesgroup import library
-    from voicesgroup.models import Group, Member, SessionTemplate
-    from voicesgroup.store import Store
-
 from voicesgroup.print_kind import (
     Choice,
     HandoutKind,
@@ -30,6 +24,11 @@ from voicesgroup.print_kind import (
     Preview,
     PrintRequest,
 )
+
+if TYPE_CHECKING:
+    from voicesgroup import library
+    from voicesgroup.models import Group, Member, SessionTemplate
+    from voicesgroup.store import Store
 
 
 def member_names(store: Store) -> list[Member]:
@@ -455,6 +454,8 @@ def _strategies_stem(request: PrintRequest) -> str:
 def _diary_stem(request: PrintRequest) -> str:
     return "my-diary" if request.discreet else f"diary-{request.diary}"
 
+
+# -- the kinds ---------------------------------------------------------------------------------
 
 BUILT_IN: tuple[HandoutKind, ...] = (
     HandoutKind(
