@@ -129,13 +129,14 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: {message}\nFor what it takes: {self.prog} --help\n")
 
-    def _parse_known_args(
-        self, arg_strings: list[str], namespace: argparse.Namespace
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
+        # The public method: a subcommand's parser is run through it on every Python version.
         fill, self.when_used = self.when_used, None
         if fill is not None:
             fill(self)
-        return super()._parse_known_args(arg_strings, namespace)
+        return super().parse_known_args(args, namespace)
 
 
 def build_parser() -> argparse.ArgumentParser:
