@@ -169,6 +169,7 @@ COMMAND_MODULES = [
     "rota",
     "facilitator",
     "report",
+    "exchange",
 ]
 """Modules in voicesgroup/commands/ whose `register(commands)` adds their subcommands."""
 
