@@ -32,7 +32,8 @@ from voicesgroup import crypto
 from voicesgroup.counting import counted
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import carrier, outbox, sharing, state
-from voicesgroup.exchange.clock import Clock, Stamp, wall_ms
+from voicesgroup.exchange import clock as hlc
+from voicesgroup.exchange.clock import Clock, Stamp
 from voicesgroup.exchange.merge import Entry, conflict_copies, merge, unseen_withdrawals
 from voicesgroup.store import tombstones
 
@@ -107,7 +108,6 @@ def setup(
         raise ExchangeError(
             "This laptop is already set up for an exchange; `voicesgroup exchange leave` first."
         )
-    groups = {store.find_group(name).id: secret for name, secret in group_passphrases.items()}
     said: list[str] = []
     setup_file = folder / outbox.SETUP_FILE
     if setup_file.exists():
@@ -134,16 +134,19 @@ def setup(
         }
         carrier_write(setup_file, orjson.dumps(record, option=orjson.OPT_INDENT_2))
         said.append("Set up a new exchange in this folder.")
+    groups = {
+        _group_id(store, folder, org, name): secret for name, secret in group_passphrases.items()
+    }
     record: dict[str, Any] = {
         "format": state.FORMAT,
         "replica": secrets.token_hex(16),
         "binding": state.binding(store.file_id, store.path),
         "role": COORDINATOR if coordinator else GROUP,
-        "groups": sorted(str(group_id) for group_id in groups),
+        "groups": sorted(groups),
         "folder": str(folder.resolve()),
         "org_key": org.hex(),
         "group_keys": {
-            str(group_id): outbox.group_key(secret, salt, str(group_id), params).hex()
+            group_id: outbox.group_key(secret, salt, group_id, params).hex()
             for group_id, secret in groups.items()
         },
         "clock": None,
@@ -162,6 +165,37 @@ def setup(
             "exchange set up", "coordinator" if coordinator else counted(len(groups), "group")
         )
     return said
+
+
+def _group_id(store: Store, folder: Path, org: bytes, name: str) -> str:
+    """A group's id: held here already, or else shared by another laptop in the folder (a
+    second laptop of a group starts with none of its records)."""
+    from voicesgroup.errors import NotFound
+
+    try:
+        return str(store.find_group(name).id)
+    except NotFound:
+        pass
+    found: set[str] = set()
+    for path in carrier.outboxes(folder, ""):
+        try:
+            contents = outbox.open_sealed(path.read_bytes(), org, {})
+        except (OSError, outbox.OutboxError):
+            continue
+        for entry in contents.parts:
+            content = entry.content or {}
+            if (
+                entry.kind == "groups"
+                and str(content.get("name", "")).casefold() == name.casefold()
+            ):
+                found.add(str(content.get("id")))
+    if len(found) != 1:
+        raise ExchangeError(
+            f"No group called {name!r} is on this laptop or in the exchange folder yet"
+            if not found
+            else f"{len(found)} groups in the exchange folder are called {name!r}"
+        )
+    return found.pop()
 
 
 def carrier_write(path: Path, blob: bytes) -> None:
@@ -257,8 +291,11 @@ class _Run:
             return ""
 
 
-def exchange(store: Store, *, wall: Callable[[], int] = wall_ms) -> Summary:
-    """Import every other laptop's outbox, then export this laptop's own. See the module."""
+def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
+    """Import every other laptop's outbox, then export this laptop's own. See the module.
+
+    `wall` is the laptop's clock in milliseconds (the computer's, unless a test says)."""
+    wall = wall or (lambda: hlc.wall_ms())
     store.refuse_if_read_only()
     data = store.storage.read()
     record = _required(data)
