@@ -122,7 +122,7 @@ def setup(
     else:
         salt = secrets.token_bytes(16)
         org = outbox.org_key(passphrase, salt, params)
-        record = {
+        made = {
             "format": outbox.FORMAT,
             "salt": salt.hex(),
             "kdf": {
@@ -132,7 +132,7 @@ def setup(
             },
             "check": outbox.key_check(org),
         }
-        carrier_write(setup_file, orjson.dumps(record, option=orjson.OPT_INDENT_2))
+        carrier_write(setup_file, orjson.dumps(made, option=orjson.OPT_INDENT_2))
         said.append("Set up a new exchange in this folder.")
     groups = {
         _group_id(store, folder, org, name): secret for name, secret in group_passphrases.items()
@@ -267,6 +267,7 @@ class _Run:
     stone_key: bytes
     summary: Summary
     changed: bool = False
+    former_outbox: Path | None = None
     index: _Index = field(init=False)
 
     def __post_init__(self) -> None:
@@ -343,6 +344,8 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
     for path in read_from:
         if carrier.is_conflict_copy(path):
             carrier.remove_conflict_copy(path)
+    if run.former_outbox is not None and run.former_outbox in read_from:
+        run.former_outbox.unlink(missing_ok=True)
     return run.summary
 
 
@@ -359,6 +362,8 @@ def _check_replica(run: _Run) -> None:
         pass
     if bound == record.get("binding") and not restored:
         return
+    if restored:  # this laptop's own former outbox: read this time, then gone
+        run.former_outbox = own
     record.setdefault("previous_replicas", []).append(record["replica"])
     record["replica"] = secrets.token_hex(16)
     record["binding"] = bound
@@ -450,7 +455,8 @@ def _read_outboxes(run: _Run) -> tuple[list[Entry], list[Path]]:
     read_from: list[Path] = []
     peers: dict[str, dict[str, Any]] = run.record["peers"]
     seen = [peer.get("seen") for peer in peers.values()]
-    for path in carrier.outboxes(run.folder, run.replica):
+    paths = carrier.outboxes(run.folder, run.replica)
+    for path in paths:
         try:
             stat = path.stat()
             signature = [path.name, stat.st_size, stat.st_mtime_ns]
