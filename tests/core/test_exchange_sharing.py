@@ -66,8 +66,10 @@ def _session(named: list[str], anonymous: int, themes: list[str]) -> dict[str, o
 def test_a_session_is_rebuilt_from_its_parts(
     named: list[str], anonymous: int, themes: list[str]
 ) -> None:
-    holding = sharing.Holding(frozenset({GROUP}), {}, ["Ash"])
     document = _session(named, anonymous, themes)
+    holding = sharing.Holding.of(
+        {"members": {"1": {"display_name": "Ash"}}, "sessions": {"1": document}}, [GROUP]
+    )
     parts = {part.kind: part for part in sharing.parts_of("sessions", document, holding)}
     org, group = parts["sessions"], parts["sessions+group"]
     assert group.sections == (GROUP,) and org.sections == (sharing.ORG,)
@@ -79,7 +81,7 @@ def test_a_session_is_rebuilt_from_its_parts(
     assert models.Session.model_validate(elsewhere).head_count == (
         models.Session.model_validate(document).head_count
     )
-    again = sharing.parts_of("sessions", elsewhere, sharing.Holding(frozenset(), {}, []))
+    again = sharing.parts_of("sessions", elsewhere, sharing.Holding(frozenset(), {}, frozenset()))
     assert [part.content for part in again] == [org.content]  # stable where it is held
 
 
@@ -87,7 +89,7 @@ def test_a_strategy_travels_without_the_member_named_beside_it() -> None:
     strategy = models.CopingStrategy(
         title="Counting breaths", category="grounding", attributed_member_id=uuid.UUID(MEMBER)
     ).model_dump(mode="json")
-    holding = sharing.Holding(frozenset({GROUP}), {MEMBER: {GROUP}}, [])
+    holding = sharing.Holding(frozenset({GROUP}), {MEMBER: {GROUP}}, frozenset())
     parts = {part.kind: part for part in sharing.parts_of("strategies", strategy, holding)}
     assert MEMBER not in str(parts["strategies"].content)
     assert parts["strategies+group"].sections == (GROUP,)
@@ -101,7 +103,7 @@ def test_a_strategy_travels_without_the_member_named_beside_it() -> None:
 
 def test_a_laptop_without_groups_sends_nothing_about_members() -> None:
     member = models.Member(display_name="Ash").model_dump(mode="json")
-    assert sharing.parts_of("members", member, sharing.Holding(frozenset(), {}, [])) == []
+    assert sharing.parts_of("members", member, sharing.Holding(frozenset(), {}, frozenset())) == []
 
 
 def test_the_rota_is_one_record_per_group_and_date() -> None:

@@ -22,6 +22,7 @@ import hashlib
 import json
 import struct
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -93,6 +94,9 @@ class Contents:
     written_ms: int
     parts: list[Entry] = field(default_factory=list)
     tombstones: list[str] = field(default_factory=list)
+    data: int = 0
+    """The checksum of the writer's data file as it was when this outbox was written: the
+    writer's next exchange knows from it that nothing changed there since."""
     unopened: list[str] = field(default_factory=list)
     """Sections for groups held here that did not open (another group passphrase)."""
 
@@ -157,6 +161,7 @@ def seal(
         "groups": contents.groups,
         "serial": contents.serial,
         "written_ms": contents.written_ms,
+        "data": contents.data,
         "sections": layout,
     }
     head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii")
@@ -196,6 +201,16 @@ def read_header(blob: bytes) -> tuple[dict[str, Any], bytes]:
             "once this laptop's voicesgroup is updated"
         )
     return header, blob[: start + length]
+
+
+def header_of(path: Path) -> dict[str, Any]:
+    """The header of the outbox at `path`, reading only its start; OutboxError or OSError."""
+    with path.open("rb") as file:
+        start = file.read(len(MAGIC) + _LENGTH.size)
+        if len(start) == len(MAGIC) + _LENGTH.size and start.startswith(MAGIC):
+            (length,) = _LENGTH.unpack(start[len(MAGIC) :])
+            start += file.read(min(length, _MAX_HEADER))
+    return read_header(start)[0]
 
 
 def open_sealed(blob: bytes, org: bytes, groups: dict[str, bytes]) -> Contents:

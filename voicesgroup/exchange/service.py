@@ -268,6 +268,7 @@ class _Run:
     summary: Summary
     changed: bool = False
     former_outbox: Path | None = None
+    parts: dict[tuple[str, str], sharing.Part] | None = None
     index: _Index = field(init=False)
 
     def __post_init__(self) -> None:
@@ -280,6 +281,15 @@ class _Run:
     @property
     def replica(self) -> str:
         return str(self.record["replica"])
+
+    def current(self) -> dict[tuple[str, str], sharing.Part]:
+        """Every shared part of the document now (computed once until the data changes)."""
+        if self.parts is None:
+            self.parts = _current_parts(self)
+        return self.parts
+
+    def data_changed(self) -> None:
+        self.parts = None
 
     def holding(self) -> sharing.Holding:
         return sharing.Holding.of(self.data, self.record["groups"])
@@ -315,14 +325,27 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
             f"The exchange folder {run.folder} is not there (a USB stick not plugged in?); "
             "nothing was changed."
         )
-    _check_replica(run)
-    stamped = _stamp(run)
+    own_header = _own_header(run)
+    _check_replica(run, own_header)
+    signature = store.storage.signature
+    unchanged_here = (
+        own_header is not None
+        and not run.changed
+        and not store.unsaved
+        and signature is not None
+        and own_header.get("data") == signature.checksum
+        and own_header.get("serial") == run.record["serial"]
+    )
+    # The data file is byte for byte as it was when the last outbox was written: nothing here
+    # needs a stamp, and the ten years of records need not be hashed again.
+    stamped = False if unchanged_here else _stamp(run)
     incoming, read_from = _read_outboxes(run)
-    _merge(run, incoming)
-    _stamp(run)
-    run.record["clock"] = run.clock.state.as_list()
-    run.record["last"] = {"ms": wall(), **run.summary.as_json()}
+    if incoming:
+        _merge(run, incoming)
+        _stamp(run)
     if run.changed or stamped or incoming or read_from:
+        run.record["clock"] = run.clock.state.as_list()
+        run.record["last"] = {"ms": wall(), **run.summary.as_json()}
         with store.batch():
             state.write(data, run.record)
             store.storage.write(data)
@@ -334,13 +357,14 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
         run.summary.forgotten = forgotten
         run.data = store.storage.read()
         run.index = _Index(run.data)
+        run.data_changed()
         run.record = _required(run.data)
         _stamp(run)
         run.record["clock"] = run.clock.state.as_list()
         with store.batch():
             state.write(run.data, run.record)
             store.storage.write(run.data)
-    _export(run)
+    _export(run, own_header)
     for path in read_from:
         if carrier.is_conflict_copy(path):
             carrier.remove_conflict_copy(path)
@@ -349,17 +373,21 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
     return run.summary
 
 
-def _check_replica(run: _Run) -> None:
+def _own_header(run: _Run) -> dict[str, Any] | None:
+    """The header of this laptop's outbox in the folder, or None (missing or unreadable)."""
+    try:
+        return outbox.header_of(run.folder / carrier.outbox_name(run.replica))
+    except (OSError, outbox.OutboxError):
+        return None
+
+
+def _check_replica(run: _Run, own_header: dict[str, Any] | None) -> None:
     """A copied file (another place or computer) or a restored one takes a new replica id."""
     record = run.record
     bound = state.binding(run.store.file_id, run.store.path)
     own = run.folder / carrier.outbox_name(record["replica"])
-    restored = False
-    try:
-        header, _ = outbox.read_header(own.read_bytes())
-        restored = int(header.get("serial", 0)) > int(record.get("serial", 0))
-    except (OSError, outbox.OutboxError, TypeError, ValueError):
-        pass
+    serial = own_header.get("serial") if own_header else None
+    restored = type(serial) is int and serial > int(record.get("serial", 0))
     if bound == record.get("binding") and not restored:
         return
     if restored:  # this laptop's own former outbox: read this time, then gone
@@ -396,7 +424,7 @@ def _stamp(run: _Run) -> bool:
     """Stamp what changed here since the last time; a part gone gets a deletion marker, a
     member gone (forgotten here) a tombstone. True when anything was stamped."""
     entries: dict[str, dict[str, list[Any]]] = run.record["entries"]
-    current = _current_parts(run)
+    current = run.current()
     changed = False
     withdrawals = _withdrawal_ids(run.data)
     for (kind, skey), part in current.items():
@@ -581,7 +609,7 @@ def _merge(run: _Run, incoming: list[Entry]) -> None:
         for entry in incoming
         if not _about_forgotten(run, entry, stones)
     ]
-    current = _current_parts(run)
+    current = run.current()
     local = _local_entries(run, current)
     versions = [*local.values(), *incoming]
     winners = merge(versions)
@@ -604,6 +632,7 @@ def _merge(run: _Run, incoming: list[Entry]) -> None:
             run.summary.conflicts += 1
     for withdrawal in added:
         _put_document(run, "consent_events", withdrawal, models)
+    run.data_changed()
     for kind, count in applied.items():
         run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
     run.changed = True
@@ -672,6 +701,7 @@ class _Index:
     def __init__(self, data: dict[str, Any]) -> None:
         self._data = data
         self._where: dict[str, dict[str, str]] = {}
+        self._next: dict[str, int] = {}
 
     def _table(self, table: str) -> dict[str, str]:
         found = self._where.get(table)
@@ -686,6 +716,7 @@ class _Index:
         return None if doc_id is None else dict(self._data[table][doc_id])
 
     def remove(self, table: str, key: str) -> None:
+        # (a removed number is not given again in this run: TinyDB numbers only grow)
         doc_id = self._table(table).pop(key, None)
         if doc_id is not None:
             del self._data[table][doc_id]
@@ -695,8 +726,9 @@ class _Index:
         documents = self._data[table]
         doc_id = where.get(key)
         if doc_id is None:
-            doc_id = str(max((int(i) for i in documents), default=0) + 1)
-            where[key] = doc_id
+            number = self._next.get(table) or max((int(i) for i in documents), default=0) + 1
+            self._next[table] = number + 1
+            doc_id = where[key] = str(number)
         documents[doc_id] = document
 
 
@@ -762,19 +794,15 @@ def _forget_here(run: _Run) -> int:
 # -- export ------------------------------------------------------------------------------------
 
 
-def _export(run: _Run) -> None:
+def _export(run: _Run, own_header: dict[str, Any] | None) -> None:
     """Write this laptop's outbox when it says something new (or is missing)."""
     record = run.record
     own = run.folder / carrier.outbox_name(run.replica)
-    try:
-        header, _ = outbox.read_header(own.read_bytes())
-        written_serial = int(header.get("serial", -1))
-    except (OSError, outbox.OutboxError, TypeError, ValueError):
-        written_serial = -1
-    if not run.changed and written_serial == int(record["serial"]):
+    written = own_header.get("serial") if own_header else None
+    if not run.changed and written == record["serial"]:
         run.summary.outbox = str(own)
         return
-    current = _current_parts(run)
+    current = run.current()
     holding = run.holding()
     sections: dict[str, list[Entry]] = {sharing.ORG: []}
     for group_id in record["groups"]:
@@ -811,12 +839,14 @@ def _export(run: _Run) -> None:
         written_ms=run.clock.wall(),
         tombstones=list(record["tombstones"]),
     )
-    blob = outbox.seal(contents, run.org, run.group_keys, sections)
     # The serial is saved before the outbox is written: a stop between leaves an outbox older
     # than the file says, rewritten next time (never one newer, which would read as a restore).
     with run.store.batch():
         state.write(run.data, record)
         run.store.storage.write(run.data)
+    saved = run.store.storage.signature
+    contents.data = saved.checksum if saved is not None else 0
+    blob = outbox.seal(contents, run.org, run.group_keys, sections)
     carrier.write_outbox(run.folder, run.replica, blob)
     run.summary.sent = sent
     run.summary.outbox = str(own)

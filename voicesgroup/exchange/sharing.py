@@ -168,8 +168,8 @@ class Holding:
     """The ids of the groups this laptop holds (none on the coordinator's)."""
     member_groups: dict[str, set[str]]
     """Each member's groups here: those whose sessions name them."""
-    member_names: list[str]
-    """Every member's names, for the themes the organisation may see."""
+    naming_themes: frozenset[str]
+    """The session themes here that name a member (the report's policy): never shared."""
 
     @classmethod
     def of(cls, data: Mapping[str, Any], groups: Iterable[str]) -> Holding:
@@ -181,13 +181,25 @@ class Holding:
         for member in data.get("members", {}).values():
             names.append(member.get("display_name", ""))
             names.extend(member.get("former_names") or ())
-        return cls(frozenset(groups), member_groups, [name for name in names if name])
+        themes = sorted(
+            {
+                theme
+                for session in data.get("sessions", {}).values()
+                for theme in session.get("themes") or ()
+            }
+        )
+        # One pass of the name finder over every theme: it builds its index of names once.
+        naming = texts_naming_members(themes, [name for name in names if name], Purpose.REPORT)
+        return cls(frozenset(groups), member_groups, frozenset(themes[i] for i in naming))
 
     def sections_of_member(self, member_id: str | None) -> tuple[str, ...]:
         """The groups a member's records are sealed for: the held groups whose sessions
-        name them, or every held group when none does yet."""
-        found = self.member_groups.get(member_id or "", set()) & self.groups
-        return tuple(sorted(found or self.groups))
+        name them, or every held group when no session names them yet (none when only
+        sessions of groups not held here do)."""
+        named_in = self.member_groups.get(member_id or "")
+        if not named_in:
+            return tuple(sorted(self.groups))
+        return tuple(sorted(named_in & self.groups))
 
 
 def slot_key(document: Mapping[str, Any]) -> str:
@@ -220,10 +232,9 @@ def parts_of(table: str, document: dict[str, Any], holding: Holding) -> list[Par
 def _session_parts(document: dict[str, Any], holding: Holding, key: str) -> list[Part]:
     named = document.get("named_member_ids") or []
     themes = list(document.get("themes") or [])
-    naming = texts_naming_members(themes, holding.member_names, Purpose.REPORT)
     org = {name: value for name, value in document.items() if name in SESSION_ORG_FIELDS}
     org["anonymous_count"] = int(document.get("anonymous_count", 0)) + len(named)
-    org["themes"] = [theme for i, theme in enumerate(themes) if i not in naming]
+    org["themes"] = [theme for theme in themes if theme not in holding.naming_themes]
     parts = [Part("sessions", key, org, (ORG,))]
     group_id = str(document.get("group_id"))
     if group_id in holding.groups:
