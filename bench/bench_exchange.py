@@ -100,9 +100,8 @@ def bench_nothing_new(group_db: Path, runs: int) -> None:
     print("\n(a) an exchange with nothing new on the group's laptop, median ms")
     print(f"  open + close (floor)        {ms(floor)}")
     print(f"  open + exchange + close     {ms(measured)}")
-    print(
-        f"  ratio {ratio:5.2f}× (budget ≤ {NOTHING_NEW_BUDGET}×) {judge(ratio <= NOTHING_NEW_BUDGET, 'nothing new')}"
-    )
+    verdict = judge(ratio <= NOTHING_NEW_BUDGET, "nothing new")
+    print(f"  ratio {ratio:5.2f}× (budget ≤ {NOTHING_NEW_BUDGET}×) {verdict}")
 
 
 def bench_import(coordinator_db: Path, folder: Path, runs: int) -> None:
@@ -150,9 +149,8 @@ def bench_import(coordinator_db: Path, folder: Path, runs: int) -> None:
     print(f"\n(b) the coordinator imports ten years ({records} sessions and rota slots), median ms")
     print(f"  durable save of the same data (floor) {ms(floor)}")
     print(f"  import                                {ms(measured)}")
-    print(
-        f"  ratio {ratio:5.2f}× (budget ≤ {IMPORT_BUDGET}×) {judge(ratio <= IMPORT_BUDGET, 'import')}"
-    )
+    verdict = judge(ratio <= IMPORT_BUDGET, "import")
+    print(f"  ratio {ratio:5.2f}× (budget ≤ {IMPORT_BUDGET}×) {verdict}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -265,16 +265,19 @@ def test_a_note_changed_on_two_laptops_at_once_keeps_both_versions(world: World)
         assert code == 0 and len(json.loads(out)["conflicts"]) == 1
 
 
+def _replica(db: Path) -> str:
+    record = state.read(orjson.loads(db.read_bytes()))
+    assert record is not None
+    return str(record["replica"])
+
+
 def test_a_copied_data_file_takes_a_replica_id_of_its_own(world: World) -> None:
     world.exchange(world.group)
     copy = world.tmp / "copy" / "vg.json"
     copy.parent.mkdir()
     shutil.copy(world.group, copy)
     world.exchange(copy)
-    replicas = {
-        state.read(orjson.loads(path.read_bytes()))["replica"]  # type: ignore[index]  # set up
-        for path in (world.group, copy)
-    }
+    replicas = {_replica(path) for path in (world.group, copy)}
     assert len(replicas) == 2
 
 
@@ -322,7 +325,9 @@ def _group_outbox(world: World) -> Path:
     ],
     ids=["truncated", "tampered", "newer-format", "not-an-outbox"],
 )
-def test_an_outbox_that_cannot_be_read_is_named_and_left(world: World, spoil, said) -> None:  # type: ignore[no-untyped-def]
+def test_an_outbox_that_cannot_be_read_is_named_and_left(
+    world: World, spoil: Callable[[bytes], bytes], said: str
+) -> None:
     world.exchange(world.group)
     path = _group_outbox(world)
     spoilt = spoil(path.read_bytes())
@@ -377,7 +382,9 @@ def test_a_laptop_with_its_clock_a_year_ahead_is_named_and_its_stamps_set_aside(
     world.exchange(world.group)
     monkeypatch.setattr(clock, "wall_ms", real)
     summary = world.exchange(world.coordinator)
-    assert any("clock more than a day ahead" in p for p in summary["problems"])  # type: ignore[attr-defined]
+    problems = summary["problems"]
+    assert isinstance(problems, list)
+    assert any("clock more than a day ahead" in p for p in problems)
     record = state.read(orjson.loads(world.coordinator.read_bytes()))
     assert record is not None and record["clock"][0] < real() + 60_000  # never dragged forward
 

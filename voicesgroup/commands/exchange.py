@@ -65,7 +65,7 @@ def _ask(prompt: str, env: str) -> str:
     import getpass
 
     if not sys.stdin.isatty():
-        raise CommandError(f"run this in a terminal, or point {env} at a file that holds it")
+        raise CommandError(f"run this in a terminal, or name a file holding it in {env}")
     return getpass.getpass(prompt)
 
 
@@ -84,7 +84,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     else:
         passphrase = _ask("The organisation's exchange passphrase: ", PASSPHRASE_FILE_ENV)
         if new and passphrase != _ask("Once more, to be sure: ", PASSPHRASE_FILE_ENV):
-            raise CommandError("the two passphrases differ; nothing was changed")
+            raise CommandError("the passphrase was not typed the same twice; nothing was changed")
     groups: dict[str, str] = {}
     if args.group:
         given = _secret_lines(GROUP_PASSPHRASE_FILE_ENV, "group passphrase file")

@@ -46,6 +46,11 @@ _LENGTH = struct.Struct(">I")
 _MAX_HEADER = 1024 * 1024
 DEFAULT_KDF = crypto.KdfParams(memory_kib=64 * 1024, iterations=3, lanes=4)
 
+INCOMPLETE = "it is not complete (still being copied, or cut short)"
+DAMAGED_HEADER = "its header is damaged or has been altered"
+NOT_LAID_OUT = "its contents are not laid out as an outbox"
+BAD_RECORD = "it holds a record that is not laid out as one"
+
 
 class OutboxError(Exception):
     """An outbox that cannot be read; the message is one sentence (without the file's name)."""
@@ -117,11 +122,11 @@ def _encode_parts(parts: list[Entry]) -> list[list[Any]]:
 
 def _decode_parts(raw: object) -> list[Entry]:
     if not isinstance(raw, list):
-        raise OutboxError("its contents are not laid out as an outbox")
+        raise OutboxError(NOT_LAID_OUT)
     found = []
     for item in raw:
         if not isinstance(item, list) or len(item) != 6:
-            raise OutboxError("it holds a record that is not laid out as one")
+            raise OutboxError(BAD_RECORD)
         kind, key, stamp, base, content, extra = item
         read_stamp = Stamp.read(stamp)
         read_base = Stamp.read(base) if base is not None else None
@@ -133,7 +138,7 @@ def _decode_parts(raw: object) -> list[Entry]:
             or not (content is None or isinstance(content, dict))
             or not (extra is None or isinstance(extra, dict))
         ):
-            raise OutboxError("it holds a record that is not laid out as one")
+            raise OutboxError(BAD_RECORD)
         found.append(Entry(kind, key, read_stamp, read_base, content, extra))
     return found
 
@@ -175,26 +180,25 @@ def seal(
 
 def read_header(blob: bytes) -> tuple[dict[str, Any], bytes]:
     """The header and the bytes it authenticates; OutboxError when it is not one."""
-    incomplete = "it is not complete (still being copied, or cut short)"
     if not blob.startswith(MAGIC):
         raise OutboxError(
-            incomplete if MAGIC.startswith(blob[: len(MAGIC)]) else "it is not a voicesgroup outbox"
+            INCOMPLETE if MAGIC.startswith(blob[: len(MAGIC)]) else "it is not a voicesgroup outbox"
         )
     start = len(MAGIC) + _LENGTH.size
     if len(blob) < start:
-        raise OutboxError(incomplete)
+        raise OutboxError(INCOMPLETE)
     (length,) = _LENGTH.unpack(blob[len(MAGIC) : start])
     if length > _MAX_HEADER or len(blob) < start + length:
-        raise OutboxError(incomplete)
+        raise OutboxError(INCOMPLETE)
     try:
         header = json.loads(blob[start : start + length])
     except (ValueError, RecursionError):
-        raise OutboxError("its header is damaged or has been altered") from None
+        raise OutboxError(DAMAGED_HEADER) from None
     if not isinstance(header, dict):
-        raise OutboxError("its header is damaged or has been altered")
+        raise OutboxError(DAMAGED_HEADER)
     version = header.get("format")
     if type(version) is not int:
-        raise OutboxError("its header is damaged or has been altered")
+        raise OutboxError(DAMAGED_HEADER)
     if version > FORMAT:
         raise NewerOutbox(
             "it was written by a newer version of voicesgroup; it is kept as it is, and read "
@@ -229,10 +233,10 @@ def open_sealed(blob: bytes, org: bytes, groups: dict[str, bytes]) -> Contents:
             for s in header["sections"]
         ]
     except (KeyError, TypeError, ValueError):
-        raise OutboxError("its header is damaged or has been altered") from None
+        raise OutboxError(DAMAGED_HEADER) from None
     offset = len(prefix)
     if offset + sum(length for _, _, length in layout) != len(blob):
-        raise OutboxError("it is not complete (still being copied, or cut short)")
+        raise OutboxError(INCOMPLETE)
     opened_org = False
     for name, nonce, length in layout:
         sealed = blob[offset : offset + length]
@@ -255,13 +259,13 @@ def open_sealed(blob: bytes, org: bytes, groups: dict[str, bytes]) -> Contents:
         except orjson.JSONDecodeError:
             raise OutboxError("its contents are damaged") from None
         if not isinstance(body, dict):
-            raise OutboxError("its contents are not laid out as an outbox")
+            raise OutboxError(NOT_LAID_OUT)
         contents.parts.extend(_decode_parts(body.get("parts")))
         if name == ORG:
             opened_org = True
             stones = body.get("tombstones")
             if not isinstance(stones, list) or not all(isinstance(s, str) for s in stones):
-                raise OutboxError("its contents are not laid out as an outbox")
+                raise OutboxError(NOT_LAID_OUT)
             contents.tombstones = stones
     if not opened_org:
         raise OutboxError("it has no part for the whole organisation")
