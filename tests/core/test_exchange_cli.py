@@ -403,3 +403,89 @@ def test_leaving_takes_the_outbox_out_of_the_folder(world: World) -> None:
     assert code == 0, err
     assert not path.exists()
     assert state.read(orjson.loads(world.group.read_bytes())) is None
+
+
+# -- faults: a full disk, a stop at any step -------------------------------------------------
+
+
+class Killed(BaseException):
+    """The laptop stopping there and then (not an Exception: nothing may catch it)."""
+
+
+STEPS = ["_stamp", "_read_outboxes", "_merge", "_forget_here", "_export"]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_stop_at_any_step_leaves_the_old_file_or_the_merged_one(
+    world: World, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    from voicesgroup.exchange import service
+
+    world.exchange(world.group)
+    before = world.coordinator.read_bytes()
+    real = getattr(service, step)
+
+    def stop(*args: object, **kwargs: object) -> object:
+        raise Killed
+
+    monkeypatch.setattr(service, step, stop)
+    with pytest.raises(Killed):
+        world.cli(world.coordinator, "exchange")
+    monkeypatch.setattr(service, step, real)
+    after = world.coordinator.read_bytes()
+    with Store.open(world.coordinator, readonly=True) as store:
+        groups = [group.name for group in store.groups()]
+    assert after == before or groups == ["Tuesday Voices"]  # never half
+    code, out, err = world.cli(world.coordinator, "check")
+    assert code == 0, out + err
+    world.exchange(world.coordinator)  # and the next exchange finishes the work
+    with Store.open(world.coordinator, readonly=True) as store:
+        assert [group.name for group in store.groups()] == ["Tuesday Voices"]
+
+
+def test_a_full_disk_is_one_sentence_and_loses_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from voicesgroup import storage
+
+    world.exchange(world.group)
+    before = world.coordinator.read_bytes()
+
+    def full(path: Path, blob: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(storage, "write_atomically", full)
+    code, _, err = world.cli(world.coordinator, "exchange")
+    assert code != 0 and "Traceback" not in err and err.count("\n") == 1
+    assert "the disk is full" in err
+    assert world.coordinator.read_bytes() == before
+    monkeypatch.undo()
+    world.exchange(world.coordinator)
+    with Store.open(world.coordinator, readonly=True) as store:
+        assert [group.name for group in store.groups()] == ["Tuesday Voices"]
+
+
+def test_a_full_disk_in_the_exchange_folder_keeps_what_came_in(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from voicesgroup.exchange import carrier
+
+    world.exchange(world.group)
+
+    def full(folder: Path, replica_id: str, data: bytes) -> Path:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(carrier, "write_outbox", full)
+    code, _, err = world.cli(world.coordinator, "exchange")
+    assert code != 0 and err.count("\n") == 1 and "written at the next exchange" in err
+    monkeypatch.undo()
+    with Store.open(world.coordinator, readonly=True) as store:
+        assert [group.name for group in store.groups()] == ["Tuesday Voices"]
+    world.exchange(world.coordinator)
+    assert len(list(world.folder.glob("*.vgx"))) == 2  # its outbox is there now

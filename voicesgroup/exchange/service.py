@@ -35,6 +35,7 @@ from voicesgroup.exchange import carrier, outbox, sharing, state
 from voicesgroup.exchange import clock as hlc
 from voicesgroup.exchange.clock import Clock, Stamp
 from voicesgroup.exchange.merge import Entry, conflict_copies, merge, unseen_withdrawals
+from voicesgroup.storage import os_error_reason
 from voicesgroup.store import tombstones
 
 if TYPE_CHECKING:
@@ -847,7 +848,14 @@ def _export(run: _Run, own_header: dict[str, Any] | None) -> None:
     saved = run.store.storage.signature
     contents.data = saved.checksum if saved is not None else 0
     blob = outbox.seal(contents, run.org, run.group_keys, sections)
-    carrier.write_outbox(run.folder, run.replica, blob)
+    try:
+        carrier.write_outbox(run.folder, run.replica, blob)
+    except OSError as error:
+        raise ExchangeError(
+            f"This laptop's outbox could not be written to {run.folder} "
+            f"({os_error_reason(error)}); what came in is saved here, and the outbox is "
+            "written at the next exchange."
+        ) from None
     run.summary.sent = sent
     run.summary.outbox = str(own)
 
