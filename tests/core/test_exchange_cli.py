@@ -489,3 +489,33 @@ def test_a_full_disk_in_the_exchange_folder_keeps_what_came_in(
         assert [group.name for group in store.groups()] == ["Tuesday Voices"]
     world.exchange(world.coordinator)
     assert len(list(world.folder.glob("*.vgx"))) == 2  # its outbox is there now
+
+
+def test_a_withdrawal_wins_over_a_consent_given_elsewhere_without_seeing_it(world: World) -> None:
+    from tests.core.conftest import event
+    from voicesgroup.kinds import ConsentAction
+
+    world.exchange(world.group)
+    second = world.laptop("g2")
+    world.join_group(second)
+    world.exchange(second)
+    later = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
+    with Store.open(world.group) as store:
+        [member] = store.members()
+        store.withdraw_consent(
+            event(member, ConsentScope.PERSONAL_NOTES, ConsentAction.WITHDRAWN, on=later),
+            erase=True,
+        )
+    with Store.open(second) as store:  # given again there, a day after, not knowing
+        [member] = store.members()
+        store.give_consent(
+            event(member, ConsentScope.PERSONAL_NOTES, on=later + dt.timedelta(days=1))
+        )
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(second)
+    for laptop in (world.group, second):
+        with Store.open(laptop, readonly=True) as store:
+            [member] = store.members()
+            assert not store.has_consent(member.id, ConsentScope.PERSONAL_NOTES)
+            assert store.notes(member.id, include_restricted=True) == []  # erased everywhere
