@@ -109,14 +109,14 @@ def bench_import(coordinator_db: Path, folder: Path, runs: int) -> None:
     from voicesgroup.store import Store
 
     before = coordinator_db.read_bytes()
-    own = {path.name for path in folder.glob("*.vgx")}
+    own = {path.name for path in folder.glob("*.outbox")}
 
     def reset() -> None:
         coordinator_db.write_bytes(before)
         shutil.rmtree(
             coordinator_db.with_name(coordinator_db.name + ".backups"), ignore_errors=True
         )
-        for path in folder.glob("*.vgx"):
+        for path in folder.glob("*.outbox"):
             if path.name not in own:
                 path.unlink()
 

@@ -144,7 +144,7 @@ def readable_files(db: Path) -> dict[Path, bytes]:
     assert record is not None
     org = bytes.fromhex(record["org_key"])
     groups = {gid: bytes.fromhex(key) for gid, key in record["group_keys"].items()}
-    for path in Path(record["folder"]).glob("*.vgx"):
+    for path in Path(record["folder"]).glob("*.outbox"):
         contents = outbox.open_sealed(path.read_bytes(), org, groups)
         found[path] = orjson.dumps([[e.kind, e.key, e.content, e.extra] for e in contents.parts])
     return found
@@ -312,7 +312,7 @@ def _flipped_after_header(blob: bytes) -> bytes:
 def _group_outbox(world: World) -> Path:
     record = state.read(orjson.loads(world.group.read_bytes()))
     assert record is not None
-    return world.folder / f"{record['replica']}.vgx"
+    return world.folder / f"voicesgroup-{record['replica']}.outbox"
 
 
 @pytest.mark.parametrize(
@@ -353,7 +353,7 @@ def test_an_outbox_of_another_organisation_is_not_read(world: World) -> None:
     )
     assert code == 0, err
     world.exchange(other)
-    [stranger] = other_folder.glob("*.vgx")
+    [stranger] = other_folder.glob("*.outbox")
     shutil.copy(stranger, world.folder / stranger.name)
     code, out, _ = world.cli(world.coordinator, "exchange")
     assert "does not open with this organisation's exchange passphrase" in out
@@ -474,21 +474,21 @@ def test_a_full_disk_in_the_exchange_folder_keeps_what_came_in(
     import errno
     import os
 
-    from voicesgroup.exchange import carrier
+    from voicesgroup.exchange import folder
 
     world.exchange(world.group)
 
-    def full(folder: Path, replica_id: str, data: bytes) -> Path:
+    def full(path: Path, data: bytes) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(carrier, "write_outbox", full)
+    monkeypatch.setattr(folder, "_write_and_flush", full)
     code, _, err = world.cli(world.coordinator, "exchange")
-    assert code != 0 and err.count("\n") == 1 and "written at the next exchange" in err
+    assert code != 0 and err.count("\n") == 1 and "has no room" in err
     monkeypatch.undo()
     with Store.open(world.coordinator, readonly=True) as store:
         assert [group.name for group in store.groups()] == ["Tuesday Voices"]
     world.exchange(world.coordinator)
-    assert len(list(world.folder.glob("*.vgx"))) == 2  # its outbox is there now
+    assert len(list(world.folder.glob("*.outbox"))) == 2  # its outbox is there now
 
 
 def test_a_withdrawal_wins_over_a_consent_given_elsewhere_without_seeing_it(world: World) -> None:

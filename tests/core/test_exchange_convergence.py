@@ -24,7 +24,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from tests.core.conftest import event, quick_argon2id
 from voicesgroup import crypto
-from voicesgroup.exchange import carrier, outbox, service, sharing, state
+from voicesgroup.exchange import folder as carrier
+from voicesgroup.exchange import outbox, service, sharing, state
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus, Variant
 from voicesgroup.models import (
     Facilitator,
@@ -86,7 +87,7 @@ class Laptops(RuleBasedStateMachine):
             blob = blob[: len(blob) // 2]
         name = own.name
         if spoil == "conflict-copy":
-            name = f"{record['replica']}.sync-conflict-20260101-000000-ABCDEFG.vgx"
+            name = f"voicesgroup-{record['replica']}.sync-conflict-20260101-000000-ABCDEFG.outbox"
         (self.folder(target) / name).write_bytes(blob)
 
     @initialize()
@@ -302,7 +303,7 @@ def files_of(root: Path, store: Store) -> list[bytes]:
         if not path.is_file():
             continue
         blob = path.read_bytes()
-        if path.suffix == ".vgx" or ".vgx" in path.name:
+        if path.name.endswith(".outbox"):
             try:
                 contents = outbox.open_sealed(blob, org, keys)
             except outbox.OutboxError:

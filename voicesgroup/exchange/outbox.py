@@ -38,8 +38,6 @@ from voicesgroup.exchange.sharing import ORG
 
 MAGIC = b"VOICESGROUP-EXCHANGE\n"
 FORMAT = 1
-SUFFIX = ".vgx"
-"""An outbox's file name: the laptop's replica id and this."""
 SETUP_FILE = "voicesgroup-exchange.json"
 """The folder's set-up: the salt and the key derivation's cost, and a check of the key."""
 _LENGTH = struct.Struct(">I")

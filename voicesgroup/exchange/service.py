@@ -31,11 +31,11 @@ import orjson
 from voicesgroup import crypto
 from voicesgroup.counting import counted
 from voicesgroup.errors import VoicesGroupError
-from voicesgroup.exchange import carrier, outbox, sharing, state
 from voicesgroup.exchange import clock as hlc
+from voicesgroup.exchange import folder as carrier
+from voicesgroup.exchange import outbox, sharing, state
 from voicesgroup.exchange.clock import Clock, Stamp
 from voicesgroup.exchange.merge import Entry, conflict_copies, merge, unseen_withdrawals
-from voicesgroup.storage import os_error_reason
 from voicesgroup.store import tombstones
 
 if TYPE_CHECKING:
@@ -99,8 +99,7 @@ def setup(
     must give the same passphrase. Returns sentences saying what was done."""
     store.refuse_if_read_only()
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ExchangeError(f"There is no folder at {folder}; make it (or let Syncthing) first.")
+    carrier.check_folder(folder)  # there, a folder, and writable: else one sentence
     if coordinator == bool(group_passphrases):
         raise ExchangeError("Say either --coordinator or the groups this laptop holds (--group).")
     if not passphrase:
@@ -321,13 +320,9 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
         outbox.tombstone_key(bytes.fromhex(record["org_key"])),
         Summary(),
     )
-    if not run.folder.is_dir():
-        raise ExchangeError(
-            f"The exchange folder {run.folder} is not there (a USB stick not plugged in?); "
-            "nothing was changed."
-        )
     own_header = _own_header(run)
     _check_replica(run, own_header)
+    paths = carrier.outboxes(run.folder, run.replica)  # a missing folder: said at once
     signature = store.storage.signature
     unchanged_here = (
         own_header is not None
@@ -340,7 +335,7 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
     # The data file is byte for byte as it was when the last outbox was written: nothing here
     # needs a stamp, and the ten years of records need not be hashed again.
     stamped = False if unchanged_here else _stamp(run)
-    incoming, read_from = _read_outboxes(run)
+    incoming, read_from = _read_outboxes(run, paths)
     if incoming:
         _merge(run, incoming)
         _stamp(run)
@@ -478,13 +473,12 @@ def _laptop_name(run: _Run, role: str, groups: Iterable[str], replica: str) -> s
     return f"the laptop of {held} ({replica[:6]})"
 
 
-def _read_outboxes(run: _Run) -> tuple[list[Entry], list[Path]]:
+def _read_outboxes(run: _Run, paths: list[Path]) -> tuple[list[Entry], list[Path]]:
     """Every other laptop's outbox that opens, and the files read; problems told once each."""
     incoming: list[Entry] = []
     read_from: list[Path] = []
     peers: dict[str, dict[str, Any]] = run.record["peers"]
     seen = [peer.get("seen") for peer in peers.values()]
-    paths = carrier.outboxes(run.folder, run.replica)
     for path in paths:
         try:
             stat = path.stat()
@@ -848,14 +842,7 @@ def _export(run: _Run, own_header: dict[str, Any] | None) -> None:
     saved = run.store.storage.signature
     contents.data = saved.checksum if saved is not None else 0
     blob = outbox.seal(contents, run.org, run.group_keys, sections)
-    try:
-        carrier.write_outbox(run.folder, run.replica, blob)
-    except OSError as error:
-        raise ExchangeError(
-            f"This laptop's outbox could not be written to {run.folder} "
-            f"({os_error_reason(error)}); what came in is saved here, and the outbox is "
-            "written at the next exchange."
-        ) from None
+    carrier.write_outbox(run.folder, run.replica, blob)  # ExchangeFolderError: one sentence
     run.summary.sent = sent
     run.summary.outbox = str(own)
 
