@@ -519,3 +519,22 @@ def test_a_withdrawal_wins_over_a_consent_given_elsewhere_without_seeing_it(worl
             [member] = store.members()
             assert not store.has_consent(member.id, ConsentScope.PERSONAL_NOTES)
             assert store.notes(member.id, include_restricted=True) == []  # erased everywhere
+
+
+def test_the_shipped_starter_set_is_one_library_after_an_exchange(world: World) -> None:
+    from voicesgroup.shipped import starter_strategies, starter_support_contacts
+
+    with Store.open(world.group) as store:  # a session shared a starter idea, by this id
+        [session] = store.sessions()
+        first = store.strategies()[0]
+        store.save_session(session.with_changes(strategy_ids=[first.id]))
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    for laptop in (world.group, world.coordinator):
+        with Store.open(laptop, readonly=True) as store:
+            assert len(store.strategies()) == len(starter_strategies())
+            assert len(store.support_contacts()) == len(starter_support_contacts())
+            [session] = store.sessions()
+            [shared] = session.strategy_ids
+            assert store.strategy(shared).title == first.title

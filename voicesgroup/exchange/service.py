@@ -674,10 +674,21 @@ def _apply(
                     _take_stamp(run, entries, entry)
             continue
         if _put_document(run, table, document, models, replacing=key):
+            if table == "strategies" and local_doc and local_doc.get("id") != document.get("id"):
+                _strategy_renamed(run, str(local_doc.get("id")), str(document.get("id")))
             counts[table] = counts.get(table, 0) + 1
             for entry in parts.values():
                 _take_stamp(run, entries, entry)
     return counts
+
+
+def _strategy_renamed(run: _Run, old: str, new: str) -> None:
+    """Sessions that shared a starter strategy under this laptop's own id now name the one
+    every laptop keeps."""
+    for session in run.data.get("sessions", {}).values():
+        shared = session.get("strategy_ids") or []
+        if old in shared:
+            session["strategy_ids"] = list(dict.fromkeys(new if s == old else s for s in shared))
 
 
 def _take_stamp(run: _Run, entries: dict[str, dict[str, list[Any]]], entry: Entry) -> None:
