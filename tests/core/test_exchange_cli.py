@@ -538,3 +538,13 @@ def test_the_shipped_starter_set_is_one_library_after_an_exchange(world: World) 
             [session] = store.sessions()
             [shared] = session.strategy_ids
             assert store.strategy(shared).title == first.title
+
+
+def test_an_older_version_never_writes_over_a_newer_ones_outbox(world: World) -> None:
+    world.exchange(world.group)
+    path = _group_outbox(world)
+    path.write_bytes(path.read_bytes().replace(b'"format":1', b'"format":9', 1))
+    before = (world.group.read_bytes(), path.read_bytes())
+    code, _, err = world.cli(world.group, "exchange")
+    assert code != 0 and err.count("\n") == 1 and "please update" in err
+    assert (world.group.read_bytes(), path.read_bytes()) == before

@@ -51,6 +51,12 @@ _MEMBER_FIELDS = {
 }
 
 
+NEWER_VERSION = (
+    "This laptop's exchange was last run by a newer version of voicesgroup; this one does not "
+    "write over it: please update voicesgroup on this laptop. Nothing was changed."
+)
+
+
 class ExchangeError(VoicesGroupError):
     """The exchange cannot do what was asked; the message says why, in one sentence."""
 
@@ -207,6 +213,11 @@ def carrier_write(path: Path, blob: bytes) -> None:
 def _read_setup(path: Path) -> tuple[bytes, crypto.KdfParams]:
     try:
         record = orjson.loads(path.read_bytes())
+        if int(record["format"]) > outbox.FORMAT:
+            raise ExchangeError(
+                f"{path} (the exchange folder's set-up) was made by a newer version of "
+                "voicesgroup: please update it on this laptop. Nothing was changed."
+            )
         kdf = record["kdf"]
         return bytes.fromhex(record["salt"]), crypto.KdfParams(
             int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"])
@@ -243,6 +254,8 @@ def leave(store: Store) -> str:
 
 def _required(data: dict[str, Any]) -> dict[str, Any]:
     record = state.read(data)
+    if record is not None and int(record.get("format", 0)) > state.FORMAT:
+        raise ExchangeError(NEWER_VERSION)
     if record is None:
         raise ExchangeError(
             "This laptop is not set up for an exchange: run `voicesgroup exchange setup "
@@ -373,6 +386,8 @@ def _own_header(run: _Run) -> dict[str, Any] | None:
     """The header of this laptop's outbox in the folder, or None (missing or unreadable)."""
     try:
         return outbox.header_of(run.folder / carrier.outbox_name(run.replica))
+    except outbox.NewerOutbox:
+        raise ExchangeError(NEWER_VERSION) from None
     except (OSError, outbox.OutboxError):
         return None
 
@@ -526,7 +541,8 @@ def _read_outboxes(run: _Run, paths: list[Path]) -> tuple[list[Entry], list[Path
                 serial=contents.serial,
                 written_ms=contents.written_ms,
                 tombstones=sorted(set(contents.tombstones)),
-                seen=None if carrier.is_conflict_copy(path) else signature,
+                # a file with stamps set aside is read again next time, not passed over
+                seen=None if carrier.is_conflict_copy(path) or quarantined else signature,
             )
         for stone in contents.tombstones:
             _add_tombstone(run, stone)
