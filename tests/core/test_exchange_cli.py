@@ -548,3 +548,35 @@ def test_an_older_version_never_writes_over_a_newer_ones_outbox(world: World) ->
     code, _, err = world.cli(world.group, "exchange")
     assert code != 0 and err.count("\n") == 1 and "please update" in err
     assert (world.group.read_bytes(), path.read_bytes()) == before
+
+
+def test_a_rota_slot_planned_differently_on_two_laptops_shows_in_the_status(
+    world: World,
+) -> None:
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    for laptop, name in ((world.coordinator, "Rosa"), (world.group, "Sam")):
+        with Store.open(laptop) as store:
+            [group] = store.groups()
+            people = {person.display_name: person for person in store.facilitators()}
+            if name not in people:
+                people[name] = Facilitator(display_name=name)
+                store.save_facilitator(people[name])
+            store.save_rota(
+                [
+                    RotaAssignment(
+                        group_id=group.id, date=dt.date(2025, 5, 6), lead_id=people[name].id
+                    )
+                ]
+            )
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    leads = set()
+    for laptop in (world.group, world.coordinator):
+        with Store.open(laptop, readonly=True) as store:
+            [slot] = store.rota()  # one record for the group and date
+            leads.add(slot.lead_id)
+    assert len(leads) == 1
+    code, out, _ = world.cli(world.coordinator, "exchange", "status")
+    assert code == 0 and "was planned differently on two laptops" in out

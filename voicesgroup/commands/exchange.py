@@ -164,6 +164,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         who = "coordinator" if laptop["role"] == "coordinator" else ", ".join(laptop["groups"])
         print(f"Laptop {laptop['replica'][:6]} ({who}): last outbox {laptop['last_outbox']}.")
     for conflict in found["conflicts"]:
+        if conflict["table"] == "rota":
+            kept = " and ".join(name for name in conflict["kept"] if name) or "nobody"
+            other = " and ".join(name for name in conflict["other"] if name) or "nobody"
+            print(
+                f"The rota for {conflict['group']} on {conflict['date']} was planned "
+                f"differently on two laptops: {kept} kept; the other plan had {other}."
+            )
+            continue
         print(
             f"Conflict: a {conflict['table'].rstrip('s')} was changed on two laptops at once; "
             f"the other version is kept as {conflict['other_version']}."

@@ -35,7 +35,14 @@ from voicesgroup.exchange import clock as hlc
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, sharing, state
 from voicesgroup.exchange.clock import Clock, Stamp
-from voicesgroup.exchange.merge import Entry, conflict_copies, merge, unseen_withdrawals
+from voicesgroup.exchange.merge import (
+    ROTA_FIELDS,
+    Entry,
+    conflict_copies,
+    merge,
+    rota_clashes,
+    unseen_withdrawals,
+)
 from voicesgroup.store import tombstones
 
 if TYPE_CHECKING:
@@ -641,6 +648,21 @@ def _merge(run: _Run, incoming: list[Entry]) -> None:
                 {"table": copy.kind, "copy": copy.key, "of": (copy.extra or {}).get("of")}
             )
             run.summary.conflicts += 1
+    known = {(c.get("slot"), str(c.get("stamp"))) for c in run.record["conflicts"]}
+    for clash in rota_clashes(winners, versions):
+        if (clash.key, str(clash.stamp.as_list())) in known or clash.content is None:
+            continue
+        kept = winners[(clash.kind, clash.key)].content or {}
+        run.record["conflicts"].append(
+            {
+                "table": "rota",
+                "slot": clash.key,
+                "stamp": str(clash.stamp.as_list()),
+                "kept": {f: kept.get(f) for f in ROTA_FIELDS},
+                "other": {f: clash.content.get(f) for f in ROTA_FIELDS},
+            }
+        )
+        run.summary.conflicts += 1
     for withdrawal in added:
         _put_document(run, "consent_events", withdrawal, models)
     run.data_changed()
@@ -909,12 +931,29 @@ def status(store: Store) -> dict[str, Any]:
         1 for peer in record["peers"].values() if stones <= set(peer.get("tombstones", []))
     )
     waiting = [
-        conflict
-        for conflict in record["conflicts"]
-        if any(
-            doc.get("id") == conflict["copy"] for doc in data.get(conflict["table"], {}).values()
-        )
+        {"table": c["table"], "record": c["of"], "other_version": c["copy"]}
+        for c in record["conflicts"]
+        if c["table"] != "rota"
+        and any(doc.get("id") == c["copy"] for doc in data.get(c["table"], {}).values())
     ]
+    people = {doc.get("id"): doc.get("display_name") for doc in data["facilitators"].values()}
+    slots = {sharing.slot_key(doc): doc for doc in data.get("rota", {}).values()}
+    for c in record["conflicts"]:
+        held = slots.get(c.get("slot"))
+        if c["table"] != "rota" or held is None:
+            continue
+        if any(held.get(f) != c["kept"].get(f) for f in ROTA_FIELDS):
+            continue  # changed since: someone has chosen
+        group_id, _, day = str(c["slot"]).partition("/")
+        waiting.append(
+            {
+                "table": "rota",
+                "group": group_names.get(group_id, group_id),
+                "date": day,
+                "kept": [people.get(c["kept"].get(f)) for f in ROTA_FIELDS],
+                "other": [people.get(c["other"].get(f)) for f in ROTA_FIELDS],
+            }
+        )
     last = record.get("last") or {}
     return {
         "this_laptop": {
@@ -927,9 +966,7 @@ def status(store: Store) -> dict[str, Any]:
             "problems_last_time": last.get("problems", []),
         },
         "laptops": laptops,
-        "conflicts": [
-            {"table": c["table"], "record": c["of"], "other_version": c["copy"]} for c in waiting
-        ],
+        "conflicts": waiting,
         "forgettings": len(stones),
         "forgetting_acknowledged": {"by": acknowledged + 1, "of": len(record["peers"]) + 1},
     }
