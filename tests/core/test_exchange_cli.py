@@ -580,3 +580,28 @@ def test_a_rota_slot_planned_differently_on_two_laptops_shows_in_the_status(
     assert len(leads) == 1
     code, out, _ = world.cli(world.coordinator, "exchange", "status")
     assert code == 0 and "was planned differently on two laptops" in out
+
+
+def test_a_new_laptop_with_only_a_sessions_facts_never_overrides_its_named_attendance(
+    world: World,
+) -> None:
+    with Store.open(world.coordinator) as store:
+        store.save_settings(store.settings().model_copy(update={"organisation": "Riverside"}))
+    world.exchange(world.group)
+    world.exchange(world.coordinator)  # the coordinator holds the session's facts
+    second = world.laptop("g2")
+    world.join_group(second)
+    group_outbox = _group_outbox(world)
+    held_back = group_outbox.read_bytes()
+    group_outbox.unlink()  # the second laptop meets the coordinator's outbox first
+    world.exchange(second)
+    group_outbox.write_bytes(held_back)
+    for _ in range(2):
+        world.exchange(second)
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    for laptop in (world.group, second):
+        with Store.open(laptop, readonly=True) as store:
+            [session] = store.sessions()
+            assert len(session.named_member_ids) == 1 and session.themes == ["sleep", THEME]
+            assert store.settings().organisation == "Riverside"

@@ -450,6 +450,8 @@ def _stamp(run: _Run) -> bool:
         digest = part.digest
         if held is not None and held[0] == digest:
             continue
+        if held is None and _says_nothing_new(kind, part, current):
+            continue
         base = held[1] if held is not None else None
         extra = None
         if kind == "consent_events" and part.content.get("action") == "given":
@@ -471,6 +473,29 @@ def _stamp(run: _Run) -> bool:
             changed = True
     run.changed |= changed
     return changed
+
+
+def _says_nothing_new(
+    kind: str, part: sharing.Part, current: dict[tuple[str, str], sharing.Part]
+) -> bool:
+    """A part first seen here that only repeats what is already known: untouched default
+    settings, or a session's group part rebuilt from the organisation's part alone (a laptop
+    that has the session's facts but not yet its group's records). Stamped, either would win
+    over the real one another laptop holds."""
+    if kind == sharing.SETTINGS_KIND:
+        return part.digest == sharing.settings_part(_default_settings()).digest
+    if kind == "sessions" + sharing.GROUP_SUFFIX:
+        org = current.get(("sessions", part.key))
+        return org is not None and sharing.assemble(
+            "sessions", org.content, part.content
+        ) == sharing.assemble("sessions", org.content, None)
+    return False
+
+
+def _default_settings() -> dict[str, Any]:
+    from voicesgroup import models
+
+    return models.Settings().model_dump(mode="json")
 
 
 def _withdrawal_ids(data: dict[str, Any]) -> dict[tuple[Any, Any], set[str]]:
