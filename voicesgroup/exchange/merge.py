@@ -138,6 +138,8 @@ def unseen_withdrawals(events: Iterable[Entry]) -> list[dict[str, Any]]:
     added: list[dict[str, Any]] = []
     for grant in given:
         for withdrawal in withdrawn:
+            if not _readable_event(grant) or not _readable_event(withdrawal):
+                continue  # left for the model's check, which refuses it with a sentence
             if (
                 withdrawal.get("member_id") != grant.get("member_id")
                 or withdrawal.get("scope") != grant.get("scope")
@@ -173,3 +175,12 @@ def _moment(value: object) -> dt.datetime:
 def _just_after(value: object) -> str:
     """A moment one microsecond later, so the added withdrawal is the latest event."""
     return (_moment(value) + dt.timedelta(microseconds=1)).isoformat()
+
+
+def _readable_event(event: dict[str, Any]) -> bool:
+    try:
+        _moment(event.get("on"))
+        _moment(event.get("created_at"))
+    except (TypeError, ValueError):
+        return False
+    return isinstance(event.get("id"), str)
