@@ -605,3 +605,16 @@ def test_a_new_laptop_with_only_a_sessions_facts_never_overrides_its_named_atten
             [session] = store.sessions()
             assert len(session.named_member_ids) == 1 and session.themes == ["sleep", THEME]
             assert store.settings().organisation == "Riverside"
+
+
+def test_two_laptops_with_nothing_new_stop_writing(world: World) -> None:
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    files = {path: path.stat().st_mtime_ns for path in world.folder.glob("*.outbox")}
+    data = {db: db.read_bytes() for db in (world.group, world.coordinator)}
+    for _ in range(2):
+        assert world.exchange(world.group)["sent"] == 0
+        assert world.exchange(world.coordinator)["sent"] == 0
+    assert {path: path.stat().st_mtime_ns for path in world.folder.glob("*.outbox")} == files
+    assert {db: db.read_bytes() for db in data} == data

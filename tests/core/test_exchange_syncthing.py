@@ -9,12 +9,14 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.core.conftest import add_group, add_member
 from tests.core.test_exchange_cli import MEMBER, NOTE_WORDS, member_id, readable_files, run
 from tests.syncthing_pair import SyncthingPair, missing, syncthing_pair
 from voicesgroup.exchange import folder as carrier
+from voicesgroup.exchange import state
 from voicesgroup.kinds import ConsentScope, RotaStatus, SessionStatus
 from voicesgroup.models import Facilitator, Note, RotaAssignment, Session
 from voicesgroup.paths import DB_ENV
@@ -128,7 +130,9 @@ def test_two_laptops_exchange_through_real_syncthing(
 
     # a conflict copy Syncthing makes (the group's outbox changed on both sides apart) is
     # read and removed
-    own = next(p for p in pair.a.folder.iterdir() if carrier.replica_of(p))
+    record = state.read(orjson.loads(group_db.read_bytes()))
+    assert record is not None
+    own = carrier.outbox_path(pair.a.folder, record["replica"])
     older = own.read_bytes()
     with pair.apart():
         with Store.open(group_db) as store:

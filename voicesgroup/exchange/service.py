@@ -22,6 +22,7 @@ import datetime as dt
 import secrets
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -349,11 +350,11 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
         and not run.changed
         and not store.unsaved
         and signature is not None
-        and own_header.get("data") == signature.checksum
+        and _noted_after_last_exchange(store) == [signature.checksum, run.record["serial"]]
         and own_header.get("serial") == run.record["serial"]
     )
-    # The data file is byte for byte as it was when the last outbox was written: nothing here
-    # needs a stamp, and the ten years of records need not be hashed again.
+    # The data file is byte for byte as the last exchange left it: nothing here needs a
+    # stamp, and the ten years of records need not be hashed again.
     stamped = False if unchanged_here else _stamp(run)
     incoming, read_from = _read_outboxes(run, paths)
     if incoming:
@@ -381,12 +382,41 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
             state.write(run.data, run.record)
             store.storage.write(run.data)
     _export(run, own_header)
+    _note_exchanged(store, run.record)
     for path in read_from:
         if carrier.is_conflict_copy(path):
             carrier.remove_conflict_copy(path)
     if run.former_outbox is not None and run.former_outbox in read_from:
         run.former_outbox.unlink(missing_ok=True)
     return run.summary
+
+
+def _noted_after_last_exchange(store: Store) -> list[int] | None:
+    """What the note beside the data file says the last exchange left: the file's checksum
+    and the number of its outboxes (None when there is no readable note)."""
+    from voicesgroup.store.owned import exchanged_file
+
+    try:
+        noted = orjson.loads(exchanged_file(store.path).read_bytes())
+        return [int(noted["checksum"]), int(noted["serial"])]
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _note_exchanged(store: Store, record: dict[str, Any]) -> None:
+    """Note beside the data file what this exchange left it as (a checksum, no content), so
+    the next exchange knows at once whether anything changed here since."""
+    from voicesgroup.storage import write_atomically
+    from voicesgroup.store.owned import exchanged_file
+
+    signature = store.storage.signature
+    if signature is None or store.unsaved:
+        return
+    note = {"checksum": signature.checksum, "serial": record["serial"]}
+    if _noted_after_last_exchange(store) == [note["checksum"], note["serial"]]:
+        return
+    with suppress(OSError):  # without the note the next exchange only takes longer
+        write_atomically(exchanged_file(store.path), orjson.dumps(note))
 
 
 def _own_header(run: _Run) -> dict[str, Any] | None:
@@ -510,6 +540,7 @@ def _add_tombstone(run: _Run, stone: str) -> None:
     stones = set(run.record["tombstones"])
     if stone not in stones:
         run.record["tombstones"] = sorted(stones | {stone})
+        run.changed = True
 
 
 def _laptop_name(run: _Run, role: str, groups: Iterable[str], replica: str) -> str:
@@ -693,7 +724,9 @@ def _merge(run: _Run, incoming: list[Entry]) -> None:
     run.data_changed()
     for kind, count in applied.items():
         run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
-    run.changed = True
+    # Only a change to what this laptop shares makes a new outbox: a laptop that rewrote its
+    # outbox for having read another's, unchanged, would set the two writing for ever.
+    run.changed |= bool(changes or copies or added)
 
 
 def _apply(
@@ -913,8 +946,6 @@ def _export(run: _Run, own_header: dict[str, Any] | None) -> None:
     with run.store.batch():
         state.write(run.data, record)
         run.store.storage.write(run.data)
-    saved = run.store.storage.signature
-    contents.data = saved.checksum if saved is not None else 0
     blob = outbox.seal(contents, run.org, run.group_keys, sections)
     carrier.write_outbox(run.folder, run.replica, blob)  # ExchangeFolderError: one sentence
     run.summary.sent = sent
