@@ -290,6 +290,7 @@ class _Run:
     changed: bool = False
     former_outbox: Path | None = None
     parts: dict[tuple[str, str], sharing.Part] | None = None
+    held: sharing.Holding | None = None
     index: _Index = field(init=False)
 
     def __post_init__(self) -> None:
@@ -311,9 +312,14 @@ class _Run:
 
     def data_changed(self) -> None:
         self.parts = None
+        self.held = None
 
     def holding(self) -> sharing.Holding:
-        return sharing.Holding.of(self.data, self.record["groups"])
+        """Where group records go, from the document now (the name finder runs once over
+        every theme: kept until the data changes)."""
+        if self.held is None:
+            self.held = sharing.Holding.of(self.data, self.record["groups"])
+        return self.held
 
     def member_stone(self, member_id: str) -> str:
         """A member's tombstone under the organisation's key ("" for what is not an id)."""
