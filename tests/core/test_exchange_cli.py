@@ -618,3 +618,17 @@ def test_two_laptops_with_nothing_new_stop_writing(world: World) -> None:
         assert world.exchange(world.coordinator)["sent"] == 0
     assert {path: path.stat().st_mtime_ns for path in world.folder.glob("*.outbox")} == files
     assert {db: db.read_bytes() for db in data} == data
+
+
+def test_a_missing_exchange_folder_is_one_sentence(world: World) -> None:
+    world.exchange(world.group)
+    world.folder.rename(world.tmp / "stick-taken-out")
+    before = world.group.read_bytes()
+    code, _, err = world.cli(world.group, "exchange")
+    assert code != 0 and err.count("\n") == 1 and "is not there" in err
+    assert world.group.read_bytes() == before
+    laptop = world.laptop("late")
+    code, _, err = world.cli(
+        laptop, "exchange", "setup", "--folder", str(world.folder), "--coordinator", "--yes"
+    )
+    assert code != 0 and err.count("\n") == 1 and "is not there" in err
