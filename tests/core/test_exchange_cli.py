@@ -632,3 +632,23 @@ def test_a_missing_exchange_folder_is_one_sentence(world: World) -> None:
         laptop, "exchange", "setup", "--folder", str(world.folder), "--coordinator", "--yes"
     )
     assert code != 0 and err.count("\n") == 1 and "is not there" in err
+
+
+def test_a_laptop_given_another_group_passphrase_is_told_and_reads_the_rest(
+    world: World,
+) -> None:
+    world.exchange(world.group)
+    second = world.laptop("g2")
+    world.use_passphrases("river stones and tea", "not the group's words")
+    code, _, err = world.cli(
+        second, "exchange", "setup", "--folder", str(world.folder), "--group", "Tuesday Voices"
+    )
+    assert code == 0, err
+    summary = world.exchange(second)
+    problems = summary["problems"]
+    assert isinstance(problems, list)
+    [problem] = problems
+    assert "the records of Tuesday Voices do not open" in problem
+    with Store.open(second, readonly=True) as store:
+        assert [group.name for group in store.groups()] == ["Tuesday Voices"]
+        assert store.members() == []

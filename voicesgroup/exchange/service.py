@@ -549,10 +549,15 @@ def _add_tombstone(run: _Run, stone: str) -> None:
         run.changed = True
 
 
-def _laptop_name(run: _Run, role: str, groups: Iterable[str], replica: str) -> str:
+def _laptop_name(
+    run: _Run, role: str, groups: Iterable[str], replica: str, parts: Iterable[Entry] = ()
+) -> str:
     if role == COORDINATOR:
         return f"the coordinator's laptop ({replica[:6]})"
     names = {doc.get("id"): doc.get("name") for doc in run.data.get("groups", {}).values()}
+    for entry in parts:  # groups this laptop is only now learning of
+        if entry.kind == "groups" and entry.content is not None:
+            names.setdefault(entry.key, entry.content.get("name"))
     held = ", ".join(str(names.get(group_id, "a group")) for group_id in groups) or "no group"
     return f"the laptop of {held} ({replica[:6]})"
 
@@ -579,7 +584,7 @@ def _read_outboxes(run: _Run, paths: list[Path]) -> tuple[list[Entry], list[Path
                 "again next time."
             )
             continue
-        name = _laptop_name(run, contents.role, contents.groups, contents.replica)
+        name = _laptop_name(run, contents.role, contents.groups, contents.replica, contents.parts)
         accepted, quarantined = [], 0
         for entry in contents.parts:
             if run.clock.too_far_ahead(entry.stamp):
@@ -593,10 +598,15 @@ def _read_outboxes(run: _Run, paths: list[Path]) -> tuple[list[Entry], list[Path
             )
         for entry in accepted:
             run.clock.receive(entry.stamp)
+        group_names = {doc.get("id"): doc.get("name") for doc in run.data["groups"].values()}
+        for entry in contents.parts:  # a group this laptop is only now learning of
+            if entry.kind == "groups" and entry.content is not None:
+                group_names.setdefault(entry.key, entry.content.get("name"))
         for group_id in contents.unopened:
             run.summary.problems.append(
-                f"{name}'s records for {_laptop_name(run, GROUP, [group_id], contents.replica)} "
-                "do not open with this laptop's passphrase for that group."
+                f"From {name}, the records of {group_names.get(group_id, 'a group')} do not "
+                "open with this laptop's passphrase for that group (were both set up with the "
+                "same one?); the rest was read."
             )
         incoming.extend(accepted)
         read_from.append(path)
