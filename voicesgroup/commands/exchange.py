@@ -155,7 +155,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     here = found["this_laptop"]
     role = "the coordinator's laptop" if here["role"] == "coordinator" else "a group's laptop"
     print(f"This is {role}" + (f" for {', '.join(here['groups'])}" if here["groups"] else "") + ".")
-    print(f"Exchange folder: {here['folder']}; last exchange: {here['last_exchange'] or 'never'}.")
+    when = here["last_exchange"] or "never"
+    print(f"Exchange folder: {here['folder']}; last exchange that read or sent anything: {when}.")
     for kind, count in sorted(here["came_in_last_time"].items()):
         print(f"  came in last time: {counted(count, 'record')} of {kind.replace('_', ' ')}")
     for problem in here["problems_last_time"]:
