@@ -652,3 +652,15 @@ def test_a_laptop_given_another_group_passphrase_is_told_and_reads_the_rest(
     with Store.open(second, readonly=True) as store:
         assert [group.name for group in store.groups()] == ["Tuesday Voices"]
         assert store.members() == []
+
+
+def test_a_new_exchange_passphrase_follows_the_passphrase_rule(world: World) -> None:
+    other = world.tmp / "other-folder"
+    other.mkdir()
+    laptop = world.laptop("short")
+    world.use_passphrases("short")
+    code, _, err = world.cli(
+        laptop, "exchange", "setup", "--folder", str(other), "--coordinator", "--yes"
+    )
+    assert code != 0 and err.count("\n") == 1 and "at least 8 characters" in err
+    assert not list(other.iterdir())

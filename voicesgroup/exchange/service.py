@@ -116,8 +116,12 @@ def setup(
     carrier.check_folder(folder)  # there, a folder, and writable: else one sentence
     if coordinator == bool(group_passphrases):
         raise ExchangeError("Say either --coordinator or the groups this laptop holds (--group).")
-    if not passphrase:
-        raise ExchangeError("The exchange passphrase cannot be empty.")
+    from voicesgroup.store.passphrase import passphrase_problem
+
+    for secret in group_passphrases.values():  # each group's passphrase is new here or there
+        problem = passphrase_problem(secret)
+        if problem is not None:
+            raise ExchangeError(problem)
     if state.read(store.storage.read()) is not None:
         raise ExchangeError(
             "This laptop is already set up for an exchange; `voicesgroup exchange leave` first."
@@ -134,6 +138,9 @@ def setup(
             )
         said.append("Joined the exchange set up in this folder.")
     else:
+        problem = passphrase_problem(passphrase)  # the organisation's, made now
+        if problem is not None:
+            raise ExchangeError(problem)
         salt = secrets.token_bytes(16)
         org = outbox.org_key(passphrase, salt, params)
         made = {
