@@ -664,3 +664,30 @@ def test_a_new_exchange_passphrase_follows_the_passphrase_rule(world: World) -> 
     )
     assert code != 0 and err.count("\n") == 1 and "at least 8 characters" in err
     assert not list(other.iterdir())
+
+
+def test_an_edit_made_after_seeing_another_wins_though_its_clock_is_behind(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicesgroup.exchange import clock
+
+    real = clock.wall_ms
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    with Store.open(world.coordinator) as store:
+        [rosa] = store.facilitators()
+        store.save_facilitator(rosa.with_changes(max_per_month=5))
+    world.exchange(world.coordinator)
+    monkeypatch.setattr(clock, "wall_ms", lambda: real() - 2 * 3600 * 1000)  # two hours slow
+    world.exchange(world.group)  # sees the 5
+    with Store.open(world.group) as store:
+        [rosa] = store.facilitators()
+        assert rosa.max_per_month == 5
+        store.save_facilitator(rosa.with_changes(max_per_month=6))
+    world.exchange(world.group)
+    monkeypatch.setattr(clock, "wall_ms", real)
+    world.exchange(world.coordinator)
+    for laptop in (world.group, world.coordinator):
+        with Store.open(laptop, readonly=True) as store:
+            [rosa] = store.facilitators()
+            assert rosa.max_per_month == 6
