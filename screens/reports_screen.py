@@ -26,8 +26,10 @@ from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation, outputs
+from voicesgroup.counting import counted
 from voicesgroup.errors import VoicesGroupError
-from voicesgroup.protection import Cell, label
+from voicesgroup.evaluation import figure, figure_text
+from voicesgroup.protection import Cell, label, measures
 from voicesgroup.report_files import Format
 from voicesgroup.report_text import NO_RECORDS, has_records
 from voicesgroup.store.snapshot import Snapshot
@@ -63,6 +65,18 @@ def column_chart(cells: list[Cell], months: list[str]) -> Text:
         out.append(line.rstrip() + "\n", "bold")
     out.append("".join(f"{month:^5}" for month in months))
     return out
+
+
+def packed(items: list[str], width: int) -> list[str]:
+    """Figures joined by " · " into lines of at most `width` characters, never breaking one
+    figure across two lines unless it is wider than a line by itself."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 3 + len(item) <= width:
+            lines[-1] += f" · {item}"
+        else:
+            lines.append(item)
+    return lines
 
 
 def _column_text(cell: Cell) -> str:
@@ -215,47 +229,37 @@ class ReportsScreen(AppAccess, Screen[None]):
         now = report.current
         total = now.total
         before = report.previous.total if report.previous else None
-        whole = evaluation.WHOLE_PERIOD
 
-        def pair(now_text: str, then_text: str | None) -> str:
-            if before is not None and not has_records(before):
-                then_text = NO_RECORDS
-            return f"{now_text} (a year before: {then_text})" if then_text is not None else now_text
+        def then(key: str) -> str:
+            if before is None:
+                return ""
+            words = figure_text(figure(before, key)) if has_records(before) else NO_RECORDS
+            return f" (a year before: {words})"
 
-        held = total.sessions["held"][whole]
         lines = Text()
         lines.append(f"{report.scope}, {now.period.describe()}\n", "bold")
         if report.previous is not None:
             lines.append(f"Compared with {report.previous.period.describe()}\n", "dim")
-        lines.append(
-            f"{label('held')} "
-            + pair(str(held), str(before.sessions["held"][whole]) if before else None)
-            + f" · {label('planned').lower()} {total.sessions['planned'][whole]}"
-            + f" · {label('not_held').lower()} {total.sessions['not_held'][whole]}\n"
+        # Every measure of a group over the period, from the table of measures, in its order.
+        items = [
+            f"{m.label} {figure_text(figure(total, m.key))}{then(m.key)}"
+            for m in measures("month", "group")
+        ]
+        items.append(
+            f"{label('volunteer_hours')} {now.volunteer_hours:,.1f} from "
+            + counted(now.facilitator_count, "facilitator")
         )
-        visits = total.people["attendance"][whole]
-        average = f" · about {total.average:.1f} a session" if total.average else ""
-        lines.append(
-            "Visits "
-            + pair(visits.text, before.people["attendance"][whole].text if before else None)
-            + average
-            + f" · {label('newcomers').lower()} {total.people['newcomers'][whole]}\n"
-        )
-        lines.append(
-            f"{label('named_members_who_came')}: {total.named_came}, "
-            f"{total.named_returned} of them more than once\n"
-        )
-        lines.append(
-            f"{label('volunteer_hours')} {now.volunteer_hours:,.1f} from {now.facilitator_count} "
-            f"facilitator{'s' if now.facilitator_count != 1 else ''}\n"
-        )
+        width = self.query_one("#reports-figures", Static).content_size.width or 76
+        lines.append("".join(f"{line}\n" for line in packed(items, width)))
         lines.append(report.protection, "dim")
         self.query_one("#reports-figures", Static).update(lines)
-        cells = [total.people["attendance"][key] for key in now.months]
+        # The months before anything was planned or held are left out, as in the PDF.
+        skip = min(evaluation.began(total, now.months), len(now.months) - 1)
+        cells = [total.people["attendance"][key] for key in now.months[skip:]]
         part = now.period.part_months
         names = [
             dates.short_month(m)[:3] + ("*" if evaluation.month_key(m) in part else "")
-            for m in now.period.months
+            for m in now.period.months[skip:]
         ]
         title = evaluation.MONTHLY_CHART + (" (* part of a month)" if part else "")
         self.query_one("#reports-chart-title", Static).update(title)

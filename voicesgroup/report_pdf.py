@@ -23,11 +23,19 @@ from voicesgroup.evaluation import (
     PeriodReport,
     Ranked,
     Report,
+    began,
     check_report_names,
     summary_lines,
 )
 from voicesgroup.protection import label, protect
-from voicesgroup.report_text import CANNOT_SHOW_HEADING, whole_rows
+from voicesgroup.report_text import (
+    CANNOT_SHOW_HEADING,
+    facilitator_header,
+    facilitator_rows,
+    month_header,
+    month_rows,
+    whole_rows,
+)
 
 if TYPE_CHECKING:  # ReportLab itself is imported only when a report is drawn
     from reportlab.graphics.shapes import Drawing
@@ -114,14 +122,16 @@ def _draw(
             return plain
         return cell(text, bold)
 
+    def needed(text: str) -> float:
+        """The width a header needs so that none of its words is broken."""
+        words = printable(text, fonts.key).split() or [""]
+        return max(stringWidth(word, fonts.bold, head_size) for word in words) + 13
+
     def unbroken(header: list[str], widths: list[float]) -> list[float]:
         """Column widths in points in which no header word is broken: each column gets the
         room its longest word needs, and what is
         left is shared out as `widths` asks."""
-        needs = []
-        for text in header:
-            words = printable(text, fonts.key).split() or [""]
-            needs.append(max(stringWidth(word, fonts.bold, head_size) for word in words) + 13)
+        needs = [needed(text) for text in header]
         spare = width - sum(needs)
         if spare <= 0:
             return [w * width for w in widths]
@@ -176,6 +186,36 @@ def _draw(
         )
         return made
 
+    def tables(
+        header: list[str],
+        rows: list[list[str]],
+        widths: list[float],
+        heading: str | None = None,
+    ) -> list[Flowable]:
+        """`table`, or where its headers cannot all fit the page unbroken (large print, many
+        measures), several tables side by side in reading order, each starting with the first
+        column (the month or the name) and taking as many further columns as fit."""
+        parts: list[list[int]] = [[0]]
+        for index in range(1, len(header)):
+            if len(parts[-1]) > 1 and sum(needed(header[i]) for i in [*parts[-1], index]) > width:
+                parts.append([0])
+            parts[-1].append(index)
+        if len(parts) == 1:
+            return [table(header, rows, widths, heading)]
+        made: list[Flowable] = []
+        for part in parts:
+            share = sum(widths[i] for i in part)
+            made.append(
+                table(
+                    [header[i] for i in part],
+                    [[row[i] for i in part] for row in rows],
+                    [widths[i] / share for i in part],
+                    heading,
+                )
+            )
+            made.append(Spacer(1, 2 * mm))
+        return made[:-1]
+
     def chart(
         months: list[str],
         now: GroupReport,
@@ -186,17 +226,13 @@ def _draw(
         before_months = previous.months if previous is not None else []
         height = (tall + 32 if large_print else tall) * mm
 
-        # Months before anything was planned or held (a group not begun yet) are left out.
-        def anything(row: GroupReport | None, keys: list[str], index: int) -> bool:
-            if row is None or index >= len(keys):
-                return False
-            return any(row.sessions[m][keys[index]] for m in ("planned", "held"))
-
-        skip = 0
-        while skip < len(months) - 1 and not (
-            anything(now, months, skip) or anything(before, before_months, skip)
-        ):
-            skip += 1
+        # Months before anything was planned or held (a group not begun yet) are left out, by
+        # the rule the tables follow (`evaluation.began`); a year before counts month by month.
+        skip = min(
+            began(now, months),
+            began(before, before_months) if before is not None else len(months),
+            len(months) - 1,
+        )
         months = months[skip:]
         before_months = before_months[skip:]
 
@@ -276,18 +312,15 @@ def _draw(
         story.append(PageBreak())
         # The name, its month table and its figures stay together where a page holds them;
         # a table that runs on repeats the group's name above its header.
-        months_table = table(
-            *_month_rows(current, group), [0.2, 0.16, 0.16, 0.24, 0.24], group.name
-        )
-        story.append(
-            KeepTogether(
-                [
-                    para(group.name, "title"),
-                    para(f"{group.kind} · {current.period.describe()}", "subtitle"),
-                    months_table,
-                ]
-            )
-        )
+        opening: list[Flowable] = [
+            para(group.name, "title"),
+            para(f"{group.kind} · {current.period.describe()}", "subtitle"),
+        ]
+        rows = month_rows(current, group, _short_month)
+        if rows:
+            header = month_header()
+            opening += tables(header, rows, _first_wide(len(header), 0.2), group.name)
+        story.append(KeepTogether(opening))
         story.append(Spacer(1, 3 * mm))
         whole = _group_rows(group, before)
         widths = [0.52, 0.24, 0.24] if previous else [0.6, 0.4]
@@ -314,33 +347,8 @@ def _draw(
             "muted",
         )
     )
-    people = current.facilitators
-    rows = [
-        [f.name, str(f.led), str(f.co_facilitated), str(f.shadowing), f"{f.hours:,.1f}"]
-        for f in people
-    ]
-    rows.append(
-        [
-            "Total",
-            str(sum(f.led for f in people)),
-            str(sum(f.co_facilitated for f in people)),
-            str(sum(f.shadowing for f in people)),
-            f"{current.volunteer_hours:,.1f}",
-        ]
-    )
-    story.append(
-        table(
-            ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Hours"],
-            rows,
-            [0.3, 0.1, 0.24, 0.2, 0.16],
-        )
-    )
-    story.append(Spacer(1, 3 * mm))
-    supervised = [[f.name, str(f.supervised)] for f in people]
-    supervised.append(["Total", str(sum(f.supervised for f in people))])
-    story.append(
-        table(["Facilitator", label("supervision_meetings_attended")], supervised, [0.6, 0.4])
-    )
+    header = facilitator_header()
+    story += tables(header, facilitator_rows(current), _first_wide(len(header), 0.28))
     # What helped is kept in one piece: moved whole to a page of its own rather than leaving
     # its last lines alone on the report's last page.
     helped: list[Flowable] = [
@@ -441,20 +449,9 @@ def _group_rows(
     return ["Whole period", "This period", "A year before"], _beside(now, _whole(before))
 
 
-def _month_rows(part: PeriodReport, group: GroupReport) -> tuple[list[str], list[list[str]]]:
-    header = ["Month", "Held", "Not held", "Visits", "Newcomers"]
-    rows = []
-    for key in part.months:
-        rows.append(
-            [
-                _short_month(key),
-                str(group.sessions["held"][key]),
-                str(group.sessions["not_held"][key]),
-                group.people["attendance"][key].text,
-                group.people["newcomers"][key].text,
-            ]
-        )
-    return header, rows
+def _first_wide(columns: int, first: float) -> list[float]:
+    """Shares of the page's width: `first` for the names' column, the rest shared evenly."""
+    return [first] + [(1 - first) / (columns - 1)] * (columns - 1)
 
 
 def _ranked(
