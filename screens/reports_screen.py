@@ -1,5 +1,7 @@
 """The coordinator's Reports screen: a period's headline figures and a month-by-month chart,
-and the evaluation saved as a PDF or a tidy CSV for trustees and funders.
+and the evaluation saved for trustees and funders in every format the command makes (PDF, tidy
+CSV, plain text, web page), the format following the file name by the core's one decision
+(`report_files.format_for`).
 
 Saving follows the app's one pattern for threads: the worker draws and writes the file from a
 `Snapshot` of the data, and the audit entry is added here, on the UI thread, once the message
@@ -94,11 +96,16 @@ class ReportsScreen(AppAccess, Screen[None]):
         "dates (YYYY-MM-DD), Enter applies them. Counts of people are rounded and small ones "
         "hidden the same way here and in everything saved (the threshold is in Settings). "
         "p saves the PDF, c the tidy CSV (one row per group, month and measure), y puts the "
-        "same period a year before beside it, g switches large print for the PDF."
+        "same period a year before beside it, g switches large print for the PDF. s (or Enter "
+        "in Save as) saves in the format the file name ends in: .pdf, .csv, .txt or .html; "
+        "p, c, t and w save a PDF, a CSV, plain text or a web page whatever the folder."
     )
     BINDINGS = [
-        Binding("p", "save_pdf", "Save PDF", id="report-pdf", tooltip="Save the report as a PDF"),
-        Binding("c", "save_csv", "Save CSV", id="report-csv", tooltip="Save tidy CSV"),
+        Binding("s", "save", "Save", id="report-save", tooltip="Save as the file name says"),
+        Binding("p", "save_pdf", "PDF", id="report-pdf", tooltip="Save the report as a PDF"),
+        Binding("c", "save_csv", "CSV", id="report-csv", tooltip="Save tidy CSV"),
+        Binding("t", "save_txt", "Text", id="report-txt", show=False, tooltip="Plain text"),
+        Binding("w", "save_html", "Web page", id="report-html", show=False, tooltip="HTML"),
         Binding("y", "year_before", "Year before", id="report-year", tooltip="Compare"),
         Binding("g", "large_print", "Large print", id="report-large", show=False),
         Binding("escape", "back", "Back", id="back"),
@@ -205,7 +212,7 @@ class ReportsScreen(AppAccess, Screen[None]):
     @on(Input.Submitted, "#reports-path")
     def _path_given(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save_pdf()
+        self.action_save()
 
     def refresh_data(self) -> None:
         if not self._read_once:
@@ -276,6 +283,10 @@ class ReportsScreen(AppAccess, Screen[None]):
         box = self.query_one("#reports-large", Checkbox)
         box.value = not box.value
 
+    def action_save(self) -> None:
+        """Save the report in the format its file name ends in."""
+        self._save(None)
+
     def action_save_pdf(self) -> None:
         """Save the report as a PDF."""
         self._save("pdf")
@@ -284,22 +295,46 @@ class ReportsScreen(AppAccess, Screen[None]):
         """Save the report as tidy CSV."""
         self._save("csv")
 
-    def _save(self, fmt: Format, *, force: bool = False) -> None:
+    def action_save_txt(self) -> None:
+        """Save the report as plain text."""
+        self._save("txt")
+
+    def action_save_html(self) -> None:
+        """Save the report as a web page."""
+        self._save("html")
+
+    def _target(self, asked: Format | None) -> tuple[Path, Format]:
+        """The file to write and its format, by the core's one decision (`format_for`): the
+        format asked for, or the name's ending; a name for another format is refused. The
+        name offered at first, or a folder, takes the ending of the format asked for."""
+        from voicesgroup.report_files import FORMATS, format_for
+
+        box = self.query_one("#reports-path", Input)
+        raw = box.value.strip() or self.default_path(asked or "pdf")
+        if asked is not None and raw in [self.default_path(f) for f in FORMATS]:
+            raw = self.default_path(asked)
+            box.value = raw
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            path = path / Path(self.default_path(asked or "pdf")).name
+        fmt = format_for(
+            path, asked, choose="press p, c, t or w", follow="press s to save as the name says"
+        )
+        return path, fmt
+
+    def _save(self, asked: Format | None, *, force: bool = False) -> None:
         if self._busy:
             return
         self.refresh_data()
         if self.report is None:
             return
-        box = self.query_one("#reports-path", Input)
-        raw = box.value.strip() or self.default_path(fmt)
-        if raw in (self.default_path("pdf"), self.default_path("csv")):
-            raw = self.default_path(fmt)
-            box.value = raw
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            path = path / Path(self.default_path(fmt)).name
+        try:
+            path, fmt = self._target(asked)
+        except VoicesGroupError as error:
+            self.on_reports_screen_report_failed(self.ReportFailed(f"Nothing saved: {error}."))
+            return
         if path.exists() and not force:
-            self._ask_replace(path, fmt)
+            self._ask_replace(path, asked)
             return
         try:  # before the work: a file the audit log cannot note is never written
             outputs.check_audited_output(path, self.store, force=force)
@@ -312,10 +347,10 @@ class ReportsScreen(AppAccess, Screen[None]):
         # The worker reads a copy of the data, taken here: the store stays with this thread.
         self._write(Snapshot.of(self.store), self.report, path, fmt, large, force)
 
-    def _ask_replace(self, path: Path, fmt: Format) -> None:
+    def _ask_replace(self, path: Path, asked: Format | None) -> None:
         def answered(replace: bool | None) -> None:
             if replace:
-                self._save(fmt, force=True)
+                self._save(asked, force=True)
             else:
                 self.query_one("#reports-message", Static).update(
                     Text("Nothing saved: choose another file name.", "bold")
