@@ -102,7 +102,8 @@ def _draw(
     current, previous = report.current, report.previous
     pagesize = page_size(paper, False)
     width = pagesize[0] - 36 * mm
-    page_height = pagesize[1] - 34 * mm
+    # A page's frame, inside the margins and its padding of 6 points a side.
+    room, inside = pagesize[1] - 34 * mm - 12, width - 12
 
     def para(text: str, kind: str = "body") -> Paragraph:
         return Paragraph(markup(text, fonts.key), style[kind])
@@ -307,9 +308,12 @@ def _draw(
     for line in report.cannot_show:
         story.append(Paragraph(markup(line, fonts.key), small, bulletText="•"))
 
+    # Each section (the front, each group, the ending) is laid out by `_ends_well`, so that
+    # none leaves a page holding only its last few lines.
+    story = _ends_well(story, inside, room)
     for group in current.groups:
         before = _same_group(previous, group.name)
-        story.append(PageBreak())
+        section: list[Flowable] = []
         # The name, its month table and its figures stay together where a page holds them;
         # a table that runs on repeats the group's name above its header.
         opening: list[Flowable] = [
@@ -320,12 +324,12 @@ def _draw(
         if rows:
             header = month_header()
             opening += tables(header, rows, _first_wide(len(header), 0.2), group.name)
-        story.append(KeepTogether(opening))
-        story.append(Spacer(1, 3 * mm))
+        section.append(KeepTogether(opening))
+        section.append(Spacer(1, 3 * mm))
         whole = _group_rows(group, before)
         widths = [0.52, 0.24, 0.24] if previous else [0.6, 0.4]
         themes = _ranked(group.themes, group.themes_not_shown, para, table, "theme")
-        story.append(
+        section.append(
             KeepTogether(
                 [
                     table(*whole, widths, group.name),
@@ -334,12 +338,13 @@ def _draw(
                 ]
             )
         )
+        story += [PageBreak(), *_ends_well(section, inside, room)]
 
-    # The facilitators and what helped follow on the same page when most of it is free, so the
-    # report does not end on a page holding a few lines.
-    story.append(CondPageBreak(page_height * 0.6))
-    story.append(para("Who facilitated", "title"))
-    story.append(
+    # The facilitators and what helped follow on the same page when they fit there or most of
+    # the page is free.
+    tail: list[Flowable] = []
+    tail.append(para("Who facilitated", "title"))
+    tail.append(
         para(
             f"Volunteer hours are each session's length plus {report.prep_minutes} minutes of "
             f"preparation and {report.debrief_minutes} minutes of debrief, for each "
@@ -348,9 +353,8 @@ def _draw(
         )
     )
     header = facilitator_header()
-    story += tables(header, facilitator_rows(current), _first_wide(len(header), 0.28))
-    # What helped is kept in one piece: moved whole to a page of its own rather than leaving
-    # its last lines alone on the report's last page.
+    tail += tables(header, facilitator_rows(current), _first_wide(len(header), 0.28))
+    # What helped is kept in one piece where a page holds it.
     helped: list[Flowable] = [
         para("What helped", "heading"),
         para(
@@ -366,7 +370,10 @@ def _draw(
         helped.append(
             para(f"{label('strategies_not_shown')}: {current.strategies_not_shown}", "muted")
         )
-    story.append(KeepTogether(helped))
+    tail.append(KeepTogether(helped))
+
+    ending = _stack_height(tail, inside, room)
+    story += [CondPageBreak(min(ending, room * 0.6)), *_ends_well(tail, inside, room)]
 
     footer = f"{TITLE}: {report.scope}, {current.period.describe()}"
     if organisation:
@@ -447,6 +454,66 @@ def _group_rows(
     if before is None:
         return ["Whole period", ""], [[k, v] for k, v in now]
     return ["Whole period", "This period", "A year before"], _beside(now, _whole(before))
+
+
+SHORT_PAGE = 1 / 3
+"""A section's last page holding less than this share of a page is nearly empty."""
+
+
+def _ends_well(flowables: list[Flowable], width: float, room: float) -> list[Flowable]:
+    """A section of the report laid out so that it never ends on a nearly empty page.
+
+    Before the last stretch of the section that would fill a third of a page, a guard is put
+    (`_ShortEndGuard`): when the layout reaches it, it knows the room left on the page, and if
+    the rest of the section would then spill onto the next page by less than a third of a
+    page, it starts that page here instead, so the last page holds at least that third. A
+    section that fits, or spills by more, is laid out as it comes."""
+    least = room * SHORT_PAGE
+    for index in range(len(flowables) - 1, -1, -1):
+        rest = _stack_height(flowables[index:], width, room)
+        if rest >= least:
+            guard = _short_end_guard()(rest, least, room)
+            return [*flowables[:index], guard, *flowables[index:]]
+    return flowables
+
+
+def _stack_height(flowables: list[Flowable], width: float, room: float) -> float:
+    """The height `flowables` take one under another in a frame, as the frame stacks them:
+    the space between two is the larger of the one's space after and the next's space
+    before, and the last one's space after need not fit on the page."""
+    from reportlab.platypus import KeepTogether
+
+    parts: list[Flowable] = []
+    for flowable in flowables:  # a block kept together stacks its parts the same way
+        parts += flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+    total, after = 0.0, 0.0
+    for part in parts:
+        total += part.wrap(width, room)[1] + max(part.getSpaceBefore(), after) - after
+        after = part.getSpaceAfter()
+        total += after
+    return total - after
+
+
+@functools.cache
+def _short_end_guard() -> type[Flowable]:
+    """The guard's class, made when a report is first drawn (ReportLab loads only then)."""
+    from reportlab.platypus import CondPageBreak
+
+    class _ShortEndGuard(CondPageBreak):
+        """Starts a new page here when the `rest` of the section would otherwise spill onto
+        the next page by less than `least` (and this page already holds something)."""
+
+        def __init__(self, rest: float, least: float, room: float) -> None:
+            super().__init__(0)
+            self.rest, self.least, self.room = rest, least, room
+
+        def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+            spill = self.rest - availHeight
+            short = 0 < spill < self.least and availHeight < self.room - 2
+            self.height = availHeight + 1 if short else 0
+            return super().wrap(availWidth, availHeight)
+
+    return _ShortEndGuard
 
 
 def _first_wide(columns: int, first: float) -> list[float]:
