@@ -223,10 +223,11 @@ def summary_lines(report: Report) -> list[str]:
     visits = total.people["attendance"][WHOLE_PERIOD]
     newcomers = total.people["newcomers"][WHOLE_PERIOD]
     people = part.facilitator_count
+    missed = total.sessions["not_held"][WHOLE_PERIOD]
     average = f", about {total.average:.0f} a session" if total.average else ""
     return [
         f"{held:,} {_plural(held, 'session')} held by {groups:,} {_plural(groups, 'group')}"
-        f" ({total.sessions['not_held'][WHOLE_PERIOD]:,} planned dates not held).",
+        f" ({missed:,} planned {_plural(missed, 'date')} not held).",
         f"{visits} visits{average}; {newcomers} newcomers.",
         f"{part.volunteer_hours:,.1f} volunteer hours given by {people:,} "
         f"{_plural(people, 'facilitator')}.",

@@ -584,7 +584,11 @@ def bar_chart(
 
     drawing = Drawing(width, height)
     left, bottom = size * 4.4, size * 2.6
-    top = height - size * 3.6
+    # The key goes beside the title where both fit on one line, else on a line of its own.
+    key_widths = [stringWidth(name, font, size) + size * 2 for name in names]
+    beside = stringWidth(title, bold, size + 2) + sum(key_widths) + size <= width
+    key_y = height - size * (1.2 if beside or len(data) < 2 else 2.7)
+    top = height - size * (3.6 if beside or len(data) < 2 else 5.1)
     plot_w, plot_h = width - left - 4, top - bottom
     biggest = max([v for row in data for v in row if v is not None] or [0])
     step = _nice_step(biggest or 1)
@@ -625,9 +629,9 @@ def bar_chart(
     drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=ink, strokeWidth=0.8))
     if len(data) > 1:
         x = width
-        for colour, name in reversed(list(zip(colours, names, strict=True))):
-            x -= len(name) * size * 0.55 + size * 2
-            drawing.add(block(x, height - size * 1.2, size * 0.8, size * 0.8, colour))
-            drawing.add(String(x + size, height - size * 1.2, name, fontName=font, fontSize=size,
+        for colour, name, key_width in reversed(list(zip(colours, names, key_widths, strict=True))):
+            x -= key_width
+            drawing.add(block(x, key_y, size * 0.8, size * 0.8, colour))
+            drawing.add(String(x + size, key_y, name, fontName=font, fontSize=size,
                                fillColor=ink))  # fmt: skip
     return drawing
