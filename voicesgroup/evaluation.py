@@ -380,12 +380,14 @@ def figure(row: GroupReport, key: str, month: str = WHOLE_PERIOD) -> Figure:
     measure = MEASURES[key]
     if measure.scope == "month":
         return (row.sessions if key in row.sessions else row.people)[key][month]
-    return getattr(row, measure.field)
+    found: Figure = getattr(row, measure.field)
+    return found
 
 
 def person_figure(person: FacilitatorFigures, key: str) -> Figure:
     """The figure of the facilitator measure `key` for one row of the team."""
-    return getattr(person, MEASURES[key].field)
+    found: Figure = getattr(person, MEASURES[key].field)
+    return found
 
 
 def team_total(people: Sequence[FacilitatorFigures], key: str) -> int | float:

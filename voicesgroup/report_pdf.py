@@ -372,7 +372,7 @@ def _draw(
         )
     tail.append(KeepTogether(helped))
 
-    ending = _stack_height(tail, inside, room)
+    ending = _rest_heights(tail, inside, room)[0]
     story += [CondPageBreak(min(ending, room * 0.6)), *_ends_well(tail, inside, room)]
 
     footer = f"{TITLE}: {report.scope}, {current.period.describe()}"
@@ -469,33 +469,38 @@ def _ends_well(flowables: list[Flowable], width: float, room: float) -> list[Flo
     page, it starts that page here instead, so the last page holds at least that third. A
     section that fits, or spills by more, is laid out as it comes."""
     least = room * SHORT_PAGE
+    rests = _rest_heights(flowables, width, room)
     for index in range(len(flowables) - 1, -1, -1):
-        rest = _stack_height(flowables[index:], width, room)
-        if rest >= least:
-            guard = _short_end_guard()(rest, least, room)
+        if rests[index] >= least:
+            guard = _short_end_guard()(rests[index], least, room)
             return [*flowables[:index], guard, *flowables[index:]]
     return flowables
 
 
-def _stack_height(flowables: list[Flowable], width: float, room: float) -> float:
-    """The height `flowables` take one under another in a frame, as the frame stacks them:
-    the space between two is the larger of the one's space after and the next's space
-    before, and the last one's space after need not fit on the page."""
+def _rest_heights(flowables: list[Flowable], width: float, room: float) -> list[float]:
+    """For each flowable, the height it and all after it take one under another in a frame,
+    as the frame stacks them: the space between two is the larger of the one's space after
+    and the next's space before, and the last one's space after need not fit on the page. A
+    block kept together stacks its parts the same way (it can be wrapped only on a canvas)."""
     from reportlab.platypus import KeepTogether
 
-    parts: list[Flowable] = []
-    for flowable in flowables:  # a block kept together stacks its parts the same way
-        parts += flowable._content if isinstance(flowable, KeepTogether) else [flowable]
-    total, after = 0.0, 0.0
-    for part in parts:
-        total += part.wrap(width, room)[1] + max(part.getSpaceBefore(), after) - after
+    parts: list[tuple[int, Flowable]] = []
+    for index, flowable in enumerate(flowables):
+        kept = getattr(flowable, "_content", None) if isinstance(flowable, KeepTogether) else None
+        parts += [(index, part) for part in (kept if kept is not None else [flowable])]
+    rests = [0.0] * len(flowables)
+    below, below_before = 0.0, 0.0  # the height from the next part on, and its space before
+    for index, part in reversed(parts):
         after = part.getSpaceAfter()
-        total += after
-    return total - after
+        gap = max(below_before, after) - below_before if below else 0.0
+        below = part.getSpaceBefore() + part.wrap(width, room)[1] + gap + below
+        below_before = part.getSpaceBefore()
+        rests[index] = below
+    return rests
 
 
 @functools.cache
-def _short_end_guard() -> type[Flowable]:
+def _short_end_guard() -> Callable[[float, float, float], Flowable]:
     """The guard's class, made when a report is first drawn (ReportLab loads only then)."""
     from reportlab.platypus import CondPageBreak
 
