@@ -34,6 +34,7 @@ from voicesgroup.report_text import (
     facilitator_rows,
     month_header,
     month_rows,
+    none_listed,
     whole_rows,
 )
 
@@ -328,7 +329,9 @@ def _draw(
         section.append(Spacer(1, 3 * mm))
         whole = _group_rows(group, before)
         widths = [0.52, 0.24, 0.24] if previous else [0.6, 0.4]
-        themes = _ranked(group.themes, group.themes_not_shown, para, table, "theme")
+        themes = _ranked(
+            group.themes, group.themes_not_shown, para, table, none_listed("theme", report)
+        )
         section.append(
             KeepTogether(
                 [
@@ -365,7 +368,7 @@ def _draw(
         helped.append(para("No strategy has been marked as having helped yet."))
     for kind, items in current.strategies_by_kind.items():
         helped.append(para(f"{kind} groups", "item"))
-        helped.extend(_ranked(items, None, para, table, "strategy"))
+        helped.extend(_ranked(items, None, para, table, none_listed("strategy", report)))
     if current.strategies_not_shown.value != 0:
         helped.append(
             para(f"{label('strategies_not_shown')}: {current.strategies_not_shown}", "muted")
@@ -531,7 +534,7 @@ def _ranked(
     not_shown: Cell | None,
     para: Callable[..., Paragraph],
     table: Callable[[list[str], list[list[str]], list[float]], Table],
-    noun: str,
+    empty: str,
 ) -> list[Flowable]:
     found: list[Flowable] = []
     if items:
@@ -539,7 +542,7 @@ def _ranked(
             table(["", "Times"], [[item.text, item.times.text] for item in items], [0.72, 0.28])
         )
     else:
-        found.append(para(f"No {noun} noted in this period."))
+        found.append(para(empty))
     if not_shown is not None and not_shown.value != 0:
         found.append(para(f"{label('themes_not_shown')}: {not_shown}", "muted"))
     return found

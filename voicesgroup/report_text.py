@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import textwrap
 from collections.abc import Callable
+from typing import Literal
 
 from voicesgroup import dates
 from voicesgroup.evaluation import (
@@ -21,7 +22,7 @@ from voicesgroup.evaluation import (
     team_total,
 )
 from voicesgroup.normalise import drawn
-from voicesgroup.protection import label, measures
+from voicesgroup.protection import label, measures, shown_from
 
 TITLE = "What the groups did"
 
@@ -31,6 +32,13 @@ Section = tuple[str, list[str], list[list[str]]]
 
 CANNOT_SHOW_HEADING = "What this report cannot show"
 NO_RECORDS = "no records for that period"
+
+
+def none_listed(kind: Literal["theme", "strategy"], report: Report) -> str:
+    """What a list of themes or strategies says when none came up often enough to be shown:
+    "No theme was noted at least 8 times."."""
+    what = {"theme": "theme was noted", "strategy": "strategy was marked as having helped"}
+    return f"No {what[kind]} at least {shown_from(report.threshold)} times."
 
 
 def has_records(group: GroupReport) -> bool:
@@ -106,7 +114,10 @@ def sections(report: Report, organisation: str = "") -> tuple[list[str], list[Se
     found.append(("Who facilitated", facilitator_header(), facilitator_rows(part)))
     for kind, items in part.strategies_by_kind.items():
         rows = [[item.text, item.times.text] for item in items]
-        found.append((f"What helped: {kind} groups", ["", "Times"], rows))
+        if rows:
+            found.append((f"What helped: {kind} groups", ["", "Times"], rows))
+        else:
+            found.append((f"What helped: {kind} groups", [], [[none_listed("strategy", report)]]))
     return opening, found
 
 
