@@ -27,12 +27,14 @@ CSV_COLUMNS = (
     "month",
     "measure",
     "label",
+    "unit",
     "item",
     "value",
     "note",
 )
-"""One row per group, month and measure: a funder's spreadsheet can pivot it as it is."""
-_TEXT_COLUMNS = ("group", "item", "label")
+"""One row per group, month and measure, with the measure's label and unit from the table of
+measures: a funder's spreadsheet can pivot it as it is."""
+_TEXT_COLUMNS = ("group", "item", "label", "unit")
 
 Add = Callable[..., None]
 
@@ -70,6 +72,7 @@ def _part_rows(
                 "month": month,
                 "measure": measure,
                 "label": MEASURES[measure].label,
+                "unit": MEASURES[measure].unit,
                 "item": item,
                 "value": shown,
                 "note": note,

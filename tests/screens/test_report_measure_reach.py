@@ -48,7 +48,7 @@ async def test_an_added_measure_reaches_every_form(added_measure, make_app) -> N
             csv.DictReader(io.StringIO(report_bytes(store, made, "csv").decode("utf-8-sig")))
         )
         mine = [row for row in rows if row["measure"] == ADDED.key]
-        assert mine and {row["label"] for row in mine} == {LABEL}
+        assert mine and {(row["label"], row["unit"]) for row in mine} == {(LABEL, "visits")}
         truth = sum(
             doc.get("anonymous_count", 0)
             for doc in store.documents("sessions")

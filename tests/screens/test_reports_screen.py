@@ -142,8 +142,15 @@ async def test_every_format_is_saved_and_follows_the_file_name(make_app, tmp_pat
         await pilot.pause()
         assert (tmp_path / f"voicesgroup-report-{FROZEN_TODAY.isoformat()}.txt").exists()
         assert (await save("w.HTML", "w")).read_text().startswith("<!DOCTYPE html>")
+        # Enter in the Save as box saves as the name says, as s does
+        path_box.value = str(tmp_path / "typed.csv")
+        path_box.focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (tmp_path / "typed.csv").read_text(encoding="utf-8-sig").startswith("period_")
         made = [e.detail.split()[1] for e in app.store.audit_log() if e.action == "report made"]
-        assert made == ["PDF", "CSV", "TXT", "HTML", "TXT", "HTML"]
+        assert made == ["PDF", "CSV", "TXT", "HTML", "TXT", "HTML", "CSV"]
 
 
 @pytest.mark.parametrize(
