@@ -309,9 +309,9 @@ def _draw(
     for line in report.cannot_show:
         story.append(Paragraph(markup(line, fonts.key), small, bulletText="•"))
 
-    # Each section (the front, each group, the ending) is laid out by `_ends_well`, so that
+    # Each section (the front, each group, the ending) is laid out by `ends_well`, so that
     # none leaves a page holding only its last few lines.
-    story = _ends_well(story, inside, room)
+    story = ends_well(story, inside, room)
     for group in current.groups:
         before = _same_group(previous, group.name)
         section: list[Flowable] = []
@@ -341,7 +341,7 @@ def _draw(
                 ]
             )
         )
-        story += [PageBreak(), *_ends_well(section, inside, room)]
+        story += [PageBreak(), *ends_well(section, inside, room)]
 
     # The facilitators and what helped follow on the same page when they fit there or most of
     # the page is free.
@@ -376,7 +376,7 @@ def _draw(
     tail.append(KeepTogether(helped))
 
     ending = _rest_heights(tail, inside, room)[0]
-    story += [CondPageBreak(min(ending, room * 0.6)), *_ends_well(tail, inside, room)]
+    story += [CondPageBreak(min(ending, room * 0.6)), *ends_well(tail, inside, room)]
 
     footer = f"{TITLE}: {report.scope}, {current.period.describe()}"
     if organisation:
@@ -463,18 +463,22 @@ SHORT_PAGE = 1 / 3
 """A section's last page holding less than this share of a page is nearly empty."""
 
 
-def _ends_well(flowables: list[Flowable], width: float, room: float) -> list[Flowable]:
+def ends_well(flowables: list[Flowable], width: float, room: float) -> list[Flowable]:
     """A section of the report laid out so that it never ends on a nearly empty page.
 
     Before the last stretch of the section that would fill a third of a page, a guard is put
     (`_ShortEndGuard`): when the layout reaches it, it knows the room left on the page, and if
     the rest of the section would then spill onto the next page by less than a third of a
     page, it starts that page here instead, so the last page holds at least that third. A
-    section that fits, or spills by more, is laid out as it comes."""
+    section that fits, or spills by more, is laid out as it comes. (Where the piece the guard
+    stands before is itself taller than two thirds of a page, a page break cannot help and
+    the section is laid out as it comes.)"""
     least = room * SHORT_PAGE
     rests = _rest_heights(flowables, width, room)
     for index in range(len(flowables) - 1, -1, -1):
         if rests[index] >= least:
+            if rests[index] > room:
+                return flowables
             guard = _short_end_guard()(rests[index], least, room)
             return [*flowables[:index], guard, *flowables[index:]]
     return flowables
