@@ -79,13 +79,14 @@ def _part_rows(
             }
         )
 
+    monthly, whole = measures("month"), measures("group")
     groups = [] if one_group else part.groups  # one group's report: its totals row is the group
     for group in [*groups, part.total]:
         for key in [*part.months, WHOLE_PERIOD]:
             month = "all" if key == WHOLE_PERIOD else key
-            for measure in measures("month"):
+            for measure in monthly:
                 add(group.name, month, measure.key, figure(group, measure.key, key))
-        for measure in measures("group"):
+        for measure in whole:
             add(group.name, "all", measure.key, figure(group, measure.key))
         add(group.name, "all", "themes_not_shown", group.themes_not_shown)
         for item in group.themes:
