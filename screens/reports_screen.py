@@ -98,7 +98,8 @@ class ReportsScreen(AppAccess, Screen[None]):
         "p saves the PDF, c the tidy CSV (one row per group, month and measure), y puts the "
         "same period a year before beside it, g switches large print for the PDF. s (or Enter "
         "in Save as) saves in the format the file name ends in: .pdf, .csv, .txt or .html; "
-        "p, c, t and w save a PDF, a CSV, plain text or a web page whatever the folder."
+        "p, c, t and w save a PDF, a CSV, plain text or a web page (in a folder, under a "
+        "name with that ending); a name for another format is refused."
     )
     BINDINGS = [
         Binding("s", "save", "Save", id="report-save", tooltip="Save as the file name says"),
