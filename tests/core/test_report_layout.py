@@ -111,7 +111,7 @@ def laid_out(sections: list[list[tuple[int, bool]]]) -> tuple[float, list[tuple[
 
     def marker(section: int) -> Spacer:
         made = Spacer(0, 0)
-        made.mark = section  # type: ignore[attr-defined]
+        made.mark = section  # type: ignore[attr-defined]  # a mark afterFlowable reads back
         return made
 
     buffer = io.BytesIO()
