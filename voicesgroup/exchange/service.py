@@ -267,6 +267,64 @@ def leave(store: Store) -> str:
     )
 
 
+def forget_laptop(store: Store, name: str) -> str:
+    """Stop counting a laptop that was lost or replaced without `exchange leave`: it leaves
+    the status and the count of forgetting acknowledged, and its outbox leaves the folder.
+
+    `name` is the start of its replica id as the status shows it (at least 4 characters).
+    Whatever its outbox brought in stays; an outbox it writes again is read but not counted
+    (a laptop that comes back is set up again with `leave` and `setup`)."""
+    store.refuse_if_read_only()
+    data = store.storage.read()
+    record = _required(data)
+    wanted = name.strip().casefold()
+    if len(wanted) < 4:
+        raise ExchangeError(
+            "Name the laptop by at least the first 4 characters of its id, as "
+            "`voicesgroup exchange status` shows it."
+        )
+    found = sorted(replica for replica in record["peers"] if replica.startswith(wanted))
+    if not found:
+        raise ExchangeError(
+            f"No laptop known to this one has an id beginning {name!r}; nothing was changed."
+        )
+    if len(found) > 1:
+        raise ExchangeError(
+            f"{counted(len(found), 'laptop')} have an id beginning {name!r}; give more of it."
+        )
+    replica = found[0]
+    with store.batch():
+        del record["peers"][replica]
+        record["forgotten_laptops"] = sorted({*record.get("forgotten_laptops", []), replica})
+        state.write(data, record)
+        store.storage.write(data)
+        store.audit("exchange laptop forgotten", replica[:6])
+    with suppress(OSError, ValueError):
+        carrier.outbox_path(Path(record["folder"]), replica).unlink(missing_ok=True)
+    return (
+        f"The laptop {replica[:6]} is no longer counted here, and its outbox was taken out of "
+        "the folder; what it brought in stays."
+    )
+
+
+def laptop_described(store: Store, name: str) -> str | None:
+    """The laptop `forget_laptop` would forget, in words (None when none or several match)."""
+    found = status(store)
+    matches = [
+        laptop
+        for laptop in found["laptops"]
+        if len(name.strip()) >= 4 and laptop["replica"].startswith(name.strip().casefold())
+    ]
+    if len(matches) != 1:
+        return None
+    laptop = matches[0]
+    who = "the coordinator's" if laptop["role"] == COORDINATOR else ", ".join(laptop["groups"])
+    return (
+        f"{laptop['replica'][:6]} ({who}; last seen {laptop['last_seen'] or 'never'}, "
+        f"last outbox written {laptop['last_outbox'] or 'never'})"
+    )
+
+
 def _required(data: dict[str, Any]) -> dict[str, Any]:
     record = state.read(data)
     if record is not None and int(record.get("format", 0)) > state.FORMAT:
@@ -619,7 +677,10 @@ def _read_outboxes(run: _Run, paths: list[Path]) -> tuple[list[Entry], list[Path
         read_from.append(path)
         if contents.replica in run.record.get("previous_replicas", []):
             continue
+        if contents.replica in run.record.get("forgotten_laptops", []):
+            continue  # the coordinator said it is gone: read, never counted again
         peer = peers.setdefault(contents.replica, {})
+        peer["seen_ms"] = run.clock.wall()
         if int(peer.get("serial", -1)) <= contents.serial:
             peer.update(
                 role=contents.role,
@@ -1003,6 +1064,7 @@ def status(store: Store) -> dict[str, Any]:
                 "role": peer.get("role"),
                 "groups": [group_names.get(g, g) for g in peer.get("groups", [])],
                 "last_outbox": _when(peer.get("written_ms")),
+                "last_seen": _when(peer.get("seen_ms")),
                 "forgettings_known": len(stones & set(peer.get("tombstones", []))),
             }
         )

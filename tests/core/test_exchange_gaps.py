@@ -1,0 +1,66 @@
+"""The exchange's gaps, each closed: a lost laptop, a laptop that lacks a session's group
+records, a withdrawal with erase arriving by merge, and members kept to their groups."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.core import test_exchange_cli as two_laptops
+from tests.core.test_exchange_cli import MEMBER, World, _replica
+
+# The two laptops of `test_exchange_cli` (pytest finds a fixture by its own name).
+_no_real_data = two_laptops.no_real_data
+_world = two_laptops.world
+
+
+def _status(world: World, db: Path) -> dict[str, object]:
+    code, out, err = world.cli(db, "exchange", "status", "--json")
+    assert code == 0, err
+    found: dict[str, object] = json.loads(out)
+    return found
+
+
+def test_a_lost_laptop_is_forgotten_by_the_coordinator_and_no_longer_counted(
+    world: World,
+) -> None:
+    world.exchange(world.group)
+    lost = world.laptop("g2")
+    world.join_group(lost)
+    world.exchange(lost)
+    world.exchange(world.coordinator)
+    lost_replica = _replica(lost)
+    lost.unlink()  # the laptop is lost: it never runs `exchange leave`
+    code, _, err = world.cli(world.group, "member", "forget", "--member", MEMBER, "--yes")
+    assert code == 0, err
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    found = _status(world, world.coordinator)
+    assert found["forgetting_acknowledged"] == {"by": 2, "of": 3}
+    laptops = {laptop["replica"]: laptop for laptop in found["laptops"]}  # type: ignore[attr-defined]
+    assert laptops[lost_replica]["last_seen"] is not None  # the coordinator can judge
+    # Asked without a terminal and without --yes: one sentence, nothing changed.
+    code, out, err = world.cli(world.coordinator, "exchange", "forget-laptop", lost_replica[:6])
+    assert code != 0 and "--yes" in err and "Traceback" not in err
+    assert _status(world, world.coordinator)["forgetting_acknowledged"] == {"by": 2, "of": 3}
+    code, out, err = world.cli(
+        world.coordinator, "exchange", "forget-laptop", lost_replica[:6], "--yes"
+    )
+    assert code == 0, err
+    assert not (world.folder / f"voicesgroup-{lost_replica}.outbox").exists()
+    world.exchange(world.coordinator)
+    world.exchange(world.group)
+    found = _status(world, world.coordinator)
+    assert found["forgetting_acknowledged"] == {"by": 2, "of": 2}
+    assert lost_replica not in {laptop["replica"] for laptop in found["laptops"]}  # type: ignore[attr-defined]
+    code, out, _ = world.cli(world.coordinator, "exchange", "status")
+    assert "Forgetting acknowledged by 2 of 2 laptops." in out and "last seen here" in out
+
+
+def test_forgetting_an_unknown_laptop_is_one_sentence(world: World) -> None:
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    for name in ("zz", "zzzzzz"):
+        code, _, err = world.cli(world.coordinator, "exchange", "forget-laptop", name, "--yes")
+        assert code != 0 and "Traceback" not in err and err.strip().count("\n") == 0
+    assert len(_status(world, world.coordinator)["laptops"]) == 1  # type: ignore[arg-type]
