@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.core import test_exchange_cli as two_laptops
-from tests.core.test_exchange_cli import MEMBER, World, _replica
+from tests.core.test_exchange_cli import MEMBER, World, _replica, no_real_data, world
 
-# The two laptops of `test_exchange_cli` (pytest finds a fixture by its own name).
-_no_real_data = two_laptops.no_real_data
-_world = two_laptops.world
+FIXTURES = (no_real_data, world)
+"""The two laptops of `test_exchange_cli` (pytest finds a fixture by its module name)."""
 
 
 def _status(world: World, db: Path) -> dict[str, object]:
