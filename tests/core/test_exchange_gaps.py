@@ -62,3 +62,34 @@ def test_forgetting_an_unknown_laptop_is_one_sentence(world: World) -> None:
         code, _, err = world.cli(world.coordinator, "exchange", "forget-laptop", name, "--yes")
         assert code != 0 and "Traceback" not in err and err.strip().count("\n") == 0
     assert len(_status(world, world.coordinator)["laptops"]) == 1  # type: ignore[arg-type]
+
+
+def test_a_laptop_that_edits_a_session_before_it_holds_its_group_part_never_overwrites_it(
+    world: World,
+) -> None:
+    from tests.core.test_exchange_cli import _group_outbox
+    from voicesgroup.store import Store
+
+    world.exchange(world.group)
+    world.exchange(world.coordinator)  # the coordinator holds the session's facts
+    second = world.laptop("g2")
+    world.join_group(second)
+    group_outbox = _group_outbox(world)
+    held_back = group_outbox.read_bytes()
+    group_outbox.unlink()  # the second laptop meets the coordinator's outbox first
+    world.exchange(second)
+    with Store.open(second) as store:  # and edits the session before the group's records come
+        [session] = store.sessions()
+        assert session.named_member_ids == []
+        store.save_session(session.with_changes(follow_ups=["ask the venue about Tuesdays"]))
+    world.exchange(second)
+    group_outbox.write_bytes(held_back)
+    for _ in range(2):
+        world.exchange(second)
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    for laptop in (world.group, second):
+        with Store.open(laptop, readonly=True) as store:
+            [session] = store.sessions()
+            assert len(session.named_member_ids) == 1  # named attendance kept
+            assert session.head_count == 5

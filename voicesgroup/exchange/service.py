@@ -551,13 +551,17 @@ def _stamp(run: _Run) -> bool:
         digest = part.digest
         if held is not None and held[0] == digest:
             continue
-        if held is None and _says_nothing_new(kind, part, current):
+        # A placeholder (no stamp) marks a part this laptop does not hold yet.
+        unheld = held is None or held[1] is None
+        if unheld and _says_nothing_new(kind, part, current):
             continue
         base = held[1] if held is not None else None
         extra = None
         if kind == "consent_events" and part.content.get("action") == "given":
             member_scope = (part.content.get("member_id"), part.content.get("scope"))
             extra = {"seen": sorted(withdrawals.get(member_scope, ()))}
+        if held is not None and (held[1] is None or (held[3] or {}).get("lacking") is True):
+            extra = {**(extra or {}), "lacking": True}  # never wins over the real part
         entries[kind][skey] = [digest, run.clock.now().as_list(), base, extra]
         changed = True
     for kind, held_parts in entries.items():
@@ -843,6 +847,8 @@ def _apply(
                 org = None
             group = group_entry.content if group_entry else now.get(table + sharing.GROUP_SUFFIX)
             document = sharing.assemble(table, org, group)
+            if group is None and org is not None and _may_hold_group_part(table, org, holding):
+                _placeholder(entries, table + sharing.GROUP_SUFFIX, key)
         else:
             document = parts[table].content
         if document is None:
@@ -860,6 +866,19 @@ def _apply(
             for entry in parts.values():
                 _take_stamp(run, entries, entry)
     return counts
+
+
+def _may_hold_group_part(table: str, org: dict[str, Any], holding: sharing.Holding) -> bool:
+    """Whether this laptop could hold the group part of a record it has the facts of."""
+    if table == "sessions":
+        return str(org.get("group_id")) in holding.groups
+    return bool(holding.groups)
+
+
+def _placeholder(entries: dict[str, dict[str, list[Any]]], kind: str, key: str) -> None:
+    """Mark a group part this laptop does not hold (it has the record's facts only): an edit
+    made here before the real part comes is stamped as lacking it (`merge`), and loses."""
+    entries.setdefault(kind, {}).setdefault(key, [None, None, None, {"lacking": True}])
 
 
 def _strategy_renamed(run: _Run, old: str, new: str) -> None:
