@@ -556,7 +556,7 @@ def _stamp(run: _Run) -> bool:
         if unheld and _says_nothing_new(kind, part, current):
             continue
         base = held[1] if held is not None else None
-        extra = None
+        extra: dict[str, Any] | None = None
         if kind == "consent_events" and part.content.get("action") == "given":
             member_scope = (part.content.get("member_id"), part.content.get("scope"))
             extra = {"seen": sorted(withdrawals.get(member_scope, ()))}
