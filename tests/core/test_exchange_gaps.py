@@ -93,3 +93,77 @@ def test_a_laptop_that_edits_a_session_before_it_holds_its_group_part_never_over
             [session] = store.sessions()
             assert len(session.named_member_ids) == 1  # named attendance kept
             assert session.head_count == 5
+
+
+def _two_laptops_of_the_group(world: World) -> Path:
+    world.exchange(world.group)
+    second = world.laptop("g2")
+    world.join_group(second)
+    world.exchange(second)
+    return second
+
+
+def _withdraw_while_a_note_is_written_elsewhere(world: World, second: Path, erase: bool) -> str:
+    """The group's first laptop records a withdrawal of notes; the second, not knowing,
+    writes a new note with the member and changes the one it had. Returns the new words."""
+    import datetime as dt
+
+    from tests.core.conftest import event
+    from voicesgroup.kinds import ConsentAction, ConsentScope
+    from voicesgroup.models import Note
+    from voicesgroup.store import Store
+
+    with Store.open(world.group) as store:
+        [member] = store.members()
+        store.withdraw_consent(
+            event(
+                member,
+                ConsentScope.PERSONAL_NOTES,
+                ConsentAction.WITHDRAWN,
+                on=dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC),
+            ),
+            erase=erase,
+        )
+    words = "the river walk on Sundays"
+    with Store.open(second) as store:
+        [member] = store.members()
+        [note] = store.notes(member.id)
+        store.save_note(note.with_changes(what_helped="a warm drink"))
+        store.save_note(Note(member_id=member.id, member_words=words, agreed_by_member=True))
+    return words
+
+
+def test_a_withdrawal_with_erase_that_comes_in_erases_there_too(world: World) -> None:
+    from voicesgroup.store import Store
+
+    second = _two_laptops_of_the_group(world)
+    words = _withdraw_while_a_note_is_written_elsewhere(world, second, erase=True)
+    world.exchange(second)  # the second laptop's changes go out before it hears
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(second)
+    for laptop in (world.group, second):
+        with Store.open(laptop, readonly=True) as store:
+            [member] = store.members()
+            assert store.notes(member.id, include_restricted=True) == []
+        assert words.encode() not in laptop.read_bytes()
+
+
+def test_a_withdrawal_keeping_notes_restricted_that_comes_in_restricts_there_too(
+    world: World,
+) -> None:
+    from voicesgroup.store import Store
+
+    second = _two_laptops_of_the_group(world)
+    words = _withdraw_while_a_note_is_written_elsewhere(world, second, erase=False)
+    world.exchange(second)
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(second)
+    for laptop in (world.group, second):
+        with Store.open(laptop, readonly=True) as store:
+            [member] = store.members()
+            assert store.notes(member.id) == []  # none shown anywhere but their own record
+            kept = store.notes(member.id, include_restricted=True)  # (and a conflict copy)
+            assert words in {note.member_words for note in kept}  # nothing lost
+            assert all(note.restricted for note in kept)

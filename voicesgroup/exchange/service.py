@@ -356,6 +356,8 @@ class _Run:
     former_outbox: Path | None = None
     parts: dict[tuple[str, str], sharing.Part] | None = None
     held: sharing.Holding | None = None
+    withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
+    """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
     index: _Index = field(init=False)
 
     def __post_init__(self) -> None:
@@ -440,6 +442,8 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
             store.documents_replaced()
             if incoming:
                 store.audit("exchanged", f"{sum(run.summary.came_in.values())} records in")
+            if run.withdrawals:
+                _carry_out_withdrawals(run)
     forgotten = _forget_here(run)
     if forgotten:
         run.summary.forgotten = forgotten
@@ -460,6 +464,29 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
     if run.former_outbox is not None and run.former_outbox in read_from:
         run.former_outbox.unlink(missing_ok=True)
     return run.summary
+
+
+def _carry_out_withdrawals(run: _Run) -> None:
+    """Withdrawals that came in do here what they did where they were recorded (the store's
+    one withdrawal code), inside the merge's save; what they changed is stamped in it too."""
+    from voicesgroup.errors import NotFound
+    from voicesgroup.kinds import ConsentScope
+
+    store = run.store
+    for member_id, scope, erase in run.withdrawals:
+        try:
+            store.member(uuid.UUID(member_id))
+            store.carry_out_withdrawal(uuid.UUID(member_id), ConsentScope(scope), erase=erase)
+        except (NotFound, ValueError):
+            continue  # a member not held here: nothing of theirs to change
+    run.withdrawals = []
+    run.data = store.storage.read()
+    run.index = _Index(run.data)
+    run.data_changed()
+    _stamp(run)
+    run.record["clock"] = run.clock.state.as_list()
+    state.write(run.data, run.record)
+    store.storage.write(run.data)
 
 
 def _noted_after_last_exchange(store: Store) -> list[int] | None:
@@ -560,6 +587,8 @@ def _stamp(run: _Run) -> bool:
         if kind == "consent_events" and part.content.get("action") == "given":
             member_scope = (part.content.get("member_id"), part.content.get("scope"))
             extra = {"seen": sorted(withdrawals.get(member_scope, ()))}
+        elif kind == "consent_events" and part.content.get("action") == "withdrawn":
+            extra = {"erase": _erased_here(run.data, part.content)}
         if held is not None and (held[1] is None or (held[3] or {}).get("lacking") is True):
             extra = {**(extra or {}), "lacking": True}  # never wins over the real part
         entries[kind][skey] = [digest, run.clock.now().as_list(), base, extra]
@@ -609,6 +638,20 @@ def _withdrawal_ids(data: dict[str, Any]) -> dict[tuple[Any, Any], set[str]]:
         if event.get("action") == "withdrawn":
             found.setdefault((event.get("member_id"), event.get("scope")), set()).add(event["id"])
     return found
+
+
+_COVERED = {"personal_notes": "notes", "contact_details": "contact_details"}
+"""The tables whose records a withdrawal of a scope erases or keeps restricted."""
+
+
+def _erased_here(data: dict[str, Any], withdrawal: dict[str, Any]) -> bool:
+    """Whether a withdrawal erased what it covered here: nothing it covered is left (kept
+    restricted, it would be). Told to every laptop with the withdrawal, which does the same."""
+    table = _COVERED.get(str(withdrawal.get("scope")))
+    if table is None:
+        return False
+    member = withdrawal.get("member_id")
+    return not any(doc.get("member_id") == member for doc in data.get(table, {}).values())
 
 
 def _add_tombstone(run: _Run, stone: str) -> None:
@@ -808,7 +851,18 @@ def _merge(run: _Run, incoming: list[Entry]) -> None:
         )
         run.summary.conflicts += 1
     for withdrawal in added:
-        _put_document(run, "consent_events", withdrawal, models)
+        if _put_document(run, "consent_events", withdrawal, models):
+            erased = any(
+                (entry.extra or {}).get("erase") is True
+                for entry in events
+                if entry.content is not None
+                and entry.content.get("action") == "withdrawn"
+                and entry.content.get("member_id") == withdrawal.get("member_id")
+                and entry.content.get("scope") == withdrawal.get("scope")
+            )
+            run.withdrawals.append(
+                (str(withdrawal.get("member_id")), str(withdrawal.get("scope")), erased)
+            )
     run.data_changed()
     for kind, count in applied.items():
         run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
@@ -860,6 +914,8 @@ def _apply(
                     _take_stamp(run, entries, entry)
             continue
         if _put_document(run, table, document, models, replacing=key):
+            if table == "consent_events" and local_doc is None:
+                _withdrawal_came_in(run, document, parts[table].extra)
             if table == "strategies" and local_doc and local_doc.get("id") != document.get("id"):
                 _strategy_renamed(run, str(local_doc.get("id")), str(document.get("id")))
             counts[table] = counts.get(table, 0) + 1
@@ -873,6 +929,14 @@ def _may_hold_group_part(table: str, org: dict[str, Any], holding: sharing.Holdi
     if table == "sessions":
         return str(org.get("group_id")) in holding.groups
     return bool(holding.groups)
+
+
+def _withdrawal_came_in(run: _Run, event: dict[str, Any], extra: dict[str, Any] | None) -> None:
+    """Note a withdrawal new here, to be carried out as the laptop that recorded it did (an
+    outbox that does not say it erased: kept restricted, so nothing is lost)."""
+    if event.get("action") == "withdrawn":
+        erase = (extra or {}).get("erase") is True
+        run.withdrawals.append((str(event.get("member_id")), str(event.get("scope")), erase))
 
 
 def _placeholder(entries: dict[str, dict[str, list[Any]]], kind: str, key: str) -> None:
