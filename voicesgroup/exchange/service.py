@@ -356,6 +356,8 @@ class _Run:
     former_outbox: Path | None = None
     parts: dict[tuple[str, str], sharing.Part] | None = None
     held: sharing.Holding | None = None
+    renamed: bool = False
+    """Sessions were rewritten in place (a starter strategy's id): every part is made again."""
     withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
     """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
     index: _Index = field(init=False)
@@ -380,6 +382,7 @@ class _Run:
     def data_changed(self) -> None:
         self.parts = None
         self.held = None
+        self.renamed = False
 
     def holding(self) -> sharing.Holding:
         """Where group records go, from the document now (the name finder runs once over
@@ -433,6 +436,7 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
     if incoming:
         _merge(run, incoming)
         _stamp(run)
+    sealed: bytes | None = None
     if run.changed or stamped or incoming or read_from:
         run.record["clock"] = run.clock.state.as_list()
         run.record["last"] = {"ms": wall(), **run.summary.as_json()}
@@ -444,6 +448,11 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
                 store.audit("exchanged", f"{sum(run.summary.came_in.values())} records in")
             if run.withdrawals:
                 _carry_out_withdrawals(run)
+            if not _due_forgetting(run):  # the outbox's serial in the same save: one save
+                sealed = _seal(run, own_header)
+    if sealed is not None:
+        _write_outbox(run, sealed)
+        own_header = {"serial": run.record["serial"]}
     forgotten = _forget_here(run)
     if forgotten:
         run.summary.forgotten = forgotten
@@ -863,12 +872,33 @@ def _merge(run: _Run, incoming: list[Entry]) -> None:
             run.withdrawals.append(
                 (str(withdrawal.get("member_id")), str(withdrawal.get("scope")), erased)
             )
-    run.data_changed()
+    _parts_changed(run)
     for kind, count in applied.items():
         run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
     # Only a change to what this laptop shares makes a new outbox: a laptop that rewrote its
     # outbox for having read another's, unchanged, would set the two writing for ever.
     run.changed |= bool(changes or copies or added)
+
+
+def _parts_changed(run: _Run) -> None:
+    """After a merge: the shared parts of the records it put or removed are made again. Only
+    on the coordinator's laptop, where what decides where parts go (`Holding`: members and
+    their groups) is always empty, can the others be kept; elsewhere every part is."""
+    touched, run.index.touched = run.index.touched, set()
+    if run.parts is None or run.record["groups"] or run.renamed:
+        run.data_changed()
+        return
+    holding = run.holding()
+    for table, key in touched:
+        run.parts.pop((table, key), None)
+        run.parts.pop((table + sharing.GROUP_SUFFIX, key), None)
+        document = run.index.find(table, key)
+        if document is not None:
+            for part in sharing.parts_of(table, document, holding):
+                run.parts[(part.kind, _state_key(run, part.kind, part.key))] = part
+    settings = run.data.get(sharing.SETTINGS_KIND, {}).get("1", {})
+    part = sharing.settings_part(settings)
+    run.parts[(part.kind, part.key)] = part
 
 
 def _apply(
@@ -948,6 +978,7 @@ def _placeholder(entries: dict[str, dict[str, list[Any]]], kind: str, key: str) 
 def _strategy_renamed(run: _Run, old: str, new: str) -> None:
     """Sessions that shared a starter strategy under this laptop's own id now name the one
     every laptop keeps."""
+    run.renamed = True
     for session in run.data.get("sessions", {}).values():
         shared = session.get("strategy_ids") or []
         if old in shared:
@@ -971,6 +1002,8 @@ class _Index:
         self._data = data
         self._where: dict[str, dict[str, str]] = {}
         self._next: dict[str, int] = {}
+        self.touched: set[tuple[str, str]] = set()
+        """The records put or removed (table, key) since it was made."""
 
     def _table(self, table: str) -> dict[str, str]:
         found = self._where.get(table)
@@ -987,6 +1020,7 @@ class _Index:
     def remove(self, table: str, key: str) -> None:
         # (a removed number is not given again in this run: TinyDB numbers only grow)
         doc_id = self._table(table).pop(key, None)
+        self.touched.add((table, key))
         if doc_id is not None:
             del self._data[table][doc_id]
 
@@ -999,6 +1033,7 @@ class _Index:
             self._next[table] = number + 1
             doc_id = where[key] = str(number)
         documents[doc_id] = document
+        self.touched.add((table, key))
 
 
 def _put_document(
@@ -1044,17 +1079,22 @@ def _put_settings(run: _Run, shared: dict[str, Any]) -> bool:
     return True
 
 
-def _forget_here(run: _Run) -> int:
-    """Forget every member here whom the organisation's tombstones name (the store's own
-    forgetting: the data file and every backup)."""
+def _due_forgetting(run: _Run) -> list[str]:
+    """The members here whom the organisation's tombstones name."""
     stones = set(run.record["tombstones"])
     if not stones:
-        return 0
-    due = [
+        return []
+    return [
         str(member.get("id"))
         for member in run.data.get("members", {}).values()
         if run.member_stone(str(member.get("id"))) in stones
     ]
+
+
+def _forget_here(run: _Run) -> int:
+    """Forget every member here whom the organisation's tombstones name (the store's own
+    forgetting: the data file and every backup)."""
+    due = _due_forgetting(run)
     for member_id in due:
         run.store.forget_member(uuid.UUID(member_id))
     return len(due)
@@ -1065,12 +1105,32 @@ def _forget_here(run: _Run) -> int:
 
 def _export(run: _Run, own_header: dict[str, Any] | None) -> None:
     """Write this laptop's outbox when it says something new (or is missing)."""
+    written = own_header.get("serial") if own_header else None
+    if not run.changed and written == run.record["serial"]:
+        run.summary.outbox = str(run.folder / carrier.outbox_name(run.replica))
+        return
+    with run.store.batch():
+        sealed = _seal(run, own_header)
+    if sealed is not None:
+        _write_outbox(run, sealed)
+
+
+def _write_outbox(run: _Run, blob: bytes) -> None:
+    carrier.write_outbox(run.folder, run.replica, blob)  # ExchangeFolderError: one sentence
+    run.summary.outbox = str(run.folder / carrier.outbox_name(run.replica))
+
+
+def _seal(run: _Run, own_header: dict[str, Any] | None) -> bytes | None:
+    """This laptop's outbox, sealed, when it says something new (or is missing; None when
+    not), its serial written into the data file inside the caller's batch. The serial is
+    saved before the outbox is written: a stop between leaves an outbox older than the file
+    says, rewritten next time (never one newer, which would read as a restore)."""
     record = run.record
     own = run.folder / carrier.outbox_name(run.replica)
     written = own_header.get("serial") if own_header else None
     if not run.changed and written == record["serial"]:
         run.summary.outbox = str(own)
-        return
+        return None
     current = run.current()
     holding = run.holding()
     sections: dict[str, list[Entry]] = {sharing.ORG: []}
@@ -1108,15 +1168,11 @@ def _export(run: _Run, own_header: dict[str, Any] | None) -> None:
         written_ms=run.clock.wall(),
         tombstones=list(record["tombstones"]),
     )
-    # The serial is saved before the outbox is written: a stop between leaves an outbox older
-    # than the file says, rewritten next time (never one newer, which would read as a restore).
-    with run.store.batch():
-        state.write(run.data, record)
-        run.store.storage.write(run.data)
-    blob = outbox.seal(contents, run.org, run.group_keys, sections)
-    carrier.write_outbox(run.folder, run.replica, blob)  # ExchangeFolderError: one sentence
+    state.write(run.data, record)
+    run.store.storage.write(run.data)
     run.summary.sent = sent
-    run.summary.outbox = str(own)
+    run.changed = False
+    return outbox.seal(contents, run.org, run.group_keys, sections)
 
 
 def _flat(

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import orjson
@@ -157,8 +158,9 @@ class Part:
     sections: tuple[str, ...]
     """ORG, or the ids of the groups whose key seals it."""
 
-    @property
+    @cached_property
     def digest(self) -> str:
+        """The content's hash, once (a part is not changed after it is made)."""
         return content_hash(self.content)
 
 
