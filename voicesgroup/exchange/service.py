@@ -357,6 +357,9 @@ class _Run:
     former_outbox: Path | None = None
     parts: dict[tuple[str, str], sharing.Part] | None = None
     held: sharing.Holding | None = None
+    taken: dict[tuple[str, str], tuple[Any, str]] = field(default_factory=dict)
+    """The content and hash of each part the merge took in: a part made again from a record
+    just taken in unchanged is not hashed again."""
     renamed: bool = False
     """Sessions were rewritten in place (a starter strategy's id): every part is made again."""
     withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
@@ -384,6 +387,7 @@ class _Run:
         self.parts = None
         self.held = None
         self.renamed = False
+        self.taken = {}
 
     def holding(self) -> sharing.Holding:
         """Where group records go, from the document now (the name finder runs once over
@@ -914,7 +918,11 @@ def _parts_changed(run: _Run) -> None:
         document = run.index.find(table, key)
         if document is not None:
             for part in sharing.parts_of(table, document, holding):
+                taken = run.taken.get((part.kind, part.key))
+                if taken is not None and taken[0] == part.content:
+                    part.__dict__["digest"] = taken[1]  # the cached hash, already known
                 run.parts[(part.kind, _state_key(run, part.kind, part.key))] = part
+    run.taken = {}
     settings = run.data.get(sharing.SETTINGS_KIND, {}).get("1", {})
     part = sharing.settings_part(settings)
     run.parts[(part.kind, part.key)] = part
@@ -1006,6 +1014,8 @@ def _strategy_renamed(run: _Run, old: str, new: str) -> None:
 
 def _take_stamp(run: _Run, entries: dict[str, dict[str, list[Any]]], entry: Entry) -> None:
     digest = sharing.content_hash(entry.content) if entry.content is not None else None
+    if digest is not None:
+        run.taken[(entry.kind, entry.key)] = (entry.content, digest)
     entries.setdefault(entry.kind, {})[_state_key(run, entry.kind, entry.key)] = [
         digest,
         entry.stamp.as_list(),
