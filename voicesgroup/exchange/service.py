@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from pydantic import ValidationError
 
 from voicesgroup import crypto
 from voicesgroup.counting import counted
@@ -1073,8 +1074,6 @@ def _put_document(
     replacing: str | None = None,
 ) -> bool:
     """Put a record in its table if its model accepts it; False (and told) when not."""
-    from pydantic import ValidationError
-
     model = models.get(table)
     if model is None:
         return False
@@ -1092,8 +1091,6 @@ def _put_document(
 
 
 def _put_settings(run: _Run, shared: dict[str, Any]) -> bool:
-    from pydantic import ValidationError
-
     from voicesgroup import models
 
     stored = run.data.setdefault(sharing.SETTINGS_KIND, {}).setdefault("1", {})
