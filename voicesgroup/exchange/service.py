@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from voicesgroup import crypto
 from voicesgroup.counting import counted
@@ -939,6 +939,7 @@ def _apply(
         by_record.setdefault((sharing.table_of(kind), key), {})[kind] = entry
     holding = run.holding()
     counts: dict[str, int] = {}
+    pending: dict[str, list[tuple[str, dict[str, Any], dict[str, Entry], Any]]] = {}
     for (table, key), parts in by_record.items():
         if table == sharing.SETTINGS_KIND:
             entry = parts[table]
@@ -971,7 +972,13 @@ def _apply(
                 if entry.content is None:
                     _take_stamp(run, entries, entry)
             continue
-        if _put_document(run, table, document, models, replacing=key):
+        pending.setdefault(table, []).append((key, document, parts, local_doc))
+    for table, records in pending.items():
+        checked = _checked(run, table, [document for _, document, _, _ in records], models)
+        for (key, document, parts, local_doc), stored in zip(records, checked, strict=True):
+            if stored is None:
+                continue
+            run.index.put(table, key, stored)
             if table == "consent_events" and local_doc is None:
                 _withdrawal_came_in(run, document, parts[table].extra)
             if table == "strategies" and local_doc and local_doc.get("id") != document.get("id"):
@@ -980,6 +987,39 @@ def _apply(
             for entry in parts.values():
                 _take_stamp(run, entries, entry)
     return counts
+
+
+_ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {}
+"""One validator of a whole table's records for each model, made once."""
+
+
+def _checked(
+    run: _Run, table: str, documents: list[dict[str, Any]], models: dict[str, Any]
+) -> list[dict[str, Any] | None]:
+    """The records that came in for a table, each checked by its model and written as the
+    model writes it (None for one it refuses, told once each): one call for the table, and
+    one a record only when some record is refused."""
+    model = models.get(table)
+    if model is None:
+        return [None] * len(documents)
+    adapter = _ADAPTERS.get(table)
+    if adapter is None:
+        adapter = _ADAPTERS[table] = TypeAdapter(list[model])  # type: ignore[valid-type]  # a model chosen at run time
+    try:
+        return list(adapter.dump_python(adapter.validate_python(documents), mode="json"))
+    except ValidationError:
+        pass
+    found: list[dict[str, Any] | None] = []
+    for document in documents:
+        try:
+            found.append(model.model_validate(document).model_dump(mode="json"))
+        except ValidationError:
+            run.summary.problems.append(
+                f"A record for {table.replace('_', ' ')} that came in could not be read and "
+                "was left out."
+            )
+            found.append(None)
+    return found
 
 
 def _may_hold_group_part(table: str, org: dict[str, Any], holding: sharing.Holding) -> bool:
@@ -1074,16 +1114,8 @@ def _put_document(
     replacing: str | None = None,
 ) -> bool:
     """Put a record in its table if its model accepts it; False (and told) when not."""
-    model = models.get(table)
-    if model is None:
-        return False
-    try:
-        checked = model.model_validate(document).model_dump(mode="json")
-    except ValidationError:
-        run.summary.problems.append(
-            f"A record for {table.replace('_', ' ')} that came in could not be read and was "
-            "left out."
-        )
+    [checked] = _checked(run, table, [document], models)
+    if checked is None:
         return False
     key = replacing if replacing is not None else sharing.record_key(table, checked)
     run.index.put(table, key, checked)
