@@ -167,3 +167,38 @@ def test_a_withdrawal_keeping_notes_restricted_that_comes_in_restricts_there_too
             kept = store.notes(member.id, include_restricted=True)  # (and a conflict copy)
             assert words in {note.member_words for note in kept}  # nothing lost
             assert all(note.restricted for note in kept)
+
+
+def test_a_refused_record_that_comes_in_is_left_out_and_the_rest_of_its_table_comes_in(
+    world: World,
+) -> None:
+    import orjson
+
+    from voicesgroup.exchange import folder, outbox, state
+    from voicesgroup.exchange.clock import Stamp
+    from voicesgroup.exchange.merge import Entry
+    from voicesgroup.models import Facilitator
+    from voicesgroup.store import Store
+
+    record = state.read(orjson.loads(world.coordinator.read_bytes()))
+    assert record is not None
+    good = [Facilitator(display_name=f"Facilitator {i}").model_dump(mode="json") for i in range(3)]
+    bad = {**Facilitator(display_name="Nobody").model_dump(mode="json"), "max_per_month": -4}
+    stamp = Stamp(1_700_000_000_000, 0, "feedfacefeed")
+    entries = [
+        Entry("facilitators", str(document["id"]), stamp, None, document)
+        for document in [*good, bad]
+    ]
+    contents = outbox.Contents(
+        replica="feedfacefeed", role="coordinator", groups=[], serial=1, written_ms=stamp.ms
+    )
+    blob = outbox.seal(contents, bytes.fromhex(record["org_key"]), {}, {"org": entries})
+    folder.write_outbox(world.folder, "feedfacefeed", blob)
+    summary = world.exchange(world.coordinator)
+    assert summary["problems"] == [
+        "A record for facilitators that came in could not be read and was left out."
+    ]
+    with Store.open(world.coordinator, readonly=True) as store:
+        names = {facilitator.display_name for facilitator in store.facilitators()}
+    assert {"Facilitator 0", "Facilitator 1", "Facilitator 2"} <= names
+    assert "Nobody" not in names
