@@ -45,12 +45,15 @@ from voicesgroup.storage import (
     os_error_reason,
     write_atomically,
 )
-from voicesgroup.store import redaction, tombstones
+from voicesgroup.store import tombstones
 from voicesgroup.store.owned import intent_file
 
+# `redaction` (and the name finder under it) is imported where a name is looked for: opening a
+# file only finishes what is pending, and start-up does not load it.
 if TYPE_CHECKING:
     from voicesgroup import crypto
     from voicesgroup.models import Member
+    from voicesgroup.store import redaction
     from voicesgroup.store.repository import Store
 
 
@@ -97,6 +100,8 @@ def record_mark(store: Store, member_id: UUID) -> str:
 def texts_naming(store: Store, member: Member) -> list[redaction.Mention]:
     """Every stored free text that names the member, as it is and as forgetting will leave it
     (their own notes, erased whole, left out)."""
+    from voicesgroup.store import redaction
+
     return redaction.mentions(store.storage.read(), member.every_name(), owner=str(member.id))
 
 
@@ -333,6 +338,8 @@ def _erase_in_memory(
 
     `texts` are the mentions already found (written where they were found, if every one is
     still as it was); otherwise the free texts are searched for the name held in the copy."""
+    from voicesgroup.store import redaction
+
     data = store.storage.read()
     held = _member_names(data, key)
     names = [*held, *(name for name in known_names if name not in held)] if held else []
@@ -442,4 +449,6 @@ def _backup_without(
 def mentions_of(store: Store, name: str) -> list[str]:
     """Where a name still appears in stored free text, in plain words (found by the one name
     finder, `voicesgroup.names`)."""
+    from voicesgroup.store import redaction
+
     return [mention.where for mention in redaction.mentions(store.storage.read(), [name])]

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
-
 from voicesgroup import migrations
 from voicesgroup.backups import list_backups, take_backup
 from voicesgroup.counting import counted
@@ -41,6 +39,7 @@ from voicesgroup.storage import (
     restore_hint,
     write_atomically,
 )
+from voicesgroup.store import writer_lock
 from voicesgroup.store.owned import failed_unlocks_file, lock_file
 from voicesgroup.store.repository import (
     ADDED_TABLES,
@@ -89,7 +88,7 @@ def open_store(
 def _load(
     cls: type[Store],
     path: Path,
-    lock: FileLock | None,
+    lock: writer_lock.WriterLock | None,
     *,
     create: bool,
     readonly: bool,
@@ -256,22 +255,20 @@ def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unl
         raise DamagedFile(f"{path}: {error} {restore_hint(path)}") from None
 
 
-def take_writer_lock(path: Path) -> FileLock:
+def take_writer_lock(path: Path) -> writer_lock.WriterLock:
     """The one-writer lock of `path`, on a separate lock file; Locked if someone has it."""
     folder = path.parent
     if not folder.exists():
         folder.mkdir(mode=0o700, parents=True)
-    lock = FileLock(lock_file(path), timeout=0, mode=0o600)
     try:
-        lock.acquire()
-    except Timeout:
+        return writer_lock.take(lock_file(path))
+    except writer_lock.LockHeld:
         raise Locked(
             f"{path} is already open in another voicesgroup window. Only one can make "
             "changes at a time: close the other one first."
         ) from None
     except OSError as error:
         raise StoreError(f"Could not open {path}: {error.strerror}.") from error
-    return lock
 
 
 # -- failed unlocks from the command line ------------------------------------------------------

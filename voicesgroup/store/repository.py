@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID, uuid4
 
 import orjson
-from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
@@ -49,6 +48,7 @@ if TYPE_CHECKING:
         SupportContact,
     )
     from voicesgroup.store.forgetting import ForgetReport
+    from voicesgroup.store.writer_lock import WriterLock
 else:
 
     class _ModelsOnFirstUse:
@@ -104,7 +104,7 @@ def new_document(seed: Callable[[Store], None] | None = None) -> dict[str, Any]:
 class Store:
     """The data of one file, in memory, with typed reads and consent-checked writes."""
 
-    def __init__(self, storage: SafeStorage, lock: FileLock | None) -> None:
+    def __init__(self, storage: SafeStorage, lock: WriterLock | None) -> None:
         self._storage = storage
         self._lock = lock
         self._db = TinyDB(storage=lambda: storage)

@@ -193,22 +193,35 @@ def _record_in_bytes(blob: bytes) -> Tombstones | None:
 def _backup_heads(path: Path, unlocked: crypto.Unlocked | None) -> Iterator[bytes]:
     """The start of each backup's readable bytes, newest first (one that cannot be read is
     passed over; a sealed one is opened whole, as sealing asks)."""
-    from voicesgroup import crypto
     from voicesgroup.backups import list_backups
 
     for backup in list_backups(path):
         try:
-            with backup.path.open("rb") as file:
-                head = file.read(FIRST_BYTES)
-                if looks_encrypted(head):
-                    if unlocked is None:
-                        continue
-                    head = crypto.open_sealed(head + file.read(), unlocked)
-                elif b'"tombstones"' in head and not _RECORD_IN_BYTES.search(head):
-                    head += file.read(HEAD_BYTES - len(head))  # a long record: read on
-        except (OSError, crypto.CryptoError):
+            head = _readable_head(backup.path, unlocked)
+        except OSError:
             continue
-        yield head
+        if head is not None:
+            yield head
+
+
+def _readable_head(path: Path, unlocked: crypto.Unlocked | None) -> bytes | None:
+    """The start of one backup's readable bytes; None for a sealed one this key cannot open."""
+    with path.open("rb") as file:
+        head = file.read(FIRST_BYTES)
+        if looks_encrypted(head):
+            if unlocked is None:
+                return None
+            # Only a sealed backup needs the encryption module, which is slow to load: a plain
+            # file is opened without it.
+            from voicesgroup import crypto
+
+            try:
+                return crypto.open_sealed(head + file.read(), unlocked)
+            except crypto.CryptoError:
+                return None
+        if b'"tombstones"' in head and not _RECORD_IN_BYTES.search(head):
+            head += file.read(HEAD_BYTES - len(head))  # a long record: read on
+    return head
 
 
 def union(first: Tombstones | None, second: Tombstones | None) -> Tombstones | None:
