@@ -7,6 +7,7 @@ import errno
 import hashlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from voicesgroup.backups import (
     list_backups,
     rewrite_backups,
     take_backup,
+    time_in_name,
 )
 from voicesgroup.errors import DamagedFile, StoreError
 from voicesgroup.models import CopingStrategy, Member
@@ -452,6 +454,36 @@ def test_backups_older_than_keep_days_go_but_the_two_newest_stay(tmp_path: Path)
     take_backup(path, b"state later", now=much_later + dt.timedelta(days=KEEP_DAYS + 1))
     kept = [backup.path.read_bytes() for backup in list_backups(path)]
     assert kept == [b"state later", b"state now"]
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1000, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.integers(min_value=1, max_value=999_999),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_backup_s_name_gives_back_the_time_it_was_taken(when: dt.datetime, number: int) -> None:
+    taken = when.replace(tzinfo=dt.UTC)
+    with_dir = Path(f"/nowhere/{number:06d}-{taken:%Y%m%dT%H%M%S%f}Z.json")
+    assert time_in_name(with_dir.stem.rpartition("-")[2]) == taken
+
+
+WRITTEN_SHAPE = r"[0-9]{8}T[0-9]{12}Z"
+
+
+@given(st.one_of(st.text(max_size=30), st.from_regex(rf"\A{WRITTEN_SHAPE}\Z")))
+@settings(max_examples=300, deadline=None)
+def test_a_backup_s_time_is_read_as_strptime_reads_it_or_refused(stamp: str) -> None:
+    try:
+        expected = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        expected = None
+    try:
+        found = time_in_name(stamp)
+    except ValueError:
+        found = None
+    assert found is None or found == expected, "never a time strptime would not read"
+    if re.fullmatch(WRITTEN_SHAPE, stamp) and expected is not None:
+        assert found == expected, "the shape take_backup writes is always read"
 
 
 def test_a_backup_left_half_written_by_a_kill_is_cleared(tmp_path: Path) -> None:

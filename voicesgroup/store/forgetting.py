@@ -45,7 +45,7 @@ from voicesgroup.storage import (
     os_error_reason,
     write_atomically,
 )
-from voicesgroup.store import tombstones
+from voicesgroup.store import covered, tombstones
 from voicesgroup.store.owned import intent_file
 
 # `redaction` (and the name finder under it) is imported where a name is looked for: opening a
@@ -349,8 +349,8 @@ def _erase_in_memory(
         redacted = bool(names and redaction.redact(data, names))
     if redacted:
         store.storage.write(data)
-        store._forget_caches()
-    if key in store._ids("members"):
+        store.tables.forget_caches()
+    if key in store.tables.ids("members"):
         forget_records(store, UUID(key))
     data = store.storage.read()
     tombstones.add(data, store.path, key)
@@ -415,11 +415,13 @@ def forget_records(store: Store, member_id: UUID) -> None:
     """Erase a member's records in `store` (memory only): the one definition of forgetting."""
     from voicesgroup import models
 
-    store._anonymise_attendance(member_id)
-    store._remove_attribution(member_id)
+    covered.anonymise_attendance(store.tables, member_id)
+    covered.remove_attribution(store.tables, member_id)
     for model in (models.Note, models.ContactDetail, models.ConsentEvent):
-        store._delete(model, [item.id for item in store._where(model, member_id=member_id)])
-    store._delete(models.Member, [member_id])
+        store.tables.delete(
+            model, [item.id for item in store.tables.where(model, member_id=member_id)]
+        )
+    store.tables.delete(models.Member, [member_id])
 
 
 def _backup_without(

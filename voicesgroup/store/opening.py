@@ -41,11 +41,10 @@ from voicesgroup.storage import (
 )
 from voicesgroup.store import writer_lock
 from voicesgroup.store.owned import failed_unlocks_file, lock_file
-from voicesgroup.store.repository import (
+from voicesgroup.store.repository import SETTINGS_TABLE, Store
+from voicesgroup.store.tables import (
     ADDED_TABLES,
-    SETTINGS_TABLE,
     TABLES,
-    Store,
     malformed_record_sentence,
     new_document,
     record_ids,
@@ -108,7 +107,7 @@ def _load(
         store.created = True
         with store.batch():
             if seed:
-                store._seed_starter_data()
+                _seed_starter_data(store)
             storage.unsaved = True
         return store
     try:
@@ -147,6 +146,16 @@ def _load(
     forgetting.finish_pending(store)
     _audit_failed_unlocks(store)
     return store
+
+
+def _seed_starter_data(store: Store) -> None:
+    """The shipped strategies and support contacts, put in a new file."""
+    from voicesgroup.shipped import starter_strategies, starter_support_contacts
+
+    for strategy in starter_strategies():
+        store.tables.put(strategy)
+    for contact in starter_support_contacts():
+        store.tables.put(contact)
 
 
 def read_only_reason(path: Path) -> str | None:

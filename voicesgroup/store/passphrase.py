@@ -291,7 +291,7 @@ def convert_files(conversion: Conversion) -> bytes:
 def undo(store: Store, conversion: Conversion) -> None:
     """After NotConverted: the data in memory as it was before `begin`."""
     store.storage.replace_data(orjson.loads(conversion.before))
-    store._forget_caches()
+    store.tables.forget_caches()
 
 
 def settle(store: Store, conversion: Conversion, data_blob: bytes) -> None:
