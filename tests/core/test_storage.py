@@ -21,8 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.conftest import OsSpy, listing, mode_of
-from voicesgroup import crypto, storage
-from voicesgroup.backups import (
+from voicesgroup.errors import DamagedFile, StoreError
+from voicesgroup.models import CopingStrategy, Member
+from voicesgroup.store import Store, crypto, storage
+from voicesgroup.store.backups import (
     KEEP_DAYS,
     KEEP_NEWEST,
     list_backups,
@@ -30,9 +32,7 @@ from voicesgroup.backups import (
     take_backup,
     time_in_name,
 )
-from voicesgroup.errors import DamagedFile, StoreError
-from voicesgroup.models import CopingStrategy, Member
-from voicesgroup.storage import (
+from voicesgroup.store.storage import (
     APP_MARK,
     META_TABLE,
     TEMP_SUFFIX,
@@ -41,7 +41,6 @@ from voicesgroup.storage import (
     temp_files_of,
     write_atomically,
 )
-from voicesgroup.store import Store
 
 
 @pytest.fixture
@@ -125,7 +124,7 @@ def test_temp_files_of_finds_only_our_own_even_with_glob_characters(tmp_path: Pa
 ZYGOTE = r"""
 import hashlib, os, signal, sys
 from pathlib import Path
-from voicesgroup import crypto
+from voicesgroup.store import crypto
 from voicesgroup.models import Member
 from voicesgroup.store import Store
 
@@ -484,6 +483,33 @@ def test_a_backup_s_time_is_read_as_strptime_reads_it_or_refused(stamp: str) -> 
     assert found is None or found == expected, "never a time strptime would not read"
     if re.fullmatch(WRITTEN_SHAPE, stamp) and expected is not None:
         assert found == expected, "the shape take_backup writes is always read"
+
+
+SMALL = st.integers(min_value=-1000, max_value=1000)
+TABLE_VALUES = st.one_of(
+    st.dictionaries(st.text(max_size=2), SMALL, max_size=2),
+    SMALL,
+    st.text(max_size=3),
+    st.none(),
+    st.lists(SMALL, max_size=2),
+)
+TABLE_IDS = st.one_of(st.from_regex(r"\A[0-9]{1,3}\Z"), st.text(max_size=4))
+
+
+@given(st.one_of(st.dictionaries(TABLE_IDS, TABLE_VALUES, max_size=5), st.lists(SMALL)))
+@settings(max_examples=500, deadline=None)
+def test_a_file_opens_only_when_every_table_is_records_under_decimal_ids(table: Any) -> None:
+    is_table = isinstance(table, dict) and all(
+        doc_id.isascii() and doc_id.isdigit() and isinstance(record, dict)
+        for doc_id, record in table.items()
+    )
+    blob = orjson.dumps({META_TABLE: {"1": {"app": APP_MARK}}, "groups": table})
+    try:
+        decode_document(blob, Path("voicesgroup.json"))
+        opened = True
+    except DamagedFile:
+        opened = False
+    assert opened == is_table
 
 
 def test_a_backup_left_half_written_by_a_kill_is_cleared(tmp_path: Path) -> None:

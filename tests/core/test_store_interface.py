@@ -11,8 +11,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from voicesgroup.store.tables import record_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 STORE = ROOT / "voicesgroup" / "store"
@@ -92,3 +97,37 @@ def test_the_checks_see_what_they_look_for(tmp_path: Path) -> None:
     assert sorted(hit.split(":")[0] for hit in private_reaches(sample)) == ["1", "3"]
     assert [hit.split(":")[0] for hit in uses_of_tables(sample)] == ["5"]
     assert [hit.split(":")[0] for hit in _store_privates(sample)] == ["3"]
+
+
+IDS = st.one_of(st.sampled_from(["a", "b", "c"]), st.integers(0, 3), st.none())
+DOCUMENTS = st.one_of(
+    st.fixed_dictionaries({"id": IDS}),
+    st.dictionaries(st.sampled_from(["id", "x"]), IDS, max_size=2),
+    st.integers(0, 2),
+    st.none(),
+)
+DOC_IDS = st.one_of(
+    st.from_regex(r"\A[0-9]{1,2}\Z"),
+    st.text(max_size=3),
+    st.sampled_from(["+1", " 1", "1_0", "١", "", "¹"]),
+)
+
+
+@given(st.dictionaries(DOC_IDS, DOCUMENTS, max_size=5))
+@settings(max_examples=500, deadline=None)
+def test_every_record_is_indexed_by_its_own_id_or_the_first_without_one_is_named(
+    documents: dict[str, Any],
+) -> None:
+    def own_id(document: Any) -> Any:
+        return document.get("id") if isinstance(document, dict) else None
+
+    sound = all(
+        doc_id.isascii() and doc_id.isdigit() and isinstance(own_id(document), str)
+        for doc_id, document in documents.items()
+    ) and len({own_id(document) for document in documents.values()}) == len(documents)
+    ids, where = record_ids("groups", documents)
+    if sound:
+        assert where is None
+        assert ids == {own_id(document): int(doc_id) for doc_id, document in documents.items()}
+    else:
+        assert where is not None and where.startswith("groups record ")

@@ -34,10 +34,12 @@ from uuid import UUID
 
 import orjson
 
-from voicesgroup.backups import rewrite_backups
 from voicesgroup.counting import counted
 from voicesgroup.errors import StoreError
-from voicesgroup.storage import (
+from voicesgroup.store import covered, tombstones
+from voicesgroup.store.backups import rewrite_backups
+from voicesgroup.store.owned import intent_file
+from voicesgroup.store.storage import (
     TEMP_SUFFIX,
     SafeStorage,
     backup_folder,
@@ -45,15 +47,12 @@ from voicesgroup.storage import (
     os_error_reason,
     write_atomically,
 )
-from voicesgroup.store import covered, tombstones
-from voicesgroup.store.owned import intent_file
 
 # `redaction` (and the name finder under it) is imported where a name is looked for: opening a
 # file only finishes what is pending, and start-up does not load it.
 if TYPE_CHECKING:
-    from voicesgroup import crypto
     from voicesgroup.models import Member
-    from voicesgroup.store import redaction
+    from voicesgroup.store import crypto, redaction
     from voicesgroup.store.repository import Store
 
 
@@ -433,7 +432,7 @@ def _backup_without(
 ) -> bytes | None:
     """A backup's bytes with the members forgotten (their `names` looked for besides those
     the backup holds), or None when it cannot be read."""
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
     from voicesgroup.store.repository import Store
 
     try:

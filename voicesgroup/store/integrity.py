@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from voicesgroup import audit, consent
-from voicesgroup.backups import list_backups
+from voicesgroup import consent
 from voicesgroup.errors import DamagedFile, StoreError
 from voicesgroup.kinds import ConsentScope
-from voicesgroup.storage import (
+from voicesgroup.store import audit
+from voicesgroup.store.backups import list_backups
+from voicesgroup.store.storage import (
     META_TABLE,
     PART_SUFFIX,
     TEMP_SUFFIX,
@@ -27,7 +28,7 @@ from voicesgroup.storage import (
 )
 
 if TYPE_CHECKING:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
     from voicesgroup.store.repository import Store
 
 RESTORED = "restored from a backup"
@@ -248,7 +249,7 @@ def sound_backup(data: dict[str, Any], source: Path, unlocked: crypto.Unlocked |
 def open_backup(store: Store, path: Path) -> Store:
     """A backup as an in-memory store, decrypted with the data file's key when it has one, and
     checked exactly as `restore` checks it (`checked_document`, then `sound_backup`)."""
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
     from voicesgroup.store.opening import checked_document
 
     try:
@@ -359,7 +360,7 @@ def remove_leftovers(path: Path) -> None:
 
 
 def _readable_bytes(store: Store, path: Path) -> bytes | None:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     try:
         blob = path.read_bytes()

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voicesgroup import migrations
-from voicesgroup.backups import list_backups, take_backup
 from voicesgroup.counting import counted
 from voicesgroup.errors import (
     DamagedFile,
@@ -29,7 +27,11 @@ from voicesgroup.errors import (
     WrongPassphrase,
 )
 from voicesgroup.schema import SCHEMA_VERSION
-from voicesgroup.storage import (
+from voicesgroup.store import migrations, writer_lock
+from voicesgroup.store.backups import list_backups, take_backup
+from voicesgroup.store.owned import failed_unlocks_file, lock_file
+from voicesgroup.store.repository import SETTINGS_TABLE, Store
+from voicesgroup.store.storage import (
     META_TABLE,
     FileSignature,
     SafeStorage,
@@ -39,9 +41,6 @@ from voicesgroup.storage import (
     restore_hint,
     write_atomically,
 )
-from voicesgroup.store import writer_lock
-from voicesgroup.store.owned import failed_unlocks_file, lock_file
-from voicesgroup.store.repository import SETTINGS_TABLE, Store
 from voicesgroup.store.tables import (
     ADDED_TABLES,
     TABLES,
@@ -51,7 +50,7 @@ from voicesgroup.store.tables import (
 )
 
 if TYPE_CHECKING:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
 
 @dataclass(frozen=True)
@@ -247,7 +246,7 @@ def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unl
     if secret.passphrase is None and secret.recovery_key is None:
         raise PassphraseNeeded(f"{path} is protected by a passphrase.")
     # The encryption module is imported only when a file is encrypted (it is slow to load).
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     try:
         if secret.recovery_key is not None:

@@ -18,12 +18,12 @@ from uuid import UUID
 
 import orjson
 
-from voicesgroup import audit, consent
+from voicesgroup import consent
 from voicesgroup.errors import Ambiguous, DamagedFile, NotFound, ReadOnlyFile
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus
 from voicesgroup.schema import SETTINGS_TABLE as SETTINGS_TABLE  # re-exported for the store
-from voicesgroup.storage import META_TABLE, SafeStorage
-from voicesgroup.store import covered
+from voicesgroup.store import audit, covered
+from voicesgroup.store.storage import META_TABLE, SafeStorage
 from voicesgroup.store.tables import (
     TABLES as TABLES,  # re-exported for the store
 )
@@ -36,7 +36,6 @@ from voicesgroup.store.tables import (
 from voicesgroup.store.tables import new_document as new_document
 
 if TYPE_CHECKING:
-    from voicesgroup import crypto
     from voicesgroup.models import (
         AuditEntry,
         ConsentEvent,
@@ -52,6 +51,7 @@ if TYPE_CHECKING:
         Settings,
         SupportContact,
     )
+    from voicesgroup.store import crypto
     from voicesgroup.store.forgetting import ForgetReport
     from voicesgroup.store.writer_lock import WriterLock
 
@@ -177,7 +177,7 @@ class Store:
         if unlocked is None:
             self._storage.set_encoder(lambda blob: blob)
         else:
-            from voicesgroup import crypto
+            from voicesgroup.store import crypto
 
             self._storage.set_encoder(lambda blob: crypto.seal(blob, unlocked))
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from voicesgroup.storage import SafeStorage
+from voicesgroup.store.storage import SafeStorage
 
 if TYPE_CHECKING:
     from voicesgroup.store.repository import Store

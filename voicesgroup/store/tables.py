@@ -25,7 +25,7 @@ from tinydb.table import Document, Table
 
 from voicesgroup.errors import DamagedFile, NotFound
 from voicesgroup.schema import SCHEMA_VERSION, SETTINGS_TABLE
-from voicesgroup.storage import APP_MARK, META_TABLE, SafeStorage, restore_hint
+from voicesgroup.store.storage import APP_MARK, META_TABLE, SafeStorage, restore_hint
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -234,11 +234,24 @@ def record_ids(table: str, documents: dict[str, Any]) -> tuple[dict[str, int], s
     Every record carries an id (a string) that no other record in its table shares: checked
     when a file is opened and again when the repository indexes a table.
     """
+    try:  # the sound case in one quick pass; anything odd is found by the loop below
+        quick = {document["id"]: int(doc_id) for doc_id, document in documents.items()}
+    except (TypeError, KeyError, ValueError):
+        quick = {}
+    joined = "".join(map(str, documents))
+    if (
+        len(quick) == len(documents)
+        and set(map(type, quick)) <= {str}
+        and all(documents)
+        and (not joined or (joined.isascii() and joined.isdigit()))
+    ):
+        return quick, None
     ids: dict[str, int] = {}
     for doc_id, document in documents.items():
         record_id = document.get("id") if isinstance(document, dict) else None
-        if not isinstance(record_id, str) or record_id in ids or not str(doc_id).isdigit():
-            label = doc_id if str(doc_id).isdigit() else repr(str(doc_id)[:40])
+        decimal = str(doc_id).isascii() and str(doc_id).isdigit()
+        if not isinstance(record_id, str) or record_id in ids or not decimal:
+            label = doc_id if decimal else repr(str(doc_id)[:40])
             return ids, f"{table} record {label} has no id of its own"
         ids[record_id] = int(doc_id)
     return ids, None

@@ -38,11 +38,11 @@ from uuid import UUID
 
 import orjson
 
-from voicesgroup.storage import META_TABLE, looks_encrypted, write_atomically
 from voicesgroup.store.owned import sidecar_file
+from voicesgroup.store.storage import META_TABLE, looks_encrypted, write_atomically
 
 if TYPE_CHECKING:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
 RECORD_KEY = "tombstones"
 """Where the data file's `_meta` record keeps the tombstones."""
@@ -193,7 +193,7 @@ def _record_in_bytes(blob: bytes) -> Tombstones | None:
 def _backup_heads(path: Path, unlocked: crypto.Unlocked | None) -> Iterator[bytes]:
     """The start of each backup's readable bytes, newest first (one that cannot be read is
     passed over; a sealed one is opened whole, as sealing asks)."""
-    from voicesgroup.backups import list_backups
+    from voicesgroup.store.backups import list_backups
 
     for backup in list_backups(path):
         try:
@@ -213,7 +213,7 @@ def _readable_head(path: Path, unlocked: crypto.Unlocked | None) -> bytes | None
                 return None
             # Only a sealed backup needs the encryption module, which is slow to load: a plain
             # file is opened without it.
-            from voicesgroup import crypto
+            from voicesgroup.store import crypto
 
             try:
                 return crypto.open_sealed(head + file.read(), unlocked)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from voicesgroup.counting import counted, were
 from voicesgroup.errors import StoreError
-from voicesgroup.storage import (
+from voicesgroup.store.storage import (
     TEMP_SUFFIX,
     backup_folder,
     os_error_reason,
