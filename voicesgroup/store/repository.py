@@ -2,10 +2,13 @@
 
 `Store` holds one data file in memory. Every write goes through the consent rule and is saved
 atomically; `batch()` makes several writes one save that either all happens or, on an error, is
-rolled back. What happens around the records lives beside it, one module each:
-`opening` (locking, decrypting, checking a file before it is trusted), `passphrase` (setting,
-changing and removing it for the file and every backup at once), `forgetting` (a member erased
-everywhere, finished even after a crash) and `integrity` (what `voicesgroup check` reports).
+rolled back. The records themselves are read and changed through `Tables` (`tables.py`, the
+store's internal interface), with the consent rule put in front of it here. What happens around
+the records lives beside it, one module each: `opening` (locking, decrypting, checking a file
+before it is trusted), `covered` (what a withdrawal does to the records a consent covered),
+`passphrase` (setting, changing and removing it for the file and every backup at once),
+`forgetting` (a member erased everywhere, finished even after a crash) and `integrity` (what
+`voicesgroup check` reports).
 """
 
 from __future__ import annotations
