@@ -19,7 +19,15 @@ from voicesgroup.demo import write_demo_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
-WATCHED_PACKAGES = ("voicesgroup", "cryptography", "filelock", "_strptime", "pydantic", "reportlab")
+WATCHED_PACKAGES = (
+    "voicesgroup",
+    "cryptography",
+    "filelock",
+    "tinydb",
+    "_strptime",
+    "pydantic",
+    "reportlab",
+)
 """What the list below is kept for: the app's own modules, and libraries start-up can do without."""
 
 HOME_NEEDS = {
@@ -52,7 +60,7 @@ HOME_NEEDS = {
 finishing interrupted work, the open-time backup) and the home screen's rows. A module that
 joins the launch path must be added here on purpose: start-up has a budget (bench/README.md),
 and the encryption module (for a plain file), filelock, the name finder, the models and
-ReportLab are each kept off it."""
+ReportLab are each kept off it, and so is TinyDB (Home reads the stored documents)."""
 
 CHILD = """
 import json, sys

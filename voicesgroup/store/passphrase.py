@@ -19,7 +19,6 @@ changed on disk, `undo`. `apply` is `begin`, `convert_files` and `settle` in a r
 
 from __future__ import annotations
 
-import hmac
 import os
 from collections.abc import Callable
 from contextlib import suppress
@@ -191,6 +190,8 @@ def opens(path: Path, unlocked: crypto.Unlocked | None, passphrase: str) -> bool
         found = crypto.unlock_with_passphrase(path.read_bytes(), passphrase)
     except (crypto.CryptoError, OSError):
         return False
+    import hmac
+
     return hmac.compare_digest(found.data_key, unlocked.data_key)
 
 

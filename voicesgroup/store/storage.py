@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb.storages import Storage
 
 from voicesgroup.errors import ChangedOnDisk, DamagedFile, SaveFailed
 from voicesgroup.schema import META_TABLE as META_TABLE  # re-exported: the store reads it here
@@ -255,8 +254,11 @@ def backup_folder(path: Path) -> Path:
     return path.with_name(f"{path.name}.backups")
 
 
-class SafeStorage(Storage):
+class SafeStorage:
     """A TinyDB storage that keeps the data in memory and saves it atomically.
+
+    TinyDB asks a storage for `read`, `write` and `close` only; not deriving from its
+    `Storage` lets a file open, and Home paint, without loading TinyDB.
 
     `encode` turns the serialised JSON into the bytes on disk (identity, or encryption).
     Within `deferred()` writes only mark the data unsaved and one save happens at the end.

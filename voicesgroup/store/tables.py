@@ -19,16 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID, uuid4
 
-from tinydb import TinyDB
-from tinydb.queries import QueryLike
-from tinydb.table import Document, Table
-
 from voicesgroup.errors import DamagedFile, NotFound
 from voicesgroup.schema import SCHEMA_VERSION, SETTINGS_TABLE
 from voicesgroup.store.storage import APP_MARK, META_TABLE, SafeStorage, restore_hint
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
+    from tinydb import TinyDB
+    from tinydb.queries import QueryLike
+    from tinydb.table import Document, Table
 
     from voicesgroup import models as models  # the real module, for the type checker
     from voicesgroup.models import Record
@@ -94,7 +93,7 @@ class Tables:
     def __init__(self, storage: SafeStorage, before_change: Callable[[str], None]) -> None:
         self._storage = storage
         self._before_change = before_change
-        self._db = TinyDB(storage=lambda: storage)
+        self._tinydb: TinyDB | None = None
         self._models: dict[str, dict[int, Record]] = {}
         self._doc_ids: dict[str, dict[str, int]] = {}
         self._derived: dict[tuple[str, str], Any] = {}
@@ -103,15 +102,28 @@ class Tables:
     def path(self) -> Path:
         return self._storage.path
 
+    @property
+    def _db(self) -> TinyDB:
+        """TinyDB over the storage, made when a record is first read or changed: the home
+        screen paints from the stored documents, so start-up does without it."""
+        if self._tinydb is None:
+            from tinydb import TinyDB
+
+            storage = self._storage
+            self._tinydb = TinyDB(storage=lambda: storage)
+        return self._tinydb
+
     def close(self) -> None:
-        self._db.close()
+        if self._tinydb is not None:
+            self._tinydb.close()
 
     def forget_caches(self) -> None:
         """Build every record again from the stored documents (after they changed under us)."""
         self._models.clear()
         self._doc_ids.clear()
         self._derived.clear()
-        self._db.clear_cache()
+        if self._tinydb is not None:
+            self._tinydb.clear_cache()
 
     def derived(self, table: str, name: str, work_out: Callable[[], T]) -> T:
         """`work_out()`, kept under `name` until `table` changes."""
@@ -157,7 +169,7 @@ class Tables:
         if doc_id is None:
             raise NotFound(f"No such {model.__name__.lower()} is stored.")
         document = self._table(model).get(doc_id=doc_id)
-        assert isinstance(document, Document)
+        assert document is not None and not isinstance(document, list)
         return self._model_of(model, document)
 
     # -- changing ------------------------------------------------------------------------
@@ -197,6 +209,8 @@ class Tables:
     def put_settings(self, document: dict[str, Any]) -> None:
         """Replace the one settings record."""
         self._changing(SETTINGS_TABLE)
+        from tinydb.table import Document
+
         table = self._db.table(SETTINGS_TABLE, cache_size=0)
         table.upsert(Document(document, doc_id=1))
 

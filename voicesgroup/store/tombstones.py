@@ -25,10 +25,7 @@ An export of a member's record carries `"record_of": "vg-record-<their hash>"` (
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -90,8 +87,18 @@ class Tombstones:
         return any(self.holds(found.decode()) for found in ids)
 
 
+def new_key() -> bytes:
+    """A file's own key for its tombstones, made when the first member is forgotten."""
+    import secrets  # here, like hmac below: a file that has forgotten nobody opens without them
+
+    return secrets.token_bytes(32)
+
+
 def member_hash(key: bytes, member_id: UUID | str) -> str:
     """A member's tombstone: HMAC-SHA256 of their id (32 hex digits) under the file's key."""
+    import hashlib
+    import hmac
+
     return hmac.new(key, UUID(str(member_id)).hex.encode(), hashlib.sha256).hexdigest()
 
 
@@ -101,7 +108,7 @@ def mark(data: dict[str, Any], path: Path, member_id: UUID | str) -> str:
     memory, saved with the file's next save)."""
     known = of_folder(path, data)
     if known is None:
-        known = Tombstones(secrets.token_bytes(32), frozenset())
+        known = Tombstones(new_key(), frozenset())
         store_in(data, known)
     return f"{MARK_PREFIX}{member_hash(known.key, member_id)}"
 
@@ -126,7 +133,7 @@ def in_data(data: dict[str, Any], key: bytes | None = None) -> Tombstones | None
     found = from_record(meta.get(RECORD_KEY))
     legacy = _legacy_ids(meta.get(LEGACY_KEY))
     if legacy:
-        found = found or Tombstones(key or secrets.token_bytes(32), frozenset())
+        found = found or Tombstones(key or new_key(), frozenset())
         for member_id in legacy:
             found = found.with_member(member_id)
     return found
@@ -243,7 +250,7 @@ def store_in(data: dict[str, Any], tombstones: Tombstones) -> None:
 
 def add(data: dict[str, Any], path: Path, member_id: UUID | str) -> Tombstones:
     """The member's tombstone added to the document (in memory); returns the whole set."""
-    known = of_folder(path, data) or Tombstones(secrets.token_bytes(32), frozenset())
+    known = of_folder(path, data) or Tombstones(new_key(), frozenset())
     updated = known.with_member(member_id)
     store_in(data, updated)
     return updated
