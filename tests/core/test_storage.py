@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 from tests.core.conftest import OsSpy, listing, mode_of
 from voicesgroup.errors import DamagedFile, StoreError
 from voicesgroup.models import CopingStrategy, Member
-from voicesgroup.store import Store, crypto, storage
+from voicesgroup.store import Store, backups, crypto, storage
 from voicesgroup.store.backups import (
     KEEP_DAYS,
     KEEP_NEWEST,
@@ -510,6 +511,21 @@ def test_a_file_opens_only_when_every_table_is_records_under_decimal_ids(table: 
     except DamagedFile:
         opened = False
     assert opened == is_table
+
+
+@given(st.binary(min_size=1, max_size=40), st.binary(min_size=1, max_size=40))
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_a_new_backup_is_taken_exactly_when_the_bytes_differ_from_the_newest(
+    tmp_path: Path, first: bytes, second: bytes
+) -> None:
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "voicesgroup.json"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(backups, "COMPARED_AT_ONCE", 3)  # compared in several pieces
+        take_backup(path, first)
+        taken = take_backup(path, second)
+    assert (taken is None) == (first == second)
 
 
 def test_a_backup_left_half_written_by_a_kill_is_cleared(tmp_path: Path) -> None:

@@ -103,9 +103,25 @@ def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) ->
     return path
 
 
+COMPARED_AT_ONCE = 1024 * 1024
+"""How much of a backup is read at a time to compare it with the data file's bytes."""
+
+
 def _holds(backup: Backup, data_path: Path, blob: bytes) -> bool:
-    """Whether `backup` already holds exactly `blob` (the data file's current bytes)."""
-    return backup.size == len(blob) and backup.path.read_bytes() == blob
+    """Whether `backup` already holds exactly `blob` (the data file's current bytes).
+
+    Read a piece at a time and compared in place: opening a large file does not hold (and
+    fault in) a second whole copy of it just to find that nothing changed.
+    """
+    if backup.size != len(blob):
+        return False
+    offset = 0
+    with backup.path.open("rb", buffering=0) as file:
+        while piece := file.read(COMPARED_AT_ONCE):
+            if not blob.startswith(piece, offset):
+                return False
+            offset += len(piece)
+    return offset == len(blob)
 
 
 def prune_backups(data_path: Path, now: dt.datetime) -> list[Path]:
