@@ -380,14 +380,21 @@ def suggestions_for(
 # The guard
 
 
+LEFT_ALONE = "so choose cover for that session instead of leaving the place open."
+"""What to do instead when leaving a place open would leave someone in training alone."""
+
+
 def _sentences(verdict: Verdict, state: RotaState) -> str:
+    """'Not changed: ' and, for each session the change would break, its place and the rule's
+    sentence; where it is an open place that leaves someone in training alone, what to do
+    instead (cover keeps the rule, an open place cannot)."""
     words: list[str] = []
     for key, found in verdict.new.items():
+        item = state.rota[key]
         said = " ".join(dict.fromkeys(b.sentence for b in found))
-        if key in verdict.changed_sessions:
-            words.append(said)
-        else:
-            words.append(f"{state.place(state.rota[key])}: {said}")
+        if item.is_open and any(b.rule == "trainee_partner" for b in found):
+            said = f"{said.removesuffix('.')}, {LEFT_ALONE}"
+        words.append(f"{state.place(item)}: {said}")
     return "Not changed: " + " ".join(dict.fromkeys(words))
 
 
