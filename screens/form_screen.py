@@ -25,7 +25,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioSet, Select, SelectionList, Static, TextArea
 
-from screens.access import AppAccess
+from screens.guarded_change import GuardsChanges
 from screens.widgets.form import Field, FieldProblem
 from voicesgroup.errors import VoicesGroupError
 
@@ -55,8 +55,12 @@ def control_value(control: Widget) -> object:
     return None
 
 
-class FormScreen(AppAccess, Screen[ResultT]):
-    """A full-screen form: submit with Ctrl+S, Escape asks before dropping what was typed."""
+class FormScreen(GuardsChanges, Screen[ResultT]):
+    """A full-screen form: submit with Ctrl+S, Escape asks before dropping what was typed.
+
+    A change that keeps the rota's rules is made with `guarded_change` (see
+    screens/guarded_change.py): checked in a worker while the form says so and takes keys, and
+    refused, if it is, with the rule's sentence shown in the form, everything typed kept."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Save", id="submit-form"),
@@ -120,6 +124,8 @@ class FormScreen(AppAccess, Screen[ResultT]):
 
     def action_submit(self) -> None:
         """Submit the form: done, or still open with a sentence beside what needs changing."""
+        if self.change_running:
+            return  # the change submitted a moment ago is still being checked
         self.clear_problems()
         try:
             done = self.submit_form()
@@ -198,20 +204,8 @@ class FormScreen(AppAccess, Screen[ResultT]):
             line.display = True
             return
         message = Static(f"! {sentence}", classes="form-problem", markup=False)
-        buttons = self.query(".buttons")
-        controls = self.query("*").filter(",".join(_names()))
-        if buttons:
-            anchor = buttons.last()
-            parent, where = anchor.parent, {"before": anchor}
-        elif controls:
-            anchor = controls.last()
-            parent, where = anchor.parent, {"after": anchor}
-        else:
+        if not self._line_above_buttons(message):
             self.notify(sentence, title="Not saved", severity="warning", timeout=8)
-            return
-        if isinstance(parent, Widget):
-            parent.mount(message, **where)
-            message.scroll_visible(animate=False)
 
     # -- keys typed while the form opens ------------------------------------------------------
 

@@ -39,8 +39,11 @@ def cells(app: VoicesGroupApp, selector: str) -> list[list[str]]:
 
 
 async def press(pilot, *keys: str) -> None:
+    """Each key, then until the screen is still (a change is checked in a worker)."""
     for key in keys:
         await pilot.press(key)
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 
