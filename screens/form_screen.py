@@ -34,6 +34,12 @@ ResultT = TypeVar("ResultT")
 FORM_KEYS = " Ctrl+S saves; Escape goes back, asking first if something typed would be lost."
 """What a form's help says about its keys (the behaviour below)."""
 
+KEPT_TYPING_ON = (
+    "Kept as it was when you pressed Save; what you typed since is not kept yet: "
+    "Ctrl+S keeps it too."
+)
+"""Said when a form's change is made while more was typed into it."""
+
 FORM_CONTROLS = (Input, TextArea, Select, Checkbox, RadioSet, SelectionList)
 """What a person fills in; a form's changes are read from these."""
 
@@ -74,6 +80,7 @@ class FormScreen(GuardsChanges, Screen[ResultT]):
     """What the question on leaving calls the unsaved text."""
 
     _form_start: dict[str, object] | None = None
+    _submitted: dict[str, object] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,6 +133,7 @@ class FormScreen(GuardsChanges, Screen[ResultT]):
         """Submit the form: done, or still open with a sentence beside what needs changing."""
         if self.change_running:
             return  # the change submitted a moment ago is still being checked
+        self._submitted = self.form_values()
         self.clear_problems()
         try:
             done = self.submit_form()
@@ -134,6 +142,16 @@ class FormScreen(GuardsChanges, Screen[ResultT]):
             return
         if done and self.is_current:
             self.dismiss_form()
+
+    def typed_meanwhile(self) -> bool:
+        """What was submitted is kept; if more was typed while it was checked, the form stays
+        open with it (and Escape asks about that), rather than closing on it."""
+        submitted = self._submitted
+        if submitted is None or self.form_values() == submitted:
+            return False
+        self._form_start = submitted
+        self._problem_above_buttons(KEPT_TYPING_ON)
+        return True
 
     def dismiss_form(self) -> None:
         """Close the form once what it held is kept (a form returning a value overrides it)."""

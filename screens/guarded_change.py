@@ -108,6 +108,12 @@ class GuardsChanges(AppAccess):
         message.scroll_visible(animate=False)
         return True
 
+    def typed_meanwhile(self) -> bool:
+        """After a change is made: whether something was typed while it was being checked
+        (then the host stays open with it rather than closing). A form says; others do not
+        take typing."""
+        return False
+
     @property
     def change_running(self) -> bool:
         """A change is being checked: another waits until it is done."""
@@ -171,6 +177,8 @@ class GuardsChanges(AppAccess):
             self.show_problem(problem)
             return
         self.vg.changed(pending.announce)
+        if self.typed_meanwhile():
+            return  # the change is kept; what was typed since stays, to be kept in its turn
         pending.done(tried.result)
 
     def _ask_for_cover(self, needed: guard.CoverNeeded) -> None:
