@@ -169,6 +169,8 @@ class FormScreen(GuardsChanges, Screen[ResultT]):
 
     def action_leave(self) -> None:
         """Escape: go back, asking first when something typed would be lost."""
+        if self.change_running:
+            return  # Save was pressed: the form closes, or says why not, once it is checked
         if not self.form_changed():
             self.leave_form()
             return

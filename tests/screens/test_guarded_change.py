@@ -75,6 +75,9 @@ async def test_a_change_is_checked_in_a_worker_while_the_form_takes_every_key(
             await pilot.pause()
             assert name.value.endswith(" and friends")
             assert len(threads) == 1
+            await pilot.press("escape")  # Save was pressed: nothing is dropped meanwhile
+            await pilot.pause()
+            assert app.screen is form
 
             gate.set()
             await app.workers.wait_for_complete()
