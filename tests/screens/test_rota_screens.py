@@ -23,10 +23,12 @@ TWELVE_WEEKS_AGO = FROZEN_TODAY - dt.timedelta(weeks=12)
 
 
 async def settle(pilot: Pilot) -> None:
-    """Until the screen is still: a rota change is checked in a worker."""
+    """Until the screen is still: a rota change is checked in a worker (and a plan, once
+    made, is saved by another)."""
+    from tests.screens.test_workers import until_still
+
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await until_still(pilot, pilot.app)
 
 
 def notifications(app: VoicesGroupApp) -> str:
