@@ -165,6 +165,9 @@ class RotaScreen(GuardsChanges, Screen[None]):
         if row is None:
             row = next((i for i, line in enumerate(self.lines) if line.date >= today), 0)
         table.move_cursor(row=row, scroll=True)
+        # The table measures its new rows when idle; a frame drawn before that would keep its
+        # header at the old widths, so its drawing is forgotten once they are measured.
+        table.call_after_refresh(table.notify_style_update)
         self._show_summary()
         self._show_detail()
 
