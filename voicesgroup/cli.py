@@ -122,8 +122,21 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a mistake in the arguments is said in one line and a hint, not a usage
     block: the usage is one `--help` away. Every subcommand's parser is one of these."""
 
+    when_used: Callable[[argparse.ArgumentParser], None] | None = None
+    """Fills in the rest of this parser the first time it parses (so that what only one
+    command needs is not loaded when the app starts)."""
+
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: {message}\nFor what it takes: {self.prog} --help\n")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # The public method: a subcommand's parser is run through it on every Python version.
+        fill, self.when_used = self.when_used, None
+        if fill is not None:
+            fill(self)
+        return super().parse_known_args(args, namespace)
 
 
 def build_parser() -> argparse.ArgumentParser:

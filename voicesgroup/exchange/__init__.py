@@ -1,0 +1,1 @@
+"""Several laptops of one organisation exchanging outboxes through a folder a carrier moves."""
