@@ -22,7 +22,7 @@ from uuid import UUID
 import orjson
 
 from voicesgroup import consent
-from voicesgroup.errors import Ambiguous, DamagedFile, NotFound, ReadOnlyFile
+from voicesgroup.errors import Ambiguous, ChangedMeanwhile, DamagedFile, NotFound, ReadOnlyFile
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus
 from voicesgroup.schema import SETTINGS_TABLE as SETTINGS_TABLE  # re-exported for the store
 from voicesgroup.store import audit, covered
@@ -56,9 +56,16 @@ if TYPE_CHECKING:
     )
     from voicesgroup.store import crypto
     from voicesgroup.store.forgetting import ForgetReport
+    from voicesgroup.store.snapshot import Changes
     from voicesgroup.store.writer_lock import WriterLock
 
 RecordT = TypeVar("RecordT", bound="Record")
+
+
+CONSENT_CHECKED_TABLES = frozenset(
+    {"members", "consent_events", "notes", "contact_details", "sessions", "strategies"}
+)
+"""Tables whose records are saved only through their own save, which checks consent."""
 
 
 class Store:
@@ -237,6 +244,35 @@ class Store:
         except BaseException:
             self.tables.forget_caches()
             raise
+
+    def documents_replaced(self) -> None:
+        """The stored documents were changed in place as a whole (an exchange's merge, in
+        `storage.read()`): what was read from them before is read again."""
+        self.tables.forget_caches()
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Put in what a change made on a scratch copy of this data did (see
+        `Snapshot.scratch`), as one write. Refused, with nothing changed, when this data is no
+        longer what the copy was taken of, or when the change reaches a table whose records
+        are saved only with a member's consent checked (those are never changed this way)."""
+        from voicesgroup.store.snapshot import Snapshot
+
+        self.refuse_if_read_only()
+        reached = changes.tables & CONSENT_CHECKED_TABLES
+        if reached:
+            raise RuntimeError(f"Changes to {', '.join(sorted(reached))} are saved one by one.")
+        if Snapshot.of(self).blob != changes.base.blob:
+            raise ChangedMeanwhile(
+                "Not changed: the data changed while this change was being checked; "
+                "nothing was saved, so try again."
+            )
+        with self._storage.deferred():
+            self.tables.apply(changes.put, changes.removed, changes.built)
+
+    def built(self, table: str, keys: Iterable[str]) -> dict[str, Record]:
+        """The records this store has already built from these documents of `table` (by
+        their number), so that whoever takes the documents need not build them again."""
+        return self.tables.built(table, keys)
 
     def _before_change(self, table: str) -> None:
         self.refuse_if_read_only()

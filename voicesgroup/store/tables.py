@@ -214,6 +214,44 @@ class Tables:
         table = self._db.table(SETTINGS_TABLE, cache_size=0)
         table.upsert(Document(document, doc_id=1))
 
+    def apply(
+        self,
+        put: Mapping[str, Mapping[str, dict[str, Any]]],
+        removed: Mapping[str, Iterable[str]],
+        built: Mapping[str, Mapping[str, Record]],
+    ) -> None:
+        """Documents put in and taken out by their numbers, as a change on a copy made them
+        (`Store.apply_changes` checks it first); `built` are records already built from the
+        documents put in."""
+        from tinydb.table import Document
+
+        for name, documents in put.items():
+            self._changing(name)
+            data = self._storage.read()
+            stored = data.setdefault(name, {})
+            new = {key: doc for key, doc in documents.items() if key not in stored}
+            stored.update({key: doc for key, doc in documents.items() if key in stored})
+            self._storage.write(data)
+            table = self._db.table(name, cache_size=0)
+            for key, doc in new.items():  # by number, so the table counts on from there
+                table.insert(Document(doc, doc_id=int(key)))
+        for name, keys in removed.items():
+            self._changing(name)
+            self._db.table(name, cache_size=0).remove(doc_ids=[int(key) for key in keys])
+        for name in {*put, *removed}:
+            self._doc_ids.pop(name, None)
+            cache = self._models.setdefault(name, {})
+            for key in [*put.get(name, {}), *removed.get(name, [])]:
+                cache.pop(int(key), None)
+            for key, record in built.get(name, {}).items():
+                cache[int(key)] = record  # built already, from these very documents
+        self._db.clear_cache()
+
+    def built(self, table: str, keys: Iterable[str]) -> dict[str, Record]:
+        """The records already built from these documents of `table` (by their number)."""
+        cache = self._models.get(table, {})
+        return {key: cache[int(key)] for key in keys if int(key) in cache}
+
     # -- inside --------------------------------------------------------------------------
 
     def _changing(self, table: str) -> None:
