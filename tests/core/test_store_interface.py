@@ -49,10 +49,16 @@ def private_reaches(path: Path) -> Iterator[str]:
                     yield f"{node.lineno}: from {node.module} import {alias.name}"
 
 
+def _names_a_store(owner: ast.expr) -> bool:
+    """`store`, `self.store`, `copy.store`…: what the Store is called wherever it is used."""
+    name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+    return name == "store" or name.endswith("_store")
+
+
 def uses_of_tables(path: Path) -> Iterator[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr == "tables":
+        if isinstance(node, ast.Attribute) and node.attr == "tables" and _names_a_store(node.value):
             yield f"{node.lineno}: {ast.unparse(node)}"
         elif isinstance(node, ast.ImportFrom) and node.module == "voicesgroup.store.tables":
             yield f"{node.lineno}: from voicesgroup.store.tables import …"
@@ -77,11 +83,8 @@ def _store_privates(path: Path) -> Iterator[str]:
     """`store._x` or `self.store._x`: a private part of the Store, from outside it."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and _private(node.attr):
-            owner = node.value
-            name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
-            if name == "store":
-                yield f"{node.lineno}: {ast.unparse(node)}"
+        if isinstance(node, ast.Attribute) and _private(node.attr) and _names_a_store(node.value):
+            yield f"{node.lineno}: {ast.unparse(node)}"
 
 
 def test_the_checks_see_what_they_look_for(tmp_path: Path) -> None:
@@ -91,7 +94,8 @@ def test_the_checks_see_what_they_look_for(tmp_path: Path) -> None:
         "def f(store, self):\n"
         "    store._put(1)\n"
         "    self._fine()\n"
-        "    store.tables.put(2)\n",
+        "    store.tables.put(2)\n"
+        "    page.tables.append(3)\n",
         encoding="utf-8",
     )
     assert sorted(hit.split(":")[0] for hit in private_reaches(sample)) == ["1", "3"]
