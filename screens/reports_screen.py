@@ -27,6 +27,7 @@ from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation, outputs
 from voicesgroup.errors import VoicesGroupError
+from voicesgroup.exchange.view import COUNTED_ON_GROUP_LAPTOPS, is_coordinator
 from voicesgroup.protection import Cell, label
 from voicesgroup.report_files import Format
 from voicesgroup.report_text import NO_RECORDS, has_records
@@ -241,10 +242,13 @@ class ReportsScreen(AppAccess, Screen[None]):
             + average
             + f" · {label('newcomers').lower()} {total.people['newcomers'][whole]}\n"
         )
-        lines.append(
-            f"{label('named_members_who_came')}: {total.named_came}, "
-            f"{total.named_returned} of them more than once\n"
-        )
+        if is_coordinator(self.store):
+            lines.append(f"{label('named_members_who_came')}: {COUNTED_ON_GROUP_LAPTOPS}\n")
+        else:
+            lines.append(
+                f"{label('named_members_who_came')}: {total.named_came}, "
+                f"{total.named_returned} of them more than once\n"
+            )
         lines.append(
             f"{label('volunteer_hours')} {now.volunteer_hours:,.1f} from {now.facilitator_count} "
             f"facilitator{'s' if now.facilitator_count != 1 else ''}\n"

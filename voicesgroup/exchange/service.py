@@ -41,7 +41,7 @@ from voicesgroup.store import tombstones
 if TYPE_CHECKING:
     from voicesgroup.store import Store
 
-COORDINATOR = "coordinator"
+COORDINATOR = state.COORDINATOR
 GROUP = "group"
 _MEMBER_FIELDS = {
     "members": "id",
