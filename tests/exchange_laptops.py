@@ -37,10 +37,13 @@ def _new_file(path: Path) -> Path:
     return path
 
 
-def two_group_laptops(root: Path, *, coordinator: bool = False) -> Laptops:
+def two_group_laptops(
+    root: Path, *, coordinator: bool = False, folder: Path | None = None
+) -> Laptops:
     """A group's laptop holding a member and a note, a second laptop of that group which has
-    exchanged with it (and a coordinator's laptop, when asked)."""
-    folder = root / "exchange"
+    exchanged with it (and a coordinator's laptop, when asked), sharing `folder` (by default
+    one in `root`)."""
+    folder = folder or root / "exchange"
     folder.mkdir(parents=True)
     made = Laptops(folder, _new_file(root / "g" / "vg.json"), _new_file(root / "g2" / "vg.json"))
     with Store.open(made.group) as store:

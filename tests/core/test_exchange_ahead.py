@@ -92,3 +92,22 @@ def _replica(db: Path) -> str:
 def test_nothing_to_read_ahead_without_set_up(tmp_path: Path) -> None:
     with Store.open(tmp_path / "vg.json") as store:
         assert service.reading(store) is None
+
+
+def test_a_record_added_after_an_exchange_brought_some_in_is_kept(tmp_path: Path) -> None:
+    """The exchange adds documents beside the store's tables; the next record added in the
+    same open file takes a number of its own (not one the exchange gave)."""
+    from voicesgroup.models import SupportContact
+
+    made = two_group_laptops(tmp_path)
+    with Store.open(made.second) as store:
+        store.save_support_contact(SupportContact(name="Canal walk line", how="0800 000 000"))
+        service.exchange(store)
+    with Store.open(made.group) as store:
+        before = len(store.support_contacts())
+        store.save_support_contact(SupportContact(name="Before", how="0800 000 001"))
+        service.exchange(store)
+        store.save_support_contact(SupportContact(name="After", how="0800 000 002"))
+        names = {contact.name for contact in store.support_contacts()}
+    assert {"Canal walk line", "Before", "After"} <= names
+    assert len(names) == before + 3

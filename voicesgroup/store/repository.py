@@ -299,6 +299,10 @@ class Store:
         self._models.clear()
         self._doc_ids.clear()
         self._db.clear_cache()
+        # TinyDB's tables remember the next document number: documents added beside them (an
+        # exchange's merge) would be given a number already taken. Made again, they count
+        # from what is stored now.
+        self._db._tables.clear()
 
     # -- generic record access -------------------------------------------------------------
 
