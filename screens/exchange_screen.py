@@ -37,6 +37,7 @@ class ExchangeScreen(AppAccess, PaintsFirst):
     def __init__(self) -> None:
         super().__init__()
         self._waiting: list[conflicts.Conflict] = []
+        self._set_up = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,6 +69,9 @@ class ExchangeScreen(AppAccess, PaintsFirst):
 
     def refresh_data(self) -> None:
         view = status_view(self.store)
+        if view.set_up != self._set_up:
+            self._set_up = view.set_up
+            self.refresh_bindings()
         here = self.query_one("#exchange-here", Static)
         setup = self.query_one("#exchange-setup", Static)
         setup.display = not view.set_up
@@ -117,6 +121,8 @@ class ExchangeScreen(AppAccess, PaintsFirst):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "settle":
             return bool(self._waiting)
+        if action == "exchange_now":
+            return self._set_up  # until then the screen says how to set it up
         return True
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
