@@ -20,7 +20,7 @@ A facilitator in the room is never interrupted: while a session runs, what was r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.message import Message
@@ -28,8 +28,15 @@ from textual.message import Message
 from voicesgroup.errors import VoicesGroupError
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from screens.app import VoicesGroupApp
     from voicesgroup.exchange.service import FolderRead, Reading
+
+    _Mixed = App[None]
+    """What the mixin is mixed into: the app."""
+else:
+    _Mixed = object
 
 
 @dataclass
@@ -49,7 +56,7 @@ class ExchangeFinished(Message):
     changed: bool
 
 
-class ExchangesInBackground:
+class ExchangesInBackground(_Mixed):
     """Mixed into the app: exchanges in the background, never in the room's way."""
 
     exchange_line: str | None = None
@@ -57,7 +64,11 @@ class ExchangesInBackground:
     _exchange_waiting: ExchangeRead | None = None
     _exchange_reading = False
 
-    def exchange_soon(self: VoicesGroupApp, *, asked: bool = False) -> None:
+    @property
+    def _vg(self) -> VoicesGroupApp:
+        return cast("VoicesGroupApp", self)
+
+    def exchange_soon(self, *, asked: bool = False) -> None:
         """Start an exchange: read the folder in a worker, then exchange on the UI thread.
 
         Without set-up, or on a read-only file, nothing happens unless a person asked (then
@@ -67,12 +78,12 @@ class ExchangesInBackground:
         if self._exchange_reading:
             return
         try:
-            if self.store.read_only:
+            if self._vg.store.read_only:
                 raise VoicesGroupError(
                     "This data file is read-only here, so it cannot take in what the other "
                     "laptops shared."
                 )
-            plan = service.reading(self.store)
+            plan = service.reading(self._vg.store)
         except VoicesGroupError as error:
             if asked:
                 self._exchange_said(str(error), changed=False)
@@ -89,7 +100,7 @@ class ExchangesInBackground:
         self._read_exchange_folder(plan, asked)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="exchange")
-    def _read_exchange_folder(self: VoicesGroupApp, plan: Reading, asked: bool) -> None:
+    def _read_exchange_folder(self, plan: Reading, asked: bool) -> None:
         from voicesgroup.exchange import service
 
         try:
@@ -101,7 +112,7 @@ class ExchangesInBackground:
         else:
             self.post_message(ExchangeRead(read, None, asked))
 
-    def on_exchange_read(self: VoicesGroupApp, message: ExchangeRead) -> None:
+    def on_exchange_read(self, message: ExchangeRead) -> None:
         self._exchange_reading = False
         if message.problem is not None:
             self._exchange_said(message.problem, changed=False)
@@ -109,15 +120,15 @@ class ExchangesInBackground:
         self._exchange_waiting = message
         self.exchange_when_free()
 
-    def exchange_when_free(self: VoicesGroupApp) -> None:
+    def exchange_when_free(self) -> None:
         """Run the exchange read ahead, unless a session is on or the files are busy (it is
         tried again when Home or the Exchange screen comes back)."""
         from voicesgroup.home import groups_in_session
 
         waiting = self._exchange_waiting
-        if waiting is None or self.store.closed:
+        if waiting is None or self._vg.store.closed:
             return
-        if self.file_work_under_way or groups_in_session(self.store):
+        if self._vg.file_work_under_way or groups_in_session(self._vg.store):
             return
         from screens.exchange_screen import ExchangeScreen
         from screens.home_screen import HomeScreen
@@ -125,26 +136,26 @@ class ExchangesInBackground:
         if not isinstance(self.screen, HomeScreen | ExchangeScreen):
             return  # a form or a dialog is open: not under a person's hands
         self._exchange_waiting = None
-        self.start_file_work(lambda: self._exchange_now(waiting))
+        self._vg.start_file_work(lambda: self._exchange_now(waiting))
 
-    def _exchange_now(self: VoicesGroupApp, waiting: ExchangeRead) -> None:
+    def _exchange_now(self, waiting: ExchangeRead) -> None:
         import orjson
 
         from voicesgroup.exchange import service
         from voicesgroup.exchange.view import summary_words
 
-        storage = self.store.storage
+        storage = self._vg.store.storage
         line, changed = "", False
         # The merge works in the data in memory: if it stops before its save, memory goes back
         # to what the file and this window held, so no later save writes half a merge.
         before, saves = orjson.dumps(storage.read()), storage.saves
         storage.autosave = True  # saved as the command line saves: the data file, then the outbox
         try:
-            summary = service.exchange(self.store, ahead=waiting.read)
+            summary = service.exchange(self._vg.store, ahead=waiting.read)
         except Exception as error:  # one calm sentence, never a traceback
             if storage.saves == saves:
                 storage.replace_data(orjson.loads(before))
-                self.store.documents_replaced()
+                self._vg.store.documents_replaced()
             line = (
                 f"The exchange did not run: {error}"
                 if isinstance(error, VoicesGroupError)
@@ -156,13 +167,13 @@ class ExchangesInBackground:
             changed = bool(summary.came_in or summary.forgotten or summary.conflicts)
         finally:
             storage.autosave = False
-            self.file_work_done()
+            self._vg.file_work_done()
         self.post_message(ExchangeFinished(line, changed))
 
-    def _exchange_said(self: VoicesGroupApp, line: str, *, changed: bool) -> None:
+    def _exchange_said(self, line: str, *, changed: bool) -> None:
         self.post_message(ExchangeFinished(line, changed))
 
-    def on_exchange_finished(self: VoicesGroupApp, message: ExchangeFinished) -> None:
+    def on_exchange_finished(self, message: ExchangeFinished) -> None:
         self.exchange_line = message.line
         from screens.exchange_screen import ExchangeScreen
         from screens.home_screen import HomeScreen

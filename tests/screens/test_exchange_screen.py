@@ -44,7 +44,7 @@ def still_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     def replica_id(n: int = 16) -> str:
         return (f"{next(counter)}f3a9c" * n)[: 2 * n]
 
-    monkeypatch.setattr(service.secrets, "token_hex", replica_id)
+    monkeypatch.setattr("voicesgroup.exchange.service.secrets.token_hex", replica_id)
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ async def test_the_app_exchanges_after_home_paints_and_says_so_quietly(
         await opened(pilot, app)
         assert "x Sharing" in footer(app)
         assert app.exchange_line == "Exchanged with 1 laptop: 1 support contact came in."
-        assert app.exchange_line in " ".join(screen_text(app).split())
+        assert (app.exchange_line or "?") in " ".join(screen_text(app).split())
         assert "Canal walk line" in {c.name for c in app.store.support_contacts()}
         assert not app.file_work_under_way and not app.store.unsaved
     assert watched.off_the_ui_thread() == [], "the worker reached the store"
@@ -284,7 +284,7 @@ async def test_the_coordinators_laptop_opens_on_a_home_for_its_role(
 # -- how it looks ---------------------------------------------------------------------------
 
 
-def test_exchange_screen_not_set_up(snap_compare, make_app) -> None:  # type: ignore[no-untyped-def]
+def test_exchange_screen_not_set_up(snap_compare, make_app) -> None:
     async def open_it(pilot: Pilot[Any]) -> None:
         from screens.exchange_screen import ExchangeScreen
 
@@ -294,7 +294,7 @@ def test_exchange_screen_not_set_up(snap_compare, make_app) -> None:  # type: ig
     assert snap_compare(make_app(), run_before=open_it)
 
 
-def test_exchange_screen_with_two_laptops_and_a_conflict(  # type: ignore[no-untyped-def]
+def test_exchange_screen_with_two_laptops_and_a_conflict(
     snap_compare, still_clock, tmp_path: Path
 ) -> None:
     shutil.rmtree(SNAPSHOT_FOLDER, ignore_errors=True)
@@ -303,7 +303,7 @@ def test_exchange_screen_with_two_laptops_and_a_conflict(  # type: ignore[no-unt
         change_note_on_both(made, "walking helps", "music helps")
 
         async def open_it(pilot: Pilot[Any]) -> None:
-            await opened(pilot, pilot.app)  # type: ignore[arg-type]
+            await opened(pilot, pilot.app)  # type: ignore[arg-type]  # Pilot's app is any App
             await pilot.press("x")
 
         assert snap_compare(app_on(made.group), run_before=open_it)
