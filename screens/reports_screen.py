@@ -154,8 +154,11 @@ class ReportsScreen(AppAccess, Screen[None]):
         self._read_once = True
         self.refresh_data()
 
-    def default_path(self, fmt: str) -> str:
-        return f"~/voicesgroup-report-{self.vg.today().isoformat()}.{fmt}"
+    def default_path(self, fmt: Format) -> str:
+        """The home folder, with the file name the report is given wherever it is made."""
+        from voicesgroup.printing import PrintRequest, file_name
+
+        return "~/" + file_name(PrintRequest("report", output=fmt, today=self.vg.today()))
 
     # -- the period -----------------------------------------------------------------------
 

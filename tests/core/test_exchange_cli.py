@@ -519,3 +519,175 @@ def test_a_withdrawal_wins_over_a_consent_given_elsewhere_without_seeing_it(worl
             [member] = store.members()
             assert not store.has_consent(member.id, ConsentScope.PERSONAL_NOTES)
             assert store.notes(member.id, include_restricted=True) == []  # erased everywhere
+
+
+def test_the_shipped_starter_set_is_one_library_after_an_exchange(world: World) -> None:
+    from voicesgroup.shipped import starter_strategies, starter_support_contacts
+
+    with Store.open(world.group) as store:  # a session shared a starter idea, by this id
+        [session] = store.sessions()
+        first = store.strategies()[0]
+        store.save_session(session.with_changes(strategy_ids=[first.id]))
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    for laptop in (world.group, world.coordinator):
+        with Store.open(laptop, readonly=True) as store:
+            assert len(store.strategies()) == len(starter_strategies())
+            assert len(store.support_contacts()) == len(starter_support_contacts())
+            [session] = store.sessions()
+            [shared] = session.strategy_ids
+            assert store.strategy(shared).title == first.title
+
+
+def test_an_older_version_never_writes_over_a_newer_ones_outbox(world: World) -> None:
+    world.exchange(world.group)
+    path = _group_outbox(world)
+    path.write_bytes(path.read_bytes().replace(b'"format":1', b'"format":9', 1))
+    before = (world.group.read_bytes(), path.read_bytes())
+    code, _, err = world.cli(world.group, "exchange")
+    assert code != 0 and err.count("\n") == 1 and "please update" in err
+    assert (world.group.read_bytes(), path.read_bytes()) == before
+
+
+def test_a_rota_slot_planned_differently_on_two_laptops_shows_in_the_status(
+    world: World,
+) -> None:
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    for laptop, name in ((world.coordinator, "Rosa"), (world.group, "Sam")):
+        with Store.open(laptop) as store:
+            [group] = store.groups()
+            people = {person.display_name: person for person in store.facilitators()}
+            if name not in people:
+                people[name] = Facilitator(display_name=name)
+                store.save_facilitator(people[name])
+            store.save_rota(
+                [
+                    RotaAssignment(
+                        group_id=group.id, date=dt.date(2025, 5, 6), lead_id=people[name].id
+                    )
+                ]
+            )
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    leads = set()
+    for laptop in (world.group, world.coordinator):
+        with Store.open(laptop, readonly=True) as store:
+            [slot] = store.rota()  # one record for the group and date
+            leads.add(slot.lead_id)
+    assert len(leads) == 1
+    code, out, _ = world.cli(world.coordinator, "exchange", "status")
+    assert code == 0 and "was planned differently on two laptops" in out
+
+
+def test_a_new_laptop_with_only_a_sessions_facts_never_overrides_its_named_attendance(
+    world: World,
+) -> None:
+    with Store.open(world.coordinator) as store:
+        store.save_settings(store.settings().model_copy(update={"organisation": "Riverside"}))
+    world.exchange(world.group)
+    world.exchange(world.coordinator)  # the coordinator holds the session's facts
+    second = world.laptop("g2")
+    world.join_group(second)
+    group_outbox = _group_outbox(world)
+    held_back = group_outbox.read_bytes()
+    group_outbox.unlink()  # the second laptop meets the coordinator's outbox first
+    world.exchange(second)
+    group_outbox.write_bytes(held_back)
+    for _ in range(2):
+        world.exchange(second)
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    for laptop in (world.group, second):
+        with Store.open(laptop, readonly=True) as store:
+            [session] = store.sessions()
+            assert len(session.named_member_ids) == 1 and session.themes == ["sleep", THEME]
+            assert store.settings().organisation == "Riverside"
+
+
+def test_two_laptops_with_nothing_new_stop_writing(world: World) -> None:
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    files = {path: path.stat().st_mtime_ns for path in world.folder.glob("*.outbox")}
+    data = {db: db.read_bytes() for db in (world.group, world.coordinator)}
+    for _ in range(2):
+        assert world.exchange(world.group)["sent"] == 0
+        assert world.exchange(world.coordinator)["sent"] == 0
+    assert {path: path.stat().st_mtime_ns for path in world.folder.glob("*.outbox")} == files
+    assert {db: db.read_bytes() for db in data} == data
+
+
+def test_a_missing_exchange_folder_is_one_sentence(world: World) -> None:
+    world.exchange(world.group)
+    world.folder.rename(world.tmp / "stick-taken-out")
+    before = world.group.read_bytes()
+    code, _, err = world.cli(world.group, "exchange")
+    assert code != 0 and err.count("\n") == 1 and "is not there" in err
+    assert world.group.read_bytes() == before
+    laptop = world.laptop("late")
+    code, _, err = world.cli(
+        laptop, "exchange", "setup", "--folder", str(world.folder), "--coordinator", "--yes"
+    )
+    assert code != 0 and err.count("\n") == 1 and "is not there" in err
+
+
+def test_a_laptop_given_another_group_passphrase_is_told_and_reads_the_rest(
+    world: World,
+) -> None:
+    world.exchange(world.group)
+    second = world.laptop("g2")
+    world.use_passphrases("river stones and tea", "not the group's words")
+    code, _, err = world.cli(
+        second, "exchange", "setup", "--folder", str(world.folder), "--group", "Tuesday Voices"
+    )
+    assert code == 0, err
+    summary = world.exchange(second)
+    problems = summary["problems"]
+    assert isinstance(problems, list)
+    [problem] = problems
+    assert "the records of Tuesday Voices do not open" in problem
+    with Store.open(second, readonly=True) as store:
+        assert [group.name for group in store.groups()] == ["Tuesday Voices"]
+        assert store.members() == []
+
+
+def test_a_new_exchange_passphrase_follows_the_passphrase_rule(world: World) -> None:
+    other = world.tmp / "other-folder"
+    other.mkdir()
+    laptop = world.laptop("short")
+    world.use_passphrases("short")
+    code, _, err = world.cli(
+        laptop, "exchange", "setup", "--folder", str(other), "--coordinator", "--yes"
+    )
+    assert code != 0 and err.count("\n") == 1 and "at least 8 characters" in err
+    assert not list(other.iterdir())
+
+
+def test_an_edit_made_after_seeing_another_wins_though_its_clock_is_behind(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicesgroup.exchange import clock
+
+    real = clock.wall_ms
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    with Store.open(world.coordinator) as store:
+        [rosa] = store.facilitators()
+        store.save_facilitator(rosa.with_changes(max_per_month=5))
+    world.exchange(world.coordinator)
+    monkeypatch.setattr(clock, "wall_ms", lambda: real() - 2 * 3600 * 1000)  # two hours slow
+    world.exchange(world.group)  # sees the 5
+    with Store.open(world.group) as store:
+        [rosa] = store.facilitators()
+        assert rosa.max_per_month == 5
+        store.save_facilitator(rosa.with_changes(max_per_month=6))
+    world.exchange(world.group)
+    monkeypatch.setattr(clock, "wall_ms", real)
+    world.exchange(world.coordinator)
+    for laptop in (world.group, world.coordinator):
+        with Store.open(laptop, readonly=True) as store:
+            [rosa] = store.facilitators()
+            assert rosa.max_per_month == 6

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-from voicesgroup.cli import CommandError, add_command, json_option, open_store
+from voicesgroup.cli import (
+    CommandError,
+    add_command,
+    json_option,
+    open_store,
+    secret_from_file,
+)
 from voicesgroup.counting import counted
 
 PASSPHRASE_FILE_ENV = "VOICESGROUP_EXCHANGE_PASSPHRASE_FILE"
@@ -47,18 +52,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     leave.set_defaults(handler=cmd_leave)
 
 
-def _secret_lines(env: str, what: str) -> list[str] | None:
-    name = os.environ.get(env)
-    if not name:
-        return None
-    try:
-        lines = Path(name).read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise CommandError(f"cannot read {env}: {error.strerror}") from None
-    lines = [line.rstrip("\r") for line in lines if line.strip()]
-    if not lines:
-        raise CommandError(f"{name} (the {what} named by {env}) is empty; nothing was changed")
-    return lines
+def _secret_lines(env: str) -> list[str] | None:
+    text = secret_from_file(env, "nothing was changed")
+    return None if text is None else [line.rstrip("\r") for line in text.splitlines() if line]
 
 
 def _ask(prompt: str, env: str) -> str:
@@ -78,7 +74,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
         raise CommandError(
             f"there is no exchange in {folder} yet; add --yes to set up a new one there"
         )
-    lines = _secret_lines(PASSPHRASE_FILE_ENV, "exchange passphrase file")
+    lines = _secret_lines(PASSPHRASE_FILE_ENV)
     if lines is not None:
         passphrase = lines[0]
     else:
@@ -87,7 +83,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
             raise CommandError("the passphrase was not typed the same twice; nothing was changed")
     groups: dict[str, str] = {}
     if args.group:
-        given = _secret_lines(GROUP_PASSPHRASE_FILE_ENV, "group passphrase file")
+        given = _secret_lines(GROUP_PASSPHRASE_FILE_ENV)
         if given is not None and len(given) < len(args.group):
             raise CommandError(
                 f"{GROUP_PASSPHRASE_FILE_ENV} holds {counted(len(given), 'passphrase')} for "
@@ -155,7 +151,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     here = found["this_laptop"]
     role = "the coordinator's laptop" if here["role"] == "coordinator" else "a group's laptop"
     print(f"This is {role}" + (f" for {', '.join(here['groups'])}" if here["groups"] else "") + ".")
-    print(f"Exchange folder: {here['folder']}; last exchange: {here['last_exchange'] or 'never'}.")
+    when = here["last_exchange"] or "never"
+    print(f"Exchange folder: {here['folder']}; last exchange that read or sent anything: {when}.")
     for kind, count in sorted(here["came_in_last_time"].items()):
         print(f"  came in last time: {counted(count, 'record')} of {kind.replace('_', ' ')}")
     for problem in here["problems_last_time"]:
@@ -164,6 +161,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         who = "coordinator" if laptop["role"] == "coordinator" else ", ".join(laptop["groups"])
         print(f"Laptop {laptop['replica'][:6]} ({who}): last outbox {laptop['last_outbox']}.")
     for conflict in found["conflicts"]:
+        if conflict["table"] == "rota":
+            kept = " and ".join(name for name in conflict["kept"] if name) or "nobody"
+            other = " and ".join(name for name in conflict["other"] if name) or "nobody"
+            print(
+                f"The rota for {conflict['group']} on {conflict['date']} was planned "
+                f"differently on two laptops: {kept} kept; the other plan had {other}."
+            )
+            continue
         print(
             f"Conflict: a {conflict['table'].rstrip('s')} was changed on two laptops at once; "
             f"the other version is kept as {conflict['other_version']}."

@@ -97,9 +97,6 @@ class Contents:
     written_ms: int
     parts: list[Entry] = field(default_factory=list)
     tombstones: list[str] = field(default_factory=list)
-    data: int = 0
-    """The checksum of the writer's data file as it was when this outbox was written: the
-    writer's next exchange knows from it that nothing changed there since."""
     unopened: list[str] = field(default_factory=list)
     """Sections for groups held here that did not open (another group passphrase)."""
 
@@ -164,7 +161,6 @@ def seal(
         "groups": contents.groups,
         "serial": contents.serial,
         "written_ms": contents.written_ms,
-        "data": contents.data,
         "sections": layout,
     }
     head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii")

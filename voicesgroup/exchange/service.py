@@ -22,6 +22,7 @@ import datetime as dt
 import secrets
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,14 @@ from voicesgroup.exchange import clock as hlc
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, sharing, state
 from voicesgroup.exchange.clock import Clock, Stamp
-from voicesgroup.exchange.merge import Entry, conflict_copies, merge, unseen_withdrawals
+from voicesgroup.exchange.merge import (
+    ROTA_FIELDS,
+    Entry,
+    conflict_copies,
+    merge,
+    rota_clashes,
+    unseen_withdrawals,
+)
 from voicesgroup.store import tombstones
 
 if TYPE_CHECKING:
@@ -49,6 +57,12 @@ _MEMBER_FIELDS = {
     "notes": "member_id",
     "contact_details": "member_id",
 }
+
+
+NEWER_VERSION = (
+    "This laptop's exchange was last run by a newer version of voicesgroup; this one does not "
+    "write over it: please update voicesgroup on this laptop. Nothing was changed."
+)
 
 
 class ExchangeError(VoicesGroupError):
@@ -102,8 +116,12 @@ def setup(
     carrier.check_folder(folder)  # there, a folder, and writable: else one sentence
     if coordinator == bool(group_passphrases):
         raise ExchangeError("Say either --coordinator or the groups this laptop holds (--group).")
-    if not passphrase:
-        raise ExchangeError("The exchange passphrase cannot be empty.")
+    from voicesgroup.store.passphrase import passphrase_problem
+
+    for secret in group_passphrases.values():  # each group's passphrase is new here or there
+        problem = passphrase_problem(secret)
+        if problem is not None:
+            raise ExchangeError(problem)
     if state.read(store.storage.read()) is not None:
         raise ExchangeError(
             "This laptop is already set up for an exchange; `voicesgroup exchange leave` first."
@@ -120,6 +138,9 @@ def setup(
             )
         said.append("Joined the exchange set up in this folder.")
     else:
+        problem = passphrase_problem(passphrase)  # the organisation's, made now
+        if problem is not None:
+            raise ExchangeError(problem)
         salt = secrets.token_bytes(16)
         org = outbox.org_key(passphrase, salt, params)
         made = {
@@ -207,6 +228,11 @@ def carrier_write(path: Path, blob: bytes) -> None:
 def _read_setup(path: Path) -> tuple[bytes, crypto.KdfParams]:
     try:
         record = orjson.loads(path.read_bytes())
+        if int(record["format"]) > outbox.FORMAT:
+            raise ExchangeError(
+                f"{path} (the exchange folder's set-up) was made by a newer version of "
+                "voicesgroup: please update it on this laptop. Nothing was changed."
+            )
         kdf = record["kdf"]
         return bytes.fromhex(record["salt"]), crypto.KdfParams(
             int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"])
@@ -243,6 +269,8 @@ def leave(store: Store) -> str:
 
 def _required(data: dict[str, Any]) -> dict[str, Any]:
     record = state.read(data)
+    if record is not None and int(record.get("format", 0)) > state.FORMAT:
+        raise ExchangeError(NEWER_VERSION)
     if record is None:
         raise ExchangeError(
             "This laptop is not set up for an exchange: run `voicesgroup exchange setup "
@@ -269,6 +297,7 @@ class _Run:
     changed: bool = False
     former_outbox: Path | None = None
     parts: dict[tuple[str, str], sharing.Part] | None = None
+    held: sharing.Holding | None = None
     index: _Index = field(init=False)
 
     def __post_init__(self) -> None:
@@ -290,9 +319,14 @@ class _Run:
 
     def data_changed(self) -> None:
         self.parts = None
+        self.held = None
 
     def holding(self) -> sharing.Holding:
-        return sharing.Holding.of(self.data, self.record["groups"])
+        """Where group records go, from the document now (the name finder runs once over
+        every theme: kept until the data changes)."""
+        if self.held is None:
+            self.held = sharing.Holding.of(self.data, self.record["groups"])
+        return self.held
 
     def member_stone(self, member_id: str) -> str:
         """A member's tombstone under the organisation's key ("" for what is not an id)."""
@@ -411,11 +445,11 @@ def exchange(
         and not run.changed
         and not store.unsaved
         and signature is not None
-        and own_header.get("data") == signature.checksum
+        and _noted_after_last_exchange(store) == [signature.checksum, run.record["serial"]]
         and own_header.get("serial") == run.record["serial"]
     )
-    # The data file is byte for byte as it was when the last outbox was written: nothing here
-    # needs a stamp, and the ten years of records need not be hashed again.
+    # The data file is byte for byte as the last exchange left it: nothing here needs a
+    # stamp, and the ten years of records need not be hashed again.
     stamped = False if unchanged_here else _stamp(run)
     incoming, read_from = _read_outboxes(run, paths, ahead)
     if incoming:
@@ -443,6 +477,7 @@ def exchange(
             state.write(run.data, run.record)
             store.storage.write(run.data)
     _export(run, own_header)
+    _note_exchanged(store, run.record)
     for path in read_from:
         if carrier.is_conflict_copy(path):
             carrier.remove_conflict_copy(path)
@@ -451,10 +486,40 @@ def exchange(
     return run.summary
 
 
+def _noted_after_last_exchange(store: Store) -> list[int] | None:
+    """What the note beside the data file says the last exchange left: the file's checksum
+    and the number of its outboxes (None when there is no readable note)."""
+    from voicesgroup.store.owned import exchanged_file
+
+    try:
+        noted = orjson.loads(exchanged_file(store.path).read_bytes())
+        return [int(noted["checksum"]), int(noted["serial"])]
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _note_exchanged(store: Store, record: dict[str, Any]) -> None:
+    """Note beside the data file what this exchange left it as (a checksum, no content), so
+    the next exchange knows at once whether anything changed here since."""
+    from voicesgroup.storage import write_atomically
+    from voicesgroup.store.owned import exchanged_file
+
+    signature = store.storage.signature
+    if signature is None or store.unsaved:
+        return
+    note = {"checksum": signature.checksum, "serial": record["serial"]}
+    if _noted_after_last_exchange(store) == [note["checksum"], note["serial"]]:
+        return
+    with suppress(OSError):  # without the note the next exchange only takes longer
+        write_atomically(exchanged_file(store.path), orjson.dumps(note))
+
+
 def _own_header(run: _Run) -> dict[str, Any] | None:
     """The header of this laptop's outbox in the folder, or None (missing or unreadable)."""
     try:
         return outbox.header_of(run.folder / carrier.outbox_name(run.replica))
+    except outbox.NewerOutbox:
+        raise ExchangeError(NEWER_VERSION) from None
     except (OSError, outbox.OutboxError):
         return None
 
@@ -510,6 +575,8 @@ def _stamp(run: _Run) -> bool:
         digest = part.digest
         if held is not None and held[0] == digest:
             continue
+        if held is None and _says_nothing_new(kind, part, current):
+            continue
         base = held[1] if held is not None else None
         extra = None
         if kind == "consent_events" and part.content.get("action") == "given":
@@ -533,6 +600,29 @@ def _stamp(run: _Run) -> bool:
     return changed
 
 
+def _says_nothing_new(
+    kind: str, part: sharing.Part, current: dict[tuple[str, str], sharing.Part]
+) -> bool:
+    """A part first seen here that only repeats what is already known: untouched default
+    settings, or a session's group part rebuilt from the organisation's part alone (a laptop
+    that has the session's facts but not yet its group's records). Stamped, either would win
+    over the real one another laptop holds."""
+    if kind == sharing.SETTINGS_KIND:
+        return part.digest == sharing.settings_part(_default_settings()).digest
+    if kind == "sessions" + sharing.GROUP_SUFFIX:
+        org = current.get(("sessions", part.key))
+        return org is not None and sharing.assemble(
+            "sessions", org.content, part.content
+        ) == sharing.assemble("sessions", org.content, None)
+    return False
+
+
+def _default_settings() -> dict[str, Any]:
+    from voicesgroup import models
+
+    return models.Settings().model_dump(mode="json")
+
+
 def _withdrawal_ids(data: dict[str, Any]) -> dict[tuple[Any, Any], set[str]]:
     found: dict[tuple[Any, Any], set[str]] = {}
     for event in data.get("consent_events", {}).values():
@@ -545,12 +635,18 @@ def _add_tombstone(run: _Run, stone: str) -> None:
     stones = set(run.record["tombstones"])
     if stone not in stones:
         run.record["tombstones"] = sorted(stones | {stone})
+        run.changed = True
 
 
-def _laptop_name(run: _Run, role: str, groups: Iterable[str], replica: str) -> str:
+def _laptop_name(
+    run: _Run, role: str, groups: Iterable[str], replica: str, parts: Iterable[Entry] = ()
+) -> str:
     if role == COORDINATOR:
         return f"the coordinator's laptop ({replica[:6]})"
     names = {doc.get("id"): doc.get("name") for doc in run.data.get("groups", {}).values()}
+    for entry in parts:  # groups this laptop is only now learning of
+        if entry.kind == "groups" and entry.content is not None:
+            names.setdefault(entry.key, entry.content.get("name"))
     held = ", ".join(str(names.get(group_id, "a group")) for group_id in groups) or "no group"
     return f"the laptop of {held} ({replica[:6]})"
 
@@ -579,7 +675,7 @@ def _read_outboxes(
                 "again next time."
             )
             continue
-        name = _laptop_name(run, contents.role, contents.groups, contents.replica)
+        name = _laptop_name(run, contents.role, contents.groups, contents.replica, contents.parts)
         accepted, quarantined = [], 0
         for entry in contents.parts:
             if run.clock.too_far_ahead(entry.stamp):
@@ -593,10 +689,15 @@ def _read_outboxes(
             )
         for entry in accepted:
             run.clock.receive(entry.stamp)
+        group_names = {doc.get("id"): doc.get("name") for doc in run.data["groups"].values()}
+        for entry in contents.parts:  # a group this laptop is only now learning of
+            if entry.kind == "groups" and entry.content is not None:
+                group_names.setdefault(entry.key, entry.content.get("name"))
         for group_id in contents.unopened:
             run.summary.problems.append(
-                f"{name}'s records for {_laptop_name(run, GROUP, [group_id], contents.replica)} "
-                "do not open with this laptop's passphrase for that group."
+                f"From {name}, the records of {group_names.get(group_id, 'a group')} do not "
+                "open with this laptop's passphrase for that group (were both set up with the "
+                "same one?); the rest was read."
             )
         incoming.extend(accepted)
         read_from.append(path)
@@ -610,7 +711,8 @@ def _read_outboxes(
                 serial=contents.serial,
                 written_ms=contents.written_ms,
                 tombstones=sorted(set(contents.tombstones)),
-                seen=None if carrier.is_conflict_copy(path) else signature,
+                # a file with stamps set aside is read again next time, not passed over
+                seen=None if carrier.is_conflict_copy(path) or quarantined else signature,
             )
         for stone in contents.tombstones:
             _add_tombstone(run, stone)
@@ -709,12 +811,29 @@ def _merge(run: _Run, incoming: list[Entry]) -> None:
                 {"table": copy.kind, "copy": copy.key, "of": (copy.extra or {}).get("of")}
             )
             run.summary.conflicts += 1
+    known = {(c.get("slot"), str(c.get("stamp"))) for c in run.record["conflicts"]}
+    for clash in rota_clashes(winners, versions):
+        if (clash.key, str(clash.stamp.as_list())) in known or clash.content is None:
+            continue
+        kept = winners[(clash.kind, clash.key)].content or {}
+        run.record["conflicts"].append(
+            {
+                "table": "rota",
+                "slot": clash.key,
+                "stamp": str(clash.stamp.as_list()),
+                "kept": {f: kept.get(f) for f in ROTA_FIELDS},
+                "other": {f: clash.content.get(f) for f in ROTA_FIELDS},
+            }
+        )
+        run.summary.conflicts += 1
     for withdrawal in added:
         _put_document(run, "consent_events", withdrawal, models)
     run.data_changed()
     for kind, count in applied.items():
         run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
-    run.changed = True
+    # Only a change to what this laptop shares makes a new outbox: a laptop that rewrote its
+    # outbox for having read another's, unchanged, would set the two writing for ever.
+    run.changed |= bool(changes or copies or added)
 
 
 def _apply(
@@ -758,10 +877,21 @@ def _apply(
                     _take_stamp(run, entries, entry)
             continue
         if _put_document(run, table, document, models, replacing=key):
+            if table == "strategies" and local_doc and local_doc.get("id") != document.get("id"):
+                _strategy_renamed(run, str(local_doc.get("id")), str(document.get("id")))
             counts[table] = counts.get(table, 0) + 1
             for entry in parts.values():
                 _take_stamp(run, entries, entry)
     return counts
+
+
+def _strategy_renamed(run: _Run, old: str, new: str) -> None:
+    """Sessions that shared a starter strategy under this laptop's own id now name the one
+    every laptop keeps."""
+    for session in run.data.get("sessions", {}).values():
+        shared = session.get("strategy_ids") or []
+        if old in shared:
+            session["strategy_ids"] = list(dict.fromkeys(new if s == old else s for s in shared))
 
 
 def _take_stamp(run: _Run, entries: dict[str, dict[str, list[Any]]], entry: Entry) -> None:
@@ -923,8 +1053,6 @@ def _export(run: _Run, own_header: dict[str, Any] | None) -> None:
     with run.store.batch():
         state.write(run.data, record)
         run.store.storage.write(run.data)
-    saved = run.store.storage.signature
-    contents.data = saved.checksum if saved is not None else 0
     blob = outbox.seal(contents, run.org, run.group_keys, sections)
     carrier.write_outbox(run.folder, run.replica, blob)  # ExchangeFolderError: one sentence
     run.summary.sent = sent
@@ -966,12 +1094,29 @@ def status(store: Store) -> dict[str, Any]:
         1 for peer in record["peers"].values() if stones <= set(peer.get("tombstones", []))
     )
     waiting = [
-        conflict
-        for conflict in record["conflicts"]
-        if any(
-            doc.get("id") == conflict["copy"] for doc in data.get(conflict["table"], {}).values()
-        )
+        {"table": c["table"], "record": c["of"], "other_version": c["copy"]}
+        for c in record["conflicts"]
+        if c["table"] != "rota"
+        and any(doc.get("id") == c["copy"] for doc in data.get(c["table"], {}).values())
     ]
+    people = {doc.get("id"): doc.get("display_name") for doc in data["facilitators"].values()}
+    slots = {sharing.slot_key(doc): doc for doc in data.get("rota", {}).values()}
+    for c in record["conflicts"]:
+        held = slots.get(c.get("slot"))
+        if c["table"] != "rota" or held is None:
+            continue
+        if any(held.get(f) != c["kept"].get(f) for f in ROTA_FIELDS):
+            continue  # changed since: someone has chosen
+        group_id, _, day = str(c["slot"]).partition("/")
+        waiting.append(
+            {
+                "table": "rota",
+                "group": group_names.get(group_id, group_id),
+                "date": day,
+                "kept": [people.get(c["kept"].get(f)) for f in ROTA_FIELDS],
+                "other": [people.get(c["other"].get(f)) for f in ROTA_FIELDS],
+            }
+        )
     last = record.get("last") or {}
     return {
         "this_laptop": {
@@ -984,9 +1129,7 @@ def status(store: Store) -> dict[str, Any]:
             "problems_last_time": last.get("problems", []),
         },
         "laptops": laptops,
-        "conflicts": [
-            {"table": c["table"], "record": c["of"], "other_version": c["copy"]} for c in waiting
-        ],
+        "conflicts": waiting,
         "forgettings": len(stones),
         "forgetting_acknowledged": {"by": acknowledged + 1, "of": len(record["peers"]) + 1},
     }

@@ -208,7 +208,16 @@ def slot_key(document: Mapping[str, Any]) -> str:
 
 
 def record_key(table: str, document: Mapping[str, Any]) -> str:
-    return slot_key(document) if table == "rota" else str(document.get("id"))
+    """What makes two laptops' records one record: the id, except where each laptop made its
+    own copy of one thing — the rota's slot, a shipped starter strategy (every new data file
+    is given the set), a national helpline (the shipped ones are not local)."""
+    if table == "rota":
+        return slot_key(document)
+    if table == "strategies" and document.get("starter_key"):
+        return f"starter:{document['starter_key']}"
+    if table == "support_contacts" and not document.get("local") and document.get("name"):
+        return f"national:{str(document['name']).casefold()}"
+    return str(document.get("id"))
 
 
 def parts_of(table: str, document: dict[str, Any], holding: Holding) -> list[Part]:
