@@ -21,15 +21,15 @@ class ConflictScreen(AppAccess, Screen[None]):
     HELP_TITLE = "Settling a conflict"
     HELP = (
         "This text was changed on two laptops before either had seen the other's change, so "
-        "both versions were kept. 1 keeps version 1, 2 keeps version 2, b keeps both (version "
-        "1, then version 2, in one text you can edit afterwards). The version not kept is "
-        "removed here, and from the other laptops at their next exchange. Escape goes back "
-        "and keeps both versions for now."
+        "both versions were kept. 1 keeps version 1, 2 keeps version 2, e opens both, one "
+        "after the other, to write them into one. The version not kept is removed here, and "
+        "from the other laptops at their next exchange. Escape goes back and keeps both "
+        "versions for now."
     )
     BINDINGS = [
         Binding("1", "keep('shown')", "Keep version 1", id="keep-first"),
         Binding("2", "keep('other')", "Keep version 2", id="keep-second"),
-        Binding("b", "keep('both')", "Keep both", id="keep-both"),
+        Binding("e", "write_one", "Write one from both", id="keep-both"),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -56,6 +56,15 @@ class ConflictScreen(AppAccess, Screen[None]):
             yield Static("", id="conflict-message", markup=False)
         yield Footer(show_command_palette=False)
 
+    def action_write_one(self) -> None:
+        from screens.conflict_edit_screen import ConflictEditScreen
+
+        def written(kept: bool | None) -> None:
+            if kept:
+                self.dismiss()
+
+        self.app.push_screen(ConflictEditScreen(self.conflict, self._texts("both")), written)
+
     def _texts(self, choice: str) -> dict[str, str]:
         shown, other = self.conflict.shown, self.conflict.other
         if choice == "shown" and shown:
@@ -75,7 +84,6 @@ class ConflictScreen(AppAccess, Screen[None]):
         question = {
             "shown": "Keep version 1? Version 2 is removed.",
             "other": "Keep version 2? Version 1 is replaced by it.",
-            "both": "Keep both, version 1 then version 2, as one text?",
         }[choice]
 
         def answered(yes: bool | None) -> None:
@@ -87,7 +95,6 @@ class ConflictScreen(AppAccess, Screen[None]):
                 "Settle this conflict",
                 f"{question} The other laptops follow at their next exchange.",
                 confirm="Keep",
-                destructive=choice != "both",
             ),
             answered,
         )
@@ -96,7 +103,7 @@ class ConflictScreen(AppAccess, Screen[None]):
         message = self.query_one("#conflict-message", Static)
         try:
             said = conflicts.resolve(self.store, self.conflict.copy_id, self._texts(choice))
-        except (VoicesGroupError, conflicts.ConflictGone) as error:
+        except VoicesGroupError as error:
             message.update(str(error))
             return
         except ValueError as error:

@@ -106,3 +106,41 @@ def change_note_on_both(made: Laptops, here: str, there: str) -> None:
     for laptop in (made.group, made.second, made.group):
         with Store.open(laptop) as store:
             service.exchange(store)
+
+
+def conflict_in(data_file: Path) -> Path:
+    """Make `data_file` (the demo, say) a laptop of all its groups, with a second laptop of
+    those groups, and a note changed on both at once: a conflict waits on `data_file`."""
+    folder = data_file.parent / "exchange-folder"
+    folder.mkdir()
+    second = _new_file(data_file.parent / "second-laptop" / "vg.json")
+    with Store.open(data_file) as store:
+        groups = {group.name: GROUP_PASSPHRASE for group in store.groups()}
+        service.setup(
+            store,
+            folder,
+            passphrase=ORG_PASSPHRASE,
+            group_passphrases=groups,
+            coordinator=False,
+            params=QUICK,
+        )
+        service.exchange(store)
+        note_id = store.all_notes()[0].id
+    with Store.open(second) as store:
+        service.setup(
+            store,
+            folder,
+            passphrase=ORG_PASSPHRASE,
+            group_passphrases=groups,
+            coordinator=False,
+            params=QUICK,
+        )
+        service.exchange(store)
+    for laptop, words in ((data_file, "walking helps"), (second, "music helps")):
+        with Store.open(laptop) as store:
+            [note] = [note for note in store.all_notes() if note.id == note_id]
+            store.save_note(note.with_changes(member_words=words))
+    for laptop in (data_file, second, data_file):
+        with Store.open(laptop) as store:
+            service.exchange(store)
+    return data_file

@@ -87,6 +87,15 @@ def test_texts_the_note_cannot_hold_change_nothing(laptops: Laptops) -> None:
         assert len(conflicts.waiting(store)) == 1
 
 
+def test_a_note_left_without_words_is_refused(laptops: Laptops) -> None:
+    with Store.open(laptops.group) as store:
+        [waiting] = conflicts.waiting(store)
+        before = store.raw_bytes()
+        with pytest.raises(conflicts.TextNeeded, match="In their words cannot be left empty"):
+            conflicts.resolve(store, waiting.copy_id, {**waiting.shown, "member_words": "  "})
+        assert store.raw_bytes() == before
+
+
 def test_a_read_only_file_is_refused(laptops: Laptops) -> None:
     with Store.open(laptops.group, readonly=True) as store:
         [waiting] = conflicts.waiting(store)

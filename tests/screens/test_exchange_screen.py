@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import TextArea
 
 from screens.app import VoicesGroupApp
 from tests.exchange_laptops import (
@@ -153,6 +154,29 @@ async def test_a_conflict_is_settled_side_by_side_and_the_other_version_goes(
         assert [n.member_words for n in app.store.notes(member.id)] == [version_two]
     with Store.open(with_conflict.group, readonly=True) as store:
         assert conflicts.waiting(store) == []
+
+
+async def test_both_versions_are_written_into_one_and_kept(with_conflict: Laptops) -> None:
+    app = app_on(with_conflict.group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, app)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConflictEditScreen"
+        words = app.screen.query_one("#conflict-member_words", TextArea)
+        assert {"walking helps", "music helps"} <= set(words.text.split("\n\n"))
+        words.text = "walking helps, and music on the way"
+        await pilot.press("ctrl+s")
+        await until_still(pilot, app)
+        assert type(app.screen).__name__ == "ExchangeScreen"
+        [member] = app.store.members()
+        kept = [n.member_words for n in app.store.notes(member.id)]
+        assert kept == ["walking helps, and music on the way"]
+        assert conflicts.waiting(app.store) == []
 
 
 async def test_exchange_now_brings_in_what_came_and_refreshes_the_screen(

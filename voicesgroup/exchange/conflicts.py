@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from voicesgroup import models
+from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import state
 from voicesgroup.exchange.sharing import TEXT_FIELDS
 
@@ -35,8 +36,16 @@ FIELD_LABELS: dict[str, str] = {
 """What each text field is called beside its two versions."""
 
 
-class ConflictGone(LookupError):
+class ConflictGone(VoicesGroupError):
     """The conflict was resolved already (here, or on another laptop before an exchange)."""
+
+
+class TextNeeded(VoicesGroupError):
+    """The text a record is about (a note's words, a strategy's title) was left empty."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,13 @@ def resolve(store: Store, copy_id: UUID, texts: Mapping[str, str]) -> str:
     if chosen is None:
         raise ConflictGone("That conflict has been settled already; nothing was changed.")
     changes = {field: texts.get(field, "") for field in chosen.fields}
+    first = chosen.fields[0]
+    if not changes[first].strip():
+        raise TextNeeded(
+            first,
+            f"{chosen.label(first)} cannot be left empty: write something there, even a few "
+            "words; nothing was changed.",
+        )
     with store.batch():
         if chosen.table == "notes":
             _keep_note(store, chosen, changes)
