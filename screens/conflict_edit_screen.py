@@ -60,6 +60,7 @@ class ConflictEditScreen(FormScreen[bool]):
         except conflicts.TextNeeded as empty:
             raise FieldProblem(empty.field, str(empty)) from None
         self.vg.changed((said, "Settled"))
+        self.vg.exchange_soon()  # the choice travels to the other laptops
         return True
 
     def dismiss_form(self) -> None:

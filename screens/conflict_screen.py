@@ -113,6 +113,7 @@ class ConflictScreen(AppAccess, Screen[None]):
             message.update(f"That cannot be kept as it is: {refused}")
             return
         self.vg.changed((said, "Settled"))
+        self.vg.exchange_soon()  # the choice travels to the other laptops
         self.dismiss()
 
     def action_back(self) -> None:

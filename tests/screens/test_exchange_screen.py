@@ -154,6 +154,11 @@ async def test_a_conflict_is_settled_side_by_side_and_the_other_version_goes(
         assert [n.member_words for n in app.store.notes(member.id)] == [version_two]
     with Store.open(with_conflict.group, readonly=True) as store:
         assert conflicts.waiting(store) == []
+    with Store.open(with_conflict.second) as store:  # the app sent the choice by itself
+        service.exchange(store)
+        [member] = store.members()
+        assert [n.member_words for n in store.notes(member.id)] == [version_two]
+        assert conflicts.waiting(store) == []
 
 
 async def test_both_versions_are_written_into_one_and_kept(with_conflict: Laptops) -> None:
