@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import TextArea
+from textual.widgets import Markdown, TextArea
 
 from screens.app import VoicesGroupApp
 from tests.exchange_laptops import (
@@ -159,6 +159,20 @@ async def test_a_conflict_is_settled_side_by_side_and_the_other_version_goes(
         [member] = store.members()
         assert [n.member_words for n in store.notes(member.id)] == [version_two]
         assert conflicts.waiting(store) == []
+
+
+async def test_help_says_what_is_shared_once_set_up(
+    with_conflict: Laptops, make_app: Callable[..., VoicesGroupApp]
+) -> None:
+    for app, shared in ((app_on(with_conflict.group), True), (make_app(), False)):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await opened(pilot, app)
+            await pilot.press("f1")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "HelpDialog"
+            text = " ".join(app.screen.query_one(Markdown).source.split())
+            assert ("shared with the organisation's other laptops" in text) is shared
+            assert "Nothing leaves this laptop unless you print" in text
 
 
 async def test_both_versions_are_written_into_one_and_kept(with_conflict: Laptops) -> None:
