@@ -354,3 +354,13 @@ def test_exchange_screen_with_two_laptops_and_a_conflict(
         assert snap_compare(app_on(made.group), run_before=open_it)
     finally:
         shutil.rmtree(SNAPSHOT_FOLDER, ignore_errors=True)
+
+
+def test_coordinators_home(snap_compare, still_clock, tmp_path: Path) -> None:
+    made = two_group_laptops(tmp_path, coordinator=True)
+    assert made.coordinator is not None
+
+    async def open_it(pilot: Pilot[Any]) -> None:
+        await opened(pilot, pilot.app)  # type: ignore[arg-type]  # Pilot's app is any App
+
+    assert snap_compare(app_on(made.coordinator), run_before=open_it)
