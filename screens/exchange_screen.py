@@ -67,6 +67,10 @@ class ExchangeScreen(AppAccess, PaintsFirst):
             yield table
         yield Footer(show_command_palette=False)
 
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.vg.exchange_when_free()  # what was read while a conflict was open
+
     def refresh_data(self) -> None:
         view = status_view(self.store)
         if view.set_up != self._set_up:
