@@ -53,6 +53,7 @@ FOLLOW_SECONDS = 120
 """How long the dialog follows a job in the printer's queue before leaving it to the printer."""
 FOLLOW_EVERY = 0.5
 CHOOSE_MEMBER = "Choose the member whose own record this is."
+NO_MEMBERS: tuple[str | Text, str] = ("No members yet", "")
 
 
 class PrintDialog(AppAccess, ModalScreen[None]):
@@ -121,6 +122,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         self._busy = False
         self._mounted_choices = False
         self._force = False
+        self._members_listed = False
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -179,17 +181,33 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                 yield Button("Close", id="close", compact=True)
 
     def _member_select(self) -> Select[str]:
+        """The member whose own record is printed: hidden, and its list of every member read,
+        only once that handout is chosen (years of members slow the dialog's first paint)."""
+        options, chosen = self._member_options() if self.member_id else ([NO_MEMBERS], "")
+        select = Select(options, value=chosen, allow_blank=False, compact=True, id="print-member")
+        select.display = self._members_listed = self.member_id is not None
+        return select
+
+    def _member_options(self) -> tuple[list[tuple[str | Text, str]], str]:
+        """Every member as a choice, and the one to start on."""
         members = self.store.members()
         ids = [str(member.id) for member in members]
         chosen = str(self.member_id) if str(self.member_id) in ids else (ids or [""])[0]
-        return Select(
-            [(literal(member.display_name), str(member.id)) for member in members]
-            or [("No members yet", "")],
-            value=chosen,
-            allow_blank=False,
-            compact=True,
-            id="print-member",
-        )
+        options: list[tuple[str | Text, str]] = [
+            (literal(member.display_name), str(member.id)) for member in members
+        ]
+        return options or [NO_MEMBERS], chosen
+
+    def _list_members(self) -> None:
+        """Fill the member choice the first time it is shown."""
+        if self._members_listed:
+            return
+        self._members_listed = True
+        select: Select[str] = self.query_one("#print-member", Select)
+        options, chosen = self._member_options()
+        with self.prevent(Select.Changed):  # the update under way shows the chosen member
+            select.set_options(options)
+            select.value = chosen
 
     def on_mount(self) -> None:
         # The dialog paints first; its choices and preview are worked out once, just after
@@ -303,6 +321,8 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         meeting.disabled = not (handout.shows_meeting and discreet.value)
         self.query_one("#print-large", Checkbox).disabled = not handout.large_print
         for_member = kind == "member-record"
+        if for_member:
+            self._list_members()
         self.query_one("#print-group", Select).display = not for_member
         self.query_one("#print-member", Select).display = for_member
         self.query_one("#print-group-label", Static).update("Member" if for_member else "Group")
