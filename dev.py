@@ -13,7 +13,7 @@
 Set-up makes `.venv/` beside this file and installs the app and its developer tools into it,
 at the exact versions in requirements-dev.lock (again only when that file or pyproject.toml
 changed). For the tests it also installs the Debian tools they drive (tmux, poppler-utils, cups,
-cups-client, printer-driver-cups-pdf) when
+cups-client, printer-driver-cups-pdf, syncthing) when
 they are missing and this user may install them. With CI set, tests that need those tools fail
 instead of skipping (see tests/conftest.py).
 """
@@ -43,6 +43,7 @@ DEBIAN_TOOLS = {
     "cupsd": "cups",
     "lp": "cups-client",
     "/usr/lib/cups/backend/cups-pdf": "printer-driver-cups-pdf",
+    "syncthing": "syncthing",  # the carrier the exchange tests sync a folder with
 }
 # pip learnt `--group` (pyproject's [dependency-groups]) in 25.1.
 PIP = "pip>=25.1"

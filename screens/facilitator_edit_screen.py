@@ -25,7 +25,9 @@ class FacilitatorEditScreen(FormScreen[None]):
     HELP_TITLE = "A facilitator"
     HELP = (
         "Ctrl+O sets their availability for the rota."
-        " 'A woman?' is asked only when a group wants a woman facilitator." + FORM_KEYS
+        " 'A woman?' is asked only when a group wants a woman facilitator."
+        " 'Named in reports for funders' is ticked only when they said yes: otherwise the"
+        " evaluation counts their sessions and hours within the team's, without a name." + FORM_KEYS
     )
     BINDINGS = [
         Binding("ctrl+s", "submit", "Save", id="save-facilitator"),
@@ -87,6 +89,11 @@ class FacilitatorEditScreen(FormScreen[None]):
             yield TickBox(
                 "Facilitating at the moment", person.active if person else True, id="active"
             )
+            yield TickBox(
+                "Named in reports for funders (only if they said yes)",
+                person.named_in_reports if person else False,
+                id="named_in_reports",
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 if person is not None:
@@ -111,6 +118,7 @@ class FacilitatorEditScreen(FormScreen[None]):
         changes = {
             "display_name": self.query_one("#display_name", Input).value,
             "active": self.query_one("#active", Checkbox).value,
+            "named_in_reports": self.query_one("#named_in_reports", Checkbox).value,
         }
         if self.asks_woman:
             answer = chosen(self.query_one("#is_woman", Select))

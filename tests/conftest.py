@@ -1,9 +1,10 @@
 """Rules for the whole suite: what a CI run may not skip, and which tests run only when asked.
 
 - With the environment variable CI set (to anything but "", "0" or "false"), a test skipped
-  because tmux, pdftoppm or cupsd is missing FAILS: CI must prove the app was driven in a real
-  terminal, that the PDFs were rendered and looked at, and that a handout reached a real
-  printing system. `python3 dev.py test` installs the three.
+  because tmux, pdftoppm, cupsd or syncthing is missing FAILS: CI must prove the app was driven
+  in a real terminal, that the PDFs were rendered and looked at, that a handout reached a real
+  printing system and that outboxes crossed a real Syncthing. `python3 dev.py test` installs
+  the four.
 - The slowest tests are marked `slow` (here, by name, or with `@pytest.mark.slow` beside the
   test), so `-m "not slow"` is a fast loop. Find new ones with `--durations=30`.
 """
@@ -18,7 +19,7 @@ import pytest
 from tests.cups_server import cups, cups_session  # noqa: F401  (a real printing system, for any test)
 
 # The tools CI must have: a skip that names one of them is a failure there.
-REQUIRED_ON_CI = ("tmux", "pdftoppm", "cupsd")
+REQUIRED_ON_CI = ("tmux", "pdftoppm", "cupsd", "syncthing")
 
 
 def on_ci(environ: Mapping[str, str] = os.environ) -> bool:

@@ -6,10 +6,14 @@ import io
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
+
+if TYPE_CHECKING:
+    from voicesgroup.store import Store
 
 _SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}
 
@@ -115,3 +119,10 @@ def render_checked(data: bytes, out_dir: Path, name: str, *, dpi: int = 40) -> l
         assert body > 0.004, f"{page.name} has no text above its footer (ink {body:.4f})"
         assert overall < 0.6, f"{page.name} is nearly all ink ({overall:.2f})"
     return pages
+
+
+def printout(store: Store, kind: str, **options: Any) -> bytes:
+    """One printout's bytes, made the one way every printout is made (`printing.make`)."""
+    from voicesgroup.printing import PrintRequest, make
+
+    return make(store, PrintRequest(kind, **options)).data

@@ -148,6 +148,7 @@ def test_what_the_snapshots_and_the_file_format_depend_on_is_pinned() -> None:
     [
         ("true", "tmux is not installed", True),
         ("1", "pdftoppm (poppler-utils) is not installed", True),
+        ("true", "syncthing is not installed (Debian's package syncthing)", True),
         ("true", "needs a network", False),
         ("", "tmux is not installed", False),
         ("false", "pdftoppm (poppler-utils) is not installed", False),

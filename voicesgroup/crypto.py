@@ -330,6 +330,12 @@ def _derive_passphrase_key(passphrase: str, salt: bytes, params: KdfParams) -> b
     return _argon2id(_passphrase_bytes(passphrase), salt, params)
 
 
+def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    """A 32-byte key from a passphrase, by the same Argon2id as the data file's (the
+    exchange's keys, `voicesgroup.exchange.outbox`)."""
+    return _argon2id(_passphrase_bytes(passphrase), salt, params)
+
+
 def _recovery_wrapping_key(recovery_key: bytes) -> bytes:
     # The recovery key is already uniformly random, so HKDF only separates its use from any other.
     return HKDF(

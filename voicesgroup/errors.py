@@ -136,6 +136,11 @@ class NothingToPrint(VoicesGroupError):
     """The handout asked for has nothing in it to print (say, a group with no agreement)."""
 
 
+class ExchangeFolderError(VoicesGroupError):
+    """The exchange folder (the one Syncthing, Nextcloud or a stick carries) is missing, not a
+    folder, read-only, full or unreadable; what was in it is as it was before."""
+
+
 def invalid_input(error: BaseException) -> str | None:
     """One sentence for a model's refusal of what someone gave (pydantic's ValidationError),
     else None. Never the given text itself, and never pydantic's report over several lines.

@@ -1,7 +1,8 @@
 """Writing the evaluation to a file (PDF, tidy CSV, plain text or web page) and noting it in
 the audit log.
 
-One place for the `voicesgroup report` command and the Reports screen: the file is written
+The report's bytes in each form (`report_bytes`, what `printing.KINDS["report"]` draws for
+`voicesgroup report` and `voicesgroup print report`) and the Reports screen's file: written
 atomically (never half a file, nothing overwritten by a failure), never over the data file, its
 lock or its backups, and only once it is on disk is the report noted in the audit log — what
 was made and for which period, never a figure.
@@ -26,10 +27,20 @@ class FormatError(VoicesGroupError, ValueError):
     """A file name and a format that disagree, or a format the report does not come in."""
 
 
-def format_for(path: Path, given: str | None = None) -> Format:
-    """The format of the report written to `path`: the one `given`, or else the file name's
-    ending. A name ending in another format's letters is refused rather than written wrongly
-    (a PDF named `.csv` opens as nonsense)."""
+def format_for(
+    path: Path,
+    given: str | None = None,
+    *,
+    default: Format | None = None,
+    choose: str = "give --format",
+    follow: str = "leave the format out",
+) -> Format:
+    """The format of the printout written to `path`: the one `given`, or else the file name's
+    ending, or else `default` (a report has none: its name must say). A name ending in another
+    format's letters is refused rather than written wrongly (a PDF named `.csv` opens as
+    nonsense). Every printout's file is named by this one rule, for the commands and the
+    Reports screen; each says in `choose` how a format is asked for and in `follow` how the
+    name is left to decide, so the sentence names what the person can do where they are."""
     ending = path.suffix.lower().lstrip(".")
     if given is not None and given not in FORMATS:
         raise FormatError(f"a report comes as {' or '.join(FORMATS)}, not {given}")
@@ -37,13 +48,15 @@ def format_for(path: Path, given: str | None = None) -> Format:
         if ending in FORMATS and ending != given:
             raise FormatError(
                 f"{path.name} ends in .{ending} but the format asked for is {given}: "
-                f"name the file .{given}, or leave the format out"
+                f"name the file .{given}, or {follow}"
             )
         return given
+    if ending not in FORMATS and default is not None:
+        return default
     if ending not in FORMATS:
         raise FormatError(
             f"cannot tell the format from {path.name}: end the name in "
-            f"{' or '.join('.' + f for f in FORMATS)}, or give --format"
+            f"{' or '.join('.' + f for f in FORMATS)}, or {choose}"
         )
     return ending
 
@@ -101,32 +114,6 @@ def report_bytes(
     return data
 
 
-def write_report(
-    store: Store,
-    report: Report,
-    out: Path,
-    fmt: Format,
-    *,
-    large_print: bool = False,
-    force: bool = False,
-    paper: str = "a4",
-) -> Path:
-    """Make the report, write it to `out` and note it in the audit log; returns the path.
-
-    The one guarded writer (`voicesgroup.outputs`) refuses the data file, its lock and its
-    backups, and an existing file unless `force`; the audit entry follows the file on disk, so
-    a file that cannot take it (a read-only one) refuses first.
-    """
-    from voicesgroup.outputs import check_audited_output
-
-    check_audited_output(out, store, force=force)
-    path = write_report_file(
-        store, report, out, fmt, large_print=large_print, force=force, paper=paper
-    )
-    record_report(store, report, fmt, large_print=large_print)
-    return path
-
-
 def write_report_file(
     store: Store,
     report: Report,
@@ -149,10 +136,14 @@ def write_report_file(
 def record_report(store: Store, report: Report, fmt: Format, *, large_print: bool = False) -> None:
     """Note in the audit log that the report was made (what and for which period, never a
     figure). Call it once the file is on disk."""
+    store.audit("report made", audit_detail(report, fmt, large_print=large_print))
+
+
+def audit_detail(report: Report, fmt: str, *, large_print: bool = False) -> str:
+    """What the audit log says of a report made: its form and its period, never a figure."""
     scope = f"group {report.group_name}" if report.group_name else "all groups"
     compared = ", with the year before" if report.previous else ""
-    store.audit(
-        "report made",
+    return (
         f"evaluation {fmt.upper()}{' (large print)' if large_print and fmt == 'pdf' else ''}"
-        f" for {scope}, {report.current.period.describe()}{compared}",
+        f" for {scope}, {report.current.period.describe()}{compared}"
     )

@@ -9,10 +9,7 @@ handout. Returns the PDF's bytes; the caller writes the file and notes it in the
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import io
-import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from voicesgroup import dates
@@ -23,16 +20,23 @@ from voicesgroup.evaluation import (
     PeriodReport,
     Ranked,
     Report,
+    began,
     check_report_names,
     summary_lines,
 )
 from voicesgroup.protection import label, protect
-from voicesgroup.report_text import CANNOT_SHOW_HEADING, whole_rows
+from voicesgroup.report_text import (
+    CANNOT_SHOW_HEADING,
+    facilitator_header,
+    facilitator_rows,
+    month_header,
+    month_rows,
+    none_listed,
+    whole_rows,
+)
 
 if TYPE_CHECKING:  # ReportLab itself is imported only when a report is drawn
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib.colors import Color
-    from reportlab.platypus import Flowable, Paragraph, Table
+    from voicesgroup.handouts.layout import Flowable, Layout
 
 TITLE = "What the groups did"
 
@@ -50,344 +54,183 @@ def report_pdf(
     holds a member's name; facilitators' own names (a member may share one) are printed as
     the rota prints them."""
     check_report_names(report, member_names, facilitator_names, organisation)
-    story_texts = [*report.texts(), organisation]
-    return _draw(
-        report, organisation=organisation, large_print=large_print, texts=story_texts, paper=paper
-    )
+    from voicesgroup.handouts.layout import Layout  # ReportLab loads here, and only here
 
-
-def _draw(
-    report: Report, *, organisation: str, large_print: bool, texts: list[str], paper: str
-) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import (
-        CondPageBreak,
-        KeepTogether,
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
-
-    from voicesgroup.handouts._render import (
-        HEADING,
-        INK,
-        LARGE,
-        MUTED,
-        SMALLER,
-        SOFT,
-        FooterCanvas,
-        fonts_for,
-        markup,
-        page_size,
-        printable,
-        styles,
-    )
-
-    fonts = fonts_for(texts)
-    sizes = LARGE if large_print else SMALLER[0]
-    style = styles(sizes, fonts.key)
-    current, previous = report.current, report.previous
-    pagesize = page_size(paper, False)
-    width = pagesize[0] - 36 * mm
-    page_height = pagesize[1] - 34 * mm
-
-    def para(text: str, kind: str = "body") -> Paragraph:
-        return Paragraph(markup(text, fonts.key), style[kind])
-
-    def cell(text: str, bold: bool = False) -> Paragraph:
-        return Paragraph(markup(text, fonts.key), style["cell_head" if bold else "cell"])
-
-    cell_size = style["cell"].fontSize
-    head_size = style["cell_head"].fontSize
-
-    def fitted(text: str, column: float, bold: bool = False) -> str | Paragraph:
-        """Plain table text where it fits on one line (a Paragraph for every cell would
-        double the time the report takes to draw); a wrapping Paragraph where it does not."""
-        plain = printable(text, fonts.key)
-        face = fonts.bold if bold else fonts.regular
-        if "\n" not in plain and stringWidth(plain, face, cell_size) <= column - 12:
-            return plain
-        return cell(text, bold)
-
-    def unbroken(header: list[str], widths: list[float]) -> list[float]:
-        """Column widths in points in which no header word is broken: each column gets the
-        room its longest word needs, and what is
-        left is shared out as `widths` asks."""
-        needs = []
-        for text in header:
-            words = printable(text, fonts.key).split() or [""]
-            needs.append(max(stringWidth(word, fonts.bold, head_size) for word in words) + 13)
-        spare = width - sum(needs)
-        if spare <= 0:
-            return [w * width for w in widths]
-        wanted = [max(w * width - need, 0) for w, need in zip(widths, needs, strict=True)]
-        share = sum(wanted) or 1
-        return [need + spare * extra / share for need, extra in zip(needs, wanted, strict=True)]
-
-    def table(
-        header: list[str],
-        rows: list[list[str]],
-        widths: list[float],
-        heading: str | None = None,
-    ) -> Table:
-        """A table whose header rows repeat on each page it runs onto; with `heading` (a
-        group's name) that name is repeated too, so no part of the table is without it."""
-        columns = unbroken(header, widths)
-        top = [[fitted(h, columns[i], True) for i, h in enumerate(header)]]
-        if heading is not None:
-            top.insert(0, [cell(heading, True)] + [""] * (len(header) - 1))
-        body = top + [[fitted(v, columns[i]) for i, v in enumerate(row)] for row in rows]
-        made = Table(body, colWidths=columns, repeatRows=len(top))
-        if heading is not None:
-            made.setStyle(TableStyle([("SPAN", (0, 0), (-1, 0))]))
-        made.setStyle(
-            TableStyle(
-                [
-                    (
-                        "FONT",
-                        (0, len(top)),
-                        (-1, -1),
-                        fonts.regular,
-                        style["cell"].fontSize,
-                        style["cell"].leading,
-                    ),
-                    ("TEXTCOLOR", (0, len(top)), (-1, -1), INK),
-                    (
-                        "FONT",
-                        (0, 0),
-                        (-1, len(top) - 1),
-                        fonts.bold,
-                        cell_size,
-                        style["cell"].leading,
-                    ),
-                    ("TEXTCOLOR", (0, 0), (-1, len(top) - 1), HEADING),
-                    ("LINEBELOW", (0, len(top) - 1), (-1, len(top) - 1), 0.8, HEADING),
-                    ("ROWBACKGROUNDS", (0, len(top)), (-1, -1), [colors.white, SOFT]),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 2),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ]
-            )
-        )
-        return made
-
-    def chart(
-        months: list[str],
-        now: GroupReport,
-        before: GroupReport | None,
-        title: str,
-        tall: float = 58,
-    ) -> KeepTogether:
-        before_months = previous.months if previous is not None else []
-        height = (tall + 32 if large_print else tall) * mm
-
-        # Months before anything was planned or held (a group not begun yet) are left out.
-        def anything(row: GroupReport | None, keys: list[str], index: int) -> bool:
-            if row is None or index >= len(keys):
-                return False
-            return any(row.sessions[m][keys[index]] for m in ("planned", "held"))
-
-        skip = 0
-        while skip < len(months) - 1 and not (
-            anything(now, months, skip) or anything(before, before_months, skip)
-        ):
-            skip += 1
-        months = months[skip:]
-        before_months = before_months[skip:]
-
-        def series(row: GroupReport, keys: list[str]) -> list[int | None]:
-            cells = [row.people["attendance"][key] for key in keys]
-            return [cell.value if cell.shown else None for cell in cells]
-
-        data = [series(now, months)]
-        colours = [HEADING]
-        names = ["this period"]
-        if before is not None:
-            data.insert(0, series(before, before_months))
-            colours.insert(0, colors.HexColor("#b7c9ce"))
-            names.insert(0, "a year before")
-        hidden = any(v is None for row in data for v in row)
-        part = current.period.part_months
-        labels = [
-            _chart_month(key)
-            + (" (part)" if key in part else "")
-            + ("*" if any(row[i] is None for row in data) else "")
-            for i, key in enumerate(months)
-        ]
-        drawing = bar_chart(
-            width, height, title, labels, data, colours, names,
-            font=fonts.regular, bold=fonts.bold, size=16 if large_print else 10, ink=INK,
-            muted=MUTED,
-        )  # fmt: skip
-        flowables: list[Flowable] = [drawing]
-        if part:
-            flowables.append(
-                para("(part): the period covers only some days of that month.", "muted")
-            )
-        if hidden:
-            flowables.append(
-                para(f"* a month shown as “{protect(1, report.threshold)}” has no bar.", "muted")
-            )
-        return KeepTogether(flowables)
-
-    story: list[Flowable] = []
-    story.append(para(f"{TITLE}: {report.scope}", "title"))
-    story.append(para(current.period.describe(), "subtitle"))
+    page = Layout([*report.texts(), organisation], large_print=large_print, paper=paper)
+    # Each section (the front, each group, the ending) is laid out by `ends_well`, so that
+    # none leaves a page holding only its last few lines.
+    story = [
+        *ends_well(_front_page(page, report, organisation), page.frame_width, page.frame_height),
+        *_group_pages(page, report),
+        *_facilitators_page(page, report),
+    ]
+    current = report.current
+    footer = f"{TITLE}: {report.scope}, {current.period.describe()}"
     if organisation:
-        story.append(para(organisation, "subtitle"))
-    story.append(para(f"Printed on {dates.date(report.made_on)}.", "muted"))
-    for line in summary_lines(report):
-        story.append(para(line, "item"))
-    if previous is not None:
-        story.append(para(f"Compared with {previous.period.describe()}.", "muted"))
-    story.append(para(report.protection, "muted"))
-    story.append(Spacer(1, 4 * mm))
-    story.append(
-        table(*_headline_rows(current, previous), [0.52, 0.24, 0.24] if previous else [0.6, 0.4])
+        footer = f"{organisation} · {footer}"
+    return page.build(
+        story,
+        title=f"{TITLE}: {current.period.describe()}",
+        subject="Evaluation report",
+        footer=footer,
     )
-    story.append(Spacer(1, 4 * mm))
-    story.append(
-        chart(
-            current.months,
-            current.total,
-            previous.total if previous else None,
-            MONTHLY_CHART,
-        )
-    )
-    story.append(para(CANNOT_SHOW_HEADING, "heading"))
-    small = style["cell"].clone(
-        "small_bullet",
-        leftIndent=10,
-        bulletIndent=0,
-        spaceAfter=2,
-        bulletFontName=fonts.regular,
-        bulletFontSize=style["cell"].fontSize,
-    )
-    for line in report.cannot_show:
-        story.append(Paragraph(markup(line, fonts.key), small, bulletText="•"))
 
+
+def _front_page(page: Layout, report: Report, organisation: str) -> list[Flowable]:
+    """Read in a minute: the period, the headline figures beside a year before, the chart."""
+    current, previous = report.current, report.previous
+    story: list[Flowable] = [
+        page.para(f"{TITLE}: {report.scope}", "title"),
+        page.para(current.period.describe(), "subtitle"),
+    ]
+    if organisation:
+        story.append(page.para(organisation, "subtitle"))
+    story.append(page.para(f"Printed on {dates.date(report.made_on)}.", "muted"))
+    story += [page.para(line, "item") for line in summary_lines(report)]
+    if previous is not None:
+        story.append(page.para(f"Compared with {previous.period.describe()}.", "muted"))
+    story.append(page.para(report.protection, "muted"))
+    story.append(page.space(4))
+    widths = [0.52, 0.24, 0.24] if previous else [0.6, 0.4]
+    story.append(page.table(*_headline_rows(current, previous), widths))
+    story.append(page.space(4))
+    before = previous.total if previous else None
+    story.append(_chart(page, report, current.months, current.total, before, MONTHLY_CHART))
+    story.append(page.para(CANNOT_SHOW_HEADING, "heading"))
+    story += [page.bullet(line) for line in report.cannot_show]
+    return story
+
+
+def _group_pages(page: Layout, report: Report) -> list[Flowable]:
+    """A page for each group: its months, its whole period and its themes."""
+    current, previous = report.current, report.previous
+    story: list[Flowable] = []
     for group in current.groups:
         before = _same_group(previous, group.name)
-        story.append(PageBreak())
         # The name, its month table and its figures stay together where a page holds them;
-        # a table that runs on repeats the group's name above its header.
-        months_table = table(
-            *_month_rows(current, group), [0.2, 0.16, 0.16, 0.24, 0.24], group.name
-        )
-        story.append(
-            KeepTogether(
-                [
-                    para(group.name, "title"),
-                    para(f"{group.kind} · {current.period.describe()}", "subtitle"),
-                    months_table,
-                ]
-            )
-        )
-        story.append(Spacer(1, 3 * mm))
-        whole = _group_rows(group, before)
+        # a table that runs on repeats the group's name above its header. Months before the
+        # group began are left out (`report_text.month_rows`).
+        opening: list[Flowable] = [
+            page.para(group.name, "title"),
+            page.para(f"{group.kind} · {current.period.describe()}", "subtitle"),
+        ]
+        rows = month_rows(current, group, _short_month)
+        if rows:
+            header = month_header()
+            opening += page.tables(header, rows, _first_wide(len(header), 0.2), group.name)
         widths = [0.52, 0.24, 0.24] if previous else [0.6, 0.4]
-        themes = _ranked(group.themes, group.themes_not_shown, para, table, "theme")
-        story.append(
-            KeepTogether(
+        empty = none_listed("theme", report)
+        section = [
+            page.together(opening),
+            page.space(3),
+            page.together(
                 [
-                    table(*whole, widths, group.name),
-                    para("Themes most often noted", "heading"),
-                    *themes,
+                    page.table(*_group_rows(group, before), widths, group.name),
+                    page.para("Themes most often noted", "heading"),
+                    *_ranked(page, group.themes, group.themes_not_shown, empty),
                 ]
-            )
-        )
+            ),
+        ]
+        story += [page.new_page(), *ends_well(section, page.frame_width, page.frame_height)]
+    return story
 
-    # The facilitators and what helped follow on the same page when most of it is free, so the
-    # report does not end on a page holding a few lines.
-    story.append(CondPageBreak(page_height * 0.6))
-    story.append(para("Who facilitated", "title"))
-    story.append(
-        para(
+
+def _facilitators_page(page: Layout, report: Report) -> list[Flowable]:
+    """Who facilitated (sessions, hours, supervision, from the table of measures) and what
+    helped."""
+    current = report.current
+    tail: list[Flowable] = [
+        page.para("Who facilitated", "title"),
+        page.para(
             f"Volunteer hours are each session's length plus {report.prep_minutes} minutes of "
             f"preparation and {report.debrief_minutes} minutes of debrief, for each "
             f"facilitator. Supervision meetings held: {current.supervision_meetings}.",
             "muted",
-        )
-    )
-    people = current.facilitators
-    rows = [
-        [f.name, str(f.led), str(f.co_facilitated), str(f.shadowing), f"{f.hours:,.1f}"]
-        for f in people
+        ),
     ]
-    rows.append(
-        [
-            "Total",
-            str(sum(f.led for f in people)),
-            str(sum(f.co_facilitated for f in people)),
-            str(sum(f.shadowing for f in people)),
-            f"{current.volunteer_hours:,.1f}",
-        ]
-    )
-    story.append(
-        table(
-            ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Hours"],
-            rows,
-            [0.3, 0.1, 0.24, 0.2, 0.16],
-        )
-    )
-    story.append(Spacer(1, 3 * mm))
-    supervised = [[f.name, str(f.supervised)] for f in people]
-    supervised.append(["Total", str(sum(f.supervised for f in people))])
-    story.append(
-        table(["Facilitator", label("supervision_meetings_attended")], supervised, [0.6, 0.4])
-    )
-    # What helped is kept in one piece: moved whole to a page of its own rather than leaving
-    # its last lines alone on the report's last page.
+    header = facilitator_header()
+    tail += page.tables(header, facilitator_rows(current), _first_wide(len(header), 0.28))
+    tail.append(_what_helped(page, report))
+    # The facilitators and what helped follow on the same page when they fit there or most of
+    # the page is free.
+    ending = page.rest_height(tail)
+    return [
+        page.new_page_unless(min(ending, page.frame_height * 0.6)),
+        *ends_well(tail, page.frame_width, page.frame_height),
+    ]
+
+
+def _what_helped(page: Layout, report: Report) -> Flowable:
+    """What helped, kept in one piece where a page holds it."""
+    current = report.current
     helped: list[Flowable] = [
-        para("What helped", "heading"),
-        para(
+        page.para("What helped", "heading"),
+        page.para(
             "Strategies most often marked as having helped, by kind of group (all time).", "muted"
         ),
     ]
     if not current.strategies_by_kind:
-        helped.append(para("No strategy has been marked as having helped yet."))
+        helped.append(page.para("No strategy has been marked as having helped yet."))
     for kind, items in current.strategies_by_kind.items():
-        helped.append(para(f"{kind} groups", "item"))
-        helped.extend(_ranked(items, None, para, table, "strategy"))
+        helped.append(page.para(f"{kind} groups", "item"))
+        helped.extend(_ranked(page, items, None, none_listed("strategy", report)))
     if current.strategies_not_shown.value != 0:
         helped.append(
-            para(f"{label('strategies_not_shown')}: {current.strategies_not_shown}", "muted")
+            page.para(f"{label('strategies_not_shown')}: {current.strategies_not_shown}", "muted")
         )
-    story.append(KeepTogether(helped))
+    return page.together(helped)
 
-    footer = f"{TITLE}: {report.scope}, {current.period.describe()}"
-    if organisation:
-        footer = f"{organisation} · {footer}"
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=pagesize,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=f"{TITLE}: {current.period.describe()}",
-        author="voicesgroup",
-        creator="voicesgroup",
-        subject="Evaluation report",
-        lang="en-GB",
+
+def _chart(
+    page: Layout,
+    report: Report,
+    months: list[str],
+    now: GroupReport,
+    before: GroupReport | None,
+    title: str,
+) -> Flowable:
+    """Visits month by month, beside the same months a year before; a hidden count has no bar
+    and says so."""
+    previous = report.previous
+    before_months = previous.months if previous is not None else []
+    # Months before anything was planned or held (a group not begun yet) are left out, by
+    # the rule the tables follow (`evaluation.began`); a year before counts month by month.
+    skip = min(
+        began(now, months),
+        began(before, before_months) if before is not None else len(months),
+        len(months) - 1,
     )
-    doc.build(
-        story,
-        canvasmaker=functools.partial(
-            FooterCanvas,
-            footer=printable(footer, fonts.key),
-            font=fonts.regular,
-            size=sizes.footer,
-            margin=18 * mm,
-        ),
-    )
-    return buffer.getvalue()
+    months = months[skip:]
+    before_months = before_months[skip:]
+    data = [_series(now, months)]
+    names = ["this period"]
+    if before is not None:
+        data.insert(0, _series(before, before_months))
+        names.insert(0, "a year before")
+    hidden = any(v is None for row in data for v in row)
+    part = report.current.period.part_months
+    labels = [
+        _chart_month(key)
+        + (" (part)" if key in part else "")
+        + ("*" if any(row[i] is None for row in data) else "")
+        for i, key in enumerate(months)
+    ]
+    flowables: list[Flowable] = [page.chart(title, labels, data, names)]
+    if part:
+        flowables.append(
+            page.para("(part): the period covers only some days of that month.", "muted")
+        )
+    if hidden:
+        flowables.append(
+            page.para(f"* a month shown as “{protect(1, report.threshold)}” has no bar.", "muted")
+        )
+    return page.together(flowables)
+
+
+def _series(row: GroupReport, keys: list[str]) -> list[int | None]:
+    """Visits in each month, None where the count is not shown."""
+    cells = [row.people["attendance"][key] for key in keys]
+    return [cell.value if cell.shown else None for cell in cells]
 
 
 def _short_month(key: str) -> str:
@@ -441,129 +284,47 @@ def _group_rows(
     return ["Whole period", "This period", "A year before"], _beside(now, _whole(before))
 
 
-def _month_rows(part: PeriodReport, group: GroupReport) -> tuple[list[str], list[list[str]]]:
-    header = ["Month", "Held", "Not held", "Visits", "Newcomers"]
-    rows = []
-    for key in part.months:
-        rows.append(
-            [
-                _short_month(key),
-                str(group.sessions["held"][key]),
-                str(group.sessions["not_held"][key]),
-                group.people["attendance"][key].text,
-                group.people["newcomers"][key].text,
-            ]
-        )
-    return header, rows
+SHORT_PAGE = 1 / 3
+"""A section's last page holding less than this share of a page is nearly empty."""
+
+
+def ends_well(flowables: list[Flowable], width: float, room: float) -> list[Flowable]:
+    """A section of the report laid out so that it never ends on a nearly empty page.
+
+    Before the last stretch of the section that would fill a third of a page, a guard is put
+    (`layout.ShortEndGuard`): when the layout reaches it, it knows the room left on the page,
+    and if the rest of the section would then spill onto the next page by less than a third
+    of a page, it starts that page here instead, so the last page holds at least that third.
+    A section that fits, or spills by more, is laid out as it comes. (Where the piece the
+    guard stands before is itself taller than two thirds of a page, a page break cannot help
+    and the section is laid out as it comes.) `width` and `room` are a page's frame's."""
+    from voicesgroup.handouts.layout import ShortEndGuard, rest_heights
+
+    least = room * SHORT_PAGE
+    rests = rest_heights(flowables, width, room)
+    for index in range(len(flowables) - 1, -1, -1):
+        if rests[index] >= least:
+            if rests[index] > room:
+                return flowables
+            guard = ShortEndGuard(rests[index], least, room)
+            return [*flowables[:index], guard, *flowables[index:]]
+    return flowables
+
+
+def _first_wide(columns: int, first: float) -> list[float]:
+    """Shares of the page's width: `first` for the names' column, the rest shared evenly."""
+    return [first] + [(1 - first) / (columns - 1)] * (columns - 1)
 
 
 def _ranked(
-    items: Sequence[Ranked],
-    not_shown: Cell | None,
-    para: Callable[..., Paragraph],
-    table: Callable[[list[str], list[list[str]], list[float]], Table],
-    noun: str,
+    page: Layout, items: Sequence[Ranked], not_shown: Cell | None, empty: str
 ) -> list[Flowable]:
     found: list[Flowable] = []
     if items:
-        found.append(
-            table(["", "Times"], [[item.text, item.times.text] for item in items], [0.72, 0.28])
-        )
+        rows = [[item.text, item.times.text] for item in items]
+        found.append(page.table(["", "Times"], rows, [0.72, 0.28]))
     else:
-        found.append(para(f"No {noun} noted in this period."))
+        found.append(page.para(empty))
     if not_shown is not None and not_shown.value != 0:
-        found.append(para(f"{label('themes_not_shown')}: {not_shown}", "muted"))
+        found.append(page.para(f"{label('themes_not_shown')}: {not_shown}", "muted"))
     return found
-
-
-def _nice_step(top: float) -> int:
-    """A round step (1, 2 or 5 times a power of ten) giving at most five lines up to `top`."""
-    step = 1
-    while top / step > 5:
-        for factor in (2, 5 / 2, 2):
-            step = int(step * factor)
-            if top / step <= 5:
-                break
-    return max(step, 1)
-
-
-def bar_chart(
-    width: float,
-    height: float,
-    title: str,
-    labels: Sequence[str],
-    data: Sequence[Sequence[int | None]],
-    colours: Sequence[Color],
-    names: Sequence[str],
-    *,
-    font: str,
-    bold: str,
-    size: float,
-    ink: Color,
-    muted: Color,
-) -> Drawing:
-    """Month-by-month bars, drawn with reportlab.graphics shapes: one bar a series in each
-    month (a hidden count draws no bar), a value scale, and a key when there are two series.
-
-    Drawn from shapes rather than reportlab.graphics.charts, whose import alone costs about
-    a third of the whole `voicesgroup report` process."""
-    from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    def block(x: float, y: float, block_width: float, block_height: float, colour: Color) -> Rect:
-        """A rectangle filled with `colour`, with no outline. (Set as attributes: the published
-        stubs type Rect's keyword arguments wrongly.)"""
-        rect = Rect(x, y, block_width, block_height)
-        rect.fillColor = colour
-        rect.strokeColor = None
-        return rect
-
-    drawing = Drawing(width, height)
-    left, bottom = size * 4.4, size * 2.6
-    top = height - size * 3.6
-    plot_w, plot_h = width - left - 4, top - bottom
-    biggest = max([v for row in data for v in row if v is not None] or [0])
-    step = _nice_step(biggest or 1)
-    scale_top = step * max(1, -(-biggest // step))
-    drawing.add(
-        String(0, height - size * 1.2, title, fontName=bold, fontSize=size + 2, fillColor=ink)
-    )
-    for value in range(0, scale_top + 1, step):
-        y = bottom + plot_h * value / scale_top
-        drawing.add(Line(left, y, left + plot_w, y, strokeColor=muted, strokeWidth=0.3))
-        drawing.add(String(left - 3, y - size / 3, f"{value:,}", fontName=font, fontSize=size,
-                           fillColor=ink, textAnchor="end"))  # fmt: skip
-    axis = String(0, 0, "visits", fontName=font, fontSize=size, fillColor=ink, textAnchor="middle")
-    turned = Group(axis)
-    turned.translate(size, bottom + plot_h / 2)
-    turned.rotate(90)
-    drawing.add(turned)
-    slot = plot_w / max(len(labels), 1)
-    bar_w = slot * 0.7 / len(data)
-    # Upright labels only: every month's when they fit, else every second, third… month's.
-    longest = max([stringWidth(text, font, size) for text in labels] or [0])
-    every = max(1, math.ceil((longest + size) / slot))
-    for index, month_label in enumerate(labels):
-        x0 = left + slot * index + slot * 0.15
-        for series, row in enumerate(data):
-            count = row[index]
-            if count:
-                bar_h = plot_h * count / scale_top
-                drawing.add(block(x0 + series * bar_w, bottom, bar_w, bar_h, colours[series]))
-                if bar_w >= size * 0.6 * len(f"{count:,}") and len(data) * len(labels) <= 24:
-                    drawing.add(String(x0 + series * bar_w + bar_w / 2, bottom + bar_h + 2,
-                                       f"{count:,}", fontName=font, fontSize=size,
-                                       fillColor=ink, textAnchor="middle"))  # fmt: skip
-        if index % every == 0:
-            centre = left + slot * index + slot / 2
-            drawing.add(String(centre, bottom - size * 1.3, month_label, fontName=font,
-                               fontSize=size, fillColor=ink, textAnchor="middle"))  # fmt: skip
-    drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=ink, strokeWidth=0.8))
-    if len(data) > 1:
-        x = width
-        for colour, name in reversed(list(zip(colours, names, strict=True))):
-            x -= len(name) * size * 0.55 + size * 2
-            drawing.add(block(x, height - size * 1.2, size * 0.8, size * 0.8, colour))
-            drawing.add(String(x + size, height - size * 1.2, name, fontName=font, fontSize=size,
-                               fillColor=ink))  # fmt: skip
-    return drawing

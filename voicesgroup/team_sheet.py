@@ -3,7 +3,8 @@
 Built with the shared handout layer, so its text is checked against every member's name
 before anything is drawn; the facilitator fields (names, who signed off) are facilitators',
 never a member's mention. It holds facilitators' names and counts only: no member, no topic.
-Returns the PDF's bytes; the caller writes them.
+It is one kind of printout (`printing.KINDS["team-sheet"]`): made, named, read back and
+audited by `printing` like every other.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from voicesgroup.handouts.layer import Paper, Run, bold, em
 from voicesgroup.store import Store
 
 
-def team_sheet_pdf(store: Store, today: dt.date, *, paper: Paper = "a4") -> bytes:
-    """The team sheet as of `today`."""
+def team_sheet(store: Store, today: dt.date, *, paper: Paper = "a4") -> Handout:
+    """The team sheet as of `today`, ready to draw."""
     picture = team_picture(store, today)
     return build_sheet(
         picture,
@@ -45,7 +46,8 @@ def build_sheet(
     forbidden_names: list[str],
     organisation: str = "",
     paper: Paper = "a4",
-) -> bytes:
+) -> Handout:
+    """The sheet for `picture`: each kind of group's cover, each facilitator's path."""
     sheet = Handout(
         kind="team sheet",
         title="The facilitators' team",
@@ -107,7 +109,7 @@ def build_sheet(
             for view in away
         )
     sheet.write_space("Notes for the meeting (general topics, no names of members)", 3)
-    return sheet.to_pdf()
+    return sheet
 
 
 NONE = "none"

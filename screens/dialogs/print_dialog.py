@@ -4,7 +4,7 @@ printer (nothing is written to disk) or save it as a file."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from uuid import UUID
 
@@ -28,23 +28,6 @@ from voicesgroup.errors import NameToConfirm, OutputRefused, UncheckedContacts, 
 from voicesgroup.models import Group, Member
 from voicesgroup.store.snapshot import Snapshot
 
-KINDS = {
-    "strategies": printing.KINDS["strategies"].label,
-    "agreement": printing.KINDS["agreement"].label,
-    "session-plan": printing.KINDS["session-plan"].label,
-    "diary-voices": "Blank diary: voices",
-    "diary-beliefs": "Blank diary: beliefs and paranoia",
-    "member-record": printing.KINDS["member-record"].label,
-}
-"""The dialog's choices; each is a `printing.PrintRequest` (see `request`)."""
-NEEDS_GROUP = {key for key in KINDS if key in printing.KINDS and printing.KINDS[key].needs_group}
-
-
-def _printing_kind(choice: str) -> str:
-    """The kind of handout a choice of this dialog prints ("diary-voices" is a "diary")."""
-    return "diary" if choice.startswith("diary-") else choice
-
-
 FORMATS = [("PDF", "pdf"), ("Plain text", "txt"), ("Web page", "html")]
 OUTPUTS: dict[object, printing.Output] = {"pdf": "pdf", "txt": "txt", "html": "html"}
 """Each format's choice as the print request's output."""
@@ -52,7 +35,6 @@ NO_GROUP = ""
 FOLLOW_SECONDS = 120
 """How long the dialog follows a job in the printer's queue before leaving it to the printer."""
 FOLLOW_EVERY = 0.5
-CHOOSE_MEMBER = "Choose the member whose own record this is."
 NO_MEMBERS: tuple[str | Text, str] = ("No members yet", "")
 
 
@@ -123,6 +105,8 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         self._mounted_choices = False
         self._force = False
         self._members_listed = False
+        self._choices = printing.dialog_choices()
+        """The dialog's list: every kind of printout the registry shows here."""
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -137,7 +121,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             with Horizontal(classes="print-row"):
                 yield Static("What", classes="print-label")
                 yield Select(
-                    [(label, kind) for kind, label in KINDS.items()],
+                    [(choice.label, key) for key, choice in self._choices.items()],
                     value="member-record" if self.member_id else "strategies",
                     allow_blank=False,
                     compact=True,
@@ -227,6 +211,16 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         return value if isinstance(value, str) else "strategies"
 
     @property
+    def choice(self) -> printing.Choice:
+        """The line chosen in the list, with the kind of printout it stands for."""
+        return self._choices.get(self.kind) or self._choices["strategies"]
+
+    @property
+    def handout(self) -> printing.HandoutKind:
+        """What the registry says of the kind of printout chosen."""
+        return printing.KINDS[self.choice.kind]
+
+    @property
     def group(self) -> Group | None:
         """The group chosen in the dialog, if any."""
         value = self.query_one("#print-group", Select).value
@@ -244,36 +238,23 @@ class PrintDialog(AppAccess, ModalScreen[None]):
 
     def request(self) -> printing.PrintRequest:
         """The choices on screen as the core's print request."""
-        kind = self.kind
+        choice, handout = self.choice, self.handout
         paper: printing.Paper = (
             "letter" if self.query_one("#print-paper", Select).value == "letter" else "a4"
         )
-        output = OUTPUTS.get(self.query_one("#print-format", Select).value, "pdf")
-        large_print = self.query_one("#print-large", Checkbox).value
-        discreet = self.query_one("#print-discreet", Checkbox).value
-        today = self.vg.today()
-        if kind.startswith("diary-"):
-            return printing.PrintRequest(
-                "diary",
-                diary="beliefs" if kind == "diary-beliefs" else "voices",
-                paper=paper,
-                output=output,
-                large_print=large_print,
-                discreet=discreet,
-                today=today,
-            )
-        return printing.PrintRequest(
-            kind,
-            group=self.group,
-            member=self.member if kind == "member-record" else None,
+        request = printing.PrintRequest(
+            choice.kind,
+            group=self.group if handout.uses_group else None,
+            member=self.member if handout.needs_member else None,
             strategy_ids=self.strategy_ids,
             show_meeting=self.query_one("#print-meeting", Checkbox).value,
             paper=paper,
-            output=output,
-            large_print=large_print,
-            discreet=discreet,
-            today=today,
+            output=OUTPUTS.get(self.query_one("#print-format", Select).value, "pdf"),
+            large_print=self.query_one("#print-large", Checkbox).value,
+            discreet=self.query_one("#print-discreet", Checkbox).value,
+            today=self.vg.today(),
         )
+        return replace(request, **choice.settings)
 
     def default_path(self) -> str:
         """Where the handout goes unless the person says otherwise: the folder chosen last
@@ -307,12 +288,11 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             self._say("")
 
     def _update(self) -> None:
-        kind = self.kind
         path_input = self.query_one("#print-path", Input)
         if path_input.value in ("", self._default_path):
             self._default_path = self.default_path()
             path_input.value = self._default_path
-        handout = printing.KINDS[_printing_kind(kind)]
+        handout = self.handout
         discreet = self.query_one("#print-discreet", Checkbox)
         discreet.disabled = not handout.discreet
         if discreet.disabled and discreet.value:
@@ -320,7 +300,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         meeting = self.query_one("#print-meeting", Checkbox)
         meeting.disabled = not (handout.shows_meeting and discreet.value)
         self.query_one("#print-large", Checkbox).disabled = not handout.large_print
-        for_member = kind == "member-record"
+        for_member = handout.needs_member
         if for_member:
             self._list_members()
         self.query_one("#print-group", Select).display = not for_member
@@ -342,87 +322,12 @@ class PrintDialog(AppAccess, ModalScreen[None]):
 
     def preview(self) -> Text:
         """Exactly what the handout will carry, in words, before anything is printed."""
-        kind = self.kind
-        group = self.group
-        paper = "Letter" if self.query_one("#print-paper", Select).value == "letter" else "A4"
-        large = (
-            self.query_one("#print-large", Checkbox).value
-            and printing.KINDS[_printing_kind(kind)].large_print
-        )
         text = Text()
-        text.append(KINDS[kind], style="bold")
-        if printing.KINDS[_printing_kind(kind)].uses_group:
-            text.append(f" for {group.name}" if group else " (no group)")
-        text.append(f", {paper}{', large print' if large else ''}")
-        if kind == "strategies":
-            self._preview_strategies(text, group)
-        elif kind == "agreement":
-            _preview_agreement(text, group)
-        elif kind == "session-plan":
-            _preview_plan(text, group)
-        elif kind == "member-record":
-            _preview_record(text, self.member)
-        else:
-            text.append(
-                "\nA blank diary with columns to fill in. Nothing from this laptop is on it."
-            )
+        for piece, strong in printing.describe(
+            self.store, self.request(), self.choice.label
+        ).pieces:
+            text.append(piece, style="bold" if strong else "")
         return text
-
-    def _preview_strategies(self, text: Text, group: Group | None) -> None:
-        request = self.request()
-        try:
-            sheet = library.sheet_preview(
-                self.store,
-                group,
-                self.strategy_ids,
-                discreet=request.discreet,
-                show_meeting=request.show_meeting,
-            )
-        except VoicesGroupError as error:
-            text.append(f"\n! {error}", style="bold")
-            return
-        if request.discreet:
-            text.append(
-                "\nDiscreet: titled “Things that help”; nothing on it says voices, hearing "
-                "or paranoia, or gives the group's name; contacts in neutral words."
-            )
-        count = len(sheet.strategies)
-        if sheet.chosen_by_hand:
-            picked = count + len(sheet.left_out)
-            text.append(f"\n{picked} picked strateg{'y' if picked == 1 else 'ies'}")
-            text.append(f", {count} on this discreet sheet:" if sheet.left_out else ":")
-        else:
-            kind = f"{group.name}'s kind of group" if group else "any group"
-            text.append(
-                f"\nNone picked, so {count} ideas chosen for {kind}. "
-                "Pick strategies in the library with Space to choose them."
-            )
-        for strategy in sheet.strategies:
-            text.append(f"\n  • {strategy.title}")
-        if not sheet.strategies:
-            text.append("\n  ! none: there is nothing to print", style="bold")
-        if sheet.left_out:
-            text.append(
-                f"\nLeft out of the discreet sheet ({len(sheet.left_out)}), because a discreet "
-                "sheet never carries these words:",
-                style="bold",
-            )
-            for left in sheet.left_out:
-                text.append(f"\n  – {left.title} (says “{left.because_of}”)")
-        text.append("\nSpace for the member's own ideas.")
-        names = ", ".join(contact.name for contact in sheet.contacts) or "none"
-        text.append(f"\nSupport contacts: {names}.")
-        if sheet.contacts_left_out:
-            dropped = "; ".join(f"{c.title} ({c.because_of})" for c in sheet.contacts_left_out)
-            text.append(f"\nContacts left out: {dropped}.")
-        if sheet.unchecked:
-            unchecked = ", ".join(contact.name for contact in sheet.unchecked)
-            text.append(
-                f"\n! Not checked yet: {unchecked}. Printing asks you to check them first.",
-                style="bold",
-            )
-        if sheet.meeting_left_out:
-            text.append("\nThe day, time and venue are left out (tick Show meeting to add them).")
 
     # -- printing --------------------------------------------------------------------------
 
@@ -447,12 +352,13 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         it or the file is on disk."""
         if self._busy:
             return
-        kind = self.kind
-        if kind in NEEDS_GROUP and self.group is None:
-            self._say(f"! Choose a group: a {KINDS[kind].lower()} is for one group.", error=True)
+        handout = self.handout
+        if handout.needs_group and self.group is None:
+            label = self.choice.label.lower()
+            self._say(f"! Choose a group: a {label} is for one group.", error=True)
             return
-        if kind == "member-record" and self.member is None:
-            self._say(f"! {CHOOSE_MEMBER}", error=True)
+        if handout.needs_member and self.member is None:
+            self._say(f"! {printing.CHOOSE_MEMBER}", error=True)
             return
         printer = self._printer()
         if printer is not None:
@@ -680,43 +586,3 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         message.update(Text(words))
         message.set_class(error, "-error")
         message.set_class(bool(words), "-shown")
-
-
-def _preview_agreement(text: Text, group: Group | None) -> None:
-    if group is None:
-        text.append("\n! Choose a group: the agreement is the group's own.", style="bold")
-        return
-    agreement = group.agreement
-    if agreement is None:
-        text.append(f"\n! {group.name} has no agreement yet: there is nothing to print.")
-        return
-    text.append(
-        f"\nVersion {agreement.version}, agreed {dates.date(agreement.agreed_on)}, to review "
-        f"{dates.date(agreement.review_on)}: {len(agreement.points)} points and "
-        f"{len(agreement.confidentiality)} limits of confidentiality."
-    )
-
-
-def _preview_plan(text: Text, group: Group | None) -> None:
-    if group is None:
-        text.append("\n! Choose a group: the plan follows the group's own session.", style="bold")
-        return
-    template = printing.group_template(group)
-    text.append(
-        f"\n{template.name}: {len(template.phases)} parts, {template.total_minutes} minutes, "
-        "with each part's prompts and the group agreement to read out."
-    )
-    for phase in template.phases:
-        text.append(f"\n  • {phase.title} ({phase.minutes} min)")
-
-
-def _preview_record(text: Text, member: Member | None) -> None:
-    if member is None:
-        text.append(f"\n! {CHOOSE_MEMBER}", style="bold")
-        return
-    text.append(
-        f"\nEverything kept about {member.display_name}, for them to keep: consents and "
-        "their history, notes (restricted ones too), named attendance, strategies, contact "
-        "details. Give it to them and no one else. The file name and the printer's queue "
-        "never carry their name."
-    )

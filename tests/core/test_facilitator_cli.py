@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -11,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_cli import assert_one_clear_line, run
-from tests.pdf_helpers import pdf_reader, pdf_text, render_png
+from tests.pdf_helpers import pdf_reader, pdf_text, printout, render_png
 from voicesgroup.demo import write_demo_file
 from voicesgroup.models import Member, TrainingStatus
 from voicesgroup.paths import DB_ENV
 from voicesgroup.store import Store
-from voicesgroup.team_sheet import team_sheet_pdf
 
 
 @pytest.fixture
@@ -187,8 +185,8 @@ def test_a_member_name_reaching_the_sheet_stops_it(tmp_path: Path) -> None:
     with Store.open(path) as store:
         # A member called like a facilitator is that facilitator here: the sheet is made.
         store.save_member(Member(display_name="Sol"))
-        assert team_sheet_pdf(store, dt.date.today()).startswith(b"%PDF-")
+        assert printout(store, "team-sheet").startswith(b"%PDF-")
         # A member's name arriving any other way (here in the footer) stops it.
         store.save_settings(store.settings().model_copy(update={"organisation": "Aisha's Place"}))
         with pytest.raises(NameInHandout, match="Aisha"):
-            team_sheet_pdf(store, dt.date.today())
+            printout(store, "team-sheet")

@@ -15,11 +15,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.core.test_cli import run
+from tests.pdf_helpers import printout
 from voicesgroup.facilitator_path import MemberNamed, add_supervision, sign_off
 from voicesgroup.models import CopingStrategy, Facilitator, Member
 from voicesgroup.names import Purpose, find_member_names, names_for, texts_naming_members
 from voicesgroup.store import Store
-from voicesgroup.team_sheet import team_sheet_pdf
 
 MEMBERS = ["Aisha", "Ben", "Sam E.", "Mary Ann", "May", "Kit", "Dev", "August", "Ali"]
 
@@ -117,14 +117,14 @@ def test_facilitators_names_on_the_team_sheet_are_never_refused(demo_path):
         store.save_member(Member(display_name="Jo"))
         sol = next(p for p in store.facilitators() if p.display_name == "Sol")
         sign_off(store, sol, "Jo", dt.date(2025, 2, 1), reason="trained elsewhere")
-        text = pdf_text(team_sheet_pdf(store, dt.date(2026, 11, 26)))
+        text = pdf_text(printout(store, "team-sheet", today=dt.date(2026, 11, 26)))
         assert "Sam Jones" in text and "Jo" in text
         # A member's name anywhere else still stops it.
         store.save_settings(store.settings().model_copy(update={"organisation": "𝐀isha's Place"}))
         from voicesgroup.errors import NameInHandout
 
         with pytest.raises(NameInHandout, match="Aisha"):
-            team_sheet_pdf(store, dt.date(2026, 11, 26))
+            printout(store, "team-sheet", today=dt.date(2026, 11, 26))
 
 
 @pytest.mark.parametrize(

@@ -360,3 +360,31 @@ async def test_an_ordinary_word_refused_as_a_name_has_a_way_through(
         assert "dev tools for calm" in pdf_text((tmp_path / "dev.pdf").read_bytes())
         message = await print_now(app, pilot, dialog, tmp_path / "again.pdf")
         assert message.startswith("✓ Saved.")  # remembered for that text
+
+
+async def test_a_new_printout_is_in_the_list_with_its_preview_and_file_name(
+    make_app, tmp_path, no_lp, monkeypatch
+) -> None:
+    """The README's walk, in the dialog: a kind given to `printing.register` is listed,
+    previewed, named and printed with nothing added here."""
+    from tests.new_printout import KEY, WORDS, add_kindness_card
+
+    add_kindness_card(monkeypatch)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        group = app.store.find_group("Tuesday Voices")
+        dialog = await open_dialog(app, pilot, group_id=group.id)
+        kinds = dialog.query_one("#print-kind")
+        assert ("Kindness card", KEY) in [(str(label), value) for label, value in kinds._options]
+        kinds.value = KEY
+        await pilot.pause()
+        assert dialog.preview().plain == (
+            f"Kindness card for Tuesday Voices, A4\nOne sentence to keep: {WORDS}"
+        )
+        assert dialog.query_one("#print-path").value == "~/kind-words-2026-11-26.pdf"
+        assert dialog.query_one("#print-discreet").disabled  # the card has no discreet version
+        message = await print_now(app, pilot, dialog, tmp_path / "card.pdf")
+        assert message == f"✓ Saved. It is at {tmp_path / 'card.pdf'}"
+        assert WORDS in pdf_text((tmp_path / "card.pdf").read_bytes())
+        assert app.store.audit_log()[-1].detail == "kindness card"

@@ -489,3 +489,33 @@ async def test_a_plan_past_the_calendar_keeps_the_dialog_open_with_the_sentence(
         assert dialog.query_one("#rota-from", Input).value == "2199-12-20"
         shown = " ".join(str(widget.render()) for widget in dialog.query(Static))
         assert "reach past the last day a rota can be planned" in " ".join(shown.split())
+
+
+async def test_a_rota_stopped_at_the_safety_net_is_labelled_in_the_review(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The time limit at nothing on an instance HiGHS must search: the review says the rota
+    is the best found, not proven, for every session planned."""
+    from tests.core.test_rota_optimal import hard_instance
+    from voicesgroup.rota import reasons, solver
+
+    monkeypatch.setattr(solver, "TIME_LIMIT_S", 0.0)
+    groups, people, start, weeks, _ = hard_instance("few_women", 3)
+    app = VoicesGroupApp(tmp_path / "hard.json", today=lambda: FROZEN_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        with app.store.batch():
+            for group in groups:
+                app.store.save_group(group)
+            for person in people:
+                app.store.save_facilitator(person)
+        await open_rota(pilot)
+        await plan(pilot, start, weeks)
+        planned = app.store.rota()
+        assert planned and all(a.reason.startswith(reasons.NOT_PROVEN) for a in planned)
+        await pilot.press("r")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RotaReviewScreen"
+        spread = " ".join(text_of(app, "#review-spread").split())
+        assert f"{len(planned)} of these sessions: {reasons.NOT_PROVEN}" in spread
+        label = app.screen.query_one("#review-spread", Static)
+        assert label.region.height and label.region.bottom <= SIZE[1], "in sight, not scrolled"

@@ -98,6 +98,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--supervision-weeks", type=int, metavar="N", help="supervision is due after N weeks"
     )
 
+    _register_supervision(actions)
+
+
+def _register_supervision(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `facilitator supervision add|list`."""
     supervision = add_command(actions, "supervision", _needs_supervision, "supervision meetings")
     meetings = supervision.add_subparsers(title="actions", metavar="ACTION")
     add = add_command(meetings, "add", cmd_supervision_add, "keep a supervision meeting")
@@ -259,14 +264,15 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:
+    """The team sheet (`voicesgroup print team-sheet` by another name)."""
     from voicesgroup.outputs import check_audited_output, write_output
-    from voicesgroup.team_sheet import team_sheet_pdf
+    from voicesgroup.printing import PrintRequest, make, record_printed
 
     with open_store(args) as store:
         check_audited_output(args.out, store, force=args.force)
-        pdf = team_sheet_pdf(store, dt.date.today(), paper=args.paper)
-        path = write_output(args.out, pdf, data_file=store.path, force=args.force)
-        store.audit("printed", "team sheet")
+        printed = make(store, PrintRequest("team-sheet", paper=args.paper))
+        path = write_output(args.out, printed.data, data_file=store.path, force=args.force)
+        record_printed(store, printed)
     print(f"Wrote {path}")
     return 0
 

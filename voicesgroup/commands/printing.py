@@ -9,28 +9,25 @@ audits only once it is on disk or the printer has taken it.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
-from voicesgroup import dates
 from voicesgroup.cli import (
     CommandError,
     Handler,
+    Parser,
     add_command,
     db_path,
     force_option,
     json_option,
-    member_option,
     open_store,
 )
 
 if TYPE_CHECKING:
-    from voicesgroup.printing import Printed, PrintRequest
+    from voicesgroup.printing import HandoutKind, Option, Output, Printed, PrintRequest
     from voicesgroup.store import Store
 
 
@@ -42,9 +39,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     printer = add_command(
         commands, "print", _needs_kind, "print a handout to a printer, or to a file"
     )
+    assert isinstance(printer, Parser)
+    printer.when_used = add_kinds
+
+
+def add_kinds(printer: argparse.ArgumentParser) -> None:
+    """`voicesgroup print KIND` for every kind of printout in `printing.KINDS`, with the
+    options every printout has and its own. Added when `print` is used, so that starting
+    the app never reads the registry."""
     kinds = printer.add_subparsers(title="handouts", metavar="HANDOUT")
 
-    def kind(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+    def kind(handout: HandoutKind) -> argparse.ArgumentParser:
+        name, help_text = handout.key, handout.help
         parser = kinds.add_parser(name, help=help_text, description=help_text)
         parser.add_argument(
             "--out",
@@ -55,9 +61,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         parser.add_argument("--paper", choices=["a4", "letter"], default="a4")
         parser.add_argument(
             "--format",
-            choices=["pdf", "txt", "html"],
-            default="pdf",
-            help="pdf to print; txt or html for a screen reader (default: pdf)",
+            choices=list(handout.outputs),
+            help="pdf to print; txt or html for a screen reader"
+            + ("; csv, tidy rows for a spreadsheet" if "csv" in handout.outputs else "")
+            + f" (default: what --out ends in, else {handout.outputs[0]})",
         )
         force_option(parser)
         parser.add_argument(
@@ -77,73 +84,104 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             help="WORD on this handout, which was refused as a member's name, is the everyday "
             "word (remembered for that text)",
         )
-        parser.set_defaults(handler=handler)
+        parser.set_defaults(handler=_handler(name))
         return parser
 
-    strategies = kind("strategies", cmd_strategies, "a coping strategies sheet to take home")
-    strategies.add_argument("--group", required=True, help="the group's name")
-    chosen = strategies.add_mutually_exclusive_group()
-    chosen.add_argument(
-        "--favourites", action="store_true", help="the ideas the group marked as helping most"
-    )
-    chosen.add_argument("--strategy", action="append", metavar="ID", help="a strategy's id")
-    strategies.add_argument("--large-print", action="store_true", help="body text 16 pt or more")
-    strategies.add_argument(
-        "--discreet", action="store_true", help='no "voices", "paranoia" or group name on it'
-    )
-    strategies.add_argument(
-        "--show-meeting",
-        action="store_true",
-        help="on a discreet sheet, print the day, time and venue too (left out otherwise)",
-    )
-    strategies.add_argument(
-        "--skip-unchecked",
-        action="store_true",
-        help="leave off support contacts nobody has checked yet (otherwise printing stops)",
-    )
+    from voicesgroup.printing import KINDS
 
-    agreement = kind("agreement", cmd_agreement, "the group agreement")
-    agreement.add_argument("--group", required=True)
-    agreement.add_argument("--large-print", action="store_true")
+    for handout in KINDS.values():
+        kind_options(kind(handout), handout.options)
 
-    diary = kind("diary", cmd_diary, "a blank experience diary")
-    diary.add_argument("--variant", choices=["voices", "beliefs"], default="voices")
-    diary.add_argument("--large-print", action="store_true")
-    diary.add_argument("--discreet", action="store_true", help="nothing says what it is for")
 
-    plan = kind("session-plan", cmd_session_plan, "the group's session plan, for facilitators")
-    plan.add_argument("--group", required=True)
+def kind_options(parser: argparse.ArgumentParser, options: Iterable[Option]) -> None:
+    """A kind's own options (`printing.HandoutKind.options`), each filling one field."""
+    apart: dict[str, argparse._MutuallyExclusiveGroup] = {}
+    for option in options:
+        target: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup = parser
+        if option.apart:
+            if option.apart not in apart:
+                apart[option.apart] = parser.add_mutually_exclusive_group()
+            target = apart[option.apart]
+        extra: dict[str, Any] = {"dest": option.field, "help": option.help or None}
+        if option.switch:
+            target.add_argument(option.flag, action="store_true", **extra)
+            continue
+        if option.required:
+            extra["required"] = True
+        if option.choices:
+            extra["choices"] = list(option.choices)
+        if option.default is not None:
+            extra["default"] = option.default
+        if option.metavar:
+            extra["metavar"] = option.metavar
+        if option.parse is not None:
+            extra["type"] = _typed(option.parse)
+        target.add_argument(option.flag, action="append" if option.repeat else "store", **extra)
 
-    rota = kind("rota", cmd_rota, "the facilitator rota as a compact landscape table")
-    rota.add_argument("--group", help="one group (default: all)")
-    rota.add_argument(
-        "--from", dest="since", metavar="YYYY-MM-DD", help="first date to print (default: today)"
-    )
-    rota.add_argument("--reasons", action="store_true", help="add why each pair was chosen")
 
-    record = kind("member-record", cmd_member_record, "everything held about one member, for them")
-    member_option(record)
-    record.add_argument("--large-print", action="store_true")
+def _typed(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """`parse` as argparse's `type`: its sentence is the usage error's."""
+
+    def typed(text: str) -> object:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return typed
 
 
 def _needs_kind(args: argparse.Namespace) -> int:
-    raise CommandError(
-        "say which handout: strategies, agreement, diary, session-plan, rota or member-record"
-    )
+    from voicesgroup.printing import KINDS
+
+    keys = list(KINDS)
+    raise CommandError(f"say which handout: {', '.join(keys[:-1])} or {keys[-1]}")
 
 
-def _strategy_ids(raw: list[str] | None) -> tuple[UUID, ...]:
-    ids = []
-    for text in raw or []:
-        try:
-            ids.append(UUID(text))
-        except ValueError:
-            raise CommandError(f"{text!r} is not a strategy id (see the library screen)") from None
-    return tuple(ids)
+def _handler(key: str) -> Handler:
+    """The command for one kind: its options read into its request, then `_print`."""
+
+    def handle(args: argparse.Namespace) -> int:
+        return _print_kind(args, key)
+
+    return handle
 
 
-def _since(raw: str | None) -> dt.date | None:
-    return dates.read_day(raw, "--from date", error=CommandError) if raw else None
+def _request(args: argparse.Namespace, key: str, store: Store | None) -> PrintRequest:
+    from voicesgroup.printing import request_from
+
+    return request_from(key, vars(args), store, paper=args.paper, output=_output(args, key))
+
+
+def _output(args: argparse.Namespace, key: str) -> Output:
+    """The format asked for: --format, else what the file's name ends in, else the kind's
+    first (PDF); a name and a format that disagree are refused before anything is made."""
+    from voicesgroup.printing import KINDS
+    from voicesgroup.report_files import format_for
+
+    first = KINDS[key].outputs[0]
+    if not args.out or args.printer is not None:
+        return args.format or first
+    return format_for(Path(args.out), args.format, default=first)
+
+
+def _print_kind(args: argparse.Namespace, key: str) -> int:
+    """Make one kind of printout as the options say; a blank one written to a file is made
+    without opening the data file at all."""
+    from voicesgroup.errors import OutputRefused
+    from voicesgroup.outputs import write_output
+    from voicesgroup.printing import KINDS, make_blank
+
+    if not KINDS[key].blank or args.out is None or args.printer is not None:
+        # The settings are needed for the default folder: open the store for that.
+        return _print(args, lambda store: _request(args, key, store))
+    printed = make_blank(_request(args, key, None))
+    try:
+        path = write_output(args.out, printed.data, data_file=db_path(args), force=args.force)
+    except OutputRefused as error:
+        raise CommandError(str(error)) from None
+    print(f"Wrote {path}")
+    return 0
 
 
 def _print(args: argparse.Namespace, build: Callable[[Store], PrintRequest]) -> int:
@@ -264,95 +302,3 @@ def cmd_printers(args: argparse.Namespace) -> int:
         )
         print("Print to one with: voicesgroup print HANDOUT … --printer NAME (or default)")
     return 0
-
-
-def _options(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "paper": args.paper,
-        "output": args.format,
-        "large_print": getattr(args, "large_print", False),
-    }
-
-
-def cmd_strategies(args: argparse.Namespace) -> int:
-    from voicesgroup.printing import PrintRequest
-
-    return _print(
-        args,
-        lambda store: PrintRequest(
-            "strategies",
-            group=store.find_group(args.group),
-            strategy_ids=_strategy_ids(args.strategy),
-            favourites=args.favourites,
-            discreet=args.discreet,
-            show_meeting=args.show_meeting,
-            skip_unchecked=args.skip_unchecked,
-            **_options(args),
-        ),
-    )
-
-
-def cmd_agreement(args: argparse.Namespace) -> int:
-    from voicesgroup.printing import PrintRequest
-
-    return _print(
-        args,
-        lambda store: PrintRequest(
-            "agreement", group=store.find_group(args.group), **_options(args)
-        ),
-    )
-
-
-def cmd_diary(args: argparse.Namespace) -> int:
-    from voicesgroup.errors import OutputRefused
-    from voicesgroup.outputs import write_output
-    from voicesgroup.printing import PrintRequest, make_blank
-
-    request = PrintRequest("diary", diary=args.variant, discreet=args.discreet, **_options(args))
-    if args.out is None or args.printer is not None:
-        # The settings are only needed for the default folder: open the store just for that.
-        return _print(args, lambda store: request)
-    printed = make_blank(request)
-    try:
-        path = write_output(args.out, printed.data, data_file=db_path(args), force=args.force)
-    except OutputRefused as error:
-        raise CommandError(str(error)) from None
-    print(f"Wrote {path}")
-    return 0
-
-
-def cmd_session_plan(args: argparse.Namespace) -> int:
-    from voicesgroup.printing import PrintRequest
-
-    return _print(
-        args,
-        lambda store: PrintRequest(
-            "session-plan", group=store.find_group(args.group), **_options(args)
-        ),
-    )
-
-
-def cmd_rota(args: argparse.Namespace) -> int:
-    from voicesgroup.printing import PrintRequest
-
-    return _print(
-        args,
-        lambda store: PrintRequest(
-            "rota",
-            group=store.find_group(args.group) if args.group else None,
-            since=_since(args.since),
-            reasons=args.reasons,
-            **_options(args),
-        ),
-    )
-
-
-def cmd_member_record(args: argparse.Namespace) -> int:
-    from voicesgroup.printing import PrintRequest
-
-    return _print(
-        args,
-        lambda store: PrintRequest(
-            "member-record", member=store.find_member(args.member), **_options(args)
-        ),
-    )

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
-from voicesgroup import dates
-from voicesgroup.cli import add_command, force_option, open_store
+from voicesgroup.cli import Parser, add_command, force_option, open_store
 
 DESCRIPTION = (
     "What the groups did over a period (sessions, attendance, newcomers, volunteer hours, themes, "
@@ -20,18 +18,6 @@ DESCRIPTION = (
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = add_command(commands, "report", cmd_report, "the evaluation of a period, PDF or CSV")
     parser.description = DESCRIPTION
-    parser.add_argument("--group", metavar="NAME", help="one group (default: all groups)")
-    parser.add_argument(
-        "--from",
-        dest="start",
-        required=True,
-        type=_day,
-        metavar="DATE",
-        help="first day, YYYY-MM-DD",
-    )
-    parser.add_argument(
-        "--to", dest="end", required=True, type=_day, metavar="DATE", help="last day, YYYY-MM-DD"
-    )
     out = parser.add_mutually_exclusive_group(required=True)
     out.add_argument(
         "--out",
@@ -47,42 +33,35 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="the format, when the file name does not say",
     )
     parser.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
-    parser.add_argument(
-        "--compare-previous-year",
-        action="store_true",
-        help="put the same period a year before side by side",
-    )
-    parser.add_argument("--large-print", action="store_true", help="PDF text 16 pt or more")
     force_option(parser)
+    assert isinstance(parser, Parser)
+    parser.when_used = _report_options
 
 
-def _day(text: str) -> dt.date:
-    return dates.read_day(text, error=argparse.ArgumentTypeError)
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    """The report's own options (the period, a group, the year before, large print), as the
+    registry gives them to `voicesgroup print report` too."""
+    from voicesgroup.commands.printing import kind_options
+    from voicesgroup.printing import KINDS
+
+    kind_options(parser, KINDS["report"].options)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from voicesgroup.evaluation import Period, report
-    from voicesgroup.report_files import format_for, write_report
+    """The report, made by the one route every printout takes (`printing.KINDS["report"]`)."""
+    from voicesgroup.evaluation import Period
+    from voicesgroup.outputs import check_audited_output, write_output
+    from voicesgroup.printing import make, record_printed, request_from
+    from voicesgroup.report_files import format_for
 
-    period = Period(args.start, args.end)
+    Period(args.since, args.until)  # a period that cannot be is refused before anything opens
     out = Path(args.csv or args.out)
     fmt = format_for(out, "csv" if args.csv else args.format)
     with open_store(args) as store:
-        group = store.find_group(args.group) if args.group else None
-        made = report(
-            store,
-            period,
-            group_id=group.id if group else None,
-            compare_previous_year=args.compare_previous_year,
-        )
-        path = write_report(
-            store,
-            made,
-            out,
-            fmt,
-            large_print=args.large_print,
-            force=args.force,
-            paper=args.paper,
-        )
+        request = request_from("report", vars(args), store, paper=args.paper, output=fmt)
+        check_audited_output(out, store, force=args.force)  # before the work, as for any file
+        printed = make(store, request)
+        path = write_output(out, printed.data, data_file=store.path, force=args.force)
+        record_printed(store, printed)
     print(f"Wrote {path}")
     return 0

@@ -294,6 +294,16 @@ class Handout:
                     "Nothing was saved."
                 )
 
+    def to_bytes(self, output: Literal["pdf", "txt", "html"]) -> bytes:
+        """The handout's bytes in the format asked for, checked and read back."""
+        if output == "txt":
+            return self.to_text().encode("utf-8")
+        if output == "html":
+            return self.to_html().encode("utf-8")
+        if output != "pdf":
+            raise ValueError(f"output must be pdf, txt or html, not {output!r}")
+        return self.to_pdf()
+
     def to_pdf(self) -> bytes:
         """Check, then draw the PDF in memory and return its bytes."""
         self.check()

@@ -20,6 +20,8 @@ from voicesgroup.handouts.layer import Handout, Paper, Run, bold
 from voicesgroup.handouts.names import find_discreet_word
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from voicesgroup.models import (
         Agreement,
         ConsentEvent,
@@ -38,18 +40,11 @@ _EVERY = {1: "Every", 2: "Every other", 3: "Every third", 4: "Every fourth"}
 
 
 Output = Literal["pdf", "txt", "html"]
-OUTPUTS: tuple[str, ...] = ("pdf", "txt", "html")
 
 
 def _finish(h: Handout, output: Output) -> bytes:
     """The handout's bytes in the format asked for."""
-    if output == "txt":
-        return h.to_text().encode("utf-8")
-    if output == "html":
-        return h.to_html().encode("utf-8")
-    if output != "pdf":
-        raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, not {output!r}")
-    return h.to_pdf()
+    return h.to_bytes(output)
 
 
 def _meets(group: Group) -> str:
@@ -171,27 +166,31 @@ def strategies_sheet(
             if strategy.caution:
                 h.para(*_caution(strategy.caution), style="caution")
     h.write_space("My own ideas", 4)
-
     if group is not None and (show_meeting or not discreet):
-        venue = group.venue.strip()
-        if discreet and venue and find_discreet_word([venue], phrases) is not None:
-            venue = ""
-        with h.together():
-            h.heading("When and where we meet")
-            meets = _meets(group)
-            where = f" At {venue}." if venue else ""
-            welcome = " You are welcome to come, or not, whenever suits you."
-            if discreet:
-                h.para(f"{meets}.{where}{welcome}")
-            else:
-                h.para(bold(group.name), f": {meets[0].lower()}{meets[1:]}.{where}{welcome}")
-
+        _when_and_where(h, group, discreet=discreet, phrases=phrases)
     if contacts:
         h.helplines(
             "If you want to talk to someone",
             [_helpline(contact, discreet=discreet, phrases=phrases) for contact in contacts],
         )
     return _finish(h, output)
+
+
+def _when_and_where(h: Handout, group: Group, *, discreet: bool, phrases: list[str]) -> None:
+    """When and where the group meets; on a discreet sheet without its name, and without a
+    venue whose name would give it away."""
+    venue = group.venue.strip()
+    if discreet and venue and find_discreet_word([venue], phrases) is not None:
+        venue = ""
+    with h.together():
+        h.heading("When and where we meet")
+        meets = _meets(group)
+        where = f" At {venue}." if venue else ""
+        welcome = " You are welcome to come, or not, whenever suits you."
+        if discreet:
+            h.para(f"{meets}.{where}{welcome}")
+        else:
+            h.para(bold(group.name), f": {meets[0].lower()}{meets[1:]}.{where}{welcome}")
 
 
 def _helpline(
@@ -274,10 +273,12 @@ def diary_sheet(
     large_print: bool = False,
     organisation: str = "",
     output: Output = "pdf",
+    forbidden_names: Iterable[Named | str] = (),
 ) -> bytes:
     """A blank experience diary: one landscape page, the given column headings, empty rows.
 
-    The "discreet" diary says nothing about what it is for, in its text or its metadata."""
+    The "discreet" diary says nothing about what it is for, in its text or its metadata.
+    Made from a data file, it is read back against its members like every printout."""
     if variant not in ("voices", "beliefs", "discreet"):
         raise ValueError(f"a diary is for 'voices', 'beliefs' or 'discreet', not {variant!r}")
     if not columns:
@@ -294,6 +295,7 @@ def diary_sheet(
         landscape=True,
         large_print=large_print,
         discreet=variant == "discreet",
+        forbidden_names=forbidden_names,
     )
     h.table(columns, [], widths=widths, blank_rows=DIARY_ROWS)
     return _finish(h, output)
@@ -468,31 +470,8 @@ def member_record(
     says so beside the words it changed. Who else a record names is expected there: the
     facilitator who wrote a consent down, and the groups on the attendance list.
     """
-    from voicesgroup.consent import latest_events
-    from voicesgroup.models import ConsentAction, ConsentMethod, ConsentScope
-    from voicesgroup.names import replace_member_names
-
     others = list(forbidden_names)
-    replaced = 0
-
-    def theirs(text: str) -> str:
-        nonlocal replaced
-        clean, count = replace_member_names(
-            text, others, ANOTHER_MEMBER, keep=member.display_name, confirmed=confirmed
-        )
-        replaced += count
-        return _capitalised(clean, ANOTHER_MEMBER) if count else clean
-
-    def explained(before: int) -> None:
-        """Say, beside what it changed, why a name reads "another member"."""
-        count = replaced - before
-        if count:
-            h.para(
-                f"Where these records named someone else, their name is printed as "
-                f"“{ANOTHER_MEMBER}” ({count} time{'s' if count != 1 else ''}): this "
-                "record is yours, their name is theirs."
-            )
-
+    words = _TheirWords(member.display_name, others, list(confirmed))
     me = member.id
     events = sorted(
         (e for e in consent_events if e.member_id == me), key=lambda e: (e.on, e.created_at)
@@ -522,7 +501,7 @@ def member_record(
             )
             if part
         ],
-        confirmed=confirmed,
+        confirmed=words.confirmed,
     )
     h.para(
         "This is everything we keep about you on the facilitators' laptop. You can ask us to "
@@ -530,6 +509,52 @@ def member_record(
         "completely.",
         style="lead",
     )
+    _record_consents(h, events, me)
+    _record_notes(h, notes, words)
+    h.heading("Sessions where your name is on the list")
+    if attended:
+        h.table(
+            ["Date", "Group"], [[dates.long_date(d), g] for d, g in attended], widths=[0.35, 0.65]
+        )
+    else:
+        h.para("Your name is not on the list of any session.", style="muted")
+    _record_ideas(h, mine, words)
+    _record_contacts(h, contacts, words)
+    return _finish(h, output)
+
+
+class _TheirWords:
+    """A member's own words as their record prints them: another member's name in them reads
+    "another member", counted so the record can say so beside what it changed."""
+
+    def __init__(self, keep: str, others: list[Named | str], confirmed: list[str]) -> None:
+        self.keep, self.others, self.confirmed = keep, others, confirmed
+        self.replaced = 0
+
+    def __call__(self, text: str) -> str:
+        from voicesgroup.names import replace_member_names
+
+        clean, count = replace_member_names(
+            text, self.others, ANOTHER_MEMBER, keep=self.keep, confirmed=self.confirmed
+        )
+        self.replaced += count
+        return _capitalised(clean, ANOTHER_MEMBER) if count else clean
+
+    def explained(self, h: Handout, before: int) -> None:
+        """Say, beside what it changed, why a name reads "another member"."""
+        count = self.replaced - before
+        if count:
+            h.para(
+                f"Where these records named someone else, their name is printed as "
+                f"“{ANOTHER_MEMBER}” ({count} time{'s' if count != 1 else ''}): this "
+                "record is yours, their name is theirs."
+            )
+
+
+def _record_consents(h: Handout, events: list[ConsentEvent], me: UUID) -> None:
+    """What the member said yes to now, then each time they told us."""
+    from voicesgroup.consent import latest_events
+    from voicesgroup.models import ConsentAction, ConsentMethod, ConsentScope
 
     h.heading("What you said yes to")
     latest = latest_events(events, me)
@@ -567,10 +592,12 @@ def member_record(
         for e in events
     )
 
+
+def _record_notes(h: Handout, notes: list[Note], theirs: _TheirWords) -> None:
     h.heading("Notes written with you")
     if not notes:
         h.para("There are no notes.", style="muted")
-    before = replaced
+    before = theirs.replaced
     for note in notes:
         with h.together():
             label = f"{dates.long_date(note.created_at)}"
@@ -584,36 +611,31 @@ def member_record(
                 h.para(bold("To remember: "), theirs(note.to_remember))
             if note.facilitator_words:
                 h.para(bold("What the facilitator wrote: "), theirs(note.facilitator_words))
-    explained(before)
+    theirs.explained(h, before)
 
-    h.heading("Sessions where your name is on the list")
-    if attended:
-        h.table(
-            ["Date", "Group"], [[dates.long_date(d), g] for d, g in attended], widths=[0.35, 0.65]
-        )
-    else:
-        h.para("Your name is not on the list of any session.", style="muted")
 
+def _record_ideas(h: Handout, mine: list[CopingStrategy], theirs: _TheirWords) -> None:
     h.heading("Ideas shared with your name beside them")
     if not mine:
         h.para("None.", style="muted")
-    before = replaced
+    before = theirs.replaced
     for strategy in mine:
         with h.together():
             h.para(theirs(strategy.title), style="item")
             if strategy.description:
                 h.para(theirs(strategy.description))
-    explained(before)
+    theirs.explained(h, before)
 
+
+def _record_contacts(h: Handout, contacts: list[ContactDetail], theirs: _TheirWords) -> None:
     h.heading("How we can reach you")
     if not contacts:
         h.para("We keep no contact details for you.", style="muted")
-    before = replaced
+    before = theirs.replaced
     for contact in contacts:
         extra = KEPT_ASIDE if contact.restricted else ""
         h.bullets([[bold(f"{contact.kind}: "), theirs(contact.value) + extra]])
-    explained(before)
-    return _finish(h, output)
+    theirs.explained(h, before)
 
 
 def _capitalised(text: str, phrase: str) -> str:

@@ -289,6 +289,11 @@ class Store:
             self._forget_caches()
             raise
 
+    def documents_replaced(self) -> None:
+        """The stored documents were changed in place as a whole (an exchange's merge, in
+        `storage.read()`): what was read from them before is read again."""
+        self._forget_caches()
+
     def _forget_caches(self) -> None:
         self._consent_changed()
         self._models.clear()
