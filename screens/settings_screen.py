@@ -81,7 +81,7 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
         return table
 
     def refresh_data(self) -> None:
-        from voicesgroup.audit import chain_problems
+        from voicesgroup.store.audit import chain_problems
 
         store = self.store
         protection = (
