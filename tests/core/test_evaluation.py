@@ -15,7 +15,8 @@ from uuid import UUID
 import pytest
 from pydantic import ValidationError
 
-from tests.core.conftest import add_group, add_member
+from tests.helpers.clock import TODAY
+from tests.helpers.records import add_group, add_member
 from voicesgroup import evaluation
 from voicesgroup.demo import write_demo_file
 from voicesgroup.evaluation import WHOLE_PERIOD, Period
@@ -36,7 +37,6 @@ from voicesgroup.protection import ThresholdError, protect
 from voicesgroup.report_csv import CSV_COLUMNS, csv_text
 from voicesgroup.store import Store
 
-TODAY = dt.date(2026, 11, 26)
 NAMED = ConsentScope.ATTENDANCE_BY_NAME
 
 

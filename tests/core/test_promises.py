@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.core.conftest import add_member
-from tests.core.test_cli import run
-from voicesgroup import crypto, dates
+from tests.helpers.cli import run
+from tests.helpers.keys import FAST_KDF
+from tests.helpers.records import add_member
+from voicesgroup import dates
 from voicesgroup.backups import KEEP_NEWEST, list_backups
 from voicesgroup.errors import ChangedOnDisk, NewerVersion, PassphraseNeeded, StoreError
 from voicesgroup.restore import UnencryptedBackup, restore
@@ -24,7 +25,6 @@ from voicesgroup.store import Store
 from voicesgroup.store import passphrase as protection
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-FAST_KDF = crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1)
 PASSPHRASE = "the long way round"
 
 

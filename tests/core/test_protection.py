@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.keys import FAST_KDF
 from voicesgroup import crypto
 from voicesgroup.backups import list_backups
 from voicesgroup.errors import (
@@ -27,7 +28,6 @@ from voicesgroup.models import SCHEMA_VERSION, Member
 from voicesgroup.store import Store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-FAST_KDF = crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1)
 PASSPHRASE = "the long way round"
 
 

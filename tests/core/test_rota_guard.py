@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_cli import assert_one_clear_line, run
+from tests.helpers.cli import assert_one_clear_line, run
 from voicesgroup import facilitator_path as fp
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import (

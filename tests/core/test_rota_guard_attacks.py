@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_cli import assert_one_clear_line, run
 from tests.core.test_rota_guard import (
     NAMES,
     OPS,
@@ -29,6 +28,7 @@ from tests.core.test_rota_guard import (
     snapshot,
     stale_reasons,
 )
+from tests.helpers.cli import assert_one_clear_line, run
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import Session, SessionStatus
 from voicesgroup.paths import DB_ENV

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.conftest import OsSpy, listing, mode_of
+from tests.helpers.files import OsSpy, listing, mode_of
 from voicesgroup import crypto, storage
 from voicesgroup.backups import (
     KEEP_DAYS,

@@ -8,20 +8,13 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
 
 from screens.app import VoicesGroupApp
-from tests.screens.form_helpers import problems_shown
+from tests.helpers.forms import problems_shown
+from tests.helpers.screen import notifications, press, text_of
 from voicesgroup.home import due_items
 from voicesgroup.kinds import TrainingStatus
 from voicesgroup.store import Store
 
 SOL_ROW = 4  # Marcia, Niall, Priya, Rosa, Sol, Tomasz
-
-
-def notifications(app: VoicesGroupApp) -> str:
-    return "\n".join(str(item.message) for item in app._notifications)
-
-
-def text_of(app: VoicesGroupApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 async def due_text(pilot: Pilot[None]) -> str:
@@ -36,12 +29,6 @@ def cells(app: VoicesGroupApp, selector: str) -> list[list[str]]:
         [cell.plain if isinstance(cell, Text) else str(cell) for cell in table.get_row_at(i)]
         for i in range(table.row_count)
     ]
-
-
-async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await pilot.pause()
 
 
 async def test_sign_off_from_the_path_screen_unlocks_leading(make_app) -> None:

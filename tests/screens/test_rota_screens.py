@@ -13,21 +13,15 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from screens.app import VoicesGroupApp
 from screens.rota_screen import RotaScreen
-from tests.demo_files import write_demo_copy
-from tests.screens.conftest import FROZEN_TODAY
+from tests.helpers.app import app_on
+from tests.helpers.clock import TODAY
+from tests.helpers.demo_files import write_demo_copy
+from tests.helpers.screen import notifications, text_of
 from voicesgroup.models import RotaStatus, SessionStatus
 from voicesgroup.rota import service as rota_service
 
 SIZE = (80, 24)
-TWELVE_WEEKS_AGO = FROZEN_TODAY - dt.timedelta(weeks=12)
-
-
-def notifications(app: VoicesGroupApp) -> str:
-    return "\n".join(str(item.message) for item in app._notifications)
-
-
-def text_of(app: VoicesGroupApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+TWELVE_WEEKS_AGO = TODAY - dt.timedelta(weeks=12)
 
 
 async def open_rota(pilot: Pilot) -> RotaScreen:
@@ -77,7 +71,7 @@ async def test_planning_all_groups_shows_every_session_with_its_reason(make_app)
                     app.store.save_facilitator(person.with_changes(unavailable_weekdays=[3]))
         screen = await open_rota(pilot)
         assert rows(screen)[0][0] == "No rota yet"
-        await plan(pilot, FROZEN_TODAY, 8)
+        await plan(pilot, TODAY, 8)
 
         stored_rota = app.store.rota()
         shown = rows(screen)
@@ -103,7 +97,7 @@ async def test_publishing_asks_first_then_publishes_the_drafts_shown(make_app) -
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 4)
+        await plan(pilot, TODAY, 4)
         await pilot.press("p")
         await pilot.pause()
         assert "Publish" in text_of(app, "#question")
@@ -130,10 +124,10 @@ async def test_cant_make_it_offers_ranked_cover_and_keeps_history(make_app) -> N
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 6)
+        await plan(pilot, TODAY, 6)
         await publish_all(pilot)
         line = screen.selected
-        assert line is not None and line.date >= FROZEN_TODAY
+        assert line is not None and line.date >= TODAY
         await pilot.press("c")
         await pilot.pause()
         dialog = app.screen
@@ -163,7 +157,7 @@ async def test_leaving_a_place_open(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 2)
+        await plan(pilot, TODAY, 2)
         # A session without Sol, who is in training and may not be left alone.
         row = next(i for i, line in enumerate(screen.lines) if "Sol" not in (line.lead, line.co))
         screen.query_one("#rota-table", DataTable).move_cursor(row=row)
@@ -182,7 +176,7 @@ async def test_a_change_that_breaks_a_rule_is_refused_with_the_reason(make_app) 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 6)
+        await plan(pilot, TODAY, 6)
         with_sol = next(i for i, line in enumerate(screen.lines) if line.co == "Sol")
         screen.query_one("#rota-table", DataTable).move_cursor(row=with_sol)
         before = screen.lines[with_sol].assignment
@@ -207,7 +201,7 @@ async def test_swapping_someone_with_another_session(make_app) -> None:
     free = {"Rosa", "Tomasz", "Marcia"}  # experienced, no days off or limits in the demo
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 6)
+        await plan(pilot, TODAY, 6)
         # Two sessions of the same group a week or more apart, each with a different one of
         # `free` on it and not the other: a swap that keeps every rule.
         first, other, mover, partner = next(
@@ -271,18 +265,16 @@ async def test_review_shows_planned_against_actual(make_app) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert "YYYY-MM-DD" in text_of(app, "#review-message")
-        app.screen.query_one("#review-from", Input).value = FROZEN_TODAY.isoformat()
+        app.screen.query_one("#review-from", Input).value = TODAY.isoformat()
         app.screen.query_one("#review-to", Input).value = (
-            FROZEN_TODAY + dt.timedelta(weeks=2)
+            TODAY + dt.timedelta(weeks=2)
         ).isoformat()
         voices = app.store.find_group("Tuesday Voices")
         app.screen.query_one("#review-group").value = str(voices.id)
         await pilot.pause()
         review = app.screen.review
         planned_in_period = [
-            a
-            for a in app.store.rota(voices.id)
-            if FROZEN_TODAY <= a.date <= FROZEN_TODAY + dt.timedelta(weeks=2)
+            a for a in app.store.rota(voices.id) if TODAY <= a.date <= TODAY + dt.timedelta(weeks=2)
         ]
         assert sum(load.planned for load in review.loads) == 2 * len(planned_in_period)
         assert "Planned and actual agree" in text_of(app, "#review-differences")
@@ -292,7 +284,7 @@ async def test_review_names_gaps_and_rule_breaks(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 4)
+        await plan(pilot, TODAY, 4)
         await pilot.press("c")
         await pilot.pause()
         await pilot.press("ctrl+o")
@@ -468,8 +460,8 @@ def make_app(tmp_path: Path) -> Callable[..., VoicesGroupApp]:
     def make() -> VoicesGroupApp:
         path = tmp_path / "demo.json"
         if not path.exists():
-            write_demo_copy(path, FROZEN_TODAY, with_rota=False)
-        return VoicesGroupApp(path, today=lambda: FROZEN_TODAY)
+            write_demo_copy(path, TODAY, with_rota=False)
+        return app_on(path)
 
     return make
 

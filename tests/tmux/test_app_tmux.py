@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import orjson
 import pytest
 
+from tests.helpers.waits import until
 from tests.tmux.terminal import VOICESGROUP, Terminal
 
 pytestmark = [
@@ -61,10 +61,7 @@ def test_home_members_consent_and_quit_in_a_real_terminal(demo_file: Path, tmp_p
         terminal.keys("Escape")
         terminal.wait_until_gone("What this laptop records")
         terminal.keys("C-q")
-        deadline = time.monotonic() + 10
-        while terminal.alive() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert not terminal.alive(), "the app did not quit"
+        until(lambda: not terminal.alive(), "the app to quit")
     finally:
         terminal.stop()
     assert not list(demo_file.parent.glob(".*.vg-tmp"))
