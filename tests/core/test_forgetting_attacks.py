@@ -251,7 +251,7 @@ def test_forgetting_a_member_leaves_a_facilitator_of_the_same_name_in_the_rota(
 ) -> None:
     """Rota reasons and history are made from facilitators' names: a member's forgetting
     leaves them true ("another member leads" would not be)."""
-    from tests.core.test_rota_guard import person, placed
+    from tests.helpers.rota_changes import person, placed
     from voicesgroup.rota import reasons
 
     with Store.open(tmp_path / "voicesgroup.json", seed=False) as store:

@@ -68,3 +68,12 @@ def encrypted_demo(path: Path) -> str:
     with Store.open(path) as store:
         store.set_passphrase(PASSPHRASE, QUICK_KDF)
     return PASSPHRASE
+
+
+def name_elif_in_a_theme(app: VoicesGroupApp) -> None:
+    """The first session's themes name Elif (before the app paints, so the screens show it)."""
+    with Store.open(app.db_path) as store:
+        session = store.sessions()[0]
+        store.save_session(
+            session.with_changes(themes=[*session.themes, "Elif's idea of a walk at lunch"])
+        )

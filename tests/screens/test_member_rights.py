@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, TextArea
 
 from screens.app import VoicesGroupApp
+from tests.helpers.app import name_elif_in_a_theme
 from tests.helpers.pdf import pdf_text
 from tests.helpers.screen import notifications, open_member, print_record_to_file, text_of
 from voicesgroup.backups import list_backups
@@ -332,15 +333,6 @@ async def test_two_members_called_sam_are_told_apart(make_app) -> None:
             "2026-03-01",
             "2026-06-01",
         ]
-
-
-def name_elif_in_a_theme(app: VoicesGroupApp) -> None:
-    """The first session's themes name Elif (before the app paints, so the screens show it)."""
-    with Store.open(app.db_path) as store:
-        session = store.sessions()[0]
-        store.save_session(
-            session.with_changes(themes=[*session.themes, "Elif's idea of a walk at lunch"])
-        )
 
 
 async def test_the_forget_dialog_lists_every_text_naming_them_and_redacts_it(make_app) -> None:

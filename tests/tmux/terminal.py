@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 VOICESGROUP = Path(sys.executable).with_name("voicesgroup")
@@ -69,3 +70,11 @@ class Terminal:
 
     def stop(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+def run_in_terminal(command: list[str], cwd: Path) -> Terminal:
+    """`command` running in its own tmux server, 80×24."""
+    terminal = Terminal(f"voicesgroup-app-{uuid.uuid4().hex[:8]}")
+    shell = " ".join(f"'{part}'" for part in command)
+    terminal.start(f"cd '{cwd}' && env TERM=xterm-256color HOME='{cwd}' {shell}")
+    return terminal

@@ -11,27 +11,12 @@ import orjson
 import pytest
 
 from tests.helpers.waits import until
-from tests.tmux.terminal import VOICESGROUP, Terminal
+from tests.tmux.terminal import VOICESGROUP, Terminal, run_in_terminal
 
 pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-
-def run_in_terminal(command: list[str], cwd: Path) -> Terminal:
-    """`command` running in its own tmux server, 80×24."""
-    terminal = Terminal(f"voicesgroup-app-{uuid.uuid4().hex[:8]}")
-    shell = " ".join(f"'{part}'" for part in command)
-    terminal.start(f"cd '{cwd}' && env TERM=xterm-256color HOME='{cwd}' {shell}")
-    return terminal
-
-
-@pytest.fixture
-def demo_file(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.json"
-    subprocess.run([str(VOICESGROUP), "--db", str(path), "demo"], check=True, capture_output=True)
-    return path
 
 
 def test_home_members_consent_and_quit_in_a_real_terminal(demo_file: Path, tmp_path: Path) -> None:

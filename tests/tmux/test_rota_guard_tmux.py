@@ -11,8 +11,7 @@ import orjson
 import pytest
 
 from tests.helpers.waits import until
-from tests.tmux.terminal import VOICESGROUP
-from tests.tmux.test_app_tmux import demo_file, run_in_terminal
+from tests.tmux.terminal import VOICESGROUP, run_in_terminal
 from voicesgroup.rota import service as rota_service
 from voicesgroup.store import Store
 
@@ -20,7 +19,6 @@ pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-__all__ = ["demo_file"]  # the fixture, used by name
 
 
 def someone_on_the_rota_soon(path: Path, today: dt.date) -> tuple[int, str, dt.date]:
