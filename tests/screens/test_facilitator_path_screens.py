@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
 
 from screens.app import VoicesGroupApp
+from tests.helpers.clock import TODAY
 from tests.helpers.forms import problems_shown
 from tests.helpers.screen import notifications, press, text_of
 from voicesgroup.home import due_items
@@ -109,9 +110,7 @@ async def test_supervision_refuses_a_member_name_then_keeps_the_meeting(make_app
         assert text_of(app, "#supervision-due") == "Nobody is due for supervision."
         assert cells(app, "#supervision-meetings")[0][1:] == ["Niall", "Jo", "Endings; [b]Rest[/b]"]
     with Store.open(app.db_path, readonly=True) as store:
-        import datetime as dt
-
-        assert not any("Supervision" in item for item in due_items(store, dt.date(2026, 11, 26)))
+        assert not any("Supervision" in item for item in due_items(store, TODAY))
 
 
 async def test_follow_ups_get_an_owner_and_are_done(make_app) -> None:
