@@ -1,7 +1,9 @@
 """A test imports what it shares from `tests/helpers/`, never from another test's module.
 
 Importing a helper out of `test_x.py` ties two tests together by accident: the helper moves or
-changes for one and the other breaks, and pytest may collect the other's tests twice.
+changes for one and the other breaks, and pytest may collect the other's tests twice. In the
+same way the app with a frozen day or session clock is built in one place,
+`tests/helpers/app.py`'s `app_on`.
 """
 
 from __future__ import annotations
@@ -63,3 +65,31 @@ def test_the_list_still_to_move_only_shrinks() -> None:
     for name, module in NOT_YET.items():
         tree = ast.parse((TESTS / name).read_text(encoding="utf-8"))
         assert module in imported_test_modules(tree), f"{name} no longer imports {module}"
+
+
+def frozen_apps_built(tree: ast.AST) -> list[int]:
+    """The lines where `tree` builds the app with a frozen day or clock itself."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "VoicesGroupApp"
+        and {keyword.arg for keyword in node.keywords} & {"today", "session_clock"}
+    ]
+
+
+def test_the_app_with_a_frozen_day_is_built_in_one_place() -> None:
+    assert frozen_apps_built(ast.parse("VoicesGroupApp(path, today=lambda: day)\n")) == [1]
+    assert frozen_apps_built(ast.parse("VoicesGroupApp(path)\napp_on(path)\n")) == []
+    factory = TESTS / "helpers" / "app.py"
+    elsewhere = {
+        path.relative_to(TESTS).as_posix(): lines
+        for path in sorted(TESTS.rglob("*.py"))
+        if path != factory
+        and (lines := frozen_apps_built(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert not elsewhere, (
+        f"The app built with a frozen day or clock outside tests/helpers/app.py: {elsewhere}. "
+        "Call app_on(path, today=…, clock=…) instead."
+    )
