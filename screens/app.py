@@ -37,8 +37,8 @@ from voicesgroup import dates
 from voicesgroup.counting import counted
 from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError, invalid_input
 from voicesgroup.home import groups_in_session, room_view_on
-from voicesgroup.storage import write_atomically
 from voicesgroup.store import Store
+from voicesgroup.store.storage import write_atomically
 
 if TYPE_CHECKING:
     from screens.unlock_screen import Opened

@@ -1,5 +1,7 @@
 """The coordinator's Reports screen: a period's headline figures and a month-by-month chart,
-and the evaluation saved as a PDF or a tidy CSV for trustees and funders.
+and the evaluation saved for trustees and funders in every format the command makes (PDF, tidy
+CSV, plain text, web page), the format following the file name by the core's one decision
+(`report_files.format_for`).
 
 Saving follows the app's one pattern for threads: the worker draws and writes the file from a
 `Snapshot` of the data, and the audit entry is added here, on the UI thread, once the message
@@ -26,8 +28,10 @@ from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation, outputs
+from voicesgroup.counting import counted
 from voicesgroup.errors import VoicesGroupError
-from voicesgroup.protection import Cell, label
+from voicesgroup.evaluation import figure, figure_text
+from voicesgroup.protection import Cell, label, measures
 from voicesgroup.report_files import Format
 from voicesgroup.report_text import NO_RECORDS, has_records
 from voicesgroup.store.snapshot import Snapshot
@@ -65,6 +69,18 @@ def column_chart(cells: list[Cell], months: list[str]) -> Text:
     return out
 
 
+def packed(items: list[str], width: int) -> list[str]:
+    """Figures joined by " · " into lines of at most `width` characters, never breaking one
+    figure across two lines unless it is wider than a line by itself."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 3 + len(item) <= width:
+            lines[-1] += f" · {item}"
+        else:
+            lines.append(item)
+    return lines
+
+
 def _column_text(cell: Cell) -> str:
     text = f"{cell.value:,}" if cell.shown else "<" + cell.text.rsplit(" ", 1)[-1]
     return f"{text:^5}"
@@ -80,11 +96,17 @@ class ReportsScreen(AppAccess, Screen[None]):
         "dates (YYYY-MM-DD), Enter applies them. Counts of people are rounded and small ones "
         "hidden the same way here and in everything saved (the threshold is in Settings). "
         "p saves the PDF, c the tidy CSV (one row per group, month and measure), y puts the "
-        "same period a year before beside it, g switches large print for the PDF."
+        "same period a year before beside it, g switches large print for the PDF. s (or Enter "
+        "in Save as) saves in the format the file name ends in: .pdf, .csv, .txt or .html; "
+        "p, c, t and w save a PDF, a CSV, plain text or a web page (in a folder, under a "
+        "name with that ending); a name for another format is refused."
     )
     BINDINGS = [
-        Binding("p", "save_pdf", "Save PDF", id="report-pdf", tooltip="Save the report as a PDF"),
-        Binding("c", "save_csv", "Save CSV", id="report-csv", tooltip="Save tidy CSV"),
+        Binding("s", "save", "Save", id="report-save", tooltip="Save as the file name says"),
+        Binding("p", "save_pdf", "PDF", id="report-pdf", tooltip="Save the report as a PDF"),
+        Binding("c", "save_csv", "CSV", id="report-csv", tooltip="Save tidy CSV"),
+        Binding("t", "save_txt", "Text", id="report-txt", show=False, tooltip="Plain text"),
+        Binding("w", "save_html", "Web page", id="report-html", show=False, tooltip="HTML"),
         Binding("y", "year_before", "Year before", id="report-year", tooltip="Compare"),
         Binding("g", "large_print", "Large print", id="report-large", show=False),
         Binding("escape", "back", "Back", id="back"),
@@ -194,7 +216,7 @@ class ReportsScreen(AppAccess, Screen[None]):
     @on(Input.Submitted, "#reports-path")
     def _path_given(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save_pdf()
+        self.action_save()
 
     def refresh_data(self) -> None:
         if not self._read_once:
@@ -218,47 +240,37 @@ class ReportsScreen(AppAccess, Screen[None]):
         now = report.current
         total = now.total
         before = report.previous.total if report.previous else None
-        whole = evaluation.WHOLE_PERIOD
 
-        def pair(now_text: str, then_text: str | None) -> str:
-            if before is not None and not has_records(before):
-                then_text = NO_RECORDS
-            return f"{now_text} (a year before: {then_text})" if then_text is not None else now_text
+        def then(key: str) -> str:
+            if before is None:
+                return ""
+            words = figure_text(figure(before, key)) if has_records(before) else NO_RECORDS
+            return f" (a year before: {words})"
 
-        held = total.sessions["held"][whole]
         lines = Text()
         lines.append(f"{report.scope}, {now.period.describe()}\n", "bold")
         if report.previous is not None:
             lines.append(f"Compared with {report.previous.period.describe()}\n", "dim")
-        lines.append(
-            f"{label('held')} "
-            + pair(str(held), str(before.sessions["held"][whole]) if before else None)
-            + f" · {label('planned').lower()} {total.sessions['planned'][whole]}"
-            + f" · {label('not_held').lower()} {total.sessions['not_held'][whole]}\n"
+        # Every measure of a group over the period, from the table of measures, in its order.
+        items = [
+            f"{m.label} {figure_text(figure(total, m.key))}{then(m.key)}"
+            for m in measures("month", "group")
+        ]
+        items.append(
+            f"{label('volunteer_hours')} {now.volunteer_hours:,.1f} from "
+            + counted(now.facilitator_count, "facilitator")
         )
-        visits = total.people["attendance"][whole]
-        average = f" · about {total.average:.1f} a session" if total.average else ""
-        lines.append(
-            "Visits "
-            + pair(visits.text, before.people["attendance"][whole].text if before else None)
-            + average
-            + f" · {label('newcomers').lower()} {total.people['newcomers'][whole]}\n"
-        )
-        lines.append(
-            f"{label('named_members_who_came')}: {total.named_came}, "
-            f"{total.named_returned} of them more than once\n"
-        )
-        lines.append(
-            f"{label('volunteer_hours')} {now.volunteer_hours:,.1f} from {now.facilitator_count} "
-            f"facilitator{'s' if now.facilitator_count != 1 else ''}\n"
-        )
+        width = self.query_one("#reports-figures", Static).content_size.width or 76
+        lines.append("".join(f"{line}\n" for line in packed(items, width)))
         lines.append(report.protection, "dim")
         self.query_one("#reports-figures", Static).update(lines)
-        cells = [total.people["attendance"][key] for key in now.months]
+        # The months before anything was planned or held are left out, as in the PDF.
+        skip = min(evaluation.began(total, now.months), len(now.months) - 1)
+        cells = [total.people["attendance"][key] for key in now.months[skip:]]
         part = now.period.part_months
         names = [
             dates.short_month(m)[:3] + ("*" if evaluation.month_key(m) in part else "")
-            for m in now.period.months
+            for m in now.period.months[skip:]
         ]
         title = evaluation.MONTHLY_CHART + (" (* part of a month)" if part else "")
         self.query_one("#reports-chart-title", Static).update(title)
@@ -275,6 +287,10 @@ class ReportsScreen(AppAccess, Screen[None]):
         box = self.query_one("#reports-large", Checkbox)
         box.value = not box.value
 
+    def action_save(self) -> None:
+        """Save the report in the format its file name ends in."""
+        self._save(None)
+
     def action_save_pdf(self) -> None:
         """Save the report as a PDF."""
         self._save("pdf")
@@ -283,22 +299,46 @@ class ReportsScreen(AppAccess, Screen[None]):
         """Save the report as tidy CSV."""
         self._save("csv")
 
-    def _save(self, fmt: Format, *, force: bool = False) -> None:
+    def action_save_txt(self) -> None:
+        """Save the report as plain text."""
+        self._save("txt")
+
+    def action_save_html(self) -> None:
+        """Save the report as a web page."""
+        self._save("html")
+
+    def _target(self, asked: Format | None) -> tuple[Path, Format]:
+        """The file to write and its format, by the core's one decision (`format_for`): the
+        format asked for, or the name's ending; a name for another format is refused. The
+        name offered at first, or a folder, takes the ending of the format asked for."""
+        from voicesgroup.report_files import FORMATS, format_for
+
+        box = self.query_one("#reports-path", Input)
+        raw = box.value.strip() or self.default_path(asked or "pdf")
+        if asked is not None and raw in [self.default_path(f) for f in FORMATS]:
+            raw = self.default_path(asked)
+            box.value = raw
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            path = path / Path(self.default_path(asked or "pdf")).name
+        fmt = format_for(
+            path, asked, choose="press p, c, t or w", follow="press s to save as the name says"
+        )
+        return path, fmt
+
+    def _save(self, asked: Format | None, *, force: bool = False) -> None:
         if self._busy:
             return
         self.refresh_data()
         if self.report is None:
             return
-        box = self.query_one("#reports-path", Input)
-        raw = box.value.strip() or self.default_path(fmt)
-        if raw in (self.default_path("pdf"), self.default_path("csv")):
-            raw = self.default_path(fmt)
-            box.value = raw
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            path = path / Path(self.default_path(fmt)).name
+        try:
+            path, fmt = self._target(asked)
+        except VoicesGroupError as error:
+            self.on_reports_screen_report_failed(self.ReportFailed(f"Nothing saved: {error}."))
+            return
         if path.exists() and not force:
-            self._ask_replace(path, fmt)
+            self._ask_replace(path, asked)
             return
         try:  # before the work: a file the audit log cannot note is never written
             outputs.check_audited_output(path, self.store, force=force)
@@ -311,10 +351,10 @@ class ReportsScreen(AppAccess, Screen[None]):
         # The worker reads a copy of the data, taken here: the store stays with this thread.
         self._write(Snapshot.of(self.store), self.report, path, fmt, large, force)
 
-    def _ask_replace(self, path: Path, fmt: Format) -> None:
+    def _ask_replace(self, path: Path, asked: Format | None) -> None:
         def answered(replace: bool | None) -> None:
             if replace:
-                self._save(fmt, force=True)
+                self._save(asked, force=True)
             else:
                 self.query_one("#reports-message", Static).update(
                     Text("Nothing saved: choose another file name.", "bold")

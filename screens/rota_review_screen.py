@@ -20,7 +20,7 @@ from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import Review
 from voicesgroup.rota import service as rota_service
-from voicesgroup.rota.reasons import NOT_PROVEN
+from voicesgroup.rota.review import NO_BREAKS, NO_DIFFERENCES, NO_GAPS, SPREAD_MEANS
 
 ALL_GROUPS = "all"
 
@@ -179,8 +179,8 @@ class RotaReviewScreen(AppAccess, Screen[None]):
             Text.assemble(
                 ("Spread ", "bold"),
                 (str(review.spread), "bold"),
-                ": planned sessions, most minus fewest, among active facilitators.",
-                f" {review.unproven} of these sessions: {NOT_PROVEN}" if review.unproven else "",
+                f": {SPREAD_MEANS}",
+                f" {review.unproven_words()}" if not review.proven else "",
             )
         )
         self._findings(
@@ -188,21 +188,21 @@ class RotaReviewScreen(AppAccess, Screen[None]):
             "Gaps",
             "Gap",
             review.gaps,
-            "No gaps: every place is filled.",
+            NO_GAPS,
         )
         self._findings(
             "#review-breaks",
             "Rules broken",
             "Rule broken",
             review.rule_breaks,
-            "No rules broken.",
+            NO_BREAKS,
         )
         self._findings(
             "#review-differences",
             "Planned and actual differ",
             "Went differently",
             review.differences,
-            "Planned and actual agree (or no session in this period has ended yet).",
+            NO_DIFFERENCES,
         )
 
     def _findings(

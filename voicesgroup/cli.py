@@ -129,7 +129,7 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: {message}\nFor what it takes: {self.prog} --help\n")
 
-    def parse_known_args(  # type: ignore[override]
+    def parse_known_args(  # type: ignore[override]  # typeshed gives it overloads by namespace type
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
         # The public method: a subcommand's parser is run through it on every Python version.
@@ -182,6 +182,7 @@ COMMAND_MODULES = [
     "rota",
     "facilitator",
     "report",
+    "exchange",
 ]
 """Modules in voicesgroup/commands/ whose `register(commands)` adds their subcommands."""
 
@@ -264,30 +265,38 @@ def _refuse_malformed_records(store: Store) -> None:
         raise DamagedFile(sentence)
 
 
+def secret_from_file(env: str, refused: str) -> str | None:
+    """The text of the file the environment variable `env` names (its last line ending
+    dropped), or None when `env` is not set. A file others can read is warned about; an empty
+    or unreadable one is refused, saying `refused` (what did not happen)."""
+    import os
+
+    secret_file = os.environ.get(env)
+    if not secret_file:
+        return None
+    source = Path(secret_file)
+    try:
+        secret = source.read_text(encoding="utf-8").rstrip("\r\n")
+        mode = source.stat().st_mode
+    except OSError as error:
+        raise CommandError(f"cannot read {env}: {error.strerror}") from None
+    if mode & 0o044:
+        print(
+            f"voicesgroup: warning: {source} (the passphrase file) can be read by other "
+            f"people on this computer; make it yours alone: chmod 600 {source}",
+            file=sys.stderr,
+        )
+    if not secret:
+        raise CommandError(f"{source} (the passphrase file named by {env}) is empty; {refused}")
+    return secret
+
+
 def read_passphrase(path: Path, prompt: str | None = None) -> str:
     """The passphrase from $VOICESGROUP_PASSPHRASE_FILE, else asked for without echo."""
     import getpass
-    import os
 
-    secret_file = os.environ.get(PASSPHRASE_FILE_ENV)
-    if secret_file:
-        source = Path(secret_file)
-        try:
-            secret = source.read_text(encoding="utf-8").rstrip("\r\n")
-            mode = source.stat().st_mode
-        except OSError as error:
-            raise CommandError(f"cannot read {PASSPHRASE_FILE_ENV}: {error.strerror}") from None
-        if mode & 0o044:
-            print(
-                f"voicesgroup: warning: {source} (the passphrase file) can be read by other "
-                f"people on this computer; make it yours alone: chmod 600 {source}",
-                file=sys.stderr,
-            )
-        if not secret:
-            raise CommandError(
-                f"{source} (the passphrase file named by {PASSPHRASE_FILE_ENV}) is empty; "
-                "nothing was opened"
-            )
+    secret = secret_from_file(PASSPHRASE_FILE_ENV, "nothing was opened")
+    if secret is not None:
         return secret
     if not sys.stdin.isatty():
         raise CommandError(
@@ -336,8 +345,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from voicesgroup.backups import list_backups
     from voicesgroup.names import names_in_group_records
+    from voicesgroup.store.backups import list_backups
     from voicesgroup.store.integrity import check_folder
 
     with open_store(args, readonly=True) as store:

@@ -27,8 +27,6 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from voicesgroup.evaluation_count import (
-    PEOPLE_MEASURES,
-    SESSION_MEASURES,
     FacilitatorFigures,
     Figures,
     GroupCounts,
@@ -36,13 +34,16 @@ from voicesgroup.evaluation_count import (
     PeriodError,
     count,
     month_key,
+    monthly_measures,
     texts_holding_names,
 )
 from voicesgroup.protection import (
     DEFAULT_THRESHOLD,
+    MEASURES,
     MIN_THRESHOLD,
     Cell,
     check_threshold,
+    measures,
     protect,
     rule_in_words,
     shown_from,
@@ -54,8 +55,6 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_THRESHOLD",
     "MIN_THRESHOLD",
-    "PEOPLE_MEASURES",
-    "SESSION_MEASURES",
     "Cell",
     "FacilitatorFigures",
     "Figures",
@@ -65,6 +64,7 @@ __all__ = [
     "check_threshold",
     "count",
     "month_key",
+    "monthly_measures",
     "protect",
     "texts_holding_names",
 ]
@@ -169,7 +169,7 @@ class PeriodReport:
     def volunteer_hours(self) -> float:
         """The sum of each facilitator's hours as printed (one rounding rule: each person's
         hours to a tenth), so the total equals its column."""
-        return round(sum(f.hours for f in self.facilitators), 1)
+        return float(team_total(self.facilitators, "volunteer_hours"))
 
 
 @dataclass(frozen=True)
@@ -223,10 +223,11 @@ def summary_lines(report: Report) -> list[str]:
     visits = total.people["attendance"][WHOLE_PERIOD]
     newcomers = total.people["newcomers"][WHOLE_PERIOD]
     people = part.facilitator_count
+    missed = total.sessions["not_held"][WHOLE_PERIOD]
     average = f", about {total.average:.0f} a session" if total.average else ""
     return [
         f"{held:,} {_plural(held, 'session')} held by {groups:,} {_plural(groups, 'group')}"
-        f" ({total.sessions['not_held'][WHOLE_PERIOD]:,} planned dates not held).",
+        f" ({missed:,} planned {_plural(missed, 'date')} not held).",
         f"{visits} visits{average}; {newcomers} newcomers.",
         f"{part.volunteer_hours:,.1f} volunteer hours given by {people:,} "
         f"{_plural(people, 'facilitator')}.",
@@ -245,11 +246,13 @@ def publish(
     check_threshold(threshold)
     months = [month_key(m) for m in figures.period.months]
     keys = [*months, WHOLE_PERIOD]
+    session_keys = [m.key for m in measures("month", people=False)]
+    people_keys = [m.key for m in measures("month", people=True)]
 
     def sessions_of(monthly: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
         return {
             measure: {**monthly[measure], WHOLE_PERIOD: sum(monthly[measure].values())}
-            for measure in SESSION_MEASURES
+            for measure in session_keys
         }
 
     def people_of(monthly: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, Cell]]:
@@ -266,7 +269,7 @@ def publish(
                 )
                 for key in keys
             }
-            for measure in PEOPLE_MEASURES
+            for measure in people_keys
         }
 
     def row(
@@ -297,7 +300,7 @@ def publish(
         row(g.name, g.kind, g.monthly, g.named_came, g.named_returned, g.themes, g.themes_not_shown)
         for g in figures.groups
     ]
-    every = (*SESSION_MEASURES, *PEOPLE_MEASURES)
+    every = (*session_keys, *people_keys)
     all_monthly = {
         measure: {m: sum(g.monthly[measure][m] for g in figures.groups) for m in months}
         for measure in every
@@ -345,6 +348,67 @@ def _average(visits: Cell, held: int) -> float | None:
     if not visits.shown or not visits.value or not held:
         return None
     return round(visits.value / held, 1)
+
+
+def began(row: GroupReport | None, months: Sequence[str]) -> int:
+    """How many of `months` (month keys, in order) come before the first in which `row` had
+    anything planned or held: the months before a group began, which no table or chart of the
+    report lists (a group not begun did not miss its meetings). `len(months)` when it had
+    nothing at all in them; 0 without a row."""
+    if row is None:
+        return 0
+    for index, key in enumerate(months):
+        if row.sessions["planned"][key] or row.sessions["held"][key]:
+            return index
+    return len(months)
+
+
+def months_shown(part: PeriodReport, row: GroupReport) -> list[str]:
+    """The months of `part` a group's table lists: from the month it began (see `began`);
+    none when nothing was planned or held in the period."""
+    return part.months[began(row, part.months) :]
+
+
+Figure = Cell | int | float | None
+"""A published figure: a protected count of people, a count shown as it is, or nothing to
+show (a visits-per-session with no visits shown)."""
+
+
+def figure(row: GroupReport, key: str, month: str = WHOLE_PERIOD) -> Figure:
+    """The published figure of measure `key` for a group (or the totals' row): a "month"
+    measure for `month` (the whole period unless given), a "group" measure from its field."""
+    measure = MEASURES[key]
+    if measure.scope == "month":
+        return (row.sessions if key in row.sessions else row.people)[key][month]
+    found: Figure = getattr(row, measure.field)
+    return found
+
+
+def person_figure(person: FacilitatorFigures, key: str) -> Figure:
+    """The figure of the facilitator measure `key` for one row of the team."""
+    found: Figure = getattr(person, MEASURES[key].field)
+    return found
+
+
+def team_total(people: Sequence[FacilitatorFigures], key: str) -> int | float:
+    """The total of a facilitator measure: the sum of its rows as printed (hours to a tenth
+    each, so the total equals its column)."""
+    values = [person_figure(f, key) for f in people]
+    if any(isinstance(v, float) for v in values):
+        return round(sum(v for v in values if isinstance(v, int | float)), 1)
+    return sum(v for v in values if isinstance(v, int))
+
+
+def figure_text(value: Figure) -> str:
+    """A figure as every form of the report writes it: "fewer than 8", "1,234", "142.5", or
+    "not shown" where there is nothing to show."""
+    if value is None:
+        return "not shown"
+    if isinstance(value, Cell):
+        return value.text
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}"
 
 
 def report(

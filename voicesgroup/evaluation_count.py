@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -18,6 +18,7 @@ from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.facilitator_counts import effective_path, shadowing_on
 from voicesgroup.kinds import SessionStatus, everyone_present
+from voicesgroup.protection import measures
 
 if TYPE_CHECKING:
     from voicesgroup.models import Group
@@ -88,10 +89,26 @@ def month_key(day: dt.date) -> str:
 
 # -- the true counts ---------------------------------------------------------------------------
 
-PEOPLE_MEASURES = ("attendance", "newcomers")
-"""Counts of people, per group and month: protected before anything leaves."""
-SESSION_MEASURES = ("planned", "held", "not_held")
-"""Counts of sessions, per group and month: shown as they are."""
+
+def monthly_measures() -> list[str]:
+    """The keys of every measure counted per group and month (`protection.MEASURES`, scope
+    "month"): counts of sessions first as the table lists them, then counts of people."""
+    return [m.key for m in measures("month", people=False) + measures("month", people=True)]
+
+
+def _present(doc: Mapping[str, Any]) -> int:
+    named = len(doc.get("named_member_ids", ()))
+    return everyone_present(named, doc.get("anonymous_count", 0), doc.get("newcomers", 0))
+
+
+FROM_PLAN = ("planned", "not_held")
+"""The monthly measures counted from the planned dates rather than from a session."""
+PER_SESSION: dict[str, Callable[[Mapping[str, Any]], int]] = {
+    "held": lambda doc: 1,
+    "attendance": _present,
+    "newcomers": lambda doc: doc.get("newcomers", 0),
+}
+"""How each other monthly measure counts one ended session (as stored), added up by month."""
 
 
 @dataclass(frozen=True)
@@ -183,10 +200,11 @@ def count(
     by_group: dict[str, GroupCounts] = {}
     for key, group in group_of.items():
         counts = GroupCounts(group.id, group.name, group.variant.label)
-        for measure in (*SESSION_MEASURES, *PEOPLE_MEASURES):
+        for measure in monthly_measures():
             counts.monthly[measure] = {month_key(m): 0 for m in period.months}
         by_group[key] = counts
 
+    per_session = [(m, PER_SESSION[m]) for m in monthly_measures() if m not in FROM_PLAN]
     held_days: dict[str, set[str]] = defaultdict(set)
     visits: dict[str, Counter[str]] = defaultdict(Counter)
     theme_forms: dict[str, str] = {}
@@ -198,15 +216,9 @@ def count(
         counts = by_group[gid]
         month = doc["date"][:7]
         held_days[gid].add(doc["date"])
-        named = set(doc.get("named_member_ids", ()))
-        newcomers = doc.get("newcomers", 0)
-        named_count = len(doc.get("named_member_ids", ()))
-        present = everyone_present(named_count, doc.get("anonymous_count", 0), newcomers)
-        monthly = counts.monthly
-        monthly["held"][month] += 1
-        monthly["attendance"][month] += present
-        monthly["newcomers"][month] += newcomers
-        visits[gid].update(named)
+        for measure, counted in per_session:
+            counts.monthly[measure][month] += counted(doc)
+        visits[gid].update(set(doc.get("named_member_ids", ())))
         for theme in doc.get("themes", ()):
             tidy = " ".join(theme.split())
             if tidy:

@@ -108,52 +108,103 @@ def rule_in_words(threshold: int) -> str:
 
 # -- the one table of measures ----------------------------------------------------------------
 
+Scope = Literal["month", "group", "item", "facilitator", "period"]
+"""Where a measure is counted: per group and month (and so over the whole period too), per
+group over the whole period, per theme or strategy, per facilitator, or once for the period."""
+
 
 @dataclass(frozen=True)
 class Measure:
     """A figure the report publishes: its key in the CSV, the label a trustee reads, its unit,
-    and whether it counts people (and so is protected by `protect`)."""
+    whether it counts people (and so is protected by `protect`), and where it is counted.
+
+    Every form of the report (PDF, CSV, plain text, web page, the Reports screen) lists the
+    measures of a scope from this table, in its order, so a measure added here is shown in
+    each. `short` heads a table's column (the label when empty); `attribute` names the field
+    of a group's or facilitator's published row that holds a "group" or "facilitator" figure
+    (the key when empty). A "month" measure is found by its key in the row's tables."""
 
     key: str
     label: str
     unit: str
     people: bool
+    scope: Scope = "month"
+    short: str = ""
+    attribute: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The words above the measure's column in a table."""
+        return self.short or self.label
+
+    @property
+    def field(self) -> str:
+        return self.attribute or self.key
 
 
 MEASURES: dict[str, Measure] = {
     m.key: m
     for m in (
-        Measure("planned", "Sessions planned", "sessions", False),
-        Measure("held", "Sessions held", "sessions", False),
-        Measure("not_held", "Planned, not held", "sessions", False),
-        Measure("attendance", "Visits (each person at each session)", "visits", True),
+        Measure("planned", "Sessions planned", "sessions", False, short="Planned"),
+        Measure("held", "Sessions held", "sessions", False, short="Held"),
+        Measure("not_held", "Planned, not held", "sessions", False, short="Not held"),
+        Measure(
+            "attendance", "Visits (each person at each session)", "visits", True, short="Visits"
+        ),
+        Measure(
+            "visits_per_session", "Visits per session, about", "visits", False, "group", "",
+            "average",
+        ),
         Measure("newcomers", "Newcomers", "people", True),
-        Measure("visits_per_session", "Visits per session, about", "visits", False),
         Measure(
-            "named_members_who_came", "Members who agreed to be named and came", "people", True
+            "named_members_who_came", "Members who agreed to be named and came", "people", True,
+            "group", "", "named_came",
         ),
         Measure(
-            "named_members_who_came_more_than_once", "… of whom came more than once", "people", True
+            "named_members_who_came_more_than_once", "… of whom came more than once", "people",
+            True, "group", "", "named_returned",
         ),
-        Measure("themes_not_shown", "Themes left out (they hold a member's name)", "notes", True),
-        Measure("theme_noted", "Times a theme was noted", "notes", True),
-        Measure("sessions_led", "Sessions led", "sessions", False),
-        Measure("sessions_co_facilitated", "Sessions co-facilitated", "sessions", False),
-        Measure("sessions_shadowing", "Sessions shadowing", "sessions", False),
-        Measure("volunteer_hours", "Volunteer hours", "hours", False),
         Measure(
-            "supervision_meetings_attended", "Supervision meetings attended", "meetings", False
+            "themes_not_shown", "Themes left out (they hold a member's name)", "notes", True,
+            "item",
         ),
-        Measure("supervision_meetings", "Supervision meetings held", "meetings", False),
-        Measure("strategy_marked_helped", "Times marked as having helped", "marks", True),
+        Measure("theme_noted", "Times a theme was noted", "notes", True, "item"),
+        Measure("sessions_led", "Sessions led", "sessions", False, "facilitator", "Led", "led"),
         Measure(
-            "strategies_not_shown", "Strategies left out (they hold a member's name)", "notes", True
+            "sessions_co_facilitated", "Sessions co-facilitated", "sessions", False,
+            "facilitator", "Co-facilitated", "co_facilitated",
+        ),
+        Measure(
+            "sessions_shadowing", "Sessions shadowing", "sessions", False, "facilitator",
+            "Shadowing", "shadowing",
+        ),
+        Measure(
+            "volunteer_hours", "Volunteer hours", "hours", False, "facilitator", "Hours", "hours"
+        ),
+        Measure(
+            "supervision_meetings_attended", "Supervision meetings attended", "meetings", False,
+            "facilitator", "Supervision attended", "supervised",
+        ),
+        Measure("supervision_meetings", "Supervision meetings held", "meetings", False, "period"),
+        Measure("strategy_marked_helped", "Times marked as having helped", "marks", True, "item"),
+        Measure(
+            "strategies_not_shown", "Strategies left out (they hold a member's name)", "notes",
+            True, "item",
         ),
     )
-}
-"""Every measure, once: the PDF, the CSV and the Reports screen take their labels from here."""
+}  # fmt: skip
+"""Every measure, once: the PDF, the CSV, the plain text, the web page and the Reports screen
+take their labels, and which measures they show, from here."""
 
 
 def label(key: str) -> str:
     """The label a trustee reads for the measure `key`."""
     return MEASURES[key].label
+
+
+def measures(*scopes: Scope, people: bool | None = None) -> list[Measure]:
+    """The measures counted in `scopes`, in the table's order (only counts of people, or
+    only the others, with `people`). Read when called, so the table is the one list."""
+    return [
+        m for m in MEASURES.values() if m.scope in scopes and (people is None or m.people == people)
+    ]

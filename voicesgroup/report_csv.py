@@ -12,13 +12,13 @@ from collections.abc import Callable
 
 from voicesgroup import dates
 from voicesgroup.evaluation import (
-    PEOPLE_MEASURES,
-    SESSION_MEASURES,
     WHOLE_PERIOD,
     PeriodReport,
     Report,
+    figure,
+    person_figure,
 )
-from voicesgroup.protection import MEASURES, Cell
+from voicesgroup.protection import MEASURES, Cell, measures
 
 CSV_COLUMNS = (
     "period_start",
@@ -27,12 +27,14 @@ CSV_COLUMNS = (
     "month",
     "measure",
     "label",
+    "unit",
     "item",
     "value",
     "note",
 )
-"""One row per group, month and measure: a funder's spreadsheet can pivot it as it is."""
-_TEXT_COLUMNS = ("group", "item", "label")
+"""One row per group, month and measure, with the measure's label and unit from the table of
+measures: a funder's spreadsheet can pivot it as it is."""
+_TEXT_COLUMNS = ("group", "item", "label", "unit")
 
 Add = Callable[..., None]
 
@@ -70,35 +72,28 @@ def _part_rows(
                 "month": month,
                 "measure": measure,
                 "label": MEASURES[measure].label,
+                "unit": MEASURES[measure].unit,
                 "item": item,
                 "value": shown,
                 "note": note,
             }
         )
 
+    monthly, whole = measures("month"), measures("group")
     groups = [] if one_group else part.groups  # one group's report: its totals row is the group
     for group in [*groups, part.total]:
         for key in [*part.months, WHOLE_PERIOD]:
             month = "all" if key == WHOLE_PERIOD else key
-            for measure in SESSION_MEASURES:
-                add(group.name, month, measure, group.sessions[measure][key])
-            for measure in PEOPLE_MEASURES:
-                add(group.name, month, measure, group.people[measure][key])
-        add(group.name, "all", "visits_per_session", group.average)
-        add(group.name, "all", "named_members_who_came", group.named_came)
-        add(group.name, "all", "named_members_who_came_more_than_once", group.named_returned)
+            for measure in monthly:
+                add(group.name, month, measure.key, figure(group, measure.key, key))
+        for measure in whole:
+            add(group.name, "all", measure.key, figure(group, measure.key))
         add(group.name, "all", "themes_not_shown", group.themes_not_shown)
         for item in group.themes:
             add(group.name, "all", "theme_noted", item.times, item.text)
     for person in part.facilitators:
-        for measure, value in (
-            ("sessions_led", person.led),
-            ("sessions_co_facilitated", person.co_facilitated),
-            ("sessions_shadowing", person.shadowing),
-            ("volunteer_hours", person.hours),
-            ("supervision_meetings_attended", person.supervised),
-        ):
-            add(scope, "all", measure, value, person.name)
+        for measure in measures("facilitator"):
+            add(scope, "all", measure.key, person_figure(person, measure.key), person.name)
     add(scope, "all", "volunteer_hours", part.volunteer_hours, "all facilitators")
     add(scope, "all", "supervision_meetings", part.supervision_meetings)
     for kind, items in part.strategies_by_kind.items():

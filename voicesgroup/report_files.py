@@ -27,11 +27,20 @@ class FormatError(VoicesGroupError, ValueError):
     """A file name and a format that disagree, or a format the report does not come in."""
 
 
-def format_for(path: Path, given: str | None = None, *, default: Format | None = None) -> Format:
+def format_for(
+    path: Path,
+    given: str | None = None,
+    *,
+    default: Format | None = None,
+    choose: str = "give --format",
+    follow: str = "leave the format out",
+) -> Format:
     """The format of the printout written to `path`: the one `given`, or else the file name's
     ending, or else `default` (a report has none: its name must say). A name ending in another
     format's letters is refused rather than written wrongly (a PDF named `.csv` opens as
-    nonsense). Every printout's file is named by this one rule."""
+    nonsense). Every printout's file is named by this one rule, for the commands and the
+    Reports screen; each says in `choose` how a format is asked for and in `follow` how the
+    name is left to decide, so the sentence names what the person can do where they are."""
     ending = path.suffix.lower().lstrip(".")
     if given is not None and given not in FORMATS:
         raise FormatError(f"a report comes as {' or '.join(FORMATS)}, not {given}")
@@ -39,7 +48,7 @@ def format_for(path: Path, given: str | None = None, *, default: Format | None =
         if ending in FORMATS and ending != given:
             raise FormatError(
                 f"{path.name} ends in .{ending} but the format asked for is {given}: "
-                f"name the file .{given}, or leave the format out"
+                f"name the file .{given}, or {follow}"
             )
         return given
     if ending not in FORMATS and default is not None:
@@ -47,7 +56,7 @@ def format_for(path: Path, given: str | None = None, *, default: Format | None =
     if ending not in FORMATS:
         raise FormatError(
             f"cannot tell the format from {path.name}: end the name in "
-            f"{' or '.join('.' + f for f in FORMATS)}, or give --format"
+            f"{' or '.join('.' + f for f in FORMATS)}, or {choose}"
         )
     return ending
 

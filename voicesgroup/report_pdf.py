@@ -20,11 +20,20 @@ from voicesgroup.evaluation import (
     PeriodReport,
     Ranked,
     Report,
+    began,
     check_report_names,
     summary_lines,
 )
 from voicesgroup.protection import label, protect
-from voicesgroup.report_text import CANNOT_SHOW_HEADING, whole_rows
+from voicesgroup.report_text import (
+    CANNOT_SHOW_HEADING,
+    facilitator_header,
+    facilitator_rows,
+    month_header,
+    month_rows,
+    none_listed,
+    whole_rows,
+)
 
 if TYPE_CHECKING:  # ReportLab itself is imported only when a report is drawn
     from voicesgroup.handouts.layout import Flowable, Layout
@@ -48,8 +57,10 @@ def report_pdf(
     from voicesgroup.handouts.layout import Layout  # ReportLab loads here, and only here
 
     page = Layout([*report.texts(), organisation], large_print=large_print, paper=paper)
+    # Each section (the front, each group, the ending) is laid out by `ends_well`, so that
+    # none leaves a page holding only its last few lines.
     story = [
-        *_front_page(page, report, organisation),
+        *ends_well(_front_page(page, report, organisation), page.frame_width, page.frame_height),
         *_group_pages(page, report),
         *_facilitators_page(page, report),
     ]
@@ -96,43 +107,39 @@ def _group_pages(page: Layout, report: Report) -> list[Flowable]:
     story: list[Flowable] = []
     for group in current.groups:
         before = _same_group(previous, group.name)
-        story.append(page.new_page())
         # The name, its month table and its figures stay together where a page holds them;
-        # a table that runs on repeats the group's name above its header.
-        months_table = page.table(
-            *_month_rows(current, group), [0.2, 0.16, 0.16, 0.24, 0.24], group.name
-        )
-        story.append(
-            page.together(
-                [
-                    page.para(group.name, "title"),
-                    page.para(f"{group.kind} · {current.period.describe()}", "subtitle"),
-                    months_table,
-                ]
-            )
-        )
-        story.append(page.space(3))
+        # a table that runs on repeats the group's name above its header. Months before the
+        # group began are left out (`report_text.month_rows`).
+        opening: list[Flowable] = [
+            page.para(group.name, "title"),
+            page.para(f"{group.kind} · {current.period.describe()}", "subtitle"),
+        ]
+        rows = month_rows(current, group, _short_month)
+        if rows:
+            header = month_header()
+            opening += page.tables(header, rows, _first_wide(len(header), 0.2), group.name)
         widths = [0.52, 0.24, 0.24] if previous else [0.6, 0.4]
-        themes = _ranked(page, group.themes, group.themes_not_shown, "theme")
-        story.append(
+        empty = none_listed("theme", report)
+        section = [
+            page.together(opening),
+            page.space(3),
             page.together(
                 [
                     page.table(*_group_rows(group, before), widths, group.name),
                     page.para("Themes most often noted", "heading"),
-                    *themes,
+                    *_ranked(page, group.themes, group.themes_not_shown, empty),
                 ]
-            )
-        )
+            ),
+        ]
+        story += [page.new_page(), *ends_well(section, page.frame_width, page.frame_height)]
     return story
 
 
 def _facilitators_page(page: Layout, report: Report) -> list[Flowable]:
-    """Who facilitated (sessions, hours, supervision) and what helped."""
+    """Who facilitated (sessions, hours, supervision, from the table of measures) and what
+    helped."""
     current = report.current
-    # The facilitators and what helped follow on the same page when most of it is free, so the
-    # report does not end on a page holding a few lines.
-    story: list[Flowable] = [
-        page.new_page_unless(0.6),
+    tail: list[Flowable] = [
         page.para("Who facilitated", "title"),
         page.para(
             f"Volunteer hours are each session's length plus {report.prep_minutes} minutes of "
@@ -141,34 +148,21 @@ def _facilitators_page(page: Layout, report: Report) -> list[Flowable]:
             "muted",
         ),
     ]
-    people = current.facilitators
-    rows = [
-        [f.name, str(f.led), str(f.co_facilitated), str(f.shadowing), f"{f.hours:,.1f}"]
-        for f in people
+    header = facilitator_header()
+    tail += page.tables(header, facilitator_rows(current), _first_wide(len(header), 0.28))
+    tail.append(_what_helped(page, report))
+    # The facilitators and what helped follow on the same page when they fit there or most of
+    # the page is free.
+    ending = page.rest_height(tail)
+    return [
+        page.new_page_unless(min(ending, page.frame_height * 0.6)),
+        *ends_well(tail, page.frame_width, page.frame_height),
     ]
-    rows.append(
-        [
-            "Total",
-            str(sum(f.led for f in people)),
-            str(sum(f.co_facilitated for f in people)),
-            str(sum(f.shadowing for f in people)),
-            f"{current.volunteer_hours:,.1f}",
-        ]
-    )
-    header = ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Hours"]
-    story.append(page.table(header, rows, [0.3, 0.1, 0.24, 0.2, 0.16]))
-    story.append(page.space(3))
-    supervised = [[f.name, str(f.supervised)] for f in people]
-    supervised.append(["Total", str(sum(f.supervised for f in people))])
-    header = ["Facilitator", label("supervision_meetings_attended")]
-    story.append(page.table(header, supervised, [0.6, 0.4]))
-    story.append(_what_helped(page, current))
-    return story
 
 
-def _what_helped(page: Layout, current: PeriodReport) -> Flowable:
-    """What helped, kept in one piece: moved whole to a page of its own rather than leaving
-    its last lines alone on the report's last page."""
+def _what_helped(page: Layout, report: Report) -> Flowable:
+    """What helped, kept in one piece where a page holds it."""
+    current = report.current
     helped: list[Flowable] = [
         page.para("What helped", "heading"),
         page.para(
@@ -179,7 +173,7 @@ def _what_helped(page: Layout, current: PeriodReport) -> Flowable:
         helped.append(page.para("No strategy has been marked as having helped yet."))
     for kind, items in current.strategies_by_kind.items():
         helped.append(page.para(f"{kind} groups", "item"))
-        helped.extend(_ranked(page, items, None, "strategy"))
+        helped.extend(_ranked(page, items, None, none_listed("strategy", report)))
     if current.strategies_not_shown.value != 0:
         helped.append(
             page.para(f"{label('strategies_not_shown')}: {current.strategies_not_shown}", "muted")
@@ -199,12 +193,13 @@ def _chart(
     and says so."""
     previous = report.previous
     before_months = previous.months if previous is not None else []
-    # Months before anything was planned or held (a group not begun yet) are left out.
-    skip = 0
-    while skip < len(months) - 1 and not (
-        _anything(now, months, skip) or _anything(before, before_months, skip)
-    ):
-        skip += 1
+    # Months before anything was planned or held (a group not begun yet) are left out, by
+    # the rule the tables follow (`evaluation.began`); a year before counts month by month.
+    skip = min(
+        began(now, months),
+        began(before, before_months) if before is not None else len(months),
+        len(months) - 1,
+    )
     months = months[skip:]
     before_months = before_months[skip:]
     data = [_series(now, months)]
@@ -230,13 +225,6 @@ def _chart(
             page.para(f"* a month shown as “{protect(1, report.threshold)}” has no bar.", "muted")
         )
     return page.together(flowables)
-
-
-def _anything(row: GroupReport | None, keys: list[str], index: int) -> bool:
-    """Whether anything was planned or held in the month `keys[index]`."""
-    if row is None or index >= len(keys):
-        return False
-    return any(row.sessions[m][keys[index]] for m in ("planned", "held"))
 
 
 def _series(row: GroupReport, keys: list[str]) -> list[int | None]:
@@ -296,31 +284,47 @@ def _group_rows(
     return ["Whole period", "This period", "A year before"], _beside(now, _whole(before))
 
 
-def _month_rows(part: PeriodReport, group: GroupReport) -> tuple[list[str], list[list[str]]]:
-    header = ["Month", "Held", "Not held", "Visits", "Newcomers"]
-    rows = []
-    for key in part.months:
-        rows.append(
-            [
-                _short_month(key),
-                str(group.sessions["held"][key]),
-                str(group.sessions["not_held"][key]),
-                group.people["attendance"][key].text,
-                group.people["newcomers"][key].text,
-            ]
-        )
-    return header, rows
+SHORT_PAGE = 1 / 3
+"""A section's last page holding less than this share of a page is nearly empty."""
+
+
+def ends_well(flowables: list[Flowable], width: float, room: float) -> list[Flowable]:
+    """A section of the report laid out so that it never ends on a nearly empty page.
+
+    Before the last stretch of the section that would fill a third of a page, a guard is put
+    (`layout.ShortEndGuard`): when the layout reaches it, it knows the room left on the page,
+    and if the rest of the section would then spill onto the next page by less than a third
+    of a page, it starts that page here instead, so the last page holds at least that third.
+    A section that fits, or spills by more, is laid out as it comes. (Where the piece the
+    guard stands before is itself taller than two thirds of a page, a page break cannot help
+    and the section is laid out as it comes.) `width` and `room` are a page's frame's."""
+    from voicesgroup.handouts.layout import ShortEndGuard, rest_heights
+
+    least = room * SHORT_PAGE
+    rests = rest_heights(flowables, width, room)
+    for index in range(len(flowables) - 1, -1, -1):
+        if rests[index] >= least:
+            if rests[index] > room:
+                return flowables
+            guard = ShortEndGuard(rests[index], least, room)
+            return [*flowables[:index], guard, *flowables[index:]]
+    return flowables
+
+
+def _first_wide(columns: int, first: float) -> list[float]:
+    """Shares of the page's width: `first` for the names' column, the rest shared evenly."""
+    return [first] + [(1 - first) / (columns - 1)] * (columns - 1)
 
 
 def _ranked(
-    page: Layout, items: Sequence[Ranked], not_shown: Cell | None, noun: str
+    page: Layout, items: Sequence[Ranked], not_shown: Cell | None, empty: str
 ) -> list[Flowable]:
     found: list[Flowable] = []
     if items:
         rows = [[item.text, item.times.text] for item in items]
         found.append(page.table(["", "Times"], rows, [0.72, 0.28]))
     else:
-        found.append(page.para(f"No {noun} noted in this period."))
+        found.append(page.para(empty))
     if not_shown is not None and not_shown.value != 0:
         found.append(page.para(f"{label('themes_not_shown')}: {not_shown}", "muted"))
     return found

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import textwrap
+from collections.abc import Callable
+from typing import Literal
 
 from voicesgroup import dates
 from voicesgroup.evaluation import (
@@ -12,10 +14,15 @@ from voicesgroup.evaluation import (
     GroupReport,
     PeriodReport,
     Report,
+    figure,
+    figure_text,
+    months_shown,
+    person_figure,
     summary_lines,
+    team_total,
 )
 from voicesgroup.normalise import drawn
-from voicesgroup.protection import label
+from voicesgroup.protection import label, measures, shown_from
 
 TITLE = "What the groups did"
 
@@ -27,41 +34,59 @@ CANNOT_SHOW_HEADING = "What this report cannot show"
 NO_RECORDS = "no records for that period"
 
 
+def none_listed(kind: Literal["theme", "strategy"], report: Report) -> str:
+    """What a list of themes or strategies says when none came up often enough to be shown:
+    "No theme was noted at least 8 times."."""
+    what = {"theme": "theme was noted", "strategy": "strategy was marked as having helped"}
+    return f"No {what[kind]} at least {shown_from(report.threshold)} times."
+
+
 def has_records(group: GroupReport) -> bool:
     """Whether anything was planned or held in the period (else the report says so once)."""
     return bool(group.sessions["held"][WHOLE_PERIOD] or group.sessions["planned"][WHOLE_PERIOD])
 
 
 def whole_rows(group: GroupReport) -> list[list[str]]:
-    """A group's (or the totals') figures over the whole period, label and value, for every
-    form of the report; a period with nothing planned or held says so once."""
-    sessions, people = group.sessions, group.people
+    """A group's (or the totals') figures over the whole period, label and value, one row for
+    each measure of a group in the table of measures, for every form of the report; a period
+    with nothing planned or held says so once."""
     if not has_records(group):
         return [[label("held"), NO_RECORDS]]
-    average = f"{group.average:.1f}" if group.average else "not shown"
+    return [[m.label, figure_text(figure(group, m.key))] for m in measures("month", "group")]
+
+
+def month_header() -> list[str]:
+    """The header of a group's month-by-month table: every measure counted per month."""
+    return ["Month", *(m.heading for m in measures("month"))]
+
+
+def month_rows(
+    part: PeriodReport, group: GroupReport, month_name: Callable[[str], str] = str
+) -> list[list[str]]:
+    """A group's months from the month it began (`evaluation.months_shown`), each measure
+    counted per month in the table's order; `month_name` writes the month's key."""
+    keys = [m.key for m in measures("month")]
     return [
-        [label("planned"), str(sessions["planned"][WHOLE_PERIOD])],
-        [label("held"), str(sessions["held"][WHOLE_PERIOD])],
-        [label("not_held"), str(sessions["not_held"][WHOLE_PERIOD])],
-        [label("attendance"), people["attendance"][WHOLE_PERIOD].text],
-        [label("visits_per_session"), average],
-        [label("newcomers"), people["newcomers"][WHOLE_PERIOD].text],
-        [label("named_members_who_came"), group.named_came.text],
-        [label("named_members_who_came_more_than_once"), group.named_returned.text],
+        [month_name(month), *(figure_text(figure(group, key, month)) for key in keys)]
+        for month in months_shown(part, group)
     ]
 
 
-def _months(part: PeriodReport, group: GroupReport) -> list[list[str]]:
-    return [
-        [
-            key,
-            str(group.sessions["held"][key]),
-            str(group.sessions["not_held"][key]),
-            group.people["attendance"][key].text,
-            group.people["newcomers"][key].text,
-        ]
-        for key in part.months
+def facilitator_header() -> list[str]:
+    """The header of the team's table: every facilitator measure, in the table's order."""
+    return ["Facilitator", *(m.heading for m in measures("facilitator"))]
+
+
+def facilitator_rows(part: PeriodReport) -> list[list[str]]:
+    """One row a facilitator named (and one for the team without names), then the totals:
+    each column the sum of its rows (hours as printed, see `PeriodReport.volunteer_hours`)."""
+    keys = [m.key for m in measures("facilitator")]
+    rows = [
+        [f.name, *(figure_text(person_figure(f, key)) for key in keys)] for f in part.facilitators
     ]
+    totals = [figure_text(team_total(part.facilitators, key)) for key in keys]
+    rows.append(["Total", *totals])
+    return rows
 
 
 def sections(report: Report, organisation: str = "") -> tuple[list[str], list[Section]]:
@@ -79,23 +104,20 @@ def sections(report: Report, organisation: str = "") -> tuple[list[str], list[Se
     if report.previous is not None:
         found.append(("A year before", ["", "A year before"], whole_rows(report.previous.total)))
     found.append((CANNOT_SHOW_HEADING, [], [[line] for line in report.cannot_show]))
-    month_header = ["Month", label("held"), label("not_held"), "Visits", label("newcomers")]
     for group in part.groups if report.group_name is None else []:
-        found.append((group.name, month_header, _months(part, group)))
+        rows = month_rows(part, group)
+        if rows:
+            found.append((group.name, month_header(), rows))
         found.append((f"{group.name}: whole period", ["", "This period"], whole_rows(group)))
-    if report.group_name is not None:
-        found.append((report.scope, month_header, _months(part, part.total)))
-    people = [
-        [f.name, str(f.led), str(f.co_facilitated), str(f.shadowing), f"{f.hours:,.1f}"]
-        for f in part.facilitators
-    ]
-    people.append(["Total", "", "", "", f"{part.volunteer_hours:,.1f}"])
-    found.append(
-        ("Who facilitated", ["Facilitator", "Led", "Co-facilitated", "Shadowing", "Hours"], people)
-    )
+    if report.group_name is not None and (rows := month_rows(part, part.total)):
+        found.append((report.scope, month_header(), rows))
+    found.append(("Who facilitated", facilitator_header(), facilitator_rows(part)))
     for kind, items in part.strategies_by_kind.items():
         rows = [[item.text, item.times.text] for item in items]
-        found.append((f"What helped: {kind} groups", ["", "Times"], rows))
+        if rows:
+            found.append((f"What helped: {kind} groups", ["", "Times"], rows))
+        else:
+            found.append((f"What helped: {kind} groups", [], [[none_listed("strategy", report)]]))
     return opening, found
 
 

@@ -16,8 +16,7 @@ import pytest
 from tests.helpers import demo_files
 from tests.helpers.demo_files import DEMO_TODAY
 from tests.helpers.keys import quick_argon2id
-from voicesgroup import crypto
-from voicesgroup.store import Store
+from voicesgroup.store import Store, crypto
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ dependency) to compare the planner with:
 - `pair_ok` / `alone_ok`: who may hold a session together, or alone;
 - `Fixed`: what sessions already held or published take (days, places in each month);
 - `could_take`: who counts for the spread (could fill at least one planned session);
-- `optimum`: the most places any valid rota fills and, among those, the least spread.
+- `optimum`: the most places any valid rota fills and, among those, the least spread;
+- `lead_rotation_misses`: the third objective, sessions whose lead led more recently than a
+  co-facilitator who could have led (its optimum is 0, see there).
 
 CP-SAT runs in a process of its own, started once per test process: OR-Tools carries its own
 build of HiGHS, which cannot be loaded beside the `highspy` the planner uses, and keeping the
@@ -189,3 +191,38 @@ def solve_optimum(
     m.minimize(high - low)
     assert solver.solve(m) == cp_model.OPTIMAL
     return most, round(solver.objective_value)
+
+
+def lead_rotation_misses(
+    people: Sequence[Facilitator],
+    fixed: Iterable[RotaAssignment],
+    planned: Iterable[RotaAssignment],
+) -> list[RotaAssignment]:
+    """The planned sessions where the lead goes against the rotation (README: "the lead goes
+    to whoever led least recently, published sessions included"): both places filled, the
+    co-facilitator not in training (so either could lead), and the co-facilitator led less
+    recently than the lead, counting every session before that day (earlier, published and
+    planned ones) and never having led as least recently of all.
+
+    Its optimum is 0 whatever pairs the first two objectives leave: taking the sessions in
+    date order and giving each lead to whichever of its two led less recently misses none,
+    since a day's choice depends only on earlier days. So a rota with any miss is not optimal
+    for this objective, and no solver is needed to know the optimum."""
+    by_id = {f.id: f for f in people}
+    every = sorted([*fixed, *planned], key=lambda a: a.date)
+    planned_ids = {a.id for a in planned}
+    last: dict[UUID, dt.date] = {}
+    misses: list[RotaAssignment] = []
+    for _, todays in itertools.groupby(every, key=lambda a: a.date):
+        todays = list(todays)
+        for a in todays:
+            if a.id not in planned_ids or a.lead_id is None or a.co_id is None:
+                continue
+            if by_id[a.co_id].training is T:
+                continue
+            if last.get(a.co_id, dt.date.min) < last.get(a.lead_id, dt.date.min):
+                misses.append(a)
+        for a in todays:
+            if a.lead_id is not None:
+                last[a.lead_id] = a.date
+    return misses

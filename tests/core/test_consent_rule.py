@@ -18,7 +18,6 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from tests.helpers.files import FileState
 from tests.helpers.records import add_group, add_member, event
 from voicesgroup import dates
-from voicesgroup.backups import list_backups
 from voicesgroup.errors import ConsentMissing, NotFound
 from voicesgroup.models import (
     ConsentAction,
@@ -32,6 +31,7 @@ from voicesgroup.models import (
     Session,
 )
 from voicesgroup.store import Store, new_document
+from voicesgroup.store.backups import list_backups
 
 SCOPES = list(ConsentScope)
 DAY = dt.date(2025, 2, 4)

@@ -535,3 +535,45 @@ def test_an_archived_group_and_one_not_begun_have_no_planned_dates(store: Store)
         "Closed": 0,
         "Not begun": 0,
     }
+
+
+def test_a_groups_tables_start_at_the_month_it_began(store: Store) -> None:
+    """A group not begun yet does not seem to miss meetings: its tables, in the PDF and the
+    text, start at its first month with anything planned or held; the CSV keeps every month."""
+    from tests.helpers.pdf import pdf_reader
+    from voicesgroup.report_pdf import report_pdf
+    from voicesgroup.report_text import report_text
+
+    early, late = add_group(store, "Early"), add_group(store, "Late")  # Tuesdays
+    store.save_session(ended(early, dt.date(2026, 1, 6), anonymous_count=9))
+    store.save_session(ended(late, dt.date(2026, 3, 3), anonymous_count=9))
+    add_group(store, "Not begun")
+    made = evaluation.report(store, Period(dt.date(2026, 1, 1), dt.date(2026, 4, 30)), today=TODAY)
+
+    lines = report_text(made).splitlines()
+
+    def months_listed(name: str) -> list[str]:
+        at = lines.index(name) + 3  # the heading, its rule, the table's header
+        rows = []
+        while at < len(lines) and lines[at][:4] == "2026":
+            rows.append(lines[at].split()[0])
+            at += 1
+        return rows
+
+    assert months_listed("Early") == ["2026-01", "2026-02", "2026-03", "2026-04"]
+    assert months_listed("Late") == ["2026-03", "2026-04"]
+    assert "Not begun" not in lines  # no month table; its whole period says there are no records
+    assert "Not begun: whole period" in lines
+
+    pages = [page.extract_text() for page in pdf_reader(report_pdf(made, member_names=[])).pages]
+
+    def first_month_printed(name: str) -> str:
+        page = next(p for p in pages if p.startswith(name)).splitlines()
+        return page[page.index("Newcomers") + 1]  # the first row, under the table's header
+
+    assert first_month_printed("Early").startswith("Jan 2026")
+    assert first_month_printed("Late").startswith("Mar 2026")
+
+    rows = list(csv.DictReader(io.StringIO(csv_text(made))))
+    kept = {r["month"] for r in rows if r["group"] == "Late" and r["measure"] == "held"}
+    assert kept == {"2026-01", "2026-02", "2026-03", "2026-04", "all"}

@@ -23,14 +23,14 @@ from tests.helpers.faults import KILLED, stop_at
 from tests.helpers.files import files_holding
 from tests.helpers.keys import FAST_KDF
 from tests.helpers.records import NAME, add_group, add_member, small_file
-from voicesgroup import crypto, models
+from voicesgroup import models
 from voicesgroup.cli import main
 from voicesgroup.errors import PassphraseNeeded, VoicesGroupError
 from voicesgroup.kinds import ConsentScope
 from voicesgroup.names import find_member_names
-from voicesgroup.restore import restore
-from voicesgroup.store import Store, forgetting, integrity, redaction, tombstones
+from voicesgroup.store import Store, crypto, forgetting, integrity, redaction, tombstones
 from voicesgroup.store import passphrase as protection
+from voicesgroup.store.restore import restore
 
 SECRET = "a passphrase for the folder"
 

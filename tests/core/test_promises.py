@@ -17,12 +17,12 @@ from tests.helpers.cli import run
 from tests.helpers.keys import FAST_KDF
 from tests.helpers.records import add_member
 from voicesgroup import dates
-from voicesgroup.backups import KEEP_NEWEST, list_backups
 from voicesgroup.errors import ChangedOnDisk, NewerVersion, PassphraseNeeded, StoreError
-from voicesgroup.restore import UnencryptedBackup, restore
-from voicesgroup.storage import looks_encrypted
 from voicesgroup.store import Store
 from voicesgroup.store import passphrase as protection
+from voicesgroup.store.backups import KEEP_NEWEST, list_backups
+from voicesgroup.store.restore import UnencryptedBackup, restore
+from voicesgroup.store.storage import looks_encrypted
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PASSPHRASE = "the long way round"

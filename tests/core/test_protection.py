@@ -14,8 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers.keys import FAST_KDF
-from voicesgroup import crypto
-from voicesgroup.backups import list_backups
 from voicesgroup.errors import (
     DamagedFile,
     NewerVersion,
@@ -25,7 +23,8 @@ from voicesgroup.errors import (
     WrongPassphrase,
 )
 from voicesgroup.models import SCHEMA_VERSION, Member
-from voicesgroup.store import Store
+from voicesgroup.store import Store, crypto
+from voicesgroup.store.backups import list_backups
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PASSPHRASE = "the long way round"

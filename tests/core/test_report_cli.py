@@ -212,6 +212,23 @@ def test_text_web_page_and_letter_paper(demo: Path, tmp_path: Path, capsys) -> N
             assert member.display_name not in text and member.display_name not in page
 
 
+def test_a_list_with_nothing_to_show_says_why(demo: Path, tmp_path: Path, capsys) -> None:
+    """On the demo no strategy reaches 8 marks: each kind of group says so in words, never an
+    empty table under "Times"."""
+    argv = ["--db", str(demo), "report", "--from", "2026-08-01", "--to", "2026-11-30"]
+    why = "No strategy was marked as having helped at least 8 times."
+    for name in ("r.txt", "r.pdf"):
+        code, _, err = call(capsys, *argv, "--out", str(tmp_path / name))
+        assert code == 0, err
+    text = (tmp_path / "r.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    helped = [i for i, line in enumerate(lines) if line.startswith("What helped: ")]
+    assert helped and all(lines[i + 2] == why for i in helped)
+    assert "Times" not in text
+    printed = " ".join(pdf_text((tmp_path / "r.pdf").read_bytes()).split())
+    assert printed.count(why) == len(helped)
+
+
 def test_a_csv_keeps_accents_and_dates_for_a_spreadsheet(tmp_path: Path, capsys) -> None:
     path = tmp_path / "data.json"
     with Store.open(path, create=True, seed=False) as store:

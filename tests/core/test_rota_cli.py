@@ -47,7 +47,7 @@ def one_clear_line(err: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "argv", [["rota"], ["rota", "generate"], ["rota", "show"], ["rota", "ics"]]
+    "argv", [["rota"], ["rota", "generate"], ["rota", "show"], ["rota", "review"], ["rota", "ics"]]
 )
 def test_every_rota_command_has_help(capsys, argv: list[str]) -> None:
     code, out, _ = run(capsys, *argv, "--help")
@@ -251,3 +251,71 @@ def test_planning_weeks_already_published_names_them_and_the_first_open_date(
     assert "is already published (" in line
     assert "The first date without a published session is Tue 25 Mar 2025." in line
     assert demo_path.read_bytes() == before, "nothing written"
+
+
+def hard_file(path: Path) -> tuple[str, int]:
+    """A data file holding an instance HiGHS must search (the first rota does not reach the
+    bounds): its groups and facilitators. (start, weeks) to plan."""
+    from tests.core.test_rota_optimal import hard_instance
+
+    groups, people, start, weeks, _ = hard_instance("few_women", 3)
+    store = Store.open(path, seed=False)
+    try:
+        with store.batch():
+            for group in groups:
+                store.save_group(group)
+            for person in people:
+                store.save_facilitator(person)
+    finally:
+        store.close()
+    return start.isoformat(), weeks
+
+
+@pytest.mark.parametrize("net", ["reached", "not reached"])
+def test_a_rota_stopped_at_the_safety_net_says_so_in_review_json(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, net: str
+) -> None:
+    """With the time limit at nothing, the rota is the best found: `rota generate`, `rota show
+    --json`, `rota review` and `rota review --json` all say it is not proven; with the usual
+    limit the same data are proven and none of them says so."""
+    from voicesgroup.rota import reasons, solver
+
+    if net == "reached":
+        monkeypatch.setattr(solver, "TIME_LIMIT_S", 0.0)
+    db = str(tmp_path / "hard.json")
+    start, weeks = hard_file(tmp_path / "hard.json")
+    code, out, err = run(
+        capsys, "--db", db, "rota", "generate", "--all", "--weeks", str(weeks), "--from", start
+    )
+    assert code == 0, err
+    stopped = net == "reached"
+    assert (reasons.NOT_PROVEN in out) is stopped
+
+    code, out, _ = run(capsys, "--db", db, "rota", "show", "--json")
+    rows = json.loads(out)
+    assert code == 0 and rows
+    assert {row["proven"] for row in rows} == {not stopped}
+
+    code, out, err = run(capsys, "--db", db, "rota", "review", "--json")
+    assert code == 0, err
+    found = json.loads(out)
+    assert found["proven"] is not stopped
+    assert found["unproven_sessions"] == (len(rows) if stopped else 0)
+    if stopped:
+        assert found["label"] == f"{len(rows)} of these sessions: {reasons.NOT_PROVEN}"
+    else:
+        assert found["label"] is None
+    assert found["rule_breaks"] == [], "a rota stopped early still keeps every rule"
+    assert sum(load["planned_leads"] + load["planned_co"] for load in found["loads"]) == sum(
+        bool(row["lead"]) + bool(row["co"]) for row in rows
+    )
+
+    code, out, _ = run(capsys, "--db", db, "rota", "review")
+    assert code == 0 and out.startswith("Spread ")
+    assert (reasons.NOT_PROVEN in out) is stopped
+
+
+def test_review_refuses_a_bad_date_in_one_line(capsys, demo_path: Path) -> None:
+    code, out, err = run(capsys, "--db", str(demo_path), "rota", "review", "--to", "soon")
+    assert code == 1 and out == ""
+    assert "YYYY-MM-DD" in one_clear_line(err)

@@ -24,7 +24,15 @@ from uuid import UUID
 
 import pytest
 
-from tests.core.rota_oracle import Fixed, alone_ok, could_take, on, optimum, pair_ok
+from tests.core.rota_oracle import (
+    Fixed,
+    alone_ok,
+    could_take,
+    lead_rotation_misses,
+    on,
+    optimum,
+    pair_ok,
+)
 from voicesgroup.models import (
     DateRange,
     Facilitator,
@@ -35,7 +43,7 @@ from voicesgroup.models import (
     TrainingStatus,
     Variant,
 )
-from voicesgroup.rota import generate, sessions_for
+from voicesgroup.rota import bounds, first, generate, model, sessions_for
 
 E, T, TR = TrainingStatus.EXPERIENCED, TrainingStatus.IN_TRAINING, TrainingStatus.TRAINED
 NAMES = ["Ana", "Bryn", "Cy", "Dara", "Eli", "Fen", "Gil", "Hux", "Isa", "Jon", "Kai", "Lev"]
@@ -323,6 +331,7 @@ def test_the_planner_is_optimal_keeps_the_rules_and_says_only_true_things(kind, 
         values = [counts[i] for i in who]
         assert result.spread == max(values) - min(values)
     assert result.spread == spread, f"spread {result.spread} where {spread} is possible"
+    assert lead_rotation_misses(people, keep, result.assignments) == []
     check_reasons(groups, people, keep, result)
 
 
@@ -403,11 +412,50 @@ def test_a_trainees_experienced_partner_varies_and_the_reason_says_so():
 # Harder classes: the shapes where a rota is easiest to get nearly right
 
 
-HARD_CLASSES = ["tight_few", "same_day", "few_women", "one_experienced", "published_middle"]
+HARD_CLASSES = [
+    "tight_few",
+    "same_day",
+    "few_women",
+    "one_experienced",
+    "published_middle",
+    "lopsided",
+]
+
+
+def lopsided_instance(seed: int):
+    """Most groups meet on Tuesdays and only a few people can do Tuesdays: those few must hold
+    many sessions, which the spread's bound has to see from where the places can go."""
+    rnd = random.Random(f"lopsided-{seed}")
+    n, weeks = rnd.randint(6, 9), rnd.randint(8, 16)
+    ids = [UUID(int=k + 1) for k in range(n)]
+    tuesdays = rnd.randint(2, 4)
+    people = [
+        Facilitator(
+            id=ids[k],
+            display_name=NAMES[k],
+            training=rnd.choice([E, E, TR]),
+            is_woman=rnd.choice([True, False]),
+            max_per_month=rnd.choice([None, None, 2, 3]),
+            unavailable_weekdays=[1] if k >= tuesdays else rnd.sample([3, 4], rnd.randint(0, 1)),
+        )
+        for k in range(n)
+    ]
+    groups = [
+        Group(
+            id=UUID(int=1000 + g),
+            name=f"Group {g}",
+            variant=Variant.HEARING_VOICES,
+            pattern=MeetingPattern(weekday=[1, 1, 3, 4][g], every_weeks=rnd.choice([1, 1, 2])),
+        )
+        for g in range(rnd.randint(2, 4))
+    ]
+    return groups, people, START, weeks, []
 
 
 def hard_instance(kind: str, seed: int):
     """(groups, facilitators, start, weeks, keep) for one of `HARD_CLASSES` or "long"."""
+    if kind == "lopsided":
+        return lopsided_instance(seed)
     rnd = random.Random(f"hard-{kind}-{seed}")
     long = kind == "long"
     n = {"tight_few": rnd.randint(3, 4), "long": rnd.randint(8, 12)}.get(kind, rnd.randint(5, 7))
@@ -485,7 +533,16 @@ def check_against_the_oracle(groups, people, start, weeks, keep) -> None:
     assert sum(len(on(a)) for a in result.assignments) == most
     assert set(result.sessions) == who
     assert result.spread == spread, f"spread {result.spread} where {spread} is possible"
+    fewest, most = spread_bound(groups, people, sessions, keep)
+    assert most - fewest <= spread, "the spread's bound is passed by a rota"
+    assert lead_rotation_misses(people, keep, result.assignments) == [], "the lead rotation"
     check_reasons(groups, people, keep, result)
+
+
+def spread_bound(groups, people, sessions, keep) -> tuple[int, int]:
+    """The planner's bound on the spread (`rota.bounds`), from the first rota it makes."""
+    problem = model.build(groups, people, sessions, [], keep)
+    return bounds.spread_bound(problem, first.first_rota(problem))
 
 
 HARD_CASES = [(kind, seed) for kind in HARD_CLASSES for seed in range(5)]
@@ -513,7 +570,9 @@ print(json.dumps([[str(a.group_id), str(a.date), str(a.lead_id), str(a.co_id), a
 """
 
 
-@pytest.mark.parametrize(("kind", "seed"), [("few_women", 1), ("published_middle", 2)])
+@pytest.mark.parametrize(
+    ("kind", "seed"), [("few_women", 1), ("published_middle", 2), ("lopsided", 0)]
+)
 def test_the_same_data_give_the_same_rota_in_another_process(kind, seed):
     """Another interpreter (another hash seed, as another test worker has) plans the same."""
     root = Path(__file__).resolve().parents[2]

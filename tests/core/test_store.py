@@ -20,8 +20,6 @@ import pytest
 from tests.helpers.demo_files import DEMO_FACILITATORS, DEMO_GROUPS, DEMO_MEMBERS
 from tests.helpers.files import FileState, OsSpy, listing, mode_of
 from tests.helpers.records import add_member, event
-from voicesgroup import migrations, storage
-from voicesgroup.backups import list_backups
 from voicesgroup.errors import (
     ChangedOnDisk,
     ConsentMissing,
@@ -33,9 +31,16 @@ from voicesgroup.errors import (
     StoreError,
 )
 from voicesgroup.models import SCHEMA_VERSION, ConsentAction, ConsentScope, Member, Note
-from voicesgroup.storage import APP_MARK, META_TABLE, TEMP_SUFFIX, backup_folder, temp_files_of
-from voicesgroup.store import Store, new_document
+from voicesgroup.store import Store, migrations, new_document, storage
 from voicesgroup.store import opening as store_module
+from voicesgroup.store.backups import list_backups
+from voicesgroup.store.storage import (
+    APP_MARK,
+    META_TABLE,
+    TEMP_SUFFIX,
+    backup_folder,
+    temp_files_of,
+)
 
 
 def names(store: Store) -> set[str]:

@@ -16,12 +16,9 @@ from typing import Any
 from screens.app import VoicesGroupApp
 from tests.helpers.clock import TODAY
 from tests.helpers.demo_files import write_demo_copy
-from voicesgroup.crypto import KdfParams
+from tests.helpers.keys import FAST_KDF
 from voicesgroup.models import RotaAssignment, RotaStatus, Variant
 from voicesgroup.store import Store
-
-QUICK_KDF = KdfParams(memory_kib=65536, iterations=1, lanes=1)
-"""A key derivation that takes a moment, for files whose passphrase is not what is tested."""
 
 PASSPHRASE = "a long passphrase"
 
@@ -66,7 +63,7 @@ def encrypted_demo(path: Path) -> str:
     """The demo for `TODAY` at `path`, locked with a passphrase; that passphrase."""
     write_demo_copy(path, TODAY)
     with Store.open(path) as store:
-        store.set_passphrase(PASSPHRASE, QUICK_KDF)
+        store.set_passphrase(PASSPHRASE, FAST_KDF)
     return PASSPHRASE
 
 

@@ -43,7 +43,7 @@ def files_holding(folder: Path, text: str) -> list[Path]:
 class OsSpy:
     """Records what storage.py asks of the OS, and can make one call fail.
 
-    Only `voicesgroup.storage.os` is replaced, so pytest and xdist keep the real module.
+    Only `voicesgroup.store.storage.os` is replaced, so pytest and xdist keep the real module.
     `fail` names the call to break, `error` is the errno, `skip` lets that many calls through
     first (so the second fsync, the folder's, can be the one that fails).
     """

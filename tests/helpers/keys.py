@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from voicesgroup import crypto
+from voicesgroup.store import crypto
 
 FAST_KDF = crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1)
 """Argon2id at its cheapest: a passphrase set in a test opens in a moment."""

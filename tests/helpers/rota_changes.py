@@ -31,6 +31,8 @@ from voicesgroup.store import Store
 
 TODAY = dt.date(2027, 1, 4)  # a Monday
 """The day the rota's guard tests stand on."""
+TUESDAY = dt.date(2027, 1, 5)
+"""The next day, a Tuesday Voices day."""
 E, T, TR = TrainingStatus.EXPERIENCED, TrainingStatus.IN_TRAINING, TrainingStatus.TRAINED
 
 

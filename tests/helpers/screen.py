@@ -15,6 +15,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
+from screens.rota_screen import RotaScreen
+
 
 def screen_text(app: App[Any]) -> str:
     """What a person sees on the terminal right now, as plain text."""
@@ -32,11 +34,23 @@ def notifications(app: App[Any]) -> str:
     return "\n".join(str(item.message) for item in app._notifications)
 
 
+async def until_still(pilot: Pilot[Any], app: App[Any]) -> None:
+    """Wait until no worker runs and no message waits (a worker's message may start another)."""
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):  # one just started counts
+            return
+    raise AssertionError("the workers never finished")
+
+
 async def press(pilot: Pilot[Any], *keys: str) -> None:
-    """Press each key in turn, letting the app answer each before the next."""
+    """Press each key in turn, and let the app answer each before the next, workers included
+    (a change may be checked in one)."""
     for key in keys:
         await pilot.press(key)
         await pilot.pause()
+        await until_still(pilot, pilot.app)
 
 
 async def open_member(pilot: Pilot[Any], app: App[Any], name: str) -> None:
@@ -67,3 +81,19 @@ async def print_record_to_file(pilot: Pilot[Any], app: App[Any], path: Path) -> 
     await app.workers.wait_for_complete()
     await pilot.pause()
     return str(dialog.query_one("#print-message").render())
+
+
+async def settled(pilot: Pilot[Any]) -> None:
+    """Until the screen is still: a change is checked in a worker (and a rota plan, once made,
+    is saved by another)."""
+    await pilot.pause()
+    await until_still(pilot, pilot.app)
+
+
+async def open_rota(pilot: Pilot[Any]) -> RotaScreen:
+    """The rota screen, opened and settled."""
+    await settled(pilot)
+    pilot.app.push_screen(RotaScreen())
+    await settled(pilot)
+    assert isinstance(pilot.app.screen, RotaScreen)
+    return pilot.app.screen

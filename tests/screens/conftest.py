@@ -24,6 +24,7 @@ from screens.app import VoicesGroupApp
 from tests.helpers.app import app_on
 from tests.helpers.clock import TODAY
 from tests.helpers.demo_files import write_demo_copy
+from tests.helpers.threads import watched  # noqa: F401  (the store's calls by thread, for any test)
 
 
 @pytest.fixture

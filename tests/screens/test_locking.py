@@ -55,7 +55,7 @@ async def test_idle_lock_hides_everything_and_returns_to_the_same_screen(tmp_pat
 
 
 async def test_first_run_passphrase_shows_recovery_key_once(tmp_path, monkeypatch) -> None:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     monkeypatch.setattr(crypto, "tune_kdf", lambda *args, **kwargs: FAST_KDF)
     path = tmp_path / "new.json"
@@ -84,7 +84,7 @@ async def test_first_run_passphrase_shows_recovery_key_once(tmp_path, monkeypatc
 
 
 async def test_declining_the_recovery_key_converts_nothing(tmp_path, monkeypatch) -> None:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     monkeypatch.setattr(crypto, "tune_kdf", lambda *args, **kwargs: FAST_KDF)
     path = tmp_path / "new.json"

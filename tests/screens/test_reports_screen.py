@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Select
 
@@ -40,9 +41,13 @@ async def test_home_e_opens_reports_with_figures_and_a_chart(make_app) -> None:
         assert "rounded to the nearest 5" in figures
         chart = text_of(app, "#reports-chart").splitlines()
         assert len(chart) == 1 + 3 + 1  # figures, three rows of columns, months
-        assert chart[-1].split() == [
-            "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov*"
-        ]  # fmt: skip
+        # The demo's groups began in July: the months before are left out, as in the PDF.
+        assert chart[-1].split() == ["Jul", "Aug", "Sep", "Oct", "Nov*"]
+        sessions = screen.report.current.total.sessions
+        assert not any(
+            sessions[m][month] for m in ("planned", "held") for month in ("2025-12", "2026-06")
+        )
+        assert sessions["planned"]["2026-07"] or sessions["held"]["2026-07"]
         assert "(* part of a month)" in text_of(app, "#reports-chart-title")
         shown_figures = [int(f) for f in chart[0].split() if f.isdigit()]
         assert shown_figures and min(shown_figures) >= 0
@@ -107,6 +112,70 @@ async def test_save_pdf_and_csv_from_the_screen(make_app, tmp_path: Path) -> Non
             "report made",
             "evaluation CSV for all groups, 1 Dec 2025 to 26 Nov 2026",
         ) in actions
+
+
+async def test_every_format_is_saved_and_follows_the_file_name(make_app, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        path_box = screen.query_one("#reports-path", Input)
+
+        async def save(name: str, key: str) -> Path:
+            path_box.value = str(tmp_path / name)
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return tmp_path / name
+
+        # s saves as the name says, in each of the four formats
+        assert (await save("r.pdf", "s")).read_bytes().startswith(b"%PDF")
+        assert (await save("r.csv", "s")).read_text(encoding="utf-8-sig").startswith("period_")
+        assert "What the groups did: All groups" in (await save("r.txt", "s")).read_text()
+        assert (await save("r.html", "s")).read_text().startswith("<!DOCTYPE html>")
+        # t and w say the format; a folder takes the name offered with that format's ending
+        path_box.value = str(tmp_path)
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (tmp_path / f"voicesgroup-report-{TODAY.isoformat()}.txt").exists()
+        assert (await save("w.HTML", "w")).read_text().startswith("<!DOCTYPE html>")
+        # Enter in the Save as box saves as the name says, as s does
+        path_box.value = str(tmp_path / "typed.csv")
+        path_box.focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (tmp_path / "typed.csv").read_text(encoding="utf-8-sig").startswith("period_")
+        made = [e.detail.split()[1] for e in app.store.audit_log() if e.action == "report made"]
+        assert made == ["PDF", "CSV", "TXT", "HTML", "TXT", "HTML", "CSV"]
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "sentence"),
+    [
+        ("r.csv", "p", "r.csv ends in .csv but the format asked for is pdf: name the file .pdf, "
+                       "or press s to save as the name says."),
+        ("r.pdf", "w", "r.pdf ends in .pdf but the format asked for is html"),
+        ("r.docx", "s", "cannot tell the format from r.docx: end the name in .pdf or .csv or "
+                        ".txt or .html, or press p, c, t or w."),
+    ],
+)  # fmt: skip
+async def test_a_name_for_another_format_is_refused_with_a_sentence(
+    make_app, tmp_path: Path, name: str, key: str, sentence: str
+) -> None:
+    folder = tmp_path / "for trustees"
+    folder.mkdir()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        screen.query_one("#reports-path", Input).value = str(folder / name)
+        await pilot.press(key)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        message = " ".join(text_of(app, "#reports-message").split())
+        assert message.startswith("! Nothing saved: ") and sentence in message
+        assert not any(folder.iterdir())
+        assert not any(entry.action == "report made" for entry in app.store.audit_log())
 
 
 async def test_saving_over_a_file_asks_first(make_app, tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import threading
 from collections.abc import Callable, Iterator
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -19,69 +18,13 @@ from textual.widgets import Input
 from screens.app import VoicesGroupApp
 from tests.helpers.keys import FAST_KDF
 from tests.helpers.pdf import pdf_text
-from tests.helpers.screen import open_member, print_record_to_file, text_of
+from tests.helpers.screen import open_member, print_record_to_file, text_of, until_still
+from tests.helpers.threads import Watched
 from tests.helpers.waits import pilot_until
-from voicesgroup import crypto
-from voicesgroup.storage import SafeStorage
-from voicesgroup.store import Store, forgetting
+from voicesgroup.store import Store, crypto, forgetting
 from voicesgroup.store import passphrase as protection
 
 SCREENS = Path(__file__).resolve().parents[2] / "screens"
-STORAGE_CALLS = ("read", "write", "deferred", "replace_data", "adopt")
-"""What changes or reads the storage's data; `save` is the one call a worker may make (under
-the storage's own lock)."""
-
-
-class Watched:
-    """Every call to the app's live store (and its storage's data), with the thread it ran on."""
-
-    def __init__(self) -> None:
-        self.live: Store | None = None
-        self.calls: list[tuple[str, str]] = []
-
-    def off_the_ui_thread(self) -> list[str]:
-        main = threading.main_thread().name
-        return sorted({name for name, thread in self.calls if thread != main})
-
-    def on_the_ui_thread(self) -> set[str]:
-        main = threading.main_thread().name
-        return {name for name, thread in self.calls if thread == main}
-
-
-@pytest.fixture
-def watched(monkeypatch: pytest.MonkeyPatch) -> Iterator[Watched]:
-    """Wraps every method of Store, and the data calls of SafeStorage, to note the thread of
-    each call made on the app's store (copies and other stores are not counted)."""
-    seen = Watched()
-
-    def wrap(cls: type, name: str, is_live: Callable[[Any], bool]) -> None:
-        original = getattr(cls, name)
-
-        @wraps(original)
-        def noted(self: Any, *args: Any, **kwargs: Any) -> Any:
-            if seen.live is not None and is_live(self):
-                seen.calls.append((f"{cls.__name__}.{name}", threading.current_thread().name))
-            return original(self, *args, **kwargs)
-
-        monkeypatch.setattr(cls, name, noted)
-
-    for name, value in list(vars(Store).items()):
-        # `save` writes the file under the storage's own lock: the app's save worker calls it.
-        if callable(value) and not name.startswith("__") and name != "save":
-            wrap(Store, name, lambda self: self is seen.live)
-    for name in STORAGE_CALLS:
-        wrap(SafeStorage, name, lambda self: seen.live is not None and self is seen.live.storage)
-    yield seen
-
-
-async def until_still(pilot: Pilot[Any], app: VoicesGroupApp) -> None:
-    """Wait until no worker runs and no message waits (a worker's message may start another)."""
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(worker.is_running for worker in app.workers):
-            return
-    raise AssertionError("the workers never finished")
 
 
 async def open_passphrase_dialog(pilot: Pilot[Any], app: VoicesGroupApp) -> None:

@@ -21,7 +21,7 @@ from voicesgroup.cli import (
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `rota generate`, `rota show` and `rota ics`."""
+    """Add `rota generate`, `rota show`, `rota review` and `rota ics`."""
     rota = add_command(commands, "rota", _needs_action, "plan, show or export the facilitator rota")
     actions = rota.add_subparsers(title="actions", metavar="ACTION")
 
@@ -52,6 +52,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     show.add_argument("--group", metavar="NAME", help="one group (default: all)")
     json_option(show)
 
+    review = action(
+        "review", cmd_review, "the coordinator's review: load per person, gaps, rule breaks, spread"
+    )
+    review.add_argument("--group", metavar="NAME", help="one group (default: all)")
+    review.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
+    review.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
+    json_option(review)
+
     ics = action("ics", cmd_ics, "the published rota as a calendar file (.ics), one event each")
     ics.add_argument("--facilitator", metavar="NAME", help="only this facilitator's sessions")
     ics.add_argument("--out", required=True, metavar="FILE.ics", help="where to write it")
@@ -60,7 +68,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _needs_action(args: argparse.Namespace) -> int:
-    raise CommandError("say what to do: voicesgroup rota generate|show|ics (see --help)")
+    raise CommandError("say what to do: voicesgroup rota generate|show|review|ics (see --help)")
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -115,6 +123,76 @@ def cmd_show(args: argparse.Namespace) -> int:
         ]
     )
     return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Print the coordinator's review of the stored rota, as text or JSON."""
+    from voicesgroup.rota.review import NO_BREAKS, NO_DIFFERENCES, NO_GAPS, SPREAD_MEANS
+    from voicesgroup.rota.service import parse_date, review_rota
+
+    start = parse_date(args.start, "start date") if args.start else None
+    end = parse_date(args.end, "end date") if args.end else None
+    with open_store(args, readonly=True) as store:
+        group_id = store.find_group(args.group).id if args.group else None
+        found = review_rota(store, group_id=group_id, start=start, end=end, today=dt.date.today())
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "spread": found.spread,
+                    "proven": found.proven,
+                    "unproven_sessions": found.unproven,
+                    "label": found.unproven_words() or None,
+                    "gaps": found.gaps,
+                    "rule_breaks": found.rule_breaks,
+                    "differences": found.differences,
+                    "loads": [
+                        {
+                            "name": load.name,
+                            "planned_leads": load.planned_leads,
+                            "planned_co": load.planned_co,
+                            "actual": load.actual,
+                            "last_facilitated": _iso(load.last_facilitated),
+                            "next_due": _iso(load.next_due),
+                        }
+                        for load in found.loads
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    print(f"Spread {found.spread}: {SPREAD_MEANS}")
+    if not found.proven:
+        print(found.unproven_words())
+    print_table(
+        [
+            {
+                "facilitator": load.name,
+                "leads": str(load.planned_leads),
+                "co": str(load.planned_co),
+                "actual": "-" if load.actual is None else str(load.actual),
+            }
+            for load in found.loads
+        ]
+    )
+    for title, found_lines, none in (
+        ("Gaps", found.gaps, NO_GAPS),
+        ("Rules broken", found.rule_breaks, NO_BREAKS),
+        ("Went differently", found.differences, NO_DIFFERENCES),
+    ):
+        if found_lines:
+            print(f"{title} ({len(found_lines)}):")
+            for line in found_lines:
+                print(f"  {line}")
+        else:
+            print(none)
+    return 0
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def cmd_ics(args: argparse.Namespace) -> int:

@@ -1,1 +1,16 @@
-"""Several laptops of one organisation exchanging outboxes through a folder a carrier moves."""
+"""Several laptops of one organisation exchanging outboxes through a folder a carrier moves.
+
+Each laptop keeps its own data file. `voicesgroup exchange` reads every other laptop's outbox
+from a folder a sync engine carries (Syncthing, a Nextcloud folder, a USB stick), merges what
+it may hold, then writes its own outbox: the full current state of what it shares.
+
+- `folder`: the folder itself: an outbox's name, writing it whole, which files are outboxes
+  and which are a carrier's conflict copies.
+- `sharing`: what travels where, one rule per table (the organisation, the group's laptops
+  only, or a projection without members), and the one projection of a session or strategy.
+- `clock`: the hybrid logical clock that stamps every shared record.
+- `state`: what the data file keeps about the exchange (its `_exchange` table).
+- `outbox`: the outbox's bytes, sealed with AES-256-GCM under keys derived with Argon2id.
+- `merge`: the merge rules, pure: latest stamp wins, with the exceptions the rules name.
+- `service`: set-up, one exchange (import before export), status and leaving.
+"""

@@ -53,7 +53,7 @@ from voicesgroup.handouts._render import (
 )
 from voicesgroup.handouts.layer import PRODUCER
 
-__all__ = ["Flowable", "Layout", "bar_chart"]
+__all__ = ["Flowable", "Layout", "ShortEndGuard", "bar_chart", "rest_heights"]
 
 EARLIER = colors.HexColor("#b7c9ce")
 """The colour of a chart's earlier series (a year before), lighter than this period's."""
@@ -75,6 +75,11 @@ class Layout:
         self.width = self.pagesize[0] - 36 * mm
         """The width of the text on the page, in points."""
         self.page_height = self.pagesize[1] - 34 * mm
+        # A page's frame, inside the margins and its padding of 6 points a side.
+        self.frame_width = self.width - 12
+        """The width a flowable is laid out in, in points."""
+        self.frame_height = self.page_height - 12
+        """The height a page's frame holds, in points."""
 
     # -- text ---------------------------------------------------------------------------------
 
@@ -111,9 +116,14 @@ class Layout:
     def new_page() -> PageBreak:
         return PageBreak()
 
-    def new_page_unless(self, free: float) -> CondPageBreak:
-        """A new page unless at least `free` (a fraction of the page) is still free."""
-        return CondPageBreak(self.page_height * free)
+    @staticmethod
+    def new_page_unless(free: float) -> CondPageBreak:
+        """A new page unless at least `free` points of the page are still free."""
+        return CondPageBreak(free)
+
+    def rest_height(self, flowables: list[Flowable]) -> float:
+        """The height `flowables` take one under another in a page's frame."""
+        return rest_heights(flowables, self.frame_width, self.frame_height)[0] if flowables else 0
 
     # -- tables -------------------------------------------------------------------------------
 
@@ -139,6 +149,38 @@ class Layout:
             made.setStyle(TableStyle([("SPAN", (0, 0), (-1, 0))]))
         made.setStyle(TableStyle(self._table_style(len(top))))
         return made
+
+    def tables(
+        self,
+        header: list[str],
+        rows: list[list[str]],
+        widths: list[float],
+        heading: str | None = None,
+    ) -> list[Flowable]:
+        """`table`, or where its headers cannot all fit the page unbroken (large print, many
+        columns), several tables one under another in reading order, each starting with the
+        first column (the month or the name) and taking as many further columns as fit."""
+        parts: list[list[int]] = [[0]]
+        for index in range(1, len(header)):
+            needs = sum(self._needed(header[i]) for i in [*parts[-1], index])
+            if len(parts[-1]) > 1 and needs > self.width:
+                parts.append([0])
+            parts[-1].append(index)
+        if len(parts) == 1:
+            return [self.table(header, rows, widths, heading)]
+        made: list[Flowable] = []
+        for part in parts:
+            share = sum(widths[i] for i in part)
+            made.append(
+                self.table(
+                    [header[i] for i in part],
+                    [[row[i] for i in part] for row in rows],
+                    [widths[i] / share for i in part],
+                    heading,
+                )
+            )
+            made.append(self.space(2))
+        return made[:-1]
 
     def _table_style(self, head_rows: int) -> list[tuple[Any, ...]]:
         cell = self.style["cell"]
@@ -170,14 +212,16 @@ class Layout:
             return plain
         return self._cell(text, bold)
 
+    def _needed(self, text: str) -> float:
+        """The width a header needs so that none of its words is broken."""
+        head_size = self.style["cell_head"].fontSize
+        words = printable(text, self.fonts.key).split() or [""]
+        return max(stringWidth(word, self.fonts.bold, head_size) for word in words) + 13
+
     def _unbroken(self, header: list[str], widths: list[float]) -> list[float]:
         """Column widths in points in which no header word is broken: each column gets the
         room its longest word needs, and what is left is shared out as `widths` asks."""
-        head_size = self.style["cell_head"].fontSize
-        needs = []
-        for text in header:
-            words = printable(text, self.fonts.key).split() or [""]
-            needs.append(max(stringWidth(word, self.fonts.bold, head_size) for word in words) + 13)
+        needs = [self._needed(text) for text in header]
         width = self.width
         spare = width - sum(needs)
         if spare <= 0:
@@ -237,6 +281,42 @@ class Layout:
         )  # fmt: skip
 
 
+def rest_heights(flowables: list[Flowable], width: float, room: float) -> list[float]:
+    """For each flowable, the height it and all after it take one under another in a frame,
+    as the frame stacks them: the space between two is the larger of the one's space after
+    and the next's space before, and the last one's space after need not fit on the page. A
+    block kept together stacks its parts the same way (it can be wrapped only on a canvas)."""
+    parts: list[tuple[int, Flowable]] = []
+    for index, flowable in enumerate(flowables):
+        kept = getattr(flowable, "_content", None) if isinstance(flowable, KeepTogether) else None
+        parts += [(index, part) for part in (kept if kept is not None else [flowable])]
+    rests = [0.0] * len(flowables)
+    below, below_before = 0.0, 0.0  # the height from the next part on, and its space before
+    for index, part in reversed(parts):
+        after = part.getSpaceAfter()
+        gap = max(below_before, after) - below_before if below else 0.0
+        below = part.getSpaceBefore() + part.wrap(width, room)[1] + gap + below
+        below_before = part.getSpaceBefore()
+        rests[index] = below
+    return rests
+
+
+class ShortEndGuard(CondPageBreak):
+    """Starts a new page here when the `rest` of a section (its height from here on) would
+    otherwise spill onto the next page by less than `least` (and this page already holds
+    something, so a new page gives it more room than it has)."""
+
+    def __init__(self, rest: float, least: float, room: float) -> None:
+        super().__init__(0)
+        self.rest, self.least, self.room = rest, least, room
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        spill = self.rest - availHeight
+        short = 0 < spill < self.least and availHeight < self.room - 2
+        self.height = availHeight + 1 if short else 0
+        return super().wrap(availWidth, availHeight)
+
+
 def _nice_step(top: float) -> int:
     """A round step (1, 2 or 5 times a power of ten) giving at most five lines up to `top`."""
     step = 1
@@ -279,7 +359,11 @@ def bar_chart(
     a third of the whole `voicesgroup report` process."""
     drawing = Drawing(width, height)
     left, bottom = size * 4.4, size * 2.6
-    top = height - size * 3.6
+    # The key goes beside the title where both fit on one line, else on a line of its own.
+    key_widths = [stringWidth(name, font, size) + size * 2 for name in names]
+    beside = stringWidth(title, bold, size + 2) + sum(key_widths) + size <= width
+    key_y = height - size * (1.2 if beside or len(data) < 2 else 2.7)
+    top = height - size * (3.6 if beside or len(data) < 2 else 5.1)
     plot_w, plot_h = width - left - 4, top - bottom
     biggest = max([v for row in data for v in row if v is not None] or [0])
     step = _nice_step(biggest or 1)
@@ -320,9 +404,9 @@ def bar_chart(
     drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=ink, strokeWidth=0.8))
     if len(data) > 1:
         x = width
-        for colour, name in reversed(list(zip(colours, names, strict=True))):
-            x -= len(name) * size * 0.55 + size * 2
-            drawing.add(_block(x, height - size * 1.2, size * 0.8, size * 0.8, colour))
-            drawing.add(String(x + size, height - size * 1.2, name, fontName=font, fontSize=size,
+        for colour, name, key_width in reversed(list(zip(colours, names, key_widths, strict=True))):
+            x -= key_width
+            drawing.add(_block(x, key_y, size * 0.8, size * 0.8, colour))
+            drawing.add(String(x + size, key_y, name, fontName=font, fontSize=size,
                                fillColor=ink))  # fmt: skip
     return drawing

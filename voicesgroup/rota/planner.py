@@ -9,9 +9,8 @@ the rota) counts for days, limits and rotation.
 
 The objective, in order: (1) the most places filled; (2) the smallest spread; (3) the lead
 goes to whoever led least recently, kept and earlier sessions included; (4) a trainee's
-experienced partner changes and requests to work together are met. (1), (2) and (4) are the
-solver's, each proven before the next; (3) is decided here, session by session in date order,
-once the pairs are known (roles change neither places nor spread). Ties are broken by name,
+experienced partner changes and requests to work together are met. All four are the
+solver's (`solver.solve`, which says which are proven and how). Ties are broken by name,
 then id, so the same data give the same rota whatever their order.
 
 **Spread, and who counts for it.** `RotaResult.spread` is the most sessions any *eligible*
@@ -36,7 +35,7 @@ from uuid import UUID
 from voicesgroup import dates as house_dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import Facilitator, Group, RotaAssignment, RotaStatus
-from voicesgroup.rota import model, reasons, rules, solver
+from voicesgroup.rota import model, reasons, solver
 from voicesgroup.rota.model import PlannedSession as PlannedSession
 from voicesgroup.rota.model import Problem, group_key
 from voicesgroup.rota.solver import Solution
@@ -130,26 +129,7 @@ def sessions_for(groups: Sequence[Group], start: dt.date, weeks: int) -> list[Pl
 
 
 # --------------------------------------------------------------------------------------------
-# Roles, then reasons
-
-
-def _roles(
-    problem: Problem, s: int, people: list[int], last_led: list[dt.date | None], leads: list[int]
-) -> tuple[int | None, int | None]:
-    """Who leads: whoever led least recently (then fewer leads, then name) among the orders
-    the rules allow (the solver chose the pair so that one of them may lead)."""
-    if len(people) < 2:
-        return (people[0] if people else None), None
-
-    def key(i: int) -> tuple[dt.date, int, int]:
-        return (last_led[i] or dt.date.min, leads[i], i)
-
-    a, b = sorted(people, key=key)
-    group = problem.group_of(s)
-    facs = problem.facs
-    if rules.session_breaks(facs[a], facs[b], group):
-        return b, a
-    return a, b
+# The rota, then its reasons
 
 
 def _build(
@@ -160,38 +140,21 @@ def _build(
     *,
     explain: bool,
 ) -> RotaResult:
-    """The rota: roles chosen in date order (whoever led least recently leads, kept
-    sessions included), then a reason for each session, true of the whole rota."""
+    """The rota: the solver's people and roles, then a reason for each session, true of the
+    whole rota."""
     facs = problem.facs
     index = problem.index
-    last_led = list(problem.last_led)
     leads = [0] * len(facs)
     counts = list(problem.base)
     for kept in problem.keep:
         i = index.get(kept.lead_id) if kept.lead_id else None
         if i is not None:
             leads[i] += 1
-    first_day = problem.sessions[0].date if problem.sessions else dt.date.max
-    kept_led = sorted(
-        (k.date, index[k.lead_id])
-        for k in problem.keep
-        if k.date >= first_day and k.lead_id in index
-    )
-    k = 0
     assignments: list[RotaAssignment] = []
-    led_today: list[int] = []
     for s, session in enumerate(problem.sessions):
-        if s and session.date != problem.sessions[s - 1].date:
-            for i in led_today:
-                last_led[i] = problem.sessions[s - 1].date
-            led_today = []
-        while k < len(kept_led) and kept_led[k][0] < session.date:
-            last_led[kept_led[k][1]] = kept_led[k][0]
-            k += 1
-        people = solution.people[s]
-        for i in people:
+        for i in solution.people[s]:
             counts[i] += 1
-        lead, co = _roles(problem, s, people, last_led, leads)
+        lead, co = solution.roles[s]
         assignments.append(
             RotaAssignment(
                 group_id=session.group_id,
@@ -203,7 +166,6 @@ def _build(
         )
         if lead is not None:
             leads[lead] += 1
-            led_today.append(lead)
     if explain:
         whole = [*history, *problem.keep, *assignments]
         groups = list(problem.groups.values())

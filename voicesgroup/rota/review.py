@@ -34,6 +34,13 @@ class FacilitatorLoad:
         return self.planned_leads + self.planned_co
 
 
+SPREAD_MEANS = "planned sessions, most minus fewest, among active facilitators."
+"""What the review's spread counts, said after "Spread N: " on the screen and the command line."""
+NO_GAPS = "No gaps: every place is filled."
+NO_BREAKS = "No rules broken."
+NO_DIFFERENCES = "Planned and actual agree (or no session in this period has ended yet)."
+
+
 @dataclass(frozen=True)
 class Review:
     """The coordinator's view of a rota: load per person, gaps, rule breaks, spread."""
@@ -46,6 +53,17 @@ class Review:
     spread: int
     unproven: int = 0
     """Sessions planned when the planner stopped at its time limit (best found, not proven)."""
+
+    @property
+    def proven(self) -> bool:
+        """Whether every session reviewed was planned to a proven optimum."""
+        return self.unproven == 0
+
+    def unproven_words(self) -> str:
+        """The label for sessions the planner did not prove ("" when there are none)."""
+        if self.proven:
+            return ""
+        return f"{self.unproven} of these sessions: {NOT_PROVEN}"
 
 
 def _sort_key(facilitator: Facilitator) -> tuple[str, str, str]:

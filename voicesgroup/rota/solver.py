@@ -2,15 +2,23 @@
 
 One 0/1 variable per session and candidate (`model.Problem`), and the rows the rules give:
 two places a session, one session a day, the monthly limits, and each session rule's
-constraints. The objectives are taken in order, each solved to a proven optimum and then held
-while the next is solved: (1) the most places filled; (2) the smallest spread among those who
-count for it; (3) pairs: a trainee's experienced partner changes (each pairing again is a
-repeat, earlier sessions included) and requests to work together are met.
+constraints. The objectives are taken in order: (1) the most places filled; (2) the smallest
+spread among those who count for it; (3) the lead rotation (`rotate_leads`); (4) pairs: a
+trainee's experienced partner changes (each pairing again is a repeat, earlier sessions
+included) and requests to work together are met. (1), (2) and (3) are each proven (or the rota
+says it is not) and held while the next is worked on; (4) is a tie-break, not proven.
+
+(3) needs no rows: its measure, the sessions whose lead led more recently than a partner who
+could have led, is 0 for every choice of pairs when roles are given in date order, so it is
+proven by its bound (0) and held whatever pairs (4) chooses; it is worked out once the pairs are
+final. (4) is worked on only where proving (1) and (2) already took HiGHS, never a reason to
+load it: importing HiGHS and numpy takes several times as long as planning a typical year
+without them, and its columns (one per session and pair) outnumber the rota's own.
 
 Most plans are proven without a search. A first rota (`first.first_rota`) is
-compared with two bounds no rota can pass: the places the candidates allow (`_most_places`),
-and the spread's lower bound from what each person could hold at most (`_spread_bound`). When
-it reaches both, it is optimal as it stands. Otherwise, when the places are settled, HiGHS
+compared with two bounds no rota can pass (`bounds`): the places the candidates allow, and the
+spread's lower bound from what each person could hold and where the places can flow. When it
+reaches both, it is optimal as it stands. Otherwise, when the places are settled, HiGHS
 looks for a rota with everyone inside the bound's window, with no objective (a far easier
 problem than the spread's own), and only when there is none does it search for the spread.
 HiGHS and numpy are imported only when HiGHS is needed, so other commands never load them.
@@ -33,9 +41,9 @@ import datetime as dt
 import math
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from voicesgroup.rota import rules
+from voicesgroup.rota import bounds, rules
 from voicesgroup.rota.first import first_rota
 from voicesgroup.rota.first import pair as _pair
 from voicesgroup.rota.model import Problem
@@ -63,6 +71,8 @@ class Solution:
     proven: bool
     spread_bound: int
     """No rota filling as many places has a smaller spread (the spread itself once proven)."""
+    roles: list[tuple[int | None, int | None]] = field(default_factory=list)
+    """(lead, co) of each session, by `rotate_leads`."""
 
 
 class _Rows:
@@ -285,6 +295,11 @@ class _Model:
             values[column] = max(0.0, together - 1.0)
         self.known = values
 
+    def people(self) -> list[list[int]]:
+        """Who is on each session in the rota found so far."""
+        known = self.known
+        return [[i for i, c in col.items() if known[c] > 0.5] for col in self.column]
+
     def fix_window(self, fewest: int, most: int | None) -> None:
         """Everyone who counts holds between `fewest` and `most` sessions (None: no most)."""
         high, low = self.n_x, self.n_x + 1
@@ -326,12 +341,20 @@ class _Model:
 
 
 def solve(problem: Problem) -> Solution:
-    """The rota with the most places filled, then the least spread, then the best pairs."""
+    """The rota with the most places filled, then the least spread, then the lead rotation,
+    then the best pairs."""
+    solution = _pairs_solved(problem)
+    solution.roles = rotate_leads(problem, solution.people)
+    return solution
+
+
+def _pairs_solved(problem: Problem) -> Solution:
+    """Who is on each session: objectives (1), (2) and (4)."""
     greedy = first_rota(problem)
     filled = sum(map(len, greedy))
-    if filled == _most_places(problem):
-        fewest, most = _spread_bound(problem, filled)
-        loads = _loads(problem, greedy)
+    if filled == bounds.most_places(problem):
+        fewest, most = bounds.spread_bound(problem, greedy)
+        loads = bounds.loads(problem, greedy)
         if max(loads, default=0) - min(loads, default=0) <= most - fewest:
             # The first rota reaches both bounds: it is proven optimal as it stands, its pairs
             # are those it chose, and HiGHS is not even loaded.
@@ -340,13 +363,62 @@ def solve(problem: Problem) -> Solution:
     return _solve_exactly(problem, greedy)
 
 
-def _loads(problem: Problem, people: list[list[int]]) -> list[int]:
-    """The sessions of each person who counts for the spread, kept ones included."""
-    counts = list(problem.base)
-    for found in people:
-        for i in found:
-            counts[i] += 1
-    return [counts[i] for i in problem.eligible]
+def rotate_leads(problem: Problem, people: list[list[int]]) -> list[tuple[int | None, int | None]]:
+    """(lead, co) for each session: objective (3), whoever of the two led less recently leads
+    (then fewer leads, then the order of `model.person_key`), among the orders the rules allow.
+
+    Sessions are taken in date order; a day's leads count as "last led" from the next day on,
+    and kept (published) sessions count on their own dates, earlier sessions before the first.
+    Each choice depends only on earlier days, so no session is led by the one of its two who
+    led more recently when the other may lead: the measure is 0, its lower bound, whatever the
+    pairs. A pair is on a session only when one of them may lead (`rules.SESSION_RULES`)."""
+    facs = problem.facs
+    index = problem.index
+    last_led = list(problem.last_led)
+    leads = [0] * len(facs)
+    for kept in problem.keep:
+        i = index.get(kept.lead_id) if kept.lead_id else None
+        if i is not None:
+            leads[i] += 1
+    first_day = problem.sessions[0].date if problem.sessions else dt.date.max
+    kept_led = sorted(
+        (k.date, index[k.lead_id])
+        for k in problem.keep
+        if k.date >= first_day and k.lead_id in index
+    )
+    k = 0
+    roles: list[tuple[int | None, int | None]] = []
+    led_today: list[int] = []
+    for s, session in enumerate(problem.sessions):
+        if s and session.date != problem.sessions[s - 1].date:
+            for i in led_today:
+                last_led[i] = problem.sessions[s - 1].date
+            led_today = []
+        while k < len(kept_led) and kept_led[k][0] < session.date:
+            last_led[kept_led[k][1]] = kept_led[k][0]
+            k += 1
+        lead, co = _roles(problem, s, people[s], last_led, leads)
+        roles.append((lead, co))
+        if lead is not None:
+            leads[lead] += 1
+            led_today.append(lead)
+    return roles
+
+
+def _roles(
+    problem: Problem, s: int, people: list[int], last_led: list[dt.date | None], leads: list[int]
+) -> tuple[int | None, int | None]:
+    if len(people) < 2:
+        return (people[0] if people else None), None
+
+    def key(i: int) -> tuple[dt.date, int, int]:
+        return (last_led[i] or dt.date.min, leads[i], i)
+
+    a, b = sorted(people, key=key)
+    facs = problem.facs
+    if rules.session_breaks(facs[a], facs[b], problem.group_of(s)):
+        return b, a
+    return a, b
 
 
 def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
@@ -362,13 +434,13 @@ def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
 
     model.start(greedy)
     filled = {c: 1.0 for c in range(model.n_x)}
-    if sum(map(len, greedy)) == _most_places(problem):
+    if sum(map(len, greedy)) == bounds.most_places(problem):
         most, proven_filled = float(sum(map(len, greedy))), True  # no rota fills more
     else:
         most, proven_filled, values = model.solve(filled, maximise=True)
     model.hold(filled, round(most) - 0.5, model.inf)
     spread = {high: 1.0, low: -1.0}
-    least, proven_spread, window = _spread_by_window(problem, model, round(most))
+    least, proven_spread, window = _spread_by_window(problem, model)
     if window is None:
         least, proven_spread, values = model.solve(spread, maximise=False)
     bound = round(least)
@@ -392,55 +464,14 @@ def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
     return Solution(people, proven, max(bound, 0))
 
 
-def _most_places(problem: Problem) -> int:
-    """Places no rota can exceed: two a session, fewer where fewer are candidates."""
-    return sum(min(2, len(people)) for people in problem.candidates)
-
-
-def _capacity(problem: Problem) -> dict[int, int]:
-    """The most sessions each person who counts could hold, taking them alone: one a day and
-    their monthly limits over the days they are a candidate, kept sessions added."""
-    days: dict[tuple[int, int, int], set[dt.date]] = {}
-    for s, people in enumerate(problem.candidates):
-        day = problem.sessions[s].date
-        for i in people:
-            days.setdefault((i, day.year, day.month), set()).add(day)
-    room: dict[tuple[int, int, int], int] = {}
-    for sessions, i, left in problem.month_rows:
-        day = problem.sessions[sessions[0]].date
-        room[i, day.year, day.month] = left
-    found = {i: problem.base[i] for i in problem.eligible}
-    for key, those in days.items():
-        if key[0] in found:
-            found[key[0]] += min(len(those) * rules.DAY_LIMIT, room.get(key, len(those)))
-    return found
-
-
-def _spread_bound(problem: Problem, filled: int) -> tuple[int, int]:
-    """(fewest, most): no rota filling `filled` places has a spread below most - fewest.
-
-    The sessions of those who count add up to `filled` and the kept ones; nobody holds more
-    than their capacity, so the most is at least the smallest level whose capacities reach
-    that total, and the fewest at most the smallest capacity and the average."""
-    capacity = _capacity(problem)
-    if not capacity:
-        return 0, 0
-    total = filled + sum(problem.base[i] for i in capacity)
-    fewest = min(min(capacity.values()), total // len(capacity))
-    most = fewest
-    while sum(min(c, most) for c in capacity.values()) < total:
-        most += 1
-    return fewest, most
-
-
 def _spread_by_window(
-    problem: Problem, model: _Model, filled: int
+    problem: Problem, model: _Model
 ) -> tuple[float, bool, tuple[int, int] | None]:
-    """The spread when a rota reaches `_spread_bound`'s level: everyone who counts between the
-    fewest and the most, found as a feasibility problem (no objective), which HiGHS solves far
-    faster than the spread's own. (spread, proven, the window) or, when no rota fits the
-    window, (0, False, None) and the spread is left to `_Model.solve`."""
-    fewest, most = _spread_bound(problem, filled)
+    """The spread when a rota reaches `bounds.spread_bound`'s level: everyone who counts
+    between the fewest and the most, found as a feasibility problem (no objective), which HiGHS
+    solves far faster than the spread's own. (spread, proven, the window) or, when no rota fits
+    the window, (0, False, None) and the spread is left to `_Model.solve`."""
+    fewest, most = bounds.spread_bound(problem, model.people())
     high, low = model.n_x, model.n_x + 1
     known = model.known
     if known[high] - known[low] <= most - fewest:  # the first rota reaches the bound already

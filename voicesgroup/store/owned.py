@@ -2,10 +2,11 @@
 
 A data file keeps company: its lock, its backups folder, the journal of a forgetting under way,
 the marker of a passphrase change half-way through its renames, the copies staged beside it,
-the count of failed unlocks typed at a command, the temporary file of a save, and the
-organisation's own course beside it. Each module that makes one of these names it from here,
-and the one output writer (`voicesgroup.outputs`) refuses every one of them as an output, so a
-printout or an export can never write over what keeps the data file safe.
+the count of failed unlocks typed at a command, the temporary file of a save, the note of its
+last exchange with other laptops, and the organisation's own course beside it. Each module
+that makes one of these names it from here, and the one output writer (`voicesgroup.outputs`)
+refuses every one of them as an output, so a printout or an export can never write over what
+keeps the data file safe.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
-from voicesgroup.storage import PARTIAL_NOTE_SUFFIX, TEMP_SUFFIX, backup_folder
+from voicesgroup.store.storage import PARTIAL_NOTE_SUFFIX, TEMP_SUFFIX, backup_folder
 
 LOCK_SUFFIX = ".lock"
 INTENT_SUFFIX = ".forgetting"
@@ -22,6 +23,7 @@ SIDECAR_SUFFIX = ".forgotten"
 COMMIT_SUFFIX = ".passphrase-commit"
 FAILED_UNLOCKS_SUFFIX = ".failed-unlocks"
 STAGED_SUFFIX = ".vg-staged"
+EXCHANGED_SUFFIX = ".exchanged"
 MODULES_FILE = "training_modules.toml"
 """The organisation's own course, beside the data file (the shipped one is in data/)."""
 
@@ -63,6 +65,11 @@ def staged_name(target: Path) -> Path:
     return target.with_name(f".{target.name}{STAGED_SUFFIX}")
 
 
+def exchanged_file(path: Path) -> Path:
+    """The note of what the last exchange left the data file as (a checksum, no content)."""
+    return path.with_name(f"{path.name}{EXCHANGED_SUFFIX}")
+
+
 def course_file(path: Path) -> Path:
     return path.parent / MODULES_FILE
 
@@ -79,6 +86,7 @@ def owned_files(path: Path) -> tuple[Owned, ...]:
         Owned(failed_unlocks_file(path), "the data file's count of failed unlocks"),
         Owned(staged_name(path), "a staged copy of the data file"),
         Owned(course_file(path), "the organisation's course file, read beside the data file"),
+        Owned(exchanged_file(path), "the data file's note of its last exchange"),
     )
 
 

@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from voicesgroup.storage import ENCRYPTED_MAGIC
+from voicesgroup.store.storage import ENCRYPTED_MAGIC
 
 __all__ = [
     "FORMAT_VERSION",
@@ -327,6 +327,12 @@ def _argon2id(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
 
 
 def _derive_passphrase_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    return _argon2id(_passphrase_bytes(passphrase), salt, params)
+
+
+def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    """A 32-byte key from a passphrase, by the same Argon2id as the data file's (the
+    exchange's keys, `voicesgroup.exchange.outbox`)."""
     return _argon2id(_passphrase_bytes(passphrase), salt, params)
 
 

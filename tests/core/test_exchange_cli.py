@@ -1,0 +1,662 @@
+"""`voicesgroup exchange`: laptops of one organisation sharing one exchange folder.
+
+Each laptop is a data file in its own folder; the exchange folder is shared as Syncthing
+would share it. What the coordinator's laptop holds is decrypted with its own keys and
+searched for members.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.helpers.cli import run
+from tests.helpers.exchange import MEMBER, NOTE_WORDS, member_id, readable_files
+from tests.helpers.records import add_group, add_member
+from voicesgroup.exchange import outbox, state
+from voicesgroup.kinds import ConsentScope, RotaStatus, SessionStatus
+from voicesgroup.models import Facilitator, Note, RotaAssignment, Session
+from voicesgroup.paths import DB_ENV
+from voicesgroup.store import Store
+
+THEME = "Marigold found walking helps"
+
+
+@pytest.fixture(autouse=True)
+def no_real_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DB_ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
+
+
+@dataclass
+class World:
+    folder: Path
+    coordinator: Path
+    group: Path
+    capsys: pytest.CaptureFixture[str]
+    tmp: Path
+    monkeypatch: pytest.MonkeyPatch
+
+    def cli(self, db: Path, *argv: str) -> tuple[int, str, str]:
+        return run(self.capsys, "--db", str(db), *argv)
+
+    def exchange(self, db: Path) -> dict[str, object]:
+        code, out, err = self.cli(db, "exchange", "--json")
+        assert code == 0, err
+        found: dict[str, object] = json.loads(out)
+        return found
+
+    def laptop(self, name: str) -> Path:
+        path = self.tmp / name / "vg.json"
+        path.parent.mkdir()
+        Store.open(path).close()
+        return path
+
+    def use_passphrases(self, org: str, group: str = "") -> None:
+        org_file = self.tmp / f"org-{org}.txt"
+        org_file.write_text(org + "\n")
+        org_file.chmod(0o600)
+        self.monkeypatch.setenv("VOICESGROUP_EXCHANGE_PASSPHRASE_FILE", str(org_file))
+        if group:
+            group_file = self.tmp / f"group-{group}.txt"
+            group_file.write_text(group + "\n")
+            self.monkeypatch.setenv("VOICESGROUP_EXCHANGE_GROUP_PASSPHRASE_FILE", str(group_file))
+
+    def join_group(self, db: Path) -> None:
+        self.use_passphrases("river stones and tea", "tuesday evening")
+        code, _, err = self.cli(
+            db, "exchange", "setup", "--folder", str(self.folder), "--group", "Tuesday Voices"
+        )
+        assert code == 0, err
+
+
+@pytest.fixture
+def world(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    quick_kdf: None,
+) -> Iterator[World]:
+    folder = tmp_path / "exchange"
+    folder.mkdir()
+    made = World(
+        folder,
+        tmp_path / "c" / "vg.json",
+        tmp_path / "g" / "vg.json",
+        capsys,
+        tmp_path,
+        monkeypatch,
+    )
+    made.coordinator = made.laptop("c")
+    made.group.parent.mkdir()
+    with Store.open(made.group) as store:
+        group = add_group(store)
+        lead = Facilitator(display_name="Rosa")
+        store.save_facilitator(lead)
+        member = add_member(
+            store, MEMBER, ConsentScope.ATTENDANCE_BY_NAME, ConsentScope.PERSONAL_NOTES
+        )
+        session = Session(
+            group_id=group.id,
+            date=dt.date(2025, 3, 4),
+            status=SessionStatus.ENDED,
+            facilitator_ids=[lead.id],
+            named_member_ids=[member.id],
+            anonymous_count=3,
+            newcomers=1,
+            themes=["sleep", THEME],
+        )
+        store.save_session(session)
+        store.save_note(Note(member_id=member.id, member_words=NOTE_WORDS, agreed_by_member=True))
+    made.use_passphrases("river stones and tea")
+    code, _, err = made.cli(
+        made.coordinator, "exchange", "setup", "--folder", str(folder), "--coordinator", "--yes"
+    )
+    assert code == 0, err
+    made.join_group(made.group)
+    yield made
+
+
+def test_the_group_laptops_work_reaches_the_coordinator_without_any_member(world: World) -> None:
+    world.exchange(world.group)
+    summary = world.exchange(world.coordinator)
+    assert summary["came_in"]
+    with Store.open(world.coordinator, readonly=True) as store:
+        [group] = store.groups()
+        assert group.name == "Tuesday Voices"
+        [session] = store.sessions()
+        assert session.head_count == 5  # three anonymous, one named (counted anonymous), one new
+        assert session.named_member_ids == []
+        assert session.themes == ["sleep"]  # the theme naming a member stays on the group's
+        assert [f.display_name for f in store.facilitators()] == ["Rosa"]
+        assert store.members() == []
+    identifier = member_id(world.group)
+    for path, blob in readable_files(world.coordinator).items():
+        for secret in (MEMBER.encode(), identifier.encode(), NOTE_WORDS.encode()):
+            assert secret not in blob, f"{path} holds {secret!r}"
+
+
+def test_a_rota_published_on_the_coordinators_laptop_reaches_the_group(world: World) -> None:
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    with Store.open(world.coordinator) as store:
+        [group] = store.groups()
+        [rosa] = store.facilitators()
+        store.save_rota(
+            [
+                RotaAssignment(
+                    group_id=group.id,
+                    date=dt.date(2025, 4, 1),
+                    lead_id=rosa.id,
+                    status=RotaStatus.PUBLISHED,
+                )
+            ]
+        )
+    world.exchange(world.coordinator)
+    world.exchange(world.group)
+    with Store.open(world.group, readonly=True) as store:
+        [slot] = store.rota()
+        assert (slot.date, slot.status) == (dt.date(2025, 4, 1), RotaStatus.PUBLISHED)
+        # the group laptop's own records are as they were
+        [session] = store.sessions()
+        assert len(session.named_member_ids) == 1 and session.anonymous_count == 3
+        assert session.themes == ["sleep", THEME]
+
+
+def test_availability_typed_on_the_group_laptop_reaches_the_coordinator(world: World) -> None:
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    with Store.open(world.group) as store:
+        [rosa] = store.facilitators()
+        store.save_facilitator(rosa.with_changes(unavailable_weekdays=[1, 3]))
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    with Store.open(world.coordinator, readonly=True) as store:
+        [rosa] = store.facilitators()
+        assert rosa.unavailable_weekdays == [1, 3]
+
+
+def test_a_member_forgotten_on_one_laptop_is_in_no_file_of_either(world: World) -> None:
+    world.exchange(world.group)
+    second = world.laptop("g2")
+    world.join_group(second)  # a second laptop of the group, which starts with nothing
+    world.exchange(second)
+    identifier = member_id(second)  # the member reached the group's second laptop
+    code, _, err = world.cli(world.group, "member", "forget", "--member", MEMBER, "--yes")
+    assert code == 0, err
+    world.exchange(world.group)
+    summary = world.exchange(second)
+    assert summary["forgotten_here"] == 1
+    world.exchange(world.coordinator)
+    world.exchange(world.group)
+    for laptop in (world.group, second, world.coordinator):
+        for path, blob in readable_files(laptop).items():
+            for secret in (MEMBER.encode(), identifier.encode(), NOTE_WORDS.encode()):
+                assert secret not in blob, f"{path} holds {secret!r}"
+        code, out, err = world.cli(laptop, "check")
+        assert code == 0, out + err
+    code, out, _ = world.cli(world.group, "exchange", "status")
+    assert "Forgetting acknowledged by 3 of 3 laptops." in out
+    with Store.open(second, readonly=True) as store:
+        [session] = store.sessions()
+        assert session.head_count == 5  # the member is counted anonymously, totals unchanged
+
+
+def test_a_note_changed_on_two_laptops_at_once_keeps_both_versions(world: World) -> None:
+    world.exchange(world.group)
+    second = world.laptop("g2")
+    world.join_group(second)  # a second laptop of the group, which starts with nothing
+    world.exchange(second)
+    for laptop, words in ((world.group, "walking helps"), (second, "music helps")):
+        with Store.open(laptop) as store:
+            [member] = store.members()
+            [note] = store.notes(member.id)
+            store.save_note(note.with_changes(member_words=words))
+    world.exchange(world.group)
+    world.exchange(second)
+    world.exchange(world.group)
+    for laptop in (world.group, second):
+        with Store.open(laptop, readonly=True) as store:
+            [member] = store.members()
+            assert sorted(n.member_words for n in store.notes(member.id)) == [
+                "music helps",
+                "walking helps",
+            ]
+        code, out, _ = world.cli(laptop, "exchange", "status", "--json")
+        assert code == 0 and len(json.loads(out)["conflicts"]) == 1
+
+
+def _replica(db: Path) -> str:
+    record = state.read(orjson.loads(db.read_bytes()))
+    assert record is not None
+    return str(record["replica"])
+
+
+def test_a_copied_data_file_takes_a_replica_id_of_its_own(world: World) -> None:
+    world.exchange(world.group)
+    copy = world.tmp / "copy" / "vg.json"
+    copy.parent.mkdir()
+    shutil.copy(world.group, copy)
+    world.exchange(copy)
+    replicas = {_replica(path) for path in (world.group, copy)}
+    assert len(replicas) == 2
+
+
+def test_a_file_restored_from_an_older_copy_takes_a_new_replica_id(world: World) -> None:
+    world.exchange(world.group)
+    older = world.group.read_bytes()
+    with Store.open(world.group) as store:
+        [rosa] = store.facilitators()
+        store.save_facilitator(rosa.with_changes(max_per_month=2))
+    world.exchange(world.group)
+    before = state.read(orjson.loads(world.group.read_bytes()))
+    world.group.write_bytes(older)
+    world.exchange(world.group)
+    after = state.read(orjson.loads(world.group.read_bytes()))
+    assert before is not None and after is not None
+    assert after["replica"] != before["replica"]
+    # and it took its own later edit back from its former outbox
+    with Store.open(world.group, readonly=True) as store:
+        [rosa] = store.facilitators()
+        assert rosa.max_per_month == 2
+
+
+# -- bad input: one sentence, the file left, nothing half-merged --------------------------------
+
+
+def _flipped_after_header(blob: bytes) -> bytes:
+    """One bit changed in the organisation's section (the first after the header)."""
+    at = len(outbox.read_header(blob)[1]) + 5
+    return blob[:at] + bytes([blob[at] ^ 1]) + blob[at + 1 :]
+
+
+def _group_outbox(world: World) -> Path:
+    record = state.read(orjson.loads(world.group.read_bytes()))
+    assert record is not None
+    return world.folder / f"voicesgroup-{record['replica']}.outbox"
+
+
+@pytest.mark.parametrize(
+    ("spoil", "said"),
+    [
+        (lambda blob: blob[: len(blob) // 2], "not complete"),
+        (lambda blob: _flipped_after_header(blob), "does not open"),
+        (lambda blob: blob.replace(b'"format":1', b'"format":9', 1), "newer version"),
+        (lambda blob: b"PK\x03\x04" + blob[4:], "not a voicesgroup outbox"),
+    ],
+    ids=["truncated", "tampered", "newer-format", "not-an-outbox"],
+)
+def test_an_outbox_that_cannot_be_read_is_named_and_left(
+    world: World, spoil: Callable[[bytes], bytes], said: str
+) -> None:
+    world.exchange(world.group)
+    path = _group_outbox(world)
+    spoilt = spoil(path.read_bytes())
+    path.write_bytes(spoilt)
+    before = world.coordinator.read_bytes()
+    code, out, err = world.cli(world.coordinator, "exchange")
+    assert code == 0 and "Traceback" not in out + err
+    [problem] = [line for line in out.splitlines() if path.name in line]
+    assert said in problem
+    assert path.read_bytes() == spoilt  # left for next time
+    with Store.open(world.coordinator, readonly=True) as store:
+        assert store.groups() == []  # nothing half-merged
+    del before
+
+
+def test_an_outbox_of_another_organisation_is_not_read(world: World) -> None:
+    other_folder = world.tmp / "other-exchange"
+    other_folder.mkdir()
+    other = world.laptop("other")
+    world.use_passphrases("another charity altogether")
+    code, _, err = world.cli(
+        other, "exchange", "setup", "--folder", str(other_folder), "--coordinator", "--yes"
+    )
+    assert code == 0, err
+    world.exchange(other)
+    [stranger] = other_folder.glob("*.outbox")
+    shutil.copy(stranger, world.folder / stranger.name)
+    code, out, _ = world.cli(world.coordinator, "exchange")
+    assert "does not open with this organisation's exchange passphrase" in out
+
+
+def test_a_wrong_passphrase_at_setup_changes_nothing(world: World) -> None:
+    laptop = world.laptop("late")
+    world.use_passphrases("not the right words")
+    before = laptop.read_bytes()
+    code, _, err = world.cli(
+        laptop, "exchange", "setup", "--folder", str(world.folder), "--coordinator"
+    )
+    assert code != 0 and "Traceback" not in err
+    assert err.count("\n") == 1 and "not the passphrase" in err
+    assert laptop.read_bytes() == before
+
+
+def test_a_laptop_with_its_clock_a_year_ahead_is_named_and_its_stamps_set_aside(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicesgroup.exchange import clock
+
+    year = 365 * 24 * 3600 * 1000
+    real = clock.wall_ms
+    monkeypatch.setattr(clock, "wall_ms", lambda: real() + year)
+    world.exchange(world.group)
+    monkeypatch.setattr(clock, "wall_ms", real)
+    summary = world.exchange(world.coordinator)
+    problems = summary["problems"]
+    assert isinstance(problems, list)
+    assert any("clock more than a day ahead" in p for p in problems)
+    record = state.read(orjson.loads(world.coordinator.read_bytes()))
+    assert record is not None and record["clock"][0] < real() + 60_000  # never dragged forward
+
+
+def test_an_exchange_without_set_up_says_what_to_do(world: World) -> None:
+    laptop = world.laptop("new")
+    code, _, err = world.cli(laptop, "exchange")
+    assert code != 0 and err.count("\n") == 1 and "exchange setup" in err
+
+
+def test_leaving_takes_the_outbox_out_of_the_folder(world: World) -> None:
+    world.exchange(world.group)
+    path = _group_outbox(world)
+    assert path.exists()
+    code, _, err = world.cli(world.group, "exchange", "leave")
+    assert code == 0, err
+    assert not path.exists()
+    assert state.read(orjson.loads(world.group.read_bytes())) is None
+
+
+# -- faults: a full disk, a stop at any step -------------------------------------------------
+
+
+class Killed(BaseException):
+    """The laptop stopping there and then (not an Exception: nothing may catch it)."""
+
+
+STEPS = ["_stamp", "_read_outboxes", "_merge", "_forget_here", "_export"]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_stop_at_any_step_leaves_the_old_file_or_the_merged_one(
+    world: World, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    from voicesgroup.exchange import service
+
+    world.exchange(world.group)
+    before = world.coordinator.read_bytes()
+    real = getattr(service, step)
+
+    def stop(*args: object, **kwargs: object) -> object:
+        raise Killed
+
+    monkeypatch.setattr(service, step, stop)
+    with pytest.raises(Killed):
+        world.cli(world.coordinator, "exchange")
+    monkeypatch.setattr(service, step, real)
+    after = world.coordinator.read_bytes()
+    with Store.open(world.coordinator, readonly=True) as store:
+        groups = [group.name for group in store.groups()]
+    assert after == before or groups == ["Tuesday Voices"]  # never half
+    code, out, err = world.cli(world.coordinator, "check")
+    assert code == 0, out + err
+    world.exchange(world.coordinator)  # and the next exchange finishes the work
+    with Store.open(world.coordinator, readonly=True) as store:
+        assert [group.name for group in store.groups()] == ["Tuesday Voices"]
+
+
+def test_a_full_disk_is_one_sentence_and_loses_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from voicesgroup.store import storage
+
+    world.exchange(world.group)
+    before = world.coordinator.read_bytes()
+
+    def full(path: Path, blob: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(storage, "write_atomically", full)
+    code, _, err = world.cli(world.coordinator, "exchange")
+    assert code != 0 and "Traceback" not in err and err.count("\n") == 1
+    assert "the disk is full" in err
+    assert world.coordinator.read_bytes() == before
+    monkeypatch.undo()
+    world.exchange(world.coordinator)
+    with Store.open(world.coordinator, readonly=True) as store:
+        assert [group.name for group in store.groups()] == ["Tuesday Voices"]
+
+
+def test_a_full_disk_in_the_exchange_folder_keeps_what_came_in(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from voicesgroup.exchange import folder
+
+    world.exchange(world.group)
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(folder, "_write_and_flush", full)
+    code, _, err = world.cli(world.coordinator, "exchange")
+    assert code != 0 and err.count("\n") == 1 and "has no room" in err
+    monkeypatch.undo()
+    with Store.open(world.coordinator, readonly=True) as store:
+        assert [group.name for group in store.groups()] == ["Tuesday Voices"]
+    world.exchange(world.coordinator)
+    assert len(list(world.folder.glob("*.outbox"))) == 2  # its outbox is there now
+
+
+def test_a_withdrawal_wins_over_a_consent_given_elsewhere_without_seeing_it(world: World) -> None:
+    from tests.helpers.records import event
+    from voicesgroup.kinds import ConsentAction
+
+    world.exchange(world.group)
+    second = world.laptop("g2")
+    world.join_group(second)
+    world.exchange(second)
+    later = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
+    with Store.open(world.group) as store:
+        [member] = store.members()
+        store.withdraw_consent(
+            event(member, ConsentScope.PERSONAL_NOTES, ConsentAction.WITHDRAWN, on=later),
+            erase=True,
+        )
+    with Store.open(second) as store:  # given again there, a day after, not knowing
+        [member] = store.members()
+        store.give_consent(
+            event(member, ConsentScope.PERSONAL_NOTES, on=later + dt.timedelta(days=1))
+        )
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(second)
+    for laptop in (world.group, second):
+        with Store.open(laptop, readonly=True) as store:
+            [member] = store.members()
+            assert not store.has_consent(member.id, ConsentScope.PERSONAL_NOTES)
+            assert store.notes(member.id, include_restricted=True) == []  # erased everywhere
+
+
+def test_the_shipped_starter_set_is_one_library_after_an_exchange(world: World) -> None:
+    from voicesgroup.shipped import starter_strategies, starter_support_contacts
+
+    with Store.open(world.group) as store:  # a session shared a starter idea, by this id
+        [session] = store.sessions()
+        first = store.strategies()[0]
+        store.save_session(session.with_changes(strategy_ids=[first.id]))
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    for laptop in (world.group, world.coordinator):
+        with Store.open(laptop, readonly=True) as store:
+            assert len(store.strategies()) == len(starter_strategies())
+            assert len(store.support_contacts()) == len(starter_support_contacts())
+            [session] = store.sessions()
+            [shared] = session.strategy_ids
+            assert store.strategy(shared).title == first.title
+
+
+def test_an_older_version_never_writes_over_a_newer_ones_outbox(world: World) -> None:
+    world.exchange(world.group)
+    path = _group_outbox(world)
+    path.write_bytes(path.read_bytes().replace(b'"format":1', b'"format":9', 1))
+    before = (world.group.read_bytes(), path.read_bytes())
+    code, _, err = world.cli(world.group, "exchange")
+    assert code != 0 and err.count("\n") == 1 and "please update" in err
+    assert (world.group.read_bytes(), path.read_bytes()) == before
+
+
+def test_a_rota_slot_planned_differently_on_two_laptops_shows_in_the_status(
+    world: World,
+) -> None:
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    for laptop, name in ((world.coordinator, "Rosa"), (world.group, "Sam")):
+        with Store.open(laptop) as store:
+            [group] = store.groups()
+            people = {person.display_name: person for person in store.facilitators()}
+            if name not in people:
+                people[name] = Facilitator(display_name=name)
+                store.save_facilitator(people[name])
+            store.save_rota(
+                [
+                    RotaAssignment(
+                        group_id=group.id, date=dt.date(2025, 5, 6), lead_id=people[name].id
+                    )
+                ]
+            )
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    leads = set()
+    for laptop in (world.group, world.coordinator):
+        with Store.open(laptop, readonly=True) as store:
+            [slot] = store.rota()  # one record for the group and date
+            leads.add(slot.lead_id)
+    assert len(leads) == 1
+    code, out, _ = world.cli(world.coordinator, "exchange", "status")
+    assert code == 0 and "was planned differently on two laptops" in out
+
+
+def test_a_new_laptop_with_only_a_sessions_facts_never_overrides_its_named_attendance(
+    world: World,
+) -> None:
+    with Store.open(world.coordinator) as store:
+        store.save_settings(store.settings().model_copy(update={"organisation": "Riverside"}))
+    world.exchange(world.group)
+    world.exchange(world.coordinator)  # the coordinator holds the session's facts
+    second = world.laptop("g2")
+    world.join_group(second)
+    group_outbox = _group_outbox(world)
+    held_back = group_outbox.read_bytes()
+    group_outbox.unlink()  # the second laptop meets the coordinator's outbox first
+    world.exchange(second)
+    group_outbox.write_bytes(held_back)
+    for _ in range(2):
+        world.exchange(second)
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    for laptop in (world.group, second):
+        with Store.open(laptop, readonly=True) as store:
+            [session] = store.sessions()
+            assert len(session.named_member_ids) == 1 and session.themes == ["sleep", THEME]
+            assert store.settings().organisation == "Riverside"
+
+
+def test_two_laptops_with_nothing_new_stop_writing(world: World) -> None:
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    files = {path: path.stat().st_mtime_ns for path in world.folder.glob("*.outbox")}
+    data = {db: db.read_bytes() for db in (world.group, world.coordinator)}
+    for _ in range(2):
+        assert world.exchange(world.group)["sent"] == 0
+        assert world.exchange(world.coordinator)["sent"] == 0
+    assert {path: path.stat().st_mtime_ns for path in world.folder.glob("*.outbox")} == files
+    assert {db: db.read_bytes() for db in data} == data
+
+
+def test_a_missing_exchange_folder_is_one_sentence(world: World) -> None:
+    world.exchange(world.group)
+    world.folder.rename(world.tmp / "stick-taken-out")
+    before = world.group.read_bytes()
+    code, _, err = world.cli(world.group, "exchange")
+    assert code != 0 and err.count("\n") == 1 and "is not there" in err
+    assert world.group.read_bytes() == before
+    laptop = world.laptop("late")
+    code, _, err = world.cli(
+        laptop, "exchange", "setup", "--folder", str(world.folder), "--coordinator", "--yes"
+    )
+    assert code != 0 and err.count("\n") == 1 and "is not there" in err
+
+
+def test_a_laptop_given_another_group_passphrase_is_told_and_reads_the_rest(
+    world: World,
+) -> None:
+    world.exchange(world.group)
+    second = world.laptop("g2")
+    world.use_passphrases("river stones and tea", "not the group's words")
+    code, _, err = world.cli(
+        second, "exchange", "setup", "--folder", str(world.folder), "--group", "Tuesday Voices"
+    )
+    assert code == 0, err
+    summary = world.exchange(second)
+    problems = summary["problems"]
+    assert isinstance(problems, list)
+    [problem] = problems
+    assert "the records of Tuesday Voices do not open" in problem
+    with Store.open(second, readonly=True) as store:
+        assert [group.name for group in store.groups()] == ["Tuesday Voices"]
+        assert store.members() == []
+
+
+def test_a_new_exchange_passphrase_follows_the_passphrase_rule(world: World) -> None:
+    other = world.tmp / "other-folder"
+    other.mkdir()
+    laptop = world.laptop("short")
+    world.use_passphrases("short")
+    code, _, err = world.cli(
+        laptop, "exchange", "setup", "--folder", str(other), "--coordinator", "--yes"
+    )
+    assert code != 0 and err.count("\n") == 1 and "at least 8 characters" in err
+    assert not list(other.iterdir())
+
+
+def test_an_edit_made_after_seeing_another_wins_though_its_clock_is_behind(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicesgroup.exchange import clock
+
+    real = clock.wall_ms
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    with Store.open(world.coordinator) as store:
+        [rosa] = store.facilitators()
+        store.save_facilitator(rosa.with_changes(max_per_month=5))
+    world.exchange(world.coordinator)
+    monkeypatch.setattr(clock, "wall_ms", lambda: real() - 2 * 3600 * 1000)  # two hours slow
+    world.exchange(world.group)  # sees the 5
+    with Store.open(world.group) as store:
+        [rosa] = store.facilitators()
+        assert rosa.max_per_month == 5
+        store.save_facilitator(rosa.with_changes(max_per_month=6))
+    world.exchange(world.group)
+    monkeypatch.setattr(clock, "wall_ms", real)
+    world.exchange(world.coordinator)
+    for laptop in (world.group, world.coordinator):
+        with Store.open(laptop, readonly=True) as store:
+            [rosa] = store.facilitators()
+            assert rosa.max_per_month == 6

@@ -1,0 +1,272 @@
+"""The outbox file: one laptop's shared state, sealed for the organisation and its groups.
+
+    VOICESGROUP-EXCHANGE\\n | header length (4 bytes, big-endian) | header (JSON) | sections
+
+The header (in clear, authenticated as the associated data of every section) holds the format
+version, the laptop's replica id, role and groups, the number of its outboxes so far, when it
+was written, and for each section its name ("org", or a group's id), nonce and length. Each
+section is AES-256-GCM under a key derived (HKDF-SHA256) from the organisation's key, or from
+that group's key; the organisation's and each group's key are derived with Argon2id from a
+passphrase and the salt kept in the folder's set-up file (`SETUP_FILE`). Its plaintext is JSON:
+the parts (kind, key, stamp, base, content or null for deleted, extra) and, in the org section,
+the organisation's tombstones.
+
+A file that is cut short, altered, sealed by another organisation or with another passphrase
+fails authentication: one sentence, the file left as it is, tried again next time. A file of a
+newer format is kept as it is, with a sentence asking to update.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from voicesgroup.exchange.clock import Stamp
+from voicesgroup.exchange.merge import Entry
+from voicesgroup.exchange.sharing import ORG
+from voicesgroup.store import crypto
+
+MAGIC = b"VOICESGROUP-EXCHANGE\n"
+FORMAT = 1
+SETUP_FILE = "voicesgroup-exchange.json"
+"""The folder's set-up: the salt and the key derivation's cost, and a check of the key."""
+_LENGTH = struct.Struct(">I")
+_MAX_HEADER = 1024 * 1024
+DEFAULT_KDF = crypto.KdfParams(memory_kib=64 * 1024, iterations=3, lanes=4)
+
+INCOMPLETE = "it is not complete (still being copied, or cut short)"
+DAMAGED_HEADER = "its header is damaged or has been altered"
+NOT_LAID_OUT = "its contents are not laid out as an outbox"
+BAD_RECORD = "it holds a record that is not laid out as one"
+
+
+class OutboxError(Exception):
+    """An outbox that cannot be read; the message is one sentence (without the file's name)."""
+
+
+class NewerOutbox(OutboxError):
+    """An outbox written by a newer version: kept as it is."""
+
+
+def _subkey(key: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(key)
+
+
+def org_key(passphrase: str, salt: bytes, params: crypto.KdfParams) -> bytes:
+    return crypto.derive_key(passphrase, salt, params)
+
+
+def group_key(passphrase: str, salt: bytes, group_id: str, params: crypto.KdfParams) -> bytes:
+    """A group's key: its own passphrase, and a salt of its own made from the folder's."""
+    group_salt = hashlib.sha256(salt + b"group:" + group_id.encode()).digest()[:16]
+    return crypto.derive_key(passphrase, group_salt, params)
+
+
+def key_check(key: bytes) -> str:
+    """What the set-up file keeps to tell a wrong passphrase at once (not the key)."""
+    return _subkey(key, b"voicesgroup exchange key check v1").hex()
+
+
+def tombstone_key(key: bytes) -> bytes:
+    """The organisation's key for tombstones: every laptop hashes a forgotten id alike."""
+    return _subkey(key, b"voicesgroup exchange tombstones v1")
+
+
+def _section_key(key: bytes, name: str) -> bytes:
+    return _subkey(key, b"voicesgroup exchange section v1:" + name.encode())
+
+
+@dataclass
+class Contents:
+    """What one outbox says."""
+
+    replica: str
+    role: str
+    groups: list[str]
+    serial: int
+    written_ms: int
+    parts: list[Entry] = field(default_factory=list)
+    tombstones: list[str] = field(default_factory=list)
+    unopened: list[str] = field(default_factory=list)
+    """Sections for groups held here that did not open (another group passphrase)."""
+
+
+def _encode_parts(parts: list[Entry]) -> list[list[Any]]:
+    return [
+        [
+            entry.kind,
+            entry.key,
+            entry.stamp.as_list(),
+            entry.base.as_list() if entry.base else None,
+            entry.content,
+            entry.extra,
+        ]
+        for entry in parts
+    ]
+
+
+def _decode_parts(raw: object) -> list[Entry]:
+    if not isinstance(raw, list):
+        raise OutboxError(NOT_LAID_OUT)
+    found = []
+    for item in raw:
+        if not isinstance(item, list) or len(item) != 6:
+            raise OutboxError(BAD_RECORD)
+        kind, key, stamp, base, content, extra = item
+        read_stamp = Stamp.read(stamp)
+        read_base = Stamp.read(base) if base is not None else None
+        if (
+            not isinstance(kind, str)
+            or not isinstance(key, str)
+            or read_stamp is None
+            or (base is not None and read_base is None)
+            or not (content is None or isinstance(content, dict))
+            or not (extra is None or isinstance(extra, dict))
+        ):
+            raise OutboxError(BAD_RECORD)
+        found.append(Entry(kind, key, read_stamp, read_base, content, extra))
+    return found
+
+
+def seal(
+    contents: Contents, org: bytes, groups: dict[str, bytes], sections: dict[str, list[Entry]]
+) -> bytes:
+    """The outbox's bytes: `sections` maps ORG or a group's id to its parts."""
+    import secrets
+
+    plain: dict[str, bytes] = {}
+    for name, parts in sections.items():
+        body: dict[str, Any] = {"parts": _encode_parts(parts)}
+        if name == ORG:
+            body["tombstones"] = contents.tombstones
+        plain[name] = orjson.dumps(body)
+    layout = []
+    nonces = {name: secrets.token_bytes(12) for name in plain}
+    for name, blob in plain.items():
+        layout.append({"name": name, "nonce": nonces[name].hex(), "length": len(blob) + 16})
+    header = {
+        "format": FORMAT,
+        "replica": contents.replica,
+        "role": contents.role,
+        "groups": contents.groups,
+        "serial": contents.serial,
+        "written_ms": contents.written_ms,
+        "sections": layout,
+    }
+    head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii")
+    prefix = MAGIC + _LENGTH.pack(len(head)) + head
+    out = [prefix]
+    for name, blob in plain.items():
+        key = org if name == ORG else groups[name]
+        out.append(AESGCM(_section_key(key, name)).encrypt(nonces[name], blob, prefix))
+    return b"".join(out)
+
+
+def read_header(blob: bytes) -> tuple[dict[str, Any], bytes]:
+    """The header and the bytes it authenticates; OutboxError when it is not one."""
+    if not blob.startswith(MAGIC):
+        raise OutboxError(
+            INCOMPLETE if MAGIC.startswith(blob[: len(MAGIC)]) else "it is not a voicesgroup outbox"
+        )
+    start = len(MAGIC) + _LENGTH.size
+    if len(blob) < start:
+        raise OutboxError(INCOMPLETE)
+    (length,) = _LENGTH.unpack(blob[len(MAGIC) : start])
+    if length > _MAX_HEADER or len(blob) < start + length:
+        raise OutboxError(INCOMPLETE)
+    try:
+        header = json.loads(blob[start : start + length])
+    except (ValueError, RecursionError):
+        raise OutboxError(DAMAGED_HEADER) from None
+    if not isinstance(header, dict):
+        raise OutboxError(DAMAGED_HEADER)
+    version = header.get("format")
+    if type(version) is not int:
+        raise OutboxError(DAMAGED_HEADER)
+    if version > FORMAT:
+        raise NewerOutbox(
+            "it was written by a newer version of voicesgroup; it is kept as it is, and read "
+            "once this laptop's voicesgroup is updated"
+        )
+    return header, blob[: start + length]
+
+
+def header_of(path: Path) -> dict[str, Any]:
+    """The header of the outbox at `path`, reading only its start; OutboxError or OSError."""
+    with path.open("rb") as file:
+        start = file.read(len(MAGIC) + _LENGTH.size)
+        if len(start) == len(MAGIC) + _LENGTH.size and start.startswith(MAGIC):
+            (length,) = _LENGTH.unpack(start[len(MAGIC) :])
+            start += file.read(min(length, _MAX_HEADER))
+    return read_header(start)[0]
+
+
+def open_sealed(blob: bytes, org: bytes, groups: dict[str, bytes]) -> Contents:
+    """Read an outbox: its org section, and the sections of the groups in `groups`."""
+    header, prefix = read_header(blob)
+    try:
+        contents = Contents(
+            replica=_text(header["replica"]),
+            role=_text(header["role"]),
+            groups=[_text(item) for item in header["groups"]],
+            serial=int(header["serial"]),
+            written_ms=int(header["written_ms"]),
+        )
+        layout = [
+            (_text(s["name"]), bytes.fromhex(s["nonce"]), int(s["length"]))
+            for s in header["sections"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        raise OutboxError(DAMAGED_HEADER) from None
+    offset = len(prefix)
+    if offset + sum(length for _, _, length in layout) != len(blob):
+        raise OutboxError(INCOMPLETE)
+    opened_org = False
+    for name, nonce, length in layout:
+        sealed = blob[offset : offset + length]
+        offset += length
+        key = org if name == ORG else groups.get(name)
+        if key is None:
+            continue  # a group this laptop does not hold: never opened
+        try:
+            plain = AESGCM(_section_key(key, name)).decrypt(nonce, sealed, prefix)
+        except (InvalidTag, ValueError):
+            if name == ORG:
+                raise OutboxError(
+                    "it does not open with this organisation's exchange passphrase (another "
+                    "organisation's file, another passphrase, or altered on the way)"
+                ) from None
+            contents.unopened.append(name)
+            continue
+        try:
+            body = orjson.loads(plain)
+        except orjson.JSONDecodeError:
+            raise OutboxError("its contents are damaged") from None
+        if not isinstance(body, dict):
+            raise OutboxError(NOT_LAID_OUT)
+        contents.parts.extend(_decode_parts(body.get("parts")))
+        if name == ORG:
+            opened_org = True
+            stones = body.get("tombstones")
+            if not isinstance(stones, list) or not all(isinstance(s, str) for s in stones):
+                raise OutboxError(NOT_LAID_OUT)
+            contents.tombstones = stones
+    if not opened_org:
+        raise OutboxError("it has no part for the whole organisation")
+    return contents
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not text")
+    return value

@@ -1,0 +1,304 @@
+"""What travels where: the one rule per table of a data file, and the projections.
+
+Every table of `store.repository.TABLES`, and the settings, has exactly one `Rule` here
+(`tests/core/test_exchange_sharing.py` fails when a table or a setting is added without one):
+
+- ORGANISATION: every laptop of the organisation holds it (groups, facilitators, the rota,
+  the facilitators' path, supervision, follow-ups, support contacts, the shared settings).
+- GROUP: only the laptops holding the member's group, sealed under that group's key
+  (members, consent events, notes, contact details). The coordinator's laptop never sees it.
+- PROJECTION: the record is split in two parts. The organisation's part holds the facts
+  without members (a session's date, group, facilitators, head count, newcomers, the themes
+  that name no member by the report's policy, the strategies shared; a strategy without the
+  member's name beside it); the group's part holds the rest (named attendance, round marks,
+  follow-up texts, the debrief, every theme; the member named beside a strategy).
+- LOCAL: never leaves the laptop. The audit log is LOCAL: it is a hash chain of what was
+  done *on this file*, checked against this file's backups; entries from other laptops would
+  break that chain and say nothing true about this file. An exchange notes itself in it.
+
+A record's part is identified by its `kind` (the table, or `<table>+group` for a projection's
+group part) and its `key` (the record's id; for the rota the slot, group and date, so two
+laptops that planned the same slot hold one record).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import orjson
+
+from voicesgroup.names import Purpose, texts_naming_members
+
+
+class Reach(Enum):
+    ORGANISATION = "every laptop of the organisation"
+    GROUP = "the laptops of the member's group only"
+    PROJECTION = "facts without members to every laptop; the rest to the group's laptops"
+    LOCAL = "this laptop only"
+
+
+@dataclass(frozen=True)
+class Rule:
+    reach: Reach
+    why: str
+
+
+RULES: dict[str, Rule] = {
+    "groups": Rule(Reach.ORGANISATION, "pattern, venue, agreement and template are shared"),
+    "members": Rule(Reach.GROUP, "members never leave their group's laptops"),
+    "facilitators": Rule(Reach.ORGANISATION, "one pool of facilitators, availability and breaks"),
+    "consent_events": Rule(Reach.GROUP, "consent is about a member"),
+    "sessions": Rule(Reach.PROJECTION, "the figures travel; named attendance stays"),
+    "notes": Rule(Reach.GROUP, "a note is a member's own words"),
+    "contact_details": Rule(Reach.GROUP, "a member's contact details"),
+    "strategies": Rule(Reach.PROJECTION, "one library; the name beside an idea stays"),
+    "rota": Rule(Reach.ORGANISATION, "the coordinator plans the rota"),
+    "support_contacts": Rule(Reach.ORGANISATION, "the helplines printed on every sheet"),
+    "audit": Rule(Reach.LOCAL, "a hash chain of what was done to this file"),
+    "facilitator_paths": Rule(Reach.ORGANISATION, "the training path the rota reads"),
+    "supervision": Rule(Reach.ORGANISATION, "the coordinator arranges supervision"),
+    "follow_ups": Rule(Reach.ORGANISATION, "owners of debrief follow-ups"),
+}
+"""The one rule for each table of a data file."""
+
+SHARED_SETTINGS = frozenset(
+    {
+        "organisation",
+        "notes_months",
+        "debriefs_months",
+        "named_attendance_months",
+        "shadowing_before_sign_off",
+        "supervision_weeks",
+        "report_smallest_count",
+        "report_preparation_minutes",
+        "report_debrief_minutes",
+    }
+)
+"""Settings of the organisation, the same on every laptop."""
+LOCAL_SETTINGS = frozenset(
+    {"idle_lock_minutes", "session_lock_minutes", "print_folder", "printer", "words_not_names"}
+)
+"""Settings of one laptop: its locks, its printer and folder, and the answers given about
+texts on it ("the word, not a member"), which are about its own texts."""
+
+SESSION_GROUP_FIELDS = frozenset(
+    {"named_member_ids", "round_marks", "debrief", "follow_ups", "themes", "anonymous_count"}
+)
+"""A session's group part. The organisation's part has every other field, the head count
+with named members counted as anonymous, and only the themes that name no member."""
+SESSION_GROUP_DEFAULTS: dict[str, Any] = {
+    "named_member_ids": [],
+    "round_marks": {},
+    "debrief": None,
+    "follow_ups": [],
+}
+SESSION_ORG_FIELDS = frozenset(
+    {
+        "id",
+        "created_at",
+        "group_id",
+        "date",
+        "status",
+        "template_key",
+        "template_version",
+        "facilitator_ids",
+        "newcomers",
+        "current_phase",
+        "phase_started_at",
+        "started_at",
+        "ended_at",
+        "round_phase_key",
+        "round_position",
+        "strategy_ids",
+        "room_view",
+    }
+)
+"""A session's facts without members, shared as they are (besides the head count and the
+themes, projected). A session field in neither set is a test failure, not a silent drop."""
+STRATEGY_GROUP_FIELDS = frozenset({"attributed_member_id"})
+"""A strategy's group part: the member named beside it, if any."""
+
+TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "notes": ("member_words", "what_helped", "to_remember", "facilitator_words"),
+    "strategies": ("title", "description", "caution"),
+}
+"""Texts never merged field by field: two versions changed at once are both kept."""
+
+ORG = "org"
+"""The section of an outbox every laptop of the organisation opens."""
+GROUP_SUFFIX = "+group"
+SETTINGS_KIND = "settings"
+
+
+def shared_tables() -> list[str]:
+    """The tables that travel at all (every rule but LOCAL), in a fixed order."""
+    return [table for table, rule in RULES.items() if rule.reach is not Reach.LOCAL]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One shared part of a record: what is stamped, merged and carried."""
+
+    kind: str
+    key: str
+    content: dict[str, Any]
+    sections: tuple[str, ...]
+    """ORG, or the ids of the groups whose key seals it."""
+
+    @property
+    def digest(self) -> str:
+        return content_hash(self.content)
+
+
+def content_hash(content: Mapping[str, Any]) -> str:
+    """A short hash of a part's content (sorted keys: the same content, the same hash)."""
+    blob = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+
+@dataclass
+class Holding:
+    """What decides where a laptop's group records go."""
+
+    groups: frozenset[str]
+    """The ids of the groups this laptop holds (none on the coordinator's)."""
+    member_groups: dict[str, set[str]]
+    """Each member's groups here: those whose sessions name them."""
+    naming_themes: frozenset[str]
+    """The session themes here that name a member (the report's policy): never shared."""
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any], groups: Iterable[str]) -> Holding:
+        member_groups: dict[str, set[str]] = {}
+        for session in data.get("sessions", {}).values():
+            for member_id in session.get("named_member_ids") or ():
+                member_groups.setdefault(member_id, set()).add(session.get("group_id"))
+        names: list[str] = []
+        for member in data.get("members", {}).values():
+            names.append(member.get("display_name", ""))
+            names.extend(member.get("former_names") or ())
+        themes = sorted(
+            {
+                theme
+                for session in data.get("sessions", {}).values()
+                for theme in session.get("themes") or ()
+            }
+        )
+        # One pass of the name finder over every theme: it builds its index of names once.
+        naming = texts_naming_members(themes, [name for name in names if name], Purpose.REPORT)
+        return cls(frozenset(groups), member_groups, frozenset(themes[i] for i in naming))
+
+    def sections_of_member(self, member_id: str | None) -> tuple[str, ...]:
+        """The groups a member's records are sealed for: the held groups whose sessions
+        name them, or every held group when no session names them yet (none when only
+        sessions of groups not held here do)."""
+        named_in = self.member_groups.get(member_id or "")
+        if not named_in:
+            return tuple(sorted(self.groups))
+        return tuple(sorted(named_in & self.groups))
+
+
+def slot_key(document: Mapping[str, Any]) -> str:
+    """The rota's one record per group and date."""
+    return f"{document.get('group_id')}/{document.get('date')}"
+
+
+def record_key(table: str, document: Mapping[str, Any]) -> str:
+    """What makes two laptops' records one record: the id, except where each laptop made its
+    own copy of one thing — the rota's slot, a shipped starter strategy (every new data file
+    is given the set), a national helpline (the shipped ones are not local)."""
+    if table == "rota":
+        return slot_key(document)
+    if table == "strategies" and document.get("starter_key"):
+        return f"starter:{document['starter_key']}"
+    if table == "support_contacts" and not document.get("local") and document.get("name"):
+        return f"national:{str(document['name']).casefold()}"
+    return str(document.get("id"))
+
+
+def parts_of(table: str, document: dict[str, Any], holding: Holding) -> list[Part]:
+    """The shared parts of one stored document, as this laptop would send them."""
+    reach = RULES[table].reach
+    key = record_key(table, document)
+    if reach is Reach.ORGANISATION:
+        return [Part(table, key, document, (ORG,))]
+    if reach is Reach.GROUP:
+        if not holding.groups:
+            return []
+        owner = document.get("id") if table == "members" else document.get("member_id")
+        return [Part(table, key, document, holding.sections_of_member(owner))]
+    if reach is Reach.PROJECTION and table == "sessions":
+        return _session_parts(document, holding, key)
+    if reach is Reach.PROJECTION and table == "strategies":
+        return _strategy_parts(document, holding, key)
+    return []
+
+
+def _session_parts(document: dict[str, Any], holding: Holding, key: str) -> list[Part]:
+    named = document.get("named_member_ids") or []
+    themes = list(document.get("themes") or [])
+    org = {name: value for name, value in document.items() if name in SESSION_ORG_FIELDS}
+    org["anonymous_count"] = int(document.get("anonymous_count", 0)) + len(named)
+    org["themes"] = [theme for theme in themes if theme not in holding.naming_themes]
+    parts = [Part("sessions", key, org, (ORG,))]
+    group_id = str(document.get("group_id"))
+    if group_id in holding.groups:
+        group = {name: document.get(name) for name in SESSION_GROUP_FIELDS if name in document}
+        parts.append(Part("sessions" + GROUP_SUFFIX, key, group, (group_id,)))
+    return parts
+
+
+def _strategy_parts(document: dict[str, Any], holding: Holding, key: str) -> list[Part]:
+    org = {name: value for name, value in document.items() if name not in STRATEGY_GROUP_FIELDS}
+    parts = [Part("strategies", key, org, (ORG,))]
+    member = document.get("attributed_member_id")
+    if member and holding.groups:
+        shared_in = document.get("shared_in_group_id")
+        sections = (
+            (str(shared_in),)
+            if shared_in in holding.groups
+            else holding.sections_of_member(str(member))
+        )
+        parts.append(
+            Part("strategies" + GROUP_SUFFIX, key, {"attributed_member_id": member}, sections)
+        )
+    return parts
+
+
+def settings_part(settings: Mapping[str, Any]) -> Part:
+    shared = {name: value for name, value in settings.items() if name in SHARED_SETTINGS}
+    return Part(SETTINGS_KIND, "1", shared, (ORG,))
+
+
+def table_of(kind: str) -> str:
+    return kind.removesuffix(GROUP_SUFFIX)
+
+
+def assemble(
+    table: str,
+    org: dict[str, Any] | None,
+    group: dict[str, Any] | None,
+) -> dict[str, Any] | None:
+    """The stored document made from a record's parts (the inverse of `parts_of`); None when
+    the organisation's part is gone. Without a group part (a laptop that does not hold the
+    group), a session has no named attendance and counts everyone as anonymous."""
+    if org is None:
+        return None
+    document = dict(org)
+    if table == "sessions":
+        if group is None:
+            for name, value in SESSION_GROUP_DEFAULTS.items():
+                document[name] = value
+        else:
+            for name in SESSION_GROUP_FIELDS:
+                if name in group:
+                    document[name] = group[name]
+            named = len(group.get("named_member_ids") or [])
+            document["anonymous_count"] = max(0, int(org.get("anonymous_count", 0)) - named)
+    elif table == "strategies":
+        document["attributed_member_id"] = (group or {}).get("attributed_member_id")
+    return document

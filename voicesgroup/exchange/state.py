@@ -1,0 +1,50 @@
+"""What a data file keeps about the exchange: its `_exchange` table, saved with the data.
+
+Kept inside the data file (so a merge and its stamps are one atomic save, encrypted with the
+file when it has a passphrase, and carried by its backups):
+
+- `replica`: this laptop's replica id, and `binding`, a hash of the data file's id, its
+  place (folder and name) and the computer's name. A file copied elsewhere or to another
+  computer no longer matches its binding and takes a new replica id; so does a file restored
+  from an older copy, which knows fewer of its own outboxes than the folder holds (`serial`).
+- `role`, `groups` (ids), `folder`, the keys (the organisation's and each held group's,
+  derived once at set-up) and the folder's `salt`.
+- `clock`: the last stamp of the hybrid logical clock.
+- `entries`: for each shared part (kind, key), its content hash, stamp, base and extra.
+  A member's part is kept under their tombstone (a keyed hash), never under their id, so a
+  member forgotten here leaves no id behind in this table.
+- `tombstones`: the organisation's tombstones of forgotten members; they never expire.
+- `conflicts`, `peers` (what each other laptop's outbox said last), `last` (the last run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+TABLE = "_exchange"
+"""The data file's table for the exchange (one record, "1")."""
+FORMAT = 1
+
+
+def read(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The exchange's record in a data file's document, or None when it is not set up."""
+    record = data.get(TABLE, {}).get("1")
+    return record if isinstance(record, dict) else None
+
+
+def write(data: dict[str, Any], record: dict[str, Any] | None) -> None:
+    """Put the record into the document (in memory), or take it out (None)."""
+    if record is None:
+        data.pop(TABLE, None)
+    else:
+        data[TABLE] = {"1": record}
+
+
+def binding(file_id: str | None, path: Path) -> str:
+    """What ties a replica id to one data file at one place on one computer."""
+    where = f"{file_id}|{os.path.realpath(path)}|{socket.gethostname()}"
+    return hashlib.sha256(where.encode()).hexdigest()
