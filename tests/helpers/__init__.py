@@ -12,6 +12,9 @@
 - `files`: a file's state (`FileState`), a folder's listing, files holding a text, `OsSpy`.
 - `keys`: quick key derivation (`FAST_KDF`, `quick_argon2id`).
 - `faults`: a process stopped at its N-th disk call (`stop_at`, `KILLED`).
+- `exchange`, `exchange_laptops`: laptops exchanging through a folder, and what each can read.
+- `rota_changes`: the rota guard's builders and random changes; `threads`: the `watched` fixture.
+- `source`: the project's own source read for its rules (docstrings).
 - `demo_files`: the demo data, built once per process and copied (`write_demo_copy`).
 - `pdf`: a PDF read back as text, its fonts, rendered to an image.
 - `new_printout`: a printout kind added in a test, to follow it everywhere it must reach.

@@ -9,6 +9,7 @@ added without a walk here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from screens.dialogs.leave_form_dialog import LeaveFormDialog
 from screens.form_screen import FormScreen
 from tests.helpers.app import IN_SESSION, app_on, make_demo
 from tests.helpers.clock import FrozenClock
+from tests.helpers.exchange_laptops import conflict_in
 from tests.helpers.forms import problems_shown
 
 SOL_ROW = 4  # Marcia, Niall, Priya, Rosa, Sol, Tomasz
@@ -48,7 +50,10 @@ WALKS: dict[str, tuple[list[str], dict[str, str], str]] = {
     "DebriefScreen": ([*IN_SESSION, "e", "enter"], {}, "ctrl+s"),  # the same person twice
     # No file name, or no number of copies: whichever "Print to" offers, it cannot print.
     "PrintDialog": (["p"], {"print-path": "", "print-copies": ""}, "ctrl+s"),
+    "ConflictEditScreen": (["x", "enter", "e"], {"conflict-member_words": ""}, "ctrl+s"),
 }
+PREPARE: dict[str, Callable[[Path], Path]] = {"ConflictEditScreen": conflict_in}
+"""What the demo needs before a form can be reached (a conflict from another laptop)."""
 
 
 def every_form_class() -> set[str]:
@@ -114,7 +119,8 @@ async def _make_it_unkeepable(
 @pytest.mark.parametrize("name", sorted(WALKS))
 async def test_a_form_keeps_what_was_typed(tmp_path: Path, name: str) -> None:
     keys, unkeepable, submit = WALKS[name]
-    app: VoicesGroupApp = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
+    demo = make_demo(tmp_path / "demo.json")
+    app: VoicesGroupApp = app_on(PREPARE.get(name, Path)(demo), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in keys:

@@ -506,6 +506,11 @@ class Store:
             self.require_consent(strategy.attributed_member_id, ConsentScope.STRATEGY_ATTRIBUTION)
         self.tables.put(strategy)
 
+    def delete_strategy(self, strategy_id: UUID) -> None:
+        """Remove a strategy for good (the library archives instead; an exchange's second
+        version of one is removed once a person has chosen)."""
+        self.tables.delete(models.CopingStrategy, [strategy_id])
+
     def support_contacts(self) -> list[SupportContact]:
         return sorted(
             self.tables.all(models.SupportContact),

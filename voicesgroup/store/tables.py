@@ -124,6 +124,10 @@ class Tables:
         self._derived.clear()
         if self._tinydb is not None:
             self._tinydb.clear_cache()
+            # TinyDB's tables remember the next document number: documents added beside them
+            # (an exchange's merge) would be given a number already taken. Made again, they
+            # count from what is stored now.
+            self._tinydb._tables.clear()
 
     def derived(self, table: str, name: str, work_out: Callable[[], T]) -> T:
         """`work_out()`, kept under `name` until `table` changes."""
