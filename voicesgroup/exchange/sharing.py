@@ -11,7 +11,9 @@ Every table of `store.repository.TABLES`, and the settings, has exactly one `Rul
   without members (a session's date, group, facilitators, head count, newcomers, the themes
   that name no member by the report's policy, the strategies shared; a strategy without the
   member's name beside it); the group's part holds the rest (named attendance, round marks,
-  follow-up texts, the debrief, every theme; the member named beside a strategy).
+  follow-up texts, the debrief, every theme; the member named beside a strategy). A strategy
+  whose own words name a member (the same name finder and policy as the themes) is sealed
+  whole for its group's laptops instead: its words cannot be split from the idea.
 - LOCAL: never leaves the laptop. The audit log is LOCAL: it is a hash chain of what was
   done *on this file*, checked against this file's backups; entries from other laptops would
   break that chain and say nothing true about this file. An exchange notes itself in it.
@@ -170,6 +172,9 @@ class Holding:
     """Each member's groups here: those whose sessions name them."""
     naming_themes: frozenset[str]
     """The session themes here that name a member (the report's policy): never shared."""
+    naming_texts: frozenset[str] = frozenset()
+    """The strategy texts here that name a member (the same policy): their strategy is
+    sealed for the group's laptops only."""
 
     @classmethod
     def of(cls, data: Mapping[str, Any], groups: Iterable[str]) -> Holding:
@@ -188,9 +193,29 @@ class Holding:
                 for theme in session.get("themes") or ()
             }
         )
-        # One pass of the name finder over every theme: it builds its index of names once.
-        naming = texts_naming_members(themes, [name for name in names if name], Purpose.REPORT)
-        return cls(frozenset(groups), member_groups, frozenset(themes[i] for i in naming))
+        texts = sorted(
+            {
+                str(text)
+                for strategy in data.get("strategies", {}).values()
+                for text in (strategy.get(name) for name in TEXT_FIELDS["strategies"])
+                if text
+            }
+            - set(themes)
+        )
+        # One pass of the name finder over every theme and strategy text: it builds its
+        # index of names once.
+        everything = themes + texts
+        naming = texts_naming_members(everything, [name for name in names if name], Purpose.REPORT)
+        return cls(
+            frozenset(groups),
+            member_groups,
+            frozenset(themes[i] for i in naming if i < len(themes)),
+            frozenset(everything[i] for i in naming),
+        )
+
+    def names_a_member(self, document: Mapping[str, Any], fields: Iterable[str]) -> bool:
+        """Whether any of the document's `fields` is a text that names a member here."""
+        return any(document.get(name) in self.naming_texts for name in fields)
 
     def sections_of_member(self, member_id: str | None) -> tuple[str, ...]:
         """The groups a member's records are sealed for: the held groups whose sessions
@@ -254,15 +279,19 @@ def _session_parts(document: dict[str, Any], holding: Holding, key: str) -> list
 
 def _strategy_parts(document: dict[str, Any], holding: Holding, key: str) -> list[Part]:
     org = {name: value for name, value in document.items() if name not in STRATEGY_GROUP_FIELDS}
-    parts = [Part("strategies", key, org, (ORG,))]
     member = document.get("attributed_member_id")
+    shared_in = document.get("shared_in_group_id")
+    sections = (
+        (str(shared_in),)
+        if shared_in in holding.groups
+        else holding.sections_of_member(str(member) if member else None)
+    )
+    if holding.names_a_member(document, TEXT_FIELDS["strategies"]):
+        # Its words name a member: the whole idea stays with its group's laptops.
+        parts = [Part("strategies", key, org, sections)]
+    else:
+        parts = [Part("strategies", key, org, (ORG,))]
     if member and holding.groups:
-        shared_in = document.get("shared_in_group_id")
-        sections = (
-            (str(shared_in),)
-            if shared_in in holding.groups
-            else holding.sections_of_member(str(member))
-        )
         parts.append(
             Part("strategies" + GROUP_SUFFIX, key, {"attributed_member_id": member}, sections)
         )
