@@ -775,3 +775,70 @@ def test_a_laptop_whose_clock_is_put_right_is_heard_again(
     with Store.open(world.coordinator, readonly=True) as store:
         [rosa] = store.facilitators()
         assert rosa.max_per_month == 3, summary["problems"]
+
+
+# -- the demo organisation: every member of every group, against the coordinator's files ---------
+
+
+def test_nothing_of_any_demo_member_reaches_the_coordinator(
+    world: World, demo_bytes: bytes
+) -> None:
+    """The demo's groups on one laptop, exchanged with a coordinator: no member's id, no
+    note, contact or consent wording, and no text naming a member (the name finder), in any
+    byte the coordinator's laptop can read."""
+    from voicesgroup.names import Purpose, texts_naming_members
+
+    demo = world.tmp / "demo" / "vg.json"
+    demo.parent.mkdir()
+    demo.write_bytes(demo_bytes)
+    demo.chmod(0o600)
+    data = orjson.loads(demo_bytes)
+    names = [str(g["name"]) for g in data["groups"].values() if not g.get("archived")]
+    passphrases = world.tmp / "demo-groups.txt"
+    passphrases.write_text("".join(f"group passphrase {i} of the demo\n" for i in names))
+    passphrases.chmod(0o600)
+    world.use_passphrases("river stones and tea")
+    world.monkeypatch.setenv("VOICESGROUP_EXCHANGE_GROUP_PASSPHRASE_FILE", str(passphrases))
+    argv = [arg for name in names for arg in ("--group", name)]
+    code, _, err = world.cli(demo, "exchange", "setup", "--folder", str(world.folder), *argv)
+    assert code == 0, err
+    world.exchange(demo)
+    world.exchange(world.coordinator)
+    members = list(data["members"].values())
+    assert members
+    exact = {str(m["id"]) for m in members}
+    for table, fields in (
+        ("notes", ("member_words", "what_helped", "to_remember", "facilitator_words")),
+        ("contact_details", ("value",)),
+        ("consent_events", ("wording",)),
+    ):
+        for record in data.get(table, {}).values():
+            exact |= {str(record[f]) for f in fields if len(str(record.get(f) or "")) > 12}
+    member_names = [n for m in members for n in [m["display_name"], *m.get("former_names", [])]]
+    facilitator_names = [str(f["display_name"]) for f in data["facilitators"].values()]
+    with Store.open(world.coordinator, readonly=True) as store:  # the figures did arrive
+        assert len(store.sessions()) == len(data["sessions"]) and store.members() == []
+    group_side = texts_naming_members(
+        sorted(set(_strings(data))), member_names, Purpose.REPORT, allow=facilitator_names
+    )
+    assert group_side  # (the same search finds names on the group's own laptop)
+    for path, blob in readable_files(world.coordinator).items():
+        text = blob.decode("utf-8", "replace")
+        for secret in exact:
+            assert secret not in text, f"{path} holds {secret!r}"
+        strings = sorted(set(_strings(orjson.loads(blob)))) if path.suffix != ".lock" else []
+        naming = texts_naming_members(
+            strings, member_names, Purpose.REPORT, allow=facilitator_names
+        )
+        assert [strings[i] for i in sorted(naming)] == [], path
+
+
+def _strings(value: object) -> list[str]:
+    """Every text in a JSON value (keys too)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
