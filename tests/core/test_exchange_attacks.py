@@ -912,3 +912,38 @@ def test_a_member_forgotten_here_is_not_taken_back_through_a_new_exchange_folder
             if path.parent == new_folder and str(record_of(second)["replica"]) in path.name:
                 continue  # the away laptop's own outbox, until it hears of the forgetting
             assert identifier.encode() not in blob, (laptop, path)
+
+
+def test_a_backup_made_before_a_forgetting_and_restored_does_not_bring_the_member_back(
+    world: World,
+) -> None:
+    world.exchange(world.group)
+    second = second_group_laptop(world)
+    identifier = member_id(second)
+    kept = world.tmp / "kept-backup.json"
+    code, _, err = world.cli(world.group, "backup", "--out", str(kept))
+    assert code == 0, err
+    _forget(world, world.group)
+    world.exchange(world.group)
+    world.exchange(second)
+    code, out, err = world.cli(world.group, "restore", str(kept), "--yes")
+    assert code == 0 or err.count("\n") == 1, out + err
+    for laptop in (world.group, second, world.group, second):
+        world.exchange(laptop)
+    for laptop in (world.group, second):
+        with Store.open(laptop, readonly=True) as store:
+            assert store.members() == []
+        for path, blob in readable_files(laptop).items():
+            if path == kept:
+                continue
+            assert identifier.encode() not in blob, path
+    assert len({record_of(world.group)["replica"], record_of(second)["replica"]}) == 2
+
+
+def test_an_exchange_while_the_app_has_the_file_open_is_one_sentence(world: World) -> None:
+    world.exchange(world.group)
+    before = world.coordinator.read_bytes()
+    with Store.open(world.coordinator):  # the app, open on this laptop
+        code, _, err = world.cli(world.coordinator, "exchange")
+    assert code != 0 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert world.coordinator.read_bytes() == before
