@@ -1014,3 +1014,26 @@ def test_a_conflict_copy_of_this_laptops_own_outbox_is_not_counted_as_another_la
     found = json.loads(out)
     assert replica not in [laptop["replica"] for laptop in found["laptops"]]
     assert found["forgetting_acknowledged"]["of"] == 2
+
+
+# -- leaving ------------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="leaving while the exchange folder is not there (the stick not plugged in) says the "
+    "outbox was taken out, forgets the folder, and leaves the outbox, members and all, on the "
+    "stick for good",
+)
+def test_leaving_with_the_stick_out_never_leaves_the_outbox_behind(world: World) -> None:
+    world.exchange(world.group)
+    replica = str(record_of(world.group)["replica"])
+    away = world.tmp / "stick-in-a-drawer"
+    world.folder.rename(away)
+    code, out, err = world.cli(world.group, "exchange", "leave")
+    away.rename(world.folder)  # the stick comes back
+    still_set_up = state.read(orjson.loads(world.group.read_bytes())) is not None
+    if code != 0:
+        assert err.count("\n") == 1 and still_set_up, err
+    else:
+        assert not (world.folder / outbox_name(replica)).exists(), out
