@@ -1037,3 +1037,20 @@ def test_leaving_with_the_stick_out_never_leaves_the_outbox_behind(world: World)
         assert err.count("\n") == 1 and still_set_up, err
     else:
         assert not (world.folder / outbox_name(replica)).exists(), out
+
+
+def test_a_damaged_set_up_file_in_the_folder_is_one_sentence_and_changes_nothing(
+    world: World,
+) -> None:
+    setup = world.folder / outbox.SETUP_FILE
+    setup.write_bytes(setup.read_bytes()[:20])  # cut short by the carrier
+    laptop = world.laptop("g2")
+    before = laptop.read_bytes()
+    world.use_passphrases("river stones and tea", "tuesday evening")
+    code, _, err = world.cli(
+        laptop, "exchange", "setup", "--folder", str(world.folder), "--group", "Tuesday Voices"
+    )
+    assert code != 0 and "cannot be read" in err and "Traceback" not in err, err
+    assert laptop.read_bytes() == before
+    world.exchange(world.group)  # the laptops already set up go on as before
+    world.exchange(world.coordinator)
