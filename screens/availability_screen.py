@@ -19,7 +19,6 @@ from textual.widgets import (
     Static,
 )
 
-from screens.dialogs.cover_needed_dialog import change_with_cover
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
 from screens.widgets.tick_marks import TickBox
@@ -224,15 +223,13 @@ class AvailabilityScreen(FormScreen[None]):
         stored = self.store.facilitator(self.person.id)
         person = stored.with_changes(**changes)
 
-        def saved() -> None:
+        def saved(_: object) -> None:
             self.notify(f"{person.display_name}'s availability saved.")
             self.dismiss()
 
-        change_with_cover(
-            self,
-            lambda covers: guard.save_facilitator(
-                self.store, person, today=self.vg.today(), covers=covers
-            ),
+        today = self.vg.today()
+        self.guarded_change(
+            lambda store, covers: guard.save_facilitator(store, person, today=today, covers=covers),
             saved,
         )
         return False  # `saved` closes the form once the change is made

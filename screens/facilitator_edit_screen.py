@@ -7,7 +7,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
-from screens.dialogs.cover_needed_dialog import change_with_cover
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, chosen
 from screens.widgets.tick_marks import TickBox
@@ -15,6 +14,7 @@ from voicesgroup import facilitator_path
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import Facilitator
 from voicesgroup.rota.guard import Covers, keeping_the_rules
+from voicesgroup.store import Store
 
 WOMAN_CHOICES = [("Not said", "unset"), ("Yes", "yes"), ("No", "no")]
 
@@ -127,27 +127,29 @@ class FacilitatorEditScreen(FormScreen[None]):
         stored = self.store.facilitator(self.person.id) if self.person else None
         person = stored.with_changes(**changes) if stored else Facilitator(**changes)
 
-        def saved() -> None:
+        def saved(_: object) -> None:
             self.notify(f"{person.display_name} saved.")
             self.dismiss()
 
-        change_with_cover(self, lambda covers: self._save(person, stored is None, covers), saved)
-        return False  # `saved` closes the form once the change is made
+        new = stored is None
+        stage = PathStage(chosen(self.query_one("#training", Select))) if new else None
+        today = self.vg.today()
 
-    def _save(self, person: Facilitator, new: bool, covers: Covers | None) -> None:
-        """Save through the rota's guard (made inactive: their sessions to come need cover);
-        a new person also starts on the path where the form says (the path service sets
-        their training status from it)."""
-        store = self.store
-        with keeping_the_rules(store, today=self.vg.today(), covers=covers):
-            store.save_facilitator(person)
-            if new:
-                stage = PathStage(chosen(self.query_one("#training", Select)))
-                facilitator_path.begin(
-                    store,
-                    person,
-                    stage,
-                    self.vg.today(),
-                    by="the coordinator",
-                    reason="where they were when added",
-                )
+        def save(store: Store, covers: Covers | None) -> None:
+            """Through the rota's guard (made inactive: their sessions to come need cover); a
+            new person also starts on the path where the form says (the path service sets
+            their training status from it)."""
+            with keeping_the_rules(store, today=today, covers=covers):
+                store.save_facilitator(person)
+                if stage is not None:
+                    facilitator_path.begin(
+                        store,
+                        person,
+                        stage,
+                        today,
+                        by="the coordinator",
+                        reason="where they were when added",
+                    )
+
+        self.guarded_change(save, saved)
+        return False  # `saved` closes the form once the change is made

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from screens.access import AppAccess
-from screens.dialogs.cover_needed_dialog import change_with_cover
+from screens.guarded_change import GuardsChanges
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.counting import counted
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import Facilitator
-from voicesgroup.rota.guard import Covers
+
+if TYPE_CHECKING:
+    from voicesgroup.rota.guard import Change
 
 
-class FacilitatorPathScreen(AppAccess, Screen[None]):
+class FacilitatorPathScreen(GuardsChanges, Screen[None]):
     HELP_TITLE = "A facilitator's path"
     HELP = (
         "The path from interested, through the course and shadowing, to signed off to lead. "
@@ -52,14 +54,30 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         with Vertical(classes="list-screen"):
             yield Static("", id="path-title", classes="section-title", markup=False)
             yield Static("", id="path-summary", markup=False)
+            yield Static("", id="path-said", classes="form-problem")
             table: DataTable[str] = DataTable(id="path-modules", cursor_type="row")
             table.add_column("Course module", width=58)
             table.add_column("Attended", width=12)
             yield table
         yield Footer(show_command_palette=False)
 
+    def on_mount(self) -> None:
+        self.query_one("#path-said", Static).display = False
+
     def on_screen_resume(self) -> None:
         self.refresh_data()
+
+    def show_problem(self, error: Exception) -> None:
+        """Why the change was not made: on the path itself, until the next change."""
+        self._say(f"! {error}")
+
+    def show_working(self, words: str) -> None:
+        self._say(words)
+
+    def _say(self, words: str) -> None:
+        said = self.query_one("#path-said", Static)
+        said.update(Text(words))
+        said.display = bool(words)
 
     def refresh_data(self) -> None:
         store = self.store
@@ -78,10 +96,15 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
 
     # -- actions --------------------------------------------------------------------------
 
-    def _change(self, change: Callable[[], object], done: str) -> None:
-        if self.vg.attempt(change):
+    def _change(self, change: Change, done: str) -> None:
+        """Make the change through the rota's guard; a refusal stays on the path."""
+
+        def made(_: object) -> None:
             self.notify(done, markup=False)
             self.refresh_data()
+
+        self._say("")
+        self.guarded_change(change, made)
 
     def _kept(self, answers: dict[str, str] | None, done: str) -> None:
         """A step's dialog has made its change (answers) or was left (None)."""
@@ -95,9 +118,9 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         if self.view is None or not self.view.modules or table.cursor_row < 0:
             return
         module, _ = self.view.modules[table.cursor_row]
-        today = self.vg.today()
+        today, person = self.vg.today(), self.person
         self._change(
-            lambda: fp.attend_module(self.store, self.person, module.key, today),
+            lambda store, _: fp.attend_module(store, person, module.key, today),
             f"{module.title}: attended {dates.date(today)}.",
         )
 
@@ -105,11 +128,11 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         """Start the course, start shadowing, or sign off, whichever comes next."""
         if self.view is None:
             return
-        store, today = self.store, self.vg.today()
+        store, today, person = self.store, self.vg.today(), self.person
         stage = self.view.stage
         if stage is PathStage.INTERESTED:
             self._change(
-                lambda: fp.start_training(store, self.person, today),
+                lambda changed, _: fp.start_training(changed, person, today),
                 f"{self.person.display_name} has started the course.",
             )
         elif stage is PathStage.IN_TRAINING:
@@ -117,7 +140,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
             missing = fp.modules_missing(store, record) if record else []
             if not missing:
                 self._change(
-                    lambda: fp.start_shadowing(store, self.person, today),
+                    lambda changed, _: fp.start_shadowing(changed, person, today),
                     f"{self.person.display_name} is shadowing from today.",
                 )
                 return
@@ -130,11 +153,11 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
     def _ask_skip(self, missing: int) -> None:
         from screens.dialogs.path_step_dialog import PathStepDialog
 
-        store, today = self.store, self.vg.today()
+        today, person = self.vg.today(), self.person
 
-        def keep(answers: dict[str, str]) -> None:
-            fp.start_shadowing(
-                store, self.person, today, by=answers["by"], reason=answers["reason"]
+        def keep(answers: dict[str, str]) -> Change:
+            return lambda store, _: fp.start_shadowing(
+                store, person, today, by=answers["by"], reason=answers["reason"]
             )
 
         def answered(answers: dict[str, str] | None) -> None:
@@ -166,7 +189,7 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
                 markup=False,
             )
             return
-        store, today = self.store, self.vg.today()
+        today, person = self.vg.today(), self.person
         early = "; ".join(self.view.missing)
         hint = (
             "The suggested shadowing is done. From now on the rota may make them lead."
@@ -174,9 +197,11 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
             else f"Still suggested first: {early}. Signing off now needs a reason."
         )
 
-        def keep(answers: dict[str, str]) -> None:
+        def keep(answers: dict[str, str]) -> Change:
             by, reason = answers["by"], answers["reason"]
-            fp.sign_off(store, self.person, by, today, reason=reason, today=today)
+            return lambda store, _: fp.sign_off(
+                store, person, by, today, reason=reason, today=today
+            )
 
         def answered(answers: dict[str, str] | None) -> None:
             self._kept(answers, self._signed_off())
@@ -200,45 +225,31 @@ class FacilitatorPathScreen(AppAccess, Screen[None]):
         words = f"{self.person.display_name} is " + (
             "experienced." if wanted else "no longer marked experienced."
         )
-        today = self.vg.today()
-        change_with_cover(
-            self,
-            lambda covers: fp.set_experienced(
-                self.store, self.person, wanted, today=today, covers=covers
+        today, person = self.vg.today(), self.person
+        self._change(
+            lambda store, covers: fp.set_experienced(
+                store, person, wanted, today=today, covers=covers
             ),
-            lambda: self._done(words),
+            words,
         )
-
-    def _done(self, words: str) -> None:
-        self.notify(words, markup=False)
-        self.refresh_data()
 
     def action_take_break(self) -> None:
         """They need a break: dates off the rota honours, no reason asked."""
         from screens.dialogs.path_step_dialog import PathStepDialog
 
-        today = self.vg.today()
+        today, person = self.vg.today(), self.person
 
-        def keep(answers: dict[str, str]) -> None:
-            """Days that cannot be read keep the dialog open; the break itself is taken
-            below, where sessions it touches may need cover first."""
-            fp.parse_day(answers["start"], "first day")
-            fp.parse_day(answers["end"], "last day")
+        def keep(answers: dict[str, str]) -> Change:
+            """Days that cannot be read keep the dialog open; so does a break the rules
+            refuse. Sessions it touches may need cover first (asked from the dialog)."""
+            start = fp.parse_day(answers["start"], "first day")
+            end = fp.parse_day(answers["end"], "last day")
+            return lambda store, covers: fp.take_break(
+                store, person, start, end, today=today, covers=covers
+            )
 
         def answered(answers: dict[str, str] | None) -> None:
-            if answers is None:
-                return
-
-            def change(covers: Covers | None) -> None:
-                start = fp.parse_day(answers["start"], "first day")
-                end = fp.parse_day(answers["end"], "last day")
-                fp.take_break(self.store, self.person, start, end, today=today, covers=covers)
-
-            change_with_cover(
-                self,
-                change,
-                lambda: self._done("The break is noted; the rota leaves them out on those days."),
-            )
+            self._kept(answers, "The break is noted; the rota leaves them out on those days.")
 
         self.app.push_screen(
             PathStepDialog(

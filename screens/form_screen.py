@@ -25,7 +25,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioSet, Select, SelectionList, Static, TextArea
 
-from screens.access import AppAccess
+from screens.guarded_change import GuardsChanges
 from screens.widgets.form import Field, FieldProblem
 from voicesgroup.errors import VoicesGroupError
 
@@ -33,6 +33,12 @@ ResultT = TypeVar("ResultT")
 
 FORM_KEYS = " Ctrl+S saves; Escape goes back, asking first if something typed would be lost."
 """What a form's help says about its keys (the behaviour below)."""
+
+KEPT_TYPING_ON = (
+    "Kept as it was when you pressed Save; what you typed since is not kept yet: "
+    "Ctrl+S keeps it too."
+)
+"""Said when a form's change is made while more was typed into it."""
 
 FORM_CONTROLS = (Input, TextArea, Select, Checkbox, RadioSet, SelectionList)
 """What a person fills in; a form's changes are read from these."""
@@ -55,8 +61,12 @@ def control_value(control: Widget) -> object:
     return None
 
 
-class FormScreen(AppAccess, Screen[ResultT]):
-    """A full-screen form: submit with Ctrl+S, Escape asks before dropping what was typed."""
+class FormScreen(GuardsChanges, Screen[ResultT]):
+    """A full-screen form: submit with Ctrl+S, Escape asks before dropping what was typed.
+
+    A change that keeps the rota's rules is made with `guarded_change` (see
+    screens/guarded_change.py): checked in a worker while the form says so and takes keys, and
+    refused, if it is, with the rule's sentence shown in the form, everything typed kept."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Save", id="submit-form"),
@@ -70,6 +80,7 @@ class FormScreen(AppAccess, Screen[ResultT]):
     """What the question on leaving calls the unsaved text."""
 
     _form_start: dict[str, object] | None = None
+    _submitted: dict[str, object] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,6 +131,9 @@ class FormScreen(AppAccess, Screen[ResultT]):
 
     def action_submit(self) -> None:
         """Submit the form: done, or still open with a sentence beside what needs changing."""
+        if self.change_running:
+            return  # the change submitted a moment ago is still being checked
+        self._submitted = self.form_values()
         self.clear_problems()
         try:
             done = self.submit_form()
@@ -128,6 +142,16 @@ class FormScreen(AppAccess, Screen[ResultT]):
             return
         if done and self.is_current:
             self.dismiss_form()
+
+    def typed_meanwhile(self) -> bool:
+        """What was submitted is kept; if more was typed while it was checked, the form stays
+        open with it (and Escape asks about that), rather than closing on it."""
+        submitted = self._submitted
+        if submitted is None or self.form_values() == submitted:
+            return False
+        self._form_start = submitted
+        self._problem_above_buttons(KEPT_TYPING_ON)
+        return True
 
     def dismiss_form(self) -> None:
         """Close the form once what it held is kept (a form returning a value overrides it)."""
@@ -145,6 +169,8 @@ class FormScreen(AppAccess, Screen[ResultT]):
 
     def action_leave(self) -> None:
         """Escape: go back, asking first when something typed would be lost."""
+        if self.change_running:
+            return  # Save was pressed: the form closes, or says why not, once it is checked
         if not self.form_changed():
             self.leave_form()
             return
@@ -198,20 +224,8 @@ class FormScreen(AppAccess, Screen[ResultT]):
             line.display = True
             return
         message = Static(f"! {sentence}", classes="form-problem", markup=False)
-        buttons = self.query(".buttons")
-        controls = self.query("*").filter(",".join(_names()))
-        if buttons:
-            anchor = buttons.last()
-            parent, where = anchor.parent, {"before": anchor}
-        elif controls:
-            anchor = controls.last()
-            parent, where = anchor.parent, {"after": anchor}
-        else:
+        if not self._line_above_buttons(message):
             self.notify(sentence, title="Not saved", severity="warning", timeout=8)
-            return
-        if isinstance(parent, Widget):
-            parent.mount(message, **where)
-            message.scroll_visible(animate=False)
 
     # -- keys typed while the form opens ------------------------------------------------------
 

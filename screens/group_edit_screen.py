@@ -107,9 +107,12 @@ class GroupEditScreen(FormScreen[None]):
     def submit_form(self) -> bool:
         group = self._read_form()
         today = self.vg.today()
-        return self.form_attempt(
-            lambda: guard.save_group(self.store, group, today=today), (f"{group.name} saved.", "")
+        self.guarded_change(
+            lambda store, _: guard.save_group(store, group, today=today),
+            lambda _: self.dismiss_form(),
+            announce=(f"{group.name} saved.", ""),
         )
+        return False  # closed once the change is made
 
     def _read_form(self) -> Group:
         def typed(selector: str) -> str:

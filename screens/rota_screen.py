@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from rich.text import Text
@@ -16,18 +17,21 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
-from screens.access import AppAccess
+from screens.guarded_change import GuardsChanges
 from screens.widgets.plain import literal, plain
 from voicesgroup import dates
-from voicesgroup.errors import VoicesGroupError
+from voicesgroup.errors import VoicesGroupError, invalid_input
 from voicesgroup.rota import RotaResult
 from voicesgroup.rota import service as rota_service
 from voicesgroup.rota.service import GenerateRequest, PreparedGeneration, RotaLine
 
+if TYPE_CHECKING:
+    from voicesgroup.rota.guard import Change
+
 ALL_GROUPS = "all"
 
 
-class RotaScreen(AppAccess, Screen[None]):
+class RotaScreen(GuardsChanges, Screen[None]):
     """Every session with its lead and co-facilitator, why they were chosen, and its history."""
 
     HELP_TITLE = "Facilitator rota"
@@ -96,6 +100,8 @@ class RotaScreen(AppAccess, Screen[None]):
         self._read_once = False
         self.group_id: UUID | None = None
         self._planning = False
+        self._said = ""
+        """Why the last change was not made, or that one is being checked ('' for neither)."""
 
     def compose(self) -> ComposeResult:
         groups = self.store.groups()
@@ -159,6 +165,9 @@ class RotaScreen(AppAccess, Screen[None]):
         if row is None:
             row = next((i for i, line in enumerate(self.lines) if line.date >= today), 0)
         table.move_cursor(row=row, scroll=True)
+        # The table measures its new rows when idle; a frame drawn before that would keep its
+        # header at the old widths, so its drawing is forgotten once they are measured.
+        table.call_after_refresh(table.notify_style_update)
         self._show_summary()
         self._show_detail()
 
@@ -180,7 +189,18 @@ class RotaScreen(AppAccess, Screen[None]):
                 if drafts
                 else " w swaps roles, x swaps with another session."
             )
-        self.query_one("#rota-summary", Static).update(words)
+        summary = self.query_one("#rota-summary", Static)
+        summary.update(Text(self._said) if self._said else words)
+        summary.set_class(self._said.startswith("!"), "form-problem")
+
+    def show_problem(self, error: Exception) -> None:
+        """Why a change made here was not made, in the line above the rota until the next."""
+        self._said = f"! {invalid_input(error) or error}"
+        self._show_summary()
+
+    def show_working(self, words: str) -> None:
+        self._said = words
+        self._show_summary()
 
     @property
     def selected(self) -> RotaLine | None:
@@ -271,21 +291,18 @@ class RotaScreen(AppAccess, Screen[None]):
 
     def on_rota_screen_planned(self, message: Planned) -> None:
         self._planning = False
-        outcome = None
+        prepared, result, today = message.prepared, message.result, self.vg.today()
 
-        def save() -> None:
-            nonlocal outcome
-            outcome = rota_service.apply_generation(
-                self.store, message.prepared, message.result, today=self.vg.today()
-            )
-
-        if self.vg.attempt(save) and outcome is not None:
+        def saved(outcome: rota_service.GenerateOutcome) -> None:
             self.notify(outcome.summary(), title="Rota planned", timeout=10)
-            today = self.vg.today()
             coming = [a for a in outcome.added if a.date >= today] or outcome.added
             self.refresh_data(select=coming[0].id if coming else None)
-        else:
-            self.refresh_data()
+
+        self._said = ""
+        self.guarded_change(
+            lambda store, _: rota_service.apply_generation(store, prepared, result, today=today),
+            saved,
+        )
 
     def on_rota_screen_plan_failed(self, message: PlanFailed) -> None:
         self._planning = False
@@ -313,15 +330,15 @@ class RotaScreen(AppAccess, Screen[None]):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            published = 0
+            today = self.vg.today()
 
-            def change() -> None:
-                nonlocal published
-                published = rota_service.publish(self.store, drafts, today=self.vg.today())
+            def published(count: int) -> None:
+                self.notify(f"Published {count} session{'s' if count != 1 else ''}.")
+                self.refresh_data()
 
-            if self.vg.attempt(change):
-                self.notify(f"Published {published} session{'s' if published != 1 else ''}.")
-            self.refresh_data()
+            self._change(
+                lambda store, _: rota_service.publish(store, drafts, today=today), published
+            )
 
         self.app.push_screen(
             ConfirmDialog("Publish the rota?", question, confirm="Publish", destructive=False),
@@ -330,10 +347,24 @@ class RotaScreen(AppAccess, Screen[None]):
 
     # -- changes ------------------------------------------------------------------------------
 
-    def _change(self, change: Callable[[], object], done: str) -> None:
-        """Apply a change through the core; a refusal is shown as the message it carries."""
-        if self.vg.attempt(change):
+    def _change(self, change: Change, done: str | Callable[[Any], None]) -> None:
+        """Make a change through the rota's guard (in a worker); a refusal stays above the
+        rota with the rule's sentence."""
+
+        def made(result: object) -> None:
+            if callable(done):
+                done(result)
+                return
             self.notify(done)
+            self.refresh_data()
+
+        self._said = ""
+        self.guarded_change(change, made)
+
+    def _made(self, done: str) -> None:
+        """A dialog made the change: say so and show the rota as it now stands."""
+        self._said = ""
+        self.notify(done)
         self.refresh_data()
 
     def action_swap_roles(self) -> None:
@@ -341,8 +372,9 @@ class RotaScreen(AppAccess, Screen[None]):
         line = self._needs_session()
         if line is None:
             return
+        today = self.vg.today()
         self._change(
-            lambda: rota_service.swap_roles(self.store, line.id, today=self.vg.today()),
+            lambda store, _: rota_service.swap_roles(store, line.id, today=today),
             f"{line.co or 'Nobody'} now leads; {line.lead or 'nobody'} co-facilitates.",
         )
 
@@ -358,19 +390,8 @@ class RotaScreen(AppAccess, Screen[None]):
             return
 
         def chosen(choice: SwapDialog.Choice | None) -> None:
-            if choice is None:
-                return
-            self._change(
-                lambda: rota_service.swap_people(
-                    self.store,
-                    line.id,
-                    choice.person_id,
-                    choice.other_id,
-                    choice.other_person_id,
-                    today=self.vg.today(),
-                ),
-                "Swapped; both sessions keep a note of it.",
-            )
+            if choice is not None:  # the dialog made the swap
+                self._made("Swapped; both sessions keep a note of it.")
 
         self.app.push_screen(SwapDialog(line, self.lines), chosen)
 
@@ -387,22 +408,13 @@ class RotaScreen(AppAccess, Screen[None]):
 
         def chosen(choice: CoverDialog.Choice | None) -> None:
             if choice is None:
-                return
+                return  # the dialog made the change, or nothing was changed
             if choice.cover is None:
-                self._change(
-                    lambda: rota_service.leave_open(
-                        self.store, line.id, choice.leaving_id, today=self.vg.today()
-                    ),
-                    "The place is open; it shows as a gap in the review.",
+                self._made("The place is open; it shows as a gap in the review.")
+            else:
+                self._made(
+                    f"{choice.cover.name} covers; the change is kept in the session's history."
                 )
-                return
-            cover = choice.cover
-            self._change(
-                lambda: rota_service.apply_cover(
-                    self.store, line.id, choice.leaving_id, cover, today=self.vg.today()
-                ),
-                f"{cover.name} covers; the change is kept in the session's history.",
-            )
 
         self.app.push_screen(CoverDialog(line), chosen)
 

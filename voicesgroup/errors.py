@@ -54,6 +54,10 @@ class ChangedOnDisk(StoreError):
     """The file changed under us since it was loaded; we refuse to overwrite it."""
 
 
+class ChangedMeanwhile(StoreError):
+    """A change made on a copy of the data could not be applied: the data changed since."""
+
+
 class ReadOnlyFile(StoreError):
     """The data file's permissions forbid changes; it was opened to read only."""
 

@@ -14,15 +14,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from screens.access import AppAccess
+from screens.guarded_change import GuardsChanges
 from screens.widgets.plain import literal
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import CoverSuggestion
+from voicesgroup.rota import service as rota_service
 from voicesgroup.rota.service import NOBODY_ON_IT, RotaLine, cover_suggestions, day_words
 
 
-class CoverDialog(AppAccess, ModalScreen["CoverDialog.Choice | None"]):
-    """Choose who can't make it, then someone to cover (or leave the place open)."""
+class CoverDialog(GuardsChanges, ModalScreen["CoverDialog.Choice | None"]):
+    """Choose who can't make it, then someone to cover (or leave the place open). The change
+    is made from here; a refusal stays here, with the rule's sentence above the buttons."""
 
     HELP_TITLE = "Can't make it"
     HELP = (
@@ -138,16 +140,39 @@ class CoverDialog(AppAccess, ModalScreen["CoverDialog.Choice | None"]):
         chosen = next(
             (s for s in self.suggestions if option and str(s.facilitator_id) == option.id), None
         )
+        self.clear_problems()
         if self.leaving_id is None or chosen is None:
-            self.notify("Nobody to choose: leave the place open instead.", severity="warning")
+            self.show_problem(ValueError("Nobody to choose: leave the place open instead."))
             return
-        self.dismiss(self.Choice(self.leaving_id, chosen))
+        self._make(self.Choice(self.leaving_id, chosen))
 
     @on(Button.Pressed, "#open")
     def action_leave_open(self) -> None:
         """Take them off the session and leave the place open."""
+        self.clear_problems()
         if self.leaving_id is not None:
-            self.dismiss(self.Choice(self.leaving_id, None))
+            self._make(self.Choice(self.leaving_id, None))
+
+    def _make(self, choice: Choice) -> None:
+        """Make the change through the rota's guard; closes with `choice` once it is made."""
+        line_id, leaving, cover, today = (
+            self.line.id,
+            choice.leaving_id,
+            choice.cover,
+            self.vg.today(),
+        )
+        if cover is None:
+            self.guarded_change(
+                lambda store, _: rota_service.leave_open(store, line_id, leaving, today=today),
+                lambda _: self.dismiss(choice),
+            )
+        else:
+            self.guarded_change(
+                lambda store, _: rota_service.apply_cover(
+                    store, line_id, leaving, cover, today=today
+                ),
+                lambda _: self.dismiss(choice),
+            )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

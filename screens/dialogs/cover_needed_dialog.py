@@ -1,14 +1,13 @@
 """A change to someone would break sessions to come: choose cover (or an open place) for each.
 
-`change_with_cover` is how every screen makes such a change (a break, availability, someone
-made inactive, no longer experienced): it tries the change through the core's guard; when the
-guard lists sessions that need cover, this dialog asks, and the change is made again with the
-answers, all in one save. Cancel changes nothing, and the screen keeps what was typed.
+Every screen makes such a change (a break, availability, someone made inactive, no longer
+experienced) with `guarded_change` (screens/guarded_change.py): when the core's guard lists
+sessions that need cover, this dialog asks, and the change is made again with the answers, all
+in one save. Cancel changes nothing, and the screen keeps what was typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from uuid import UUID
 
 from textual import on
@@ -18,10 +17,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
-from screens.access import AppAccess
 from screens.widgets.plain import literal
 from voicesgroup.rota import CoverSuggestion
-from voicesgroup.rota.guard import CoverNeeded, Covers, Touched
+from voicesgroup.rota.guard import CoverNeeded, Touched
 
 LEAVE_OPEN = "open"
 
@@ -91,32 +89,3 @@ class CoverNeededDialog(ModalScreen[dict[UUID, CoverSuggestion | None] | None]):
     def action_cancel(self) -> None:
         """Change nothing."""
         self.dismiss(None)
-
-
-def change_with_cover(
-    host: AppAccess, change: Callable[[Covers | None], object], done: Callable[[], None]
-) -> None:
-    """Make `change` through the core's guard; if sessions to come need cover, ask with
-    `CoverNeededDialog` and make it again with the answers. `done` runs once it is made."""
-    needed: list[CoverNeeded] = []
-
-    def first_try() -> None:
-        try:
-            change(None)
-        except CoverNeeded as error:
-            needed.append(error)
-
-    if not host.vg.attempt(first_try):
-        return
-    if not needed:
-        done()
-        return
-
-    def answered(covers: dict[UUID, CoverSuggestion | None] | None) -> None:
-        if covers is None:
-            host.vg.notify("Nothing was changed.", title="Not saved", severity="warning")
-            return
-        if host.vg.attempt(lambda: change(covers)):
-            done()
-
-    host.vg.push_screen(CoverNeededDialog(needed[0]), answered)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,15 +13,20 @@ from textual.widgets import Button, Input, Label, Static
 
 from screens.form_screen import FormDialog
 
+if TYPE_CHECKING:
+    from voicesgroup.rota.guard import Change
+
 Answers = dict[str, str]
 
 
 class PathStepDialog(FormDialog[Answers | None]):
     """Labelled one-line answers; Ctrl+S, Enter or the button keeps them, Escape goes back.
 
-    `fields` are (key, label, starting text). `keep` receives the answers by key and makes the
-    change; when the service says they are not enough, the sentence is shown here and the
-    dialog stays open with everything typed. Dismisses with the answers once kept.
+    `fields` are (key, label, starting text). `keep` receives the answers by key and gives the
+    change to make (`guard.Change`), made through the rota's guard in a worker
+    (`guarded_change`); when the answers or the rules say it cannot be kept, the sentence is
+    shown here and the dialog stays open with everything typed. Dismisses with the answers
+    once kept.
     """
 
     BINDINGS = [
@@ -34,7 +40,7 @@ class PathStepDialog(FormDialog[Answers | None]):
         title: str,
         hint: str,
         fields: list[tuple[str, str, str]],
-        keep: Callable[[Answers], object],
+        keep: Callable[[Answers], Change],
         *,
         confirm: str = "Keep",
     ) -> None:
@@ -60,8 +66,9 @@ class PathStepDialog(FormDialog[Answers | None]):
         return {key: self.query_one(f"#step-{key}", Input).value for key, _, _ in self.fields}
 
     def submit_form(self) -> bool:
-        answers = self.answers()
-        return self.form_attempt(lambda: self.keep(answers), None)
+        change = self.keep(self.answers())  # answers that cannot be read raise here
+        self.guarded_change(change, lambda _: self.dismiss_form())
+        return False  # closed once the change is made
 
     def dismiss_form(self) -> None:
         self.dismiss(self.answers())

@@ -14,12 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.worker import get_current_worker
 
-from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
+from screens.form_screen import FormDialog
 from screens.widgets.plain import literal
 from screens.widgets.printer_choice import PrinterChoice
 from screens.widgets.tick_marks import TickBox
@@ -37,8 +36,13 @@ FOLLOW_SECONDS = 120
 FOLLOW_EVERY = 0.5
 
 
-class PrintDialog(AppAccess, ModalScreen[None]):
-    """Choose a handout and its options; the dialog lists what it will carry before printing."""
+class PrintDialog(FormDialog[None]):
+    """Choose a handout and its options; the dialog lists what it will carry before printing.
+
+    A form like every other (`FormDialog`): a choice that cannot be printed keeps everything
+    chosen and typed, with the sentence above the buttons; Escape after changing something asks
+    first; keys typed while it opens reach it. Printing does not close it: it says how the job
+    went, and what it printed counts as kept."""
 
     HELP_TITLE = "Print a handout"
     HELP = (
@@ -48,11 +52,13 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         "screen reader. Ctrl+S sends it to the printer chosen in 'Print to' (the one used "
         "last comes first; nothing is written to disk), or saves it as a file when 'A file' "
         "is chosen; it asks before replacing a file. The folder you save in is remembered. "
-        "A member's own record is chosen here like any handout. Escape closes."
+        "A member's own record is chosen here like any handout. Escape closes, asking first "
+        "when something chosen or typed has not been printed."
     )
+    FORM_SUBJECT = "what to print"
     BINDINGS = [
-        Binding("ctrl+s", "print", "Print", id="print-handout", tooltip="Print, or save the file"),
-        Binding("escape", "close", "Close", id="close-print"),
+        Binding("ctrl+s", "submit", "Print", id="print-handout", tooltip="Print, or save the file"),
+        Binding("escape", "leave", "Close", id="close-print"),
     ]
 
     @dataclass
@@ -157,7 +163,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             yield Static("What will be printed", classes="section-title", id="print-preview-title")
             with VerticalScroll(id="print-preview-box"):
                 yield Static("", id="print-preview")
-            yield Static("", id="print-message")
+            yield Static("", id="print-message", classes="form-message")
             with Horizontal(classes="buttons"):
                 yield Button("Print", id="print", variant="primary", compact=True)
                 yield Button("Close", id="close", compact=True)
@@ -184,6 +190,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
     def _first_update(self) -> None:
         self._mounted_choices = True
         self._update()
+        self.remember_form()  # the path filled in above is the dialog's, not typed
 
     # -- reading the choices ---------------------------------------------------------------
 
@@ -311,53 +318,41 @@ class PrintDialog(AppAccess, ModalScreen[None]):
 
     # -- printing --------------------------------------------------------------------------
 
-    def action_close(self) -> None:
-        self.dismiss(None)
-
     @on(Button.Pressed, "#close")
     def _close_pressed(self) -> None:
-        self.action_close()
+        self.action_leave()
 
     @on(Button.Pressed, "#print")
     def _print_pressed(self) -> None:
-        self.action_print()
+        self.action_submit()
 
-    @on(Input.Submitted, "#print-path")
-    def _path_submitted(self) -> None:
-        self.action_print()
-
-    def action_print(self) -> None:
+    def submit_form(self) -> bool:
         """Check the choices, then make the handout in a worker thread and send it to the
         printer or write the file; the audit notes it on this thread once the printer took
-        it or the file is on disk."""
+        it or the file is on disk. A choice that cannot be printed raises (the base shows the
+        sentence; everything chosen stays). The dialog stays open to say how it went."""
         if self._busy:
-            return
+            return False
         handout = self.handout
         if handout.needs_group and self.group is None:
-            label = self.choice.label.lower()
-            self._say(f"! Choose a group: a {label} is for one group.", error=True)
-            return
+            raise ValueError(f"Choose a group: a {self.choice.label.lower()} is for one group.")
         if handout.needs_member and self.member is None:
-            self._say(f"! {printing.CHOOSE_MEMBER}", error=True)
-            return
+            raise ValueError(printing.CHOOSE_MEMBER)
         printer = self._printer()
         if printer is not None:
             copies = self.query_one(PrinterChoice).copies
             if copies is None:
-                self._say("! Copies: a number from 1 to 99.", error=True)
-                return
+                raise ValueError("Copies: a number from 1 to 99.")
             try:  # before the work, as for a file: the audit log must be able to note it
                 outputs.refuse_unaudited(self.store)
             except OutputRefused as error:
-                self._say(f"! Nothing printed. {error}", error=True)
-                return
+                raise OutputRefused(f"Nothing printed. {error}") from error
             self._start(f"Sending to {printer.label}…")
             self._send_handout(Snapshot.of(self.store), self.request(), printer, copies)
-            return
+            return False
         raw_path = self.query_one("#print-path", Input).value.strip()
         if not raw_path:
-            self._say("! Say where to save it (a file name).", error=True)
-            return
+            raise ValueError("Say where to save it (a file name).")
         path = Path(raw_path).expanduser()
         if path.is_dir():
             path = path / printing.file_name(self.request())
@@ -366,12 +361,19 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         except OutputRefused as error:
             if getattr(error, "exists", False):
                 self._ask_replace(path)
-            else:
-                self._say(f"! Nothing printed. {error}", error=True)
-            return
+                return False
+            raise OutputRefused(f"Nothing printed. {error}") from error
         self._start("Making it…")
         # The worker reads a copy of the data, taken here: the store stays with this thread.
         self._make_handout(Snapshot.of(self.store), self.request(), path, self._force)
+        return False
+
+    def clear_problems(self) -> None:
+        self._say("")
+
+    def show_problem(self, error: Exception) -> None:
+        """The sentence in the dialog's own message line, above the buttons."""
+        self._say(f"! {str(error).removeprefix('Value error, ')}", error=True)
 
     def _start(self, words: str) -> None:
         self._busy = True
@@ -387,7 +389,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         def answered(replace: bool | None) -> None:
             if replace:
                 self._force = True
-                self.action_print()
+                self.action_submit()
             else:
                 self._say("Nothing printed: choose another file name.", error=True)
 
@@ -478,6 +480,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         printing.remember_print_folder(store, message.path.parent)
         self.vg.changed()
         self._done()
+        self.remember_form()  # what was chosen is printed: closing now loses nothing
         said = "".join(f" {sentence}" for sentence in printed.said)
         self._say(f"✓ Saved. It is at {message.path}{said}")
 
@@ -487,6 +490,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
         printers.remember_printer(store, message.job.printer.name)
         self.vg.changed()
         self._done()
+        self.remember_form()
         said = "".join(f" {sentence}" for sentence in message.printed.said)
         self._say(f"Sending to {message.job.printer.label}…{said}")
 
@@ -511,7 +515,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
                     library.mark_checked(store, error.contacts, self.vg.today())
                     self.vg.changed()
                     self._update()
-                    self.action_print()
+                    self.action_submit()
                 else:
                     self._say(
                         f"! Nothing printed: {names} still to be checked (Support contacts, "
@@ -538,7 +542,7 @@ class PrintDialog(AppAccess, ModalScreen[None]):
             if yes:
                 printing.remember_words(store, error)
                 self.vg.changed()
-                self.action_print()
+                self.action_submit()
             else:
                 self._say(
                     "! Nothing printed: change the wording so it does not name a member.",

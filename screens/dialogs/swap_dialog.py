@@ -14,12 +14,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
+from screens.guarded_change import GuardsChanges
 from screens.widgets.plain import literal
+from voicesgroup.rota import service as rota_service
 from voicesgroup.rota.service import RotaLine, day_words, short_day, swap_partners
 
 
-class SwapDialog(ModalScreen["SwapDialog.Choice | None"]):
-    """Pick who moves from this session and whose place on another session they take."""
+class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
+    """Pick who moves from this session and whose place on another session they take; the
+    swap is made from here, and a refusal stays here with the rule's sentence."""
 
     HELP_TITLE = "Swap with another session"
     HELP = (
@@ -85,14 +88,27 @@ class SwapDialog(ModalScreen["SwapDialog.Choice | None"]):
 
     @on(Button.Pressed, "#swap")
     def action_swap(self) -> None:
-        """Hand the chosen swap back to the rota screen, which checks and applies it."""
+        """Make the chosen swap through the rota's guard; closes once it is made."""
         mine = self.query_one("#swap-mine", Select).value
         theirs = self.query_one("#swap-theirs", Select).value
+        self.clear_problems()
         if not isinstance(mine, str) or not isinstance(theirs, str):
-            self.notify("Choose who moves and whom they swap with.", severity="warning")
+            self.show_problem(ValueError("Choose who moves and whom they swap with."))
             return
         other_id, other_person = theirs.split("/")
-        self.dismiss(self.Choice(UUID(mine), UUID(other_id), UUID(other_person)))
+        choice = self.Choice(UUID(mine), UUID(other_id), UUID(other_person))
+        line_id, today = self.line.id, self.vg.today()
+        self.guarded_change(
+            lambda store, _: rota_service.swap_people(
+                store,
+                line_id,
+                choice.person_id,
+                choice.other_id,
+                choice.other_person_id,
+                today=today,
+            ),
+            lambda _: self.dismiss(choice),
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

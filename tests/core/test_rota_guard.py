@@ -361,6 +361,41 @@ def test_the_break_command_lists_the_sessions_and_changes_nothing_without_a_choi
     assert store.rota()[0].history[-1].what == "Sol can't make it; Tomasz covers as lead."
 
 
+def test_leaving_a_trainee_alone_is_refused_naming_the_session_the_rule_and_what_to_do(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    path = tmp_path / "alone.json"
+    monkeypatch.setenv(DB_ENV, str(path))
+    store = Store.open(path, seed=False)
+    voices = group(store, "Tuesday Voices")
+    rosa, sol = person(store, "Rosa"), person(store, "Sol", T)
+    person(store, "Tomasz")
+    next_tuesday = dt.date.today() + dt.timedelta(days=(1 - dt.date.today().weekday()) % 7 or 7)
+    item = placed(store, voices, next_tuesday, rosa, sol)
+    store.close()
+    before = path.read_bytes()
+    day = next_tuesday.isoformat()
+    argv = ["facilitator", "break", "--facilitator", "Rosa", "--from", day, "--to", day]
+    code, _, err = run(capsys, *argv, "--leave-open")
+    assert code == 1
+    assert_one_clear_line(err)
+    where = "Tuesday Voices on "
+    rule = "Sol is in training and needs an experienced partner"
+    instead = "choose cover for that session instead of leaving the place open"
+    assert where in err and rule in err and instead in err
+    assert path.read_bytes() == before
+    # "Can't make it" with the place left open says the same, wherever it is asked.
+    store = Store.open(path, seed=False)
+    with pytest.raises(RotaChangeRefused) as refused:
+        rota_service.leave_open(store, item.id, rosa.id)
+    said = str(refused.value)
+    assert said.startswith(f"Not changed: {where}") and rule in said and instead in said
+    assert said.count(".") == 1, "one sentence"
+    store.close()
+    assert path.read_bytes() == before
+
+
 def test_the_sign_off_command_refuses_a_date_after_today(cli_file, capsys) -> None:
     path, _ = cli_file
     before = path.read_bytes()

@@ -46,6 +46,8 @@ WALKS: dict[str, tuple[list[str], dict[str, str], str]] = {
     "StrategyCaptureDialog": ([*IN_SESSION, "w"], {"strategy-title": ""}, "ctrl+s"),
     "GenerateRotaDialog": (["r", "g"], {"rota-from": "soon"}, "ctrl+s"),
     "DebriefScreen": ([*IN_SESSION, "e", "enter"], {}, "ctrl+s"),  # the same person twice
+    # No file name, or no number of copies: whichever "Print to" offers, it cannot print.
+    "PrintDialog": (["p"], {"print-path": "", "print-copies": ""}, "ctrl+s"),
 }
 
 

@@ -39,9 +39,13 @@ def cells(app: VoicesGroupApp, selector: str) -> list[list[str]]:
 
 
 async def press(pilot, *keys: str) -> None:
+    """Each key, then until the screen is still (a change is checked in a worker)."""
+    from tests.screens.test_workers import until_still
+
     for key in keys:
         await pilot.press(key)
         await pilot.pause()
+        await until_still(pilot, pilot.app)
 
 
 async def test_sign_off_from_the_path_screen_unlocks_leading(make_app) -> None:

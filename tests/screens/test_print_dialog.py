@@ -36,6 +36,23 @@ async def print_now(app, pilot, dialog: PrintDialog, path: Path | str) -> str:
     return str(dialog.query_one("#print-message").render())
 
 
+async def close_asking(app, pilot, dialog: PrintDialog) -> None:
+    """Escape on a dialog whose choices were not printed asks first, with everything still
+    there; Discard closes it."""
+    chosen = dialog.form_values()
+    await pilot.press("escape")
+    await pilot.pause()
+    assert type(app.screen).__name__ == "LeaveFormDialog"
+    await pilot.press("enter")  # Keep writing is ready
+    await pilot.pause()
+    assert app.screen is dialog and dialog.form_values() == chosen
+    await pilot.press("escape")
+    await pilot.pause()
+    app.screen.query_one("#discard").press()
+    await pilot.pause()
+    assert app.screen is not dialog
+
+
 def titled(app, *titles: str) -> list:
     by_title = {s.title: s.id for s in app.store.strategies()}
     return [by_title[title] for title in titles]
@@ -70,6 +87,23 @@ async def test_lists_what_will_be_printed_and_prints_it(make_app, tmp_path, no_l
         dialog.query_one("#print-large").value = True
         await pilot.pause()
         assert "Saved" not in str(dialog.query_one("#print-message").render())
+
+
+async def test_what_was_printed_counts_as_kept_and_escape_then_just_closes(
+    make_app, tmp_path, no_lp
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = app.screen
+        dialog = await open_dialog(app, pilot)
+        assert not dialog.form_changed(), "the path the dialog fills in counts as typed"
+        dialog.query_one("#print-large").value = True
+        await pilot.pause()
+        assert dialog.form_changed()
+        assert (await print_now(app, pilot, dialog, tmp_path / "big.pdf")).startswith("✓ Saved")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is home  # nothing unprinted: no question
 
 
 async def test_a_discreet_sheet_says_which_were_left_out(make_app, tmp_path, no_lp) -> None:
@@ -218,7 +252,7 @@ async def test_nothing_to_print_and_names_reach_the_person(make_app, tmp_path, n
         assert "has no agreement yet" in dialog.preview().plain
         message = await print_now(app, pilot, dialog, tmp_path / "agreement.pdf")
         assert message == "! Nothing printed. The group “New Group” has no agreement yet to print."
-        await pilot.press("escape")
+        await close_asking(app, pilot, dialog)
         named = CopingStrategy(title="Ring Aisha", category="social")
         app.store.save_strategy(named)
         dialog = await open_dialog(app, pilot, strategy_ids=[named.id])
@@ -231,7 +265,7 @@ async def test_nothing_to_print_and_names_reach_the_person(make_app, tmp_path, n
         message = str(dialog.query_one("#print-message").render())
         assert message.startswith("! Nothing printed") and "name" in message
         assert not (tmp_path / "named.pdf").exists()
-        await pilot.press("escape")
+        await close_asking(app, pilot, dialog)
         assert type(app.screen).__name__ == "HomeScreen"
 
 

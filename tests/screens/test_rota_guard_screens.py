@@ -14,6 +14,7 @@ import datetime as dt
 from textual.widgets import Checkbox, Input, Select, Static
 
 from screens.app import VoicesGroupApp
+from tests.screens.form_helpers import problems_shown
 from tests.screens.test_facilitator_path_screens import notifications, press
 from voicesgroup.rota import service as rota_service
 from voicesgroup.store import Store
@@ -52,8 +53,16 @@ async def test_a_break_lists_the_session_it_touches_and_escape_changes_nothing(m
         assert app.screen.focused is choice
         assert str(choice.value) != "open"  # the best cover is offered first
         await press(pilot, "escape")
+        # Back in the break's dialog, the days still there and a sentence beside the button.
+        assert type(app.screen).__name__ == "PathStepDialog"
+        assert app.screen.query_one("#step-end", Input).value == "2026-12-16"
+        assert "! Not changed: no cover was chosen" in problems_shown(app)
+        assert not notifications(app)
+        await press(pilot, "escape")
+        assert type(app.screen).__name__ == "LeaveFormDialog"
+        app.screen.query_one("#discard").press()
+        await pilot.pause()
         assert type(app.screen).__name__ == "FacilitatorPathScreen"
-        assert "Nothing was changed." in notifications(app)
         summary = str(app.screen.query_one("#path-summary", Static).render())
         assert "14 Dec 2026 to 16 Dec 2026" not in summary
     with Store.open(app.db_path, readonly=True) as store:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 VOICESGROUP = Path(sys.executable).with_name("voicesgroup")
@@ -68,4 +69,22 @@ class Terminal:
         return done.returncode == 0
 
     def stop(self) -> None:
+        """End the server and wait until it is gone ("no server running" on its socket), so
+        that a terminal started next on the same socket never meets the old one going."""
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        for _ in range(200):
+            asked = subprocess.run(
+                ["tmux", "-L", self.socket, "list-sessions"], capture_output=True, text=True
+            )
+            if "no server running" in asked.stderr:
+                return
+            time.sleep(0.05)
+
+    def wait_until(self, ready: Callable[[], bool], what: str, timeout: float = 60) -> None:
+        """Poll `ready` (a condition outside the screen, such as the data file) until true."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if ready():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{what} never happened; the screen was:\n{self.screen()}")

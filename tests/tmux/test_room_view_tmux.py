@@ -5,10 +5,10 @@ tmux at 80×24 on a demo file; keys sent, the screen read. Skipped without tmux.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,20 @@ def nothing_private(shown: str) -> None:
         assert hidden not in shown, f"{hidden!r} is on screen:\n{shown}"
 
 
+def room_view_saved(db: Path) -> bool:
+    """Whether the data file on disk holds a session in progress with the room view on and
+    the theme typed (read as bytes: the running app keeps the file locked for writing)."""
+    try:
+        sessions = json.loads(db.read_bytes()).get("sessions", {})
+    except (OSError, ValueError):
+        return False  # between the write of a new file and its rename: look again
+    return any(
+        doc.get("room_view") and "Trust" in doc.get("themes", [])
+        for doc in sessions.values()
+        if doc.get("status") == "in_progress"
+    )
+
+
 def test_room_view_survives_escape_home_lock_and_a_kill(tmp_path: Path, terminal: Terminal):
     db = tmp_path / "demo.json"
     write_demo_file(db, with_rota=False)
@@ -50,11 +64,14 @@ def test_room_view_survives_escape_home_lock_and_a_kill(tmp_path: Path, terminal
     terminal.wait_until_gone("Priya")
     terminal.keys("C-s")
     terminal.wait_for("Part 1 of")
-    terminal.keys("Enter", "+")
+    terminal.keys("Enter")  # Iona, first on the list, is here
+    terminal.wait_for("Iona (here)")
+    terminal.keys("+")
     terminal.wait_for("In the room: 2")
     terminal.keys("t")
     terminal.wait_for("A theme")
     terminal.type("Trust")
+    terminal.wait_for("Trust")  # in the field before Enter keeps it
     terminal.keys("Enter")
     terminal.wait_for("Themes: Trust")
     assert "Iona (here)" in terminal.screen()
@@ -77,11 +94,12 @@ def test_room_view_survives_escape_home_lock_and_a_kill(tmp_path: Path, terminal
     nothing_private(terminal.wait_for("Room view: names"))
 
     # Killed (as if the laptop died) and started again: the offer and the session keep it.
+    # The kill comes once the data file holds the room view and the theme, as it would on a
+    # laptop that died a moment later: the background save has had its turn.
+    terminal.wait_until(lambda: room_view_saved(db), "saving the room view")
     pid = int(terminal.tmux("list-panes", "-t", "vg", "-F", "#{pane_pid}").split()[0])
     os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while terminal.alive() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    terminal.wait_until(lambda: not terminal.alive(), "the end of the killed app")
     terminal.stop()
     terminal.start(start)
     shown = terminal.wait_for("room view is on")

@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from voicesgroup.cli import (
     CommandError,
@@ -39,8 +39,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     printer = add_command(
         commands, "print", _needs_kind, "print a handout to a printer, or to a file"
     )
-    assert isinstance(printer, Parser)
-    printer.when_used = add_kinds
+    # cast, not isinstance: run as `python -m voicesgroup.cli`, the class is __main__'s own
+    cast(Parser, printer).when_used = add_kinds
 
 
 def add_kinds(printer: argparse.ArgumentParser) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import cast
 
 from voicesgroup.cli import Parser, add_command, force_option, open_store
 
@@ -34,8 +35,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     force_option(parser)
-    assert isinstance(parser, Parser)
-    parser.when_used = _report_options
+    # cast, not isinstance: run as `python -m voicesgroup.cli`, the class is __main__'s own
+    cast(Parser, parser).when_used = _report_options
 
 
 def _report_options(parser: argparse.ArgumentParser) -> None:

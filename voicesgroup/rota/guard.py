@@ -22,7 +22,7 @@ reason describes an earlier pair or an earlier training status.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -42,6 +42,7 @@ from voicesgroup.rota import reasons, rules
 from voicesgroup.rota.cover import CoverSuggestion, suggest_cover
 from voicesgroup.rota.review import session_breaks
 from voicesgroup.store import Store
+from voicesgroup.store.snapshot import Changes, Snapshot
 
 Role = Literal["lead", "co"]
 Covers = Mapping[UUID, CoverSuggestion | None]
@@ -380,14 +381,21 @@ def suggestions_for(
 # The guard
 
 
+LEFT_ALONE = "so choose cover for that session instead of leaving the place open."
+"""What to do instead when leaving a place open would leave someone in training alone."""
+
+
 def _sentences(verdict: Verdict, state: RotaState) -> str:
+    """'Not changed: ' and, for each session the change would break, its place and the rule's
+    sentence; where it is an open place that leaves someone in training alone, what to do
+    instead (cover keeps the rule, an open place cannot)."""
     words: list[str] = []
     for key, found in verdict.new.items():
+        item = state.rota[key]
         said = " ".join(dict.fromkeys(b.sentence for b in found))
-        if key in verdict.changed_sessions:
-            words.append(said)
-        else:
-            words.append(f"{state.place(state.rota[key])}: {said}")
+        if item.is_open and any(b.rule == "trainee_partner" for b in found):
+            said = f"{said.removesuffix('.')}, {LEFT_ALONE}"
+        words.append(f"{state.place(item)}: {said}")
     return "Not changed: " + " ".join(dict.fromkeys(words))
 
 
@@ -481,6 +489,35 @@ def refresh_reasons(store: Store, *, since: dt.date | None = None) -> None:
     ]
     if stale:
         store.save_rota(stale)
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A guarded change made on a copy of the data (`trial`): what it would store and what it
+    returned, or what stops it (cover to choose, or the sentence of a refusal)."""
+
+    changes: Changes | None = None
+    result: object = None
+    cover_needed: CoverNeeded | None = None
+    refused: Exception | None = None
+
+
+Change = Callable[[Store, Covers | None], object]
+"""A change to make through the guard: given the store to make it in, and the cover chosen."""
+
+
+def trial(snapshot: Snapshot, change: Change, covers: Covers | None = None) -> Trial:
+    """Make `change` on a scratch copy of `snapshot` (in any thread: the slow part of a rota
+    change, its rules judged and its reasons worked out again, away from the screen). The
+    store it was taken of then applies `changes` (`Store.apply_changes`), all or nothing."""
+    scratch = snapshot.scratch()
+    try:
+        result = change(scratch.store, covers)
+    except CoverNeeded as needed:
+        return Trial(cover_needed=needed)
+    except (VoicesGroupError, ValueError) as error:  # a rule, a model, or a field's own check
+        return Trial(refused=error)
+    return Trial(changes=scratch.changes(), result=result)
 
 
 def save_facilitator(

@@ -23,7 +23,7 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from voicesgroup import audit, consent
-from voicesgroup.errors import Ambiguous, DamagedFile, NotFound, ReadOnlyFile
+from voicesgroup.errors import Ambiguous, ChangedMeanwhile, DamagedFile, NotFound, ReadOnlyFile
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus
 from voicesgroup.schema import SCHEMA_VERSION
 from voicesgroup.schema import SETTINGS_TABLE as SETTINGS_TABLE  # re-exported for the store
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         SupportContact,
     )
     from voicesgroup.store.forgetting import ForgetReport
+    from voicesgroup.store.snapshot import Changes
 else:
 
     class _ModelsOnFirstUse:
@@ -99,6 +100,12 @@ def new_document(seed: Callable[[Store], None] | None = None) -> dict[str, Any]:
         data[table] = {}
     data[SETTINGS_TABLE] = {"1": models.Settings().model_dump(mode="json")}
     return data
+
+
+CONSENT_CHECKED_TABLES = frozenset(
+    {"members", "consent_events", "notes", "contact_details", "sessions", "strategies"}
+)
+"""Tables whose records are saved only through their own save, which checks consent."""
 
 
 class Store:
@@ -293,6 +300,49 @@ class Store:
         """The stored documents were changed in place as a whole (an exchange's merge, in
         `storage.read()`): what was read from them before is read again."""
         self._forget_caches()
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Put in what a change made on a scratch copy of this data did (see
+        `Snapshot.scratch`), as one write. Refused, with nothing changed, when this data is no
+        longer what the copy was taken of, or when the change reaches a table whose records
+        are saved only with a member's consent checked (those are never changed this way)."""
+        from voicesgroup.store.snapshot import Snapshot
+
+        self.refuse_if_read_only()
+        reached = changes.tables & CONSENT_CHECKED_TABLES
+        if reached:
+            raise RuntimeError(f"Changes to {', '.join(sorted(reached))} are saved one by one.")
+        if Snapshot.of(self).blob != changes.base.blob:
+            raise ChangedMeanwhile(
+                "Not changed: the data changed while this change was being checked; "
+                "nothing was saved, so try again."
+            )
+        with self._storage.deferred():
+            for name, documents in changes.put.items():
+                data = self._storage.read()
+                stored = data.setdefault(name, {})
+                new = {key: doc for key, doc in documents.items() if key not in stored}
+                stored.update({key: doc for key, doc in documents.items() if key in stored})
+                self._storage.write(data)
+                table = self._db.table(name, cache_size=0)
+                for key, doc in new.items():  # by number, so the table counts on from there
+                    table.insert(Document(doc, doc_id=int(key)))
+            for name, keys in changes.removed.items():
+                self._db.table(name, cache_size=0).remove(doc_ids=[int(key) for key in keys])
+        for name in changes.tables:
+            self._doc_ids.pop(name, None)
+            cache = self._models.setdefault(name, {})
+            for key in [*changes.put.get(name, {}), *changes.removed.get(name, [])]:
+                cache.pop(int(key), None)
+            for key, record in changes.built.get(name, {}).items():
+                cache[int(key)] = record  # built already, from these very documents
+        self._db.clear_cache()
+
+    def built(self, table: str, keys: Iterable[str]) -> dict[str, Record]:
+        """The records this store has already built from these documents of `table` (by
+        their number), so that whoever takes the documents need not build them again."""
+        cache = self._models.get(table, {})
+        return {key: cache[int(key)] for key in keys if int(key) in cache}
 
     def _forget_caches(self) -> None:
         self._consent_changed()

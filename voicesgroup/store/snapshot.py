@@ -4,13 +4,18 @@ A store's records and caches belong to the thread that changes them (in the app,
 thread). Work that only reads, but is slow (a PDF of a member's record, the evaluation), takes
 `Snapshot.of(store)` on that thread, which is quick (the data as bytes), and calls `open()` in
 its worker: a read-only store of its own over a copy, which no later change can meet half-way.
+
+A slow change (a rota change judged by every rule, its reasons worked out again) is made the
+same way on `scratch()`, a copy that can be changed but is never saved; the worker hands back
+its `Changes`, and the UI thread applies them to the store (`Store.apply_changes`), which
+refuses them if its data is no longer the data they were made on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -43,3 +48,65 @@ class Snapshot:
         store = Store(storage, lock=None)
         store.read_only_reason = READ_ONLY_REASON
         return store
+
+    def scratch(self) -> Scratch:
+        """A store over a copy of the data that may be changed but is never saved, to make a
+        slow change on in another thread (`Scratch.changes` then says what it did)."""
+        from voicesgroup.store.repository import Store
+
+        data = orjson.loads(self.blob)
+        storage = SafeStorage(self.path, data, signature=None)
+        storage.autosave = False
+        tables = {name: dict(table) for name, table in data.items() if isinstance(table, dict)}
+        return Scratch(Store(storage, lock=None), self, tables)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a change made on a scratch copy put in and took out, table by table (documents by
+    their number in the table), to be applied to the store it was copied from
+    (`Store.apply_changes`)."""
+
+    base: Snapshot = field(repr=False)
+    """The data the change was made on: the store it is applied to must still hold it."""
+    put: dict[str, dict[str, Any]]
+    removed: dict[str, list[str]]
+    built: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    """The records already built from documents in `put`, by table and number."""
+
+    @property
+    def tables(self) -> set[str]:
+        return set(self.put) | set(self.removed)
+
+
+@dataclass(frozen=True)
+class Scratch:
+    """A changeable copy (`store`) and the documents it started with, to compare."""
+
+    store: Store
+    base: Snapshot = field(repr=False)
+    _tables: dict[str, dict[str, Any]] = field(repr=False)
+
+    def changes(self) -> Changes:
+        """The documents the change put in (new, or stored with other values) and took out.
+        A stored document is replaced, never changed in place, so one the change did not
+        touch is the very same object and costs nothing to compare."""
+        after = self.store.storage.read()
+        put: dict[str, dict[str, Any]] = {}
+        removed: dict[str, list[str]] = {}
+        for name in set(after) | set(self._tables):
+            old, new = self._tables.get(name, {}), after.get(name, {})
+            if not isinstance(new, dict):
+                continue
+            changed = {
+                key: doc
+                for key, doc in new.items()
+                if (was := old.get(key)) is not doc and was != doc
+            }
+            gone = [key for key in old if key not in new]
+            if changed:
+                put[name] = changed
+            if gone:
+                removed[name] = gone
+        built = {name: self.store.built(name, docs) for name, docs in put.items()}
+        return Changes(self.base, put, removed, built)

@@ -1,0 +1,133 @@
+"""A rota change is checked in a worker (screens/guarded_change.py): the form says it is
+checking, answers every key meanwhile and loses none, a second Ctrl+S waits for the first, the
+store is only ever touched on the UI thread, and what was typed while it was checked stays in
+the form to be kept in its turn."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from screens.app import VoicesGroupApp
+from screens.form_screen import FormScreen
+from screens.guarded_change import CHECKING
+from tests.screens.form_helpers import problems_shown
+from tests.screens.test_focus_on_open import _app
+from tests.screens.test_session_journey import make_demo
+from tests.screens.test_workers import Watched, watched  # noqa: F401  # the fixture
+from voicesgroup.rota import guard
+
+
+async def until(pilot: Pilot[None], ready: Callable[[], bool]) -> None:
+    """Let the app run until `ready` (a bounded number of turns, not a clock)."""
+    for _ in range(400):
+        if ready():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("it never happened")
+
+
+async def test_a_change_is_checked_in_a_worker_while_the_form_takes_every_key(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    watched: Watched,  # noqa: F811  # the fixture imported above
+) -> None:
+    gate, threads = threading.Event(), []
+    real_trial = guard.trial
+
+    def held_trial(*args: object, **kwargs: object) -> guard.Trial:
+        threads.append(threading.current_thread().name)
+        gate.wait()
+        return real_trial(*args, **kwargs)  # type: ignore[arg-type]  # passed on as given
+
+    monkeypatch.setattr(guard, "trial", held_trial)
+    app: VoicesGroupApp = _app(make_demo(tmp_path / "demo.json"))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            watched.live = app.store
+            await pilot.pause()
+            await pilot.press("enter")  # the chosen group's form
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            group_id = form.group.id  # type: ignore[attr-defined]  # GroupEditScreen
+            name = form.query_one("#name", Input)
+            form.query_one("#venue", Input).value = "The library, room 2"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: bool(threads))
+
+            # Being checked, in another thread: the form says so and stays open.
+            assert threads[0] != threading.main_thread().name
+            assert app.screen is form
+            shown = [str(line.render()) for line in form.query(".form-working").results(Static)]
+            assert shown == [CHECKING]
+            # Keys typed meanwhile land in the field; a second Ctrl+S waits for the first.
+            name.focus()
+            await pilot.pause()
+            name.cursor_position = len(name.value)
+            await pilot.press(*" and friends")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert name.value.endswith(" and friends")
+            assert len(threads) == 1
+            await pilot.press("escape")  # Save was pressed: nothing is dropped meanwhile
+            await pilot.pause()
+            assert app.screen is form
+
+            gate.set()
+            await app.workers.wait_for_complete()
+            await until(pilot, lambda: not form.change_running)
+            await pilot.pause()
+            # The change as submitted is kept; what was typed since stays in the form.
+            stored = app.store.group(group_id)
+            assert stored.venue == "The library, room 2"
+            assert not stored.name.endswith(" and friends")
+            assert app.screen is form and name.value.endswith(" and friends")
+            assert "what you typed since is not kept yet" in problems_shown(app)
+            assert form.form_changed()  # so Escape would ask
+
+            await pilot.press("ctrl+s")  # keeps the rest, and closes
+            await until(pilot, lambda: len(threads) == 2 and app.screen is not form)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.store.group(group_id).name.endswith(" and friends")
+    finally:
+        gate.set()
+    assert watched.off_the_ui_thread() == []
+    assert "Store.apply_changes" in watched.on_the_ui_thread()
+
+
+async def test_a_refusal_stays_in_the_dialog_beside_its_buttons(make_app) -> None:
+    """Can't make it, leaving a trainee alone: the rule's sentence in the cover dialog, which
+    stays open for another choice; nothing is changed and nothing is only a notification."""
+    from tests.screens.test_rota_screens import open_rota, settle
+
+    app: VoicesGroupApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_rota(pilot)
+        today = app.today()
+        row = next(  # a published session to come: Sol in training beside an experienced lead
+            i
+            for i, line in enumerate(screen.lines)
+            if line.co == "Sol" and line.lead and line.date >= today
+        )
+        screen.query_one("#rota-table").move_cursor(row=row)  # type: ignore[attr-defined]
+        await settle(pilot)
+        before = list(app.store.rota())
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "CoverDialog"
+        await pilot.press("ctrl+o")  # leave the lead's place open: Sol would be alone
+        await settle(pilot)
+        assert app.screen is dialog
+        said = problems_shown(app)
+        assert "Sol is in training and needs an experienced partner" in said
+        assert "choose cover for that session instead of leaving the place open" in said
+        assert not [n for n in app._notifications if "Sol" in str(n.message)]
+        assert list(app.store.rota()) == before
