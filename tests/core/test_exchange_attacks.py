@@ -657,8 +657,8 @@ def test_a_withdrawal_holds_over_a_later_edit_elsewhere(world: World, scope: str
             [note] = store.notes(member.id)
             store.save_note(note.with_changes(to_remember="bring the map"))
         else:
-            [session] = store.sessions()
-            store.save_session(session.with_changes(themes=[*session.themes, "maps"]))
+            [session] = store.sessions()  # (a follow-up travels with named attendance)
+            store.save_session(session.with_changes(follow_ups=["bring the map"]))
     for _ in range(2):
         world.exchange(second)
         world.exchange(world.group)
@@ -1054,3 +1054,30 @@ def test_a_damaged_set_up_file_in_the_folder_is_one_sentence_and_changes_nothing
     assert laptop.read_bytes() == before
     world.exchange(world.group)  # the laptops already set up go on as before
     world.exchange(world.coordinator)
+
+
+@pytest.mark.parametrize("change", ["a theme", "the facilitators"])
+def test_a_session_corrected_on_the_coordinators_laptop_stays_corrected(
+    world: World, change: str
+) -> None:
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    with Store.open(world.coordinator) as store:
+        [session] = store.sessions()
+        if change == "a theme":
+            store.save_session(session.with_changes(themes=[*session.themes, "maps"]))
+        else:
+            store.save_session(session.with_changes(facilitator_ids=[]))
+    for _ in range(2):
+        world.exchange(world.coordinator)
+        world.exchange(world.group)
+    for laptop in (world.coordinator, world.group):
+        with Store.open(laptop, readonly=True) as store:
+            [session] = store.sessions()
+            if change == "a theme":
+                assert "maps" in session.themes, laptop
+            else:
+                assert session.facilitator_ids == [], laptop
+    with Store.open(world.group, readonly=True) as store:  # the group's own part untouched
+        [session] = store.sessions()
+        assert len(session.named_member_ids) == 1

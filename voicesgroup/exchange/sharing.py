@@ -11,7 +11,9 @@ Every table of `store.repository.TABLES`, and the settings, has exactly one `Rul
   without members (a session's date, group, facilitators, head count, newcomers, the themes
   that name no member by the report's policy, the strategies shared; a strategy without the
   member's name beside it); the group's part holds the rest (named attendance, round marks,
-  follow-up texts, the debrief, every theme; the member named beside a strategy). A strategy
+  follow-up texts, the debrief, the themes that name a member; the member named beside a
+  strategy). A theme is in one part only, so a theme added or taken out on a laptop that
+  does not hold the group (the coordinator's correcting a session) holds there too. A strategy
   whose own words name a member (the same name finder and policy as the themes) is sealed
   whole for its group's laptops instead: its words cannot be split from the idea.
 - LOCAL: never leaves the laptop. The audit log is LOCAL: it is a hash chain of what was
@@ -90,8 +92,9 @@ texts on it ("the word, not a member"), which are about its own texts."""
 SESSION_GROUP_FIELDS = frozenset(
     {"named_member_ids", "round_marks", "debrief", "follow_ups", "themes", "anonymous_count"}
 )
-"""A session's group part. The organisation's part has every other field, the head count
-with named members counted as anonymous, and only the themes that name no member."""
+"""A session's group part (of its themes, those that name a member). The organisation's part
+has every other field, the head count with named members counted as anonymous, and the themes
+that name no member."""
 SESSION_GROUP_DEFAULTS: dict[str, Any] = {
     "named_member_ids": [],
     "round_marks": {},
@@ -273,6 +276,9 @@ def _session_parts(document: dict[str, Any], holding: Holding, key: str) -> list
     group_id = str(document.get("group_id"))
     if group_id in holding.groups:
         group = {name: document.get(name) for name in SESSION_GROUP_FIELDS if name in document}
+        places = [i for i, theme in enumerate(themes) if theme in holding.naming_themes]
+        group["themes"] = [themes[i] for i in places]
+        group[THEME_PLACES] = places
         parts.append(Part("sessions" + GROUP_SUFFIX, key, group, (group_id,)))
     return parts
 
@@ -296,6 +302,27 @@ def _strategy_parts(document: dict[str, Any], holding: Holding, key: str) -> lis
             Part("strategies" + GROUP_SUFFIX, key, {"attributed_member_id": member}, sections)
         )
     return parts
+
+
+THEME_PLACES = "theme_places"
+"""In a session's group part: where each of its themes stands among all the session's themes."""
+
+
+def _with_naming_themes(org: Mapping[str, Any], group: Mapping[str, Any]) -> list[Any]:
+    """The session's themes: the organisation's, with the group's own put back in place."""
+    themes = list(org.get("themes") or [])
+    naming = list(group.get("themes") or [])
+    places = group.get(THEME_PLACES)
+    if not isinstance(places, list) or len(places) != len(naming):
+        # a group part written before themes had places held every theme: add the others
+        return themes + [theme for theme in naming if theme not in themes]
+    end = len(themes) + len(naming)
+    placed = [
+        (p if type(p) is int and p >= 0 else end, t) for p, t in zip(places, naming, strict=True)
+    ]
+    for place, theme in sorted(placed, key=lambda pair: pair[0]):
+        themes.insert(place, theme)
+    return themes
 
 
 def settings_part(settings: Mapping[str, Any]) -> Part:
@@ -326,6 +353,7 @@ def assemble(
             for name in SESSION_GROUP_FIELDS:
                 if name in group:
                     document[name] = group[name]
+            document["themes"] = _with_naming_themes(org, group)
             named = len(group.get("named_member_ids") or [])
             document["anonymous_count"] = max(0, int(org.get("anonymous_count", 0)) - named)
     elif table == "strategies":
