@@ -1081,3 +1081,32 @@ def test_a_session_corrected_on_the_coordinators_laptop_stays_corrected(
     with Store.open(world.group, readonly=True) as store:  # the group's own part untouched
         [session] = store.sessions()
         assert len(session.named_member_ids) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a laptop put back from an older copy keeps being counted under its former "
+    "identity, whose outbox is gone: the coordinator reads 'forgetting acknowledged by 2 of 3' "
+    "for ever and never learns the forgetting is complete",
+)
+def test_forgetting_is_acknowledged_by_all_once_a_restored_laptop_has_its_new_identity(
+    world: World,
+) -> None:
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    older = world.group.read_bytes()
+    with Store.open(world.group) as store:
+        [rosa] = store.facilitators()
+        store.save_facilitator(rosa.with_changes(max_per_month=2))
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    world.group.write_bytes(older)  # put back from an older copy: a new identity
+    world.exchange(world.group)
+    _forget(world, world.group)
+    for laptop in (world.group, world.coordinator, world.group, world.coordinator):
+        world.exchange(laptop)
+    for laptop in (world.coordinator, world.group):
+        code, out, err = world.cli(laptop, "exchange", "status", "--json")
+        assert code == 0, err
+        said = json.loads(out)["forgetting_acknowledged"]
+        assert said["by"] == said["of"] == 2, (laptop, said)
