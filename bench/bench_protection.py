@@ -64,8 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.runs, args.years = 1, 1
 
-    from voicesgroup import crypto
-    from voicesgroup.store import Store
+    from voicesgroup.store import Store, crypto
 
     folder = Path(tempfile.mkdtemp(prefix="vg-bench-protection-"))
     try:

@@ -84,8 +84,8 @@ def bench_memory(db: Path, pycache: Path, runs: int = 3) -> None:
 
 
 def bench_open(db: Path, runs: int) -> None:
-    from voicesgroup.storage import backup_folder
     from voicesgroup.store import Store
+    from voicesgroup.store.storage import backup_folder
 
     def open_close() -> float:
         began = time.perf_counter()

@@ -258,7 +258,7 @@ def make_big_db(
     try:
         with store.batch():
             for record in records:
-                store._put(record)  # bulk load: the consent rule is honoured by construction
+                store.tables.put(record)  # bulk load: the consent rule is honoured by construction
         if check:
             problems = store.problems()
             if problems:

@@ -32,19 +32,22 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from screens.exchange_worker import ExchangesInBackground
 from screens.themes import CALM, HIGH_CONTRAST
 from voicesgroup import dates
 from voicesgroup.counting import counted
 from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError, invalid_input
 from voicesgroup.home import groups_in_session, room_view_on
-from voicesgroup.storage import write_atomically
 from voicesgroup.store import Store
+from voicesgroup.store.storage import write_atomically
 
 if TYPE_CHECKING:
     from screens.unlock_screen import Opened
 
 STYLESHEET = Path(__file__).resolve().parent / "voicesgroup.tcss"
 IDLE_CHECK_SECONDS = 15
+EXCHANGE_AFTER = 0.3
+"""Seconds after Home's first paint before the exchange reads the folder (after warm-up)."""
 WARN_BEFORE_LOCK_SECONDS = 60
 
 DEEPER_PLACES = [
@@ -56,6 +59,7 @@ DEEPER_PLACES = [
         "follow_ups",
     ),
     ("Facilitator path", "Course, shadowing and sign-off (on Facilitators, p)", "path"),
+    ("Sharing", "Sharing between laptops: set-up, each laptop, conflicts (x)", "exchange"),
 ]
 """Actions a screen deeper than Home, offered in Home's command palette by name."""
 
@@ -63,7 +67,7 @@ Announcement = tuple[str, str]
 """A message and its title, shown once a change is on disk."""
 
 
-class VoicesGroupApp(App[None]):
+class VoicesGroupApp(ExchangesInBackground, App[None]):
     """A calm app for running peer support groups; everything stays on this laptop."""
 
     CSS_PATH = STYLESHEET
@@ -182,6 +186,8 @@ class VoicesGroupApp(App[None]):
         for sentence in self.store.finished_on_open:
             self.notify(sentence, title="Finished from last time", timeout=12)
         self.push_screen(HomeScreen())
+        # Sharing with the other laptops starts once Home has painted (screens/exchange_worker).
+        self.call_after_refresh(self.set_timer, EXCHANGE_AFTER, self.exchange_soon)
         self.note_activity()
         self.set_interval(IDLE_CHECK_SECONDS, self._lock_if_idle)
         if self.store.created and not self.demo:
@@ -568,6 +574,11 @@ class VoicesGroupApp(App[None]):
         from screens.facilitators_screen import FacilitatorsScreen
         from screens.members_screen import MembersScreen
 
+        if action == "exchange":
+            from screens.exchange_screen import ExchangeScreen
+
+            self.push_screen(ExchangeScreen())
+            return
         if action == "consent":
             self.push_screen(MembersScreen())
             self.notify("Choose the member, then press c to record their answer.")

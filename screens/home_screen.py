@@ -16,7 +16,16 @@ from textual.widgets import DataTable, Footer, Header, Static
 from screens.access import AppAccess
 from screens.widgets.plain import plain
 from voicesgroup.errors import DamagedFile
-from voicesgroup.home import HomeRow, due_items, groups_in_session, home_rows, room_view_on
+from voicesgroup.exchange import state
+from voicesgroup.exchange.state import COORDINATOR
+from voicesgroup.home import (
+    HomeRow,
+    due_items,
+    groups_in_session,
+    home_rows,
+    room_view_on,
+    rota_rows,
+)
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -41,6 +50,10 @@ GROUP_WIDTH = 16
 KEYS_HINT = (
     "Enter edit group · n new group · h history · t session plan · f facilitators · "
     "p print · F2 settings · F1 help"
+)
+COORDINATOR_HINT = (
+    "The coordinator's laptop: r rota · v rota review · e reports across groups · "
+    "f facilitators and supervision · x sharing · F1 help"
 )
 ROOM_VIEW_HINT = (
     "Room view is on: names, notes and counts are hidden. s goes back to the session; "
@@ -72,6 +85,8 @@ class HomeScreen(AppAccess, Screen[None]):
         Binding("p", "print", "Print", id="print", show=False, tooltip="Print a handout"),
         Binding("h", "history", "History", id="session-history", show=False),
         Binding("t", "session_plan", "Session plan", id="session-plan", show=False),
+        Binding("x", "exchange", "Sharing", id="exchange", tooltip="Sharing between laptops"),
+        Binding("v", "rota_review", "Rota review", id="home-rota-review", show=False),
         Binding("ctrl+q", "app.quit", "Quit", id="home-quit"),
     ]
 
@@ -80,11 +95,13 @@ class HomeScreen(AppAccess, Screen[None]):
         self._rows: list[HomeRow] = []
         self.room_view = False
         """A session's room view is on: every key that would show a name waits until it is off."""
+        self.role: str | None = None
+        """This laptop's part in sharing between laptops (None: not set up)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
-            yield Static("Your groups", classes="section-title")
+            yield Static("Your groups", id="home-title", classes="section-title")
             table: DataTable[str] = DataTable(id="groups", cursor_type="row", zebra_stripes=True)
             # Fixed widths keep every column on an 80-column screen, whatever the names.
             table.add_column("Group", width=GROUP_WIDTH)
@@ -96,6 +113,9 @@ class HomeScreen(AppAccess, Screen[None]):
             due.display = False  # shown once what is due has been worked out
             yield due
             yield Static(KEYS_HINT, id="home-keys", classes="hint")
+            line = Static("", id="exchange-line", classes="hint", markup=False)
+            line.display = False  # a quiet line once the laptops have exchanged
+            yield line
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -105,11 +125,23 @@ class HomeScreen(AppAccess, Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
+        self.vg.exchange_when_free()  # what the exchange read while a session was on
+
+    def show_exchange_line(self, line: str | None) -> None:
+        shown = self.query_one("#exchange-line", Static)
+        shown.update(line or "")
+        shown.display = bool(line) and not self.room_view
 
     def refresh_data(self) -> None:
         store = self.store
         today = self.vg.today()
-        self._rows = home_rows(store, today)
+        role = state.role(store.storage.read())
+        if role != self.role:
+            self.role = role
+            self.refresh_bindings()
+        coordinator = self.coordinator
+        self._rows = rota_rows(store, today) if coordinator else home_rows(store, today)
+        self.query_one("#home-title", Static).update("All groups" if coordinator else "Your groups")
         table = self.query_one("#groups", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -124,7 +156,10 @@ class HomeScreen(AppAccess, Screen[None]):
         was = self.room_view
         self.room_view = room_view_on(store)
         keys = self.query_one("#home-keys", Static)
-        keys.update(ROOM_VIEW_HINT if self.room_view else KEYS_HINT)
+        keys.update(
+            ROOM_VIEW_HINT if self.room_view else COORDINATOR_HINT if coordinator else KEYS_HINT
+        )
+        self.show_exchange_line(self.vg.exchange_line)
         keys.set_class(self.room_view, "room-view-hint")
         if was != self.room_view:
             self.refresh_bindings()
@@ -147,9 +182,28 @@ class HomeScreen(AppAccess, Screen[None]):
         due.update(text)
         due.display = bool(items)
 
+    @property
+    def coordinator(self) -> bool:
+        return self.role == COORDINATOR
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The room can see the screen: only the way back to the session.
-        return not self.room_view or action == "session"
+        if self.room_view:
+            return action == "session"
+        if action == "exchange":
+            return self.role is not None  # in the footer once set up; the palette always
+        # The coordinator's laptop holds no members and runs no sessions.
+        return not (self.coordinator and action in ("session", "members"))
+
+    def action_exchange(self) -> None:
+        from screens.exchange_screen import ExchangeScreen
+
+        self.app.push_screen(ExchangeScreen())
+
+    def action_rota_review(self) -> None:
+        from screens.rota_review_screen import RotaReviewScreen
+
+        self.app.push_screen(RotaReviewScreen())
 
     def selected_group_id(self) -> UUID | None:
         table = self.query_one("#groups", DataTable)

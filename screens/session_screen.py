@@ -594,6 +594,7 @@ class SessionScreen(AppAccess, Screen[None]):
             if confirmed and self._apply(self._runner.end):
                 self._save_now()
                 self.app.switch_screen(DebriefScreen(session.id))
+                self.vg.exchange_soon()  # taken in once the facilitators are back on Home
 
         summary = (
             f"{session.head_count} in the room · {counted(len(session.themes), 'theme')} · "

@@ -72,7 +72,7 @@ class SettingsScreen(FormScreen[None]):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        from voicesgroup.audit import chain_problems
+        from voicesgroup.store.audit import chain_problems
 
         store = self.store
         protection = (

@@ -156,7 +156,7 @@ def lint_a_copy_with(
 @pytest.mark.parametrize(
     ("module", "wrong_import", "contract"),
     [
-        ("voicesgroup.models", "import voicesgroup.storage", "Records know nothing of files"),
+        ("voicesgroup.models", "import voicesgroup.store.storage", "Records know nothing of files"),
         ("voicesgroup.consent", "import voicesgroup.store", "The core's layers, top to bottom"),
         (
             "voicesgroup.store.repository",

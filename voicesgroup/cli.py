@@ -345,8 +345,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from voicesgroup.backups import list_backups
     from voicesgroup.names import names_in_group_records
+    from voicesgroup.store.backups import list_backups
     from voicesgroup.store.integrity import check_folder
 
     with open_store(args, readonly=True) as store:

@@ -12,8 +12,6 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 from uuid import UUID
 
-from dateutil.relativedelta import relativedelta
-
 from voicesgroup.dates import local_day
 from voicesgroup.errors import ConsentMissing
 from voicesgroup.kinds import ConsentAction, ConsentScope
@@ -167,4 +165,6 @@ def review_due(events: Iterable[EventT], member_id: UUID, today: dt.date) -> lis
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """`day` moved on by whole months, clamped to the month's last day."""
+    from dateutil.relativedelta import relativedelta  # loaded by the first date sum, not at start
+
     return day + relativedelta(months=months)

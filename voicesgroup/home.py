@@ -99,6 +99,29 @@ def home_rows(store: Store, today: dt.date) -> list[HomeRow]:
     return rows
 
 
+def rota_rows(store: Store, today: dt.date) -> list[HomeRow]:
+    """The coordinator's rows: each active group's next meeting and who is on the rota for it
+    (the coordinator's laptop runs no sessions, so that is its next step)."""
+    names = {doc["id"]: doc["display_name"] for doc in store.documents("facilitators")}
+    slots = {(doc["group_id"], doc["date"]): doc for doc in store.documents("rota")}
+    meets = {
+        group["id"]: next_meeting(group["pattern"], today).isoformat()
+        for group in store.documents("groups")
+        if not group["archived"]
+    }
+    rows = []
+    for row in home_rows(store, today):
+        slot = slots.get((str(row.group_id), meets.get(str(row.group_id))))
+        people = [
+            names.get(slot.get(role), "someone")
+            for role in ("lead_id", "co_id")
+            if slot is not None and slot.get(role)
+        ]
+        step = ("Rota: " + " & ".join(people)) if people else "Nobody on the rota"
+        rows.append(HomeRow(row.group_id, row.name, row.kind, row.next_meeting, step))
+    return rows
+
+
 LISTED_REVIEWS = 3
 """Consent check-ins named one by one on the home screen; more are summed up in one line."""
 

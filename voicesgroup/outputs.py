@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Protocol
 
 from voicesgroup.errors import OutputRefused, ReadOnlyFile
-from voicesgroup.storage import PART_SUFFIX, note_partial
 from voicesgroup.store.owned import is_owned_name, owned_files
+from voicesgroup.store.storage import PART_SUFFIX, note_partial
 
 
 def _resolved(path: Path) -> Path:

@@ -14,10 +14,15 @@ WHAT_IS_RECORDED = """\
 **What this laptop records.** For each session: the date, the facilitators, a head count and
 the themes. A member's name is kept only where that member has said yes to that kind of record,
 and they can see, change or withdraw it at any time. Nothing leaves this laptop unless you print
-or export it.
+or export it{shared}.
 
 Press **Ctrl+P** for every action by name, **Escape** to close this.
 """
+SHARED = (
+    ", or it is shared with the organisation's other laptops (x on Home): members, consent and "
+    "notes only with the laptops of their own group"
+)
+"""What the help adds once this laptop is set up for sharing between laptops."""
 
 
 class HelpDialog(AppAccess, ModalScreen[None]):
@@ -46,10 +51,17 @@ class HelpDialog(AppAccess, ModalScreen[None]):
             if binding.description and binding.id and active.node in (self._under, self.app):
                 shown = self.app.get_key_display(binding)
                 rows.append(f"| `{shown}` | {binding.tooltip or binding.description} |")
+        from voicesgroup.exchange import state
+
+        try:
+            shared = SHARED if state.role(self.store.storage.read()) is not None else ""
+        except RuntimeError:  # help over the unlock screen: the data file is not open yet
+            shared = ""
+        recorded = WHAT_IS_RECORDED.format(shared=shared)
         title = getattr(self._under, "HELP_TITLE", "Help")
         about = getattr(self._under, "HELP", "")
         with VerticalScroll(id="help-body", classes="dialog"):
-            yield Markdown(f"## {title}\n\n{about}\n\n{WHAT_IS_RECORDED}\n\n" + "\n".join(rows))
+            yield Markdown(f"## {title}\n\n{about}\n\n{recorded}\n\n" + "\n".join(rows))
 
     def action_scroll_help(self, how: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)

@@ -18,7 +18,7 @@ from screens.access import AppAccess
 from voicesgroup.store import passphrase as protection
 
 if TYPE_CHECKING:
-    from voicesgroup.crypto import Unlocked
+    from voicesgroup.store.crypto import Unlocked
 
 
 class IdleLockDialog(AppAccess, ModalScreen[None]):

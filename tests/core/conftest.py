@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from voicesgroup import crypto
 from voicesgroup.demo import write_demo_file
 from voicesgroup.models import (
     ConsentAction,
@@ -25,7 +24,7 @@ from voicesgroup.models import (
     Member,
     Variant,
 )
-from voicesgroup.store import Store
+from voicesgroup.store import Store, crypto
 
 
 def quick_argon2id(secret: bytes, salt: bytes, params: crypto.KdfParams) -> bytes:
@@ -116,7 +115,7 @@ def add_group(store: Store, name: str = "Tuesday Voices") -> Group:
 class OsSpy:
     """Records what storage.py asks of the OS, and can make one call fail.
 
-    Only `voicesgroup.storage.os` is replaced, so pytest and xdist keep the real module.
+    Only `voicesgroup.store.storage.os` is replaced, so pytest and xdist keep the real module.
     `fail` names the call to break, `error` is the errno, `skip` lets that many calls through
     first (so the second fsync, the folder's, can be the one that fails).
     """

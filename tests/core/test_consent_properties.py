@@ -25,7 +25,6 @@ from hypothesis.stateful import (
     rule,
 )
 
-from voicesgroup.backups import list_backups
 from voicesgroup.errors import ConsentMissing
 from voicesgroup.models import (
     ConsentAction,
@@ -42,6 +41,7 @@ from voicesgroup.models import (
     Variant,
 )
 from voicesgroup.store import Store, new_document
+from voicesgroup.store.backups import list_backups
 
 START = dt.datetime(2026, 1, 5, 19, 0, tzinfo=dt.UTC)
 SCOPES = st.sampled_from(list(ConsentScope))

@@ -17,7 +17,6 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from tests.core.conftest import FileState, add_group, add_member, event
 from voicesgroup import dates
-from voicesgroup.backups import list_backups
 from voicesgroup.errors import ConsentMissing, NotFound
 from voicesgroup.models import (
     ConsentAction,
@@ -31,6 +30,7 @@ from voicesgroup.models import (
     Session,
 )
 from voicesgroup.store import Store, new_document
+from voicesgroup.store.backups import list_backups
 
 SCOPES = list(ConsentScope)
 DAY = dt.date(2025, 2, 4)

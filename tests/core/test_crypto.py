@@ -1,4 +1,4 @@
-"""Tests for voicesgroup.crypto: passphrase encryption at rest of the data file."""
+"""Tests for voicesgroup.store.crypto: passphrase encryption at rest of the data file."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.conftest import quick_argon2id as _fake_argon2id
-from voicesgroup import crypto
-from voicesgroup.crypto import (
+from voicesgroup.store import crypto
+from voicesgroup.store.crypto import (
     MAGIC,
     CryptoError,
     DamagedFile,

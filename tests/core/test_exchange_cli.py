@@ -449,7 +449,7 @@ def test_a_full_disk_is_one_sentence_and_loses_nothing(
     import errno
     import os
 
-    from voicesgroup import storage
+    from voicesgroup.store import storage
 
     world.exchange(world.group)
     before = world.coordinator.read_bytes()

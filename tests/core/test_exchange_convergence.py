@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from tests.core.conftest import event, quick_argon2id
-from voicesgroup import crypto
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, service, sharing, state
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus, Variant
@@ -35,7 +34,7 @@ from voicesgroup.models import (
     Note,
     Session,
 )
-from voicesgroup.store import Store
+from voicesgroup.store import Store, crypto
 
 LAPTOPS = ["coordinator", "a1", "a2", "b1"]
 HOLDS = {"coordinator": None, "a1": "Group A", "a2": "Group A", "b1": "Group B"}

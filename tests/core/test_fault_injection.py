@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 
 from tests.core.test_safety import FAST_KDF, NAME, files_holding, small_file
-from voicesgroup import crypto, models  # noqa: F401  # loaded before any fork
-from voicesgroup.backups import list_backups
+from voicesgroup import models  # noqa: F401  # loaded before any fork
 from voicesgroup.errors import StoreError
-from voicesgroup.store import Store, forgetting, integrity, opening
+from voicesgroup.store import Store, crypto, forgetting, integrity, opening
 from voicesgroup.store import passphrase as protection
+from voicesgroup.store.backups import list_backups
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")]
 

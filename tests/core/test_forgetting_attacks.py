@@ -164,8 +164,7 @@ def test_an_older_copy_in_place_without_the_note_beside_it_is_known_by_the_backu
     import shutil
 
     from tests.core.test_safety import FAST_KDF, NAME, small_file
-    from voicesgroup import crypto
-    from voicesgroup.store import integrity, tombstones
+    from voicesgroup.store import crypto, integrity, tombstones
 
     monkeypatch.setattr(
         crypto, "_argon2id", lambda secret, salt, params: hashlib.sha256(salt + secret).digest()
@@ -361,9 +360,9 @@ def test_a_long_record_of_the_forgotten_is_read_whole_from_a_backup(tmp_path: Pa
 
     import orjson
 
-    from voicesgroup.storage import backup_folder
     from voicesgroup.store import tombstones
     from voicesgroup.store.repository import new_document
+    from voicesgroup.store.storage import backup_folder
 
     path = tmp_path / "voicesgroup.json"
     known = tombstones.Tombstones(
@@ -386,8 +385,8 @@ def test_restore_knows_the_forgotten_from_the_backups_when_the_note_is_lost(
     import shutil
 
     from tests.core.test_safety import NAME, small_file
-    from voicesgroup.restore import restore
     from voicesgroup.store import tombstones
+    from voicesgroup.store.restore import restore
 
     path = tmp_path / "folder" / "voicesgroup.json"
     store = small_file(path, opens=3)
@@ -409,7 +408,7 @@ def test_a_backup_from_before_names_were_kept_is_redacted_by_every_name(tmp_path
     later one: the names the data file knows are looked for in it too."""
     import orjson
 
-    from voicesgroup.backups import list_backups
+    from voicesgroup.store.backups import list_backups
 
     path = tmp_path / "voicesgroup.json"
     with Store.open(path, seed=False) as store:

@@ -22,14 +22,14 @@ from hypothesis import strategies as st
 from tests.core.conftest import add_group, add_member
 from tests.core.test_fault_injection import KILLED, _stop_at
 from tests.core.test_safety import FAST_KDF, NAME, files_holding, small_file
-from voicesgroup import crypto, models
+from voicesgroup import models
 from voicesgroup.cli import main
 from voicesgroup.errors import PassphraseNeeded, VoicesGroupError
 from voicesgroup.kinds import ConsentScope
 from voicesgroup.names import find_member_names
-from voicesgroup.restore import restore
-from voicesgroup.store import Store, forgetting, integrity, redaction, tombstones
+from voicesgroup.store import Store, crypto, forgetting, integrity, redaction, tombstones
 from voicesgroup.store import passphrase as protection
+from voicesgroup.store.restore import restore
 
 SECRET = "a passphrase for the folder"
 

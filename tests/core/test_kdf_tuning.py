@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voicesgroup import crypto
+from voicesgroup.store import crypto
 
 
 def quiet_cost(params: crypto.KdfParams, fixed: float, per: float) -> float:

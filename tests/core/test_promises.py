@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from tests.core.conftest import add_member
 from tests.core.test_cli import run
-from voicesgroup import crypto, dates
-from voicesgroup.backups import KEEP_NEWEST, list_backups
+from voicesgroup import dates
 from voicesgroup.errors import ChangedOnDisk, NewerVersion, PassphraseNeeded, StoreError
-from voicesgroup.restore import UnencryptedBackup, restore
-from voicesgroup.storage import looks_encrypted
-from voicesgroup.store import Store
+from voicesgroup.store import Store, crypto
 from voicesgroup.store import passphrase as protection
+from voicesgroup.store.backups import KEEP_NEWEST, list_backups
+from voicesgroup.store.restore import UnencryptedBackup, restore
+from voicesgroup.store.storage import looks_encrypted
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FAST_KDF = crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1)

@@ -13,8 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voicesgroup import crypto
-from voicesgroup.backups import list_backups
 from voicesgroup.errors import (
     DamagedFile,
     NewerVersion,
@@ -24,7 +22,8 @@ from voicesgroup.errors import (
     WrongPassphrase,
 )
 from voicesgroup.models import SCHEMA_VERSION, Member
-from voicesgroup.store import Store
+from voicesgroup.store import Store, crypto
+from voicesgroup.store.backups import list_backups
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FAST_KDF = crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1)

@@ -14,8 +14,6 @@ import pytest
 from pydantic import ValidationError
 
 from tests.core.conftest import FileState, add_group, add_member, event
-from voicesgroup import crypto
-from voicesgroup.backups import KEEP_NEWEST, list_backups, take_backup
 from voicesgroup.cli import main, printable
 from voicesgroup.errors import DamagedFile, ReadOnlyFile, StoreError
 from voicesgroup.models import (
@@ -31,11 +29,12 @@ from voicesgroup.models import (
     Settings,
     Variant,
 )
-from voicesgroup.restore import AnotherFilesBackup, restore
-from voicesgroup.storage import backup_folder
-from voicesgroup.store import Store
+from voicesgroup.store import Store, crypto
 from voicesgroup.store import passphrase as protection
+from voicesgroup.store.backups import KEEP_NEWEST, list_backups, take_backup
 from voicesgroup.store.integrity import check_folder
+from voicesgroup.store.restore import AnotherFilesBackup, restore
+from voicesgroup.store.storage import backup_folder
 
 FAST_KDF = crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1)
 NAME = "Quillonia"
@@ -378,8 +377,8 @@ def _audit_edited(path: Path, change: Callable[[dict], dict]) -> None:
 def test_without_a_passphrase_check_compares_the_log_with_every_backup(
     path: Path, capsys: pytest.CaptureFixture[str], tamper: str
 ) -> None:
-    from voicesgroup.audit import entry_hash
     from voicesgroup.models import AuditEntry
+    from voicesgroup.store.audit import entry_hash
 
     small_file(path, opens=2).close()
     with Store.open(path) as store:
@@ -454,7 +453,7 @@ def test_a_passphrase_file_others_can_read_warns_and_an_empty_one_says_so(
 def test_a_forget_stopped_by_a_full_disk_says_what_was_done_and_finishes_later(
     path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from voicesgroup import backups
+    from voicesgroup.store import backups
 
     store = small_file(path)
     member = store.find_member(NAME)

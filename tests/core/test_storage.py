@@ -7,9 +7,11 @@ import errno
 import hashlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -20,17 +22,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.conftest import OsSpy, listing, mode_of
-from voicesgroup import crypto, storage
-from voicesgroup.backups import (
+from voicesgroup.errors import DamagedFile, StoreError
+from voicesgroup.models import CopingStrategy, Member
+from voicesgroup.store import Store, backups, crypto, storage
+from voicesgroup.store.backups import (
     KEEP_DAYS,
     KEEP_NEWEST,
     list_backups,
     rewrite_backups,
     take_backup,
+    time_in_name,
 )
-from voicesgroup.errors import DamagedFile, StoreError
-from voicesgroup.models import CopingStrategy, Member
-from voicesgroup.storage import (
+from voicesgroup.store.storage import (
     APP_MARK,
     META_TABLE,
     TEMP_SUFFIX,
@@ -39,7 +42,6 @@ from voicesgroup.storage import (
     temp_files_of,
     write_atomically,
 )
-from voicesgroup.store import Store
 
 
 @pytest.fixture
@@ -123,7 +125,7 @@ def test_temp_files_of_finds_only_our_own_even_with_glob_characters(tmp_path: Pa
 ZYGOTE = r"""
 import hashlib, os, signal, sys
 from pathlib import Path
-from voicesgroup import crypto
+from voicesgroup.store import crypto
 from voicesgroup.models import Member
 from voicesgroup.store import Store
 
@@ -452,6 +454,78 @@ def test_backups_older_than_keep_days_go_but_the_two_newest_stay(tmp_path: Path)
     take_backup(path, b"state later", now=much_later + dt.timedelta(days=KEEP_DAYS + 1))
     kept = [backup.path.read_bytes() for backup in list_backups(path)]
     assert kept == [b"state later", b"state now"]
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1000, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.integers(min_value=1, max_value=999_999),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_backup_s_name_gives_back_the_time_it_was_taken(when: dt.datetime, number: int) -> None:
+    taken = when.replace(tzinfo=dt.UTC)
+    with_dir = Path(f"/nowhere/{number:06d}-{taken:%Y%m%dT%H%M%S%f}Z.json")
+    assert time_in_name(with_dir.stem.rpartition("-")[2]) == taken
+
+
+WRITTEN_SHAPE = r"[0-9]{8}T[0-9]{12}Z"
+
+
+@given(st.one_of(st.text(max_size=30), st.from_regex(rf"\A{WRITTEN_SHAPE}\Z")))
+@settings(max_examples=300, deadline=None)
+def test_a_backup_s_time_is_read_as_strptime_reads_it_or_refused(stamp: str) -> None:
+    try:
+        expected = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        expected = None
+    try:
+        found = time_in_name(stamp)
+    except ValueError:
+        found = None
+    assert found is None or found == expected, "never a time strptime would not read"
+    if re.fullmatch(WRITTEN_SHAPE, stamp) and expected is not None:
+        assert found == expected, "the shape take_backup writes is always read"
+
+
+SMALL = st.integers(min_value=-1000, max_value=1000)
+TABLE_VALUES = st.one_of(
+    st.dictionaries(st.text(max_size=2), SMALL, max_size=2),
+    SMALL,
+    st.text(max_size=3),
+    st.none(),
+    st.lists(SMALL, max_size=2),
+)
+TABLE_IDS = st.one_of(st.from_regex(r"\A[0-9]{1,3}\Z"), st.text(max_size=4))
+
+
+@given(st.one_of(st.dictionaries(TABLE_IDS, TABLE_VALUES, max_size=5), st.lists(SMALL)))
+@settings(max_examples=500, deadline=None)
+def test_a_file_opens_only_when_every_table_is_records_under_decimal_ids(table: Any) -> None:
+    is_table = isinstance(table, dict) and all(
+        doc_id.isascii() and doc_id.isdigit() and isinstance(record, dict)
+        for doc_id, record in table.items()
+    )
+    blob = orjson.dumps({META_TABLE: {"1": {"app": APP_MARK}}, "groups": table})
+    try:
+        decode_document(blob, Path("voicesgroup.json"))
+        opened = True
+    except DamagedFile:
+        opened = False
+    assert opened == is_table
+
+
+@given(st.binary(min_size=1, max_size=40), st.binary(min_size=1, max_size=40))
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_a_new_backup_is_taken_exactly_when_the_bytes_differ_from_the_newest(
+    tmp_path: Path, first: bytes, second: bytes
+) -> None:
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "voicesgroup.json"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(backups, "COMPARED_AT_ONCE", 3)  # compared in several pieces
+        take_backup(path, first)
+        taken = take_backup(path, second)
+    assert (taken is None) == (first == second)
 
 
 def test_a_backup_left_half_written_by_a_kill_is_cleared(tmp_path: Path) -> None:

@@ -28,8 +28,6 @@ from tests.core.conftest import (
     listing,
     mode_of,
 )
-from voicesgroup import migrations, storage
-from voicesgroup.backups import list_backups
 from voicesgroup.errors import (
     ChangedOnDisk,
     ConsentMissing,
@@ -41,9 +39,16 @@ from voicesgroup.errors import (
     StoreError,
 )
 from voicesgroup.models import SCHEMA_VERSION, ConsentAction, ConsentScope, Member, Note
-from voicesgroup.storage import APP_MARK, META_TABLE, TEMP_SUFFIX, backup_folder, temp_files_of
-from voicesgroup.store import Store, new_document
+from voicesgroup.store import Store, migrations, new_document, storage
 from voicesgroup.store import opening as store_module
+from voicesgroup.store.backups import list_backups
+from voicesgroup.store.storage import (
+    APP_MARK,
+    META_TABLE,
+    TEMP_SUFFIX,
+    backup_folder,
+    temp_files_of,
+)
 
 
 def names(store: Store) -> set[str]:

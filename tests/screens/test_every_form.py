@@ -9,6 +9,7 @@ added without a walk here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ import screens
 from screens.app import VoicesGroupApp
 from screens.dialogs.leave_form_dialog import LeaveFormDialog
 from screens.form_screen import FormScreen
+from tests.exchange_laptops import conflict_in
 from tests.screens.form_helpers import problems_shown
 from tests.screens.test_focus_on_open import IN_SESSION, _app
 from tests.screens.test_session_journey import make_demo
@@ -48,7 +50,10 @@ WALKS: dict[str, tuple[list[str], dict[str, str], str]] = {
     "DebriefScreen": ([*IN_SESSION, "e", "enter"], {}, "ctrl+s"),  # the same person twice
     # No file name, or no number of copies: whichever "Print to" offers, it cannot print.
     "PrintDialog": (["p"], {"print-path": "", "print-copies": ""}, "ctrl+s"),
+    "ConflictEditScreen": (["x", "enter", "e"], {"conflict-member_words": ""}, "ctrl+s"),
 }
+PREPARE: dict[str, Callable[[Path], Path]] = {"ConflictEditScreen": conflict_in}
+"""What the demo needs before a form can be reached (a conflict from another laptop)."""
 
 
 def every_form_class() -> set[str]:
@@ -114,7 +119,8 @@ async def _make_it_unkeepable(
 @pytest.mark.parametrize("name", sorted(WALKS))
 async def test_a_form_keeps_what_was_typed(tmp_path: Path, name: str) -> None:
     keys, unkeepable, submit = WALKS[name]
-    app: VoicesGroupApp = _app(make_demo(tmp_path / "demo.json"))
+    demo = make_demo(tmp_path / "demo.json")
+    app: VoicesGroupApp = _app(PREPARE.get(name, Path)(demo))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in keys:

@@ -116,7 +116,7 @@ async def test_a_refusal_stays_in_the_dialog_beside_its_buttons(make_app) -> Non
             for i, line in enumerate(screen.lines)
             if line.co == "Sol" and line.lead and line.date >= today
         )
-        screen.query_one("#rota-table").move_cursor(row=row)  # type: ignore[attr-defined]
+        screen.query_one("#rota-table").move_cursor(row=row)  # type: ignore[attr-defined]  # a DataTable
         await settle(pilot)
         before = list(app.store.rota())
         await pilot.press("c")

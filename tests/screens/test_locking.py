@@ -6,8 +6,8 @@ import datetime as dt
 
 from screens.app import VoicesGroupApp
 from tests.demo_files import write_demo_copy
-from voicesgroup.crypto import KdfParams
 from voicesgroup.store import Store
+from voicesgroup.store.crypto import KdfParams
 
 FAST_KDF = KdfParams(memory_kib=65536, iterations=1, lanes=1)
 TODAY = dt.date(2026, 11, 26)
@@ -68,7 +68,7 @@ async def test_idle_lock_hides_everything_and_returns_to_the_same_screen(tmp_pat
 
 
 async def test_first_run_passphrase_shows_recovery_key_once(tmp_path, monkeypatch) -> None:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     monkeypatch.setattr(crypto, "tune_kdf", lambda *args, **kwargs: FAST_KDF)
     path = tmp_path / "new.json"
@@ -97,7 +97,7 @@ async def test_first_run_passphrase_shows_recovery_key_once(tmp_path, monkeypatc
 
 
 async def test_declining_the_recovery_key_converts_nothing(tmp_path, monkeypatch) -> None:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     monkeypatch.setattr(crypto, "tune_kdf", lambda *args, **kwargs: FAST_KDF)
     path = tmp_path / "new.json"

@@ -14,10 +14,10 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
 from screens.app import VoicesGroupApp
 from tests.pdf_helpers import pdf_text
-from voicesgroup.backups import list_backups
 from voicesgroup.errors import ConsentMissing
 from voicesgroup.models import ConsentScope, Note
 from voicesgroup.store import Store
+from voicesgroup.store.backups import list_backups
 
 
 async def open_member(pilot: Pilot, app: VoicesGroupApp, name: str) -> None:

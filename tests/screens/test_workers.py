@@ -19,11 +19,10 @@ from textual.widgets import Input
 from screens.app import VoicesGroupApp
 from tests.pdf_helpers import pdf_text
 from tests.screens.test_member_rights import open_member, print_record_to_file, shown
-from voicesgroup import crypto
-from voicesgroup.crypto import KdfParams
-from voicesgroup.storage import SafeStorage
-from voicesgroup.store import Store, forgetting
+from voicesgroup.store import Store, crypto, forgetting
 from voicesgroup.store import passphrase as protection
+from voicesgroup.store.crypto import KdfParams
+from voicesgroup.store.storage import SafeStorage
 
 FAST_KDF = KdfParams(memory_kib=65536, iterations=1, lanes=1)
 SCREENS = Path(__file__).resolve().parents[2] / "screens"

@@ -116,8 +116,8 @@ def _confirm_written_down(recovery_key: str, yes: bool) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from voicesgroup.crypto import is_encrypted
     from voicesgroup.outputs import check_output, write_output
+    from voicesgroup.store.crypto import is_encrypted
 
     with open_store(args, readonly=True) as store:
         check_output(args.out, store.path, force=args.force)
@@ -137,7 +137,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from functools import partial
 
     from voicesgroup.errors import PassphraseNeeded
-    from voicesgroup.restore import restore
+    from voicesgroup.store.restore import restore
 
     source = Path(args.source).expanduser()
     target = db_path(args)

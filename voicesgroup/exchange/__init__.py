@@ -12,5 +12,7 @@ it may hold, then writes its own outbox: the full current state of what it share
 - `state`: what the data file keeps about the exchange (its `_exchange` table).
 - `outbox`: the outbox's bytes, sealed with AES-256-GCM under keys derived with Argon2id.
 - `merge`: the merge rules, pure: latest stamp wins, with the exceptions the rules name.
-- `service`: set-up, one exchange (import before export), status and leaving.
+- `service`: set-up, one exchange (import before export), status and leaving; `read_folder`
+  reads and opens the outboxes ahead, without the store (an app's worker).
+- `conflicts`: a note's or strategy's two versions, and a person's choice between them.
 """

@@ -30,7 +30,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from voicesgroup.errors import ExchangeFolderError
-from voicesgroup.storage import fsync_folder, os_error_reason
+from voicesgroup.store.storage import fsync_folder, os_error_reason
 
 OUTBOX_PREFIX = "voicesgroup-"
 OUTBOX_SUFFIX = ".outbox"

@@ -31,10 +31,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from voicesgroup import crypto
 from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.merge import Entry
 from voicesgroup.exchange.sharing import ORG
+from voicesgroup.store import crypto
 
 MAGIC = b"VOICESGROUP-EXCHANGE\n"
 FORMAT = 1

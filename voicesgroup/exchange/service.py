@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from voicesgroup import crypto
 from voicesgroup.counting import counted
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import clock as hlc
@@ -44,12 +43,12 @@ from voicesgroup.exchange.merge import (
     rota_clashes,
     unseen_withdrawals,
 )
-from voicesgroup.store import tombstones
+from voicesgroup.store import crypto, tombstones
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
 
-COORDINATOR = "coordinator"
+COORDINATOR = state.COORDINATOR
 GROUP = "group"
 _MEMBER_FIELDS = {
     "members": "id",
@@ -220,7 +219,7 @@ def _group_id(store: Store, folder: Path, org: bytes, name: str) -> str:
 
 
 def carrier_write(path: Path, blob: bytes) -> None:
-    from voicesgroup.storage import write_atomically
+    from voicesgroup.store.storage import write_atomically
 
     write_atomically(path, blob)
 
@@ -336,10 +335,92 @@ class _Run:
             return ""
 
 
-def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
+@dataclass(frozen=True)
+class Reading:
+    """What reading the folder needs, as plain values: an app's worker reads and opens the
+    other laptops' outboxes (the slow part: files, decryption) without the store."""
+
+    folder: Path
+    replica: str
+    org: bytes = field(repr=False)
+    group_keys: dict[str, bytes] = field(repr=False)
+    seen: tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True)
+class FolderRead:
+    """Each outbox read ahead, by path: its signature (name, size, time) and what it holds, or
+    why it did not open. `exchange` uses a file's only while its signature still holds."""
+
+    opened: dict[Path, tuple[list[Any], outbox.Contents | Exception]]
+
+
+def reading(store: Store) -> Reading | None:
+    """What `read_folder` needs, taken from the store (None when not set up)."""
+    record = state.read(store.storage.read())
+    if record is None:
+        return None
+    seen = tuple(
+        (str(s[0]), int(s[1]), int(s[2]))
+        for s in (peer.get("seen") for peer in record["peers"].values())
+        if isinstance(s, list) and len(s) == 3
+    )
+    return Reading(
+        Path(record["folder"]),
+        str(record["replica"]),
+        bytes.fromhex(record["org_key"]),
+        {gid: bytes.fromhex(key) for gid, key in record["group_keys"].items()},
+        seen,
+    )
+
+
+def read_folder(ahead: Reading) -> FolderRead:
+    """Read and open every other laptop's outbox not seen already; any thread may call it
+    (it touches no store). A folder that cannot be listed reads as empty: `exchange` says why."""
+    opened: dict[Path, tuple[list[Any], outbox.Contents | Exception]] = {}
+    try:
+        paths = carrier.outboxes(ahead.folder, ahead.replica)
+    except (OSError, VoicesGroupError):
+        return FolderRead(opened)
+    for path in paths:
+        try:
+            stat = path.stat()
+            signature = [path.name, stat.st_size, stat.st_mtime_ns]
+            if tuple(signature) in ahead.seen:
+                continue
+            blob = path.read_bytes()
+        except OSError:
+            continue  # `exchange` reads it again and says why
+        try:
+            found: outbox.Contents | Exception = outbox.open_sealed(
+                blob, ahead.org, ahead.group_keys
+            )
+        except outbox.OutboxError as error:
+            found = error
+        opened[path] = (signature, found)
+    return FolderRead(opened)
+
+
+def _open_outbox(
+    run: _Run, path: Path, signature: list[Any], ahead: FolderRead | None
+) -> outbox.Contents:
+    """The outbox at `path`, opened: read ahead when its signature still holds, else now."""
+    if ahead is not None and path in ahead.opened:
+        was, found = ahead.opened[path]
+        if was == signature:
+            if isinstance(found, Exception):
+                raise found
+            return found
+    return outbox.open_sealed(path.read_bytes(), run.org, run.group_keys)
+
+
+def exchange(
+    store: Store, *, wall: Callable[[], int] | None = None, ahead: FolderRead | None = None
+) -> Summary:
     """Import every other laptop's outbox, then export this laptop's own. See the module.
 
-    `wall` is the laptop's clock in milliseconds (the computer's, unless a test says)."""
+    `wall` is the laptop's clock in milliseconds (the computer's, unless a test says);
+    `ahead`, the outboxes `read_folder` read and opened already (in an app's worker)."""
     wall = wall or (lambda: hlc.wall_ms())
     store.refuse_if_read_only()
     data = store.storage.read()
@@ -369,7 +450,7 @@ def exchange(store: Store, *, wall: Callable[[], int] | None = None) -> Summary:
     # The data file is byte for byte as the last exchange left it: nothing here needs a
     # stamp, and the ten years of records need not be hashed again.
     stamped = False if unchanged_here else _stamp(run)
-    incoming, read_from = _read_outboxes(run, paths)
+    incoming, read_from = _read_outboxes(run, paths, ahead)
     if incoming:
         _merge(run, incoming)
         _stamp(run)
@@ -419,8 +500,8 @@ def _noted_after_last_exchange(store: Store) -> list[int] | None:
 def _note_exchanged(store: Store, record: dict[str, Any]) -> None:
     """Note beside the data file what this exchange left it as (a checksum, no content), so
     the next exchange knows at once whether anything changed here since."""
-    from voicesgroup.storage import write_atomically
     from voicesgroup.store.owned import exchanged_file
+    from voicesgroup.store.storage import write_atomically
 
     signature = store.storage.signature
     if signature is None or store.unsaved:
@@ -569,7 +650,9 @@ def _laptop_name(
     return f"the laptop of {held} ({replica[:6]})"
 
 
-def _read_outboxes(run: _Run, paths: list[Path]) -> tuple[list[Entry], list[Path]]:
+def _read_outboxes(
+    run: _Run, paths: list[Path], ahead: FolderRead | None = None
+) -> tuple[list[Entry], list[Path]]:
     """Every other laptop's outbox that opens, and the files read; problems told once each."""
     incoming: list[Entry] = []
     read_from: list[Path] = []
@@ -581,7 +664,7 @@ def _read_outboxes(run: _Run, paths: list[Path]) -> tuple[list[Entry], list[Path
             signature = [path.name, stat.st_size, stat.st_mtime_ns]
             if signature in seen:
                 continue  # read and merged already, unchanged since
-            contents = outbox.open_sealed(path.read_bytes(), run.org, run.group_keys)
+            contents = _open_outbox(run, path, signature, ahead)
         except outbox.OutboxError as error:
             run.summary.problems.append(f"The outbox {path.name} was not read: {error}.")
             continue

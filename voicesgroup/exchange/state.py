@@ -28,6 +28,8 @@ from typing import Any
 TABLE = "_exchange"
 """The data file's table for the exchange (one record, "1")."""
 FORMAT = 1
+COORDINATOR = "coordinator"
+"""The coordinator's laptop's role (a group's laptop's is "group")."""
 
 
 def read(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -48,3 +50,9 @@ def binding(file_id: str | None, path: Path) -> str:
     """What ties a replica id to one data file at one place on one computer."""
     where = f"{file_id}|{os.path.realpath(path)}|{socket.gethostname()}"
     return hashlib.sha256(where.encode()).hexdigest()
+
+
+def role(data: dict[str, Any]) -> str | None:
+    """This laptop's role in the exchange, or None when it is not set up (cheap: Home asks)."""
+    record = read(data)
+    return None if record is None else str(record.get("role"))

@@ -34,10 +34,12 @@ from uuid import UUID
 
 import orjson
 
-from voicesgroup.backups import rewrite_backups
 from voicesgroup.counting import counted
 from voicesgroup.errors import StoreError
-from voicesgroup.storage import (
+from voicesgroup.store import covered, tombstones
+from voicesgroup.store.backups import rewrite_backups
+from voicesgroup.store.owned import intent_file
+from voicesgroup.store.storage import (
     TEMP_SUFFIX,
     SafeStorage,
     backup_folder,
@@ -45,12 +47,12 @@ from voicesgroup.storage import (
     os_error_reason,
     write_atomically,
 )
-from voicesgroup.store import redaction, tombstones
-from voicesgroup.store.owned import intent_file
 
+# `redaction` (and the name finder under it) is imported where a name is looked for: opening a
+# file only finishes what is pending, and start-up does not load it.
 if TYPE_CHECKING:
-    from voicesgroup import crypto
     from voicesgroup.models import Member
+    from voicesgroup.store import crypto, redaction
     from voicesgroup.store.repository import Store
 
 
@@ -97,6 +99,8 @@ def record_mark(store: Store, member_id: UUID) -> str:
 def texts_naming(store: Store, member: Member) -> list[redaction.Mention]:
     """Every stored free text that names the member, as it is and as forgetting will leave it
     (their own notes, erased whole, left out)."""
+    from voicesgroup.store import redaction
+
     return redaction.mentions(store.storage.read(), member.every_name(), owner=str(member.id))
 
 
@@ -333,6 +337,8 @@ def _erase_in_memory(
 
     `texts` are the mentions already found (written where they were found, if every one is
     still as it was); otherwise the free texts are searched for the name held in the copy."""
+    from voicesgroup.store import redaction
+
     data = store.storage.read()
     held = _member_names(data, key)
     names = [*held, *(name for name in known_names if name not in held)] if held else []
@@ -342,8 +348,8 @@ def _erase_in_memory(
         redacted = bool(names and redaction.redact(data, names))
     if redacted:
         store.storage.write(data)
-        store._forget_caches()
-    if key in store._ids("members"):
+        store.tables.forget_caches()
+    if key in store.tables.ids("members"):
         forget_records(store, UUID(key))
     data = store.storage.read()
     tombstones.add(data, store.path, key)
@@ -408,11 +414,13 @@ def forget_records(store: Store, member_id: UUID) -> None:
     """Erase a member's records in `store` (memory only): the one definition of forgetting."""
     from voicesgroup import models
 
-    store._anonymise_attendance(member_id)
-    store._remove_attribution(member_id)
+    covered.anonymise_attendance(store.tables, member_id)
+    covered.remove_attribution(store.tables, member_id)
     for model in (models.Note, models.ContactDetail, models.ConsentEvent):
-        store._delete(model, [item.id for item in store._where(model, member_id=member_id)])
-    store._delete(models.Member, [member_id])
+        store.tables.delete(
+            model, [item.id for item in store.tables.where(model, member_id=member_id)]
+        )
+    store.tables.delete(models.Member, [member_id])
 
 
 def _backup_without(
@@ -424,7 +432,7 @@ def _backup_without(
 ) -> bytes | None:
     """A backup's bytes with the members forgotten (their `names` looked for besides those
     the backup holds), or None when it cannot be read."""
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
     from voicesgroup.store.repository import Store
 
     try:
@@ -442,4 +450,6 @@ def _backup_without(
 def mentions_of(store: Store, name: str) -> list[str]:
     """Where a name still appears in stored free text, in plain words (found by the one name
     finder, `voicesgroup.names`)."""
+    from voicesgroup.store import redaction
+
     return [mention.where for mention in redaction.mentions(store.storage.read(), [name])]

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from voicesgroup import audit, consent
-from voicesgroup.backups import list_backups
+from voicesgroup import consent
 from voicesgroup.errors import DamagedFile, StoreError
 from voicesgroup.kinds import ConsentScope
-from voicesgroup.storage import (
+from voicesgroup.store import audit
+from voicesgroup.store.backups import list_backups
+from voicesgroup.store.storage import (
     META_TABLE,
     PART_SUFFIX,
     TEMP_SUFFIX,
@@ -27,7 +28,7 @@ from voicesgroup.storage import (
 )
 
 if TYPE_CHECKING:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
     from voicesgroup.store.repository import Store
 
 RESTORED = "restored from a backup"
@@ -38,7 +39,8 @@ def record_problems(store: Store) -> list[str]:
     from pydantic import ValidationError
 
     from voicesgroup import models
-    from voicesgroup.store.repository import SETTINGS_TABLE, first_error
+    from voicesgroup.store.repository import SETTINGS_TABLE
+    from voicesgroup.store.tables import first_error
 
     found: list[str] = []
     data = store.storage.read()
@@ -72,7 +74,7 @@ def unreadable_record(store: Store) -> str | None:
     a record of the wrong shape may break a reader that takes the stored documents as they
     are (the first paint does), and the person is then told of the record, not of the reader.
     """
-    from voicesgroup.store.repository import malformed_record_sentence
+    from voicesgroup.store.tables import malformed_record_sentence
 
     try:
         problems = record_problems(store)
@@ -92,10 +94,10 @@ def problems(store: Store) -> list[str]:
     found = record_problems(store)
     if found:
         return found
-    members = {member.id for member in store._all(models.Member)}
-    groups = {group.id for group in store._all(models.Group)}
-    facilitators = {person.id for person in store._all(models.Facilitator)}
-    events = store._all(models.ConsentEvent)
+    members = {member.id for member in store.tables.all(models.Member)}
+    groups = {group.id for group in store.tables.all(models.Group)}
+    facilitators = {person.id for person in store.tables.all(models.Facilitator)}
+    events = store.tables.all(models.ConsentEvent)
     scopes = {member_id: consent.current_scopes(events, member_id) for member_id in members}
 
     def needs(member_id: UUID, scope: ConsentScope, what: str) -> None:
@@ -104,7 +106,7 @@ def problems(store: Store) -> list[str]:
         elif scope not in scopes[member_id]:
             found.append(f"{what} names a member without consent ({scope.label.lower()})")
 
-    for session in store._all(models.Session):
+    for session in store.tables.all(models.Session):
         where = f"session of {session.date}"
         if session.group_id not in groups:
             found.append(f"{where} {NO_SUCH_GROUP}")
@@ -120,13 +122,13 @@ def problems(store: Store) -> list[str]:
         for person in session.facilitator_ids:
             if person not in facilitators:
                 found.append(f"{where} {NO_SUCH_FACILITATOR}")
-    for note in store._all(models.Note):
+    for note in store.tables.all(models.Note):
         if not note.restricted:
             needs(note.member_id, ConsentScope.PERSONAL_NOTES, "a note")
-    for detail in store._all(models.ContactDetail):
+    for detail in store.tables.all(models.ContactDetail):
         if not detail.restricted:
             needs(detail.member_id, ConsentScope.CONTACT_DETAILS, "a contact detail")
-    for strategy in store._all(models.CopingStrategy):
+    for strategy in store.tables.all(models.CopingStrategy):
         if strategy.attributed_member_id:
             needs(
                 strategy.attributed_member_id,
@@ -146,20 +148,20 @@ def _reference_problems(store: Store, groups: set[UUID], facilitators: set[UUID]
     from voicesgroup import models
 
     found = []
-    for item in store._all(models.RotaAssignment):
+    for item in store.tables.all(models.RotaAssignment):
         where = f"rota session of {item.date}"
         if item.group_id not in groups:
             found.append(f"{where} {NO_SUCH_GROUP}")
         if any(p is not None and p not in facilitators for p in (item.lead_id, item.co_id)):
             found.append(f"{where} {NO_SUCH_FACILITATOR}")
-    for path in store._all(models.FacilitatorPath):
+    for path in store.tables.all(models.FacilitatorPath):
         if path.facilitator_id not in facilitators:
             found.append("a facilitator's path belongs to a facilitator who is not stored")
-    for meeting in store._all(models.SupervisionMeeting):
+    for meeting in store.tables.all(models.SupervisionMeeting):
         if any(person not in facilitators for person in meeting.facilitator_ids):
             found.append(f"supervision of {meeting.on} {NO_SUCH_FACILITATOR}")
-    sessions = {session.id for session in store._all(models.Session)}
-    for state in store._all(models.FollowUpState):
+    sessions = {session.id for session in store.tables.all(models.Session)}
+    for state in store.tables.all(models.FollowUpState):
         if state.session_id not in sessions:
             found.append("a follow-up's owner belongs to a session that is not stored")
         elif state.owner_id is not None and state.owner_id not in facilitators:
@@ -247,7 +249,7 @@ def sound_backup(data: dict[str, Any], source: Path, unlocked: crypto.Unlocked |
 def open_backup(store: Store, path: Path) -> Store:
     """A backup as an in-memory store, decrypted with the data file's key when it has one, and
     checked exactly as `restore` checks it (`checked_document`, then `sound_backup`)."""
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
     from voicesgroup.store.opening import checked_document
 
     try:
@@ -358,7 +360,7 @@ def remove_leftovers(path: Path) -> None:
 
 
 def _readable_bytes(store: Store, path: Path) -> bytes | None:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     try:
         blob = path.read_bytes()

@@ -16,10 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
-
-from voicesgroup import migrations
-from voicesgroup.backups import list_backups, take_backup
 from voicesgroup.counting import counted
 from voicesgroup.errors import (
     DamagedFile,
@@ -31,7 +27,11 @@ from voicesgroup.errors import (
     WrongPassphrase,
 )
 from voicesgroup.schema import SCHEMA_VERSION
-from voicesgroup.storage import (
+from voicesgroup.store import migrations, writer_lock
+from voicesgroup.store.backups import list_backups, take_backup
+from voicesgroup.store.owned import failed_unlocks_file, lock_file
+from voicesgroup.store.repository import SETTINGS_TABLE, Store
+from voicesgroup.store.storage import (
     META_TABLE,
     FileSignature,
     SafeStorage,
@@ -41,19 +41,16 @@ from voicesgroup.storage import (
     restore_hint,
     write_atomically,
 )
-from voicesgroup.store.owned import failed_unlocks_file, lock_file
-from voicesgroup.store.repository import (
+from voicesgroup.store.tables import (
     ADDED_TABLES,
-    SETTINGS_TABLE,
     TABLES,
-    Store,
     malformed_record_sentence,
     new_document,
     record_ids,
 )
 
 if TYPE_CHECKING:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
 
 @dataclass(frozen=True)
@@ -89,7 +86,7 @@ def open_store(
 def _load(
     cls: type[Store],
     path: Path,
-    lock: FileLock | None,
+    lock: writer_lock.WriterLock | None,
     *,
     create: bool,
     readonly: bool,
@@ -109,7 +106,7 @@ def _load(
         store.created = True
         with store.batch():
             if seed:
-                store._seed_starter_data()
+                _seed_starter_data(store)
             storage.unsaved = True
         return store
     try:
@@ -148,6 +145,16 @@ def _load(
     forgetting.finish_pending(store)
     _audit_failed_unlocks(store)
     return store
+
+
+def _seed_starter_data(store: Store) -> None:
+    """The shipped strategies and support contacts, put in a new file."""
+    from voicesgroup.shipped import starter_strategies, starter_support_contacts
+
+    for strategy in starter_strategies():
+        store.tables.put(strategy)
+    for contact in starter_support_contacts():
+        store.tables.put(contact)
 
 
 def read_only_reason(path: Path) -> str | None:
@@ -239,7 +246,7 @@ def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unl
     if secret.passphrase is None and secret.recovery_key is None:
         raise PassphraseNeeded(f"{path} is protected by a passphrase.")
     # The encryption module is imported only when a file is encrypted (it is slow to load).
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     try:
         if secret.recovery_key is not None:
@@ -256,22 +263,20 @@ def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unl
         raise DamagedFile(f"{path}: {error} {restore_hint(path)}") from None
 
 
-def take_writer_lock(path: Path) -> FileLock:
+def take_writer_lock(path: Path) -> writer_lock.WriterLock:
     """The one-writer lock of `path`, on a separate lock file; Locked if someone has it."""
     folder = path.parent
     if not folder.exists():
         folder.mkdir(mode=0o700, parents=True)
-    lock = FileLock(lock_file(path), timeout=0, mode=0o600)
     try:
-        lock.acquire()
-    except Timeout:
+        return writer_lock.take(lock_file(path))
+    except writer_lock.LockHeld:
         raise Locked(
             f"{path} is already open in another voicesgroup window. Only one can make "
             "changes at a time: close the other one first."
         ) from None
     except OSError as error:
         raise StoreError(f"Could not open {path}: {error.strerror}.") from error
-    return lock
 
 
 # -- failed unlocks from the command line ------------------------------------------------------

@@ -19,7 +19,6 @@ changed on disk, `undo`. `apply` is `begin`, `convert_files` and `settle` in a r
 
 from __future__ import annotations
 
-import hmac
 import os
 from collections.abc import Callable
 from contextlib import suppress
@@ -29,9 +28,10 @@ from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar
 
 import orjson
 
-from voicesgroup.backups import list_backups
 from voicesgroup.errors import StoreError
-from voicesgroup.storage import (
+from voicesgroup.store.backups import list_backups
+from voicesgroup.store.owned import STAGED_SUFFIX, commit_file, staged_name
+from voicesgroup.store.storage import (
     FileSignature,
     SafeStorage,
     backup_folder,
@@ -40,10 +40,9 @@ from voicesgroup.storage import (
     os_error_reason,
     write_atomically,
 )
-from voicesgroup.store.owned import STAGED_SUFFIX, commit_file, staged_name
 
 if TYPE_CHECKING:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
     from voicesgroup.store.repository import Store
 
 T = TypeVar("T")
@@ -84,7 +83,9 @@ class PassphraseChange:
 
 
 def _crypto_call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    from voicesgroup import crypto  # imported only when a file is encrypted (it is slow to load)
+    from voicesgroup.store import (
+        crypto,  # imported only when a file is encrypted (it is slow to load)
+    )
 
     try:
         return function(*args, **kwargs)
@@ -140,7 +141,7 @@ def request_remove(store: Store) -> KeyRequest:
 
 def derive(request: KeyRequest) -> PassphraseChange:
     """The new key (slow on purpose); touches no file and no store, so safe in a worker."""
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     done = _DONE[request.kind]
     if request.kind == "set":
@@ -183,12 +184,14 @@ def opens(path: Path, unlocked: crypto.Unlocked | None, passphrase: str) -> bool
     on purpose; reads no store, so safe in a worker thread)."""
     if unlocked is None:
         return True
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     try:
         found = crypto.unlock_with_passphrase(path.read_bytes(), passphrase)
     except (crypto.CryptoError, OSError):
         return False
+    import hmac
+
     return hmac.compare_digest(found.data_key, unlocked.data_key)
 
 
@@ -291,7 +294,7 @@ def convert_files(conversion: Conversion) -> bytes:
 def undo(store: Store, conversion: Conversion) -> None:
     """After NotConverted: the data in memory as it was before `begin`."""
     store.storage.replace_data(orjson.loads(conversion.before))
-    store._forget_caches()
+    store.tables.forget_caches()
 
 
 def settle(store: Store, conversion: Conversion, data_blob: bytes) -> None:
@@ -307,7 +310,7 @@ def settle(store: Store, conversion: Conversion, data_blob: bytes) -> None:
 def _sealed(plaintext: bytes, unlocked: crypto.Unlocked | None) -> bytes:
     if unlocked is None:
         return plaintext
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     blob = crypto.seal(plaintext, unlocked)
     if crypto.open_sealed(blob, unlocked) != plaintext:
@@ -317,7 +320,7 @@ def _sealed(plaintext: bytes, unlocked: crypto.Unlocked | None) -> bytes:
 
 def _convert(blob: bytes, change: PassphraseChange) -> bytes | None:
     """A backup under the new key, or None when it cannot be read with the current one."""
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
     try:
         plaintext = crypto.open_sealed(blob, change.old) if change.old else blob

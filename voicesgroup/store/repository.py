@@ -2,37 +2,43 @@
 
 `Store` holds one data file in memory. Every write goes through the consent rule and is saved
 atomically; `batch()` makes several writes one save that either all happens or, on an error, is
-rolled back. What happens around the records lives beside it, one module each:
-`opening` (locking, decrypting, checking a file before it is trusted), `passphrase` (setting,
-changing and removing it for the file and every backup at once), `forgetting` (a member erased
-everywhere, finished even after a crash) and `integrity` (what `voicesgroup check` reports).
+rolled back. The records themselves are read and changed through `Tables` (`tables.py`, the
+store's internal interface), with the consent rule put in front of it here. What happens around
+the records lives beside it, one module each: `opening` (locking, decrypting, checking a file
+before it is trusted), `covered` (what a withdrawal does to the records a consent covered),
+`passphrase` (setting, changing and removing it for the file and every backup at once),
+`forgetting` (a member erased everywhere, finished even after a crash) and `integrity` (what
+`voicesgroup check` reports).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
-from uuid import UUID, uuid4
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
 
 import orjson
-from filelock import FileLock
-from tinydb import TinyDB
-from tinydb.table import Document, Table
 
-from voicesgroup import audit, consent
+from voicesgroup import consent
 from voicesgroup.errors import Ambiguous, ChangedMeanwhile, DamagedFile, NotFound, ReadOnlyFile
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus
-from voicesgroup.schema import SCHEMA_VERSION
 from voicesgroup.schema import SETTINGS_TABLE as SETTINGS_TABLE  # re-exported for the store
-from voicesgroup.storage import APP_MARK, META_TABLE, SafeStorage, restore_hint
+from voicesgroup.store import audit, covered
+from voicesgroup.store.storage import META_TABLE, SafeStorage
+from voicesgroup.store.tables import (
+    TABLES as TABLES,  # re-exported for the store
+)
+from voicesgroup.store.tables import (
+    Tables,
+    first_error,
+    malformed_record_sentence,
+    models,
+)
+from voicesgroup.store.tables import new_document as new_document
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
-
-    from voicesgroup import crypto, models
     from voicesgroup.models import (
         AuditEntry,
         ConsentEvent,
@@ -48,58 +54,12 @@ if TYPE_CHECKING:
         Settings,
         SupportContact,
     )
+    from voicesgroup.store import crypto
     from voicesgroup.store.forgetting import ForgetReport
     from voicesgroup.store.snapshot import Changes
-else:
-
-    class _ModelsOnFirstUse:
-        """`voicesgroup.models`, imported the first time a record is asked for.
-
-        Opening a file and painting the home screen read stored documents only; pydantic and
-        the models are a good part of the start-up time, so they load once something needs a
-        record.
-        """
-
-        def __getattr__(self, name: str) -> Any:
-            from voicesgroup import models
-
-            return getattr(models, name)
-
-    models = _ModelsOnFirstUse()
+    from voicesgroup.store.writer_lock import WriterLock
 
 RecordT = TypeVar("RecordT", bound="Record")
-
-
-TABLES = (
-    "groups",
-    "members",
-    "facilitators",
-    "consent_events",
-    "sessions",
-    "notes",
-    "contact_details",
-    "strategies",
-    "rota",
-    "support_contacts",
-    "audit",
-    "facilitator_paths",
-    "supervision",
-    "follow_ups",
-)
-"""Every record table of a data file; each model names its own (`Record.TABLE`)."""
-ADDED_TABLES = ("facilitator_paths", "supervision", "follow_ups")
-"""Tables added after the first files were written: a file from before them has none yet and
-is given them empty when opened. Every other table must be there, or the file is damaged."""
-
-
-def new_document(seed: Callable[[Store], None] | None = None) -> dict[str, Any]:
-    """The data of an empty voicesgroup file."""
-    meta = {"app": APP_MARK, "schema_version": SCHEMA_VERSION, "file_id": str(uuid4())}
-    data: dict[str, Any] = {META_TABLE: {"1": meta}}
-    for table in TABLES:
-        data[table] = {}
-    data[SETTINGS_TABLE] = {"1": models.Settings().model_dump(mode="json")}
-    return data
 
 
 CONSENT_CHECKED_TABLES = frozenset(
@@ -111,12 +71,11 @@ CONSENT_CHECKED_TABLES = frozenset(
 class Store:
     """The data of one file, in memory, with typed reads and consent-checked writes."""
 
-    def __init__(self, storage: SafeStorage, lock: FileLock | None) -> None:
+    def __init__(self, storage: SafeStorage, lock: WriterLock | None) -> None:
         self._storage = storage
         self._lock = lock
-        self._db = TinyDB(storage=lambda: storage)
-        self._models: dict[str, dict[int, Record]] = {}
-        self._doc_ids: dict[str, dict[str, int]] = {}
+        self.tables = Tables(storage, self._before_change)
+        """The records without the consent rule: for the store's own modules only."""
         self.backup_taken: Path | None = None
         self.backups_pruned = 0  # old backups that opening let go (see opening.opening_did)
         self.unlocked: crypto.Unlocked | None = None
@@ -127,8 +86,6 @@ class Store:
         self.finished_on_open: list[str] = []
         """Sentences about interrupted work that opening the file has just finished."""
         self.closed = False
-        self._events_by_member: dict[UUID, list[ConsentEvent]] | None = None
-        self._event_views: dict[str, list[consent.EventView]] | None = None
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -170,17 +127,9 @@ class Store:
         store.use_key(unlocked)
         return store
 
-    def _seed_starter_data(self) -> None:
-        from voicesgroup.shipped import starter_strategies, starter_support_contacts
-
-        for strategy in starter_strategies():
-            self._put(strategy)
-        for contact in starter_support_contacts():
-            self._put(contact)
-
     def close(self) -> None:
         """Release the lock. Everything is already on disk (or reported unsaved)."""
-        self._db.close()
+        self.tables.close()
         self.closed = True
         if self._lock is not None:
             self._lock.release()
@@ -238,7 +187,7 @@ class Store:
         if unlocked is None:
             self._storage.set_encoder(lambda blob: blob)
         else:
-            from voicesgroup import crypto
+            from voicesgroup.store import crypto
 
             self._storage.set_encoder(lambda blob: crypto.seal(blob, unlocked))
 
@@ -293,13 +242,13 @@ class Store:
             with self._storage.deferred():
                 yield
         except BaseException:
-            self._forget_caches()
+            self.tables.forget_caches()
             raise
 
     def documents_replaced(self) -> None:
         """The stored documents were changed in place as a whole (an exchange's merge, in
         `storage.read()`): what was read from them before is read again."""
-        self._forget_caches()
+        self.tables.forget_caches()
 
     def apply_changes(self, changes: Changes) -> None:
         """Put in what a change made on a scratch copy of this data did (see
@@ -318,125 +267,15 @@ class Store:
                 "nothing was saved, so try again."
             )
         with self._storage.deferred():
-            for name, documents in changes.put.items():
-                data = self._storage.read()
-                stored = data.setdefault(name, {})
-                new = {key: doc for key, doc in documents.items() if key not in stored}
-                stored.update({key: doc for key, doc in documents.items() if key in stored})
-                self._storage.write(data)
-                table = self._db.table(name, cache_size=0)
-                for key, doc in new.items():  # by number, so the table counts on from there
-                    table.insert(Document(doc, doc_id=int(key)))
-            for name, keys in changes.removed.items():
-                self._db.table(name, cache_size=0).remove(doc_ids=[int(key) for key in keys])
-        for name in changes.tables:
-            self._doc_ids.pop(name, None)
-            cache = self._models.setdefault(name, {})
-            for key in [*changes.put.get(name, {}), *changes.removed.get(name, [])]:
-                cache.pop(int(key), None)
-            for key, record in changes.built.get(name, {}).items():
-                cache[int(key)] = record  # built already, from these very documents
-        self._db.clear_cache()
+            self.tables.apply(changes.put, changes.removed, changes.built)
 
     def built(self, table: str, keys: Iterable[str]) -> dict[str, Record]:
         """The records this store has already built from these documents of `table` (by
         their number), so that whoever takes the documents need not build them again."""
-        cache = self._models.get(table, {})
-        return {key: cache[int(key)] for key in keys if int(key) in cache}
+        return self.tables.built(table, keys)
 
-    def _forget_caches(self) -> None:
-        self._consent_changed()
-        self._models.clear()
-        self._doc_ids.clear()
-        self._db.clear_cache()
-
-    # -- generic record access -------------------------------------------------------------
-
-    def _table(self, model: type[Record]) -> Table:
-        return self._db.table(model.TABLE, cache_size=0)
-
-    def _ids(self, name: str) -> dict[str, int]:
-        ids = self._doc_ids.get(name)
-        if ids is None:
-            ids, where = record_ids(name, self._storage.read().get(name, {}))
-            if where:
-                raise DamagedFile(malformed_record_sentence(self.path, where))
-            self._doc_ids[name] = ids
-        return ids
-
-    def _model_of(self, model: type[RecordT], document: Document) -> RecordT:
-        name = model.TABLE
-        cache = self._models.setdefault(name, {})
-        found = cache.get(document.doc_id)
-        if found is None:
-            found = cache[document.doc_id] = self._validated(model, document)
-        # The cache is per table, and a table holds one model.
-        return cast(RecordT, found)
-
-    def _validated(self, model: type[RecordT], document: Document) -> RecordT:
-        from pydantic import ValidationError
-
-        try:
-            return model.model_validate(document)
-        except ValidationError as error:
-            where = f"{model.TABLE} record {document.doc_id}: {first_error(error)}"
-            raise DamagedFile(malformed_record_sentence(self.path, where)) from None
-
-    def _all(self, model: type[RecordT]) -> list[RecordT]:
-        return [self._model_of(model, doc) for doc in self._table(model).all()]
-
-    def _where(self, model: type[RecordT], **equals: Any) -> list[RecordT]:
-        """Records whose stored fields equal the given values (ids compared as strings)."""
-        wanted = {
-            key: str(value) if isinstance(value, UUID) else value for key, value in equals.items()
-        }
-
-        def matches(value: Mapping[str, Any]) -> bool:  # the name TinyDB's QueryLike gives it
-            return all(value.get(key) == wanted_value for key, wanted_value in wanted.items())
-
-        return [self._model_of(model, doc) for doc in self._table(model).search(matches)]
-
-    def _get(self, model: type[RecordT], record_id: UUID) -> RecordT:
-        doc_id = self._ids(model.TABLE).get(str(record_id))
-        if doc_id is None:
-            raise NotFound(f"No such {model.__name__.lower()} is stored.")
-        document = self._table(model).get(doc_id=doc_id)
-        assert isinstance(document, Document)
-        return self._model_of(model, document)
-
-    def _put(self, record: Record) -> None:
+    def _before_change(self, table: str) -> None:
         self.refuse_if_read_only()
-        if isinstance(record, models.ConsentEvent):
-            self._consent_changed()
-        name = record.TABLE
-        table = self._db.table(name, cache_size=0)
-        document = record.model_dump(mode="json")
-        ids = self._ids(name)
-        doc_id = ids.get(str(record.id))
-        if doc_id is None:
-            doc_id = table.insert(document)
-            ids[str(record.id)] = doc_id
-        else:
-            # TinyDB's update rebuilds the whole table to change one record, which with years
-            # of sessions costs more than the key press it answers. The one document is
-            # replaced in place and the data handed to the same storage write as any other.
-            data = self._storage.read()
-            data[name][str(doc_id)] = document
-            self._storage.write(data)
-        self._models.setdefault(name, {})[doc_id] = record
-
-    def _delete(self, model: type[Record], record_ids: Iterable[UUID]) -> None:
-        self.refuse_if_read_only()
-        if model is models.ConsentEvent:
-            self._consent_changed()
-        name = model.TABLE
-        ids = self._ids(name)
-        doc_ids = [ids.pop(str(record_id)) for record_id in record_ids if str(record_id) in ids]
-        if doc_ids:
-            self._table(model).remove(doc_ids=doc_ids)
-            cache = self._models.get(name, {})
-            for doc_id in doc_ids:
-                cache.pop(doc_id, None)
 
     def count(self, model: type[Record]) -> int:
         return len(self._storage.read().get(model.TABLE, {}))
@@ -444,42 +283,44 @@ class Store:
     # -- groups, members, facilitators -----------------------------------------------------
 
     def groups(self, include_archived: bool = False) -> list[Group]:
-        groups = self._all(models.Group)
+        groups = self.tables.all(models.Group)
         if not include_archived:
             groups = [group for group in groups if not group.archived]
         return sorted(groups, key=lambda group: group.name.casefold())
 
     def group(self, group_id: UUID) -> Group:
-        return self._get(models.Group, group_id)
+        return self.tables.get(models.Group, group_id)
 
     def save_group(self, group: Group) -> None:
-        self._put(group)
+        self.tables.put(group)
 
     def members(self) -> list[Member]:
-        return sorted(self._all(models.Member), key=lambda member: member.display_name.casefold())
+        return sorted(
+            self.tables.all(models.Member), key=lambda member: member.display_name.casefold()
+        )
 
     def member(self, member_id: UUID) -> Member:
-        return self._get(models.Member, member_id)
+        return self.tables.get(models.Member, member_id)
 
     def save_member(self, member: Member) -> None:
         """Save a member; a changed name keeps the one before among `former_names`, so that
         forgetting them finds texts written while they went by it."""
-        stored = self._ids("members").get(str(member.id))
+        stored = self.tables.ids("members").get(str(member.id))
         if stored is not None:
             member = _with_former_name(self.member(member.id), member)
-        self._put(member)
+        self.tables.put(member)
 
     def facilitators(self, include_inactive: bool = True) -> list[Facilitator]:
         found = sorted(
-            self._all(models.Facilitator), key=lambda person: person.display_name.casefold()
+            self.tables.all(models.Facilitator), key=lambda person: person.display_name.casefold()
         )
         return found if include_inactive else [person for person in found if person.active]
 
     def facilitator(self, facilitator_id: UUID) -> Facilitator:
-        return self._get(models.Facilitator, facilitator_id)
+        return self.tables.get(models.Facilitator, facilitator_id)
 
     def save_facilitator(self, facilitator: Facilitator) -> None:
-        self._put(facilitator)
+        self.tables.put(facilitator)
 
     def find_group(self, name_or_id: str) -> Group:
         return _find_one(self.groups(include_archived=True), name_or_id, "group", "name")
@@ -497,7 +338,7 @@ class Store:
         if member_id is not None:
             return list(self.events_by_member().get(member_id, ()))
         return sorted(
-            self._all(models.ConsentEvent), key=lambda event: (event.on, event.created_at)
+            self.tables.all(models.ConsentEvent), key=lambda event: (event.on, event.created_at)
         )
 
     def events_by_member(self) -> dict[UUID, list[ConsentEvent]]:
@@ -505,12 +346,14 @@ class Store:
 
         The consent rule asks this on every named save, so it must not scan every event.
         """
-        if self._events_by_member is None:
+
+        def work_out() -> dict[UUID, list[ConsentEvent]]:
             grouped: dict[UUID, list[ConsentEvent]] = {}
             for event in self.consent_events():
                 grouped.setdefault(event.member_id, []).append(event)
-            self._events_by_member = grouped
-        return self._events_by_member
+            return grouped
+
+        return self.tables.derived("consent_events", "events by member", work_out)
 
     def event_views_by_member(self) -> dict[str, list[consent.EventView]]:
         """Consent events as the rule reads them, by member id, straight from the documents.
@@ -518,16 +361,14 @@ class Store:
         For the home screen, which paints before any model is loaded and asks again each
         time it is shown; kept until consent changes.
         """
-        if self._event_views is None:
+
+        def work_out() -> dict[str, list[consent.EventView]]:
             grouped: dict[str, list[consent.EventView]] = {}
             for document in self.documents("consent_events"):
                 grouped.setdefault(document["member_id"], []).append(consent.EventView.of(document))
-            self._event_views = grouped
-        return self._event_views
+            return grouped
 
-    def _consent_changed(self) -> None:
-        self._events_by_member = None
-        self._event_views = None
+        return self.tables.derived("consent_events", "event views by member", work_out)
 
     def consents_by_member(self) -> dict[UUID, set[ConsentScope]]:
         """Every member's current consents (for lists)."""
@@ -565,7 +406,7 @@ class Store:
             raise ValueError("use withdraw_consent to record a withdrawal")
         self.member(event.member_id)
         with self.batch():
-            self._put(event)
+            self.tables.put(event)
             self.audit("consent given", f"{event.scope.label} ({event.method.label})")
 
     def withdraw_consent(self, event: ConsentEvent, *, erase: bool) -> None:
@@ -580,71 +421,33 @@ class Store:
         member_id = event.member_id
         self.member(member_id)
         with self.batch():
-            self._put(event)
+            self.tables.put(event)
             kept = "kept restricted" if not erase else "erased"
             self.audit("consent withdrawn", f"{event.scope.label}; what it covered: {kept}")
             if event.scope is ConsentScope.ATTENDANCE_BY_NAME:
-                self._anonymise_attendance(member_id)
+                covered.anonymise_attendance(self.tables, member_id)
             elif event.scope is ConsentScope.STRATEGY_ATTRIBUTION:
-                self._remove_attribution(member_id)
+                covered.remove_attribution(self.tables, member_id)
             elif event.scope is ConsentScope.PERSONAL_NOTES:
-                self._erase_or_restrict(models.Note, member_id, erase)
+                covered.erase_or_restrict(self.tables, models.Note, member_id, erase)
             elif event.scope is ConsentScope.CONTACT_DETAILS:
-                self._erase_or_restrict(models.ContactDetail, member_id, erase)
-
-    def _erase_or_restrict(
-        self, model: type[Note | ContactDetail], member_id: UUID, erase: bool
-    ) -> None:
-        records = self._where(model, member_id=member_id)
-        if erase:
-            self._delete(model, [record.id for record in records])
-        else:
-            for record in records:
-                self._put(record.with_changes(restricted=True))
-
-    def _anonymise_attendance(self, member_id: UUID, before: dt.date | None = None) -> int:
-        changed = 0
-        key = str(member_id)
-
-        def attended(value: Mapping[str, Any]) -> bool:  # read before any model is built
-            named = value.get("named_member_ids")
-            return isinstance(named, list) and key in named
-
-        table = self._table(models.Session)
-        for session in [self._model_of(models.Session, doc) for doc in table.search(attended)]:
-            if key in map(str, session.named_member_ids) and (
-                before is None or session.date < before
-            ):
-                remaining = [mid for mid in session.named_member_ids if mid != member_id]
-                self._put(
-                    session.with_changes(
-                        named_member_ids=remaining,
-                        anonymous_count=session.anonymous_count + 1,
-                        round_marks={k: v for k, v in session.round_marks.items() if k != key},
-                    )
-                )
-                changed += 1
-        return changed
-
-    def _remove_attribution(self, member_id: UUID) -> None:
-        for strategy in self._where(models.CopingStrategy, attributed_member_id=member_id):
-            self._put(strategy.with_changes(attributed_member_id=None))
+                covered.erase_or_restrict(self.tables, models.ContactDetail, member_id, erase)
 
     # -- sessions --------------------------------------------------------------------------
 
     def sessions(self, group_id: UUID | None = None) -> list[Session]:
         found = (
-            self._where(models.Session, group_id=group_id)
+            self.tables.where(models.Session, group_id=group_id)
             if group_id
-            else self._all(models.Session)
+            else self.tables.all(models.Session)
         )
         return sorted(found, key=lambda session: (session.date, session.created_at), reverse=True)
 
     def session(self, session_id: UUID) -> Session:
-        return self._get(models.Session, session_id)
+        return self.tables.get(models.Session, session_id)
 
     def sessions_in_progress(self) -> list[Session]:
-        return self._where(models.Session, status=SessionStatus.IN_PROGRESS.value)
+        return self.tables.where(models.Session, status=SessionStatus.IN_PROGRESS.value)
 
     def save_session(self, session: Session) -> None:
         """Save a session; every named attendee must consent to attendance by name, and
@@ -653,82 +456,88 @@ class Store:
             consent.require_named_attendance(
                 self.consent_events(member_id), self.member(member_id), session.date
             )
-        self._put(session)
+        self.tables.put(session)
 
     # -- notes and contact details ---------------------------------------------------------
 
     def notes(self, member_id: UUID, include_restricted: bool = False) -> list[Note]:
-        found = self._where(models.Note, member_id=member_id)
+        found = self.tables.where(models.Note, member_id=member_id)
         if not include_restricted:
             found = [note for note in found if not note.restricted]
         return sorted(found, key=lambda note: note.created_at)
 
     def all_notes(self) -> list[Note]:
         """Every note, restricted ones included (for retention and checks)."""
-        return self._all(models.Note)
+        return self.tables.all(models.Note)
 
     def delete_notes(self, note_ids: Iterable[UUID]) -> None:
-        self._delete(models.Note, note_ids)
+        self.tables.delete(models.Note, note_ids)
 
     def save_note(self, note: Note) -> None:
         """Save a note written with a member; refused without consent for personal notes."""
         self.require_consent(note.member_id, ConsentScope.PERSONAL_NOTES)
-        self._put(note)
+        self.tables.put(note)
 
     def contact_details(
         self, member_id: UUID, include_restricted: bool = False
     ) -> list[ContactDetail]:
-        found = self._where(models.ContactDetail, member_id=member_id)
+        found = self.tables.where(models.ContactDetail, member_id=member_id)
         return found if include_restricted else [item for item in found if not item.restricted]
 
     def save_contact_detail(self, detail: ContactDetail) -> None:
         """Save a member's contact detail; refused without consent for contact details."""
         self.require_consent(detail.member_id, ConsentScope.CONTACT_DETAILS)
-        self._put(detail)
+        self.tables.put(detail)
 
     # -- strategies, contacts, rota, settings ----------------------------------------------
 
     def strategies(self, include_archived: bool = False) -> list[CopingStrategy]:
-        found = self._all(models.CopingStrategy)
+        found = self.tables.all(models.CopingStrategy)
         if not include_archived:
             found = [strategy for strategy in found if not strategy.archived]
         return sorted(found, key=lambda strategy: strategy.title.casefold())
 
     def strategy(self, strategy_id: UUID) -> CopingStrategy:
-        return self._get(models.CopingStrategy, strategy_id)
+        return self.tables.get(models.CopingStrategy, strategy_id)
 
     def save_strategy(self, strategy: CopingStrategy) -> None:
         """Save a strategy; a member's name beside it needs their consent to attribution."""
         if strategy.attributed_member_id is not None:
             self.require_consent(strategy.attributed_member_id, ConsentScope.STRATEGY_ATTRIBUTION)
-        self._put(strategy)
+        self.tables.put(strategy)
+
+    def delete_strategy(self, strategy_id: UUID) -> None:
+        """Remove a strategy for good (the library archives instead; an exchange's second
+        version of one is removed once a person has chosen)."""
+        self.tables.delete(models.CopingStrategy, [strategy_id])
 
     def support_contacts(self) -> list[SupportContact]:
         return sorted(
-            self._all(models.SupportContact), key=lambda contact: (contact.local, contact.name)
+            self.tables.all(models.SupportContact),
+            key=lambda contact: (contact.local, contact.name),
         )
 
     def save_support_contact(self, contact: SupportContact) -> None:
-        self._put(contact)
+        self.tables.put(contact)
 
     def delete_support_contact(self, contact_id: UUID) -> None:
-        self._delete(models.SupportContact, [contact_id])
+        self.tables.delete(models.SupportContact, [contact_id])
 
     def rota(self, group_id: UUID | None = None) -> list[RotaAssignment]:
         found = (
-            self._where(models.RotaAssignment, group_id=group_id)
+            self.tables.where(models.RotaAssignment, group_id=group_id)
             if group_id
-            else self._all(models.RotaAssignment)
+            else self.tables.all(models.RotaAssignment)
         )
         return sorted(found, key=lambda item: (item.date, str(item.group_id)))
 
     def save_rota(self, assignments: Iterable[RotaAssignment]) -> None:
         with self.batch():
             for assignment in assignments:
-                self._put(assignment)
+                self.tables.put(assignment)
 
     def delete_rota(self, assignment_ids: Iterable[UUID]) -> None:
-        self._delete(models.RotaAssignment, assignment_ids)
+        self.tables.delete(models.RotaAssignment, assignment_ids)
 
     def settings(self) -> Settings:
         from pydantic import ValidationError
@@ -749,38 +558,36 @@ class Store:
         return settings.get("1", {})
 
     def save_settings(self, settings: Settings) -> None:
-        self.refuse_if_read_only()
-        table = self._db.table(SETTINGS_TABLE, cache_size=0)
-        table.upsert(Document(settings.model_dump(mode="json"), doc_id=1))
+        self.tables.put_settings(settings.model_dump(mode="json"))
 
     # -- records of the facilitators' path (the rules are in voicesgroup/facilitator_path.py) --
 
     def records(self, model: type[RecordT], **equals: Any) -> list[RecordT]:
         """Stored records of one kind, optionally those whose fields equal the given values."""
-        return self._where(model, **equals) if equals else self._all(model)
+        return self.tables.where(model, **equals) if equals else self.tables.all(model)
 
     def save_record(self, record: Record) -> None:
         """Save a record that no consent rule applies to (paths, supervision, follow-ups)."""
         if not isinstance(record, _plain_records()):
             raise TypeError(f"{type(record).__name__} is saved through its own method")
-        self._put(record)
+        self.tables.put(record)
 
     def delete_record(self, record: Record) -> None:
         """Delete a record that no consent rule applies to (paths, supervision, follow-ups)."""
         if not isinstance(record, _plain_records()):
             raise TypeError(f"{type(record).__name__} is deleted through its own method")
-        self._delete(type(record), [record.id])
+        self.tables.delete(type(record), [record.id])
 
     # -- the audit log ---------------------------------------------------------------------
 
     def audit(self, action: str, detail: str = "", actor: str = "") -> None:
         """Append to the audit log: what was done, never content or a member's name."""
-        entries = self._all(models.AuditEntry)
-        self._put(audit.next_entry(entries[-1] if entries else None, action, detail, actor))
+        entries = self.tables.all(models.AuditEntry)
+        self.tables.put(audit.next_entry(entries[-1] if entries else None, action, detail, actor))
 
     def audit_log(self) -> list[AuditEntry]:
         """The audit log, oldest first."""
-        return self._all(models.AuditEntry)
+        return self.tables.all(models.AuditEntry)
 
     def raw_bytes(self) -> bytes:
         """The serialised data as it is (or would be) on disk, unencrypted: for tests and export."""
@@ -793,38 +600,6 @@ def _plain_records() -> tuple[type[Record], ...]:
     A function, not a constant, so the models load after Home's first paint.
     """
     return (models.FacilitatorPath, models.SupervisionMeeting, models.FollowUpState)
-
-
-def record_ids(table: str, documents: dict[str, Any]) -> tuple[dict[str, int], str | None]:
-    """Each record's id and its document number; and where a record has no id of its own.
-
-    Every record carries an id (a string) that no other record in its table shares: checked
-    when a file is opened and again when the repository indexes a table.
-    """
-    ids: dict[str, int] = {}
-    for doc_id, document in documents.items():
-        record_id = document.get("id") if isinstance(document, dict) else None
-        if not isinstance(record_id, str) or record_id in ids or not str(doc_id).isdigit():
-            label = doc_id if str(doc_id).isdigit() else repr(str(doc_id)[:40])
-            return ids, f"{table} record {label} has no id of its own"
-        ids[record_id] = int(doc_id)
-    return ids, None
-
-
-def malformed_record_sentence(path: Path, where: str) -> str:
-    """The one sentence for a stored record that cannot be read, naming where it is."""
-    return (
-        f"{path} holds a record that cannot be read ({where}). Nothing was changed; "
-        f"`voicesgroup check` lists every such record. "
-        f"{restore_hint(path).removeprefix('Nothing was changed. ')}"
-    )
-
-
-def first_error(error: ValidationError) -> str:
-    """The first thing pydantic found wrong, as `field: message`."""
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"])
-    return f"{where}: {first['msg']}" if where else first["msg"]
 
 
 def _find_one(records: list[RecordT], name_or_id: str, kind: str, attribute: str) -> RecordT:

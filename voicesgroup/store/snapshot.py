@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from voicesgroup.storage import SafeStorage
+from voicesgroup.store.storage import SafeStorage
 
 if TYPE_CHECKING:
     from voicesgroup.store.repository import Store

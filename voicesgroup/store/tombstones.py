@@ -25,10 +25,7 @@ An export of a member's record carries `"record_of": "vg-record-<their hash>"` (
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -38,11 +35,11 @@ from uuid import UUID
 
 import orjson
 
-from voicesgroup.storage import META_TABLE, looks_encrypted, write_atomically
 from voicesgroup.store.owned import sidecar_file
+from voicesgroup.store.storage import META_TABLE, looks_encrypted, write_atomically
 
 if TYPE_CHECKING:
-    from voicesgroup import crypto
+    from voicesgroup.store import crypto
 
 RECORD_KEY = "tombstones"
 """Where the data file's `_meta` record keeps the tombstones."""
@@ -90,8 +87,18 @@ class Tombstones:
         return any(self.holds(found.decode()) for found in ids)
 
 
+def new_key() -> bytes:
+    """A file's own key for its tombstones, made when the first member is forgotten."""
+    import secrets  # here, like hmac below: a file that has forgotten nobody opens without them
+
+    return secrets.token_bytes(32)
+
+
 def member_hash(key: bytes, member_id: UUID | str) -> str:
     """A member's tombstone: HMAC-SHA256 of their id (32 hex digits) under the file's key."""
+    import hashlib
+    import hmac
+
     return hmac.new(key, UUID(str(member_id)).hex.encode(), hashlib.sha256).hexdigest()
 
 
@@ -101,7 +108,7 @@ def mark(data: dict[str, Any], path: Path, member_id: UUID | str) -> str:
     memory, saved with the file's next save)."""
     known = of_folder(path, data)
     if known is None:
-        known = Tombstones(secrets.token_bytes(32), frozenset())
+        known = Tombstones(new_key(), frozenset())
         store_in(data, known)
     return f"{MARK_PREFIX}{member_hash(known.key, member_id)}"
 
@@ -126,7 +133,7 @@ def in_data(data: dict[str, Any], key: bytes | None = None) -> Tombstones | None
     found = from_record(meta.get(RECORD_KEY))
     legacy = _legacy_ids(meta.get(LEGACY_KEY))
     if legacy:
-        found = found or Tombstones(key or secrets.token_bytes(32), frozenset())
+        found = found or Tombstones(key or new_key(), frozenset())
         for member_id in legacy:
             found = found.with_member(member_id)
     return found
@@ -193,22 +200,35 @@ def _record_in_bytes(blob: bytes) -> Tombstones | None:
 def _backup_heads(path: Path, unlocked: crypto.Unlocked | None) -> Iterator[bytes]:
     """The start of each backup's readable bytes, newest first (one that cannot be read is
     passed over; a sealed one is opened whole, as sealing asks)."""
-    from voicesgroup import crypto
-    from voicesgroup.backups import list_backups
+    from voicesgroup.store.backups import list_backups
 
     for backup in list_backups(path):
         try:
-            with backup.path.open("rb") as file:
-                head = file.read(FIRST_BYTES)
-                if looks_encrypted(head):
-                    if unlocked is None:
-                        continue
-                    head = crypto.open_sealed(head + file.read(), unlocked)
-                elif b'"tombstones"' in head and not _RECORD_IN_BYTES.search(head):
-                    head += file.read(HEAD_BYTES - len(head))  # a long record: read on
-        except (OSError, crypto.CryptoError):
+            head = _readable_head(backup.path, unlocked)
+        except OSError:
             continue
-        yield head
+        if head is not None:
+            yield head
+
+
+def _readable_head(path: Path, unlocked: crypto.Unlocked | None) -> bytes | None:
+    """The start of one backup's readable bytes; None for a sealed one this key cannot open."""
+    with path.open("rb") as file:
+        head = file.read(FIRST_BYTES)
+        if looks_encrypted(head):
+            if unlocked is None:
+                return None
+            # Only a sealed backup needs the encryption module, which is slow to load: a plain
+            # file is opened without it.
+            from voicesgroup.store import crypto
+
+            try:
+                return crypto.open_sealed(head + file.read(), unlocked)
+            except crypto.CryptoError:
+                return None
+        if b'"tombstones"' in head and not _RECORD_IN_BYTES.search(head):
+            head += file.read(HEAD_BYTES - len(head))  # a long record: read on
+    return head
 
 
 def union(first: Tombstones | None, second: Tombstones | None) -> Tombstones | None:
@@ -230,7 +250,7 @@ def store_in(data: dict[str, Any], tombstones: Tombstones) -> None:
 
 def add(data: dict[str, Any], path: Path, member_id: UUID | str) -> Tombstones:
     """The member's tombstone added to the document (in memory); returns the whole set."""
-    known = of_folder(path, data) or Tombstones(secrets.token_bytes(32), frozenset())
+    known = of_folder(path, data) or Tombstones(new_key(), frozenset())
     updated = known.with_member(member_id)
     store_in(data, updated)
     return updated

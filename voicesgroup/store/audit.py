@@ -6,7 +6,6 @@ broken chain. It lives inside the data file, so it is encrypted whenever the dat
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,8 @@ GENESIS = "0" * 64
 
 def entry_hash(entry: AuditEntry) -> str:
     """SHA-256 of the entry's content and the hash it links to."""
+    import hashlib  # here: start-up writes no entry, and OpenSSL's hashes are slow to load
+
     content: dict[str, Any] = entry.model_dump(mode="json", exclude={"hash"})
     return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
 

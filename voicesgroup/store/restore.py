@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voicesgroup.backups import take_backup
 from voicesgroup.errors import ReadOnlyFile, StoreError
-from voicesgroup.storage import looks_encrypted, write_atomically
+from voicesgroup.store.backups import take_backup
 from voicesgroup.store.integrity import sound_backup
+from voicesgroup.store.storage import looks_encrypted, write_atomically
 
 if TYPE_CHECKING:
-    from voicesgroup import crypto
-    from voicesgroup.store import Store
+    from voicesgroup.store import Store, crypto
 
 
 class AnotherFilesBackup(StoreError):
@@ -140,7 +139,7 @@ def restore(
         try:
             write_atomically(data_path, blob)
         except OSError as error:
-            from voicesgroup.storage import os_error_reason
+            from voicesgroup.store.storage import os_error_reason
 
             raise StoreError(
                 f"Could not restore {data_path}: {os_error_reason(error)}. The data file was "

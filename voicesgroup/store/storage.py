@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb.storages import Storage
 
 from voicesgroup.errors import ChangedOnDisk, DamagedFile, SaveFailed
 from voicesgroup.schema import META_TABLE as META_TABLE  # re-exported: the store reads it here
@@ -203,12 +202,16 @@ def decode_document(blob: bytes, path: Path) -> dict[str, Any]:
 
 
 def _is_table(table: Any) -> bool:
-    """A TinyDB table: records (dicts) under decimal document ids (JSON keys are strings)."""
-    return (
-        isinstance(table, dict)
-        and all(doc_id.isascii() and doc_id.isdigit() for doc_id in table)
-        and all(isinstance(record, dict) for record in table.values())
-    )
+    """A TinyDB table: records (dicts) under decimal document ids (JSON keys are strings).
+
+    Asked of every record of a file as it opens, so each test is one pass in C: no id is
+    empty, and the ids joined are all decimal digits; the records' one type is dict.
+    """
+    if not isinstance(table, dict):
+        return False
+    joined = "".join(table)
+    decimal = all(table) and (not joined or (joined.isascii() and joined.isdigit()))
+    return decimal and set(map(type, table.values())) <= {dict}
 
 
 @contextmanager
@@ -251,8 +254,11 @@ def backup_folder(path: Path) -> Path:
     return path.with_name(f"{path.name}.backups")
 
 
-class SafeStorage(Storage):
+class SafeStorage:
     """A TinyDB storage that keeps the data in memory and saves it atomically.
+
+    TinyDB asks a storage for `read`, `write` and `close` only; not deriving from its
+    `Storage` lets a file open, and Home paint, without loading TinyDB.
 
     `encode` turns the serialised JSON into the bytes on disk (identity, or encryption).
     Within `deferred()` writes only mark the data unsaved and one save happens at the end.

@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from voicesgroup.storage import ENCRYPTED_MAGIC
+from voicesgroup.store.storage import ENCRYPTED_MAGIC
 
 __all__ = [
     "FORMAT_VERSION",

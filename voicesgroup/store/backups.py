@@ -18,7 +18,7 @@ from pathlib import Path
 
 from voicesgroup.counting import counted, were
 from voicesgroup.errors import StoreError
-from voicesgroup.storage import (
+from voicesgroup.store.storage import (
     TEMP_SUFFIX,
     backup_folder,
     os_error_reason,
@@ -47,11 +47,27 @@ def list_backups(data_path: Path) -> list[Backup]:
     for path in folder.glob(f"*{BACKUP_SUFFIX}"):
         number, _, stamp = path.stem.rpartition("-")
         try:
-            taken_at = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
+            taken_at = time_in_name(stamp)
             found.append(Backup(path, taken_at, path.stat().st_size, int(number or 0)))
         except (ValueError, OSError):
             continue
     return sorted(found, key=lambda backup: (backup.number, backup.taken_at), reverse=True)
+
+
+def time_in_name(stamp: str) -> dt.datetime:
+    """The UTC time a backup's name carries, as `take_backup` writes it (`%Y%m%dT%H%M%S%fZ`).
+
+    Read by position rather than with `strptime`, whose first call loads the locale's month
+    and day names, which opening a file does not need. ValueError for any other shape.
+    """
+    digits = stamp[:8] + stamp[9:21]
+    shape = len(stamp) == 22 and stamp[8] == "T" and stamp[21] == "Z"
+    if not (shape and digits.isascii() and digits.isdigit()):
+        raise ValueError(f"not a backup's time: {stamp!r}")
+    parts = (digits[0:4], digits[4:6], digits[6:8], digits[8:10], digits[10:12], digits[12:14])
+    year, month, day, hour, minute, second = map(int, parts)
+    micro = int(digits[14:20])
+    return dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=dt.UTC)
 
 
 def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) -> Path | None:
@@ -87,9 +103,25 @@ def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) ->
     return path
 
 
+COMPARED_AT_ONCE = 1024 * 1024
+"""How much of a backup is read at a time to compare it with the data file's bytes."""
+
+
 def _holds(backup: Backup, data_path: Path, blob: bytes) -> bool:
-    """Whether `backup` already holds exactly `blob` (the data file's current bytes)."""
-    return backup.size == len(blob) and backup.path.read_bytes() == blob
+    """Whether `backup` already holds exactly `blob` (the data file's current bytes).
+
+    Read a piece at a time and compared in place: opening a large file does not hold (and
+    fault in) a second whole copy of it just to find that nothing changed.
+    """
+    if backup.size != len(blob):
+        return False
+    offset = 0
+    with backup.path.open("rb", buffering=0) as file:
+        while piece := file.read(COMPARED_AT_ONCE):
+            if not blob.startswith(piece, offset):
+                return False
+            offset += len(piece)
+    return offset == len(blob)
 
 
 def prune_backups(data_path: Path, now: dt.datetime) -> list[Path]:

@@ -1,0 +1,34 @@
+"""The exchange in words for the screen: the measures the coordinator's laptop cannot count,
+and the quiet line after an exchange."""
+
+from __future__ import annotations
+
+from voicesgroup import protection
+from voicesgroup.exchange.service import Summary
+from voicesgroup.exchange.view import MEMBER_MEASURES, kinds_in_words, summary_words
+
+
+def test_the_measures_counted_from_members_are_measures_of_the_report() -> None:
+    assert set(protection.MEASURES) >= MEMBER_MEASURES
+    assert all(protection.MEASURES[key].people for key in MEMBER_MEASURES)
+
+
+def test_what_came_in_is_said_by_kind() -> None:
+    assert kinds_in_words({"notes": 3, "sessions": 1}) == "3 notes, 1 session"
+    assert kinds_in_words({}) == "nothing"
+
+
+def test_the_quiet_line_after_an_exchange() -> None:
+    assert summary_words(Summary()) == "Exchanged: no other laptop's outbox was new."
+    line = summary_words(
+        Summary(
+            came_in={"rota": 2},
+            laptops=2,
+            conflicts=1,
+            problems=["The outbox x was not read: it is damaged.", "Another."],
+        )
+    )
+    assert line == (
+        "Exchanged with 2 laptops: 2 rota places came in; 1 conflict to settle. "
+        "The outbox x was not read: it is damaged. (and 1 more problem)"
+    )

@@ -1,0 +1,178 @@
+"""Conflicts the merge kept for a person: a note's or a strategy's text changed on two laptops
+at once, both versions held until someone chooses.
+
+The merge (`merge.conflict_copies`) keeps the version that lost as a record of its own (a
+strategy's copy archived, so only one is printed meanwhile) and `service` lists it in the
+exchange's record. `waiting` shows both versions' texts; `resolve` puts the texts a person
+chose (one version, the other, or both edited into one) into the record and removes the other
+version: nothing is dropped without a person saying so. The removal is stamped at the next
+exchange and travels like any deletion, so the other laptops drop their copy too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from voicesgroup import models
+from voicesgroup.errors import VoicesGroupError
+from voicesgroup.exchange import state
+from voicesgroup.exchange.sharing import TEXT_FIELDS
+
+if TYPE_CHECKING:
+    from voicesgroup.store import Store
+
+FIELD_LABELS: dict[str, str] = {
+    "member_words": "In their words",
+    "what_helped": "What helped",
+    "to_remember": "To remember",
+    "facilitator_words": "Facilitator's words",
+    "title": "Title",
+    "description": "What to do",
+    "caution": "Caution",
+}
+"""What each text field is called beside its two versions."""
+
+
+class ConflictGone(VoicesGroupError):
+    """The conflict was resolved already (here, or on another laptop before an exchange)."""
+
+
+class TextNeeded(VoicesGroupError):
+    """The text a record is about (a note's words, a strategy's title) was left empty."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One text changed on two laptops at once, and its two versions."""
+
+    table: str
+    """`notes` or `strategies`."""
+    record_id: UUID
+    copy_id: UUID
+    """The other version, kept as a record of its own until a person chooses."""
+    what: str
+    """What it is, in a few words ("A note written on 4 March 2025", "The strategy 'Walk'")."""
+    fields: tuple[str, ...]
+    shown: dict[str, str]
+    """The texts the record holds now (empty when it was removed here since)."""
+    other: dict[str, str]
+
+    def label(self, field: str) -> str:
+        return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def _record(data: dict[str, Any]) -> dict[str, Any] | None:
+    return state.read(data)
+
+
+def _document(data: dict[str, Any], table: str, record_id: str) -> dict[str, Any] | None:
+    for document in data.get(table, {}).values():
+        if str(document.get("id")) == record_id:
+            return dict(document)
+    return None
+
+
+def _what(table: str, shown: dict[str, Any] | None, other: dict[str, Any]) -> str:
+    import datetime as dt
+
+    from voicesgroup import dates
+
+    if table == "strategies":
+        title = (shown or other).get("title") or "a strategy"
+        return f"The strategy “{title}”"
+    made = (shown or other).get("created_at")
+    try:
+        day = dates.long_date(dt.datetime.fromisoformat(str(made)))
+    except (TypeError, ValueError):
+        return "A note"
+    return f"A note written on {day}"
+
+
+def waiting(store: Store) -> list[Conflict]:
+    """Every conflict waiting for a person, oldest first; none when not set up."""
+    data = store.storage.read()
+    record = _record(data)
+    if record is None:
+        return []
+    found: list[Conflict] = []
+    for entry in record.get("conflicts", []):
+        table = str(entry.get("table"))
+        fields = TEXT_FIELDS.get(table)
+        copy = _document(data, table, str(entry.get("copy")))
+        if fields is None or copy is None or entry.get("of") is None:
+            continue
+        shown = _document(data, table, str(entry["of"]))
+        found.append(
+            Conflict(
+                table=table,
+                record_id=UUID(str(entry["of"])),
+                copy_id=UUID(str(entry["copy"])),
+                what=_what(table, shown, copy),
+                fields=fields,
+                shown={f: str(shown.get(f) or "") for f in fields} if shown else {},
+                other={f: str(copy.get(f) or "") for f in fields},
+            )
+        )
+    return found
+
+
+def resolve(store: Store, copy_id: UUID, texts: Mapping[str, str]) -> str:
+    """Keep `texts` (each text field of the record) and remove the other version.
+
+    Raises ConflictGone when the conflict is no longer waiting, ValueError (the model's) when
+    the texts cannot be kept, and the store's refusals (consent, read-only) as they are.
+    Returns one sentence saying what was done."""
+    store.refuse_if_read_only()
+    chosen = next((c for c in waiting(store) if c.copy_id == copy_id), None)
+    if chosen is None:
+        raise ConflictGone("That conflict has been settled already; nothing was changed.")
+    changes = {field: texts.get(field, "") for field in chosen.fields}
+    first = chosen.fields[0]
+    if not changes[first].strip():
+        raise TextNeeded(
+            first,
+            f"{chosen.label(first)} cannot be left empty: write something there, even a few "
+            "words; nothing was changed.",
+        )
+    with store.batch():
+        if chosen.table == "notes":
+            _keep_note(store, chosen, changes)
+        else:
+            _keep_strategy(store, chosen, changes)
+        data = store.storage.read()
+        record = _record(data)
+        if record is not None:
+            record["conflicts"] = [
+                entry for entry in record["conflicts"] if entry.get("copy") != str(copy_id)
+            ]
+            state.write(data, record)
+            store.storage.write(data)
+        store.audit("exchange conflict settled", chosen.table.replace("_", " "))
+    return f"{chosen.what}: kept as chosen; the other version is gone from this laptop."
+
+
+def _keep_note(store: Store, chosen: Conflict, changes: dict[str, str]) -> None:
+    copy = next(note for note in store.all_notes() if note.id == chosen.copy_id)
+    if chosen.shown:
+        note = next(note for note in store.all_notes() if note.id == chosen.record_id)
+        store.save_note(note.with_changes(**changes, updated_at=models.now()))
+        store.delete_notes([chosen.copy_id])
+    else:  # the record itself was removed here since: the other version becomes it
+        store.save_note(copy.with_changes(**changes, updated_at=models.now()))
+
+
+def _keep_strategy(store: Store, chosen: Conflict, changes: dict[str, str]) -> None:
+    copy = store.strategy(chosen.copy_id)
+    if chosen.shown:
+        strategy = store.strategy(chosen.record_id)
+        store.save_strategy(strategy.with_changes(**changes))
+        store.delete_strategy(chosen.copy_id)
+    else:
+        store.save_strategy(copy.with_changes(**changes, archived=False))
