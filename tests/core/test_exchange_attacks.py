@@ -525,8 +525,8 @@ def _sweep(world: World, monkeypatch: pytest.MonkeyPatch, tmp: Path, fault: str)
     import os
 
     from tests.core.test_exchange_cli import Killed
-    from voicesgroup import storage
     from voicesgroup.exchange import folder
+    from voicesgroup.store import storage
 
     second, identifier = _forget_travelling(world)
     places = [second.parent, world.folder]
