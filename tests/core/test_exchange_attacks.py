@@ -34,8 +34,8 @@ from tests.core.test_exchange_cli import (
 from voicesgroup.exchange import clock, merge, outbox, service, state
 from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.folder import outbox_name
-from voicesgroup.kinds import ConsentAction, ConsentScope
-from voicesgroup.models import CopingStrategy, Note
+from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus
+from voicesgroup.models import CopingStrategy, Note, Session
 from voicesgroup.store import Store
 
 __all__ = ["no_real_data", "world"]  # the fixtures, shared with test_exchange_cli
@@ -1110,3 +1110,61 @@ def test_forgetting_is_acknowledged_by_all_once_a_restored_laptop_has_its_new_id
         assert code == 0, err
         said = json.loads(out)["forgetting_acknowledged"]
         assert said["by"] == said["of"] == 2, (laptop, said)
+
+
+def test_a_member_of_one_group_never_reaches_a_laptop_of_another_group_only(
+    world: World,
+) -> None:
+    """A laptop holding two groups records a newcomer who has come to one of them (consent
+    given, not yet marked present); a laptop holding only the other group must not get them."""
+    from tests.core.conftest import add_group, add_member
+
+    both = world.laptop("both")
+    with Store.open(both) as store:
+        add_group(store, "Tuesday Voices")
+        add_group(store, "Thursday Beliefs")
+        add_member(store, "Juniper", ConsentScope.PERSONAL_NOTES)
+    lines = world.tmp / "two-groups.txt"
+    lines.write_text("tuesday evening\nthursday morning light\n")
+    lines.chmod(0o600)
+    world.use_passphrases("river stones and tea")
+    world.monkeypatch.setenv("VOICESGROUP_EXCHANGE_GROUP_PASSPHRASE_FILE", str(lines))
+    code, _, err = world.cli(
+        both,
+        *("exchange", "setup", "--folder", str(world.folder)),
+        *("--group", "Tuesday Voices", "--group", "Thursday Beliefs"),
+    )
+    assert code == 0, err
+    world.exchange(both)
+    thursday = world.laptop("thursday")
+    one = world.tmp / "one-group.txt"
+    one.write_text("thursday morning light\n")
+    one.chmod(0o600)
+    world.monkeypatch.setenv("VOICESGROUP_EXCHANGE_GROUP_PASSPHRASE_FILE", str(one))
+    code, _, err = world.cli(
+        thursday, "exchange", "setup", "--folder", str(world.folder), "--group", "Thursday Beliefs"
+    )
+    assert code == 0, err
+    world.exchange(thursday)
+    with Store.open(thursday, readonly=True) as store:
+        assert [m.display_name for m in store.members()] == []
+    with Store.open(both) as store:  # marked present at Tuesday's: now they travel there
+        [member] = store.members()
+        store.give_consent(event(member, ConsentScope.ATTENDANCE_BY_NAME))
+        store.save_session(
+            Session(
+                group_id=store.find_group("Tuesday Voices").id,
+                date=dt.date(2025, 3, 4),
+                status=SessionStatus.ENDED,
+                named_member_ids=[member.id],
+            )
+        )
+    world.exchange(both)
+    tuesday = world.laptop("tuesday")
+    world.join_group(tuesday)
+    for laptop in (tuesday, thursday):
+        world.exchange(laptop)
+    with Store.open(tuesday, readonly=True) as store:
+        assert [m.display_name for m in store.members()] == ["Juniper"]
+    with Store.open(thursday, readonly=True) as store:
+        assert store.members() == []

@@ -222,11 +222,12 @@ class Holding:
 
     def sections_of_member(self, member_id: str | None) -> tuple[str, ...]:
         """The groups a member's records are sealed for: the held groups whose sessions
-        name them, or every held group when no session names them yet (none when only
-        sessions of groups not held here do)."""
+        name them (none when only sessions of groups not held here do). When no session names
+        them yet, the one group this laptop holds; a laptop holding several cannot tell which
+        group they came to, so their records wait here until a session names them."""
         named_in = self.member_groups.get(member_id or "")
         if not named_in:
-            return tuple(sorted(self.groups))
+            return tuple(self.groups) if len(self.groups) == 1 else ()
         return tuple(sorted(named_in & self.groups))
 
 
