@@ -169,11 +169,6 @@ def _withdraw_notes(db: Path, *, erase: bool) -> None:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a note erased by a withdrawal comes back when another laptop edited it later "
-    "without having seen the withdrawal: the latest stamp wins over the erasure",
-)
 def test_a_note_erased_by_a_withdrawal_stays_erased_after_a_later_edit_elsewhere(
     world: World,
 ) -> None:
@@ -192,11 +187,6 @@ def test_a_note_erased_by_a_withdrawal_stays_erased_after_a_later_edit_elsewhere
         assert the_note(laptop) == [], laptop
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a note written on another laptop of the group before it saw a withdrawal of "
-    "consent to notes is taken in after the withdrawal, and stays with no consent for it",
-)
 def test_a_note_written_elsewhere_without_seeing_a_withdrawal_is_not_kept(
     world: World,
 ) -> None:
@@ -627,12 +617,6 @@ def test_the_merge_and_what_it_derives_ignore_order_even_with_repeated_stamps(
     assert merge.rota_clashes(first, versions) == merge.rota_clashes(second, other)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a withdrawal's changes to records another laptop edited later without having "
-    "seen it (a note kept restricted, a session's named attendance) are undone by the later "
-    "edit: the latest stamp wins over the withdrawal",
-)
 @pytest.mark.parametrize("scope", ["notes kept restricted", "attendance by name"])
 def test_a_withdrawal_holds_over_a_later_edit_elsewhere(world: World, scope: str) -> None:
     world.exchange(world.group)
