@@ -20,6 +20,7 @@ from tests.helpers.exchange import (
     MEMBER,
     NOTE_WORDS,
     THEME,
+    Killed,
     World,
     group_outbox,
     member_id,
@@ -275,10 +276,6 @@ def test_leaving_takes_the_outbox_out_of_the_folder(world: World) -> None:
 
 
 # -- faults: a full disk, a stop at any step -------------------------------------------------
-
-
-class Killed(BaseException):
-    """The laptop stopping there and then (not an Exception: nothing may catch it)."""
 
 
 STEPS = ["_stamp", "_read_outboxes", "_merge", "_forget_here", "_export"]

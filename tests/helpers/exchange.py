@@ -154,3 +154,7 @@ def group_outbox(world: World) -> Path:
     record = state.read(orjson.loads(world.group.read_bytes()))
     assert record is not None
     return world.folder / f"voicesgroup-{record['replica']}.outbox"
+
+
+class Killed(BaseException):
+    """The laptop stopping there and then (not an Exception: nothing may catch it)."""
