@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.core.test_exchange_cli import MEMBER, World, _replica, no_real_data, world
+from tests.helpers.exchange import MEMBER, World, no_real_data, replica_of, world
 
 FIXTURES = (no_real_data, world)
 """The two laptops of `test_exchange_cli` (pytest finds a fixture by its module name)."""
@@ -27,7 +27,7 @@ def test_a_lost_laptop_is_forgotten_by_the_coordinator_and_no_longer_counted(
     world.join_group(lost)
     world.exchange(lost)
     world.exchange(world.coordinator)
-    lost_replica = _replica(lost)
+    lost_replica = replica_of(lost)
     lost.unlink()  # the laptop is lost: it never runs `exchange leave`
     code, _, err = world.cli(world.group, "member", "forget", "--member", MEMBER, "--yes")
     assert code == 0, err
@@ -67,14 +67,14 @@ def test_forgetting_an_unknown_laptop_is_one_sentence(world: World) -> None:
 def test_a_laptop_that_edits_a_session_before_it_holds_its_group_part_never_overwrites_it(
     world: World,
 ) -> None:
-    from tests.core.test_exchange_cli import _group_outbox
+    from tests.helpers.exchange import group_outbox
     from voicesgroup.store import Store
 
     world.exchange(world.group)
     world.exchange(world.coordinator)  # the coordinator holds the session's facts
     second = world.laptop("g2")
     world.join_group(second)
-    group_outbox = _group_outbox(world)
+    group_outbox = group_outbox(world)
     held_back = group_outbox.read_bytes()
     group_outbox.unlink()  # the second laptop meets the coordinator's outbox first
     world.exchange(second)
@@ -108,7 +108,7 @@ def _withdraw_while_a_note_is_written_elsewhere(world: World, second: Path, eras
     writes a new note with the member and changes the one it had. Returns the new words."""
     import datetime as dt
 
-    from tests.core.conftest import event
+    from tests.helpers.records import event
     from voicesgroup.kinds import ConsentAction, ConsentScope
     from voicesgroup.models import Note
     from voicesgroup.store import Store

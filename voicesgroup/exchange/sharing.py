@@ -11,7 +11,11 @@ Every table of `store.repository.TABLES`, and the settings, has exactly one `Rul
   without members (a session's date, group, facilitators, head count, newcomers, the themes
   that name no member by the report's policy, the strategies shared; a strategy without the
   member's name beside it); the group's part holds the rest (named attendance, round marks,
-  follow-up texts, the debrief, every theme; the member named beside a strategy).
+  follow-up texts, the debrief, the themes that name a member; the member named beside a
+  strategy). A theme is in one part only, so a theme added or taken out on a laptop that
+  does not hold the group (the coordinator's correcting a session) holds there too. A strategy
+  whose own words name a member is declared for its group's laptops instead of the
+  organisation: its words cannot be split from the idea.
 - LOCAL: never leaves the laptop. The audit log is LOCAL: it is a hash chain of what was
   done *on this file*, checked against this file's backups; entries from other laptops would
   break that chain and say nothing true about this file. An exchange notes itself in it.
@@ -97,8 +101,9 @@ texts on it ("the word, not a member"), which are about its own texts."""
 SESSION_GROUP_FIELDS = frozenset(
     {"named_member_ids", "round_marks", "debrief", "follow_ups", "themes", "anonymous_count"}
 )
-"""A session's group part. The organisation's part has every other field, the head count
-with named members counted as anonymous, and only the themes that name no member."""
+"""A session's group part (of its themes, those that name a member). The organisation's part
+has every other field, the head count with named members counted as anonymous, and the themes
+that name no member."""
 SESSION_GROUP_DEFAULTS: dict[str, Any] = {
     "named_member_ids": [],
     "round_marks": {},
@@ -183,8 +188,9 @@ class Holding:
     member_ids: frozenset[str] = frozenset()
     """Every member id this laptop knows: its members and those its sessions name."""
     naming: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
-    """Each text of a session here (theme, follow-up, debrief answer) that names a member
-    (the report's policy): for each name it holds, the ids of the members of that name."""
+    """Each text of a session (theme, follow-up, debrief answer) or of a strategy (title,
+    description, caution) here that names a member (the report's policy): for each name it
+    holds, the ids of the members of that name."""
 
     @classmethod
     def of(cls, data: Mapping[str, Any], groups: Iterable[str]) -> Holding:
@@ -202,7 +208,15 @@ class Holding:
                     known.append(name if readable is None else _Known(name, readable))
         sessions = data.get("sessions", {}).values()
         themes = {theme for session in sessions for theme in session.get("themes") or ()}
-        texts = sorted(themes | {text for session in sessions for text in _other_texts(session)})
+        ideas = {
+            text
+            for strategy in data.get("strategies", {}).values()
+            for text in (strategy.get(name) for name in TEXT_FIELDS["strategies"])
+            if isinstance(text, str) and text
+        }
+        texts = sorted(
+            themes | ideas | {text for session in sessions for text in _other_texts(session)}
+        )
         naming: dict[str, tuple[frozenset[str], ...]] = {}
         by_name: dict[str, set[str]] = {}
         for entry in known:
@@ -223,13 +237,18 @@ class Holding:
             naming,
         )
 
+    def names_a_member(self, document: Mapping[str, Any], fields: Iterable[str]) -> bool:
+        """Whether any of the document's `fields` is a text that names a member here."""
+        return any(document.get(name) in self.naming for name in fields)
+
     def sections_of_member(self, member_id: str | None) -> tuple[str, ...]:
         """The groups a member's records are sealed for: the held groups whose sessions
-        name them, or every held group when no session names them yet (none when only
-        sessions of groups not held here do)."""
+        name them (none when only sessions of groups not held here do). When no session names
+        them yet, the one group this laptop holds; a laptop holding several cannot tell which
+        group they came to, so their records wait here until a session names them."""
         named_in = self.member_groups.get(member_id or "")
         if not named_in:
-            return tuple(sorted(self.groups))
+            return tuple(self.groups) if len(self.groups) == 1 else ()
         return tuple(sorted(named_in & self.groups))
 
 
@@ -350,13 +369,23 @@ def _session_parts(document: dict[str, Any], holding: Holding, key: str) -> list
     group_id = str(document.get("group_id"))
     if group_id in holding.groups:
         group = {name: document.get(name) for name in SESSION_GROUP_FIELDS if name in document}
+        places = [i for i, theme in enumerate(themes) if theme in holding.naming_themes]
+        group["themes"] = [themes[i] for i in places]
+        group[THEME_PLACES] = places
         parts.append(Part("sessions" + GROUP_SUFFIX, key, group, (group_id,)))
     return parts
 
 
 def _strategy_parts(document: dict[str, Any], holding: Holding, key: str) -> list[Part]:
     org = {name: value for name, value in document.items() if name not in STRATEGY_GROUP_FIELDS}
-    parts = [Part("strategies", key, org, (ORG,))]
+    if holding.names_a_member(document, TEXT_FIELDS["strategies"]):
+        # Its words name a member: the whole idea is declared for the laptops of the group it
+        # was shared in (or of every held group), then kept to the member's groups.
+        shared_in = document.get("shared_in_group_id")
+        held = (str(shared_in),) if shared_in in holding.groups else tuple(sorted(holding.groups))
+        parts = [Part("strategies", key, org, held)]
+    else:
+        parts = [Part("strategies", key, org, (ORG,))]
     member = document.get("attributed_member_id")
     if member and holding.groups:
         # The member's groups, not the group it was shared in: a member may share an idea
@@ -366,6 +395,27 @@ def _strategy_parts(document: dict[str, Any], holding: Holding, key: str) -> lis
             Part("strategies" + GROUP_SUFFIX, key, {"attributed_member_id": member}, sections)
         )
     return parts
+
+
+THEME_PLACES = "theme_places"
+"""In a session's group part: where each of its themes stands among all the session's themes."""
+
+
+def _with_naming_themes(org: Mapping[str, Any], group: Mapping[str, Any]) -> list[Any]:
+    """The session's themes: the organisation's, with the group's own put back in place."""
+    themes = list(org.get("themes") or [])
+    naming = list(group.get("themes") or [])
+    places = group.get(THEME_PLACES)
+    if not isinstance(places, list) or len(places) != len(naming):
+        # a group part written before themes had places held every theme: add the others
+        return themes + [theme for theme in naming if theme not in themes]
+    end = len(themes) + len(naming)
+    placed = [
+        (p if type(p) is int and p >= 0 else end, t) for p, t in zip(places, naming, strict=True)
+    ]
+    for place, theme in sorted(placed, key=lambda pair: pair[0]):
+        themes.insert(place, theme)
+    return themes
 
 
 def settings_part(settings: Mapping[str, Any]) -> Part:
@@ -396,6 +446,7 @@ def assemble(
             for name in SESSION_GROUP_FIELDS:
                 if name in group:
                     document[name] = group[name]
+            document["themes"] = _with_naming_themes(org, group)
             named = len(group.get("named_member_ids") or [])
             document["anonymous_count"] = max(0, int(org.get("anonymous_count", 0)) - named)
     elif table == "strategies":
