@@ -35,7 +35,7 @@ def test_a_lost_laptop_is_forgotten_by_the_coordinator_and_no_longer_counted(
     world.exchange(world.coordinator)
     found = _status(world, world.coordinator)
     assert found["forgetting_acknowledged"] == {"by": 2, "of": 3}
-    laptops = {laptop["replica"]: laptop for laptop in found["laptops"]}  # type: ignore[attr-defined]
+    laptops = {laptop["replica"]: laptop for laptop in found["laptops"]}  # type: ignore[attr-defined]  # status is JSON-shaped
     assert laptops[lost_replica]["last_seen"] is not None  # the coordinator can judge
     # Asked without a terminal and without --yes: one sentence, nothing changed.
     code, out, err = world.cli(world.coordinator, "exchange", "forget-laptop", lost_replica[:6])
@@ -50,7 +50,7 @@ def test_a_lost_laptop_is_forgotten_by_the_coordinator_and_no_longer_counted(
     world.exchange(world.group)
     found = _status(world, world.coordinator)
     assert found["forgetting_acknowledged"] == {"by": 2, "of": 2}
-    assert lost_replica not in {laptop["replica"] for laptop in found["laptops"]}  # type: ignore[attr-defined]
+    assert lost_replica not in {laptop["replica"] for laptop in found["laptops"]}  # type: ignore[attr-defined]  # status is JSON-shaped
     code, out, _ = world.cli(world.coordinator, "exchange", "status")
     assert "Forgetting acknowledged by 2 of 2 laptops." in out and "last seen here" in out
 
@@ -61,7 +61,7 @@ def test_forgetting_an_unknown_laptop_is_one_sentence(world: World) -> None:
     for name in ("zz", "zzzzzz"):
         code, _, err = world.cli(world.coordinator, "exchange", "forget-laptop", name, "--yes")
         assert code != 0 and "Traceback" not in err and err.strip().count("\n") == 0
-    assert len(_status(world, world.coordinator)["laptops"]) == 1  # type: ignore[arg-type]
+    assert len(_status(world, world.coordinator)["laptops"]) == 1  # type: ignore[arg-type]  # status is JSON-shaped
 
 
 def test_a_laptop_that_edits_a_session_before_it_holds_its_group_part_never_overwrites_it(
