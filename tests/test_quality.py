@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import subprocess
@@ -257,10 +256,6 @@ def test_each_benchmark_has_a_quick_mode_and_is_documented(script: Path) -> None
 
 MODULE_LINES = 700
 """No module of the core is longer: one that grows past it is split by concern, not let grow."""
-FUNCTION_LINES = 80
-"""No function of the packages in `SMALL_FUNCTIONS` is longer; a package joins once it holds."""
-SMALL_FUNCTIONS = ("exchange",)
-"""The packages of the core whose every function is held to `FUNCTION_LINES`."""
 
 
 def modules_over(paths: list[Path], limit: int) -> dict[str, int]:
@@ -273,16 +268,6 @@ def modules_over(paths: list[Path], limit: int) -> dict[str, int]:
     return found
 
 
-def functions_over(source: str, limit: int) -> dict[str, int]:
-    """Each function (or method) of `source` longer than `limit` lines, with its length."""
-    return {
-        node.name: length
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-        and (length := (node.end_lineno or node.lineno) - node.lineno + 1) > limit
-    }
-
-
 def test_no_core_module_is_over_the_limit() -> None:
     paths = sorted((ROOT / "voicesgroup").rglob("*.py"))
     assert len(paths) > 50, "the core's modules were not found"
@@ -293,23 +278,11 @@ def test_no_core_module_is_over_the_limit() -> None:
     assert not found, f"over {MODULE_LINES} lines, to split by concern: {found}"
 
 
-@pytest.mark.parametrize("package", SMALL_FUNCTIONS)
-def test_no_function_of_these_packages_is_over_the_limit(package: str) -> None:
-    paths = sorted((ROOT / "voicesgroup" / package).glob("*.py"))
-    assert paths, f"voicesgroup/{package} was not found"
-    found = {
-        f"{path.name}: {name}": lines
-        for path in paths
-        for name, lines in functions_over(path.read_text(encoding="utf-8"), FUNCTION_LINES).items()
-    }
-    assert not found, f"functions over {FUNCTION_LINES} lines: {found}"
-
-
 def test_the_size_checks_see_what_is_too_long(tmp_path: Path) -> None:
     long, short = tmp_path / "long.py", tmp_path / "short.py"
     long.write_text("x = 1\n" * (MODULE_LINES + 1))
     short.write_text("x = 1\n" * MODULE_LINES)
     assert modules_over([long, short], MODULE_LINES) == {str(long): MODULE_LINES + 1}
-    body = "    x = 1\n" * FUNCTION_LINES
-    source = f"def long():\n{body}\n\ndef short():\n{body[10:]}"
-    assert functions_over(source, FUNCTION_LINES) == {"long": FUNCTION_LINES + 1}
+
+
+# Functions are held to 80 lines by tests/test_function_length.py.
