@@ -863,12 +863,6 @@ def test_concurrent_changes_to_one_facilitator_are_kept_or_shown(world: World) -
     assert both or shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the exchange asks only its own tombstones, which leaving drops, never the data "
-    "file's record of the members it forgot: a laptop that was away brings a member forgotten "
-    "here back into this file through a new exchange folder",
-)
 def test_a_member_forgotten_here_is_not_taken_back_through_a_new_exchange_folder(
     world: World,
 ) -> None:
