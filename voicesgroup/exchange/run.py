@@ -99,7 +99,7 @@ class Run:
     withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
     """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
     index: Index = field(init=False)
-    _forgotten_in_file: tombstones.Tombstones | None | bool = field(default=False, repr=False)
+    _forgotten_in_file: tombstones.Tombstones | bool | None = field(default=False, repr=False)
     """The data file's own record of the members it forgot (False: not read yet)."""
 
     def __post_init__(self) -> None:
