@@ -21,7 +21,7 @@ from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, state
 from voicesgroup.exchange.run import ExchangeError, required
 from voicesgroup.exchange.status import status
-from voicesgroup.store import crypto
+from voicesgroup.store import crypto, name_key
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -148,10 +148,7 @@ def _group_id(store: Store, folder: Path, org: bytes, name: str) -> str:
             continue
         for entry in contents.parts:
             content = entry.content or {}
-            if (
-                entry.kind == "groups"
-                and str(content.get("name", "")).casefold() == name.casefold()
-            ):
+            if entry.kind == "groups" and name_key(str(content.get("name", ""))) == name_key(name):
                 found.add(str(content.get("id")))
     if len(found) != 1:
         raise ExchangeError(
