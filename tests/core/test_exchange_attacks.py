@@ -990,12 +990,6 @@ def test_a_conflict_copy_of_this_laptops_own_outbox_is_not_counted_as_another_la
 # -- leaving ------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="leaving while the exchange folder is not there (the stick not plugged in) says the "
-    "outbox was taken out, forgets the folder, and leaves the outbox, members and all, on the "
-    "stick for good",
-)
 def test_leaving_with_the_stick_out_never_leaves_the_outbox_behind(world: World) -> None:
     world.exchange(world.group)
     replica = str(record_of(world.group)["replica"])

@@ -196,12 +196,24 @@ def leave(store: Store) -> str:
     store.refuse_if_read_only()
     data = store.storage.read()
     record = required(data)
-    own = Path(record["folder"]) / carrier.outbox_name(record["replica"])
+    folder = Path(record["folder"])
+    own = folder / carrier.outbox_name(record["replica"])
+    # The outbox goes first: a laptop that could not take it out stays set up, so leaving
+    # can be tried again, and the folder never keeps the outbox of a laptop that forgot it.
+    try:
+        if not folder.is_dir():
+            raise FileNotFoundError(folder)
+        own.unlink(missing_ok=True)
+    except OSError:
+        raise ExchangeError(
+            f"This laptop's outbox could not be taken out of the exchange folder {folder} "
+            "(is the stick plugged in, or the folder reachable?): reach the folder, then run "
+            "`voicesgroup exchange leave` again; nothing was changed."
+        ) from None
     with store.batch():
         state.write(data, None)
         store.storage.write(data)
         store.audit("exchange left")
-    own.unlink(missing_ok=True)
     return (
         "This laptop no longer exchanges; its data stays here, and its outbox was taken out "
         "of the folder."
