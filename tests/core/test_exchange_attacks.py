@@ -963,11 +963,6 @@ def test_a_withdrawal_rewritten_as_a_grant_on_another_laptop_does_not_win(world:
         assert any(e.action is ConsentAction.WITHDRAWN for e in store.consent_events(member.id))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a carrier's conflict copy of this laptop's own outbox is read as another laptop's: "
-    "the status lists this laptop among the others and counts it twice for forgetting",
-)
 def test_a_conflict_copy_of_this_laptops_own_outbox_is_not_counted_as_another_laptop(
     world: World,
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -254,7 +255,11 @@ def test_a_laptop_with_its_clock_a_year_ahead_is_named_and_its_stamps_set_aside(
     summary = world.exchange(world.coordinator)
     problems = summary["problems"]
     assert isinstance(problems, list)
-    assert any("clock more than a day ahead" in p for p in problems)
+    [told] = [p for p in problems if "clock more than a day ahead" in p]
+    said = re.search(r"(\d+) (records?) from it (was|were) set aside", told)
+    assert said is not None, told
+    one = said.group(1) == "1"
+    assert (said.group(2), said.group(3)) == (("record", "was") if one else ("records", "were"))
     record = state.read(orjson.loads(world.coordinator.read_bytes()))
     assert record is not None and record["clock"][0] < real() + 60_000  # never dragged forward
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voicesgroup.counting import counted
+from voicesgroup.counting import counted, were
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, state
@@ -168,7 +168,7 @@ def _believed(run: Run, contents: outbox.Contents) -> tuple[list[Entry], int]:
     if quarantined:
         run.summary.problems.append(
             f"{name} has its clock more than a day ahead: {counted(quarantined, 'record')} "
-            "from it were set aside until its date and time are put right."
+            f"from it {were(quarantined)} set aside until its date and time are put right."
         )
     for entry in accepted:
         run.clock.receive(entry.stamp)
@@ -186,8 +186,10 @@ def _note_laptop(
     run: Run, path: Path, signature: list[Any], contents: outbox.Contents, quarantined: int
 ) -> None:
     """What the laptop's outbox said, for the status, and its tombstones joined to ours."""
-    if contents.replica in run.record.get("previous_replicas", []):
-        return
+    if contents.replica == run.replica or contents.replica in run.record.get(
+        "previous_replicas", []
+    ):
+        return  # this laptop's own outbox (a carrier's conflict copy of it): never a peer
     if contents.replica in run.record.get("forgotten_laptops", []):
         return  # the coordinator said it is gone: read, never counted again
     peer = run.record["peers"].setdefault(contents.replica, {})
