@@ -567,12 +567,6 @@ def test_a_fault_at_every_write_of_an_exchange_loses_nothing_and_forgets_in_the_
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="a stop or a full disk just after the forgetting's changes are stamped, before "
-    "the outbox is written, leaves the forgotten member in this laptop's old outbox: the "
-    "next exchange finds nothing new to stamp and does not write it again",
-)
 def test_a_fault_at_every_write_of_an_exchange_leaves_no_old_outbox_behind(
     world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
