@@ -1037,12 +1037,6 @@ def test_a_session_corrected_on_the_coordinators_laptop_stays_corrected(
         assert len(session.named_member_ids) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a laptop put back from an older copy keeps being counted under its former "
-    "identity, whose outbox is gone: the coordinator reads 'forgetting acknowledged by 2 of 3' "
-    "for ever and never learns the forgetting is complete",
-)
 def test_forgetting_is_acknowledged_by_all_once_a_restored_laptop_has_its_new_identity(
     world: World,
 ) -> None:

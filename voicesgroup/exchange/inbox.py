@@ -21,7 +21,7 @@ from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, state
 from voicesgroup.exchange.merge import Entry
-from voicesgroup.exchange.run import Run
+from voicesgroup.exchange.run import FORMER_IDENTITY, Run
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -148,11 +148,27 @@ def read_outboxes(
                 "again next time."
             )
             continue
+        formerly = sorted({e.key for e in contents.parts if e.kind == FORMER_IDENTITY})
+        contents.parts = [e for e in contents.parts if e.kind != FORMER_IDENTITY]
         accepted, quarantined = _believed(run, contents)
         incoming.extend(accepted)
         read_from.append(path)
         _note_laptop(run, path, signature, contents, quarantined)
+        if contents.replica in run.record["peers"]:
+            run.record["peers"][contents.replica]["formerly"] = formerly
+    _drop_former_identities(run)
     return incoming, read_from
+
+
+def _drop_former_identities(run: Run) -> None:
+    """A laptop that took a new identity (restored or copied) names its former ones; each
+    stops being counted once its outbox has left the folder (a restored laptop takes it out).
+    One still there is a laptop still at work (a clone) and stays counted."""
+    peers = run.record["peers"]
+    for peer in list(peers.values()):
+        for former in peer.get("formerly", []):
+            if former in peers and not (run.folder / carrier.outbox_name(former)).exists():
+                del peers[former]
 
 
 def _believed(run: Run, contents: outbox.Contents) -> tuple[list[Entry], int]:

@@ -32,6 +32,12 @@ NEWER_VERSION = (
 )
 
 
+FORMER_IDENTITY = "_former_identity"
+"""The kind of an outbox entry naming a replica id this laptop had before (a restore or a copy
+took it a new one): never merged, only read by `inbox` so the old identity stops being counted
+once its outbox has left the folder."""
+
+
 class ExchangeError(VoicesGroupError):
     """The exchange cannot do what was asked; the message says why, in one sentence."""
 
