@@ -158,6 +158,23 @@ def test_a_copied_data_file_takes_a_replica_id_of_its_own(world: World) -> None:
     assert len(replicas) == 2
 
 
+def test_a_copy_naming_a_former_identity_still_at_work_leaves_it_counted(world: World) -> None:
+    """A copy names the identity it came from, but the original's outbox is still in the
+    folder: a laptop still at work, never taken out of the count of forgetting."""
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    copy = world.tmp / "copy" / "vg.json"
+    copy.parent.mkdir()
+    shutil.copy(world.group, copy)
+    world.exchange(copy)
+    world.exchange(world.coordinator)
+    code, out, err = world.cli(world.coordinator, "exchange", "status", "--json")
+    assert code == 0, err
+    said = json.loads(out)
+    assert replica_of(world.group) in [laptop["replica"] for laptop in said["laptops"]]
+    assert said["forgetting_acknowledged"]["of"] == 3
+
+
 def test_a_file_restored_from_an_older_copy_takes_a_new_replica_id(world: World) -> None:
     world.exchange(world.group)
     older = world.group.read_bytes()
