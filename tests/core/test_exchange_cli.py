@@ -281,6 +281,26 @@ def test_a_laptop_with_its_clock_a_year_ahead_is_named_and_its_stamps_set_aside(
     assert record is not None and record["clock"][0] < real() + 60_000  # never dragged forward
 
 
+def test_one_record_stamped_a_year_ahead_is_told_as_one(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicesgroup.exchange import clock
+
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    real = clock.wall_ms
+    monkeypatch.setattr(clock, "wall_ms", lambda: real() + 365 * 24 * 3600 * 1000)
+    with Store.open(world.group) as store:
+        [rosa] = store.facilitators()
+        store.save_facilitator(rosa.with_changes(max_per_month=2))
+    world.exchange(world.group)
+    monkeypatch.setattr(clock, "wall_ms", real)
+    problems = world.exchange(world.coordinator)["problems"]
+    assert isinstance(problems, list)
+    [told] = [p for p in problems if "clock more than a day ahead" in p]
+    assert "1 record from it was set aside" in told, told
+
+
 def test_an_exchange_without_set_up_says_what_to_do(world: World) -> None:
     laptop = world.laptop("new")
     code, _, err = world.cli(laptop, "exchange")
