@@ -4,8 +4,12 @@ The exceptions, each here once:
 
 - forgetting wins over everything: a part about a member whose tombstone is known is never
   taken in (`service` filters them before the merge, and runs the local forgetting);
-- consent events are never deleted by a merge (append-only), and a withdrawal wins over any
-  grant that did not see it (`unseen_withdrawals`: a withdrawal is added after such a grant);
+- consent events are append-only: never deleted by a merge, and never changed by one. Of
+  two versions of one event (one id) the first stays: a withdrawal before a grant, then the
+  earliest stamp (`Entry.order`), so no later version, whatever its stamp, rewrites what
+  was recorded (a withdrawal turned into a grant on the way never wins); and a withdrawal
+  wins over any grant that did not see it (`unseen_withdrawals`: a withdrawal is added
+  after such a grant);
 - a note's or a strategy's text is never merged field by field: when the winner was not made
   from the losing version (its `base` is older than the loser), the losing version is kept
   as a visible conflict (`conflict_copies`), never dropped;
@@ -23,6 +27,7 @@ every laptop derives the same records.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable
 from typing import Any, NamedTuple
@@ -50,18 +55,41 @@ class Entry(NamedTuple):
         """Made by a laptop that did not hold this part (see the module)."""
         return self.extra is not None and self.extra.get("lacking") is True
 
-    def order(self) -> tuple[bool, Stamp, str]:
+    def order(self) -> tuple[bool, bool, Stamp | _Earlier, str]:
+        """The version's place in the one total order the merge takes the greatest of."""
         # Two versions with one stamp come from one laptop and are the same; the hash only
         # makes the order total should a damaged outbox say otherwise.
-        return (
-            not self.lacking,
-            self.stamp,
-            content_hash(self.content) if self.content is not None else "",
-        )
+        digest = content_hash(self.content) if self.content is not None else ""
+        if self.kind == CONSENT:  # append-only: the first version stays (see the module)
+            withdrawn = (self.content or {}).get("action") == "withdrawn"
+            return (True, withdrawn, _Earlier(self.stamp), digest)
+        return (not self.lacking, False, self.stamp, digest)
+
+
+CONSENT = "consent_events"
+
+
+@functools.total_ordering
+class _Earlier:
+    """A stamp ordered backwards: the earliest is the greatest."""
+
+    __slots__ = ("stamp",)
+
+    def __init__(self, stamp: Stamp) -> None:
+        self.stamp = stamp
+
+    def __lt__(self, other: object) -> bool:
+        return isinstance(other, _Earlier) and other.stamp < self.stamp
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Earlier) and other.stamp == self.stamp
+
+    def __hash__(self) -> int:
+        return hash(self.stamp)
 
 
 def later(first: Entry, second: Entry) -> Entry:
-    """The version that wins: the latest stamp."""
+    """The version that wins: the latest stamp (the first, for a consent event)."""
     return first if first.order() >= second.order() else second
 
 
@@ -69,7 +97,7 @@ def merge(versions: Iterable[Entry]) -> dict[tuple[str, str], Entry]:
     """The winning version of each part among `versions` (any order, any repetition)."""
     winners: dict[tuple[str, str], Entry] = {}
     for entry in versions:
-        if entry.kind == "consent_events" and entry.content is None:
+        if entry.kind == CONSENT and entry.content is None:
             continue  # append-only: a consent event is removed only by forgetting
         slot = (entry.kind, entry.key)
         held = winners.get(slot)
