@@ -280,11 +280,6 @@ def test_a_laptop_away_for_months_forgets_before_it_shares(
 # -- conflicts never dropped, and never coming back once resolved ------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a conflict copy deleted once resolved is made again by a laptop that still held "
-    "the losing version, and is stamped anew so it wins over its deletion everywhere",
-)
 def test_a_resolved_conflict_does_not_come_back_from_a_laptop_that_was_away(
     world: World,
 ) -> None:

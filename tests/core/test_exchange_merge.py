@@ -263,3 +263,18 @@ def test_a_time_another_laptop_confirmed_is_never_gone_back_on() -> None:
     fresh.receive(Stamp(wall + 60_000, 0, REPLICAS[1]))
     assert fresh.state.replica == REPLICAS[1]  # kept with who made it
     assert fresh.now().replica == me and fresh.state.replica == me
+
+
+def test_a_conflict_copy_let_go_is_not_made_again() -> None:
+    old = Entry("notes", "n", Stamp(1, 0, REPLICAS[0]), None, {"id": "n", "member_words": "a"})
+    mine = Entry(
+        "notes", "n", Stamp(5, 0, REPLICAS[0]), old.stamp, {"id": "n", "member_words": "b"}
+    )
+    theirs = Entry(
+        "notes", "n", Stamp(6, 0, REPLICAS[1]), old.stamp, {"id": "n", "member_words": "c"}
+    )
+    [copy] = conflict_copies(merge([mine, theirs]), [mine, theirs])
+    resolved = Entry("notes", copy.key, Stamp(8, 0, REPLICAS[1]), Stamp(7, 0, REPLICAS[1]), None)
+    # a laptop that was away still holds the losing version: the copy stays let go
+    versions = [mine, theirs, resolved]
+    assert conflict_copies(merge(versions), versions) == []

@@ -12,7 +12,9 @@ The exceptions, each here once:
   after such a grant);
 - a note's or a strategy's text is never merged field by field: when the winner was not made
   from the losing version (its `base` is older than the loser), the losing version is kept
-  as a visible conflict (`conflict_copies`), never dropped;
+  as a visible conflict (`conflict_copies`), never dropped; a copy let go when someone
+  resolved the conflict (its deletion is known) is not made again, so a laptop that was
+  away, still holding the losing version, does not bring a resolved conflict back;
 - the rota's slot for a group and date is one record (its key is the slot, `sharing`);
 - a version made by a laptop that did not hold the part (a session's group part rebuilt
   from the organisation's facts alone, `extra["lacking"]`) loses to any version made from
@@ -130,6 +132,9 @@ def conflict_copies(
         if not concurrent(winner, entry):
             continue
         copy_id = str(uuid.uuid5(DERIVED, f"{entry.kind}:{entry.key}:{list(entry.stamp)}"))
+        made = winners.get((entry.kind, copy_id))
+        if made is not None and made.content is None:
+            continue  # made before and let go when someone resolved it: never made again
         content = {**entry.content, "id": copy_id}
         if entry.kind == "strategies":
             content["archived"] = True
