@@ -11,10 +11,10 @@ from voicesgroup.exchange.clock import (
     FUTURE_LIMIT_MS,
     MAX_COUNTER,
     MAX_MS,
-    MAX_REPLICA,
     Clock,
     Stamp,
 )
+from voicesgroup.exchange.folder import REPLICA_ID
 from voicesgroup.exchange.merge import (
     ADDED_BY,
     Entry,
@@ -196,11 +196,15 @@ def test_a_consent_event_keeps_its_first_version_whatever_the_stamps(
 ranges = st.tuples(st.integers(-(2**70), 2**70), st.integers(-(2**70), 2**70))
 
 
-@given(ranges, st.text(max_size=80))
+@given(ranges, st.text(max_size=80) | st.from_regex(REPLICA_ID, fullmatch=True))
 def test_a_stamp_is_read_only_within_its_ranges(numbers: tuple[int, int], replica: str) -> None:
     ms, counter = numbers
     read = Stamp.read([ms, counter, replica])
-    inside = 0 <= ms <= MAX_MS and 0 <= counter <= MAX_COUNTER and 0 < len(replica) <= MAX_REPLICA
+    inside = (
+        0 <= ms <= MAX_MS
+        and 0 <= counter <= MAX_COUNTER
+        and REPLICA_ID.fullmatch(replica) is not None
+    )
     assert (read is not None) == inside
     assert Stamp.read([True, 0, "a"]) is None and Stamp.read([1.0, 0, "a"]) is None
 

@@ -28,7 +28,7 @@ The clock's rules about time that is wrong:
   came from another laptop (the kept stamp says who made it), that time was confirmed, and
   the clock stays ahead of it.
 - A stamp is read only within its ranges (`Stamp.read`: a millisecond before the year 10000,
-  a counter below `MAX_COUNTER`); an outbox holding another is set aside whole. When the
+  a counter up to `MAX_COUNTER`, a replica id that could name an outbox); an outbox holding another is set aside whole. When the
   counter would pass its limit, the stamp moves on a millisecond instead, so no stamp this
   laptop makes is ever out of range.
 """
@@ -39,14 +39,14 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
+from voicesgroup.exchange.folder import REPLICA_ID
+
 FUTURE_LIMIT_MS = 24 * 60 * 60 * 1000
 """How far ahead of this laptop's time a received stamp may be."""
 MAX_MS = 253_402_300_799_999
 """The last millisecond of the year 9999: no stamp is later."""
 MAX_COUNTER = 2**32 - 1
 """The largest counter a stamp may carry."""
-MAX_REPLICA = 64
-"""The longest replica id a stamp may carry."""
 
 
 class Stamp(NamedTuple):
@@ -69,7 +69,7 @@ class Stamp(NamedTuple):
             or not isinstance(replica, str)
             or not 0 <= ms <= MAX_MS
             or not 0 <= counter <= MAX_COUNTER
-            or not 0 < len(replica) <= MAX_REPLICA
+            or not REPLICA_ID.fullmatch(replica)
         ):
             return None
         return cls(ms, counter, replica)
