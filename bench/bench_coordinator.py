@@ -231,6 +231,10 @@ def bench_home(data_file: Path, pycache: Path, runs: int) -> None:
     print(f"  peak RSS   {peak / 2**20:7.1f} MiB   (the floor's: {floor_peak / 2**20:.1f} MiB)")
     verdict = judge(mem_ratio <= MEMORY_BUDGET, f"memory {mem_ratio:.2f}×")
     print(f"  ratio {mem_ratio:5.2f}× (budget ≤ {MEMORY_BUDGET}×) {verdict}")
+    print(
+        f"  the data's share, (peak − the floor's) ÷ size: {(peak - floor_peak) / size:.2f}× "
+        "(information: the interpreter and Textual alone take the floor's)"
+    )
 
 
 def timed_process(command: list[str], env: dict[str, str]) -> tuple[float, float]:
