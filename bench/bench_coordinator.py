@@ -238,10 +238,12 @@ def bench_home(data_file: Path, pycache: Path, runs: int) -> None:
 
 
 def timed_process(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU (user + system) seconds of one child process."""
+    """Wall and CPU (user + system) seconds of one child process, run in the app's checkout
+    (`python -c` looks in its working folder first)."""
+    where = os.environ.get(APP_ROOT_ENV) or ROOT
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=where, env=env, timeout=120)
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
