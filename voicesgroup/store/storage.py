@@ -212,7 +212,7 @@ def parse_tables(blob: bytes) -> Any:
 
     orjson builds its own copy of a whole document before the Python objects, which with
     years of data was the peak of the app's memory: parsed table by table, that copy is only
-    ever one table's. Tables are found by counting braces and brackets between the places one
+    ever one table's. Tables are found by counting braces between the places one
     may end; a count that strings mislead, or anything else unusual, fails to parse as one
     value per top-level key, and then the whole is parsed as before (same result, same error).
     """
@@ -241,8 +241,9 @@ def _by_table(blob: bytes, end: int) -> dict[str, Any] | None:
     try:
         for found in _TABLE_END.finditer(blob, 1, end):
             after = found.start() + 1
+            # Braces alone: every place inside a table is inside its object, so brackets
+            # cannot bring the count to 1 there.
             depth += blob.count(b"{", counted, after) - blob.count(b"}", counted, after)
-            depth += blob.count(b"[", counted, after) - blob.count(b"]", counted, after)
             counted = after
             if depth == 1:  # a comma between two top-level keys
                 take(after)
