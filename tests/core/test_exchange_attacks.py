@@ -21,8 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.core.conftest import event
-from tests.core.test_exchange_cli import (
+from tests.helpers.exchange import (
     MEMBER,
     NOTE_WORDS,
     World,
@@ -31,6 +30,7 @@ from tests.core.test_exchange_cli import (
     readable_files,
     world,
 )
+from tests.helpers.records import event
 from voicesgroup.exchange import clock, merge, outbox, service, state
 from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.folder import outbox_name
@@ -514,7 +514,7 @@ def _sweep(world: World, monkeypatch: pytest.MonkeyPatch, tmp: Path, fault: str)
     import errno
     import os
 
-    from tests.core.test_exchange_cli import Killed
+    from tests.helpers.exchange import Killed
     from voicesgroup.exchange import folder
     from voicesgroup.store import storage
 
@@ -1101,7 +1101,7 @@ def test_a_member_of_one_group_never_reaches_a_laptop_of_another_group_only(
 ) -> None:
     """A laptop holding two groups records a newcomer who has come to one of them (consent
     given, not yet marked present); a laptop holding only the other group must not get them."""
-    from tests.core.conftest import add_group, add_member
+    from tests.helpers.records import add_group, add_member
 
     both = world.laptop("both")
     with Store.open(both) as store:

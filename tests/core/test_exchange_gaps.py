@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.core.test_exchange_cli import MEMBER, World, _replica, no_real_data, world
+from tests.helpers.exchange import MEMBER, World, no_real_data, replica_of, world
 
 FIXTURES = (no_real_data, world)
 """The two laptops of `test_exchange_cli` (pytest finds a fixture by its module name)."""
@@ -27,7 +27,7 @@ def test_a_lost_laptop_is_forgotten_by_the_coordinator_and_no_longer_counted(
     world.join_group(lost)
     world.exchange(lost)
     world.exchange(world.coordinator)
-    lost_replica = _replica(lost)
+    lost_replica = replica_of(lost)
     lost.unlink()  # the laptop is lost: it never runs `exchange leave`
     code, _, err = world.cli(world.group, "member", "forget", "--member", MEMBER, "--yes")
     assert code == 0, err
@@ -35,7 +35,7 @@ def test_a_lost_laptop_is_forgotten_by_the_coordinator_and_no_longer_counted(
     world.exchange(world.coordinator)
     found = _status(world, world.coordinator)
     assert found["forgetting_acknowledged"] == {"by": 2, "of": 3}
-    laptops = {laptop["replica"]: laptop for laptop in found["laptops"]}  # type: ignore[attr-defined]
+    laptops = {laptop["replica"]: laptop for laptop in found["laptops"]}  # type: ignore[attr-defined]  # status is JSON-shaped
     assert laptops[lost_replica]["last_seen"] is not None  # the coordinator can judge
     # Asked without a terminal and without --yes: one sentence, nothing changed.
     code, out, err = world.cli(world.coordinator, "exchange", "forget-laptop", lost_replica[:6])
@@ -50,7 +50,7 @@ def test_a_lost_laptop_is_forgotten_by_the_coordinator_and_no_longer_counted(
     world.exchange(world.group)
     found = _status(world, world.coordinator)
     assert found["forgetting_acknowledged"] == {"by": 2, "of": 2}
-    assert lost_replica not in {laptop["replica"] for laptop in found["laptops"]}  # type: ignore[attr-defined]
+    assert lost_replica not in {laptop["replica"] for laptop in found["laptops"]}  # type: ignore[attr-defined]  # status is JSON-shaped
     code, out, _ = world.cli(world.coordinator, "exchange", "status")
     assert "Forgetting acknowledged by 2 of 2 laptops." in out and "last seen here" in out
 
@@ -61,20 +61,20 @@ def test_forgetting_an_unknown_laptop_is_one_sentence(world: World) -> None:
     for name in ("zz", "zzzzzz"):
         code, _, err = world.cli(world.coordinator, "exchange", "forget-laptop", name, "--yes")
         assert code != 0 and "Traceback" not in err and err.strip().count("\n") == 0
-    assert len(_status(world, world.coordinator)["laptops"]) == 1  # type: ignore[arg-type]
+    assert len(_status(world, world.coordinator)["laptops"]) == 1  # type: ignore[arg-type]  # status is JSON-shaped
 
 
 def test_a_laptop_that_edits_a_session_before_it_holds_its_group_part_never_overwrites_it(
     world: World,
 ) -> None:
-    from tests.core.test_exchange_cli import _group_outbox
+    from tests.helpers.exchange import group_outbox
     from voicesgroup.store import Store
 
     world.exchange(world.group)
     world.exchange(world.coordinator)  # the coordinator holds the session's facts
     second = world.laptop("g2")
     world.join_group(second)
-    group_outbox = _group_outbox(world)
+    group_outbox = group_outbox(world)
     held_back = group_outbox.read_bytes()
     group_outbox.unlink()  # the second laptop meets the coordinator's outbox first
     world.exchange(second)
@@ -108,7 +108,7 @@ def _withdraw_while_a_note_is_written_elsewhere(world: World, second: Path, eras
     writes a new note with the member and changes the one it had. Returns the new words."""
     import datetime as dt
 
-    from tests.core.conftest import event
+    from tests.helpers.records import event
     from voicesgroup.kinds import ConsentAction, ConsentScope
     from voicesgroup.models import Note
     from voicesgroup.store import Store

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.conftest import DEMO_GROUPS, DEMO_TODAY, add_group, add_member, event
+from tests.helpers.demo_files import DEMO_GROUPS, DEMO_TODAY
+from tests.helpers.records import add_group, add_member, event
 from voicesgroup import consent
 from voicesgroup.counting import counted
 from voicesgroup.home import (
