@@ -3,7 +3,7 @@
 The exceptions, each here once:
 
 - forgetting wins over everything: a part about a member whose tombstone is known is never
-  taken in (`service` filters them before the merge, and runs the local forgetting);
+  taken in (`applying` filters them before the merge, and runs the local forgetting);
 - consent events are append-only: never deleted by a merge, and never changed by one. Of
   two versions of one event (one id) the first stays: a withdrawal before a grant, then the
   earliest stamp (`Entry.order`), so no later version, whatever its stamp, rewrites what
