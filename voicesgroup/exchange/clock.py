@@ -28,9 +28,9 @@ The clock's rules about time that is wrong:
   came from another laptop (the kept stamp says who made it), that time was confirmed, and
   the clock stays ahead of it.
 - A stamp is read only within its ranges (`Stamp.read`: a millisecond before the year 10000,
-  a counter up to `MAX_COUNTER`, a replica id that could name an outbox); an outbox holding another is set aside whole. When the
-  counter would pass its limit, the stamp moves on a millisecond instead, so no stamp this
-  laptop makes is ever out of range.
+  a counter up to `MAX_COUNTER`, a replica id that could name an outbox, `folder.REPLICA_ID`);
+  an outbox holding another is set aside whole. When the counter would pass its limit, the
+  stamp moves on a millisecond instead, so no stamp this laptop makes is ever out of range.
 """
 
 from __future__ import annotations
