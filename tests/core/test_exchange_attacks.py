@@ -280,11 +280,6 @@ def test_a_laptop_away_for_months_forgets_before_it_shares(
 # -- conflicts never dropped, and never coming back once resolved ------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a conflict copy deleted once resolved is made again by a laptop that still held "
-    "the losing version, and is stamped anew so it wins over its deletion everywhere",
-)
 def test_a_resolved_conflict_does_not_come_back_from_a_laptop_that_was_away(
     world: World,
 ) -> None:
@@ -322,11 +317,6 @@ def test_a_resolved_conflict_does_not_come_back_from_a_laptop_that_was_away(
 # -- two laptops with one replica id ------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two laptops cloned from one image (same user, path and computer name) keep one "
-    "replica id after they meet, and each lists the other's outbox as a laptop under its own id",
-)
 def test_two_clones_of_one_laptop_image_never_pass_for_one(world: World, tmp_path: Path) -> None:
     world.exchange(world.group)
     world.exchange(world.coordinator)
@@ -380,11 +370,6 @@ def test_two_clones_of_one_laptop_image_never_pass_for_one(world: World, tmp_pat
 # -- clocks --------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a laptop whose own clock is days behind names the laptop with the right time as "
-    "the one whose clock is ahead, and sets everything from it aside",
-)
 def test_a_laptop_with_its_clock_behind_is_not_told_the_others_are_wrong(
     world: World,
 ) -> None:
@@ -431,11 +416,6 @@ def _insider_outbox(world: World, parts: list[merge.Entry], replica: str = "f" *
     return path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a counter at the top of the 64-bit range, taken from an outbox, makes every later "
-    "stamp unwritable: each exchange stops with 'something unexpected went wrong (TypeError)'",
-)
 def test_a_counter_at_its_limit_is_one_sentence_not_a_traceback(world: World) -> None:
     world.exchange(world.group)
     world.exchange(world.coordinator)
@@ -726,11 +706,6 @@ def test_a_newer_outbox_arriving_as_a_conflict_copy_is_kept_as_it_is(world: Worl
     assert "newer version" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a laptop whose clock was a year ahead keeps stamping a year ahead after its "
-    "clock is put right (its clock's last stamp is kept), so its changes stay set aside",
-)
 def test_a_laptop_whose_clock_is_put_right_is_heard_again(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -919,12 +894,6 @@ def test_an_exchange_while_the_app_has_the_file_open_is_one_sentence(world: Worl
     assert world.coordinator.read_bytes() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a consent event's history can be rewritten by a later version of the same "
-    "event from another laptop: a withdrawal turned into a grant wins by its stamp, though "
-    "consent events are append-only",
-)
 def test_a_withdrawal_rewritten_as_a_grant_on_another_laptop_does_not_win(world: World) -> None:
     world.exchange(world.group)
     _withdraw_notes(world.group, erase=False)

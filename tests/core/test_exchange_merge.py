@@ -7,7 +7,14 @@ import uuid
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voicesgroup.exchange.clock import FUTURE_LIMIT_MS, Clock, Stamp
+from voicesgroup.exchange.clock import (
+    FUTURE_LIMIT_MS,
+    MAX_COUNTER,
+    MAX_MS,
+    Clock,
+    Stamp,
+)
+from voicesgroup.exchange.folder import REPLICA_ID
 from voicesgroup.exchange.merge import (
     ADDED_BY,
     Entry,
@@ -158,3 +165,120 @@ def test_a_version_made_without_the_real_part_loses_to_it_whatever_its_stamp(
     )
     for versions in ([held, lacking], [lacking, held]):
         assert merge(versions)[("sessions+group", "1")] == held
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["given", "withdrawn"]), stamps, st.sampled_from(["x", "y"])),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_consent_event_keeps_its_first_version_whatever_the_stamps(
+    made: list[tuple[str, Stamp, str]],
+) -> None:
+    """Append-only: of the versions of one event, a withdrawal before a grant, then the
+    earliest; no later version rewrites it, in any order."""
+    versions = _distinct(
+        [
+            Entry("consent_events", "e", stamp, None, {"id": "e", "action": action, "by": by})
+            for action, stamp, by in made
+        ]
+    )
+    kept = merge(versions)[("consent_events", "e")]
+    withdrawals = [v for v in versions if v.content and v.content["action"] == "withdrawn"]
+    assert kept.stamp == min(v.stamp for v in (withdrawals or versions))
+    assert merge(versions[::-1])[("consent_events", "e")] == kept
+    if withdrawals:
+        assert kept.content is not None and kept.content["action"] == "withdrawn"
+
+
+ranges = st.tuples(st.integers(-(2**70), 2**70), st.integers(-(2**70), 2**70))
+
+
+@given(ranges, st.text(max_size=80) | st.from_regex(REPLICA_ID, fullmatch=True))
+def test_a_stamp_is_read_only_within_its_ranges(numbers: tuple[int, int], replica: str) -> None:
+    ms, counter = numbers
+    read = Stamp.read([ms, counter, replica])
+    inside = (
+        0 <= ms <= MAX_MS
+        and 0 <= counter <= MAX_COUNTER
+        and REPLICA_ID.fullmatch(replica) is not None
+    )
+    assert (read is not None) == inside
+    assert Stamp.read([True, 0, "a"]) is None and Stamp.read([1.0, 0, "a"]) is None
+
+
+DAY = FUTURE_LIMIT_MS
+
+
+@given(
+    st.lists(st.integers(0, MAX_MS), min_size=1, max_size=20),
+    st.lists(
+        st.builds(
+            Stamp,
+            st.integers(0, MAX_MS),
+            st.integers(MAX_COUNTER - 3, MAX_COUNTER),
+            st.sampled_from(REPLICAS),
+        ),
+        max_size=5,
+    ),
+)
+def test_every_stamp_made_is_within_its_ranges_and_later_than_the_last(
+    walls: list[int], received: list[Stamp]
+) -> None:
+    """Even from counters at their limit: no stamp made here is one nobody could read."""
+    ticks = iter(walls)
+    clock = Clock("d" * 32, None, wall=lambda: next(ticks, walls[-1]))
+    for stamp in received:
+        clock.receive(stamp)
+    before = clock.state
+    made = clock.now()
+    assert Stamp.read(made.as_list()) == made
+    assert Stamp.read(clock.state.as_list()) is not None
+    if before.ms < MAX_MS:  # (the year 9999 is the end of time here)
+        assert (made.ms, made.counter) > (before.ms, before.counter)
+
+
+def test_a_laptop_whose_clock_fell_behind_believes_stamps_up_to_a_day_past_its_last() -> None:
+    me = "d" * 32
+    clock = Clock(me, Stamp(10 * DAY, 0, me), wall=lambda: 7 * DAY)  # three days behind now
+    assert not clock.too_far_ahead(Stamp(10 * DAY + 60_000, 0, REPLICAS[0]))
+    assert clock.too_far_ahead(Stamp(11 * DAY + 1, 0, REPLICAS[0]))
+    assert clock.receive(Stamp(10 * DAY + 60_000, 0, REPLICAS[0]))
+    # a stamp believed in this exchange does not move what the next one is measured against
+    assert clock.too_far_ahead(Stamp(11 * DAY + 60_001, 0, REPLICAS[1]))
+
+
+def test_stamps_made_here_ahead_of_the_clock_start_again_from_it() -> None:
+    me, wall = "d" * 32, 400 * DAY
+    clock = Clock(me, Stamp(wall + 365 * DAY, 9, me), wall=lambda: wall)  # put right
+    first, second = clock.now(), clock.now()
+    assert first.ms == wall and second > first
+    assert clock.state == Stamp(wall, 1, me)
+
+
+def test_a_time_another_laptop_confirmed_is_never_gone_back_on() -> None:
+    me, wall = "d" * 32, 400 * DAY
+    heard = Stamp(wall + 3 * DAY, 4, REPLICAS[0])
+    clock = Clock(me, heard, wall=lambda: wall)  # this clock fell behind
+    assert clock.now() > heard
+    fresh = Clock(me, None, wall=lambda: wall)
+    fresh.receive(Stamp(wall + 60_000, 0, REPLICAS[1]))
+    assert fresh.state.replica == REPLICAS[1]  # kept with who made it
+    assert fresh.now().replica == me and fresh.state.replica == me
+
+
+def test_a_conflict_copy_let_go_is_not_made_again() -> None:
+    old = Entry("notes", "n", Stamp(1, 0, REPLICAS[0]), None, {"id": "n", "member_words": "a"})
+    mine = Entry(
+        "notes", "n", Stamp(5, 0, REPLICAS[0]), old.stamp, {"id": "n", "member_words": "b"}
+    )
+    theirs = Entry(
+        "notes", "n", Stamp(6, 0, REPLICAS[1]), old.stamp, {"id": "n", "member_words": "c"}
+    )
+    [copy] = conflict_copies(merge([mine, theirs]), [mine, theirs])
+    resolved = Entry("notes", copy.key, Stamp(8, 0, REPLICAS[1]), Stamp(7, 0, REPLICAS[1]), None)
+    # a laptop that was away still holds the losing version: the copy stays let go
+    versions = [mine, theirs, resolved]
+    assert conflict_copies(merge(versions), versions) == []

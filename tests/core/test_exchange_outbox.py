@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -70,3 +71,16 @@ def test_any_bytes_at_all_are_one_sentence(blob: bytes) -> None:
         outbox.open_sealed(outbox.MAGIC + blob, ORG_KEY, {})
     except outbox.OutboxError as error:
         assert str(error)
+
+
+@given(st.sampled_from([[5, 2**64 - 1], [2**62, 0], [5, 2**33]]))
+def test_an_outbox_with_a_stamp_out_of_range_is_set_aside_in_one_sentence(
+    numbers: list[int],
+) -> None:
+    contents = outbox.Contents("a" * 32, "group", [], 3, 1_000)
+    ms, counter = numbers
+    org = [Entry("groups", "g", Stamp(ms, counter, "a" * 32), None, {"id": "g"})]
+    blob = outbox.seal(contents, ORG_KEY, {}, {ORG: org})
+    with pytest.raises(outbox.OutboxError) as error:
+        outbox.open_sealed(blob, ORG_KEY, {})
+    assert str(error.value) == outbox.BAD_STAMP

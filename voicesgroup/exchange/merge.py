@@ -4,11 +4,17 @@ The exceptions, each here once:
 
 - forgetting wins over everything: a part about a member whose tombstone is known is never
   taken in (`applying` filters them before the merge, and runs the local forgetting);
-- consent events are never deleted by a merge (append-only), and a withdrawal wins over any
-  grant that did not see it (`unseen_withdrawals`: a withdrawal is added after such a grant);
+- consent events are append-only: never deleted by a merge, and never changed by one. Of
+  two versions of one event (one id) the first stays: a withdrawal before a grant, then the
+  earliest stamp (`Entry.order`), so no later version, whatever its stamp, rewrites what
+  was recorded (a withdrawal turned into a grant on the way never wins); and a withdrawal
+  wins over any grant that did not see it (`unseen_withdrawals`: a withdrawal is added
+  after such a grant);
 - a note's or a strategy's text is never merged field by field: when the winner was not made
   from the losing version (its `base` is older than the loser), the losing version is kept
-  as a visible conflict (`conflict_copies`), never dropped;
+  as a visible conflict (`conflict_copies`), never dropped; a copy let go when someone
+  resolved the conflict (its deletion is known) is not made again, so a laptop that was
+  away, still holding the losing version, does not bring a resolved conflict back;
 - the rota's slot for a group and date is one record (its key is the slot, `sharing`);
 - a version made by a laptop that did not hold the part (a session's group part rebuilt
   from the organisation's facts alone, `extra["lacking"]`) loses to any version made from
@@ -23,6 +29,7 @@ every laptop derives the same records.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable
 from typing import Any, NamedTuple
@@ -50,18 +57,41 @@ class Entry(NamedTuple):
         """Made by a laptop that did not hold this part (see the module)."""
         return self.extra is not None and self.extra.get("lacking") is True
 
-    def order(self) -> tuple[bool, Stamp, str]:
+    def order(self) -> tuple[bool, bool, Stamp | _Earlier, str]:
+        """The version's place in the one total order the merge takes the greatest of."""
         # Two versions with one stamp come from one laptop and are the same; the hash only
         # makes the order total should a damaged outbox say otherwise.
-        return (
-            not self.lacking,
-            self.stamp,
-            content_hash(self.content) if self.content is not None else "",
-        )
+        digest = content_hash(self.content) if self.content is not None else ""
+        if self.kind == CONSENT:  # append-only: the first version stays (see the module)
+            withdrawn = (self.content or {}).get("action") == "withdrawn"
+            return (True, withdrawn, _Earlier(self.stamp), digest)
+        return (not self.lacking, False, self.stamp, digest)
+
+
+CONSENT = "consent_events"
+
+
+@functools.total_ordering
+class _Earlier:
+    """A stamp ordered backwards: the earliest is the greatest."""
+
+    __slots__ = ("stamp",)
+
+    def __init__(self, stamp: Stamp) -> None:
+        self.stamp = stamp
+
+    def __lt__(self, other: object) -> bool:
+        return isinstance(other, _Earlier) and other.stamp < self.stamp
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Earlier) and other.stamp == self.stamp
+
+    def __hash__(self) -> int:
+        return hash(self.stamp)
 
 
 def later(first: Entry, second: Entry) -> Entry:
-    """The version that wins: the latest stamp."""
+    """The version that wins: the latest stamp (the first, for a consent event)."""
     return first if first.order() >= second.order() else second
 
 
@@ -69,7 +99,7 @@ def merge(versions: Iterable[Entry]) -> dict[tuple[str, str], Entry]:
     """The winning version of each part among `versions` (any order, any repetition)."""
     winners: dict[tuple[str, str], Entry] = {}
     for entry in versions:
-        if entry.kind == "consent_events" and entry.content is None:
+        if entry.kind == CONSENT and entry.content is None:
             continue  # append-only: a consent event is removed only by forgetting
         slot = (entry.kind, entry.key)
         held = winners.get(slot)
@@ -102,6 +132,9 @@ def conflict_copies(
         if not concurrent(winner, entry):
             continue
         copy_id = str(uuid.uuid5(DERIVED, f"{entry.kind}:{entry.key}:{list(entry.stamp)}"))
+        made = winners.get((entry.kind, copy_id))
+        if made is not None and made.content is None:
+            continue  # made before and let go when someone resolved it: never made again
         content = {**entry.content, "id": copy_id}
         if entry.kind == "strategies":
             content["archived"] = True

@@ -48,6 +48,10 @@ INCOMPLETE = "it is not complete (still being copied, or cut short)"
 DAMAGED_HEADER = "its header is damaged or has been altered"
 NOT_LAID_OUT = "its contents are not laid out as an outbox"
 BAD_RECORD = "it holds a record that is not laid out as one"
+BAD_STAMP = (
+    "it holds a record whose stamp is out of range (a broken clock or an altered file), so "
+    "none of it was taken in"
+)
 
 
 class OutboxError(Exception):
@@ -125,6 +129,10 @@ def _decode_parts(raw: object) -> list[Entry]:
         kind, key, stamp, base, content, extra = item
         read_stamp = Stamp.read(stamp)
         read_base = Stamp.read(base) if base is not None else None
+        if (read_stamp is None and _stamp_shaped(stamp)) or (
+            base is not None and read_base is None and _stamp_shaped(base)
+        ):
+            raise OutboxError(BAD_STAMP)
         if (
             not isinstance(kind, str)
             or not isinstance(key, str)
@@ -264,6 +272,17 @@ def open_sealed(blob: bytes, org: bytes, groups: dict[str, bytes]) -> Contents:
     if not opened_org:
         raise OutboxError("it has no part for the whole organisation")
     return contents
+
+
+def _stamp_shaped(value: object) -> bool:
+    """Laid out as a stamp (two whole numbers and a text), whatever their values."""
+    return (
+        isinstance(value, list)
+        and len(value) == 3
+        and type(value[0]) is int
+        and type(value[1]) is int
+        and isinstance(value[2], str)
+    )
 
 
 def _text(value: object) -> str:

@@ -4,9 +4,13 @@ Kept inside the data file (so a merge and its stamps are one atomic save, encryp
 file when it has a passphrase, and carried by its backups):
 
 - `replica`: this laptop's replica id, and `binding`, a hash of the data file's id, its
-  place (folder and name) and the computer's name. A file copied elsewhere or to another
-  computer no longer matches its binding and takes a new replica id; so does a file restored
-  from an older copy, which knows fewer of its own outboxes than the folder holds (`serial`).
+  place (folder and name), the computer's name and the identity of the folder itself on its
+  disk (its inode number). A file copied elsewhere or to another computer no longer matches
+  its binding and takes a new replica id; so does a laptop cloned from another's image, whose
+  folder was made anew at the same place under the same name (a copy of a folder is a new
+  folder, though the path, the user and the computer's name are the same); and so does a file
+  restored from an older copy, which knows fewer of its own outboxes than the folder holds
+  (`serial`). The data file's own inode is not used: every save replaces it.
 - `role`, `groups` (ids), `folder`, the keys (the organisation's and each held group's,
   derived once at set-up) and the folder's `salt`.
 - `clock`: the last stamp of the hybrid logical clock.
@@ -48,7 +52,12 @@ def write(data: dict[str, Any], record: dict[str, Any] | None) -> None:
 
 def binding(file_id: str | None, path: Path) -> str:
     """What ties a replica id to one data file at one place on one computer."""
-    where = f"{file_id}|{os.path.realpath(path)}|{socket.gethostname()}"
+    place = os.path.realpath(path)
+    try:
+        folder = os.stat(os.path.dirname(place)).st_ino
+    except OSError:
+        folder = 0  # (the file is open, so its folder is there: only an odd system says no)
+    where = f"{file_id}|{place}|{socket.gethostname()}|{folder}"
     return hashlib.sha256(where.encode()).hexdigest()
 
 
