@@ -483,9 +483,15 @@ def _snapshot(paths: list[Path], into: Path) -> None:
 
 
 def _put_back(paths: list[Path], into: Path) -> None:
+    """The folders' contents as they were, in the same folders: a stop does not move a
+    laptop's folder, and a folder made anew is another laptop's (`state.binding`)."""
     for index, path in enumerate(paths):
-        shutil.rmtree(path)
-        shutil.copytree(into / str(index), path)
+        for child in path.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        shutil.copytree(into / str(index), path, dirs_exist_ok=True)
 
 
 def _sweep(world: World, monkeypatch: pytest.MonkeyPatch, tmp: Path, fault: str) -> list[str]:
