@@ -10,7 +10,6 @@ says the file is on disk.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
@@ -38,14 +37,6 @@ from voicesgroup.report_text import NO_RECORDS, has_records
 from voicesgroup.store.snapshot import Snapshot
 
 ALL = "all"
-
-
-def last_twelve_months(today: dt.date) -> tuple[dt.date, dt.date]:
-    """From the first day of the month eleven months back, to today."""
-    month = today.month - 11
-    year = today.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    return dt.date(year, month, 1), today
 
 
 CHART_ROWS = 3
@@ -137,7 +128,7 @@ class ReportsScreen(AppAccess, Screen[None]):
         groups = self.store.groups(include_archived=True)
         values = [str(g.id) for g in groups]
         chosen = str(self.group_id) if str(self.group_id) in values else ALL
-        start, end = last_twelve_months(self.vg.today())
+        period = evaluation.Period.last_twelve_months(self.vg.today())
         yield Header()
         with Vertical(id="reports", classes="list-screen"):
             with Horizontal(id="reports-bar"):
@@ -150,9 +141,9 @@ class ReportsScreen(AppAccess, Screen[None]):
                     id="reports-group",
                 )
                 yield Static("From", classes="bar-label")
-                yield Input(start.isoformat(), compact=True, id="reports-from")
+                yield Input(dates.typed(period.start), compact=True, id="reports-from")
                 yield Static("To", classes="bar-label")
-                yield Input(end.isoformat(), compact=True, id="reports-to")
+                yield Input(dates.typed(period.end), compact=True, id="reports-to")
             with Horizontal(id="reports-options"):
                 yield TickBox("Year before", compact=True, id="reports-compare")
                 yield TickBox("Large print PDF", compact=True, id="reports-large")
@@ -187,13 +178,8 @@ class ReportsScreen(AppAccess, Screen[None]):
     def period(self) -> evaluation.Period:
         found = []
         for box, what in (("#reports-from", "start"), ("#reports-to", "end")):
-            text = self.query_one(box, Input).value.strip()
-            try:
-                found.append(dt.date.fromisoformat(text))
-            except ValueError:
-                raise evaluation.PeriodError(
-                    f"the {what} date must look like 2026-01-31, not “{text}”"
-                ) from None
+            text = self.query_one(box, Input).value
+            found.append(dates.read_day(text, f"{what} date", error=evaluation.PeriodError))
         return evaluation.Period(found[0], found[1])
 
     @on(Select.Changed, "#reports-group")

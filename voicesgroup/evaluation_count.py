@@ -43,6 +43,14 @@ class Period:
         if self.end < self.start:
             raise PeriodError("the period must end on or after the day it starts")
 
+    @classmethod
+    def last_twelve_months(cls, today: dt.date) -> Period:
+        """The report's period when nobody chose one: from the first day of the month eleven
+        months back, to today."""
+        from voicesgroup.consent import add_months
+
+        return cls(add_months(today.replace(day=1), -11), today)
+
     def __contains__(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 

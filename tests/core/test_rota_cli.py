@@ -256,7 +256,7 @@ def test_planning_weeks_already_published_names_them_and_the_first_open_date(
 def hard_file(path: Path) -> tuple[str, int]:
     """A data file holding an instance HiGHS must search (the first rota does not reach the
     bounds): its groups and facilitators. (start, weeks) to plan."""
-    from tests.core.test_rota_optimal import hard_instance
+    from tests.helpers.rota_instances import hard_instance
 
     groups, people, start, weeks, _ = hard_instance("few_women", 3)
     store = Store.open(path, seed=False)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_rota_optimal import check_rules, hard_instance
+from tests.helpers.rota_instances import check_rules, hard_instance
 from voicesgroup.rota import first, generate, reasons, review, solver
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,8 +17,8 @@ PARSING = {"fromisoformat", "strptime"}
 FORMATTING = {"strftime", "isoformat"}
 DIRECTIVE = re.compile(r"%[A-Za-z]")
 """A strftime directive (%d, %b, %H…); a percentage ('.0%') is not one."""
-NOT_YET = {"reports_screen.py"}
-"""The evaluation's screen, being reworked with the evaluation; it is the next to move."""
+NOT_YET: set[str] = set()
+"""Screens not yet moved to `voicesgroup.dates`: none, and none may join."""
 
 
 def date_handling(source: str) -> list[str]:

@@ -3,16 +3,18 @@ period's figures and chart, a year before beside them, the PDF and CSV saved and
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Select
 
-from screens.reports_screen import ReportsScreen, last_twelve_months
+from screens.reports_screen import ReportsScreen
 from tests.helpers.clock import TODAY
 from tests.helpers.pdf import pdf_text
 from tests.helpers.screen import text_of
+from voicesgroup.evaluation import Period
 
 SIZE = (80, 24)
 
@@ -26,8 +28,8 @@ async def open_reports(pilot: Pilot) -> ReportsScreen:
 
 
 def test_default_period_is_the_last_twelve_months() -> None:
-    start, end = last_twelve_months(TODAY)
-    assert (start.isoformat(), end.isoformat()) == ("2025-12-01", "2026-11-26")
+    period = Period.last_twelve_months(TODAY)
+    assert (period.start, period.end) == (dt.date(2025, 12, 1), dt.date(2026, 11, 26))
 
 
 async def test_home_e_opens_reports_with_figures_and_a_chart(make_app) -> None:
@@ -81,7 +83,7 @@ async def test_one_group_and_a_bad_date(make_app) -> None:
         box.focus()
         await pilot.press("enter")
         await pilot.pause()
-        assert "must look like 2026-01-31" in text_of(app, "#reports-message")
+        assert "is not a start date this app can read" in text_of(app, "#reports-message")
         assert "[/]" in text_of(app, "#reports-message")  # shown as typed, not read as markup
 
 

@@ -483,7 +483,7 @@ async def test_a_rota_stopped_at_the_safety_net_is_labelled_in_the_review(
 ) -> None:
     """The time limit at nothing on an instance HiGHS must search: the review says the rota
     is the best found, not proven, for every session planned."""
-    from tests.core.test_rota_optimal import hard_instance
+    from tests.helpers.rota_instances import hard_instance
     from voicesgroup.rota import reasons, solver
 
     monkeypatch.setattr(solver, "TIME_LIMIT_S", 0.0)
