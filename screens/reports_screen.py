@@ -185,16 +185,12 @@ class ReportsScreen(AppAccess, Screen[None]):
     # -- the period -----------------------------------------------------------------------
 
     def period(self) -> evaluation.Period:
-        found = []
-        for box, what in (("#reports-from", "start"), ("#reports-to", "end")):
-            text = self.query_one(box, Input).value.strip()
-            try:
-                found.append(dt.date.fromisoformat(text))
-            except ValueError:
-                raise evaluation.PeriodError(
-                    f"the {what} date must look like 2026-01-31, not “{text}”"
-                ) from None
-        return evaluation.Period(found[0], found[1])
+        """The period typed, read by the one reader of typed days (which keeps it in range)."""
+        start, end = (
+            dates.read_day(self.query_one(box, Input).value, what, error=evaluation.PeriodError)
+            for box, what in (("#reports-from", "start date"), ("#reports-to", "end date"))
+        )
+        return evaluation.Period(start, end)
 
     @on(Select.Changed, "#reports-group")
     def _group_changed(self, event: Select.Changed) -> None:
