@@ -111,6 +111,10 @@ async def test_the_app_exchanges_after_home_paints_and_says_so_quietly(
         assert app.exchange_line is None  # nothing before Home has painted
         await opened(pilot, app)
         assert "x Sharing" in footer(app)
+        for shown in app.screen.active_bindings.values():  # all of them, F1 help included
+            if shown.binding.show and shown.enabled:
+                key = f"{app.get_key_display(shown.binding)} {shown.binding.description}"
+                assert key in footer(app), footer(app)
         assert app.exchange_line == "Exchanged with 1 laptop: 1 support contact came in."
         assert (app.exchange_line or "?") in " ".join(screen_text(app).split())
         assert "Canal walk line" in {c.name for c in app.store.support_contacts()}
