@@ -320,7 +320,7 @@ class ReportsScreen(AppAccess, Screen[None]):
             raw = self.default_path(asked)
             box.value = raw
         path = Path(raw).expanduser()
-        if path.is_dir():
+        if outputs.is_folder(path):
             path = path / Path(self.default_path(asked or "pdf")).name
         fmt = format_for(
             path, asked, choose="press p, c, t or w", follow="press s to save as the name says"
@@ -338,7 +338,7 @@ class ReportsScreen(AppAccess, Screen[None]):
         except VoicesGroupError as error:
             self.on_reports_screen_report_failed(self.ReportFailed(f"Nothing saved: {error}."))
             return
-        if path.exists() and not force:
+        if outputs.exists(path) and not force:
             self._ask_replace(path, asked)
             return
         try:  # before the work: a file the audit log cannot note is never written
