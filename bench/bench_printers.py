@@ -3,7 +3,7 @@
 Whole processes, timed in the same run and interleaved: `voicesgroup print strategies …
 --out FILE --force` against the same command with `--printer Office`, which hands the bytes
 to CUPS (`lp`) instead of writing them. The printer is cups-pdf on a CUPS server of the
-benchmark's own (tests/cups_server.py), so nothing reaches a real printer; the time the
+benchmark's own (tests/helpers/cups_server.py), so nothing reaches a real printer; the time the
 printer then takes to print is not the app's and is not counted.
 Budget: the median send takes at most 1.3 times the median write (wall clock: the work is
 in `lpstat` and `lp` as much as in this process).
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _common import add_quick, child_env, exit_status, load_note
 
-from tests.cups_server import CupsServer, missing
+from tests.helpers.cups_server import CupsServer, missing
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 1.3

@@ -256,7 +256,7 @@ class FacilitatorPathScreen(GuardsChanges, Screen[None]):
                 f"A break for {self.person.display_name}",
                 "No reason is asked. The days become dates off, which the rota honours.",
                 [
-                    ("start", "First day (YYYY-MM-DD)", dates.iso(today)),
+                    ("start", "First day (YYYY-MM-DD)", dates.typed(today)),
                     ("end", "Last day (YYYY-MM-DD)", ""),
                 ],
                 keep,

@@ -84,7 +84,7 @@ class MemberScreen(FormScreen[None]):
                 yield Field(
                     "Joined (YYYY-MM-DD)",
                     Input(
-                        (member.joined_on if member else self.vg.today()).isoformat(),
+                        dates.typed(member.joined_on if member else self.vg.today()),
                         id="joined_on",
                     ),
                     name="joined_on",
@@ -278,7 +278,7 @@ class MemberScreen(FormScreen[None]):
         """The name or the day they joined differs from what is kept (the path of their
         printed record is not something to lose)."""
         member = self.member
-        kept = (member.display_name, member.joined_on.isoformat()) if member else ("", "")
+        kept = (member.display_name, dates.typed(member.joined_on)) if member else ("", "")
         name = self.query_one("#display_name", Input).value.strip()
         joined = self.query_one("#joined_on", Input).value.strip()
         if member is None:
@@ -332,7 +332,7 @@ class MemberScreen(FormScreen[None]):
         existing = next(m for m in self.store.members() if str(m.id) == choice)
         self.member = existing
         self.query_one("#display_name", Input).value = existing.display_name
-        self.query_one("#joined_on", Input).value = existing.joined_on.isoformat()
+        self.query_one("#joined_on", Input).value = dates.typed(existing.joined_on)
         self.refresh_data()
         self.query_one("#consent", Button).focus()  # now a member: the letter keys act
 

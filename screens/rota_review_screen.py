@@ -73,14 +73,14 @@ class RotaReviewScreen(AppAccess, Screen[None]):
                 )
                 yield Static("From", classes="bar-label")
                 yield Input(
-                    span[0].isoformat() if span else "",
+                    dates.typed(span[0] if span else None),
                     placeholder="YYYY-MM-DD",
                     compact=True,
                     id="review-from",
                 )
                 yield Static("To", classes="bar-label")
                 yield Input(
-                    span[1].isoformat() if span else "",
+                    dates.typed(span[1] if span else None),
                     placeholder="YYYY-MM-DD",
                     compact=True,
                     id="review-to",
@@ -130,8 +130,8 @@ class RotaReviewScreen(AppAccess, Screen[None]):
     def action_whole_rota(self) -> None:
         """Show every date on the rota."""
         span = rota_service.rota_span(self.store, self.group_id)
-        self.query_one("#review-from", Input).value = span[0].isoformat() if span else ""
-        self.query_one("#review-to", Input).value = span[1].isoformat() if span else ""
+        self.query_one("#review-from", Input).value = dates.typed(span[0] if span else None)
+        self.query_one("#review-to", Input).value = dates.typed(span[1] if span else None)
         self.refresh_data()
 
     # -- showing ---------------------------------------------------------------------------

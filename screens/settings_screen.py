@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,12 +10,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from screens.form_screen import FormScreen
+from screens.paint_first import PaintsFirst
 from screens.widgets.form import Field, FieldProblem
 from screens.widgets.plain import literal, plain
 from voicesgroup import dates, retention
 
 
-class SettingsScreen(FormScreen[None]):
+class SettingsScreen(FormScreen[None], PaintsFirst):
+    """The settings form; the log, retention and protection lines are read just after the
+    first paint (the log's chain is checked from its first entry)."""
+
     HELP_TITLE = "Settings and safety"
     HELP = (
         "How long records are kept, when the screen locks itself, the passphrase, and the log "
@@ -63,13 +68,17 @@ class SettingsScreen(FormScreen[None]):
             yield Static("", id="retention-due", classes="hint")
             yield Static("", id="protection", classes="hint")
             yield Static("What was done", classes="section-title")
-            log: DataTable[str] = DataTable(id="audit", cursor_type="none")
-            log.add_columns("When", "What", "Detail")
-            yield log
         yield Footer(show_command_palette=False)
 
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
+    def _audit_table(self) -> DataTable[str | Text]:
+        """The log's table, made as it is first read: it is below the fold, and a table costs
+        the first paint as much as several fields."""
+        for found in self.query("#audit").results(DataTable):
+            return found
+        table: DataTable[str | Text] = DataTable(id="audit", cursor_type="none")
+        table.add_columns("When", "What", "Detail")
+        self.query_one(".form", VerticalScroll).mount(table)
+        return table
 
     def refresh_data(self) -> None:
         from voicesgroup.store.audit import chain_problems
@@ -91,7 +100,7 @@ class SettingsScreen(FormScreen[None]):
         due = retention.due(store, self.vg.today())
         self.query_one("#retention-due", Static).update(literal(due.summary()))
         self.query_one("#retention", Button).disabled = not due.anything
-        log = self.query_one("#audit", DataTable)
+        log = self._audit_table()
         log.clear()
         for entry in reversed(entries[-200:]):
             log.add_row(*plain(dates.day_and_clock(entry.created_at), entry.action, entry.detail))

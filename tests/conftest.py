@@ -16,7 +16,7 @@ from collections.abc import Generator, Mapping
 
 import pytest
 
-from tests.cups_server import cups, cups_session  # noqa: F401  (a real printing system, for any test)
+from tests.helpers.cups_server import cups, cups_session  # noqa: F401  (a real printing system, for any test)
 
 # The tools CI must have: a skip that names one of them is a failure there.
 REQUIRED_ON_CI = ("tmux", "pdftoppm", "cupsd", "syncthing")

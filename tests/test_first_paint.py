@@ -36,6 +36,9 @@ HOME_NEEDS = {
     "voicesgroup.counting",
     "voicesgroup.dates",
     "voicesgroup.errors",
+    # the Home fits the laptop's role (a coordinator's or a group's): stdlib only
+    "voicesgroup.exchange",
+    "voicesgroup.exchange.state",
     "voicesgroup.home",
     "voicesgroup.kinds",
     "voicesgroup.retention",

@@ -8,7 +8,6 @@ attendance and the round marks.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import signal
@@ -18,23 +17,29 @@ from pathlib import Path
 
 import pytest
 
-from screens.app import VoicesGroupApp
 from screens.dialogs.resume_session_dialog import ResumeSessionDialog
 from screens.session_screen import SessionScreen
+from tests.helpers.app import app_on
+from tests.helpers.clock import TODAY
 from voicesgroup.demo import write_demo_file
 from voicesgroup.models import RoundMark, SessionStatus
 from voicesgroup.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = dt.date(2026, 11, 26)
 
 CHILD = """
-import asyncio, datetime as dt, json, sys
+import asyncio, json, sys
 from pathlib import Path
-from screens.app import VoicesGroupApp
+from tests.helpers.app import app_on
+from tests.helpers.waits import pilot_until
+from voicesgroup.store import Store
+
+def on_disk(path):
+    with Store.open(path, readonly=True) as store:
+        return [s.model_dump(mode="json") for s in store.sessions_in_progress()]
 
 async def main(path):
-    app = VoicesGroupApp(Path(path), today=lambda: dt.date(2026, 11, 26))
+    app = app_on(Path(path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("s")
         # No rota in the demo: choose a lead, then a different co-facilitator, then start.
@@ -42,10 +47,15 @@ async def main(path):
         await pilot.press("enter", "ctrl+s")
         await pilot.press("enter", "down", "enter", "plus", "plus", "plus", "n")
         await pilot.press("right", "right", "s", "p", "space", "s")
-        await pilot.pause(0.2)  # the save follows each change by a moment
+        session = app.screen.runner.session
+        # The save follows the last change by a moment: wait until the file holds it.
+        await pilot_until(
+            pilot,
+            lambda: on_disk(path) == [session.model_dump(mode="json")],
+            "the session as entered to be on disk",
+        )
         await app.workers.wait_for_complete()
         assert not app.store.unsaved
-        session = app.screen.runner.session
         print(json.dumps(session.model_dump(mode="json")), flush=True)
         await asyncio.sleep(600)  # killed long before this
 
@@ -93,7 +103,7 @@ async def test_a_killed_session_resumes_exactly_where_it_was(tmp_path: Path) -> 
     )
 
     # Starting again offers to resume, and resuming shows exactly that state.
-    app = VoicesGroupApp(path, today=lambda: TODAY)
+    app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ResumeSessionDialog)

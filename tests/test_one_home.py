@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from tests.test_words import _docstring_nodes
+from tests.helpers.source import docstring_nodes
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("voicesgroup", "screens")
@@ -20,7 +20,7 @@ WORDS = 5
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
-    found = _docstring_nodes(tree)
+    found = docstring_nodes(tree)
     for node in ast.walk(tree):
         # A constant's docstring (a bare string after an assignment) is not said to anyone.
         if isinstance(node, ast.Module | ast.ClassDef):

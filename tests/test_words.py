@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.source import docstring_nodes
+
 ROOT = Path(__file__).resolve().parent.parent
 NEVER = re.compile(
     r"\b(patients?|clients?|symptoms?|symptomatic|complian(?:ce|t)|cases?|risk scores?|"
@@ -15,16 +17,6 @@ NEVER = re.compile(
     r"hallucinations?|disorders?|illness(?:es)?|service users?|sufferers?)\b",
     re.IGNORECASE,
 )
-
-
-def _docstring_nodes(tree: ast.AST) -> set[int]:
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                found.add(id(body[0].value))
-    return found
 
 
 BLOCKLIST_NAME = re.compile(r"STEMS|FORBIDDEN|BLOCKED")
@@ -45,7 +37,7 @@ def _blocklist_nodes(tree: ast.AST) -> set[int]:
 def strings_in(path: Path) -> list[tuple[int, str]]:
     """Every string literal in a Python file except docstrings and blocklists."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skipped = _docstring_nodes(tree) | _blocklist_nodes(tree)
+    skipped = docstring_nodes(tree) | _blocklist_nodes(tree)
     return [
         (node.lineno, node.value)
         for node in ast.walk(tree)

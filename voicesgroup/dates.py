@@ -13,7 +13,8 @@ One house style, so "1 Dec 2026" never sits beside "01 Dec 26":
   "20261201-140500" (`file_stamp`), which sorts as it reads;
 - on paper a date is never split across two lines (`unbroken`).
 
-Typed dates and times are read here too (`read_day`, `read_time`): screens and commands call
+Typed dates and times are read here too (`read_day`, `read_time`), and a field asking for a
+date is filled with one written as they are typed (`typed`): screens and commands call
 these and never parse or format a date themselves (`tests/screens/test_no_dates_in_screens.py`).
 
 Kept free of heavy imports: the home screen paints through it before the models load.
@@ -123,6 +124,12 @@ def file_stamp(moment: dt.datetime) -> str:
 def iso(moment: dt.date | dt.datetime) -> str:
     """ISO 8601, for JSON, CSV and file names."""
     return moment.isoformat()
+
+
+def typed(moment: dt.date | None) -> str:
+    """A day as someone types it and `read_day` reads it back ("2026-12-01"), or "" for none:
+    what a field asking for a date is filled with."""
+    return "" if moment is None else _as_date(moment).isoformat()
 
 
 def read_day(

@@ -7,6 +7,8 @@ risk or any rating of a member, and a member is known by a display name only.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import unicodedata
 from typing import Annotated, Any, ClassVar, Self
 from uuid import UUID, uuid4
@@ -83,12 +85,30 @@ def _tidy_name(value: str) -> str:
     return value
 
 
+_MAYBE_CONTROL = re.compile(r"\\[bfr]|\\u00[01]|[\x7f-\x9f]")
+"""What a control character (but a newline or a tab) can look like in `json.dumps`' output:
+an escape (\\b \\f \\r \\u0000…\\u001f), or DEL and C1 as they are. A backslash typed in a
+text can look like one too; then the exact walk decides."""
+
+
+def _surely_clean(value: dict[str, Any]) -> bool:
+    """A fast "no control character" for a document of plain values (one pass of the C
+    encoder instead of a walk in Python over a record read from a file); False when unsure."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not plain JSON (a date, a model): walk it
+        return False
+    return _MAYBE_CONTROL.search(text) is None
+
+
 def refuse_control_characters(value: Any) -> Any:
     """Refuse control characters anywhere in stored text (newlines and tabs are text).
 
     The one check for every text field of every record, nested values and keys included: an
     escape sequence typed or pasted into a venue would otherwise reach a terminal raw.
     """
+    if isinstance(value, dict) and _surely_clean(value):
+        return value
     if isinstance(value, str):
         if not value.isprintable() and any(
             unicodedata.category(char) == "Cc" and char not in "\n\t" for char in value

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Select, Static
 from screens.form_screen import FormDialog
 from screens.widgets.form import Field, FieldProblem
 from screens.widgets.plain import literal
+from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota.service import DEFAULT_WEEKS, GenerateRequest, parse_date, parse_weeks
 
@@ -59,7 +60,7 @@ class GenerateRotaDialog(FormDialog[GenerateRequest | None]):
             with Horizontal(classes="row"):
                 yield Field(
                     "From (YYYY-MM-DD)",
-                    Input(self.start.isoformat(), id="rota-from"),
+                    Input(dates.typed(self.start), id="rota-from"),
                     name="from",
                 )
                 yield Field(

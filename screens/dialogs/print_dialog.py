@@ -34,6 +34,7 @@ NO_GROUP = ""
 FOLLOW_SECONDS = 120
 """How long the dialog follows a job in the printer's queue before leaving it to the printer."""
 FOLLOW_EVERY = 0.5
+NO_MEMBERS: tuple[str | Text, str] = ("No members yet", "")
 
 
 class PrintDialog(FormDialog[None]):
@@ -109,6 +110,7 @@ class PrintDialog(FormDialog[None]):
         self._busy = False
         self._mounted_choices = False
         self._force = False
+        self._members_listed = False
         self._choices = printing.dialog_choices()
         """The dialog's list: every kind of printout the registry shows here."""
 
@@ -169,17 +171,33 @@ class PrintDialog(FormDialog[None]):
                 yield Button("Close", id="close", compact=True)
 
     def _member_select(self) -> Select[str]:
+        """The member whose own record is printed: hidden, and its list of every member read,
+        only once that handout is chosen (years of members slow the dialog's first paint)."""
+        options, chosen = self._member_options() if self.member_id else ([NO_MEMBERS], "")
+        select = Select(options, value=chosen, allow_blank=False, compact=True, id="print-member")
+        select.display = self._members_listed = self.member_id is not None
+        return select
+
+    def _member_options(self) -> tuple[list[tuple[str | Text, str]], str]:
+        """Every member as a choice, and the one to start on."""
         members = self.store.members()
         ids = [str(member.id) for member in members]
         chosen = str(self.member_id) if str(self.member_id) in ids else (ids or [""])[0]
-        return Select(
-            [(literal(member.display_name), str(member.id)) for member in members]
-            or [("No members yet", "")],
-            value=chosen,
-            allow_blank=False,
-            compact=True,
-            id="print-member",
-        )
+        options: list[tuple[str | Text, str]] = [
+            (literal(member.display_name), str(member.id)) for member in members
+        ]
+        return options or [NO_MEMBERS], chosen
+
+    def _list_members(self) -> None:
+        """Fill the member choice the first time it is shown."""
+        if self._members_listed:
+            return
+        self._members_listed = True
+        select: Select[str] = self.query_one("#print-member", Select)
+        options, chosen = self._member_options()
+        with self.prevent(Select.Changed):  # the update under way shows the chosen member
+            select.set_options(options)
+            select.value = chosen
 
     def on_mount(self) -> None:
         # The dialog paints first; its choices and preview are worked out once, just after
@@ -290,6 +308,8 @@ class PrintDialog(FormDialog[None]):
         meeting.disabled = not (handout.shows_meeting and discreet.value)
         self.query_one("#print-large", Checkbox).disabled = not handout.large_print
         for_member = handout.needs_member
+        if for_member:
+            self._list_members()
         self.query_one("#print-group", Select).display = not for_member
         self.query_one("#print-member", Select).display = for_member
         self.query_one("#print-group-label", Static).update("Member" if for_member else "Group")

@@ -12,7 +12,11 @@ from textual.widgets import Button, Label, Select, Static
 
 
 class Field(Vertical):
-    """A label, one input widget, and room for a message about what was typed."""
+    """A label, one input widget, and room for a message about what was typed.
+
+    The message line is made the first time there is something to say: every widget on a
+    form costs time before it can be painted, and most fields never need one.
+    """
 
     DEFAULT_CSS = """
     Field { height: auto; margin: 0 0 1 0; }
@@ -36,12 +40,16 @@ class Field(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self._label)
         yield self._control
-        yield Static("", classes="field-message -empty", markup=False)
 
     def show_message(self, message: str) -> None:
         """Show a problem with this field (in words, after a '!' so it is not colour alone)."""
-        widget = self.query_one(".field-message", Static)
-        widget.update(f"! {message}" if message else "")
+        text = f"! {message}" if message else ""
+        widget = next(iter(self.query_children(".field-message").results(Static)), None)
+        if widget is None:
+            if message:
+                self.mount(Static(text, classes="field-message", markup=False))
+            return
+        widget.update(text)
         widget.set_class(not message, "-empty")
 
 

@@ -66,7 +66,8 @@ class PrinterChoice(Horizontal):
         yield Static("Looking for printers…", id="printer-state", classes="hint")
 
     def on_mount(self) -> None:
-        self._look()
+        # Asked once the dialog is painted: starting `lpstat` and its thread would slow that.
+        self.call_after_refresh(self._look)
 
     @work(thread=True, exit_on_error=False, group="printers")
     def _look(self) -> None:

@@ -11,9 +11,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.core.conftest import DEMO_FACILITATORS, DEMO_GROUPS, DEMO_MEMBERS, FileState
-from tests.pdf_helpers import pdf_text
-from voicesgroup.cli import build_parser, main
+from tests.helpers.cli import assert_one_clear_line, run
+from tests.helpers.demo_files import DEMO_FACILITATORS, DEMO_GROUPS, DEMO_MEMBERS
+from tests.helpers.files import FileState
+from tests.helpers.pdf import pdf_text
+from voicesgroup.cli import build_parser
 from voicesgroup.models import Member, Note
 from voicesgroup.paths import DB_ENV
 from voicesgroup.store import Store, new_document
@@ -34,22 +36,6 @@ def no_real_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(DB_ENV, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Exit code, stdout and stderr of `voicesgroup ARGV`."""
-    try:
-        code = main(list(argv))
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_clear_line(err: str) -> None:
-    assert "Traceback" not in err
-    assert err.startswith("voicesgroup: ")
-    assert err.count("\n") == 1, err
 
 
 # -- help --------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import datetime as dt
 import orjson
 import pytest
 
-from tests.core.conftest import DEMO_TODAY, add_group, event
+from tests.helpers.demo_files import DEMO_TODAY
+from tests.helpers.records import add_group, event
 from voicesgroup import consent
 from voicesgroup.errors import ConsentMissing
 from voicesgroup.models import ConsentAction, ConsentScope, Member, Session

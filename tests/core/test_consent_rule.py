@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from tests.core.conftest import FileState, add_group, add_member, event
+from tests.helpers.files import FileState
+from tests.helpers.records import add_group, add_member, event
 from voicesgroup import dates
 from voicesgroup.errors import ConsentMissing, NotFound
 from voicesgroup.models import (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_cli import assert_one_clear_line, run
+from tests.helpers.cli import assert_one_clear_line, run
 from voicesgroup.store import Store
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.conftest import quick_argon2id as _fake_argon2id
+from tests.helpers.keys import quick_argon2id as _fake_argon2id
 from voicesgroup.store import crypto
 from voicesgroup.store.crypto import (
     MAGIC,

@@ -96,3 +96,12 @@ def test_any_typed_time_is_read_or_refused_in_one_sentence(text):
 @given(st.times())
 def test_every_time_written_is_read_back_to_the_minute(moment):
     assert dates.read_time(dates.clock(moment)) == moment.replace(second=0, microsecond=0)
+
+
+@given(st.dates(min_value=dates.EARLIEST, max_value=dates.LATEST))
+def test_a_field_filled_with_a_day_reads_back_as_that_day(day):
+    assert dates.read_day(dates.typed(day)) == day
+
+
+def test_a_field_with_no_day_is_empty():
+    assert dates.typed(None) == ""

@@ -15,7 +15,8 @@ from uuid import UUID
 import pytest
 from pydantic import ValidationError
 
-from tests.core.conftest import add_group, add_member
+from tests.helpers.clock import TODAY
+from tests.helpers.records import add_group, add_member
 from voicesgroup import evaluation
 from voicesgroup.demo import write_demo_file
 from voicesgroup.evaluation import WHOLE_PERIOD, Period
@@ -36,7 +37,6 @@ from voicesgroup.protection import ThresholdError, protect
 from voicesgroup.report_csv import CSV_COLUMNS, csv_text
 from voicesgroup.store import Store
 
-TODAY = dt.date(2026, 11, 26)
 NAMED = ConsentScope.ATTENDANCE_BY_NAME
 
 
@@ -540,7 +540,7 @@ def test_an_archived_group_and_one_not_begun_have_no_planned_dates(store: Store)
 def test_a_groups_tables_start_at_the_month_it_began(store: Store) -> None:
     """A group not begun yet does not seem to miss meetings: its tables, in the PDF and the
     text, start at its first month with anything planned or held; the CSV keeps every month."""
-    from tests.pdf_helpers import pdf_reader
+    from tests.helpers.pdf import pdf_reader
     from voicesgroup.report_pdf import report_pdf
     from voicesgroup.report_text import report_text
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.exchange_laptops import change_note_on_both, two_group_laptops
+from tests.helpers.exchange_laptops import change_note_on_both, two_group_laptops
 from voicesgroup.exchange import outbox, service
 from voicesgroup.store import Store
 

@@ -10,150 +10,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tests.core.conftest import add_group, add_member
-from voicesgroup.cli import main
+from tests.helpers.exchange import (
+    MEMBER,
+    NOTE_WORDS,
+    THEME,
+    Killed,
+    World,
+    group_outbox,
+    member_id,
+    no_real_data,
+    readable_files,
+    replica_of,
+    world,
+)
 from voicesgroup.exchange import outbox, state
-from voicesgroup.kinds import ConsentScope, RotaStatus, SessionStatus
-from voicesgroup.models import Facilitator, Note, RotaAssignment, Session
-from voicesgroup.paths import DB_ENV
+from voicesgroup.kinds import ConsentScope, RotaStatus
+from voicesgroup.models import Facilitator, RotaAssignment
 from voicesgroup.store import Store
 
-MEMBER = "Marigold"
-NOTE_WORDS = "the humming stops when I walk by the canal"
-THEME = "Marigold found walking helps"
-
-
-@pytest.fixture(autouse=True)
-def no_real_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(DB_ENV, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@dataclass
-class World:
-    folder: Path
-    coordinator: Path
-    group: Path
-    capsys: pytest.CaptureFixture[str]
-    tmp: Path
-    monkeypatch: pytest.MonkeyPatch
-
-    def cli(self, db: Path, *argv: str) -> tuple[int, str, str]:
-        return run(self.capsys, "--db", str(db), *argv)
-
-    def exchange(self, db: Path) -> dict[str, object]:
-        code, out, err = self.cli(db, "exchange", "--json")
-        assert code == 0, err
-        found: dict[str, object] = json.loads(out)
-        return found
-
-    def laptop(self, name: str) -> Path:
-        path = self.tmp / name / "vg.json"
-        path.parent.mkdir()
-        Store.open(path).close()
-        return path
-
-    def use_passphrases(self, org: str, group: str = "") -> None:
-        org_file = self.tmp / f"org-{org}.txt"
-        org_file.write_text(org + "\n")
-        org_file.chmod(0o600)
-        self.monkeypatch.setenv("VOICESGROUP_EXCHANGE_PASSPHRASE_FILE", str(org_file))
-        if group:
-            group_file = self.tmp / f"group-{group}.txt"
-            group_file.write_text(group + "\n")
-            self.monkeypatch.setenv("VOICESGROUP_EXCHANGE_GROUP_PASSPHRASE_FILE", str(group_file))
-
-    def join_group(self, db: Path) -> None:
-        self.use_passphrases("river stones and tea", "tuesday evening")
-        code, _, err = self.cli(
-            db, "exchange", "setup", "--folder", str(self.folder), "--group", "Tuesday Voices"
-        )
-        assert code == 0, err
-
-
-@pytest.fixture
-def world(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    quick_kdf: None,
-) -> Iterator[World]:
-    folder = tmp_path / "exchange"
-    folder.mkdir()
-    made = World(
-        folder,
-        tmp_path / "c" / "vg.json",
-        tmp_path / "g" / "vg.json",
-        capsys,
-        tmp_path,
-        monkeypatch,
-    )
-    made.coordinator = made.laptop("c")
-    made.group.parent.mkdir()
-    with Store.open(made.group) as store:
-        group = add_group(store)
-        lead = Facilitator(display_name="Rosa")
-        store.save_facilitator(lead)
-        member = add_member(
-            store, MEMBER, ConsentScope.ATTENDANCE_BY_NAME, ConsentScope.PERSONAL_NOTES
-        )
-        session = Session(
-            group_id=group.id,
-            date=dt.date(2025, 3, 4),
-            status=SessionStatus.ENDED,
-            facilitator_ids=[lead.id],
-            named_member_ids=[member.id],
-            anonymous_count=3,
-            newcomers=1,
-            themes=["sleep", THEME],
-        )
-        store.save_session(session)
-        store.save_note(Note(member_id=member.id, member_words=NOTE_WORDS, agreed_by_member=True))
-    made.use_passphrases("river stones and tea")
-    code, _, err = made.cli(
-        made.coordinator, "exchange", "setup", "--folder", str(folder), "--coordinator", "--yes"
-    )
-    assert code == 0, err
-    made.join_group(made.group)
-    yield made
-
-
-def readable_files(db: Path) -> dict[Path, bytes]:
-    """Every file of a laptop as its owner can read it: the data file and its backups, and
-    each outbox in the exchange folder opened with this laptop's own keys."""
-    found = {path: path.read_bytes() for path in db.parent.rglob("*") if path.is_file()}
-    data = orjson.loads(db.read_bytes())
-    record = state.read(data)
-    assert record is not None
-    org = bytes.fromhex(record["org_key"])
-    groups = {gid: bytes.fromhex(key) for gid, key in record["group_keys"].items()}
-    for path in Path(record["folder"]).glob("*.outbox"):
-        contents = outbox.open_sealed(path.read_bytes(), org, groups)
-        found[path] = orjson.dumps([[e.kind, e.key, e.content, e.extra] for e in contents.parts])
-    return found
-
-
-def member_id(db: Path) -> str:
-    data = orjson.loads(db.read_bytes())
-    [member] = [m for m in data["members"].values() if m["display_name"] == MEMBER]
-    return str(member["id"])
+FIXTURES = (no_real_data, world)
+"""The laptops, and no real data reached, for every test here (from tests/helpers/exchange.py)."""
 
 
 def test_the_group_laptops_work_reaches_the_coordinator_without_any_member(world: World) -> None:
@@ -265,19 +147,13 @@ def test_a_note_changed_on_two_laptops_at_once_keeps_both_versions(world: World)
         assert code == 0 and len(json.loads(out)["conflicts"]) == 1
 
 
-def _replica(db: Path) -> str:
-    record = state.read(orjson.loads(db.read_bytes()))
-    assert record is not None
-    return str(record["replica"])
-
-
 def test_a_copied_data_file_takes_a_replica_id_of_its_own(world: World) -> None:
     world.exchange(world.group)
     copy = world.tmp / "copy" / "vg.json"
     copy.parent.mkdir()
     shutil.copy(world.group, copy)
     world.exchange(copy)
-    replicas = {_replica(path) for path in (world.group, copy)}
+    replicas = {replica_of(path) for path in (world.group, copy)}
     assert len(replicas) == 2
 
 
@@ -309,12 +185,6 @@ def _flipped_after_header(blob: bytes) -> bytes:
     return blob[:at] + bytes([blob[at] ^ 1]) + blob[at + 1 :]
 
 
-def _group_outbox(world: World) -> Path:
-    record = state.read(orjson.loads(world.group.read_bytes()))
-    assert record is not None
-    return world.folder / f"voicesgroup-{record['replica']}.outbox"
-
-
 @pytest.mark.parametrize(
     ("spoil", "said"),
     [
@@ -329,7 +199,7 @@ def test_an_outbox_that_cannot_be_read_is_named_and_left(
     world: World, spoil: Callable[[bytes], bytes], said: str
 ) -> None:
     world.exchange(world.group)
-    path = _group_outbox(world)
+    path = group_outbox(world)
     spoilt = spoil(path.read_bytes())
     path.write_bytes(spoilt)
     before = world.coordinator.read_bytes()
@@ -397,7 +267,7 @@ def test_an_exchange_without_set_up_says_what_to_do(world: World) -> None:
 
 def test_leaving_takes_the_outbox_out_of_the_folder(world: World) -> None:
     world.exchange(world.group)
-    path = _group_outbox(world)
+    path = group_outbox(world)
     assert path.exists()
     code, _, err = world.cli(world.group, "exchange", "leave")
     assert code == 0, err
@@ -406,10 +276,6 @@ def test_leaving_takes_the_outbox_out_of_the_folder(world: World) -> None:
 
 
 # -- faults: a full disk, a stop at any step -------------------------------------------------
-
-
-class Killed(BaseException):
-    """The laptop stopping there and then (not an Exception: nothing may catch it)."""
 
 
 STEPS = ["_stamp", "_read_outboxes", "_merge", "_forget_here", "_export"]
@@ -492,7 +358,7 @@ def test_a_full_disk_in_the_exchange_folder_keeps_what_came_in(
 
 
 def test_a_withdrawal_wins_over_a_consent_given_elsewhere_without_seeing_it(world: World) -> None:
-    from tests.core.conftest import event
+    from tests.helpers.records import event
     from voicesgroup.kinds import ConsentAction
 
     world.exchange(world.group)
@@ -542,7 +408,7 @@ def test_the_shipped_starter_set_is_one_library_after_an_exchange(world: World) 
 
 def test_an_older_version_never_writes_over_a_newer_ones_outbox(world: World) -> None:
     world.exchange(world.group)
-    path = _group_outbox(world)
+    path = group_outbox(world)
     path.write_bytes(path.read_bytes().replace(b'"format":1', b'"format":9', 1))
     before = (world.group.read_bytes(), path.read_bytes())
     code, _, err = world.cli(world.group, "exchange")
@@ -591,11 +457,11 @@ def test_a_new_laptop_with_only_a_sessions_facts_never_overrides_its_named_atten
     world.exchange(world.coordinator)  # the coordinator holds the session's facts
     second = world.laptop("g2")
     world.join_group(second)
-    group_outbox = _group_outbox(world)
-    held_back = group_outbox.read_bytes()
-    group_outbox.unlink()  # the second laptop meets the coordinator's outbox first
+    first_outbox = group_outbox(world)
+    held_back = first_outbox.read_bytes()
+    first_outbox.unlink()  # the second laptop meets the coordinator's outbox first
     world.exchange(second)
-    group_outbox.write_bytes(held_back)
+    first_outbox.write_bytes(held_back)
     for _ in range(2):
         world.exchange(second)
         world.exchange(world.group)

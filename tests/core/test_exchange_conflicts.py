@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.exchange_laptops import MEMBER, Laptops, change_note_on_both, two_group_laptops
+from tests.helpers.exchange_laptops import MEMBER, Laptops, change_note_on_both, two_group_laptops
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import conflicts, service, state
 from voicesgroup.store import Store

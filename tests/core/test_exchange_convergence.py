@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from tests.core.conftest import event, quick_argon2id
+from tests.helpers.keys import quick_argon2id
+from tests.helpers.records import event
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, service, sharing, state
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus, Variant

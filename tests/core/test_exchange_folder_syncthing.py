@@ -1,4 +1,4 @@
-"""The exchange folder carried by real Syncthing (tests/syncthing_pair.py): two instances on
+"""The exchange folder carried by real Syncthing (tests/helpers/syncthing_pair.py): two instances on
 127.0.0.1, one folder shared between them, as between a group's laptop and the coordinator's."""
 
 from __future__ import annotations
@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.syncthing_pair import SyncthingPair, missing, syncthing_pair, until, visible_files
+from tests.helpers.syncthing_pair import (
+    SyncthingPair,
+    missing,
+    syncthing_pair,
+    until,
+    visible_files,
+)
 from voicesgroup.exchange.folder import (
     is_conflict_copy,
     outbox_name,

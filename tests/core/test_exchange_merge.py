@@ -26,7 +26,7 @@ entries = st.builds(
     stamp=stamps,
     base=st.none() | stamps,
     content=st.none() | st.fixed_dictionaries({"member_words": st.sampled_from(["x", "y"])}),
-    extra=st.none(),
+    extra=st.none() | st.just({"lacking": True}),  # made without the real part: loses
 )
 batches = st.lists(entries, max_size=8)
 
@@ -146,3 +146,15 @@ def test_a_stamp_a_day_ahead_never_moves_the_clock() -> None:
     ahead = Stamp(1_000 + FUTURE_LIMIT_MS + 1, 0, REPLICAS[0])
     assert clock.receive(ahead) is False
     assert clock.now().ms == 1_000
+
+
+@given(stamps, stamps)
+def test_a_version_made_without_the_real_part_loses_to_it_whatever_its_stamp(
+    real: Stamp, rebuilt: Stamp
+) -> None:
+    held = Entry("sessions+group", "1", real, None, {"named_member_ids": ["m"]})
+    lacking = Entry(
+        "sessions+group", "1", rebuilt, None, {"named_member_ids": []}, {"lacking": True}
+    )
+    for versions in ([held, lacking], [lacking, held]):
+        assert merge(versions)[("sessions+group", "1")] == held

@@ -1,5 +1,5 @@
-"""The exchange carried by real Syncthing (tests/syncthing_pair.py): a group's laptop and the
-coordinator's, each with its own data file, exchanging through the folder the two instances
+"""The exchange carried by real Syncthing (tests/helpers/syncthing_pair.py): a group's laptop and
+the coordinator's, each with its own data file, exchanging through the folder the two instances
 share. The rota, availability and a forgetting cross; a conflict copy Syncthing makes is read
 and removed; nothing about a member ever reaches the coordinator's files."""
 
@@ -12,9 +12,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.core.conftest import add_group, add_member
-from tests.core.test_exchange_cli import MEMBER, NOTE_WORDS, member_id, readable_files, run
-from tests.syncthing_pair import SyncthingPair, missing, syncthing_pair
+from tests.helpers.cli import run
+from tests.helpers.exchange import MEMBER, NOTE_WORDS, member_id, readable_files
+from tests.helpers.records import add_group, add_member
+from tests.helpers.syncthing_pair import SyncthingPair, missing, syncthing_pair
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import state
 from voicesgroup.kinds import ConsentScope, RotaStatus, SessionStatus

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_cli import assert_one_clear_line, run
-from tests.pdf_helpers import pdf_reader, pdf_text, printout, render_png
+from tests.helpers.cli import assert_one_clear_line, run
+from tests.helpers.pdf import pdf_reader, pdf_text, printout, render_png
 from voicesgroup.demo import write_demo_file
 from voicesgroup.models import Member, TrainingStatus
 from voicesgroup.paths import DB_ENV

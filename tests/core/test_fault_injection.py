@@ -14,11 +14,13 @@ import shutil
 import signal
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.core.test_safety import FAST_KDF, NAME, files_holding, small_file
+from tests.helpers.faults import KILLED, stop_at
+from tests.helpers.files import files_holding
+from tests.helpers.keys import FAST_KDF
+from tests.helpers.records import NAME, small_file
 from voicesgroup import models  # noqa: F401  # loaded before any fork
 from voicesgroup.errors import StoreError
 from voicesgroup.store import Store, crypto, forgetting, integrity, opening
@@ -38,24 +40,7 @@ def quick_key_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-KILLED = 77
-DISK_CALLS = ("write", "fsync", "replace", "rename", "unlink")
 OLD, NEW = "the old passphrase", "the new passphrase"
-
-
-def _stop_at(step: int, stop: Callable[[], None]) -> None:
-    """Call `stop` instead of the `step`-th disk call of this process from now on."""
-    count = [0]
-    for name in DISK_CALLS:
-        real = getattr(os, name)
-
-        def gated(*args: Any, _real: Callable[..., Any] = real, **kwargs: Any) -> Any:
-            count[0] += 1
-            if count[0] == step:
-                stop()
-            return _real(*args, **kwargs)
-
-        setattr(os, name, gated)
 
 
 def killed_at(step: int, folder: Path, secret: str | None, work: Callable[[Store], None]) -> bool:
@@ -70,7 +55,7 @@ def killed_at(step: int, folder: Path, secret: str | None, work: Callable[[Store
         try:
             signal.alarm(30)
             store = Store.open(path, passphrase=secret)
-            _stop_at(step, lambda: os._exit(KILLED))
+            stop_at(step, lambda: os._exit(KILLED))
             work(store)
             code = 0
         finally:

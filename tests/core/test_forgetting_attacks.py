@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.conftest import add_group, add_member
+from tests.helpers.records import add_group, add_member
 from voicesgroup import report_files
 from voicesgroup.kinds import ConsentScope
 from voicesgroup.models import Member, Session
@@ -163,7 +163,8 @@ def test_an_older_copy_in_place_without_the_note_beside_it_is_known_by_the_backu
     import hashlib
     import shutil
 
-    from tests.core.test_safety import FAST_KDF, NAME, small_file
+    from tests.helpers.keys import FAST_KDF
+    from tests.helpers.records import NAME, small_file
     from voicesgroup.store import crypto, integrity, tombstones
 
     monkeypatch.setattr(
@@ -249,7 +250,7 @@ def test_forgetting_a_member_leaves_a_facilitator_of_the_same_name_in_the_rota(
 ) -> None:
     """Rota reasons and history are made from facilitators' names: a member's forgetting
     leaves them true ("another member leads" would not be)."""
-    from tests.core.test_rota_guard import person, placed
+    from tests.helpers.rota_changes import person, placed
     from voicesgroup.rota import reasons
 
     with Store.open(tmp_path / "voicesgroup.json", seed=False) as store:
@@ -384,7 +385,7 @@ def test_restore_knows_the_forgotten_from_the_backups_when_the_note_is_lost(
 ) -> None:
     import shutil
 
-    from tests.core.test_safety import NAME, small_file
+    from tests.helpers.records import NAME, small_file
     from voicesgroup.store import tombstones
     from voicesgroup.store.restore import restore
 

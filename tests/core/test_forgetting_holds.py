@@ -19,9 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.core.conftest import add_group, add_member
-from tests.core.test_fault_injection import KILLED, _stop_at
-from tests.core.test_safety import FAST_KDF, NAME, files_holding, small_file
+from tests.helpers.faults import KILLED, stop_at
+from tests.helpers.files import files_holding
+from tests.helpers.keys import FAST_KDF
+from tests.helpers.records import NAME, add_group, add_member, small_file
 from voicesgroup import models
 from voicesgroup.cli import main
 from voicesgroup.errors import PassphraseNeeded, VoicesGroupError
@@ -343,7 +344,7 @@ def _killed(step: int, work: Callable[[], object]) -> bool:
         code = 1
         try:
             signal.alarm(30)
-            _stop_at(step, lambda: os._exit(KILLED))
+            stop_at(step, lambda: os._exit(KILLED))
             work()
             code = 0
         finally:

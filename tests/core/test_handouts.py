@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.pdf_helpers import (
+from tests.helpers.pdf import (
     ink_profile,
     pdf_font_sizes,
     pdf_reader,

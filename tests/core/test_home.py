@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tests.core.conftest import DEMO_GROUPS, DEMO_TODAY, add_group, add_member, event
+from tests.helpers.demo_files import DEMO_GROUPS, DEMO_TODAY
+from tests.helpers.records import add_group, add_member, event
 from voicesgroup import consent
 from voicesgroup.counting import counted
 from voicesgroup.home import LISTED_REVIEWS, due_items, groups_in_session, home_rows

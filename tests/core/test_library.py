@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.core.conftest import add_group
-from tests.pdf_helpers import pdf_text
+from tests.helpers.pdf import pdf_text
+from tests.helpers.records import add_group
 from voicesgroup import library, printing
 from voicesgroup.errors import NothingToPrint
 from voicesgroup.library import LibraryFilter

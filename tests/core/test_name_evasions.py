@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.pdf_helpers import pdf_text
+from tests.helpers.pdf import pdf_text
 from voicesgroup.errors import NameInHandout, NameToConfirm
 from voicesgroup.handouts import Handout
 from voicesgroup.names import find_member_names
@@ -189,7 +189,7 @@ def test_without_the_name_the_same_sheet_is_made_and_shows_no_name(form):
 @pytest.fixture
 def fresh_demo(demo_bytes, tmp_path_factory):
     """A function that gives a new copy of the demo file, with every name here a member."""
-    from tests.core.conftest import add_member
+    from tests.helpers.records import add_member
     from voicesgroup.store import Store
 
     def make() -> Store:

@@ -204,7 +204,7 @@ def test_any_text_and_any_names_never_crash_and_matches_point_into_the_text(text
 
 
 def test_check_notices_a_theme_that_names_a_member(capsys, demo_path) -> None:
-    from tests.core.test_cli import run
+    from tests.helpers.cli import run
     from voicesgroup.store import Store
 
     with Store.open(demo_path) as store:

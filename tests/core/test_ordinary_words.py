@@ -14,8 +14,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_cli import run
-from tests.pdf_helpers import printout
+from tests.helpers.cli import run
+from tests.helpers.pdf import printout
 from voicesgroup.facilitator_path import MemberNamed, add_supervision, sign_off
 from voicesgroup.models import CopingStrategy, Facilitator, Member
 from voicesgroup.names import Purpose, find_member_names, names_for, texts_naming_members
@@ -108,7 +108,7 @@ def test_a_refused_word_has_a_way_through_that_is_remembered(
 
 
 def test_facilitators_names_on_the_team_sheet_are_never_refused(demo_path):
-    from tests.pdf_helpers import pdf_text
+    from tests.helpers.pdf import pdf_text
 
     with Store.open(demo_path) as store:
         # A member shares part of a facilitator's name, and another member signed someone off.
@@ -159,14 +159,14 @@ def test_a_facilitator_sharing_part_of_a_members_name_never_stops_the_report(dem
             )
         )
         made = report(store, Period(dt.date(2026, 1, 1), dt.date(2026, 11, 25)))
-        from tests.pdf_helpers import pdf_text
+        from tests.helpers.pdf import pdf_text
 
         assert "Sam Jones" in pdf_text(report_bytes(store, made, "pdf"))
         assert report_bytes(store, made, "csv")
 
 
 def test_who_wrote_a_consent_down_never_stops_a_members_own_record(demo_path):
-    from tests.pdf_helpers import pdf_text
+    from tests.helpers.pdf import pdf_text
     from voicesgroup.printing import PrintRequest, make
 
     with Store.open(demo_path) as store:
@@ -190,7 +190,7 @@ def test_a_word_that_only_begins_with_a_name_is_not_one(name, tail):
 
 @pytest.mark.parametrize("written", ["𝐁en", "B\u200ben", "ʙᴇɴ", "Bens", "ben2", "Вen"])
 def test_a_disguised_name_in_a_members_own_record_reads_another_member(demo_path, written):
-    from tests.pdf_helpers import pdf_text
+    from tests.helpers.pdf import pdf_text
     from voicesgroup.models import Note
     from voicesgroup.printing import PrintRequest, make
 

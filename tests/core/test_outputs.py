@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_cli import run
+from tests.helpers.cli import run
 from voicesgroup.errors import OutputRefused
 from voicesgroup.outputs import spreadsheet_text, write_output
 from voicesgroup.store import Store

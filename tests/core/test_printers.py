@@ -1,5 +1,5 @@
 """Printing to a real printer: a CUPS server of the test's own with a virtual PDF printer
-(`tests/cups_server.py`). What arrives at the printer is read back; nothing is left on disk;
+(`tests/helpers/cups_server.py`). What arrives at the printer is read back; nothing is left on disk;
 a stopped or missing printer is one sentence and nothing is lost."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_cli import assert_one_clear_line, run
-from tests.cups_server import CupsServer
-from tests.pdf_helpers import pdf_text
+from tests.helpers.cli import assert_one_clear_line, run
+from tests.helpers.cups_server import CupsServer
+from tests.helpers.pdf import pdf_text
 from voicesgroup import printers
 from voicesgroup.store import Store
 
@@ -211,6 +211,6 @@ def test_a_two_page_sheet_to_take_home_goes_on_both_sides(monkeypatch, demo_path
 
 
 def pdf_reader_pages(data: bytes) -> list[object]:
-    from tests.pdf_helpers import pdf_reader
+    from tests.helpers.pdf import pdf_reader
 
     return list(pdf_reader(data).pages)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_cli import run
-from tests.pdf_helpers import pdf_text
+from tests.helpers.cli import run
+from tests.helpers.pdf import pdf_text
 from voicesgroup.store import Store
 
 
@@ -236,7 +236,7 @@ def test_default_file_names_say_nothing_and_go_to_the_chosen_folder(
 
 
 def test_rota_from_today_compact_and_reasons_on_request(capsys, demo_path, tmp_path):
-    from tests.core.conftest import DEMO_TODAY
+    from tests.helpers.demo_files import DEMO_TODAY
 
     args = ["--db", str(demo_path), "print", "rota"]
     # The demo's rota ended long before today: from today there is nothing, and it says so.

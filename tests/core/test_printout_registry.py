@@ -13,16 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_cli import run
-from tests.new_printout import KEY, WORDS, add_kindness_card
-from tests.pdf_helpers import pdf_text
+from tests.helpers.cli import run
+from tests.helpers.clock import TODAY
+from tests.helpers.new_printout import KEY, WORDS, add_kindness_card
+from tests.helpers.pdf import pdf_text
 from voicesgroup import printing, read_back
 from voicesgroup.errors import NameInHandout
 from voicesgroup.handouts import layer
 from voicesgroup.printing import KINDS, Output, PrintRequest
 from voicesgroup.store import Store
 
-TODAY = dt.date(2026, 11, 26)
 SAMPLES = {
     "group": "Tuesday Voices",
     "member": "Aisha",

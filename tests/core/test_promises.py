@@ -13,18 +13,18 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.core.conftest import add_member
-from tests.core.test_cli import run
+from tests.helpers.cli import run
+from tests.helpers.keys import FAST_KDF
+from tests.helpers.records import add_member
 from voicesgroup import dates
 from voicesgroup.errors import ChangedOnDisk, NewerVersion, PassphraseNeeded, StoreError
-from voicesgroup.store import Store, crypto
+from voicesgroup.store import Store
 from voicesgroup.store import passphrase as protection
 from voicesgroup.store.backups import KEEP_NEWEST, list_backups
 from voicesgroup.store.restore import UnencryptedBackup, restore
 from voicesgroup.store.storage import looks_encrypted
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-FAST_KDF = crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1)
 PASSPHRASE = "the long way round"
 
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.keys import FAST_KDF
 from voicesgroup.errors import (
     DamagedFile,
     NewerVersion,
@@ -26,7 +27,6 @@ from voicesgroup.store import Store, crypto
 from voicesgroup.store.backups import list_backups
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-FAST_KDF = crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1)
 PASSPHRASE = "the long way round"
 
 

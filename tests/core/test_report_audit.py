@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.core.conftest import add_group
+from tests.helpers.clock import TODAY
+from tests.helpers.records import add_group
 from voicesgroup import evaluation
 from voicesgroup.demo import write_demo_file
 from voicesgroup.evaluation import Period
@@ -49,7 +50,6 @@ from voicesgroup.store import Store
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
-TODAY = dt.date(2026, 11, 26)
 THRESHOLD = 5
 SHOWN_FROM = 8
 """The README: counts from 0 to 7 are shown as "fewer than 8", the rest rounded to the nearest 5."""

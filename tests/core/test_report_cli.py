@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.conftest import FileState, add_group, add_member
-from tests.pdf_helpers import pdf_font_sizes, pdf_reader, pdf_text, render_png
-from voicesgroup.cli import main
+from tests.helpers.cli import run as call
+from tests.helpers.clock import TODAY
+from tests.helpers.files import FileState
+from tests.helpers.pdf import pdf_font_sizes, pdf_reader, pdf_text, render_png
+from tests.helpers.records import add_group, add_member
 from voicesgroup.demo import write_demo_file
 from voicesgroup.models import ConsentScope, Session, SessionStatus
 from voicesgroup.paths import DB_ENV
 from voicesgroup.store import Store
 
-TODAY = dt.date(2026, 11, 26)
 PROGRAM = str(Path(sys.executable).with_name("voicesgroup"))
 
 
@@ -39,15 +40,6 @@ def demo(tmp_path: Path) -> Path:
 
 def run(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([PROGRAM, *argv], capture_output=True, text=True, timeout=120)
-
-
-def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_pdf_is_read_back_rendered_and_carries_no_member_name(demo: Path, tmp_path: Path) -> None:

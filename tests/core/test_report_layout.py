@@ -11,14 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.pdf_helpers import pdf_reader
+from tests.helpers.clock import TODAY
+from tests.helpers.pdf import pdf_reader
 from voicesgroup.demo import write_demo_file
 from voicesgroup.evaluation import Period, report
 from voicesgroup.report_files import report_bytes
 from voicesgroup.report_pdf import SHORT_PAGE
 from voicesgroup.store import Store
 
-TODAY = dt.date(2026, 11, 26)
 MM = 72 / 25.4
 NEARLY_EMPTY = 1 / 4
 """A page whose text, first line to last, covers less than this share of the space inside

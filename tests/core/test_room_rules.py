@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from tests.core.conftest import add_group, add_member, event
+from tests.helpers.records import add_group, add_member, event
 from voicesgroup import withdrawal
 from voicesgroup.groups import changed_group, new_group
 from voicesgroup.home import home_rows, room_view_on

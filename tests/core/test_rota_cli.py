@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from tests.core.conftest import DEMO_TODAY
-from tests.pdf_helpers import pdf_reader, pdf_text
+from tests.helpers.demo_files import DEMO_TODAY
+from tests.helpers.pdf import pdf_reader, pdf_text
 from voicesgroup import cli
 from voicesgroup.demo import write_demo_file
 from voicesgroup.models import DateRange, Group, MeetingPattern, RotaStatus, Variant

@@ -15,82 +15,36 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_cli import assert_one_clear_line, run
+from tests.helpers.cli import assert_one_clear_line, run
+from tests.helpers.rota_changes import (
+    OPS,
+    TODAY,
+    TR,
+    TUESDAY,
+    T,
+    apply_change,
+    broken,
+    group,
+    new_store,
+    person,
+    placed,
+    snapshot,
+    stale_reasons,
+    world,
+)
 from voicesgroup import facilitator_path as fp
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import (
-    Facilitator,
-    Group,
-    MeetingPattern,
-    RotaAssignment,
-    RotaStatus,
     Session,
     SessionStatus,
-    TrainingStatus,
-    Variant,
 )
 from voicesgroup.paths import DB_ENV
-from voicesgroup.rota import guard, reasons
+from voicesgroup.rota import guard
 from voicesgroup.rota import service as rota_service
 from voicesgroup.rota.guard import CoverNeeded, RotaChangeRefused
-from voicesgroup.rota.service import GenerateRequest
 from voicesgroup.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-TODAY = dt.date(2027, 1, 4)  # a Monday
-TUESDAY = dt.date(2027, 1, 5)
-E, T, TR = TrainingStatus.EXPERIENCED, TrainingStatus.IN_TRAINING, TrainingStatus.TRAINED
-
-
-def new_store() -> Store:
-    return Store.in_memory({}, Path("/nonexistent/voicesgroup.json"))
-
-
-def person(store: Store, name: str, training: TrainingStatus = E, **extra) -> Facilitator:
-    found = Facilitator(display_name=name, training=training, **extra)
-    store.save_facilitator(found)
-    return found
-
-
-def group(store: Store, name: str, weekday: int = 1, **extra) -> Group:
-    found = Group(
-        name=name, variant=Variant.HEARING_VOICES, pattern=MeetingPattern(weekday=weekday), **extra
-    )
-    store.save_group(found)
-    return found
-
-
-def placed(store, where, day, lead, co, status=RotaStatus.PUBLISHED) -> RotaAssignment:
-    item = RotaAssignment(
-        group_id=where.id,
-        date=day,
-        lead_id=lead.id if lead else None,
-        co_id=co.id if co else None,
-        status=status,
-    )
-    store.save_rota([item])
-    guard.refresh_reasons(store)
-    return item
-
-
-def broken(store: Store, today: dt.date = TODAY) -> list[str]:
-    """What the coordinator's review calls broken."""
-    review = rota_service.review_rota(store, group_id=None, start=None, end=None, today=today)
-    return review.rule_breaks
-
-
-def stale_reasons(store: Store) -> list[str]:
-    """Reasons that are no longer what the rota as it stands gives."""
-    found = reasons.explain_all(
-        store.rota(), store.facilitators(), store.groups(include_archived=True)
-    )
-    return [item.reason for item in store.rota() if item.reason != found[item.id]]
-
-
-def snapshot(store: Store) -> bytes:
-    import orjson
-
-    return orjson.dumps(store.storage.read(), option=orjson.OPT_SORT_KEYS)
 
 
 # -- the cases the issue named ----------------------------------------------------------------
@@ -456,103 +410,6 @@ def test_every_write_of_the_rota_or_a_facilitator_goes_through_the_guard() -> No
 
 # -- random sequences of changes --------------------------------------------------------------
 
-NAMES = ["Rosa", "Tomasz", "Marcia", "Ines", "Sol"]
-OPS = st.one_of(
-    st.tuples(st.just("plan"), st.integers(0, 2), st.integers(1, 3), st.booleans()),
-    st.tuples(st.just("publish"), st.just(0), st.just(0), st.just(False)),
-    st.tuples(st.just("swap_roles"), st.integers(0, 30), st.just(0), st.just(False)),
-    st.tuples(st.just("swap"), st.integers(0, 30), st.integers(0, 30), st.booleans()),
-    st.tuples(st.just("cover"), st.integers(0, 30), st.integers(0, 5), st.booleans()),
-    st.tuples(st.just("leave_open"), st.integers(0, 30), st.just(0), st.booleans()),
-    st.tuples(st.just("break"), st.integers(0, 4), st.integers(0, 20), st.booleans()),
-    st.tuples(st.just("unavailable"), st.integers(0, 4), st.integers(0, 6), st.booleans()),
-    st.tuples(st.just("inactive"), st.integers(0, 4), st.just(0), st.booleans()),
-    st.tuples(st.just("experienced"), st.integers(0, 4), st.just(0), st.booleans()),
-    st.tuples(st.just("sign_off"), st.just(4), st.just(0), st.just(False)),
-)
-
-
-def _world() -> Store:
-    store = new_store()
-    group(store, "Tuesday Voices", 1)
-    group(store, "Thursday Beliefs", 3, women_facilitator_rule=True)
-    for name, training, woman in zip(
-        NAMES, [E, E, E, TR, T], [True, False, True, False, None], strict=True
-    ):
-        person(store, name, training, is_woman=woman)
-    return store
-
-
-def _person(store: Store, k: int) -> Facilitator:
-    return store.facilitators()[k % len(store.facilitators())]
-
-
-def _session(store: Store, k: int) -> RotaAssignment | None:
-    items = store.rota()
-    return items[k % len(items)] if items else None
-
-
-def _with_cover(change, leave_open: bool) -> None:
-    try:
-        change(None)
-    except CoverNeeded as needed:
-        change(guard.first_choices(needed.touched, leave_open=leave_open))
-
-
-def _apply(store: Store, op: tuple[str, int, int, bool]) -> None:
-    kind, a, b, flag = op
-    item = _session(store, a)
-    if kind == "plan":
-        groups = store.groups()
-        chosen = None if a == 2 else groups[a].id
-        request = GenerateRequest(chosen, TODAY + dt.timedelta(weeks=b - 1), b)
-        rota_service.generate_rota(store, request, publish=flag, today=TODAY)
-    elif kind == "publish":
-        rota_service.publish(store, [i.id for i in store.rota()], today=TODAY)
-    elif kind == "swap_roles" and item:
-        rota_service.swap_roles(store, item.id, today=TODAY)
-    elif kind == "swap" and item:
-        other = _session(store, b)
-        mine, theirs = guard._people_on(item), guard._people_on(other) if other else []
-        if other and mine and theirs:
-            rota_service.swap_people(
-                store, item.id, mine[flag % len(mine)], other.id, theirs[0], today=TODAY
-            )
-    elif kind in ("cover", "leave_open") and item and guard._people_on(item):
-        leaving = guard._people_on(item)[flag % len(guard._people_on(item))]
-        found = rota_service.cover_suggestions(store, item.id, leaving)
-        if kind == "cover" and found:
-            cover = found[b % len(found)]
-            rota_service.apply_cover(store, item.id, leaving, cover, today=TODAY)
-        else:
-            rota_service.leave_open(store, item.id, leaving, today=TODAY)
-    elif kind == "break":
-        who, start = _person(store, a), TODAY + dt.timedelta(days=b)
-        _with_cover(
-            lambda covers: fp.take_break(
-                store, who, start, start + dt.timedelta(days=6), today=TODAY, covers=covers
-            ),
-            flag,
-        )
-    elif kind == "unavailable":
-        who = _person(store, a).with_changes(unavailable_weekdays=[b])
-        _with_cover(
-            lambda covers: guard.save_facilitator(store, who, today=TODAY, covers=covers), flag
-        )
-    elif kind == "inactive":
-        who = _person(store, a).with_changes(active=flag)
-        _with_cover(
-            lambda covers: guard.save_facilitator(store, who, today=TODAY, covers=covers), False
-        )
-    elif kind == "experienced":
-        who = _person(store, a)
-        _with_cover(
-            lambda covers: fp.set_experienced(store, who, flag, today=TODAY, covers=covers), False
-        )
-    elif kind == "sign_off":
-        sol = store.find_facilitator("Sol")
-        fp.sign_off(store, sol, "Rosa", TODAY, reason="ready", today=TODAY)
-
 
 @settings(
     max_examples=40,
@@ -561,11 +418,11 @@ def _apply(store: Store, op: tuple[str, int, int, bool]) -> None:
 )
 @given(st.lists(OPS, min_size=1, max_size=8))
 def test_random_changes_never_leave_a_rota_the_review_calls_broken(ops) -> None:
-    store = _world()
+    store = world()
     for op in ops:
         before = snapshot(store)
         try:
-            _apply(store, op)
+            apply_change(store, op)
         except VoicesGroupError:
             assert snapshot(store) == before, f"{op} was refused but changed the file"
         assert broken(store) == [], f"after {op}"

@@ -14,20 +14,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_cli import assert_one_clear_line, run
-from tests.core.test_rota_guard import (
+from tests.helpers.cli import assert_one_clear_line, run
+from tests.helpers.rota_changes import (
     NAMES,
     OPS,
-    _apply,
-    _person,
-    _session,
-    _with_cover,
-    _world,
+    apply_change,
     broken,
     group,
+    nth_person,
+    nth_session,
     person,
     snapshot,
     stale_reasons,
+    with_cover,
+    world,
 )
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import Session, SessionStatus
@@ -52,7 +52,7 @@ MORE_OPS = st.one_of(
 
 
 def _save_person(store: Store, who, today: dt.date, leave_open: bool) -> None:
-    _with_cover(
+    with_cover(
         lambda covers: guard.save_facilitator(store, who, today=today, covers=covers), leave_open
     )
 
@@ -63,21 +63,21 @@ def _apply_more(store: Store, op: tuple[str, int, int, bool], today: dt.date) ->
     if kind == "advance":
         return today + dt.timedelta(days=a)
     if kind == "limit":
-        who = _person(store, a).with_changes(max_per_month=None if b == 4 else b)
+        who = nth_person(store, a).with_changes(max_per_month=None if b == 4 else b)
         _save_person(store, who, today, flag)
     elif kind == "avoid":
-        one, other = _person(store, a), _person(store, b)
+        one, other = nth_person(store, a), nth_person(store, b)
         if one.id != other.id:
             _save_person(store, one.with_changes(avoids=[*one.avoids, other.id]), today, flag)
     elif kind == "woman":
-        who = _person(store, a).with_changes(is_woman=[True, False, None][b])
+        who = nth_person(store, a).with_changes(is_woman=[True, False, None][b])
         _save_person(store, who, today, flag)
     elif kind in ("women_rule", "archive"):
         chosen = store.groups(include_archived=True)[a]
         field = "women_facilitator_rule" if kind == "women_rule" else "archived"
         guard.save_group(store, chosen.model_copy(update={field: flag}), today=today)
     elif kind == "held":
-        item = _session(store, a)
+        item = nth_session(store, a)
         if item is not None and item.date <= today:
             people = [fid for fid in (item.lead_id, item.co_id) if fid is not None]
             store.save_session(
@@ -108,14 +108,7 @@ def _apply_any(store: Store, op: tuple[str, int, int, bool], today: dt.date) -> 
 
 def _apply_at(store: Store, op: tuple[str, int, int, bool], today: dt.date) -> None:
     """The guard test's own changes, made as if today were `today`."""
-    import tests.core.test_rota_guard as base
-
-    kept = base.TODAY
-    base.TODAY = today
-    try:
-        _apply(store, op)
-    finally:
-        base.TODAY = kept
+    apply_change(store, op, today)
 
 
 @settings(
@@ -130,7 +123,7 @@ def _apply_at(store: Store, op: tuple[str, int, int, bool], today: dt.date) -> N
 def test_days_passing_and_every_kind_of_change_never_break_a_rule(
     start: dt.date, ops: list[tuple[str, int, int, bool]]
 ) -> None:
-    store = _world()
+    store = world()
     assert len(NAMES) == len(store.facilitators())
     today = start
     for op in ops:

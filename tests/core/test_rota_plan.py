@@ -8,7 +8,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.core.conftest import DEMO_TODAY
+from tests.helpers.demo_files import DEMO_TODAY
 from voicesgroup.demo import write_demo_file
 from voicesgroup.models import (
     DateRange,

@@ -13,8 +13,11 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from tests.core.conftest import FileState, add_group, add_member, event
-from voicesgroup.cli import main, printable
+from tests.helpers.cli import run
+from tests.helpers.files import FileState, files_holding
+from tests.helpers.keys import FAST_KDF
+from tests.helpers.records import NAME, event, small_file
+from voicesgroup.cli import printable
 from voicesgroup.errors import DamagedFile, ReadOnlyFile, StoreError
 from voicesgroup.models import (
     ConsentAction,
@@ -35,51 +38,6 @@ from voicesgroup.store.backups import KEEP_NEWEST, list_backups, take_backup
 from voicesgroup.store.integrity import check_folder
 from voicesgroup.store.restore import AnotherFilesBackup, restore
 from voicesgroup.store.storage import backup_folder
-
-FAST_KDF = crypto.KdfParams(memory_kib=65536, iterations=1, lanes=1)
-NAME = "Quillonia"
-"""A name found nowhere else, so a search of the bytes finds only her."""
-
-
-def small_file(path: Path, *, opens: int = 3) -> Store:
-    """A small file with one member noted everywhere, opened `opens` times (so it has backups).
-
-    Returns the store, open; the caller closes it.
-    """
-    store = Store.open(path, seed=False)
-    group = add_group(store)
-    member = add_member(
-        store,
-        NAME,
-        ConsentScope.ATTENDANCE_BY_NAME,
-        ConsentScope.PERSONAL_NOTES,
-        ConsentScope.STRATEGY_ATTRIBUTION,
-    )
-    store.save_note(Note(member_id=member.id, member_words="Walking helps", agreed_by_member=True))
-    store.save_session(
-        Session(group_id=group.id, date=dt.date(2025, 2, 4), named_member_ids=[member.id])
-    )
-    for number in range(opens - 1):
-        store.close()
-        store = Store.open(path)
-        add_member(store, f"Visitor {number}")
-    return store
-
-
-def files_holding(folder: Path, text: str) -> list[Path]:
-    """Every file below `folder` whose bytes hold `text` in clear."""
-    return [
-        path for path in folder.rglob("*") if path.is_file() and text.encode() in path.read_bytes()
-    ]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.conftest import OsSpy, listing, mode_of
+from tests.helpers.files import OsSpy, listing, mode_of
 from voicesgroup.errors import DamagedFile, StoreError
 from voicesgroup.models import CopingStrategy, Member
 from voicesgroup.store import Store, backups, crypto, storage

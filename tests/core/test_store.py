@@ -17,17 +17,9 @@ from uuid import UUID
 import orjson
 import pytest
 
-from tests.core.conftest import (
-    DEMO_FACILITATORS,
-    DEMO_GROUPS,
-    DEMO_MEMBERS,
-    FileState,
-    OsSpy,
-    add_member,
-    event,
-    listing,
-    mode_of,
-)
+from tests.helpers.demo_files import DEMO_FACILITATORS, DEMO_GROUPS, DEMO_MEMBERS
+from tests.helpers.files import FileState, OsSpy, listing, mode_of
+from tests.helpers.records import add_member, event
 from voicesgroup.errors import (
     ChangedOnDisk,
     ConsentMissing,

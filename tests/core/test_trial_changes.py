@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_rota_guard import TODAY, TUESDAY, T, group, new_store, person, placed
+from tests.helpers.rota_changes import TODAY, TUESDAY, T, group, new_store, person, placed
 from voicesgroup import facilitator_path as fp
 from voicesgroup.errors import ChangedMeanwhile
 from voicesgroup.models import Facilitator, Member

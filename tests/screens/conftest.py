@@ -1,5 +1,8 @@
 """Apps on demo data with a frozen date, for Pilot tests and snapshots.
 
+The app is built by `tests.helpers.app.app_on`, on `tests.helpers.clock.TODAY`; what a test reads
+of the screen is in `tests.helpers.screen`.
+
 Every snapshot is taken of a still screen: `snap_compare` below wraps the plugin's with one
 settling step (no animation, no blinking cursor, nothing scheduled), so no snapshot depends on
 how quickly a loaded machine reaches the screenshot.
@@ -7,7 +10,6 @@ how quickly a loaded machine reaches the screenshot.
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
@@ -19,14 +21,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from screens.app import VoicesGroupApp
-from tests.demo_files import write_demo_copy
-
-FROZEN_TODAY = dt.date(2026, 11, 26)
+from tests.helpers.app import app_on
+from tests.helpers.clock import TODAY
+from tests.helpers.demo_files import write_demo_copy
+from tests.helpers.threads import watched  # noqa: F401  (the store's calls by thread, for any test)
 
 
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Path:
-    return write_demo_copy(tmp_path / "demo.json", FROZEN_TODAY)
+    return write_demo_copy(tmp_path / "demo.json", TODAY)
 
 
 @pytest.fixture
@@ -36,8 +39,8 @@ def make_app(tmp_path: Path) -> Callable[..., VoicesGroupApp]:
     def make(demo: bool = True) -> VoicesGroupApp:
         path = tmp_path / ("demo.json" if demo else "empty.json")
         if demo and not path.exists():
-            write_demo_copy(path, FROZEN_TODAY)
-        return VoicesGroupApp(path, today=lambda: FROZEN_TODAY)
+            write_demo_copy(path, TODAY)
+        return app_on(path)
 
     return make
 

@@ -3,21 +3,9 @@ paths and supervision still open, and the path says what is wrong with the file.
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
-from screens.app import VoicesGroupApp
+from tests.helpers.screen import press, text_of
 
 SOL_ROW = 4  # Marcia, Niall, Priya, Rosa, Sol, Tomasz
-
-
-async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await pilot.pause()
-
-
-def text_of(app: VoicesGroupApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 async def test_a_broken_course_file_is_a_sentence_not_a_closed_app(make_app) -> None:

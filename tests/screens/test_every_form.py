@@ -20,10 +20,10 @@ import screens
 from screens.app import VoicesGroupApp
 from screens.dialogs.leave_form_dialog import LeaveFormDialog
 from screens.form_screen import FormScreen
-from tests.exchange_laptops import conflict_in
-from tests.screens.form_helpers import problems_shown
-from tests.screens.test_focus_on_open import IN_SESSION, _app
-from tests.screens.test_session_journey import make_demo
+from tests.helpers.app import IN_SESSION, app_on, make_demo
+from tests.helpers.clock import FrozenClock
+from tests.helpers.exchange_laptops import conflict_in
+from tests.helpers.forms import problems_shown
 
 SOL_ROW = 4  # Marcia, Niall, Priya, Rosa, Sol, Tomasz
 
@@ -120,7 +120,7 @@ async def _make_it_unkeepable(
 async def test_a_form_keeps_what_was_typed(tmp_path: Path, name: str) -> None:
     keys, unkeepable, submit = WALKS[name]
     demo = make_demo(tmp_path / "demo.json")
-    app: VoicesGroupApp = _app(PREPARE.get(name, Path)(demo))
+    app: VoicesGroupApp = app_on(PREPARE.get(name, Path)(demo), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in keys:
@@ -158,7 +158,7 @@ async def test_a_form_keeps_what_was_typed(tmp_path: Path, name: str) -> None:
 
 
 async def test_escape_on_an_untouched_form_just_goes_back(tmp_path: Path) -> None:
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         home = app.screen

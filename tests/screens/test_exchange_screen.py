@@ -15,17 +15,17 @@ from textual.pilot import Pilot
 from textual.widgets import Markdown, TextArea
 
 from screens.app import VoicesGroupApp
-from tests.exchange_laptops import (
+from tests.helpers.app import IN_SESSION, app_on, make_demo
+from tests.helpers.clock import FrozenClock
+from tests.helpers.exchange_laptops import (
     GROUP,
     Laptops,
     change_note_on_both,
     join,
     two_group_laptops,
 )
-from tests.screens.conftest import FROZEN_TODAY
-from tests.screens.test_focus_on_open import IN_SESSION, _app
-from tests.screens.test_session_journey import make_demo, screen_text
-from tests.screens.test_workers import Watched, until_still, watched  # noqa: F401
+from tests.helpers.screen import screen_text, until_still
+from tests.helpers.threads import Watched
 from voicesgroup.exchange import clock, conflicts, service
 from voicesgroup.exchange.view import NOT_SET_UP, SETUP_COMMAND
 from voicesgroup.models import SupportContact
@@ -53,10 +53,6 @@ def with_conflict(tmp_path: Path) -> Laptops:
     made = two_group_laptops(tmp_path, coordinator=True)
     change_note_on_both(made, "walking helps", "music helps")
     return made
-
-
-def app_on(path: Path) -> VoicesGroupApp:
-    return VoicesGroupApp(path, today=lambda: FROZEN_TODAY)
 
 
 async def opened(pilot: Pilot[Any], app: VoicesGroupApp) -> None:
@@ -100,7 +96,7 @@ async def test_without_set_up_the_screen_says_what_sharing_is_and_the_command(
 
 async def test_the_app_exchanges_after_home_paints_and_says_so_quietly(
     with_conflict: Laptops,
-    watched: Watched,  # noqa: F811
+    watched: Watched,
 ) -> None:
     with Store.open(with_conflict.second) as store:
         store.save_support_contact(SupportContact(name="Canal walk line", how="0800 000 000"))
@@ -261,7 +257,7 @@ async def test_a_session_is_never_interrupted_by_an_exchange(tmp_path: Path) -> 
     with Store.open(other) as store:
         join(store, folder, group=False)
         service.exchange(store)
-    app = _app(demo)
+    app = app_on(demo, clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot, app)  # the exchange at opening has run
         line_before = app.exchange_line
@@ -298,7 +294,7 @@ async def test_a_session_is_never_interrupted_by_an_exchange(tmp_path: Path) -> 
 
 
 def _quick() -> Any:
-    from tests.exchange_laptops import QUICK
+    from tests.helpers.exchange_laptops import QUICK
 
     return QUICK
 

@@ -9,7 +9,7 @@ from textual.widgets import Checkbox, Input
 
 from screens.app import VoicesGroupApp
 from screens.facilitator_edit_screen import FacilitatorEditScreen
-from tests.screens.conftest import FROZEN_TODAY
+from tests.helpers.clock import TODAY as FROZEN_TODAY
 from voicesgroup import evaluation
 
 SIZE = (80, 24)

@@ -8,20 +8,14 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
 
 from screens.app import VoicesGroupApp
-from tests.screens.form_helpers import problems_shown
+from tests.helpers.clock import TODAY
+from tests.helpers.forms import problems_shown
+from tests.helpers.screen import notifications, press, text_of
 from voicesgroup.home import due_items
 from voicesgroup.kinds import TrainingStatus
 from voicesgroup.store import Store
 
 SOL_ROW = 4  # Marcia, Niall, Priya, Rosa, Sol, Tomasz
-
-
-def notifications(app: VoicesGroupApp) -> str:
-    return "\n".join(str(item.message) for item in app._notifications)
-
-
-def text_of(app: VoicesGroupApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 async def due_text(pilot: Pilot[None]) -> str:
@@ -36,16 +30,6 @@ def cells(app: VoicesGroupApp, selector: str) -> list[list[str]]:
         [cell.plain if isinstance(cell, Text) else str(cell) for cell in table.get_row_at(i)]
         for i in range(table.row_count)
     ]
-
-
-async def press(pilot, *keys: str) -> None:
-    """Each key, then until the screen is still (a change is checked in a worker)."""
-    from tests.screens.test_workers import until_still
-
-    for key in keys:
-        await pilot.press(key)
-        await pilot.pause()
-        await until_still(pilot, pilot.app)
 
 
 async def test_sign_off_from_the_path_screen_unlocks_leading(make_app) -> None:
@@ -126,9 +110,7 @@ async def test_supervision_refuses_a_member_name_then_keeps_the_meeting(make_app
         assert text_of(app, "#supervision-due") == "Nobody is due for supervision."
         assert cells(app, "#supervision-meetings")[0][1:] == ["Niall", "Jo", "Endings; [b]Rest[/b]"]
     with Store.open(app.db_path, readonly=True) as store:
-        import datetime as dt
-
-        assert not any("Supervision" in item for item in due_items(store, dt.date(2026, 11, 26)))
+        assert not any("Supervision" in item for item in due_items(store, TODAY))
 
 
 async def test_follow_ups_get_an_owner_and_are_done(make_app) -> None:

@@ -3,19 +3,14 @@ Enter in a one-line form saves; a confirmation focuses Cancel only where somethi
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from screens.app import VoicesGroupApp
 from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.dialogs.unsaved_dialog import UnsavedDialog
-from tests.screens.test_locking import encrypted_demo
-from tests.screens.test_session_journey import FrozenClock, make_demo
-
-TODAY = dt.date(2026, 11, 26)
-IN_SESSION = ["s", "ctrl+s", "enter", "+"]
+from tests.helpers.app import IN_SESSION, app_on, encrypted_demo, make_demo
+from tests.helpers.clock import FrozenClock
 
 JOURNEYS = {
     "new group": (["n"], "name"),
@@ -46,16 +41,10 @@ JOURNEYS = {
 }
 
 
-def _app(path: Path) -> VoicesGroupApp:
-    app = VoicesGroupApp(path, today=lambda: TODAY)
-    app.session_clock = FrozenClock()
-    return app
-
-
 @pytest.mark.parametrize("journey", JOURNEYS, ids=lambda name: name.replace(" ", "-"))
 async def test_focus_on_open(tmp_path: Path, journey: str) -> None:
     keys, expected = JOURNEYS[journey]
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in keys:
@@ -68,7 +57,7 @@ async def test_focus_on_open(tmp_path: Path, journey: str) -> None:
 
 
 async def test_start_without_a_rota_focuses_the_lead(tmp_path: Path) -> None:
-    app = _app(make_demo(tmp_path / "demo.json", publish_rota=False))
+    app = app_on(make_demo(tmp_path / "demo.json", publish_rota=False), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("s")
@@ -77,13 +66,13 @@ async def test_start_without_a_rota_focuses_the_lead(tmp_path: Path) -> None:
 
 
 async def test_first_run_passphrase_and_unlock_focus_the_passphrase(tmp_path: Path) -> None:
-    app = VoicesGroupApp(tmp_path / "new.json", today=lambda: TODAY)
+    app = app_on(tmp_path / "new.json")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "first"
     path = tmp_path / "locked.json"
     encrypted_demo(path)
-    app = VoicesGroupApp(path, today=lambda: TODAY)
+    app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "secret"
@@ -96,13 +85,13 @@ async def test_first_run_passphrase_and_unlock_focus_the_passphrase(tmp_path: Pa
 
 async def test_resume_offer_focuses_resume(tmp_path: Path) -> None:
     path = make_demo(tmp_path / "demo.json")
-    app = _app(path)
+    app = app_on(path, clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press(*IN_SESSION)
         await pilot.pause()
         await app.workers.wait_for_complete()
-    app = _app(path)
+    app = app_on(path, clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.pause()
@@ -112,7 +101,7 @@ async def test_resume_offer_focuses_resume(tmp_path: Path) -> None:
 async def test_confirmations_focus_the_safe_button_only_where_something_is_lost(
     tmp_path: Path,
 ) -> None:
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         answers: list[bool | None] = []
@@ -135,7 +124,7 @@ async def test_confirmations_focus_the_safe_button_only_where_something_is_lost(
 
 
 async def test_enter_in_a_new_member_form_saves(tmp_path: Path) -> None:
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("m", "a")

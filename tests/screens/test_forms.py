@@ -12,8 +12,8 @@ from textual.app import ComposeResult
 from screens.app import VoicesGroupApp
 from screens.dialogs.leave_form_dialog import LeaveFormDialog
 from screens.form_screen import FormScreen
-from tests.screens.test_focus_on_open import IN_SESSION, _app
-from tests.screens.test_session_journey import make_demo
+from tests.helpers.app import IN_SESSION, app_on, make_demo
+from tests.helpers.clock import FrozenClock
 
 
 async def _open(app: VoicesGroupApp, pilot, keys: list[str]) -> None:  # type: ignore[no-untyped-def]  # a Pilot of any app
@@ -24,7 +24,7 @@ async def _open(app: VoicesGroupApp, pilot, keys: list[str]) -> None:  # type: i
 
 
 async def test_escape_on_a_written_debrief_asks_and_keeps_writing(tmp_path: Path) -> None:
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(app, pilot, [*IN_SESSION, "e", "enter"])
         debrief = app.screen
@@ -47,7 +47,7 @@ async def test_escape_on_a_written_debrief_asks_and_keeps_writing(tmp_path: Path
 
 
 async def test_keys_typed_while_a_form_opens_reach_it(tmp_path: Path) -> None:
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("n", *"Tuesday")  # no pause: the form is still opening
@@ -70,7 +70,7 @@ async def test_keys_typed_while_a_slow_form_opens_reach_it(
         yield from compose(self)
 
     monkeypatch.setattr(GroupEditScreen, "compose", slow)
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # The form is on the stack but not yet built when the keys arrive, as on a busy laptop.
@@ -88,7 +88,7 @@ async def test_a_screens_own_key_typed_while_it_opens_is_not_lost(tmp_path: Path
     once the screen is open (here a member's screen and `p`, their own record)."""
     from screens.form_screen import FormScreen
 
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("m")
         await pilot.pause()

@@ -16,10 +16,11 @@ from textual.widgets import Input, Static
 from screens.app import VoicesGroupApp
 from screens.form_screen import FormScreen
 from screens.guarded_change import CHECKING
-from tests.screens.form_helpers import problems_shown
-from tests.screens.test_focus_on_open import _app
-from tests.screens.test_session_journey import make_demo
-from tests.screens.test_workers import Watched, watched  # noqa: F401  # the fixture
+from tests.helpers.app import app_on, make_demo
+from tests.helpers.clock import FrozenClock
+from tests.helpers.forms import problems_shown
+from tests.helpers.screen import open_rota, settled
+from tests.helpers.threads import Watched
 from voicesgroup.rota import guard
 
 
@@ -35,7 +36,7 @@ async def until(pilot: Pilot[None], ready: Callable[[], bool]) -> None:
 async def test_a_change_is_checked_in_a_worker_while_the_form_takes_every_key(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    watched: Watched,  # noqa: F811  # the fixture imported above
+    watched: Watched,  # the fixture imported above
 ) -> None:
     gate, threads = threading.Event(), []
     real_trial = guard.trial
@@ -46,7 +47,7 @@ async def test_a_change_is_checked_in_a_worker_while_the_form_takes_every_key(
         return real_trial(*args, **kwargs)  # type: ignore[arg-type]  # passed on as given
 
     monkeypatch.setattr(guard, "trial", held_trial)
-    app: VoicesGroupApp = _app(make_demo(tmp_path / "demo.json"))
+    app: VoicesGroupApp = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             watched.live = app.store
@@ -105,8 +106,6 @@ async def test_a_change_is_checked_in_a_worker_while_the_form_takes_every_key(
 async def test_a_refusal_stays_in_the_dialog_beside_its_buttons(make_app) -> None:
     """Can't make it, leaving a trainee alone: the rule's sentence in the cover dialog, which
     stays open for another choice; nothing is changed and nothing is only a notification."""
-    from tests.screens.test_rota_screens import open_rota, settle
-
     app: VoicesGroupApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_rota(pilot)
@@ -117,14 +116,14 @@ async def test_a_refusal_stays_in_the_dialog_beside_its_buttons(make_app) -> Non
             if line.co == "Sol" and line.lead and line.date >= today
         )
         screen.query_one("#rota-table").move_cursor(row=row)  # type: ignore[attr-defined]  # a DataTable
-        await settle(pilot)
+        await settled(pilot)
         before = list(app.store.rota())
         await pilot.press("c")
-        await settle(pilot)
+        await settled(pilot)
         dialog = app.screen
         assert type(dialog).__name__ == "CoverDialog"
         await pilot.press("ctrl+o")  # leave the lead's place open: Sol would be alone
-        await settle(pilot)
+        await settled(pilot)
         assert app.screen is dialog
         said = problems_shown(app)
         assert "Sol is in training and needs an experienced partner" in said

@@ -7,9 +7,6 @@ typed: read as markup, `[/]` closes the app with a MarkupError.
 
 from __future__ import annotations
 
-import datetime as dt
-import html
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,11 +15,13 @@ from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from screens.app import VoicesGroupApp
+from tests.helpers.app import app_on
+from tests.helpers.clock import TODAY
+from tests.helpers.screen import screen_text
 from voicesgroup.demo import write_demo_file
 from voicesgroup.rota.service import rota_lines
 from voicesgroup.store import Store
 
-TODAY = dt.date(2026, 11, 26)
 GROUP = "[/] Tuesday"
 FACILITATOR = "[/] Rosa"
 MEMBER = "[/] Aisha"
@@ -40,11 +39,6 @@ def data_file(tmp_path: Path) -> Path:
         aisha = next(m for m in store.members() if m.display_name == "Aisha")
         store.save_member(aisha.with_changes(display_name=MEMBER))
     return path
-
-
-def screen_text(app: VoicesGroupApp) -> str:
-    svg = app.export_screenshot()
-    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
 def _rota() -> Screen[None]:
@@ -119,7 +113,7 @@ SCREENS: dict[str, tuple[Callable[[VoicesGroupApp], Screen[object]], str]] = {
 @pytest.mark.parametrize("name", SCREENS)
 async def test_choices_show_names_as_typed(data_file: Path, name: str) -> None:
     make, shown = SCREENS[name]
-    app = VoicesGroupApp(data_file, today=lambda: TODAY)
+    app = app_on(data_file)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         app.push_screen(make(app))
@@ -139,7 +133,7 @@ async def test_choices_show_names_as_typed(data_file: Path, name: str) -> None:
 async def test_a_form_message_repeats_what_was_typed_as_typed(data_file: Path) -> None:
     from screens.group_edit_screen import GroupEditScreen
 
-    app = VoicesGroupApp(data_file, today=lambda: TODAY)
+    app = app_on(data_file)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         app.push_screen(GroupEditScreen(None))

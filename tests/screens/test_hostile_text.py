@@ -7,21 +7,18 @@ words must appear literally, never as markup.
 
 from __future__ import annotations
 
-import datetime as dt
-import html
-import re
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from screens.app import VoicesGroupApp
-from tests.demo_files import write_demo_copy
+from tests.helpers.app import app_on
+from tests.helpers.clock import NOON, TODAY, FrozenClock
+from tests.helpers.demo_files import write_demo_copy
+from tests.helpers.screen import screen_text
 from voicesgroup.models import Note, RotaAssignment, RotaStatus, Session, SessionStatus
 from voicesgroup.store import Store
-
-TODAY = dt.date(2026, 11, 26)
-NOON = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 
 GROUP_NAME = "[bold red]Sam[/]"
 MEMBER_NAME = "[/]"
@@ -96,11 +93,6 @@ def hostile_demo(path: Path) -> dict[str, str]:
     return accepted
 
 
-def screen_text(app: VoicesGroupApp) -> str:
-    svg = app.export_screenshot()
-    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
-
-
 def toasts(app: VoicesGroupApp) -> str:
     return "\n".join(str(item.message) + str(item.title) for item in app._notifications)
 
@@ -112,9 +104,7 @@ def hostile(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 
 def hostile_app(path: Path) -> VoicesGroupApp:
-    app = VoicesGroupApp(path, today=lambda: TODAY)
-    app.session_clock = lambda: NOON
-    return app
+    return app_on(path, clock=FrozenClock(NOON))
 
 
 async def _select_group(pilot, app: VoicesGroupApp, name: str) -> None:

@@ -7,13 +7,12 @@ import shutil
 import pytest
 
 from screens.library_screen import LibraryScreen
-from tests.pdf_helpers import pdf_text
-from tests.screens.form_helpers import problems_shown
+from tests.helpers.clock import TODAY
+from tests.helpers.forms import problems_shown
+from tests.helpers.pdf import pdf_text
 from voicesgroup import library as strategy_library
 from voicesgroup.models import ConsentAction, ConsentEvent, ConsentMethod, ConsentScope
 from voicesgroup.store import Store
-
-from .conftest import FROZEN_TODAY
 
 
 @pytest.fixture(autouse=True)
@@ -247,7 +246,7 @@ async def test_support_contacts_checked_added_and_deleted(make_app) -> None:
         first = contacts.highlighted
         await press(pilot, "k")
         checked = next(c for c in app.store.support_contacts() if c.id == first.id)
-        assert checked.last_checked == FROZEN_TODAY
+        assert checked.last_checked == TODAY
         # A national contact is changed, never deleted.
         await press(pilot, "d")
         assert app.screen is contacts and len(app.store.support_contacts()) == 4

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from screens.app import VoicesGroupApp
-from tests.demo_files import write_demo_copy
+from tests.helpers.app import app_on, encrypted_demo
+from tests.helpers.keys import FAST_KDF
 from voicesgroup.store import Store
-from voicesgroup.store.crypto import KdfParams
-
-FAST_KDF = KdfParams(memory_kib=65536, iterations=1, lanes=1)
-TODAY = dt.date(2026, 11, 26)
-
-
-def encrypted_demo(path) -> str:
-    write_demo_copy(path, TODAY)
-    with Store.open(path) as store:
-        store.set_passphrase("a long passphrase", FAST_KDF)
-    return "a long passphrase"
 
 
 async def test_unlock_refuses_a_wrong_passphrase_then_opens(tmp_path) -> None:
     path = tmp_path / "locked.json"
     passphrase = encrypted_demo(path)
     before = path.read_bytes()
-    app = VoicesGroupApp(path, today=lambda: TODAY)
+    app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert type(app.screen).__name__ == "UnlockScreen"
@@ -47,7 +34,7 @@ async def test_idle_lock_hides_everything_and_returns_to_the_same_screen(tmp_pat
     passphrase = encrypted_demo(path)
     now = [1000.0]
     store = Store.open(path, passphrase=passphrase)
-    app = VoicesGroupApp(path, store=store, today=lambda: TODAY, idle_clock=lambda: now[0])
+    app = app_on(path, store=store, idle_clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("m")
         await pilot.pause()
@@ -72,7 +59,7 @@ async def test_first_run_passphrase_shows_recovery_key_once(tmp_path, monkeypatc
 
     monkeypatch.setattr(crypto, "tune_kdf", lambda *args, **kwargs: FAST_KDF)
     path = tmp_path / "new.json"
-    app = VoicesGroupApp(path, today=lambda: TODAY)
+    app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert type(app.screen).__name__ == "PassphraseDialog"
@@ -101,7 +88,7 @@ async def test_declining_the_recovery_key_converts_nothing(tmp_path, monkeypatch
 
     monkeypatch.setattr(crypto, "tune_kdf", lambda *args, **kwargs: FAST_KDF)
     path = tmp_path / "new.json"
-    app = VoicesGroupApp(path, today=lambda: TODAY)
+    app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.screen.query_one("#first").value = "long enough phrase"
@@ -157,7 +144,7 @@ async def test_a_read_only_file_says_so_in_the_title_bar_and_refuses_changes(tmp
     Store.open(path).close()
     path.chmod(0o444)
     before = path.read_bytes()
-    app = VoicesGroupApp(path, today=lambda: TODAY)
+    app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "read-only" in app.sub_title

@@ -6,56 +6,18 @@ app has gone), the printed record's text, or the data file's bytes.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Input, TextArea
 
 from screens.app import VoicesGroupApp
-from tests.pdf_helpers import pdf_text
+from tests.helpers.app import name_elif_in_a_theme
+from tests.helpers.pdf import pdf_text
+from tests.helpers.screen import notifications, open_member, print_record_to_file, text_of
 from voicesgroup.errors import ConsentMissing
 from voicesgroup.models import ConsentScope, Note
 from voicesgroup.store import Store
 from voicesgroup.store.backups import list_backups
-
-
-async def open_member(pilot: Pilot, app: VoicesGroupApp, name: str) -> None:
-    """From home: the members list, then the member called `name`."""
-    await pilot.press("m")
-    await pilot.pause()
-    table = app.screen.query_one("#members", DataTable)
-    row = next(i for i in range(table.row_count) if str(table.get_row_at(i)[0]) == name)
-    table.move_cursor(row=row)
-    await pilot.press("enter")
-    await pilot.pause()
-    assert type(app.screen).__name__ == "MemberScreen"
-
-
-async def print_record_to_file(pilot: Pilot, app: VoicesGroupApp, path: Path) -> str:
-    """On a member's screen: `p` opens the print dialog on their own record; save it as a
-    file at `path` and return what the dialog says."""
-    await pilot.press("p")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    dialog = app.screen
-    assert type(dialog).__name__ == "PrintDialog"
-    dialog.query_one("#print-to", Select).value = ":file"
-    await pilot.pause()
-    dialog.query_one("#print-path", Input).value = str(path)
-    await pilot.press("ctrl+s")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return str(dialog.query_one("#print-message").render())
-
-
-def shown(app: VoicesGroupApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-def notifications(app: VoicesGroupApp) -> str:
-    return "\n".join(str(item.message) for item in app._notifications)
 
 
 async def withdraw_notes(pilot: Pilot, app: VoicesGroupApp, keep: str) -> str:
@@ -67,7 +29,7 @@ async def withdraw_notes(pilot: Pilot, app: VoicesGroupApp, keep: str) -> str:
     dialog.query_one("#action").value = "withdrawn"
     dialog.query_one("#recorded_by").value = "Rosa"
     await pilot.pause()
-    assert "1 note kept about Elif. Ask them" in shown(app, "#withdraw-effect")
+    assert "1 note kept about Elif. Ask them" in text_of(app, "#withdraw-effect")
     await pilot.press("ctrl+s")
     await pilot.pause()
     assert type(app.screen).__name__ == "ConsentDialog", "recorded without the erase question"
@@ -75,7 +37,7 @@ async def withdraw_notes(pilot: Pilot, app: VoicesGroupApp, keep: str) -> str:
     assert "erase what it covered now, or keep it restricted" in problem
     dialog.query_one("#erase").value = keep
     await pilot.pause()
-    effect = shown(app, "#withdraw-effect")
+    effect = text_of(app, "#withdraw-effect")
     await pilot.press("ctrl+s")
     await pilot.pause()
     assert type(app.screen).__name__ == "MemberScreen"
@@ -87,7 +49,7 @@ async def test_without_consent_no_note_is_offered_and_the_core_refuses(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(pilot, app, "Carys")
         screen = app.screen
-        assert "No note can be written: Carys has not said yes" in shown(app, "#notes-why")
+        assert "No note can be written: Carys has not said yes" in text_of(app, "#notes-why")
         assert screen.query_one("#write-note", Button).disabled
         assert not screen.active_bindings["n"].enabled
         titles = {command.title for command in app.get_system_commands(screen)}
@@ -106,7 +68,7 @@ async def test_a_note_is_read_back_changed_then_kept_once_they_agree(make_app) -
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_member(pilot, app, "Aisha")
-        assert "n writes a note with Aisha" in shown(app, "#notes-why")
+        assert "n writes a note with Aisha" in text_of(app, "#notes-why")
         await pilot.press("n")
         await pilot.pause()
         note_screen = app.screen
@@ -121,13 +83,13 @@ async def test_a_note_is_read_back_changed_then_kept_once_they_agree(make_app) -
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert note_screen.step == "note-write"
-        assert "own words first" in shown(app, "#member-words-problem")
+        assert "own words first" in text_of(app, "#member-words-problem")
         await pilot.press(*"Quieter week")
         note_screen.query_one("#what-helped", TextArea).text = "Headphones on the bus"
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert note_screen.step == "note-readback"
-        readback = shown(app, "#readback-text")
+        readback = text_of(app, "#readback-text")
         assert "In Aisha's own words:\nQuieter week" in readback
         assert "What helped:\nHeadphones on the bus" in readback
         assert "What the facilitator wrote:\n(nothing written)" in readback
@@ -143,7 +105,7 @@ async def test_a_note_is_read_back_changed_then_kept_once_they_agree(make_app) -
         await pilot.press("end", *", the library helped")
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert "Quieter week, the library helped" in shown(app, "#readback-text")
+        assert "Quieter week, the library helped" in text_of(app, "#readback-text")
         await pilot.click("#agree")
         await pilot.pause()
         assert type(app.screen).__name__ == "MemberScreen"
@@ -193,7 +155,7 @@ async def test_correcting_a_note_keeps_one_note_in_their_latest_words(make_app) 
         words.text = "Sleep is better. I let them talk and I read."
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert "I let them talk and I read." in shown(app, "#readback-text")
+        assert "I let them talk and I read." in text_of(app, "#readback-text")
         await pilot.press("escape")
         await pilot.pause()
         assert note_screen.step == "note-write" and app.screen is note_screen
@@ -221,7 +183,7 @@ async def test_withdrawing_notes_with_erase_removes_them(make_app) -> None:
         effect = await withdraw_notes(pilot, app, "erase")
         assert "1 note will be erased now. This cannot be undone." in effect
         assert not app.screen.query_one("#member-notes", DataTable).display
-        assert "No note can be written" in shown(app, "#notes-why")
+        assert "No note can be written" in text_of(app, "#notes-why")
         assert not app.screen.active_bindings["n"].enabled
         await app.workers.wait_for_complete()
     with Store.open(app.db_path, readonly=True) as store:
@@ -287,10 +249,10 @@ async def test_forgetting_needs_the_name_typed_and_leaves_no_byte_of_it(make_app
         await pilot.pause()
         dialog = app.screen
         assert type(dialog).__name__ == "ForgetDialog"
-        effects = shown(app, "#forget-effects")
+        effects = text_of(app, "#forget-effects")
         assert "Every personal record is erased: 1 note" in effects
         assert "anonymous counts" in effects and "rewritten without them" in effects
-        assert "cannot be undone" in shown(app, "#forget-final")
+        assert "cannot be undone" in text_of(app, "#forget-final")
         await pilot.press(*"Eli", "enter")
         await pilot.pause()
         assert dialog.query_one("#forget", Button).disabled
@@ -303,7 +265,7 @@ async def test_forgetting_needs_the_name_typed_and_leaves_no_byte_of_it(make_app
             await pilot.pause()
             if dialog.report is not None:
                 break
-        report = shown(app, "#forget-report")
+        report = text_of(app, "#forget-report")
         assert "1 backup rewritten without them" in report
         assert "appeared in no other stored text" in report
         await pilot.press("escape")
@@ -333,11 +295,11 @@ async def test_two_members_called_sam_are_told_apart(make_app) -> None:
 
         await pilot.press("m")
         await add_sam("2026-03-01")
-        assert shown(app, "#member-title") == "Member: Sam · joined 1 Mar 2026"
+        assert text_of(app, "#member-title") == "Member: Sam · joined 1 Mar 2026"
         await pilot.press("escape")
         await add_sam("2026-06-01")
         assert type(app.screen).__name__ == "ChooseMemberDialog"
-        assert "There is already a member called Sam" in shown(app, "#choose-member-question")
+        assert "There is already a member called Sam" in text_of(app, "#choose-member-question")
         choices = app.screen.query_one("#member-choices")
         assert [str(choices.get_option_at_index(i).prompt) for i in range(2)] == [
             "Sam, who joined on 1 Mar 2026",
@@ -345,7 +307,7 @@ async def test_two_members_called_sam_are_told_apart(make_app) -> None:
         ]
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert shown(app, "#member-title") == "Member: Sam · joined 1 Jun 2026"
+        assert text_of(app, "#member-title") == "Member: Sam · joined 1 Jun 2026"
         await pilot.press("escape")
         await pilot.pause()
         table = app.screen.query_one("#members", DataTable)
@@ -356,16 +318,16 @@ async def test_two_members_called_sam_are_told_apart(make_app) -> None:
         ]
         # A third "Sam" who turns out to be the first one opens their record instead.
         await add_sam("2026-11-26")
-        assert "2 members are called Sam" in shown(app, "#choose-member-question")
+        assert "2 members are called Sam" in text_of(app, "#choose-member-question")
         await pilot.press("enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "MemberScreen"
-        assert shown(app, "#member-title") == "Member: Sam · joined 1 Mar 2026"
+        assert text_of(app, "#member-title") == "Member: Sam · joined 1 Mar 2026"
         await pilot.press("f")
         await pilot.pause()
         await app.workers.wait_for_complete()  # the texts naming them, looked for in a copy
         await pilot.pause()
-        assert "Sam, who joined on 1 Mar 2026" in shown(app, "#forget-who")
+        assert "Sam, who joined on 1 Mar 2026" in text_of(app, "#forget-who")
         await app.workers.wait_for_complete()
     with Store.open(app.db_path, readonly=True) as store:
         assert sorted(
@@ -374,15 +336,6 @@ async def test_two_members_called_sam_are_told_apart(make_app) -> None:
             "2026-03-01",
             "2026-06-01",
         ]
-
-
-def name_elif_in_a_theme(app: VoicesGroupApp) -> None:
-    """The first session's themes name Elif (before the app paints, so the screens show it)."""
-    with Store.open(app.db_path) as store:
-        session = store.sessions()[0]
-        store.save_session(
-            session.with_changes(themes=[*session.themes, "Elif's idea of a walk at lunch"])
-        )
 
 
 async def test_the_forget_dialog_lists_every_text_naming_them_and_redacts_it(make_app) -> None:
@@ -395,7 +348,7 @@ async def test_the_forget_dialog_lists_every_text_naming_them_and_redacts_it(mak
         await app.workers.wait_for_complete()  # the texts naming them, looked for in a copy
         await pilot.pause()
         dialog = app.screen
-        effects = shown(app, "#forget-effects")
+        effects = text_of(app, "#forget-effects")
         assert 'Their name becomes "another member" in 1 text' in effects
         assert "another member's idea of a walk at lunch" in effects
         await pilot.press(*"Elif", "enter")
@@ -404,7 +357,7 @@ async def test_the_forget_dialog_lists_every_text_naming_them_and_redacts_it(mak
             await pilot.pause()
             if dialog.report is not None:
                 break
-        assert 'now reads "another member" in: a session' in shown(app, "#forget-report")
+        assert 'now reads "another member" in: a session' in text_of(app, "#forget-report")
         themes = [theme for session in app.store.sessions() for theme in session.themes]
         assert "another member's idea of a walk at lunch" in themes
     for path in [app.db_path, *(b.path for b in list_backups(app.db_path))]:

@@ -79,7 +79,7 @@ def test_forget_confirmation(snap_compare, make_app) -> None:
 
 
 def test_forget_confirmation_lists_the_texts_naming_them(snap_compare, make_app) -> None:
-    from tests.screens.test_member_rights import name_elif_in_a_theme
+    from tests.helpers.app import name_elif_in_a_theme
 
     app = make_app()
     name_elif_in_a_theme(app)

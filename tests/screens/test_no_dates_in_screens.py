@@ -1,9 +1,9 @@
 """No screen reads or writes a date itself: `voicesgroup/dates.py` is the one home of both.
 
-A screen that parses a typed date (`fromisoformat`, `strptime`) or formats one (`strftime`, a
-`%`-format in an f-string or `format()`) would sooner or later disagree with the command line,
-the handouts and the other screens; it calls `dates.read_day`, `dates.read_time`, `dates.day`,
-`dates.clock`… instead.
+A screen that parses a typed date (`fromisoformat`, `strptime`) or formats one (`isoformat`,
+`strftime`, a `%`-format in an f-string or `format()`) would sooner or later disagree with the
+command line, the handouts and the other screens; it calls `dates.read_day`, `dates.read_time`,
+`dates.typed` (a field filled with a date), `dates.day`, `dates.clock`… instead.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 SCREENS = Path(__file__).resolve().parents[2] / "screens"
 PARSING = {"fromisoformat", "strptime"}
-FORMATTING = {"strftime"}
+FORMATTING = {"strftime", "isoformat"}
 DIRECTIVE = re.compile(r"%[A-Za-z]")
 """A strftime directive (%d, %b, %H…); a percentage ('.0%') is not one."""
 
@@ -50,6 +50,7 @@ def test_the_check_finds_each_kind_of_date_handling() -> None:
         "d = f'on {day:%d %b %Y}'\n"
         "e = format(day, '%H:%M')\n"
         "f = f'{count:>3} people, {share:.0%}'\n"
+        "g = Input(day.isoformat())\n"
     )
     found = date_handling(source)
     # Line 7 formats a count and a percentage, not a date.
@@ -59,6 +60,7 @@ def test_the_check_finds_each_kind_of_date_handling() -> None:
         "line 4",
         "line 5",
         "line 6",
+        "line 8",
     ]
 
 

@@ -1,5 +1,6 @@
 """The print dialog: it says what will be printed, sends it to a real printer (a CUPS server
-of the test's own, `tests/cups_server.py`) or writes the file in a worker, and never crashes."""
+of the test's own, `tests/helpers/cups_server.py`) or writes the file in a worker, and never
+crashes."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from screens.dialogs.print_dialog import PrintDialog
-from tests.cups_server import CupsServer
-from tests.pdf_helpers import pdf_text
+from tests.helpers.cups_server import CupsServer
+from tests.helpers.pdf import pdf_text
 from voicesgroup.models import CopingStrategy, Group, MeetingPattern, Variant
 
 
@@ -189,7 +190,7 @@ async def test_sends_a_sheet_to_the_printer_and_nothing_to_disk(
 async def test_a_members_own_record_from_the_member_screen_goes_to_the_printer(
     make_app, tmp_path, cups: CupsServer
 ) -> None:
-    from tests.screens.test_member_rights import open_member
+    from tests.helpers.screen import open_member
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -405,7 +406,7 @@ async def test_a_new_printout_is_in_the_list_with_its_preview_and_file_name(
 ) -> None:
     """The README's walk, in the dialog: a kind given to `printing.register` is listed,
     previewed, named and printed with nothing added here."""
-    from tests.new_printout import KEY, WORDS, add_kindness_card
+    from tests.helpers.new_printout import KEY, WORDS, add_kindness_card
 
     add_kindness_card(monkeypatch)
     app = make_app()

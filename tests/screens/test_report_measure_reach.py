@@ -12,8 +12,8 @@ import pytest
 from textual.widgets import Static
 
 from screens.reports_screen import ReportsScreen
-from tests.pdf_helpers import pdf_text
-from tests.screens.conftest import FROZEN_TODAY
+from tests.helpers.clock import TODAY as FROZEN_TODAY
+from tests.helpers.pdf import pdf_text
 from voicesgroup import evaluation_count, protection
 from voicesgroup.evaluation import Period, report
 from voicesgroup.protection import MEASURES, Measure, protect

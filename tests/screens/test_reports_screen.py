@@ -7,17 +7,14 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select
 
 from screens.reports_screen import ReportsScreen, last_twelve_months
-from tests.pdf_helpers import pdf_text
-from tests.screens.conftest import FROZEN_TODAY
+from tests.helpers.clock import TODAY
+from tests.helpers.pdf import pdf_text
+from tests.helpers.screen import text_of
 
 SIZE = (80, 24)
-
-
-def shown(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 async def open_reports(pilot: Pilot) -> ReportsScreen:
@@ -29,7 +26,7 @@ async def open_reports(pilot: Pilot) -> ReportsScreen:
 
 
 def test_default_period_is_the_last_twelve_months() -> None:
-    start, end = last_twelve_months(FROZEN_TODAY)
+    start, end = last_twelve_months(TODAY)
     assert (start.isoformat(), end.isoformat()) == ("2025-12-01", "2026-11-26")
 
 
@@ -37,12 +34,12 @@ async def test_home_e_opens_reports_with_figures_and_a_chart(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_reports(pilot)
-        figures = shown(app, "#reports-figures")
+        figures = text_of(app, "#reports-figures")
         assert "All groups, 1 Dec 2025 to 26 Nov 2026" in figures
         assert "Sessions held" in figures and "Visits" in figures
         assert "Members who agreed to be named and came" in figures
         assert "rounded to the nearest 5" in figures
-        chart = shown(app, "#reports-chart").splitlines()
+        chart = text_of(app, "#reports-chart").splitlines()
         assert len(chart) == 1 + 3 + 1  # figures, three rows of columns, months
         # The demo's groups began in July: the months before are left out, as in the PDF.
         assert chart[-1].split() == ["Jul", "Aug", "Sep", "Oct", "Nov*"]
@@ -51,7 +48,7 @@ async def test_home_e_opens_reports_with_figures_and_a_chart(make_app) -> None:
             sessions[m][month] for m in ("planned", "held") for month in ("2025-12", "2026-06")
         )
         assert sessions["planned"]["2026-07"] or sessions["held"]["2026-07"]
-        assert "(* part of a month)" in shown(app, "#reports-chart-title")
+        assert "(* part of a month)" in text_of(app, "#reports-chart-title")
         shown_figures = [int(f) for f in chart[0].split() if f.isdigit()]
         assert shown_figures and min(shown_figures) >= 0
         assert "█" in chart[1]  # the tallest month reaches the top: the chart starts at zero
@@ -64,7 +61,7 @@ async def test_home_e_opens_reports_with_figures_and_a_chart(make_app) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert screen.query_one("#reports-compare", Checkbox).value
-        assert "(a year before: no records for that period)" in shown(app, "#reports-figures")
+        assert "(a year before: no records for that period)" in text_of(app, "#reports-figures")
 
         await pilot.press("escape")
         await pilot.pause()
@@ -78,14 +75,14 @@ async def test_one_group_and_a_bad_date(make_app) -> None:
         group = app.store.find_group("Thursday Beliefs")
         screen.query_one("#reports-group", Select).value = str(group.id)
         await pilot.pause()
-        assert shown(app, "#reports-figures").startswith("Thursday Beliefs, ")
+        assert text_of(app, "#reports-figures").startswith("Thursday Beliefs, ")
         box = screen.query_one("#reports-from", Input)
         box.value = "2026-02-30[/]"
         box.focus()
         await pilot.press("enter")
         await pilot.pause()
-        assert "write it as YYYY-MM-DD" in shown(app, "#reports-message")
-        assert "[/]" in shown(app, "#reports-message")  # shown as typed, not read as markup
+        assert "write it as YYYY-MM-DD" in text_of(app, "#reports-message")
+        assert "[/]" in text_of(app, "#reports-message")  # shown as typed, not read as markup
 
 
 @pytest.mark.parametrize(
@@ -107,7 +104,7 @@ async def test_a_day_at_the_calendar_edge_is_refused_with_a_sentence(
         await pilot.press("enter")
         await pilot.pause()
         assert app.is_running and app.screen is screen
-        message = shown(app, "#reports-message")
+        message = text_of(app, "#reports-message")
         assert f"{far} is too far off" in message and "between 1900 and 2199" in message
 
 
@@ -119,7 +116,7 @@ async def test_save_pdf_and_csv_from_the_screen(make_app, tmp_path: Path) -> Non
         await pilot.press("p")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Saved" in shown(app, "#reports-message")
+        assert "Saved" in text_of(app, "#reports-message")
         text = pdf_text((tmp_path / "trustees.pdf").read_bytes())
         assert "What the groups did" in text
 
@@ -127,7 +124,7 @@ async def test_save_pdf_and_csv_from_the_screen(make_app, tmp_path: Path) -> Non
         await pilot.press("c")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        saved = tmp_path / f"voicesgroup-report-{FROZEN_TODAY.isoformat()}.csv"
+        saved = tmp_path / f"voicesgroup-report-{TODAY.isoformat()}.csv"
         assert saved.read_text(encoding="utf-8").startswith("\ufeffperiod_start,")
         actions = [(entry.action, entry.detail) for entry in app.store.audit_log()]
         assert (
@@ -163,7 +160,7 @@ async def test_every_format_is_saved_and_follows_the_file_name(make_app, tmp_pat
         await pilot.press("t")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert (tmp_path / f"voicesgroup-report-{FROZEN_TODAY.isoformat()}.txt").exists()
+        assert (tmp_path / f"voicesgroup-report-{TODAY.isoformat()}.txt").exists()
         assert (await save("w.HTML", "w")).read_text().startswith("<!DOCTYPE html>")
         # Enter in the Save as box saves as the name says, as s does
         path_box.value = str(tmp_path / "typed.csv")
@@ -198,7 +195,7 @@ async def test_a_name_for_another_format_is_refused_with_a_sentence(
         await pilot.press(key)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        message = " ".join(shown(app, "#reports-message").split())
+        message = " ".join(text_of(app, "#reports-message").split())
         assert message.startswith("! Nothing saved: ") and sentence in message
         assert not any(folder.iterdir())
         assert not any(entry.action == "report made" for entry in app.store.audit_log())
@@ -219,7 +216,7 @@ async def test_saving_over_a_file_asks_first(make_app, tmp_path: Path) -> None:
         await pilot.press("enter")  # Cancel is ready: a stray Enter keeps the file
         await pilot.pause()
         assert target.read_bytes() == b"the coordinator's own file"
-        assert "Nothing saved" in shown(app, "#reports-message")
+        assert "Nothing saved" in text_of(app, "#reports-message")
 
         await pilot.press("p")
         await pilot.pause()
@@ -228,7 +225,7 @@ async def test_saving_over_a_file_asks_first(make_app, tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert target.read_bytes().startswith(b"%PDF")
-        assert "Saved" in shown(app, "#reports-message")
+        assert "Saved" in text_of(app, "#reports-message")
 
 
 async def test_a_save_that_fails_says_so_and_leaves_nothing(make_app, tmp_path: Path) -> None:
@@ -239,7 +236,7 @@ async def test_a_save_that_fails_says_so_and_leaves_nothing(make_app, tmp_path: 
         await pilot.press("p")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "could be saved" in shown(app, "#reports-message")
+        assert "could be saved" in text_of(app, "#reports-message")
         assert not (tmp_path / "missing").exists()
         assert not any(entry.action == "report made" for entry in app.store.audit_log())
 
@@ -274,5 +271,5 @@ async def test_markup_in_a_group_name_is_shown_as_written(make_app) -> None:
         screen = await open_reports(pilot)
         screen.query_one("#reports-group", Select).value = str(odd.id)
         await pilot.pause()
-        assert shown(app, "#reports-figures").startswith("[/] Odd [b]group, ")
-        assert "Sessions held 0" in shown(app, "#reports-figures")
+        assert text_of(app, "#reports-figures").startswith("[/] Odd [b]group, ")
+        assert "Sessions held 0" in text_of(app, "#reports-figures")

@@ -3,30 +3,21 @@ history, a helped mark undone; and a note that names another member warns as a t
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from screens.app import VoicesGroupApp
 from screens.debrief_screen import DebriefScreen
 from screens.history_screen import HistoryScreen
 from screens.note_screen import NoteScreen
 from screens.session_screen import SessionScreen
-from tests.screens.test_member_rights import open_member
-from tests.screens.test_session_journey import FrozenClock, make_demo, screen_text
+from tests.helpers.app import app_on, make_demo
+from tests.helpers.clock import TODAY, FrozenClock
+from tests.helpers.screen import open_member, screen_text
 from voicesgroup.models import SessionStatus
 from voicesgroup.store import Store
 
-TODAY = dt.date(2026, 11, 26)
-
-
-def _app(path: Path) -> VoicesGroupApp:
-    app = VoicesGroupApp(path, today=lambda: TODAY)
-    app.session_clock = FrozenClock()
-    return app
-
 
 async def test_a_theme_is_reworded_and_a_follow_up_taken_back(tmp_path: Path) -> None:
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("s", "ctrl+s")
@@ -49,7 +40,7 @@ async def test_a_theme_is_reworded_and_a_follow_up_taken_back(tmp_path: Path) ->
 
 async def test_a_debrief_is_reopened_from_the_history(tmp_path: Path) -> None:
     path = make_demo(tmp_path / "demo.json")
-    app = _app(path)
+    app = app_on(path, clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("s", "ctrl+s", "e", "enter")
@@ -76,7 +67,7 @@ async def test_a_debrief_is_reopened_from_the_history(tmp_path: Path) -> None:
 
 
 async def test_a_note_naming_another_member_warns_first(tmp_path: Path) -> None:
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await open_member(pilot, app, "Aisha")
@@ -92,7 +83,7 @@ async def test_a_note_naming_another_member_warns_first(tmp_path: Path) -> None:
 
 
 async def test_helped_is_taken_back_by_pressing_h_again(tmp_path: Path) -> None:
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("l")
@@ -111,7 +102,7 @@ async def test_helped_is_taken_back_by_pressing_h_again(tmp_path: Path) -> None:
 
 async def test_an_ended_sessions_theme_is_reworded_from_the_history(tmp_path: Path) -> None:
     path = make_demo(tmp_path / "demo.json")
-    app = _app(path)
+    app = app_on(path, clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("h")

@@ -7,30 +7,21 @@ Each waits until the screen has settled: workers finished, toasts cleared, a fra
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from textual.pilot import Pilot
 
-from screens.app import VoicesGroupApp
 from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.dialogs.unsaved_dialog import UnsavedDialog
-from tests.screens.test_locking import encrypted_demo
-from tests.screens.test_session_journey import FrozenClock, make_demo
+from tests.helpers.app import app_on, encrypted_demo, make_demo
+from tests.helpers.clock import TODAY, FrozenClock
 from voicesgroup.models import Member
 from voicesgroup.store import Store
 
-TODAY = dt.date(2026, 11, 26)
 SIZE = (80, 24)
 IN_SESSION = ["s", "ctrl+s", "enter", "+", "n", "t", *"Being believed", "enter"]
 LONG_MEMBER = "Maria-Fernanda Alexandrina Bartholomew-Constantinou de la Cruz"[:60]
 LONG_GROUP = "Saturday Drop-in for Everyone Who Hears Voices or Has Beliefs"[:60]
-
-
-def _app(path: Path) -> VoicesGroupApp:
-    app = VoicesGroupApp(path, today=lambda: TODAY)
-    app.session_clock = FrozenClock()
-    return app
 
 
 async def settle(pilot: Pilot) -> None:
@@ -56,13 +47,15 @@ def keys(*pressed: str):
 
 
 def snap(snap_compare, path: Path, *pressed: str) -> bool:
-    return snap_compare(_app(path), terminal_size=SIZE, run_before=keys(*pressed))
+    return snap_compare(
+        app_on(path, clock=FrozenClock()), terminal_size=SIZE, run_before=keys(*pressed)
+    )
 
 
 def test_unlock(snap_compare, tmp_path: Path) -> None:
     path = tmp_path / "locked.json"
     encrypted_demo(path)
-    assert snap_compare(VoicesGroupApp(path, today=lambda: TODAY), terminal_size=SIZE)
+    assert snap_compare(app_on(path), terminal_size=SIZE)
 
 
 def test_lock_by_key(snap_compare, tmp_path: Path) -> None:
@@ -71,9 +64,7 @@ def test_lock_by_key(snap_compare, tmp_path: Path) -> None:
 
 def test_idle_lock(snap_compare, tmp_path: Path) -> None:
     clock = [1000.0]
-    app = VoicesGroupApp(
-        make_demo(tmp_path / "d.json"), today=lambda: TODAY, idle_clock=lambda: clock[0]
-    )
+    app = app_on(make_demo(tmp_path / "d.json"), idle_clock=lambda: clock[0])
 
     async def idle(pilot: Pilot) -> None:
         await pilot.pause()
@@ -160,7 +151,9 @@ def test_confirm_dialog(snap_compare, tmp_path: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(
-        _app(make_demo(tmp_path / "d.json")), terminal_size=SIZE, run_before=confirm
+        app_on(make_demo(tmp_path / "d.json"), clock=FrozenClock()),
+        terminal_size=SIZE,
+        run_before=confirm,
     )
 
 
@@ -173,7 +166,9 @@ def test_unsaved_changes(snap_compare, tmp_path: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(
-        _app(make_demo(tmp_path / "d.json")), terminal_size=SIZE, run_before=unsaved
+        app_on(make_demo(tmp_path / "d.json"), clock=FrozenClock()),
+        terminal_size=SIZE,
+        run_before=unsaved,
     )
 
 

@@ -3,7 +3,6 @@ idle lock in a running session turns it on instead of locking; nothing says save
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from screens.app import VoicesGroupApp
@@ -11,20 +10,14 @@ from screens.dialogs.idle_lock_dialog import IdleLockDialog
 from screens.dialogs.unsaved_dialog import UnsavedDialog
 from screens.home_screen import HomeScreen
 from screens.session_screen import SessionScreen
-from tests.screens.test_session_journey import FrozenClock, make_demo, screen_text
+from tests.helpers.app import app_on, make_demo
+from tests.helpers.clock import TODAY, FrozenClock
+from tests.helpers.screen import screen_text
 from voicesgroup.errors import SaveFailed
 from voicesgroup.models import Settings
 from voicesgroup.store import Store
 
-TODAY = dt.date(2026, 11, 26)
 SIZE = (80, 24)
-
-
-def app_on(path: Path, clock: list[float] | None = None) -> VoicesGroupApp:
-    kwargs = {"idle_clock": lambda: clock[0]} if clock is not None else {}
-    app = VoicesGroupApp(path, today=lambda: TODAY, **kwargs)
-    app.session_clock = FrozenClock()
-    return app
 
 
 async def start_with_people(pilot, app: VoicesGroupApp) -> str:
@@ -50,7 +43,7 @@ def shows_nothing_private(app: VoicesGroupApp, name: str) -> None:
 
 async def test_room_view_survives_escape_home_other_keys_and_locking(tmp_path: Path) -> None:
     path = make_demo(tmp_path / "demo.json")
-    app = app_on(path)
+    app = app_on(path, clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         name = await start_with_people(pilot, app)
@@ -105,7 +98,7 @@ async def test_room_view_comes_back_after_a_restart_and_ends_with_the_session(
     tmp_path: Path,
 ) -> None:
     path = make_demo(tmp_path / "demo.json")
-    app = app_on(path)
+    app = app_on(path, clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         name = await start_with_people(pilot, app)
@@ -113,7 +106,7 @@ async def test_room_view_comes_back_after_a_restart_and_ends_with_the_session(
         await pilot.pause()
         await app.workers.wait_for_complete()
     # As if the laptop stopped: a new app on the same file offers to resume, without counts.
-    app = app_on(path)
+    app = app_on(path, clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.pause()
@@ -139,7 +132,7 @@ async def test_idle_in_a_session_turns_the_room_view_on_and_locks_much_later(
 ) -> None:
     path = make_demo(tmp_path / "demo.json")
     clock = [1000.0]
-    app = app_on(path, clock)
+    app = app_on(path, clock=FrozenClock(), idle_clock=lambda: clock[0])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.store.save_settings(Settings(idle_lock_minutes=10, session_lock_minutes=60))
@@ -173,7 +166,7 @@ async def test_idle_in_a_session_turns_the_room_view_on_and_locks_much_later(
 async def test_outside_a_session_it_warns_a_minute_before_locking(tmp_path: Path) -> None:
     path = make_demo(tmp_path / "demo.json")
     clock = [1000.0]
-    app = app_on(path, clock)
+    app = app_on(path, clock=FrozenClock(), idle_clock=lambda: clock[0])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         clock[0] += 9 * 60 + 10
@@ -200,7 +193,7 @@ async def test_a_failed_save_never_says_saved_and_quitting_offers_to_keep_it(
 ) -> None:
     path = make_demo(tmp_path / "demo.json")
     before = path.read_bytes()
-    app = app_on(path)
+    app = app_on(path, clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await _failing_saves(app)
@@ -234,7 +227,7 @@ async def test_a_failed_save_never_says_saved_and_quitting_offers_to_keep_it(
 
 async def test_a_save_that_succeeds_is_announced_after_it_is_on_disk(tmp_path: Path) -> None:
     path = make_demo(tmp_path / "demo.json")
-    app = app_on(path)
+    app = app_on(path, clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")

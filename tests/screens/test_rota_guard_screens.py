@@ -14,12 +14,12 @@ import datetime as dt
 from textual.widgets import Checkbox, Input, Select, Static
 
 from screens.app import VoicesGroupApp
-from tests.screens.form_helpers import problems_shown
-from tests.screens.test_facilitator_path_screens import notifications, press
+from tests.helpers.clock import TODAY
+from tests.helpers.forms import problems_shown
+from tests.helpers.screen import notifications, press
 from voicesgroup.rota import service as rota_service
 from voicesgroup.store import Store
 
-TODAY = dt.date(2026, 11, 26)
 TUESDAY = dt.date(2026, 12, 15)
 
 

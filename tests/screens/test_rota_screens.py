@@ -13,59 +13,36 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from screens.app import VoicesGroupApp
 from screens.rota_screen import RotaScreen
-from tests.demo_files import write_demo_copy
-from tests.screens.conftest import FROZEN_TODAY
+from tests.helpers.app import app_on
+from tests.helpers.clock import TODAY
+from tests.helpers.demo_files import write_demo_copy
+from tests.helpers.screen import notifications, open_rota, settled, text_of
 from voicesgroup.models import RotaStatus, SessionStatus
 from voicesgroup.rota import service as rota_service
 
 SIZE = (80, 24)
-TWELVE_WEEKS_AGO = FROZEN_TODAY - dt.timedelta(weeks=12)
-
-
-async def settle(pilot: Pilot) -> None:
-    """Until the screen is still: a rota change is checked in a worker (and a plan, once
-    made, is saved by another)."""
-    from tests.screens.test_workers import until_still
-
-    await pilot.pause()
-    await until_still(pilot, pilot.app)
-
-
-def notifications(app: VoicesGroupApp) -> str:
-    return "\n".join(str(item.message) for item in app._notifications)
-
-
-def text_of(app: VoicesGroupApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-async def open_rota(pilot: Pilot) -> RotaScreen:
-    await settle(pilot)
-    pilot.app.push_screen(RotaScreen())
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, RotaScreen)
-    return pilot.app.screen
+TWELVE_WEEKS_AGO = TODAY - dt.timedelta(weeks=12)
 
 
 async def plan(pilot: Pilot, start: dt.date = TWELVE_WEEKS_AGO, weeks: int = 20) -> None:
     """Plan a rota for all groups through the dialog and wait for the planner."""
     await pilot.press("g")
-    await settle(pilot)
+    await settled(pilot)
     dialog = pilot.app.screen
     assert type(dialog).__name__ == "GenerateRotaDialog"
     dialog.query_one("#rota-from", Input).value = start.isoformat()
     dialog.query_one("#rota-weeks", Input).value = str(weeks)
     await pilot.press("ctrl+s")
     await pilot.app.workers.wait_for_complete()
-    await settle(pilot)
-    await settle(pilot)
+    await settled(pilot)
+    await settled(pilot)
 
 
 async def publish_all(pilot: Pilot) -> None:
     await pilot.press("p")
-    await settle(pilot)
+    await settled(pilot)
     await pilot.click("#confirm")
-    await settle(pilot)
+    await settled(pilot)
 
 
 def rows(screen: RotaScreen) -> list[list[str]]:
@@ -86,7 +63,7 @@ async def test_planning_all_groups_shows_every_session_with_its_reason(make_app)
                     app.store.save_facilitator(person.with_changes(unavailable_weekdays=[3]))
         screen = await open_rota(pilot)
         assert rows(screen)[0][0] == "No rota yet"
-        await plan(pilot, FROZEN_TODAY, 8)
+        await plan(pilot, TODAY, 8)
 
         stored_rota = app.store.rota()
         shown = rows(screen)
@@ -100,7 +77,7 @@ async def test_planning_all_groups_shows_every_session_with_its_reason(make_app)
         thursday = next(i for i, row in enumerate(shown) if row[1] == "Thursday Beliefs")
         assert shown[thursday][3] == "(open)" and shown[thursday][4] == "draft, open"
         screen.query_one("#rota-table", DataTable).move_cursor(row=thursday)
-        await settle(pilot)
+        await settled(pilot)
         detail = text_of(app, "#rota-detail")
         assert "Thursday Beliefs" in detail and "Why:" in detail
         assert screen.lines[thursday].reason.split(";")[0] in detail
@@ -112,26 +89,26 @@ async def test_publishing_asks_first_then_publishes_the_drafts_shown(make_app) -
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 4)
+        await plan(pilot, TODAY, 4)
         await pilot.press("p")
-        await settle(pilot)
+        await settled(pilot)
         assert "Publish" in text_of(app, "#question")
         await pilot.press("escape")
-        await settle(pilot)
+        await settled(pilot)
         assert all(item.status is RotaStatus.DRAFT for item in app.store.rota())
 
         await pilot.press("p")
-        await settle(pilot)
+        await settled(pilot)
         assert app.focused is not None and app.focused.id == "confirm", "Enter must publish"
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
         assert app.screen is screen
         items = app.store.rota()
         assert items and all(item.status is RotaStatus.PUBLISHED for item in items)
         assert all(item.history[-1].what == "Published." for item in items)
         assert {row[4] for row in rows(screen)} == {"published"}
         await pilot.press("p")
-        await settle(pilot)
+        await settled(pilot)
         assert "no drafts" in notifications(app)
 
 
@@ -139,12 +116,12 @@ async def test_cant_make_it_offers_ranked_cover_and_keeps_history(make_app) -> N
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 6)
+        await plan(pilot, TODAY, 6)
         await publish_all(pilot)
         line = screen.selected
-        assert line is not None and line.date >= FROZEN_TODAY
+        assert line is not None and line.date >= TODAY
         await pilot.press("c")
-        await settle(pilot)
+        await settled(pilot)
         dialog = app.screen
         assert type(dialog).__name__ == "CoverDialog"
         expected = rota_service.cover_suggestions(app.store, line.id, line.assignment.lead_id)
@@ -156,7 +133,7 @@ async def test_cant_make_it_offers_ranked_cover_and_keeps_history(make_app) -> N
         first = str(options.get_option_at_index(0).prompt)
         assert first.startswith(f"1. {expected[0].name}") and "free that day" in first
         await pilot.press("down", "enter")
-        await settle(pilot)
+        await settled(pilot)
         assert app.screen is screen
 
         changed = next(item for item in app.store.rota() if item.id == line.id)
@@ -172,16 +149,16 @@ async def test_leaving_a_place_open(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 2)
+        await plan(pilot, TODAY, 2)
         # A session without Sol, who is in training and may not be left alone.
         row = next(i for i, line in enumerate(screen.lines) if "Sol" not in (line.lead, line.co))
         screen.query_one("#rota-table", DataTable).move_cursor(row=row)
-        await settle(pilot)
+        await settled(pilot)
         line = screen.selected
         await pilot.press("c")
-        await settle(pilot)
+        await settled(pilot)
         await pilot.press("ctrl+o")
-        await settle(pilot)
+        await settled(pilot)
         changed = next(item for item in app.store.rota() if item.id == line.id)
         assert changed.lead_id is None and "place is open" in changed.history[-1].what
         assert screen.selected.lead == "" and rows(screen)[row][2] == "(open)"
@@ -191,12 +168,12 @@ async def test_a_change_that_breaks_a_rule_is_refused_with_the_reason(make_app) 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 6)
+        await plan(pilot, TODAY, 6)
         with_sol = next(i for i, line in enumerate(screen.lines) if line.co == "Sol")
         screen.query_one("#rota-table", DataTable).move_cursor(row=with_sol)
         before = screen.lines[with_sol].assignment
         await pilot.press("w")
-        await settle(pilot)
+        await settled(pilot)
         # Said above the rota, where the key was pressed, and kept there: not a passing note.
         said = text_of(app, "#rota-summary")
         assert said.startswith("! Not changed: ") and "Sol is in training, so cannot lead" in said
@@ -206,10 +183,10 @@ async def test_a_change_that_breaks_a_rule_is_refused_with_the_reason(make_app) 
         app.clear_notifications()
         other = next(i for i, line in enumerate(screen.lines) if "Sol" not in (line.lead, line.co))
         screen.query_one("#rota-table", DataTable).move_cursor(row=other)
-        await settle(pilot)
+        await settled(pilot)
         lead, co = screen.selected.lead, screen.selected.co
         await pilot.press("w")
-        await settle(pilot)
+        await settled(pilot)
         assert (screen.selected.lead, screen.selected.co) == (co, lead)
         assert "Roles swapped" in screen.selected.assignment.history[-1].what
 
@@ -219,7 +196,7 @@ async def test_swapping_someone_with_another_session(make_app) -> None:
     free = {"Rosa", "Tomasz", "Marcia"}  # experienced, no days off or limits in the demo
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 6)
+        await plan(pilot, TODAY, 6)
         # Two sessions of the same group a week or more apart, each with a different one of
         # `free` on it and not the other: a swap that keeps every rule.
         first, other, mover, partner = next(
@@ -233,16 +210,16 @@ async def test_swapping_someone_with_another_session(make_app) -> None:
             and not {a.lead, a.co} & {b.lead, b.co}
         )
         screen.query_one("#rota-table", DataTable).move_cursor(row=screen.lines.index(first))
-        await settle(pilot)
+        await settled(pilot)
         await pilot.press("x")
-        await settle(pilot)
+        await settled(pilot)
         dialog = app.screen
         assert type(dialog).__name__ == "SwapDialog"
         people = {p.display_name: p.id for p in app.store.facilitators()}
         dialog.query_one("#swap-mine").value = str(people[mover])
         dialog.query_one("#swap-theirs").value = f"{other.id}/{people[partner]}"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settled(pilot)
         now = {item.id: item for item in app.store.rota()}
         assert people[partner] in (now[first.id].lead_id, now[first.id].co_id)
         assert people[mover] in (now[other.id].lead_id, now[other.id].co_id)
@@ -256,7 +233,7 @@ async def test_review_shows_planned_against_actual(make_app) -> None:
         await open_rota(pilot)
         await plan(pilot, TWELVE_WEEKS_AGO, 16)
         await pilot.press("r")
-        await settle(pilot)
+        await settled(pilot)
         assert type(app.screen).__name__ == "RotaReviewScreen"
         table = app.screen.query_one("#review-loads", DataTable)
         shown = {
@@ -281,20 +258,18 @@ async def test_review_shows_planned_against_actual(make_app) -> None:
         app.screen.query_one("#review-to", Input).value = "someday"
         app.screen.query_one("#review-to", Input).focus()
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
         assert "YYYY-MM-DD" in text_of(app, "#review-message")
-        app.screen.query_one("#review-from", Input).value = FROZEN_TODAY.isoformat()
+        app.screen.query_one("#review-from", Input).value = TODAY.isoformat()
         app.screen.query_one("#review-to", Input).value = (
-            FROZEN_TODAY + dt.timedelta(weeks=2)
+            TODAY + dt.timedelta(weeks=2)
         ).isoformat()
         voices = app.store.find_group("Tuesday Voices")
         app.screen.query_one("#review-group").value = str(voices.id)
-        await settle(pilot)
+        await settled(pilot)
         review = app.screen.review
         planned_in_period = [
-            a
-            for a in app.store.rota(voices.id)
-            if FROZEN_TODAY <= a.date <= FROZEN_TODAY + dt.timedelta(weeks=2)
+            a for a in app.store.rota(voices.id) if TODAY <= a.date <= TODAY + dt.timedelta(weeks=2)
         ]
         assert sum(load.planned for load in review.loads) == 2 * len(planned_in_period)
         assert "Planned and actual agree" in text_of(app, "#review-differences")
@@ -304,17 +279,17 @@ async def test_review_names_gaps_and_rule_breaks(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rota(pilot)
-        await plan(pilot, FROZEN_TODAY, 4)
+        await plan(pilot, TODAY, 4)
         await pilot.press("c")
-        await settle(pilot)
+        await settled(pilot)
         await pilot.press("ctrl+o")
-        await settle(pilot)
+        await settled(pilot)
         # Someone becomes unavailable after being put on the rota: a rule break to name.
         lead = app.store.facilitator(screen.lines[1].assignment.lead_id)
         weekday = screen.lines[1].date.weekday()
         app.store.save_facilitator(lead.with_changes(unavailable_weekdays=[weekday]))
         await pilot.press("r")
-        await settle(pilot)
+        await settled(pilot)
         gaps = text_of(app, "#review-gaps")
         breaks = text_of(app, "#review-breaks")
         assert gaps.startswith("Gaps (1)") and "Gap: " in gaps and "has no lead" in gaps
@@ -332,7 +307,7 @@ async def test_availability_is_edited_and_saved(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         for key in ("f", "down", "v"):
             await pilot.press(key)
-            await settle(pilot)
+            await settled(pilot)
         screen = app.screen
         assert type(screen).__name__ == "AvailabilityScreen"
         assert screen.person.display_name == "Niall"
@@ -342,11 +317,11 @@ async def test_availability_is_edited_and_saved(make_app) -> None:
         screen.query_one("#off-to", Input).value = "2026-12-20"
         screen.query_one("#off-to", Input).focus()
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
         assert "before the first" in text_of(app, "#field-to .field-message")
         screen.query_one("#off-to", Input).value = "2026-12-27"
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
         table = screen.query_one("#dates-off", DataTable)
         assert [str(c) for c in table.get_row_at(table.row_count - 1)][:2] == [
             "Thu 24 Dec 2026",
@@ -356,12 +331,12 @@ async def test_availability_is_edited_and_saved(make_app) -> None:
         await pilot.click(f"#prefer-{rosa.id.hex}")
         await pilot.click(f"#avoid-{rosa.id.hex}")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settled(pilot)
         assert "cannot be in both lists" in text_of(app, "#partners-message")
         await pilot.click(f"#avoid-{rosa.id.hex}")
         await pilot.click(f"#avoid-{sol.id.hex}")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settled(pilot)
         assert type(app.screen).__name__ == "FacilitatorsScreen"
         niall = app.store.find_facilitator("Niall")
         assert niall.unavailable_weekdays == [2] and niall.max_per_month == 2
@@ -380,16 +355,16 @@ async def test_dates_off_are_removed_from_the_list(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         for key in ("f", "down", "v"):
             await pilot.press(key)
-            await settle(pilot)
+            await settled(pilot)
         await pilot.press("delete")
-        await settle(pilot)
+        await settled(pilot)
         assert "Choose the dates off in the list first" in notifications(app)
         app.screen.query_one("#dates-off", DataTable).focus()
         await pilot.press("delete")
-        await settle(pilot)
+        await settled(pilot)
         assert str(app.screen.query_one("#dates-off", DataTable).get_row_at(0)[0]) == "None"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settled(pilot)
         assert app.store.find_facilitator("Niall").dates_off == []
 
 
@@ -398,14 +373,14 @@ async def test_help_names_every_rota_key(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_rota(pilot)
         await pilot.press("f1")
-        await settle(pilot)
+        await settled(pilot)
         text = app.screen.query_one("Markdown").source
         for key in "gpcwxr":
             assert f"| `{key}` |" in text
         for words in ("Plan a rota", "Publish", "Can't make it", "Swap roles", "Swap sessions"):
             assert words in text
         await pilot.press("escape")
-        await settle(pilot)
+        await settled(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Plan", "Publish", "Can't make it", "Swap roles", "Swap sessions"} <= titles
 
@@ -415,16 +390,16 @@ async def test_the_woman_question_only_where_a_group_asks(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         for key in ("f", "enter"):
             await pilot.press(key)
-            await settle(pilot)
+            await settled(pilot)
         assert not app.screen.query("#is_woman")
         await pilot.press("escape")
         group = app.store.find_group("Thursday Beliefs")
         app.store.save_group(group.with_changes(women_facilitator_rule=True))
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
         assert app.screen.query("#is_woman")
         await pilot.press("ctrl+o")
-        await settle(pilot)
+        await settled(pilot)
         assert type(app.screen).__name__ == "AvailabilityScreen"
 
 
@@ -435,7 +410,7 @@ async def _planned_rota(pilot: Pilot) -> None:
     await open_rota(pilot)
     await plan(pilot, TWELVE_WEEKS_AGO, 20)
     pilot.app.clear_notifications()
-    await settle(pilot)
+    await settled(pilot)
 
 
 def test_rota_snapshot(snap_compare, make_app) -> None:
@@ -446,7 +421,7 @@ def test_plan_dialog_snapshot(snap_compare, make_app) -> None:
     async def run_before(pilot: Pilot) -> None:
         await open_rota(pilot)
         await pilot.press("g")
-        await settle(pilot)
+        await settled(pilot)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
 
@@ -455,7 +430,7 @@ def test_cover_dialog_snapshot(snap_compare, make_app) -> None:
     async def run_before(pilot: Pilot) -> None:
         await _planned_rota(pilot)
         await pilot.press("c")
-        await settle(pilot)
+        await settled(pilot)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
 
@@ -464,7 +439,7 @@ def test_review_snapshot(snap_compare, make_app) -> None:
     async def run_before(pilot: Pilot) -> None:
         await _planned_rota(pilot)
         await pilot.press("r")
-        await settle(pilot)
+        await settled(pilot)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
 
@@ -480,8 +455,8 @@ def make_app(tmp_path: Path) -> Callable[..., VoicesGroupApp]:
     def make() -> VoicesGroupApp:
         path = tmp_path / "demo.json"
         if not path.exists():
-            write_demo_copy(path, FROZEN_TODAY, with_rota=False)
-        return VoicesGroupApp(path, today=lambda: FROZEN_TODAY)
+            write_demo_copy(path, TODAY, with_rota=False)
+        return app_on(path)
 
     return make
 
@@ -491,12 +466,12 @@ async def test_a_plan_past_the_calendar_keeps_the_dialog_open_with_the_sentence(
     async with app.run_test(size=SIZE) as pilot:
         await open_rota(pilot)
         await pilot.press("g")
-        await settle(pilot)
+        await settled(pilot)
         dialog = pilot.app.screen
         dialog.query_one("#rota-from", Input).value = "2199-12-20"
         dialog.query_one("#rota-weeks", Input).value = "2"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settled(pilot)
         assert pilot.app.screen is dialog, "the dialog stays open, with what was typed"
         assert dialog.query_one("#rota-from", Input).value == "2199-12-20"
         shown = " ".join(str(widget.render()) for widget in dialog.query(Static))
@@ -513,7 +488,7 @@ async def test_a_rota_stopped_at_the_safety_net_is_labelled_in_the_review(
 
     monkeypatch.setattr(solver, "TIME_LIMIT_S", 0.0)
     groups, people, start, weeks, _ = hard_instance("few_women", 3)
-    app = VoicesGroupApp(tmp_path / "hard.json", today=lambda: FROZEN_TODAY)
+    app = app_on(tmp_path / "hard.json")
     async with app.run_test(size=SIZE) as pilot:
         with app.store.batch():
             for group in groups:

@@ -7,8 +7,6 @@ phase timer reads the same in every run.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from pathlib import Path
 
 import pytest
@@ -29,10 +27,10 @@ from screens.widgets.attendance_list import AttendanceList
 from screens.widgets.phase_timer import PhaseTimer
 from screens.widgets.session_record import SessionRecord
 from screens.widgets.shared_strategies import SharedStrategies
-from tests.demo_files import write_demo_copy
+from tests.helpers.app import app_on, make_demo
+from tests.helpers.clock import NOON, TODAY, FrozenClock
+from tests.helpers.screen import screen_text
 from voicesgroup.models import (
-    RotaAssignment,
-    RotaStatus,
     RoundMark,
     SessionStatus,
     Variant,
@@ -41,52 +39,8 @@ from voicesgroup.session_runner import SessionRunner
 from voicesgroup.store import Store
 from voicesgroup.templates import vocabulary_for
 
-TODAY = dt.date(2026, 11, 26)
-NOON = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 SIZE = (80, 24)
 MEMBER_NAMES = ["Aisha", "Ben", "Carys", "Dev", "Elif", "Gwen", "Iona", "Kit", "Zoë"]
-
-
-class FrozenClock:
-    """The session clock in tests: still unless moved by hand."""
-
-    def __init__(self, at: dt.datetime = NOON) -> None:
-        self.at = at
-
-    def __call__(self) -> dt.datetime:
-        return self.at
-
-
-def make_demo(path: Path, variant: Variant | None = None, publish_rota: bool = True) -> Path:
-    """Demo data with (optionally) a published rota for today: Rosa leads, Tomasz co-leads."""
-    write_demo_copy(path, TODAY)
-    if publish_rota:
-        with Store.open(path) as store:
-            people = {person.display_name: person.id for person in store.facilitators()}
-            store.save_rota(
-                RotaAssignment(
-                    group_id=group.id,
-                    date=TODAY,
-                    lead_id=people["Rosa"],
-                    co_id=people["Tomasz"],
-                    status=RotaStatus.PUBLISHED,
-                )
-                for group in store.groups()
-                if variant is None or group.variant is variant
-            )
-    return path
-
-
-def frozen_app(path: Path) -> VoicesGroupApp:
-    app = VoicesGroupApp(path, today=lambda: TODAY)
-    app.session_clock = FrozenClock()  # type: ignore[attr-defined]  # a clock the test moves
-    return app
-
-
-def screen_text(app: VoicesGroupApp) -> str:
-    """What a person sees on the terminal right now, as plain text."""
-    svg = app.export_screenshot()
-    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
 def group_row(app: VoicesGroupApp, variant: Variant) -> int:
@@ -103,7 +57,7 @@ VARIANTS = [Variant.HEARING_VOICES, Variant.PARANOIA_BELIEFS, Variant.DROP_IN]
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.value)
 async def test_a_whole_session(tmp_path: Path, variant: Variant) -> None:
-    app = frozen_app(make_demo(tmp_path / "demo.json", variant))
+    app = app_on(make_demo(tmp_path / "demo.json", variant), clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         group = app.store.groups()[group_row(app, variant)]
@@ -215,7 +169,7 @@ async def test_a_whole_session(tmp_path: Path, variant: Variant) -> None:
 
 
 async def test_without_a_rota_the_facilitators_are_chosen(tmp_path: Path) -> None:
-    app = frozen_app(make_demo(tmp_path / "demo.json", publish_rota=False))
+    app = app_on(make_demo(tmp_path / "demo.json", publish_rota=False), clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
         assert "No published rota" in screen_text(app)
@@ -230,7 +184,7 @@ async def test_without_a_rota_the_facilitators_are_chosen(tmp_path: Path) -> Non
 
 
 async def test_a_member_without_consent_is_refused_by_the_core(tmp_path: Path) -> None:
-    app = frozen_app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s", "enter")
         screen = app.screen
@@ -242,7 +196,7 @@ async def test_a_member_without_consent_is_refused_by_the_core(tmp_path: Path) -
 
 
 async def test_someone_else_who_agreed_is_found_by_name(tmp_path: Path) -> None:
-    app = frozen_app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s", "enter")  # Saturday Drop-in: Ben is not one of its regulars
         attendance = app.screen.query_one(AttendanceList)
@@ -260,7 +214,7 @@ async def test_someone_else_who_agreed_is_found_by_name(tmp_path: Path) -> None:
 
 
 async def test_the_timer_cues_in_words_when_a_part_runs_over(tmp_path: Path) -> None:
-    app = frozen_app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s", "enter")
         app.session_clock.at = NOON + dt.timedelta(minutes=7)  # welcome is planned for 5
@@ -274,7 +228,7 @@ async def test_the_timer_cues_in_words_when_a_part_runs_over(tmp_path: Path) -> 
 
 
 async def test_strategy_attribution_is_offered_only_with_consent(tmp_path: Path) -> None:
-    app = frozen_app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down", "down", "s", "enter")  # Tuesday Voices
         await pilot.press("enter", "down", "enter")  # Aisha (attribution yes) and Ben (no)
@@ -294,7 +248,7 @@ async def test_strategy_attribution_is_offered_only_with_consent(tmp_path: Path)
 
 
 async def test_leaving_and_coming_back_resumes_the_same_session(tmp_path: Path) -> None:
-    app = frozen_app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s", "enter", "right", "escape")
         assert isinstance(app.screen, HomeScreen)
@@ -314,7 +268,7 @@ async def test_on_start_up_a_session_in_progress_is_offered(tmp_path: Path) -> N
         runner.change_anonymous(3)
         runner.go_to_phase(2)
         runner.mark_current(RoundMark.PASSED)
-    app = frozen_app(path)
+    app = app_on(path, clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ResumeSessionDialog)
@@ -326,7 +280,7 @@ async def test_on_start_up_a_session_in_progress_is_offered(tmp_path: Path) -> N
 
 
 async def test_the_group_edits_its_session_plan(tmp_path: Path) -> None:
-    app = frozen_app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
         assert isinstance(app.screen, TemplateEditScreen)
@@ -359,7 +313,7 @@ async def _into_the_round(pilot) -> None:
 
 
 def test_snapshot_session_screen(snap_compare, tmp_path: Path) -> None:
-    app = frozen_app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     assert snap_compare(app, terminal_size=SIZE, run_before=_into_the_round)
 
 
@@ -368,7 +322,7 @@ def test_snapshot_room_view(snap_compare, tmp_path: Path) -> None:
         await _into_the_round(pilot)
         await pilot.press("r")
 
-    app = frozen_app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     assert snap_compare(app, terminal_size=SIZE, run_before=room_view)
 
 
@@ -381,7 +335,7 @@ def test_snapshot_debrief(snap_compare, tmp_path: Path) -> None:
             field.cursor_blink = False  # the first answer has the focus: hold its cursor steady
         await pilot.pause()
 
-    app = frozen_app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     assert snap_compare(app, terminal_size=SIZE, run_before=debrief)
 
 

@@ -10,8 +10,9 @@ from textual.widgets import Select
 
 from screens.app import VoicesGroupApp
 from screens.dialogs.confirm_dialog import ConfirmDialog
-from tests.screens.test_focus_on_open import IN_SESSION, _app
-from tests.screens.test_session_journey import make_demo, screen_text
+from tests.helpers.app import IN_SESSION, app_on, make_demo
+from tests.helpers.clock import FrozenClock
+from tests.helpers.screen import screen_text
 
 MakeApp = Callable[..., VoicesGroupApp]
 SCREENS_BY_KEY = [[], ["m"], ["f"], ["l"], ["r"], ["f", "s"], ["h"], IN_SESSION]
@@ -55,7 +56,7 @@ async def test_from_home_the_palette_finds_what_lives_deeper(
 
 
 async def test_quitting_during_a_session_asks_first(tmp_path: Path) -> None:
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in IN_SESSION:
@@ -121,7 +122,7 @@ FOOTER_JOURNEYS = {
 async def test_the_footer_at_80_columns_keeps_every_key_it_shows(
     tmp_path: Path, journey: str
 ) -> None:
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in FOOTER_JOURNEYS[journey]:
@@ -141,7 +142,7 @@ async def test_the_footer_at_80_columns_keeps_every_key_it_shows(
 
 @pytest.mark.parametrize("keys", [[], IN_SESSION], ids=["home", "session"])
 async def test_help_scrolls_with_page_down(tmp_path: Path, keys: list[str]) -> None:
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in keys:

@@ -9,8 +9,9 @@ import pytest
 from textual.widgets import Checkbox, SelectionList
 
 from screens.widgets.tick_marks import TICKED
-from tests.screens.test_focus_on_open import _app
-from tests.screens.test_session_journey import make_demo, screen_text
+from tests.helpers.app import app_on, make_demo
+from tests.helpers.clock import FrozenClock
+from tests.helpers.screen import screen_text
 
 # name: (keys that open it, the tick box or list to try)
 WITH_TICKS = {
@@ -32,7 +33,7 @@ async def test_ticked_and_unticked_read_differently_without_colour(
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     keys, selector = WITH_TICKS[name]
-    app = _app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in keys:

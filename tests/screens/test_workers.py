@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import threading
 from collections.abc import Callable, Iterator
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -17,70 +16,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from screens.app import VoicesGroupApp
-from tests.pdf_helpers import pdf_text
-from tests.screens.test_member_rights import open_member, print_record_to_file, shown
+from tests.helpers.keys import FAST_KDF
+from tests.helpers.pdf import pdf_text
+from tests.helpers.screen import open_member, print_record_to_file, text_of, until_still
+from tests.helpers.threads import Watched
+from tests.helpers.waits import pilot_until
 from voicesgroup.store import Store, crypto, forgetting
 from voicesgroup.store import passphrase as protection
-from voicesgroup.store.crypto import KdfParams
-from voicesgroup.store.storage import SafeStorage
 
-FAST_KDF = KdfParams(memory_kib=65536, iterations=1, lanes=1)
 SCREENS = Path(__file__).resolve().parents[2] / "screens"
-STORAGE_CALLS = ("read", "write", "deferred", "replace_data", "adopt")
-"""What changes or reads the storage's data; `save` is the one call a worker may make (under
-the storage's own lock)."""
-
-
-class Watched:
-    """Every call to the app's live store (and its storage's data), with the thread it ran on."""
-
-    def __init__(self) -> None:
-        self.live: Store | None = None
-        self.calls: list[tuple[str, str]] = []
-
-    def off_the_ui_thread(self) -> list[str]:
-        main = threading.main_thread().name
-        return sorted({name for name, thread in self.calls if thread != main})
-
-    def on_the_ui_thread(self) -> set[str]:
-        main = threading.main_thread().name
-        return {name for name, thread in self.calls if thread == main}
-
-
-@pytest.fixture
-def watched(monkeypatch: pytest.MonkeyPatch) -> Iterator[Watched]:
-    """Wraps every method of Store, and the data calls of SafeStorage, to note the thread of
-    each call made on the app's store (copies and other stores are not counted)."""
-    seen = Watched()
-
-    def wrap(cls: type, name: str, is_live: Callable[[Any], bool]) -> None:
-        original = getattr(cls, name)
-
-        @wraps(original)
-        def noted(self: Any, *args: Any, **kwargs: Any) -> Any:
-            if seen.live is not None and is_live(self):
-                seen.calls.append((f"{cls.__name__}.{name}", threading.current_thread().name))
-            return original(self, *args, **kwargs)
-
-        monkeypatch.setattr(cls, name, noted)
-
-    for name, value in list(vars(Store).items()):
-        # `save` writes the file under the storage's own lock: the app's save worker calls it.
-        if callable(value) and not name.startswith("__") and name != "save":
-            wrap(Store, name, lambda self: self is seen.live)
-    for name in STORAGE_CALLS:
-        wrap(SafeStorage, name, lambda self: seen.live is not None and self is seen.live.storage)
-    yield seen
-
-
-async def until_still(pilot: Pilot[Any], app: VoicesGroupApp) -> None:
-    """Wait until no worker runs and no message waits (a worker's message may start another)."""
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if all(worker.is_finished for worker in app.workers):  # one just started counts
-            return
-    raise AssertionError("the workers never finished")
 
 
 async def open_passphrase_dialog(pilot: Pilot[Any], app: VoicesGroupApp) -> None:
@@ -125,10 +69,7 @@ async def test_forgetting_writes_files_in_workers_and_changes_the_store_on_the_u
         await pilot.press(*"Elif", "enter")
         await pilot.pause()
         # The backups are being rewritten: the UI still answers keys, and quitting waits.
-        for _ in range(20):
-            if worker_threads:
-                break
-            await pilot.pause(0.05)
+        await pilot_until(pilot, lambda: worker_threads, "the backups' rewriting to start")
         assert worker_threads and worker_threads[0] != threading.main_thread().name
         assert app.file_work_under_way
         saves_before = app.store.storage.saves
@@ -142,7 +83,7 @@ async def test_forgetting_writes_files_in_workers_and_changes_the_store_on_the_u
         assert app.store.storage.saves == saves_before
         gate.set()
         await until_still(pilot, app)
-        assert "1 backup rewritten without them" in shown(app, "#forget-report")
+        assert "1 backup rewritten without them" in text_of(app, "#forget-report")
         assert not app.file_work_under_way
         assert not forgetting.intent_file(app.db_path).exists()
         assert "Elif" not in {member.display_name for member in app.store.members()}
@@ -206,7 +147,7 @@ async def test_setting_then_changing_the_passphrase_from_settings(
         await pilot.press(*"first long phrase", "enter", *"first long phrase", "enter")
         await until_still(pilot, app)
         assert type(app.screen).__name__ == "RecoveryKeyDialog"
-        recovery_key = shown(app, "#recovery-key")
+        recovery_key = text_of(app, "#recovery-key")
         await pilot.click("#done")
         await until_still(pilot, app)
         assert type(app.screen).__name__ == "SettingsScreen"
@@ -261,10 +202,7 @@ async def test_while_the_files_are_converted_the_ui_answers_and_saves_wait(
         await pilot.press(*"first long phrase", "enter", *"first long phrase", "enter")
         await until_still(pilot, app)
         await pilot.click("#done")
-        for _ in range(40):
-            if converting_on:
-                break
-            await pilot.pause(0.05)
+        await pilot_until(pilot, lambda: converting_on, "the conversion to start")
         assert converting_on and converting_on[0] != threading.main_thread().name
         saves = app.store.storage.saves
         app.store.audit("noted meanwhile")  # a change made meanwhile (on the UI thread)
@@ -313,7 +251,7 @@ async def test_a_passphrase_change_that_fails_takes_its_log_entry_back(
         await pilot.click("#done")
         await until_still(pilot, app)
         assert type(app.screen).__name__ == "PassphraseDialog"
-        assert "no room" in shown(app, "#passphrase-message")
+        assert "no room" in text_of(app, "#passphrase-message")
         assert len(app.store.audit_log()) == entries
         assert not app.store.encrypted and not app.file_work_under_way
         assert app.db_path.read_bytes() == before
@@ -356,7 +294,7 @@ async def test_making_a_report_reads_a_copy_and_audits_on_the_ui_thread(
         app.screen.query_one("#reports-path", Input).value = str(target)
         await pilot.press("p")
         await until_still(pilot, app)
-        assert "Saved" in shown(app, "#reports-message")
+        assert "Saved" in text_of(app, "#reports-message")
         assert app.store.audit_log()[-1].action == "report made"
     assert "What the groups did" in pdf_text(target.read_bytes())
     assert watched.off_the_ui_thread() == []

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -88,3 +89,11 @@ class Terminal:
                 return
             time.sleep(0.1)
         raise AssertionError(f"{what} never happened; the screen was:\n{self.screen()}")
+
+
+def run_in_terminal(command: list[str], cwd: Path) -> Terminal:
+    """`command` running in its own tmux server, 80×24."""
+    terminal = Terminal(f"voicesgroup-app-{uuid.uuid4().hex[:8]}")
+    shell = " ".join(f"'{part}'" for part in command)
+    terminal.start(f"cd '{cwd}' && env TERM=xterm-256color HOME='{cwd}' {shell}")
+    return terminal

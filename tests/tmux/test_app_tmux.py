@@ -4,34 +4,19 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tests.tmux.terminal import VOICESGROUP, Terminal
+from tests.helpers.waits import until
+from tests.tmux.terminal import VOICESGROUP, Terminal, run_in_terminal
 
 pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-
-def run_in_terminal(command: list[str], cwd: Path) -> Terminal:
-    """`command` running in its own tmux server, 80×24."""
-    terminal = Terminal(f"voicesgroup-app-{uuid.uuid4().hex[:8]}")
-    shell = " ".join(f"'{part}'" for part in command)
-    terminal.start(f"cd '{cwd}' && env TERM=xterm-256color HOME='{cwd}' {shell}")
-    return terminal
-
-
-@pytest.fixture
-def demo_file(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.json"
-    subprocess.run([str(VOICESGROUP), "--db", str(path), "demo"], check=True, capture_output=True)
-    return path
 
 
 def test_home_members_consent_and_quit_in_a_real_terminal(demo_file: Path, tmp_path: Path) -> None:
@@ -61,10 +46,7 @@ def test_home_members_consent_and_quit_in_a_real_terminal(demo_file: Path, tmp_p
         terminal.keys("Escape")
         terminal.wait_until_gone("What this laptop records")
         terminal.keys("C-q")
-        deadline = time.monotonic() + 10
-        while terminal.alive() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert not terminal.alive(), "the app did not quit"
+        until(lambda: not terminal.alive(), "the app to quit")
     finally:
         terminal.stop()
     assert not list(demo_file.parent.glob(".*.vg-tmp"))

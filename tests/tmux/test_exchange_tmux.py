@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.exchange_laptops import change_note_on_both, two_group_laptops
+from tests.helpers.exchange_laptops import change_note_on_both, two_group_laptops
 from tests.tmux.terminal import VOICESGROUP, Terminal
 from voicesgroup.exchange import service
 from voicesgroup.store import Store

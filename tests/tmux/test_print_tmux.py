@@ -1,5 +1,5 @@
 """Printing in a real 80×24 terminal to a real printing system: a member's own record from
-their screen to the room's printer (the CUPS server of `tests/cups_server.py`), and what
+their screen to the room's printer (the CUPS server of `tests/helpers/cups_server.py`), and what
 arrived read back."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cups_server import CupsServer
-from tests.pdf_helpers import pdf_text
+from tests.helpers.cups_server import CupsServer
+from tests.helpers.pdf import pdf_text
 from tests.tmux.terminal import VOICESGROUP, Terminal
 
 pytestmark = [

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import time
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tests.tmux.terminal import VOICESGROUP
-from tests.tmux.test_app_tmux import demo_file, run_in_terminal
+from tests.helpers.waits import until
+from tests.tmux.terminal import VOICESGROUP, run_in_terminal
 from voicesgroup.rota import service as rota_service
 from voicesgroup.store import Store
 
@@ -20,7 +19,6 @@ pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-__all__ = ["demo_file"]  # the fixture, used by name
 
 
 def someone_on_the_rota_soon(path: Path, today: dt.date) -> tuple[int, str, dt.date]:
@@ -62,10 +60,7 @@ def test_a_break_asks_for_cover_in_a_real_terminal(demo_file: Path, tmp_path: Pa
         terminal.keys("C-s")
         terminal.wait_for("The break is noted")
         terminal.keys("C-q")
-        deadline = time.monotonic() + 10
-        while terminal.alive() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert not terminal.alive(), "the app did not quit"
+        until(lambda: not terminal.alive(), "the app to quit")
     finally:
         terminal.stop()
     with Store.open(demo_file, readonly=True) as store:

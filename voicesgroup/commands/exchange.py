@@ -54,6 +54,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     leave = actions.add_parser("leave", help="stop exchanging (the data here stays)")
     leave.set_defaults(handler=cmd_leave)
 
+    forget = actions.add_parser(
+        "forget-laptop",
+        help="stop counting a laptop lost or replaced without `exchange leave`",
+    )
+    forget.add_argument("laptop", metavar="ID", help="the start of its id, as status shows it")
+    forget.add_argument("--yes", action="store_true", help="do it without asking")
+    forget.set_defaults(handler=cmd_forget_laptop)
+
 
 def _secret_lines(env: str) -> list[str] | None:
     text = secret_from_file(env, "nothing was changed")
@@ -162,7 +170,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"  {problem}")
     for laptop in found["laptops"]:
         who = "coordinator" if laptop["role"] == "coordinator" else ", ".join(laptop["groups"])
-        print(f"Laptop {laptop['replica'][:6]} ({who}): last outbox {laptop['last_outbox']}.")
+        print(
+            f"Laptop {laptop['replica'][:6]} ({who}): last outbox {laptop['last_outbox']}, "
+            f"last seen here {laptop['last_seen'] or 'never'}."
+        )
     for conflict in found["conflicts"]:
         if conflict["table"] == "rota":
             kept = " and ".join(name for name in conflict["kept"] if name) or "nobody"
@@ -188,4 +199,26 @@ def cmd_leave(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         print(service.leave(store))
+    return 0
+
+
+def cmd_forget_laptop(args: argparse.Namespace) -> int:
+    from voicesgroup.exchange import service
+
+    with open_store(args) as store:
+        if not args.yes:
+            described = service.laptop_described(store, args.laptop)
+            if described is not None:  # else forget_laptop says why in one sentence
+                if not sys.stdin.isatty():
+                    raise CommandError(
+                        f"forgetting the laptop {described} needs --yes when not asked in a "
+                        "terminal; nothing was changed"
+                    )
+                answer = input(
+                    f"Stop counting the laptop {described}? Its outbox leaves the folder. [y/N] "
+                )
+                if answer.strip().casefold() not in {"y", "yes"}:
+                    print("Nothing was changed.")
+                    return 0
+        print(service.forget_laptop(store, args.laptop))
     return 0

@@ -9,7 +9,10 @@ The exceptions, each here once:
 - a note's or a strategy's text is never merged field by field: when the winner was not made
   from the losing version (its `base` is older than the loser), the losing version is kept
   as a visible conflict (`conflict_copies`), never dropped;
-- the rota's slot for a group and date is one record (its key is the slot, `sharing`).
+- the rota's slot for a group and date is one record (its key is the slot, `sharing`);
+- a version made by a laptop that did not hold the part (a session's group part rebuilt
+  from the organisation's facts alone, `extra["lacking"]`) loses to any version made from
+  the real one, whatever its stamp: a laptop never overwrites what it does not hold.
 
 Picking the latest stamp is a maximum under a total order, so the merge is commutative,
 associative and idempotent; what is derived from the merged set (conflict copies, added
@@ -42,10 +45,19 @@ class Entry(NamedTuple):
     content: dict[str, Any] | None
     extra: dict[str, Any] | None = None
 
-    def order(self) -> tuple[Stamp, str]:
+    @property
+    def lacking(self) -> bool:
+        """Made by a laptop that did not hold this part (see the module)."""
+        return self.extra is not None and self.extra.get("lacking") is True
+
+    def order(self) -> tuple[bool, Stamp, str]:
         # Two versions with one stamp come from one laptop and are the same; the hash only
         # makes the order total should a damaged outbox say otherwise.
-        return (self.stamp, content_hash(self.content) if self.content is not None else "")
+        return (
+            not self.lacking,
+            self.stamp,
+            content_hash(self.content) if self.content is not None else "",
+        )
 
 
 def later(first: Entry, second: Entry) -> Entry:

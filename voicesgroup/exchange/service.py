@@ -19,15 +19,17 @@ One exchange, in this order:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import secrets
 import uuid
-from collections.abc import Callable, Iterable
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from pydantic import TypeAdapter, ValidationError
 
 from voicesgroup.counting import counted
 from voicesgroup.errors import VoicesGroupError
@@ -266,6 +268,64 @@ def leave(store: Store) -> str:
     )
 
 
+def forget_laptop(store: Store, name: str) -> str:
+    """Stop counting a laptop that was lost or replaced without `exchange leave`: it leaves
+    the status and the count of forgetting acknowledged, and its outbox leaves the folder.
+
+    `name` is the start of its replica id as the status shows it (at least 4 characters).
+    Whatever its outbox brought in stays; an outbox it writes again is read but not counted
+    (a laptop that comes back is set up again with `leave` and `setup`)."""
+    store.refuse_if_read_only()
+    data = store.storage.read()
+    record = _required(data)
+    wanted = name.strip().casefold()
+    if len(wanted) < 4:
+        raise ExchangeError(
+            "Name the laptop by at least the first 4 characters of its id, as "
+            "`voicesgroup exchange status` shows it."
+        )
+    found = sorted(replica for replica in record["peers"] if replica.startswith(wanted))
+    if not found:
+        raise ExchangeError(
+            f"No laptop known to this one has an id beginning {name!r}; nothing was changed."
+        )
+    if len(found) > 1:
+        raise ExchangeError(
+            f"{counted(len(found), 'laptop')} have an id beginning {name!r}; give more of it."
+        )
+    replica = found[0]
+    with store.batch():
+        del record["peers"][replica]
+        record["forgotten_laptops"] = sorted({*record.get("forgotten_laptops", []), replica})
+        state.write(data, record)
+        store.storage.write(data)
+        store.audit("exchange laptop forgotten", replica[:6])
+    with suppress(OSError, ValueError):
+        carrier.outbox_path(Path(record["folder"]), replica).unlink(missing_ok=True)
+    return (
+        f"The laptop {replica[:6]} is no longer counted here, and its outbox was taken out of "
+        "the folder; what it brought in stays."
+    )
+
+
+def laptop_described(store: Store, name: str) -> str | None:
+    """The laptop `forget_laptop` would forget, in words (None when none or several match)."""
+    found = status(store)
+    matches = [
+        laptop
+        for laptop in found["laptops"]
+        if len(name.strip()) >= 4 and laptop["replica"].startswith(name.strip().casefold())
+    ]
+    if len(matches) != 1:
+        return None
+    laptop = matches[0]
+    who = "the coordinator's" if laptop["role"] == COORDINATOR else ", ".join(laptop["groups"])
+    return (
+        f"{laptop['replica'][:6]} ({who}; last seen {laptop['last_seen'] or 'never'}, "
+        f"last outbox written {laptop['last_outbox'] or 'never'})"
+    )
+
+
 def _required(data: dict[str, Any]) -> dict[str, Any]:
     record = state.read(data)
     if record is not None and int(record.get("format", 0)) > state.FORMAT:
@@ -297,6 +357,13 @@ class _Run:
     former_outbox: Path | None = None
     parts: dict[tuple[str, str], sharing.Part] | None = None
     held: sharing.Holding | None = None
+    taken: dict[tuple[str, str], tuple[Any, str]] = field(default_factory=dict)
+    """The content and hash of each part the merge took in: a part made again from a record
+    just taken in unchanged is not hashed again."""
+    renamed: bool = False
+    """Sessions were rewritten in place (a starter strategy's id): every part is made again."""
+    withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
+    """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
     index: _Index = field(init=False)
 
     def __post_init__(self) -> None:
@@ -319,6 +386,8 @@ class _Run:
     def data_changed(self) -> None:
         self.parts = None
         self.held = None
+        self.renamed = False
+        self.taken = {}
 
     def holding(self) -> sharing.Holding:
         """Where group records go, from the document now (the name finder runs once over
@@ -421,7 +490,25 @@ def exchange(
 
     `wall` is the laptop's clock in milliseconds (the computer's, unless a test says);
     `ahead`, the outboxes `read_folder` read and opened already (in an app's worker)."""
-    wall = wall or (lambda: hlc.wall_ms())
+    with _no_collection_pauses():
+        return _exchange(store, wall or (lambda: hlc.wall_ms()), ahead)
+
+
+@contextmanager
+def _no_collection_pauses() -> Iterator[None]:
+    """Python's cycle collector off for one exchange: it makes tens of thousands of small
+    objects, and each pass of the collector would walk the whole ten years held in memory
+    again (a fifth of an import's time). What it makes holds no cycles; it is on again after."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _exchange(store: Store, wall: Callable[[], int], ahead: FolderRead | None) -> Summary:
     store.refuse_if_read_only()
     data = store.storage.read()
     record = _required(data)
@@ -454,6 +541,7 @@ def exchange(
     if incoming:
         _merge(run, incoming)
         _stamp(run)
+    sealed: bytes | None = None
     if run.changed or stamped or incoming or read_from:
         run.record["clock"] = run.clock.state.as_list()
         run.record["last"] = {"ms": wall(), **run.summary.as_json()}
@@ -463,6 +551,13 @@ def exchange(
             store.documents_replaced()
             if incoming:
                 store.audit("exchanged", f"{sum(run.summary.came_in.values())} records in")
+            if run.withdrawals:
+                _carry_out_withdrawals(run)
+            if not _due_forgetting(run):  # the outbox's serial in the same save: one save
+                sealed = _seal(run, own_header)
+    if sealed is not None:
+        _write_outbox(run, sealed)
+        own_header = {"serial": run.record["serial"]}
     forgotten = _forget_here(run)
     if forgotten:
         run.summary.forgotten = forgotten
@@ -483,6 +578,29 @@ def exchange(
     if run.former_outbox is not None and run.former_outbox in read_from:
         run.former_outbox.unlink(missing_ok=True)
     return run.summary
+
+
+def _carry_out_withdrawals(run: _Run) -> None:
+    """Withdrawals that came in do here what they did where they were recorded (the store's
+    one withdrawal code), inside the merge's save; what they changed is stamped in it too."""
+    from voicesgroup.errors import NotFound
+    from voicesgroup.kinds import ConsentScope
+
+    store = run.store
+    for member_id, scope, erase in run.withdrawals:
+        try:
+            store.member(uuid.UUID(member_id))
+            store.carry_out_withdrawal(uuid.UUID(member_id), ConsentScope(scope), erase=erase)
+        except (NotFound, ValueError):
+            continue  # a member not held here: nothing of theirs to change
+    run.withdrawals = []
+    run.data = store.storage.read()
+    run.index = _Index(run.data)
+    run.data_changed()
+    _stamp(run)
+    run.record["clock"] = run.clock.state.as_list()
+    state.write(run.data, run.record)
+    store.storage.write(run.data)
 
 
 def _noted_after_last_exchange(store: Store) -> list[int] | None:
@@ -574,13 +692,19 @@ def _stamp(run: _Run) -> bool:
         digest = part.digest
         if held is not None and held[0] == digest:
             continue
-        if held is None and _says_nothing_new(kind, part, current):
+        # A placeholder (no stamp) marks a part this laptop does not hold yet.
+        unheld = held is None or held[1] is None
+        if unheld and _says_nothing_new(kind, part, current):
             continue
         base = held[1] if held is not None else None
-        extra = None
+        extra: dict[str, Any] | None = None
         if kind == "consent_events" and part.content.get("action") == "given":
             member_scope = (part.content.get("member_id"), part.content.get("scope"))
             extra = {"seen": sorted(withdrawals.get(member_scope, ()))}
+        elif kind == "consent_events" and part.content.get("action") == "withdrawn":
+            extra = {"erase": _erased_here(run.data, part.content)}
+        if held is not None and (held[1] is None or (held[3] or {}).get("lacking") is True):
+            extra = {**(extra or {}), "lacking": True}  # never wins over the real part
         entries[kind][skey] = [digest, run.clock.now().as_list(), base, extra]
         changed = True
     for kind, held_parts in entries.items():
@@ -628,6 +752,20 @@ def _withdrawal_ids(data: dict[str, Any]) -> dict[tuple[Any, Any], set[str]]:
         if event.get("action") == "withdrawn":
             found.setdefault((event.get("member_id"), event.get("scope")), set()).add(event["id"])
     return found
+
+
+_COVERED = {"personal_notes": "notes", "contact_details": "contact_details"}
+"""The tables whose records a withdrawal of a scope erases or keeps restricted."""
+
+
+def _erased_here(data: dict[str, Any], withdrawal: dict[str, Any]) -> bool:
+    """Whether a withdrawal erased what it covered here: nothing it covered is left (kept
+    restricted, it would be). Told to every laptop with the withdrawal, which does the same."""
+    table = _COVERED.get(str(withdrawal.get("scope")))
+    if table is None:
+        return False
+    member = withdrawal.get("member_id")
+    return not any(doc.get("member_id") == member for doc in data.get(table, {}).values())
 
 
 def _add_tombstone(run: _Run, stone: str) -> None:
@@ -702,7 +840,10 @@ def _read_outboxes(
         read_from.append(path)
         if contents.replica in run.record.get("previous_replicas", []):
             continue
+        if contents.replica in run.record.get("forgotten_laptops", []):
+            continue  # the coordinator said it is gone: read, never counted again
         peer = peers.setdefault(contents.replica, {})
+        peer["seen_ms"] = run.clock.wall()
         if int(peer.get("serial", -1)) <= contents.serial:
             peer.update(
                 role=contents.role,
@@ -826,13 +967,49 @@ def _merge(run: _Run, incoming: list[Entry]) -> None:
         )
         run.summary.conflicts += 1
     for withdrawal in added:
-        _put_document(run, "consent_events", withdrawal, models)
-    run.data_changed()
+        if _put_document(run, "consent_events", withdrawal, models):
+            erased = any(
+                (entry.extra or {}).get("erase") is True
+                for entry in events
+                if entry.content is not None
+                and entry.content.get("action") == "withdrawn"
+                and entry.content.get("member_id") == withdrawal.get("member_id")
+                and entry.content.get("scope") == withdrawal.get("scope")
+            )
+            run.withdrawals.append(
+                (str(withdrawal.get("member_id")), str(withdrawal.get("scope")), erased)
+            )
+    _parts_changed(run)
     for kind, count in applied.items():
         run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
     # Only a change to what this laptop shares makes a new outbox: a laptop that rewrote its
     # outbox for having read another's, unchanged, would set the two writing for ever.
     run.changed |= bool(changes or copies or added)
+
+
+def _parts_changed(run: _Run) -> None:
+    """After a merge: the shared parts of the records it put or removed are made again. Only
+    on the coordinator's laptop, where what decides where parts go (`Holding`: members and
+    their groups) is always empty, can the others be kept; elsewhere every part is."""
+    touched, run.index.touched = run.index.touched, set()
+    if run.parts is None or run.record["groups"] or run.renamed:
+        run.data_changed()
+        return
+    holding = run.holding()
+    for table, key in touched:
+        run.parts.pop((table, key), None)
+        run.parts.pop((table + sharing.GROUP_SUFFIX, key), None)
+        document = run.index.find(table, key)
+        if document is not None:
+            for part in sharing.parts_of(table, document, holding):
+                taken = run.taken.get((part.kind, part.key))
+                if taken is not None and taken[0] == part.content:
+                    part.__dict__["digest"] = taken[1]  # the cached hash, already known
+                run.parts[(part.kind, _state_key(run, part.kind, part.key))] = part
+    run.taken = {}
+    settings = run.data.get(sharing.SETTINGS_KIND, {}).get("1", {})
+    part = sharing.settings_part(settings)
+    run.parts[(part.kind, part.key)] = part
 
 
 def _apply(
@@ -845,6 +1022,7 @@ def _apply(
         by_record.setdefault((sharing.table_of(kind), key), {})[kind] = entry
     holding = run.holding()
     counts: dict[str, int] = {}
+    pending: dict[str, list[tuple[str, dict[str, Any], dict[str, Entry], Any]]] = {}
     for (table, key), parts in by_record.items():
         if table == sharing.SETTINGS_KIND:
             entry = parts[table]
@@ -865,6 +1043,8 @@ def _apply(
                 org = None
             group = group_entry.content if group_entry else now.get(table + sharing.GROUP_SUFFIX)
             document = sharing.assemble(table, org, group)
+            if group is None and org is not None and _may_hold_group_part(table, org, holding):
+                _placeholder(entries, table + sharing.GROUP_SUFFIX, key)
         else:
             document = parts[table].content
         if document is None:
@@ -875,7 +1055,15 @@ def _apply(
                 if entry.content is None:
                     _take_stamp(run, entries, entry)
             continue
-        if _put_document(run, table, document, models, replacing=key):
+        pending.setdefault(table, []).append((key, document, parts, local_doc))
+    for table, records in pending.items():
+        checked = _checked(run, table, [document for _, document, _, _ in records], models)
+        for (key, document, parts, local_doc), stored in zip(records, checked, strict=True):
+            if stored is None:
+                continue
+            run.index.put(table, key, stored)
+            if table == "consent_events" and local_doc is None:
+                _withdrawal_came_in(run, document, parts[table].extra)
             if table == "strategies" and local_doc and local_doc.get("id") != document.get("id"):
                 _strategy_renamed(run, str(local_doc.get("id")), str(document.get("id")))
             counts[table] = counts.get(table, 0) + 1
@@ -884,9 +1072,64 @@ def _apply(
     return counts
 
 
+_ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {}
+"""One validator of a whole table's records for each model, made once."""
+
+
+def _checked(
+    run: _Run, table: str, documents: list[dict[str, Any]], models: dict[str, Any]
+) -> list[dict[str, Any] | None]:
+    """The records that came in for a table, each checked by its model and written as the
+    model writes it (None for one it refuses, told once each): one call for the table, and
+    one a record only when some record is refused."""
+    model = models.get(table)
+    if model is None:
+        return [None] * len(documents)
+    adapter = _ADAPTERS.get(table)
+    if adapter is None:
+        adapter = _ADAPTERS[table] = TypeAdapter(list[model])  # type: ignore[valid-type]  # a model chosen at run time
+    try:
+        return list(adapter.dump_python(adapter.validate_python(documents), mode="json"))
+    except ValidationError:
+        pass
+    found: list[dict[str, Any] | None] = []
+    for document in documents:
+        try:
+            found.append(model.model_validate(document).model_dump(mode="json"))
+        except ValidationError:
+            run.summary.problems.append(
+                f"A record for {table.replace('_', ' ')} that came in could not be read and "
+                "was left out."
+            )
+            found.append(None)
+    return found
+
+
+def _may_hold_group_part(table: str, org: dict[str, Any], holding: sharing.Holding) -> bool:
+    """Whether this laptop could hold the group part of a record it has the facts of."""
+    if table == "sessions":
+        return str(org.get("group_id")) in holding.groups
+    return bool(holding.groups)
+
+
+def _withdrawal_came_in(run: _Run, event: dict[str, Any], extra: dict[str, Any] | None) -> None:
+    """Note a withdrawal new here, to be carried out as the laptop that recorded it did (an
+    outbox that does not say it erased: kept restricted, so nothing is lost)."""
+    if event.get("action") == "withdrawn":
+        erase = (extra or {}).get("erase") is True
+        run.withdrawals.append((str(event.get("member_id")), str(event.get("scope")), erase))
+
+
+def _placeholder(entries: dict[str, dict[str, list[Any]]], kind: str, key: str) -> None:
+    """Mark a group part this laptop does not hold (it has the record's facts only): an edit
+    made here before the real part comes is stamped as lacking it (`merge`), and loses."""
+    entries.setdefault(kind, {}).setdefault(key, [None, None, None, {"lacking": True}])
+
+
 def _strategy_renamed(run: _Run, old: str, new: str) -> None:
     """Sessions that shared a starter strategy under this laptop's own id now name the one
     every laptop keeps."""
+    run.renamed = True
     for session in run.data.get("sessions", {}).values():
         shared = session.get("strategy_ids") or []
         if old in shared:
@@ -895,6 +1138,8 @@ def _strategy_renamed(run: _Run, old: str, new: str) -> None:
 
 def _take_stamp(run: _Run, entries: dict[str, dict[str, list[Any]]], entry: Entry) -> None:
     digest = sharing.content_hash(entry.content) if entry.content is not None else None
+    if digest is not None:
+        run.taken[(entry.kind, entry.key)] = (entry.content, digest)
     entries.setdefault(entry.kind, {})[_state_key(run, entry.kind, entry.key)] = [
         digest,
         entry.stamp.as_list(),
@@ -910,6 +1155,8 @@ class _Index:
         self._data = data
         self._where: dict[str, dict[str, str]] = {}
         self._next: dict[str, int] = {}
+        self.touched: set[tuple[str, str]] = set()
+        """The records put or removed (table, key) since it was made."""
 
     def _table(self, table: str) -> dict[str, str]:
         found = self._where.get(table)
@@ -926,6 +1173,7 @@ class _Index:
     def remove(self, table: str, key: str) -> None:
         # (a removed number is not given again in this run: TinyDB numbers only grow)
         doc_id = self._table(table).pop(key, None)
+        self.touched.add((table, key))
         if doc_id is not None:
             del self._data[table][doc_id]
 
@@ -938,6 +1186,7 @@ class _Index:
             self._next[table] = number + 1
             doc_id = where[key] = str(number)
         documents[doc_id] = document
+        self.touched.add((table, key))
 
 
 def _put_document(
@@ -948,18 +1197,8 @@ def _put_document(
     replacing: str | None = None,
 ) -> bool:
     """Put a record in its table if its model accepts it; False (and told) when not."""
-    from pydantic import ValidationError
-
-    model = models.get(table)
-    if model is None:
-        return False
-    try:
-        checked = model.model_validate(document).model_dump(mode="json")
-    except ValidationError:
-        run.summary.problems.append(
-            f"A record for {table.replace('_', ' ')} that came in could not be read and was "
-            "left out."
-        )
+    [checked] = _checked(run, table, [document], models)
+    if checked is None:
         return False
     key = replacing if replacing is not None else sharing.record_key(table, checked)
     run.index.put(table, key, checked)
@@ -967,8 +1206,6 @@ def _put_document(
 
 
 def _put_settings(run: _Run, shared: dict[str, Any]) -> bool:
-    from pydantic import ValidationError
-
     from voicesgroup import models
 
     stored = run.data.setdefault(sharing.SETTINGS_KIND, {}).setdefault("1", {})
@@ -983,17 +1220,22 @@ def _put_settings(run: _Run, shared: dict[str, Any]) -> bool:
     return True
 
 
-def _forget_here(run: _Run) -> int:
-    """Forget every member here whom the organisation's tombstones name (the store's own
-    forgetting: the data file and every backup)."""
+def _due_forgetting(run: _Run) -> list[str]:
+    """The members here whom the organisation's tombstones name."""
     stones = set(run.record["tombstones"])
     if not stones:
-        return 0
-    due = [
+        return []
+    return [
         str(member.get("id"))
         for member in run.data.get("members", {}).values()
         if run.member_stone(str(member.get("id"))) in stones
     ]
+
+
+def _forget_here(run: _Run) -> int:
+    """Forget every member here whom the organisation's tombstones name (the store's own
+    forgetting: the data file and every backup)."""
+    due = _due_forgetting(run)
     for member_id in due:
         run.store.forget_member(uuid.UUID(member_id))
     return len(due)
@@ -1004,12 +1246,32 @@ def _forget_here(run: _Run) -> int:
 
 def _export(run: _Run, own_header: dict[str, Any] | None) -> None:
     """Write this laptop's outbox when it says something new (or is missing)."""
+    written = own_header.get("serial") if own_header else None
+    if not run.changed and written == run.record["serial"]:
+        run.summary.outbox = str(run.folder / carrier.outbox_name(run.replica))
+        return
+    with run.store.batch():
+        sealed = _seal(run, own_header)
+    if sealed is not None:
+        _write_outbox(run, sealed)
+
+
+def _write_outbox(run: _Run, blob: bytes) -> None:
+    carrier.write_outbox(run.folder, run.replica, blob)  # ExchangeFolderError: one sentence
+    run.summary.outbox = str(run.folder / carrier.outbox_name(run.replica))
+
+
+def _seal(run: _Run, own_header: dict[str, Any] | None) -> bytes | None:
+    """This laptop's outbox, sealed, when it says something new (or is missing; None when
+    not), its serial written into the data file inside the caller's batch. The serial is
+    saved before the outbox is written: a stop between leaves an outbox older than the file
+    says, rewritten next time (never one newer, which would read as a restore)."""
     record = run.record
     own = run.folder / carrier.outbox_name(run.replica)
     written = own_header.get("serial") if own_header else None
     if not run.changed and written == record["serial"]:
         run.summary.outbox = str(own)
-        return
+        return None
     current = run.current()
     holding = run.holding()
     sections: dict[str, list[Entry]] = {sharing.ORG: []}
@@ -1047,15 +1309,11 @@ def _export(run: _Run, own_header: dict[str, Any] | None) -> None:
         written_ms=run.clock.wall(),
         tombstones=list(record["tombstones"]),
     )
-    # The serial is saved before the outbox is written: a stop between leaves an outbox older
-    # than the file says, rewritten next time (never one newer, which would read as a restore).
-    with run.store.batch():
-        state.write(run.data, record)
-        run.store.storage.write(run.data)
-    blob = outbox.seal(contents, run.org, run.group_keys, sections)
-    carrier.write_outbox(run.folder, run.replica, blob)  # ExchangeFolderError: one sentence
+    state.write(run.data, record)
+    run.store.storage.write(run.data)
     run.summary.sent = sent
-    run.summary.outbox = str(own)
+    run.changed = False
+    return outbox.seal(contents, run.org, run.group_keys, sections)
 
 
 def _flat(
@@ -1086,6 +1344,7 @@ def status(store: Store) -> dict[str, Any]:
                 "role": peer.get("role"),
                 "groups": [group_names.get(g, g) for g in peer.get("groups", [])],
                 "last_outbox": _when(peer.get("written_ms")),
+                "last_seen": _when(peer.get("seen_ms")),
                 "forgettings_known": len(stones & set(peer.get("tombstones", []))),
             }
         )

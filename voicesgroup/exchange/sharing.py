@@ -11,10 +11,19 @@ Every table of `store.repository.TABLES`, and the settings, has exactly one `Rul
   without members (a session's date, group, facilitators, head count, newcomers, the themes
   that name no member by the report's policy, the strategies shared; a strategy without the
   member's name beside it); the group's part holds the rest (named attendance, round marks,
-  follow-up texts, the debrief, every theme; the member named beside a strategy).
+  follow-up texts, the debrief, the themes that name a member; the member named beside a
+  strategy). A theme is in one part only, so a theme added or taken out on a laptop that
+  does not hold the group (the coordinator's correcting a session) holds there too. A strategy
+  whose own words name a member is declared for its group's laptops instead of the
+  organisation: its words cannot be split from the idea.
 - LOCAL: never leaves the laptop. The audit log is LOCAL: it is a hash chain of what was
   done *on this file*, checked against this file's backups; entries from other laptops would
   break that chain and say nothing true about this file. An exchange notes itself in it.
+
+Whatever the rule, a part that holds a member's id anywhere (a field, a list, a key) goes
+only to the held groups of every member it holds, and never to the organisation
+(`kept_to_members`): decided from the part's content, not from a list of fields, so a field
+added later is kept to its members without being named here.
 
 A record's part is identified by its `kind` (the table, or `<table>+group` for a projection's
 group part) and its `key` (the record's id; for the rota the slot, group and date, so two
@@ -24,14 +33,18 @@ laptops that planned the same slot hold one record).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import re
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 import orjson
 
-from voicesgroup.names import Purpose, texts_naming_members
+from voicesgroup.names import Purpose, names_for, texts_naming_members
 
 
 class Reach(Enum):
@@ -88,8 +101,9 @@ texts on it ("the word, not a member"), which are about its own texts."""
 SESSION_GROUP_FIELDS = frozenset(
     {"named_member_ids", "round_marks", "debrief", "follow_ups", "themes", "anonymous_count"}
 )
-"""A session's group part. The organisation's part has every other field, the head count
-with named members counted as anonymous, and only the themes that name no member."""
+"""A session's group part (of its themes, those that name a member). The organisation's part
+has every other field, the head count with named members counted as anonymous, and the themes
+that name no member."""
 SESSION_GROUP_DEFAULTS: dict[str, Any] = {
     "named_member_ids": [],
     "round_marks": {},
@@ -149,8 +163,9 @@ class Part:
     sections: tuple[str, ...]
     """ORG, or the ids of the groups whose key seals it."""
 
-    @property
+    @cached_property
     def digest(self) -> str:
+        """The content's hash, once (a part is not changed after it is made)."""
         return content_hash(self.content)
 
 
@@ -170,6 +185,12 @@ class Holding:
     """Each member's groups here: those whose sessions name them."""
     naming_themes: frozenset[str]
     """The session themes here that name a member (the report's policy): never shared."""
+    member_ids: frozenset[str] = frozenset()
+    """Every member id this laptop knows: its members and those its sessions name."""
+    naming: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    """Each text of a session (theme, follow-up, debrief answer) or of a strategy (title,
+    description, caution) here that names a member (the report's policy): for each name it
+    holds, the ids of the members of that name."""
 
     @classmethod
     def of(cls, data: Mapping[str, Any], groups: Iterable[str]) -> Holding:
@@ -177,29 +198,75 @@ class Holding:
         for session in data.get("sessions", {}).values():
             for member_id in session.get("named_member_ids") or ():
                 member_groups.setdefault(member_id, set()).add(session.get("group_id"))
-        names: list[str] = []
+        known: list[_Known | str] = []
         for member in data.get("members", {}).values():
-            names.append(member.get("display_name", ""))
-            names.extend(member.get("former_names") or ())
-        themes = sorted(
-            {
-                theme
-                for session in data.get("sessions", {}).values()
-                for theme in session.get("themes") or ()
-            }
+            readable: uuid.UUID | None = None
+            with suppress(ValueError, TypeError, AttributeError):
+                readable = uuid.UUID(str(member.get("id")))
+            for name in [member.get("display_name"), *(member.get("former_names") or ())]:
+                if isinstance(name, str) and name:
+                    known.append(name if readable is None else _Known(name, readable))
+        sessions = data.get("sessions", {}).values()
+        themes = {theme for session in sessions for theme in session.get("themes") or ()}
+        ideas = {
+            text
+            for strategy in data.get("strategies", {}).values()
+            for text in (strategy.get(name) for name in TEXT_FIELDS["strategies"])
+            if isinstance(text, str) and text
+        }
+        texts = sorted(
+            themes | ideas | {text for session in sessions for text in _other_texts(session)}
         )
-        # One pass of the name finder over every theme: it builds its index of names once.
-        naming = texts_naming_members(themes, [name for name in names if name], Purpose.REPORT)
-        return cls(frozenset(groups), member_groups, frozenset(themes[i] for i in naming))
+        naming: dict[str, tuple[frozenset[str], ...]] = {}
+        by_name: dict[str, set[str]] = {}
+        for entry in known:
+            if isinstance(entry, _Known):
+                by_name.setdefault(entry.display_name, set()).add(str(entry.id))
+        # One pass of the name finder over every text: it builds its index of names once.
+        for i in texts_naming_members(texts, known, Purpose.REPORT):
+            found = {match.name for match in names_for(Purpose.REPORT, texts[i], known)}
+            naming[texts[i]] = tuple(
+                frozenset(by_name[name]) for name in sorted(found) if name in by_name
+            )
+        member_ids = {str(member.get("id")) for member in data.get("members", {}).values()}
+        return cls(
+            frozenset(groups),
+            member_groups,
+            frozenset(theme for theme in themes if theme in naming),
+            frozenset(member_ids | {str(m) for m in member_groups}),
+            naming,
+        )
+
+    def names_a_member(self, document: Mapping[str, Any], fields: Iterable[str]) -> bool:
+        """Whether any of the document's `fields` is a text that names a member here."""
+        return any(document.get(name) in self.naming for name in fields)
 
     def sections_of_member(self, member_id: str | None) -> tuple[str, ...]:
         """The groups a member's records are sealed for: the held groups whose sessions
-        name them, or every held group when no session names them yet (none when only
-        sessions of groups not held here do)."""
+        name them (none when only sessions of groups not held here do). When no session names
+        them yet, the one group this laptop holds; a laptop holding several cannot tell which
+        group they came to, so their records wait here until a session names them."""
         named_in = self.member_groups.get(member_id or "")
         if not named_in:
-            return tuple(sorted(self.groups))
+            return tuple(self.groups) if len(self.groups) == 1 else ()
         return tuple(sorted(named_in & self.groups))
+
+
+class _Known(NamedTuple):
+    """A member's name as the name finder takes it."""
+
+    display_name: str
+    id: uuid.UUID
+
+
+def _other_texts(session: Mapping[str, Any]) -> list[str]:
+    """A session's free texts besides its themes: follow-ups and the debrief's answers."""
+    texts = [text for text in session.get("follow_ups") or () if isinstance(text, str)]
+    debrief = session.get("debrief") or {}
+    answers = debrief.get("answers") if isinstance(debrief, dict) else None
+    if isinstance(answers, dict):
+        texts.extend(text for text in answers.values() if isinstance(text, str))
+    return texts
 
 
 def slot_key(document: Mapping[str, Any]) -> str:
@@ -220,8 +287,62 @@ def record_key(table: str, document: Mapping[str, Any]) -> str:
     return str(document.get("id"))
 
 
+_UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def members_in(content: Mapping[str, Any], holding: Holding) -> list[frozenset[str]]:
+    """Who a part's content identifies: each member id known here that it holds anywhere (a
+    value, an item of a list, a key, at any depth), and for each member's name in its texts
+    the members of that name. One set of ids for each: one of them is the person meant."""
+    if not holding.member_ids:
+        return []
+    blob = orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS).lower()
+    ids = {match.decode() for match in _UUID.findall(blob)} & holding.member_ids
+    found = [frozenset({member_id}) for member_id in sorted(ids)]
+    if holding.naming:
+        for text in _strings(content):
+            found.extend(holding.naming.get(text, ()))
+    return found
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def kept_to_members(part: Part, holding: Holding) -> Part | None:
+    """The part with its sections narrowed to the held groups of every member it holds (the
+    organisation never); None when no section is left, and it is not sent at all."""
+    identified = members_in(part.content, holding)
+    if not identified:
+        return part
+    allowed = set(holding.groups)
+    for members in identified:  # a name two members share may go where either is held
+        allowed &= {g for member_id in members for g in holding.sections_of_member(member_id)}
+    sections = tuple(section for section in part.sections if section in allowed)
+    if not sections:
+        return None
+    return part if sections == part.sections else Part(part.kind, part.key, part.content, sections)
+
+
 def parts_of(table: str, document: dict[str, Any], holding: Holding) -> list[Part]:
-    """The shared parts of one stored document, as this laptop would send them."""
+    """The shared parts of one stored document, as this laptop would send them; each kept to
+    the groups of the members it holds (`kept_to_members`)."""
+    return [
+        kept
+        for part in _declared_parts(table, document, holding)
+        if (kept := kept_to_members(part, holding)) is not None
+    ]
+
+
+def _declared_parts(table: str, document: dict[str, Any], holding: Holding) -> list[Part]:
+    """The parts of a document as its table's rule declares them."""
     reach = RULES[table].reach
     key = record_key(table, document)
     if reach is Reach.ORGANISATION:
@@ -248,25 +369,53 @@ def _session_parts(document: dict[str, Any], holding: Holding, key: str) -> list
     group_id = str(document.get("group_id"))
     if group_id in holding.groups:
         group = {name: document.get(name) for name in SESSION_GROUP_FIELDS if name in document}
+        places = [i for i, theme in enumerate(themes) if theme in holding.naming_themes]
+        group["themes"] = [themes[i] for i in places]
+        group[THEME_PLACES] = places
         parts.append(Part("sessions" + GROUP_SUFFIX, key, group, (group_id,)))
     return parts
 
 
 def _strategy_parts(document: dict[str, Any], holding: Holding, key: str) -> list[Part]:
     org = {name: value for name, value in document.items() if name not in STRATEGY_GROUP_FIELDS}
-    parts = [Part("strategies", key, org, (ORG,))]
+    if holding.names_a_member(document, TEXT_FIELDS["strategies"]):
+        # Its words name a member: the whole idea is declared for the laptops of the group it
+        # was shared in (or of every held group), then kept to the member's groups.
+        shared_in = document.get("shared_in_group_id")
+        held = (str(shared_in),) if shared_in in holding.groups else tuple(sorted(holding.groups))
+        parts = [Part("strategies", key, org, held)]
+    else:
+        parts = [Part("strategies", key, org, (ORG,))]
     member = document.get("attributed_member_id")
     if member and holding.groups:
-        shared_in = document.get("shared_in_group_id")
-        sections = (
-            (str(shared_in),)
-            if shared_in in holding.groups
-            else holding.sections_of_member(str(member))
-        )
+        # The member's groups, not the group it was shared in: a member may share an idea
+        # in a group whose other laptops do not hold them.
+        sections = holding.sections_of_member(str(member))
         parts.append(
             Part("strategies" + GROUP_SUFFIX, key, {"attributed_member_id": member}, sections)
         )
     return parts
+
+
+THEME_PLACES = "theme_places"
+"""In a session's group part: where each of its themes stands among all the session's themes."""
+
+
+def _with_naming_themes(org: Mapping[str, Any], group: Mapping[str, Any]) -> list[Any]:
+    """The session's themes: the organisation's, with the group's own put back in place."""
+    themes = list(org.get("themes") or [])
+    naming = list(group.get("themes") or [])
+    places = group.get(THEME_PLACES)
+    if not isinstance(places, list) or len(places) != len(naming):
+        # a group part written before themes had places held every theme: add the others
+        return themes + [theme for theme in naming if theme not in themes]
+    end = len(themes) + len(naming)
+    placed = [
+        (p if type(p) is int and p >= 0 else end, t) for p, t in zip(places, naming, strict=True)
+    ]
+    for place, theme in sorted(placed, key=lambda pair: pair[0]):
+        themes.insert(place, theme)
+    return themes
 
 
 def settings_part(settings: Mapping[str, Any]) -> Part:
@@ -297,6 +446,7 @@ def assemble(
             for name in SESSION_GROUP_FIELDS:
                 if name in group:
                     document[name] = group[name]
+            document["themes"] = _with_naming_themes(org, group)
             named = len(group.get("named_member_ids") or [])
             document["anonymous_count"] = max(0, int(org.get("anonymous_count", 0)) - named)
     elif table == "strategies":

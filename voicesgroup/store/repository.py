@@ -422,15 +422,22 @@ class Store:
         self.member(member_id)
         with self.batch():
             self.tables.put(event)
+            self.carry_out_withdrawal(member_id, event.scope, erase=erase)
+
+    def carry_out_withdrawal(self, member_id: UUID, scope: ConsentScope, *, erase: bool) -> None:
+        """What a withdrawal of `scope` does to what it covered (the event itself is recorded
+        by the caller): here by `withdraw_consent`, on another laptop by the exchange that
+        brings the withdrawal in, in the same atomic save as the merge."""
+        with self.batch():
             kept = "kept restricted" if not erase else "erased"
-            self.audit("consent withdrawn", f"{event.scope.label}; what it covered: {kept}")
-            if event.scope is ConsentScope.ATTENDANCE_BY_NAME:
+            self.audit("consent withdrawn", f"{scope.label}; what it covered: {kept}")
+            if scope is ConsentScope.ATTENDANCE_BY_NAME:
                 covered.anonymise_attendance(self.tables, member_id)
-            elif event.scope is ConsentScope.STRATEGY_ATTRIBUTION:
+            elif scope is ConsentScope.STRATEGY_ATTRIBUTION:
                 covered.remove_attribution(self.tables, member_id)
-            elif event.scope is ConsentScope.PERSONAL_NOTES:
+            elif scope is ConsentScope.PERSONAL_NOTES:
                 covered.erase_or_restrict(self.tables, models.Note, member_id, erase)
-            elif event.scope is ConsentScope.CONTACT_DETAILS:
+            elif scope is ConsentScope.CONTACT_DETAILS:
                 covered.erase_or_restrict(self.tables, models.ContactDetail, member_id, erase)
 
     # -- sessions --------------------------------------------------------------------------

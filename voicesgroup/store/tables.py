@@ -123,11 +123,10 @@ class Tables:
         self._doc_ids.clear()
         self._derived.clear()
         if self._tinydb is not None:
-            self._tinydb.clear_cache()
             # TinyDB's tables remember the next document number: documents added beside them
-            # (an exchange's merge) would be given a number already taken. Made again, they
-            # count from what is stored now.
-            self._tinydb._tables.clear()
+            # (an exchange's merge) would be given a number already taken. TinyDB is made
+            # again when next needed, and its tables count from what is stored now.
+            self._tinydb = None
 
     def derived(self, table: str, name: str, work_out: Callable[[], T]) -> T:
         """`work_out()`, kept under `name` until `table` changes."""

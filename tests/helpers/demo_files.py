@@ -15,6 +15,13 @@ from pathlib import Path
 
 from voicesgroup.demo import write_demo_file
 
+DEMO_TODAY = dt.date(2025, 3, 11)
+"""The demo data set is dated relative to this day, so every run builds the same people."""
+
+DEMO_MEMBERS = 12
+DEMO_FACILITATORS = 6
+DEMO_GROUPS = 3
+
 
 @functools.cache
 def demo_bytes(today: dt.date, with_rota: bool = True) -> bytes:

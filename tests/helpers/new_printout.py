@@ -31,6 +31,8 @@ def _draw(store: Store | None, request: PrintRequest) -> Made:
     card.para(WORDS)
     if request.group is not None:
         card.para(f"From {request.group.name}.")
+    # The kind comes in the registry's usual formats: printing refuses a CSV before drawing.
+    assert request.output != "csv", "printing asked a handout for a CSV"
     return card.to_bytes(request.output), "kindness card", []
 
 

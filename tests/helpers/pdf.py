@@ -93,11 +93,12 @@ def ink_profile(png: Path) -> tuple[float, float]:
         grey = image.convert("L")
         width, height = grey.size
         pixels = grey.load()
+        assert pixels is not None, f"{png} has no pixels to read"
         body_bottom = int(height * 0.88)
         body = overall = 0
         for y in range(0, height, 2):
             for x in range(0, width, 2):
-                if pixels[x, y] < INK_LEVEL:
+                if pixels[x, y] < INK_LEVEL:  # type: ignore[operator]  # a grey pixel is an int
                     overall += 1
                     if y < body_bottom:
                         body += 1

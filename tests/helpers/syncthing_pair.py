@@ -25,7 +25,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -34,6 +33,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tests.helpers import waits
 
 FOLDER_ID = "vg-exchange"
 WAIT_SECONDS = 120.0  # a loaded machine: room to start, connect and sync, not a limit on speed
@@ -49,14 +50,7 @@ def missing() -> str | None:
 def until(ready: Callable[[], object], what: str, seconds: float = WAIT_SECONDS) -> Any:
     """Poll `ready` until it returns something true, and return that; AssertionError naming
     `what` if it never does."""
-    deadline = time.monotonic() + seconds
-    while True:
-        result = ready()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds:.0f} s for {what}")
-        time.sleep(0.1)
+    return waits.until(ready, what, within=seconds)
 
 
 def free_port() -> int:

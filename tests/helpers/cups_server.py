@@ -14,10 +14,12 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.waits import until
 
 PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
 BACKEND = Path("/usr/lib/cups/backend/cups-pdf")
@@ -136,13 +138,8 @@ class CupsServer:
         result = subprocess.run(command, capture_output=True, env=self.env, check=False)
         return result.stdout.decode() + result.stderr.decode()
 
-    def until(self, ready: object, what: str) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            if ready():  # type: ignore[operator]  # a callable, kept loose for the lambdas
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"waited {WAIT_SECONDS:.0f} s for {what}")
+    def until(self, ready: Callable[[], object], what: str) -> None:
+        until(ready, what, within=WAIT_SECONDS)
 
     def add_printer(self, name: str, description: str = "", *, default: bool = False) -> None:
         command = ["lpadmin", "-p", name, "-E", "-v", "cups-pdf:/", "-P", str(PPD)]
@@ -168,10 +165,12 @@ class CupsServer:
         number = job_id.rsplit("-", 1)[1]
         folder = self.received_folder()
         found: list[Path] = []
-        self.until(
-            lambda: bool(found.extend(folder.glob(f"*-job_{number}.pdf")) or found),
-            f"job {job_id} to arrive in {folder}",
-        )
+
+        def arrived() -> bool:
+            found[:] = folder.glob(f"*-job_{number}.pdf")
+            return bool(found)
+
+        self.until(arrived, f"job {job_id} to arrive in {folder}")
         path = found[0]
         self.until(lambda: b"%%EOF" in path.read_bytes()[-64:], f"job {job_id} to be complete")
         data = path.read_bytes()

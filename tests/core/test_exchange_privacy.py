@@ -1,0 +1,127 @@
+"""Nothing that names or identifies a member reaches a laptop that does not hold their group.
+
+Random data files (groups, members who attend some of them, sessions naming members and
+themes naming them, strategies shared in any group with any member beside them, notes,
+contact details and consent of any member), held by a laptop holding any groups: every part
+`sharing.parts_of` would send is searched, as its bytes, for every member's id and name.
+The oracle is this docstring's rule, not the code's list of fields: a member's groups are
+the held groups whose sessions name them (all the held groups when no session names them
+yet: the member was registered on this laptop, which holds only those).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from voicesgroup import models
+from voicesgroup.exchange import sharing
+from voicesgroup.kinds import ConsentScope
+
+GROUPS = [str(uuid.UUID(int=i + 1)) for i in range(3)]
+NAMES = ["Marigold", "Teodora", "Wenceslas", "Ottoline", "Bartholomew"]
+MEMBERS = [str(uuid.UUID(int=100 + i)) for i in range(len(NAMES))]
+
+
+@st.composite
+def data_files(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
+    held = draw(st.lists(st.sampled_from(GROUPS), min_size=1, max_size=3, unique=True))
+    members = draw(st.lists(st.sampled_from(range(len(NAMES))), max_size=5, unique=True))
+    data: dict[str, dict[str, Any]] = {table: {} for table in sharing.RULES}
+    for i in members:
+        member = models.Member(id=uuid.UUID(MEMBERS[i]), display_name=NAMES[i])
+        data["members"][str(len(data["members"]) + 1)] = member.model_dump(mode="json")
+    present = [MEMBERS[i] for i in members]
+    for n in range(draw(st.integers(0, 4))):
+        named = draw(st.lists(st.sampled_from(present), unique=True)) if present else []
+        theme = draw(st.sampled_from(["sleep", "walking", *(f"{NAMES[i]} said" for i in members)]))
+        session = models.Session(
+            group_id=uuid.UUID(draw(st.sampled_from(GROUPS))),
+            date=dt.date(2025, 1, 1 + n),
+            named_member_ids=[uuid.UUID(m) for m in named],
+            round_marks={m: "passed" for m in named[:1]},
+            themes=[theme],
+            follow_ups=[
+                draw(st.sampled_from(["book the room", *(f"ring {NAMES[i]}" for i in members)]))
+            ],
+        )
+        data["sessions"][str(n + 1)] = session.model_dump(mode="json")
+    for n in range(draw(st.integers(0, 3))):
+        with_name: bool = draw(st.booleans())
+        beside = draw(st.sampled_from(present)) if present and with_name else None
+        strategy = models.CopingStrategy(
+            title=f"idea {n}",
+            category="grounding",
+            shared_in_group_id=uuid.UUID(draw(st.sampled_from(GROUPS))),
+            attributed_member_id=uuid.UUID(beside) if beside else None,
+        )
+        data["strategies"][str(n + 1)] = strategy.model_dump(mode="json")
+    for n, member_id in enumerate(present):
+        note = models.Note(member_id=uuid.UUID(member_id), member_words="x", agreed_by_member=True)
+        data["notes"][str(n + 1)] = note.model_dump(mode="json")
+        detail = models.ContactDetail(member_id=uuid.UUID(member_id), kind="phone", value="1")
+        data["contact_details"][str(n + 1)] = detail.model_dump(mode="json")
+        event = models.ConsentEvent(
+            member_id=uuid.UUID(member_id),
+            scope=ConsentScope.PERSONAL_NOTES,
+            action="given",
+            method="said_in_room",
+            wording_version="1",
+            recorded_by="Rosa",
+        )
+        data["consent_events"][str(n + 1)] = event.model_dump(mode="json")
+    return data, held
+
+
+def _groups_of(member_id: str, data: dict[str, Any], held: list[str]) -> set[str]:
+    named_in = {
+        session["group_id"]
+        for session in data["sessions"].values()
+        if member_id in session["named_member_ids"]
+    }
+    return (named_in & set(held)) if named_in else set(held)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data_files())
+def test_no_part_reaches_a_laptop_without_the_group_of_every_member_it_names(
+    drawn: tuple[dict[str, Any], list[str]],
+) -> None:
+    data, held = drawn
+    holding = sharing.Holding.of(data, held)
+    members = {member["id"]: member["display_name"] for member in data["members"].values()}
+    for table in sharing.shared_tables():
+        for document in data[table].values():
+            for part in sharing.parts_of(table, document, holding):
+                blob = orjson.dumps(part.content)
+                for member_id, name in members.items():
+                    if member_id.encode() not in blob and name.encode() not in blob:
+                        continue
+                    assert sharing.ORG not in part.sections, (part.kind, name)
+                    allowed = _groups_of(member_id, data, held)
+                    assert set(part.sections) <= allowed, (part.kind, name, part.sections)
+
+
+def test_a_member_named_beside_an_idea_shared_in_another_group_stays_in_their_own() -> None:
+    data: dict[str, dict[str, Any]] = {table: {} for table in sharing.RULES}
+    member = models.Member(id=uuid.UUID(MEMBERS[0]), display_name=NAMES[0])
+    data["members"]["1"] = member.model_dump(mode="json")
+    attended = models.Session(
+        group_id=uuid.UUID(GROUPS[0]), date=dt.date(2025, 1, 1), named_member_ids=[member.id]
+    )
+    data["sessions"]["1"] = attended.model_dump(mode="json")
+    idea = models.CopingStrategy(
+        title="counting boats",
+        category="grounding",
+        shared_in_group_id=uuid.UUID(GROUPS[1]),  # a group they do not attend
+        attributed_member_id=member.id,
+    )
+    holding = sharing.Holding.of(data, GROUPS[:2])
+    parts = sharing.parts_of("strategies", idea.model_dump(mode="json"), holding)
+    [named] = [part for part in parts if part.kind == "strategies" + sharing.GROUP_SUFFIX]
+    assert named.sections == (GROUPS[0],)
