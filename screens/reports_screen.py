@@ -150,9 +150,9 @@ class ReportsScreen(AppAccess, Screen[None]):
                     id="reports-group",
                 )
                 yield Static("From", classes="bar-label")
-                yield Input(start.isoformat(), compact=True, id="reports-from")
+                yield Input(dates.iso(start), compact=True, id="reports-from")
                 yield Static("To", classes="bar-label")
-                yield Input(end.isoformat(), compact=True, id="reports-to")
+                yield Input(dates.iso(end), compact=True, id="reports-to")
             with Horizontal(id="reports-options"):
                 yield TickBox("Year before", compact=True, id="reports-compare")
                 yield TickBox("Large print PDF", compact=True, id="reports-large")

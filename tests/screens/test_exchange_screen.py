@@ -16,7 +16,7 @@ from textual.widgets import Markdown, TextArea
 
 from screens.app import VoicesGroupApp
 from tests.helpers.app import IN_SESSION, app_on, make_demo
-from tests.helpers.clock import FrozenClock
+from tests.helpers.clock import TODAY, FrozenClock
 from tests.helpers.exchange_laptops import (
     GROUP,
     Laptops,
@@ -378,7 +378,7 @@ async def test_a_groups_session_in_progress_is_not_the_coordinators_to_resume(
     assert made.coordinator is not None
     with Store.open(made.group) as store:
         [group] = store.groups()
-        runner = SessionRunner.start(store, group, FROZEN_TODAY, [])
+        runner = SessionRunner.start(store, group, TODAY, [])
         runner.set_room_view(True)
         service.exchange(store)
     with Store.open(made.coordinator) as store:

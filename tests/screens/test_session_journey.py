@@ -345,7 +345,7 @@ async def test_a_long_theme_pasted_stays_in_the_box_with_a_sentence(tmp_path: Pa
     from textual import events
     from textual.widgets import Input
 
-    app = frozen_app(make_demo(tmp_path / "demo.json"))
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s", "enter", "t")
         await pilot.pause()
