@@ -164,6 +164,16 @@ def lint_a_copy_with(
             "The core's layers, top to bottom",
         ),
         ("voicesgroup.names", "import textual", "The core never imports the UI or Textual"),
+        (
+            "voicesgroup.exchange.run",
+            "import voicesgroup.exchange.stamping",
+            "The exchange's modules, top to bottom",
+        ),
+        (
+            "voicesgroup.exchange.inbox",
+            "import voicesgroup.exchange.applying",
+            "The exchange's modules, top to bottom",
+        ),
     ],
 )
 def test_a_wrong_import_breaks_the_lint(

@@ -249,3 +249,40 @@ def test_each_benchmark_has_a_quick_mode_and_is_documented(script: Path) -> None
     assert "add_quick(parser)" in source or '"--quick" in sys.argv' in source, script.name
     readme = (ROOT / "bench" / "README.md").read_text()
     assert f"`{script.name}`" in readme, f"bench/README.md does not describe {script.name}"
+
+
+# -- sizes -------------------------------------------------------------------------------------
+
+
+MODULE_LINES = 700
+"""No module of the core is longer: one that grows past it is split by concern, not let grow."""
+
+
+def modules_over(paths: list[Path], limit: int) -> dict[str, int]:
+    """Each module longer than `limit` lines, with its length."""
+    found = {}
+    for path in paths:
+        lines = path.read_text(encoding="utf-8").count("\n")
+        if lines > limit:
+            found[str(path)] = lines
+    return found
+
+
+def test_no_core_module_is_over_the_limit() -> None:
+    paths = sorted((ROOT / "voicesgroup").rglob("*.py"))
+    assert len(paths) > 50, "the core's modules were not found"
+    found = {
+        str(Path(name).relative_to(ROOT)): lines
+        for name, lines in modules_over(paths, MODULE_LINES).items()
+    }
+    assert not found, f"over {MODULE_LINES} lines, to split by concern: {found}"
+
+
+def test_the_size_checks_see_what_is_too_long(tmp_path: Path) -> None:
+    long, short = tmp_path / "long.py", tmp_path / "short.py"
+    long.write_text("x = 1\n" * (MODULE_LINES + 1))
+    short.write_text("x = 1\n" * MODULE_LINES)
+    assert modules_over([long, short], MODULE_LINES) == {str(long): MODULE_LINES + 1}
+
+
+# Functions are held to 80 lines by tests/test_function_length.py.

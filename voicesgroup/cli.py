@@ -373,16 +373,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows: list[dict[str, object]]
     with open_store(args, readonly=True) as store:
         if args.kind == "groups":
-            rows = [
-                {
-                    "id": str(group.id),
-                    "name": group.name,
-                    "variant": group.variant.label,
-                    "meets": group.pattern.describe(),
-                    "venue": group.venue,
-                }
-                for group in store.groups()
-            ]
+            from voicesgroup.home import group_listing
+
+            rows = group_listing(store)
         elif args.kind == "members":
             rows = [
                 {

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from voicesgroup import consent, dates, retention
 from voicesgroup.counting import counted
-from voicesgroup.kinds import SessionStatus, Variant, meeting_dates
+from voicesgroup.kinds import SessionStatus, Variant, describe_meeting, meeting_dates
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -82,13 +82,42 @@ def groups_met_on(store: Store, day: dt.date) -> set[str]:
     }
 
 
+def active_groups(store: Store) -> list[Document]:
+    """The stored documents of the groups not archived, by name: the groups `Store.groups()`
+    gives, in its order, without loading the models (Home, and `voicesgroup groups`)."""
+    return _by_name((group for group in store.documents("groups") if not group["archived"]), "name")
+
+
+def group_listing(store: Store) -> list[dict[str, object]]:
+    """The active groups as `voicesgroup groups` lists them: id, name, kind, when they meet,
+    venue."""
+    rows: list[dict[str, object]] = []
+    for group in active_groups(store):
+        pattern = group["pattern"]
+        meets = describe_meeting(
+            pattern["weekday"],
+            pattern["every_weeks"],
+            dt.time.fromisoformat(pattern["start"]),
+            pattern["minutes"],
+        )
+        rows.append(
+            {
+                "id": group["id"],
+                "name": group["name"],
+                "variant": Variant(group["variant"]).label,
+                "meets": meets,
+                "venue": group["venue"],
+            }
+        )
+    return rows
+
+
 def home_rows(store: Store, today: dt.date) -> list[HomeRow]:
     """One row per active group: when it next meets and the obvious next step."""
     in_progress = groups_in_session(store)
     met_today = groups_met_on(store, today)
     rows = []
-    active = (group for group in store.documents("groups") if not group["archived"])
-    for group in _by_name(active, "name"):
+    for group in active_groups(store):
         pattern = group["pattern"]
         meets = next_meeting(pattern, today)
         when = f"{format_day(meets)}, {dates.clock(dt.time.fromisoformat(pattern['start']))}"

@@ -187,6 +187,15 @@ def meeting_dates(
     return found
 
 
+def describe_meeting(weekday: int, every_weeks: int, start: dt.time, minutes: int) -> str:
+    """A meeting pattern in words: "every Tuesday, 18:30, 90 min" (the model's `describe`,
+    and the command line's list of groups, which reads the stored documents)."""
+    from voicesgroup import dates
+
+    often = {1: "every", 2: "every other"}.get(every_weeks, f"every {every_weeks}th")
+    return f"{often} {WEEKDAYS[weekday]}, {dates.clock(start)}, {minutes} min"
+
+
 class PathStage(Labelled):
     """Where a facilitator is on the path from first interest to leading groups."""
 

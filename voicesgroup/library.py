@@ -14,7 +14,7 @@ from typing import TypeVar
 from uuid import UUID
 
 from voicesgroup.errors import NothingToPrint, UncheckedContacts
-from voicesgroup.handouts.names import find_discreet_word
+from voicesgroup.handouts.discreet import find_discreet_word
 from voicesgroup.models import (
     STRATEGY_CATEGORIES,
     ConsentScope,

@@ -25,7 +25,6 @@ from pydantic import (
 
 from voicesgroup import dates
 from voicesgroup.kinds import (
-    WEEKDAYS,
     ConsentAction,
     ConsentMethod,
     ConsentScope,
@@ -37,6 +36,7 @@ from voicesgroup.kinds import (
     SessionStatus,
     TrainingStatus,
     Variant,
+    describe_meeting,
     everyone_present,
     meeting_dates,
 )
@@ -163,9 +163,7 @@ class MeetingPattern(BaseModel):
     first_date: dt.date | None = None
 
     def describe(self) -> str:
-        day = WEEKDAYS[self.weekday]
-        often = {1: "every", 2: "every other"}.get(self.every_weeks, f"every {self.every_weeks}th")
-        return f"{often} {day}, {dates.clock(self.start)}, {self.minutes} min"
+        return describe_meeting(self.weekday, self.every_weeks, self.start, self.minutes)
 
     def dates_from(self, start: dt.date, count: int) -> list[dt.date]:
         """The next `count` meeting dates on or after `start`."""

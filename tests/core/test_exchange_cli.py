@@ -278,26 +278,35 @@ def test_leaving_takes_the_outbox_out_of_the_folder(world: World) -> None:
 # -- faults: a full disk, a stop at any step -------------------------------------------------
 
 
-STEPS = ["_stamp", "_read_outboxes", "_merge", "_forget_here", "_export"]
+STEPS = [
+    "stamping.stamp",
+    "inbox.read_outboxes",
+    "applying.merge_in",
+    "applying.forget_here",
+    "stamping.export",
+]
+"""The steps of one exchange, each called through its module (`one_exchange`)."""
 
 
 @pytest.mark.parametrize("step", STEPS)
 def test_a_stop_at_any_step_leaves_the_old_file_or_the_merged_one(
     world: World, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
-    from voicesgroup.exchange import service
+    import importlib
 
+    module_name, name = step.split(".")
+    module = importlib.import_module(f"voicesgroup.exchange.{module_name}")
     world.exchange(world.group)
     before = world.coordinator.read_bytes()
-    real = getattr(service, step)
+    real = getattr(module, name)
 
     def stop(*args: object, **kwargs: object) -> object:
         raise Killed
 
-    monkeypatch.setattr(service, step, stop)
+    monkeypatch.setattr(module, name, stop)
     with pytest.raises(Killed):
         world.cli(world.coordinator, "exchange")
-    monkeypatch.setattr(service, step, real)
+    monkeypatch.setattr(module, name, real)
     after = world.coordinator.read_bytes()
     with Store.open(world.coordinator, readonly=True) as store:
         groups = [group.name for group in store.groups()]

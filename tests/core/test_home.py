@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.helpers.demo_files import DEMO_GROUPS, DEMO_TODAY
 from tests.helpers.records import add_group, add_member, event
 from voicesgroup import consent
 from voicesgroup.counting import counted
-from voicesgroup.home import LISTED_REVIEWS, due_items, groups_in_session, home_rows
-from voicesgroup.models import ConsentScope, Group, Session, SessionStatus, Settings, SupportContact
-from voicesgroup.store import SETTINGS_TABLE, Store
+from voicesgroup.home import (
+    LISTED_REVIEWS,
+    due_items,
+    group_listing,
+    groups_in_session,
+    home_rows,
+)
+from voicesgroup.models import (
+    ConsentScope,
+    Group,
+    MeetingPattern,
+    Session,
+    SessionStatus,
+    Settings,
+    SupportContact,
+    Variant,
+)
+from voicesgroup.store import SETTINGS_TABLE, Store, new_document
 
 STEP_WORDS = {0: "Start today", 1: "Tomorrow"}
 
@@ -232,3 +252,61 @@ def test_a_contact_checked_is_no_longer_due(store: Store) -> None:
     [contact] = store.support_contacts()
     store.save_support_contact(contact.with_changes(last_checked=DEMO_TODAY))
     assert due_items(store, DEMO_TODAY) == []
+
+
+# -- `voicesgroup groups`: the list read from the documents says what the models say ----------
+
+GROUP_PATTERNS = st.builds(
+    MeetingPattern,
+    weekday=st.integers(0, 6),
+    start=st.times().map(lambda moment: moment.replace(microsecond=0)),
+    minutes=st.integers(15, 240),
+    every_weeks=st.integers(1, 4),
+)
+GROUPS_TO_LIST = st.lists(
+    st.tuples(
+        st.text("aAbBzZ é", min_size=1, max_size=6).filter(str.strip),
+        st.sampled_from(list(Variant)),
+        GROUP_PATTERNS,
+        st.text("Hall 7", max_size=8),
+        st.booleans(),
+    ),
+    max_size=6,
+)
+
+
+@given(GROUPS_TO_LIST)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_group_list_from_documents_matches_the_models(groups: list) -> None:
+    store = Store.in_memory(new_document(), Path("listing.json"))
+    for name, variant, pattern, venue, archived in groups:
+        store.save_group(
+            Group(name=name, variant=variant, pattern=pattern, venue=venue, archived=archived)
+        )
+    from_models = [
+        {
+            "id": str(group.id),
+            "name": group.name,
+            "variant": group.variant.label,
+            "meets": group.pattern.describe(),
+            "venue": group.venue,
+        }
+        for group in store.groups()
+    ]
+    assert group_listing(store) == from_models
+
+
+def test_the_group_list_loads_no_models(tmp_path: Path) -> None:
+    """`voicesgroup groups` reads the stored documents: pydantic is not imported for it."""
+    path = tmp_path / "vg.json"
+    with Store.open(path) as store:
+        add_group(store)
+    code = (
+        "import sys, io, contextlib\n"
+        "from voicesgroup.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    assert main(['--db', {str(path)!r}, 'groups']) == 0\n"
+        "assert 'Tuesday Voices' in out.getvalue(), out.getvalue()\n"
+        "assert 'pydantic' not in sys.modules, 'the models were loaded'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

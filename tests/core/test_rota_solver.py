@@ -121,16 +121,3 @@ def test_only_planning_loads_the_solver(demo_path: Path, argv: list[str]) -> Non
     loads them."""
     assert loaded_by(demo_path, *argv) == set()
     assert loaded_by(demo_path, *argv, solver_loaded=True) == {"highspy", "numpy"}
-
-
-ROTA_MODULE_LINES = 700
-
-
-@pytest.mark.parametrize(
-    "path", sorted((ROOT / "voicesgroup" / "rota").glob("*.py")), ids=lambda p: p.name
-)
-def test_each_module_of_the_rota_is_small_enough_to_read(path: Path) -> None:
-    """The planner, its model, its bounds and the solver call each stay readable on their own:
-    a module that grows past the limit is split, not let grow."""
-    lines = path.read_text(encoding="utf-8").count("\n")
-    assert lines <= ROTA_MODULE_LINES, f"{path.name} has {lines} lines"

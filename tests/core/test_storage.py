@@ -592,3 +592,56 @@ def test_a_backup_that_cannot_be_rewritten_is_a_clear_store_error(
     assert str(backup_folder(path)) in str(caught.value)
     assert [b.path.read_bytes() for b in list_backups(path)] == [b"old"]
     assert not list(backup_folder(path).glob(f".*{TEMP_SUFFIX}"))
+
+
+# -- parsing a data file a table at a time ------------------------------------------------------
+
+# Texts made of what a table's edges are made of: braces, brackets, commas, quotes, digits.
+EDGY_TEXT = st.text(alphabet='{}[],":0123456789abc\\ é', max_size=8)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | EDGY_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(EDGY_TEXT, inner, max_size=4),
+    max_leaves=30,
+)
+TABLE_KEYS = st.sampled_from(["_meta", "groups", "sessions", "rota", "settings", "_exchange"])
+DOCUMENTS = st.dictionaries(
+    TABLE_KEYS | EDGY_TEXT,
+    st.dictionaries(st.integers(1, 999).map(str) | EDGY_TEXT, JSON_VALUES, max_size=4)
+    | JSON_VALUES,
+    max_size=7,
+)
+
+
+@given(DOCUMENTS)
+@settings(max_examples=300, deadline=None)
+def test_a_file_parsed_by_table_is_the_file_parsed_whole(document: Any) -> None:
+    blob = orjson.dumps(document)
+    assert storage.parse_tables(blob) == orjson.loads(blob)
+    assert storage.parse_tables(blob + b"\n") == orjson.loads(blob)
+
+
+@given(DOCUMENTS, st.data())
+@settings(max_examples=200, deadline=None)
+def test_a_damaged_file_is_refused_as_the_whole_parse_refuses_it(
+    document: Any, data: st.DataObject
+) -> None:
+    blob = orjson.dumps(document)
+    cut = data.draw(st.integers(0, max(len(blob) - 1, 0)))
+    for damaged in (blob[:cut], blob[:cut] + b"}" + blob[cut:]):
+        try:
+            expected: Any = orjson.loads(damaged)
+        except orjson.JSONDecodeError:
+            with pytest.raises(orjson.JSONDecodeError):
+                storage.parse_tables(damaged)
+        else:
+            assert storage.parse_tables(damaged) == expected
+
+
+def test_a_big_file_is_parsed_table_by_table(tmp_path: Path) -> None:
+    """The demo's tables are found one by one (not left to the whole parse)."""
+    path = tmp_path / "vg.json"
+    with Store.open(path) as store:
+        store.save_member(Member(display_name="Ada"))
+    blob = path.read_bytes()
+    data = storage._by_table(blob, len(blob))
+    assert data == orjson.loads(blob)

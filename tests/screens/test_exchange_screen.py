@@ -45,7 +45,7 @@ def still_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     def replica_id(n: int = 16) -> str:
         return (f"{next(counter)}f3a9c" * n)[: 2 * n]
 
-    monkeypatch.setattr("voicesgroup.exchange.service.secrets.token_hex", replica_id)
+    monkeypatch.setattr("secrets.token_hex", replica_id)
 
 
 @pytest.fixture

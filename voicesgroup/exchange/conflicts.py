@@ -2,7 +2,7 @@
 at once, both versions held until someone chooses.
 
 The merge (`merge.conflict_copies`) keeps the version that lost as a record of its own (a
-strategy's copy archived, so only one is printed meanwhile) and `service` lists it in the
+strategy's copy archived, so only one is printed meanwhile) and `applying` lists it in the
 exchange's record. `waiting` shows both versions' texts; `resolve` puts the texts a person
 chose (one version, the other, or both edited into one) into the record and removes the other
 version: nothing is dropped without a person saying so. The removal is stamped at the next

@@ -3,7 +3,7 @@
 The exceptions, each here once:
 
 - forgetting wins over everything: a part about a member whose tombstone is known is never
-  taken in (`service` filters them before the merge, and runs the local forgetting);
+  taken in (`applying` filters them before the merge, and runs the local forgetting);
 - consent events are never deleted by a merge (append-only), and a withdrawal wins over any
   grant that did not see it (`unseen_withdrawals`: a withdrawal is added after such a grant);
 - a note's or a strategy's text is never merged field by field: when the winner was not made

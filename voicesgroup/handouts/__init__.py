@@ -7,13 +7,13 @@ handout's text raises `voicesgroup.errors.NameInHandout` before anything is draw
 """
 
 from voicesgroup.errors import NothingToPrint
+from voicesgroup.handouts.discreet import DISCREET_STEMS
 from voicesgroup.handouts.layer import (
     DiscreetBreach,
     Handout,
     Paper,
     Run,
 )
-from voicesgroup.handouts.names import DISCREET_STEMS
 from voicesgroup.handouts.sheets import (
     RotaRow,
     agreement_sheet,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from voicesgroup.errors import NameInHandout, NameToConfirm, VoicesGroupError
-from voicesgroup.handouts.names import find_discreet_word
+from voicesgroup.handouts.discreet import find_discreet_word
 from voicesgroup.names import Named, NameMatch, Purpose, names_for
 from voicesgroup.normalise import drawn
 from voicesgroup.read_back import check_read_back

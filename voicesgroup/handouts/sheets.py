@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Literal
 
 from voicesgroup import dates
 from voicesgroup.errors import NothingToPrint, UncheckedContacts
+from voicesgroup.handouts.discreet import find_discreet_word
 from voicesgroup.handouts.layer import Handout, Paper, Run, bold
-from voicesgroup.handouts.names import find_discreet_word
 
 if TYPE_CHECKING:
     from uuid import UUID

@@ -1,0 +1,403 @@
+"""Applying a merge to the document: what wins goes in, checked by its model, nothing lost.
+
+`merge_in` takes what came in (nothing about a member the organisation's tombstones name, a
+session's forgotten members counted as anonymous), runs the pure merge rules (`merge`) over
+it and this laptop's own stamped parts, and writes each winning version into the document in
+memory: a table's records checked by its model at once (record by record only when one is
+refused, told once each), a record's two versions kept side by side as a conflict, a
+withdrawal new here noted to be carried out as the laptop that recorded it did. The state
+takes the winners' stamps. `forget_here` then forgets, by the store's own forgetting, every
+member here whom the tombstones name.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from voicesgroup.exchange import sharing
+from voicesgroup.exchange.clock import Stamp
+from voicesgroup.exchange.merge import (
+    ROTA_FIELDS,
+    Entry,
+    conflict_copies,
+    merge,
+    rota_clashes,
+    unseen_withdrawals,
+)
+from voicesgroup.exchange.run import Run
+
+_MEMBER_FIELDS = {
+    "members": "id",
+    "consent_events": "member_id",
+    "notes": "member_id",
+    "contact_details": "member_id",
+}
+"""The tables about one member, and the field that names them."""
+
+
+def _models() -> dict[str, Any]:
+    from voicesgroup import models
+
+    return {
+        model.TABLE: model
+        for model in vars(models).values()
+        if isinstance(model, type)
+        and issubclass(model, models.Record)
+        and model is not models.Record
+    }
+
+
+def _about_forgotten(run: Run, entry: Entry, stones: set[str]) -> bool:
+    content = entry.content
+    if content is None:
+        return False
+    field_name = _MEMBER_FIELDS.get(entry.kind)
+    if field_name is not None:
+        return run.member_stone(str(content.get(field_name))) in stones
+    if entry.kind == "strategies" + sharing.GROUP_SUFFIX:
+        return run.member_stone(str(content.get("attributed_member_id"))) in stones
+    return False
+
+
+def _without_forgotten(run: Run, entry: Entry, stones: set[str]) -> Entry:
+    """A session's group part with forgotten members counted as anonymous instead."""
+    if entry.kind != "sessions" + sharing.GROUP_SUFFIX or entry.content is None:
+        return entry
+    named = entry.content.get("named_member_ids") or []
+    gone = [mid for mid in named if run.member_stone(str(mid)) in stones]
+    if not gone:
+        return entry
+    content = dict(entry.content)
+    content["named_member_ids"] = [mid for mid in named if mid not in gone]
+    content["anonymous_count"] = int(content.get("anonymous_count", 0)) + len(gone)
+    content["round_marks"] = {
+        k: v for k, v in (content.get("round_marks") or {}).items() if k not in gone
+    }
+    return Entry(entry.kind, entry.key, entry.stamp, entry.base, content, entry.extra)
+
+
+def _local_entries(
+    run: Run, current: dict[tuple[str, str], sharing.Part]
+) -> dict[tuple[str, str], Entry]:
+    found: dict[tuple[str, str], Entry] = {}
+    for kind, held_parts in run.record["entries"].items():
+        for skey, (digest, stamp, base, extra) in held_parts.items():
+            part = current.get((kind, skey))
+            read = Stamp.read(stamp)
+            if read is None:
+                continue
+            content = part.content if part is not None and digest is not None else None
+            key = part.key if part is not None else skey
+            found[(kind, key)] = Entry(kind, key, read, Stamp.read(base), content, extra)
+    return found
+
+
+def merge_in(run: Run, incoming: list[Entry]) -> None:
+    """Merge what came in with what is here, in memory."""
+    if not incoming:
+        return
+    stones = set(run.record["tombstones"])
+    incoming = [
+        _without_forgotten(run, entry, stones)
+        for entry in incoming
+        if not _about_forgotten(run, entry, stones)
+    ]
+    local = _local_entries(run, run.current())
+    versions = [*local.values(), *incoming]
+    winners = merge(versions)
+    copies = conflict_copies(winners, versions)
+    events = [winners[slot] for slot in winners if slot[0] == "consent_events"]
+    added = unseen_withdrawals(events)
+    changes: dict[tuple[str, str], Entry] = {}
+    for slot, winner in winners.items():
+        mine = local.get(slot)
+        if mine is not None and mine.stamp == winner.stamp:
+            continue
+        changes[slot] = winner
+    models = _models()
+    applied = _apply(run, changes, models)
+    _keep_conflicts(run, copies, winners, versions, models)
+    _note_withdrawals(run, added, events, models)
+    _parts_changed(run)
+    for kind, count in applied.items():
+        run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
+    # Only a change to what this laptop shares makes a new outbox: a laptop that rewrote its
+    # outbox for having read another's, unchanged, would set the two writing for ever.
+    run.changed |= bool(changes or copies or added)
+
+
+def _keep_conflicts(
+    run: Run,
+    copies: list[Entry],
+    winners: dict[tuple[str, str], Entry],
+    versions: list[Entry],
+    models: dict[str, Any],
+) -> None:
+    """A record's other version kept beside it, and a rota slot both laptops changed, each
+    noted as a conflict for a person to settle (`conflicts`)."""
+    for copy in copies:
+        if copy.content is not None and _put_document(run, copy.kind, copy.content, models):
+            run.record["conflicts"].append(
+                {"table": copy.kind, "copy": copy.key, "of": (copy.extra or {}).get("of")}
+            )
+            run.summary.conflicts += 1
+    known = {(c.get("slot"), str(c.get("stamp"))) for c in run.record["conflicts"]}
+    for clash in rota_clashes(winners, versions):
+        if (clash.key, str(clash.stamp.as_list())) in known or clash.content is None:
+            continue
+        kept = winners[(clash.kind, clash.key)].content or {}
+        run.record["conflicts"].append(
+            {
+                "table": "rota",
+                "slot": clash.key,
+                "stamp": str(clash.stamp.as_list()),
+                "kept": {f: kept.get(f) for f in ROTA_FIELDS},
+                "other": {f: clash.content.get(f) for f in ROTA_FIELDS},
+            }
+        )
+        run.summary.conflicts += 1
+
+
+def _note_withdrawals(
+    run: Run, added: list[dict[str, Any]], events: list[Entry], models: dict[str, Any]
+) -> None:
+    """Withdrawals the merge adds (one a laptop had not seen when it gave consent again) are
+    put in and carried out here, erasing when the laptop that recorded them erased."""
+    for withdrawal in added:
+        if _put_document(run, "consent_events", withdrawal, models):
+            erased = any(
+                (entry.extra or {}).get("erase") is True
+                for entry in events
+                if entry.content is not None
+                and entry.content.get("action") == "withdrawn"
+                and entry.content.get("member_id") == withdrawal.get("member_id")
+                and entry.content.get("scope") == withdrawal.get("scope")
+            )
+            run.withdrawals.append(
+                (str(withdrawal.get("member_id")), str(withdrawal.get("scope")), erased)
+            )
+
+
+def _parts_changed(run: Run) -> None:
+    """After a merge: the shared parts of the records it put or removed are made again. Only
+    on the coordinator's laptop, where what decides where parts go (`Holding`: members and
+    their groups) is always empty, can the others be kept; elsewhere every part is."""
+    touched, run.index.touched = run.index.touched, set()
+    if run.parts is None or run.record["groups"] or run.renamed:
+        run.data_changed()
+        return
+    holding = run.holding()
+    for table, key in touched:
+        run.parts.pop((table, key), None)
+        run.parts.pop((table + sharing.GROUP_SUFFIX, key), None)
+        document = run.index.find(table, key)
+        if document is not None:
+            for part in sharing.parts_of(table, document, holding):
+                taken = run.taken.get((part.kind, part.key))
+                if taken is not None and taken[0] == part.content:
+                    part.__dict__["digest"] = taken[1]  # the cached hash, already known
+                run.parts[(part.kind, run.state_key(part.kind, part.key))] = part
+    run.taken = {}
+    part = run.settings_part()
+    run.parts[(part.kind, part.key)] = part
+
+
+def _apply(
+    run: Run, changes: dict[tuple[str, str], Entry], models: dict[str, Any]
+) -> dict[str, int]:
+    """Write the winning versions into the document; the state takes their stamps."""
+    entries: dict[str, dict[str, list[Any]]] = run.record["entries"]
+    by_record: dict[tuple[str, str], dict[str, Entry]] = {}
+    for (kind, key), entry in changes.items():
+        by_record.setdefault((sharing.table_of(kind), key), {})[kind] = entry
+    counts: dict[str, int] = {}
+    pending: dict[str, list[tuple[str, dict[str, Any], dict[str, Entry], Any]]] = {}
+    for (table, key), parts in by_record.items():
+        if table == sharing.SETTINGS_KIND:
+            entry = parts[table]
+            if entry.content is not None and _put_settings(run, entry.content):
+                counts["settings"] = counts.get("settings", 0) + 1
+                _take_stamp(run, entries, entry)
+            continue
+        local_doc = run.index.find(table, key)
+        document = _document_of(run, table, key, parts, local_doc)
+        if document is None:
+            if local_doc is not None:
+                run.index.remove(table, key)
+                counts[table] = counts.get(table, 0) + 1
+            for entry in parts.values():
+                if entry.content is None:
+                    _take_stamp(run, entries, entry)
+            continue
+        pending.setdefault(table, []).append((key, document, parts, local_doc))
+    for table, records in pending.items():
+        checked = checked_records(run, table, [document for _, document, _, _ in records], models)
+        for (key, document, parts, local_doc), stored in zip(records, checked, strict=True):
+            if stored is None:
+                continue
+            run.index.put(table, key, stored)
+            if table == "consent_events" and local_doc is None:
+                _withdrawal_came_in(run, document, parts[table].extra)
+            if table == "strategies" and local_doc and local_doc.get("id") != document.get("id"):
+                _strategy_renamed(run, str(local_doc.get("id")), str(document.get("id")))
+            counts[table] = counts.get(table, 0) + 1
+            for entry in parts.values():
+                _take_stamp(run, entries, entry)
+    return counts
+
+
+def _document_of(
+    run: Run,
+    table: str,
+    key: str,
+    parts: dict[str, Entry],
+    local_doc: dict[str, Any] | None,
+) -> dict[str, Any] | None:
+    """The record the winning parts make (None: it is gone). A projected record is assembled
+    from its organisation's and its group's parts, the one not changed taken from here."""
+    if sharing.RULES[table].reach is not sharing.Reach.PROJECTION:
+        return parts[table].content
+    holding = run.holding()
+    now = {
+        p.kind: p.content
+        for p in (sharing.parts_of(table, local_doc, holding) if local_doc else [])
+    }
+    org_entry = parts.get(table)
+    group_entry = parts.get(table + sharing.GROUP_SUFFIX)
+    org = org_entry.content if org_entry else now.get(table)
+    if org_entry is None and local_doc is None:
+        org = None
+    group = group_entry.content if group_entry else now.get(table + sharing.GROUP_SUFFIX)
+    document = sharing.assemble(table, org, group)
+    if group is None and org is not None and _may_hold_group_part(table, org, holding):
+        _placeholder(run.record["entries"], table + sharing.GROUP_SUFFIX, key)
+    return document
+
+
+_ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {}
+"""One validator of a whole table's records for each model, made once."""
+
+
+def checked_records(
+    run: Run, table: str, documents: list[dict[str, Any]], models: dict[str, Any]
+) -> list[dict[str, Any] | None]:
+    """The records that came in for a table, each checked by its model and written as the
+    model writes it (None for one it refuses, told once each): one call for the table, and
+    one a record only when some record is refused."""
+    model = models.get(table)
+    if model is None:
+        return [None] * len(documents)
+    adapter = _ADAPTERS.get(table)
+    if adapter is None:
+        adapter = _ADAPTERS[table] = TypeAdapter(list[model])  # type: ignore[valid-type]  # a model chosen at run time
+    try:
+        return list(adapter.dump_python(adapter.validate_python(documents), mode="json"))
+    except ValidationError:
+        pass
+    found: list[dict[str, Any] | None] = []
+    for document in documents:
+        try:
+            found.append(model.model_validate(document).model_dump(mode="json"))
+        except ValidationError:
+            run.summary.problems.append(
+                f"A record for {table.replace('_', ' ')} that came in could not be read and "
+                "was left out."
+            )
+            found.append(None)
+    return found
+
+
+def _may_hold_group_part(table: str, org: dict[str, Any], holding: sharing.Holding) -> bool:
+    """Whether this laptop could hold the group part of a record it has the facts of."""
+    if table == "sessions":
+        return str(org.get("group_id")) in holding.groups
+    return bool(holding.groups)
+
+
+def _withdrawal_came_in(run: Run, event: dict[str, Any], extra: dict[str, Any] | None) -> None:
+    """Note a withdrawal new here, to be carried out as the laptop that recorded it did (an
+    outbox that does not say it erased: kept restricted, so nothing is lost)."""
+    if event.get("action") == "withdrawn":
+        erase = (extra or {}).get("erase") is True
+        run.withdrawals.append((str(event.get("member_id")), str(event.get("scope")), erase))
+
+
+def _placeholder(entries: dict[str, dict[str, list[Any]]], kind: str, key: str) -> None:
+    """Mark a group part this laptop does not hold (it has the record's facts only): an edit
+    made here before the real part comes is stamped as lacking it (`merge`), and loses."""
+    entries.setdefault(kind, {}).setdefault(key, [None, None, None, {"lacking": True}])
+
+
+def _strategy_renamed(run: Run, old: str, new: str) -> None:
+    """Sessions that shared a starter strategy under this laptop's own id now name the one
+    every laptop keeps."""
+    run.renamed = True
+    for session in run.data.get("sessions", {}).values():
+        shared = session.get("strategy_ids") or []
+        if old in shared:
+            session["strategy_ids"] = list(dict.fromkeys(new if s == old else s for s in shared))
+
+
+def _take_stamp(run: Run, entries: dict[str, dict[str, list[Any]]], entry: Entry) -> None:
+    digest = sharing.content_hash(entry.content) if entry.content is not None else None
+    if digest is not None:
+        run.taken[(entry.kind, entry.key)] = (entry.content, digest)
+    entries.setdefault(entry.kind, {})[run.state_key(entry.kind, entry.key)] = [
+        digest,
+        entry.stamp.as_list(),
+        entry.base.as_list() if entry.base else None,
+        entry.extra,
+    ]
+
+
+def _put_document(
+    run: Run,
+    table: str,
+    document: dict[str, Any],
+    models: dict[str, Any],
+) -> bool:
+    """Put a record in its table if its model accepts it; False (and told) when not."""
+    [checked] = checked_records(run, table, [document], models)
+    if checked is None:
+        return False
+    run.index.put(table, sharing.record_key(table, checked), checked)
+    return True
+
+
+def _put_settings(run: Run, shared: dict[str, Any]) -> bool:
+    from voicesgroup import models
+
+    stored = run.data.setdefault(sharing.SETTINGS_KIND, {}).setdefault("1", {})
+    merged = {**stored, **{k: v for k, v in shared.items() if k in sharing.SHARED_SETTINGS}}
+    try:
+        run.data[sharing.SETTINGS_KIND]["1"] = models.Settings.model_validate(merged).model_dump(
+            mode="json"
+        )
+    except ValidationError:
+        run.summary.problems.append("Settings that came in could not be read and were left out.")
+        return False
+    return True
+
+
+def due_forgetting(run: Run) -> list[str]:
+    """The members here whom the organisation's tombstones name."""
+    stones = set(run.record["tombstones"])
+    if not stones:
+        return []
+    return [
+        str(member.get("id"))
+        for member in run.data.get("members", {}).values()
+        if run.member_stone(str(member.get("id"))) in stones
+    ]
+
+
+def forget_here(run: Run) -> int:
+    """Forget every member here whom the organisation's tombstones name (the store's own
+    forgetting: the data file and every backup)."""
+    due = due_forgetting(run)
+    for member_id in due:
+        run.store.forget_member(uuid.UUID(member_id))
+    return len(due)

@@ -1,0 +1,215 @@
+"""One exchange in memory: what its steps share, and the one error and summary they give.
+
+The steps of an exchange (`inbox` reads the other laptops' outboxes, `applying` puts what
+wins into the document, `stamping` stamps what changed here and seals this laptop's outbox,
+`one_exchange` runs them in order) each take a `Run`: the data file's document, its exchange
+record (`state`), the keys, the clock and the summary told at the end. This module is their
+small named interface: they reach one another only through it and their public names.
+
+Also here: `ExchangeError` (one sentence, for every refusal), `Summary` (what one exchange
+did), and `required`, the exchange record of a laptop that is set up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from voicesgroup.errors import VoicesGroupError
+from voicesgroup.exchange import folder as carrier
+from voicesgroup.exchange import sharing, state
+from voicesgroup.exchange.clock import Clock
+from voicesgroup.store import tombstones
+
+if TYPE_CHECKING:
+    from voicesgroup.store import Store
+
+
+NEWER_VERSION = (
+    "This laptop's exchange was last run by a newer version of voicesgroup; this one does not "
+    "write over it: please update voicesgroup on this laptop. Nothing was changed."
+)
+
+
+class ExchangeError(VoicesGroupError):
+    """The exchange cannot do what was asked; the message says why, in one sentence."""
+
+
+@dataclass
+class Summary:
+    """What one exchange did, for the command line and the screen."""
+
+    came_in: dict[str, int] = field(default_factory=dict)
+    """Records taken in, by table."""
+    sent: int = 0
+    laptops: int = 0
+    problems: list[str] = field(default_factory=list)
+    forgotten: int = 0
+    conflicts: int = 0
+    outbox: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "came_in": self.came_in,
+            "sent": self.sent,
+            "laptops_read": self.laptops,
+            "forgotten_here": self.forgotten,
+            "new_conflicts": self.conflicts,
+            "problems": self.problems,
+            "outbox": self.outbox,
+        }
+
+
+def required(data: dict[str, Any]) -> dict[str, Any]:
+    """The exchange record of a data file's document; one sentence when the laptop is not set
+    up, or when a newer version of voicesgroup wrote it."""
+    record = state.read(data)
+    if record is not None and int(record.get("format", 0)) > state.FORMAT:
+        raise ExchangeError(NEWER_VERSION)
+    if record is None:
+        raise ExchangeError(
+            "This laptop is not set up for an exchange: run `voicesgroup exchange setup "
+            "--folder PATH (--coordinator | --group NAME)` first."
+        )
+    return record
+
+
+@dataclass
+class Run:
+    """One exchange in memory: the document, its exchange record, the keys and the clock."""
+
+    store: Store
+    data: dict[str, Any]
+    record: dict[str, Any]
+    clock: Clock
+    org: bytes
+    group_keys: dict[str, bytes]
+    stone_key: bytes
+    summary: Summary
+    changed: bool = False
+    former_outbox: Path | None = None
+    parts: dict[tuple[str, str], sharing.Part] | None = None
+    held: sharing.Holding | None = None
+    taken: dict[tuple[str, str], tuple[Any, str]] = field(default_factory=dict)
+    """The content and hash of each part the merge took in: a part made again from a record
+    just taken in unchanged is not hashed again."""
+    renamed: bool = False
+    """Sessions were rewritten in place (a starter strategy's id): every part is made again."""
+    withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
+    """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
+    index: Index = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = Index(self.data)
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.record["folder"])
+
+    @property
+    def replica(self) -> str:
+        return str(self.record["replica"])
+
+    @property
+    def own_outbox(self) -> Path:
+        """Where this laptop's outbox is in the folder."""
+        return self.folder / carrier.outbox_name(self.replica)
+
+    def current(self) -> dict[tuple[str, str], sharing.Part]:
+        """Every shared part of the document now (computed once until the data changes)."""
+        if self.parts is None:
+            self.parts = self._current_parts()
+        return self.parts
+
+    def _current_parts(self) -> dict[tuple[str, str], sharing.Part]:
+        holding = self.holding()
+        found: dict[tuple[str, str], sharing.Part] = {}
+        for table in sharing.shared_tables():
+            for document in self.data.get(table, {}).values():
+                for part in sharing.parts_of(table, document, holding):
+                    found[(part.kind, self.state_key(part.kind, part.key))] = part
+        part = self.settings_part()
+        found[(part.kind, part.key)] = part
+        return found
+
+    def settings_part(self) -> sharing.Part:
+        """The shared part of the document's settings."""
+        return sharing.settings_part(self.data.get(sharing.SETTINGS_KIND, {}).get("1", {}))
+
+    def data_changed(self) -> None:
+        self.parts = None
+        self.held = None
+        self.renamed = False
+        self.taken = {}
+
+    def read_again(self) -> None:
+        """The document as the store saved it last (after the store's own code changed it)."""
+        self.data = self.store.storage.read()
+        self.index = Index(self.data)
+        self.data_changed()
+
+    def holding(self) -> sharing.Holding:
+        """Where group records go, from the document now (the name finder runs once over
+        every theme: kept until the data changes)."""
+        if self.held is None:
+            self.held = sharing.Holding.of(self.data, self.record["groups"])
+        return self.held
+
+    def member_stone(self, member_id: str) -> str:
+        """A member's tombstone under the organisation's key ("" for what is not an id)."""
+        try:
+            return tombstones.member_hash(self.stone_key, member_id)
+        except ValueError:
+            return ""
+
+    def state_key(self, kind: str, key: str) -> str:
+        """Where the state keeps a part: a member's under their tombstone, never their id."""
+        return self.member_stone(key) if kind == "members" else key
+
+    def add_tombstone(self, stone: str) -> None:
+        stones = set(self.record["tombstones"])
+        if stone not in stones:
+            self.record["tombstones"] = sorted(stones | {stone})
+            self.changed = True
+
+
+class Index:
+    """Where each record of a table is in the document, by its key (built once a table)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self._where: dict[str, dict[str, str]] = {}
+        self._next: dict[str, int] = {}
+        self.touched: set[tuple[str, str]] = set()
+        """The records put or removed (table, key) since it was made."""
+
+    def _table(self, table: str) -> dict[str, str]:
+        found = self._where.get(table)
+        if found is None:
+            documents = self._data.setdefault(table, {})
+            found = {sharing.record_key(table, doc): doc_id for doc_id, doc in documents.items()}
+            self._where[table] = found
+        return found
+
+    def find(self, table: str, key: str) -> dict[str, Any] | None:
+        doc_id = self._table(table).get(key)
+        return None if doc_id is None else dict(self._data[table][doc_id])
+
+    def remove(self, table: str, key: str) -> None:
+        # (a removed number is not given again in this run: TinyDB numbers only grow)
+        doc_id = self._table(table).pop(key, None)
+        self.touched.add((table, key))
+        if doc_id is not None:
+            del self._data[table][doc_id]
+
+    def put(self, table: str, key: str, document: dict[str, Any]) -> None:
+        where = self._table(table)
+        documents = self._data[table]
+        doc_id = where.get(key)
+        if doc_id is None:
+            number = self._next.get(table) or max((int(i) for i in documents), default=0) + 1
+            self._next[table] = number + 1
+            doc_id = where[key] = str(number)
+        documents[doc_id] = document
+        self.touched.add((table, key))

@@ -1,0 +1,212 @@
+"""Stamping what changed on this laptop, and sealing and writing its outbox.
+
+`stamp` compares every shared part of the document with the content hash the state keeps
+for it (`sharing.parts_of`) and gives what changed a new stamp of the hybrid logical clock:
+a part gone gets a deletion marker, a member gone (forgotten here) a tombstone. `seal` makes
+the outbox from the state (one section for the organisation, one for each group held) and
+saves its serial in the data file before `write_outbox` puts it in the folder, so a stop
+between the two leaves an outbox older than the file says, rewritten next time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from voicesgroup.exchange import folder as carrier
+from voicesgroup.exchange import outbox, sharing, state
+from voicesgroup.exchange.clock import Stamp
+from voicesgroup.exchange.merge import Entry
+from voicesgroup.exchange.run import Run
+
+_COVERED = {"personal_notes": "notes", "contact_details": "contact_details"}
+"""The tables whose records a withdrawal of a scope erases or keeps restricted."""
+
+
+def stamp(run: Run) -> bool:
+    """Stamp what changed here since the last time; a part gone gets a deletion marker, a
+    member gone (forgotten here) a tombstone. True when anything was stamped."""
+    changed = _stamp_changed_parts(run)
+    changed = _stamp_parts_gone(run) or changed
+    run.changed |= changed
+    return changed
+
+
+def _stamp_changed_parts(run: Run) -> bool:
+    """A new stamp for each part whose content differs from what was stamped last."""
+    entries: dict[str, dict[str, list[Any]]] = run.record["entries"]
+    current = run.current()
+    changed = False
+    withdrawals = _withdrawal_ids(run.data)
+    for (kind, skey), part in current.items():
+        held = entries.setdefault(kind, {}).get(skey)
+        digest = part.digest
+        if held is not None and held[0] == digest:
+            continue
+        # A placeholder (no stamp) marks a part this laptop does not hold yet.
+        unheld = held is None or held[1] is None
+        if unheld and _says_nothing_new(kind, part, current):
+            continue
+        base = held[1] if held is not None else None
+        extra: dict[str, Any] | None = None
+        if kind == "consent_events" and part.content.get("action") == "given":
+            member_scope = (part.content.get("member_id"), part.content.get("scope"))
+            extra = {"seen": sorted(withdrawals.get(member_scope, ()))}
+        elif kind == "consent_events" and part.content.get("action") == "withdrawn":
+            extra = {"erase": _erased_here(run.data, part.content)}
+        if held is not None and (held[1] is None or (held[3] or {}).get("lacking") is True):
+            extra = {**(extra or {}), "lacking": True}  # never wins over the real part
+        entries[kind][skey] = [digest, run.clock.now().as_list(), base, extra]
+        changed = True
+    return changed
+
+
+def _stamp_parts_gone(run: Run) -> bool:
+    """A deletion marker for each part no longer here; a tombstone for a member."""
+    entries: dict[str, dict[str, list[Any]]] = run.record["entries"]
+    current = run.current()
+    changed = False
+    for kind, held_parts in entries.items():
+        for skey, held in list(held_parts.items()):
+            if (kind, skey) in current or held[0] is None:
+                continue
+            if kind == "members":
+                run.add_tombstone(skey)
+                del held_parts[skey]
+            elif kind == "consent_events":
+                del held_parts[skey]  # only forgetting removes one, and its tombstone travels
+            else:
+                held_parts[skey] = [None, run.clock.now().as_list(), held[1], None]
+            changed = True
+    return changed
+
+
+def _says_nothing_new(
+    kind: str, part: sharing.Part, current: dict[tuple[str, str], sharing.Part]
+) -> bool:
+    """A part first seen here that only repeats what is already known: untouched default
+    settings, or a session's group part rebuilt from the organisation's part alone (a laptop
+    that has the session's facts but not yet its group's records). Stamped, either would win
+    over the real one another laptop holds."""
+    if kind == sharing.SETTINGS_KIND:
+        return part.digest == sharing.settings_part(_default_settings()).digest
+    if kind == "sessions" + sharing.GROUP_SUFFIX:
+        org = current.get(("sessions", part.key))
+        return org is not None and sharing.assemble(
+            "sessions", org.content, part.content
+        ) == sharing.assemble("sessions", org.content, None)
+    return False
+
+
+def _default_settings() -> dict[str, Any]:
+    from voicesgroup import models
+
+    return models.Settings().model_dump(mode="json")
+
+
+def _withdrawal_ids(data: dict[str, Any]) -> dict[tuple[Any, Any], set[str]]:
+    found: dict[tuple[Any, Any], set[str]] = {}
+    for event in data.get("consent_events", {}).values():
+        if event.get("action") == "withdrawn":
+            found.setdefault((event.get("member_id"), event.get("scope")), set()).add(event["id"])
+    return found
+
+
+def _erased_here(data: dict[str, Any], withdrawal: dict[str, Any]) -> bool:
+    """Whether a withdrawal erased what it covered here: nothing it covered is left (kept
+    restricted, it would be). Told to every laptop with the withdrawal, which does the same."""
+    table = _COVERED.get(str(withdrawal.get("scope")))
+    if table is None:
+        return False
+    member = withdrawal.get("member_id")
+    return not any(doc.get("member_id") == member for doc in data.get(table, {}).values())
+
+
+# -- this laptop's outbox ----------------------------------------------------------------------
+
+
+def export(run: Run, own_header: dict[str, Any] | None) -> None:
+    """Write this laptop's outbox when it says something new (or is missing)."""
+    written = own_header.get("serial") if own_header else None
+    if not run.changed and written == run.record["serial"]:
+        run.summary.outbox = str(run.own_outbox)
+        return
+    with run.store.batch():
+        sealed = seal(run, own_header)
+    if sealed is not None:
+        write_outbox(run, sealed)
+
+
+def write_outbox(run: Run, blob: bytes) -> None:
+    """Put the sealed outbox in the folder, whole (`folder.write_outbox`)."""
+    carrier.write_outbox(run.folder, run.replica, blob)  # ExchangeFolderError: one sentence
+    run.summary.outbox = str(run.own_outbox)
+
+
+def seal(run: Run, own_header: dict[str, Any] | None) -> bytes | None:
+    """This laptop's outbox, sealed, when it says something new (or is missing; None when
+    not), its serial written into the data file inside the caller's batch. The serial is
+    saved before the outbox is written: a stop between leaves an outbox older than the file
+    says, rewritten next time (never one newer, which would read as a restore)."""
+    record = run.record
+    written = own_header.get("serial") if own_header else None
+    if not run.changed and written == record["serial"]:
+        run.summary.outbox = str(run.own_outbox)
+        return None
+    sections, sent = _sections(run)
+    record["serial"] = int(record["serial"]) + 1
+    contents = outbox.Contents(
+        replica=run.replica,
+        role=record["role"],
+        groups=list(record["groups"]),
+        serial=record["serial"],
+        written_ms=run.clock.wall(),
+        tombstones=list(record["tombstones"]),
+    )
+    state.write(run.data, record)
+    run.store.storage.write(run.data)
+    run.summary.sent = sent
+    run.changed = False
+    return outbox.seal(contents, run.org, run.group_keys, sections)
+
+
+def _sections(run: Run) -> tuple[dict[str, list[Entry]], int]:
+    """Every stamped part, in the sections of the outbox it goes to, and how many were put."""
+    current = run.current()
+    holding = run.holding()
+    sections: dict[str, list[Entry]] = {sharing.ORG: []}
+    for group_id in run.record["groups"]:
+        sections[group_id] = []
+    sent = 0
+    for (kind, skey), (digest, stamped, base, extra) in _flat(run.record["entries"]):
+        part = current.get((kind, skey))
+        read = Stamp.read(stamped)
+        if read is None:
+            continue
+        if digest is not None and part is None:
+            continue
+        content = part.content if part is not None else None
+        key = part.key if part is not None else skey
+        entry = Entry(kind, key, read, Stamp.read(base), content, extra)
+        if part is not None:
+            targets = part.sections
+        elif sharing.RULES.get(
+            sharing.table_of(kind), sharing.Rule(sharing.Reach.ORGANISATION, "")
+        ).reach is sharing.Reach.GROUP or kind.endswith(sharing.GROUP_SUFFIX):
+            targets = tuple(holding.groups)
+        else:
+            targets = (sharing.ORG,)
+        for target in targets:
+            if target in sections:
+                sections[target].append(entry)
+                sent += 1
+    return sections, sent
+
+
+def _flat(
+    entries: dict[str, dict[str, list[Any]]],
+) -> list[tuple[tuple[str, str], list[Any]]]:
+    """Every held part's state, in a fixed order."""
+    return sorted(
+        (((kind, skey), held) for kind, parts in entries.items() for skey, held in parts.items()),
+        key=lambda item: item[0],
+    )
