@@ -608,3 +608,23 @@ def test_an_edit_made_after_seeing_another_wins_though_its_clock_is_behind(
         with Store.open(laptop, readonly=True) as store:
             [rosa] = store.facilitators()
             assert rosa.max_per_month == 6
+
+
+def test_a_strategy_changed_on_two_laptops_is_named_in_words_in_the_status(
+    world: World,
+) -> None:
+    from voicesgroup.commands.exchange import ONE_RECORD
+    from voicesgroup.exchange.sharing import TEXT_FIELDS
+
+    assert set(ONE_RECORD) == set(TEXT_FIELDS), "each table whose texts can conflict, in words"
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    for laptop, words in ((world.group, "Text first."), (world.coordinator, "Phone first.")):
+        with Store.open(laptop) as store:
+            [buddy] = [s for s in store.strategies() if s.starter_key == "text-buddy"]
+            store.save_strategy(buddy.with_changes(description=words))
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    code, out, _ = world.cli(world.coordinator, "exchange", "status")
+    assert code == 0 and "Conflict: a strategy was changed on two laptops at once" in out, out
