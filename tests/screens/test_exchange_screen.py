@@ -351,7 +351,8 @@ def test_exchange_screen_with_two_laptops_and_a_conflict(
             await opened(pilot, pilot.app)  # type: ignore[arg-type]  # Pilot's app is any App
             await pilot.press("x")
 
-        assert snap_compare(app_on(made.group), run_before=open_it)
+        # The conflict waits on the laptop whose merge found it: here the second one.
+        assert snap_compare(app_on(made.second), run_before=open_it)
     finally:
         shutil.rmtree(SNAPSHOT_FOLDER, ignore_errors=True)
 

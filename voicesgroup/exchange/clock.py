@@ -47,6 +47,9 @@ MAX_MS = 253_402_300_799_999
 """The last millisecond of the year 9999: no stamp is later."""
 MAX_COUNTER = 2**32 - 1
 """The largest counter a stamp may carry."""
+SHIPPED_MS = 0
+"""The wall time of the stamp an untouched shipped copy (a starter strategy, a national
+helpline) travels under: below every real edit, and never a conflict with one."""
 
 
 class Stamp(NamedTuple):

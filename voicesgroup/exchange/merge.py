@@ -34,7 +34,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from voicesgroup.exchange.clock import Stamp
+from voicesgroup.exchange.clock import SHIPPED_MS, Stamp
 from voicesgroup.exchange.sharing import TEXT_FIELDS, content_hash
 
 DERIVED = uuid.UUID("6f1c3f3e-7b8e-4c55-9a55-0e3c1b2f6d10")
@@ -129,6 +129,8 @@ def conflict_copies(
             continue  # an erasure leaves no copy; the winner is not its own conflict
         if all(winner.content.get(f) == entry.content.get(f) for f in fields):
             continue
+        if entry.stamp[0] == SHIPPED_MS:
+            continue  # the shipped text, which the winner's author had too: not a rival edit
         if not concurrent(winner, entry):
             continue
         copy_id = str(uuid.uuid5(DERIVED, f"{entry.kind}:{entry.key}:{list(entry.stamp)}"))
@@ -139,7 +141,9 @@ def conflict_copies(
         if entry.kind == "strategies":
             content["archived"] = True
             content["starter_key"] = None
-        copies[copy_id] = Entry(entry.kind, copy_id, entry.stamp, None, content, {"of": entry.key})
+        copy = Entry(entry.kind, copy_id, entry.stamp, None, content, {"of": entry.key})
+        held_copy = copies.get(copy_id)  # one stamp, two texts (a clone): the same one in any order
+        copies[copy_id] = copy if held_copy is None else later(held_copy, copy)
     return sorted(copies.values(), key=lambda item: item.key)
 
 
@@ -158,7 +162,9 @@ def rota_clashes(winners: dict[tuple[str, str], Entry], versions: Iterable[Entry
             continue
         if all(winner.content.get(f) == entry.content.get(f) for f in ROTA_FIELDS):
             continue
-        found[(entry.key, entry.stamp)] = entry
+        slot = (entry.key, entry.stamp)
+        held = found.get(slot)
+        found[slot] = entry if held is None else later(held, entry)  # one stamp, two plans: a clone
     return [found[slot] for slot in sorted(found)]
 
 

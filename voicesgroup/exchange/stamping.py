@@ -10,11 +10,13 @@ between the two leaves an outbox older than the file says, rewritten next time.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from typing import Any
 
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, sharing, state
-from voicesgroup.exchange.clock import Stamp
+from voicesgroup.exchange.clock import SHIPPED_MS, Stamp
 from voicesgroup.exchange.merge import Entry
 from voicesgroup.exchange.run import FORMER_IDENTITY, Run
 
@@ -46,6 +48,11 @@ def _stamp_changed_parts(run: Run) -> bool:
         unheld = held is None or held[1] is None
         if unheld and _says_nothing_new(kind, part, current):
             continue
+        stamped = run.clock.now().as_list()
+        if unheld and part.key.startswith(_SHIPPED_PREFIXES) and _as_shipped(kind, part.content):
+            # Sent (sessions may name it by this id) but under every real edit: the lowest
+            # stamp there is, so another laptop's checked or edited copy always wins.
+            stamped = Stamp(SHIPPED_MS, 0, run.replica).as_list()
         base = held[1] if held is not None else None
         extra: dict[str, Any] | None = None
         if kind == "consent_events" and part.content.get("action") == "given":
@@ -55,7 +62,7 @@ def _stamp_changed_parts(run: Run) -> bool:
             extra = {"erase": _erased_here(run.data, part.content)}
         if held is not None and (held[1] is None or (held[3] or {}).get("lacking") is True):
             extra = {**(extra or {}), "lacking": True}  # never wins over the real part
-        entries[kind][skey] = [digest, run.clock.now().as_list(), base, extra]
+        entries[kind][skey] = [digest, stamped, base, extra]
         changed = True
     return changed
 
@@ -95,6 +102,45 @@ def _says_nothing_new(
             "sessions", org.content, part.content
         ) == sharing.assemble("sessions", org.content, None)
     return False
+
+
+_SHIPPED_PREFIXES = ("starter:", "national:")
+"""The record keys (`sharing.record_key`) of what every new data file is given its own copy of."""
+_MADE_HERE = frozenset({"id", "created_at"})
+"""The fields in which two untouched shipped copies differ: each file made its own record."""
+
+
+def _as_shipped(kind: str, content: Mapping[str, Any]) -> bool:
+    """A starter strategy or national helpline exactly as the app ships it. Every new laptop
+    has one; stamped now, a fresh laptop's untouched copy would win over the one another
+    laptop checked or edited (a helpline's "last checked" would go back to "not yet")."""
+    shipped_copies = _shipped_contents(kind)
+    own = {key: value for key, value in content.items() if key not in _MADE_HERE}
+    return any(
+        all(key in as_shipped for key in own) and own == {key: as_shipped[key] for key in own}
+        for as_shipped in shipped_copies
+    )
+
+
+@functools.cache
+def _shipped_contents(kind: str) -> tuple[dict[str, Any], ...]:
+    """What the app ships for a table, as stored, without the fields each file makes itself."""
+    from voicesgroup import shipped
+    from voicesgroup.models import Record
+
+    records: list[Record] = []
+    if kind == "strategies":
+        records.extend(shipped.starter_strategies())
+    elif kind == "support_contacts":
+        records.extend(shipped.starter_support_contacts())
+    return tuple(
+        {
+            key: value
+            for key, value in record.model_dump(mode="json").items()
+            if key not in _MADE_HERE
+        }
+        for record in records
+    )
 
 
 def _default_settings() -> dict[str, Any]:
