@@ -16,7 +16,6 @@ LONGEST = 80
 
 TOO_LONG_FOR_NOW = {
     # Being reworked in their own modules now; each is split there, then its line goes.
-    "evaluation_count.py::count": 126,
     "rota/cover.py::suggest_cover": 117,
     "rota/review.py::review": 136,
 }
