@@ -16,7 +16,6 @@ LONGEST = 80
 
 TOO_LONG_FOR_NOW = {
     # Being reworked in their own modules now; each is split there, then its line goes.
-    "rota/cover.py::suggest_cover": 117,
     "rota/review.py::review": 136,
 }
 """'path::name' (path under voicesgroup/) -> its length in lines when it was listed. This list
