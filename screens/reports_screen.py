@@ -176,11 +176,12 @@ class ReportsScreen(AppAccess, Screen[None]):
     # -- the period -----------------------------------------------------------------------
 
     def period(self) -> evaluation.Period:
-        found = []
-        for box, what in (("#reports-from", "start"), ("#reports-to", "end")):
-            text = self.query_one(box, Input).value
-            found.append(dates.read_day(text, f"{what} date", error=evaluation.PeriodError))
-        return evaluation.Period(found[0], found[1])
+        """The period typed, read by the one reader of typed days (which keeps it in range)."""
+        start, end = (
+            dates.read_day(self.query_one(box, Input).value, what, error=evaluation.PeriodError)
+            for box, what in (("#reports-from", "start date"), ("#reports-to", "end date"))
+        )
+        return evaluation.Period(start, end)
 
     @on(Select.Changed, "#reports-group")
     def _group_changed(self, event: Select.Changed) -> None:
@@ -310,7 +311,7 @@ class ReportsScreen(AppAccess, Screen[None]):
             raw = self.default_path(asked)
             box.value = raw
         path = Path(raw).expanduser()
-        if path.is_dir():
+        if outputs.is_folder(path):
             path = path / Path(self.default_path(asked or "pdf")).name
         fmt = format_for(
             path, asked, choose="press p, c, t or w", follow="press s to save as the name says"
@@ -328,7 +329,7 @@ class ReportsScreen(AppAccess, Screen[None]):
         except VoicesGroupError as error:
             self.on_reports_screen_report_failed(self.ReportFailed(f"Nothing saved: {error}."))
             return
-        if path.exists() and not force:
+        if outputs.exists(path) and not force:
             self._ask_replace(path, asked)
             return
         try:  # before the work: a file the audit log cannot note is never written

@@ -47,21 +47,29 @@ def next_meeting(pattern: Document, today: dt.date) -> dt.date:
     return meeting_dates(pattern["weekday"], pattern["every_weeks"], first_date, today, 1)[0]
 
 
-def groups_in_session(store: Store) -> set[str]:
-    """Ids of the groups with a session still in progress."""
-    return {
-        document["group_id"]
+def _running_here(store: Store) -> list[Document]:
+    """The sessions in progress this laptop runs. The coordinator's laptop runs none: a group's
+    session that reached it while still in progress is that group's, not one to resume, hold
+    the exchange for, or hide the screen for."""
+    from voicesgroup.exchange import state
+
+    if state.role(store.storage.read()) == state.COORDINATOR:
+        return []
+    return [
+        document
         for document in store.documents("sessions")
         if document["status"] == SessionStatus.IN_PROGRESS
-    }
+    ]
+
+
+def groups_in_session(store: Store) -> set[str]:
+    """Ids of the groups with a session still in progress on this laptop."""
+    return {document["group_id"] for document in _running_here(store)}
 
 
 def room_view_on(store: Store) -> bool:
     """Whether a session in progress has the room view on (every screen then hides names)."""
-    return any(
-        document.get("room_view") and document["status"] == SessionStatus.IN_PROGRESS
-        for document in store.documents("sessions")
-    )
+    return any(document.get("room_view") for document in _running_here(store))
 
 
 def groups_met_on(store: Store, day: dt.date) -> set[str]:

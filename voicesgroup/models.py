@@ -59,6 +59,8 @@ __all__ = [  # the kinds are part of what a record is made of, so they are impor
 
 MAX_NAME_LENGTH = 60
 MAX_TEXT_LENGTH = 20_000
+THEME_LENGTH = 500
+"""The most characters a theme holds (and the quick capture of one line allows)."""
 
 
 def now() -> dt.datetime:
@@ -314,7 +316,7 @@ class Session(Record):
     )
     anonymous_count: int = Field(default=0, ge=0, le=500)
     newcomers: int = Field(default=0, ge=0, le=500)
-    themes: list[Annotated[str, Field(max_length=500)]] = []
+    themes: list[Annotated[str, Field(max_length=THEME_LENGTH)]] = []
     follow_ups: list[Annotated[str, Field(max_length=2000)]] = []
     current_phase: int = Field(default=0, ge=0)
     phase_started_at: AwareDatetime | None = None

@@ -66,11 +66,38 @@ def _owned_refusal(path: Path, target: Path, data_file: Path) -> str | None:
     return None
 
 
+def is_folder(path: Path) -> bool:
+    """Whether a typed path names a folder; one the system cannot even look up (a name too
+    long) is not one, and `refusal` says why it cannot be written."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def exists(path: Path) -> bool:
+    """Whether something is at a typed path; as `is_folder`, never raising."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def refusal(path: str | os.PathLike[str], data_file: Path | None) -> str | None:
     """Why `path` must not be written, in one sentence, or None when it may be."""
     typed = os.fspath(path)
     target = _resolved(Path(typed))
-    if typed.endswith(("/", os.sep)) and not target.is_dir():
+    try:
+        os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except OSError as error:  # a name too long for the system, say: one sentence, no crash
+        shown = typed if len(typed) <= 60 else typed[:59] + "…"
+        return (
+            f"{shown} cannot be used as a file name here ({error.strerror}); choose a "
+            "shorter one. Nothing was written."
+        )
+    if typed.endswith(("/", os.sep)) and not is_folder(target):
         return (
             f"{typed} ends with a slash but there is no such folder; make the folder first, "
             "or give a file name without the slash. Nothing was written."

@@ -374,7 +374,7 @@ class PrintDialog(FormDialog[None]):
         if not raw_path:
             raise ValueError("Say where to save it (a file name).")
         path = Path(raw_path).expanduser()
-        if path.is_dir():
+        if outputs.is_folder(path):
             path = path / printing.file_name(self.request())
         try:
             outputs.check_audited_output(path, self.store, force=self._force)

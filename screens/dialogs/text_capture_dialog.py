@@ -11,6 +11,8 @@ from textual.widgets import Input, Static
 
 from screens.form_screen import FormDialog
 from screens.widgets.plain import literal
+from voicesgroup.counting import counted
+from voicesgroup.models import THEME_LENGTH
 
 KEEP_OR_DROP = "Enter keeps it · Escape goes back"
 
@@ -61,7 +63,9 @@ class TextCaptureDialog(FormDialog[str | None]):
         with Vertical(classes="dialog", id="capture-dialog"):
             yield Static(literal(self.title_text), classes="section-title")
             yield Static(literal(self.hint), classes="hint")
-            yield Input(self.value, placeholder=self.placeholder, id="capture-text", max_length=500)
+            # No max_length: Textual drops a paste that would pass it, silently and whole; the
+            # length is checked on Enter instead, with everything kept.
+            yield Input(self.value, placeholder=self.placeholder, id="capture-text")
             yield Static("", id="capture-warning", classes="capture-warning form-message")
             yield Static(KEEP_OR_DROP, classes="hint")
 
@@ -74,6 +78,11 @@ class TextCaptureDialog(FormDialog[str | None]):
         warning = self.query_one("#capture-warning", Static)
         if not text:
             raise ValueError("Write a few words first, or press Escape.")
+        if len(text) > THEME_LENGTH:
+            raise ValueError(
+                f"This is {counted(len(text), 'character')}; a few words are enough here "
+                f"(at most {THEME_LENGTH}): shorten it, or press Escape."
+            )
         names = self.names_in(text)
         if names and self._warned_for != text:
             self._warned_for = text

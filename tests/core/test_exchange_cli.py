@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -157,6 +158,23 @@ def test_a_copied_data_file_takes_a_replica_id_of_its_own(world: World) -> None:
     assert len(replicas) == 2
 
 
+def test_a_copy_naming_a_former_identity_still_at_work_leaves_it_counted(world: World) -> None:
+    """A copy names the identity it came from, but the original's outbox is still in the
+    folder: a laptop still at work, never taken out of the count of forgetting."""
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    copy = world.tmp / "copy" / "vg.json"
+    copy.parent.mkdir()
+    shutil.copy(world.group, copy)
+    world.exchange(copy)
+    world.exchange(world.coordinator)
+    code, out, err = world.cli(world.coordinator, "exchange", "status", "--json")
+    assert code == 0, err
+    said = json.loads(out)
+    assert replica_of(world.group) in [laptop["replica"] for laptop in said["laptops"]]
+    assert said["forgetting_acknowledged"]["of"] == 3
+
+
 def test_a_file_restored_from_an_older_copy_takes_a_new_replica_id(world: World) -> None:
     world.exchange(world.group)
     older = world.group.read_bytes()
@@ -254,9 +272,33 @@ def test_a_laptop_with_its_clock_a_year_ahead_is_named_and_its_stamps_set_aside(
     summary = world.exchange(world.coordinator)
     problems = summary["problems"]
     assert isinstance(problems, list)
-    assert any("clock more than a day ahead" in p for p in problems)
+    [told] = [p for p in problems if "clock more than a day ahead" in p]
+    said = re.search(r"(\d+) (records?) from it (was|were) set aside", told)
+    assert said is not None, told
+    one = said.group(1) == "1"
+    assert (said.group(2), said.group(3)) == (("record", "was") if one else ("records", "were"))
     record = state.read(orjson.loads(world.coordinator.read_bytes()))
     assert record is not None and record["clock"][0] < real() + 60_000  # never dragged forward
+
+
+def test_one_record_stamped_a_year_ahead_is_told_as_one(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicesgroup.exchange import clock
+
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    real = clock.wall_ms
+    monkeypatch.setattr(clock, "wall_ms", lambda: real() + 365 * 24 * 3600 * 1000)
+    with Store.open(world.group) as store:
+        [rosa] = store.facilitators()
+        store.save_facilitator(rosa.with_changes(max_per_month=2))
+    world.exchange(world.group)
+    monkeypatch.setattr(clock, "wall_ms", real)
+    problems = world.exchange(world.coordinator)["problems"]
+    assert isinstance(problems, list)
+    [told] = [p for p in problems if "clock more than a day ahead" in p]
+    assert "1 record from it was set aside" in told, told
 
 
 def test_an_exchange_without_set_up_says_what_to_do(world: World) -> None:
@@ -566,3 +608,23 @@ def test_an_edit_made_after_seeing_another_wins_though_its_clock_is_behind(
         with Store.open(laptop, readonly=True) as store:
             [rosa] = store.facilitators()
             assert rosa.max_per_month == 6
+
+
+def test_a_strategy_changed_on_two_laptops_is_named_in_words_in_the_status(
+    world: World,
+) -> None:
+    from voicesgroup.commands.exchange import ONE_RECORD
+    from voicesgroup.exchange.sharing import TEXT_FIELDS
+
+    assert set(ONE_RECORD) == set(TEXT_FIELDS), "each table whose texts can conflict, in words"
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    for laptop, words in ((world.group, "Text first."), (world.coordinator, "Phone first.")):
+        with Store.open(laptop) as store:
+            [buddy] = [s for s in store.strategies() if s.starter_key == "text-buddy"]
+            store.save_strategy(buddy.with_changes(description=words))
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    code, out, _ = world.cli(world.coordinator, "exchange", "status")
+    assert code == 0 and "Conflict: a strategy was changed on two laptops at once" in out, out

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.helpers.exchange_laptops import MEMBER, Laptops, change_note_on_both, two_group_laptops
 from voicesgroup.errors import VoicesGroupError
-from voicesgroup.exchange import conflicts, service
+from voicesgroup.exchange import conflicts, service, state
 from voicesgroup.store import Store
 
 
@@ -126,3 +126,38 @@ def test_whatever_is_typed_is_kept_exactly_or_refused_whole(laptops: Laptops, wo
         assert notes_of(laptops.group) == [words]
     finally:
         laptops.group.write_bytes(on_disk)  # the conflict again, for the next example
+
+
+def test_a_starter_strategy_changed_on_both_is_shown_and_settled(tmp_path: Path) -> None:
+    """A shipped starter strategy is one record across laptops by its starter key, not its id:
+    each conflict about it names it, shows the text it holds here beside the other, is listed
+    once however often the laptops meet before someone settles it, and is settled like any
+    other."""
+    made = two_group_laptops(tmp_path)
+    for laptop, words in ((made.group, "Text first."), (made.second, "Phone first.")):
+        with Store.open(laptop) as store:
+            [buddy] = [s for s in store.strategies() if s.starter_key == "text-buddy"]
+            store.save_strategy(buddy.with_changes(description=words))
+    for laptop in (made.group, made.second, made.group, made.second, made.group):
+        with Store.open(laptop) as store:
+            service.exchange(store)
+    with Store.open(made.group) as store:
+        # The coordinator's laptop, exchanging twice, was seen to note one conflict twice.
+        data = store.storage.read()
+        record = state.read(data)
+        assert record is not None
+        record["conflicts"] = record["conflicts"] * 2
+        state.write(data, record)
+        store.storage.write(data)
+        [here] = [s for s in store.strategies() if s.starter_key == "text-buddy"]
+        waiting = conflicts.waiting(store)
+        assert waiting and len({c.copy_id for c in waiting}) == len(waiting)
+        for conflict in waiting:
+            assert conflict.what == "The strategy “Agree a text buddy”"
+            assert conflict.record_id == here.id
+            assert conflict.shown["description"] == here.description
+        for conflict in waiting:
+            conflicts.resolve(store, conflict.copy_id, {**conflict.shown, "description": "Both."})
+        assert conflicts.waiting(store) == []
+        [kept] = [s for s in store.strategies() if s.starter_key == "text-buddy"]
+        assert kept.description == "Both."

@@ -209,3 +209,21 @@ def test_the_report_csv_uses_it(tmp_path: Path) -> None:
         patch.setattr(report_csv, "tidy_rows", lambda report: [row])
         text = report_csv.csv_text(None)  # type: ignore[arg-type]  # tidy_rows is replaced
     assert ",'|cmd /c calc,," in text and ",'\u3000=1+1,3," in text
+
+
+@pytest.mark.parametrize("name", ["é" * 300 + ".pdf", "a" * 300 + "/sheet.pdf"])
+def test_a_name_the_system_cannot_look_up_is_refused_in_one_sentence(
+    tmp_path: Path, name: str
+) -> None:
+    """A name too long for the file system is refused like any other, never raised as the
+    system's error (it closed the app from the print dialog); the typed text is cut short."""
+    from voicesgroup.outputs import check_output, exists, is_folder
+
+    typed = tmp_path / name
+    assert not is_folder(typed) and not exists(typed)
+    with pytest.raises(OutputRefused, match="cannot be used as a file name here") as refused:
+        check_output(typed, None, force=False)
+    assert len(str(refused.value)) < 200 and "Nothing was written." in str(refused.value)
+    with pytest.raises(OutputRefused, match="choose a shorter one"):
+        write_output(typed, b"x", data_file=None, force=True)
+    assert list(tmp_path.iterdir()) == []

@@ -16,7 +16,7 @@ from textual.widgets import Markdown, TextArea
 
 from screens.app import VoicesGroupApp
 from tests.helpers.app import IN_SESSION, app_on, make_demo
-from tests.helpers.clock import FrozenClock
+from tests.helpers.clock import TODAY, FrozenClock
 from tests.helpers.exchange_laptops import (
     GROUP,
     Laptops,
@@ -107,6 +107,10 @@ async def test_the_app_exchanges_after_home_paints_and_says_so_quietly(
         assert app.exchange_line is None  # nothing before Home has painted
         await opened(pilot, app)
         assert "x Sharing" in footer(app)
+        for shown in app.screen.active_bindings.values():  # all of them, F1 help included
+            if shown.binding.show and shown.enabled:
+                key = f"{app.get_key_display(shown.binding)} {shown.binding.description}"
+                assert key in footer(app), footer(app)
         assert app.exchange_line == "Exchanged with 1 laptop: 1 support contact came in."
         assert (app.exchange_line or "?") in " ".join(screen_text(app).split())
         assert "Canal walk line" in {c.name for c in app.store.support_contacts()}
@@ -360,3 +364,33 @@ def test_coordinators_home(snap_compare, still_clock, tmp_path: Path) -> None:
         await opened(pilot, pilot.app)  # type: ignore[arg-type]  # Pilot's app is any App
 
     assert snap_compare(app_on(made.coordinator), run_before=open_it)
+
+
+async def test_a_groups_session_in_progress_is_not_the_coordinators_to_resume(
+    tmp_path: Path,
+) -> None:
+    """A session that reached the coordinator while it ran on its group's laptop (room view
+    on) is not offered for resuming there, does not hide the coordinator's Home, and does not
+    hold the coordinator's exchange as a session running in the room would."""
+    from voicesgroup.session_runner import SessionRunner
+
+    made = two_group_laptops(tmp_path, coordinator=True)
+    assert made.coordinator is not None
+    with Store.open(made.group) as store:
+        [group] = store.groups()
+        runner = SessionRunner.start(store, group, TODAY, [])
+        runner.set_room_view(True)
+        service.exchange(store)
+    with Store.open(made.coordinator) as store:
+        service.exchange(store)
+        assert [s.status.value for s in store.sessions()] == ["in_progress"]
+    with Store.open(made.group) as store:
+        store.save_support_contact(SupportContact(name="Canal walk line", how="0800 000 000"))
+        service.exchange(store)
+    app = app_on(made.coordinator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, app)
+        assert type(app.screen).__name__ == "HomeScreen"
+        text = screen_text(app)
+        assert "A session is still in progress" not in text and "Room view is on" not in text
+        assert "Canal walk line" in {c.name for c in app.store.support_contacts()}

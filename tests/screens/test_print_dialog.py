@@ -138,6 +138,10 @@ async def test_an_impossible_path_gives_a_message_not_a_crash(make_app, tmp_path
         # An empty path is caught before any work starts.
         message = await print_now(app, pilot, dialog, "")
         assert "Say where to save it" in message
+        # A name too long for the file system is one sentence too, not the app closing.
+        message = await print_now(app, pilot, dialog, tmp_path / ("é" * 300 + ".pdf"))
+        assert message.startswith("! Nothing printed.") and "choose a shorter one" in message
+        assert app.screen is dialog and not list(tmp_path.glob("é*"))
 
 
 async def send_now(app, pilot, dialog: PrintDialog) -> str:

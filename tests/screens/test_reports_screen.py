@@ -87,6 +87,29 @@ async def test_one_group_and_a_bad_date(make_app) -> None:
         assert "[/]" in text_of(app, "#reports-message")  # shown as typed, not read as markup
 
 
+@pytest.mark.parametrize(
+    ("box", "far"), [("#reports-to", "9999-12-31"), ("#reports-from", "0001-01-01")]
+)
+async def test_a_day_at_the_calendar_edge_is_refused_with_a_sentence(
+    make_app, box: str, far: str
+) -> None:
+    """A far day (with the year before ticked, which reaches a year further) is refused by the
+    one reader of typed days, as on the command line; the app stays open."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        typed = screen.query_one(box, Input)
+        typed.value = far
+        typed.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running and app.screen is screen
+        message = text_of(app, "#reports-message")
+        assert f"{far} is too far off" in message and "between 1900 and 2199" in message
+
+
 async def test_save_pdf_and_csv_from_the_screen(make_app, tmp_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -337,3 +337,31 @@ def test_snapshot_debrief(snap_compare, tmp_path: Path) -> None:
 
     app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
     assert snap_compare(app, terminal_size=SIZE, run_before=debrief)
+
+
+async def test_a_long_theme_pasted_stays_in_the_box_with_a_sentence(tmp_path: Path) -> None:
+    """Textual drops a paste longer than an Input's max_length whole and silently: the quick
+    capture keeps every pasted character and says, on Enter, what to change."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "enter", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, TextCaptureDialog)
+        pasted = "Feeling watched 👀 عندما " + "x" * 3000
+        box = app.screen.query_one("#capture-text", Input)
+        box.post_message(events.Paste(pasted))
+        await pilot.pause()
+        assert box.value == pasted
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextCaptureDialog) and box.value == pasted
+        assert "This is 3024 characters" in screen_text(app)
+        assert the_session(app).themes == []
+        box.value = "Feeling watched 👀 عندما"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert the_session(app).themes == ["Feeling watched 👀 عندما"]

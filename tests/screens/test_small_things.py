@@ -158,3 +158,17 @@ async def test_help_scrolls_with_page_down(tmp_path: Path, keys: list[str]) -> N
         await pilot.press("end")
         await pilot.pause()
         assert body.scroll_y == body.max_scroll_y
+
+
+@pytest.mark.parametrize("keys", [["e"], ["ctrl+q"]], ids=["end", "quit"])
+async def test_a_dialog_fits_a_terminal_narrower_than_80(tmp_path: Path, keys: list[str]) -> None:
+    """At 60 columns a dialog is as wide as the terminal, not cut off at its right edge."""
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        for key in IN_SESSION + keys:
+            await pilot.press(key)
+            await pilot.pause()
+        dialog = app.screen.query_one(".dialog")
+        assert dialog.region.right <= 60, dialog.region
+        assert dialog.region.x >= 0

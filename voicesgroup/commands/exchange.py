@@ -21,6 +21,9 @@ PASSPHRASE_FILE_ENV = "VOICESGROUP_EXCHANGE_PASSPHRASE_FILE"
 GROUP_PASSPHRASE_FILE_ENV = "VOICESGROUP_EXCHANGE_GROUP_PASSPHRASE_FILE"
 """A file holding each held group's passphrase, one line each, in the order of --group."""
 
+ONE_RECORD = {"notes": "note", "strategies": "strategy"}
+"""One record of each table whose texts can be changed on two laptops at once, in words."""
+
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     exchange = add_command(
@@ -181,7 +184,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             )
             continue
         print(
-            f"Conflict: a {conflict['table'].rstrip('s')} was changed on two laptops at once; "
+            f"Conflict: a {ONE_RECORD.get(conflict['table'], 'record')} was changed on two "
+            "laptops at once; "
             f"the other version is kept as {conflict['other_version']}."
         )
     if found["forgettings"]:

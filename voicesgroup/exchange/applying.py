@@ -1,13 +1,14 @@
 """Applying a merge to the document: what wins goes in, checked by its model, nothing lost.
 
-`merge_in` takes what came in (nothing about a member the organisation's tombstones name, a
-session's forgotten members counted as anonymous), runs the pure merge rules (`merge`) over
-it and this laptop's own stamped parts, and writes each winning version into the document in
+`merge_in` takes what came in (nothing about a forgotten member, `Run.is_forgotten`: the
+organisation's tombstones or the data file's own record of whom it forgot; a session's
+forgotten members counted as anonymous), runs the pure merge rules (`merge`)
+over it and this laptop's own stamped parts, and writes each winning version into the document in
 memory: a table's records checked by its model at once (record by record only when one is
 refused, told once each), a record's two versions kept side by side as a conflict, a
 withdrawal new here noted to be carried out as the laptop that recorded it did. The state
 takes the winners' stamps. `forget_here` then forgets, by the store's own forgetting, every
-member here whom the tombstones name.
+member here so forgotten.
 """
 
 from __future__ import annotations
@@ -50,24 +51,24 @@ def _models() -> dict[str, Any]:
     }
 
 
-def _about_forgotten(run: Run, entry: Entry, stones: set[str]) -> bool:
+def _about_forgotten(run: Run, entry: Entry) -> bool:
     content = entry.content
     if content is None:
         return False
     field_name = _MEMBER_FIELDS.get(entry.kind)
     if field_name is not None:
-        return run.member_stone(str(content.get(field_name))) in stones
+        return run.is_forgotten(content.get(field_name))
     if entry.kind == "strategies" + sharing.GROUP_SUFFIX:
-        return run.member_stone(str(content.get("attributed_member_id"))) in stones
+        return run.is_forgotten(content.get("attributed_member_id"))
     return False
 
 
-def _without_forgotten(run: Run, entry: Entry, stones: set[str]) -> Entry:
+def _without_forgotten(run: Run, entry: Entry) -> Entry:
     """A session's group part with forgotten members counted as anonymous instead."""
     if entry.kind != "sessions" + sharing.GROUP_SUFFIX or entry.content is None:
         return entry
     named = entry.content.get("named_member_ids") or []
-    gone = [mid for mid in named if run.member_stone(str(mid)) in stones]
+    gone = [mid for mid in named if run.is_forgotten(mid)]
     if not gone:
         return entry
     content = dict(entry.content)
@@ -99,11 +100,8 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     """Merge what came in with what is here, in memory."""
     if not incoming:
         return
-    stones = set(run.record["tombstones"])
     incoming = [
-        _without_forgotten(run, entry, stones)
-        for entry in incoming
-        if not _about_forgotten(run, entry, stones)
+        _without_forgotten(run, entry) for entry in incoming if not _about_forgotten(run, entry)
     ]
     local = _local_entries(run, run.current())
     versions = [*local.values(), *incoming]
@@ -383,14 +381,11 @@ def _put_settings(run: Run, shared: dict[str, Any]) -> bool:
 
 
 def due_forgetting(run: Run) -> list[str]:
-    """The members here whom the organisation's tombstones name."""
-    stones = set(run.record["tombstones"])
-    if not stones:
-        return []
+    """The members here who were forgotten (`Run.is_forgotten`)."""
     return [
         str(member.get("id"))
         for member in run.data.get("members", {}).values()
-        if run.member_stone(str(member.get("id"))) in stones
+        if run.is_forgotten(member.get("id"))
     ]
 
 

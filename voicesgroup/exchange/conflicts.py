@@ -19,7 +19,7 @@ from uuid import UUID
 from voicesgroup import models
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import state
-from voicesgroup.exchange.sharing import TEXT_FIELDS
+from voicesgroup.exchange.sharing import TEXT_FIELDS, record_key
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -95,6 +95,14 @@ def _what(table: str, shown: dict[str, Any] | None, other: dict[str, Any]) -> st
     return f"A note written on {day}"
 
 
+def _keyed(data: dict[str, Any], table: str, key: str, *, besides: str) -> dict[str, Any] | None:
+    """The record whose exchange key is `key` (not the other version, `besides`)."""
+    for document in data.get(table, {}).values():
+        if str(document.get("id")) != besides and record_key(table, document) == key:
+            return dict(document)
+    return None
+
+
 def waiting(store: Store) -> list[Conflict]:
     """Every conflict waiting for a person, oldest first; none when not set up."""
     data = store.storage.read()
@@ -102,17 +110,22 @@ def waiting(store: Store) -> list[Conflict]:
     if record is None:
         return []
     found: list[Conflict] = []
+    seen: set[str] = set()
     for entry in record.get("conflicts", []):
         table = str(entry.get("table"))
         fields = TEXT_FIELDS.get(table)
         copy = _document(data, table, str(entry.get("copy")))
-        if fields is None or copy is None or entry.get("of") is None:
-            continue
-        shown = _document(data, table, str(entry["of"]))
+        if fields is None or copy is None or entry.get("of") is None or copy["id"] in seen:
+            continue  # an exchange that met the same other version again noted it again
+        seen.add(copy["id"])
+        # `of` is the record's exchange key: its id, or for a shipped starter strategy the
+        # key every laptop's own copy shares (`sharing.record_key`), which is no id at all.
+        shown = _keyed(data, table, str(entry["of"]), besides=str(entry.get("copy")))
         found.append(
             Conflict(
                 table=table,
-                record_id=UUID(str(entry["of"])),
+                # With the record removed here since, the other version becomes it.
+                record_id=UUID(str((shown or copy)["id"])),
                 copy_id=UUID(str(entry["copy"])),
                 what=_what(table, shown, copy),
                 fields=fields,

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voicesgroup.counting import counted
+from voicesgroup.counting import counted, were
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, state
 from voicesgroup.exchange.merge import Entry
-from voicesgroup.exchange.run import Run
+from voicesgroup.exchange.run import FORMER_IDENTITY, Run
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -148,11 +148,27 @@ def read_outboxes(
                 "again next time."
             )
             continue
+        formerly = sorted({e.key for e in contents.parts if e.kind == FORMER_IDENTITY})
+        contents.parts = [e for e in contents.parts if e.kind != FORMER_IDENTITY]
         accepted, quarantined = _believed(run, contents)
         incoming.extend(accepted)
         read_from.append(path)
         _note_laptop(run, path, signature, contents, quarantined)
+        if contents.replica in run.record["peers"]:
+            run.record["peers"][contents.replica]["formerly"] = formerly
+    _drop_former_identities(run)
     return incoming, read_from
+
+
+def _drop_former_identities(run: Run) -> None:
+    """A laptop that took a new identity (restored or copied) names its former ones; each
+    stops being counted once its outbox has left the folder (a restored laptop takes it out).
+    One still there is a laptop still at work (a clone) and stays counted."""
+    peers = run.record["peers"]
+    for peer in list(peers.values()):
+        for former in peer.get("formerly", []):
+            if former in peers and not (run.folder / carrier.outbox_name(former)).exists():
+                del peers[former]
 
 
 def _believed(run: Run, contents: outbox.Contents) -> tuple[list[Entry], int]:
@@ -168,7 +184,7 @@ def _believed(run: Run, contents: outbox.Contents) -> tuple[list[Entry], int]:
     if quarantined:
         run.summary.problems.append(
             f"{name} has its clock more than a day ahead: {counted(quarantined, 'record')} "
-            "from it were set aside until its date and time are put right."
+            f"from it {were(quarantined)} set aside until its date and time are put right."
         )
     for entry in accepted:
         run.clock.receive(entry.stamp)
@@ -186,8 +202,10 @@ def _note_laptop(
     run: Run, path: Path, signature: list[Any], contents: outbox.Contents, quarantined: int
 ) -> None:
     """What the laptop's outbox said, for the status, and its tombstones joined to ours."""
-    if contents.replica in run.record.get("previous_replicas", []):
-        return
+    if contents.replica == run.replica or contents.replica in run.record.get(
+        "previous_replicas", []
+    ):
+        return  # this laptop's own outbox (a carrier's conflict copy of it): never a peer
     if contents.replica in run.record.get("forgotten_laptops", []):
         return  # the coordinator said it is gone: read, never counted again
     peer = run.record["peers"].setdefault(contents.replica, {})

@@ -21,7 +21,7 @@ from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, state
 from voicesgroup.exchange.run import ExchangeError, required
 from voicesgroup.exchange.status import status
-from voicesgroup.store import crypto
+from voicesgroup.store import crypto, name_key
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -148,10 +148,7 @@ def _group_id(store: Store, folder: Path, org: bytes, name: str) -> str:
             continue
         for entry in contents.parts:
             content = entry.content or {}
-            if (
-                entry.kind == "groups"
-                and str(content.get("name", "")).casefold() == name.casefold()
-            ):
+            if entry.kind == "groups" and name_key(str(content.get("name", ""))) == name_key(name):
                 found.add(str(content.get("id")))
     if len(found) != 1:
         raise ExchangeError(
@@ -199,12 +196,24 @@ def leave(store: Store) -> str:
     store.refuse_if_read_only()
     data = store.storage.read()
     record = required(data)
-    own = Path(record["folder"]) / carrier.outbox_name(record["replica"])
+    folder = Path(record["folder"])
+    own = folder / carrier.outbox_name(record["replica"])
+    # The outbox goes first: a laptop that could not take it out stays set up, so leaving
+    # can be tried again, and the folder never keeps the outbox of a laptop that forgot it.
+    try:
+        if not folder.is_dir():
+            raise FileNotFoundError(folder)
+        own.unlink(missing_ok=True)
+    except OSError:
+        raise ExchangeError(
+            f"This laptop's outbox could not be taken out of the exchange folder {folder} "
+            "(is the stick plugged in, or the folder reachable?): reach the folder, then run "
+            "`voicesgroup exchange leave` again; nothing was changed."
+        ) from None
     with store.batch():
         state.write(data, None)
         store.storage.write(data)
         store.audit("exchange left")
-    own.unlink(missing_ok=True)
     return (
         "This laptop no longer exchanges; its data stays here, and its outbox was taken out "
         "of the folder."

@@ -115,7 +115,7 @@ def _exchange(store: Store, wall: Callable[[], int], ahead: inbox.FolderRead | N
     if sealed is not None:
         stamping.write_outbox(run, sealed)
         own_header = {"serial": run.record["serial"]}
-    _forget_and_stamp(run)
+    own_header = _forget_and_stamp(run, own_header)
     stamping.export(run, own_header)
     _note_exchanged(store, run.record)
     for path in read_from:
@@ -140,20 +140,30 @@ def _unchanged_here(run: Run, own_header: dict[str, Any] | None) -> bool:
     )
 
 
-def _forget_and_stamp(run: Run) -> None:
-    """Forget the members the organisation's tombstones name, then stamp and save what that
-    changed (the store's forgetting saved the file itself: it is read again)."""
+def _forget_and_stamp(run: Run, own_header: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Forget the members due to be forgotten, then stamp what that changed and save it with
+    the next outbox's serial, in one save (the store's forgetting saved the file itself: it is
+    read again), and write that outbox. Stamps saved without a new serial would let a stop
+    before the outbox leave the old one, the member in it, for good: the next exchange finds
+    nothing new to stamp. With the serial saved, it finds the outbox older and writes it.
+    Returns the header of the outbox now in the folder, as far as this exchange knows."""
     forgotten = applying.forget_here(run)
     if not forgotten:
-        return
+        return own_header
     run.summary.forgotten = forgotten
     run.read_again()
     run.record = required(run.data)
     stamping.stamp(run)
+    run.changed = True  # the forgetting is news: the old outbox still holds the member
     run.record["clock"] = run.clock.state.as_list()
     with run.store.batch():
         state.write(run.data, run.record)
         run.store.storage.write(run.data)
+        sealed = stamping.seal(run, own_header)
+    if sealed is None:
+        return own_header
+    stamping.write_outbox(run, sealed)
+    return {"serial": run.record["serial"]}
 
 
 def carry_out_withdrawals(run: Run) -> None:

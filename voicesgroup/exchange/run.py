@@ -32,6 +32,12 @@ NEWER_VERSION = (
 )
 
 
+FORMER_IDENTITY = "_former_identity"
+"""The kind of an outbox entry naming a replica id this laptop had before (a restore or a copy
+took it a new one): never merged, only read by `inbox` so the old identity stops being counted
+once its outbox has left the folder."""
+
+
 class ExchangeError(VoicesGroupError):
     """The exchange cannot do what was asked; the message says why, in one sentence."""
 
@@ -99,6 +105,8 @@ class Run:
     withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
     """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
     index: Index = field(init=False)
+    _forgotten_in_file: tombstones.Tombstones | bool | None = field(default=False, repr=False)
+    """The data file's own record of the members it forgot (False: not read yet)."""
 
     def __post_init__(self) -> None:
         self.index = Index(self.data)
@@ -138,6 +146,7 @@ class Run:
         return sharing.settings_part(self.data.get(sharing.SETTINGS_KIND, {}).get("1", {}))
 
     def data_changed(self) -> None:
+        self._forgotten_in_file = False
         self.parts = None
         self.held = None
         self.renamed = False
@@ -162,6 +171,22 @@ class Run:
             return tombstones.member_hash(self.stone_key, member_id)
         except ValueError:
             return ""
+
+    def is_forgotten(self, member_id: object) -> bool:
+        """Whether the member with this id was forgotten: named by the organisation's
+        tombstones, or by the data file's own record of the members it forgot (which no
+        exchange folder, passphrase or leaving changes)."""
+        if self.member_stone(str(member_id)) in self.record["tombstones"]:
+            return True
+        if self._forgotten_in_file is False:
+            self._forgotten_in_file = tombstones.of_folder(self.store.path, self.data)
+        here = self._forgotten_in_file
+        if not isinstance(here, tombstones.Tombstones):
+            return False
+        try:
+            return here.holds(str(member_id))
+        except ValueError:
+            return False
 
     def state_key(self, kind: str, key: str) -> str:
         """Where the state keeps a part: a member's under their tombstone, never their id."""

@@ -16,7 +16,7 @@ from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, sharing, state
 from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.merge import Entry
-from voicesgroup.exchange.run import Run
+from voicesgroup.exchange.run import FORMER_IDENTITY, Run
 
 _COVERED = {"personal_notes": "notes", "contact_details": "contact_details"}
 """The tables whose records a withdrawal of a scope erases or keeps restricted."""
@@ -199,6 +199,10 @@ def _sections(run: Run) -> tuple[dict[str, list[Entry]], int]:
             if target in sections:
                 sections[target].append(entry)
                 sent += 1
+    for former in run.record.get("previous_replicas", []):  # not a record: not counted as sent
+        sections[sharing.ORG].append(
+            Entry(FORMER_IDENTITY, str(former), run.clock.state, None, None, None)
+        )
     return sections, sent
 
 

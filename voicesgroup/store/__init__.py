@@ -16,7 +16,7 @@
 
 from voicesgroup.store.forgetting import ForgetReport
 from voicesgroup.store.opening import Secret, read_document, take_writer_lock
-from voicesgroup.store.repository import SETTINGS_TABLE, TABLES, Store, new_document
+from voicesgroup.store.repository import SETTINGS_TABLE, TABLES, Store, name_key, new_document
 
 __all__ = [
     "SETTINGS_TABLE",
@@ -24,6 +24,7 @@ __all__ = [
     "ForgetReport",
     "Secret",
     "Store",
+    "name_key",
     "new_document",
     "read_document",
     "take_writer_lock",

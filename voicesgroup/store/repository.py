@@ -609,13 +609,19 @@ def _plain_records() -> tuple[type[Record], ...]:
     return (models.FacilitatorPath, models.SupervisionMeeting, models.FollowUpState)
 
 
+def name_key(name: str) -> str:
+    """How a typed name is compared with a stored one, everywhere a record is looked up by
+    name (here and in the exchange folder): the spaces around it set aside, case ignored."""
+    return name.strip().casefold()
+
+
 def _find_one(records: list[RecordT], name_or_id: str, kind: str, attribute: str) -> RecordT:
-    """One record by exact id, or by name (case-insensitive); clear errors otherwise."""
+    """One record by exact id, or by name (`name_key`); clear errors otherwise."""
     wanted = name_or_id.strip()
     for record in records:
         if str(record.id) == wanted:
             return record
-    matches = [r for r in records if getattr(r, attribute).casefold() == wanted.casefold()]
+    matches = [r for r in records if name_key(getattr(r, attribute)) == name_key(wanted)]
     if not matches:
         raise NotFound(f"No {kind} called {wanted!r}.")
     if len(matches) > 1:
