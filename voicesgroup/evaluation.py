@@ -245,83 +245,23 @@ def publish(
     `protection.protect` here, and only here. `scope` names the totals' row."""
     check_threshold(threshold)
     months = [month_key(m) for m in figures.period.months]
-    keys = [*months, WHOLE_PERIOD]
-    session_keys = [m.key for m in measures("month", people=False)]
-    people_keys = [m.key for m in measures("month", people=True)]
-
-    def sessions_of(monthly: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
-        return {
-            measure: {**monthly[measure], WHOLE_PERIOD: sum(monthly[measure].values())}
-            for measure in session_keys
-        }
-
-    def people_of(monthly: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, Cell]]:
-        held = {key: monthly["held"][key] for key in months}
-        held[WHOLE_PERIOD] = sum(held.values())
-        return {
-            measure: {
-                key: protect(
-                    sum(monthly[measure].values())
-                    if key == WHOLE_PERIOD
-                    else monthly[measure][key],
-                    threshold,
-                    zero_shown=not held[key],
-                )
-                for key in keys
-            }
-            for measure in people_keys
-        }
-
-    def row(
-        name: str,
-        kind: str,
-        monthly: Mapping[str, Mapping[str, int]],
-        came: int,
-        returned: int,
-        themes: Counter[str],
-        themes_hidden: int,
-    ) -> GroupReport:
-        sessions = sessions_of(monthly)
-        people = people_of(monthly)
-        none_held = not sessions["held"][WHOLE_PERIOD]
-        return GroupReport(
-            name=name,
-            kind=kind,
-            sessions=sessions,
-            people=people,
-            average=_average(people["attendance"][WHOLE_PERIOD], sessions["held"][WHOLE_PERIOD]),
-            named_came=protect(came, threshold, zero_shown=none_held),
-            named_returned=protect(returned, threshold, zero_shown=none_held),
-            themes=ranked(themes, threshold),
-            themes_not_shown=protect(themes_hidden, threshold, zero_shown=none_held),
-        )
-
     reports = [
-        row(g.name, g.kind, g.monthly, g.named_came, g.named_returned, g.themes, g.themes_not_shown)
+        _group_row(
+            g.name,
+            g.kind,
+            g.monthly,
+            (g.named_came, g.named_returned),
+            (g.themes, g.themes_not_shown),
+            months,
+            threshold,
+        )
         for g in figures.groups
     ]
-    every = (*session_keys, *people_keys)
-    all_monthly = {
-        measure: {m: sum(g.monthly[measure][m] for g in figures.groups) for m in months}
-        for measure in every
-    }
-    all_themes: Counter[str] = Counter()
-    for group in figures.groups:
-        all_themes.update(group.themes)
-    total = row(
-        scope,
-        "",
-        all_monthly,
-        figures.named_came_total,
-        figures.named_returned_total,
-        all_themes,
-        sum(g.themes_not_shown for g in figures.groups),
-    )
     return PeriodReport(
         period=figures.period,
         months=months,
         groups=reports,
-        total=total,
+        total=_total_row(figures, scope, months, threshold),
         facilitators=figures.facilitators,
         strategies_by_kind={
             kind: ranked(counter, threshold)
@@ -329,6 +269,87 @@ def publish(
         },
         strategies_not_shown=protect(figures.strategies_not_shown, threshold),
         supervision_meetings=figures.supervision_meetings,
+    )
+
+
+def _session_counts(monthly: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    """Counts of sessions are not counts of people: each month as it is, plus the period."""
+    return {
+        measure.key: {**monthly[measure.key], WHOLE_PERIOD: sum(monthly[measure.key].values())}
+        for measure in measures("month", people=False)
+    }
+
+
+def _people_counts(
+    monthly: Mapping[str, Mapping[str, int]], months: Sequence[str], threshold: int
+) -> dict[str, dict[str, Cell]]:
+    """Each count of people, month by month and for the period, as `protect` lets it show."""
+    held = {key: monthly["held"][key] for key in months}
+    held[WHOLE_PERIOD] = sum(held.values())
+    return {
+        measure.key: {
+            key: protect(
+                sum(monthly[measure.key].values())
+                if key == WHOLE_PERIOD
+                else monthly[measure.key][key],
+                threshold,
+                zero_shown=not held[key],
+            )
+            for key in [*months, WHOLE_PERIOD]
+        }
+        for measure in measures("month", people=True)
+    }
+
+
+def _group_row(
+    name: str,
+    kind: str,
+    monthly: Mapping[str, Mapping[str, int]],
+    named: tuple[int, int],
+    themes: tuple[Counter[str], int],
+    months: Sequence[str],
+    threshold: int,
+) -> GroupReport:
+    """One row of the report (a group, or all of them) with every count of people protected;
+    `named` is (came, returned), `themes` is (counted, not shown)."""
+    came, returned = named
+    counted, themes_hidden = themes
+    sessions = _session_counts(monthly)
+    people = _people_counts(monthly, months, threshold)
+    none_held = not sessions["held"][WHOLE_PERIOD]
+    return GroupReport(
+        name=name,
+        kind=kind,
+        sessions=sessions,
+        people=people,
+        average=_average(people["attendance"][WHOLE_PERIOD], sessions["held"][WHOLE_PERIOD]),
+        named_came=protect(came, threshold, zero_shown=none_held),
+        named_returned=protect(returned, threshold, zero_shown=none_held),
+        themes=ranked(counted, threshold),
+        themes_not_shown=protect(themes_hidden, threshold, zero_shown=none_held),
+    )
+
+
+def _total_row(figures: Figures, scope: str, months: Sequence[str], threshold: int) -> GroupReport:
+    """The totals' row: the groups' true counts summed first, then protected once, so no
+    total is built from already-rounded cells."""
+    every = [m.key for m in measures("month", people=False)]
+    every += [m.key for m in measures("month", people=True)]
+    all_monthly = {
+        measure: {m: sum(g.monthly[measure][m] for g in figures.groups) for m in months}
+        for measure in every
+    }
+    all_themes: Counter[str] = Counter()
+    for group in figures.groups:
+        all_themes.update(group.themes)
+    return _group_row(
+        scope,
+        "",
+        all_monthly,
+        (figures.named_came_total, figures.named_returned_total),
+        (all_themes, sum(g.themes_not_shown for g in figures.groups)),
+        months,
+        threshold,
     )
 
 

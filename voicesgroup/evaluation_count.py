@@ -188,29 +188,11 @@ def count(
     if group_id is not None and not groups:
         raise PeriodError("there is no such group")
     group_of = {str(g.id): g for g in groups}
-    first, last = period.start.isoformat(), period.end.isoformat()
-    ended = SessionStatus.ENDED.value
-    began: dict[str, str] = {}  # each group's first session ever, found in the same pass
-    in_period = []
-    for doc in store.documents("sessions"):
-        gid, day = doc["group_id"], doc["date"]
-        if gid not in group_of or doc.get("status") != ended:
-            continue
-        if gid not in began or day < began[gid]:
-            began[gid] = day
-        if first <= day <= last:
-            in_period.append(doc)
-    sessions = sorted(in_period, key=lambda doc: (doc["date"], doc.get("created_at", "")))
+    sessions, began = _ended_sessions(store, group_of, period)
     member_names = [doc["display_name"] for doc in store.documents("members")]
     facilitators = {doc["id"]: doc for doc in store.documents("facilitators")}
     planned_days = _planned_days(store, groups, period, began)
-
-    by_group: dict[str, GroupCounts] = {}
-    for key, group in group_of.items():
-        counts = GroupCounts(group.id, group.name, group.variant.label)
-        for measure in monthly_measures():
-            counts.monthly[measure] = {month_key(m): 0 for m in period.months}
-        by_group[key] = counts
+    by_group = _empty_counts(group_of, period)
 
     per_session = [(m, PER_SESSION[m]) for m in monthly_measures() if m not in FROM_PLAN]
     held_days: dict[str, set[str]] = defaultdict(set)
@@ -227,51 +209,19 @@ def count(
         for measure, counted in per_session:
             counts.monthly[measure][month] += counted(doc)
         visits[gid].update(set(doc.get("named_member_ids", ())))
-        for theme in doc.get("themes", ()):
-            tidy = " ".join(theme.split())
-            if tidy:
-                theme_forms.setdefault(tidy.casefold(), tidy)
-                noted[gid].append(tidy.casefold())
+        _note_themes(doc, theme_forms, noted[gid])
         given = _session_minutes(doc, group_of[gid].pattern.minutes)
         given += prep_minutes + debrief_minutes
-        lead_found = False  # the first facilitator listed leads, unless in training
-        for person_id in dict.fromkeys(doc.get("facilitator_ids", ())):
-            person = facilitators.get(person_id)
-            tally = facil[person_id]
-            if person is not None and shadowing_on(
-                effective_path(person, paths.get(person_id)), dt.date.fromisoformat(doc["date"])
-            ):
-                tally["shadowing"] += 1
-            elif not lead_found:
-                tally["led"] += 1
-                lead_found = True
-            else:
-                tally["co_facilitated"] += 1
-            tally["minutes"] += given
+        _tally_facilitators(doc, given, facilitators, paths, facil)
 
-    keys = list(theme_forms)
-    with_names = {
-        keys[i] for i in texts_holding_names([theme_forms[k] for k in keys], member_names)
-    }
+    with_names = _themes_holding_names(theme_forms, member_names)
     for gid, counts in by_group.items():
-        for key in noted[gid]:
-            if key in with_names:
-                counts.themes_not_shown += 1
-            else:
-                counts.themes[theme_forms[key]] += 1
-        for day in planned_days.get(counts.group_id, ()):
-            counts.monthly["planned"][month_key(day)] += 1
-            if day <= today and day.isoformat() not in held_days[gid]:
-                counts.monthly["not_held"][month_key(day)] += 1
+        _place_themes(counts, noted[gid], theme_forms, with_names)
+        _count_planned(counts, planned_days.get(counts.group_id, ()), held_days[gid], today)
         counts.named_came = len(visits[gid])
         counts.named_returned = sum(1 for n in visits[gid].values() if n >= 2)
 
-    meetings = [doc for doc in store.documents("supervision") if first <= doc.get("on", "") <= last]
-    for meeting in meetings:
-        for person_id in dict.fromkeys(meeting.get("facilitator_ids", ())):
-            if group_id is None or person_id in facil:
-                facil[person_id]["supervised"] += 1
-
+    meetings = _supervision_meetings(store, period, group_id, facil)
     everyone: Counter[str] = Counter()
     for per_group in visits.values():
         everyone.update(per_group)
@@ -289,6 +239,116 @@ def count(
         debrief_minutes=debrief_minutes,
         supervision_meetings=len(meetings),
     )
+
+
+def _ended_sessions(
+    store: Store, group_of: Mapping[str, Group], period: Period
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The groups' ended sessions in `period`, oldest first, and each group's first session
+    ever (which the plan starts from), found in one pass over the stored documents."""
+    first, last = period.start.isoformat(), period.end.isoformat()
+    ended = SessionStatus.ENDED.value
+    began: dict[str, str] = {}
+    in_period = []
+    for doc in store.documents("sessions"):
+        gid, day = doc["group_id"], doc["date"]
+        if gid not in group_of or doc.get("status") != ended:
+            continue
+        if gid not in began or day < began[gid]:
+            began[gid] = day
+        if first <= day <= last:
+            in_period.append(doc)
+    sessions = sorted(in_period, key=lambda doc: (doc["date"], doc.get("created_at", "")))
+    return sessions, began
+
+
+def _empty_counts(group_of: Mapping[str, Group], period: Period) -> dict[str, GroupCounts]:
+    """Every group's counts at zero for every month, so a month with nothing still shows."""
+    by_group: dict[str, GroupCounts] = {}
+    for key, group in group_of.items():
+        counts = GroupCounts(group.id, group.name, group.variant.label)
+        for measure in monthly_measures():
+            counts.monthly[measure] = {month_key(m): 0 for m in period.months}
+        by_group[key] = counts
+    return by_group
+
+
+def _note_themes(doc: Mapping[str, Any], theme_forms: dict[str, str], noted: list[str]) -> None:
+    """A session's themes, tidied and matched without case, so one theme counts as one."""
+    for theme in doc.get("themes", ()):
+        tidy = " ".join(theme.split())
+        if tidy:
+            theme_forms.setdefault(tidy.casefold(), tidy)
+            noted.append(tidy.casefold())
+
+
+def _tally_facilitators(
+    doc: Mapping[str, Any],
+    given: int,
+    facilitators: Mapping[str, dict[str, Any]],
+    paths: Mapping[str, dict[str, Any]],
+    facil: dict[str, Counter[str]],
+) -> None:
+    """Who led, co-facilitated or shadowed a session, and the minutes each gave to it."""
+    lead_found = False  # the first facilitator listed leads, unless in training
+    for person_id in dict.fromkeys(doc.get("facilitator_ids", ())):
+        person = facilitators.get(person_id)
+        tally = facil[person_id]
+        if person is not None and shadowing_on(
+            effective_path(person, paths.get(person_id)), dt.date.fromisoformat(doc["date"])
+        ):
+            tally["shadowing"] += 1
+        elif not lead_found:
+            tally["led"] += 1
+            lead_found = True
+        else:
+            tally["co_facilitated"] += 1
+        tally["minutes"] += given
+
+
+def _themes_holding_names(theme_forms: Mapping[str, str], member_names: Sequence[str]) -> set[str]:
+    """The themes (by their casefolded key) that hold a member's name: never published."""
+    keys = list(theme_forms)
+    return {keys[i] for i in texts_holding_names([theme_forms[k] for k in keys], member_names)}
+
+
+def _place_themes(
+    counts: GroupCounts,
+    noted: Sequence[str],
+    theme_forms: Mapping[str, str],
+    with_names: set[str],
+) -> None:
+    """A group's themes counted, except those holding a name, which are only counted as
+    not shown."""
+    for key in noted:
+        if key in with_names:
+            counts.themes_not_shown += 1
+        else:
+            counts.themes[theme_forms[key]] += 1
+
+
+def _count_planned(
+    counts: GroupCounts, planned: Iterable[dt.date], held: set[str], today: dt.date
+) -> None:
+    """Sessions the pattern planned, and those of them already past that were not held."""
+    for day in planned:
+        counts.monthly["planned"][month_key(day)] += 1
+        if day <= today and day.isoformat() not in held:
+            counts.monthly["not_held"][month_key(day)] += 1
+
+
+def _supervision_meetings(
+    store: Store, period: Period, group_id: UUID | None, facil: dict[str, Counter[str]]
+) -> list[dict[str, Any]]:
+    """The supervision meetings in `period`, each counted for the facilitators who came (for
+    one group's report, only those who facilitated it)."""
+    first, last = period.start.isoformat(), period.end.isoformat()
+    meetings = [doc for doc in store.documents("supervision") if first <= doc.get("on", "") <= last]
+    for meeting in meetings:
+        for person_id in dict.fromkeys(meeting.get("facilitator_ids", ())):
+            if group_id is None or person_id in facil:
+                facil[person_id]["supervised"] += 1
+    return meetings
 
 
 def texts_holding_names(

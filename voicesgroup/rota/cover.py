@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 from uuid import UUID
 
@@ -79,93 +79,130 @@ def suggest_cover(
     staying = by_id.get(staying_id) if staying_id is not None else None
     leaving_role: Literal["lead", "co"] = "lead" if leaving_id == assignment.lead_id else "co"
     day = assignment.date
-
     others = [a for a in all_assignments if a.id != assignment.id]
-    total: dict[UUID, int] = {}
-    before: dict[UUID, int] = {}
-    in_month: dict[UUID, int] = {}
-    elsewhere: dict[UUID, str] = {}
-    last: dict[UUID, dt.date] = {}
-    together: dict[UUID, int] = {}
-    for other in others:
-        for person in {other.lead_id, other.co_id} - {None}:
-            assert person is not None
-            total[person] = total.get(person, 0) + 1
-            if other.date < day:  # the count every reason gives: sessions before this one
-                before[person] = before.get(person, 0) + 1
-            if (other.date.year, other.date.month) == (day.year, day.month):
-                in_month[person] = in_month.get(person, 0) + 1
-            if other.date == day:
-                elsewhere.setdefault(person, group_names.get(other.group_id, "another group"))
-            if other.date < day and (person not in last or other.date > last[person]):
-                last[person] = other.date
-        if staying_id is not None and staying_id in (other.lead_id, other.co_id):
-            mate = other.co_id if other.lead_id == staying_id else other.lead_id
-            if mate is not None:
-                together[mate] = together.get(mate, 0) + 1
+    load = _load_of(others, day, staying_id, group_names)
 
     ranked: list[tuple[_Rank, CoverSuggestion]] = []
     for f in sorted(facilitators, key=_sort_key):
         if f.id in (leaving_id, staying_id):
             continue
-        month_count = in_month.get(f.id, 0)
+        month_count = load.in_month.get(f.id, 0)
         if rules.person_breaks(
-            f, day, elsewhere=elsewhere.get(f.id), month_others=month_count
+            f, day, elsewhere=load.elsewhere.get(f.id), month_others=month_count
         ) or rules.pair_breaks(f, staying, group):
             continue
-        role: Literal["lead", "co"]
-        if staying is None:
-            role, swaps = "lead", False
-        elif rules.is_trainee(f):
-            role, swaps = "co", leaving_role == "lead"
-        elif rules.is_trainee(staying):
-            role, swaps = "lead", leaving_role == "co"
-        else:
-            role, swaps = leaving_role, False
-        words = [
-            "free that day",
-            f"{sessions_before(before.get(f.id, 0))}, {total.get(f.id, 0)} in all",
-            (
-                f"{month_count} this month (limit {f.max_per_month})"
-                if f.max_per_month is not None
-                else f"{month_count} this month"
-            ),
-        ]
-        if f.id in last:
-            words.append(f"last on {dates.date(last[f.id], year=last[f.id].year != day.year)}")
-        else:
-            words.append("no earlier session")
-        if staying is not None:
-            if rules.is_trainee(staying):
-                words.append(
-                    f"experienced, so can lead beside {staying.display_name} (in training)"
-                )
-            elif rules.is_trainee(f):
-                words.append(f"in training, with {staying.display_name} as experienced lead")
-            for asking, asked in ((f, staying), (staying, f)):
-                if rules.asked_to_pair(asking, asked):
-                    words.append(f"{asking.display_name} asked to work with {asked.display_name}")
-            if together.get(f.id, 0) == 0:
-                words.append(f"a new pairing with {staying.display_name}")
-            if group.women_facilitator_rule and f.is_woman is True and staying.is_woman is not True:
-                words.append(MEETS_WOMEN_RULE)
-            if swaps:
-                words.append(
-                    f"{staying.display_name} would {'lead' if role == 'co' else 'co-facilitate'}"
-                )
-        elif group.women_facilitator_rule:
-            words.append(MEETS_WOMEN_RULE)
+        role, swaps = _role_for(f, staying, leaving_role)
+        words = _cover_words(f, staying, group, load, day, (role, swaps))
         preferred = staying is not None and (
             rules.asked_to_pair(f, staying) or rules.asked_to_pair(staying, f)
         )
         key = (
-            total.get(f.id, 0),
+            load.total.get(f.id, 0),
             month_count,
-            last.get(f.id, dt.date.min),
+            load.last.get(f.id, dt.date.min),
             not preferred,
-            together.get(f.id, 0),
+            load.together.get(f.id, 0),
             _sort_key(f),
         )
         ranked.append((key, CoverSuggestion(f.id, f.display_name, role, clip(", ".join(words)))))
     ranked.sort(key=lambda item: item[0])
     return [suggestion for _, suggestion in ranked]
+
+
+@dataclass
+class _Load:
+    """What the rest of the rota asks of each facilitator, as cover is ranked and explained."""
+
+    total: dict[UUID, int] = field(default_factory=dict)
+    before: dict[UUID, int] = field(default_factory=dict)
+    in_month: dict[UUID, int] = field(default_factory=dict)
+    elsewhere: dict[UUID, str] = field(default_factory=dict)
+    last: dict[UUID, dt.date] = field(default_factory=dict)
+    together: dict[UUID, int] = field(default_factory=dict)
+
+
+def _load_of(
+    others: Sequence[RotaAssignment],
+    day: dt.date,
+    staying_id: UUID | None,
+    group_names: dict[UUID, str],
+) -> _Load:
+    """Each facilitator's sessions on the rest of the rota, in one pass: in all, before `day`,
+    that month, elsewhere that day, the last before it, and with the one staying."""
+    load = _Load()
+    for other in others:
+        for person in {other.lead_id, other.co_id} - {None}:
+            assert person is not None
+            load.total[person] = load.total.get(person, 0) + 1
+            if other.date < day:  # the count every reason gives: sessions before this one
+                load.before[person] = load.before.get(person, 0) + 1
+            if (other.date.year, other.date.month) == (day.year, day.month):
+                load.in_month[person] = load.in_month.get(person, 0) + 1
+            if other.date == day:
+                load.elsewhere.setdefault(person, group_names.get(other.group_id, "another group"))
+            if other.date < day and (person not in load.last or other.date > load.last[person]):
+                load.last[person] = other.date
+        if staying_id is not None and staying_id in (other.lead_id, other.co_id):
+            mate = other.co_id if other.lead_id == staying_id else other.lead_id
+            if mate is not None:
+                load.together[mate] = load.together.get(mate, 0) + 1
+    return load
+
+
+def _role_for(
+    f: Facilitator, staying: Facilitator | None, leaving_role: Literal["lead", "co"]
+) -> tuple[Literal["lead", "co"], bool]:
+    """The role a cover takes, and whether the one staying must swap: a trainee never leads."""
+    if staying is None:
+        return "lead", False
+    if rules.is_trainee(f):
+        return "co", leaving_role == "lead"
+    if rules.is_trainee(staying):
+        return "lead", leaving_role == "co"
+    return leaving_role, False
+
+
+def _cover_words(
+    f: Facilitator,
+    staying: Facilitator | None,
+    group: Group,
+    load: _Load,
+    day: dt.date,
+    role_swaps: tuple[Literal["lead", "co"], bool],
+) -> list[str]:
+    """The phrases that say why `f` could cover, so the coordinator can see the reasoning."""
+    role, swaps = role_swaps
+    month_count = load.in_month.get(f.id, 0)
+    words = [
+        "free that day",
+        f"{sessions_before(load.before.get(f.id, 0))}, {load.total.get(f.id, 0)} in all",
+        (
+            f"{month_count} this month (limit {f.max_per_month})"
+            if f.max_per_month is not None
+            else f"{month_count} this month"
+        ),
+    ]
+    if f.id in load.last:
+        last = load.last[f.id]
+        words.append(f"last on {dates.date(last, year=last.year != day.year)}")
+    else:
+        words.append("no earlier session")
+    if staying is not None:
+        if rules.is_trainee(staying):
+            words.append(f"experienced, so can lead beside {staying.display_name} (in training)")
+        elif rules.is_trainee(f):
+            words.append(f"in training, with {staying.display_name} as experienced lead")
+        for asking, asked in ((f, staying), (staying, f)):
+            if rules.asked_to_pair(asking, asked):
+                words.append(f"{asking.display_name} asked to work with {asked.display_name}")
+        if load.together.get(f.id, 0) == 0:
+            words.append(f"a new pairing with {staying.display_name}")
+        if group.women_facilitator_rule and f.is_woman is True and staying.is_woman is not True:
+            words.append(MEETS_WOMEN_RULE)
+        if swaps:
+            words.append(
+                f"{staying.display_name} would {'lead' if role == 'co' else 'co-facilitate'}"
+            )
+    elif group.women_facilitator_rule:
+        words.append(MEETS_WOMEN_RULE)
+    return words

@@ -100,14 +100,7 @@ def review(
     spread is planned sessions, most minus fewest, among active facilitators (counting those
     with none).
     """
-
-    def wanted(day: dt.date, gid: UUID) -> bool:
-        return (
-            (start is None or day >= start)
-            and (end is None or day <= end)
-            and (group_id is None or gid == group_id)
-        )
-
+    window = _Window(start, end, group_id)
     by_id = {f.id: f for f in facilitators}
     group_by_id = {g.id: g for g in groups}
 
@@ -115,101 +108,155 @@ def review(
         group = group_by_id.get(a.group_id)
         return (a.date, _group_key(group) if group else ("", "", str(a.group_id)), str(a.id))
 
-    chosen = sorted((a for a in assignments if wanted(a.date, a.group_id)), key=order)
+    chosen = sorted((a for a in assignments if window.wants(a.date, a.group_id)), key=order)
     actual = (
-        {key: list(ids) for key, ids in sessions_actual.items() if wanted(key[1], key[0])}
+        {key: list(ids) for key, ids in sessions_actual.items() if window.wants(key[1], key[0])}
         if sessions_actual is not None
         else None
     )
-
-    def where(gid: UUID, day: dt.date) -> str:
-        group = group_by_id.get(gid)
-        label = group.name if group else "the session"
-        return f"{label} on {dates.day(day)}"
-
-    def who(fid: UUID | None) -> str:
-        f = by_id.get(fid) if fid is not None else None
-        return f.display_name if f else "someone not on the facilitator list"
-
     index = RotaIndex(assignments, facilitators, groups)
+    coming = _ToCome(today, set(sessions_actual or {}))
+    gaps, breaks = _gaps_and_breaks(chosen, group_by_id, index, coming)
+    differences = _differences(chosen, actual, group_by_id, by_id) if actual is not None else []
+    loads = [
+        load
+        for f in sorted(facilitators, key=_sort_key)
+        if (load := _load_of(f, chosen, actual, coming)) is not None
+    ]
+    active = [load.planned for load in loads if by_id[load.facilitator_id].active]
+    spread = max(active) - min(active) if active else 0
+    unproven = sum(1 for a in chosen if (a.reason or "").startswith(NOT_PROVEN))
+    return Review(loads, gaps, breaks, differences, spread, unproven)
 
-    def breaks_of(a: RotaAssignment) -> list[str]:
-        return [b.sentence for b in session_breaks(a, index)]
 
-    ended = set(sessions_actual or {})
+@dataclass(frozen=True)
+class _Window:
+    """The part of the rota under review: between `start` and `end`, in one group or all."""
 
-    def to_come(a: RotaAssignment) -> bool:
+    start: dt.date | None
+    end: dt.date | None
+    group_id: UUID | None
+
+    def wants(self, day: dt.date, gid: UUID) -> bool:
+        """Whether a session of group `gid` on `day` is under review."""
+        return (
+            (self.start is None or day >= self.start)
+            and (self.end is None or day <= self.end)
+            and (self.group_id is None or gid == self.group_id)
+        )
+
+
+@dataclass(frozen=True)
+class _ToCome:
+    """Which sessions are still to come, so a session held is judged as history, not today."""
+
+    today: dt.date | None
+    ended: set[tuple[UUID, dt.date]]
+
+    def __call__(self, a: RotaAssignment) -> bool:
         """Not yet held: on or after `today` (every session without `today`), not ended."""
-        return (today is None or a.date >= today) and (a.group_id, a.date) not in ended
+        ended = (a.group_id, a.date) in self.ended
+        return (self.today is None or a.date >= self.today) and not ended
 
+
+def _where(group_by_id: Mapping[UUID, Group], gid: UUID, day: dt.date) -> str:
+    """A session named for the coordinator: its group (when known) and its day."""
+    group = group_by_id.get(gid)
+    label = group.name if group else "the session"
+    return f"{label} on {dates.day(day)}"
+
+
+def _who(by_id: Mapping[UUID, Facilitator], fid: UUID | None) -> str:
+    """A facilitator's name, or a plain phrase for an id the list does not hold."""
+    f = by_id.get(fid) if fid is not None else None
+    return f.display_name if f else "someone not on the facilitator list"
+
+
+def _gaps_and_breaks(
+    chosen: Sequence[RotaAssignment],
+    group_by_id: Mapping[UUID, Group],
+    index: RotaIndex,
+    coming: _ToCome,
+) -> tuple[list[str], list[str]]:
+    """The open places, and the rules broken by sessions to come, each as a sentence."""
     gaps: list[str] = []
     breaks: list[str] = []
     for a in chosen:
-        place = where(a.group_id, a.date)
+        place = _where(group_by_id, a.group_id, a.date)
         if a.lead_id is None and a.co_id is None:
             gaps.append(f"{place} has nobody yet.")
         elif a.lead_id is None:
             gaps.append(f"{place} has no lead.")
         elif a.co_id is None:
             gaps.append(f"{place} has no co-facilitator.")
-        if today is None or to_come(a):
-            breaks.extend(f"{place}: {sentence}" for sentence in breaks_of(a))
+        if coming.today is None or coming(a):
+            breaks.extend(f"{place}: {b.sentence}" for b in session_breaks(a, index))
+    return gaps, breaks
 
+
+def _differences(
+    chosen: Sequence[RotaAssignment],
+    actual: Mapping[tuple[UUID, dt.date], Sequence[UUID]],
+    group_by_id: Mapping[UUID, Group],
+    by_id: Mapping[UUID, Facilitator],
+) -> list[str]:
+    """Planned against actual: one sentence for each ended session that went differently."""
     differences: list[str] = []
-    if actual is not None:
-        for a in chosen:
-            planned = {a.lead_id, a.co_id} - {None}
-            did = actual.get((a.group_id, a.date))
-            if did is None:
-                continue
-            missing = sorted((who(i) for i in planned - set(did)), key=str.casefold)
-            extra = sorted((who(i) for i in set(did) - planned), key=str.casefold)
-            if missing or extra:
-                text = where(a.group_id, a.date)
-                bits = []
-                if missing:
-                    bits.append(f"{' and '.join(missing)} planned but did not facilitate")
-                if extra:
-                    bits.append(f"{' and '.join(extra)} facilitated instead")
-                differences.append(f"{text}: " + "; ".join(bits) + ".")
-
-    loads: list[FacilitatorLoad] = []
-    for f in sorted(facilitators, key=_sort_key):
-        mine = [a for a in chosen if f.id in (a.lead_id, a.co_id)]
-        planned_leads = sum(1 for a in mine if a.lead_id == f.id)
-        planned_co = len(mine) - planned_leads
-        if not f.active and not mine:
+    for a in chosen:
+        planned = {a.lead_id, a.co_id} - {None}
+        did = actual.get((a.group_id, a.date))
+        if did is None:
             continue
-        done_days = (
-            sorted(day for (_, day), ids in actual.items() if f.id in ids)
-            if actual is not None
-            else None
-        )
-        if done_days is not None:
-            last = done_days[-1] if done_days else None
-        elif today is not None:
-            last = max((a.date for a in mine if a.date < today), default=None)
-        else:
-            last = None
-        if today is not None:
-            upcoming = [a.date for a in mine if to_come(a)]
-        else:
-            upcoming = [a.date for a in mine if last is None or a.date > last]
-        loads.append(
-            FacilitatorLoad(
-                facilitator_id=f.id,
-                name=f.display_name,
-                planned_leads=planned_leads,
-                planned_co=planned_co,
-                actual=len(done_days) if done_days is not None else None,
-                last_facilitated=last,
-                next_due=min(upcoming, default=None),
-            )
-        )
-    active = [load.planned for load in loads if by_id[load.facilitator_id].active]
-    spread = max(active) - min(active) if active else 0
-    unproven = sum(1 for a in chosen if (a.reason or "").startswith(NOT_PROVEN))
-    return Review(loads, gaps, breaks, differences, spread, unproven)
+        missing = sorted((_who(by_id, i) for i in planned - set(did)), key=str.casefold)
+        extra = sorted((_who(by_id, i) for i in set(did) - planned), key=str.casefold)
+        if missing or extra:
+            text = _where(group_by_id, a.group_id, a.date)
+            bits = []
+            if missing:
+                bits.append(f"{' and '.join(missing)} planned but did not facilitate")
+            if extra:
+                bits.append(f"{' and '.join(extra)} facilitated instead")
+            differences.append(f"{text}: " + "; ".join(bits) + ".")
+    return differences
+
+
+def _load_of(
+    f: Facilitator,
+    chosen: Sequence[RotaAssignment],
+    actual: Mapping[tuple[UUID, dt.date], Sequence[UUID]] | None,
+    coming: _ToCome,
+) -> FacilitatorLoad | None:
+    """One facilitator's figures (None for someone inactive with nothing planned)."""
+    today = coming.today
+    mine = [a for a in chosen if f.id in (a.lead_id, a.co_id)]
+    planned_leads = sum(1 for a in mine if a.lead_id == f.id)
+    planned_co = len(mine) - planned_leads
+    if not f.active and not mine:
+        return None
+    done_days = (
+        sorted(day for (_, day), ids in actual.items() if f.id in ids)
+        if actual is not None
+        else None
+    )
+    if done_days is not None:
+        last = done_days[-1] if done_days else None
+    elif today is not None:
+        last = max((a.date for a in mine if a.date < today), default=None)
+    else:
+        last = None
+    if today is not None:
+        upcoming = [a.date for a in mine if coming(a)]
+    else:
+        upcoming = [a.date for a in mine if last is None or a.date > last]
+    return FacilitatorLoad(
+        facilitator_id=f.id,
+        name=f.display_name,
+        planned_leads=planned_leads,
+        planned_co=planned_co,
+        actual=len(done_days) if done_days is not None else None,
+        last_facilitated=last,
+        next_due=min(upcoming, default=None),
+    )
 
 
 def session_breaks(assignment: RotaAssignment, index: RotaIndex) -> list[rules.Break]:
