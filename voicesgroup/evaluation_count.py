@@ -330,10 +330,14 @@ def _place_themes(
 def _count_planned(
     counts: GroupCounts, planned: Iterable[dt.date], held: set[str], today: dt.date
 ) -> None:
-    """Sessions the pattern planned, and those of them already past that were not held."""
+    """Sessions planned up to today, and those of them that were not held. A date still to
+    come is left out: an evaluation says what took place, so planned is held on a planned day
+    plus not held (a session held on a day not planned counts as held only)."""
     for day in planned:
+        if day > today:
+            continue
         counts.monthly["planned"][month_key(day)] += 1
-        if day <= today and day.isoformat() not in held:
+        if day.isoformat() not in held:
             counts.monthly["not_held"][month_key(day)] += 1
 
 

@@ -279,6 +279,21 @@ def test_planned_not_held_and_in_progress_sessions(store: Store) -> None:
     assert monthly["attendance"]["2026-03"] == 13
 
 
+def test_a_period_running_past_today_counts_only_the_dates_already_come(store: Store) -> None:
+    group = add_group(store)  # meets on Tuesdays
+    past = [TODAY - dt.timedelta(days=7 * k) for k in (1, 2)]
+    to_come = [TODAY + dt.timedelta(days=7 * k) for k in (1, 2, 3)]
+    store.save_rota([RotaAssignment(group_id=group.id, date=day) for day in past + to_come])
+    store.save_session(ended(group, past[0], anonymous_count=5))
+    store.save_session(ended(group, TODAY - dt.timedelta(days=3), anonymous_count=4))  # unplanned
+    figures = evaluation.count(store, Period(past[-1], to_come[-1]), today=TODAY)
+    months = figures.groups[0].monthly
+    planned, held, not_held = (sum(months[key].values()) for key in ("planned", "held", "not_held"))
+    assert (planned, held, not_held) == (2, 2, 1)
+    held_on_a_planned_day = 1
+    assert planned == held_on_a_planned_day + not_held
+
+
 def test_without_a_rota_the_meeting_pattern_is_the_plan(store: Store) -> None:
     group = Group(
         name="Fortnightly",
