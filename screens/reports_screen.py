@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from rich.text import Text
@@ -35,6 +36,9 @@ from voicesgroup.protection import Cell, label, measures
 from voicesgroup.report_files import Format
 from voicesgroup.report_text import NO_RECORDS, has_records
 from voicesgroup.store.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from voicesgroup.print_kind import Printed
 
 ALL = "all"
 
@@ -109,9 +113,7 @@ class ReportsScreen(AppAccess, Screen[None]):
         """The file is on disk; what it holds, for the audit entry."""
 
         path: Path
-        report: evaluation.Report
-        fmt: Format
-        large_print: bool
+        printed: Printed
 
     @dataclass
     class ReportFailed(Message):
@@ -371,26 +373,29 @@ class ReportsScreen(AppAccess, Screen[None]):
         large: bool,
         force: bool,
     ) -> None:
-        from voicesgroup.report_files import write_report_file
+        from voicesgroup.outputs import check_output, write_output
+        from voicesgroup.printing import PrintRequest, make
 
         try:
-            written = write_report_file(
-                snapshot.open(), report, path, fmt, large_print=large, force=force
-            )
+            store = snapshot.open()
+            check_output(path, store.path, force=force)  # before the work: a refusal costs nothing
+            request = PrintRequest("report", output=fmt, report=report, large_print=large)
+            printed = make(store, request)  # the one route every printout takes
+            written = write_output(path, printed.data, data_file=store.path, force=force)
         except VoicesGroupError as error:
             self.post_message(self.ReportFailed(str(error)))
         except Exception as error:  # never a crash: say what happened instead
             self.post_message(self.ReportFailed(f"The report could not be made: {error}"))
         else:
-            self.post_message(self.ReportSaved(written, report, fmt, large))
+            self.post_message(self.ReportSaved(written, printed))
 
     def on_reports_screen_report_saved(self, message: ReportSaved) -> None:
-        from voicesgroup.report_files import record_report
+        from voicesgroup.printing import record_printed
 
         self._busy = False
 
         def note() -> None:
-            record_report(self.store, message.report, message.fmt, large_print=message.large_print)
+            record_printed(self.store, message.printed)
 
         self.vg.attempt(note)  # the audit log notes the report, now that it is on disk
         self.query_one("#reports-message", Static).update(Text(f"Saved {message.path}"))

@@ -114,31 +114,6 @@ def report_bytes(
     return data
 
 
-def write_report_file(
-    store: Store,
-    report: Report,
-    out: Path,
-    fmt: Format,
-    *,
-    large_print: bool = False,
-    force: bool = False,
-    paper: str = "a4",
-) -> Path:
-    """Make the report and write it to `out`; returns the path. Changes nothing in `store`
-    (only reads it), so a worker thread may run it on a `Snapshot`; `record_report` follows."""
-    from voicesgroup.outputs import check_output, write_output
-
-    check_output(out, store.path, force=force)  # before the work, so a refusal costs nothing
-    blob = report_bytes(store, report, fmt, large_print=large_print, paper=paper)
-    return write_output(out, blob, data_file=store.path, force=force)
-
-
-def record_report(store: Store, report: Report, fmt: Format, *, large_print: bool = False) -> None:
-    """Note in the audit log that the report was made (what and for which period, never a
-    figure). Call it once the file is on disk."""
-    store.audit("report made", audit_detail(report, fmt, large_print=large_print))
-
-
 def audit_detail(report: Report, fmt: str, *, large_print: bool = False) -> str:
     """What the audit log says of a report made: its form and its period, never a figure."""
     scope = f"group {report.group_name}" if report.group_name else "all groups"
