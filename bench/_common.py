@@ -118,3 +118,16 @@ def load_note() -> str:
             "wall-clock figures are noisy: run again when it is idle"
         )
     return ""
+
+
+class Verdicts:
+    """Each budget a bench judges, and the ones missed, for its RESULT line."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+
+    def judge(self, ok: bool, what: str) -> str:
+        """'pass', or 'FAIL' with `what` noted among the failures."""
+        if not ok:
+            self.failures.append(what)
+        return "pass" if ok else "FAIL"

@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
     APP_ROOT_ENV,
     ROOT,
+    Verdicts,
     add_quick,
     child_env,
     exit_status,
@@ -63,13 +64,9 @@ FAST_KDF = {"memory_kib": 64 * 1024, "iterations": 1, "lanes": 1}
 BENCH_FILE = Path(__file__).resolve()
 SUFFIXES = ("North", "South", "East", "West", "Central", "Riverside", "Hillside", "Harbour")
 
-failures: list[str] = []
-
-
-def judge(ok: bool, what: str) -> str:
-    if not ok:
-        failures.append(what)
-    return "pass" if ok else "FAIL"
+verdicts = Verdicts()
+judge = verdicts.judge
+failures = verdicts.failures
 
 
 # -- the coordinator's file, through the real exchange -----------------------------------------

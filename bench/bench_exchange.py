@@ -28,18 +28,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import add_quick, exit_status, load_note, make_big_db, make_empty_db, use_app_root
+from _common import (
+    Verdicts,
+    add_quick,
+    exit_status,
+    load_note,
+    make_big_db,
+    make_empty_db,
+    use_app_root,
+)
 
 NOTHING_NEW_BUDGET = 1.2
 IMPORT_BUDGET = 3.0
 
-failures: list[str] = []
-
-
-def judge(ok: bool, what: str) -> str:
-    if not ok:
-        failures.append(what)
-    return "pass" if ok else "FAIL"
+verdicts = Verdicts()
+judge = verdicts.judge
+failures = verdicts.failures
 
 
 def ms(seconds: float) -> str:

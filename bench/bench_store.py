@@ -36,19 +36,23 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import add_quick, exit_status, load_note, make_big_db, run_child, use_app_root
+from _common import (
+    Verdicts,
+    add_quick,
+    exit_status,
+    load_note,
+    make_big_db,
+    run_child,
+    use_app_root,
+)
 
 SAVE_RATIO_BUDGET = 2.0
 QUERY_BUDGET_MS = 10.0
 MEMORY_BUDGET_MIB = 90.0
 
-failures: list[str] = []
-
-
-def judge(ok: bool, what: str) -> str:
-    if not ok:
-        failures.append(what)
-    return "pass" if ok else "FAIL"
+verdicts = Verdicts()
+judge = verdicts.judge
+failures = verdicts.failures
 
 
 def ms(seconds: float) -> str:
