@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.source import private_reaches
+
 ROOT = Path(__file__).resolve().parents[2]
 EXCHANGE = ROOT / "voicesgroup" / "exchange"
 STEPS = ("run", "joining", "inbox", "applying", "stamping", "one_exchange", "status")
@@ -23,26 +25,6 @@ OUTSIDE = [
     for path in sorted((ROOT / folder).rglob("*.py"))
     if EXCHANGE not in path.parents
 ]
-
-
-def _private(name: str) -> bool:
-    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
-
-
-def private_reaches(source: str) -> Iterator[str]:
-    """`other._name` (not the code's own `self._name`) and `from module import _name`."""
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Attribute) and _private(node.attr):
-            owner = node.value
-            if isinstance(owner, ast.Name) and owner.id in {"self", "cls"}:
-                continue
-            yield f"{node.lineno}: {ast.unparse(node)}"
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("voicesgroup"):
-            yield from (
-                f"{node.lineno}: from {node.module} import {alias.name}"
-                for alias in node.names
-                if _private(alias.name)
-            )
 
 
 def step_imports(source: str) -> Iterator[str]:

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.source import is_private, private_reaches
 from voicesgroup.store.tables import record_ids
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,26 +28,6 @@ OUTSIDE = [
     for path in sorted((ROOT / folder).rglob("*.py"))
     if STORE not in path.parents
 ]
-
-
-def _private(name: str) -> bool:
-    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
-
-
-def private_reaches(path: Path) -> Iterator[str]:
-    """`other._name` (an object's or module's private part, not the code's own `self`/`cls`)
-    and `from module import _name` across modules, as `line: text`."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and _private(node.attr):
-            owner = node.value
-            if isinstance(owner, ast.Name) and owner.id in {"self", "cls"}:
-                continue
-            yield f"{node.lineno}: {ast.unparse(node)}"
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("voicesgroup"):
-            for alias in node.names:
-                if _private(alias.name):
-                    yield f"{node.lineno}: from {node.module} import {alias.name}"
 
 
 def _names_a_store(owner: ast.expr) -> bool:
@@ -66,7 +47,7 @@ def uses_of_tables(path: Path) -> Iterator[str]:
 
 @pytest.mark.parametrize("path", sorted(STORE.glob("*.py")), ids=lambda path: path.name)
 def test_a_store_module_reaches_no_private_part_of_another(path: Path) -> None:
-    found = list(private_reaches(path))
+    found = list(private_reaches(path.read_text(encoding="utf-8")))
     assert not found, f"{path.name} reaches private parts: {found}; use Store.tables"
 
 
@@ -83,7 +64,7 @@ def _store_privates(path: Path) -> Iterator[str]:
     """`store._x` or `self.store._x`: a private part of the Store, from outside it."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and _private(node.attr) and _names_a_store(node.value):
+        if isinstance(node, ast.Attribute) and is_private(node.attr) and _names_a_store(node.value):
             yield f"{node.lineno}: {ast.unparse(node)}"
 
 
@@ -98,7 +79,9 @@ def test_the_checks_see_what_they_look_for(tmp_path: Path) -> None:
         "    page.tables.append(3)\n",
         encoding="utf-8",
     )
-    assert sorted(hit.split(":")[0] for hit in private_reaches(sample)) == ["1", "3"]
+    assert sorted(
+        hit.split(":")[0] for hit in private_reaches(sample.read_text(encoding="utf-8"))
+    ) == ["1", "3"]
     assert [hit.split(":")[0] for hit in uses_of_tables(sample)] == ["5"]
     assert [hit.split(":")[0] for hit in _store_privates(sample)] == ["3"]
 
