@@ -37,6 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from voicesgroup.handouts import fonts
 from voicesgroup.handouts._render import (
     HEADING,
     INK,
@@ -45,10 +46,9 @@ from voicesgroup.handouts._render import (
     SMALLER,
     SOFT,
     FooterCanvas,
-    fonts_for,
+    bold_style,
     markup,
     page_size,
-    printable,
     styles,
 )
 from voicesgroup.handouts.layer import PRODUCER
@@ -66,11 +66,19 @@ class Layout:
     is the handouts' smaller size, large print their large one.
     """
 
-    def __init__(self, texts: Iterable[str], *, large_print: bool = False, paper: str = "a4"):
-        self.fonts = fonts_for(texts)
+    def __init__(
+        self,
+        texts: Iterable[str],
+        *,
+        large_print: bool = False,
+        paper: str = "a4",
+        kind: str = "report",
+    ):
+        fonts.check(texts, kind)  # every character drawable as typed, before anything is drawn
+        self.fonts = fonts.base()
         self.large_print = large_print
         self.sizes = LARGE if large_print else SMALLER[0]
-        self.style = styles(self.sizes, self.fonts.key)
+        self.style = styles(self.sizes)
         self.pagesize = page_size(paper, False)
         self.width = self.pagesize[0] - 36 * mm
         """The width of the text on the page, in points."""
@@ -86,11 +94,12 @@ class Layout:
     def para(self, text: str, kind: str = "body") -> Paragraph:
         """A paragraph in one of the handouts' styles (title, subtitle, heading, item, body,
         muted…)."""
-        return Paragraph(markup(text, self.fonts.key), self.style[kind])
+        style = self.style[kind]
+        return Paragraph(markup(text, bold=bold_style(style)), style)
 
     def bullet(self, text: str) -> Paragraph:
         """One small bulleted line, in table-cell size."""
-        return Paragraph(markup(text, self.fonts.key), self._small_bullet, bulletText="•")
+        return Paragraph(markup(text), self._small_bullet, bulletText="•")
 
     @functools.cached_property
     def _small_bullet(self) -> ParagraphStyle:
@@ -198,25 +207,25 @@ class Layout:
         ]
 
     def _cell(self, text: str, bold: bool = False) -> Paragraph:
-        return Paragraph(markup(text, self.fonts.key), self.style["cell_head" if bold else "cell"])
+        return Paragraph(markup(text, bold=bold), self.style["cell_head" if bold else "cell"])
 
     def _fitted(self, text: str, column: float, bold: bool = False) -> str | Paragraph:
         """Plain table text where it fits on one line (a Paragraph for every cell would
         double the time the report takes to draw); a wrapping Paragraph where it does not."""
-        plain = printable(text, self.fonts.key)
         face = self.fonts.bold if bold else self.fonts.regular
         if (
-            "\n" not in plain
-            and stringWidth(plain, face, self.style["cell"].fontSize) <= column - 12
+            "\n" not in text
+            and fonts.in_one_font(text)  # a plain string is drawn in the table's font
+            and stringWidth(text, face, self.style["cell"].fontSize) <= column - 12
         ):
-            return plain
+            return text
         return self._cell(text, bold)
 
     def _needed(self, text: str) -> float:
         """The width a header needs so that none of its words is broken."""
         head_size = self.style["cell_head"].fontSize
-        words = printable(text, self.fonts.key).split() or [""]
-        return max(stringWidth(word, self.fonts.bold, head_size) for word in words) + 13
+        words = text.split() or [""]
+        return max(fonts.width(word, head_size, bold=True) for word in words) + 13
 
     def _unbroken(self, header: list[str], widths: list[float]) -> list[float]:
         """Column widths in points in which no header word is broken: each column gets the
@@ -253,7 +262,7 @@ class Layout:
             story,
             canvasmaker=functools.partial(
                 FooterCanvas,
-                footer=printable(footer, self.fonts.key),
+                footer=footer,
                 font=self.fonts.regular,
                 size=self.sizes.footer,
                 margin=18 * mm,
@@ -274,9 +283,13 @@ class Layout:
         print): the last series in the handouts' heading colour, an earlier one lighter."""
         height = (tall + 32 if self.large_print else tall) * mm
         colours = [EARLIER, HEADING][-len(data) :]
+        # A chart's words are single strings: one font that has every character draws them.
+        font = fonts.covering([title, *labels, *names])
+        labels = [fonts.drawn_text(label) for label in labels]
+        names = [fonts.drawn_text(name) for name in names]
         return bar_chart(
-            self.width, height, title, labels, data, colours, names,
-            font=self.fonts.regular, bold=self.fonts.bold, size=16 if self.large_print else 10,
+            self.width, height, fonts.drawn_text(title), labels, data, colours, names,
+            font=font.regular, bold=font.bold, size=16 if self.large_print else 10,
             ink=INK, muted=MUTED,
         )  # fmt: skip
 
