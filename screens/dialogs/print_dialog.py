@@ -23,7 +23,13 @@ from screens.widgets.plain import literal
 from screens.widgets.printer_choice import PrinterChoice
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, library, outputs, printers, printing
-from voicesgroup.errors import NameToConfirm, OutputRefused, UncheckedContacts, VoicesGroupError
+from voicesgroup.errors import (
+    CannotPrintCharacters,
+    NameToConfirm,
+    OutputRefused,
+    UncheckedContacts,
+    VoicesGroupError,
+)
 from voicesgroup.models import Group, Member
 from voicesgroup.store.snapshot import Snapshot
 
@@ -110,6 +116,8 @@ class PrintDialog(FormDialog[None]):
         self._busy = False
         self._mounted_choices = False
         self._force = False
+        self._leave_out: tuple[str, ...] = ()
+        """Characters no font prints as typed that the person said to print without."""
         self._members_listed = False
         self._choices = printing.dialog_choices()
         """The dialog's list: every kind of printout the registry shows here."""
@@ -260,6 +268,7 @@ class PrintDialog(FormDialog[None]):
             large_print=self.query_one("#print-large", Checkbox).value,
             discreet=self.query_one("#print-discreet", Checkbox).value,
             today=self.vg.today(),
+            leave_out=self._leave_out,
         )
         return replace(request, **choice.settings)
 
@@ -282,6 +291,7 @@ class PrintDialog(FormDialog[None]):
         event.stop()
         if not self._mounted_choices:
             return
+        self._leave_out = ()  # said of the handout as it was: asked again if it still holds any
         self._update()
         self._forget_result()
 
@@ -426,7 +436,7 @@ class PrintDialog(FormDialog[None]):
         """The handout, or None after posting why it could not be made (in a worker)."""
         try:
             return printing.make(snapshot.open(), request)
-        except (NameToConfirm, UncheckedContacts) as error:
+        except (NameToConfirm, UncheckedContacts, CannotPrintCharacters) as error:
             if isinstance(error, NameToConfirm) and not error.matches:
                 self.post_message(self.HandoutFailed(str(error)))  # nothing a person could answer
             else:
@@ -527,6 +537,9 @@ class PrintDialog(FormDialog[None]):
         self.query_one("#print", Button).disabled = False
         error = message.error
         store = self.store
+        if isinstance(error, CannotPrintCharacters):
+            self._ask_leave_out(error)
+            return
         if isinstance(error, UncheckedContacts):
             names = ", ".join(contact.name for contact in error.contacts)
 
@@ -583,6 +596,32 @@ class PrintDialog(FormDialog[None]):
         self.app.push_screen(
             ConfirmDialog("A word or a member's name?", question, confirm="It is the word"),
             confirmed,
+        )
+
+    def _ask_leave_out(self, error: CannotPrintCharacters) -> None:
+        """Characters no font prints as typed: print without them only when the person says
+        so; nothing typed is dropped without this question."""
+        count = len(error.characters)
+        them = "this one" if count == 1 else f"these {count}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._leave_out = error.characters
+                self.action_submit()
+            else:
+                self._say(
+                    "! Nothing printed: change the wording, or make a web page or plain "
+                    "text, which keep every character.",
+                    error=True,
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Print without {them}?",
+                str(error).replace(" Nothing was saved.", ""),
+                confirm="Print without them" if count > 1 else "Print without it",
+            ),
+            answered,
         )
 
     def _say(self, words: str, *, error: bool = False) -> None:
