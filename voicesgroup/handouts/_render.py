@@ -282,7 +282,7 @@ class FooterCanvas(Canvas):
     ) -> None:
         super().__init__(*args, **kw)
         self._footer_margin = margin
-        self._footer = footer
+        self._footer = " ".join(footer.split())  # one line: a line break is no glyph
         self._footer_font = font
         self._footer_size = size
         self._pages: list[dict[str, Any]] = []
@@ -549,7 +549,7 @@ class _Builder:
         """A table cell: plain text that fits on one line is drawn as a string, which is
         several times cheaper than a Paragraph; anything else becomes a Paragraph."""
         if all(not (r.bold or r.italic) for r in runs):
-            text = "".join(r.text for r in runs)
+            text = fonts.drawn_text("".join(r.text for r in runs))  # as drawn: none left out
             if (
                 "\n" not in text
                 and fonts.in_one_font(text)  # a plain string is drawn in the table's font

@@ -213,6 +213,7 @@ class Layout:
         """Plain table text where it fits on one line (a Paragraph for every cell would
         double the time the report takes to draw); a wrapping Paragraph where it does not."""
         face = self.fonts.bold if bold else self.fonts.regular
+        text = fonts.drawn_text(text)  # as drawn: what a person said to leave out is not there
         if (
             "\n" not in text
             and fonts.in_one_font(text)  # a plain string is drawn in the table's font
