@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.worker import get_current_worker
 
 from screens.dialogs.confirm_dialog import ConfirmDialog
+from screens.dialogs.leave_out_question import NOT_LEFT_OUT, answered_with, leave_out_question
 from screens.form_screen import FormDialog
 from screens.widgets.plain import literal
 from screens.widgets.printer_choice import PrinterChoice
@@ -601,28 +602,15 @@ class PrintDialog(FormDialog[None]):
     def _ask_leave_out(self, error: CannotPrintCharacters) -> None:
         """Characters no font prints as typed: print without them only when the person says
         so; nothing typed is dropped without this question."""
-        count = len(error.characters)
-        them = "this one" if count == 1 else f"these {count}"
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._leave_out = error.characters
-                self.action_submit()
-            else:
-                self._say(
-                    "! Nothing printed: change the wording, or make a web page or plain "
-                    "text, which keep every character.",
-                    error=True,
-                )
+        def again(characters: tuple[str, ...]) -> None:
+            self._leave_out = characters
+            self.action_submit()
 
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Print without {them}?",
-                str(error).replace(" Nothing was saved.", ""),
-                confirm="Print without them" if count > 1 else "Print without it",
-            ),
-            answered,
-        )
+        def refused() -> None:
+            self._say(f"! {NOT_LEFT_OUT}", error=True)
+
+        self.app.push_screen(leave_out_question(error), answered_with(error, again, refused))
 
     def _say(self, words: str, *, error: bool = False) -> None:
         message = self.query_one("#print-message", Static)

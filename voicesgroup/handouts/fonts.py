@@ -73,6 +73,8 @@ class Family:
     bold: str
     italic: str
     covered: frozenset[int]
+    chars: frozenset[str]
+    """The characters covered, and those every run keeps (`KEEP`): a quick test of a text."""
 
     def face(self, *, bold: bool = False, italic: bool = False) -> str:
         """The ReportLab name of the face that draws bold or italic text (bold wins)."""
@@ -120,7 +122,10 @@ def family(key: str) -> Family | None:
     pdfmetrics.registerFontFamily(
         name, normal=names[0], bold=names[1], italic=names[2], boldItalic=names[1]
     )
-    return Family(key, *names, covered=frozenset(covered or ()))
+    covered = covered or set()
+    return Family(
+        key, *names, covered=frozenset(covered), chars=frozenset(map(chr, covered)) | KEEP
+    )
 
 
 def base() -> Family:
@@ -154,7 +159,7 @@ def runs(text: str) -> list[tuple[Family, str]]:
     person said to print without (`layer.leaving_out`) are left out; any other that no font
     draws raises `CannotPrintCharacters`, so nothing is ever drawn as an empty box."""
     vera = base()
-    if text.isascii():  # every character of ASCII that is not a control is in Vera
+    if text.isascii() or vera.chars.issuperset(text):  # the usual case, at C speed
         return [(vera, text)] if text else []
     pieces: list[tuple[Family, str]] = []
     current, chars = vera, []
@@ -215,8 +220,9 @@ def check(texts: Iterable[str], kind: str) -> None:
     no font here draws as typed and nobody said to print without it."""
     leave = left_out()
     found: dict[str, str] = {}
+    vera = base()
     for text in texts:
-        if text.isascii():
+        if text.isascii() or vera.chars.issuperset(text):
             continue
         for ch in text:
             if ch not in KEEP and ch not in leave and ch not in found and family_for(ch) is None:
