@@ -199,3 +199,13 @@ def test_a_font_is_read_only_when_a_character_needs_it():
     ).stdout.splitlines()
     assert "Dejavu" not in lines[0] and "HandoutVera" in lines[0]
     assert "HandoutDejavu" in lines[1] and "Droid" not in lines[1]
+
+
+@pytest.mark.parametrize("ch", ["\u093f", "\u094d", "\u0bcd", "\u0dcf", "\u102b"])
+def test_a_letter_shaping_would_move_or_join_is_never_drawn_whatever_font_has_it(ch):
+    from voicesgroup.handouts import fonts
+
+    # Devanagari's vowel sign i is written before its letter, a virama joins two letters:
+    # without a shaping engine they come out in the wrong place, so no font is asked.
+    assert fonts.needs_shaping(ch) and fonts.family_for(ch) is None
+    assert not fonts.needs_shaping("\u0301")  # an accent over a Latin letter is drawn as is

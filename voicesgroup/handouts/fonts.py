@@ -140,11 +140,19 @@ def reads_right_to_left(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in ("R", "AL")
 
 
+def needs_shaping(ch: str) -> bool:
+    """Whether `ch` is drawn right only by a shaping engine, which ReportLab here lacks: a
+    spacing vowel sign (Unicode category Mc, drawn before or around its letter in Devanagari,
+    Tamil, Bengali…) or a virama that joins two letters into one (combining class 9)."""
+    return unicodedata.category(ch) == "Mc" or unicodedata.combining(ch) == 9
+
+
 @functools.lru_cache(maxsize=4096)
 def family_for(ch: str) -> Family | None:
     """The first font whose every face has a glyph for `ch`; None when none has, or when
-    `ch` is written right to left (nothing here would draw it in its order, joined)."""
-    if reads_right_to_left(ch):
+    `ch` is written right to left or needs shaping (nothing here would draw it in its order,
+    joined), whatever font has a glyph for it."""
+    if reads_right_to_left(ch) or needs_shaping(ch):
         return None
     for source in SOURCES:
         found = family(source.key)
@@ -168,7 +176,7 @@ def runs(text: str) -> list[tuple[Family, str]]:
         if ch in KEEP:
             chars.append(ch)
             continue
-        if not reads_right_to_left(ch) and ord(ch) in current.covered:
+        if ord(ch) in current.covered and family_for(ch) is not None:
             chars.append(ch)
             continue
         found = family_for(ch)
@@ -259,7 +267,7 @@ def refusal(kind: str, found: dict[str, str]) -> CannotPrintCharacters:
     listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" and {shown[-1]}"
     backwards = [ch for ch in characters if reads_right_to_left(ch)]
     if not backwards:
-        why = "which no font here can print"
+        why = "which no font here can print as typed"
     elif len(backwards) == len(characters):
         why = "writing read right to left, which would print back to front here"
     else:
