@@ -209,3 +209,44 @@ def test_a_letter_shaping_would_move_or_join_is_never_drawn_whatever_font_has_it
     # without a shaping engine they come out in the wrong place, so no font is asked.
     assert fonts.needs_shaping(ch) and fonts.family_for(ch) is None
     assert not fonts.needs_shaping("\u0301")  # an accent over a Latin letter is drawn as is
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(texts)
+def test_the_report_layout_draws_glyph_for_glyph_or_refuses_by_name(text):
+    """The report is laid out by its own code (`handouts.layout`): the same rule holds for
+    its headings, table cells, chart labels and footer."""
+    from voicesgroup.handouts.layout import Layout
+
+    held = drawn(text)
+    everything = [held, "Visits", "Jan", "Feb"]
+    left: tuple[str, ...] = ()
+
+    def build() -> bytes:
+        page = Layout(everything)
+        story = [
+            page.para(held, "title"),
+            page.para(f"Try {held} today."),
+            page.table(["Month", held], [["Jan", held], [held, "3"]], [0.5, 0.5], heading=held),
+            page.chart("Visits", ["Jan", "Feb"], [[1, 2]], [held]),
+        ]
+        return page.build(story, title="Report", subject="Report", footer=held)
+
+    try:
+        data = build()
+    except CannotPrintCharacters as refusal:
+        left = refusal.characters
+        assert unicodedata.name(left[0], "").lower() in str(refusal)
+        with leaving_out(left):
+            data = build()
+    glyphs = drawn_glyphs(data)
+    assert glyphs and all(glyph.glyph for glyph in glyphs)
+    shown = "".join(glyph.text for glyph in glyphs)
+    assert not set(left) & set(shown)
+    kept = _visible("".join(ch for ch in held if ch not in left))
+    assert f"Try{kept}today." in _visible(shown)

@@ -211,18 +211,6 @@ def width(text: str, size: float, *, bold: bool = False, italic: bool = False) -
     )
 
 
-def covering(texts: Iterable[str]) -> Family:
-    """The first font that draws every character of `texts` (for a chart's labels, drawn
-    as single strings); raises `CannotPrintCharacters` when none does."""
-    wanted = {ch for text in texts for ch in drawn_text(text) if ch not in KEEP}
-    codes = {ord(ch) for ch in wanted}
-    for source in SOURCES:
-        found = family(source.key)
-        if found is not None and codes <= found.covered:
-            return found
-    raise refusal("printout", {ch: ch for ch in sorted(wanted) if family_for(ch) is None})
-
-
 def check(texts: Iterable[str], kind: str) -> None:
     """Raise `CannotPrintCharacters` (nothing is drawn) when any of `texts` holds a character
     no font here draws as typed and nobody said to print without it."""

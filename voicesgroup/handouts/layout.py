@@ -216,6 +216,7 @@ class Layout:
         text = fonts.drawn_text(text)  # as drawn: what a person said to leave out is not there
         if (
             "\n" not in text
+            and "\t" not in text  # drawn as a string, a tab would be a glyph: the empty box
             and fonts.in_one_font(text)  # a plain string is drawn in the table's font
             and stringWidth(text, face, self.style["cell"].fontSize) <= column - 12
         ):
@@ -284,13 +285,9 @@ class Layout:
         print): the last series in the handouts' heading colour, an earlier one lighter."""
         height = (tall + 32 if self.large_print else tall) * mm
         colours = [EARLIER, HEADING][-len(data) :]
-        # A chart's words are single strings: one font that has every character draws them.
-        font = fonts.covering([title, *labels, *names])
-        labels = [fonts.drawn_text(label) for label in labels]
-        names = [fonts.drawn_text(name) for name in names]
         return bar_chart(
-            self.width, height, fonts.drawn_text(title), labels, data, colours, names,
-            font=font.regular, bold=font.bold, size=16 if self.large_print else 10,
+            self.width, height, title, labels, data, colours, names,
+            font=self.fonts.regular, bold=self.fonts.bold, size=16 if self.large_print else 10,
             ink=INK, muted=MUTED,
         )  # fmt: skip
 
@@ -374,17 +371,15 @@ def bar_chart(
     drawing = Drawing(width, height)
     left, bottom = size * 4.4, size * 2.6
     # The key goes beside the title where both fit on one line, else on a line of its own.
-    key_widths = [stringWidth(name, font, size) + size * 2 for name in names]
-    beside = stringWidth(title, bold, size + 2) + sum(key_widths) + size <= width
+    key_widths = [fonts.width(name, size) + size * 2 for name in names]
+    beside = fonts.width(title, size + 2, bold=True) + sum(key_widths) + size <= width
     key_y = height - size * (1.2 if beside or len(data) < 2 else 2.7)
     top = height - size * (3.6 if beside or len(data) < 2 else 5.1)
     plot_w, plot_h = width - left - 4, top - bottom
     biggest = max([v for row in data for v in row if v is not None] or [0])
     step = _nice_step(biggest or 1)
     scale_top = step * max(1, -(-biggest // step))
-    drawing.add(
-        String(0, height - size * 1.2, title, fontName=bold, fontSize=size + 2, fillColor=ink)
-    )
+    drawing.add(_words(0, height - size * 1.2, title, size + 2, ink, bold=True))
     for value in range(0, scale_top + 1, step):
         y = bottom + plot_h * value / scale_top
         drawing.add(Line(left, y, left + plot_w, y, strokeColor=muted, strokeWidth=0.3))
@@ -398,7 +393,7 @@ def bar_chart(
     slot = plot_w / max(len(labels), 1)
     bar_w = slot * 0.7 / len(data)
     # Upright labels only: every month's when they fit, else every second, third… month's.
-    longest = max([stringWidth(text, font, size) for text in labels] or [0])
+    longest = max([fonts.width(text, size) for text in labels] or [0])
     every = max(1, math.ceil((longest + size) / slot))
     for index, month_label in enumerate(labels):
         x0 = left + slot * index + slot * 0.15
@@ -413,14 +408,34 @@ def bar_chart(
                                        fillColor=ink, textAnchor="middle"))  # fmt: skip
         if index % every == 0:
             centre = left + slot * index + slot / 2
-            drawing.add(String(centre, bottom - size * 1.3, month_label, fontName=font,
-                               fontSize=size, fillColor=ink, textAnchor="middle"))  # fmt: skip
+            drawing.add(_words(centre, bottom - size * 1.3, month_label, size, ink, middle=True))
     drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=ink, strokeWidth=0.8))
     if len(data) > 1:
         x = width
         for colour, name, key_width in reversed(list(zip(colours, names, key_widths, strict=True))):
             x -= key_width
             drawing.add(_block(x, key_y, size * 0.8, size * 0.8, colour))
-            drawing.add(String(x + size, key_y, name, fontName=font, fontSize=size,
-                               fillColor=ink))  # fmt: skip
+            drawing.add(_words(x + size, key_y, name, size, ink))
     return drawing
+
+
+def _words(
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    ink: Color,
+    *,
+    bold: bool = False,
+    middle: bool = False,
+) -> Group:
+    """`text` as a chart draws it, from `x` (or centred on it), each piece in the font that
+    has its characters (`fonts.runs`)."""
+    group = Group()
+    if middle:
+        x -= fonts.width(text, size, bold=bold) / 2
+    for font, piece in fonts.runs(" ".join(text.split())):
+        face = font.face(bold=bold)
+        group.add(String(x, y, piece, fontName=face, fontSize=size, fillColor=ink))
+        x += stringWidth(piece, face, size)
+    return group
