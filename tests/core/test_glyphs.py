@@ -250,3 +250,15 @@ def test_the_report_layout_draws_glyph_for_glyph_or_refuses_by_name(text):
     assert not set(left) & set(shown)
     kept = _visible("".join(ch for ch in held if ch not in left))
     assert f"Try{kept}today." in _visible(shown)
+
+
+def test_a_character_beyond_the_first_65536_is_read_back_as_itself():
+    """DejaVu Sans draws some emoji in outline (😀) and some old scripts (𐌀); the read-back
+    (PDFium) must read what was drawn, so the second wall checks the text on the page."""
+    from voicesgroup.read_back import output_text
+
+    sheet = Handout(kind="sheet", title="Ideas")
+    sheet.para("Marcia 😀 and 𐌀 done")
+    data = sheet.to_pdf()
+    assert "Marcia 😀 and 𐌀 done" in output_text(data, "pdf")
+    assert all(glyph.glyph for glyph in drawn_glyphs(data))

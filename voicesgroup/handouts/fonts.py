@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import reportlab
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from voicesgroup.errors import CannotPrintCharacters
@@ -59,6 +61,22 @@ SOURCES = (
     _Source("droid", ("DroidSansFallbackFull.ttf",) * 3, _SYSTEM_FOLDERS),
 )
 """The fonts, in the order they are asked: the first that has a character draws it."""
+
+_WRITE_TO_UNICODE = ttfonts.makeToUnicodeCMap
+_BEYOND_16_BITS = re.compile(r"<([0-9A-Fa-f]{5,6})>")
+
+
+def _to_unicode_cmap(fontname: str, subset: Any) -> str:
+    """ReportLab's ToUnicode map, with each character beyond the first 65,536 (an emoji, a
+    rare Chinese character) written in UTF-16 as PDF asks: ReportLab writes its number
+    instead, which readers (PDFium, the read-back) take for another character."""
+    return _BEYOND_16_BITS.sub(
+        lambda found: f"<{chr(int(found.group(1), 16)).encode('utf-16-be').hex().upper()}>",
+        _WRITE_TO_UNICODE(fontname, subset),
+    )
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # the fonts drawn here are read back as drawn
 
 KEEP = frozenset("\n\t ")
 """Characters every run takes as they are (a line break, a tab, a space)."""
