@@ -99,6 +99,16 @@ class CannotPrintCharacters(VoicesGroupError):
         super().__init__(message)
         self.characters = characters
 
+    @staticmethod
+    def naming(characters: tuple[str, ...]) -> str:
+        """ "this symbol", "these 3 symbols", or "characters" when a letter is among them."""
+        import unicodedata
+
+        letters = any(unicodedata.category(ch)[0] in "LM" for ch in characters)
+        what = "character" if letters else "symbol"
+        count = len(characters)
+        return f"this {what}" if count == 1 else f"these {count} {what}s"
+
 
 class NameInHandout(NameToConfirm):
     """A printout would carry a member's name; nothing was written.

@@ -14,9 +14,8 @@ def leave_out_question(error: CannotPrintCharacters) -> ConfirmDialog:
     """The question for `error`: its sentence, and "Print without it/them" or Cancel (ready,
     since leaving out loses something)."""
     count = len(error.characters)
-    them = "this one" if count == 1 else f"these {count}"
     return ConfirmDialog(
-        f"Print without {them}?",
+        f"Print without {error.naming(error.characters)}?",
         str(error).replace(" Nothing was saved.", ""),
         confirm="Print without them" if count > 1 else "Print without it",
     )

@@ -281,9 +281,7 @@ def refusal(kind: str, found: dict[str, str]) -> CannotPrintCharacters:
             "which cannot be printed as typed here (no font has some, and right-to-left "
             "writing would print back to front)"
         )
-    letters = any(unicodedata.category(ch)[0] in "LM" for ch in characters)
-    what = "character" if letters else "symbol"
-    them = f"this {what}" if len(characters) == 1 else f"these {len(characters)} {what}s"
+    them = CannotPrintCharacters.naming(characters)
     return CannotPrintCharacters(
         f"The {kind} was not made: “{_context(found[first], first)}” holds {listed}, {why}. "
         f"Print it without {them} (nothing else changes), or change the wording. "
