@@ -9,8 +9,10 @@ shapes with far wider coverage), then a wide font the system may have. A font is
 when a character needs it, so an ordinary sheet reads Vera alone.
 
 What no font here can draw (a colour emoji, most often) is refused, and so is writing read
-right to left (Hebrew, Arabic): ReportLab draws it here letter by letter from the left,
-unjoined and back to front. The refusal is one sentence naming each character in words; the
+right to left (Hebrew, Arabic: ReportLab draws it here letter by letter from the left,
+unjoined and back to front) and a letter only a shaping engine places right (`needs_shaping`),
+whichever font has a glyph for it: ReportLab shapes only with `uharfbuzz` and orders right to
+left only with `rlbidi`, and the second is not published where this project installs from. The refusal is one sentence naming each character in words; the
 person may say to print without them (`layer.leaving_out`), and only then are they left out.
 Never an empty box, never reversed text.
 
