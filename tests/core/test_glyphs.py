@@ -262,3 +262,17 @@ def test_a_character_beyond_the_first_65536_is_read_back_as_itself():
     data = sheet.to_pdf()
     assert "Marcia 😀 and 𐌀 done" in output_text(data, "pdf")
     assert all(glyph.glyph for glyph in drawn_glyphs(data))
+
+
+def test_the_last_wall_refuses_what_a_renderer_draws_past_the_fonts(monkeypatch):
+    """Were a renderer to draw a piece without asking `fonts.runs` (here, every piece is
+    said to be Vera's), ReportLab's step from text to the font's codes refuses it: the
+    empty box is never drawn, whatever the code above it does."""
+    from voicesgroup.handouts import fonts
+
+    monkeypatch.setattr(fonts, "runs", lambda text: [(fonts.base(), text)] if text else [])
+    monkeypatch.setattr(fonts, "check", lambda texts, kind: None)
+    sheet = Handout(kind="sheet", title="Ideas")
+    sheet.para("Breathe 🌊 slowly")
+    with pytest.raises(CannotPrintCharacters, match="water wave"):
+        sheet.to_pdf()

@@ -12,8 +12,10 @@ What no font here can draw (a colour emoji, most often) is refused, and so is wr
 right to left (Hebrew, Arabic: ReportLab draws it here letter by letter from the left,
 unjoined and back to front) and a letter only a shaping engine places right (`needs_shaping`),
 whichever font has a glyph for it: ReportLab shapes only with `uharfbuzz` and orders right to
-left only with `rlbidi`, and the second is not published where this project installs from. The refusal is one sentence naming each character in words; the
-person may say to print without them (`layer.leaving_out`), and only then are they left out.
+left only with `rlbidi`, and the second is not published where this project installs from.
+The refusal is one sentence naming each character in words; the person may say to print
+without them (`layer.leaving_out`), and only then are they left out. ReportLab's own step
+from text to a font's codes refuses too (`_split_checked`), as the last wall.
 Never an empty box, never reversed text.
 
 Importing this module loads ReportLab: import it where a PDF is being drawn.
@@ -79,6 +81,32 @@ def _to_unicode_cmap(fontname: str, subset: Any) -> str:
 
 
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # the fonts drawn here are read back as drawn
+
+_SPLIT = ttfonts.TTFont.splitString
+
+
+@functools.cache
+def _glyphs_of(font_name: str) -> frozenset[str]:
+    """The characters the registered font `font_name` has a glyph for (a no-break space is
+    drawn as a space)."""
+    face = pdfmetrics.getFont(font_name).face  # type: ignore[attr-defined]  # a TTFont's
+    return frozenset(chr(code) for code, glyph in face.charToGlyph.items() if glyph) | {"\xa0"}
+
+
+def _split_checked(
+    self: TTFont, text: Any, doc: Any, encoding: str = "utf-8"
+) -> list[tuple[int, bytes]]:
+    """ReportLab's last step from text to one font's codes, where a character the font has
+    no glyph for becomes glyph 0, the empty box: the last wall. `runs` gives every piece a
+    font that has it, so this refuses only what slipped past them, before anything is saved."""
+    if self.fontName.startswith("Handout") and isinstance(text, str):
+        has = _glyphs_of(self.fontName)
+        if not has.issuperset(text):
+            raise refusal("printout", {ch: text for ch in text if ch not in has})
+    return _SPLIT(self, text, doc, encoding)
+
+
+ttfonts.TTFont.splitString = _split_checked  # type: ignore[method-assign]  # the last wall
 
 KEEP = frozenset("\n\t ")
 """Characters every run takes as they are (a line break, a tab, a space)."""
