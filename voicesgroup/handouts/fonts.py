@@ -154,13 +154,12 @@ def family(key: str) -> Family | None:
     if paths is None:
         return None
     name = f"Handout{key.capitalize()}"
-    names = (name, f"{name}-Bold", f"{name}-Italic")
+    # A font with one face (one file named three times) is read and registered once.
+    names = (name, name, name) if len(set(paths)) == 1 else (name, f"{name}-Bold", f"{name}-Italic")
     covered: set[int] | None = None
-    faces: dict[Path, TTFont] = {}
     try:
-        for face_name, path in zip(names, paths, strict=True):
+        for face_name, path in dict(zip(names, paths, strict=True)).items():
             font = TTFont(face_name, str(path))
-            faces.setdefault(path, font)
             pdfmetrics.registerFont(font)
             # A character mapped to glyph 0 has no glyph: that is the empty box.
             has = {code for code, glyph in font.face.charToGlyph.items() if glyph}
