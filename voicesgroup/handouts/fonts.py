@@ -28,9 +28,8 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import reportlab
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -49,8 +48,7 @@ _SYSTEM_FOLDERS = (
 )
 
 
-@dataclass(frozen=True)
-class _Source:
+class _Source(NamedTuple):
     key: str
     files: tuple[str, str, str]
     """Regular, bold and italic; a font with one face names the same file three times."""
@@ -112,8 +110,7 @@ KEEP = frozenset("\n\t ")
 """Characters every run takes as they are (a line break, a tab, a space)."""
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(NamedTuple):
     """One font registered with ReportLab in three faces, and the characters all three have."""
 
     key: str
