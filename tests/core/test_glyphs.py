@@ -163,22 +163,34 @@ def test_every_printout_takes_the_same_check(demo_path, key):
     assert any("sunflower" in sentence for sentence in printed.said)
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["print", "agreement", "--group", "Tuesday Voices"],
+        ["print", "team-sheet"],
+        ["facilitator", "sheet"],
+        ["report", "--from", "2024-03-01", "--to", "2025-03-10"],
+    ],
+    ids=lambda command: " ".join(command[:2]),
+)
 def test_the_command_line_refuses_in_one_line_and_prints_without_when_told(
-    capsys, demo_path, tmp_path
+    capsys, demo_path, tmp_path, command
 ):
     with Store.open(demo_path) as store:
-        group = store.find_group("Tuesday Voices")
-        store.save_group(group.model_copy(update={"name": "Tuesday Voices 🌻"}))
-    out = tmp_path / "agreement.pdf"
-    args = ["--db", str(demo_path), "print", "agreement", "--group", "Tuesday Voices 🌻"]
-    code, _, err = run(capsys, *args, "--out", str(out))
+        settings_now = store.settings()
+        store.save_settings(settings_now.model_copy(update={"organisation": "Riverside 🌻"}))
+    out = tmp_path / "printout.pdf"
+    args = ["--db", str(demo_path), *command, "--out", str(out)]
+    code, _, err = run(capsys, *args)
     assert code != 0 and not out.exists()
     assert_one_clear_line(err)
     assert "sunflower" in err and "--without-symbols" in err
-    code, wrote, err = run(capsys, *args, "--out", str(out), "--without-symbols")
+    code, wrote, err = run(capsys, *args, "--without-symbols")
     assert code == 0 and out.exists() and "Wrote" in wrote, err
     assert "Printed without 1 symbol, as asked: sunflower." in err
-    assert all(glyph.glyph for glyph in drawn_glyphs(out.read_bytes()))
+    glyphs = drawn_glyphs(out.read_bytes())
+    assert glyphs and all(glyph.glyph for glyph in glyphs)
+    assert "Riverside" in "".join(glyph.text for glyph in glyphs)
 
 
 def test_a_font_is_read_only_when_a_character_needs_it():
