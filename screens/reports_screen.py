@@ -127,6 +127,8 @@ class ReportsScreen(AppAccess, Screen[None]):
         error: CannotPrintCharacters
         asked: Format | None
         force: bool
+        leave_out: tuple[str, ...]
+        """What the person already said to print without."""
 
     def __init__(self, group_id: UUID | None = None) -> None:
         super().__init__()
@@ -400,7 +402,7 @@ class ReportsScreen(AppAccess, Screen[None]):
             printed = make(store, request)  # the one route every printout takes
             written = write_output(path, printed.data, data_file=store.path, force=force)
         except CannotPrintCharacters as error:
-            self.post_message(self.ReportQuestion(error, asked, force))
+            self.post_message(self.ReportQuestion(error, asked, force, leave_out))
         except VoicesGroupError as error:
             self.post_message(self.ReportFailed(str(error)))
         except Exception as error:  # never a crash: say what happened instead
@@ -425,7 +427,8 @@ class ReportsScreen(AppAccess, Screen[None]):
         self._busy = False
 
         def again(characters: tuple[str, ...]) -> None:
-            self._save(message.asked, force=message.force, leave_out=characters)
+            left = tuple(dict.fromkeys((*message.leave_out, *characters)))
+            self._save(message.asked, force=message.force, leave_out=left)
 
         def refused() -> None:
             self.query_one("#reports-message", Static).update(Text(f"! {NOT_LEFT_OUT}", "bold"))

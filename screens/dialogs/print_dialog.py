@@ -604,7 +604,7 @@ class PrintDialog(FormDialog[None]):
         so; nothing typed is dropped without this question."""
 
         def again(characters: tuple[str, ...]) -> None:
-            self._leave_out = characters
+            self._leave_out = tuple(dict.fromkeys((*self._leave_out, *characters)))
             self.action_submit()
 
         def refused() -> None:
