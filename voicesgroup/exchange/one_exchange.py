@@ -154,9 +154,14 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
     one atomic save, or `ChangedMeanwhile` with nothing changed when the data is no longer
     what it was prepared from. What is left to write is handed back (`deliver`)."""
     store.refuse_if_read_only()
-    if not prepared.basis.snapshot.holds(store):
-        raise ChangedMeanwhile(CHANGED_MEANWHILE)
     storage = store.storage
+    checksum, signature = prepared.basis.checksum, storage.signature
+    # The data as it was prepared from, and the file as it was then: a save that was under
+    # way at `begin` may have held a change the copy did not stamp.
+    if not prepared.basis.snapshot.holds(store) or (
+        checksum is not None and (signature is None or signature.checksum != checksum)
+    ):
+        raise ChangedMeanwhile(CHANGED_MEANWHILE)
     if prepared.data is not None:
         before, was_unsaved = storage.read(), storage.unsaved
         storage.replace_data(prepared.data)
