@@ -69,9 +69,12 @@ CHANGED_MEANWHILE = (
 class Basis:
     """What an exchange is prepared from, taken on the thread that owns the store (`begin`)."""
 
-    snapshot: Snapshot = field(repr=False)
+    snapshot: Snapshot | None = field(repr=False)
+    """The data now; None when there is nothing to do (`_nothing_new`): no copy is made."""
     checksum: int | None
     """The data file's checksum when it holds the snapshot's data (None: it may not)."""
+    outbox: str = ""
+    """Where this laptop's outbox is (told when there is nothing to do)."""
 
 
 @dataclass(frozen=True)
@@ -128,10 +131,43 @@ def begin(store: Store) -> Basis:
     """On the thread that owns the store: what `prepare` needs (one sentence when the laptop
     is not set up or the file is read-only)."""
     store.refuse_if_read_only()
-    required(store.storage.read())
+    record = required(store.storage.read())
     signature = store.storage.signature
     checksum = None if store.unsaved or signature is None else signature.checksum
+    if _nothing_new(store, record, checksum):
+        return Basis(None, checksum, str(Path(record["folder"]) / _own_name(record)))
     return Basis(Snapshot.of(store), checksum)
+
+
+def _own_name(record: dict[str, Any]) -> str:
+    return carrier.outbox_name(str(record["replica"]))
+
+
+def _nothing_new(store: Store, record: dict[str, Any], checksum: int | None) -> bool:
+    """Whether an exchange now has nothing to do, told from the files alone (no copy of the
+    data is made): the data file is as the last exchange left it, under the same identity,
+    its outbox is the one in the folder, and every other laptop's outbox there was read."""
+    if checksum is None or _noted_after_last_exchange(store.path) != [checksum, record["serial"]]:
+        return False
+    if state.binding(store.file_id, store.path) != record.get("binding"):
+        return False
+    folder = Path(record["folder"])
+    try:
+        if outbox.header_of(folder / _own_name(record)).get("serial") != record["serial"]:
+            return False
+        peers = record["peers"]
+        for peer in peers.values():  # a former identity of a laptop, its outbox gone now
+            for former in peer.get("formerly", []):
+                if former in peers and not (folder / carrier.outbox_name(former)).exists():
+                    return False
+        seen = [peer.get("seen") for peer in peers.values()]
+        for path in carrier.outboxes(folder, str(record["replica"])):
+            stat = path.stat()
+            if [path.name, stat.st_size, stat.st_mtime_ns] not in seen:
+                return False
+    except (OSError, outbox.OutboxError, ExchangeError):  # said by the exchange itself
+        return False
+    return True
 
 
 def prepare(
@@ -143,6 +179,8 @@ def prepare(
 ) -> Prepared:
     """The exchange made on a scratch copy of the data (any thread): the module's steps 1 to
     6. `forgot` says how many members were just forgotten here, news the outbox must carry."""
+    if basis.snapshot is None:
+        return Prepared(basis, None, Summary(outbox=basis.outbox), Path(), "")
     with _no_collection_pauses():
         scratch = basis.snapshot.scratch()
         run = _start(scratch.store, wall or (lambda: hlc.wall_ms()))
@@ -155,11 +193,13 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
     what it was prepared from. What is left to write is handed back (`deliver`)."""
     store.refuse_if_read_only()
     storage = store.storage
-    checksum, signature = prepared.basis.checksum, storage.signature
+    basis, signature = prepared.basis, storage.signature
+    if basis.snapshot is None:
+        return Delivery(prepared.folder, prepared.replica, None, None)  # nothing was new
     # The data as it was prepared from, and the file as it was then: a save that was under
     # way at `begin` may have held a change the copy did not stamp.
-    if not prepared.basis.snapshot.holds(store) or (
-        checksum is not None and (signature is None or signature.checksum != checksum)
+    if not basis.snapshot.holds(store) or (
+        basis.checksum is not None and (signature is None or signature.checksum != basis.checksum)
     ):
         raise ChangedMeanwhile(CHANGED_MEANWHILE)
     if prepared.data is not None:
@@ -177,7 +217,8 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
     signature = storage.signature
     record = required(storage.read())
     note = None
-    if signature is not None and not storage.unsaved:
+    if signature is not None and not storage.unsaved and not prepared.forget:
+        # (not while a forgetting is due: until it is done, the next exchange looks again)
         note = (store.path, signature.checksum, int(record["serial"]))
     return Delivery(prepared.folder, prepared.replica, prepared.sealed, note, prepared.remove)
 
