@@ -212,11 +212,14 @@ def bench_ui_thread(group_db: Path, coordinator_db: Path, folder: Path, runs: in
         assert summary.came_in, "nothing came in"
         return took
 
+    begins: list[float] = []
+
     def on_the_ui_thread() -> float:
         store, read = opened()
         began = time.perf_counter()
         basis = service.begin(store)
         held = time.perf_counter() - began
+        begins.append(held)
         prepared = service.prepare(basis, ahead=read)  # a worker's
         began = time.perf_counter()
         delivery = service.apply(store, prepared)
@@ -244,6 +247,7 @@ def bench_ui_thread(group_db: Path, coordinator_db: Path, folder: Path, runs: in
     print(f"  durable save of the same file (floor)       {ms(floor)}")
     print(f"  before: the whole exchange on the UI thread {ms(before)}  {before / floor:5.2f}×")
     print(f"  now: begin + apply on the UI thread         {ms(now)}  {now / floor:5.2f}×")
+    print(f"    of which begin (the snapshot)             {ms(statistics.median(begins))}")
     verdict = judge(now / floor <= UI_THREAD_BUDGET, "UI thread")
     print(f"  ratio {now / floor:5.2f}× (budget ≤ {UI_THREAD_BUDGET}×) {verdict}")
 
