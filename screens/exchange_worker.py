@@ -219,11 +219,11 @@ class ExchangesInBackground(_Mixed):
         """Prepare the exchange read ahead in a worker, unless a session is on, a form or a
         dialog is up or the files are busy (it is tried again when Home or the Exchange screen
         comes back)."""
-        from voicesgroup.exchange import service
-
         waiting = self._exchange_waiting
         if waiting is None or self.exchange_busy or not self._exchange_free():
             return
+        from voicesgroup.exchange import service  # (not before Home's first paint)
+
         try:
             basis = service.begin(self._vg.store)  # a snapshot: quick, on the UI thread
         except VoicesGroupError as error:
