@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 else:
     _Mixed = object
 
+EXCHANGING = "Exchanging…"
+"""The line while an exchange a person asked for is under way."""
 TRIES = 3
 """How many times running an exchange is prepared again when the data changed meanwhile,
 before it waits for the next time (Home or the Exchange screen coming back, or x)."""
@@ -102,6 +104,8 @@ class ExchangeForgotten(Message):
 
     prepared: Prepared
     job: Forgetting
+    done: int
+    """How many of the members due were forgotten before this one."""
     counts: tuple[int, int]
     finished: bool
     problem: str | None
@@ -157,6 +161,8 @@ class ExchangesInBackground(_Mixed):
         from voicesgroup.exchange import service
 
         if self.exchange_busy:
+            if asked:
+                self._exchange_said(EXCHANGING, changed=False)
             return
         try:
             if self._vg.store.read_only:
@@ -177,7 +183,7 @@ class ExchangesInBackground(_Mixed):
             return
         self._exchange_reading = True
         if asked:
-            self._exchange_said("Exchanging…", changed=False)
+            self._exchange_said(EXCHANGING, changed=False)
         self._read_exchange_folder(plan, asked)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="exchange")
@@ -272,7 +278,8 @@ class ExchangesInBackground(_Mixed):
             if self._exchange_tries < TRIES:
                 self.exchange_when_free()  # with the folder already read, from the data now
             else:
-                self._exchange_waiting = None
+                self._exchange_waiting = self._exchange_before = None
+                self._exchange_forgot = 0
                 self._exchange_said(WAITS, changed=False)
             return
         except Exception as error:  # one calm sentence, never a traceback
@@ -334,7 +341,7 @@ class ExchangesInBackground(_Mixed):
             except VoicesGroupError as error:
                 self._forgetting_stopped(str(error))
                 return
-            self._forget_files(prepared, job)
+            self._forget_files(prepared, job, done)
             return
         self._exchange_preparing = False
         self._vg.file_work_done()
@@ -346,7 +353,11 @@ class ExchangesInBackground(_Mixed):
 
     @work(thread=True, exit_on_error=False, group="exchange-files")
     def _forget_files(
-        self, prepared: Prepared, job: Forgetting, counts: tuple[int, int] | None = None
+        self,
+        prepared: Prepared,
+        job: Forgetting,
+        done: int,
+        counts: tuple[int, int] | None = None,
     ) -> None:
         """The data file saved and every backup rewritten; then, once the log entry is
         noted, the intent removed. Reads no record."""
@@ -360,9 +371,9 @@ class ExchangesInBackground(_Mixed):
                 forgetting.finish(job, counts)
                 finished = True
         except Exception as error:  # a worker never ends without its message
-            message = ExchangeForgotten(prepared, job, (0, 0), False, str(error))
+            message = ExchangeForgotten(prepared, job, done, (0, 0), False, str(error))
         else:
-            message = ExchangeForgotten(prepared, job, counts, finished, None)
+            message = ExchangeForgotten(prepared, job, done, counts, finished, None)
         self.post_message(message)
 
     def on_exchange_forgotten(self, message: ExchangeForgotten) -> None:
@@ -373,10 +384,9 @@ class ExchangesInBackground(_Mixed):
             return
         if not message.finished:
             forgetting.note_done(self._vg.store, message.counts)
-            self._forget_files(message.prepared, message.job, message.counts)
+            self._forget_files(message.prepared, message.job, message.done, message.counts)
             return
-        done = message.prepared.forget.index(message.job.members[0]) + 1
-        self._forget_next(message.prepared, done)
+        self._forget_next(message.prepared, message.done + 1)
 
     def _forgetting_stopped(self, reason: str) -> None:
         self._exchange_preparing = False

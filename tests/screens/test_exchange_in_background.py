@@ -129,7 +129,9 @@ async def test_an_exchange_that_keeps_meeting_changes_waits_and_loses_nothing(
         assert "Canal walk line" not in names, "a stale exchange was applied"
         app.exchange_line = None
         app.exchange_soon(asked=True)  # next time, with nothing changing, it runs
-        await pilot_until(pilot, lambda: app.exchange_line not in (None, "Exchanging…"), "it")
+        await pilot_until(
+            pilot, lambda: app.exchange_line not in (None, exchange_worker.EXCHANGING), "it"
+        )
         await until_still(pilot, app)
         assert "Canal walk line" in {c.name for c in app.store.support_contacts()}
     assert {"Canal walk line", "Line 0"} <= contacts_in(brings_changes.group)
