@@ -191,3 +191,19 @@ def test_nothing_new_is_said_only_when_a_whole_exchange_would_find_nothing(
         service.exchange(store)  # after exchanging (a conflict copy read: twice), nothing is
         service.exchange(store)  # new
         assert service.begin(store).snapshot is None, steps
+
+
+def test_an_encrypted_data_file_takes_in_the_exchange_and_stays_encrypted(
+    brings_changes: Laptops, quick_kdf: None
+) -> None:
+    from voicesgroup.store.storage import looks_encrypted
+
+    with Store.open(brings_changes.group) as store:
+        store.set_passphrase("river stones and tea")
+        prepared = service.prepare(service.begin(store))
+        service.deliver(service.apply(store, prepared))
+        assert "Canal walk line" in names(store)
+    assert looks_encrypted(brings_changes.group.read_bytes())
+    with Store.open(brings_changes.group, passphrase="river stones and tea") as store:
+        assert "Canal walk line" in names(store)
+        assert service.begin(store).snapshot is None, "the note is of the encrypted file"
