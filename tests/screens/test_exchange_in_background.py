@@ -28,22 +28,27 @@ from voicesgroup.store import Store
 
 
 class HeldPrepare:
-    """`service.prepare` held at its start until the test lets it go (the first `hold`
-    calls), counting every call and the thread it ran on."""
+    """`service.prepare` held at its start, each of its first `hold` calls until the test lets
+    that one go (`release`), counting every call and the thread it ran on."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, hold: int = 1) -> None:
-        self.gate = threading.Event()
+        self.gates = [threading.Event() for _ in range(hold)]
         self.calls: list[str] = []
-        self.hold = hold
         real = service.prepare
 
         def held(*args: Any, **kwargs: Any) -> service.Prepared:
+            call = len(self.calls)
             self.calls.append(threading.current_thread().name)
-            if len(self.calls) <= self.hold:
-                assert self.gate.wait(60), "the test never let the exchange go on"
+            if call < len(self.gates):
+                assert self.gates[call].wait(60), "the test never let the exchange go on"
             return real(*args, **kwargs)
 
         monkeypatch.setattr(service, "prepare", held)
+
+    def release(self, call: int | None = None) -> None:
+        """Let call number `call` (from 0) go on, or every one."""
+        for gate in self.gates if call is None else [self.gates[call]]:
+            gate.set()
 
 
 def contact(name: str) -> SupportContact:
@@ -88,7 +93,7 @@ async def test_keys_reach_the_screen_while_the_exchange_is_prepared_and_a_change
         # A change on this laptop while the copy is being merged: the copy is now stale.
         assert app.attempt(lambda: app.store.save_support_contact(contact("Harbour line")))
         assert "Canal walk line" not in {c.name for c in app.store.support_contacts()}
-        held.gate.set()
+        held.release()
         await pilot_until(pilot, lambda: app.exchange_line, "the exchange to end")
         await until_still(pilot, app)
         assert len(held.calls) >= 2, "the stale exchange was applied instead of made again"
@@ -109,17 +114,12 @@ async def test_an_exchange_that_keeps_meeting_changes_waits_and_loses_nothing(
     held = HeldPrepare(monkeypatch, hold=exchange_worker.TRIES)
     app = app_on(brings_changes.group)
     async with app.run_test(size=(80, 24)) as pilot:
-        for attempt in range(exchange_worker.TRIES):
+        for attempt in range(exchange_worker.TRIES):  # each time, a change while it is made
             await pilot_until(pilot, lambda n=attempt: len(held.calls) > n, "a preparation")
             assert app.attempt(
                 lambda n=attempt: app.store.save_support_contact(contact(f"Line {n}"))
             )
-            if attempt == exchange_worker.TRIES - 1:
-                held.gate.set()
-            else:  # let this one go, and hold the next
-                held.gate.set()
-                await pilot_until(pilot, lambda n=attempt: len(held.calls) > n + 1, "again")
-                held.gate.clear()
+            held.release(attempt)
         await pilot_until(pilot, lambda: app.exchange_line, "the exchange to give up")
         await until_still(pilot, app)
         assert app.exchange_line == exchange_worker.WAITS
@@ -223,7 +223,7 @@ def test_any_change_made_while_the_exchange_is_prepared_is_kept_with_what_came_i
                 await pilot_until(pilot, lambda: held.calls, "the exchange to be prepared")
                 for kind in kinds:
                     assert app.attempt(lambda k=kind: CHANGES[k](app))
-                held.gate.set()
+                held.release()
                 await pilot_until(pilot, lambda: app.exchange_line, "the exchange to end")
                 await until_still(pilot, app)
                 assert "Canal walk line" in {c.name for c in app.store.support_contacts()}
