@@ -231,22 +231,23 @@ class ExchangesInBackground(_Mixed):
         from voicesgroup.exchange import service  # (not before Home's first paint)
 
         try:
-            basis = service.begin(self._vg.store)  # a snapshot: quick, on the UI thread
+            # a snapshot: quick, on the UI thread
+            basis = service.begin(self._vg.store, forgot=self._exchange_forgot)
         except VoicesGroupError as error:
             self._exchange_waiting = None
             self._exchange_said(_said(error), changed=False)
             return
         self._exchange_preparing = True
-        self._prepare_exchange(basis, waiting.read, self._exchange_forgot)
+        self._prepare_exchange(basis, waiting.read)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="exchange")
-    def _prepare_exchange(self, basis: Basis, read: FolderRead | None, forgot: int) -> None:
+    def _prepare_exchange(self, basis: Basis, read: FolderRead | None) -> None:
         """The exchange made on a scratch copy of the snapshot: the slow part, off the UI
         thread, touching no store but the copy."""
         from voicesgroup.exchange import service
 
         try:
-            prepared = service.prepare(basis, ahead=read, forgot=forgot)
+            prepared = service.prepare(basis, ahead=read)
         except Exception as error:  # a worker never ends without its message
             self.post_message(ExchangePrepared(None, _said(error)))
         else:

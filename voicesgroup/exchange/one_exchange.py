@@ -75,6 +75,8 @@ class Basis:
     """The data file's checksum when it holds the snapshot's data (None: it may not)."""
     outbox: str = ""
     """Where this laptop's outbox is (told when there is nothing to do)."""
+    forgot: int = 0
+    """Members just forgotten here: news the outbox must carry, so there is something to do."""
 
 
 @dataclass(frozen=True)
@@ -122,21 +124,22 @@ def exchange(
     if not prepared.forget:
         return prepared.summary
     forget_here(store, prepared)
-    again = prepare(begin(store), wall=wall, forgot=len(prepared.forget))
+    again = prepare(begin(store, forgot=len(prepared.forget)), wall=wall)
     deliver(apply(store, again))
     return joined(prepared.summary, again.summary)
 
 
-def begin(store: Store) -> Basis:
+def begin(store: Store, *, forgot: int = 0) -> Basis:
     """On the thread that owns the store: what `prepare` needs (one sentence when the laptop
-    is not set up or the file is read-only)."""
+    is not set up or the file is read-only). `forgot` says how many members were just
+    forgotten here, by a forget another laptop sent."""
     store.refuse_if_read_only()
     record = required(store.storage.read())
     signature = store.storage.signature
     checksum = None if store.unsaved or signature is None else signature.checksum
-    if _nothing_new(store, record, checksum):
+    if not forgot and _nothing_new(store, record, checksum):
         return Basis(None, checksum, str(Path(record["folder"]) / _own_name(record)))
-    return Basis(Snapshot.of(store), checksum)
+    return Basis(Snapshot.of(store), checksum, forgot=forgot)
 
 
 def _own_name(record: dict[str, Any]) -> str:
@@ -171,20 +174,16 @@ def _nothing_new(store: Store, record: dict[str, Any], checksum: int | None) -> 
 
 
 def prepare(
-    basis: Basis,
-    *,
-    wall: Callable[[], int] | None = None,
-    ahead: inbox.FolderRead | None = None,
-    forgot: int = 0,
+    basis: Basis, *, wall: Callable[[], int] | None = None, ahead: inbox.FolderRead | None = None
 ) -> Prepared:
     """The exchange made on a scratch copy of the data (any thread): the module's steps 1 to
-    6. `forgot` says how many members were just forgotten here, news the outbox must carry."""
+    6."""
     if basis.snapshot is None:
         return Prepared(basis, None, Summary(outbox=basis.outbox), Path(), "")
     with _no_collection_pauses():
         scratch = basis.snapshot.scratch()
         run = _start(scratch.store, wall or (lambda: hlc.wall_ms()))
-        return _prepare(run, basis, ahead, forgot)
+        return _prepare(run, basis, ahead)
 
 
 def apply(store: Store, prepared: Prepared) -> Delivery:
@@ -294,18 +293,18 @@ def _start(store: Store, wall: Callable[[], int]) -> Run:
     )
 
 
-def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None, forgot: int) -> Prepared:
+def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared:
     store = run.store
     own_header = _own_header(run)
     _check_replica(run, own_header)
     paths = carrier.outboxes(run.folder, run.replica)  # a missing folder: said at once
     # The data file byte for byte as the last exchange left it: nothing here needs a stamp,
     # and the ten years of records need not be hashed again.
-    unchanged = not forgot and _unchanged_here(run, own_header, basis.checksum)
+    unchanged = not basis.forgot and _unchanged_here(run, own_header, basis.checksum)
     stamped = False if unchanged else stamping.stamp(run)
-    if forgot:
+    if basis.forgot:
         run.changed = True  # the forgetting is news: the old outbox still holds the member
-        run.summary.forgotten = forgot
+        run.summary.forgotten = basis.forgot
     incoming, read_from = inbox.read_outboxes(run, paths, ahead)
     if incoming:
         applying.merge_in(run, incoming)
