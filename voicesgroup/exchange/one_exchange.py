@@ -123,7 +123,7 @@ def exchange(
     deliver(apply(store, prepared))
     if not prepared.forget:
         return prepared.summary
-    forget_here(store, prepared)
+    forget_due(store, prepared)
     again = prepare(begin(store, forgot=len(prepared.forget)), wall=wall)
     deliver(apply(store, again))
     return joined(prepared.summary, again.summary)
@@ -236,7 +236,7 @@ def deliver(delivery: Delivery) -> None:
             path.unlink(missing_ok=True)
 
 
-def forget_here(store: Store, prepared: Prepared) -> None:
+def forget_due(store: Store, prepared: Prepared) -> None:
     """The members the organisation forgot, forgotten here by the store's own forgetting (the
     data file and every backup), on the thread that owns the store."""
     from voicesgroup.errors import NotFound

@@ -9,7 +9,7 @@ concern, which the package's docstring lists:
   `read_folder`, `Reading`, `FolderRead`);
 - the one exchange, its steps in order: `one_exchange` (`exchange`, the pipeline the command
   line runs; an app runs its steps apart: `begin` and `apply` on the thread that owns the
-  store, `prepare` and `deliver` in a worker, `forget_here` after), over `stamping` (this
+  store, `prepare` and `deliver` in a worker, `forget_due` after), over `stamping` (this
   laptop's changes and outbox) and `applying` (a merge put into the document);
 - what the exchange knows: `status`;
 - what the steps share: `run` (`ExchangeError`, `Summary`).
@@ -35,7 +35,7 @@ from voicesgroup.exchange.one_exchange import (
     begin,
     deliver,
     exchange,
-    forget_here,
+    forget_due,
     joined,
     prepare,
 )
@@ -58,7 +58,7 @@ __all__ = [
     "carrier_write",
     "deliver",
     "exchange",
-    "forget_here",
+    "forget_due",
     "forget_laptop",
     "joined",
     "laptop_described",
