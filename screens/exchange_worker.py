@@ -91,7 +91,8 @@ class ExchangePrepared(Message):
 
 @dataclass
 class ExchangeDelivered(Message):
-    """The worker has written the outbox after the merge's save (or says why not)."""
+    """The worker has written the outbox after the merge's save (or says why not: what came
+    in is kept all the same)."""
 
     prepared: Prepared
     problem: str | None
@@ -299,8 +300,14 @@ class ExchangesInBackground(_Mixed):
 
         try:
             service.deliver(delivery)
+        except VoicesGroupError as error:  # what came in is kept: said after it
+            self.post_message(ExchangeDelivered(prepared, str(error)))
         except Exception as error:  # a worker never ends without its message
-            self.post_message(ExchangeDelivered(prepared, _said(error)))
+            problem = (
+                f"This laptop's outbox was not written ({type(error).__name__}); the next "
+                "exchange writes it."
+            )
+            self.post_message(ExchangeDelivered(prepared, problem))
         else:
             self.post_message(ExchangeDelivered(prepared, None))
 
@@ -322,7 +329,8 @@ class ExchangesInBackground(_Mixed):
             summary = service.joined(self._exchange_before, summary)
         self._exchange_before, self._exchange_forgot = None, 0
         changed = bool(summary.came_in or summary.forgotten or summary.conflicts)
-        self._exchange_said(problem or summary_words(summary), changed=changed)
+        line = summary_words(summary)
+        self._exchange_said(f"{line} {problem}" if problem else line, changed=changed)
 
     # -- a member the organisation forgot, forgotten here -----------------------------------
 

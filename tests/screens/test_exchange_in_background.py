@@ -232,3 +232,38 @@ def test_any_change_made_while_the_exchange_is_prepared_is_kept_with_what_came_i
                 assert len(held.calls) >= 2
 
     asyncio.run(run())
+
+
+async def test_a_full_exchange_folder_keeps_what_came_in_and_says_both(
+    brings_changes: Laptops, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from voicesgroup.exchange import folder
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(folder, "_write_and_flush", full)
+    app = app_on(brings_changes.group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot_until(pilot, lambda: app.exchange_line, "the exchange to end")
+        await until_still(pilot, app)
+        line = app.exchange_line or ""
+        assert line.startswith("Exchanged with 1 laptop: 1 support contact came in. ")
+        assert "has no room" in line and line.count("\n") == 0
+        assert "Canal walk line" in {c.name for c in app.store.support_contacts()}
+        assert not app.file_work_under_way
+        monkeypatch.undo()
+        app.exchange_soon(asked=True)  # room again: the outbox is written
+        ran = (line, exchange_worker.EXCHANGING)
+        await pilot_until(pilot, lambda: app.exchange_line not in ran, "the next exchange")
+        await until_still(pilot, app)
+    from voicesgroup.exchange import outbox
+
+    assert "Canal walk line" in contacts_in(brings_changes.group)
+    with Store.open(brings_changes.group, readonly=True) as store:
+        record = store.storage.read()["_exchange"]["1"]
+    own = brings_changes.folder / folder.outbox_name(record["replica"])
+    assert outbox.header_of(own)["serial"] == record["serial"], "the outbox was not written"
