@@ -205,23 +205,13 @@ def _session_constraints(problem: Problem) -> None:
 
 
 def _eligible(problem: Problem) -> list[int]:
-    """Who could fill at least one planned session, taking each session on its own (alone, or
-    beside someone else who could be there), and anyone holding a kept session."""
-    found = {i for i, n in enumerate(problem.base) if n}
-    pair_ok: dict[tuple[UUID, int, int], bool] = {}
-
-    def ok(group: Group, one: int, other: int | None) -> bool:
-        key = (group.id, one, -1 if other is None else other)
-        if key not in pair_ok:
-            partner = None if other is None else problem.facs[other]
-            pair_ok[key] = not rules.pair_breaks(problem.facs[one], partner, group)
-        return pair_ok[key]
-
-    for s, people in enumerate(problem.candidates):
-        group = problem.group_of(s)
-        for i in people:
-            if i in found:
-                continue
-            if ok(group, i, None) or any(j != i and ok(group, i, j) for j in people):
-                found.add(i)
-    return sorted(found)
+    """Who counts for the spread (`rules.counted_for_spread`): anyone holding a kept session,
+    and anyone who could fill at least one planned session."""
+    facs = problem.facs
+    holding = [facs[i].id for i, n in enumerate(problem.base) if n]
+    sessions = (
+        (problem.group_of(s), [facs[i] for i in people])
+        for s, people in enumerate(problem.candidates)
+    )
+    index = problem.index
+    return sorted(index[i] for i in rules.counted_for_spread(sessions, holding))
