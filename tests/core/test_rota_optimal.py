@@ -29,7 +29,8 @@ from tests.core.rota_oracle import (
     could_take,
     lead_rotation_misses,
     on,
-    optimum,
+    optimum_with_pairs,
+    pair_measures,
 )
 from tests.helpers.rota_instances import (
     HARD_CLASSES,
@@ -302,7 +303,9 @@ def test_the_planner_is_optimal_keeps_the_rules_and_says_only_true_things(kind, 
     ], "every session not published is planned, once; published ones never"
     check_rules(groups, people, keep, result)
     who = counted(groups, people, sessions, keep)
-    most, spread = optimum(groups, people, sessions, Fixed(keep), who)
+    most, spread, requests, pairings = optimum_with_pairs(
+        groups, people, sessions, Fixed(keep), who
+    )
     filled = sum(len(on(a)) for a in result.assignments)
     assert filled == most, f"{filled} places filled where {most} can be"
     assert set(result.sessions) == who
@@ -312,6 +315,8 @@ def test_the_planner_is_optimal_keeps_the_rules_and_says_only_true_things(kind, 
         assert result.spread == max(values) - min(values)
     assert result.spread == spread, f"spread {result.spread} where {spread} is possible"
     assert lead_rotation_misses(people, keep, result.assignments) == []
+    assert result.proven, "the planner stopped at its safety net"
+    assert pair_measures(people, result.assignments, Fixed(keep)) == (requests, pairings)
     check_reasons(groups, people, keep, result)
 
 
@@ -401,13 +406,17 @@ def check_against_the_oracle(groups, people, start, weeks, keep) -> None:
     assert result.proven, "the planner stopped at its safety net"
     check_rules(groups, people, keep, result)
     who = counted(groups, people, sessions, keep)
-    most, spread = optimum(groups, people, sessions, Fixed(keep), who)
+    most, spread, requests, pairings = optimum_with_pairs(
+        groups, people, sessions, Fixed(keep), who
+    )
     assert sum(len(on(a)) for a in result.assignments) == most
     assert set(result.sessions) == who
     assert result.spread == spread, f"spread {result.spread} where {spread} is possible"
     fewest, most = spread_bound(groups, people, sessions, keep)
     assert most - fewest <= spread, "the spread's bound is passed by a rota"
     assert lead_rotation_misses(people, keep, result.assignments) == [], "the lead rotation"
+    found = pair_measures(people, result.assignments, Fixed(keep))
+    assert found == (requests, pairings), "requests met and new pairings at their optimum"
     check_reasons(groups, people, keep, result)
 
 

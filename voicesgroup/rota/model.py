@@ -78,7 +78,8 @@ class Problem:
     """Who counts for the spread (see `planner`)."""
     last_led: list[dt.date | None] = field(default_factory=list)
     pair_times: dict[tuple[int, int], int] = field(default_factory=dict)
-    """Sessions two people held together before the planned weeks (smaller index first)."""
+    """Sessions two people hold together on the rest of the rota, earlier and kept sessions
+    (smaller index first)."""
 
     @property
     def index(self) -> dict[UUID, int]:
@@ -120,12 +121,11 @@ def build(
         for i in on:
             busy.add((i, past.date))
             month_used[i, past.date.year, past.date.month] += 1
-        if past.date < first_day:
-            if ids[0] is not None:
-                problem.last_led[ids[0]] = past.date
-            if len(on) == 2:
-                pair = (on[0], on[1])
-                problem.pair_times[pair] = problem.pair_times.get(pair, 0) + 1
+        if past.date < first_day and ids[0] is not None:
+            problem.last_led[ids[0]] = past.date
+        if len(on) == 2:
+            pair = (on[0], on[1])
+            problem.pair_times[pair] = problem.pair_times.get(pair, 0) + 1
     for kept in problem.keep:
         for person in {p for p in (kept.lead_id, kept.co_id) if p is not None}:
             if person in index:
