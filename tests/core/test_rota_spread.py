@@ -13,7 +13,7 @@ from uuid import UUID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.rota_instances import NAMES, START, E, T, TR
+from tests.helpers.rota_instances import NAMES, START, TR, E, T
 from voicesgroup import facilitator_path as fp
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import DateRange, Facilitator, Group, MeetingPattern, Variant
