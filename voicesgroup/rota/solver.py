@@ -40,10 +40,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from voicesgroup.rota import bounds, rules
+from voicesgroup.rota import bounds, net, rules
 from voicesgroup.rota.first import first_rota
 from voicesgroup.rota.model import Problem
 from voicesgroup.rota.pairs import Pairs, more_pairings
@@ -90,7 +90,7 @@ class _Rows:
 
 
 class _Model:
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, limit: float) -> None:
         import highspy
 
         self.highspy = highspy
@@ -107,7 +107,7 @@ class _Model:
             h.setOptionValue(option, value)
         self.inf = highspy.kHighsInf
         self.dual_bound = 0.0
-        self.deadline = time.monotonic() + TIME_LIMIT_S
+        self.deadline = time.monotonic() + limit
         self.known: list[float] = []
         self.column: list[dict[int, int]] = []
         n = 0
@@ -351,7 +351,7 @@ def _pairs_solved(problem: Problem) -> Solution:
                 greedy = more_pairings(problem, greedy, pairs)
             if pairs.measures(greedy) == pairs.bounds(problem, greedy):
                 return Solution([sorted(found) for found in greedy], True, spread)
-    return _solve_exactly(problem, greedy, pairs)
+    return net.solve_apart(problem, greedy, pairs, TIME_LIMIT_S)
 
 
 def rotate_leads(problem: Problem, people: list[list[int]]) -> list[tuple[int | None, int | None]]:
@@ -412,8 +412,17 @@ def _roles(
     return a, b
 
 
-def _solve_exactly(problem: Problem, greedy: list[list[int]], pairs: Pairs) -> Solution:
-    model = _Model(problem)
+def solve_exactly(
+    problem: Problem,
+    greedy: list[list[int]],
+    pairs: Pairs,
+    limit: float,
+    report: Callable[[list[list[int]]], None],
+) -> Solution:
+    """Objectives (1), (2) and (4) by HiGHS, from the first rota `greedy`, within `limit`
+    seconds (the safety net); `report` is given each better rota as it is found. Run in a
+    process of its own (`net.solve_apart`)."""
+    model = _Model(problem, limit)
     eligible = problem.eligible
     high, low = (model.n_x, model.n_x + 1)
     for terms, lower, upper in _spread_rows(problem, model, high, low):
@@ -430,6 +439,7 @@ def _solve_exactly(problem: Problem, greedy: list[list[int]], pairs: Pairs) -> S
     else:
         most, proven_filled, values = model.solve(filled, maximise=True)
     model.hold(filled, round(most) - 0.5, model.inf)
+    report(model.people())
     spread = {high: 1.0, low: -1.0}
     least, proven_spread, window = _spread_by_window(problem, model)
     if window is None:
@@ -439,9 +449,9 @@ def _solve_exactly(problem: Problem, greedy: list[list[int]], pairs: Pairs) -> S
         bound = math.ceil(model.dual_bound - 1e-6)
     model.fix_window(0, None)
     model.hold(spread, -model.inf, round(least) + 0.5)
-    values = model.known
+    report(model.people())
     proven = proven_filled and proven_spread
-    proven = _pairs_solved_exactly(problem, model, pairs) and proven
+    proven = _pairs_solved_exactly(problem, model, pairs, report) and proven
     values = model.known
     people = [
         [i for i, c in model.column[s].items() if values[c] > 0.5]
@@ -483,7 +493,9 @@ def _spread_rows(
     return rows
 
 
-def _pairs_solved_exactly(problem: Problem, model: _Model, pairs: Pairs) -> bool:
+def _pairs_solved_exactly(
+    problem: Problem, model: _Model, pairs: Pairs, report: Callable[[list[list[int]]], None]
+) -> bool:
     """Objective (4), with places and spread held: the most requests met, then the most new
     pairings (`pairs`), each proven (False: the safety net came first) and held for the next.
     A measure the rota found so far already brings to its bound needs no search.
@@ -528,5 +540,6 @@ def _pairs_solved_exactly(problem: Problem, model: _Model, pairs: Pairs) -> bool
             value, exact, _ = model.solve(costs, maximise=True)
             proven = proven and exact
             found = max(found, round(value))
+            report(model.people())
         model.hold(costs, found - 0.5, model.inf)
     return proven
