@@ -8,17 +8,22 @@ stopped; a process can. So the planner waits for the answer at most the time lim
 known — the last one reported, else the first rota — labelled "best found, not proven".
 
 The process is started only when the first rota is not proven optimal by the bounds alone, so a
-typical plan never starts it. It is started fresh ("spawn"), never forked, so a planner running
-in a worker thread of the app passes no lock or thread into it.
+typical plan never starts it. It is a fresh interpreter (`python -c`, reading its work from its
+input and writing its answers on a copy of its output, with its own output sent nowhere), so
+it depends neither on how the app was started nor on the threads of the one starting it.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from voicesgroup.rota import bounds
 from voicesgroup.rota.model import Problem
@@ -30,22 +35,40 @@ if TYPE_CHECKING:
 GRACE_S = 3.0
 """Time beyond the limit for the solver's process to start and give its answer."""
 
+Answer = Callable[[IO[bytes], Problem, list[list[int]], Pairs, float], None]
+
 
 def _answer(
-    sending: Connection, problem: Problem, greedy: list[list[int]], pairs: Pairs, limit: float
+    sending: IO[bytes], problem: Problem, greedy: list[list[int]], pairs: Pairs, limit: float
 ) -> None:
-    """The solver's process: each better rota is sent as found, then the solution."""
+    """The solver's work: each better rota is sent as found, then the solution."""
     from voicesgroup.rota import solver
 
     def report(people: list[list[int]]) -> None:
-        sending.send(("better", people))
+        _send(sending, ("better", people))
 
-    sending.send(("solved", solver.solve_exactly(problem, greedy, pairs, limit, report)))
+    _send(sending, ("solved", solver.solve_exactly(problem, greedy, pairs, limit, report)))
+
+
+SOLVER: Answer = _answer
+"""What the solver's process runs (a test puts a process that never answers in its place)."""
+
+
+def _send(sending: IO[bytes], message: tuple[str, Any]) -> None:
+    pickle.dump(message, sending)
+    sending.flush()
+
+
+def main() -> None:
+    """The solver's process: its output kept for answers (anything else written there, by
+    HiGHS or Python, goes to the error stream, which the planner does not read)."""
+    sending = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    reading = sys.stdin.buffer
+    sys.path[:0] = [p for p in pickle.load(reading) if p not in sys.path]
+    work, *args = pickle.load(reading)
+    work(sending, *args)
     sending.close()
-
-
-SOLVER: Callable[[Connection, Problem, list[list[int]], Pairs, float], None] = _answer
-"""What the solver's process runs (a test replaces it with a process that never answers)."""
 
 
 def solve_apart(problem: Problem, greedy: list[list[int]], pairs: Pairs, limit: float) -> Solution:
@@ -53,34 +76,68 @@ def solve_apart(problem: Problem, greedy: list[list[int]], pairs: Pairs, limit: 
     seconds; after that, the best rota known, not proven."""
     from voicesgroup.rota.solver import Solution
 
-    context = multiprocessing.get_context("spawn")
-    receiving, sending = context.Pipe(duplex=False)
-    worker = context.Process(
-        target=SOLVER, args=(sending, problem, greedy, pairs, limit), daemon=True
-    )
     deadline = time.monotonic() + limit + GRACE_S
-    worker.start()
-    sending.close()
-    best, solved = greedy, None
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "from voicesgroup.rota.net import main; main()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    answers: queue.Queue[tuple[str, Any]] = queue.Queue()
+    work = (SOLVER, problem, greedy, pairs, limit)
+    # Writing and reading in threads of their own: the wait below is the only one, and it
+    # ends at the deadline whatever the process does.
+    writer = threading.Thread(target=_write, args=(worker.stdin, work), daemon=True)
+    reader = threading.Thread(target=_read, args=(worker.stdout, answers), daemon=True)
+    writer.start()
+    reader.start()
+    best: list[list[int]] = greedy
+    solved: object = None
     try:
         while solved is None:
             left = deadline - time.monotonic()
-            if left <= 0 or not receiving.poll(left):
+            if left <= 0:
                 break
             try:
-                kind, value = receiving.recv()
-            except EOFError:  # the process ended without an answer
+                kind, value = answers.get(timeout=left)
+            except queue.Empty:
                 break
             if kind == "better":
                 best = value
-            else:
+            elif kind == "solved":
                 solved = value
+            else:  # the process ended without an answer
+                break
     finally:
-        if solved is None and worker.is_alive():
+        if worker.poll() is None:
             worker.kill()
-        worker.join()
-        receiving.close()
-    if solved is not None:
+        worker.wait()
+        writer.join()
+        reader.join()
+    if isinstance(solved, Solution):
         return solved
     fewest, most = bounds.spread_bound(problem, best)
     return Solution([sorted(found) for found in best], False, most - fewest)
+
+
+def _write(stream: IO[bytes] | None, work: tuple[Any, ...]) -> None:
+    """The process's work: where to import from, then what to run and with what."""
+    if stream is None:
+        return
+    try:
+        pickle.dump(list(sys.path), stream)
+        pickle.dump(work, stream)
+        stream.close()
+    except OSError:  # the process was ended before it took its work
+        pass
+
+
+def _read(stream: IO[bytes] | None, answers: queue.Queue[tuple[str, Any]]) -> None:
+    """Every answer the process gives, then ("ended", None)."""
+    try:
+        while stream is not None:
+            answers.put(pickle.load(stream))
+    except Exception:  # the end of the stream, or a process ended mid-answer
+        pass
+    finally:
+        answers.put(("ended", None))

@@ -2,34 +2,33 @@
 
 One 0/1 variable per session and candidate (`model.Problem`), and the rows the rules give:
 two places a session, one session a day, the monthly limits, and each session rule's
-constraints. The objectives are taken in order: (1) the most places filled; (2) the smallest
-spread among those who count for it; (3) the lead rotation (`rotate_leads`); (4) pairs: a
-trainee's experienced partner changes (each pairing again is a repeat, earlier sessions
-included) and requests to work together are met. (1), (2) and (3) are each proven (or the rota
-says it is not) and held while the next is worked on; (4) is a tie-break, not proven.
+constraints. The objectives are taken in order, each proven (or the rota says it is not) and
+held while the next is worked on: (1) the most places filled; (2) the smallest spread among
+those who count for it; (3) the lead rotation (`rotate_leads`); (4) the pairs (`pairs`): the
+most requests to work together met, then the most new pairings of a trainee and an
+experienced partner.
 
 (3) needs no rows: its measure, the sessions whose lead led more recently than a partner who
 could have led, is 0 for every choice of pairs when roles are given in date order, so it is
 proven by its bound (0) and held whatever pairs (4) chooses; it is worked out once the pairs are
-final. (4) is worked on only where proving (1) and (2) already took HiGHS, never a reason to
-load it: importing HiGHS and numpy takes several times as long as planning a typical year
-without them, and its columns (one per session and pair) outnumber the rota's own.
+final.
 
-Most plans are proven without a search. A first rota (`first.first_rota`) is
-compared with two bounds no rota can pass (`bounds`): the places the candidates allow, and the
-spread's lower bound from what each person could hold and where the places can flow. When it
-reaches both, it is optimal as it stands. Otherwise, when the places are settled, HiGHS
-looks for a rota with everyone inside the bound's window, with no objective (a far easier
-problem than the spread's own), and only when there is none does it search for the spread.
-HiGHS and numpy are imported only when HiGHS is needed, so other commands never load them.
-Pairs are the first rota's choice (requests to work together first, then partners together
-least); when HiGHS has searched, they are worked on again where the relaxation's optimum is
-whole and the model is small (`PAIRS_LIMIT`).
+Most plans are proven without a search. A first rota (`first.first_rota`) is compared with
+bounds no rota can pass (`bounds`, `pairs.Pairs.bounds`): the places the candidates allow, the
+spread's lower bound from what each person could hold and where the places can flow, and the
+pairs' bounds. Moves that add pairings without touching places or spread
+(`pairs.more_pairings`) bring it to the pairs' bounds where they can. When it reaches every
+bound, it is optimal as it stands and HiGHS is not loaded. Otherwise HiGHS solves the rest in a
+process of its own (`net`): when the places are settled it looks for a rota with everyone
+inside the spread bound's window, with no objective (a far easier problem than the spread's
+own), and only when there is none does it search for the spread; then the pairs, each measure
+searched only when the rota found so far is below its bound.
 
 HiGHS runs on one thread with a fixed seed, and every limit other than the safety net is one of
-size or of nodes, never of time, so the same problem gives the same rota. Its time
-limit is only a safety net: when it is reached the best rota found is kept and `Solution.proven`
-is False, which the rota shows ("best found, not proven").
+size or of nodes, never of time, so the same problem gives the same rota. Its time limit is only
+a safety net, made to hold by `net` (the process is ended when HiGHS does not stop in time):
+when it is reached the best rota found is kept and `Solution.proven` is False, which the rota
+shows ("best found, not proven").
 
 HiGHS was chosen over OR-Tools CP-SAT for its size and start-up: its wheel installs in about
 12 MB plus numpy's 73 MB (CP-SAT: 80 MB and protobuf) and imports in a tenth of the time.
