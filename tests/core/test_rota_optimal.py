@@ -51,7 +51,7 @@ from voicesgroup.models import (
     RotaStatus,
     Variant,
 )
-from voicesgroup.rota import bounds, first, generate, model, sessions_for
+from voicesgroup.rota import bounds, first, generate, model, sessions_for, solver
 
 CLASSES = [
     "weekly",
@@ -436,7 +436,12 @@ def test_hard_shapes_are_planned_at_the_optimum(kind, seed):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(3))
-def test_a_year_of_four_groups_is_planned_at_the_optimum(seed):
+def test_a_year_of_four_groups_is_planned_at_the_optimum(seed, monkeypatch):
+    """The optimum of every objective, whatever the machine's speed: the safety net is
+    widened, since proving the requests met on a year of four groups (seed 1) takes HiGHS
+    about 11 s on a loaded machine, past the usual 10 s, where the rota says it is the best
+    found, not proven."""
+    monkeypatch.setattr(solver, "TIME_LIMIT_S", 300.0)
     check_against_the_oracle(*hard_instance("long", seed))
 
 
