@@ -77,6 +77,17 @@ def test_a_solver_that_never_answers_is_ended_and_the_best_rota_known_kept(
     pytest.fail(f"no {kind} instance needs the solver's process")
 
 
+def test_without_a_process_to_solve_in_the_first_rota_stands_labelled(monkeypatch, started):
+    """Where no interpreter can be started (an embedded Python), planning still gives a rota
+    that keeps every rule, said to be the best found; nothing is raised."""
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    groups, people, start, weeks, keep = hard_instance("few_women", 3)
+    result = generate(groups, people, start, weeks, keep=keep)
+    assert not result.proven and not started
+    check_rules(groups, people, keep, result)
+    assert all(a.reason.startswith(reasons.NOT_PROVEN) for a in result.assignments)
+
+
 def planned(groups, start, weeks, keep):
     kept = {(a.group_id, a.date) for a in keep}
     return [s for s in sessions_for(groups, start, weeks) if (s.group_id, s.date) not in kept]

@@ -77,12 +77,15 @@ def solve_apart(problem: Problem, greedy: list[list[int]], pairs: Pairs, limit: 
     from voicesgroup.rota.solver import Solution
 
     deadline = time.monotonic() + limit + GRACE_S
-    worker = subprocess.Popen(
-        [sys.executable, "-c", "from voicesgroup.rota.net import main; main()"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
+    try:
+        worker = subprocess.Popen(
+            [sys.executable, "-c", "from voicesgroup.rota.net import main; main()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:  # no interpreter to start (an embedded Python): the first rota stands
+        return _not_proven(problem, greedy)
     answers: queue.Queue[tuple[str, Any]] = queue.Queue()
     work = (SOLVER, problem, greedy, pairs, limit)
     # Writing and reading in threads of their own: the wait below is the only one, and it
@@ -116,6 +119,13 @@ def solve_apart(problem: Problem, greedy: list[list[int]], pairs: Pairs, limit: 
         reader.join()
     if isinstance(solved, Solution):
         return solved
+    return _not_proven(problem, best)
+
+
+def _not_proven(problem: Problem, best: list[list[int]]) -> Solution:
+    """The best rota known, labelled as not proven, with the spread's bound it has."""
+    from voicesgroup.rota.solver import Solution
+
     fewest, most = bounds.spread_bound(problem, best)
     return Solution([sorted(found) for found in best], False, most - fewest)
 
