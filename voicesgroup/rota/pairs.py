@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from uuid import UUID
 
 from voicesgroup.rota import rules
 from voicesgroup.rota.bounds import capacity_of, loads
@@ -50,12 +49,16 @@ class Pairs:
         trainees = {i for i, f in enumerate(facs) if rules.is_trainee(f)}
         experienced = {i for i, f in enumerate(facs) if rules.is_experienced(f)}
         found = cls()
-        allowed: dict[tuple[UUID, int, int], bool] = {}
-        # Sessions of one group with the same candidates share their pairs: each asked once.
-        shared: dict[tuple[UUID, tuple[int, ...]], list[tuple[int, int, bool]]] = {}
+        # Sessions of one group with the same candidates share their pairs: each asked once;
+        # groups by a small number, since a group's id is slow to hash this often.
+        number = {gid: n for n, gid in enumerate(problem.groups)}
+        allowed: dict[tuple[int, int, int], bool] = {}
+        shared: dict[tuple[int, tuple[int, ...]], list[tuple[int, int, bool]]] = {}
+        together = problem.pair_times
         for s, people in enumerate(problem.candidates):
             group = problem.group_of(s)
-            key = (group.id, tuple(people))
+            g = number[group.id]
+            key = (g, tuple(people))
             if key not in shared:
                 here = set(people)
                 wanted = [(a, b, True) for a, b in sorted(asked) if a in here and b in here]
@@ -63,13 +66,16 @@ class Pairs:
                     (t, e, False)
                     for t in sorted(here & trainees)
                     for e in sorted(here & experienced)
-                    if pair(t, e) not in problem.pair_times
+                    if not together or pair(t, e) not in together
                 ]
-                for one, other, _ in [*wanted, *fresh]:
-                    if (group.id, one, other) not in allowed:
-                        ok = rules.may_pair(facs[one], facs[other], group)
-                        allowed[group.id, one, other] = ok
-                shared[key] = [each for each in [*wanted, *fresh] if allowed[group.id, *each[:2]]]
+                kept = []
+                for each in [*wanted, *fresh]:
+                    one, other, _ = each
+                    if (g, one, other) not in allowed:
+                        allowed[g, one, other] = rules.may_pair(facs[one], facs[other], group)
+                    if allowed[g, one, other]:
+                        kept.append(each)
+                shared[key] = kept
             for one, other, is_asked in shared[key]:
                 into = found.asked if is_asked else found.new
                 into.setdefault((one, other), []).append(s)
