@@ -27,14 +27,15 @@ from voicesgroup.rota.model import Problem
 
 @dataclass
 class Pairs:
-    """Who the two measures are about, by index: pairs who asked to work together, and the
-    (trainee, experienced) pairs not yet together on the rota, each with the sessions the two
-    could share."""
+    """Who the two measures are about, by index: pairs who asked to work together (with the
+    sessions they could hold together), and the (trainee, experienced) pairs not yet together
+    on the rota who could hold at least one session together."""
 
     asked: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     """An asked pair (smaller index first) and the sessions they could hold together."""
-    new: dict[tuple[int, int], list[int]] = field(default_factory=dict)
-    """(trainee, experienced) and the sessions they could hold together."""
+    new: list[tuple[int, int]] = field(default_factory=list)
+    """(trainee, experienced), in order."""
+    new_set: set[tuple[int, int]] = field(default_factory=set)
 
     @classmethod
     def of(cls, problem: Problem) -> Pairs:
@@ -53,34 +54,59 @@ class Pairs:
         # groups by a small number, since a group's id is slow to hash this often.
         number = {gid: n for n, gid in enumerate(problem.groups)}
         allowed: dict[tuple[int, int, int], bool] = {}
-        shared: dict[tuple[int, tuple[int, ...]], list[tuple[int, int, bool]]] = {}
+        shared: dict[tuple[int, tuple[int, ...]], list[tuple[int, int]]] = {}
         together = problem.pair_times
         for s, people in enumerate(problem.candidates):
             group = problem.group_of(s)
             g = number[group.id]
             key = (g, tuple(people))
-            if key not in shared:
-                here = set(people)
-                wanted = [(a, b, True) for a, b in sorted(asked) if a in here and b in here]
-                fresh = [
-                    (t, e, False)
-                    for t in sorted(here & trainees)
-                    for e in sorted(here & experienced)
-                    if not together or pair(t, e) not in together
-                ]
-                kept = []
-                for each in [*wanted, *fresh]:
-                    one, other, _ = each
-                    if (g, one, other) not in allowed:
-                        allowed[g, one, other] = rules.may_pair(facs[one], facs[other], group)
-                    if allowed[g, one, other]:
-                        kept.append(each)
-                shared[key] = kept
-            for one, other, is_asked in shared[key]:
-                into = found.asked if is_asked else found.new
-                into.setdefault((one, other), []).append(s)
+            if key in shared:
+                for each in shared[key]:
+                    found.asked[each].append(s)
+                continue
+            here = set(people)
+            wanted = [(a, b) for a, b in sorted(asked) if a in here and b in here]
+            fresh = [
+                (t, e)
+                for t in sorted(here & trainees)
+                for e in sorted(here & experienced)
+                if not together or pair(t, e) not in together
+            ]
+            for one, other in [*wanted, *fresh]:
+                if (g, one, other) not in allowed:
+                    allowed[g, one, other] = rules.may_pair(facs[one], facs[other], group)
+            shared[key] = [each for each in wanted if allowed[g, *each]]
+            for each in shared[key]:
+                found.asked.setdefault(each, []).append(s)
+            found.new_set.update(each for each in fresh if allowed[g, *each])
         found.asked = dict(sorted(found.asked.items()))
-        found.new = dict(sorted(found.new.items()))
+        found.new = sorted(found.new_set)
+        return found
+
+    def is_new(self, one: int, other: int) -> bool:
+        """Whether the two are a (trainee, experienced) pair counted as new, either way round."""
+        return (one, other) in self.new_set or (other, one) in self.new_set
+
+    def met(self, people: list[list[int]]) -> set[tuple[int, int]]:
+        """The new pairings of a rota (who is on each session)."""
+        found: set[tuple[int, int]] = set()
+        for on in people:
+            if len(on) == 2:
+                a, b = on
+                if (a, b) in self.new_set:
+                    found.add((a, b))
+                elif (b, a) in self.new_set:
+                    found.add((b, a))
+        return found
+
+    def sessions(self, problem: Problem) -> list[tuple[int, int, int]]:
+        """(trainee, experienced, session) for every new pair who are both candidates on it."""
+        trainees = {t for t, _ in self.new}
+        found: list[tuple[int, int, int]] = []
+        for s, people in enumerate(problem.candidates):
+            here = [i for i in people if i in trainees]
+            for t in here:
+                found.extend((t, e, s) for e in people if (t, e) in self.new_set)
         return found
 
     def measures(self, people: list[list[int]]) -> tuple[int, int]:
@@ -89,10 +115,7 @@ class Pairs:
         requests = sum(
             1 for (a, b), sessions in self.asked.items() for s in sessions if {a, b} <= on[s]
         )
-        pairings = sum(
-            1 for (t, e), sessions in self.new.items() if any({t, e} <= on[s] for s in sessions)
-        )
-        return requests, pairings
+        return requests, len(self.met(people))
 
     def bounds(self, problem: Problem, people: list[list[int]]) -> tuple[int, int]:
         """(requests, new pairings) no rota can pass that fills the places `people` fills with
@@ -173,8 +196,7 @@ class _State:
         nor a request."""
         if pair(one, other) in self.pairs.asked:
             return False
-        counted = (one, other) in self.pairs.new or (other, one) in self.pairs.new
-        return not counted or self.together(one, other) >= 2
+        return not self.pairs.is_new(one, other) or self.together(one, other) >= 2
 
     def new_met(self, t: int) -> int:
         """The new pairings trainee `t` has."""
@@ -227,9 +249,11 @@ class _State:
         """The trainee takes the place beside `e` on one of `e`'s sessions, alone or giving
         the one who leaves it one of their own sessions in exchange."""
         mine = sorted(self.held.get(t, set()))
-        for s in self.pairs.new[t, e]:
-            out = self.partner(s, e) if e in self.rota.people[s] else None
-            if out is None or t in self.rota.people[s] or not self.spare(out, e):
+        for s in sorted(self.held.get(e, set())):
+            out = self.partner(s, e)
+            if out is None or t in self.rota.people[s] or t not in self.could[s]:
+                continue
+            if not self.spare(out, e):
                 continue
             yield [(s, out, t)]
             for s2 in mine:

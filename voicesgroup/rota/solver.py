@@ -512,11 +512,10 @@ def _pairs_solved_exactly(
         return True
     on = [{i for i, c in column.items() if model.known[c] > 0.5} for column in model.column]
     shared = [(a, b, s) for (a, b), sessions in pairs.asked.items() for s in sessions]
-    fresh = [(t, e, s) for (t, e), sessions in pairs.new.items() for s in sessions]
+    fresh = pairs.sessions(problem)
     together = [float({a, b} <= on[s]) for a, b, s in [*shared, *fresh]]
-    met = {
-        pair: any({pair[0], pair[1]} <= on[s] for s in found) for pair, found in pairs.new.items()
-    }
+    already = pairs.met(model.people())
+    met = {each: each in already for each in pairs.new}
     first = model.add_columns(len(together) + len(met), together + [float(v) for v in met.values()])
     rows: list[tuple[list[tuple[int, float]], float, float]] = []
     by_pair: dict[tuple[int, int], list[int]] = {}
