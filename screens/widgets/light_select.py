@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.console import RenderableType
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -60,16 +61,16 @@ class _LabelAndArrow(Visual):
         if not width:
             return []
         label_width = self._label_width(width)
-        rich_style = style.rich_style
+        # Space is painted as Textual pads a widget: its background only.
+        blank = RichStyle.from_color(bgcolor=style.rich_style.bgcolor)
         lines = self.label.render_strips(label_width, None, style, options) or [Strip([])]
         arrow = self.arrow.render_strips(1, 1, style, options) or [Strip([])]
-        space = Strip.blank(1, rich_style)
         strips = [
             Strip.join(
                 [
-                    line.extend_cell_length(label_width, rich_style).crop(0, label_width),
-                    space if row == 0 else Strip.blank(1, rich_style),
-                    arrow[0] if row == 0 else Strip.blank(1, rich_style),
+                    line.extend_cell_length(label_width, blank).crop(0, label_width),
+                    Strip.blank(1, blank),
+                    arrow[0] if row == 0 else Strip.blank(1, blank),
                 ]
             )
             for row, line in enumerate(lines)
@@ -133,6 +134,14 @@ class SelectLine(SelectCurrent):
         return _LabelAndArrow(label, arrow)
 
 
+class _ChoiceList(SelectOverlay):
+    """Textual's list of choices, marking each key it was given (see `LightSelect._on_key`)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        event._seen_by_list = True  # type: ignore[attr-defined]
+        await super()._on_key(event)
+
+
 class LightSelect(Select[SelectType]):
     """Textual's `Select`, painted as one line; its list is made the first time it opens."""
 
@@ -167,7 +176,7 @@ class LightSelect(Select[SelectType]):
             super()._setup_options_renderables()
 
     async def _make_list_and_open(self) -> None:
-        overlay = SelectOverlay(type_to_search=self._type_to_search)
+        overlay = _ChoiceList(type_to_search=self._type_to_search)
         overlay.compact = self.compact
         self._overlay = overlay
         await self.mount(overlay)
@@ -203,26 +212,34 @@ class LightSelect(Select[SelectType]):
         self.expanded = True
 
     async def _on_key(self, event: events.Key) -> None:
-        """A key typed after the list was asked for but before it has the focus goes to the
-        list (its first letters find a choice), not to the screen behind."""
-        overlay = self._overlay
-        if not self.expanded or getattr(event, "_pressed_again", False):
-            await super()._on_key(event)
-            return
-        if overlay is not None and overlay.has_focus:
+        """A key typed after the list was asked for, but sent here before the list had the
+        focus, goes to the list (its first letters find a choice), not to the screen behind."""
+        if (
+            not self.expanded
+            or getattr(event, "_seen_by_list", False)
+            or getattr(event, "_pressed_again", False)
+        ):
             await super()._on_key(event)
             return
         event.stop()
         event.prevent_default()
+        overlay = self._overlay
         if overlay is None or not overlay.is_mounted:
-            self._keys_while_opening.append(event)
+            self._keys_while_opening.append(event)  # pressed again once the list is open
         else:
             self._press_again(event)  # after the focus, already on its way to the list
 
     def _press_again(self, key: events.Key) -> None:
-        again = events.Key(key.key, key.character)
-        again._pressed_again = True  # type: ignore[attr-defined]  # never held back twice
-        self.app.post_message(again)
+        """Press `key` again, as the app: sent by this widget it would bubble no higher than
+        here (Textual stops a message at its sender), and the list's own keys such as Enter
+        are bindings, answered only once a key reaches the app."""
+
+        def press() -> None:
+            again = events.Key(key.key, key.character)
+            again._pressed_again = True  # type: ignore[attr-defined]  # never held back twice
+            self.app.post_message(again)
+
+        self.app.call_later(press)
 
     # -- the chosen value, shown on the line ------------------------------------------------
 
