@@ -138,7 +138,7 @@ class _ChoiceList(SelectOverlay):
     """Textual's list of choices, marking each key it was given (see `LightSelect._on_key`)."""
 
     async def _on_key(self, event: events.Key) -> None:
-        event._seen_by_list = True  # type: ignore[attr-defined]
+        event._seen_by_list = True  # type: ignore[attr-defined]  # a mark for the select above
         await super()._on_key(event)
 
 
