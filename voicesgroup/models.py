@@ -7,12 +7,12 @@ risk or any rating of a member, and a member is known by a display name only.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import unicodedata
 from typing import Annotated, Any, ClassVar, Self
 from uuid import UUID, uuid4
 
+import orjson
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -85,20 +85,27 @@ def _tidy_name(value: str) -> str:
     return value
 
 
-_MAYBE_CONTROL = re.compile(r"\\[bfr]|\\u00[01]|[\x7f-\x9f]")
-"""What a control character (but a newline or a tab) can look like in `json.dumps`' output:
-an escape (\\b \\f \\r \\u0000…\\u001f), or DEL and C1 as they are. A backslash typed in a
-text can look like one too; then the exact walk decides."""
+_ESCAPED_CONTROL = re.compile(rb"\\(?:[bfr]|u00[01])")
+"""How a control character below a space (but a newline or a tab) is written in
+`orjson.dumps`' output: an escape (\\b \\f \\r \\u0000…\\u001f). A backslash typed in a text can
+look like one too; then the exact walk decides."""
+_C1_CONTROL = re.compile(rb"\xc2[\x80-\x9f]")
+"""A C1 control character (U+0080…U+009F) as it stands in UTF-8; DEL is the byte 7F."""
 
 
 def _surely_clean(value: dict[str, Any]) -> bool:
-    """A fast "no control character" for a document of plain values (one pass of the C
-    encoder instead of a walk in Python over a record read from a file); False when unsure."""
+    """A fast "no control character" for a document of plain values (one pass of a C
+    encoder instead of a walk in Python over a record read from a file or an outbox, then a
+    search for each byte a control character can start with); False when unsure."""
     try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):  # not plain JSON (a date, a model): walk it
+        blob = orjson.dumps(value)
+    except TypeError:  # not plain JSON (a model, a key that is not text): walk it
         return False
-    return _MAYBE_CONTROL.search(text) is None
+    return not (
+        b"\x7f" in blob
+        or (b"\\" in blob and _ESCAPED_CONTROL.search(blob) is not None)
+        or (b"\xc2" in blob and _C1_CONTROL.search(blob) is not None)
+    )
 
 
 def refuse_control_characters(value: Any) -> Any:

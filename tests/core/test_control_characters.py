@@ -12,16 +12,22 @@ from hypothesis import strategies as st
 
 from voicesgroup.models import refuse_control_characters
 
+TRICKY = [*"\\bfru01\n\t\r\x08\x0c\x00\x1f\x7f\x80\x85\x9f\xa0£\x1bé", "\ud800"]
+"""Characters that look like, or are, a control character once written as JSON."""
 TEXT = st.text(
     st.one_of(
         st.characters(codec="utf-8"),
-        st.sampled_from(["\\", "b", "u", "0", "1", "\n", "\t", "\x7f", "\x85", "\x1b", "é"]),
+        st.sampled_from(TRICKY),
     ),
     max_size=12,
 )
 PLAIN = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | TEXT,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(TEXT, inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -31,7 +37,7 @@ def _holds_control(value: Any) -> bool:
         return any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in value)
     if isinstance(value, dict):
         return any(_holds_control(k) or _holds_control(v) for k, v in value.items())
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return any(_holds_control(item) for item in value)
     return False
 
