@@ -184,7 +184,7 @@ def _parts_changed(run: Run) -> None:
     on the coordinator's laptop, where what decides where parts go (`Holding`: members and
     their groups) is always empty, can the others be kept; elsewhere every part is."""
     touched, run.index.touched = run.index.touched, set()
-    if run.parts is None or run.record["groups"] or run.renamed:
+    if run.parts is None or run.record["groups"]:
         run.data_changed()
         return
     holding = run.holding()
@@ -212,6 +212,7 @@ def _apply(
     for (kind, key), entry in changes.items():
         by_record.setdefault((sharing.table_of(kind), key), {})[kind] = entry
     counts: dict[str, int] = {}
+    renamed: dict[str, str] = {}
     pending: dict[str, list[tuple[str, dict[str, Any], dict[str, Entry], Any]]] = {}
     for (table, key), parts in by_record.items():
         if table == sharing.SETTINGS_KIND:
@@ -240,10 +241,11 @@ def _apply(
             if table == "consent_events" and local_doc is None:
                 _withdrawal_came_in(run, document, parts[table].extra)
             if table == "strategies" and local_doc and local_doc.get("id") != document.get("id"):
-                _strategy_renamed(run, str(local_doc.get("id")), str(document.get("id")))
+                renamed[str(local_doc.get("id"))] = str(document.get("id"))
             counts[table] = counts.get(table, 0) + 1
             for entry in parts.values():
                 _take_stamp(run, entries, entry)
+    _strategies_renamed(run, renamed)
     return counts
 
 
@@ -329,14 +331,16 @@ def _placeholder(entries: dict[str, dict[str, list[Any]]], kind: str, key: str) 
     entries.setdefault(kind, {}).setdefault(key, [None, None, None, {"lacking": True}])
 
 
-def _strategy_renamed(run: Run, old: str, new: str) -> None:
+def _strategies_renamed(run: Run, renamed: dict[str, str]) -> None:
     """Sessions that shared a starter strategy under this laptop's own id now name the one
-    every laptop keeps."""
-    run.renamed = True
+    every laptop keeps (`renamed`: old id to new); each session so rewritten is made again."""
+    if not renamed:
+        return
     for session in run.data.get("sessions", {}).values():
         shared = session.get("strategy_ids") or []
-        if old in shared:
-            session["strategy_ids"] = list(dict.fromkeys(new if s == old else s for s in shared))
+        if any(s in renamed for s in shared):
+            session["strategy_ids"] = list(dict.fromkeys(renamed.get(s, s) for s in shared))
+            run.index.touched.add(("sessions", sharing.record_key("sessions", session)))
 
 
 def _take_stamp(run: Run, entries: dict[str, dict[str, list[Any]]], entry: Entry) -> None:
