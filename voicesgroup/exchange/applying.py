@@ -77,6 +77,7 @@ def _without_forgotten(run: Run, entry: Entry) -> Entry:
     content["round_marks"] = {
         k: v for k, v in (content.get("round_marks") or {}).items() if k not in gone
     }
+    # (its content changed, so the hash its outbox carried is not passed on)
     return Entry(entry.kind, entry.key, entry.stamp, entry.base, content, entry.extra)
 
 
@@ -344,7 +345,11 @@ def _strategies_renamed(run: Run, renamed: dict[str, str]) -> None:
 
 
 def _take_stamp(run: Run, entries: dict[str, dict[str, list[Any]]], entry: Entry) -> None:
-    digest = sharing.content_hash(entry.content) if entry.content is not None else None
+    """The state takes the stamps of a version taken in, and its hash: the one its outbox
+    carried (`outbox`), else worked out here."""
+    digest = None
+    if entry.content is not None:
+        digest = entry.digest or sharing.content_hash(entry.content)
     if digest is not None:
         run.taken[(entry.kind, entry.key)] = (entry.content, digest)
     entries.setdefault(entry.kind, {})[run.state_key(entry.kind, entry.key)] = [

@@ -232,7 +232,8 @@ def _sections(run: Run) -> tuple[dict[str, list[Entry]], int]:
             continue
         content = part.content if part is not None else None
         key = part.key if part is not None else skey
-        entry = Entry(kind, key, read, Stamp.read(base), content, extra)
+        # the hash the state keeps is the content's: stamping made it so, or nothing changed
+        entry = Entry(kind, key, read, Stamp.read(base), content, extra, digest)
         if part is not None:
             targets = part.sections
         elif sharing.RULES.get(
