@@ -256,8 +256,9 @@ def _sections(run: Run) -> tuple[dict[str, list[Entry]], int]:
 def _flat(
     entries: dict[str, dict[str, list[Any]]],
 ) -> list[tuple[tuple[str, str], list[Any]]]:
-    """Every held part's state, in a fixed order."""
-    return sorted(
-        (((kind, skey), held) for kind, parts in entries.items() for skey, held in parts.items()),
-        key=lambda item: item[0],
-    )
+    """Every held part's state, in a fixed order (by kind, then key)."""
+    return [
+        ((kind, skey), entries[kind][skey])
+        for kind in sorted(entries)
+        for skey in sorted(entries[kind])
+    ]
