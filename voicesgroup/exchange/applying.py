@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from voicesgroup.exchange import sharing
@@ -29,6 +30,7 @@ from voicesgroup.exchange.merge import (
     unseen_withdrawals,
 )
 from voicesgroup.exchange.run import Run
+from voicesgroup.store import redaction
 
 _MEMBER_FIELDS = {
     "members": "id",
@@ -61,6 +63,25 @@ def _about_forgotten(run: Run, entry: Entry) -> bool:
     if entry.kind == "strategies" + sharing.GROUP_SUFFIX:
         return run.is_forgotten(content.get("attributed_member_id"))
     return False
+
+
+def _names_of_forgotten(run: Run, incoming: list[Entry]) -> list[str]:
+    """Every name a forgotten member went by, as an outbox still holding them tells it. What
+    else it holds may name them in a text (a theme, a follow-up); such texts are redacted as
+    the store's forgetting redacts them (`store.redaction`), for here the name is not a
+    member's any more, and a theme naming no member would travel to every laptop."""
+    names: list[str] = []
+    for entry in incoming:
+        if entry.kind != "members" or entry.content is None or not _about_forgotten(run, entry):
+            continue
+        former = entry.content.get("former_names")
+        for name in [
+            entry.content.get("display_name"),
+            *(former if isinstance(former, list) else []),
+        ]:
+            if isinstance(name, str) and name.strip() and name not in names:
+                names.append(name)
+    return names
 
 
 def _without_forgotten(run: Run, entry: Entry) -> Entry:
@@ -101,6 +122,7 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     """Merge what came in with what is here, in memory."""
     if not incoming:
         return
+    forgotten_names = _names_of_forgotten(run, incoming)
     incoming = [
         _without_forgotten(run, entry) for entry in incoming if not _about_forgotten(run, entry)
     ]
@@ -121,11 +143,14 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     _keep_conflicts(run, copies, winners, versions, models)
     _note_withdrawals(run, added, events, models)
     _parts_changed(run)
+    redacted = bool(forgotten_names and redaction.redact(run.data, forgotten_names))
+    if redacted:
+        run.data_changed()  # texts were rewritten in place: every part is made again
     for kind, count in applied.items():
         run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
     # Only a change to what this laptop shares makes a new outbox: a laptop that rewrote its
     # outbox for having read another's, unchanged, would set the two writing for ever.
-    run.changed |= bool(changes or copies or added)
+    run.changed |= bool(changes or copies or added or redacted)
 
 
 def _keep_conflicts(
@@ -295,7 +320,8 @@ def checked_records(
     if adapter is None:
         adapter = _ADAPTERS[table] = TypeAdapter(list[model])  # type: ignore[valid-type]  # a model chosen at run time
     try:
-        return list(adapter.dump_python(adapter.validate_python(documents), mode="json"))
+        valid = adapter.validate_python(documents, context=_texts_checked(documents))
+        return list(adapter.dump_python(valid, mode="json"))
     except ValidationError:
         pass
     found: list[dict[str, Any] | None] = []
@@ -309,6 +335,19 @@ def checked_records(
             )
             found.append(None)
     return found
+
+
+def _texts_checked(documents: list[dict[str, Any]]) -> dict[str, bool] | None:
+    """The model's check for control characters (`models.refuse_control_characters`), made
+    once over a whole table's records as JSON text (`models.json_surely_clean`) instead of
+    once a record; None (each record checked) when that is not sure."""
+    from voicesgroup import models
+
+    try:
+        blob = orjson.dumps(documents)
+    except TypeError:
+        return None
+    return {models.TEXTS_CHECKED: True} if models.json_surely_clean(blob) else None
 
 
 def _may_hold_group_part(table: str, org: dict[str, Any], holding: sharing.Holding) -> bool:
