@@ -78,6 +78,7 @@ def test_an_outbox_of_format_2_carries_a_hash_for_every_content() -> None:
         ["rota", "g/2026-01-06", STAMP, None, None, None],
     ]
     parts = outbox.open_sealed(_org_outbox(1, rows), ORG_KEY, {}).parts
+    parts[0] = parts[0]._replace(digest="not laid out as a hash")  # (a damaged state's)
     contents = outbox.Contents(REPLICA, "group", [], 1, STAMP[0])
     sealed = outbox.seal(contents, ORG_KEY, {}, {ORG: parts})
     assert outbox.read_header(sealed)[0]["format"] == outbox.FORMAT == 2

@@ -123,10 +123,20 @@ def _encode_parts(parts: list[Entry]) -> list[list[Any]]:
             entry.base.as_list() if entry.base else None,
             entry.content,
             entry.extra,
-            None if entry.content is None else entry.digest or sharing.content_hash(entry.content),
+            _digest_of(entry),
         ]
         for entry in parts
     ]
+
+
+def _digest_of(entry: Entry) -> str | None:
+    """The hash an outbox carries for a part: the one known, if it is laid out as a hash (so
+    no reader refuses the outbox for it), else worked out; None for a part deleted."""
+    if entry.content is None:
+        return None
+    if entry.digest is not None and _DIGEST.fullmatch(entry.digest):
+        return entry.digest
+    return sharing.content_hash(entry.content)
 
 
 def _decode_parts(raw: object, version: int) -> list[Entry]:
