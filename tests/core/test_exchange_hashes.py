@@ -118,8 +118,8 @@ def test_whatever_rows_an_outbox_that_opens_holds_reading_ends_in_a_sentence_or_
         [entry] = opened.parts
         assert width == (7 if version == 2 else 6)
         assert entry.content is None or isinstance(entry.content, dict)
-        if entry.content is None or version < 2:
-            assert entry.digest is None
+        if entry.content is None or version < 2 or digest is None:
+            assert entry.digest is None  # the reader works it out
         else:
             assert entry.digest == digest and len(digest) == 32 and digest == digest.lower()
 
