@@ -562,6 +562,7 @@ def test_the_data_folder_listing_after_open_is_file_lock_and_backups(demo_path: 
     assert names == {
         demo_path.name,
         f"{demo_path.name}.lock",
+        f"{demo_path.name}.checked",  # what the last save wrote, by its digest (no content)
         backup_folder(demo_path).name,
         *backups,
     }

@@ -40,6 +40,7 @@ from voicesgroup.store import covered, tombstones
 from voicesgroup.store.backups import rewrite_backups
 from voicesgroup.store.owned import intent_file
 from voicesgroup.store.storage import (
+    META_TABLE,
     TEMP_SUFFIX,
     SafeStorage,
     backup_folder,
@@ -282,7 +283,7 @@ def _carry_tombstones(store: Store) -> None:
     """The tombstones of the file and those beside it, joined; a member they name who is
     back (an older copy put in place) goes into the intent, to be forgotten again."""
     path = store.path
-    data = store.storage.read()
+    data = store.storage.tables(META_TABLE, "members")  # all they read: the rest stays unread
     known = tombstones.known_in_folder(path, data, store.unlocked)
     if known is None:
         return
