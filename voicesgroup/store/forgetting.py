@@ -302,9 +302,10 @@ def _carry_tombstones(store: Store) -> None:
         )
         return
     if tombstones.in_data(data) != known:
+        whole = store.storage.read()  # `data` holds two tables: the save is of every one
         with _saved_by_hand(store):
-            tombstones.store_in(data, known)
-            store.storage.write(data)
+            tombstones.store_in(whole, known)
+            store.storage.write(whole)
     if back:
         store.finished_on_open.append(
             f"This copy of the file still held {counted(len(back), 'member')} who had been "

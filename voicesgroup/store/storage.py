@@ -332,6 +332,10 @@ class Unread:
         self.text = text
 
 
+class PartDocument(dict[str, Any]):
+    """Some tables of a document, for a reader that needs no others (`SafeStorage.tables`)."""
+
+
 TableCheck = Callable[[str, Any], "str | None"]
 """What the opening checks of one table (its name and parsed value): a sentence, or None."""
 
@@ -402,8 +406,9 @@ class SafeStorage:
 
     def tables(self, *names: str) -> dict[str, Any]:
         """A document holding only these tables (those it has), for a reader that needs no
-        others: the rest are not parsed for it."""
-        return {name: self.table(name) for name in names if name in self._data}
+        others: the rest are not parsed for it. It is for reading: `write` refuses it, since
+        saving it would lose every other table."""
+        return PartDocument({name: self.table(name) for name in names if name in self._data})
 
     @property
     def unread(self) -> frozenset[str]:
@@ -429,10 +434,14 @@ class SafeStorage:
 
     def replace_data(self, data: dict[str, Any]) -> None:
         """Put back data held before a failed operation, in memory only (no save)."""
+        if isinstance(data, PartDocument):
+            raise TypeError("a part of the document (`tables`) was given as the whole")
         self._data = data
         self._unread = {name for name, table in data.items() if isinstance(table, Unread)}
 
     def write(self, data: dict[str, Any]) -> None:
+        if isinstance(data, PartDocument):
+            raise TypeError("a part of the document (`tables`) was given to be saved whole")
         if self.readonly:
             raise SaveFailed(f"{self.path} was opened read-only; nothing was changed.")
         self._data = data
@@ -514,8 +523,11 @@ class SafeStorage:
 
     def adopt(self, blob: bytes) -> None:
         """The file now holds `blob`, written by us another way (a passphrase change)."""
+        from voicesgroup.store import checked
+
         self._signature = FileSignature.of(self.path, blob)
         self.unsaved = False
+        checked.forget(self.path)  # of the bytes before: the next opening checks the whole
 
     def _adopt_if_replaced(self, blob: bytes) -> None:
         """After a failed save, recognise our own bytes if the rename did happen.
