@@ -245,8 +245,10 @@ def _document_left_unread(
     data: dict[str, Any] = {}
     for name, (start, end) in spans.items():
         text = view[start:end]
+        # An unread table keeps a copy of its own text, so the file's bytes are let go once
+        # opened rather than held whole until the last table is read.
         try:
-            data[name] = orjson.loads(text) if name in READ_AT_ONCE else Unread(text)
+            data[name] = orjson.loads(text) if name in READ_AT_ONCE else Unread(bytes(text))
         except orjson.JSONDecodeError:  # the note said sound: it was wrong, check the whole
             return checked_document(blob, path)
     meta = data.get(META_TABLE)

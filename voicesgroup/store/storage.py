@@ -328,7 +328,7 @@ class Unread:
 
     __slots__ = ("text",)
 
-    def __init__(self, text: memoryview) -> None:
+    def __init__(self, text: bytes) -> None:
         self.text = text
 
 
