@@ -2,22 +2,25 @@
 
 Opening a file checks every table (it parses, each record has an id of its own) before anything
 is written. With years of data most of that is tables the first screen never reads. So each save,
-and each opening that checked the whole file, writes `<file>.checked`: the SHA-256 of the bytes
-it wrote or checked, and where each table's text lies in them. The next opening that finds the
-file's bytes hash to that digest, and the table texts where the note says (their separators are
-compared byte for byte), knows they are bytes it checked or wrote itself: it parses only the tables
-read and leaves the rest as text, checked when first read (`SafeStorage.table`).
+and each opening that checked the whole file, writes `<file>.checked`: the size and CRC-32 of the
+bytes it wrote or checked (the checksum every save already takes, `FileSignature`), and where
+each table's text lies in them. The next opening that finds the file's bytes of that size and
+checksum, and the text between the tables exactly as the note places them, parses only the
+tables it reads itself and leaves the rest as text (`storage.Unread`).
 
-It is a cache and only a cache: a note missing, damaged, stale or of another file means the file
-is checked whole, as without it. It is written without flushing to the disk (a note lost in a
-power cut costs one whole check). Only a plain file has one: the note of an encrypted file would
-tell the size of each of its tables.
+The note decides only *when* a table is checked, never *whether*: a table left unread is parsed
+and checked the first time anything reads it, with the same sentence (`SafeStorage.table`). So a
+checksum is enough: a damaged file that matched one by chance would still be refused, one table
+later. It is a cache and only a cache: a note missing, damaged, stale or of another file means
+the file is checked whole, as without it. It is written without flushing to the disk (a note lost
+in a power cut costs one whole check). Only a plain file has one: the note of an encrypted file
+would tell the size of each of its tables.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+import zlib
 from contextlib import suppress
 from pathlib import Path
 
@@ -31,18 +34,15 @@ Spans = dict[str, tuple[int, int]]
 """Each table's name and where its JSON text starts and ends in the file's bytes."""
 
 
-def digest(blob: bytes) -> str:
-    return hashlib.sha256(blob).hexdigest()
-
-
-def note(path: Path, blob: bytes, spans: Spans) -> None:
-    """Note that `blob`, now the data file's bytes, is sound, with its tables at `spans`.
-    Best effort: a note that cannot be written leaves the next opening to check everything."""
+def note(path: Path, size: int, checksum: int, spans: Spans) -> None:
+    """Note that the data file's bytes, `size` long with this CRC-32, are sound, with their
+    tables at `spans`. Best effort: a note that cannot be written leaves the next opening to
+    check everything."""
     target = checked_file(path)
     body = {
         "format": FORMAT,
-        "sha256": digest(blob),
-        "size": len(blob),
+        "crc32": checksum,
+        "size": size,
         "tables": [[name, start, end] for name, (start, end) in spans.items()],
     }
     temp = path.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
@@ -70,7 +70,7 @@ def spans_if_known(path: Path, blob: bytes) -> Spans | None:
         return None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         return None
-    if body.get("size") != len(blob) or body.get("sha256") != digest(blob):
+    if body.get("size") != len(blob) or body.get("crc32") != zlib.crc32(blob):
         return None
     return _spans_in(blob, body.get("tables"))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import zlib
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,7 +276,7 @@ def _plain_document(blob: bytes, path: Path, *, note: bool) -> dict[str, Any]:
     data, spans = decode_with_spans(blob, path)
     _checked(data, path)
     if note and spans is not None:
-        checked.note(path, blob, spans)
+        checked.note(path, len(blob), zlib.crc32(blob), spans)
     return data
 
 

@@ -511,8 +511,9 @@ class SafeStorage:
             self.saves += 1
             from voicesgroup.store import checked  # (it reads this module's names)
 
-            if blob is plain:  # a plain file (an encrypted one keeps no note: see checked.py)
-                checked.note(self.path, blob, spans)
+            signature = self._signature
+            if blob is plain and signature is not None:  # an encrypted file keeps no note
+                checked.note(self.path, signature.size, signature.checksum, spans)
             else:
                 checked.forget(self.path)
 
