@@ -78,6 +78,16 @@ def test_a_save_notes_its_bytes_and_the_next_opening_leaves_tables_unread(
         assert not store.storage.unread
 
 
+def test_the_note_is_left_as_the_store_closes_never_before(demo_path: Path) -> None:
+    """Saves pay nothing for it; a store that never closes (killed) leaves the next opening
+    to check the whole file."""
+    store = Store.open(demo_path)
+    store.save_member(Member(display_name="Newcomer"))
+    assert checked.spans_if_known(demo_path, demo_path.read_bytes()) is None
+    store.close()
+    assert checked.spans_if_known(demo_path, demo_path.read_bytes()) is not None
+
+
 def test_an_opening_that_checked_the_whole_file_notes_it(demo_path: Path) -> None:
     assert not checked_file(demo_path).exists()
     Store.open(demo_path).close()  # checked whole: a file this app never saved

@@ -1,12 +1,13 @@
 """A note beside the data file of the bytes last known sound, so opening can leave tables unread.
 
 Opening a file checks every table (it parses, each record has an id of its own) before anything
-is written. With years of data most of that is tables the first screen never reads. So each save,
-and each opening that checked the whole file, writes `<file>.checked`: the size and CRC-32 of the
-bytes it wrote or checked (the checksum every save already takes, `FileSignature`), and where
-each table's text lies in them. The next opening that finds the file's bytes of that size and
-checksum, and the text between the tables exactly as the note places them, parses only the
-tables it reads itself and leaves the rest as text (`storage.Unread`).
+is written. With years of data most of that is tables the first screen never reads. So a store
+closing after its saves (`SafeStorage.note_checked`: the saves themselves pay nothing for it),
+and each opening that checked the whole file, writes `<file>.checked`: the size and CRC-32 of
+the bytes last written or checked (the checksum every save already takes, `FileSignature`),
+and where each table's text lies in them. The next opening that finds the file's bytes of
+that size and checksum, and the text between the tables exactly as the note places them,
+parses only the tables it reads itself and leaves the rest as text (`storage.Unread`).
 
 The note decides only *when* a table is checked, never *whether*: a table left unread is parsed
 and checked the first time anything reads it, with the same sentence (`SafeStorage.table`). So a

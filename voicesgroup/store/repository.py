@@ -129,6 +129,7 @@ class Store:
 
     def close(self) -> None:
         """Release the lock. Everything is already on disk (or reported unsaved)."""
+        self._storage.note_checked()
         self.tables.close()
         self.closed = True
         if self._lock is not None:

@@ -455,7 +455,12 @@ class SafeStorage:
 
     def serialise(self) -> bytes:
         """The bytes a save writes (encoded: encrypted when the file is)."""
-        return self._encode(self.text()[0])
+        return self._encode(self._plain())
+
+    def _plain(self) -> bytes:
+        """The document as JSON: one call to orjson when every table is parsed (the quickest
+        way), else a table at a time (`text`)."""
+        return orjson.dumps(self._data) if not self._unread else self.text()[0]
 
     def text(self) -> tuple[bytes, dict[str, tuple[int, int]]]:
         """The document as JSON, the same bytes `orjson.dumps` gives, written a table at a time
@@ -494,8 +499,7 @@ class SafeStorage:
             # state even while the UI thread goes on changing the data.
             self.unsaved = False
             try:
-                plain, spans = self.text()
-                blob = self._encode(plain)
+                blob = self.serialise()
                 if verify is not None:
                     verify(blob)
             except BaseException:
@@ -509,13 +513,25 @@ class SafeStorage:
                 raise SaveFailed(describe_os_error(error, self.path)) from error
             self._signature = FileSignature.of(self.path, blob)
             self.saves += 1
-            from voicesgroup.store import checked  # (it reads this module's names)
 
-            signature = self._signature
-            if blob is plain and signature is not None:  # an encrypted file keeps no note
+    def note_checked(self) -> None:
+        """Leave the note of the bytes last saved (`checked.py`), when the file still holds
+        exactly what this store holds: called as the store closes, so that saves pay nothing
+        for it (a store that never closes leaves the next opening to check the whole file)."""
+        from voicesgroup.store import checked  # (it reads this module's names)
+
+        signature = self._signature
+        if self.readonly or self.unsaved or signature is None or self.saves == 0:
+            return
+        with self._save_lock:
+            try:
+                text, spans = self.text()
+            except TypeError:  # data a save could not write either: no note, nothing else
+                return
+            if self._encode(text) is not text:  # an encrypted file keeps no note
+                return
+            if (len(text), zlib.crc32(text)) == (signature.size, signature.checksum):
                 checked.note(self.path, signature.size, signature.checksum, spans)
-            else:
-                checked.forget(self.path)
 
     @property
     def signature(self) -> FileSignature | None:
@@ -547,7 +563,7 @@ class SafeStorage:
         Nested groups roll back too: an error caught inside an outer group leaves none of the
         inner group's changes behind to be saved with the outer one.
         """
-        snapshot = self.text()[0]
+        snapshot = self._plain()
         was_unsaved = self.unsaved
         self._defer_depth += 1
         try:
