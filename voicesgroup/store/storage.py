@@ -468,14 +468,19 @@ class SafeStorage:
         parts = [b"{"]
         spans: dict[str, tuple[int, int]] = {}
         at = 1
-        for index, (name, table) in enumerate(list(self._data.items())):
-            head = (b"," if index else b"") + orjson.dumps(name) + b":"
-            body = table.text if isinstance(table, Unread) else orjson.dumps(table)
+        for name, head, body in self._pieces():
             spans[name] = (at + len(head), at + len(head) + len(body))
             parts += (head, body)
             at = spans[name][1]
         parts.append(b"}")
         return b"".join(parts), spans
+
+    def _pieces(self) -> Iterator[tuple[str, bytes, bytes]]:
+        """Each table's name, the JSON before its text (`"name":`, with a comma before it
+        after the first) and its text, one table at a time."""
+        for index, (name, table) in enumerate(list(self._data.items())):
+            head = (b"," if index else b"") + orjson.dumps(name) + b":"
+            yield name, head, table.text if isinstance(table, Unread) else orjson.dumps(table)
 
     def save(self, verify: Callable[[bytes], None] | None = None) -> None:
         """Write the in-memory data to disk atomically, or raise SaveFailed / ChangedOnDisk.
@@ -523,15 +528,23 @@ class SafeStorage:
         signature = self._signature
         if self.readonly or self.unsaved or signature is None or self.saves == 0:
             return
+        if self._encode(b"{}") != b"{}":  # an encrypted file keeps no note
+            return
         with self._save_lock:
+            # A table at a time, never the whole text at once: this runs as the app closes,
+            # often just after the peak of its memory.
+            spans: dict[str, tuple[int, int]] = {}
+            at, checksum = 1, zlib.crc32(b"{")
             try:
-                text, spans = self.text()
+                for name, head, body in self._pieces():
+                    spans[name] = (at + len(head), at + len(head) + len(body))
+                    checksum = zlib.crc32(body, zlib.crc32(head, checksum))
+                    at = spans[name][1]
             except TypeError:  # data a save could not write either: no note, nothing else
                 return
-            if self._encode(text) is not text:  # an encrypted file keeps no note
-                return
-            if (len(text), zlib.crc32(text)) == (signature.size, signature.checksum):
-                checked.note(self.path, signature.size, signature.checksum, spans)
+            checksum, size = zlib.crc32(b"}", checksum), at + 1
+            if (size, checksum) == (signature.size, signature.checksum):
+                checked.note(self.path, size, checksum, spans)
 
     @property
     def signature(self) -> FileSignature | None:
