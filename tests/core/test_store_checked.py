@@ -186,6 +186,32 @@ def test_a_forged_note_never_changes_what_is_read(
         assert lazily(demo_path) == whole(demo_path, blob)
 
 
+SHAPES = st.one_of(
+    st.just([]),
+    st.just("x"),
+    st.just(None),
+    st.dictionaries(
+        st.sampled_from(["1", "2", "a", ""]),
+        st.one_of(st.just({}), st.integers(-(2**63), 2**63 - 1)),
+    ),
+)
+
+
+@SLOW
+@given(name=st.sampled_from(["_meta", "settings"]), value=SHAPES)
+def test_a_table_read_at_opening_of_any_shape_under_a_true_note_reads_as_the_whole_check(
+    demo_path: Path, demo_bytes: bytes, name: str, value: object
+) -> None:
+    """The tables opening parses at once are held to every check the whole file gets."""
+    data = orjson.loads(saved(demo_path, demo_bytes))
+    data[name] = value
+    blob = orjson.dumps(data)
+    demo_path.write_bytes(blob)
+    _, spans = parse_with_spans(blob)
+    forge(demo_path, blob, [[table, *where] for table, where in (spans or {}).items()])
+    assert lazily(demo_path) == whole(demo_path, blob)
+
+
 @SLOW
 @given(where=st.integers(0, 2**31), new=st.binary(min_size=0, max_size=3), gone=st.integers(0, 3))
 def test_any_change_to_the_bytes_under_a_note_reads_as_the_whole_check(

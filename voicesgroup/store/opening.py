@@ -42,6 +42,7 @@ from voicesgroup.store.storage import (
     Unread,
     decode_document,
     decode_with_spans,
+    is_table,
     looks_encrypted,
     os_error_reason,
     restore_hint,
@@ -253,10 +254,14 @@ def _document_left_unread(
         except orjson.JSONDecodeError:  # the note said sound: it was wrong, check the whole
             return checked_document(blob, path)
     meta = data.get(META_TABLE)
-    if not (isinstance(meta, dict) and isinstance(meta.get("1"), dict)):
+    parsed = [table for table in data.values() if not isinstance(table, Unread)]
+    if not (
+        all(is_table(table) for table in parsed)
+        and isinstance(meta, dict)
+        and isinstance(meta.get("1"), dict)
+        and meta["1"].get("app") == APP_MARK
+    ):
         return checked_document(blob, path)  # the whole check names what is wrong
-    if meta["1"].get("app") != APP_MARK:
-        return checked_document(blob, path)
     return _checked(data, path)
 
 

@@ -204,7 +204,7 @@ def decode_with_spans(
                 "another file with --db PATH."
             )
         )
-    if not isinstance(data, dict) or not all(_is_table(table) for table in data.values()):
+    if not isinstance(data, dict) or not all(is_table(table) for table in data.values()):
         raise DamagedFile(f"{path} is damaged: its tables are malformed. {restore_hint(path)}")
     return data, spans
 
@@ -269,7 +269,7 @@ def _by_table(blob: bytes, end: int) -> tuple[dict[str, Any], dict[str, tuple[in
     return data, spans
 
 
-def _is_table(table: Any) -> bool:
+def is_table(table: Any) -> bool:
     """A TinyDB table: records (dicts) under decimal document ids (JSON keys are strings).
 
     Asked of every record of a file as it opens, so each test is one pass in C: no id is
@@ -423,7 +423,7 @@ class SafeStorage:
             value = None
         problem = (
             f"{self.path} is damaged: its table {name!r} cannot be read. {restore_hint(self.path)}"
-            if not _is_table(value)
+            if not is_table(value)
             else self._check(name, value)
             if self._check is not None
             else None
