@@ -189,8 +189,8 @@ def _parts_changed(run: Run) -> None:
         return
     holding = run.holding()
     for table, key in touched:
-        run.parts.pop((table, key), None)
-        run.parts.pop((table + sharing.GROUP_SUFFIX, key), None)
+        for kind in (table, table + sharing.GROUP_SUFFIX, *sharing.field_kinds(table)):
+            run.parts.pop((kind, key), None)
         document = run.index.find(table, key)
         if document is not None:
             for part in sharing.parts_of(table, document, holding):
@@ -256,6 +256,8 @@ def _document_of(
 ) -> dict[str, Any] | None:
     """The record the winning parts make (None: it is gone). A projected record is assembled
     from its organisation's and its group's parts, the one not changed taken from here."""
+    if table in sharing.FIELD_PARTS:
+        return _assembled_from_fields(run, table, parts, local_doc)
     if sharing.RULES[table].reach is not sharing.Reach.PROJECTION:
         return parts[table].content
     holding = run.holding()
@@ -273,6 +275,23 @@ def _document_of(
     if group is None and org is not None and _may_hold_group_part(table, org, holding):
         _placeholder(run.record["entries"], table + sharing.GROUP_SUFFIX, key)
     return document
+
+
+def _assembled_from_fields(
+    run: Run, table: str, parts: dict[str, Entry], local_doc: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """A record shared as several parts (`sharing.FIELD_PARTS`): the winning parts, each part
+    not changed taken from the record here."""
+    here = {
+        part.kind: part.content
+        for part in (sharing.parts_of(table, local_doc, run.holding()) if local_doc else [])
+    }
+    main = parts[table].content if table in parts else here.get(table)
+    fields = {
+        kind: parts[kind].content if kind in parts else here.get(kind)
+        for kind in sharing.field_kinds(table)
+    }
+    return sharing.assemble(table, main, None, fields)
 
 
 _ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {}

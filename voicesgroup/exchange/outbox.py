@@ -37,7 +37,9 @@ from voicesgroup.exchange.sharing import ORG
 from voicesgroup.store import crypto
 
 MAGIC = b"VOICESGROUP-EXCHANGE\n"
-FORMAT = 1
+FORMAT = 2
+"""2: a record may be shared as several parts (`sharing.FIELD_PARTS`), kinds `<table>.<set>`
+an older version would not know; an outbox of format 1 is read as it is."""
 SETUP_FILE = "voicesgroup-exchange.json"
 """The folder's set-up: the salt and the key derivation's cost, and a check of the key."""
 _LENGTH = struct.Struct(">I")
