@@ -116,15 +116,27 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
             continue
         changes[slot] = winner
     models = _models()
-    applied = _apply(run, changes, models)
+    applied, by_laptop = _apply(run, changes, models)
     _keep_conflicts(run, copies, winners, versions, models)
     _note_withdrawals(run, added, events, models)
     _parts_changed(run)
     for kind, count in applied.items():
         run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
+    _note_came_in(run, by_laptop)
     # Only a change to what this laptop shares makes a new outbox: a laptop that rewrote its
     # outbox for having read another's, unchanged, would set the two writing for ever.
     run.changed |= bool(changes or copies or added)
+
+
+def _note_came_in(run: Run, by_laptop: dict[str, dict[str, int]]) -> None:
+    """What came in from each other laptop, for the status: the records whose winning change
+    was made on it (its stamp's laptop, whichever outbox carried it), by table, and when. A
+    laptop nothing of which came in this time keeps what came in from it the time before."""
+    when = run.clock.wall()
+    for replica, counts in by_laptop.items():
+        peer = run.record["peers"].get(replica)
+        if peer is not None:
+            peer["came_in"] = {"ms": when, "counts": dict(sorted(counts.items()))}
 
 
 def _keep_conflicts(
@@ -136,12 +148,26 @@ def _keep_conflicts(
 ) -> None:
     """A record's other version kept beside it, and a rota slot both laptops changed, each
     noted as a conflict for a person to settle (`conflicts`)."""
+    entries: dict[str, dict[str, list[Any]]] = run.record["entries"]
     for copy in copies:
-        if copy.content is not None and _put_document(run, copy.kind, copy.content, models):
-            run.record["conflicts"].append(
-                {"table": copy.kind, "copy": copy.key, "of": (copy.extra or {}).get("of")}
-            )
-            run.summary.conflicts += 1
+        if run.index.find(copy.kind, copy.key) is not None:
+            continue  # held already: derived before here, or come from another laptop
+        stored = _put_document(run, copy.kind, copy.content, models) if copy.content else None
+        if stored is None:
+            continue
+        run.record["conflicts"].append(
+            {"table": copy.kind, "copy": copy.key, "of": (copy.extra or {}).get("of")}
+        )
+        run.summary.conflicts += 1
+        # The copy travels under the stamp of the version it keeps, saying what it is a
+        # version of (`extra["of"]`): every laptop that holds it lists the conflict, and
+        # every laptop that derives it derives the same part.
+        [part] = [
+            p for p in sharing.parts_of(copy.kind, stored, run.holding()) if p.kind == copy.kind
+        ]
+        _take_stamp(
+            run, entries, Entry(copy.kind, copy.key, copy.stamp, None, part.content, copy.extra)
+        )
     known = {(c.get("slot"), str(c.get("stamp"))) for c in run.record["conflicts"]}
     for clash in rota_clashes(winners, versions):
         if (clash.key, str(clash.stamp.as_list())) in known or clash.content is None:
@@ -165,7 +191,7 @@ def _note_withdrawals(
     """Withdrawals the merge adds (one a laptop had not seen when it gave consent again) are
     put in and carried out here, erasing when the laptop that recorded them erased."""
     for withdrawal in added:
-        if _put_document(run, "consent_events", withdrawal, models):
+        if _put_document(run, "consent_events", withdrawal, models) is not None:
             erased = any(
                 (entry.extra or {}).get("erase") is True
                 for entry in events
@@ -205,19 +231,28 @@ def _parts_changed(run: Run) -> None:
 
 def _apply(
     run: Run, changes: dict[tuple[str, str], Entry], models: dict[str, Any]
-) -> dict[str, int]:
-    """Write the winning versions into the document; the state takes their stamps."""
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """Write the winning versions into the document; the state takes their stamps. Returns
+    the records changed by table, and by the laptop each change was made on."""
     entries: dict[str, dict[str, list[Any]]] = run.record["entries"]
     by_record: dict[tuple[str, str], dict[str, Entry]] = {}
     for (kind, key), entry in changes.items():
         by_record.setdefault((sharing.table_of(kind), key), {})[kind] = entry
     counts: dict[str, int] = {}
+    by_laptop: dict[str, dict[str, int]] = {}
+
+    def came(table: str, parts: dict[str, Entry]) -> None:
+        counts[table] = counts.get(table, 0) + 1
+        for replica in {entry.stamp.replica for entry in parts.values()}:
+            mine = by_laptop.setdefault(replica, {})
+            mine[table] = mine.get(table, 0) + 1
+
     pending: dict[str, list[tuple[str, dict[str, Any], dict[str, Entry], Any]]] = {}
     for (table, key), parts in by_record.items():
         if table == sharing.SETTINGS_KIND:
             entry = parts[table]
             if entry.content is not None and _put_settings(run, entry.content):
-                counts["settings"] = counts.get("settings", 0) + 1
+                came("settings", parts)
                 _take_stamp(run, entries, entry)
             continue
         local_doc = run.index.find(table, key)
@@ -225,7 +260,7 @@ def _apply(
         if document is None:
             if local_doc is not None:
                 run.index.remove(table, key)
-                counts[table] = counts.get(table, 0) + 1
+                came(table, parts)
             for entry in parts.values():
                 if entry.content is None:
                     _take_stamp(run, entries, entry)
@@ -239,12 +274,14 @@ def _apply(
             run.index.put(table, key, stored)
             if table == "consent_events" and local_doc is None:
                 _withdrawal_came_in(run, document, parts[table].extra)
+            if local_doc is None and table in parts and (parts[table].extra or {}).get("of"):
+                run.summary.conflicts += 1  # another laptop's merge kept this version
             if table == "strategies" and local_doc and local_doc.get("id") != document.get("id"):
                 _strategy_renamed(run, str(local_doc.get("id")), str(document.get("id")))
-            counts[table] = counts.get(table, 0) + 1
+            came(table, parts)
             for entry in parts.values():
                 _take_stamp(run, entries, entry)
-    return counts
+    return counts, by_laptop
 
 
 def _document_of(
@@ -375,13 +412,14 @@ def _put_document(
     table: str,
     document: dict[str, Any],
     models: dict[str, Any],
-) -> bool:
-    """Put a record in its table if its model accepts it; False (and told) when not."""
+) -> dict[str, Any] | None:
+    """Put a record in its table if its model accepts it, as stored; None (and told) when
+    not."""
     [checked] = checked_records(run, table, [document], models)
     if checked is None:
-        return False
+        return None
     run.index.put(table, sharing.record_key(table, checked), checked)
-    return True
+    return checked
 
 
 def _put_settings(run: Run, shared: dict[str, Any]) -> bool:

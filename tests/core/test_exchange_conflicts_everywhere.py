@@ -1,0 +1,98 @@
+"""A conflict is listed on every laptop that holds both versions, whichever laptop's merge
+found it, and settled once on any of them it is settled on all after an exchange (three
+laptops, one of them away while the conflict was found)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers.exchange_laptops import Laptops, _new_file, join, two_group_laptops
+from voicesgroup.exchange import conflicts, service
+from voicesgroup.store import Store
+
+
+def exchange(*laptops: Path) -> None:
+    for laptop in laptops:
+        with Store.open(laptop) as store:
+            service.exchange(store)
+
+
+def waiting(laptop: Path) -> list[conflicts.Conflict]:
+    with Store.open(laptop, readonly=True) as store:
+        found = conflicts.waiting(store)
+        assert len(service.status(store)["conflicts"]) == len(found)
+    return found
+
+
+def buddy_on_both(made: Laptops) -> None:
+    """The two group laptops change one strategy's words before either saw the other's, and
+    settle between themselves while the coordinator's laptop is away."""
+    for laptop, words in ((made.group, "text a friend"), (made.second, "call a friend")):
+        with Store.open(laptop) as store:
+            [buddy] = [s for s in store.strategies() if s.starter_key == "text-buddy"]
+            store.save_strategy(buddy.with_changes(description=words))
+    exchange(made.group, made.second, made.group)
+
+
+def descriptions(laptop: Path) -> set[str]:
+    with Store.open(laptop, readonly=True) as store:
+        return {
+            s.description
+            for s in store.strategies(include_archived=True)
+            if s.title.casefold().startswith("text")
+            or s.description in ("text a friend", "call a friend", "both, said kindly")
+        }
+
+
+def test_a_laptop_away_when_the_conflict_was_found_lists_it_and_settles_it_for_all(
+    tmp_path: Path,
+) -> None:
+    made = two_group_laptops(tmp_path, coordinator=True)
+    assert made.coordinator is not None
+    exchange(made.coordinator, made.group, made.second)
+    buddy_on_both(made)
+    [found] = waiting(made.group)
+    assert [c.copy_id for c in waiting(made.second)] == [found.copy_id]
+    # The coordinator's laptop never read the losing version as a version: only the records.
+    exchange(made.coordinator)
+    [there] = waiting(made.coordinator)
+    assert there.copy_id == found.copy_id
+    assert {there.shown["description"], there.other["description"]} == {
+        "text a friend",
+        "call a friend",
+    }
+    with Store.open(made.coordinator) as store:
+        conflicts.resolve(store, there.copy_id, {**there.shown, "description": "both, said kindly"})
+    exchange(made.coordinator, made.group, made.second, made.coordinator)
+    for laptop in (made.group, made.second, made.coordinator):
+        assert waiting(laptop) == [], laptop.parent.name
+        with Store.open(laptop, readonly=True) as store:
+            [buddy] = [s for s in store.strategies() if s.starter_key == "text-buddy"]
+            assert buddy.description == "both, said kindly"
+            assert all(s.id != there.copy_id for s in store.strategies(include_archived=True))
+
+
+def test_a_note_conflict_reaches_a_group_laptop_set_up_after_it(tmp_path: Path) -> None:
+    """A third laptop of the group, set up after two others found a conflict in a note,
+    lists it; the coordinator's laptop, which holds no notes, never does."""
+    made = two_group_laptops(tmp_path, coordinator=True)
+    assert made.coordinator is not None
+    for laptop, words in ((made.group, "walking helps"), (made.second, "music helps")):
+        with Store.open(laptop) as store:
+            [member] = store.members()
+            [note] = store.notes(member.id)
+            store.save_note(note.with_changes(member_words=words))
+    exchange(made.group, made.second, made.group, made.coordinator)
+    [found] = waiting(made.group)
+    third = _new_file(tmp_path / "g3" / "vg.json")
+    with Store.open(third) as store:
+        join(store, made.folder, group=True)
+        service.exchange(store)
+    assert [c.copy_id for c in waiting(third)] == [found.copy_id]
+    assert waiting(made.coordinator) == []
+    with Store.open(made.second) as store:
+        [mine] = conflicts.waiting(store)
+        conflicts.resolve(store, mine.copy_id, mine.other)
+    exchange(made.second, made.group, third, made.coordinator)
+    for laptop in (made.group, made.second, third):
+        assert waiting(laptop) == [], laptop.parent.name
