@@ -1,6 +1,7 @@
-"""A conflict is listed on every laptop that holds both versions, whichever laptop's merge
-found it, and settled once on any of them it is settled on all after an exchange (three
-laptops, one of them away while the conflict was found)."""
+"""Three laptops: a conflict is listed on every laptop that holds both versions, whichever
+laptop's merge found it, and settled once on any of them it is settled on all after an
+exchange (one laptop away while the conflict was found); the status says what came in from
+each laptop."""
 
 from __future__ import annotations
 
@@ -96,3 +97,46 @@ def test_a_note_conflict_reaches_a_group_laptop_set_up_after_it(tmp_path: Path) 
     exchange(made.second, made.group, third, made.coordinator)
     for laptop in (made.group, made.second, third):
         assert waiting(laptop) == [], laptop.parent.name
+
+
+def test_the_status_says_what_came_in_from_each_laptop(tmp_path: Path) -> None:
+    """What came in is told per laptop the change was made on, and stays until something new
+    comes from that laptop."""
+    from voicesgroup.models import Facilitator
+
+    made = two_group_laptops(tmp_path, coordinator=True)
+    assert made.coordinator is not None
+    exchange(made.coordinator, made.group, made.second)
+    with Store.open(made.coordinator) as store:
+        [group] = store.groups()
+        store.save_group(group.with_changes(venue="The library, room 2"))
+    with Store.open(made.group) as store:
+        store.save_facilitator(Facilitator(display_name="Rosa"))
+        store.save_facilitator(Facilitator(display_name="Sol"))
+    exchange(made.coordinator, made.group, made.second)
+
+    def came_in(laptop: Path) -> dict[str, dict[str, int]]:
+        with Store.open(laptop, readonly=True) as store:
+            found = service.status(store)
+        ids = {name: _replica(name_of) for name, name_of in _laptops(made).items()}
+        by_id = {item["replica"]: item["came_in_last_time"] for item in found["laptops"]}
+        return {name: by_id.get(replica, {}) for name, replica in ids.items()}
+
+    seen = came_in(made.second)
+    assert seen["coordinator"] == {"groups": 1}
+    assert seen["group"] == {"facilitators": 2}
+    exchange(made.second)  # nothing new: what came in last time from each stays
+    assert came_in(made.second) == seen
+    with Store.open(made.second, readonly=True) as store:
+        total = service.status(store)["this_laptop"]["came_in_last_time"]
+    assert total == {"groups": 1, "facilitators": 2}
+
+
+def _laptops(made: Laptops) -> dict[str, Path]:
+    assert made.coordinator is not None
+    return {"coordinator": made.coordinator, "group": made.group, "second": made.second}
+
+
+def _replica(laptop: Path) -> str:
+    with Store.open(laptop, readonly=True) as store:
+        return str(service.status(store)["this_laptop"]["replica"])
