@@ -51,15 +51,28 @@ def _models() -> dict[str, Any]:
     }
 
 
+def _forgotten(run: Run, member_id: object) -> bool:
+    """Whether the member was forgotten (`Run.is_forgotten`). One this file forgot before it
+    took part in this exchange (its own record of forgetting, under a key of its own) is
+    announced as met: the organisation's tombstone for them joins this laptop's, so every
+    other laptop that still holds them forgets them too. A keyed hash, never a name or an id."""
+    if not run.is_forgotten(member_id):
+        return False
+    stone = run.member_stone(str(member_id))
+    if stone:
+        run.add_tombstone(stone)
+    return True
+
+
 def _about_forgotten(run: Run, entry: Entry) -> bool:
     content = entry.content
     if content is None:
         return False
     field_name = _MEMBER_FIELDS.get(entry.kind)
     if field_name is not None:
-        return run.is_forgotten(content.get(field_name))
+        return _forgotten(run, content.get(field_name))
     if entry.kind == "strategies" + sharing.GROUP_SUFFIX:
-        return run.is_forgotten(content.get("attributed_member_id"))
+        return _forgotten(run, content.get("attributed_member_id"))
     return False
 
 
@@ -68,7 +81,7 @@ def _without_forgotten(run: Run, entry: Entry) -> Entry:
     if entry.kind != "sessions" + sharing.GROUP_SUFFIX or entry.content is None:
         return entry
     named = entry.content.get("named_member_ids") or []
-    gone = [mid for mid in named if run.is_forgotten(mid)]
+    gone = [mid for mid in named if _forgotten(run, mid)]
     if not gone:
         return entry
     content = dict(entry.content)
