@@ -175,12 +175,11 @@ def _keep_conflicts(
         # The copy travels under the stamp of the version it keeps, saying what it is a
         # version of (`extra["of"]`): every laptop that holds it lists the conflict, and
         # every laptop that derives it derives the same part.
-        [part] = [
-            p for p in sharing.parts_of(copy.kind, stored, run.holding()) if p.kind == copy.kind
-        ]
-        _take_stamp(
-            run, entries, Entry(copy.kind, copy.key, copy.stamp, None, part.content, copy.extra)
-        )
+        table = sharing.table_of(copy.kind)
+        for part in sharing.parts_of(table, stored, run.holding()):
+            if part.kind == copy.kind:  # (none when it may go nowhere: it stays here alone)
+                copied = Entry(copy.kind, copy.key, copy.stamp, None, part.content, copy.extra)
+                _take_stamp(run, entries, copied)
     known = {(c.get("slot"), str(c.get("stamp"))) for c in run.record["conflicts"]}
     for clash in rota_clashes(winners, versions):
         if (clash.key, str(clash.stamp.as_list())) in known or clash.content is None:
