@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from tests.helpers.cli import run
 from tests.helpers.exchange_laptops import Laptops, _new_file, join, two_group_laptops
 from voicesgroup.exchange import conflicts, service
 from voicesgroup.store import Store
@@ -99,7 +102,9 @@ def test_a_note_conflict_reaches_a_group_laptop_set_up_after_it(tmp_path: Path) 
         assert waiting(laptop) == [], laptop.parent.name
 
 
-def test_the_status_says_what_came_in_from_each_laptop(tmp_path: Path) -> None:
+def test_the_status_says_what_came_in_from_each_laptop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """What came in is told per laptop the change was made on, and stays until something new
     comes from that laptop."""
     from voicesgroup.models import Facilitator
@@ -130,6 +135,13 @@ def test_the_status_says_what_came_in_from_each_laptop(tmp_path: Path) -> None:
     with Store.open(made.second, readonly=True) as store:
         total = service.status(store)["this_laptop"]["came_in_last_time"]
     assert total == {"groups": 1, "facilitators": 2}
+    code, out, err = run(capsys, "--db", str(made.second), "exchange", "status")
+    assert code == 0, err
+    said = [line for line in out.splitlines() if "its changes that came in here" in line]
+    assert sorted(line.rsplit(": ", 1)[1] for line in said) == [
+        "1 record of groups",
+        "2 records of facilitators",
+    ], out
 
 
 def _laptops(made: Laptops) -> dict[str, Path]:

@@ -176,7 +176,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         )
         for kind, count in sorted(laptop["came_in_last_time"].items()):
             print(
-                f"  made there, came in on {laptop['came_in_when']}: "
+                f"  its changes that came in here on {laptop['came_in_when']}: "
                 f"{counted(count, 'record')} of {kind.replace('_', ' ')}"
             )
     for conflict in found["conflicts"]:
