@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.helpers.exchange import World, no_real_data, world
 from voicesgroup import models
-from voicesgroup.exchange import sharing
+from voicesgroup.exchange import sharing, state
 from voicesgroup.kinds import PathStage, TrainingStatus, Variant
 from voicesgroup.store import Store
 
@@ -251,3 +251,41 @@ def test_a_record_that_holds_a_member_is_never_sent_in_part() -> None:
     assert {part.sections for part in sent} == {(sharing.ORG,)}
     document["prefers"] = [member]
     assert sharing.parts_of("facilitators", document, holding) == []
+
+
+def _as_when_shared_whole(db: Path) -> None:
+    """The exchange's state as a version that shared these records whole left it: one entry
+    for each record, its hash the whole record's, no part for a set of fields."""
+    with Store.open(db) as store:
+        data = store.storage.read()
+        record = state.read(data)
+        assert record is not None
+        for table in sharing.FIELD_PARTS:
+            for kind in sharing.field_kinds(table):
+                record["entries"].pop(kind, None)
+            documents = {sharing.record_key(table, d): d for d in data.get(table, {}).values()}
+            for skey, held in record["entries"].get(table, {}).items():
+                held[0] = sharing.content_hash(documents[skey])
+        state.write(data, record)
+        store.storage.write(data)
+
+
+def test_a_laptop_updated_later_keeps_the_changes_made_meanwhile(world: World) -> None:
+    """A laptop whose state is still of whole records (updated after the others) does not
+    overwrite with its old values a change another laptop made since: its parts keep the
+    whole record's stamp."""
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    _as_when_shared_whole(world.group)
+    with Store.open(world.coordinator) as store:
+        [rosa] = store.facilitators()
+        store.save_facilitator(rosa.with_changes(max_per_month=2))
+    world.exchange(world.coordinator)
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    for laptop in (world.group, world.coordinator):
+        with Store.open(laptop, readonly=True) as store:
+            [rosa] = store.facilitators()
+        assert rosa.max_per_month == 2, laptop.parent.name

@@ -306,7 +306,7 @@ def _document_of(
     """The record the winning parts make (None: it is gone). A projected record is assembled
     from its organisation's and its group's parts, the one not changed taken from here."""
     if table in sharing.FIELD_PARTS:
-        return _assembled_from_fields(run, table, parts, local_doc)
+        return _assembled_from_fields(run, table, key, parts, local_doc)
     if sharing.RULES[table].reach is not sharing.Reach.PROJECTION:
         return parts[table].content
     holding = run.holding()
@@ -327,7 +327,7 @@ def _document_of(
 
 
 def _assembled_from_fields(
-    run: Run, table: str, parts: dict[str, Entry], local_doc: dict[str, Any] | None
+    run: Run, table: str, key: str, parts: dict[str, Entry], local_doc: dict[str, Any] | None
 ) -> dict[str, Any] | None:
     """A record shared as several parts (`sharing.FIELD_PARTS`): the winning parts, each part
     not changed taken from the record here."""
@@ -340,7 +340,23 @@ def _assembled_from_fields(
         kind: parts[kind].content if kind in parts else here.get(kind)
         for kind in sharing.field_kinds(table)
     }
+    whole = parts.get(table)
+    if whole is not None and whole.content is not None:
+        # A record shared whole (by a version before it was shared in parts): each set of
+        # fields it holds is taken from it where it is later than that set's own part.
+        for kind in sharing.field_kinds(table):
+            own = sharing.FIELD_PARTS[table][kind.partition(sharing.FIELD_MARK)[2]]
+            if own & whole.content.keys() and whole.stamp > _stamp_of(run, parts, kind, key):
+                fields[kind] = {f: v for f, v in whole.content.items() if f in own}
     return sharing.assemble(table, main, None, fields)
+
+
+def _stamp_of(run: Run, parts: dict[str, Entry], kind: str, key: str) -> Stamp:
+    """The stamp of a part: the one that came in, else the one held here (the lowest if none)."""
+    if kind in parts:
+        return parts[kind].stamp
+    held = run.record["entries"].get(kind, {}).get(key)
+    return (Stamp.read(held[1]) if held else None) or Stamp(0, 0, "")
 
 
 _ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {}
