@@ -2,7 +2,7 @@
 
 `merge_in` takes what came in (nothing about a forgotten member, `Run.is_forgotten`: the
 organisation's tombstones or the data file's own record of whom it forgot; a session's
-forgotten members counted as anonymous), runs the pure merge rules (`merge`)
+group part that names one waits for its sender to forget them), runs the pure merge rules (`merge`)
 over it and this laptop's own stamped parts, and writes each winning version into the document in
 memory: a table's records checked by its model at once (record by record only when one is
 refused, told once each), a record's two versions kept side by side as a conflict, a
@@ -76,21 +76,16 @@ def _about_forgotten(run: Run, entry: Entry) -> bool:
     return False
 
 
-def _without_forgotten(run: Run, entry: Entry) -> Entry:
-    """A session's group part with forgotten members counted as anonymous instead."""
+def _names_forgotten(run: Run, entry: Entry) -> bool:
+    """A session's group part that still names a forgotten member: not taken in at all. Its
+    free texts (themes, follow-ups, the debrief) may hold their name, which cannot be told
+    apart from another member's once they are forgotten here; the laptop that sent it forgets
+    them too (their tombstone reaches it) and sends the session again without them. Until
+    then the session's facts count them as anonymous, as on a laptop without the group."""
     if entry.kind != "sessions" + sharing.GROUP_SUFFIX or entry.content is None:
-        return entry
+        return False
     named = entry.content.get("named_member_ids") or []
-    gone = [mid for mid in named if _forgotten(run, mid)]
-    if not gone:
-        return entry
-    content = dict(entry.content)
-    content["named_member_ids"] = [mid for mid in named if mid not in gone]
-    content["anonymous_count"] = int(content.get("anonymous_count", 0)) + len(gone)
-    content["round_marks"] = {
-        k: v for k, v in (content.get("round_marks") or {}).items() if k not in gone
-    }
-    return Entry(entry.kind, entry.key, entry.stamp, entry.base, content, entry.extra)
+    return any([_forgotten(run, member_id) for member_id in named])  # each one announced
 
 
 def _local_entries(
@@ -114,7 +109,9 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     if not incoming:
         return
     incoming = [
-        _without_forgotten(run, entry) for entry in incoming if not _about_forgotten(run, entry)
+        entry
+        for entry in incoming
+        if not _about_forgotten(run, entry) and not _names_forgotten(run, entry)
     ]
     local = _local_entries(run, run.current())
     versions = [*local.values(), *incoming]
