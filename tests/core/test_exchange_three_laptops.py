@@ -5,9 +5,13 @@ each laptop."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.helpers.cli import run
 from tests.helpers.exchange_laptops import Laptops, _new_file, join, two_group_laptops
@@ -152,3 +156,44 @@ def _laptops(made: Laptops) -> dict[str, Path]:
 def _replica(laptop: Path) -> str:
     with Store.open(laptop, readonly=True) as store:
         return str(service.status(store)["this_laptop"]["replica"])
+
+
+LAPTOPS = ("group", "second", "coordinator")
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    order=st.lists(st.sampled_from(LAPTOPS), max_size=5),
+    settled_on=st.sampled_from(LAPTOPS),
+)
+def test_whatever_the_order_every_laptop_lists_one_conflict_and_settles_it(
+    order: list[str], settled_on: str
+) -> None:
+    """The class, not the case: after two laptops change one strategy at once, whatever order
+    the three laptops exchange in, once each has exchanged twice every one lists the same one
+    conflict; settled on any one of them, it is settled on all."""
+    root = Path(tempfile.mkdtemp(prefix="vg-three-"))
+    try:
+        made = two_group_laptops(root, coordinator=True)
+        laptops = _laptops(made)
+        exchange(*laptops.values())
+        for name, words in (("group", "text a friend"), ("second", "call a friend")):
+            with Store.open(laptops[name]) as store:
+                [buddy] = [s for s in store.strategies() if s.starter_key == "text-buddy"]
+                store.save_strategy(buddy.with_changes(description=words))
+        exchange(*(laptops[name] for name in order), *laptops.values(), *laptops.values())
+        listed = {name: [c.copy_id for c in waiting(path)] for name, path in laptops.items()}
+        assert len(set(map(tuple, listed.values()))) == 1 and len(listed["group"]) == 1, listed
+        with Store.open(laptops[settled_on]) as store:
+            [there] = conflicts.waiting(store)
+            conflicts.resolve(store, there.copy_id, there.other)
+        exchange(laptops[settled_on], *laptops.values(), *laptops.values())
+        kept = set()
+        for path in laptops.values():
+            assert waiting(path) == []
+            with Store.open(path, readonly=True) as store:
+                [buddy] = [s for s in store.strategies() if s.starter_key == "text-buddy"]
+                kept.add(buddy.description)
+        assert kept == {there.other["description"]}
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
