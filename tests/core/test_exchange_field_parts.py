@@ -142,6 +142,12 @@ def _value_of(field: str, table: str, ids: dict[str, str]) -> st.SearchStrategy[
         ("groups", "variant"): st.sampled_from([v.value for v in Variant]),
         ("groups", "agreements"): st.just([]),
         ("groups", "template"): st.just(None),
+        ("support_contacts", "name"): _names().map(lambda name: "Line " + name),
+        ("support_contacts", "local"): st.just(True),
+        ("support_contacts", "how"): _names(),
+        ("support_contacts", "when"): _names(),
+        ("support_contacts", "last_checked"): st.none() | _days().map(dt.date.isoformat),
+        ("support_contacts", "discreet_how"): _names(),
     }
     return values[(table, field)]
 
@@ -159,7 +165,11 @@ def _change(db: Path, table: str, key: str, changes: dict[str, Any]) -> dict[str
         data = store.storage.read()
         [document] = [doc for doc in data[table].values() if str(doc.get("id")) == key]
         record = MODELS[table].model_validate({**document, **changes})
-        save = {"groups": store.save_group, "facilitators": store.save_facilitator}
+        save = {
+            "groups": store.save_group,
+            "facilitators": store.save_facilitator,
+            "support_contacts": store.save_support_contact,
+        }
         save.get(table, store.save_record)(record)  # type: ignore[operator]
         stored = record.model_dump(mode="json")
     return {field: stored[field] for field in changes}
@@ -180,6 +190,8 @@ def _records(world: World) -> dict[str, str]:
         path = models.FacilitatorPath(facilitator_id=sam.id)
         for record in (meeting, follow_up, path):
             store.save_record(record)
+        helpline = models.SupportContact(name="Ward 4", how="0123 456", local=True)
+        store.save_support_contact(helpline)
     for _ in range(2):
         world.exchange(world.group)
         world.exchange(world.coordinator)
@@ -192,6 +204,7 @@ def _records(world: World) -> dict[str, str]:
         "supervision": str(meeting.id),
         "follow_ups": str(follow_up.id),
         "facilitator_paths": str(path.id),
+        "support_contacts": str(helpline.id),
     }
 
 

@@ -179,6 +179,8 @@ FIELD_PARTS: dict[str, dict[str, frozenset[str]]] = {
     },
     "supervision": _each_alone("on", "facilitator_ids", "held_by", "topics"),
     "follow_ups": _each_alone("owner_id", "done_on"),
+    # a helpline's name (its key, for a national one) and whether it is local stay the main
+    "support_contacts": _each_alone("how", "when", "last_checked", "discreet_how"),
 }
 """The records shared as several parts (see the module): for each table, its sets of fields
 by name. The rota is not here: a slot planned differently on two laptops is shown as a clash

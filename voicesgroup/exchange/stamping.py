@@ -147,7 +147,7 @@ def _as_shipped(kind: str, content: Mapping[str, Any]) -> bool:
     """A starter strategy or national helpline exactly as the app ships it. Every new laptop
     has one; stamped now, a fresh laptop's untouched copy would win over the one another
     laptop checked or edited (a helpline's "last checked" would go back to "not yet")."""
-    shipped_copies = _shipped_contents(kind)
+    shipped_copies = _shipped_contents(sharing.table_of(kind))  # a set of fields: its table's
     own = {key: value for key, value in content.items() if key not in _MADE_HERE}
     return any(
         all(key in as_shipped for key in own) and own == {key: as_shipped[key] for key in own}
