@@ -4,6 +4,7 @@ fields of one record at once both keep both changes after the exchange."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,10 @@ from hypothesis import strategies as st
 
 from tests.helpers.exchange import World, no_real_data, world
 from voicesgroup import models
-from voicesgroup.exchange import sharing, state
+from voicesgroup.exchange import clock, outbox, sharing, state
+from voicesgroup.exchange.clock import Stamp
+from voicesgroup.exchange.folder import outbox_name
+from voicesgroup.exchange.merge import Entry
 from voicesgroup.kinds import PathStage, TrainingStatus, Variant
 from voicesgroup.store import Store
 
@@ -302,3 +306,30 @@ def test_a_laptop_updated_later_keeps_the_changes_made_meanwhile(world: World) -
         with Store.open(laptop, readonly=True) as store:
             [rosa] = store.facilitators()
         assert rosa.max_per_month == 2, laptop.parent.name
+
+
+def test_a_record_that_comes_in_whole_gives_the_fields_it_changed_later(world: World) -> None:
+    """An outbox of an older version holds a facilitator whole: of its fields, those whose
+    part here is older than it are taken from it, those changed here since are kept."""
+    for _ in range(2):
+        world.exchange(world.group)
+        world.exchange(world.coordinator)
+    with Store.open(world.group) as store:
+        [rosa] = store.facilitators()
+        record = state.read(store.storage.read())
+    assert record is not None
+    whole = {**rosa.model_dump(mode="json"), "max_per_month": 4, "is_woman": False}
+    time.sleep(0.01)
+    old_stamp = Stamp(clock.wall_ms(), 0, "0ld0ld0ld0ld0ld0ld0ld0ld0ld0ld0l")
+    time.sleep(0.01)
+    with Store.open(world.group) as store:  # changed here after the older laptop's change
+        store.save_facilitator(rosa.with_changes(is_woman=True, display_name="Rosa M"))
+    world.exchange(world.group)
+    contents = outbox.Contents(old_stamp.replica, "group", [], 1, old_stamp.ms)
+    entry = Entry("facilitators", str(rosa.id), old_stamp, None, whole, None)
+    sealed = outbox.seal(contents, bytes.fromhex(record["org_key"]), {}, {sharing.ORG: [entry]})
+    (world.folder / outbox_name(old_stamp.replica)).write_bytes(sealed)
+    world.exchange(world.group)
+    with Store.open(world.group, readonly=True) as store:
+        [held] = store.facilitators()
+    assert (held.max_per_month, held.is_woman, held.display_name) == (4, True, "Rosa M")

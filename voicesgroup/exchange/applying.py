@@ -24,6 +24,7 @@ from voicesgroup.exchange.merge import (
     ROTA_FIELDS,
     Entry,
     conflict_copies,
+    in_parts,
     merge,
     rota_clashes,
     unseen_withdrawals,
@@ -109,9 +110,10 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     if not incoming:
         return
     incoming = [
-        entry
+        part
         for entry in incoming
         if not _about_forgotten(run, entry) and not _names_forgotten(run, entry)
+        for part in in_parts(entry)
     ]
     local = _local_entries(run, run.current())
     versions = [*local.values(), *incoming]
@@ -337,23 +339,7 @@ def _assembled_from_fields(
         kind: parts[kind].content if kind in parts else here.get(kind)
         for kind in sharing.field_kinds(table)
     }
-    whole = parts.get(table)
-    if whole is not None and whole.content is not None:
-        # A record shared whole (by a version before it was shared in parts): each set of
-        # fields it holds is taken from it where it is later than that set's own part.
-        for kind in sharing.field_kinds(table):
-            own = sharing.FIELD_PARTS[table][kind.partition(sharing.FIELD_MARK)[2]]
-            if own & whole.content.keys() and whole.stamp > _stamp_of(run, parts, kind, key):
-                fields[kind] = {f: v for f, v in whole.content.items() if f in own}
     return sharing.assemble(table, main, None, fields)
-
-
-def _stamp_of(run: Run, parts: dict[str, Entry], kind: str, key: str) -> Stamp:
-    """The stamp of a part: the one that came in, else the one held here (the lowest if none)."""
-    if kind in parts:
-        return parts[kind].stamp
-    held = run.record["entries"].get(kind, {}).get(key)
-    return (Stamp.read(held[1]) if held else None) or Stamp(0, 0, "")
 
 
 _ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {}
