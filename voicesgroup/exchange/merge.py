@@ -103,11 +103,12 @@ def in_parts(entry: Entry) -> list[Entry]:
     if not split & entry.content.keys():
         return [entry]
     main = {name: value for name, value in entry.content.items() if name not in split}
-    found = [entry._replace(content=main)]
+    found = [Entry(entry.kind, entry.key, entry.stamp, entry.base, main, entry.extra)]
     for name, own in sets.items():
         content = {f: entry.content[f] for f in sorted(own) if f in entry.content}
         if content:
-            found.append(entry._replace(kind=entry.kind + FIELD_MARK + name, content=content))
+            kind = entry.kind + FIELD_MARK + name
+            found.append(Entry(kind, entry.key, entry.stamp, entry.base, content, entry.extra))
     return found
 
 
