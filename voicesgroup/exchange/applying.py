@@ -4,10 +4,11 @@
 organisation's tombstones or the data file's own record of whom it forgot; a session's group
 part that names one waits for its sender to forget them; a record an older version shared
 whole read as its parts, `merge.in_parts`), runs the pure merge rules (`merge`) over it and
-this laptop's own stamped parts, and writes each winning version into the document in memory: a table's records checked by its model at once (record by record only when one is
-refused, told once each), a record's two versions kept side by side as a conflict, a
-withdrawal new here noted to be carried out as the laptop that recorded it did. The state
-takes the winners' stamps. `forget_here` then forgets, by the store's own forgetting, every
+this laptop's own stamped parts, and writes each winning version into the document in memory:
+a table's records checked by its model at once (record by record only when one is refused,
+told once each), a record's two versions kept side by side as a conflict, a withdrawal new
+here noted to be carried out as the laptop that recorded it did. The state takes the
+winners' stamps. `forget_here` then forgets, by the store's own forgetting, every
 member here so forgotten.
 """
 
