@@ -29,7 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from screens.access import AppAccess
-from voicesgroup.errors import VoicesGroupError, invalid_input
+from voicesgroup.errors import VoicesGroupError, shown
 from voicesgroup.store.snapshot import Snapshot
 
 if TYPE_CHECKING:  # the rota's modules load with the first change, not with every form
@@ -64,7 +64,7 @@ class GuardsChanges(AppAccess):
 
     def show_problem(self, error: Exception) -> None:
         """Show why the change was not made, where the person is acting: above the buttons."""
-        sentence = invalid_input(error) or str(error).removeprefix("Value error, ")
+        sentence = shown(error)
         if not self._line_above_buttons(
             Static(f"! {sentence}", classes="form-problem", markup=False)
         ):

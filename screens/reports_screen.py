@@ -29,7 +29,7 @@ from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation, outputs
 from voicesgroup.counting import counted
-from voicesgroup.errors import VoicesGroupError
+from voicesgroup.errors import VoicesGroupError, shown
 from voicesgroup.evaluation import figure, figure_text
 from voicesgroup.exchange.view import COUNTED_ON_GROUP_LAPTOPS, MEMBER_MEASURES, is_coordinator
 from voicesgroup.protection import Cell, label, measures
@@ -221,7 +221,7 @@ class ReportsScreen(AppAccess, Screen[None]):
                 today=self.vg.today(),
             )
         except VoicesGroupError as error:
-            message.update(Text(f"! {error}", style="bold"))
+            message.update(Text(f"! {shown(error)}", style="bold"))
             return
         message.update("")
         self._show(self.report)

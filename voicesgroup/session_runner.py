@@ -155,6 +155,16 @@ class StrategyDraft:
     experiences: tuple[Experience, ...] = ()
     attributed_member_id: UUID | None = None
 
+    def check(self) -> None:
+        """Raise the library's own refusal (pydantic's ValidationError, one sentence through
+        `errors.shown`) when the strategy could not be kept as written: a title too long, say.
+        Nothing is cut short to fit."""
+        CopingStrategy(
+            title=" ".join(self.title.split()),
+            description=self.description.strip(),
+            category=self.category,
+        )
+
 
 # -- the clock -----------------------------------------------------------------------------
 

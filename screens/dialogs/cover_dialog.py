@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from screens.guarded_change import GuardsChanges
 from screens.widgets.plain import literal
-from voicesgroup.errors import VoicesGroupError
+from voicesgroup.errors import VoicesGroupError, shown
 from voicesgroup.rota import CoverSuggestion
 from voicesgroup.rota import service as rota_service
 from voicesgroup.rota.service import NOBODY_ON_IT, RotaLine, cover_suggestions, day_words
@@ -109,7 +109,7 @@ class CoverDialog(GuardsChanges, ModalScreen["CoverDialog.Choice | None"]):
         try:
             self.suggestions = cover_suggestions(self.store, self.line.id, self.leaving_id)
         except VoicesGroupError as error:
-            heading.update(literal(f"! {error}"))
+            heading.update(literal(f"! {shown(error)}"))
             return
         if not self.suggestions:
             heading.update(

@@ -23,7 +23,13 @@ from screens.widgets.plain import literal
 from screens.widgets.printer_choice import PrinterChoice
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, library, outputs, printers, printing
-from voicesgroup.errors import NameToConfirm, OutputRefused, UncheckedContacts, VoicesGroupError
+from voicesgroup.errors import (
+    NameToConfirm,
+    OutputRefused,
+    UncheckedContacts,
+    VoicesGroupError,
+    shown,
+)
 from voicesgroup.models import Group, Member
 from voicesgroup.store.snapshot import Snapshot
 
@@ -393,7 +399,7 @@ class PrintDialog(FormDialog[None]):
 
     def show_problem(self, error: Exception) -> None:
         """The sentence in the dialog's own message line, above the buttons."""
-        self._say(f"! {str(error).removeprefix('Value error, ')}", error=True)
+        self._say(f"! {shown(error)}", error=True)
 
     def _start(self, words: str) -> None:
         self._busy = True
