@@ -335,6 +335,9 @@ class SafeStorage:
         self._defer_depth = 0
         self._save_lock = threading.Lock()
         self.saves = 0
+        self.changes = 0
+        """Counts every change to the data in memory (each write, each replacement): what is
+        worked out from the data and kept is good while this number is the same."""
 
     @property
     def file_lock(self) -> threading.Lock:
@@ -349,11 +352,13 @@ class SafeStorage:
     def replace_data(self, data: dict[str, Any]) -> None:
         """Put back data held before a failed operation, in memory only (no save)."""
         self._data = data
+        self.changes += 1
 
     def write(self, data: dict[str, Any]) -> None:
         if self.readonly:
             raise SaveFailed(f"{self.path} was opened read-only; nothing was changed.")
         self._data = data
+        self.changes += 1
         self.unsaved = True
         if self.autosave and not self._defer_depth:
             self.save()
