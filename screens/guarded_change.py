@@ -52,6 +52,7 @@ class GuardsChanges(AppAccess):
     refusals and the work in progress are shown: `show_problem` and `show_working`."""
 
     _guarded: _Pending | None = None
+    _finish_later: Callable[[], object] | None = None
 
     @dataclass
     class ChangeTried(Message):
@@ -119,6 +120,11 @@ class GuardsChanges(AppAccess):
         """A change is being checked: another waits until it is done."""
         return self._guarded is not None
 
+    def drop_change(self) -> None:
+        """Cancel: the change being checked is never made, whenever its check ends."""
+        self._guarded = None
+        self._finish_later = None
+
     # -- the change ------------------------------------------------------------------------
 
     def guarded_change(
@@ -179,7 +185,22 @@ class GuardsChanges(AppAccess):
         self.vg.changed(pending.announce)
         if self.typed_meanwhile():
             return  # the change is kept; what was typed since stays, to be kept in its turn
+        if self.app.screen is not self._host:
+            # Something opened over it while it was checked (help, the question on quitting):
+            # closing now would close that instead. It closes once it is in front again.
+            result = tried.result
+
+            def finish() -> None:
+                pending.done(result)
+
+            self._finish_later = finish
+            return
         pending.done(tried.result)
+
+    def _on_screen_resume(self) -> None:
+        finish, self._finish_later = self._finish_later, None
+        if finish is not None:
+            self._host.call_later(finish)
 
     def _ask_for_cover(self, needed: guard.CoverNeeded) -> None:
         from screens.dialogs.cover_needed_dialog import CoverNeededDialog

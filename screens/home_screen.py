@@ -45,8 +45,16 @@ def warm_up(store: Store) -> None:
         store.events_by_member()
 
 
-GROUP_WIDTH = 16
+GROUP_WIDTH = 15
 """A longer group name is cut with '…' here; the group's own screens show it whole."""
+COLUMNS = (
+    ("Group", GROUP_WIDTH),
+    ("Kind", 18),  # "Paranoia & beliefs"
+    ("Next meeting", 17),  # "Thu 10 Dec, 18:30"
+    ("Next step", 18),  # "Resume the session"; a longer one is cut with '…'
+)
+"""Home's columns: 68 characters, and a space either side of each, fill the 76 columns an
+80-column screen has inside Home's margins."""
 KEYS_HINT = (
     "Enter edit group · n new group · h history · t session plan · f facilitators · "
     "p print · F2 settings · F1 help"
@@ -103,11 +111,10 @@ class HomeScreen(AppAccess, Screen[None]):
         with Vertical(id="home"):
             yield Static("Your groups", id="home-title", classes="section-title")
             table: DataTable[str] = DataTable(id="groups", cursor_type="row", zebra_stripes=True)
-            # Fixed widths keep every column on an 80-column screen, whatever the names.
-            table.add_column("Group", width=GROUP_WIDTH)
-            table.add_column("Kind", width=18)
-            table.add_column("Next meeting", width=17)
-            table.add_column("Next step", width=19)
+            # Fixed widths keep every column on an 80-column screen, whatever the names: with
+            # a space either side of each, they fill the 76 columns inside Home's margins.
+            for heading, width in COLUMNS:
+                table.add_column(heading, width=width)
             yield table
             due = Static("", id="due")
             due.display = False  # shown once what is due has been worked out
