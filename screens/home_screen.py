@@ -45,7 +45,7 @@ def warm_up(store: Store) -> None:
         store.events_by_member()
 
 
-GROUP_WIDTH = 15
+GROUP_WIDTH = 16
 """A longer group name is cut with '…' here; the group's own screens show it whole."""
 COLUMNS = (
     ("Group", GROUP_WIDTH),
@@ -53,8 +53,9 @@ COLUMNS = (
     ("Next meeting", 17),  # "Thu 10 Dec, 18:30"
     ("Next step", 18),  # "Resume the session"; a longer one is cut with '…'
 )
-"""Home's columns: 68 characters, and a space either side of each, fill the 76 columns an
-80-column screen has inside Home's margins."""
+"""Home's columns: 69 characters and a space either side of each (77), and a scrollbar of 1
+when there are more groups than rows, fill the 78 columns an 80-column screen has inside
+Home's margins (voicesgroup.tcss, #home and #groups)."""
 KEYS_HINT = (
     "Enter edit group · n new group · h history · t session plan · f facilitators · "
     "p print · F2 settings · F1 help"
@@ -95,7 +96,9 @@ class HomeScreen(AppAccess, Screen[None]):
         Binding("t", "session_plan", "Session plan", id="session-plan", show=False),
         Binding("x", "exchange", "Sharing", id="exchange", tooltip="Sharing between laptops"),
         Binding("v", "rota_review", "Rota review", id="home-rota-review", show=False),
-        Binding("ctrl+q", "app.quit", "Quit", id="home-quit"),
+        # A priority binding, as the app's is (it reaches dialogs): so this one, shown in the
+        # footer, is the one the footer lists.
+        Binding("ctrl+q", "app.quit", "Quit", id="home-quit", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -111,8 +114,7 @@ class HomeScreen(AppAccess, Screen[None]):
         with Vertical(id="home"):
             yield Static("Your groups", id="home-title", classes="section-title")
             table: DataTable[str] = DataTable(id="groups", cursor_type="row", zebra_stripes=True)
-            # Fixed widths keep every column on an 80-column screen, whatever the names: with
-            # a space either side of each, they fill the 76 columns inside Home's margins.
+            # Fixed widths keep every column on an 80-column screen, whatever the names.
             for heading, width in COLUMNS:
                 table.add_column(heading, width=width)
             yield table
