@@ -197,7 +197,8 @@ class GuardsChanges(AppAccess):
             return
         pending.done(tried.result)
 
-    def _on_screen_resume(self) -> None:
+    def on_screen_resume(self) -> None:
+        # Textual calls each class's own handler, so a host's on_screen_resume runs too.
         finish, self._finish_later = self._finish_later, None
         if finish is not None:
             self._host.call_later(finish)
