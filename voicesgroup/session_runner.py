@@ -494,8 +494,14 @@ class SessionRunner:
         someone not facilitating yet (interested, on the course) is refused with the rule's
         sentence."""
         chosen = _distinct(facilitator_ids)
-        _may_facilitate(self.store, chosen)
+        self._may_join(chosen)
         return self._save(self.session.with_changes(facilitator_ids=chosen))
+
+    def _may_join(self, chosen: list[UUID]) -> None:
+        """The path rule for anyone added to the session's facilitators (those already on it
+        stay, whatever their path says now)."""
+        on_it = set(self.session.facilitator_ids)
+        _may_facilitate(self.store, [person for person in chosen if person not in on_it])
 
     def end(self) -> Session:
         """End the session now; what was entered stays as it was."""
@@ -510,11 +516,14 @@ class SessionRunner:
     def write_debrief(
         self, answers: Mapping[str, str], facilitator_ids: Iterable[UUID] | None = None
     ) -> Session:
-        """Keep the facilitators' debrief (blank answers are left out) and who facilitated."""
+        """Keep the facilitators' debrief (blank answers are left out) and who facilitated
+        (someone added who does not facilitate yet is refused, as in `set_facilitators`)."""
         kept = {key: text.strip() for key, text in answers.items() if text.strip()}
         changes: dict[str, object] = {"debrief": Debrief(answers=kept, written_at=self.clock())}
         if facilitator_ids is not None:
-            changes["facilitator_ids"] = _distinct(facilitator_ids)
+            chosen = _distinct(facilitator_ids)
+            self._may_join(chosen)
+            changes["facilitator_ids"] = chosen
         return self._save(self.session.with_changes(**changes))
 
     def _save(self, updated: Session) -> Session:

@@ -529,4 +529,7 @@ def test_a_session_starts_with_someone_only_once_they_begin_shadowing(
     runner = SessionRunner.start(store, where, TODAY, [rosa.id])
     with pytest.raises(fp.PathError, match=sentence):
         runner.set_facilitators(pair)
+    with pytest.raises(fp.PathError, match=sentence):
+        runner.write_debrief({"connection": "We listened."}, pair)
     assert store.session(runner.session.id).facilitator_ids == [rosa.id]
+    assert store.session(runner.session.id).debrief is None
