@@ -10,6 +10,13 @@
                   ten years (open the outbox, merge, check every record by its model, one
                   durable save, write its own outbox); against a durable save of the same data
                   (store.save() of the coordinator's file after the import). Budget ≤ 3×.
+(c) UI thread   — the group's laptop holding ten years takes in a change the coordinator
+                  sent (a support contact, the organisation's name). What the app's UI
+                  thread is held for: before, the whole exchange but reading the folder (as
+                  the app ran it until it was split); now, `begin` (a snapshot) and `apply`
+                  (the check that the data is unchanged, one durable save), while `prepare`
+                  (stamping, the merge, sealing the outbox) and `deliver` (writing the outbox)
+                  run in workers. Against a durable save of the same file; budget ≤ 4×.
 
 The exchange's keys are derived once, at set-up, with the real Argon2id. Exits 1 when a
 budget is missed.
@@ -40,6 +47,7 @@ from _common import (
 
 NOTHING_NEW_BUDGET = 1.2
 IMPORT_BUDGET = 3.0
+UI_THREAD_BUDGET = 4.0
 
 verdicts = Verdicts()
 judge = verdicts.judge
@@ -157,6 +165,93 @@ def bench_import(coordinator_db: Path, folder: Path, runs: int) -> None:
     print(f"  ratio {ratio:5.2f}× (budget ≤ {IMPORT_BUDGET}×) {verdict}")
 
 
+def _frozen(paths: list[Path]) -> Callable[[], None]:
+    """The files under `paths` as they are now; calling the result puts them back so."""
+    kept: dict[Path, bytes] = {}
+    for root in paths:
+        for path in [root] if root.is_file() else root.rglob("*"):
+            if path.is_file():
+                kept[path] = path.read_bytes()
+
+    def put_back() -> None:
+        for root in paths:
+            for path in [root] if root.is_file() else list(root.rglob("*")):
+                if path.is_file() and path not in kept:
+                    path.unlink()
+        for path, blob in kept.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(blob)
+
+    return put_back
+
+
+def bench_ui_thread(group_db: Path, coordinator_db: Path, folder: Path, runs: int) -> None:
+    from voicesgroup.exchange import service
+    from voicesgroup.models import SupportContact
+    from voicesgroup.store import Store
+
+    with Store.open(coordinator_db, create=False) as store:  # what the coordinator sends
+        store.save_support_contact(SupportContact(name="Harbour line", how="0800 000 000"))
+        store.save_settings(store.settings().model_copy(update={"organisation": "Harbour"}))
+        service.exchange(store)
+    put_back = _frozen([group_db.parent, *folder.glob("*.outbox")])
+
+    def opened() -> tuple[Store, service.FolderRead]:
+        put_back()
+        store = Store.open(group_db, create=False)
+        plan = service.reading(store)
+        assert plan is not None
+        return store, service.read_folder(plan)  # the worker's part in both
+
+    def whole() -> float:
+        store, read = opened()
+        began = time.perf_counter()
+        summary = service.exchange(store, ahead=read)
+        took = time.perf_counter() - began
+        store.close()
+        assert summary.came_in, "nothing came in"
+        return took
+
+    begins: list[float] = []
+
+    def on_the_ui_thread() -> float:
+        store, read = opened()
+        began = time.perf_counter()
+        basis = service.begin(store)
+        held = time.perf_counter() - began
+        begins.append(held)
+        prepared = service.prepare(basis, ahead=read)  # a worker's
+        began = time.perf_counter()
+        delivery = service.apply(store, prepared)
+        held += time.perf_counter() - began
+        service.deliver(delivery)  # a worker's
+        store.close()
+        assert prepared.summary.came_in, "nothing came in"
+        return held
+
+    def durable_save() -> float:
+        put_back()
+        store = Store.open(group_db, create=False)
+        store.storage.unsaved = True
+        began = time.perf_counter()
+        store.save()
+        took = time.perf_counter() - began
+        store.close()
+        return took
+
+    whole()
+    before, now = median_pair(whole, on_the_ui_thread, runs)
+    floor = statistics.median(durable_save() for _ in range(runs))
+    put_back()
+    print("\n(c) the UI thread held by an exchange bringing a change to ten years, median ms")
+    print(f"  durable save of the same file (floor)       {ms(floor)}")
+    print(f"  before: the whole exchange on the UI thread {ms(before)}  {before / floor:5.2f}×")
+    print(f"  now: begin + apply on the UI thread         {ms(now)}  {now / floor:5.2f}×")
+    print(f"    of which begin (the snapshot)             {ms(statistics.median(begins))}")
+    verdict = judge(now / floor <= UI_THREAD_BUDGET, "UI thread")
+    print(f"  ratio {now / floor:5.2f}× (budget ≤ {UI_THREAD_BUDGET}×) {verdict}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, default=10)
@@ -180,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         set_up(group_db, coordinator_db, root / "exchange")
         bench_nothing_new(group_db, args.runs)
         bench_import(coordinator_db, root / "exchange", args.runs)
+        bench_ui_thread(group_db, coordinator_db, root / "exchange", args.runs)
     note = load_note()
     if note:
         print(note)

@@ -158,7 +158,8 @@ def write_file(path: Path, groups: list[Group], facilitators: list[Facilitator])
 
 
 def timed(argv: list[str], fresh: Path, work: Path) -> float:
-    """Seconds one `voicesgroup ARGV` process takes on a fresh copy of the file."""
+    """Seconds one `voicesgroup ARGV` process takes on a fresh copy of the file (its CPU
+    seconds, the solver's process included, are added to `CPU[argv[0]]`)."""
     shutil.copyfile(fresh, work)
     command = [
         sys.executable,
@@ -169,11 +170,26 @@ def timed(argv: list[str], fresh: Path, work: Path) -> float:
         *argv,
     ]
     began = time.perf_counter()
+    used = _children_cpu()
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
     seconds = time.perf_counter() - began
+    CPU.setdefault(argv[0], []).append(_children_cpu() - used)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()}")
     return seconds
+
+
+CPU: dict[str, list[float]] = {}
+"""CPU seconds of each process run, by its first argument (a loaded machine stretches the wall
+clock; the CPU time each process used is steadier)."""
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user and system) of every finished child process so far."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def median(argv: list[str], fresh: Path, work: Path, runs: int) -> float:
@@ -186,11 +202,14 @@ def measure(name: str, groups, facilitators, weeks: int, runs: int, folder: Path
     work = folder / f"{name}-run.json"
     generate = ["rota", "generate", "--all", "--weeks", str(weeks), "--from", START.isoformat()]
     timed(generate, fresh, work)  # warm-up: bytecode caches
+    CPU.clear()
     floor = median(["facilitators"], fresh, work, runs)
     plan = median(generate, fresh, work, runs)
+    cpu_plan, cpu_floor = statistics.median(CPU["rota"]), statistics.median(CPU["facilitators"])
     print(
         f"{name}: {weeks} weeks, {len(groups)} groups, {len(facilitators)} facilitators: "
-        f"rota generate {plan:.2f} s, facilitators {floor:.2f} s, ratio {plan / floor:.2f}x"
+        f"rota generate {plan:.2f} s, facilitators {floor:.2f} s, ratio {plan / floor:.2f}x; "
+        f"CPU {cpu_plan:.2f} s against {cpu_floor:.2f} s, {cpu_plan / cpu_floor:.2f}x"
     )
     return plan, floor
 

@@ -9,7 +9,9 @@ dependency) to compare the planner with:
 - `could_take`: who counts for the spread (could fill at least one planned session);
 - `optimum`: the most places any valid rota fills and, among those, the least spread;
 - `lead_rotation_misses`: the third objective, sessions whose lead led more recently than a
-  co-facilitator who could have led (its optimum is 0, see there).
+  co-facilitator who could have led (its optimum is 0, see there);
+- `optimum_with_pairs` and `pair_measures`: the fourth, the most requests to work together
+  met, then the most new pairings of a trainee and an experienced partner.
 
 CP-SAT runs in a process of its own, started once per test process: OR-Tools carries its own
 build of HiGHS, which cannot be loaded beside the `highspy` the planner uses, and keeping the
@@ -63,6 +65,7 @@ class Fixed:
         self.days = {(i, a.date) for a in taken for i in on(a)}
         self.month = Counter((i, a.date.year, a.date.month) for a in taken for i in set(on(a)))
         self.count = Counter(i for a in taken for i in set(on(a)))
+        self.pairs = {frozenset(on(a)) for a in taken if len(set(on(a))) == 2}
 
     def room(self, f: Facilitator, day: dt.date) -> int:
         """Places left to `f` in `day`'s month."""
@@ -118,7 +121,55 @@ def optimum(
         context = multiprocessing.get_context("spawn")
         _JUDGE = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context)
     job = _JUDGE.submit(solve_optimum, list(groups), list(people), list(sessions), fixed, counted)
+    return job.result()[:2]
+
+
+def optimum_with_pairs(
+    groups: Sequence[Group],
+    people: Sequence[Facilitator],
+    sessions: Sequence[PlannedSession],
+    fixed: Fixed,
+    counted: set[UUID],
+) -> tuple[int, int, int, int]:
+    """`solve_optimum` with the pairs objectives too: (places, spread, requests met, new
+    pairings), each the optimum with the ones before it held."""
+    global _JUDGE
+    if _JUDGE is None:
+        context = multiprocessing.get_context("spawn")
+        _JUDGE = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context)
+    job = _JUDGE.submit(
+        solve_optimum, list(groups), list(people), list(sessions), fixed, counted, pairs=True
+    )
     return job.result()
+
+
+def asked(a: Facilitator, b: Facilitator) -> bool:
+    """Either of two people asked to work with the other (README: requests to work together)."""
+    return b.id in a.prefers or a.id in b.prefers
+
+
+def new_pairing(a: Facilitator, b: Facilitator, fixed: Fixed) -> bool:
+    """Someone in training and an experienced facilitator, together nowhere on the rota
+    outside the planned sessions."""
+    kinds = {a.training, b.training}
+    return kinds == {T, E} and frozenset((a.id, b.id)) not in fixed.pairs
+
+
+def pair_measures(
+    people: Sequence[Facilitator], planned: Iterable[RotaAssignment], fixed: Fixed
+) -> tuple[int, int]:
+    """(requests met, new pairings) of a planned rota, counted from the README's words."""
+    by_id = {f.id: f for f in people}
+    requests = 0
+    pairings: set[frozenset[UUID]] = set()
+    for a in planned:
+        if a.lead_id is None or a.co_id is None:
+            continue
+        one, other = by_id[a.lead_id], by_id[a.co_id]
+        requests += asked(one, other)
+        if new_pairing(one, other, fixed):
+            pairings.add(frozenset((one.id, other.id)))
+    return requests, len(pairings)
 
 
 def solve_optimum(
@@ -127,8 +178,11 @@ def solve_optimum(
     sessions: Sequence[PlannedSession],
     fixed: Fixed,
     counted: set[UUID],
-) -> tuple[int, int]:
-    """(most places any valid rota of `sessions` fills, least spread among those rotas).
+    *,
+    pairs: bool = False,
+) -> tuple[int, int, int, int]:
+    """(most places any valid rota of `sessions` fills, least spread among those rotas, and
+    with `pairs` the most requests met among those, then the most new pairings; else 0, 0).
 
     One boolean per session and allowed pair (or one person alone), so every pairing rule is
     built into the choices; then one session a day and the monthly limits as constraints.
@@ -139,9 +193,10 @@ def solve_optimum(
     rule = {g.id: g.women_facilitator_rule for g in groups}
     by_id = {f.id: f for f in people}
 
-    def model() -> tuple[Any, Any, dict[UUID, list[Any]]]:
+    def model() -> tuple[Any, Any, dict[UUID, list[Any]], list[tuple[tuple[Any, ...], Any]]]:
         m = cp_model.CpModel()
         chosen = {}
+        options_made: list[tuple[tuple[Any, ...], Any]] = []
         per_day: dict[tuple[UUID, dt.date], list[Any]] = defaultdict(list)
         per_month: dict[tuple[UUID, int, int], list[Any]] = defaultdict(list)
         per_person: dict[UUID, list[Any]] = defaultdict(list)
@@ -154,6 +209,7 @@ def solve_optimum(
             for option in options:
                 var = m.new_bool_var(f"s{k}")
                 chosen[k, tuple(f.id for f in option)] = var
+                options_made.append((option, var))
                 variables.append(var)
                 for f in option:
                     per_day[f.id, s.date].append(var)
@@ -169,28 +225,50 @@ def solve_optimum(
             if len(variables) > room:
                 m.add(sum(variables) <= room)
         filled = sum(len(option) * var for (_, option), var in chosen.items())
-        return m, filled, per_person
+        return m, filled, per_person, options_made
 
     solver = cp_model.CpSolver()
     # One search thread: the suite already keeps both cores busy, and one thread is
     # deterministic. Optimality is proven either way (the status is checked).
     solver.parameters.num_workers = 1
-    m, filled, _ = model()
+    m, filled, _, _ = model()
     m.maximize(filled)
     assert solver.solve(m) == cp_model.OPTIMAL
     most = round(solver.objective_value)
-    if not counted:
-        return most, 0
-    m, filled, per_person = model()
+    m, filled, per_person, chosen = model()
     m.add(filled == most)
-    high, low = m.new_int_var(0, 10_000, "high"), m.new_int_var(0, 10_000, "low")
-    for i in counted:
-        total = fixed.count[i] + sum(per_person[i])
-        m.add(high >= total)
-        m.add(low <= total)
-    m.minimize(high - low)
+    spread = 0
+    if counted:
+        high, low = m.new_int_var(0, 10_000, "high"), m.new_int_var(0, 10_000, "low")
+        for i in counted:
+            total = fixed.count[i] + sum(per_person[i])
+            m.add(high >= total)
+            m.add(low <= total)
+        m.minimize(high - low)
+        assert solver.solve(m) == cp_model.OPTIMAL
+        spread = round(solver.objective_value)
+        m.clear_objective()
+        m.add(high - low == spread)
+    if not pairs:
+        return most, spread, 0, 0
+    requests = sum(var for option, var in chosen if len(option) == 2 and asked(*option))
+    m.maximize(requests)
     assert solver.solve(m) == cp_model.OPTIMAL
-    return most, round(solver.objective_value)
+    met = round(solver.objective_value)
+    m.clear_objective()
+    m.add(requests == met)
+    together: dict[frozenset[UUID], list[Any]] = defaultdict(list)
+    for option, var in chosen:
+        if len(option) == 2 and new_pairing(*option, fixed):
+            together[frozenset(f.id for f in option)].append(var)
+    pairings = []
+    for found in together.values():
+        paired = m.new_bool_var("paired")
+        m.add(paired <= sum(found))
+        pairings.append(paired)
+    m.maximize(sum(pairings))
+    assert solver.solve(m) == cp_model.OPTIMAL
+    return most, spread, met, round(solver.objective_value)
 
 
 def lead_rotation_misses(

@@ -321,13 +321,17 @@ def test_leaving_takes_the_outbox_out_of_the_folder(world: World) -> None:
 
 
 STEPS = [
+    "one_exchange.begin",
     "stamping.stamp",
     "inbox.read_outboxes",
     "applying.merge_in",
-    "applying.forget_here",
-    "stamping.export",
+    "applying.due_forgetting",
+    "stamping.seal",
+    "one_exchange.apply",
+    "one_exchange.deliver",
 ]
-"""The steps of one exchange, each called through its module (`one_exchange`)."""
+"""The steps of one exchange, each called through its module (`one_exchange`): prepared on a
+copy, applied in one save, delivered."""
 
 
 @pytest.mark.parametrize("step", STEPS)

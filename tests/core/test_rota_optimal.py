@@ -29,7 +29,8 @@ from tests.core.rota_oracle import (
     could_take,
     lead_rotation_misses,
     on,
-    optimum,
+    optimum_with_pairs,
+    pair_measures,
 )
 from tests.helpers.rota_instances import (
     HARD_CLASSES,
@@ -50,7 +51,7 @@ from voicesgroup.models import (
     RotaStatus,
     Variant,
 )
-from voicesgroup.rota import bounds, first, generate, model, sessions_for
+from voicesgroup.rota import bounds, first, generate, model, sessions_for, solver
 
 CLASSES = [
     "weekly",
@@ -302,7 +303,9 @@ def test_the_planner_is_optimal_keeps_the_rules_and_says_only_true_things(kind, 
     ], "every session not published is planned, once; published ones never"
     check_rules(groups, people, keep, result)
     who = counted(groups, people, sessions, keep)
-    most, spread = optimum(groups, people, sessions, Fixed(keep), who)
+    most, spread, requests, pairings = optimum_with_pairs(
+        groups, people, sessions, Fixed(keep), who
+    )
     filled = sum(len(on(a)) for a in result.assignments)
     assert filled == most, f"{filled} places filled where {most} can be"
     assert set(result.sessions) == who
@@ -312,6 +315,8 @@ def test_the_planner_is_optimal_keeps_the_rules_and_says_only_true_things(kind, 
         assert result.spread == max(values) - min(values)
     assert result.spread == spread, f"spread {result.spread} where {spread} is possible"
     assert lead_rotation_misses(people, keep, result.assignments) == []
+    assert result.proven, "the planner stopped at its safety net"
+    assert pair_measures(people, result.assignments, Fixed(keep)) == (requests, pairings)
     check_reasons(groups, people, keep, result)
 
 
@@ -401,13 +406,17 @@ def check_against_the_oracle(groups, people, start, weeks, keep) -> None:
     assert result.proven, "the planner stopped at its safety net"
     check_rules(groups, people, keep, result)
     who = counted(groups, people, sessions, keep)
-    most, spread = optimum(groups, people, sessions, Fixed(keep), who)
+    most, spread, requests, pairings = optimum_with_pairs(
+        groups, people, sessions, Fixed(keep), who
+    )
     assert sum(len(on(a)) for a in result.assignments) == most
     assert set(result.sessions) == who
     assert result.spread == spread, f"spread {result.spread} where {spread} is possible"
     fewest, most = spread_bound(groups, people, sessions, keep)
     assert most - fewest <= spread, "the spread's bound is passed by a rota"
     assert lead_rotation_misses(people, keep, result.assignments) == [], "the lead rotation"
+    found = pair_measures(people, result.assignments, Fixed(keep))
+    assert found == (requests, pairings), "requests met and new pairings at their optimum"
     check_reasons(groups, people, keep, result)
 
 
@@ -427,7 +436,12 @@ def test_hard_shapes_are_planned_at_the_optimum(kind, seed):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(3))
-def test_a_year_of_four_groups_is_planned_at_the_optimum(seed):
+def test_a_year_of_four_groups_is_planned_at_the_optimum(seed, monkeypatch):
+    """The optimum of every objective, whatever the machine's speed: the safety net is
+    widened, since proving the requests met on a year of four groups (seed 1) takes HiGHS
+    about 11 s on a loaded machine, past the usual 10 s, where the rota says it is the best
+    found, not proven."""
+    monkeypatch.setattr(solver, "TIME_LIMIT_S", 300.0)
     check_against_the_oracle(*hard_instance("long", seed))
 
 

@@ -11,26 +11,33 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import stuck_solver
 from tests.helpers.rota_instances import check_rules, hard_instance
-from voicesgroup.rota import first, generate, reasons, review, solver
+from voicesgroup.rota import first, generate, model, net, reasons, review, sessions_for, solver
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def no_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every branch-and-bound stops at once, as at the end of the safety net."""
-    run = solver._Model.run
+def started(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """The solver's processes started while the test runs."""
+    found: list[subprocess.Popen[bytes]] = []
 
-    def stopped(self: solver._Model, *, search: bool = False) -> None:
-        if search:
-            self.deadline = 0.0
-            self.h.setOptionValue("time_limit", 0.0)
-            self.h.run()
-            return
-        run(self, search=search)
+    class Recorded(subprocess.Popen):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            found.append(self)
 
-    monkeypatch.setattr(solver._Model, "run", stopped)
+    monkeypatch.setattr(subprocess, "Popen", Recorded)
+    return found
+
+
+@pytest.fixture
+def no_time(monkeypatch: pytest.MonkeyPatch, started) -> list[subprocess.Popen[bytes]]:
+    """The planner has no time to wait for the solver's process."""
+    monkeypatch.setattr(solver, "TIME_LIMIT_S", 0.0)
+    monkeypatch.setattr(net, "GRACE_S", 0.0)
+    return started
 
 
 def test_without_time_the_rota_keeps_the_rules_and_says_it_is_not_proven(no_time):
@@ -42,6 +49,48 @@ def test_without_time_the_rota_keeps_the_rules_and_says_it_is_not_proven(no_time
     assert all(a.reason.startswith(reasons.NOT_PROVEN) for a in result.assignments)
     found = review([*keep, *result.assignments], None, people, groups=groups)
     assert found.unproven == len(result.assignments)
+    assert no_time and all(p.poll() is not None for p in no_time), "the process is ended"
+
+
+@pytest.mark.parametrize("kind", ["few_women", "same_day", "tight_few"])
+def test_a_solver_that_never_answers_is_ended_and_the_best_rota_known_kept(
+    monkeypatch, started, kind
+):
+    """The net holds whatever the solver does: a process that takes the problem and never
+    answers (as HiGHS sat before its first node on a large plan, past its own time limit) is
+    ended once the limit and the grace are over; the rota is the first one, keeps every rule
+    and says it is the best found."""
+    monkeypatch.setattr(net, "SOLVER", stuck_solver.never_answer)
+    monkeypatch.setattr(solver, "TIME_LIMIT_S", 0.0)
+    monkeypatch.setattr(net, "GRACE_S", 0.2)
+    for seed in range(5):
+        groups, people, start, weeks, keep = hard_instance(kind, seed)
+        problem = model.build(groups, people, planned(groups, start, weeks, keep), [], keep)
+        if solver.solve(problem).proven:
+            continue  # proven by the bounds alone: the solver's process was never started
+        result = generate(groups, people, start, weeks, keep=keep)
+        assert not result.proven
+        check_rules(groups, people, keep, result)
+        assert all(a.reason.startswith(reasons.NOT_PROVEN) for a in result.assignments)
+        assert started and all(p.poll() is not None for p in started), "every process ended"
+        return
+    pytest.fail(f"no {kind} instance needs the solver's process")
+
+
+def test_without_a_process_to_solve_in_the_first_rota_stands_labelled(monkeypatch, started):
+    """Where no interpreter can be started (an embedded Python), planning still gives a rota
+    that keeps every rule, said to be the best found; nothing is raised."""
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    groups, people, start, weeks, keep = hard_instance("few_women", 3)
+    result = generate(groups, people, start, weeks, keep=keep)
+    assert not result.proven and not started
+    check_rules(groups, people, keep, result)
+    assert all(a.reason.startswith(reasons.NOT_PROVEN) for a in result.assignments)
+
+
+def planned(groups, start, weeks, keep):
+    kept = {(a.group_id, a.date) for a in keep}
+    return [s for s in sessions_for(groups, start, weeks) if (s.group_id, s.date) not in kept]
 
 
 def test_with_time_the_same_rota_is_proven():

@@ -14,6 +14,7 @@
 - `faults`: a process stopped at its N-th disk call (`stop_at`, `KILLED`).
 - `exchange`, `exchange_laptops`: laptops exchanging through a folder, and what each can read.
 - `rota_changes`: the rota guard's builders and random changes; `threads`: the `watched` fixture.
+- `stuck_solver`: a solver process that never answers, as HiGHS did on a large plan.
 - `source`: the project's own source read for its rules (docstrings).
 - `demo_files`: the demo data, built once per process and copied (`write_demo_copy`).
 - `pdf`: a PDF read back as text, its fonts, rendered to an image.

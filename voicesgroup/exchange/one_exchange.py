@@ -1,21 +1,34 @@
-"""One exchange, import before export: the steps in their order, and the saves between them.
+"""One exchange, import before export: prepared on a copy, applied in one save, then sent.
 
-1. The laptop's replica id is checked (a copied or restored file takes a new one).
-2. What changed here since the last outbox is stamped (`stamping`; content hashes,
-   `sharing.parts_of`), unless the data file is byte for byte as the last exchange left it.
-3. Every other laptop's outbox is read and opened (`inbox`); one that cannot be is named in
-   one sentence and left for next time. Stamps more than a day ahead are quarantined, never
-   believed.
-4. The organisation's tombstones are joined; nothing about a forgotten member is taken in.
-5. The merge runs in memory (`applying`), and every record it takes in is checked by its
-   model.
-6. One atomic save of the data file holds the merge and the exchange's state: the data file
-   is the old one or the merged one, never half. Withdrawals that came in are carried out in
-   it, by the store's own withdrawal code.
-7. A member forgotten elsewhere is forgotten here by the store's own forgetting (the data file
-   and every backup), then the changes it made are stamped and saved.
-8. The outbox is written (a temporary file, flushed, renamed), and merged conflict copies
-   the carrier made are removed.
+The exchange is three steps, so that an app's worker does the slow part and the thread that
+owns the store only applies it (screens/exchange_worker.py); the command line runs the same
+three in a row (`exchange`), so there is one pipeline:
+
+- `begin` (the thread that owns the store): a `Snapshot` of the data, and whether the data
+  file on disk is that data (its checksum).
+- `prepare` (any thread; no store but a scratch copy of the snapshot's data, never saved):
+  1. the laptop's replica id is checked (a copied or restored file takes a new one);
+  2. what changed here since the last outbox is stamped (`stamping`; content hashes,
+     `sharing.parts_of`), unless the data file is byte for byte as the last exchange left it;
+  3. every other laptop's outbox is read and opened (`inbox`); one that cannot be is named in
+     one sentence and left for next time; stamps more than a day ahead are quarantined, never
+     believed;
+  4. the organisation's tombstones are joined; nothing about a forgotten member is taken in;
+  5. the merge runs on the copy (`applying`), and every record it takes in is checked by its
+     model; withdrawals that came in are carried out on it by the store's own withdrawal code;
+  6. this laptop's outbox is sealed (`stamping.seal`), its serial written into the copy.
+- `apply` (the thread that owns the store): refused whole (`ChangedMeanwhile`) when the data
+  is no longer the snapshot's; else the prepared document replaces it and is saved in one
+  atomic save: the data file is the old one or the merged one, never half. It hands back a
+  `Delivery`.
+- `deliver` (any thread; files only): the outbox is written (a temporary file, flushed,
+  renamed), the note of what the exchange left is written beside the data file, and merged
+  conflict copies the carrier made are removed.
+
+A member forgotten elsewhere is forgotten here by the store's own forgetting (the data file and
+every backup, `Prepared.forget`), after `apply` and on the thread that owns the store (the app
+splits it as every forgetting: `voicesgroup.store.forgetting`); the outbox is then prepared
+again, its serial saved before it is written, and the member is in no outbox.
 
 Each step is called through its module (`stamping.stamp`, `inbox.read_outboxes`…), so a test
 can stop the exchange at any of them and find the old file or the merged one.
@@ -28,30 +41,225 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from voicesgroup.errors import ChangedMeanwhile
 from voicesgroup.exchange import applying, inbox, outbox, stamping, state
 from voicesgroup.exchange import clock as hlc
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange.clock import Clock, Stamp
 from voicesgroup.exchange.run import NEWER_VERSION, ExchangeError, Run, Summary, required
+from voicesgroup.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
+    from voicesgroup.store.redaction import Mention
+
+CHANGED_MEANWHILE = (
+    "The data changed while the exchange was being prepared; nothing was changed, and it is "
+    "tried again."
+)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What an exchange is prepared from, taken on the thread that owns the store (`begin`)."""
+
+    snapshot: Snapshot | None = field(repr=False)
+    """The data now; None when there is nothing to do (`_nothing_new`): no copy is made."""
+    checksum: int | None
+    """The data file's checksum when it holds the snapshot's data (None: it may not)."""
+    outbox: str = ""
+    """Where this laptop's outbox is (told when there is nothing to do)."""
+    forgot: int = 0
+    """Members just forgotten here: news the outbox must carry, so there is something to do."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What is written after the merge's save (`deliver`): files only, any thread."""
+
+    folder: Path
+    replica: str
+    sealed: bytes | None = field(repr=False)
+    note: tuple[Path, int, int] | None
+    """The data file, and what the note beside it says it was left as (checksum, serial)."""
+    remove: tuple[Path, ...] = ()
+    """Conflict copies merged (and this laptop's former outbox, once read): removed."""
+
+
+@dataclass
+class Prepared:
+    """An exchange made on a copy of the data (`prepare`), to be applied (`apply`)."""
+
+    basis: Basis = field(repr=False)
+    data: dict[str, Any] | None = field(repr=False)
+    """The document to put in place of the snapshot's (None: nothing to save)."""
+    summary: Summary
+    folder: Path
+    replica: str
+    sealed: bytes | None = field(default=None, repr=False)
+    remove: tuple[Path, ...] = ()
+    forget: tuple[str, ...] = ()
+    """Members here whom the organisation forgot: forgotten by the store's own forgetting."""
+    texts: dict[str, list[Mention]] = field(default_factory=dict, repr=False)
+    """The free texts naming each of them, found on the copy (the store's `forgetting.start`
+    takes them while they are still as they were)."""
 
 
 def exchange(
     store: Store, *, wall: Callable[[], int] | None = None, ahead: inbox.FolderRead | None = None
 ) -> Summary:
-    """Import every other laptop's outbox, then export this laptop's own. See the module.
+    """Import every other laptop's outbox, then export this laptop's own: `begin`, `prepare`,
+    `apply` and `deliver` in a row, then the store's own forgetting when a forget came in.
 
     `wall` is the laptop's clock in milliseconds (the computer's, unless a test says);
     `ahead`, the outboxes `read_folder` read and opened already (in an app's worker)."""
+    prepared = prepare(begin(store), wall=wall, ahead=ahead)
+    deliver(apply(store, prepared))
+    if not prepared.forget:
+        return prepared.summary
+    forget_due(store, prepared)
+    again = prepare(begin(store, forgot=len(prepared.forget)), wall=wall)
+    deliver(apply(store, again))
+    return joined(prepared.summary, again.summary)
+
+
+def begin(store: Store, *, forgot: int = 0) -> Basis:
+    """On the thread that owns the store: what `prepare` needs (one sentence when the laptop
+    is not set up or the file is read-only). `forgot` says how many members were just
+    forgotten here, by a forget another laptop sent."""
+    store.refuse_if_read_only()
+    record = required(store.storage.read())
+    signature = store.storage.signature
+    checksum = None if store.unsaved or signature is None else signature.checksum
+    if not forgot and _nothing_new(store, record, checksum):
+        return Basis(None, checksum, str(Path(record["folder"]) / _own_name(record)))
+    return Basis(Snapshot.of(store), checksum, forgot=forgot)
+
+
+def _own_name(record: dict[str, Any]) -> str:
+    return carrier.outbox_name(str(record["replica"]))
+
+
+def _nothing_new(store: Store, record: dict[str, Any], checksum: int | None) -> bool:
+    """Whether an exchange now has nothing to do, told from the files alone (no copy of the
+    data is made): the data file is as the last exchange left it, under the same identity,
+    its outbox is the one in the folder, and every other laptop's outbox there was read."""
+    if checksum is None or _noted_after_last_exchange(store.path) != [checksum, record["serial"]]:
+        return False
+    if state.binding(store.file_id, store.path) != record.get("binding"):
+        return False
+    folder = Path(record["folder"])
+    try:
+        if outbox.header_of(folder / _own_name(record)).get("serial") != record["serial"]:
+            return False
+        peers = record["peers"]
+        for peer in peers.values():  # a former identity of a laptop, its outbox gone now
+            for former in peer.get("formerly", []):
+                if former in peers and not (folder / carrier.outbox_name(former)).exists():
+                    return False
+        seen = [peer.get("seen") for peer in peers.values()]
+        for path in carrier.outboxes(folder, str(record["replica"])):
+            stat = path.stat()
+            if [path.name, stat.st_size, stat.st_mtime_ns] not in seen:
+                return False
+    except (OSError, outbox.OutboxError, ExchangeError):  # said by the exchange itself
+        return False
+    return True
+
+
+def prepare(
+    basis: Basis, *, wall: Callable[[], int] | None = None, ahead: inbox.FolderRead | None = None
+) -> Prepared:
+    """The exchange made on a scratch copy of the data (any thread): the module's steps 1 to
+    6."""
+    if basis.snapshot is None:
+        return Prepared(basis, None, Summary(outbox=basis.outbox), Path(), "")
     with _no_collection_pauses():
-        return _exchange(store, wall or (lambda: hlc.wall_ms()), ahead)
+        scratch = basis.snapshot.scratch()
+        run = _start(scratch.store, wall or (lambda: hlc.wall_ms()))
+        return _prepare(run, basis, ahead)
+
+
+def apply(store: Store, prepared: Prepared) -> Delivery:
+    """On the thread that owns the store: the prepared document put in its place and saved in
+    one atomic save, or `ChangedMeanwhile` with nothing changed when the data is no longer
+    what it was prepared from. What is left to write is handed back (`deliver`)."""
+    store.refuse_if_read_only()
+    storage = store.storage
+    basis, signature = prepared.basis, storage.signature
+    if basis.snapshot is None:
+        return Delivery(prepared.folder, prepared.replica, None, None)  # nothing was new
+    # The data as it was prepared from, and the file as it was then: a save that was under
+    # way at `begin` may have held a change the copy did not stamp.
+    if not basis.snapshot.holds(store) or (
+        basis.checksum is not None and (signature is None or signature.checksum != basis.checksum)
+    ):
+        raise ChangedMeanwhile(CHANGED_MEANWHILE)
+    if prepared.data is not None:
+        before, was_unsaved = storage.read(), storage.unsaved
+        storage.replace_data(prepared.data)
+        store.documents_replaced()
+        try:
+            storage.save()
+        except BaseException:
+            storage.replace_data(before)  # the old data, as it was: never half a merge
+            storage.unsaved = was_unsaved
+            store.documents_replaced()
+            raise
+        prepared.data = None  # applied: it is the store's now
+    signature = storage.signature
+    record = required(storage.read())
+    note = None
+    if signature is not None and not storage.unsaved and not prepared.forget:
+        # (not while a forgetting is due: until it is done, the next exchange looks again)
+        note = (store.path, signature.checksum, int(record["serial"]))
+    return Delivery(prepared.folder, prepared.replica, prepared.sealed, note, prepared.remove)
+
+
+def deliver(delivery: Delivery) -> None:
+    """After the merge's save (any thread, files only): the outbox written whole, the note of
+    what this exchange left beside the data file, the merged conflict copies removed."""
+    if delivery.sealed is not None:
+        carrier.write_outbox(delivery.folder, delivery.replica, delivery.sealed)
+    if delivery.note is not None:
+        _note_exchanged(*delivery.note)
+    for path in delivery.remove:
+        if carrier.is_conflict_copy(path):
+            carrier.remove_conflict_copy(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def forget_due(store: Store, prepared: Prepared) -> None:
+    """The members the organisation forgot, forgotten here by the store's own forgetting (the
+    data file and every backup), on the thread that owns the store."""
+    from voicesgroup.errors import NotFound
+
+    for member_id in prepared.forget:
+        with suppress(NotFound):  # forgotten meanwhile: nothing left of theirs
+            store.forget_member(uuid.UUID(member_id))
+
+
+def joined(first: Summary, then: Summary) -> Summary:
+    """What an exchange and the one that sent its forgetting did, told as one."""
+    came_in = dict(first.came_in)
+    for kind, count in then.came_in.items():
+        came_in[kind] = came_in.get(kind, 0) + count
+    return Summary(
+        came_in=came_in,
+        sent=then.sent or first.sent,
+        laptops=max(first.laptops, then.laptops),
+        problems=list(dict.fromkeys([*first.problems, *then.problems])),
+        forgotten=first.forgotten + then.forgotten,
+        conflicts=first.conflicts + then.conflicts,
+        outbox=then.outbox or first.outbox,
+    )
 
 
 @contextmanager
@@ -69,8 +277,7 @@ def _no_collection_pauses() -> Iterator[None]:
 
 
 def _start(store: Store, wall: Callable[[], int]) -> Run:
-    """The exchange in memory, from the data file as it is saved."""
-    store.refuse_if_read_only()
+    """The exchange in memory, from the data of `store` (a scratch copy)."""
     data = store.storage.read()
     record = required(data)
     org = bytes.fromhex(record["org_key"])
@@ -86,89 +293,85 @@ def _start(store: Store, wall: Callable[[], int]) -> Run:
     )
 
 
-def _exchange(store: Store, wall: Callable[[], int], ahead: inbox.FolderRead | None) -> Summary:
-    run = _start(store, wall)
+def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared:
+    store = run.store
     own_header = _own_header(run)
     _check_replica(run, own_header)
     paths = carrier.outboxes(run.folder, run.replica)  # a missing folder: said at once
     # The data file byte for byte as the last exchange left it: nothing here needs a stamp,
     # and the ten years of records need not be hashed again.
-    stamped = False if _unchanged_here(run, own_header) else stamping.stamp(run)
+    unchanged = not basis.forgot and _unchanged_here(run, own_header, basis.checksum)
+    stamped = False if unchanged else stamping.stamp(run)
+    if basis.forgot:
+        run.changed = True  # the forgetting is news: the old outbox still holds the member
+        run.summary.forgotten = basis.forgot
     incoming, read_from = inbox.read_outboxes(run, paths, ahead)
     if incoming:
         applying.merge_in(run, incoming)
         stamping.stamp(run)
+    due = applying.due_forgetting(run)
     sealed: bytes | None = None
+    # The copy is never saved (one save, of all of it, is `apply`'s): no batch is needed.
     if run.changed or stamped or incoming or read_from:
         run.record["clock"] = run.clock.state.as_list()
-        run.record["last"] = {"ms": wall(), **run.summary.as_json()}
-        with store.batch():
-            state.write(run.data, run.record)
-            store.storage.write(run.data)
-            store.documents_replaced()
-            if incoming:
-                store.audit("exchanged", f"{sum(run.summary.came_in.values())} records in")
-            if run.withdrawals:
-                carry_out_withdrawals(run)
-            if not applying.due_forgetting(run):  # the outbox's serial in the same save
-                sealed = stamping.seal(run, own_header)
+        run.record["last"] = {"ms": run.clock.wall(), **run.summary.as_json()}
+        state.write(run.data, run.record)
+        store.storage.write(run.data)
+        store.documents_replaced()
+        if incoming:
+            store.audit("exchanged", f"{sum(run.summary.came_in.values())} records in")
+        if run.withdrawals:
+            carry_out_withdrawals(run)
+    # The outbox's serial in the same save; none while a forgetting is due here (the outbox
+    # that follows it is the one sent).
+    if not due:
+        sealed = stamping.seal(run, own_header)
     if sealed is not None:
-        stamping.write_outbox(run, sealed)
-        own_header = {"serial": run.record["serial"]}
-    own_header = _forget_and_stamp(run, own_header)
-    stamping.export(run, own_header)
-    _note_exchanged(store, run.record)
-    for path in read_from:
-        if carrier.is_conflict_copy(path):
-            carrier.remove_conflict_copy(path)
+        run.summary.outbox = str(run.own_outbox)
+    remove = [path for path in read_from if carrier.is_conflict_copy(path)]
     if run.former_outbox is not None and run.former_outbox in read_from:
-        run.former_outbox.unlink(missing_ok=True)
-    return run.summary
+        remove.append(run.former_outbox)
+    return Prepared(
+        basis,
+        store.storage.read() if store.storage.unsaved else None,
+        run.summary,
+        run.folder,
+        run.replica,
+        sealed,
+        tuple(remove),
+        tuple(due),
+        _texts_naming(store, due),
+    )
 
 
-def _unchanged_here(run: Run, own_header: dict[str, Any] | None) -> bool:
-    """Whether the data file is as the last exchange left it, and its outbox too."""
-    store = run.store
-    signature = store.storage.signature
+def _texts_naming(store: Store, due: list[str]) -> dict[str, list[Mention]]:
+    """The free texts naming each member due to be forgotten, found on the copy."""
+    from voicesgroup.errors import NotFound
+    from voicesgroup.store import forgetting
+
+    found: dict[str, list[Mention]] = {}
+    for member_id in due:
+        with suppress(NotFound, ValueError):
+            found[member_id] = forgetting.texts_naming(store, store.member(uuid.UUID(member_id)))
+    return found
+
+
+def _unchanged_here(run: Run, own_header: dict[str, Any] | None, checksum: int | None) -> bool:
+    """Whether the data file (its `checksum`) is as the last exchange left it, and its outbox
+    too."""
     return (
         own_header is not None
         and not run.changed
-        and not store.unsaved
-        and signature is not None
-        and _noted_after_last_exchange(store) == [signature.checksum, run.record["serial"]]
+        and checksum is not None
+        and _noted_after_last_exchange(run.store.path) == [checksum, run.record["serial"]]
         and own_header.get("serial") == run.record["serial"]
     )
 
 
-def _forget_and_stamp(run: Run, own_header: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Forget the members due to be forgotten, then stamp what that changed and save it with
-    the next outbox's serial, in one save (the store's forgetting saved the file itself: it is
-    read again), and write that outbox. Stamps saved without a new serial would let a stop
-    before the outbox leave the old one, the member in it, for good: the next exchange finds
-    nothing new to stamp. With the serial saved, it finds the outbox older and writes it.
-    Returns the header of the outbox now in the folder, as far as this exchange knows."""
-    forgotten = applying.forget_here(run)
-    if not forgotten:
-        return own_header
-    run.summary.forgotten = forgotten
-    run.read_again()
-    run.record = required(run.data)
-    stamping.stamp(run)
-    run.changed = True  # the forgetting is news: the old outbox still holds the member
-    run.record["clock"] = run.clock.state.as_list()
-    with run.store.batch():
-        state.write(run.data, run.record)
-        run.store.storage.write(run.data)
-        sealed = stamping.seal(run, own_header)
-    if sealed is None:
-        return own_header
-    stamping.write_outbox(run, sealed)
-    return {"serial": run.record["serial"]}
-
-
 def carry_out_withdrawals(run: Run) -> None:
     """Withdrawals that came in do here what they did where they were recorded (the store's
-    one withdrawal code), inside the merge's save; what they changed is stamped in it too."""
+    one withdrawal code, on the copy), inside the merge's save; what they changed is stamped
+    in it too."""
     from voicesgroup.errors import NotFound
     from voicesgroup.kinds import ConsentScope
 
@@ -187,32 +390,29 @@ def carry_out_withdrawals(run: Run) -> None:
     store.storage.write(run.data)
 
 
-def _noted_after_last_exchange(store: Store) -> list[int] | None:
+def _noted_after_last_exchange(data_file: Path) -> list[int] | None:
     """What the note beside the data file says the last exchange left: the file's checksum
     and the number of its outboxes (None when there is no readable note)."""
     from voicesgroup.store.owned import exchanged_file
 
     try:
-        noted = orjson.loads(exchanged_file(store.path).read_bytes())
+        noted = orjson.loads(exchanged_file(data_file).read_bytes())
         return [int(noted["checksum"]), int(noted["serial"])]
     except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
 
 
-def _note_exchanged(store: Store, record: dict[str, Any]) -> None:
+def _note_exchanged(data_file: Path, checksum: int, serial: int) -> None:
     """Note beside the data file what this exchange left it as (a checksum, no content), so
     the next exchange knows at once whether anything changed here since."""
     from voicesgroup.store.owned import exchanged_file
     from voicesgroup.store.storage import write_atomically
 
-    signature = store.storage.signature
-    if signature is None or store.unsaved:
+    if _noted_after_last_exchange(data_file) == [checksum, serial]:
         return
-    note = {"checksum": signature.checksum, "serial": record["serial"]}
-    if _noted_after_last_exchange(store) == [note["checksum"], note["serial"]]:
-        return
+    note = {"checksum": checksum, "serial": serial}
     with suppress(OSError):  # without the note the next exchange only takes longer
-        write_atomically(exchanged_file(store.path), orjson.dumps(note))
+        write_atomically(exchanged_file(data_file), orjson.dumps(note))
 
 
 def _own_header(run: Run) -> dict[str, Any] | None:

@@ -7,7 +7,9 @@ concern, which the package's docstring lists:
   `forget_laptop`, `laptop_described`);
 - reading the other laptops' outboxes, ahead in an app's worker too: `inbox` (`reading`,
   `read_folder`, `Reading`, `FolderRead`);
-- the one exchange, its steps in order: `one_exchange` (`exchange`), over `stamping` (this
+- the one exchange, its steps in order: `one_exchange` (`exchange`, the pipeline the command
+  line runs; an app runs its steps apart: `begin` and `apply` on the thread that owns the
+  store, `prepare` and `deliver` in a worker, `forget_due` after), over `stamping` (this
   laptop's changes and outbox) and `applying` (a merge put into the document);
 - what the exchange knows: `status`;
 - what the steps share: `run` (`ExchangeError`, `Summary`).
@@ -25,7 +27,18 @@ from voicesgroup.exchange.joining import (
     leave,
     setup,
 )
-from voicesgroup.exchange.one_exchange import exchange
+from voicesgroup.exchange.one_exchange import (
+    Basis,
+    Delivery,
+    Prepared,
+    apply,
+    begin,
+    deliver,
+    exchange,
+    forget_due,
+    joined,
+    prepare,
+)
 from voicesgroup.exchange.run import NEWER_VERSION, ExchangeError, Summary
 from voicesgroup.exchange.status import status
 
@@ -33,15 +46,24 @@ __all__ = [
     "COORDINATOR",
     "GROUP",
     "NEWER_VERSION",
+    "Basis",
+    "Delivery",
     "ExchangeError",
     "FolderRead",
+    "Prepared",
     "Reading",
     "Summary",
+    "apply",
+    "begin",
     "carrier_write",
+    "deliver",
     "exchange",
+    "forget_due",
     "forget_laptop",
+    "joined",
     "laptop_described",
     "leave",
+    "prepare",
     "read_folder",
     "reading",
     "setup",

@@ -37,19 +37,27 @@ def loads(problem: Problem, people: list[list[int]]) -> list[int]:
 def capacity(problem: Problem) -> dict[int, int]:
     """The most sessions each person who counts could hold, taking them alone: one a day and
     their monthly limits over the days they are a candidate, kept sessions added."""
+    planned = capacity_of(problem, problem.eligible)
+    return {i: problem.base[i] + planned[i] for i in problem.eligible}
+
+
+def capacity_of(problem: Problem, people: list[int]) -> dict[int, int]:
+    """The most planned sessions each of `people` could hold, taking them alone: one a day and
+    their monthly limits over the days they are a candidate."""
+    wanted = set(people)
     days: dict[tuple[int, int, int], set[dt.date]] = {}
-    for s, people in enumerate(problem.candidates):
+    for s, candidates in enumerate(problem.candidates):
         day = problem.sessions[s].date
-        for i in people:
-            days.setdefault((i, day.year, day.month), set()).add(day)
+        for i in candidates:
+            if i in wanted:
+                days.setdefault((i, day.year, day.month), set()).add(day)
     room: dict[tuple[int, int, int], int] = {}
     for sessions, i, left in problem.month_rows:
         day = problem.sessions[sessions[0]].date
         room[i, day.year, day.month] = left
-    found = {i: problem.base[i] for i in problem.eligible}
+    found = dict.fromkeys(people, 0)
     for key, those in days.items():
-        if key[0] in found:
-            found[key[0]] += min(len(those) * rules.DAY_LIMIT, room.get(key, len(those)))
+        found[key[0]] += min(len(those) * rules.DAY_LIMIT, room.get(key, len(those)))
     return found
 
 

@@ -28,7 +28,7 @@ def pair(one: int, other: int) -> tuple[int, int]:
     return (one, other) if one < other else (other, one)
 
 
-class _Rota:
+class Draft:
     """A rota being made: who is on each session, everyone's sessions, and the room left in
     each counting row (one a day, the monthly limits)."""
 
@@ -81,7 +81,7 @@ class _Rota:
 
 def first_rota(problem: Problem) -> list[list[int]]:
     """A rota that keeps every constraint, filling places and balancing loads as it can."""
-    rota = _Rota(problem)
+    rota = Draft(problem)
     together = dict(problem.pair_times)
     index = problem.index
     asked = frozenset(
@@ -106,7 +106,7 @@ def first_rota(problem: Problem) -> list[list[int]]:
     return [sorted(people) for people in rota.people]
 
 
-def _narrow(rota: _Rota) -> None:
+def _narrow(rota: Draft) -> None:
     """Move sessions from the most loaded to the least, while a move keeps every rule."""
     problem = rota.problem
     counted = problem.eligible
@@ -127,7 +127,7 @@ def _narrow(rota: _Rota) -> None:
 
 
 def _one_move(
-    rota: _Rota,
+    rota: Draft,
     counted: list[int],
     held: dict[int, list[int]],
     could: dict[int, list[int]],

@@ -78,7 +78,8 @@ class Problem:
     """Who counts for the spread (see `planner`)."""
     last_led: list[dt.date | None] = field(default_factory=list)
     pair_times: dict[tuple[int, int], int] = field(default_factory=dict)
-    """Sessions two people held together before the planned weeks (smaller index first)."""
+    """Sessions two people hold together on the rest of the rota, earlier and kept sessions
+    (smaller index first)."""
 
     @property
     def index(self) -> dict[UUID, int]:
@@ -120,12 +121,11 @@ def build(
         for i in on:
             busy.add((i, past.date))
             month_used[i, past.date.year, past.date.month] += 1
-        if past.date < first_day:
-            if ids[0] is not None:
-                problem.last_led[ids[0]] = past.date
-            if len(on) == 2:
-                pair = (on[0], on[1])
-                problem.pair_times[pair] = problem.pair_times.get(pair, 0) + 1
+        if past.date < first_day and ids[0] is not None:
+            problem.last_led[ids[0]] = past.date
+        if len(on) == 2:
+            pair = (on[0], on[1])
+            problem.pair_times[pair] = problem.pair_times.get(pair, 0) + 1
     for kept in problem.keep:
         for person in {p for p in (kept.lead_id, kept.co_id) if p is not None}:
             if person in index:
@@ -205,23 +205,13 @@ def _session_constraints(problem: Problem) -> None:
 
 
 def _eligible(problem: Problem) -> list[int]:
-    """Who could fill at least one planned session, taking each session on its own (alone, or
-    beside someone else who could be there), and anyone holding a kept session."""
-    found = {i for i, n in enumerate(problem.base) if n}
-    pair_ok: dict[tuple[UUID, int, int], bool] = {}
-
-    def ok(group: Group, one: int, other: int | None) -> bool:
-        key = (group.id, one, -1 if other is None else other)
-        if key not in pair_ok:
-            partner = None if other is None else problem.facs[other]
-            pair_ok[key] = not rules.pair_breaks(problem.facs[one], partner, group)
-        return pair_ok[key]
-
-    for s, people in enumerate(problem.candidates):
-        group = problem.group_of(s)
-        for i in people:
-            if i in found:
-                continue
-            if ok(group, i, None) or any(j != i and ok(group, i, j) for j in people):
-                found.add(i)
-    return sorted(found)
+    """Who counts for the spread (`rules.counted_for_spread`): anyone holding a kept session,
+    and anyone who could fill at least one planned session."""
+    facs = problem.facs
+    holding = [facs[i].id for i, n in enumerate(problem.base) if n]
+    sessions = (
+        (problem.group_of(s), [facs[i] for i in people])
+        for s, people in enumerate(problem.candidates)
+    )
+    index = problem.index
+    return sorted(index[i] for i in rules.counted_for_spread(sessions, holding))

@@ -8,10 +8,10 @@ and they count for days, monthly limits, the spread and lead rotation; `history`
 the rota) counts for days, limits and rotation.
 
 The objective, in order: (1) the most places filled; (2) the smallest spread; (3) the lead
-goes to whoever led least recently, kept and earlier sessions included; (4) a trainee's
-experienced partner changes and requests to work together are met. All four are the
-solver's (`solver.solve`, which says which are proven and how). Ties are broken by name,
-then id, so the same data give the same rota whatever their order.
+goes to whoever led least recently, kept and earlier sessions included; (4) the most
+requests to work together met, then the most new pairings of a trainee and an experienced
+partner (`pairs`). All four are the solver's (`solver.solve`, which proves each). Ties are
+broken by name, then id, so the same data give the same rota whatever their order.
 
 **Spread, and who counts for it.** `RotaResult.spread` is the most sessions any *eligible*
 facilitator has in the planned weeks (kept sessions included) minus the fewest (counting those

@@ -6,7 +6,7 @@ Rule breaks are found by `rules`' own checks and worded in its sentences. Pure f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -34,7 +34,10 @@ class FacilitatorLoad:
         return self.planned_leads + self.planned_co
 
 
-SPREAD_MEANS = "planned sessions, most minus fewest, among active facilitators."
+SPREAD_MEANS = (
+    "planned sessions, most minus fewest, among active facilitators who could take at least "
+    "one of these sessions."
+)
 """What the review's spread counts, said after "Spread N: " on the screen and the command line."""
 NO_GAPS = "No gaps: every place is filled."
 NO_BREAKS = "No rules broken."
@@ -84,6 +87,7 @@ def review(
     *,
     groups: Sequence[Group] = (),
     today: dt.date | None = None,
+    waiting: Collection[UUID] = (),
 ) -> Review:
     """The coordinator's review of a rota between `start` and `end` (inclusive, optional).
 
@@ -97,8 +101,10 @@ def review(
     and check the women facilitator rule. With `today`, rule breaks are those of sessions to
     come: a session held is history (what happened is in planned against actual), and is not
     judged by anyone's availability or training today, as the guard on changes does not. The
-    spread is planned sessions, most minus fewest, among active facilitators (counting those
-    with none).
+    spread is planned sessions, most minus fewest, among those who count for it as the
+    planner counts them (`rules.counted_for_spread`): active facilitators on one of these
+    sessions or free to take one (counting those with none); `waiting` are those the path
+    keeps off the rota for now, who count only when they hold a session.
     """
     window = _Window(start, end, group_id)
     by_id = {f.id: f for f in facilitators}
@@ -123,10 +129,32 @@ def review(
         for f in sorted(facilitators, key=_sort_key)
         if (load := _load_of(f, chosen, actual, coming)) is not None
     ]
-    active = [load.planned for load in loads if by_id[load.facilitator_id].active]
-    spread = max(active) - min(active) if active else 0
+    planned = {load.facilitator_id: load.planned for load in loads}
+    counted = [planned.get(i, 0) for i in _counted(chosen, facilitators, group_by_id, waiting)]
+    spread = max(counted) - min(counted) if counted else 0
     unproven = sum(1 for a in chosen if (a.reason or "").startswith(NOT_PROVEN))
     return Review(loads, gaps, breaks, differences, spread, unproven)
+
+
+def _counted(
+    chosen: Sequence[RotaAssignment],
+    facilitators: Sequence[Facilitator],
+    group_by_id: Mapping[UUID, Group],
+    waiting: Collection[UUID],
+) -> set[UUID]:
+    """Who counts for the review's spread: the planner's rule, over the sessions reviewed, with
+    each session's free people those its day's rules about one person allow."""
+    active = [f for f in facilitators if f.active]
+    placeable = [f for f in active if f.id not in waiting]
+    holding = {i for a in chosen for i in (a.lead_id, a.co_id) if i is not None}
+    free_on: dict[dt.date, list[Facilitator]] = {}
+    for day in {a.date for a in chosen}:
+        free_on[day] = [
+            f for f in placeable if not rules.person_breaks(f, day, elsewhere=None, month_others=0)
+        ]
+    sessions = ((group_by_id.get(a.group_id), free_on[a.date]) for a in chosen)
+    found = rules.counted_for_spread(sessions, holding)
+    return {f.id for f in active if f.id in found}
 
 
 @dataclass(frozen=True)

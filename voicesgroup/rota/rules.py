@@ -393,4 +393,31 @@ def may_hold_alone(person: Facilitator, group: Group) -> bool:
     return not pair_breaks(person, None, group)
 
 
+def counted_for_spread(
+    sessions: Iterable[tuple[Group | None, Sequence[Facilitator]]], holding: Iterable[UUID]
+) -> set[UUID]:
+    """Who counts for the spread (README, "Rotas"), for the planner and the review alike:
+    everyone in `holding` (they hold one of the sessions), and everyone who could fill at least
+    one of them, each session taken on its own: free that day (each session comes with the
+    people free for it) and allowed alone, or beside someone else free for it."""
+    found = set(holding)
+    allowed: dict[tuple[UUID | None, UUID, UUID | None], bool] = {}
+
+    def ok(group: Group | None, one: Facilitator, other: Facilitator | None) -> bool:
+        key = (group.id if group else None, one.id, other.id if other else None)
+        if key not in allowed:
+            allowed[key] = not pair_breaks(one, other, group)
+        return allowed[key]
+
+    for group, free in sessions:
+        for person in free:
+            if person.id in found:
+                continue
+            if ok(group, person, None) or any(
+                other.id != person.id and ok(group, person, other) for other in free
+            ):
+                found.add(person.id)
+    return found
+
+
 UNKNOWN = Break("unknown", "Someone on this session is no longer on the facilitator list.")

@@ -667,6 +667,7 @@ def review_rota(
         group_id,
         groups=store.groups(include_archived=True),
         today=today,
+        waiting=not_yet_on_the_rota(store),
     )
 
 

@@ -2,34 +2,33 @@
 
 One 0/1 variable per session and candidate (`model.Problem`), and the rows the rules give:
 two places a session, one session a day, the monthly limits, and each session rule's
-constraints. The objectives are taken in order: (1) the most places filled; (2) the smallest
-spread among those who count for it; (3) the lead rotation (`rotate_leads`); (4) pairs: a
-trainee's experienced partner changes (each pairing again is a repeat, earlier sessions
-included) and requests to work together are met. (1), (2) and (3) are each proven (or the rota
-says it is not) and held while the next is worked on; (4) is a tie-break, not proven.
+constraints. The objectives are taken in order, each proven (or the rota says it is not) and
+held while the next is worked on: (1) the most places filled; (2) the smallest spread among
+those who count for it; (3) the lead rotation (`rotate_leads`); (4) the pairs (`pairs`): the
+most requests to work together met, then the most new pairings of a trainee and an
+experienced partner.
 
 (3) needs no rows: its measure, the sessions whose lead led more recently than a partner who
 could have led, is 0 for every choice of pairs when roles are given in date order, so it is
 proven by its bound (0) and held whatever pairs (4) chooses; it is worked out once the pairs are
-final. (4) is worked on only where proving (1) and (2) already took HiGHS, never a reason to
-load it: importing HiGHS and numpy takes several times as long as planning a typical year
-without them, and its columns (one per session and pair) outnumber the rota's own.
+final.
 
-Most plans are proven without a search. A first rota (`first.first_rota`) is
-compared with two bounds no rota can pass (`bounds`): the places the candidates allow, and the
-spread's lower bound from what each person could hold and where the places can flow. When it
-reaches both, it is optimal as it stands. Otherwise, when the places are settled, HiGHS
-looks for a rota with everyone inside the bound's window, with no objective (a far easier
-problem than the spread's own), and only when there is none does it search for the spread.
-HiGHS and numpy are imported only when HiGHS is needed, so other commands never load them.
-Pairs are the first rota's choice (requests to work together first, then partners together
-least); when HiGHS has searched, they are worked on again where the relaxation's optimum is
-whole and the model is small (`PAIRS_LIMIT`).
+Most plans are proven without a search. A first rota (`first.first_rota`) is compared with
+bounds no rota can pass (`bounds`, `pairs.Pairs.bounds`): the places the candidates allow, the
+spread's lower bound from what each person could hold and where the places can flow, and the
+pairs' bounds. Moves that add pairings without touching places or spread
+(`pairs.more_pairings`) bring it to the pairs' bounds where they can. When it reaches every
+bound, it is optimal as it stands and HiGHS is not loaded. Otherwise HiGHS solves the rest in a
+process of its own (`net`): when the places are settled it looks for a rota with everyone
+inside the spread bound's window, with no objective (a far easier problem than the spread's
+own), and only when there is none does it search for the spread; then the pairs, each measure
+searched only when the rota found so far is below its bound.
 
 HiGHS runs on one thread with a fixed seed, and every limit other than the safety net is one of
-size or of nodes, never of time, so the same problem gives the same rota. Its time
-limit is only a safety net: when it is reached the best rota found is kept and `Solution.proven`
-is False, which the rota shows ("best found, not proven").
+size or of nodes, never of time, so the same problem gives the same rota. Its time limit is only
+a safety net, made to hold by `net` (the process is ended when HiGHS does not stop in time):
+when it is reached the best rota found is kept and `Solution.proven` is False, which the rota
+shows ("best found, not proven").
 
 HiGHS was chosen over OR-Tools CP-SAT for its size and start-up: its wheel installs in about
 12 MB plus numpy's 73 MB (CP-SAT: 80 MB and protobuf) and imports in a tenth of the time.
@@ -40,13 +39,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from voicesgroup.rota import bounds, rules
+from voicesgroup.rota import bounds, net, rules
 from voicesgroup.rota.first import first_rota
-from voicesgroup.rota.first import pair as _pair
 from voicesgroup.rota.model import Problem
+from voicesgroup.rota.pairs import Pairs, more_pairings
 
 TIME_LIMIT_S = 10.0
 """The safety net: the most time the objectives together may take. When it is reached the
@@ -56,11 +55,6 @@ best rota found so far is kept, and labelled as not proven."""
 WINDOW_NODES = 200
 """The most branch-and-bound nodes spent looking for a rota inside the spread's bound (see
 `_spread_by_window`) before the spread is searched for as an objective."""
-
-PAIRS_LIMIT = 5_000
-"""The most pair columns (sessions times pairs that could be together) the pairs objective is
-worked on with; beyond it the rota stays as the spread left it. Pairs are a preference, and a
-limit by size (not by time) keeps the same rota from the same data on any machine."""
 
 
 @dataclass
@@ -95,7 +89,7 @@ class _Rows:
 
 
 class _Model:
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, limit: float) -> None:
         import highspy
 
         self.highspy = highspy
@@ -112,7 +106,7 @@ class _Model:
             h.setOptionValue(option, value)
         self.inf = highspy.kHighsInf
         self.dual_bound = 0.0
-        self.deadline = time.monotonic() + TIME_LIMIT_S
+        self.deadline = time.monotonic() + limit
         self.known: list[float] = []
         self.column: list[dict[int, int]] = []
         n = 0
@@ -270,30 +264,22 @@ class _Model:
                 self.known[self.column[s][i]] = 1.0
         self._tighten()
 
-    def add_pairs(self, pairs: _PairColumns) -> None:
-        """Add the pairs objective's columns and rows, at their values in the rota so far."""
+    def add_columns(self, count: int, values: list[float]) -> int:
+        """Add `count` continuous columns in [0, 1] at `values`; the first one's index."""
         import numpy as np
 
-        lower = [lo for count, lo, _, _ in pairs.extra for _ in range(count)]
-        upper = [up for count, _, up, _ in pairs.extra for _ in range(count)]
-        self.h.addVars(len(lower), np.array(lower), np.array(upper))
-        self.total += len(lower)
+        first = self.total
+        self.h.addVars(count, np.zeros(count), np.ones(count))
+        self.total += count
+        self.known = self.known + values
+        return first
+
+    def add_rows(self, rows: list[tuple[list[tuple[int, float]], float, float]]) -> None:
+        """Add rows (terms, lower, upper) to the model as it stands."""
         self.rows = _Rows()
-        for terms, low, high in pairs.rows(self):
+        for terms, low, high in rows:
             self.rows.add(terms, low, high)
         self._add_rows()
-        on = [{i for i, c in column.items() if self.known[c] > 0.5} for column in self.column]
-        values = self.known + [0.0] * len(lower)
-        per_pair: dict[tuple[int, int], int] = {}
-        for column, s, one, other in [*pairs.counted, *pairs.wanted]:
-            both = one in on[s] and other in on[s]
-            values[column] = float(both)
-            if both and (one, other) in pairs.repeats:
-                per_pair[one, other] = per_pair.get((one, other), 0) + 1
-        for pair, column in pairs.repeats.items():
-            together = per_pair.get(pair, 0) + self.problem.pair_times.get(pair, 0)
-            values[column] = max(0.0, together - 1.0)
-        self.known = values
 
     def people(self) -> list[list[int]]:
         """Who is on each session in the rota found so far."""
@@ -351,6 +337,7 @@ def solve(problem: Problem) -> Solution:
 def _pairs_solved(problem: Problem) -> Solution:
     """Who is on each session: objectives (1), (2) and (4)."""
     greedy = first_rota(problem)
+    pairs = Pairs.of(problem)
     filled = sum(map(len, greedy))
     if filled == bounds.most_places(problem):
         fewest, most = bounds.spread_bound(problem, greedy)
@@ -359,8 +346,11 @@ def _pairs_solved(problem: Problem) -> Solution:
             # The first rota reaches both bounds: it is proven optimal as it stands, its pairs
             # are those it chose, and HiGHS is not even loaded.
             spread = max(loads, default=0) - min(loads, default=0)
-            return Solution([sorted(found) for found in greedy], True, spread)
-    return _solve_exactly(problem, greedy)
+            if pairs.measures(greedy) != pairs.bounds(problem, greedy):
+                greedy = more_pairings(problem, greedy, pairs)
+            if pairs.measures(greedy) == pairs.bounds(problem, greedy):
+                return Solution([sorted(found) for found in greedy], True, spread)
+    return net.solve_apart(problem, greedy, pairs, TIME_LIMIT_S)
 
 
 def rotate_leads(problem: Problem, people: list[list[int]]) -> list[tuple[int | None, int | None]]:
@@ -421,8 +411,17 @@ def _roles(
     return a, b
 
 
-def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
-    model = _Model(problem)
+def solve_exactly(
+    problem: Problem,
+    greedy: list[list[int]],
+    pairs: Pairs,
+    limit: float,
+    report: Callable[[list[list[int]]], None],
+) -> Solution:
+    """Objectives (1), (2) and (4) by HiGHS, from the first rota `greedy`, within `limit`
+    seconds (the safety net); `report` is given each better rota as it is found. Run in a
+    process of its own (`net.solve_apart`)."""
+    model = _Model(problem, limit)
     eligible = problem.eligible
     high, low = (model.n_x, model.n_x + 1)
     for terms, lower, upper in _spread_rows(problem, model, high, low):
@@ -439,6 +438,7 @@ def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
     else:
         most, proven_filled, values = model.solve(filled, maximise=True)
     model.hold(filled, round(most) - 0.5, model.inf)
+    report(model.people())
     spread = {high: 1.0, low: -1.0}
     least, proven_spread, window = _spread_by_window(problem, model)
     if window is None:
@@ -448,15 +448,10 @@ def _solve_exactly(problem: Problem, greedy: list[list[int]]) -> Solution:
         bound = math.ceil(model.dual_bound - 1e-6)
     model.fix_window(0, None)
     model.hold(spread, -model.inf, round(least) + 0.5)
-    values = model.known
+    report(model.people())
     proven = proven_filled and proven_spread
-    if 0 < _pair_size(problem) <= PAIRS_LIMIT:
-        pair_columns = _pair_columns(problem, model.total, model.inf)
-        model.add_pairs(pair_columns)
-        # Pairs are a preference: taken when the relaxation's optimum is whole (no search),
-        # else the rota stays as the spread left it (the first rota varies pairs already). Places
-        # and spread are proven already.
-        _, _, values = model.solve(pair_columns.costs, maximise=False, nodes=0)
+    proven = _pairs_solved_exactly(problem, model, pairs, report) and proven
+    values = model.known
     people = [
         [i for i, c in model.column[s].items() if values[c] > 0.5]
         for s in range(len(problem.sessions))
@@ -497,88 +492,52 @@ def _spread_rows(
     return rows
 
 
-@dataclass
-class _PairColumns:
-    """Columns for the pairs objective, with the costs that use them: one per session and
-    trainee with an experienced partner (`counted`: 1 when both are on), one per session and
-    pair who asked to work together (`wanted`: at most 1 when both are on), and one per trainee
-    and experienced partner (`repeats`: their sessions together beyond the first)."""
+def _pairs_solved_exactly(
+    problem: Problem, model: _Model, pairs: Pairs, report: Callable[[list[list[int]]], None]
+) -> bool:
+    """Objective (4), with places and spread held: the most requests met, then the most new
+    pairings (`pairs`), each proven (False: the safety net came first) and held for the next.
+    A measure the rota found so far already brings to its bound needs no search.
 
-    extra: list[tuple[int, float, float, bool]]
-    counted: list[tuple[int, int, int, int]]
-    """(column, session, one, other)."""
-    wanted: list[tuple[int, int, int, int]]
-    repeats: dict[tuple[int, int], int]
-    costs: dict[int, float]
-
-    def rows(self, model: _Model) -> list[tuple[list[tuple[int, float]], float, float]]:
-        found: list[tuple[list[tuple[int, float]], float, float]] = []
-        per_pair: dict[tuple[int, int], list[int]] = {}
-        for column, s, one, other in self.counted:
-            a, b = model.column[s][one], model.column[s][other]
-            found.append(([(column, 1.0), (a, -1.0), (b, -1.0)], -1.0, model.inf))
-            per_pair.setdefault((one, other), []).append(column)
-        for column, s, one, other in self.wanted:
-            for person in (one, other):
-                found.append(([(column, 1.0), (model.column[s][person], -1.0)], -model.inf, 0.0))
-        for pair, column in self.repeats.items():
-            before = model.problem.pair_times.get(pair, 0)
-            terms = [(c, 1.0) for c in per_pair.get(pair, [])]
-            found.append(([*terms, (column, -1.0)], -model.inf, 1.0 - before))
-        return found
-
-
-def _pair_people(problem: Problem) -> tuple[set[int], set[int], set[tuple[int, int]]]:
-    """(trainees, experienced people, pairs who asked to work together)."""
-    facs = problem.facs
-    index = problem.index
-    asked = {
-        _pair(i, index[other])
-        for i, f in enumerate(facs)
-        for other in f.prefers
-        if other in index and index[other] != i
-    }
-    return (
-        {i for i, f in enumerate(facs) if rules.is_trainee(f)},
-        {i for i, f in enumerate(facs) if rules.is_experienced(f)},
-        asked,
-    )
-
-
-def _pair_size(problem: Problem) -> int:
-    """How many columns `_pair_columns` would add (counted without making them)."""
-    trainees, experienced, asked = _pair_people(problem)
-    size = 0
-    for people in problem.candidates:
-        here = set(people)
-        size += len(here & trainees) * len(here & experienced)
-        size += sum(1 for one, other in asked if one in here and other in here)
-    return size
-
-
-def _pair_columns(problem: Problem, first: int, inf: float) -> _PairColumns:
-    trainees, experienced, asked = _pair_people(problem)
-    counted: list[tuple[int, int, int, int]] = []
-    wanted: list[tuple[int, int, int, int]] = []
-    column = first
-    for s, people in enumerate(problem.candidates):
-        here = set(people)
-        followed = sorted(
-            (min(t, e), max(t, e)) for t in here & trainees for e in here & experienced
-        )
-        for one, other in followed:
-            counted.append((column, s, one, other))
-            column += 1
-        for one, other in sorted(pair for pair in asked if pair[0] in here and pair[1] in here):
-            wanted.append((column, s, one, other))
-            column += 1
-    costs = {entry[0]: -1.0 for entry in wanted}
-    pairs = sorted({(one, other) for _, _, one, other in counted})
-    repeats = {pair: column + k for k, pair in enumerate(pairs)}
-    costs.update({c: 2.0 for c in repeats.values()})
-    extra: list[tuple[int, float, float, bool]] = []
-    if column > first:
-        extra.append((column - first, 0.0, 1.0, False))
-    if repeats:
-        extra.append((len(repeats), 0.0, inf, False))
-    return _PairColumns(extra, counted, wanted, repeats, costs)
+    Columns, each in [0, 1] (whole whenever who is on each session is): one per asked pair and
+    session they could share (at most each of the two), one per (trainee, experienced) pair
+    and session (the same), and one per such pair (at most the sum of its sessions)."""
+    people = model.people()
+    best = pairs.bounds(problem, people)
+    if pairs.measures(people) != best:
+        people = more_pairings(problem, people, pairs)
+        model.start(people)
+    known = pairs.measures(people)
+    if known == best:
+        return True
+    on = [{i for i, c in column.items() if model.known[c] > 0.5} for column in model.column]
+    shared = [(a, b, s) for (a, b), sessions in pairs.asked.items() for s in sessions]
+    fresh = pairs.sessions(problem)
+    together = [float({a, b} <= on[s]) for a, b, s in [*shared, *fresh]]
+    already = pairs.met(model.people())
+    met = {each: each in already for each in pairs.new}
+    first = model.add_columns(len(together) + len(met), together + [float(v) for v in met.values()])
+    rows: list[tuple[list[tuple[int, float]], float, float]] = []
+    by_pair: dict[tuple[int, int], list[int]] = {}
+    for k, (a, b, s) in enumerate([*shared, *fresh]):
+        for person in (a, b):
+            rows.append(([(first + k, 1.0), (model.column[s][person], -1.0)], -model.inf, 0.0))
+        if k >= len(shared):
+            by_pair.setdefault((a, b), []).append(first + k)
+    pairing = {pair: first + len(together) + k for k, pair in enumerate(met)}
+    for pair, column in pairing.items():
+        rows.append(([(column, 1.0), *((c, -1.0) for c in by_pair[pair])], -model.inf, 0.0))
+    model.add_rows(rows)
+    proven = True
+    stages = [
+        ({first + k: 1.0 for k in range(len(shared))}, known[0], best[0]),
+        ({column: 1.0 for column in pairing.values()}, known[1], best[1]),
+    ]
+    for costs, found, bound in stages:
+        if found < bound:
+            value, exact, _ = model.solve(costs, maximise=True)
+            proven = proven and exact
+            found = max(found, round(value))
+            report(model.people())
+        model.hold(costs, found - 0.5, model.inf)
+    return proven

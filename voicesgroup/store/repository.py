@@ -270,13 +270,11 @@ class Store:
         `Snapshot.scratch`), as one write. Refused, with nothing changed, when this data is no
         longer what the copy was taken of, or when the change reaches a table whose records
         are saved only with a member's consent checked (those are never changed this way)."""
-        from voicesgroup.store.snapshot import Snapshot
-
         self.refuse_if_read_only()
         reached = changes.tables & CONSENT_CHECKED_TABLES
         if reached:
             raise RuntimeError(f"Changes to {', '.join(sorted(reached))} are saved one by one.")
-        if Snapshot.of(self).blob != changes.base.blob:
+        if not changes.base.holds(self):
             raise ChangedMeanwhile(
                 "Not changed: the data changed while this change was being checked; "
                 "nothing was saved, so try again."

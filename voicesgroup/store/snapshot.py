@@ -39,6 +39,11 @@ class Snapshot:
         """Taken on the thread that owns `store`."""
         return cls(store.path, orjson.dumps(store.storage.read()))
 
+    def holds(self, store: Store) -> bool:
+        """Whether `store` still holds this very data (asked on the thread that owns it): a
+        change prepared on a copy is applied only then, never over a change made meanwhile."""
+        return orjson.dumps(store.storage.read()) == self.blob
+
     def open(self) -> Store:
         """A read-only store over a copy of the data; any thread may read it."""
         from voicesgroup.store.repository import Store
