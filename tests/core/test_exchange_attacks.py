@@ -26,6 +26,7 @@ from tests.helpers.exchange import (
     NOTE_WORDS,
     World,
     member_id,
+    newer_format,
     no_real_data,
     readable_files,
     world,
@@ -703,7 +704,7 @@ def test_a_newer_outbox_arriving_as_a_conflict_copy_is_kept_as_it_is(world: Worl
     blob = (world.folder / outbox_name(replica)).read_bytes()
     stem = outbox_name(replica).removesuffix(".outbox")
     copy = world.folder / f"{stem} (conflicted copy 2026-12-07 101010).outbox"
-    newer = blob.replace(b'"format":1', b'"format":9', 1)
+    newer = newer_format(blob)
     copy.write_bytes(newer)
     code, out, err = world.cli(world.coordinator, "exchange")
     assert code == 0, err

@@ -42,6 +42,13 @@ def readable_files(db: Path) -> dict[Path, bytes]:
     return found
 
 
+def newer_format(blob: bytes) -> bytes:
+    """An outbox as a later version of voicesgroup would write it: its format made newer."""
+    this = f'"format":{outbox.FORMAT}'.encode()
+    assert this in outbox.read_header(blob)[1]
+    return blob.replace(this, f'"format":{outbox.FORMAT + 7}'.encode(), 1)
+
+
 def member_id(db: Path) -> str:
     data = orjson.loads(db.read_bytes())
     [member] = [m for m in data["members"].values() if m["display_name"] == MEMBER]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from voicesgroup.exchange import sharing
@@ -29,6 +30,7 @@ from voicesgroup.exchange.merge import (
     unseen_withdrawals,
 )
 from voicesgroup.exchange.run import Run
+from voicesgroup.store import redaction
 
 _MEMBER_FIELDS = {
     "members": "id",
@@ -63,6 +65,25 @@ def _about_forgotten(run: Run, entry: Entry) -> bool:
     return False
 
 
+def _names_of_forgotten(run: Run, incoming: list[Entry]) -> list[str]:
+    """Every name a forgotten member went by, as an outbox still holding them tells it. What
+    else it holds may name them in a text (a theme, a follow-up); such texts are redacted as
+    the store's forgetting redacts them (`store.redaction`), for here the name is not a
+    member's any more, and a theme naming no member would travel to every laptop."""
+    names: list[str] = []
+    for entry in incoming:
+        if entry.kind != "members" or entry.content is None or not _about_forgotten(run, entry):
+            continue
+        former = entry.content.get("former_names")
+        for name in [
+            entry.content.get("display_name"),
+            *(former if isinstance(former, list) else []),
+        ]:
+            if isinstance(name, str) and name.strip() and name not in names:
+                names.append(name)
+    return names
+
+
 def _without_forgotten(run: Run, entry: Entry) -> Entry:
     """A session's group part with forgotten members counted as anonymous instead."""
     if entry.kind != "sessions" + sharing.GROUP_SUFFIX or entry.content is None:
@@ -77,6 +98,7 @@ def _without_forgotten(run: Run, entry: Entry) -> Entry:
     content["round_marks"] = {
         k: v for k, v in (content.get("round_marks") or {}).items() if k not in gone
     }
+    # (its content changed, so the hash its outbox carried is not passed on)
     return Entry(entry.kind, entry.key, entry.stamp, entry.base, content, entry.extra)
 
 
@@ -100,6 +122,7 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     """Merge what came in with what is here, in memory."""
     if not incoming:
         return
+    forgotten_names = _names_of_forgotten(run, incoming)
     incoming = [
         _without_forgotten(run, entry) for entry in incoming if not _about_forgotten(run, entry)
     ]
@@ -120,11 +143,14 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     _keep_conflicts(run, copies, winners, versions, models)
     _note_withdrawals(run, added, events, models)
     _parts_changed(run)
+    redacted = bool(forgotten_names and redaction.redact(run.data, forgotten_names))
+    if redacted:
+        run.data_changed()  # texts were rewritten in place: every part is made again
     for kind, count in applied.items():
         run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
     # Only a change to what this laptop shares makes a new outbox: a laptop that rewrote its
     # outbox for having read another's, unchanged, would set the two writing for ever.
-    run.changed |= bool(changes or copies or added)
+    run.changed |= bool(changes or copies or added or redacted)
 
 
 def _keep_conflicts(
@@ -184,7 +210,7 @@ def _parts_changed(run: Run) -> None:
     on the coordinator's laptop, where what decides where parts go (`Holding`: members and
     their groups) is always empty, can the others be kept; elsewhere every part is."""
     touched, run.index.touched = run.index.touched, set()
-    if run.parts is None or run.record["groups"] or run.renamed:
+    if run.parts is None or run.record["groups"]:
         run.data_changed()
         return
     holding = run.holding()
@@ -212,6 +238,7 @@ def _apply(
     for (kind, key), entry in changes.items():
         by_record.setdefault((sharing.table_of(kind), key), {})[kind] = entry
     counts: dict[str, int] = {}
+    renamed: dict[str, str] = {}
     pending: dict[str, list[tuple[str, dict[str, Any], dict[str, Entry], Any]]] = {}
     for (table, key), parts in by_record.items():
         if table == sharing.SETTINGS_KIND:
@@ -240,10 +267,11 @@ def _apply(
             if table == "consent_events" and local_doc is None:
                 _withdrawal_came_in(run, document, parts[table].extra)
             if table == "strategies" and local_doc and local_doc.get("id") != document.get("id"):
-                _strategy_renamed(run, str(local_doc.get("id")), str(document.get("id")))
+                renamed[str(local_doc.get("id"))] = str(document.get("id"))
             counts[table] = counts.get(table, 0) + 1
             for entry in parts.values():
                 _take_stamp(run, entries, entry)
+    _strategies_renamed(run, renamed)
     return counts
 
 
@@ -292,7 +320,8 @@ def checked_records(
     if adapter is None:
         adapter = _ADAPTERS[table] = TypeAdapter(list[model])  # type: ignore[valid-type]  # a model chosen at run time
     try:
-        return list(adapter.dump_python(adapter.validate_python(documents), mode="json"))
+        valid = adapter.validate_python(documents, context=_texts_checked(documents))
+        return list(adapter.dump_python(valid, mode="json"))
     except ValidationError:
         pass
     found: list[dict[str, Any] | None] = []
@@ -306,6 +335,19 @@ def checked_records(
             )
             found.append(None)
     return found
+
+
+def _texts_checked(documents: list[dict[str, Any]]) -> dict[str, bool] | None:
+    """The model's check for control characters (`models.refuse_control_characters`), made
+    once over a whole table's records as JSON text (`models.json_surely_clean`) instead of
+    once a record; None (each record checked) when that is not sure."""
+    from voicesgroup import models
+
+    try:
+        blob = orjson.dumps(documents)
+    except TypeError:
+        return None
+    return {models.TEXTS_CHECKED: True} if models.json_surely_clean(blob) else None
 
 
 def _may_hold_group_part(table: str, org: dict[str, Any], holding: sharing.Holding) -> bool:
@@ -329,18 +371,24 @@ def _placeholder(entries: dict[str, dict[str, list[Any]]], kind: str, key: str) 
     entries.setdefault(kind, {}).setdefault(key, [None, None, None, {"lacking": True}])
 
 
-def _strategy_renamed(run: Run, old: str, new: str) -> None:
+def _strategies_renamed(run: Run, renamed: dict[str, str]) -> None:
     """Sessions that shared a starter strategy under this laptop's own id now name the one
-    every laptop keeps."""
-    run.renamed = True
+    every laptop keeps (`renamed`: old id to new); each session so rewritten is made again."""
+    if not renamed:
+        return
     for session in run.data.get("sessions", {}).values():
         shared = session.get("strategy_ids") or []
-        if old in shared:
-            session["strategy_ids"] = list(dict.fromkeys(new if s == old else s for s in shared))
+        if any(s in renamed for s in shared):
+            session["strategy_ids"] = list(dict.fromkeys(renamed.get(s, s) for s in shared))
+            run.index.touched.add(("sessions", sharing.record_key("sessions", session)))
 
 
 def _take_stamp(run: Run, entries: dict[str, dict[str, list[Any]]], entry: Entry) -> None:
-    digest = sharing.content_hash(entry.content) if entry.content is not None else None
+    """The state takes the stamps of a version taken in, and its hash: the one its outbox
+    carried (`outbox`), else worked out here."""
+    digest = None
+    if entry.content is not None:
+        digest = entry.digest or sharing.content_hash(entry.content)
     if digest is not None:
         run.taken[(entry.kind, entry.key)] = (entry.content, digest)
     entries.setdefault(entry.kind, {})[run.state_key(entry.kind, entry.key)] = [

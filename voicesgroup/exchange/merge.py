@@ -51,6 +51,9 @@ class Entry(NamedTuple):
     """The stamp of the version this one was made from, on the laptop that made it."""
     content: dict[str, Any] | None
     extra: dict[str, Any] | None = None
+    digest: str | None = None
+    """The content's hash (`sharing.content_hash`) as the outbox carried it, so what is
+    taken in whole is not hashed again; None when not known (then it is worked out)."""
 
     @property
     def lacking(self) -> bool:
@@ -62,10 +65,14 @@ class Entry(NamedTuple):
         # Two versions with one stamp come from one laptop and are the same; the hash only
         # makes the order total should a damaged outbox say otherwise.
         digest = content_hash(self.content) if self.content is not None else ""
+        return (*self.rank(), digest)
+
+    def rank(self) -> tuple[bool, bool, Stamp | _Earlier]:
+        """`order` but the hash, which decides only between versions with one stamp."""
         if self.kind == CONSENT:  # append-only: the first version stays (see the module)
             withdrawn = (self.content or {}).get("action") == "withdrawn"
-            return (True, withdrawn, _Earlier(self.stamp), digest)
-        return (not self.lacking, False, self.stamp, digest)
+            return (True, withdrawn, _Earlier(self.stamp))
+        return (not self.lacking, False, self.stamp)
 
 
 CONSENT = "consent_events"
@@ -92,6 +99,9 @@ class _Earlier:
 
 def later(first: Entry, second: Entry) -> Entry:
     """The version that wins: the latest stamp (the first, for a consent event)."""
+    first_rank, second_rank = first.rank(), second.rank()
+    if first_rank != second_rank:  # the hash is not needed (`order`)
+        return first if first_rank > second_rank else second
     return first if first.order() >= second.order() else second
 
 

@@ -232,7 +232,8 @@ def _sections(run: Run) -> tuple[dict[str, list[Entry]], int]:
             continue
         content = part.content if part is not None else None
         key = part.key if part is not None else skey
-        entry = Entry(kind, key, read, Stamp.read(base), content, extra)
+        # the hash the state keeps is the content's: stamping made it so, or nothing changed
+        entry = Entry(kind, key, read, Stamp.read(base), content, extra, digest)
         if part is not None:
             targets = part.sections
         elif sharing.RULES.get(
@@ -255,8 +256,9 @@ def _sections(run: Run) -> tuple[dict[str, list[Entry]], int]:
 def _flat(
     entries: dict[str, dict[str, list[Any]]],
 ) -> list[tuple[tuple[str, str], list[Any]]]:
-    """Every held part's state, in a fixed order."""
-    return sorted(
-        (((kind, skey), held) for kind, parts in entries.items() for skey, held in parts.items()),
-        key=lambda item: item[0],
-    )
+    """Every held part's state, in a fixed order (by kind, then key)."""
+    return [
+        ((kind, skey), entries[kind][skey])
+        for kind in sorted(entries)
+        for skey in sorted(entries[kind])
+    ]
