@@ -30,7 +30,7 @@ from screens.widgets.light_select import LightSelect
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation, outputs
 from voicesgroup.counting import counted
-from voicesgroup.errors import VoicesGroupError
+from voicesgroup.errors import VoicesGroupError, shown
 from voicesgroup.evaluation import figure, figure_text
 from voicesgroup.protection import Cell, label, measures
 from voicesgroup.report_files import Format
@@ -221,7 +221,7 @@ class ReportsScreen(AppAccess, Screen[None]):
                 today=self.vg.today(),
             )
         except VoicesGroupError as error:
-            message.update(Text(f"! {error}", style="bold"))
+            message.update(Text(f"! {shown(error)}", style="bold"))
             return
         message.update("")
         self._show(self.report)

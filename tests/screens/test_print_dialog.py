@@ -427,3 +427,31 @@ async def test_a_new_printout_is_in_the_list_with_its_preview_and_file_name(
         assert message == f"✓ Saved. It is at {tmp_path / 'card.pdf'}"
         assert WORDS in pdf_text((tmp_path / "card.pdf").read_bytes())
         assert app.store.audit_log()[-1].detail == "kindness card"
+
+
+async def test_show_meeting_is_offered_only_where_it_means_something(
+    make_app, tmp_path, no_lp
+) -> None:
+    """Every printout in the dialog's list, discreet or not: "Show meeting" is there only on a
+    discreet copy of a sheet that can carry the meeting, and only then reaches the request."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(app, pilot)
+        meeting = dialog.query_one("#print-meeting")
+        seen = set()
+        for key in dialog._choices:
+            dialog.query_one("#print-kind").value = key
+            await pilot.pause()
+            handout = dialog.handout
+            for discreet in (False, True):
+                box = dialog.query_one("#print-discreet")
+                if discreet and box.disabled:
+                    continue  # no discreet version of this one
+                box.value = discreet
+                meeting.value = True
+                await pilot.pause()
+                means_something = handout.shows_meeting and discreet
+                seen.add(means_something)
+                assert meeting.display == means_something, (key, discreet)
+                assert dialog.request().show_meeting == means_something, (key, discreet)
+        assert seen == {True, False}
