@@ -8,20 +8,34 @@ from __future__ import annotations
 
 import shutil
 import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from uuid import UUID
+from typing import Any
+from uuid import UUID, uuid4
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from tests.helpers.cli import assert_one_clear_line, run
+from tests.helpers.exchange import World, group_outbox, no_real_data, world
 from tests.helpers.files import files_holding
 from tests.helpers.records import NAME, small_file
+from voicesgroup import models
 from voicesgroup.errors import DamagedFile, StoreError
+from voicesgroup.exchange import outbox, state
+from voicesgroup.exchange.applying import checked_records
+from voicesgroup.exchange.merge import Entry
+from voicesgroup.exchange.sharing import ORG, content_hash
 from voicesgroup.models import Member
 from voicesgroup.store import Store, checked
 from voicesgroup.store.owned import checked_file
 from voicesgroup.store.storage import parse_with_spans
+
+__all__ = ["no_real_data", "world"]
 
 # -- the note beside the data file ----------------------------------------------------------------
 
@@ -222,3 +236,180 @@ def test_a_kill_between_a_save_and_the_note_leaves_the_old_note_unheeded(demo_pa
     with Store.open(demo_path, readonly=True) as again:
         assert not again.storage.unread
         assert "Saved before the kill" in [m.display_name for m in again.members()]
+
+
+# -- what comes in through the exchange: the bulk check of texts ---------------------------------
+
+ESCAPES = [
+    *(r"\u0000", r"\u001f", r"\u001F", r"\u007f", r"\u007F", r"\u0085", r"\u009f", r"\u00a0"),
+    *(r"\u2028", r"\u2029", r"\ufeff", r"\ud800", r"\udc00", r"\ud83d\ude00", r"\u000a"),
+    *(r"\\u0001", r"\\\u0001", r"\\", r"\b", r"\f", r"\r", r"\n", r"\t", r"\/", r"\"", "u"),
+    *("0", "1", "a", "\u00e9", "\u2028", "\x7f", "\u0085", " "),
+]
+"""Pieces of a JSON string as a hostile outbox could write them: escapes of every control
+character class, surrogates alone and paired, backslashes escaped before a `u`, and raw
+characters that JSON lets stand unescaped."""
+
+
+def _json_text(pieces: list[str]) -> object:
+    """The string a reader parses from these pieces written as one JSON string, or None when
+    they are not valid JSON (the reader refuses those before any check)."""
+    try:
+        return orjson.loads(('"' + "".join(pieces) + '"').encode("utf-8"))
+    except orjson.JSONDecodeError:
+        return None
+
+
+@dataclass
+class _Summary:
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Run:
+    summary: _Summary = field(default_factory=_Summary)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(st.lists(st.sampled_from(ESCAPES), min_size=1, max_size=6), max_size=4),
+    how=st.lists(st.sampled_from(ESCAPES), max_size=6),
+)
+def test_json_escapes_in_an_outbox_never_slip_a_control_character_past_the_bulk_check(
+    names: list[list[str]], how: list[str]
+) -> None:
+    documents = []
+    for pieces in names:
+        name, said = _json_text(pieces), _json_text(how)
+        if isinstance(name, str) and isinstance(said, str):
+            documents.append({"id": str(uuid4()), "created_at": "2026-01-05T10:00:00Z"})
+            documents[-1] |= {"name": name, "how": said}
+    expected = []
+    for document in documents:
+        try:
+            expected.append(models.SupportContact.model_validate(document).model_dump(mode="json"))
+        except ValidationError:
+            expected.append(None)
+    run: Any = _Run()
+    table = {"support_contacts": models.SupportContact}
+    assert checked_records(run, "support_contacts", documents, table) == expected
+    assert len(run.summary.problems) == expected.count(None)
+
+
+def test_the_checked_flag_never_reaches_a_record_typed_afterwards() -> None:
+    """A table taken in with its texts checked at once leaves nothing behind that lets a
+    record typed later skip its own check, whatever it was built from."""
+    clean = {"id": str(uuid4()), "created_at": "2026-01-05T10:00:00Z", "name": "Line", "how": "x"}
+    run: Any = _Run()
+    [taken] = checked_records(
+        run, "support_contacts", [clean], {"support_contacts": models.SupportContact}
+    )
+    assert taken is not None
+    record = models.SupportContact.model_validate(taken)
+    for typed in ("\x1b[31mred", "bell\x07", "del\x7f", "c1\x85"):
+        with pytest.raises(ValidationError):
+            models.SupportContact(name=typed, how="x")
+        with pytest.raises(ValidationError):
+            record.with_changes(how=typed)
+        with pytest.raises(ValidationError):
+            models.SupportContact.model_validate({**taken, "how": typed})
+        with pytest.raises(ValidationError):
+            models.SupportContact.model_validate(
+                {**taken, "how": typed}, context={models.TEXTS_CHECKED: "yes"}
+            )
+
+
+# -- what comes in through the exchange: outboxes of format 2 that lie -----------------------------
+
+Parts = dict[str, list[Entry]]
+
+
+def _keys(db: Path) -> dict[str, bytes]:
+    """A laptop's keys: the organisation's under ORG, each group's under its id."""
+    record = state.read(orjson.loads(db.read_bytes()))
+    assert record is not None
+    keys = {ORG: bytes.fromhex(record["org_key"])}
+    return keys | {gid: bytes.fromhex(key) for gid, key in record["group_keys"].items()}
+
+
+def _resealed(blob: bytes, keys: dict[str, bytes], change: Callable[[Parts], Parts]) -> bytes:
+    """The outbox sealed again by `outbox.seal`, its parts (by section) as `change` makes them."""
+    org_parts = outbox.open_sealed(blob, keys[ORG], {}).parts
+    opened = outbox.open_sealed(blob, keys[ORG], keys)
+    [group] = [name for name in keys if name != ORG]
+    sections = change({ORG: org_parts, group: opened.parts[len(org_parts) :]})
+    contents = outbox.Contents(
+        opened.replica, opened.role, opened.groups, opened.serial, opened.written_ms
+    )
+    contents.tombstones = opened.tombstones
+    return outbox.seal(contents, keys[ORG], {group: keys[group]}, sections)
+
+
+def _shared(db: Path) -> dict[str, Any]:
+    data = orjson.loads(db.read_bytes())
+    return {table: data.get(table) for table in ("groups", "facilitators", "sessions", "rota")}
+
+
+def _twin_with_anothers_hash(sections: Parts) -> Parts:
+    """Each facilitator given twice, the second time with other content under the first's
+    hash (a duplicated id whose hash lies)."""
+    changed = {}
+    for name, parts in sections.items():
+        extra = [
+            part._replace(
+                content={**part.content, "display_name": "Impostor"},
+                digest=part.digest or content_hash(part.content),
+            )
+            for part in parts
+            if part.kind == "facilitators" and part.content is not None
+        ]
+        changed[name] = [*parts, *extra]
+    return changed
+
+
+def _second_coordinator(world: World, name: str) -> Path:
+    laptop = world.laptop(name)
+    world.use_passphrases("river stones and tea")
+    code, _, err = world.cli(
+        laptop, "exchange", "setup", "--folder", str(world.folder), "--coordinator", "--yes"
+    )
+    assert code == 0, err
+    return laptop
+
+
+def test_a_duplicated_part_whose_hash_lies_never_splits_the_laptops(world: World) -> None:
+    world.exchange(world.group)
+    path = group_outbox(world)
+    honest = path.read_bytes()
+    misled = _second_coordinator(world, "misled")
+    path.write_bytes(_resealed(honest, _keys(world.group), _twin_with_anothers_hash))
+    world.exchange(misled)
+    taken = [f["display_name"] for f in _shared(misled)["facilitators"].values()]
+    assert taken == ["Impostor"], "the lie was taken at its word, one record for one id"
+    path.write_bytes(honest)
+    for laptop in (world.coordinator, misled, world.group, world.coordinator, misled):
+        world.exchange(laptop)
+    assert _shared(misled) == _shared(world.coordinator)
+    assert _shared(misled)["facilitators"] == _shared(world.group)["facilitators"]
+
+
+def _with_control_characters(sections: Parts) -> Parts:
+    """Every text of every facilitator given an escape sequence, under its true hash."""
+    changed = {}
+    for name, parts in sections.items():
+        changed[name] = []
+        for part in parts:
+            if part.kind == "facilitators" and part.content is not None:
+                content = {**part.content, "display_name": "Rosa\x1b[2J\u0085"}
+                part = part._replace(content=content, digest=content_hash(content))
+            changed[name].append(part)
+    return changed
+
+
+def test_control_characters_under_a_true_hash_are_left_out(world: World) -> None:
+    world.exchange(world.group)
+    path = group_outbox(world)
+    path.write_bytes(_resealed(path.read_bytes(), _keys(world.group), _with_control_characters))
+    world.exchange(world.coordinator)
+    assert b"\\u001b" not in world.coordinator.read_bytes()
+    assert "\u0085".encode() not in world.coordinator.read_bytes()
