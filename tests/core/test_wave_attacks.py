@@ -21,12 +21,15 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tests.helpers.cli import assert_one_clear_line, run
-from tests.helpers.exchange import World, group_outbox, no_real_data, world
+from tests.helpers.exchange import World, group_outbox, no_real_data, readable_files, world
+from tests.helpers.exchange_laptops import MEMBER as LAPTOP_MEMBER
+from tests.helpers.exchange_laptops import NOTE_WORDS as LAPTOP_WORDS
+from tests.helpers.exchange_laptops import Laptops, two_group_laptops
 from tests.helpers.files import files_holding
 from tests.helpers.records import NAME, small_file
 from voicesgroup import models
-from voicesgroup.errors import DamagedFile, StoreError
-from voicesgroup.exchange import outbox, state
+from voicesgroup.errors import ChangedMeanwhile, DamagedFile, StoreError, VoicesGroupError
+from voicesgroup.exchange import outbox, service, state
 from voicesgroup.exchange.applying import checked_records
 from voicesgroup.exchange.merge import Entry
 from voicesgroup.exchange.sharing import ORG, content_hash
@@ -415,3 +418,82 @@ def test_control_characters_under_a_true_hash_are_left_out(world: World) -> None
     world.exchange(world.coordinator)
     assert b"\\u001b" not in world.coordinator.read_bytes()
     assert "\u0085".encode() not in world.coordinator.read_bytes()
+
+
+# -- the exchange's steps apart: prepared on a copy, applied, delivered ---------------------------
+
+
+@pytest.fixture
+def brings_changes(tmp_path: Path) -> Laptops:
+    """Two laptops of a group; the second has sent a change the first has not taken in."""
+    made = two_group_laptops(tmp_path)
+    with Store.open(made.second) as store:
+        store.save_support_contact(models.SupportContact(name="Canal walk line", how="0800"))
+        service.exchange(store)
+    return made
+
+
+def _readable(db: Path) -> bytes:
+    return b"".join(readable_files(db).values())
+
+
+def test_a_forget_while_the_exchange_was_prepared_refuses_it_and_the_name_goes_everywhere(
+    brings_changes: Laptops,
+) -> None:
+    made = brings_changes
+    with Store.open(made.group) as store:
+        prepared = service.prepare(service.begin(store))
+        store.forget_member(store.find_member(LAPTOP_MEMBER).id)  # meanwhile, on the UI thread
+        with pytest.raises(ChangedMeanwhile):
+            service.apply(store, prepared)
+        service.exchange(store)
+    with Store.open(made.second) as store:
+        service.exchange(store)
+    for laptop in (made.group, made.second):
+        found = _readable(laptop)
+        assert LAPTOP_MEMBER.encode() not in found and LAPTOP_WORDS.encode() not in found
+
+
+def test_the_folder_vanishing_between_apply_and_deliver_is_one_sentence_and_heals(
+    brings_changes: Laptops,
+) -> None:
+    made = brings_changes
+    with Store.open(made.group) as store:
+        store.save_support_contact(models.SupportContact(name="Harbour line", how="0800"))
+        delivery = service.apply(store, service.prepare(service.begin(store)))
+        assert "Canal walk line" in {c.name for c in store.support_contacts()}
+        made.folder.rename(made.folder.with_name("away"))
+        with pytest.raises(VoicesGroupError) as refused:
+            service.deliver(delivery)
+        assert "\n" not in str(refused.value) and "Traceback" not in str(refused.value)
+        made.folder.with_name("away").rename(made.folder)
+        service.exchange(store)
+    with Store.open(made.second) as store:
+        service.exchange(store)
+        assert "Harbour line" in {c.name for c in store.support_contacts()}
+
+
+def test_quitting_with_an_exchange_prepared_and_not_applied_changes_nothing(
+    brings_changes: Laptops,
+) -> None:
+    made = brings_changes
+    before = made.group.read_bytes()
+    outboxes = {p: p.read_bytes() for p in made.folder.glob("*.outbox")}
+    with Store.open(made.group) as store:
+        service.prepare(service.begin(store))
+    assert made.group.read_bytes() == before
+    assert {p: p.read_bytes() for p in made.folder.glob("*.outbox")} == outboxes
+    with Store.open(made.group) as store:
+        service.exchange(store)
+        assert "Canal walk line" in {c.name for c in store.support_contacts()}
+
+
+def test_an_exchange_on_a_damaged_unread_table_is_one_sentence(brings_changes: Laptops) -> None:
+    made = brings_changes
+    saved(made.group)
+    tables = texts(made.group.read_bytes())
+    tables["notes"] = DAMAGES["not a table"](tables["notes"])
+    blob = vouch(made.group, tables)
+    with Store.open(made.group) as store, pytest.raises(VoicesGroupError):
+        service.exchange(store)
+    assert made.group.read_bytes() == blob
