@@ -6,7 +6,11 @@ a strict expected failure with its reason."""
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
+import subprocess
+import sys
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +31,7 @@ from tests.helpers.exchange_laptops import NOTE_WORDS as LAPTOP_WORDS
 from tests.helpers.exchange_laptops import Laptops, two_group_laptops
 from tests.helpers.files import files_holding
 from tests.helpers.records import NAME, small_file
+from tests.helpers.rota_instances import check_rules, hard_instance
 from voicesgroup import models
 from voicesgroup.errors import ChangedMeanwhile, DamagedFile, StoreError, VoicesGroupError
 from voicesgroup.exchange import outbox, service, state
@@ -34,11 +39,15 @@ from voicesgroup.exchange.applying import checked_records
 from voicesgroup.exchange.merge import Entry
 from voicesgroup.exchange.sharing import ORG, content_hash
 from voicesgroup.models import Member
+from voicesgroup.rota import generate, net, reasons
+from voicesgroup.rota import solver as rota_solver
 from voicesgroup.store import Store, checked
 from voicesgroup.store.owned import checked_file
 from voicesgroup.store.storage import parse_with_spans
 
 __all__ = ["no_real_data", "world"]
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # -- the note beside the data file ----------------------------------------------------------------
 
@@ -497,3 +506,112 @@ def test_an_exchange_on_a_damaged_unread_table_is_one_sentence(brings_changes: L
     with Store.open(made.group) as store, pytest.raises(VoicesGroupError):
         service.exchange(store)
     assert made.group.read_bytes() == blob
+
+
+# -- the rota's solver apart, and its pairs -------------------------------------------------------
+# The functions below run in the solver's own process in place of HiGHS (`net.SOLVER`): each is
+# found there by its module's name, as `tests/helpers/stuck_solver.py`'s is.
+
+
+def dies_at_once(sending: Any, *_: Any) -> None:
+    """Killed as soon as it took its work (the OOM killer, a user's `kill`)."""
+    os._exit(9)
+
+
+def garbage_then_dies(sending: Any, *_: Any) -> None:
+    """Writes bytes that are no answer on its pipe, then ends."""
+    sending.write(b"\x80\x05garbage that is not a pickle\x00\xff" * 20)
+    sending.flush()
+    os._exit(0)
+
+
+def half_an_answer(sending: Any, problem: Any, greedy: Any, *_: Any) -> None:
+    """Killed half-way through writing a better rota."""
+    blob = pickle.dumps(("better", greedy))
+    sending.write(blob[: len(blob) // 2])
+    sending.flush()
+    os._exit(9)
+
+
+def a_rota_of_the_wrong_shape(sending: Any, *_: Any) -> None:
+    """Reports as its better rota something that is not one (a bug, a wrong version)."""
+    pickle.dump(("better", [[10**6, -1]]), sending)
+    sending.flush()
+    os._exit(0)
+
+
+WRONG_SHAPE = "net.solve_apart takes a reported rota unchecked: one of the wrong shape raises"
+BROKEN_SOLVERS = [
+    dies_at_once,
+    garbage_then_dies,
+    half_an_answer,
+    pytest.param(
+        a_rota_of_the_wrong_shape, marks=pytest.mark.xfail(strict=True, reason=WRONG_SHAPE)
+    ),
+]
+
+
+@pytest.mark.parametrize("broken", BROKEN_SOLVERS, ids=lambda f: f.__name__)
+def test_a_solver_process_that_breaks_leaves_the_first_rota_labelled(
+    monkeypatch: pytest.MonkeyPatch, broken: Callable[..., None]
+) -> None:
+    monkeypatch.setattr(net, "SOLVER", broken)
+    monkeypatch.setattr(rota_solver, "TIME_LIMIT_S", 0.0)
+    monkeypatch.setattr(net, "GRACE_S", 120.0)  # so the broken process is waited for, not cut
+    groups, people, start, weeks, keep = hard_instance("few_women", 3)
+    result = generate(groups, people, start, weeks, keep=keep)
+    assert not result.proven
+    check_rules(groups, people, keep, result)
+    assert all(a.reason.startswith(reasons.NOT_PROVEN) for a in result.assignments)
+
+
+def _leaving(people: list[models.Facilitator], seed: int) -> list[models.Facilitator]:
+    """The team with one facilitator gone (left, forgotten), the others' requests to work with
+    or apart from them kept, as a form saved before they left would keep them."""
+    gone = people[seed % len(people)]
+    kept = [p for p in people if p.id != gone.id]
+    return [
+        p.with_changes(prefers=[*p.prefers, gone.id], avoids=[*p.avoids, gone.id])
+        if k % 2
+        else p.with_changes(prefers=[gone.id])
+        for k, p in enumerate(kept)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_requests_to_work_with_someone_who_left_plan_a_rota_that_keeps_the_rules(
+    seed: int,
+) -> None:
+    groups, people, start, weeks, keep = hard_instance("same_day", seed)
+    team = _leaving(people, seed)
+    result = generate(groups, team, start, weeks, keep=keep)
+    check_rules(groups, team, keep, result)
+    assert result.assignments
+
+
+_ONE_PLAN = """
+import sys
+from tests.helpers.rota_instances import hard_instance
+from voicesgroup.rota import generate
+groups, people, start, weeks, keep = hard_instance(sys.argv[1], int(sys.argv[2]))
+result = generate(groups, people, start, weeks, keep=keep)
+for a in result.assignments:
+    print(a.group_id, a.date, a.lead_id, a.co_id, a.reason)
+print(result.proven)
+"""
+
+
+@pytest.mark.parametrize(("kind", "seed"), [("same_day", 1), ("few_women", 1)])
+def test_the_same_data_plans_the_same_rota_in_two_runs(kind: str, seed: int) -> None:
+    """Two runs of the app (each with its own string hashing) plan the very same rota."""
+    plans = [
+        subprocess.run(
+            [sys.executable, "-c", _ONE_PLAN, kind, str(seed)],
+            capture_output=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": hashseed},
+        ).stdout
+        for hashseed in ("1", "2024")
+    ]
+    assert plans[0] and plans[0] == plans[1]
