@@ -6,6 +6,7 @@ a strict expected failure with its reason."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
@@ -669,3 +670,44 @@ def test_check_reads_every_table_the_note_left_unread(
     vouch(demo_path, tables)
     code, out, err = run(capsys, "--db", str(demo_path), "check")
     assert code != 0 and last in out + err and "Traceback" not in out + err
+
+
+def _hard_file(path: Path) -> tuple[str, int]:
+    """A data file of groups and facilitators HiGHS must search for; (start, weeks)."""
+    groups, people, start, weeks, _ = hard_instance("few_women", 3)
+    with Store.open(path, seed=False) as store, store.batch():
+        for group in groups:
+            store.save_group(group)
+        for person in people:
+            store.save_facilitator(person)
+    return start.isoformat(), weeks
+
+
+def test_a_rota_published_unproven_stays_labelled_and_a_later_plan_keeps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "hard.json")
+    start, weeks = _hard_file(tmp_path / "hard.json")
+    plan = ("rota", "generate", "--all", "--weeks", str(weeks), "--from", start, "--publish")
+    with monkeypatch.context() as short:
+        short.setattr(rota_solver, "TIME_LIMIT_S", 0.0)
+        code, _, err = run(capsys, "--db", db, *plan)
+    assert code == 0, err
+    code, out, err = run(capsys, "--db", db, "rota", "show", "--json")
+    published = json.loads(out)
+    assert code == 0 and published and not any(row["proven"] for row in published)
+    code, _, err = run(capsys, "--db", db, "rota", "ics", "--out", str(tmp_path / "r.ics"))
+    assert code == 0, err
+    later = ("rota", "generate", "--all", "--weeks", str(weeks + 4), "--from", start)
+    code, _, err = run(capsys, "--db", db, *later)  # the net not reached this time
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", db, "rota", "show", "--json")
+    after = {(row["group"], row["date"]): row for row in json.loads(out)}
+    assert len(after) > len(published), "the later plan added sessions"
+    for row in published:
+        kept = after[(row["group"], row["date"])]
+        assert (kept["lead"], kept["co"], kept["proven"]) == (row["lead"], row["co"], False)
+    code, out, err = run(capsys, "--db", db, "rota", "review", "--json")
+    found = json.loads(out)
+    assert code == 0 and found["rule_breaks"] == []
+    assert found["proven"] is False and found["unproven_sessions"] >= len(published)
