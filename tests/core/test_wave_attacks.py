@@ -346,8 +346,14 @@ def _keys(db: Path) -> dict[str, bytes]:
     return keys | {gid: bytes.fromhex(key) for gid, key in record["group_keys"].items()}
 
 
-def _resealed(blob: bytes, keys: dict[str, bytes], change: Callable[[Parts], Parts]) -> bytes:
-    """The outbox sealed again by `outbox.seal`, its parts (by section) as `change` makes them."""
+def _resealed(
+    blob: bytes,
+    keys: dict[str, bytes],
+    change: Callable[[Parts], Parts],
+    seal: Callable[..., bytes] | None = None,
+) -> bytes:
+    """The outbox sealed again (by `outbox.seal`, unless `seal` is given), its parts (by
+    section) as `change` makes them."""
     org_parts = outbox.open_sealed(blob, keys[ORG], {}).parts
     opened = outbox.open_sealed(blob, keys[ORG], keys)
     [group] = [name for name in keys if name != ORG]
@@ -356,7 +362,16 @@ def _resealed(blob: bytes, keys: dict[str, bytes], change: Callable[[Parts], Par
         opened.replica, opened.role, opened.groups, opened.serial, opened.written_ms
     )
     contents.tombstones = opened.tombstones
-    return outbox.seal(contents, keys[ORG], {group: keys[group]}, sections)
+    return (seal or outbox.seal)(contents, keys[ORG], {group: keys[group]}, sections)
+
+
+def _sealed_as_format_1(*args: Any) -> bytes:
+    """`outbox.seal` as the version before wrote outboxes: format 1, rows without hashes."""
+    with pytest.MonkeyPatch.context() as older:
+        encode = outbox._encode_parts
+        older.setattr(outbox, "FORMAT", 1)
+        older.setattr(outbox, "_encode_parts", lambda parts: [row[:6] for row in encode(parts)])
+        return outbox.seal(*args)
 
 
 def _shared(db: Path) -> dict[str, Any]:
@@ -711,3 +726,27 @@ def test_a_rota_published_unproven_stays_labelled_and_a_later_plan_keeps_it(
     found = json.loads(out)
     assert code == 0 and found["rule_breaks"] == []
     assert found["proven"] is False and found["unproven_sessions"] >= len(published)
+
+
+def test_an_outbox_of_format_1_beside_ones_of_format_2_reads_as_the_same(world: World) -> None:
+    """A laptop still on the version before writes format 1 (no hashes): a reader of it and a
+    reader of the same parts in format 2 hold the same, and each relays true hashes."""
+    world.exchange(world.group)
+    path = group_outbox(world)
+    honest = path.read_bytes()
+    old = _resealed(honest, _keys(world.group), lambda sections: sections, _sealed_as_format_1)
+    assert outbox.read_header(old)[0]["format"] == 1
+    old_reader = _second_coordinator(world, "old-reader")
+    path.write_bytes(old)
+    world.exchange(old_reader)
+    path.write_bytes(honest)
+    world.exchange(world.coordinator)
+    assert _shared(old_reader) == _shared(world.coordinator)
+    keys = _keys(world.group)
+    for laptop in (old_reader, world.coordinator):
+        record = state.read(orjson.loads(laptop.read_bytes()))
+        assert record is not None
+        own = Path(record["folder"]) / f"voicesgroup-{record['replica']}.outbox"
+        for part in outbox.open_sealed(own.read_bytes(), keys[ORG], {}).parts:
+            if part.content is not None:
+                assert part.digest == content_hash(part.content)
