@@ -6,6 +6,8 @@ a strict expected failure with its reason."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import os
 import pickle
@@ -42,6 +44,7 @@ from voicesgroup.exchange.sharing import ORG, content_hash
 from voicesgroup.models import Member
 from voicesgroup.rota import generate, net, reasons
 from voicesgroup.rota import solver as rota_solver
+from voicesgroup.session_runner import SessionRunner
 from voicesgroup.store import Store, checked
 from voicesgroup.store import passphrase as protection
 from voicesgroup.store.owned import checked_file
@@ -750,3 +753,31 @@ def test_an_outbox_of_format_1_beside_ones_of_format_2_reads_as_the_same(world: 
         for part in outbox.open_sealed(own.read_bytes(), keys[ORG], {}).parts:
             if part.content is not None:
                 assert part.digest == content_hash(part.content)
+
+
+def test_a_forget_arriving_while_a_session_is_open_never_brings_the_name_back(
+    tmp_path: Path,
+) -> None:
+    """The organisation forgets a member while this laptop runs a session naming her: the
+    exchange forgets her here; the session's next change (the screen still holds the session
+    as it was) is refused in a sentence or saved without her, never with her name."""
+    made = two_group_laptops(tmp_path)
+    store = Store.open(made.group)
+    try:
+        group = store.groups()[0]
+        member = store.find_member(LAPTOP_MEMBER)
+        runner = SessionRunner.start(store, group, dt.date(2025, 3, 11), [])
+        runner.toggle_member(member.id)
+        runner.add_theme(f"{LAPTOP_MEMBER} found the canal helps")
+        with Store.open(made.second) as there:
+            there.forget_member(there.find_member(LAPTOP_MEMBER).id)
+            service.exchange(there)
+        service.exchange(store)
+        assert LAPTOP_MEMBER not in [m.display_name for m in store.members()]
+        with contextlib.suppress(VoicesGroupError):
+            runner.change_anonymous(1)
+        with contextlib.suppress(VoicesGroupError):
+            runner.add_theme("Sleep")
+    finally:
+        store.close()
+    assert LAPTOP_MEMBER.encode() not in _readable(made.group)
