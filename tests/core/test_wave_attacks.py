@@ -48,7 +48,7 @@ from voicesgroup.session_runner import SessionRunner
 from voicesgroup.store import Store, checked
 from voicesgroup.store import passphrase as protection
 from voicesgroup.store.owned import checked_file
-from voicesgroup.store.storage import parse_with_spans
+from voicesgroup.store.storage import TEMP_SUFFIX, parse_with_spans
 
 __all__ = ["no_real_data", "world"]
 
@@ -796,3 +796,21 @@ def test_a_forget_arriving_while_a_session_is_open_never_brings_the_name_back(
     finally:
         store.close()
     assert LAPTOP_MEMBER.encode() not in _readable(made.group)
+
+
+def test_a_note_cut_off_by_a_kill_as_the_store_closed_is_named_and_then_removed(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blob = saved(demo_path)
+    note = checked_file(demo_path)
+    cut = note.with_name(f".{note.name}.4242{TEMP_SUFFIX}")
+    cut.write_bytes(note.read_bytes()[:30])
+    note.write_bytes(note.read_bytes()[:30])  # and the note itself cut short
+    code, out, err = run(capsys, "--db", str(demo_path), "check")
+    assert code != 0, "a leftover is reported"
+    assert "Traceback" not in out + err
+    assert str(cut) in out + err
+    with Store.open(demo_path) as store:
+        assert not store.storage.unread, "a note cut short vouches for nothing"
+        assert store.storage.read() == orjson.loads(blob)
+    assert not cut.exists()
