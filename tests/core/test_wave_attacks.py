@@ -23,7 +23,7 @@ from uuid import UUID, uuid4
 
 import orjson
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -47,6 +47,7 @@ from voicesgroup.rota import solver as rota_solver
 from voicesgroup.session_runner import SessionRunner
 from voicesgroup.store import Store, checked
 from voicesgroup.store import passphrase as protection
+from voicesgroup.store.opening import checked_document
 from voicesgroup.store.owned import checked_file
 from voicesgroup.store.storage import TEMP_SUFFIX, parse_with_spans
 
@@ -814,3 +815,54 @@ def test_a_note_cut_off_by_a_kill_as_the_store_closed_is_named_and_then_removed(
         assert not store.storage.unread, "a note cut short vouches for nothing"
         assert store.storage.read() == orjson.loads(blob)
     assert not cut.exists()
+
+
+TABLE_TEXTS = st.one_of(
+    st.binary(min_size=1, max_size=12),
+    st.recursive(
+        st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=4),
+        lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=3), inner),
+        max_leaves=5,
+    ).map(orjson.dumps),
+    st.dictionaries(
+        st.sampled_from(["1", "2", "01", "x", ""]),
+        st.dictionaries(st.sampled_from(["id", "name", "display_name"]), st.text(max_size=3)),
+        max_size=2,
+    ).map(orjson.dumps),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    table=st.sampled_from(["sessions", "members", "strategies", "rota", "notes"]), text=TABLE_TEXTS
+)
+def test_any_text_in_an_unread_table_under_a_vouching_note_reads_as_the_whole_check(
+    demo_path: Path, demo_bytes: bytes, table: str, text: bytes
+) -> None:
+    """Whatever a table's text became after the note vouched for the file, every reader sees
+    what checking the whole file would give: the same data, or the same one sentence."""
+    tables = texts(demo_bytes)
+    tables[table] = text
+    blob = vouch(demo_path, tables)
+
+    def whole() -> object:
+        try:
+            return checked_document(blob, demo_path)
+        except StoreError as error:
+            return error
+
+    def lazily() -> object:
+        try:
+            with Store.open(demo_path, readonly=True, create=False) as store:
+                return store.storage.read()
+        except StoreError as error:
+            return error
+
+    expected, found = whole(), lazily()
+    if isinstance(expected, StoreError):  # refused: by the same kind of one sentence
+        assert type(found) is type(expected), found
+        assert "\n" not in str(found) and str(demo_path) in str(found)
+    else:
+        assert found == expected
