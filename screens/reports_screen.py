@@ -26,6 +26,7 @@ from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
+from screens.widgets.light_select import LightSelect
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation, outputs
 from voicesgroup.counting import counted
@@ -135,7 +136,7 @@ class ReportsScreen(AppAccess, Screen[None]):
         with Vertical(id="reports", classes="list-screen"):
             with Horizontal(id="reports-bar"):
                 yield Static("Reports", classes="section-title", id="reports-title")
-                yield Select(
+                yield LightSelect(
                     [("All groups", ALL)] + [(Text(g.name), str(g.id)) for g in groups],
                     value=chosen,
                     allow_blank=False,
