@@ -398,21 +398,34 @@ def _shared(db: Path) -> dict[str, Any]:
     return {table: data.get(table) for table in ("groups", "facilitators", "sessions", "rota")}
 
 
-def _twin_with_anothers_hash(sections: Parts) -> Parts:
-    """Each facilitator given twice, the second time with other content under the first's
-    hash (a duplicated id whose hash lies)."""
-    changed = {}
-    for name, parts in sections.items():
-        extra = [
-            part._replace(
-                content={**part.content, "display_name": "Impostor"},
-                digest=part.digest or content_hash(part.content),
-            )
-            for part in parts
-            if part.kind == "facilitators" and part.content is not None
-        ]
-        changed[name] = [*parts, *extra]
-    return changed
+def _other(content: dict[str, Any], above: bool) -> dict[str, Any]:
+    """The content with another name, whose hash is above (or below) the content's own: the
+    order in which a tie between two versions is settled."""
+    own = content_hash(content)
+    for n in range(1000):
+        other = {**content, "display_name": f"Impostor {n}"}
+        if (content_hash(other) > own) is above:
+            return other
+    raise AssertionError("no name found")
+
+
+def _twins(lie: bool, above: bool = True) -> Callable[[Parts], Parts]:
+    """Each facilitator given twice under one id, the second time with other content: under
+    the first's hash (`lie`), or under its own true hash (above or below the first's)."""
+
+    def change(sections: Parts) -> Parts:
+        changed = {}
+        for name, parts in sections.items():
+            extra = []
+            for part in parts:
+                if part.kind == "facilitators" and part.content is not None:
+                    other = _other(part.content, above)
+                    told = part.digest or content_hash(part.content)
+                    extra.append(part._replace(content=other, digest=told if lie else None))
+            changed[name] = [*parts, *extra]
+        return changed
+
+    return change
 
 
 def _second_coordinator(world: World, name: str) -> Path:
@@ -425,19 +438,43 @@ def _second_coordinator(world: World, name: str) -> Path:
     return laptop
 
 
-def test_a_duplicated_part_whose_hash_lies_never_splits_the_laptops(world: World) -> None:
+SPLIT = (
+    "a part given twice under the writer's stamp, the second with a higher true hash, is kept "
+    "by every reader but never by its writer: the laptops stay split"
+)
+SPLIT_MARK = pytest.mark.xfail(strict=True, reason=SPLIT)
+
+
+@pytest.mark.parametrize(
+    ("lie", "above"),
+    [
+        pytest.param(True, True, id="second under the first's hash"),
+        pytest.param(
+            False,
+            True,
+            id="second's true hash above",
+            marks=pytest.mark.xfail(strict=True, reason=SPLIT),
+        ),
+        pytest.param(False, False, id="second's true hash below"),
+    ],
+)
+def test_a_part_given_twice_under_one_id_never_splits_the_laptops(
+    world: World, lie: bool, above: bool
+) -> None:
     world.exchange(world.group)
     path = group_outbox(world)
     honest = path.read_bytes()
     misled, also = _second_coordinator(world, "misled"), _second_coordinator(world, "also")
-    path.write_bytes(_resealed(honest, _keys(world.group), _twin_with_anothers_hash))
+    path.write_bytes(_resealed(honest, _keys(world.group), _twins(lie, above)))
     world.exchange(misled)
     world.exchange(also)
     taken = [f["display_name"] for f in _shared(misled)["facilitators"].values()]
-    assert len(taken) == 1 and taken[0] in ("Rosa", "Impostor"), "one record for one id"
+    assert len(taken) == 1 and (taken[0] == "Rosa" or taken[0].startswith("Impostor")), (
+        "one record for one id"
+    )
     assert _shared(also) == _shared(misled), "two readers of one outbox take the same"
     path.write_bytes(honest)
-    for laptop in (world.coordinator, misled, world.group, world.coordinator, misled):
+    for laptop in (world.coordinator, misled, world.group, world.coordinator, misled) * 3:
         world.exchange(laptop)
     assert _shared(misled) == _shared(world.coordinator)
     assert _shared(misled)["facilitators"] == _shared(world.group)["facilitators"]
