@@ -85,7 +85,9 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
         Binding("ctrl+t", "toggle_contrast", "High contrast", id="contrast", show=False),
         Binding("ctrl+l", "lock", "Lock now", id="lock", show=False),
         # Shown on Home's footer (it has its own); elsewhere its room goes to that screen's keys.
-        Binding("ctrl+q", "quit", "Quit", id="quit", show=False),
+        # A priority binding: a dialog (a modal screen) hides the app's other keys, and Ctrl+Q
+        # must still ask there (something typed, a change being checked) rather than do nothing.
+        Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -441,12 +443,21 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
     def _why_ask_before_quitting(self) -> tuple[list[str], bool]:
         """What quitting now would leave: sentences, and whether typing would be lost."""
         from screens.form_screen import FormScreen
+        from screens.guarded_change import GuardsChanges
 
         reasons = [
             f"What was typed in {screen.FORM_SUBJECT} is not kept yet."
             for screen in self.screen_stack
             if isinstance(screen, FormScreen) and screen.form_changed()
         ]
+        if any(
+            isinstance(screen, GuardsChanges) and screen.change_running
+            for screen in self.screen_stack
+        ):
+            reasons.append(
+                "A change is still being checked against the rota's rules: quitting now leaves "
+                "it unmade. Cancel, and it is made (or refused) in a moment."
+            )
         loses = bool(reasons)
         if self._store is not None and not self.store.closed and groups_in_session(self.store):
             reasons.append(

@@ -189,11 +189,15 @@ class AvailabilityScreen(FormScreen[None]):
         except ValueError:
             raise FieldProblem("max_per_month", "Write a number, or leave it empty.") from None
         prefers, avoids = self._chosen("#prefers"), self._chosen("#avoids")
+        dates_off = list(self.dates_off)
+        if any(self.query_one(box, Input).value.strip() for box in ("#off-from", "#off-to")):
+            # Dates typed but not added yet are saved with the rest, never dropped unseen.
+            dates_off = sorted([*dates_off, self._date_off_from_inputs()], key=lambda r: r.start)
         return {
             "unavailable_weekdays": [
                 number for number in range(7) if self.query_one(f"#day-{number}", Checkbox).value
             ],
-            "dates_off": list(self.dates_off),
+            "dates_off": dates_off,
             "max_per_month": limit,
             "prefers": prefers,
             "avoids": avoids,

@@ -16,6 +16,7 @@ from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.counting import counted
+from voicesgroup.errors import shown
 from voicesgroup.kinds import PathStage
 from voicesgroup.models import Facilitator
 
@@ -69,7 +70,7 @@ class FacilitatorPathScreen(GuardsChanges, Screen[None]):
 
     def show_problem(self, error: Exception) -> None:
         """Why the change was not made: on the path itself, until the next change."""
-        self._say(f"! {error}")
+        self._say(f"! {shown(error)}")
 
     def show_working(self, words: str) -> None:
         self._say(words)

@@ -27,7 +27,7 @@ from textual.widgets import Checkbox, Input, RadioSet, Select, SelectionList, St
 
 from screens.guarded_change import GuardsChanges
 from screens.widgets.form import Field, FieldProblem
-from voicesgroup.errors import VoicesGroupError
+from voicesgroup.errors import VoicesGroupError, invalid_input, shown
 
 ResultT = TypeVar("ResultT")
 
@@ -158,10 +158,16 @@ class FormScreen(GuardsChanges, Screen[ResultT]):
         self.dismiss(None)
 
     def form_attempt(self, change: Callable[[], object], announce: tuple[str, str] | None) -> bool:
-        """Run a change to the store; a refusal is shown in the form, which stays open."""
+        """Run a change to the store; a refusal (a rule's, or a model's of what was typed) is
+        shown in the form, which stays open with everything in it."""
         try:
             change()
         except VoicesGroupError as error:
+            self.show_problem(error)
+            return False
+        except ValueError as error:
+            if invalid_input(error) is None:
+                raise  # not a refusal of what was typed: a fault, not a sentence
             self.show_problem(error)
             return False
         self.vg.changed(announce)
@@ -207,17 +213,18 @@ class FormScreen(GuardsChanges, Screen[ResultT]):
         fields = {field.field_name: field for field in self.query(Field)}
         fallback = self.FORM_FALLBACK if self.FORM_FALLBACK in fields else ""
         if isinstance(error, FieldProblem) and error.field_name in fields:
-            fields[error.field_name].show_message(_sentence(error))
+            fields[error.field_name].show_message(shown(error))
         elif isinstance(error, ValidationError) and fields:
             show_validation(self, error, fallback=fallback or next(iter(fields)))
         elif fallback:
-            fields[fallback].show_message(_sentence(error))
+            fields[fallback].show_message(shown(error))
         else:
-            self._problem_above_buttons(_sentence(error))
+            self._problem_above_buttons(shown(error))
 
     def _problem_above_buttons(self, sentence: str) -> None:
         """In the form's own message line (`.form-message`) if it has one; otherwise a line
         above its buttons, or below its last field."""
+        sentence = shown(sentence)
         own = self.query(".form-message").results(Static)
         for line in own:
             line.update(Text(f"! {sentence}"))
@@ -279,7 +286,3 @@ class FormDialog(ModalScreen[ResultT], FormScreen[ResultT]):
 
 def _names() -> list[str]:
     return [kind.__name__ for kind in FORM_CONTROLS]
-
-
-def _sentence(error: Exception) -> str:
-    return str(error).removeprefix("Value error, ")

@@ -29,7 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from screens.access import AppAccess
-from voicesgroup.errors import VoicesGroupError, invalid_input
+from voicesgroup.errors import VoicesGroupError, shown
 from voicesgroup.store.snapshot import Snapshot
 
 if TYPE_CHECKING:  # the rota's modules load with the first change, not with every form
@@ -52,6 +52,7 @@ class GuardsChanges(AppAccess):
     refusals and the work in progress are shown: `show_problem` and `show_working`."""
 
     _guarded: _Pending | None = None
+    _finish_later: Callable[[], object] | None = None
 
     @dataclass
     class ChangeTried(Message):
@@ -64,7 +65,7 @@ class GuardsChanges(AppAccess):
 
     def show_problem(self, error: Exception) -> None:
         """Show why the change was not made, where the person is acting: above the buttons."""
-        sentence = invalid_input(error) or str(error).removeprefix("Value error, ")
+        sentence = shown(error)
         if not self._line_above_buttons(
             Static(f"! {sentence}", classes="form-problem", markup=False)
         ):
@@ -118,6 +119,11 @@ class GuardsChanges(AppAccess):
     def change_running(self) -> bool:
         """A change is being checked: another waits until it is done."""
         return self._guarded is not None
+
+    def drop_change(self) -> None:
+        """Cancel: the change being checked is never made, whenever its check ends."""
+        self._guarded = None
+        self._finish_later = None
 
     # -- the change ------------------------------------------------------------------------
 
@@ -179,7 +185,23 @@ class GuardsChanges(AppAccess):
         self.vg.changed(pending.announce)
         if self.typed_meanwhile():
             return  # the change is kept; what was typed since stays, to be kept in its turn
+        if self.app.screen is not self._host:
+            # Something opened over it while it was checked (help, the question on quitting):
+            # closing now would close that instead. It closes once it is in front again.
+            result = tried.result
+
+            def finish() -> None:
+                pending.done(result)
+
+            self._finish_later = finish
+            return
         pending.done(tried.result)
+
+    def on_screen_resume(self) -> None:
+        # Textual calls each class's own handler, so a host's on_screen_resume runs too.
+        finish, self._finish_later = self._finish_later, None
+        if finish is not None:
+            self._host.call_later(finish)
 
     def _ask_for_cover(self, needed: guard.CoverNeeded) -> None:
         from screens.dialogs.cover_needed_dialog import CoverNeededDialog

@@ -52,6 +52,15 @@ def warm_up(store: Store) -> None:
 
 GROUP_WIDTH = 16
 """A longer group name is cut with '…' here; the group's own screens show it whole."""
+COLUMNS = (
+    ("Group", GROUP_WIDTH),
+    ("Kind", 18),  # "Paranoia & beliefs"
+    ("Next meeting", 17),  # "Thu 10 Dec, 18:30"
+    ("Next step", 18),  # "Resume the session"; a longer one is cut with '…'
+)
+"""Home's columns: 69 characters and a space either side of each (77), and a scrollbar of 1
+when there are more groups than rows, fill the 78 columns an 80-column screen has inside
+Home's margins (voicesgroup.tcss, #home and #groups)."""
 KEYS_HINT = (
     "Enter edit group · n new group · h history · t session plan · f facilitators · "
     "p print · F2 settings · F1 help"
@@ -92,7 +101,9 @@ class HomeScreen(AppAccess, Screen[None]):
         Binding("t", "session_plan", "Session plan", id="session-plan", show=False),
         Binding("x", "exchange", "Sharing", id="exchange", tooltip="Sharing between laptops"),
         Binding("v", "rota_review", "Rota review", id="home-rota-review", show=False),
-        Binding("ctrl+q", "app.quit", "Quit", id="home-quit"),
+        # A priority binding, as the app's is (it reaches dialogs): so this one, shown in the
+        # footer, is the one the footer lists.
+        Binding("ctrl+q", "app.quit", "Quit", id="home-quit", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -109,10 +120,8 @@ class HomeScreen(AppAccess, Screen[None]):
             yield Static("Your groups", id="home-title", classes="section-title")
             table: DataTable[str] = DataTable(id="groups", cursor_type="row", zebra_stripes=True)
             # Fixed widths keep every column on an 80-column screen, whatever the names.
-            table.add_column("Group", width=GROUP_WIDTH)
-            table.add_column("Kind", width=18)
-            table.add_column("Next meeting", width=17)
-            table.add_column("Next step", width=19)
+            for heading, width in COLUMNS:
+                table.add_column(heading, width=width)
             yield table
             due = Static("", id="due")
             due.display = False  # shown once what is due has been worked out

@@ -31,9 +31,8 @@ from screens.widgets.light_select import LightSelect
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation, outputs
 from voicesgroup.counting import counted
-from voicesgroup.errors import CannotPrintCharacters, VoicesGroupError
+from voicesgroup.errors import CannotPrintCharacters, VoicesGroupError, shown
 from voicesgroup.evaluation import figure, figure_text
-from voicesgroup.exchange.view import COUNTED_ON_GROUP_LAPTOPS, MEMBER_MEASURES, is_coordinator
 from voicesgroup.protection import Cell, label, measures
 from voicesgroup.report_files import Format
 from voicesgroup.report_text import NO_RECORDS, has_records
@@ -233,7 +232,7 @@ class ReportsScreen(AppAccess, Screen[None]):
                 today=self.vg.today(),
             )
         except VoicesGroupError as error:
-            message.update(Text(f"! {error}", style="bold"))
+            message.update(Text(f"! {shown(error)}", style="bold"))
             return
         message.update("")
         self._show(self.report)
@@ -253,15 +252,15 @@ class ReportsScreen(AppAccess, Screen[None]):
         lines.append(f"{report.scope}, {now.period.describe()}\n", "bold")
         if report.previous is not None:
             lines.append(f"Compared with {report.previous.period.describe()}\n", "dim")
+
+        def item(key: str, name: str) -> str:
+            shown = figure(total, key)
+            if isinstance(shown, Cell) and shown.why == "elsewhere":  # no members here
+                return f"{name}: {figure_text(shown)}"
+            return f"{name} {figure_text(shown)}{then(key)}"
+
         # Every measure of a group over the period, from the table of measures, in its order.
-        # The coordinator's laptop holds no members: what needs them is counted on theirs.
-        held_here = not is_coordinator(self.store)
-        items = [
-            f"{m.label} {figure_text(figure(total, m.key))}{then(m.key)}"
-            if held_here or m.key not in MEMBER_MEASURES
-            else f"{m.label}: {COUNTED_ON_GROUP_LAPTOPS}"
-            for m in measures("month", "group")
-        ]
+        items = [item(m.key, m.label) for m in measures("month", "group")]
         items.append(
             f"{label('volunteer_hours')} {now.volunteer_hours:,.1f} from "
             + counted(now.facilitator_count, "facilitator")

@@ -18,7 +18,7 @@ from screens.access import AppAccess
 from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal, plain
 from voicesgroup import dates
-from voicesgroup.errors import VoicesGroupError
+from voicesgroup.errors import VoicesGroupError, shown
 from voicesgroup.rota import Review
 from voicesgroup.rota import service as rota_service
 from voicesgroup.rota.review import NO_BREAKS, NO_DIFFERENCES, NO_GAPS, SPREAD_MEANS
@@ -154,13 +154,13 @@ class RotaReviewScreen(AppAccess, Screen[None]):
                 today=self.vg.today(),
             )
         except VoicesGroupError as error:
-            self._say(f"! {error}")
+            self._say(f"! {shown(error)}")
             return
         self._say("")
         self.review = review
         table = self.query_one("#review-loads", DataTable)
         table.clear()
-        shown = [
+        on_screen = [
             day for load in review.loads for day in (load.last_facilitated, load.next_due) if day
         ]
         today = self.vg.today()
@@ -170,8 +170,8 @@ class RotaReviewScreen(AppAccess, Screen[None]):
                 str(load.planned_leads),
                 str(load.planned_co),
                 "—" if load.actual is None else str(load.actual),
-                _short(load.last_facilitated, shown, today),
-                _short(load.next_due, shown, today),
+                _short(load.last_facilitated, on_screen, today),
+                _short(load.next_due, on_screen, today),
                 key=str(load.facilitator_id),
             )
         if not review.loads:

@@ -21,7 +21,7 @@ from screens.guarded_change import GuardsChanges
 from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal, plain
 from voicesgroup import dates
-from voicesgroup.errors import VoicesGroupError, invalid_input
+from voicesgroup.errors import VoicesGroupError, shown
 from voicesgroup.rota import RotaResult
 from voicesgroup.rota import service as rota_service
 from voicesgroup.rota.service import GenerateRequest, PreparedGeneration, RotaLine
@@ -196,7 +196,7 @@ class RotaScreen(GuardsChanges, Screen[None]):
 
     def show_problem(self, error: Exception) -> None:
         """Why a change made here was not made, in the line above the rota until the next."""
-        self._said = f"! {invalid_input(error) or error}"
+        self._said = f"! {shown(error)}"
         self._show_summary()
 
     def show_working(self, words: str) -> None:

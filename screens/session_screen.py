@@ -32,7 +32,7 @@ from screens.widgets.room_count import RoomCount
 from screens.widgets.round_tracker import RoundTracker
 from screens.widgets.shared_strategies import SharedStrategies
 from voicesgroup.counting import counted
-from voicesgroup.errors import VoicesGroupError
+from voicesgroup.errors import VoicesGroupError, shown
 from voicesgroup.models import RoundMark, now
 from voicesgroup.session_runner import (
     SessionRunner,
@@ -354,7 +354,7 @@ class SessionScreen(AppAccess, Screen[None]):
         try:
             change()
         except (VoicesGroupError, ValueError) as error:
-            self.notify(str(error), title="Not saved", severity="warning", timeout=8)
+            self.notify(shown(error), title="Not saved", severity="warning", timeout=8)
             done = False
         else:
             done = True

@@ -182,7 +182,7 @@ class StrategyEditScreen(FormScreen[UUID | None]):
             self.strategy.with_changes(**changes) if self.strategy else CopingStrategy(**changes)
         )
         if not strategy.experiences:
-            experiences_message.update("! tick at least one kind of experience")
+            experiences_message.update("! Tick at least one kind of experience.")
             experiences_message.display = True
             return False
         if not self.form_attempt(

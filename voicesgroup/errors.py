@@ -186,3 +186,20 @@ def invalid_input(error: BaseException) -> str | None:
     if not where:
         return f"That cannot be kept: {message}. Nothing was changed."
     return f"The {where.replace('_', ' ')} cannot be kept: {message}. Nothing was changed."
+
+
+def shown(message: BaseException | str) -> str:
+    """The one way a refusal becomes the words a person reads in a form, a dialog or a
+    message: a model's refusal in one line (`invalid_input`, never pydantic's report),
+    without pydantic's "Value error, ", and starting with a capital.
+
+    The models word their refusals to be read inside a sentence ("a name cannot be empty");
+    shown on their own they start a sentence. A first word that is a file name or a path
+    (it holds a dot, a slash or a digit) is left as it is.
+    """
+    text = message if isinstance(message, str) else invalid_input(message) or str(message)
+    text = text.removeprefix("Value error, ")
+    first_word = text.split(maxsplit=1)[0] if text.strip() else ""
+    if text[:1].islower() and not any(char in first_word for char in "./\\_@0123456789"):
+        text = text[:1].upper() + text[1:]
+    return text

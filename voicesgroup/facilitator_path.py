@@ -226,6 +226,20 @@ def not_yet_on_the_rota(store: Store) -> set[UUID]:
     }
 
 
+def not_facilitating_yet(store: Store, people: Iterable[Facilitator]) -> str | None:
+    """The rule's sentence for the first of `people` still interested or on the course (they
+    are on no session before they begin shadowing: `rota.rules.not_facilitating_yet`), else
+    None. Starting a session and changing who facilitates it ask this."""
+    from voicesgroup.rota.rules import not_facilitating_yet as refused
+
+    for person in people:
+        record = path_record(store, person.id)
+        found = refused(person, record.stage if record else None)
+        if found is not None:
+            return found.sentence
+    return None
+
+
 def path_record(store: Store, facilitator_id: UUID) -> FacilitatorPath | None:
     found = store.records(FacilitatorPath, facilitator_id=facilitator_id)
     return found[0] if found else None

@@ -47,19 +47,26 @@ def next_meeting(pattern: Document, today: dt.date) -> dt.date:
     return meeting_dates(pattern["weekday"], pattern["every_weeks"], first_date, today, 1)[0]
 
 
-def _running_here(store: Store) -> list[Document]:
+def _running_here(store: Store) -> tuple[Document, ...]:
     """The sessions in progress this laptop runs. The coordinator's laptop runs none: a group's
     session that reached it while still in progress is that group's, not one to resume, hold
-    the exchange for, or hide the screen for."""
+    the exchange for, or hide the screen for.
+
+    Every screen asks (is the room view on? may Settings open?) several times as it opens,
+    and the answer reads every session: it is worked out once per change to the data."""
+    return store.worked_out("sessions running here", lambda: _find_running_here(store))
+
+
+def _find_running_here(store: Store) -> tuple[Document, ...]:
     from voicesgroup.exchange import state
 
     if state.role(store.storage.tables(state.TABLE)) == state.COORDINATOR:
-        return []
-    return [
+        return ()
+    return tuple(
         document
         for document in store.documents("sessions")
         if document["status"] == SessionStatus.IN_PROGRESS
-    ]
+    )
 
 
 def groups_in_session(store: Store) -> set[str]:

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
-from voicesgroup.facilitator_path import follow_ups_moved
+from voicesgroup.facilitator_path import PathError, follow_ups_moved, not_facilitating_yet
 from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.library import may_be_named
 from voicesgroup.mentions import member_names_in
@@ -155,6 +155,16 @@ class StrategyDraft:
     experiences: tuple[Experience, ...] = ()
     attributed_member_id: UUID | None = None
 
+    def check(self) -> None:
+        """Raise the library's own refusal (pydantic's ValidationError, one sentence through
+        `errors.shown`) when the strategy could not be kept as written: a title too long, say.
+        Nothing is cut short to fit."""
+        CopingStrategy(
+            title=" ".join(self.title.split()),
+            description=self.description.strip(),
+            category=self.category,
+        )
+
 
 # -- the clock -----------------------------------------------------------------------------
 
@@ -250,6 +260,8 @@ class SessionRunner:
         clock: Clock = now,
     ) -> SessionRunner:
         """Start a new session of `group` on `day`, at its first phase, and save it."""
+        facilitator_ids = _distinct(facilitator_ids)
+        _may_facilitate(store, facilitator_ids)
         template = template_for(group)
         started = clock()
         session = Session(
@@ -257,7 +269,7 @@ class SessionRunner:
             date=day,
             template_key=template.key,
             template_version=template.version,
-            facilitator_ids=_distinct(facilitator_ids),
+            facilitator_ids=facilitator_ids,
             started_at=started,
             phase_started_at=started,
         )
@@ -478,8 +490,18 @@ class SessionRunner:
     # -- facilitators, end, debrief ------------------------------------------------------
 
     def set_facilitators(self, facilitator_ids: Iterable[UUID]) -> Session:
-        """Record who is actually facilitating (the rota's planned vs actual comes from here)."""
-        return self._save(self.session.with_changes(facilitator_ids=_distinct(facilitator_ids)))
+        """Record who is actually facilitating (the rota's planned vs actual comes from here);
+        someone not facilitating yet (interested, on the course) is refused with the rule's
+        sentence."""
+        chosen = _distinct(facilitator_ids)
+        self._may_join(chosen)
+        return self._save(self.session.with_changes(facilitator_ids=chosen))
+
+    def _may_join(self, chosen: list[UUID]) -> None:
+        """The path rule for anyone added to the session's facilitators (those already on it
+        stay, whatever their path says now)."""
+        on_it = set(self.session.facilitator_ids)
+        _may_facilitate(self.store, [person for person in chosen if person not in on_it])
 
     def end(self) -> Session:
         """End the session now; what was entered stays as it was."""
@@ -494,11 +516,14 @@ class SessionRunner:
     def write_debrief(
         self, answers: Mapping[str, str], facilitator_ids: Iterable[UUID] | None = None
     ) -> Session:
-        """Keep the facilitators' debrief (blank answers are left out) and who facilitated."""
+        """Keep the facilitators' debrief (blank answers are left out) and who facilitated
+        (someone added who does not facilitate yet is refused, as in `set_facilitators`)."""
         kept = {key: text.strip() for key, text in answers.items() if text.strip()}
         changes: dict[str, object] = {"debrief": Debrief(answers=kept, written_at=self.clock())}
         if facilitator_ids is not None:
-            changes["facilitator_ids"] = _distinct(facilitator_ids)
+            chosen = _distinct(facilitator_ids)
+            self._may_join(chosen)
+            changes["facilitator_ids"] = chosen
         return self._save(self.session.with_changes(**changes))
 
     def _save(self, updated: Session) -> Session:
@@ -547,6 +572,14 @@ def _changed(items: list[str], index: int, text: str | None) -> list[str]:
 
 def _distinct(ids: Iterable[UUID]) -> list[UUID]:
     return list(dict.fromkeys(ids))
+
+
+def _may_facilitate(store: Store, facilitator_ids: list[UUID]) -> None:
+    """Refuse, with the path rule's sentence, anyone who does not facilitate yet."""
+    known = {person.id: person for person in store.facilitators()}
+    sentence = not_facilitating_yet(store, [known[i] for i in facilitator_ids if i in known])
+    if sentence is not None:
+        raise PathError(sentence)
 
 
 # -- history -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from screens.guarded_change import GuardsChanges
 from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
-from voicesgroup.errors import VoicesGroupError
+from voicesgroup.errors import VoicesGroupError, shown
 from voicesgroup.rota import CoverSuggestion
 from voicesgroup.rota import service as rota_service
 from voicesgroup.rota.service import NOBODY_ON_IT, RotaLine, cover_suggestions, day_words
@@ -110,7 +110,7 @@ class CoverDialog(GuardsChanges, ModalScreen["CoverDialog.Choice | None"]):
         try:
             self.suggestions = cover_suggestions(self.store, self.line.id, self.leaving_id)
         except VoicesGroupError as error:
-            heading.update(literal(f"! {error}"))
+            heading.update(literal(f"! {shown(error)}"))
             return
         if not self.suggestions:
             heading.update(
@@ -177,5 +177,6 @@ class CoverDialog(GuardsChanges, ModalScreen["CoverDialog.Choice | None"]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        """Change nothing."""
+        """Change nothing: a change being checked is dropped, whenever its check ends."""
+        self.drop_change()
         self.dismiss(None)

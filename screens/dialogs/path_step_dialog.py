@@ -57,7 +57,9 @@ class PathStepDialog(FormDialog[Answers | None]):
             yield Static(self.hint, classes="hint", markup=False)
             for key, label, value in self.fields:
                 yield Label(label)
-                yield Input(value, id=f"step-{key}", max_length=500, compact=True)
+                # No max_length: Textual drops a paste that would pass it, silently and whole.
+                # The model's limit is said on saving, with everything kept.
+                yield Input(value, id=f"step-{key}", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button(self.confirm, id="keep", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -31,6 +31,7 @@ from voicesgroup.errors import (
     OutputRefused,
     UncheckedContacts,
     VoicesGroupError,
+    shown,
 )
 from voicesgroup.models import Group, Member
 from voicesgroup.store.snapshot import Snapshot
@@ -164,7 +165,9 @@ class PrintDialog(FormDialog[None]):
                 )
                 yield TickBox("Large print", compact=True, id="print-large")
                 yield TickBox("Discreet", compact=True, id="print-discreet")
-                yield TickBox("Show meeting", compact=True, id="print-meeting")
+                meeting = TickBox("Show meeting", compact=True, id="print-meeting")
+                meeting.display = False  # only on a discreet sheet that can carry it
+                yield meeting
             yield PrinterChoice(printers.chosen_printer(self.store))
             with Horizontal(classes="print-row"):
                 yield Static("Save as", classes="print-label")
@@ -266,7 +269,7 @@ class PrintDialog(FormDialog[None]):
             group=self.group if handout.uses_group else None,
             member=self.member if handout.needs_member else None,
             strategy_ids=self.strategy_ids,
-            show_meeting=self.query_one("#print-meeting", Checkbox).value,
+            show_meeting=self._show_meeting(),
             paper=paper,
             output=OUTPUTS.get(self.query_one("#print-format", Select).value, "pdf"),
             large_print=self.query_one("#print-large", Checkbox).value,
@@ -275,6 +278,10 @@ class PrintDialog(FormDialog[None]):
             leave_out=self._leave_out,
         )
         return replace(request, **choice.settings)
+
+    def _show_meeting(self) -> bool:
+        meeting = self.query_one("#print-meeting", Checkbox)
+        return meeting.display and meeting.value
 
     def default_path(self) -> str:
         """Where the handout goes unless the person says otherwise: the folder chosen last
@@ -318,8 +325,11 @@ class PrintDialog(FormDialog[None]):
         discreet.disabled = not handout.discreet
         if discreet.disabled and discreet.value:
             discreet.value = False
-        meeting = self.query_one("#print-meeting", Checkbox)
-        meeting.disabled = not (handout.shows_meeting and discreet.value)
+        # "Show meeting" means something only on a discreet copy of a sheet that may carry
+        # the meeting: anywhere else it is not offered at all.
+        self.query_one("#print-meeting", Checkbox).display = bool(
+            handout.shows_meeting and discreet.value
+        )
         self.query_one("#print-large", Checkbox).disabled = not handout.large_print
         for_member = handout.needs_member
         if for_member:
@@ -407,7 +417,7 @@ class PrintDialog(FormDialog[None]):
 
     def show_problem(self, error: Exception) -> None:
         """The sentence in the dialog's own message line, above the buttons."""
-        self._say(f"! {str(error).removeprefix('Value error, ')}", error=True)
+        self._say(f"! {shown(error)}", error=True)
 
     def _start(self, words: str) -> None:
         self._busy = True

@@ -74,10 +74,24 @@ class StartSessionDialog(FormDialog[list[UUID] | None]):
     def _confirm(self) -> None:
         self.action_submit()
 
+    @on(Select.Changed)
+    def _choice_changed(self) -> None:
+        """A sentence about the choice as it was ("Choose who is leading today") goes once
+        the choice changes; saving says again what still needs changing."""
+        self.clear_problems()
+
     def submit_form(self) -> bool:
+        from voicesgroup.facilitator_path import not_facilitating_yet  # the rota's modules
+
         picker = self.query_one(FacilitatorPicker)
         problem = picker.problem("Choose who is leading today.")
         if problem:
             raise ValueError(problem)
-        self.dismiss(picker.chosen())
+        chosen = picker.chosen()
+        known = {person.id: person for person in self.facilitators}
+        # The path's rule (interested, or on the course: not facilitating yet), from the core.
+        problem = not_facilitating_yet(self.store, [known[i] for i in chosen if i in known])
+        if problem:
+            raise ValueError(problem)
+        self.dismiss(chosen)
         return False  # dismissed with the pair above

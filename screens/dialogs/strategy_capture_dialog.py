@@ -76,12 +76,12 @@ class StrategyCaptureDialog(FormDialog[StrategyDraft | None]):
             self.query_one("#strategy-title", Input).focus()
             raise ValueError("Give it a few words first.")
         by = self.query_one("#strategy-by", Select).value
-        self.dismiss(
-            StrategyDraft(
-                title=title[:120],
-                description=self.query_one("#strategy-about", Input).value.strip()[:2000],
-                category=str(self.query_one("#strategy-category", Select).value),
-                attributed_member_id=None if by == ANONYMOUS else UUID(str(by)),
-            )
+        draft = StrategyDraft(
+            title=title,
+            description=self.query_one("#strategy-about", Input).value.strip(),
+            category=str(self.query_one("#strategy-category", Select).value),
+            attributed_member_id=None if by == ANONYMOUS else UUID(str(by)),
         )
+        draft.check()  # too long for the library: said here, with everything kept
+        self.dismiss(draft)
         return False  # dismissed with the draft above

@@ -36,7 +36,9 @@ class SupervisionDialog(FormDialog[bool]):
                 yield Label("Date ")
                 yield Input(dates.iso(self.vg.today()), id="supervision-on", compact=True)
                 yield Label(" held by ")
-                yield Input("", id="supervision-held-by", compact=True, max_length=60)
+                # No max_length (a longer paste would be dropped whole): the model's limit
+                # for a name is said on keeping, with everything kept.
+                yield Input("", id="supervision-held-by", compact=True)
             yield Label("Who came (Space ticks)")
             yield TickList[str](
                 *[(literal(person.display_name), str(person.id)) for person in people],

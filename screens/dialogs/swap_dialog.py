@@ -113,5 +113,6 @@ class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        """Change nothing."""
+        """Change nothing: a change being checked is dropped, whenever its check ends."""
+        self.drop_change()
         self.dismiss(None)

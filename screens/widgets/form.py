@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Label, Select, Static
 
+from voicesgroup.errors import shown
+
 
 class Field(Vertical):
     """A label, one input widget, and room for a message about what was typed.
@@ -43,7 +45,7 @@ class Field(Vertical):
 
     def show_message(self, message: str) -> None:
         """Show a problem with this field (in words, after a '!' so it is not colour alone)."""
-        text = f"! {message}" if message else ""
+        text = f"! {shown(message)}" if message else ""
         widget = next(iter(self.query_children(".field-message").results(Static)), None)
         if widget is None:
             if message:
@@ -74,7 +76,7 @@ def show_validation(form: Widget, error: ValueError, fallback: str) -> None:
         problems = [(where, str(error))]
     for loc, msg in problems:
         location = [str(part) for part in loc]
-        message = msg.removeprefix("Value error, ")
+        message = shown(msg)
         target = next((fields[part] for part in reversed(location) if part in fields), None)
         (target or fields[fallback]).show_message(message)
 

@@ -500,3 +500,36 @@ def test_check_names_path_supervision_rota_and_follow_up_records_that_point_nowh
     assert f"rota session of {BEGAN} belongs to a group that is not stored" in problems
     assert f"rota session of {BEGAN} lists a facilitator who is not stored" in problems
     assert "a facilitator's path belongs to a facilitator who is not stored" in problems
+
+
+@pytest.mark.parametrize("stage", [*PathStage, None], ids=lambda stage: str(stage))
+@pytest.mark.parametrize("place", [0, 1], ids=["lead", "co"])
+def test_a_session_starts_with_someone_only_once_they_begin_shadowing(
+    store: Store, stage: PathStage | None, place: int
+) -> None:
+    """Every stage of the path, in either place, at the start and when the pair is changed:
+    the rule the rota keeps (`rota.rules.on_the_rota_yet`), with its sentence."""
+    from voicesgroup.rota.rules import on_the_rota_yet
+    from voicesgroup.session_runner import SessionRunner
+
+    where = group(store, "Tuesday Voices")
+    rosa, ola = person(store, "Rosa"), person(store, "Ola", TR)
+    if stage is not None:
+        fp.begin(store, ola, stage, BEGAN, by="Rosa", reason="joined from another group")
+    pair = [rosa.id, ola.id] if place else [ola.id, rosa.id]
+    if on_the_rota_yet(stage):
+        runner = SessionRunner.start(store, where, TODAY, pair)
+        assert runner.session.facilitator_ids == pair
+        return
+    sentence = f"Ola is {stage.label}, so does not facilitate yet"
+    assert fp.not_facilitating_yet(store, [rosa, ola]).startswith(sentence)
+    with pytest.raises(fp.PathError, match=sentence):
+        SessionRunner.start(store, where, TODAY, pair)
+    assert store.sessions() == []
+    runner = SessionRunner.start(store, where, TODAY, [rosa.id])
+    with pytest.raises(fp.PathError, match=sentence):
+        runner.set_facilitators(pair)
+    with pytest.raises(fp.PathError, match=sentence):
+        runner.write_debrief({"connection": "We listened."}, pair)
+    assert store.session(runner.session.id).facilitator_ids == [rosa.id]
+    assert store.session(runner.session.id).debrief is None

@@ -21,6 +21,7 @@ from voicesgroup.home import (
     group_listing,
     groups_in_session,
     home_rows,
+    room_view_on,
 )
 from voicesgroup.models import (
     ConsentScope,
@@ -276,7 +277,11 @@ GROUPS_TO_LIST = st.lists(
 
 
 @given(GROUPS_TO_LIST)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 def test_the_group_list_from_documents_matches_the_models(groups: list) -> None:
     store = Store.in_memory(new_document(), Path("listing.json"))
     for name, variant, pattern, venue, archived in groups:
@@ -310,3 +315,78 @@ def test_the_group_list_loads_no_models(tmp_path: Path) -> None:
         "assert 'pydantic' not in sys.modules, 'the models were loaded'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _sessions_read(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each time the sessions' documents are read, from now on."""
+    reads: list[str] = []
+    documents = store.documents
+
+    def counting(table: str):  # type: ignore[no-untyped-def]  # Store.documents, counted
+        if table == "sessions":
+            reads.append(table)
+        return documents(table)
+
+    monkeypatch.setattr(store, "documents", counting)
+    return reads
+
+
+def test_asking_whether_the_room_view_is_on_reads_the_sessions_once_per_change(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicesgroup.session_runner import SessionRunner
+
+    group = add_group(store)
+    reads = _sessions_read(store, monkeypatch)
+    for _ in range(10):  # a screen opening asks about this often
+        assert not room_view_on(store)
+    assert len(reads) == 1
+    runner = SessionRunner.start(store, group, dt.date(2026, 11, 24), [])
+    runner.set_room_view(True)
+    assert all(room_view_on(store) for _ in range(10))
+    assert len(reads) == 2
+    runner.end()
+    assert not room_view_on(store)
+    assert groups_in_session(store) == set()
+    assert len(reads) == 3
+
+
+ROOM_STEPS = st.lists(
+    st.sampled_from(["start", "room on", "room off", "end", "other change", "ask"]),
+    max_size=25,
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(steps=ROOM_STEPS)
+def test_the_kept_answer_is_always_what_the_sessions_say(tmp_path: Path, steps: list[str]) -> None:
+    """Whatever starts, ends or changes, the answer kept is the one read afresh."""
+    from uuid import uuid4
+
+    from voicesgroup.session_runner import SessionRunner
+
+    path = tmp_path / f"{uuid4()}.json"
+    with Store.open(path, seed=False) as store:
+        groups = [add_group(store, name) for name in ("Tuesday Voices", "Thursday Beliefs")]
+        runners: list[SessionRunner] = []
+        for number, step in enumerate(steps):
+            group = groups[number % 2]
+            if step == "start":
+                runners.append(SessionRunner.start(store, group, dt.date(2026, 11, 24), []))
+            elif step in ("room on", "room off") and runners:
+                runners[-1].set_room_view(step == "room on")
+            elif step == "end" and runners:
+                runners.pop(0).end()
+            elif step == "other change":
+                store.save_group(group.with_changes(venue=f"Room {number}"))
+            fresh = [
+                session
+                for session in store.sessions()
+                if session.status is SessionStatus.IN_PROGRESS
+            ]
+            assert room_view_on(store) == any(session.room_view for session in fresh)
+            assert groups_in_session(store) == {str(session.group_id) for session in fresh}

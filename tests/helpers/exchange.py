@@ -46,7 +46,9 @@ def newer_format(blob: bytes) -> bytes:
     """An outbox as a later version of voicesgroup would write it: its format made newer."""
     this = f'"format":{outbox.FORMAT}'.encode()
     assert this in outbox.read_header(blob)[1]
-    return blob.replace(this, f'"format":{outbox.FORMAT + 7}'.encode(), 1)
+    newer = f'"format":{outbox.FORMAT + 1}'.encode()
+    assert len(newer) == len(this)  # the header's length is part of what it says
+    return blob.replace(this, newer, 1)
 
 
 def member_id(db: Path) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
@@ -23,7 +24,7 @@ from screens.form_screen import FormScreen
 from tests.helpers.app import IN_SESSION, app_on, make_demo
 from tests.helpers.clock import FrozenClock
 from tests.helpers.exchange_laptops import conflict_in
-from tests.helpers.forms import problems_shown
+from tests.helpers.forms import assert_no_max_length, problem_lines, problems_shown
 
 SOL_ROW = 4  # Marcia, Niall, Priya, Rosa, Sol, Tomasz
 
@@ -115,38 +116,51 @@ async def _make_it_unkeepable(
         second.value = first.value
 
 
+async def _open(app: VoicesGroupApp, pilot: Pilot[None], name: str) -> FormScreen[object]:
+    """Press the keys that open the form `name`, and give it once it is open."""
+    for key in WALKS[name][0]:
+        if key == "passphrase":  # its button; p types into the field that has the focus
+            app.screen.query_one("#passphrase").press()
+        else:
+            await pilot.press(key)
+        await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    form = app.screen
+    assert type(form).__name__ == name
+    assert isinstance(form, FormScreen)
+    assert_no_max_length(form)
+    return form
+
+
+async def _submitted(app: VoicesGroupApp, pilot: Pilot[None], key: str) -> None:
+    await pilot.press(key)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(WALKS))
 async def test_a_form_keeps_what_was_typed(tmp_path: Path, name: str) -> None:
-    keys, unkeepable, submit = WALKS[name]
+    _, unkeepable, submit = WALKS[name]
     demo = make_demo(tmp_path / "demo.json")
     app: VoicesGroupApp = app_on(PREPARE.get(name, Path)(demo), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in keys:
-            if key == "passphrase":  # its button; p types into the field that has the focus
-                app.screen.query_one("#passphrase").press()
-            else:
-                await pilot.press(key)
-            await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        form = app.screen
-        assert type(form).__name__ == name
-        assert isinstance(form, FormScreen)
+        form = await _open(app, pilot, name)
         await _type_into_every_field(pilot, form)
         await _make_it_unkeepable(pilot, form, name, unkeepable)
         await pilot.pause()
         typed = form.form_values()
         assert form.form_changed(), "what was typed does not count as a change"
 
-        await pilot.press(submit)
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _submitted(app, pilot, submit)
         assert app.screen is form, "the form closed on something that cannot be kept"
         assert form.form_values() == typed, "the form lost what was typed"
         assert problems_shown(app), "the form did not say why"
+        for line in problem_lines(app):
+            assert not line[2:3].islower(), f"{line!r} starts with a small letter"
 
         await pilot.press("escape")
         await pilot.pause()
@@ -167,3 +181,44 @@ async def test_escape_on_an_untouched_form_just_goes_back(tmp_path: Path) -> Non
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is home
+
+
+LONG_PASTE = "a paste far longer than any field holds " * 600
+"""24,000 characters: past every limit a model sets on one line (MAX_TEXT_LENGTH is 20,000)."""
+LONG_NUMBER = "9" * 24_000
+"""What a field for a number takes (it refuses letters as they are typed)."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(WALKS))
+async def test_a_paste_far_over_a_limit_is_kept_and_said_on_saving(
+    tmp_path: Path, name: str
+) -> None:
+    """Into each one-line field in turn: every character pasted stays in the field, saving
+    says why it cannot be kept (one line, a capital first), and the form stays open."""
+    submit = WALKS[name][2]
+    demo = make_demo(tmp_path / "demo.json")
+    app: VoicesGroupApp = app_on(PREPARE.get(name, Path)(demo), clock=FrozenClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = await _open(app, pilot, name)
+        fields = [field for field in form.query(Input) if not field.disabled and field.display]
+        for field in fields:
+            before = field.value
+            field.focus()
+            field.value = ""
+            await pilot.pause()
+            paste = LONG_NUMBER if field.type in ("integer", "number") else LONG_PASTE
+            field.post_message(events.Paste(paste))
+            await pilot.pause()
+            assert field.value == paste, f"#{field.id} dropped the paste"
+            typed = form.form_values()
+            await _submitted(app, pilot, submit)
+            assert app.screen is form, f"#{field.id}: the form kept a 24,000-character paste"
+            assert form.form_values() == typed, f"#{field.id}: the form lost the paste"
+            said = problem_lines(app)
+            assert said, f"#{field.id}: saving said nothing"
+            for line in said:
+                assert not line[2:3].islower(), f"#{field.id}: {line!r} starts small"
+            field.value = before
+            await pilot.pause()

@@ -11,6 +11,7 @@ from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.dialogs.unsaved_dialog import UnsavedDialog
 from tests.helpers.app import IN_SESSION, app_on, encrypted_demo, make_demo
 from tests.helpers.clock import FrozenClock
+from tests.helpers.forms import assert_no_max_length
 
 JOURNEYS = {
     "new group": (["n"], "name"),
@@ -53,6 +54,7 @@ async def test_focus_on_open(tmp_path: Path, journey: str) -> None:
         await pilot.pause()
         assert app.focused is not None, f"nothing focused on {type(app.screen).__name__}"
         assert app.focused.id == expected, type(app.screen).__name__
+        assert_no_max_length(app.screen)
         await app.workers.wait_for_complete()
 
 

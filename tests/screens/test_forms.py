@@ -3,17 +3,23 @@ changes asks, and keys typed while a form opens reach it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from textual import events
 from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input
 
 from screens.app import VoicesGroupApp
 from screens.dialogs.leave_form_dialog import LeaveFormDialog
-from screens.form_screen import FormScreen
+from screens.form_screen import FormDialog, FormScreen
 from tests.helpers.app import IN_SESSION, app_on, make_demo
 from tests.helpers.clock import FrozenClock
+from tests.helpers.forms import problem_lines
+from voicesgroup.models import SupervisionMeeting
 
 
 async def _open(app: VoicesGroupApp, pilot, keys: list[str]) -> None:  # type: ignore[no-untyped-def]  # a Pilot of any app
@@ -102,3 +108,46 @@ async def test_a_screens_own_key_typed_while_it_opens_is_not_lost(tmp_path: Path
             if type(app.screen).__name__ == "PrintDialog":
                 break
         assert type(app.screen).__name__ == "PrintDialog"
+
+
+class _HeldByDialog(FormDialog[None]):
+    """A form whose change is a model's own check of what was typed (no rule of ours)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Input(id="held-by")
+            with Horizontal(classes="buttons"):
+                yield Button("Keep", id="keep")
+
+    def submit_form(self) -> bool:
+        held_by = self.query_one("#held-by", Input).value
+        return self.form_attempt(
+            lambda: SupervisionMeeting(
+                on=dt.date(2026, 1, 5), facilitator_ids=[uuid4()], held_by=held_by
+            ),
+            None,
+        )
+
+
+async def test_a_models_refusal_in_a_form_is_one_sentence_and_keeps_the_form(
+    tmp_path: Path,
+) -> None:
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = _HeldByDialog()
+        app.push_screen(form)
+        await pilot.pause()
+        field = form.query_one("#held-by", Input)
+        field.focus()
+        field.post_message(events.Paste("Jo " * 40))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert field.value == "Jo " * 40
+        said = problem_lines(app)
+        assert said == [
+            "! The held by cannot be kept: a name can be at most 60 characters. "
+            "Nothing was changed."
+        ]

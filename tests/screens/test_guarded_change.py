@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -130,3 +131,130 @@ async def test_a_refusal_stays_in_the_dialog_beside_its_buttons(make_app) -> Non
         assert "choose cover for that session instead of leaving the place open" in said
         assert not [n for n in app._notifications if "Sol" in str(n.message)]
         assert list(app.store.rota()) == before
+
+
+@pytest.fixture
+def held_checks(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[str]]:
+    """Every rule check waits for the gate: the moment a change is being checked, held."""
+    gate, started = threading.Event(), []
+    real_trial = guard.trial
+
+    def held_trial(*args: object, **kwargs: object) -> guard.Trial:
+        started.append(threading.current_thread().name)
+        gate.wait()
+        return real_trial(*args, **kwargs)  # type: ignore[arg-type]  # passed on as given
+
+    monkeypatch.setattr(guard, "trial", held_trial)
+    yield gate, started
+    gate.set()
+
+
+async def _a_session_to_come(app: VoicesGroupApp, pilot: Pilot[None], key: str) -> object:
+    """The rota, its first published session to come with two people on it chosen, and the
+    dialog `key` opens on it (c: can't make it, x: swap sessions)."""
+    screen = await open_rota(pilot)
+    today = app.today()
+    row = next(
+        i
+        for i, line in enumerate(screen.lines)
+        if line.lead and line.co and line.co != "Sol" and line.date >= today
+    )
+    screen.query_one("#rota-table").move_cursor(row=row)  # type: ignore[attr-defined]  # a DataTable
+    await settled(pilot)
+    await pilot.press(key)
+    await settled(pilot)
+    return app.screen
+
+
+def _a_swap_the_rules_allow(app: VoicesGroupApp, dialog: Any) -> str:
+    """The first "swaps with" choice that the rules let through, tried on a copy."""
+    from uuid import UUID
+
+    from voicesgroup.errors import VoicesGroupError
+    from voicesgroup.rota import service
+    from voicesgroup.store.snapshot import Snapshot
+
+    mine = UUID(dialog.query_one("#swap-mine").value)
+    for _, value in dialog.query_one("#swap-theirs")._options:
+        if not isinstance(value, str):
+            continue
+        other_id, other_person = (UUID(part) for part in value.split("/"))
+        scratch = Snapshot.of(app.store).scratch()
+        try:
+            service.swap_people(
+                scratch.store, dialog.line.id, mine, other_id, other_person, today=app.today()
+            )
+        except VoicesGroupError:
+            continue
+        return value
+    raise AssertionError("the demo has no swap the rules allow")
+
+
+async def _start_the_change(app: VoicesGroupApp, pilot: Pilot[None], dialog: object) -> None:
+    if type(dialog).__name__ == "SwapDialog":
+        theirs = dialog.query_one("#swap-theirs")  # type: ignore[attr-defined]  # the dialog
+        theirs.value = _a_swap_the_rules_allow(app, dialog)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+    else:
+        await pilot.press("enter")  # cover with the best suggestion
+
+
+@pytest.mark.parametrize("key", ["c", "x"], ids=["cover", "swap"])
+async def test_cancel_while_a_change_is_checked_changes_nothing(
+    make_app, held_checks: tuple[threading.Event, list[str]], key: str
+) -> None:
+    gate, started = held_checks
+    app: VoicesGroupApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        try:
+            dialog = await _a_session_to_come(app, pilot, key)
+            rota = app.screen_stack[-2]
+            before = [slot.model_dump() for slot in app.store.rota()]
+            await _start_the_change(app, pilot, dialog)
+            await until(pilot, lambda: bool(started))
+            assert dialog.change_running  # type: ignore[attr-defined]  # a GuardsChanges
+            await pilot.press("escape")  # Cancel, while the rules are being checked
+            await pilot.pause()
+            assert app.screen is rota
+            gate.set()
+            await app.workers.wait_for_complete()
+            await settled(pilot)
+            assert [slot.model_dump() for slot in app.store.rota()] == before
+            assert app.screen is rota
+            assert not app.store.unsaved
+        finally:
+            gate.set()  # never leave a check waiting, whatever failed
+
+
+@pytest.mark.parametrize("key", ["c", "x"], ids=["cover", "swap"])
+async def test_ctrl_q_while_a_change_is_checked_asks_and_the_change_waits_for_the_answer(
+    make_app, held_checks: tuple[threading.Event, list[str]], key: str
+) -> None:
+    from screens.dialogs.confirm_dialog import ConfirmDialog
+
+    gate, started = held_checks
+    app: VoicesGroupApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        try:
+            dialog = await _a_session_to_come(app, pilot, key)
+            before = [slot.model_dump() for slot in app.store.rota()]
+            await _start_the_change(app, pilot, dialog)
+            await until(pilot, lambda: bool(started))
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            question = app.screen
+            assert isinstance(question, ConfirmDialog), "Ctrl+Q quit in the middle of a check"
+            assert "being checked" in str(question.query_one("#question").render())
+            assert app.focused is not None and app.focused.id == "cancel"
+            gate.set()  # the check ends while the question is open
+            await app.workers.wait_for_complete()
+            await settled(pilot)
+            assert app.screen is question, "the change closed the question instead of its dialog"
+            await pilot.press("enter")  # Cancel: stay
+            await settled(pilot)
+            assert app.screen is not dialog and not isinstance(app.screen, ConfirmDialog)
+            assert type(app.screen).__name__ == "RotaScreen"
+            assert [slot.model_dump() for slot in app.store.rota()] != before  # it was made
+        finally:
+            gate.set()  # never leave a check waiting, whatever failed

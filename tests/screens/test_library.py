@@ -95,11 +95,13 @@ async def test_add_a_strategy_with_validation_in_place(make_app) -> None:
         form = app.screen
         assert type(form).__name__ == "StrategyEditScreen"
         await press(pilot, "ctrl+s")
-        assert "give it a few words" in str(form.query_one("#field-title .field-message").render())
+        assert "! Give it a few words" in str(
+            form.query_one("#field-title .field-message").render()
+        )
         form.query_one("#title").value = "Stroke the cat"
         form.query_one("#experience-voices").value = False
         await press(pilot, "ctrl+s")
-        assert "tick at least one" in str(form.query_one("#experiences-message").render())
+        assert "! Tick at least one" in str(form.query_one("#experiences-message").render())
         assert app.screen is form
         form.query_one("#experience-beliefs").value = True
         form.query_one("#category").value = "kindness"
@@ -255,7 +257,9 @@ async def test_support_contacts_checked_added_and_deleted(make_app) -> None:
         form = app.screen
         form.query_one("#name").value = "Riverside Crisis Café"
         await press(pilot, "ctrl+s")
-        assert "say how to reach them" in str(form.query_one("#field-how .field-message").render())
+        assert "! Say how to reach them" in str(
+            form.query_one("#field-how .field-message").render()
+        )
         form.query_one("#how").value = "Drop in, 12 Mill Lane"
         form.query_one("#when").value = "Evenings 6 to 11"
         form.query_one("#discreet_how").value = "Drop in at 12 Mill Lane"

@@ -457,3 +457,31 @@ async def test_a_symbol_no_font_prints_is_asked_about_and_never_dropped_silently
         assert message.startswith("✓ Saved.") and "without 1 symbol" in message
         assert "water wave" in message
         assert "Breathe with the waves" in pdf_text((tmp_path / "waves.pdf").read_bytes())
+
+
+async def test_show_meeting_is_offered_only_where_it_means_something(
+    make_app, tmp_path, no_lp
+) -> None:
+    """Every printout in the dialog's list, discreet or not: "Show meeting" is there only on a
+    discreet copy of a sheet that can carry the meeting, and only then reaches the request."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(app, pilot)
+        meeting = dialog.query_one("#print-meeting")
+        seen = set()
+        for key in dialog._choices:
+            dialog.query_one("#print-kind").value = key
+            await pilot.pause()
+            handout = dialog.handout
+            for discreet in (False, True):
+                box = dialog.query_one("#print-discreet")
+                if discreet and box.disabled:
+                    continue  # no discreet version of this one
+                box.value = discreet
+                meeting.value = True
+                await pilot.pause()
+                means_something = handout.shows_meeting and discreet
+                seen.add(means_something)
+                assert meeting.display == means_something, (key, discreet)
+                assert dialog.request().show_meeting == means_something, (key, discreet)
+        assert seen == {True, False}

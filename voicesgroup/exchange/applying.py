@@ -1,13 +1,14 @@
 """Applying a merge to the document: what wins goes in, checked by its model, nothing lost.
 
 `merge_in` takes what came in (nothing about a forgotten member, `Run.is_forgotten`: the
-organisation's tombstones or the data file's own record of whom it forgot; a session's
-forgotten members counted as anonymous), runs the pure merge rules (`merge`)
-over it and this laptop's own stamped parts, and writes each winning version into the document in
-memory: a table's records checked by its model at once (record by record only when one is
-refused, told once each), a record's two versions kept side by side as a conflict, a
-withdrawal new here noted to be carried out as the laptop that recorded it did. The state
-takes the winners' stamps. `forget_here` then forgets, by the store's own forgetting, every
+organisation's tombstones or the data file's own record of whom it forgot, which is
+announced; a session's forgotten members counted as anonymous; a record an older version
+shared whole read as its parts, `merge.in_parts`), runs the pure merge rules (`merge`) over it and
+this laptop's own stamped parts, and writes each winning version into the document in memory:
+a table's records checked by its model at once (record by record only when one is refused,
+told once each), a record's two versions kept side by side as a conflict, a withdrawal new
+here noted to be carried out as the laptop that recorded it did. The state takes the
+winners' stamps. `forget_here` then forgets, by the store's own forgetting, every
 member here so forgotten.
 """
 
@@ -25,6 +26,7 @@ from voicesgroup.exchange.merge import (
     ROTA_FIELDS,
     Entry,
     conflict_copies,
+    in_parts,
     merge,
     rota_clashes,
     unseen_withdrawals,
@@ -53,15 +55,28 @@ def _models() -> dict[str, Any]:
     }
 
 
+def _forgotten(run: Run, member_id: object) -> bool:
+    """Whether the member was forgotten (`Run.is_forgotten`). One this file forgot before it
+    took part in this exchange (its own record of forgetting, under a key of its own) is
+    announced as met: the organisation's tombstone for them joins this laptop's, so every
+    other laptop that still holds them forgets them too. A keyed hash, never a name or an id."""
+    if not run.is_forgotten(member_id):
+        return False
+    stone = run.member_stone(str(member_id))
+    if stone:
+        run.add_tombstone(stone)
+    return True
+
+
 def _about_forgotten(run: Run, entry: Entry) -> bool:
     content = entry.content
     if content is None:
         return False
     field_name = _MEMBER_FIELDS.get(entry.kind)
     if field_name is not None:
-        return run.is_forgotten(content.get(field_name))
+        return _forgotten(run, content.get(field_name))
     if entry.kind == "strategies" + sharing.GROUP_SUFFIX:
-        return run.is_forgotten(content.get("attributed_member_id"))
+        return _forgotten(run, content.get("attributed_member_id"))
     return False
 
 
@@ -89,7 +104,7 @@ def _without_forgotten(run: Run, entry: Entry) -> Entry:
     if entry.kind != "sessions" + sharing.GROUP_SUFFIX or entry.content is None:
         return entry
     named = entry.content.get("named_member_ids") or []
-    gone = [mid for mid in named if run.is_forgotten(mid)]
+    gone = [mid for mid in named if _forgotten(run, mid)]
     if not gone:
         return entry
     content = dict(entry.content)
@@ -124,7 +139,10 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
         return
     forgotten_names = _names_of_forgotten(run, incoming)
     incoming = [
-        _without_forgotten(run, entry) for entry in incoming if not _about_forgotten(run, entry)
+        part
+        for entry in incoming
+        if not _about_forgotten(run, entry)
+        for part in in_parts(_without_forgotten(run, entry))
     ]
     local = _local_entries(run, run.current())
     versions = [*local.values(), *incoming]
@@ -139,7 +157,7 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
             continue
         changes[slot] = winner
     models = _models()
-    applied = _apply(run, changes, models)
+    applied, by_laptop = _apply(run, changes, models)
     _keep_conflicts(run, copies, winners, versions, models)
     _note_withdrawals(run, added, events, models)
     _parts_changed(run)
@@ -148,9 +166,21 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
         run.data_changed()  # texts were rewritten in place: every part is made again
     for kind, count in applied.items():
         run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
+    _note_came_in(run, by_laptop)
     # Only a change to what this laptop shares makes a new outbox: a laptop that rewrote its
     # outbox for having read another's, unchanged, would set the two writing for ever.
     run.changed |= bool(changes or copies or added or redacted)
+
+
+def _note_came_in(run: Run, by_laptop: dict[str, dict[str, int]]) -> None:
+    """What came in from each other laptop, for the status: the records whose winning change
+    was made on it (its stamp's laptop, whichever outbox carried it), by table, and when. A
+    laptop nothing of which came in this time keeps what came in from it the time before."""
+    when = run.clock.wall()
+    for replica, counts in by_laptop.items():
+        peer = run.record["peers"].get(replica)
+        if peer is not None:
+            peer["came_in"] = {"ms": when, "counts": dict(sorted(counts.items()))}
 
 
 def _keep_conflicts(
@@ -162,12 +192,25 @@ def _keep_conflicts(
 ) -> None:
     """A record's other version kept beside it, and a rota slot both laptops changed, each
     noted as a conflict for a person to settle (`conflicts`)."""
+    entries: dict[str, dict[str, list[Any]]] = run.record["entries"]
     for copy in copies:
-        if copy.content is not None and _put_document(run, copy.kind, copy.content, models):
-            run.record["conflicts"].append(
-                {"table": copy.kind, "copy": copy.key, "of": (copy.extra or {}).get("of")}
-            )
-            run.summary.conflicts += 1
+        if run.index.find(copy.kind, copy.key) is not None:
+            continue  # held already: derived before here, or come from another laptop
+        stored = _put_document(run, copy.kind, copy.content, models) if copy.content else None
+        if stored is None:
+            continue
+        run.record["conflicts"].append(
+            {"table": copy.kind, "copy": copy.key, "of": (copy.extra or {}).get("of")}
+        )
+        run.summary.conflicts += 1
+        # The copy travels under the stamp of the version it keeps, saying what it is a
+        # version of (`extra["of"]`): every laptop that holds it lists the conflict, and
+        # every laptop that derives it derives the same part.
+        table = sharing.table_of(copy.kind)
+        for part in sharing.parts_of(table, stored, run.holding()):
+            if part.kind == copy.kind:  # (none when it may go nowhere: it stays here alone)
+                copied = Entry(copy.kind, copy.key, copy.stamp, None, part.content, copy.extra)
+                _take_stamp(run, entries, copied)
     known = {(c.get("slot"), str(c.get("stamp"))) for c in run.record["conflicts"]}
     for clash in rota_clashes(winners, versions):
         if (clash.key, str(clash.stamp.as_list())) in known or clash.content is None:
@@ -191,7 +234,7 @@ def _note_withdrawals(
     """Withdrawals the merge adds (one a laptop had not seen when it gave consent again) are
     put in and carried out here, erasing when the laptop that recorded them erased."""
     for withdrawal in added:
-        if _put_document(run, "consent_events", withdrawal, models):
+        if _put_document(run, "consent_events", withdrawal, models) is not None:
             erased = any(
                 (entry.extra or {}).get("erase") is True
                 for entry in events
@@ -215,8 +258,8 @@ def _parts_changed(run: Run) -> None:
         return
     holding = run.holding()
     for table, key in touched:
-        run.parts.pop((table, key), None)
-        run.parts.pop((table + sharing.GROUP_SUFFIX, key), None)
+        for kind in (table, table + sharing.GROUP_SUFFIX, *sharing.field_kinds(table)):
+            run.parts.pop((kind, key), None)
         document = run.index.find(table, key)
         if document is not None:
             for part in sharing.parts_of(table, document, holding):
@@ -231,20 +274,29 @@ def _parts_changed(run: Run) -> None:
 
 def _apply(
     run: Run, changes: dict[tuple[str, str], Entry], models: dict[str, Any]
-) -> dict[str, int]:
-    """Write the winning versions into the document; the state takes their stamps."""
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """Write the winning versions into the document; the state takes their stamps. Returns
+    the records changed by table, and by the laptop each change was made on."""
     entries: dict[str, dict[str, list[Any]]] = run.record["entries"]
     by_record: dict[tuple[str, str], dict[str, Entry]] = {}
     for (kind, key), entry in changes.items():
         by_record.setdefault((sharing.table_of(kind), key), {})[kind] = entry
     counts: dict[str, int] = {}
+    by_laptop: dict[str, dict[str, int]] = {}
+
+    def came(table: str, parts: dict[str, Entry]) -> None:
+        counts[table] = counts.get(table, 0) + 1
+        for replica in {entry.stamp.replica for entry in parts.values()}:
+            mine = by_laptop.setdefault(replica, {})
+            mine[table] = mine.get(table, 0) + 1
+
     renamed: dict[str, str] = {}
     pending: dict[str, list[tuple[str, dict[str, Any], dict[str, Entry], Any]]] = {}
     for (table, key), parts in by_record.items():
         if table == sharing.SETTINGS_KIND:
             entry = parts[table]
             if entry.content is not None and _put_settings(run, entry.content):
-                counts["settings"] = counts.get("settings", 0) + 1
+                came("settings", parts)
                 _take_stamp(run, entries, entry)
             continue
         local_doc = run.index.find(table, key)
@@ -252,7 +304,7 @@ def _apply(
         if document is None:
             if local_doc is not None:
                 run.index.remove(table, key)
-                counts[table] = counts.get(table, 0) + 1
+                came(table, parts)
             for entry in parts.values():
                 if entry.content is None:
                     _take_stamp(run, entries, entry)
@@ -266,13 +318,15 @@ def _apply(
             run.index.put(table, key, stored)
             if table == "consent_events" and local_doc is None:
                 _withdrawal_came_in(run, document, parts[table].extra)
+            if local_doc is None and table in parts and (parts[table].extra or {}).get("of"):
+                run.summary.conflicts += 1  # another laptop's merge kept this version
             if table == "strategies" and local_doc and local_doc.get("id") != document.get("id"):
                 renamed[str(local_doc.get("id"))] = str(document.get("id"))
-            counts[table] = counts.get(table, 0) + 1
+            came(table, parts)
             for entry in parts.values():
                 _take_stamp(run, entries, entry)
     _strategies_renamed(run, renamed)
-    return counts
+    return counts, by_laptop
 
 
 def _document_of(
@@ -284,6 +338,8 @@ def _document_of(
 ) -> dict[str, Any] | None:
     """The record the winning parts make (None: it is gone). A projected record is assembled
     from its organisation's and its group's parts, the one not changed taken from here."""
+    if table in sharing.FIELD_PARTS:
+        return _assembled_from_fields(run, table, key, parts, local_doc)
     if sharing.RULES[table].reach is not sharing.Reach.PROJECTION:
         return parts[table].content
     holding = run.holding()
@@ -301,6 +357,23 @@ def _document_of(
     if group is None and org is not None and _may_hold_group_part(table, org, holding):
         _placeholder(run.record["entries"], table + sharing.GROUP_SUFFIX, key)
     return document
+
+
+def _assembled_from_fields(
+    run: Run, table: str, key: str, parts: dict[str, Entry], local_doc: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """A record shared as several parts (`sharing.FIELD_PARTS`): the winning parts, each part
+    not changed taken from the record here."""
+    here = {
+        part.kind: part.content
+        for part in (sharing.parts_of(table, local_doc, run.holding()) if local_doc else [])
+    }
+    main = parts[table].content if table in parts else here.get(table)
+    fields = {
+        kind: parts[kind].content if kind in parts else here.get(kind)
+        for kind in sharing.field_kinds(table)
+    }
+    return sharing.assemble(table, main, None, fields)
 
 
 _ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {}
@@ -404,13 +477,14 @@ def _put_document(
     table: str,
     document: dict[str, Any],
     models: dict[str, Any],
-) -> bool:
-    """Put a record in its table if its model accepts it; False (and told) when not."""
+) -> dict[str, Any] | None:
+    """Put a record in its table if its model accepts it, as stored; None (and told) when
+    not."""
     [checked] = checked_records(run, table, [document], models)
     if checked is None:
-        return False
+        return None
     run.index.put(table, sharing.record_key(table, checked), checked)
-    return True
+    return checked
 
 
 def _put_settings(run: Run, shared: dict[str, Any]) -> bool:

@@ -43,8 +43,10 @@ from voicesgroup.exchange.sharing import ORG
 from voicesgroup.store import crypto
 
 MAGIC = b"VOICESGROUP-EXCHANGE\n"
-FORMAT = 2
-"""The outbox's layout: 2 carries each part's content hash (1 did not, and is still read)."""
+FORMAT = 3
+"""The outbox's layout: 2 carries each part's content hash (1 did not); 3 may hold a record as
+several parts (`sharing.FIELD_PARTS`, kinds `<table>.<set>`) an older version would not know.
+Outboxes of 1 and 2 are still read."""
 _DIGEST = re.compile(r"[0-9a-f]{32}")
 """A content hash as `sharing.content_hash` writes it."""
 SETUP_FILE = "voicesgroup-exchange.json"

@@ -8,6 +8,7 @@ else.
 
 The rules, for someone placed on a session of a group on a day:
 
+- `not_facilitating_yet`: nobody is placed before they begin shadowing (the path);
 - `inactive`: only active facilitators are placed;
 - `weekday`: never on a weekday they are not available;
 - `away`: never on a day inside one of their dates off;
@@ -89,6 +90,18 @@ placed before they begin shadowing (someone with no path record came before the 
 def on_the_rota_yet(stage: PathStage | None) -> bool:
     """Whether someone at `stage` of the path (None: no path record) may be placed at all."""
     return stage is None or stage in ON_THE_ROTA_FROM
+
+
+def not_facilitating_yet(person: Facilitator, stage: PathStage | None) -> Break | None:
+    """`on_the_rota_yet` as a break: someone interested or on the course is on no session,
+    on the rota or started in the room."""
+    if stage is None or on_the_rota_yet(stage):
+        return None
+    return Break(
+        "path",
+        f"{person.display_name} is {stage.label}, so does not facilitate yet: people join "
+        "sessions once they begin shadowing.",
+    )
 
 
 def inactive(person: Facilitator) -> Break | None:

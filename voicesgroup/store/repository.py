@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 import orjson
@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from voicesgroup.store.writer_lock import WriterLock
 
 RecordT = TypeVar("RecordT", bound="Record")
+T = TypeVar("T")
 
 
 CONSENT_CHECKED_TABLES = frozenset(
@@ -86,6 +87,7 @@ class Store:
         self.finished_on_open: list[str] = []
         """Sentences about interrupted work that opening the file has just finished."""
         self.closed = False
+        self._worked_out: dict[str, tuple[int, object]] = {}
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -246,9 +248,22 @@ class Store:
             self.tables.forget_caches()
             raise
 
+    def worked_out(self, name: str, work_out: Callable[[], T]) -> T:
+        """`work_out()`, kept under `name` until the data next changes in any way (every
+        write counts, `SafeStorage.changes`): for what screens ask again and again from the
+        stored documents, such as whether the room view is on."""
+        stamp = self._storage.changes
+        kept = self._worked_out.get(name)
+        if kept is not None and kept[0] == stamp:
+            return cast(T, kept[1])
+        value = work_out()
+        self._worked_out[name] = (stamp, value)
+        return value
+
     def documents_replaced(self) -> None:
         """The stored documents were changed in place as a whole (an exchange's merge, in
         `storage.read()`): what was read from them before is read again."""
+        self._storage.changes += 1
         self.tables.forget_caches()
 
     def apply_changes(self, changes: Changes) -> None:

@@ -376,6 +376,9 @@ class SafeStorage:
         self._defer_depth = 0
         self._save_lock = threading.Lock()
         self.saves = 0
+        self.changes = 0
+        """Counts every change to the data in memory (each write, each replacement): what is
+        worked out from the data and kept is good while this number is the same."""
 
     @property
     def file_lock(self) -> threading.Lock:
@@ -438,6 +441,7 @@ class SafeStorage:
             raise TypeError("a part of the document (`tables`) was given as the whole")
         self._data = data
         self._unread = {name for name, table in data.items() if isinstance(table, Unread)}
+        self.changes += 1
 
     def write(self, data: dict[str, Any]) -> None:
         if isinstance(data, PartDocument):
@@ -445,6 +449,7 @@ class SafeStorage:
         if self.readonly:
             raise SaveFailed(f"{self.path} was opened read-only; nothing was changed.")
         self._data = data
+        self.changes += 1
         self.unsaved = True
         if self.autosave and not self._defer_depth:
             self.save()
