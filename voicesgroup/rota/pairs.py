@@ -110,13 +110,15 @@ class Pairs:
         return found
 
     def people(self) -> set[int]:
-        """Everyone the two measures are about: in an asked pair or a new one."""
-        return {i for each in [*self.asked, *self.new] for i in each}
+        """One of each pair the two measures count: both of an asked pair, and the trainee of
+        a new one (its experienced partners are many, and often most of a large team)."""
+        return {i for each in self.asked for i in each} | {t for t, _ in self.new}
 
     def ways(self, problem: Problem) -> list[tuple[int, tuple[int, ...]]]:
         """(session, who is on it) for each way the rules allow a session to hold one of
         `people()`: alone, or beside any candidate. The solver's columns for the two
-        measures (see `solver._pairs_solved_exactly`)."""
+        measures (see `solver._pairs_solved_exactly`); every pair the measures count is one
+        of them."""
         about = self.people()
         rota = Draft(problem)
         found: list[tuple[int, tuple[int, ...]]] = []
