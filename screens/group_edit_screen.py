@@ -9,6 +9,7 @@ from textual.widgets import Button, Footer, Header, Input, Select, Static
 
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, FieldProblem, chosen, save_and_back
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates
@@ -57,7 +58,7 @@ class GroupEditScreen(FormScreen[None]):
             yield Field("Name", Input(group.name if group else "", id="name"), name="name")
             yield Field(
                 "Kind of group",
-                Select(
+                LightSelect(
                     [(label, variant.value) for variant, label in VARIANT_LABELS.items()],
                     value=(group.variant if group else Variant.HEARING_VOICES).value,
                     allow_blank=False,
@@ -68,7 +69,7 @@ class GroupEditScreen(FormScreen[None]):
             with Horizontal(classes="row"):
                 yield Field(
                     "Day",
-                    Select(
+                    LightSelect(
                         [(day, index) for index, day in enumerate(WEEKDAYS)],
                         value=pattern.weekday,
                         allow_blank=False,
@@ -86,7 +87,7 @@ class GroupEditScreen(FormScreen[None]):
                 )
             yield Field(
                 "How often",
-                Select(OFTEN, value=pattern.every_weeks, allow_blank=False, id="every_weeks"),
+                LightSelect(OFTEN, value=pattern.every_weeks, allow_blank=False, id="every_weeks"),
                 name="every_weeks",
             )
             yield Field("Venue", Input(group.venue if group else "", id="venue"), name="venue")

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup import library
 from voicesgroup.library import LibraryFilter
@@ -91,7 +92,7 @@ class LibraryScreen(AppAccess, Screen[None]):
         with Vertical(id="library"):
             with Horizontal(classes="library-bar"):
                 yield Static("Group", classes="bar-label")
-                yield Select(
+                yield LightSelect(
                     groups,
                     value=groups[0][1],
                     allow_blank=False,
@@ -105,7 +106,7 @@ class LibraryScreen(AppAccess, Screen[None]):
                     id="library-search",
                 )
             with Horizontal(classes="library-bar"):
-                yield Select(
+                yield LightSelect(
                     [("All kinds", ANY)]
                     + [(label, key) for key, label in STRATEGY_CATEGORIES.items()],
                     value=ANY,
@@ -113,14 +114,14 @@ class LibraryScreen(AppAccess, Screen[None]):
                     compact=True,
                     id="library-category",
                 )
-                yield Select(
+                yield LightSelect(
                     [("All experiences", ANY)] + [(e.label, e.value) for e in Experience],
                     value=ANY,
                     allow_blank=False,
                     compact=True,
                     id="library-experience",
                 )
-                yield Select(
+                yield LightSelect(
                     [("Any moment", ANY)] + [(m.label, m.value) for m in Moment],
                     value=ANY,
                     allow_blank=False,

@@ -26,12 +26,12 @@ from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
+from screens.widgets.light_select import LightSelect
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation, outputs
 from voicesgroup.counting import counted
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.evaluation import figure, figure_text
-from voicesgroup.exchange.view import COUNTED_ON_GROUP_LAPTOPS, MEMBER_MEASURES, is_coordinator
 from voicesgroup.protection import Cell, label, measures
 from voicesgroup.report_files import Format
 from voicesgroup.report_text import NO_RECORDS, has_records
@@ -135,7 +135,7 @@ class ReportsScreen(AppAccess, Screen[None]):
         with Vertical(id="reports", classes="list-screen"):
             with Horizontal(id="reports-bar"):
                 yield Static("Reports", classes="section-title", id="reports-title")
-                yield Select(
+                yield LightSelect(
                     [("All groups", ALL)] + [(Text(g.name), str(g.id)) for g in groups],
                     value=chosen,
                     allow_blank=False,
@@ -241,15 +241,15 @@ class ReportsScreen(AppAccess, Screen[None]):
         lines.append(f"{report.scope}, {now.period.describe()}\n", "bold")
         if report.previous is not None:
             lines.append(f"Compared with {report.previous.period.describe()}\n", "dim")
+
+        def item(key: str, name: str) -> str:
+            shown = figure(total, key)
+            if isinstance(shown, Cell) and shown.why == "elsewhere":  # no members here
+                return f"{name}: {figure_text(shown)}"
+            return f"{name} {figure_text(shown)}{then(key)}"
+
         # Every measure of a group over the period, from the table of measures, in its order.
-        # The coordinator's laptop holds no members: what needs them is counted on theirs.
-        held_here = not is_coordinator(self.store)
-        items = [
-            f"{m.label} {figure_text(figure(total, m.key))}{then(m.key)}"
-            if held_here or m.key not in MEMBER_MEASURES
-            else f"{m.label}: {COUNTED_ON_GROUP_LAPTOPS}"
-            for m in measures("month", "group")
-        ]
+        items = [item(m.key, m.label) for m in measures("month", "group")]
         items.append(
             f"{label('volunteer_hours')} {now.volunteer_hours:,.1f} from "
             + counted(now.facilitator_count, "facilitator")

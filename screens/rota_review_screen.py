@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal, plain
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
@@ -64,7 +65,7 @@ class RotaReviewScreen(AppAccess, Screen[None]):
         with Vertical(classes="list-screen", id="review"):
             with Horizontal(id="review-bar"):
                 yield Static("Rota review", classes="section-title", id="review-title")
-                yield Select(
+                yield LightSelect(
                     [("All groups", ALL_GROUPS)] + [(literal(g.name), str(g.id)) for g in groups],
                     value=chosen,
                     allow_blank=False,

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from screens.guarded_change import GuardsChanges
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal, plain
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError, invalid_input
@@ -109,7 +110,7 @@ class RotaScreen(GuardsChanges, Screen[None]):
         with Vertical(classes="list-screen", id="rota"):
             with Horizontal(id="rota-bar"):
                 yield Static("Facilitator rota", classes="section-title", id="rota-title")
-                yield Select(
+                yield LightSelect(
                     [("All groups", ALL_GROUPS)] + [(literal(g.name), str(g.id)) for g in groups],
                     value=ALL_GROUPS,
                     allow_blank=False,

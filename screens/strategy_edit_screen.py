@@ -16,6 +16,7 @@ from screens.widgets.form import (
     chosen,
     save_and_back,
 )
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
 from voicesgroup.library import may_be_named
@@ -96,7 +97,7 @@ class StrategyEditScreen(FormScreen[UUID | None]):
             with Horizontal(classes="row"):
                 yield Field(
                     "Kind",
-                    Select(
+                    LightSelect(
                         [(label, key) for key, label in STRATEGY_CATEGORIES.items()],
                         value=strategy.category if strategy else "practical",
                         allow_blank=False,
@@ -106,7 +107,7 @@ class StrategyEditScreen(FormScreen[UUID | None]):
                 )
                 yield Field(
                     "When it helps",
-                    Select(
+                    LightSelect(
                         [(moment.label, moment.value) for moment in Moment],
                         value=(strategy.moment if strategy else Moment.IN_THE_MOMENT).value,
                         allow_blank=False,
@@ -136,7 +137,7 @@ class StrategyEditScreen(FormScreen[UUID | None]):
                 )
                 yield Field(
                     "Shared by",
-                    Select(shared_by, value=current, allow_blank=False, id="shared_by"),
+                    LightSelect(shared_by, value=current, allow_blank=False, id="shared_by"),
                     name="attributed_member_id",
                 )
             yield save_and_back()

@@ -46,6 +46,7 @@ HOME_NEEDS = {
     "voicesgroup.store",
     "voicesgroup.store.audit",
     "voicesgroup.store.backups",
+    "voicesgroup.store.checked",
     "voicesgroup.store.covered",
     "voicesgroup.store.forgetting",
     "voicesgroup.store.integrity",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -43,6 +43,7 @@ from voicesgroup.protection import (
     MIN_THRESHOLD,
     Cell,
     check_threshold,
+    counted_elsewhere,
     measures,
     protect,
     rule_in_words,
@@ -257,11 +258,15 @@ def publish(
         )
         for g in figures.groups
     ]
+    total = _total_row(figures, scope, months, threshold)
+    if not figures.members_held:
+        reports = [_counted_elsewhere(row, threshold) for row in reports]
+        total = _counted_elsewhere(total, threshold)
     return PeriodReport(
         period=figures.period,
         months=months,
         groups=reports,
-        total=_total_row(figures, scope, months, threshold),
+        total=total,
         facilitators=figures.facilitators,
         strategies_by_kind={
             kind: ranked(counter, threshold)
@@ -270,6 +275,22 @@ def publish(
         strategies_not_shown=protect(figures.strategies_not_shown, threshold),
         supervision_meetings=figures.supervision_meetings,
     )
+
+
+def _counted_elsewhere(row: GroupReport, threshold: int) -> GroupReport:
+    """A row made on a laptop without members: each measure counted from members' records
+    says where it is counted instead of a count of none (`protection.counted_elsewhere`)."""
+    elsewhere = counted_elsewhere(threshold)
+    people = dict(row.people)
+    fields: dict[str, Cell] = {}
+    for measure in MEASURES.values():
+        if not measure.from_members:
+            continue
+        if measure.scope == "month":
+            people[measure.key] = dict.fromkeys(people[measure.key], elsewhere)
+        else:
+            fields[measure.field] = elsewhere
+    return replace(row, people=people, **fields)
 
 
 def _session_counts(monthly: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:

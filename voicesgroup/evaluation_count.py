@@ -166,6 +166,9 @@ class Figures:
     prep_minutes: int
     debrief_minutes: int
     supervision_meetings: int = 0
+    members_held: bool = True
+    """Whether the laptop counted holds members' records (the coordinator's holds none): the
+    measures counted from them (`Measure.from_members`) are published only where it does."""
 
 
 def count(
@@ -238,7 +241,16 @@ def count(
         prep_minutes=prep_minutes,
         debrief_minutes=debrief_minutes,
         supervision_meetings=len(meetings),
+        members_held=holds_members(store),
     )
+
+
+def holds_members(store: Store) -> bool:
+    """Whether this laptop holds members' records: every laptop but the coordinator's, to
+    which the exchange never sends them (`exchange.sharing`)."""
+    from voicesgroup.exchange import state
+
+    return state.role(store.storage.read()) != state.COORDINATOR
 
 
 def _ended_sessions(

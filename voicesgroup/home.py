@@ -53,7 +53,7 @@ def _running_here(store: Store) -> list[Document]:
     the exchange for, or hide the screen for."""
     from voicesgroup.exchange import state
 
-    if state.role(store.storage.read()) == state.COORDINATOR:
+    if state.role(store.storage.tables(state.TABLE)) == state.COORDINATOR:
         return []
     return [
         document
@@ -114,8 +114,12 @@ def group_listing(store: Store) -> list[dict[str, object]]:
 
 def home_rows(store: Store, today: dt.date) -> list[HomeRow]:
     """One row per active group: when it next meets and the obvious next step."""
-    in_progress = groups_in_session(store)
-    met_today = groups_met_on(store, today)
+    return _rows(store, today, groups_in_session(store), groups_met_on(store, today))
+
+
+def _rows(
+    store: Store, today: dt.date, in_progress: set[str], met_today: set[str]
+) -> list[HomeRow]:
     rows = []
     for group in active_groups(store):
         pattern = group["pattern"]
@@ -147,7 +151,9 @@ def rota_rows(store: Store, today: dt.date) -> list[HomeRow]:
         if not group["archived"]
     }
     rows = []
-    for row in home_rows(store, today):
+    # Its next step is who is on the rota, so the sessions held are not read for one: with
+    # years of them, that is most of what opening the file would otherwise parse for Home.
+    for row in _rows(store, today, set(), set()):
         slot = slots.get((str(row.group_id), meets.get(str(row.group_id))))
         people = [
             names.get(slot.get(role), "someone")

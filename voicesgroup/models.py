@@ -85,10 +85,27 @@ def _tidy_name(value: str) -> str:
     return value
 
 
-_MAYBE_CONTROL = re.compile(r"\\[bfr]|\\u00[01]|[\x7f-\x9f]")
-"""What a control character (but a newline or a tab) can look like in `json.dumps`' output:
-an escape (\\b \\f \\r \\u0000…\\u001f), or DEL and C1 as they are. A backslash typed in a
-text can look like one too; then the exact walk decides."""
+_ESCAPED_CONTROL = re.compile(rb"\\(?:[bfr]|u00[01])")
+"""How a control character below a space (but a newline or a tab) is written in JSON text: an
+escape (\\b \\f \\r \\u0000…\\u001f). A backslash typed in a text can look like one too; then
+the exact walk decides."""
+_C1_CONTROL = re.compile(rb"\xc2[\x80-\x9f]")
+"""A C1 control character (U+0080…U+009F) as it stands in UTF-8; DEL is the byte 7F."""
+TEXTS_CHECKED = "texts checked"
+"""A validation context's key: True when the caller found every text of what it validates
+free of control characters already (`json_surely_clean` over the whole of it at once), so no
+record is searched again."""
+
+
+def json_surely_clean(blob: bytes) -> bool:
+    """A fast "no control character in any text" for JSON text in UTF-8 that writes other
+    characters as they are (as `json.dumps(ensure_ascii=False)` or orjson do): a search for
+    each byte a control character can start with; False when unsure."""
+    return not (
+        b"\x7f" in blob
+        or (b"\\" in blob and _ESCAPED_CONTROL.search(blob) is not None)
+        or (b"\xc2" in blob and _C1_CONTROL.search(blob) is not None)
+    )
 
 
 def _surely_clean(value: dict[str, Any]) -> bool:
@@ -98,7 +115,7 @@ def _surely_clean(value: dict[str, Any]) -> bool:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):  # not plain JSON (a date, a model): walk it
         return False
-    return _MAYBE_CONTROL.search(text) is None
+    return json_surely_clean(text.encode("utf-8", "surrogatepass"))
 
 
 def refuse_control_characters(value: Any) -> Any:
@@ -143,7 +160,9 @@ class Record(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _no_control_characters(cls, data: Any) -> Any:
+    def _no_control_characters(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(info.context, dict) and info.context.get(TEXTS_CHECKED) is True:
+            return data
         return refuse_control_characters(data)
 
     def with_changes(self, **changes: Any) -> Self:

@@ -35,7 +35,12 @@ MIN_THRESHOLD = 3
 """Below this, suppression would protect nobody; the setting refuses anything lower."""
 DEFAULT_THRESHOLD = 5
 
-Why = Literal["", "small"]
+Why = Literal["", "small", "elsewhere"]
+"""Why a count is not shown as a number: "small" (below the threshold), "elsewhere" (counted
+from members' records, which the laptop that made the report does not hold)."""
+COUNTED_ELSEWHERE = "counted on each group's own laptop"
+"""What a report says, in every form, for a measure counted from members' records when it is
+made on a laptop that holds none (the coordinator's)."""
 
 
 class ThresholdError(VoicesGroupError, ValueError):
@@ -65,10 +70,17 @@ class Cell:
     def text(self) -> str:
         if self.why == "small":
             return f"fewer than {shown_from(self.threshold)}"
+        if self.why == "elsewhere":
+            return COUNTED_ELSEWHERE
         return f"{self.value:,}"
 
     def __str__(self) -> str:
         return self.text
+
+
+def counted_elsewhere(threshold: int = DEFAULT_THRESHOLD) -> Cell:
+    """The cell of a measure from members' records on a laptop that holds none."""
+    return Cell(None, "elsewhere", threshold)
 
 
 def protect(value: int, threshold: int = DEFAULT_THRESHOLD, *, zero_shown: bool = True) -> Cell:
@@ -131,6 +143,9 @@ class Measure:
     scope: Scope = "month"
     short: str = ""
     attribute: str = ""
+    from_members: bool = False
+    """Counted from members' own records, which only a group's laptops hold: a report made on
+    a laptop that holds none says where it is counted (`counted_elsewhere`), never 0."""
 
     @property
     def heading(self) -> str:
@@ -158,11 +173,11 @@ MEASURES: dict[str, Measure] = {
         Measure("newcomers", "Newcomers", "people", True),
         Measure(
             "named_members_who_came", "Members who agreed to be named and came", "people", True,
-            "group", "", "named_came",
+            "group", "", "named_came", from_members=True,
         ),
         Measure(
             "named_members_who_came_more_than_once", "… of whom came more than once", "people",
-            True, "group", "", "named_returned",
+            True, "group", "", "named_returned", from_members=True,
         ),
         Measure(
             "themes_not_shown", "Themes left out (they hold a member's name)", "notes", True,

@@ -17,6 +17,7 @@ from textual.widgets import Button, Label, Select, Static
 
 from screens.form_screen import FormDialog
 from screens.widgets.form import FieldProblem, chosen
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup import withdrawal
 from voicesgroup.models import ConsentAction, ConsentEvent, ConsentMethod, ConsentScope, Member
@@ -61,7 +62,7 @@ class ConsentDialog(FormDialog[bool]):
             yield Static(literal(f"Consent: {self.member.display_name}"), classes="section-title")
             yield labelled(
                 "Record of",
-                Select(
+                LightSelect(
                     [(scope.label, scope.value) for scope in ConsentScope],
                     value=self.scope.value,
                     allow_blank=False,
@@ -72,7 +73,7 @@ class ConsentDialog(FormDialog[bool]):
             yield Static("", id="wording", classes="wording")
             yield labelled(
                 "Answer",
-                Select(
+                LightSelect(
                     [
                         ("They said yes", ConsentAction.GIVEN.value),
                         ("They withdrew", ConsentAction.WITHDRAWN.value),
@@ -84,7 +85,7 @@ class ConsentDialog(FormDialog[bool]):
             )
             yield labelled(
                 "How",
-                Select(
+                LightSelect(
                     [(method.label.capitalize(), method.value) for method in ConsentMethod],
                     value=ConsentMethod.SAID_IN_ROOM.value,
                     allow_blank=False,
@@ -94,16 +95,16 @@ class ConsentDialog(FormDialog[bool]):
             )
             yield labelled(
                 "Recorded by",
-                Select(facilitators, prompt="choose…", id="recorded_by", compact=True),
+                LightSelect(facilitators, prompt="choose…", id="recorded_by", compact=True),
             )
             yield labelled(
                 "Review",
-                Select(REVIEW_CHOICES, value=0, allow_blank=False, id="review", compact=True),
+                LightSelect(REVIEW_CHOICES, value=0, allow_blank=False, id="review", compact=True),
                 row_id="review-row",
             )
             yield labelled(
                 "What is kept",
-                Select(
+                LightSelect(
                     [
                         ("Erase it now", ERASE),
                         ("Keep it restricted (only in their own record)", RESTRICT),

@@ -15,6 +15,7 @@ from textual.widgets import Button, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from screens.guarded_change import GuardsChanges
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.rota import CoverSuggestion
@@ -73,7 +74,7 @@ class CoverDialog(GuardsChanges, ModalScreen["CoverDialog.Choice | None"]):
             )
             with Horizontal(classes="choice-row"):
                 yield Static("Who can't", classes="row-label")
-                yield Select(
+                yield LightSelect(
                     [(literal(f"{name} ({role})"), str(fid)) for fid, name, role in self.people],
                     value=str(self.leaving_id) if self.leaving_id else Select.BLANK,
                     allow_blank=self.leaving_id is None,

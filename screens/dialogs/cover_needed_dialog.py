@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup.rota import CoverSuggestion
 from voicesgroup.rota.guard import CoverNeeded, Touched
@@ -55,7 +56,7 @@ class CoverNeededDialog(ModalScreen[dict[UUID, CoverSuggestion | None] | None]):
                         for suggestion in touched.suggestions
                     ]
                     options.append((literal("Leave the place open"), LEAVE_OPEN))
-                    yield Select(
+                    yield LightSelect(
                         options,
                         value=options[0][1],
                         allow_blank=False,

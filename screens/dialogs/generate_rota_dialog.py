@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from screens.form_screen import FormDialog
 from screens.widgets.form import Field, FieldProblem
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
@@ -54,7 +55,7 @@ class GenerateRotaDialog(FormDialog[GenerateRequest | None]):
             yield Static("Plan a rota", classes="section-title")
             yield Field(
                 "For",
-                Select(choices, value=chosen, allow_blank=False, id="rota-group"),
+                LightSelect(choices, value=chosen, allow_blank=False, id="rota-group"),
                 name="group",
             )
             with Horizontal(classes="row"):

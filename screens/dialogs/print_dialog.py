@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.form_screen import FormDialog
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from screens.widgets.printer_choice import PrinterChoice
 from screens.widgets.tick_marks import TickBox
@@ -126,7 +127,7 @@ class PrintDialog(FormDialog[None]):
             yield Static("Print a handout", classes="section-title")
             with Horizontal(classes="print-row"):
                 yield Static("What", classes="print-label")
-                yield Select(
+                yield LightSelect(
                     [(choice.label, key) for key, choice in self._choices.items()],
                     value="member-record" if self.member_id else "strategies",
                     allow_blank=False,
@@ -134,7 +135,7 @@ class PrintDialog(FormDialog[None]):
                     id="print-kind",
                 )
                 yield Static("Group", classes="print-label print-label-2", id="print-group-label")
-                yield Select(
+                yield LightSelect(
                     [("No group", NO_GROUP)]
                     + [(literal(group.name), str(group.id)) for group in groups],
                     value=chosen,
@@ -145,7 +146,7 @@ class PrintDialog(FormDialog[None]):
                 yield self._member_select()
             with Horizontal(classes="print-row"):
                 yield Static("Paper", classes="print-label")
-                yield Select(
+                yield LightSelect(
                     [("A4", "a4"), ("Letter", "letter")],
                     value="a4",
                     allow_blank=False,
@@ -159,7 +160,7 @@ class PrintDialog(FormDialog[None]):
             with Horizontal(classes="print-row"):
                 yield Static("Save as", classes="print-label")
                 yield Input(compact=True, id="print-path")
-                yield Select(
+                yield LightSelect(
                     FORMATS, value="pdf", allow_blank=False, compact=True, id="print-format"
                 )
             yield Static("What will be printed", classes="section-title", id="print-preview-title")
@@ -174,7 +175,9 @@ class PrintDialog(FormDialog[None]):
         """The member whose own record is printed: hidden, and its list of every member read,
         only once that handout is chosen (years of members slow the dialog's first paint)."""
         options, chosen = self._member_options() if self.member_id else ([NO_MEMBERS], "")
-        select = Select(options, value=chosen, allow_blank=False, compact=True, id="print-member")
+        select = LightSelect(
+            options, value=chosen, allow_blank=False, compact=True, id="print-member"
+        )
         select.display = self._members_listed = self.member_id is not None
         return select
 

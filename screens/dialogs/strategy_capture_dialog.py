@@ -11,6 +11,7 @@ from textual.widgets import Input, Select, Static
 
 from screens.form_screen import FormDialog
 from screens.strategy_edit_screen import TITLE_PROMPT
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup.models import STRATEGY_CATEGORIES, Member
 from voicesgroup.session_runner import StrategyDraft
@@ -39,7 +40,7 @@ class StrategyCaptureDialog(FormDialog[StrategyDraft | None]):
             yield Input(placeholder="A line about how it works (optional)", id="strategy-about")
             with Horizontal(classes="picker-row"):
                 yield Static("Kind", classes="row-label")
-                yield Select(
+                yield LightSelect(
                     [(label, key) for key, label in STRATEGY_CATEGORIES.items()],
                     value="practical",
                     allow_blank=False,
@@ -47,7 +48,7 @@ class StrategyCaptureDialog(FormDialog[StrategyDraft | None]):
                 )
             with Horizontal(classes="picker-row", id="attribution-row"):
                 yield Static("Shared by", classes="row-label")
-                yield Select(
+                yield LightSelect(
                     [("Nobody named (anonymous)", ANONYMOUS)]
                     + [
                         (literal(member.display_name), str(member.id))

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
 from screens.guarded_change import GuardsChanges
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup.rota import service as rota_service
 from voicesgroup.rota.service import RotaLine, day_words, short_day, swap_partners
@@ -64,7 +65,7 @@ class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
             )
             with Horizontal(classes="choice-row"):
                 yield Static("Who moves", classes="row-label")
-                yield Select(
+                yield LightSelect(
                     self.mine,
                     value=self.mine[0][1] if self.mine else Select.BLANK,
                     allow_blank=not self.mine,
@@ -73,7 +74,7 @@ class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
                 )
             with Horizontal(classes="choice-row"):
                 yield Static("Swaps with", classes="row-label")
-                yield Select(self.theirs, compact=True, id="swap-theirs", prompt="Choose…")
+                yield LightSelect(self.theirs, compact=True, id="swap-theirs", prompt="Choose…")
             yield Static(
                 "Each takes the other's place and role. The rules are checked before "
                 "anything changes.",

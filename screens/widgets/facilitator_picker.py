@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Select, Static
 
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup.models import Facilitator
 
@@ -44,20 +45,20 @@ class FacilitatorPicker(Vertical):
         first, second = self.start[:1], self.start[1:2]
         with Horizontal(classes="picker-row"):
             yield Static(self.labels[0], classes="row-label")
-            yield Select(
+            yield LightSelect(
                 options, value=first[0] if first else Select.NULL, prompt="Choose…", id=self.ids[0]
             )
         with Horizontal(classes="picker-row"):
             yield Static(self.labels[1], classes="row-label")
             if self.second_defaults_to_nobody:
-                yield Select(
+                yield LightSelect(
                     [(self.nobody, NOBODY), *options],
                     value=second[0] if second else NOBODY,
                     allow_blank=False,
                     id=self.ids[1],
                 )
             else:
-                yield Select(
+                yield LightSelect(
                     [(self.nobody, NOBODY), *options],
                     value=second[0] if second else Select.NULL,
                     prompt="Choose…",

@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Select, Static
 
+from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup import printers
 
@@ -54,7 +55,7 @@ class PrinterChoice(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("Print to", classes="print-label")
-        yield Select(
+        yield LightSelect(
             [("A file (below)", TO_FILE)],
             value=TO_FILE,
             allow_blank=False,

@@ -25,6 +25,7 @@ from tests.helpers.exchange import (
     World,
     group_outbox,
     member_id,
+    newer_format,
     no_real_data,
     readable_files,
     replica_of,
@@ -208,7 +209,7 @@ def _flipped_after_header(blob: bytes) -> bytes:
     [
         (lambda blob: blob[: len(blob) // 2], "not complete"),
         (lambda blob: _flipped_after_header(blob), "does not open"),
-        (lambda blob: blob.replace(b'"format":1', b'"format":9', 1), "newer version"),
+        (lambda blob: newer_format(blob), "newer version"),
         (lambda blob: b"PK\x03\x04" + blob[4:], "not a voicesgroup outbox"),
     ],
     ids=["truncated", "tampered", "newer-format", "not-an-outbox"],
@@ -464,7 +465,7 @@ def test_the_shipped_starter_set_is_one_library_after_an_exchange(world: World) 
 def test_an_older_version_never_writes_over_a_newer_ones_outbox(world: World) -> None:
     world.exchange(world.group)
     path = group_outbox(world)
-    path.write_bytes(path.read_bytes().replace(b'"format":1', b'"format":9', 1))
+    path.write_bytes(newer_format(path.read_bytes()))
     before = (world.group.read_bytes(), path.read_bytes())
     code, _, err = world.cli(world.group, "exchange")
     assert code != 0 and err.count("\n") == 1 and "please update" in err

@@ -1,16 +1,9 @@
-"""The exchange in words for the screen: the measures the coordinator's laptop cannot count,
-and the quiet line after an exchange."""
+"""The exchange in words for the screen: the quiet line after an exchange."""
 
 from __future__ import annotations
 
-from voicesgroup import protection
 from voicesgroup.exchange.service import Summary
-from voicesgroup.exchange.view import MEMBER_MEASURES, kinds_in_words, summary_words
-
-
-def test_the_measures_counted_from_members_are_measures_of_the_report() -> None:
-    assert set(protection.MEASURES) >= MEMBER_MEASURES
-    assert all(protection.MEASURES[key].people for key in MEMBER_MEASURES)
+from voicesgroup.exchange.view import kinds_in_words, summary_words
 
 
 def test_what_came_in_is_said_by_kind() -> None:

@@ -25,6 +25,7 @@ OWNED_NAMES = (
     "vg.json.forgetting",
     "vg.json.passphrase-commit",
     "vg.json.failed-unlocks",
+    "vg.json.checked",
     ".vg.json.vg-staged",
     ".vg.json.4242.vg-tmp",
     ".vg.json.4242-0a0b0c0d.vg-writing",

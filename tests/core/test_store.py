@@ -34,6 +34,7 @@ from voicesgroup.models import SCHEMA_VERSION, ConsentAction, ConsentScope, Memb
 from voicesgroup.store import Store, migrations, new_document, storage
 from voicesgroup.store import opening as store_module
 from voicesgroup.store.backups import list_backups
+from voicesgroup.store.owned import checked_file
 from voicesgroup.store.storage import (
     APP_MARK,
     META_TABLE,
@@ -171,6 +172,7 @@ def test_a_save_refuses_to_recreate_a_file_deleted_under_it(
     assert not demo_path.exists()
     assert listing(demo_path.parent) == {
         lock_file(demo_path).name,
+        checked_file(demo_path).name,  # the note of the bytes checked when it was opened
         backup_folder(demo_path).name,
     } | {
         f"{backup_folder(demo_path).name}/{backup.path.name}" for backup in list_backups(demo_path)

@@ -42,6 +42,15 @@ def readable_files(db: Path) -> dict[Path, bytes]:
     return found
 
 
+def newer_format(blob: bytes) -> bytes:
+    """An outbox as a later version of voicesgroup would write it: its format made newer."""
+    this = f'"format":{outbox.FORMAT}'.encode()
+    assert this in outbox.read_header(blob)[1]
+    newer = f'"format":{outbox.FORMAT + 1}'.encode()
+    assert len(newer) == len(this)  # the header's length is part of what it says
+    return blob.replace(this, newer, 1)
+
+
 def member_id(db: Path) -> str:
     data = orjson.loads(db.read_bytes())
     [member] = [m for m in data["members"].values() if m["display_name"] == MEMBER]

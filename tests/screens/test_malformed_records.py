@@ -23,12 +23,14 @@ FIELDS = {
     "members": (Member, ("display_name", "joined_on", "id")),
     "consent_events": (ConsentEvent, ("scope", "action", "on", "member_id", "method")),
 }
+INTEGERS = st.integers(min_value=-(2**63), max_value=2**64 - 1)
+"""The integers a data file can hold (orjson writes no others)."""
 VALUES = st.one_of(
     st.none(),
-    st.integers(),
+    INTEGERS,
     st.booleans(),
-    st.lists(st.integers(), max_size=2),
-    st.dictionaries(st.text(max_size=3), st.integers(), max_size=1),
+    st.lists(INTEGERS, max_size=2),
+    st.dictionaries(st.text(max_size=3), INTEGERS, max_size=1),
     st.text(max_size=12),
 )
 

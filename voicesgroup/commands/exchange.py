@@ -174,6 +174,11 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"Laptop {laptop['replica'][:6]} ({who}): last outbox {laptop['last_outbox']}, "
             f"last seen here {laptop['last_seen'] or 'never'}."
         )
+        for kind, count in sorted(laptop["came_in_last_time"].items()):
+            print(
+                f"  its changes that came in here on {laptop['came_in_when']}: "
+                f"{counted(count, 'record')} of {kind.replace('_', ' ')}"
+            )
     for conflict in found["conflicts"]:
         if conflict["table"] == "rota":
             kept = " and ".join(name for name in conflict["kept"] if name) or "nobody"

@@ -1,13 +1,14 @@
 """Applying a merge to the document: what wins goes in, checked by its model, nothing lost.
 
 `merge_in` takes what came in (nothing about a forgotten member, `Run.is_forgotten`: the
-organisation's tombstones or the data file's own record of whom it forgot; a session's
-forgotten members counted as anonymous), runs the pure merge rules (`merge`)
-over it and this laptop's own stamped parts, and writes each winning version into the document in
-memory: a table's records checked by its model at once (record by record only when one is
-refused, told once each), a record's two versions kept side by side as a conflict, a
-withdrawal new here noted to be carried out as the laptop that recorded it did. The state
-takes the winners' stamps. `forget_here` then forgets, by the store's own forgetting, every
+organisation's tombstones or the data file's own record of whom it forgot, which is
+announced; a session's forgotten members counted as anonymous; a record an older version
+shared whole read as its parts, `merge.in_parts`), runs the pure merge rules (`merge`) over it and
+this laptop's own stamped parts, and writes each winning version into the document in memory:
+a table's records checked by its model at once (record by record only when one is refused,
+told once each), a record's two versions kept side by side as a conflict, a withdrawal new
+here noted to be carried out as the laptop that recorded it did. The state takes the
+winners' stamps. `forget_here` then forgets, by the store's own forgetting, every
 member here so forgotten.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from voicesgroup.exchange import sharing
@@ -24,11 +26,13 @@ from voicesgroup.exchange.merge import (
     ROTA_FIELDS,
     Entry,
     conflict_copies,
+    in_parts,
     merge,
     rota_clashes,
     unseen_withdrawals,
 )
 from voicesgroup.exchange.run import Run
+from voicesgroup.store import redaction
 
 _MEMBER_FIELDS = {
     "members": "id",
@@ -51,16 +55,48 @@ def _models() -> dict[str, Any]:
     }
 
 
+def _forgotten(run: Run, member_id: object) -> bool:
+    """Whether the member was forgotten (`Run.is_forgotten`). One this file forgot before it
+    took part in this exchange (its own record of forgetting, under a key of its own) is
+    announced as met: the organisation's tombstone for them joins this laptop's, so every
+    other laptop that still holds them forgets them too. A keyed hash, never a name or an id."""
+    if not run.is_forgotten(member_id):
+        return False
+    stone = run.member_stone(str(member_id))
+    if stone:
+        run.add_tombstone(stone)
+    return True
+
+
 def _about_forgotten(run: Run, entry: Entry) -> bool:
     content = entry.content
     if content is None:
         return False
     field_name = _MEMBER_FIELDS.get(entry.kind)
     if field_name is not None:
-        return run.is_forgotten(content.get(field_name))
+        return _forgotten(run, content.get(field_name))
     if entry.kind == "strategies" + sharing.GROUP_SUFFIX:
-        return run.is_forgotten(content.get("attributed_member_id"))
+        return _forgotten(run, content.get("attributed_member_id"))
     return False
+
+
+def _names_of_forgotten(run: Run, incoming: list[Entry]) -> list[str]:
+    """Every name a forgotten member went by, as an outbox still holding them tells it. What
+    else it holds may name them in a text (a theme, a follow-up); such texts are redacted as
+    the store's forgetting redacts them (`store.redaction`), for here the name is not a
+    member's any more, and a theme naming no member would travel to every laptop."""
+    names: list[str] = []
+    for entry in incoming:
+        if entry.kind != "members" or entry.content is None or not _about_forgotten(run, entry):
+            continue
+        former = entry.content.get("former_names")
+        for name in [
+            entry.content.get("display_name"),
+            *(former if isinstance(former, list) else []),
+        ]:
+            if isinstance(name, str) and name.strip() and name not in names:
+                names.append(name)
+    return names
 
 
 def _without_forgotten(run: Run, entry: Entry) -> Entry:
@@ -68,7 +104,7 @@ def _without_forgotten(run: Run, entry: Entry) -> Entry:
     if entry.kind != "sessions" + sharing.GROUP_SUFFIX or entry.content is None:
         return entry
     named = entry.content.get("named_member_ids") or []
-    gone = [mid for mid in named if run.is_forgotten(mid)]
+    gone = [mid for mid in named if _forgotten(run, mid)]
     if not gone:
         return entry
     content = dict(entry.content)
@@ -77,6 +113,7 @@ def _without_forgotten(run: Run, entry: Entry) -> Entry:
     content["round_marks"] = {
         k: v for k, v in (content.get("round_marks") or {}).items() if k not in gone
     }
+    # (its content changed, so the hash its outbox carried is not passed on)
     return Entry(entry.kind, entry.key, entry.stamp, entry.base, content, entry.extra)
 
 
@@ -100,8 +137,12 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     """Merge what came in with what is here, in memory."""
     if not incoming:
         return
+    forgotten_names = _names_of_forgotten(run, incoming)
     incoming = [
-        _without_forgotten(run, entry) for entry in incoming if not _about_forgotten(run, entry)
+        part
+        for entry in incoming
+        if not _about_forgotten(run, entry)
+        for part in in_parts(_without_forgotten(run, entry))
     ]
     local = _local_entries(run, run.current())
     versions = [*local.values(), *incoming]
@@ -116,15 +157,30 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
             continue
         changes[slot] = winner
     models = _models()
-    applied = _apply(run, changes, models)
+    applied, by_laptop = _apply(run, changes, models)
     _keep_conflicts(run, copies, winners, versions, models)
     _note_withdrawals(run, added, events, models)
     _parts_changed(run)
+    redacted = bool(forgotten_names and redaction.redact(run.data, forgotten_names))
+    if redacted:
+        run.data_changed()  # texts were rewritten in place: every part is made again
     for kind, count in applied.items():
         run.summary.came_in[kind] = run.summary.came_in.get(kind, 0) + count
+    _note_came_in(run, by_laptop)
     # Only a change to what this laptop shares makes a new outbox: a laptop that rewrote its
     # outbox for having read another's, unchanged, would set the two writing for ever.
-    run.changed |= bool(changes or copies or added)
+    run.changed |= bool(changes or copies or added or redacted)
+
+
+def _note_came_in(run: Run, by_laptop: dict[str, dict[str, int]]) -> None:
+    """What came in from each other laptop, for the status: the records whose winning change
+    was made on it (its stamp's laptop, whichever outbox carried it), by table, and when. A
+    laptop nothing of which came in this time keeps what came in from it the time before."""
+    when = run.clock.wall()
+    for replica, counts in by_laptop.items():
+        peer = run.record["peers"].get(replica)
+        if peer is not None:
+            peer["came_in"] = {"ms": when, "counts": dict(sorted(counts.items()))}
 
 
 def _keep_conflicts(
@@ -136,12 +192,25 @@ def _keep_conflicts(
 ) -> None:
     """A record's other version kept beside it, and a rota slot both laptops changed, each
     noted as a conflict for a person to settle (`conflicts`)."""
+    entries: dict[str, dict[str, list[Any]]] = run.record["entries"]
     for copy in copies:
-        if copy.content is not None and _put_document(run, copy.kind, copy.content, models):
-            run.record["conflicts"].append(
-                {"table": copy.kind, "copy": copy.key, "of": (copy.extra or {}).get("of")}
-            )
-            run.summary.conflicts += 1
+        if run.index.find(copy.kind, copy.key) is not None:
+            continue  # held already: derived before here, or come from another laptop
+        stored = _put_document(run, copy.kind, copy.content, models) if copy.content else None
+        if stored is None:
+            continue
+        run.record["conflicts"].append(
+            {"table": copy.kind, "copy": copy.key, "of": (copy.extra or {}).get("of")}
+        )
+        run.summary.conflicts += 1
+        # The copy travels under the stamp of the version it keeps, saying what it is a
+        # version of (`extra["of"]`): every laptop that holds it lists the conflict, and
+        # every laptop that derives it derives the same part.
+        table = sharing.table_of(copy.kind)
+        for part in sharing.parts_of(table, stored, run.holding()):
+            if part.kind == copy.kind:  # (none when it may go nowhere: it stays here alone)
+                copied = Entry(copy.kind, copy.key, copy.stamp, None, part.content, copy.extra)
+                _take_stamp(run, entries, copied)
     known = {(c.get("slot"), str(c.get("stamp"))) for c in run.record["conflicts"]}
     for clash in rota_clashes(winners, versions):
         if (clash.key, str(clash.stamp.as_list())) in known or clash.content is None:
@@ -165,7 +234,7 @@ def _note_withdrawals(
     """Withdrawals the merge adds (one a laptop had not seen when it gave consent again) are
     put in and carried out here, erasing when the laptop that recorded them erased."""
     for withdrawal in added:
-        if _put_document(run, "consent_events", withdrawal, models):
+        if _put_document(run, "consent_events", withdrawal, models) is not None:
             erased = any(
                 (entry.extra or {}).get("erase") is True
                 for entry in events
@@ -184,13 +253,13 @@ def _parts_changed(run: Run) -> None:
     on the coordinator's laptop, where what decides where parts go (`Holding`: members and
     their groups) is always empty, can the others be kept; elsewhere every part is."""
     touched, run.index.touched = run.index.touched, set()
-    if run.parts is None or run.record["groups"] or run.renamed:
+    if run.parts is None or run.record["groups"]:
         run.data_changed()
         return
     holding = run.holding()
     for table, key in touched:
-        run.parts.pop((table, key), None)
-        run.parts.pop((table + sharing.GROUP_SUFFIX, key), None)
+        for kind in (table, table + sharing.GROUP_SUFFIX, *sharing.field_kinds(table)):
+            run.parts.pop((kind, key), None)
         document = run.index.find(table, key)
         if document is not None:
             for part in sharing.parts_of(table, document, holding):
@@ -205,19 +274,29 @@ def _parts_changed(run: Run) -> None:
 
 def _apply(
     run: Run, changes: dict[tuple[str, str], Entry], models: dict[str, Any]
-) -> dict[str, int]:
-    """Write the winning versions into the document; the state takes their stamps."""
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """Write the winning versions into the document; the state takes their stamps. Returns
+    the records changed by table, and by the laptop each change was made on."""
     entries: dict[str, dict[str, list[Any]]] = run.record["entries"]
     by_record: dict[tuple[str, str], dict[str, Entry]] = {}
     for (kind, key), entry in changes.items():
         by_record.setdefault((sharing.table_of(kind), key), {})[kind] = entry
     counts: dict[str, int] = {}
+    by_laptop: dict[str, dict[str, int]] = {}
+
+    def came(table: str, parts: dict[str, Entry]) -> None:
+        counts[table] = counts.get(table, 0) + 1
+        for replica in {entry.stamp.replica for entry in parts.values()}:
+            mine = by_laptop.setdefault(replica, {})
+            mine[table] = mine.get(table, 0) + 1
+
+    renamed: dict[str, str] = {}
     pending: dict[str, list[tuple[str, dict[str, Any], dict[str, Entry], Any]]] = {}
     for (table, key), parts in by_record.items():
         if table == sharing.SETTINGS_KIND:
             entry = parts[table]
             if entry.content is not None and _put_settings(run, entry.content):
-                counts["settings"] = counts.get("settings", 0) + 1
+                came("settings", parts)
                 _take_stamp(run, entries, entry)
             continue
         local_doc = run.index.find(table, key)
@@ -225,7 +304,7 @@ def _apply(
         if document is None:
             if local_doc is not None:
                 run.index.remove(table, key)
-                counts[table] = counts.get(table, 0) + 1
+                came(table, parts)
             for entry in parts.values():
                 if entry.content is None:
                     _take_stamp(run, entries, entry)
@@ -239,12 +318,15 @@ def _apply(
             run.index.put(table, key, stored)
             if table == "consent_events" and local_doc is None:
                 _withdrawal_came_in(run, document, parts[table].extra)
+            if local_doc is None and table in parts and (parts[table].extra or {}).get("of"):
+                run.summary.conflicts += 1  # another laptop's merge kept this version
             if table == "strategies" and local_doc and local_doc.get("id") != document.get("id"):
-                _strategy_renamed(run, str(local_doc.get("id")), str(document.get("id")))
-            counts[table] = counts.get(table, 0) + 1
+                renamed[str(local_doc.get("id"))] = str(document.get("id"))
+            came(table, parts)
             for entry in parts.values():
                 _take_stamp(run, entries, entry)
-    return counts
+    _strategies_renamed(run, renamed)
+    return counts, by_laptop
 
 
 def _document_of(
@@ -256,6 +338,8 @@ def _document_of(
 ) -> dict[str, Any] | None:
     """The record the winning parts make (None: it is gone). A projected record is assembled
     from its organisation's and its group's parts, the one not changed taken from here."""
+    if table in sharing.FIELD_PARTS:
+        return _assembled_from_fields(run, table, key, parts, local_doc)
     if sharing.RULES[table].reach is not sharing.Reach.PROJECTION:
         return parts[table].content
     holding = run.holding()
@@ -275,6 +359,23 @@ def _document_of(
     return document
 
 
+def _assembled_from_fields(
+    run: Run, table: str, key: str, parts: dict[str, Entry], local_doc: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """A record shared as several parts (`sharing.FIELD_PARTS`): the winning parts, each part
+    not changed taken from the record here."""
+    here = {
+        part.kind: part.content
+        for part in (sharing.parts_of(table, local_doc, run.holding()) if local_doc else [])
+    }
+    main = parts[table].content if table in parts else here.get(table)
+    fields = {
+        kind: parts[kind].content if kind in parts else here.get(kind)
+        for kind in sharing.field_kinds(table)
+    }
+    return sharing.assemble(table, main, None, fields)
+
+
 _ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {}
 """One validator of a whole table's records for each model, made once."""
 
@@ -292,7 +393,8 @@ def checked_records(
     if adapter is None:
         adapter = _ADAPTERS[table] = TypeAdapter(list[model])  # type: ignore[valid-type]  # a model chosen at run time
     try:
-        return list(adapter.dump_python(adapter.validate_python(documents), mode="json"))
+        valid = adapter.validate_python(documents, context=_texts_checked(documents))
+        return list(adapter.dump_python(valid, mode="json"))
     except ValidationError:
         pass
     found: list[dict[str, Any] | None] = []
@@ -306,6 +408,19 @@ def checked_records(
             )
             found.append(None)
     return found
+
+
+def _texts_checked(documents: list[dict[str, Any]]) -> dict[str, bool] | None:
+    """The model's check for control characters (`models.refuse_control_characters`), made
+    once over a whole table's records as JSON text (`models.json_surely_clean`) instead of
+    once a record; None (each record checked) when that is not sure."""
+    from voicesgroup import models
+
+    try:
+        blob = orjson.dumps(documents)
+    except TypeError:
+        return None
+    return {models.TEXTS_CHECKED: True} if models.json_surely_clean(blob) else None
 
 
 def _may_hold_group_part(table: str, org: dict[str, Any], holding: sharing.Holding) -> bool:
@@ -329,18 +444,24 @@ def _placeholder(entries: dict[str, dict[str, list[Any]]], kind: str, key: str) 
     entries.setdefault(kind, {}).setdefault(key, [None, None, None, {"lacking": True}])
 
 
-def _strategy_renamed(run: Run, old: str, new: str) -> None:
+def _strategies_renamed(run: Run, renamed: dict[str, str]) -> None:
     """Sessions that shared a starter strategy under this laptop's own id now name the one
-    every laptop keeps."""
-    run.renamed = True
+    every laptop keeps (`renamed`: old id to new); each session so rewritten is made again."""
+    if not renamed:
+        return
     for session in run.data.get("sessions", {}).values():
         shared = session.get("strategy_ids") or []
-        if old in shared:
-            session["strategy_ids"] = list(dict.fromkeys(new if s == old else s for s in shared))
+        if any(s in renamed for s in shared):
+            session["strategy_ids"] = list(dict.fromkeys(renamed.get(s, s) for s in shared))
+            run.index.touched.add(("sessions", sharing.record_key("sessions", session)))
 
 
 def _take_stamp(run: Run, entries: dict[str, dict[str, list[Any]]], entry: Entry) -> None:
-    digest = sharing.content_hash(entry.content) if entry.content is not None else None
+    """The state takes the stamps of a version taken in, and its hash: the one its outbox
+    carried (`outbox`), else worked out here."""
+    digest = None
+    if entry.content is not None:
+        digest = entry.digest or sharing.content_hash(entry.content)
     if digest is not None:
         run.taken[(entry.kind, entry.key)] = (entry.content, digest)
     entries.setdefault(entry.kind, {})[run.state_key(entry.kind, entry.key)] = [
@@ -356,13 +477,14 @@ def _put_document(
     table: str,
     document: dict[str, Any],
     models: dict[str, Any],
-) -> bool:
-    """Put a record in its table if its model accepts it; False (and told) when not."""
+) -> dict[str, Any] | None:
+    """Put a record in its table if its model accepts it, as stored; None (and told) when
+    not."""
     [checked] = checked_records(run, table, [document], models)
     if checked is None:
-        return False
+        return None
     run.index.put(table, sharing.record_key(table, checked), checked)
-    return True
+    return checked
 
 
 def _put_settings(run: Run, shared: dict[str, Any]) -> bool:

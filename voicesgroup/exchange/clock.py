@@ -35,8 +35,9 @@ The clock's rules about time that is wrong:
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from voicesgroup.exchange.folder import REPLICA_ID
@@ -72,10 +73,17 @@ class Stamp(NamedTuple):
             or not isinstance(replica, str)
             or not 0 <= ms <= MAX_MS
             or not 0 <= counter <= MAX_COUNTER
-            or not REPLICA_ID.fullmatch(replica)
+            or not _replica_id(str(replica))
         ):
             return None
         return cls(ms, counter, replica)
+
+
+@functools.lru_cache(maxsize=256)
+def _replica_id(value: str) -> bool:
+    """Whether a text could be a replica id (`folder.REPLICA_ID`). An outbox names a few
+    laptops thousands of times over: each is checked once."""
+    return REPLICA_ID.fullmatch(value) is not None
 
 
 def wall_ms() -> int:
@@ -115,9 +123,13 @@ class Clock:
         """This laptop's time: the later of the computer's clock and the last stamp."""
         return max(self.wall(), self.known_ms)
 
+    def limit(self) -> int:
+        """The latest wall time a received stamp may carry now: a day past this laptop's."""
+        return self.time() + FUTURE_LIMIT_MS
+
     def too_far_ahead(self, stamp: Stamp) -> bool:
         """Whether a received stamp is more than a day ahead of this laptop's time."""
-        return stamp.ms > self.time() + FUTURE_LIMIT_MS
+        return stamp.ms > self.limit()
 
     def receive(self, stamp: Stamp) -> bool:
         """Advance past a received stamp; False (and nothing moved) when it is too far ahead."""
@@ -127,6 +139,13 @@ class Clock:
             self.last_ms, self.last_counter = stamp.ms, stamp.counter
             self.last_by = stamp.replica
         return True
+
+    def receive_all(self, stamps: Iterable[Stamp]) -> None:
+        """Advance past every one of `stamps` (none too far ahead) as `receive` would one by
+        one: only the first of the latest moves the clock, so only it is received."""
+        latest = max(stamps, key=lambda stamp: (stamp.ms, stamp.counter), default=None)
+        if latest is not None:
+            self.receive(latest)
 
     @property
     def state(self) -> Stamp:

@@ -20,6 +20,7 @@ from voicesgroup import models
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import state
 from voicesgroup.exchange.sharing import TEXT_FIELDS, record_key
+from voicesgroup.exchange.status import copies_waiting
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -111,12 +112,12 @@ def waiting(store: Store) -> list[Conflict]:
         return []
     found: list[Conflict] = []
     seen: set[str] = set()
-    for entry in record.get("conflicts", []):
-        table = str(entry.get("table"))
-        fields = TEXT_FIELDS.get(table)
-        copy = _document(data, table, str(entry.get("copy")))
-        if fields is None or copy is None or entry.get("of") is None or copy["id"] in seen:
-            continue  # an exchange that met the same other version again noted it again
+    for entry in copies_waiting(data, record):
+        table = entry["table"]
+        fields = TEXT_FIELDS[table]
+        copy = _document(data, table, entry["copy"])
+        if copy is None or copy["id"] in seen:
+            continue
         seen.add(copy["id"])
         # `of` is the record's exchange key: its id, or for a shipped starter strategy the
         # key every laptop's own copy shares (`sharing.record_key`), which is no id at all.

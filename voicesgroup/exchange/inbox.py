@@ -175,19 +175,15 @@ def _believed(run: Run, contents: outbox.Contents) -> tuple[list[Entry], int]:
     """The parts of an outbox taken in (the clock moves on to their stamps), and how many were
     set aside for a stamp more than a day ahead; told once, with groups that did not open."""
     name = _laptop_name(run, contents.role, contents.groups, contents.replica, contents.parts)
-    accepted, quarantined = [], 0
-    for entry in contents.parts:
-        if run.clock.too_far_ahead(entry.stamp):
-            quarantined += 1
-            continue
-        accepted.append(entry)
+    limit = run.clock.limit()
+    accepted = [entry for entry in contents.parts if entry.stamp.ms <= limit]
+    quarantined = len(contents.parts) - len(accepted)
     if quarantined:
         run.summary.problems.append(
             f"{name} has its clock more than a day ahead: {counted(quarantined, 'record')} "
             f"from it {were(quarantined)} set aside until its date and time are put right."
         )
-    for entry in accepted:
-        run.clock.receive(entry.stamp)
+    run.clock.receive_all(entry.stamp for entry in accepted)
     group_names = _group_names(run, contents.parts)
     for group_id in contents.unopened:
         run.summary.problems.append(

@@ -16,6 +16,8 @@ The exceptions, each here once:
   resolved the conflict (its deletion is known) is not made again, so a laptop that was
   away, still holding the losing version, does not bring a resolved conflict back;
 - the rota's slot for a group and date is one record (its key is the slot, `sharing`);
+- a record shared in parts (`sharing.FIELD_PARTS`) merges part by part; one that an older
+  version shared whole is read as its parts, each with the whole's stamp (`in_parts`);
 - a version made by a laptop that did not hold the part (a session's group part rebuilt
   from the organisation's facts alone, `extra["lacking"]`) loses to any version made from
   the real one, whatever its stamp: a laptop never overwrites what it does not hold.
@@ -35,7 +37,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from voicesgroup.exchange.clock import SHIPPED_MS, Stamp
-from voicesgroup.exchange.sharing import TEXT_FIELDS, content_hash
+from voicesgroup.exchange.sharing import FIELD_MARK, FIELD_PARTS, TEXT_FIELDS, content_hash
 
 DERIVED = uuid.UUID("6f1c3f3e-7b8e-4c55-9a55-0e3c1b2f6d10")
 """The namespace of ids the merge derives (conflict copies, added withdrawals)."""
@@ -51,6 +53,9 @@ class Entry(NamedTuple):
     """The stamp of the version this one was made from, on the laptop that made it."""
     content: dict[str, Any] | None
     extra: dict[str, Any] | None = None
+    digest: str | None = None
+    """The content's hash (`sharing.content_hash`) as the outbox carried it, so what is
+    taken in whole is not hashed again; None when not known (then it is worked out)."""
 
     @property
     def lacking(self) -> bool:
@@ -62,10 +67,14 @@ class Entry(NamedTuple):
         # Two versions with one stamp come from one laptop and are the same; the hash only
         # makes the order total should a damaged outbox say otherwise.
         digest = content_hash(self.content) if self.content is not None else ""
+        return (*self.rank(), digest)
+
+    def rank(self) -> tuple[bool, bool, Stamp | _Earlier]:
+        """`order` but the hash, which decides only between versions with one stamp."""
         if self.kind == CONSENT:  # append-only: the first version stays (see the module)
             withdrawn = (self.content or {}).get("action") == "withdrawn"
-            return (True, withdrawn, _Earlier(self.stamp), digest)
-        return (not self.lacking, False, self.stamp, digest)
+            return (True, withdrawn, _Earlier(self.stamp))
+        return (not self.lacking, False, self.stamp)
 
 
 CONSENT = "consent_events"
@@ -90,8 +99,31 @@ class _Earlier:
         return hash(self.stamp)
 
 
+def in_parts(entry: Entry) -> list[Entry]:
+    """A record shared whole by a version before it was shared in parts
+    (`sharing.FIELD_PARTS`), read as its parts, each with the whole's stamp: each part then
+    wins or loses on its own, as if that version had shared it so. Any other entry as it is."""
+    sets = FIELD_PARTS.get(entry.kind)
+    if sets is None or entry.content is None:
+        return [entry]
+    split = frozenset().union(*sets.values())
+    if not split & entry.content.keys():
+        return [entry]
+    main = {name: value for name, value in entry.content.items() if name not in split}
+    found = [Entry(entry.kind, entry.key, entry.stamp, entry.base, main, entry.extra)]
+    for name, own in sets.items():
+        content = {f: entry.content[f] for f in sorted(own) if f in entry.content}
+        if content:
+            kind = entry.kind + FIELD_MARK + name
+            found.append(Entry(kind, entry.key, entry.stamp, entry.base, content, entry.extra))
+    return found
+
+
 def later(first: Entry, second: Entry) -> Entry:
     """The version that wins: the latest stamp (the first, for a consent event)."""
+    first_rank, second_rank = first.rank(), second.rank()
+    if first_rank != second_rank:  # the hash is not needed (`order`)
+        return first if first_rank > second_rank else second
     return first if first.order() >= second.order() else second
 
 

@@ -8,8 +8,12 @@ was written, and for each section its name ("org", or a group's id), nonce and l
 section is AES-256-GCM under a key derived (HKDF-SHA256) from the organisation's key, or from
 that group's key; the organisation's and each group's key are derived with Argon2id from a
 passphrase and the salt kept in the folder's set-up file (`SETUP_FILE`). Its plaintext is JSON:
-the parts (kind, key, stamp, base, content or null for deleted, extra) and, in the org section,
-the organisation's tombstones.
+the parts (kind, key, stamp, base, content or null for deleted, extra, and the content's hash)
+and, in the org section, the organisation's tombstones. The hash is the writer's word for its
+content, as the stamp is its word for when: the reader stores a part taken in whole under it
+without hashing it again (a wrong one only makes that part be sent again, under a new stamp,
+once the reader's data changes). Format 1 had no hash; such an outbox is still read, and the
+reader works each hash out itself.
 
 A file that is cut short, altered, sealed by another organisation or with another passphrase
 fails authentication: one sentence, the file left as it is, tried again next time. A file of a
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,13 +36,19 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from voicesgroup.exchange import sharing
 from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.merge import Entry
 from voicesgroup.exchange.sharing import ORG
 from voicesgroup.store import crypto
 
 MAGIC = b"VOICESGROUP-EXCHANGE\n"
-FORMAT = 1
+FORMAT = 3
+"""The outbox's layout: 2 carries each part's content hash (1 did not); 3 may hold a record as
+several parts (`sharing.FIELD_PARTS`, kinds `<table>.<set>`) an older version would not know.
+Outboxes of 1 and 2 are still read."""
+_DIGEST = re.compile(r"[0-9a-f]{32}")
+"""A content hash as `sharing.content_hash` writes it."""
 SETUP_FILE = "voicesgroup-exchange.json"
 """The folder's set-up: the salt and the key derivation's cost, and a check of the key."""
 _LENGTH = struct.Struct(">I")
@@ -114,19 +125,32 @@ def _encode_parts(parts: list[Entry]) -> list[list[Any]]:
             entry.base.as_list() if entry.base else None,
             entry.content,
             entry.extra,
+            _digest_of(entry),
         ]
         for entry in parts
     ]
 
 
-def _decode_parts(raw: object) -> list[Entry]:
+def _digest_of(entry: Entry) -> str | None:
+    """The hash an outbox carries for a part: the one known, if it is laid out as a hash (so
+    no reader refuses the outbox for it), else worked out; None for a part deleted."""
+    if entry.content is None:
+        return None
+    if entry.digest is not None and _DIGEST.fullmatch(entry.digest):
+        return entry.digest
+    return sharing.content_hash(entry.content)
+
+
+def _decode_parts(raw: object, version: int) -> list[Entry]:
     if not isinstance(raw, list):
         raise OutboxError(NOT_LAID_OUT)
+    width = 6 if version < 2 else 7
     found = []
     for item in raw:
-        if not isinstance(item, list) or len(item) != 6:
+        if not isinstance(item, list) or len(item) != width:
             raise OutboxError(BAD_RECORD)
-        kind, key, stamp, base, content, extra = item
+        kind, key, stamp, base, content, extra = item[:6]
+        digest = item[6] if width == 7 else None
         read_stamp = Stamp.read(stamp)
         read_base = Stamp.read(base) if base is not None else None
         if (read_stamp is None and _stamp_shaped(stamp)) or (
@@ -140,9 +164,20 @@ def _decode_parts(raw: object) -> list[Entry]:
             or (base is not None and read_base is None)
             or not (content is None or isinstance(content, dict))
             or not (extra is None or isinstance(extra, dict))
+            or not (digest is None or (isinstance(digest, str) and _DIGEST.fullmatch(digest)))
         ):
             raise OutboxError(BAD_RECORD)
-        found.append(Entry(kind, key, read_stamp, read_base, content, extra))
+        found.append(
+            Entry(
+                kind,
+                key,
+                read_stamp,
+                read_base,
+                content,
+                extra,
+                None if content is None else digest,
+            )
+        )
     return found
 
 
@@ -262,7 +297,7 @@ def open_sealed(blob: bytes, org: bytes, groups: dict[str, bytes]) -> Contents:
             raise OutboxError("its contents are damaged") from None
         if not isinstance(body, dict):
             raise OutboxError(NOT_LAID_OUT)
-        contents.parts.extend(_decode_parts(body.get("parts")))
+        contents.parts.extend(_decode_parts(body.get("parts"), header["format"]))
         if name == ORG:
             opened_org = True
             stones = body.get("tombstones")

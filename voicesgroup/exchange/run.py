@@ -100,8 +100,6 @@ class Run:
     taken: dict[tuple[str, str], tuple[Any, str]] = field(default_factory=dict)
     """The content and hash of each part the merge took in: a part made again from a record
     just taken in unchanged is not hashed again."""
-    renamed: bool = False
-    """Sessions were rewritten in place (a starter strategy's id): every part is made again."""
     withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
     """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
     index: Index = field(init=False)
@@ -149,7 +147,6 @@ class Run:
         self._forgotten_in_file = False
         self.parts = None
         self.held = None
-        self.renamed = False
         self.taken = {}
 
     def read_again(self) -> None:

@@ -25,9 +25,17 @@ only to the held groups of every member it holds, and never to the organisation
 (`kept_to_members`): decided from the part's content, not from a list of fields, so a field
 added later is kept to its members without being named here.
 
-A record's part is identified by its `kind` (the table, or `<table>+group` for a projection's
-group part) and its `key` (the record's id; for the rota the slot, group and date, so two
-laptops that planned the same slot hold one record).
+FIELD_PARTS: a record that people on two laptops edit in different places at once (a
+facilitator's days off on the group's laptop, their monthly limit on the coordinator's) is
+shared as several parts, each with its own stamp: the record's main part (its id, its name and
+any field not declared) and one part for each declared set of fields. Two edits of different
+parts both survive; two edits of one part keep the latest. A set holds fields that are only
+right together (a sign-off's stage, who and when). The record goes where its whole content may
+go: every part takes the sections `kept_to_members` gives the whole.
+
+A record's part is identified by its `kind` (the table, `<table>+group` for a projection's
+group part, or `<table>.<set>` for a set of fields) and its `key` (the record's id; for the
+rota the slot, group and date, so two laptops that planned the same slot hold one record).
 """
 
 from __future__ import annotations
@@ -141,6 +149,50 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "strategies": ("title", "description", "caution"),
 }
 """Texts never merged field by field: two versions changed at once are both kept."""
+
+
+def _each_alone(*fields: str) -> dict[str, frozenset[str]]:
+    return {name: frozenset({name}) for name in fields}
+
+
+FIELD_PARTS: dict[str, dict[str, frozenset[str]]] = {
+    "facilitators": _each_alone(
+        "training",
+        "unavailable_weekdays",
+        "dates_off",
+        "max_per_month",
+        "prefers",
+        "avoids",
+        "is_woman",
+        "active",
+        "named_in_reports",
+    ),
+    "groups": {
+        **_each_alone(
+            "pattern", "venue", "vocabulary", "agreements", "women_facilitator_rule", "archived"
+        ),
+        "kind": frozenset({"variant", "template"}),
+    },
+    "facilitator_paths": {
+        **_each_alone("modules", "skipped", "leads_kinds"),
+        "stage": frozenset({"stage", "shadowing_from", "signed_off_by", "signed_off_on"}),
+    },
+    "supervision": _each_alone("on", "facilitator_ids", "held_by", "topics"),
+    "follow_ups": _each_alone("owner_id", "done_on"),
+    # a helpline's name (its key, for a national one) and whether it is local stay the main
+    "support_contacts": _each_alone("how", "when", "last_checked", "discreet_how"),
+}
+"""The records shared as several parts (see the module): for each table, its sets of fields
+by name. The rota is not here: a slot planned differently on two laptops is shown as a clash
+(`merge.rota_clashes`), and its lead, co-facilitator and status are decided together."""
+FIELD_MARK = "."
+"""Between a table and the name of one of its sets of fields, in a part's kind."""
+
+
+def field_kinds(table: str) -> tuple[str, ...]:
+    """The kinds of a table's parts for its sets of fields (none for a table not split)."""
+    return tuple(table + FIELD_MARK + name for name in FIELD_PARTS.get(table, {}))
+
 
 ORG = "org"
 """The section of an outbox every laptop of the organisation opens."""
@@ -334,17 +386,22 @@ def kept_to_members(part: Part, holding: Holding) -> Part | None:
 def parts_of(table: str, document: dict[str, Any], holding: Holding) -> list[Part]:
     """The shared parts of one stored document, as this laptop would send them; each kept to
     the groups of the members it holds (`kept_to_members`)."""
-    return [
-        kept
-        for part in _declared_parts(table, document, holding)
-        if (kept := kept_to_members(part, holding)) is not None
-    ]
+    declared = _declared_parts(table, document, holding)
+    if table in FIELD_PARTS:
+        # One record, one destination: where its whole content may go, every part goes.
+        whole = kept_to_members(Part(table, declared[0].key, document, (ORG,)), holding)
+        if whole is None:
+            return []
+        return [Part(p.kind, p.key, p.content, whole.sections) for p in declared]
+    return [kept for part in declared if (kept := kept_to_members(part, holding)) is not None]
 
 
 def _declared_parts(table: str, document: dict[str, Any], holding: Holding) -> list[Part]:
     """The parts of a document as its table's rule declares them."""
     reach = RULES[table].reach
     key = record_key(table, document)
+    if reach is Reach.ORGANISATION and table in FIELD_PARTS:
+        return _field_parts(table, document, key)
     if reach is Reach.ORGANISATION:
         return [Part(table, key, document, (ORG,))]
     if reach is Reach.GROUP:
@@ -357,6 +414,17 @@ def _declared_parts(table: str, document: dict[str, Any], holding: Holding) -> l
     if reach is Reach.PROJECTION and table == "strategies":
         return _strategy_parts(document, holding, key)
     return []
+
+
+def _field_parts(table: str, document: dict[str, Any], key: str) -> list[Part]:
+    """A record's main part (every field not in a set) and one part for each set of fields."""
+    sets = FIELD_PARTS[table]
+    split = frozenset().union(*sets.values())
+    parts = [Part(table, key, {n: v for n, v in document.items() if n not in split}, (ORG,))]
+    for name, fields in sets.items():
+        content = {field: document[field] for field in sorted(fields) if field in document}
+        parts.append(Part(table + FIELD_MARK + name, key, content, (ORG,)))
+    return parts
 
 
 def _session_parts(document: dict[str, Any], holding: Holding, key: str) -> list[Part]:
@@ -424,20 +492,26 @@ def settings_part(settings: Mapping[str, Any]) -> Part:
 
 
 def table_of(kind: str) -> str:
-    return kind.removesuffix(GROUP_SUFFIX)
+    return kind.removesuffix(GROUP_SUFFIX).split(FIELD_MARK, 1)[0]
 
 
 def assemble(
     table: str,
     org: dict[str, Any] | None,
     group: dict[str, Any] | None,
+    fields: Mapping[str, Mapping[str, Any] | None] | None = None,
 ) -> dict[str, Any] | None:
     """The stored document made from a record's parts (the inverse of `parts_of`); None when
     the organisation's part is gone. Without a group part (a laptop that does not hold the
-    group), a session has no named attendance and counts everyone as anonymous."""
+    group), a session has no named attendance and counts everyone as anonymous. `fields`:
+    each set of fields' part by its kind (`FIELD_PARTS`); each gives only its own fields."""
     if org is None:
         return None
     document = dict(org)
+    for kind, content in (fields or {}).items():
+        table_name, _, name = kind.partition(FIELD_MARK)
+        own = FIELD_PARTS.get(table_name, {}).get(name, frozenset())
+        document.update({f: v for f, v in (content or {}).items() if f in own})
     if table == "sessions":
         if group is None:
             for name, value in SESSION_GROUP_DEFAULTS.items():

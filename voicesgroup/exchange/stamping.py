@@ -39,10 +39,19 @@ def _stamp_changed_parts(run: Run) -> bool:
     current = run.current()
     changed = False
     withdrawals = _withdrawal_ids(run.data)
+    whole = _stamped_whole(entries, current)
     for (kind, skey), part in current.items():
         held = entries.setdefault(kind, {}).get(skey)
         digest = part.digest
         if held is not None and held[0] == digest:
+            continue
+        was = whole.get((sharing.table_of(kind), skey))
+        if was is not None:
+            # First stamped since its record was shared whole: it keeps the whole record's
+            # stamp (a laptop updated later does not overwrite, with its old values, the
+            # changes others made since), and its main part keeps its stamp if unchanged.
+            entries[kind][skey] = [digest, was[1], was[2], None]
+            changed = True
             continue
         # A placeholder (no stamp) marks a part this laptop does not hold yet.
         unheld = held is None or held[1] is None
@@ -65,6 +74,30 @@ def _stamp_changed_parts(run: Run) -> bool:
         entries[kind][skey] = [digest, stamped, base, extra]
         changed = True
     return changed
+
+
+def _stamped_whole(
+    entries: dict[str, dict[str, list[Any]]], current: dict[tuple[str, str], sharing.Part]
+) -> dict[tuple[str, str], list[Any]]:
+    """The records shared as several parts (`sharing.FIELD_PARTS`) whose state is still that
+    of the whole record, unchanged since (stamped by a version that shared it whole): their
+    held state, by table and key."""
+    found: dict[tuple[str, str], list[Any]] = {}
+    for table in sharing.FIELD_PARTS:
+        kinds = sharing.field_kinds(table)
+        for skey, held in entries.get(table, {}).items():
+            main = current.get((table, skey))
+            if main is None or held[0] is None or held[1] is None:
+                continue
+            if any(skey in entries.get(kind, {}) for kind in kinds):
+                continue  # split already
+            fields = {
+                kind: current[(kind, skey)].content for kind in kinds if (kind, skey) in current
+            }
+            document = sharing.assemble(table, main.content, None, fields)
+            if document is not None and sharing.content_hash(document) == held[0]:
+                found[(table, skey)] = held
+    return found
 
 
 def _stamp_parts_gone(run: Run) -> bool:
@@ -114,7 +147,7 @@ def _as_shipped(kind: str, content: Mapping[str, Any]) -> bool:
     """A starter strategy or national helpline exactly as the app ships it. Every new laptop
     has one; stamped now, a fresh laptop's untouched copy would win over the one another
     laptop checked or edited (a helpline's "last checked" would go back to "not yet")."""
-    shipped_copies = _shipped_contents(kind)
+    shipped_copies = _shipped_contents(sharing.table_of(kind))  # a set of fields: its table's
     own = {key: value for key, value in content.items() if key not in _MADE_HERE}
     return any(
         all(key in as_shipped for key in own) and own == {key: as_shipped[key] for key in own}
@@ -232,7 +265,8 @@ def _sections(run: Run) -> tuple[dict[str, list[Entry]], int]:
             continue
         content = part.content if part is not None else None
         key = part.key if part is not None else skey
-        entry = Entry(kind, key, read, Stamp.read(base), content, extra)
+        # the hash the state keeps is the content's: stamping made it so, or nothing changed
+        entry = Entry(kind, key, read, Stamp.read(base), content, extra, digest)
         if part is not None:
             targets = part.sections
         elif sharing.RULES.get(
@@ -255,8 +289,9 @@ def _sections(run: Run) -> tuple[dict[str, list[Entry]], int]:
 def _flat(
     entries: dict[str, dict[str, list[Any]]],
 ) -> list[tuple[tuple[str, str], list[Any]]]:
-    """Every held part's state, in a fixed order."""
-    return sorted(
-        (((kind, skey), held) for kind, parts in entries.items() for skey, held in parts.items()),
-        key=lambda item: item[0],
-    )
+    """Every held part's state, in a fixed order (by kind, then key)."""
+    return [
+        ((kind, skey), entries[kind][skey])
+        for kind in sorted(entries)
+        for skey in sorted(entries[kind])
+    ]

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from voicesgroup.exchange import sharing
+from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.merge import ROTA_FIELDS
 from voicesgroup.exchange.run import required
 
@@ -36,6 +37,9 @@ def status(store: Store) -> dict[str, Any]:
                 "last_outbox": _when(peer.get("written_ms")),
                 "last_seen": _when(peer.get("seen_ms")),
                 "forgettings_known": len(stones & set(peer.get("tombstones", []))),
+                # of the changes made on that laptop, what came in here the last time any did
+                "came_in_last_time": dict((peer.get("came_in") or {}).get("counts", {})),
+                "came_in_when": _when((peer.get("came_in") or {}).get("ms")),
             }
         )
     acknowledged = sum(
@@ -59,6 +63,37 @@ def status(store: Store) -> dict[str, Any]:
     }
 
 
+def copies_waiting(data: dict[str, Any], record: dict[str, Any]) -> list[dict[str, str]]:
+    """Each other version of a text kept beside its record and held here ({"table", "copy",
+    "of"}: the copy's id, the record's exchange key), oldest first. Derived from what this
+    laptop holds — the copy's part says what it is a version of, on every laptop that holds
+    it — so every laptop holding both versions lists the conflict, and once it is settled on
+    one (the copy removed), on all after an exchange. Noted here by an older merge too."""
+    found: dict[str, dict[str, str]] = {}
+    for noted in record["conflicts"]:
+        if noted.get("table") in sharing.TEXT_FIELDS and noted.get("of") is not None:
+            found.setdefault(
+                str(noted.get("copy")), _copy(noted["table"], noted["copy"], noted["of"])
+            )
+    travelled = sorted(
+        (Stamp.read(held[1]) or Stamp(0, 0, ""), table, key, str(held[3]["of"]))
+        for table in sharing.TEXT_FIELDS
+        for key, held in record["entries"].get(table, {}).items()
+        if held[0] is not None and isinstance(held[3], dict) and held[3].get("of") is not None
+    )
+    for _, table, key, of in travelled:
+        found.setdefault(key, _copy(table, key, of))
+    held = {
+        table: {str(doc.get("id")) for doc in data.get(table, {}).values()}
+        for table in sharing.TEXT_FIELDS
+    }
+    return [c for c in found.values() if c["copy"] in held[c["table"]]]
+
+
+def _copy(table: object, copy: object, of: object) -> dict[str, str]:
+    return {"table": str(table), "copy": str(copy), "of": str(of)}
+
+
 def _waiting(
     data: dict[str, Any], record: dict[str, Any], group_names: dict[Any, Any]
 ) -> list[dict[str, Any]]:
@@ -66,9 +101,7 @@ def _waiting(
     and a rota slot unchanged since two laptops planned it differently."""
     waiting = [
         {"table": c["table"], "record": c["of"], "other_version": c["copy"]}
-        for c in record["conflicts"]
-        if c["table"] != "rota"
-        and any(doc.get("id") == c["copy"] for doc in data.get(c["table"], {}).values())
+        for c in copies_waiting(data, record)
     ]
     people = {doc.get("id"): doc.get("display_name") for doc in data["facilitators"].values()}
     slots = {sharing.slot_key(doc): doc for doc in data.get("rota", {}).values()}

@@ -108,13 +108,6 @@ def is_coordinator(store: Store) -> bool:
     return role_of(store) == state.COORDINATOR
 
 
-MEMBER_MEASURES = frozenset({"named_members_who_came", "named_members_who_came_more_than_once"})
-"""The report's measures (`protection.MEASURES` keys) counted from members' records, which the
-coordinator's laptop never holds."""
-COUNTED_ON_GROUP_LAPTOPS = "counted on each group's own laptop (this laptop holds no members)"
-"""What the coordinator's laptop says where a figure needs members' records."""
-
-
 def status_view(store: Store) -> StatusView:
     """The status in words; `set_up` False (and nothing else) when not set up."""
     from voicesgroup.exchange import service

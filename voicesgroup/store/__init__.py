@@ -5,7 +5,7 @@
   own modules use it (`Store.tables`), nothing else does.
 - `covered`: what a withdrawal or forgetting does to the records a consent covered.
 - `opening`: the one-writer lock (`writer_lock`), decrypting, checking a file before it is
-  trusted.
+  trusted; `checked`, the note that lets it leave unread the tables nothing has asked for.
 - `storage`: the data file in memory and its atomic saves; `backups`, `restore`, `crypto`
   (encryption at rest, loaded only for an encrypted file), `audit`, `migrations`.
 - `passphrase`: setting, changing or removing it, for the file and every backup or for none.

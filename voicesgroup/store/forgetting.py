@@ -40,6 +40,7 @@ from voicesgroup.store import covered, tombstones
 from voicesgroup.store.backups import rewrite_backups
 from voicesgroup.store.owned import intent_file
 from voicesgroup.store.storage import (
+    META_TABLE,
     TEMP_SUFFIX,
     SafeStorage,
     backup_folder,
@@ -282,7 +283,7 @@ def _carry_tombstones(store: Store) -> None:
     """The tombstones of the file and those beside it, joined; a member they name who is
     back (an older copy put in place) goes into the intent, to be forgotten again."""
     path = store.path
-    data = store.storage.read()
+    data = store.storage.tables(META_TABLE, "members")  # all they read: the rest stays unread
     known = tombstones.known_in_folder(path, data, store.unlocked)
     if known is None:
         return
@@ -301,9 +302,10 @@ def _carry_tombstones(store: Store) -> None:
         )
         return
     if tombstones.in_data(data) != known:
+        whole = store.storage.read()  # `data` holds two tables: the save is of every one
         with _saved_by_hand(store):
-            tombstones.store_in(data, known)
-            store.storage.write(data)
+            tombstones.store_in(whole, known)
+            store.storage.write(whole)
     if back:
         store.finished_on_open.append(
             f"This copy of the file still held {counted(len(back), 'member')} who had been "

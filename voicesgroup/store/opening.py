@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 import stat
+import zlib
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from voicesgroup.counting import counted
 from voicesgroup.errors import (
@@ -27,15 +30,19 @@ from voicesgroup.errors import (
     WrongPassphrase,
 )
 from voicesgroup.schema import SCHEMA_VERSION
-from voicesgroup.store import migrations, writer_lock
+from voicesgroup.store import checked, migrations, writer_lock
 from voicesgroup.store.backups import list_backups, take_backup
 from voicesgroup.store.owned import failed_unlocks_file, lock_file
 from voicesgroup.store.repository import SETTINGS_TABLE, Store
 from voicesgroup.store.storage import (
+    APP_MARK,
     META_TABLE,
     FileSignature,
     SafeStorage,
+    Unread,
     decode_document,
+    decode_with_spans,
+    is_table,
     looks_encrypted,
     os_error_reason,
     restore_hint,
@@ -113,9 +120,13 @@ def _load(
         blob = path.read_bytes()
     except OSError as error:
         raise StoreError(f"Could not read {path}: {error.strerror}.") from error
-    data, unlocked = read_document(blob, path, secret)
+    if looks_encrypted(blob):
+        data, unlocked = read_document(blob, path, secret)
+    else:
+        data, unlocked = _plain_document(blob, path, note=not readonly), None
     version = data[META_TABLE]["1"]["schema_version"]
     if version < SCHEMA_VERSION:
+        data = _parsed_whole(data, blob, path)
         try:
             migrations.migrate(data, version)
         except Exception as error:
@@ -125,7 +136,11 @@ def _load(
             ) from error
     reason = read_only_reason(path)
     storage = SafeStorage(
-        path, data, FileSignature.of(path, blob), readonly=readonly or reason is not None
+        path,
+        data,
+        FileSignature.of(path, blob),
+        readonly=readonly or reason is not None,
+        check=lambda name, table: table_problem(name, table, path),
     )
     store = cls(storage, lock)
     store.use_key(unlocked)
@@ -200,7 +215,10 @@ def read_document(
 
 def checked_document(blob: bytes, path: Path) -> dict[str, Any]:
     """Parse and check a data file's decrypted bytes: its schema version and its structure."""
-    data = decode_document(blob, path)
+    return _checked(decode_document(blob, path), path)
+
+
+def _checked(data: dict[str, Any], path: Path) -> dict[str, Any]:
     version = data[META_TABLE]["1"].get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise DamagedFile(f"{path} has no readable schema version; it was left untouched.")
@@ -215,10 +233,63 @@ def checked_document(blob: bytes, path: Path) -> dict[str, Any]:
     return data
 
 
+READ_AT_ONCE = (META_TABLE, SETTINGS_TABLE)
+"""The tables parsed at once even when a file's bytes are known sound (`checked.py`): what
+opening itself reads. The others wait until something reads them (`SafeStorage.table`)."""
+
+
+def _document_left_unread(
+    blob: bytes, path: Path, spans: dict[str, tuple[int, int]]
+) -> dict[str, Any]:
+    """The document of bytes known sound: the tables of `READ_AT_ONCE` parsed and checked
+    as `checked_document` checks them, the others left as their text (`Unread`)."""
+    view = memoryview(blob)
+    data: dict[str, Any] = {}
+    for name, (start, end) in spans.items():
+        text = view[start:end]
+        # An unread table keeps a copy of its own text, so the file's bytes are let go once
+        # opened rather than held whole until the last table is read.
+        try:
+            data[name] = orjson.loads(text) if name in READ_AT_ONCE else Unread(bytes(text))
+        except orjson.JSONDecodeError:  # the note said sound: it was wrong, check the whole
+            return checked_document(blob, path)
+    meta = data.get(META_TABLE)
+    parsed = [table for table in data.values() if not isinstance(table, Unread)]
+    if not (
+        all(is_table(table) for table in parsed)
+        and isinstance(meta, dict)
+        and isinstance(meta.get("1"), dict)
+        and meta["1"].get("app") == APP_MARK
+    ):
+        return checked_document(blob, path)  # the whole check names what is wrong
+    return _checked(data, path)
+
+
+def _parsed_whole(data: dict[str, Any], blob: bytes, path: Path) -> dict[str, Any]:
+    """The whole document parsed (a migration reads every table)."""
+    if not any(isinstance(table, Unread) for table in data.values()):
+        return data
+    return checked_document(blob, path)
+
+
+def _plain_document(blob: bytes, path: Path, *, note: bool) -> dict[str, Any]:
+    """A plain file's document: its tables left unread where the note beside it says these
+    bytes are sound (`checked.py`); else checked whole, and then, when `note`, noted so."""
+    spans = checked.spans_if_known(path, blob)
+    if spans is not None:
+        return _document_left_unread(blob, path, spans)
+    data, spans = decode_with_spans(blob, path)
+    _checked(data, path)
+    if note and spans is not None:
+        checked.note(path, len(blob), zlib.crc32(blob), spans)
+    return data
+
+
 def structure_problem(data: dict[str, Any], path: Path) -> str | None:
     """A sentence when tables are missing or a record has no id or shares one; else None.
 
-    Checked on the raw documents, without building records, so opening stays quick.
+    Checked on the raw documents, without building records, so opening stays quick. A table
+    left as text (`Unread`) is checked when it is first read (`table_problem`).
     """
     missing = [
         table
@@ -232,12 +303,21 @@ def structure_problem(data: dict[str, Any], path: Path) -> str | None:
         )
     for table in ADDED_TABLES:
         data.setdefault(table, {})
-    for table in TABLES:
-        _, where = record_ids(table, data[table])
+    for name, table in data.items():
+        problem = None if isinstance(table, Unread) else table_problem(name, table, path)
+        if problem:
+            return problem
+    return None
+
+
+def table_problem(name: str, table: dict[str, Any], path: Path) -> str | None:
+    """What is wrong with one parsed table of the data file at `path`, or None: a record
+    with no id of its own, or more than one settings record."""
+    if name in TABLES:
+        _, where = record_ids(name, table)
         if where:
             return malformed_record_sentence(path, where)
-    settings = data[SETTINGS_TABLE]
-    if set(settings) - {"1"}:
+    if name == SETTINGS_TABLE and set(table) - {"1"}:
         return malformed_record_sentence(path, "the settings table holds more than one record")
     return None
 

@@ -3,10 +3,10 @@
 A data file keeps company: its lock, its backups folder, the journal of a forgetting under way,
 the marker of a passphrase change half-way through its renames, the copies staged beside it,
 the count of failed unlocks typed at a command, the temporary file of a save, the note of its
-last exchange with other laptops, and the organisation's own course beside it. Each module
-that makes one of these names it from here, and the one output writer (`voicesgroup.outputs`)
-refuses every one of them as an output, so a printout or an export can never write over what
-keeps the data file safe.
+last exchange with other laptops, the note of the bytes last checked, and the organisation's
+own course beside it. Each module that makes one of these names it from here, and the one
+output writer (`voicesgroup.outputs`) refuses every one of them as an output, so a printout or
+an export can never write over what keeps the data file safe.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ COMMIT_SUFFIX = ".passphrase-commit"
 FAILED_UNLOCKS_SUFFIX = ".failed-unlocks"
 STAGED_SUFFIX = ".vg-staged"
 EXCHANGED_SUFFIX = ".exchanged"
+CHECKED_SUFFIX = ".checked"
 MODULES_FILE = "training_modules.toml"
 """The organisation's own course, beside the data file (the shipped one is in data/)."""
 
@@ -70,6 +71,11 @@ def exchanged_file(path: Path) -> Path:
     return path.with_name(f"{path.name}{EXCHANGED_SUFFIX}")
 
 
+def checked_file(path: Path) -> Path:
+    """The note of the bytes last checked or saved (`voicesgroup.store.checked`)."""
+    return path.with_name(f"{path.name}{CHECKED_SUFFIX}")
+
+
 def course_file(path: Path) -> Path:
     return path.parent / MODULES_FILE
 
@@ -87,6 +93,7 @@ def owned_files(path: Path) -> tuple[Owned, ...]:
         Owned(staged_name(path), "a staged copy of the data file"),
         Owned(course_file(path), "the organisation's course file, read beside the data file"),
         Owned(exchanged_file(path), "the data file's note of its last exchange"),
+        Owned(checked_file(path), "the data file's note of the bytes last checked"),
     )
 
 

@@ -129,6 +129,7 @@ class Store:
 
     def close(self) -> None:
         """Release the lock. Everything is already on disk (or reported unsaved)."""
+        self._storage.note_checked()
         self.tables.close()
         self.closed = True
         if self._lock is not None:
@@ -171,7 +172,7 @@ class Store:
     @property
     def file_id(self) -> str | None:
         """The id given to this data file when it was made (backups carry it too)."""
-        meta = self._storage.read().get(META_TABLE, {}).get("1", {})
+        meta = (self._storage.table(META_TABLE) or {}).get("1", {})
         value = meta.get("file_id")
         return value if isinstance(value, str) else None
 
@@ -276,7 +277,7 @@ class Store:
         self.refuse_if_read_only()
 
     def count(self, model: type[Record]) -> int:
-        return len(self._storage.read().get(model.TABLE, {}))
+        return len(self._storage.table(model.TABLE) or {})
 
     # -- groups, members, facilitators -----------------------------------------------------
 
@@ -379,9 +380,10 @@ class Store:
         """A table's stored documents as they are, without building models.
 
         For counts and for the home screen, which paints before any model is loaded. The
-        documents are the store's own: read them, never change them.
+        documents are the store's own: read them, never change them. Only this table is
+        parsed for it, when the opening left it unread.
         """
-        records: dict[str, dict[str, Any]] = self._storage.read().get(table, {})
+        records: dict[str, dict[str, Any]] = self._storage.table(table) or {}
         return records.values()
 
     def count_raw(self, table: str, keep: Callable[[dict[str, Any]], bool]) -> int:
@@ -559,7 +561,7 @@ class Store:
         return stored[name] if name in stored else getattr(self.settings(), name)
 
     def _stored_settings(self) -> dict[str, Any]:
-        settings: dict[str, dict[str, Any]] = self._storage.read().get(SETTINGS_TABLE, {})
+        settings: dict[str, dict[str, Any]] = self._storage.table(SETTINGS_TABLE) or {}
         return settings.get("1", {})
 
     def save_settings(self, settings: Settings) -> None:

@@ -174,11 +174,18 @@ def describe_os_error(error: OSError, path: Path) -> str:
 
 def decode_document(blob: bytes, path: Path) -> dict[str, Any]:
     """Parse and sanity-check a decoded data file, or raise DamagedFile naming the problem."""
+    return decode_with_spans(blob, path)[0]
+
+
+def decode_with_spans(
+    blob: bytes, path: Path
+) -> tuple[dict[str, Any], dict[str, tuple[int, int]] | None]:
+    """`decode_document`, and where each table's text lies in `blob` (`parse_with_spans`)."""
     if not blob:
         raise DamagedFile(f"{path} is empty (0 bytes). {restore_hint(path)}")
     try:
         with collector_paused():
-            data = parse_tables(blob)
+            data, spans = parse_with_spans(blob)
     except orjson.JSONDecodeError:
         raise DamagedFile(
             f"{path} is damaged: it is not complete, readable data. {restore_hint(path)}"
@@ -197,9 +204,9 @@ def decode_document(blob: bytes, path: Path) -> dict[str, Any]:
                 "another file with --db PATH."
             )
         )
-    if not isinstance(data, dict) or not all(_is_table(table) for table in data.values()):
+    if not isinstance(data, dict) or not all(is_table(table) for table in data.values()):
         raise DamagedFile(f"{path} is damaged: its tables are malformed. {restore_hint(path)}")
-    return data
+    return data, spans
 
 
 _TABLE_END = re.compile(rb'\},"(?=[^0-9])')
@@ -216,17 +223,24 @@ def parse_tables(blob: bytes) -> Any:
     may end; a count that strings mislead, or anything else unusual, fails to parse as one
     value per top-level key, and then the whole is parsed as before (same result, same error).
     """
+    return parse_with_spans(blob)[0]
+
+
+def parse_with_spans(blob: bytes) -> tuple[Any, dict[str, tuple[int, int]] | None]:
+    """`parse_tables`, and where each table's text lies in `blob` when it was found table by
+    table (None when the whole was parsed at once)."""
     end = len(blob.rstrip())
     if blob.startswith(b'{"') and blob[end - 1 : end] == b"}":
-        data = _by_table(blob, end)
-        if data is not None:
-            return data
-    return orjson.loads(blob)
+        found = _by_table(blob, end)
+        if found is not None:
+            return found
+    return orjson.loads(blob), None
 
 
-def _by_table(blob: bytes, end: int) -> dict[str, Any] | None:
+def _by_table(blob: bytes, end: int) -> tuple[dict[str, Any], dict[str, tuple[int, int]]] | None:
     view = memoryview(blob)
     data: dict[str, Any] = {}
+    spans: dict[str, tuple[int, int]] = {}
     begin = counted = 1
     depth = 1  # the document's own brace, at 0
 
@@ -237,6 +251,7 @@ def _by_table(blob: bytes, end: int) -> dict[str, Any] | None:
         if not isinstance(key, str) or key in data:
             raise ValueError("not one table")
         data[key] = orjson.loads(view[colon + 2 : stop])
+        spans[key] = (colon + 2, stop)
 
     try:
         for found in _TABLE_END.finditer(blob, 1, end):
@@ -251,10 +266,10 @@ def _by_table(blob: bytes, end: int) -> dict[str, Any] | None:
         take(end - 1)
     except (ValueError, orjson.JSONDecodeError):  # JSONDecodeError is a ValueError too
         return None
-    return data
+    return data, spans
 
 
-def _is_table(table: Any) -> bool:
+def is_table(table: Any) -> bool:
     """A TinyDB table: records (dicts) under decimal document ids (JSON keys are strings).
 
     Asked of every record of a file as it opens, so each test is one pass in C: no id is
@@ -307,6 +322,24 @@ def backup_folder(path: Path) -> Path:
     return path.with_name(f"{path.name}.backups")
 
 
+class Unread:
+    """A table's text, left unparsed when the file was opened (see `checked.py`): parsed and
+    checked by `SafeStorage.table` the first time anything reads the table."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: bytes) -> None:
+        self.text = text
+
+
+class PartDocument(dict[str, Any]):
+    """Some tables of a document, for a reader that needs no others (`SafeStorage.tables`)."""
+
+
+TableCheck = Callable[[str, Any], "str | None"]
+"""What the opening checks of one table (its name and parsed value): a sentence, or None."""
+
+
 class SafeStorage:
     """A TinyDB storage that keeps the data in memory and saves it atomically.
 
@@ -315,6 +348,10 @@ class SafeStorage:
 
     `encode` turns the serialised JSON into the bytes on disk (identity, or encryption).
     Within `deferred()` writes only mark the data unsaved and one save happens at the end.
+
+    Tables the opening left as text (`Unread`, see `checked.py`) are parsed, and checked with
+    `check`, the first time they are read: one by `table`, all by `read`, so whoever holds the
+    whole document holds it parsed. A save writes an unread table's text as it was.
     """
 
     def __init__(
@@ -324,9 +361,13 @@ class SafeStorage:
         signature: FileSignature | None,
         encode: Encoder = _identity,
         readonly: bool = False,
+        check: TableCheck | None = None,
     ) -> None:
         self.path = path
         self._data = data
+        self._unread = {name for name, table in data.items() if isinstance(table, Unread)}
+        self._check = check
+        self._parse_lock = threading.Lock()
         self._signature = signature
         self._encode = encode
         self.readonly = readonly
@@ -344,13 +385,63 @@ class SafeStorage:
         return self._save_lock
 
     def read(self) -> dict[str, Any]:
+        """The whole document, every table parsed."""
+        for name in list(self._unread):
+            self.table(name)
         return self._data
+
+    def table(self, name: str) -> Any:
+        """One table of the document (None when it has none), parsed and checked now if the
+        opening left it as text; the others stay as they are. DamagedFile if it is not sound."""
+        value = self._data.get(name)
+        if not isinstance(value, Unread):
+            return value
+        with self._parse_lock:  # two threads reading it at once get the same table
+            value = self._data.get(name)
+            if isinstance(value, Unread):
+                value = self._parsed(name, value)
+                self._data[name] = value
+                self._unread.discard(name)
+        return value
+
+    def tables(self, *names: str) -> dict[str, Any]:
+        """A document holding only these tables (those it has), for a reader that needs no
+        others: the rest are not parsed for it. It is for reading: `write` refuses it, since
+        saving it would lose every other table."""
+        return PartDocument({name: self.table(name) for name in names if name in self._data})
+
+    @property
+    def unread(self) -> frozenset[str]:
+        """The tables not parsed yet (see `table`)."""
+        return frozenset(self._unread)
+
+    def _parsed(self, name: str, unread: Unread) -> Any:
+        try:
+            with collector_paused():
+                value = orjson.loads(unread.text)
+        except orjson.JSONDecodeError:
+            value = None
+        problem = (
+            f"{self.path} is damaged: its table {name!r} cannot be read. {restore_hint(self.path)}"
+            if not is_table(value)
+            else self._check(name, value)
+            if self._check is not None
+            else None
+        )
+        if problem:
+            raise DamagedFile(problem)
+        return value
 
     def replace_data(self, data: dict[str, Any]) -> None:
         """Put back data held before a failed operation, in memory only (no save)."""
+        if isinstance(data, PartDocument):
+            raise TypeError("a part of the document (`tables`) was given as the whole")
         self._data = data
+        self._unread = {name for name, table in data.items() if isinstance(table, Unread)}
 
     def write(self, data: dict[str, Any]) -> None:
+        if isinstance(data, PartDocument):
+            raise TypeError("a part of the document (`tables`) was given to be saved whole")
         if self.readonly:
             raise SaveFailed(f"{self.path} was opened read-only; nothing was changed.")
         self._data = data
@@ -363,7 +454,33 @@ class SafeStorage:
         self._encode = encode
 
     def serialise(self) -> bytes:
-        return self._encode(orjson.dumps(self._data))
+        """The bytes a save writes (encoded: encrypted when the file is)."""
+        return self._encode(self._plain())
+
+    def _plain(self) -> bytes:
+        """The document as JSON: one call to orjson when every table is parsed (the quickest
+        way), else a table at a time (`text`)."""
+        return orjson.dumps(self._data) if not self._unread else self.text()[0]
+
+    def text(self) -> tuple[bytes, dict[str, tuple[int, int]]]:
+        """The document as JSON, the same bytes `orjson.dumps` gives, written a table at a time
+        (an unread table as its text); and where each table's text lies in them."""
+        parts = [b"{"]
+        spans: dict[str, tuple[int, int]] = {}
+        at = 1
+        for name, head, body in self._pieces():
+            spans[name] = (at + len(head), at + len(head) + len(body))
+            parts += (head, body)
+            at = spans[name][1]
+        parts.append(b"}")
+        return b"".join(parts), spans
+
+    def _pieces(self) -> Iterator[tuple[str, bytes, bytes]]:
+        """Each table's name, the JSON before its text (`"name":`, with a comma before it
+        after the first) and its text, one table at a time."""
+        for index, (name, table) in enumerate(list(self._data.items())):
+            head = (b"," if index else b"") + orjson.dumps(name) + b":"
+            yield name, head, table.text if isinstance(table, Unread) else orjson.dumps(table)
 
     def save(self, verify: Callable[[bytes], None] | None = None) -> None:
         """Write the in-memory data to disk atomically, or raise SaveFailed / ChangedOnDisk.
@@ -402,6 +519,33 @@ class SafeStorage:
             self._signature = FileSignature.of(self.path, blob)
             self.saves += 1
 
+    def note_checked(self) -> None:
+        """Leave the note of the bytes last saved (`checked.py`), when the file still holds
+        exactly what this store holds: called as the store closes, so that saves pay nothing
+        for it (a store that never closes leaves the next opening to check the whole file)."""
+        from voicesgroup.store import checked  # (it reads this module's names)
+
+        signature = self._signature
+        if self.readonly or self.unsaved or signature is None or self.saves == 0:
+            return
+        if self._encode(b"{}") != b"{}":  # an encrypted file keeps no note
+            return
+        with self._save_lock:
+            # A table at a time, never the whole text at once: this runs as the app closes,
+            # often just after the peak of its memory.
+            spans: dict[str, tuple[int, int]] = {}
+            at, checksum = 1, zlib.crc32(b"{")
+            try:
+                for name, head, body in self._pieces():
+                    spans[name] = (at + len(head), at + len(head) + len(body))
+                    checksum = zlib.crc32(body, zlib.crc32(head, checksum))
+                    at = spans[name][1]
+            except TypeError:  # data a save could not write either: no note, nothing else
+                return
+            checksum, size = zlib.crc32(b"}", checksum), at + 1
+            if (size, checksum) == (signature.size, signature.checksum):
+                checked.note(self.path, size, checksum, spans)
+
     @property
     def signature(self) -> FileSignature | None:
         """What the file looked like when it was loaded or last saved by us."""
@@ -409,8 +553,11 @@ class SafeStorage:
 
     def adopt(self, blob: bytes) -> None:
         """The file now holds `blob`, written by us another way (a passphrase change)."""
+        from voicesgroup.store import checked
+
         self._signature = FileSignature.of(self.path, blob)
         self.unsaved = False
+        checked.forget(self.path)  # of the bytes before: the next opening checks the whole
 
     def _adopt_if_replaced(self, blob: bytes) -> None:
         """After a failed save, recognise our own bytes if the rename did happen.
@@ -429,13 +576,13 @@ class SafeStorage:
         Nested groups roll back too: an error caught inside an outer group leaves none of the
         inner group's changes behind to be saved with the outer one.
         """
-        snapshot = orjson.dumps(self._data)
+        snapshot = self._plain()
         was_unsaved = self.unsaved
         self._defer_depth += 1
         try:
             yield
         except BaseException:
-            self._data = orjson.loads(snapshot)
+            self.replace_data(parse_tables(snapshot))
             self.unsaved = was_unsaved
             raise
         finally:

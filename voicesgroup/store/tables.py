@@ -141,7 +141,7 @@ class Tables:
         """Each record's id in `table` and its document number (DamagedFile if one has none)."""
         ids = self._doc_ids.get(table)
         if ids is None:
-            ids, where = record_ids(table, self._storage.read().get(table, {}))
+            ids, where = record_ids(table, self._storage.table(table) or {})
             if where:
                 raise DamagedFile(malformed_record_sentence(self.path, where))
             self._doc_ids[table] = ids
