@@ -53,10 +53,17 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
 
     def wait_until_gone(self, text: str, timeout: float = 30) -> str:
+        """The screen once `text` has left it; an app that ended (its window closed with it)
+        has nothing on screen, so its text is gone too."""
         deadline = time.monotonic() + timeout
         shown = ""
         while time.monotonic() < deadline:
-            shown = self.screen()
+            try:
+                shown = self.screen()
+            except subprocess.CalledProcessError:
+                if not self.alive():
+                    return ""
+                raise
             if text not in shown:
                 return shown
             time.sleep(0.1)
