@@ -508,23 +508,11 @@ def _second_coordinator(world: World, name: str) -> Path:
     return laptop
 
 
-SPLIT = (
-    "a part given twice under the writer's stamp, the second with a higher true hash, is kept "
-    "by every reader but never by its writer: the laptops stay split"
-)
-SPLIT_MARK = pytest.mark.xfail(strict=True, reason=SPLIT)
-
-
 @pytest.mark.parametrize(
     ("lie", "above"),
     [
         pytest.param(True, True, id="second under the first's hash"),
-        pytest.param(
-            False,
-            True,
-            id="second's true hash above",
-            marks=pytest.mark.xfail(strict=True, reason=SPLIT),
-        ),
+        pytest.param(False, True, id="second's true hash above"),
         pytest.param(False, False, id="second's true hash below"),
     ],
 )
