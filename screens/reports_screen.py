@@ -26,11 +26,12 @@ from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
+from screens.dialogs.leave_out_question import NOT_LEFT_OUT, answered_with, leave_out_question
 from screens.widgets.light_select import LightSelect
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation, outputs
 from voicesgroup.counting import counted
-from voicesgroup.errors import VoicesGroupError, shown
+from voicesgroup.errors import CannotPrintCharacters, VoicesGroupError, shown
 from voicesgroup.evaluation import figure, figure_text
 from voicesgroup.protection import Cell, label, measures
 from voicesgroup.report_files import Format
@@ -118,6 +119,16 @@ class ReportsScreen(AppAccess, Screen[None]):
     @dataclass
     class ReportFailed(Message):
         reason: str
+
+    @dataclass
+    class ReportQuestion(Message):
+        """Characters no font prints as typed: ask before leaving them out."""
+
+        error: CannotPrintCharacters
+        asked: Format | None
+        force: bool
+        leave_out: tuple[str, ...]
+        """What the person already said to print without."""
 
     def __init__(self, group_id: UUID | None = None) -> None:
         super().__init__()
@@ -320,7 +331,9 @@ class ReportsScreen(AppAccess, Screen[None]):
         )
         return path, fmt
 
-    def _save(self, asked: Format | None, *, force: bool = False) -> None:
+    def _save(
+        self, asked: Format | None, *, force: bool = False, leave_out: tuple[str, ...] = ()
+    ) -> None:
         if self._busy:
             return
         self.refresh_data()
@@ -343,7 +356,9 @@ class ReportsScreen(AppAccess, Screen[None]):
         self.query_one("#reports-message", Static).update(f"Making the {fmt.upper()}…")
         large = self.query_one("#reports-large", Checkbox).value
         # The worker reads a copy of the data, taken here: the store stays with this thread.
-        self._write(Snapshot.of(self.store), self.report, path, fmt, large, force)
+        self._write(
+            Snapshot.of(self.store), self.report, path, (fmt, asked), large, force, leave_out
+        )
 
     def _ask_replace(self, path: Path, asked: Format | None) -> None:
         def answered(replace: bool | None) -> None:
@@ -369,9 +384,10 @@ class ReportsScreen(AppAccess, Screen[None]):
         snapshot: Snapshot,
         report: evaluation.Report,
         path: Path,
-        fmt: Format,
+        formats: tuple[Format, Format | None],
         large: bool,
         force: bool,
+        leave_out: tuple[str, ...],
     ) -> None:
         from voicesgroup.outputs import check_output, write_output
         from voicesgroup.printing import PrintRequest, make
@@ -379,9 +395,14 @@ class ReportsScreen(AppAccess, Screen[None]):
         try:
             store = snapshot.open()
             check_output(path, store.path, force=force)  # before the work: a refusal costs nothing
-            request = PrintRequest("report", output=fmt, report=report, large_print=large)
+            fmt, asked = formats
+            request = PrintRequest(
+                "report", output=fmt, report=report, large_print=large, leave_out=leave_out
+            )
             printed = make(store, request)  # the one route every printout takes
             written = write_output(path, printed.data, data_file=store.path, force=force)
+        except CannotPrintCharacters as error:
+            self.post_message(self.ReportQuestion(error, asked, force, leave_out))
         except VoicesGroupError as error:
             self.post_message(self.ReportFailed(str(error)))
         except Exception as error:  # never a crash: say what happened instead
@@ -398,8 +419,23 @@ class ReportsScreen(AppAccess, Screen[None]):
             record_printed(self.store, message.printed)
 
         self.vg.attempt(note)  # the audit log notes the report, now that it is on disk
-        self.query_one("#reports-message", Static).update(Text(f"Saved {message.path}"))
+        said = "".join(f" {sentence}" for sentence in message.printed.said)
+        self.query_one("#reports-message", Static).update(Text(f"Saved {message.path}{said}"))
         self.notify(f"Saved {message.path}", title="Report", markup=False)
+
+    def on_reports_screen_report_question(self, message: ReportQuestion) -> None:
+        self._busy = False
+
+        def again(characters: tuple[str, ...]) -> None:
+            left = tuple(dict.fromkeys((*message.leave_out, *characters)))
+            self._save(message.asked, force=message.force, leave_out=left)
+
+        def refused() -> None:
+            self.query_one("#reports-message", Static).update(Text(f"! {NOT_LEFT_OUT}", "bold"))
+
+        self.app.push_screen(
+            leave_out_question(message.error), answered_with(message.error, again, refused)
+        )
 
     def on_reports_screen_report_failed(self, message: ReportFailed) -> None:
         self._busy = False

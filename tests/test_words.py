@@ -48,7 +48,8 @@ def strings_in(path: Path) -> list[tuple[int, str]]:
 
 
 SOURCES = sorted((ROOT / "screens").rglob("*.py")) + sorted((ROOT / "voicesgroup").rglob("*.py"))
-DATA_FILES = sorted(p for p in (ROOT / "data").rglob("*") if p.is_file())
+# Every shipped file but the fonts (data/fonts/*.ttf), which hold glyphs, not words.
+DATA_FILES = sorted(p for p in (ROOT / "data").rglob("*") if p.is_file() and p.suffix != ".ttf")
 STYLESHEETS = sorted((ROOT / "screens").rglob("*.tcss"))
 
 

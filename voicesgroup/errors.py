@@ -87,6 +87,29 @@ class NameToConfirm(VoicesGroupError):
         self.matches = matches
 
 
+class CannotPrintCharacters(VoicesGroupError):
+    """A PDF would carry characters that no font here can draw as typed (an emoji, writing
+    read right to left): nothing was written.
+
+    `characters` holds each such character once, in the order found. A person may say to
+    print without them (`PrintRequest.leave_out`); nothing else is changed.
+    """
+
+    def __init__(self, message: str, characters: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.characters = characters
+
+    @staticmethod
+    def naming(characters: tuple[str, ...]) -> str:
+        """ "this symbol", "these 3 symbols", or "characters" when a letter is among them."""
+        import unicodedata
+
+        letters = any(unicodedata.category(ch)[0] in "LM" for ch in characters)
+        what = "character" if letters else "symbol"
+        count = len(characters)
+        return f"this {what}" if count == 1 else f"these {count} {what}s"
+
+
 class NameInHandout(NameToConfirm):
     """A printout would carry a member's name; nothing was written.
 

@@ -290,7 +290,7 @@ def _counted_elsewhere(row: GroupReport, threshold: int) -> GroupReport:
             people[measure.key] = dict.fromkeys(people[measure.key], elsewhere)
         else:
             fields[measure.field] = elsewhere
-    return replace(row, people=people, **fields)
+    return replace(row, people=people, **fields)  # type: ignore[arg-type]  # each field named is a Cell
 
 
 def _session_counts(monthly: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:

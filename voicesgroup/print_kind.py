@@ -154,6 +154,9 @@ class PrintRequest:
     report: Report | None = None
     """A report already worked out (the Reports screen shows one before it is saved)."""
     today: dt.date | None = None
+    leave_out: tuple[str, ...] = ()
+    """Characters no font here prints as typed that a person said to print without
+    (`errors.CannotPrintCharacters` names them); any other is still refused."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voicesgroup import dates
+from voicesgroup.counting import counted
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.print_kind import (
     Choice,
@@ -125,7 +126,8 @@ def make(store: Store, request: PrintRequest) -> Printed:
 
     Raises a `VoicesGroupError` with one sentence when it cannot be made: a member's name
     on it (`NameInHandout`), a word that may be one (`NameToConfirm`: ask, then
-    `remember_words`), support contacts not checked (`UncheckedContacts`), nothing to print.
+    `remember_words`), support contacts not checked (`UncheckedContacts`), characters no
+    font prints as typed (`CannotPrintCharacters`: ask, then `leave_out`), nothing to print.
     """
     kind = _kind(request)
     if request.output not in kind.outputs:
@@ -133,8 +135,28 @@ def make(store: Store, request: PrintRequest) -> Printed:
         raise VoicesGroupError(
             f"The {kind.label.lower()} comes as {made_as}, not {request.output}."
         )
-    data, detail, said = kind.draw(store, request)
+    data, detail, said = _drawn(kind, store, request)
     return Printed(data, request.kind, detail, file_name(request), said)
+
+
+def _drawn(kind: HandoutKind, store: Store | None, request: PrintRequest) -> Made:
+    """`kind` drawn as `request` asks, without the characters a person said to leave out
+    (and saying so); any other character no font prints as typed is refused."""
+    from voicesgroup.handouts.layer import leaving_out
+
+    with leaving_out(request.leave_out):
+        data, detail, said = kind.draw(store, request)
+    if request.leave_out:
+        said = [*said, left_out_sentence(request.leave_out)]
+    return data, detail, said
+
+
+def left_out_sentence(characters: tuple[str, ...]) -> str:
+    """What was left out, as asked, in words."""
+    import unicodedata
+
+    named = ", ".join(unicodedata.name(ch, f"U+{ord(ch):04X}").lower() for ch in characters)
+    return f"Printed without {counted(len(characters), 'symbol')}, as asked: {named}."
 
 
 def make_blank(request: PrintRequest) -> Printed:
@@ -142,7 +164,7 @@ def make_blank(request: PrintRequest) -> Printed:
     kind = _kind(request)
     if not kind.blank:
         raise ValueError(f"only a blank printout is made without a data file, not {kind.key!r}")
-    data, detail, said = kind.draw(None, request)
+    data, detail, said = _drawn(kind, None, request)
     return Printed(data, request.kind, detail, file_name(request), said)
 
 

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.worker import get_current_worker
 
 from screens.dialogs.confirm_dialog import ConfirmDialog
+from screens.dialogs.leave_out_question import NOT_LEFT_OUT, answered_with, leave_out_question
 from screens.form_screen import FormDialog
 from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
@@ -25,6 +26,7 @@ from screens.widgets.printer_choice import PrinterChoice
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, library, outputs, printers, printing
 from voicesgroup.errors import (
+    CannotPrintCharacters,
     NameToConfirm,
     OutputRefused,
     UncheckedContacts,
@@ -117,6 +119,8 @@ class PrintDialog(FormDialog[None]):
         self._busy = False
         self._mounted_choices = False
         self._force = False
+        self._leave_out: tuple[str, ...] = ()
+        """Characters no font prints as typed that the person said to print without."""
         self._members_listed = False
         self._choices = printing.dialog_choices()
         """The dialog's list: every kind of printout the registry shows here."""
@@ -271,6 +275,7 @@ class PrintDialog(FormDialog[None]):
             large_print=self.query_one("#print-large", Checkbox).value,
             discreet=self.query_one("#print-discreet", Checkbox).value,
             today=self.vg.today(),
+            leave_out=self._leave_out,
         )
         return replace(request, **choice.settings)
 
@@ -297,6 +302,7 @@ class PrintDialog(FormDialog[None]):
         event.stop()
         if not self._mounted_choices:
             return
+        self._leave_out = ()  # said of the handout as it was: asked again if it still holds any
         self._update()
         self._forget_result()
 
@@ -444,7 +450,7 @@ class PrintDialog(FormDialog[None]):
         """The handout, or None after posting why it could not be made (in a worker)."""
         try:
             return printing.make(snapshot.open(), request)
-        except (NameToConfirm, UncheckedContacts) as error:
+        except (NameToConfirm, UncheckedContacts, CannotPrintCharacters) as error:
             if isinstance(error, NameToConfirm) and not error.matches:
                 self.post_message(self.HandoutFailed(str(error)))  # nothing a person could answer
             else:
@@ -545,6 +551,9 @@ class PrintDialog(FormDialog[None]):
         self.query_one("#print", Button).disabled = False
         error = message.error
         store = self.store
+        if isinstance(error, CannotPrintCharacters):
+            self._ask_leave_out(error)
+            return
         if isinstance(error, UncheckedContacts):
             names = ", ".join(contact.name for contact in error.contacts)
 
@@ -602,6 +611,19 @@ class PrintDialog(FormDialog[None]):
             ConfirmDialog("A word or a member's name?", question, confirm="It is the word"),
             confirmed,
         )
+
+    def _ask_leave_out(self, error: CannotPrintCharacters) -> None:
+        """Characters no font prints as typed: print without them only when the person says
+        so; nothing typed is dropped without this question."""
+
+        def again(characters: tuple[str, ...]) -> None:
+            self._leave_out = tuple(dict.fromkeys((*self._leave_out, *characters)))
+            self.action_submit()
+
+        def refused() -> None:
+            self._say(f"! {NOT_LEFT_OUT}", error=True)
+
+        self.app.push_screen(leave_out_question(error), answered_with(error, again, refused))
 
     def _say(self, words: str, *, error: bool = False) -> None:
         message = self.query_one("#print-message", Static)

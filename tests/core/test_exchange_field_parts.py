@@ -174,7 +174,7 @@ def _change(db: Path, table: str, key: str, changes: dict[str, Any]) -> dict[str
             "facilitators": store.save_facilitator,
             "support_contacts": store.save_support_contact,
         }
-        save.get(table, store.save_record)(record)  # type: ignore[operator]
+        save.get(table, store.save_record)(record)  # type: ignore[operator]  # each save takes its own model
         stored = record.model_dump(mode="json")
     return {field: stored[field] for field in changes}
 

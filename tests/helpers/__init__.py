@@ -17,7 +17,8 @@
 - `stuck_solver`: a solver process that never answers, as HiGHS did on a large plan.
 - `source`: the project's own source read for its rules (docstrings).
 - `demo_files`: the demo data, built once per process and copied (`write_demo_copy`).
-- `pdf`: a PDF read back as text, its fonts, rendered to an image.
+- `pdf`: a PDF read back as text, its fonts, the glyphs it draws (`drawn_glyphs`), rendered
+  to an image.
 - `new_printout`: a printout kind added in a test, to follow it everywhere it must reach.
 - `cups_server`, `syncthing_pair`: a real printing system and two real Syncthings of a test's own.
 """

@@ -429,6 +429,36 @@ async def test_a_new_printout_is_in_the_list_with_its_preview_and_file_name(
         assert app.store.audit_log()[-1].detail == "kindness card"
 
 
+async def test_a_symbol_no_font_prints_is_asked_about_and_never_dropped_silently(
+    make_app, tmp_path, no_lp
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        idea = CopingStrategy(title="Breathe with the waves 🌊", category="physical")
+        app.store.save_strategy(idea)
+        dialog = await open_dialog(app, pilot, strategy_ids=[idea.id])
+        await print_now(app, pilot, dialog, tmp_path / "waves.pdf")
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        question = str(app.screen.query_one("#question").render())
+        assert "water wave" in question and "Breathe with the waves" in question
+        assert not (tmp_path / "waves.pdf").exists()
+        await pilot.press("escape")  # no: nothing is printed, and the dialog says what to do
+        await pilot.pause()
+        assert app.screen is dialog and not (tmp_path / "waves.pdf").exists()
+        message = str(dialog.query_one("#print-message").render())
+        assert message.startswith("! Nothing printed")
+        await print_now(app, pilot, dialog, tmp_path / "waves.pdf")
+        assert type(app.screen).__name__ == "ConfirmDialog"  # asked again, every time
+        await pilot.click("#confirm")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        message = str(dialog.query_one("#print-message").render())
+        assert message.startswith("✓ Saved.") and "without 1 symbol" in message
+        assert "water wave" in message
+        assert "Breathe with the waves" in pdf_text((tmp_path / "waves.pdf").read_bytes())
+
+
 async def test_show_meeting_is_offered_only_where_it_means_something(
     make_app, tmp_path, no_lp
 ) -> None:

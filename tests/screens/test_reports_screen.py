@@ -275,3 +275,33 @@ async def test_markup_in_a_group_name_is_shown_as_written(make_app) -> None:
         await pilot.pause()
         assert text_of(app, "#reports-figures").startswith("[/] Odd [b]group, ")
         assert "Sessions held 0" in text_of(app, "#reports-figures")
+
+
+async def test_a_symbol_no_font_prints_is_asked_about_before_it_is_left_out(
+    make_app, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        settings = app.store.settings()
+        app.store.save_settings(settings.model_copy(update={"organisation": "Riverside 🌻"}))
+        screen = await open_reports(pilot)
+        target = tmp_path / "trustees.pdf"
+        screen.query_one("#reports-path", Input).value = str(target)
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog" and not target.exists()
+        assert "sunflower" in str(app.screen.query_one("#question").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and not target.exists()
+        assert text_of(app, "#reports-message").startswith("! Nothing printed")
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        message = text_of(app, "#reports-message")
+        assert message.startswith("Saved") and "as asked: sunflower" in message
+        assert "Riverside" in pdf_text(target.read_bytes())

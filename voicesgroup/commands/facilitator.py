@@ -89,6 +89,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sheet.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")
     sheet.add_argument("--paper", choices=("a4", "letter"), default="a4")
     force_option(sheet)
+    from voicesgroup.commands.printing import without_symbols_option
+
+    without_symbols_option(sheet)
 
     tune = add_command(actions, "settings", cmd_settings, "shadowing before sign-off, supervision")
     tune.add_argument(
@@ -265,14 +268,18 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 def cmd_sheet(args: argparse.Namespace) -> int:
     """The team sheet (`voicesgroup print team-sheet` by another name)."""
+    from voicesgroup.commands.printing import made_without_symbols
     from voicesgroup.outputs import check_audited_output, write_output
     from voicesgroup.printing import PrintRequest, make, record_printed
 
     with open_store(args) as store:
         check_audited_output(args.out, store, force=args.force)
-        printed = make(store, PrintRequest("team-sheet", paper=args.paper))
+        request = PrintRequest("team-sheet", paper=args.paper)
+        printed = made_without_symbols(args, store, request, make)
         path = write_output(args.out, printed.data, data_file=store.path, force=args.force)
         record_printed(store, printed)
+    for sentence in printed.said:
+        print(sentence, file=sys.stderr)
     print(f"Wrote {path}")
     return 0
 

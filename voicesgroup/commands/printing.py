@@ -84,6 +84,7 @@ def add_kinds(printer: argparse.ArgumentParser) -> None:
             help="WORD on this handout, which was refused as a member's name, is the everyday "
             "word (remembered for that text)",
         )
+        without_symbols_option(parser)
         parser.set_defaults(handler=_handler(name))
         return parser
 
@@ -91,6 +92,37 @@ def add_kinds(printer: argparse.ArgumentParser) -> None:
 
     for handout in KINDS.values():
         kind_options(kind(handout), handout.options)
+
+
+def without_symbols_option(parser: argparse.ArgumentParser) -> None:
+    """--without-symbols, for every command that makes a printout."""
+    parser.add_argument(
+        "--without-symbols",
+        action="store_true",
+        help="print without the characters no font here prints as typed (an emoji, writing "
+        "read right to left): each is named, and nothing else changes",
+    )
+
+
+def made_without_symbols(
+    args: argparse.Namespace,
+    store: Store,
+    request: PrintRequest,
+    make: Callable[[Store, PrintRequest], Printed],
+) -> Printed:
+    """`make(store, request)`; characters no font prints as typed stop it with their names,
+    unless --without-symbols says to print without them (and `Printed.said` names them)."""
+    from dataclasses import replace
+
+    from voicesgroup.errors import CannotPrintCharacters
+
+    try:
+        return make(store, request)
+    except CannotPrintCharacters as error:
+        if not args.without_symbols:
+            them = "it" if len(error.characters) == 1 else "them"
+            raise CommandError(f"{error} To leave {them} out, add --without-symbols.") from None
+        return make(store, replace(request, leave_out=error.characters))
 
 
 def kind_options(parser: argparse.ArgumentParser, options: Iterable[Option]) -> None:
@@ -206,8 +238,15 @@ def _print(args: argparse.Namespace, build: Callable[[Store], PrintRequest]) -> 
 
 
 def _make(args: argparse.Namespace, store: Store, request: PrintRequest) -> Printed:
-    """The handout, asking nothing: a word that may be a name needs --not-a-name, and
-    support contacts nobody checked stop it with one instruction."""
+    """The handout, asking nothing: a word that may be a name needs --not-a-name, support
+    contacts nobody checked stop it with one instruction, and characters no font prints as
+    typed need --without-symbols."""
+    return made_without_symbols(
+        args, store, request, lambda store, request: _make_once(args, store, request)
+    )
+
+
+def _make_once(args: argparse.Namespace, store: Store, request: PrintRequest) -> Printed:
     from voicesgroup.errors import NameToConfirm, UncheckedContacts
     from voicesgroup.normalise import fold
     from voicesgroup.printing import make, remember_words

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import cast
 
@@ -35,6 +36,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     force_option(parser)
+    from voicesgroup.commands.printing import without_symbols_option
+
+    without_symbols_option(parser)
     # cast, not isinstance: run as `python -m voicesgroup.cli`, the class is __main__'s own
     cast(Parser, parser).when_used = _report_options
 
@@ -50,6 +54,7 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The report, made by the one route every printout takes (`printing.KINDS["report"]`)."""
+    from voicesgroup.commands.printing import made_without_symbols
     from voicesgroup.evaluation import Period
     from voicesgroup.outputs import check_audited_output, write_output
     from voicesgroup.printing import make, record_printed, request_from
@@ -61,8 +66,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         request = request_from("report", vars(args), store, paper=args.paper, output=fmt)
         check_audited_output(out, store, force=args.force)  # before the work, as for any file
-        printed = make(store, request)
+        printed = made_without_symbols(args, store, request, make)
         path = write_output(out, printed.data, data_file=store.path, force=args.force)
         record_printed(store, printed)
+    for sentence in printed.said:
+        print(sentence, file=sys.stderr)
     print(f"Wrote {path}")
     return 0

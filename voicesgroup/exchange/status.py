@@ -99,7 +99,7 @@ def _waiting(
 ) -> list[dict[str, Any]]:
     """The conflicts no one has settled yet: a record's other version still kept beside it,
     and a rota slot unchanged since two laptops planned it differently."""
-    waiting = [
+    waiting: list[dict[str, Any]] = [
         {"table": c["table"], "record": c["of"], "other_version": c["copy"]}
         for c in copies_waiting(data, record)
     ]

@@ -20,17 +20,18 @@ def helplines_box(
     st: dict[str, ParagraphStyle],
     body_size: float,
     width: float,
-    markup: Callable[[str], str],
+    markup: Callable[..., str],
 ) -> Table:
-    """The boxed table of `contacts` under `title`, `width` wide, in the sheet's styles."""
+    """The boxed table of `contacts` under `title`, `width` wide, in the sheet's styles;
+    `markup(text, bold=…)` turns text into the markup of that face."""
     from voicesgroup.handouts._render import HEADING, RULE, SOFT  # one palette, in _render
 
     heading = ParagraphStyle("helplines_heading", parent=st["heading"], spaceBefore=0)
     plain = ParagraphStyle("helpline", parent=st["body"], spaceAfter=0)
-    rows: list[list[Flowable]] = [[Paragraph(markup(title), heading)]]
+    rows: list[list[Flowable]] = [[Paragraph(markup(title, bold=True), heading)]]
     for name, how, when in contacts:
         words = " ".join(sentence(part) for part in (how, when) if part)
-        text = f"<b>{markup(name)}</b>\u2002{markup(words)}"
+        text = f"<b>{markup(name, bold=True)}</b>\u2002{markup(words)}"
         rows.append([Paragraph(text, plain)])
     pad = body_size * 0.45
     table = Table(rows, colWidths=[width])

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import functools
 import io
-import os
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import reportlab
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -22,7 +19,6 @@ from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -33,9 +29,9 @@ from reportlab.platypus import (
 )
 
 from voicesgroup import dates
+from voicesgroup.handouts import fonts
 from voicesgroup.handouts._helplines import helplines_box
 from voicesgroup.handouts.layer import Block, Handout, Run, Runs
-from voicesgroup.normalise import fold
 
 INK = colors.HexColor("#1d1d1b")
 HEADING = colors.HexColor("#1f4d57")
@@ -46,83 +42,8 @@ GENTLE_BAR = colors.HexColor("#8fb3bb")
 
 # -- fonts ------------------------------------------------------------------------------------
 
-# Bitstream Vera Sans ships inside ReportLab: Latin-1 and a little more (Ł, Č, Š, Ž, Ğ, Œ),
-# but not ą, ę, ś, ż, ő, ű, Greek or Cyrillic. DejaVu Sans is Vera with the same shapes and
-# far wider coverage (every European Latin letter, Greek, Cyrillic); where the system has it,
-# a document whose text needs it is set in DejaVu instead. Vera is read in about 1 ms a face,
-# DejaVu in about 7, so ordinary sheets stay fast.
-_DEJAVU_DIRS = (
-    "/usr/share/fonts/truetype/dejavu",
-    "/usr/share/fonts/dejavu",
-    "/usr/share/fonts/TTF",
-    "/usr/share/fonts/dejavu-sans-fonts",
-    "/usr/local/share/fonts",
-    "/opt/homebrew/share/fonts",
-    os.path.expanduser("~/Library/Fonts"),
-    os.path.expanduser("~/.local/share/fonts"),
-)
-_FACES = {
-    "vera": ("Bitstream Vera Sans", ("Vera.ttf", "VeraBd.ttf", "VeraIt.ttf")),
-    "dejavu": (
-        "DejaVu Sans",
-        ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"),
-    ),
-}
-
-
-@dataclass(frozen=True)
-class FontSet:
-    key: str
-    source: str
-    regular: str
-    bold: str
-    italic: str
-    covered: frozenset[int]
-
-
-def _files(key: str) -> tuple[str, ...] | None:
-    files = _FACES[key][1]
-    if key == "vera":
-        folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-        return tuple(os.path.join(folder, name) for name in files)
-    for folder in _DEJAVU_DIRS:
-        paths = tuple(os.path.join(folder, name) for name in files)
-        if all(os.path.isfile(p) for p in paths):
-            return paths
-    return None
-
-
-@functools.cache
-def font_set(key: str = "vera") -> FontSet | None:
-    """Register one handout font family, once per process; None if it is not installed."""
-    paths = _files(key)
-    if paths is None:
-        return None
-    family = f"Handout{key.capitalize()}"
-    names = (family, f"{family}-Bold", f"{family}-Italic")
-    covered: frozenset[int] | None = None
-    for name, path in zip(names, paths, strict=True):
-        font = TTFont(name, path)
-        pdfmetrics.registerFont(font)
-        glyphs = frozenset(font.face.charToGlyph)
-        covered = glyphs if covered is None else covered & glyphs
-    pdfmetrics.registerFontFamily(
-        family, normal=names[0], bold=names[1], italic=names[2], boldItalic=names[1]
-    )
-    return FontSet(key, _FACES[key][0], *names, covered=covered or frozenset())
-
-
-def fonts_for(texts: Iterable[str]) -> FontSet:
-    """Vera, unless the text has letters only DejaVu covers and DejaVu is installed."""
-    vera = font_set("vera")
-    assert vera is not None  # shipped inside ReportLab
-    wanted = {ord(ch) for text in texts for ch in text if ch > "\x7f"}
-    if wanted <= vera.covered:
-        return vera
-    dejavu = font_set("dejavu")
-    if dejavu is not None and len(wanted - dejavu.covered) < len(wanted - vera.covered):
-        return dejavu
-    return vera
+# Which font draws each character, and the refusal when none can: `handouts.fonts`. Text is
+# set in Vera; a piece Vera has no glyph for is set in the font that has (`fonts.runs`).
 
 
 # -- styles -----------------------------------------------------------------------------------
@@ -150,9 +71,8 @@ LARGE = Sizes(body=16, title=28, heading=20, item=17, table=16, footer=16, line_
 
 
 @functools.cache
-def styles(s: Sizes, font_key: str = "vera") -> dict[str, ParagraphStyle]:
-    f = font_set(font_key)
-    assert f is not None
+def styles(s: Sizes) -> dict[str, ParagraphStyle]:
+    f = fonts.base()
 
     def style(name: str, size: float, **kw: Any) -> ParagraphStyle:
         kw.setdefault("fontName", f.regular)
@@ -192,52 +112,43 @@ def styles(s: Sizes, font_key: str = "vera") -> dict[str, ParagraphStyle]:
 # -- text -------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=2048)
-def _printable_char(ch: str, font_key: str) -> str:
-    """`ch`, or its unaccented letter if the font has no glyph for it (ś becomes s)."""
-    fonts = font_set(font_key)
-    assert fonts is not None  # a key comes from `fonts_for`, which found that font
-    covered = fonts.covered
-    if ord(ch) in covered or ch in "\n\t ":
-        return ch
-    if unicodedata.category(ch).startswith("C"):
-        return ""  # never in a handout's text: `normalise.drawn` took it out
-    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    # Only a letter the name finder reads as the same letter: what is drawn is what was
-    # checked ("ś" may be drawn "s"; "ͺ", which the finder reads as "i", is never a space).
-    if base and all(ord(c) in covered for c in base) and fold(base) == fold(ch):
-        return base
-    return ch
-
-
-def printable(text: str, font_key: str = "vera") -> str:
-    if text.isascii():
-        return text
-    return "".join(_printable_char(ch, font_key) for ch in text)
-
-
 def escape(text: str) -> str:
     """Escape &, < and > for Paragraph markup (xml.sax.saxutils would pull in urllib)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def markup(text: str, font_key: str = "vera") -> str:
-    """Plain user text as safe Paragraph markup: escaped, line breaks kept, dates whole."""
-    lines = dates.unbroken(printable(text, font_key)).splitlines() or [""]
-    return "<br/>".join(escape(line) for line in lines)
+def markup(text: str, *, bold: bool = False, italic: bool = False) -> str:
+    """Plain user text as safe Paragraph markup: escaped, line breaks kept, dates whole, and
+    each piece Vera has no glyph for set in the font that has (`fonts.runs`; `bold` and
+    `italic` say which face the text is drawn in, since a named font sets its face)."""
+    vera = fonts.base()
+    out = []
+    for font, piece in fonts.runs("\n".join(dates.unbroken(text).splitlines())):
+        piece = "<br/>".join(escape(line) for line in piece.split("\n"))
+        if font is not vera:
+            piece = f'<font name="{font.face(bold=bold, italic=italic)}">{piece}</font>'
+        out.append(piece)
+    return "".join(out)
 
 
-def runs_markup(runs: tuple[Run, ...], font_key: str = "vera", *, italic: bool = True) -> str:
-    """Runs as Paragraph markup; `italic=False` (large print) sets italic runs upright."""
+def runs_markup(runs: tuple[Run, ...], *, bold: bool = False, italic: bool = True) -> str:
+    """Runs as Paragraph markup; `bold`: the style is bold already; `italic=False` (large
+    print) sets italic runs upright."""
     parts = []
     for run in runs:
-        piece = markup(run.text, font_key)
-        if run.italic and italic:
+        slanted = run.italic and italic
+        piece = markup(run.text, bold=bold or run.bold, italic=slanted)
+        if slanted:
             piece = f"<i>{piece}</i>"
         if run.bold:
             piece = f"<b>{piece}</b>"
         parts.append(piece)
     return "".join(parts)
+
+
+def bold_style(style: ParagraphStyle) -> bool:
+    """Whether `style` sets its text in a bold face."""
+    return str(style.fontName).endswith("-Bold")
 
 
 # -- flowables --------------------------------------------------------------------------------
@@ -371,7 +282,7 @@ class FooterCanvas(Canvas):
     ) -> None:
         super().__init__(*args, **kw)
         self._footer_margin = margin
-        self._footer = footer
+        self._footer = " ".join(footer.split())  # one line: a line break is no glyph
         self._footer_font = font
         self._footer_size = size
         self._pages: list[dict[str, Any]] = []
@@ -388,12 +299,22 @@ class FooterCanvas(Canvas):
             super().showPage()
         super().save()
 
+    def _width(self, text: str) -> float:
+        return fonts.width(text, self._footer_size)
+
     def _fit(self, text: str, room: float) -> str:
-        if self.stringWidth(text) <= room:
+        if self._width(text) <= room:
             return text
-        while text and self.stringWidth(text + "…") > room:
+        while text and self._width(text + "…") > room:
             text = text[:-1]
         return text.rstrip() + "…"
+
+    def _draw_pieces(self, x: float, y: float, text: str) -> None:
+        """`text` from `x`, each piece in the font that has its characters (`fonts.runs`)."""
+        for font, piece in fonts.runs(text):
+            self.setFont(font.regular, self._footer_size)
+            self.drawString(x, y, piece)
+            x += pdfmetrics.stringWidth(piece, font.regular, self._footer_size)
 
     def _draw_footer(self, number: int, total: int) -> None:
         width, _ = self._pagesize
@@ -405,7 +326,7 @@ class FooterCanvas(Canvas):
         page = f"page {number} of {total}"
         self.drawRightString(width - margin, y, page)
         room = width - 2 * margin - self.stringWidth(page) - 10 * mm
-        self.drawString(margin, y, self._fit(self._footer, room))
+        self._draw_pieces(margin, y, self._fit(self._footer, room))
         self.restoreState()
 
 
@@ -420,6 +341,7 @@ def page_size(paper: str, is_landscape: bool) -> tuple[float, float]:
 def render(handout: Handout) -> bytes:
     """The PDF's bytes. Normal print is 14 pt; a handout that must fit `fit_pages` pages and
     would not is set a point smaller (down to 12 pt) until it does."""
+    fonts.check(handout.texts(), handout.kind)  # before anything is drawn
     if handout.large_print:
         return _render(handout, LARGE)[0]
     data, pages = _render(handout, NORMAL)
@@ -433,8 +355,8 @@ def render(handout: Handout) -> bytes:
 
 
 def _render(handout: Handout, sizes: Sizes) -> tuple[bytes, int]:
-    f = fonts_for(handout.texts())
-    st = styles(sizes, f.key)
+    f = fonts.base()
+    st = styles(sizes)
     pagesize = page_size(handout.paper, handout.landscape)
     side = 13 * mm
     top = 14 * mm
@@ -461,18 +383,16 @@ def _render(handout: Handout, sizes: Sizes) -> tuple[bytes, int]:
     )
     frame_width = pagesize[0] - 2 * side - 12  # the frame keeps 6 pt padding each side
     frame_height = pagesize[1] - top - bottom - 12
-    story: list[Flowable] = [Paragraph(markup(handout.title, f.key), st["title"])]
+    story: list[Flowable] = [Paragraph(markup(handout.title, bold=True), st["title"])]
     if handout.subtitle:
-        story.append(Paragraph(markup(handout.subtitle, f.key), st["subtitle"]))
+        story.append(Paragraph(markup(handout.subtitle), st["subtitle"]))
     story.append(_Rule(frame_width))
-    builder = _Builder(
-        st, sizes, frame_width, frame_height, story, f.key, large_print=handout.large_print
-    )
+    builder = _Builder(st, sizes, frame_width, frame_height, story, large_print=handout.large_print)
     for block in handout.blocks:
         story.extend(builder.flowables(block))
     canvasmaker = functools.partial(
         FooterCanvas,
-        footer=printable(handout.footer, f.key),
+        footer=handout.footer,
         font=f.regular,
         size=sizes.footer,
         margin=side + 6,
@@ -486,9 +406,9 @@ def _render(handout: Handout, sizes: Sizes) -> tuple[bytes, int]:
     return buffer.getvalue(), doc.page
 
 
-def _longest_word(text: str, font: str, size: float) -> float:
+def _longest_word(text: str, size: float, *, bold: bool = False) -> float:
     words = dates.unbroken(text).replace("\t", " ").replace("\n", " ").split(" ")
-    return max((pdfmetrics.stringWidth(w, font, size) for w in words if w), default=0.0)
+    return max((fonts.width(w, size, bold=bold) for w in words if w), default=0.0)
 
 
 class _Rule(Flowable):
@@ -512,15 +432,13 @@ class _Builder:
     width: float
     height: float
     story: list[Flowable]
-    font_key: str
-
-    def markup(self, text: str) -> str:
-        return markup(text, self.font_key)
-
     large_print: bool = False
 
-    def runs(self, runs: tuple[Run, ...]) -> str:
-        return runs_markup(runs, self.font_key, italic=not self.large_print)
+    def markup(self, text: str, *, bold: bool = False) -> str:
+        return markup(text, bold=bold)
+
+    def runs(self, runs: tuple[Run, ...], style: ParagraphStyle) -> str:
+        return runs_markup(runs, bold=bold_style(style), italic=not self.large_print)
 
     def flowables(self, block: Block) -> list[Flowable]:
         if block[0] == "heading":
@@ -539,10 +457,10 @@ class _Builder:
         return self._together(block[1])
 
     def _heading(self, text: str) -> list[Flowable]:
-        return [Paragraph(self.markup(text), self.st["heading"])]
+        return [Paragraph(self.markup(text, bold=True), self.st["heading"])]
 
     def _para(self, runs: tuple[Run, ...], style: str) -> list[Flowable]:
-        paragraph = Paragraph(self.runs(runs), self.st[style])
+        paragraph = Paragraph(self.runs(runs, self.st[style]), self.st[style])
         if style in ("gentle", "caution"):
             bar = HEADING if style == "caution" else GENTLE_BAR
             return [SideBar(paragraph, space_before=self.sizes.body * 0.15,
@@ -553,12 +471,14 @@ class _Builder:
         out: list[Flowable] = []
         for number, runs in enumerate(items, start=1):
             bullet = f"{number}." if numbered else "•"
-            paragraph = Paragraph(self.runs(runs), self.st["bullet"], bulletText=bullet)
+            paragraph = Paragraph(
+                self.runs(runs, self.st["bullet"]), self.st["bullet"], bulletText=bullet
+            )
             out.append(Stack([paragraph], self.height))  # a point is never split
         return out
 
     def _lines(self, label: str, count: int) -> list[Flowable]:
-        label_para = Paragraph(self.markup(label), self.st["heading"])
+        label_para = Paragraph(self.markup(label, bold=True), self.st["heading"])
         return [Stack([label_para, RuledLines(count, self.sizes.line_gap)], self.height)]
 
     def _together(self, blocks: tuple[Block, ...]) -> list[Flowable]:
@@ -629,12 +549,14 @@ class _Builder:
         """A table cell: plain text that fits on one line is drawn as a string, which is
         several times cheaper than a Paragraph; anything else becomes a Paragraph."""
         if all(not (r.bold or r.italic) for r in runs):
-            text = printable("".join(r.text for r in runs), self.font_key)
-            if "\n" not in text and (
-                pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width - 13
+            text = fonts.drawn_text("".join(r.text for r in runs))  # as drawn: none left out
+            if (
+                "\n" not in text
+                and fonts.in_one_font(text)  # a plain string is drawn in the table's font
+                and pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width - 13
             ):
                 return " ".join(text.split())
-        return Paragraph(self.runs(runs), style)
+        return Paragraph(self.runs(runs, style), style)
 
     def _column_widths(
         self,
@@ -646,15 +568,13 @@ class _Builder:
         (so no word is split in two), taking the room from columns that have some spare."""
         widths = [self.width * w / sum(fractions) for w in fractions]
         cell, head = self.st["cell"], self.st["cell_head"]
-        bold_font = self.st["item"].fontName
         need = [0.0] * len(widths)
         for i, text in enumerate(header):
-            need[i] = _longest_word(printable(text, self.font_key), head.fontName, head.fontSize)
+            need[i] = _longest_word(text, head.fontSize, bold=True)
         for row in rows:
             for i, runs in enumerate(row[: len(widths)]):
                 for run in runs:
-                    font = bold_font if run.bold else cell.fontName
-                    word = _longest_word(printable(run.text, self.font_key), font, cell.fontSize)
+                    word = _longest_word(run.text, cell.fontSize, bold=run.bold)
                     need[i] = max(need[i], word)
         need = [n + 13 for n in need]  # 6 pt padding each side, and a little air
         if sum(need) > self.width:

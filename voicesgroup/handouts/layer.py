@@ -10,6 +10,7 @@ module level, so `import voicesgroup.handouts` stays cheap.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,6 +41,28 @@ PARA_STYLES = (
 )
 PRODUCER = "voicesgroup"
 """Author, creator and producer of every ordinary handout: never a person's name."""
+
+
+_LEFT_OUT: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "left_out", default=frozenset()
+)
+
+
+@contextmanager
+def leaving_out(characters: Iterable[str]) -> Iterator[None]:
+    """PDFs drawn inside leave out `characters`, which a person said to print without
+    (`errors.CannotPrintCharacters` named them); any other character no font draws is still
+    refused (`handouts.fonts`)."""
+    token = _LEFT_OUT.set(frozenset(characters))
+    try:
+        yield
+    finally:
+        _LEFT_OUT.reset(token)
+
+
+def left_out() -> frozenset[str]:
+    """The characters a person said to print without, for the PDF being drawn."""
+    return _LEFT_OUT.get()
 
 
 class DiscreetBreach(VoicesGroupError):

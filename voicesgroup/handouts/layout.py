@@ -37,6 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from voicesgroup.handouts import fonts
 from voicesgroup.handouts._render import (
     HEADING,
     INK,
@@ -45,10 +46,9 @@ from voicesgroup.handouts._render import (
     SMALLER,
     SOFT,
     FooterCanvas,
-    fonts_for,
+    bold_style,
     markup,
     page_size,
-    printable,
     styles,
 )
 from voicesgroup.handouts.layer import PRODUCER
@@ -66,11 +66,19 @@ class Layout:
     is the handouts' smaller size, large print their large one.
     """
 
-    def __init__(self, texts: Iterable[str], *, large_print: bool = False, paper: str = "a4"):
-        self.fonts = fonts_for(texts)
+    def __init__(
+        self,
+        texts: Iterable[str],
+        *,
+        large_print: bool = False,
+        paper: str = "a4",
+        kind: str = "report",
+    ):
+        fonts.check(texts, kind)  # every character drawable as typed, before anything is drawn
+        self.fonts = fonts.base()
         self.large_print = large_print
         self.sizes = LARGE if large_print else SMALLER[0]
-        self.style = styles(self.sizes, self.fonts.key)
+        self.style = styles(self.sizes)
         self.pagesize = page_size(paper, False)
         self.width = self.pagesize[0] - 36 * mm
         """The width of the text on the page, in points."""
@@ -86,11 +94,12 @@ class Layout:
     def para(self, text: str, kind: str = "body") -> Paragraph:
         """A paragraph in one of the handouts' styles (title, subtitle, heading, item, body,
         muted…)."""
-        return Paragraph(markup(text, self.fonts.key), self.style[kind])
+        style = self.style[kind]
+        return Paragraph(markup(text, bold=bold_style(style)), style)
 
     def bullet(self, text: str) -> Paragraph:
         """One small bulleted line, in table-cell size."""
-        return Paragraph(markup(text, self.fonts.key), self._small_bullet, bulletText="•")
+        return Paragraph(markup(text), self._small_bullet, bulletText="•")
 
     @functools.cached_property
     def _small_bullet(self) -> ParagraphStyle:
@@ -198,25 +207,27 @@ class Layout:
         ]
 
     def _cell(self, text: str, bold: bool = False) -> Paragraph:
-        return Paragraph(markup(text, self.fonts.key), self.style["cell_head" if bold else "cell"])
+        return Paragraph(markup(text, bold=bold), self.style["cell_head" if bold else "cell"])
 
     def _fitted(self, text: str, column: float, bold: bool = False) -> str | Paragraph:
         """Plain table text where it fits on one line (a Paragraph for every cell would
         double the time the report takes to draw); a wrapping Paragraph where it does not."""
-        plain = printable(text, self.fonts.key)
         face = self.fonts.bold if bold else self.fonts.regular
+        text = fonts.drawn_text(text)  # as drawn: what a person said to leave out is not there
         if (
-            "\n" not in plain
-            and stringWidth(plain, face, self.style["cell"].fontSize) <= column - 12
+            "\n" not in text
+            and "\t" not in text  # drawn as a string, a tab would be a glyph: the empty box
+            and fonts.in_one_font(text)  # a plain string is drawn in the table's font
+            and stringWidth(text, face, self.style["cell"].fontSize) <= column - 12
         ):
-            return plain
+            return text
         return self._cell(text, bold)
 
     def _needed(self, text: str) -> float:
         """The width a header needs so that none of its words is broken."""
         head_size = self.style["cell_head"].fontSize
-        words = printable(text, self.fonts.key).split() or [""]
-        return max(stringWidth(word, self.fonts.bold, head_size) for word in words) + 13
+        words = text.split() or [""]
+        return max(fonts.width(word, head_size, bold=True) for word in words) + 13
 
     def _unbroken(self, header: list[str], widths: list[float]) -> list[float]:
         """Column widths in points in which no header word is broken: each column gets the
@@ -253,7 +264,7 @@ class Layout:
             story,
             canvasmaker=functools.partial(
                 FooterCanvas,
-                footer=printable(footer, self.fonts.key),
+                footer=footer,
                 font=self.fonts.regular,
                 size=self.sizes.footer,
                 margin=18 * mm,
@@ -360,17 +371,15 @@ def bar_chart(
     drawing = Drawing(width, height)
     left, bottom = size * 4.4, size * 2.6
     # The key goes beside the title where both fit on one line, else on a line of its own.
-    key_widths = [stringWidth(name, font, size) + size * 2 for name in names]
-    beside = stringWidth(title, bold, size + 2) + sum(key_widths) + size <= width
+    key_widths = [fonts.width(name, size) + size * 2 for name in names]
+    beside = fonts.width(title, size + 2, bold=True) + sum(key_widths) + size <= width
     key_y = height - size * (1.2 if beside or len(data) < 2 else 2.7)
     top = height - size * (3.6 if beside or len(data) < 2 else 5.1)
     plot_w, plot_h = width - left - 4, top - bottom
     biggest = max([v for row in data for v in row if v is not None] or [0])
     step = _nice_step(biggest or 1)
     scale_top = step * max(1, -(-biggest // step))
-    drawing.add(
-        String(0, height - size * 1.2, title, fontName=bold, fontSize=size + 2, fillColor=ink)
-    )
+    drawing.add(_words(0, height - size * 1.2, title, size + 2, ink, bold=True))
     for value in range(0, scale_top + 1, step):
         y = bottom + plot_h * value / scale_top
         drawing.add(Line(left, y, left + plot_w, y, strokeColor=muted, strokeWidth=0.3))
@@ -384,7 +393,7 @@ def bar_chart(
     slot = plot_w / max(len(labels), 1)
     bar_w = slot * 0.7 / len(data)
     # Upright labels only: every month's when they fit, else every second, third… month's.
-    longest = max([stringWidth(text, font, size) for text in labels] or [0])
+    longest = max([fonts.width(text, size) for text in labels] or [0])
     every = max(1, math.ceil((longest + size) / slot))
     for index, month_label in enumerate(labels):
         x0 = left + slot * index + slot * 0.15
@@ -399,14 +408,34 @@ def bar_chart(
                                        fillColor=ink, textAnchor="middle"))  # fmt: skip
         if index % every == 0:
             centre = left + slot * index + slot / 2
-            drawing.add(String(centre, bottom - size * 1.3, month_label, fontName=font,
-                               fontSize=size, fillColor=ink, textAnchor="middle"))  # fmt: skip
+            drawing.add(_words(centre, bottom - size * 1.3, month_label, size, ink, middle=True))
     drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=ink, strokeWidth=0.8))
     if len(data) > 1:
         x = width
         for colour, name, key_width in reversed(list(zip(colours, names, key_widths, strict=True))):
             x -= key_width
             drawing.add(_block(x, key_y, size * 0.8, size * 0.8, colour))
-            drawing.add(String(x + size, key_y, name, fontName=font, fontSize=size,
-                               fillColor=ink))  # fmt: skip
+            drawing.add(_words(x + size, key_y, name, size, ink))
     return drawing
+
+
+def _words(
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    ink: Color,
+    *,
+    bold: bool = False,
+    middle: bool = False,
+) -> Group:
+    """`text` as a chart draws it, from `x` (or centred on it), each piece in the font that
+    has its characters (`fonts.runs`)."""
+    group = Group()
+    if middle:
+        x -= fonts.width(text, size, bold=bold) / 2
+    for font, piece in fonts.runs(" ".join(text.split())):
+        face = font.face(bold=bold)
+        group.add(String(x, y, piece, fontName=face, fontSize=size, fillColor=ink))
+        x += stringWidth(piece, face, size)
+    return group

@@ -109,6 +109,28 @@ class Pairs:
                 found.extend((t, e, s) for e in people if (t, e) in self.new_set)
         return found
 
+    def people(self) -> set[int]:
+        """One of each pair the two measures count: both of an asked pair, and the trainee of
+        a new one (its experienced partners are many, and often most of a large team)."""
+        return {i for each in self.asked for i in each} | {t for t, _ in self.new}
+
+    def ways(self, problem: Problem) -> list[tuple[int, tuple[int, ...]]]:
+        """(session, who is on it) for each way the rules allow a session to hold one of
+        `people()`: alone, or beside any candidate. The solver's columns for the two
+        measures (see `solver._pairs_solved_exactly`); every pair the measures count is one
+        of them."""
+        about = self.people()
+        rota = Draft(problem)
+        found: list[tuple[int, tuple[int, ...]]] = []
+        for s, candidates in enumerate(problem.candidates):
+            for k, one in enumerate(candidates):
+                if one in about and rota.allowed(s, (one,)):
+                    found.append((s, (one,)))
+                for other in candidates[k + 1 :]:
+                    if (one in about or other in about) and rota.allowed(s, (one, other)):
+                        found.append((s, (one, other)))
+        return found
+
     def measures(self, people: list[list[int]]) -> tuple[int, int]:
         """(requests, new pairings) of a rota (who is on each session)."""
         on = [set(found) for found in people]

@@ -264,12 +264,16 @@ class _Model:
                 self.known[self.column[s][i]] = 1.0
         self._tighten()
 
-    def add_columns(self, count: int, values: list[float]) -> int:
-        """Add `count` continuous columns in [0, 1] at `values`; the first one's index."""
+    def add_columns(self, count: int, values: list[float], *, whole: bool = False) -> int:
+        """Add `count` columns in [0, 1] at `values` (`whole`: 0 or 1); the first one's index."""
         import numpy as np
 
         first = self.total
         self.h.addVars(count, np.zeros(count), np.ones(count))
+        if whole and count:
+            kinds = np.array([self.highspy.HighsVarType.kInteger] * count)
+            columns = np.arange(first, first + count, dtype=np.int32)
+            self.h.changeColsIntegrality(count, columns, kinds)
         self.total += count
         self.known = self.known + values
         return first
@@ -499,9 +503,13 @@ def _pairs_solved_exactly(
     pairings (`pairs`), each proven (False: the safety net came first) and held for the next.
     A measure the rota found so far already brings to its bound needs no search.
 
-    Columns, each in [0, 1] (whole whenever who is on each session is): one per asked pair and
-    session they could share (at most each of the two), one per (trainee, experienced) pair
-    and session (the same), and one per such pair (at most the sum of its sessions)."""
+    Columns: one per session and way it may hold someone the measures are about (alone, or
+    beside another: `Pairs.ways`), 0 or 1; one per new pair, in [0, 1]. Each such person on
+    a session is on it in exactly one of its ways (anyone else in at most one), and a session
+    holds at most one way, so the relaxation cannot count one person as half of two pairs
+    at once: it proves in one node what columns per pair alone needed tens of nodes and
+    seconds for. Requests met are the ways that are asked pairs; a new pair is met when one
+    of its ways is."""
     people = model.people()
     best = pairs.bounds(problem, people)
     if pairs.measures(people) != best:
@@ -510,31 +518,43 @@ def _pairs_solved_exactly(
     known = pairs.measures(people)
     if known == best:
         return True
-    on = [{i for i, c in column.items() if model.known[c] > 0.5} for column in model.column]
-    shared = [(a, b, s) for (a, b), sessions in pairs.asked.items() for s in sessions]
-    fresh = pairs.sessions(problem)
-    together = [float({a, b} <= on[s]) for a, b, s in [*shared, *fresh]]
+    on = [set(found) for found in model.people()]
+    ways = pairs.ways(problem)
+    first = model.add_columns(len(ways), [float(set(w) == on[s]) for s, w in ways], whole=True)
     already = pairs.met(model.people())
-    met = {each: each in already for each in pairs.new}
-    first = model.add_columns(len(together) + len(met), together + [float(v) for v in met.values()])
-    rows: list[tuple[list[tuple[int, float]], float, float]] = []
+    met = model.add_columns(len(pairs.new), [float(each in already) for each in pairs.new])
+    about = pairs.people()
+    in_ways: dict[tuple[int, int], list[int]] = {}
+    by_session: dict[int, list[int]] = {}
+    asked: list[int] = []
     by_pair: dict[tuple[int, int], list[int]] = {}
-    for k, (a, b, s) in enumerate([*shared, *fresh]):
-        for person in (a, b):
-            rows.append(([(first + k, 1.0), (model.column[s][person], -1.0)], -model.inf, 0.0))
-        if k >= len(shared):
-            by_pair.setdefault((a, b), []).append(first + k)
-    pairing = {pair: first + len(together) + k for k, pair in enumerate(met)}
-    for pair, column in pairing.items():
-        rows.append(([(column, 1.0), *((c, -1.0) for c in by_pair[pair])], -model.inf, 0.0))
+    asked_at = {each: set(sessions) for each, sessions in pairs.asked.items()}
+    for k, (s, way) in enumerate(ways):
+        for i in way:
+            in_ways.setdefault((s, i), []).append(first + k)
+        by_session.setdefault(s, []).append(first + k)
+        if len(way) == 2:
+            if s in asked_at.get(way, ()):  # a candidate list is sorted: the pair's own key
+                asked.append(first + k)
+            if pairs.is_new(*way):
+                by_pair.setdefault(way if way in pairs.new_set else way[::-1], []).append(first + k)
+    rows: list[tuple[list[tuple[int, float]], float, float]] = []
+    for (s, i), columns in in_ways.items():
+        terms = [*((c, 1.0) for c in columns), (model.column[s][i], -1.0)]
+        rows.append((terms, 0.0 if i in about else -model.inf, 0.0))
+    for columns in by_session.values():
+        rows.append(([(c, 1.0) for c in columns], -model.inf, 1.0))
+    pairing = {each: met + k for k, each in enumerate(pairs.new)}
+    for each, column in pairing.items():
+        terms = [(column, 1.0), *((c, -1.0) for c in by_pair.get(each, []))]
+        rows.append((terms, -model.inf, 0.0))
     model.add_rows(rows)
     proven = True
-    stages = [
-        ({first + k: 1.0 for k in range(len(shared))}, known[0], best[0]),
-        ({column: 1.0 for column in pairing.values()}, known[1], best[1]),
-    ]
-    for costs, found, bound in stages:
-        if found < bound:
+    stages = [dict.fromkeys(asked, 1.0), {column: 1.0 for column in pairing.values()}]
+    for k, costs in enumerate(stages):
+        # Measured on the rota found so far, which the stage before may have changed.
+        found = pairs.measures(model.people())[k]
+        if found < best[k]:
             value, exact, _ = model.solve(costs, maximise=True)
             proven = proven and exact
             found = max(found, round(value))
