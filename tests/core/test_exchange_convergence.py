@@ -85,6 +85,8 @@ class Laptops(RuleBasedStateMachine):
         blob = own.read_bytes()
         if spoil == "truncated":
             blob = blob[: len(blob) // 2]
+        if spoil == "twins":
+            blob = twinned(blob, record)
         name = own.name
         if spoil == "conflict-copy":
             name = f"voicesgroup-{record['replica']}.sync-conflict-20260101-000000-ABCDEFG.outbox"
@@ -211,7 +213,7 @@ class Laptops(RuleBasedStateMachine):
     @rule(
         source=st.sampled_from(LAPTOPS),
         to=st.sampled_from(LAPTOPS),
-        spoil=st.sampled_from(["", "", "truncated", "conflict-copy", "dropped"]),
+        spoil=st.sampled_from(["", "", "truncated", "conflict-copy", "dropped", "twins"]),
     )
     def carry(self, source: str, to: str, spoil: str) -> None:
         if source != to and spoil != "dropped":
@@ -264,6 +266,31 @@ class Laptops(RuleBasedStateMachine):
             for blob in files_of(self.root / name, self.stores[name]):
                 for planted in self.forgotten:
                     assert planted.encode() not in blob, f"{planted} is still on {name}"
+
+
+def twinned(blob: bytes, record: dict[str, Any]) -> bytes:
+    """The outbox sealed again with each facilitator given twice under its stamp, the second
+    time with another name under that name's true hash (a damaged or forged outbox): which
+    of the two wins is left to the hashes, so it may be either, and must be one everywhere."""
+    org = bytes.fromhex(record["org_key"])
+    keys = {gid: bytes.fromhex(key) for gid, key in record["group_keys"].items()}
+    org_parts = outbox.open_sealed(blob, org, {}).parts
+    opened = outbox.open_sealed(blob, org, keys)
+    rest = opened.parts[len(org_parts) :]
+    if len(keys) > 1 or (rest and not keys):
+        return blob  # sections this reading cannot tell apart: carried as they were
+    sections = {sharing.ORG: org_parts, **{gid: rest for gid in keys}}
+    for parts in sections.values():
+        parts += [
+            part._replace(content={**part.content, "display_name": "Twin"}, digest=None)
+            for part in list(parts)
+            if part.kind == "facilitators" and part.content is not None
+        ]
+    contents = outbox.Contents(
+        opened.replica, opened.role, opened.groups, opened.serial, opened.written_ms
+    )
+    contents.tombstones = opened.tombstones
+    return outbox.seal(contents, org, keys, sections)
 
 
 def canonical(store: Store) -> dict[str, str]:

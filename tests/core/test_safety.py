@@ -128,8 +128,8 @@ def test_a_file_with_only_its_meta_is_damaged_not_empty(
     [
         ({"1": {"display_name": "Ana"}}, "members record 1 has no id of its own"),
         ({"1": {"id": "same"}, "2": {"id": "same"}}, "members record 2 has no id of its own"),
-        ({"abc": {"id": "x"}}, "its tables are malformed"),
-        ({"1": ["not", "a", "record"]}, "its tables are malformed"),
+        ({"abc": {"id": "x"}}, "its table 'members' is malformed"),
+        ({"1": ["not", "a", "record"]}, "its table 'members' is malformed"),
     ],
 )
 def test_a_record_without_an_id_of_its_own_is_named_not_a_traceback(

@@ -153,7 +153,11 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     changes: dict[tuple[str, str], Entry] = {}
     for slot, winner in winners.items():
         mine = local.get(slot)
-        if mine is not None and mine.stamp == winner.stamp:
+        # What this laptop holds is kept only when it is the winner itself. Its own version
+        # is not favoured on a tie: two versions under one stamp (a damaged or forged outbox
+        # gave another under this laptop's stamp) are settled by the one order every laptop
+        # takes (`merge.Entry.order`), here too, or the writer and its readers stay apart.
+        if mine is not None and mine.stamp == winner.stamp and mine.content == winner.content:
             continue
         changes[slot] = winner
     models = _models()

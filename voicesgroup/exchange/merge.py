@@ -65,7 +65,8 @@ class Entry(NamedTuple):
     def order(self) -> tuple[bool, bool, Stamp | _Earlier, str]:
         """The version's place in the one total order the merge takes the greatest of."""
         # Two versions with one stamp come from one laptop and are the same; the hash only
-        # makes the order total should a damaged outbox say otherwise.
+        # makes the order total should a damaged outbox say otherwise, and then every laptop,
+        # the one whose stamp it is too, takes the same one (`applying.merge_in`).
         digest = content_hash(self.content) if self.content is not None else ""
         return (*self.rank(), digest)
 

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
 
-from voicesgroup.rota import bounds
+from voicesgroup.rota import bounds, rules
 from voicesgroup.rota.model import Problem
 from voicesgroup.rota.pairs import Pairs
 
@@ -106,7 +106,9 @@ def solve_apart(problem: Problem, greedy: list[list[int]], pairs: Pairs, limit: 
             except queue.Empty:
                 break
             if kind == "better":
-                best = value
+                # A rota from another process is taken only when it is one of this problem's
+                # that keeps every rule; else the best one known stands (a bug, another version).
+                best = value if keeps_the_rules(problem, value) else best
             elif kind == "solved":
                 solved = value
             else:  # the process ended without an answer
@@ -117,9 +119,59 @@ def solve_apart(problem: Problem, greedy: list[list[int]], pairs: Pairs, limit: 
         worker.wait()
         writer.join()
         reader.join()
-    if isinstance(solved, Solution):
+    if (
+        isinstance(solved, Solution)
+        and isinstance(solved.proven, bool)
+        and isinstance(solved.spread_bound, int)
+        and keeps_the_rules(problem, solved.people)
+    ):
         return solved
     return _not_proven(problem, best)
+
+
+def keeps_the_rules(problem: Problem, people: object) -> bool:
+    """Whether `people` is a rota of `problem` that keeps every rule: a list of who is on each
+    of its sessions (at most two people, by index); each of them free that day by the rules
+    about one person (`problem.candidates`, from `rules.person_breaks`); one session a day and
+    each monthly limit over the whole rota; and the two on a session allowed together, one of
+    them leading (`rules.session_breaks`)."""
+    if not isinstance(people, list) or len(people) != len(problem.sessions):
+        return False
+    on: list[list[int]] = []
+    for s, found in enumerate(people):
+        if not isinstance(found, list | tuple) or len(found) > 2:
+            return False
+        if not all(type(i) is int for i in found) or len(set(found)) != len(found):
+            return False
+        if not set(found) <= set(problem.candidates[s]):
+            return False
+        on.append(list(found))
+    return _counts_kept(problem, on) and all(
+        _allowed_together(problem, s, found) for s, found in enumerate(on) if found
+    )
+
+
+def _counts_kept(problem: Problem, on: list[list[int]]) -> bool:
+    """One session a day (`rules.DAY_LIMIT`) and each monthly limit, over the rota `on`."""
+    for person, *sessions in problem.day_rows:
+        if sum(person in on[s] for s in sessions) > rules.DAY_LIMIT:
+            return False
+    return all(
+        sum(person in on[s] for s in sessions) <= limit
+        for sessions, person, limit in problem.month_rows
+    )
+
+
+def _allowed_together(problem: Problem, s: int, found: list[int]) -> bool:
+    """Whether the people on session `s` may hold it, either of them leading."""
+    group = problem.group_of(s)
+    facs = [problem.facs[i] for i in found]
+    if len(facs) == 1:
+        return not rules.session_breaks(facs[0], None, group)
+    one, other = facs
+    return not rules.session_breaks(one, other, group) or not rules.session_breaks(
+        other, one, group
+    )
 
 
 def _not_proven(problem: Problem, best: list[list[int]]) -> Solution:

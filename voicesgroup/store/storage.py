@@ -187,9 +187,7 @@ def decode_with_spans(
         with collector_paused():
             data, spans = parse_with_spans(blob)
     except orjson.JSONDecodeError:
-        raise DamagedFile(
-            f"{path} is damaged: it is not complete, readable data. {restore_hint(path)}"
-        ) from None
+        raise DamagedFile(not_readable_sentence(path)) from None
     meta_table = data.get(META_TABLE) if isinstance(data, dict) else None
     meta = meta_table.get("1") if isinstance(meta_table, dict) else None
     if not isinstance(meta, dict) or meta.get("app") != APP_MARK:
@@ -204,9 +202,23 @@ def decode_with_spans(
                 "another file with --db PATH."
             )
         )
-    if not isinstance(data, dict) or not all(is_table(table) for table in data.values()):
-        raise DamagedFile(f"{path} is damaged: its tables are malformed. {restore_hint(path)}")
+    for name, table in data.items():
+        if not is_table(table):
+            raise DamagedFile(malformed_table_sentence(path, name))
     return data, spans
+
+
+def not_readable_sentence(path: Path) -> str:
+    """The one sentence for a data file whose text is not JSON, found whole at opening or in
+    one table when first read (`SafeStorage.table`)."""
+    return f"{path} is damaged: it is not complete, readable data. {restore_hint(path)}"
+
+
+def malformed_table_sentence(path: Path, name: str) -> str:
+    """The one sentence for a table of a data file that is JSON but not a table of records,
+    found when the whole file is checked at opening or when that table is first read
+    (`SafeStorage.table`)."""
+    return f"{path} is damaged: its table {name!r} is malformed. {restore_hint(path)}"
 
 
 _TABLE_END = re.compile(rb'\},"(?=[^0-9])')
@@ -419,18 +431,16 @@ class SafeStorage:
         return frozenset(self._unread)
 
     def _parsed(self, name: str, unread: Unread) -> Any:
+        """The table's text parsed and checked as the whole check at opening checks each
+        table (`decode_with_spans`, then `check`), refused with the same sentences."""
         try:
             with collector_paused():
                 value = orjson.loads(unread.text)
         except orjson.JSONDecodeError:
-            value = None
-        problem = (
-            f"{self.path} is damaged: its table {name!r} cannot be read. {restore_hint(self.path)}"
-            if not is_table(value)
-            else self._check(name, value)
-            if self._check is not None
-            else None
-        )
+            raise DamagedFile(not_readable_sentence(self.path)) from None
+        if not is_table(value):
+            raise DamagedFile(malformed_table_sentence(self.path, name))
+        problem = self._check(name, value) if self._check is not None else None
         if problem:
             raise DamagedFile(problem)
         return value
@@ -581,19 +591,39 @@ class SafeStorage:
         Nested groups roll back too: an error caught inside an outer group leaves none of the
         inner group's changes behind to be saved with the outer one.
         """
-        snapshot = self._plain()
+        kept = self._kept()
         was_unsaved = self.unsaved
         self._defer_depth += 1
         try:
             yield
         except BaseException:
-            self.replace_data(parse_tables(snapshot))
+            self.replace_data(self._put_back(kept))
             self.unsaved = was_unsaved
             raise
         finally:
             self._defer_depth -= 1
         if not self._defer_depth and self.unsaved and self.autosave:
             self.save()
+
+    def _kept(self) -> list[tuple[str, Unread | bytes]]:
+        """The document as it is now, to put back after a failed group of writes: a parsed
+        table as its JSON (a copy no later change can reach), a table not read yet as the very
+        text it was, still to be checked when first read (`table`)."""
+        return [
+            (name, table if isinstance(table, Unread) else orjson.dumps(table))
+            for name, table in self._data.items()
+        ]
+
+    @staticmethod
+    def _put_back(kept: list[tuple[str, Unread | bytes]]) -> dict[str, Any]:
+        """The document `_kept` took: the JSON of parsed tables parsed again (this store wrote
+        it from tables it held parsed and checked), the unread ones left unread. Parsing an
+        unread table here would trust text nothing has checked."""
+        with collector_paused():
+            return {
+                name: table if isinstance(table, Unread) else orjson.loads(table)
+                for name, table in kept
+            }
 
     @property
     def deferring(self) -> bool:
