@@ -140,6 +140,8 @@ class ExchangesInBackground(_Mixed):
     _exchange_reading = False
     _exchange_preparing = False
     _exchange_tries = 0
+    _exchange_again = False
+    """An exchange was asked for while one ran: it runs once that one has ended."""
     _exchange_forgot = 0
     """Members just forgotten here: the exchange being prepared sends that news."""
     _exchange_before: Summary | None = None
@@ -162,6 +164,9 @@ class ExchangesInBackground(_Mixed):
         from voicesgroup.exchange import service
 
         if self.exchange_busy:
+            # The one running may have sealed its outbox before the change that asks now:
+            # another exchange follows it, so that change travels too.
+            self._exchange_again = True
             if asked:
                 self._exchange_said(EXCHANGING, changed=False)
             return
@@ -413,6 +418,9 @@ class ExchangesInBackground(_Mixed):
 
     def on_exchange_finished(self, message: ExchangeFinished) -> None:
         self.exchange_line = message.line
+        if self._exchange_again and not self.exchange_busy:
+            self._exchange_again = False
+            self.exchange_soon()
         from screens.exchange_screen import ExchangeScreen
         from screens.home_screen import HomeScreen
 

@@ -267,3 +267,33 @@ async def test_a_full_exchange_folder_keeps_what_came_in_and_says_both(
         record = store.storage.read()["_exchange"]["1"]
     own = brings_changes.folder / folder.outbox_name(record["replica"])
     assert outbox.header_of(own)["serial"] == record["serial"], "the outbox was not written"
+
+
+async def test_a_change_asked_to_travel_while_an_outbox_is_written_goes_in_the_next_one(
+    brings_changes: Laptops, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A conflict settled (or a session ended) while an exchange writes its outbox asks for an
+    exchange: the outbox being written was sealed before that change, so another follows."""
+    gate, delivering = threading.Event(), threading.Event()
+    real = service.deliver
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        if not delivering.is_set():
+            delivering.set()
+            assert gate.wait(60), "the test never let the outbox be written"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "deliver", held)
+    app = app_on(brings_changes.group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot_until(pilot, delivering.is_set, "the outbox to be written")
+        assert app.attempt(lambda: app.store.save_support_contact(contact("Harbour line")))
+        app.exchange_soon()  # as settling a conflict asks, while the first one is busy
+        gate.set()
+        await pilot_until(pilot, lambda: not app.exchange_busy and app.exchange_line, "the end")
+        await until_still(pilot, app)
+        await pilot_until(pilot, lambda: not app.exchange_busy, "the second exchange")
+        await until_still(pilot, app)
+    with Store.open(brings_changes.second) as store:
+        service.exchange(store)
+    assert "Harbour line" in contacts_in(brings_changes.second), "the change never travelled"
