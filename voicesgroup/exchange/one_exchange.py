@@ -136,7 +136,8 @@ def begin(store: Store, *, forgot: int = 0) -> Basis:
     store.refuse_if_read_only()
     record = required(store.storage.read())
     signature = store.storage.signature
-    checksum = None if store.unsaved or signature is None else signature.checksum
+    pending = store.unsaved or store.storage.saving  # a change not yet in the file
+    checksum = None if pending or signature is None else signature.checksum
     if not forgot and _nothing_new(store, record, checksum):
         return Basis(None, checksum, str(Path(record["folder"]) / _own_name(record)))
     return Basis(Snapshot.of(store), checksum, forgot=forgot)

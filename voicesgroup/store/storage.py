@@ -562,6 +562,12 @@ class SafeStorage:
                 checked.note(self.path, size, checksum, spans)
 
     @property
+    def saving(self) -> bool:
+        """A save is under way: the data in memory is newer than `signature` says, though
+        `unsaved` is already False (it is set before the bytes are written)."""
+        return self._save_lock.locked()
+
+    @property
     def signature(self) -> FileSignature | None:
         """What the file looked like when it was loaded or last saved by us."""
         return self._signature
