@@ -134,7 +134,7 @@ def begin(store: Store, *, forgot: int = 0) -> Basis:
     is not set up or the file is read-only). `forgot` says how many members were just
     forgotten here, by a forget another laptop sent."""
     store.refuse_if_read_only()
-    record = required(store.storage.read())
+    record = required(store.storage.tables(state.TABLE))  # the rest parsed only if needed
     signature = store.storage.signature
     pending = store.unsaved or store.storage.saving  # a change not yet in the file
     checksum = None if pending or signature is None else signature.checksum
