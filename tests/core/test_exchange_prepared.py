@@ -13,27 +13,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.exchange_laptops import Laptops, two_group_laptops
+from tests.helpers.exchange_laptops import (
+    Laptops,
+    contact,
+    laptops_bringing_a_change,
+    two_group_laptops,
+)
 from voicesgroup.errors import ChangedMeanwhile, SaveFailed
 from voicesgroup.exchange import service
-from voicesgroup.models import SupportContact
 from voicesgroup.store import Store
 from voicesgroup.store.snapshot import Snapshot
 
 
-def contact(name: str) -> SupportContact:
-    return SupportContact(name=name, how="0800 000 000")
-
-
 @pytest.fixture
 def brings_changes(tmp_path: Path) -> Laptops:
-    made = two_group_laptops(tmp_path)
-    with Store.open(made.group) as store:
-        service.exchange(store)
-    with Store.open(made.second) as store:
-        store.save_support_contact(contact("Canal walk line"))
-        service.exchange(store)
-    return made
+    return laptops_bringing_a_change(tmp_path)
 
 
 def names(store: Store) -> set[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from voicesgroup.exchange import service
 from voicesgroup.kinds import ConsentAction, ConsentMethod, ConsentScope, Variant
-from voicesgroup.models import ConsentEvent, Group, MeetingPattern, Member, Note
+from voicesgroup.models import ConsentEvent, Group, MeetingPattern, Member, Note, SupportContact
 from voicesgroup.store import Store, crypto
 
 QUICK = crypto.KdfParams(memory_kib=64 * 1024, iterations=1, lanes=1)
@@ -143,3 +143,26 @@ def conflict_in(data_file: Path) -> Path:
         with Store.open(laptop) as store:
             service.exchange(store)
     return data_file
+
+
+def contact(name: str) -> SupportContact:
+    """A support contact with only its name to tell it apart."""
+    return SupportContact(name=name, how="0800 000 000")
+
+
+def laptops_bringing_a_change(tmp_path: Path) -> Laptops:
+    """Two laptops of one group, where the second has sent a new support contact ("Canal walk
+    line"): the next exchange on the first brings a change."""
+    made = two_group_laptops(tmp_path)
+    with Store.open(made.group) as store:  # the second laptop's first outbox, read already
+        service.exchange(store)
+    with Store.open(made.second) as store:
+        store.save_support_contact(contact("Canal walk line"))
+        service.exchange(store)
+    return made
+
+
+def contacts_in(data_file: Path) -> set[str]:
+    """The support contacts' names in a data file."""
+    with Store.open(data_file, readonly=True) as store:
+        return {c.name for c in store.support_contacts()}

@@ -18,12 +18,18 @@ from textual.widgets import Input
 from screens import exchange_worker
 from screens.app import VoicesGroupApp
 from tests.helpers.app import app_on
-from tests.helpers.exchange_laptops import MEMBER, Laptops, two_group_laptops
+from tests.helpers.exchange_laptops import (
+    MEMBER,
+    Laptops,
+    contact,
+    contacts_in,
+    laptops_bringing_a_change,
+    two_group_laptops,
+)
 from tests.helpers.screen import screen_text, until_still
 from tests.helpers.threads import Watched
 from tests.helpers.waits import pilot_until
 from voicesgroup.exchange import service
-from voicesgroup.models import SupportContact
 from voicesgroup.store import Store
 
 
@@ -51,26 +57,9 @@ class HeldPrepare:
             gate.set()
 
 
-def contact(name: str) -> SupportContact:
-    return SupportContact(name=name, how="0800 000 000")
-
-
 @pytest.fixture
 def brings_changes(tmp_path: Path) -> Laptops:
-    """The group's second laptop has sent a new support contact: the next exchange on the
-    first brings a change."""
-    made = two_group_laptops(tmp_path)
-    with Store.open(made.group) as store:  # the second laptop's first outbox, read already
-        service.exchange(store)
-    with Store.open(made.second) as store:
-        store.save_support_contact(contact("Canal walk line"))
-        service.exchange(store)
-    return made
-
-
-def contacts_in(data_file: Path) -> set[str]:
-    with Store.open(data_file, readonly=True) as store:
-        return {c.name for c in store.support_contacts()}
+    return laptops_bringing_a_change(tmp_path)
 
 
 async def test_keys_reach_the_screen_while_the_exchange_is_prepared_and_a_change_meanwhile_is_kept(

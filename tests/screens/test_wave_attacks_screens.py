@@ -11,31 +11,20 @@ from typing import Any
 import pytest
 
 from tests.helpers.app import app_on
-from tests.helpers.exchange_laptops import Laptops, two_group_laptops
+from tests.helpers.exchange_laptops import (
+    Laptops,
+    contact,
+    contacts_in,
+    laptops_bringing_a_change,
+)
 from tests.helpers.waits import pilot_until
 from voicesgroup.exchange import service
-from voicesgroup.models import SupportContact
 from voicesgroup.store import Store
-
-
-def contact(name: str) -> SupportContact:
-    return SupportContact(name=name, how="0800 000 000")
 
 
 @pytest.fixture
 def brings_changes(tmp_path: Path) -> Laptops:
-    made = two_group_laptops(tmp_path)
-    with Store.open(made.group) as store:
-        service.exchange(store)
-    with Store.open(made.second) as store:
-        store.save_support_contact(contact("Canal walk line"))
-        service.exchange(store)
-    return made
-
-
-def contacts_in(data_file: Path) -> set[str]:
-    with Store.open(data_file, readonly=True) as store:
-        return {c.name for c in store.support_contacts()}
+    return laptops_bringing_a_change(tmp_path)
 
 
 class Held:
