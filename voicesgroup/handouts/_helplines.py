@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
-from voicesgroup.handouts.layer import Helpline, sentence
+from voicesgroup.handouts.layer import Helpline, Run, sentence
 
 
 def helplines_box(
@@ -20,19 +20,18 @@ def helplines_box(
     st: dict[str, ParagraphStyle],
     body_size: float,
     width: float,
-    markup: Callable[..., str],
+    paragraph: Callable[[tuple[Run, ...], ParagraphStyle], Flowable],
 ) -> Table:
     """The boxed table of `contacts` under `title`, `width` wide, in the sheet's styles;
-    `markup(text, bold=…)` turns text into the markup of that face."""
+    `paragraph(runs, style)` sets runs as a paragraph of the sheet."""
     from voicesgroup.handouts._render import HEADING, RULE, SOFT  # one palette, in _render
 
     heading = ParagraphStyle("helplines_heading", parent=st["heading"], spaceBefore=0)
     plain = ParagraphStyle("helpline", parent=st["body"], spaceAfter=0)
-    rows: list[list[Flowable]] = [[Paragraph(markup(title, bold=True), heading)]]
+    rows: list[list[Flowable]] = [[paragraph((Run(title),), heading)]]
     for name, how, when in contacts:
         words = " ".join(sentence(part) for part in (how, when) if part)
-        text = f"<b>{markup(name, bold=True)}</b>\u2002{markup(words)}"
-        rows.append([Paragraph(text, plain)])
+        rows.append([paragraph((Run(name, bold=True), Run(f"\u2002{words}")), plain)])
     pad = body_size * 0.45
     table = Table(rows, colWidths=[width])
     table.setStyle(

@@ -14,7 +14,7 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -27,9 +27,10 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from voicesgroup import dates
-from voicesgroup.handouts import fonts
+from voicesgroup.handouts import directions, fonts
 from voicesgroup.handouts._helplines import helplines_box
 from voicesgroup.handouts.layer import Block, Handout, Run, Runs
 
@@ -149,6 +150,108 @@ def runs_markup(runs: tuple[Run, ...], *, bold: bool = False, italic: bool = Tru
 def bold_style(style: ParagraphStyle) -> bool:
     """Whether `style` sets its text in a bold face."""
     return str(style.fontName).endswith("-Bold")
+
+
+def paragraph(
+    runs: tuple[Run, ...],
+    style: ParagraphStyle,
+    *,
+    italic: bool = True,
+    bullet: str | None = None,
+) -> Paragraph:
+    """Runs as a Paragraph in `style` (`italic=False`: large print, italic runs upright;
+    `bullet`: the bullet before it). Writing read right to left makes it a `Mixed`
+    paragraph, broken into lines before each line is ordered."""
+    if any(directions.has_right_to_left(run.text) for run in runs):
+        return Mixed(None, style, bullet, runs=runs, italic=italic)
+    return Paragraph(runs_markup(runs, bold=bold_style(style), italic=italic), style, bullet)
+
+
+class Mixed(Paragraph):
+    """A paragraph holding Hebrew or Arabic. ReportLab breaks a paragraph into lines from
+    the left in the order of its characters, so this one is broken here, in the order typed
+    and at the width it is given (`directions.lines`); each line, ordered and joined, is
+    then handed to ReportLab as a line of its own, which it keeps whole since it fits. A
+    paragraph whose first strong letter is read right to left is set from the right edge.
+    (ReportLab's own ordering needs `rlbidi`, which cannot be installed here.)"""
+
+    def __init__(
+        self,
+        text: str | None,
+        style: ParagraphStyle,
+        bulletText: str | None = None,  # ReportLab's names: its `split` passes them so
+        frags: Any = None,
+        *,
+        runs: tuple[Run, ...] = (),
+        italic: bool = True,
+    ) -> None:
+        self._runs = runs
+        self._italic = italic
+        self._laid_at: float | None = None
+        if frags is None and text is None:
+            text = runs_markup(runs, bold=bold_style(style), italic=italic)  # until laid out
+        super().__init__(text, style, bulletText, frags)  # type: ignore[arg-type]  # None with frags, as ReportLab's split passes
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._runs and self._laid_at != availWidth:
+            self._lay(availWidth)
+            self._laid_at = availWidth
+        return super().wrap(availWidth, availHeight)
+
+    def _lay(self, width: float) -> None:
+        style = self._base_style
+        bold = bold_style(style)
+        size = float(style.fontSize)
+        tagged = [
+            ("\n".join(dates.unbroken(run.text).splitlines()),
+             (run.bold, run.italic and self._italic))
+            for run in self._runs
+        ]  # fmt: skip
+        chars = fonts.shaped_runs(tagged)
+        rtl = directions.right_to_left("".join(ch for ch, _ in chars))
+
+        def measure(line: directions.Styled) -> float:
+            return sum(
+                fonts.width(piece, size, bold=bold or tag[0], italic=tag[1])
+                for piece, tag in _grouped(line)
+            )
+
+        inner = width - style.leftIndent - style.rightIndent
+        widths = (inner - style.firstLineIndent, inner)
+        lines = directions.lines(chars, widths, measure, rtl)
+        text = "<br/>".join(_line_markup(line, bold) for line in lines)
+        if rtl and style.alignment != TA_RIGHT and not self.bulletText:  # beside its bullet
+            style = style.clone(f"{style.name}_rtl", alignment=TA_RIGHT)
+        self._setup(text, style, self.bulletText, None, cleanBlockQuotedText)  # type: ignore[attr-defined]  # ReportLab's own, not in its stubs
+
+    @functools.cached_property
+    def _base_style(self) -> ParagraphStyle:
+        return self.style
+
+
+def _grouped(line: directions.Styled) -> list[tuple[str, Any]]:
+    """Consecutive characters of one tag, as (text, tag)."""
+    out: list[tuple[str, Any]] = []
+    for ch, tag in line:
+        if out and out[-1][1] == tag:
+            out[-1] = (out[-1][0] + ch, tag)
+        else:
+            out.append((ch, tag))
+    return out
+
+
+def _line_markup(line: directions.Styled, bold_face: bool) -> str:
+    """One line, in the order drawn, as Paragraph markup: each piece in its face
+    (`bold_face`: the style is bold already), as `runs_markup` sets it."""
+    parts = []
+    for text, (bold, italic) in _grouped(line):
+        piece = markup(text, bold=bold_face or bold, italic=italic)
+        if italic:
+            piece = f"<i>{piece}</i>"
+        if bold:
+            piece = f"<b>{piece}</b>"
+        parts.append(piece)
+    return "".join(parts) or " "
 
 
 # -- flowables --------------------------------------------------------------------------------
@@ -326,7 +429,7 @@ class FooterCanvas(Canvas):
         page = f"page {number} of {total}"
         self.drawRightString(width - margin, y, page)
         room = width - 2 * margin - self.stringWidth(page) - 10 * mm
-        self._draw_pieces(margin, y, self._fit(self._footer, room))
+        self._draw_pieces(margin, y, fonts.visual_line(self._fit(self._footer, room)))
         self.restoreState()
 
 
@@ -383,9 +486,9 @@ def _render(handout: Handout, sizes: Sizes) -> tuple[bytes, int]:
     )
     frame_width = pagesize[0] - 2 * side - 12  # the frame keeps 6 pt padding each side
     frame_height = pagesize[1] - top - bottom - 12
-    story: list[Flowable] = [Paragraph(markup(handout.title, bold=True), st["title"])]
+    story: list[Flowable] = [paragraph((Run(handout.title),), st["title"])]
     if handout.subtitle:
-        story.append(Paragraph(markup(handout.subtitle), st["subtitle"]))
+        story.append(paragraph((Run(handout.subtitle),), st["subtitle"]))
     story.append(_Rule(frame_width))
     builder = _Builder(st, sizes, frame_width, frame_height, story, large_print=handout.large_print)
     for block in handout.blocks:
@@ -437,8 +540,10 @@ class _Builder:
     def markup(self, text: str, *, bold: bool = False) -> str:
         return markup(text, bold=bold)
 
-    def runs(self, runs: tuple[Run, ...], style: ParagraphStyle) -> str:
-        return runs_markup(runs, bold=bold_style(style), italic=not self.large_print)
+    def paragraph(
+        self, runs: tuple[Run, ...], style: ParagraphStyle, bullet: str | None = None
+    ) -> Paragraph:
+        return paragraph(runs, style, italic=not self.large_print, bullet=bullet)
 
     def flowables(self, block: Block) -> list[Flowable]:
         if block[0] == "heading":
@@ -452,33 +557,31 @@ class _Builder:
         if block[0] == "lines":
             return self._lines(block[1], block[2])
         if block[0] == "helplines":  # boxed (`_helplines`), kept on one page
-            box = helplines_box(*block[1:], self.st, self.sizes.body, self.width, self.markup)
+            box = helplines_box(*block[1:], self.st, self.sizes.body, self.width, self.paragraph)
             return [Stack([box], self.height)]
         return self._together(block[1])
 
     def _heading(self, text: str) -> list[Flowable]:
-        return [Paragraph(self.markup(text, bold=True), self.st["heading"])]
+        return [paragraph((Run(text),), self.st["heading"])]
 
     def _para(self, runs: tuple[Run, ...], style: str) -> list[Flowable]:
-        paragraph = Paragraph(self.runs(runs, self.st[style]), self.st[style])
+        made = self.paragraph(runs, self.st[style])
         if style in ("gentle", "caution"):
             bar = HEADING if style == "caution" else GENTLE_BAR
-            return [SideBar(paragraph, space_before=self.sizes.body * 0.15,
+            return [SideBar(made, space_before=self.sizes.body * 0.15,
                             space_after=self.sizes.body * 0.3, colour=bar)]  # fmt: skip
-        return [paragraph]
+        return [made]
 
     def _bullets(self, items: tuple[tuple[Run, ...], ...], numbered: bool) -> list[Flowable]:
         out: list[Flowable] = []
         for number, runs in enumerate(items, start=1):
             bullet = f"{number}." if numbered else "•"
-            paragraph = Paragraph(
-                self.runs(runs, self.st["bullet"]), self.st["bullet"], bulletText=bullet
-            )
-            out.append(Stack([paragraph], self.height))  # a point is never split
+            made = self.paragraph(runs, self.st["bullet"], bullet)
+            out.append(Stack([made], self.height))  # a point is never split
         return out
 
     def _lines(self, label: str, count: int) -> list[Flowable]:
-        label_para = Paragraph(self.markup(label, bold=True), self.st["heading"])
+        label_para = paragraph((Run(label),), self.st["heading"])
         return [Stack([label_para, RuledLines(count, self.sizes.line_gap)], self.height)]
 
     def _together(self, blocks: tuple[Block, ...]) -> list[Flowable]:
@@ -556,7 +659,7 @@ class _Builder:
                 and pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width - 13
             ):
                 return " ".join(text.split())
-        return Paragraph(self.runs(runs, style), style)
+        return self.paragraph(runs, style)
 
     def _column_widths(
         self,

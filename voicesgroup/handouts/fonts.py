@@ -5,18 +5,22 @@ Every PDF printout (each handout, the team sheet, the evaluation report) is draw
 every piece of text they draw. A character is looked up in the character map (cmap) of each
 font in turn, and drawn by the first whose every face (regular, bold, italic) has a glyph for
 it: Bitstream Vera (inside ReportLab), then DejaVu Sans (shipped in `data/fonts`, the same
-shapes with far wider coverage), then a wide font the system may have. A font is read only
-when a character needs it, so an ordinary sheet reads Vera alone.
+shapes with far wider coverage), then DejaVu Sans upright in italic runs too (its oblique
+face has no Arabic, and Arabic is not slanted), then a wide font the system may have. A font
+is read only when a character needs it, so an ordinary sheet reads Vera alone.
 
-What no font here can draw (a colour emoji, most often) is refused, and so is writing read
-right to left (Hebrew, Arabic: ReportLab draws it here letter by letter from the left,
-unjoined and back to front) and a letter only a shaping engine places right (`needs_shaping`),
-whichever font has a glyph for it: ReportLab shapes only with `uharfbuzz` and orders right to
-left only with `rlbidi`, and the second is not published where this project installs from.
-The refusal is one sentence naming each character in words; the person may say to print
-without them (`layer.leaving_out`), and only then are they left out. ReportLab's own step
-from text to a font's codes refuses too (`_split_checked`), as the last wall.
-Never an empty box, never reversed text.
+Hebrew and Arabic print in the order they are read, Arabic joined (`directions`): a text
+holding them is turned into the characters to draw from the left (`shaped`, `visual_line`)
+before `runs` gives its pieces their fonts, and its width is that of what is drawn.
+
+What no font here can draw (a colour emoji, most often) is refused, and so is a letter that
+would print in the wrong place or unjoined (`needs_shaping`): a spacing vowel sign or virama
+(Devanagari, Tamil…: no font here has those scripts, and the shaping they need is not done
+here), a letter of a joined script read right to left other than Arabic (Syriac, N'Ko…), an
+Arabic letter whose joined forms the font lacks. The refusal is one sentence naming each
+character in words; the person may say to print without them (`layer.leaving_out`), and only
+then are they left out. ReportLab's own step from text to a font's codes refuses too
+(`_split_checked`), as the last wall. Never an empty box, never reversed or unjoined text.
 
 Importing this module loads ReportLab: import it where a PDF is being drawn.
 """
@@ -36,6 +40,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from voicesgroup.errors import CannotPrintCharacters
+from voicesgroup.handouts import directions
 from voicesgroup.handouts.layer import left_out
 from voicesgroup.paths import data_dir
 
@@ -59,6 +64,8 @@ class _Source(NamedTuple):
 SOURCES = (
     _Source("vera", ("Vera.ttf", "VeraBd.ttf", "VeraIt.ttf")),
     _Source("dejavu", ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf")),
+    # The same, upright in italic runs: DejaVu Sans Oblique has no Arabic.
+    _Source("upright", ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans.ttf")),
     # Droid Sans Fallback (Debian's fonts-droid-fallback): Chinese, Japanese and Korean.
     _Source("droid", ("DroidSansFallbackFull.ttf",) * 3, _SYSTEM_FOLDERS),
 )
@@ -151,8 +158,14 @@ def family(key: str) -> Family | None:
     if paths is None:
         return None
     name = f"Handout{key.capitalize()}"
-    # A font with one face (one file named three times) is read and registered once.
-    names = (name, name, name) if len(set(paths)) == 1 else (name, f"{name}-Bold", f"{name}-Italic")
+    # A file named twice (one face drawing two, as DejaVu Sans upright in italic runs) is
+    # read and registered once.
+    name_of: dict[Path, str] = {}
+    regular, bold, italic = (
+        name_of.setdefault(path, f"{name}{suffix}")
+        for suffix, path in zip(("", "-Bold", "-Italic"), paths, strict=True)
+    )
+    names = (regular, bold, italic)
     covered: set[int] | None = None
     try:
         for face_name, path in dict(zip(names, paths, strict=True)).items():
@@ -185,24 +198,70 @@ def reads_right_to_left(ch: str) -> bool:
 
 
 def needs_shaping(ch: str) -> bool:
-    """Whether `ch` is drawn right only by a shaping engine, which ReportLab here lacks: a
+    """Whether `ch` is drawn right only by a shaping engine this printing does not have: a
     spacing vowel sign (Unicode category Mc, drawn before or around its letter in Devanagari,
-    Tamil, Bengali…) or a virama that joins two letters into one (combining class 9)."""
-    return unicodedata.category(ch) == "Mc" or unicodedata.combining(ch) == 9
+    Tamil, Bengali…), a virama that joins two letters into one (combining class 9), or a
+    character of a script read right to left other than Hebrew and Arabic (Syriac, N'Ko,
+    Thaana…, whose letters join or whose marks need placing). Hebrew and Arabic are ordered
+    and joined here (`directions`)."""
+    if unicodedata.category(ch) == "Mc" or unicodedata.combining(ch) == 9:
+        return True
+    return reads_right_to_left(ch) and not (directions.is_hebrew(ch) or directions.is_arabic(ch))
+
+
+def _draws(found: Family, ch: str) -> bool:
+    """Whether `found` draws `ch` as it is read: it has its glyph and, for an Arabic letter,
+    the glyph of every form it takes joined to its neighbours."""
+    if ord(ch) not in found.covered:
+        return False
+    if not directions.joins(ch):
+        return True
+    forms = directions.forms_of(ch)
+    return forms is not None and all(ord(form) in found.covered for form in forms)
 
 
 @functools.lru_cache(maxsize=4096)
 def family_for(ch: str) -> Family | None:
-    """The first font whose every face has a glyph for `ch`; None when none has, or when
-    `ch` is written right to left or needs shaping (nothing here would draw it in its order,
-    joined), whatever font has a glyph for it."""
-    if reads_right_to_left(ch) or needs_shaping(ch):
+    """The first font whose every face has a glyph for `ch` (for an Arabic letter, for each
+    of its joined forms); None when none has, or when `ch` needs a shaping engine
+    (`needs_shaping`), whatever font has a glyph for it."""
+    if needs_shaping(ch):
         return None
     for source in SOURCES:
         found = family(source.key)
-        if found is not None and ord(ch) in found.covered:
+        if found is not None and _draws(found, ch):
             return found
     return None
+
+
+def _joining() -> frozenset[int]:
+    """The characters of the font Arabic is joined for (DejaVu Sans, regular and bold)."""
+    upright = family("upright")
+    return upright.covered if upright is not None else frozenset()
+
+
+def shaped(text: str) -> str:
+    """`text` in the order typed, its Arabic letters in their joined forms (`directions`)."""
+    return directions.joined(text, _joining())
+
+
+def shaped_runs(runs: Iterable[tuple[str, Any]]) -> directions.Styled:
+    """Runs of text (each with a tag: its bold and italic) as characters, what a person
+    said to leave out taken out and Arabic joined within each run (`directions`)."""
+    leave = left_out()
+    kept = [("".join(ch for ch in text if ch not in leave), tag) for text, tag in runs]
+    return directions.joined_runs(kept, _joining())
+
+
+def visual_line(text: str) -> str:
+    """One line of `text` as it is drawn from the left: what a person said to leave out
+    taken out, Arabic joined, the whole in the order it is read (`directions.visual`)."""
+    if not directions.has_right_to_left(text):
+        return text
+    leave = left_out()
+    kept = "".join(ch for ch in text if ch not in leave)
+    chars = [(ch, None) for ch in shaped(kept)]
+    return "".join(ch for ch, _ in directions.visual(chars, directions.right_to_left(kept)))
 
 
 def runs(text: str) -> list[tuple[Family, str]]:
@@ -248,7 +307,10 @@ def drawn_text(text: str) -> str:
 
 
 def width(text: str, size: float, *, bold: bool = False, italic: bool = False) -> float:
-    """The width of `text` drawn at `size` points, each piece in its own font."""
+    """The width of `text` drawn at `size` points, each piece in its own font (Arabic as
+    drawn, joined)."""
+    if directions.has_right_to_left(text):
+        text = shaped(text)  # the order drawn does not change the width
     return sum(
         pdfmetrics.stringWidth(piece, font.face(bold=bold, italic=italic), size)
         for font, piece in runs(text)
@@ -269,6 +331,16 @@ def check(texts: Iterable[str], kind: str) -> None:
                 found[ch] = text
     if found:
         raise refusal(kind, found)
+
+
+def _unjoined(ch: str) -> bool:
+    """Whether a font here has `ch` but would draw it unjoined or out of place."""
+    if needs_shaping(ch):
+        return True
+    return directions.joins(ch) and any(
+        found is not None and ord(ch) in found.covered
+        for found in (family(source.key) for source in SOURCES)
+    )
 
 
 def described(ch: str) -> str:
@@ -297,15 +369,15 @@ def refusal(kind: str, found: dict[str, str]) -> CannotPrintCharacters:
     if len(characters) > 3:
         shown.append(f"{len(characters) - 3} more")
     listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" and {shown[-1]}"
-    backwards = [ch for ch in characters if reads_right_to_left(ch)]
-    if not backwards:
+    unjoined = [ch for ch in characters if _unjoined(ch)]
+    if not unjoined:
         why = "which no font here can print as typed"
-    elif len(backwards) == len(characters):
-        why = "writing read right to left, which would print back to front here"
+    elif len(unjoined) == len(characters):
+        why = "letters that would print unjoined or out of place here"
     else:
         why = (
-            "which cannot be printed as typed here (no font has some, and right-to-left "
-            "writing would print back to front)"
+            "which cannot be printed as typed here (no font has some, and others would "
+            "print unjoined or out of place)"
         )
     them = CannotPrintCharacters.naming(characters)
     return CannotPrintCharacters(

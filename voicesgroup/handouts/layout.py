@@ -46,12 +46,11 @@ from voicesgroup.handouts._render import (
     SMALLER,
     SOFT,
     FooterCanvas,
-    bold_style,
-    markup,
     page_size,
+    paragraph,
     styles,
 )
-from voicesgroup.handouts.layer import PRODUCER
+from voicesgroup.handouts.layer import PRODUCER, Run
 
 __all__ = ["Flowable", "Layout", "ShortEndGuard", "bar_chart", "rest_heights"]
 
@@ -94,12 +93,11 @@ class Layout:
     def para(self, text: str, kind: str = "body") -> Paragraph:
         """A paragraph in one of the handouts' styles (title, subtitle, heading, item, body,
         muted…)."""
-        style = self.style[kind]
-        return Paragraph(markup(text, bold=bold_style(style)), style)
+        return paragraph((Run(text),), self.style[kind])
 
     def bullet(self, text: str) -> Paragraph:
         """One small bulleted line, in table-cell size."""
-        return Paragraph(markup(text), self._small_bullet, bulletText="•")
+        return paragraph((Run(text),), self._small_bullet, bullet="•")
 
     @functools.cached_property
     def _small_bullet(self) -> ParagraphStyle:
@@ -207,7 +205,7 @@ class Layout:
         ]
 
     def _cell(self, text: str, bold: bool = False) -> Paragraph:
-        return Paragraph(markup(text, bold=bold), self.style["cell_head" if bold else "cell"])
+        return paragraph((Run(text),), self.style["cell_head" if bold else "cell"])
 
     def _fitted(self, text: str, column: float, bold: bool = False) -> str | Paragraph:
         """Plain table text where it fits on one line (a Paragraph for every cell would
@@ -434,7 +432,7 @@ def _words(
     group = Group()
     if middle:
         x -= fonts.width(text, size, bold=bold) / 2
-    for font, piece in fonts.runs(" ".join(text.split())):
+    for font, piece in fonts.runs(fonts.visual_line(" ".join(text.split()))):
         face = font.face(bold=bold)
         group.add(String(x, y, piece, fontName=face, fontSize=size, fillColor=ink))
         x += stringWidth(piece, face, size)
