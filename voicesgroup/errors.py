@@ -88,8 +88,8 @@ class NameToConfirm(VoicesGroupError):
 
 
 class CannotPrintCharacters(VoicesGroupError):
-    """A PDF would carry characters that no font here can draw as typed (an emoji, writing
-    read right to left): nothing was written.
+    """A PDF would carry characters that no font here can draw as typed (an emoji, letters
+    that would print unjoined or out of place): nothing was written.
 
     `characters` holds each such character once, in the order found. A person may say to
     print without them (`PrintRequest.leave_out`); nothing else is changed.

@@ -99,8 +99,8 @@ def without_symbols_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--without-symbols",
         action="store_true",
-        help="print without the characters no font here prints as typed (an emoji, writing "
-        "read right to left): each is named, and nothing else changes",
+        help="print without the characters no font here prints as typed (an emoji, letters "
+        "that would print unjoined): each is named, and nothing else changes",
     )
 
 

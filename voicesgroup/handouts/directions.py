@@ -79,6 +79,35 @@ def right_to_left(text: str) -> bool:
     return False
 
 
+def misplaced_marks(text: str) -> set[str]:
+    """The combining marks in `text` that would print over the wrong letter: the fonts draw a
+    Hebrew or Arabic mark over the glyph drawn after it and any other mark over the glyph
+    drawn before it, so a mark prints in place only on a letter of its own direction (an
+    accent typed after a Hebrew letter, a Hebrew point after a Latin one, would not)."""
+    found: set[str] = set()
+    base = None
+    for ch in text:
+        if unicodedata.category(ch) not in ("Mn", "Me"):
+            base = ch
+            continue
+        if base is None:
+            continue
+        base_reads_rtl = unicodedata.bidirectional(base) in ("R", "AL")
+        if base_reads_rtl != (is_hebrew(ch) or is_arabic(ch)):
+            found.add(ch)
+    return found
+
+
+def concerns(text: str) -> bool:
+    """Whether `text` holds Hebrew, Arabic or anything else read right to left."""
+    if text.isascii():
+        return False
+    return any(
+        is_hebrew(ch) or is_arabic(ch) or unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT
+        for ch in text
+    )
+
+
 # -- joining (Arabic) -------------------------------------------------------------------------
 
 

@@ -17,7 +17,8 @@ What no font here can draw (a colour emoji, most often) is refused, and so is a 
 would print in the wrong place or unjoined (`needs_shaping`): a spacing vowel sign or virama
 (Devanagari, Tamil…: no font here has those scripts, and the shaping they need is not done
 here), a letter of a joined script read right to left other than Arabic (Syriac, N'Ko…), an
-Arabic letter whose joined forms the font lacks. The refusal is one sentence naming each
+Arabic letter whose joined forms the font lacks, a mark typed on a letter of the other
+direction (`directions.misplaced_marks`). The refusal is one sentence naming each
 character in words; the person may say to print without them (`layer.leaving_out`), and only
 then are they left out. ReportLab's own step from text to a font's codes refuses too
 (`_split_checked`), as the last wall. Never an empty box, never reversed or unjoined text.
@@ -329,6 +330,9 @@ def check(texts: Iterable[str], kind: str) -> None:
         for ch in text:
             if ch not in KEEP and ch not in leave and ch not in found and family_for(ch) is None:
                 found[ch] = text
+        if directions.concerns(text):
+            for ch in sorted(directions.misplaced_marks(text) - leave - set(found)):
+                found[ch] = text
     if found:
         raise refusal(kind, found)
 
@@ -337,7 +341,8 @@ def _unjoined(ch: str) -> bool:
     """Whether a font here has `ch` but would draw it unjoined or out of place."""
     if needs_shaping(ch):
         return True
-    return directions.joins(ch) and any(
+    mark = unicodedata.category(ch) in ("Mn", "Me")
+    return (mark or directions.joins(ch)) and any(
         found is not None and ord(ch) in found.covered
         for found in (family(source.key) for source in SOURCES)
     )
