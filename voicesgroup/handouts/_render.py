@@ -429,7 +429,10 @@ class FooterCanvas(Canvas):
         page = f"page {number} of {total}"
         self.drawRightString(width - margin, y, page)
         room = width - 2 * margin - self.stringWidth(page) - 10 * mm
-        self._draw_pieces(margin, y, fonts.visual_line(self._fit(self._footer, room)))
+        # The footer is the app's own line (an organisation, a title): read left to right,
+        # with any Hebrew or Arabic in it read from its right.
+        footer = fonts.visual_line(self._fit(self._footer, room), rtl=False)
+        self._draw_pieces(margin, y, footer)
         self.restoreState()
 
 

@@ -254,15 +254,18 @@ def shaped_runs(runs: Iterable[tuple[str, Any]]) -> directions.Styled:
     return directions.joined_runs(kept, _joining())
 
 
-def visual_line(text: str) -> str:
+def visual_line(text: str, *, rtl: bool | None = None) -> str:
     """One line of `text` as it is drawn from the left: what a person said to leave out
-    taken out, Arabic joined, the whole in the order it is read (`directions.visual`)."""
+    taken out, Arabic joined, the whole in the order it is read (`directions.visual`), as a
+    line read right to left when `rtl` (None: when its first strong letter is)."""
     if not directions.has_right_to_left(text):
         return text
     leave = left_out()
     kept = "".join(ch for ch in text if ch not in leave)
     chars = [(ch, None) for ch in shaped(kept)]
-    return "".join(ch for ch, _ in directions.visual(chars, directions.right_to_left(kept)))
+    if rtl is None:
+        rtl = directions.right_to_left(kept)
+    return "".join(ch for ch, _ in directions.visual(chars, rtl))
 
 
 def runs(text: str) -> list[tuple[Family, str]]:
