@@ -12,6 +12,7 @@ every printout, by the handouts' layer and by the report's file writer.
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Literal
@@ -57,6 +58,34 @@ def _pdf_text(data: bytes) -> str:
         finally:
             document.close()
     return "\n".join([*info, *pages])
+
+
+def _reads_right_to_left(word: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in word)
+
+
+def _turned(line: str) -> str:
+    """`line` with each run of words written right to left in the other order."""
+    words = line.split(" ")
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if word and _reads_right_to_left(word):
+            run.append(word)
+            continue
+        out.extend(reversed(run))
+        run = []
+        out.append(word)
+    return " ".join(out[:-1])
+
+
+def both_readings(text: str) -> str:
+    """A PDF's text and, below it, each line holding Hebrew or Arabic with its runs of such
+    words turned round. PDFium gives a line that starts in English with the words of a
+    Hebrew or Arabic phrase in it in the order drawn (from the left), each word as typed: a
+    name of two words there would read backwards. The name finder reads both."""
+    turned = [_turned(line) for line in text.splitlines() if _reads_right_to_left(line)]
+    return "\n".join([text, *turned]) if turned else text
 
 
 def output_text(data: bytes, fmt: Format) -> str:
@@ -110,7 +139,8 @@ def check_read_back(
         ) from error
     if not members:
         return text
-    revealed = names_revealed(text, checked, members, purpose=purpose, allow=allow)
+    read = both_readings(text) if fmt == "pdf" else text
+    revealed = names_revealed(read, checked, members, purpose=purpose, allow=allow)
     if revealed:
         raise NameInHandout(
             f"The {kind} was not made: read back as it would print, it shows the name of a "

@@ -266,3 +266,24 @@ def test_a_line_is_ordered_as_python_bidis_other_implementation_orders_it(text):
     seen = _as_read("".join(body))
     expected = _letters(get_display(held))
     assert expected in seen
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Call سارة today",
+        "דנה כהן אמרה תודה",
+        "שלום Ali, ask דנה כהן",
+        "Ask דנה כהן later",
+    ],
+)
+def test_the_second_wall_reads_a_name_written_right_to_left_as_printed(typed):
+    """Were a member's name in Hebrew or Arabic to reach the page past the check, the
+    read-back still finds it, even where PDFium reads the words of a name backwards."""
+    from voicesgroup.errors import NameInHandout
+    from voicesgroup.read_back import check_read_back
+
+    data = _sheet_with(typed)
+    with pytest.raises(NameInHandout) as refused:
+        check_read_back(data, "pdf", kind="sheet", checked=[], members=["سارة", "דנה כהן"])
+    assert refused.value.name in typed
