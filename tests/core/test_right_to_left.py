@@ -287,3 +287,44 @@ def test_the_second_wall_reads_a_name_written_right_to_left_as_printed(typed):
     with pytest.raises(NameInHandout) as refused:
         check_read_back(data, "pdf", kind="sheet", checked=[], members=["سارة", "דנה כהן"])
     assert refused.value.name in typed
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(mixed)
+def test_mixed_writing_in_the_report_prints_whole_or_is_refused_by_name(text):
+    """The report's own layout (title, paragraph, table with a repeated heading, chart labels
+    and key, footer) keeps the same promise."""
+    from voicesgroup.handouts.layout import Layout
+
+    held = drawn(text)
+
+    def build() -> bytes:
+        page = Layout([held, "Visits", "Jan", "Feb", "Month"])
+        story = [
+            page.para(held, "title"),
+            page.para(f"Try {held} today."),
+            page.bullet(held),
+            page.table(["Month", held], [["Jan", held], [held, "3"]], [0.5, 0.5], heading=held),
+            page.chart(held, ["Jan", held], [[1, 2], [2, 1]], [held, "Earlier"]),
+        ]
+        return page.build(story, title="Report", subject="Report", footer=held)
+
+    left: tuple[str, ...] = ()
+    try:
+        data = build()
+    except CannotPrintCharacters as refusal:
+        left = refusal.characters
+        assert left and all(ch in held for ch in left)
+        with leaving_out(left):
+            data = build()
+    glyphs = drawn_glyphs(data)
+    assert glyphs and all(glyph.glyph for glyph in glyphs), "an empty box"
+    shown = Counter(_letters(_drawn(data)))
+    kept = Counter(_letters("".join(ch for ch in held if ch not in left)))
+    mirrored = {ch for ch in kept if unicodedata.mirrored(ch)}
+    assert not {ch: n for ch, n in (kept - shown).items() if ch not in mirrored}
