@@ -24,6 +24,7 @@ from voicesgroup.errors import CannotPrintCharacters
 from voicesgroup.handouts import Handout, Run
 from voicesgroup.handouts.layer import leaving_out
 from voicesgroup.normalise import drawn
+from voicesgroup.printing import KINDS
 from voicesgroup.read_back import output_text
 
 
@@ -328,3 +329,40 @@ def test_mixed_writing_in_the_report_prints_whole_or_is_refused_by_name(text):
     kept = Counter(_letters("".join(ch for ch in held if ch not in left)))
     mirrored = {ch for ch in kept if unicodedata.mirrored(ch)}
     assert not {ch: n for ch, n in (kept - shown).items() if ch not in mirrored}
+
+
+@pytest.mark.parametrize("key", list(KINDS))
+def test_every_printout_prints_an_organisation_named_in_arabic_and_hebrew(demo_path, key):
+    """Through the one route every printout takes (the name check, the drawing, the
+    read-back): the organisation's name, on every footer and some titles, prints joined and
+    whole, with nothing said to be left out."""
+    import datetime as dt
+
+    from voicesgroup import printing
+    from voicesgroup.printing import PrintRequest
+    from voicesgroup.store import Store
+
+    name = "جمعية الأمل · עמותת תקווה"
+    with Store.open(demo_path) as store:
+        store.save_settings(store.settings().model_copy(update={"organisation": name}))
+        kind = KINDS[key]
+        request = PrintRequest(
+            key,
+            group=store.find_group("Tuesday Voices") if kind.needs_group else None,
+            member=store.find_member("Aisha") if kind.needs_member else None,
+            skip_unchecked=True,
+            since=dt.date(2024, 3, 1),
+            until=dt.date(2025, 3, 10),
+        )
+        printed = printing.make(store, request)
+    glyphs = drawn_glyphs(printed.data)
+    assert glyphs and all(glyph.glyph for glyph in glyphs)
+    assert not any("left out" in sentence or "without" in sentence for sentence in printed.said)
+    if kind.blank:
+        return
+    shown = _letters(_drawn(printed.data))
+    # one run read right to left ("·" between two such words reads with them): from the left,
+    # the Hebrew name's last word first, then the Arabic name's
+    hebrew, arabic = _letters("הווקת תתומע"), _letters("ةيعمج")
+    assert hebrew in shown and arabic in shown
+    assert shown.index(hebrew) < shown.index(arabic)
