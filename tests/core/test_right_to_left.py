@@ -366,3 +366,22 @@ def test_every_printout_prints_an_organisation_named_in_arabic_and_hebrew(demo_p
     hebrew, arabic = _letters("הווקת תתומע"), _letters("ةيعمج")
     assert hebrew in shown and arabic in shown
     assert shown.index(hebrew) < shown.index(arabic)
+
+
+def test_joining_that_would_lose_a_mark_is_refused_by_name_not_raised(monkeypatch):
+    """Were the joining library to drop or change a character (here, a stand-in that drops
+    every fatha), the check refuses the Arabic it could not join, in the one sentence, before
+    anything is drawn: nothing is lost silently and no error escapes."""
+    from voicesgroup.handouts import directions
+
+    class Dropping:
+        def reshape(self, text: str) -> str:
+            return text.replace("\u064e", "")
+
+    monkeypatch.setattr(directions, "shaping_for", lambda covered: Dropping())
+    sheet = Handout(kind="sheet", title="Ideas")
+    sheet.para("Write كَتَبَ here")
+    with pytest.raises(CannotPrintCharacters) as refused:
+        sheet.to_pdf()
+    assert set(refused.value.characters) == set("كتب")
+    assert "arabic letter kaf" in str(refused.value)

@@ -336,6 +336,11 @@ def check(texts: Iterable[str], kind: str) -> None:
         if directions.concerns(text):
             for ch in sorted(directions.misplaced_marks(text) - leave - set(found)):
                 found[ch] = text
+            kept = "".join(ch for ch in text if ch not in leave)
+            try:
+                shaped(kept)
+            except ValueError:  # joining would change or lose a letter: none is drawn
+                found.update((ch, text) for ch in kept if directions.joins(ch) and ch not in found)
     if found:
         raise refusal(kind, found)
 
