@@ -212,7 +212,7 @@ class Mixed(Paragraph):
 
         def measure(line: directions.Styled) -> float:
             return sum(
-                fonts.width(piece, size, bold=bold or tag[0], italic=tag[1])
+                fonts.drawn_width(piece, size, bold=bold or tag[0], italic=tag[1])
                 for piece, tag in _grouped(line)
             )
 

@@ -131,6 +131,7 @@ def forms_of(ch: str) -> tuple[str, ...] | None:
 PRESENTATION_FORMS = ((0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 
 
+@functools.lru_cache(maxsize=4096)
 def joins(ch: str) -> bool:
     """Whether `ch` is an Arabic letter that must be joined to its neighbours to be read (a
     presentation form is already one of its joined forms: `joined` makes them)."""
@@ -236,6 +237,8 @@ def _words(chars: Styled) -> list[Styled]:
 def _pieces(word: Styled, room: float, measure: Callable[[Styled], float]) -> list[Styled]:
     """A word wider than `room` in parts that fit, cut between clusters (never between a
     letter and its mark)."""
+    if measure(word) <= room:
+        return [word]
     parts: list[Styled] = [[]]
     for ch, tag in word:
         if parts[-1] and not _is_mark(ch) and measure([*parts[-1], (ch, tag)]) > room:
@@ -268,18 +271,23 @@ def lines(
 def _broken(
     chars: Styled, widths: Sequence[float], measure: Callable[[Styled], float], *, first: bool
 ) -> list[Styled]:
+    """Greedy: each word on the line while it fits (widths add up: nothing here kerns)."""
     out: list[Styled] = []
     line: Styled = []
+    used = 0.0
 
     def room() -> float:
         return widths[0] if first and not out else widths[-1]
 
     for word in _words(chars):
         for part in _pieces(word, room(), measure):
-            candidate = [*line, (" ", part[0][1]), *part] if line else part
-            if line and measure(candidate) > room():
+            space = [(" ", part[0][1])]
+            wide = measure(part)
+            gap = measure(space) if line else 0.0
+            if line and used + gap + wide > room():
                 out.append(line)
-                candidate = part
-            line = candidate
+                line, used, gap = [], 0.0, 0.0
+            line = [*line, *space, *part] if line else part
+            used += gap + wide
     out.append(line)
     return out

@@ -315,6 +315,11 @@ def width(text: str, size: float, *, bold: bool = False, italic: bool = False) -
     drawn, joined)."""
     if directions.has_right_to_left(text):
         text = shaped(text)  # the order drawn does not change the width
+    return drawn_width(text, size, bold=bold, italic=italic)
+
+
+def drawn_width(text: str, size: float, *, bold: bool = False, italic: bool = False) -> float:
+    """The width of `text` as it stands (Arabic already joined), each piece in its font."""
     return sum(
         pdfmetrics.stringWidth(piece, font.face(bold=bold, italic=italic), size)
         for font, piece in runs(text)
