@@ -172,7 +172,8 @@ def test_the_printed_page_shows_arabic_joined_from_the_right(tmp_path):
     inked = [x for x, ink in enumerate(columns) if ink]
     assert inked and min(inked) > width / 2, "set from the right edge"
     runs = sum(1 for x in range(1, width) if columns[x] and not columns[x - 1])
-    assert runs <= 6, f"{runs} separate strokes: the letters are not joined"
+    # joined: two strokes (a word each); drawn apart the same letters make six
+    assert runs <= 3, f"{runs} separate strokes: the letters are not joined"
 
 
 # -- the adversary ----------------------------------------------------------------------------
