@@ -166,7 +166,7 @@ def test_the_printed_page_shows_arabic_joined_from_the_right(tmp_path):
         width, height = grey.size
         band = grey.crop((0, int(height * 0.1), width, int(height * 0.2)))
         columns = [
-            any(band.getpixel((x, y)) < 128 for y in range(band.size[1]))  # type: ignore[operator]
+            any(band.getpixel((x, y)) < 128 for y in range(band.size[1]))  # type: ignore[operator]  # a grey pixel is an int
             for x in range(width)
         ]
     inked = [x for x, ink in enumerate(columns) if ink]

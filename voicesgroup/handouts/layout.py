@@ -47,9 +47,9 @@ from voicesgroup.handouts._render import (
     SOFT,
     FooterCanvas,
     page_size,
-    paragraph,
     styles,
 )
+from voicesgroup.handouts._text import paragraph
 from voicesgroup.handouts.layer import PRODUCER, Run
 
 __all__ = ["Flowable", "Layout", "ShortEndGuard", "bar_chart", "rest_heights"]
