@@ -386,3 +386,38 @@ def test_joining_that_would_lose_a_mark_is_refused_by_name_not_raised(monkeypatc
         sheet.to_pdf()
     assert set(refused.value.characters) == set("كتب")
     assert "arabic letter kaf" in str(refused.value)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(mixed, st.floats(min_value=5, max_value=120), st.booleans())
+def test_lines_fit_their_width_and_keep_every_character(text, room, rtl):
+    """`directions.lines` on its own, with a width of one unit a character: no line is
+    wider than the room unless it is one letter with its marks, and the lines hold every
+    character but the spaces between words (a line break ends a line, a tab is a space)."""
+    from voicesgroup.handouts import directions
+
+    chars = [(ch, i % 3) for i, ch in enumerate(text)]
+
+    def measure(line: directions.Styled) -> float:
+        return float(sum(0 if unicodedata.category(ch) in ("Mn", "Me") else 10 for ch, _ in line))
+
+    lines = directions.lines(chars, (room, room), measure, rtl)
+    for line in lines:
+        letters = [ch for ch, _ in line if unicodedata.category(ch) not in ("Mn", "Me")]
+        assert measure(line) <= room or len(letters) == 1, line
+    drawn_chars = Counter(ch for line in lines for ch, _ in line if ch != " ")
+    typed = Counter(ch for ch in text if ch not in " \n\t")
+    mirrored = {ch for ch in typed if unicodedata.mirrored(ch)}
+    lost = {ch: n for ch, n in (typed - drawn_chars).items() if ch not in mirrored}
+    assert not lost
+    # each character keeps the tag of its run (its bold and italic)
+    tags = {ch: set() for ch in typed}
+    for i, ch in enumerate(text):
+        if ch in tags:
+            tags[ch].add(i % 3)
+    assert all(
+        tag in tags.get(ch, {tag}) or ch in mirrored
+        for line in lines
+        for ch, tag in line
+        if ch != " "
+    )
