@@ -6,11 +6,11 @@ Drawn with ReportLab, like the rest of `_render`, which keeps it whole on one pa
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from voicesgroup.handouts import directions
+from voicesgroup.handouts._text import markup, paragraph
 from voicesgroup.handouts.layer import Helpline, Run, sentence
 
 
@@ -20,10 +20,8 @@ def helplines_box(
     st: dict[str, ParagraphStyle],
     body_size: float,
     width: float,
-    paragraph: Callable[[tuple[Run, ...], ParagraphStyle], Flowable],
 ) -> Table:
-    """The boxed table of `contacts` under `title`, `width` wide, in the sheet's styles;
-    `paragraph(runs, style)` sets runs as a paragraph of the sheet."""
+    """The boxed table of `contacts` under `title`, `width` wide, in the sheet's styles."""
     from voicesgroup.handouts._render import HEADING, RULE, SOFT  # one palette, in _render
 
     heading = ParagraphStyle("helplines_heading", parent=st["heading"], spaceBefore=0)
@@ -31,7 +29,11 @@ def helplines_box(
     rows: list[list[Flowable]] = [[paragraph((Run(title),), heading)]]
     for name, how, when in contacts:
         words = " ".join(sentence(part) for part in (how, when) if part)
-        rows.append([paragraph((Run(name, bold=True), Run(f"\u2002{words}")), plain)])
+        if directions.has_right_to_left(name + words):  # ordered line by line
+            rows.append([paragraph((Run(name, bold=True), Run(f" {words}")), plain)])
+        else:  # an en space after the name: ReportLab spaces it, no font draws it
+            text = f"<b>{markup(name, bold=True)}</b>\u2002{markup(words)}"
+            rows.append([Paragraph(text, plain)])
     pad = body_size * 0.45
     table = Table(rows, colWidths=[width])
     table.setStyle(

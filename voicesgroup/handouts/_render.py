@@ -416,7 +416,7 @@ class _Builder:
         if block[0] == "lines":
             return self._lines(block[1], block[2])
         if block[0] == "helplines":  # boxed (`_helplines`), kept on one page
-            box = helplines_box(*block[1:], self.st, self.sizes.body, self.width, self.paragraph)
+            box = helplines_box(*block[1:], self.st, self.sizes.body, self.width)
             return [Stack([box], self.height)]
         return self._together(block[1])
 
