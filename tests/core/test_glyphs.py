@@ -224,6 +224,7 @@ def test_a_font_is_read_only_when_a_character_needs_it():
         "from voicesgroup.handouts import Handout\n"
         "sheet = Handout(kind='sheet', title='Ideas')\n"
         "sheet.para('Feet on the floor, café and naïve: Vera has these.')\n"
+        "sheet.helplines('If you need to talk', [('Samaritans', 'Call 116 123', 'Any time')])\n"
         "sheet.to_pdf()\n"
         "print(sorted(name for name in pdfmetrics._fonts if name.startswith('Handout')))\n"
         "sheet.para('Śliwińska')\n"
