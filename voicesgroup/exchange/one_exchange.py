@@ -86,8 +86,9 @@ class Delivery:
     folder: Path
     replica: str
     sealed: bytes | None = field(repr=False)
-    note: tuple[Path, int, int] | None
-    """The data file, and what the note beside it says it was left as (checksum, serial)."""
+    note: tuple[Path, int, int, dict[str, Any] | None] | None
+    """The data file, and what the note beside it says it was left as (checksum, serial, and
+    the head of its exchange record, `_head`, for a plain file)."""
     remove: tuple[Path, ...] = ()
     """Conflict copies merged (and this laptop's former outbox, once read): removed."""
 
@@ -134,42 +135,106 @@ def begin(store: Store, *, forgot: int = 0) -> Basis:
     is not set up or the file is read-only). `forgot` says how many members were just
     forgotten here, by a forget another laptop sent."""
     store.refuse_if_read_only()
-    record = required(store.storage.tables(state.TABLE))  # the rest parsed only if needed
     signature = store.storage.signature
     pending = store.unsaved or store.storage.saving  # a change not yet in the file
     checksum = None if pending or signature is None else signature.checksum
-    if not forgot and _nothing_new(store, record, checksum):
-        return Basis(None, checksum, str(Path(record["folder"]) / _own_name(record)))
+    noted = _noted_after_last_exchange(store.path)
+    head = _head_noted(store, noted, checksum)
+    if head is None:  # the exchange's own table, the rest parsed only if needed
+        head = _head(required(store.storage.tables(state.TABLE)))
+    if not forgot and _nothing_new(store, head, noted, checksum):
+        return Basis(None, checksum, str(Path(head["folder"]) / _own_name(head)))
     return Basis(Snapshot.of(store), checksum, forgot=forgot)
 
 
-def _own_name(record: dict[str, Any]) -> str:
-    return carrier.outbox_name(str(record["replica"]))
+def _own_name(head: dict[str, Any]) -> str:
+    return carrier.outbox_name(str(head["replica"]))
 
 
-def _nothing_new(store: Store, record: dict[str, Any], checksum: int | None) -> bool:
+def _head(record: dict[str, Any]) -> dict[str, Any]:
+    """What `_nothing_new` reads of the exchange's record: a few lines of it, where the whole
+    record holds a hash and a stamp for every shared part (a megabyte with ten years)."""
+    return {
+        "format": record.get("format"),
+        "replica": record["replica"],
+        "binding": record.get("binding"),
+        "folder": record["folder"],
+        "serial": record["serial"],
+        "peers": {
+            replica: {"seen": peer.get("seen"), "formerly": peer.get("formerly", [])}
+            for replica, peer in record["peers"].items()
+        },
+    }
+
+
+def _head_noted(
+    store: Store, noted: dict[str, Any] | None, checksum: int | None
+) -> dict[str, Any] | None:
+    """The head of the exchange's record as the note beside the data file keeps it, when the
+    note is of these very bytes (their checksum) and the opening left the exchange's table
+    unread; else None, and the table is read.
+
+    The note is a cache written only by `deliver`, from the record it had just saved: with
+    the checksum the same, the record in the file is the one the head was made from. A
+    note damaged, of another layout or of other bytes is passed over, never believed (an
+    encrypted file has no head in its note: its table is read with the rest at opening)."""
+    if checksum is None or noted is None or noted.get("checksum") != checksum:
+        return None
+    if state.TABLE not in store.storage.unread:
+        return None  # read already: the record itself is at hand
+    head = noted.get("head")
+    return head if _is_head(head) else None
+
+
+def _is_head(head: object) -> bool:
+    """Whether `head` is laid out as `_head` writes it, for this version's exchange record."""
+    if not isinstance(head, dict) or head.get("format") != state.FORMAT:
+        return False
+    peers = head.get("peers")
+    return (
+        isinstance(head.get("replica"), str)
+        and carrier.REPLICA_ID.fullmatch(head["replica"]) is not None
+        and isinstance(head.get("binding"), str)
+        and isinstance(head.get("folder"), str)
+        and type(head.get("serial")) is int
+        and isinstance(peers, dict)
+        and all(
+            isinstance(peer, dict)
+            and (peer.get("seen") is None or isinstance(peer.get("seen"), list))
+            and isinstance(peer.get("formerly"), list)
+            and all(isinstance(former, str) for former in peer["formerly"])
+            for peer in peers.values()
+        )
+    )
+
+
+def _nothing_new(
+    store: Store, head: dict[str, Any], noted: dict[str, Any] | None, checksum: int | None
+) -> bool:
     """Whether an exchange now has nothing to do, told from the files alone (no copy of the
-    data is made): the data file is as the last exchange left it, under the same identity,
-    its outbox is the one in the folder, and every other laptop's outbox there was read."""
-    if checksum is None or _noted_after_last_exchange(store.path) != [checksum, record["serial"]]:
+    data is made): the data file is as the last exchange left it (`noted`), under the same
+    identity, its outbox is the one in the folder, and every other laptop's outbox there was
+    read and is the same file since (`inbox.identity`)."""
+    if checksum is None or noted is None:
         return False
-    if state.binding(store.file_id, store.path) != record.get("binding"):
+    if [noted.get("checksum"), noted.get("serial")] != [checksum, head["serial"]]:
         return False
-    folder = Path(record["folder"])
+    if state.binding(store.file_id, store.path) != head.get("binding"):
+        return False
+    folder = Path(head["folder"])
     try:
-        if outbox.header_of(folder / _own_name(record)).get("serial") != record["serial"]:
+        if outbox.header_of(folder / _own_name(head)).get("serial") != head["serial"]:
             return False
-        peers = record["peers"]
+        peers = head["peers"]
         for peer in peers.values():  # a former identity of a laptop, its outbox gone now
             for former in peer.get("formerly", []):
                 if former in peers and not (folder / carrier.outbox_name(former)).exists():
                     return False
         seen = [peer.get("seen") for peer in peers.values()]
-        for path in carrier.outboxes(folder, str(record["replica"])):
-            stat = path.stat()
-            if [path.name, stat.st_size, stat.st_mtime_ns] not in seen:
+        for path in carrier.outboxes(folder, str(head["replica"])):
+            if inbox.identity(path) not in seen:
                 return False
-    except (OSError, outbox.OutboxError, ExchangeError):  # said by the exchange itself
+    except (OSError, ValueError, outbox.OutboxError, ExchangeError):  # said by the exchange
         return False
     return True
 
@@ -218,8 +283,10 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
     record = required(storage.read())
     note = None
     if signature is not None and not storage.unsaved and not prepared.forget:
-        # (not while a forgetting is due: until it is done, the next exchange looks again)
-        note = (store.path, signature.checksum, int(record["serial"]))
+        # (not while a forgetting is due: until it is done, the next exchange looks again;
+        # no head beside an encrypted file: it would tell its folder and laptops in clear)
+        head = None if store.encrypted else _head(record)
+        note = (store.path, signature.checksum, int(record["serial"]), head)
     return Delivery(prepared.folder, prepared.replica, prepared.sealed, note, prepared.remove)
 
 
@@ -364,7 +431,7 @@ def _unchanged_here(run: Run, own_header: dict[str, Any] | None, checksum: int |
         own_header is not None
         and not run.changed
         and checksum is not None
-        and _noted_after_last_exchange(run.store.path) == [checksum, run.record["serial"]]
+        and _noted_serial(run.store.path, checksum) == run.record["serial"]
         and own_header.get("serial") == run.record["serial"]
     )
 
@@ -391,27 +458,41 @@ def carry_out_withdrawals(run: Run) -> None:
     store.storage.write(run.data)
 
 
-def _noted_after_last_exchange(data_file: Path) -> list[int] | None:
-    """What the note beside the data file says the last exchange left: the file's checksum
-    and the number of its outboxes (None when there is no readable note)."""
+def _noted_after_last_exchange(data_file: Path) -> dict[str, Any] | None:
+    """What the note beside the data file says the last exchange left: the file's checksum,
+    the number of its outboxes, and for a plain file the head of its exchange record (None
+    when there is no readable note)."""
     from voicesgroup.store.owned import exchanged_file
 
     try:
         noted = orjson.loads(exchanged_file(data_file).read_bytes())
-        return [int(noted["checksum"]), int(noted["serial"])]
-    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+    except (OSError, orjson.JSONDecodeError):
         return None
+    if not isinstance(noted, dict) or not all(
+        type(noted.get(key)) is int for key in ("checksum", "serial")
+    ):
+        return None
+    return noted
 
 
-def _note_exchanged(data_file: Path, checksum: int, serial: int) -> None:
-    """Note beside the data file what this exchange left it as (a checksum, no content), so
-    the next exchange knows at once whether anything changed here since."""
+def _noted_serial(data_file: Path, checksum: int) -> int | None:
+    """The serial the note says the last exchange left, if it left these bytes (`checksum`)."""
+    noted = _noted_after_last_exchange(data_file)
+    return None if noted is None or noted["checksum"] != checksum else int(noted["serial"])
+
+
+def _note_exchanged(
+    data_file: Path, checksum: int, serial: int, head: dict[str, Any] | None
+) -> None:
+    """Note beside the data file what this exchange left it as (a checksum, no content; for
+    a plain file, the head of its exchange record, which the file holds in clear too), so the
+    next exchange knows at once whether anything changed here since."""
     from voicesgroup.store.owned import exchanged_file
     from voicesgroup.store.storage import write_atomically
 
-    if _noted_after_last_exchange(data_file) == [checksum, serial]:
+    note = {"checksum": checksum, "serial": serial, **({"head": head} if head else {})}
+    if _noted_after_last_exchange(data_file) == note:
         return
-    note = {"checksum": checksum, "serial": serial}
     with suppress(OSError):  # without the note the next exchange only takes longer
         write_atomically(exchanged_file(data_file), orjson.dumps(note))
 
