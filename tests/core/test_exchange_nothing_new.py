@@ -109,6 +109,17 @@ def test_nothing_new_is_told_without_reading_the_exchanges_table(made: Laptops) 
         assert state.TABLE in store.storage.unread
 
 
+def test_what_reading_the_folder_ahead_needs_is_taken_from_the_exchanges_table_alone(
+    made: Laptops,
+) -> None:
+    """(An app takes it on the thread that owns the store, before every exchange.)"""
+    with Store.open(made.group) as store:
+        unread = store.storage.unread
+        assert {"sessions", "support_contacts", state.TABLE} <= unread, "nothing to show"
+        assert service.reading(store) is not None
+        assert store.storage.unread == unread - {state.TABLE}
+
+
 def test_an_outbox_rewritten_in_place_behind_its_size_and_time_is_read(made: Laptops) -> None:
     first, second = _two_outboxes_of_one_size(made)
     theirs = _theirs(made)

@@ -52,8 +52,10 @@ class FolderRead:
 
 
 def reading(store: Store) -> Reading | None:
-    """What `read_folder` needs, taken from the store (None when not set up)."""
-    record = state.read(store.storage.read())
+    """What `read_folder` needs, taken from the store (None when not set up): on the thread
+    that owns the store, so only the exchange's own table is read (the opening may have left
+    the others unread, and ten years of them take a tenth of a second and more to check)."""
+    record = state.read(store.storage.tables(state.TABLE))
     if record is None:
         return None
     seen = tuple(
