@@ -392,3 +392,18 @@ def test_a_national_helpline_renamed_on_two_laptops_at_once_leaves_a_file_that_o
     with Store.open(made.group) as store:
         service.exchange(store)
     assert contacts_in(made.group) & {"Canal walk lime", "Canal walk lane"}
+
+
+def test_the_note_naming_the_folder_goes_when_the_file_is_encrypted_or_leaves(
+    made: Laptops, quick_kdf: None
+) -> None:
+    note = exchanged_file(made.group)
+    assert str(made.folder).encode() in note.read_bytes(), "the note named no folder: no test"
+    with Store.open(made.group) as store:
+        store.set_passphrase("river stones and tea")
+    assert not note.exists()
+    with Store.open(made.group, passphrase="river stones and tea") as store:
+        service.exchange(store)
+        assert note.exists()
+        service.leave(store)
+    assert not note.exists()
