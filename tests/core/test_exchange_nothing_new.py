@@ -19,7 +19,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.exchange_laptops import Laptops, contacts_in, laptops_bringing_a_change
+from tests.helpers.exchange_laptops import (
+    Laptops,
+    contact,
+    contacts_in,
+    laptops_bringing_a_change,
+)
 from voicesgroup.exchange import outbox, service, state
 from voicesgroup.store import Store
 from voicesgroup.store.owned import exchanged_file
@@ -109,15 +114,27 @@ def test_nothing_new_is_told_without_reading_the_exchanges_table(made: Laptops) 
         assert state.TABLE in store.storage.unread
 
 
-def test_what_reading_the_folder_ahead_needs_is_taken_from_the_exchanges_table_alone(
-    made: Laptops,
+@pytest.mark.parametrize("note", ["of these bytes", "gone"])
+def test_what_reading_the_folder_ahead_needs_is_taken_from_the_note_or_the_exchanges_table(
+    made: Laptops, note: str
 ) -> None:
     """(An app takes it on the thread that owns the store, before every exchange.)"""
+    if note == "gone":
+        exchanged_file(made.group).unlink()
     with Store.open(made.group) as store:
         unread = store.storage.unread
         assert {"sessions", "support_contacts", state.TABLE} <= unread, "nothing to show"
-        assert service.reading(store) is not None
-        assert store.storage.unread == unread - {state.TABLE}
+        plan = service.reading(store)
+        assert plan is not None
+        parsed = {state.TABLE} if note == "gone" else set()
+        assert store.storage.unread == unread - parsed
+        assert (plan.org is None) == (note != "gone")
+        # read ahead either way, an outbox that changed comes in
+        with Store.open(made.second) as second:
+            second.save_support_contact(contact("Harbour line"))
+            service.exchange(second)
+        service.exchange(store, ahead=service.read_folder(plan))
+        assert "Harbour line" in {c.name for c in store.support_contacts()}
 
 
 def test_an_outbox_rewritten_in_place_behind_its_size_and_time_is_read(made: Laptops) -> None:
@@ -257,7 +274,11 @@ def _world(tmp_path_factory: pytest.TempPathFactory) -> Laptops:
 # -- the adversary: the note beside the data file says anything -------------------------------
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**64 - 1)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
     max_leaves=6,
 )

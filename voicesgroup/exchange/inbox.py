@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from voicesgroup.counting import counted, were
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import folder as carrier
-from voicesgroup.exchange import outbox, state
+from voicesgroup.exchange import noted, outbox, state
 from voicesgroup.exchange.merge import Entry
 from voicesgroup.exchange.run import FORMER_IDENTITY, Run
 
@@ -37,7 +37,9 @@ class Reading:
 
     folder: Path
     replica: str
-    org: bytes = field(repr=False)
+    org: bytes | None = field(repr=False)
+    """None when what reading needs was taken from the note beside the data file (`noted`),
+    which keeps no key: the outboxes are then read ahead and opened by the exchange."""
     group_keys: dict[str, bytes] = field(repr=False)
     seen: tuple[tuple[Any, ...], ...]
     """The identity (`identity`) of each outbox merged whole and unchanged since."""
@@ -46,29 +48,40 @@ class Reading:
 @dataclass(frozen=True)
 class FolderRead:
     """Each outbox read ahead, by path: its identity (`identity`) and what it holds, or why it
-    did not open. `exchange` uses a file's only while its identity still holds."""
+    did not open, or its bytes (read without the keys: `Reading.org`). `exchange` uses a
+    file's only while its identity still holds."""
 
-    opened: dict[Path, tuple[list[Any], outbox.Contents | Exception]]
+    opened: dict[Path, tuple[list[Any], outbox.Contents | Exception | bytes]]
 
 
 def reading(store: Store) -> Reading | None:
-    """What `read_folder` needs, taken from the store (None when not set up): on the thread
-    that owns the store, so only the exchange's own table is read (the opening may have left
+    """What `read_folder` needs, taken from the store (None when not set up). It is taken on
+    the thread that owns the store, so as little as can be is read: the note beside the data
+    file when it is of these very bytes (`noted`: no key, so the outboxes are read ahead and
+    opened by the exchange), else the exchange's own table alone (the opening may have left
     the others unread, and ten years of them take a tenth of a second and more to check)."""
+    head = noted.head_if_current(store, noted.read(store.path), noted.checksum_now(store))
+    if head is not None:
+        return Reading(Path(head["folder"]), str(head["replica"]), None, {}, _seen(head))
     record = state.read(store.storage.tables(state.TABLE))
     if record is None:
         return None
-    seen = tuple(
-        tuple(s)
-        for s in (peer.get("seen") for peer in record["peers"].values())
-        if isinstance(s, list)
-    )
+    seen = _seen(record)
     return Reading(
         Path(record["folder"]),
         str(record["replica"]),
         bytes.fromhex(record["org_key"]),
         {gid: bytes.fromhex(key) for gid, key in record["group_keys"].items()},
         seen,
+    )
+
+
+def _seen(record: dict[str, Any]) -> tuple[tuple[Any, ...], ...]:
+    """The identity of each other laptop's outbox merged, from the record (or its head)."""
+    return tuple(
+        tuple(s)
+        for s in (peer.get("seen") for peer in record["peers"].values())
+        if isinstance(s, list)
     )
 
 
@@ -116,7 +129,7 @@ def _opened_now(path: Path, stat: os.stat_result) -> tuple[list[Any], bytes]:
 def read_folder(ahead: Reading) -> FolderRead:
     """Read and open every other laptop's outbox not seen already; any thread may call it
     (it touches no store). A folder that cannot be listed reads as empty: `exchange` says why."""
-    opened: dict[Path, tuple[list[Any], outbox.Contents | Exception]] = {}
+    opened: dict[Path, tuple[list[Any], outbox.Contents | Exception | bytes]] = {}
     try:
         paths = carrier.outboxes(ahead.folder, ahead.replica)
     except (OSError, VoicesGroupError):
@@ -129,6 +142,9 @@ def read_folder(ahead: Reading) -> FolderRead:
             signature, blob = _opened_now(path, stat)
         except OSError:
             continue  # `exchange` reads it again and says why
+        if ahead.org is None:
+            opened[path] = (signature, blob)  # opened by the exchange, which has the keys
+            continue
         try:
             found: outbox.Contents | Exception = outbox.open_sealed(
                 blob, ahead.org, ahead.group_keys
@@ -149,6 +165,8 @@ def _open_outbox(
         if was == now:
             if isinstance(found, Exception):
                 raise found
+            if isinstance(found, bytes):
+                return now, outbox.open_sealed(found, run.org, run.group_keys)
             return now, found
     signature, blob = _opened_now(path, stat)
     return signature, outbox.open_sealed(blob, run.org, run.group_keys)

@@ -45,10 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from voicesgroup.errors import ChangedMeanwhile
-from voicesgroup.exchange import applying, inbox, outbox, stamping, state
+from voicesgroup.exchange import applying, inbox, noted, outbox, stamping, state
 from voicesgroup.exchange import clock as hlc
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange.clock import Clock, Stamp
@@ -88,7 +86,7 @@ class Delivery:
     sealed: bytes | None = field(repr=False)
     note: tuple[Path, int, int, dict[str, Any] | None] | None
     """The data file, and what the note beside it says it was left as (checksum, serial, and
-    the head of its exchange record, `_head`, for a plain file)."""
+    the head of its exchange record, `noted.head`, for a plain file)."""
     remove: tuple[Path, ...] = ()
     """Conflict copies merged (and this laptop's former outbox, once read): removed."""
 
@@ -135,14 +133,12 @@ def begin(store: Store, *, forgot: int = 0) -> Basis:
     is not set up or the file is read-only). `forgot` says how many members were just
     forgotten here, by a forget another laptop sent."""
     store.refuse_if_read_only()
-    signature = store.storage.signature
-    pending = store.unsaved or store.storage.saving  # a change not yet in the file
-    checksum = None if pending or signature is None else signature.checksum
-    noted = _noted_after_last_exchange(store.path)
-    head = _head_noted(store, noted, checksum)
+    checksum = noted.checksum_now(store)
+    note = noted.read(store.path)
+    head = noted.head_if_current(store, note, checksum)
     if head is None:  # the exchange's own table, the rest parsed only if needed
-        head = _head(required(store.storage.tables(state.TABLE)))
-    if not forgot and _nothing_new(store, head, noted, checksum):
+        head = noted.head(required(store.storage.tables(state.TABLE)))
+    if not forgot and _nothing_new(store, head, note, checksum):
         return Basis(None, checksum, str(Path(head["folder"]) / _own_name(head)))
     return Basis(Snapshot.of(store), checksum, forgot=forgot)
 
@@ -151,73 +147,16 @@ def _own_name(head: dict[str, Any]) -> str:
     return carrier.outbox_name(str(head["replica"]))
 
 
-def _head(record: dict[str, Any]) -> dict[str, Any]:
-    """What `_nothing_new` reads of the exchange's record: a few lines of it, where the whole
-    record holds a hash and a stamp for every shared part (a megabyte with ten years)."""
-    return {
-        "format": record.get("format"),
-        "replica": record["replica"],
-        "binding": record.get("binding"),
-        "folder": record["folder"],
-        "serial": record["serial"],
-        "peers": {
-            replica: {"seen": peer.get("seen"), "formerly": peer.get("formerly", [])}
-            for replica, peer in record["peers"].items()
-        },
-    }
-
-
-def _head_noted(
-    store: Store, noted: dict[str, Any] | None, checksum: int | None
-) -> dict[str, Any] | None:
-    """The head of the exchange's record as the note beside the data file keeps it, when the
-    note is of these very bytes (their checksum) and the opening left the exchange's table
-    unread; else None, and the table is read.
-
-    The note is a cache written only by `deliver`, from the record it had just saved: with
-    the checksum the same, the record in the file is the one the head was made from. A
-    note damaged, of another layout or of other bytes is passed over, never believed (an
-    encrypted file has no head in its note: its table is read with the rest at opening)."""
-    if checksum is None or noted is None or noted.get("checksum") != checksum:
-        return None
-    if state.TABLE not in store.storage.unread:
-        return None  # read already: the record itself is at hand
-    head = noted.get("head")
-    return head if _is_head(head) else None
-
-
-def _is_head(head: object) -> bool:
-    """Whether `head` is laid out as `_head` writes it, for this version's exchange record."""
-    if not isinstance(head, dict) or head.get("format") != state.FORMAT:
-        return False
-    peers = head.get("peers")
-    return (
-        isinstance(head.get("replica"), str)
-        and carrier.REPLICA_ID.fullmatch(head["replica"]) is not None
-        and isinstance(head.get("binding"), str)
-        and isinstance(head.get("folder"), str)
-        and type(head.get("serial")) is int
-        and isinstance(peers, dict)
-        and all(
-            isinstance(peer, dict)
-            and (peer.get("seen") is None or isinstance(peer.get("seen"), list))
-            and isinstance(peer.get("formerly"), list)
-            and all(isinstance(former, str) for former in peer["formerly"])
-            for peer in peers.values()
-        )
-    )
-
-
 def _nothing_new(
-    store: Store, head: dict[str, Any], noted: dict[str, Any] | None, checksum: int | None
+    store: Store, head: dict[str, Any], note: dict[str, Any] | None, checksum: int | None
 ) -> bool:
     """Whether an exchange now has nothing to do, told from the files alone (no copy of the
-    data is made): the data file is as the last exchange left it (`noted`), under the same
+    data is made): the data file is as the last exchange left it (`note`), under the same
     identity, its outbox is the one in the folder, and every other laptop's outbox there was
     read and is the same file since (`inbox.identity`)."""
-    if checksum is None or noted is None:
+    if checksum is None or note is None:
         return False
-    if [noted.get("checksum"), noted.get("serial")] != [checksum, head["serial"]]:
+    if [note.get("checksum"), note.get("serial")] != [checksum, head["serial"]]:
         return False
     if state.binding(store.file_id, store.path) != head.get("binding"):
         return False
@@ -285,7 +224,7 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
     if signature is not None and not storage.unsaved and not prepared.forget:
         # (not while a forgetting is due: until it is done, the next exchange looks again;
         # no head beside an encrypted file: it would tell its folder and laptops in clear)
-        head = None if store.encrypted else _head(record)
+        head = None if store.encrypted else noted.head(record)
         note = (store.path, signature.checksum, int(record["serial"]), head)
     return Delivery(prepared.folder, prepared.replica, prepared.sealed, note, prepared.remove)
 
@@ -296,7 +235,7 @@ def deliver(delivery: Delivery) -> None:
     if delivery.sealed is not None:
         carrier.write_outbox(delivery.folder, delivery.replica, delivery.sealed)
     if delivery.note is not None:
-        _note_exchanged(*delivery.note)
+        noted.write(*delivery.note)
     for path in delivery.remove:
         if carrier.is_conflict_copy(path):
             carrier.remove_conflict_copy(path)
@@ -431,7 +370,7 @@ def _unchanged_here(run: Run, own_header: dict[str, Any] | None, checksum: int |
         own_header is not None
         and not run.changed
         and checksum is not None
-        and _noted_serial(run.store.path, checksum) == run.record["serial"]
+        and noted.serial_if(run.store.path, checksum) == run.record["serial"]
         and own_header.get("serial") == run.record["serial"]
     )
 
@@ -456,45 +395,6 @@ def carry_out_withdrawals(run: Run) -> None:
     run.record["clock"] = run.clock.state.as_list()
     state.write(run.data, run.record)
     store.storage.write(run.data)
-
-
-def _noted_after_last_exchange(data_file: Path) -> dict[str, Any] | None:
-    """What the note beside the data file says the last exchange left: the file's checksum,
-    the number of its outboxes, and for a plain file the head of its exchange record (None
-    when there is no readable note)."""
-    from voicesgroup.store.owned import exchanged_file
-
-    try:
-        noted = orjson.loads(exchanged_file(data_file).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return None
-    if not isinstance(noted, dict) or not all(
-        type(noted.get(key)) is int for key in ("checksum", "serial")
-    ):
-        return None
-    return noted
-
-
-def _noted_serial(data_file: Path, checksum: int) -> int | None:
-    """The serial the note says the last exchange left, if it left these bytes (`checksum`)."""
-    noted = _noted_after_last_exchange(data_file)
-    return None if noted is None or noted["checksum"] != checksum else int(noted["serial"])
-
-
-def _note_exchanged(
-    data_file: Path, checksum: int, serial: int, head: dict[str, Any] | None
-) -> None:
-    """Note beside the data file what this exchange left it as (a checksum, no content; for
-    a plain file, the head of its exchange record, which the file holds in clear too), so the
-    next exchange knows at once whether anything changed here since."""
-    from voicesgroup.store.owned import exchanged_file
-    from voicesgroup.store.storage import write_atomically
-
-    note = {"checksum": checksum, "serial": serial, **({"head": head} if head else {})}
-    if _noted_after_last_exchange(data_file) == note:
-        return
-    with suppress(OSError):  # without the note the next exchange only takes longer
-        write_atomically(exchanged_file(data_file), orjson.dumps(note))
 
 
 def _own_header(run: Run) -> dict[str, Any] | None:
