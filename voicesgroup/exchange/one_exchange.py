@@ -5,7 +5,9 @@ owns the store only applies it (screens/exchange_worker.py); the command line ru
 three in a row (`exchange`), so there is one pipeline:
 
 - `begin` (the thread that owns the store): a `Snapshot` of the data, and whether the data
-  file on disk is that data (its checksum).
+  file on disk is that data (its checksum). When the files alone show nothing new (the note
+  beside the data file, `noted`; every other laptop's outbox the very file merged,
+  `inbox.identity`), no copy is made and no table is parsed.
 - `prepare` (any thread; no store but a scratch copy of the snapshot's data, never saved):
   1. the laptop's replica id is checked (a copied or restored file takes a new one);
   2. what changed here since the last outbox is stamped (`stamping`; content hashes,
