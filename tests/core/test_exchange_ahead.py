@@ -6,9 +6,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.exchange_laptops import change_note_on_both, two_group_laptops
 from voicesgroup.exchange import outbox, service
 from voicesgroup.store import Store
+from voicesgroup.store.owned import exchanged_file
 
 
 def test_an_exchange_with_outboxes_read_ahead_does_what_one_without_does(tmp_path: Path) -> None:
@@ -60,8 +63,15 @@ def test_an_outbox_changed_after_it_was_read_ahead_is_read_again(
         assert [n.what_helped for n in store.notes(member.id)] == ["tea and a walk"]
 
 
-def test_an_outbox_that_did_not_open_ahead_is_named_as_without(tmp_path: Path) -> None:
+@pytest.mark.parametrize("noted", [True, False])
+def test_an_outbox_that_did_not_open_ahead_is_named_as_without(tmp_path: Path, noted: bool) -> None:
+    """Read ahead with the keys (no note beside the data file of these bytes: the exchange's
+    table is read) or without them (the note's head: opened by the exchange)."""
     made = two_group_laptops(tmp_path)
+    with Store.open(made.group) as store:  # the second laptop's first outbox, read already
+        service.exchange(store)
+    if not noted:
+        exchanged_file(made.group).unlink()
     with Store.open(made.second) as store:
         [member] = store.members()
         [note] = store.notes(member.id)
@@ -75,7 +85,9 @@ def test_an_outbox_that_did_not_open_ahead_is_named_as_without(tmp_path: Path) -
         plan = service.reading(store)
         assert plan is not None
         read = service.read_folder(plan)
-        assert any(isinstance(found, outbox.OutboxError) for _, found in read.opened.values())
+        assert (plan.org is None) == noted
+        kind = bytes if noted else outbox.OutboxError
+        assert any(isinstance(found, kind) for _, found in read.opened.values())
         summary = service.exchange(store, ahead=read)
     assert any(theirs.name in problem for problem in summary.problems)
 

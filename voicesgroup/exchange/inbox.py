@@ -3,14 +3,17 @@
 Reading is the slow part of an exchange (files, decryption), so it can be done ahead,
 without the store: `reading` takes the plain values it needs from the store, `read_folder`
 reads and opens every outbox not seen already (an app's worker calls it on any thread), and
-the exchange uses what was read ahead only while each file's signature (name, size, time)
-still holds. `read_outboxes` is the exchange's own step: stamps more than a day ahead are
-set aside, never believed; the other laptops' tombstones are joined; each laptop's last
-outbox is noted for the status.
+the exchange uses what was read ahead only while each file's identity (`identity`) still
+holds. An outbox merged whole is passed over while its file keeps that identity; why that is
+safe is said at `identity`. `read_outboxes` is the exchange's own step: stamps more than a
+day ahead are set aside, never believed; the other laptops' tombstones are joined; each
+laptop's last outbox is noted for the status.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from voicesgroup.counting import counted, were
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import folder as carrier
-from voicesgroup.exchange import outbox, state
+from voicesgroup.exchange import noted, outbox, state
 from voicesgroup.exchange.merge import Entry
 from voicesgroup.exchange.run import FORMER_IDENTITY, Run
 
@@ -34,29 +37,36 @@ class Reading:
 
     folder: Path
     replica: str
-    org: bytes = field(repr=False)
+    org: bytes | None = field(repr=False)
+    """None when what reading needs was taken from the note beside the data file (`noted`),
+    which keeps no key: the outboxes are then read ahead and opened by the exchange."""
     group_keys: dict[str, bytes] = field(repr=False)
-    seen: tuple[tuple[str, int, int], ...]
+    seen: tuple[tuple[Any, ...], ...]
+    """The identity (`identity`) of each outbox merged whole and unchanged since."""
 
 
 @dataclass(frozen=True)
 class FolderRead:
-    """Each outbox read ahead, by path: its signature (name, size, time) and what it holds, or
-    why it did not open. `exchange` uses a file's only while its signature still holds."""
+    """Each outbox read ahead, by path: its identity (`identity`) and what it holds, or why it
+    did not open, or its bytes (read without the keys: `Reading.org`). `exchange` uses a
+    file's only while its identity still holds."""
 
-    opened: dict[Path, tuple[list[Any], outbox.Contents | Exception]]
+    opened: dict[Path, tuple[list[Any], outbox.Contents | Exception | bytes]]
 
 
 def reading(store: Store) -> Reading | None:
-    """What `read_folder` needs, taken from the store (None when not set up)."""
-    record = state.read(store.storage.read())
+    """What `read_folder` needs, taken from the store (None when not set up). It is taken on
+    the thread that owns the store, so as little as can be is read: the note beside the data
+    file when it is of these very bytes (`noted`: no key, so the outboxes are read ahead and
+    opened by the exchange), else the exchange's own table alone (the opening may have left
+    the others unread, and ten years of them take a tenth of a second and more to check)."""
+    head = noted.head_if_current(store, noted.read(store.path), noted.checksum_now(store))
+    if head is not None:
+        return Reading(Path(head["folder"]), str(head["replica"]), None, {}, _seen(head))
+    record = state.read(store.storage.tables(state.TABLE))
     if record is None:
         return None
-    seen = tuple(
-        (str(s[0]), int(s[1]), int(s[2]))
-        for s in (peer.get("seen") for peer in record["peers"].values())
-        if isinstance(s, list) and len(s) == 3
-    )
+    seen = _seen(record)
     return Reading(
         Path(record["folder"]),
         str(record["replica"]),
@@ -66,10 +76,60 @@ def reading(store: Store) -> Reading | None:
     )
 
 
+def _seen(record: dict[str, Any]) -> tuple[tuple[Any, ...], ...]:
+    """The identity of each other laptop's outbox merged, from the record (or its head)."""
+    return tuple(
+        tuple(s)
+        for s in (peer.get("seen") for peer in record["peers"].values())
+        if isinstance(s, list)
+    )
+
+
+def identity(path: Path) -> list[Any]:
+    """What the outbox file at `path` is now, to tell whether it is still the very file an
+    exchange merged (noted as the laptop's `seen`); OSError propagates.
+
+    Passing over a file with the identity noted is safe because of when it is noted: the
+    identity is taken before the file is read, and noted only once that read authenticated
+    whole (AES-GCM over every section, with the header as their associated data) and was
+    merged, in the one save of the merge. So a file passed over is either the very file
+    merged, with nothing new in it, or one changed since without its identity changing.
+    Nothing such a change holds is taken in unchecked, since nothing enters the data but
+    through authentication: at worst, what it brings waits for the file's next change.
+
+    For that second case, everything here must stay the same:
+    - the name, size and modification time (a program can set the time back, `touch -d`);
+    - the inode: every writer of an outbox (this app, Syncthing, Nextcloud) writes a new
+      file and renames it over the old one, which is a new inode;
+    - the change time, which the kernel sets to now at every write to the file and no
+      program can set back;
+    - the header (`outbox.prefix_of`): each sealing draws new random nonces for its
+      sections, and its serial and time, so two outboxes ever written never share one.
+    What is left is a file system that keeps no change time (FAT, on a stick), with a file
+    rewritten in place at the same length and time and its header kept: an alteration, which
+    would not authenticate and so is not taken in either way, only named once the file
+    changes again. The middle of the file is not hashed: that is a whole read, which is what
+    passing over saves.
+    """
+    return _identity(path.name, path.stat(), outbox.prefix_of(path))
+
+
+def _identity(name: str, stat: os.stat_result, prefix: bytes) -> list[Any]:
+    """The identity of a file named `name`, with this `stat` and this header (`identity`)."""
+    header = hashlib.blake2b(prefix, digest_size=16).hexdigest()
+    return [name, stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns, header]
+
+
+def _opened_now(path: Path, stat: os.stat_result) -> tuple[list[Any], bytes]:
+    """The file's bytes, and its identity as they were read (the `stat` taken before)."""
+    blob = path.read_bytes()
+    return _identity(path.name, stat, outbox.prefix_in(blob)), blob
+
+
 def read_folder(ahead: Reading) -> FolderRead:
     """Read and open every other laptop's outbox not seen already; any thread may call it
     (it touches no store). A folder that cannot be listed reads as empty: `exchange` says why."""
-    opened: dict[Path, tuple[list[Any], outbox.Contents | Exception]] = {}
+    opened: dict[Path, tuple[list[Any], outbox.Contents | Exception | bytes]] = {}
     try:
         paths = carrier.outboxes(ahead.folder, ahead.replica)
     except (OSError, VoicesGroupError):
@@ -77,12 +137,14 @@ def read_folder(ahead: Reading) -> FolderRead:
     for path in paths:
         try:
             stat = path.stat()
-            signature = [path.name, stat.st_size, stat.st_mtime_ns]
-            if tuple(signature) in ahead.seen:
+            if tuple(_identity(path.name, stat, outbox.prefix_of(path))) in ahead.seen:
                 continue
-            blob = path.read_bytes()
+            signature, blob = _opened_now(path, stat)
         except OSError:
             continue  # `exchange` reads it again and says why
+        if ahead.org is None:
+            opened[path] = (signature, blob)  # opened by the exchange, which has the keys
+            continue
         try:
             found: outbox.Contents | Exception = outbox.open_sealed(
                 blob, ahead.org, ahead.group_keys
@@ -94,16 +156,20 @@ def read_folder(ahead: Reading) -> FolderRead:
 
 
 def _open_outbox(
-    run: Run, path: Path, signature: list[Any], ahead: FolderRead | None
-) -> outbox.Contents:
-    """The outbox at `path`, opened: read ahead when its signature still holds, else now."""
+    run: Run, path: Path, stat: os.stat_result, now: list[Any], ahead: FolderRead | None
+) -> tuple[list[Any], outbox.Contents]:
+    """The outbox at `path` (its identity `now`, after `stat`), opened, with the identity of
+    what was opened: read ahead when its identity still holds, else read now."""
     if ahead is not None and path in ahead.opened:
         was, found = ahead.opened[path]
-        if was == signature:
+        if was == now:
             if isinstance(found, Exception):
                 raise found
-            return found
-    return outbox.open_sealed(path.read_bytes(), run.org, run.group_keys)
+            if isinstance(found, bytes):
+                return now, outbox.open_sealed(found, run.org, run.group_keys)
+            return now, found
+    signature, blob = _opened_now(path, stat)
+    return signature, outbox.open_sealed(blob, run.org, run.group_keys)
 
 
 def _group_names(run: Run, parts: Iterable[Entry]) -> dict[Any, Any]:
@@ -135,10 +201,10 @@ def read_outboxes(
     for path in paths:
         try:
             stat = path.stat()
-            signature = [path.name, stat.st_size, stat.st_mtime_ns]
-            if signature in seen:
-                continue  # read and merged already, unchanged since
-            contents = _open_outbox(run, path, signature, ahead)
+            now = _identity(path.name, stat, outbox.prefix_of(path))
+            if now in seen:
+                continue  # read and merged whole already, the same file since (`identity`)
+            signature, contents = _open_outbox(run, path, stat, now, ahead)
         except outbox.OutboxError as error:
             run.summary.problems.append(f"The outbox {path.name} was not read: {error}.")
             continue

@@ -214,6 +214,10 @@ def leave(store: Store) -> str:
         state.write(data, None)
         store.storage.write(data)
         store.audit("exchange left")
+    from voicesgroup.store.owned import exchanged_file
+
+    with suppress(OSError):  # the note of its last exchange names the folder: gone with it
+        exchanged_file(store.path).unlink()
     return (
         "This laptop no longer exchanges; its data stays here, and its outbox was taken out "
         "of the folder."

@@ -5,7 +5,9 @@ owns the store only applies it (screens/exchange_worker.py); the command line ru
 three in a row (`exchange`), so there is one pipeline:
 
 - `begin` (the thread that owns the store): a `Snapshot` of the data, and whether the data
-  file on disk is that data (its checksum).
+  file on disk is that data (its checksum). When the files alone show nothing new (the note
+  beside the data file, `noted`; every other laptop's outbox the very file merged,
+  `inbox.identity`), no copy is made and no table is parsed.
 - `prepare` (any thread; no store but a scratch copy of the snapshot's data, never saved):
   1. the laptop's replica id is checked (a copied or restored file takes a new one);
   2. what changed here since the last outbox is stamped (`stamping`; content hashes,
@@ -45,10 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from voicesgroup.errors import ChangedMeanwhile
-from voicesgroup.exchange import applying, inbox, outbox, stamping, state
+from voicesgroup.exchange import applying, inbox, noted, outbox, stamping, state
 from voicesgroup.exchange import clock as hlc
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange.clock import Clock, Stamp
@@ -86,8 +86,9 @@ class Delivery:
     folder: Path
     replica: str
     sealed: bytes | None = field(repr=False)
-    note: tuple[Path, int, int] | None
-    """The data file, and what the note beside it says it was left as (checksum, serial)."""
+    note: tuple[Path, int, int, dict[str, Any] | None] | None
+    """The data file, and what the note beside it says it was left as (checksum, serial, and
+    the head of its exchange record, `noted.head`, for a plain file)."""
     remove: tuple[Path, ...] = ()
     """Conflict copies merged (and this laptop's former outbox, once read): removed."""
 
@@ -134,42 +135,47 @@ def begin(store: Store, *, forgot: int = 0) -> Basis:
     is not set up or the file is read-only). `forgot` says how many members were just
     forgotten here, by a forget another laptop sent."""
     store.refuse_if_read_only()
-    record = required(store.storage.tables(state.TABLE))  # the rest parsed only if needed
-    signature = store.storage.signature
-    pending = store.unsaved or store.storage.saving  # a change not yet in the file
-    checksum = None if pending or signature is None else signature.checksum
-    if not forgot and _nothing_new(store, record, checksum):
-        return Basis(None, checksum, str(Path(record["folder"]) / _own_name(record)))
+    checksum = noted.checksum_now(store)
+    note = noted.read(store.path)
+    head = noted.head_if_current(store, note, checksum)
+    if head is None:  # the exchange's own table, the rest parsed only if needed
+        head = noted.head(required(store.storage.tables(state.TABLE)))
+    if not forgot and _nothing_new(store, head, note, checksum):
+        return Basis(None, checksum, str(Path(head["folder"]) / _own_name(head)))
     return Basis(Snapshot.of(store), checksum, forgot=forgot)
 
 
-def _own_name(record: dict[str, Any]) -> str:
-    return carrier.outbox_name(str(record["replica"]))
+def _own_name(head: dict[str, Any]) -> str:
+    return carrier.outbox_name(str(head["replica"]))
 
 
-def _nothing_new(store: Store, record: dict[str, Any], checksum: int | None) -> bool:
+def _nothing_new(
+    store: Store, head: dict[str, Any], note: dict[str, Any] | None, checksum: int | None
+) -> bool:
     """Whether an exchange now has nothing to do, told from the files alone (no copy of the
-    data is made): the data file is as the last exchange left it, under the same identity,
-    its outbox is the one in the folder, and every other laptop's outbox there was read."""
-    if checksum is None or _noted_after_last_exchange(store.path) != [checksum, record["serial"]]:
+    data is made): the data file is as the last exchange left it (`note`), under the same
+    identity, its outbox is the one in the folder, and every other laptop's outbox there was
+    read and is the same file since (`inbox.identity`)."""
+    if checksum is None or note is None:
         return False
-    if state.binding(store.file_id, store.path) != record.get("binding"):
+    if [note.get("checksum"), note.get("serial")] != [checksum, head["serial"]]:
         return False
-    folder = Path(record["folder"])
+    if state.binding(store.file_id, store.path) != head.get("binding"):
+        return False
+    folder = Path(head["folder"])
     try:
-        if outbox.header_of(folder / _own_name(record)).get("serial") != record["serial"]:
+        if outbox.header_of(folder / _own_name(head)).get("serial") != head["serial"]:
             return False
-        peers = record["peers"]
+        peers = head["peers"]
         for peer in peers.values():  # a former identity of a laptop, its outbox gone now
             for former in peer.get("formerly", []):
                 if former in peers and not (folder / carrier.outbox_name(former)).exists():
                     return False
         seen = [peer.get("seen") for peer in peers.values()]
-        for path in carrier.outboxes(folder, str(record["replica"])):
-            stat = path.stat()
-            if [path.name, stat.st_size, stat.st_mtime_ns] not in seen:
+        for path in carrier.outboxes(folder, str(head["replica"])):
+            if inbox.identity(path) not in seen:
                 return False
-    except (OSError, outbox.OutboxError, ExchangeError):  # said by the exchange itself
+    except (OSError, ValueError, outbox.OutboxError, ExchangeError):  # said by the exchange
         return False
     return True
 
@@ -218,8 +224,10 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
     record = required(storage.read())
     note = None
     if signature is not None and not storage.unsaved and not prepared.forget:
-        # (not while a forgetting is due: until it is done, the next exchange looks again)
-        note = (store.path, signature.checksum, int(record["serial"]))
+        # (not while a forgetting is due: until it is done, the next exchange looks again;
+        # no head beside an encrypted file: it would tell its folder and laptops in clear)
+        head = None if store.encrypted else noted.head(record)
+        note = (store.path, signature.checksum, int(record["serial"]), head)
     return Delivery(prepared.folder, prepared.replica, prepared.sealed, note, prepared.remove)
 
 
@@ -229,7 +237,7 @@ def deliver(delivery: Delivery) -> None:
     if delivery.sealed is not None:
         carrier.write_outbox(delivery.folder, delivery.replica, delivery.sealed)
     if delivery.note is not None:
-        _note_exchanged(*delivery.note)
+        noted.write(*delivery.note)
     for path in delivery.remove:
         if carrier.is_conflict_copy(path):
             carrier.remove_conflict_copy(path)
@@ -364,7 +372,7 @@ def _unchanged_here(run: Run, own_header: dict[str, Any] | None, checksum: int |
         own_header is not None
         and not run.changed
         and checksum is not None
-        and _noted_after_last_exchange(run.store.path) == [checksum, run.record["serial"]]
+        and noted.serial_if(run.store.path, checksum) == run.record["serial"]
         and own_header.get("serial") == run.record["serial"]
     )
 
@@ -389,31 +397,6 @@ def carry_out_withdrawals(run: Run) -> None:
     run.record["clock"] = run.clock.state.as_list()
     state.write(run.data, run.record)
     store.storage.write(run.data)
-
-
-def _noted_after_last_exchange(data_file: Path) -> list[int] | None:
-    """What the note beside the data file says the last exchange left: the file's checksum
-    and the number of its outboxes (None when there is no readable note)."""
-    from voicesgroup.store.owned import exchanged_file
-
-    try:
-        noted = orjson.loads(exchanged_file(data_file).read_bytes())
-        return [int(noted["checksum"]), int(noted["serial"])]
-    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-        return None
-
-
-def _note_exchanged(data_file: Path, checksum: int, serial: int) -> None:
-    """Note beside the data file what this exchange left it as (a checksum, no content), so
-    the next exchange knows at once whether anything changed here since."""
-    from voicesgroup.store.owned import exchanged_file
-    from voicesgroup.store.storage import write_atomically
-
-    if _noted_after_last_exchange(data_file) == [checksum, serial]:
-        return
-    note = {"checksum": checksum, "serial": serial}
-    with suppress(OSError):  # without the note the next exchange only takes longer
-        write_atomically(exchanged_file(data_file), orjson.dumps(note))
 
 
 def _own_header(run: Run) -> dict[str, Any] | None:

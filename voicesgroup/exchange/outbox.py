@@ -246,12 +246,28 @@ def read_header(blob: bytes) -> tuple[dict[str, Any], bytes]:
 
 def header_of(path: Path) -> dict[str, Any]:
     """The header of the outbox at `path`, reading only its start; OutboxError or OSError."""
+    return read_header(prefix_of(path))[0]
+
+
+def prefix_of(path: Path) -> bytes:
+    """The start of the file at `path` that holds an outbox's header (the magic, the header's
+    length and the header), reading nothing more; OSError propagates. For any file it is
+    exactly `prefix_in` of all its bytes."""
     with path.open("rb") as file:
         start = file.read(len(MAGIC) + _LENGTH.size)
         if len(start) == len(MAGIC) + _LENGTH.size and start.startswith(MAGIC):
             (length,) = _LENGTH.unpack(start[len(MAGIC) :])
             start += file.read(min(length, _MAX_HEADER))
-    return read_header(start)[0]
+    return start
+
+
+def prefix_in(blob: bytes) -> bytes:
+    """What `prefix_of` reads of a file holding `blob`."""
+    start = len(MAGIC) + _LENGTH.size
+    if len(blob) < start or not blob.startswith(MAGIC):
+        return blob[:start]
+    (length,) = _LENGTH.unpack(blob[len(MAGIC) : start])
+    return blob[: start + min(length, _MAX_HEADER)]
 
 
 def open_sealed(blob: bytes, org: bytes, groups: dict[str, bytes]) -> Contents:

@@ -67,7 +67,8 @@ def staged_name(target: Path) -> Path:
 
 
 def exchanged_file(path: Path) -> Path:
-    """The note of what the last exchange left the data file as (a checksum, no content)."""
+    """The note of what the last exchange left the data file as (a checksum, no content; for
+    a plain file, a few lines of its exchange record: the folder, the laptops' outboxes read)."""
     return path.with_name(f"{path.name}{EXCHANGED_SUFFIX}")
 
 

@@ -30,7 +30,7 @@ import orjson
 
 from voicesgroup.errors import StoreError
 from voicesgroup.store.backups import list_backups
-from voicesgroup.store.owned import STAGED_SUFFIX, commit_file, staged_name
+from voicesgroup.store.owned import STAGED_SUFFIX, commit_file, exchanged_file, staged_name
 from voicesgroup.store.storage import (
     FileSignature,
     SafeStorage,
@@ -303,6 +303,9 @@ def settle(store: Store, conversion: Conversion, data_blob: bytes) -> None:
     storage = store.storage
     store.use_key(conversion.change.new)
     storage.adopt(data_blob)
+    # The exchange's note is of the bytes before (a plain file's tells its exchange folder)
+    with suppress(OSError):
+        exchanged_file(storage.path).unlink()
     if orjson.dumps(storage.read()) != conversion.plaintext:
         storage.unsaved = True
 
