@@ -9,8 +9,10 @@ What it sees through, before comparing: everything `voicesgroup.normalise.fold` 
 controls, compatibility forms such as mathematical or full-width letters, small capitals,
 and look-alike letters from any script by their Unicode confusable prototypes), and the
 everyday ways a name is written:
-- a two-part name joined by a space, a line break, a hyphen, an en dash or nothing at all
-  ("Mary Ann", "Mary-Ann", "Mary–Ann", "MaryAnn" are one name);
+- a two-part name joined by any run of spaces of any kind, line breaks, hyphens and dashes,
+  or by nothing at all ("Mary Ann", "Mary-Ann", "Mary–Ann", "MaryAnn" are one name);
+- a word broken at a line end with a hyphen ("Quill-⏎onia") or spaced out letter by letter
+  ("Z o e"), read whole as well as in its parts (`_rejoined`);
 - a possessive or plural with or without its apostrophe ("Aisha's", "Aishas"), a name
   followed by digits ("aisha2"), run together with another name ("AishaBen") or inside an
   e-mail address. A word that only begins with a name ("Bengal", "Benefit") is not one, and
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -36,8 +39,8 @@ from uuid import UUID
 
 from voicesgroup.normalise import fold, fold_char, is_removed, plain_ascii
 
-# What may join the parts of a two-part name: spaces, hyphens and dashes.
-_JOINERS = frozenset(" \t\n\r\f\v-\u2010\u2011\u2012\u2013\u2014\u2212")
+# Where a line ends, whatever the system or the program that wrapped the text.
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
 EVERYDAY_WORD_NAMES = frozenset(
     [
@@ -363,12 +366,31 @@ def find_member_names(
     by_first = _index(entries)
     if not by_first:
         return []
+    lengths = _key_lengths(entries)
+    allow, confirmed_keys = list(allow), set(confirmed)
     folded, index = _fold_with_index(text)
-    spans = _spans(text, folded, index, by_first, _key_lengths(entries))
+    found = _found(text, folded, index, by_first, lengths, allow, confirmed_keys)
+    rejoined = _rejoined(text, folded, index)
+    if rejoined is not None:  # a word split across lines or spaced out is read whole too
+        found += _found(text, *rejoined, by_first, lengths, allow, confirmed_keys)
+    found.sort(key=lambda match: (match.start, -match.end))
+    return _drop_overlaps(found)
+
+
+def _found(
+    text: str,
+    folded: str,
+    index: list[int] | None,
+    by_first: dict[str, list[_Name]],
+    lengths: tuple[int, ...],
+    allow: list[str],
+    confirmed_keys: set[str],
+) -> list[NameMatch]:
+    """The matches in one folded reading of `text`, each at its place in `text` as typed."""
+    spans = _spans(text, folded, index, by_first, lengths)
     tokens = [folded[a:b] for a, b in spans]
     found: list[NameMatch] = []
     allowed_spans: list[tuple[int, int]] | None = None
-    confirmed_keys = set(confirmed)
     for i, token in enumerate(tokens):
         for reading in _readings(token):
             for entry in by_first.get(reading, ()):
@@ -408,8 +430,7 @@ def find_member_names(
                         certain=certain,
                     )
                 )
-    found.sort(key=lambda match: (match.start, -match.end))
-    return _drop_overlaps(found)
+    return found
 
 
 def _certain(text: str, start: int, end: int, entry: _Name, reading: str) -> bool | None:
@@ -447,19 +468,72 @@ def _among_capitals(text: str, start: int, end: int) -> bool:
 
 
 def _joined(gap: str, own: str) -> bool:
-    """Whether `gap` may stand between two words of a name whose own separator is `own`."""
-    return set(gap) <= _JOINERS or (bool(own) and gap.strip() == own)
+    """Whether `gap` (folded) may stand between two words of a name whose own separator is
+    `own`: any run of spaces of any kind, line breaks and dashes (every dash folds to "-"),
+    or the name's own separator ("O'Neil")."""
+    return all(ch.isspace() or ch == "-" for ch in gap) or (bool(own) and gap.strip() == own)
+
+
+def _hyphen(ch: str) -> bool:
+    """A hyphen of any script, the soft hyphen included (by their Unicode names)."""
+    return "HYPHEN" in unicodedata.name(ch, "") and unicodedata.category(ch) in ("Pd", "Cf")
+
+
+def _broken_at_line_end(gap: str) -> bool:
+    """Whether `gap`, as typed between two letters, is a word broken at the end of a line: a
+    hyphen straight after the letter, then spaces holding a line break ("Quill-⏎onia";
+    characters that draw nothing may stand anywhere in it)."""
+    if len(gap) < 2 or _LINE_BREAKS.isdisjoint(gap):
+        return False
+    kept = [ch for ch in gap if ch in _LINE_BREAKS or _hyphen(ch) or not is_removed(ch)]
+    return (
+        len(kept) > 1
+        and _hyphen(kept[0])
+        and all(ch.isspace() for ch in kept[1:])
+        and any(ch in _LINE_BREAKS for ch in kept[1:])
+    )
+
+
+def _rejoined(text: str, folded: str, index: list[int] | None) -> tuple[str, list[int]] | None:
+    """The folded text with the words a person or a program split put back together, and
+    where each character came from; None when nothing was split.
+
+    Two kinds: a word broken at the end of a line with a hyphen ("Quill-⏎onia"), and a word
+    spaced out letter by letter ("Z o e": single letters with only spaces between). A space
+    or line break alone inside a word is not joined: "is a" must not read as "Isa"."""
+    if _LINE_BREAKS.isdisjoint(text) and not _SPACED_LETTERS.search(folded):
+        return None
+    cuts: list[tuple[int, int]] = []
+    words = [word.span() for word in _WORD.finditer(folded)]
+    for (a1, b1), (a2, b2) in itertools.pairwise(words):
+        gap = folded[b1:a2]
+        spaced = b1 - a1 == 1 == b2 - a2 and folded[a1].isalpha() and folded[a2].isalpha()
+        typed = text[index[b1 - 1] + 1 : index[a2]] if index else gap
+        if (spaced and gap.isspace()) or _broken_at_line_end(typed):
+            cuts.append((b1, a2))
+    if not cuts:
+        return None
+    keep = [True] * len(folded)
+    for start, end in cuts:
+        keep[start:end] = [False] * (end - start)
+    where = index or range(len(folded))
+    return (
+        "".join(ch for ch, kept in zip(folded, keep, strict=True) if kept),
+        [at for at, kept in zip(where, keep, strict=True) if kept],
+    )
+
+
+_SPACED_LETTERS = re.compile(r"(?<![^\W_])[^\W\d_]\s+[^\W\d_](?![^\W_])")
 
 
 def _drop_overlaps(found: list[NameMatch]) -> list[NameMatch]:
-    """Where a longer name covers a shorter one ("Mary Ann" over "Mary"), keep the longer."""
+    """Where matches overlap, keep the longer ("Mary Ann" over "Mary", a word read whole
+    over a part of it), so the places returned never overlap and can each be replaced."""
     kept: list[NameMatch] = []
     for match in found:
-        if kept and match.start < kept[-1].end and match.name != kept[-1].name:
+        if kept and match.start < kept[-1].end:
             if match.end - match.start > kept[-1].end - kept[-1].start:
                 kept[-1] = match
-            continue
-        if kept and (match.start, match.name) == (kept[-1].start, kept[-1].name):
             continue
         kept.append(match)
     return kept
