@@ -42,103 +42,17 @@ from voicesgroup.normalise import fold, fold_char, is_removed, plain_ascii
 # Where a line ends, whatever the system or the program that wrapped the text.
 _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
-EVERYDAY_WORD_NAMES = frozenset(
-    [
-        "amber",
-        "angel",
-        "april",
-        "art",
-        "ash",
-        "august",
-        "autumn",
-        "bay",
-        "bill",
-        "bob",
-        "brook",
-        "bud",
-        "carol",
-        "chance",
-        "clay",
-        "cliff",
-        "crystal",
-        "daisy",
-        "dale",
-        "dawn",
-        "destiny",
-        "don",
-        "drew",
-        "earl",
-        "eve",
-        "faith",
-        "forest",
-        "frank",
-        "gene",
-        "glen",
-        "grace",
-        "grant",
-        "guy",
-        "heath",
-        "heather",
-        "holly",
-        "honey",
-        "hope",
-        "hunter",
-        "iris",
-        "ivy",
-        "jack",
-        "jade",
-        "jasmine",
-        "jay",
-        "jet",
-        "jewel",
-        "joy",
-        "june",
-        "kit",
-        "lark",
-        "lily",
-        "lou",
-        "mark",
-        "max",
-        "may",
-        "mercy",
-        "merry",
-        "miles",
-        "misty",
-        "nick",
-        "norman",
-        "pat",
-        "patience",
-        "pearl",
-        "penny",
-        "ray",
-        "reed",
-        "rich",
-        "river",
-        "rob",
-        "robin",
-        "rocky",
-        "rose",
-        "ruby",
-        "rusty",
-        "sage",
-        "sandy",
-        "skip",
-        "sky",
-        "sonny",
-        "star",
-        "storm",
-        "sue",
-        "summer",
-        "sunny",
-        "tanner",
-        "true",
-        "victor",
-        "violet",
-        "wade",
-        "will",
-        "wren",
-    ]
-)
+EVERYDAY_WORD_NAMES = frozenset([
+    "amber", "angel", "april", "art", "ash", "august", "autumn", "bay", "bill", "bob", "brook",
+    "bud", "carol", "chance", "clay", "cliff", "crystal", "daisy", "dale", "dawn", "destiny",
+    "don", "drew", "earl", "eve", "faith", "forest", "frank", "gene", "glen", "grace", "grant",
+    "guy", "heath", "heather", "holly", "honey", "hope", "hunter", "iris", "ivy", "jack",
+    "jade", "jasmine", "jay", "jet", "jewel", "joy", "june", "kit", "lark", "lily", "lou",
+    "mark", "max", "may", "mercy", "merry", "miles", "misty", "nick", "norman", "pat",
+    "patience", "pearl", "penny", "ray", "reed", "rich", "river", "rob", "robin", "rocky",
+    "rose", "ruby", "rusty", "sage", "sandy", "skip", "sky", "sonny", "star", "storm", "sue",
+    "summer", "sunny", "tanner", "true", "victor", "violet", "wade", "will", "wren",
+])  # fmt: skip
 """First names that are also common words: written in small letters (or at the start of a
 sentence) they may be the word, so a match is `uncertain` and a person is asked."""
 
@@ -367,30 +281,34 @@ def find_member_names(
     if not by_first:
         return []
     lengths = _key_lengths(entries)
-    allow, confirmed_keys = list(allow), set(confirmed)
+    allow, keys = list(allow), set(confirmed)
     folded, index = _fold_with_index(text)
-    found = _found(text, folded, index, by_first, lengths, allow, confirmed_keys)
+    found = _matches(text, folded, index, _candidates(text, folded, index, by_first, lengths))
     rejoined = _rejoined(text, folded, index)
-    if rejoined is not None:  # a word split across lines or spaced out is read whole too
-        found += _found(text, *rejoined, by_first, lengths, allow, confirmed_keys)
+    if rejoined is not None:  # a word broken at a line end is read whole too
+        joined, where = rejoined
+        found += _matches(text, joined, where, _candidates(text, *rejoined, by_first, lengths))
+    found += _matches(text, folded, index, _spaced_out(folded, entries))
+    if found and allow:
+        allowed = _allowed_spans(folded, index, allow)
+        found = [m for m in found if not any(a <= m.start and m.end <= b for a, b in allowed)]
+    if found and keys:
+        found = [m for m in found if confirmation_key(text, m.name) not in keys]
     found.sort(key=lambda match: (match.start, -match.end))
     return _drop_overlaps(found)
 
 
-def _found(
+def _candidates(
     text: str,
     folded: str,
     index: list[int] | None,
     by_first: dict[str, list[_Name]],
     lengths: tuple[int, ...],
-    allow: list[str],
-    confirmed_keys: set[str],
-) -> list[NameMatch]:
-    """The matches in one folded reading of `text`, each at its place in `text` as typed."""
+) -> list[_Spelled]:
+    """Where a name stands in one folded reading of `text`, as (start, end, name)."""
     spans = _spans(text, folded, index, by_first, lengths)
     tokens = [folded[a:b] for a, b in spans]
-    found: list[NameMatch] = []
-    allowed_spans: list[tuple[int, int]] | None = None
+    found: list[_Spelled] = []
     for i, token in enumerate(tokens):
         for reading in _readings(token):
             for entry in by_first.get(reading, ()):
@@ -407,29 +325,26 @@ def _found(
                     for j in range(i, i + n - 1)
                 ):
                     continue
-                f_start = spans[i][0]
-                f_end = spans[i + n - 1][1]  # with what it is written with: "Aishas", "ben2"
-                if allowed_spans is None:
-                    allowed_spans = _allowed_spans(folded, allow)
-                if any(a <= f_start and f_end <= b for a, b in allowed_spans):
-                    continue
-                start, end = (index[f_start], index[f_end - 1] + 1) if index else (f_start, f_end)
-                certain = _certain(text, start, end, entry, reading)
-                if certain is None:
-                    continue
-                if confirmed_keys and confirmation_key(text, entry.name) in confirmed_keys:
-                    continue
-                found.append(
-                    NameMatch(
-                        name=entry.name,
-                        member_id=entry.member_id,
-                        found=text[start:end],
-                        start=start,
-                        end=end,
-                        context=_context(text, start, end),
-                        certain=certain,
-                    )
+                # with what it is written with: "Aishas", "ben2"
+                found.append((spans[i][0], spans[i + n - 1][1], entry, reading))
+    return found
+
+
+def _matches(
+    text: str, folded: str, index: list[int] | None, candidates: list[_Spelled]
+) -> list[NameMatch]:
+    """The candidates as matches at their places in `text` as typed (a date left out)."""
+    found = []
+    for f_start, f_end, entry, reading in candidates:
+        start, end = (index[f_start], index[f_end - 1] + 1) if index else (f_start, f_end)
+        certain = _certain(text, start, end, entry, reading)
+        if certain is not None:
+            context = _context(text, start, end)
+            found.append(
+                NameMatch(
+                    entry.name, entry.member_id, text[start:end], start, end, context, certain
                 )
+            )
     return found
 
 
@@ -495,21 +410,17 @@ def _broken_at_line_end(gap: str) -> bool:
 
 
 def _rejoined(text: str, folded: str, index: list[int] | None) -> tuple[str, list[int]] | None:
-    """The folded text with the words a person or a program split put back together, and
-    where each character came from; None when nothing was split.
-
-    Two kinds: a word broken at the end of a line with a hyphen ("Quill-⏎onia"), and a word
-    spaced out letter by letter ("Z o e": single letters with only spaces between). A space
-    or line break alone inside a word is not joined: "is a" must not read as "Isa"."""
-    if _LINE_BREAKS.isdisjoint(text) and not _SPACED_LETTERS.search(folded):
+    """The folded text with each word broken at the end of a line with a hyphen
+    ("Quill-⏎onia") put back together, and where each character came from; None when no
+    word was. A space or line break alone inside a word is not joined: "is a" must not read
+    as "Isa"."""
+    if _LINE_BREAKS.isdisjoint(text):
         return None
     cuts: list[tuple[int, int]] = []
     words = [word.span() for word in _WORD.finditer(folded)]
-    for (a1, b1), (a2, b2) in itertools.pairwise(words):
-        gap = folded[b1:a2]
-        spaced = b1 - a1 == 1 == b2 - a2 and folded[a1].isalpha() and folded[a2].isalpha()
-        typed = text[index[b1 - 1] + 1 : index[a2]] if index else gap
-        if (spaced and gap.isspace()) or _broken_at_line_end(typed):
+    for (_, b1), (a2, _) in itertools.pairwise(words):
+        typed = text[index[b1 - 1] + 1 : index[a2]] if index else folded[b1:a2]
+        if _broken_at_line_end(typed):
             cuts.append((b1, a2))
     if not cuts:
         return None
@@ -523,7 +434,40 @@ def _rejoined(text: str, folded: str, index: list[int] | None) -> tuple[str, lis
     )
 
 
-_SPACED_LETTERS = re.compile(r"(?<![^\W_])[^\W\d_]\s+[^\W\d_](?![^\W_])")
+def _spaced_out(folded: str, entries: tuple[tuple[str, UUID | None], ...]) -> list[_Spelled]:
+    """Names spelt out letter by letter ("Z o e", "M a r y A n n"): single letters with only
+    spaces between, each letter a word of its own, so a name may start or end at any of
+    them ("a Z o e"). Returns where each was found in the folded text, first letter to
+    last."""
+    found: list[_Spelled] = []
+    for run in _SPACED_RUN.finditer(folded):
+        at = [k for k in range(*run.span()) if not folded[k].isspace()]
+        letters = "".join(folded[k] for k in at)
+        for spelt, names in _spellings(entries).items():
+            start = letters.find(spelt)
+            while start >= 0:
+                end = at[start + len(spelt) - 1] + 1
+                found += [(at[start], end, name, spelt) for name in names]
+                start = letters.find(spelt, start + 1)
+    return found
+
+
+_Spelled = tuple[int, int, "_Name", str]
+"""Where a name stands in a folded text: start, end, the name, the word it was read as."""
+_SPACED_RUN = re.compile(r"(?<![^\W_])[^\W\d_](?:\s+[^\W\d_])+(?![^\W_])")
+
+
+@lru_cache(maxsize=64)
+def _spellings(entries: tuple[tuple[str, UUID | None], ...]) -> dict[str, list[_Name]]:
+    """Each name of two letters or more by its letters run together ("maryann")."""
+    out: dict[str, list[_Name]] = {}
+    for name, member_id in dict.fromkeys(entries):
+        words = name_words(name)
+        spelt = "".join(words)
+        if len(spelt) > 1 and spelt.isalpha():
+            everyday = len(words) == 1 and words[0] in EVERYDAY_WORD_NAMES
+            out.setdefault(spelt, []).append(_Name(words, name, member_id, everyday))
+    return out
 
 
 def _drop_overlaps(found: list[NameMatch]) -> list[NameMatch]:
@@ -539,7 +483,10 @@ def _drop_overlaps(found: list[NameMatch]) -> list[NameMatch]:
     return kept
 
 
-def _allowed_spans(folded: str, allow: Iterable[str]) -> list[tuple[int, int]]:
+def _allowed_spans(
+    folded: str, index: list[int] | None, allow: Iterable[str]
+) -> list[tuple[int, int]]:
+    """Where the `allow` phrases stand, as places in the text as typed."""
     spans = []
     for phrase in allow:
         key = fold(phrase).strip()
@@ -553,7 +500,7 @@ def _allowed_spans(folded: str, allow: Iterable[str]) -> list[tuple[int, int]]:
             continue
         # A phrase of several words may be broken across lines where it is printed.
         spans += [match.span() for match in _phrase(key).finditer(folded)]
-    return spans
+    return [(index[a], index[b - 1] + 1) if index else (a, b) for a, b in spans if b > a]
 
 
 @lru_cache(maxsize=4096)
