@@ -41,6 +41,9 @@ from voicesgroup.normalise import fold, fold_char, is_removed, plain_ascii
 
 # Where a line ends, whatever the system or the program that wrapped the text.
 _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+_CONTROL_SPACES = frozenset(
+    ch for ch in map(chr, range(0x100)) if ch.isspace() and not ch.isprintable()
+) - {"\n", "\t"}
 
 EVERYDAY_WORD_NAMES = frozenset([
     "amber", "angel", "april", "art", "ash", "august", "autumn", "bay", "bill", "bob", "brook",
@@ -94,15 +97,16 @@ class NameMatch:
 # -- folding ------------------------------------------------------------------------------
 
 
-def _fold_with_index(text: str) -> tuple[str, list[int] | None]:
+def _fold_with_index(text: str, *, spaces: bool = False) -> tuple[str, list[int] | None]:
     """The folded text and, for each of its characters, the index it came from (None when
-    they line up one to one)."""
+    they line up one to one). With `spaces`, a control character that is a space or a line
+    break (which the fold, like every output, takes out) stands as a space."""
     if plain_ascii(text):
         return text.lower().replace("`", "'"), None
     parts: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        folded = fold_char(ch)
+        folded = fold_char(ch) or (" " if spaces and ch.isspace() else "")
         parts.append(folded)
         index.extend([i] * len(folded))
     return "".join(parts), index
@@ -288,6 +292,8 @@ def find_member_names(
     if rejoined is not None:  # a word broken at a line end is read whole too
         joined, where = rejoined
         found += _matches(text, joined, where, _candidates(text, *rejoined, by_first, lengths))
+    if not _CONTROL_SPACES.isdisjoint(text):  # "Z\ro e" is spelt out too
+        folded, index = _fold_with_index(text, spaces=True)
     found += _matches(text, folded, index, _spaced_out(folded, entries))
     if found and allow:
         allowed = _allowed_spans(folded, index, allow)
@@ -337,6 +343,8 @@ def _matches(
     found = []
     for f_start, f_end, entry, reading in candidates:
         start, end = (index[f_start], index[f_end - 1] + 1) if index else (f_start, f_end)
+        while end < len(text) and unicodedata.category(text[end])[0] == "M":
+            end += 1  # the marks on its last letter are the name's ("Zoe" + U+0308)
         certain = _certain(text, start, end, entry, reading)
         if certain is not None:
             context = _context(text, start, end)
@@ -394,19 +402,22 @@ def _hyphen(ch: str) -> bool:
     return "HYPHEN" in unicodedata.name(ch, "") and unicodedata.category(ch) in ("Pd", "Cf")
 
 
+def _unseen(ch: str) -> bool:
+    """A character that draws nothing, or a mark on the letter before it."""
+    return is_removed(ch) or unicodedata.category(ch)[0] == "M"
+
+
 def _broken_at_line_end(gap: str) -> bool:
     """Whether `gap`, as typed between two letters, is a word broken at the end of a line: a
     hyphen straight after the letter, then spaces holding a line break ("Quill-⏎onia";
     characters that draw nothing may stand anywhere in it)."""
     if len(gap) < 2 or _LINE_BREAKS.isdisjoint(gap):
         return False
-    kept = [ch for ch in gap if ch in _LINE_BREAKS or _hyphen(ch) or not is_removed(ch)]
-    return (
-        len(kept) > 1
-        and _hyphen(kept[0])
-        and all(ch.isspace() for ch in kept[1:])
-        and any(ch in _LINE_BREAKS for ch in kept[1:])
-    )
+    kept = [ch for ch in gap if ch in _LINE_BREAKS or _hyphen(ch) or not _unseen(ch)]
+    if not _hyphen(kept[0]):
+        return False
+    after = [ch for ch in kept[1:] if ch in _LINE_BREAKS or not _unseen(ch)]
+    return all(ch.isspace() for ch in after) and not _LINE_BREAKS.isdisjoint(after)
 
 
 def _rejoined(text: str, folded: str, index: list[int] | None) -> tuple[str, list[int]] | None:
