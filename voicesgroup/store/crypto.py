@@ -182,7 +182,7 @@ class Unlocked:
 
     def __post_init__(self) -> None:
         if not isinstance(self.data_key, bytes) or len(self.data_key) != _KEY_BYTES:
-            raise ValueError(f"data_key must be {_KEY_BYTES} bytes")
+            raise ValueError(f"The data key must be {_KEY_BYTES} bytes")
 
 
 @dataclass(frozen=True)
@@ -435,7 +435,7 @@ def tune_kdf(target_seconds: float = UNLOCK_SECONDS, memory_kib: int = MIN_MEMOR
     doubled (up to the 1 GiB bound).
     """
     if not target_seconds > 0:
-        raise ValueError("target_seconds must be positive")
+        raise ValueError("The target seconds must be positive")
     KdfParams(memory_kib, MIN_ITERATIONS, MIN_LANES)  # validates memory_kib
     # One lane: the derivation then runs on one core, its processor time is what an unlock
     # waits at least, and that time hardly depends on what else the laptop is doing.
