@@ -29,7 +29,7 @@ import secrets
 from contextlib import suppress
 from pathlib import Path
 
-from voicesgroup.errors import ExchangeFolderError, followed
+from voicesgroup.errors import ExchangeFolderError
 from voicesgroup.store.storage import fsync_folder, os_error_reason
 
 OUTBOX_PREFIX = "voicesgroup-"
@@ -134,7 +134,7 @@ def write_outbox(folder: Path, replica_id: str, data: bytes) -> Path:
     kept = "this laptop's outbox there was left as it was"
     problem = _folder_problem(folder)
     if problem is not None:
-        raise ExchangeFolderError(followed(problem, "Nothing was written."))
+        raise ExchangeFolderError(problem + "; nothing was written.")
     _remove_leftovers(folder, replica_id)
     temp = folder / f"{_temp_stem(replica_id)}{secrets.token_hex(4)}{TEMP_SUFFIX}"
     try:
@@ -186,7 +186,7 @@ def check_folder(folder: Path) -> None:
     folder = Path(folder)
     problem = _folder_problem(folder)
     if problem is not None:
-        raise ExchangeFolderError(followed(problem))
+        raise ExchangeFolderError(problem + ".")
     probe = folder / f"{_temp_stem(CHECK)}{secrets.token_hex(4)}{TEMP_SUFFIX}"
     try:
         _write_and_flush(probe, b"voicesgroup\n")
