@@ -136,10 +136,10 @@ def named_on_session_problem(
     events = list(events)
     scope = ConsentScope.ATTENDANCE_BY_NAME
     if not has_consent(events, member.id, scope):
-        return f"{member.display_name} has not agreed {SCOPE_PHRASES[scope]}"
+        return f"the member {member.display_name} has not agreed {SCOPE_PHRASES[scope]}"
     if not has_consent_on(events, member.id, scope, day):
         return (
-            f"{member.display_name} had not yet agreed {SCOPE_PHRASES[scope]} on "
+            f"the member {member.display_name} had not yet agreed {SCOPE_PHRASES[scope]} on "
             f"{day.isoformat()}, the session's date"
         )
     return None

@@ -93,6 +93,26 @@ def raised_messages() -> list[tuple[str, str]]:
             if call.args and (text := _message(call.args[0])) is not None:
                 where = f"{path.relative_to(CORE)}:{node.lineno}"
                 found.append((where + (COMMAND_LINE if _command_line(module, call) else ""), text))
+        found += _built(path, tree)
+    return found
+
+
+BUILT = " (built)"
+
+
+def _built(path: Path, tree: ast.Module) -> list[tuple[str, str]]:
+    """What the message builders return (a function named `…_sentence` or `…_problem`: the
+    one sentence for a damaged file, a missing consent, a folder that is not there), often
+    read inside another sentence: none begins with a value either."""
+    found = []
+    for function in ast.walk(tree):
+        if isinstance(function, ast.FunctionDef) and function.name.endswith(
+            ("_sentence", "_problem")
+        ):
+            for node in ast.walk(function):
+                text = _message(node.value) if isinstance(node, ast.Return) and node.value else None
+                if text:
+                    found.append((f"{path.relative_to(CORE)}:{node.lineno}{BUILT}", text))
     return found
 
 
@@ -106,12 +126,13 @@ def test_the_scan_finds_the_models_and_the_apps_own_refusals() -> None:
     assert f"Already on the path: {PLACEHOLDER}." in texts  # a PathError
     assert any(text.startswith("What was typed, ") for text in texts)  # dates' `error`
     assert len(texts) > 80
+    assert any(where.endswith(BUILT) for where, _ in MESSAGES)  # the message builders too
 
 
 @pytest.mark.parametrize(("where", "text"), MESSAGES, ids=[where for where, _ in MESSAGES])
 def test_every_refusal_raised_in_the_core_starts_with_fixed_words(where: str, text: str) -> None:
     assert not text.startswith(PLACEHOLDER), f"{where}: starts with a value: {text!r}"
-    if where.endswith(COMMAND_LINE):
+    if where.endswith((COMMAND_LINE, BUILT)):
         return
     said = shown(ValueError(text))
     assert said[:1].isupper(), f"{where}: {said!r}"

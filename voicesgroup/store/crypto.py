@@ -154,7 +154,7 @@ def _kdf_problem(memory_kib: object, iterations: object, lanes: object) -> str |
     ):
         # type() rather than isinstance(): bool is an int subclass and True is no iteration count.
         if type(value) is not int or not low <= value <= high:
-            return f"{name} must be an integer in {low}..{high}, got {value!r}"
+            return f"The {name} must be an integer in {low}..{high}, got {value!r}"
     return None
 
 

@@ -300,7 +300,7 @@ def structure_problem(data: dict[str, Any], path: Path) -> str | None:
     ]
     if missing:
         return (
-            f"{path} is damaged: it has lost {len(missing)} of its tables "
+            f"The file {path} is damaged: it has lost {len(missing)} of its tables "
             f"({', '.join(missing)}), so it was not opened as an empty file. {restore_hint(path)}"
         )
     for table in ADDED_TABLES:

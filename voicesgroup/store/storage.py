@@ -211,14 +211,14 @@ def decode_with_spans(
 def not_readable_sentence(path: Path) -> str:
     """The one sentence for a data file whose text is not JSON, found whole at opening or in
     one table when first read (`SafeStorage.table`)."""
-    return f"{path} is damaged: it is not complete, readable data. {restore_hint(path)}"
+    return f"The file {path} is damaged: it is not complete, readable data. {restore_hint(path)}"
 
 
 def malformed_table_sentence(path: Path, name: str) -> str:
     """The one sentence for a table of a data file that is JSON but not a table of records,
     found when the whole file is checked at opening or when that table is first read
     (`SafeStorage.table`)."""
-    return f"{path} is damaged: its table {name!r} is malformed. {restore_hint(path)}"
+    return f"The file {path} is damaged: its table {name!r} is malformed. {restore_hint(path)}"
 
 
 _TABLE_END = re.compile(rb'\},"(?=[^0-9])')
