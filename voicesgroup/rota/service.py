@@ -73,9 +73,7 @@ def parse_weeks(text: str) -> int:
     try:
         weeks = int(cleaned)
     except ValueError:
-        raise rota.RotaInputError(
-            f"The number of weeks is a whole number, not {cleaned!r}."
-        ) from None
+        raise rota.RotaInputError(f"The weeks are a whole number, not {cleaned!r}.") from None
     check_weeks(weeks)
     return weeks
 
@@ -251,9 +249,7 @@ def prepare_generation(store: Store, request: GenerateRequest) -> PreparedGenera
     else:
         group = store.group(request.group_id)
         if group.archived:
-            raise rota.RotaInputError(
-                f"The group {group.name} is archived, so there is nothing to plan."
-            )
+            raise rota.RotaInputError(f"The group {group.name} is archived: nothing to plan.")
         groups = [group]
     facilitators = rosterable(store)
     check_facilitators(facilitators)
