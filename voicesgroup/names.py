@@ -41,6 +41,7 @@ from voicesgroup.normalise import fold, fold_char, is_removed, plain_ascii
 
 # Where a line ends, whatever the system or the program that wrapped the text.
 _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+_SOFT_HYPHENS = frozenset("\u00ad\U000e002d")
 _CONTROL_SPACES = frozenset(
     ch for ch in map(chr, range(0x100)) if ch.isspace() and not ch.isprintable()
 ) - {"\n", "\t"}
@@ -425,8 +426,8 @@ def _rejoined(text: str, folded: str, index: list[int] | None) -> tuple[str, lis
     ("Quill-⏎onia") put back together, and where each character came from; None when no
     word was. A space or line break alone inside a word is not joined: "is a" must not read
     as "Isa"."""
-    if _LINE_BREAKS.isdisjoint(text):
-        return None
+    if _LINE_BREAKS.isdisjoint(text) or ("-" not in folded and _SOFT_HYPHENS.isdisjoint(text)):
+        return None  # every dash folds to "-"; the hyphens that draw nothing fold to ""
     cuts: list[tuple[int, int]] = []
     words = [word.span() for word in _WORD.finditer(folded)]
     for (_, b1), (a2, _) in itertools.pairwise(words):

@@ -82,7 +82,7 @@ def inside(draw: st.DrawFn, stored: bool) -> str:
     return (
         draw(st.sampled_from(HYPHENS))
         + draw(invisible)
-        + draw(st.text(st.sampled_from(SPACES), max_size=2))
+        + draw(st.text(st.sampled_from(_kept(SPACES, stored)), max_size=2))
         + draw(st.sampled_from(breaks))
         + draw(st.text(st.sampled_from(_kept(WHITESPACE, stored)), max_size=3))
         + draw(invisible)
