@@ -256,3 +256,26 @@ def test_the_forget_list_and_the_redaction_read_a_broken_name_alike(
     assert [m.after for m in listed] == ["Sat with another member today"]
     assert redaction.apply(document, listed)
     assert document["sessions"]["1"]["themes"] == ["Sat with another member today"]
+
+
+def test_member_forget_lists_a_broken_name_as_it_will_read_then_replaces_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command's list before forgetting and the forgetting itself read with one finder."""
+    from tests.helpers.cli import run
+
+    path = tmp_path / "voicesgroup.json"
+    theme = "Sat with QUILL\u00ad\nonia, then the bus"
+    with Store.open(path, seed=False) as store:
+        group = add_group(store)
+        add_member(store, "Quillonia", ConsentScope.ATTENDANCE_BY_NAME)
+        store.save_session(Session(group_id=group.id, date=dt.date(2025, 2, 4), themes=[theme]))
+    code, out, err = run(capsys, "--db", str(path), "member", "forget", "--member", "Quillonia")
+    assert code == 1 and "add --yes" in err
+    assert f"{theme!r}\n  will read: 'Sat with another member, then the bus'" in out
+    code, _, err = run(
+        capsys, "--db", str(path), "member", "forget", "--member", "Quillonia", "--yes"
+    )
+    assert code == 0, err
+    with Store.open(path) as store:
+        assert [s.themes for s in store.sessions()] == [["Sat with another member, then the bus"]]
