@@ -293,7 +293,7 @@ def find_member_names(
     if rejoined is not None:  # a word broken at a line end is read whole too
         joined, where = rejoined
         found += _matches(text, joined, where, _candidates(text, *rejoined, by_first, lengths))
-    if not _CONTROL_SPACES.isdisjoint(text):  # "Z\ro e" is spelt out too
+    if index is not None and not _CONTROL_SPACES.isdisjoint(text):  # "Z\ro e" is spelt out too
         folded, index = _fold_with_index(text, spaces=True)
     found += _matches(text, folded, index, _spaced_out(folded, entries))
     if found and allow:
