@@ -115,7 +115,7 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
         for name in self.NUMBERS:
             text = self.query_one(f"#{name}", Input).value.strip()
             if not text.isdigit():
-                raise FieldProblem(name, "write a whole number")
+                raise FieldProblem(name, "Write a whole number.")
             values[name] = int(text)
         current = self.store.settings()
         # Only the fields on this form change: the rest (the print folder, words that

@@ -177,7 +177,7 @@ class StrategyEditScreen(FormScreen[UUID | None]):
             "attributed_member_id": None if shared_by in (NOBODY, Select.BLANK) else shared_by,
         }
         if not changes["title"]:
-            raise FieldProblem("title", "give it a few words")
+            raise FieldProblem("title", "Give it a few words.")
         strategy = (
             self.strategy.with_changes(**changes) if self.strategy else CopingStrategy(**changes)
         )

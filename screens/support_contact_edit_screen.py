@@ -91,9 +91,9 @@ class SupportContactEditScreen(FormScreen[None]):
             "local": self.query_one("#local", Checkbox).value,
         }
         if not changes["name"]:
-            raise FieldProblem("name", "give the contact a name")
+            raise FieldProblem("name", "Give the contact a name.")
         if not changes["how"]:
-            raise FieldProblem("how", "say how to reach them")
+            raise FieldProblem("how", "Say how to reach them.")
         contact = (
             self.contact.with_changes(**changes) if self.contact else SupportContact(**changes)
         )

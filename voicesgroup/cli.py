@@ -287,7 +287,7 @@ def secret_from_file(env: str, refused: str) -> str | None:
             file=sys.stderr,
         )
     if not secret:
-        raise CommandError(f"{source} (the passphrase file named by {env}) is empty; {refused}")
+        raise CommandError(f"The passphrase file {source} (named by {env}) is empty; {refused}")
     return secret
 
 
@@ -300,7 +300,7 @@ def read_passphrase(path: Path, prompt: str | None = None) -> str:
         return secret
     if not sys.stdin.isatty():
         raise CommandError(
-            f"{path} is protected by a passphrase: run this in a terminal, or point "
+            f"The data file {path} is protected by a passphrase: run this in a terminal, or point "
             f"{PASSPHRASE_FILE_ENV} at a file that holds it"
         )
     return getpass.getpass(prompt or f"Passphrase for {path.name}: ")

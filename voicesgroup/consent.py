@@ -99,15 +99,15 @@ def has_consent(events: Iterable[ConsentFacts], member_id: UUID, scope: ConsentS
     return scope in current_scopes(events, member_id)
 
 
-NOT_SAVED = ", so this was not saved."
-"""How a change refused for want of consent ends its sentence."""
+NOT_SAVED = "This was not saved: "
+"""How a change refused for want of consent begins its sentence (the reason follows)."""
 
 
 def require_consent(events: Iterable[ConsentFacts], member: Member, scope: ConsentScope) -> None:
     """Raise `ConsentMissing` unless `member` currently consents to `scope`."""
     if not has_consent(events, member.id, scope):
         raise ConsentMissing(
-            f"{member.display_name} has not agreed {SCOPE_PHRASES[scope]}{NOT_SAVED}"
+            f"{NOT_SAVED}{member.display_name} has not agreed {SCOPE_PHRASES[scope]}."
         )
 
 
@@ -136,10 +136,10 @@ def named_on_session_problem(
     events = list(events)
     scope = ConsentScope.ATTENDANCE_BY_NAME
     if not has_consent(events, member.id, scope):
-        return f"{member.display_name} has not agreed {SCOPE_PHRASES[scope]}"
+        return f"the member {member.display_name} has not agreed {SCOPE_PHRASES[scope]}"
     if not has_consent_on(events, member.id, scope, day):
         return (
-            f"{member.display_name} had not yet agreed {SCOPE_PHRASES[scope]} on "
+            f"the member {member.display_name} had not yet agreed {SCOPE_PHRASES[scope]} on "
             f"{day.isoformat()}, the session's date"
         )
     return None
@@ -149,7 +149,7 @@ def require_named_attendance(events: Iterable[ConsentFacts], member: Member, day
     """Raise `ConsentMissing` unless `member` may be listed by name at a session on `day`."""
     problem = named_on_session_problem(events, member, day)
     if problem is not None:
-        raise ConsentMissing(f"{problem}{NOT_SAVED}")
+        raise ConsentMissing(f"{NOT_SAVED}{problem}.")
 
 
 def review_due(events: Iterable[EventT], member_id: UUID, today: dt.date) -> list[EventT]:

@@ -147,14 +147,14 @@ def read_day(
         day = dt.date.fromisoformat(cleaned)
     except ValueError:
         raise error(
-            f"{cleaned[:40]!r} is not a {what} this app can read: write it as YYYY-MM-DD, "
-            "for example 2026-12-01."
+            f"What was typed, {cleaned[:40]!r}, is not a {what} this app can read: write it as "
+            "YYYY-MM-DD, for example 2026-12-01."
         ) from None
     if not EARLIEST <= day <= LATEST:
         # Far days break the sums made with them (a year before, a week after) in every module
         # that counts; a group's records never need them.
         raise error(
-            f"{cleaned} is too far off for a {what}: give one between {EARLIEST.year} and "
+            f"The day {cleaned} is too far off for a {what}: give one between {EARLIEST.year} and "
             f"{LATEST.year}."
         )
     return day
@@ -176,8 +176,8 @@ def read_time(
     found = _TIME.fullmatch(cleaned)
     if found is None or int(found["hour"]) > 23 or int(found["minute"]) > 59:
         raise error(
-            f"{cleaned[:40]!r} is not a {what} this app can read: write it as HH:MM, "
-            "for example 18:30."
+            f"What was typed, {cleaned[:40]!r}, is not a {what} this app can read: write it as "
+            "HH:MM, for example 18:30."
         )
     return dt.time(int(found["hour"]), int(found["minute"]))
 

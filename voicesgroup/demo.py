@@ -391,7 +391,9 @@ def write_demo_file(path: Path, today: dt.date | None = None, *, with_rota: bool
     from voicesgroup.errors import StoreError
 
     if path.exists():
-        raise StoreError(f"{path} already exists; the demo data is written only to a new file.")
+        raise StoreError(
+            f"The file {path} already exists; the demo data is written only to a new file."
+        )
     with Store.open(path) as store:
         build_demo(store, today, with_rota=with_rota)
 

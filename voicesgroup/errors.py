@@ -171,6 +171,8 @@ class ExchangeFolderError(VoicesGroupError):
 def invalid_input(error: BaseException) -> str | None:
     """One sentence for a model's refusal of what someone gave (pydantic's ValidationError),
     else None. Never the given text itself, and never pydantic's report over several lines.
+    The refusal's own words follow as they were written (each starts with fixed words and a
+    capital: `tests/core/test_shown_messages.py`), with no case changed.
 
     pydantic is looked up, not imported: if it has not loaded, no such error was raised.
     """
@@ -182,24 +184,25 @@ def invalid_input(error: BaseException) -> str | None:
     first = error.errors()[0]
     where = " ".join(str(part) for part in first["loc"] if not isinstance(part, int))
     message = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
-    message = message[:1].lower() + message[1:]
     if not where:
-        return f"That cannot be kept: {message}. Nothing was changed."
-    return f"The {where.replace('_', ' ')} cannot be kept: {message}. Nothing was changed."
+        return f"That cannot be kept. {message}. Nothing was changed."
+    return f"The {where.replace('_', ' ')} cannot be kept. {message}. Nothing was changed."
+
+
+def followed(message: BaseException | str, *more: str) -> str:
+    """A refusal made of another one (`message`, whose words are checked where they are
+    written) and what more is to be said ("Nothing was changed.")."""
+    return " ".join([str(message).rstrip(), *more])
 
 
 def shown(message: BaseException | str) -> str:
     """The one way a refusal becomes the words a person reads in a form, a dialog or a
-    message: a model's refusal in one line (`invalid_input`, never pydantic's report),
-    without pydantic's "Value error, ", and starting with a capital.
+    message: a model's refusal in one line (`invalid_input`, never pydantic's report), and
+    without pydantic's "Value error, ".
 
-    The models word their refusals to be read inside a sentence ("a name cannot be empty");
-    shown on their own they start a sentence. A first word that is a file name or a path
-    (it holds a dot, a slash or a digit) is left as it is.
+    The case of nothing is changed: every refusal starts with fixed words and a capital where
+    it is written, so a name or a file someone typed ("bea", "notes.pdf") is shown exactly as
+    they typed it, wherever it stands.
     """
     text = message if isinstance(message, str) else invalid_input(message) or str(message)
-    text = text.removeprefix("Value error, ")
-    first_word = text.split(maxsplit=1)[0] if text.strip() else ""
-    if text[:1].islower() and not any(char in first_word for char in "./\\_@0123456789"):
-        text = text[:1].upper() + text[1:]
-    return text
+    return text.removeprefix("Value error, ")

@@ -41,7 +41,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise PeriodError("the period must end on or after the day it starts")
+            raise PeriodError("The period must end on or after the day it starts")
 
     @classmethod
     def last_twelve_months(cls, today: dt.date) -> Period:
@@ -189,7 +189,7 @@ def count(
     today = today or dt.date.today()
     groups = [g for g in store.groups(include_archived=True) if group_id in (None, g.id)]
     if group_id is not None and not groups:
-        raise PeriodError("there is no such group")
+        raise PeriodError("There is no such group")
     group_of = {str(g.id): g for g in groups}
     sessions, began = _ended_sessions(store, group_of, period)
     member_names = [doc["display_name"] for doc in store.documents("members")]

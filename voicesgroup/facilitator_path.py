@@ -348,7 +348,7 @@ def _clean_reason(reason: str | None, by: str | None, what: str) -> tuple[str, s
     reason = " ".join((reason or "").split())
     by = " ".join((by or "").split())
     if not reason or not by:
-        raise PathError(f"{what}: give a reason and who decided, so it is kept with the path.")
+        raise PathError(f"To be kept with the path, this needs a reason and who decided: {what}.")
     return reason, by
 
 
@@ -368,7 +368,7 @@ def begin(
     """
     not_after_today(on, "day they joined the path")
     if path_record(store, person.id) is not None:
-        raise PathError(f"{person.display_name} is already on the path.")
+        raise PathError(f"Already on the path: {person.display_name}.")
     record = FacilitatorPath(facilitator_id=person.id, stage=stage)
     skipped = STAGES[: STAGES.index(stage)]
     if skipped:
@@ -391,7 +391,7 @@ def start_training(store: Store, person: Facilitator, on: dt.date) -> Facilitato
     not_after_today(on, "day the course began")
     record = _record_for(store, person)
     if record.stage is not PathStage.INTERESTED:
-        raise PathError(f"{person.display_name} is {record.stage.label} already.")
+        raise PathError(f"Already {record.stage.label}: {person.display_name}.")
     return _save(store, person, record.with_changes(stage=PathStage.IN_TRAINING))
 
 
@@ -423,7 +423,7 @@ def start_shadowing(
     not_after_today(on, "day shadowing began")
     record = _record_for(store, person)
     if record.stage in (PathStage.SHADOWING, PathStage.SIGNED_OFF):
-        raise PathError(f"{person.display_name} is {record.stage.label} already.")
+        raise PathError(f"Already {record.stage.label}: {person.display_name}.")
     missing = modules_missing(store, record)
     if missing:
         reason, by = _clean_reason(
@@ -457,11 +457,11 @@ def sign_off(
         raise PathError("The name of who signs off cannot hold control characters.")
     record = _record_for(store, person)
     if record.stage is PathStage.SIGNED_OFF:
-        raise PathError(f"{person.display_name} is signed off already.")
+        raise PathError(f"Already signed off: {person.display_name}.")
     if record.stage is not PathStage.SHADOWING:
         raise PathError(
-            f"{person.display_name} is {record.stage.label}: they shadow before sign-off "
-            "(start their shadowing first, or skip it with a reason)."
+            f"Shadowing comes before sign-off, and {person.display_name} is "
+            f"{record.stage.label}: start their shadowing first, or skip it with a reason."
         )
     view = path_view(store, person, on)
     if view.missing:
@@ -497,7 +497,7 @@ def set_experienced(
     partner need cover first (`guard.CoverNeeded`)."""
     record = _record_for(store, person)
     if record.stage is not PathStage.SIGNED_OFF:
-        raise PathError(f"{person.display_name} is {record.stage.label}: sign-off comes first.")
+        raise PathError(f"Sign-off comes first: {person.display_name} is {record.stage.label}.")
     training = TrainingStatus.EXPERIENCED if experienced else TrainingStatus.TRAINED
     changed = person.with_changes(training=training)
     with keeping_the_rules(store, today=today, covers=covers):

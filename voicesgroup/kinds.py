@@ -35,7 +35,7 @@ def labels(kind: type[Kind], words: dict[Kind, str], *, called: str = "label") -
     """
     missing = [choice.value for choice in kind if not words.get(choice)]
     if missing or len(words) != len(kind):
-        raise ValueError(f"{kind.__name__}: every choice needs its words ({missing or 'extra'})")
+        raise ValueError(f"Every choice of {kind.__name__} needs its words ({missing or 'extra'})")
     _WORDS[kind, called] = words
     return words
 

@@ -70,18 +70,18 @@ def now() -> dt.datetime:
 
 def _aware(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
-        raise ValueError("a time must carry its timezone")
+        raise ValueError("A time must carry its timezone")
     return value
 
 
 def _tidy_name(value: str) -> str:
     value = " ".join(value.split())
     if not value:
-        raise ValueError("a name cannot be empty")
+        raise ValueError("A name cannot be empty")
     if len(value) > MAX_NAME_LENGTH:
-        raise ValueError(f"a name can be at most {MAX_NAME_LENGTH} characters")
+        raise ValueError(f"A name can be at most {MAX_NAME_LENGTH} characters")
     if any(not ch.isprintable() for ch in value):
-        raise ValueError("a name cannot hold control characters")
+        raise ValueError("A name cannot hold control characters")
     return value
 
 
@@ -130,7 +130,7 @@ def refuse_control_characters(value: Any) -> Any:
         if not value.isprintable() and any(
             unicodedata.category(char) == "Cc" and char not in "\n\t" for char in value
         ):
-            raise ValueError("text cannot hold control characters")
+            raise ValueError("Text cannot hold control characters")
     elif isinstance(value, dict):
         for key, item in value.items():
             refuse_control_characters(key)
@@ -273,7 +273,7 @@ class DateRange(BaseModel):
     def _end_after_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
         start = info.data.get("start")
         if start is not None and end < start:
-            raise ValueError("a date range must end on or after its start")
+            raise ValueError("A date range must end on or after its start")
         return end
 
     def __contains__(self, day: dt.date) -> bool:
@@ -374,7 +374,7 @@ class Note(Record):
     @classmethod
     def _must_be_agreed(cls, agreed: bool) -> bool:
         if not agreed:
-            raise ValueError("a note is saved only when the member has agreed to it")
+            raise ValueError("A note is saved only when the member has agreed to it")
         return agreed
 
 
@@ -426,7 +426,7 @@ class CopingStrategy(Record):
     @classmethod
     def _known_category(cls, category: str) -> str:
         if category not in STRATEGY_CATEGORIES:
-            raise ValueError(f"unknown category {category!r}")
+            raise ValueError(f"Unknown category {category!r}")
         return category
 
     @property

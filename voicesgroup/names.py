@@ -9,8 +9,10 @@ What it sees through, before comparing: everything `voicesgroup.normalise.fold` 
 controls, compatibility forms such as mathematical or full-width letters, small capitals,
 and look-alike letters from any script by their Unicode confusable prototypes), and the
 everyday ways a name is written:
-- a two-part name joined by a space, a line break, a hyphen, an en dash or nothing at all
-  ("Mary Ann", "Mary-Ann", "Mary–Ann", "MaryAnn" are one name);
+- a two-part name joined by any run of spaces of any kind, line breaks, hyphens and dashes,
+  or by nothing at all ("Mary Ann", "Mary-Ann", "Mary–Ann", "MaryAnn" are one name);
+- a word broken at a line end with a hyphen ("Quill-⏎onia") or spaced out letter by letter
+  ("Z o e"), read whole as well as in its parts (`_rejoined`);
 - a possessive or plural with or without its apostrophe ("Aisha's", "Aishas"), a name
   followed by digits ("aisha2"), run together with another name ("AishaBen") or inside an
   e-mail address. A word that only begins with a name ("Bengal", "Benefit") is not one, and
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -36,106 +39,24 @@ from uuid import UUID
 
 from voicesgroup.normalise import fold, fold_char, is_removed, plain_ascii
 
-# What may join the parts of a two-part name: spaces, hyphens and dashes.
-_JOINERS = frozenset(" \t\n\r\f\v-\u2010\u2011\u2012\u2013\u2014\u2212")
+# Where a line ends, whatever the system or the program that wrapped the text.
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+_SOFT_HYPHENS = frozenset("\u00ad\U000e002d")
+_CONTROL_SPACES = frozenset(
+    ch for ch in map(chr, range(0x100)) if ch.isspace() and not ch.isprintable()
+) - {"\n", "\t"}
 
-EVERYDAY_WORD_NAMES = frozenset(
-    [
-        "amber",
-        "angel",
-        "april",
-        "art",
-        "ash",
-        "august",
-        "autumn",
-        "bay",
-        "bill",
-        "bob",
-        "brook",
-        "bud",
-        "carol",
-        "chance",
-        "clay",
-        "cliff",
-        "crystal",
-        "daisy",
-        "dale",
-        "dawn",
-        "destiny",
-        "don",
-        "drew",
-        "earl",
-        "eve",
-        "faith",
-        "forest",
-        "frank",
-        "gene",
-        "glen",
-        "grace",
-        "grant",
-        "guy",
-        "heath",
-        "heather",
-        "holly",
-        "honey",
-        "hope",
-        "hunter",
-        "iris",
-        "ivy",
-        "jack",
-        "jade",
-        "jasmine",
-        "jay",
-        "jet",
-        "jewel",
-        "joy",
-        "june",
-        "kit",
-        "lark",
-        "lily",
-        "lou",
-        "mark",
-        "max",
-        "may",
-        "mercy",
-        "merry",
-        "miles",
-        "misty",
-        "nick",
-        "norman",
-        "pat",
-        "patience",
-        "pearl",
-        "penny",
-        "ray",
-        "reed",
-        "rich",
-        "river",
-        "rob",
-        "robin",
-        "rocky",
-        "rose",
-        "ruby",
-        "rusty",
-        "sage",
-        "sandy",
-        "skip",
-        "sky",
-        "sonny",
-        "star",
-        "storm",
-        "sue",
-        "summer",
-        "sunny",
-        "tanner",
-        "true",
-        "victor",
-        "violet",
-        "wade",
-        "will",
-        "wren",
-    ]
-)
+EVERYDAY_WORD_NAMES = frozenset([
+    "amber", "angel", "april", "art", "ash", "august", "autumn", "bay", "bill", "bob", "brook",
+    "bud", "carol", "chance", "clay", "cliff", "crystal", "daisy", "dale", "dawn", "destiny",
+    "don", "drew", "earl", "eve", "faith", "forest", "frank", "gene", "glen", "grace", "grant",
+    "guy", "heath", "heather", "holly", "honey", "hope", "hunter", "iris", "ivy", "jack",
+    "jade", "jasmine", "jay", "jet", "jewel", "joy", "june", "kit", "lark", "lily", "lou",
+    "mark", "max", "may", "mercy", "merry", "miles", "misty", "nick", "norman", "pat",
+    "patience", "pearl", "penny", "ray", "reed", "rich", "river", "rob", "robin", "rocky",
+    "rose", "ruby", "rusty", "sage", "sandy", "skip", "sky", "sonny", "star", "storm", "sue",
+    "summer", "sunny", "tanner", "true", "victor", "violet", "wade", "will", "wren",
+])  # fmt: skip
 """First names that are also common words: written in small letters (or at the start of a
 sentence) they may be the word, so a match is `uncertain` and a person is asked."""
 
@@ -177,15 +98,16 @@ class NameMatch:
 # -- folding ------------------------------------------------------------------------------
 
 
-def _fold_with_index(text: str) -> tuple[str, list[int] | None]:
+def _fold_with_index(text: str, *, spaces: bool = False) -> tuple[str, list[int] | None]:
     """The folded text and, for each of its characters, the index it came from (None when
-    they line up one to one)."""
+    they line up one to one). With `spaces`, a control character that is a space or a line
+    break (which the fold, like every output, takes out) stands as a space."""
     if plain_ascii(text):
         return text.lower().replace("`", "'"), None
     parts: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        folded = fold_char(ch)
+        folded = fold_char(ch) or (" " if spaces and ch.isspace() else "")
         parts.append(folded)
         index.extend([i] * len(folded))
     return "".join(parts), index
@@ -363,12 +285,37 @@ def find_member_names(
     by_first = _index(entries)
     if not by_first:
         return []
+    lengths = _key_lengths(entries)
+    allow, keys = list(allow), set(confirmed)
     folded, index = _fold_with_index(text)
-    spans = _spans(text, folded, index, by_first, _key_lengths(entries))
+    found = _matches(text, folded, index, _candidates(text, folded, index, by_first, lengths))
+    rejoined = _rejoined(text, folded, index)
+    if rejoined is not None:  # a word broken at a line end is read whole too
+        joined, where = rejoined
+        found += _matches(text, joined, where, _candidates(text, *rejoined, by_first, lengths))
+    if index is not None and not _CONTROL_SPACES.isdisjoint(text):  # "Z\ro e" is spelt out too
+        folded, index = _fold_with_index(text, spaces=True)
+    found += _matches(text, folded, index, _spaced_out(folded, entries))
+    if found and allow:
+        allowed = _allowed_spans(folded, index, allow)
+        found = [m for m in found if not any(a <= m.start and m.end <= b for a, b in allowed)]
+    if found and keys:
+        found = [m for m in found if confirmation_key(text, m.name) not in keys]
+    found.sort(key=lambda match: (match.start, -match.end))
+    return _drop_overlaps(found)
+
+
+def _candidates(
+    text: str,
+    folded: str,
+    index: list[int] | None,
+    by_first: dict[str, list[_Name]],
+    lengths: tuple[int, ...],
+) -> list[_Spelled]:
+    """Where a name stands in one folded reading of `text`, as (start, end, name)."""
+    spans = _spans(text, folded, index, by_first, lengths)
     tokens = [folded[a:b] for a, b in spans]
-    found: list[NameMatch] = []
-    allowed_spans: list[tuple[int, int]] | None = None
-    confirmed_keys = set(confirmed)
+    found: list[_Spelled] = []
     for i, token in enumerate(tokens):
         for reading in _readings(token):
             for entry in by_first.get(reading, ()):
@@ -385,31 +332,29 @@ def find_member_names(
                     for j in range(i, i + n - 1)
                 ):
                     continue
-                f_start = spans[i][0]
-                f_end = spans[i + n - 1][1]  # with what it is written with: "Aishas", "ben2"
-                if allowed_spans is None:
-                    allowed_spans = _allowed_spans(folded, allow)
-                if any(a <= f_start and f_end <= b for a, b in allowed_spans):
-                    continue
-                start, end = (index[f_start], index[f_end - 1] + 1) if index else (f_start, f_end)
-                certain = _certain(text, start, end, entry, reading)
-                if certain is None:
-                    continue
-                if confirmed_keys and confirmation_key(text, entry.name) in confirmed_keys:
-                    continue
-                found.append(
-                    NameMatch(
-                        name=entry.name,
-                        member_id=entry.member_id,
-                        found=text[start:end],
-                        start=start,
-                        end=end,
-                        context=_context(text, start, end),
-                        certain=certain,
-                    )
+                # with what it is written with: "Aishas", "ben2"
+                found.append((spans[i][0], spans[i + n - 1][1], entry, reading))
+    return found
+
+
+def _matches(
+    text: str, folded: str, index: list[int] | None, candidates: list[_Spelled]
+) -> list[NameMatch]:
+    """The candidates as matches at their places in `text` as typed (a date left out)."""
+    found = []
+    for f_start, f_end, entry, reading in candidates:
+        start, end = (index[f_start], index[f_end - 1] + 1) if index else (f_start, f_end)
+        while end < len(text) and unicodedata.category(text[end])[0] == "M":
+            end += 1  # the marks on its last letter are the name's ("Zoe" + U+0308)
+        certain = _certain(text, start, end, entry, reading)
+        if certain is not None:
+            context = _context(text, start, end)
+            found.append(
+                NameMatch(
+                    entry.name, entry.member_id, text[start:end], start, end, context, certain
                 )
-    found.sort(key=lambda match: (match.start, -match.end))
-    return _drop_overlaps(found)
+            )
+    return found
 
 
 def _certain(text: str, start: int, end: int, entry: _Name, reading: str) -> bool | None:
@@ -447,25 +392,113 @@ def _among_capitals(text: str, start: int, end: int) -> bool:
 
 
 def _joined(gap: str, own: str) -> bool:
-    """Whether `gap` may stand between two words of a name whose own separator is `own`."""
-    return set(gap) <= _JOINERS or (bool(own) and gap.strip() == own)
+    """Whether `gap` (folded) may stand between two words of a name whose own separator is
+    `own`: any run of spaces of any kind, line breaks and dashes (every dash folds to "-"),
+    or the name's own separator ("O'Neil")."""
+    return all(ch.isspace() or ch == "-" for ch in gap) or (bool(own) and gap.strip() == own)
+
+
+def _hyphen(ch: str) -> bool:
+    """A hyphen of any script, the soft hyphen included (by their Unicode names)."""
+    return "HYPHEN" in unicodedata.name(ch, "") and unicodedata.category(ch) in ("Pd", "Cf")
+
+
+def _unseen(ch: str) -> bool:
+    """A character that draws nothing, or a mark on the letter before it."""
+    return is_removed(ch) or unicodedata.category(ch)[0] == "M"
+
+
+def _broken_at_line_end(gap: str) -> bool:
+    """Whether `gap`, as typed between two letters, is a word broken at the end of a line: a
+    hyphen straight after the letter, then spaces holding a line break ("Quill-⏎onia";
+    characters that draw nothing may stand anywhere in it)."""
+    if len(gap) < 2 or _LINE_BREAKS.isdisjoint(gap):
+        return False
+    kept = [ch for ch in gap if ch in _LINE_BREAKS or _hyphen(ch) or not _unseen(ch)]
+    if not _hyphen(kept[0]):
+        return False
+    after = [ch for ch in kept[1:] if ch in _LINE_BREAKS or not _unseen(ch)]
+    return all(ch.isspace() for ch in after) and not _LINE_BREAKS.isdisjoint(after)
+
+
+def _rejoined(text: str, folded: str, index: list[int] | None) -> tuple[str, list[int]] | None:
+    """The folded text with each word broken at the end of a line with a hyphen
+    ("Quill-⏎onia") put back together, and where each character came from; None when no
+    word was. A space or line break alone inside a word is not joined: "is a" must not read
+    as "Isa"."""
+    if _LINE_BREAKS.isdisjoint(text) or ("-" not in folded and _SOFT_HYPHENS.isdisjoint(text)):
+        return None  # every dash folds to "-"; the hyphens that draw nothing fold to ""
+    cuts: list[tuple[int, int]] = []
+    words = [word.span() for word in _WORD.finditer(folded)]
+    for (_, b1), (a2, _) in itertools.pairwise(words):
+        typed = text[index[b1 - 1] + 1 : index[a2]] if index else folded[b1:a2]
+        if _broken_at_line_end(typed):
+            cuts.append((b1, a2))
+    if not cuts:
+        return None
+    keep = [True] * len(folded)
+    for start, end in cuts:
+        keep[start:end] = [False] * (end - start)
+    where = index or range(len(folded))
+    return (
+        "".join(ch for ch, kept in zip(folded, keep, strict=True) if kept),
+        [at for at, kept in zip(where, keep, strict=True) if kept],
+    )
+
+
+def _spaced_out(folded: str, entries: tuple[tuple[str, UUID | None], ...]) -> list[_Spelled]:
+    """Names spelt out letter by letter ("Z o e", "M a r y A n n"): single letters with only
+    spaces between, each letter a word of its own, so a name may start or end at any of
+    them ("a Z o e"). Returns where each was found in the folded text, first letter to
+    last."""
+    found: list[_Spelled] = []
+    for run in _SPACED_RUN.finditer(folded):
+        at = [k for k in range(*run.span()) if not folded[k].isspace()]
+        letters = "".join(folded[k] for k in at)
+        for spelt, names in _spellings(entries).items():
+            start = letters.find(spelt)
+            while start >= 0:
+                end = at[start + len(spelt) - 1] + 1
+                found += [(at[start], end, name, spelt) for name in names]
+                start = letters.find(spelt, start + 1)
+    return found
+
+
+_Spelled = tuple[int, int, "_Name", str]
+"""Where a name stands in a folded text: start, end, the name, the word it was read as."""
+_SPACED_RUN = re.compile(r"(?<![^\W_])[^\W\d_](?:\s+[^\W\d_])+(?![^\W_])")
+
+
+@lru_cache(maxsize=64)
+def _spellings(entries: tuple[tuple[str, UUID | None], ...]) -> dict[str, list[_Name]]:
+    """Each name of two letters or more by its letters run together ("maryann")."""
+    out: dict[str, list[_Name]] = {}
+    for name, member_id in dict.fromkeys(entries):
+        words = name_words(name)
+        spelt = "".join(words)
+        if len(spelt) > 1 and spelt.isalpha():
+            everyday = len(words) == 1 and words[0] in EVERYDAY_WORD_NAMES
+            out.setdefault(spelt, []).append(_Name(words, name, member_id, everyday))
+    return out
 
 
 def _drop_overlaps(found: list[NameMatch]) -> list[NameMatch]:
-    """Where a longer name covers a shorter one ("Mary Ann" over "Mary"), keep the longer."""
+    """Where matches overlap, keep the longer ("Mary Ann" over "Mary", a word read whole
+    over a part of it), so the places returned never overlap and can each be replaced."""
     kept: list[NameMatch] = []
     for match in found:
-        if kept and match.start < kept[-1].end and match.name != kept[-1].name:
+        if kept and match.start < kept[-1].end:
             if match.end - match.start > kept[-1].end - kept[-1].start:
                 kept[-1] = match
-            continue
-        if kept and (match.start, match.name) == (kept[-1].start, kept[-1].name):
             continue
         kept.append(match)
     return kept
 
 
-def _allowed_spans(folded: str, allow: Iterable[str]) -> list[tuple[int, int]]:
+def _allowed_spans(
+    folded: str, index: list[int] | None, allow: Iterable[str]
+) -> list[tuple[int, int]]:
+    """Where the `allow` phrases stand, as places in the text as typed."""
     spans = []
     for phrase in allow:
         key = fold(phrase).strip()
@@ -479,7 +512,7 @@ def _allowed_spans(folded: str, allow: Iterable[str]) -> list[tuple[int, int]]:
             continue
         # A phrase of several words may be broken across lines where it is printed.
         spans += [match.span() for match in _phrase(key).finditer(folded)]
-    return spans
+    return [(index[a], index[b - 1] + 1) if index else (a, b) for a, b in spans if b > a]
 
 
 @lru_cache(maxsize=4096)

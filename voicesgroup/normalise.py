@@ -19,9 +19,9 @@ Two forms of a text, built from Unicode's own machinery rather than lists of scr
   ASCII letters and digits are left as they are: within Latin, "l", "I" and "1" are
   confusables of each other, and folding them together would read "all" as "Ali".
 
-`fold_char` gives the folded form of one character, so the finder can map a match back to
-the place it stands in the text as typed. Pure Python; the data is read once, on the first
-character outside ASCII.
+Every dash (Unicode's dash punctuation) folds to "-". `fold_char` gives the folded form of
+one character, so the finder can map a match back to the place it stands in the text as
+typed. Pure Python; the data is read once, on the first character outside ASCII.
 """
 
 from __future__ import annotations
@@ -140,6 +140,10 @@ def fold_char(ch: str) -> str:
         if ch == "`":
             return "'"
         return ch.lower() if ch.isprintable() or ch in _KEEP_CONTROLS else ""
+    if unicodedata.category(ch) == "Pd":
+        # A dash is a dash, never a letter: UTS #39 gives the em dash and the full-width
+        # hyphen a letter as their prototype ("ー"), which would glue "Mary—Ann" into a word.
+        return "-"
     prototypes = _prototypes()
     out = []
     # As UTS #39's skeleton: decomposed first (NFD), then each character its prototype.

@@ -23,7 +23,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Protocol
 
-from voicesgroup.errors import OutputRefused, ReadOnlyFile
+from voicesgroup.errors import OutputRefused, ReadOnlyFile, followed
 from voicesgroup.store.owned import is_owned_name, owned_files
 from voicesgroup.store.storage import PART_SUFFIX, note_partial
 
@@ -127,11 +127,11 @@ def check_output(path: str | os.PathLike[str], data_file: Path | None, *, force:
     if why is not None:
         raise OutputRefused(why)
     if target.is_dir():
-        raise OutputRefused(f"{target} is a folder; give a file name. Nothing was written.")
+        raise OutputRefused(f"Nothing was written: {target} is a folder; give a file name.")
     if target.exists() and not force:
         raise OutputRefused(
-            f"{target} already exists and was not replaced. Choose another name, or say to "
-            "replace it (--force on the command line).",
+            f"The file {target} already exists and was not replaced. Choose another name, or say "
+            "to replace it (--force on the command line).",
             exists=True,  # the UI asks instead
         )
     return target
@@ -163,8 +163,11 @@ def refuse_unaudited(store: AuditedIn) -> None:
         store.refuse_if_read_only()
     except ReadOnlyFile as error:
         raise OutputRefused(
-            f"{error} Nothing was written or sent: what is printed, exported or reported is "
-            "noted in the audit log, and this file cannot take the note now."
+            followed(
+                error,
+                "Nothing was written or sent: what is printed, exported or reported is noted "
+                "in the audit log, and this file cannot take the note now.",
+            )
         ) from None
 
 
@@ -208,7 +211,7 @@ def write_output(
                 os.link(temp_name, target)
             except FileExistsError:
                 raise OutputRefused(
-                    f"{target} appeared while it was being written and was not replaced."
+                    f"The file {target} appeared while it was being written and was not replaced."
                 ) from None
             except OSError:  # a file system without hard links
                 os.replace(temp_name, target)
@@ -222,7 +225,8 @@ def write_output(
         _drop(note)
         if isinstance(error, OSError):
             raise OutputRefused(
-                f"{target} could not be saved: {error.strerror or error}. Nothing was written."
+                f"The file {target} could not be saved: {error.strerror or error}. Nothing was "
+                "written."
             ) from error
         raise
     _drop(note)

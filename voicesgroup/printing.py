@@ -75,7 +75,7 @@ def register(kind: HandoutKind) -> HandoutKind:
     """Add a kind of printout: from then on the print dialog lists it, `voicesgroup print`
     offers it, and it is made, named, previewed, read back and audited like every other."""
     if kind.key in KINDS:
-        raise ValueError(f"a printout called {kind.key!r} is registered already")
+        raise ValueError(f"A printout called {kind.key!r} is registered already")
     KINDS[kind.key] = kind
     return kind
 
@@ -163,7 +163,7 @@ def make_blank(request: PrintRequest) -> Printed:
     """A blank printout (a diary), which reads nothing from the data file, made without one."""
     kind = _kind(request)
     if not kind.blank:
-        raise ValueError(f"only a blank printout is made without a data file, not {kind.key!r}")
+        raise ValueError(f"Only a blank printout is made without a data file, not {kind.key!r}")
     data, detail, said = _drawn(kind, None, request)
     return Printed(data, request.kind, detail, file_name(request), said)
 

@@ -271,7 +271,7 @@ def _report(store: Store | None, request: PrintRequest) -> Made:
 
 def _need_store(store: Store | None) -> Store:
     if store is None:
-        raise ValueError("only a blank printout is made without a data file")
+        raise ValueError("Only a blank printout is made without a data file")
     return store
 
 
@@ -410,7 +410,7 @@ def _strategy_ids(store: Store | None, raw: list[str]) -> tuple[UUID, ...]:
             ids.append(UUID(text))
         except ValueError:
             raise VoicesGroupError(
-                f"{text!r} is not a strategy id (see the library screen)"
+                f"No strategy has the id {text!r} (see the library screen)"
             ) from None
     return tuple(ids)
 

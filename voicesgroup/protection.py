@@ -50,7 +50,7 @@ class ThresholdError(VoicesGroupError, ValueError):
 def check_threshold(threshold: int) -> int:
     """`threshold`, or `ThresholdError` when it is below `MIN_THRESHOLD`."""
     if threshold < MIN_THRESHOLD:
-        raise ThresholdError(f"the smallest count shown must be at least {MIN_THRESHOLD}")
+        raise ThresholdError(f"The smallest count shown must be at least {MIN_THRESHOLD}")
     return threshold
 
 

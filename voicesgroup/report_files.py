@@ -43,11 +43,11 @@ def format_for(
     name is left to decide, so the sentence names what the person can do where they are."""
     ending = path.suffix.lower().lstrip(".")
     if given is not None and given not in FORMATS:
-        raise FormatError(f"a report comes as {' or '.join(FORMATS)}, not {given}")
+        raise FormatError(f"A report comes as {' or '.join(FORMATS)}, not {given}")
     if given is not None:
         if ending in FORMATS and ending != given:
             raise FormatError(
-                f"{path.name} ends in .{ending} but the format asked for is {given}: "
+                f"The file name {path.name} ends in .{ending} but the format asked for is {given}: "
                 f"name the file .{given}, or {follow}"
             )
         return given
@@ -55,7 +55,7 @@ def format_for(
         return default
     if ending not in FORMATS:
         raise FormatError(
-            f"cannot tell the format from {path.name}: end the name in "
+            f"The format cannot be told from {path.name}: end the name in "
             f"{' or '.join('.' + f for f in FORMATS)}, or {choose}"
         )
     return ending

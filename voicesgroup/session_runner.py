@@ -434,14 +434,14 @@ class SessionRunner:
         """Note a theme the group talked about (group-level: no names)."""
         text = " ".join(text.split())
         if not text:
-            raise ValueError("a theme needs a few words")
+            raise ValueError("A theme needs a few words")
         return self._save(self.session.with_changes(themes=[*self.session.themes, text]))
 
     def add_follow_up(self, text: str) -> Session:
         """Note something for the facilitators to follow up."""
         text = " ".join(text.split())
         if not text:
-            raise ValueError("a follow-up needs a few words")
+            raise ValueError("A follow-up needs a few words")
         return self._save(self.session.with_changes(follow_ups=[*self.session.follow_ups, text]))
 
     def change_theme(self, index: int, text: str | None) -> Session:
@@ -565,7 +565,7 @@ def _marks_within(marks: Mapping[str, RoundMark], prefix: str, count: int) -> di
 def _changed(items: list[str], index: int, text: str | None) -> list[str]:
     """`items` with item `index` reworded, or removed when `text` is None or blank."""
     if not 0 <= index < len(items):
-        raise ValueError("that line is no longer there")
+        raise ValueError("That line is no longer there")
     words = " ".join((text or "").split())
     return [*items[:index], *([words] if words else []), *items[index + 1 :]]
 

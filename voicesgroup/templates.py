@@ -108,7 +108,7 @@ def add_phase(
 def drop_phase(template: SessionTemplate, index: int) -> SessionTemplate:
     """The template without phase `index`; a plan keeps at least one phase."""
     if len(template.phases) <= 1:
-        raise ValueError("a session plan needs at least one part")
+        raise ValueError("A session plan needs at least one part")
     phases = [phase for number, phase in enumerate(template.phases) if number != index]
     return _validated(template, phases=phases)
 

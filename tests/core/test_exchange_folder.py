@@ -291,7 +291,7 @@ def test_removing_a_conflict_copy_never_removes_an_outbox(tmp_path: Path) -> Non
     outbox = write_outbox(tmp_path, OTHER, b"theirs")
     copy = tmp_path / syncthing_conflict(outbox.name, dt.datetime(2026, 12, 7, 10, 10), "ABCDEFG")
     copy.write_bytes(b"the other version")
-    with pytest.raises(ValueError, match="not a conflict copy"):
+    with pytest.raises(ValueError, match="Not a conflict copy"):
         remove_conflict_copy(outbox)
     remove_conflict_copy(copy)
     remove_conflict_copy(copy)  # already gone: another laptop removed it first

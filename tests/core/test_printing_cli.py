@@ -318,5 +318,5 @@ def test_a_blank_diary_is_made_without_a_data_file_and_nothing_else_is():
 
     printed = make_blank(PrintRequest("diary", diary="beliefs", output="txt"))
     assert printed.kind == "diary" and b"diary" in printed.data.lower()
-    with pytest.raises(ValueError, match="only a blank printout"):
+    with pytest.raises(ValueError, match="Only a blank printout"):
         make_blank(PrintRequest("agreement"))

@@ -147,7 +147,7 @@ JAN = ["--from", "2026-01-01", "--to", "2026-02-01"]
         ([*JAN, "--csv", "no/such/folder/x.csv"], 1, "Nothing could be saved"),
         ([*JAN, "--out", "r.pdf", "--format", "csv"], 1, "ends in .pdf but the format"),
         ([*JAN, "--out", "r.csv", "--format", "pdf"], 1, "ends in .csv but the format"),
-        ([*JAN, "--out", "report.txt2"], 1, "cannot tell the format"),
+        ([*JAN, "--out", "report.txt2"], 1, "The format cannot be told"),
     ],
 )
 def test_bad_input_ends_with_one_clear_line(demo: Path, tmp_path: Path, argv, code, message):

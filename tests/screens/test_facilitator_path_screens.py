@@ -46,7 +46,7 @@ async def test_sign_off_from_the_path_screen_unlocks_leading(make_app) -> None:
         await press(pilot, "ctrl+s")  # early, with no reason: refused, nothing changes
         # The dialog stays open with what was typed, and says why beside the buttons.
         assert type(app.screen).__name__ == "PathStepDialog"
-        assert "give a reason" in problems_shown(app)
+        assert "needs a reason and who decided" in problems_shown(app)
         assert app.screen.query_one("#step-by", Input).value == "Rosa"
         assert app.store.find_facilitator("Sol").training is not TrainingStatus.TRAINED
         app.screen.query_one("#step-reason", Input).value = "agreed at supervision [/]"

@@ -148,6 +148,6 @@ async def test_a_models_refusal_in_a_form_is_one_sentence_and_keeps_the_form(
         assert field.value == "Jo " * 40
         said = problem_lines(app)
         assert said == [
-            "! The held by cannot be kept: a name can be at most 60 characters. "
+            "! The held by cannot be kept. A name can be at most 60 characters. "
             "Nothing was changed."
         ]

@@ -181,7 +181,7 @@ async def test_every_format_is_saved_and_follows_the_file_name(make_app, tmp_pat
         ("r.csv", "p", "r.csv ends in .csv but the format asked for is pdf: name the file .pdf, "
                        "or press s to save as the name says."),
         ("r.pdf", "w", "r.pdf ends in .pdf but the format asked for is html"),
-        ("r.docx", "s", "cannot tell the format from r.docx: end the name in .pdf or .csv or "
+        ("r.docx", "s", "The format cannot be told from r.docx: end the name in .pdf or .csv or "
                         ".txt or .html, or press p, c, t or w."),
     ],
 )  # fmt: skip

@@ -475,7 +475,7 @@ async def test_a_plan_past_the_calendar_keeps_the_dialog_open_with_the_sentence(
         assert pilot.app.screen is dialog, "the dialog stays open, with what was typed"
         assert dialog.query_one("#rota-from", Input).value == "2199-12-20"
         shown = " ".join(str(widget.render()) for widget in dialog.query(Static))
-        assert "reach past the last day a rota can be planned" in " ".join(shown.split())
+        assert "reaches past the last day a rota can be planned" in " ".join(shown.split())
 
 
 async def test_a_rota_stopped_at_the_safety_net_is_labelled_in_the_review(

@@ -80,7 +80,9 @@ def cmd_contacts_check(args: argparse.Namespace) -> int:
                 )
             if len(contacts) > 1:
                 names = ", ".join(contact.name for contact in contacts)
-                raise CommandError(f"{args.name!r} could be any of: {names}; give the full name")
+                raise CommandError(
+                    f"Several support contacts match {args.name!r}: {names}; give the full name"
+                )
         names = ", ".join(contact.name for contact in contacts)
         if not contacts:
             print("There are no support contacts yet.")

@@ -114,14 +114,16 @@ def made_without_symbols(
     unless --without-symbols says to print without them (and `Printed.said` names them)."""
     from dataclasses import replace
 
-    from voicesgroup.errors import CannotPrintCharacters
+    from voicesgroup.errors import CannotPrintCharacters, followed
 
     try:
         return make(store, request)
     except CannotPrintCharacters as error:
         if not args.without_symbols:
             them = "it" if len(error.characters) == 1 else "them"
-            raise CommandError(f"{error} To leave {them} out, add --without-symbols.") from None
+            raise CommandError(
+                followed(error, f"To leave {them} out, add --without-symbols.")
+            ) from None
         return make(store, replace(request, leave_out=error.characters))
 
 
@@ -247,7 +249,7 @@ def _make(args: argparse.Namespace, store: Store, request: PrintRequest) -> Prin
 
 
 def _make_once(args: argparse.Namespace, store: Store, request: PrintRequest) -> Printed:
-    from voicesgroup.errors import NameToConfirm, UncheckedContacts
+    from voicesgroup.errors import NameToConfirm, UncheckedContacts, followed
     from voicesgroup.normalise import fold
     from voicesgroup.printing import make, remember_words
 
@@ -260,7 +262,9 @@ def _make_once(args: argparse.Namespace, store: Store, request: PrintRequest) ->
         if not words or any(fold(m.found) not in words for _, m in error.matches):
             found = ", ".join(sorted({m.found for _, m in error.matches}))
             raise CommandError(
-                f"{error} If it is the word, run again with --not-a-name for each: {found}."
+                followed(
+                    error, f"If it is the word, run again with --not-a-name for each: {found}."
+                )
             ) from None
         remember_words(store, error)
         return make(store, request)

@@ -68,7 +68,7 @@ def _new_passphrase(path: Path) -> str:
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
-    from voicesgroup.errors import StoreError
+    from voicesgroup.errors import StoreError, followed
     from voicesgroup.store import passphrase as protection
 
     with open_store(args) as store:
@@ -84,7 +84,9 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
             except protection.Interrupted:
                 raise
             except StoreError as error:
-                raise CommandError(f"{error} The recovery key above was not used.") from None
+                raise CommandError(
+                    followed(error, "The recovery key above was not used.")
+                ) from None
             print(f"{store.path} and its backups are now encrypted.")
         elif args.action == "change":
             if not store.encrypted:

@@ -134,7 +134,7 @@ def write_outbox(folder: Path, replica_id: str, data: bytes) -> Path:
     kept = "this laptop's outbox there was left as it was"
     problem = _folder_problem(folder)
     if problem is not None:
-        raise ExchangeFolderError(f"{problem}; nothing was written.")
+        raise ExchangeFolderError(problem + "; nothing was written.")
     _remove_leftovers(folder, replica_id)
     temp = folder / f"{_temp_stem(replica_id)}{secrets.token_hex(4)}{TEMP_SUFFIX}"
     try:
@@ -166,7 +166,7 @@ def remove_conflict_copy(path: Path) -> None:
     """
     path = Path(path)
     if not is_conflict_copy(path):
-        raise ValueError(f"{path.name!r} is not a conflict copy of an outbox; it was kept.")
+        raise ValueError(f"Not a conflict copy of an outbox, so it was kept: {path.name!r}.")
     try:
         path.unlink()
     except FileNotFoundError:
@@ -186,7 +186,7 @@ def check_folder(folder: Path) -> None:
     folder = Path(folder)
     problem = _folder_problem(folder)
     if problem is not None:
-        raise ExchangeFolderError(f"{problem}.")
+        raise ExchangeFolderError(problem + ".")
     probe = folder / f"{_temp_stem(CHECK)}{secrets.token_hex(4)}{TEMP_SUFFIX}"
     try:
         _write_and_flush(probe, b"voicesgroup\n")

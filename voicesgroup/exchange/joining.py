@@ -171,7 +171,7 @@ def _read_setup(path: Path) -> tuple[bytes, crypto.KdfParams]:
         record = orjson.loads(path.read_bytes())
         if int(record["format"]) > outbox.FORMAT:
             raise ExchangeError(
-                f"{path} (the exchange folder's set-up) was made by a newer version of "
+                f"The exchange folder's set-up, {path}, was made by a newer version of "
                 "voicesgroup: please update it on this laptop. Nothing was changed."
             )
         kdf = record["kdf"]
@@ -180,7 +180,7 @@ def _read_setup(path: Path) -> tuple[bytes, crypto.KdfParams]:
         )
     except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         raise ExchangeError(
-            f"{path} (the exchange folder's set-up) cannot be read; nothing was changed."
+            f"The exchange folder's set-up, {path}, cannot be read; nothing was changed."
         ) from None
 
 
@@ -247,7 +247,7 @@ def forget_laptop(store: Store, name: str) -> str:
         )
     if len(found) > 1:
         raise ExchangeError(
-            f"{counted(len(found), 'laptop')} have an id beginning {name!r}; give more of it."
+            f"More than one laptop has an id beginning {name!r} ({len(found)}); give more of it."
         )
     replica = found[0]
     with store.batch():

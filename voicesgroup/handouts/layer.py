@@ -151,7 +151,7 @@ class Handout:
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:
-            raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {self.paper!r}")
+            raise ValueError(f"The paper must be one of {', '.join(PAPERS)}, not {self.paper!r}")
         # Every text is held as it will be drawn (`voicesgroup.normalise.drawn`), so the text
         # the name check reads is the text every renderer draws.
         self.title, self.subtitle = drawn(self.title), drawn(self.subtitle)
@@ -176,7 +176,7 @@ class Handout:
         (a safety line: body colour, never italic, a bar beside it, to begin with a bold
         label)."""
         if style not in PARA_STYLES:
-            raise ValueError(f"unknown paragraph style {style!r}")
+            raise ValueError(f"Unknown paragraph style {style!r}")
         self._add(("para", tuple(_run(r) for r in runs), style))
 
     def bullets(
@@ -324,7 +324,7 @@ class Handout:
         if output == "html":
             return self.to_html().encode("utf-8")
         if output != "pdf":
-            raise ValueError(f"output must be pdf, txt or html, not {output!r}")
+            raise ValueError(f"The output must be pdf, txt or html, not {output!r}")
         return self.to_pdf()
 
     def to_pdf(self) -> bytes:

@@ -280,9 +280,9 @@ def diary_sheet(
     The "discreet" diary says nothing about what it is for, in its text or its metadata.
     Made from a data file, it is read back against its members like every printout."""
     if variant not in ("voices", "beliefs", "discreet"):
-        raise ValueError(f"a diary is for 'voices', 'beliefs' or 'discreet', not {variant!r}")
+        raise ValueError(f"A diary is for 'voices', 'beliefs' or 'discreet', not {variant!r}")
     if not columns:
-        raise ValueError("a diary needs at least one column heading")
+        raise ValueError("A diary needs at least one column heading")
     first = 0.7 if len(columns) > 2 else 1.0
     widths = [first] + [1.0] * (len(columns) - 1)
     h = Handout(

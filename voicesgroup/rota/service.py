@@ -73,7 +73,7 @@ def parse_weeks(text: str) -> int:
     try:
         weeks = int(cleaned)
     except ValueError:
-        raise rota.RotaInputError(f"{cleaned!r} is not a number of weeks.") from None
+        raise rota.RotaInputError(f"The weeks are a whole number, not {cleaned!r}.") from None
     check_weeks(weeks)
     return weeks
 
@@ -125,8 +125,8 @@ class GenerateRequest:
         check_weeks(self.weeks)
         if self.start > dates.LATEST - dt.timedelta(weeks=self.weeks):
             raise rota.RotaInputError(
-                f"{self.weeks} week{'s' if self.weeks != 1 else ''} from "
-                f"{dates.date(self.start)} reach past the last day a rota can be planned "
+                f"Planning {self.weeks} week{'s' if self.weeks != 1 else ''} from "
+                f"{dates.date(self.start)} reaches past the last day a rota can be planned "
                 f"for ({dates.date(dates.LATEST)})."
             )
 
@@ -249,7 +249,7 @@ def prepare_generation(store: Store, request: GenerateRequest) -> PreparedGenera
     else:
         group = store.group(request.group_id)
         if group.archived:
-            raise rota.RotaInputError(f"{group.name} is archived, so there is nothing to plan.")
+            raise rota.RotaInputError(f"The group {group.name} is archived: nothing to plan.")
         groups = [group]
     facilitators = rosterable(store)
     check_facilitators(facilitators)

@@ -63,7 +63,7 @@ def time_in_name(stamp: str) -> dt.datetime:
     digits = stamp[:8] + stamp[9:21]
     shape = len(stamp) == 22 and stamp[8] == "T" and stamp[21] == "Z"
     if not (shape and digits.isascii() and digits.isdigit()):
-        raise ValueError(f"not a backup's time: {stamp!r}")
+        raise ValueError(f"Not a backup's time: {stamp!r}")
     parts = (digits[0:4], digits[4:6], digits[6:8], digits[8:10], digits[10:12], digits[12:14])
     year, month, day, hour, minute, second = map(int, parts)
     micro = int(digits[14:20])

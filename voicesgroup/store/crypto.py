@@ -154,7 +154,7 @@ def _kdf_problem(memory_kib: object, iterations: object, lanes: object) -> str |
     ):
         # type() rather than isinstance(): bool is an int subclass and True is no iteration count.
         if type(value) is not int or not low <= value <= high:
-            return f"{name} must be an integer in {low}..{high}, got {value!r}"
+            return f"The {name} must be an integer in {low}..{high}, got {value!r}"
     return None
 
 
@@ -182,7 +182,7 @@ class Unlocked:
 
     def __post_init__(self) -> None:
         if not isinstance(self.data_key, bytes) or len(self.data_key) != _KEY_BYTES:
-            raise ValueError(f"data_key must be {_KEY_BYTES} bytes")
+            raise ValueError(f"The data key must be {_KEY_BYTES} bytes")
 
 
 @dataclass(frozen=True)
@@ -435,7 +435,7 @@ def tune_kdf(target_seconds: float = UNLOCK_SECONDS, memory_kib: int = MIN_MEMOR
     doubled (up to the 1 GiB bound).
     """
     if not target_seconds > 0:
-        raise ValueError("target_seconds must be positive")
+        raise ValueError("The target seconds must be positive")
     KdfParams(memory_kib, MIN_ITERATIONS, MIN_LANES)  # validates memory_kib
     # One lane: the derivation then runs on one core, its processor time is what an unlock
     # waits at least, and that time hardly depends on what else the laptop is doing.

@@ -201,7 +201,7 @@ def write_files(job: Forgetting) -> tuple[int, int]:
         if job.name is None:
             raise
         raise StoreError(
-            f"{job.name} was erased on screen, but the data file could not be saved "
+            f"On screen, {job.name} was erased, but the data file could not be saved "
             f"({error}). The data file and the backups still hold them; forgetting will be "
             "finished the next time the file is opened."
         ) from error

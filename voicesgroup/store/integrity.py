@@ -241,7 +241,7 @@ def sound_backup(data: dict[str, Any], source: Path, unlocked: crypto.Unlocked |
     problems = backup.problems()
     if problems:
         raise DamagedFile(
-            f"{source} does not hold sound data ({problems[0]}); nothing was changed."
+            f"The file {source} does not hold sound data ({problems[0]}); nothing was changed."
         )
     return backup
 
@@ -255,16 +255,16 @@ def open_backup(store: Store, path: Path) -> Store:
     try:
         blob = path.read_bytes()
     except OSError as error:
-        raise StoreError(f"it cannot be read ({error.strerror})") from None
+        raise StoreError(f"The backup cannot be read ({error.strerror})") from None
     if looks_encrypted(blob):
         if store.unlocked is None:
-            raise StoreError("it is encrypted, and this file has no passphrase")
+            raise StoreError("The backup is encrypted, and this file has no passphrase")
         try:
             blob = crypto.open_sealed(blob, store.unlocked)
         except crypto.CryptoError:
-            raise StoreError("it does not open with this file's key") from None
+            raise StoreError("The backup does not open with this file's key") from None
     elif store.unlocked is not None:
-        raise StoreError("it is not encrypted, though this file is")
+        raise StoreError("The backup is not encrypted, though this file is")
     return sound_backup(checked_document(blob, path), path, store.unlocked)
 
 

@@ -28,6 +28,7 @@ from voicesgroup.errors import (
     PassphraseNeeded,
     StoreError,
     WrongPassphrase,
+    followed,
 )
 from voicesgroup.schema import SCHEMA_VERSION
 from voicesgroup.store import checked, migrations, writer_lock
@@ -131,7 +132,7 @@ def _load(
             migrations.migrate(data, version)
         except Exception as error:
             raise StoreError(
-                f"{path} is from an older version and could not be brought up to date "
+                f"The file {path} is from an older version and could not be brought up to date "
                 f"({type(error).__name__}). It was left untouched. {restore_hint(path)}"
             ) from error
     reason = read_only_reason(path)
@@ -221,10 +222,11 @@ def checked_document(blob: bytes, path: Path) -> dict[str, Any]:
 def _checked(data: dict[str, Any], path: Path) -> dict[str, Any]:
     version = data[META_TABLE]["1"].get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise DamagedFile(f"{path} has no readable schema version; it was left untouched.")
+        raise DamagedFile(f"The file {path} has no readable schema version; it was left untouched.")
     if version > SCHEMA_VERSION:
         raise NewerVersion(
-            f"{path} was written by a newer version of voicesgroup (data version {version}, "
+            f"The file {path} was written by a newer version of voicesgroup (data version "
+            f"{version}, "
             f"this one reads up to {SCHEMA_VERSION}). It was left untouched: please update."
         )
     problem = structure_problem(data, path)
@@ -298,7 +300,7 @@ def structure_problem(data: dict[str, Any], path: Path) -> str | None:
     ]
     if missing:
         return (
-            f"{path} is damaged: it has lost {len(missing)} of its tables "
+            f"The file {path} is damaged: it has lost {len(missing)} of its tables "
             f"({', '.join(missing)}), so it was not opened as an empty file. {restore_hint(path)}"
         )
     for table in ADDED_TABLES:
@@ -324,7 +326,7 @@ def table_problem(name: str, table: dict[str, Any], path: Path) -> str | None:
 
 def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unlocked]:
     if secret.passphrase is None and secret.recovery_key is None:
-        raise PassphraseNeeded(f"{path} is protected by a passphrase.")
+        raise PassphraseNeeded(f"The file {path} is protected by a passphrase.")
     # The encryption module is imported only when a file is encrypted (it is slow to load).
     from voicesgroup.store import crypto
 
@@ -333,14 +335,17 @@ def _decrypt(blob: bytes, path: Path, secret: Secret) -> tuple[bytes, crypto.Unl
             return crypto.open_with_recovery_key(blob, secret.recovery_key)
         return crypto.open_with_passphrase(blob, secret.passphrase or "")
     except crypto.WrongPassphrase as error:
-        raise WrongPassphrase(f"{error} Nothing was changed.") from None
+        raise WrongPassphrase(followed(error, "Nothing was changed.")) from None
     except crypto.NewerFormat:
         raise NewerVersion(
-            f"{path} was encrypted by a newer version of voicesgroup. It was left untouched: "
+            f"The file {path} was encrypted by a newer version of voicesgroup. It was left "
+            "untouched: "
             "please update."
         ) from None
     except crypto.CryptoError as error:
-        raise DamagedFile(f"{path}: {error} {restore_hint(path)}") from None
+        raise DamagedFile(
+            f"The file {path} cannot be opened: {error} {restore_hint(path)}"
+        ) from None
 
 
 def take_writer_lock(path: Path) -> writer_lock.WriterLock:
@@ -352,7 +357,7 @@ def take_writer_lock(path: Path) -> writer_lock.WriterLock:
         return writer_lock.take(lock_file(path))
     except writer_lock.LockHeld:
         raise Locked(
-            f"{path} is already open in another voicesgroup window. Only one can make "
+            f"The file {path} is already open in another voicesgroup window. Only one can make "
             "changes at a time: close the other one first."
         ) from None
     except OSError as error:

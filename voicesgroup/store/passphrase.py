@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar
 
 import orjson
 
-from voicesgroup.errors import StoreError
+from voicesgroup.errors import StoreError, followed
 from voicesgroup.store.backups import list_backups
 from voicesgroup.store.owned import STAGED_SUFFIX, commit_file, exchanged_file, staged_name
 from voicesgroup.store.storage import (
@@ -90,7 +90,7 @@ def _crypto_call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) ->
     try:
         return function(*args, **kwargs)
     except crypto.CryptoError as error:
-        raise StoreError(f"{error} Nothing was changed.") from None
+        raise StoreError(followed(error, "Nothing was changed.")) from None
 
 
 Kind = Literal["set", "change", "remove"]
@@ -260,7 +260,8 @@ def convert_files(conversion: Conversion) -> bytes:
         try:
             if FileSignature.of(path) != storage.signature:
                 raise StoreError(
-                    f"{path} was changed by something else since it was opened. Nothing was "
+                    f"The file {path} was changed by something else since it was opened. Nothing "
+                    "was "
                     "changed; close and reopen it, then try again."
                 )
             data_blob = _sealed(conversion.plaintext, change.new)
@@ -388,7 +389,8 @@ def finish_interrupted(path: Path) -> None:
         return
     except (OSError, orjson.JSONDecodeError) as error:
         raise StoreError(
-            f"{note} records an unfinished passphrase change but cannot be read; {path} was "
+            f"The note {note} records an unfinished passphrase change but cannot be read; {path} "
+            "was "
             "left untouched."
         ) from error
     folder = path.parent

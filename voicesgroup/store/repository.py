@@ -418,7 +418,7 @@ class Store:
     def give_consent(self, event: ConsentEvent) -> None:
         """Record consent given (or renewed) for one scope."""
         if event.action is not ConsentAction.GIVEN:
-            raise ValueError("use withdraw_consent to record a withdrawal")
+            raise ValueError("Use withdraw_consent to record a withdrawal")
         self.member(event.member_id)
         with self.batch():
             self.tables.put(event)
@@ -432,7 +432,7 @@ class Store:
         strategy always loses the member's name, so totals never change.
         """
         if event.action is not ConsentAction.WITHDRAWN:
-            raise ValueError("a withdrawal must be recorded as withdrawn")
+            raise ValueError("A withdrawal must be recorded as withdrawn")
         member_id = event.member_id
         self.member(member_id)
         with self.batch():
@@ -642,7 +642,7 @@ def _find_one(records: list[RecordT], name_or_id: str, kind: str, attribute: str
     if len(matches) > 1:
         ids = ", ".join(str(record.id) for record in matches)
         raise Ambiguous(
-            f"{len(matches)} {kind}s are called {wanted!r}; say which by id: {ids}.", matches
+            f"There are {len(matches)} {kind}s called {wanted!r}; say which by id: {ids}.", matches
         )
     return matches[0]
 

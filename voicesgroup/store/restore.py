@@ -112,13 +112,13 @@ def restore(
     current_id = file_id_of(current)
     if current_id and backup.file_id and current_id != backup.file_id and not another_file_ok:
         raise AnotherFilesBackup(
-            f"{source} is a backup of another data file, not of {data_path}. Nothing was "
+            f"The file {source} is a backup of another data file, not of {data_path}. Nothing was "
             "changed; to replace this file by it anyway, confirm (--yes on the command line)."
         )
     if clear_over_sealed:
         if not unencrypted_ok:
             raise UnencryptedBackup(
-                f"{source} is not encrypted, and {data_path} is. Nothing was changed; to "
+                f"The file {source} is not encrypted, and {data_path} is. Nothing was changed; to "
                 "restore it anyway, confirm (--yes on the command line): the restored file "
                 "is encrypted with the current passphrase."
             )

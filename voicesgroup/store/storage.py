@@ -182,7 +182,7 @@ def decode_with_spans(
 ) -> tuple[dict[str, Any], dict[str, tuple[int, int]] | None]:
     """`decode_document`, and where each table's text lies in `blob` (`parse_with_spans`)."""
     if not blob:
-        raise DamagedFile(f"{path} is empty (0 bytes). {restore_hint(path)}")
+        raise DamagedFile(f"The file {path} is empty (0 bytes). {restore_hint(path)}")
     try:
         with collector_paused():
             data, spans = parse_with_spans(blob)
@@ -211,14 +211,14 @@ def decode_with_spans(
 def not_readable_sentence(path: Path) -> str:
     """The one sentence for a data file whose text is not JSON, found whole at opening or in
     one table when first read (`SafeStorage.table`)."""
-    return f"{path} is damaged: it is not complete, readable data. {restore_hint(path)}"
+    return f"The file {path} is damaged: it is not complete, readable data. {restore_hint(path)}"
 
 
 def malformed_table_sentence(path: Path, name: str) -> str:
     """The one sentence for a table of a data file that is JSON but not a table of records,
     found when the whole file is checked at opening or when that table is first read
     (`SafeStorage.table`)."""
-    return f"{path} is damaged: its table {name!r} is malformed. {restore_hint(path)}"
+    return f"The file {path} is damaged: its table {name!r} is malformed. {restore_hint(path)}"
 
 
 _TABLE_END = re.compile(rb'\},"(?=[^0-9])')
@@ -261,7 +261,7 @@ def _by_table(blob: bytes, end: int) -> tuple[dict[str, Any], dict[str, tuple[in
         colon = blob.find(b'":', begin, stop)
         key = orjson.loads(view[begin : colon + 1]) if colon > begin else None
         if not isinstance(key, str) or key in data:
-            raise ValueError("not one table")
+            raise ValueError("Not one table")
         data[key] = orjson.loads(view[colon + 2 : stop])
         spans[key] = (colon + 2, stop)
 
@@ -457,7 +457,7 @@ class SafeStorage:
         if isinstance(data, PartDocument):
             raise TypeError("a part of the document (`tables`) was given to be saved whole")
         if self.readonly:
-            raise SaveFailed(f"{self.path} was opened read-only; nothing was changed.")
+            raise SaveFailed(f"The file {self.path} was opened read-only; nothing was changed.")
         self._data = data
         self.changes += 1
         self.unsaved = True
@@ -510,7 +510,8 @@ class SafeStorage:
                 raise SaveFailed(describe_os_error(error, self.path)) from error
             if current != self._signature:
                 raise ChangedOnDisk(
-                    f"{self.path} was changed by something else since it was opened, so it was "
+                    f"The file {self.path} was changed by something else since it was opened, so "
+                    "it was "
                     "not overwritten. Your changes are kept in this window only; on quitting you "
                     "can write them to a new file beside it. The two are not combined: the data "
                     "file keeps only the other changes."

@@ -315,7 +315,7 @@ def record_ids(table: str, documents: dict[str, Any]) -> tuple[dict[str, int], s
 def malformed_record_sentence(path: Path, where: str) -> str:
     """The one sentence for a stored record that cannot be read, naming where it is."""
     return (
-        f"{path} holds a record that cannot be read ({where}). Nothing was changed; "
+        f"The file {path} holds a record that cannot be read ({where}). Nothing was changed; "
         f"`voicesgroup check` lists every such record. "
         f"{restore_hint(path).removeprefix('Nothing was changed. ')}"
     )
