@@ -49,7 +49,8 @@ class KeysTable(Widget):
         if self._drawn is not None and self._drawn[0] == width:
             return self._drawn[1]
         key_width = max(cell_len(text) for text in [HEADINGS[0], *(k for k, _ in self.rows)]) + 2
-        text_width = max(width - key_width - 3, 3)
+        # Never under 4: a wide character (2 cells) must fit beside its column's padding.
+        text_width = max(width - key_width - 3, 4)
 
         def rule(left: str, middle: str, right: str) -> Content:
             line = f"{left}{'─' * key_width}{middle}{'─' * text_width}{right}"
