@@ -8,6 +8,8 @@ import gc
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from screens.app import SWEEP_WHEN_QUIET_SECONDS
 from tests.helpers.app import app_on
 
@@ -72,3 +74,32 @@ async def test_no_full_sweep_while_keys_follow_a_closed_screen(demo_db: Path) ->
             assert sweeps.count == 0
         assert gc.get_threshold() != thresholds  # held: a sweep is still waiting
     assert gc.get_threshold() == thresholds
+
+
+def detached_widgets() -> int:
+    """Widgets still alive after a full sweep that are on no screen."""
+    from textual.widget import Widget
+
+    gc.collect()
+    return sum(1 for each in gc.get_objects() if isinstance(each, Widget) and not each.is_attached)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Textual keeps some widgets of a closed screen alive (footer keys held by a task "
+    "still pending, a header): about 7-14 per screen opened, each walked by every full sweep",
+)
+async def test_closed_screens_leave_no_widgets_alive(demo_db: Path) -> None:
+    app = app_on(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        counts = []
+        for _ in range(3):
+            for key in ("enter", "m", "f2", "l"):
+                await pilot.press(key)
+                await pilot.pause()
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.pause()
+            counts.append(detached_widgets())
+        assert counts[2] == counts[0], f"widgets of closed screens still alive: {counts}"
