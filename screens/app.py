@@ -53,6 +53,11 @@ IDLE_CHECK_SECONDS = 15
 EXCHANGE_AFTER = 0.3
 """Seconds after Home's first paint before the exchange reads the folder (after warm-up)."""
 WARN_BEFORE_LOCK_SECONDS = 60
+SWEEP_WHEN_QUIET_SECONDS = 0.4
+"""How long nobody has pressed a key before the sweep after a closed screen runs: a key pressed
+just after closing one (Escape, then the next screen's key) never waits behind the sweep."""
+FULL_SWEEPS_HELD = 1_000_000
+"""The collector's full-sweep threshold while a sweep waits: in effect, none of its own."""
 
 DEEPER_PLACES = [
     ("Consent", "Record a member's yes or withdrawal: choose the member, then c", "consent"),
@@ -123,6 +128,8 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
         self._held_saves: list[Announcement | None] = []
         self._shown: WeakSet[Screen[object]] = WeakSet()
         """Screens shown once: see `update_styles`."""
+        self._thresholds_while_sweep_waits: tuple[int, int, int] | None = None
+        """The collector's own thresholds, held while a sweep waits: see `pop_screen`."""
         self.register_theme(CALM)
         self.register_theme(HIGH_CONTRAST)
         # Set without the watcher, which re-parses and re-applies every rule: before the
@@ -277,6 +284,7 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
             self.push_screen(IdleLockDialog(idle=idle))
 
     def on_unmount(self) -> None:
+        self._give_back_thresholds()
         if self._store is not None and not self.store.closed:
             try:
                 if self.store.unsaved:
@@ -552,15 +560,35 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
         super().update_styles(node, animate)
 
     def pop_screen(self) -> AwaitComplete:
-        """Close the current screen; once the one beneath has painted, sweep up what it left.
+        """Close the current screen; its garbage is swept once nobody is pressing keys.
 
         A closed screen leaves its widgets behind as garbage in cycles, and Python's collector
         sweeps them whenever its counters say so: with ten years of data a full sweep took
         30-120 ms, and it fell inside whatever was opened next, delaying its first paint. Swept
-        here, just after a paint, it delays none."""
+        just after the screen beneath painted, it still held a key pressed in the next moment
+        (Escape, then the next screen's key). So it waits until no key has been pressed for
+        `SWEEP_WHEN_QUIET_SECONDS`, a pause nobody typing notices; meanwhile the collector
+        makes no full sweep of its own (its quick sweeps of new objects go on)."""
         closing = super().pop_screen()
-        self.call_after_refresh(gc.collect)
+        if self._thresholds_while_sweep_waits is None:
+            young, middle, full = self._thresholds_while_sweep_waits = gc.get_threshold()
+            gc.set_threshold(young, middle, max(full, FULL_SWEEPS_HELD))
+            self.call_after_refresh(self._sweep_when_quiet)
         return closing
+
+    def _sweep_when_quiet(self) -> None:
+        quiet = self.idle_clock() - self._last_activity
+        if quiet < SWEEP_WHEN_QUIET_SECONDS:
+            self.set_timer(SWEEP_WHEN_QUIET_SECONDS - quiet, self._sweep_when_quiet)
+            return
+        gc.collect()
+        self._give_back_thresholds()
+
+    def _give_back_thresholds(self) -> None:
+        """The collector's own thresholds again (after the sweep, or as the app closes)."""
+        thresholds, self._thresholds_while_sweep_waits = self._thresholds_while_sweep_waits, None
+        if thresholds is not None:
+            gc.set_threshold(*thresholds)
 
     # -- keys and commands ---------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -21,6 +20,7 @@ from textual.widgets import (
 
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, FieldProblem, clear_messages, save_and_back, show_validation
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.tick_marks import TickBox
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.kinds import WEEKDAYS
@@ -112,7 +112,7 @@ class AvailabilityScreen(FormScreen[None]):
                             )
             yield Static("", classes="field-message-inline", id="partners-message", markup=False)
             yield save_and_back()
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show_dates_off()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Footer, Header, Static, TextArea
+from textual.widgets import Button, Header, Static, TextArea
 
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, FieldProblem, save_and_back
+from screens.widgets.keys_footer import KeysFooter
 from voicesgroup.exchange import conflicts
 
 
@@ -45,7 +46,7 @@ class ConflictEditScreen(FormScreen[bool]):
                     name=field,
                 )
             yield save_and_back()
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_submit() if event.button.id == "save" else self.action_leave()

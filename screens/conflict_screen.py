@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screens.access import AppAccess
+from screens.widgets.keys_footer import KeysFooter
 from voicesgroup.errors import VoicesGroupError, invalid_input
 from voicesgroup.exchange import conflicts
 
@@ -54,7 +55,7 @@ class ConflictScreen(AppAccess, Screen[None]):
                                 yield Static(conflict.label(field), classes="conflict-label")
                                 yield Static(texts[field], markup=False)
             yield Static("", id="conflict-message", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def action_write_one(self) -> None:
         from screens.conflict_edit_screen import ConflictEditScreen

@@ -12,11 +12,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static, TextArea
+from textual.widgets import Button, Header, Static, TextArea
 
 from screens.form_screen import FormScreen
 from screens.session_screen import app_clock
 from screens.widgets.facilitator_picker import FacilitatorPicker
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import literal
 from voicesgroup import dates
 from voicesgroup.session_runner import SessionRunner
@@ -92,7 +93,7 @@ class DebriefScreen(FormScreen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Keep the debrief", id="save", variant="primary", compact=True)
                 yield Button("Skip", id="skip", compact=True)
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#debrief", VerticalScroll).scroll_home(animate=False)

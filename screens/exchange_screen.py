@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
 from screens.paint_first import PaintsFirst
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup.exchange import conflicts
 from voicesgroup.exchange.view import NOT_SET_UP, SETUP_COMMAND, status_view
@@ -65,7 +66,7 @@ class ExchangeScreen(AppAccess, PaintsFirst):
             )
             table.add_column("Changed on two laptops at once", width=72)
             yield table
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Checkbox, Header, Input, Select, Static
 
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, chosen
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.light_select import LightSelect
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import facilitator_path
@@ -100,7 +101,7 @@ class FacilitatorEditScreen(FormScreen[None]):
                 if person is not None:
                     yield Button("Availability", id="availability", compact=True)
                 yield Button("Back", id="cancel", compact=True)
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"save": self.action_submit, "availability": self.action_availability}

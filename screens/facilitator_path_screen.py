@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.guarded_change import GuardsChanges
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
@@ -60,7 +61,7 @@ class FacilitatorPathScreen(GuardsChanges, Screen[None]):
             table.add_column("Course module", width=58)
             table.add_column("Attended", width=12)
             yield table
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#path-said", Static).display = False

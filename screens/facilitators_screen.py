@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
 from screens.paint_first import PaintsFirst
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup.models import Facilitator
 from voicesgroup.rota.service import availability_words
@@ -60,7 +61,7 @@ class FacilitatorsScreen(AppAccess, PaintsFirst):
             )
             table.add_columns("Name", "Path", "Status", "Availability")
             yield table
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def refresh_data(self) -> None:
         self._people = self.store.facilitators()

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
 from screens.dialogs.change_notes_dialog import NoteChoice
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import literal, plain
 from screens.widgets.session_record import SessionRecord
 from voicesgroup import dates
@@ -71,7 +72,7 @@ class HistoryScreen(AppAccess, Screen[None]):
             yield table
             with VerticalScroll(id="history-record"):
                 yield SessionRecord(id="session-record")
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         # Ten years of sessions take a moment to read: the screen paints first and the rows

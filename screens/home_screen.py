@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup.errors import DamagedFile
 from voicesgroup.exchange import state
@@ -130,7 +131,7 @@ class HomeScreen(AppAccess, Screen[None]):
             line = Static("", id="exchange-line", classes="hint", markup=False)
             line.display = False  # a quiet line once the laptops have exchanged
             yield line
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         # The first ScreenResume fills the table; these wait for that paint.
@@ -155,7 +156,7 @@ class HomeScreen(AppAccess, Screen[None]):
             self.refresh_bindings()
             # A group's laptop that shares shows one key more than 80 columns hold at the usual
             # spacing: the footer closes up rather than cut off F1 help.
-            self.query_one(Footer).compact = role is not None and role != COORDINATOR
+            self.query_one(KeysFooter).compact = role is not None and role != COORDINATOR
         coordinator = self.coordinator
         self._rows = rota_rows(store, today) if coordinator else home_rows(store, today)
         self.query_one("#home-title", Static).update("All groups" if coordinator else "Your groups")

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from screens.access import AppAccess
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup import library
@@ -140,7 +141,7 @@ class LibraryScreen(AppAccess, Screen[None]):
             table.add_column("All", width=3, key="all")
             yield table
             yield Static("", id="strategy-detail")
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         # The library paints first and fills on the next frame (the search and tallies take

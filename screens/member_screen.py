@@ -14,10 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Static
+from textual.widgets import Button, DataTable, Header, Input, Static
 
 from screens.form_screen import FormScreen
 from screens.widgets.form import Field, FieldProblem
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import literal, plain
 from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
@@ -118,7 +119,7 @@ class MemberScreen(FormScreen[None]):
                 "When", "What", "Given or withdrawn", "How", "Wording", "Recorded by"
             )
             yield history
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def _title(self) -> str:
         member = self.member

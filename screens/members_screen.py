@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
 from screens.paint_first import PaintsFirst
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup.models import Member
@@ -48,7 +49,7 @@ class MembersScreen(AppAccess, PaintsFirst):
                 "strategies they share",
                 classes="hint",
             )
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def refresh_data(self) -> None:
         store = self.store

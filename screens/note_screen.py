@@ -17,9 +17,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, ContentSwitcher, Footer, Header, Label, Static, TextArea
+from textual.widgets import Button, ContentSwitcher, Header, Label, Static, TextArea
 
 from screens.form_screen import FormScreen
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import literal
 from voicesgroup.mentions import member_names_in
 from voicesgroup.models import Member, Note, now
@@ -123,7 +124,7 @@ class NoteScreen(FormScreen[bool]):
                 with Horizontal(classes="buttons"):
                     yield Button("They agree — save", id="agree", variant="success", compact=True)
                     yield Button("Change something", id="change", compact=True)
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def _field(self, key: str, label: str, text: str, size: str) -> ComposeResult:
         yield Label(literal(label), classes="note-label")

@@ -22,11 +22,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from screens.access import AppAccess
 from screens.dialogs.confirm_dialog import ConfirmDialog
 from screens.dialogs.leave_out_question import NOT_LEFT_OUT, answered_with, leave_out_question
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.light_select import LightSelect
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates, evaluation, outputs
@@ -167,7 +168,7 @@ class ReportsScreen(AppAccess, Screen[None]):
             with Horizontal(id="reports-save"):
                 yield Static("Save as", classes="bar-label")
                 yield Input(compact=True, id="reports-path", placeholder="a folder or file name")
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         # The evaluation of ten years takes a moment: the screen paints first and the figures

@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from screens.access import AppAccess
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal, plain
 from voicesgroup import dates
@@ -97,7 +98,7 @@ class RotaReviewScreen(AppAccess, Screen[None]):
                 yield Static("", id="review-gaps", classes="finding")
                 yield Static("", id="review-breaks", classes="finding")
                 yield Static("", id="review-differences", classes="finding")
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_data()

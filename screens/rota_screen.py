@@ -15,9 +15,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from screens.guarded_change import GuardsChanges
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal, plain
 from voicesgroup import dates
@@ -125,7 +126,7 @@ class RotaScreen(GuardsChanges, Screen[None]):
             yield table
             with VerticalScroll(id="rota-detail-box"):
                 yield Static("", id="rota-detail")
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         # Ten years of rota take a moment to read: the screen paints first, saying so, and the

@@ -19,12 +19,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screens.access import AppAccess
 from screens.widgets.agreement_view import AgreementView
 from screens.widgets.attendance_list import AttendanceList
 from screens.widgets.captured_notes import CapturedNotes
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.phase_list import PhaseList
 from screens.widgets.phase_timer import PhaseTimer
 from screens.widgets.plain import literal
@@ -225,7 +226,7 @@ class SessionScreen(AppAccess, Screen[None]):
                     id="capture-hint",
                     classes="hint private",
                 )
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         runner = self._runner

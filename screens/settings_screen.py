@@ -7,11 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Static
+from textual.widgets import Button, DataTable, Header, Input, Static
 
 from screens.form_screen import FormScreen
 from screens.paint_first import PaintsFirst
 from screens.widgets.form import Field, FieldProblem
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import literal, plain
 from voicesgroup import dates, retention
 
@@ -68,7 +69,7 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
             yield Static("", id="retention-due", classes="hint")
             yield Static("", id="protection", classes="hint")
             yield Static("What was done", classes="section-title")
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def _audit_table(self) -> DataTable[str | Text]:
         """The log's table, made as it is first read: it is below the fold, and a table costs

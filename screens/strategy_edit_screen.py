@@ -7,7 +7,7 @@ from uuid import UUID
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Header, Input, Select, Static, TextArea
 
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import (
@@ -16,6 +16,7 @@ from screens.widgets.form import (
     chosen,
     save_and_back,
 )
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
@@ -141,7 +142,7 @@ class StrategyEditScreen(FormScreen[UUID | None]):
                     name="attributed_member_id",
                 )
             yield save_and_back()
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()

@@ -7,10 +7,11 @@ from uuid import UUID
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
 from screens.paint_first import PaintsFirst
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
@@ -49,7 +50,7 @@ class SupervisionScreen(AppAccess, PaintsFirst):
                 table.add_column(label, width=width)
             yield table
             yield Static("", id="supervision-detail", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def refresh_data(self) -> None:
         store = self.store

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Static
+from textual.widgets import Button, Checkbox, Header, Input, Static
 
 from screens.form_screen import FORM_KEYS, FormScreen
 from screens.widgets.form import Field, FieldProblem, save_and_back
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates
 from voicesgroup.models import SupportContact
@@ -74,7 +75,7 @@ class SupportContactEditScreen(FormScreen[None]):
                 )
                 yield Static(checked, classes="hint")
             yield save_and_back()
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

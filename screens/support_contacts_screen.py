@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup import dates, library
 from voicesgroup.models import SupportContact
@@ -55,7 +56,7 @@ class SupportContactsScreen(AppAccess, Screen[None]):
             table.add_column("Last checked", width=12, key="checked")
             yield table
             yield Static("", id="contact-detail")
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_data()

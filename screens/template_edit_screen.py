@@ -14,11 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Header, Input, OptionList, Static, TextArea
+from textual.widgets import Checkbox, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from screens.form_screen import FormScreen
 from screens.widgets.form import Field, show_validation
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import templates
@@ -71,7 +72,7 @@ class TemplateEditScreen(FormScreen[None]):
                     yield TickBox("A round (everyone in turn)", id="part-round")
                     yield Static("Prompts, one a line", classes="hint")
                     yield TextArea(id="part-prompts", soft_wrap=True, show_line_numbers=False)
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show_parts(0)

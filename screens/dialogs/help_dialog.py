@@ -9,6 +9,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
 from screens.access import AppAccess
+from screens.widgets.keys_table import KeysTable
 
 WHAT_IS_RECORDED = """\
 **What this laptop records.** For each session: the date, the facilitators, a head count and
@@ -44,13 +45,13 @@ class HelpDialog(AppAccess, ModalScreen[None]):
         self._under = under
 
     def compose(self) -> ComposeResult:
-        rows = ["| Key | What it does |", "|---|---|"]
+        rows: list[tuple[str, str]] = []
         for _key, active in sorted(self._under.active_bindings.items()):
             binding = active.binding
             # Widget keys (cursor moves, copy) are the same everywhere; list this screen's.
             if binding.description and binding.id and active.node in (self._under, self.app):
                 shown = self.app.get_key_display(binding)
-                rows.append(f"| `{shown}` | {binding.tooltip or binding.description} |")
+                rows.append((shown, binding.tooltip or binding.description))
         from voicesgroup.exchange import state
 
         try:
@@ -61,7 +62,9 @@ class HelpDialog(AppAccess, ModalScreen[None]):
         title = getattr(self._under, "HELP_TITLE", "Help")
         about = getattr(self._under, "HELP", "")
         with VerticalScroll(id="help-body", classes="dialog"):
-            yield Markdown(f"## {title}\n\n{about}\n\n{recorded}\n\n" + "\n".join(rows))
+            yield Markdown(f"## {title}\n\n{about}\n\n{recorded}")
+            # One widget, not a Markdown table's grid of one widget per cell (see KeysTable).
+            yield KeysTable(rows, id="help-keys")
 
     def action_scroll_help(self, how: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)

@@ -162,7 +162,19 @@ class LightSelect(Select[SelectType]):
         return self.query_one(SelectLine)
 
     def compose(self) -> ComposeResult:
-        yield SelectLine(self.prompt)
+        line = SelectLine(self.prompt)
+        # The line shows the value it opens with from the start, as it would once mounted
+        # (`Select._on_mount` sets the value again): styled once, as it mounts, not twice.
+        value = self._value
+        if value == self.NULL and not self._allow_blank and self._options:
+            value = self._options[0][1]
+        for prompt, option_value in self._options:
+            if value != self.NULL and option_value == value:
+                line.label = prompt
+                line.has_value = True
+                line.set_class(True, "-has-value")
+                break
+        yield line
 
     # -- the list, made when it is first opened ---------------------------------------------
 

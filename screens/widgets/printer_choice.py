@@ -62,8 +62,13 @@ class PrinterChoice(Horizontal):
             compact=True,
             id="print-to",
         )
-        yield Static("Copies", id="print-copies-label")
-        yield Input("1", restrict=r"[0-9]{0,2}", compact=True, id="print-copies")
+        # As `_show_state` leaves them until printers are found: built so, they are styled
+        # once as they mount rather than again just before the dialog's first paint.
+        label = Static("Copies", id="print-copies-label")
+        copies = Input("1", restrict=r"[0-9]{0,2}", compact=True, id="print-copies", disabled=True)
+        label.display = copies.display = bool(self.found)
+        yield label
+        yield copies
         yield Static("Looking for printers…", id="printer-state", classes="hint")
 
     def on_mount(self) -> None:

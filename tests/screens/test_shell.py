@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from screens.widgets.keys_table import KeysTable
 from voicesgroup.models import ConsentScope
 from voicesgroup.store import Store
 
@@ -132,7 +133,8 @@ async def test_help_lists_the_screen_keys(make_app) -> None:
         await pilot.press("f1")
         await pilot.pause()
         text = app.screen.query_one("Markdown").source
-        assert "New group" in text and "What this laptop records" in text
+        keys = dict(app.screen.query_one("#help-keys", KeysTable).rows)
+        assert keys["n"] == "New group" and "What this laptop records" in text
         await pilot.press("escape")
         assert type(app.screen).__name__ == "HomeScreen"
 
