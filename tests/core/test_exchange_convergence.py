@@ -311,9 +311,10 @@ def canonical(store: Store) -> dict[str, str]:
                             [part.kind, part.key, part.content], option=orjson.OPT_SORT_KEYS
                         )
                     )
-    found.setdefault(sharing.ORG, []).append(
-        orjson.dumps(sharing.settings_part(data["settings"]["1"]).content)
-    )
+    for part in sharing.settings_parts(data["settings"]["1"]):
+        found.setdefault(sharing.ORG, []).append(
+            orjson.dumps([part.kind, part.content], option=orjson.OPT_SORT_KEYS)
+        )
     return {
         label: hashlib.sha256(b"\n".join(sorted(parts))).hexdigest()
         for label, parts in found.items()

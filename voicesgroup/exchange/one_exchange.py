@@ -244,7 +244,7 @@ def forget_due(store: Store, prepared: Prepared) -> None:
 
     for member_id in prepared.forget:
         with suppress(NotFound):  # forgotten meanwhile: nothing left of theirs
-            store.forget_member(uuid.UUID(member_id))
+            store.forget_member(uuid.UUID(member_id), told=True)
 
 
 def joined(first: Summary, then: Summary) -> Summary:

@@ -127,7 +127,7 @@ class Forgetting:
     names were kept may know only a later one)."""
 
 
-def forget_member(store: Store, member_id: UUID) -> ForgetReport:
+def forget_member(store: Store, member_id: UUID, *, told: bool = False) -> ForgetReport:
     """Erase every personal record of a member, here and in every backup.
 
     Named attendance becomes anonymous head counts and strategies lose the attribution, so
@@ -135,7 +135,7 @@ def forget_member(store: Store, member_id: UUID) -> ForgetReport:
     the name is reported, not changed: it belongs to other records and people. Every failure
     raises a StoreError saying what was done and what is left.
     """
-    job = start(store, member_id)
+    job = start(store, member_id, told=told)
     counts = write_files(job)
     note_done(store, counts)
     finish(job, counts)
@@ -143,16 +143,23 @@ def forget_member(store: Store, member_id: UUID) -> ForgetReport:
 
 
 def start(
-    store: Store, member_id: UUID, texts: list[redaction.Mention] | None = None
+    store: Store,
+    member_id: UUID,
+    texts: list[redaction.Mention] | None = None,
+    *,
+    told: bool = False,
 ) -> Forgetting:
     """Step 1 and the memory of step 2: the member erased in memory, the intent on disk.
 
     It changes the store: on the thread that owns it. `texts` are the free texts naming them
     as `texts_naming` found them (in a worker, on a copy); quick when given and still as they
-    were, else they are searched for here. Raises StoreError with nothing changed.
+    were, else they are searched for here. `told`: the organisation's tombstone names them
+    (an exchange): forgotten here and in every backup even when this file no longer holds
+    anything of theirs (what came in replaced it), since a backup may. Raises StoreError with
+    nothing changed.
     """
     store.refuse_if_read_only()
-    member = store.member(member_id)
+    member = _member_or_referred(store, member_id, told=told)
     if store.storage.deferring:
         raise StoreError(
             "Forgetting a member is saved at once and cannot be part of other changes; "
@@ -160,7 +167,7 @@ def start(
         )
     key = str(member_id)
     if texts is None:
-        texts = texts_naming(store, member)
+        texts = texts_naming(store, member) if member is not None else []
     redacted = tuple(mention.where for mention in texts)
     with _saved_by_hand(store), store.batch():
         # Worked out in memory first, so a record that cannot be read stops it here, with
@@ -181,12 +188,26 @@ def start(
     return Forgetting(
         store.storage,
         (key,),
-        member.display_name,
+        member.display_name if member is not None else None,
         store.unlocked,
         redacted,
         known,
-        tuple(member.every_name()),
+        tuple(member.every_name()) if member is not None else (),
     )
+
+
+def _member_or_referred(store: Store, member_id: UUID, *, told: bool) -> Member | None:
+    """The member, or None when the file does not hold their record but its other records
+    still refer to them (a session naming them, say, come from another laptop), or when the
+    organisation's tombstone names them (`told`): forgotten all the same. NotFound when none."""
+    from voicesgroup.errors import NotFound
+
+    try:
+        return store.member(member_id)
+    except NotFound:
+        if told or str(member_id) in member_ids_referred_to(store.storage.read()):
+            return None
+        raise
 
 
 def write_files(job: Forgetting) -> tuple[int, int]:
@@ -351,7 +372,7 @@ def _erase_in_memory(
     if redacted:
         store.storage.write(data)
         store.tables.forget_caches()
-    if key in store.tables.ids("members"):
+    if key in store.tables.ids("members") or key in member_ids_referred_to(data):
         forget_records(store, UUID(key))
     data = store.storage.read()
     tombstones.add(data, store.path, key)
@@ -410,6 +431,36 @@ def _saved_by_hand(store: Store) -> Iterator[None]:
         yield
     finally:
         storage.autosave = was_autosave
+
+
+_OWNED_BY_MEMBER = ("notes", "contact_details", "consent_events")
+"""The tables whose records are a member's own (`member_id`): erased by `forget_records`."""
+
+
+def member_ids_referred_to(data: dict[str, Any]) -> set[str]:
+    """Every member id the document's records refer to, whether or not it holds the member's
+    own record (a session's names and round marks, a strategy's attribution, notes, contact
+    details, consent events, the members): each place `forget_records` clears."""
+    found: set[str] = set()
+
+    def take(value: object) -> None:
+        if isinstance(value, str):
+            found.add(value)
+
+    for member in data.get("members", {}).values():
+        take(member.get("id"))
+    for session in data.get("sessions", {}).values():
+        for member_id in session.get("named_member_ids") or ():
+            take(member_id)
+        marks = session.get("round_marks")
+        for member_id in marks if isinstance(marks, dict) else ():
+            take(member_id)
+    for strategy in data.get("strategies", {}).values():
+        take(strategy.get("attributed_member_id"))
+    for table in _OWNED_BY_MEMBER:
+        for record in data.get(table, {}).values():
+            take(record.get("member_id"))
+    return found
 
 
 def forget_records(store: Store, member_id: UUID) -> None:
