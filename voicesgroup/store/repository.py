@@ -131,6 +131,7 @@ class Store:
 
     def close(self) -> None:
         """Release the lock. Everything is already on disk (or reported unsaved)."""
+        self._storage.check_unread()  # the opening's backup waits for every table's check
         self._storage.note_checked()
         self.tables.close()
         self.closed = True
