@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.exchange_laptops import FIRST_DAY, Laptops, two_group_laptops
+from tests.helpers.exchange_laptops import FIRST_DAY, MEMBER, Laptops, two_group_laptops
 from tests.helpers.records import event
 from voicesgroup.exchange import service, sharing, state
 from voicesgroup.kinds import ConsentScope, RoundMark, SessionStatus
@@ -55,6 +55,17 @@ def _everything_about_the_member(made: Laptops) -> str:
     for laptop in (made.group, made.second, made.group, made.second):
         with Store.open(laptop) as store:
             service.exchange(store)
+    with Store.open(made.second) as store:  # a session only this laptop holds names her
+        store.save_session(
+            Session(
+                group_id=group.id,
+                date=FIRST_DAY.date() + dt.timedelta(days=7),
+                status=SessionStatus.ENDED,
+                themes=[f"{MEMBER} found the canal walk helped"],
+            )
+        )
+    with Store.open(made.second) as store:  # (and a backup holds it, with her record)
+        assert store.members()
     return str(member.id)
 
 
@@ -87,8 +98,8 @@ def _holds_no_member_record(db: Path, member_id: str, dropped: set[str]) -> None
 
 def _files_holding(db: Path, member_id: str) -> list[str]:
     """Every file of the laptop (the data file and its backups) whose bytes still hold the
-    member's id, in either of its written forms."""
-    forms = (member_id.encode(), uuid.UUID(member_id).hex.encode())
+    member's id, in either of its written forms, or her name."""
+    forms = (member_id.encode(), uuid.UUID(member_id).hex.encode(), MEMBER.encode())
     files = [db, *sorted(backup_folder(db).glob("*.json"))]
     return [path.name for path in files if any(form in path.read_bytes() for form in forms)]
 
@@ -103,7 +114,8 @@ def test_a_laptop_without_the_members_record_forgets_every_record_naming_them(
     quick_kdf: None, dropped: set[str]
 ) -> None:
     """Whatever records referring to the member a laptop holds without their own record, the
-    tombstone that comes in removes every one: the id is in no file of that laptop after."""
+    tombstone that comes in removes every one: neither the id nor her name (a theme only this
+    laptop holds, redacted by the name its backups knew her by) is in any file of it after."""
     with tempfile.TemporaryDirectory() as root:
         made = two_group_laptops(Path(root))
         member_id = _everything_about_the_member(made)
@@ -116,9 +128,10 @@ def test_a_laptop_without_the_members_record_forgets_every_record_naming_them(
                 service.exchange(store)
         assert _files_holding(made.second, member_id) == []
         with Store.open(made.second, readonly=True) as store:
-            [session] = store.sessions()
+            sessions = sorted(store.sessions(), key=lambda session: session.date)
+        assert sessions[-1].themes == ["another member found the canal walk helped"]
         if "sessions" not in dropped:  # the head count stays as it was
-            assert (session.named_member_ids, session.anonymous_count) == ([], 1)
+            assert (sessions[0].named_member_ids, sessions[0].anonymous_count) == ([], 1)
 
 
 def test_forgetting_an_id_referred_to_nowhere_is_refused(tmp_path: Path) -> None:

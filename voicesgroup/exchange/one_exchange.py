@@ -353,7 +353,7 @@ def _texts_naming(store: Store, due: list[str]) -> dict[str, list[Mention]]:
     found: dict[str, list[Mention]] = {}
     for member_id in due:
         with suppress(NotFound, ValueError):
-            found[member_id] = forgetting.texts_naming(store, store.member(uuid.UUID(member_id)))
+            found[member_id] = forgetting.texts_naming_id(store, uuid.UUID(member_id))
     return found
 
 

@@ -97,6 +97,39 @@ def record_mark(store: Store, member_id: UUID) -> str:
     return found
 
 
+def texts_naming_id(store: Store, member_id: UUID) -> list[redaction.Mention]:
+    """`texts_naming` for a member by id: by the names of their record here, or, when this
+    file holds none (an exchange told it of a member only its other records referred to), by
+    the names its backups knew them by (`names_in_backups`)."""
+    from voicesgroup.errors import NotFound
+    from voicesgroup.store import redaction
+
+    try:
+        return texts_naming(store, store.member(member_id))
+    except NotFound:
+        names = names_in_backups(store, str(member_id))
+        data = store.storage.read()
+        return redaction.mentions(data, names, owner=str(member_id)) if names else []
+
+
+def names_in_backups(store: Store, key: str) -> list[str]:
+    """Every name the member `key` went by in the backups of the store's file (those that
+    can be read), newest first: what is left to know them by once the file lost the record."""
+    from voicesgroup.store import crypto
+    from voicesgroup.store.backups import list_backups
+
+    names: list[str] = []
+    for backup in list_backups(store.path):
+        try:
+            blob = backup.path.read_bytes()
+            plain = crypto.open_sealed(blob, store.unlocked) if store.unlocked else blob
+            data = decode_document(plain, store.path)
+        except (OSError, crypto.CryptoError, StoreError):
+            continue
+        names.extend(name for name in _member_names(data, key) if name not in names)
+    return names
+
+
 def texts_naming(store: Store, member: Member) -> list[redaction.Mention]:
     """Every stored free text that names the member, as it is and as forgetting will leave it
     (their own notes, erased whole, left out)."""
@@ -166,14 +199,22 @@ def start(
             "nothing was changed."
         )
     key = str(member_id)
-    if texts is None:
-        texts = texts_naming(store, member) if member is not None else []
+    if member is not None:
+        names = tuple(member.every_name())
+        if texts is None:
+            texts = texts_naming(store, member)
+    else:  # no record here: the names its backups knew them by, looked for here and now
+        from voicesgroup.store import redaction
+
+        names = tuple(names_in_backups(store, key))
+        data = store.storage.read()
+        texts = redaction.mentions(data, list(names), owner=key) if names else []
     redacted = tuple(mention.where for mention in texts)
     with _saved_by_hand(store), store.batch():
         # Worked out in memory first, so a record that cannot be read stops it here, with
         # nothing written; the intent then goes to disk before any file is changed. A failure
         # in either rolls the memory back.
-        _erase_in_memory(store, key, texts)
+        _erase_in_memory(store, key, texts, known_names=names)
         try:
             write_atomically(
                 intent_file(store.path),
@@ -192,7 +233,7 @@ def start(
         store.unlocked,
         redacted,
         known,
-        tuple(member.every_name()) if member is not None else (),
+        names,
     )
 
 
@@ -359,12 +400,13 @@ def _erase_in_memory(
     """Redact, erase and add the tombstone: the member `key` forgotten in `store`'s memory.
 
     `texts` are the mentions already found (written where they were found, if every one is
-    still as it was); otherwise the free texts are searched for the name held in the copy."""
+    still as it was); otherwise the free texts are searched for the names held in the copy
+    and the `known_names` (a copy that no longer holds the member may still name them)."""
     from voicesgroup.store import redaction
 
     data = store.storage.read()
     held = _member_names(data, key)
-    names = [*held, *(name for name in known_names if name not in held)] if held else []
+    names = [*held, *(name for name in known_names if name not in held)]
     if texts is not None and redaction.apply(data, texts):
         redacted = bool(texts)
     else:
