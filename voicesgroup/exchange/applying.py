@@ -139,7 +139,8 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
         return
     # the members referred to before what came in replaces records: a backup may still
     # refer to one the organisation forgot though the merged file no longer does
-    run.referred |= forgetting.member_ids_referred_to(run.data)
+    if run.record["tombstones"]:
+        run.referred |= forgetting.member_ids_referred_to(run.data)
     forgotten_names = _names_of_forgotten(run, incoming)
     incoming = [
         part
