@@ -348,7 +348,9 @@ class ExchangesInBackground(_Mixed):
         while done < len(prepared.forget):
             member_id = prepared.forget[done]
             try:
-                job = forgetting.start(store, uuid.UUID(member_id), prepared.texts.get(member_id))
+                job = forgetting.start(
+                    store, uuid.UUID(member_id), prepared.texts.get(member_id), told=True
+                )
             except NotFound:
                 done += 1  # forgotten meanwhile: nothing of theirs left here
                 continue

@@ -170,6 +170,16 @@ class Laptops(RuleBasedStateMachine):
             store.save_facilitator(people[value % len(people)].with_changes(max_per_month=value))
 
     @rule(
+        name=st.sampled_from(LAPTOPS),
+        setting=st.sampled_from(["notes_months", "report_smallest_count", "supervision_weeks"]),
+        value=st.integers(3, 9),
+    )
+    def edit_a_setting(self, name: str, setting: str, value: int) -> None:
+        """Settings travel in parts: two laptops changing different ones at once keep both."""
+        store = self.stores[name]
+        store.save_settings(store.settings().model_copy(update={setting: value}))
+
+    @rule(
         name=st.sampled_from(["a1", "a2", "b1"]), words=st.sampled_from(["tea", "walks", "music"])
     )
     def edit_a_note(self, name: str, words: str) -> None:
@@ -311,9 +321,10 @@ def canonical(store: Store) -> dict[str, str]:
                             [part.kind, part.key, part.content], option=orjson.OPT_SORT_KEYS
                         )
                     )
-    found.setdefault(sharing.ORG, []).append(
-        orjson.dumps(sharing.settings_part(data["settings"]["1"]).content)
-    )
+    for part in sharing.settings_parts(data["settings"]["1"]):
+        found.setdefault(sharing.ORG, []).append(
+            orjson.dumps([part.kind, part.content], option=orjson.OPT_SORT_KEYS)
+        )
     return {
         label: hashlib.sha256(b"\n".join(sorted(parts))).hexdigest()
         for label, parts in found.items()

@@ -332,9 +332,9 @@ def test_an_older_file_is_backed_up_then_migrated_and_stamped(
     real_take_backup = store_module.take_backup
     real_write = storage.write_atomically
 
-    def take_backup(path: Path, blob: bytes) -> Path | None:
+    def take_backup(path: Path, blob: bytes, *, prune: bool = True) -> Path | None:
         schema_v2.append("backup")
-        return real_take_backup(path, blob)
+        return real_take_backup(path, blob, prune=prune)
 
     def write_atomically(path: Path, blob: bytes) -> None:
         schema_v2.append("data file written")

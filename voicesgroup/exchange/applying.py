@@ -32,7 +32,7 @@ from voicesgroup.exchange.merge import (
     unseen_withdrawals,
 )
 from voicesgroup.exchange.run import Run
-from voicesgroup.store import redaction
+from voicesgroup.store import forgetting, redaction
 
 _MEMBER_FIELDS = {
     "members": "id",
@@ -137,6 +137,10 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     """Merge what came in with what is here, in memory."""
     if not incoming:
         return
+    # the members referred to before what came in replaces records: a backup may still
+    # refer to one the organisation forgot though the merged file no longer does
+    if run.record["tombstones"]:
+        run.referred |= forgetting.member_ids_referred_to(run.data)
     forgotten_names = _names_of_forgotten(run, incoming)
     incoming = [
         part
@@ -272,8 +276,8 @@ def _parts_changed(run: Run) -> None:
                     part.__dict__["digest"] = taken[1]  # the cached hash, already known
                 run.parts[(part.kind, run.state_key(part.kind, part.key))] = part
     run.taken = {}
-    part = run.settings_part()
-    run.parts[(part.kind, part.key)] = part
+    for part in run.settings_parts():
+        run.parts[(part.kind, part.key)] = part
 
 
 def _apply(
@@ -298,10 +302,11 @@ def _apply(
     pending: dict[str, list[tuple[str, dict[str, Any], dict[str, Entry], Any]]] = {}
     for (table, key), parts in by_record.items():
         if table == sharing.SETTINGS_KIND:
-            entry = parts[table]
-            if entry.content is not None and _put_settings(run, entry.content):
+            settings = _assembled(parts, run.settings_parts())
+            if settings is not None and _put_settings(run, settings):
                 came("settings", parts)
-                _take_stamp(run, entries, entry)
+                for entry in parts.values():
+                    _take_stamp(run, entries, entry)
             continue
         local_doc = run.index.find(table, key)
         document = _document_of(run, table, key, parts, local_doc)
@@ -368,13 +373,18 @@ def _assembled_from_fields(
 ) -> dict[str, Any] | None:
     """A record shared as several parts (`sharing.FIELD_PARTS`): the winning parts, each part
     not changed taken from the record here."""
-    here = {
-        part.kind: part.content
-        for part in (sharing.parts_of(table, local_doc, run.holding()) if local_doc else [])
-    }
-    main = parts[table].content if table in parts else here.get(table)
+    here = sharing.parts_of(table, local_doc, run.holding()) if local_doc else []
+    return _assembled(parts, here)
+
+
+def _assembled(parts: dict[str, Entry], here: list[sharing.Part]) -> dict[str, Any] | None:
+    """The record (or the settings) the winning parts make, each part not changed taken from
+    `here` (this laptop's parts of it)."""
+    table = sharing.table_of(next(iter(parts)))
+    held = {part.kind: part.content for part in here}
+    main = parts[table].content if table in parts else held.get(table)
     fields = {
-        kind: parts[kind].content if kind in parts else here.get(kind)
+        kind: parts[kind].content if kind in parts else held.get(kind)
         for kind in sharing.field_kinds(table)
     }
     return sharing.assemble(table, main, None, fields)
@@ -507,12 +517,25 @@ def _put_settings(run: Run, shared: dict[str, Any]) -> bool:
 
 
 def due_forgetting(run: Run) -> list[str]:
-    """The members here who were forgotten (`Run.is_forgotten`)."""
-    return [
-        str(member.get("id"))
-        for member in run.data.get("members", {}).values()
-        if run.is_forgotten(member.get("id"))
-    ]
+    """The members who were forgotten (`Run.is_forgotten`) and whom records here still refer
+    to: those held here, and those only named (a session's attendance, a note, a consent
+    event, a strategy's attribution), whose record this laptop never held. Each id referred to
+    is hashed with the organisation's key and compared with the tombstones; the ids referred
+    to before the merge count too (`merge_in`)."""
+    referred = run.referred | forgetting.member_ids_referred_to(run.data)
+    return sorted(
+        member_id
+        for member_id in referred
+        if _is_member_id(member_id) and run.is_forgotten(member_id)
+    )
+
+
+def _is_member_id(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def forget_here(run: Run) -> int:
@@ -520,5 +543,5 @@ def forget_here(run: Run) -> int:
     forgetting: the data file and every backup)."""
     due = due_forgetting(run)
     for member_id in due:
-        run.store.forget_member(uuid.UUID(member_id))
+        run.store.forget_member(uuid.UUID(member_id), told=True)
     return len(due)

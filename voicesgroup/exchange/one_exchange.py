@@ -252,7 +252,7 @@ def forget_due(store: Store, prepared: Prepared) -> None:
 
     for member_id in prepared.forget:
         with suppress(NotFound):  # forgotten meanwhile: nothing left of theirs
-            store.forget_member(uuid.UUID(member_id))
+            store.forget_member(uuid.UUID(member_id), told=True)
 
 
 def joined(first: Summary, then: Summary) -> Summary:
@@ -361,7 +361,7 @@ def _texts_naming(store: Store, due: list[str]) -> dict[str, list[Mention]]:
     found: dict[str, list[Mention]] = {}
     for member_id in due:
         with suppress(NotFound, ValueError):
-            found[member_id] = forgetting.texts_naming(store, store.member(uuid.UUID(member_id)))
+            found[member_id] = forgetting.texts_naming_id(store, uuid.UUID(member_id))
     return found
 
 

@@ -43,10 +43,12 @@ from voicesgroup.exchange.sharing import ORG
 from voicesgroup.store import crypto
 
 MAGIC = b"VOICESGROUP-EXCHANGE\n"
-FORMAT = 3
+FORMAT = 4
 """The outbox's layout: 2 carries each part's content hash (1 did not); 3 may hold a record as
-several parts (`sharing.FIELD_PARTS`, kinds `<table>.<set>`) an older version would not know.
-Outboxes of 1 and 2 are still read."""
+several parts (`sharing.FIELD_PARTS`, kinds `<table>.<set>`) an older version would not know;
+4 holds the settings as parts too (`settings.<name>`), which a version of 3 would not know.
+Outboxes of 1 to 3 are still read: their settings, and a record 1 or 2 held whole, are read as
+their parts, each with the whole's stamp (`merge.in_parts`)."""
 _DIGEST = re.compile(r"[0-9a-f]{32}")
 """A content hash as `sharing.content_hash` writes it."""
 SETUP_FILE = "voicesgroup-exchange.json"

@@ -100,6 +100,8 @@ class Run:
     taken: dict[tuple[str, str], tuple[Any, str]] = field(default_factory=dict)
     """The content and hash of each part the merge took in: a part made again from a record
     just taken in unchanged is not hashed again."""
+    referred: set[str] = field(default_factory=set)
+    """Member ids the document referred to before the merge replaced records (`applying`)."""
     withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
     """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
     index: Index = field(init=False)
@@ -135,13 +137,13 @@ class Run:
             for document in self.data.get(table, {}).values():
                 for part in sharing.parts_of(table, document, holding):
                     found[(part.kind, self.state_key(part.kind, part.key))] = part
-        part = self.settings_part()
-        found[(part.kind, part.key)] = part
+        for part in self.settings_parts():
+            found[(part.kind, part.key)] = part
         return found
 
-    def settings_part(self) -> sharing.Part:
-        """The shared part of the document's settings."""
-        return sharing.settings_part(self.data.get(sharing.SETTINGS_KIND, {}).get("1", {}))
+    def settings_parts(self) -> list[sharing.Part]:
+        """The shared parts of the document's settings (`sharing.settings_parts`)."""
+        return sharing.settings_parts(self.data.get(sharing.SETTINGS_KIND, {}).get("1", {}))
 
     def data_changed(self) -> None:
         self._forgotten_in_file = False

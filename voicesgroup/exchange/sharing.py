@@ -32,6 +32,9 @@ any field not declared) and one part for each declared set of fields. Two edits 
 parts both survive; two edits of one part keep the latest. A set holds fields that are only
 right together (a sign-off's stage, who and when). The record goes where its whole content may
 go: every part takes the sections `kept_to_members` gives the whole.
+The organisation's settings are shared the same way, by the same declaration: each shared
+setting a part of its own (`settings_parts`), so the coordinator's report threshold and a
+group's retention months changed at once both hold.
 
 A record's part is identified by its `kind` (the table, `<table>+group` for a projection's
 group part, or `<table>.<set>` for a set of fields) and its `key` (the record's id; for the
@@ -105,6 +108,9 @@ LOCAL_SETTINGS = frozenset(
 )
 """Settings of one laptop: its locks, its printer and folder, and the answers given about
 texts on it ("the word, not a member"), which are about its own texts."""
+
+SETTINGS_KIND = "settings"
+"""The kind of the settings' parts (key "1": a data file has one set of settings)."""
 
 SESSION_GROUP_FIELDS = frozenset(
     {"named_member_ids", "round_marks", "debrief", "follow_ups", "themes", "anonymous_count"}
@@ -181,10 +187,15 @@ FIELD_PARTS: dict[str, dict[str, frozenset[str]]] = {
     "follow_ups": _each_alone("owner_id", "done_on"),
     # a helpline's name (its key, for a national one) and whether it is local stay the main
     "support_contacts": _each_alone("how", "when", "last_checked", "discreet_how"),
+    # every shared setting on its own: the coordinator's report threshold and a group's
+    # retention months are changed on different laptops at once (a setting shared later
+    # is split as it is declared shared)
+    SETTINGS_KIND: _each_alone(*sorted(SHARED_SETTINGS)),
 }
-"""The records shared as several parts (see the module): for each table, its sets of fields
-by name. The rota is not here: a slot planned differently on two laptops is shown as a clash
-(`merge.rota_clashes`), and its lead, co-facilitator and status are decided together."""
+"""The records shared as several parts (see the module): for each table (and the settings,
+`settings_parts`), its sets of fields by name. The rota is not here: a slot planned
+differently on two laptops is shown as a clash (`merge.rota_clashes`), and its lead,
+co-facilitator and status are decided together."""
 FIELD_MARK = "."
 """Between a table and the name of one of its sets of fields, in a part's kind."""
 
@@ -197,7 +208,6 @@ def field_kinds(table: str) -> tuple[str, ...]:
 ORG = "org"
 """The section of an outbox every laptop of the organisation opens."""
 GROUP_SUFFIX = "+group"
-SETTINGS_KIND = "settings"
 
 
 def shared_tables() -> list[str]:
@@ -486,9 +496,11 @@ def _with_naming_themes(org: Mapping[str, Any], group: Mapping[str, Any]) -> lis
     return themes
 
 
-def settings_part(settings: Mapping[str, Any]) -> Part:
+def settings_parts(settings: Mapping[str, Any]) -> list[Part]:
+    """The shared settings' parts: one for each setting (`FIELD_PARTS`), and the main part
+    (any shared setting not declared there; empty while each is)."""
     shared = {name: value for name, value in settings.items() if name in SHARED_SETTINGS}
-    return Part(SETTINGS_KIND, "1", shared, (ORG,))
+    return _field_parts(SETTINGS_KIND, shared, "1")
 
 
 def table_of(kind: str) -> str:

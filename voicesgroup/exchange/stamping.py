@@ -17,7 +17,7 @@ from typing import Any
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, sharing, state
 from voicesgroup.exchange.clock import SHIPPED_MS, Stamp
-from voicesgroup.exchange.merge import Entry
+from voicesgroup.exchange.merge import Entry, in_parts
 from voicesgroup.exchange.run import FORMER_IDENTITY, Run
 
 _COVERED = {"personal_notes": "notes", "contact_details": "contact_details"}
@@ -39,7 +39,7 @@ def _stamp_changed_parts(run: Run) -> bool:
     current = run.current()
     changed = False
     withdrawals = _withdrawal_ids(run.data)
-    whole = _stamped_whole(entries, current)
+    whole = _stamped_whole(run, entries, current)
     for (kind, skey), part in current.items():
         held = entries.setdefault(kind, {}).get(skey)
         digest = part.digest
@@ -47,10 +47,15 @@ def _stamp_changed_parts(run: Run) -> bool:
             continue
         was = whole.get((sharing.table_of(kind), skey))
         if was is not None:
-            # First stamped since its record was shared whole: it keeps the whole record's
-            # stamp (a laptop updated later does not overwrite, with its old values, the
-            # changes others made since), and its main part keeps its stamp if unchanged.
-            entries[kind][skey] = [digest, was[1], was[2], None]
+            # First stamped since its record was shared whole: a part as it was then keeps
+            # the whole record's stamp (a laptop updated later does not overwrite, with its
+            # old values, the changes others made since); a part changed here since then is
+            # this laptop's change, stamped now and made from that version.
+            whole_held, before = was
+            same = before is not None and before.get(kind, {}) == part.content
+            stamped = whole_held[1] if same else run.clock.now().as_list()
+            base = whole_held[2] if same else whole_held[1]
+            entries[kind][skey] = [digest, stamped, base, None]
             changed = True
             continue
         # A placeholder (no stamp) marks a part this laptop does not hold yet.
@@ -77,12 +82,15 @@ def _stamp_changed_parts(run: Run) -> bool:
 
 
 def _stamped_whole(
-    entries: dict[str, dict[str, list[Any]]], current: dict[tuple[str, str], sharing.Part]
-) -> dict[tuple[str, str], list[Any]]:
+    run: Run, entries: dict[str, dict[str, list[Any]]], current: dict[tuple[str, str], sharing.Part]
+) -> dict[tuple[str, str], tuple[list[Any], dict[str, Any] | None]]:
     """The records shared as several parts (`sharing.FIELD_PARTS`) whose state is still that
-    of the whole record, unchanged since (stamped by a version that shared it whole): their
-    held state, by table and key."""
-    found: dict[tuple[str, str], list[Any]] = {}
+    of the whole record (stamped by a version that shared it whole), by table and key: their
+    held state, and each part's content as it was when the whole was stamped (None when that
+    is not known: the record changed here since, and this laptop's own outbox no longer holds
+    the version stamped)."""
+    found: dict[tuple[str, str], tuple[list[Any], dict[str, Any] | None]] = {}
+    changed_since: dict[tuple[str, str], list[Any]] = {}
     for table in sharing.FIELD_PARTS:
         kinds = sharing.field_kinds(table)
         for skey, held in entries.get(table, {}).items():
@@ -91,12 +99,37 @@ def _stamped_whole(
                 continue
             if any(skey in entries.get(kind, {}) for kind in kinds):
                 continue  # split already
-            fields = {
-                kind: current[(kind, skey)].content for kind in kinds if (kind, skey) in current
-            }
+            parts = {kind: current[(kind, skey)] for kind in kinds if (kind, skey) in current}
+            fields = {kind: part.content for kind, part in parts.items()}
             document = sharing.assemble(table, main.content, None, fields)
             if document is not None and sharing.content_hash(document) == held[0]:
-                found[(table, skey)] = held
+                found[(table, skey)] = (held, {table: main.content, **fields})
+            else:
+                changed_since[(table, skey)] = held
+    if changed_since:
+        sent = _as_sent_whole(run, changed_since)
+        for where, held in changed_since.items():
+            found[where] = (held, sent.get(where))
+    return found
+
+
+def _as_sent_whole(
+    run: Run, wanted: dict[tuple[str, str], list[Any]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Each record of `wanted` (table and key: its state as a whole) as this laptop's own
+    outbox sent it under that stamp and hash, by part (`merge.in_parts`); the records it does
+    not hold so (or no outbox to read) are left out."""
+    try:
+        sent = outbox.open_sealed(run.own_outbox.read_bytes(), run.org, run.group_keys)
+    except (OSError, outbox.OutboxError):
+        return {}
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in sent.parts:
+        held = wanted.get((entry.kind, entry.key))
+        if held is None or entry.content is None or entry.stamp.as_list() != held[1]:
+            continue
+        if sharing.content_hash(entry.content) == held[0]:
+            found[(entry.kind, entry.key)] = {p.kind: p.content for p in in_parts(entry)}
     return found
 
 
@@ -127,8 +160,8 @@ def _says_nothing_new(
     settings, or a session's group part rebuilt from the organisation's part alone (a laptop
     that has the session's facts but not yet its group's records). Stamped, either would win
     over the real one another laptop holds."""
-    if kind == sharing.SETTINGS_KIND:
-        return part.digest == sharing.settings_part(_default_settings()).digest
+    if sharing.table_of(kind) == sharing.SETTINGS_KIND:
+        return part.content == _default_settings_parts().get(kind)
     if kind == "sessions" + sharing.GROUP_SUFFIX:
         org = current.get(("sessions", part.key))
         return org is not None and sharing.assemble(
@@ -176,10 +209,13 @@ def _shipped_contents(kind: str) -> tuple[dict[str, Any], ...]:
     )
 
 
-def _default_settings() -> dict[str, Any]:
+@functools.cache
+def _default_settings_parts() -> dict[str, dict[str, Any]]:
+    """The content of each of the settings' parts when no setting was changed."""
     from voicesgroup import models
 
-    return models.Settings().model_dump(mode="json")
+    default = models.Settings().model_dump(mode="json")
+    return {part.kind: part.content for part in sharing.settings_parts(default)}
 
 
 def _withdrawal_ids(data: dict[str, Any]) -> dict[tuple[Any, Any], set[str]]:

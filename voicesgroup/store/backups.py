@@ -70,8 +70,11 @@ def time_in_name(stamp: str) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=dt.UTC)
 
 
-def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) -> Path | None:
-    """Store `blob` as a new backup unless the newest backup holds the same bytes.
+def take_backup(
+    data_path: Path, blob: bytes, now: dt.datetime | None = None, *, prune: bool = True
+) -> Path | None:
+    """Store `blob` as a new backup unless the newest backup holds the same bytes; then,
+    when `prune`, let the oldest go (`prune_backups`).
 
     Returns the new backup's path, or None when nothing new was needed. Call it only while
     holding the writer's lock: it also clears temporary files a killed backup left behind.
@@ -94,7 +97,8 @@ def take_backup(data_path: Path, blob: bytes, now: dt.datetime | None = None) ->
         # A copy, never a hard link: damage written into the data file in place (a disk tool,
         # a file-syncing program) must not reach its backup. write_atomically leaves no half copy.
         write_atomically(path, blob)
-        prune_backups(data_path, now)
+        if prune:
+            prune_backups(data_path, now)
     except OSError as error:
         raise StoreError(
             f"Could not take a backup of {data_path} in {folder}: {os_error_reason(error)}. "

@@ -97,6 +97,39 @@ def record_mark(store: Store, member_id: UUID) -> str:
     return found
 
 
+def texts_naming_id(store: Store, member_id: UUID) -> list[redaction.Mention]:
+    """`texts_naming` for a member by id: by the names of their record here, or, when this
+    file holds none (an exchange told it of a member only its other records referred to), by
+    the names its backups knew them by (`names_in_backups`)."""
+    from voicesgroup.errors import NotFound
+    from voicesgroup.store import redaction
+
+    try:
+        return texts_naming(store, store.member(member_id))
+    except NotFound:
+        names = names_in_backups(store, str(member_id))
+        data = store.storage.read()
+        return redaction.mentions(data, names, owner=str(member_id)) if names else []
+
+
+def names_in_backups(store: Store, key: str) -> list[str]:
+    """Every name the member `key` went by in the backups of the store's file (those that
+    can be read), newest first: what is left to know them by once the file lost the record."""
+    from voicesgroup.store import crypto
+    from voicesgroup.store.backups import list_backups
+
+    names: list[str] = []
+    for backup in list_backups(store.path):
+        try:
+            blob = backup.path.read_bytes()
+            plain = crypto.open_sealed(blob, store.unlocked) if store.unlocked else blob
+            data = decode_document(plain, store.path)
+        except (OSError, crypto.CryptoError, StoreError):
+            continue
+        names.extend(name for name in _member_names(data, key) if name not in names)
+    return names
+
+
 def texts_naming(store: Store, member: Member) -> list[redaction.Mention]:
     """Every stored free text that names the member, as it is and as forgetting will leave it
     (their own notes, erased whole, left out)."""
@@ -127,7 +160,7 @@ class Forgetting:
     names were kept may know only a later one)."""
 
 
-def forget_member(store: Store, member_id: UUID) -> ForgetReport:
+def forget_member(store: Store, member_id: UUID, *, told: bool = False) -> ForgetReport:
     """Erase every personal record of a member, here and in every backup.
 
     Named attendance becomes anonymous head counts and strategies lose the attribution, so
@@ -135,7 +168,7 @@ def forget_member(store: Store, member_id: UUID) -> ForgetReport:
     the name is reported, not changed: it belongs to other records and people. Every failure
     raises a StoreError saying what was done and what is left.
     """
-    job = start(store, member_id)
+    job = start(store, member_id, told=told)
     counts = write_files(job)
     note_done(store, counts)
     finish(job, counts)
@@ -143,30 +176,45 @@ def forget_member(store: Store, member_id: UUID) -> ForgetReport:
 
 
 def start(
-    store: Store, member_id: UUID, texts: list[redaction.Mention] | None = None
+    store: Store,
+    member_id: UUID,
+    texts: list[redaction.Mention] | None = None,
+    *,
+    told: bool = False,
 ) -> Forgetting:
     """Step 1 and the memory of step 2: the member erased in memory, the intent on disk.
 
     It changes the store: on the thread that owns it. `texts` are the free texts naming them
     as `texts_naming` found them (in a worker, on a copy); quick when given and still as they
-    were, else they are searched for here. Raises StoreError with nothing changed.
+    were, else they are searched for here. `told`: the organisation's tombstone names them
+    (an exchange): forgotten here and in every backup even when this file no longer holds
+    anything of theirs (what came in replaced it), since a backup may. Raises StoreError with
+    nothing changed.
     """
     store.refuse_if_read_only()
-    member = store.member(member_id)
+    member = _member_or_referred(store, member_id, told=told)
     if store.storage.deferring:
         raise StoreError(
             "Forgetting a member is saved at once and cannot be part of other changes; "
             "nothing was changed."
         )
     key = str(member_id)
-    if texts is None:
-        texts = texts_naming(store, member)
+    if member is not None:
+        names = tuple(member.every_name())
+        if texts is None:
+            texts = texts_naming(store, member)
+    else:  # no record here: the names its backups knew them by, looked for here and now
+        from voicesgroup.store import redaction
+
+        names = tuple(names_in_backups(store, key))
+        data = store.storage.read()
+        texts = redaction.mentions(data, list(names), owner=key) if names else []
     redacted = tuple(mention.where for mention in texts)
     with _saved_by_hand(store), store.batch():
         # Worked out in memory first, so a record that cannot be read stops it here, with
         # nothing written; the intent then goes to disk before any file is changed. A failure
         # in either rolls the memory back.
-        _erase_in_memory(store, key, texts)
+        _erase_in_memory(store, key, texts, known_names=names)
         try:
             write_atomically(
                 intent_file(store.path),
@@ -181,12 +229,26 @@ def start(
     return Forgetting(
         store.storage,
         (key,),
-        member.display_name,
+        member.display_name if member is not None else None,
         store.unlocked,
         redacted,
         known,
-        tuple(member.every_name()),
+        names,
     )
+
+
+def _member_or_referred(store: Store, member_id: UUID, *, told: bool) -> Member | None:
+    """The member, or None when the file does not hold their record but its other records
+    still refer to them (a session naming them, say, come from another laptop), or when the
+    organisation's tombstone names them (`told`): forgotten all the same. NotFound when none."""
+    from voicesgroup.errors import NotFound
+
+    try:
+        return store.member(member_id)
+    except NotFound:
+        if told or str(member_id) in member_ids_referred_to(store.storage.read()):
+            return None
+        raise
 
 
 def write_files(job: Forgetting) -> tuple[int, int]:
@@ -338,12 +400,13 @@ def _erase_in_memory(
     """Redact, erase and add the tombstone: the member `key` forgotten in `store`'s memory.
 
     `texts` are the mentions already found (written where they were found, if every one is
-    still as it was); otherwise the free texts are searched for the name held in the copy."""
+    still as it was); otherwise the free texts are searched for the names held in the copy
+    and the `known_names` (a copy that no longer holds the member may still name them)."""
     from voicesgroup.store import redaction
 
     data = store.storage.read()
     held = _member_names(data, key)
-    names = [*held, *(name for name in known_names if name not in held)] if held else []
+    names = [*held, *(name for name in known_names if name not in held)]
     if texts is not None and redaction.apply(data, texts):
         redacted = bool(texts)
     else:
@@ -351,7 +414,7 @@ def _erase_in_memory(
     if redacted:
         store.storage.write(data)
         store.tables.forget_caches()
-    if key in store.tables.ids("members"):
+    if key in store.tables.ids("members") or key in member_ids_referred_to(data):
         forget_records(store, UUID(key))
     data = store.storage.read()
     tombstones.add(data, store.path, key)
@@ -410,6 +473,36 @@ def _saved_by_hand(store: Store) -> Iterator[None]:
         yield
     finally:
         storage.autosave = was_autosave
+
+
+_OWNED_BY_MEMBER = ("notes", "contact_details", "consent_events")
+"""The tables whose records are a member's own (`member_id`): erased by `forget_records`."""
+
+
+def member_ids_referred_to(data: dict[str, Any]) -> set[str]:
+    """Every member id the document's records refer to, whether or not it holds the member's
+    own record (a session's names and round marks, a strategy's attribution, notes, contact
+    details, consent events, the members): each place `forget_records` clears."""
+    found: set[str] = set()
+
+    def take(value: object) -> None:
+        if isinstance(value, str):
+            found.add(value)
+
+    for member in data.get("members", {}).values():
+        take(member.get("id"))
+    for session in data.get("sessions", {}).values():
+        for member_id in session.get("named_member_ids") or ():
+            take(member_id)
+        marks = session.get("round_marks")
+        for member_id in marks if isinstance(marks, dict) else ():
+            take(member_id)
+    for strategy in data.get("strategies", {}).values():
+        take(strategy.get("attributed_member_id"))
+    for table in _OWNED_BY_MEMBER:
+        for record in data.get(table, {}).values():
+            take(record.get("member_id"))
+    return found
 
 
 def forget_records(store: Store, member_id: UUID) -> None:

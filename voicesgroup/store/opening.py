@@ -9,11 +9,13 @@ change half-way through its renames, a forgetting that had not reached every bac
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 import zlib
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +34,7 @@ from voicesgroup.errors import (
 )
 from voicesgroup.schema import SCHEMA_VERSION
 from voicesgroup.store import checked, migrations, writer_lock
-from voicesgroup.store.backups import list_backups, take_backup
+from voicesgroup.store.backups import list_backups, prune_backups, take_backup
 from voicesgroup.store.owned import failed_unlocks_file, lock_file
 from voicesgroup.store.repository import SETTINGS_TABLE, Store
 from voicesgroup.store.storage import (
@@ -151,8 +153,12 @@ def _load(
     with suppress(OSError):  # readable by the owner alone; the owner's bits are kept
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
     kept_before = {backup.path for backup in list_backups(path)}
-    store.backup_taken = take_backup(path, blob)
+    unchecked = bool(storage.unread)
+    store.backup_taken = take_backup(path, blob, prune=not unchecked)
     store.backups_pruned = len(kept_before - {backup.path for backup in list_backups(path)})
+    if unchecked and store.backup_taken is not None:
+        # (a backup of these bytes taken before was checked as its store closed)
+        storage.when_checked = partial(_backup_checked, store, store.backup_taken)
     meta = data[META_TABLE]["1"]
     if "file_id" not in meta:  # files made before ids: the next save stores one
         meta["file_id"] = new_document()[META_TABLE]["1"]["file_id"]
@@ -161,6 +167,20 @@ def _load(
     forgetting.finish_pending(store)
     _audit_failed_unlocks(store)
     return store
+
+
+def _backup_checked(store: Store, backup: Path, sound: bool) -> None:
+    """The tables the opening left unread were checked (`checked.py`): when all were sound,
+    the backup of these bytes stands and the oldest backups go now, not before (counted as
+    the opening's, `opening_did`); when one was damaged, the backup holding these very bytes
+    goes instead, and none other did. A backup is never kept of, nor an older one let go
+    for, bytes not checked whole."""
+    with suppress(OSError):  # (a backup that cannot be removed is named by `check`)
+        if sound:
+            store.backups_pruned += len(prune_backups(store.path, dt.datetime.now(dt.UTC)))
+        else:
+            backup.unlink(missing_ok=True)
+            store.backup_taken = None
 
 
 def _seed_starter_data(store: Store) -> None:

@@ -131,6 +131,7 @@ class Store:
 
     def close(self) -> None:
         """Release the lock. Everything is already on disk (or reported unsaved)."""
+        self._storage.check_unread()  # the opening's backup waits for every table's check
         self._storage.note_checked()
         self.tables.close()
         self.closed = True
@@ -220,11 +221,12 @@ class Store:
 
     # -- forgetting and checking (voicesgroup.store.forgetting, .integrity) ----------------
 
-    def forget_member(self, member_id: UUID) -> ForgetReport:
-        """Erase every personal record of a member, here and in every backup."""
+    def forget_member(self, member_id: UUID, *, told: bool = False) -> ForgetReport:
+        """Erase every personal record of a member, here and in every backup (`told`: the
+        organisation's tombstone names them, so even when nothing here refers to them)."""
         from voicesgroup.store import forgetting
 
-        return forgetting.forget_member(self, member_id)
+        return forgetting.forget_member(self, member_id, told=told)
 
     def mentions_of(self, name: str) -> list[str]:
         """Where a name still appears as a whole word in stored free text, in plain words."""

@@ -379,6 +379,10 @@ class SafeStorage:
         self._data = data
         self._unread = {name for name, table in data.items() if isinstance(table, Unread)}
         self._check = check
+        self._damaged = False
+        self.when_checked: Callable[[bool], None] | None = None
+        """Told once whether the tables the opening left unread were all found sound (True,
+        as the last is checked) or one damaged (False): the opening's backup waits for it."""
         self._parse_lock = threading.Lock()
         self._signature = signature
         self._encode = encode
@@ -414,10 +418,34 @@ class SafeStorage:
         with self._parse_lock:  # two threads reading it at once get the same table
             value = self._data.get(name)
             if isinstance(value, Unread):
-                value = self._parsed(name, value)
+                try:
+                    value = self._parsed(name, value)
+                except DamagedFile:
+                    self._tell_checked(sound=False)
+                    raise
                 self._data[name] = value
                 self._unread.discard(name)
+                if not self._unread:
+                    self._tell_checked(sound=True)
         return value
+
+    def _tell_checked(self, *, sound: bool) -> None:
+        if not sound:  # these bytes are not sound: no note may say so again (`note_checked`)
+            self._damaged = True
+            from voicesgroup.store import checked
+
+            checked.forget(self.path)
+        told, self.when_checked = self.when_checked, None
+        if told is not None:
+            told(sound)
+
+    def check_unread(self) -> None:
+        """Parse and check every table still unread (a store closing with a backup waiting
+        for it); one found damaged is told (`when_checked`), not raised: the store closes."""
+        if self.when_checked is None:
+            return
+        with suppress(DamagedFile):
+            self.read()
 
     def tables(self, *names: str) -> dict[str, Any]:
         """A document holding only these tables (those it has), for a reader that needs no
@@ -452,6 +480,8 @@ class SafeStorage:
         self._data = data
         self._unread = {name for name, table in data.items() if isinstance(table, Unread)}
         self.changes += 1
+        if not self._unread:  # each table parsed and checked where it was read (a copy)
+            self._tell_checked(sound=True)
 
     def write(self, data: dict[str, Any]) -> None:
         if isinstance(data, PartDocument):
@@ -542,7 +572,7 @@ class SafeStorage:
         from voicesgroup.store import checked  # (it reads this module's names)
 
         signature = self._signature
-        if self.readonly or self.unsaved or signature is None or self.saves == 0:
+        if self.readonly or self.unsaved or signature is None or self.saves == 0 or self._damaged:
             return
         if self._encode(b"{}") != b"{}":  # an encrypted file keeps no note
             return
