@@ -16,14 +16,15 @@ three in a row (`exchange`), so there is one pipeline:
   4. the organisation's tombstones are joined; nothing about a forgotten member is taken in;
   5. the merge runs on the copy (`applying`), and every record it takes in is checked by its
      model; withdrawals that came in are carried out on it by the store's own withdrawal code;
-  6. this laptop's outbox is sealed (`stamping.seal`), its serial written into the copy.
+  6. this laptop's outbox is decided (`stamping.seal`), its serial written into the copy.
 - `apply` (the thread that owns the store): refused whole (`ChangedMeanwhile`) when the data
   is no longer the snapshot's; else the prepared document replaces it and is saved in one
   atomic save: the data file is the old one or the merged one, never half. It hands back a
   `Delivery`.
-- `deliver` (any thread; files only): the outbox is written (a temporary file, flushed,
-  renamed), the note of what the exchange left is written beside the data file, and merged
-  conflict copies the carrier made are removed.
+- `deliver` (any thread; files only): the outbox is sealed (its JSON and encryption, the slow
+  part of writing it) and written (a temporary file, flushed, renamed), the note of what the
+  exchange left is written beside the data file, and merged conflict copies the carrier made
+  are removed.
 
 A member forgotten elsewhere is forgotten here by the store's own forgetting (the data file and
 every backup, `Prepared.forget`), after `apply` and on the thread that owns the store (the app
@@ -85,7 +86,8 @@ class Delivery:
 
     folder: Path
     replica: str
-    sealed: bytes | None = field(repr=False)
+    sealed: outbox.Sealing | None = field(repr=False)
+    """This laptop's outbox, decided in the merge's save; its bytes are made here."""
     note: tuple[Path, int, int] | None
     """The data file, and what the note beside it says it was left as (checksum, serial)."""
     remove: tuple[Path, ...] = ()
@@ -102,7 +104,7 @@ class Prepared:
     summary: Summary
     folder: Path
     replica: str
-    sealed: bytes | None = field(default=None, repr=False)
+    sealed: outbox.Sealing | None = field(default=None, repr=False)
     remove: tuple[Path, ...] = ()
     forget: tuple[str, ...] = ()
     """Members here whom the organisation forgot: forgotten by the store's own forgetting."""
@@ -224,10 +226,11 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
 
 
 def deliver(delivery: Delivery) -> None:
-    """After the merge's save (any thread, files only): the outbox written whole, the note of
-    what this exchange left beside the data file, the merged conflict copies removed."""
+    """After the merge's save (any thread, files only): the outbox sealed and written whole,
+    the note of what this exchange left beside the data file, the merged conflict copies
+    removed."""
     if delivery.sealed is not None:
-        carrier.write_outbox(delivery.folder, delivery.replica, delivery.sealed)
+        carrier.write_outbox(delivery.folder, delivery.replica, delivery.sealed.sealed())
     if delivery.note is not None:
         _note_exchanged(*delivery.note)
     for path in delivery.remove:
@@ -311,7 +314,7 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
         applying.merge_in(run, incoming)
         stamping.stamp(run)
     due = applying.due_forgetting(run)
-    sealed: bytes | None = None
+    sealed: outbox.Sealing | None = None
     # The copy is never saved (one save, of all of it, is `apply`'s): no batch is needed.
     if run.changed or stamped or incoming or read_from:
         run.record["clock"] = run.clock.state.as_list()
