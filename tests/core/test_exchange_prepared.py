@@ -248,11 +248,14 @@ def test_the_outbox_written_after_the_save_is_the_one_decided_in_it(
 ) -> None:
     """The outbox is sealed only when it is written (`deliver`, a worker), after the merge's
     save: whatever is changed on the laptop in between, what it holds is what that save
-    decided (its serial, every part, every tombstone), and the next exchange sends the rest."""
+    decided (its serial, every part, every tombstone), and the next exchange sends the rest.
+    The save itself wrote the data's JSON as the worker made it: the data now held."""
     made = laptops_bringing_a_change(tmp_path_factory.mktemp("laptops"))
     with Store.open(made.group) as store:
         delivery = service.apply(store, service.prepare(service.begin(store)))
         assert delivery.sealed is not None
+        # the merge's save wrote the JSON the worker made: the very data now held
+        assert made.group.read_bytes() == store.storage.serialise()
         decided = _opened(delivery.sealed.sealed(), made.group)
         for change in meanwhile:
             MEANWHILE[change](store)

@@ -111,6 +111,9 @@ class Prepared:
     texts: dict[str, list[Mention]] = field(default_factory=dict, repr=False)
     """The free texts naming each of them, found on the copy (the store's `forgetting.start`
     takes them while they are still as they were)."""
+    plain: bytes | None = field(default=None, repr=False)
+    """`data` as JSON, made here in the worker, so `apply` saves it without serialising it
+    again on the thread that owns the store (None: it serialises `data` itself)."""
 
 
 def exchange(
@@ -209,13 +212,13 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
         storage.replace_data(prepared.data)
         store.documents_replaced()
         try:
-            storage.save()
+            storage.save(plain=prepared.plain)
         except BaseException:
             storage.replace_data(before)  # the old data, as it was: never half a merge
             storage.unsaved = was_unsaved
             store.documents_replaced()
             raise
-        prepared.data = None  # applied: it is the store's now
+        prepared.data = prepared.plain = None  # applied: it is the store's now
     signature = storage.signature
     record = required(storage.read())
     note = None
@@ -335,9 +338,10 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
     remove = [path for path in read_from if carrier.is_conflict_copy(path)]
     if run.former_outbox is not None and run.former_outbox in read_from:
         remove.append(run.former_outbox)
+    data = store.storage.read() if store.storage.unsaved else None
     return Prepared(
         basis,
-        store.storage.read() if store.storage.unsaved else None,
+        data,
         run.summary,
         run.folder,
         run.replica,
@@ -345,6 +349,7 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
         tuple(remove),
         tuple(due),
         _texts_naming(store, due),
+        None if data is None else orjson.dumps(data),
     )
 
 
