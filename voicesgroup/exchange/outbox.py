@@ -186,8 +186,10 @@ class Sealing:
     """An outbox decided but not sealed yet: what `seal` makes its bytes from. Deciding it is
     part of an exchange's one save (its serial is saved with the merge); writing its bytes
     (the JSON and the encryption, the slow part) is left to whoever writes the file, in a
-    worker. Its parts hold the stored documents as they were, which are replaced and never
-    changed in place, so what is sealed later is what was decided."""
+    worker. Its parts hold the stored documents, which a change replaces rather than changes
+    in place, so what is sealed later is what was decided; only forgetting rewrites a text in
+    place (its redaction), and then what is sealed holds less, never more (its part is sent
+    again, under a new stamp, by the next exchange)."""
 
     contents: Contents
     org: bytes = field(repr=False)
