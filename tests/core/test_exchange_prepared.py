@@ -204,7 +204,7 @@ def test_an_encrypted_data_file_takes_in_the_exchange_and_stays_encrypted(
         assert service.begin(store).snapshot is None, "the note is of the encrypted file"
 
 
-def _opened(blob: bytes, data_file: Path) -> list[object]:
+def _opened(blob: bytes, data_file: Path) -> tuple[int, list[str], list[str]]:
     """An outbox's parts and tombstones, opened with the keys the data file keeps."""
     import orjson
 
@@ -214,7 +214,7 @@ def _opened(blob: bytes, data_file: Path) -> list[object]:
     assert record is not None
     keys = {gid: bytes.fromhex(key) for gid, key in record["group_keys"].items()}
     contents = outbox.open_sealed(blob, bytes.fromhex(record["org_key"]), keys)
-    return [contents.serial, sorted(map(repr, contents.parts)), sorted(contents.tombstones)]
+    return contents.serial, sorted(map(repr, contents.parts)), sorted(contents.tombstones)
 
 
 def _forget_the_member(store: Store) -> None:
