@@ -21,6 +21,7 @@ from tests.helpers.exchange_laptops import (
 )
 from voicesgroup.errors import ChangedMeanwhile, SaveFailed
 from voicesgroup.exchange import service
+from voicesgroup.exchange.folder import outbox_name
 from voicesgroup.store import Store
 from voicesgroup.store.snapshot import Snapshot
 
@@ -201,3 +202,66 @@ def test_an_encrypted_data_file_takes_in_the_exchange_and_stays_encrypted(
     with Store.open(brings_changes.group, passphrase="river stones and tea") as store:
         assert "Canal walk line" in names(store)
         assert service.begin(store).snapshot is None, "the note is of the encrypted file"
+
+
+def _opened(blob: bytes, data_file: Path) -> tuple[int, list[str], list[str]]:
+    """An outbox's parts and tombstones, opened with the keys the data file keeps."""
+    import orjson
+
+    from voicesgroup.exchange import outbox, state
+
+    record = state.read(orjson.loads(data_file.read_bytes()))
+    assert record is not None
+    keys = {gid: bytes.fromhex(key) for gid, key in record["group_keys"].items()}
+    contents = outbox.open_sealed(blob, bytes.fromhex(record["org_key"]), keys)
+    return contents.serial, sorted(map(repr, contents.parts)), sorted(contents.tombstones)
+
+
+def _forget_the_member(store: Store) -> None:
+    for member in store.members():
+        store.forget_member(member.id)
+
+
+MEANWHILE: dict[str, Callable[[Store], None]] = {
+    "a contact added": lambda store: store.save_support_contact(contact("Harbour line")),
+    "a contact changed": lambda store: store.save_support_contact(
+        store.support_contacts()[0].model_copy(update={"when": "evenings"})
+    ),
+    "a contact deleted": lambda store: store.delete_support_contact(
+        store.support_contacts()[-1].id
+    ),
+    "the organisation renamed": lambda store: store.save_settings(
+        store.settings().model_copy(update={"organisation": "Harbour"})
+    ),
+    "the group renamed": lambda store: store.save_group(
+        store.groups()[0].model_copy(update={"name": "Thursday Voices"})
+    ),
+    "the member forgotten": _forget_the_member,
+}
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(meanwhile=st.lists(st.sampled_from(sorted(MEANWHILE)), min_size=1, max_size=4))
+def test_the_outbox_written_after_the_save_is_the_one_decided_in_it(
+    tmp_path_factory: pytest.TempPathFactory, meanwhile: list[str]
+) -> None:
+    """The outbox is sealed only when it is written (`deliver`, a worker), after the merge's
+    save: whatever is changed on the laptop in between, what it holds is what that save
+    decided (its serial, every part, every tombstone), and the next exchange sends the rest.
+    The save itself wrote the data's JSON as the worker made it: the data now held."""
+    made = laptops_bringing_a_change(tmp_path_factory.mktemp("laptops"))
+    with Store.open(made.group) as store:
+        delivery = service.apply(store, service.prepare(service.begin(store)))
+        assert delivery.sealed is not None
+        # the merge's save wrote the JSON the worker made: the very data now held
+        assert made.group.read_bytes() == store.storage.serialise()
+        decided = _opened(delivery.sealed.sealed(), made.group)
+        for change in meanwhile:
+            MEANWHILE[change](store)
+        service.deliver(delivery)
+        written = delivery.folder / outbox_name(delivery.replica)
+        assert _opened(written.read_bytes(), made.group) == decided, meanwhile
+        service.exchange(store)  # what changed meanwhile: in the next outbox
+        after = _opened(written.read_bytes(), made.group)
+        assert after[0] == decided[0] + 1, meanwhile

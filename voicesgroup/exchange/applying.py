@@ -265,16 +265,25 @@ def _parts_changed(run: Run) -> None:
         run.data_changed()
         return
     holding = run.holding()
+    parts, taken_in = run.parts, run.taken
+    kinds_of: dict[str, tuple[str, ...]] = {}
     for table, key in touched:
-        for kind in (table, table + sharing.GROUP_SUFFIX, *sharing.field_kinds(table)):
-            run.parts.pop((kind, key), None)
-        document = run.index.find(table, key)
+        kinds = kinds_of.get(table)
+        if kinds is None:
+            kinds = kinds_of[table] = (
+                table,
+                table + sharing.GROUP_SUFFIX,
+                *sharing.field_kinds(table),
+            )
+        for kind in kinds:
+            parts.pop((kind, key), None)
+        document = run.index.stored(table, key)
         if document is not None:
             for part in sharing.parts_of(table, document, holding):
-                taken = run.taken.get((part.kind, part.key))
+                taken = taken_in.get((part.kind, part.key))
                 if taken is not None and taken[0] == part.content:
                     part.__dict__["digest"] = taken[1]  # the cached hash, already known
-                run.parts[(part.kind, run.state_key(part.kind, part.key))] = part
+                parts[(part.kind, run.state_key(part.kind, part.key))] = part
     run.taken = {}
     for part in run.settings_parts():
         run.parts[(part.kind, part.key)] = part

@@ -18,14 +18,15 @@ three in a row (`exchange`), so there is one pipeline:
   4. the organisation's tombstones are joined; nothing about a forgotten member is taken in;
   5. the merge runs on the copy (`applying`), and every record it takes in is checked by its
      model; withdrawals that came in are carried out on it by the store's own withdrawal code;
-  6. this laptop's outbox is sealed (`stamping.seal`), its serial written into the copy.
+  6. this laptop's outbox is decided (`stamping.seal`), its serial written into the copy.
 - `apply` (the thread that owns the store): refused whole (`ChangedMeanwhile`) when the data
   is no longer the snapshot's; else the prepared document replaces it and is saved in one
   atomic save: the data file is the old one or the merged one, never half. It hands back a
   `Delivery`.
-- `deliver` (any thread; files only): the outbox is written (a temporary file, flushed,
-  renamed), the note of what the exchange left is written beside the data file, and merged
-  conflict copies the carrier made are removed.
+- `deliver` (any thread; files only): the outbox is sealed (its JSON and encryption, the slow
+  part of writing it) and written (a temporary file, flushed, renamed), the note of what the
+  exchange left is written beside the data file, and merged conflict copies the carrier made
+  are removed.
 
 A member forgotten elsewhere is forgotten here by the store's own forgetting (the data file and
 every backup, `Prepared.forget`), after `apply` and on the thread that owns the store (the app
@@ -85,7 +86,8 @@ class Delivery:
 
     folder: Path
     replica: str
-    sealed: bytes | None = field(repr=False)
+    sealed: outbox.Sealing | None = field(repr=False)
+    """This laptop's outbox, decided in the merge's save; its bytes are made here."""
     note: tuple[Path, int, int, dict[str, Any] | None] | None
     """The data file, and what the note beside it says it was left as (checksum, serial, and
     the head of its exchange record, `noted.head`, for a plain file)."""
@@ -103,13 +105,16 @@ class Prepared:
     summary: Summary
     folder: Path
     replica: str
-    sealed: bytes | None = field(default=None, repr=False)
+    sealed: outbox.Sealing | None = field(default=None, repr=False)
     remove: tuple[Path, ...] = ()
     forget: tuple[str, ...] = ()
     """Members here whom the organisation forgot: forgotten by the store's own forgetting."""
     texts: dict[str, list[Mention]] = field(default_factory=dict, repr=False)
     """The free texts naming each of them, found on the copy (the store's `forgetting.start`
     takes them while they are still as they were)."""
+    plain: bytes | None = field(default=None, repr=False)
+    """`data` as JSON, made here in the worker, so `apply` saves it without serialising it
+    again on the thread that owns the store (None: it serialises `data` itself)."""
 
 
 def exchange(
@@ -213,13 +218,13 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
         storage.replace_data(prepared.data)
         store.documents_replaced()
         try:
-            storage.save()
+            storage.save(plain=prepared.plain)
         except BaseException:
             storage.replace_data(before)  # the old data, as it was: never half a merge
             storage.unsaved = was_unsaved
             store.documents_replaced()
             raise
-        prepared.data = None  # applied: it is the store's now
+        prepared.data = prepared.plain = None  # applied: it is the store's now
     signature = storage.signature
     record = required(storage.read())
     note = None
@@ -232,10 +237,11 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
 
 
 def deliver(delivery: Delivery) -> None:
-    """After the merge's save (any thread, files only): the outbox written whole, the note of
-    what this exchange left beside the data file, the merged conflict copies removed."""
+    """After the merge's save (any thread, files only): the outbox sealed and written whole,
+    the note of what this exchange left beside the data file, the merged conflict copies
+    removed."""
     if delivery.sealed is not None:
-        carrier.write_outbox(delivery.folder, delivery.replica, delivery.sealed)
+        carrier.write_outbox(delivery.folder, delivery.replica, delivery.sealed.sealed())
     if delivery.note is not None:
         noted.write(*delivery.note)
     for path in delivery.remove:
@@ -319,7 +325,7 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
         applying.merge_in(run, incoming)
         stamping.stamp(run)
     due = applying.due_forgetting(run)
-    sealed: bytes | None = None
+    sealed: outbox.Sealing | None = None
     # The copy is never saved (one save, of all of it, is `apply`'s): no batch is needed.
     if run.changed or stamped or incoming or read_from:
         run.record["clock"] = run.clock.state.as_list()
@@ -340,9 +346,10 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
     remove = [path for path in read_from if carrier.is_conflict_copy(path)]
     if run.former_outbox is not None and run.former_outbox in read_from:
         remove.append(run.former_outbox)
+    data = store.storage.read() if store.storage.unsaved else None
     return Prepared(
         basis,
-        store.storage.read() if store.storage.unsaved else None,
+        data,
         run.summary,
         run.folder,
         run.replica,
@@ -350,6 +357,7 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
         tuple(remove),
         tuple(due),
         _texts_naming(store, due),
+        None if data is None else orjson.dumps(data),
     )
 
 

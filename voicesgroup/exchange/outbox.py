@@ -183,6 +183,26 @@ def _decode_parts(raw: object, version: int) -> list[Entry]:
     return found
 
 
+@dataclass(frozen=True)
+class Sealing:
+    """An outbox decided but not sealed yet: what `seal` makes its bytes from. Deciding it is
+    part of an exchange's one save (its serial is saved with the merge); writing its bytes
+    (the JSON and the encryption, the slow part) is left to whoever writes the file, in a
+    worker. Its parts hold the stored documents, which a change replaces rather than changes
+    in place, so what is sealed later is what was decided; only forgetting rewrites a text in
+    place (its redaction), and then what is sealed holds less, never more (its part is sent
+    again, under a new stamp, by the next exchange)."""
+
+    contents: Contents
+    org: bytes = field(repr=False)
+    groups: dict[str, bytes] = field(repr=False)
+    sections: dict[str, list[Entry]] = field(repr=False)
+
+    def sealed(self) -> bytes:
+        """The outbox's bytes (`seal`)."""
+        return seal(self.contents, self.org, self.groups, self.sections)
+
+
 def seal(
     contents: Contents, org: bytes, groups: dict[str, bytes], sections: dict[str, list[Entry]]
 ) -> bytes:

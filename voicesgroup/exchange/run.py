@@ -220,6 +220,11 @@ class Index:
         doc_id = self._table(table).get(key)
         return None if doc_id is None else dict(self._data[table][doc_id])
 
+    def stored(self, table: str, key: str) -> dict[str, Any] | None:
+        """The stored document itself (not a copy, as `find` gives): for reading only."""
+        doc_id = self._table(table).get(key)
+        return None if doc_id is None else self._data[table][doc_id]
+
     def remove(self, table: str, key: str) -> None:
         # (a removed number is not given again in this run: TinyDB numbers only grow)
         doc_id = self._table(table).pop(key, None)

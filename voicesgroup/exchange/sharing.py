@@ -406,22 +406,27 @@ def parts_of(table: str, document: dict[str, Any], holding: Holding) -> list[Par
     return [kept for part in declared if (kept := kept_to_members(part, holding)) is not None]
 
 
+_ORGANISATION, _GROUP, _PROJECTION = Reach.ORGANISATION, Reach.GROUP, Reach.PROJECTION
+"""(Read once: an enum's member looked up on its class costs ten times a name, and this is
+asked of every record at every exchange.)"""
+
+
 def _declared_parts(table: str, document: dict[str, Any], holding: Holding) -> list[Part]:
     """The parts of a document as its table's rule declares them."""
     reach = RULES[table].reach
     key = record_key(table, document)
-    if reach is Reach.ORGANISATION and table in FIELD_PARTS:
+    if reach is _ORGANISATION and table in FIELD_PARTS:
         return _field_parts(table, document, key)
-    if reach is Reach.ORGANISATION:
+    if reach is _ORGANISATION:
         return [Part(table, key, document, (ORG,))]
-    if reach is Reach.GROUP:
+    if reach is _GROUP:
         if not holding.groups:
             return []
         owner = document.get("id") if table == "members" else document.get("member_id")
         return [Part(table, key, document, holding.sections_of_member(owner))]
-    if reach is Reach.PROJECTION and table == "sessions":
+    if reach is _PROJECTION and table == "sessions":
         return _session_parts(document, holding, key)
-    if reach is Reach.PROJECTION and table == "strategies":
+    if reach is _PROJECTION and table == "strategies":
         return _strategy_parts(document, holding, key)
     return []
 
@@ -442,7 +447,8 @@ def _session_parts(document: dict[str, Any], holding: Holding, key: str) -> list
     themes = list(document.get("themes") or [])
     org = {name: value for name, value in document.items() if name in SESSION_ORG_FIELDS}
     org["anonymous_count"] = int(document.get("anonymous_count", 0)) + len(named)
-    org["themes"] = [theme for theme in themes if theme not in holding.naming_themes]
+    naming = holding.naming_themes
+    org["themes"] = [theme for theme in themes if theme not in naming] if naming else themes
     parts = [Part("sessions", key, org, (ORG,))]
     group_id = str(document.get("group_id"))
     if group_id in holding.groups:

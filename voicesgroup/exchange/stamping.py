@@ -4,7 +4,8 @@
 for it (`sharing.parts_of`) and gives what changed a new stamp of the hybrid logical clock:
 a part gone gets a deletion marker, a member gone (forgotten here) a tombstone. `seal` makes
 the outbox from the state (one section for the organisation, one for each group held) and
-saves its serial in the data file before `write_outbox` puts it in the folder, so a stop
+saves its serial in the data file before its bytes are made and put in the folder
+(`one_exchange.deliver`), so a stop
 between the two leaves an outbox older than the file says, rewritten next time.
 """
 
@@ -14,7 +15,6 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, sharing, state
 from voicesgroup.exchange.clock import SHIPPED_MS, Stamp
 from voicesgroup.exchange.merge import Entry, in_parts
@@ -239,29 +239,12 @@ def _erased_here(data: dict[str, Any], withdrawal: dict[str, Any]) -> bool:
 # -- this laptop's outbox ----------------------------------------------------------------------
 
 
-def export(run: Run, own_header: dict[str, Any] | None) -> None:
-    """Write this laptop's outbox when it says something new (or is missing)."""
-    written = own_header.get("serial") if own_header else None
-    if not run.changed and written == run.record["serial"]:
-        run.summary.outbox = str(run.own_outbox)
-        return
-    with run.store.batch():
-        sealed = seal(run, own_header)
-    if sealed is not None:
-        write_outbox(run, sealed)
-
-
-def write_outbox(run: Run, blob: bytes) -> None:
-    """Put the sealed outbox in the folder, whole (`folder.write_outbox`)."""
-    carrier.write_outbox(run.folder, run.replica, blob)  # ExchangeFolderError: one sentence
-    run.summary.outbox = str(run.own_outbox)
-
-
-def seal(run: Run, own_header: dict[str, Any] | None) -> bytes | None:
-    """This laptop's outbox, sealed, when it says something new (or is missing; None when
-    not), its serial written into the data file inside the caller's batch. The serial is
-    saved before the outbox is written: a stop between leaves an outbox older than the file
-    says, rewritten next time (never one newer, which would read as a restore)."""
+def seal(run: Run, own_header: dict[str, Any] | None) -> outbox.Sealing | None:
+    """This laptop's outbox, decided, when it says something new (or is missing; None when
+    not), its serial written into the data file inside the caller's save; its bytes are made
+    when it is written (`outbox.Sealing`). The serial is saved before the outbox is written:
+    a stop between leaves an outbox older than the file says, rewritten next time (never one
+    newer, which would read as a restore)."""
     record = run.record
     written = own_header.get("serial") if own_header else None
     if not run.changed and written == record["serial"]:
@@ -281,7 +264,7 @@ def seal(run: Run, own_header: dict[str, Any] | None) -> bytes | None:
     run.store.storage.write(run.data)
     run.summary.sent = sent
     run.changed = False
-    return outbox.seal(contents, run.org, run.group_keys, sections)
+    return outbox.Sealing(contents, run.org, run.group_keys, sections)
 
 
 def _sections(run: Run) -> tuple[dict[str, list[Entry]], int]:

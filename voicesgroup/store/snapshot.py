@@ -13,6 +13,7 @@ refuses them if its data is no longer the data they were made on.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,16 +34,29 @@ class Snapshot:
 
     path: Path
     blob: bytes = field(repr=False)
+    taken_from: weakref.ref[SafeStorage] | None = field(default=None, repr=False, compare=False)
+    """The storage it was taken of, and its count of changes then (`SafeStorage.changes`)."""
+    changes: int = field(default=-1, repr=False, compare=False)
 
     @classmethod
     def of(cls, store: Store) -> Snapshot:
         """Taken on the thread that owns `store`."""
-        return cls(store.path, orjson.dumps(store.storage.read()))
+        storage = store.storage
+        blob = orjson.dumps(storage.read())
+        return cls(store.path, blob, weakref.ref(storage), storage.changes)
 
     def holds(self, store: Store) -> bool:
         """Whether `store` still holds this very data (asked on the thread that owns it): a
-        change prepared on a copy is applied only then, never over a change made meanwhile."""
-        return orjson.dumps(store.storage.read()) == self.blob
+        change prepared on a copy is applied only then, never over a change made meanwhile.
+
+        Every change to a storage's data counts (`SafeStorage.changes`), so the same storage
+        with the same count holds the same data, and nothing is serialised to tell; else the
+        data is compared as bytes (a change made and undone still holds it)."""
+        storage = store.storage
+        taken_from = self.taken_from() if self.taken_from is not None else None
+        if taken_from is storage and storage.changes == self.changes:
+            return True
+        return orjson.dumps(storage.read()) == self.blob
 
     def open(self) -> Store:
         """A read-only store over a copy of the data; any thread may read it."""

@@ -527,10 +527,15 @@ class SafeStorage:
             head = (b"," if index else b"") + orjson.dumps(name) + b":"
             yield name, head, table.text if isinstance(table, Unread) else orjson.dumps(table)
 
-    def save(self, verify: Callable[[bytes], None] | None = None) -> None:
+    def save(
+        self, verify: Callable[[bytes], None] | None = None, *, plain: bytes | None = None
+    ) -> None:
         """Write the in-memory data to disk atomically, or raise SaveFailed / ChangedOnDisk.
 
-        `verify`, when given, checks the encoded bytes before they replace the file.
+        `verify`, when given, checks the encoded bytes before they replace the file. `plain`,
+        when given, is the data's JSON (`orjson.dumps`) already made from this very data by
+        whoever made the data (an exchange prepared in a worker), so the thread that saves
+        does not serialise it again.
         """
         with self._save_lock:
             try:
@@ -550,7 +555,7 @@ class SafeStorage:
             # state even while the UI thread goes on changing the data.
             self.unsaved = False
             try:
-                blob = self.serialise()
+                blob = self.serialise() if plain is None else self._encode(plain)
                 if verify is not None:
                     verify(blob)
             except BaseException:
