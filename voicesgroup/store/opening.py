@@ -37,6 +37,7 @@ from voicesgroup.store.repository import SETTINGS_TABLE, Store
 from voicesgroup.store.storage import (
     APP_MARK,
     META_TABLE,
+    YEARLY_TABLES,
     FileSignature,
     SafeStorage,
     Unread,
@@ -47,6 +48,7 @@ from voicesgroup.store.storage import (
     os_error_reason,
     restore_hint,
     write_atomically,
+    year_runs,
 )
 from voicesgroup.store.tables import (
     ADDED_TABLES,
@@ -239,7 +241,7 @@ opening itself reads. The others wait until something reads them (`SafeStorage.t
 
 
 def _document_left_unread(
-    blob: bytes, path: Path, spans: dict[str, tuple[int, int]]
+    blob: bytes, path: Path, spans: dict[str, tuple[int, int]], years: checked.Years
 ) -> dict[str, Any]:
     """The document of bytes known sound: the tables of `READ_AT_ONCE` parsed and checked
     as `checked_document` checks them, the others left as their text (`Unread`)."""
@@ -250,7 +252,11 @@ def _document_left_unread(
         # An unread table keeps a copy of its own text, so the file's bytes are let go once
         # opened rather than held whole until the last table is read.
         try:
-            data[name] = orjson.loads(text) if name in READ_AT_ONCE else Unread(bytes(text))
+            data[name] = (
+                orjson.loads(text)
+                if name in READ_AT_ONCE
+                else Unread(bytes(text), years.get(name) if name in YEARLY_TABLES else None)
+            )
         except orjson.JSONDecodeError:  # the note said sound: it was wrong, check the whole
             return checked_document(blob, path)
     meta = data.get(META_TABLE)
@@ -275,14 +281,29 @@ def _parsed_whole(data: dict[str, Any], blob: bytes, path: Path) -> dict[str, An
 def _plain_document(blob: bytes, path: Path, *, note: bool) -> dict[str, Any]:
     """A plain file's document: its tables left unread where the note beside it says these
     bytes are sound (`checked.py`); else checked whole, and then, when `note`, noted so."""
-    spans = checked.spans_if_known(path, blob)
-    if spans is not None:
-        return _document_left_unread(blob, path, spans)
+    known = checked.known_if_noted(path, blob)
+    if known is not None:
+        return _document_left_unread(blob, path, *known)
     data, spans = decode_with_spans(blob, path)
     _checked(data, path)
     if note and spans is not None:
-        checked.note(path, len(blob), zlib.crc32(blob), spans)
+        checked.note(path, len(blob), zlib.crc32(blob), spans, _years_in(blob, data, spans))
     return data
+
+
+def _years_in(
+    blob: bytes, data: dict[str, Any], spans: dict[str, tuple[int, int]]
+) -> checked.Years:
+    """Where each year lies in each yearly table's text, for the note, when that text is the
+    very JSON this app writes for the table (a file written otherwise gets none: its years
+    are then read with the whole table)."""
+    years: checked.Years = {}
+    for name, field in YEARLY_TABLES.items():
+        table, span = data.get(name), spans.get(name)
+        exact = isinstance(table, dict) and span is not None
+        if exact and memoryview(blob)[span[0] : span[1]] == orjson.dumps(table):
+            years[name] = year_runs(table, field)
+    return years
 
 
 def structure_problem(data: dict[str, Any], path: Path) -> str | None:

@@ -401,9 +401,23 @@ class Store:
         records: dict[str, dict[str, Any]] = self._storage.table(table) or {}
         return records.values()
 
+    def documents_since(self, table: str, year: int) -> dict[str, dict[str, Any]]:
+        """A dated table's stored documents of `year` and later (and any with no date), by
+        document number, without building models: for a screen that shows only what is coming
+        (Home). Read them, never change them. Where the opening left the table unread, only
+        those years are parsed (`SafeStorage.documents_since`)."""
+        return self._storage.documents_since(table, year)
+
+    def each_document(self, table: str) -> Iterator[dict[str, Any]]:
+        """A table's stored documents one after another, for a count or a sum over every year
+        that keeps nothing of them (Home's Due box): where the opening left a dated table
+        unread, it is parsed a year's stretch at a time and none is kept
+        (`SafeStorage.each_document`). Read them, never change them."""
+        return self._storage.each_document(table)
+
     def count_raw(self, table: str, keep: Callable[[dict[str, Any]], bool]) -> int:
-        """How many stored documents of `table` pass `keep` (for counts)."""
-        return sum(1 for doc in self.documents(table) if keep(doc))
+        """How many stored documents of `table` pass `keep` (for counts; see `each_document`)."""
+        return sum(1 for doc in self.each_document(table) if keep(doc))
 
     def current_consents(self, member_id: UUID) -> set[ConsentScope]:
         return consent.current_scopes(self.consent_events(member_id), member_id)

@@ -334,14 +334,80 @@ def backup_folder(path: Path) -> Path:
     return path.with_name(f"{path.name}.backups")
 
 
+YEARLY_TABLES = {"sessions": "date", "rota": "date"}
+"""Tables of dated records, by the field that dates them: the note beside the file
+(`checked.py`) also says where each year's records lie in their text, so that a reader of
+recent years (Home's rota) parses only those (`SafeStorage.documents_since`) and a reader of
+every year (Home's Due box) parses one stretch at a time and keeps none (`each_document`)."""
+
+Run = tuple[int | None, int, int]
+"""A stretch of consecutive records of one year (None: no readable date) in a table's text:
+the year, and where the stretch starts and ends (its records, without the commas around)."""
+
+
+def year_of(record: Any, field: str) -> int | None:
+    """The year of a record's ISO date in `field`, or None when it has none readable. A
+    record with None is read with every year (`documents_since`), so none is ever missed."""
+    value = record.get(field) if isinstance(record, dict) else None
+    if isinstance(value, str) and value[:4].isascii() and value[:4].isdigit():
+        return int(value[:4])
+    return None
+
+
+def year_runs(table: dict[str, Any], field: str) -> list[Run]:
+    """The stretches of one year in `orjson.dumps(table)` (see `Run`), worked out from each
+    record's own JSON, which is the very text the table's is made of."""
+    runs: list[Run] = []
+    at = 1
+    for key, record in table.items():
+        end = at + len(orjson.dumps(key)) + 1 + len(orjson.dumps(record))
+        year = year_of(record, field)
+        if runs and runs[-1][0] == year:
+            runs[-1] = (year, runs[-1][1], end)
+        else:
+            runs.append((year, at, end))
+        at = end + 1  # the comma
+    return runs
+
+
+def runs_fit(text: bytes, runs: Any) -> bool:
+    """Whether `runs` (as the note gives them) lie in `text` exactly as a table's records do:
+    one after the other from just after its `{` to just before its `}`, a comma between."""
+    if not isinstance(runs, list) or text[:1] != b"{" or text[-1:] != b"}":
+        return False
+    at = 1
+    for index, run in enumerate(runs):
+        if not (
+            isinstance(run, tuple | list)
+            and len(run) == 3
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in run[1:])
+            and (run[0] is None or (isinstance(run[0], int) and not isinstance(run[0], bool)))
+        ):
+            return False
+        _, start, end = run
+        if start != at + (1 if index else 0) or end <= start or text[start : start + 1] != b'"':
+            return False
+        if index and text[at : at + 1] != b",":
+            return False
+        at = end
+    return at == len(text) - 1 if runs else len(text) == 2
+
+
 class Unread:
     """A table's text, left unparsed when the file was opened (see `checked.py`): parsed and
-    checked by `SafeStorage.table` the first time anything reads the table."""
+    checked by `SafeStorage.table` the first time anything reads the table whole.
 
-    __slots__ = ("text",)
+    `runs`, for a yearly table whose note said where its years lie, lets a part be read
+    without the rest (`SafeStorage.documents_since`, `each_document`); `recent` keeps the
+    last part read by year, until the table is read whole."""
 
-    def __init__(self, text: bytes) -> None:
+    __slots__ = ("recent", "runs", "text")
+
+    def __init__(self, text: bytes, runs: list[Run] | None = None) -> None:
         self.text = text
+        fits = runs is not None and runs_fit(text, runs)
+        self.runs: list[Run] | None = [tuple(run) for run in runs] if fits else None  # type: ignore[misc, union-attr]  # fits: a list of three
+        self.recent: tuple[int, dict[str, Any]] | None = None
 
 
 class PartDocument(dict[str, Any]):
@@ -424,6 +490,80 @@ class SafeStorage:
         others: the rest are not parsed for it. It is for reading: `write` refuses it, since
         saving it would lose every other table."""
         return PartDocument({name: self.table(name) for name in names if name in self._data})
+
+    def documents_since(self, name: str, year: int) -> dict[str, Any]:
+        """The records of a yearly table (`YEARLY_TABLES`) dated in `year` or later, or with no
+        readable date, by document number, for reading only. Where the opening left the table
+        as text and knows where its years lie, only those years are parsed, and checked as the
+        whole table is checked, with the same sentences; the others stay text. Any other
+        table is read whole (`table`), and then the same records are picked from it."""
+        field = YEARLY_TABLES.get(name)
+        value = self._data.get(name)
+        if field is not None and isinstance(value, Unread) and value.runs is not None:
+            with self._parse_lock:
+                value = self._data.get(name)
+                if isinstance(value, Unread) and value.runs is not None:
+                    if value.recent is None or value.recent[0] != year:
+                        wanted = [run for run in value.runs if run[0] is None or run[0] >= year]
+                        value.recent = (year, self._parsed_runs(name, value, wanted))
+                    return value.recent[1]
+        table = self.table(name) or {}
+        if field is None:
+            return table
+        return {
+            key: record
+            for key, record in table.items()
+            if (when := year_of(record, field)) is None or when >= year
+        }
+
+    def record_head(self, name: str, key: str, until: str) -> dict[str, Any] | None:
+        """At least the fields that come before the field `until` in record `key`, when that
+        record is the table's first; without parsing the rest of the table while it is unread
+        (the table is read, and checked, whole when anything reads it). None when they cannot
+        be had so: the caller then reads the table (`tables`)."""
+        value = self._data.get(name)
+        if not isinstance(value, Unread):
+            record = value.get(key) if isinstance(value, dict) else None
+            return record if isinstance(record, dict) else None
+        # In JSON a field's name with its quotes and colon cannot occur inside a string (a
+        # quote in one is escaped): the first occurrence is a field of some record, and only a
+        # field of the first record at its top level leaves exactly two braces open before it.
+        start = b"{" + orjson.dumps(key) + b":{"
+        cut = value.text.find(b',"' + until.encode() + b'":')
+        if not value.text.startswith(start) or cut < 0:
+            return None
+        try:
+            head = orjson.loads(value.text[:cut] + b"}}")
+        except orjson.JSONDecodeError:
+            return None
+        record = head.get(key) if isinstance(head, dict) and len(head) == 1 else None
+        return record if isinstance(record, dict) else None
+
+    def each_document(self, name: str) -> Iterator[Any]:
+        """Every record of a table, in its order, for reading only. Where the opening left a
+        yearly table as text and knows where its years lie, it is parsed a stretch at a time
+        and none is kept: each is checked as the whole table is, and the ids across them at
+        the end, with the same sentence, so a reader that reads to the end meets the error
+        rather than a result. Any other table is read whole (`table`), and kept."""
+        value = self._data.get(name)
+        if not isinstance(value, Unread) or value.runs is None:
+            yield from (self.table(name) or {}).values()
+            return
+        ids: dict[str, Any] = {}
+        for run in value.runs:
+            part = self._parsed_runs(name, value, [run])
+            ids.update((key, {"id": record.get("id")}) for key, record in part.items())
+            yield from part.values()
+        # Each stretch was checked as it was parsed; that no two share an id, now, with the
+        # sentence the whole check gives (it names the same record).
+        problem = self._check(name, ids) if self._check is not None else None
+        if problem:
+            raise DamagedFile(problem)
+
+    def _parsed_runs(self, name: str, unread: Unread, runs: list[Run]) -> dict[str, Any]:
+        """Some stretches of an unread table, parsed and checked as the table would be."""
+        text = b"{" + b",".join(memoryview(unread.text)[start:end] for _, start, end in runs) + b"}"
+        return self._parsed(name, Unread(text))
 
     @property
     def unread(self) -> frozenset[str]:
@@ -555,11 +695,25 @@ class SafeStorage:
                     spans[name] = (at + len(head), at + len(head) + len(body))
                     checksum = zlib.crc32(body, zlib.crc32(head, checksum))
                     at = spans[name][1]
+                runs = self._year_runs()
             except TypeError:  # data a save could not write either: no note, nothing else
                 return
             checksum, size = zlib.crc32(b"}", checksum), at + 1
             if (size, checksum) == (signature.size, signature.checksum):
-                checked.note(self.path, size, checksum, spans)
+                checked.note(self.path, size, checksum, spans, runs)
+
+    def _year_runs(self) -> dict[str, list[Run]]:
+        """Where each year lies in the text of each yearly table (`YEARLY_TABLES`): worked out
+        from a parsed table, kept from the note for one still unread (when it had them)."""
+        runs: dict[str, list[Run]] = {}
+        for name, field in YEARLY_TABLES.items():
+            table = self._data.get(name)
+            if isinstance(table, Unread):
+                if table.runs is not None:
+                    runs[name] = table.runs
+            elif isinstance(table, dict):
+                runs[name] = year_runs(table, field)
+        return runs
 
     @property
     def saving(self) -> bool:
