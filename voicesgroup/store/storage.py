@@ -354,6 +354,12 @@ def year_of(record: Any, field: str) -> int | None:
     return None
 
 
+def _since(record: Any, field: str, year: int) -> bool:
+    """Whether `documents_since(…, year)` gives this record: dated `year` or later, or undated."""
+    when = year_of(record, field)
+    return when is None or when >= year
+
+
 def year_runs(table: dict[str, Any], field: str) -> list[Run]:
     """The stretches of one year in `orjson.dumps(table)` (see `Run`), worked out from each
     record's own JSON, which is the very text the table's is made of."""
@@ -505,16 +511,17 @@ class SafeStorage:
                 if isinstance(value, Unread) and value.runs is not None:
                     if value.recent is None or value.recent[0] != year:
                         wanted = [run for run in value.runs if run[0] is None or run[0] >= year]
-                        value.recent = (year, self._parsed_runs(name, value, wanted))
-                    return value.recent[1]
+                        part = self._parsed_runs(name, value, wanted)
+                        if all(_since(record, field, year) for record in part.values()):
+                            value.recent = (year, part)
+                        else:  # years the note misplaced (by hand): the whole table, then
+                            value.runs, value.recent = None, None
+                    if value.recent is not None:
+                        return value.recent[1]
         table = self.table(name) or {}
         if field is None:
             return table
-        return {
-            key: record
-            for key, record in table.items()
-            if (when := year_of(record, field)) is None or when >= year
-        }
+        return {key: record for key, record in table.items() if _since(record, field, year)}
 
     def record_head(self, name: str, key: str, until: str) -> dict[str, Any] | None:
         """At least the fields that come before the field `until` in record `key`, when that
