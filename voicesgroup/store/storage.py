@@ -376,44 +376,63 @@ def year_runs(table: dict[str, Any], field: str) -> list[Run]:
     return runs
 
 
-def runs_fit(text: bytes, runs: Any) -> bool:
-    """Whether `runs` (as the note gives them) lie in `text` exactly as a table's records do:
-    one after the other from just after its `{` to just before its `}`, a comma between."""
+_RECORD_START = re.compile(rb'"[0-9]+":\{')
+"""How a record begins in a table's text: its document number and the brace of its object."""
+
+
+def runs_by_year(text: bytes, runs: Any) -> dict[int | None, list[tuple[int, int]]] | None:
+    """Each year's stretches, when `runs` (as the note gives them) lie in `text` exactly as a
+    table's records do: one after the other from just after its `{` to just before its `}`,
+    a comma between, each beginning a record's number; else None."""
     if not isinstance(runs, list) or text[:1] != b"{" or text[-1:] != b"}":
-        return False
-    at = 1
-    for index, run in enumerate(runs):
-        if not (
-            isinstance(run, tuple | list)
-            and len(run) == 3
-            and all(isinstance(n, int) and not isinstance(n, bool) for n in run[1:])
-            and (run[0] is None or (isinstance(run[0], int) and not isinstance(run[0], bool)))
-        ):
-            return False
-        _, start, end = run
-        if start != at + (1 if index else 0) or end <= start or text[start : start + 1] != b'"':
-            return False
-        if index and text[at : at + 1] != b",":
-            return False
-        at = end
-    return at == len(text) - 1 if runs else len(text) == 2
+        return None
+    years: dict[int | None, list[tuple[int, int]]] = {}
+    at, comma, brace = 0, ord(","), ord("}")
+    try:
+        for year, start, end in runs:
+            if type(start) is not int or type(end) is not int or end <= start:
+                return None
+            if (start != at + 1 or text[at] != comma) if at else start != 1:
+                return None
+            if not _RECORD_START.match(text, start) or text[end - 1] != brace:
+                return None
+            if year is not None and type(year) is not int:
+                return None
+            years.setdefault(year, []).append((start, end))
+            at = end
+    except (TypeError, ValueError, IndexError):  # not a list of three, or out of the text
+        return None
+    return years if (at == len(text) - 1 if at else len(text) == 2) else None
 
 
 class Unread:
     """A table's text, left unparsed when the file was opened (see `checked.py`): parsed and
     checked by `SafeStorage.table` the first time anything reads the table whole.
 
-    `runs`, for a yearly table whose note said where its years lie, lets a part be read
-    without the rest (`SafeStorage.documents_since`, `each_document`); `recent` keeps the
-    last part read by year, until the table is read whole."""
+    `runs`, for a yearly table whose note said where its years lie, lets a year be read
+    without the rest (`SafeStorage.documents_since`, `each_document`): checked against the
+    text the first time they are needed (`years`); `recent` keeps the last part read by year,
+    until the table is read whole."""
 
-    __slots__ = ("recent", "runs", "text")
+    __slots__ = ("_years", "recent", "runs", "text")
 
     def __init__(self, text: bytes, runs: list[Run] | None = None) -> None:
         self.text = text
-        fits = runs is not None and runs_fit(text, runs)
-        self.runs: list[Run] | None = [tuple(run) for run in runs] if fits else None  # type: ignore[misc, union-attr]  # fits: a list of three
+        self.runs = runs
+        self._years: dict[int | None, list[tuple[int, int]]] | bool | None = False
         self.recent: tuple[int, dict[str, Any]] | None = None
+
+    def years(self) -> dict[int | None, list[tuple[int, int]]] | None:
+        """Each year's stretches in `text`, or None when there are no runs that fit it."""
+        if self._years is False:
+            self._years = None if self.runs is None else runs_by_year(self.text, self.runs)
+            if self._years is None:
+                self.runs = None
+        return self._years  # type: ignore[return-value]  # False is replaced above
+
+    def forget_years(self) -> None:
+        """The note placed the years wrongly: read this table whole from now on."""
+        self.runs, self._years, self.recent = None, None, None
 
 
 class PartDocument(dict[str, Any]):
@@ -501,21 +520,23 @@ class SafeStorage:
         """The records of a yearly table (`YEARLY_TABLES`) dated in `year` or later, or with no
         readable date, by document number, for reading only. Where the opening left the table
         as text and knows where its years lie, only those years are parsed, and checked as the
-        whole table is checked, with the same sentences; the others stay text. Any other
-        table is read whole (`table`), and then the same records are picked from it."""
+        whole table is checked (a failed check is the whole table's, with its sentence); the
+        others stay text. Any other table is read whole (`table`), and the same records are
+        picked from it."""
         field = YEARLY_TABLES.get(name)
         value = self._data.get(name)
         if field is not None and isinstance(value, Unread) and value.runs is not None:
             with self._parse_lock:
                 value = self._data.get(name)
-                if isinstance(value, Unread) and value.runs is not None:
+                years = value.years() if isinstance(value, Unread) else None
+                if isinstance(value, Unread) and years is not None:
                     if value.recent is None or value.recent[0] != year:
-                        wanted = [run for run in value.runs if run[0] is None or run[0] >= year]
-                        part = self._parsed_runs(name, value, wanted)
-                        if all(_since(record, field, year) for record in part.values()):
+                        wanted = [y for y in years if y is None or y >= year]
+                        part = self._parsed_years(name, value, wanted)
+                        if part is not None and all(_since(r, field, year) for r in part.values()):
                             value.recent = (year, part)
                         else:  # years the note misplaced (by hand): the whole table, then
-                            value.runs, value.recent = None, None
+                            value.forget_years()
                     if value.recent is not None:
                         return value.recent[1]
         table = self.table(name) or {}
@@ -547,30 +568,53 @@ class SafeStorage:
         return record if isinstance(record, dict) else None
 
     def each_document(self, name: str) -> Iterator[Any]:
-        """Every record of a table, in its order, for reading only. Where the opening left a
-        yearly table as text and knows where its years lie, it is parsed a stretch at a time
-        and none is kept: each is checked as the whole table is, and the ids across them at
-        the end, with the same sentence, so a reader that reads to the end meets the error
-        rather than a result. Any other table is read whole (`table`), and kept."""
+        """Every record of a table, for reading only; in the table's order when it is read
+        whole. Where the opening left a yearly table as text and knows where its years lie, it
+        is parsed a year at a time and none is kept: each year is checked as the whole table
+        is, and the ids across the years at the end (a failed check is the whole table's,
+        with its sentence), so a reader that reads to the end meets the error rather than a
+        result. Any other table is read whole (`table`), and kept."""
         value = self._data.get(name)
-        if not isinstance(value, Unread) or value.runs is None:
+        years = value.years() if isinstance(value, Unread) else None
+        if not isinstance(value, Unread) or years is None:
             yield from (self.table(name) or {}).values()
             return
         ids: dict[str, Any] = {}
-        for run in value.runs:
-            part = self._parsed_runs(name, value, [run])
+        for year in list(years):
+            part = self._parsed_years(name, value, [year])
+            if part is None:  # the note misplaced the years, the table is sound: the rest
+                table = self.table(name) or {}
+                yield from (record for key, record in table.items() if key not in ids)
+                return
             ids.update((key, {"id": record.get("id")}) for key, record in part.items())
             yield from part.values()
-        # Each stretch was checked as it was parsed; that no two share an id, now, with the
-        # sentence the whole check gives (it names the same record).
-        problem = self._check(name, ids) if self._check is not None else None
-        if problem:
-            raise DamagedFile(problem)
+        # Each year was checked as it was parsed; that no two records share an id, now.
+        if self._check is not None and self._check(name, ids):
+            self._whole_refusal(name)
 
-    def _parsed_runs(self, name: str, unread: Unread, runs: list[Run]) -> dict[str, Any]:
-        """Some stretches of an unread table, parsed and checked as the table would be."""
-        text = b"{" + b",".join(memoryview(unread.text)[start:end] for _, start, end in runs) + b"}"
-        return self._parsed(name, Unread(text))
+    def _parsed_years(
+        self, name: str, unread: Unread, years: list[int | None]
+    ) -> dict[str, Any] | None:
+        """Some years of an unread yearly table, parsed and checked as the table would be. A
+        failed check is refused as the whole table's check refuses it; when the whole table
+        passes, the note misplaced the years: they are forgotten, and None says so."""
+        stretches = unread.years() or {}
+        view = memoryview(unread.text)
+        text = b",".join(view[start:end] for year in years for start, end in stretches[year])
+        try:
+            return self._parsed(name, Unread(b"{" + text + b"}"))
+        except DamagedFile:
+            self._whole_refusal(name)
+            unread.forget_years()
+            return None
+
+    def _whole_refusal(self, name: str) -> None:
+        """Check the whole table, whose parts failed a check: DamagedFile with the sentence the
+        whole table's check gives, which names the first record at fault in the table's order
+        (a part's might name another). Returns when the whole table is sound."""
+        unread = self._data.get(name)
+        if isinstance(unread, Unread):
+            self._parsed(name, unread)
 
     @property
     def unread(self) -> frozenset[str]:
@@ -716,7 +760,7 @@ class SafeStorage:
         for name, field in YEARLY_TABLES.items():
             table = self._data.get(name)
             if isinstance(table, Unread):
-                if table.runs is not None:
+                if table.years() is not None and table.runs is not None:
                     runs[name] = table.runs
             elif isinstance(table, dict):
                 runs[name] = year_runs(table, field)
