@@ -148,11 +148,15 @@ def _load(
     store.use_key(unlocked)
     store.read_only_reason = reason
     if readonly or reason is not None:
+        del blob  # (see `_own_texts`)
+        _own_texts(data, path, storage.signature)
         return store
     with suppress(OSError):  # readable by the owner alone; the owner's bits are kept
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
     kept_before = {backup.path for backup in list_backups(path)}
     store.backup_taken = take_backup(path, blob)
+    del blob  # (see `_own_texts`)
+    _own_texts(data, path, storage.signature)
     store.backups_pruned = len(kept_before - {backup.path for backup in list_backups(path)})
     meta = data[META_TABLE]["1"]
     if "file_id" not in meta:  # files made before ids: the next save stores one
@@ -249,13 +253,13 @@ def _document_left_unread(
     data: dict[str, Any] = {}
     for name, (start, end) in spans.items():
         text = view[start:end]
-        # An unread table keeps a copy of its own text, so the file's bytes are let go once
-        # opened rather than held whole until the last table is read.
+        # An unread table holds a view of the file's bytes until opening has done with them;
+        # then it is given its own text, read again from the file (`_own_texts`).
         try:
             data[name] = (
                 orjson.loads(text)
                 if name in READ_AT_ONCE
-                else Unread(bytes(text), years.get(name) if name in YEARLY_TABLES else None)
+                else Unread(text, years.get(name) if name in YEARLY_TABLES else None, at=start)
             )
         except orjson.JSONDecodeError:  # the note said sound: it was wrong, check the whole
             return checked_document(blob, path)
@@ -269,6 +273,49 @@ def _document_left_unread(
     ):
         return checked_document(blob, path)  # the whole check names what is wrong
     return _checked(data, path)
+
+
+def _own_texts(data: dict[str, Any], path: Path, signature: FileSignature | None) -> None:
+    """Give each table left unread its own text, read again from the file a table at a time,
+    once the file's bytes read at opening are let go (the caller holds them no longer, and the
+    views into them are dropped first). So opening never holds the whole file and a copy of
+    its tables at once, and no table holds the whole file once opened. The bytes read again
+    must be the very bytes checked (their size and CRC-32): else nothing is trusted."""
+    unread = sorted(
+        (table for table in data.values() if isinstance(table, Unread) and table.at is not None),
+        key=lambda table: table.at or 0,
+    )
+    if not unread:
+        return
+    places = [(table.at or 0, len(table.text)) for table in unread]
+    for table in unread:
+        table.text = b""  # the last view of the file's bytes: they are let go now
+    if signature is None:
+        raise StoreError(_changed_while_opening(path))
+    checksum, at = 0, 0
+    try:
+        with path.open("rb", buffering=0) as file:
+            fd = file.fileno()
+            for table, (start, length) in zip(unread, places, strict=True):
+                checksum = zlib.crc32(os.pread(fd, start - at, at), checksum)
+                table.text = os.pread(fd, length, start)
+                checksum = zlib.crc32(table.text, checksum)
+                at = start + length
+            rest = os.pread(fd, signature.size - at + 1, at)
+    except OSError as error:
+        raise StoreError(f"Could not read {path}: {error.strerror}.") from error
+    checksum = zlib.crc32(rest, checksum)
+    if at + len(rest) != signature.size or checksum != signature.checksum:
+        raise StoreError(_changed_while_opening(path))
+    for table in unread:
+        table.at = None
+
+
+def _changed_while_opening(path: Path) -> str:
+    return (
+        f"{path} was changed by another program while it was being opened, so it was not "
+        "opened. Nothing was changed: open it again."
+    )
 
 
 def _parsed_whole(data: dict[str, Any], blob: bytes, path: Path) -> dict[str, Any]:

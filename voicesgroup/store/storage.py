@@ -376,6 +376,25 @@ def year_runs(table: dict[str, Any], field: str) -> list[Run]:
     return runs
 
 
+PIECE = 128 * 1024
+"""About how much of a table's text `each_document` parses at once: what parsing needs
+beside it stays small, so reading every year raises the app's memory by little."""
+
+
+def _pieces_of(stretches: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+    """The stretches, in the order given, in runs of about `PIECE` bytes (none is split)."""
+    piece: list[tuple[int, int]] = []
+    size = 0
+    for start, end in stretches:
+        piece.append((start, end))
+        size += end - start
+        if size >= PIECE:
+            yield piece
+            piece, size = [], 0
+    if piece:
+        yield piece
+
+
 _RECORD_START = re.compile(rb'"[0-9]+":\{')
 """How a record begins in a table's text: its document number and the brace of its object."""
 
@@ -414,10 +433,14 @@ class Unread:
     text the first time they are needed (`years`); `recent` keeps the last part read by year,
     until the table is read whole."""
 
-    __slots__ = ("_years", "recent", "runs", "text")
+    __slots__ = ("_years", "at", "recent", "runs", "text")
 
-    def __init__(self, text: bytes, runs: list[Run] | None = None) -> None:
-        self.text = text
+    def __init__(
+        self, text: bytes | memoryview, runs: list[Run] | None = None, at: int | None = None
+    ) -> None:
+        self.text: bytes = text  # type: ignore[assignment]  # a view only while opening
+        self.at = at
+        """Where the text lies in the file, while opening reads it again (`_own_texts`)."""
         self.runs = runs
         self._years: dict[int | None, list[tuple[int, int]]] | bool | None = False
         self.recent: tuple[int, dict[str, Any]] | None = None
@@ -531,8 +554,10 @@ class SafeStorage:
                 years = value.years() if isinstance(value, Unread) else None
                 if isinstance(value, Unread) and years is not None:
                     if value.recent is None or value.recent[0] != year:
-                        wanted = [y for y in years if y is None or y >= year]
-                        part = self._parsed_years(name, value, wanted)
+                        wanted = [
+                            s for y, ss in years.items() if y is None or y >= year for s in ss
+                        ]
+                        part = self._parsed_stretches(name, value, sorted(wanted))
                         if part is not None and all(_since(r, field, year) for r in part.values()):
                             value.recent = (year, part)
                         else:  # years the note misplaced (by hand): the whole table, then
@@ -570,37 +595,38 @@ class SafeStorage:
     def each_document(self, name: str) -> Iterator[Any]:
         """Every record of a table, for reading only; in the table's order when it is read
         whole. Where the opening left a yearly table as text and knows where its years lie, it
-        is parsed a year at a time and none is kept: each year is checked as the whole table
-        is, and the ids across the years at the end (a failed check is the whole table's,
-        with its sentence), so a reader that reads to the end meets the error rather than a
-        result. Any other table is read whole (`table`), and kept."""
+        is parsed a piece at a time (`PIECE`), in its order, and none is kept: each piece is
+        checked as the whole table is, and the ids across them at the end (a failed check is
+        the whole table's, with its sentence), so a reader that reads to the end meets the
+        error rather than a result. Any other table is read whole (`table`), and kept."""
         value = self._data.get(name)
         years = value.years() if isinstance(value, Unread) else None
         if not isinstance(value, Unread) or years is None:
             yield from (self.table(name) or {}).values()
             return
-        ids: dict[str, Any] = {}
-        for year in list(years):
-            part = self._parsed_years(name, value, [year])
+        given: set[str] = set()
+        ids: set[Any] = set()
+        for stretches in _pieces_of(sorted(s for spans in years.values() for s in spans)):
+            part = self._parsed_stretches(name, value, stretches)
             if part is None:  # the note misplaced the years, the table is sound: the rest
                 table = self.table(name) or {}
-                yield from (record for key, record in table.items() if key not in ids)
+                yield from (record for key, record in table.items() if key not in given)
                 return
-            ids.update((key, {"id": record.get("id")}) for key, record in part.items())
+            given.update(part)
+            ids.update(record.get("id") for record in part.values())
             yield from part.values()
         # Each year was checked as it was parsed; that no two records share an id, now.
-        if self._check is not None and self._check(name, ids):
+        if len(ids) != len(given):
             self._whole_refusal(name)
 
-    def _parsed_years(
-        self, name: str, unread: Unread, years: list[int | None]
+    def _parsed_stretches(
+        self, name: str, unread: Unread, stretches: list[tuple[int, int]]
     ) -> dict[str, Any] | None:
-        """Some years of an unread yearly table, parsed and checked as the table would be. A
-        failed check is refused as the whole table's check refuses it; when the whole table
+        """Some stretches of an unread yearly table, parsed and checked as the table would be.
+        A failed check is refused as the whole table's check refuses it; when the whole table
         passes, the note misplaced the years: they are forgotten, and None says so."""
-        stretches = unread.years() or {}
         view = memoryview(unread.text)
-        text = b",".join(view[start:end] for year in years for start, end in stretches[year])
+        text = b",".join(view[start:end] for start, end in stretches)
         try:
             return self._parsed(name, Unread(b"{" + text + b"}"))
         except DamagedFile:
