@@ -324,3 +324,56 @@ def test_the_coordinators_role_is_read_leaving_the_exchanges_table_unread(
     with Store.open(demo_path, readonly=True) as store:
         assert state.stored_role(store.storage) == state.COORDINATOR
         assert state.TABLE in store.storage.unread
+
+
+# -- opening holds the file's bytes or its tables' copies, never both ------------------------
+
+
+def test_an_unread_table_holds_its_own_text_not_the_files_bytes(
+    demo_path: Path, demo_bytes: bytes
+) -> None:
+    blob = orjson.dumps(saved_over_years(demo_path, demo_bytes))
+    for readonly in (False, True):
+        with Store.open(demo_path, readonly=readonly) as store:
+            unread = [store.storage._data[name] for name in store.storage.unread]
+            assert unread and all(type(table.text) is bytes for table in unread)
+            assert sum(len(table.text) for table in unread) < len(blob)
+            assert store.storage.read() == orjson.loads(blob)
+
+
+@SLOW
+@given(where=st.integers(0, 2**31), new=st.binary(min_size=1, max_size=3), readonly=st.booleans())
+def test_a_file_changed_while_it_opens_is_refused_in_one_sentence(
+    demo_path: Path,
+    demo_bytes: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+    where: int,
+    new: bytes,
+    readonly: bool,
+) -> None:
+    """Another program writes the file between opening's read and its second read of the
+    tables left unread: whatever it changed, nothing of it is trusted and nothing is written."""
+    from voicesgroup.store import opening
+
+    blob = orjson.dumps(saved_over_years(demo_path, demo_bytes))
+    demo_path.write_bytes(blob)
+    Store.open(demo_path).close()  # a note for these bytes
+    at = where % len(blob)
+    changed = blob[:at] + new + blob[at + len(new) :]
+    if changed == blob:
+        return
+    original = opening.read_only_reason
+
+    def meanwhile(path: Path) -> str | None:
+        path.write_bytes(changed)
+        return original(path)
+
+    monkeypatch.setattr(opening, "read_only_reason", meanwhile)
+    demo_path.write_bytes(blob)
+    with pytest.raises(StoreError, match="changed by another program while it was being opened"):
+        Store.open(demo_path, readonly=readonly)
+    assert demo_path.read_bytes() == changed  # the other program's bytes, untouched
+    monkeypatch.setattr(opening, "read_only_reason", original)
+    demo_path.write_bytes(blob)
+    with Store.open(demo_path) as store:  # the lock was let go
+        assert store.storage.read() == orjson.loads(blob)
