@@ -48,8 +48,9 @@ class FolderRead:
 
 
 def reading(store: Store) -> Reading | None:
-    """What `read_folder` needs, taken from the store (None when not set up)."""
-    record = state.read(store.storage.read())
+    """What `read_folder` needs, taken from the store (None when not set up); only the
+    exchange's own table is parsed for it."""
+    record = state.read(store.storage.tables(state.TABLE))
     if record is None:
         return None
     seen = tuple(

@@ -662,6 +662,19 @@ class SafeStorage:
             raise DamagedFile(problem)
         return value
 
+    def write_table(self, name: str, table: dict[str, Any]) -> None:
+        """Replace one table and save as `write` does; every other table stays as it is, read
+        or not (TinyDB changes one table at a time: `tables.TableAtATime`)."""
+        if self.readonly:
+            raise SaveFailed(f"{self.path} was opened read-only; nothing was changed.")
+        with self._parse_lock:
+            self._data[name] = table
+            self._unread.discard(name)
+        self.changes += 1
+        self.unsaved = True
+        if self.autosave and not self._defer_depth:
+            self.save()
+
     def replace_data(self, data: dict[str, Any]) -> None:
         """Put back data held before a failed operation, in memory only (no save)."""
         if isinstance(data, PartDocument):
