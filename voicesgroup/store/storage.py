@@ -665,8 +665,7 @@ class SafeStorage:
     def write_table(self, name: str, table: dict[str, Any]) -> None:
         """Replace one table and save as `write` does; every other table stays as it is, read
         or not (TinyDB changes one table at a time: `tables.TableAtATime`)."""
-        if self.readonly:
-            raise SaveFailed(f"{self.path} was opened read-only; nothing was changed.")
+        self._refuse_if_read_only()
         with self._parse_lock:
             self._data[name] = table
             self._unread.discard(name)
@@ -686,13 +685,16 @@ class SafeStorage:
     def write(self, data: dict[str, Any]) -> None:
         if isinstance(data, PartDocument):
             raise TypeError("a part of the document (`tables`) was given to be saved whole")
-        if self.readonly:
-            raise SaveFailed(f"{self.path} was opened read-only; nothing was changed.")
+        self._refuse_if_read_only()
         self._data = data
         self.changes += 1
         self.unsaved = True
         if self.autosave and not self._defer_depth:
             self.save()
+
+    def _refuse_if_read_only(self) -> None:
+        if self.readonly:
+            raise SaveFailed(f"{self.path} was opened read-only; nothing was changed.")
 
     def set_encoder(self, encode: Encoder) -> None:
         """Use another encoding for the next saves (e.g. when a passphrase is set)."""
