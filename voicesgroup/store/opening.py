@@ -346,9 +346,8 @@ def _years_in(
     are then read with the whole table)."""
     years: checked.Years = {}
     for name, field in YEARLY_TABLES.items():
-        table, span = data.get(name), spans.get(name)
-        exact = isinstance(table, dict) and span is not None
-        if exact and memoryview(blob)[span[0] : span[1]] == orjson.dumps(table):
+        table, (start, end) = data.get(name), spans.get(name, (0, 0))
+        if isinstance(table, dict) and memoryview(blob)[start:end] == orjson.dumps(table):
             years[name] = year_runs(table, field)
     return years
 

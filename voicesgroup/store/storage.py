@@ -628,7 +628,8 @@ class SafeStorage:
         view = memoryview(unread.text)
         text = b",".join(view[start:end] for start, end in stretches)
         try:
-            return self._parsed(name, Unread(b"{" + text + b"}"))
+            part: dict[str, Any] = self._parsed(name, Unread(b"{" + text + b"}"))
+            return part
         except DamagedFile:
             self._whole_refusal(name)
             unread.forget_years()
