@@ -24,7 +24,8 @@ from voicesgroup.models import Member
 from voicesgroup.store import Store
 from voicesgroup.store.opening import checked_document, table_problem
 from voicesgroup.store.owned import checked_file
-from voicesgroup.store.storage import SafeStorage, Unread, year_of, year_runs
+from voicesgroup.store.storage import SafeStorage
+from voicesgroup.store.unread import Unread, documents_since, each_document, year_of, year_runs
 
 SLOW = settings(
     max_examples=30,
@@ -179,12 +180,12 @@ def test_any_table_read_by_year_is_what_the_whole_table_holds(
     runs = year_runs(table, "date")
     storage = unread_storage(tmp_path / "x.json", table, runs)
     assert storage._data["sessions"].years() is not None  # the runs fit their own text
-    assert storage.documents_since("sessions", year) == since(table, year)
-    every = list(storage.each_document("sessions"))
+    assert documents_since(storage, "sessions", year) == since(table, year)
+    every = list(each_document(storage, "sessions"))
     assert in_any_order(every) == in_any_order(list(table.values()))
     assert storage.unread == {"sessions"}
     assert storage.table("sessions") == table
-    assert storage.documents_since("sessions", year) == since(table, year)
+    assert documents_since(storage, "sessions", year) == since(table, year)
 
 
 RUNS = st.lists(
@@ -229,12 +230,12 @@ def test_a_forged_note_of_years_never_gives_a_record_the_table_does_not_hold(
         relabelled[at][0] = relabel
     for forged in (runs, moved, relabelled):
         storage = unread_storage(path, table, forged)
-        read = outcome(lambda storage=storage: storage.documents_since("sessions", year))
+        read = outcome(lambda storage=storage: documents_since(storage, "sessions", year))
         if isinstance(read, dict):
             assert all(whole[key] == record for key, record in read.items())
         else:
             assert read == whole
-        every = outcome(lambda storage=storage: list(storage.each_document("sessions")))
+        every = outcome(lambda storage=storage: list(each_document(storage, "sessions")))
         expected = list(whole.values()) if isinstance(whole, dict) else whole
         assert in_any_order(every) == in_any_order(expected)
 
@@ -391,4 +392,4 @@ def test_a_note_relabelled_by_hand_hides_no_record_from_a_read_by_year(tmp_path:
     runs = [list(run) for run in year_runs(table, "date")]
     runs[1][0] = 2018  # the stretch of 2025, labelled 2018
     storage = unread_storage(tmp_path / "x.json", table, runs)
-    assert storage.documents_since("sessions", 2025) == since(table, 2025)
+    assert documents_since(storage, "sessions", 2025) == since(table, 2025)

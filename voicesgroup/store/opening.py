@@ -37,10 +37,8 @@ from voicesgroup.store.repository import SETTINGS_TABLE, Store
 from voicesgroup.store.storage import (
     APP_MARK,
     META_TABLE,
-    YEARLY_TABLES,
     FileSignature,
     SafeStorage,
-    Unread,
     decode_document,
     decode_with_spans,
     is_table,
@@ -48,7 +46,6 @@ from voicesgroup.store.storage import (
     os_error_reason,
     restore_hint,
     write_atomically,
-    year_runs,
 )
 from voicesgroup.store.tables import (
     ADDED_TABLES,
@@ -57,6 +54,7 @@ from voicesgroup.store.tables import (
     new_document,
     record_ids,
 )
+from voicesgroup.store.unread import YEARLY_TABLES, Unread, year_runs
 
 if TYPE_CHECKING:
     from voicesgroup.store import crypto

@@ -25,7 +25,7 @@ from voicesgroup import consent
 from voicesgroup.errors import Ambiguous, ChangedMeanwhile, DamagedFile, NotFound, ReadOnlyFile
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus
 from voicesgroup.schema import SETTINGS_TABLE as SETTINGS_TABLE  # re-exported for the store
-from voicesgroup.store import audit, covered
+from voicesgroup.store import audit, covered, unread
 from voicesgroup.store.storage import META_TABLE, SafeStorage
 from voicesgroup.store.tables import (
     TABLES as TABLES,  # re-exported for the store
@@ -405,15 +405,15 @@ class Store:
         """A dated table's stored documents of `year` and later (and any with no date), by
         document number, without building models: for a screen that shows only what is coming
         (Home). Read them, never change them. Where the opening left the table unread, only
-        those years are parsed (`SafeStorage.documents_since`)."""
-        return self._storage.documents_since(table, year)
+        those years are parsed (`unread.documents_since`)."""
+        return unread.documents_since(self._storage, table, year)
 
     def each_document(self, table: str) -> Iterator[dict[str, Any]]:
         """A table's stored documents one after another, for a count or a sum over every year
         that keeps nothing of them (Home's Due box): where the opening left a dated table
         unread, it is parsed a year's stretch at a time and none is kept
-        (`SafeStorage.each_document`). Read them, never change them."""
-        return self._storage.each_document(table)
+        (`unread.each_document`). Read them, never change them."""
+        return unread.each_document(self._storage, table)
 
     def count_raw(self, table: str, keep: Callable[[dict[str, Any]], bool]) -> int:
         """How many stored documents of `table` pass `keep` (for counts; see `each_document`)."""

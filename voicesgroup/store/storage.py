@@ -26,6 +26,7 @@ import orjson
 
 from voicesgroup.errors import ChangedOnDisk, DamagedFile, SaveFailed
 from voicesgroup.schema import META_TABLE as META_TABLE  # re-exported: the store reads it here
+from voicesgroup.store.unread import Unread, years_placed
 
 TEMP_SUFFIX = ".vg-tmp"
 ENCRYPTED_MAGIC = b"VOICESGROUP-ENC\n"
@@ -334,128 +335,8 @@ def backup_folder(path: Path) -> Path:
     return path.with_name(f"{path.name}.backups")
 
 
-YEARLY_TABLES = {"sessions": "date", "rota": "date"}
-"""Tables of dated records, by the field that dates them: the note beside the file
-(`checked.py`) also says where each year's records lie in their text, so that a reader of
-recent years (Home's rota) parses only those (`SafeStorage.documents_since`) and a reader of
-every year (Home's Due box) parses one stretch at a time and keeps none (`each_document`)."""
-
-Run = tuple[int | None, int, int]
-"""A stretch of consecutive records of one year (None: no readable date) in a table's text:
-the year, and where the stretch starts and ends (its records, without the commas around)."""
-
-
-def year_of(record: Any, field: str) -> int | None:
-    """The year of a record's ISO date in `field`, or None when it has none readable. A
-    record with None is read with every year (`documents_since`), so none is ever missed."""
-    value = record.get(field) if isinstance(record, dict) else None
-    if isinstance(value, str) and value[:4].isascii() and value[:4].isdigit():
-        return int(value[:4])
-    return None
-
-
-def _since(record: Any, field: str, year: int) -> bool:
-    """Whether `documents_since(…, year)` gives this record: dated `year` or later, or undated."""
-    when = year_of(record, field)
-    return when is None or when >= year
-
-
-def year_runs(table: dict[str, Any], field: str) -> list[Run]:
-    """The stretches of one year in `orjson.dumps(table)` (see `Run`), worked out from each
-    record's own JSON, which is the very text the table's is made of."""
-    runs: list[Run] = []
-    at = 1
-    for key, record in table.items():
-        end = at + len(orjson.dumps(key)) + 1 + len(orjson.dumps(record))
-        year = year_of(record, field)
-        if runs and runs[-1][0] == year:
-            runs[-1] = (year, runs[-1][1], end)
-        else:
-            runs.append((year, at, end))
-        at = end + 1  # the comma
-    return runs
-
-
-PIECE = 128 * 1024
-"""About how much of a table's text `each_document` parses at once: what parsing needs
-beside it stays small, so reading every year raises the app's memory by little."""
-
-
-def _pieces_of(stretches: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
-    """The stretches, in the order given, in runs of about `PIECE` bytes (none is split)."""
-    piece: list[tuple[int, int]] = []
-    size = 0
-    for start, end in stretches:
-        piece.append((start, end))
-        size += end - start
-        if size >= PIECE:
-            yield piece
-            piece, size = [], 0
-    if piece:
-        yield piece
-
-
-_RECORD_START = re.compile(rb'"[0-9]+":\{')
-"""How a record begins in a table's text: its document number and the brace of its object."""
-
-
-def runs_by_year(text: bytes, runs: Any) -> dict[int | None, list[tuple[int, int]]] | None:
-    """Each year's stretches, when `runs` (as the note gives them) lie in `text` exactly as a
-    table's records do: one after the other from just after its `{` to just before its `}`,
-    a comma between, each beginning a record's number; else None."""
-    if not isinstance(runs, list) or text[:1] != b"{" or text[-1:] != b"}":
-        return None
-    years: dict[int | None, list[tuple[int, int]]] = {}
-    at, comma, brace = 0, ord(","), ord("}")
-    try:
-        for year, start, end in runs:
-            if type(start) is not int or type(end) is not int or end <= start:
-                return None
-            if (start != at + 1 or text[at] != comma) if at else start != 1:
-                return None
-            if not _RECORD_START.match(text, start) or text[end - 1] != brace:
-                return None
-            if year is not None and type(year) is not int:
-                return None
-            years.setdefault(year, []).append((start, end))
-            at = end
-    except (TypeError, ValueError, IndexError):  # not a list of three, or out of the text
-        return None
-    return years if (at == len(text) - 1 if at else len(text) == 2) else None
-
-
-class Unread:
-    """A table's text, left unparsed when the file was opened (see `checked.py`): parsed and
-    checked by `SafeStorage.table` the first time anything reads the table whole.
-
-    `runs`, for a yearly table whose note said where its years lie, lets a year be read
-    without the rest (`SafeStorage.documents_since`, `each_document`): checked against the
-    text the first time they are needed (`years`); `recent` keeps the last part read by year,
-    until the table is read whole."""
-
-    __slots__ = ("_years", "at", "recent", "runs", "text")
-
-    def __init__(
-        self, text: bytes | memoryview, runs: list[Run] | None = None, at: int | None = None
-    ) -> None:
-        self.text: bytes = text  # type: ignore[assignment]  # a view only while opening
-        self.at = at
-        """Where the text lies in the file, while opening reads it again (`_own_texts`)."""
-        self.runs = runs
-        self._years: dict[int | None, list[tuple[int, int]]] | bool | None = False
-        self.recent: tuple[int, dict[str, Any]] | None = None
-
-    def years(self) -> dict[int | None, list[tuple[int, int]]] | None:
-        """Each year's stretches in `text`, or None when there are no runs that fit it."""
-        if self._years is False:
-            self._years = None if self.runs is None else runs_by_year(self.text, self.runs)
-            if self._years is None:
-                self.runs = None
-        return self._years  # type: ignore[return-value]  # False is replaced above
-
-    def forget_years(self) -> None:
-        """The note placed the years wrongly: read this table whole from now on."""
-        self.runs, self._years, self.recent = None, None, None
+def _dict_or_none(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
 
 
 class PartDocument(dict[str, Any]):
@@ -539,109 +420,26 @@ class SafeStorage:
         saving it would lose every other table."""
         return PartDocument({name: self.table(name) for name in names if name in self._data})
 
-    def documents_since(self, name: str, year: int) -> dict[str, Any]:
-        """The records of a yearly table (`YEARLY_TABLES`) dated in `year` or later, or with no
-        readable date, by document number, for reading only. Where the opening left the table
-        as text and knows where its years lie, only those years are parsed, and checked as the
-        whole table is checked (a failed check is the whole table's, with its sentence); the
-        others stay text. Any other table is read whole (`table`), and the same records are
-        picked from it."""
-        field = YEARLY_TABLES.get(name)
-        value = self._data.get(name)
-        if field is not None and isinstance(value, Unread) and value.runs is not None:
-            with self._parse_lock:
-                value = self._data.get(name)
-                years = value.years() if isinstance(value, Unread) else None
-                if isinstance(value, Unread) and years is not None:
-                    if value.recent is None or value.recent[0] != year:
-                        wanted = [
-                            s for y, ss in years.items() if y is None or y >= year for s in ss
-                        ]
-                        part = self._parsed_stretches(name, value, sorted(wanted))
-                        if part is not None and all(_since(r, field, year) for r in part.values()):
-                            value.recent = (year, part)
-                        else:  # years the note misplaced (by hand): the whole table, then
-                            value.forget_years()
-                    if value.recent is not None:
-                        return value.recent[1]
-        table = self.table(name) or {}
-        if field is None:
-            return table
-        return {key: record for key, record in table.items() if _since(record, field, year)}
-
     def record_head(self, name: str, key: str, until: str) -> dict[str, Any] | None:
-        """At least the fields that come before the field `until` in record `key`, when that
-        record is the table's first; without parsing the rest of the table while it is unread
-        (the table is read, and checked, whole when anything reads it). None when they cannot
-        be had so: the caller then reads the table (`tables`)."""
+        """At least the fields before `until` of record `key`, the table's first, not parsing
+        the rest while it is unread (`Unread.head`); None: read the table (`tables`)."""
         value = self._data.get(name)
-        if not isinstance(value, Unread):
-            record = value.get(key) if isinstance(value, dict) else None
-            return record if isinstance(record, dict) else None
-        # In JSON a field's name with its quotes and colon cannot occur inside a string (a
-        # quote in one is escaped): the first occurrence is a field of some record, and only a
-        # field of the first record at its top level leaves exactly two braces open before it.
-        start = b"{" + orjson.dumps(key) + b":{"
-        cut = value.text.find(b',"' + until.encode() + b'":')
-        if not value.text.startswith(start) or cut < 0:
-            return None
-        try:
-            head = orjson.loads(value.text[:cut] + b"}}")
-        except orjson.JSONDecodeError:
-            return None
-        record = head.get(key) if isinstance(head, dict) and len(head) == 1 else None
-        return record if isinstance(record, dict) else None
+        record = value.get(key) if isinstance(value, dict) else None
+        return value.head(key, until) if isinstance(value, Unread) else _dict_or_none(record)
 
-    def each_document(self, name: str) -> Iterator[Any]:
-        """Every record of a table, for reading only; in the table's order when it is read
-        whole. Where the opening left a yearly table as text and knows where its years lie, it
-        is parsed a piece at a time (`PIECE`), in its order, and none is kept: each piece is
-        checked as the whole table is, and the ids across them at the end (a failed check is
-        the whole table's, with its sentence), so a reader that reads to the end meets the
-        error rather than a result. Any other table is read whole (`table`), and kept."""
+    def left_unread(self, name: str) -> Unread | None:
+        """The table as the opening left it, when it is still text (for `unread.py`)."""
         value = self._data.get(name)
-        years = value.years() if isinstance(value, Unread) else None
-        if not isinstance(value, Unread) or years is None:
-            yield from (self.table(name) or {}).values()
-            return
-        given: set[str] = set()
-        ids: set[Any] = set()
-        for stretches in _pieces_of(sorted(s for spans in years.values() for s in spans)):
-            part = self._parsed_stretches(name, value, stretches)
-            if part is None:  # the note misplaced the years, the table is sound: the rest
-                table = self.table(name) or {}
-                yield from (record for key, record in table.items() if key not in given)
-                return
-            given.update(part)
-            ids.update(record.get("id") for record in part.values())
-            yield from part.values()
-        # Each year was checked as it was parsed; that no two records share an id, now.
-        if len(ids) != len(given):
-            self._whole_refusal(name)
+        return value if isinstance(value, Unread) else None
 
-    def _parsed_stretches(
-        self, name: str, unread: Unread, stretches: list[tuple[int, int]]
-    ) -> dict[str, Any] | None:
-        """Some stretches of an unread yearly table, parsed and checked as the table would be.
-        A failed check is refused as the whole table's check refuses it; when the whole table
-        passes, the note misplaced the years: they are forgotten, and None says so."""
-        view = memoryview(unread.text)
-        text = b",".join(view[start:end] for start, end in stretches)
-        try:
-            part: dict[str, Any] = self._parsed(name, Unread(b"{" + text + b"}"))
-            return part
-        except DamagedFile:
-            self._whole_refusal(name)
-            unread.forget_years()
-            return None
+    @property
+    def parse_lock(self) -> threading.Lock:
+        """Held while a table is parsed, so two threads reading it get the same table."""
+        return self._parse_lock
 
-    def _whole_refusal(self, name: str) -> None:
-        """Check the whole table, whose parts failed a check: DamagedFile with the sentence the
-        whole table's check gives, which names the first record at fault in the table's order
-        (a part's might name another). Returns when the whole table is sound."""
-        unread = self._data.get(name)
-        if isinstance(unread, Unread):
-            self._parsed(name, unread)
+    def parsed(self, name: str, unread: Unread) -> Any:
+        """`unread` (a table's text, or a part of it) parsed and checked as table `name`."""
+        return self._parsed(name, unread)
 
     @property
     def unread(self) -> frozenset[str]:
@@ -670,10 +468,7 @@ class SafeStorage:
         with self._parse_lock:
             self._data[name] = table
             self._unread.discard(name)
-        self.changes += 1
-        self.unsaved = True
-        if self.autosave and not self._defer_depth:
-            self.save()
+        self._written()
 
     def replace_data(self, data: dict[str, Any]) -> None:
         """Put back data held before a failed operation, in memory only (no save)."""
@@ -688,6 +483,9 @@ class SafeStorage:
             raise TypeError("a part of the document (`tables`) was given to be saved whole")
         self._refuse_if_read_only()
         self._data = data
+        self._written()
+
+    def _written(self) -> None:
         self.changes += 1
         self.unsaved = True
         if self.autosave and not self._defer_depth:
@@ -788,25 +586,12 @@ class SafeStorage:
                     spans[name] = (at + len(head), at + len(head) + len(body))
                     checksum = zlib.crc32(body, zlib.crc32(head, checksum))
                     at = spans[name][1]
-                runs = self._year_runs()
+                runs = years_placed(self._data)
             except TypeError:  # data a save could not write either: no note, nothing else
                 return
             checksum, size = zlib.crc32(b"}", checksum), at + 1
             if (size, checksum) == (signature.size, signature.checksum):
                 checked.note(self.path, size, checksum, spans, runs)
-
-    def _year_runs(self) -> dict[str, list[Run]]:
-        """Where each year lies in the text of each yearly table (`YEARLY_TABLES`): worked out
-        from a parsed table, kept from the note for one still unread (when it had them)."""
-        runs: dict[str, list[Run]] = {}
-        for name, field in YEARLY_TABLES.items():
-            table = self._data.get(name)
-            if isinstance(table, Unread):
-                if table.years() is not None and table.runs is not None:
-                    runs[name] = table.runs
-            elif isinstance(table, dict):
-                runs[name] = year_runs(table, field)
-        return runs
 
     @property
     def saving(self) -> bool:
