@@ -120,6 +120,19 @@ def test_a_save_after_reading_by_year_writes_every_table_as_it_was(
         assert store.documents_since("sessions", 2021) == since(data["sessions"], 2021)
 
 
+def test_whoever_reads_the_whole_document_after_reads_by_year_gets_every_year(
+    demo_path: Path, demo_bytes: bytes
+) -> None:
+    """An exchange, a backup, a report: whatever reads the whole document after Home read
+    some years of it (and counted over all of them) gets every record of every year."""
+    data = saved_over_years(demo_path, demo_bytes)
+    with Store.open(demo_path) as store:
+        store.documents_since("rota", 2025)
+        due_items(store, DEMO_TODAY)
+        assert store.storage.read() == data
+        assert store.documents_since("rota", 2025) == since(data["rota"], 2025)
+
+
 def test_forgetting_reaches_every_year_of_a_table_read_by_year(
     demo_path: Path, demo_bytes: bytes
 ) -> None:
