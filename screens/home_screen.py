@@ -150,7 +150,7 @@ class HomeScreen(AppAccess, Screen[None]):
     def refresh_data(self) -> None:
         store = self.store
         today = self.vg.today()
-        role = state.role(store.storage.tables(state.TABLE))
+        role = state.stored_role(store.storage)
         if role != self.role:
             self.role = role
             self.refresh_bindings()

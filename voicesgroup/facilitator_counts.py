@@ -17,6 +17,7 @@ service built on them: it reads and writes the records and is what screens and c
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -187,6 +188,23 @@ class Standing:
         return self.stage is PathStage.SHADOWING and not self.missing
 
 
+def _sessions_run(store: Store) -> list[Document]:
+    """The sessions that ended, with only what the path's rules read of them (`shadowed_by`):
+    read one year at a time and kept small, with every id and date held once, since Home's
+    Due box asks with years of sessions stored."""
+    same = sys.intern
+    return [
+        {
+            "status": SessionStatus.ENDED.value,
+            "facilitator_ids": [same(person) for person in session["facilitator_ids"]],
+            "date": same(session["date"]),
+            "group_id": same(session["group_id"]),
+        }
+        for session in store.each_document("sessions")
+        if session["status"] == SessionStatus.ENDED.value
+    ]
+
+
 @dataclass(frozen=True)
 class PathFacts:
     """What the path's rules are counted from, read once: paths, groups, sessions, settings
@@ -204,7 +222,7 @@ class PathFacts:
         return cls(
             paths={doc["facilitator_id"]: doc for doc in store.documents("facilitator_paths")},
             groups=list(store.documents("groups")),
-            sessions=list(store.documents("sessions")),
+            sessions=_sessions_run(store),
             suggested=setting(store, "shadowing_before_sign_off", SHADOWING_BEFORE_SIGN_OFF),
             weeks=setting(store, "supervision_weeks", SUPERVISION_WEEKS),
             latest=last_supervision(store),
@@ -294,7 +312,7 @@ def open_follow_ups_by_group(store: Store) -> Counter[str]:
         if state.get("done_on")
     }
     counts: Counter[str] = Counter()
-    for session in store.documents("sessions"):
+    for session in store.each_document("sessions"):  # every year, none kept
         answers = (session.get("debrief") or {}).get("answers") or {}
         if not session.get("follow_ups") and not answers.get(FOLLOW_UP_FIELD):
             continue

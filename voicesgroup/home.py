@@ -60,7 +60,7 @@ def _running_here(store: Store) -> tuple[Document, ...]:
 def _find_running_here(store: Store) -> tuple[Document, ...]:
     from voicesgroup.exchange import state
 
-    if state.role(store.storage.tables(state.TABLE)) == state.COORDINATOR:
+    if state.stored_role(store.storage) == state.COORDINATOR:
         return ()
     return tuple(
         document
@@ -84,7 +84,7 @@ def groups_met_on(store: Store, day: dt.date) -> set[str]:
     wanted = day.isoformat()
     return {
         document["group_id"]
-        for document in store.documents("sessions")
+        for document in store.documents_since("sessions", day.year).values()
         if document["status"] == SessionStatus.ENDED and document["date"] == wanted
     }
 
@@ -151,7 +151,11 @@ def rota_rows(store: Store, today: dt.date) -> list[HomeRow]:
     """The coordinator's rows: each active group's next meeting and who is on the rota for it
     (the coordinator's laptop runs no sessions, so that is its next step)."""
     names = {doc["id"]: doc["display_name"] for doc in store.documents("facilitators")}
-    slots = {(doc["group_id"], doc["date"]): doc for doc in store.documents("rota")}
+    # Only this year's slots and later ones: a next meeting is never earlier.
+    slots = {
+        (doc["group_id"], doc["date"]): doc
+        for doc in store.documents_since("rota", today.year).values()
+    }
     meets = {
         group["id"]: next_meeting(group["pattern"], today).isoformat()
         for group in store.documents("groups")

@@ -78,14 +78,14 @@ def due(store: Store, today: dt.date) -> RetentionDue:
     notes_before = limits.notes_before.isoformat()
     debriefs_before = limits.debriefs_before.isoformat()
     names_before = limits.names_before.isoformat()
+    debriefs = named_sessions = 0
+    for doc in store.each_document("sessions"):  # one pass over every year, none kept
+        debriefs += bool(doc.get("debrief")) and doc["date"] < debriefs_before
+        named_sessions += bool(doc.get("named_member_ids")) and doc["date"] < names_before
     return RetentionDue(
         notes=store.count_raw("notes", lambda doc: doc["created_at"][:10] < notes_before),
-        debriefs=store.count_raw(
-            "sessions", lambda doc: bool(doc.get("debrief")) and doc["date"] < debriefs_before
-        ),
-        named_sessions=store.count_raw(
-            "sessions", lambda doc: bool(doc.get("named_member_ids")) and doc["date"] < names_before
-        ),
+        debriefs=debriefs,
+        named_sessions=named_sessions,
     )
 
 

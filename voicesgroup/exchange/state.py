@@ -65,3 +65,12 @@ def role(data: dict[str, Any]) -> str | None:
     """This laptop's role in the exchange, or None when it is not set up (cheap: Home asks)."""
     record = read(data)
     return None if record is None else str(record.get("role"))
+
+
+def stored_role(storage: Any) -> str | None:
+    """`role` of a store's data (`SafeStorage`), read without parsing this table's
+    `entries` (most of it) while the opening has left the table unread: Home asks first."""
+    head = storage.record_head(TABLE, "1", "entries")
+    if head is not None and "role" in head:
+        return str(head["role"])
+    return role(storage.tables(TABLE))

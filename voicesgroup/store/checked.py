@@ -24,6 +24,7 @@ import os
 import zlib
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -33,18 +34,22 @@ from voicesgroup.store.storage import TEMP_SUFFIX
 FORMAT = 1
 Spans = dict[str, tuple[int, int]]
 """Each table's name and where its JSON text starts and ends in the file's bytes."""
+Years = dict[str, Any]
+"""Each yearly table's name and its stretches of one year (`storage.Run`), within its text."""
 
 
-def note(path: Path, size: int, checksum: int, spans: Spans) -> None:
+def note(path: Path, size: int, checksum: int, spans: Spans, years: Years | None = None) -> None:
     """Note that the data file's bytes, `size` long with this CRC-32, are sound, with their
-    tables at `spans`. Best effort: a note that cannot be written leaves the next opening to
-    check everything."""
+    tables at `spans` and, in the text of each yearly table, each year's records at `years`
+    (`storage.YEARLY_TABLES`). Best effort: a note that cannot be written leaves the next
+    opening to check everything."""
     target = checked_file(path)
     body = {
         "format": FORMAT,
         "crc32": checksum,
         "size": size,
         "tables": [[name, start, end] for name, (start, end) in spans.items()],
+        "years": {name: [list(run) for run in runs] for name, runs in (years or {}).items()},
     }
     temp = path.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
     try:
@@ -65,6 +70,13 @@ def forget(path: Path) -> None:
 def spans_if_known(path: Path, blob: bytes) -> Spans | None:
     """Where each table's text lies in `blob` when the note says these very bytes were checked
     or written by a save; else None (no note, another file's, damaged, or not these bytes)."""
+    known = known_if_noted(path, blob)
+    return None if known is None else known[0]
+
+
+def known_if_noted(path: Path, blob: bytes) -> tuple[Spans, Years] | None:
+    """`spans_if_known`, and where each year lies in the text of each yearly table, as the
+    note gives it (`storage.Unread` uses it only if it fits that text)."""
     try:
         body = orjson.loads(checked_file(path).read_bytes())
     except (OSError, orjson.JSONDecodeError):
@@ -73,7 +85,11 @@ def spans_if_known(path: Path, blob: bytes) -> Spans | None:
         return None
     if body.get("size") != len(blob) or body.get("crc32") != zlib.crc32(blob):
         return None
-    return _spans_in(blob, body.get("tables"))
+    spans = _spans_in(blob, body.get("tables"))
+    if spans is None:
+        return None
+    years = body.get("years")
+    return spans, years if isinstance(years, dict) else {}
 
 
 def _spans_in(blob: bytes, tables: object) -> Spans | None:

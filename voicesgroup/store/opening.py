@@ -42,7 +42,6 @@ from voicesgroup.store.storage import (
     META_TABLE,
     FileSignature,
     SafeStorage,
-    Unread,
     decode_document,
     decode_with_spans,
     is_table,
@@ -58,6 +57,7 @@ from voicesgroup.store.tables import (
     new_document,
     record_ids,
 )
+from voicesgroup.store.unread import YEARLY_TABLES, Unread, year_runs
 
 if TYPE_CHECKING:
     from voicesgroup.store import crypto
@@ -149,12 +149,16 @@ def _load(
     store.use_key(unlocked)
     store.read_only_reason = reason
     if readonly or reason is not None:
+        del blob  # (see `_own_texts`)
+        _own_texts(data, path, storage.signature)
         return store
     with suppress(OSError):  # readable by the owner alone; the owner's bits are kept
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
     kept_before = {backup.path for backup in list_backups(path)}
     unchecked = bool(storage.unread)
     store.backup_taken = take_backup(path, blob, prune=not unchecked)
+    del blob  # (see `_own_texts`)
+    _own_texts(data, path, storage.signature)
     store.backups_pruned = len(kept_before - {backup.path for backup in list_backups(path)})
     if unchecked and store.backup_taken is not None:
         # (a backup of these bytes taken before was checked as its store closed)
@@ -261,7 +265,7 @@ opening itself reads. The others wait until something reads them (`SafeStorage.t
 
 
 def _document_left_unread(
-    blob: bytes, path: Path, spans: dict[str, tuple[int, int]]
+    blob: bytes, path: Path, spans: dict[str, tuple[int, int]], years: checked.Years
 ) -> dict[str, Any]:
     """The document of bytes known sound: the tables of `READ_AT_ONCE` parsed and checked
     as `checked_document` checks them, the others left as their text (`Unread`)."""
@@ -269,10 +273,14 @@ def _document_left_unread(
     data: dict[str, Any] = {}
     for name, (start, end) in spans.items():
         text = view[start:end]
-        # An unread table keeps a copy of its own text, so the file's bytes are let go once
-        # opened rather than held whole until the last table is read.
+        # An unread table holds a view of the file's bytes until opening has done with them;
+        # then it is given its own text, read again from the file (`_own_texts`).
         try:
-            data[name] = orjson.loads(text) if name in READ_AT_ONCE else Unread(bytes(text))
+            data[name] = (
+                orjson.loads(text)
+                if name in READ_AT_ONCE
+                else Unread(text, years.get(name) if name in YEARLY_TABLES else None, at=start)
+            )
         except orjson.JSONDecodeError:  # the note said sound: it was wrong, check the whole
             return checked_document(blob, path)
     meta = data.get(META_TABLE)
@@ -287,6 +295,49 @@ def _document_left_unread(
     return _checked(data, path)
 
 
+def _own_texts(data: dict[str, Any], path: Path, signature: FileSignature | None) -> None:
+    """Give each table left unread its own text, read again from the file a table at a time,
+    once the file's bytes read at opening are let go (the caller holds them no longer, and the
+    views into them are dropped first). So opening never holds the whole file and a copy of
+    its tables at once, and no table holds the whole file once opened. The bytes read again
+    must be the very bytes checked (their size and CRC-32): else nothing is trusted."""
+    unread = sorted(
+        (table for table in data.values() if isinstance(table, Unread) and table.at is not None),
+        key=lambda table: table.at or 0,
+    )
+    if not unread:
+        return
+    places = [(table.at or 0, len(table.text)) for table in unread]
+    for table in unread:
+        table.text = b""  # the last view of the file's bytes: they are let go now
+    if signature is None:
+        raise StoreError(_changed_while_opening(path))
+    checksum, at = 0, 0
+    try:
+        with path.open("rb", buffering=0) as file:
+            fd = file.fileno()
+            for table, (start, length) in zip(unread, places, strict=True):
+                checksum = zlib.crc32(os.pread(fd, start - at, at), checksum)
+                table.text = os.pread(fd, length, start)
+                checksum = zlib.crc32(table.text, checksum)
+                at = start + length
+            rest = os.pread(fd, signature.size - at + 1, at)
+    except OSError as error:
+        raise StoreError(f"Could not read {path}: {error.strerror}.") from error
+    checksum = zlib.crc32(rest, checksum)
+    if at + len(rest) != signature.size or checksum != signature.checksum:
+        raise StoreError(_changed_while_opening(path))
+    for table in unread:
+        table.at = None
+
+
+def _changed_while_opening(path: Path) -> str:
+    return (
+        f"{path} was changed by another program while it was being opened, so it was not "
+        "opened. Nothing was changed: open it again."
+    )
+
+
 def _parsed_whole(data: dict[str, Any], blob: bytes, path: Path) -> dict[str, Any]:
     """The whole document parsed (a migration reads every table)."""
     if not any(isinstance(table, Unread) for table in data.values()):
@@ -297,14 +348,28 @@ def _parsed_whole(data: dict[str, Any], blob: bytes, path: Path) -> dict[str, An
 def _plain_document(blob: bytes, path: Path, *, note: bool) -> dict[str, Any]:
     """A plain file's document: its tables left unread where the note beside it says these
     bytes are sound (`checked.py`); else checked whole, and then, when `note`, noted so."""
-    spans = checked.spans_if_known(path, blob)
-    if spans is not None:
-        return _document_left_unread(blob, path, spans)
+    known = checked.known_if_noted(path, blob)
+    if known is not None:
+        return _document_left_unread(blob, path, *known)
     data, spans = decode_with_spans(blob, path)
     _checked(data, path)
     if note and spans is not None:
-        checked.note(path, len(blob), zlib.crc32(blob), spans)
+        checked.note(path, len(blob), zlib.crc32(blob), spans, _years_in(blob, data, spans))
     return data
+
+
+def _years_in(
+    blob: bytes, data: dict[str, Any], spans: dict[str, tuple[int, int]]
+) -> checked.Years:
+    """Where each year lies in each yearly table's text, for the note, when that text is the
+    very JSON this app writes for the table (a file written otherwise gets none: its years
+    are then read with the whole table)."""
+    years: checked.Years = {}
+    for name, field in YEARLY_TABLES.items():
+        table, (start, end) = data.get(name), spans.get(name, (0, 0))
+        if isinstance(table, dict) and memoryview(blob)[start:end] == orjson.dumps(table):
+            years[name] = year_runs(table, field)
+    return years
 
 
 def structure_problem(data: dict[str, Any], path: Path) -> str | None:

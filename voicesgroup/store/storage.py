@@ -26,6 +26,7 @@ import orjson
 
 from voicesgroup.errors import ChangedOnDisk, DamagedFile, SaveFailed
 from voicesgroup.schema import META_TABLE as META_TABLE  # re-exported: the store reads it here
+from voicesgroup.store.unread import Unread, years_placed
 
 TEMP_SUFFIX = ".vg-tmp"
 ENCRYPTED_MAGIC = b"VOICESGROUP-ENC\n"
@@ -334,14 +335,8 @@ def backup_folder(path: Path) -> Path:
     return path.with_name(f"{path.name}.backups")
 
 
-class Unread:
-    """A table's text, left unparsed when the file was opened (see `checked.py`): parsed and
-    checked by `SafeStorage.table` the first time anything reads the table."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: bytes) -> None:
-        self.text = text
+def _dict_or_none(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
 
 
 class PartDocument(dict[str, Any]):
@@ -453,6 +448,27 @@ class SafeStorage:
         saving it would lose every other table."""
         return PartDocument({name: self.table(name) for name in names if name in self._data})
 
+    def record_head(self, name: str, key: str, until: str) -> dict[str, Any] | None:
+        """At least the fields before `until` of record `key`, the table's first, not parsing
+        the rest while it is unread (`Unread.head`); None: read the table (`tables`)."""
+        value = self._data.get(name)
+        record = value.get(key) if isinstance(value, dict) else None
+        return value.head(key, until) if isinstance(value, Unread) else _dict_or_none(record)
+
+    def left_unread(self, name: str) -> Unread | None:
+        """The table as the opening left it, when it is still text (for `unread.py`)."""
+        value = self._data.get(name)
+        return value if isinstance(value, Unread) else None
+
+    @property
+    def parse_lock(self) -> threading.Lock:
+        """Held while a table is parsed, so two threads reading it get the same table."""
+        return self._parse_lock
+
+    def parsed(self, name: str, unread: Unread) -> Any:
+        """`unread` (a table's text, or a part of it) parsed and checked as table `name`."""
+        return self._parsed(name, unread)
+
     @property
     def unread(self) -> frozenset[str]:
         """The tables not parsed yet (see `table`)."""
@@ -473,6 +489,15 @@ class SafeStorage:
             raise DamagedFile(problem)
         return value
 
+    def write_table(self, name: str, table: dict[str, Any]) -> None:
+        """Replace one table and save as `write` does; every other table stays as it is, read
+        or not (TinyDB changes one table at a time: `tables.TableAtATime`)."""
+        self._refuse_if_read_only()
+        with self._parse_lock:
+            self._data[name] = table
+            self._unread.discard(name)
+        self._written()
+
     def replace_data(self, data: dict[str, Any]) -> None:
         """Put back data held before a failed operation, in memory only (no save)."""
         if isinstance(data, PartDocument):
@@ -486,13 +511,19 @@ class SafeStorage:
     def write(self, data: dict[str, Any]) -> None:
         if isinstance(data, PartDocument):
             raise TypeError("a part of the document (`tables`) was given to be saved whole")
-        if self.readonly:
-            raise SaveFailed(f"The file {self.path} was opened read-only; nothing was changed.")
+        self._refuse_if_read_only()
         self._data = data
+        self._written()
+
+    def _written(self) -> None:
         self.changes += 1
         self.unsaved = True
         if self.autosave and not self._defer_depth:
             self.save()
+
+    def _refuse_if_read_only(self) -> None:
+        if self.readonly:
+            raise SaveFailed(f"The file {self.path} was opened read-only; nothing was changed.")
 
     def set_encoder(self, encode: Encoder) -> None:
         """Use another encoding for the next saves (e.g. when a passphrase is set)."""
@@ -591,11 +622,12 @@ class SafeStorage:
                     spans[name] = (at + len(head), at + len(head) + len(body))
                     checksum = zlib.crc32(body, zlib.crc32(head, checksum))
                     at = spans[name][1]
+                runs = years_placed(self._data)
             except TypeError:  # data a save could not write either: no note, nothing else
                 return
             checksum, size = zlib.crc32(b"}", checksum), at + 1
             if (size, checksum) == (signature.size, signature.checksum):
-                checked.note(self.path, size, checksum, spans)
+                checked.note(self.path, size, checksum, spans, runs)
 
     @property
     def saving(self) -> bool:

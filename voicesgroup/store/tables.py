@@ -109,7 +109,7 @@ class Tables:
         if self._tinydb is None:
             from tinydb import TinyDB
 
-            storage = self._storage
+            storage = TableAtATime(self._storage)
             self._tinydb = TinyDB(storage=lambda: storage)
         return self._tinydb
 
@@ -281,6 +281,47 @@ class Tables:
         except ValidationError as error:
             where = f"{model.TABLE} record {document.doc_id}: {first_error(error)}"
             raise DamagedFile(malformed_record_sentence(self.path, where)) from None
+
+
+class TableAtATime:
+    """The storage TinyDB is given: TinyDB reads the document to take one table from it, and
+    writes it back with that one table changed. Here it is given a view that parses only the
+    table asked for (`SafeStorage.table`) and saves only the table changed
+    (`SafeStorage.write_table`), so building one kind of record never parses every table."""
+
+    def __init__(self, storage: SafeStorage) -> None:
+        self._storage = storage
+
+    def read(self) -> _OneTable:
+        return _OneTable(self._storage)
+
+    def write(self, data: _OneTable) -> None:
+        if not isinstance(data, _OneTable) or data.storage is not self._storage:
+            raise TypeError("TinyDB is given one table at a time")
+        for name, table in data.changed.items():
+            self._storage.write_table(name, table)
+
+    def close(self) -> None:
+        pass
+
+
+class _OneTable:
+    """What TinyDB reads its table from and writes it to (`tables[name]`, nothing else)."""
+
+    def __init__(self, storage: SafeStorage) -> None:
+        self.storage = storage
+        self.changed: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        if name in self.changed:
+            return self.changed[name]
+        table = self.storage.table(name)
+        if table is None:
+            raise KeyError(name)
+        return table  # type: ignore[no-any-return]  # a table of records
+
+    def __setitem__(self, name: str, table: dict[str, Any]) -> None:
+        self.changed[name] = table
 
 
 def record_ids(table: str, documents: dict[str, Any]) -> tuple[dict[str, int], str | None]:
