@@ -214,6 +214,28 @@ def test_early_sign_off_needs_a_reason_and_nobody_signs_off_unnamed(store: Store
         fp.sign_off(store, store.facilitator(interested.id), "Rosa", TODAY, reason="x")
 
 
+def test_a_reason_kept_with_the_path_never_names_a_member(store: Store) -> None:
+    """The path travels to every laptop, the coordinator's included: every reason it keeps
+    (a sign-off before shadowing is done, shadowing before the course, starting mid-way) is
+    refused, whole, when it names a member, and nothing is saved."""
+    store.save_member(Member(display_name="Kitty"))
+    sol = shadowing(store)
+    before = fp.path_record(store, sol.id)
+    with pytest.raises(fp.MemberNamed, match="Kitty") as refused:
+        fp.sign_off(store, sol, "Rosa", TODAY, reason="co-led well with kitty's support")
+    assert refused.value.name == "Kitty"
+    assert fp.path_record(store, sol.id) == before
+    ivy = person(store, "Ivy", TR)
+    with pytest.raises(fp.MemberNamed, match="Kitty"):
+        fp.begin(store, ivy, PathStage.SHADOWING, TODAY, by="Rosa", reason="Kitty asked for her")
+    assert fp.path_record(store, ivy.id) is None
+    fp.begin(store, ivy, PathStage.INTERESTED, TODAY)
+    with pytest.raises(fp.MemberNamed, match="Kitty"):
+        fp.start_shadowing(store, store.facilitator(ivy.id), TODAY, by="Rosa", reason="K\u200ditty")
+    record = fp.path_record(store, ivy.id)
+    assert record is not None and record.stage is PathStage.INTERESTED
+
+
 def test_experienced_is_for_the_signed_off_only(store: Store) -> None:
     sol = shadowing(store)
     with pytest.raises(fp.PathError, match="sign-off comes first"):
