@@ -107,10 +107,11 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
         Binding("f1", "help", "Help", id="help"),
         Binding("f2", "settings", "Settings", id="settings", show=False),
         Binding("ctrl+t", "toggle_contrast", "High contrast", id="contrast", show=False),
-        Binding("ctrl+l", "lock", "Lock now", id="lock", show=False),
+        # Priority bindings: a dialog (a modal screen) hides the app's other keys, and Ctrl+L
+        # must lock over whatever is open (a dialog with words typed stays under the lock), and
+        # Ctrl+Q must still ask there (something typed, a change being checked).
+        Binding("ctrl+l", "lock", "Lock now", id="lock", show=False, priority=True),
         # Shown on Home's footer (it has its own); elsewhere its room goes to that screen's keys.
-        # A priority binding: a dialog (a modal screen) hides the app's other keys, and Ctrl+Q
-        # must still ask there (something typed, a change being checked) rather than do nothing.
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True),
     ]
 
