@@ -241,6 +241,21 @@ def not_facilitating_yet(store: Store, people: Iterable[Facilitator]) -> str | N
     return None
 
 
+def may_start_with(store: Store, people: list[Facilitator]) -> str | None:
+    """The rule's sentence when a session may not start with `people` (the first leads),
+    else None: the path's rule (`not_facilitating_yet`), then the rota's own rules that
+    someone in training never leads and always has an experienced partner beside them
+    (`rota.rules.trainee_leads`, `trainee_partner`)."""
+    from voicesgroup.rota.rules import trainee_leads, trainee_partner
+
+    sentence = not_facilitating_yet(store, people)
+    if sentence is not None or not people:
+        return sentence
+    lead, co = people[0], people[1] if len(people) > 1 else None
+    found = trainee_leads(lead) or (trainee_partner(co, lead) if co is not None else None)
+    return None if found is None else found.sentence
+
+
 def path_record(store: Store, facilitator_id: UUID) -> FacilitatorPath | None:
     found = store.records(FacilitatorPath, facilitator_id=facilitator_id)
     return found[0] if found else None
