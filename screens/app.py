@@ -46,6 +46,7 @@ from voicesgroup.store.storage import write_atomically
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
+    from screens.home_screen import HomeScreen
     from screens.unlock_screen import Opened
 
 STYLESHEET = Path(__file__).resolve().parent / "voicesgroup.tcss"
@@ -60,17 +61,40 @@ FULL_SWEEPS_HELD = 1_000_000
 """The collector's full-sweep threshold while a sweep waits: in effect, none of its own."""
 
 DEEPER_PLACES = [
-    ("Consent", "Record a member's yes or withdrawal: choose the member, then c", "consent"),
-    ("Supervision", "Supervision meetings, and who is due (on Facilitators, s)", "supervision"),
+    (
+        "Consent",
+        "Record a member's yes or withdrawal: choose the member, then c",
+        "consent",
+        "members",
+    ),
+    (
+        "Supervision",
+        "Supervision meetings, and who is due (on Facilitators, s)",
+        "supervision",
+        "facilitators",
+    ),
     (
         "Follow-ups",
         "Follow-ups from sessions and debriefs, with owners (Facilitators, u)",
         "follow_ups",
+        "facilitators",
     ),
-    ("Facilitator path", "Course, shadowing and sign-off (on Facilitators, p)", "path"),
-    ("Sharing", "Sharing between laptops: set-up, each laptop, conflicts (x)", "exchange"),
+    (
+        "Facilitator path",
+        "Course, shadowing and sign-off (on Facilitators, p)",
+        "path",
+        "facilitators",
+    ),
+    (
+        "Sharing",
+        "Sharing between laptops: set-up, each laptop, conflicts (x)",
+        "exchange",
+        "exchange",
+    ),
 ]
-"""Actions a screen deeper than Home, offered in Home's command palette by name."""
+"""Actions a screen deeper than Home, offered in Home's command palette by name, each with
+the key of Home's that leads there: the palette offers a place only when Home would let that
+key work now (`HomeScreen.offers`: never in the room view; no members on the coordinator's)."""
 
 Announcement = tuple[str, str]
 """A message and its title, shown once a change is on disk."""
@@ -88,10 +112,11 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
         Binding("f1", "help", "Help", id="help"),
         Binding("f2", "settings", "Settings", id="settings", show=False),
         Binding("ctrl+t", "toggle_contrast", "High contrast", id="contrast", show=False),
-        Binding("ctrl+l", "lock", "Lock now", id="lock", show=False),
+        # Priority bindings: a dialog (a modal screen) hides the app's other keys, and Ctrl+L
+        # must lock over whatever is open (a dialog with words typed stays under the lock), and
+        # Ctrl+Q must still ask there (something typed, a change being checked).
+        Binding("ctrl+l", "lock", "Lock now", id="lock", show=False, priority=True),
         # Shown on Home's footer (it has its own); elsewhere its room goes to that screen's keys.
-        # A priority binding: a dialog (a modal screen) hides the app's other keys, and Ctrl+Q
-        # must still ask there (something typed, a change being checked) rather than do nothing.
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True),
     ]
 
@@ -638,12 +663,12 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
         from screens.home_screen import HomeScreen
 
         if isinstance(screen, HomeScreen):
-            yield from self._deeper_places(seen)
+            yield from self._deeper_places(screen, seen)
 
-    def _deeper_places(self, seen: set[str]) -> Iterable[SystemCommand]:
+    def _deeper_places(self, home: HomeScreen, seen: set[str]) -> Iterable[SystemCommand]:
         """From Home, what lives a screen deeper, so searching its name finds it."""
-        for title, help_text, action in DEEPER_PLACES:
-            if title not in seen:
+        for title, help_text, action, way in DEEPER_PLACES:
+            if title not in seen and home.offers(way):
                 yield SystemCommand(title, help_text, partial(self._open_deeper, action))
 
     def _open_deeper(self, action: str) -> None:

@@ -119,7 +119,12 @@ class DebriefScreen(FormScreen[None]):
         facilitators = picker.chosen()
         return self.form_attempt(
             lambda: self.runner.write_debrief(answers, facilitators or None),
-            ("The debrief is kept with the session.", "Thank you both"),
+            (
+                "The debrief is kept with the session.",
+                "Thank you both"
+                if len(facilitators or self.runner.session.facilitator_ids) > 1
+                else "Thank you",
+            ),
         )
 
     @on(Button.Pressed, "#skip")

@@ -213,6 +213,13 @@ class HomeScreen(AppAccess, Screen[None]):
         # The coordinator's laptop holds no members and runs no sessions.
         return not (self.coordinator and action in ("session", "members"))
 
+    def offers(self, action: str) -> bool:
+        """Whether a place reached through Home's `action` may open now, from the palette
+        too. Sharing is offered even before set-up, to say what it is and how to set it up."""
+        if action == "exchange":
+            return not self.room_view
+        return bool(self.check_action(action, ()))
+
     def action_exchange(self) -> None:
         from screens.exchange_screen import ExchangeScreen
 

@@ -53,6 +53,7 @@ from voicesgroup.store.owned import MODULES_FILE
 from voicesgroup.supervision import add_supervision as add_supervision
 from voicesgroup.supervision import clean_topics as clean_topics
 from voicesgroup.supervision import named_member as named_member
+from voicesgroup.supervision import refuse_member_name
 from voicesgroup.supervision import set_supervision_settings as set_supervision_settings
 from voicesgroup.supervision import supervision_meetings as supervision_meetings
 
@@ -240,6 +241,21 @@ def not_facilitating_yet(store: Store, people: Iterable[Facilitator]) -> str | N
     return None
 
 
+def may_start_with(store: Store, people: list[Facilitator]) -> str | None:
+    """The rule's sentence when a session may not start with `people` (the first leads),
+    else None: the path's rule (`not_facilitating_yet`), then the rota's own rules that
+    someone in training never leads and always has an experienced partner beside them
+    (`rota.rules.trainee_leads`, `trainee_partner`)."""
+    from voicesgroup.rota.rules import trainee_leads, trainee_partner
+
+    sentence = not_facilitating_yet(store, people)
+    if sentence is not None or not people:
+        return sentence
+    lead, co = people[0], people[1] if len(people) > 1 else None
+    found = trainee_leads(lead) or (trainee_partner(co, lead) if co is not None else None)
+    return None if found is None else found.sentence
+
+
 def path_record(store: Store, facilitator_id: UUID) -> FacilitatorPath | None:
     found = store.records(FacilitatorPath, facilitator_id=facilitator_id)
     return found[0] if found else None
@@ -344,11 +360,12 @@ def _record_for(store: Store, person: Facilitator) -> FacilitatorPath:
     return FacilitatorPath(facilitator_id=person.id, stage=PathStage.SIGNED_OFF)
 
 
-def _clean_reason(reason: str | None, by: str | None, what: str) -> tuple[str, str]:
+def _clean_reason(store: Store, reason: str | None, by: str | None, what: str) -> tuple[str, str]:
     reason = " ".join((reason or "").split())
     by = " ".join((by or "").split())
     if not reason or not by:
         raise PathError(f"To be kept with the path, this needs a reason and who decided: {what}.")
+    refuse_member_name(store, [reason], "the reason. A facilitator's path keeps general reasons")
     return reason, by
 
 
@@ -372,7 +389,9 @@ def begin(
     record = FacilitatorPath(facilitator_id=person.id, stage=stage)
     skipped = STAGES[: STAGES.index(stage)]
     if skipped:
-        reason, by = _clean_reason(reason, by, f"Starting {person.display_name} at {stage.label}")
+        reason, by = _clean_reason(
+            store, reason, by, f"Starting {person.display_name} at {stage.label}"
+        )
         record = record.with_changes(
             skipped=[
                 SkippedStep(stage=step, reason=reason, by=by, on=on).model_dump()
@@ -427,7 +446,7 @@ def start_shadowing(
     missing = modules_missing(store, record)
     if missing:
         reason, by = _clean_reason(
-            reason, by, f"{counted(len(missing), 'course module')} not attended yet"
+            store, reason, by, f"{counted(len(missing), 'course module')} not attended yet"
         )
         skipped = [
             *record.skipped,
@@ -466,6 +485,7 @@ def sign_off(
     view = path_view(store, person, on)
     if view.missing:
         reason, _ = _clean_reason(
+            store,
             reason,
             by_name,
             "Sign-off before the suggested shadowing (" + "; ".join(view.missing) + ")",

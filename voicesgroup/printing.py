@@ -121,6 +121,16 @@ def request_from(
     return replace(request, **found)
 
 
+def prepare(store: Store, request: PrintRequest) -> None:
+    """What a printout needs of the open data file before a copy of it is made to print
+    from: a member's own record carries its mark, so that `check` names the file once they
+    are forgotten, and the mark needs the file's key (`forgetting.record_mark` keeps it)."""
+    if request.kind == "member-record" and request.member is not None and not store.read_only:
+        from voicesgroup.store import forgetting
+
+        forgetting.record_mark(store, request.member.id)
+
+
 def make(store: Store, request: PrintRequest) -> Printed:
     """The printout asked for, made in memory: nothing is written and nothing audited.
 

@@ -191,6 +191,7 @@ def _rota(store: Store | None, request: PrintRequest) -> Made:
 def _member_record(store: Store | None, request: PrintRequest) -> Made:
     store = _need_store(store)
     from voicesgroup.handouts import member_record
+    from voicesgroup.store import forgetting
 
     member = request.member
     if member is None:
@@ -220,6 +221,7 @@ def _member_record(store: Store | None, request: PrintRequest) -> Made:
         confirmed=_confirmed(store),
         today=request.today,
         output=_drawn_as(request),
+        record_mark=forgetting.kept_record_mark(store, member.id),
     )
     return data, "a member's own record", []
 

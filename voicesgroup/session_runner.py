@@ -18,7 +18,12 @@ from uuid import UUID
 
 from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
-from voicesgroup.facilitator_path import PathError, follow_ups_moved, not_facilitating_yet
+from voicesgroup.facilitator_path import (
+    PathError,
+    follow_ups_moved,
+    may_start_with,
+    not_facilitating_yet,
+)
 from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.library import may_be_named
 from voicesgroup.mentions import member_names_in
@@ -261,7 +266,10 @@ class SessionRunner:
     ) -> SessionRunner:
         """Start a new session of `group` on `day`, at its first phase, and save it."""
         facilitator_ids = _distinct(facilitator_ids)
-        _may_facilitate(store, facilitator_ids)
+        known = {person.id: person for person in store.facilitators()}
+        sentence = may_start_with(store, [known[i] for i in facilitator_ids if i in known])
+        if sentence is not None:
+            raise PathError(sentence)
         template = template_for(group)
         started = clock()
         session = Session(

@@ -29,6 +29,19 @@ def named_member(store: Store, texts: Iterable[str]) -> str | None:
     return None
 
 
+def refuse_member_name(store: Store, texts: Iterable[str], where: str) -> None:
+    """Refuse a text about facilitators that names a member (`MemberNamed`): what it is
+    saved in travels to every laptop of the organisation, the coordinator's included.
+    `where` completes "A member's name, “…”, is in …", saying what is kept there."""
+    name = named_member(store, texts)
+    if name is not None:
+        raise MemberNamed(
+            f"A member's name, “{name}”, is in {where} only, never a member; reword it. "
+            "Nothing was saved.",
+            name,
+        )
+
+
 # -- supervision -----------------------------------------------------------------------------
 
 
@@ -64,13 +77,7 @@ def add_supervision(
     if not held:
         raise PathError("Say who held the supervision meeting.")
     cleaned = clean_topics(topics)
-    name = named_member(store, cleaned)
-    if name is not None:
-        raise MemberNamed(
-            f"A member's name, “{name}”, is in the topics. Supervision records keep general "
-            "topics only, never a member; reword it. Nothing was saved.",
-            name,
-        )
+    refuse_member_name(store, cleaned, "the topics. Supervision records keep general topics")
     try:
         meeting = SupervisionMeeting(
             on=on,

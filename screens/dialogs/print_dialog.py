@@ -392,7 +392,7 @@ class PrintDialog(FormDialog[None]):
             except OutputRefused as error:
                 raise OutputRefused(f"Nothing printed. {error}") from error
             self._start(f"Sending to {printer.label}…")
-            self._send_handout(Snapshot.of(self.store), self.request(), printer, copies)
+            self._send_handout(self._copy_to_print(), self.request(), printer, copies)
             return False
         raw_path = self.query_one("#print-path", Input).value.strip()
         if not raw_path:
@@ -409,7 +409,7 @@ class PrintDialog(FormDialog[None]):
             raise OutputRefused(f"Nothing printed. {error}") from error
         self._start("Making it…")
         # The worker reads a copy of the data, taken here: the store stays with this thread.
-        self._make_handout(Snapshot.of(self.store), self.request(), path, self._force)
+        self._make_handout(self._copy_to_print(), self.request(), path, self._force)
         return False
 
     def clear_problems(self) -> None:
@@ -445,6 +445,11 @@ class PrintDialog(FormDialog[None]):
             ),
             answered,
         )
+
+    def _copy_to_print(self) -> Snapshot:
+        """The copy of the data the worker prints from, once the open file is ready for it."""
+        printing.prepare(self.store, self.request())
+        return Snapshot.of(self.store)
 
     def _made(self, snapshot: Snapshot, request: printing.PrintRequest) -> printing.Printed | None:
         """The handout, or None after posting why it could not be made (in a worker)."""

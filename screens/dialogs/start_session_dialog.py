@@ -81,7 +81,7 @@ class StartSessionDialog(FormDialog[list[UUID] | None]):
         self.clear_problems()
 
     def submit_form(self) -> bool:
-        from voicesgroup.facilitator_path import not_facilitating_yet  # the rota's modules
+        from voicesgroup.facilitator_path import may_start_with  # the rota's modules
 
         picker = self.query_one(FacilitatorPicker)
         problem = picker.problem("Choose who is leading today.")
@@ -89,8 +89,8 @@ class StartSessionDialog(FormDialog[list[UUID] | None]):
             raise ValueError(problem)
         chosen = picker.chosen()
         known = {person.id: person for person in self.facilitators}
-        # The path's rule (interested, or on the course: not facilitating yet), from the core.
-        problem = not_facilitating_yet(self.store, [known[i] for i in chosen if i in known])
+        # The path's rule and the rota's rules for someone in training, from the core.
+        problem = may_start_with(self.store, [known[i] for i in chosen if i in known])
         if problem:
             raise ValueError(problem)
         self.dismiss(chosen)

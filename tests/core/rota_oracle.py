@@ -291,8 +291,8 @@ def lead_rotation_misses(
     planned_ids = {a.id for a in planned}
     last: dict[UUID, dt.date] = {}
     misses: list[RotaAssignment] = []
-    for _, todays in itertools.groupby(every, key=lambda a: a.date):
-        todays = list(todays)
+    for _, of_the_day in itertools.groupby(every, key=lambda a: a.date):
+        todays = list(of_the_day)
         for a in todays:
             if a.id not in planned_ids or a.lead_id is None or a.co_id is None:
                 continue

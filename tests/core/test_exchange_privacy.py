@@ -125,3 +125,52 @@ def test_a_member_named_beside_an_idea_shared_in_another_group_stays_in_their_ow
     parts = sharing.parts_of("strategies", idea.model_dump(mode="json"), holding)
     [named] = [part for part in parts if part.kind == "strategies" + sharing.GROUP_SUFFIX]
     assert named.sections == (GROUPS[0],)
+
+
+def _string_places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Where a document holds a string that could carry words (not an id or a date)."""
+    if isinstance(value, str):
+        return [path] if sharing._may_be_words(value) else []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _string_places(item, (*path, key))]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _string_places(item, (*path, i))]
+    return []
+
+
+def _demo_document() -> dict[str, Any]:
+    from tests.helpers.demo_files import demo_bytes
+
+    return orjson.loads(demo_bytes(dt.date(2026, 3, 2)))
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.data())
+def test_a_member_named_in_any_text_of_any_shared_record_never_reaches_the_organisation(
+    data: st.DataObject,
+) -> None:
+    """The class, not a list of fields: a member's name written in any string of any record
+    of a shared table (a sign-off's reason, a supervision topic, a venue, a follow-up, a
+    field added later) keeps that record off the organisation's section."""
+    document = _demo_document()
+    members = [member["display_name"] for member in document["members"].values()]
+    held = [str(group["id"]) for group in document["groups"].values()][:1]
+    tables = [
+        table
+        for table in sharing.shared_tables()
+        if sharing.RULES[table].reach is not sharing.Reach.GROUP
+        and any(_string_places(d) for d in document.get(table, {}).values())
+    ]
+    table = data.draw(st.sampled_from(tables), label="table")
+    documents = [d for d in document[table].values() if _string_places(d)]
+    planted = data.draw(st.sampled_from(documents))
+    path = data.draw(st.sampled_from(_string_places(planted)), label="field")
+    name = data.draw(st.sampled_from(members), label="name")
+    holder: Any = planted
+    for step in path[:-1]:
+        holder = holder[step]
+    holder[path[-1]] = f"went well, {name} joined in"
+    holding = sharing.Holding.of(document, held)
+    for part in sharing.parts_of(table, planted, holding):
+        if sharing.ORG in part.sections:
+            assert name.encode() not in orjson.dumps(part.content), (table, path)

@@ -214,6 +214,28 @@ def test_early_sign_off_needs_a_reason_and_nobody_signs_off_unnamed(store: Store
         fp.sign_off(store, store.facilitator(interested.id), "Rosa", TODAY, reason="x")
 
 
+def test_a_reason_kept_with_the_path_never_names_a_member(store: Store) -> None:
+    """The path travels to every laptop, the coordinator's included: every reason it keeps
+    (a sign-off before shadowing is done, shadowing before the course, starting mid-way) is
+    refused, whole, when it names a member, and nothing is saved."""
+    store.save_member(Member(display_name="Kitty"))
+    sol = shadowing(store)
+    before = fp.path_record(store, sol.id)
+    with pytest.raises(fp.MemberNamed, match="Kitty") as refused:
+        fp.sign_off(store, sol, "Rosa", TODAY, reason="co-led well with kitty's support")
+    assert refused.value.name == "Kitty"
+    assert fp.path_record(store, sol.id) == before
+    ivy = person(store, "Ivy", TR)
+    with pytest.raises(fp.MemberNamed, match="Kitty"):
+        fp.begin(store, ivy, PathStage.SHADOWING, TODAY, by="Rosa", reason="Kitty asked for her")
+    assert fp.path_record(store, ivy.id) is None
+    fp.begin(store, ivy, PathStage.INTERESTED, TODAY)
+    with pytest.raises(fp.MemberNamed, match="Kitty"):
+        fp.start_shadowing(store, store.facilitator(ivy.id), TODAY, by="Rosa", reason="K\u200ditty")
+    record = fp.path_record(store, ivy.id)
+    assert record is not None and record.stage is PathStage.INTERESTED
+
+
 def test_experienced_is_for_the_signed_off_only(store: Store) -> None:
     sol = shadowing(store)
     with pytest.raises(fp.PathError, match="Sign-off comes first: "):
@@ -502,6 +524,28 @@ def test_check_names_path_supervision_rota_and_follow_up_records_that_point_nowh
     assert "a facilitator's path belongs to a facilitator who is not stored" in problems
 
 
+def test_someone_in_training_never_starts_a_session_alone_or_beside_another_trainee(
+    store: Store,
+) -> None:
+    """The rota's rules hold in the room too: a trainee does not lead, and is not the only
+    facilitator or beside someone not experienced (`may_start_with`, asked by the start)."""
+    from voicesgroup.session_runner import SessionRunner
+
+    where = group(store, "Tuesday Voices")
+    sol, kit = shadowing(store), person(store, "Kit", T)
+    rosa = person(store, "Rosa")
+    for pair, sentence in (
+        ([sol.id], "Sol is in training, so cannot lead"),
+        ([rosa.id, sol.id], None),
+        ([kit.id, sol.id], "in training"),
+    ):
+        if sentence is None:
+            assert SessionRunner.start(store, where, TODAY, pair).session.facilitator_ids == pair
+            continue
+        with pytest.raises(fp.PathError, match=sentence):
+            SessionRunner.start(store, where, TODAY, pair)
+
+
 @pytest.mark.parametrize("stage", [*PathStage, None], ids=lambda stage: str(stage))
 @pytest.mark.parametrize("place", [0, 1], ids=["lead", "co"])
 def test_a_session_starts_with_someone_only_once_they_begin_shadowing(
@@ -509,7 +553,7 @@ def test_a_session_starts_with_someone_only_once_they_begin_shadowing(
 ) -> None:
     """Every stage of the path, in either place, at the start and when the pair is changed:
     the rule the rota keeps (`rota.rules.on_the_rota_yet`), with its sentence."""
-    from voicesgroup.rota.rules import on_the_rota_yet
+    from voicesgroup.rota.rules import is_trainee, on_the_rota_yet
     from voicesgroup.session_runner import SessionRunner
 
     where = group(store, "Tuesday Voices")
@@ -517,6 +561,12 @@ def test_a_session_starts_with_someone_only_once_they_begin_shadowing(
     if stage is not None:
         fp.begin(store, ola, stage, BEGAN, by="Rosa", reason="joined from another group")
     pair = [rosa.id, ola.id] if place else [ola.id, rosa.id]
+    if on_the_rota_yet(stage) and place == 0 and is_trainee(store.facilitator(ola.id)):
+        # On the rota, yet in training: they never lead, as the rota's own rule says.
+        with pytest.raises(fp.PathError, match="Ola is in training, so cannot lead"):
+            SessionRunner.start(store, where, TODAY, pair)
+        assert store.sessions() == []
+        return
     if on_the_rota_yet(stage):
         runner = SessionRunner.start(store, where, TODAY, pair)
         assert runner.session.facilitator_ids == pair

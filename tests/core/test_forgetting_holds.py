@@ -163,6 +163,25 @@ def test_check_names_every_file_in_the_folder_that_holds_a_forgotten_member(
     assert copy.exists(), "a person's own copy is named, never removed"
 
 
+@pytest.mark.parametrize("ending", ["pdf", "txt", "html"])
+def test_check_names_a_members_printed_record_left_beside_the_file_once_they_are_forgotten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ending: str
+) -> None:
+    """Their own record, printed to a file in the data file's folder, holds their name but no
+    id: it carries the record's mark, so `check` names it after they are forgotten."""
+    path = tmp_path / "folder" / "voicesgroup.json"
+    small_file(path, opens=1).close()
+    printed = path.parent / f"record.{ending}"
+    assert main(["--db", str(path), "print", "member-record", "--member", NAME,
+                 "--out", str(printed)]) == 0  # fmt: skip
+    assert main(["--db", str(path), "check"]) == 0, "not forgotten yet: nothing to name"
+    assert main(["--db", str(path), "member", "forget", "--member", NAME, "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(path), "check"]) != 0
+    out, err = capsys.readouterr()
+    assert f"{printed} still holds a member who was forgotten" in out + err
+
+
 def test_an_encrypted_folder_is_searched_decrypted(tmp_path: Path) -> None:
     path = tmp_path / "folder" / "voicesgroup.json"
     store = small_file(path, opens=2)

@@ -315,6 +315,10 @@ async def test_the_coordinators_laptop_opens_on_a_home_for_its_role(
         keys = footer(app)
         assert "Session" not in keys and "Members" not in keys
         assert "Reports" in keys and "Sharing" in keys
+        # Nor does the palette lead to members (it offers what Home's keys allow).
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Consent" not in titles and "Members" not in titles, titles
+        assert {"Supervision", "Sharing"} <= titles, titles
         await pilot.press("v")
         await pilot.pause()
         assert type(app.screen).__name__ == "RotaReviewScreen"

@@ -154,3 +154,36 @@ async def test_a_read_only_file_says_so_in_the_title_bar_and_refuses_changes(tmp
         assert "read-only" in shown and "this change was not made" in shown
     assert path.read_bytes() == before
     assert path.stat().st_mode & 0o777 == 0o444
+
+
+async def test_ctrl_l_locks_over_an_open_dialog_and_keeps_what_was_typed(tmp_path) -> None:
+    """A facilitator called away while writing a theme: Ctrl+L locks at once over the dialog;
+    unlocked, the dialog is back with every word."""
+    from tests.helpers.app import IN_SESSION, make_demo
+    from tests.helpers.clock import FrozenClock
+
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in IN_SESSION:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("t")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if type(app.screen).__name__ == "TextCaptureDialog":
+                break
+        dialog = app.screen
+        assert type(dialog).__name__ == "TextCaptureDialog"
+        await pilot.press(*"voices at night")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "IdleLockDialog"
+        assert "voices at night" not in "".join(str(w.render()) for w in app.screen.query("Static"))
+        await pilot.press("enter")  # this file has no passphrase: Enter carries on
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is dialog
+        from textual.widgets import Input
+
+        assert dialog.query_one("#capture-text", Input).value == "voices at night"

@@ -222,10 +222,11 @@ def _print(args: argparse.Namespace, build: Callable[[Store], PrintRequest]) -> 
     """Make the handout from the store, write it (or send it to the printer), and only
     then audit it."""
     from voicesgroup.outputs import check_audited_output, write_output
-    from voicesgroup.printing import default_path, record_printed
+    from voicesgroup.printing import default_path, prepare, record_printed
 
     with open_store(args) as store:
         request = build(store)
+        prepare(store, request)
         if args.printer is not None:
             return _to_printer(args, store, request)
         target = Path(args.out).expanduser() if args.out else default_path(store, request)

@@ -250,9 +250,9 @@ class Holding:
     member_ids: frozenset[str] = frozenset()
     """Every member id this laptop knows: its members and those its sessions name."""
     naming: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
-    """Each text of a session (theme, follow-up, debrief answer) or of a strategy (title,
-    description, caution) here that names a member (the report's policy): for each name it
-    holds, the ids of the members of that name."""
+    """Each text here that names a member (the report's policy), of any record that may
+    leave this laptop's groups (`_texts_leaving`): for each name it holds, the ids of the
+    members of that name."""
 
     @classmethod
     def of(cls, data: Mapping[str, Any], groups: Iterable[str]) -> Holding:
@@ -270,15 +270,7 @@ class Holding:
                     known.append(name if readable is None else _Known(name, readable))
         sessions = data.get("sessions", {}).values()
         themes = {theme for session in sessions for theme in session.get("themes") or ()}
-        ideas = {
-            text
-            for strategy in data.get("strategies", {}).values()
-            for text in (strategy.get(name) for name in TEXT_FIELDS["strategies"])
-            if isinstance(text, str) and text
-        }
-        texts = sorted(
-            themes | ideas | {text for session in sessions for text in _other_texts(session)}
-        )
+        texts = sorted(_texts_leaving(data)) if known else []
         naming: dict[str, tuple[frozenset[str], ...]] = {}
         by_name: dict[str, set[str]] = {}
         for entry in known:
@@ -321,14 +313,25 @@ class _Known(NamedTuple):
     id: uuid.UUID
 
 
-def _other_texts(session: Mapping[str, Any]) -> list[str]:
-    """A session's free texts besides its themes: follow-ups and the debrief's answers."""
-    texts = [text for text in session.get("follow_ups") or () if isinstance(text, str)]
-    debrief = session.get("debrief") or {}
-    answers = debrief.get("answers") if isinstance(debrief, dict) else None
-    if isinstance(answers, dict):
-        texts.extend(text for text in answers.values() if isinstance(text, str))
+def _texts_leaving(data: Mapping[str, Any]) -> set[str]:
+    """Every text of every record that may leave this laptop's groups: all of a shared
+    table's strings, wherever they stand (a sign-off's reason, a supervision topic, a
+    follow-up, a venue), not a list of fields that a new field would slip past. A text that
+    names a member keeps its record to the member's groups (`kept_to_members`)."""
+    texts: set[str] = set()
+    for table, rule in RULES.items():
+        if rule.reach in (Reach.ORGANISATION, Reach.PROJECTION):
+            for document in (data.get(table) or {}).values():
+                texts.update(text for text in _strings(document) if _may_be_words(text))
     return texts
+
+
+def _may_be_words(text: str) -> bool:
+    """Whether a stored string could hold a name: not empty, not an id or a date."""
+    return bool(text) and _UUID.fullmatch(text.lower().encode()) is None and not _DATE.match(text)
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.+Z-]*)?$")
 
 
 def slot_key(document: Mapping[str, Any]) -> str:

@@ -337,7 +337,7 @@ def _render(handout: Handout, sizes: Sizes) -> tuple[bytes, int]:
         subject=meta["subject"],
         creator=meta["creator"],
         producer=meta["producer"],
-        keywords=[],
+        keywords=[handout.record_mark] if handout.record_mark else [],
         lang=handout.lang,
         displayDocTitle=True,
         initialFontName=f.regular,

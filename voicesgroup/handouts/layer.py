@@ -146,6 +146,9 @@ class Handout:
     fit_pages: int | None = None
     allow: Iterable[str] = ()
     confirmed: Iterable[str] = ()
+    record_mark: str = ""
+    """On one member's own record: the mark that lets `check` name this file once they are
+    forgotten (`tombstones.mark`): the PDF's keywords, the text's last line, the page's meta."""
     blocks: list[Block] = field(default_factory=list)
     _group: list[Block] | None = field(default=None, init=False, repr=False)
 
@@ -342,6 +345,8 @@ class Handout:
             lines += ["", self.subtitle]
         lines += _text_lines(self.blocks)
         lines += ["", "—", self.footer]
+        if self.record_mark:
+            lines += ["", f"Reference: {self.record_mark}"]
         text = "\n".join(lines).rstrip() + "\n"
         self._read_back(text.encode("utf-8"), "txt")
         return text
@@ -353,6 +358,8 @@ class Handout:
         from html import escape
 
         body = [f"<h1>{escape(self.title)}</h1>"]
+        if self.record_mark:
+            body.append(f'<p hidden data-record="{escape(self.record_mark)}"></p>')
         if self.subtitle:
             body.append(f"<p>{escape(self.subtitle)}</p>")
         body += _html_blocks(self.blocks, escape)

@@ -461,6 +461,7 @@ def member_record(
     confirmed: Iterable[str] = (),
     today: dt.date | None = None,
     output: Output = "pdf",
+    record_mark: str = "",
 ) -> bytes:
     """Everything held about one member, in plain words spoken to them, for them to keep.
 
@@ -502,6 +503,7 @@ def member_record(
             if part
         ],
         confirmed=words.confirmed,
+        record_mark=record_mark,
     )
     h.para(
         "This is everything we keep about you on the facilitators' laptop. You can ask us to "

@@ -130,6 +130,12 @@ def names_in_backups(store: Store, key: str) -> list[str]:
     return names
 
 
+def kept_record_mark(store: Store, member_id: UUID) -> str:
+    """`record_mark` as the file already allows it, changing nothing (a read-only copy, say
+    a printout made in a worker): "" when the file has no key yet."""
+    return tombstones.mark_if_keyed(store.storage.read(), store.path, member_id)
+
+
 def texts_naming(store: Store, member: Member) -> list[redaction.Mention]:
     """Every stored free text that names the member, as it is and as forgetting will leave it
     (their own notes, erased whole, left out)."""

@@ -113,6 +113,13 @@ def mark(data: dict[str, Any], path: Path, member_id: UUID | str) -> str:
     return f"{MARK_PREFIX}{member_hash(known.key, member_id)}"
 
 
+def mark_if_keyed(data: dict[str, Any], path: Path, member_id: UUID | str) -> str:
+    """`mark`, without making a key: "" when the file has none yet (a read-only copy cannot
+    keep a new one; `forgetting.record_mark` makes it on the open file first)."""
+    known = of_folder(path, data)
+    return "" if known is None else f"{MARK_PREFIX}{member_hash(known.key, member_id)}"
+
+
 def from_record(record: object) -> Tombstones | None:
     """The tombstones a record holds, or None when it is not a sound record."""
     if not isinstance(record, dict) or record.get("version") != VERSION:
