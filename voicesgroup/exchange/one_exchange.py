@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from voicesgroup.errors import ChangedMeanwhile
 from voicesgroup.exchange import applying, inbox, noted, outbox, stamping, state
 from voicesgroup.exchange import clock as hlc
