@@ -240,6 +240,7 @@ class SessionScreen(AppAccess, Screen[None]):
         ).heading = f"What helps with {self.words.experience_short}, shared today"
         self.query_one("#shared-strategies", SharedStrategies).heading = "What helps, today"
         self.query_one("#room-strategies", SharedStrategies).room_safe = True
+        self.query_one("#room-strategies", SharedStrategies).names_in = self._runner.names_in
         self.query_one("#room-banner", Static).update(
             "Room view: names, notes and counts are hidden. Press r to bring them back."
         )
@@ -530,7 +531,9 @@ class SessionScreen(AppAccess, Screen[None]):
         choices = [] if self.room_safe else self._runner.attribution_choices()
         self.app.push_screen(
             StrategyCaptureDialog(
-                f"Something that helps with {self.words.experience_short}", choices
+                f"Something that helps with {self.words.experience_short}",
+                choices,
+                self._runner.names_in,
             ),
             keep,
         )

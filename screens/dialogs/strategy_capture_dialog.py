@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from textual.app import ComposeResult
@@ -28,10 +29,17 @@ class StrategyCaptureDialog(FormDialog[StrategyDraft | None]):
     ]
     FORM_SUBJECT = "this idea"
 
-    def __init__(self, title: str, attribution_choices: list[Member]) -> None:
+    def __init__(
+        self,
+        title: str,
+        attribution_choices: list[Member],
+        names_in: Callable[[str], list[str]] = lambda text: [],
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.attribution_choices = attribution_choices
+        self.names_in = names_in
+        self._warned_for = ""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="strategy-dialog", can_focus=False):
@@ -75,10 +83,20 @@ class StrategyCaptureDialog(FormDialog[StrategyDraft | None]):
         if not title:
             self.query_one("#strategy-title", Input).focus()
             raise ValueError("Give it a few words first.")
+        about = self.query_one("#strategy-about", Input).value.strip()
+        names = self.names_in(f"{title}\n{about}")
+        if names and self._warned_for != f"{title}\n{about}":
+            # The words go to the library every group shares: a name there only if they agreed.
+            self._warned_for = f"{title}\n{about}"
+            raise ValueError(
+                f"This mentions {', '.join(names)}. The library is shared with every group: "
+                "keep names out unless they agreed (Shared by). Change the words, or press "
+                "Enter again to keep them."
+            )
         by = self.query_one("#strategy-by", Select).value
         draft = StrategyDraft(
             title=title,
-            description=self.query_one("#strategy-about", Input).value.strip(),
+            description=about,
             category=str(self.query_one("#strategy-category", Select).value),
             attributed_member_id=None if by == ANONYMOUS else UUID(str(by)),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -20,6 +22,9 @@ class SharedStrategies(Static):
     names: reactive[dict[str, str]] = reactive(dict)
     room_safe: reactive[bool] = reactive(False)
     heading: reactive[str] = reactive("What helps, shared today")
+    names_in: Callable[[str], list[str]] | None = None
+    """The session's member-name finder: in the room view a title that names a member is not
+    shown, whoever typed it (every name is hidden there)."""
 
     def render(self) -> Text:
         if not self.strategies:  # one line, so the round below stays in sight
@@ -27,6 +32,8 @@ class SharedStrategies(Static):
         text = Text(self.heading, style="bold")
         for strategy in self.strategies:
             line = f"\n• {strategy.title}"
+            if self.room_safe and self.names_in is not None and self.names_in(strategy.title):
+                line = "\n• an idea whose words name someone (kept for the facilitators)"
             member = strategy.attributed_member_id
             if member is not None and not self.room_safe:
                 line += f" (shared by {self.names.get(str(member), 'a member')})"

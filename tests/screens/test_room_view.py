@@ -239,3 +239,34 @@ async def test_a_save_that_succeeds_is_announced_after_it_is_on_disk(tmp_path: P
         await pilot.pause()
         assert any("saved." in n.message for n in app._notifications)
         assert b"Upstairs room" in path.read_bytes()
+
+
+async def test_an_idea_naming_a_member_is_asked_about_and_never_shown_in_the_room_view(
+    tmp_path: Path,
+) -> None:
+    """`w` warns as a theme does when the words name a member (Enter again keeps them); the
+    room view never shows those words, whoever typed them."""
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        name = await start_with_people(pilot, app)
+        other = next(m.display_name for m in app.store.members() if m.display_name != name)
+        idea = f"Humming a tune {other} taught us"
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press(*idea, "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StrategyCaptureDialog", "kept without a question"
+        assert f"This mentions {other}" in " ".join(screen_text(app).split())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert idea in [s.title for s in app.store.strategies()]
+        await pilot.press("r")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert other not in shown and "Humming" not in shown, shown
+        from screens.widgets.shared_strategies import SharedStrategies
+
+        listed = app.screen.query_one("#room-strategies", SharedStrategies).render().plain
+        assert "an idea whose words name someone" in listed and other not in listed, listed
