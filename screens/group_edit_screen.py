@@ -46,6 +46,7 @@ class GroupEditScreen(FormScreen[None]):
     def __init__(self, group: Group | None) -> None:
         super().__init__()
         self.group = group
+        self._asked_about: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         group = self.group
@@ -108,6 +109,7 @@ class GroupEditScreen(FormScreen[None]):
 
     def submit_form(self) -> bool:
         group = self._read_form()
+        self._ask_about_names(group)
         today = self.vg.today()
         self.guarded_change(
             lambda store, _: guard.save_group(store, group, today=today),
@@ -115,6 +117,23 @@ class GroupEditScreen(FormScreen[None]):
             announce=(f"{group.name} saved.", ""),
         )
         return False  # closed once the change is made
+
+    def _ask_about_names(self, group: Group) -> None:
+        """A venue or a group's name that names a member is asked about once (Enter again
+        keeps it: "St Mary's" may be a church): both print on every handout and travel to
+        every laptop of the organisation."""
+        from voicesgroup.mentions import member_names_in
+
+        for field_name, text in (("name", group.name), ("venue", group.venue)):
+            names = member_names_in(self.store, text) if text else []
+            if names and self._asked_about.get(field_name) != text:
+                self._asked_about[field_name] = text
+                raise FieldProblem(
+                    field_name,
+                    f"This mentions {', '.join(names)}. It prints on every handout and goes "
+                    "to every laptop: keep members' names out. Change it, or save again to "
+                    "keep it as it is.",
+                )
 
     def _read_form(self) -> Group:
         def typed(selector: str) -> str:

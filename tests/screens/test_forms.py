@@ -19,6 +19,7 @@ from screens.form_screen import FormDialog, FormScreen
 from tests.helpers.app import IN_SESSION, app_on, make_demo
 from tests.helpers.clock import FrozenClock
 from tests.helpers.forms import problem_lines
+from tests.helpers.screen import screen_text
 from voicesgroup.models import SupervisionMeeting
 
 
@@ -151,3 +152,29 @@ async def test_a_models_refusal_in_a_form_is_one_sentence_and_keeps_the_form(
             "! The held by cannot be kept. A name can be at most 60 characters. "
             "Nothing was changed."
         ]
+
+
+async def test_a_venue_naming_a_member_is_asked_about_once_then_kept(tmp_path: Path) -> None:
+    """The venue prints on every handout and travels to every laptop: a member's name in it
+    is asked about, beside the field, with the words kept; saving again keeps them."""
+
+    app = app_on(make_demo(tmp_path / "demo.json"), clock=FrozenClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        member = app.store.members()[0].display_name
+        await pilot.press("enter")  # the chosen group's form
+        await pilot.pause()
+        form = app.screen
+        venue = f"Upstairs, {member}'s kitchen"
+        form.query_one("#venue", Input).value = venue
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form, "saved without a question"
+        assert f"This mentions {member}" in " ".join(screen_text(app).split())
+        assert form.query_one("#venue", Input).value == venue
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is not form
+        assert venue in [group.venue for group in app.store.groups()]
