@@ -508,3 +508,26 @@ def test_check_names_an_export_of_a_member_forgotten_since(
     out, err = capsys.readouterr()
     assert f"{export} still holds a member who was forgotten" in out + err
     assert NAME not in orjson.loads(export.read_bytes())["record_of"]
+
+
+def test_the_restore_a_damaged_file_names_is_the_command_that_restores_that_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Followed to the letter, the sentence restores the damaged file itself, not the file
+    opened when none is named."""
+    import re
+    import shlex
+
+    from voicesgroup.store.backups import list_backups
+
+    path = tmp_path / "a folder with spaces" / "vg.json"
+    small_file(path, opens=2).close()
+    path.write_bytes(path.read_bytes()[:60])
+    assert main(["--db", str(path), "members"]) != 0
+    out, err = capsys.readouterr()
+    [command] = re.findall(r"`([^`]*restore BACKUP)`", out + err)
+    newest = list_backups(path)[0].path
+    argv = [str(newest) if word == "BACKUP" else word for word in shlex.split(command)][1:]
+    assert main([*argv, "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(path), "members"]) == 0

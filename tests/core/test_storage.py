@@ -355,7 +355,7 @@ def test_decode_refuses_damaged_and_foreign_data_naming_the_file(
     with pytest.raises(DamagedFile) as caught:
         decode_document(BROKEN[kind](demo_bytes), path)
     message = str(caught.value)
-    assert "voicesgroup restore" in message and str(backup_folder(path)) in message
+    assert "restore BACKUP" in message and str(backup_folder(path)) in message
     assert "\n" not in message
 
 

@@ -196,7 +196,7 @@ def decode_with_spans(
             f"{path} is not a voicesgroup data file (it may belong to another program). "
             + (
                 "It was left untouched; choose another file with --db, or, if it held your "
-                "voicesgroup data, restore it: run `voicesgroup restore BACKUP` with one of "
+                f"voicesgroup data, restore it: run `{restore_command(path)}` with one of "
                 f"the backups in {backup_folder(path)}."
                 if _has_backups(path)
                 else "It was left untouched, and there are no backups beside it: choose "
@@ -312,12 +312,24 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def restore_command(path: Path) -> str:
+    """The command that restores a backup into this very file: `--db` is named unless it
+    is the file opened when none is named (`paths.resolve_db_path`)."""
+    import shlex
+
+    from voicesgroup.paths import resolve_db_path
+
+    if Path(path).expanduser().resolve() == resolve_db_path(None):
+        return "voicesgroup restore BACKUP"
+    return f"voicesgroup --db {shlex.quote(str(path))} restore BACKUP"
+
+
 def restore_hint(path: Path) -> str:
     """What to do about a file that cannot be opened: restore a backup, where there are any,
     and never send anyone to a backups folder that does not exist."""
     if _has_backups(path):
         return (
-            "Nothing was changed. To restore, run `voicesgroup restore BACKUP` with one of the "
+            f"Nothing was changed. To restore, run `{restore_command(path)}` with one of the "
             f"backups in {backup_folder(path)}."
         )
     return (
