@@ -53,11 +53,14 @@ HOME_NEEDS = {
     "voicesgroup.store.migrations",
     "voicesgroup.store.opening",
     "voicesgroup.store.owned",
+    "voicesgroup.store.partials",
     "voicesgroup.store.passphrase",
     "voicesgroup.store.repository",
     "voicesgroup.store.storage",
     "voicesgroup.store.tables",
     "voicesgroup.store.tombstones",
+    # the rota from this year on, and the Due box a stretch at a time: orjson only
+    "voicesgroup.store.unread",
     "voicesgroup.store.writer_lock",
 }
 """Everything start-up may load before the groups are painted: opening the file (the store,

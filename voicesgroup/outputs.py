@@ -9,7 +9,7 @@ pipe, a socket), so even root never replaces one; and a name ending in a slash t
 folder. It refuses to replace an existing file unless told to, and writes atomically (a
 temporary file in the same folder, flushed, then renamed). It returns only once the file is on
 disk, so the caller audits after it, never before. While the temporary file exists a note beside
-the data file names it (`storage.note_partial`), so a kill leaves nothing that the next opening
+the data file names it (`partials.note_partial`), so a kill leaves nothing that the next opening
 for changes does not remove and `check` does not name.
 """
 
@@ -25,7 +25,7 @@ from typing import Protocol
 
 from voicesgroup.errors import OutputRefused, ReadOnlyFile, followed
 from voicesgroup.store.owned import is_owned_name, owned_files
-from voicesgroup.store.storage import PART_SUFFIX, note_partial
+from voicesgroup.store.partials import PART_SUFFIX, note_partial
 
 
 def _resolved(path: Path) -> Path:

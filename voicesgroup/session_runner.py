@@ -18,12 +18,7 @@ from uuid import UUID
 
 from voicesgroup import consent, dates
 from voicesgroup.errors import NotFound
-from voicesgroup.facilitator_path import (
-    PathError,
-    follow_ups_moved,
-    may_start_with,
-    not_facilitating_yet,
-)
+from voicesgroup.facilitator_path import PathError, follow_ups_moved, not_facilitating_yet
 from voicesgroup.kinds import WEEKDAYS
 from voicesgroup.library import may_be_named
 from voicesgroup.mentions import member_names_in
@@ -266,10 +261,9 @@ class SessionRunner:
     ) -> SessionRunner:
         """Start a new session of `group` on `day`, at its first phase, and save it."""
         facilitator_ids = _distinct(facilitator_ids)
-        known = {person.id: person for person in store.facilitators()}
-        sentence = may_start_with(store, [known[i] for i in facilitator_ids if i in known])
-        if sentence is not None:
-            raise PathError(sentence)
+        from voicesgroup.facilitator_path import may_start_with  # (the rota's rules)
+
+        _may_facilitate(store, facilitator_ids, may_start_with)
         template = template_for(group)
         started = clock()
         session = Session(
@@ -582,10 +576,12 @@ def _distinct(ids: Iterable[UUID]) -> list[UUID]:
     return list(dict.fromkeys(ids))
 
 
-def _may_facilitate(store: Store, facilitator_ids: list[UUID]) -> None:
-    """Refuse, with the path rule's sentence, anyone who does not facilitate yet."""
+def _may_facilitate(
+    store: Store, ids: list[UUID], rule: Callable[..., str | None] = not_facilitating_yet
+) -> None:
+    """Refuse with the rule's sentence (`may_start_with` for a start) anyone it refuses."""
     known = {person.id: person for person in store.facilitators()}
-    sentence = not_facilitating_yet(store, [known[i] for i in facilitator_ids if i in known])
+    sentence = rule(store, [known[i] for i in ids if i in known])
     if sentence is not None:
         raise PathError(sentence)
 

@@ -222,11 +222,10 @@ def _print(args: argparse.Namespace, build: Callable[[Store], PrintRequest]) -> 
     """Make the handout from the store, write it (or send it to the printer), and only
     then audit it."""
     from voicesgroup.outputs import check_audited_output, write_output
-    from voicesgroup.printing import default_path, prepare, record_printed
+    from voicesgroup.printing import default_path, record_printed
 
     with open_store(args) as store:
         request = build(store)
-        prepare(store, request)
         if args.printer is not None:
             return _to_printer(args, store, request)
         target = Path(args.out).expanduser() if args.out else default_path(store, request)
@@ -244,6 +243,9 @@ def _make(args: argparse.Namespace, store: Store, request: PrintRequest) -> Prin
     """The handout, asking nothing: a word that may be a name needs --not-a-name, support
     contacts nobody checked stop it with one instruction, and characters no font prints as
     typed need --without-symbols."""
+    from voicesgroup.printing import prepare
+
+    prepare(store, request)  # once what could refuse before any work has passed
     return made_without_symbols(
         args, store, request, lambda store, request: _make_once(args, store, request)
     )

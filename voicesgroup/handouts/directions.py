@@ -168,7 +168,7 @@ def joined(text: str, covered: frozenset[int]) -> str:
         return text
     shaped: str = shaping_for(covered).reshape(text)
     if unicodedata.normalize("NFKC", shaped) != unicodedata.normalize("NFKC", text):
-        raise ValueError(f"joining changed {text!r}")
+        raise ValueError(f"Joining the letters changed {text!r}.")
     return shaped
 
 
@@ -203,7 +203,7 @@ def visual(chars: Styled, rtl: bool) -> Styled:
     storage["base_dir"] = "R" if rtl else "L"
     uba.get_embedding_levels("".join(ch for ch, _ in chars), storage)
     if len(storage["chars"]) != len(chars):  # one record a character, or nothing is sure
-        raise ValueError("the bidirectional algorithm did not keep one record a character")
+        raise ValueError("The bidirectional algorithm did not keep one record a character.")
     for at, record in enumerate(storage["chars"]):
         record["at"] = at
     uba.explicit_embed_and_overrides(storage)

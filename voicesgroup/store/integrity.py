@@ -18,13 +18,12 @@ from voicesgroup.errors import DamagedFile, StoreError
 from voicesgroup.kinds import ConsentScope
 from voicesgroup.store import audit
 from voicesgroup.store.backups import list_backups
+from voicesgroup.store.partials import PART_SUFFIX, partials_noted
 from voicesgroup.store.storage import (
     META_TABLE,
-    PART_SUFFIX,
     TEMP_SUFFIX,
     backup_folder,
     looks_encrypted,
-    partials_noted,
 )
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
-from voicesgroup.store.storage import PARTIAL_NOTE_SUFFIX, TEMP_SUFFIX, backup_folder
+from voicesgroup.store.partials import PARTIAL_NOTE_SUFFIX
+from voicesgroup.store.storage import TEMP_SUFFIX, backup_folder
 
 LOCK_SUFFIX = ".lock"
 INTENT_SUFFIX = ".forgetting"
