@@ -146,6 +146,20 @@ def read_day(
     try:
         day = dt.date.fromisoformat(cleaned)
     except ValueError:
+        shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", cleaned, re.ASCII)
+        if shaped is not None:  # written as asked, yet no such day on the calendar
+            year, month, day_number = (int(part) for part in shaped.groups())
+            reason = (
+                "there is no year 0"
+                if year == 0
+                else f"{dt.date(2000, month, 1):%B} {shaped[1]} has no day {day_number}"
+                if 1 <= month <= 12
+                else f"there is no month {month}"
+            )
+            raise error(
+                f"The {what} {cleaned} is not on the calendar: {reason}. Check the day and "
+                "the month."
+            ) from None
         raise error(
             f"What was typed, {cleaned[:40]!r}, is not a {what} this app can read: write it as "
             "YYYY-MM-DD, for example 2026-12-01."

@@ -105,3 +105,23 @@ def test_a_field_filled_with_a_day_reads_back_as_that_day(day):
 
 def test_a_field_with_no_day_is_empty():
     assert dates.typed(None) == ""
+
+
+@given(st.integers(0, 9999), st.integers(0, 99), st.integers(0, 99))
+def test_a_day_written_as_asked_but_not_on_the_calendar_is_told_so(
+    year: int, month: int, day: int
+) -> None:
+    """Written YYYY-MM-DD, as the sentence asks: either it is read, or the refusal says the
+    day is not on the calendar (never "write it as YYYY-MM-DD", which it already is)."""
+    typed = f"{year:04d}-{month:02d}-{day:02d}"
+    try:
+        expected = dt.date(year, month, day)
+    except ValueError:
+        with pytest.raises(ValueError) as refused:
+            dates.read_day(typed, "start date")
+        said = str(refused.value)
+        assert "is not on the calendar" in said and "write it as" not in said, said
+        assert said.startswith(f"The start date {typed} ")
+        return
+    if dates.EARLIEST <= expected <= dates.LATEST:
+        assert dates.read_day(typed) == expected
