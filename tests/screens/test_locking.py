@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.helpers.app import app_on, encrypted_demo
 from tests.helpers.keys import FAST_KDF
+from tests.helpers.screen import screen_text
 from voicesgroup.store import Store
 
 
@@ -19,6 +20,9 @@ async def test_unlock_refuses_a_wrong_passphrase_then_opens(tmp_path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "does not open" in str(app.screen.query_one("#unlock-message").render())
+        # The whole sentence is on screen, its second line too (the box grows for it).
+        lines = [line.strip("│ ") for line in screen_text(app).splitlines()]
+        assert "changed." in lines, lines[-6:]
         assert path.read_bytes() == before
         await pilot.press(*passphrase, "enter")
         await app.workers.wait_for_complete()
