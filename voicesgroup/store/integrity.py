@@ -300,7 +300,7 @@ def folder_files(path: Path) -> list[Path]:
     first (the tombstones and the forgetting intent, which hold no record, left out)."""
     from voicesgroup.store import owned
 
-    skip = {owned.intent_file(path), owned.sidecar_file(path)}
+    skip = {owned.intent_file(path), owned.sidecar_file(path), owned.erasing_file(path)}
     found: list[Path] = []
     for folder in (path.parent, backup_folder(path)):
         try:

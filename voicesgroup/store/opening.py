@@ -103,7 +103,7 @@ def _load(
     seed: bool,
     secret: Secret,
 ) -> Store:
-    from voicesgroup.store import forgetting, integrity, passphrase
+    from voicesgroup.store import erasing, forgetting, integrity, passphrase
 
     if not readonly:
         passphrase.finish_interrupted(path)
@@ -169,6 +169,7 @@ def _load(
     if version < SCHEMA_VERSION:
         storage.write(data)
     forgetting.finish_pending(store)
+    erasing.finish_pending(store)
     _audit_failed_unlocks(store)
     return store
 

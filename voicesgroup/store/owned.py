@@ -26,6 +26,7 @@ FAILED_UNLOCKS_SUFFIX = ".failed-unlocks"
 STAGED_SUFFIX = ".vg-staged"
 EXCHANGED_SUFFIX = ".exchanged"
 CHECKED_SUFFIX = ".checked"
+ERASING_SUFFIX = ".erasing"
 MODULES_FILE = "training_modules.toml"
 """The organisation's own course, beside the data file (the shipped one is in data/)."""
 
@@ -73,6 +74,12 @@ def exchanged_file(path: Path) -> Path:
     return path.with_name(f"{path.name}{EXCHANGED_SUFFIX}")
 
 
+def erasing_file(path: Path) -> Path:
+    """The journal of records erased from the data file and still to be erased from its
+    backups (their ids, nothing else)."""
+    return path.with_name(f"{path.name}{ERASING_SUFFIX}")
+
+
 def checked_file(path: Path) -> Path:
     """The note of the bytes last checked or saved (`voicesgroup.store.checked`)."""
     return path.with_name(f"{path.name}{CHECKED_SUFFIX}")
@@ -96,6 +103,7 @@ def owned_files(path: Path) -> tuple[Owned, ...]:
         Owned(course_file(path), "the organisation's course file, read beside the data file"),
         Owned(exchanged_file(path), "the data file's note of its last exchange"),
         Owned(checked_file(path), "the data file's note of the bytes last checked"),
+        Owned(erasing_file(path), "the data file's record of an erasure under way"),
     )
 
 

@@ -451,9 +451,29 @@ class Store:
             raise ValueError("A withdrawal must be recorded as withdrawn")
         member_id = event.member_id
         self.member(member_id)
+        erased = self._erased_by(member_id, event.scope) if erase else {}
+        if erased:  # and from every backup: journaled first (`erasing`)
+            from voicesgroup.store import erasing
+
+            self.refuse_if_read_only()
+            erasing.begin(self, erased)
         with self.batch():
             self.tables.put(event)
             self.carry_out_withdrawal(member_id, event.scope, erase=erase)
+        if erased:
+            erasing.finish(self)
+
+    def _erased_by(self, member_id: UUID, scope: ConsentScope) -> dict[str, list[str]]:
+        """The ids of the records a withdrawal of `scope` with "erase" removes, by table."""
+        model: type[models.Note | models.ContactDetail]
+        if scope is ConsentScope.PERSONAL_NOTES:
+            model = models.Note
+        elif scope is ConsentScope.CONTACT_DETAILS:
+            model = models.ContactDetail
+        else:
+            return {}
+        found = self.tables.where(model, member_id=member_id)
+        return {model.TABLE: [str(record.id) for record in found]}
 
     def carry_out_withdrawal(self, member_id: UUID, scope: ConsentScope, *, erase: bool) -> None:
         """What a withdrawal of `scope` does to what it covered (the event itself is recorded
