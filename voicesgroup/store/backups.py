@@ -175,3 +175,13 @@ def rewrite_backups(
             "still hold the earlier data. Free some space or fix the folder."
         ) from error
     return rewritten, erased
+
+
+def half_done(what: str, held: str, error: StoreError) -> StoreError:
+    """The sentence when `rewrite_backups` stopped part-way through a journaled change (the
+    journal finishes it at the next opening): "`what` is half done: the data file no longer
+    holds `held`, but not every backup was rewritten (why)…"."""
+    return StoreError(
+        f"{what} is half done: the data file no longer holds {held}, but not every backup was "
+        f"rewritten ({error}). It will be finished the next time the file is opened."
+    )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from voicesgroup.errors import StoreError
-from voicesgroup.store.backups import rewrite_backups
+from voicesgroup.store.backups import half_done, rewrite_backups
 from voicesgroup.store.owned import erasing_file
 from voicesgroup.store.storage import decode_document, write_atomically
 
@@ -69,11 +69,7 @@ def _rewrite(store: Store, wanted: Erased) -> None:
     try:
         rewrite_backups(store.path, partial(_backup_without, store.path, store.unlocked, wanted))
     except StoreError as error:
-        raise StoreError(
-            f"The erasure is half done: the data file no longer holds those records, but not "
-            f"every backup was rewritten ({error}). It will be finished the next time the file "
-            "is opened."
-        ) from error
+        raise half_done("The erasure", "those records", error) from error
     erasing_file(store.path).unlink(missing_ok=True)
 
 

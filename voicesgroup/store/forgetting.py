@@ -37,7 +37,7 @@ import orjson
 from voicesgroup.counting import counted
 from voicesgroup.errors import StoreError
 from voicesgroup.store import covered, tombstones
-from voicesgroup.store.backups import rewrite_backups
+from voicesgroup.store.backups import half_done, rewrite_backups
 from voicesgroup.store.owned import intent_file
 from voicesgroup.store.storage import (
     META_TABLE,
@@ -459,11 +459,7 @@ def _rewrite_backups(job: Forgetting) -> tuple[int, int]:
             erase_unreadable=True,
         )
     except StoreError as error:
-        raise StoreError(
-            f"Forgetting is half done: the data file no longer holds the member, but not every "
-            f"backup was rewritten ({error}). It will be finished the next time the file is "
-            "opened."
-        ) from error
+        raise half_done("Forgetting", "the member", error) from error
     for stale in backup_folder(path).glob(f".*{TEMP_SUFFIX}"):
         with suppress(OSError):
             stale.unlink()

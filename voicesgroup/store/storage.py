@@ -156,8 +156,7 @@ def decode_with_spans(
             f"{path} is not a voicesgroup data file (it may belong to another program). "
             + (
                 "It was left untouched; choose another file with --db, or, if it held your "
-                f"voicesgroup data, restore it: run `{restore_command(path)}` with one of "
-                f"the backups in {backup_folder(path)}."
+                f"voicesgroup data, restore it: {how_to_restore(path)}."
                 if _has_backups(path)
                 else "It was left untouched, and there are no backups beside it: choose "
                 "another file with --db PATH."
@@ -284,14 +283,16 @@ def restore_command(path: Path) -> str:
     return f"voicesgroup --db {shlex.quote(str(path))} restore BACKUP"
 
 
+def how_to_restore(path: Path) -> str:
+    """ "run `voicesgroup … restore BACKUP` with one of the backups in FOLDER", for a sentence."""
+    return f"run `{restore_command(path)}` with one of the backups in {backup_folder(path)}"
+
+
 def restore_hint(path: Path) -> str:
     """What to do about a file that cannot be opened: restore a backup, where there are any,
     and never send anyone to a backups folder that does not exist."""
     if _has_backups(path):
-        return (
-            f"Nothing was changed. To restore, run `{restore_command(path)}` with one of the "
-            f"backups in {backup_folder(path)}."
-        )
+        return f"Nothing was changed. To restore, {how_to_restore(path)}."
     return (
         "Nothing was changed, and there are no backups beside it to restore from. If it is "
         "not a voicesgroup data file, open the right one (--db PATH)."
