@@ -118,10 +118,8 @@ async def measure(path: Path, runs: int, only: list[str]) -> dict[str, list[Timi
         app.bind("ctrl+b", "bench_floor")
         home = app.screen
 
-        async def timed(key: str) -> Timing:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            watching["before"] = app.screen
+        async def pressed(key: str) -> Timing:
+            """From `key` to the first repaint of the screen being watched."""
             painted.clear()
             sent, sent_cpu = time.perf_counter(), time.thread_time()
             await pilot.press(key)
@@ -132,6 +130,12 @@ async def measure(path: Path, runs: int, only: list[str]) -> dict[str, list[Timi
             assert painted, f"no repaint after {key}"
             wall, cpu = painted[0]
             return (wall - sent) * 1000, (cpu - sent_cpu) * 1000
+
+        async def timed(key: str) -> Timing:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            watching["before"] = app.screen
+            return await pressed(key)
 
         async def back_home() -> None:
             while app.screen is not home:
@@ -151,16 +155,7 @@ async def measure(path: Path, runs: int, only: list[str]) -> dict[str, list[Timi
                     break
                 await asyncio.sleep(0.0005)
             watching["before"] = home
-            painted.clear()
-            sent, sent_cpu = time.perf_counter(), time.thread_time()
-            await pilot.press(key)
-            for _ in range(20000):
-                if painted:
-                    break
-                await asyncio.sleep(0.0005)
-            assert painted, f"no repaint after {key}"
-            wall, cpu = painted[0]
-            return (wall - sent) * 1000, (cpu - sent_cpu) * 1000
+            return await pressed(key)
 
         for _ in range(runs):
             results[FLOOR].append(await timed("ctrl+b"))
