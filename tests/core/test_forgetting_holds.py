@@ -8,7 +8,6 @@ import datetime as dt
 import errno
 import os
 import shutil
-import signal
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.faults import KILLED, stop_at
+from tests.helpers.faults import killed_at
 from tests.helpers.files import files_holding
 from tests.helpers.keys import FAST_KDF
 from tests.helpers.records import NAME, add_group, add_member, small_file
@@ -356,24 +355,6 @@ COMMANDS: dict[str, Callable[[Path, Path], int]] = {
 }
 
 
-def _killed(step: int, work: Callable[[], object]) -> bool:
-    """`work` in a forked child, killed before its `step`-th disk call; True if it finished."""
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            signal.alarm(30)
-            stop_at(step, lambda: os._exit(KILLED))
-            work()
-            code = 0
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    assert code in (0, KILLED), f"the work failed on its own at step {step} (exit {code})"
-    return code == 0
-
-
 def _full_disk_at(step: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """ENOSPC at the `step`-th write or flush to disk (a buffered file's writes reach the
     disk at its flush, so that counts too)."""
@@ -422,7 +403,7 @@ def test_a_command_killed_at_every_step_leaves_no_leftover_and_no_forgotten_name
         folder = tmp_path / f"step-{step}"
         shutil.copytree(source.parent, folder)
         path = folder / source.name
-        finished = _killed(step, partial(COMMANDS[command], path, before))
+        finished = killed_at(step, partial(COMMANDS[command], path, before))
         _nothing_left(path)
         shutil.rmtree(folder)
         if finished:

@@ -139,7 +139,7 @@ JAN = ["--from", "2026-01-01", "--to", "2026-02-01"]
 @pytest.mark.parametrize(
     ("argv", "code", "message"),
     [
-        (["--from", "2026-13-01", "--to", "2026-12-01", "--csv", "x.csv"], 2, "not a date"),
+        (["--from", "2026-13-01", "--to", "2026-12-01", "--csv", "x.csv"], 2, "no month 13"),
         (["--from", "2026-02-01", "--to", "2026-01-01", "--csv", "x.csv"], 1, "must end on or"),
         (JAN, 2, "one of the arguments --out --csv"),
         ([*JAN, "--out", "a.pdf", "--csv", "b.csv"], 2, "not allowed"),

@@ -100,7 +100,7 @@ def test_regenerating_keeps_the_published_rota(capsys, demo_path: Path) -> None:
     [
         (["--all", "--weeks", "0"], "at least one week"),
         (["--all", "--weeks", "-2"], "at least one week"),
-        (["--all", "--weeks", "4", "--from", "2025-02-30"], "YYYY-MM-DD"),
+        (["--all", "--weeks", "4", "--from", "2025-02-30"], "February 2025 has no day 30"),
         (["--all", "--weeks", "4", "--from", "next tuesday"], "YYYY-MM-DD"),
         (["--group", "Sunday Art", "--weeks", "4"], "No group called 'Sunday Art'"),
     ],

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_forgetting_holds import _killed
+from tests.helpers.faults import killed_at
 from tests.helpers.files import files_holding
 from tests.helpers.records import NAME, small_file
 from voicesgroup.kinds import ConsentAction, ConsentMethod, ConsentScope
@@ -74,7 +74,7 @@ def test_a_withdrawal_killed_at_every_step_is_finished_at_the_next_opening(
         folder = tmp_path / f"step-{step}"
         shutil.copytree(source.parent, folder)
         path = folder / source.name
-        finished = _killed(step, partial(_withdraw, path))
+        finished = killed_at(step, partial(_withdraw, path))
         with Store.open(path) as store:  # the next opening for changes
             erased = not store.notes(store.members()[0].id, include_restricted=True)
             if any(m.display_name == NAME for m in store.members()):

@@ -8,6 +8,7 @@ was left on disk.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -28,3 +29,21 @@ def stop_at(step: int, stop: Callable[[], None]) -> None:
             return _real(*args, **kwargs)
 
         setattr(os, name, gated)
+
+
+def killed_at(step: int, work: Callable[[], object]) -> bool:
+    """`work` in a forked child, killed before its `step`-th disk call; True if it finished."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            signal.alarm(30)
+            stop_at(step, lambda: os._exit(KILLED))
+            work()
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    assert code in (0, KILLED), f"the work failed on its own at step {step} (exit {code})"
+    return code == 0

@@ -35,7 +35,7 @@ from voicesgroup.errors import (
 from voicesgroup.schema import SCHEMA_VERSION
 from voicesgroup.store import checked, migrations, writer_lock
 from voicesgroup.store.backups import list_backups, prune_backups, take_backup
-from voicesgroup.store.owned import failed_unlocks_file, lock_file
+from voicesgroup.store.owned import erasing_file, failed_unlocks_file, lock_file
 from voicesgroup.store.repository import SETTINGS_TABLE, Store
 from voicesgroup.store.storage import (
     APP_MARK,
@@ -103,7 +103,7 @@ def _load(
     seed: bool,
     secret: Secret,
 ) -> Store:
-    from voicesgroup.store import erasing, forgetting, integrity, passphrase
+    from voicesgroup.store import forgetting, integrity, passphrase
 
     if not readonly:
         passphrase.finish_interrupted(path)
@@ -169,7 +169,10 @@ def _load(
     if version < SCHEMA_VERSION:
         storage.write(data)
     forgetting.finish_pending(store)
-    erasing.finish_pending(store)
+    if erasing_file(path).exists():  # an erasure a kill interrupted (rare: loaded only then)
+        from voicesgroup.store import erasing
+
+        erasing.finish_pending(store)
     _audit_failed_unlocks(store)
     return store
 
