@@ -56,6 +56,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from voicesgroup.names import Purpose, names_for, texts_naming_members
+from voicesgroup.schema import SETTINGS_TABLE
 
 
 class Reach(Enum):
@@ -323,7 +324,22 @@ def _texts_leaving(data: Mapping[str, Any]) -> set[str]:
         if rule.reach in (Reach.ORGANISATION, Reach.PROJECTION):
             for document in (data.get(table) or {}).values():
                 texts.update(text for text in _strings(document) if _may_be_words(text))
-    return texts
+    named = _names_of_their_own(data)
+    return {text for text in texts if " ".join(text.split()).casefold() not in named}
+
+
+def _names_of_their_own(data: Mapping[str, Any]) -> frozenset[str]:
+    """Whole texts that are a name of their own, never a member's mention though a member
+    may be called the same: a facilitator's name (written as "who decided", "signed off by"
+    too), a group's name and venue (asked about when saved), the organisation's name."""
+    groups = (data.get("groups") or {}).values()
+    settings = (data.get(SETTINGS_TABLE) or {}).get("1") or {}
+    found = [
+        *(person.get("display_name") for person in (data.get("facilitators") or {}).values()),
+        *(group.get(name) for group in groups for name in ("name", "venue")),
+        settings.get("organisation"),
+    ]
+    return frozenset(" ".join(t.split()).casefold() for t in found if isinstance(t, str) and t)
 
 
 def _may_be_words(text: str) -> bool:
