@@ -103,7 +103,7 @@ def _load(
     seed: bool,
     secret: Secret,
 ) -> Store:
-    from voicesgroup.store import forgetting, integrity, passphrase
+    from voicesgroup.store import integrity, passphrase
 
     if not readonly:
         passphrase.finish_interrupted(path)
@@ -168,13 +168,20 @@ def _load(
         meta["file_id"] = new_document()[META_TABLE]["1"]["file_id"]
     if version < SCHEMA_VERSION:
         storage.write(data)
+    _finish_interrupted(store)
+    _audit_failed_unlocks(store)
+    return store
+
+
+def _finish_interrupted(store: Store) -> None:
+    """What a kill left half done: a forgetting, an erasure (its module loaded only then)."""
+    from voicesgroup.store import forgetting
+
     forgetting.finish_pending(store)
-    if erasing_file(path).exists():  # an erasure a kill interrupted (rare: loaded only then)
+    if erasing_file(store.path).exists():
         from voicesgroup.store import erasing
 
         erasing.finish_pending(store)
-    _audit_failed_unlocks(store)
-    return store
 
 
 def _backup_checked(store: Store, backup: Path, sound: bool) -> None:
