@@ -288,6 +288,11 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen) and screen.session_id == session_id:
                 screen.room_safe = True  # the screen keeps it with the session
+                if screen is self.screen:
+                    return
+                # Something is open above it (a dialog half written, a list of names): it
+                # stays as it is, under another view of the session, in the room view.
+                self.push_screen(SessionScreen(session_id))
                 return
         from voicesgroup.models import now
         from voicesgroup.session_runner import SessionRunner

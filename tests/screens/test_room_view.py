@@ -270,3 +270,31 @@ async def test_an_idea_naming_a_member_is_asked_about_and_never_shown_in_the_roo
 
         listed = app.screen.query_one("#room-strategies", SharedStrategies).render().plain
         assert "an idea whose words name someone" in listed and other not in listed, listed
+
+
+async def test_idle_in_a_session_covers_a_dialog_half_written_and_keeps_its_words(
+    tmp_path: Path,
+) -> None:
+    """The room view comes on over whatever is open above the session (a theme half typed):
+    the words are hidden, and kept in the dialog beneath."""
+    from textual.widgets import Input
+
+    clock = [1000.0]
+    app = app_on(
+        make_demo(tmp_path / "demo.json"), clock=FrozenClock(), idle_clock=lambda: clock[0]
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.store.save_settings(Settings(idle_lock_minutes=10, session_lock_minutes=60))
+        await start_with_people(pilot, app)
+        await pilot.press("t", *"Voices at night, said quietly")
+        await pilot.pause()
+        dialog = app.screen
+        assert type(dialog).__name__ == "TextCaptureDialog"
+        clock[0] += 11 * 60
+        app._lock_if_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen) and app.screen.room_safe
+        assert "Voices at night" not in screen_text(app)
+        assert dialog in app.screen_stack
+        assert dialog.query_one("#capture-text", Input).value == "Voices at night, said quietly"
