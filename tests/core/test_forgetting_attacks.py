@@ -422,3 +422,33 @@ def test_a_backup_from_before_names_were_kept_is_redacted_by_every_name(tmp_path
     with Store.open(path) as store:
         store.forget_member(member.id)
     assert holding(tmp_path, "Quillonia") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "kept"),
+    [
+        ("Zoë", "Zoë found the walk helped", False),  # certainly a name: replaced
+        ("Hope", "we hope the walk helps", True),  # the word, as a person said: kept
+    ],
+)
+def test_an_answer_that_a_word_is_not_a_name_never_keeps_a_certain_name(
+    tmp_path: Path, name: str, text: str, kept: bool
+) -> None:
+    """ "The word, not a member" was answered for this text: forgetting still replaces a match
+    that is certainly the name, and keeps an everyday word as the person said."""
+    from voicesgroup.names import confirmation_key
+
+    path = tmp_path / "voicesgroup.json"
+    with Store.open(path, seed=False) as store:
+        group = add_group(store)
+        member = add_member(store, name, ConsentScope.ATTENDANCE_BY_NAME)
+        store.save_session(Session(group_id=group.id, date=DAY, themes=[text]))
+        said = store.settings().model_copy(
+            update={"words_not_names": [confirmation_key(text, name)]}
+        )
+        store.save_settings(said)
+        store.forget_member(member.id)
+        [session] = store.sessions()
+    assert (session.themes == [text]) is kept, session.themes
+    if not kept:
+        assert holding(tmp_path, name) == []

@@ -180,6 +180,17 @@ def _words_not_names(data: dict[str, Any]) -> frozenset[str]:
     return frozenset(key for key in said or () if isinstance(key, str))
 
 
+def _mentions(text: str, names: list[str], said: frozenset[str]) -> list[NameMatch]:
+    """The mentions forgetting replaces. A person's answer "the word, not a member" holds
+    for a word that may be either ("hope"), never for a match that is certainly a name: an
+    answer given once in error must not keep a forgotten member's name."""
+    found: list[NameMatch] = names_for(Purpose.REDACTION, text, names)
+    if not said or all(match.certain for match in found):
+        return found
+    answered = names_for(Purpose.REDACTION, text, names, confirmed=said)
+    return [match for match in found if match.certain or match in answered]
+
+
 def _redact_text(
     text: str,
     names: list[str],
@@ -197,15 +208,10 @@ def _redact_text(
     suit everyone") only a certain one, for the starter set names nobody. The names of the
     members who stay are looked for too, so that "Ann-Marie" stays whole when "Ann" is
     forgotten."""
-    found: list[NameMatch] = names_for(Purpose.REDACTION, text, names, confirmed=said)
+    found = _mentions(text, names, said)
     if found and others:  # asked again only where needed: most texts name nobody
         wanted = set(names)
-        everyone = [*names, *others]
-        found = [
-            m
-            for m in names_for(Purpose.REDACTION, text, everyone, confirmed=said)
-            if m.name in wanted
-        ]
+        found = [m for m in _mentions(text, [*names, *others], said) if m.name in wanted]
     if shipped:
         found = [match for match in found if match.certain]
     if not found:
