@@ -35,6 +35,7 @@ from _common import ROOT, add_quick, exit_status, load_note, make_big_db, use_ap
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from voicesgroup.facilitator_path import may_start_with
 from voicesgroup.models import (
     ConsentAction,
     ConsentEvent,
@@ -100,7 +101,14 @@ def prepare(path: Path) -> str:
                 store.save_facilitator(person)
         for session in store.sessions_in_progress():
             store.save_session(session.with_changes(status="ended"))
-        runner = SessionRunner.start(store, group, TODAY, [p.id for p in facilitators[:2]])
+        # A pair the session may start with (someone in training beside someone experienced).
+        pair = next(
+            [lead.id, co.id]
+            for lead in facilitators
+            for co in facilitators
+            if lead.id != co.id and may_start_with(store, [lead, co]) is None
+        )
+        runner = SessionRunner.start(store, group, TODAY, pair)
         listed = members_by_name_allowed(store)
         runner.toggle_member(listed[1].id)
         runner.change_anonymous(6)
