@@ -31,6 +31,7 @@ from tests.helpers.exchange import (
     readable_files,
     world,
 )
+from tests.helpers.files import strings_in
 from tests.helpers.records import event
 from voicesgroup.exchange import clock, merge, outbox, service, state
 from voicesgroup.exchange.clock import Stamp
@@ -777,29 +778,18 @@ def test_nothing_of_any_demo_member_reaches_the_coordinator(
     with Store.open(world.coordinator, readonly=True) as store:  # the figures did arrive
         assert len(store.sessions()) == len(data["sessions"]) and store.members() == []
     group_side = texts_naming_members(
-        sorted(set(_strings(data))), member_names, Purpose.REPORT, allow=facilitator_names
+        sorted(set(strings_in(data))), member_names, Purpose.REPORT, allow=facilitator_names
     )
     assert group_side  # (the same search finds names on the group's own laptop)
     for path, blob in readable_files(world.coordinator).items():
         text = blob.decode("utf-8", "replace")
         for secret in exact:
             assert secret not in text, f"{path} holds {secret!r}"
-        strings = sorted(set(_strings(orjson.loads(blob)))) if path.suffix != ".lock" else []
+        strings = sorted(set(strings_in(orjson.loads(blob)))) if path.suffix != ".lock" else []
         naming = texts_naming_members(
             strings, member_names, Purpose.REPORT, allow=facilitator_names
         )
         assert [strings[i] for i in sorted(naming)] == [], path
-
-
-def _strings(value: object) -> list[str]:
-    """Every text in a JSON value (keys too)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
 
 
 # -- concurrent edits that are not texts ---------------------------------------------------------

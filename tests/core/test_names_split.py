@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.files import strings_in
 from tests.helpers.records import add_group, add_member
 from voicesgroup.kinds import ConsentScope
 from voicesgroup.models import Session
@@ -180,16 +181,6 @@ def _squashed(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
-
-
 SAFE_FILLER = ["the", "bus", "was", "late", "we", "talked", "about", "sleep", "1", "🙂", "東京"]
 
 
@@ -236,7 +227,7 @@ def test_after_forgetting_a_name_written_apart_is_in_no_file_and_no_output(
     for file in files:
         raw = file.read_bytes()
         try:
-            texts = _strings(json.loads(raw))
+            texts = strings_in(json.loads(raw))
         except ValueError:
             texts = [raw.decode("utf-8", "replace")]
         assert not [t for t in texts if wanted in _squashed(t)], file.name

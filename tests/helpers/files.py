@@ -91,3 +91,14 @@ class OsSpy:
         self._maybe_fail("replace")
         os.replace(source, target)
         self.calls.append(("replace", Path(source), Path(target)))
+
+
+def strings_in(value: object) -> list[str]:
+    """Every text in a JSON value, keys too (what a search of a document's words reads)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*strings_in(k), *strings_in(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in strings_in(item)]
+    return []
