@@ -506,9 +506,10 @@ def test_the_restore_a_damaged_file_names_is_the_command_that_restores_that_file
     path.write_bytes(path.read_bytes()[:60])
     assert main(["--db", str(path), "members"]) != 0
     out, err = capsys.readouterr()
-    [command] = re.findall(r"`([^`]*restore BACKUP)`", out + err)
+    [command] = re.findall(r"`([^`]*restore [^`]*)`", out + err)
     newest = list_backups(path)[0].path
-    argv = [str(newest) if word == "BACKUP" else word for word in shlex.split(command)][1:]
+    argv = shlex.split(command)[1:]
+    assert argv[-1] == str(newest)  # the newest backup, sound, named in the sentence
     assert main([*argv, "--yes"]) == 0
     capsys.readouterr()
     assert main(["--db", str(path), "members"]) == 0

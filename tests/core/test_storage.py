@@ -355,7 +355,8 @@ def test_decode_refuses_damaged_and_foreign_data_naming_the_file(
     with pytest.raises(DamagedFile) as caught:
         decode_document(BROKEN[kind](demo_bytes), path)
     message = str(caught.value)
-    assert "restore BACKUP" in message and str(backup_folder(path)) in message
+    backup = backup_folder(path) / "1-20261126T100000000000Z.json"
+    assert f"restore {backup}`" in message  # the sound backup itself, named
     assert "\n" not in message
 
 

@@ -136,13 +136,21 @@ def prune_backups(data_path: Path, now: dt.datetime) -> list[Path]:
     backup look old, and the one made before it is the newest whose time was real.
     """
     removed = []
-    for index, backup in enumerate(list_backups(data_path)):
-        too_many = index >= KEEP_NEWEST
-        too_old = index > 1 and now - backup.taken_at > dt.timedelta(days=KEEP_DAYS)
-        if too_many or too_old:
-            backup.path.unlink(missing_ok=True)
-            removed.append(backup.path)
+    for backup in to_let_go(data_path, now):
+        backup.path.unlink(missing_ok=True)
+        removed.append(backup.path)
     return removed
+
+
+def to_let_go(data_path: Path, now: dt.datetime) -> list[Backup]:
+    """The backups `prune_backups` would let go now, touching none: a caller that must first
+    know the newest is sound (`opening.settle_backups`) checks only when one would go."""
+    return [
+        backup
+        for index, backup in enumerate(list_backups(data_path))
+        if index >= KEEP_NEWEST
+        or (index > 1 and now - backup.taken_at > dt.timedelta(days=KEEP_DAYS))
+    ]
 
 
 def rewrite_backups(

@@ -377,3 +377,34 @@ def file_id_of(data: dict[str, Any]) -> str | None:
     """The id a data file (or a backup of it) was given when it was made."""
     value = data.get(META_TABLE, {}).get("1", {}).get("file_id")
     return value if isinstance(value, str) else None
+
+
+def newest_sound_backup(data_path: Path) -> Path | None:
+    """The newest backup of `data_path` a restore would take, for the advice beside a file
+    that cannot be opened: checked as `restore` checks it (`sound_backup`), skipping any that
+    holds the very bytes of the file refused. An encrypted backup cannot be checked without
+    its passphrase: it is named when it differs from the file (`restore` then checks it)."""
+    from voicesgroup.store import Secret, read_document
+    from voicesgroup.store.storage import weighing_backups
+
+    try:
+        current = data_path.read_bytes()
+    except OSError:
+        current = b""
+    for backup in list_backups(data_path):
+        try:
+            blob = backup.path.read_bytes()
+        except OSError:
+            continue
+        if blob == current:
+            continue  # a copy of what was refused
+        if looks_encrypted(blob):
+            return backup.path
+        try:
+            with weighing_backups():
+                data, _ = read_document(blob, backup.path, Secret())
+                sound_backup(data, backup.path, None)
+        except (StoreError, ValueError, TypeError, KeyError):
+            continue
+        return backup.path
+    return None

@@ -34,7 +34,7 @@ from voicesgroup.errors import (
 )
 from voicesgroup.schema import SCHEMA_VERSION
 from voicesgroup.store import checked, migrations, writer_lock
-from voicesgroup.store.backups import list_backups, prune_backups, take_backup
+from voicesgroup.store.backups import prune_backups, take_backup, to_let_go
 from voicesgroup.store.owned import erasing_file, failed_unlocks_file, lock_file
 from voicesgroup.store.repository import SETTINGS_TABLE, Store
 from voicesgroup.store.storage import (
@@ -154,15 +154,14 @@ def _load(
         return store
     with suppress(OSError):  # readable by the owner alone; the owner's bits are kept
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
-    kept_before = {backup.path for backup in list_backups(path)}
-    unchecked = bool(storage.unread)
-    store.backup_taken = take_backup(path, blob, prune=not unchecked)
+    # No older backup goes for these bytes until every record in them is known sound: the
+    # store lets them go as it closes (`settle_backups`), or takes this backup away instead.
+    store.backup_taken = take_backup(path, blob, prune=False)
     del blob  # (see `_own_texts`)
     _own_texts(data, path, storage.signature)
-    store.backups_pruned = len(kept_before - {backup.path for backup in list_backups(path)})
-    if unchecked and store.backup_taken is not None:
-        # (a backup of these bytes taken before was checked as its store closed)
+    if store.backup_taken is not None:
         storage.when_checked = partial(_backup_checked, store, store.backup_taken)
+        store.settle_backups = partial(settle_backups, store)
     meta = data[META_TABLE]["1"]
     if "file_id" not in meta:  # files made before ids: the next save stores one
         meta["file_id"] = new_document()[META_TABLE]["1"]["file_id"]
@@ -185,17 +184,41 @@ def _finish_interrupted(store: Store) -> None:
 
 
 def _backup_checked(store: Store, backup: Path, sound: bool) -> None:
-    """The tables the opening left unread were checked (`checked.py`): when all were sound,
-    the backup of these bytes stands and the oldest backups go now, not before (counted as
-    the opening's, `opening_did`); when one was damaged, the backup holding these very bytes
-    goes instead, and none other did. A backup is never kept of, nor an older one let go
-    for, bytes not checked whole."""
+    """A table the opening left unread, or a record, was found damaged (`sound` False): the
+    backup holding these very bytes goes at once, and none other did. (All tables found
+    sound says nothing yet of every record: `settle_backups` decides as the store closes.)"""
+    if not sound:
+        with suppress(OSError):  # (a backup that cannot be removed is named by `check`)
+            backup.unlink(missing_ok=True)
+        store.backup_taken = None
+
+
+def settle_backups(store: Store) -> None:
+    """As the store closes, for the backup its opening took: when it would push older ones
+    out, every record is checked first (`integrity.record_problems`); sound, the oldest go
+    (counted as `backups_pruned`); not, this backup goes and every older one stays. So no
+    good backup is ever let go for a copy of bytes not known sound, whatever reads them."""
+    from voicesgroup.store.integrity import record_problems
+
+    backup = store.backup_taken
+    if backup is None:
+        return
+    now = dt.datetime.now(dt.UTC)
+    damaged = store.storage.damaged
+    if not damaged and not to_let_go(store.path, now):
+        return  # nothing would go: the check is not worth its time
+    if not damaged:
+        try:
+            damaged = bool(record_problems(store))
+        except Exception:  # a table of the wrong shape altogether: not sound either
+            damaged = True
     with suppress(OSError):  # (a backup that cannot be removed is named by `check`)
-        if sound:
-            store.backups_pruned += len(prune_backups(store.path, dt.datetime.now(dt.UTC)))
-        else:
+        if damaged:
+            store.storage.found_damage()
             backup.unlink(missing_ok=True)
             store.backup_taken = None
+        else:
+            store.backups_pruned += len(prune_backups(store.path, now))
 
 
 def _seed_starter_data(store: Store) -> None:

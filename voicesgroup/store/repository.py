@@ -79,6 +79,9 @@ class Store:
         """The records without the consent rule: for the store's own modules only."""
         self.backup_taken: Path | None = None
         self.backups_pruned = 0  # old backups that opening let go (see opening.opening_did)
+        self.settle_backups: Callable[[], None] | None = None
+        """Called as the store closes: lets old backups go once these bytes are known sound
+        (`opening.settle_backups`)."""
         self.unlocked: crypto.Unlocked | None = None
         """The file's data key when it is encrypted (see `voicesgroup.store.passphrase`)."""
         self.created = False
@@ -132,6 +135,9 @@ class Store:
     def close(self) -> None:
         """Release the lock. Everything is already on disk (or reported unsaved)."""
         self._storage.check_unread()  # the opening's backup waits for every table's check
+        settle, self.settle_backups = self.settle_backups, None
+        if settle is not None:
+            settle()
         self._storage.note_checked()
         self.tables.close()
         self.closed = True

@@ -102,8 +102,10 @@ def restore(
     from voicesgroup.store import forgetting, take_writer_lock, tombstones
     from voicesgroup.store.integrity import file_id_of
     from voicesgroup.store.opening import read_only_reason
+    from voicesgroup.store.storage import restoring_into
 
-    backup = check_backup(source, passphrase=passphrase)
+    with restoring_into(data_path):
+        backup = check_backup(source, passphrase=passphrase)
     reason = read_only_reason(data_path)
     if reason:
         raise ReadOnlyFile(reason)
@@ -135,7 +137,9 @@ def restore(
     try:
         kept = None
         if data_path.exists():
-            kept = take_backup(data_path, data_path.read_bytes())
+            # the file replaced is kept; an older backup goes for it only when it is sound
+            sound = bool(current) and _records_sound(current, data_path, current_key)
+            kept = take_backup(data_path, data_path.read_bytes(), prune=sound)
         try:
             write_atomically(data_path, blob)
         except OSError as error:
@@ -148,3 +152,14 @@ def restore(
     finally:
         lock.release()
     return Restored(kept, again)
+
+
+def _records_sound(data: dict[str, Any], path: Path, key: crypto.Unlocked | None) -> bool:
+    """Whether every record of a document its model reads (`integrity.record_problems`)."""
+    from voicesgroup.store import Store
+    from voicesgroup.store.integrity import record_problems
+
+    try:
+        return not record_problems(Store.in_memory(data, path, key))
+    except Exception:  # a table of the wrong shape altogether
+        return False

@@ -143,6 +143,7 @@ class Tables:
         if ids is None:
             ids, where = record_ids(table, self._storage.table(table) or {})
             if where:
+                self._storage.found_damage()
                 raise DamagedFile(malformed_record_sentence(self.path, where))
             self._doc_ids[table] = ids
         return ids
@@ -280,6 +281,7 @@ class Tables:
             return model.model_validate(document)
         except ValidationError as error:
             where = f"{model.TABLE} record {document.doc_id}: {first_error(error)}"
+            self._storage.found_damage()
             raise DamagedFile(malformed_record_sentence(self.path, where)) from None
 
 
@@ -356,9 +358,8 @@ def record_ids(table: str, documents: dict[str, Any]) -> tuple[dict[str, int], s
 def malformed_record_sentence(path: Path, where: str) -> str:
     """The one sentence for a stored record that cannot be read, naming where it is."""
     return (
-        f"The file {path} holds a record that cannot be read ({where}). Nothing was changed; "
-        f"`voicesgroup check` lists every such record. "
-        f"{restore_hint(path).removeprefix('Nothing was changed. ')}"
+        f"The file {path} holds a record that cannot be read ({where}). "
+        f"{restore_hint(path)} `voicesgroup check` lists every such record."
     )
 
 
