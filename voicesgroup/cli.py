@@ -261,7 +261,7 @@ def _refuse_malformed_records(store: Store) -> None:
 
     sentence = unreadable_record(store)
     if sentence:
-        store.close()
+        store.refuse_as_damaged()
         raise DamagedFile(sentence)
 
 

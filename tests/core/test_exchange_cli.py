@@ -556,21 +556,45 @@ def test_a_missing_exchange_folder_is_one_sentence(world: World) -> None:
     assert code != 0 and err.count("\n") == 1 and "is not there" in err
 
 
-def test_a_laptop_given_another_group_passphrase_is_told_and_reads_the_rest(
+def test_a_wrong_group_passphrase_at_setup_is_refused_and_changes_nothing(
     world: World,
 ) -> None:
+    """As a wrong organisation's passphrase is: the group's records already in the folder do
+    not open with it, so the laptop is not joined, and neither its file nor the folder change;
+    the group's own passphrase then joins it."""
     world.exchange(world.group)
     second = world.laptop("g2")
+    before = second.read_bytes()
+    folder_before = {path.name: path.read_bytes() for path in world.folder.iterdir()}
     world.use_passphrases("river stones and tea", "not the group's words")
-    code, _, err = world.cli(
+    code, out, err = world.cli(
         second, "exchange", "setup", "--folder", str(world.folder), "--group", "Tuesday Voices"
     )
-    assert code == 0, err
-    summary = world.exchange(second)
-    problems = summary["problems"]
-    assert isinstance(problems, list)
-    [problem] = problems
-    assert "the records of Tuesday Voices do not open" in problem
+    [refusal] = [line for line in err.splitlines() if "warning:" not in line]
+    assert code != 0 and "Traceback" not in err
+    assert "not the passphrase the group Tuesday Voices was set up with" in refusal
+    assert "Joined" not in out
+    assert second.read_bytes() == before
+    assert {path.name: path.read_bytes() for path in world.folder.iterdir()} == folder_before
+    world.join_group(second)  # the group's own passphrase
+
+
+def test_a_group_whose_records_do_not_open_here_makes_the_exchange_fail(world: World) -> None:
+    """A laptop holding another key for its group (set up before set-up checked it): the
+    exchange says so in its sentence and exits non-zero; the rest is read."""
+    world.exchange(world.group)
+    second = world.laptop("g2")
+    world.join_group(second)
+    with Store.open(second) as store:
+        data = store.storage.read()
+        record = state.read(data)
+        assert record is not None
+        record["group_keys"] = {group: "00" * 32 for group in record["group_keys"]}
+        state.write(data, record)
+        store.storage.write(data)
+    code, out, err = world.cli(second, "exchange")
+    assert code != 0 and "Traceback" not in err
+    assert "the records of Tuesday Voices do not open" in out
     with Store.open(second, readonly=True) as store:
         assert [group.name for group in store.groups()] == ["Tuesday Voices"]
         assert store.members() == []

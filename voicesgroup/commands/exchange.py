@@ -148,7 +148,8 @@ def cmd_exchange(args: argparse.Namespace) -> int:
         )
         for problem in summary.problems:
             print(problem)
-    return 0
+    # a group's records that did not open are not exchanged: that is not a success
+    return 1 if summary.unopened else 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -252,6 +252,7 @@ def _believed(run: Run, contents: outbox.Contents) -> tuple[list[Entry], int]:
     run.clock.receive_all(entry.stamp for entry in accepted)
     group_names = _group_names(run, contents.parts)
     for group_id in contents.unopened:
+        run.summary.unopened += 1
         run.summary.problems.append(
             f"From {name}, the records of {group_names.get(group_id, 'a group')} do not "
             "open with this laptop's passphrase for that group (were both set up with the "

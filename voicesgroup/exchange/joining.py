@@ -64,6 +64,12 @@ def setup(
     groups = {
         _group_id(store, folder, org, name): secret for name, secret in group_passphrases.items()
     }
+    group_keys = {
+        group_id: outbox.group_key(secret, salt, group_id, params)
+        for group_id, secret in groups.items()
+    }
+    for name, group_id in zip(group_passphrases, groups, strict=True):
+        _refuse_another_group_passphrase(folder, org, name, group_id, group_keys[group_id])
     record: dict[str, Any] = {
         "format": state.FORMAT,
         "replica": secrets.token_hex(16),
@@ -72,10 +78,7 @@ def setup(
         "groups": sorted(groups),
         "folder": str(folder.resolve()),
         "org_key": org.hex(),
-        "group_keys": {
-            group_id: outbox.group_key(secret, salt, group_id, params).hex()
-            for group_id, secret in groups.items()
-        },
+        "group_keys": {group_id: key.hex() for group_id, key in group_keys.items()},
         "clock": None,
         "serial": 0,
         "entries": {},
@@ -129,6 +132,29 @@ def _organisation_key(
     }
     carrier_write(setup_file, orjson.dumps(made, option=orjson.OPT_INDENT_2))
     return salt, params, org, "Set up a new exchange in this folder."
+
+
+def _refuse_another_group_passphrase(
+    folder: Path, org: bytes, name: str, group_id: str, key: bytes
+) -> None:
+    """Refuse, as a wrong organisation's passphrase is refused, a group passphrase that opens
+    none of that group's records already in the folder (the group's other laptops were set up
+    with another one). A group no outbox holds yet is this laptop's to begin."""
+    held = opened = 0
+    for path in carrier.outboxes(folder, ""):
+        try:
+            contents = outbox.open_sealed(path.read_bytes(), org, {group_id: key})
+        except (OSError, outbox.OutboxError):
+            continue
+        if group_id in contents.unopened:
+            held += 1
+        elif group_id in contents.groups:
+            opened += 1
+    if held and not opened:
+        raise ExchangeError(
+            f"That is not the passphrase the group {name} was set up with on its other laptops "
+            "in this folder; nothing was changed."
+        )
 
 
 def _group_id(store: Store, folder: Path, org: bytes, name: str) -> str:

@@ -54,6 +54,9 @@ class Summary:
     forgotten: int = 0
     conflicts: int = 0
     outbox: str = ""
+    unopened: int = 0
+    """Groups' records in other laptops' outboxes that this laptop's key for the group could
+    not open (a group passphrase not the same on both): the exchange did not do its work."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +67,7 @@ class Summary:
             "new_conflicts": self.conflicts,
             "problems": self.problems,
             "outbox": self.outbox,
+            "groups_not_opened": self.unopened,
         }
 
 

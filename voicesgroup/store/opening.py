@@ -83,13 +83,17 @@ def open_store(
     seed: bool = True,
     secret: Secret = Secret(),
 ) -> Store:
-    """Open (or create) the data file at `path`; see `Store.open`."""
+    """Open (or create) the data file at `path`; see `Store.open`. A refusal leaves the
+    folder as it was: no lock file or folder is made for a file that is not there, and a
+    lock file this opening made goes again (`writer_lock.abandon`)."""
+    if not (create or path.exists()) or (readonly and not path.exists()):
+        raise NotFound(f"There is no data file at {path}.")
     lock = None if readonly else take_writer_lock(path)
     try:
         return _load(cls, path, lock, create=create, readonly=readonly, seed=seed, secret=secret)
     except BaseException:
         if lock is not None:
-            lock.release()
+            writer_lock.abandon(lock)
         raise
 
 

@@ -25,7 +25,7 @@ from voicesgroup import consent
 from voicesgroup.errors import Ambiguous, ChangedMeanwhile, DamagedFile, NotFound, ReadOnlyFile
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus
 from voicesgroup.schema import SETTINGS_TABLE as SETTINGS_TABLE  # re-exported for the store
-from voicesgroup.store import audit, covered, unread
+from voicesgroup.store import audit, covered, unread, writer_lock
 from voicesgroup.store.storage import META_TABLE, SafeStorage
 from voicesgroup.store.tables import (
     TABLES as TABLES,  # re-exported for the store
@@ -141,9 +141,19 @@ class Store:
         self._storage.note_checked()
         self.tables.close()
         self.closed = True
-        if self._lock is not None:
-            self._lock.release()
+        if self._lock is not None:  # bytes found damaged: the lock file goes if it was made
+            if self._storage.damaged:
+                writer_lock.abandon(self._lock)
+            else:
+                self._lock.release()
             self._lock = None
+
+    def refuse_as_damaged(self) -> None:
+        """Close a store whose records were found unreadable before anything was done: the
+        backup its opening took of them goes (`opening.settle_backups`), as does a lock file
+        the opening made, so the refusal leaves the folder as it was."""
+        self._storage.found_damage()
+        self.close()
 
     def __enter__(self) -> Store:
         return self

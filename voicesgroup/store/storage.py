@@ -346,7 +346,7 @@ def _another_backup(data_path: Path) -> str:
     """ "choose another backup to restore…", naming the newest sound one of `data_path`."""
     if not _has_backups(data_path):
         return f"choose another backup to restore into {data_path}"
-    return f"choose another backup to restore: to restore, {how_to_restore(data_path)}"
+    return f"choose another backup: {how_to_restore(data_path)}"
 
 
 def not_a_data_file_advice(path: Path) -> str:

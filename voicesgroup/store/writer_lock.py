@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+from contextlib import suppress
 from pathlib import Path
 from typing import Protocol
 
@@ -31,9 +32,21 @@ CONTENTION = frozenset({errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK})
 class _Flock:
     """A lock held with `flock` on an open descriptor of the lock file."""
 
-    def __init__(self, descriptor: int) -> None:
+    def __init__(self, descriptor: int, made: Path | None = None) -> None:
         self._descriptor: int | None = descriptor
         self._owner = os.getpid()
+        self._made = made
+        """The lock file, when taking the lock made it (see `abandon`)."""
+
+    def abandon(self) -> None:
+        """Let the lock go after a refused opening, removing the lock file if taking it made
+        it, so a refusal leaves the folder as it was. Removed while still held: whoever
+        opened it meanwhile finds, once they hold it, that it is no longer the file at that
+        path and takes the lock again (`take`)."""
+        if self._made is not None and self._descriptor is not None:
+            with suppress(OSError):
+                self._made.unlink()
+        self.release()
 
     def release(self) -> None:
         import fcntl
@@ -58,24 +71,49 @@ def take(path: Path) -> WriterLock:
         import fcntl
     except ImportError:  # no flock on this system
         return _portable(path)
+    for _ in range(TRIES):
+        try:
+            descriptor, created = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600), True
+        except FileExistsError:
+            try:
+                descriptor, created = os.open(path, os.O_RDWR), False
+            except FileNotFoundError:  # removed just now by a refused opening (`abandon`)
+                continue
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(descriptor)
+            if error.errno in CONTENTION:
+                raise LockHeld(str(path)) from None
+            if error.errno == errno.ENOSYS:
+                # A filesystem without flock: filelock marks the lock with the file itself
+                # there, so the file made just now must not be left to look like someone's lock.
+                if created:
+                    path.unlink(missing_ok=True)
+                return _portable(path)
+            raise
+        if _still_at(path, descriptor):
+            return _Flock(descriptor, path if created else None)
+        os.close(descriptor)  # the file was removed while we waited for it: take it again
+    raise LockHeld(str(path))
+
+
+TRIES = 5
+"""How many times `take` opens the lock file again when each one was removed under it."""
+
+
+def _still_at(path: Path, descriptor: int) -> bool:
+    """Whether the lock file held open is still the file at `path`."""
     try:
-        descriptor, created = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600), True
-    except FileExistsError:
-        descriptor, created = os.open(path, os.O_RDWR), False
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as error:
-        os.close(descriptor)
-        if error.errno in CONTENTION:
-            raise LockHeld(str(path)) from None
-        if error.errno == errno.ENOSYS:
-            # A filesystem without flock: filelock marks the lock with the file itself there,
-            # so the file made just now must not be left to look like someone's lock.
-            if created:
-                path.unlink(missing_ok=True)
-            return _portable(path)
-        raise
-    return _Flock(descriptor)
+        here, held = os.stat(path), os.fstat(descriptor)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino)
+
+
+def abandon(lock: WriterLock) -> None:
+    """Let a lock go after a refused opening (`_Flock.abandon`); others are released."""
+    getattr(lock, "abandon", lock.release)()
 
 
 def _portable(path: Path) -> WriterLock:
