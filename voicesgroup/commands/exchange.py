@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 from voicesgroup.cli import (
     CommandError,
     add_command,
+    db_path,
     json_option,
     open_store,
     secret_from_file,
@@ -78,6 +80,7 @@ def _ask(prompt: str, env: str) -> str:
 
 def cmd_setup(args: argparse.Namespace) -> int:
     from voicesgroup.exchange import outbox, service
+    from voicesgroup.store.storage import command_for
 
     folder = Path(args.folder).expanduser()
     new = not (folder / outbox.SETUP_FILE).exists()
@@ -108,17 +111,34 @@ def cmd_setup(args: argparse.Namespace) -> int:
             )
             if not groups[name]:
                 raise CommandError(f"the passphrase of {name} cannot be empty")
-    with open_store(args) as store:
-        said = service.setup(
-            store,
-            folder,
-            passphrase=passphrase,
-            group_passphrases=groups,
-            coordinator=args.coordinator,
+    path = db_path(args)
+    make = args.coordinator and not path.exists()  # a coordinator's first laptop: made here
+    folder_made = make and not path.parent.exists()
+    with open_store(args, create=make) as store:
+        try:
+            said = service.setup(
+                store,
+                folder,
+                passphrase=passphrase,
+                group_passphrases=groups,
+                coordinator=args.coordinator,
+            )
+        except BaseException:
+            if store.created:  # refused: the new file goes, so nothing is left behind
+                store.discard_made()
+                if folder_made:
+                    with suppress(OSError):
+                        path.parent.rmdir()
+            raise
+    if store.created:
+        print(
+            f"Made a new data file at {path} for the coordinator's laptop. It has no "
+            f"passphrase yet: `{command_for(path, 'passphrase set')}` sets one (F2 in the "
+            "app does too)."
         )
     for sentence in said:
         print(sentence)
-    print("Run `voicesgroup exchange` to exchange now.")
+    print(f"Run `{command_for(path, 'exchange')}` to exchange now.")
     return 0
 
 

@@ -148,6 +148,19 @@ class Store:
                 self._lock.release()
             self._lock = None
 
+    def discard_made(self) -> None:
+        """Undo the making of a new data file (`created`) whose first command was refused:
+        the file and its lock file go, and no note is left of it, so the refusal leaves the
+        folder as it was. Anything else would be a data file in use: refused (ValueError)."""
+        from voicesgroup.store.owned import checked_file
+
+        if not self.created or self._lock is None:
+            raise ValueError("only a file this store made, still held, is discarded")
+        for made in (self.path, checked_file(self.path)):
+            made.unlink(missing_ok=True)
+        self._storage.unsaved = False
+        self.refuse_as_damaged()  # (no note may name it; the lock file it made goes)
+
     def refuse_as_damaged(self) -> None:
         """Close a store whose records were found unreadable before anything was done: the
         backup its opening took of them goes (`opening.settle_backups`), as does a lock file

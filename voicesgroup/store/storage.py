@@ -267,17 +267,23 @@ def collector_paused() -> Iterator[None]:
 
 
 def restore_command(path: Path, backup: Path | None = None) -> str:
-    """The command that restores a backup into this very file: `--db` is named unless it
-    is the file opened when none is named (`paths.resolve_db_path`); the backup is named
-    when given, else written BACKUP."""
+    """The command that restores a backup into this very file (`command_for`), naming the
+    backup when given, else written BACKUP."""
+    import shlex
+
+    return command_for(path, f"restore {'BACKUP' if backup is None else shlex.quote(str(backup))}")
+
+
+def command_for(path: Path, words: str) -> str:
+    """`voicesgroup WORDS` acting on this very file: `--db` is named unless it is the file
+    opened when none is named (`paths.resolve_db_path`)."""
     import shlex
 
     from voicesgroup.paths import resolve_db_path
 
-    which = "BACKUP" if backup is None else shlex.quote(str(backup))
     if Path(path).expanduser().resolve() == resolve_db_path(None):
-        return f"voicesgroup restore {which}"
-    return f"voicesgroup --db {shlex.quote(str(path))} restore {which}"
+        return f"voicesgroup {words}"
+    return f"voicesgroup --db {shlex.quote(str(path))} {words}"
 
 
 _RESTORING_INTO: ContextVar[Path | None] = ContextVar("restoring_into", default=None)
