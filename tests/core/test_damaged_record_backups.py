@@ -184,3 +184,25 @@ def test_a_single_backup_that_is_the_damage_is_never_offered(
     words = out + err
     assert code != 0 and words.count("Nothing was changed") == 1, words
     assert str(only) not in words
+
+
+@pytest.mark.parametrize(
+    "unfit", [b'{"a": 1}', b'{"_meta": {"1": {"app": "voicesgroup"', b"", b"\x00\xff"]
+)
+@pytest.mark.parametrize("backups", [0, 3])
+def test_restore_of_an_unfit_file_advises_another_backup_never_another_db(
+    base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], unfit: bytes, backups: int
+) -> None:
+    """`restore FILE` with a file that is foreign, cut short, empty or not text: the advice
+    fits a restore (another backup, the sound one named where there is one), never --db."""
+    path = _copy(base, tmp_path / "laptop", max(backups, 1), note=True)
+    if not backups:
+        shutil.rmtree(path.with_name(f"{path.name}.backups"))
+    source = tmp_path / "unfit.json"
+    source.write_bytes(unfit)
+    code, _, err = run(capsys, "--db", str(path), "restore", str(source), "--yes")
+    assert code != 0 and "Traceback" not in err and err.count("\n") == 1, err
+    assert "--db PATH" not in err and "choose another file" not in err
+    assert "choose another backup" in err
+    if backups:
+        _restores(path, err)
