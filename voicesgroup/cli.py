@@ -261,7 +261,9 @@ def _refuse_malformed_records(store: Store) -> None:
 
     sentence = unreadable_record(store)
     if sentence:
-        store.refuse_as_damaged()
+        from voicesgroup.store.opening import refuse_as_damaged
+
+        refuse_as_damaged(store)
         raise DamagedFile(sentence)
 
 

@@ -26,11 +26,11 @@ from tests.helpers.records import small_file
 from voicesgroup import models
 from voicesgroup.errors import DamagedFile
 from voicesgroup.store import Store
+from voicesgroup.store.advice import restore_hint
 from voicesgroup.store.backups import KEEP_NEWEST, list_backups
 from voicesgroup.store.integrity import record_problems
 from voicesgroup.store.owned import checked_file
 from voicesgroup.store.restore import restore
-from voicesgroup.store.storage import restore_hint
 
 MODELS = {model.TABLE: model for model in models.RECORD_TYPES}
 TABLES = ("strategies", "members", "groups", "notes", "sessions", "consent_events")

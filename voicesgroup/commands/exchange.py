@@ -80,7 +80,8 @@ def _ask(prompt: str, env: str) -> str:
 
 def cmd_setup(args: argparse.Namespace) -> int:
     from voicesgroup.exchange import outbox, service
-    from voicesgroup.store.storage import command_for
+    from voicesgroup.store.advice import command_for
+    from voicesgroup.store.opening import discard_made
 
     folder = Path(args.folder).expanduser()
     new = not (folder / outbox.SETUP_FILE).exists()
@@ -125,7 +126,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
             )
         except BaseException:
             if store.created:  # refused: the new file goes, so nothing is left behind
-                store.discard_made()
+                discard_made(store)
                 if folder_made:
                     with suppress(OSError):
                         path.parent.rmdir()

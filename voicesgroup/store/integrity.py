@@ -385,7 +385,7 @@ def newest_sound_backup(data_path: Path) -> Path | None:
     holds the very bytes of the file refused. An encrypted backup cannot be checked without
     its passphrase: it is named when it differs from the file (`restore` then checks it)."""
     from voicesgroup.store import Secret, read_document
-    from voicesgroup.store.storage import weighing_backups
+    from voicesgroup.store.advice import weighing_backups
 
     try:
         current = data_path.read_bytes()

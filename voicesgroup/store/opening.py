@@ -34,8 +34,9 @@ from voicesgroup.errors import (
 )
 from voicesgroup.schema import SCHEMA_VERSION
 from voicesgroup.store import checked, migrations, writer_lock
+from voicesgroup.store.advice import restore_hint
 from voicesgroup.store.backups import prune_backups, take_backup, to_let_go
-from voicesgroup.store.owned import erasing_file, failed_unlocks_file, lock_file
+from voicesgroup.store.owned import checked_file, erasing_file, failed_unlocks_file, lock_file
 from voicesgroup.store.repository import SETTINGS_TABLE, Store
 from voicesgroup.store.storage import (
     APP_MARK,
@@ -47,7 +48,6 @@ from voicesgroup.store.storage import (
     is_table,
     looks_encrypted,
     os_error_reason,
-    restore_hint,
     write_atomically,
 )
 from voicesgroup.store.tables import (
@@ -87,7 +87,7 @@ def open_store(
     folder as it was: no lock file or folder is made for a file that is not there, and a
     lock file this opening made goes again (`writer_lock.abandon`)."""
     if not (create or path.exists()) or (readonly and not path.exists()):
-        raise NotFound(f"There is no data file at {path}.")
+        raise _no_file(path)
     lock = None if readonly else take_writer_lock(path)
     try:
         return _load(cls, path, lock, create=create, readonly=readonly, seed=seed, secret=secret)
@@ -95,6 +95,10 @@ def open_store(
         if lock is not None:
             writer_lock.abandon(lock)
         raise
+
+
+def _no_file(path: Path) -> NotFound:
+    return NotFound(f"There is no data file at {path}.")
 
 
 def _load(
@@ -114,7 +118,7 @@ def _load(
         integrity.remove_leftovers(path)
     if not path.exists():
         if not create or readonly:
-            raise NotFound(f"There is no data file at {path}.")
+            raise _no_file(path)
         storage = SafeStorage(path, new_document(), signature=None)
         store = cls(storage, lock)
         store.created = True
@@ -526,3 +530,23 @@ def _audit_failed_unlocks(store: Store) -> None:
         store.finished_on_open.append(
             f"The note of failed unlocks could not be removed ({os_error_reason(error)})."
         )
+
+
+def refuse_as_damaged(store: Store) -> None:
+    """Close a store whose records were found unreadable before anything was done: the
+    backup its opening took of them goes (`settle_backups`), as does a lock file the opening
+    made, so the refusal leaves the folder as it was."""
+    store.storage.found_damage()
+    store.close()
+
+
+def discard_made(store: Store) -> None:
+    """Undo the making of a new data file (`Store.created`) whose first command was refused:
+    the file and its lock file go, and no note is left of it, so the refusal leaves the
+    folder as it was. Anything else would be a data file in use: refused (ValueError)."""
+    if not store.created or store.closed:
+        raise ValueError("only a file this store made, still open, is discarded")
+    for made in (store.path, checked_file(store.path)):
+        made.unlink(missing_ok=True)
+    store.storage.unsaved = False
+    refuse_as_damaged(store)  # (no note may name it; the lock file it made goes)

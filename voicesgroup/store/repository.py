@@ -79,9 +79,7 @@ class Store:
         """The records without the consent rule: for the store's own modules only."""
         self.backup_taken: Path | None = None
         self.backups_pruned = 0  # old backups that opening let go (see opening.opening_did)
-        self.settle_backups: Callable[[], None] | None = None
-        """Called as the store closes: lets old backups go once these bytes are known sound
-        (`opening.settle_backups`)."""
+        self.settle_backups: Callable[[], None] | None = None  # (`opening.settle_backups`)
         self.unlocked: crypto.Unlocked | None = None
         """The file's data key when it is encrypted (see `voicesgroup.store.passphrase`)."""
         self.created = False
@@ -142,31 +140,8 @@ class Store:
         self.tables.close()
         self.closed = True
         if self._lock is not None:  # bytes found damaged: the lock file goes if it was made
-            if self._storage.damaged:
-                writer_lock.abandon(self._lock)
-            else:
-                self._lock.release()
+            writer_lock.let_go(self._lock, refused=self._storage.damaged)
             self._lock = None
-
-    def discard_made(self) -> None:
-        """Undo the making of a new data file (`created`) whose first command was refused:
-        the file and its lock file go, and no note is left of it, so the refusal leaves the
-        folder as it was. Anything else would be a data file in use: refused (ValueError)."""
-        from voicesgroup.store.owned import checked_file
-
-        if not self.created or self._lock is None:
-            raise ValueError("only a file this store made, still held, is discarded")
-        for made in (self.path, checked_file(self.path)):
-            made.unlink(missing_ok=True)
-        self._storage.unsaved = False
-        self.refuse_as_damaged()  # (no note may name it; the lock file it made goes)
-
-    def refuse_as_damaged(self) -> None:
-        """Close a store whose records were found unreadable before anything was done: the
-        backup its opening took of them goes (`opening.settle_backups`), as does a lock file
-        the opening made, so the refusal leaves the folder as it was."""
-        self._storage.found_damage()
-        self.close()
 
     def __enter__(self) -> Store:
         return self

@@ -100,9 +100,9 @@ def restore(
     The restore is written into the restored data's audit log.
     """
     from voicesgroup.store import forgetting, take_writer_lock, tombstones
+    from voicesgroup.store.advice import restoring_into
     from voicesgroup.store.integrity import file_id_of
     from voicesgroup.store.opening import read_only_reason
-    from voicesgroup.store.storage import restoring_into
 
     with restoring_into(data_path):
         backup = check_backup(source, passphrase=passphrase)

@@ -21,7 +21,8 @@ from uuid import UUID, uuid4
 
 from voicesgroup.errors import DamagedFile, NotFound
 from voicesgroup.schema import SCHEMA_VERSION, SETTINGS_TABLE
-from voicesgroup.store.storage import APP_MARK, META_TABLE, SafeStorage, restore_hint
+from voicesgroup.store.advice import restore_hint
+from voicesgroup.store.storage import APP_MARK, META_TABLE, SafeStorage
 
 if TYPE_CHECKING:
     from pydantic import ValidationError

@@ -116,6 +116,11 @@ def abandon(lock: WriterLock) -> None:
     getattr(lock, "abandon", lock.release)()
 
 
+def let_go(lock: WriterLock, *, refused: bool) -> None:
+    """Release the lock; `abandon` it when the file it guards was refused."""
+    (getattr(lock, "abandon", lock.release) if refused else lock.release)()
+
+
 def _portable(path: Path) -> WriterLock:
     from filelock import FileLock, Timeout
 
