@@ -55,7 +55,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from voicesgroup.names import Purpose, names_for, texts_naming_members
+from voicesgroup.names import Purpose, may_be_words, names_for, texts_naming_members
 from voicesgroup.schema import SETTINGS_TABLE
 
 
@@ -323,7 +323,7 @@ def _texts_leaving(data: Mapping[str, Any]) -> set[str]:
     for table, rule in RULES.items():
         if rule.reach in (Reach.ORGANISATION, Reach.PROJECTION):
             for document in (data.get(table) or {}).values():
-                texts.update(text for text in _strings(document) if _may_be_words(text))
+                texts.update(text for text in _strings(document) if may_be_words(text))
     named = _names_of_their_own(data)
     return {text for text in texts if " ".join(text.split()).casefold() not in named}
 
@@ -340,14 +340,6 @@ def _names_of_their_own(data: Mapping[str, Any]) -> frozenset[str]:
         settings.get("organisation"),
     ]
     return frozenset(" ".join(t.split()).casefold() for t in found if isinstance(t, str) and t)
-
-
-def _may_be_words(text: str) -> bool:
-    """Whether a stored string could hold a name: not empty, not an id or a date."""
-    return bool(text) and _UUID.fullmatch(text.lower().encode()) is None and not _DATE.match(text)
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.+Z-]*)?$")
 
 
 def slot_key(document: Mapping[str, Any]) -> str:
