@@ -324,6 +324,9 @@ def _texts_leaving(data: Mapping[str, Any]) -> set[str]:
         if rule.reach in (Reach.ORGANISATION, Reach.PROJECTION):
             for document in (data.get(table) or {}).values():
                 texts.update(text for text in _strings(document) if may_be_words(text))
+    settings = (data.get(SETTINGS_TABLE) or {}).get("1") or {}
+    shared = [value for name, value in settings.items() if name in SHARED_SETTINGS]
+    texts.update(text for text in _strings(shared) if may_be_words(text))
     named = _names_of_their_own(data)
     return {text for text in texts if " ".join(text.split()).casefold() not in named}
 
@@ -331,13 +334,13 @@ def _texts_leaving(data: Mapping[str, Any]) -> set[str]:
 def _names_of_their_own(data: Mapping[str, Any]) -> frozenset[str]:
     """Whole texts that are a name of their own, never a member's mention though a member
     may be called the same: a facilitator's name (written as "who decided", "signed off by"
-    too), a group's name and venue (asked about when saved), the organisation's name."""
+    too), a group's name and venue (asked about when saved). The organisation's name and a
+    support contact are words like any other: "Kit's Collective" names Kit, and stays on the
+    laptops of Kit's groups."""
     groups = (data.get("groups") or {}).values()
-    settings = (data.get(SETTINGS_TABLE) or {}).get("1") or {}
     found = [
         *(person.get("display_name") for person in (data.get("facilitators") or {}).values()),
         *(group.get(name) for group in groups for name in ("name", "venue")),
-        settings.get("organisation"),
     ]
     return frozenset(" ".join(t.split()).casefold() for t in found if isinstance(t, str) and t)
 
