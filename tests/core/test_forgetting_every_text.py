@@ -159,3 +159,39 @@ def test_a_name_planted_in_any_string_of_any_record_is_nowhere_after_forgetting(
         assert not [t for t in texts if wanted in _squashed(t)], (file.name, table, place)
     for output in outputs:
         assert wanted not in _squashed(output), (table, place, output[:300])
+
+
+def test_the_organisation_a_contact_and_a_strategy_naming_a_member_are_listed_then_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The outside tester's cases: "Kit's Collective", "Kit's peer line" and "Hum a tune like
+    Kit does" are listed before forgetting Kit, then read "another member", on every sheet."""
+    from voicesgroup.models import CopingStrategy, SupportContact
+
+    path = tmp_path / "voicesgroup.json"
+    path.write_bytes(demo_bytes(DEMO_DAY))
+    with Store.open(path) as store:
+        settings = store.settings()
+        store.save_settings(settings.model_copy(update={"organisation": "Kit's Collective"}))
+        store.save_support_contact(
+            SupportContact(name="Kit's peer line", how="0800 000 0000", local=True)
+        )
+        store.save_strategy(CopingStrategy(title="Hum a tune like Kit does", category="grounding"))
+        group = store.groups()[0].name
+    assert main(["--db", str(path), "member", "forget", "--member", "Kit"]) != 0  # it asks
+    listed = capsys.readouterr()
+    said = listed.out + listed.err
+    for where in ("the organisation's name", "a support contact", "a strategy"):
+        assert where in said, said
+    assert main(["--db", str(path), "member", "forget", "--member", "Kit", "--yes"]) == 0
+    capsys.readouterr()
+    sheet = tmp_path / "sheet.txt"
+    argv = ["--db", str(path), "print", "strategies", "--group", group, "--skip-unchecked"]
+    assert main([*argv, "--out", str(sheet)]) == 0
+    printed = sheet.read_text()
+    assert "Kit" not in printed and "another member's Collective" in printed
+    with Store.open(path, readonly=True) as store:
+        assert store.settings().organisation == "another member's Collective"
+        assert "another member's peer line" in [c.name for c in store.support_contacts()]
+    for file in [p for p in tmp_path.rglob("*") if p.is_file() and p != sheet]:
+        assert b"Kit's" not in file.read_bytes(), file.name
