@@ -35,6 +35,8 @@ go: every part takes the sections `kept_to_members` gives the whole.
 The organisation's settings are shared the same way, by the same declaration: each shared
 setting a part of its own (`settings_parts`), so the coordinator's report threshold and a
 group's retention months changed at once both hold.
+A setting's words are read for members' names as a record's are (`Run.settings_sent`): an
+organisation's name that names a member ("Kit's Collective") is not sent to the organisation.
 
 A record's part is identified by its `kind` (the table, `<table>+group` for a projection's
 group part, or `<table>.<set>` for a set of fields) and its `key` (the record's id; for the
