@@ -74,10 +74,11 @@ CODES = frozenset(
 stages, a laptop's printer and folder, and the hashed answers "the word, not a member". A key
 ending `_id` or `_ids` is an id too."""
 
-CERTAIN_ONLY = frozenset({"agreements", "template", "vocabulary"})
+CERTAIN_ONLY = frozenset({"agreements", "template", "vocabulary", "value"})
 """Keys under which the texts are mostly shipped wording (a group's agreement, its session
-plan, its words): there, as in the starter strategies and the national helplines, only a
-certain mention is replaced ("May not suit everyone" names nobody)."""
+plan, its words), or another member's own address or number (`value`: "Kit.Jones@…" is
+theirs): there, as in the starter strategies and the national helplines, only a certain
+mention is replaced ("May not suit everyone" names nobody)."""
 
 LONGEST: dict[str, int] = {
     "themes": 500,
