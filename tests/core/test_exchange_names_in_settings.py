@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.exchange_laptops import MEMBER, contact, contacts_in, two_group_laptops
 from tests.helpers.files import files_holding
 from voicesgroup.exchange import service
@@ -56,3 +58,16 @@ def test_words_without_a_members_name_reach_the_coordinator(tmp_path: Path) -> N
     _exchange(made.group, made.coordinator)
     assert _organisation(made.coordinator) == "Riverside Voices"
     assert "Riverside peer line" in contacts_in(made.coordinator)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a record of the organisation's tables that names a member is kept off every other "
+    "laptop, the group's second laptop included (kept_to_members narrows ORG to nothing)",
+)
+def test_a_contact_naming_a_member_reaches_the_groups_other_laptop(tmp_path: Path) -> None:
+    made = two_group_laptops(tmp_path, coordinator=True)
+    line = f"{MEMBER}'s peer line"
+    _name_them(made.group, "Riverside Voices", line)
+    _exchange(made.group, made.second, made.group, made.second)
+    assert line in contacts_in(made.second)
