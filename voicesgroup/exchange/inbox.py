@@ -199,6 +199,7 @@ def read_outboxes(
     read_from: list[Path] = []
     seen = [peer.get("seen") for peer in run.record["peers"].values()]
     for path in paths:
+        now: list[Any] | None = None
         try:
             stat = path.stat()
             now = _identity(path.name, stat, outbox.prefix_of(path))
@@ -206,14 +207,18 @@ def read_outboxes(
                 continue  # read and merged whole already, the same file since (`identity`)
             signature, contents = _open_outbox(run, path, stat, now, ahead)
         except outbox.OutboxError as error:
-            run.summary.problems.append(f"The outbox {path.name} was not read: {error}.")
+            said = f"The outbox {path.name} was not read: {error}."
+            _not_read(run, path, now, (outbox.kind_of(error), str(error)), said)
             continue
         except OSError as error:
-            run.summary.problems.append(
-                f"The outbox {path.name} could not be read ({error.strerror}); it is tried "
-                "again next time."
+            reason = error.strerror or type(error).__name__
+            said = (
+                f"The outbox {path.name} could not be read ({reason}); it is tried again next time."
             )
+            _not_read(run, path, now, (outbox.UNREADABLE_KIND, reason), said)
             continue
+        if run.record.get("unread", {}).pop(path.name, None) is not None:
+            run.noted = True  # read at last: no longer listed
         formerly = sorted({e.key for e in contents.parts if e.kind == FORMER_IDENTITY})
         contents.parts = [e for e in contents.parts if e.kind != FORMER_IDENTITY]
         accepted, quarantined = _believed(run, contents)
@@ -223,7 +228,84 @@ def read_outboxes(
         if contents.replica in run.record["peers"]:
             run.record["peers"][contents.replica]["formerly"] = formerly
     _drop_former_identities(run)
+    _tidy_unread(run, paths)
     return incoming, read_from
+
+
+def _not_read(
+    run: Run, path: Path, now: list[Any] | None, why: tuple[str, str], sentence: str
+) -> None:
+    """An outbox that did not open, noted in the exchange's record (`unread`, by file name:
+    its identity, `why` as its kind and the reason in words, and since when: what the status
+    lists) and told in `sentence` unless an exchange told it already and the file has not
+    changed since. A conflict copy told before is removed once it is plain that
+    it never opens (unchanged since, so not still being copied) and that the laptop that
+    wrote it has its whole outbox here (`_set_aside_at_end`)."""
+    kind, reason = why
+    unread: dict[str, Any] = run.record.setdefault("unread", {})
+    was = unread.get(path.name)
+    if isinstance(was, dict) and was.get("identity") == now and was.get("kind") == kind:
+        run.summary.still_unread.append(path.name)
+        if carrier.is_conflict_copy(path) and kind in outbox.NEVER_OPENS and now is not None:
+            run.set_aside.append(path)
+        return
+    unread[path.name] = {
+        "identity": now,
+        "kind": kind,
+        "reason": reason,
+        "since_ms": run.clock.wall(),
+    }
+    run.noted = True
+    run.summary.unread[path.name] = sentence
+    run.summary.problems.append(sentence)
+
+
+def _tidy_unread(run: Run, paths: list[Path]) -> None:
+    """What the record lists as unreadable, once this exchange has read the folder: a file
+    gone from it (taken away, or written again and read) is no longer listed, and each conflict
+    copy to remove (`_not_read`) is removed when its laptop's whole outbox is here, in one
+    sentence."""
+    unread: dict[str, Any] = run.record.setdefault("unread", {})
+    present = {path.name for path in paths}
+    for name in [name for name in unread if name not in present]:
+        del unread[name]
+        run.noted = True
+    removable = [path for path in run.set_aside if _whole_outbox_here(run, path)]
+    run.set_aside = removable
+    for path in removable:
+        noted_kind = unread.pop(path.name, {}).get("kind")
+        run.noted = True
+        run.summary.still_unread.remove(path.name)
+        replica = str(carrier.replica_of(path))
+        run.summary.problems.append(
+            f"The conflict copy {path.name} was removed: it never opened "
+            f"({UNREAD_REASONS.get(noted_kind, 'damaged')}), and the whole outbox of the laptop "
+            f"that wrote it ({replica[:6]}) is in the folder and was read, so nothing is lost."
+        )
+
+
+UNREAD_REASONS = {
+    outbox.INCOMPLETE_KIND: "cut short",
+    outbox.DAMAGED_KIND: "damaged",
+    outbox.PASSPHRASE_KIND: "not sealed with this organisation's passphrase",
+    outbox.NOT_AN_OUTBOX_KIND: "not an outbox",
+}
+
+
+def _whole_outbox_here(run: Run, copy: Path) -> bool:
+    """Whether the laptop whose conflict copy `copy` is has its whole outbox in the folder,
+    taken in here: read and merged whole, the very file since (`identity`); or this laptop's
+    own, as its last exchange wrote it."""
+    replica = carrier.replica_of(copy)
+    if replica is None:
+        return False
+    main = run.folder / carrier.outbox_name(replica)
+    try:
+        if replica == run.replica:
+            return bool(outbox.header_of(main).get("serial") == run.record["serial"])
+        return identity(main) in [peer.get("seen") for peer in run.record["peers"].values()]
+    except (OSError, outbox.OutboxError):
+        return False
 
 
 def _drop_former_identities(run: Run) -> None:

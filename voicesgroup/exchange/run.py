@@ -54,6 +54,12 @@ class Summary:
     forgotten: int = 0
     conflicts: int = 0
     outbox: str = ""
+    unread: dict[str, str] = field(default_factory=dict)
+    """The outboxes found unreadable this time that were not before (or have changed since),
+    by file name, with the sentence in `problems` that tells it."""
+    still_unread: list[str] = field(default_factory=list)
+    """The outboxes that still cannot be read, unchanged since an exchange told it: not told
+    again (the status lists each, with what to do)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -63,8 +69,15 @@ class Summary:
             "forgotten_here": self.forgotten,
             "new_conflicts": self.conflicts,
             "problems": self.problems,
+            "still_unread": self.still_unread,
             "outbox": self.outbox,
         }
+
+    def other_problems(self) -> list[str]:
+        """The problems that are not about an outbox that cannot be read (the status lists
+        those from the exchange's record, each once, while they last)."""
+        told = set(self.unread.values())
+        return [problem for problem in self.problems if problem not in told]
 
 
 def required(data: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +107,9 @@ class Run:
     stone_key: bytes
     summary: Summary
     changed: bool = False
+    noted: bool = False
+    """The record's notes for the status changed (an outbox that cannot be read): saved with
+    the exchange, though the outbox has nothing new to say (`changed`)."""
     former_outbox: Path | None = None
     parts: dict[tuple[str, str], sharing.Part] | None = None
     held: sharing.Holding | None = None
@@ -104,6 +120,9 @@ class Run:
     """Member ids the document referred to before the merge replaced records (`applying`)."""
     withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
     """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
+    set_aside: list[Path] = field(default_factory=list)
+    """Conflict copies that never opened and that laptop's whole outbox replaces: removed once
+    the merge is saved, each told in one sentence (`inbox`)."""
     index: Index = field(init=False)
     _forgotten_in_file: tombstones.Tombstones | bool | None = field(default=False, repr=False)
     """The data file's own record of the members it forgot (False: not read yet)."""

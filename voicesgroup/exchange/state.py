@@ -19,6 +19,9 @@ file when it has a passphrase, and carried by its backups):
   member forgotten here leaves no id behind in this table.
 - `tombstones`: the organisation's tombstones of forgotten members; they never expire.
 - `conflicts`, `peers` (what each other laptop's outbox said last), `last` (the last run).
+- `unread`: each outbox in the folder that did not open, by file name: its identity
+  (`inbox.identity`), its kind (`outbox.kind_of`), the reason in words and since when. The
+  status lists them; an exchange tells one once, when it is found or has changed.
 """
 
 from __future__ import annotations
