@@ -354,3 +354,21 @@ def test_any_mix_of_bad_files_is_told_once_each_loses_nothing_and_removes_only_w
             assert [g.name for g in store.groups()] == ["Tuesday Voices"]
 
     check()
+
+
+def test_an_exchange_with_only_a_file_told_before_has_nothing_to_do(world: World) -> None:
+    """The note beside the data file knows the file told before: no copy of the data is made,
+    and the file is still counted."""
+    from voicesgroup.exchange import service
+
+    exchanged_once_each(world)
+    (world.folder / "voicesgroup-dddddd.outbox").write_bytes(b"junk")
+    world.exchange(world.coordinator)
+    with Store.open(world.coordinator) as store:
+        basis = service.begin(store)
+        assert basis.snapshot is None
+        summary = service.prepare(basis).summary
+        assert summary.still_unread == ["voicesgroup-dddddd.outbox"] and summary.problems == []
+    (world.folder / "voicesgroup-dddddd.outbox").write_bytes(b"other junk")
+    with Store.open(world.coordinator) as store:
+        assert service.begin(store).snapshot is not None  # changed since: read again
