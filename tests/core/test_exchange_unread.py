@@ -15,7 +15,7 @@ import json
 import secrets
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import pytest
@@ -318,8 +318,8 @@ def test_any_mix_of_bad_files_is_told_once_each_loses_nothing_and_removes_only_w
         for _ in range(exchanges):
             before = {p.name: p.read_bytes() for p in world.folder.glob("*.outbox")}
             summary = world.exchange(world.coordinator)
-            problems: list[str] = summary["problems"]  # type: ignore[assignment]
-            still: list[str] = summary["still_unread"]  # type: ignore[assignment]
+            problems = cast(list[str], summary["problems"])
+            still = cast(list[str], summary["still_unread"])
             after = {p.name: p.read_bytes() for p in world.folder.glob("*.outbox")}
             assert len(problems) == len(set(problems)), problems
             for name in before:
