@@ -372,3 +372,27 @@ def test_an_exchange_with_only_a_file_told_before_has_nothing_to_do(world: World
     (world.folder / "voicesgroup-dddddd.outbox").write_bytes(b"other junk")
     with Store.open(world.coordinator) as store:
         assert service.begin(store).snapshot is not None  # changed since: read again
+
+
+@pytest.mark.parametrize(
+    "noted",
+    [
+        [1, 2],
+        "x",
+        {"voicesgroup-dddddd.outbox": 5},
+        {"a": {"kind": 3, "identity": "z", "since_ms": "q"}},
+    ],
+)
+def test_a_list_of_unread_files_edited_by_hand_is_never_a_traceback(
+    world: World, noted: object
+) -> None:
+    exchanged_once_each(world)
+    (world.folder / "voicesgroup-dddddd.outbox").write_bytes(b"junk")
+    data = orjson.loads(world.coordinator.read_bytes())
+    data[state.TABLE]["1"]["unread"] = noted
+    world.coordinator.write_bytes(orjson.dumps(data))
+    assert isinstance(status(world, world.coordinator)["unread_outboxes"], list)
+    status_text(world, world.coordinator)
+    world.exchange(world.coordinator)
+    [item] = status(world, world.coordinator)["unread_outboxes"]
+    assert item["file"] == "voicesgroup-dddddd.outbox"

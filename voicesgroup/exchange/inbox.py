@@ -217,7 +217,7 @@ def read_outboxes(
             )
             _not_read(run, path, now, (outbox.UNREADABLE_KIND, reason), said)
             continue
-        if run.record.get("unread", {}).pop(path.name, None) is not None:
+        if _unread(run).pop(path.name, None) is not None:
             run.noted = True  # read at last: no longer listed
         formerly = sorted({e.key for e in contents.parts if e.kind == FORMER_IDENTITY})
         contents.parts = [e for e in contents.parts if e.kind != FORMER_IDENTITY]
@@ -232,6 +232,13 @@ def read_outboxes(
     return incoming, read_from
 
 
+def _unread(run: Run) -> dict[str, Any]:
+    """The record's outboxes that did not open (`state.unread`), kept in the record (a copy of
+    the data: what the exchange saves) to be changed in place."""
+    found = run.record["unread"] = state.unread(run.record)
+    return found
+
+
 def _not_read(
     run: Run, path: Path, now: list[Any] | None, why: tuple[str, str], sentence: str
 ) -> None:
@@ -242,7 +249,7 @@ def _not_read(
     it never opens (unchanged since, so not still being copied) and that the laptop that
     wrote it has its whole outbox here (`_set_aside_at_end`)."""
     kind, reason = why
-    unread: dict[str, Any] = run.record.setdefault("unread", {})
+    unread: dict[str, Any] = _unread(run)
     was = unread.get(path.name)
     if isinstance(was, dict) and was.get("identity") == now and was.get("kind") == kind:
         run.summary.still_unread.append(path.name)
@@ -265,7 +272,7 @@ def _tidy_unread(run: Run, paths: list[Path]) -> None:
     gone from it (taken away, or written again and read) is no longer listed, and each conflict
     copy to remove (`_not_read`) is removed when its laptop's whole outbox is here, in one
     sentence."""
-    unread: dict[str, Any] = run.record.setdefault("unread", {})
+    unread: dict[str, Any] = _unread(run)
     present = {path.name for path in paths}
     for name in [name for name in unread if name not in present]:
         del unread[name]

@@ -87,11 +87,7 @@ def head(record: dict[str, Any]) -> dict[str, Any]:
             replica: {"seen": peer.get("seen"), "formerly": peer.get("formerly", [])}
             for replica, peer in record["peers"].items()
         },
-        "unread": {
-            name: found.get("identity")
-            for name, found in record.get("unread", {}).items()
-            if isinstance(found, dict)
-        },
+        "unread": {name: found.get("identity") for name, found in state.unread(record).items()},
     }
 
 

@@ -77,3 +77,13 @@ def stored_role(storage: Any) -> str | None:
     if head is not None and "role" in head:
         return str(head["role"])
     return role(storage.tables(TABLE))
+
+
+def unread(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The record's outboxes that did not open, by file name (see the module), each laid out
+    as the exchange writes it; anything else there (a file edited by hand) is passed over,
+    never believed. A new dict: the record is not changed."""
+    found = record.get("unread")
+    if not isinstance(found, dict):
+        return {}
+    return {str(name): noted for name, noted in found.items() if isinstance(noted, dict)}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voicesgroup.exchange import folder as carrier
-from voicesgroup.exchange import outbox, sharing
+from voicesgroup.exchange import outbox, sharing, state
 from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.merge import ROTA_FIELDS
 from voicesgroup.exchange.run import required
@@ -104,9 +104,7 @@ def unread_outboxes(record: dict[str, Any]) -> list[dict[str, Any]]:
     laptop that wrote it (its short id), whether it is a carrier's conflict copy, why, since
     when, and what to do, in words (`said`)."""
     found = []
-    for name, noted in sorted((record.get("unread") or {}).items()):
-        if not isinstance(noted, dict):
-            continue
+    for name, noted in sorted(state.unread(record).items()):
         kind = str(noted.get("kind"))
         copy = carrier.is_conflict_copy(Path(name))
         advice = UNREAD_ADVICE.get(kind, UNREAD_ADVICE[outbox.DAMAGED_KIND])
