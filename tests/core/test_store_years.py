@@ -434,7 +434,8 @@ def test_no_edit_of_the_note_ever_hides_a_record_from_a_read_by_year(
     for name, pick, place, value in edits:
         runs = body["years"][name]
         run = runs[pick % len(runs)]
-        run[place] = value if place == 0 or value is None else run[place] + value
+        shift = place > 0 and value is not None and isinstance(run[place], int)
+        run[place] = run[place] + value if shift else value
     text = orjson.dumps(body)
     if spliced:
         at = edits[0][1] % len(text)
