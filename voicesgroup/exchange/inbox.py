@@ -245,9 +245,9 @@ def _not_read(
     """An outbox that did not open, noted in the exchange's record (`unread`, by file name:
     its identity, `why` as its kind and the reason in words, and since when: what the status
     lists) and told in `sentence` unless an exchange told it already and the file has not
-    changed since. A conflict copy told before is removed once it is plain that
-    it never opens (unchanged since, so not still being copied) and that the laptop that
-    wrote it has its whole outbox here (`_set_aside_at_end`)."""
+    changed since. A conflict copy told before is removed once it is plain that it never
+    opens (unchanged since, so not still being copied) and that the laptop that wrote it has
+    its whole outbox here (`_tidy_unread`)."""
     kind, reason = why
     unread: dict[str, Any] = _unread(run)
     was = unread.get(path.name)
