@@ -71,10 +71,7 @@ UNREAD_ADVICE = {
         "Nothing to do while the laptops are still syncing: it is tried again at every "
         "exchange. If it stays, exchange again on the laptop that wrote it."
     ),
-    outbox.NEWER_KIND: (
-        "It is kept as it is: update voicesgroup on this laptop, and it is read at the next "
-        "exchange."
-    ),
+    outbox.NEWER_KIND: "To read it, update voicesgroup on this laptop; nothing else is needed.",
     outbox.PASSPHRASE_KIND: (
         "Check that the laptop that wrote it was set up with this organisation's exchange "
         "passphrase; a file that is not the organisation's can be deleted from the folder."
