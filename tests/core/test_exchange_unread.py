@@ -410,3 +410,41 @@ def test_a_list_of_unread_files_edited_by_hand_is_never_a_traceback(
     world.exchange(world.coordinator)
     [item] = status(world, world.coordinator)["unread_outboxes"]
     assert item["file"] == "voicesgroup-dddddd.outbox"
+
+
+# -- a laptop whose clock is ahead: told when it begins, listed while it lasts --------------------
+
+
+def test_a_laptop_with_its_clock_ahead_is_told_once_and_listed_while_it_lasts(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicesgroup.exchange import clock
+
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    real = clock.wall_ms
+
+    def edit(most: int) -> None:
+        with Store.open(world.group) as store:
+            [rosa] = store.facilitators()
+            store.save_facilitator(rosa.with_changes(max_per_month=most))
+        world.exchange(world.group)
+
+    monkeypatch.setattr(clock, "wall_ms", lambda: real() + 365 * 24 * 3600 * 1000)
+    edit(2)
+    monkeypatch.setattr(clock, "wall_ms", real)
+    first = cast(list[str], world.exchange(world.coordinator)["problems"])
+    [told] = [p for p in first if "clock more than a day ahead" in p]
+    assert told.startswith("A laptop has its clock more than a day ahead, the laptop of ")
+    for _ in range(2):
+        again = cast(list[str], world.exchange(world.coordinator)["problems"])
+        assert again == []  # told once
+        assert told in status_text(world, world.coordinator)  # listed while it lasts
+        [laptop] = status(world, world.coordinator)["laptops"]
+        assert laptop["records_set_aside"] == 1
+    edit(3)  # its clock put right
+    world.exchange(world.coordinator)
+    assert "clock more than a day ahead" not in status_text(world, world.coordinator)
+    with Store.open(world.coordinator, readonly=True) as store:
+        [rosa] = store.facilitators()
+        assert rosa.max_per_month == 3

@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voicesgroup.counting import counted, were
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import noted, outbox, state
 from voicesgroup.exchange.merge import Entry
-from voicesgroup.exchange.run import FORMER_IDENTITY, Run
+from voicesgroup.exchange.run import FORMER_IDENTITY, Run, clock_ahead_words, laptop_words
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -184,11 +183,9 @@ def _group_names(run: Run, parts: Iterable[Entry]) -> dict[Any, Any]:
 def _laptop_name(
     run: Run, role: str, groups: Iterable[str], replica: str, parts: Iterable[Entry] = ()
 ) -> str:
-    if role == state.COORDINATOR:
-        return f"the coordinator's laptop ({replica[:6]})"
     names = _group_names(run, parts)
-    held = ", ".join(str(names.get(group_id, "a group")) for group_id in groups) or "no group"
-    return f"the laptop of {held} ({replica[:6]})"
+    held = [str(names.get(group_id, "a group")) for group_id in groups]
+    return laptop_words(role, held, replica)
 
 
 def read_outboxes(
@@ -328,16 +325,16 @@ def _drop_former_identities(run: Run) -> None:
 
 def _believed(run: Run, contents: outbox.Contents) -> tuple[list[Entry], int]:
     """The parts of an outbox taken in (the clock moves on to their stamps), and how many were
-    set aside for a stamp more than a day ahead; told once, with groups that did not open."""
+    set aside for a stamp more than a day ahead: told when it begins (the status lists it
+    while it lasts: `_note_laptop` notes it), with groups that did not open."""
     name = _laptop_name(run, contents.role, contents.groups, contents.replica, contents.parts)
     limit = run.clock.limit()
     accepted = [entry for entry in contents.parts if entry.stamp.ms <= limit]
     quarantined = len(contents.parts) - len(accepted)
-    if quarantined:
-        run.summary.problems.append(
-            f"{name} has its clock more than a day ahead: {counted(quarantined, 'record')} "
-            f"from it {were(quarantined)} set aside until its date and time are put right."
-        )
+    peer = run.record["peers"].get(contents.replica)
+    told = isinstance(peer, dict) and type(peer.get("set_aside")) is int and peer["set_aside"] > 0
+    if quarantined and not told:
+        run.summary.problems.append(clock_ahead_words(name, quarantined))
     run.clock.receive_all(entry.stamp for entry in accepted)
     group_names = _group_names(run, contents.parts)
     for group_id in contents.unopened:
@@ -368,6 +365,7 @@ def _note_laptop(
             serial=contents.serial,
             written_ms=contents.written_ms,
             tombstones=sorted(set(contents.tombstones)),
+            set_aside=quarantined,
             # a file with stamps set aside is read again next time, not passed over
             seen=None if carrier.is_conflict_copy(path) or quarantined else signature,
         )

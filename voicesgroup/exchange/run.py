@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from voicesgroup.counting import counted, were
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import sharing, state
@@ -36,6 +37,23 @@ FORMER_IDENTITY = "_former_identity"
 """The kind of an outbox entry naming a replica id this laptop had before (a restore or a copy
 took it a new one): never merged, only read by `inbox` so the old identity stops being counted
 once its outbox has left the folder."""
+
+
+def laptop_words(role: object, group_names: list[str], replica: str) -> str:
+    """Another laptop in words: "the coordinator's laptop (1f3a9c)", "the laptop of Tuesday
+    Voices (1f3a9c)"."""
+    if role == state.COORDINATOR:
+        return f"the coordinator's laptop ({replica[:6]})"
+    return f"the laptop of {', '.join(group_names) or 'no group'} ({replica[:6]})"
+
+
+def clock_ahead_words(laptop: str, set_aside: int) -> str:
+    """The one sentence for a laptop whose clock is more than a day ahead (`laptop_words`)."""
+    return (
+        f"A laptop has its clock more than a day ahead, {laptop}: "
+        f"{counted(set_aside, 'record')} from it {were(set_aside)} set aside until its date "
+        "and time are put right."
+    )
 
 
 class ExchangeError(VoicesGroupError):

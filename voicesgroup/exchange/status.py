@@ -16,7 +16,7 @@ from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import outbox, sharing, state
 from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.merge import ROTA_FIELDS
-from voicesgroup.exchange.run import required
+from voicesgroup.exchange.run import clock_ahead_words, laptop_words, required
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -42,6 +42,7 @@ def status(store: Store) -> dict[str, Any]:
                 # of the changes made on that laptop, what came in here the last time any did
                 "came_in_last_time": dict((peer.get("came_in") or {}).get("counts", {})),
                 "came_in_when": _when((peer.get("came_in") or {}).get("ms")),
+                "records_set_aside": _set_aside(peer),
             }
         )
     acknowledged = sum(
@@ -182,6 +183,25 @@ def _waiting(
             }
         )
     return waiting
+
+
+def _set_aside(peer: dict[str, Any]) -> int:
+    """How many records of that laptop's last outbox wait for its clock to be put right."""
+    count = peer.get("set_aside")
+    return count if type(count) is int and count > 0 else 0
+
+
+def clock_ahead(laptops: list[dict[str, Any]]) -> list[str]:
+    """The sentence for each laptop whose clock is more than a day ahead (`status`'s
+    "laptops"), for as long as it is."""
+    return [
+        clock_ahead_words(
+            laptop_words(item["role"], list(item["groups"]), str(item["replica"])),
+            int(item["records_set_aside"]),
+        )
+        for item in laptops
+        if item["records_set_aside"]
+    ]
 
 
 def _when(ms: object) -> str | None:

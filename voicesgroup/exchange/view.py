@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from voicesgroup import dates
 from voicesgroup.counting import counted
 from voicesgroup.exchange import state
+from voicesgroup.exchange.status import clock_ahead
 
 if TYPE_CHECKING:
     from voicesgroup.exchange import service
@@ -139,6 +140,7 @@ def status_view(store: Store) -> StatusView:
             dict.fromkeys(
                 [
                     *(str(unread["said"]) for unread in found["unread_outboxes"]),
+                    *clock_ahead(found["laptops"]),
                     *(str(problem) for problem in here["problems_last_time"]),
                 ]
             )
