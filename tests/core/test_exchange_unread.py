@@ -448,3 +448,17 @@ def test_a_laptop_with_its_clock_ahead_is_told_once_and_listed_while_it_lasts(
     with Store.open(world.coordinator, readonly=True) as store:
         [rosa] = store.facilitators()
         assert rosa.max_per_month == 3
+
+
+def test_a_file_an_older_version_told_among_the_last_problems_is_named_once(world: World) -> None:
+    exchanged_once_each(world)
+    (world.folder / "voicesgroup-dddddd.outbox").write_bytes(b"junk")
+    world.exchange(world.coordinator)
+    data = orjson.loads(world.coordinator.read_bytes())
+    record = data[state.TABLE]["1"]
+    said = "The outbox voicesgroup-dddddd.outbox was not read: it is not a voicesgroup outbox."
+    record["last"]["problems"] = [said, "Another problem."]  # as the version before kept it
+    world.coordinator.write_bytes(orjson.dumps(data))
+    text = status_text(world, world.coordinator)
+    assert text.count("voicesgroup-dddddd.outbox") == 1, text
+    assert "Another problem." in text

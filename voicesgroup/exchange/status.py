@@ -57,7 +57,12 @@ def status(store: Store) -> dict[str, Any]:
             "folder": record["folder"],
             "last_exchange": _when(last.get("ms")),
             "came_in_last_time": last.get("came_in", {}),
-            "problems_last_time": last.get("problems", []),
+            # (a record an older version saved also told there each file the list names)
+            "problems_last_time": [
+                problem
+                for problem in last.get("problems", [])
+                if not any(f" {name} " in str(problem) for name in state.unread(record))
+            ],
         },
         "unread_outboxes": unread_outboxes(record),
         "laptops": laptops,
