@@ -436,6 +436,7 @@ def test_a_laptop_with_its_clock_ahead_is_told_once_and_listed_while_it_lasts(
     first = cast(list[str], world.exchange(world.coordinator)["problems"])
     [told] = [p for p in first if "clock more than a day ahead" in p]
     assert told.startswith("A laptop has its clock more than a day ahead, the laptop of ")
+    assert status_text(world, world.coordinator).count("clock more than a day ahead") == 1
     for _ in range(2):
         again = cast(list[str], world.exchange(world.coordinator)["problems"])
         assert again == []  # told once

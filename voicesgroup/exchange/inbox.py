@@ -335,6 +335,7 @@ def _believed(run: Run, contents: outbox.Contents) -> tuple[list[Entry], int]:
     told = isinstance(peer, dict) and type(peer.get("set_aside")) is int and peer["set_aside"] > 0
     if quarantined and not told:
         run.summary.problems.append(clock_ahead_words(name, quarantined))
+        run.summary.listed.append(run.summary.problems[-1])
     run.clock.receive_all(entry.stamp for entry in accepted)
     group_names = _group_names(run, contents.parts)
     for group_id in contents.unopened:

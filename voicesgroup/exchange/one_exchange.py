@@ -291,6 +291,7 @@ def joined(first: Summary, then: Summary) -> Summary:
         laptops=max(first.laptops, then.laptops),
         problems=list(dict.fromkeys([*first.problems, *then.problems])),
         unread={**first.unread, **then.unread},
+        listed=list(dict.fromkeys([*first.listed, *then.listed])),
         still_unread=[
             name
             for name in dict.fromkeys([*first.still_unread, *then.still_unread])

@@ -75,6 +75,10 @@ class Summary:
     unread: dict[str, str] = field(default_factory=dict)
     """The outboxes found unreadable this time that were not before (or have changed since),
     by file name, with the sentence in `problems` that tells it."""
+    listed: list[str] = field(default_factory=list)
+    """The problems the status lists itself while they last (an outbox that cannot be read, a
+    laptop whose clock is ahead): kept out of the last exchange's own problems, so that the
+    status says each once."""
     still_unread: list[str] = field(default_factory=list)
     """The outboxes that still cannot be read, unchanged since an exchange told it: not told
     again (the status lists each, with what to do)."""
@@ -92,9 +96,8 @@ class Summary:
         }
 
     def other_problems(self) -> list[str]:
-        """The problems that are not about an outbox that cannot be read (the status lists
-        those from the exchange's record, each once, while they last)."""
-        told = set(self.unread.values())
+        """The problems the status does not list itself (`listed`)."""
+        told = {*self.unread.values(), *self.listed}
         return [problem for problem in self.problems if problem not in told]
 
 
