@@ -156,7 +156,6 @@ def cmd_exchange(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from voicesgroup.exchange import service
-    from voicesgroup.exchange.status import clock_ahead
 
     with open_store(args, readonly=True) as store:
         found = service.status(store)
@@ -172,7 +171,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"  came in last time: {counted(count, 'record')} of {kind.replace('_', ' ')}")
     for unread in found["unread_outboxes"]:
         print(f"  {unread['said']}")
-    for sentence in clock_ahead(found["laptops"]):
+    for sentence in service.clock_ahead(found["laptops"]):
         print(f"  {sentence}")
     for problem in here["problems_last_time"]:
         print(f"  {problem}")
