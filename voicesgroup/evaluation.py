@@ -91,6 +91,9 @@ CANNOT_SHOW = (
     "Themes that hold a member's name are left out and only counted. No member's name, note or "
     "contact detail is in this report.",
     "Shadowing counts the sessions a facilitator worked while on the shadowing step of their path.",
+    "Facilitators who did not agree to be named are one row without names, shown only when at "
+    "least {threshold} of them gave time, each figure rounded like a count of people; otherwise "
+    "their figures are not shown and are not in the totals.",
 )
 """What the report cannot show, printed on its face (and on the screen)."""
 
@@ -163,8 +166,9 @@ class PeriodReport:
 
     @property
     def facilitator_count(self) -> int:
-        """How many facilitators gave time in the period, named or not."""
-        return sum(f.people for f in self.facilitators)
+        """How many facilitators gave time in the period, of those whose figures are shown
+        (the row without names is withheld when it stands for too few, see `publish_team`)."""
+        return sum(f.people for f in self.facilitators if not withheld(f))
 
     @property
     def volunteer_hours(self) -> float:
@@ -197,7 +201,10 @@ class Report:
 
     @property
     def cannot_show(self) -> list[str]:
-        return [line.format(shown=shown_from(self.threshold)) for line in CANNOT_SHOW]
+        return [
+            line.format(shown=shown_from(self.threshold), threshold=self.threshold)
+            for line in CANNOT_SHOW
+        ]
 
     def texts(self) -> Iterable[str]:
         """Every piece of free text the report carries (names of groups, facilitators,
@@ -231,8 +238,16 @@ def summary_lines(report: Report) -> list[str]:
         f" ({missed:,} planned {_plural(missed, 'date')} not held).",
         f"{visits} visits{average}; {newcomers} newcomers.",
         f"{part.volunteer_hours:,.1f} volunteer hours given by {people:,} "
-        f"{_plural(people, 'facilitator')}.",
+        f"{_plural(people, 'facilitator')}{not_counted(part)}.",
     ]
+
+
+def not_counted(part: PeriodReport) -> str:
+    """What follows the volunteer hours, on the front page and the screen, when the row
+    without names is withheld (see `publish_team`); empty when it is not."""
+    if not any(withheld(f) for f in part.facilitators):
+        return ""
+    return ", not counting those not named (too few to show without naming them)"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -267,7 +282,7 @@ def publish(
         months=months,
         groups=reports,
         total=total,
-        facilitators=figures.facilitators,
+        facilitators=publish_team(figures.facilitators, threshold),
         strategies_by_kind={
             kind: ranked(counter, threshold)
             for kind, counter in sorted(figures.strategies_by_kind.items())
@@ -275,6 +290,47 @@ def publish(
         strategies_not_shown=protect(figures.strategies_not_shown, threshold),
         supervision_meetings=figures.supervision_meetings,
     )
+
+
+UNNAMED_WITHHELD = "Facilitators not named"
+"""The row without names when it is withheld: how many it stands for is not said either."""
+
+
+def publish_team(people: Sequence[FacilitatorFigures], threshold: int) -> list[FacilitatorFigures]:
+    """The facilitators' rows as they may be published. A facilitator who said yes to their
+    name has their own figures, as they are. Everyone else is one row without names, and that
+    row describes people who did not agree to be described: with fewer than `threshold` of
+    them it would be them (the team knows who facilitates), so its figures are withheld, and
+    kept out of the totals (a total less the named rows would give them back). With enough of
+    them, each figure goes through `protection.protect`, so that two reports (periods a day
+    apart, one group beside all) cannot be subtracted to give back one person's session."""
+    published = []
+    for row in people:
+        if row.named:
+            published.append(row)
+        elif row.people < threshold:
+            keys = measures("facilitator")
+            published.append(
+                replace(row, name=UNNAMED_WITHHELD, shown_as=dict.fromkeys(m.key for m in keys))
+            )
+        else:
+            published.append(
+                replace(
+                    row,
+                    shown_as={
+                        m.key: protect(
+                            int(getattr(row, m.field) + 0.5), threshold, zero_shown=False
+                        )
+                        for m in measures("facilitator")
+                    },
+                )
+            )
+    return published
+
+
+def withheld(row: FacilitatorFigures) -> bool:
+    """Whether a published facilitators' row shows no figure at all (see `publish_team`)."""
+    return row.shown_as is not None and not any(row.shown_as.values())
 
 
 def _counted_elsewhere(row: GroupReport, threshold: int) -> GroupReport:
@@ -427,15 +483,19 @@ def figure(row: GroupReport, key: str, month: str = WHOLE_PERIOD) -> Figure:
 
 
 def person_figure(person: FacilitatorFigures, key: str) -> Figure:
-    """The figure of the facilitator measure `key` for one row of the team."""
+    """The figure of the facilitator measure `key` for one row of the team, as published
+    (the row without names through `publish_team`)."""
+    if person.shown_as is not None:
+        return person.shown_as.get(key)
     found: Figure = getattr(person, MEASURES[key].field)
     return found
 
 
 def team_total(people: Sequence[FacilitatorFigures], key: str) -> int | float:
     """The total of a facilitator measure: the sum of its rows as printed (hours to a tenth
-    each, so the total equals its column)."""
-    values = [person_figure(f, key) for f in people]
+    each, so the total equals its column; a figure not shown adds nothing)."""
+    printed = [person_figure(f, key) for f in people]
+    values = [v.value if isinstance(v, Cell) else v for v in printed]
     if any(isinstance(v, float) for v in values):
         return round(sum(v for v in values if isinstance(v, int | float)), 1)
     return sum(v for v in values if isinstance(v, int))

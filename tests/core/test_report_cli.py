@@ -279,7 +279,7 @@ def test_a_facilitator_is_named_only_after_saying_yes(demo: Path, tmp_path: Path
     items = {
         row["item"] for row in csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig")))
     }
-    assert "Niall" not in items and "Facilitators not named (1)" in items and "Rosa" in items
+    assert "Niall" not in items and "Facilitators not named" in items and "Rosa" in items
     code, said, err = call(
         capsys, "--db", str(demo), "facilitator", "report-name", "--facilitator", "Niall",
         "--named", "yes",
