@@ -12,6 +12,7 @@ from uuid import UUID
 from voicesgroup.facilitator_base import not_after_today
 from voicesgroup.facilitator_counts import FollowUpRow, follow_up_texts, follow_ups
 from voicesgroup.models import Facilitator, FollowUpState, Session
+from voicesgroup.names import texts_naming_members
 from voicesgroup.store import Store
 
 # -- follow-ups ------------------------------------------------------------------------------
@@ -79,13 +80,33 @@ def follow_ups_moved(store: Store, before: Session, after: Session) -> None:
         for state in states:
             if state.key not in moved:
                 store.delete_record(state)
-            elif moved[state.key] != state.key:
-                store.save_record(state.with_changes(key=moved[state.key]))
+                continue
+            key = moved[state.key]
+            words = shared_words(store, new[key])  # reworded: the copy follows the words
+            if key != state.key or words != state.text:
+                store.save_record(state.with_changes(key=key, text=words))
+
+
+def shared_words(store: Store, text: str) -> str | None:
+    """The copy of a follow-up's words its record carries to the laptops that do not hold the
+    session's group: the words, or None where they name a member (the report's policy, as the
+    exchange reads every text that leaves: `exchange.sharing`), so the coordinator's laptop
+    counts that follow-up as held on the group's laptop instead of showing a name."""
+    names = [doc["display_name"] for doc in store.documents("members")]
+    return None if names and texts_naming_members([text], names) else text
+
+
+def _with_words(store: Store, row: FollowUpRow, state: FollowUpState) -> FollowUpState:
+    """`state` with the copy of the row's words, where this laptop holds them."""
+    if not row.words_here:
+        return state  # the copy it came with: this laptop cannot tell it any better
+    return state.with_changes(text=shared_words(store, row.text))
 
 
 def set_owner(store: Store, row: FollowUpRow, owner: Facilitator | None) -> FollowUpState:
     """Who takes this follow-up on (None: nobody yet)."""
     state = _state(store, row).with_changes(owner_id=owner.id if owner else None)
+    state = _with_words(store, row, state)
     store.save_record(state)
     return state
 
@@ -94,6 +115,6 @@ def mark_done(store: Store, row: FollowUpRow, on: dt.date | None) -> FollowUpSta
     """Done on a day, or open again with None."""
     if on is not None:
         not_after_today(on, "day the follow-up was done")
-    state = _state(store, row).with_changes(done_on=on)
+    state = _with_words(store, row, _state(store, row).with_changes(done_on=on))
     store.save_record(state)
     return state

@@ -43,6 +43,7 @@ FREE_TEXT: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
     "rota": ((("reason",), 500), (("history", "*", "what"), 500)),
     "facilitator_paths": ((("skipped", "*", "reason"), 500),),
     "groups": ((("name",), MAX_NAME_LENGTH), (("venue",), 200)),
+    "follow_ups": ((("text",), MAX_TEXT_LENGTH),),
 }
 """Table → (path to a text inside a record, "*" for every item; the text's longest length)."""
 
@@ -77,6 +78,7 @@ _WHAT = {
     "rota": "a rota reason",
     "facilitator_paths": "a reason on a facilitator's path",
     "groups": "a group's name or venue",
+    "follow_ups": "a follow-up",
 }
 
 

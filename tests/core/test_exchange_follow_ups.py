@@ -1,0 +1,107 @@
+"""Follow-ups reach the coordinator's laptop: the follow-up's record carries a copy of its
+words (`FollowUpState.text`), and where the words name a member they stay on the group's
+laptop and the coordinator sees the follow-up counted as held there, never nothing and never
+the name. The coordinator's list and Home's Due box say the same as the group's laptop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+
+from tests.helpers.exchange import MEMBER, World, no_real_data, readable_files, world
+from voicesgroup import follow_ups as fu
+from voicesgroup.facilitator_counts import FOLLOW_UP_FIELD, HELD_ON_GROUP_LAPTOP, due_items
+from voicesgroup.models import Debrief
+from voicesgroup.store import Store
+
+__all__ = ["no_real_data", "world"]  # fixtures
+
+PLAIN = "Ask the venue about the heating"
+NAMING = f"Check in with {MEMBER} about the bus fare"
+NOTED = "Print more diaries"
+TODAY = __import__("datetime").date(2025, 3, 10)
+
+
+def _write_follow_ups(db: Path) -> None:
+    """On the group's laptop: a debrief with two follow-ups and one noted with `f`, the
+    debrief's owned by Rosa."""
+    with Store.open(db) as store:
+        [session] = store.sessions()
+        answers = {FOLLOW_UP_FIELD: f"- {PLAIN}\n- {NAMING}"}
+        store.save_session(
+            session.with_changes(debrief=Debrief(answers=answers), follow_ups=[NOTED])
+        )
+        rosa = next(p for p in store.facilitators() if p.display_name == "Rosa")
+        for row in fu.follow_up_list(store):
+            if row.from_debrief:
+                fu.set_owner(store, row, rosa)
+
+
+def _open_rows(db: Path) -> list[fu.FollowUpRow]:
+    with Store.open(db) as store:
+        return fu.follow_up_list(store, open_only=True)
+
+
+def _due(db: Path) -> list[str]:
+    with Store.open(db) as store:
+        return due_items(store, TODAY)
+
+
+def test_a_debrief_follow_up_owned_by_rosa_reaches_the_coordinator(world: World) -> None:
+    _write_follow_ups(world.group)
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    rows = _open_rows(world.coordinator)
+    texts = sorted(row.text for row in rows)
+    # the two with an owner travel as records; the one without an owner has no record yet
+    assert texts == sorted([PLAIN, HELD_ON_GROUP_LAPTOP])
+    assert all(row.owner_id for row in rows)
+    due = " ".join(_due(world.coordinator))
+    assert "Tuesday Voices: 2 follow-ups still open" in due
+    # the member's name is in no file the coordinator can read
+    for path, data in readable_files(world.coordinator).items():
+        assert MEMBER.encode() not in data, path
+    # the group's laptop still shows every follow-up with its own words
+    group_texts = sorted(row.text for row in _open_rows(world.group))
+    assert group_texts == sorted([PLAIN, NAMING, NOTED])
+
+
+def test_done_on_the_coordinators_laptop_is_done_on_the_groups(world: World) -> None:
+    _write_follow_ups(world.group)
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    with Store.open(world.coordinator) as store:
+        row = next(r for r in fu.follow_up_list(store) if r.text == PLAIN)
+        fu.mark_done(store, row, TODAY)
+        held = next(r for r in fu.follow_up_list(store) if r.text == HELD_ON_GROUP_LAPTOP)
+        fu.mark_done(store, held, TODAY)
+    world.exchange(world.coordinator)
+    world.exchange(world.group)
+    with Store.open(world.group) as store:
+        done = {row.text for row in fu.follow_up_list(store) if row.done_on == TODAY}
+    assert done == {PLAIN, NAMING}  # the words stayed where they were, the day came back
+    assert [row.text for row in _open_rows(world.group)] == [NOTED]
+    data = orjson.loads(world.coordinator.read_bytes())
+    assert MEMBER not in orjson.dumps(data).decode()
+
+
+def test_a_debriefs_follow_up_copy_is_kept_no_longer_than_the_debrief(world: World) -> None:
+    """The copy the coordinator holds goes when the debrief's keeping time ends, as the
+    debrief does on the group's laptop."""
+    import datetime as dt
+
+    from voicesgroup import retention
+
+    _write_follow_ups(world.group)
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    later = TODAY + dt.timedelta(days=3 * 365)
+    with Store.open(world.coordinator) as store:
+        due = retention.due(store, later)
+        assert due.debrief_follow_ups == 1  # the copy of PLAIN; the other has no words here
+        assert "1 follow-up from a debrief" in due.summary()
+        retention.apply(store, later)
+        assert retention.due(store, later).debrief_follow_ups == 0
+        assert [row.text for row in fu.follow_up_list(store)] == [HELD_ON_GROUP_LAPTOP] * 2
+    assert PLAIN.encode() not in world.coordinator.read_bytes()
