@@ -10,7 +10,12 @@ import datetime as dt
 from uuid import UUID
 
 from voicesgroup.facilitator_base import not_after_today
-from voicesgroup.facilitator_counts import FollowUpRow, follow_up_texts, follow_ups
+from voicesgroup.facilitator_counts import (
+    FollowUpRow,
+    follow_up_texts,
+    follow_ups,
+    groups_holding_words,
+)
 from voicesgroup.models import Facilitator, FollowUpState, Session
 from voicesgroup.names import texts_naming_members
 from voicesgroup.store import Store
@@ -60,6 +65,7 @@ def follow_ups_moved(store: Store, before: Session, after: Session) -> None:
         return
     states = store.records(FollowUpState, session_id=after.id)
     if not states:
+        _given_records(store, after, new, set())
         return
     moved: dict[str, str] = {}
     for prefix in ("s", "d"):
@@ -85,6 +91,19 @@ def follow_ups_moved(store: Store, before: Session, after: Session) -> None:
             words = shared_words(store, new[key])  # reworded: the copy follows the words
             if key != state.key or words != state.text:
                 store.save_record(state.with_changes(key=key, text=words))
+        _given_records(store, after, new, {moved[s.key] for s in states if s.key in moved})
+
+
+def _given_records(store: Store, session: Session, texts: dict[str, str], kept: set[str]) -> None:
+    """On a laptop that shares, a record for each follow-up new in `session` (not in `kept`),
+    so the laptops that do not hold the group (the coordinator's) list it before anyone owns
+    it. A laptop that does not share keeps only the records someone gave an owner or a day."""
+    if groups_holding_words(store) is None:
+        return
+    for key, text in texts.items():
+        if key not in kept:
+            record = FollowUpState(session_id=session.id, key=key)
+            store.save_record(record.with_changes(text=shared_words(store, text)))
 
 
 def shared_words(store: Store, text: str) -> str | None:

@@ -12,7 +12,6 @@ import orjson
 from tests.helpers.exchange import MEMBER, World, no_real_data, readable_files, world
 from voicesgroup import follow_ups as fu
 from voicesgroup.facilitator_counts import FOLLOW_UP_FIELD, HELD_ON_GROUP_LAPTOP, due_items
-from voicesgroup.models import Debrief
 from voicesgroup.store import Store
 
 __all__ = ["no_real_data", "world"]  # fixtures
@@ -26,12 +25,13 @@ TODAY = __import__("datetime").date(2025, 3, 10)
 def _write_follow_ups(db: Path) -> None:
     """On the group's laptop: a debrief with two follow-ups and one noted with `f`, the
     debrief's owned by Rosa."""
+    from voicesgroup.session_runner import SessionRunner
+
     with Store.open(db) as store:
         [session] = store.sessions()
-        answers = {FOLLOW_UP_FIELD: f"- {PLAIN}\n- {NAMING}"}
-        store.save_session(
-            session.with_changes(debrief=Debrief(answers=answers), follow_ups=[NOTED])
-        )
+        runner = SessionRunner.resume(store, session.id)
+        runner.add_follow_up(NOTED)
+        runner.write_debrief({FOLLOW_UP_FIELD: f"- {PLAIN}\n- {NAMING}"})
         rosa = next(p for p in store.facilitators() if p.display_name == "Rosa")
         for row in fu.follow_up_list(store):
             if row.from_debrief:
@@ -54,11 +54,12 @@ def test_a_debrief_follow_up_owned_by_rosa_reaches_the_coordinator(world: World)
     world.exchange(world.coordinator)
     rows = _open_rows(world.coordinator)
     texts = sorted(row.text for row in rows)
-    # the two with an owner travel as records; the one without an owner has no record yet
-    assert texts == sorted([PLAIN, HELD_ON_GROUP_LAPTOP])
-    assert all(row.owner_id for row in rows)
+    # every follow-up travels as a record: owned or not, its words or where they are held
+    assert texts == sorted([PLAIN, HELD_ON_GROUP_LAPTOP, NOTED])
+    assert {row.text for row in rows if row.owner_id} == {PLAIN, HELD_ON_GROUP_LAPTOP}
     due = " ".join(_due(world.coordinator))
-    assert "Tuesday Voices: 2 follow-ups still open" in due
+    assert "Tuesday Voices: 3 follow-ups still open" in due
+    assert "Tuesday Voices: 3 follow-ups still open" in " ".join(_due(world.group))
     # the member's name is in no file the coordinator can read
     for path, data in readable_files(world.coordinator).items():
         assert MEMBER.encode() not in data, path
@@ -103,5 +104,6 @@ def test_a_debriefs_follow_up_copy_is_kept_no_longer_than_the_debrief(world: Wor
         assert "1 follow-up from a debrief" in due.summary()
         retention.apply(store, later)
         assert retention.due(store, later).debrief_follow_ups == 0
-        assert [row.text for row in fu.follow_up_list(store)] == [HELD_ON_GROUP_LAPTOP] * 2
+        texts = sorted(row.text for row in fu.follow_up_list(store))
+        assert texts == sorted([HELD_ON_GROUP_LAPTOP, HELD_ON_GROUP_LAPTOP, NOTED])
     assert PLAIN.encode() not in world.coordinator.read_bytes()
