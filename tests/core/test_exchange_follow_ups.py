@@ -5,6 +5,7 @@ the name. The coordinator's list and Home's Due box say the same as the group's 
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import orjson
@@ -107,3 +108,54 @@ def test_a_debriefs_follow_up_copy_is_kept_no_longer_than_the_debrief(world: Wor
         texts = sorted(row.text for row in fu.follow_up_list(store))
         assert texts == sorted([HELD_ON_GROUP_LAPTOP, HELD_ON_GROUP_LAPTOP, NOTED])
     assert PLAIN.encode() not in world.coordinator.read_bytes()
+
+
+def _folded(text: str) -> str:
+    """Accents, invisible characters and case taken away, as a reader's eye takes them."""
+    kept = (c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c)[0] != "M")
+    return "".join(c for c in kept if unicodedata.category(c) != "Cf").casefold()
+
+
+FORMS = [MEMBER, MEMBER.upper(), f"{MEMBER}'s", f"{MEMBER[:4]}\u200b{MEMBER[4:]}", "Mârigold"]
+
+
+def test_the_copy_of_the_words_and_the_exchanges_own_reading_always_agree(tmp_path: Path) -> None:
+    """The adversary: follow-up words around any form of a member's name. Whatever the
+    words, the record's copy is never a text the exchange would keep at home (which would keep
+    the whole record, owner and all, from the coordinator: the follow-up seen as nothing), and
+    the parts that leave for the organisation never carry the name."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tests.helpers.records import add_group, add_member
+    from voicesgroup.exchange import sharing
+    from voicesgroup.models import FollowUpState, Session
+
+    store = Store.open(tmp_path / "vg.json", seed=False)
+    group = add_group(store)
+    add_member(store, MEMBER)
+    session = Session(group_id=group.id, date=TODAY)
+    store.save_session(session)
+    words = st.text(alphabet="abc ,.'-", max_size=12)
+
+    @settings(max_examples=120, deadline=None)
+    @given(before=words, form=st.sampled_from([*FORMS, "the bus", "sleep"]), after=words)
+    def agree(before: str, form: str, after: str) -> None:
+        text = f"{before} {form} {after}".strip()
+        record = FollowUpState(session_id=session.id, key="d0", text=fu.shared_words(store, text))
+        data = {table: dict(store.storage.read().get(table, {})) for table in sharing.RULES}
+        document = record.model_dump(mode="json")
+        data["follow_ups"] = {"1": document}
+        holding = sharing.Holding.of(data, [str(group.id)])
+        parts = sharing.parts_of("follow_ups", document, holding)
+        assert parts, "the record stays home: the coordinator would see nothing"
+        assert all(sharing.ORG in part.sections for part in parts)
+        if text in holding.naming or fu.shared_words(store, text) is None:
+            assert record.text is None
+        leaving = orjson.dumps([part.content for part in parts]).decode()
+        assert MEMBER.casefold() not in _folded(leaving), text
+
+    try:
+        agree()
+    finally:
+        store.close()
