@@ -302,8 +302,9 @@ def publish_team(people: Sequence[FacilitatorFigures], threshold: int) -> list[F
     row describes people who did not agree to be described: with fewer than `threshold` of
     them it would be them (the team knows who facilitates), so its figures are withheld, and
     kept out of the totals (a total less the named rows would give them back). With enough of
-    them, each figure goes through `protection.protect`, so that two reports (periods a day
-    apart, one group beside all) cannot be subtracted to give back one person's session."""
+    them, each figure goes through `protection.protect`: two reports (periods a day apart, one
+    group beside all) then differ by rounded figures, never by one person's exact session, as
+    for every count of people (see `voicesgroup/protection.py`)."""
     published = []
     for row in people:
         if row.named:
