@@ -159,3 +159,23 @@ def test_the_copy_of_the_words_and_the_exchanges_own_reading_always_agree(tmp_pa
         agree()
     finally:
         store.close()
+
+
+def test_a_follow_up_taken_back_on_the_groups_laptop_goes_from_the_coordinators(
+    world: World,
+) -> None:
+    from voicesgroup.session_runner import SessionRunner
+
+    _write_follow_ups(world.group)
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    assert NOTED in {row.text for row in _open_rows(world.coordinator)}
+    with Store.open(world.group) as store:
+        [session] = store.sessions()
+        SessionRunner.resume(store, session.id).change_follow_up(0, None)
+    world.exchange(world.group)
+    world.exchange(world.coordinator)
+    assert sorted(row.text for row in _open_rows(world.coordinator)) == sorted(
+        [PLAIN, HELD_ON_GROUP_LAPTOP]
+    )
+    assert "Tuesday Voices: 2 follow-ups still open" in " ".join(_due(world.coordinator))
