@@ -355,10 +355,14 @@ def open_follow_ups_by_group(store: Store) -> Counter[str]:
             if (session["id"], key) not in done:
                 counts[session["group_id"]] += 1
     if groups_holding_words(store) is not None:  # those of groups held elsewhere
-        sessions = {doc["id"]: doc for doc in store.documents("sessions")}
-        for session, record in _from_elsewhere(store, sessions):
-            if not record.get("done_on"):
-                counts[session["group_id"]] += 1
+        wanted = {r["session_id"] for r in store.documents("follow_ups") if not r.get("done_on")}
+        if wanted:
+            sessions = {
+                doc["id"]: doc for doc in store.each_document("sessions") if doc["id"] in wanted
+            }
+            for session, record in _from_elsewhere(store, sessions):
+                if not record.get("done_on"):
+                    counts[session["group_id"]] += 1
     return counts
 
 
