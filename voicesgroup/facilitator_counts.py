@@ -306,7 +306,10 @@ def groups_holding_words(store: Store) -> frozenset[str] | None:
     group (a laptop that does not share), none on the coordinator's, a group laptop's own."""
     from voicesgroup.exchange import state
 
-    record = state.read(store.storage.tables(state.TABLE))
+    # the record's head only (role and groups come before its entries): Home asks every paint
+    record = store.storage.record_head(state.TABLE, "1", "entries")
+    if record is None or "role" not in record:
+        record = state.read(store.storage.tables(state.TABLE))
     if record is None:
         return None
     if record.get("role") == state.COORDINATOR:
