@@ -94,6 +94,22 @@ def follow_ups_moved(store: Store, before: Session, after: Session) -> None:
         _given_records(store, after, new, {moved[s.key] for s in states if s.key in moved})
 
 
+def record_every_follow_up(store: Store) -> None:
+    """A record for every follow-up of a group this laptop holds that has none yet: when a
+    laptop begins to share, so the follow-ups noted before then reach the coordinator too."""
+    held = groups_holding_words(store)
+    if held is None:
+        return
+    have = {(str(s.session_id), s.key) for s in store.records(FollowUpState)}
+    with store.batch():
+        for session in store.sessions():
+            if str(session.group_id) not in held:
+                continue
+            texts = dict(follow_up_texts(session.model_dump(mode="json")))
+            kept = {key for key in texts if (str(session.id), key) in have}
+            _given_records(store, session, texts, kept)
+
+
 def _given_records(store: Store, session: Session, texts: dict[str, str], kept: set[str]) -> None:
     """On a laptop that shares, a record for each follow-up new in `session` (not in `kept`),
     so the laptops that do not hold the group (the coordinator's) list it before anyone owns

@@ -179,3 +179,52 @@ def test_a_follow_up_taken_back_on_the_groups_laptop_goes_from_the_coordinators(
         [PLAIN, HELD_ON_GROUP_LAPTOP]
     )
     assert "Tuesday Voices: 2 follow-ups still open" in " ".join(_due(world.coordinator))
+
+
+def test_follow_ups_noted_before_the_laptop_shared_get_their_records_when_it_begins(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A laptop that does not share keeps no record for a follow-up nobody owns; when it
+    begins to share (`exchange setup`), each gets one, with its words or none where they
+    name a member."""
+    import datetime as dt
+
+    from tests.helpers.records import add_group, add_member
+    from voicesgroup.models import FollowUpState, Session
+
+    with Store.open(tmp_path / "vg.json", seed=False) as store:
+        group = add_group(store)
+        add_member(store, MEMBER)
+        session = Session(group_id=group.id, date=dt.date(2025, 3, 4), follow_ups=[NOTED, NAMING])
+        store.save_session(session)
+        fu.record_every_follow_up(store)  # not sharing: nothing made
+        assert store.records(FollowUpState) == []
+        monkeypatch.setattr(fu, "groups_holding_words", lambda _: frozenset({str(group.id)}))
+        fu.record_every_follow_up(store)
+        fu.record_every_follow_up(store)  # twice: still one each
+        made = {r.key: r.text for r in store.records(FollowUpState)}
+    assert made == {"s0": NOTED, "s1": None}
+
+
+def test_setting_up_a_group_laptop_records_its_follow_ups(world: World) -> None:
+    """Through the real set-up: a laptop with a follow-up noted before it shared."""
+    import datetime as dt
+
+    from tests.helpers.records import add_group
+    from voicesgroup.models import FollowUpState, Session
+
+    path = world.tmp / "fresh" / "vg.json"
+    path.parent.mkdir()
+    with Store.open(path, seed=False) as store:
+        group = add_group(store, "Thursday Beliefs")
+        store.save_session(Session(group_id=group.id, date=dt.date(2025, 3, 6), follow_ups=[NOTED]))
+        assert store.records(FollowUpState) == []
+    folder = world.tmp / "other-folder"
+    folder.mkdir()
+    world.use_passphrases("another organisation's words", "thursday evening")
+    code, _, err = world.cli(
+        path, "exchange", "setup", "--folder", str(folder), "--group", "Thursday Beliefs", "--yes"
+    )
+    assert code == 0, err
+    with Store.open(path, readonly=True) as store:
+        assert [r.text for r in store.records(FollowUpState)] == [NOTED]
