@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers.clock import TODAY
@@ -82,6 +82,18 @@ periods = st.tuples(st.integers(0, DAYS), st.integers(0, DAYS)).map(
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@example(  # everyone said no: the row is shown, rounded, in two reports a week apart
+    said_yes=[False] * len(PEOPLE),
+    first=Period(FIRST, FIRST + dt.timedelta(days=DAYS)),
+    second=Period(FIRST, FIRST + dt.timedelta(days=DAYS - 7)),
+    scopes=(None, None),
+)
+@example(  # one said no: the row is that one person, withheld
+    said_yes=[True] * (len(PEOPLE) - 1) + [False],
+    first=Period(FIRST, FIRST + dt.timedelta(days=DAYS)),
+    second=Period(FIRST, FIRST + dt.timedelta(days=DAYS - 7)),
+    scopes=(None, 0),
 )
 @given(
     said_yes=st.lists(st.booleans(), min_size=len(PEOPLE), max_size=len(PEOPLE)),
