@@ -91,9 +91,9 @@ CANNOT_SHOW = (
     "Themes that hold a member's name are left out and only counted. No member's name, note or "
     "contact detail is in this report.",
     "Shadowing counts the sessions a facilitator worked while on the shadowing step of their path.",
-    "Facilitators who did not agree to be named are one row without names, shown only when at "
-    "least {threshold} of them gave time, each figure rounded like a count of people; otherwise "
-    "their figures are not shown and are not in the totals.",
+    "Facilitators who did not agree to be named are one row without names, each figure rounded "
+    "like a count of people; where fewer than {threshold} of them gave time, that row would be "
+    "them, so nobody is listed one by one and the team's figures are given together.",
 )
 """What the report cannot show, printed on its face (and on the screen)."""
 
@@ -166,9 +166,8 @@ class PeriodReport:
 
     @property
     def facilitator_count(self) -> int:
-        """How many facilitators gave time in the period, of those whose figures are shown
-        (the row without names is withheld when it stands for too few, see `publish_team`)."""
-        return sum(f.people for f in self.facilitators if not withheld(f))
+        """How many facilitators gave time in the period, named or not."""
+        return sum(f.people for f in self.facilitators)
 
     @property
     def volunteer_hours(self) -> float:
@@ -243,11 +242,11 @@ def summary_lines(report: Report) -> list[str]:
 
 
 def not_counted(part: PeriodReport) -> str:
-    """What follows the volunteer hours, on the front page and the screen, when the row
-    without names is withheld (see `publish_team`); empty when it is not."""
-    if not any(withheld(f) for f in part.facilitators):
+    """What follows the volunteer hours, on the front page and the screen, when the report
+    lists its facilitators only together (see `publish_team`); empty when it does not."""
+    if not together(part):
         return ""
-    return ", not counting those not named (too few to show without naming them)"
+    return " (not listed one by one: a list would show those not named)"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -292,46 +291,55 @@ def publish(
     )
 
 
-UNNAMED_WITHHELD = "Facilitators not named"
-"""The row without names when it is withheld: how many it stands for is not said either."""
+TEAM_TOGETHER = "All facilitators together ({count})"
+"""The one row of a report whose facilitators are not listed one by one (see `publish_team`)."""
 
 
 def publish_team(people: Sequence[FacilitatorFigures], threshold: int) -> list[FacilitatorFigures]:
     """The facilitators' rows as they may be published. A facilitator who said yes to their
-    name has their own figures, as they are. Everyone else is one row without names, and that
-    row describes people who did not agree to be described: with fewer than `threshold` of
-    them it would be them (the team knows who facilitates), so its figures are withheld, and
-    kept out of the totals (a total less the named rows would give them back). With enough of
-    them, each figure goes through `protection.protect`: two reports (periods a day apart, one
-    group beside all) then differ by rounded figures, never by one person's exact session, as
-    for every count of people (see `voicesgroup/protection.py`)."""
+    name has their own row; everyone else is one row without names, its figures rounded like
+    a count of people (`protection.protect`), so that two reports (periods a day apart, one
+    group beside all) differ by rounded figures, never by one person's exact session.
+
+    With fewer than `threshold` people in that row, it would be them (the team knows who
+    facilitates), and hiding it is not enough: each session has one lead, so the sessions held
+    less the named rows' sessions led would give back theirs, and the same for hours. So such
+    a report lists nobody one by one: one row holds the whole team's figures together."""
+    unnamed = [row for row in people if not row.named]
+    if unnamed and sum(row.people for row in unnamed) < threshold:
+        return [_together(people)]
     published = []
     for row in people:
         if row.named:
             published.append(row)
-        elif row.people < threshold:
-            keys = measures("facilitator")
-            published.append(
-                replace(row, name=UNNAMED_WITHHELD, shown_as=dict.fromkeys(m.key for m in keys))
-            )
-        else:
-            published.append(
-                replace(
-                    row,
-                    shown_as={
-                        m.key: protect(
-                            int(getattr(row, m.field) + 0.5), threshold, zero_shown=False
-                        )
-                        for m in measures("facilitator")
-                    },
-                )
-            )
+            continue
+        shown = {
+            m.key: protect(int(getattr(row, m.field) + 0.5), threshold, zero_shown=False)
+            for m in measures("facilitator")
+        }
+        published.append(replace(row, shown_as=shown))
     return published
 
 
-def withheld(row: FacilitatorFigures) -> bool:
-    """Whether a published facilitators' row shows no figure at all (see `publish_team`)."""
-    return row.shown_as is not None and not any(row.shown_as.values())
+def _together(people: Sequence[FacilitatorFigures]) -> FacilitatorFigures:
+    """One row with everyone's figures summed (hours from the summed minutes)."""
+    count = sum(row.people for row in people)
+    return FacilitatorFigures(
+        name=TEAM_TOGETHER.format(count=count),
+        led=sum(row.led for row in people),
+        co_facilitated=sum(row.co_facilitated for row in people),
+        shadowing=sum(row.shadowing for row in people),
+        minutes=sum(row.minutes for row in people),
+        supervised=sum(row.supervised for row in people),
+        people=count,
+        named=False,
+    )
+
+
+def together(part: PeriodReport) -> bool:
+    """Whether the report lists its facilitators only together (see `publish_team`)."""
+    # the row without names is always published rounded (`shown_as`); the team's, as it is
+    return any(not f.named and f.shown_as is None for f in part.facilitators)
 
 
 def _counted_elsewhere(row: GroupReport, threshold: int) -> GroupReport:
@@ -494,7 +502,7 @@ def person_figure(person: FacilitatorFigures, key: str) -> Figure:
 
 def team_total(people: Sequence[FacilitatorFigures], key: str) -> int | float:
     """The total of a facilitator measure: the sum of its rows as printed (hours to a tenth
-    each, so the total equals its column; a figure not shown adds nothing)."""
+    each, so the total equals its column; a figure shown as "fewer than" adds nothing)."""
     printed = [person_figure(f, key) for f in people]
     values = [v.value if isinstance(v, Cell) else v for v in printed]
     if any(isinstance(v, float) for v in values):

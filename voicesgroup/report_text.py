@@ -20,7 +20,6 @@ from voicesgroup.evaluation import (
     person_figure,
     summary_lines,
     team_total,
-    withheld,
 )
 from voicesgroup.normalise import drawn
 from voicesgroup.protection import label, measures, shown_from
@@ -83,9 +82,7 @@ def facilitator_rows(part: PeriodReport) -> list[list[str]]:
     each column the sum of its rows (hours as printed, see `PeriodReport.volunteer_hours`)."""
     keys = [m.key for m in measures("facilitator")]
     rows = [
-        [f.name, *(figure_text(person_figure(f, key)) for key in keys)]
-        for f in part.facilitators
-        if not withheld(f)  # said in words on the front page (`summary_lines`)
+        [f.name, *(figure_text(person_figure(f, key)) for key in keys)] for f in part.facilitators
     ]
     totals = [figure_text(team_total(part.facilitators, key)) for key in keys]
     rows.append(["Total", *totals])
