@@ -16,6 +16,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from tests.helpers.exchange import (
     MEMBER,
@@ -35,6 +37,7 @@ from voicesgroup.exchange import outbox, state
 from voicesgroup.kinds import ConsentScope, RotaStatus
 from voicesgroup.models import Facilitator, RotaAssignment
 from voicesgroup.store import Store
+from voicesgroup.store.passphrase import passphrase_problem
 
 FIXTURES = (no_real_data, world)
 """The laptops, and no real data reached, for every test here (from tests/helpers/exchange.py)."""
@@ -577,6 +580,39 @@ def test_a_wrong_group_passphrase_at_setup_is_refused_and_changes_nothing(
     assert second.read_bytes() == before
     assert {path.name: path.read_bytes() for path in world.folder.iterdir()} == folder_before
     world.join_group(second)  # the group's own passphrase
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    wrong=st.text(
+        st.characters(categories=["L", "N", "Zs", "P"], exclude_characters="/\\"),
+        min_size=8,
+        max_size=40,
+    )
+)
+def test_any_other_group_passphrase_is_refused_at_setup(world: World, wrong: str) -> None:
+    """The class: any passphrase that follows the rule but is not the group's own is refused,
+    and the laptop stays as it was; the folder's first laptop of the group was set up with
+    "tuesday evening" (`join_group`)."""
+    assume(wrong.strip() and wrong.strip() != "tuesday evening")
+    if not list(world.folder.glob("*.outbox")):
+        world.exchange(world.group)
+    second = world.tmp / f"g-{len(list(world.tmp.glob('g-*')))}" / "vg.json"
+    second.parent.mkdir()
+    Store.open(second).close()
+    before = second.read_bytes()
+    world.use_passphrases("river stones and tea", wrong.strip())
+    code, _, err = world.cli(
+        second, "exchange", "setup", "--folder", str(world.folder), "--group", "Tuesday Voices"
+    )
+    assert code != 0 and "Traceback" not in err
+    if passphrase_problem(wrong.strip()) is None:  # else the passphrase rule refuses it first
+        assert "not the passphrase the group Tuesday Voices was set up with" in err, err
+    assert second.read_bytes() == before
 
 
 def test_a_group_whose_records_do_not_open_here_makes_the_exchange_fail(world: World) -> None:
