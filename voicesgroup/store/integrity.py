@@ -79,6 +79,7 @@ def unreadable_record(store: Store) -> str | None:
         problems = record_problems(store)
     except Exception:  # a table of the wrong shape altogether: still the same sentence
         return malformed_record_sentence(store.path, "a table is not a list of records")
+    store.storage.records_sound = not problems  # (the opening's backup need not ask again)
     return malformed_record_sentence(store.path, problems[0]) if problems else None
 
 

@@ -215,7 +215,7 @@ def settle_backups(store: Store) -> None:
     damaged = store.storage.damaged
     if not damaged and not to_let_go(store.path, now):
         return  # nothing would go: the check is not worth its time
-    if not damaged:
+    if not (damaged or store.storage.records_sound):
         try:
             damaged = bool(record_problems(store))
         except Exception:  # a table of the wrong shape altogether: not sound either

@@ -307,6 +307,9 @@ class SafeStorage:
         self._unread = {name for name, table in data.items() if isinstance(table, Unread)}
         self._check = check
         self._damaged = False
+        self.records_sound = False
+        """Every record held was checked against its model and found sound
+        (`integrity.unreadable_record`); a whole document put in since unsets it."""
         self.when_checked: Callable[[bool], None] | None = None
         """Told once whether the tables the opening left unread were all found sound (True,
         as the last is checked) or one damaged (False): the opening's backup waits for it."""
@@ -447,6 +450,7 @@ class SafeStorage:
         self._data = data
         self._unread = {name for name, table in data.items() if isinstance(table, Unread)}
         self.changes += 1
+        self.records_sound = False
         if not self._unread:  # each table parsed and checked where it was read (a copy)
             self._tell_checked(sound=True)
 
@@ -455,6 +459,7 @@ class SafeStorage:
             raise TypeError("a part of the document (`tables`) was given to be saved whole")
         self._refuse_if_read_only()
         self._data = data
+        self.records_sound = False
         self._written()
 
     def _written(self) -> None:
