@@ -44,6 +44,7 @@ HOME_NEEDS = {
     "voicesgroup.retention",
     "voicesgroup.schema",
     "voicesgroup.store",
+    "voicesgroup.store.advice",  # (split from storage: the sentences' advice, no imports)
     "voicesgroup.store.audit",
     "voicesgroup.store.backups",
     "voicesgroup.store.checked",
