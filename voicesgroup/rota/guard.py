@@ -171,6 +171,13 @@ class Stored:
             store.groups(include_archived=True),
         )
 
+    def in_months(self, months: Collection[str]) -> Stored:
+        """The same, with only the sessions of `months` ('2027-01'): enough to judge a change
+        to sessions of those months alone, since the rules about a session read no session
+        of another month (`_neighbours`)."""
+        rota = {key: doc for key, doc in self.rota.items() if doc["date"][:7] in months}
+        return replace(self, rota=rota)
+
     def index(self, items: Iterable[Document]) -> reasons.RotaIndex:
         """The review's index over `items` (with every facilitator and group)."""
         return reasons.RotaIndex(
@@ -298,6 +305,20 @@ def judge(
         anything_changed=bool(sessions or people or groups or removed),
         reasons_from=reasons_from,
     )
+
+
+def keeps_the_rules(
+    before: Stored,
+    sessions: Mapping[str, Document],
+    *,
+    today: dt.date,
+    ended: Collection[tuple[str, str]] = (),
+) -> bool:
+    """Whether saving `sessions` (stored documents by record id, as they would be saved)
+    over the rota `before` holds would keep every rule: the very judgement
+    `keeping_the_rules` makes, for a choice offered before it is made (a swap's partners)."""
+    after = replace(before, rota={**before.rota, **sessions})
+    return judge(before, after, today=today, ended=ended).keeps_the_rules
 
 
 # --------------------------------------------------------------------------------------------
