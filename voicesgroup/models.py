@@ -499,9 +499,11 @@ class Settings(BaseModel):
     idle_lock_minutes: int = Field(default=10, ge=1, le=240)
     shadowing_before_sign_off: int = Field(default=6, ge=1, le=100)
     supervision_weeks: int = Field(default=8, ge=1, le=52)
-    # The coordinator's evaluation (voicesgroup/evaluation.py): counts of people below this
-    # are shown as "fewer than N" (never below 3), and each facilitator's volunteer hours are
-    # the session's length plus this preparation and debrief time.
+    # The coordinator's evaluation (voicesgroup/evaluation.py): counts of people are rounded
+    # to the nearest `report_smallest_count` (never below 3), and those that would round to it
+    # or less are hidden ("fewer than 8" for 5: `protection.shown_from`, read from here); each
+    # facilitator's volunteer hours are the session's length plus this preparation and
+    # debrief time.
     report_smallest_count: int = Field(default=5, ge=3, le=50)
     report_preparation_minutes: int = Field(default=30, ge=0, le=240)
     report_debrief_minutes: int = Field(default=15, ge=0, le=240)
