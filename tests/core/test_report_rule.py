@@ -81,7 +81,7 @@ def test_the_setting_and_the_rule_take_the_same_numbers_and_say_the_same_words(t
 
 
 def test_a_report_uses_the_setting_s_own_default_and_least_value() -> None:
-    assert DEFAULT_THRESHOLD == Settings().report_smallest_count
+    assert Settings().report_smallest_count == DEFAULT_THRESHOLD
     Settings(report_smallest_count=MIN_THRESHOLD)
     with pytest.raises(ValidationError):
         Settings(report_smallest_count=MIN_THRESHOLD - 1)
