@@ -155,8 +155,10 @@ def decode_with_spans(
         raise DamagedFile(
             f"{path} is not a voicesgroup data file (it may belong to another program). "
             + (
-                "It was left untouched; choose another file with --db, or, if it held your "
-                f"voicesgroup data, restore it: {how_to_restore(path)}."
+                restore_hint(path)
+                if backup_of(path) is not None
+                else "It was left untouched; choose another file with --db, or, if it held "
+                f"your voicesgroup data, restore it: {how_to_restore(path)}."
                 if _has_backups(path)
                 else "It was left untouched, and there are no backups beside it: choose "
                 "another file with --db PATH."
@@ -274,13 +276,19 @@ def collector_paused() -> Iterator[None]:
 def restore_command(path: Path) -> str:
     """The command that restores a backup into this very file: `--db` is named unless it
     is the file opened when none is named (`paths.resolve_db_path`)."""
+    return _with_db(path, "restore BACKUP")
+
+
+def _with_db(path: Path, command: str) -> str:
+    """`voicesgroup COMMAND` for this very file: `--db` is named unless it is the file
+    opened when none is named (`paths.resolve_db_path`)."""
     import shlex
 
     from voicesgroup.paths import resolve_db_path
 
     if Path(path).expanduser().resolve() == resolve_db_path(None):
-        return "voicesgroup restore BACKUP"
-    return f"voicesgroup --db {shlex.quote(str(path))} restore BACKUP"
+        return f"voicesgroup {command}"
+    return f"voicesgroup --db {shlex.quote(str(path))} {command}"
 
 
 def how_to_restore(path: Path) -> str:
@@ -290,7 +298,17 @@ def how_to_restore(path: Path) -> str:
 
 def restore_hint(path: Path) -> str:
     """What to do about a file that cannot be opened: restore a backup, where there are any,
-    and never send anyone to a backups folder that does not exist."""
+    and never send anyone to a backups folder that does not exist. A backup itself (the
+    damaged copy a restore kept, say) is never restored into: the data file it belongs to is
+    named, with how to check it and how to restore it from another backup."""
+    data = backup_of(path)
+    if data is not None:
+        return (
+            f"Nothing was changed. It is one of the backups of {data}, kept as it was: it "
+            f"is not used unless restored, and this one cannot be. To check the data file "
+            f"itself, run `{_with_db(data, 'check')}`; to restore it, use another backup: "
+            f"{how_to_restore(data)}."
+        )
     if _has_backups(path):
         return f"Nothing was changed. To restore, {how_to_restore(path)}."
     return (
@@ -304,8 +322,20 @@ def _has_backups(path: Path) -> bool:
     return folder.is_dir() and any(folder.glob("*.json"))
 
 
+BACKUPS_SUFFIX = ".backups"
+
+
 def backup_folder(path: Path) -> Path:
-    return path.with_name(f"{path.name}.backups")
+    return path.with_name(f"{path.name}{BACKUPS_SUFFIX}")
+
+
+def backup_of(path: Path) -> Path | None:
+    """The data file `path` is a backup of, when it lies in that file's backups folder
+    (`backup_folder`); None for any other file."""
+    folder = Path(path).parent
+    if not folder.name.endswith(BACKUPS_SUFFIX) or folder.name == BACKUPS_SUFFIX:
+        return None
+    return folder.with_name(folder.name[: -len(BACKUPS_SUFFIX)])
 
 
 def _dict_or_none(value: Any) -> dict[str, Any] | None:
