@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from textual.widgets import Input, Static, TextArea
 
 from screens.app import VoicesGroupApp
+from screens.widgets.form import Field
+from tests.helpers.app import app_on, make_demo
+from tests.helpers.clock import FrozenClock
+from tests.helpers.forms import problems_shown
 from tests.helpers.screen import settled, text_of
+from tests.screens.test_every_form import PREPARE, WALKS, _open, _submitted
 from voicesgroup import evaluation
 
 MakeApp = Callable[..., VoicesGroupApp]
@@ -46,3 +53,77 @@ async def test_settings_say_nothing_of_a_threshold_the_rule_refuses(make_app: Ma
             app.screen.query_one("#report_smallest_count").value = typed  # type: ignore[attr-defined]  # an Input
             await settled(pilot)
             assert text_of(app, "#threshold-words") == ""
+
+
+CONTROL = "\x1b[2J"
+"""A terminal's escape (clear the screen), pasted into a field."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(WALKS))
+async def test_a_control_character_is_refused_beside_the_field_that_holds_it(
+    tmp_path: Path, name: str
+) -> None:
+    """The refusal of a control character was shown beside the form's first field (the title)
+    whatever field held it (the description). Each text field of every form is given one in
+    turn: the sentence stands beside that field, or (a form without fields beside which to
+    say it) at least names nothing else."""
+    demo = make_demo(tmp_path / "demo.json")
+    app: VoicesGroupApp = app_on(PREPARE.get(name, Path)(demo), clock=FrozenClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = await _open(app, pilot, name)
+        fields = {
+            field.field_name: field
+            for field in form.query(Field)
+            if isinstance(field._control, Input | TextArea)
+            and getattr(field._control, "type", "text") == "text"
+        }
+        for field in fields.values():  # a few words wherever a form needs some
+            control = field._control
+            if isinstance(control, Input) and not control.value.strip():
+                if not any(form in control.placeholder for form in ("YYYY", "HH")):
+                    control.value = "Ok"
+            elif isinstance(control, TextArea) and not control.text.strip():
+                control.text = "Ok"
+        for field_name, field in fields.items():
+            control = field._control
+            before = control.value if isinstance(control, Input) else control.text
+            control.focus()  # as a person types (or pastes) into it
+            await pilot.pause()
+            if isinstance(control, Input):
+                control.value = f"Ok {CONTROL}"
+            else:
+                control.text = f"Ok {CONTROL}"
+            await pilot.pause()
+            await _submitted(app, pilot, WALKS[name][2])
+            if app.screen is not form:
+                pytest.fail(f"{name} kept a control character in {field_name}")
+            beside = {
+                other: [line for line in problem_lines_of(other_field) if line]
+                for other, other_field in fields.items()
+                for _ in [0]
+            }
+            about_it = [
+                other
+                for other, lines in beside.items()
+                if any("control characters" in line or "\\x1b" in line for line in lines)
+            ]
+            assert about_it in ([field_name], []), f"{name}: {field_name} told beside {about_it}"
+            if not any(beside.values()):  # said above the buttons, or in the form's own line
+                assert "control characters" in problems_shown(app), (name, field_name)
+            elif not beside[field_name]:  # another field stopped it first (a day left empty)
+                assert not about_it and field_name in ("to",), (name, field_name, beside)
+            if isinstance(control, Input):
+                control.value = before
+            else:
+                control.text = before
+            await pilot.pause()
+
+
+def problem_lines_of(field: Field) -> list[str]:
+    return [
+        str(line.render())
+        for line in field.query(".field-message").results(Static)
+        if line.display and str(line.render()).startswith("!")
+    ]
