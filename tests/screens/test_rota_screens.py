@@ -177,7 +177,7 @@ async def test_a_change_that_breaks_a_rule_is_refused_with_the_reason(make_app) 
         await settled(pilot)
         # Said above the rota, where the key was pressed, and kept there: not a passing note.
         said = text_of(app, "#rota-summary")
-        assert said.startswith("! Not changed: ") and "Sol is in training, so cannot lead" in said
+        assert said.startswith("! Not changed: ") and "In training, so cannot lead: Sol" in said
         assert "Sol is in training" not in notifications(app)
         assert before in app.store.rota()
 
@@ -334,7 +334,7 @@ async def test_review_names_gaps_and_rule_breaks(make_app) -> None:
         assert gaps.startswith("Gaps (1)") and "Gap: " in gaps and "has no lead" in gaps
         assert (
             breaks.startswith("Rules broken (")
-            and f"{lead.display_name} is not available" in breaks
+            and f"Not available on Tuesdays: {lead.display_name}" in breaks
         )
         assert app.screen.query_one("#review-gaps").has_class("-found")
         await pilot.press("escape")
