@@ -14,7 +14,7 @@ from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates
-from voicesgroup.groups import changed_group, new_group
+from voicesgroup.groups import NamesAMember, changed_group, new_group, refuse_member_names
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
 from voicesgroup.rota import guard
@@ -110,30 +110,22 @@ class GroupEditScreen(FormScreen[None]):
     def submit_form(self) -> bool:
         group = self._read_form()
         self._ask_about_names(group)
-        today = self.vg.today()
+        today, kept = self.vg.today(), set(self._asked_about.values())
         self.guarded_change(
-            lambda store, _: guard.save_group(store, group, today=today),
+            lambda store, _: guard.save_group(store, group, today=today, kept=kept),
             lambda _: self.dismiss_form(),
             announce=(f"{group.name} saved.", ""),
         )
         return False  # closed once the change is made
 
     def _ask_about_names(self, group: Group) -> None:
-        """A venue or a group's name that names a member is asked about once (Enter again
-        keeps it: "St Mary's" may be a church): both print on every handout and travel to
-        every laptop of the organisation."""
-        from voicesgroup.mentions import member_names_in
-
-        for field_name, text in (("name", group.name), ("venue", group.venue)):
-            names = member_names_in(self.store, text) if text else []
-            if names and self._asked_about.get(field_name) != text:
-                self._asked_about[field_name] = text
-                raise FieldProblem(
-                    field_name,
-                    f"This mentions {', '.join(names)}. It prints on every handout and goes "
-                    "to every laptop: keep members' names out. Change it, or save again to "
-                    "keep it as it is.",
-                )
+        """The core's question about a member's name in the group's name or venue
+        (`groups.refuse_member_names`), asked beside its field once: saving again keeps it."""
+        try:
+            refuse_member_names(self.store, group, kept=set(self._asked_about.values()))
+        except NamesAMember as question:
+            self._asked_about[question.field] = getattr(group, question.field)
+            raise FieldProblem(question.field, str(question)) from None
 
     def _read_form(self) -> Group:
         def typed(selector: str) -> str:

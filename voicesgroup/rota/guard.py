@@ -550,8 +550,15 @@ def save_facilitator(
         store.save_facilitator(person)
 
 
-def save_group(store: Store, group: Group, *, today: dt.date | None = None) -> None:
+def save_group(
+    store: Store, group: Group, *, today: dt.date | None = None, kept: Collection[str] = ()
+) -> None:
     """Save a group keeping the rota's rules: asking for a woman facilitator is refused, with
-    the rule's sentence, while a session to come has none (change the rota first)."""
+    the rule's sentence, while a session to come has none (change the rota first). A name or
+    venue that mentions a member is refused (`groups.NamesAMember`) unless its text is among
+    `kept`, the texts the person said to keep."""
+    from voicesgroup.groups import refuse_member_names
+
+    refuse_member_names(store, group, kept=kept)
     with keeping_the_rules(store, today=today):
         store.save_group(group)
