@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.widgets import Input, Static, TextArea
 
 from screens.app import VoicesGroupApp
@@ -127,3 +129,36 @@ def problem_lines_of(field: Field) -> list[str]:
         for line in field.query(".field-message").results(Static)
         if line.display and str(line.render()).startswith("!")
     ]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["Zoë walked", "walked", "Zoë  walked", "Sam and Zoë", ""]), max_size=8
+    )
+)
+def test_a_name_is_asked_about_once_for_the_same_words_and_again_for_new_ones(
+    texts: list[str],
+) -> None:
+    """The warn-then-keep step the theme dialog and the strategy capture share."""
+    from screens.dialogs.name_question import NameQuestion
+
+    question = NameQuestion(lambda text: ["Zoë"] if "Zoë" in text else [], "Keep names out.")
+    last_asked: str | None = None
+    for text in texts:
+        asked = question.asked(text)
+        if "Zoë" not in text or text == last_asked:
+            assert asked is None, text
+        else:
+            assert asked == (
+                "This mentions Zoë. Keep names out. Change the words, or press Enter again to "
+                "keep them."
+            )
+            last_asked = text
+
+
+def test_both_quick_captures_ask_through_the_one_shared_step() -> None:
+    root = Path(__file__).resolve().parents[2] / "screens" / "dialogs"
+    for dialog in ("text_capture_dialog.py", "strategy_capture_dialog.py"):
+        source = (root / dialog).read_text(encoding="utf-8")
+        assert "NameQuestion(" in source, dialog
+        assert "press Enter again" not in source and "_warned_for" not in source, dialog
