@@ -18,7 +18,8 @@ from screens.guarded_change import GuardsChanges
 from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup.rota import service as rota_service
-from voicesgroup.rota.service import RotaLine, day_words, short_day, swap_partners
+from voicesgroup.rota.service import RotaLine, day_words, short_day
+from voicesgroup.rota.swaps import swap_partners
 
 
 class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):

@@ -29,7 +29,8 @@ from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import DateRange
 from voicesgroup.rota import guard
 from voicesgroup.rota import service as rota_service
-from voicesgroup.rota.service import SWAP_WITHIN, rota_lines, swap_partners
+from voicesgroup.rota.service import rota_lines
+from voicesgroup.rota.swaps import SWAP_WITHIN, swap_partners
 from voicesgroup.store import Store
 from voicesgroup.store.snapshot import Snapshot
 

@@ -20,6 +20,7 @@ from tests.helpers.demo_files import write_demo_copy
 from tests.helpers.screen import notifications, open_rota, settled, text_of
 from voicesgroup.models import RotaStatus, SessionStatus
 from voicesgroup.rota import service as rota_service
+from voicesgroup.rota.swaps import swap_partners
 
 SIZE = (80, 24)
 TWELVE_WEEKS_AGO = TODAY - dt.timedelta(weeks=12)
@@ -251,9 +252,7 @@ async def test_the_swap_dialog_offers_only_swaps_the_rules_allow_and_drops_an_ol
         for mover, _, _ in line.people:  # the list is worked out again for each who moves
             mine.value = str(mover)
             await settled(pilot)
-            allowed = rota_service.swap_partners(
-                app.store, line, screen.lines, mover, today=app.today()
-            )
+            allowed = swap_partners(app.store, line, screen.lines, mover, today=app.today())
             assert offered() == {f"{other.id}/{fid}" for other, fid, _, _ in allowed}
         # Swap with nobody chosen: a sentence; a new choice takes it away.
         theirs.clear()

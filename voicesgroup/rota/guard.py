@@ -334,6 +334,11 @@ def role_of(assignment: RotaAssignment, facilitator_id: UUID) -> Role:
     raise RotaChangeRefused("That facilitator is not on this session.")
 
 
+def role_field(role: Role) -> str:
+    """The field of a session that holds someone in `role`."""
+    return "lead_id" if role == "lead" else "co_id"
+
+
 def role_words(role: Role) -> str:
     """'lead' or 'co-facilitator'."""
     return "lead" if role == "lead" else "co-facilitator"

@@ -212,13 +212,9 @@ def avoid(one: Facilitator, other: Facilitator) -> Break | None:
     for asker, rest in ((one, other), (other, one)):
         if asked_not_to_pair(asker, rest):
             both = asked_not_to_pair(rest, asker)
-            return Break(
-                "avoid",
-                f"Asked not to be paired: {asker.display_name} and {rest.display_name}, each "
-                "with the other."
-                if both
-                else f"Asked not to be paired: {asker.display_name} with {rest.display_name}.",
-            )
+            joined = ", each with the other" if both else ""
+            who = f"{asker.display_name} {'and' if both else 'with'} {rest.display_name}{joined}"
+            return Break("avoid", f"Asked not to be paired: {who}.")
     return None
 
 

@@ -23,7 +23,7 @@ No Textual here: the UI and the CLI both call these functions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
@@ -43,12 +43,10 @@ from voicesgroup.rota.cover import CoverSuggestion
 from voicesgroup.rota.guard import (
     RotaChangeRefused,
     RotaState,
-    Stored,
     cant_make_it,
     covered,
-    ended_sessions,
     keeping_the_rules,
-    keeps_the_rules,
+    role_field,
     role_of,
     role_words,
     suggestions_for,
@@ -448,44 +446,6 @@ class RotaLine:
 
 NOBODY_ON_IT = "Nobody is on this session yet."
 
-SWAP_WITHIN = dt.timedelta(weeks=6)
-"""Sessions offered to swap with: those within six weeks of the session."""
-
-
-def swap_partners(
-    store: Store,
-    line: RotaLine,
-    lines: Sequence[RotaLine],
-    mover: UUID,
-    *,
-    today: dt.date | None = None,
-) -> list[tuple[RotaLine, UUID, str, Role]]:
-    """Whom `mover`, on `line`, could trade places with: (session, id, name, role) on every
-    other session within `SWAP_WITHIN`, in the order of `lines`, keeping only the swaps the
-    rota's rules allow, judged as the swap itself would be (`guard.keeps_the_rules`): someone
-    away that day, or a pair the rules forbid, is never offered."""
-    span = range(-SWAP_WITHIN.days, SWAP_WITHIN.days + 1)
-    months = {(line.date + dt.timedelta(days)).isoformat()[:7] for days in span}
-    before = Stored.take(store).in_months(months)
-    mine = before.rota.get(str(line.id))
-    if mine is None or mover not in {fid for fid, _, _ in line.people}:
-        return []
-    day, ended = today or dt.date.today(), ended_sessions(store)
-    moving = _role_key(role_of(line.assignment, mover))
-    found: list[tuple[RotaLine, UUID, str, Role]] = []
-    for other in lines:
-        theirs = before.rota.get(str(other.id))
-        if theirs is None or other.id == line.id or abs(other.date - line.date) > SWAP_WITHIN:
-            continue
-        for fid, name, role in other.people:
-            swapped = {
-                str(line.id): {**mine, moving: str(fid)},
-                str(other.id): {**theirs, _role_key(role): str(mover)},
-            }
-            if fid != mover and keeps_the_rules(before, swapped, today=day, ended=ended):
-                found.append((other, fid, name, role))
-    return found
-
 
 def rota_lines(store: Store, group_id: UUID | None = None) -> list[RotaLine]:
     """The stored rota (one group's, or all), in date order then group name."""
@@ -547,13 +507,8 @@ def swap_roles(
     return _saved(store, [item.id])[item.id]
 
 
-def _role_key(role: Role) -> str:
-    """The field that holds someone in `role`."""
-    return "lead_id" if role == "lead" else "co_id"
-
-
 def _placed(role: Role, fid: UUID | None) -> dict[str, UUID | None]:
-    return {_role_key(role): fid}
+    return {role_field(role): fid}
 
 
 def swap_people(

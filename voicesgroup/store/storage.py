@@ -273,15 +273,8 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def restore_command(path: Path) -> str:
-    """The command that restores a backup into this very file: `--db` is named unless it
-    is the file opened when none is named (`paths.resolve_db_path`)."""
-    return _with_db(path, "restore BACKUP")
-
-
 def _with_db(path: Path, command: str) -> str:
-    """`voicesgroup COMMAND` for this very file: `--db` is named unless it is the file
-    opened when none is named (`paths.resolve_db_path`)."""
+    """`voicesgroup COMMAND` for this very file (`--db` unless it is the default one)."""
     import shlex
 
     from voicesgroup.paths import resolve_db_path
@@ -293,14 +286,14 @@ def _with_db(path: Path, command: str) -> str:
 
 def how_to_restore(path: Path) -> str:
     """ "run `voicesgroup … restore BACKUP` with one of the backups in FOLDER", for a sentence."""
-    return f"run `{restore_command(path)}` with one of the backups in {backup_folder(path)}"
+    command = _with_db(path, "restore BACKUP")
+    return f"run `{command}` with one of the backups in {backup_folder(path)}"
 
 
 def restore_hint(path: Path) -> str:
     """What to do about a file that cannot be opened: restore a backup, where there are any,
-    and never send anyone to a backups folder that does not exist. A backup itself (the
-    damaged copy a restore kept, say) is never restored into: the data file it belongs to is
-    named, with how to check it and how to restore it from another backup."""
+    never into a backup (a damaged copy a restore kept: its data file is named instead), and
+    never from a backups folder that does not exist."""
     data = backup_of(path)
     if data is not None:
         return (
@@ -322,20 +315,15 @@ def _has_backups(path: Path) -> bool:
     return folder.is_dir() and any(folder.glob("*.json"))
 
 
-BACKUPS_SUFFIX = ".backups"
-
-
 def backup_folder(path: Path) -> Path:
-    return path.with_name(f"{path.name}{BACKUPS_SUFFIX}")
+    return path.with_name(f"{path.name}.backups")
 
 
 def backup_of(path: Path) -> Path | None:
-    """The data file `path` is a backup of, when it lies in that file's backups folder
-    (`backup_folder`); None for any other file."""
+    """The data file `path` is a backup of (it lies in its `backup_folder`), else None."""
     folder = Path(path).parent
-    if not folder.name.endswith(BACKUPS_SUFFIX) or folder.name == BACKUPS_SUFFIX:
-        return None
-    return folder.with_name(folder.name[: -len(BACKUPS_SUFFIX)])
+    name = folder.name.removesuffix(".backups")
+    return folder.with_name(name) if name and name != folder.name else None
 
 
 def _dict_or_none(value: Any) -> dict[str, Any] | None:
