@@ -28,10 +28,10 @@ class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
 
     HELP_TITLE = "Swap with another session"
     HELP = (
-        "Two people trade places: each takes the other's role on the other's session. The "
-        "swap is checked against the rules (training pairs, nobody twice a day, days off, "
-        "monthly limits) and refused with the reason when it would break one. Sessions "
-        "within six weeks are offered. Ctrl+S swaps; Escape cancels."
+        "Two people trade places: each takes the other's role on the other's session. Only "
+        "swaps that keep the rules (training pairs, nobody twice a day, days off, monthly "
+        "limits) are offered, from sessions within six weeks, worked out again when you "
+        "change who moves. Ctrl+S swaps; Escape cancels."
     )
     BINDINGS = [
         Binding("ctrl+s", "swap", "Swap", id="swap-people", tooltip="Swap the two people"),
