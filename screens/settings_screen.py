@@ -86,7 +86,10 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
     def _threshold_words(typed: str) -> str:
         """What the threshold typed does to a report's counts, in the report's own words."""
         text = typed.strip()
-        if not text.isdigit() or int(text) < protection.MIN_THRESHOLD:
+        highest = protection.MAX_THRESHOLD
+        if not text.isdigit() or len(text) > len(str(highest)):
+            return ""  # not a number the setting takes (said on saving)
+        if not protection.MIN_THRESHOLD <= int(text) <= highest:
             return ""
         return f"In reports, each count is {protection.hidden_words(int(text))}."
 

@@ -38,6 +38,8 @@ setting's own (`models.Settings`), read here, so a report and the Settings scree
 use two numbers."""
 MIN_THRESHOLD: int = next(rule.ge for rule in _SETTING.metadata if hasattr(rule, "ge"))
 """Below this, suppression would protect nobody; the setting refuses anything lower."""
+MAX_THRESHOLD: int = next(rule.le for rule in _SETTING.metadata if hasattr(rule, "le"))
+"""The largest the setting takes."""
 DEFAULT_THRESHOLD: int = _SETTING.default
 
 Why = Literal["", "small", "elsewhere"]

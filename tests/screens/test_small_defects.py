@@ -51,7 +51,7 @@ async def test_settings_say_nothing_of_a_threshold_the_rule_refuses(make_app: Ma
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f2")
         await settled(pilot)
-        for typed in ("2", "", "x"):
+        for typed in ("2", "", "x", "51", "0" * 30, "9" * 24_000, "1e3", " 5 5"):
             app.screen.query_one("#report_smallest_count").value = typed  # type: ignore[attr-defined]  # an Input
             await settled(pilot)
             assert text_of(app, "#threshold-words") == ""
