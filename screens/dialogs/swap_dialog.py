@@ -22,6 +22,10 @@ from voicesgroup.rota.service import RotaLine, day_words, short_day
 from voicesgroup.rota.swaps import swap_partners
 
 
+WORKING_OUT = "Working out whom the rota's rules allow…"
+"""Said for the moment the choices of "Swaps with" are being worked out."""
+
+
 class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
     """Pick who moves from this session and whose place on another session they take; the
     swap is made from here, and a refusal stays here with the rule's sentence."""
@@ -52,6 +56,7 @@ class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
         self.lines = lines
         self.mine = [(literal(f"{name} ({role})"), str(fid)) for fid, name, role in line.people]
         self._offered_for: str | None = None
+        self._painted = False
         """Who moves, for whom the choices of "Swaps with" were worked out."""
 
     def partners(self, mover: UUID) -> list[tuple[Text, str]]:
@@ -69,7 +74,6 @@ class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
 
     def compose(self) -> ComposeResult:
         line = self.line
-        offered = self.partners(UUID(self.mine[0][1])) if self.mine else []
         with Vertical(classes="dialog", id="swap-dialog"):
             yield Static(
                 literal(f"Swap: {line.group}, {day_words(line.date)}"), classes="section-title"
@@ -85,19 +89,21 @@ class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
                 )
             with Horizontal(classes="choice-row"):
                 yield Static("Swaps with", classes="row-label")
-                yield LightSelect(
-                    offered,
-                    compact=True,
-                    id="swap-theirs",
-                    prompt="Choose…",
-                )
-            yield Static(self._offered_words(len(offered)), id="swap-offered", classes="hint")
+                # Filled just after the first paint: each choice is a rule check.
+                yield LightSelect([], compact=True, id="swap-theirs", prompt="Choose…")
+            yield Static(WORKING_OUT, id="swap-offered", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Swap", id="swap", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#swap-theirs", Select).focus()
+        self.call_after_refresh(self._first_offer)
+
+    def _first_offer(self) -> None:
+        """The first choices, once the dialog is on screen."""
+        self._painted = True
+        self._mover_changed()
 
     @staticmethod
     def _offered_words(offered: int) -> str:
@@ -116,7 +122,7 @@ class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
         """Whom they may swap with depends on who moves: the choices are worked out again,
         the choice kept where it is still offered, and any earlier sentence cleared."""
         mine = self.query_one("#swap-mine", Select).value
-        if mine == self._offered_for:
+        if not self._painted or mine == self._offered_for:
             return  # the choice first shown, or chosen again
         theirs = self.query_one("#swap-theirs", Select)
         chosen = theirs.value
