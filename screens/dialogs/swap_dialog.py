@@ -21,7 +21,6 @@ from voicesgroup.rota import service as rota_service
 from voicesgroup.rota.service import RotaLine, day_words, short_day
 from voicesgroup.rota.swaps import swap_partners
 
-
 WORKING_OUT = "Working out whom the rota's rules allow…"
 """Said for the moment the choices of "Swaps with" are being worked out."""
 
