@@ -14,7 +14,7 @@ from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates
-from voicesgroup.groups import NamesAMember, changed_group, new_group, refuse_member_names
+from voicesgroup.groups import PRINTED_EVERYWHERE, changed_group, new_group
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
 from voicesgroup.rota import guard
@@ -46,7 +46,6 @@ class GroupEditScreen(FormScreen[None]):
     def __init__(self, group: Group | None) -> None:
         super().__init__()
         self.group = group
-        self._asked_about: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         group = self.group
@@ -110,7 +109,7 @@ class GroupEditScreen(FormScreen[None]):
     def submit_form(self) -> bool:
         group = self._read_form()
         self._ask_about_names(group)
-        today, kept = self.vg.today(), set(self._asked_about.values())
+        today, kept = self.vg.today(), self._kept_names()
         self.guarded_change(
             lambda store, _: guard.save_group(store, group, today=today, kept=kept),
             lambda _: self.dismiss_form(),
@@ -119,13 +118,15 @@ class GroupEditScreen(FormScreen[None]):
         return False  # closed once the change is made
 
     def _ask_about_names(self, group: Group) -> None:
-        """The core's question about a member's name in the group's name or venue
-        (`groups.refuse_member_names`), asked beside its field once: saving again keeps it."""
-        try:
-            refuse_member_names(self.store, group, kept=set(self._asked_about.values()))
-        except NamesAMember as question:
-            self._asked_about[question.field] = getattr(group, question.field)
-            raise FieldProblem(question.field, str(question)) from None
+        """A venue or a group's name that names a member is asked about once (Enter again
+        keeps it: "St Mary's" may be a church), in the core's words (`groups`); what the
+        person keeps is handed to the core's own check at saving (`guard.save_group`)."""
+        self.ask_about_names({"name": group.name, "venue": group.venue}, PRINTED_EVERYWHERE)
+
+    def _kept_names(self) -> set[str]:
+        """The texts naming a member that the person said to keep (asked, then saved again)."""
+        questions = self._name_questions
+        return set(questions.asked.values()) if questions is not None else set()
 
     def _read_form(self) -> Group:
         def typed(selector: str) -> str:

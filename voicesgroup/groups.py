@@ -13,6 +13,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from voicesgroup.errors import VoicesGroupError
+from voicesgroup.mentions import KEEP_IT_ANYWAY
 from voicesgroup.models import Group, Variant
 from voicesgroup.shipped import default_agreement, shipped_template
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 PRINTED_FIELDS = ("name", "venue")
 """A group's texts that print on every handout and travel to every laptop of the organisation."""
+PRINTED_EVERYWHERE = "It prints on every handout and goes to every laptop: keep members' names out."
+"""Why a member's name is asked about in a group's name or venue (the form and the core)."""
 
 
 class NamesAMember(VoicesGroupError):
@@ -30,10 +33,7 @@ class NamesAMember(VoicesGroupError):
     def __init__(self, field: str, names: list[str]) -> None:
         self.field = field
         self.names = names
-        super().__init__(
-            f"This mentions {', '.join(names)}. It prints on every handout and goes to every "
-            "laptop: keep members' names out. Change it, or save again to keep it as it is."
-        )
+        super().__init__(f"This mentions {', '.join(names)}. {PRINTED_EVERYWHERE} {KEEP_IT_ANYWAY}")
 
 
 def member_names_in_group(store: Store, group: Group) -> list[tuple[str, list[str]]]:

@@ -81,10 +81,11 @@ def test_what_was_kept_once_is_not_asked_again_and_other_words_pass() -> None:
         guard.save_group(store, changed_group(later, venue="Upstairs at Zoë's"), today=TODAY)
 
 
-def test_the_form_asks_the_cores_question_in_the_cores_words() -> None:
-    """One home: the group form holds no sentence or check of its own."""
+def test_the_form_asks_in_the_cores_words_and_hands_what_was_kept_to_the_core() -> None:
+    """One home: the group form finds no name and writes no sentence of its own; the core's
+    door (`guard.save_group`) is told only what the person kept."""
     source = (Path(__file__).resolve().parents[2] / "screens" / "group_edit_screen.py").read_text(
         encoding="utf-8"
     )
-    assert "refuse_member_names" in source
+    assert "PRINTED_EVERYWHERE" in source and "kept=kept" in source
     assert "member_names_in" not in source and "This mentions" not in source
