@@ -189,9 +189,9 @@ def test_the_organisation_a_contact_and_a_strategy_naming_a_member_are_listed_th
     argv = ["--db", str(path), "print", "strategies", "--group", group, "--skip-unchecked"]
     assert main([*argv, "--out", str(sheet)]) == 0
     printed = sheet.read_text()
-    assert "Kit" not in printed and "another member's Collective" in printed
+    assert "Kit" not in printed and "Another member's Collective" in printed
     with Store.open(path, readonly=True) as store:
-        assert store.settings().organisation == "another member's Collective"
-        assert "another member's peer line" in [c.name for c in store.support_contacts()]
+        assert store.settings().organisation == "Another member's Collective"
+        assert "Another member's peer line" in [c.name for c in store.support_contacts()]
     for file in [p for p in tmp_path.rglob("*") if p.is_file() and p != sheet]:
         assert b"Kit's" not in file.read_bytes(), file.name
