@@ -15,9 +15,9 @@ from screens.app import VoicesGroupApp
 from screens.widgets.form import Field
 from tests.helpers.app import app_on, make_demo
 from tests.helpers.clock import FrozenClock
+from tests.helpers.form_walks import PREPARE, WALKS, open_walked, submitted
 from tests.helpers.forms import problems_shown
 from tests.helpers.screen import settled, text_of
-from tests.screens.test_every_form import PREPARE, WALKS, _open, _submitted
 from voicesgroup import evaluation
 
 MakeApp = Callable[..., VoicesGroupApp]
@@ -74,7 +74,7 @@ async def test_a_control_character_is_refused_beside_the_field_that_holds_it(
     app: VoicesGroupApp = app_on(PREPARE.get(name, Path)(demo), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        form = await _open(app, pilot, name)
+        form = await open_walked(app, pilot, name)
         fields = {
             field.field_name: field
             for field in form.query(Field)
@@ -98,7 +98,7 @@ async def test_a_control_character_is_refused_beside_the_field_that_holds_it(
             else:
                 control.text = f"Ok {CONTROL}"
             await pilot.pause()
-            await _submitted(app, pilot, WALKS[name][2])
+            await submitted(app, pilot, WALKS[name][2])
             if app.screen is not form:
                 pytest.fail(f"{name} kept a control character in {field_name}")
             beside = {
