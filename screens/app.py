@@ -36,6 +36,7 @@ from textual.screen import Screen
 
 from screens.exchange_worker import ExchangesInBackground
 from screens.themes import CALM, HIGH_CONTRAST
+from screens.typed_runs import TypesInRuns
 from voicesgroup import dates
 from voicesgroup.counting import counted
 from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError, invalid_input
@@ -100,7 +101,7 @@ Announcement = tuple[str, str]
 """A message and its title, shown once a change is on disk."""
 
 
-class VoicesGroupApp(ExchangesInBackground, App[None]):
+class VoicesGroupApp(ExchangesInBackground, TypesInRuns, App[None]):
     """A calm app for running peer support groups; everything stays on this laptop."""
 
     CSS_PATH = STYLESHEET
@@ -242,9 +243,11 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
         self._warned_lock_at = None
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown):
+        if isinstance(event, events.Key | events.Paste | events.MouseEvent):
+            # Any key, paste or use of the mouse, on any screen or dialog, whatever field
+            # takes it: the app sees each before passing it on (see `TypedRun`).
             self.note_activity()
-        await super().on_event(event)
+        await super().on_event(event)  # keys typed in a run: `TypesInRuns`
 
     def _lock_if_idle(self) -> None:
         """Outside a session, lock after the idle limit. In a running session the room view

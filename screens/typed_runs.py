@@ -1,0 +1,185 @@
+"""Keys typed one behind another into a text field go in as one insertion.
+
+A terminal without bracketed paste sends a paste as one key event per character. Textual's
+`Input` and `TextArea` measure their whole text again on every insertion (cell widths, tabs,
+the cursor's place), so 20,000 such keys cost 20,000 times the text so far: about a minute in
+which the screen answers nothing. Here the app gathers the printable keys waiting in its queue
+for the focused field, and lets them in with one insertion when the queue reaches the end of
+the run: the same text, in the same place, as if each key had gone in on its own, at the cost
+of one insertion. A person typing by hand sends one key at a time, so each key still goes in
+the moment it is taken.
+
+A paste's invisible characters go in with it, as they do in a bracketed paste: the joiner
+inside an emoji (👩🏽‍🦱), the marks that order Hebrew and Arabic, a soft hyphen (Unicode's
+"format" characters, which Textual's fields would otherwise drop key by key). Control
+characters never do.
+
+Anything else that reaches the app first lets in what was gathered (Enter, Backspace, Tab, an
+arrow, a mouse click, a paste, a timer), so everything keeps the order it was typed in. Only a
+field that takes printable keys the way Textual's own `Input` and `TextArea` do is served: a
+field with keys of its own (a subclass with its own `_on_key`) gets its keys one by one, as
+before.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.widgets import Input
+from textual.widgets._input import _RESTRICT_TYPES  # Textual is pinned: see the test of this
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.widget import Widget
+    from textual.widgets import TextArea
+
+    _Mixed = App[object]
+    """What the mixin is mixed into: the app."""
+else:
+    _Mixed = object
+
+
+def _text_area_type() -> type[TextArea] | None:
+    """Textual's TextArea, if it is loaded: until a screen uses one, nothing can be one (and
+    the app starts without loading it)."""
+    module = sys.modules.get("textual.widgets._text_area")
+    return None if module is None else module.TextArea
+
+
+def takes_runs(widget: Widget | None) -> bool:
+    """Whether printable keys typed into `widget` may be gathered into one insertion: it is
+    Textual's own `Input` or `TextArea` handling of keys, on a field that can be typed into."""
+    if isinstance(widget, Input):
+        return type(widget)._on_key is Input._on_key and not widget.disabled
+    text_area = _text_area_type()
+    if text_area is not None and isinstance(widget, text_area):
+        return (
+            type(widget)._on_key is text_area._on_key
+            and not widget.read_only
+            and not widget.disabled
+        )
+    return False
+
+
+def accepted(input_: Input, start: int, end: int, text: str) -> tuple[str, int, bool]:
+    """What an `Input` holds after `text` is typed over `start:end` one character at a time,
+    with its cursor and whether a character was refused (too long, or not allowed there):
+    Textual's own check (`Input.replace`) applied to each character, so a refused one is
+    dropped as it would have been, and the rest go in."""
+    value = input_.value
+    start, end = sorted((max(0, start), min(len(value), end)))
+    before, after = value[:start], value[end:]
+    patterns = [
+        pattern for pattern in (input_.restrict, _RESTRICT_TYPES.get(input_.type)) if pattern
+    ]
+    longest = input_.max_length
+
+    def allowed(candidate: str) -> bool:
+        if longest and len(candidate) > longest:
+            return False
+        return all(re.fullmatch(pattern, candidate) is not None for pattern in patterns)
+
+    if not patterns and not (longest and len(before) + len(text) + len(after) > longest):
+        return f"{before}{text}{after}", start + len(text), False
+    # A pattern may allow a whole that it refuses on the way ("1e5" but not "1e"): each
+    # character is checked as it would have been, after the ones let in before it.
+    run = ""
+    refused = False
+    for character in text:
+        if allowed(f"{before}{run}{character}{after}"):
+            run += character
+        else:
+            refused = True
+    if not run:
+        return value, input_.cursor_position, refused  # nothing went in: the selection stays
+    return f"{before}{run}{after}", start + len(run), refused
+
+
+@dataclass
+class TypedRun:
+    """The printable keys gathered for one field, waiting to go in."""
+
+    app: App[object]
+    target: Widget | None = None
+    characters: list[str] = field(default_factory=list)
+    keys: list[events.Key] = field(default_factory=list)
+    waiting: bool = False
+    """Whether a call to `let_in` is already queued behind the gathered keys."""
+
+    def take(self, event: events.Key) -> bool:
+        """Gather `event` (a key the driver gave the app) into the run for the focused field;
+        False when it is not a key for gathering, and is to be handled as usual."""
+        character = event.character
+        if event.is_forwarded or character is None or len(character) != 1:
+            return False
+        focused = self.app.focused
+        if not takes_runs(focused):
+            return False
+        assert focused is not None
+        if event.is_printable:
+            if not focused.check_consume_key(event.key, character):
+                return False
+        elif unicodedata.category(character) != "Cf":
+            return False
+        if event.key in focused._bindings.key_to_bindings:
+            return False  # one of the field's own keys: it acts on it itself
+        if focused is not self.target:
+            self.let_in()
+            self.target = focused
+        self.characters.append(character)
+        self.keys.append(event)
+        if not self.waiting:
+            self.waiting = True
+            # Queued behind the keys already waiting: it runs once the queue has given them all.
+            self.app.call_later(self.let_in)
+        return True
+
+    def let_in(self) -> None:
+        """Insert what was gathered into its field, as typing it would have."""
+        self.waiting = False
+        target, text, keys = self.target, "".join(self.characters), self.keys
+        self.target, self.characters, self.keys = None, [], []
+        if target is None or not text:
+            return
+        if not target.is_attached or not takes_runs(target):
+            # The field went away (or stopped taking keys) before its keys went in: they are
+            # pressed again, as keys, wherever keys go now, rather than lost.
+            for key in keys:
+                self.app.post_message(events.Key(key.key, key.character))
+            return
+        if isinstance(target, Input):
+            start, end = target.selection
+            value, cursor, refused = accepted(target, start, end, text)
+            if value != target.value:
+                target.value = value
+                target.cursor_position = cursor
+            if refused:
+                target.restricted()
+        else:
+            text_area: TextArea = target  # type: ignore[assignment]  # takes_runs said so
+            start, end = text_area.selection
+            text_area.replace(text, start, end, maintain_selection_offset=False)
+
+
+class TypesInRuns(_Mixed):
+    """Mixed into an app (before `App`): every event it is given passes here first."""
+
+    __typed_run: TypedRun | None = None
+
+    @property
+    def typed_run(self) -> TypedRun:
+        """The keys gathered for the focused field, not yet let in."""
+        if self.__typed_run is None:
+            self.__typed_run = TypedRun(self)
+        return self.__typed_run
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self.typed_run.take(event):
+            return  # it goes into its field with the keys queued behind it
+        self.typed_run.let_in()  # what was typed before this goes in first, in order
+        await super().on_event(event)
