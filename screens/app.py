@@ -31,7 +31,7 @@ from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.message import Message
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 
 from screens.exchange_worker import ExchangesInBackground
@@ -55,6 +55,14 @@ IDLE_CHECK_SECONDS = 15
 EXCHANGE_AFTER = 0.3
 """Seconds after Home's first paint before the exchange reads the folder (after warm-up)."""
 WARN_BEFORE_LOCK_SECONDS = 60
+
+
+def lock_warning_lead(limit: float) -> float:
+    """How many seconds before the idle lock its warning comes: a minute, or half the limit
+    when that is shorter, so a short limit (one minute) never warns someone still typing."""
+    return min(WARN_BEFORE_LOCK_SECONDS, limit / 2)
+
+
 SWEEP_WHEN_QUIET_SECONDS = 0.4
 """How long nobody has pressed a key before the sweep after a closed screen runs: a key pressed
 just after closing one (Escape, then the next screen's key) never waits behind the sweep."""
@@ -145,7 +153,8 @@ class VoicesGroupApp(ExchangesInBackground, TypesInRuns, App[None]):
         self.failed_unlocks = 0
         self.save_problem: str | None = None
         """Why the last save failed, while the change lives only in memory."""
-        self._warned_lock_at: float | None = None
+        self._lock_warning: Notification | None = None
+        """The "Locking soon" warning on screen, taken back at the next key, paste or mouse."""
         self._saves_running = 0
         """Background saves started and not yet reported back (counted on the UI thread)."""
         self._file_work: Callable[[], None] | None = None
@@ -239,8 +248,16 @@ class VoicesGroupApp(ExchangesInBackground, TypesInRuns, App[None]):
     # -- idle lock -----------------------------------------------------------------------
 
     def note_activity(self) -> None:
+        """Someone is using the app: the idle lock counts from now, and its warning goes."""
         self._last_activity = self.idle_clock()
-        self._warned_lock_at = None
+        warning, self._lock_warning = self._lock_warning, None
+        if warning is not None:
+            # Behind the message that shows it, should that still be on its way.
+            self.call_later(self._take_back, warning)
+
+    def _take_back(self, notification: Notification) -> None:
+        if notification in self._notifications:
+            self._unnotify(notification)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste | events.MouseEvent):
@@ -265,16 +282,18 @@ class VoicesGroupApp(ExchangesInBackground, TypesInRuns, App[None]):
             if idle >= limit:
                 self.room_view_on(running)
             limit = max(limit, settings.session_lock_minutes * 60)
+        lead = lock_warning_lead(limit)
         if idle >= limit:
             self.lock_now(idle=True)
-        elif idle >= limit - WARN_BEFORE_LOCK_SECONDS and self._warned_lock_at is None:
-            self._warned_lock_at = self._last_activity
-            self.notify(
-                "Nobody has pressed a key for a while: this locks in a minute. Press any key "
+        elif idle >= limit - lead and self._lock_warning is None:
+            when = "a minute" if lead == WARN_BEFORE_LOCK_SECONDS else f"{lead:.0f} seconds"
+            self._lock_warning = Notification(
+                f"Nobody has pressed a key for a while: this locks in {when}. Press any key "
                 "to keep it open.",
                 title="Locking soon",
-                timeout=WARN_BEFORE_LOCK_SECONDS,
+                timeout=lead,
             )
+            self.post_message(Notify(self._lock_warning))
 
     def _running_session(self) -> UUID | None:
         from voicesgroup.session_runner import session_in_progress

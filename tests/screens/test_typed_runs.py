@@ -19,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
-from textual._xterm_parser import XTermParser
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
@@ -28,9 +27,7 @@ from screens.dialogs.text_capture_dialog import TextCaptureDialog
 from screens.typed_runs import TypesInRuns, takes_runs
 from tests.helpers.app import IN_SESSION, app_on, make_demo
 from tests.helpers.clock import FrozenClock
-
-CHUNK = 4096
-"""What the Linux driver reads from the terminal at once (`os.read(fileno, 1024 * 4)`)."""
+from tests.helpers.terminal import CHUNK, bracketed, feed
 
 ODD = (
     "[/]Zoë  e\u0301 ١٢٣ ５ 🙂👩🏽\u200d🦱 שלום\u200f عربي ߷ \u200b\u00ad "
@@ -40,17 +37,6 @@ ODD = (
 an invisible joiner, right-to-left words with their mark, a zero-width space and a soft hyphen
 (Unicode's format characters, which Textual's fields drop when typed one by one and keep in a
 bracketed paste), and every ASCII symbol."""
-
-
-def feed(app: App[Any], text: str) -> None:
-    """Send `text` to the app as a terminal would: bytes through Textual's parser, each event
-    handed to the driver as the Linux driver hands them, in its reading chunks."""
-    parser = XTermParser()
-    driver = app._driver
-    assert driver is not None
-    for start in range(0, len(text), CHUNK):
-        for event in parser.feed(text[start : start + CHUNK]):
-            driver.process_message(event)
 
 
 async def settled(pilot: Pilot[Any], done: Any, tries: int = 400) -> None:
@@ -199,7 +185,7 @@ async def test_a_typed_paste_keeps_invisible_characters_as_a_bracketed_one_does(
             await pilot.pause()
             pasted_into.focus()
             await pilot.pause()
-            feed(app, f"\x1b[200~{typed}\x1b[201~")  # the terminal's bracketed paste
+            feed(app, bracketed(typed))
             await pilot.pause()
             assert isinstance(typed_into, Input | TextArea)
             assert isinstance(pasted_into, Input | TextArea)
