@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from textual.widgets import TextArea
 
     _Mixed = App[object]
-    """What the mixin is mixed into: the app."""
+    """The app this is mixed into."""
 else:
     _Mixed = object
 
@@ -162,8 +162,8 @@ class TypedRun:
                 target.restricted()
         else:
             text_area: TextArea = target  # type: ignore[assignment]  # takes_runs said so
-            start, end = text_area.selection
-            text_area.replace(text, start, end, maintain_selection_offset=False)
+            selection = text_area.selection
+            text_area.replace(text, *selection, maintain_selection_offset=False)
 
 
 class TypesInRuns(_Mixed):
