@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 from weakref import WeakSet
 
@@ -633,8 +633,19 @@ class VoicesGroupApp(ExchangesInBackground, TypesInRuns, App[None]):
         if quiet < SWEEP_WHEN_QUIET_SECONDS:
             self.set_timer(SWEEP_WHEN_QUIET_SECONDS - quiet, self._sweep_when_quiet)
             return
+        self._forget_closed_watchers()
         gc.collect()
         self._give_back_thresholds()
+
+    def _forget_closed_watchers(self) -> None:
+        """Let go of what closed widgets watched on the app: a `Header` watches the app's title
+        and sub-title (`self.watch(self.app, "title", …)`), and Textual drops a closed
+        widget's watch only when that value next changes, which in this app it never does, so
+        each closed screen's header (four widgets) stayed alive for good. This is Textual's
+        own filter (`Reactive._check_watchers`), applied now rather than at that change."""
+        watching: dict[str, list[tuple[Any, Any]]] = getattr(self, "__watchers", {})
+        for watchers in watching.values():
+            watchers[:] = [(node, callback) for node, callback in watchers if not node._closing]
 
     def _give_back_thresholds(self) -> None:
         """The collector's own thresholds again (after the sweep, or as the app closes)."""
