@@ -140,30 +140,42 @@ class TypedRun:
         return True
 
     def let_in(self) -> None:
-        """Insert what was gathered into its field, as typing it would have."""
+        """Send what was gathered to its field, to go in as typing it would have.
+
+        It goes through the field's own queue, behind any key the app passed to the field
+        before it (Enter, Backspace, an arrow: the app passes a key on by queueing it there),
+        so each goes in in the order it was typed."""
         self.waiting = False
         target, text, keys = self.target, "".join(self.characters), self.keys
         self.target, self.characters, self.keys = None, [], []
         if target is None or not text:
             return
-        if not target.is_attached or not takes_runs(target):
+        if not (
+            target.is_attached and takes_runs(target) and target.call_later(insert, target, text)
+        ):
             # The field went away (or stopped taking keys) before its keys went in: they are
             # pressed again, as keys, wherever keys go now, rather than lost.
             for key in keys:
                 self.app.post_message(events.Key(key.key, key.character))
-            return
-        if isinstance(target, Input):
-            start, end = target.selection
-            value, cursor, refused = accepted(target, start, end, text)
-            if value != target.value:
-                target.value = value
-                target.cursor_position = cursor
-            if refused:
-                target.restricted()
-        else:
-            text_area: TextArea = target  # type: ignore[assignment]  # takes_runs said so
-            selection = text_area.selection
-            text_area.replace(text, *selection, maintain_selection_offset=False)
+
+
+def insert(target: Widget, text: str) -> None:
+    """Type `text` into `target` at its cursor (over its selection), as its keys one by one
+    would have, with one insertion."""
+    if not takes_runs(target):
+        return  # it stopped taking keys (read-only) before its turn: so would each key have
+    if isinstance(target, Input):
+        start, end = target.selection
+        value, cursor, refused = accepted(target, start, end, text)
+        if value != target.value:
+            target.value = value
+            target.cursor_position = cursor
+        if refused:
+            target.restricted()
+    else:
+        text_area: TextArea = target  # type: ignore[assignment]  # takes_runs said so
+        selection = text_area.selection
+        text_area.replace(text, *selection, maintain_selection_offset=False)
 
 
 class TypesInRuns(_Mixed):

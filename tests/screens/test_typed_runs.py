@@ -125,8 +125,8 @@ TYPED = st.lists(
             max_size=30,
         ),
         st.sampled_from([piece for piece in ODD.split(" ") if piece.isprintable()]),
-        # Keys that are not characters, between them: Backspace, the arrows, Home and End.
-        st.sampled_from(["\x7f", "\x1b[D", "\x1b[C", "\x1b[H", "\x1b[F"]),
+        # Keys that are not characters, between them: Backspace, the arrows, Home, End, Enter.
+        st.sampled_from(["\x7f", "\x1b[D", "\x1b[C", "\x1b[H", "\x1b[F", "\r"]),
     ),
     max_size=12,
 ).map("".join)
