@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from screens.app import IDLE_CHECK_SECONDS, VoicesGroupApp, lock_warning_lead
 from screens.dialogs.idle_lock_dialog import IdleLockDialog
@@ -24,6 +24,7 @@ from screens.settings_screen import SettingsScreen
 from tests.helpers.app import IN_SESSION, app_on, make_demo
 from tests.helpers.clock import FrozenClock
 from tests.helpers.terminal import bracketed, feed
+from tests.screens import test_every_form as every_form
 from voicesgroup.models import Settings
 
 Act = Callable[[Pilot[Any], int], Awaitable[None]]
@@ -167,3 +168,33 @@ async def test_typing_into_a_dialog_in_a_session_keeps_the_room_view_off_and_it_
         await pilot.pause()
         assert dialog in app.screen_stack
         assert dialog.query_one("#capture-text", Input).value == typed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(every_form.WALKS))
+async def test_every_key_typed_into_every_form_counts_as_use(tmp_path: Path, name: str) -> None:
+    """Each form and dialog the app has, each field a person can type into: a key typed there
+    (as the terminal sends it), a paste, the mouse over it, each moves the idle lock on."""
+    clock = [1000.0]
+    demo = make_demo(tmp_path / "demo.json")
+    app = app_on(
+        every_form.PREPARE.get(name, Path)(demo), clock=FrozenClock(), idle_clock=lambda: clock[0]
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = await every_form._open(app, pilot, name)
+        fields = [
+            field
+            for field in [*form.query(Input), *form.query(TextArea)]
+            if not field.disabled and field.display and not getattr(field, "read_only", False)
+        ]
+        # A dialog of choices only (who facilitates, a consent's answer): its keys go to them.
+        for field in fields or [form.focused]:
+            if field is not None:
+                field.focus()
+            await pilot.pause()
+            for send in ("x", bracketed("pasted"), "\x1b[<35;5;5M"):
+                clock[0] += 5
+                feed(app, send)
+                await pilot.pause()
+                assert app._last_activity == clock[0], f"{field!r}: {send!r} was not use"
