@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.app import ScreenStackError
 from textual.widgets import Input
 from textual.widgets._input import _RESTRICT_TYPES  # Textual is pinned: see the test of this
 
@@ -117,7 +118,10 @@ class TypedRun:
         character = event.character
         if event.is_forwarded or character is None or len(character) != 1:
             return False
-        focused = self.app.focused
+        try:
+            focused = self.app.focused
+        except ScreenStackError:
+            return False  # no screen yet, or none left as the app closes
         if not takes_runs(focused):
             return False
         assert focused is not None
@@ -131,6 +135,8 @@ class TypedRun:
         if focused is not self.target:
             self.let_in()
             self.target = focused
+        if not self.app.app_focus:
+            self.app.app_focus = True  # as Textual's own handling of a key does
         self.characters.append(character)
         self.keys.append(event)
         if not self.waiting:

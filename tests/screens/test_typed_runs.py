@@ -61,6 +61,7 @@ def count_insertions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return changes
 
 
+@pytest.mark.slow
 async def test_twenty_thousand_typed_characters_reach_the_theme_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
