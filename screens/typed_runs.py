@@ -170,6 +170,7 @@ def insert(target: Widget, text: str) -> None:
     would have, with one insertion."""
     if not takes_runs(target):
         return  # it stopped taking keys (read-only) before its turn: so would each key have
+    target._restart_blink()  # type: ignore[attr-defined]  # the cursor shows, as after a key
     if isinstance(target, Input):
         start, end = target.selection
         value, cursor, refused = accepted(target, start, end, text)
