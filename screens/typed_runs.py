@@ -34,6 +34,16 @@ from textual.app import ScreenStackError
 from textual.widgets import Input
 from textual.widgets._input import _RESTRICT_TYPES  # Textual is pinned: see the test of this
 
+INTEGER = r"[-+]?(?:\d|(?<=\d)_)*"
+r"""What an integer field (`Input(type="integer")`) lets be typed: a sign, then digits, each
+underscore after a digit. Textual's own pattern, `[-+]?(?:\d*|\d+_)*`, allows exactly these
+strings, but before it refuses one more character it tries every way of splitting the digits
+typed so far: a letter after 25 digits took seconds, after 30 minutes, for each key or paste,
+and the app answered nothing meanwhile. This one reads each character once. Put in Textual's
+table as this module loads, so every integer field (and a paste into one) uses it;
+`tests/screens/test_typed_runs.py` proves both allow the same strings."""
+_RESTRICT_TYPES["integer"] = INTEGER
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.widget import Widget
@@ -85,10 +95,14 @@ def accepted(input_: Input, start: int, end: int, text: str) -> tuple[str, int, 
             return False
         return all(re.fullmatch(pattern, candidate) is not None for pattern in patterns)
 
-    if not patterns and not (longest and len(before) + len(text) + len(after) > longest):
-        return f"{before}{text}{after}", start + len(text), False
-    # A pattern may allow a whole that it refuses on the way ("1e5" but not "1e"): each
-    # character is checked as it would have been, after the ones let in before it.
+    whole = f"{before}{text}{after}"
+    # The patterns of a number field (and a length) allow every start of what they allow
+    # (tests/screens/test_typed_runs.py): typed at the end, a whole they allow went in key by
+    # key too. Another pattern, or text after the cursor, may refuse a character on the way
+    # that the whole hides: then each is checked after the ones let in before it.
+    each_start_allowed = not input_.restrict and (not patterns or not after)
+    if each_start_allowed and allowed(whole):
+        return whole, start + len(text), False
     run = ""
     refused = False
     for character in text:

@@ -24,7 +24,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from screens.dialogs.text_capture_dialog import TextCaptureDialog
-from screens.typed_runs import TypesInRuns, takes_runs
+from screens.typed_runs import INTEGER, TypesInRuns, takes_runs
 from tests.helpers.app import IN_SESSION, app_on, make_demo
 from tests.helpers.clock import FrozenClock
 from tests.helpers.terminal import CHUNK, bracketed, feed
@@ -195,3 +195,53 @@ async def test_a_typed_paste_keeps_invisible_characters_as_a_bracketed_one_does(
                 for field in (typed_into, pasted_into)
             ]
             assert kept == [typed, typed]
+
+
+TEXTUAL_INTEGER = r"[-+]?(?:\d*|\d+_)*"
+"""Textual's own pattern for an integer field, which backtracks for ever on a long number."""
+
+
+def test_an_integer_field_allows_what_textual_allowed_and_reads_each_character_once() -> None:
+    import itertools
+    import re
+
+    from textual.widgets._input import _RESTRICT_TYPES
+
+    assert _RESTRICT_TYPES["integer"] == INTEGER, "Textual's own pattern is in use"
+    for length in range(6):
+        for characters in itertools.product("1٣_+-a.", repeat=length):
+            text = "".join(characters)
+            ours = re.fullmatch(INTEGER, text) is not None
+            assert ours == (re.fullmatch(TEXTUAL_INTEGER, text) is not None), text
+
+
+async def test_a_letter_after_a_long_number_is_refused_at_once() -> None:
+    """Typed, or pasted, after 40 digits: with Textual's pattern each took hours."""
+    app = Fields({"type": "integer"}, "")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for field_id in ("#runs", "#keys"):
+            field = app.query_one(field_id, Input)
+            field.focus()
+            await pilot.pause()
+            feed(app, "9" * 40 + "a" + "1")
+            feed(app, bracketed("x" + "2" * 40))
+            await pilot.pause()
+            await pilot.pause()
+            assert field.value == "9" * 40 + "1", field_id
+
+
+def test_a_number_field_allows_every_start_of_what_it_allows() -> None:
+    """What lets a run typed at the end of a number field go in with one check."""
+    import itertools
+    import re
+
+    from textual.widgets._input import _RESTRICT_TYPES
+
+    for kind in ("integer", "number"):
+        pattern = _RESTRICT_TYPES[kind]
+        assert pattern is not None
+        for length in range(1, 6):
+            for characters in itertools.product("1_+-e.a", repeat=length):
+                text = "".join(characters)
+                if re.fullmatch(pattern, text):
+                    assert all(re.fullmatch(pattern, text[:cut]) for cut in range(length)), text
