@@ -21,10 +21,10 @@ from screens.dialogs.idle_lock_dialog import IdleLockDialog
 from screens.dialogs.text_capture_dialog import TextCaptureDialog
 from screens.session_screen import SessionScreen
 from screens.settings_screen import SettingsScreen
+from tests.helpers import form_walks
 from tests.helpers.app import IN_SESSION, app_on, make_demo
 from tests.helpers.clock import FrozenClock
 from tests.helpers.terminal import bracketed, feed
-from tests.screens import test_every_form as every_form
 from voicesgroup.models import Settings
 
 Act = Callable[[Pilot[Any], int], Awaitable[None]]
@@ -171,18 +171,18 @@ async def test_typing_into_a_dialog_in_a_session_keeps_the_room_view_off_and_it_
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(every_form.WALKS))
+@pytest.mark.parametrize("name", sorted(form_walks.WALKS))
 async def test_every_key_typed_into_every_form_counts_as_use(tmp_path: Path, name: str) -> None:
     """Each form and dialog the app has, each field a person can type into: a key typed there
     (as the terminal sends it), a paste, the mouse over it, each moves the idle lock on."""
     clock = [1000.0]
     demo = make_demo(tmp_path / "demo.json")
     app = app_on(
-        every_form.PREPARE.get(name, Path)(demo), clock=FrozenClock(), idle_clock=lambda: clock[0]
+        form_walks.PREPARE.get(name, Path)(demo), clock=FrozenClock(), idle_clock=lambda: clock[0]
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        form = await every_form._open(app, pilot, name)
+        form = await form_walks.open_walked(app, pilot, name)
         fields = [
             field
             for field in [*form.query(Input), *form.query(TextArea)]
