@@ -363,9 +363,9 @@ def open_follow_ups_by_group(store: Store) -> Counter[str]:
             sessions = {
                 doc["id"]: doc for doc in store.each_document("sessions") if doc["id"] in wanted
             }
-            for session, record in _from_elsewhere(store, sessions):
+            for held_elsewhere, record in _from_elsewhere(store, sessions):
                 if not record.get("done_on"):
-                    counts[session["group_id"]] += 1
+                    counts[held_elsewhere["group_id"]] += 1
     return counts
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Button
 
 import screens
 from screens.app import VoicesGroupApp
@@ -70,7 +71,7 @@ async def open_walked(app: VoicesGroupApp, pilot: Pilot[None], name: str) -> For
     """Press the keys that open the form `name`, and give it once it is open."""
     for key in WALKS[name][0]:
         if key == "passphrase":  # its button; p types into the field that has the focus
-            app.screen.query_one("#passphrase").press()
+            app.screen.query_one("#passphrase", Button).press()
         else:
             await pilot.press(key)
         await pilot.pause()
