@@ -56,6 +56,7 @@ from voicesgroup.exchange import clock as hlc
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange.clock import Clock, Stamp
 from voicesgroup.exchange.run import NEWER_VERSION, ExchangeError, Run, Summary, required
+from voicesgroup.store import erasing
 from voicesgroup.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -117,6 +118,9 @@ class Prepared:
     plain: bytes | None = field(default=None, repr=False)
     """`data` as JSON, made here in the worker, so `apply` saves it without serialising it
     again on the thread that owns the store (None: it serialises `data` itself)."""
+    erased: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """The ids of the records withdrawals that came in erased, by table: `apply` erases them
+    from the backups too, journaled around its save as a withdrawal recorded here is."""
 
 
 def exchange(
@@ -217,15 +221,16 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
         raise ChangedMeanwhile(CHANGED_MEANWHILE)
     if prepared.data is not None:
         before, was_unsaved = storage.read(), storage.unsaved
-        storage.replace_data(prepared.data)
-        store.documents_replaced()
-        try:
-            storage.save(plain=prepared.plain)
-        except BaseException:
-            storage.replace_data(before)  # the old data, as it was: never half a merge
-            storage.unsaved = was_unsaved
+        with erasing.erasure(store, prepared.erased):  # from the backups too, journaled
+            storage.replace_data(prepared.data)
             store.documents_replaced()
-            raise
+            try:
+                storage.save(plain=prepared.plain)
+            except BaseException:
+                storage.replace_data(before)  # the old data, as it was: never half a merge
+                storage.unsaved = was_unsaved
+                store.documents_replaced()
+                raise
         prepared.data = prepared.plain = None  # applied: it is the store's now
     signature = storage.signature
     record = required(storage.read())
@@ -324,6 +329,7 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
         run.summary.forgotten = basis.forgot
     incoming, read_from = inbox.read_outboxes(run, paths, ahead)
     if incoming:
+        run.covered_before = _covered(run.data)
         applying.merge_in(run, incoming)
         stamping.stamp(run)
     due = applying.due_forgetting(run)
@@ -360,6 +366,7 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
         tuple(due),
         _texts_naming(store, due),
         None if data is None else orjson.dumps(data),
+        run.erased,
     )
 
 
@@ -395,6 +402,7 @@ def carry_out_withdrawals(run: Run) -> None:
     from voicesgroup.kinds import ConsentScope
 
     store = run.store
+    erasures = [(m, s) for m, s, erase in run.withdrawals if erase]
     for member_id, scope, erase in run.withdrawals:
         try:
             store.member(uuid.UUID(member_id))
@@ -403,10 +411,37 @@ def carry_out_withdrawals(run: Run) -> None:
             continue  # a member not held here: nothing of theirs to change
     run.withdrawals = []
     run.read_again()
+    _note_erased(run, erasures)
     stamping.stamp(run)
     run.record["clock"] = run.clock.state.as_list()
     state.write(run.data, run.record)
     store.storage.write(run.data)
+
+
+def _covered(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The records a withdrawal may erase, each id with its member's (`Run.covered_before`)."""
+    return {
+        table: {
+            str(document.get("id")): str(document.get("member_id"))
+            for document in (data.get(table) or {}).values()
+        }
+        for table in stamping.COVERED.values()
+    }
+
+
+def _note_erased(run: Run, erasures: list[tuple[str, str]]) -> None:
+    """The records withdrawals with "erase" that came in took away, by the merge (the laptop
+    that recorded one sent its erasure) or by carrying the withdrawal out here: each such
+    member's records of the scope held before the merge and held no more."""
+    for member_id, scope in erasures:
+        table = stamping.COVERED.get(scope)
+        if table is None:
+            continue
+        held = {str(document.get("id")) for document in (run.data.get(table) or {}).values()}
+        before = run.covered_before.get(table, {})
+        gone = {i for i, member in before.items() if member == member_id and i not in held}
+        if gone:
+            run.erased[table] = sorted(gone | set(run.erased.get(table, ())))
 
 
 def _own_header(run: Run) -> dict[str, Any] | None:

@@ -106,6 +106,12 @@ class Run:
     """Member ids the document referred to before the merge replaced records (`applying`)."""
     withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
     """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
+    covered_before: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Before the merge: the records a withdrawal covers (notes, contact details), each id
+    with its member's, so what a withdrawal with "erase" took away is known after it."""
+    erased: dict[str, list[str]] = field(default_factory=dict)
+    """The ids of the records withdrawals that came in erased, by table: erased from the
+    backups too, around the merge's save (`store.erasing.erasure`)."""
     index: Index = field(init=False)
     _forgotten_in_file: tombstones.Tombstones | bool | None = field(default=False, repr=False)
     """The data file's own record of the members it forgot (False: not read yet)."""

@@ -20,7 +20,7 @@ from voicesgroup.exchange.clock import SHIPPED_MS, Stamp
 from voicesgroup.exchange.merge import Entry, in_parts
 from voicesgroup.exchange.run import FORMER_IDENTITY, Run
 
-_COVERED = {"personal_notes": "notes", "contact_details": "contact_details"}
+COVERED = {"personal_notes": "notes", "contact_details": "contact_details"}
 """The tables whose records a withdrawal of a scope erases or keeps restricted."""
 
 
@@ -229,7 +229,7 @@ def _withdrawal_ids(data: dict[str, Any]) -> dict[tuple[Any, Any], set[str]]:
 def _erased_here(data: dict[str, Any], withdrawal: dict[str, Any]) -> bool:
     """Whether a withdrawal erased what it covered here: nothing it covered is left (kept
     restricted, it would be). Told to every laptop with the withdrawal, which does the same."""
-    table = _COVERED.get(str(withdrawal.get("scope")))
+    table = COVERED.get(str(withdrawal.get("scope")))
     if table is None:
         return False
     member = withdrawal.get("member_id")
