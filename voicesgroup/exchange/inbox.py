@@ -223,7 +223,17 @@ def read_outboxes(
         if contents.replica in run.record["peers"]:
             run.record["peers"][contents.replica]["formerly"] = formerly
     _drop_former_identities(run)
+    _note_left(run)
     return incoming, read_from
+
+
+def _note_left(run: Run) -> None:
+    """Each other laptop that said in the folder that it left (`exchange leave`): kept in the
+    status as a laptop that left, no longer counted."""
+    for replica, peer in run.record["peers"].items():
+        if not peer.get("left") and carrier.has_left(run.folder, replica, run.org):
+            peer["left"] = True
+            run.noted = True
 
 
 def _drop_former_identities(run: Run) -> None:
@@ -270,6 +280,8 @@ def _note_laptop(
         return  # this laptop's own outbox (a carrier's conflict copy of it): never a peer
     if contents.replica in run.record.get("forgotten_laptops", []):
         return  # the coordinator said it is gone: read, never counted again
+    if (run.record["peers"].get(contents.replica) or {}).get("left"):
+        return  # it said it left: what is still in the folder of it is read, never counted
     peer = run.record["peers"].setdefault(contents.replica, {})
     peer["seen_ms"] = run.clock.wall()
     if int(peer.get("serial", -1)) <= contents.serial:

@@ -182,6 +182,9 @@ def _nothing_new(
             for former in peer.get("formerly", []):
                 if former in peers and not (folder / carrier.outbox_name(former)).exists():
                     return False
+        for replica, peer in peers.items():  # a laptop that left since
+            if not peer.get("left") and carrier.left_path(folder, replica).exists():
+                return False
         seen = [peer.get("seen") for peer in peers.values()]
         for path in carrier.outboxes(folder, str(head["replica"])):
             if inbox.identity(path) not in seen:
@@ -335,7 +338,7 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
     due = applying.due_forgetting(run)
     sealed: outbox.Sealing | None = None
     # The copy is never saved (one save, of all of it, is `apply`'s): no batch is needed.
-    if run.changed or stamped or incoming or read_from:
+    if run.changed or stamped or incoming or read_from or run.noted:
         run.record["clock"] = run.clock.state.as_list()
         run.record["last"] = {"ms": run.clock.wall(), **run.summary.as_json()}
         state.write(run.data, run.record)

@@ -96,6 +96,9 @@ class Run:
     stone_key: bytes
     summary: Summary
     changed: bool = False
+    noted: bool = False
+    """What the exchange record says of the other laptops changed (one left): saved, though
+    nothing came in and this laptop's outbox says nothing new."""
     former_outbox: Path | None = None
     parts: dict[tuple[str, str], sharing.Part] | None = None
     held: sharing.Holding | None = None
