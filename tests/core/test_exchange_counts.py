@@ -7,13 +7,14 @@ laptop whose outbox is taken out of the folder without leaving (a stick in a dra
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.exchange_laptops import Laptops, two_group_laptops
+from tests.helpers.exchange_laptops import Laptops, contact, two_group_laptops
+from voicesgroup.exchange import conflicts, service, state
 from voicesgroup.exchange import folder as carrier
-from voicesgroup.exchange import service, state
 from voicesgroup.exchange.view import status_view
 from voicesgroup.store import Store
 
@@ -86,3 +87,60 @@ def test_a_laptop_whose_outbox_is_only_missing_is_still_counted(forgotten: Lapto
     carrier.outbox_path(forgotten.folder, _replica(forgotten.second)).unlink()
     _exchange(forgotten.coordinator)
     assert _status(forgotten.coordinator)["forgetting_acknowledged"] == {"by": 3, "of": 3}
+
+
+# -- a copied laptop ----------------------------------------------------------------------------
+
+
+def _copied(made: Laptops) -> Path:
+    """The group's first laptop's data file copied to another place, as a second laptop."""
+    copy = made.folder.parent / "copy" / "vg.json"
+    copy.parent.mkdir()
+    shutil.copy(made.group, copy)
+    return copy
+
+
+def test_a_copied_laptop_counts_the_laptop_it_was_copied_from(tmp_path: Path) -> None:
+    made = two_group_laptops(tmp_path)
+    _exchange(made.group)
+    copy = _copied(made)
+    original = _replica(made.group)
+    with Store.open(made.group) as store:  # the original goes on after the copy was made
+        store.save_support_contact(contact("Canal walk line"))
+        service.exchange(store)
+    with Store.open(copy) as store:
+        summary = service.exchange(store)
+    assert summary.came_in == {"support_contacts": 1}
+    assert summary.laptops == 2  # the original's outbox and the second laptop's
+    found = _status(copy)
+    assert original in [laptop["replica"] for laptop in found["laptops"]]
+    assert found["forgetting_acknowledged"]["of"] == 3
+    assert carrier.outbox_path(made.folder, original).exists()  # not taken for the copy's own
+
+
+def test_each_version_of_a_conflict_is_labelled_by_the_laptop_that_made_it(
+    tmp_path: Path,
+) -> None:
+    made = two_group_laptops(tmp_path)
+    _exchange(made.group)
+    copy = _copied(made)
+    _exchange(copy, made.group)
+    for laptop, words in ((made.group, "walking helps"), (copy, "music helps")):
+        with Store.open(laptop) as store:
+            [member] = store.members()
+            [note] = store.notes(member.id)
+            store.save_note(note.with_changes(member_words=words))
+            service.exchange(store)
+    _exchange(made.group)
+    titles = {}
+    for laptop, mine in ((made.group, "walking helps"), (copy, "music helps")):
+        with Store.open(laptop, readonly=True) as store:
+            [conflict] = conflicts.waiting(store)
+        sides = {"shown": conflict.shown, "other": conflict.other}
+        for side in conflicts.SIDES:
+            made_here = sides[side]["member_words"] == mine
+            said = conflict.title(side)
+            assert ("made on this laptop" in said) is made_here, (laptop, side, said)
+            assert ("from another laptop" in said) is (side == "other" and not made_here)
+        titles[laptop] = [conflict.title(side) for side in conflicts.SIDES]
+    assert titles[made.group] != titles[copy]

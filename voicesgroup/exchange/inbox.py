@@ -274,10 +274,13 @@ def _note_laptop(
     run: Run, path: Path, signature: list[Any], contents: outbox.Contents, quarantined: int
 ) -> None:
     """What the laptop's outbox said, for the status, and its tombstones joined to ours."""
-    if contents.replica == run.replica or contents.replica in run.record.get(
-        "previous_replicas", []
+    if contents.replica == run.replica or (
+        run.former_outbox is not None and carrier.replica_of(run.former_outbox) == contents.replica
     ):
-        return  # this laptop's own outbox (a carrier's conflict copy of it): never a peer
+        # this laptop's own outbox (a carrier's conflict copy of it), or its own former one
+        # (the file was put back from an older copy): never a peer. A former identity still
+        # writing is the laptop this file was copied from, still at work: a peer.
+        return
     if contents.replica in run.record.get("forgotten_laptops", []):
         return  # the coordinator said it is gone: read, never counted again
     if (run.record["peers"].get(contents.replica) or {}).get("left"):

@@ -466,7 +466,10 @@ def _check_replica(run: Run, own_header: dict[str, Any] | None) -> None:
     restored = type(serial) is int and serial > int(record.get("serial", 0))
     if bound == record.get("binding") and not restored:
         return
-    if restored:  # this laptop's own former outbox: read this time, then gone
+    if restored and bound == record.get("binding"):
+        # put back here from an older copy: this laptop's own former outbox, read this time,
+        # then gone. (A file copied elsewhere meets the outbox of the laptop it was copied
+        # from, maybe written since: that laptop may still be at work, and its outbox stays.)
         run.former_outbox = own
     record.setdefault("previous_replicas", []).append(record["replica"])
     record["replica"] = secrets.token_hex(16)
