@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from functools import partial
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -19,7 +20,7 @@ from tests.helpers.faults import killed_at
 from tests.helpers.files import files_holding
 from voicesgroup.exchange import service
 from voicesgroup.kinds import ConsentAction, ConsentMethod, ConsentScope
-from voicesgroup.models import ConsentEvent
+from voicesgroup.models import ConsentEvent, ContactDetail, Note
 from voicesgroup.store import Store, integrity
 from voicesgroup.store.owned import erasing_file
 
@@ -106,3 +107,64 @@ def test_an_exchange_bringing_an_erasure_killed_at_every_step_is_finished_at_the
             assert erased, "the exchange finished without erasing: no test"
             break
     assert step > 3
+
+
+def _record_of(scope: ConsentScope, member_id: UUID, words: str) -> Note | ContactDetail:
+    if scope is ConsentScope.PERSONAL_NOTES:
+        return Note(member_id=member_id, member_words=words, agreed_by_member=True)
+    return ContactDetail(member_id=member_id, kind="phone", value=words)
+
+
+def _save(store: Store, record: Note | ContactDetail) -> None:
+    if isinstance(record, Note):
+        store.save_note(record)
+    else:
+        store.save_contact_detail(record)
+
+
+@pytest.mark.parametrize("scope", [ConsentScope.PERSONAL_NOTES, ConsentScope.CONTACT_DETAILS])
+def test_every_record_an_erasure_covers_is_in_no_file_of_the_laptop_it_reaches(
+    tmp_path: Path, scope: ConsentScope
+) -> None:
+    """Of either scope that erases: a record both laptops held (the merge takes it away) and
+    one written on the receiving laptop after the other's last exchange (the withdrawal,
+    carried out there, takes it away): neither is in any file of the receiving laptop."""
+    made = two_group_laptops(tmp_path)
+    shared, written_there = "07700 900123 shared", "07700 900456 written there"
+    with Store.open(made.group) as store:
+        [member] = store.members()
+        store.give_consent(
+            ConsentEvent(
+                member_id=member.id,
+                scope=scope,
+                action=ConsentAction.GIVEN,
+                method=ConsentMethod.SAID_IN_ROOM,
+                wording_version="1",
+                recorded_by="Rosa",
+            )
+        )
+        _save(store, _record_of(scope, member.id, shared))
+        service.exchange(store)
+    _exchange(made.second)
+    with Store.open(made.second) as store:
+        [member] = store.members()
+        _save(store, _record_of(scope, member.id, written_there))
+    _exchange(made.second)  # a backup holds both now
+    assert len(files_holding(made.second.parent, written_there)) >= 2
+    with Store.open(made.group) as store:
+        store.withdraw_consent(
+            ConsentEvent(
+                member_id=member.id,
+                scope=scope,
+                action=ConsentAction.WITHDRAWN,
+                method=ConsentMethod.SAID_IN_ROOM,
+                wording_version="1",
+                recorded_by="Rosa",
+            ),
+            erase=True,
+        )
+        service.exchange(store)
+    _exchange(made.second)
+    for words in (shared, written_there):
+        assert files_holding(made.second.parent, words) == [], words
+    assert not erasing_file(made.second).exists()
