@@ -25,7 +25,9 @@ NAMES = ["Samaritans", "Shout", "NHS 111", "Canal walk line", "samaritans", "Can
 
 _edit = st.tuples(
     st.integers(0, 2),  # the laptop
-    st.sampled_from(["rename", "delete", "add", "local", "how", "strategy", "group", "exchange"]),
+    st.sampled_from(
+        ["rename", "delete", "add", "local", "how", "strategy", "unstrategy", "group", "exchange"]
+    ),
     st.integers(0, 20),  # which record
     st.sampled_from(NAMES),
 )
@@ -67,6 +69,8 @@ def _edit_on(laptop: Path, what: str, which: int, name: str) -> None:
         elif what == "strategy":
             strategy = store.strategies()[which % len(store.strategies())]
             store.save_strategy(strategy.with_changes(title=f"{name} {which}"))
+        elif what == "unstrategy" and len(store.strategies()) > 1:
+            store.delete_strategy(store.strategies()[which % len(store.strategies())].id)
         elif what == "group" and store.groups():
             group = store.groups()[0]
             store.save_group(group.with_changes(venue=f"{name} hall"))
