@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers.exchange import World, no_real_data, world
+from tests.helpers.exchange_laptops import QUICK, two_group_laptops
 from voicesgroup import models
-from voicesgroup.exchange import clock, outbox, sharing, state
+from voicesgroup.exchange import clock, outbox, service, sharing, state
 from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.folder import outbox_name
 from voicesgroup.exchange.merge import Entry
@@ -600,3 +601,49 @@ def test_an_upgraded_laptop_without_its_own_outbox_keeps_the_changes_made_elsewh
         world.exchange(world.coordinator)
     for laptop in (world.group, world.coordinator):
         assert _read(laptop, "facilitators", ids["facilitators"])["display_name"] == "Rosa C"
+
+
+def test_an_encrypted_upgraded_laptop_without_its_own_outbox_reads_its_backups_with_its_key(
+    tmp_path: Path,
+) -> None:
+    """The laptop's backups tell what it stamped whole when its own outbox is gone; the copy
+    an exchange is prepared on holds the file's key, so an encrypted file's backups tell it
+    too: the part not changed here keeps the whole's stamp, the part changed is stamped now."""
+    made = two_group_laptops(tmp_path)
+    secret = "a long walk by the river"
+    with Store.open(made.group) as store:
+        store.set_passphrase(secret, QUICK)
+        store.save_settings(store.settings().model_copy(update={"organisation": "Hearing Voices"}))
+        service.exchange(store)
+        data = store.storage.read()
+        record = state.read(data)
+        assert record is not None
+        shared = sharing.settings_parts(data[SETTINGS]["1"])
+        whole = sharing.assemble(
+            SETTINGS, shared[0].content, None, {p.kind: p.content for p in shared[1:]}
+        )
+        entries = record["entries"]
+        latest = max(
+            (
+                held[1]
+                for kind in entries
+                if kind.startswith(SETTINGS)
+                for held in entries[kind].values()
+            ),
+            key=lambda s: Stamp.read(s) or Stamp(0, 0, ""),
+        )
+        for kind in [kind for kind in entries if kind.startswith(SETTINGS + ".")]:
+            del entries[kind]  # as a version that shared the settings whole left it
+        entries[SETTINGS] = {"1": [sharing.content_hash(whole), latest, None, None]}
+        state.write(data, record)
+        store.storage.write(data)
+        own = made.folder / outbox_name(record["replica"])
+    own.unlink()  # its own outbox not in the folder
+    with Store.open(made.group, passphrase=secret) as store:  # a backup of the whole, sealed
+        store.save_settings(store.settings().model_copy(update={"notes_months": 7}))
+    with Store.open(made.group, passphrase=secret) as store:
+        service.exchange(store)
+        record = state.read(store.storage.read())
+    assert record is not None
+    assert record["entries"][SETTINGS + ".organisation"]["1"][1] == latest
+    assert record["entries"][SETTINGS + ".notes_months"]["1"][1] != latest

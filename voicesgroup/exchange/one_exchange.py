@@ -60,7 +60,7 @@ from voicesgroup.store import erasing
 from voicesgroup.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from voicesgroup.store import Store
+    from voicesgroup.store import Store, crypto
     from voicesgroup.store.redaction import Mention
 
 CHANGED_MEANWHILE = (
@@ -81,6 +81,9 @@ class Basis:
     """Where this laptop's outbox is (told when there is nothing to do)."""
     forgot: int = 0
     """Members just forgotten here: news the outbox must carry, so there is something to do."""
+    unlocked: crypto.Unlocked | None = field(default=None, repr=False)
+    """The data file's key (None: not encrypted), so the copy the exchange is prepared on
+    reads the file's backups as the store does (what a record was, a member's names)."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,7 @@ def begin(store: Store, *, forgot: int = 0) -> Basis:
         head = noted.head(required(store.storage.tables(state.TABLE)))
     if not forgot and _nothing_new(store, head, note, checksum):
         return Basis(None, checksum, str(Path(head["folder"]) / _own_name(head)))
-    return Basis(Snapshot.of(store), checksum, forgot=forgot)
+    return Basis(Snapshot.of(store), checksum, forgot=forgot, unlocked=store.unlocked)
 
 
 def _own_name(head: dict[str, Any]) -> str:
@@ -203,6 +206,7 @@ def prepare(
         return Prepared(basis, None, Summary(outbox=basis.outbox), Path(), "")
     with _no_collection_pauses():
         scratch = basis.snapshot.scratch()
+        scratch.store.use_key(basis.unlocked)  # (never saved: its backups are read with it)
         run = _start(scratch.store, wall or (lambda: hlc.wall_ms()))
         return _prepare(run, basis, ahead)
 

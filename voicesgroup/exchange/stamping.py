@@ -141,11 +141,10 @@ def _as_in_backups(
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """`_as_sent_whole` for the records this laptop's own outbox does not hold so (gone from
     the folder: a stick not plugged in): each as the data file's backups hold it with the
-    hash the state keeps, by part, newest backup first. An encrypted file's backups do not
-    open here (the copy the exchange works on holds no key): its records not found so are
-    stamped as changed here."""
+    hash the state keeps, by part, newest backup first (an encrypted file's, with the key the
+    copy the exchange works on was given). A record found in none is stamped as changed here."""
     from voicesgroup.errors import StoreError
-    from voicesgroup.store import backups
+    from voicesgroup.store import backups, crypto
     from voicesgroup.store.storage import decode_document
 
     found: dict[tuple[str, str], dict[str, Any]] = {}
@@ -155,9 +154,13 @@ def _as_in_backups(
     except OSError:
         return {}
     for backup in listed:
+        unlocked = run.store.unlocked
         try:
-            data = decode_document(backup.path.read_bytes(), run.store.path)
-        except (OSError, StoreError, ValueError):
+            blob = backup.path.read_bytes()
+            data = decode_document(
+                crypto.open_sealed(blob, unlocked) if unlocked else blob, run.store.path
+            )
+        except (OSError, StoreError, crypto.CryptoError, ValueError):
             continue  # not this file's, or not readable: the next one
         for (table, skey), held in wanted.items():
             if (table, skey) in found:
