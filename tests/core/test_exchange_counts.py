@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,9 @@ from voicesgroup.store import Store
 
 def _replica(path: Path) -> str:
     with Store.open(path, readonly=True) as store:
-        return str(state.read(store.storage.read())["replica"])  # type: ignore[index]
+        record = state.read(store.storage.read())
+    assert record is not None
+    return str(record["replica"])
 
 
 def _exchange(*laptops: Path) -> None:
@@ -43,7 +46,7 @@ def forgotten(tmp_path: Path) -> Laptops:
     return made
 
 
-def _status(path: Path) -> dict:  # type: ignore[type-arg]
+def _status(path: Path) -> dict[str, Any]:
     with Store.open(path, readonly=True) as store:
         return service.status(store)
 
