@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers.exchange_laptops import contact, two_group_laptops
@@ -94,6 +94,9 @@ def _held(laptop: Path) -> dict[str, Any]:
 @pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(edits=st.lists(_edit, min_size=1, max_size=8))
+@example(  # found: a helpline deleted on one laptop while another made it local came back half
+    edits=[(2, "local", 3, "NHS 111"), (0, "delete", 8, "NHS 111")]
+)
 def test_any_edits_on_three_laptops_leave_files_that_open_and_agree(
     tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[int, str, int, str]]
 ) -> None:
