@@ -124,6 +124,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 def cmd_exchange(args: argparse.Namespace) -> int:
     from voicesgroup.exchange import service
+    from voicesgroup.exchange.view import STATUS_COMMAND, still_unread_words
 
     with open_store(args) as store:
         summary = service.exchange(store)
@@ -148,6 +149,8 @@ def cmd_exchange(args: argparse.Namespace) -> int:
         )
         for problem in summary.problems:
             print(problem)
+        if summary.still_unread:
+            print(still_unread_words(len(summary.still_unread), STATUS_COMMAND))
     return 0
 
 
@@ -166,6 +169,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"Exchange folder: {here['folder']}; last exchange that read or sent anything: {when}.")
     for kind, count in sorted(here["came_in_last_time"].items()):
         print(f"  came in last time: {counted(count, 'record')} of {kind.replace('_', ' ')}")
+    for unread in found["unread_outboxes"]:
+        print(f"  {unread['said']}")
+    for sentence in service.clock_ahead(found["laptops"]):
+        print(f"  {sentence}")
     for problem in here["problems_last_time"]:
         print(f"  {problem}")
     for laptop in found["laptops"]:
