@@ -164,8 +164,8 @@ def whole_records(
     present: dict[tuple[str, str], Entry] = {}
     for entry in versions:
         if entry.content is not None and (entry.kind, entry.key) in winners:
-            held = present.get((entry.kind, entry.key))
-            present[(entry.kind, entry.key)] = entry if held is None else later(held, entry)
+            known = present.get((entry.kind, entry.key))
+            present[(entry.kind, entry.key)] = entry if known is None else later(known, entry)
     decided = dict(winners)
     for (_, key), kinds in records.items():
         held = [winners[(kind, key)] for kind in kinds]
@@ -173,12 +173,12 @@ def whole_records(
             entry.content is None for entry in held
         ):
             continue
-        last = max(held, key=Entry.order)
-        for entry in held:
-            if last.content is None and entry.content is not None:
-                decided[(entry.kind, key)] = Entry(entry.kind, key, last.stamp, last.base, None)
-            elif last.content is not None and entry.content is None:
-                decided[(entry.kind, key)] = present.get((entry.kind, key), entry)
+        last = functools.reduce(later, held)
+        for part in held:
+            if last.content is None and part.content is not None:
+                decided[(part.kind, key)] = Entry(part.kind, key, last.stamp, last.base, None)
+            elif last.content is not None and part.content is None:
+                decided[(part.kind, key)] = present.get((part.kind, key), part)
     return decided
 
 
