@@ -103,6 +103,7 @@ LONGEST: dict[str, int] = {
     "discreet_how": 200,
     "value": 200,
     "organisation": 120,
+    "text": MAX_TEXT_LENGTH,  # a follow-up's copy of its words (a debrief's line at most)
 }
 """The longest a text under each key may be (the key nearest it that is named here; `title`
 is a session plan part's, a name's length, for a strategy's is longer). A text under no key
@@ -125,6 +126,7 @@ _WHAT = {
     "facilitators": "a facilitator's record",
     "consent_events": "a record of consent",
     "contact_details": "another member's contact details",
+    "follow_ups": "a follow-up",
 }
 
 
