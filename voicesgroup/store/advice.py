@@ -85,6 +85,14 @@ def restore_hint(path: Path) -> str:
     into = _RESTORING_INTO.get()
     if into is not None:
         return f"Nothing was changed; {_another_backup(into)}."
+    data = backup_of(path)
+    if data is not None:  # a damaged copy a restore kept: its data file is named instead
+        return (
+            f"Nothing was changed. It is one of the backups of {data}, kept as it was: it "
+            f"is not used unless restored, and this one cannot be. To check the data file "
+            f"itself, run `{command_for(data, 'check')}`; to restore it, use another backup: "
+            f"{how_to_restore(data)}."
+        )
     if _has_backups(path):
         return f"Nothing was changed. To restore, {how_to_restore(path)}."
     return (
@@ -105,6 +113,8 @@ def not_a_data_file_advice(path: Path) -> str:
     into = _RESTORING_INTO.get()
     if into is not None:
         return f"It was left untouched; {_another_backup(into)}."
+    if backup_of(path) is not None:
+        return restore_hint(path)
     if _has_backups(path):
         return (
             "It was left untouched; choose another file with --db, or, if it held your "
@@ -123,3 +133,10 @@ def _has_backups(path: Path) -> bool:
 
 def backup_folder(path: Path) -> Path:
     return path.with_name(f"{path.name}.backups")
+
+
+def backup_of(path: Path) -> Path | None:
+    """The data file `path` is a backup of (it lies in its `backup_folder`), else None."""
+    folder = Path(path).parent
+    name = folder.name.removesuffix(".backups")
+    return folder.with_name(name) if name and name != folder.name else None

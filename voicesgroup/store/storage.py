@@ -27,6 +27,7 @@ import orjson
 from voicesgroup.errors import ChangedOnDisk, DamagedFile, SaveFailed
 from voicesgroup.schema import META_TABLE as META_TABLE  # re-exported: the store reads it here
 from voicesgroup.store.advice import backup_folder as backup_folder
+from voicesgroup.store.advice import backup_of as backup_of
 from voicesgroup.store.advice import not_a_data_file_advice, restore_hint
 from voicesgroup.store.unread import Unread, years_placed
 
