@@ -189,7 +189,9 @@ def test_check_opens_every_backup_and_names_each_bad_one(
     code, out, _err = run(capsys, "--db", str(path), "check")
     assert code == 1
     assert backups[0].path.name in out and backups[1].path.name in out
-    assert backups[2].path.name not in out
+    # the sound one is named only as the one to restore, never as bad
+    assert f"backup {backups[2].path.name} could not" not in out
+    assert f"restore {backups[2].path}`" in out
 
 
 # -- malformed records -------------------------------------------------------------------------
