@@ -151,6 +151,21 @@ themes, projected). A session field in neither set is a test failure, not a sile
 STRATEGY_GROUP_FIELDS = frozenset({"attributed_member_id"})
 """A strategy's group part: the member named beside it, if any."""
 
+
+def kept_on_group_laptops(table: str, field: str | None = None) -> bool:
+    """Whether a record of `table` (of a projected table, its `field`) is held only by the
+    laptops of its group, so a laptop holding no group (the coordinator's) never writes it:
+    members, consent, notes, contact details; a session's named attendance, round marks,
+    debrief and follow-up texts; the member named beside a strategy. Screens ask this rather
+    than keep a list of their own."""
+    reach = RULES[table].reach
+    if reach is Reach.GROUP:
+        return True
+    if reach is Reach.PROJECTION and field is not None:
+        group_fields = SESSION_GROUP_DEFAULTS if table == "sessions" else STRATEGY_GROUP_FIELDS
+        return field in group_fields
+    return False
+
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "notes": ("member_words", "what_helped", "to_remember", "facilitator_words"),
     "strategies": ("title", "description", "caution"),
