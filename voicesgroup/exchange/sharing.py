@@ -166,6 +166,7 @@ def kept_on_group_laptops(table: str, field: str | None = None) -> bool:
         return field in group_fields
     return False
 
+
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "notes": ("member_words", "what_helped", "to_remember", "facilitator_words"),
     "strategies": ("title", "description", "caution"),
