@@ -12,12 +12,12 @@ are redacted by the same code, and mentions are found by the one name finder
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from voicesgroup import dates
-from voicesgroup.names import NameMatch, Purpose, names_for
+from voicesgroup.names import NameMatch, Purpose, confirmation_key, names_for
 from voicesgroup.schema import SETTINGS_TABLE
 
 ANOTHER_MEMBER = "another member"
@@ -89,22 +89,39 @@ class Mention:
     after: str
     place: tuple[Any, ...] = field(default=(), compare=False, repr=False)
     """(table, record number, keys down to the text): where `apply` writes `after`."""
+    word_keys: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """For a match here that may be the word rather than the name ("SURVIVAL KIT", "Hope
+    said"), the answer "the word here, not the member" (`names.confirmation_key`) that
+    leaves it as it is; none when every match is certainly the name."""
+
+    @property
+    def may_be_word(self) -> bool:
+        """Whether a person may say the match here is the word, not the member."""
+        return bool(self.word_keys)
 
 
-def mentions(data: dict[str, Any], names: list[str], *, owner: str | None = None) -> list[Mention]:
+def mentions(
+    data: dict[str, Any],
+    names: list[str],
+    *,
+    owner: str | None = None,
+    words: Iterable[str] = (),
+) -> list[Mention]:
     """Every free text in the document that names one of `names` for certain, redacted,
-    leaving out the notes of the member `owner` (an id), which forgetting erases whole."""
+    leaving out the notes of the member `owner` (an id), which forgetting erases whole.
+    `words`: answers "the word, not the member" given now (`Mention.word_keys`), besides
+    those the document keeps."""
     return [
         mention
-        for mention, record in _redacted(data, names, change=False)
+        for mention, record in _redacted(data, names, change=False, words=words)
         if owner is None or record.get("member_id") != owner
     ]
 
 
-def redact(data: dict[str, Any], names: list[str]) -> list[Mention]:
+def redact(data: dict[str, Any], names: list[str], *, words: Iterable[str] = ()) -> list[Mention]:
     """Write "another member" for every certain mention of `names` in the document's free
-    texts (in memory); returns what was changed."""
-    return [mention for mention, _ in _redacted(data, names, change=True)]
+    texts (in memory); returns what was changed. `words` as for `mentions`."""
+    return [mention for mention, _ in _redacted(data, names, change=True, words=words)]
 
 
 def apply(data: dict[str, Any], found: list[Mention]) -> bool:
@@ -128,14 +145,14 @@ def apply(data: dict[str, Any], found: list[Mention]) -> bool:
 
 
 def _redacted(
-    data: dict[str, Any], names: list[str], *, change: bool
+    data: dict[str, Any], names: list[str], *, change: bool, words: Iterable[str] = ()
 ) -> Iterator[tuple[Mention, dict[str, Any]]]:
     if not names:
         return
     forgotten = {name.casefold() for name in names}
     staff = _names_in(data, "facilitators")
     others = [name for name in _names_in(data) + staff if name.casefold() not in forgotten]
-    said = _words_not_names(data)
+    said = _words_not_names(data) | frozenset(words)
     staff_folded = {name.casefold() for name in staff}
     for table, paths in FREE_TEXT.items():
         wanted = names
@@ -152,13 +169,21 @@ def _redacted(
                     text = holder[key]
                     if not isinstance(text, str):
                         continue
-                    after = _redact_text(text, wanted, others, said, limit, shipped=shipped)
-                    if after is None:
+                    found = _redact_text(text, wanted, others, said, limit, shipped=shipped)
+                    if found is None:
                         continue
+                    after, matches = found
                     place = (table, number, *trail)
-                    yield Mention(_where(table, record), text, after, place), record
+                    keys = _word_keys(text, matches)
+                    yield Mention(_where(table, record), text, after, place, keys), record
                     if change:
                         holder[key] = after
+
+
+def _word_keys(text: str, matches: list[NameMatch]) -> tuple[str, ...]:
+    """The answers "the word here, not the member" for the matches in `text` that may be the
+    word: one for each name so matched."""
+    return tuple(dict.fromkeys(confirmation_key(text, m.name) for m in matches if m.uncertain))
 
 
 def _names_in(data: dict[str, Any], table: str = "members") -> list[str]:
@@ -199,9 +224,9 @@ def _redact_text(
     limit: int,
     *,
     shipped: bool,
-) -> str | None:
-    """The text with every mention of `names` written "another member", or None when it
-    names nobody.
+) -> tuple[str, list[NameMatch]] | None:
+    """The text with every mention of `names` written "another member", and the mentions
+    replaced; None when it names nobody.
 
     A mention is what the finder's redaction policy counts (`Purpose.REDACTION`: certain, or
     an everyday word written with a capital, "Hope said…"); in shipped wording ("May not
@@ -219,7 +244,7 @@ def _redact_text(
     after = text
     for match in sorted(found, key=lambda match: match.start, reverse=True):
         after = after[: match.start] + ANOTHER_MEMBER + after[match.end :]
-    return after if len(after) <= limit else after[: limit - 1] + "…"
+    return (after if len(after) <= limit else after[: limit - 1] + "…"), found
 
 
 def _places(

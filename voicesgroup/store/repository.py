@@ -221,12 +221,15 @@ class Store:
 
     # -- forgetting and checking (voicesgroup.store.forgetting, .integrity) ----------------
 
-    def forget_member(self, member_id: UUID, *, told: bool = False) -> ForgetReport:
+    def forget_member(
+        self, member_id: UUID, *, told: bool = False, words: Iterable[str] = ()
+    ) -> ForgetReport:
         """Erase every personal record of a member, here and in every backup (`told`: the
-        organisation's tombstone names them, so even when nothing here refers to them)."""
+        organisation's tombstone names them, so even when nothing here refers to them;
+        `words`: texts a person said hold the word, not the member, `Mention.word_keys`)."""
         from voicesgroup.store import forgetting
 
-        return forgetting.forget_member(self, member_id, told=told)
+        return forgetting.forget_member(self, member_id, told=told, words=words)
 
     def mentions_of(self, name: str) -> list[str]:
         """Where a name still appears as a whole word in stored free text, in plain words."""
