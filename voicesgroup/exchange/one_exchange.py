@@ -97,6 +97,12 @@ class Delivery:
     the head of its exchange record, `noted.head`, for a plain file)."""
     remove: tuple[Path, ...] = ()
     """Conflict copies merged (and this laptop's former outbox, once read): removed."""
+    replaced: tuple[tuple[str, str], ...] = ()
+    """Texts written here that a laptop holding the group rewrote for naming a member, with
+    their new words: this file's backups are rewritten too, as forgetting does."""
+    data_file: Path | None = None
+    unlocked: Any = field(default=None, repr=False)
+    """The data file's key (`crypto.Unlocked`), when it is encrypted: its backups are too."""
 
 
 @dataclass
@@ -119,6 +125,8 @@ class Prepared:
     plain: bytes | None = field(default=None, repr=False)
     """`data` as JSON, made here in the worker, so `apply` saves it without serialising it
     again on the thread that owns the store (None: it serialises `data` itself)."""
+    replaced: tuple[tuple[str, str], ...] = ()
+    """As `Delivery.replaced`."""
 
 
 def exchange(
@@ -252,13 +260,23 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
         # no head beside an encrypted file: it would tell its folder and laptops in clear)
         head = None if store.encrypted else noted.head(record)
         note = (store.path, signature.checksum, int(record["serial"]), head)
-    return Delivery(prepared.folder, prepared.replica, prepared.sealed, note, prepared.remove)
+    return Delivery(
+        prepared.folder,
+        prepared.replica,
+        prepared.sealed,
+        note,
+        prepared.remove,
+        prepared.replaced,
+        store.path,
+        store.unlocked,
+    )
 
 
 def deliver(delivery: Delivery) -> None:
     """After the merge's save (any thread, files only): the outbox sealed and written whole,
     the note of what this exchange left beside the data file, the merged conflict copies
-    removed."""
+    removed; the backups rewritten where a text written here was rewritten elsewhere for
+    naming a member (`forgetting.replace_in_backups`)."""
     if delivery.sealed is not None:
         carrier.write_outbox(delivery.folder, delivery.replica, delivery.sealed.sealed())
     if delivery.note is not None:
@@ -268,6 +286,10 @@ def deliver(delivery: Delivery) -> None:
             carrier.remove_conflict_copy(path)
         else:
             path.unlink(missing_ok=True)
+    if delivery.replaced and delivery.data_file is not None:  # last: the outbox goes first
+        from voicesgroup.store import forgetting
+
+        forgetting.replace_in_backups(delivery.data_file, delivery.unlocked, delivery.replaced)
 
 
 def forget_due(store: Store, prepared: Prepared) -> None:
@@ -388,6 +410,7 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
         tuple(due),
         _texts_naming(store, due),
         None if data is None else orjson.dumps(data),
+        tuple(run.replaced),
     )
 
 

@@ -570,6 +570,63 @@ def _backup_without(
     return crypto.seal(cleaned, unlocked) if unlocked else cleaned
 
 
+def replace_in_backups(
+    path: Path, unlocked: crypto.Unlocked | None, replaced: Iterable[tuple[str, str]]
+) -> tuple[int, int]:
+    """Every backup of the data file at `path` with each text in `replaced` written as its
+    new words wherever it stands whole (a text written on this laptop that a laptop holding
+    the group rewrote for naming a member, which this laptop cannot check): what forgetting
+    does with a name, for texts this laptop cannot read names in. Files only: any thread."""
+    new_words = dict(replaced)
+    if not new_words:
+        return (0, 0)
+    try:
+        return rewrite_backups(path, partial(_backup_with, path, unlocked, new_words))
+    except StoreError as error:
+        raise StoreError(
+            "A text written here that named a member was rewritten in the data file, but not "
+            f"in every backup ({error}); the older backups still hold it until they are "
+            "replaced by newer ones."
+        ) from error
+
+
+def _backup_with(
+    path: Path, unlocked: crypto.Unlocked | None, new_words: dict[str, str], blob: bytes
+) -> bytes | None:
+    """A backup's bytes with each whole text in `new_words` replaced (None: unreadable, left)."""
+    from voicesgroup.store import crypto
+
+    try:
+        plaintext = crypto.open_sealed(blob, unlocked) if unlocked else blob
+        data = decode_document(plaintext, path)
+    except (crypto.CryptoError, StoreError):
+        return None
+    changed = _replace_strings(data, new_words)
+    if not changed:
+        return blob
+    cleaned = orjson.dumps(data)
+    return crypto.seal(cleaned, unlocked) if unlocked else cleaned
+
+
+def _replace_strings(node: Any, new_words: dict[str, str]) -> bool:
+    """Each string in `node` (at any depth) that is a key of `new_words` replaced in place."""
+    changed = False
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, value in list(items):
+        if isinstance(value, str) and value in new_words:
+            node[key] = new_words[value]
+            changed = True
+        elif isinstance(value, (dict, list)):
+            changed = _replace_strings(value, new_words) or changed
+    return changed
+
+
 def mentions_of(store: Store, name: str) -> list[str]:
     """Where a name still appears in stored free text, in plain words (found by the one name
     finder, `voicesgroup.names`)."""

@@ -118,10 +118,24 @@ def mentions(
     ]
 
 
-def redact(data: dict[str, Any], names: list[str], *, words: Iterable[str] = ()) -> list[Mention]:
+def redact(
+    data: dict[str, Any],
+    names: list[str],
+    *,
+    words: Iterable[str] = (),
+    tables: Iterable[str] | None = None,
+    certain: bool = False,
+) -> list[Mention]:
     """Write "another member" for every certain mention of `names` in the document's free
-    texts (in memory); returns what was changed. `words` as for `mentions`."""
-    return [mention for mention, _ in _redacted(data, names, change=True, words=words)]
+    texts (in memory); returns what was changed. `words` as for `mentions`; `tables`, only
+    those of `FREE_TEXT`; `certain`, only matches that are certainly a name (no everyday
+    word written with a capital: nobody is there to be asked)."""
+    return [
+        mention
+        for mention, _ in _redacted(
+            data, names, change=True, words=words, tables=tables, certain=certain
+        )
+    ]
 
 
 def apply(data: dict[str, Any], found: list[Mention]) -> bool:
@@ -145,7 +159,13 @@ def apply(data: dict[str, Any], found: list[Mention]) -> bool:
 
 
 def _redacted(
-    data: dict[str, Any], names: list[str], *, change: bool, words: Iterable[str] = ()
+    data: dict[str, Any],
+    names: list[str],
+    *,
+    change: bool,
+    words: Iterable[str] = (),
+    tables: Iterable[str] | None = None,
+    certain: bool = False,
 ) -> Iterator[tuple[Mention, dict[str, Any]]]:
     if not names:
         return
@@ -154,7 +174,8 @@ def _redacted(
     others = [name for name in _names_in(data) + staff if name.casefold() not in forgotten]
     said = _words_not_names(data) | frozenset(words)
     staff_folded = {name.casefold() for name in staff}
-    for table, paths in FREE_TEXT.items():
+    chosen = FREE_TEXT if tables is None else {t: FREE_TEXT[t] for t in tables}
+    for table, paths in chosen.items():
         wanted = names
         if table in ABOUT_FACILITATORS:
             wanted = [name for name in names if name.casefold() not in staff_folded]
@@ -163,7 +184,7 @@ def _redacted(
         for number, record in data.get(table, {}).items():
             if not isinstance(record, dict):
                 continue
-            shipped = bool(record.get("starter_key"))
+            shipped = certain or bool(record.get("starter_key"))
             for path, limit in paths:
                 for holder, key, trail in _places(record, path):
                     text = holder[key]
