@@ -70,3 +70,22 @@ def test_the_group_only_records_are_those_the_sharing_rule_keeps_to_groups() -> 
     assert sharing.kept_on_group_laptops("strategies", "attributed_member_id")
     assert not sharing.kept_on_group_laptops("strategies", "title")
     assert not sharing.kept_on_group_laptops("supervision", "topics")
+
+
+async def test_the_coordinators_supervision_form_says_names_are_checked_on_the_groups_laptop(
+    tmp_path: Path,
+) -> None:
+    from screens.dialogs.supervision_dialog import NAMES_CHECKED_ELSEWHERE, SupervisionDialog
+    from tests.helpers.screen import text_of
+
+    coordinator = _coordinator_with_an_ended_session(tmp_path)
+    app = app_on(coordinator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.5)
+        app.push_screen(SupervisionDialog())
+        await pilot_until(pilot, lambda: isinstance(app.screen, SupervisionDialog), "dialog")
+        await pilot.pause()
+        hint = text_of(app, "#supervision-names-hint")
+        assert " ".join(hint.split()) == NAMES_CHECKED_ELSEWHERE
+        keep = app.screen.query_one("#keep")
+        assert keep.region.bottom <= 24 and keep.region.height > 0  # still whole at 80×24
