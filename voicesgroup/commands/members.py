@@ -112,7 +112,11 @@ def _preview(texts: list[Mention], name: str) -> None:
     for number, mention in enumerate(texts, 1):
         print(f"{number}. {mention.where}: {mention.before!r}\n  will read: {mention.after!r}")
         if mention.may_be_word:
-            print(f"  Is this the word, not {name}? If so, add --keep-word {number}.")
+            print(f"  {_word_question(name)} If so, add --keep-word {number}.")
+
+
+def _word_question(name: str) -> str:
+    return f"Is this the word, not {name}?"
 
 
 def _texts_above(texts: list[Mention], kept: set[int]) -> str:
@@ -146,15 +150,15 @@ def _asked(texts: list[Mention], kept: set[int], name: str, *, replace: bool) ->
         return set()
     if not sys.stdin.isatty():
         raise CommandError(
-            f"{counted(len(open_), 'text')} may hold the word rather than {name} "
-            f"(numbers {', '.join(map(str, open_))} without --yes): say --keep-word N for each "
-            "that is the word, or --replace-words; nothing was done."
+            f"Some texts may hold the word rather than {name} (number "
+            f"{', '.join(map(str, open_))} of those listed without --yes): add --keep-word N "
+            "for each that is the word, or --replace-words; nothing was done."
         )
     words = set()
     for number in open_:
         mention = texts[number - 1]
         print(f"{number}. {mention.where}: {mention.before!r}")
-        answer = input(f"  Is this the word, not {name}? [y = leave it / n = replace it] ")
+        answer = input(f"  {_word_question(name)} [y = leave it / n = replace it] ")
         if answer.strip().lower().startswith("y"):
             words.add(number)
     return words
