@@ -8,9 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from tests.helpers.exchange_laptops import MEMBER, two_group_laptops
 from voicesgroup.exchange import service
-from voicesgroup.models import Facilitator, SupervisionMeeting
+from voicesgroup.models import Facilitator, RotaAssignment, SupervisionMeeting
+from voicesgroup.names import Purpose, names_for
 from voicesgroup.store import Store
 
 TOPIC = f"Supporting {MEMBER} after her hard week"
@@ -61,3 +66,58 @@ def test_a_topic_naming_a_member_typed_on_the_coordinators_laptop_is_replaced_ev
     for backup in (p for p in backups.iterdir() if p.is_file()):
         assert MEMBER.encode() not in backup.read_bytes(), backup.name
     assert any(REDACTED.encode() in p.read_bytes() for p in backups.iterdir() if p.is_file())
+
+
+NAME_FORMS = [MEMBER, f"{MEMBER}'s", MEMBER.upper(), MEMBER.lower(), f"{MEMBER}2", f"Mari-{MEMBER}"]
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    before=st.sampled_from(["Supporting", "What", "Time with", ""]),
+    form=st.sampled_from(NAME_FORMS),
+    after=st.sampled_from(["after a hard week", "said", "", "— and the room"]),
+    where=st.sampled_from(["supervision", "rota"]),
+)
+def test_no_form_of_a_members_name_typed_on_the_coordinators_laptop_outlives_an_exchange(
+    tmp_path_factory: pytest.TempPathFactory, before: str, form: str, after: str, where: str
+) -> None:
+    """The adversary: the name in any form the finder knows, anywhere in a topic or a rota
+    reason typed on the coordinator's laptop. After the exchanges, no laptop holds a text
+    the finder says certainly names the member, and the coordinator's files hold none."""
+    text = " ".join(part for part in (before, form, after) if part)
+    made = two_group_laptops(tmp_path_factory.mktemp("coordinator"), coordinator=True)
+    assert made.coordinator is not None
+    with Store.open(made.coordinator) as store:
+        jo = Facilitator(display_name="Jo")
+        store.save_facilitator(jo)
+        if where == "supervision":
+            meeting = SupervisionMeeting(
+                on=dt.date(2025, 3, 10), facilitator_ids=[jo.id], held_by="Jo", topics=[text]
+            )
+            store.save_record(meeting)
+        else:
+            [group] = store.groups()
+            slot = RotaAssignment(group_id=group.id, date=dt.date(2025, 3, 11), reason=text)
+            store.save_rota([slot])
+        service.exchange(store)
+    named_before = bool(certain_names(text))
+    for laptop in (made.group, made.coordinator, made.second):
+        with Store.open(laptop) as store:
+            service.exchange(store)
+    for laptop in (made.group, made.coordinator, made.second):
+        with Store.open(laptop, readonly=True) as store:
+            texts = [t for m in store.records(SupervisionMeeting) for t in m.topics]
+            texts += [slot.reason for slot in store.records(RotaAssignment)]
+        assert texts and not any(certain_names(t) for t in texts), (laptop, texts)
+    if named_before:
+        files = [made.coordinator, *made.coordinator.parent.glob("vg.json.backups/*")]
+        assert not any(text.encode() in p.read_bytes() for p in files if p.is_file())
+
+
+def certain_names(text: str) -> list[object]:
+    return [m for m in names_for(Purpose.SUPERVISION, text, [MEMBER]) if m.certain]
