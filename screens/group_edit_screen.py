@@ -46,7 +46,6 @@ class GroupEditScreen(FormScreen[None]):
     def __init__(self, group: Group | None) -> None:
         super().__init__()
         self.group = group
-        self._asked_about: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         group = self.group
@@ -122,18 +121,10 @@ class GroupEditScreen(FormScreen[None]):
         """A venue or a group's name that names a member is asked about once (Enter again
         keeps it: "St Mary's" may be a church): both print on every handout and travel to
         every laptop of the organisation."""
-        from voicesgroup.mentions import member_names_in
-
-        for field_name, text in (("name", group.name), ("venue", group.venue)):
-            names = member_names_in(self.store, text) if text else []
-            if names and self._asked_about.get(field_name) != text:
-                self._asked_about[field_name] = text
-                raise FieldProblem(
-                    field_name,
-                    f"This mentions {', '.join(names)}. It prints on every handout and goes "
-                    "to every laptop: keep members' names out. Change it, or save again to "
-                    "keep it as it is.",
-                )
+        self.ask_about_names(
+            {"name": group.name, "venue": group.venue},
+            "It prints on every handout and goes to every laptop: keep members' names out.",
+        )
 
     def _read_form(self) -> Group:
         def typed(selector: str) -> str:

@@ -112,7 +112,13 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
 
     def submit_form(self) -> bool:
         """Save the settings; the screen stays open (it holds the log and retention too)."""
-        values: dict[str, object] = {"organisation": self.query_one("#organisation", Input).value}
+        organisation = self.query_one("#organisation", Input).value
+        self.ask_about_names(
+            {"organisation": organisation},
+            "The organisation's name prints on every handout and goes to every laptop: keep "
+            "members' names out.",
+        )
+        values: dict[str, object] = {"organisation": organisation}
         for name in self.NUMBERS:
             text = self.query_one(f"#{name}", Input).value.strip()
             if not text.isdigit():

@@ -582,6 +582,11 @@ class FollowUpState(Record):
     key: Annotated[str, Field(pattern=r"^[sd][0-9]{1,4}$")]
     owner_id: UUID | None = None
     done_on: dt.date | None = None
+    text: Text | None = None
+    """A copy of the follow-up's words, for the laptops that do not hold the session's group
+    (the coordinator's): the words themselves stay in the session, with the group. None where
+    they name a member, or where this laptop has not been told them: such a follow-up is
+    shown as held on the group's laptop (`follow_ups.shared_words`)."""
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (

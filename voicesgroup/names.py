@@ -594,6 +594,17 @@ def texts_naming_members(
     }
 
 
+def may_be_words(text: str) -> bool:
+    """Whether a stored string could hold a name: not empty, not an id, not a date or a moment.
+    The one test of what is read for names in stored records (forgetting's redaction, what
+    leaves a group's laptops)."""
+    return bool(text) and _ID.fullmatch(text.lower()) is None and _ISO_DAY.match(text) is None
+
+
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.+Z-]*)?$")
+
+
 def first_certain(matches: Iterable[NameMatch]) -> NameMatch | None:
     """The first certain match, or None."""
     return next((match for match in matches if match.certain), None)

@@ -80,11 +80,17 @@ def cmd_member_forget(args: argparse.Namespace) -> int:
         kept = _kept_as_words(texts, args.keep_word, name)
         if not args.yes:
             _preview(texts, name)
-            changed = f'writes "another member" for their name in {_texts_above(texts, kept)}, '
+            changed = len(texts) - len(kept)
+            rewritten = (
+                f'writes "another member" for their name in the {counted(changed, "text")} above'
+                if changed
+                else "changes no other text (none names them)"
+                if not texts
+                else "changes no other text (those above are kept as the word)"
+            )
             raise CommandError(
-                f"this erases every personal record of {name}, "
-                + (changed if len(texts) > len(kept) else "")
-                + "and cannot be undone; add --yes to confirm"
+                f"this erases every personal record of {name}, {rewritten}, "
+                "and cannot be undone; add --yes to confirm"
             )
         kept |= _asked(texts, kept, name, replace=args.replace_words)
         words = [key for number in sorted(kept) for key in texts[number - 1].word_keys]
@@ -117,10 +123,6 @@ def _preview(texts: list[Mention], name: str) -> None:
 
 def _word_question(name: str) -> str:
     return f"Is this the word, not {name}?"
-
-
-def _texts_above(texts: list[Mention], kept: set[int]) -> str:
-    return f"the {counted(len(texts) - len(kept), 'text')} above"
 
 
 def _kept_as_words(texts: list[Mention], numbers: list[int], name: str) -> set[int]:
