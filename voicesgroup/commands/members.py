@@ -143,11 +143,13 @@ def _kept_as_words(texts: list[Mention], numbers: list[int], name: str) -> set[i
 
 
 def _asked(texts: list[Mention], kept: set[int], name: str, *, replace: bool) -> set[int]:
-    """The texts that may hold the word and were not answered: asked about one by one at a
-    terminal; elsewhere an answer is needed (`--keep-word N` or `--replace-words`)."""
+    """The texts whose match in capitals may be the word ("SURVIVAL KIT") and were not
+    answered: asked about one by one at a terminal; elsewhere an answer is needed
+    (`--keep-word N` or `--replace-words`). Another match that may be the word ("Kit's" at
+    the start of a sentence) was offered `--keep-word N` in the list, and is replaced."""
     import sys
 
-    open_ = [n for n, m in enumerate(texts, 1) if m.may_be_word and n not in kept]
+    open_ = [n for n, m in enumerate(texts, 1) if m.in_capitals and n not in kept]
     if not open_ or replace:
         return set()
     if not sys.stdin.isatty():

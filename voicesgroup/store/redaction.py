@@ -144,6 +144,10 @@ class Mention:
     said"), the answer "the word here, not the member" (`names.confirmation_key`) that
     leaves it as it is; none when every match is certainly the name."""
 
+    in_capitals: bool = field(default=False, compare=False, repr=False)
+    """Whether such a match is written in capitals ("SURVIVAL KIT"), where a capital says
+    nothing about a name: asked about before forgetting by default."""
+
     @property
     def may_be_word(self) -> bool:
         """Whether a person may say the match here is the word, not the member."""
@@ -296,7 +300,9 @@ def _redacted(
                 after, matches = redacted
                 place = (table, number, *found.trail)
                 keys = _word_keys(text, matches)
-                yield Mention(_where(table, record), text, after, place, keys), record
+                capitals = any(m.uncertain and m.found.isupper() for m in matches)
+                where = _where(table, record)
+                yield Mention(where, text, after, place, keys, capitals), record
                 if change:
                     found.holder[found.key] = after
 
