@@ -7,7 +7,14 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
-from voicesgroup.cli import CommandError, add_command, force_option, member_option, open_store
+from voicesgroup.cli import (
+    CommandError,
+    add_command,
+    force_option,
+    member_option,
+    open_store,
+    whole_number,
+)
 from voicesgroup.counting import counted, were
 
 if TYPE_CHECKING:
@@ -30,7 +37,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     forget.add_argument(
         "--keep-word",
         action="append",
-        type=int,
+        type=whole_number,
         default=[],
         metavar="N",
         help="text N of those listed holds the word, not the member: leave it as it is",
