@@ -31,6 +31,7 @@ from voicesgroup.exchange.merge import (
     merge,
     rota_clashes,
     unseen_withdrawals,
+    whole_records,
 )
 from voicesgroup.exchange.run import Run
 from voicesgroup.schema import SETTINGS_TABLE
@@ -152,7 +153,7 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     ]
     local = _local_entries(run, run.current())
     versions = [*local.values(), *incoming]
-    winners = merge(versions)
+    winners = whole_records(merge(versions), versions)
     copies = conflict_copies(winners, versions)
     events = [winners[slot] for slot in winners if slot[0] == "consent_events"]
     added = unseen_withdrawals(events)
@@ -249,10 +250,11 @@ def _texts_replaced(mine: Any, theirs: Any) -> list[tuple[str, str]]:
 
 def _only_a_name_replaced(before: str, after: str) -> bool:
     """Whether `after` is `before` with names (each a span of it) written "another member"."""
-    phrase = redaction.ANOTHER_MEMBER
-    if phrase in before or phrase not in after:
+    phrase = re.compile(re.escape(redaction.ANOTHER_MEMBER), re.IGNORECASE)  # "Another…" too
+    pieces = phrase.split(after)
+    if phrase.search(before) or len(pieces) < 2:
         return False
-    pattern = "(?:.+?)".join(re.escape(piece) for piece in after.split(phrase))
+    pattern = "(?:.+?)".join(re.escape(piece) for piece in pieces)
     return re.fullmatch(pattern, before, re.DOTALL) is not None
 
 

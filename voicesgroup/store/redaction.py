@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voicesgroup import dates
-from voicesgroup.names import NameMatch, Purpose, confirmation_key, may_be_words, names_for
+from voicesgroup.names import (
+    NameMatch,
+    Purpose,
+    confirmation_key,
+    may_be_words,
+    names_for,
+    written_in,
+)
 from voicesgroup.schema import META_TABLE, SETTINGS_TABLE
 
 ANOTHER_MEMBER = "another member"
@@ -375,7 +382,8 @@ def _redact_text(
         return None
     after = text
     for match in sorted(found, key=lambda match: match.start, reverse=True):
-        after = after[: match.start] + ANOTHER_MEMBER + after[match.end :]
+        words = written_in(after, match.start, ANOTHER_MEMBER)
+        after = after[: match.start] + words + after[match.end :]
     return (after if len(after) <= limit else after[: limit - 1] + "…"), found
 
 
