@@ -216,7 +216,7 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
     ):
         raise ChangedMeanwhile(CHANGED_MEANWHILE)
     if prepared.data is not None:
-        before, was_unsaved = storage.read(), storage.unsaved
+        before, was_unsaved = storage.held(), storage.unsaved  # (nothing parsed for it)
         storage.replace_data(prepared.data)
         store.documents_replaced()
         try:
@@ -228,7 +228,7 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
             raise
         prepared.data = prepared.plain = None  # applied: it is the store's now
     signature = storage.signature
-    record = required(storage.read())
+    record = required(storage.tables(state.TABLE))
     note = None
     if signature is not None and not storage.unsaved and not prepared.forget:
         # (not while a forgetting is due: until it is done, the next exchange looks again;
