@@ -191,6 +191,7 @@ class ExchangesInBackground(_Mixed):
             self._import_exchange(asked)
             return
         from voicesgroup.exchange import service
+
         try:
             if self._vg.store.read_only:
                 raise VoicesGroupError(

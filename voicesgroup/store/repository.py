@@ -417,6 +417,24 @@ class Store:
         (`unread.each_document`). Read them, never change them."""
         return unread.each_document(self._storage, table)
 
+    def each_document_of_years(
+        self, table: str, first: int | None, last: int | None
+    ) -> Iterator[dict[str, Any]]:
+        """A dated table's stored documents from year `first` to `last` (None: open at that
+        end), and any with no date, one after another and none kept: where the opening left
+        the table unread, only those years are parsed (`unread.each_document_of_years`).
+        Read them, never change them."""
+        return unread.each_document_of_years(self._storage, table, first, last)
+
+    def records_apart(
+        self, model: type[RecordT], documents: Iterable[dict[str, Any]]
+    ) -> list[RecordT]:
+        """Records of `model` built from some of its stored documents (as `documents`,
+        `each_document_of_years` give them) and not kept by the store, unlike every other
+        read: for a screen over some years of a large table (the Rota review). A document
+        that is not a sound record: DamagedFile, in the sentence reading the table gives."""
+        return self.tables.built_apart(model, documents)
+
     def count_raw(self, table: str, keep: Callable[[dict[str, Any]], bool]) -> int:
         """How many stored documents of `table` pass `keep` (for counts; see `each_document`)."""
         return sum(1 for doc in self.each_document(table) if keep(doc))
