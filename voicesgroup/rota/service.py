@@ -23,7 +23,6 @@ No Textual here: the UI and the CLI both call these functions.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -37,8 +36,6 @@ from voicesgroup.models import (
     RotaAssignment,
     RotaChange,
     RotaStatus,
-    Session,
-    SessionStatus,
 )
 from voicesgroup.rota import reasons
 from voicesgroup.rota.cover import CoverSuggestion
@@ -54,6 +51,8 @@ from voicesgroup.rota.guard import (
     with_change,
 )
 from voicesgroup.rota.planner import check_facilitators, check_groups, check_weeks
+from voicesgroup.rota.reviewing import review_rota as review_rota  # (its home: reviewing.py)
+from voicesgroup.rota.reviewing import rota_span as rota_span
 from voicesgroup.store import Store
 
 Role = Literal["lead", "co"]
@@ -629,93 +628,7 @@ def leave_open(
 
 
 # --------------------------------------------------------------------------------------------
-# Review
-
-
-_AT_ONCE = 256
-"""How many records the review builds at a time from the stored documents, so that ten years
-of documents never stand in memory beside what is built from them."""
-
-
-def sessions_actual(
-    store: Store, first_year: int | None = None, last_year: int | None = None
-) -> dict[tuple[UUID, dt.date], list[UUID]]:
-    """Who actually facilitated each ended session, keyed by (group id, date): of the years
-    from `first_year` to `last_year` (None: every year at that end). Each session is checked
-    by its model as it is read, a few at a time, and none is kept (`Store.records_apart`)."""
-    ended = SessionStatus.ENDED.value
-    found: dict[tuple[UUID, dt.date], list[UUID]] = {}
-    documents = (
-        document
-        for document in store.each_document_of_years("sessions", first_year, last_year)
-        if document.get("status") == ended
-    )
-    while batch := list(itertools.islice(documents, _AT_ONCE)):
-        for session in store.records_apart(Session, batch):
-            if session.status is SessionStatus.ENDED:
-                found[(session.group_id, session.date)] = list(session.facilitator_ids)
-    return found
-
-
-def rota_of_years(
-    store: Store, group_id: UUID | None, first_year: int | None, last_year: int | None
-) -> list[RotaAssignment]:
-    """The stored rota (one group's, or all) from `first_year` to `last_year` (None: every
-    year at that end), in the order `Store.rota` gives it; built for the caller, not kept."""
-    wanted = None if group_id is None else str(group_id)
-    documents = (
-        document
-        for document in store.each_document_of_years("rota", first_year, last_year)
-        if wanted is None or document.get("group_id") == wanted
-    )
-    found: list[RotaAssignment] = []
-    while batch := list(itertools.islice(documents, _AT_ONCE)):
-        found += store.records_apart(RotaAssignment, batch)
-    return sorted(found, key=lambda item: (item.date, str(item.group_id)))
-
-
-def rota_span(store: Store, group_id: UUID | None = None) -> tuple[dt.date, dt.date] | None:
-    """The first and last date on the stored rota (one group's, or all), or None when empty:
-    read from the stored dates, a piece of the table at a time, no slot built or kept."""
-    wanted = None if group_id is None else str(group_id)
-    try:
-        days = [
-            dt.date.fromisoformat(document["date"])
-            for document in store.each_document("rota")
-            if wanted is None or document.get("group_id") == wanted
-        ]
-    except (KeyError, TypeError, ValueError):  # not stored as a date: the slots' reading says
-        days = [item.date for item in store.rota(group_id)]
-    return (min(days), max(days)) if days else None
-
-
-def review_rota(
-    store: Store,
-    *,
-    group_id: UUID | None,
-    start: dt.date | None,
-    end: dt.date | None,
-    today: dt.date,
-) -> rota.Review:
-    """The coordinator's review of the stored rota against the sessions that ended."""
-    if start is not None and end is not None and end < start:
-        raise rota.RotaInputError(
-            f"The period ends ({day_words(end)}) before it starts ({day_words(start)})."
-        )
-    # Only the years under review are read: what the review says of a session depends on
-    # the rota of its own day and month, and on the sessions held in those years alone.
-    first, last = (start.year if start else None), (end.year if end else None)
-    return rota.review(
-        rota_of_years(store, group_id, first, last),
-        sessions_actual(store, first, last),
-        store.facilitators(),
-        start,
-        end,
-        group_id,
-        groups=store.groups(include_archived=True),
-        today=today,
-        waiting=not_yet_on_the_rota(store),
-    )
+# Review: `reviewing.py` (`review_rota`, `rota_span`, named here too)
 
 
 def calendar_file(
