@@ -22,8 +22,11 @@ def sessions_actual(
     from `first_year` to `last_year` (None: every year at that end). Each session is checked
     by its model as it is read, and none is kept (`Store.records_of_years`)."""
     ended = SessionStatus.ENDED.value
+    one: dict[UUID, UUID] = {}  # each group's and person's id held once, not once a session
     return {
-        (session.group_id, session.date): list(session.facilitator_ids)
+        (one.setdefault(session.group_id, session.group_id), session.date): [
+            one.setdefault(person, person) for person in session.facilitator_ids
+        ]
         for session in store.records_of_years(
             Session, first_year, last_year, keep=lambda document: document.get("status") == ended
         )
