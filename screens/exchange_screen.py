@@ -87,7 +87,7 @@ class ExchangeScreen(AppAccess, PaintsFirst):
             "#exchange-conflicts",
         ):
             self.query_one(selector).display = view.set_up
-        self.show_exchange_line(self.vg.exchange_line)
+        self.show_exchange_line(self.vg.exchange_line_listed or self.vg.exchange_line)
         if not view.set_up:
             here.update(NOT_SET_UP)
             setup.update(SETUP_COMMAND)
@@ -118,7 +118,8 @@ class ExchangeScreen(AppAccess, PaintsFirst):
         self.refresh_bindings()
 
     def show_exchange_line(self, line: str | None) -> None:
-        """The quiet line about the last exchange (what came in, or why it could not run)."""
+        """The quiet line about the last exchange (what came in, or why it could not run),
+        without the problems the screen lists above it (`exchange_line_listed`)."""
         shown = self.query_one("#exchange-line", Static)
         shown.update(line or "")
         shown.display = bool(line)

@@ -136,6 +136,8 @@ class ExchangeFinished(Message):
 
     line: str
     changed: bool
+    listed: str | None = None
+    """The line for the Sharing screen, which lists every problem itself (None: `line`)."""
 
 
 def _said(error: Exception) -> str:
@@ -152,7 +154,10 @@ class ExchangesInBackground(_Mixed):
     """Mixed into the app: exchanges in the background, never in the room's way."""
 
     exchange_line: str | None = None
-    """The quiet line about the last exchange, shown on Home and on the Exchange screen."""
+    """The quiet line about the last exchange, shown on Home."""
+    exchange_line_listed: str | None = None
+    """That line on the Sharing screen, without the problems it lists itself (None: the
+    line as Home shows it)."""
     _exchange_waiting: ExchangeRead | None = None
     """The folder read, waiting to be exchanged with (kept until the exchange is applied)."""
     _exchange_reading = False
@@ -371,9 +376,17 @@ class ExchangesInBackground(_Mixed):
         if self._exchange_before is not None:
             summary = service.joined(self._exchange_before, summary)
         self._exchange_before, self._exchange_forgot = None, 0
-        changed = bool(summary.came_in or summary.forgotten or summary.conflicts)
+        # (new problems are listed by the Sharing screen from the record: it is read again)
+        changed = bool(
+            summary.came_in or summary.forgotten or summary.conflicts or summary.problems
+        )
         line = summary_words(summary)
-        self._exchange_said(f"{line} {problem}" if problem else line, changed=changed)
+        listed = summary_words(summary, problems=False)
+        self._exchange_said(
+            f"{line} {problem}" if problem else line,
+            changed=changed,
+            listed=f"{listed} {problem}" if problem else listed,
+        )
 
     # -- a member the organisation forgot, forgotten here -----------------------------------
 
@@ -453,11 +466,12 @@ class ExchangesInBackground(_Mixed):
 
     # -- what is said ------------------------------------------------------------------------
 
-    def _exchange_said(self, line: str, *, changed: bool) -> None:
-        self.post_message(ExchangeFinished(line, changed))
+    def _exchange_said(self, line: str, *, changed: bool, listed: str | None = None) -> None:
+        self.post_message(ExchangeFinished(line, changed, listed))
 
     def on_exchange_finished(self, message: ExchangeFinished) -> None:
         self.exchange_line = message.line
+        self.exchange_line_listed = message.listed
         if self._exchange_again and not self.exchange_busy:
             self._exchange_again = False
             self.exchange_soon()
@@ -465,8 +479,10 @@ class ExchangesInBackground(_Mixed):
         from screens.home_screen import HomeScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, HomeScreen | ExchangeScreen):
+            if isinstance(screen, HomeScreen):
                 screen.show_exchange_line(message.line)
+            elif isinstance(screen, ExchangeScreen):
+                screen.show_exchange_line(message.listed or message.line)
         screen = self.screen
         if message.changed and isinstance(screen, HomeScreen | ExchangeScreen):
             screen.refresh_data()

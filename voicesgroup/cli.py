@@ -127,6 +127,10 @@ class Parser(argparse.ArgumentParser):
     command needs is not loaded when the app starts)."""
 
     def error(self, message: str) -> NoReturn:
+        # argparse says "argument --weeks: takes…"; the option itself starts the sentence.
+        option, said, rest = message.removeprefix("argument ").partition(": ")
+        if said and option.startswith("--") and " " not in option:
+            message = f"{option} {rest}"
         self.exit(EXIT_USAGE, f"{self.prog}: {message}\nFor what it takes: {self.prog} --help\n")
 
     def parse_known_args(  # type: ignore[override]  # typeshed gives it overloads by namespace type
@@ -216,6 +220,16 @@ def member_option(command: argparse.ArgumentParser) -> None:
 
 def day_option(command: argparse.ArgumentParser, flag: str = "--on") -> None:
     command.add_argument(flag, metavar="DATE", help="the day, YYYY-MM-DD (default: today)")
+
+
+def whole_number(text: str) -> int:
+    """An option's number (`--weeks 4`), refused in the app's words rather than argparse's."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"takes a whole number, such as 4; {printable(text)!r} is not one"
+        ) from None
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -430,10 +444,18 @@ def print_table(rows: Sequence[Mapping[str, object]], hide: Sequence[str] = ()) 
         print("(none)")
         return
     columns = [key for key in rows[0] if key not in hide]
-    widths = {key: max(len(key), *(len(str(row[key])) for row in rows)) for key in columns}
+    cells = [{key: table_cell(row[key]) for key in columns} for row in rows]
+    widths = {key: max(len(key), *(len(row[key]) for row in cells)) for key in columns}
     print("  ".join(key.ljust(widths[key]) for key in columns).rstrip())
-    for row in rows:
-        print("  ".join(str(row[key]).ljust(widths[key]) for key in columns).rstrip())
+    for row in cells:
+        print("  ".join(row[key].ljust(widths[key]) for key in columns).rstrip())
+
+
+def table_cell(value: object) -> str:
+    """A value as a person reads it in a table: a yes or no in words, not Python's."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 if __name__ == "__main__":

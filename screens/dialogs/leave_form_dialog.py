@@ -25,7 +25,8 @@ class LeaveFormDialog(ModalScreen[bool]):
         with Vertical(classes="dialog", id="leave-form-dialog"):
             yield Static("Leave without keeping it?", classes="section-title")
             yield Static(
-                literal(f"You have changed {self.subject}. It is not kept yet."), id="question"
+                literal(f"You have changed {self.subject}; the change is not kept yet."),
+                id="question",
             )
             with Horizontal(classes="buttons"):
                 yield Button("Keep writing", id="keep-writing", variant="primary", compact=True)

@@ -172,6 +172,17 @@ def test_lists_as_a_table(capsys: pytest.CaptureFixture[str], demo_path: Path, k
     assert any(line.startswith(example) for line in lines)
 
 
+@pytest.mark.parametrize("kind", ["strategies", "facilitators"])
+def test_a_table_says_yes_or_no_in_words(
+    capsys: pytest.CaptureFixture[str], demo_path: Path, kind: str
+) -> None:
+    code, table, err = run(capsys, "--db", str(demo_path), kind)
+    assert code == 0, err
+    cells = {cell for line in table.splitlines()[1:] for cell in line.split()}
+    assert not cells & {"True", "False"}, table
+    assert "yes" in cells
+
+
 def test_strategies_lists_the_ids_a_sheet_takes(
     capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_path: Path
 ) -> None:
@@ -292,3 +303,41 @@ def test_a_missing_file_is_one_line_and_exit_1(
     assert code == 1
     assert_one_clear_line(err)
     assert not path.exists()
+
+
+def test_member_forget_says_no_other_text_changes_when_none_names_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "voicesgroup.json"
+    with Store.open(path, seed=False) as store:
+        store.save_member(Member(display_name="Quillonia"))
+    code, out, err = run(capsys, "--db", str(path), "member", "forget", "--member", "Quillonia")
+    assert code == 1 and "add --yes" in err
+    assert "above" not in err and "changes no other text (none names them)" in err
+    assert out == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["facilitator", "settings", "--shadowing"],
+        ["facilitator", "settings", "--supervision-weeks"],
+        ["rota", "generate", "--group", "Tuesday Voices", "--weeks"],
+        ["print", "strategies", "--group", "Tuesday Voices", "--copies"],
+    ],
+)
+@pytest.mark.parametrize("typed", ["abc", "4.5", "[bold]x", ""])
+def test_a_number_option_that_is_not_a_number_is_refused_in_our_words(
+    capsys: pytest.CaptureFixture[str], demo_path: Path, command: list[str], typed: str
+) -> None:
+    code, out, err = run(capsys, "--db", str(demo_path), *command, typed)
+    assert code == 2 and out == ""
+    first = err.splitlines()[0]
+    assert f"{command[-1]} takes a whole number, such as 4; {typed!r} is not one" in first
+    assert "invalid int" not in err and "argument" not in first
+
+
+def test_no_option_takes_argparse_s_own_int() -> None:
+    """argparse's `type=int` says "invalid int value"; every number option uses ours."""
+    sources = Path(__file__).parents[2] / "voicesgroup"
+    assert not [p for p in sources.rglob("*.py") if "type=int" in p.read_text(encoding="utf-8")]

@@ -633,3 +633,14 @@ def test_a_strategy_changed_on_two_laptops_is_named_in_words_in_the_status(
         world.exchange(world.coordinator)
     code, out, _ = world.cli(world.coordinator, "exchange", "status")
     assert code == 0 and "Conflict: a strategy was changed on two laptops at once" in out, out
+    # What came in is counted in the same words as on the screen ("1 strategy"), never a
+    # table's own name ("1 record of strategies", "follow ups").
+    came_in = [line for line in out.splitlines() if "came in" in line]
+    assert came_in and all("record" not in line and "_" not in line for line in came_in), out
+    from voicesgroup.exchange.view import KIND_WORDS
+
+    words = {word for pair in KIND_WORDS.values() for word in pair}
+    for line in came_in:
+        for item in line.rsplit(": ", 1)[1].split(", "):
+            count, word = item.split(" ", 1)
+            assert count.isdigit() and word in words, line

@@ -24,7 +24,7 @@ from tests.helpers.exchange_laptops import (
     join,
     two_group_laptops,
 )
-from tests.helpers.screen import screen_text, until_still
+from tests.helpers.screen import screen_text, text_of, until_still
 from tests.helpers.threads import Watched
 from voicesgroup.exchange import clock, conflicts, service
 from voicesgroup.exchange.view import NOT_SET_UP, SETUP_COMMAND
@@ -399,3 +399,70 @@ async def test_a_groups_session_in_progress_is_not_the_coordinators_to_resume(
         text = screen_text(app)
         assert "A session is still in progress" not in text and "Room view is on" not in text
         assert "Canal walk line" in {c.name for c in app.store.support_contacts()}
+
+
+# -- outboxes that cannot be read ------------------------------------------------------------
+
+UNREADABLE = "voicesgroup-abcdef.outbox"
+"""A file in the folder named as an outbox, cut short (a stick pulled out mid-copy)."""
+
+
+def unreadable_files(made: Laptops) -> Path:
+    """A cut-short outbox and a cut-short conflict copy of the second laptop's outbox put in
+    the folder; the copy's path."""
+    [second] = [p for p in made.folder.glob("*.outbox") if service_replica(made.second) in p.name]
+    (made.folder / UNREADABLE).write_bytes(b"VOICESGROUP-EXCHANGE\n\x00\x00")
+    copy = made.folder / second.name.replace(".outbox", ".sync-conflict-20261207-101010-A.outbox")
+    copy.write_bytes(second.read_bytes()[:300])
+    return copy
+
+
+def service_replica(data_file: Path) -> str:
+    with Store.open(data_file, readonly=True) as store:
+        return str(service.status(store)["this_laptop"]["replica"])
+
+
+async def test_sharing_names_an_outbox_that_cannot_be_read_once_with_what_to_do(
+    tmp_path: Path,
+) -> None:
+    made = two_group_laptops(tmp_path)
+    copy = unreadable_files(made)
+    app = app_on(made.group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, app)
+        home_line = app.exchange_line or ""
+        assert home_line.count("was not read") == 1  # Home tells the first, and counts
+        assert home_line.endswith("(and 1 more problem)")
+        await pilot.press("x")
+        await pilot.pause()
+        said = text_of(app, "#exchange-here") + "\n" + text_of(app, "#exchange-line")
+        assert said.count(UNREADABLE) == 1, said
+        assert said.count(copy.name) == 1, said
+        assert "If it stays, exchange again on the laptop that wrote it." in said
+        assert "was not read" not in text_of(app, "#exchange-line")
+        await pilot.press("x")  # a later exchange: the copy goes, in one sentence
+        await until_still(pilot, app)
+        said = text_of(app, "#exchange-here") + "\n" + text_of(app, "#exchange-line")
+        assert not copy.exists()
+        assert said.count(copy.name) == 1 and f"The conflict copy {copy.name} was removed" in said
+        assert said.count(UNREADABLE) == 1, said
+        assert "still holds" not in said  # the line on Home says it; here the list does
+        assert "Traceback" not in screen_text(app)
+    assert "still holds 1 outbox that cannot be read" in (app.exchange_line or "")
+
+
+def test_exchange_screen_with_an_outbox_that_cannot_be_read(
+    snap_compare, still_clock, tmp_path: Path
+) -> None:
+    shutil.rmtree(SNAPSHOT_FOLDER, ignore_errors=True)
+    try:
+        made = two_group_laptops(tmp_path, folder=SNAPSHOT_FOLDER)
+        (made.folder / UNREADABLE).write_bytes(b"VOICESGROUP-EXCHANGE\n\x00\x00")
+
+        async def open_it(pilot: Pilot[Any]) -> None:
+            await opened(pilot, pilot.app)  # type: ignore[arg-type]  # Pilot's app is any App
+            await pilot.press("x")
+
+        assert snap_compare(app_on(made.second), run_before=open_it)
+    finally:
+        shutil.rmtree(SNAPSHOT_FOLDER, ignore_errors=True)

@@ -40,6 +40,8 @@ async def test_escape_on_a_written_debrief_asks_and_keeps_writing(tmp_path: Path
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LeaveFormDialog)
+        # One sentence that reads right for any subject, "these answers" as well as "the debrief".
+        assert "You have changed the debrief; the change is not kept yet." in screen_text(app)
         await pilot.press("enter")  # Keep writing has the focus
         await pilot.pause()
         assert app.screen is debrief

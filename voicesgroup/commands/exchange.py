@@ -124,6 +124,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 def cmd_exchange(args: argparse.Namespace) -> int:
     from voicesgroup.exchange import service
+    from voicesgroup.exchange.view import STATUS_COMMAND, still_unread_words
 
     with open_store(args) as store:
         summary = service.exchange(store)
@@ -148,11 +149,14 @@ def cmd_exchange(args: argparse.Namespace) -> int:
         )
         for problem in summary.problems:
             print(problem)
+        if summary.still_unread:
+            print(still_unread_words(len(summary.still_unread), STATUS_COMMAND))
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from voicesgroup.exchange import service
+    from voicesgroup.exchange.view import kinds_in_words
 
     with open_store(args, readonly=True) as store:
         found = service.status(store)
@@ -164,8 +168,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"This is {role}" + (f" for {', '.join(here['groups'])}" if here["groups"] else "") + ".")
     when = here["last_exchange"] or "never"
     print(f"Exchange folder: {here['folder']}; last exchange that read or sent anything: {when}.")
-    for kind, count in sorted(here["came_in_last_time"].items()):
-        print(f"  came in last time: {counted(count, 'record')} of {kind.replace('_', ' ')}")
+    if here["came_in_last_time"]:
+        print(f"  came in last time: {kinds_in_words(here['came_in_last_time'])}")
+    for unread in found["unread_outboxes"]:
+        print(f"  {unread['said']}")
+    for sentence in service.clock_ahead(found["laptops"]):
+        print(f"  {sentence}")
     for problem in here["problems_last_time"]:
         print(f"  {problem}")
     for laptop in found["laptops"]:
@@ -174,10 +182,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"Laptop {laptop['replica'][:6]} ({who}): last outbox {laptop['last_outbox']}, "
             f"last seen here {laptop['last_seen'] or 'never'}."
         )
-        for kind, count in sorted(laptop["came_in_last_time"].items()):
+        if laptop["came_in_last_time"]:
             print(
                 f"  its changes that came in here on {laptop['came_in_when']}: "
-                f"{counted(count, 'record')} of {kind.replace('_', ' ')}"
+                f"{kinds_in_words(laptop['came_in_last_time'])}"
             )
     for conflict in found["conflicts"]:
         if conflict["table"] == "rota":

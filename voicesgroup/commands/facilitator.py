@@ -20,6 +20,7 @@ from voicesgroup.cli import (
     open_store,
     print_table,
     printable,
+    whole_number,
 )
 
 if TYPE_CHECKING:
@@ -95,10 +96,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     tune = add_command(actions, "settings", cmd_settings, "shadowing before sign-off, supervision")
     tune.add_argument(
-        "--shadowing", type=int, metavar="N", help="shadowed sessions suggested before sign-off"
+        "--shadowing",
+        type=whole_number,
+        metavar="N",
+        help="shadowed sessions suggested before sign-off",
     )
     tune.add_argument(
-        "--supervision-weeks", type=int, metavar="N", help="supervision is due after N weeks"
+        "--supervision-weeks",
+        type=whole_number,
+        metavar="N",
+        help="supervision is due after N weeks",
     )
 
     _register_supervision(actions)

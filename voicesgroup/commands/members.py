@@ -62,9 +62,13 @@ def cmd_member_forget(args: argparse.Namespace) -> int:
         if not args.yes:
             for mention in texts:
                 print(f"{mention.where}: {mention.before!r}\n  will read: {mention.after!r}")
+            rewritten = (
+                f'writes "another member" for their name in the {counted(len(texts), "text")} above'
+                if texts
+                else "changes no other text (none names them)"
+            )
             raise CommandError(
-                f"this erases every personal record of {member.display_name}, writes "
-                f'"another member" for their name in the {counted(len(texts), "text")} above, '
+                f"this erases every personal record of {member.display_name}, {rewritten}, "
                 "and cannot be undone; add --yes to confirm"
             )
         report = store.forget_member(member.id)

@@ -24,6 +24,7 @@ from voicesgroup.cli import (
     force_option,
     json_option,
     open_store,
+    whole_number,
 )
 
 if TYPE_CHECKING:
@@ -74,7 +75,11 @@ def add_kinds(printer: argparse.ArgumentParser) -> None:
             "last (else the system's default); nothing is written to disk",
         )
         parser.add_argument(
-            "--copies", type=int, default=1, metavar="N", help="copies to print (default: 1)"
+            "--copies",
+            type=whole_number,
+            default=1,
+            metavar="N",
+            help="copies to print (default: 1)",
         )
         parser.add_argument(
             "--not-a-name",

@@ -17,6 +17,7 @@ from voicesgroup.cli import (
     json_option,
     open_store,
     print_table,
+    whole_number,
 )
 
 
@@ -36,7 +37,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     which.add_argument("--group", metavar="NAME", help="one group, by name (or id)")
     which.add_argument("--all", action="store_true", help="every group together")
     generate.add_argument(
-        "--weeks", type=int, required=True, metavar="N", help="how many weeks to plan"
+        "--weeks", type=whole_number, required=True, metavar="N", help="how many weeks to plan"
     )
     generate.add_argument(
         "--from",

@@ -14,7 +14,9 @@ flushed too: the folder always holds the old outbox or the new one, whole.
 When two laptops changed one file while apart, the carrier keeps both, the other under a
 conflict name (the formats, and where they come from, are in `CONFLICT_MARKERS`). Such a copy
 is read like any other outbox, whoever wrote it, and removed once merged
-(`remove_conflict_copy`).
+(`remove_conflict_copy`); one that never opens is removed, in one sentence, once it is
+unchanged at a later exchange and the whole outbox of the laptop that wrote it has been read
+(`inbox`).
 
 Every failure a person can meet (no folder, a file instead, a read-only stick, a full disk)
 raises `ExchangeFolderError` with one sentence; what was in the folder stays as it was.

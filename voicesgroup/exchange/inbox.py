@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voicesgroup.counting import counted, were
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import noted, outbox, state
 from voicesgroup.exchange.merge import Entry
-from voicesgroup.exchange.run import FORMER_IDENTITY, Run
+from voicesgroup.exchange.run import FORMER_IDENTITY, Run, clock_ahead_words, laptop_words
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -184,11 +183,9 @@ def _group_names(run: Run, parts: Iterable[Entry]) -> dict[Any, Any]:
 def _laptop_name(
     run: Run, role: str, groups: Iterable[str], replica: str, parts: Iterable[Entry] = ()
 ) -> str:
-    if role == state.COORDINATOR:
-        return f"the coordinator's laptop ({replica[:6]})"
     names = _group_names(run, parts)
-    held = ", ".join(str(names.get(group_id, "a group")) for group_id in groups) or "no group"
-    return f"the laptop of {held} ({replica[:6]})"
+    held = [str(names.get(group_id, "a group")) for group_id in groups]
+    return laptop_words(role, held, replica)
 
 
 def read_outboxes(
@@ -199,6 +196,7 @@ def read_outboxes(
     read_from: list[Path] = []
     seen = [peer.get("seen") for peer in run.record["peers"].values()]
     for path in paths:
+        now: list[Any] | None = None
         try:
             stat = path.stat()
             now = _identity(path.name, stat, outbox.prefix_of(path))
@@ -206,14 +204,18 @@ def read_outboxes(
                 continue  # read and merged whole already, the same file since (`identity`)
             signature, contents = _open_outbox(run, path, stat, now, ahead)
         except outbox.OutboxError as error:
-            run.summary.problems.append(f"The outbox {path.name} was not read: {error}.")
+            said = f"The outbox {path.name} was not read: {error}."
+            _not_read(run, path, now, (outbox.kind_of(error), str(error)), said)
             continue
         except OSError as error:
-            run.summary.problems.append(
-                f"The outbox {path.name} could not be read ({error.strerror}); it is tried "
-                "again next time."
+            reason = error.strerror or type(error).__name__
+            said = (
+                f"The outbox {path.name} could not be read ({reason}); it is tried again next time."
             )
+            _not_read(run, path, now, (outbox.UNREADABLE_KIND, reason), said)
             continue
+        if _unread(run).pop(path.name, None) is not None:
+            run.noted = True  # read at last: no longer listed
         formerly = sorted({e.key for e in contents.parts if e.kind == FORMER_IDENTITY})
         contents.parts = [e for e in contents.parts if e.kind != FORMER_IDENTITY]
         accepted, quarantined = _believed(run, contents)
@@ -223,7 +225,91 @@ def read_outboxes(
         if contents.replica in run.record["peers"]:
             run.record["peers"][contents.replica]["formerly"] = formerly
     _drop_former_identities(run)
+    _tidy_unread(run, paths)
     return incoming, read_from
+
+
+def _unread(run: Run) -> dict[str, Any]:
+    """The record's outboxes that did not open (`state.unread`), kept in the record (a copy of
+    the data: what the exchange saves) to be changed in place."""
+    found = run.record["unread"] = state.unread(run.record)
+    return found
+
+
+def _not_read(
+    run: Run, path: Path, now: list[Any] | None, why: tuple[str, str], sentence: str
+) -> None:
+    """An outbox that did not open, noted in the exchange's record (`unread`, by file name:
+    its identity, `why` as its kind and the reason in words, and since when: what the status
+    lists) and told in `sentence` unless an exchange told it already and the file has not
+    changed since. A conflict copy told before is removed once it is plain that it never
+    opens (unchanged since, so not still being copied) and that the laptop that wrote it has
+    its whole outbox here (`_tidy_unread`)."""
+    kind, reason = why
+    unread: dict[str, Any] = _unread(run)
+    was = unread.get(path.name)
+    if isinstance(was, dict) and was.get("identity") == now and was.get("kind") == kind:
+        run.summary.still_unread.append(path.name)
+        if carrier.is_conflict_copy(path) and kind in outbox.NEVER_OPENS and now is not None:
+            run.set_aside.append(path)
+        return
+    unread[path.name] = {
+        "identity": now,
+        "kind": kind,
+        "reason": reason,
+        "since_ms": run.clock.wall(),
+    }
+    run.noted = True
+    run.summary.unread[path.name] = sentence
+    run.summary.problems.append(sentence)
+
+
+def _tidy_unread(run: Run, paths: list[Path]) -> None:
+    """What the record lists as unreadable, once this exchange has read the folder: a file
+    gone from it (taken away, or written again and read) is no longer listed, and each conflict
+    copy to remove (`_not_read`) is removed when its laptop's whole outbox is here, in one
+    sentence."""
+    unread: dict[str, Any] = _unread(run)
+    present = {path.name for path in paths}
+    for name in [name for name in unread if name not in present]:
+        del unread[name]
+        run.noted = True
+    removable = [path for path in run.set_aside if _whole_outbox_here(run, path)]
+    run.set_aside = removable
+    for path in removable:
+        noted_kind = unread.pop(path.name, {}).get("kind")
+        run.noted = True
+        run.summary.still_unread.remove(path.name)
+        replica = str(carrier.replica_of(path))
+        run.summary.problems.append(
+            f"The conflict copy {path.name} was removed: it never opened "
+            f"({UNREAD_REASONS.get(noted_kind, 'damaged')}), and the whole outbox of the laptop "
+            f"that wrote it ({replica[:6]}) is in the folder and was read, so nothing is lost."
+        )
+
+
+UNREAD_REASONS = {
+    outbox.INCOMPLETE_KIND: "cut short",
+    outbox.DAMAGED_KIND: "damaged",
+    outbox.PASSPHRASE_KIND: "not sealed with this organisation's passphrase",
+    outbox.NOT_AN_OUTBOX_KIND: "not an outbox",
+}
+
+
+def _whole_outbox_here(run: Run, copy: Path) -> bool:
+    """Whether the laptop whose conflict copy `copy` is has its whole outbox in the folder,
+    taken in here: read and merged whole, the very file since (`identity`); or this laptop's
+    own, as its last exchange wrote it."""
+    replica = carrier.replica_of(copy)
+    if replica is None:
+        return False
+    main = run.folder / carrier.outbox_name(replica)
+    try:
+        if replica == run.replica:
+            return bool(outbox.header_of(main).get("serial") == run.record["serial"])
+        return identity(main) in [peer.get("seen") for peer in run.record["peers"].values()]
+    except (OSError, outbox.OutboxError):
+        return False
 
 
 def _drop_former_identities(run: Run) -> None:
@@ -239,16 +325,17 @@ def _drop_former_identities(run: Run) -> None:
 
 def _believed(run: Run, contents: outbox.Contents) -> tuple[list[Entry], int]:
     """The parts of an outbox taken in (the clock moves on to their stamps), and how many were
-    set aside for a stamp more than a day ahead; told once, with groups that did not open."""
+    set aside for a stamp more than a day ahead: told when it begins (the status lists it
+    while it lasts: `_note_laptop` notes it), with groups that did not open."""
     name = _laptop_name(run, contents.role, contents.groups, contents.replica, contents.parts)
     limit = run.clock.limit()
     accepted = [entry for entry in contents.parts if entry.stamp.ms <= limit]
     quarantined = len(contents.parts) - len(accepted)
-    if quarantined:
-        run.summary.problems.append(
-            f"{name} has its clock more than a day ahead: {counted(quarantined, 'record')} "
-            f"from it {were(quarantined)} set aside until its date and time are put right."
-        )
+    peer = run.record["peers"].get(contents.replica)
+    told = isinstance(peer, dict) and type(peer.get("set_aside")) is int and peer["set_aside"] > 0
+    if quarantined and not told:
+        run.summary.problems.append(clock_ahead_words(name, quarantined))
+        run.summary.listed.append(run.summary.problems[-1])
     run.clock.receive_all(entry.stamp for entry in accepted)
     group_names = _group_names(run, contents.parts)
     for group_id in contents.unopened:
@@ -279,6 +366,7 @@ def _note_laptop(
             serial=contents.serial,
             written_ms=contents.written_ms,
             tombstones=sorted(set(contents.tombstones)),
+            set_aside=quarantined,
             # a file with stamps set aside is read again next time, not passed over
             seen=None if carrier.is_conflict_copy(path) or quarantined else signature,
         )

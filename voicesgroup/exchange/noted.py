@@ -87,6 +87,7 @@ def head(record: dict[str, Any]) -> dict[str, Any]:
             replica: {"seen": peer.get("seen"), "formerly": peer.get("formerly", [])}
             for replica, peer in record["peers"].items()
         },
+        "unread": {name: found.get("identity") for name, found in state.unread(record).items()},
     }
 
 
@@ -115,6 +116,7 @@ def _is_head(found: object) -> bool:
         and isinstance(found.get("binding"), str)
         and isinstance(found.get("folder"), str)
         and type(found.get("serial")) is int
+        and isinstance(found.get("unread", {}), dict)
         and isinstance(peers, dict)
         and all(
             isinstance(peer, dict)

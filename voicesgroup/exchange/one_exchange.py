@@ -80,6 +80,8 @@ class Basis:
     """Where this laptop's outbox is (told when there is nothing to do)."""
     forgot: int = 0
     """Members just forgotten here: news the outbox must carry, so there is something to do."""
+    still: tuple[str, ...] = ()
+    """When there is nothing to do: the outboxes that still cannot be read, told before."""
 
 
 @dataclass(frozen=True)
@@ -147,8 +149,11 @@ def begin(store: Store, *, forgot: int = 0) -> Basis:
     head = noted.head_if_current(store, note, checksum)
     if head is None:  # the exchange's own table, the rest parsed only if needed
         head = noted.head(required(store.storage.tables(state.TABLE)))
-    if not forgot and _nothing_new(store, head, note, checksum):
-        return Basis(None, checksum, str(Path(head["folder"]) / _own_name(head)))
+    still: list[str] = []
+    if not forgot and _nothing_new(store, head, note, checksum, still):
+        return Basis(
+            None, checksum, str(Path(head["folder"]) / _own_name(head)), still=tuple(still)
+        )
     return Basis(Snapshot.of(store), checksum, forgot=forgot)
 
 
@@ -157,12 +162,18 @@ def _own_name(head: dict[str, Any]) -> str:
 
 
 def _nothing_new(
-    store: Store, head: dict[str, Any], note: dict[str, Any] | None, checksum: int | None
+    store: Store,
+    head: dict[str, Any],
+    note: dict[str, Any] | None,
+    checksum: int | None,
+    still: list[str],
 ) -> bool:
     """Whether an exchange now has nothing to do, told from the files alone (no copy of the
     data is made): the data file is as the last exchange left it (`note`), under the same
     identity, its outbox is the one in the folder, and every other laptop's outbox there was
-    read and is the same file since (`inbox.identity`)."""
+    read and is the same file since (`inbox.identity`), or is the same file that an exchange
+    found unreadable and told (its name put in `still`; not a carrier's conflict copy, which
+    the exchange may remove)."""
     if checksum is None or note is None:
         return False
     if [note.get("checksum"), note.get("serial")] != [checksum, head["serial"]]:
@@ -179,9 +190,14 @@ def _nothing_new(
                 if former in peers and not (folder / carrier.outbox_name(former)).exists():
                     return False
         seen = [peer.get("seen") for peer in peers.values()]
+        unread = head.get("unread", {})
         for path in carrier.outboxes(folder, str(head["replica"])):
-            if inbox.identity(path) not in seen:
+            now = inbox.identity(path)
+            if now in seen:
+                continue
+            if carrier.is_conflict_copy(path) or now != unread.get(path.name):
                 return False
+            still.append(path.name)
     except (OSError, ValueError, outbox.OutboxError, ExchangeError):  # said by the exchange
         return False
     return True
@@ -193,7 +209,8 @@ def prepare(
     """The exchange made on a scratch copy of the data (any thread): the module's steps 1 to
     6."""
     if basis.snapshot is None:
-        return Prepared(basis, None, Summary(outbox=basis.outbox), Path(), "")
+        summary = Summary(outbox=basis.outbox, still_unread=list(basis.still))
+        return Prepared(basis, None, summary, Path(), "")
     with _no_collection_pauses():
         scratch = basis.snapshot.scratch()
         run = _start(scratch.store, wall or (lambda: hlc.wall_ms()))
@@ -273,6 +290,13 @@ def joined(first: Summary, then: Summary) -> Summary:
         sent=then.sent or first.sent,
         laptops=max(first.laptops, then.laptops),
         problems=list(dict.fromkeys([*first.problems, *then.problems])),
+        unread={**first.unread, **then.unread},
+        listed=list(dict.fromkeys([*first.listed, *then.listed])),
+        still_unread=[
+            name
+            for name in dict.fromkeys([*first.still_unread, *then.still_unread])
+            if name not in first.unread and name not in then.unread
+        ],
         forgotten=first.forgotten + then.forgotten,
         conflicts=first.conflicts + then.conflicts,
         outbox=then.outbox or first.outbox,
@@ -329,9 +353,13 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
     due = applying.due_forgetting(run)
     sealed: outbox.Sealing | None = None
     # The copy is never saved (one save, of all of it, is `apply`'s): no batch is needed.
-    if run.changed or stamped or incoming or read_from:
+    if run.changed or run.noted or stamped or incoming or read_from:
         run.record["clock"] = run.clock.state.as_list()
-        run.record["last"] = {"ms": run.clock.wall(), **run.summary.as_json()}
+        run.record["last"] = {
+            "ms": run.clock.wall(),
+            **run.summary.as_json(),
+            "problems": run.summary.other_problems(),
+        }
         state.write(run.data, run.record)
         store.storage.write(run.data)
         store.documents_replaced()
@@ -345,7 +373,7 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
         sealed = stamping.seal(run, own_header)
     if sealed is not None:
         run.summary.outbox = str(run.own_outbox)
-    remove = [path for path in read_from if carrier.is_conflict_copy(path)]
+    remove = [path for path in read_from if carrier.is_conflict_copy(path)] + run.set_aside
     if run.former_outbox is not None and run.former_outbox in read_from:
         remove.append(run.former_outbox)
     data = store.storage.read() if store.storage.unsaved else None

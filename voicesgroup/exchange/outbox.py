@@ -65,6 +65,15 @@ BAD_STAMP = (
     "it holds a record whose stamp is out of range (a broken clock or an altered file), so "
     "none of it was taken in"
 )
+NOT_AN_OUTBOX = "it is not a voicesgroup outbox"
+OTHER_PASSPHRASE = (
+    "it does not open with this organisation's exchange passphrase (another organisation's "
+    "file, another passphrase, or altered on the way)"
+)
+NEWER = (
+    "it was written by a newer version of voicesgroup; it is kept as it is, and read once "
+    "this laptop's voicesgroup is updated"
+)
 
 
 class OutboxError(Exception):
@@ -73,6 +82,35 @@ class OutboxError(Exception):
 
 class NewerOutbox(OutboxError):
     """An outbox written by a newer version: kept as it is."""
+
+
+INCOMPLETE_KIND = "incomplete"
+NEWER_KIND = "newer"
+PASSPHRASE_KIND = "passphrase"
+NOT_AN_OUTBOX_KIND = "not an outbox"
+DAMAGED_KIND = "damaged"
+UNREADABLE_KIND = "unreadable"
+"""An outbox the file system would not give (its permissions, an I/O error)."""
+NEVER_OPENS = frozenset({INCOMPLETE_KIND, DAMAGED_KIND, PASSPHRASE_KIND, NOT_AN_OUTBOX_KIND})
+"""The kinds of a file that, unchanged, never opens here: a carrier's conflict copy of one is
+removed once its laptop's whole outbox has been read (`inbox`). Not a newer version's (kept
+until this laptop is updated), nor one the file system would not give (it may another time)."""
+
+
+def kind_of(error: OutboxError) -> str:
+    """What kind of file an outbox that did not open is, for what a person is told to do:
+    still being copied or cut short, of a newer version, sealed with another passphrase, not
+    an outbox at all, or damaged (any other way it fails)."""
+    if isinstance(error, NewerOutbox):
+        return NEWER_KIND
+    said = str(error)
+    if said == INCOMPLETE:
+        return INCOMPLETE_KIND
+    if said == OTHER_PASSPHRASE:
+        return PASSPHRASE_KIND
+    if said == NOT_AN_OUTBOX:
+        return NOT_AN_OUTBOX_KIND
+    return DAMAGED_KIND
 
 
 def _subkey(key: bytes, info: bytes) -> bytes:
@@ -240,9 +278,7 @@ def seal(
 def read_header(blob: bytes) -> tuple[dict[str, Any], bytes]:
     """The header and the bytes it authenticates; OutboxError when it is not one."""
     if not blob.startswith(MAGIC):
-        raise OutboxError(
-            INCOMPLETE if MAGIC.startswith(blob[: len(MAGIC)]) else "it is not a voicesgroup outbox"
-        )
+        raise OutboxError(INCOMPLETE if MAGIC.startswith(blob[: len(MAGIC)]) else NOT_AN_OUTBOX)
     start = len(MAGIC) + _LENGTH.size
     if len(blob) < start:
         raise OutboxError(INCOMPLETE)
@@ -259,10 +295,7 @@ def read_header(blob: bytes) -> tuple[dict[str, Any], bytes]:
     if type(version) is not int:
         raise OutboxError(DAMAGED_HEADER)
     if version > FORMAT:
-        raise NewerOutbox(
-            "it was written by a newer version of voicesgroup; it is kept as it is, and read "
-            "once this laptop's voicesgroup is updated"
-        )
+        raise NewerOutbox(NEWER)
     return header, blob[: start + length]
 
 
@@ -323,10 +356,7 @@ def open_sealed(blob: bytes, org: bytes, groups: dict[str, bytes]) -> Contents:
             plain = AESGCM(_section_key(key, name)).decrypt(nonce, sealed, prefix)
         except (InvalidTag, ValueError):
             if name == ORG:
-                raise OutboxError(
-                    "it does not open with this organisation's exchange passphrase (another "
-                    "organisation's file, another passphrase, or altered on the way)"
-                ) from None
+                raise OutboxError(OTHER_PASSPHRASE) from None
             contents.unopened.append(name)
             continue
         try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from voicesgroup.counting import counted, were
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import sharing, state
@@ -38,6 +39,23 @@ took it a new one): never merged, only read by `inbox` so the old identity stops
 once its outbox has left the folder."""
 
 
+def laptop_words(role: object, group_names: list[str], replica: str) -> str:
+    """Another laptop in words: "the coordinator's laptop (1f3a9c)", "the laptop of Tuesday
+    Voices (1f3a9c)"."""
+    if role == state.COORDINATOR:
+        return f"the coordinator's laptop ({replica[:6]})"
+    return f"the laptop of {', '.join(group_names) or 'no group'} ({replica[:6]})"
+
+
+def clock_ahead_words(laptop: str, set_aside: int) -> str:
+    """The one sentence for a laptop whose clock is more than a day ahead (`laptop_words`)."""
+    return (
+        f"A laptop has its clock more than a day ahead, {laptop}: "
+        f"{counted(set_aside, 'record')} from it {were(set_aside)} set aside until its date "
+        "and time are put right."
+    )
+
+
 class ExchangeError(VoicesGroupError):
     """The exchange cannot do what was asked; the message says why, in one sentence."""
 
@@ -54,6 +72,16 @@ class Summary:
     forgotten: int = 0
     conflicts: int = 0
     outbox: str = ""
+    unread: dict[str, str] = field(default_factory=dict)
+    """The outboxes found unreadable this time that were not before (or have changed since),
+    by file name, with the sentence in `problems` that tells it."""
+    listed: list[str] = field(default_factory=list)
+    """The problems the status lists itself while they last (an outbox that cannot be read, a
+    laptop whose clock is ahead): kept out of the last exchange's own problems, so that the
+    status says each once."""
+    still_unread: list[str] = field(default_factory=list)
+    """The outboxes that still cannot be read, unchanged since an exchange told it: not told
+    again (the status lists each, with what to do)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -63,8 +91,14 @@ class Summary:
             "forgotten_here": self.forgotten,
             "new_conflicts": self.conflicts,
             "problems": self.problems,
+            "still_unread": self.still_unread,
             "outbox": self.outbox,
         }
+
+    def other_problems(self) -> list[str]:
+        """The problems the status does not list itself (`listed`)."""
+        told = {*self.unread.values(), *self.listed}
+        return [problem for problem in self.problems if problem not in told]
 
 
 def required(data: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +128,9 @@ class Run:
     stone_key: bytes
     summary: Summary
     changed: bool = False
+    noted: bool = False
+    """The record's notes for the status changed (an outbox that cannot be read): saved with
+    the exchange, though the outbox has nothing new to say (`changed`)."""
     former_outbox: Path | None = None
     parts: dict[tuple[str, str], sharing.Part] | None = None
     held: sharing.Holding | None = None
@@ -104,6 +141,9 @@ class Run:
     """Member ids the document referred to before the merge replaced records (`applying`)."""
     withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
     """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
+    set_aside: list[Path] = field(default_factory=list)
+    """Conflict copies that never opened and that laptop's whole outbox replaces: removed once
+    the merge is saved, each told in one sentence (`inbox`)."""
     index: Index = field(init=False)
     _forgotten_in_file: tombstones.Tombstones | bool | None = field(default=False, repr=False)
     """The data file's own record of the members it forgot (False: not read yet)."""

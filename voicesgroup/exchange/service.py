@@ -11,7 +11,8 @@ concern, which the package's docstring lists:
   line runs; an app runs its steps apart: `begin` and `apply` on the thread that owns the
   store, `prepare` and `deliver` in a worker, `forget_due` after), over `stamping` (this
   laptop's changes and outbox) and `applying` (a merge put into the document);
-- what the exchange knows: `status`;
+- what the exchange knows: `status` (and `clock_ahead`, its sentence for each laptop whose
+  clock is ahead);
 - what the steps share: `run` (`ExchangeError`, `Summary`).
 """
 
@@ -40,7 +41,7 @@ from voicesgroup.exchange.one_exchange import (
     prepare,
 )
 from voicesgroup.exchange.run import NEWER_VERSION, ExchangeError, Summary
-from voicesgroup.exchange.status import status
+from voicesgroup.exchange.status import clock_ahead, status
 
 __all__ = [
     "COORDINATOR",
@@ -56,6 +57,7 @@ __all__ = [
     "apply",
     "begin",
     "carrier_write",
+    "clock_ahead",
     "deliver",
     "exchange",
     "forget_due",

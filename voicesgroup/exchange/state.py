@@ -19,6 +19,9 @@ file when it has a passphrase, and carried by its backups):
   member forgotten here leaves no id behind in this table.
 - `tombstones`: the organisation's tombstones of forgotten members; they never expire.
 - `conflicts`, `peers` (what each other laptop's outbox said last), `last` (the last run).
+- `unread`: each outbox in the folder that did not open, by file name: its identity
+  (`inbox.identity`), its kind (`outbox.kind_of`), the reason in words and since when. The
+  status lists them; an exchange tells one once, when it is found or has changed.
 """
 
 from __future__ import annotations
@@ -74,3 +77,13 @@ def stored_role(storage: Any) -> str | None:
     if head is not None and "role" in head:
         return str(head["role"])
     return role(storage.tables(TABLE))
+
+
+def unread(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The record's outboxes that did not open, by file name (see the module), each laid out
+    as the exchange writes it; anything else there (a file edited by hand) is passed over,
+    never believed. A new dict: the record is not changed."""
+    found = record.get("unread")
+    if not isinstance(found, dict):
+        return {}
+    return {str(name): noted for name, noted in found.items() if isinstance(noted, dict)}

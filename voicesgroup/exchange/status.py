@@ -9,12 +9,14 @@ last seen; the conflicts waiting for a person; how many laptops know of every fo
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voicesgroup.exchange import sharing
+from voicesgroup.exchange import folder as carrier
+from voicesgroup.exchange import outbox, sharing, state
 from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.merge import ROTA_FIELDS
-from voicesgroup.exchange.run import required
+from voicesgroup.exchange.run import clock_ahead_words, laptop_words, required
 
 if TYPE_CHECKING:
     from voicesgroup.store import Store
@@ -40,6 +42,7 @@ def status(store: Store) -> dict[str, Any]:
                 # of the changes made on that laptop, what came in here the last time any did
                 "came_in_last_time": dict((peer.get("came_in") or {}).get("counts", {})),
                 "came_in_when": _when((peer.get("came_in") or {}).get("ms")),
+                "records_set_aside": _set_aside(peer),
             }
         )
     acknowledged = sum(
@@ -54,13 +57,76 @@ def status(store: Store) -> dict[str, Any]:
             "folder": record["folder"],
             "last_exchange": _when(last.get("ms")),
             "came_in_last_time": last.get("came_in", {}),
-            "problems_last_time": last.get("problems", []),
+            # (a record an older version saved also told there each file the list names)
+            "problems_last_time": [
+                problem
+                for problem in last.get("problems", [])
+                if not any(f" {name} " in str(problem) for name in state.unread(record))
+            ],
         },
+        "unread_outboxes": unread_outboxes(record),
         "laptops": laptops,
         "conflicts": _waiting(data, record, group_names),
         "forgettings": len(stones),
         "forgetting_acknowledged": {"by": acknowledged + 1, "of": len(record["peers"]) + 1},
     }
+
+
+UNREAD_ADVICE = {
+    outbox.INCOMPLETE_KIND: (
+        "Nothing to do while the laptops are still syncing: it is tried again at every "
+        "exchange. If it stays, exchange again on the laptop that wrote it."
+    ),
+    outbox.NEWER_KIND: "To read it, update voicesgroup on this laptop; nothing else is needed.",
+    outbox.PASSPHRASE_KIND: (
+        "Check that the laptop that wrote it was set up with this organisation's exchange "
+        "passphrase; a file that is not the organisation's can be deleted from the folder."
+    ),
+    outbox.NOT_AN_OUTBOX_KIND: (
+        "Take it out of the exchange folder: only voicesgroup's own files belong there."
+    ),
+    outbox.DAMAGED_KIND: (
+        "Exchange again on the laptop that wrote it, so that it writes a whole new one; this "
+        "file is then read or replaced."
+    ),
+    outbox.UNREADABLE_KIND: (
+        "Check that this laptop's user may read the files in the exchange folder; it is tried "
+        "again at every exchange."
+    ),
+}
+"""What to do about an outbox that cannot be read, by its kind (`outbox.kind_of`)."""
+CONFLICT_COPY_ADVICE = (
+    "It is a conflict copy the carrier made (two versions of one outbox): once it is "
+    "unchanged at a later exchange and that laptop's whole outbox has been read, it is removed, "
+    "and that is said."
+)
+
+
+def unread_outboxes(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each outbox in the folder that the last exchanges could not read, by file name: the
+    laptop that wrote it (its short id), whether it is a carrier's conflict copy, why, since
+    when, and what to do, in words (`said`)."""
+    found = []
+    for name, noted in sorted(state.unread(record).items()):
+        kind = str(noted.get("kind"))
+        copy = carrier.is_conflict_copy(Path(name))
+        advice = UNREAD_ADVICE.get(kind, UNREAD_ADVICE[outbox.DAMAGED_KIND])
+        if copy and kind in outbox.NEVER_OPENS:
+            advice += " " + CONFLICT_COPY_ADVICE
+        reason = str(noted.get("reason") or "")
+        found.append(
+            {
+                "file": name,
+                "laptop": (carrier.replica_of(Path(name)) or "")[:6],
+                "conflict_copy": copy,
+                "problem": kind,
+                "reason": reason,
+                "since": _when(noted.get("since_ms")),
+                "what_to_do": advice,
+                "said": f"The outbox {name} cannot be read: {reason}. {advice}",
+            }
+        )
+    return found
 
 
 def copies_waiting(data: dict[str, Any], record: dict[str, Any]) -> list[dict[str, str]]:
@@ -122,6 +188,25 @@ def _waiting(
             }
         )
     return waiting
+
+
+def _set_aside(peer: dict[str, Any]) -> int:
+    """How many records of that laptop's last outbox wait for its clock to be put right."""
+    count = peer.get("set_aside")
+    return count if type(count) is int and count > 0 else 0
+
+
+def clock_ahead(laptops: list[dict[str, Any]]) -> list[str]:
+    """The sentence for each laptop whose clock is more than a day ahead (`status`'s
+    "laptops"), for as long as it is."""
+    return [
+        clock_ahead_words(
+            laptop_words(item["role"], list(item["groups"]), str(item["replica"])),
+            int(item["records_set_aside"]),
+        )
+        for item in laptops
+        if item["records_set_aside"]
+    ]
 
 
 def _when(ms: object) -> str | None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from voicesgroup import dates
 from voicesgroup.counting import counted
 from voicesgroup.exchange import state
+from voicesgroup.exchange.status import clock_ahead
 
 if TYPE_CHECKING:
     from voicesgroup.exchange import service
@@ -135,7 +136,15 @@ def status_view(store: Store) -> StatusView:
             f"Exchange folder: {here['folder']}; last exchange: {_when(here['last_exchange'])}."
         ),
         came_in=f"Came in last time: {kinds_in_words(here['came_in_last_time'])}.",
-        problems=tuple(str(problem) for problem in here["problems_last_time"]),
+        problems=tuple(
+            dict.fromkeys(
+                [
+                    *(str(unread["said"]) for unread in found["unread_outboxes"]),
+                    *clock_ahead(found["laptops"]),
+                    *(str(problem) for problem in here["problems_last_time"]),
+                ]
+            )
+        ),
         laptops=laptops,
         forgetting=(
             f"Forgetting acknowledged by {ack['by']} of {ack['of']} laptops."
@@ -145,8 +154,22 @@ def status_view(store: Store) -> StatusView:
     )
 
 
-def summary_words(summary: service.Summary) -> str:
-    """One quiet line after an exchange: what came in, what waits, what could not be read."""
+SHARING_SCREEN = "Sharing (x)"
+STATUS_COMMAND = "`voicesgroup exchange status`"
+
+
+def still_unread_words(count: int, where: str) -> str:
+    """The one sentence for outboxes that still cannot be read, each told before: `where`
+    says which (the Sharing screen, or the status command)."""
+    return (
+        f"The exchange folder still holds {counted(count, 'outbox', 'outboxes')} that cannot "
+        f"be read, as told before: {where} says which, and what to do."
+    )
+
+
+def summary_words(summary: service.Summary, *, problems: bool = True) -> str:
+    """One quiet line after an exchange: what came in, what waits, what could not be read.
+    Without `problems`, for the Sharing screen, which lists every one itself."""
     came = sum(summary.came_in.values())
     line = (
         f"Exchanged with {counted(summary.laptops, 'laptop')}: "
@@ -160,8 +183,12 @@ def summary_words(summary: service.Summary) -> str:
     if summary.forgotten:
         line += f"; {counted(summary.forgotten, 'member')} forgotten here"
     line += "."
+    if not problems:
+        return line
     if summary.problems:
         line += " " + summary.problems[0]
         if len(summary.problems) > 1:
             line += f" (and {counted(len(summary.problems) - 1, 'more problem')})"
+    if summary.still_unread:
+        line += " " + still_unread_words(len(summary.still_unread), SHARING_SCREEN)
     return line

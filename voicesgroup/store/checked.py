@@ -13,13 +13,17 @@ The note decides only *when* a table is checked, never *whether*: a table left u
 and checked the first time anything reads it, with the same sentence (`SafeStorage.table`). So a
 checksum is enough: a damaged file that matched one by chance would still be refused, one table
 later. It is a cache and only a cache: a note missing, damaged, stale or of another file means
-the file is checked whole, as without it. It is written without flushing to the disk (a note lost
-in a power cut costs one whole check). Only a plain file has one: the note of an encrypted file
-would tell the size of each of its tables.
+the file is checked whole, as without it. Where the years lie is the one thing the reading
+trusts without checking it whole (a year left out is never parsed), so it carries a seal of
+its own, a hash of the years with the bytes' size and checksum (`_seal`): years edited by
+hand, or left from other bytes, do not match it and every year is read. The note is written
+without flushing to the disk (a note lost in a power cut costs one whole check). Only a plain
+file has one: the note of an encrypted file would tell the size of each of its tables.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import zlib
 from contextlib import suppress
@@ -44,12 +48,14 @@ def note(path: Path, size: int, checksum: int, spans: Spans, years: Years | None
     (`storage.YEARLY_TABLES`). Best effort: a note that cannot be written leaves the next
     opening to check everything."""
     target = checked_file(path)
+    placed = {name: [list(run) for run in runs] for name, runs in (years or {}).items()}
     body = {
         "format": FORMAT,
         "crc32": checksum,
         "size": size,
         "tables": [[name, start, end] for name, (start, end) in spans.items()],
-        "years": {name: [list(run) for run in runs] for name, runs in (years or {}).items()},
+        "years": placed,
+        "years_seal": _seal(size, checksum, placed),
     }
     temp = path.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
     try:
@@ -89,7 +95,20 @@ def known_if_noted(path: Path, blob: bytes) -> tuple[Spans, Years] | None:
     if spans is None:
         return None
     years = body.get("years")
-    return spans, years if isinstance(years, dict) else {}
+    if not isinstance(years, dict) or body.get("years_seal") != _seal(
+        len(blob), body["crc32"], years
+    ):
+        return spans, {}  # years edited or left from other bytes: every year is read
+    return spans, years
+
+
+def _seal(size: int, checksum: int, years: object) -> str:
+    """What ties the note's years to the bytes they were worked out from (see the module)."""
+    try:
+        text = orjson.dumps([FORMAT, size, checksum, years], option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # not laid out as the note writes it
+        return ""
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 def _spans_in(blob: bytes, tables: object) -> Spans | None:
