@@ -148,10 +148,12 @@ SHAPES = st.one_of(
     st.just([]),
     st.just("x"),
     st.just(None),
-    st.integers(),
+    st.integers(-(2**63), 2**63 - 1),
     st.dictionaries(
         st.sampled_from(["1", "2", "a", "", "01"]),
-        st.one_of(st.just({}), st.just({"id": "x"}), st.integers(), st.text(max_size=2)),
+        st.one_of(
+            st.just({}), st.just({"id": "x"}), st.integers(-(2**63), 2**63 - 1), st.text(max_size=2)
+        ),
     ),
 )
 
