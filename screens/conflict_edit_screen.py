@@ -56,6 +56,10 @@ class ConflictEditScreen(FormScreen[bool]):
             field: self.query_one(f"#conflict-{field}", TextArea).text.strip()
             for field in self.conflict.fields
         }
+        if self.conflict.table == "strategies":
+            from screens.strategy_edit_screen import SHARED_AND_PRINTED
+
+            self.ask_about_names(texts, SHARED_AND_PRINTED)
         try:
             said = conflicts.resolve(self.store, self.conflict.copy_id, texts)
         except conflicts.TextNeeded as empty:

@@ -4,6 +4,8 @@
   keeps the form open with everything typed and the sentence beside its field (or above the
   buttons when it belongs to no one field).
 - Escape with changes asks: keep writing, or discard. Without changes it just goes back.
+- Words that are shared or printed and name a member are asked about once beside their field;
+  saving the same words again keeps them (`ask_about_names`, the core's `NameQuestions`).
 - Keys pressed while a form is still opening (a slow machine, a big file) reach its first field
   once it is open, rather than the screen behind it or nowhere.
 
@@ -86,12 +88,25 @@ class FormScreen(GuardsChanges, Screen[ResultT]):
         super().__init__(*args, **kwargs)
         self._opening_keys: list[events.Key] = []
         self._opened = False
+        self._name_questions: Any = None  # `mentions.NameQuestions`, made when first asked
 
     # -- what a form says --------------------------------------------------------------------
 
     def submit_form(self) -> bool:
         """Keep what was typed; raise when it cannot be kept. True when the form is done."""
         raise NotImplementedError
+
+    def ask_about_names(self, texts: dict[str, str], why: str) -> None:
+        """Raise the question beside the first field (by name) whose words name a member and
+        were not asked about as they stand; `why` says where the words go. The same words
+        saved again are kept."""
+        from voicesgroup.mentions import NameQuestions  # the name finder loads when needed
+
+        if self._name_questions is None:
+            self._name_questions = NameQuestions()
+        asked = self._name_questions.question(self.store, texts, why)
+        if asked is not None:
+            raise FieldProblem(*asked)
 
     def leave_form(self) -> None:
         """Go back without keeping anything (after asking, when something was typed)."""

@@ -36,6 +36,12 @@ TITLE_PROMPT = "What it is, in a few words"
 """What a strategy's title asks for, here and where one is shared in a session."""
 
 
+SHARED_AND_PRINTED = (
+    "The library is shared with every group and printed on sheets: keep members' names out "
+    "unless they agreed (Shared by)."
+)
+
+
 class StrategyEditScreen(FormScreen[UUID | None]):
     """The strategy's words, kind, who it is for, when it helps, and an optional caution.
 
@@ -179,6 +185,8 @@ class StrategyEditScreen(FormScreen[UUID | None]):
         }
         if not changes["title"]:
             raise FieldProblem("title", "Give it a few words.")
+        texts = {name: str(changes[name]) for name in ("title", "description", "caution")}
+        self.ask_about_names(texts, SHARED_AND_PRINTED)
         strategy = (
             self.strategy.with_changes(**changes) if self.strategy else CopingStrategy(**changes)
         )

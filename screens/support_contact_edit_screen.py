@@ -95,6 +95,10 @@ class SupportContactEditScreen(FormScreen[None]):
             raise FieldProblem("name", "Give the contact a name.")
         if not changes["how"]:
             raise FieldProblem("how", "Say how to reach them.")
+        texts = {name: str(changes[name]) for name in ("name", "how", "when", "discreet_how")}
+        self.ask_about_names(
+            texts, "Support contacts print on every sheet and go to every laptop: keep names out."
+        )
         contact = (
             self.contact.with_changes(**changes) if self.contact else SupportContact(**changes)
         )

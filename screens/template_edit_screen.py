@@ -229,6 +229,15 @@ class TemplateEditScreen(FormScreen[None]):
                 "A field holds something the plan cannot take (marked beside it): change it, "
                 "then save."
             )
+        phases = self.plan.phases
+        self.ask_about_names(
+            {
+                "name": self.plan.name,
+                "title": "\n".join(phase.title for phase in phases),
+                "prompts": "\n".join(prompt for phase in phases for prompt in phase.prompts),
+            },
+            "The session plan prints and goes to every laptop: keep members' names out.",
+        )
         before = self.group.template
         self.group = templates.save_group_template(self.store, self.group, self.plan)
         self.plan = templates.editable_copy(self.group)

@@ -548,6 +548,39 @@ def _starts_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:;\n•–—-*" or text[:start].endswith(("\n", "\n\n"))
 
 
+_BULLETS = frozenset("-*•‣◦·–—")
+"""Marks that start a line of a list ("- Zoe came", "• Zoe came")."""
+_OPENING = re.compile(r"[\"'“‘«(\[]+$")
+_CLOSING = re.compile(r"[\"'”’»)\]]+$")
+_LINE_BREAK = re.compile("[" + re.escape("".join(sorted(_LINE_BREAKS))) + "]")
+
+
+def begins_a_sentence(text: str, start: int) -> bool:
+    """Whether a word written at `start` begins a sentence, and so takes a capital: at the
+    start of the text or of a line, after '.', '!' or '?' and a space, or after a bullet
+    that starts a line ("- "); quotes and brackets that open before it are passed over, and
+    so are invisible characters. The one rule for a word put in place of another (forgetting's
+    "another member", a member's record)."""
+    before = "".join(ch for ch in text[:start] if not is_removed(ch))
+    opened = _OPENING.sub("", before)
+    trimmed = opened.rstrip()
+    gap = opened[len(trimmed) :]
+    if not trimmed or any(ch in _LINE_BREAKS for ch in gap):
+        return True
+    if not gap:
+        return False
+    if _CLOSING.sub("", trimmed)[-1:] in (".", "!", "?"):
+        return True
+    line = _LINE_BREAK.split(trimmed)[-1].strip()
+    return line in _BULLETS
+
+
+def written_in(text: str, start: int, words: str) -> str:
+    """`words` as they are written at `start` of `text`: with a capital where a sentence
+    begins (`begins_a_sentence`), else as given."""
+    return words[:1].upper() + words[1:] if begins_a_sentence(text, start) else words
+
+
 def _context(text: str, start: int, end: int, around: int = 30) -> str:
     left = max(0, start - around)
     right = min(len(text), end + around)
@@ -625,6 +658,17 @@ def names_in_texts(
     return found
 
 
+def may_be_words(text: str) -> bool:
+    """Whether a stored string could hold a name: not empty, not an id, not a date or a moment.
+    The one test of what is read for names in stored records (forgetting's redaction, what
+    leaves a group's laptops)."""
+    return bool(text) and _ID.fullmatch(text.lower()) is None and _ISO_DAY.match(text) is None
+
+
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.+Z-]*)?$")
+
+
 def first_certain(matches: Iterable[NameMatch]) -> NameMatch | None:
     """The first certain match, or None."""
     return next((match for match in matches if match.certain), None)
@@ -664,7 +708,8 @@ def replace_member_names(
         if match.certain and match.name != keep
     ]
     for match in reversed(matches):
-        text = text[: match.start] + replacement + text[match.end :]
+        words = written_in(text, match.start, replacement)
+        text = text[: match.start] + words + text[match.end :]
     return text, len(matches)
 
 

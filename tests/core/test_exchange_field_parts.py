@@ -118,6 +118,7 @@ def _value_of(field: str, table: str, ids: dict[str, str]) -> st.SearchStrategy[
         ("follow_ups", "key"): st.sampled_from(["s0", "s1", "d0"]),
         ("follow_ups", "owner_id"): st.none() | st.sampled_from(other),
         ("follow_ups", "done_on"): st.none() | _days().map(dt.date.isoformat),
+        ("follow_ups", "text"): st.none() | _names(),
         ("facilitator_paths", "facilitator_id"): st.just(ids["sam"]),
         ("facilitator_paths", "stage"): st.sampled_from([s.value for s in PathStage]),
         ("facilitator_paths", "shadowing_from"): st.none() | _days().map(dt.date.isoformat),

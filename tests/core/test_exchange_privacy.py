@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from voicesgroup import models
 from voicesgroup.exchange import sharing
 from voicesgroup.kinds import ConsentScope
+from voicesgroup.names import may_be_words
 
 GROUPS = [str(uuid.UUID(int=i + 1)) for i in range(3)]
 NAMES = ["Marigold", "Teodora", "Wenceslas", "Ottoline", "Bartholomew"]
@@ -51,6 +52,10 @@ def data_files(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
             ],
         )
         data["sessions"][str(n + 1)] = session.model_dump(mode="json")
+        # the follow-up's record carries a copy of its words, whatever they are: the
+        # exchange's own reading of every text is the last wall
+        state = models.FollowUpState(session_id=session.id, key="s0", text=session.follow_ups[0])
+        data["follow_ups"][str(n + 1)] = state.model_dump(mode="json")
     for n in range(draw(st.integers(0, 3))):
         with_name: bool = draw(st.booleans())
         beside = draw(st.sampled_from(present)) if present and with_name else None
@@ -130,7 +135,7 @@ def test_a_member_named_beside_an_idea_shared_in_another_group_stays_in_their_ow
 def _string_places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Where a document holds a string that could carry words (not an id or a date)."""
     if isinstance(value, str):
-        return [path] if sharing._may_be_words(value) else []
+        return [path] if may_be_words(value) else []
     if isinstance(value, dict):
         return [p for key, item in value.items() for p in _string_places(item, (*path, key))]
     if isinstance(value, list):

@@ -285,7 +285,7 @@ def _parts_changed(run: Run) -> None:
                     part.__dict__["digest"] = taken[1]  # the cached hash, already known
                 parts[(part.kind, run.state_key(part.kind, part.key))] = part
     run.taken = {}
-    for part in run.settings_parts():
+    for part in run.settings_sent():
         run.parts[(part.kind, part.key)] = part
 
 

@@ -91,6 +91,10 @@ def setup(
         store.audit(
             "exchange set up", "coordinator" if coordinator else counted(len(groups), "group")
         )
+    if not coordinator:  # follow-ups noted before the laptop shared: each gets its record
+        from voicesgroup.follow_ups import record_every_follow_up
+
+        record_every_follow_up(store)
     return [said]
 
 

@@ -177,13 +177,23 @@ class Run:
             for document in self.data.get(table, {}).values():
                 for part in sharing.parts_of(table, document, holding):
                     found[(part.kind, self.state_key(part.kind, part.key))] = part
-        for part in self.settings_parts():
+        for part in self.settings_sent():
             found[(part.kind, part.key)] = part
         return found
 
     def settings_parts(self) -> list[sharing.Part]:
         """The shared parts of the document's settings (`sharing.settings_parts`)."""
         return sharing.settings_parts(self.data.get(sharing.SETTINGS_KIND, {}).get("1", {}))
+
+    def settings_sent(self) -> list[sharing.Part]:
+        """The settings' parts as this laptop sends them: each kept to the groups of every
+        member its words name (`sharing.kept_to_members`), like any record's."""
+        holding = self.holding()
+        return [
+            kept
+            for part in self.settings_parts()
+            if (kept := sharing.kept_to_members(part, holding)) is not None
+        ]
 
     def data_changed(self) -> None:
         self._forgotten_in_file = False

@@ -35,6 +35,8 @@ go: every part takes the sections `kept_to_members` gives the whole.
 The organisation's settings are shared the same way, by the same declaration: each shared
 setting a part of its own (`settings_parts`), so the coordinator's report threshold and a
 group's retention months changed at once both hold.
+A setting's words are read for members' names as a record's are (`Run.settings_sent`): an
+organisation's name that names a member ("Kit's Collective") is not sent to the organisation.
 
 A record's part is identified by its `kind` (the table, `<table>+group` for a projection's
 group part, or `<table>.<set>` for a set of fields) and its `key` (the record's id; for the
@@ -55,7 +57,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from voicesgroup.names import Purpose, names_in_texts
+from voicesgroup.names import Purpose, may_be_words, names_in_texts
 from voicesgroup.schema import SETTINGS_TABLE
 
 
@@ -347,35 +349,30 @@ def _texts_leaving(data: Mapping[str, Any]) -> set[str]:
         if rule.reach in (Reach.ORGANISATION, Reach.PROJECTION):
             for document in (data.get(table) or {}).values():
                 strings.update(_strings(document))
+    settings = (data.get(SETTINGS_TABLE) or {}).get("1") or {}
+    shared = [value for name, value in settings.items() if name in SHARED_SETTINGS]
+    strings.update(_strings(shared))
     named = _names_of_their_own(data)
     # (each string looked at once: ten years repeat the same ids, dates and words)
     return {
         text
         for text in strings
-        if _may_be_words(text) and " ".join(text.split()).casefold() not in named
+        if may_be_words(text) and " ".join(text.split()).casefold() not in named
     }
 
 
 def _names_of_their_own(data: Mapping[str, Any]) -> frozenset[str]:
     """Whole texts that are a name of their own, never a member's mention though a member
     may be called the same: a facilitator's name (written as "who decided", "signed off by"
-    too), a group's name and venue (asked about when saved), the organisation's name."""
+    too), a group's name and venue (asked about when saved). The organisation's name and a
+    support contact are words like any other: "Kit's Collective" names Kit, and stays on the
+    laptops of Kit's groups."""
     groups = (data.get("groups") or {}).values()
-    settings = (data.get(SETTINGS_TABLE) or {}).get("1") or {}
     found = [
         *(person.get("display_name") for person in (data.get("facilitators") or {}).values()),
         *(group.get(name) for group in groups for name in ("name", "venue")),
-        settings.get("organisation"),
     ]
     return frozenset(" ".join(t.split()).casefold() for t in found if isinstance(t, str) and t)
-
-
-def _may_be_words(text: str) -> bool:
-    """Whether a stored string could hold a name: not empty, not an id or a date."""
-    return bool(text) and _UUID.fullmatch(text.lower().encode()) is None and not _DATE.match(text)
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.+Z-]*)?$")
 
 
 def slot_key(document: Mapping[str, Any]) -> str:

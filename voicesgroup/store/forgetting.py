@@ -4,7 +4,7 @@ The order, each step safe to repeat:
 
 1. The intent is written beside the data file (`<file>.forgetting`, the member's id and no
    name), before anything else is touched.
-2. In memory: every free text that names them says "another member" instead
+2. In memory: every text of every record that names them says "another member" instead
    (`redaction`), their records are erased, and their tombstone (a keyed hash of the id,
    `tombstones`) is added. The data file is saved, then the tombstones beside it.
 3. Every backup is rewritten the same way, from the name and records it holds (one that cannot
@@ -170,9 +170,9 @@ def forget_member(store: Store, member_id: UUID, *, told: bool = False) -> Forge
     """Erase every personal record of a member, here and in every backup.
 
     Named attendance becomes anonymous head counts and strategies lose the attribution, so
-    group totals and the library stay as they were. Free text elsewhere that still mentions
-    the name is reported, not changed: it belongs to other records and people. Every failure
-    raises a StoreError saying what was done and what is left.
+    group totals and the library stay as they were. Every other text that names them, in any
+    record, says "another member" instead (`redaction`), and is listed in the report. Every
+    failure raises a StoreError saying what was done and what is left.
     """
     job = start(store, member_id, told=told)
     counts = write_files(job)

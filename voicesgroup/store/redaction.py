@@ -1,12 +1,18 @@
-"""Forgetting redacts: a forgotten member's name written as "another member" in every free text.
+"""Forgetting redacts: a forgotten member's name written as "another member" in every text.
 
-`FREE_TEXT` is the one list of the stored texts people write in their own words (themes,
-follow-ups, debriefs, notes, strategies, supervision topics, rota and path reasons, and a
-group's name and venue, which the report refuses while they hold a member's name); a test
-fails when a model gains a text field that is neither here nor in `NOT_FREE_TEXT`. The texts
-are read and changed in a document as stored (plain dicts), so the data file and every backup
-are redacted by the same code, and mentions are found by the one name finder
-(`voicesgroup.names`).
+Every string of every stored record is read, wherever it stands (a theme, a follow-up, a
+debrief, a note, a strategy, a supervision topic, a rota or path reason, a group's name,
+venue, agreement and session plan, a support contact, the organisation's name, a field added
+later), not a list of fields that a new field would slip past. Left out, each for its reason:
+the tables in `NOT_READ` (no one's words: the file's own facts, the exchange's keys and stamps,
+the chained audit log, and the members' own names), the values of the keys in `CODES` (ids,
+keys and the app's own codes), ids and dates, and a whole text that is a facilitator's own name
+(who held a meeting, who signed off: the facilitator, even when a member shares the name).
+
+The texts are read and changed in a document as stored (plain dicts), so the data file and
+every backup are redacted by the same code; the forget dialog and `member forget` list what
+`mentions` finds, and forgetting writes exactly that (`apply`). Mentions are found by the one
+name finder (`voicesgroup.names`).
 """
 
 from __future__ import annotations
@@ -17,56 +23,94 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voicesgroup import dates
-from voicesgroup.names import NameMatch, Purpose, names_for
-from voicesgroup.schema import SETTINGS_TABLE
+from voicesgroup.names import NameMatch, Purpose, may_be_words, names_for, written_in
+from voicesgroup.schema import META_TABLE, SETTINGS_TABLE
 
 ANOTHER_MEMBER = "another member"
 MAX_TEXT_LENGTH = 20_000
 """The longest free text a model takes (`models.MAX_TEXT_LENGTH`; a test keeps them equal)."""
 MAX_NAME_LENGTH = 60
-"""The longest name a model takes, a group's included (`models.MAX_NAME_LENGTH`)."""
+"""The longest name a model takes, a group's included (`models.MAX_NAME_LENGTH`): the length a
+redacted text is kept within where `LONGEST` names no longer one (a test holds every text
+field of every model to at least this)."""
 
-FREE_TEXT: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
-    "sessions": (
-        (("themes", "*"), 500),
-        (("follow_ups", "*"), 2000),
-        (("debrief", "answers", "*"), MAX_TEXT_LENGTH),
-    ),
-    "notes": (
-        (("member_words",), MAX_TEXT_LENGTH),
-        (("what_helped",), MAX_TEXT_LENGTH),
-        (("to_remember",), MAX_TEXT_LENGTH),
-        (("facilitator_words",), MAX_TEXT_LENGTH),
-    ),
-    "strategies": ((("title",), 120), (("description",), 2000), (("caution",), 300)),
-    "supervision": ((("topics", "*"), 500),),
-    "rota": ((("reason",), 500), (("history", "*", "what"), 500)),
-    "facilitator_paths": ((("skipped", "*", "reason"), 500),),
-    "groups": ((("name",), MAX_NAME_LENGTH), (("venue",), 200)),
+NOT_READ: dict[str, str] = {
+    META_TABLE: "the file's own facts and its tombstones (keyed hashes, never a name)",
+    "_exchange": "the exchange's replica, keys, stamps and hashes: nobody's words",
+    "audit": "a hash chain of what was done to this file, whose entries never name a member",
+    "members": "the members' own names: the forgotten member's record is erased whole",
 }
-"""Table → (path to a text inside a record, "*" for every item; the text's longest length)."""
+"""Tables whose strings are not read, and why."""
 
-NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
-    "groups": ("vocabulary", "agreements", "template"),
-    "members": ("display_name", "former_names"),
-    "facilitators": ("display_name", "training", "dates_off"),
-    "consent_events": ("scope", "action", "method", "wording_version", "recorded_by"),
-    "sessions": ("status", "template_key", "round_marks", "round_phase_key"),
-    "contact_details": ("kind", "value"),
-    "strategies": ("category", "experiences", "moment", "starter_key", "helped_by_group"),
-    "rota": ("status",),
-    "support_contacts": ("name", "how", "when", "discreet_how"),
-    "audit": ("action", "detail", "actor", "previous_hash", "hash"),
-    "facilitator_paths": ("stage", "modules", "leads_kinds", "signed_off_by"),
-    "supervision": ("held_by",),
-    "follow_ups": ("key",),
+CODES = frozenset(
+    {
+        "id",
+        "key",
+        "variant",
+        "kind",
+        "status",
+        "stage",
+        "scope",
+        "action",
+        "method",
+        "category",
+        "experiences",
+        "moment",
+        "training",
+        "leads_kinds",
+        "starter_key",
+        "template_key",
+        "round_phase_key",
+        "round_marks",
+        "wording_version",
+        "print_folder",
+        "printer",
+        "words_not_names",
+        "previous_hash",
+        "hash",
+    }
+)
+"""Keys (at any depth) whose values are codes, not words: ids, keys, the app's own kinds and
+stages, a laptop's printer and folder, and the hashed answers "the word, not a member". A key
+ending `_id` or `_ids` is an id too."""
+
+CERTAIN_ONLY = frozenset({"agreements", "template", "vocabulary", "value"})
+"""Keys under which the texts are mostly shipped wording (a group's agreement, its session
+plan, its words), or another member's own address or number (`value`: "Kit.Jones@…" is
+theirs): there, as in the starter strategies and the national helplines, only a certain
+mention is replaced ("May not suit everyone" names nobody)."""
+
+LONGEST: dict[str, int] = {
+    "themes": 500,
+    "follow_ups": 2000,
+    "answers": MAX_TEXT_LENGTH,
+    "member_words": MAX_TEXT_LENGTH,
+    "what_helped": MAX_TEXT_LENGTH,
+    "to_remember": MAX_TEXT_LENGTH,
+    "facilitator_words": MAX_TEXT_LENGTH,
+    "points": MAX_TEXT_LENGTH,
+    "confidentiality": MAX_TEXT_LENGTH,
+    "prompts": MAX_TEXT_LENGTH,
+    "title": MAX_NAME_LENGTH,
+    "description": 2000,
+    "caution": 300,
+    "topics": 500,
+    "reason": 500,
+    "what": 500,
+    "venue": 200,
+    "how": 200,
+    "when": 300,
+    "discreet_how": 200,
+    "value": 200,
+    "organisation": 120,
+    "text": MAX_TEXT_LENGTH,  # a follow-up's copy of its words (a debrief's line at most)
 }
-"""Text fields that are not a person's free words: names of facilitators, groups and support
-contacts, shipped wording, keys, the chained audit log (which never holds a member's name),
-and a member's own contact details (erased with them)."""
+"""The longest a text under each key may be (the key nearest it that is named here; `title`
+is a session plan part's, a name's length, for a strategy's is longer). A text under no key
+here is kept within `MAX_NAME_LENGTH`, or its own length if longer."""
 
 ABOUT_FACILITATORS = frozenset({"rota", "facilitator_paths"})
-"""Tables whose free texts are about facilitators (a rota reason or change, a step on someone's
+"""Tables whose texts are about facilitators (a rota reason or change, a step on someone's
 path): there a facilitator's name is the facilitator, even when a member shares it."""
 
 _WHAT = {
@@ -76,7 +120,13 @@ _WHAT = {
     "supervision": "a supervision meeting's topics",
     "rota": "a rota reason",
     "facilitator_paths": "a reason on a facilitator's path",
-    "groups": "a group's name or venue",
+    "groups": "a group's name, venue, agreement or session plan",
+    "support_contacts": "a support contact",
+    SETTINGS_TABLE: "the organisation's name",
+    "facilitators": "a facilitator's record",
+    "consent_events": "a record of consent",
+    "contact_details": "another member's contact details",
+    "follow_ups": "a follow-up",
 }
 
 
@@ -92,8 +142,9 @@ class Mention:
 
 
 def mentions(data: dict[str, Any], names: list[str], *, owner: str | None = None) -> list[Mention]:
-    """Every free text in the document that names one of `names` for certain, redacted,
-    leaving out the notes of the member `owner` (an id), which forgetting erases whole."""
+    """Every text in the document that names one of `names` for certain, redacted, leaving
+    out the records of the member `owner` (an id: their notes, contact details and consent),
+    which forgetting erases whole."""
     return [
         mention
         for mention, record in _redacted(data, names, change=False)
@@ -102,8 +153,8 @@ def mentions(data: dict[str, Any], names: list[str], *, owner: str | None = None
 
 
 def redact(data: dict[str, Any], names: list[str]) -> list[Mention]:
-    """Write "another member" for every certain mention of `names` in the document's free
-    texts (in memory); returns what was changed."""
+    """Write "another member" for every certain mention of `names` in the document's texts
+    (in memory); returns what was changed."""
     return [mention for mention, _ in _redacted(data, names, change=True)]
 
 
@@ -127,6 +178,51 @@ def apply(data: dict[str, Any], found: list[Mention]) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class _Text:
+    """One string of a record as `texts_of` finds it."""
+
+    holder: Any
+    key: Any
+    trail: tuple[Any, ...]
+    longest: int
+    certain_only: bool
+
+
+def texts_of(record: Any, *, certain_only: bool = False) -> Iterator[_Text]:
+    """Every string of a stored record that may be someone's words, wherever it stands: not
+    under a key in `CODES` (nor one ending `_id` or `_ids`), not an id, not a date."""
+    yield from _walk(record, (), MAX_NAME_LENGTH, certain_only)
+
+
+def _walk(node: Any, trail: tuple[Any, ...], longest: int, certain: bool) -> Iterator[_Text]:
+    if isinstance(node, dict):
+        items: Any = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return
+    for key, value in items:
+        inner_longest, inner_certain = longest, certain
+        if isinstance(key, str):
+            if key in CODES or key.endswith(("_id", "_ids")):
+                continue
+            inner_longest = LONGEST.get(key, longest)
+            inner_certain = certain or key in CERTAIN_ONLY
+        if isinstance(value, str):
+            if may_be_words(value):
+                yield _Text(node, key, (*trail, key), inner_longest, inner_certain)
+        else:
+            yield from _walk(value, (*trail, key), inner_longest, inner_certain)
+
+
+def _shipped(table: str, record: dict[str, Any]) -> bool:
+    """A record of shipped wording: a starter strategy, a national helpline."""
+    return bool(record.get("starter_key")) or (
+        table == "support_contacts" and record.get("local") is False
+    )
+
+
 def _redacted(
     data: dict[str, Any], names: list[str], *, change: bool
 ) -> Iterator[tuple[Mention, dict[str, Any]]]:
@@ -136,29 +232,37 @@ def _redacted(
     staff = _names_in(data, "facilitators")
     others = [name for name in _names_in(data) + staff if name.casefold() not in forgotten]
     said = _words_not_names(data)
-    staff_folded = {name.casefold() for name in staff}
-    for table, paths in FREE_TEXT.items():
+    staff_folded = {_whole(name) for name in staff}
+    for table, records in data.items():
+        if table in NOT_READ or not isinstance(records, dict):
+            continue
         wanted = names
         if table in ABOUT_FACILITATORS:
-            wanted = [name for name in names if name.casefold() not in staff_folded]
+            wanted = [name for name in names if _whole(name) not in staff_folded]
             if not wanted:
                 continue
-        for number, record in data.get(table, {}).items():
+        for number, record in records.items():
             if not isinstance(record, dict):
                 continue
-            shipped = bool(record.get("starter_key"))
-            for path, limit in paths:
-                for holder, key, trail in _places(record, path):
-                    text = holder[key]
-                    if not isinstance(text, str):
-                        continue
-                    after = _redact_text(text, wanted, others, said, limit, shipped=shipped)
-                    if after is None:
-                        continue
-                    place = (table, number, *trail)
-                    yield Mention(_where(table, record), text, after, place), record
-                    if change:
-                        holder[key] = after
+            for found in texts_of(record, certain_only=_shipped(table, record)):
+                text = found.holder[found.key]
+                if staff_folded and _whole(text) in staff_folded:
+                    continue  # a facilitator's own name: the facilitator
+                longest = max(found.longest, len(text))
+                after = _redact_text(
+                    text, wanted, others, said, longest, shipped=found.certain_only
+                )
+                if after is None:
+                    continue
+                place = (table, number, *found.trail)
+                yield Mention(_where(table, record), text, after, place), record
+                if change:
+                    found.holder[found.key] = after
+
+
+def _whole(text: str) -> str:
+    """A whole text as it is compared with a name: spaces tidied, case folded."""
+    return " ".join(text.split()).casefold()
 
 
 def _names_in(data: dict[str, Any], table: str = "members") -> list[str]:
@@ -218,36 +322,22 @@ def _redact_text(
         return None
     after = text
     for match in sorted(found, key=lambda match: match.start, reverse=True):
-        after = after[: match.start] + ANOTHER_MEMBER + after[match.end :]
+        words = written_in(after, match.start, ANOTHER_MEMBER)
+        after = after[: match.start] + words + after[match.end :]
     return after if len(after) <= limit else after[: limit - 1] + "…"
-
-
-def _places(
-    node: Any, path: tuple[str, ...], trail: tuple[Any, ...] = ()
-) -> Iterator[tuple[Any, Any, tuple[Any, ...]]]:
-    """(container, key, keys from the record down) of every text a path reaches."""
-    if not path:
-        return
-    step, rest = path[0], path[1:]
-    if step != "*":
-        keys: Any = [step] if isinstance(node, dict) and step in node else []
-    elif isinstance(node, list):
-        keys = range(len(node))
-    else:
-        keys = list(node) if isinstance(node, dict) else []
-    for key in keys:
-        if not rest:
-            yield node, key, (*trail, key)
-        elif isinstance(node[key], (dict, list)):
-            yield from _places(node[key], rest, (*trail, key))
 
 
 def _where(table: str, record: dict[str, Any]) -> str:
     for key, how in (("date", "of {}"), ("on", "of {}"), ("created_at", "written on {}")):
         day = _day(record.get(key))
         if day:
-            return f"{_WHAT[table]} {how.format(day)}"
-    return _WHAT[table]
+            return f"{_what(table)} {how.format(day)}"
+    return _what(table)
+
+
+def _what(table: str) -> str:
+    """What a table's record is called in the forget list (one added later by its name)."""
+    return _WHAT.get(table) or f"a record of {table.strip('_').replace('_', ' ')}"
 
 
 def _day(value: object) -> str | None:
