@@ -162,31 +162,14 @@ def _index(entries: tuple[tuple[str, UUID | None], ...]) -> dict[str, list[_Name
     return by_first
 
 
-class _Entries(tuple[tuple[str, "UUID | None"], ...]):
-    """The names looked for, as the finder's caches take them (`_index`, `_spellings`): a
-    tuple whose hash is worked out once. Each cache hashes its key at every call, and a
-    member's id hashes in Python: over many texts and members that was most of the search."""
-
-    _hash: int
-
-    def __hash__(self) -> int:
-        try:
-            return self._hash
-        except AttributeError:
-            self._hash = tuple.__hash__(self)
-            return self._hash
-
-
-def _entries(members: Iterable[Named | str] | _Entries) -> _Entries:
-    if isinstance(members, _Entries):
-        return members
+def _entries(members: Iterable[Named | str]) -> tuple[tuple[str, UUID | None], ...]:
     out: list[tuple[str, UUID | None]] = []
     for member in members:
         if isinstance(member, str):
             out.append((member, None))
         else:
             out.append((member.display_name, member.id))
-    return _Entries(out)
+    return tuple(out)
 
 
 def _readings(token: str) -> list[str]:
@@ -276,7 +259,7 @@ def _two_names(
 
 def find_member_names(
     text: str,
-    members: Iterable[Named | str] | _Entries,
+    members: Iterable[Named | str],
     *,
     allow: Iterable[str] = (),
     confirmed: Iterable[str] = (),
@@ -614,7 +597,7 @@ class Purpose(Enum):
 def names_for(
     purpose: Purpose,
     text: str,
-    members: Iterable[Named | str] | _Entries,
+    members: Iterable[Named | str],
     *,
     allow: Iterable[str] = (),
     confirmed: Iterable[str] = (),
@@ -638,24 +621,10 @@ def texts_naming_members(
     """The indexes of the `texts` that name a member for `purpose` (the report's by default:
     its themes, strategy names and every other text, in the PDF as in the CSV). `allow`
     holds facilitators' names, never a member's mention where they stand."""
-    return set(names_in_texts(texts, members, purpose, allow=allow))
-
-
-def names_in_texts(
-    texts: Iterable[str],
-    members: Iterable[Named | str],
-    purpose: Purpose = Purpose.REPORT,
-    *,
-    allow: Iterable[str] = (),
-) -> dict[int, list[NameMatch]]:
-    """The matches that count for `purpose` (`names_for`) in each of the `texts` that has
-    any, by its index: the names prepared once for them all."""
-    entries, allow = _entries(members), list(allow)
-    found: dict[int, list[NameMatch]] = {}
-    for i, text in enumerate(texts):
-        if text and (matches := names_for(purpose, text, entries, allow=allow)):
-            found[i] = matches
-    return found
+    members, allow = list(members), list(allow)
+    return {
+        i for i, text in enumerate(texts) if text and names_for(purpose, text, members, allow=allow)
+    }
 
 
 def may_be_words(text: str) -> bool:

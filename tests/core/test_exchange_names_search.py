@@ -1,10 +1,11 @@
 """The search for members' names in every text that may leave a group's laptop, made cheap at
-each export (`sharing._texts_leaving`, `sharing._names_in`, `names.names_in_texts`): whatever
+each export (`sharing._texts_leaving`, `sharing._names_in`): whatever
 was searched before, and in whatever order, it finds exactly what a search from nothing finds."""
 
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voicesgroup.exchange import sharing
-from voicesgroup.names import Purpose, names_for, names_in_texts
+from voicesgroup.names import Purpose, names_for, texts_naming_members
 
 SLOW = settings(
     max_examples=60,
@@ -53,7 +54,7 @@ TEXT = st.lists(st.sampled_from(NAMES + WORDS), max_size=6).map(" ".join)
 
 
 @given(texts=st.lists(TEXT, max_size=8), members=st.lists(st.sampled_from(NAMES), max_size=5))
-def test_the_names_prepared_once_find_what_each_text_alone_finds(
+def test_the_texts_naming_members_are_those_each_text_alone_names(
     texts: list[str], members: list[str]
 ) -> None:
     alone = {
@@ -61,7 +62,19 @@ def test_the_names_prepared_once_find_what_each_text_alone_finds(
         for i, text in enumerate(texts)
         if text and names_for(Purpose.REPORT, text, members)
     }
-    assert names_in_texts(texts, members, Purpose.REPORT) == alone
+    assert texts_naming_members(texts, members, Purpose.REPORT) == set(alone)
+
+
+@given(text=TEXT, members=st.lists(st.sampled_from(NAMES), max_size=5))
+def test_a_text_holds_the_same_names_looked_for_as_words_or_as_members(
+    text: str, members: list[str]
+) -> None:
+    """`sharing._names_in` looks for names as plain words: which names a text holds is the
+    same as when they are looked for as members with their ids."""
+    known = [sharing._Known(name, uuid.uuid4()) for name in members]
+    as_members = {match.name for match in names_for(Purpose.REPORT, text, known)}
+    sharing._found_before = ((), {})
+    assert sharing._names_in([text], known).get(text, frozenset()) == as_members
 
 
 def _holding_from_nothing(data: dict[str, Any], groups: list[str]) -> sharing.Holding:

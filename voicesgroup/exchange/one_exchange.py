@@ -233,13 +233,14 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
     ):
         raise ChangedMeanwhile(CHANGED_MEANWHILE)
     if prepared.data is not None:
-        before, was_unsaved = storage.held(), storage.unsaved  # (nothing parsed for it)
+        was_unsaved = storage.unsaved
         storage.replace_data(prepared.data)
         store.documents_replaced()
         try:
             storage.save(plain=prepared.plain)
         except BaseException:
-            storage.replace_data(before)  # the old data, as it was: never half a merge
+            # the old data, as it was (the snapshot holds it): never half a merge
+            storage.replace_data(basis.snapshot.document())
             storage.unsaved = was_unsaved
             store.documents_replaced()
             raise

@@ -57,7 +57,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from voicesgroup.names import Purpose, may_be_words, names_in_texts
+from voicesgroup.names import Purpose, may_be_words, names_for, texts_naming_members
 from voicesgroup.schema import SETTINGS_TABLE
 
 
@@ -329,10 +329,12 @@ def _names_in(texts: list[str], known: list[_Known | str]) -> dict[str, frozense
     if before_names != names:
         before = {}
     new = [text for text in texts if text not in before]
-    # One pass of the name finder over every new text: it prepares the names once.
+    # The names as plain words: only which names a text holds is asked here, and the name
+    # finder hashes its names at every text (a member's id hashes in Python, a word once).
+    words = list(dict.fromkeys(str(getattr(name, "display_name", name)) for name in names))
     fresh = {
-        new[i]: frozenset(match.name for match in matches)
-        for i, matches in names_in_texts(new, names, Purpose.REPORT).items()
+        new[i]: frozenset(match.name for match in names_for(Purpose.REPORT, new[i], words))
+        for i in texts_naming_members(new, words, Purpose.REPORT)
     }
     now = {text: before.get(text) or fresh.get(text) or frozenset() for text in texts}
     _found_before = (names, now)  # (replaced whole: another thread sees one or the other)

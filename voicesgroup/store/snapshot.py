@@ -6,7 +6,7 @@ thread). Work that only reads, but is slow (a PDF of a member's record, the eval
 table the opening left as text is copied as that text), and calls `open()` in its worker: a
 read-only store of its own over a copy, which no later change can meet half-way. The worker
 parses the copy, and checks there each table the store had not checked yet, with the store's
-own check and sentences (`SafeStorage.table_check`): a damaged table is refused in the worker,
+own check and sentences (`opening.table_problem`): a damaged table is refused in the worker,
 as the store would refuse it.
 
 A slow change (a rota change judged by every rule, its reasons worked out again) is made the
@@ -27,9 +27,9 @@ import orjson
 from voicesgroup.errors import DamagedFile
 from voicesgroup.store.storage import (
     SafeStorage,
-    TableCheck,
-    checked_table,
     collector_paused,
+    is_table,
+    malformed_table_sentence,
     not_readable_sentence,
 )
 
@@ -49,23 +49,15 @@ class Snapshot:
     """The storage it was taken of, and its count of changes then (`SafeStorage.changes`)."""
     changes: int = field(default=-1, repr=False, compare=False)
     unchecked: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
-    """The tables that were still text in the store (`SafeStorage.unread`): checked with
-    `check` when the copy is parsed."""
-    check: TableCheck | None = field(default=None, repr=False, compare=False)
+    """The tables that were still text in the store (`SafeStorage.unread`): checked when the
+    copy is parsed, as the opening checks a table (`opening.table_problem`)."""
 
     @classmethod
     def of(cls, store: Store) -> Snapshot:
         """Taken on the thread that owns `store`: its JSON, no table parsed for it."""
         storage = store.storage
         blob = storage.plain()
-        return cls(
-            store.path,
-            blob,
-            weakref.ref(storage),
-            storage.changes,
-            storage.unread,
-            storage.table_check,
-        )
+        return cls(store.path, blob, weakref.ref(storage), storage.changes, storage.unread)
 
     def document(self) -> dict[str, Any]:
         """The data parsed anew (a copy of its own), each table the store had not checked
@@ -75,8 +67,14 @@ class Snapshot:
                 data: dict[str, Any] = orjson.loads(self.blob)
         except orjson.JSONDecodeError:  # only a table left as text can be
             raise DamagedFile(not_readable_sentence(self.path)) from None
-        for name in sorted(self.unchecked):
-            checked_table(self.path, name, data.get(name), self.check)
+        from voicesgroup.store.opening import table_problem
+
+        for name in sorted(self.unchecked):  # in the words `SafeStorage.table` refuses it in
+            if not is_table(data.get(name)):
+                raise DamagedFile(malformed_table_sentence(self.path, name))
+            problem = table_problem(name, data[name], self.path)
+            if problem:
+                raise DamagedFile(problem)
         return data
 
     def holds(self, store: Store) -> bool:

@@ -338,18 +338,6 @@ TableCheck = Callable[[str, Any], "str | None"]
 """What the opening checks of one table (its name and parsed value): a sentence, or None."""
 
 
-def checked_table(path: Path, name: str, value: Any, check: TableCheck | None) -> Any:
-    """`value`, table `name` of the data file at `path` just parsed, when it is sound: a table
-    (`is_table`) that `check` finds nothing wrong with; else DamagedFile with the sentence the
-    opening gives."""
-    if not is_table(value):
-        raise DamagedFile(malformed_table_sentence(path, name))
-    problem = check(name, value) if check is not None else None
-    if problem:
-        raise DamagedFile(problem)
-    return value
-
-
 class SafeStorage:
     """A TinyDB storage that keeps the data in memory and saves it atomically.
 
@@ -406,11 +394,6 @@ class SafeStorage:
         for name in list(self._unread):
             self.table(name)
         return self._data
-
-    def held(self) -> dict[str, Any]:
-        """The document as it is held now, parsing nothing (a table the opening left as text
-        stays text, `Unread`): to put back with `replace_data` after a failed change."""
-        return dict(self._data)
 
     def table(self, name: str) -> Any:
         """One table of the document (None when it has none), parsed and checked now if the
@@ -490,13 +473,12 @@ class SafeStorage:
                 value = orjson.loads(unread.text)
         except orjson.JSONDecodeError:
             raise DamagedFile(not_readable_sentence(self.path)) from None
-        return checked_table(self.path, name, value, self._check)
-
-    @property
-    def table_check(self) -> TableCheck | None:
-        """What is checked of each table as it is first parsed (a pure function of the table:
-        a copy's reader in another thread may run it on its own copy, `snapshot.py`)."""
-        return self._check
+        if not is_table(value):
+            raise DamagedFile(malformed_table_sentence(self.path, name))
+        problem = self._check(name, value) if self._check is not None else None
+        if problem:
+            raise DamagedFile(problem)
+        return value
 
     def write_table(self, name: str, table: dict[str, Any]) -> None:
         """Replace one table and save as `write` does; every other table stays as it is, read
@@ -543,9 +525,8 @@ class SafeStorage:
         return self._encode(self.plain())
 
     def plain(self) -> bytes:
-        """The document as JSON, parsing nothing: one call to orjson when every table is
-        parsed (the quickest way), else a table at a time, an unread one as its text
-        (`text`), still to be checked by whoever parses it (`unread`, `table_check`)."""
+        """The document as JSON, parsing nothing: one orjson call when every table is parsed,
+        else a table at a time (`text`), an unread one as its text, still to be checked."""
         return orjson.dumps(self._data) if not self._unread else self.text()[0]
 
     def text(self) -> tuple[bytes, dict[str, tuple[int, int]]]:
