@@ -14,7 +14,7 @@ from screens.paint_first import PaintsFirst
 from screens.widgets.form import Field, FieldProblem
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import literal, plain
-from voicesgroup import dates, protection, retention
+from voicesgroup import dates, protection, retention, setting_numbers
 
 THRESHOLD = "report_smallest_count"
 """The setting that protects counts in reports (`protection`): its consequence is shown
@@ -146,15 +146,17 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
         )
         values: dict[str, object] = {"organisation": organisation}
         for name in self.NUMBERS:
-            text = self.query_one(f"#{name}", Input).value.strip()
-            if not text.isdigit():
-                raise FieldProblem(name, "Write a whole number.")
-            values[name] = int(text)
+            try:
+                values[name] = setting_numbers.read(name, self.query_one(f"#{name}", Input).value)
+            except setting_numbers.SettingRefused as refused:
+                raise FieldProblem(name, str(refused)) from None
         current = self.store.settings()
         # Only the fields on this form change: the rest (the print folder, words that
         # are not names…) are kept as they are.
         settings = current.model_validate({**current.model_dump(), **values})
         if self.form_attempt(lambda: self.store.save_settings(settings), ("Settings saved.", "")):
+            for name in self.NUMBERS:  # as kept: "０５" shows as 5
+                self.query_one(f"#{name}", Input).value = str(getattr(settings, name))
             self.remember_form()
         return False
 
