@@ -493,8 +493,17 @@ def checked_records(
     adapter = _ADAPTERS.get(table)
     if adapter is None:
         adapter = _ADAPTERS[table] = TypeAdapter(list[model])  # type: ignore[valid-type]  # a model chosen at run time
+    blob = _as_json(documents)
     try:
-        valid = adapter.validate_python(documents, context=_texts_checked(documents))
+        valid = adapter.validate_python(documents, context=_texts_checked(blob))
+        written = adapter.dump_json(valid)
+        if written == blob:
+            # The model writes every record exactly as it came (its JSON, byte for byte,
+            # the quicker way to tell): the records are stored as they are.
+            return list(documents)
+        ordered = _in_field_order(model, documents)
+        if written == _as_json(ordered):  # the same, once in the model's order of fields
+            return [*ordered]
         return list(adapter.dump_python(valid, mode="json"))
     except ValidationError:
         pass
@@ -511,15 +520,28 @@ def checked_records(
     return found
 
 
-def _texts_checked(documents: list[dict[str, Any]]) -> dict[str, bool] | None:
+def _in_field_order(model: Any, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each record with its model's fields first, in the model's order (a record assembled
+    from its parts has them in another)."""
+    order = tuple(model.model_fields)
+    return [{**{name: doc[name] for name in order if name in doc}, **doc} for doc in documents]
+
+
+def _as_json(documents: list[dict[str, Any]]) -> bytes | None:
+    """The records as JSON (None for what JSON cannot hold: the model then refuses it)."""
+    try:
+        return orjson.dumps(documents)
+    except TypeError:
+        return None
+
+
+def _texts_checked(blob: bytes | None) -> dict[str, bool] | None:
     """The model's check for control characters (`models.refuse_control_characters`), made
     once over a whole table's records as JSON text (`models.json_surely_clean`) instead of
     once a record; None (each record checked) when that is not sure."""
     from voicesgroup import models
 
-    try:
-        blob = orjson.dumps(documents)
-    except TypeError:
+    if blob is None:
         return None
     return {models.TEXTS_CHECKED: True} if models.json_surely_clean(blob) else None
 

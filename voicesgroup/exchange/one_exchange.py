@@ -252,20 +252,21 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
     ):
         raise ChangedMeanwhile(CHANGED_MEANWHILE)
     if prepared.data is not None:
-        before, was_unsaved = storage.read(), storage.unsaved
+        was_unsaved = storage.unsaved
         with erasing.erasure(store, prepared.erased):  # from the backups too, journaled
             storage.replace_data(prepared.data)
             store.documents_replaced()
             try:
                 storage.save(plain=prepared.plain)
             except BaseException:
-                storage.replace_data(before)  # the old data, as it was: never half a merge
+                # the old data, as it was (the snapshot holds it): never half a merge
+                storage.replace_data(basis.snapshot.document())
                 storage.unsaved = was_unsaved
                 store.documents_replaced()
                 raise
         prepared.data = prepared.plain = None  # applied: it is the store's now
     signature = storage.signature
-    record = required(storage.read())
+    record = required(storage.tables(state.TABLE))
     note = None
     if signature is not None and not storage.unsaved and not prepared.forget:
         # (not while a forgetting is due: until it is done, the next exchange looks again;
