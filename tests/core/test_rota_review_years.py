@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_store_years import (
+from tests.helpers.store_years import (
     RUNS,
     TABLES,
     YEARS,
