@@ -545,7 +545,7 @@ def discard_made(store: Store) -> None:
     the file and its lock file go, and no note is left of it, so the refusal leaves the
     folder as it was. Anything else would be a data file in use: refused (ValueError)."""
     if not store.created or store.closed:
-        raise ValueError("only a file this store made, still open, is discarded")
+        raise ValueError("Only a file this store made, still open, is discarded.")
     for made in (store.path, checked_file(store.path)):
         made.unlink(missing_ok=True)
     store.storage.unsaved = False
