@@ -22,6 +22,7 @@ from textual.widgets import Button, ContentSwitcher, Header, Label, Static, Text
 from screens.form_screen import FormScreen
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import literal
+from voicesgroup.errors import in_our_words
 from voicesgroup.mentions import member_names_in
 from voicesgroup.models import Member, Note, now
 
@@ -201,7 +202,7 @@ class NoteScreen(FormScreen[bool]):
         except ValidationError as error:
             first = error.errors()[0]
             where = next((str(p) for p in first["loc"] if str(p) in FIELDS), "member_words")
-            self._show_problem(where, str(first["msg"]).removeprefix("Value error, "))
+            self._show_problem(where, in_our_words(first))
             return None
 
     def _names_warned(self, note: Note) -> bool:
