@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 import voicesgroup
-from voicesgroup import models
 from tests.helpers.forms import in_pydantics_words
+from voicesgroup import models
 from voicesgroup.errors import VoicesGroupError, in_our_words, shown
 
 CORE = Path(voicesgroup.__file__).parent
