@@ -95,18 +95,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     without_symbols_option(sheet)
 
     tune = add_command(actions, "settings", cmd_settings, "shadowing before sign-off, supervision")
-    tune.add_argument(
-        "--shadowing",
-        type=whole_number,
-        metavar="N",
-        help="shadowed sessions suggested before sign-off",
-    )
-    tune.add_argument(
-        "--supervision-weeks",
-        type=whole_number,
-        metavar="N",
-        help="supervision is due after N weeks",
-    )
+    for flag, meaning in (
+        ("--shadowing", "shadowed sessions suggested before sign-off"),
+        ("--supervision-weeks", "supervision is due after N weeks"),
+    ):
+        tune.add_argument(flag, type=whole_number, metavar="N", help=meaning)
 
     _register_supervision(actions)
 
