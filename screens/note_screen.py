@@ -143,6 +143,10 @@ class NoteScreen(FormScreen[bool]):
         for key in FIELDS:
             self._problem(key).display = False
         self.query_one("#member-words", TextArea).focus()
+        # The box taking the focus scrolls the form to it; the form opens at its top instead,
+        # so the first question is read above the box (at 80×24 it was off the screen).
+        writing = self.query_one(f"#{WRITING}", VerticalScroll)
+        self.call_after_refresh(writing.scroll_home, animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Each step offers its own keys: read back while writing, agree or change after."""
