@@ -143,6 +143,10 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
         return False
 
     @on(Button.Pressed, "#passphrase")
+    def show_log(self) -> None:
+        """Scroll to "What was done", the log at the foot of the settings."""
+        self.query_one(".form", VerticalScroll).scroll_end(animate=False)
+
     def action_passphrase(self) -> None:
         from screens.dialogs.passphrase_dialog import PassphraseDialog
 
