@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
 from screens.paint_first import PaintsFirst
+from screens.widgets.kept_row import highlight_kept
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup.exchange import conflicts
@@ -108,13 +109,12 @@ class ExchangeScreen(AppAccess, PaintsFirst):
         forgetting.display = bool(view.forgetting)
         self._waiting = conflicts.waiting(self.store)
         table = self.query_one("#exchange-conflicts", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for conflict in self._waiting:
-            table.add_row(*plain(conflict.what), key=str(conflict.copy_id))
-        if not self._waiting:
-            table.add_row("Nothing to settle.", key="none")
-        table.move_cursor(row=min(max(keep, 0), max(table.row_count - 1, 0)))
+        with highlight_kept(table):
+            table.clear()
+            for conflict in self._waiting:
+                table.add_row(*plain(conflict.what), key=str(conflict.copy_id))
+            if not self._waiting:
+                table.add_row("Nothing to settle.", key="none")
         self.refresh_bindings()
 
     def show_exchange_line(self, line: str | None) -> None:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from screens.guarded_change import GuardsChanges
+from screens.widgets.kept_row import highlight_kept
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup import dates
@@ -89,12 +90,11 @@ class FacilitatorPathScreen(GuardsChanges, Screen[None]):
         self.query_one("#path-title", Static).update(f"{view.name}: {view.stage_words}")
         self.query_one("#path-summary", Static).update("\n".join(view.summary(sign_off_key="o")))
         table = self.query_one("#path-modules", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for module, on in view.modules:
-            when = dates.date(on) if on else ("optional" if module.optional else "not yet")
-            table.add_row(*plain(module.title, when), key=module.key)
-        table.move_cursor(row=min(max(keep, 0), max(table.row_count - 1, 0)))
+        with highlight_kept(table):
+            table.clear()
+            for module, on in view.modules:
+                when = dates.date(on) if on else ("optional" if module.optional else "not yet")
+                table.add_row(*plain(module.title, when), key=module.key)
 
     # -- actions --------------------------------------------------------------------------
 

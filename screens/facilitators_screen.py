@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
 from screens.paint_first import PaintsFirst
+from screens.widgets.kept_row import highlight_kept
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup.models import Facilitator
@@ -67,22 +68,23 @@ class FacilitatorsScreen(AppAccess, PaintsFirst):
         self._people = self.store.facilitators()
         today = self.vg.today()
         table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        from voicesgroup.facilitator_path import path_views
+        with highlight_kept(table):
+            table.clear()
+            from voicesgroup.facilitator_path import path_views
 
-        stages = {view.facilitator.id: view.stage_words for view in path_views(self.store, today)}
-        for person in self._people:
-            table.add_row(
-                *plain(
-                    person.display_name,
-                    stages.get(person.id, person.training.label),
-                    "active" if person.active else "resting",
-                    availability_words(person, today),
-                ),
-                key=str(person.id),
-            )
-        table.move_cursor(row=min(max(keep, 0), max(table.row_count - 1, 0)))
+            stages = {
+                view.facilitator.id: view.stage_words for view in path_views(self.store, today)
+            }
+            for person in self._people:
+                table.add_row(
+                    *plain(
+                        person.display_name,
+                        stages.get(person.id, person.training.label),
+                        "active" if person.active else "resting",
+                        availability_words(person, today),
+                    ),
+                    key=str(person.id),
+                )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

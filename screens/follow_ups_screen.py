@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
 from screens.paint_first import PaintsFirst
+from screens.widgets.kept_row import highlight_kept
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup import dates
@@ -63,23 +64,22 @@ class FollowUpsScreen(AppAccess, PaintsFirst):
         title = "All follow-ups" if self.show_done else "Follow-ups still open"
         self.query_one("#follow-ups-title", Static).update(title)
         table = self.query_one("#follow-ups", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        days = dates.days_in([row.session_date for row in self._rows], today=self.vg.today())
-        for row, day in zip(self._rows, days, strict=True):
-            table.add_row(
-                *plain(
-                    day,
-                    groups.get(row.group_id, ""),
-                    row.text + (" (debrief)" if row.from_debrief else ""),
-                    names.get(row.owner_id or "", "nobody"),
-                    dates.date(row.done_on) if row.done_on else "",
-                ),
-                key=f"{row.session_id}:{row.key}",
-            )
-        if not self._rows:
-            table.add_row("", "", "Nothing to follow up.", "", "", key="none")
-        table.move_cursor(row=min(max(keep, 0), max(table.row_count - 1, 0)))
+        with highlight_kept(table):
+            table.clear()
+            days = dates.days_in([row.session_date for row in self._rows], today=self.vg.today())
+            for row, day in zip(self._rows, days, strict=True):
+                table.add_row(
+                    *plain(
+                        day,
+                        groups.get(row.group_id, ""),
+                        row.text + (" (debrief)" if row.from_debrief else ""),
+                        names.get(row.owner_id or "", "nobody"),
+                        dates.date(row.done_on) if row.done_on else "",
+                    ),
+                    key=f"{row.session_id}:{row.key}",
+                )
+            if not self._rows:
+                table.add_row("", "", "Nothing to follow up.", "", "", key="none")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The whole of the chosen follow-up, which the table may cut short."""

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
+from screens.widgets.kept_row import highlight_kept
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup.errors import DamagedFile
@@ -165,16 +166,17 @@ class HomeScreen(AppAccess, Screen[None]):
         heading = "On the rota" if coordinator else COLUMNS[-1][0]
         if step_column.label.plain != heading:
             step_column.label = Text(heading)
-        keep = table.cursor_row
-        table.clear()
-        for row in self._rows:
-            table.add_row(
-                *plain(row.name, row.kind, row.next_meeting, row.next_step),
-                key=str(row.group_id),
-            )
-        if not self._rows:
-            table.add_row("No groups yet", "", "", "press n to add one", key="none")
-        table.move_cursor(row=min(keep, max(table.row_count - 1, 0)))
+        # The highlight stays on the group it was on, by its id: a group added, renamed or
+        # brought by an exchange can sort above it, and `s`/`p` act on the highlighted one.
+        with highlight_kept(table):
+            table.clear()
+            for row in self._rows:
+                table.add_row(
+                    *plain(row.name, row.kind, row.next_meeting, row.next_step),
+                    key=str(row.group_id),
+                )
+            if not self._rows:
+                table.add_row("No groups yet", "", "", "press n to add one", key="none")
         was = self.room_view
         self.room_view = room_view_on(store)
         keys = self.query_one("#home-keys", Static)

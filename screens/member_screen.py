@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, Header, Input, Static
 
 from screens.form_screen import FormScreen
 from screens.widgets.form import Field, FieldProblem
+from screens.widgets.kept_row import highlight_kept
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import literal, plain
 from voicesgroup import consent, dates
@@ -187,19 +188,17 @@ class MemberScreen(FormScreen[None]):
 
     def _show_notes(self) -> None:
         table = self.query_one("#member-notes", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        member = self.member
-        self._notes = self.store.notes(member.id, include_restricted=True) if member else []
-        for note in self._notes:
-            words = (
-                "kept restricted: shown only in their own record"
-                if note.restricted
-                else preview(note.member_words)
-            )
-            table.add_row(*plain(dates.date(note.created_at), words), key=str(note.id))
-        if self._notes:
-            table.move_cursor(row=min(max(keep, 0), len(self._notes) - 1))
+        with highlight_kept(table):
+            table.clear()
+            member = self.member
+            self._notes = self.store.notes(member.id, include_restricted=True) if member else []
+            for note in self._notes:
+                words = (
+                    "kept restricted: shown only in their own record"
+                    if note.restricted
+                    else preview(note.member_words)
+                )
+                table.add_row(*plain(dates.date(note.created_at), words), key=str(note.id))
         table.display = bool(self._notes)
         self.query_one("#notes-why", Static).update(literal(self._notes_sentence()))
         self.query_one("#write-note", Button).disabled = not self.may_write_notes

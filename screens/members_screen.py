@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Header, Static
 
 from screens.access import AppAccess
 from screens.paint_first import PaintsFirst
+from screens.widgets.kept_row import highlight_kept
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import plain
 from voicesgroup import dates
@@ -55,18 +56,16 @@ class MembersScreen(AppAccess, PaintsFirst):
         store = self.store
         self._members = store.members()
         table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        consents = store.consents_by_member()
-        for member in self._members:
-            scopes = sorted(consents.get(member.id, set()))
-            agreed = ", ".join(scope.short_label for scope in scopes) or "nothing recorded"
-            table.add_row(
-                *plain(member.display_name, dates.date(member.joined_on), agreed),
-                key=str(member.id),
-            )
-        if self._members:
-            table.move_cursor(row=min(max(keep, 0), len(self._members) - 1))
+        with highlight_kept(table):
+            table.clear()
+            consents = store.consents_by_member()
+            for member in self._members:
+                scopes = sorted(consents.get(member.id, set()))
+                agreed = ", ".join(scope.short_label for scope in scopes) or "nothing recorded"
+                table.add_row(
+                    *plain(member.display_name, dates.date(member.joined_on), agreed),
+                    key=str(member.id),
+                )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -265,6 +265,7 @@ class ReportsScreen(AppAccess, Screen[None]):
         items.append(
             f"{label('volunteer_hours')} {now.volunteer_hours:,.1f} from "
             + counted(now.facilitator_count, "facilitator")
+            + evaluation.not_counted(now)
         )
         width = self.query_one("#reports-figures", Static).content_size.width or 76
         lines.append("".join(f"{line}\n" for line in packed(items, width)))

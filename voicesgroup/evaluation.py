@@ -91,6 +91,9 @@ CANNOT_SHOW = (
     "Themes that hold a member's name are left out and only counted. No member's name, note or "
     "contact detail is in this report.",
     "Shadowing counts the sessions a facilitator worked while on the shadowing step of their path.",
+    "Facilitators who did not agree to be named are one row without names, each figure rounded "
+    "like a count of people; where fewer than {threshold} of them gave time, that row would be "
+    "them, so nobody is listed one by one and the team's figures are given together.",
 )
 """What the report cannot show, printed on its face (and on the screen)."""
 
@@ -197,7 +200,10 @@ class Report:
 
     @property
     def cannot_show(self) -> list[str]:
-        return [line.format(shown=shown_from(self.threshold)) for line in CANNOT_SHOW]
+        return [
+            line.format(shown=shown_from(self.threshold), threshold=self.threshold)
+            for line in CANNOT_SHOW
+        ]
 
     def texts(self) -> Iterable[str]:
         """Every piece of free text the report carries (names of groups, facilitators,
@@ -231,8 +237,16 @@ def summary_lines(report: Report) -> list[str]:
         f" ({missed:,} planned {_plural(missed, 'date')} not held).",
         f"{visits} visits{average}; {newcomers} newcomers.",
         f"{part.volunteer_hours:,.1f} volunteer hours given by {people:,} "
-        f"{_plural(people, 'facilitator')}.",
+        f"{_plural(people, 'facilitator')}{not_counted(part)}.",
     ]
+
+
+def not_counted(part: PeriodReport) -> str:
+    """What follows the volunteer hours, on the front page and the screen, when the report
+    lists its facilitators only together (see `publish_team`); empty when it does not."""
+    if not together(part):
+        return ""
+    return " (not listed one by one: a list would show those not named)"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -267,7 +281,7 @@ def publish(
         months=months,
         groups=reports,
         total=total,
-        facilitators=figures.facilitators,
+        facilitators=publish_team(figures.facilitators, threshold),
         strategies_by_kind={
             kind: ranked(counter, threshold)
             for kind, counter in sorted(figures.strategies_by_kind.items())
@@ -275,6 +289,57 @@ def publish(
         strategies_not_shown=protect(figures.strategies_not_shown, threshold),
         supervision_meetings=figures.supervision_meetings,
     )
+
+
+TEAM_TOGETHER = "All facilitators together ({count})"
+"""The one row of a report whose facilitators are not listed one by one (see `publish_team`)."""
+
+
+def publish_team(people: Sequence[FacilitatorFigures], threshold: int) -> list[FacilitatorFigures]:
+    """The facilitators' rows as they may be published. A facilitator who said yes to their
+    name has their own row; everyone else is one row without names, its figures rounded like
+    a count of people (`protection.protect`), so that two reports (periods a day apart, one
+    group beside all) differ by rounded figures, never by one person's exact session.
+
+    With fewer than `threshold` people in that row, it would be them (the team knows who
+    facilitates), and hiding it is not enough: each session has one lead, so the sessions held
+    less the named rows' sessions led would give back theirs, and the same for hours. So such
+    a report lists nobody one by one: one row holds the whole team's figures together."""
+    unnamed = [row for row in people if not row.named]
+    if unnamed and sum(row.people for row in unnamed) < threshold:
+        return [_together(people)]
+    published = []
+    for row in people:
+        if row.named:
+            published.append(row)
+            continue
+        shown = {
+            m.key: protect(int(getattr(row, m.field) + 0.5), threshold, zero_shown=False)
+            for m in measures("facilitator")
+        }
+        published.append(replace(row, shown_as=shown))
+    return published
+
+
+def _together(people: Sequence[FacilitatorFigures]) -> FacilitatorFigures:
+    """One row with everyone's figures summed (hours from the summed minutes)."""
+    count = sum(row.people for row in people)
+    return FacilitatorFigures(
+        name=TEAM_TOGETHER.format(count=count),
+        led=sum(row.led for row in people),
+        co_facilitated=sum(row.co_facilitated for row in people),
+        shadowing=sum(row.shadowing for row in people),
+        minutes=sum(row.minutes for row in people),
+        supervised=sum(row.supervised for row in people),
+        people=count,
+        named=False,
+    )
+
+
+def together(part: PeriodReport) -> bool:
+    """Whether the report lists its facilitators only together (see `publish_team`)."""
+    # the row without names is always published rounded (`shown_as`); the team's, as it is
+    return any(not f.named and f.shown_as is None for f in part.facilitators)
 
 
 def _counted_elsewhere(row: GroupReport, threshold: int) -> GroupReport:
@@ -427,15 +492,19 @@ def figure(row: GroupReport, key: str, month: str = WHOLE_PERIOD) -> Figure:
 
 
 def person_figure(person: FacilitatorFigures, key: str) -> Figure:
-    """The figure of the facilitator measure `key` for one row of the team."""
+    """The figure of the facilitator measure `key` for one row of the team, as published
+    (the row without names through `publish_team`)."""
+    if person.shown_as is not None:
+        return person.shown_as.get(key)
     found: Figure = getattr(person, MEASURES[key].field)
     return found
 
 
 def team_total(people: Sequence[FacilitatorFigures], key: str) -> int | float:
     """The total of a facilitator measure: the sum of its rows as printed (hours to a tenth
-    each, so the total equals its column)."""
-    values = [person_figure(f, key) for f in people]
+    each, so the total equals its column; a figure shown as "fewer than" adds nothing)."""
+    printed = [person_figure(f, key) for f in people]
+    values = [v.value if isinstance(v, Cell) else v for v in printed]
     if any(isinstance(v, float) for v in values):
         return round(sum(v for v in values if isinstance(v, int | float)), 1)
     return sum(v for v in values if isinstance(v, int))

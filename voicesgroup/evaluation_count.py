@@ -18,7 +18,7 @@ from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.facilitator_counts import effective_path, shadowing_on
 from voicesgroup.kinds import SessionStatus, everyone_present
-from voicesgroup.protection import measures
+from voicesgroup.protection import Cell, measures
 
 if TYPE_CHECKING:
     from voicesgroup.models import Group
@@ -130,6 +130,12 @@ class FacilitatorFigures:
     """Supervision meetings they came to in the period."""
     people: int = 1
     """How many facilitators the row stands for (more than one in the row without names)."""
+    named: bool = True
+    """A row of one facilitator who said yes to their name; False for the row of everyone
+    else, whose figures are published only through `evaluation.publish` (see there)."""
+    shown_as: Mapping[str, Cell | None] | None = field(default=None, compare=False)
+    """The published figure of each facilitator measure, where it differs from the true one:
+    set by `evaluation.publish` for the row without names, never by the count."""
 
     @property
     def hours(self) -> float:
@@ -344,9 +350,11 @@ def _count_planned(
 ) -> None:
     """Sessions planned up to today, and those of them that were not held. A date still to
     come is left out: an evaluation says what took place, so planned is held on a planned day
-    plus not held (a session held on a day not planned counts as held only)."""
+    plus not held (a session held on a day not planned counts as held only). Today is still
+    to come until its session has been held: a report made in the morning does not call the
+    evening's group "not held"."""
     for day in planned:
-        if day > today:
+        if day > today or (day == today and day.isoformat() not in held):
             continue
         counts.monthly["planned"][month_key(day)] += 1
         if day.isoformat() not in held:
@@ -417,6 +425,7 @@ def _facilitator_rows(
                 minutes=rest["minutes"],
                 supervised=rest["supervised"],
                 people=others,
+                named=False,
             )
         )
     return named

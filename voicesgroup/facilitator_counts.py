@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -291,6 +291,44 @@ class FollowUpRow:
     from_debrief: bool
     owner_id: str | None
     done_on: dt.date | None
+    words_here: bool = True
+    """Read from the session on this laptop; False for one of a group this laptop does not
+    hold, read from the copy its record carries (`FollowUpState.text`)."""
+
+
+HELD_ON_GROUP_LAPTOP = "held on the group's laptop"
+"""What stands for a follow-up's words on a laptop that does not hold its group, where the
+words never left the group's laptops (they name a member) or are past their keeping time."""
+
+
+def groups_holding_words(store: Store) -> frozenset[str] | None:
+    """The groups whose follow-ups' words this laptop holds in their sessions: None for every
+    group (a laptop that does not share), none on the coordinator's, a group laptop's own."""
+    from voicesgroup.exchange import state
+
+    # the record's head only (role and groups come before its entries): Home asks every paint
+    record = store.storage.record_head(state.TABLE, "1", "entries")
+    if record is None or "role" not in record:
+        record = state.read(store.storage.tables(state.TABLE))
+    if record is None:
+        return None
+    if record.get("role") == state.COORDINATOR:
+        return frozenset()
+    return frozenset(str(group) for group in record.get("groups") or ())
+
+
+def _from_elsewhere(
+    store: Store, sessions: Mapping[str, Document]
+) -> Iterator[tuple[Document, Document]]:
+    """(session, follow-up record) of each follow-up whose words this laptop does not hold:
+    a record that came with the exchange for a session of a group held elsewhere."""
+    held = groups_holding_words(store)
+    if held is None:
+        return
+    for record in store.documents("follow_ups"):
+        session = sessions.get(record["session_id"])
+        if session is not None and session["group_id"] not in held:
+            yield session, record
 
 
 def follow_up_texts(session: Document) -> list[tuple[str, str]]:
@@ -319,6 +357,15 @@ def open_follow_ups_by_group(store: Store) -> Counter[str]:
         for key, _ in follow_up_texts(session):
             if (session["id"], key) not in done:
                 counts[session["group_id"]] += 1
+    if groups_holding_words(store) is not None:  # those of groups held elsewhere
+        wanted = {r["session_id"] for r in store.documents("follow_ups") if not r.get("done_on")}
+        if wanted:
+            sessions = {
+                doc["id"]: doc for doc in store.each_document("sessions") if doc["id"] in wanted
+            }
+            for held_elsewhere, record in _from_elsewhere(store, sessions):
+                if not record.get("done_on"):
+                    counts[held_elsewhere["group_id"]] += 1
     return counts
 
 
@@ -326,7 +373,22 @@ def follow_ups(store: Store) -> list[FollowUpRow]:
     """Every follow-up of every session, newest session first, with who owns it."""
     states = {(state["session_id"], state["key"]): state for state in store.documents("follow_ups")}
     rows = []
-    for session in store.documents("sessions"):
+    sessions = {session["id"]: session for session in store.documents("sessions")}
+    for session, record in _from_elsewhere(store, sessions):
+        rows.append(
+            FollowUpRow(
+                session_id=session["id"],
+                group_id=session["group_id"],
+                session_date=dt.date.fromisoformat(session["date"]),
+                key=record["key"],
+                text=record.get("text") or HELD_ON_GROUP_LAPTOP,
+                from_debrief=record["key"].startswith("d"),
+                owner_id=record.get("owner_id"),
+                done_on=_day(record.get("done_on")),
+                words_here=False,
+            )
+        )
+    for session in sessions.values():
         for key, text in follow_up_texts(session):
             state = states.get((session["id"], key), {})
             rows.append(

@@ -96,8 +96,10 @@ def _front_page(page: Layout, report: Report, organisation: str) -> list[Flowabl
     story.append(page.space(4))
     before = previous.total if previous else None
     story.append(_chart(page, report, current.months, current.total, before, MONTHLY_CHART))
-    story.append(page.para(CANNOT_SHOW_HEADING, "heading"))
-    story += [page.bullet(line) for line in report.cannot_show]
+    # the heading goes with its first line, so no page ends on the heading alone
+    first, *rest = report.cannot_show
+    story.append(page.together([page.para(CANNOT_SHOW_HEADING, "heading"), page.bullet(first)]))
+    story += [page.bullet(line) for line in rest]
     return story
 
 

@@ -25,10 +25,13 @@ class RetentionDue:
     notes: int
     debriefs: int
     named_sessions: int
+    debrief_follow_ups: int = 0
+    """Copies of a debrief's follow-ups (`FollowUpState.text`, which carry them to the laptops
+    that do not hold the group): kept no longer than the debrief itself."""
 
     @property
     def anything(self) -> bool:
-        return bool(self.notes or self.debriefs or self.named_sessions)
+        return bool(self.notes or self.debriefs or self.named_sessions or self.debrief_follow_ups)
 
     def describe(self) -> list[str]:
         lines = []
@@ -39,6 +42,11 @@ class RetentionDue:
         if self.debriefs:
             lines.append(
                 counted(self.debriefs, "facilitators' debrief") + " past their keeping time"
+            )
+        if self.debrief_follow_ups:
+            lines.append(
+                counted(self.debrief_follow_ups, "follow-up")
+                + " from a debrief, its words past their keeping time"
             )
         if self.named_sessions:
             lines.append(
@@ -79,14 +87,32 @@ def due(store: Store, today: dt.date) -> RetentionDue:
     debriefs_before = limits.debriefs_before.isoformat()
     names_before = limits.names_before.isoformat()
     debriefs = named_sessions = 0
+    old_sessions: set[str] = set()
     for doc in store.each_document("sessions"):  # one pass over every year, none kept
         debriefs += bool(doc.get("debrief")) and doc["date"] < debriefs_before
         named_sessions += bool(doc.get("named_member_ids")) and doc["date"] < names_before
+        if doc["date"] < debriefs_before:
+            old_sessions.add(doc["id"])
     return RetentionDue(
         notes=store.count_raw("notes", lambda doc: doc["created_at"][:10] < notes_before),
         debriefs=debriefs,
         named_sessions=named_sessions,
+        debrief_follow_ups=len(_old_debrief_copies(store, old_sessions)),
     )
+
+
+def _old_debrief_copies(store: Store, old_sessions: set[str]) -> list[str]:
+    """The ids of follow-up records that still carry words from a debrief now past its
+    keeping time (`FollowUpState.text` of a "d" key)."""
+    if not old_sessions:
+        return []
+    return [
+        doc["id"]
+        for doc in store.documents("follow_ups")
+        if doc.get("text") is not None
+        and str(doc.get("key", "")).startswith("d")
+        and doc.get("session_id") in old_sessions
+    ]
 
 
 def apply(store: Store, today: dt.date) -> RetentionDue:
@@ -107,6 +133,14 @@ def apply(store: Store, today: dt.date) -> RetentionDue:
                 changes["round_marks"] = {}
             if changes:
                 store.save_session(session.with_changes(**changes))
+        old = {str(s.id) for s in store.sessions() if s.date < limits.debriefs_before}
+        copies = set(_old_debrief_copies(store, old))
+        if copies:
+            from voicesgroup.models import FollowUpState
+
+            for state in store.records(FollowUpState):
+                if str(state.id) in copies:
+                    store.save_record(state.with_changes(text=None))
         if done.anything:
             store.audit("retention applied", "; ".join(done.describe()))
     return done

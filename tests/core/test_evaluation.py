@@ -13,6 +13,8 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tests.helpers.clock import TODAY
@@ -151,7 +153,7 @@ def test_demo_facilitation_and_returning_members_by_hand(demo) -> None:
             visits[doc["group_id"]][member] += 1
 
     made = evaluation.report(store, period, today=TODAY)
-    got = {f.name: f for f in made.current.facilitators}
+    got = {f.name: f for f in evaluation.count(store, period, today=TODAY).facilitators}
     assert set(got) == set(minutes)
     for name, person in got.items():
         assert (person.led, person.co_facilitated, person.shadowing) == (
@@ -161,6 +163,10 @@ def test_demo_facilitation_and_returning_members_by_hand(demo) -> None:
         )
         assert person.minutes == minutes[name]
     assert sum(shadow.values()) > 0  # the demo's trainee shadows
+    # published, the row without names would be Niall alone: nobody is listed one by one
+    [team] = made.current.facilitators
+    assert team.name == evaluation.TEAM_TOGETHER.format(count=len(minutes))
+    assert team.minutes == sum(minutes.values()) and team.led == sum(led.values())
     everyone: Counter[str] = Counter()
     for per_group in visits.values():
         everyone.update(per_group)
@@ -519,7 +525,10 @@ def test_supervision_held_is_counted_from_the_meetings_kept(store: Store) -> Non
         facilitator_path.add_supervision(store, day, people, "Kay", ["pacing the rounds"])
     made = evaluation.report(store, Period(dt.date(2026, 4, 1), dt.date(2026, 4, 30)), today=TODAY)
     assert made.current.supervision_meetings == 2
-    supervised = {f.name: f.supervised for f in made.current.facilitators}
+    supervised = {
+        f.name: f.supervised
+        for f in evaluation.count(store, made.current.period, today=TODAY).facilitators
+    }
     assert supervised == {"Rosa": 2, "Tom": 1, "Facilitators not named (1)": 1}  # Ivy said no
     rows = list(csv.DictReader(io.StringIO(csv_text(made))))
     total = [r for r in rows if r["measure"] == "supervision_meetings"]
@@ -592,3 +601,59 @@ def test_a_groups_tables_start_at_the_month_it_began(store: Store) -> None:
     rows = list(csv.DictReader(io.StringIO(csv_text(made))))
     kept = {r["month"] for r in rows if r["group"] == "Late" and r["measure"] == "held"}
     assert kept == {"2026-01", "2026-02", "2026-03", "2026-04", "all"}
+
+
+def test_tonights_session_not_yet_held_is_still_to_come(store: Store) -> None:
+    """Made at 00:30 (or any time) on the day a group meets, before it has met: that date is
+    still to come, neither planned nor "not held"; once held, it is planned and held."""
+    group = add_group(store)  # meets on Tuesdays, 18:30
+    tuesday, week = dt.date(2026, 12, 8), dt.timedelta(days=7)
+    assert tuesday.weekday() == 1
+    period = Period(dt.date(2026, 12, 1), tuesday)  # the Reports screen's "To" is today
+    store.save_rota([RotaAssignment(group_id=group.id, date=d) for d in (tuesday - week, tuesday)])
+    store.save_session(ended(group, tuesday - week, anonymous_count=6))
+    months = evaluation.count(store, period, today=tuesday).groups[0].monthly
+    assert (months["planned"]["2026-12"], months["not_held"]["2026-12"]) == (1, 0)
+    running = Session(group_id=group.id, date=tuesday, anonymous_count=5)
+    store.save_session(running)  # begun, not ended: still not held
+    months = evaluation.count(store, period, today=tuesday).groups[0].monthly
+    assert (months["planned"]["2026-12"], months["not_held"]["2026-12"]) == (1, 0)
+    store.save_session(
+        ended(group, tuesday, anonymous_count=5).model_copy(update={"id": running.id})
+    )
+    months = evaluation.count(store, period, today=tuesday).groups[0].monthly
+    assert (months["planned"]["2026-12"], months["held"]["2026-12"]) == (2, 2)
+    assert months["not_held"]["2026-12"] == 0
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    offsets=st.sets(st.integers(-14, 14), min_size=1, max_size=8),
+    held=st.sets(st.integers(-14, 14), max_size=8),
+    today_at=st.integers(-16, 16),
+)
+def test_no_date_from_today_on_is_counted_not_held(store: Store, offsets, held, today_at) -> None:
+    """The adversary: any plan and any sessions held around any day the report is made.
+    Nothing from the day the report is made on is "not held", and planned is held on a
+    planned day plus not held."""
+    base = dt.date(2026, 6, 15)
+    group = add_group(store, f"Group {len(store.groups())}")
+    plan = {base + dt.timedelta(days=k) for k in offsets}
+    today = base + dt.timedelta(days=today_at)
+    store.save_rota([RotaAssignment(group_id=group.id, date=d) for d in plan])
+    for k in held:
+        day = base + dt.timedelta(days=k)
+        if day <= today:
+            store.save_session(ended(group, day, anonymous_count=3))
+    period = Period(dt.date(2026, 6, 1), dt.date(2026, 6, 30))  # the rota covers June
+    counts = next(
+        g for g in evaluation.count(store, period, today=today).groups if g.group_id == group.id
+    )
+    total = {key: sum(counts.monthly[key].values()) for key in ("planned", "not_held")}
+    held_days = {base + dt.timedelta(days=k) for k in held} & {d for d in plan if d <= today}
+    # held on a planned day, or planned and not held before today: nothing else counts
+    missed = {d for d in plan if d < today and d not in held_days}
+    assert total["not_held"] == len(missed)
+    assert total["planned"] == len(held_days) + len(missed)

@@ -52,6 +52,10 @@ def data_files(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
             ],
         )
         data["sessions"][str(n + 1)] = session.model_dump(mode="json")
+        # the follow-up's record carries a copy of its words, whatever they are: the
+        # exchange's own reading of every text is the last wall
+        state = models.FollowUpState(session_id=session.id, key="s0", text=session.follow_ups[0])
+        data["follow_ups"][str(n + 1)] = state.model_dump(mode="json")
     for n in range(draw(st.integers(0, 3))):
         with_name: bool = draw(st.booleans())
         beside = draw(st.sampled_from(present)) if present and with_name else None

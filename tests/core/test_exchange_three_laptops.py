@@ -143,8 +143,8 @@ def test_the_status_says_what_came_in_from_each_laptop(
     assert code == 0, err
     said = [line for line in out.splitlines() if "its changes that came in here" in line]
     assert sorted(line.rsplit(": ", 1)[1] for line in said) == [
-        "1 record of groups",
-        "2 records of facilitators",
+        "1 group",
+        "2 facilitators",
     ], out
 
 

@@ -9,7 +9,6 @@ added without a walk here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,68 +16,19 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
-import screens
 from screens.app import VoicesGroupApp
 from screens.dialogs.leave_form_dialog import LeaveFormDialog
 from screens.form_screen import FormScreen
-from tests.helpers.app import IN_SESSION, app_on, make_demo
+from tests.helpers.app import app_on, make_demo
 from tests.helpers.clock import FrozenClock
-from tests.helpers.exchange_laptops import conflict_in
-from tests.helpers.forms import (
-    assert_no_max_length,
-    in_pydantics_words,
-    problem_lines,
-    problems_shown,
+from tests.helpers.form_walks import (
+    PREPARE,
+    WALKS,
+    every_form_class,
+    open_walked,
+    submitted,
 )
-
-SOL_ROW = 4  # Marcia, Niall, Priya, Rosa, Sol, Tomasz
-
-# name: (keys that open it, {field id: text that cannot be kept}, the key that submits)
-WALKS: dict[str, tuple[list[str], dict[str, str], str]] = {
-    "GroupEditScreen": (["n"], {"start": "25:99"}, "ctrl+s"),
-    "MemberScreen": (["m", "a"], {"joined_on": "someday"}, "ctrl+s"),
-    "ConsentDialog": (["m", "enter", "c"], {}, "ctrl+s"),  # no answer chosen yet
-    "NoteScreen": (["m", "enter", "n"], {"member-words": ""}, "ctrl+r"),
-    "ForgetDialog": (["m", "enter", "f"], {"forget-name": "Someone else"}, "ctrl+s"),
-    "FacilitatorEditScreen": (["f", "enter"], {"display_name": ""}, "ctrl+s"),
-    "AvailabilityScreen": (["f", "enter", "ctrl+o"], {"max_per_month": "lots"}, "ctrl+s"),
-    "PathStepDialog": (["f", *["down"] * SOL_ROW, "p", "o"], {"step-by": ""}, "ctrl+s"),
-    "SupervisionDialog": (["f", "s", "a"], {"supervision-on": "soon"}, "ctrl+s"),
-    "StrategyEditScreen": (["l", "a"], {"title": ""}, "ctrl+s"),
-    "SupportContactEditScreen": (["l", "c", "a"], {"how": ""}, "ctrl+s"),
-    "SettingsScreen": (["f2"], {"notes_months": "many"}, "ctrl+s"),
-    "TemplateEditScreen": (["t"], {"part-minutes": "long"}, "ctrl+s"),
-    "PassphraseDialog": (["f2", "passphrase"], {"first": "short"}, "ctrl+s"),
-    "StartSessionDialog": (["s"], {}, "ctrl+s"),  # the same person twice, below
-    "TextCaptureDialog": ([*IN_SESSION, "t"], {"capture-text": "   "}, "enter"),
-    "StrategyCaptureDialog": ([*IN_SESSION, "w"], {"strategy-title": ""}, "ctrl+s"),
-    "GenerateRotaDialog": (["r", "g"], {"rota-from": "soon"}, "ctrl+s"),
-    "DebriefScreen": ([*IN_SESSION, "e", "enter"], {}, "ctrl+s"),  # the same person twice
-    # No file name, or no number of copies: whichever "Print to" offers, it cannot print.
-    "PrintDialog": (["p"], {"print-path": "", "print-copies": ""}, "ctrl+s"),
-    "ConflictEditScreen": (["x", "enter", "e"], {"conflict-member_words": ""}, "ctrl+s"),
-}
-PREPARE: dict[str, Callable[[Path], Path]] = {"ConflictEditScreen": conflict_in}
-"""What the demo needs before a form can be reached (a conflict from another laptop)."""
-
-
-def every_form_class() -> set[str]:
-    """The name of every form screen and dialog the app defines."""
-    import importlib
-    import pkgutil
-
-    found: set[str] = set()
-    for module in pkgutil.walk_packages(screens.__path__, "screens."):
-        loaded = importlib.import_module(module.name)
-        for value in vars(loaded).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, FormScreen)
-                and value.__module__ == module.name
-                and not value.__name__.startswith("Form")
-            ):
-                found.add(value.__name__)
-    return found
+from tests.helpers.forms import in_pydantics_words, problem_lines, problems_shown
 
 
 def test_every_form_is_walked() -> None:
@@ -121,30 +71,6 @@ async def _make_it_unkeepable(
         second.value = first.value
 
 
-async def _open(app: VoicesGroupApp, pilot: Pilot[None], name: str) -> FormScreen[object]:
-    """Press the keys that open the form `name`, and give it once it is open."""
-    for key in WALKS[name][0]:
-        if key == "passphrase":  # its button; p types into the field that has the focus
-            app.screen.query_one("#passphrase").press()
-        else:
-            await pilot.press(key)
-        await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    form = app.screen
-    assert type(form).__name__ == name
-    assert isinstance(form, FormScreen)
-    assert_no_max_length(form)
-    return form
-
-
-async def _submitted(app: VoicesGroupApp, pilot: Pilot[None], key: str) -> None:
-    await pilot.press(key)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(WALKS))
 async def test_a_form_keeps_what_was_typed(tmp_path: Path, name: str) -> None:
@@ -153,14 +79,14 @@ async def test_a_form_keeps_what_was_typed(tmp_path: Path, name: str) -> None:
     app: VoicesGroupApp = app_on(PREPARE.get(name, Path)(demo), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        form = await _open(app, pilot, name)
+        form = await open_walked(app, pilot, name)
         await _type_into_every_field(pilot, form)
         await _make_it_unkeepable(pilot, form, name, unkeepable)
         await pilot.pause()
         typed = form.form_values()
         assert form.form_changed(), "what was typed does not count as a change"
 
-        await _submitted(app, pilot, submit)
+        await submitted(app, pilot, submit)
         assert app.screen is form, "the form closed on something that cannot be kept"
         assert form.form_values() == typed, "the form lost what was typed"
         assert problems_shown(app), "the form did not say why"
@@ -208,7 +134,7 @@ async def test_a_paste_far_over_a_limit_is_kept_and_said_on_saving(
     app: VoicesGroupApp = app_on(PREPARE.get(name, Path)(demo), clock=FrozenClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        form = await _open(app, pilot, name)
+        form = await open_walked(app, pilot, name)
         fields = [
             field
             for field in [*form.query(Input), *form.query(TextArea)]
@@ -229,7 +155,7 @@ async def test_a_paste_far_over_a_limit_is_kept_and_said_on_saving(
             now = field.value if isinstance(field, Input) else field.text
             assert now == paste, f"#{field.id} dropped the paste"
             typed = form.form_values()
-            await _submitted(app, pilot, submit)
+            await submitted(app, pilot, submit)
             assert app.screen is form, f"#{field.id}: the form kept a 24,000-character paste"
             assert form.form_values() == typed, f"#{field.id}: the form lost the paste"
             said = problem_lines(app)

@@ -19,8 +19,8 @@ from textual.widgets import Input, TextArea
 from screens.app import VoicesGroupApp
 from tests.helpers.app import app_on, make_demo
 from tests.helpers.clock import FrozenClock
+from tests.helpers.form_walks import WALKS, open_walked, submitted
 from tests.helpers.screen import screen_text
-from tests.screens.test_every_form import WALKS, _open, _submitted
 from voicesgroup.store import Store
 
 
@@ -90,7 +90,7 @@ def test_every_shared_form_is_walked() -> None:
 
 
 async def _fill(app: VoicesGroupApp, pilot: Any, name: str, words: dict[str, str]) -> Any:
-    form = await _open(app, pilot, name)
+    form = await open_walked(app, pilot, name)
     if name == "TemplateEditScreen":
         await pilot.press("enter")  # the first part, to write its prompts
         await pilot.pause()
@@ -120,14 +120,14 @@ async def test_a_members_name_in_shared_words_is_asked_about_then_kept(
         written = SPELLINGS[spelling](member)
         words = {field: text.format(written) for field, text in fields.items()}
         form = await _fill(app, pilot, name, words)
-        await _submitted(app, pilot, "ctrl+s")
+        await submitted(app, pilot, "ctrl+s")
         assert app.screen is form, "saved without a question"
         assert f"This mentions {member}" in " ".join(screen_text(app).split())
         for field_id, text in words.items():
             field = form.query_one(f"#{field_id}")
             assert (field.value if isinstance(field, Input) else field.text) == text
         assert not [t for t in saved(app.store) if written in t], "kept before the answer"
-        await _submitted(app, pilot, "ctrl+s")
+        await submitted(app, pilot, "ctrl+s")
         kept = saved(app.store)
         assert [t for t in kept if written in t], "saving again did not keep the words"
 
@@ -140,6 +140,6 @@ async def test_words_without_a_members_name_are_kept_at_once(tmp_path: Path, nam
         await pilot.pause()
         words = {field: text.format("the river") for field, text in fields.items()}
         await _fill(app, pilot, name, words)
-        await _submitted(app, pilot, "ctrl+s")
+        await submitted(app, pilot, "ctrl+s")
         assert "This mentions" not in " ".join(screen_text(app).split())
         assert [t for t in saved(app.store) if "the river" in t]

@@ -30,6 +30,7 @@ from voicesgroup.exchange.merge import (
     merge,
     rota_clashes,
     unseen_withdrawals,
+    whole_records,
 )
 from voicesgroup.exchange.run import Run
 from voicesgroup.store import forgetting, redaction
@@ -150,7 +151,7 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     ]
     local = _local_entries(run, run.current())
     versions = [*local.values(), *incoming]
-    winners = merge(versions)
+    winners = whole_records(merge(versions), versions)
     copies = conflict_copies(winners, versions)
     events = [winners[slot] for slot in winners if slot[0] == "consent_events"]
     added = unseen_withdrawals(events)

@@ -91,6 +91,10 @@ def setup(
         store.audit(
             "exchange set up", "coordinator" if coordinator else counted(len(groups), "group")
         )
+    if not coordinator:  # follow-ups noted before the laptop shared: each gets its record
+        from voicesgroup.follow_ups import record_every_follow_up
+
+        record_every_follow_up(store)
     return [said]
 
 
@@ -204,6 +208,9 @@ def leave(store: Store) -> str:
         if not folder.is_dir():
             raise FileNotFoundError(folder)
         own.unlink(missing_ok=True)
+        # and says it left, so the other laptops stop counting it
+        proof = carrier.left_proof(bytes.fromhex(record["org_key"]), record["replica"])
+        carrier.write_left(folder, record["replica"], proof)
     except OSError:
         raise ExchangeError(
             f"This laptop's outbox could not be taken out of the exchange folder {folder} "

@@ -256,9 +256,17 @@ class Holding:
     """Each text here that names a member (the report's policy), of any record that may
     leave this laptop's groups (`_texts_leaving`): for each name it holds, the ids of the
     members of that name."""
+    keys: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """The keys bound to records whose key comes from their content (`record_key`): for
+    each such table, each record's id and the key it was first shared under."""
 
     @classmethod
-    def of(cls, data: Mapping[str, Any], groups: Iterable[str]) -> Holding:
+    def of(
+        cls,
+        data: Mapping[str, Any],
+        groups: Iterable[str],
+        keys: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Holding:
         member_groups: dict[str, set[str]] = {}
         for session in data.get("sessions", {}).values():
             for member_id in session.get("named_member_ids") or ():
@@ -292,6 +300,7 @@ class Holding:
             frozenset(theme for theme in themes if theme in naming),
             frozenset(member_ids | {str(m) for m in member_groups}),
             naming,
+            keys or {},
         )
 
     def names_a_member(self, document: Mapping[str, Any], fields: Iterable[str]) -> bool:
@@ -352,10 +361,26 @@ def slot_key(document: Mapping[str, Any]) -> str:
     return f"{document.get('group_id')}/{document.get('date')}"
 
 
-def record_key(table: str, document: Mapping[str, Any]) -> str:
+BOUND_KEYS = frozenset({"support_contacts"})
+"""The tables whose records may be keyed by what people edit (a national helpline by its
+name): such a key is bound to the record's id the first time it is shared, and kept through
+every edit after (`record_key`'s `bound`), so a helpline renamed on two laptops at once stays
+one record. (The rota's slot is keyed by its group and date too, but a slot is never moved:
+another date is another slot.)"""
+
+
+def record_key(
+    table: str, document: Mapping[str, Any], bound: Mapping[str, str] | None = None
+) -> str:
     """What makes two laptops' records one record: the id, except where each laptop made its
     own copy of one thing — the rota's slot, a shipped starter strategy (every new data file
-    is given the set), a national helpline (the shipped ones are not local)."""
+    is given the set), a national helpline (the shipped ones are not local). `bound`: the keys
+    this laptop bound to its records of the table by their id (`BOUND_KEYS`); a record's
+    bound key is its key whatever its content says now."""
+    if bound:
+        kept = bound.get(str(document.get("id")))
+        if kept is not None:
+            return kept
     if table == "rota":
         return slot_key(document)
     if table == "strategies" and document.get("starter_key"):
@@ -430,7 +455,7 @@ asked of every record at every exchange.)"""
 def _declared_parts(table: str, document: dict[str, Any], holding: Holding) -> list[Part]:
     """The parts of a document as its table's rule declares them."""
     reach = RULES[table].reach
-    key = record_key(table, document)
+    key = record_key(table, document, holding.keys.get(table))
     if reach is _ORGANISATION and table in FIELD_PARTS:
         return _field_parts(table, document, key)
     if reach is _ORGANISATION:

@@ -121,9 +121,13 @@ def status_view(store: Store) -> StatusView:
     laptops = tuple(
         Laptop(
             short_id=str(item["replica"])[:6],
-            role=role_words(item["role"], list(item["groups"])),
+            role=role_words(item["role"], list(item["groups"]))
+            + (" (left the exchange)" if item.get("left") else ""),
             last_seen=_when(item["last_outbox"]),
-            forgetting=_acknowledged(int(item["forgettings_known"]), forgettings),
+            # a laptop that left is not counted (`status`)
+            forgetting=""
+            if item.get("left")
+            else _acknowledged(int(item["forgettings_known"]), forgettings),
         )
         for item in found["laptops"]
     )

@@ -23,7 +23,7 @@ No Textual here: the UI and the CLI both call these functions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
@@ -46,6 +46,7 @@ from voicesgroup.rota.guard import (
     cant_make_it,
     covered,
     keeping_the_rules,
+    role_field,
     role_of,
     role_words,
     suggestions_for,
@@ -445,22 +446,6 @@ class RotaLine:
 
 NOBODY_ON_IT = "Nobody is on this session yet."
 
-SWAP_WITHIN = dt.timedelta(weeks=6)
-"""Sessions offered to swap with: those within six weeks of the session."""
-
-
-def swap_partners(
-    line: RotaLine, lines: Sequence[RotaLine]
-) -> list[tuple[RotaLine, UUID, str, Role]]:
-    """Who someone on `line` could trade places with: (session, id, name, role) on every
-    other session within `SWAP_WITHIN`, in the order of `lines`."""
-    return [
-        (other, fid, name, role)
-        for other in lines
-        if other.id != line.id and abs(other.date - line.date) <= SWAP_WITHIN
-        for fid, name, role in other.people
-    ]
-
 
 def rota_lines(store: Store, group_id: UUID | None = None) -> list[RotaLine]:
     """The stored rota (one group's, or all), in date order then group name."""
@@ -523,7 +508,7 @@ def swap_roles(
 
 
 def _placed(role: Role, fid: UUID | None) -> dict[str, UUID | None]:
-    return {"lead_id": fid} if role == "lead" else {"co_id": fid}
+    return {role_field(role): fid}
 
 
 def swap_people(

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voicesgroup import dates
-from voicesgroup.names import NameMatch, Purpose, may_be_words, names_for
+from voicesgroup.names import NameMatch, Purpose, may_be_words, names_for, written_in
 from voicesgroup.schema import META_TABLE, SETTINGS_TABLE
 
 ANOTHER_MEMBER = "another member"
@@ -103,6 +103,7 @@ LONGEST: dict[str, int] = {
     "discreet_how": 200,
     "value": 200,
     "organisation": 120,
+    "text": MAX_TEXT_LENGTH,  # a follow-up's copy of its words (a debrief's line at most)
 }
 """The longest a text under each key may be (the key nearest it that is named here; `title`
 is a session plan part's, a name's length, for a strategy's is longer). A text under no key
@@ -125,6 +126,7 @@ _WHAT = {
     "facilitators": "a facilitator's record",
     "consent_events": "a record of consent",
     "contact_details": "another member's contact details",
+    "follow_ups": "a follow-up",
 }
 
 
@@ -320,7 +322,8 @@ def _redact_text(
         return None
     after = text
     for match in sorted(found, key=lambda match: match.start, reverse=True):
-        after = after[: match.start] + ANOTHER_MEMBER + after[match.end :]
+        words = written_in(after, match.start, ANOTHER_MEMBER)
+        after = after[: match.start] + words + after[match.end :]
     return after if len(after) <= limit else after[: limit - 1] + "…"
 
 

@@ -451,17 +451,13 @@ class Store:
             raise ValueError("A withdrawal must be recorded as withdrawn")
         member_id = event.member_id
         self.member(member_id)
-        erased = self._erased_by(member_id, event.scope) if erase else {}
-        if erased:  # and from every backup: journaled first (`erasing`)
-            from voicesgroup.store import erasing
+        from voicesgroup.store import erasing
 
-            self.refuse_if_read_only()
-            erasing.begin(self, erased)
-        with self.batch():
+        erased = self._erased_by(member_id, event.scope) if erase else {}
+        # and from every backup: journaled first (`erasing`)
+        with erasing.erasure(self, erased), self.batch():
             self.tables.put(event)
             self.carry_out_withdrawal(member_id, event.scope, erase=erase)
-        if erased:
-            erasing.finish(self)
 
     def _erased_by(self, member_id: UUID, scope: ConsentScope) -> dict[str, list[str]]:
         """The ids of the records a withdrawal of `scope` with "erase" removes, by table."""
