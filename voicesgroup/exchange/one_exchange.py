@@ -101,6 +101,12 @@ class Delivery:
     the head of its exchange record, `noted.head`, for a plain file)."""
     remove: tuple[Path, ...] = ()
     """Conflict copies merged (and this laptop's former outbox, once read): removed."""
+    replaced: tuple[tuple[str, str], ...] = ()
+    """Texts written here that a laptop holding the group rewrote for naming a member, with
+    their new words: this file's backups are rewritten too, as forgetting does."""
+    data_file: Path | None = None
+    unlocked: Any = field(default=None, repr=False)
+    """The data file's key (`crypto.Unlocked`), when it is encrypted: its backups are too."""
 
 
 @dataclass
@@ -126,6 +132,8 @@ class Prepared:
     erased: dict[str, list[str]] = field(default_factory=dict, repr=False)
     """The ids of the records withdrawals that came in erased, by table: `apply` erases them
     from the backups too, journaled around its save as a withdrawal recorded here is."""
+    replaced: tuple[tuple[str, str], ...] = ()
+    """As `Delivery.replaced`."""
 
 
 def exchange(
@@ -244,33 +252,44 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
     ):
         raise ChangedMeanwhile(CHANGED_MEANWHILE)
     if prepared.data is not None:
-        before, was_unsaved = storage.read(), storage.unsaved
+        was_unsaved = storage.unsaved
         with erasing.erasure(store, prepared.erased):  # from the backups too, journaled
             storage.replace_data(prepared.data)
             store.documents_replaced()
             try:
                 storage.save(plain=prepared.plain)
             except BaseException:
-                storage.replace_data(before)  # the old data, as it was: never half a merge
+                # the old data, as it was (the snapshot holds it): never half a merge
+                storage.replace_data(basis.snapshot.document())
                 storage.unsaved = was_unsaved
                 store.documents_replaced()
                 raise
         prepared.data = prepared.plain = None  # applied: it is the store's now
     signature = storage.signature
-    record = required(storage.read())
+    record = required(storage.tables(state.TABLE))
     note = None
     if signature is not None and not storage.unsaved and not prepared.forget:
         # (not while a forgetting is due: until it is done, the next exchange looks again;
         # no head beside an encrypted file: it would tell its folder and laptops in clear)
         head = None if store.encrypted else noted.head(record)
         note = (store.path, signature.checksum, int(record["serial"]), head)
-    return Delivery(prepared.folder, prepared.replica, prepared.sealed, note, prepared.remove)
+    return Delivery(
+        prepared.folder,
+        prepared.replica,
+        prepared.sealed,
+        note,
+        prepared.remove,
+        prepared.replaced,
+        store.path,
+        store.unlocked,
+    )
 
 
 def deliver(delivery: Delivery) -> None:
     """After the merge's save (any thread, files only): the outbox sealed and written whole,
     the note of what this exchange left beside the data file, the merged conflict copies
-    removed."""
+    removed; the backups rewritten where a text written here was rewritten elsewhere for
+    naming a member (`forgetting.replace_in_backups`)."""
     if delivery.sealed is not None:
         carrier.write_outbox(delivery.folder, delivery.replica, delivery.sealed.sealed())
     if delivery.note is not None:
@@ -280,6 +299,10 @@ def deliver(delivery: Delivery) -> None:
             carrier.remove_conflict_copy(path)
         else:
             path.unlink(missing_ok=True)
+    if delivery.replaced and delivery.data_file is not None:  # last: the outbox goes first
+        from voicesgroup.store import forgetting
+
+        forgetting.replace_in_backups(delivery.data_file, delivery.unlocked, delivery.replaced)
 
 
 def forget_due(store: Store, prepared: Prepared) -> None:
@@ -402,6 +425,7 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
         _texts_naming(store, due),
         None if data is None else orjson.dumps(data),
         run.erased,
+        tuple(run.replaced),
     )
 
 

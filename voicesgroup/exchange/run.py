@@ -136,6 +136,9 @@ class Run:
     (`changed`)."""
     former_outbox: Path | None = None
     parts: dict[tuple[str, str], sharing.Part] | None = None
+    replaced: list[tuple[str, str]] = field(default_factory=list)
+    """Texts this laptop wrote that a laptop holding the group rewrote for naming a member
+    (`applying._names_kept_out`), each with its new words: its backups are rewritten too."""
     held: sharing.Holding | None = None
     taken: dict[tuple[str, str], tuple[Any, str]] = field(default_factory=dict)
     """The content and hash of each part the merge took in: a part made again from a record

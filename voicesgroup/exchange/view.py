@@ -109,6 +109,14 @@ def is_coordinator(store: Store) -> bool:
     return role_of(store) == state.COORDINATOR
 
 
+def kept_on_group_laptops(store: Store, table: str, field: str | None = None) -> bool:
+    """Whether this laptop holds no copy of such a record to write: the coordinator's, for a
+    record that stays on its group's laptops (`sharing.kept_on_group_laptops`, the one rule)."""
+    from voicesgroup.exchange import sharing
+
+    return is_coordinator(store) and sharing.kept_on_group_laptops(table, field)
+
+
 def status_view(store: Store) -> StatusView:
     """The status in words; `set_up` False (and nothing else) when not set up."""
     from voicesgroup.exchange import service

@@ -36,7 +36,6 @@ from voicesgroup.models import (
     RotaAssignment,
     RotaChange,
     RotaStatus,
-    SessionStatus,
 )
 from voicesgroup.rota import reasons
 from voicesgroup.rota.cover import CoverSuggestion
@@ -53,6 +52,8 @@ from voicesgroup.rota.guard import (
     with_change,
 )
 from voicesgroup.rota.planner import check_facilitators, check_groups, check_weeks
+from voicesgroup.rota.reviewing import review_rota as review_rota  # (its home: reviewing.py)
+from voicesgroup.rota.reviewing import rota_span as rota_span
 from voicesgroup.store import Store
 
 Role = Literal["lead", "co"]
@@ -612,48 +613,7 @@ def leave_open(
 
 
 # --------------------------------------------------------------------------------------------
-# Review
-
-
-def sessions_actual(store: Store) -> dict[tuple[UUID, dt.date], list[UUID]]:
-    """Who actually facilitated each ended session, keyed by (group id, date)."""
-    return {
-        (session.group_id, session.date): list(session.facilitator_ids)
-        for session in store.sessions()
-        if session.status is SessionStatus.ENDED
-    }
-
-
-def rota_span(store: Store, group_id: UUID | None = None) -> tuple[dt.date, dt.date] | None:
-    """The first and last date on the stored rota (one group's, or all), or None when empty."""
-    dates = [item.date for item in store.rota(group_id)]
-    return (min(dates), max(dates)) if dates else None
-
-
-def review_rota(
-    store: Store,
-    *,
-    group_id: UUID | None,
-    start: dt.date | None,
-    end: dt.date | None,
-    today: dt.date,
-) -> rota.Review:
-    """The coordinator's review of the stored rota against the sessions that ended."""
-    if start is not None and end is not None and end < start:
-        raise rota.RotaInputError(
-            f"The period ends ({day_words(end)}) before it starts ({day_words(start)})."
-        )
-    return rota.review(
-        store.rota(group_id),
-        sessions_actual(store),
-        store.facilitators(),
-        start,
-        end,
-        group_id,
-        groups=store.groups(include_archived=True),
-        today=today,
-        waiting=not_yet_on_the_rota(store),
-    )
+# Review: `reviewing.py` (`review_rota`, `rota_span`, named here too)
 
 
 def calendar_file(

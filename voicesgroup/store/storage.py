@@ -522,11 +522,11 @@ class SafeStorage:
 
     def serialise(self) -> bytes:
         """The bytes a save writes (encoded: encrypted when the file is)."""
-        return self._encode(self._plain())
+        return self._encode(self.plain())
 
-    def _plain(self) -> bytes:
-        """The document as JSON: one call to orjson when every table is parsed (the quickest
-        way), else a table at a time (`text`)."""
+    def plain(self) -> bytes:
+        """The document as JSON, parsing nothing: one orjson call when every table is parsed,
+        else a table at a time (`text`), an unread one as its text, still to be checked."""
         return orjson.dumps(self._data) if not self._unread else self.text()[0]
 
     def text(self) -> tuple[bytes, dict[str, tuple[int, int]]]:
