@@ -170,11 +170,11 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
             self.remember_form()
         return False
 
-    @on(Button.Pressed, "#passphrase")
     def show_log(self) -> None:
         """Scroll to "What was done", the log at the foot of the settings."""
         self.query_one(".form", VerticalScroll).scroll_end(animate=False)
 
+    @on(Button.Pressed, "#passphrase")
     def action_passphrase(self) -> None:
         from screens.dialogs.passphrase_dialog import PassphraseDialog
 
