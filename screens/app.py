@@ -100,6 +100,36 @@ DEEPER_PLACES = [
         "exchange",
         "exchange",
     ),
+    (
+        "Forget a member",
+        "Forget a member on this laptop, with their notes: choose the member, then f",
+        "forget",
+        "members",
+    ),
+    (
+        "Taking a break",
+        "A facilitator's break from the rota: choose them on Facilitators, p, then b",
+        "break",
+        "facilitators",
+    ),
+    (
+        "Passphrase",
+        "Set or change the data file's passphrase (Settings, F2, then p)",
+        "passphrase",
+        "settings",
+    ),
+    (
+        "What was done (audit)",
+        "The log of what was done on this laptop (at the foot of Settings, F2)",
+        "audit",
+        "settings",
+    ),
+    (
+        "Backups and restore",
+        "Where the backups are kept and how to go back to one",
+        "backups",
+        "settings",
+    ),
 ]
 """Actions a screen deeper than Home, offered in Home's command palette by name, each with
 the key of Home's that leads there: the palette offers a place only when Home would let that
@@ -709,6 +739,21 @@ class VoicesGroupApp(ExchangesInBackground, TypesInRuns, App[None]):
             if title not in seen and home.offers(way):
                 yield SystemCommand(title, help_text, partial(self._open_deeper, action))
 
+    def _open_in_settings(self, action: str) -> None:
+        """Settings, then the passphrase's dialog, the log at its foot, or where backups are."""
+        from screens.settings_screen import SettingsScreen
+
+        settings = SettingsScreen()
+        self.push_screen(settings)
+        if action == "passphrase":
+            self.call_after_refresh(settings.action_passphrase)
+        elif action == "audit":
+            self.call_after_refresh(settings.show_log)
+        else:
+            from voicesgroup.store.backups import where_backups_are
+
+            self.notify(where_backups_are(self.db_path), title="Backups", timeout=20, markup=False)
+
     def _open_deeper(self, action: str) -> None:
         from screens.facilitators_screen import FacilitatorsScreen
         from screens.members_screen import MembersScreen
@@ -718,9 +763,17 @@ class VoicesGroupApp(ExchangesInBackground, TypesInRuns, App[None]):
 
             self.push_screen(ExchangeScreen())
             return
-        if action == "consent":
+        if action in ("consent", "forget"):
             self.push_screen(MembersScreen())
-            self.notify("Choose the member, then press c to record their answer.")
+            then = "c to record their answer" if action == "consent" else "f to forget them"
+            self.notify(f"Choose the member, then press {then}.")
+            return
+        if action in ("passphrase", "audit", "backups"):
+            self._open_in_settings(action)
+            return
+        if action == "break":
+            self.push_screen(FacilitatorsScreen())
+            self.notify("Choose the facilitator, press p for their path, then b for a break.")
             return
         facilitators = FacilitatorsScreen()
         self.push_screen(facilitators)

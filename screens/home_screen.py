@@ -162,6 +162,10 @@ class HomeScreen(AppAccess, Screen[None]):
         self._rows = rota_rows(store, today) if coordinator else home_rows(store, today)
         self.query_one("#home-title", Static).update("All groups" if coordinator else "Your groups")
         table = self.query_one("#groups", DataTable)
+        step_column = table.ordered_columns[-1]
+        heading = "On the rota" if coordinator else COLUMNS[-1][0]
+        if step_column.label.plain != heading:
+            step_column.label = Text(heading)
         # The highlight stays on the group it was on, by its id: a group added, renamed or
         # brought by an exchange can sort above it, and `s`/`p` act on the highlighted one.
         with highlight_kept(table):

@@ -22,6 +22,7 @@ from textual.widgets import Button, ContentSwitcher, Header, Label, Static, Text
 from screens.form_screen import FormScreen
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import literal
+from voicesgroup.errors import in_our_words
 from voicesgroup.mentions import member_names_in
 from voicesgroup.models import Member, Note, now
 
@@ -142,6 +143,10 @@ class NoteScreen(FormScreen[bool]):
         for key in FIELDS:
             self._problem(key).display = False
         self.query_one("#member-words", TextArea).focus()
+        # The box taking the focus scrolls the form to it; the form opens at its top instead,
+        # so the first question is read above the box (at 80×24 it was off the screen).
+        writing = self.query_one(f"#{WRITING}", VerticalScroll)
+        self.call_after_refresh(writing.scroll_home, animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Each step offers its own keys: read back while writing, agree or change after."""
@@ -201,7 +206,7 @@ class NoteScreen(FormScreen[bool]):
         except ValidationError as error:
             first = error.errors()[0]
             where = next((str(p) for p in first["loc"] if str(p) in FIELDS), "member_words")
-            self._show_problem(where, str(first["msg"]).removeprefix("Value error, "))
+            self._show_problem(where, in_our_words(first))
             return None
 
     def _names_warned(self, note: Note) -> bool:

@@ -20,6 +20,11 @@ THRESHOLD = "report_smallest_count"
 """The setting that protects counts in reports (`protection`): its consequence is shown
 beside it."""
 
+AUDIT_WHEN_WIDTH = 21  # "Tue 1 Dec 2026, 14:05"
+AUDIT_WHAT_WIDTH = 20
+AUDIT_MARGIN = 6
+"""The form's padding and its scroll bar, beside the log's three columns."""
+
 
 class SettingsScreen(FormScreen[None], PaintsFirst):
     """The settings form; the log, retention and protection lines are read just after the
@@ -103,7 +108,12 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
         for found in self.query("#audit").results(DataTable):
             return found
         table: DataTable[str | Text] = DataTable(id="audit", cursor_type="none")
-        table.add_columns("When", "What", "Detail")
+        # The detail takes the width left over, so a long one ends in "…" on screen rather
+        # than running off its edge (as History's themes do).
+        left = self.app.size.width - AUDIT_WHEN_WIDTH - AUDIT_WHAT_WIDTH - 3 * 2 - AUDIT_MARGIN
+        table.add_column("When", width=AUDIT_WHEN_WIDTH)
+        table.add_column("What", width=AUDIT_WHAT_WIDTH)
+        table.add_column("Detail", width=max(left, 12))
         self.query_one(".form", VerticalScroll).mount(table)
         return table
 
@@ -159,6 +169,10 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
                 self.query_one(f"#{name}", Input).value = str(getattr(settings, name))
             self.remember_form()
         return False
+
+    def show_log(self) -> None:
+        """Scroll to "What was done", the log at the foot of the settings."""
+        self.query_one(".form", VerticalScroll).scroll_end(animate=False)
 
     @on(Button.Pressed, "#passphrase")
     def action_passphrase(self) -> None:

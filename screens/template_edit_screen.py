@@ -37,11 +37,11 @@ class TemplateEditScreen(FormScreen[None]):
         "version; sessions already run keep the version they used."
     )
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Save plan", id="save-plan"),
+        Binding("ctrl+s", "submit", "Save", id="save-plan"),
         Binding("ctrl+n", "add_part", "Add part", id="add-part"),
         Binding("ctrl+d", "drop_part", "Drop part", id="drop-part"),
-        Binding("ctrl+up", "move_part(-1)", "Move up", id="move-part-up"),
-        Binding("ctrl+down", "move_part(1)", "Move down", id="move-part-down"),
+        Binding("ctrl+up", "move_part(-1)", "Part up", id="move-part-up"),
+        Binding("ctrl+down", "move_part(1)", "Part down", id="move-part-down"),
         Binding("ctrl+r", "use_shipped", "Use the shipped plan", id="use-shipped", show=False),
         Binding("escape", "leave", "Back", id="back"),
     ]
@@ -52,6 +52,7 @@ class TemplateEditScreen(FormScreen[None]):
     def __init__(self, group_id: UUID) -> None:
         super().__init__()
         self.group_id = group_id
+        self._plan_asked: SessionTemplate | None = None
 
     def compose(self) -> ComposeResult:
         self.group = self.store.group(self.group_id)
@@ -238,6 +239,10 @@ class TemplateEditScreen(FormScreen[None]):
             },
             "The session plan prints and goes to every laptop: keep members' names out.",
         )
+        question = templates.plan_question(self.plan, self.group)
+        if question is not None and self._plan_asked != self.plan:
+            self._plan_asked = self.plan  # asked once for this plan: saving again keeps it
+            raise ValueError(question)
         before = self.group.template
         self.group = templates.save_group_template(self.store, self.group, self.plan)
         self.plan = templates.editable_copy(self.group)

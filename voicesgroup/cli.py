@@ -118,6 +118,51 @@ def _run(handler: Handler, args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
 
 
+ARGPARSE_SAYS = (
+    (
+        r"argument COMMAND: invalid choice: '(?P<given>.*)' \(choose from (?P<choices>.*)\)",
+        "“{given}” is not a command; the commands are: {choices}.",
+    ),
+    (
+        r"argument (?P<what>\S+): invalid choice: '(?P<given>.*)' \(choose from (?P<choices>.*)\)",
+        "“{given}” is not one of these: {choices}.",
+    ),
+    (r"the following arguments are required: (?P<names>.*)", "this needs {names}."),
+    (r"argument (?P<option>\S+): expected one argument", "{option} needs a value after it."),
+    (
+        r"argument (?P<option>\S+): expected (?:at most |at least )?(?:one|\d+) arguments?",
+        "{option} takes a different number of values: see --help.",
+    ),
+    (r"unrecognized arguments: (?P<given>.*)", "this command does not take {given}."),
+    (
+        r"argument (?P<one>\S+): not allowed with argument (?P<other>\S+)",
+        "{one} and {other} cannot be used together.",
+    ),
+    (
+        r"ambiguous option: (?P<given>\S+) could match (?P<options>.*)",
+        "{given} could be any of {options}: write it in full.",
+    ),
+    (
+        r"argument (?P<option>\S+): ignored explicit argument '(?P<given>.*)'",
+        "{option} takes no value (“{given}” was given).",
+    ),
+)
+"""argparse's own refusals (as Python 3.11 words them) and ours: none of its wording reaches a
+person. A message not listed here is argparse's own and passes through unchanged."""
+
+
+def argparse_in_our_words(message: str) -> str:
+    """One of argparse's refusals said in our words (`ARGPARSE_SAYS`); others unchanged."""
+    import re
+
+    for pattern, ours in ARGPARSE_SAYS:
+        found = re.fullmatch(pattern, message)
+        if found:
+            parts = {key: value.replace("'", "") for key, value in found.groupdict().items()}
+            return ours.format(**parts)
+    return message
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, but a mistake in the arguments is said in one line and a hint, not a usage
     block: the usage is one `--help` away. Every subcommand's parser is one of these."""
@@ -127,6 +172,7 @@ class Parser(argparse.ArgumentParser):
     command needs is not loaded when the app starts)."""
 
     def error(self, message: str) -> NoReturn:
+        message = argparse_in_our_words(message)
         # argparse says "argument --weeks: takes…"; the option itself starts the sentence.
         option, said, rest = message.removeprefix("argument ").partition(": ")
         if said and option.startswith("--") and " " not in option:

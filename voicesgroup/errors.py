@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -170,9 +171,8 @@ class ExchangeFolderError(VoicesGroupError):
 
 def invalid_input(error: BaseException) -> str | None:
     """One sentence for a model's refusal of what someone gave (pydantic's ValidationError),
-    else None. Never the given text itself, and never pydantic's report over several lines.
-    The refusal's own words follow as they were written (each starts with fixed words and a
-    capital: `tests/core/test_shown_messages.py`), with no case changed.
+    else None. Never the given text itself, and never pydantic's words: `in_our_words`
+    says the first thing found in ours.
 
     pydantic is looked up, not imported: if it has not loaded, no such error was raised.
     """
@@ -181,12 +181,77 @@ def invalid_input(error: BaseException) -> str | None:
     pydantic = sys.modules.get("pydantic")
     if pydantic is None or not isinstance(error, pydantic.ValidationError):
         return None
-    first = error.errors()[0]
-    where = " ".join(str(part) for part in first["loc"] if not isinstance(part, int))
-    message = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
-    if not where:
-        return f"That cannot be kept. {message}. Nothing was changed."
-    return f"The {where.replace('_', ' ')} cannot be kept. {message}. Nothing was changed."
+    return f"{in_our_words(error.errors()[0])} Nothing was changed."
+
+
+def _field_words(loc: Sequence[object]) -> str:
+    """ "the description", "the held by": the field a problem is about, from where pydantic
+    found it (list positions left out); "" when it is about the whole record."""
+    parts = [str(part) for part in loc if not isinstance(part, int)]
+    return parts[-1].replace("_", " ") if parts else ""
+
+
+def _count(number: object) -> str:
+    return f"{number:,}" if isinstance(number, int) else str(number)
+
+
+def _what_is_wrong(problem: Mapping[str, Any]) -> str:
+    """What is wrong with one field, in our words, to follow its name: pydantic's own
+    message is never used, so a type it adds later still reads as ours."""
+    kind = str(problem.get("type", ""))
+    ctx = problem.get("ctx") or {}
+    given = problem.get("input")
+    if kind == "string_too_long":
+        now = f", and has {_count(len(given))} now" if isinstance(given, str) else ""
+        return f"can hold at most {_count(ctx.get('max_length'))} characters{now}"
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return "cannot be left empty"
+        now = f", and has {_count(len(given))} now" if isinstance(given, str) else ""
+        return f"needs at least {_count(ctx.get('min_length'))} characters{now}"
+    if kind in ("too_long", "too_short"):
+        limit = ctx.get("max_length" if kind == "too_long" else "min_length")
+        word = "at most" if kind == "too_long" else "at least"
+        return f"can hold {word} {_count(limit)} items, and has {_count(ctx.get('actual_length'))}"
+    bounds = {
+        "greater_than_equal": ("must be {} or more", "ge"),
+        "greater_than": ("must be more than {}", "gt"),
+        "less_than_equal": ("must be {} or less", "le"),
+        "less_than": ("must be less than {}", "lt"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        now = f"; it is {given} now" if isinstance(given, int | float) else ""
+        return words.format(_count(ctx.get(key))) + now
+    if kind.startswith(("int_", "float_", "decimal_")) or kind == "finite_number":
+        return "must be a whole number, such as 3" if "int" in kind else "must be a number"
+    if kind.startswith(("date_", "datetime_", "time_")):
+        return "must be a date written as year, month and day, such as 2026-12-08"
+    if kind == "string_pattern_mismatch":
+        return "is not written in the form it needs"
+    if kind == "missing":
+        return "is needed"
+    if kind in ("literal_error", "enum"):
+        return f"must be one of {ctx.get('expected', 'the choices offered')}"
+    if kind.startswith("bool_"):
+        return "must be yes or no"
+    return "cannot be kept as it is"
+
+
+def in_our_words(problem: Mapping[str, Any], label: str = "") -> str:
+    """One of pydantic's problems (an item of `ValidationError.errors()`) as our sentence:
+    the field (`label` when the form shows one, else its name), what it allows and what it
+    is now. A refusal our own models wrote (a validator's ValueError) is said as written.
+    """
+    kind = str(problem.get("type", ""))
+    field = _field_words(problem.get("loc", ()))
+    subject = f"“{label}”" if label else f"The {field}" if field else "That"
+    if kind in ("value_error", "assertion_error"):
+        error = (problem.get("ctx") or {}).get("error")
+        own = str(error) if error is not None else str(problem.get("msg", ""))
+        own = own.removeprefix("Value error, ").removeprefix("Assertion failed, ").rstrip(".")
+        return f"{subject} cannot be kept. {own}." if own else f"{subject} cannot be kept."
+    return f"{subject} {_what_is_wrong(problem)}."
 
 
 def followed(message: BaseException | str, *more: str) -> str:

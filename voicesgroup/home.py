@@ -130,7 +130,7 @@ def _rows(
     rows = []
     for group in active_groups(store):
         pattern = group["pattern"]
-        meets = next_meeting(pattern, today)
+        meets = _next_to_come(group, today, met_today)
         when = f"{format_day(meets)}, {dates.clock(dt.time.fromisoformat(pattern['start']))}"
         if group["id"] in in_progress:
             step = "Resume the session"
@@ -147,6 +147,13 @@ def _rows(
     return rows
 
 
+def _next_to_come(group: Document, today: dt.date, met_today: set[str]) -> dt.date:
+    """The group's next meeting: today's, unless today's session has ended ("next" is never
+    a session that has ended), then the one after."""
+    held = group["id"] in met_today
+    return next_meeting(group["pattern"], today + dt.timedelta(days=1) if held else today)
+
+
 def rota_rows(store: Store, today: dt.date) -> list[HomeRow]:
     """The coordinator's rows: each active group's next meeting and who is on the rota for it
     (the coordinator's laptop runs no sessions, so that is its next step)."""
@@ -156,22 +163,24 @@ def rota_rows(store: Store, today: dt.date) -> list[HomeRow]:
         (doc["group_id"], doc["date"]): doc
         for doc in store.documents_since("rota", today.year).values()
     }
+    # Only today's ended sessions are read (this year's, as for the rota): a session held
+    # today is not the next meeting, on this laptop as on the group's.
+    met_today = groups_met_on(store, today)
     meets = {
-        group["id"]: next_meeting(group["pattern"], today).isoformat()
+        group["id"]: _next_to_come(group, today, met_today).isoformat()
         for group in store.documents("groups")
         if not group["archived"]
     }
     rows = []
-    # Its next step is who is on the rota, so the sessions held are not read for one: with
-    # years of them, that is most of what opening the file would otherwise parse for Home.
-    for row in _rows(store, today, set(), set()):
+    for row in _rows(store, today, set(), met_today):
         slot = slots.get((str(row.group_id), meets.get(str(row.group_id))))
         people = [
             names.get(slot.get(role), "someone")
             for role in ("lead_id", "co_id")
             if slot is not None and slot.get(role)
         ]
-        step = ("Rota: " + " & ".join(people)) if people else "Nobody on the rota"
+        # Under the heading "On the rota" (Home's), so two names fit in 80 columns.
+        step = " & ".join(people) if people else "Nobody on the rota"
         rows.append(HomeRow(row.group_id, row.name, row.kind, row.next_meeting, step))
     return rows
 

@@ -130,6 +130,35 @@ def save_group_template(store: Store, group: Group, edited: SessionTemplate) -> 
     return updated
 
 
+PLAN_MINUTES_LEEWAY = 15
+"""How far a plan's minutes may stray from the group's meeting before saving asks: a plan a
+quarter of an hour out is a choice; one that fills 5 of 90 minutes is more likely a slip."""
+
+AGREEMENT_KEY = "agreement"
+"""The part every shipped plan has: the group agreement and the limits of confidentiality,
+gone through every time (PRODUCT: how a group works)."""
+
+
+def plan_question(plan: SessionTemplate, group: Group) -> str | None:
+    """What to ask before `plan` is saved for `group` (warn, then keep when saved again), or
+    None: a plan far from the group's meeting length, or one without the group agreement
+    that the shipped plan for its kind goes through every time."""
+    problems = []
+    meeting = group.pattern.minutes
+    if abs(plan.total_minutes - meeting) > PLAN_MINUTES_LEEWAY:
+        problems.append(f"fills {plan.total_minutes} of the group's {meeting} minutes")
+    shipped = shipped_template(group.variant)
+    agreement = next((phase for phase in shipped.phases if phase.key == AGREEMENT_KEY), None)
+    if agreement is not None and all(phase.key != AGREEMENT_KEY for phase in plan.phases):
+        problems.append(f"has no “{agreement.title}” part, which the group goes through every time")
+    if not problems:
+        return None
+    return (
+        f"This plan {' and '.join(problems)}. Save again (Ctrl+S) to keep it as it is, "
+        "or change it first."
+    )
+
+
 def reset_to_shipped(store: Store, group: Group) -> Group:
     """Go back to the shipped plan for the group's kind (its own copy is dropped)."""
     if group.template is None:

@@ -14,6 +14,7 @@ from screens.widgets.tick_marks import TickList
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
 from voicesgroup.exchange.view import is_coordinator
+from voicesgroup.facilitator_base import MemberNamed
 
 NAMES_CHECKED_ELSEWHERE = (
     "Members' names are kept out: this laptop holds none, so each group's laptop checks "
@@ -33,6 +34,7 @@ class SupervisionDialog(FormDialog[bool]):
     ENTER_SUBMITS = False
     FORM_FALLBACK = ""
     FORM_SUBJECT = "this meeting"
+    _name_refused = False
 
     def compose(self) -> ComposeResult:
         people = self.store.facilitators(include_inactive=False)
@@ -72,12 +74,23 @@ class SupervisionDialog(FormDialog[bool]):
 
     @on(TextArea.Changed)
     def _check_names(self) -> None:
+        if self._name_refused:  # the refusal was about the words now changed: one sentence
+            self._name_refused = False
+            self.clear_problems()
         warning = self.query_one("#supervision-warning", Static)
         name = fp.named_member(self.store, self._topics())
         warning.update(
             f"! “{name}” is a member's name. Supervision keeps general topics only." if name else ""
         )
         warning.display = bool(name)
+
+    def show_problem(self, error: Exception) -> None:
+        """A name in the topics is refused in one sentence: the refusal, which says what was
+        not saved, takes the place of the warning shown while typing."""
+        if isinstance(error, MemberNamed):
+            self._name_refused = True
+            self.query_one("#supervision-warning", Static).display = False
+        super().show_problem(error)
 
     def submit_form(self) -> bool:
         store = self.store

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Label, Select, Static
 
-from voicesgroup.errors import shown
+from voicesgroup.errors import in_our_words, shown
 
 
 class Field(Vertical):
@@ -38,6 +38,11 @@ class Field(Vertical):
         if hasattr(control, "compact"):
             # One line per answer keeps a whole form on an 80×24 screen.
             control.compact = True
+
+    @property
+    def label_text(self) -> str:
+        """The words above the field, as a sentence about it names it."""
+        return self._label
 
     def compose(self) -> ComposeResult:
         yield Label(self._label)
@@ -68,17 +73,15 @@ def show_validation(form: Widget, error: ValueError, fallback: str) -> None:
     fields = {field.field_name: field for field in form.query(Field)}
     for field in fields.values():
         field.show_message("")
-    problems: list[tuple[tuple[int | str, ...], str]]
     if isinstance(error, ValidationError):
-        problems = [(problem["loc"], problem["msg"]) for problem in error.errors()]
-    else:
-        where = (error.field_name,) if isinstance(error, FieldProblem) else ()
-        problems = [(where, str(error))]
-    for loc, msg in problems:
-        location = [str(part) for part in loc]
-        message = shown(msg)
-        target = next((fields[part] for part in reversed(location) if part in fields), None)
-        (target or fields[fallback]).show_message(message)
+        for problem in error.errors():
+            location = [str(part) for part in problem["loc"]]
+            target = next((fields[part] for part in reversed(location) if part in fields), None)
+            label = target.label_text if target is not None else ""
+            (target or fields[fallback]).show_message(in_our_words(problem, label))
+        return
+    where = error.field_name if isinstance(error, FieldProblem) else ""
+    (fields.get(where) or fields[fallback]).show_message(shown(error))
 
 
 def clear_messages(form: Widget) -> None:

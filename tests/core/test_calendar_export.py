@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from voicesgroup.calendar_export import CalendarExportError, rota_to_ics
@@ -139,3 +143,38 @@ def test_a_session_of_an_unknown_group_is_refused():
     stray = RotaAssignment(group_id=UUID(int=999), date=dt.date(2025, 3, 18))
     with pytest.raises(CalendarExportError, match="not in the list of groups"):
         rota_to_ics([stray], groups(), people())
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    days=st.lists(
+        st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2070, 12, 31)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_the_files_time_zone_covers_every_session_in_it(days: list[dt.date]) -> None:
+    """The file's own time zone ("only works from … to …") is drawn for the years of the
+    sessions in it, whatever they are: each year holds London's clock changes, so a calendar
+    app places every session at its hour (a rota planned into 2029 included)."""
+    group = groups()[0]
+    assignments = [
+        RotaAssignment(group_id=group.id, date=day, lead_id=UUID(int=1), co_id=UUID(int=2))
+        for day in days
+    ]
+    calendar = Calendar.from_ical(rota_to_ics(assignments, groups(), people()))
+    (zone,) = calendar.walk("VTIMEZONE")
+    drawn = zone.to_tz()  # the zone as the file itself draws it, as a calendar app reads it
+    said = re.search(r"works from (\S+) to (\S+)\.", str(zone["COMMENT"]))
+    assert said is not None, zone["COMMENT"]
+    works_from, works_to = (dt.date.fromisoformat(text) for text in said.groups())
+    assert all(works_from <= day < works_to for day in days), (works_from, works_to)
+    for day in days:
+        start = next(
+            event.decoded("DTSTART")
+            for event in calendar.walk("VEVENT")
+            if event.decoded("DTSTART").date() == day
+        )
+        wall = start.replace(tzinfo=None)
+        london = wall.replace(tzinfo=ZoneInfo("Europe/London")).utcoffset()
+        assert wall.replace(tzinfo=drawn).utcoffset() == london, day

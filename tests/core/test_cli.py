@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -10,6 +12,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.helpers.cli import assert_one_clear_line, run
 from tests.helpers.demo_files import DEMO_FACILITATORS, DEMO_GROUPS, DEMO_MEMBERS
@@ -74,7 +78,7 @@ def test_the_installed_program_runs(tmp_path: Path) -> None:
 def test_an_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "frobnicate")
     assert code == 2
-    assert "invalid choice" in err and "Traceback" not in err
+    assert "“frobnicate” is not a command" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -341,3 +345,58 @@ def test_no_option_takes_argparse_s_own_int() -> None:
     """argparse's `type=int` says "invalid int value"; every number option uses ours."""
     sources = Path(__file__).parents[2] / "voicesgroup"
     assert not [p for p in sources.rglob("*.py") if "type=int" in p.read_text(encoding="utf-8")]
+
+
+ARGPARSES_WORDS = (
+    "invalid choice",
+    "the following arguments are required",
+    "expected one argument",
+    "unrecognized arguments",
+    "not allowed with argument",
+    "ambiguous option",
+    "invalid int value",
+    "argument ",
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [
+                "rota",
+                "ics",
+                "--out",
+                "print",
+                "nosuch",
+                "groups",
+                "--json",
+                "--bogus",
+                "facilitator",
+                "settings",
+                "--shadowing",
+                "abc",
+                "report",
+                "--from",
+                "x",
+            ]
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_no_refusal_of_the_arguments_is_in_argparses_words(
+    words: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Whatever is typed after `voicesgroup`, a refusal of the arguments is ours, one line and
+    the hint."""
+    from voicesgroup.cli import build_parser
+
+    with pytest.raises(SystemExit) as stopped, contextlib.redirect_stderr(io.StringIO()) as err:
+        build_parser().parse_args(words)
+        raise SystemExit(0)
+    said = err.getvalue()
+    if stopped.value.code != 2:
+        return
+    first = said.splitlines()[0]
+    assert not any(phrase in first for phrase in ARGPARSES_WORDS), first

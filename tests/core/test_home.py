@@ -22,11 +22,14 @@ from voicesgroup.home import (
     groups_in_session,
     home_rows,
     room_view_on,
+    rota_rows,
 )
 from voicesgroup.models import (
     ConsentScope,
+    Facilitator,
     Group,
     MeetingPattern,
+    RotaAssignment,
     Session,
     SessionStatus,
     Settings,
@@ -65,7 +68,8 @@ def rows_from_models(store: Store, today: dt.date) -> list[tuple[str, str, str, 
     for group in sorted(store.groups(), key=lambda group: group.name.casefold()):
         if group.archived:
             continue
-        meets = next_meeting_by_walking(group, today)
+        held = group.id in ended_today  # "next" is never a session that has ended
+        meets = next_meeting_by_walking(group, today + dt.timedelta(days=1) if held else today)
         days = (meets - today).days
         if group.id in in_progress:
             step = "Resume the session"
@@ -390,3 +394,35 @@ def test_the_kept_answer_is_always_what_the_sessions_say(tmp_path: Path, steps: 
             ]
             assert room_view_on(store) == any(session.room_view for session in fresh)
             assert groups_in_session(store) == {str(session.group_id) for session in fresh}
+
+
+def test_a_session_held_today_is_not_the_next_meeting(store: Store) -> None:
+    group = add_group(store)
+    today = dt.date(2026, 11, 24)  # a Tuesday
+    store.save_session(Session(group_id=group.id, date=today, status=SessionStatus.ENDED))
+    [row] = home_rows(store, today)
+    assert (row.next_meeting, row.next_step) == ("Tue 1 Dec, 18:30", "Met today")
+
+
+def test_the_coordinator_sees_the_pair_for_the_meeting_to_come(store: Store) -> None:
+    """Tonight's session came in as held: the row names next week's meeting and its pair,
+    short enough for the column (under "On the rota")."""
+    group = add_group(store)
+    people = [Facilitator(display_name=name) for name in ("Tomasz", "Sol", "Priya", "Marcia")]
+    for person in people:
+        store.save_facilitator(person)
+    today = dt.date(2026, 12, 8)  # a Tuesday
+    store.save_rota(
+        [
+            RotaAssignment(group_id=group.id, date=day, lead_id=lead.id, co_id=co.id)
+            for day, lead, co in (
+                (today, people[0], people[1]),
+                (today + dt.timedelta(days=7), people[2], people[3]),
+            )
+        ]
+    )
+    [before] = rota_rows(store, today)
+    assert (before.next_meeting, before.next_step) == ("Tue 8 Dec, 18:30", "Tomasz & Sol")
+    store.save_session(Session(group_id=group.id, date=today, status=SessionStatus.ENDED))
+    [after] = rota_rows(store, today)
+    assert (after.next_meeting, after.next_step) == ("Tue 15 Dec, 18:30", "Priya & Marcia")

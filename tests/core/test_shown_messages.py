@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 import voicesgroup
+from tests.helpers.forms import in_pydantics_words
 from voicesgroup import models
-from voicesgroup.errors import VoicesGroupError, shown
+from voicesgroup.errors import VoicesGroupError, in_our_words, shown
 
 CORE = Path(voicesgroup.__file__).parent
 PLACEHOLDER = "\x00"
@@ -169,6 +170,10 @@ VALUES = st.one_of(
     st.sampled_from(["", " ", "2026-13-40", "not-a-uuid", "x" * 3000]),
     st.lists(st.text(max_size=5), max_size=3),
     st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+    st.floats(allow_nan=True),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.text(min_size=2001, max_size=2500),
+    st.sampled_from(["12", "3.5", "lots", "8 Dec", "25:99", "1e400", "-1", "0"]),
 )
 
 
@@ -187,12 +192,29 @@ def test_any_refusal_by_any_model_is_one_line_with_a_capital(
     try:
         model.model_validate(given_fields)
     except ValidationError as error:
-        said = shown(error)
+        said, problems = shown(error), error.errors()
     else:
         return
     assert "\n" not in said, said
     assert said[:1].isupper(), said
-    assert "Value error" not in said, said
+    assert not in_pydantics_words(said), said
+    for problem in problems:  # beside a field, each problem is said on its own
+        for label in ("", "How it works"):
+            beside = in_our_words(problem, label)
+            assert not in_pydantics_words(beside), (problem, beside)
+            assert "\n" not in beside and beside.endswith("."), beside
+
+
+def test_a_limit_is_said_with_the_field_the_limit_and_how_long_it_is_now() -> None:
+    with pytest.raises(ValidationError) as caught:
+        models.CopingStrategy(title="Humming", category="practical", description="a" * 2345)
+    said = in_our_words(caught.value.errors()[0], "How it works")
+    assert said == "“How it works” can hold at most 2,000 characters, and has 2,345 now."
+    with pytest.raises(ValidationError) as caught:
+        models.Settings(idle_lock_minutes=0)
+    assert shown(caught.value) == "The idle lock minutes must be 1 or more; it is 0 now. " + (
+        "Nothing was changed."
+    )
 
 
 TYPED_NAMES = st.text(

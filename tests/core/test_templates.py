@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voicesgroup import templates
 from voicesgroup.models import Group, MeetingPattern, Variant
@@ -114,3 +116,50 @@ def test_a_fresh_copy_is_not_the_shipped_object(group) -> None:
     copy = templates.editable_copy(group)
     copy.phases[0].prompts.append("changed")
     assert "changed" not in shipped_template(Variant.HEARING_VOICES).phases[0].prompts
+
+
+# -- what saving a plan asks first ----------------------------------------------------------
+
+
+def test_the_shipped_plan_is_saved_without_a_question(group: Group) -> None:
+    assert templates.plan_question(templates.editable_copy(group), group) is None
+
+
+def test_a_plan_cut_to_grounding_alone_is_asked_about_in_full(group: Group) -> None:
+    plan = templates.editable_copy(group)
+    while len(plan.phases) > 1:
+        plan = templates.drop_phase(plan, 0)
+    asked = templates.plan_question(plan, group)
+    assert asked is not None
+    assert "fills 5 of the group's 90 minutes" in asked
+    assert "“Group agreement and confidentiality”" in asked
+    assert "Save again (Ctrl+S)" in asked
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    dropped=st.lists(st.integers(min_value=0, max_value=6), max_size=6),
+    minutes=st.lists(st.integers(min_value=0, max_value=240), min_size=7, max_size=7),
+    meeting=st.integers(min_value=15, max_value=240),
+)
+def test_any_plan_is_asked_about_exactly_when_it_strays_or_drops_the_agreement(
+    dropped: list[int], minutes: list[int], meeting: int
+) -> None:
+    group = Group(
+        name="Tuesday Voices",
+        variant=Variant.HEARING_VOICES,
+        pattern=MeetingPattern(weekday=1, minutes=meeting),
+    )
+    plan = templates.editable_copy(group)
+    for index, value in enumerate(minutes):
+        plan = templates.set_minutes(plan, index, value)
+    for index in dropped:
+        if len(plan.phases) > 1:
+            plan = templates.drop_phase(plan, index % len(plan.phases))
+    asked = templates.plan_question(plan, group)
+    strays = abs(plan.total_minutes - meeting) > templates.PLAN_MINUTES_LEEWAY
+    no_agreement = all(phase.key != "agreement" for phase in plan.phases)
+    assert (asked is not None) == (strays or no_agreement)
+    if asked is not None:
+        assert (f"{plan.total_minutes} of the group's {meeting} minutes" in asked) == strays
+        assert ("Group agreement" in asked) == no_agreement

@@ -32,3 +32,12 @@ def assert_no_max_length(screen: Screen[Any]) -> None:
     has one; each limit is the model's, said on saving with everything kept."""
     limited = [f"#{field.id}" for field in screen.query(Input) if field.max_length]
     assert not limited, f"{type(screen).__name__}: max_length on {limited}"
+
+
+PYDANTICS_WORDS = ("Input should", "String should", "Value error", "validation error", "type=")
+"""What pydantic says in its own report; none of it is ever shown to a person."""
+
+
+def in_pydantics_words(text: str) -> bool:
+    """Whether `text` holds any of pydantic's own phrases (`PYDANTICS_WORDS`)."""
+    return any(phrase.lower() in text.lower() for phrase in PYDANTICS_WORDS)

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
 from screens.app import VoicesGroupApp
 from tests.helpers.clock import TODAY
 from tests.helpers.forms import problems_shown
-from tests.helpers.screen import notifications, press, text_of
+from tests.helpers.screen import notifications, press, screen_text, text_of
 from voicesgroup.home import due_items
 from voicesgroup.kinds import TrainingStatus
 from voicesgroup.store import Store
@@ -102,6 +102,12 @@ async def test_supervision_refuses_a_member_name_then_keeps_the_meeting(make_app
         await press(pilot, "ctrl+s")
         assert app.screen is dialog, "a topic naming a member was kept"
         assert "Nothing was saved" in problems_shown(app)
+        said = " ".join(screen_text(app).split())
+        assert said.count("“Aisha”") == 1, "one problem, said twice"
+        dialog.query_one("#supervision-topics", TextArea).text = "Endings with Aisha"
+        await pilot.pause()
+        said = " ".join(screen_text(app).split())
+        assert said.count("“Aisha”") == 1 and "Nothing was saved" not in said, said
         dialog.query_one("#supervision-topics", TextArea).text = "Endings\n[b]Rest[/b]"
         await pilot.pause()
         assert not warning.display

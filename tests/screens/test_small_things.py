@@ -12,7 +12,7 @@ from screens.app import VoicesGroupApp
 from screens.dialogs.confirm_dialog import ConfirmDialog
 from tests.helpers.app import IN_SESSION, app_on, make_demo
 from tests.helpers.clock import FrozenClock
-from tests.helpers.screen import screen_text
+from tests.helpers.screen import notifications, screen_text
 
 MakeApp = Callable[..., VoicesGroupApp]
 SCREENS_BY_KEY = [[], ["m"], ["f"], ["l"], ["r"], ["f", "s"], ["h"], IN_SESSION]
@@ -53,6 +53,40 @@ async def test_from_home_the_palette_finds_what_lives_deeper(
         await pilot.pause()
         await pilot.pause()
         assert type(app.screen).__name__ == opens
+
+
+@pytest.mark.parametrize(
+    ("word", "opens", "said"),
+    [
+        ("forget", "MembersScreen", "f to forget them"),
+        ("break", "FacilitatorsScreen", "b for a break"),
+        ("passphrase", "PassphraseDialog", ""),
+        ("audit", "SettingsScreen", ""),
+        ("backup", "SettingsScreen", "voicesgroup restore BACKUP"),
+        ("restore", "SettingsScreen", "voicesgroup restore BACKUP"),
+    ],
+)
+async def test_from_home_a_word_typed_in_the_palette_finds_its_place(
+    make_app: MakeApp, word: str, opens: str, said: str
+) -> None:
+    """Searched as the palette searches (Textual's fuzzy matcher on each title): the word a
+    person would type finds the place, and choosing it gets there or says how."""
+    from textual.fuzzy import Matcher
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        matcher = Matcher(word)
+        found = [c for c in app.get_system_commands(app.screen) if matcher.match(c.title) > 0]
+        assert found, f"nothing in the palette for {word!r}"
+        best = max(found, key=lambda command: matcher.match(command.title))
+        result = best.callback()
+        if result is not None:
+            await result
+        for _ in range(3):
+            await pilot.pause()
+        assert type(app.screen).__name__ == opens
+        assert said in notifications(app)
 
 
 async def test_quitting_during_a_session_asks_first(tmp_path: Path) -> None:

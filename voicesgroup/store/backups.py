@@ -193,3 +193,16 @@ def half_done(what: str, held: str, error: StoreError) -> StoreError:
         f"{what} is half done: the data file no longer holds {held}, but not every backup was "
         f"rewritten ({error}). It will be finished the next time the file is opened."
     )
+
+
+def where_backups_are(data_path: Path) -> str:
+    """Where this data file's backups are and how to go back to one, in a few sentences
+    (the palette's "Backups and restore"): restoring is done with the app closed."""
+    kept = list_backups(data_path)
+    return (
+        f"Backups of this file are kept in {backup_folder(data_path)} "
+        f"({counted(len(kept), 'backup')} now; one is taken each time the file is opened, "
+        f"the newest {KEEP_NEWEST} kept). To go back to one, quit and run "
+        "`voicesgroup restore BACKUP`: it checks the backup first and keeps the current file "
+        "as a backup. A copy of your own: `voicesgroup backup --out FILE`."
+    )

@@ -390,7 +390,9 @@ def malformed_record_sentence(path: Path, where: str) -> str:
 
 
 def first_error(error: ValidationError) -> str:
-    """The first thing pydantic found wrong, as `field: message`."""
+    """The first thing pydantic found wrong, as `field: sentence` in our words."""
+    from voicesgroup.errors import in_our_words
+
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"])
-    return f"{where}: {first['msg']}" if where else first["msg"]
+    return f"{where}: {in_our_words(first)}" if where else in_our_words(first)
