@@ -143,7 +143,7 @@ JAN = ["--from", "2026-01-01", "--to", "2026-02-01"]
         (["--from", "2026-13-01", "--to", "2026-12-01", "--csv", "x.csv"], 2, "no month 13"),
         (["--from", "2026-02-01", "--to", "2026-01-01", "--csv", "x.csv"], 1, "must end on or"),
         (JAN, 2, "one of the arguments --out --csv"),
-        ([*JAN, "--out", "a.pdf", "--csv", "b.csv"], 2, "not allowed"),
+        ([*JAN, "--out", "a.pdf", "--csv", "b.csv"], 2, "cannot be used together"),
         (["--group", "Nobody", *JAN, "--csv", "x.csv"], 1, "Nobody"),
         ([*JAN, "--csv", "no/such/folder/x.csv"], 1, "Nothing could be saved"),
         ([*JAN, "--out", "r.pdf", "--format", "csv"], 1, "ends in .pdf but the format"),

@@ -7,20 +7,11 @@ import sys
 from pathlib import Path
 from typing import cast
 
-from voicesgroup import protection
 from voicesgroup.cli import Parser, add_command, force_option, open_store
-
-DESCRIPTION = (
-    "What the groups did over a period (sessions, attendance, newcomers, volunteer hours, themes, "
-    "what helped), for trustees and funders. Each count of people is "
-    f"{protection.hidden_words(protection.DEFAULT_THRESHOLD)} unless Settings say another "
-    "number, the same way in every report; no member's name is in it."
-)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = add_command(commands, "report", cmd_report, "the evaluation of a period, PDF or CSV")
-    parser.description = DESCRIPTION
     out = parser.add_mutually_exclusive_group(required=True)
     out.add_argument(
         "--out",
@@ -44,11 +35,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     cast(Parser, parser).when_used = _report_options
 
 
+def description() -> str:
+    """What `voicesgroup report --help` says of the report; the rule for counts of people is
+    read from its home (`protection`) when the command is used, not when any command starts."""
+    from voicesgroup import protection
+
+    return (
+        "What the groups did over a period (sessions, attendance, newcomers, volunteer hours, "
+        "themes, what helped), for trustees and funders. Each count of people is "
+        f"{protection.hidden_words(protection.DEFAULT_THRESHOLD)} unless Settings say another "
+        "number, the same way in every report; no member's name is in it."
+    )
+
+
 def _report_options(parser: argparse.ArgumentParser) -> None:
     """The report's own options (the period, a group, the year before, large print), as the
     registry gives them to `voicesgroup print report` too."""
     from voicesgroup.commands.printing import kind_options
     from voicesgroup.printing import KINDS
+
+    parser.description = description()
 
     kind_options(parser, KINDS["report"].options)
 
