@@ -253,10 +253,13 @@ class ReportsScreen(AppAccess, Screen[None]):
         lines.append(f"{report.scope}, {now.period.describe()}\n", "bold")
         if report.previous is not None:
             lines.append(f"Compared with {report.previous.period.describe()}\n", "dim")
+        for line in report.coverage:
+            lines.append(f"{line}\n", "dim")
 
         def item(key: str, name: str) -> str:
             shown = figure(total, key)
-            if isinstance(shown, Cell) and shown.why == "elsewhere":  # no members here
+            # no members here, or nothing to work the figure out from: a colon, not "about"
+            if shown is None or (isinstance(shown, Cell) and shown.why == "elsewhere"):
                 return f"{name}: {figure_text(shown)}"
             return f"{name} {figure_text(shown)}{then(key)}"
 

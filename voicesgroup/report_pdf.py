@@ -86,6 +86,7 @@ def _front_page(page: Layout, report: Report, organisation: str) -> list[Flowabl
     if organisation:
         story.append(page.para(organisation, "subtitle"))
     story.append(page.para(f"Printed on {dates.date(report.made_on)}.", "muted"))
+    story += [page.para(line, "muted") for line in report.coverage]
     story += [page.para(line, "item") for line in summary_lines(report)]
     if previous is not None:
         story.append(page.para(f"Compared with {previous.period.describe()}.", "muted"))
