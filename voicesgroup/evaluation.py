@@ -200,7 +200,14 @@ class Report:
         if asked is None:
             return []
         lines = []
-        if counted.start > asked.start:
+        total = self.current.total.sessions
+        nothing = not (total["held"][WHOLE_PERIOD] or total["planned"][WHOLE_PERIOD])
+        if counted.start > asked.start and nothing:
+            lines.append(
+                f"Nothing was planned or held from {dates.date(asked.start)} on, so the "
+                f"report shows only its last month, from {dates.date(counted.start)}."
+            )
+        elif counted.start > asked.start:
             lines.append(
                 f"Nothing was planned or held from {dates.date(asked.start)} until "
                 f"{dates.month(counted.start)}, so the report starts on "
@@ -580,9 +587,16 @@ def report(
     period = up_to(period, today)
     current_figures = counted(period)
     # A period with nothing planned or held in its first months (decades of nothing) starts
-    # at its first month with something to count, unless supervision met before then.
+    # at its first month with something to count (in it, or in the year before when that is
+    # compared), unless supervision met before then.
     start = first_counted(current_figures)
-    if start is not None and start > period.start:
+    if compare_previous_year and start is not None:
+        earlier = first_counted(counted(period.year_before()))
+        if earlier is not None:
+            start = min(start, max(earlier.replace(day=1, year=earlier.year + 1), period.start))
+    if start is None:  # nothing at all: the last month says so, not decades of empty months
+        start = max(period.end.replace(day=1), period.start)
+    if start > period.start:
         trimmed = counted(Period(start, period.end))
         if trimmed.supervision_meetings == current_figures.supervision_meetings:
             period, current_figures = trimmed.period, trimmed

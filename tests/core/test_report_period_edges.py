@@ -133,7 +133,8 @@ def test_no_form_counts_a_day_to_come_or_hides_where_it_stops(
     if asked.end > TODAY:
         assert "The figures stop at 26 Nov 2026" in words
     if counted.start > asked.start:
-        assert f"so the report starts on {counted.start.day} " in words
+        day = f"{counted.start.day} {counted.start:%b %Y}"
+        assert f"report starts on {day}" in words or f"its last month, from {day}" in words
     if counted.end == TODAY and TODAY.month == (TODAY + dt.timedelta(days=1)).month:
         assert "2026-11" in report.current.period.part_months
 
