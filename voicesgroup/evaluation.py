@@ -590,24 +590,25 @@ def report(
     # at its first month with something to count (in it, or in the year before when that is
     # compared), unless supervision met before then.
     start = first_counted(current_figures)
-    if compare_previous_year and start is not None:
-        earlier = first_counted(counted(period.year_before()))
+    before = counted(period.year_before()) if compare_previous_year else None
+    if before is not None and (start is None or start > period.start):
+        earlier = first_counted(before)
         if earlier is not None:
-            start = min(start, max(earlier.replace(day=1, year=earlier.year + 1), period.start))
+            earlier = max(earlier.replace(day=1, year=earlier.year + 1), period.start)
+            start = earlier if start is None else min(start, earlier)
     if start is None:  # nothing at all: the last month says so, not decades of empty months
         start = max(period.end.replace(day=1), period.start)
     if start > period.start:
         trimmed = counted(Period(start, period.end))
         if trimmed.supervision_meetings == current_figures.supervision_meetings:
             period, current_figures = trimmed.period, trimmed
+            before = counted(period.year_before()) if compare_previous_year else None
     name = None
     if group_id is not None and current_figures.groups:
         name = current_figures.groups[0].name
     scope = name or ALL_GROUPS
     current = publish(current_figures, threshold, scope)
-    previous = (
-        publish(counted(period.year_before()), threshold, scope) if compare_previous_year else None
-    )
+    previous = publish(before, threshold, scope) if before is not None else None
     return Report(
         current=current,
         previous=previous,
