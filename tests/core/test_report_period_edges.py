@@ -18,7 +18,7 @@ from tests.helpers.pdf import pdf_text
 from tests.helpers.records import add_group
 from voicesgroup import evaluation
 from voicesgroup.evaluation import Period, PeriodError
-from voicesgroup.models import Session, SessionStatus
+from voicesgroup.models import Group, MeetingPattern, Session, SessionStatus, Variant
 from voicesgroup.report_files import report_bytes
 from voicesgroup.store import Store
 
@@ -153,3 +153,19 @@ def test_visits_per_session_not_worked_out_says_why(store: Store) -> None:
         assert "not worked out (too few visits shown)" in text
     printed = " ".join(pdf_text(report_bytes(store, report, "pdf")).split())
     assert "not worked out (too few visits shown)" in printed
+
+
+def test_the_year_before_keeps_the_months_it_has_something_in(weekly: Store) -> None:
+    """Compared with the year before, the report starts where either has something: a year
+    before with sessions in January keeps this year's January beside it, empty or not."""
+    ended = Group(name="Winter Voices", variant=Variant.HEARING_VOICES, archived=True,
+                  pattern=MeetingPattern(weekday=1))  # fmt: skip
+    weekly.save_group(ended)  # archived: it plans nothing, and held once, in January 2025
+    held(weekly, ended, dt.date(2025, 1, 7))
+    asked = Period(dt.date(2026, 1, 1), TODAY)
+    alone = evaluation.report(weekly, asked, today=TODAY)
+    beside = evaluation.report(weekly, asked, compare_previous_year=True, today=TODAY)
+    assert alone.current.period.start == dt.date(2026, 9, 1)
+    assert beside.current.period.start == dt.date(2026, 1, 1)
+    assert beside.previous is not None
+    assert beside.previous.total.sessions["held"][evaluation.WHOLE_PERIOD] == 1
