@@ -8,6 +8,7 @@ START_CPU = time.process_time()
     python bench/_headless.py floor            # a minimal Textual app with a 50-row DataTable
     python bench/_headless.py app DB.json      # voicesgroup on DB.json, up to the home screen
     python bench/_headless.py core DB.json     # no UI: open the store, compute the home rows
+    python bench/_headless.py review DB.json   # no UI: Home's rows, then the Rota review's
 
 Prints one JSON line: seconds from the top of this script to the first paint (`paint`), a few
 marks on the way, whether reportlab was imported by then, and the peak RSS in KiB (VmHWM and
@@ -166,6 +167,43 @@ def run_core(db: Path) -> None:
         memory("paint_")
 
 
+def current_rss_kib() -> int:
+    """This process's resident memory now (VmRSS), in KiB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def run_review(db: Path) -> None:
+    """What opening the Rota review on the whole rota reads, as its screen reads it (the
+    span of the rota, then the review of every group over it), after Home's rows: the
+    memory before it, at its peak and what stays held once it is shown."""
+    import datetime as dt
+
+    import voicesgroup.models  # noqa: F401  # (the models' own import is not the review's)
+    from voicesgroup.home import home_rows
+    from voicesgroup.rota import service as rota_service
+    from voicesgroup.store import Store
+
+    mark("imports")
+    with Store.open(db, create=False) as store:
+        today = dt.date.today()
+        facts["rows"] = len(home_rows(store, today))
+        mark("paint")
+        memory("paint_")
+        facts["before_rss_kib"] = current_rss_kib()
+        span = rota_service.rota_span(store, None)
+        start, end = span if span else (None, None)
+        review = rota_service.review_rota(store, group_id=None, start=start, end=end, today=today)
+        del span
+        facts["loads"] = len(review.loads)
+        mark("review")
+        facts["held_rss_kib"] = current_rss_kib()
+        memory("review_")
+
+
 def main() -> None:
     mode = sys.argv[1]
     if mode == "floor":
@@ -174,6 +212,8 @@ def main() -> None:
         run_app(Path(sys.argv[2]))
     elif mode == "core":
         run_core(Path(sys.argv[2]))
+    elif mode == "review":
+        run_review(Path(sys.argv[2]))
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     if "paint" not in marks:

@@ -27,6 +27,10 @@ measures a copy.
 (c) groups — `voicesgroup groups` on the coordinator's file as a whole process: wall time
              (budget ≤ 0.4 s, median) and CPU time; a bare interpreter beside it, for
              information.
+(d) review — what opening the Rota review on the whole rota adds to memory (bench/_headless.py
+             review: Home's rows first, then the review as its screen makes it), ÷ the data
+             file's size: the peak it raises, and what stays held once it is shown. Printed,
+             not judged.
 
 Exits 1 when a budget is missed.
 """
@@ -241,6 +245,24 @@ def bench_home(data_file: Path, pycache: Path, runs: int) -> None:
     )
 
 
+def bench_review(data_file: Path, pycache: Path, runs: int) -> None:
+    run_child("review", data_file, pycache)  # warm-up: the bytecode cache
+    found = [run_child("review", data_file, pycache) for _ in range(runs)]
+    size = data_file.stat().st_size
+
+    def median_of(name: str) -> float:
+        return statistics.median(run[name] for run in found) * 1024
+
+    before, peak = median_of("paint_peak_rss_kib"), median_of("review_peak_rss_kib")
+    held = median_of("held_rss_kib") - median_of("before_rss_kib")
+    took = statistics.median(run["marks"]["review"] - run["marks"]["paint"] for run in found)
+    print(f"\n(d) the Rota review of the whole rota, after Home's rows (median of {runs})")
+    print(f"  peak RSS before it {before / 2**20:7.1f} MiB, with it {peak / 2**20:7.1f} MiB")
+    print(f"  what it adds at its peak ÷ the file's size  {(peak - before) / size:5.2f}×")
+    print(f"  what stays held once it is shown ÷ the size {held / size:5.2f}×")
+    print(f"  (made in {took:.2f} s; information, not judged)")
+
+
 def timed_process(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of one child process, run in the app's checkout
     (`python -c` looks in its working folder first)."""
@@ -305,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"coordinator's file: {data_file.stat().st_size / 2**20:.1f} MiB")
         bench_home(data_file, pycache, args.runs)
         bench_groups(data_file, pycache, args.runs)
+        bench_review(data_file, pycache, args.runs)
     note = load_note()
     if note:
         print(note)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 from weakref import WeakSet
 
@@ -31,11 +31,12 @@ from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.message import Message
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 
 from screens.exchange_worker import ExchangesInBackground
 from screens.themes import CALM, HIGH_CONTRAST
+from screens.typed_runs import TypesInRuns
 from voicesgroup import dates
 from voicesgroup.counting import counted
 from voicesgroup.errors import PassphraseNeeded, StoreError, VoicesGroupError, invalid_input
@@ -54,6 +55,14 @@ IDLE_CHECK_SECONDS = 15
 EXCHANGE_AFTER = 0.3
 """Seconds after Home's first paint before the exchange reads the folder (after warm-up)."""
 WARN_BEFORE_LOCK_SECONDS = 60
+
+
+def lock_warning_lead(limit: float) -> float:
+    """How many seconds before the idle lock its warning comes: a minute, or half the limit
+    when that is shorter, so a short limit (one minute) never warns someone still typing."""
+    return min(WARN_BEFORE_LOCK_SECONDS, limit / 2)
+
+
 SWEEP_WHEN_QUIET_SECONDS = 0.4
 """How long nobody has pressed a key before the sweep after a closed screen runs: a key pressed
 just after closing one (Escape, then the next screen's key) never waits behind the sweep."""
@@ -100,7 +109,7 @@ Announcement = tuple[str, str]
 """A message and its title, shown once a change is on disk."""
 
 
-class VoicesGroupApp(ExchangesInBackground, App[None]):
+class VoicesGroupApp(ExchangesInBackground, TypesInRuns, App[None]):
     """A calm app for running peer support groups; everything stays on this laptop."""
 
     CSS_PATH = STYLESHEET
@@ -144,7 +153,8 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
         self.failed_unlocks = 0
         self.save_problem: str | None = None
         """Why the last save failed, while the change lives only in memory."""
-        self._warned_lock_at: float | None = None
+        self._lock_warning: Notification | None = None
+        """The "Locking soon" warning on screen, taken back at the next key, paste or mouse."""
         self._saves_running = 0
         """Background saves started and not yet reported back (counted on the UI thread)."""
         self._file_work: Callable[[], None] | None = None
@@ -238,13 +248,23 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
     # -- idle lock -----------------------------------------------------------------------
 
     def note_activity(self) -> None:
+        """Someone is using the app: the idle lock counts from now, and its warning goes."""
         self._last_activity = self.idle_clock()
-        self._warned_lock_at = None
+        warning, self._lock_warning = self._lock_warning, None
+        if warning is not None:
+            # Behind the message that shows it, should that still be on its way.
+            self.call_later(self._take_back, warning)
+
+    def _take_back(self, notification: Notification) -> None:
+        if notification in self._notifications:
+            self._unnotify(notification)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown):
+        if isinstance(event, events.Key | events.Paste | events.MouseEvent):
+            # Any key, paste or use of the mouse, on any screen or dialog, whatever field
+            # takes it: the app sees each before passing it on (see `TypedRun`).
             self.note_activity()
-        await super().on_event(event)
+        await super().on_event(event)  # keys typed in a run: `TypesInRuns`
 
     def _lock_if_idle(self) -> None:
         """Outside a session, lock after the idle limit. In a running session the room view
@@ -262,16 +282,18 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
             if idle >= limit:
                 self.room_view_on(running)
             limit = max(limit, settings.session_lock_minutes * 60)
+        lead = lock_warning_lead(limit)
         if idle >= limit:
             self.lock_now(idle=True)
-        elif idle >= limit - WARN_BEFORE_LOCK_SECONDS and self._warned_lock_at is None:
-            self._warned_lock_at = self._last_activity
-            self.notify(
-                "Nobody has pressed a key for a while: this locks in a minute. Press any key "
+        elif idle >= limit - lead and self._lock_warning is None:
+            when = "a minute" if lead == WARN_BEFORE_LOCK_SECONDS else f"{lead:.0f} seconds"
+            self._lock_warning = Notification(
+                f"Nobody has pressed a key for a while: this locks in {when}. Press any key "
                 "to keep it open.",
                 title="Locking soon",
-                timeout=WARN_BEFORE_LOCK_SECONDS,
+                timeout=lead,
             )
+            self.post_message(Notify(self._lock_warning))
 
     def _running_session(self) -> UUID | None:
         from voicesgroup.session_runner import session_in_progress
@@ -611,8 +633,19 @@ class VoicesGroupApp(ExchangesInBackground, App[None]):
         if quiet < SWEEP_WHEN_QUIET_SECONDS:
             self.set_timer(SWEEP_WHEN_QUIET_SECONDS - quiet, self._sweep_when_quiet)
             return
+        self._forget_closed_watchers()
         gc.collect()
         self._give_back_thresholds()
+
+    def _forget_closed_watchers(self) -> None:
+        """Let go of what closed widgets watched on the app: a `Header` watches the app's title
+        and sub-title (`self.watch(self.app, "title", …)`), and Textual drops a closed
+        widget's watch only when that value next changes, which in this app it never does, so
+        each closed screen's header (four widgets) stayed alive for good. This is Textual's
+        own filter (`Reactive._check_watchers`), applied now rather than at that change."""
+        watching: dict[str, list[tuple[Any, Any]]] = getattr(self, "__watchers", {})
+        for watchers in watching.values():
+            watchers[:] = [(node, callback) for node, callback in watchers if not node._closing]
 
     def _give_back_thresholds(self) -> None:
         """The collector's own thresholds again (after the sweep, or as the app closes)."""

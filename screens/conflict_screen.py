@@ -13,8 +13,6 @@ from screens.widgets.keys_footer import KeysFooter
 from voicesgroup.errors import VoicesGroupError, invalid_input
 from voicesgroup.exchange import conflicts
 
-SIDES = {"shown": "Version 1 (shown now)", "other": "Version 2 (from another laptop)"}
-
 
 class ConflictScreen(AppAccess, Screen[None]):
     """Choose version 1, version 2, or keep both one after the other."""
@@ -44,7 +42,8 @@ class ConflictScreen(AppAccess, Screen[None]):
         with VerticalScroll(id="conflict"):
             yield Static(conflict.what, classes="section-title", markup=False)
             with Horizontal(id="conflict-sides"):
-                for side, title in SIDES.items():
+                for side in conflicts.SIDES:
+                    title = conflict.title(side)
                     texts = conflict.shown if side == "shown" else conflict.other
                     with VerticalScroll(classes="conflict-side", id=f"conflict-{side}"):
                         yield Static(title, classes="conflict-side-title")

@@ -4,6 +4,8 @@ When: once Home has painted after opening the file, after a session ends, and wh
 (x on the Exchange screen). How (screens/app.py describes the pattern; the steps are the
 core's, `voicesgroup.exchange.one_exchange`, the same the command line runs in a row):
 
+0. The exchange's modules (a tenth of a second to import) are imported in a worker the first
+   time, never on the UI thread (`_import_exchange`).
 1. On the UI thread, `service.reading` takes plain values (the folder, the keys, which
    outboxes were read already); a worker reads and opens the other laptops' outboxes
    (`service.read_folder`: files and decryption, no store) and posts `ExchangeRead`.
@@ -33,6 +35,7 @@ A facilitator in the room is never interrupted: while a session runs, what was r
 
 from __future__ import annotations
 
+import sys
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -70,6 +73,21 @@ WAITS = (
     "The exchange waits: the data kept changing while it was being prepared; it runs again "
     "next time, and nothing was lost."
 )
+
+
+EXCHANGE_MODULES = (
+    "voicesgroup.exchange.service",
+    "voicesgroup.exchange.view",
+    "voicesgroup.exchange.conflicts",  # (the Exchange screen's, looked for when one ends)
+)
+"""What the UI thread uses of the exchange: imported in a worker before it is used."""
+
+
+@dataclass
+class ExchangeImported(Message):
+    """The worker has imported the exchange's modules: the exchange asked for goes on."""
+
+    asked: bool
 
 
 @dataclass
@@ -166,8 +184,6 @@ class ExchangesInBackground(_Mixed):
 
         Without set-up, or on a read-only file, nothing happens unless a person asked (then
         one sentence says why)."""
-        from voicesgroup.exchange import service
-
         if self.exchange_busy:
             # The one running may have sealed its outbox before the change that asks now:
             # another exchange follows it, so that change travels too.
@@ -175,6 +191,12 @@ class ExchangesInBackground(_Mixed):
             if asked:
                 self._exchange_said(EXCHANGING, changed=False)
             return
+        if not all(name in sys.modules for name in EXCHANGE_MODULES):
+            self._exchange_reading = True  # busy meanwhile: a second ask waits for this one
+            self._import_exchange(asked)
+            return
+        from voicesgroup.exchange import service
+
         try:
             if self._vg.store.read_only:
                 raise VoicesGroupError(
@@ -196,6 +218,22 @@ class ExchangesInBackground(_Mixed):
         if asked:
             self._exchange_said(EXCHANGING, changed=False)
         self._read_exchange_folder(plan, asked)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="exchange")
+    def _import_exchange(self, asked: bool) -> None:
+        """The exchange's modules imported off the UI thread, once per run."""
+        try:
+            for name in EXCHANGE_MODULES:
+                __import__(name)
+        except Exception as error:  # a worker never ends without its message
+            problem = f"The exchange could not start ({type(error).__name__})."
+            self.post_message(ExchangeRead(None, problem, asked))
+        else:
+            self.post_message(ExchangeImported(asked))
+
+    def on_exchange_imported(self, message: ExchangeImported) -> None:
+        self._exchange_reading = False
+        self.exchange_soon(asked=message.asked)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="exchange")
     def _read_exchange_folder(self, plan: Reading, asked: bool) -> None:

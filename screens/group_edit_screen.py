@@ -14,7 +14,7 @@ from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickBox
 from voicesgroup import dates
-from voicesgroup.groups import changed_group, new_group
+from voicesgroup.groups import PRINTED_EVERYWHERE, changed_group, new_group
 from voicesgroup.kinds import VARIANT_LABELS, WEEKDAYS, Variant
 from voicesgroup.models import Group, MeetingPattern
 from voicesgroup.rota import guard
@@ -109,9 +109,9 @@ class GroupEditScreen(FormScreen[None]):
     def submit_form(self) -> bool:
         group = self._read_form()
         self._ask_about_names(group)
-        today = self.vg.today()
+        today, kept = self.vg.today(), self._kept_names()
         self.guarded_change(
-            lambda store, _: guard.save_group(store, group, today=today),
+            lambda store, _: guard.save_group(store, group, today=today, kept=kept),
             lambda _: self.dismiss_form(),
             announce=(f"{group.name} saved.", ""),
         )
@@ -119,12 +119,14 @@ class GroupEditScreen(FormScreen[None]):
 
     def _ask_about_names(self, group: Group) -> None:
         """A venue or a group's name that names a member is asked about once (Enter again
-        keeps it: "St Mary's" may be a church): both print on every handout and travel to
-        every laptop of the organisation."""
-        self.ask_about_names(
-            {"name": group.name, "venue": group.venue},
-            "It prints on every handout and goes to every laptop: keep members' names out.",
-        )
+        keeps it: "St Mary's" may be a church), in the core's words (`groups`); what the
+        person keeps is handed to the core's own check at saving (`guard.save_group`)."""
+        self.ask_about_names({"name": group.name, "venue": group.venue}, PRINTED_EVERYWHERE)
+
+    def _kept_names(self) -> set[str]:
+        """The texts naming a member that the person said to keep (asked, then saved again)."""
+        questions = self._name_questions
+        return set(questions.asked.values()) if questions is not None else set()
 
     def _read_form(self) -> Group:
         def typed(selector: str) -> str:

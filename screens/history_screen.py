@@ -17,6 +17,7 @@ from screens.widgets.plain import literal, plain
 from screens.widgets.session_record import SessionRecord
 from voicesgroup import dates
 from voicesgroup.errors import NotFound, VoicesGroupError
+from voicesgroup.exchange.view import kept_on_group_laptops
 from voicesgroup.models import CopingStrategy
 from voicesgroup.session_runner import HistoryRow, SessionRunner, history_rows, plan_of
 from voicesgroup.store import Store
@@ -25,6 +26,10 @@ from voicesgroup.templates import vocabulary_for
 DATE_WIDTH = 21  # "Thu 26 Nov 2026 (now)"
 NAMES_WIDTH = 18
 PEOPLE_WIDTH = 6
+DEBRIEF_ELSEWHERE = (
+    "The debrief is kept on the group's laptop: it is read and written there, not on the "
+    "coordinator's."
+)
 
 
 class HistoryScreen(AppAccess, Screen[None]):
@@ -128,6 +133,11 @@ class HistoryScreen(AppAccess, Screen[None]):
         if not self._rows or table.cursor_row < 0:
             return
         row = self._rows[table.cursor_row]
+        if kept_on_group_laptops(self.store, "sessions", "debrief"):
+            # This laptop holds no group's debriefs: a form here would write a second one
+            # that nobody on the group's laptops would ever see.
+            self.notify(DEBRIEF_ELSEWHERE, title="Debrief")
+            return
         if row.in_progress:
             self.notify("This session is still in progress: end it first (e on its screen).")
             return

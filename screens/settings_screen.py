@@ -14,7 +14,11 @@ from screens.paint_first import PaintsFirst
 from screens.widgets.form import Field, FieldProblem
 from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.plain import literal, plain
-from voicesgroup import dates, retention
+from voicesgroup import dates, protection, retention, setting_numbers
+
+THRESHOLD = "report_smallest_count"
+"""The setting that protects counts in reports (`protection`): its consequence is shown
+beside it."""
 
 
 class SettingsScreen(FormScreen[None], PaintsFirst):
@@ -41,7 +45,7 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
         "notes_months": "Keep notes written with members for (months)",
         "debriefs_months": "Keep facilitators' debriefs for (months)",
         "named_attendance_months": "Keep names on attendance for (months), then count only",
-        "report_smallest_count": "Reports show counts below this as 'fewer than' (3 or more)",
+        "report_smallest_count": "Reports round counts of people to the nearest (3 or more)",
         "report_preparation_minutes": "Reports add preparation minutes to volunteer hours",
         "report_debrief_minutes": "Reports add debrief minutes to volunteer hours",
         "shadowing_before_sign_off": "Shadowed sessions before sign-off is suggested",
@@ -62,6 +66,13 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
                 yield Field(
                     label, Input(str(getattr(settings, name)), id=name, type="integer"), name=name
                 )
+                if name == THRESHOLD:
+                    yield Static(
+                        self._threshold_words(str(settings.report_smallest_count)),
+                        id="threshold-words",
+                        classes="hint",
+                        markup=False,
+                    )
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Passphrase…", id="passphrase", compact=True)
@@ -70,6 +81,21 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
             yield Static("", id="protection", classes="hint")
             yield Static("What was done", classes="section-title")
         yield KeysFooter(show_command_palette=False)
+
+    @staticmethod
+    def _threshold_words(typed: str) -> str:
+        """What the threshold typed does to a report's counts, in the report's own words."""
+        text = typed.strip()
+        highest = protection.MAX_THRESHOLD
+        if not text.isdigit() or len(text) > len(str(highest)):
+            return ""  # not a number the setting takes (said on saving)
+        if not protection.MIN_THRESHOLD <= int(text) <= highest:
+            return ""
+        return f"In reports, each count is {protection.hidden_words(int(text))}."
+
+    @on(Input.Changed, f"#{THRESHOLD}")
+    def _threshold_typed(self, event: Input.Changed) -> None:
+        self.query_one("#threshold-words", Static).update(self._threshold_words(event.value))
 
     def _audit_table(self) -> DataTable[str | Text]:
         """The log's table, made as it is first read: it is below the fold, and a table costs
@@ -120,15 +146,17 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
         )
         values: dict[str, object] = {"organisation": organisation}
         for name in self.NUMBERS:
-            text = self.query_one(f"#{name}", Input).value.strip()
-            if not text.isdigit():
-                raise FieldProblem(name, "Write a whole number.")
-            values[name] = int(text)
+            try:
+                values[name] = setting_numbers.read(name, self.query_one(f"#{name}", Input).value)
+            except setting_numbers.SettingRefused as refused:
+                raise FieldProblem(name, str(refused)) from None
         current = self.store.settings()
         # Only the fields on this form change: the rest (the print folder, words that
         # are not names…) are kept as they are.
         settings = current.model_validate({**current.model_dump(), **values})
         if self.form_attempt(lambda: self.store.save_settings(settings), ("Settings saved.", "")):
+            for name in self.NUMBERS:  # as kept: "０５" shows as 5
+                self.query_one(f"#{name}", Input).value = str(getattr(settings, name))
             self.remember_form()
         return False
 

@@ -48,6 +48,8 @@ HOME_NEEDS = {
     "voicesgroup.store.backups",
     "voicesgroup.store.checked",
     "voicesgroup.store.covered",
+    # the Store's reads of stored documents (Home's own), part of its class: `unread` only
+    "voicesgroup.store.documents",
     "voicesgroup.store.forgetting",
     "voicesgroup.store.integrity",
     "voicesgroup.store.migrations",

@@ -362,13 +362,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     from voicesgroup.names import names_in_group_records
     from voicesgroup.store.backups import list_backups
     from voicesgroup.store.integrity import check_folder
+    from voicesgroup.store.storage import backup_of
 
     with open_store(args, readonly=True) as store:
         problems = store.problems() + check_folder(store)
         path = store.path
         notices = [] if problems else names_in_group_records(store.sessions(), store.members())
     backups = list_backups(path)
-    if backups:
+    data = backup_of(path)
+    if data is not None:
+        print(f"This is one of the backups of {data}: it is used only if restored.")
+    elif backups:
         print(f"{counted(len(backups), 'backup')}; newest {backups[0].taken_at:%Y-%m-%d %H:%M} UTC")
     else:
         print("No backups yet (one is taken each time the app opens the file).")

@@ -18,10 +18,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from voicesgroup import dates
 from voicesgroup.kinds import (
@@ -118,11 +120,13 @@ def _surely_clean(value: dict[str, Any]) -> bool:
     return json_surely_clean(text.encode("utf-8", "surrogatepass"))
 
 
-def refuse_control_characters(value: Any) -> Any:
+def refuse_control_characters(value: Any, where: tuple[str | int, ...] = ()) -> Any:
     """Refuse control characters anywhere in stored text (newlines and tabs are text).
 
     The one check for every text field of every record, nested values and keys included: an
-    escape sequence typed or pasted into a venue would otherwise reach a terminal raw.
+    escape sequence typed or pasted into a venue would otherwise reach a terminal raw. The
+    refusal says where the character is (`ValidationError` at the field that holds it, so a
+    form shows it beside that field and a command names it), never the first field of all.
     """
     if isinstance(value, dict) and _surely_clean(value):
         return value
@@ -130,17 +134,48 @@ def refuse_control_characters(value: Any) -> Any:
         if not value.isprintable() and any(
             unicodedata.category(char) == "Cc" and char not in "\n\t" for char in value
         ):
-            raise ValueError("Text cannot hold control characters")
+            raise _control_characters_at(where)
     elif isinstance(value, dict):
         for key, item in value.items():
-            refuse_control_characters(key)
-            refuse_control_characters(item)
+            refuse_control_characters(key, where)
+            refuse_control_characters(item, _deeper(where, key) if isinstance(key, str) else where)
     elif isinstance(value, list | tuple):
-        for item in value:
-            refuse_control_characters(item)
+        for number, item in enumerate(value):
+            refuse_control_characters(item, _deeper(where, number))
     elif isinstance(value, BaseModel):  # a part built on its own (an agreement, a template)
-        refuse_control_characters(value.__dict__)
+        refuse_control_characters(value.__dict__, where)
     return value
+
+
+def _deeper(where: tuple[str | int, ...], key: str | int) -> tuple[str | int, ...]:
+    """`where` and one step more: a field's name or a place in a list. A key that is not a
+    field's name (an id, the question a debrief answers) ends the path at the field that holds
+    the map ("" marks it)."""
+    if "" in where:
+        return where
+    if isinstance(key, int) or (key.isidentifier() and key.isascii()):
+        return (*where, key)
+    return (*where, "")
+
+
+def _control_characters_at(where: tuple[str | int, ...]) -> ValidationError:
+    """The refusal of a control character at `where` (a path of field names and list
+    places), as a model's own refusal of that field."""
+    loc = where[: where.index("")] if "" in where else where
+    return ValidationError.from_exception_data(
+        "Text",
+        [
+            InitErrorDetails(
+                type=PydanticCustomError("control_characters", CONTROL_CHARACTERS),
+                loc=loc,
+                input="",
+            )
+        ],
+    )
+
+
+CONTROL_CHARACTERS = "Text cannot hold control characters"
+"""What is said of a control character (a terminal's escape, say) in stored text."""
 
 
 AwareDatetime = Annotated[dt.datetime, AfterValidator(_aware)]
@@ -499,9 +534,11 @@ class Settings(BaseModel):
     idle_lock_minutes: int = Field(default=10, ge=1, le=240)
     shadowing_before_sign_off: int = Field(default=6, ge=1, le=100)
     supervision_weeks: int = Field(default=8, ge=1, le=52)
-    # The coordinator's evaluation (voicesgroup/evaluation.py): counts of people below this
-    # are shown as "fewer than N" (never below 3), and each facilitator's volunteer hours are
-    # the session's length plus this preparation and debrief time.
+    # The coordinator's evaluation (voicesgroup/evaluation.py): counts of people are rounded
+    # to the nearest `report_smallest_count` (never below 3), and those that would round to it
+    # or less are hidden ("fewer than 8" for 5: `protection.shown_from`, read from here); each
+    # facilitator's volunteer hours are the session's length plus this preparation and
+    # debrief time.
     report_smallest_count: int = Field(default=5, ge=3, le=50)
     report_preparation_minutes: int = Field(default=30, ge=0, le=240)
     report_debrief_minutes: int = Field(default=15, ge=0, le=240)

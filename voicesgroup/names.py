@@ -531,6 +531,39 @@ def _starts_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:;\n•–—-*" or text[:start].endswith(("\n", "\n\n"))
 
 
+_BULLETS = frozenset("-*•‣◦·–—")
+"""Marks that start a line of a list ("- Zoe came", "• Zoe came")."""
+_OPENING = re.compile(r"[\"'“‘«(\[]+$")
+_CLOSING = re.compile(r"[\"'”’»)\]]+$")
+_LINE_BREAK = re.compile("[" + re.escape("".join(sorted(_LINE_BREAKS))) + "]")
+
+
+def begins_a_sentence(text: str, start: int) -> bool:
+    """Whether a word written at `start` begins a sentence, and so takes a capital: at the
+    start of the text or of a line, after '.', '!' or '?' and a space, or after a bullet
+    that starts a line ("- "); quotes and brackets that open before it are passed over, and
+    so are invisible characters. The one rule for a word put in place of another (forgetting's
+    "another member", a member's record)."""
+    before = "".join(ch for ch in text[:start] if not is_removed(ch))
+    opened = _OPENING.sub("", before)
+    trimmed = opened.rstrip()
+    gap = opened[len(trimmed) :]
+    if not trimmed or any(ch in _LINE_BREAKS for ch in gap):
+        return True
+    if not gap:
+        return False
+    if _CLOSING.sub("", trimmed)[-1:] in (".", "!", "?"):
+        return True
+    line = _LINE_BREAK.split(trimmed)[-1].strip()
+    return line in _BULLETS
+
+
+def written_in(text: str, start: int, words: str) -> str:
+    """`words` as they are written at `start` of `text`: with a capital where a sentence
+    begins (`begins_a_sentence`), else as given."""
+    return words[:1].upper() + words[1:] if begins_a_sentence(text, start) else words
+
+
 def _context(text: str, start: int, end: int, around: int = 30) -> str:
     left = max(0, start - around)
     right = min(len(text), end + around)
@@ -644,7 +677,8 @@ def replace_member_names(
         if match.certain and match.name != keep
     ]
     for match in reversed(matches):
-        text = text[: match.start] + replacement + text[match.end :]
+        words = written_in(text, match.start, replacement)
+        text = text[: match.start] + words + text[match.end :]
     return text, len(matches)
 
 

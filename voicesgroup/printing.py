@@ -219,14 +219,9 @@ def remember_words(store: Store, error: NameToConfirm) -> None:
     """A person said each word `error` asked about is the word, not the member: remember it
     for that text (only a hash of the text and name is kept)."""
     from voicesgroup.names import confirmation_key
+    from voicesgroup.store.forgetting import remember_words as remember
 
-    settings = store.settings()
-    keys = list(settings.words_not_names)
-    for text, match in error.matches:
-        key = confirmation_key(text, match.name)
-        if key not in keys:
-            keys.append(key)
-    store.save_settings(settings.model_copy(update={"words_not_names": keys}))
+    remember(store, (confirmation_key(text, match.name) for text, match in error.matches))
 
 
 def file_name(request: PrintRequest) -> str:

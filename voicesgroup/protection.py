@@ -30,10 +30,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 from voicesgroup.errors import VoicesGroupError
+from voicesgroup.models import Settings
 
-MIN_THRESHOLD = 3
+_SETTING = Settings.model_fields["report_smallest_count"]
+"""The organisation's setting is the threshold: its default and its least value are the
+setting's own (`models.Settings`), read here, so a report and the Settings screen can never
+use two numbers."""
+MIN_THRESHOLD: int = next(rule.ge for rule in _SETTING.metadata if hasattr(rule, "ge"))
 """Below this, suppression would protect nobody; the setting refuses anything lower."""
-DEFAULT_THRESHOLD = 5
+MAX_THRESHOLD: int = next(rule.le for rule in _SETTING.metadata if hasattr(rule, "le"))
+"""The largest the setting takes."""
+DEFAULT_THRESHOLD: int = _SETTING.default
 
 Why = Literal["", "small", "elsewhere"]
 """Why a count is not shown as a number: "small" (below the threshold), "elsewhere" (counted
@@ -50,7 +57,10 @@ class ThresholdError(VoicesGroupError, ValueError):
 def check_threshold(threshold: int) -> int:
     """`threshold`, or `ThresholdError` when it is below `MIN_THRESHOLD`."""
     if threshold < MIN_THRESHOLD:
-        raise ThresholdError(f"The smallest count shown must be at least {MIN_THRESHOLD}")
+        raise ThresholdError(
+            f"Counts in reports are rounded to the nearest {MIN_THRESHOLD} or more, "
+            f"not {threshold}."
+        )
     return threshold
 
 
@@ -106,15 +116,23 @@ def shown_from(threshold: int) -> int:
     return 2 * threshold - threshold // 2
 
 
+def hidden_words(threshold: int) -> str:
+    """What `threshold` does to a count, in the words every place that shows it uses:
+    'rounded to the nearest 5, and a count from 0 to 7 is shown as “fewer than 8”'."""
+    hidden = shown_from(check_threshold(threshold))
+    return (
+        f"rounded to the nearest {threshold}, and a count from 0 to {hidden - 1} is shown as "
+        f"“fewer than {hidden}”"
+    )
+
+
 def rule_in_words(threshold: int) -> str:
     """What the protection does, in words a trustee reads on the report's face."""
-    hidden = shown_from(threshold)
     return (
-        f"To keep everyone anonymous, every count of people is rounded to the nearest "
-        f"{threshold}, and a count from 0 to {hidden - 1} is shown as “fewer than "
-        f"{hidden}” (0 only where no session was held). Each figure is rounded on its own, "
-        f"so a total can differ a little from the sum of the figures above it. A figure is "
-        f"shown the same way in every report."
+        f"To keep everyone anonymous, every count of people is {hidden_words(threshold)} (0 "
+        f"only where no session was held). Each figure is rounded on its own, so a total can "
+        f"differ a little from the sum of the figures above it. A figure is shown the same "
+        f"way in every report."
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from voicesgroup.facilitator_base import MemberNamed, PathError, not_after_today
 from voicesgroup.models import Facilitator, SupervisionMeeting
+from voicesgroup.setting_numbers import bounds
 from voicesgroup.store import Store
 
 # -- the one place the member-name finder is called from here ---------------------------------
@@ -114,12 +115,14 @@ def set_supervision_settings(
     """Change the suggested shadowing before sign-off, and how often supervision is due."""
     changes: dict[str, int] = {}
     if shadowing is not None:
-        if not 1 <= shadowing <= 100:
-            raise PathError("The shadowed sessions before sign-off must be from 1 to 100.")
+        low, high = bounds("shadowing_before_sign_off")  # the model's, as the Settings screen's
+        if not low <= shadowing <= high:
+            raise PathError(f"The shadowed sessions before sign-off must be from {low} to {high}.")
         changes["shadowing_before_sign_off"] = shadowing
     if weeks is not None:
-        if not 1 <= weeks <= 52:
-            raise PathError("Supervision can be due after 1 to 52 weeks.")
+        low, high = bounds("supervision_weeks")
+        if not low <= weeks <= high:
+            raise PathError(f"Supervision can be due after {low} to {high} weeks.")
         changes["supervision_weeks"] = weeks
     settings = store.settings()
     store.save_settings(settings.model_validate({**settings.model_dump(), **changes}))

@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Static
 
 from screens.form_screen import FormDialog
 from screens.widgets.plain import literal
+from screens.widgets.tick_marks import TickList
 from voicesgroup import dates
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.models import Member
@@ -39,7 +40,10 @@ def counted(count: int, one: str, many: str) -> str:
 
 
 def what_forgetting_does(
-    store: Store, member: Member, texts: list[redaction.Mention] | None
+    store: Store,
+    member: Member,
+    texts: list[redaction.Mention] | None,
+    kept: frozenset[int] = frozenset(),
 ) -> list[str]:
     """Each consequence of forgetting `member`, with their own numbers, as sentences
     (`texts`: the free texts that name them, None while they are being looked for)."""
@@ -71,19 +75,28 @@ def what_forgetting_does(
         attribution,
         "Every backup of this file is rewritten without them; a backup that cannot be read "
         "is erased.",
-        *what_redaction_does(texts),
+        *what_redaction_does(texts, kept),
     ]
 
 
-def what_redaction_does(texts: list[redaction.Mention] | None) -> list[str]:
-    """Every stored text that names the member, and how it will read once they are forgotten."""
+def what_redaction_does(
+    texts: list[redaction.Mention] | None, kept: frozenset[int] = frozenset()
+) -> list[str]:
+    """Every stored text that names the member, and how it will read once they are forgotten
+    (those in `kept`, by place in `texts`, said to hold the word: left as they are)."""
     if texts is None:
         return ["Looking for other texts that name them…"]
     if not texts:
         return ["Their name appears in no other text, so no other text changes."]
+    changed = len(texts) - len(kept)
     return [
-        f'Their name becomes "another member" in {counted(len(texts), "text", "texts")}:',
-        *(f"  – {mention.where}: “{mention.after}”" for mention in texts),
+        f'Their name becomes "another member" in {counted(changed, "text", "texts")}:',
+        *(
+            f"  – {mention.where}: “{mention.before}” stays: the word, not them"
+            if i in kept
+            else f"  – {mention.where}: “{mention.after}”"
+            for i, mention in enumerate(texts)
+        ),
     ]
 
 
@@ -128,6 +141,15 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
                 )
                 yield Static(effects(lines), id="forget-effects")
                 yield Static(
+                    literal(
+                        f"Some of these may be a word, not {name} (SURVIVAL KIT). "
+                        "Tick (Space) each that is the word here; it stays as it is:"
+                    ),
+                    classes="hint",
+                    id="forget-words-hint",
+                )
+                yield TickList[int](id="forget-words", compact=True)
+                yield Static(
                     "This cannot be undone. If they want a copy of what is kept, print their "
                     "own record first.",
                     id="forget-final",
@@ -151,6 +173,8 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
 
     def on_mount(self) -> None:
         self.query_one("#forget-done").display = False
+        self.query_one("#forget-words-hint").display = False
+        self.query_one("#forget-words").display = False
         self.query_one("#forget-name", Input).focus()
         self._find_texts(Snapshot.of(self.store))
 
@@ -174,10 +198,29 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
 
     def on_forget_dialog_texts_found(self, message: TextsFound) -> None:
         self.texts, self.looked = message.texts, True
-        if message.texts is not None:
-            lines = what_forgetting_does(self.store, self.member, message.texts)
-            self.query_one("#forget-effects", Static).update(effects(lines))
+        askable = [
+            (literal(f"“{mention.before}” is the word here"), i)
+            for i, mention in enumerate(message.texts or ())
+            if mention.may_be_word
+        ]
+        if askable:
+            words = self.query_one("#forget-words", TickList)
+            words.add_options(askable)
+            words.styles.height = min(len(askable), 5)
+            words.display = True
+            self.query_one("#forget-words-hint").display = True
+        self._show_effects()
         self._typed()
+
+    def kept_as_words(self) -> frozenset[int]:
+        """The texts (by place in `texts`) ticked as holding the word, not the member."""
+        return frozenset(self.query_one("#forget-words", TickList).selected)
+
+    @on(TickList.SelectedChanged, "#forget-words")
+    def _show_effects(self) -> None:
+        if self.texts is not None:
+            lines = what_forgetting_does(self.store, self.member, self.texts, self.kept_as_words())
+            self.query_one("#forget-effects", Static).update(effects(lines))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "submit":
@@ -239,7 +282,9 @@ class ForgetDialog(FormDialog[ForgetReport | None]):
     def _start(self) -> None:
         """Erase in memory and write the intent (quick, on the UI thread), then the files."""
         try:
-            job = forgetting.start(self.store, self.member.id, self.texts)
+            texts = self.texts or []
+            words = [key for i in sorted(self.kept_as_words()) for key in texts[i].word_keys]
+            job = forgetting.start(self.store, self.member.id, self.texts, words=words)
         except VoicesGroupError as error:
             self.vg.file_work_done()
             self._failed(str(error))

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Select, Static
 
+from screens.dialogs.name_question import NameQuestion
 from screens.form_screen import FormDialog
 from screens.strategy_edit_screen import TITLE_PROMPT
 from screens.widgets.light_select import LightSelect
@@ -38,8 +39,12 @@ class StrategyCaptureDialog(FormDialog[StrategyDraft | None]):
         super().__init__()
         self.title_text = title
         self.attribution_choices = attribution_choices
-        self.names_in = names_in
-        self._warned_for = ""
+        # The words go to the library every group shares: a name there only if they agreed.
+        self.names = NameQuestion(
+            names_in,
+            "The library is shared with every group: keep names out unless they agreed "
+            "(Shared by).",
+        )
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="strategy-dialog", can_focus=False):
@@ -84,15 +89,9 @@ class StrategyCaptureDialog(FormDialog[StrategyDraft | None]):
             self.query_one("#strategy-title", Input).focus()
             raise ValueError("Give it a few words first.")
         about = self.query_one("#strategy-about", Input).value.strip()
-        names = self.names_in(f"{title}\n{about}")
-        if names and self._warned_for != f"{title}\n{about}":
-            # The words go to the library every group shares: a name there only if they agreed.
-            self._warned_for = f"{title}\n{about}"
-            raise ValueError(
-                f"This mentions {', '.join(names)}. The library is shared with every group: "
-                "keep names out unless they agreed (Shared by). Change the words, or press "
-                "Enter again to keep them."
-            )
+        question = self.names.asked(f"{title}\n{about}")
+        if question is not None:
+            raise ValueError(question)
         by = self.query_one("#strategy-by", Select).value
         draft = StrategyDraft(
             title=title,

@@ -13,6 +13,12 @@ from screens.widgets.plain import literal
 from screens.widgets.tick_marks import TickList
 from voicesgroup import dates
 from voicesgroup import facilitator_path as fp
+from voicesgroup.exchange.view import is_coordinator
+
+NAMES_CHECKED_ELSEWHERE = (
+    "Members' names are kept out: this laptop holds none, so each group's laptop checks "
+    'these words and writes "another member" for a name.'
+)
 
 
 class SupervisionDialog(FormDialog[bool]):
@@ -45,7 +51,10 @@ class SupervisionDialog(FormDialog[bool]):
                 id="supervision-who",
                 compact=True,
             )
-            yield Label("General topics, one a line: never a member")
+            yield Label("General topics, one a line: never a member", id="supervision-topics-label")
+            if is_coordinator(self.store):
+                # This laptop holds no members, so it cannot check names: say who does.
+                yield Static(NAMES_CHECKED_ELSEWHERE, classes="hint", id="supervision-names-hint")
             yield TextArea("", id="supervision-topics", soft_wrap=True)
             yield Static("", id="supervision-warning", classes="capture-warning", markup=False)
             with Horizontal(classes="buttons"):

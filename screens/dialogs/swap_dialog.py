@@ -18,7 +18,11 @@ from screens.guarded_change import GuardsChanges
 from screens.widgets.light_select import LightSelect
 from screens.widgets.plain import literal
 from voicesgroup.rota import service as rota_service
-from voicesgroup.rota.service import RotaLine, day_words, short_day, swap_partners
+from voicesgroup.rota.service import RotaLine, day_words, short_day
+from voicesgroup.rota.swaps import swap_partners
+
+WORKING_OUT = "Working out whom the rota's rules allow…"
+"""Said for the moment the choices of "Swaps with" are being worked out."""
 
 
 class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
@@ -27,10 +31,10 @@ class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
 
     HELP_TITLE = "Swap with another session"
     HELP = (
-        "Two people trade places: each takes the other's role on the other's session. The "
-        "swap is checked against the rules (training pairs, nobody twice a day, days off, "
-        "monthly limits) and refused with the reason when it would break one. Sessions "
-        "within six weeks are offered. Ctrl+S swaps; Escape cancels."
+        "Two people trade places: each takes the other's role on the other's session. Only "
+        "swaps that keep the rules (training pairs, nobody twice a day, days off, monthly "
+        "limits) are offered, from sessions within six weeks, worked out again when you "
+        "change who moves. Ctrl+S swaps; Escape cancels."
     )
     BINDINGS = [
         Binding("ctrl+s", "swap", "Swap", id="swap-people", tooltip="Swap the two people"),
@@ -48,13 +52,23 @@ class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
     def __init__(self, line: RotaLine, lines: Sequence[RotaLine]) -> None:
         super().__init__()
         self.line = line
+        self.lines = lines
         self.mine = [(literal(f"{name} ({role})"), str(fid)) for fid, name, role in line.people]
-        self.theirs: list[tuple[Text, str]] = [
+        self._offered_for: str | None = None
+        self._painted = False
+        """Who moves, for whom the choices of "Swaps with" were worked out."""
+
+    def partners(self, mover: UUID) -> list[tuple[Text, str]]:
+        """The choices of whom `mover` swaps with: only swaps the rota's rules allow."""
+        self._offered_for = str(mover)
+        return [
             (
                 literal(f"{short_day(other.date)} · {other.group} · {name} ({role})"),
                 f"{other.id}/{fid}",
             )
-            for other, fid, name, role in swap_partners(line, lines)
+            for other, fid, name, role in swap_partners(
+                self.store, self.line, self.lines, mover, today=self.vg.today()
+            )
         ]
 
     def compose(self) -> ComposeResult:
@@ -74,18 +88,54 @@ class SwapDialog(GuardsChanges, ModalScreen["SwapDialog.Choice | None"]):
                 )
             with Horizontal(classes="choice-row"):
                 yield Static("Swaps with", classes="row-label")
-                yield LightSelect(self.theirs, compact=True, id="swap-theirs", prompt="Choose…")
-            yield Static(
-                "Each takes the other's place and role. The rules are checked before "
-                "anything changes.",
-                classes="hint",
-            )
+                # Filled just after the first paint: each choice is a rule check.
+                yield LightSelect([], compact=True, id="swap-theirs", prompt="Choose…")
+            yield Static(WORKING_OUT, id="swap-offered", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Swap", id="swap", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#swap-theirs", Select).focus()
+        self.call_after_refresh(self._first_offer)
+
+    def _first_offer(self) -> None:
+        """The first choices, once the dialog is on screen."""
+        self._painted = True
+        self._mover_changed()
+
+    @staticmethod
+    def _offered_words(offered: int) -> str:
+        """What the choices are: every swap offered keeps the rules; or that there is none."""
+        if offered == 0:
+            return (
+                "Nobody on a session within six weeks can swap with them without breaking a "
+                "rule of the rota (days off, one session a day, training pairs, limits)."
+            )
+        return (
+            "Each takes the other's place and role. Only swaps the rota's rules allow are offered."
+        )
+
+    @on(Select.Changed, "#swap-mine")
+    def _mover_changed(self) -> None:
+        """Whom they may swap with depends on who moves: the choices are worked out again,
+        the choice kept where it is still offered, and any earlier sentence cleared."""
+        mine = self.query_one("#swap-mine", Select).value
+        if not self._painted or mine == self._offered_for:
+            return  # the choice first shown, or chosen again
+        theirs = self.query_one("#swap-theirs", Select)
+        chosen = theirs.value
+        options = self.partners(UUID(mine)) if isinstance(mine, str) else []
+        theirs.set_options(options)
+        if any(value == chosen for _, value in options):
+            theirs.value = chosen
+        self.query_one("#swap-offered", Static).update(self._offered_words(len(options)))
+        self.clear_problems()
+
+    @on(Select.Changed, "#swap-theirs")
+    def _partner_changed(self) -> None:
+        """A sentence about an earlier choice no longer holds."""
+        self.clear_problems()
 
     @on(Button.Pressed, "#swap")
     def action_swap(self) -> None:

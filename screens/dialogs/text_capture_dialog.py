@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from screens.dialogs.name_question import NameQuestion
 from screens.form_screen import FormDialog
 from screens.widgets.plain import literal
 from voicesgroup.counting import counted
@@ -20,8 +21,8 @@ KEEP_OR_DROP = "Enter keeps it · Escape goes back"
 class TextCaptureDialog(FormDialog[str | None]):
     """One line of text; Enter keeps it, Escape drops it (asking, once something is typed).
 
-    When `names_in` finds a member's name the first Enter only warns: change the words, or
-    press Enter again to keep them as they are.
+    When `names_in` finds a member's name the first Enter only asks (`NameQuestion`, shared
+    with the strategy capture): change the words, or keep them as they are.
     """
 
     BINDINGS = [Binding("escape", "leave", "Cancel", id="cancel-capture")]
@@ -39,11 +40,9 @@ class TextCaptureDialog(FormDialog[str | None]):
         super().__init__()
         self.title_text = title
         self.hint = hint
-        self.names_in = names_in
-        self.why_no_names = why_no_names
+        self.names = NameQuestion(names_in, why_no_names)
         self.placeholder = placeholder
         self.value = value
-        self._warned_for = ""
         self.kept = ""
 
     @classmethod
@@ -83,15 +82,9 @@ class TextCaptureDialog(FormDialog[str | None]):
                 f"This is {counted(len(text), 'character')}; a few words are enough here "
                 f"(at most {THEME_LENGTH}): shorten it, or press Escape."
             )
-        names = self.names_in(text)
-        if names and self._warned_for != text:
-            self._warned_for = text
-            warning.update(
-                literal(
-                    f"! This mentions {', '.join(names)}. {self.why_no_names} "
-                    "Change the words, or press Enter again to keep them."
-                )
-            )
+        question = self.names.asked(text)
+        if question is not None:
+            warning.update(literal(f"! {question}"))
             warning.display = True
             return False
         self.kept = text

@@ -280,7 +280,7 @@ def test_forget_member_redacts_free_text_that_mentions_the_name(store: Store) ->
     report = store.forget_member(member.id)
     assert report.redacted == [f"a session's themes, follow-ups or debrief of {dates.date(DAY)}"]
     themes = [theme for session in store.sessions() for theme in session.themes]
-    assert "another member's idea about walking" in themes
+    assert "Another member's idea about walking" in themes
     assert not any("Quillonia" in theme for theme in themes)
 
 

@@ -9,13 +9,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers.exchange import World, no_real_data, world
+from tests.helpers.exchange_laptops import QUICK, two_group_laptops
 from voicesgroup import models
-from voicesgroup.exchange import clock, outbox, sharing, state
+from voicesgroup.exchange import clock, outbox, service, sharing, state
 from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.folder import outbox_name
 from voicesgroup.exchange.merge import Entry
@@ -506,7 +506,8 @@ def test_an_upgraded_laptop_gives_each_part_the_stamp_true_for_it(world: World) 
     either laptop (before or after the first exchange since the update) and exchanges: every
     field ends, on both laptops, as its latest stamped edit left it. A part first split keeps
     the whole's stamp only where it is as it was then (before, a record edited here before its
-    first exchange gave every part a fresh stamp, and its stale fields overwrote the others')."""
+    first exchange gave every part a fresh stamp, and its stale fields overwrote the others').
+    With its own outbox gone from the folder, the data file's backups tell the same."""
     ids = _records(world)
     laptops = {"coordinator": world.coordinator, "group": world.group}
     counter = iter(range(10**6))
@@ -526,6 +527,7 @@ def test_an_upgraded_laptop_gives_each_part_the_stamp_true_for_it(world: World) 
     @given(
         st.lists(st.sampled_from(sorted(laptops)), min_size=1, max_size=2, unique=True),
         st.lists(step, min_size=1, max_size=8),
+        st.booleans(),
     )
     @example(  # the edge as found: a field changed elsewhere, another here before exchanging
         ["group"],
@@ -535,13 +537,21 @@ def test_an_upgraded_laptop_gives_each_part_the_stamp_true_for_it(world: World) 
             ("edit", "group", ("facilitators", "dates_off")),
             ("exchange", "group", None),
         ],
+        False,
     )
-    def each_part_true(upgraded: list[str], steps: list[tuple[str, str, Any]]) -> None:
+    def each_part_true(
+        upgraded: list[str], steps: list[tuple[str, str, Any]], outbox_gone: bool
+    ) -> None:
         for _ in range(2):
             world.exchange(world.coordinator)
             world.exchange(world.group)
         for name in upgraded:
             _as_left_by_an_older_version(world, laptops[name])
+            if outbox_gone:  # its own outbox not in the folder (a stick not plugged in)
+                with Store.open(laptops[name], readonly=True) as store:
+                    record = state.read(store.storage.read())
+                assert record is not None
+                (world.folder / outbox_name(record["replica"])).unlink(missing_ok=True)
         latest: dict[tuple[str, str], Any] = {}
         pending: dict[str, dict[tuple[str, str], Any]] = {name: {} for name in laptops}
         for action, name, where in steps:
@@ -568,16 +578,12 @@ def test_an_upgraded_laptop_gives_each_part_the_stamp_true_for_it(world: World) 
     each_part_true()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="without its own outbox an updated laptop cannot tell which fields it changed",
-)
 def test_an_upgraded_laptop_without_its_own_outbox_keeps_the_changes_made_elsewhere(
     world: World,
 ) -> None:
     """The edge as found, with the updated laptop's own outbox gone from the folder (a stick
-    not plugged in, say): the version it stamped whole is nowhere to compare with, so each
-    part of the record it changed is stamped now, its stale name included."""
+    not plugged in, say): the version it stamped whole is found in the data file's backups
+    instead, so only the part it changed is stamped now, never its stale name."""
     ids = _records(world)
     for _ in range(2):
         world.exchange(world.coordinator)
@@ -596,3 +602,49 @@ def test_an_upgraded_laptop_without_its_own_outbox_keeps_the_changes_made_elsewh
         world.exchange(world.coordinator)
     for laptop in (world.group, world.coordinator):
         assert _read(laptop, "facilitators", ids["facilitators"])["display_name"] == "Rosa C"
+
+
+def test_an_encrypted_upgraded_laptop_without_its_own_outbox_reads_its_backups_with_its_key(
+    tmp_path: Path,
+) -> None:
+    """The laptop's backups tell what it stamped whole when its own outbox is gone; the copy
+    an exchange is prepared on holds the file's key, so an encrypted file's backups tell it
+    too: the part not changed here keeps the whole's stamp, the part changed is stamped now."""
+    made = two_group_laptops(tmp_path)
+    secret = "a long walk by the river"
+    with Store.open(made.group) as store:
+        store.set_passphrase(secret, QUICK)
+        store.save_settings(store.settings().model_copy(update={"organisation": "Hearing Voices"}))
+        service.exchange(store)
+        data = store.storage.read()
+        record = state.read(data)
+        assert record is not None
+        shared = sharing.settings_parts(data[SETTINGS]["1"])
+        whole = sharing.assemble(
+            SETTINGS, shared[0].content, None, {p.kind: p.content for p in shared[1:]}
+        )
+        entries = record["entries"]
+        latest = max(
+            (
+                held[1]
+                for kind in entries
+                if kind.startswith(SETTINGS)
+                for held in entries[kind].values()
+            ),
+            key=lambda s: Stamp.read(s) or Stamp(0, 0, ""),
+        )
+        for kind in [kind for kind in entries if kind.startswith(SETTINGS + ".")]:
+            del entries[kind]  # as a version that shared the settings whole left it
+        entries[SETTINGS] = {"1": [sharing.content_hash(whole), latest, None, None]}
+        state.write(data, record)
+        store.storage.write(data)
+        own = made.folder / outbox_name(record["replica"])
+    own.unlink()  # its own outbox not in the folder
+    with Store.open(made.group, passphrase=secret) as store:  # a backup of the whole, sealed
+        store.save_settings(store.settings().model_copy(update={"notes_months": 7}))
+    with Store.open(made.group, passphrase=secret) as store:
+        service.exchange(store)
+        record = state.read(store.storage.read())
+    assert record is not None
+    assert record["entries"][SETTINGS + ".organisation"]["1"][1] == latest
+    assert record["entries"][SETTINGS + ".notes_months"]["1"][1] != latest

@@ -129,7 +129,7 @@ def test_a_laptop_without_the_members_record_forgets_every_record_naming_them(
         assert _files_holding(made.second, member_id) == []
         with Store.open(made.second, readonly=True) as store:
             sessions = sorted(store.sessions(), key=lambda session: session.date)
-        assert sessions[-1].themes == ["another member found the canal walk helped"]
+        assert sessions[-1].themes == ["Another member found the canal walk helped"]
         if "sessions" not in dropped:  # the head count stays as it was
             assert (sessions[0].named_member_ids, sessions[0].anonymous_count) == ([], 1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 
 from hypothesis import given
@@ -21,6 +22,7 @@ from voicesgroup.exchange.merge import (
     conflict_copies,
     merge,
     unseen_withdrawals,
+    whole_records,
 )
 
 REPLICAS = ["a" * 32, "b" * 32, "c" * 32]
@@ -282,3 +284,38 @@ def test_a_conflict_copy_let_go_is_not_made_again() -> None:
     # a laptop that was away still holds the losing version: the copy stays let go
     versions = [mine, theirs, resolved]
     assert conflict_copies(merge(versions), versions) == []
+
+
+_split_parts = st.builds(
+    Entry,
+    kind=st.sampled_from(["support_contacts", "support_contacts.how", "support_contacts.when"]),
+    key=st.just("1"),
+    stamp=stamps,
+    base=st.none(),
+    content=st.none() | st.fixed_dictionaries({"v": st.sampled_from(["x", "y"])}),
+    extra=st.none(),
+    digest=st.none(),
+)
+
+
+@given(st.lists(_split_parts, max_size=8), st.randoms(use_true_random=False))
+def test_a_record_in_parts_is_kept_or_removed_whole_in_any_order(
+    pool: list[Entry], order: random.Random
+) -> None:
+    """A record deleted on one laptop while another changed one of its parts: every laptop,
+    whatever order it takes the versions in, keeps it whole (each part there is) or removes
+    it whole, by the latest word on any part."""
+    pool = _distinct(pool)
+    shuffled = list(pool)
+    order.shuffle(shuffled)
+    one = whole_records(merge(pool), pool)
+    assert _stable(whole_records(merge(shuffled), shuffled)) == _stable(one)
+    if not one:
+        return
+    last = max(one.values(), key=Entry.order)
+    for (kind, _), entry in one.items():
+        if last.content is None:
+            assert entry.content is None, kind
+        else:
+            had = any(e.kind == kind and e.content is not None for e in pool)
+            assert (entry.content is not None) is had, kind

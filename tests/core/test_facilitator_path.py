@@ -535,9 +535,9 @@ def test_someone_in_training_never_starts_a_session_alone_or_beside_another_trai
     sol, kit = shadowing(store), person(store, "Kit", T)
     rosa = person(store, "Rosa")
     for pair, sentence in (
-        ([sol.id], "Sol is in training, so cannot lead"),
+        ([sol.id], "In training, so cannot lead: Sol"),
         ([rosa.id, sol.id], None),
-        ([kit.id, sol.id], "in training"),
+        ([kit.id, sol.id], "In training, so cannot lead: Kit"),
     ):
         if sentence is None:
             assert SessionRunner.start(store, where, TODAY, pair).session.facilitator_ids == pair
@@ -563,7 +563,7 @@ def test_a_session_starts_with_someone_only_once_they_begin_shadowing(
     pair = [rosa.id, ola.id] if place else [ola.id, rosa.id]
     if on_the_rota_yet(stage) and place == 0 and is_trainee(store.facilitator(ola.id)):
         # On the rota, yet in training: they never lead, as the rota's own rule says.
-        with pytest.raises(fp.PathError, match="Ola is in training, so cannot lead"):
+        with pytest.raises(fp.PathError, match="In training, so cannot lead: Ola"):
             SessionRunner.start(store, where, TODAY, pair)
         assert store.sessions() == []
         return
@@ -571,7 +571,7 @@ def test_a_session_starts_with_someone_only_once_they_begin_shadowing(
         runner = SessionRunner.start(store, where, TODAY, pair)
         assert runner.session.facilitator_ids == pair
         return
-    sentence = f"Ola is {stage.label}, so does not facilitate yet"
+    sentence = f"Not facilitating yet: Ola is {stage.label}"
     assert fp.not_facilitating_yet(store, [rosa, ola]).startswith(sentence)
     with pytest.raises(fp.PathError, match=sentence):
         SessionRunner.start(store, where, TODAY, pair)

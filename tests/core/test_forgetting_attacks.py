@@ -60,7 +60,7 @@ def test_a_member_renamed_since_a_text_named_them_is_redacted_by_every_name(
     _, themes = forgotten_after(
         tmp_path, "Quillonia", ["Quillonia talked about work"], renamed="Quill"
     )
-    assert themes == ["another member talked about work"]
+    assert themes == ["Another member talked about work"]
     assert holding(tmp_path, "Quillonia") == []
 
 
@@ -77,7 +77,7 @@ def test_the_names_a_member_had_are_kept_only_with_them(tmp_path: Path) -> None:
 def test_an_everyday_name_written_as_a_name_is_redacted(tmp_path: Path, name: str) -> None:
     themes = [f"{name} talked about work", f"{name.upper()} SAID YES", f"we {name.lower()} go"]
     _, left = forgotten_after(tmp_path, name, themes)
-    assert left[:2] == ["another member talked about work", "another member SAID YES"]
+    assert left[:2] == ["Another member talked about work", "Another member SAID YES"]
     assert left[2] == themes[2]  # the everyday word, written small, stays a word
 
 
@@ -201,13 +201,13 @@ def test_an_older_copy_in_place_without_the_note_beside_it_is_known_by_the_backu
             "Ann",
             "Ann-Marie",
             ["Ann-Marie spoke", "Ann and Ann-Marie spoke"],
-            ["Ann-Marie spoke", "another member and Ann-Marie spoke"],
+            ["Ann-Marie spoke", "Another member and Ann-Marie spoke"],
         ),
         (
             "Mary",
             "Mary Ann",
             ["Mary Ann spoke", "Mary spoke"],
-            ["Mary Ann spoke", "another member spoke"],
+            ["Mary Ann spoke", "Another member spoke"],
         ),
     ],
 )
@@ -239,7 +239,7 @@ def test_a_word_a_person_said_is_not_the_member_stays_when_they_are_forgotten(
         shown = forgetting.texts_naming(store, member)
         assert [mention.before for mention in shown] == ["Hope spoke"]
         store.forget_member(member.id)
-        assert store.sessions()[0].themes == [word, "another member spoke"]
+        assert store.sessions()[0].themes == [word, "Another member spoke"]
 
 
 # -- a facilitator who shares the name ----------------------------------------------------------
@@ -293,14 +293,14 @@ def test_a_group_named_after_a_forgotten_member_no_longer_names_them(tmp_path: P
             )
         shown = [mention.after for mention in forgetting.texts_naming(store, member)]
         assert sorted(shown) == [
-            "another member's Tuesday group",
-            "another member's flat, 2nd floor",
+            "Another member's Tuesday group",
+            "Another member's flat, 2nd floor",
         ]
         store.forget_member(member.id)
         [kept] = store.groups()
         assert (kept.name, kept.venue) == (
-            "another member's Tuesday group",
-            "another member's flat, 2nd floor",
+            "Another member's Tuesday group",
+            "Another member's flat, 2nd floor",
         )
         made = report(store, Period(dt.date(2025, 1, 1), dt.date(2025, 6, 1)))
         assert b"Quillonia" not in report_files.report_bytes(store, made, "csv")

@@ -24,9 +24,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_names_split import _squashed, written
 from tests.helpers.demo_files import demo_bytes
 from tests.helpers.files import strings_in
+from tests.helpers.name_spellings import squashed, written
 from voicesgroup.cli import main
 from voicesgroup.names import may_be_words
 from voicesgroup.store import Store, forgetting, redaction
@@ -114,8 +114,8 @@ def test_a_name_planted_in_any_string_of_any_record_is_nowhere_after_forgetting(
     name: str,
 ) -> None:
     document = orjson.loads(demo_bytes(DEMO_DAY))
-    wanted = _squashed(name)
-    assert not [t for t in strings_in(document) if wanted in _squashed(t)]
+    wanted = squashed(name)
+    assert not [t for t in strings_in(document) if wanted in squashed(t)]
     member = data.draw(st.sampled_from(sorted(document["members"].values(), key=str)))
     member["display_name"], member["former_names"] = name, []
     table = data.draw(st.sampled_from(_tables(document)), label="table")
@@ -126,7 +126,7 @@ def test_a_name_planted_in_any_string_of_any_record_is_nowhere_after_forgetting(
     place = data.draw(st.sampled_from(places), label="place")
     form = data.draw(written(name, stored=True), label="written")
     planted = f"with {form}"
-    assume(len(planted) <= redaction.MAX_NAME_LENGTH and wanted in _squashed(planted))
+    assume(len(planted) <= redaction.MAX_NAME_LENGTH and wanted in squashed(planted))
     holder: Any = record
     for step in place[:-1]:
         holder = holder[step]
@@ -156,9 +156,9 @@ def test_a_name_planted_in_any_string_of_any_record_is_nowhere_after_forgetting(
             texts = strings_in(json.loads(raw))
         except ValueError:
             texts = [raw.decode("utf-8", "replace")]
-        assert not [t for t in texts if wanted in _squashed(t)], (file.name, table, place)
+        assert not [t for t in texts if wanted in squashed(t)], (file.name, table, place)
     for output in outputs:
-        assert wanted not in _squashed(output), (table, place, output[:300])
+        assert wanted not in squashed(output), (table, place, output[:300])
 
 
 def test_the_organisation_a_contact_and_a_strategy_naming_a_member_are_listed_then_replaced(
@@ -189,9 +189,9 @@ def test_the_organisation_a_contact_and_a_strategy_naming_a_member_are_listed_th
     argv = ["--db", str(path), "print", "strategies", "--group", group, "--skip-unchecked"]
     assert main([*argv, "--out", str(sheet)]) == 0
     printed = sheet.read_text()
-    assert "Kit" not in printed and "another member's Collective" in printed
+    assert "Kit" not in printed and "Another member's Collective" in printed
     with Store.open(path, readonly=True) as store:
-        assert store.settings().organisation == "another member's Collective"
-        assert "another member's peer line" in [c.name for c in store.support_contacts()]
+        assert store.settings().organisation == "Another member's Collective"
+        assert "Another member's peer line" in [c.name for c in store.support_contacts()]
     for file in [p for p in tmp_path.rglob("*") if p.is_file() and p != sheet]:
         assert b"Kit's" not in file.read_bytes(), file.name

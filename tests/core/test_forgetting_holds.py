@@ -342,7 +342,7 @@ def test_forgetting_redacts_sessions_notes_strategies_and_supervision(tmp_path: 
     assert files_holding(tmp_path, NAME) == []
     with Store.open(path, readonly=True) as reader:
         [session] = reader.sessions()
-        assert session.themes == ["another member's walk"]
+        assert session.themes == ["Another member's walk"]
         assert session.follow_ups == ["Ring another member about the bus"]
         assert reader.problems() == []
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_names_split import SAFE_FILLER, around, written
+from tests.helpers.name_spellings import SAFE_FILLER, around, written
 from tests.helpers.records import add_member
 from voicesgroup.kinds import ConsentScope
 from voicesgroup.mentions import KEEP_IT_ANYWAY, NameQuestions

@@ -4,10 +4,22 @@ to the nearest threshold, halves up; below twice the threshold less a half, "few
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from voicesgroup.protection import MEASURES, protect
+from voicesgroup.models import Settings
+from voicesgroup.protection import (
+    DEFAULT_THRESHOLD,
+    MEASURES,
+    MIN_THRESHOLD,
+    ThresholdError,
+    check_threshold,
+    hidden_words,
+    protect,
+    rule_in_words,
+)
 
 counts = st.integers(min_value=0, max_value=100_000)
 thresholds = st.integers(min_value=3, max_value=50)
@@ -46,3 +58,30 @@ def test_every_measure_has_one_label_and_the_counts_of_people_are_marked() -> No
     people = {key for key, m in MEASURES.items() if m.people}
     assert {"attendance", "newcomers", "named_members_who_came", "theme_noted"} <= people
     assert not {"held", "planned", "volunteer_hours"} & people
+
+
+@given(st.integers(min_value=-5, max_value=80))
+def test_the_setting_and_the_rule_take_the_same_numbers_and_say_the_same_words(threshold: int):
+    """One number from one home: what Settings accept is what the rule accepts, and the words
+    shown beside the setting are those a report prints, true of what `protect` does."""
+    try:
+        Settings(report_smallest_count=threshold)
+    except ValidationError:
+        if threshold < 50:  # the setting's own upper bound aside, the rule refuses it too
+            with pytest.raises(ThresholdError):
+                check_threshold(threshold)
+        return
+    check_threshold(threshold)
+    words = hidden_words(threshold)
+    assert words in rule_in_words(threshold)
+    smallest_number = next(v for v in range(1, 200) if protect(v, threshold).value is not None)
+    assert f"from 0 to {smallest_number - 1} is shown as “fewer than {smallest_number}”" in words
+    assert protect(smallest_number - 1, threshold).text == f"fewer than {smallest_number}"
+    assert f"nearest {threshold}," in words
+
+
+def test_a_report_uses_the_setting_s_own_default_and_least_value() -> None:
+    assert Settings().report_smallest_count == DEFAULT_THRESHOLD
+    Settings(report_smallest_count=MIN_THRESHOLD)
+    with pytest.raises(ValidationError):
+        Settings(report_smallest_count=MIN_THRESHOLD - 1)

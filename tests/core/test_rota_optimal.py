@@ -18,7 +18,7 @@ import random
 import re
 import subprocess
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from uuid import UUID
 
@@ -168,7 +168,7 @@ def counted(groups, people, sessions, keep) -> set[UUID]:
 # What each reason claims, checked against the rota
 
 
-SENTENCE = re.compile(r"(?<=[.:]) (?=[A-Z])")
+SENTENCE = re.compile(r"(?<=\.) (?=[A-Z])")
 
 
 def check_reasons(groups, people, history, result) -> None:
@@ -217,69 +217,62 @@ def check_open_reason(a, group, people, by_id, rota) -> None:
     reason = a.reason
     present = [by_id[i] for i in on(a)]
     tail = reason[reason.index("open:") + len("open:") :] if "open:" in reason else reason
-    tail = tail.removeprefix(" ")
+    tail = tail.removeprefix(" ").removeprefix("Open: ")
     sentences = [s.rstrip(".") for s in SENTENCE.split(tail)]
     assert "could take it" not in reason, f"a free place left open: {reason}"
-    about: dict[str, list[str]] = defaultdict(list)
-    for sentence in sentences:
-        about[sentence.split(" ")[0]].append(sentence)
     for f in people:
         if not f.active or f in present:
             continue
-        claims = about.get(f.display_name, [])
-        if not claims:
-            # The women rule sentence starts with the group's name; a "rather not" request
-            # with the one asked about.
-            claims = [
-                s
-                for s in sentences
-                if f"{f.display_name} is not down" in s
-                or s.endswith(f"asked not to be paired with {f.display_name}")
-                or (f"neither {f.display_name} " in s or f" nor {f.display_name} is" in s)
-            ]
+        # Each rule's sentence begins with fixed words and names who it is about after them.
+        claims = [
+            s for s in sentences if re.search(rf"(?<!\w){re.escape(f.display_name)}(?!\w)", s)
+        ]
         assert claims, f"{f.display_name} not named in: {reason}"
         for claim in claims:
             assert claim_true(claim, f, a, group, present, rota), f"false: {claim!r} ({a.date})"
     for sentence in sentences:
-        if sentence.startswith(group.name):
+        if sentence.startswith("A woman facilitator is asked for"):
             assert group.women_facilitator_rule, sentence
 
 
 def claim_true(claim, f, a, group, present, rota) -> bool:
     day = a.date
     others = [b for b in rota if b.id != a.id and f.id in on(b)]
-    if m := re.fullmatch(r"\w+ is not available on (\w+)s", claim):
+    name = re.escape(f.display_name)
+    if m := re.fullmatch(rf"Not available on (\w+)s: {name}", claim):
         return day.weekday() in f.unavailable_weekdays and f"{day:%A}" == m.group(1)
-    if claim.startswith(f"{f.display_name} is away "):
+    if claim.startswith("Away ") and claim.endswith(f": {f.display_name}"):
         return any(day in off for off in f.dates_off)
-    if claim.startswith(f"{f.display_name} is already on "):
+    if claim.startswith("Already on a session on ") and claim.endswith(f": {f.display_name}"):
         return any(b.date == day for b in others)
     if m := re.fullmatch(
-        r"\w+ has (\d+) other sessions? in \w+ \d+, and a limit of (\d+) a month", claim
+        rf"A limit of (\d+) a month reached: {name} has (\d+) other sessions? in \w+ \d+", claim
     ):
         held = sum(1 for b in others if (b.date.year, b.date.month) == (day.year, day.month))
         return (
-            held == int(m.group(1))
-            and f.max_per_month == int(m.group(2))
+            held == int(m.group(2))
+            and f.max_per_month == int(m.group(1))
             and held >= f.max_per_month
         )
-    if claim.endswith("takes no sessions (a limit of 0 a month)"):
+    if claim == f"No sessions, a limit of 0 a month: {f.display_name}":
         return f.max_per_month == 0
-    if m := re.fullmatch(r"\w+ is in training and needs an experienced partner; (.+)", claim):
+    if m := re.fullmatch(
+        rf"An experienced partner is needed beside {name}, who is in training; (.+)", claim
+    ):
         if f.training is not T:
             return False
         if m.group(1) == "nobody experienced is beside them":
             return not present
         partner = present[0] if present else None
         return partner is not None and partner.training is not E
-    if m := re.fullmatch(r"(\w+) asked not to be paired with (\w+)", claim):
+    if m := re.fullmatch(r"Asked not to be paired: (\w+) with (\w+)", claim):
         asker = m.group(1)
         if asker == f.display_name:
             return present and present[0].id in f.avoids and m.group(2) == present[0].display_name
         return present and present[0].display_name == asker and f.id in present[0].avoids
-    if m := re.fullmatch(r"(\w+) and (\w+) each asked not to be paired with the other", claim):
+    if re.fullmatch(r"Asked not to be paired: (\w+) and (\w+), each with the other", claim):
         return bool(present) and f.id in present[0].avoids and present[0].id in f.avoids
-    if "asks for a woman facilitator" in claim:
+    if claim.startswith("A woman facilitator is asked for"):
         return (
             group.women_facilitator_rule
             and f.is_woman is not True

@@ -216,7 +216,7 @@ def test_someone_in_training_is_never_made_to_lead(store: Store) -> None:
     rosa = person(store, "Rosa")
     sol = person(store, "Sol", training=TrainingStatus.IN_TRAINING)
     item = placed(store, voices, TUESDAY, rosa, sol)
-    with pytest.raises(RotaChangeRefused, match="Sol is in training, so cannot lead"):
+    with pytest.raises(RotaChangeRefused, match="In training, so cannot lead: Sol"):
         rota_service.swap_roles(store, item.id)
     assert store.rota() == [item]
 
@@ -233,7 +233,7 @@ def test_swapping_between_sessions_refuses_someone_twice_a_day(store: Store) -> 
     placed(store, beliefs, later, rosa, niall)
 
     with pytest.raises(
-        RotaChangeRefused, match="Rosa is already on Tuesday Beliefs on Tue 8 Dec 2026"
+        RotaChangeRefused, match=r"Already on a session on Tue 8 Dec 2026 \(Tuesday Beliefs\): Rosa"
     ):
         rota_service.swap_people(store, first.id, rosa.id, second.id, marcia.id)
 
@@ -251,7 +251,7 @@ def test_a_swap_may_not_break_a_training_pair(store: Store) -> None:
     tomasz = person(store, "Tomasz")
     first = placed(store, voices, TUESDAY, rosa, sol)
     second = placed(store, voices, TUESDAY + dt.timedelta(days=7), niall, tomasz)
-    with pytest.raises(RotaChangeRefused, match="needs an experienced partner"):
+    with pytest.raises(RotaChangeRefused, match="An experienced partner is needed beside"):
         rota_service.swap_people(store, first.id, rosa.id, second.id, niall.id)
 
 
@@ -264,11 +264,11 @@ def test_a_swap_respects_days_off_and_monthly_limits(store: Store) -> None:
     november = placed(store, voices, TUESDAY - dt.timedelta(days=7), rosa, priya)
     december = placed(store, voices, TUESDAY, tomasz, priya)
     on_thursday = placed(store, thursday, TUESDAY + dt.timedelta(days=2), marcia, niall)
-    with pytest.raises(RotaChangeRefused, match="Tomasz is not available on Thursdays"):
+    with pytest.raises(RotaChangeRefused, match="Not available on Thursdays: Tomasz"):
         rota_service.swap_people(store, december.id, tomasz.id, on_thursday.id, marcia.id)
     with pytest.raises(
         RotaChangeRefused,
-        match="Priya has 1 other session in December 2026, and a limit of 1 a month",
+        match="A limit of 1 a month reached: Priya has 1 other session in December 2026",
     ):
         rota_service.swap_people(store, november.id, priya.id, on_thursday.id, niall.id)
 
@@ -435,9 +435,9 @@ def test_after_a_place_is_left_open_the_reason_names_who_could_take_it(store: St
     item = placed(store, voices, TUESDAY, rosa, tomasz)
     changed = rota_service.leave_open(store, item.id, tomasz.id)
     assert "Co-facilitator place open: Ines could take it." in changed.reason
-    assert "Marcia is not available on Tuesdays." in changed.reason
+    assert "Not available on Tuesdays: Marcia." in changed.reason
     # "Can't make it" is now Tomasz's day off, and the reason says so.
-    assert "Tomasz is away 1 Dec 2026." in changed.reason
+    assert "Away 1 Dec 2026: Tomasz." in changed.reason
 
 
 def test_a_swap_of_roles_rewrites_the_reason(store: Store) -> None:

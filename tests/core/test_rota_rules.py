@@ -43,43 +43,43 @@ CASES = [
     (
         "inactive",
         rules.inactive(ana.model_copy(update={"active": False})),
-        "is not facilitating at the moment",
+        "Not facilitating at the moment: {",
     ),
     (
         "weekday",
         rules.unavailable(ana.model_copy(update={"unavailable_weekdays": [1]}), DAY),
-        "is not available on ",
+        "Not available on {",
     ),
     (
         "away",
         rules.unavailable(
             ana.model_copy(update={"dates_off": [DateRange(start=DAY, end=DAY)]}), DAY
         ),
-        "} is away {",
+        "Away {_span(off.start, off.end)}: {",
     ),
-    ("same_day", rules.same_day(ana, "Voices", DAY), "} is already on {"),
+    ("same_day", rules.same_day(ana, "Voices", DAY), "Already on a session on {"),
     (
         "month_limit",
         rules.month_limit(ana.model_copy(update={"max_per_month": 2}), 2, DAY),
-        "and a limit of {",
+        "A limit of {",
     ),
     (
         "month_limit",
         rules.month_limit(ana.model_copy(update={"max_per_month": 0}), 0, DAY),
-        "takes no sessions (a limit of 0",
+        "No sessions, a limit of 0 a month: {",
     ),
-    ("trainee_leads", rules.trainee_leads(bo), "is in training, so cannot lead"),
+    ("trainee_leads", rules.trainee_leads(bo), "In training, so cannot lead: {"),
     (
         "trainee_partner",
         rules.trainee_partner(bo, ana),
-        "is in training and needs an experienced partner",
+        "An experienced partner is needed beside {",
     ),
-    ("avoid", rules.avoid(ana, bo), "} asked not to be paired with {"),
-    ("women", rules.women(women_group, [ana]), "asks for a woman facilitator, and {"),
+    ("avoid", rules.avoid(ana, bo), "Asked not to be paired: {"),
+    ("women", rules.women(women_group, [ana]), "A woman facilitator is asked for by {"),
     (
         "twice",
         rules.pair_breaks(ana, ana, women_group)[0],
-        "cannot be both lead and co-facilitator",
+        "Both lead and co-facilitator, which one person cannot be: {",
     ),
     ("unknown", rules.UNKNOWN, "is no longer on the facilitator list"),
 ]
@@ -88,7 +88,7 @@ CASES = [
 @pytest.mark.parametrize(("rule", "found", "wording"), CASES, ids=[c[0] for c in CASES])
 def test_each_rule_has_one_sentence_written_once(rule, found, wording) -> None:
     assert found is not None and found.rule == rule
-    plain = wording.strip("{} ")
+    plain = wording.strip("{} ").split("{")[0].strip()
     assert plain in found.sentence, f"{rule}: {found.sentence!r}"
     assert found.sentence.endswith(".") and "\n" not in found.sentence
     holders = [
@@ -100,10 +100,10 @@ def test_each_rule_has_one_sentence_written_once(rule, found, wording) -> None:
 
 
 def test_the_sentences_say_who_asked_when_a_request_is_one_sided() -> None:
-    assert rules.avoid(ana, bo).sentence == "Bo asked not to be paired with Ana."
+    assert rules.avoid(ana, bo).sentence == "Asked not to be paired: Bo with Ana."
     both = ana.model_copy(update={"avoids": [bo.id]})
     assert (
-        rules.avoid(both, bo).sentence == "Ana and Bo each asked not to be paired with the other."
+        rules.avoid(both, bo).sentence == "Asked not to be paired: Ana and Bo, each with the other."
     )
     assert rules.avoid(ana, ana.model_copy(update={"id": UUID(int=3)})) is None
 

@@ -263,11 +263,6 @@ def _rota_rule_sentences() -> list[str]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the rota's rule sentences (and a refused change's place) begin with a facilitator's "
-    "or a group's name; rewording them reaches every reason, review line and snapshot",
-)
 def test_the_rota_rules_sentences_start_with_fixed_words() -> None:
     sentences = _rota_rule_sentences()
     assert len(sentences) > 8

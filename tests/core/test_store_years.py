@@ -6,7 +6,6 @@ writes every table as it was, and forgetting reaches every year."""
 
 from __future__ import annotations
 
-import datetime as dt
 import zlib
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers.demo_files import DEMO_TODAY
+from tests.helpers.store_years import (
+    RUNS,
+    TABLES,
+    TEXTS,
+    YEARS,
+    outcome,
+    saved_over_years,
+    unread_storage,
+)
 from voicesgroup.errors import StoreError
 from voicesgroup.exchange import state
 from voicesgroup.home import due_items, rota_rows
 from voicesgroup.models import Member
 from voicesgroup.store import Store
-from voicesgroup.store.opening import checked_document, table_problem
+from voicesgroup.store.opening import checked_document
 from voicesgroup.store.owned import checked_file
 from voicesgroup.store.storage import SafeStorage
 from voicesgroup.store.unread import Unread, documents_since, each_document, year_of, year_runs
@@ -32,27 +40,6 @@ SLOW = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-YEARS = range(2018, 2026)
-
-
-def spread_over_years(demo_bytes: bytes) -> dict[str, Any]:
-    """The demo's document with its sessions and rota slots spread over eight years, taking
-    turns, so every year is in several stretches of each table."""
-    data = orjson.loads(demo_bytes)
-    for name in ("sessions", "rota"):
-        for index, record in enumerate(data[name].values()):
-            month_day = record["date"][5:].replace("02-29", "02-28")
-            record["date"] = f"{YEARS[index % len(YEARS)]}-{month_day}"
-    return data
-
-
-def saved_over_years(path: Path, demo_bytes: bytes) -> dict[str, Any]:
-    """`path` holding the spread demo, saved by the store (which notes where each year lies);
-    the document as saved."""
-    path.write_bytes(orjson.dumps(spread_over_years(demo_bytes)))
-    with Store.open(path) as store:
-        store.save_member(Member(display_name="Newcomer"))
-    return orjson.loads(path.read_bytes())
 
 
 def since(table: dict[str, Any], year: int) -> dict[str, Any]:
@@ -70,13 +57,6 @@ def in_any_order(records: Any) -> Any:
     if not isinstance(records, list):
         return records
     return sorted(orjson.dumps(record, option=orjson.OPT_SORT_KEYS) for record in records)
-
-
-def outcome(read: Any) -> Any:
-    try:
-        return read()
-    except StoreError as error:
-        return type(error).__name__, str(error)
 
 
 # -- what Home reads -----------------------------------------------------------------------
@@ -155,35 +135,6 @@ def test_forgetting_reaches_every_year_of_a_table_read_by_year(
 
 # -- the adversary: any table, any note ------------------------------------------------------
 
-DATES = st.one_of(
-    st.dates(dt.date(1999, 1, 1), dt.date(2031, 12, 31)).map(dt.date.isoformat),
-    st.sampled_from(["", "20", "x2019-01-01", "2019", "٢٠١٩-01-01", "0000-01-01"]),
-    st.none(),
-    st.integers(-3, 3000),
-)
-TEXTS = st.one_of(
-    st.text(max_size=12),
-    st.sampled_from(['"date":"2019-01-01"', '},"9":{', "\\", '"}', ',"entries":', "{{"]),
-)
-RECORDS = st.fixed_dictionaries(
-    {"id": st.uuids().map(str), "theme": TEXTS},
-    optional={"date": DATES, "nested": st.dictionaries(st.just("date"), DATES, max_size=1)},
-)
-TABLES = st.lists(RECORDS, max_size=25).map(
-    lambda records: {str(index + 1): record for index, record in enumerate(records)}
-)
-
-
-def unread_storage(path: Path, table: dict[str, Any], runs: Any) -> SafeStorage:
-    """A storage holding `table` as sessions left unread, with `runs` as its note gave them."""
-    return SafeStorage(
-        path,
-        {"sessions": Unread(orjson.dumps(table), runs)},
-        None,
-        readonly=True,
-        check=lambda name, value: table_problem(name, value, path),
-    )
-
 
 @SLOW
 @given(table=TABLES, year=st.integers(1998, 2032))
@@ -199,16 +150,6 @@ def test_any_table_read_by_year_is_what_the_whole_table_holds(
     assert storage.unread == {"sessions"}
     assert storage.table("sessions") == table
     assert documents_since(storage, "sessions", year) == since(table, year)
-
-
-RUNS = st.lists(
-    st.tuples(
-        st.one_of(st.none(), st.integers(1998, 2032), st.just(True), st.text(max_size=2)),
-        st.integers(-2, 3000),
-        st.integers(-2, 3000),
-    ).map(list),
-    max_size=8,
-)
 
 
 @SLOW

@@ -141,5 +141,5 @@ def test_a_refusal_on_a_copy_is_the_rules_sentence_and_changes_nothing() -> None
         lambda s, _: rota_service.leave_open(s, sol_week.id, cast["rosa"].id, today=TODAY),
     )
     assert tried.changes is None and tried.refused is not None
-    assert "Sol is in training and needs an experienced partner" in str(tried.refused)
+    assert "An experienced partner is needed beside Sol, who is in training" in str(tried.refused)
     assert data(store) == before

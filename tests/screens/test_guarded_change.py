@@ -127,7 +127,7 @@ async def test_a_refusal_stays_in_the_dialog_beside_its_buttons(make_app) -> Non
         await settled(pilot)
         assert app.screen is dialog
         said = problems_shown(app)
-        assert "Sol is in training and needs an experienced partner" in said
+        assert "An experienced partner is needed beside Sol, who is in training" in said
         assert "choose cover for that session instead of leaving the place open" in said
         assert not [n for n in app._notifications if "Sol" in str(n.message)]
         assert list(app.store.rota()) == before

@@ -124,13 +124,13 @@ async def test_settings_change_and_validate(make_app) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         message = str(app.screen.query_one("#field-idle_lock_minutes .field-message").render())
-        assert "greater than or equal to 1" in message
+        assert message == "! Write a whole number of minutes from 1 to 240."
         app.screen.query_one("#idle_lock_minutes").value = "5"
         app.screen.query_one("#report_smallest_count").value = "2"
         await pilot.press("ctrl+s")
         await pilot.pause()
         message = str(app.screen.query_one("#field-report_smallest_count .field-message").render())
-        assert "greater than or equal to 3" in message
+        assert message == "! Write a whole number from 3 to 50."
         app.screen.query_one("#report_smallest_count").value = "6"
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()

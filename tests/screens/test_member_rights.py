@@ -350,7 +350,7 @@ async def test_the_forget_dialog_lists_every_text_naming_them_and_redacts_it(mak
         dialog = app.screen
         effects = text_of(app, "#forget-effects")
         assert 'Their name becomes "another member" in 1 text' in effects
-        assert "another member's idea of a walk at lunch" in effects
+        assert "Another member's idea of a walk at lunch" in effects
         await pilot.press(*"Elif", "enter")
         for _ in range(50):
             await app.workers.wait_for_complete()
@@ -359,6 +359,6 @@ async def test_the_forget_dialog_lists_every_text_naming_them_and_redacts_it(mak
                 break
         assert 'now reads "another member" in: a session' in text_of(app, "#forget-report")
         themes = [theme for session in app.store.sessions() for theme in session.themes]
-        assert "another member's idea of a walk at lunch" in themes
+        assert "Another member's idea of a walk at lunch" in themes
     for path in [app.db_path, *(b.path for b in list_backups(app.db_path))]:
         assert b"Elif" not in path.read_bytes()

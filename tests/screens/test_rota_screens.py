@@ -20,6 +20,7 @@ from tests.helpers.demo_files import write_demo_copy
 from tests.helpers.screen import notifications, open_rota, settled, text_of
 from voicesgroup.models import RotaStatus, SessionStatus
 from voicesgroup.rota import service as rota_service
+from voicesgroup.rota.swaps import swap_partners
 
 SIZE = (80, 24)
 TWELVE_WEEKS_AGO = TODAY - dt.timedelta(weeks=12)
@@ -177,7 +178,7 @@ async def test_a_change_that_breaks_a_rule_is_refused_with_the_reason(make_app) 
         await settled(pilot)
         # Said above the rota, where the key was pressed, and kept there: not a passing note.
         said = text_of(app, "#rota-summary")
-        assert said.startswith("! Not changed: ") and "Sol is in training, so cannot lead" in said
+        assert said.startswith("! Not changed: ") and "In training, so cannot lead: Sol" in said
         assert "Sol is in training" not in notifications(app)
         assert before in app.store.rota()
 
@@ -218,6 +219,7 @@ async def test_swapping_someone_with_another_session(make_app) -> None:
         assert type(dialog).__name__ == "SwapDialog"
         people = {p.display_name: p.id for p in app.store.facilitators()}
         dialog.query_one("#swap-mine").value = str(people[mover])
+        await settled(pilot)  # whom they may swap with is worked out for who moves
         dialog.query_one("#swap-theirs").value = f"{other.id}/{people[partner]}"
         await pilot.press("ctrl+s")
         await settled(pilot)
@@ -226,6 +228,41 @@ async def test_swapping_someone_with_another_session(make_app) -> None:
         assert people[mover] in (now[other.id].lead_id, now[other.id].co_id)
         assert f"{mover} swapped with {partner}" in now[first.id].history[-1].what
         assert f"{partner} swapped with {mover}" in now[other.id].history[-1].what
+
+
+async def test_the_swap_dialog_offers_only_swaps_the_rules_allow_and_drops_an_old_sentence(
+    make_app,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_rota(pilot)
+        await plan(pilot, TODAY, 6)
+        row = next(i for i, line in enumerate(screen.lines) if line.lead and line.co)
+        screen.query_one("#rota-table", DataTable).move_cursor(row=row)
+        await settled(pilot)
+        line = screen.selected
+        await pilot.press("x")
+        await settled(pilot)
+        dialog = app.screen
+        mine, theirs = dialog.query_one("#swap-mine"), dialog.query_one("#swap-theirs")
+
+        def offered() -> set[str]:
+            return {value for _, value in theirs._options if isinstance(value, str)}
+
+        for mover, _, _ in line.people:  # the list is worked out again for each who moves
+            mine.value = str(mover)
+            await settled(pilot)
+            allowed = swap_partners(app.store, line, screen.lines, mover, today=app.today())
+            assert offered() == {f"{other.id}/{fid}" for other, fid, _, _ in allowed}
+        # Swap with nobody chosen: a sentence; a new choice takes it away.
+        theirs.clear()
+        await settled(pilot)
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert "Choose who moves" in text_of(app, ".form-problem")
+        mine.value = str(line.people[0][0])
+        await settled(pilot)
+        assert not dialog.query(".form-problem"), "a sentence about an earlier choice stayed"
 
 
 async def test_review_shows_planned_against_actual(make_app) -> None:
@@ -296,7 +333,7 @@ async def test_review_names_gaps_and_rule_breaks(make_app) -> None:
         assert gaps.startswith("Gaps (1)") and "Gap: " in gaps and "has no lead" in gaps
         assert (
             breaks.startswith("Rules broken (")
-            and f"{lead.display_name} is not available" in breaks
+            and f"Not available on Tuesdays: {lead.display_name}" in breaks
         )
         assert app.screen.query_one("#review-gaps").has_class("-found")
         await pilot.press("escape")

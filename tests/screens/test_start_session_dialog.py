@@ -46,7 +46,7 @@ async def test_someone_not_facilitating_yet_is_refused_with_the_rules_sentence(
             await pilot.pause()
             assert app.screen is dialog, "a session started with someone not facilitating yet"
             assert problem_lines(app) == [
-                f"! Ada is {stage.label}, so does not facilitate yet: people join sessions "
+                f"! Not facilitating yet: Ada is {stage.label}, and people join sessions "
                 "once they begin shadowing."
             ]
             assert dialog.query_one("#co", Select).value == str(ada.id)

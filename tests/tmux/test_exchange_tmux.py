@@ -43,8 +43,10 @@ def test_a_conflict_is_settled_in_the_app_and_the_other_laptop_follows(tmp_path:
         assert all(len(line) <= 80 for line in screen.splitlines())
         assert "the coordinator's laptop" in screen
         terminal.keys("Enter")
-        screen = terminal.wait_for("Version 2 (from another laptop)")
+        # "walking helps", made here, lost to the second laptop's later "music helps"
+        screen = terminal.wait_for("Version 2 (made on this laptop)")
         assert "walking helps" in screen and "music helps" in screen
+        assert "Version 1 (shown now)" in screen
         outbox = _outbox_of(made.group)
         sent_before = outbox.stat().st_mtime_ns
         terminal.keys("2")

@@ -55,7 +55,7 @@ def test_a_break_asks_for_cover_in_a_real_terminal(demo_file: Path, tmp_path: Pa
         terminal.keys("C-s")
         shown = terminal.wait_for("Cover needed")
         assert all(len(line) <= 80 for line in shown.splitlines())
-        assert f"({name} leads): {name} is away" in shown
+        assert f"({name} leads): Away " in shown
         assert "Make the change" in shown  # the whole dialog fits 80×24
         terminal.keys("C-s")
         terminal.wait_for("The break is noted")

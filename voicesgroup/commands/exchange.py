@@ -179,7 +179,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     for laptop in found["laptops"]:
         who = "coordinator" if laptop["role"] == "coordinator" else ", ".join(laptop["groups"])
         print(
-            f"Laptop {laptop['replica'][:6]} ({who}): last outbox {laptop['last_outbox']}, "
+            f"Laptop {laptop['replica'][:6]} ({who}): "
+            + ("left the exchange; " if laptop.get("left") else "")
+            + f"last outbox {laptop['last_outbox']}, "
             f"last seen here {laptop['last_seen'] or 'never'}."
         )
         if laptop["came_in_last_time"]:

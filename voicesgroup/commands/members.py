@@ -5,9 +5,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
-from voicesgroup.cli import CommandError, add_command, force_option, member_option, open_store
+from voicesgroup.cli import (
+    CommandError,
+    add_command,
+    force_option,
+    member_option,
+    open_store,
+    whole_number,
+)
 from voicesgroup.counting import counted, were
+
+if TYPE_CHECKING:
+    from voicesgroup.store.redaction import Mention
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,6 +34,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     forget = actions.add_parser("forget", help="erase every personal record of a member")
     member_option(forget)
     forget.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    forget.add_argument(
+        "--keep-word",
+        action="append",
+        type=whole_number,
+        default=[],
+        metavar="N",
+        help="text N of those listed holds the word, not the member: leave it as it is",
+    )
+    forget.add_argument(
+        "--replace-words",
+        action="store_true",
+        help="write another member in every listed text not kept with --keep-word",
+    )
     forget.set_defaults(handler=cmd_member_forget)
 
     retention = add_command(
@@ -58,22 +82,28 @@ def cmd_member_forget(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         member = store.find_member(args.member)
+        name = member.display_name
         texts = forgetting.texts_naming(store, member)
+        kept = _kept_as_words(texts, args.keep_word, name)
         if not args.yes:
-            for mention in texts:
-                print(f"{mention.where}: {mention.before!r}\n  will read: {mention.after!r}")
+            _preview(texts, name)
+            changed = len(texts) - len(kept)
             rewritten = (
-                f'writes "another member" for their name in the {counted(len(texts), "text")} above'
-                if texts
+                f'writes "another member" for their name in the {counted(changed, "text")} above'
+                if changed
                 else "changes no other text (none names them)"
+                if not texts
+                else "changes no other text (those above are kept as the word)"
             )
             raise CommandError(
-                f"this erases every personal record of {member.display_name}, {rewritten}, "
+                f"this erases every personal record of {name}, {rewritten}, "
                 "and cannot be undone; add --yes to confirm"
             )
-        report = store.forget_member(member.id)
+        kept |= _asked(texts, kept, name, replace=args.replace_words)
+        words = [key for number in sorted(kept) for key in texts[number - 1].word_keys]
+        report = store.forget_member(member.id, words=words)
     print(
-        f"Forgotten: {member.display_name}. Their attendance is now in the anonymous counts; "
+        f"Forgotten: {name}. Their attendance is now in the anonymous counts; "
         f"{counted(report.backups_rewritten, 'backup')} {were(report.backups_rewritten)} "
         "rewritten without them"
         + (
@@ -84,7 +114,65 @@ def cmd_member_forget(args: argparse.Namespace) -> int:
     )
     for place in report.redacted:
         print(f'Their name now reads "another member" in {place}.')
+    for number in sorted(kept):
+        print(f"Left as it was, as the word: text {number}, {texts[number - 1].where}.")
     return 0
+
+
+def _preview(texts: list[Mention], name: str) -> None:
+    """Each text that names them, numbered, as it is and as it will read; a match that may
+    be the word is asked about."""
+    for number, mention in enumerate(texts, 1):
+        print(f"{number}. {mention.where}: {mention.before!r}\n  will read: {mention.after!r}")
+        if mention.may_be_word:
+            print(f"  {_word_question(name)} If so, add --keep-word {number}.")
+
+
+def _word_question(name: str) -> str:
+    return f"Is this the word, not {name}?"
+
+
+def _kept_as_words(texts: list[Mention], numbers: list[int], name: str) -> set[int]:
+    """The texts said (`--keep-word N`) to hold the word: each must be listed and may be it."""
+    for number in numbers:
+        if not 1 <= number <= len(texts):
+            listed = f"1 to {len(texts)}" if texts else "none"
+            raise CommandError(
+                f"There is no text {number} naming {name} (those listed are {listed}); "
+                "nothing was done."
+            )
+        if not texts[number - 1].may_be_word:
+            raise CommandError(
+                f"Text {number} names {name} for certain, so it cannot be kept as the word; "
+                "nothing was done."
+            )
+    return set(numbers)
+
+
+def _asked(texts: list[Mention], kept: set[int], name: str, *, replace: bool) -> set[int]:
+    """The texts whose match in capitals may be the word ("SURVIVAL KIT") and were not
+    answered: asked about one by one at a terminal; elsewhere an answer is needed
+    (`--keep-word N` or `--replace-words`). Another match that may be the word ("Kit's" at
+    the start of a sentence) was offered `--keep-word N` in the list, and is replaced."""
+    import sys
+
+    open_ = [n for n, m in enumerate(texts, 1) if m.in_capitals and n not in kept]
+    if not open_ or replace:
+        return set()
+    if not sys.stdin.isatty():
+        raise CommandError(
+            f"Some texts may hold the word rather than {name} (number "
+            f"{', '.join(map(str, open_))} of those listed without --yes): add --keep-word N "
+            "for each that is the word, or --replace-words; nothing was done."
+        )
+    words = set()
+    for number in open_:
+        mention = texts[number - 1]
+        print(f"{number}. {mention.where}: {mention.before!r}")
+        answer = input(f"  {_word_question(name)} [y = leave it / n = replace it] ")
+        if answer.strip().lower().startswith("y"):
+            words.add(number)
+    return words
 
 
 def cmd_retention(args: argparse.Namespace) -> int:

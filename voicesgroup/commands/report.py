@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 from typing import cast
 
+from voicesgroup import protection
 from voicesgroup.cli import Parser, add_command, force_option, open_store
 
 DESCRIPTION = (
     "What the groups did over a period (sessions, attendance, newcomers, volunteer hours, themes, "
-    "what helped), for trustees and funders. Counts of people are rounded to the nearest 5 and "
-    "those from 0 to 7 shown as 'fewer than 8' (the threshold is a setting), the same way in "
-    "every report; no member's name is in it."
+    "what helped), for trustees and funders. Each count of people is "
+    f"{protection.hidden_words(protection.DEFAULT_THRESHOLD)} unless Settings say another "
+    "number, the same way in every report; no member's name is in it."
 )
 
 

@@ -14,6 +14,7 @@ member here so forgotten.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -30,8 +31,10 @@ from voicesgroup.exchange.merge import (
     merge,
     rota_clashes,
     unseen_withdrawals,
+    whole_records,
 )
 from voicesgroup.exchange.run import Run
+from voicesgroup.schema import SETTINGS_TABLE
 from voicesgroup.store import forgetting, redaction
 
 _MEMBER_FIELDS = {
@@ -150,13 +153,15 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     ]
     local = _local_entries(run, run.current())
     versions = [*local.values(), *incoming]
-    winners = merge(versions)
+    winners = whole_records(merge(versions), versions)
     copies = conflict_copies(winners, versions)
     events = [winners[slot] for slot in winners if slot[0] == "consent_events"]
     added = unseen_withdrawals(events)
     changes: dict[tuple[str, str], Entry] = {}
     for slot, winner in winners.items():
         mine = local.get(slot)
+        if mine is not None and sharing.table_of(slot[0]) in NAMES_KEPT_OUT:
+            run.replaced += _texts_replaced(mine.content, winner.content)
         # What this laptop holds is kept only when it is the winner itself. Its own version
         # is not favoured on a tie: two versions under one stamp (a damaged or forged outbox
         # gave another under this laptop's stamp) are settled by the one order every laptop
@@ -168,8 +173,9 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     applied, by_laptop = _apply(run, changes, models)
     _keep_conflicts(run, copies, winners, versions, models)
     _note_withdrawals(run, added, events, models)
+    kept_out = _names_kept_out(run, changes)
     _parts_changed(run)
-    redacted = bool(forgotten_names and redaction.redact(run.data, forgotten_names))
+    redacted = bool(forgotten_names and redaction.redact(run.data, forgotten_names)) or kept_out
     if redacted:
         run.data_changed()  # texts were rewritten in place: every part is made again
     for kind, count in applied.items():
@@ -178,6 +184,78 @@ def merge_in(run: Run, incoming: list[Entry]) -> None:
     # Only a change to what this laptop shares makes a new outbox: a laptop that rewrote its
     # outbox for having read another's, unchanged, would set the two writing for ever.
     run.changed |= bool(changes or copies or added or redacted)
+
+
+NAMES_KEPT_OUT = ("supervision", "rota", "facilitator_paths")
+"""The tables whose shared texts a laptop that holds no members may write (the coordinator's:
+a supervision topic, a rota or path reason) and that no member's name may reach: a laptop
+holding the group checks them as they come in (`_names_kept_out`)."""
+
+
+def _names_kept_out(run: Run, changes: dict[tuple[str, str], Entry]) -> bool:
+    """On a laptop holding members: a text that came in from another laptop (one that could
+    not check it, the coordinator's) naming one of them for certain is written with "another
+    member" here, so that this laptop's next outbox, stamped anew, replaces it everywhere;
+    told once. Whether any text was changed."""
+    members = run.data.get("members") or {}
+    if not run.record["groups"] or not members:
+        return False
+    came = {(sharing.table_of(kind), key) for kind, key in changes}
+    chosen: dict[str, Any] = {}
+    for table in NAMES_KEPT_OUT:
+        records = run.data.get(table) or {}
+        picked = {
+            number: document
+            for number, document in records.items()
+            if isinstance(document, dict) and (table, sharing.record_key(table, document)) in came
+        }
+        if picked:
+            chosen[table] = picked
+    if not chosen:
+        return False
+    names = [
+        name
+        for member in members.values()
+        if isinstance(member, dict)
+        for name in [member.get("display_name"), *(member.get("former_names") or ())]
+        if isinstance(name, str) and name.strip()
+    ]
+    for table in ("members", "facilitators", SETTINGS_TABLE):
+        chosen[table] = run.data.get(table) or {}
+    found = redaction.redact(chosen, names, tables=list(NAMES_KEPT_OUT), certain=True)
+    if found:
+        places = "; ".join(dict.fromkeys(mention.where for mention in found))
+        run.summary.problems.append(
+            f"A text from another laptop named a member of this group ({places}): it now "
+            'reads "another member" here, and the other laptops take this version.'
+        )
+    return bool(found)
+
+
+def _texts_replaced(mine: Any, theirs: Any) -> list[tuple[str, str]]:
+    """The texts of this laptop's version that the winning one holds with a name written
+    "another member" (and nothing else changed), each with its new words, side by side."""
+    if isinstance(mine, str) and isinstance(theirs, str):
+        return [(mine, theirs)] if _only_a_name_replaced(mine, theirs) else []
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        return [
+            pair
+            for k in mine.keys() & theirs.keys()
+            for pair in _texts_replaced(mine[k], theirs[k])
+        ]
+    if isinstance(mine, list) and isinstance(theirs, list) and len(mine) == len(theirs):
+        return [pair for a, b in zip(mine, theirs, strict=True) for pair in _texts_replaced(a, b)]
+    return []
+
+
+def _only_a_name_replaced(before: str, after: str) -> bool:
+    """Whether `after` is `before` with names (each a span of it) written "another member"."""
+    phrase = re.compile(re.escape(redaction.ANOTHER_MEMBER), re.IGNORECASE)  # "Another…" too
+    pieces = phrase.split(after)
+    if phrase.search(before) or len(pieces) < 2:
+        return False
+    pattern = "(?:.+?)".join(re.escape(piece) for piece in pieces)
+    return re.fullmatch(pattern, before, re.DOTALL) is not None
 
 
 def _note_came_in(run: Run, by_laptop: dict[str, dict[str, int]]) -> None:
@@ -415,8 +493,17 @@ def checked_records(
     adapter = _ADAPTERS.get(table)
     if adapter is None:
         adapter = _ADAPTERS[table] = TypeAdapter(list[model])  # type: ignore[valid-type]  # a model chosen at run time
+    blob = _as_json(documents)
     try:
-        valid = adapter.validate_python(documents, context=_texts_checked(documents))
+        valid = adapter.validate_python(documents, context=_texts_checked(blob))
+        written = adapter.dump_json(valid)
+        if written == blob:
+            # The model writes every record exactly as it came (its JSON, byte for byte,
+            # the quicker way to tell): the records are stored as they are.
+            return list(documents)
+        ordered = _in_field_order(model, documents)
+        if written == _as_json(ordered):  # the same, once in the model's order of fields
+            return [*ordered]
         return list(adapter.dump_python(valid, mode="json"))
     except ValidationError:
         pass
@@ -433,15 +520,28 @@ def checked_records(
     return found
 
 
-def _texts_checked(documents: list[dict[str, Any]]) -> dict[str, bool] | None:
+def _in_field_order(model: Any, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each record with its model's fields first, in the model's order (a record assembled
+    from its parts has them in another)."""
+    order = tuple(model.model_fields)
+    return [{**{name: doc[name] for name in order if name in doc}, **doc} for doc in documents]
+
+
+def _as_json(documents: list[dict[str, Any]]) -> bytes | None:
+    """The records as JSON (None for what JSON cannot hold: the model then refuses it)."""
+    try:
+        return orjson.dumps(documents)
+    except TypeError:
+        return None
+
+
+def _texts_checked(blob: bytes | None) -> dict[str, bool] | None:
     """The model's check for control characters (`models.refuse_control_characters`), made
     once over a whole table's records as JSON text (`models.json_surely_clean`) instead of
     once a record; None (each record checked) when that is not sure."""
     from voicesgroup import models
 
-    try:
-        blob = orjson.dumps(documents)
-    except TypeError:
+    if blob is None:
         return None
     return {models.TEXTS_CHECKED: True} if models.json_surely_clean(blob) else None
 

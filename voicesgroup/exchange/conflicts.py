@@ -19,6 +19,7 @@ from uuid import UUID
 from voicesgroup import models
 from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import state
+from voicesgroup.exchange.clock import Stamp
 from voicesgroup.exchange.sharing import TEXT_FIELDS, record_key
 from voicesgroup.exchange.status import copies_waiting
 
@@ -64,9 +65,32 @@ class Conflict:
     shown: dict[str, str]
     """The texts the record holds now (empty when it was removed here since)."""
     other: dict[str, str]
+    shown_here: bool = False
+    """Whether the version shown was made on this laptop (its stamp is this laptop's)."""
+    other_here: bool = False
+    """Whether the other version was made on this laptop (it lost to another's)."""
 
     def label(self, field: str) -> str:
         return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+    def title(self, side: str) -> str:
+        """What a side is called: "shown" (version 1) or "other" (version 2), and where it was
+        made, as the stamp of each says."""
+        if side == "shown":
+            return (
+                "Version 1 (shown now, made on this laptop)"
+                if self.shown_here
+                else ("Version 1 (shown now)")
+            )
+        return (
+            "Version 2 (made on this laptop)"
+            if self.other_here
+            else ("Version 2 (from another laptop)")
+        )
+
+
+SIDES = ("shown", "other")
+"""The two versions of a conflict, in the order shown."""
 
 
 def _record(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -104,6 +128,15 @@ def _keyed(data: dict[str, Any], table: str, key: str, *, besides: str) -> dict[
     return None
 
 
+def _made_here(record: dict[str, Any], table: str, key: str) -> bool:
+    """Whether the version of a part kept in the exchange's record was made on this laptop:
+    its stamp is this laptop's replica id (a copied data file took one of its own, so its
+    edits are its own and the original's are another laptop's)."""
+    held = record["entries"].get(table, {}).get(key)
+    stamp = Stamp.read(held[1]) if isinstance(held, list) and len(held) > 1 else None
+    return stamp is not None and stamp.replica == record["replica"]
+
+
 def waiting(store: Store) -> list[Conflict]:
     """Every conflict waiting for a person, oldest first; none when not set up."""
     data = store.storage.read()
@@ -132,6 +165,8 @@ def waiting(store: Store) -> list[Conflict]:
                 fields=fields,
                 shown={f: str(shown.get(f) or "") for f in fields} if shown else {},
                 other={f: str(copy.get(f) or "") for f in fields},
+                shown_here=shown is not None and _made_here(record, table, str(entry["of"])),
+                other_here=_made_here(record, table, str(entry["copy"])),
             )
         )
     return found

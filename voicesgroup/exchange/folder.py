@@ -25,6 +25,8 @@ raises `ExchangeFolderError` with one sentence; what was in the folder stays as 
 from __future__ import annotations
 
 import errno
+import hashlib
+import hmac
 import os
 import re
 import secrets
@@ -82,6 +84,44 @@ def outbox_name(replica_id: str) -> str:
 def outbox_path(folder: Path, replica_id: str) -> Path:
     """Where the laptop with `replica_id` keeps its outbox in `folder`."""
     return Path(folder) / outbox_name(replica_id)
+
+
+LEFT_SUFFIX = ".left"
+"""A laptop that ran `exchange leave` leaves `voicesgroup-<replica>.left` in the folder in
+place of its outbox: the other laptops stop counting it (`left_proof`)."""
+
+
+def left_path(folder: Path, replica_id: str) -> Path:
+    """Where the laptop with `replica_id` says, once it has left, that it left."""
+    return Path(folder) / (outbox_name(replica_id).removesuffix(OUTBOX_SUFFIX) + LEFT_SUFFIX)
+
+
+def left_proof(org_key: bytes, replica_id: str) -> bytes:
+    """What a left laptop's file holds: a keyed hash of its id under the organisation's key,
+    so only a laptop of the organisation can say another left (it names nothing else)."""
+    digest = hmac.new(org_key, b"voicesgroup left " + replica_id.encode(), hashlib.sha256)
+    return digest.hexdigest().encode()
+
+
+def write_left(folder: Path, replica_id: str, proof: bytes) -> None:
+    """Say in `folder` that this laptop left, whole or not at all (OSError when not)."""
+    temp = Path(folder) / f"{_temp_stem(replica_id)}{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    try:
+        _write_and_flush(temp, proof)
+        os.replace(temp, left_path(folder, replica_id))
+    except BaseException:
+        with suppress(OSError):
+            temp.unlink()
+        raise
+
+
+def has_left(folder: Path, replica_id: str, org_key: bytes) -> bool:
+    """Whether the laptop with `replica_id` said in `folder` that it left (`write_left`)."""
+    try:
+        said = left_path(folder, replica_id).read_bytes()
+    except (OSError, ValueError):
+        return False
+    return hmac.compare_digest(said, left_proof(org_key, replica_id))
 
 
 def replica_of(path: Path) -> str | None:

@@ -226,6 +226,7 @@ def read_outboxes(
             run.record["peers"][contents.replica]["formerly"] = formerly
     _drop_former_identities(run)
     _tidy_unread(run, paths)
+    _note_left(run)
     return incoming, read_from
 
 
@@ -312,6 +313,15 @@ def _whole_outbox_here(run: Run, copy: Path) -> bool:
         return False
 
 
+def _note_left(run: Run) -> None:
+    """Each other laptop that said in the folder that it left (`exchange leave`): kept in the
+    status as a laptop that left, no longer counted."""
+    for replica, peer in run.record["peers"].items():
+        if not peer.get("left") and carrier.has_left(run.folder, replica, run.org):
+            peer["left"] = True
+            run.noted = True
+
+
 def _drop_former_identities(run: Run) -> None:
     """A laptop that took a new identity (restored or copied) names its former ones; each
     stops being counted once its outbox has left the folder (a restored laptop takes it out).
@@ -351,12 +361,17 @@ def _note_laptop(
     run: Run, path: Path, signature: list[Any], contents: outbox.Contents, quarantined: int
 ) -> None:
     """What the laptop's outbox said, for the status, and its tombstones joined to ours."""
-    if contents.replica == run.replica or contents.replica in run.record.get(
-        "previous_replicas", []
+    if contents.replica == run.replica or (
+        run.former_outbox is not None and carrier.replica_of(run.former_outbox) == contents.replica
     ):
-        return  # this laptop's own outbox (a carrier's conflict copy of it): never a peer
+        # this laptop's own outbox (a carrier's conflict copy of it), or its own former one
+        # (the file was put back from an older copy): never a peer. A former identity still
+        # writing is the laptop this file was copied from, still at work: a peer.
+        return
     if contents.replica in run.record.get("forgotten_laptops", []):
         return  # the coordinator said it is gone: read, never counted again
+    if (run.record["peers"].get(contents.replica) or {}).get("left"):
+        return  # it said it left: what is still in the folder of it is read, never counted
     peer = run.record["peers"].setdefault(contents.replica, {})
     peer["seen_ms"] = run.clock.wall()
     if int(peer.get("serial", -1)) <= contents.serial:

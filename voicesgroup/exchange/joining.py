@@ -208,6 +208,9 @@ def leave(store: Store) -> str:
         if not folder.is_dir():
             raise FileNotFoundError(folder)
         own.unlink(missing_ok=True)
+        # and says it left, so the other laptops stop counting it
+        proof = carrier.left_proof(bytes.fromhex(record["org_key"]), record["replica"])
+        carrier.write_left(folder, record["replica"], proof)
     except OSError:
         raise ExchangeError(
             f"This laptop's outbox could not be taken out of the exchange folder {folder} "

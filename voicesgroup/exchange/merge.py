@@ -17,7 +17,9 @@ The exceptions, each here once:
   away, still holding the losing version, does not bring a resolved conflict back;
 - the rota's slot for a group and date is one record (its key is the slot, `sharing`);
 - a record shared in parts (`sharing.FIELD_PARTS`) merges part by part; one that an older
-  version shared whole is read as its parts, each with the whole's stamp (`in_parts`);
+  version shared whole is read as its parts, each with the whole's stamp (`in_parts`); it is
+  kept or removed whole, by the latest word on any of its parts (`whole_records`): a record
+  deleted on one laptop while another changed it is never left with half its parts;
 - a version made by a laptop that did not hold the part (a session's group part rebuilt
   from the organisation's facts alone, `extra["lacking"]`) loses to any version made from
   the real one, whatever its stamp: a laptop never overwrites what it does not hold.
@@ -138,6 +140,46 @@ def merge(versions: Iterable[Entry]) -> dict[tuple[str, str], Entry]:
         held = winners.get(slot)
         winners[slot] = entry if held is None else later(held, entry)
     return winners
+
+
+def whole_records(
+    winners: dict[tuple[str, str], Entry], versions: Iterable[Entry]
+) -> dict[tuple[str, str], Entry]:
+    """The winners, with each record shared in parts (`sharing.FIELD_PARTS`) kept or removed
+    whole: a record deleted on one laptop while another changed it is decided by the latest
+    word on it, over all its parts. When that is the deletion, every part goes with it; when
+    it is a change, each part whose winner is a deletion takes instead the latest version of
+    it that is there, so the record is whole again (a part never had: left deleted)."""
+    records: dict[tuple[str, str], list[str]] = {}
+    for kind, key in winners:
+        table = kind.split(FIELD_MARK, 1)[0]
+        if table in FIELD_PARTS:
+            records.setdefault((table, key), []).append(kind)
+    if not any(
+        winners[(kind, key)].content is None
+        for (_, key), kinds in records.items()
+        for kind in kinds
+    ):
+        return winners
+    present: dict[tuple[str, str], Entry] = {}
+    for entry in versions:
+        if entry.content is not None and (entry.kind, entry.key) in winners:
+            known = present.get((entry.kind, entry.key))
+            present[(entry.kind, entry.key)] = entry if known is None else later(known, entry)
+    decided = dict(winners)
+    for (_, key), kinds in records.items():
+        held = [winners[(kind, key)] for kind in kinds]
+        if all(entry.content is not None for entry in held) or all(
+            entry.content is None for entry in held
+        ):
+            continue
+        last = functools.reduce(later, held)
+        for part in held:
+            if last.content is None and part.content is not None:
+                decided[(part.kind, key)] = Entry(part.kind, key, last.stamp, last.base, None)
+            elif last.content is not None and part.content is None:
+                decided[(part.kind, key)] = present.get((part.kind, key), part)
+    return decided
 
 
 def concurrent(winner: Entry, loser: Entry) -> bool:

@@ -84,7 +84,11 @@ def head(record: dict[str, Any]) -> dict[str, Any]:
         "folder": record["folder"],
         "serial": record["serial"],
         "peers": {
-            replica: {"seen": peer.get("seen"), "formerly": peer.get("formerly", [])}
+            replica: {
+                "seen": peer.get("seen"),
+                "formerly": peer.get("formerly", []),
+                "left": bool(peer.get("left")),
+            }
             for replica, peer in record["peers"].items()
         },
         "unread": {name: found.get("identity") for name, found in state.unread(record).items()},

@@ -56,10 +56,11 @@ from voicesgroup.exchange import clock as hlc
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange.clock import Clock, Stamp
 from voicesgroup.exchange.run import NEWER_VERSION, ExchangeError, Run, Summary, required
+from voicesgroup.store import erasing
 from voicesgroup.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from voicesgroup.store import Store
+    from voicesgroup.store import Store, crypto
     from voicesgroup.store.redaction import Mention
 
 CHANGED_MEANWHILE = (
@@ -80,6 +81,9 @@ class Basis:
     """Where this laptop's outbox is (told when there is nothing to do)."""
     forgot: int = 0
     """Members just forgotten here: news the outbox must carry, so there is something to do."""
+    unlocked: crypto.Unlocked | None = field(default=None, repr=False)
+    """The data file's key (None: not encrypted), so the copy the exchange is prepared on
+    reads the file's backups as the store does (what a record was, a member's names)."""
     still: tuple[str, ...] = ()
     """When there is nothing to do: the outboxes that still cannot be read, told before."""
 
@@ -97,6 +101,12 @@ class Delivery:
     the head of its exchange record, `noted.head`, for a plain file)."""
     remove: tuple[Path, ...] = ()
     """Conflict copies merged (and this laptop's former outbox, once read): removed."""
+    replaced: tuple[tuple[str, str], ...] = ()
+    """Texts written here that a laptop holding the group rewrote for naming a member, with
+    their new words: this file's backups are rewritten too, as forgetting does."""
+    data_file: Path | None = None
+    unlocked: Any = field(default=None, repr=False)
+    """The data file's key (`crypto.Unlocked`), when it is encrypted: its backups are too."""
 
 
 @dataclass
@@ -119,6 +129,11 @@ class Prepared:
     plain: bytes | None = field(default=None, repr=False)
     """`data` as JSON, made here in the worker, so `apply` saves it without serialising it
     again on the thread that owns the store (None: it serialises `data` itself)."""
+    erased: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """The ids of the records withdrawals that came in erased, by table: `apply` erases them
+    from the backups too, journaled around its save as a withdrawal recorded here is."""
+    replaced: tuple[tuple[str, str], ...] = ()
+    """As `Delivery.replaced`."""
 
 
 def exchange(
@@ -154,7 +169,7 @@ def begin(store: Store, *, forgot: int = 0) -> Basis:
         return Basis(
             None, checksum, str(Path(head["folder"]) / _own_name(head)), still=tuple(still)
         )
-    return Basis(Snapshot.of(store), checksum, forgot=forgot)
+    return Basis(Snapshot.of(store), checksum, forgot=forgot, unlocked=store.unlocked)
 
 
 def _own_name(head: dict[str, Any]) -> str:
@@ -189,6 +204,9 @@ def _nothing_new(
             for former in peer.get("formerly", []):
                 if former in peers and not (folder / carrier.outbox_name(former)).exists():
                     return False
+        for replica, peer in peers.items():  # a laptop that left since
+            if not peer.get("left") and carrier.left_path(folder, replica).exists():
+                return False
         seen = [peer.get("seen") for peer in peers.values()]
         unread = head.get("unread", {})
         for path in carrier.outboxes(folder, str(head["replica"])):
@@ -213,6 +231,7 @@ def prepare(
         return Prepared(basis, None, summary, Path(), "")
     with _no_collection_pauses():
         scratch = basis.snapshot.scratch()
+        scratch.store.use_key(basis.unlocked)  # (never saved: its backups are read with it)
         run = _start(scratch.store, wall or (lambda: hlc.wall_ms()))
         return _prepare(run, basis, ahead)
 
@@ -233,32 +252,44 @@ def apply(store: Store, prepared: Prepared) -> Delivery:
     ):
         raise ChangedMeanwhile(CHANGED_MEANWHILE)
     if prepared.data is not None:
-        before, was_unsaved = storage.read(), storage.unsaved
-        storage.replace_data(prepared.data)
-        store.documents_replaced()
-        try:
-            storage.save(plain=prepared.plain)
-        except BaseException:
-            storage.replace_data(before)  # the old data, as it was: never half a merge
-            storage.unsaved = was_unsaved
+        was_unsaved = storage.unsaved
+        with erasing.erasure(store, prepared.erased):  # from the backups too, journaled
+            storage.replace_data(prepared.data)
             store.documents_replaced()
-            raise
+            try:
+                storage.save(plain=prepared.plain)
+            except BaseException:
+                # the old data, as it was (the snapshot holds it): never half a merge
+                storage.replace_data(basis.snapshot.document())
+                storage.unsaved = was_unsaved
+                store.documents_replaced()
+                raise
         prepared.data = prepared.plain = None  # applied: it is the store's now
     signature = storage.signature
-    record = required(storage.read())
+    record = required(storage.tables(state.TABLE))
     note = None
     if signature is not None and not storage.unsaved and not prepared.forget:
         # (not while a forgetting is due: until it is done, the next exchange looks again;
         # no head beside an encrypted file: it would tell its folder and laptops in clear)
         head = None if store.encrypted else noted.head(record)
         note = (store.path, signature.checksum, int(record["serial"]), head)
-    return Delivery(prepared.folder, prepared.replica, prepared.sealed, note, prepared.remove)
+    return Delivery(
+        prepared.folder,
+        prepared.replica,
+        prepared.sealed,
+        note,
+        prepared.remove,
+        prepared.replaced,
+        store.path,
+        store.unlocked,
+    )
 
 
 def deliver(delivery: Delivery) -> None:
     """After the merge's save (any thread, files only): the outbox sealed and written whole,
     the note of what this exchange left beside the data file, the merged conflict copies
-    removed."""
+    removed; the backups rewritten where a text written here was rewritten elsewhere for
+    naming a member (`forgetting.replace_in_backups`)."""
     if delivery.sealed is not None:
         carrier.write_outbox(delivery.folder, delivery.replica, delivery.sealed.sealed())
     if delivery.note is not None:
@@ -268,6 +299,10 @@ def deliver(delivery: Delivery) -> None:
             carrier.remove_conflict_copy(path)
         else:
             path.unlink(missing_ok=True)
+    if delivery.replaced and delivery.data_file is not None:  # last: the outbox goes first
+        from voicesgroup.store import forgetting
+
+        forgetting.replace_in_backups(delivery.data_file, delivery.unlocked, delivery.replaced)
 
 
 def forget_due(store: Store, prepared: Prepared) -> None:
@@ -348,6 +383,7 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
         run.summary.forgotten = basis.forgot
     incoming, read_from = inbox.read_outboxes(run, paths, ahead)
     if incoming:
+        run.covered_before = _covered(run.data)
         applying.merge_in(run, incoming)
         stamping.stamp(run)
     due = applying.due_forgetting(run)
@@ -388,6 +424,8 @@ def _prepare(run: Run, basis: Basis, ahead: inbox.FolderRead | None) -> Prepared
         tuple(due),
         _texts_naming(store, due),
         None if data is None else orjson.dumps(data),
+        run.erased,
+        tuple(run.replaced),
     )
 
 
@@ -423,6 +461,7 @@ def carry_out_withdrawals(run: Run) -> None:
     from voicesgroup.kinds import ConsentScope
 
     store = run.store
+    erasures = [(m, s) for m, s, erase in run.withdrawals if erase]
     for member_id, scope, erase in run.withdrawals:
         try:
             store.member(uuid.UUID(member_id))
@@ -431,10 +470,37 @@ def carry_out_withdrawals(run: Run) -> None:
             continue  # a member not held here: nothing of theirs to change
     run.withdrawals = []
     run.read_again()
+    _note_erased(run, erasures)
     stamping.stamp(run)
     run.record["clock"] = run.clock.state.as_list()
     state.write(run.data, run.record)
     store.storage.write(run.data)
+
+
+def _covered(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The records a withdrawal may erase, each id with its member's (`Run.covered_before`)."""
+    return {
+        table: {
+            str(document.get("id")): str(document.get("member_id"))
+            for document in (data.get(table) or {}).values()
+        }
+        for table in stamping.COVERED.values()
+    }
+
+
+def _note_erased(run: Run, erasures: list[tuple[str, str]]) -> None:
+    """The records withdrawals with "erase" that came in took away, by the merge (the laptop
+    that recorded one sent its erasure) or by carrying the withdrawal out here: each such
+    member's records of the scope held before the merge and held no more."""
+    for member_id, scope in erasures:
+        table = stamping.COVERED.get(scope)
+        if table is None:
+            continue
+        held = {str(document.get("id")) for document in (run.data.get(table) or {}).values()}
+        before = run.covered_before.get(table, {})
+        gone = {i for i, member in before.items() if member == member_id and i not in held}
+        if gone:
+            run.erased[table] = sorted(gone | set(run.erased.get(table, ())))
 
 
 def _own_header(run: Run) -> dict[str, Any] | None:
@@ -456,7 +522,10 @@ def _check_replica(run: Run, own_header: dict[str, Any] | None) -> None:
     restored = type(serial) is int and serial > int(record.get("serial", 0))
     if bound == record.get("binding") and not restored:
         return
-    if restored:  # this laptop's own former outbox: read this time, then gone
+    if restored and bound == record.get("binding"):
+        # put back here from an older copy: this laptop's own former outbox, read this time,
+        # then gone. (A file copied elsewhere meets the outbox of the laptop it was copied
+        # from, maybe written since: that laptop may still be at work, and its outbox stays.)
         run.former_outbox = own
     record.setdefault("previous_replicas", []).append(record["replica"])
     record["replica"] = secrets.token_hex(16)

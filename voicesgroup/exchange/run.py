@@ -12,6 +12,7 @@ did), and `required`, the exchange record of a laptop that is set up.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from voicesgroup.errors import VoicesGroupError
 from voicesgroup.exchange import folder as carrier
 from voicesgroup.exchange import sharing, state
 from voicesgroup.exchange.clock import Clock
+from voicesgroup.exchange.merge import DERIVED
 from voicesgroup.store import tombstones
 
 if TYPE_CHECKING:
@@ -129,10 +131,14 @@ class Run:
     summary: Summary
     changed: bool = False
     noted: bool = False
-    """The record's notes for the status changed (an outbox that cannot be read): saved with
-    the exchange, though the outbox has nothing new to say (`changed`)."""
+    """The record's notes for the status changed (an outbox that cannot be read, a laptop
+    that left): saved with the exchange, though the outbox has nothing new to say
+    (`changed`)."""
     former_outbox: Path | None = None
     parts: dict[tuple[str, str], sharing.Part] | None = None
+    replaced: list[tuple[str, str]] = field(default_factory=list)
+    """Texts this laptop wrote that a laptop holding the group rewrote for naming a member
+    (`applying._names_kept_out`), each with its new words: its backups are rewritten too."""
     held: sharing.Holding | None = None
     taken: dict[tuple[str, str], tuple[Any, str]] = field(default_factory=dict)
     """The content and hash of each part the merge took in: a part made again from a record
@@ -141,6 +147,12 @@ class Run:
     """Member ids the document referred to before the merge replaced records (`applying`)."""
     withdrawals: list[tuple[str, str, bool]] = field(default_factory=list)
     """Withdrawals that came in (member, scope, erase): carried out here as they were there."""
+    covered_before: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Before the merge: the records a withdrawal covers (notes, contact details), each id
+    with its member's, so what a withdrawal with "erase" took away is known after it."""
+    erased: dict[str, list[str]] = field(default_factory=dict)
+    """The ids of the records withdrawals that came in erased, by table: erased from the
+    backups too, around the merge's save (`store.erasing.erasure`)."""
     set_aside: list[Path] = field(default_factory=list)
     """Conflict copies that never opened and that laptop's whole outbox replaces: removed once
     the merge is saved, each told in one sentence (`inbox`)."""
@@ -149,7 +161,20 @@ class Run:
     """The data file's own record of the members it forgot (False: not read yet)."""
 
     def __post_init__(self) -> None:
-        self.index = Index(self.data)
+        self.index = Index(self.data, self.bound_keys)
+
+    @property
+    def bound_keys(self) -> dict[str, dict[str, str]]:
+        """The keys bound to records by their id (`sharing.BOUND_KEYS`), kept in the
+        exchange record: for each such table, each record's id and the key it was shared
+        under."""
+        found = self.record.get("keys")
+        if not isinstance(found, dict):
+            found = self.record["keys"] = {}
+        for table in sharing.BOUND_KEYS:
+            if not isinstance(found.get(table), dict):
+                found[table] = {}
+        return found
 
     @property
     def folder(self) -> Path:
@@ -171,6 +196,7 @@ class Run:
         return self.parts
 
     def _current_parts(self) -> dict[tuple[str, str], sharing.Part]:
+        self._bind_keys()
         holding = self.holding()
         found: dict[tuple[str, str], sharing.Part] = {}
         for table in sharing.shared_tables():
@@ -180,6 +206,30 @@ class Run:
         for part in self.settings_sent():
             found[(part.kind, part.key)] = part
         return found
+
+    def _bind_keys(self) -> None:
+        """Bind each record of a table keyed by its content (`sharing.BOUND_KEYS`) to the key
+        it is shared under now, if it has none yet; a binding of a record no longer here
+        goes. A record whose key another record here is bound to already (a second
+        helpline given the same name) is bound to its own id: two records, never one key."""
+        bound = self.bound_keys
+        for table in sharing.BOUND_KEYS:
+            documents = self.data.get(table) or {}
+            ids = {str(document.get("id")) for document in documents.values()}
+            mine = {doc_id: key for doc_id, key in bound[table].items() if doc_id in ids}
+            taken = set(mine.values())
+            for document in documents.values():
+                doc_id = str(document.get("id"))
+                if doc_id in mine:
+                    continue
+                key = sharing.record_key(table, document)
+                if key != doc_id:
+                    mine[doc_id] = doc_id if key in taken else key
+                    taken.add(mine[doc_id])
+            if mine != bound[table]:
+                bound[table] = mine
+                self.held = None
+                self.index.read_again(table)
 
     def settings_parts(self) -> list[sharing.Part]:
         """The shared parts of the document's settings (`sharing.settings_parts`)."""
@@ -204,14 +254,14 @@ class Run:
     def read_again(self) -> None:
         """The document as the store saved it last (after the store's own code changed it)."""
         self.data = self.store.storage.read()
-        self.index = Index(self.data)
+        self.index = Index(self.data, self.bound_keys)
         self.data_changed()
 
     def holding(self) -> sharing.Holding:
         """Where group records go, from the document now (the name finder runs once over
         every theme: kept until the data changes)."""
         if self.held is None:
-            self.held = sharing.Holding.of(self.data, self.record["groups"])
+            self.held = sharing.Holding.of(self.data, self.record["groups"], self.bound_keys)
         return self.held
 
     def member_stone(self, member_id: str) -> str:
@@ -251,19 +301,33 @@ class Run:
 class Index:
     """Where each record of a table is in the document, by its key (built once a table)."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], bound: dict[str, dict[str, str]]) -> None:
         self._data = data
+        self._bound = bound
         self._where: dict[str, dict[str, str]] = {}
+        self._ids: dict[str, dict[str, str]] = {}
         self._next: dict[str, int] = {}
         self.touched: set[tuple[str, str]] = set()
         """The records put or removed (table, key) since it was made."""
+
+    def read_again(self, table: str) -> None:
+        """Find a table's records by their keys again (the keys bound to them changed)."""
+        self._where.pop(table, None)
+        self._ids.pop(table, None)
 
     def _table(self, table: str) -> dict[str, str]:
         found = self._where.get(table)
         if found is None:
             documents = self._data.setdefault(table, {})
-            found = {sharing.record_key(table, doc): doc_id for doc_id, doc in documents.items()}
+            bound = self._bound.get(table)
+            found = {}
+            ids: dict[str, str] = {}
+            for doc_id, doc in documents.items():
+                key = sharing.record_key(table, doc, bound)
+                found[key] = doc_id
+                ids[str(doc.get("id"))] = key
             self._where[table] = found
+            self._ids[table] = ids
         return found
 
     def find(self, table: str, key: str) -> dict[str, Any] | None:
@@ -280,15 +344,40 @@ class Index:
         doc_id = self._table(table).pop(key, None)
         self.touched.add((table, key))
         if doc_id is not None:
+            gone = str(self._data[table][doc_id].get("id"))
+            self._forget_id(table, gone, key)
             del self._data[table][doc_id]
 
     def put(self, table: str, key: str, document: dict[str, Any]) -> None:
+        """Put the record with this key. One that holds the id of another record here (two
+        laptops' merges gave two keys one id) takes an id derived from its key and that id,
+        the same on every laptop: a table never holds one id twice, which the opening
+        refuses."""
         where = self._table(table)
+        ids = self._ids[table]
         documents = self._data[table]
         doc_id = where.get(key)
+        if doc_id is not None:
+            self._forget_id(table, str(documents[doc_id].get("id")), key)
+        record_id = str(document.get("id"))
+        if ids.get(record_id, key) != key:
+            record_id = str(uuid.uuid5(DERIVED, f"{table}:{key}:{record_id}"))
+            document = {**document, "id": record_id}
         if doc_id is None:
             number = self._next.get(table) or max((int(i) for i in documents), default=0) + 1
             self._next[table] = number + 1
             doc_id = where[key] = str(number)
         documents[doc_id] = document
+        ids[record_id] = key
+        bound = self._bound.get(table)
+        if bound is not None and (key != record_id or sharing.record_key(table, document) != key):
+            bound[record_id] = key
         self.touched.add((table, key))
+
+    def _forget_id(self, table: str, record_id: str, key: str) -> None:
+        ids = self._ids.get(table, {})
+        if ids.get(record_id) == key:
+            del ids[record_id]
+            bound = self._bound.get(table)
+            if bound is not None:
+                bound.pop(record_id, None)

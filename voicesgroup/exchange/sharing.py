@@ -48,7 +48,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from enum import Enum
@@ -153,6 +153,22 @@ themes, projected). A session field in neither set is a test failure, not a sile
 STRATEGY_GROUP_FIELDS = frozenset({"attributed_member_id"})
 """A strategy's group part: the member named beside it, if any."""
 
+
+def kept_on_group_laptops(table: str, field: str | None = None) -> bool:
+    """Whether a record of `table` (of a projected table, its `field`) is held only by the
+    laptops of its group, so a laptop holding no group (the coordinator's) never writes it:
+    members, consent, notes, contact details; a session's named attendance, round marks,
+    debrief and follow-up texts; the member named beside a strategy. Screens ask this rather
+    than keep a list of their own."""
+    reach = RULES[table].reach
+    if reach is Reach.GROUP:
+        return True
+    if reach is Reach.PROJECTION and field is not None:
+        group_fields = SESSION_GROUP_DEFAULTS if table == "sessions" else STRATEGY_GROUP_FIELDS
+        return field in group_fields
+    return False
+
+
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "notes": ("member_words", "what_helped", "to_remember", "facilitator_words"),
     "strategies": ("title", "description", "caution"),
@@ -256,9 +272,17 @@ class Holding:
     """Each text here that names a member (the report's policy), of any record that may
     leave this laptop's groups (`_texts_leaving`): for each name it holds, the ids of the
     members of that name."""
+    keys: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """The keys bound to records whose key comes from their content (`record_key`): for
+    each such table, each record's id and the key it was first shared under."""
 
     @classmethod
-    def of(cls, data: Mapping[str, Any], groups: Iterable[str]) -> Holding:
+    def of(
+        cls,
+        data: Mapping[str, Any],
+        groups: Iterable[str],
+        keys: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Holding:
         member_groups: dict[str, set[str]] = {}
         for session in data.get("sessions", {}).values():
             for member_id in session.get("named_member_ids") or ():
@@ -279,10 +303,8 @@ class Holding:
         for entry in known:
             if isinstance(entry, _Known):
                 by_name.setdefault(entry.display_name, set()).add(str(entry.id))
-        # One pass of the name finder over every text: it builds its index of names once.
-        for i in texts_naming_members(texts, known, Purpose.REPORT):
-            found = {match.name for match in names_for(Purpose.REPORT, texts[i], known)}
-            naming[texts[i]] = tuple(
+        for text, found in _names_in(texts, known).items():
+            naming[text] = tuple(
                 frozenset(by_name[name]) for name in sorted(found) if name in by_name
             )
         member_ids = {str(member.get("id")) for member in data.get("members", {}).values()}
@@ -292,6 +314,7 @@ class Holding:
             frozenset(theme for theme in themes if theme in naming),
             frozenset(member_ids | {str(m) for m in member_groups}),
             naming,
+            keys or {},
         )
 
     def names_a_member(self, document: Mapping[str, Any], fields: Iterable[str]) -> bool:
@@ -316,21 +339,53 @@ class _Known(NamedTuple):
     id: uuid.UUID
 
 
+_found_before: tuple[tuple[_Known | str, ...], dict[str, frozenset[str]]] = ((), {})
+"""The names last looked for, and the names found in each text then (none: not a key). An
+exchange works out where records go again after its merge, over nearly the same texts."""
+
+
+def _names_in(texts: list[str], known: list[_Known | str]) -> dict[str, frozenset[str]]:
+    """The names of members `known` that each of the `texts` naming any holds (the report's
+    policy, `Purpose.REPORT`). What a text names depends on the text and the names alone,
+    so a text looked at the time before, for the same names, is not looked at again."""
+    global _found_before
+    names = tuple(known)
+    before_names, before = _found_before
+    if before_names != names:
+        before = {}
+    new = [text for text in texts if text not in before]
+    # The names as plain words: only which names a text holds is asked here, and the name
+    # finder hashes its names at every text (a member's id hashes in Python, a word once).
+    words = list(dict.fromkeys(str(getattr(name, "display_name", name)) for name in names))
+    fresh = {
+        new[i]: frozenset(match.name for match in names_for(Purpose.REPORT, new[i], words))
+        for i in texts_naming_members(new, words, Purpose.REPORT)
+    }
+    now = {text: before.get(text) or fresh.get(text) or frozenset() for text in texts}
+    _found_before = (names, now)  # (replaced whole: another thread sees one or the other)
+    return {text: found for text, found in now.items() if found}
+
+
 def _texts_leaving(data: Mapping[str, Any]) -> set[str]:
     """Every text of every record that may leave this laptop's groups: all of a shared
     table's strings, wherever they stand (a sign-off's reason, a supervision topic, a
     follow-up, a venue), not a list of fields that a new field would slip past. A text that
     names a member keeps its record to the member's groups (`kept_to_members`)."""
-    texts: set[str] = set()
+    strings: set[str] = set()
     for table, rule in RULES.items():
         if rule.reach in (Reach.ORGANISATION, Reach.PROJECTION):
             for document in (data.get(table) or {}).values():
-                texts.update(text for text in _strings(document) if may_be_words(text))
+                strings.update(_strings(document))
     settings = (data.get(SETTINGS_TABLE) or {}).get("1") or {}
     shared = [value for name, value in settings.items() if name in SHARED_SETTINGS]
-    texts.update(text for text in _strings(shared) if may_be_words(text))
+    strings.update(_strings(shared))
     named = _names_of_their_own(data)
-    return {text for text in texts if " ".join(text.split()).casefold() not in named}
+    # (each string looked at once: ten years repeat the same ids, dates and words)
+    return {
+        text
+        for text in strings
+        if may_be_words(text) and " ".join(text.split()).casefold() not in named
+    }
 
 
 def _names_of_their_own(data: Mapping[str, Any]) -> frozenset[str]:
@@ -352,10 +407,26 @@ def slot_key(document: Mapping[str, Any]) -> str:
     return f"{document.get('group_id')}/{document.get('date')}"
 
 
-def record_key(table: str, document: Mapping[str, Any]) -> str:
+BOUND_KEYS = frozenset({"support_contacts"})
+"""The tables whose records may be keyed by what people edit (a national helpline by its
+name): such a key is bound to the record's id the first time it is shared, and kept through
+every edit after (`record_key`'s `bound`), so a helpline renamed on two laptops at once stays
+one record. (The rota's slot is keyed by its group and date too, but a slot is never moved:
+another date is another slot.)"""
+
+
+def record_key(
+    table: str, document: Mapping[str, Any], bound: Mapping[str, str] | None = None
+) -> str:
     """What makes two laptops' records one record: the id, except where each laptop made its
     own copy of one thing — the rota's slot, a shipped starter strategy (every new data file
-    is given the set), a national helpline (the shipped ones are not local)."""
+    is given the set), a national helpline (the shipped ones are not local). `bound`: the keys
+    this laptop bound to its records of the table by their id (`BOUND_KEYS`); a record's
+    bound key is its key whatever its content says now."""
+    if bound:
+        kept = bound.get(str(document.get("id")))
+        if kept is not None:
+            return kept
     if table == "rota":
         return slot_key(document)
     if table == "strategies" and document.get("starter_key"):
@@ -383,15 +454,21 @@ def members_in(content: Mapping[str, Any], holding: Holding) -> list[frozenset[s
     return found
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
+def _strings(value: Any) -> list[str]:
+    """Every string in a value, at any depth (a value, an item of a list, never a key), in
+    order. A stack rather than nested generators: this is asked of every shared record at
+    every export, and each level of a generator passes every string up again."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, Mapping):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed(item))
+    return found
 
 
 def kept_to_members(part: Part, holding: Holding) -> Part | None:
@@ -430,7 +507,7 @@ asked of every record at every exchange.)"""
 def _declared_parts(table: str, document: dict[str, Any], holding: Holding) -> list[Part]:
     """The parts of a document as its table's rule declares them."""
     reach = RULES[table].reach
-    key = record_key(table, document)
+    key = record_key(table, document, holding.keys.get(table))
     if reach is _ORGANISATION and table in FIELD_PARTS:
         return _field_parts(table, document, key)
     if reach is _ORGANISATION:

@@ -20,7 +20,7 @@ from voicesgroup.exchange.clock import SHIPPED_MS, Stamp
 from voicesgroup.exchange.merge import Entry, in_parts
 from voicesgroup.exchange.run import FORMER_IDENTITY, Run
 
-_COVERED = {"personal_notes": "notes", "contact_details": "contact_details"}
+COVERED = {"personal_notes": "notes", "contact_details": "contact_details"}
 """The tables whose records a withdrawal of a scope erases or keeps restricted."""
 
 
@@ -119,18 +119,81 @@ def _as_sent_whole(
     """Each record of `wanted` (table and key: its state as a whole) as this laptop's own
     outbox sent it under that stamp and hash, by part (`merge.in_parts`); the records it does
     not hold so (or no outbox to read) are left out."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
     try:
         sent = outbox.open_sealed(run.own_outbox.read_bytes(), run.org, run.group_keys)
     except (OSError, outbox.OutboxError):
-        return {}
-    found: dict[tuple[str, str], dict[str, Any]] = {}
-    for entry in sent.parts:
+        sent = None
+    for entry in sent.parts if sent is not None else ():
         held = wanted.get((entry.kind, entry.key))
         if held is None or entry.content is None or entry.stamp.as_list() != held[1]:
             continue
         if sharing.content_hash(entry.content) == held[0]:
             found[(entry.kind, entry.key)] = {p.kind: p.content for p in in_parts(entry)}
+    missing = {where: held for where, held in wanted.items() if where not in found}
+    if missing:
+        found.update(_as_in_backups(run, missing))
     return found
+
+
+def _as_in_backups(
+    run: Run, wanted: dict[tuple[str, str], list[Any]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """`_as_sent_whole` for the records this laptop's own outbox does not hold so (gone from
+    the folder: a stick not plugged in): each as the data file's backups hold it with the
+    hash the state keeps, by part, newest backup first (an encrypted file's, with the key the
+    copy the exchange works on was given). A record found in none is stamped as changed here."""
+    from voicesgroup.errors import StoreError
+    from voicesgroup.store import backups, crypto
+    from voicesgroup.store.storage import decode_document
+
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    holding = run.holding()
+    try:
+        listed = backups.list_backups(run.store.path)
+    except OSError:
+        return {}
+    for backup in listed:
+        unlocked = run.store.unlocked
+        try:
+            blob = backup.path.read_bytes()
+            data = decode_document(
+                crypto.open_sealed(blob, unlocked) if unlocked else blob, run.store.path
+            )
+        except (OSError, StoreError, crypto.CryptoError, ValueError):
+            continue  # not this file's, or not readable: the next one
+        for (table, skey), held in wanted.items():
+            if (table, skey) in found:
+                continue
+            parts = _parts_in(data, table, skey, holding)
+            whole = _whole(table, parts)
+            if whole is not None and sharing.content_hash(whole) == held[0]:
+                found[(table, skey)] = parts
+        if len(found) == len(wanted):
+            break
+    return found
+
+
+def _parts_in(
+    data: dict[str, Any], table: str, skey: str, holding: sharing.Holding
+) -> dict[str, dict[str, Any]]:
+    """A record's parts (or the settings'), by kind, as a document of a data file holds it."""
+    if table == sharing.SETTINGS_KIND:
+        settings = (data.get(sharing.SETTINGS_KIND) or {}).get("1")
+        found = sharing.settings_parts(settings) if isinstance(settings, dict) else []
+        return {part.kind: part.content for part in found}
+    for document in (data.get(table) or {}).values():
+        if isinstance(document, dict) and sharing.record_key(table, document) == skey:
+            return {p.kind: p.content for p in sharing.parts_of(table, document, holding)}
+    return {}
+
+
+def _whole(table: str, parts: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The record a version that shared it whole hashed, from its parts."""
+    if table not in parts:
+        return None
+    fields = {kind: parts[kind] for kind in sharing.field_kinds(table) if kind in parts}
+    return sharing.assemble(table, parts[table], None, fields)
 
 
 def _stamp_parts_gone(run: Run) -> bool:
@@ -229,7 +292,7 @@ def _withdrawal_ids(data: dict[str, Any]) -> dict[tuple[Any, Any], set[str]]:
 def _erased_here(data: dict[str, Any], withdrawal: dict[str, Any]) -> bool:
     """Whether a withdrawal erased what it covered here: nothing it covered is left (kept
     restricted, it would be). Told to every laptop with the withdrawal, which does the same."""
-    table = _COVERED.get(str(withdrawal.get("scope")))
+    table = COVERED.get(str(withdrawal.get("scope")))
     if table is None:
         return False
     member = withdrawal.get("member_id")

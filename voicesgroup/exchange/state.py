@@ -17,6 +17,9 @@ file when it has a passphrase, and carried by its backups):
 - `entries`: for each shared part (kind, key), its content hash, stamp, base and extra.
   A member's part is kept under their tombstone (a keyed hash), never under their id, so a
   member forgotten here leaves no id behind in this table.
+- `keys`: for each table whose records may be keyed by what people edit (`sharing.BOUND_KEYS`,
+  a national helpline by its name), each record's id and the key it was first shared under,
+  kept through every edit (ids of helplines only, never of a member).
 - `tombstones`: the organisation's tombstones of forgotten members; they never expire.
 - `conflicts`, `peers` (what each other laptop's outbox said last), `last` (the last run).
 - `unread`: each outbox in the folder that did not open, by file name: its identity

@@ -39,15 +39,16 @@ def status(store: Store) -> dict[str, Any]:
                 "last_outbox": _when(peer.get("written_ms")),
                 "last_seen": _when(peer.get("seen_ms")),
                 "forgettings_known": len(stones & set(peer.get("tombstones", []))),
+                "left": bool(peer.get("left")),
                 # of the changes made on that laptop, what came in here the last time any did
                 "came_in_last_time": dict((peer.get("came_in") or {}).get("counts", {})),
                 "came_in_when": _when((peer.get("came_in") or {}).get("ms")),
                 "records_set_aside": _set_aside(peer),
             }
         )
-    acknowledged = sum(
-        1 for peer in record["peers"].values() if stones <= set(peer.get("tombstones", []))
-    )
+    # a laptop that left (`exchange leave`) holds nothing more to forget: not counted
+    staying = [peer for peer in record["peers"].values() if not peer.get("left")]
+    acknowledged = sum(1 for peer in staying if stones <= set(peer.get("tombstones", [])))
     last = record.get("last") or {}
     return {
         "this_laptop": {
@@ -68,7 +69,7 @@ def status(store: Store) -> dict[str, Any]:
         "laptops": laptops,
         "conflicts": _waiting(data, record, group_names),
         "forgettings": len(stones),
-        "forgetting_acknowledged": {"by": acknowledged + 1, "of": len(record["peers"]) + 1},
+        "forgetting_acknowledged": {"by": acknowledged + 1, "of": len(staying) + 1},
     }
 
 

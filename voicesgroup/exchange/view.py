@@ -109,6 +109,14 @@ def is_coordinator(store: Store) -> bool:
     return role_of(store) == state.COORDINATOR
 
 
+def kept_on_group_laptops(store: Store, table: str, field: str | None = None) -> bool:
+    """Whether this laptop holds no copy of such a record to write: the coordinator's, for a
+    record that stays on its group's laptops (`sharing.kept_on_group_laptops`, the one rule)."""
+    from voicesgroup.exchange import sharing
+
+    return is_coordinator(store) and sharing.kept_on_group_laptops(table, field)
+
+
 def status_view(store: Store) -> StatusView:
     """The status in words; `set_up` False (and nothing else) when not set up."""
     from voicesgroup.exchange import service
@@ -121,9 +129,13 @@ def status_view(store: Store) -> StatusView:
     laptops = tuple(
         Laptop(
             short_id=str(item["replica"])[:6],
-            role=role_words(item["role"], list(item["groups"])),
+            role=role_words(item["role"], list(item["groups"]))
+            + (" (left the exchange)" if item.get("left") else ""),
             last_seen=_when(item["last_outbox"]),
-            forgetting=_acknowledged(int(item["forgettings_known"]), forgettings),
+            # a laptop that left is not counted (`status`)
+            forgetting=""
+            if item.get("left")
+            else _acknowledged(int(item["forgettings_known"]), forgettings),
         )
         for item in found["laptops"]
     )

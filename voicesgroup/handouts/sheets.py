@@ -9,7 +9,6 @@ may be a name) before drawing anything. Nothing here touches the disk or the sto
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -540,7 +539,7 @@ class _TheirWords:
             text, self.others, ANOTHER_MEMBER, keep=self.keep, confirmed=self.confirmed
         )
         self.replaced += count
-        return _capitalised(clean, ANOTHER_MEMBER) if count else clean
+        return clean
 
     def explained(self, h: Handout, before: int) -> None:
         """Say, beside what it changed, why a name reads "another member"."""
@@ -638,12 +637,6 @@ def _record_contacts(h: Handout, contacts: list[ContactDetail], theirs: _TheirWo
         extra = KEPT_ASIDE if contact.restricted else ""
         h.bullets([[bold(f"{contact.kind}: "), theirs(contact.value) + extra]])
     theirs.explained(h, before)
-
-
-def _capitalised(text: str, phrase: str) -> str:
-    """`text` with `phrase` given a capital where it starts the text or a sentence."""
-    capital = phrase[:1].upper() + phrase[1:]
-    return re.sub(rf"(^|[.!?]\s+)({re.escape(phrase)})", lambda m: m.group(1) + capital, text)
 
 
 KEPT_ASIDE = " (you asked us to stop: kept aside, not used)"

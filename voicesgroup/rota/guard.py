@@ -171,6 +171,13 @@ class Stored:
             store.groups(include_archived=True),
         )
 
+    def in_months(self, months: Collection[str]) -> Stored:
+        """The same, with only the sessions of `months` ('2027-01'): enough to judge a change
+        to sessions of those months alone, since the rules about a session read no session
+        of another month (`_neighbours`)."""
+        rota = {key: doc for key, doc in self.rota.items() if doc["date"][:7] in months}
+        return replace(self, rota=rota)
+
     def index(self, items: Iterable[Document]) -> reasons.RotaIndex:
         """The review's index over `items` (with every facilitator and group)."""
         return reasons.RotaIndex(
@@ -300,6 +307,20 @@ def judge(
     )
 
 
+def keeps_the_rules(
+    before: Stored,
+    sessions: Mapping[str, Document],
+    *,
+    today: dt.date,
+    ended: Collection[tuple[str, str]] = (),
+) -> bool:
+    """Whether saving `sessions` (stored documents by record id, as they would be saved)
+    over the rota `before` holds would keep every rule: the very judgement
+    `keeping_the_rules` makes, for a choice offered before it is made (a swap's partners)."""
+    after = replace(before, rota={**before.rota, **sessions})
+    return judge(before, after, today=today, ended=ended).keeps_the_rules
+
+
 # --------------------------------------------------------------------------------------------
 # Cover, as a change to one session
 
@@ -311,6 +332,11 @@ def role_of(assignment: RotaAssignment, facilitator_id: UUID) -> Role:
     if assignment.co_id == facilitator_id:
         return "co"
     raise RotaChangeRefused("That facilitator is not on this session.")
+
+
+def role_field(role: Role) -> str:
+    """The field of a session that holds someone in `role`."""
+    return "lead_id" if role == "lead" else "co_id"
 
 
 def role_words(role: Role) -> str:
@@ -529,8 +555,15 @@ def save_facilitator(
         store.save_facilitator(person)
 
 
-def save_group(store: Store, group: Group, *, today: dt.date | None = None) -> None:
+def save_group(
+    store: Store, group: Group, *, today: dt.date | None = None, kept: Collection[str] = ()
+) -> None:
     """Save a group keeping the rota's rules: asking for a woman facilitator is refused, with
-    the rule's sentence, while a session to come has none (change the rota first)."""
+    the rule's sentence, while a session to come has none (change the rota first). A name or
+    venue that mentions a member is refused (`groups.NamesAMember`) unless its text is among
+    `kept`, the texts the person said to keep."""
+    from voicesgroup.groups import refuse_member_names
+
+    refuse_member_names(store, group, kept=kept)
     with keeping_the_rules(store, today=today):
         store.save_group(group)

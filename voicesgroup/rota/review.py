@@ -124,10 +124,17 @@ def review(
     coming = _ToCome(today, set(sessions_actual or {}))
     gaps, breaks = _gaps_and_breaks(chosen, group_by_id, index, coming)
     differences = _differences(chosen, actual, group_by_id, by_id) if actual is not None else []
+    mine = _by_person(chosen)
+    done = _done_by_person(actual) if actual is not None else None
     loads = [
         load
         for f in sorted(facilitators, key=_sort_key)
-        if (load := _load_of(f, chosen, actual, coming)) is not None
+        if (
+            load := _load_of(
+                f, mine.get(f.id, []), None if done is None else done.get(f.id, []), coming
+            )
+        )
+        is not None
     ]
     planned = {load.facilitator_id: load.planned for load in loads}
     counted = [planned.get(i, 0) for i in _counted(chosen, facilitators, group_by_id, waiting)]
@@ -248,24 +255,42 @@ def _differences(
     return differences
 
 
+def _by_person(chosen: Sequence[RotaAssignment]) -> dict[UUID, list[RotaAssignment]]:
+    """The sessions each facilitator holds among `chosen`, in its order (one pass over it)."""
+    found: dict[UUID, list[RotaAssignment]] = {}
+    for a in chosen:
+        for fid in dict.fromkeys(i for i in (a.lead_id, a.co_id) if i is not None):
+            found.setdefault(fid, []).append(a)
+    return found
+
+
+def _done_by_person(
+    actual: Mapping[tuple[UUID, dt.date], Sequence[UUID]],
+) -> dict[UUID, list[dt.date]]:
+    """The days each facilitator actually facilitated, in order (one pass over `actual`)."""
+    found: dict[UUID, list[dt.date]] = {}
+    for (_, day), ids in actual.items():
+        for fid in dict.fromkeys(ids):
+            found.setdefault(fid, []).append(day)
+    for days in found.values():
+        days.sort()
+    return found
+
+
 def _load_of(
     f: Facilitator,
-    chosen: Sequence[RotaAssignment],
-    actual: Mapping[tuple[UUID, dt.date], Sequence[UUID]] | None,
+    mine: Sequence[RotaAssignment],
+    done_days: Sequence[dt.date] | None,
     coming: _ToCome,
 ) -> FacilitatorLoad | None:
-    """One facilitator's figures (None for someone inactive with nothing planned)."""
+    """One facilitator's figures (None for someone inactive with nothing planned): from the
+    sessions they hold under review (`mine`) and the days they actually facilitated (None:
+    no record of actual sessions was given)."""
     today = coming.today
-    mine = [a for a in chosen if f.id in (a.lead_id, a.co_id)]
     planned_leads = sum(1 for a in mine if a.lead_id == f.id)
     planned_co = len(mine) - planned_leads
     if not f.active and not mine:
         return None
-    done_days = (
-        sorted(day for (_, day), ids in actual.items() if f.id in ids)
-        if actual is not None
-        else None
-    )
     if done_days is not None:
         last = done_days[-1] if done_days else None
     elif today is not None:

@@ -21,8 +21,9 @@ The rules, for someone placed on a session of a group on a day:
   session is down as a woman (also when only one place is filled);
 - `twice`, `unknown`: one person cannot hold both places; everyone placed must be on the list.
 
-Every sentence names who it is about and states a fact, so it reads the same in a refusal
-("Not changed: …"), in the review and beside an open place.
+Every sentence begins with fixed words, then names who it is about and states a fact ("Away
+1 Jan 2027 to 9 Jan 2027: Sol."), so a name is shown as it was typed and the sentence reads
+the same in a refusal ("Not changed: …"), in the review and beside an open place.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def not_facilitating_yet(person: Facilitator, stage: PathStage | None) -> Break 
         return None
     return Break(
         "path",
-        f"{person.display_name} is {stage.label}, so does not facilitate yet: people join "
+        f"Not facilitating yet: {person.display_name} is {stage.label}, and people join "
         "sessions once they begin shadowing.",
     )
 
@@ -107,7 +108,7 @@ def not_facilitating_yet(person: Facilitator, stage: PathStage | None) -> Break 
 def inactive(person: Facilitator) -> Break | None:
     if person.active:
         return None
-    return Break("inactive", f"{person.display_name} is not facilitating at the moment.")
+    return Break("inactive", f"Not facilitating at the moment: {person.display_name}.")
 
 
 def may_take(person: Facilitator, day: dt.date, *, busy: bool, month_others: int) -> bool:
@@ -122,11 +123,11 @@ def unavailable(person: Facilitator, day: dt.date) -> Break | None:
     if day.weekday() in person.unavailable_weekdays:
         return Break(
             "weekday",
-            f"{person.display_name} is not available on {WEEKDAYS[day.weekday()]}s.",
+            f"Not available on {WEEKDAYS[day.weekday()]}s: {person.display_name}.",
         )
     for off in person.dates_off:
         if day in off:
-            return Break("away", f"{person.display_name} is away {_span(off.start, off.end)}.")
+            return Break("away", f"Away {_span(off.start, off.end)}: {person.display_name}.")
     return None
 
 
@@ -144,7 +145,9 @@ def same_day(person: Facilitator, where: str | None, day: dt.date) -> Break | No
     """`where` names their other session that day ('Voices'), or None when there is none."""
     if where is None:
         return None
-    return Break("same_day", f"{person.display_name} is already on {where} on {dates.day(day)}.")
+    return Break(
+        "same_day", f"Already on a session on {dates.day(day)} ({where}): {person.display_name}."
+    )
 
 
 def month_limit(person: Facilitator, others: int, day: dt.date) -> Break | None:
@@ -154,13 +157,11 @@ def month_limit(person: Facilitator, others: int, day: dt.date) -> Break | None:
         return None
     limit = person.max_per_month
     if limit == 0:
-        return Break(
-            "month_limit", f"{person.display_name} takes no sessions (a limit of 0 a month)."
-        )
+        return Break("month_limit", f"No sessions, a limit of 0 a month: {person.display_name}.")
     return Break(
         "month_limit",
-        f"{person.display_name} has {others} other session{'s' if others != 1 else ''} "
-        f"in {dates.month(day)}, and a limit of {limit} a month.",
+        f"A limit of {limit} a month reached: {person.display_name} has {others} other "
+        f"session{'s' if others != 1 else ''} in {dates.month(day)}.",
     )
 
 
@@ -186,7 +187,7 @@ def trainee_leads(lead: Facilitator) -> Break | None:
         return None
     return Break(
         "trainee_leads",
-        f"{lead.display_name} is in training, so cannot lead: someone experienced leads.",
+        f"In training, so cannot lead: {lead.display_name}; someone experienced leads.",
     )
 
 
@@ -201,7 +202,8 @@ def trainee_partner(person: Facilitator, partner: Facilitator | None) -> Break |
     )
     return Break(
         "trainee_partner",
-        f"{person.display_name} is in training and needs an experienced partner; {beside}.",
+        f"An experienced partner is needed beside {person.display_name}, who is in training; "
+        f"{beside}.",
     )
 
 
@@ -210,13 +212,9 @@ def avoid(one: Facilitator, other: Facilitator) -> Break | None:
     for asker, rest in ((one, other), (other, one)):
         if asked_not_to_pair(asker, rest):
             both = asked_not_to_pair(rest, asker)
-            who = f"{asker.display_name} and {rest.display_name} each" if both else None
-            return Break(
-                "avoid",
-                f"{who} asked not to be paired with the other."
-                if who
-                else f"{asker.display_name} asked not to be paired with {rest.display_name}.",
-            )
+            joined = ", each with the other" if both else ""
+            who = f"{asker.display_name} {'and' if both else 'with'} {rest.display_name}{joined}"
+            return Break("avoid", f"Asked not to be paired: {who}.")
     return None
 
 
@@ -228,7 +226,9 @@ def women(group: Group, people: list[Facilitator]) -> Break | None:
         return None
     names = " nor ".join(p.display_name for p in people)
     who = f"neither {names} is" if len(people) > 1 else f"{names} is not"
-    return Break("women", f"{group.name} asks for a woman facilitator, and {who} down as one.")
+    return Break(
+        "women", f"A woman facilitator is asked for by {group.name}, and {who} down as one."
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -365,7 +365,12 @@ def session_constraints(group: Group, people: Sequence[Facilitator]) -> list[Con
 def pair_breaks(one: Facilitator, other: Facilitator | None, group: Group | None) -> list[Break]:
     """Every rule about who is on a session together (roles aside): `other` None means alone."""
     if other is not None and one.id == other.id:
-        return [Break("twice", f"{one.display_name} cannot be both lead and co-facilitator.")]
+        return [
+            Break(
+                "twice",
+                f"Both lead and co-facilitator, which one person cannot be: {one.display_name}.",
+            )
+        ]
     return [
         each
         for rule in SESSION_RULES

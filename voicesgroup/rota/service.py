@@ -23,7 +23,7 @@ No Textual here: the UI and the CLI both call these functions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
@@ -36,7 +36,6 @@ from voicesgroup.models import (
     RotaAssignment,
     RotaChange,
     RotaStatus,
-    SessionStatus,
 )
 from voicesgroup.rota import reasons
 from voicesgroup.rota.cover import CoverSuggestion
@@ -46,12 +45,15 @@ from voicesgroup.rota.guard import (
     cant_make_it,
     covered,
     keeping_the_rules,
+    role_field,
     role_of,
     role_words,
     suggestions_for,
     with_change,
 )
 from voicesgroup.rota.planner import check_facilitators, check_groups, check_weeks
+from voicesgroup.rota.reviewing import review_rota as review_rota  # (its home: reviewing.py)
+from voicesgroup.rota.reviewing import rota_span as rota_span
 from voicesgroup.store import Store
 
 Role = Literal["lead", "co"]
@@ -445,22 +447,6 @@ class RotaLine:
 
 NOBODY_ON_IT = "Nobody is on this session yet."
 
-SWAP_WITHIN = dt.timedelta(weeks=6)
-"""Sessions offered to swap with: those within six weeks of the session."""
-
-
-def swap_partners(
-    line: RotaLine, lines: Sequence[RotaLine]
-) -> list[tuple[RotaLine, UUID, str, Role]]:
-    """Who someone on `line` could trade places with: (session, id, name, role) on every
-    other session within `SWAP_WITHIN`, in the order of `lines`."""
-    return [
-        (other, fid, name, role)
-        for other in lines
-        if other.id != line.id and abs(other.date - line.date) <= SWAP_WITHIN
-        for fid, name, role in other.people
-    ]
-
 
 def rota_lines(store: Store, group_id: UUID | None = None) -> list[RotaLine]:
     """The stored rota (one group's, or all), in date order then group name."""
@@ -523,7 +509,7 @@ def swap_roles(
 
 
 def _placed(role: Role, fid: UUID | None) -> dict[str, UUID | None]:
-    return {"lead_id": fid} if role == "lead" else {"co_id": fid}
+    return {role_field(role): fid}
 
 
 def swap_people(
@@ -627,48 +613,7 @@ def leave_open(
 
 
 # --------------------------------------------------------------------------------------------
-# Review
-
-
-def sessions_actual(store: Store) -> dict[tuple[UUID, dt.date], list[UUID]]:
-    """Who actually facilitated each ended session, keyed by (group id, date)."""
-    return {
-        (session.group_id, session.date): list(session.facilitator_ids)
-        for session in store.sessions()
-        if session.status is SessionStatus.ENDED
-    }
-
-
-def rota_span(store: Store, group_id: UUID | None = None) -> tuple[dt.date, dt.date] | None:
-    """The first and last date on the stored rota (one group's, or all), or None when empty."""
-    dates = [item.date for item in store.rota(group_id)]
-    return (min(dates), max(dates)) if dates else None
-
-
-def review_rota(
-    store: Store,
-    *,
-    group_id: UUID | None,
-    start: dt.date | None,
-    end: dt.date | None,
-    today: dt.date,
-) -> rota.Review:
-    """The coordinator's review of the stored rota against the sessions that ended."""
-    if start is not None and end is not None and end < start:
-        raise rota.RotaInputError(
-            f"The period ends ({day_words(end)}) before it starts ({day_words(start)})."
-        )
-    return rota.review(
-        store.rota(group_id),
-        sessions_actual(store),
-        store.facilitators(),
-        start,
-        end,
-        group_id,
-        groups=store.groups(include_archived=True),
-        today=today,
-        waiting=not_yet_on_the_rota(store),
-    )
+# Review: `reviewing.py` (`review_rota`, `rota_span`, named here too)
 
 
 def calendar_file(

@@ -10,12 +10,15 @@ The order, each step safe to repeat (as forgetting's, `forgetting.py`):
 3. The journal is removed.
 
 A kill or a full disk at any step leaves the journal, and the next opening for changes does the
-rest (`finish_pending`). The data file itself is changed and saved by the caller, as any change.
+rest (`finish_pending`). The data file itself is changed and saved by the caller, as any change,
+inside `erasure`: a withdrawal recorded here (`Store.withdraw_consent`) and one that came in
+through the exchange (`exchange.one_exchange.apply`) both save that way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +36,20 @@ if TYPE_CHECKING:
 
 Erased = Mapping[str, list[str]]
 """Each table's ids of the records erased."""
+
+
+@contextmanager
+def erasure(store: Store, erased: Erased) -> Iterator[None]:
+    """Around the save that erases the records `erased` names from the data file: the
+    journal before it (step 1), the backups after it (steps 2 and 3). Nothing to erase:
+    the save alone."""
+    if not any(erased.values()):
+        yield
+        return
+    store.refuse_if_read_only()
+    begin(store, erased)
+    yield
+    finish(store)
 
 
 def begin(store: Store, erased: Erased) -> None:

@@ -24,7 +24,7 @@ memory), `finish` (worker: that save, then 4), `final_report`. The order on disk
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
@@ -136,12 +136,16 @@ def kept_record_mark(store: Store, member_id: UUID) -> str:
     return tombstones.mark_if_keyed(store.storage.read(), store.path, member_id)
 
 
-def texts_naming(store: Store, member: Member) -> list[redaction.Mention]:
+def texts_naming(
+    store: Store, member: Member, *, words: Iterable[str] = ()
+) -> list[redaction.Mention]:
     """Every stored free text that names the member, as it is and as forgetting will leave it
-    (their own notes, erased whole, left out)."""
+    (their own notes, erased whole, left out; `words`, texts said to hold the word, as found
+    with that answer)."""
     from voicesgroup.store import redaction
 
-    return redaction.mentions(store.storage.read(), member.every_name(), owner=str(member.id))
+    data = store.storage.read()
+    return redaction.mentions(data, member.every_name(), owner=str(member.id), words=words)
 
 
 @dataclass(frozen=True)
@@ -162,11 +166,16 @@ class Forgetting:
     """The file's tombstones once they are added, to be kept beside it (read on the thread
     that owns the store, since the worker reads no record)."""
     names: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    """Answers "the word here, not the member" given when forgetting was confirmed
+    (`redaction.Mention.word_keys`): those words stay as they are in every backup too."""
     """Every name the member went by here, also looked for in each backup (one taken before
     names were kept may know only a later one)."""
 
 
-def forget_member(store: Store, member_id: UUID, *, told: bool = False) -> ForgetReport:
+def forget_member(
+    store: Store, member_id: UUID, *, told: bool = False, words: Iterable[str] = ()
+) -> ForgetReport:
     """Erase every personal record of a member, here and in every backup.
 
     Named attendance becomes anonymous head counts and strategies lose the attribution, so
@@ -174,7 +183,7 @@ def forget_member(store: Store, member_id: UUID, *, told: bool = False) -> Forge
     record, says "another member" instead (`redaction`), and is listed in the report. Every
     failure raises a StoreError saying what was done and what is left.
     """
-    job = start(store, member_id, told=told)
+    job = start(store, member_id, told=told, words=words)
     counts = write_files(job)
     note_done(store, counts)
     finish(job, counts)
@@ -187,6 +196,7 @@ def start(
     texts: list[redaction.Mention] | None = None,
     *,
     told: bool = False,
+    words: Iterable[str] = (),
 ) -> Forgetting:
     """Step 1 and the memory of step 2: the member erased in memory, the intent on disk.
 
@@ -194,8 +204,9 @@ def start(
     as `texts_naming` found them (in a worker, on a copy); quick when given and still as they
     were, else they are searched for here. `told`: the organisation's tombstone names them
     (an exchange): forgotten here and in every backup even when this file no longer holds
-    anything of theirs (what came in replaced it), since a backup may. Raises StoreError with
-    nothing changed.
+    anything of theirs (what came in replaced it), since a backup may. `words`: the texts a
+    person said hold the word, not the member (`Mention.word_keys`), remembered with the
+    file's other such answers and left as they are. Raises StoreError with nothing changed.
     """
     store.refuse_if_read_only()
     member = _member_or_referred(store, member_id, told=told)
@@ -205,22 +216,24 @@ def start(
             "nothing was changed."
         )
     key = str(member_id)
+    words = tuple(dict.fromkeys(words))
     if member is not None:
         names = tuple(member.every_name())
-        if texts is None:
-            texts = texts_naming(store, member)
+        if texts is None or words:
+            texts = texts_naming(store, member, words=words)
     else:  # no record here: the names its backups knew them by, looked for here and now
         from voicesgroup.store import redaction
 
         names = tuple(names_in_backups(store, key))
         data = store.storage.read()
-        texts = redaction.mentions(data, list(names), owner=key) if names else []
+        texts = redaction.mentions(data, list(names), owner=key, words=words) if names else []
     redacted = tuple(mention.where for mention in texts)
     with _saved_by_hand(store), store.batch():
         # Worked out in memory first, so a record that cannot be read stops it here, with
         # nothing written; the intent then goes to disk before any file is changed. A failure
         # in either rolls the memory back.
-        _erase_in_memory(store, key, texts, known_names=names)
+        remember_words(store, words)
+        _erase_in_memory(store, key, texts, known_names=names, words=words)
         try:
             write_atomically(
                 intent_file(store.path),
@@ -240,7 +253,18 @@ def start(
         redacted,
         known,
         names,
+        words,
     )
+
+
+def remember_words(store: Store, keys: Iterable[str]) -> None:
+    """Remember that a person said a word in a text is the word, not a member (`keys`, from
+    `names.confirmation_key`: a hash, no text kept), with the file's other such answers."""
+    settings = store.settings()
+    known = list(settings.words_not_names)
+    new = [key for key in dict.fromkeys(keys) if key not in known]
+    if new:
+        store.save_settings(settings.model_copy(update={"words_not_names": known + new}))
 
 
 def _member_or_referred(store: Store, member_id: UUID, *, told: bool) -> Member | None:
@@ -402,6 +426,7 @@ def _erase_in_memory(
     key: str,
     texts: list[redaction.Mention] | None = None,
     known_names: tuple[str, ...] = (),
+    words: tuple[str, ...] = (),
 ) -> None:
     """Redact, erase and add the tombstone: the member `key` forgotten in `store`'s memory.
 
@@ -416,7 +441,7 @@ def _erase_in_memory(
     if texts is not None and redaction.apply(data, texts):
         redacted = bool(texts)
     else:
-        redacted = bool(names and redaction.redact(data, names))
+        redacted = bool(names and redaction.redact(data, names, words=words))
     if redacted:
         store.storage.write(data)
         store.tables.forget_caches()
@@ -455,7 +480,7 @@ def _rewrite_backups(job: Forgetting) -> tuple[int, int]:
     try:
         counts = rewrite_backups(
             path,
-            partial(_backup_without, path, job.unlocked, list(job.members), job.names),
+            partial(_backup_without, path, job.unlocked, list(job.members), job.names, job.words),
             erase_unreadable=True,
         )
     except StoreError as error:
@@ -525,6 +550,7 @@ def _backup_without(
     unlocked: crypto.Unlocked | None,
     members: list[str],
     names: tuple[str, ...],
+    words: tuple[str, ...],
     blob: bytes,
 ) -> bytes | None:
     """A backup's bytes with the members forgotten (their `names` looked for besides those
@@ -537,11 +563,68 @@ def _backup_without(
         data = decode_document(plaintext, path)
         copy = Store.in_memory(data, path)
         for key in members:
-            _erase_in_memory(copy, key, known_names=names)
+            _erase_in_memory(copy, key, known_names=names, words=words)
     except (crypto.CryptoError, StoreError):
         return None
     cleaned = orjson.dumps(copy.storage.read())
     return crypto.seal(cleaned, unlocked) if unlocked else cleaned
+
+
+def replace_in_backups(
+    path: Path, unlocked: crypto.Unlocked | None, replaced: Iterable[tuple[str, str]]
+) -> tuple[int, int]:
+    """Every backup of the data file at `path` with each text in `replaced` written as its
+    new words wherever it stands whole (a text written on this laptop that a laptop holding
+    the group rewrote for naming a member, which this laptop cannot check): what forgetting
+    does with a name, for texts this laptop cannot read names in. Files only: any thread."""
+    new_words = dict(replaced)
+    if not new_words:
+        return (0, 0)
+    try:
+        return rewrite_backups(path, partial(_backup_with, path, unlocked, new_words))
+    except StoreError as error:
+        raise StoreError(
+            "A text written here that named a member was rewritten in the data file, but not "
+            f"in every backup ({error}); the older backups still hold it until they are "
+            "replaced by newer ones."
+        ) from error
+
+
+def _backup_with(
+    path: Path, unlocked: crypto.Unlocked | None, new_words: dict[str, str], blob: bytes
+) -> bytes | None:
+    """A backup's bytes with each whole text in `new_words` replaced (None: unreadable, left)."""
+    from voicesgroup.store import crypto
+
+    try:
+        plaintext = crypto.open_sealed(blob, unlocked) if unlocked else blob
+        data = decode_document(plaintext, path)
+    except (crypto.CryptoError, StoreError):
+        return None
+    changed = _replace_strings(data, new_words)
+    if not changed:
+        return blob
+    cleaned = orjson.dumps(data)
+    return crypto.seal(cleaned, unlocked) if unlocked else cleaned
+
+
+def _replace_strings(node: Any, new_words: dict[str, str]) -> bool:
+    """Each string in `node` (at any depth) that is a key of `new_words` replaced in place."""
+    changed = False
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, value in list(items):
+        if isinstance(value, str) and value in new_words:
+            node[key] = new_words[value]
+            changed = True
+        elif isinstance(value, (dict, list)):
+            changed = _replace_strings(value, new_words) or changed
+    return changed
 
 
 def mentions_of(store: Store, name: str) -> list[str]:

@@ -18,12 +18,19 @@ name finder (`voicesgroup.names`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from voicesgroup import dates
-from voicesgroup.names import NameMatch, Purpose, may_be_words, names_for
+from voicesgroup.names import (
+    NameMatch,
+    Purpose,
+    confirmation_key,
+    may_be_words,
+    names_for,
+    written_in,
+)
 from voicesgroup.schema import META_TABLE, SETTINGS_TABLE
 
 ANOTHER_MEMBER = "another member"
@@ -139,23 +146,57 @@ class Mention:
     after: str
     place: tuple[Any, ...] = field(default=(), compare=False, repr=False)
     """(table, record number, keys down to the text): where `apply` writes `after`."""
+    word_keys: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """For a match here that may be the word rather than the name ("SURVIVAL KIT", "Hope
+    said"), the answer "the word here, not the member" (`names.confirmation_key`) that
+    leaves it as it is; none when every match is certainly the name."""
+
+    in_capitals: bool = field(default=False, compare=False, repr=False)
+    """Whether such a match is written in capitals ("SURVIVAL KIT"), where a capital says
+    nothing about a name: asked about before forgetting by default."""
+
+    @property
+    def may_be_word(self) -> bool:
+        """Whether a person may say the match here is the word, not the member."""
+        return bool(self.word_keys)
 
 
-def mentions(data: dict[str, Any], names: list[str], *, owner: str | None = None) -> list[Mention]:
+def mentions(
+    data: dict[str, Any],
+    names: list[str],
+    *,
+    owner: str | None = None,
+    words: Iterable[str] = (),
+) -> list[Mention]:
     """Every text in the document that names one of `names` for certain, redacted, leaving
     out the records of the member `owner` (an id: their notes, contact details and consent),
-    which forgetting erases whole."""
+    which forgetting erases whole. `words`: answers "the word, not the member" given now
+    (`Mention.word_keys`), besides those the document keeps."""
     return [
         mention
-        for mention, record in _redacted(data, names, change=False)
+        for mention, record in _redacted(data, names, change=False, words=words)
         if owner is None or record.get("member_id") != owner
     ]
 
 
-def redact(data: dict[str, Any], names: list[str]) -> list[Mention]:
+def redact(
+    data: dict[str, Any],
+    names: list[str],
+    *,
+    words: Iterable[str] = (),
+    tables: Iterable[str] | None = None,
+    certain: bool = False,
+) -> list[Mention]:
     """Write "another member" for every certain mention of `names` in the document's texts
-    (in memory); returns what was changed."""
-    return [mention for mention, _ in _redacted(data, names, change=True)]
+    (in memory); returns what was changed. `words` as for `mentions`; `tables`, only those
+    tables; `certain`, only matches that are certainly a name (no everyday word written with
+    a capital: nobody is there to be asked)."""
+    return [
+        mention
+        for mention, _ in _redacted(
+            data, names, change=True, words=words, tables=tables, certain=certain
+        )
+    ]
 
 
 def apply(data: dict[str, Any], found: list[Mention]) -> bool:
@@ -224,17 +265,26 @@ def _shipped(table: str, record: dict[str, Any]) -> bool:
 
 
 def _redacted(
-    data: dict[str, Any], names: list[str], *, change: bool
+    data: dict[str, Any],
+    names: list[str],
+    *,
+    change: bool,
+    words: Iterable[str] = (),
+    tables: Iterable[str] | None = None,
+    certain: bool = False,
 ) -> Iterator[tuple[Mention, dict[str, Any]]]:
     if not names:
         return
     forgotten = {name.casefold() for name in names}
     staff = _names_in(data, "facilitators")
     others = [name for name in _names_in(data) + staff if name.casefold() not in forgotten]
-    said = _words_not_names(data)
+    said = _words_not_names(data) | frozenset(words)
     staff_folded = {_whole(name) for name in staff}
+    only = None if tables is None else frozenset(tables)
     for table, records in data.items():
         if table in NOT_READ or not isinstance(records, dict):
+            continue
+        if only is not None and table not in only:
             continue
         wanted = names
         if table in ABOUT_FACILITATORS:
@@ -244,20 +294,30 @@ def _redacted(
         for number, record in records.items():
             if not isinstance(record, dict):
                 continue
-            for found in texts_of(record, certain_only=_shipped(table, record)):
+            for found in texts_of(record, certain_only=certain or _shipped(table, record)):
                 text = found.holder[found.key]
                 if staff_folded and _whole(text) in staff_folded:
                     continue  # a facilitator's own name: the facilitator
                 longest = max(found.longest, len(text))
-                after = _redact_text(
+                redacted = _redact_text(
                     text, wanted, others, said, longest, shipped=found.certain_only
                 )
-                if after is None:
+                if redacted is None:
                     continue
+                after, matches = redacted
                 place = (table, number, *found.trail)
-                yield Mention(_where(table, record), text, after, place), record
+                keys = _word_keys(text, matches)
+                capitals = any(m.uncertain and m.found.isupper() for m in matches)
+                where = _where(table, record)
+                yield Mention(where, text, after, place, keys, capitals), record
                 if change:
                     found.holder[found.key] = after
+
+
+def _word_keys(text: str, matches: list[NameMatch]) -> tuple[str, ...]:
+    """The answers "the word here, not the member" for the matches in `text` that may be the
+    word: one for each name so matched."""
+    return tuple(dict.fromkeys(confirmation_key(text, m.name) for m in matches if m.uncertain))
 
 
 def _whole(text: str) -> str:
@@ -303,9 +363,9 @@ def _redact_text(
     limit: int,
     *,
     shipped: bool,
-) -> str | None:
-    """The text with every mention of `names` written "another member", or None when it
-    names nobody.
+) -> tuple[str, list[NameMatch]] | None:
+    """The text with every mention of `names` written "another member", and the mentions
+    replaced; None when it names nobody.
 
     A mention is what the finder's redaction policy counts (`Purpose.REDACTION`: certain, or
     an everyday word written with a capital, "Hope said…"); in shipped wording ("May not
@@ -322,8 +382,9 @@ def _redact_text(
         return None
     after = text
     for match in sorted(found, key=lambda match: match.start, reverse=True):
-        after = after[: match.start] + ANOTHER_MEMBER + after[match.end :]
-    return after if len(after) <= limit else after[: limit - 1] + "…"
+        words = written_in(after, match.start, ANOTHER_MEMBER)
+        after = after[: match.start] + words + after[match.end :]
+    return (after if len(after) <= limit else after[: limit - 1] + "…"), found
 
 
 def _where(table: str, record: dict[str, Any]) -> str:

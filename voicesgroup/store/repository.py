@@ -13,7 +13,7 @@ before it is trusted), `covered` (what a withdrawal does to the records a consen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -25,7 +25,8 @@ from voicesgroup import consent
 from voicesgroup.errors import Ambiguous, ChangedMeanwhile, DamagedFile, NotFound, ReadOnlyFile
 from voicesgroup.kinds import ConsentAction, ConsentScope, SessionStatus
 from voicesgroup.schema import SETTINGS_TABLE as SETTINGS_TABLE  # re-exported for the store
-from voicesgroup.store import audit, covered, unread
+from voicesgroup.store import audit, covered
+from voicesgroup.store.documents import DocumentReads
 from voicesgroup.store.storage import META_TABLE, SafeStorage
 from voicesgroup.store.tables import (
     TABLES as TABLES,  # re-exported for the store
@@ -69,8 +70,9 @@ CONSENT_CHECKED_TABLES = frozenset(
 """Tables whose records are saved only through their own save, which checks consent."""
 
 
-class Store:
-    """The data of one file, in memory, with typed reads and consent-checked writes."""
+class Store(DocumentReads):
+    """The data of one file, in memory, with typed reads and consent-checked writes; the
+    stored documents read without building records come from `DocumentReads`."""
 
     def __init__(self, storage: SafeStorage, lock: WriterLock | None) -> None:
         self._storage = storage
@@ -221,12 +223,15 @@ class Store:
 
     # -- forgetting and checking (voicesgroup.store.forgetting, .integrity) ----------------
 
-    def forget_member(self, member_id: UUID, *, told: bool = False) -> ForgetReport:
+    def forget_member(
+        self, member_id: UUID, *, told: bool = False, words: Iterable[str] = ()
+    ) -> ForgetReport:
         """Erase every personal record of a member, here and in every backup (`told`: the
-        organisation's tombstone names them, so even when nothing here refers to them)."""
+        organisation's tombstone names them, so even when nothing here refers to them;
+        `words`: texts a person said hold the word, not the member, `Mention.word_keys`)."""
         from voicesgroup.store import forgetting
 
-        return forgetting.forget_member(self, member_id, told=told)
+        return forgetting.forget_member(self, member_id, told=told, words=words)
 
     def mentions_of(self, name: str) -> list[str]:
         """Where a name still appears as a whole word in stored free text, in plain words."""
@@ -393,34 +398,6 @@ class Store:
             for member_id, events in self.events_by_member().items()
         }
 
-    def documents(self, table: str) -> Collection[dict[str, Any]]:
-        """A table's stored documents as they are, without building models.
-
-        For counts and for the home screen, which paints before any model is loaded. The
-        documents are the store's own: read them, never change them. Only this table is
-        parsed for it, when the opening left it unread.
-        """
-        records: dict[str, dict[str, Any]] = self._storage.table(table) or {}
-        return records.values()
-
-    def documents_since(self, table: str, year: int) -> dict[str, dict[str, Any]]:
-        """A dated table's stored documents of `year` and later (and any with no date), by
-        document number, without building models: for a screen that shows only what is coming
-        (Home). Read them, never change them. Where the opening left the table unread, only
-        those years are parsed (`unread.documents_since`)."""
-        return unread.documents_since(self._storage, table, year)
-
-    def each_document(self, table: str) -> Iterator[dict[str, Any]]:
-        """A table's stored documents one after another, for a count or a sum over every year
-        that keeps nothing of them (Home's Due box): where the opening left a dated table
-        unread, it is parsed a year's stretch at a time and none is kept
-        (`unread.each_document`). Read them, never change them."""
-        return unread.each_document(self._storage, table)
-
-    def count_raw(self, table: str, keep: Callable[[dict[str, Any]], bool]) -> int:
-        """How many stored documents of `table` pass `keep` (for counts; see `each_document`)."""
-        return sum(1 for doc in self.each_document(table) if keep(doc))
-
     def current_consents(self, member_id: UUID) -> set[ConsentScope]:
         return consent.current_scopes(self.consent_events(member_id), member_id)
 
@@ -451,17 +428,13 @@ class Store:
             raise ValueError("A withdrawal must be recorded as withdrawn")
         member_id = event.member_id
         self.member(member_id)
-        erased = self._erased_by(member_id, event.scope) if erase else {}
-        if erased:  # and from every backup: journaled first (`erasing`)
-            from voicesgroup.store import erasing
+        from voicesgroup.store import erasing
 
-            self.refuse_if_read_only()
-            erasing.begin(self, erased)
-        with self.batch():
+        erased = self._erased_by(member_id, event.scope) if erase else {}
+        # and from every backup: journaled first (`erasing`)
+        with erasing.erasure(self, erased), self.batch():
             self.tables.put(event)
             self.carry_out_withdrawal(member_id, event.scope, erase=erase)
-        if erased:
-            erasing.finish(self)
 
     def _erased_by(self, member_id: UUID, scope: ConsentScope) -> dict[str, list[str]]:
         """The ids of the records a withdrawal of `scope` with "erase" removes, by table."""

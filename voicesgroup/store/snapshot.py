@@ -2,8 +2,12 @@
 
 A store's records and caches belong to the thread that changes them (in the app, the UI
 thread). Work that only reads, but is slow (a PDF of a member's record, the evaluation), takes
-`Snapshot.of(store)` on that thread, which is quick (the data as bytes), and calls `open()` in
-its worker: a read-only store of its own over a copy, which no later change can meet half-way.
+`Snapshot.of(store)` on that thread, which is quick (the data as bytes, parsing nothing: a
+table the opening left as text is copied as that text), and calls `open()` in its worker: a
+read-only store of its own over a copy, which no later change can meet half-way. The worker
+parses the copy, and checks there each table the store had not checked yet, with the store's
+own check and sentences (`opening.table_problem`): a damaged table is refused in the worker,
+as the store would refuse it.
 
 A slow change (a rota change judged by every rule, its reasons worked out again) is made the
 same way on `scratch()`, a copy that can be changed but is never saved; the worker hands back
@@ -20,7 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from voicesgroup.store.storage import SafeStorage
+from voicesgroup.errors import DamagedFile
+from voicesgroup.store.storage import (
+    SafeStorage,
+    collector_paused,
+    is_table,
+    malformed_table_sentence,
+    not_readable_sentence,
+)
 
 if TYPE_CHECKING:
     from voicesgroup.store.repository import Store
@@ -37,13 +48,34 @@ class Snapshot:
     taken_from: weakref.ref[SafeStorage] | None = field(default=None, repr=False, compare=False)
     """The storage it was taken of, and its count of changes then (`SafeStorage.changes`)."""
     changes: int = field(default=-1, repr=False, compare=False)
+    unchecked: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    """The tables that were still text in the store (`SafeStorage.unread`): checked when the
+    copy is parsed, as the opening checks a table (`opening.table_problem`)."""
 
     @classmethod
     def of(cls, store: Store) -> Snapshot:
-        """Taken on the thread that owns `store`."""
+        """Taken on the thread that owns `store`: its JSON, no table parsed for it."""
         storage = store.storage
-        blob = orjson.dumps(storage.read())
-        return cls(store.path, blob, weakref.ref(storage), storage.changes)
+        blob = storage.plain()
+        return cls(store.path, blob, weakref.ref(storage), storage.changes, storage.unread)
+
+    def document(self) -> dict[str, Any]:
+        """The data parsed anew (a copy of its own), each table the store had not checked
+        yet checked now: DamagedFile, with the store's sentence, for one that is not sound."""
+        try:
+            with collector_paused():
+                data: dict[str, Any] = orjson.loads(self.blob)
+        except orjson.JSONDecodeError:  # only a table left as text can be
+            raise DamagedFile(not_readable_sentence(self.path)) from None
+        from voicesgroup.store.opening import table_problem
+
+        for name in sorted(self.unchecked):  # in the words `SafeStorage.table` refuses it in
+            if not is_table(data.get(name)):
+                raise DamagedFile(malformed_table_sentence(self.path, name))
+            problem = table_problem(name, data[name], self.path)
+            if problem:
+                raise DamagedFile(problem)
+        return data
 
     def holds(self, store: Store) -> bool:
         """Whether `store` still holds this very data (asked on the thread that owns it): a
@@ -56,13 +88,13 @@ class Snapshot:
         taken_from = self.taken_from() if self.taken_from is not None else None
         if taken_from is storage and storage.changes == self.changes:
             return True
-        return orjson.dumps(storage.read()) == self.blob
+        return storage.plain() == self.blob
 
     def open(self) -> Store:
         """A read-only store over a copy of the data; any thread may read it."""
         from voicesgroup.store.repository import Store
 
-        storage = SafeStorage(self.path, orjson.loads(self.blob), signature=None, readonly=True)
+        storage = SafeStorage(self.path, self.document(), signature=None, readonly=True)
         storage.autosave = False
         store = Store(storage, lock=None)
         store.read_only_reason = READ_ONLY_REASON
@@ -73,7 +105,7 @@ class Snapshot:
         slow change on in another thread (`Scratch.changes` then says what it did)."""
         from voicesgroup.store.repository import Store
 
-        data = orjson.loads(self.blob)
+        data = self.document()
         storage = SafeStorage(self.path, data, signature=None)
         storage.autosave = False
         tables = {name: dict(table) for name, table in data.items() if isinstance(table, dict)}

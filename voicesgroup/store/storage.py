@@ -155,8 +155,10 @@ def decode_with_spans(
         raise DamagedFile(
             f"{path} is not a voicesgroup data file (it may belong to another program). "
             + (
-                "It was left untouched; choose another file with --db, or, if it held your "
-                f"voicesgroup data, restore it: {how_to_restore(path)}."
+                restore_hint(path)
+                if backup_of(path) is not None
+                else "It was left untouched; choose another file with --db, or, if it held "
+                f"your voicesgroup data, restore it: {how_to_restore(path)}."
                 if _has_backups(path)
                 else "It was left untouched, and there are no backups beside it: choose "
                 "another file with --db PATH."
@@ -271,26 +273,35 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def restore_command(path: Path) -> str:
-    """The command that restores a backup into this very file: `--db` is named unless it
-    is the file opened when none is named (`paths.resolve_db_path`)."""
+def _with_db(path: Path, command: str) -> str:
+    """`voicesgroup COMMAND` for this very file (`--db` unless it is the default one)."""
     import shlex
 
     from voicesgroup.paths import resolve_db_path
 
     if Path(path).expanduser().resolve() == resolve_db_path(None):
-        return "voicesgroup restore BACKUP"
-    return f"voicesgroup --db {shlex.quote(str(path))} restore BACKUP"
+        return f"voicesgroup {command}"
+    return f"voicesgroup --db {shlex.quote(str(path))} {command}"
 
 
 def how_to_restore(path: Path) -> str:
     """ "run `voicesgroup … restore BACKUP` with one of the backups in FOLDER", for a sentence."""
-    return f"run `{restore_command(path)}` with one of the backups in {backup_folder(path)}"
+    command = _with_db(path, "restore BACKUP")
+    return f"run `{command}` with one of the backups in {backup_folder(path)}"
 
 
 def restore_hint(path: Path) -> str:
     """What to do about a file that cannot be opened: restore a backup, where there are any,
-    and never send anyone to a backups folder that does not exist."""
+    never into a backup (a damaged copy a restore kept: its data file is named instead), and
+    never from a backups folder that does not exist."""
+    data = backup_of(path)
+    if data is not None:
+        return (
+            f"Nothing was changed. It is one of the backups of {data}, kept as it was: it "
+            f"is not used unless restored, and this one cannot be. To check the data file "
+            f"itself, run `{_with_db(data, 'check')}`; to restore it, use another backup: "
+            f"{how_to_restore(data)}."
+        )
     if _has_backups(path):
         return f"Nothing was changed. To restore, {how_to_restore(path)}."
     return (
@@ -306,6 +317,13 @@ def _has_backups(path: Path) -> bool:
 
 def backup_folder(path: Path) -> Path:
     return path.with_name(f"{path.name}.backups")
+
+
+def backup_of(path: Path) -> Path | None:
+    """The data file `path` is a backup of (it lies in its `backup_folder`), else None."""
+    folder = Path(path).parent
+    name = folder.name.removesuffix(".backups")
+    return folder.with_name(name) if name and name != folder.name else None
 
 
 def _dict_or_none(value: Any) -> dict[str, Any] | None:
@@ -504,11 +522,11 @@ class SafeStorage:
 
     def serialise(self) -> bytes:
         """The bytes a save writes (encoded: encrypted when the file is)."""
-        return self._encode(self._plain())
+        return self._encode(self.plain())
 
-    def _plain(self) -> bytes:
-        """The document as JSON: one call to orjson when every table is parsed (the quickest
-        way), else a table at a time (`text`)."""
+    def plain(self) -> bytes:
+        """The document as JSON, parsing nothing: one orjson call when every table is parsed,
+        else a table at a time (`text`), an unread one as its text, still to be checked."""
         return orjson.dumps(self._data) if not self._unread else self.text()[0]
 
     def text(self) -> tuple[bytes, dict[str, tuple[int, int]]]:

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID, uuid4
 
+import orjson
+
 from voicesgroup.errors import DamagedFile, NotFound
 from voicesgroup.schema import SCHEMA_VERSION, SETTINGS_TABLE
 from voicesgroup.store.storage import APP_MARK, META_TABLE, SafeStorage, restore_hint
@@ -165,6 +167,29 @@ class Tables:
     def search(self, model: type[RecordT], test: QueryLike) -> list[RecordT]:
         """Records whose stored document passes `test` (read before any record is built)."""
         return [self._model_of(model, doc) for doc in self._table(model).search(test)]
+
+    def built_apart(
+        self, model: type[RecordT], documents: Iterable[Mapping[str, Any]]
+    ) -> list[RecordT]:
+        """Records built from these stored documents of `model`'s table and not kept (for
+        a reader of a few of many, who must not leave them all held). One that is not a
+        sound record is refused as reading the table gives it, in the same sentence."""
+        from pydantic import ValidationError
+
+        documents = list(documents)
+        # The check for control characters made once over them all (as JSON text), not once
+        # a record, when that is sure (`models.json_surely_clean`).
+        try:
+            clean = models.json_surely_clean(orjson.dumps(documents))
+        except TypeError:
+            clean = False
+        context = {models.TEXTS_CHECKED: True} if clean else None
+        try:
+            return [model.model_validate(document, context=context) for document in documents]
+        except ValidationError as error:
+            self.all(model)  # the table's own sentence, naming the record's number
+            where = f"{model.TABLE}: {first_error(error)}"
+            raise DamagedFile(malformed_record_sentence(self.path, where)) from None
 
     def get(self, model: type[RecordT], record_id: UUID) -> RecordT:
         """One record by id; NotFound when there is none."""

@@ -237,6 +237,50 @@ def each_document(storage: SafeStorage, name: str) -> Iterator[Any]:
         storage.parsed(name, value)
 
 
+def each_document_of_years(
+    storage: SafeStorage, name: str, first: int | None, last: int | None
+) -> Iterator[Any]:
+    """The records of a yearly table dated from `first` to `last` (inclusive; None leaves
+    that end open), and any undated, in the table's order, for reading only: where the note
+    placed the years, only those years are parsed, a piece at a time (`unread.PIECE`), and
+    none is kept. Each record read is checked to be of those years, or the note misplaced
+    them and the rest comes from the whole table; the ids across the pieces are checked at
+    the end, as `each_document` does. Any other table: picked from the whole."""
+    field = YEARLY_TABLES.get(name)
+
+    def wanted(record: Any) -> bool:
+        when = year_of(record, field) if field is not None else None
+        return when is None or ((first is None or when >= first) and (last is None or when <= last))
+
+    value = storage.left_unread(name)
+    years = value.years() if isinstance(value, Unread) else None
+    if not isinstance(value, Unread) or years is None:
+        yield from (record for record in (storage.table(name) or {}).values() if wanted(record))
+        return
+    stretches = sorted(
+        stretch
+        for year, spans in years.items()
+        if year is None or wanted({field: f"{year:04d}"})
+        for stretch in spans
+    )
+    given: set[str] = set()
+    ids: set[Any] = set()
+    for piece in pieces_of(stretches):
+        part = _parsed_stretches(storage, name, value, piece)
+        if part is not None and not all(wanted(record) for record in part.values()):
+            value.forget_years()  # years the note misplaced (by hand): the whole table, then
+            part = None
+        if part is None:
+            table = storage.table(name) or {}
+            yield from (r for key, r in table.items() if key not in given and wanted(r))
+            return
+        given.update(part)
+        ids.update(record.get("id") for record in part.values())
+        yield from part.values()
+    if len(ids) != len(given):  # two pieces share an id: the whole table's sentence
+        storage.parsed(name, value)
+
+
 def _parsed_stretches(
     storage: SafeStorage, name: str, unread: Unread, stretches: list[tuple[int, int]]
 ) -> dict[str, Any] | None:
