@@ -112,11 +112,16 @@ def sections_of(
     starts = [(0, "front")]
     for index, (number, _, _, words) in enumerate(body):
         top_of_page = index == 0 or body[index - 1][0] != number
-        follows = body[index + 1][3] if index + 1 < len(body) else ""
-        if words in group_names and top_of_page and " · " in follows:
-            starts.append((index, words))
-        elif words == "Who facilitated":
+        if words == "Who facilitated":
             starts.append((index, "facilitators"))
+        if not top_of_page:
+            continue
+        for lines in (1, 2, 3):  # a long name's title wraps onto more lines
+            title = " ".join(row[3] for row in body[index : index + lines])
+            follows = body[index + lines][3] if index + lines < len(body) else ""
+            if title in group_names and " · " in follows:
+                starts.append((index, title))
+                break
     found = []
     for which, (begin, name) in enumerate(starts):
         end = starts[which + 1][0] if which + 1 < len(starts) else len(body)
