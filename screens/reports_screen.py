@@ -220,9 +220,11 @@ class ReportsScreen(AppAccess, Screen[None]):
         event.stop()
         self.action_save()
 
-    def refresh_data(self) -> None:
+    def refresh_data(self) -> bool:
+        """Read every field again and make the report they ask for; False (and no report to
+        act on, so nothing is saved of an older period) when a field is refused."""
         if not self._read_once:
-            return
+            return False
         message = self.query_one("#reports-message", Static)
         try:
             self.report = evaluation.report(
@@ -233,10 +235,12 @@ class ReportsScreen(AppAccess, Screen[None]):
                 today=self.vg.today(),
             )
         except VoicesGroupError as error:
+            self.report = None
             message.update(Text(f"! {shown(error)}", style="bold"))
-            return
+            return False
         message.update("")
         self._show(self.report)
+        return True
 
     def _show(self, report: evaluation.Report) -> None:
         now = report.current
@@ -253,10 +257,13 @@ class ReportsScreen(AppAccess, Screen[None]):
         lines.append(f"{report.scope}, {now.period.describe()}\n", "bold")
         if report.previous is not None:
             lines.append(f"Compared with {report.previous.period.describe()}\n", "dim")
+        for line in report.coverage:
+            lines.append(f"{line}\n", "dim")
 
         def item(key: str, name: str) -> str:
             shown = figure(total, key)
-            if isinstance(shown, Cell) and shown.why == "elsewhere":  # no members here
+            # no members here, or nothing to work the figure out from: a colon, not "about"
+            if shown is None or (isinstance(shown, Cell) and shown.why == "elsewhere"):
                 return f"{name}: {figure_text(shown)}"
             return f"{name} {figure_text(shown)}{then(key)}"
 
@@ -338,9 +345,8 @@ class ReportsScreen(AppAccess, Screen[None]):
     ) -> None:
         if self._busy:
             return
-        self.refresh_data()
-        if self.report is None:
-            return
+        if not self.refresh_data() or self.report is None:
+            return  # a refused field keeps its sentence: nothing of an older period is saved
         try:
             path, fmt = self._target(asked)
         except VoicesGroupError as error:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from voicesgroup import dates
 from voicesgroup.evaluation_count import (
     FacilitatorFigures,
     Figures,
@@ -187,6 +188,38 @@ class Report:
     debrief_minutes: int
     group_name: str | None = None
     made_on: dt.date = field(default_factory=dt.date.today)
+    asked: Period | None = None
+    """The period asked for, where the one counted (`current.period`) is shorter: days still
+    to come are not counted, nor months before anything was planned or held (see `report`)."""
+
+    @property
+    def coverage(self) -> list[str]:
+        """Where the figures start and stop when that is not the period asked for, in words,
+        for every form of the report (empty when they cover it all)."""
+        asked, counted = self.asked, self.current.period
+        if asked is None:
+            return []
+        lines = []
+        total = self.current.total.sessions
+        nothing = not (total["held"][WHOLE_PERIOD] or total["planned"][WHOLE_PERIOD])
+        if counted.start > asked.start and nothing:
+            lines.append(
+                f"Nothing was planned or held from {dates.date(asked.start)} on, so the "
+                f"report shows only its last month, from {dates.date(counted.start)}."
+            )
+        elif counted.start > asked.start:
+            lines.append(
+                f"Nothing was planned or held from {dates.date(asked.start)} until "
+                f"{dates.month(counted.start)}, so the report starts on "
+                f"{dates.date(counted.start)}."
+            )
+        if counted.end < asked.end:
+            lines.append(
+                f"The figures stop at {dates.date(counted.end)}, the day this report was made: "
+                f"the days from then to {dates.date(asked.end)} are still to come and are not "
+                "counted."
+            )
+        return lines
 
     @property
     def protection(self) -> str:
@@ -476,6 +509,10 @@ def months_shown(part: PeriodReport, row: GroupReport) -> list[str]:
     return part.months[began(row, part.months) :]
 
 
+NOT_WORKED_OUT = "not worked out (too few visits shown)"
+"""What stands for a figure worked out from others when they are too few to show (visits per
+session, where the visits are "fewer than 8" or none)."""
+
 Figure = Cell | int | float | None
 """A published figure: a protected count of people, a count shown as it is, or nothing to
 show (a visits-per-session with no visits shown)."""
@@ -511,10 +548,11 @@ def team_total(people: Sequence[FacilitatorFigures], key: str) -> int | float:
 
 
 def figure_text(value: Figure) -> str:
-    """A figure as every form of the report writes it: "fewer than 8", "1,234", "142.5", or
-    "not shown" where there is nothing to show."""
+    """A figure as every form of the report writes it: "fewer than 8", "1,234", "142.5", or,
+    where there is nothing to work it out from (visits per session with no visits shown),
+    `NOT_WORKED_OUT`, a reason in words."""
     if value is None:
-        return "not shown"
+        return NOT_WORKED_OUT
     if isinstance(value, Cell):
         return value.text
     if isinstance(value, float):
@@ -544,15 +582,33 @@ def report(
             today=today,
         )
 
-    name = None
+    today = today or dt.date.today()
+    asked = period
+    period = up_to(period, today)
     current_figures = counted(period)
+    # A period with nothing planned or held in its first months (decades of nothing) starts
+    # at its first month with something to count (in it, or in the year before when that is
+    # compared), unless supervision met before then.
+    start = first_counted(current_figures)
+    before = counted(period.year_before()) if compare_previous_year else None
+    if before is not None and (start is None or start > period.start):
+        earlier = first_counted(before)
+        if earlier is not None:
+            earlier = max(earlier.replace(day=1, year=earlier.year + 1), period.start)
+            start = earlier if start is None else min(start, earlier)
+    if start is None:  # nothing at all: the last month says so, not decades of empty months
+        start = max(period.end.replace(day=1), period.start)
+    if start > period.start:
+        trimmed = counted(Period(start, period.end))
+        if trimmed.supervision_meetings == current_figures.supervision_meetings:
+            period, current_figures = trimmed.period, trimmed
+            before = counted(period.year_before()) if compare_previous_year else None
+    name = None
     if group_id is not None and current_figures.groups:
         name = current_figures.groups[0].name
     scope = name or ALL_GROUPS
     current = publish(current_figures, threshold, scope)
-    previous = (
-        publish(counted(period.year_before()), threshold, scope) if compare_previous_year else None
-    )
+    previous = publish(before, threshold, scope) if before is not None else None
     return Report(
         current=current,
         previous=previous,
@@ -560,5 +616,29 @@ def report(
         prep_minutes=settings.report_preparation_minutes,
         debrief_minutes=settings.report_debrief_minutes,
         group_name=name,
-        made_on=today or dt.date.today(),
+        made_on=today,
+        asked=asked,
     )
+
+
+def up_to(period: Period, today: dt.date) -> Period:
+    """The part of `period` that has come by `today`: an evaluation counts what took place,
+    so days still to come are left out of every table and chart (not printed as zeros). A
+    period that has not begun is refused in a sentence."""
+    if period.start > today:
+        raise PeriodError(
+            f"That period starts after today ({dates.date(today)}): nothing in it has "
+            "happened yet to count. Choose a period that has begun."
+        )
+    return Period(period.start, min(period.end, today))
+
+
+def first_counted(figures: Figures) -> dt.date | None:
+    """The first day of the first month in which any group had a session planned or held;
+    None when nothing was, all period long."""
+    for month in figures.period.months:
+        key = month_key(month)
+        for group in figures.groups:
+            if group.monthly["planned"][key] or group.monthly["held"][key]:
+                return max(month, figures.period.start)
+    return None

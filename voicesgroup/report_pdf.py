@@ -65,15 +65,23 @@ def report_pdf(
         *_facilitators_page(page, report),
     ]
     current = report.current
-    footer = f"{TITLE}: {report.scope}, {current.period.describe()}"
-    if organisation:
-        footer = f"{organisation} · {footer}"
     return page.build(
         story,
         title=f"{TITLE}: {current.period.describe()}",
         subject="Evaluation report",
-        footer=footer,
+        footer=footers(report, organisation),
     )
+
+
+def footers(report: Report, organisation: str = "") -> list[str]:
+    """The footer's forms, longest first: each page draws the first that fits, so a long
+    organisation, title or group name gives way before the period is ever cut."""
+    period = report.current.period.describe()
+    scope = f"{report.scope}, {period}"
+    forms = [f"{TITLE}: {scope}", scope, period]
+    if organisation:
+        forms = [f"{organisation} · {TITLE}: {scope}", f"{organisation} · {scope}", *forms]
+    return forms
 
 
 def _front_page(page: Layout, report: Report, organisation: str) -> list[Flowable]:
@@ -86,6 +94,7 @@ def _front_page(page: Layout, report: Report, organisation: str) -> list[Flowabl
     if organisation:
         story.append(page.para(organisation, "subtitle"))
     story.append(page.para(f"Printed on {dates.date(report.made_on)}.", "muted"))
+    story += [page.para(line, "muted") for line in report.coverage]
     story += [page.para(line, "item") for line in summary_lines(report)]
     if previous is not None:
         story.append(page.para(f"Compared with {previous.period.describe()}.", "muted"))

@@ -96,6 +96,7 @@ def sections(report: Report, organisation: str = "") -> tuple[list[str], list[Se
     if organisation:
         opening.append(organisation)
     opening.append(f"Printed on {dates.date(report.made_on)}.")
+    opening += report.coverage
     opening += summary_lines(report)
     if report.previous is not None:
         opening.append(f"Compared with {report.previous.period.describe()}.")

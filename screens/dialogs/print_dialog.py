@@ -37,6 +37,8 @@ from voicesgroup.models import Group, Member
 from voicesgroup.store.snapshot import Snapshot
 
 FORMATS = [("PDF", "pdf"), ("Plain text", "txt"), ("Web page", "html")]
+NOT_ON_IT = "not offered"
+"""Said beside a choice this kind of printout does not offer (with a dash in its box)."""
 OUTPUTS: dict[object, printing.Output] = {"pdf": "pdf", "txt": "txt", "html": "html"}
 """Each format's choice as the print request's output."""
 NO_GROUP = ""
@@ -321,16 +323,15 @@ class PrintDialog(FormDialog[None]):
             self._default_path = self.default_path()
             path_input.value = self._default_path
         handout = self.handout
-        discreet = self.query_one("#print-discreet", Checkbox)
-        discreet.disabled = not handout.discreet
-        if discreet.disabled and discreet.value:
-            discreet.value = False
+        discreet = self.query_one("#print-discreet", TickBox)
+        discreet.not_here(None if handout.discreet else NOT_ON_IT)
         # "Show meeting" means something only on a discreet copy of a sheet that may carry
         # the meeting: anywhere else it is not offered at all.
         self.query_one("#print-meeting", Checkbox).display = bool(
             handout.shows_meeting and discreet.value
         )
-        self.query_one("#print-large", Checkbox).disabled = not handout.large_print
+        large = self.query_one("#print-large", TickBox)
+        large.not_here(None if handout.large_print else NOT_ON_IT)
         for_member = handout.needs_member
         if for_member:
             self._list_members()

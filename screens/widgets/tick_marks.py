@@ -1,7 +1,9 @@
 """Ticks that do not rest on colour alone: a ticked box shows ✓, an unticked one is empty.
 
 Every tick box in the app is one of these two (a single box, or a list of them), so with
-NO_COLOR, in monochrome and in high contrast, ticked and unticked read differently as text.
+NO_COLOR, in monochrome and in high contrast, ticked and unticked read differently as text. A
+single box that cannot be ticked here shows a dash, and its screen says why beside it
+(`TickBox.not_here`): greyed out alone is colour alone.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from textual.widgets.option_list import OptionDoesNotExist
 
 TICKED = "✓"
 UNTICKED = " "
+NOT_AVAILABLE = "–"
+"""The mark of a box that cannot be ticked here."""
 ValueT = TypeVar("ValueT")
 
 
@@ -23,7 +27,20 @@ class TickBox(Checkbox):
 
     @property
     def BUTTON_INNER(self) -> str:  # Checkbox reads it per render
+        if self.disabled:
+            return NOT_AVAILABLE
         return TICKED if self.value else UNTICKED
+
+    def not_here(self, why: str | None) -> None:
+        """Make the box unavailable, with `why` in words after its label ("not offered"),
+        or available again with `None`."""
+        if not hasattr(self, "_plain_label"):
+            self._plain_label = str(self.label)
+        self.disabled = why is not None
+        if why is not None and self.value:
+            self.value = False
+        self.label = self._plain_label if why is None else f"{self._plain_label} ({why})"
+        self.refresh()
 
     @BUTTON_INNER.setter
     def BUTTON_INNER(self, _: str) -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from tests.helpers.cli import run
 from tests.helpers.clock import TODAY
+from tests.helpers.demo_files import DEMO_TODAY
 from tests.helpers.new_printout import KEY, WORDS, add_kindness_card
 from tests.helpers.pdf import pdf_text
 from voicesgroup import printing, read_back
@@ -212,3 +213,29 @@ def test_the_format_follows_the_file_name_unless_told(capsys, demo_path, tmp_pat
         code, _, err = run(capsys, *agreement, "--out", str(tmp_path / ending), *flags)
         assert code == 1 and said in err and "Traceback" not in err
         assert not (tmp_path / ending).exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "output"), [(key, output) for key in KINDS for output in KINDS[key].outputs]
+)
+def test_every_kind_in_every_format_is_noted_in_the_audit_log(
+    capsys, demo_path, tmp_path, key, output
+):
+    """One path for every printout from the command line, blank ones too: the file is
+    written, then `audit` shows one more line of the kind's own action."""
+    args = ["--db", str(demo_path), "print", key, "--format", output]
+    for option in KINDS[key].options:
+        if option.required:
+            args += [option.flag, SAMPLES[option.field]]
+    if key == "strategies":
+        args.append("--skip-unchecked")
+    if key == "rota":  # the demo's rota is planned from the demo's day
+        args += ["--from", DEMO_TODAY.isoformat()]
+    action = KINDS[key].audit_action
+    code, before, _ = run(capsys, "--db", str(demo_path), "audit")
+    assert code == 0
+    code, _, err = run(capsys, *args, "--out", str(tmp_path / f"out.{output}"))
+    assert code == 0, err
+    code, after, _ = run(capsys, "--db", str(demo_path), "audit")
+    assert code == 0
+    assert after.count(f"{action}:") == before.count(f"{action}:") + 1, after[-400:]

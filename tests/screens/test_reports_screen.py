@@ -37,7 +37,9 @@ async def test_home_e_opens_reports_with_figures_and_a_chart(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_reports(pilot)
         figures = text_of(app, "#reports-figures")
-        assert "All groups, 1 Dec 2025 to 26 Nov 2026" in figures
+        # the demo's groups began in July: the report starts there and says so
+        assert "All groups, 1 Jul 2026 to 26 Nov 2026" in figures
+        assert "Nothing was planned or held from 1 Dec 2025 until July 2026" in figures
         assert "Sessions held" in figures and "Visits" in figures
         assert "Members who agreed to be named and came" in figures
         assert "rounded to the nearest 5" in figures
@@ -46,9 +48,7 @@ async def test_home_e_opens_reports_with_figures_and_a_chart(make_app) -> None:
         # The demo's groups began in July: the months before are left out, as in the PDF.
         assert chart[-1].split() == ["Jul", "Aug", "Sep", "Oct", "Nov*"]
         sessions = screen.report.current.total.sessions
-        assert not any(
-            sessions[m][month] for m in ("planned", "held") for month in ("2025-12", "2026-06")
-        )
+        assert screen.report.current.months[0] == "2026-07"  # the months before: nothing
         assert sessions["planned"]["2026-07"] or sessions["held"]["2026-07"]
         assert "(* part of a month)" in text_of(app, "#reports-chart-title")
         shown_figures = [int(f) for f in chart[0].split() if f.isdigit()]
@@ -131,11 +131,11 @@ async def test_save_pdf_and_csv_from_the_screen(make_app, tmp_path: Path) -> Non
         actions = [(entry.action, entry.detail) for entry in app.store.audit_log()]
         assert (
             "report made",
-            "evaluation PDF for all groups, 1 Dec 2025 to 26 Nov 2026",
+            "evaluation PDF for all groups, 1 Jul 2026 to 26 Nov 2026",
         ) in actions
         assert (
             "report made",
-            "evaluation CSV for all groups, 1 Dec 2025 to 26 Nov 2026",
+            "evaluation CSV for all groups, 1 Jul 2026 to 26 Nov 2026",
         ) in actions
 
 
@@ -305,3 +305,40 @@ async def test_a_symbol_no_font_prints_is_asked_about_before_it_is_left_out(
         message = text_of(app, "#reports-message")
         assert message.startswith("Saved") and "as asked: sunflower" in message
         assert "Riverside" in pdf_text(target.read_bytes())
+
+
+@pytest.mark.parametrize("key", ["p", "c", "t", "w", "s"])
+@pytest.mark.parametrize(
+    ("box", "typed"),
+    [
+        ("#reports-from", "2026-02-30"),
+        ("#reports-to", "soon"),
+        ("#reports-from", "2027-05-01"),  # not begun yet
+        ("#reports-to", "2020-01-01"),  # before the start
+    ],
+)
+async def test_a_refused_field_saves_nothing_of_an_older_period(
+    make_app, tmp_path: Path, key: str, box: str, typed: str
+) -> None:
+    """The class: whatever field is refused and whatever save is asked for, the save reads
+    every field again first, keeps the refusal on screen and writes nothing."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        folder = tmp_path / "out"
+        folder.mkdir()
+        screen.query_one("#reports-path", Input).value = str(folder)
+        field = screen.query_one(box, Input)
+        field.value = typed
+        field.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        refusal = text_of(app, "#reports-message")
+        assert refusal.startswith("!")
+        screen.query_one("#reports-compare", Checkbox).focus()  # away from the typed box
+        await pilot.press(key)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert list(folder.iterdir()) == []
+        assert text_of(app, "#reports-message") == refusal
+        assert not [e for e in app.store.audit_log() if e.action == "report made"]

@@ -205,14 +205,15 @@ def _output(args: argparse.Namespace, key: str) -> Output:
 
 
 def _print_kind(args: argparse.Namespace, key: str) -> int:
-    """Make one kind of printout as the options say; a blank one written to a file is made
-    without opening the data file at all."""
+    """Make one kind of printout as the options say, through `_print` (made, written, then
+    noted in the audit log), blank ones too. Only a blank one written to a file where there
+    is no data file yet is made without one: there is no audit log to note it in."""
     from voicesgroup.errors import OutputRefused
     from voicesgroup.outputs import write_output
     from voicesgroup.printing import KINDS, make_blank
 
-    if not KINDS[key].blank or args.out is None or args.printer is not None:
-        # The settings are needed for the default folder: open the store for that.
+    blank_without_data = KINDS[key].blank and not db_path(args).exists()
+    if not blank_without_data or args.out is None or args.printer is not None:
         return _print(args, lambda store: _request(args, key, store))
     printed = make_blank(_request(args, key, None))
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,7 +233,7 @@ class FooterCanvas(Canvas):
     def __init__(
         self,
         *args: Any,
-        footer: str = "",
+        footer: str | Sequence[str] = "",
         font: str = "",
         size: float = 9,
         margin: float = 0,
@@ -241,7 +241,10 @@ class FooterCanvas(Canvas):
     ) -> None:
         super().__init__(*args, **kw)
         self._footer_margin = margin
-        self._footer = " ".join(footer.split())  # one line: a line break is no glyph
+        # Shorter forms of the footer may follow it, the first that fits being drawn (a
+        # report's keeps its period and drops its title); one line: a break is no glyph.
+        forms = [footer] if isinstance(footer, str) else list(footer)
+        self._footers = [" ".join(form.split()) for form in forms] or [""]
         self._footer_font = font
         self._footer_size = size
         self._pages: list[dict[str, Any]] = []
@@ -287,7 +290,8 @@ class FooterCanvas(Canvas):
         room = width - 2 * margin - self.stringWidth(page) - 10 * mm
         # The footer is the app's own line (an organisation, a title): read left to right,
         # with any Hebrew or Arabic in it read from its right.
-        footer = fonts.visual_line(self._fit(self._footer, room), rtl=False)
+        fitting = next((form for form in self._footers if self._width(form) <= room), None)
+        footer = fonts.visual_line(fitting or self._fit(self._footers[-1], room), rtl=False)
         self._draw_pieces(margin, y, footer)
         self.restoreState()
 

@@ -52,7 +52,7 @@ from voicesgroup.handouts._render import (
 from voicesgroup.handouts._text import paragraph
 from voicesgroup.handouts.layer import PRODUCER, Run
 
-__all__ = ["Flowable", "Layout", "ShortEndGuard", "bar_chart", "rest_heights"]
+__all__ = ["Flowable", "Layout", "RunOn", "ShortEndGuard", "bar_chart", "rest_heights"]
 
 EARLIER = colors.HexColor("#b7c9ce")
 """The colour of a chart's earlier series (a year before), lighter than this period's."""
@@ -140,22 +140,21 @@ class Layout:
         rows: list[list[str]],
         widths: list[float],
         heading: str | None = None,
-    ) -> Table:
-        """A table whose header rows repeat on each page it runs onto; with `heading` (a
-        group's name) that name is repeated too, so no part of the table is without it.
+    ) -> Flowable:
+        """A table whose header row repeats on each page it runs onto; with `heading` (a
+        group's name) that name is printed above each part after the first, so no part of the
+        table is without it (the first stands under the page's own title).
         `widths` are fractions of the text's width."""
         columns = self._unbroken(header, widths)
         top: list[list[str | Paragraph]] = [
             [self._fitted(text, columns[i], True) for i, text in enumerate(header)]
         ]
-        if heading is not None:
-            top.insert(0, [self._cell(heading, True)] + [""] * (len(header) - 1))
         body = top + [[self._fitted(v, columns[i]) for i, v in enumerate(row)] for row in rows]
         made = Table(body, colWidths=columns, repeatRows=len(top))
-        if heading is not None:
-            made.setStyle(TableStyle([("SPAN", (0, 0), (-1, 0))]))
         made.setStyle(TableStyle(self._table_style(len(top))))
-        return made
+        if heading is None:
+            return made
+        return RunOn(made, self._cell(heading, True), self.frame_height)
 
     def tables(
         self,
@@ -241,9 +240,12 @@ class Layout:
 
     # -- the whole ----------------------------------------------------------------------------
 
-    def build(self, story: list[Flowable], *, title: str, subject: str, footer: str) -> bytes:
-        """The PDF's bytes: `story` on pages with `footer` at the foot of each, and the
-        document information of every handout (no person's name)."""
+    def build(
+        self, story: list[Flowable], *, title: str, subject: str, footer: str | Sequence[str]
+    ) -> bytes:
+        """The PDF's bytes: `story` on pages with `footer` at the foot of each (or the first
+        of several forms, longest first, that fits there), and the document information of
+        every handout (no person's name)."""
         buffer = io.BytesIO()
         doc = SimpleDocTemplate(
             buffer,
@@ -310,6 +312,51 @@ def rest_heights(flowables: list[Flowable], width: float, room: float) -> list[f
     return rests
 
 
+class RunOn(Flowable):
+    """A table that prints `caption` (its group's name) above it wherever it does not stand
+    under its own title: above each part after the first where it runs onto another page,
+    and above it when it starts at the top of a page (`room` is a page frame's height)."""
+
+    def __init__(self, table: Flowable, caption: Flowable, room: float, shown: bool = False):
+        super().__init__()
+        self.table, self.caption, self.room, self.shown = table, caption, room, shown
+        self._above = 0.0
+
+    def _caption_height(self, width: float, height: float) -> float:
+        if not (self.shown or height >= self.room - 1):
+            return 0.0
+        return float(self.caption.wrap(width, height)[1]) + 2
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._above = self._caption_height(availWidth, availHeight)
+        width, height = self.table.wrap(availWidth, availHeight - self._above)
+        self.width, self.height = width, height + self._above
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        above = self._caption_height(availWidth, availHeight)
+        parts = self.table.split(availWidth, availHeight - above)
+        if not parts:
+            return []
+        first, *rest = parts
+        return [
+            RunOn(first, self.caption, self.room, above > 0),
+            *(RunOn(part, self.caption, self.room, True) for part in rest),
+        ]
+
+    def getSpaceBefore(self) -> float:
+        return float(self.table.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.table.getSpaceAfter())
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        table_height = self.height - self._above
+        if self._above:
+            self.caption.drawOn(canvas, x, y + table_height + 2)
+        self.table.drawOn(canvas, x, y, _sW)
+
+
 class ShortEndGuard(CondPageBreak):
     """Starts a new page here when the `rest` of a section (its height from here on) would
     otherwise spill onto the next page by less than `least` (and this page already holds
@@ -367,7 +414,11 @@ def bar_chart(
     Drawn from shapes rather than reportlab.graphics.charts, whose import alone costs about
     a third of the whole `voicesgroup report` process."""
     drawing = Drawing(width, height)
-    left, bottom = size * 4.4, size * 2.6
+    # A month's label may go on two lines ("Dec" over "(part)", "Jan" over "2026"), so that
+    # every month keeps its label where one line each would not fit.
+    lines = [_label_lines(text) for text in labels]
+    deep = max([len(pair) for pair in lines] or [1])
+    left, bottom = size * 4.4, size * (2.6 + 1.1 * (deep - 1))
     # The key goes beside the title where both fit on one line, else on a line of its own.
     key_widths = [fonts.width(name, size) + size * 2 for name in names]
     beside = fonts.width(title, size + 2, bold=True) + sum(key_widths) + size <= width
@@ -391,9 +442,9 @@ def bar_chart(
     slot = plot_w / max(len(labels), 1)
     bar_w = slot * 0.7 / len(data)
     # Upright labels only: every month's when they fit, else every second, third… month's.
-    longest = max([fonts.width(text, size) for text in labels] or [0])
-    every = max(1, math.ceil((longest + size) / slot))
-    for index, month_label in enumerate(labels):
+    longest = max([fonts.width(line, size) for pair in lines for line in pair] or [0])
+    every = max(1, math.ceil((longest + size * 0.5) / slot))
+    for index in range(len(labels)):
         x0 = left + slot * index + slot * 0.15
         for series, row in enumerate(data):
             count = row[index]
@@ -406,7 +457,9 @@ def bar_chart(
                                        fillColor=ink, textAnchor="middle"))  # fmt: skip
         if index % every == 0:
             centre = left + slot * index + slot / 2
-            drawing.add(_words(centre, bottom - size * 1.3, month_label, size, ink, middle=True))
+            for depth, line in enumerate(lines[index]):
+                y = bottom - size * (1.3 + 1.1 * depth)
+                drawing.add(_words(centre, y, line, size, ink, middle=True))
     drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=ink, strokeWidth=0.8))
     if len(data) > 1:
         x = width
@@ -415,6 +468,15 @@ def bar_chart(
             drawing.add(_block(x, key_y, size * 0.8, size * 0.8, colour))
             drawing.add(_words(x + size, key_y, name, size, ink))
     return drawing
+
+
+def _label_lines(text: str) -> list[str]:
+    """A month's label as the chart writes it: on one line, or its first word over the rest
+    ("Dec" over "(part)*")."""
+    words = text.split()
+    if len(words) < 2:
+        return [text]
+    return [words[0], " ".join(words[1:])]
 
 
 def _words(
