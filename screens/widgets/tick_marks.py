@@ -25,11 +25,16 @@ ValueT = TypeVar("ValueT")
 class TickBox(Checkbox):
     """A checkbox whose mark says ticked or not by itself: ✓ or empty, never colour alone."""
 
-    @property
-    def BUTTON_INNER(self) -> str:  # Checkbox reads it per render
+    def _mark(self) -> str:
+        """What is inside the box; Checkbox reads it (as BUTTON_INNER) at every render."""
         if self.disabled:
             return NOT_AVAILABLE
         return TICKED if self.value else UNTICKED
+
+    def _mark_kept(self, _: str) -> None:
+        """Textual's class may set BUTTON_INNER; the mark follows the value anyway."""
+
+    BUTTON_INNER = property(_mark, _mark_kept)  # Textual reads it as a str
 
     def not_here(self, why: str | None) -> None:
         """Make the box unavailable, with `why` in words after its label ("not offered"),
@@ -41,10 +46,6 @@ class TickBox(Checkbox):
             self.value = False
         self.label = self._plain_label if why is None else f"{self._plain_label} ({why})"
         self.refresh()
-
-    @BUTTON_INNER.setter
-    def BUTTON_INNER(self, _: str) -> None:
-        """Textual's class may set it; the mark follows the value anyway."""
 
 
 class TickList(SelectionList[ValueT], Generic[ValueT]):

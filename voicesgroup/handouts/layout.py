@@ -17,7 +17,7 @@ import functools
 import io
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
@@ -354,7 +354,7 @@ class RunOn(Flowable):
         table_height = self.height - self._above
         if self._above:
             self.caption.drawOn(canvas, x, y + table_height + 2)
-        self.table.drawOn(canvas, x, y, _sW)
+        cast(Any, self.table).drawOn(canvas, x, y, _sW)  # the stubs leave out _sW
 
 
 class ShortEndGuard(CondPageBreak):
