@@ -202,16 +202,15 @@ class Report:
         lines = []
         total = self.current.total.sessions
         nothing = not (total["held"][WHOLE_PERIOD] or total["planned"][WHOLE_PERIOD])
-        if counted.start > asked.start and nothing:
-            lines.append(
-                f"Nothing was planned or held from {dates.date(asked.start)} on, so the "
-                f"report shows only its last month, from {dates.date(counted.start)}."
+        if counted.start > asked.start:
+            until, shown = (
+                ("on", "shows only its last month, from")
+                if nothing
+                else (f"until {dates.month(counted.start)}", "starts on")
             )
-        elif counted.start > asked.start:
             lines.append(
-                f"Nothing was planned or held from {dates.date(asked.start)} until "
-                f"{dates.month(counted.start)}, so the report starts on "
-                f"{dates.date(counted.start)}."
+                f"Nothing was planned or held from {dates.date(asked.start)} {until}, so the "
+                f"report {shown} {dates.date(counted.start)}."
             )
         if counted.end < asked.end:
             lines.append(
