@@ -90,13 +90,11 @@ class SettingsScreen(FormScreen[None], PaintsFirst):
     @staticmethod
     def _threshold_words(typed: str) -> str:
         """What the threshold typed does to a report's counts, in the report's own words."""
-        text = typed.strip()
-        highest = protection.MAX_THRESHOLD
-        if not text.isdigit() or len(text) > len(str(highest)):
-            return ""  # not a number the setting takes (said on saving)
-        if not protection.MIN_THRESHOLD <= int(text) <= highest:
-            return ""
-        return f"In reports, each count is {protection.hidden_words(int(text))}."
+        try:
+            threshold = setting_numbers.read(THRESHOLD, typed)
+        except setting_numbers.SettingRefused:
+            return ""  # said on saving, beside the field
+        return f"In reports, each count is {protection.hidden_words(threshold)}."
 
     @on(Input.Changed, f"#{THRESHOLD}")
     def _threshold_typed(self, event: Input.Changed) -> None:
