@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Header, Input, Select, Static
@@ -108,7 +108,17 @@ class ReportsScreen(AppAccess, Screen[None]):
         Binding("y", "year_before", "Year before", id="report-year", tooltip="Compare"),
         Binding("g", "large_print", "Large print", id="report-large", show=False),
         Binding("escape", "back", "Back", id="back"),
+        Binding("pagedown", "read_on(1)", "More", show=False, tooltip="Scroll the report down"),
+        Binding("pageup", "read_on(-1)", "Back up", show=False, tooltip="Scroll the report up"),
     ]
+
+    def action_read_on(self, pages: int) -> None:
+        """PageDown and PageUp scroll the figures and the chart, from any field."""
+        body = self.query_one("#reports-body", VerticalScroll)
+        if pages > 0:
+            body.scroll_page_down()
+        else:
+            body.scroll_page_up()
 
     @dataclass
     class ReportSaved(Message):
@@ -161,13 +171,17 @@ class ReportsScreen(AppAccess, Screen[None]):
             with Horizontal(id="reports-options"):
                 yield TickBox("Year before", compact=True, id="reports-compare")
                 yield TickBox("Large print PDF", compact=True, id="reports-large")
-            yield Static("", id="reports-message")
-            yield Static("", id="reports-figures")
-            yield Static("", id="reports-chart-title", classes="hint")
-            yield Static("", id="reports-chart")
-            with Horizontal(id="reports-save"):
-                yield Static("Save as", classes="bar-label")
-                yield Input(compact=True, id="reports-path", placeholder="a folder or file name")
+            # The figures and the chart scroll (PageDown) when a report says more than fits.
+            yield Static("", id="reports-message")  # above the scroll: always in sight
+            with VerticalScroll(id="reports-body"):
+                yield Static("", id="reports-figures")
+                yield Static("", id="reports-chart-title", classes="hint")
+                yield Static("", id="reports-chart")
+                with Horizontal(id="reports-save"):
+                    yield Static("Save as", classes="bar-label")
+                    yield Input(
+                        compact=True, id="reports-path", placeholder="a folder or file name"
+                    )
         yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:

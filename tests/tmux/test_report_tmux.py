@@ -32,7 +32,10 @@ def test_a_report_is_read_saved_and_never_saved_over_unasked(tmp_path: Path) -> 
         terminal.keys("e")
         screen = terminal.wait_for("Visits to the groups, month by month")
         assert all(len(line) <= 80 for line in screen.splitlines())
-        assert "rounded to the nearest" in screen and "fewer than 8" in screen
+        flat = " ".join(screen.split())  # sentences as read, wherever their lines break
+        assert "rounded to the nearest" in flat and "fewer than 8" in flat
+        terminal.keys("PageDown")  # the chart's months are below the figures at 80×24
+        screen = terminal.wait_for("Save as")
         assert "█" in screen  # the busiest month's column reaches the top
         months = next(line for line in screen.splitlines() if " Sep " in line)
         assert "Oct" in months and "Nov" in months
