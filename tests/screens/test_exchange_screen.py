@@ -34,6 +34,8 @@ from voicesgroup.store import Store
 WALL_MS = int(dt.datetime(2026, 11, 25, 17, 0, tzinfo=dt.UTC).timestamp() * 1000)
 SNAPSHOT_FOLDER = Path("/tmp/voicesgroup-snapshot-exchange")
 """A fixed place, so the path the screen shows is the same on every run."""
+UNREAD_SNAPSHOT_FOLDER = Path("/tmp/voicesgroup-snapshot-unread")
+"""Another fixed place, for the other snapshot that makes one: tests run side by side."""
 
 
 @pytest.fixture
@@ -454,9 +456,9 @@ async def test_sharing_names_an_outbox_that_cannot_be_read_once_with_what_to_do(
 def test_exchange_screen_with_an_outbox_that_cannot_be_read(
     snap_compare, still_clock, tmp_path: Path
 ) -> None:
-    shutil.rmtree(SNAPSHOT_FOLDER, ignore_errors=True)
+    shutil.rmtree(UNREAD_SNAPSHOT_FOLDER, ignore_errors=True)
     try:
-        made = two_group_laptops(tmp_path, folder=SNAPSHOT_FOLDER)
+        made = two_group_laptops(tmp_path, folder=UNREAD_SNAPSHOT_FOLDER)
         (made.folder / UNREADABLE).write_bytes(b"VOICESGROUP-EXCHANGE\n\x00\x00")
 
         async def open_it(pilot: Pilot[Any]) -> None:
@@ -465,4 +467,4 @@ def test_exchange_screen_with_an_outbox_that_cannot_be_read(
 
         assert snap_compare(app_on(made.second), run_before=open_it)
     finally:
-        shutil.rmtree(SNAPSHOT_FOLDER, ignore_errors=True)
+        shutil.rmtree(UNREAD_SNAPSHOT_FOLDER, ignore_errors=True)
